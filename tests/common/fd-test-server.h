@@ -1,0 +1,31 @@
+#pragma once
+
+#include <gio/gio.h>
+
+G_BEGIN_DECLS
+
+/* A real frontdeskd on a random loopback port with a database in a fresh
+ * temporary directory, for integration tests. The binary comes from the
+ * FRONTDESKD environment variable that tests/meson.build sets. */
+typedef struct _FdTestServer FdTestServer;
+
+FdTestServer *fd_test_server_new          (void);
+void          fd_test_server_add_args     (FdTestServer *self,
+                                           const char   *first_arg,
+                                           ...) G_GNUC_NULL_TERMINATED;
+void          fd_test_server_start        (FdTestServer *self);
+void          fd_test_server_stop         (FdTestServer *self);
+void          fd_test_server_kill         (FdTestServer *self);
+const char   *fd_test_server_get_url      (FdTestServer *self);
+const char   *fd_test_server_get_ws_url   (FdTestServer *self);
+guint16       fd_test_server_get_port     (FdTestServer *self);
+const char   *fd_test_server_get_db_path  (FdTestServer *self);
+const char   *fd_test_server_get_dir      (FdTestServer *self);
+void          fd_test_server_free         (FdTestServer *self);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (FdTestServer, fd_test_server_free)
+
+char         *fd_test_make_tmpdir         (void);
+void          fd_test_rm_rf               (const char   *path);
+
+G_END_DECLS

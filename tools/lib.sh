@@ -1,0 +1,41 @@
+# Shared by tools/demo and tools/test: installs what is missing, then builds.
+# shellcheck shell=bash
+
+FD_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+
+# Debian 12 / Ubuntu package names. Build, server, app and test harness.
+FD_PACKAGES=(
+  meson ninja-build pkg-config gcc clang libclang-rt-14-dev
+  libglib2.0-dev libjson-glib-dev libsoup-3.0-dev libsqlite3-dev libsodium-dev sqlite3
+  libgtk-4-dev libadwaita-1-dev libsecret-1-dev
+  libgstreamer1.0-dev gstreamer1.0-plugins-base gstreamer1.0-plugins-good
+  xvfb xauth dbus dbus-x11 gnome-keyring python3-dbusmock
+  desktop-file-utils appstream gettext curl ca-certificates
+)
+
+fd_sudo() {
+  if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
+}
+
+fd_install_deps() {
+  local missing=() pkg
+  for pkg in "${FD_PACKAGES[@]}" "$@"; do
+    if ! dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed'; then
+      missing+=("$pkg")
+    fi
+  done
+  if [ ${#missing[@]} -gt 0 ]; then
+    echo "Installing: ${missing[*]}"
+    fd_sudo env DEBIAN_FRONTEND=noninteractive apt-get update -qq
+    fd_sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"
+  fi
+}
+
+# fd_build DIR [meson options…]: configure once, then build.
+fd_build() {
+  local dir=$1; shift
+  if [ ! -f "$FD_ROOT/$dir/build.ninja" ]; then
+    meson setup "$FD_ROOT/$dir" "$FD_ROOT" "$@"
+  fi
+  ninja -C "$FD_ROOT/$dir"
+}
