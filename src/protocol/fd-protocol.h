@@ -2,6 +2,9 @@
 
 #include <glib.h>
 
+/* The whole library: entities, frame bodies, frames and their codec. */
+#include "fd-frame.h"
+
 G_BEGIN_DECLS
 
 /* The version of the agent and visitor protocols in docs/protocol.md.  */

@@ -201,24 +201,6 @@ fd_routing_decision_kind_to_string (FdRoutingDecisionKind kind)
     }
 }
 
-const char *
-fd_withdraw_reason_to_string (FdWithdrawReason reason)
-{
-  switch (reason)
-    {
-    case FD_WITHDRAW_RESERVED_BY_OTHER: return "reserved-by-other";
-    case FD_WITHDRAW_REJECTED: return "rejected";
-    case FD_WITHDRAW_BOUNCED: return "bounced";
-    case FD_WITHDRAW_PHASE_ENDED: return "phase-ended";
-    case FD_WITHDRAW_LEFT_QUEUE: return "left-queue";
-    case FD_WITHDRAW_CLOSED: return "closed";
-    case FD_WITHDRAW_UNAVAILABLE: return "unavailable";
-    case FD_WITHDRAW_STREAM_REMOVED: return "stream-removed";
-    case FD_WITHDRAW_RECONFIGURED: return "reconfigured";
-    default: return NULL;
-    }
-}
-
 GArray *
 fd_routing_decisions_new (void)
 {

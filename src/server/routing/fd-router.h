@@ -14,7 +14,7 @@
 
 #include <glib.h>
 
-#include "fd-types.h"
+#include "fd-messages.h"   /* FdWithdrawReason, the wire names of withdrawals */
 
 G_BEGIN_DECLS
 
@@ -41,18 +41,6 @@ typedef enum {
   FD_ROUTING_ACD,       /* set agent_id's ACD state to acd_state/acd_reason */
 } FdRoutingDecisionKind;
 
-typedef enum {
-  FD_WITHDRAW_RESERVED_BY_OTHER,
-  FD_WITHDRAW_REJECTED,
-  FD_WITHDRAW_BOUNCED,
-  FD_WITHDRAW_PHASE_ENDED,
-  FD_WITHDRAW_LEFT_QUEUE,
-  FD_WITHDRAW_CLOSED,
-  FD_WITHDRAW_UNAVAILABLE,
-  FD_WITHDRAW_STREAM_REMOVED,
-  FD_WITHDRAW_RECONFIGURED,
-} FdWithdrawReason;
-
 typedef struct {
   FdRoutingDecisionKind  kind;
   gint64                 conversation_id;
@@ -67,7 +55,6 @@ typedef struct {
 /* An empty GArray of FdRoutingDecision, zero-terminated off. */
 GArray     *fd_routing_decisions_new            (void);
 const char *fd_routing_decision_kind_to_string  (FdRoutingDecisionKind kind);
-const char *fd_withdraw_reason_to_string        (FdWithdrawReason      reason);
 
 typedef struct _FdRouter FdRouter;
 

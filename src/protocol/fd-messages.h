@@ -1,0 +1,304 @@
+#pragma once
+
+/* The bodies of the agent and visitor protocol frames and of the visitor
+ * HTTP API (docs/protocol.md). Each is a plain struct with a field table in
+ * fd-messages.c and the typed API of FD_DECLARE_CODEC_TYPE; entities inside
+ * them use the tables of fd-types.c. */
+
+#include "fd-error.h"
+#include "fd-types.h"
+
+G_BEGIN_DECLS
+
+typedef enum {
+  FD_WITHDRAW_RESERVED_BY_OTHER,
+  FD_WITHDRAW_REJECTED,
+  FD_WITHDRAW_BOUNCED,
+  FD_WITHDRAW_PHASE_ENDED,
+  FD_WITHDRAW_LEFT_QUEUE,
+  FD_WITHDRAW_CLOSED,
+  FD_WITHDRAW_UNAVAILABLE,     /* the agent became unavailable or wrap-up */
+  FD_WITHDRAW_STREAM_REMOVED,  /* the media stream was deleted */
+  FD_WITHDRAW_RECONFIGURED,    /* the stream's routing phases changed */
+} FdWithdrawReason;
+
+typedef enum {
+  FD_CALL_ANSWERED,
+  FD_CALL_NO_ANSWER,
+  FD_CALL_BUSY,
+  FD_CALL_VOICEMAIL,
+  FD_CALL_FAILED,
+} FdCallOutcome;
+
+typedef enum {
+  FD_CLOSED_BY_AGENT,
+  FD_CLOSED_BY_VISITOR,
+  FD_CLOSED_BY_SYSTEM,
+} FdClosedBy;
+
+FD_DECLARE_ENUM (FdWithdrawReason, fd_withdraw_reason)
+FD_DECLARE_ENUM (FdCallOutcome, fd_call_outcome)
+FD_DECLARE_ENUM (FdClosedBy, fd_closed_by)
+extern const FdEnumInfo fd_withdraw_reason_enum;
+extern const FdEnumInfo fd_call_outcome_enum;
+extern const FdEnumInfo fd_closed_by_enum;
+extern const FdEnumInfo fd_wire_error_enum;
+
+/* --- agent protocol: requests -------------------------------------------- */
+
+typedef struct {
+  gint         protocol;       /* FD_PROTOCOL_VERSION the client speaks */
+  gint64       last_seq;       /* last event seq seen; 0 = new session */
+  char        *client;         /* "frontdesk/0.1.0" */
+} FdHello;
+
+typedef struct {
+  gint64       queue_id;
+} FdQueueRef;
+
+typedef struct {
+  FdAcdState   state;
+  char        *reason;         /* unavailable only: "lunch", "busy", … */
+} FdSetAcd;
+
+typedef struct {
+  gint64       conversation_id;
+} FdConversationRef;
+
+typedef struct {
+  gint64       contact_id;
+} FdContactRef;
+
+typedef struct {
+  gint64       conversation_id;
+  char        *client_id;      /* idempotency key, unique per sender */
+  char        *text;
+  char        *subject;        /* email */
+  char       **to;             /* email; NULL = reply to the customer */
+  char       **cc;             /* email */
+  GPtrArray   *attachments;    /* FdAttachment*, uploaded before sending */
+  gboolean     direct;         /* twitter: as a direct message, not a reply */
+} FdSendMessage;
+
+typedef struct {
+  gint64       conversation_id;
+  gboolean     typing;
+} FdTyping;
+
+typedef struct {
+  gint64       conversation_id;
+  gint64       message_id;     /* last message read; 0 = all */
+} FdMarkRead;
+
+typedef struct {
+  gint64       conversation_id;
+  gint64       agent_id;       /* colleague joined to the same media stream */
+  char        *note;
+} FdTransfer;
+
+typedef struct {
+  char        *search;         /* matched against name and text; NULL = all */
+  gint64       conversation_id;/* levels visible from this conversation; 0 = all */
+  gint         limit;          /* 0 = server default */
+} FdSearch;
+
+typedef struct {
+  gint64         conversation_id;
+  FdCallOutcome  outcome;
+  char          *note;
+} FdCallbackAttempt;
+
+typedef struct {
+  gint64       conversation_id;
+  char        *subject;
+  char        *text;
+} FdCrmLog;
+
+/* --- agent protocol: results and events ---------------------------------- */
+
+typedef struct {
+  gint             protocol;
+  gint64           seq;        /* the organization's current event seq */
+  gboolean         resumed;    /* TRUE: missed events follow; FALSE: a snapshot */
+  FdAgent         *agent;
+  FdOrganization  *organization;
+} FdWelcome;
+
+typedef struct {
+  GPtrArray   *items;          /* FdCannedReply* */
+} FdCannedReplies;
+
+typedef struct {
+  GPtrArray   *items;          /* FdResource* */
+} FdResources;
+
+typedef struct {
+  GPtrArray   *conversations;  /* FdConversation*, newest first */
+} FdConversations;
+
+typedef struct {
+  FdConversation *conversation;
+  GPtrArray      *messages;    /* FdMessage*, oldest first */
+} FdConversationDetail;
+
+typedef struct {
+  GPtrArray   *rows;           /* FdStats* */
+} FdStatsReport;
+
+typedef struct {
+  gint64       queue_id;
+  char        *name;
+  gboolean     joined;         /* this agent is joined */
+  gint         members;
+  gint         members_joined;
+} FdQueueState;
+
+typedef struct {
+  FdOffer        *offer;
+  FdConversation *conversation;
+} FdOfferEvent;
+
+typedef struct {
+  gint64            conversation_id;
+  FdWithdrawReason  reason;
+} FdWithdraw;
+
+typedef struct {
+  FdAgent     *agent;
+  GPtrArray   *queues;         /* FdQueueState* */
+  GPtrArray   *conversations;  /* FdConversationDetail*: offered and reserved */
+  GPtrArray   *offers;         /* FdOffer* to this agent */
+} FdSnapshot;
+
+typedef struct {
+  FdWireError  code;
+  char        *message;        /* a sentence for a person */
+  gint         retry_after;    /* seconds, rate-limited only */
+} FdErrorBody;
+
+/* --- agent HTTP API: sign-in --------------------------------------------- */
+
+typedef struct {
+  char        *email;
+  char        *password;       /* never logged */
+} FdSignInRequest;
+
+typedef struct {
+  char            *token;      /* bearer token of the agent websocket */
+  FdAgent         *agent;
+  FdOrganization  *organization;
+} FdSignIn;
+
+/* --- visitor HTTP API ---------------------------------------------------- */
+
+typedef struct {
+  char        *stream_key;
+  char        *name;
+  char        *email;
+  char        *phone;
+  char        *department;
+  char        *page_url;
+} FdVisitorSessionRequest;
+
+typedef struct {
+  char        *token;
+  gint64       conversation_id;
+  char        *socket_url;
+} FdVisitorSession;
+
+typedef struct {
+  char        *stream_key;
+  char        *name;
+  char        *number;
+  char        *department;
+  char        *preferred_time;
+} FdCallbackRequest;
+
+typedef struct {
+  gint64       conversation_id;
+} FdCallbackCreated;
+
+/* --- visitor websocket --------------------------------------------------- */
+
+typedef struct {
+  gint64       last_message_id;  /* 0 = all messages */
+} FdVisitorHello;
+
+typedef struct {
+  char        *client_id;
+  char        *text;
+} FdVisitorSend;
+
+typedef struct {
+  gboolean     typing;
+} FdVisitorTyping;
+
+typedef struct {
+  gint         rating;         /* 1..5, 0 = none */
+  char        *comment;
+} FdRating;
+
+typedef struct {
+  gint64               conversation_id;
+  FdConversationState  state;
+  char                *agent_name;  /* NULL until an agent reserved it */
+  GPtrArray           *messages;    /* FdMessage* after last_message_id */
+} FdVisitorWelcome;
+
+typedef struct {
+  char        *name;
+} FdAgentJoined;
+
+typedef struct {
+  FdClosedBy   by;
+  gboolean     ask_rating;
+} FdVisitorClosed;
+
+#define FD_BODY(TypeName, type_name) \
+  FD_DECLARE_CODEC_TYPE (TypeName, type_name) \
+  extern const FdTypeInfo type_name##_info;
+
+FD_BODY (FdHello, fd_hello)
+FD_BODY (FdQueueRef, fd_queue_ref)
+FD_BODY (FdSetAcd, fd_set_acd)
+FD_BODY (FdConversationRef, fd_conversation_ref)
+FD_BODY (FdContactRef, fd_contact_ref)
+FD_BODY (FdSendMessage, fd_send_message)
+FD_BODY (FdTyping, fd_typing)
+FD_BODY (FdMarkRead, fd_mark_read)
+FD_BODY (FdTransfer, fd_transfer)
+FD_BODY (FdSearch, fd_search)
+FD_BODY (FdCallbackAttempt, fd_callback_attempt)
+FD_BODY (FdCrmLog, fd_crm_log)
+FD_BODY (FdWelcome, fd_welcome)
+FD_BODY (FdCannedReplies, fd_canned_replies)
+FD_BODY (FdResources, fd_resources)
+FD_BODY (FdConversations, fd_conversations)
+FD_BODY (FdConversationDetail, fd_conversation_detail)
+FD_BODY (FdStatsReport, fd_stats_report)
+FD_BODY (FdQueueState, fd_queue_state)
+FD_BODY (FdOfferEvent, fd_offer_event)
+FD_BODY (FdWithdraw, fd_withdraw)
+FD_BODY (FdSnapshot, fd_snapshot)
+FD_BODY (FdErrorBody, fd_error_body)
+FD_BODY (FdSignInRequest, fd_sign_in_request)
+FD_BODY (FdSignIn, fd_sign_in)
+FD_BODY (FdVisitorSessionRequest, fd_visitor_session_request)
+FD_BODY (FdVisitorSession, fd_visitor_session)
+FD_BODY (FdCallbackRequest, fd_callback_request)
+FD_BODY (FdCallbackCreated, fd_callback_created)
+FD_BODY (FdVisitorHello, fd_visitor_hello)
+FD_BODY (FdVisitorSend, fd_visitor_send)
+FD_BODY (FdVisitorTyping, fd_visitor_typing)
+FD_BODY (FdRating, fd_rating)
+FD_BODY (FdVisitorWelcome, fd_visitor_welcome)
+FD_BODY (FdAgentJoined, fd_agent_joined)
+FD_BODY (FdVisitorClosed, fd_visitor_closed)
+
+#undef FD_BODY
+
+/* An error body with a code and a sentence. */
+FdErrorBody *fd_error_body_new_full (FdWireError  code,
+                                     const char  *message);
+
+G_END_DECLS

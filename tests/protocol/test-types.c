@@ -1,0 +1,296 @@
+#define G_LOG_DOMAIN "fd-test"
+
+#include <string.h>
+
+#include "fd-protocol.h"
+#include "fd-test-fill.h"
+
+static const FdTypeInfo * const entities[] = {
+  &fd_organization_info, &fd_agent_info, &fd_queue_info, &fd_stream_info,
+  &fd_phase_info, &fd_contact_info, &fd_attachment_info, &fd_message_info,
+  &fd_conversation_info, &fd_canned_reply_info, &fd_resource_info,
+  &fd_offer_info, &fd_stats_info,
+  /* Bodies of the HTTP APIs, which travel outside frames. */
+  &fd_sign_in_request_info, &fd_sign_in_info,
+  &fd_visitor_session_request_info, &fd_visitor_session_info,
+  &fd_callback_request_info, &fd_callback_created_info, &fd_error_body_info,
+};
+
+static gboolean
+has_required (const FdTypeInfo *info)
+{
+  /* Numbers, booleans and enums are always written, so only the fields
+   * that are omitted when unset can go missing. */
+  for (guint i = 0; i < info->n_fields; i++)
+    {
+      FdFieldKind kind = info->fields[i].kind;
+
+      if (info->fields[i].required && kind != FD_FIELD_INT64 && kind != FD_FIELD_INT &&
+          kind != FD_FIELD_BOOL && kind != FD_FIELD_ENUM)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+/* Round trip of a fully filled entity, and of the empty one. */
+static void
+test_entity_round_trip (gconstpointer data)
+{
+  const FdTypeInfo *info = data;
+  gpointer filled = fd_test_new_filled (info, 3);
+  gpointer empty = fd_codec_new (info);
+  gpointer copy;
+
+  fd_test_assert_round_trip (info, filled);
+  if (has_required (info))
+    {
+      /* The empty struct lacks its required fields: decoding it fails. */
+      g_autoptr(JsonNode) node = fd_codec_to_json (info, empty);
+      g_autoptr(GError) error = NULL;
+
+      g_assert_null (fd_codec_from_json (info, node, &error));
+      g_assert_error (error, FD_PROTOCOL_ERROR, FD_PROTOCOL_ERROR_MISSING_FIELD);
+    }
+  else
+    fd_test_assert_round_trip (info, empty);
+
+  copy = fd_codec_copy (info, filled);
+  g_assert_true (fd_codec_equal (info, filled, copy));
+  g_assert_false (fd_codec_equal (info, filled, empty));
+
+  /* Every field takes part in equality and in the JSON. */
+  for (guint i = 0; i < info->n_fields; i++)
+    {
+      gpointer changed = fd_codec_copy (info, filled);
+      g_autoptr(JsonNode) a = fd_codec_to_json (info, filled);
+      g_autoptr(JsonNode) b = NULL;
+
+      fd_test_reset_field (info, changed, i);
+      b = fd_codec_to_json (info, changed);
+      if (fd_codec_equal (info, filled, changed))
+        g_error ("field %s.%s is not compared", info->name, info->fields[i].name);
+      if (json_node_equal (a, b))
+        g_error ("field %s.%s is not encoded", info->name, info->fields[i].name);
+      fd_codec_free (info, changed);
+    }
+
+  fd_codec_free (info, copy);
+  fd_codec_free (info, empty);
+  fd_codec_free (info, filled);
+}
+
+static void
+test_entity_lists (void)
+{
+  g_autoptr(GPtrArray) list = fd_message_list_new ();
+  g_autoptr(GPtrArray) back = NULL;
+  g_autoptr(JsonNode) node = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_ptr_array_add (list, fd_test_new_filled (&fd_message_info, 1));
+  g_ptr_array_add (list, fd_message_new ());
+  node = fd_message_list_to_json (list);
+  g_assert_true (JSON_NODE_HOLDS_ARRAY (node));
+  back = fd_message_list_from_json (node, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (back->len, ==, 2);
+  g_assert_true (fd_message_equal (list->pdata[0], back->pdata[0]));
+  g_assert_true (fd_message_equal (list->pdata[1], back->pdata[1]));
+
+  {
+    g_autoptr(JsonNode) obj = json_from_string ("{}", NULL);
+    g_autoptr(GPtrArray) none = fd_message_list_from_json (obj, &error);
+
+    g_assert_null (none);
+    g_assert_error (error, FD_PROTOCOL_ERROR, FD_PROTOCOL_ERROR_MALFORMED);
+  }
+}
+
+/* The wire names are the spec: docs/protocol.md lists them. */
+static void
+test_enum_names (void)
+{
+  struct { const FdEnumInfo *info; const char *names; } cases[] = {
+    { &fd_role_enum, "agent supervisor admin" },
+    { &fd_acd_state_enum, "available unavailable wrap-up" },
+    { &fd_reserve_acd_enum, "keep unavailable wrap-up" },
+    { &fd_stream_kind_enum, "webchat callback email twitter" },
+    { &fd_strategy_enum, "ring-all circular longest-idle" },
+    { &fd_conversation_state_enum, "unreserved reserved closed missed" },
+    { &fd_direction_enum, "in out system" },
+    { &fd_level_enum, "organization queue stream agent" },
+    { &fd_withdraw_reason_enum, "reserved-by-other rejected bounced phase-ended left-queue closed unavailable stream-removed reconfigured" },
+    { &fd_wire_error_enum, "malformed unknown-type invalid-field too-large unauthorized forbidden "
+                           "not-found conflict invalid-state rate-limited stream-inactive internal" },
+  };
+
+  for (guint c = 0; c < G_N_ELEMENTS (cases); c++)
+    {
+      g_auto(GStrv) names = g_strsplit (cases[c].names, " ", -1);
+
+      g_assert_cmpuint (g_strv_length (names), ==, cases[c].info->n_names);
+      for (guint i = 0; names[i] != NULL; i++)
+        {
+          int value = -1;
+
+          g_assert_cmpstr (fd_enum_to_string (cases[c].info, (int) i), ==, names[i]);
+          g_assert_true (fd_enum_from_string (cases[c].info, names[i], &value));
+          g_assert_cmpint (value, ==, (int) i);
+        }
+      g_assert_false (fd_enum_from_string (cases[c].info, "no-such-value", NULL));
+      g_assert_null (fd_enum_to_string (cases[c].info, (int) cases[c].info->n_names));
+      g_assert_null (fd_enum_to_string (cases[c].info, -1));
+    }
+
+  /* The typed wrappers agree with the tables. */
+  {
+    FdStreamKind kind = FD_STREAM_WEBCHAT;
+    FdStrategy strategy = FD_STRATEGY_RING_ALL;
+    FdWireError code = FD_WIRE_ERROR_INTERNAL;
+
+    g_assert_cmpstr (fd_stream_kind_to_string (FD_STREAM_TWITTER), ==, "twitter");
+    g_assert_true (fd_stream_kind_from_string ("callback", &kind));
+    g_assert_cmpint (kind, ==, FD_STREAM_CALLBACK);
+    g_assert_false (fd_stream_kind_from_string ("fax", &kind));
+    g_assert_cmpint (kind, ==, FD_STREAM_CALLBACK);
+    g_assert_true (fd_strategy_from_string ("longest-idle", &strategy));
+    g_assert_cmpint (strategy, ==, FD_STRATEGY_LONGEST_IDLE);
+    g_assert_cmpstr (fd_acd_state_to_string (FD_ACD_WRAP_UP), ==, "wrap-up");
+    g_assert_cmpstr (fd_wire_error_to_string (FD_WIRE_ERROR_STREAM_INACTIVE), ==, "stream-inactive");
+    g_assert_true (fd_wire_error_from_string ("conflict", &code));
+    g_assert_cmpint (code, ==, FD_WIRE_ERROR_CONFLICT);
+  }
+}
+
+static void
+test_timestamps (void)
+{
+  gint64 v = 0;
+  g_autofree char *s1 = fd_timestamp_to_string (G_GINT64_CONSTANT (1795000000500000));
+  g_autofree char *s2 = fd_timestamp_to_string (G_GINT64_CONSTANT (1795000000000000));
+
+  g_assert_cmpstr (s1, ==, "2026-11-18T11:06:40.500000Z");
+  g_assert_cmpstr (s2, ==, "2026-11-18T11:06:40Z");
+  g_assert_true (fd_timestamp_from_string (s1, &v));
+  g_assert_cmpint (v, ==, G_GINT64_CONSTANT (1795000000500000));
+
+  /* An offset is converted to UTC. */
+  g_assert_true (fd_timestamp_from_string ("2026-11-18T13:06:40+02:00", &v));
+  g_assert_cmpint (v, ==, G_GINT64_CONSTANT (1795000000000000));
+
+  /* Before 1970, with a fraction. */
+  {
+    g_autofree char *s3 = fd_timestamp_to_string (-1500000);
+
+    g_assert_cmpstr (s3, ==, "1969-12-31T23:59:58.500000Z");
+    g_assert_true (fd_timestamp_from_string (s3, &v));
+    g_assert_cmpint (v, ==, -1500000);
+  }
+
+  g_assert_false (fd_timestamp_from_string ("2026-11-18", &v));
+  g_assert_false (fd_timestamp_from_string ("2026-11-18T11:06:40", &v));  /* no offset */
+  g_assert_false (fd_timestamp_from_string ("2026-W47-3T10:26:40Z", &v));
+  g_assert_false (fd_timestamp_from_string ("2026-13-18T10:26:40Z", &v));
+  g_assert_false (fd_timestamp_from_string ("yesterday at noon, UTC!", &v));
+  g_assert_false (fd_timestamp_from_string ("9999-12-31T23:59:59-05:00", &v));
+  g_assert_false (fd_timestamp_from_string (NULL, &v));
+}
+
+/* A hand-written payload decodes into the fields it names. */
+static void
+test_decode_conversation (void)
+{
+  const char *text =
+    "{\"id\": 42, \"organization_id\": 1, \"kind\": \"callback\", \"state\": \"reserved\","
+    " \"contact\": {\"name\": \"Natalie Maines\", \"phone\": \"+44 20 7946 0000\","
+    "               \"crm_label\": \"(Salesforce Lead)\"},"
+    " \"callback_number\": \"020 7946 0000\", \"created_at\": \"2026-11-18T11:06:40Z\","
+    " \"rating\": 5, \"unread\": 2, \"future_field\": {\"ignored\": [1, 2, 3]}}";
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) node = fd_json_parse (text, strlen (text), FD_LIMIT_FRAME_SIZE, &error);
+  g_autoptr(FdConversation) conv = NULL;
+  g_autoptr(FdConversation) copy = NULL;
+  g_autoptr(JsonNode) out = NULL;
+  JsonObject *obj;
+
+  g_assert_no_error (error);
+  conv = fd_conversation_from_json (node, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (conv->id, ==, 42);
+  g_assert_cmpint (conv->kind, ==, FD_STREAM_CALLBACK);
+  g_assert_cmpint (conv->state, ==, FD_CONVERSATION_RESERVED);
+  g_assert_nonnull (conv->contact);
+  g_assert_cmpstr (conv->contact->name, ==, "Natalie Maines");
+  g_assert_cmpstr (conv->contact->crm_label, ==, "(Salesforce Lead)");
+  g_assert_null (conv->contact->email);
+  g_assert_cmpstr (conv->callback_number, ==, "020 7946 0000");
+  g_assert_cmpint (conv->created_at, ==, G_GINT64_CONSTANT (1795000000000000));
+  g_assert_cmpint (conv->closed_at, ==, 0);
+  g_assert_cmpint (conv->rating, ==, 5);
+  g_assert_cmpint (conv->unread, ==, 2);
+
+  copy = fd_conversation_copy (conv);
+  g_assert_true (copy->contact != conv->contact);
+  g_assert_true (fd_conversation_equal (conv, copy));
+
+  out = fd_conversation_to_json (conv);
+  obj = json_node_get_object (out);
+  g_assert_cmpstr (json_object_get_string_member (obj, "kind"), ==, "callback");
+  g_assert_cmpstr (json_object_get_string_member (obj, "created_at"), ==, "2026-11-18T11:06:40Z");
+  /* Unset times and strings are omitted, unknown input fields dropped. */
+  g_assert_false (json_object_has_member (obj, "closed_at"));
+  g_assert_false (json_object_has_member (obj, "subject"));
+  g_assert_false (json_object_has_member (obj, "future_field"));
+}
+
+static void
+test_queue_members (void)
+{
+  g_autoptr(FdQueue) queue = fd_queue_new ();
+  g_autoptr(FdQueue) back = NULL;
+  g_autoptr(JsonNode) node = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 ids[] = { 3, 9 };
+
+  /* NULL (not loaded) and empty are different on the wire. */
+  node = fd_queue_to_json (queue);
+  g_assert_false (json_object_has_member (json_node_get_object (node), "member_ids"));
+  g_clear_pointer (&node, json_node_unref);
+
+  queue->member_ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  node = fd_queue_to_json (queue);
+  back = fd_queue_from_json (node, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (back->member_ids);
+  g_assert_cmpuint (back->member_ids->len, ==, 0);
+  g_clear_pointer (&back, fd_queue_free);
+  g_clear_pointer (&node, json_node_unref);
+
+  g_array_append_vals (queue->member_ids, ids, 2);
+  node = fd_queue_to_json (queue);
+  back = fd_queue_from_json (node, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (back->member_ids->len, ==, 2);
+  g_assert_cmpint (g_array_index (back->member_ids, gint64, 1), ==, 9);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+
+  for (guint i = 0; i < G_N_ELEMENTS (entities); i++)
+    {
+      g_autofree char *path = g_strdup_printf ("/protocol/entity/%s", entities[i]->name);
+
+      g_strdelimit (path, " ", '-');
+      g_test_add_data_func (path, entities[i], test_entity_round_trip);
+    }
+  g_test_add_func ("/protocol/entity/lists", test_entity_lists);
+  g_test_add_func ("/protocol/enum-names", test_enum_names);
+  g_test_add_func ("/protocol/timestamps", test_timestamps);
+  g_test_add_func ("/protocol/decode-conversation", test_decode_conversation);
+  g_test_add_func ("/protocol/queue-members", test_queue_members);
+
+  return g_test_run ();
+}
