@@ -1,0 +1,473 @@
+#define G_LOG_DOMAIN "fd-store"
+
+#include "fd-config.h"
+#include "fd-store-private.h"
+
+/* Canned replies and resources: texts and links at organization, queue,
+ * stream or agent level. */
+
+/* The visibility rule shared by both tables ("x" is the row): ?1 the
+ * organization, ?2 the agent, ?3 the search pattern or NULL, ?4..?7 the
+ * level names. */
+#define VISIBLE_TO_AGENT \
+  "x.organization_id = ?1 AND (" \
+  "  x.level = ?4" \
+  "  OR (x.level = ?5 AND x.owner_id IN " \
+  "      (SELECT queue_id FROM queue_members WHERE organization_id = ?1 AND agent_id = ?2))" \
+  "  OR (x.level = ?6 AND x.owner_id IN " \
+  "      (SELECT s.id FROM streams s JOIN queue_members m ON m.queue_id = s.queue_id " \
+  "       WHERE m.organization_id = ?1 AND m.agent_id = ?2 AND s.deleted = 0))" \
+  "  OR (x.level = ?7 AND x.owner_id = ?2))"
+
+static void
+bind_levels (FdStoreStmt *stmt)
+{
+  fd_store_bind_text (stmt, 4, fd_level_to_string (FD_LEVEL_ORGANIZATION));
+  fd_store_bind_text (stmt, 5, fd_level_to_string (FD_LEVEL_QUEUE));
+  fd_store_bind_text (stmt, 6, fd_level_to_string (FD_LEVEL_STREAM));
+  fd_store_bind_text (stmt, 7, fd_level_to_string (FD_LEVEL_AGENT));
+}
+
+/* The owner must exist in the organization (organization level: owner 0). */
+static gboolean
+check_owner (FdStore  *self,
+             gint64    organization_id,
+             FdLevel   level,
+             gint64    owner_id,
+             GError  **error)
+{
+  const char *sql = NULL;
+
+  if (!fd_store_check_enum (fd_level_to_string (level), "level", error))
+    return FALSE;
+  switch (level)
+    {
+    case FD_LEVEL_ORGANIZATION:
+      if (owner_id != 0)
+        return fd_store_invalid (error, "An organization-level item has no owner.");
+      return TRUE;
+    case FD_LEVEL_QUEUE:
+      sql = "SELECT 1 FROM queues WHERE organization_id = ?1 AND id = ?2";
+      break;
+    case FD_LEVEL_STREAM:
+      sql = "SELECT 1 FROM streams WHERE organization_id = ?1 AND id = ?2";
+      break;
+    case FD_LEVEL_AGENT:
+      sql = "SELECT 1 FROM agents WHERE organization_id = ?1 AND id = ?2";
+      break;
+    default:
+      g_assert_not_reached ();
+    }
+  if (!fd_store_exists (self, sql, organization_id, owner_id, error))
+    {
+      fd_store_rephrase (error, FD_STORE_ERROR_NOT_FOUND, FD_STORE_ERROR_INVALID,
+                         "The owner (queue, media stream or agent) does not exist in this organization.");
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static FdLevel
+level_from_column (FdStoreStmt *stmt,
+                   int          column)
+{
+  g_autofree char *text = fd_store_col_text (stmt, column);
+  FdLevel level = FD_LEVEL_ORGANIZATION;
+
+  fd_level_from_string (text, &level);
+  return level;
+}
+
+/* Canned replies. */
+
+#define REPLY_COLUMNS "x.id, x.organization_id, x.level, x.owner_id, x.name, x.text"
+
+static FdCannedReply *
+reply_from_row (FdStoreStmt *stmt)
+{
+  FdCannedReply *reply = fd_canned_reply_new ();
+
+  reply->id = fd_store_col_int64 (stmt, 0);
+  reply->organization_id = fd_store_col_int64 (stmt, 1);
+  reply->level = level_from_column (stmt, 2);
+  reply->owner_id = fd_store_col_int64 (stmt, 3);
+  reply->name = fd_store_col_text (stmt, 4);
+  reply->text = fd_store_col_text (stmt, 5);
+  return reply;
+}
+
+static gboolean
+check_reply (FdStore              *self,
+             const FdCannedReply  *reply,
+             GError              **error)
+{
+  return fd_store_check_string (reply->name, "canned reply name", FD_STORE_MAX_NAME, TRUE, error) &&
+         fd_store_check_string (reply->text, "canned reply text", FD_STORE_MAX_TEXT, TRUE, error) &&
+         check_owner (self, reply->organization_id, reply->level, reply->owner_id, error);
+}
+
+static GPtrArray *
+list_replies (FdStore      *self,
+              FdStoreStmt  *stmt,
+              GError      **error)
+{
+  g_autoptr(GPtrArray) list = fd_canned_reply_list_new ();
+  int rc;
+
+  while ((rc = fd_store_step (self, stmt, FALSE, error)) == SQLITE_ROW)
+    g_ptr_array_add (list, reply_from_row (stmt));
+  return rc < 0 ? NULL : g_steal_pointer (&list);
+}
+
+gboolean
+fd_store_create_canned_reply (FdStore        *self,
+                              FdCannedReply  *reply,
+                              GError        **error)
+{
+  g_autoptr(FdStoreStmt) stmt = NULL;
+
+  g_return_val_if_fail (self != NULL, FALSE);
+  g_return_val_if_fail (reply != NULL, FALSE);
+
+  if (!check_reply (self, reply, error))
+    return FALSE;
+  stmt = fd_store_prepare (self,
+                           "INSERT INTO canned_replies (organization_id, level, owner_id, name, text, "
+                           "created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, reply->organization_id);
+  fd_store_bind_text (stmt, 2, fd_level_to_string (reply->level));
+  sqlite3_bind_int64 (stmt, 3, reply->owner_id);
+  fd_store_bind_text (stmt, 4, reply->name);
+  fd_store_bind_text (stmt, 5, reply->text);
+  sqlite3_bind_int64 (stmt, 6, g_get_real_time ());
+  if (!fd_store_run (self, stmt, error))
+    return FALSE;
+  reply->id = fd_store_last_insert_id (self);
+  return TRUE;
+}
+
+FdCannedReply *
+fd_store_get_canned_reply (FdStore  *self,
+                           gint64    organization_id,
+                           gint64    id,
+                           GError  **error)
+{
+  g_autoptr(FdStoreStmt) stmt = NULL;
+  int rc;
+
+  g_return_val_if_fail (self != NULL, NULL);
+
+  stmt = fd_store_prepare (self,
+                           "SELECT " REPLY_COLUMNS " FROM canned_replies x "
+                           "WHERE x.organization_id = ?1 AND x.id = ?2", error);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, organization_id);
+  sqlite3_bind_int64 (stmt, 2, id);
+  rc = fd_store_step (self, stmt, FALSE, error);
+  if (rc == SQLITE_ROW)
+    return reply_from_row (stmt);
+  if (rc == SQLITE_DONE)
+    fd_store_not_found ("canned reply", error);
+  return NULL;
+}
+
+GPtrArray *
+fd_store_list_canned_replies (FdStore  *self,
+                              gint64    organization_id,
+                              GError  **error)
+{
+  g_autoptr(FdStoreStmt) stmt = NULL;
+
+  g_return_val_if_fail (self != NULL, NULL);
+
+  stmt = fd_store_prepare (self,
+                           "SELECT " REPLY_COLUMNS " FROM canned_replies x "
+                           "WHERE x.organization_id = ?1 ORDER BY x.id", error);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, organization_id);
+  return list_replies (self, stmt, error);
+}
+
+gboolean
+fd_store_update_canned_reply (FdStore              *self,
+                              const FdCannedReply  *reply,
+                              GError              **error)
+{
+  g_autoptr(FdStoreStmt) stmt = NULL;
+
+  g_return_val_if_fail (self != NULL, FALSE);
+  g_return_val_if_fail (reply != NULL, FALSE);
+
+  if (!check_reply (self, reply, error))
+    return FALSE;
+  stmt = fd_store_prepare (self,
+                           "UPDATE canned_replies SET level = ?3, owner_id = ?4, name = ?5, text = ?6 "
+                           "WHERE organization_id = ?1 AND id = ?2", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, reply->organization_id);
+  sqlite3_bind_int64 (stmt, 2, reply->id);
+  fd_store_bind_text (stmt, 3, fd_level_to_string (reply->level));
+  sqlite3_bind_int64 (stmt, 4, reply->owner_id);
+  fd_store_bind_text (stmt, 5, reply->name);
+  fd_store_bind_text (stmt, 6, reply->text);
+  return fd_store_run_update (self, stmt, "canned reply", error);
+}
+
+gboolean
+fd_store_delete_canned_reply (FdStore  *self,
+                              gint64    organization_id,
+                              gint64    id,
+                              GError  **error)
+{
+  g_autoptr(FdStoreStmt) stmt = NULL;
+
+  g_return_val_if_fail (self != NULL, FALSE);
+
+  stmt = fd_store_prepare (self,
+                           "DELETE FROM canned_replies WHERE organization_id = ?1 AND id = ?2", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, organization_id);
+  sqlite3_bind_int64 (stmt, 2, id);
+  return fd_store_run_delete (self, stmt, "canned reply", error);
+}
+
+GPtrArray *
+fd_store_list_visible_canned_replies (FdStore     *self,
+                                      gint64       organization_id,
+                                      gint64       agent_id,
+                                      const char  *search,
+                                      GError     **error)
+{
+  g_autoptr(FdStoreStmt) stmt = NULL;
+  g_autofree char *pattern = NULL;
+
+  g_return_val_if_fail (self != NULL, NULL);
+
+  if (!fd_store_check_string (search, "search text", FD_STORE_MAX_NAME, FALSE, error))
+    return NULL;
+  stmt = fd_store_prepare (self,
+                           "SELECT " REPLY_COLUMNS " FROM canned_replies x WHERE " VISIBLE_TO_AGENT
+                           " AND (?3 IS NULL OR fd_fold (x.name) LIKE ?3 ESCAPE '\\' "
+                           "OR fd_fold (x.text) LIKE ?3 ESCAPE '\\') "
+                           "ORDER BY fd_fold (x.name), x.id", error);
+  if (stmt == NULL)
+    return NULL;
+  pattern = fd_store_like_pattern (search);
+  sqlite3_bind_int64 (stmt, 1, organization_id);
+  sqlite3_bind_int64 (stmt, 2, agent_id);
+  fd_store_bind_text (stmt, 3, pattern);
+  bind_levels (stmt);
+  return list_replies (self, stmt, error);
+}
+
+/* Resources. */
+
+#define RESOURCE_COLUMNS "x.id, x.organization_id, x.level, x.owner_id, x.name, x.url, " \
+                         "x.description, x.mime_type, x.size"
+
+static FdResource *
+resource_from_row (FdStoreStmt *stmt)
+{
+  FdResource *resource = fd_resource_new ();
+
+  resource->id = fd_store_col_int64 (stmt, 0);
+  resource->organization_id = fd_store_col_int64 (stmt, 1);
+  resource->level = level_from_column (stmt, 2);
+  resource->owner_id = fd_store_col_int64 (stmt, 3);
+  resource->name = fd_store_col_text (stmt, 4);
+  resource->url = fd_store_col_text (stmt, 5);
+  resource->description = fd_store_col_text (stmt, 6);
+  resource->mime_type = fd_store_col_text (stmt, 7);
+  resource->size = fd_store_col_int64 (stmt, 8);
+  return resource;
+}
+
+static gboolean
+check_resource (FdStore           *self,
+                const FdResource  *resource,
+                GError           **error)
+{
+  if (!fd_store_check_string (resource->name, "resource name", FD_STORE_MAX_NAME, TRUE, error) ||
+      !fd_store_check_string (resource->url, "resource address", FD_STORE_MAX_STRING, TRUE, error) ||
+      !fd_store_check_string (resource->description, "resource description", FD_STORE_MAX_STRING, FALSE, error) ||
+      !fd_store_check_string (resource->mime_type, "resource type", FD_STORE_MAX_NAME, FALSE, error))
+    return FALSE;
+  if (resource->size < 0)
+    return fd_store_invalid (error, "A resource's size cannot be negative.");
+  return check_owner (self, resource->organization_id, resource->level, resource->owner_id, error);
+}
+
+static GPtrArray *
+list_resources (FdStore      *self,
+                FdStoreStmt  *stmt,
+                GError      **error)
+{
+  g_autoptr(GPtrArray) list = fd_resource_list_new ();
+  int rc;
+
+  while ((rc = fd_store_step (self, stmt, FALSE, error)) == SQLITE_ROW)
+    g_ptr_array_add (list, resource_from_row (stmt));
+  return rc < 0 ? NULL : g_steal_pointer (&list);
+}
+
+gboolean
+fd_store_create_resource (FdStore     *self,
+                          FdResource  *resource,
+                          GError     **error)
+{
+  g_autoptr(FdStoreStmt) stmt = NULL;
+
+  g_return_val_if_fail (self != NULL, FALSE);
+  g_return_val_if_fail (resource != NULL, FALSE);
+
+  if (!check_resource (self, resource, error))
+    return FALSE;
+  stmt = fd_store_prepare (self,
+                           "INSERT INTO resources (organization_id, level, owner_id, name, url, "
+                           "description, mime_type, size, created_at) "
+                           "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, resource->organization_id);
+  fd_store_bind_text (stmt, 2, fd_level_to_string (resource->level));
+  sqlite3_bind_int64 (stmt, 3, resource->owner_id);
+  fd_store_bind_text (stmt, 4, resource->name);
+  fd_store_bind_text (stmt, 5, resource->url);
+  fd_store_bind_text (stmt, 6, resource->description);
+  fd_store_bind_text (stmt, 7, resource->mime_type);
+  sqlite3_bind_int64 (stmt, 8, resource->size);
+  sqlite3_bind_int64 (stmt, 9, g_get_real_time ());
+  if (!fd_store_run (self, stmt, error))
+    return FALSE;
+  resource->id = fd_store_last_insert_id (self);
+  return TRUE;
+}
+
+FdResource *
+fd_store_get_resource (FdStore  *self,
+                       gint64    organization_id,
+                       gint64    id,
+                       GError  **error)
+{
+  g_autoptr(FdStoreStmt) stmt = NULL;
+  int rc;
+
+  g_return_val_if_fail (self != NULL, NULL);
+
+  stmt = fd_store_prepare (self,
+                           "SELECT " RESOURCE_COLUMNS " FROM resources x "
+                           "WHERE x.organization_id = ?1 AND x.id = ?2", error);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, organization_id);
+  sqlite3_bind_int64 (stmt, 2, id);
+  rc = fd_store_step (self, stmt, FALSE, error);
+  if (rc == SQLITE_ROW)
+    return resource_from_row (stmt);
+  if (rc == SQLITE_DONE)
+    fd_store_not_found ("resource", error);
+  return NULL;
+}
+
+GPtrArray *
+fd_store_list_resources (FdStore  *self,
+                         gint64    organization_id,
+                         GError  **error)
+{
+  g_autoptr(FdStoreStmt) stmt = NULL;
+
+  g_return_val_if_fail (self != NULL, NULL);
+
+  stmt = fd_store_prepare (self,
+                           "SELECT " RESOURCE_COLUMNS " FROM resources x "
+                           "WHERE x.organization_id = ?1 ORDER BY x.id", error);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, organization_id);
+  return list_resources (self, stmt, error);
+}
+
+gboolean
+fd_store_update_resource (FdStore           *self,
+                          const FdResource  *resource,
+                          GError           **error)
+{
+  g_autoptr(FdStoreStmt) stmt = NULL;
+
+  g_return_val_if_fail (self != NULL, FALSE);
+  g_return_val_if_fail (resource != NULL, FALSE);
+
+  if (!check_resource (self, resource, error))
+    return FALSE;
+  stmt = fd_store_prepare (self,
+                           "UPDATE resources SET level = ?3, owner_id = ?4, name = ?5, url = ?6, "
+                           "description = ?7, mime_type = ?8, size = ?9 "
+                           "WHERE organization_id = ?1 AND id = ?2", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, resource->organization_id);
+  sqlite3_bind_int64 (stmt, 2, resource->id);
+  fd_store_bind_text (stmt, 3, fd_level_to_string (resource->level));
+  sqlite3_bind_int64 (stmt, 4, resource->owner_id);
+  fd_store_bind_text (stmt, 5, resource->name);
+  fd_store_bind_text (stmt, 6, resource->url);
+  fd_store_bind_text (stmt, 7, resource->description);
+  fd_store_bind_text (stmt, 8, resource->mime_type);
+  sqlite3_bind_int64 (stmt, 9, resource->size);
+  return fd_store_run_update (self, stmt, "resource", error);
+}
+
+gboolean
+fd_store_delete_resource (FdStore  *self,
+                          gint64    organization_id,
+                          gint64    id,
+                          GError  **error)
+{
+  g_autoptr(FdStoreStmt) stmt = NULL;
+
+  g_return_val_if_fail (self != NULL, FALSE);
+
+  stmt = fd_store_prepare (self,
+                           "DELETE FROM resources WHERE organization_id = ?1 AND id = ?2", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, organization_id);
+  sqlite3_bind_int64 (stmt, 2, id);
+  return fd_store_run_delete (self, stmt, "resource", error);
+}
+
+GPtrArray *
+fd_store_list_visible_resources (FdStore     *self,
+                                 gint64       organization_id,
+                                 gint64       agent_id,
+                                 const char  *search,
+                                 GError     **error)
+{
+  g_autoptr(FdStoreStmt) stmt = NULL;
+  g_autofree char *pattern = NULL;
+
+  g_return_val_if_fail (self != NULL, NULL);
+
+  if (!fd_store_check_string (search, "search text", FD_STORE_MAX_NAME, FALSE, error))
+    return NULL;
+  stmt = fd_store_prepare (self,
+                           "SELECT " RESOURCE_COLUMNS " FROM resources x WHERE " VISIBLE_TO_AGENT
+                           " AND (?3 IS NULL OR fd_fold (x.name) LIKE ?3 ESCAPE '\\' "
+                           "OR fd_fold (x.url) LIKE ?3 ESCAPE '\\' "
+                           "OR fd_fold (x.description) LIKE ?3 ESCAPE '\\') "
+                           "ORDER BY fd_fold (x.name), x.id", error);
+  if (stmt == NULL)
+    return NULL;
+  pattern = fd_store_like_pattern (search);
+  sqlite3_bind_int64 (stmt, 1, organization_id);
+  sqlite3_bind_int64 (stmt, 2, agent_id);
+  fd_store_bind_text (stmt, 3, pattern);
+  bind_levels (stmt);
+  return list_resources (self, stmt, error);
+}

@@ -1,0 +1,277 @@
+#define G_LOG_DOMAIN "fd-store"
+
+#include "fd-config.h"
+#include "fd-store-private.h"
+
+/* Token hashes of agents, visitors and administrators. The store never sees
+ * a token itself: fd-auth hashes it first. */
+
+static gboolean
+check_hash (const char  *token_hash,
+            GError     **error)
+{
+  return fd_store_check_string (token_hash, "token hash", FD_STORE_MAX_ID, TRUE, error);
+}
+
+static gboolean
+insert_token (FdStore     *self,
+              const char  *sql,
+              gint64       organization_id,
+              gint64       owner_id,
+              const char  *token_hash,
+              GError     **error)
+{
+  g_autoptr(FdStoreStmt) stmt = NULL;
+
+  if (!check_hash (token_hash, error))
+    return FALSE;
+  stmt = fd_store_prepare (self, sql, error);
+  if (stmt == NULL)
+    return FALSE;
+  fd_store_bind_text (stmt, 1, token_hash);
+  sqlite3_bind_int64 (stmt, 2, organization_id);
+  sqlite3_bind_int64 (stmt, 3, owner_id);
+  sqlite3_bind_int64 (stmt, 4, g_get_real_time ());
+  return fd_store_run (self, stmt, error);
+}
+
+static gboolean
+lookup_token (FdStore     *self,
+              const char  *sql,
+              const char  *token_hash,
+              gint64      *out_organization_id,
+              gint64      *out_owner_id,
+              gboolean    *out_revoked,
+              GError     **error)
+{
+  g_autoptr(FdStoreStmt) stmt = NULL;
+  int rc;
+
+  if (!check_hash (token_hash, error))
+    return FALSE;
+  stmt = fd_store_prepare (self, sql, error);
+  if (stmt == NULL)
+    return FALSE;
+  fd_store_bind_text (stmt, 1, token_hash);
+  rc = fd_store_step (self, stmt, FALSE, error);
+  if (rc < 0)
+    return FALSE;
+  if (rc == SQLITE_DONE)
+    {
+      g_set_error (error, FD_STORE_ERROR, FD_STORE_ERROR_NOT_FOUND, "No such token.");
+      return FALSE;
+    }
+  if (out_organization_id != NULL)
+    *out_organization_id = fd_store_col_int64 (stmt, 0);
+  if (out_owner_id != NULL)
+    *out_owner_id = fd_store_col_int64 (stmt, 1);
+  if (out_revoked != NULL)
+    *out_revoked = fd_store_col_int64 (stmt, 2) != 0;
+  return TRUE;
+}
+
+static gboolean
+revoke_tokens (FdStore     *self,
+        const char  *sql,
+        const char  *text,
+        gint64       id1,
+        gint64       id2,
+        gboolean     must_exist,
+        GError     **error)
+{
+  g_autoptr(FdStoreStmt) stmt = fd_store_prepare (self, sql, error);
+
+  if (stmt == NULL)
+    return FALSE;
+  /* Revoking twice keeps the first time. */
+  sqlite3_bind_int64 (stmt, 1, g_get_real_time ());
+  if (text != NULL)
+    fd_store_bind_text (stmt, 2, text);
+  else
+    {
+      sqlite3_bind_int64 (stmt, 2, id1);
+      sqlite3_bind_int64 (stmt, 3, id2);
+    }
+  if (must_exist)
+    return fd_store_run_update (self, stmt, "token", error);
+  return fd_store_run (self, stmt, error);
+}
+
+gboolean
+fd_store_insert_agent_token (FdStore     *self,
+                             gint64       organization_id,
+                             gint64       agent_id,
+                             const char  *token_hash,
+                             GError     **error)
+{
+  g_return_val_if_fail (self != NULL, FALSE);
+
+  if (!insert_token (self,
+                     "INSERT INTO agent_tokens (hash, organization_id, agent_id, created_at) "
+                     "VALUES (?1, ?2, ?3, ?4)", organization_id, agent_id, token_hash, error))
+    {
+      fd_store_rephrase (error, FD_STORE_ERROR_INVALID, FD_STORE_ERROR_NOT_FOUND,
+                         "No such agent in this organization.");
+      return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+fd_store_lookup_agent_token (FdStore     *self,
+                             const char  *token_hash,
+                             gint64      *out_organization_id,
+                             gint64      *out_agent_id,
+                             gboolean    *out_revoked,
+                             GError     **error)
+{
+  g_return_val_if_fail (self != NULL, FALSE);
+
+  return lookup_token (self,
+                       "SELECT organization_id, agent_id, revoked_at FROM agent_tokens WHERE hash = ?1",
+                       token_hash, out_organization_id, out_agent_id, out_revoked, error);
+}
+
+gboolean
+fd_store_revoke_agent_token (FdStore     *self,
+                             const char  *token_hash,
+                             GError     **error)
+{
+  g_return_val_if_fail (self != NULL, FALSE);
+  g_return_val_if_fail (token_hash != NULL, FALSE);
+
+  return revoke_tokens (self,
+                 "UPDATE agent_tokens SET revoked_at = CASE revoked_at WHEN 0 THEN ?1 ELSE revoked_at END "
+                 "WHERE hash = ?2", token_hash, 0, 0, TRUE, error);
+}
+
+gboolean
+fd_store_revoke_agent_tokens (FdStore  *self,
+                              gint64    organization_id,
+                              gint64    agent_id,
+                              GError  **error)
+{
+  g_return_val_if_fail (self != NULL, FALSE);
+
+  return revoke_tokens (self,
+                 "UPDATE agent_tokens SET revoked_at = ?1 "
+                 "WHERE organization_id = ?2 AND agent_id = ?3 AND revoked_at = 0",
+                 NULL, organization_id, agent_id, FALSE, error);
+}
+
+gboolean
+fd_store_insert_visitor_token (FdStore     *self,
+                               gint64       organization_id,
+                               gint64       conversation_id,
+                               const char  *token_hash,
+                               GError     **error)
+{
+  g_return_val_if_fail (self != NULL, FALSE);
+
+  if (!insert_token (self,
+                     "INSERT INTO visitor_tokens (hash, organization_id, conversation_id, created_at) "
+                     "VALUES (?1, ?2, ?3, ?4)", organization_id, conversation_id, token_hash, error))
+    {
+      fd_store_rephrase (error, FD_STORE_ERROR_INVALID, FD_STORE_ERROR_NOT_FOUND,
+                         "No such conversation in this organization.");
+      return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+fd_store_lookup_visitor_token (FdStore     *self,
+                               const char  *token_hash,
+                               gint64      *out_organization_id,
+                               gint64      *out_conversation_id,
+                               gboolean    *out_revoked,
+                               GError     **error)
+{
+  g_return_val_if_fail (self != NULL, FALSE);
+
+  return lookup_token (self,
+                       "SELECT organization_id, conversation_id, revoked_at FROM visitor_tokens "
+                       "WHERE hash = ?1",
+                       token_hash, out_organization_id, out_conversation_id, out_revoked, error);
+}
+
+gboolean
+fd_store_revoke_visitor_tokens (FdStore  *self,
+                                gint64    organization_id,
+                                gint64    conversation_id,
+                                GError  **error)
+{
+  g_return_val_if_fail (self != NULL, FALSE);
+
+  return revoke_tokens (self,
+                 "UPDATE visitor_tokens SET revoked_at = ?1 "
+                 "WHERE organization_id = ?2 AND conversation_id = ?3 AND revoked_at = 0",
+                 NULL, organization_id, conversation_id, FALSE, error);
+}
+
+gboolean
+fd_store_insert_admin_token (FdStore     *self,
+                             const char  *token_hash,
+                             const char  *label,
+                             GError     **error)
+{
+  g_autoptr(FdStoreStmt) stmt = NULL;
+
+  g_return_val_if_fail (self != NULL, FALSE);
+
+  if (!check_hash (token_hash, error) ||
+      !fd_store_check_string (label, "token label", FD_STORE_MAX_NAME, FALSE, error))
+    return FALSE;
+  stmt = fd_store_prepare (self,
+                           "INSERT INTO admin_tokens (hash, label, created_at) VALUES (?1, ?2, ?3)",
+                           error);
+  if (stmt == NULL)
+    return FALSE;
+  fd_store_bind_text (stmt, 1, token_hash);
+  fd_store_bind_text (stmt, 2, label);
+  sqlite3_bind_int64 (stmt, 3, g_get_real_time ());
+  return fd_store_run (self, stmt, error);
+}
+
+gboolean
+fd_store_lookup_admin_token (FdStore     *self,
+                             const char  *token_hash,
+                             gboolean    *out_revoked,
+                             GError     **error)
+{
+  g_return_val_if_fail (self != NULL, FALSE);
+
+  return lookup_token (self,
+                       "SELECT 0, 0, revoked_at FROM admin_tokens WHERE hash = ?1",
+                       token_hash, NULL, NULL, out_revoked, error);
+}
+
+gboolean
+fd_store_revoke_admin_token (FdStore     *self,
+                             const char  *token_hash,
+                             GError     **error)
+{
+  g_return_val_if_fail (self != NULL, FALSE);
+  g_return_val_if_fail (token_hash != NULL, FALSE);
+
+  return revoke_tokens (self,
+                 "UPDATE admin_tokens SET revoked_at = CASE revoked_at WHEN 0 THEN ?1 ELSE revoked_at END "
+                 "WHERE hash = ?2", token_hash, 0, 0, TRUE, error);
+}
+
+gboolean
+fd_store_count_admin_tokens (FdStore  *self,
+                             gint64   *out_count,
+                             GError  **error)
+{
+  g_autoptr(FdStoreStmt) stmt = NULL;
+
+  g_return_val_if_fail (self != NULL, FALSE);
+  g_return_val_if_fail (out_count != NULL, FALSE);
+
+  stmt = fd_store_prepare (self, "SELECT count(*) FROM admin_tokens WHERE revoked_at = 0", error);
+  if (stmt == NULL || fd_store_step (self, stmt, FALSE, error) != SQLITE_ROW)
+    return FALSE;
+  *out_count = fd_store_col_int64 (stmt, 0);
+  return TRUE;
+}

@@ -1,0 +1,519 @@
+#pragma once
+
+/* The SQLite store of frontdeskd.
+ *
+ * One FdStore per process, used from the server's main loop only: it is not
+ * thread-safe, and it needs no locking because nothing else touches it.
+ * Every call is one transaction of its own unless the caller opened one with
+ * fd_store_begin(): then calls nest inside it (as savepoints) and become
+ * visible together at fd_store_commit().
+ *
+ * Conventions:
+ *  - Every entity call is scoped by organization_id: asking for a row of
+ *    another organization gives FD_STORE_ERROR_NOT_FOUND, never the row.
+ *  - Getters return owned structs of fd-types.h (free with fd_*_free or
+ *    g_autoptr); lists return a GPtrArray that owns its elements.
+ *  - create() takes the caller's struct, validates it, inserts it and writes
+ *    back what the store assigned (id, created_at, stream key, positions).
+ *  - update() writes the mutable fields of the struct, identified by its
+ *    organization_id and id.
+ *  - Times are microseconds since the Unix epoch, as in fd-types.h.
+ *
+ * See docs/store.md for the schema, durability and limits.
+ */
+
+#include <glib.h>
+#include "fd-types.h"
+
+G_BEGIN_DECLS
+
+#define FD_STORE_ERROR (fd_store_error_quark ())
+
+typedef enum {
+  FD_STORE_ERROR_NOT_FOUND,
+  FD_STORE_ERROR_CONFLICT,   /* a unique value already taken (e.g. email) */
+  FD_STORE_ERROR_INVALID,    /* a value the store refuses (empty, too long, wrong organization) */
+  FD_STORE_ERROR_TOO_NEW,    /* the database was written by a newer frontdeskd */
+  FD_STORE_ERROR_CORRUPT,    /* not a SQLite database, or a damaged one */
+  FD_STORE_ERROR_FAILED,     /* any other SQLite failure */
+} FdStoreError;
+
+GQuark fd_store_error_quark (void);
+
+/* The schema version this code writes (PRAGMA user_version). */
+#define FD_STORE_SCHEMA_VERSION 1
+
+/* Size limits, in Unicode characters for strings and elements for lists;
+ * the same as the protocol's (fd-codec.h), checked again here as defence in
+ * depth. */
+#define FD_STORE_MAX_ID            FD_LIMIT_ID       /* client_id, keys, labels */
+#define FD_STORE_MAX_NAME          FD_LIMIT_NAME     /* names, emails, phones, handles, reasons, ip, browser, os, department, mime type */
+#define FD_STORE_MAX_STRING        FD_LIMIT_STRING   /* URLs, comments, descriptions, subjects, callback time */
+#define FD_STORE_MAX_TEXT          FD_LIMIT_TEXT     /* message and canned reply text */
+#define FD_STORE_MAX_LIST          FD_LIMIT_SMALL_ARRAY /* departments, origins, phases, phase agents, attachments */
+#define FD_STORE_MAX_JSON          65536             /* settings_json and event payloads, in bytes */
+#define FD_STORE_MAX_TYPE          64                /* event type names */
+#define FD_STORE_MIN_STREAM_KEY    8                 /* a stream key chosen by an import */
+
+/* How many conversations fd_store_list_contact_history() returns by default. */
+#define FD_STORE_HISTORY_LIMIT     10
+
+/* Event pruning defaults (fd_store_prune_events()). */
+#define FD_STORE_EVENTS_KEEP       10000
+#define FD_STORE_EVENTS_MAX_AGE    (24 * G_TIME_SPAN_HOUR)
+
+typedef struct _FdStore FdStore;
+
+/* Opens (creating when missing) and migrates the database at @path. */
+FdStore    *fd_store_open                      (const char      *path,
+                                                GError         **error);
+void        fd_store_free                      (FdStore         *self);
+int         fd_store_get_schema_version        (FdStore         *self);
+
+/* Transactions for callers composing several calls (site import, an event
+ * with the change it describes). Nested begin/commit pairs are savepoints.
+ * fd_store_rollback() undoes everything since the matching begin. */
+gboolean    fd_store_begin                     (FdStore         *self,
+                                                GError         **error);
+gboolean    fd_store_commit                    (FdStore         *self,
+                                                GError         **error);
+void        fd_store_rollback                  (FdStore         *self);
+gboolean    fd_store_in_transaction            (FdStore         *self);
+
+/* Organizations (the only rows without organization_id). Deleting one
+ * deletes everything it owns. */
+gboolean        fd_store_create_organization   (FdStore         *self,
+                                                FdOrganization  *org,
+                                                GError         **error);
+FdOrganization *fd_store_get_organization      (FdStore         *self,
+                                                gint64           id,
+                                                GError         **error);
+GPtrArray      *fd_store_list_organizations    (FdStore         *self,
+                                                GError         **error);
+gboolean        fd_store_update_organization   (FdStore         *self,
+                                                const FdOrganization *org,
+                                                GError         **error);
+gboolean        fd_store_delete_organization   (FdStore         *self,
+                                                gint64           id,
+                                                GError         **error);
+
+/* Agents. The email is unique server-wide, compared case-insensitively
+ * (stored case-folded). @password_hash comes from fd_auth_hash_password(),
+ * or is NULL for an agent who cannot sign in until a password is set (the
+ * by-email lookup then gives a NULL hash); most callers use
+ * fd_auth_create_agent() instead. update() writes email,
+ * name, role, acd_state, acd_reason and idle_since. */
+gboolean        fd_store_create_agent          (FdStore         *self,
+                                                FdAgent         *agent,
+                                                const char      *password_hash,
+                                                GError         **error);
+FdAgent        *fd_store_get_agent             (FdStore         *self,
+                                                gint64           organization_id,
+                                                gint64           id,
+                                                GError         **error);
+/* Server-wide lookup for sign-in; @out_password_hash may be NULL. */
+FdAgent        *fd_store_get_agent_by_email    (FdStore         *self,
+                                                const char      *email,
+                                                char           **out_password_hash,
+                                                GError         **error);
+GPtrArray      *fd_store_list_agents           (FdStore         *self,
+                                                gint64           organization_id,
+                                                GError         **error);
+gboolean        fd_store_update_agent          (FdStore         *self,
+                                                const FdAgent   *agent,
+                                                GError         **error);
+gboolean        fd_store_set_agent_acd         (FdStore         *self,
+                                                gint64           organization_id,
+                                                gint64           agent_id,
+                                                FdAcdState       state,
+                                                const char      *reason,
+                                                gint64           idle_since,
+                                                GError         **error);
+gboolean        fd_store_set_agent_password_hash (FdStore       *self,
+                                                gint64           organization_id,
+                                                gint64           agent_id,
+                                                const char      *password_hash,
+                                                GError         **error);
+gboolean        fd_store_delete_agent          (FdStore         *self,
+                                                gint64           organization_id,
+                                                gint64           id,
+                                                GError         **error);
+
+/* Queues. get/list fill member_ids (sorted). update() writes the name. */
+gboolean        fd_store_create_queue          (FdStore         *self,
+                                                FdQueue         *queue,
+                                                GError         **error);
+FdQueue        *fd_store_get_queue             (FdStore         *self,
+                                                gint64           organization_id,
+                                                gint64           id,
+                                                GError         **error);
+GPtrArray      *fd_store_list_queues           (FdStore         *self,
+                                                gint64           organization_id,
+                                                GError         **error);
+gboolean        fd_store_update_queue          (FdStore         *self,
+                                                const FdQueue   *queue,
+                                                GError         **error);
+/* Refused with CONFLICT while streams (even soft-deleted ones) use it. */
+gboolean        fd_store_delete_queue          (FdStore         *self,
+                                                gint64           organization_id,
+                                                gint64           id,
+                                                GError         **error);
+
+/* Queue membership. "joined" is kept in the store so that a restart restores
+ * who was joined (green) and who was not (red). A new member is not joined.
+ * Adding an existing member is not an error and keeps its joined state. */
+typedef struct {
+  gint64   queue_id;
+  gint64   agent_id;
+  gboolean joined;
+} FdQueueMember;
+
+gboolean        fd_store_add_queue_member      (FdStore         *self,
+                                                gint64           organization_id,
+                                                gint64           queue_id,
+                                                gint64           agent_id,
+                                                GError         **error);
+gboolean        fd_store_remove_queue_member   (FdStore         *self,
+                                                gint64           organization_id,
+                                                gint64           queue_id,
+                                                gint64           agent_id,
+                                                GError         **error);
+gboolean        fd_store_set_queue_member_joined (FdStore       *self,
+                                                gint64           organization_id,
+                                                gint64           queue_id,
+                                                gint64           agent_id,
+                                                gboolean         joined,
+                                                GError         **error);
+/* GArray of FdQueueMember. @queue_id / @agent_id 0 = any. */
+GArray         *fd_store_list_queue_members    (FdStore         *self,
+                                                gint64           organization_id,
+                                                gint64           queue_id,
+                                                gint64           agent_id,
+                                                GError         **error);
+
+/* Media streams. create() generates the public key when stream->key is NULL
+ * or "", or keeps the caller's (a site import): FD_STORE_MIN_STREAM_KEY to
+ * FD_STORE_MAX_ID characters of [A-Za-z0-9_-], unique server-wide (CONFLICT).
+ * Deleting is soft: the row stays (deleted = TRUE) so old conversations keep
+ * their stream, but get_by_key no longer finds it and list() skips it unless
+ * @include_deleted. update() writes queue_id, name, departments,
+ * allowed_origins and settings_json; the kind never changes, and a deleted
+ * stream is NOT_FOUND for update() and delete(). */
+gboolean        fd_store_create_stream         (FdStore         *self,
+                                                FdStream        *stream,
+                                                GError         **error);
+FdStream       *fd_store_get_stream            (FdStore         *self,
+                                                gint64           organization_id,
+                                                gint64           id,
+                                                GError         **error);
+/* Server-wide lookup for the visitor side; deleted streams are NOT_FOUND. */
+FdStream       *fd_store_get_stream_by_key     (FdStore         *self,
+                                                const char      *key,
+                                                GError         **error);
+GPtrArray      *fd_store_list_streams          (FdStore         *self,
+                                                gint64           organization_id,
+                                                gboolean         include_deleted,
+                                                GError         **error);
+gboolean        fd_store_update_stream         (FdStore         *self,
+                                                const FdStream  *stream,
+                                                GError         **error);
+gboolean        fd_store_delete_stream         (FdStore         *self,
+                                                gint64           organization_id,
+                                                gint64           id,
+                                                GError         **error);
+
+/* Routing phases, ordered per stream. replace() swaps the whole list in one
+ * transaction: element i gets position i, and each element's id,
+ * organization_id, stream_id and position are written back. */
+GPtrArray      *fd_store_list_phases           (FdStore         *self,
+                                                gint64           organization_id,
+                                                gint64           stream_id,
+                                                GError         **error);
+gboolean        fd_store_replace_phases        (FdStore         *self,
+                                                gint64           organization_id,
+                                                gint64           stream_id,
+                                                GPtrArray       *phases,
+                                                GError         **error);
+
+/* Contacts. find() looks by email (case-insensitive) first, then by phone;
+ * NOT_FOUND when neither matches. */
+gboolean        fd_store_create_contact        (FdStore         *self,
+                                                FdContact       *contact,
+                                                GError         **error);
+FdContact      *fd_store_get_contact           (FdStore         *self,
+                                                gint64           organization_id,
+                                                gint64           id,
+                                                GError         **error);
+FdContact      *fd_store_find_contact          (FdStore         *self,
+                                                gint64           organization_id,
+                                                const char      *email,
+                                                const char      *phone,
+                                                GError         **error);
+GPtrArray      *fd_store_list_contacts         (FdStore         *self,
+                                                gint64           organization_id,
+                                                GError         **error);
+gboolean        fd_store_update_contact        (FdStore         *self,
+                                                const FdContact *contact,
+                                                GError         **error);
+/* Refused with CONFLICT while conversations name the contact. */
+gboolean        fd_store_delete_contact        (FdStore         *self,
+                                                gint64           organization_id,
+                                                gint64           id,
+                                                GError         **error);
+
+/* Conversations. create() takes queue_id and kind from the stream (which must
+ * belong to the organization and not be deleted). When conv->contact_id is 0
+ * and conv->contact is set, the contact is found by email or phone within
+ * the organization or created, and conv->contact_id / conv->contact->id are
+ * written back. created_at is set when 0. */
+gboolean        fd_store_create_conversation   (FdStore         *self,
+                                                FdConversation  *conv,
+                                                GError         **error);
+FdConversation *fd_store_get_conversation      (FdStore         *self,
+                                                gint64           organization_id,
+                                                gint64           id,
+                                                gboolean         with_contact,
+                                                GError         **error);
+GPtrArray      *fd_store_list_conversations_by_state (FdStore   *self,
+                                                gint64           organization_id,
+                                                FdConversationState state,
+                                                GError         **error);
+/* @open_only: only reserved ones (the agent's current work). */
+GPtrArray      *fd_store_list_conversations_by_agent (FdStore   *self,
+                                                gint64           organization_id,
+                                                gint64           agent_id,
+                                                gboolean         open_only,
+                                                GError         **error);
+/* Unreserved conversations of the streams of the given queues, oldest first. */
+GPtrArray      *fd_store_list_unreserved_conversations (FdStore *self,
+                                                gint64           organization_id,
+                                                const gint64    *queue_ids,
+                                                guint            n_queue_ids,
+                                                GError         **error);
+/* The last @limit (0 = FD_STORE_HISTORY_LIMIT) conversations with a contact,
+ * any channel, newest first, contacts loaded. */
+GPtrArray      *fd_store_list_contact_history  (FdStore         *self,
+                                                gint64           organization_id,
+                                                gint64           contact_id,
+                                                guint            limit,
+                                                GError         **error);
+/* Writes state, agent_id, subject, department, first_assigned_at,
+ * reserved_at, first_reply_at, last_customer_message_at, closed_at, rating,
+ * comment and unread. */
+gboolean        fd_store_update_conversation   (FdStore         *self,
+                                                const FdConversation *conv,
+                                                GError         **error);
+
+/* Messages. append() is idempotent by client_id within a conversation: when
+ * a message with the same client_id is already stored it returns that
+ * EXISTING message and sets *out_duplicate. Returns the stored message
+ * (with id and created_at; created_at is set when 0). */
+FdMessage      *fd_store_append_message        (FdStore         *self,
+                                                const FdMessage *msg,
+                                                gboolean        *out_duplicate,
+                                                GError         **error);
+/* Messages with id > @after_id (0 = all), oldest first. */
+GPtrArray      *fd_store_list_messages         (FdStore         *self,
+                                                gint64           organization_id,
+                                                gint64           conversation_id,
+                                                gint64           after_id,
+                                                GError         **error);
+gboolean        fd_store_count_messages        (FdStore         *self,
+                                                gint64           organization_id,
+                                                gint64           conversation_id,
+                                                gint64          *out_count,
+                                                GError         **error);
+
+/* Offers (routing state). put() inserts or replaces the offer of
+ * (conversation, agent). delete() with @agent_id 0 deletes every offer of
+ * the conversation. list_offers() with @organization_id 0 lists every
+ * organization's (to rebuild routing at start-up). */
+gboolean        fd_store_put_offer             (FdStore         *self,
+                                                gint64           organization_id,
+                                                const FdOffer   *offer,
+                                                GError         **error);
+gboolean        fd_store_delete_offer          (FdStore         *self,
+                                                gint64           organization_id,
+                                                gint64           conversation_id,
+                                                gint64           agent_id,
+                                                GError         **error);
+GPtrArray      *fd_store_list_offers_by_agent  (FdStore         *self,
+                                                gint64           organization_id,
+                                                gint64           agent_id,
+                                                GError         **error);
+GPtrArray      *fd_store_list_offers           (FdStore         *self,
+                                                gint64           organization_id,
+                                                GError         **error);
+
+/* Canned replies and resources. level + owner_id say who sees them: the
+ * organization (owner 0), a queue, a stream or an agent, all of the same
+ * organization. update() writes everything but id and organization_id. */
+gboolean        fd_store_create_canned_reply   (FdStore         *self,
+                                                FdCannedReply   *reply,
+                                                GError         **error);
+FdCannedReply  *fd_store_get_canned_reply      (FdStore         *self,
+                                                gint64           organization_id,
+                                                gint64           id,
+                                                GError         **error);
+GPtrArray      *fd_store_list_canned_replies   (FdStore         *self,
+                                                gint64           organization_id,
+                                                GError         **error);
+gboolean        fd_store_update_canned_reply   (FdStore         *self,
+                                                const FdCannedReply *reply,
+                                                GError         **error);
+gboolean        fd_store_delete_canned_reply   (FdStore         *self,
+                                                gint64           organization_id,
+                                                gint64           id,
+                                                GError         **error);
+/* What an agent sees: organization level, the queues the agent is a member
+ * of, the streams of those queues and the agent's own. @search (NULL or ""
+ * = everything) matches name or text, case-insensitively, as a substring:
+ * % and _ in it are literal. Sorted by name. */
+GPtrArray      *fd_store_list_visible_canned_replies (FdStore   *self,
+                                                gint64           organization_id,
+                                                gint64           agent_id,
+                                                const char      *search,
+                                                GError         **error);
+
+gboolean        fd_store_create_resource       (FdStore         *self,
+                                                FdResource      *resource,
+                                                GError         **error);
+FdResource     *fd_store_get_resource          (FdStore         *self,
+                                                gint64           organization_id,
+                                                gint64           id,
+                                                GError         **error);
+GPtrArray      *fd_store_list_resources        (FdStore         *self,
+                                                gint64           organization_id,
+                                                GError         **error);
+gboolean        fd_store_update_resource       (FdStore         *self,
+                                                const FdResource *resource,
+                                                GError         **error);
+gboolean        fd_store_delete_resource       (FdStore         *self,
+                                                gint64           organization_id,
+                                                gint64           id,
+                                                GError         **error);
+/* As for canned replies; @search matches name, url or description. */
+GPtrArray      *fd_store_list_visible_resources (FdStore        *self,
+                                                gint64           organization_id,
+                                                gint64           agent_id,
+                                                const char      *search,
+                                                GError         **error);
+
+/* Tokens, stored only as hashes (fd-auth computes them; use fd-auth's API).
+ * A revoked token stays as a row so that checking it can say "revoked". */
+gboolean        fd_store_insert_agent_token    (FdStore         *self,
+                                                gint64           organization_id,
+                                                gint64           agent_id,
+                                                const char      *token_hash,
+                                                GError         **error);
+/* NOT_FOUND when unknown; *out_revoked tells a revoked one. */
+gboolean        fd_store_lookup_agent_token    (FdStore         *self,
+                                                const char      *token_hash,
+                                                gint64          *out_organization_id,
+                                                gint64          *out_agent_id,
+                                                gboolean        *out_revoked,
+                                                GError         **error);
+gboolean        fd_store_revoke_agent_token    (FdStore         *self,
+                                                const char      *token_hash,
+                                                GError         **error);
+gboolean        fd_store_revoke_agent_tokens   (FdStore         *self,
+                                                gint64           organization_id,
+                                                gint64           agent_id,
+                                                GError         **error);
+gboolean        fd_store_insert_visitor_token  (FdStore         *self,
+                                                gint64           organization_id,
+                                                gint64           conversation_id,
+                                                const char      *token_hash,
+                                                GError         **error);
+gboolean        fd_store_lookup_visitor_token  (FdStore         *self,
+                                                const char      *token_hash,
+                                                gint64          *out_organization_id,
+                                                gint64          *out_conversation_id,
+                                                gboolean        *out_revoked,
+                                                GError         **error);
+gboolean        fd_store_revoke_visitor_tokens (FdStore         *self,
+                                                gint64           organization_id,
+                                                gint64           conversation_id,
+                                                GError         **error);
+/* Admin tokens are server-wide (no organization). */
+gboolean        fd_store_insert_admin_token    (FdStore         *self,
+                                                const char      *token_hash,
+                                                const char      *label,
+                                                GError         **error);
+gboolean        fd_store_lookup_admin_token    (FdStore         *self,
+                                                const char      *token_hash,
+                                                gboolean        *out_revoked,
+                                                GError         **error);
+gboolean        fd_store_revoke_admin_token    (FdStore         *self,
+                                                const char      *token_hash,
+                                                GError         **error);
+/* Counts tokens that are not revoked. */
+gboolean        fd_store_count_admin_tokens    (FdStore         *self,
+                                                gint64          *out_count,
+                                                GError         **error);
+
+/* The event log. Each organization has its own sequence 1, 2, 3, …
+ * assigned atomically with the change when called inside the caller's
+ * transaction. @agent_id 0 = everyone allowed to see @queue_id; @queue_id 0 =
+ * the whole organization. @payload_json is a JSON object text. */
+typedef struct {
+  gint64  organization_id;
+  gint64  seq;
+  char   *type;
+  gint64  queue_id;
+  gint64  agent_id;
+  gint64  conversation_id;
+  char   *payload_json;
+  gint64  created_at;
+} FdStoreEvent;
+
+void            fd_store_event_free            (FdStoreEvent    *event);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (FdStoreEvent, fd_store_event_free)
+
+gboolean        fd_store_append_event          (FdStore         *self,
+                                                gint64           organization_id,
+                                                const char      *type,
+                                                gint64           queue_id,
+                                                gint64           agent_id,
+                                                gint64           conversation_id,
+                                                const char      *payload_json,
+                                                gint64          *out_seq,
+                                                GError         **error);
+/* Events with seq > @after_seq in order, at most @limit (0 = no limit). */
+GPtrArray      *fd_store_list_events_since     (FdStore         *self,
+                                                gint64           organization_id,
+                                                gint64           after_seq,
+                                                guint            limit,
+                                                GError         **error);
+/* The oldest seq still kept; when none is kept, last seq + 1. A client that
+ * saw @seq can resume iff seq + 1 >= oldest; otherwise it needs a snapshot. */
+gboolean        fd_store_get_oldest_event_seq  (FdStore         *self,
+                                                gint64           organization_id,
+                                                gint64          *out_seq,
+                                                GError         **error);
+/* The last seq assigned (0 when none yet). */
+gboolean        fd_store_get_last_event_seq    (FdStore         *self,
+                                                gint64           organization_id,
+                                                gint64          *out_seq,
+                                                GError         **error);
+/* For every organization, deletes events beyond the newest @keep (0 =
+ * FD_STORE_EVENTS_KEEP) and events older than @now - @max_age (@max_age 0 =
+ * FD_STORE_EVENTS_MAX_AGE). Sequence numbers are never reused. */
+gboolean        fd_store_prune_events          (FdStore         *self,
+                                                gint64           now,
+                                                guint            keep,
+                                                GTimeSpan        max_age,
+                                                guint           *out_pruned,
+                                                GError         **error);
+
+/* Statistics: one row per queue (stream_id 0) followed by one per stream of
+ * it (not deleted), queues ordered by id. Elements are FdStats (fd_stats_free). */
+GPtrArray      *fd_store_get_stats             (FdStore         *self,
+                                                gint64           organization_id,
+                                                gint64           now,
+                                                gint64           day_start,
+                                                GError         **error);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (FdStore, fd_store_free)
+
+G_END_DECLS

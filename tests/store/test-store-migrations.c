@@ -1,0 +1,347 @@
+#include "store-test.h"
+
+#include <sqlite3.h>
+#include <glib/gstdio.h>
+#include <signal.h>
+#include <string.h>
+
+/* Builds a database from a fixture's SQL text, as an older frontdeskd left
+ * it. */
+static void
+build_db_from_sql (const char *path,
+                   const char *sql)
+{
+  sqlite3 *db = NULL;
+  char *errmsg = NULL;
+
+  g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
+  if (sqlite3_exec (db, sql, NULL, NULL, &errmsg) != SQLITE_OK)
+    g_error ("fixture SQL failed: %s", errmsg);
+  sqlite3_close (db);
+}
+
+static int
+raw_pragma (const char *path,
+            const char *sql)
+{
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+  int value;
+
+  g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  value = sqlite3_column_int (stmt, 0);
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+  return value;
+}
+
+static void
+test_empty_to_current (void)
+{
+  g_autofree char *dir = fd_test_make_tmpdir ();
+  g_autofree char *path = g_build_filename (dir, "new.db", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FdStore) store = NULL;
+  g_autoptr(GPtrArray) orgs = NULL;
+
+  store = fd_store_open (path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (fd_store_get_schema_version (store), ==, FD_STORE_SCHEMA_VERSION);
+  orgs = fd_store_list_organizations (store, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (orgs->len, ==, 0);
+  g_clear_pointer (&store, fd_store_free);
+
+  g_assert_cmpint (raw_pragma (path, "PRAGMA user_version"), ==, FD_STORE_SCHEMA_VERSION);
+  g_assert_cmpint (raw_pragma (path, "PRAGMA application_id"), ==, 0x46444b31);
+  /* WAL is a property of the file: it stays after closing. */
+  {
+    sqlite3 *db = NULL;
+    sqlite3_stmt *stmt = NULL;
+
+    g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
+    g_assert_cmpint (sqlite3_prepare_v2 (db, "PRAGMA journal_mode", -1, &stmt, NULL), ==, SQLITE_OK);
+    g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+    g_assert_cmpstr ((const char *) sqlite3_column_text (stmt, 0), ==, "wal");
+    sqlite3_finalize (stmt);
+    sqlite3_close (db);
+  }
+
+  /* Opening again migrates nothing and keeps working. */
+  store = fd_store_open (path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (fd_store_get_schema_version (store), ==, FD_STORE_SCHEMA_VERSION);
+  g_clear_pointer (&store, fd_store_free);
+  fd_test_rm_rf (dir);
+}
+
+/* What every fixture holds (see tests/store/fixtures/), checked through the
+ * current API after migration. */
+static void
+assert_fixture_rows (FdStore *store)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FdOrganization) org = NULL;
+  g_autoptr(GPtrArray) agents = NULL;
+  g_autoptr(GArray) members = NULL;
+  g_autoptr(FdStream) stream = NULL;
+  g_autoptr(FdStream) old_stream = NULL;
+  g_autoptr(GPtrArray) phases = NULL;
+  g_autoptr(FdConversation) conv = NULL;
+  g_autoptr(GPtrArray) messages = NULL;
+  g_autoptr(GPtrArray) offers = NULL;
+  g_autoptr(GPtrArray) replies = NULL;
+  g_autoptr(GPtrArray) resources = NULL;
+  g_autoptr(GPtrArray) events = NULL;
+  const FdMessage *out;
+  const FdPhase *phase;
+  gint64 org_id = 0, agent_id = 0, conv_id = 0, seq = 0;
+  gboolean revoked = TRUE;
+
+  org = fd_store_get_organization (store, 1, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (org->name, ==, "Acme Fixture");
+
+  agents = fd_store_list_agents (store, 1, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (agents->len, ==, 2);
+  g_assert_cmpstr (((FdAgent *) agents->pdata[1])->acd_reason, ==, "lunch");
+  g_assert_cmpint (((FdAgent *) agents->pdata[0])->role, ==, FD_ROLE_ADMIN);
+
+  members = fd_store_list_queue_members (store, 1, 1, 0, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (members->len, ==, 2);
+  g_assert_true (g_array_index (members, FdQueueMember, 0).joined);
+  g_assert_false (g_array_index (members, FdQueueMember, 1).joined);
+
+  stream = fd_store_get_stream_by_key (store, "fixturekey0000000000000", &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (stream->departments[1], ==, "Support");
+  g_assert_cmpstr (stream->allowed_origins[0], ==, "https://acme.test");
+  old_stream = fd_store_get_stream (store, 1, 2, &error);
+  g_assert_no_error (error);
+  g_assert_true (old_stream->deleted);
+
+  phases = fd_store_list_phases (store, 1, 1, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (phases->len, ==, 1);
+  phase = phases->pdata[0];
+  g_assert_cmpint (phase->strategy, ==, FD_STRATEGY_RING_ALL);
+  g_assert_cmpint (phase->bounce_seconds, ==, 30);
+  g_assert_cmpuint (phase->agent_ids->len, ==, 1);
+  g_assert_cmpint (g_array_index (phase->agent_ids, gint64, 0), ==, 2);
+
+  conv = fd_store_get_conversation (store, 1, 1, TRUE, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (conv->state, ==, FD_CONVERSATION_CLOSED);
+  g_assert_cmpint (conv->rating, ==, 5);
+  g_assert_cmpstr (conv->contact->email, ==, "carol@example.test");
+  g_assert_cmpint (conv->first_reply_at, ==, G_GINT64_CONSTANT (1700000220000000));
+
+  messages = fd_store_list_messages (store, 1, 1, 0, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (messages->len, ==, 2);
+  out = messages->pdata[1];
+  g_assert_cmpint (out->direction, ==, FD_DIRECTION_OUT);
+  g_assert_cmpstr (out->client_id, ==, "a-1");
+  g_assert_nonnull (out->attachments);
+  g_assert_cmpstr (((FdAttachment *) out->attachments->pdata[0])->name, ==, "price.pdf");
+
+  offers = fd_store_list_offers (store, 0, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (offers->len, ==, 1);
+  g_assert_cmpint (((FdOffer *) offers->pdata[0])->agent_id, ==, 2);
+
+  replies = fd_store_list_canned_replies (store, 1, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (replies->len, ==, 1);
+  resources = fd_store_list_visible_resources (store, 1, 2, "price", &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (resources->len, ==, 1);
+
+  g_assert_true (fd_store_lookup_agent_token (store, "aa00000000000000000000000000000000000000000000000000000000000000",
+                                              &org_id, &agent_id, &revoked, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (agent_id, ==, 1);
+  g_assert_false (revoked);
+  g_assert_true (fd_store_lookup_visitor_token (store, "bb00000000000000000000000000000000000000000000000000000000000000",
+                                                &org_id, &conv_id, &revoked, &error));
+  g_assert_cmpint (conv_id, ==, 2);
+  g_assert_true (fd_store_lookup_admin_token (store, "cc00000000000000000000000000000000000000000000000000000000000000",
+                                              &revoked, &error));
+
+  events = fd_store_list_events_since (store, 1, 0, 0, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (events->len, ==, 2);
+  /* Numbering continues where the old database stopped. */
+  g_assert_true (fd_store_append_event (store, 1, "test", 0, 0, 0, NULL, &seq, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (seq, ==, 3);
+}
+
+static void
+test_fixtures_to_current (void)
+{
+  for (int version = 1; version <= FD_STORE_SCHEMA_VERSION; version++)
+    {
+      g_autofree char *name = g_strdup_printf ("v%d.sql", version);
+      g_autofree char *fixture = g_test_build_filename (G_TEST_DIST, "store", "fixtures", name, NULL);
+      g_autofree char *sql = NULL;
+      g_autofree char *dir = fd_test_make_tmpdir ();
+      g_autofree char *path = g_build_filename (dir, "old.db", NULL);
+      g_autoptr(GError) error = NULL;
+      g_autoptr(FdStore) store = NULL;
+
+      g_test_message ("Migrating fixture %s", name);
+      g_assert_true (g_file_get_contents (fixture, &sql, NULL, &error));
+      g_assert_no_error (error);
+      build_db_from_sql (path, sql);
+      g_assert_cmpint (raw_pragma (path, "PRAGMA user_version"), ==, version);
+
+      store = fd_store_open (path, &error);
+      g_assert_no_error (error);
+      g_assert_cmpint (fd_store_get_schema_version (store), ==, FD_STORE_SCHEMA_VERSION);
+      assert_fixture_rows (store);
+      g_clear_pointer (&store, fd_store_free);
+      g_assert_cmpint (raw_pragma (path, "PRAGMA user_version"), ==, FD_STORE_SCHEMA_VERSION);
+      fd_test_rm_rf (dir);
+    }
+}
+
+static void
+test_newer_refused (void)
+{
+  g_autofree char *dir = fd_test_make_tmpdir ();
+  g_autofree char *path = g_build_filename (dir, "newer.db", NULL);
+  g_autofree char *sql = g_strdup_printf ("PRAGMA application_id = 1178880817;"
+                                          "CREATE TABLE future (x);"
+                                          "PRAGMA user_version = %d;", FD_STORE_SCHEMA_VERSION + 1);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FdStore) store = NULL;
+
+  build_db_from_sql (path, sql);
+  store = fd_store_open (path, &error);
+  g_assert_null (store);
+  g_assert_error (error, FD_STORE_ERROR, FD_STORE_ERROR_TOO_NEW);
+  g_assert_nonnull (strstr (error->message, "newer"));
+  /* Refusing must not touch the file. */
+  g_assert_cmpint (raw_pragma (path, "PRAGMA user_version"), ==, FD_STORE_SCHEMA_VERSION + 1);
+  fd_test_rm_rf (dir);
+}
+
+static void
+test_garbage_refused (void)
+{
+  g_autofree char *dir = fd_test_make_tmpdir ();
+  g_autofree char *path = g_build_filename (dir, "garbage.db", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FdStore) store = NULL;
+  GString *junk = g_string_new (NULL);
+
+  for (int i = 0; i < 4096; i++)
+    g_string_append_c (junk, (char) ('A' + i % 23));
+  g_assert_true (g_file_set_contents (path, junk->str, junk->len, NULL));
+  g_string_free (junk, TRUE);
+
+  store = fd_store_open (path, &error);
+  g_assert_null (store);
+  g_assert_error (error, FD_STORE_ERROR, FD_STORE_ERROR_CORRUPT);
+  fd_test_rm_rf (dir);
+}
+
+static void
+test_foreign_sqlite_refused (void)
+{
+  g_autofree char *dir = fd_test_make_tmpdir ();
+  g_autofree char *path = g_build_filename (dir, "other.db", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FdStore) store = NULL;
+
+  build_db_from_sql (path, "CREATE TABLE notes (id INTEGER PRIMARY KEY, text TEXT);");
+  store = fd_store_open (path, &error);
+  g_assert_null (store);
+  g_assert_error (error, FD_STORE_ERROR, FD_STORE_ERROR_CORRUPT);
+  fd_test_rm_rf (dir);
+}
+
+/* What a commit acknowledged survives the process being killed at once,
+ * without closing the database (WAL + synchronous=NORMAL). */
+static void
+test_durable_after_kill (void)
+{
+  g_autofree char *dir = NULL;
+  g_autofree char *path = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FdStore) store = NULL;
+  g_autoptr(GPtrArray) orgs = NULL;
+
+  if (g_test_subprocess ())
+    {
+      gint64 seq = 0;
+
+      path = g_build_filename (g_getenv ("FD_TEST_KILL_DIR"), "killed.db", NULL);
+      store = fd_store_open (path, &error);
+      g_assert_no_error (error);
+      g_assert_true (fd_store_begin (store, &error));
+      g_assert_cmpint (make_org (store, "Survivor"), ==, 1);
+      g_assert_true (fd_store_append_event (store, 1, "created", 0, 0, 0, NULL, &seq, &error));
+      g_assert_true (fd_store_commit (store, &error));
+      /* Uncommitted work must vanish. */
+      g_assert_true (fd_store_begin (store, &error));
+      make_org (store, "Never committed");
+      raise (SIGKILL);
+      return;
+    }
+
+  dir = fd_test_make_tmpdir ();
+  g_setenv ("FD_TEST_KILL_DIR", dir, TRUE);
+  g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_DEFAULT);
+  g_test_trap_assert_failed ();
+
+  path = g_build_filename (dir, "killed.db", NULL);
+  store = fd_store_open (path, &error);
+  g_assert_no_error (error);
+  orgs = fd_store_list_organizations (store, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (orgs->len, ==, 1);
+  g_assert_cmpstr (((FdOrganization *) orgs->pdata[0])->name, ==, "Survivor");
+  {
+    gint64 last = 0;
+
+    g_assert_true (fd_store_get_last_event_seq (store, 1, &last, &error));
+    g_assert_cmpint (last, ==, 1);
+  }
+  g_clear_pointer (&store, fd_store_free);
+  fd_test_rm_rf (dir);
+  g_clear_pointer (&dir, g_free);
+}
+
+static void
+test_unopenable_path (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FdStore) store = NULL;
+
+  store = fd_store_open ("/nonexistent-dir-for-frontdesk/x/db.sqlite", &error);
+  g_assert_null (store);
+  g_assert_error (error, FD_STORE_ERROR, FD_STORE_ERROR_FAILED);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/store/migrations/empty-to-current", test_empty_to_current);
+  g_test_add_func ("/store/migrations/fixtures-to-current", test_fixtures_to_current);
+  g_test_add_func ("/store/migrations/newer-refused", test_newer_refused);
+  g_test_add_func ("/store/migrations/garbage-refused", test_garbage_refused);
+  g_test_add_func ("/store/migrations/foreign-sqlite-refused", test_foreign_sqlite_refused);
+  g_test_add_func ("/store/migrations/unopenable-path", test_unopenable_path);
+  g_test_add_func ("/store/durable-after-kill", test_durable_after_kill);
+
+  return g_test_run ();
+}
