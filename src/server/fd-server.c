@@ -3,14 +3,28 @@
 #include "fd-config.h"
 #include "fd-server.h"
 
+#include "fd-admin-api.h"
+#include "fd-auth.h"
+#include "fd-center.h"
+#include "fd-site.h"
+#include "fd-store.h"
+
+#include <json-glib/json-glib.h>
 #include <libsoup/soup.h>
 #include <string.h>
+
+#define DEMO_SITE_FILE "demo-site.json"
 
 struct _FdServer
 {
   GObject     parent_instance;
 
   char       *db_path;
+  char       *admin_token_path;
+  gboolean    admin_token_created;
+  FdStore    *store;
+  FdAdminApi *admin_api;
+  FdCenter   *center;
   SoupServer *soup;
   guint16     port;
   char       *host;
@@ -39,6 +53,38 @@ on_healthz_cb (SoupServer        *server,
                                     body, sizeof body - 1);
 }
 
+/* The admin token is shown only through a file beside the database, readable
+ * by the server's user alone: it is never printed or logged. A missing file,
+ * or one whose token the database does not know, gets a new token. */
+static gboolean
+ensure_admin_token (FdServer  *self,
+                    GError   **error)
+{
+  g_autofree char *contents = NULL;
+  g_autofree char *token = NULL;
+  g_autofree char *text = NULL;
+
+  if (g_file_get_contents (self->admin_token_path, &contents, NULL, NULL))
+    {
+      g_strstrip (contents);
+      if (fd_auth_check_admin_token (self->store, contents, NULL))
+        return TRUE;
+    }
+
+  token = fd_auth_create_admin_token (self->store, "frontdeskd admin token file", error);
+  if (token == NULL)
+    return FALSE;
+  text = g_strconcat (token, "\n", NULL);
+  if (!g_file_set_contents_full (self->admin_token_path, text, -1,
+                                 G_FILE_SET_CONTENTS_CONSISTENT, 0600, error))
+    {
+      g_prefix_error (error, "Cannot write the admin token file: ");
+      return FALSE;
+    }
+  self->admin_token_created = TRUE;
+  return TRUE;
+}
+
 static void
 fd_server_finalize (GObject *object)
 {
@@ -47,7 +93,11 @@ fd_server_finalize (GObject *object)
   if (self->soup != NULL)
     soup_server_disconnect (self->soup);
   g_clear_object (&self->soup);
+  g_clear_object (&self->admin_api);
+  g_clear_object (&self->center);
+  g_clear_pointer (&self->store, fd_store_free);
   g_clear_pointer (&self->db_path, g_free);
+  g_clear_pointer (&self->admin_token_path, g_free);
   g_clear_pointer (&self->host, g_free);
 
   G_OBJECT_CLASS (fd_server_parent_class)->finalize (object);
@@ -74,10 +124,130 @@ fd_server_new (const char  *db_path,
 
   self = g_object_new (FD_TYPE_SERVER, NULL);
   self->db_path = g_strdup (db_path);
+  self->admin_token_path = g_strconcat (db_path, FD_SERVER_ADMIN_TOKEN_SUFFIX, NULL);
+
+  if (!fd_auth_init (error))
+    return NULL;
+  self->store = fd_store_open (db_path, error);
+  if (self->store == NULL)
+    return NULL;
+  if (!ensure_admin_token (self, error))
+    return NULL;
+
   self->soup = soup_server_new ("server-header", "frontdeskd/" PACKAGE_VERSION, NULL);
   soup_server_add_handler (self->soup, "/healthz", on_healthz_cb, self, NULL);
+  self->admin_api = fd_admin_api_new (self->store);
+  fd_admin_api_attach (self->admin_api, self->soup);
+  self->center = fd_center_new (self->store, error);
+  if (self->center == NULL)
+    return NULL;
+  fd_center_attach (self->center, self->soup);
 
   return g_steal_pointer (&self);
+}
+
+const char *
+fd_server_get_admin_token_path (FdServer *self)
+{
+  g_return_val_if_fail (FD_IS_SERVER (self), NULL);
+  return self->admin_token_path;
+}
+
+gboolean
+fd_server_get_admin_token_created (FdServer *self)
+{
+  g_return_val_if_fail (FD_IS_SERVER (self), FALSE);
+  return self->admin_token_created;
+}
+
+/* Where the demo site is: the source tree while developing and testing
+ * ($FD_SOURCE_DATADIR, then the configured one), else the installed copy. */
+static char *
+find_demo_site (void)
+{
+  const char *dirs[] = { g_getenv ("FD_SOURCE_DATADIR"), FD_SOURCE_DATADIR, FD_DATADIR };
+
+  for (guint i = 0; i < G_N_ELEMENTS (dirs); i++)
+    {
+      g_autofree char *path = NULL;
+
+      if (dirs[i] == NULL || dirs[i][0] == '\0')
+        continue;
+      path = g_build_filename (dirs[i], DEMO_SITE_FILE, NULL);
+      if (g_file_test (path, G_FILE_TEST_IS_REGULAR))
+        return g_steal_pointer (&path);
+    }
+  return NULL;
+}
+
+gboolean
+fd_server_load_demo (FdServer  *self,
+                     char     **out_sign_ins,
+                     GError   **error)
+{
+  g_autoptr(GPtrArray) orgs = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(FdOrganization) org = NULL;
+  g_autoptr(GString) sign_ins = g_string_new (NULL);
+  g_autofree char *path = NULL;
+  JsonArray *agents = NULL;
+  JsonNode *root;
+
+  g_return_val_if_fail (FD_IS_SERVER (self), FALSE);
+  g_return_val_if_fail (out_sign_ins != NULL, FALSE);
+
+  *out_sign_ins = NULL;
+  orgs = fd_store_list_organizations (self->store, error);
+  if (orgs == NULL)
+    return FALSE;
+  if (orgs->len > 0)
+    return TRUE;
+
+  path = find_demo_site ();
+  if (path == NULL)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
+                   "The demo site %s is neither in %s nor in %s.", DEMO_SITE_FILE,
+                   FD_SOURCE_DATADIR, FD_DATADIR);
+      return FALSE;
+    }
+  if (!json_parser_load_from_file (parser, path, error))
+    {
+      g_prefix_error (error, "%s: ", path);
+      return FALSE;
+    }
+  root = json_parser_get_root (parser);
+  org = root != NULL ? fd_site_import (self->store, root, 0, error) : NULL;
+  if (org == NULL)
+    {
+      if (error != NULL && *error == NULL)
+        g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, "%s is empty.", path);
+      g_prefix_error (error, "%s: ", path);
+      return FALSE;
+    }
+
+  if (JSON_NODE_HOLDS_OBJECT (root) &&
+      json_object_has_member (json_node_get_object (root), "agents") &&
+      JSON_NODE_HOLDS_ARRAY (json_object_get_member (json_node_get_object (root), "agents")))
+    agents = json_object_get_array_member (json_node_get_object (root), "agents");
+
+  for (guint i = 0; agents != NULL && i < json_array_get_length (agents); i++)
+    {
+      JsonNode *node = json_array_get_element (agents, i);
+      JsonObject *agent;
+
+      if (!JSON_NODE_HOLDS_OBJECT (node))
+        continue;
+      agent = json_node_get_object (node);
+      g_string_append_printf (sign_ins, "  %s (%s): %s  password: %s\n",
+                              json_object_get_string_member_with_default (agent, "name", ""),
+                              json_object_get_string_member_with_default (agent, "role", "agent"),
+                              json_object_get_string_member_with_default (agent, "email", ""),
+                              json_object_get_string_member_with_default (agent, "password", "(none)"));
+    }
+
+  *out_sign_ins = g_string_free (g_steal_pointer (&sign_ins), FALSE);
+  return TRUE;
 }
 
 /* @address is "HOST:PORT"; port 0 picks a free port (see fd_server_get_port()). */

@@ -7,12 +7,29 @@ G_BEGIN_DECLS
 #define FD_TYPE_SERVER (fd_server_get_type ())
 G_DECLARE_FINAL_TYPE (FdServer, fd_server, FD, SERVER, GObject)
 
-FdServer   *fd_server_new        (const char  *db_path,
-                                  GError     **error);
-gboolean    fd_server_listen     (FdServer    *self,
-                                  const char  *address,
-                                  GError     **error);
-char       *fd_server_dup_url    (FdServer    *self);
-guint16     fd_server_get_port   (FdServer    *self);
+/* The admin token file frontdeskd writes beside its database. */
+#define FD_SERVER_ADMIN_TOKEN_SUFFIX ".admin-token"
+
+/* Opens (creating or migrating) the database at @db_path and makes sure an
+ * admin token file exists beside it (docs/admin.md, "Admin token"). */
+FdServer   *fd_server_new                  (const char  *db_path,
+                                            GError     **error);
+gboolean    fd_server_listen               (FdServer    *self,
+                                            const char  *address,
+                                            GError     **error);
+char       *fd_server_dup_url              (FdServer    *self);
+guint16     fd_server_get_port             (FdServer    *self);
+/* The path of the admin token file. */
+const char *fd_server_get_admin_token_path (FdServer    *self);
+/* TRUE when fd_server_new() wrote a new admin token file. */
+gboolean    fd_server_get_admin_token_created (FdServer *self);
+
+/* Loads data/demo-site.json into an empty database. Returns FALSE with
+ * @error on failure; TRUE with *@out_sign_ins NULL when the database already
+ * has organizations (nothing loaded); otherwise TRUE with the demo agents'
+ * sign-in details as lines of text. */
+gboolean    fd_server_load_demo            (FdServer    *self,
+                                            char       **out_sign_ins,
+                                            GError     **error);
 
 G_END_DECLS

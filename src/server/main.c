@@ -26,6 +26,7 @@ main (int   argc,
   g_autofree char *listen = NULL;
   g_autofree char *db_path = NULL;
   g_autofree char *url = NULL;
+  g_autofree char *sign_ins = NULL;
   gboolean demo = FALSE;
   gboolean version = FALSE;
   const GOptionEntry entries[] = {
@@ -66,20 +67,42 @@ main (int   argc,
       return 1;
     }
 
+  g_printerr ("frontdeskd: the admin token for frontdeskctl is in %s%s\n",
+              fd_server_get_admin_token_path (server),
+              fd_server_get_admin_token_created (server) ? " (new)" : "");
+
+  if (demo)
+    {
+      if (!fd_server_load_demo (server, &sign_ins, &error))
+        {
+          g_printerr ("frontdeskd: cannot load the demo site: %s\n", error->message);
+          return 1;
+        }
+      if (sign_ins == NULL)
+        g_printerr ("frontdeskd: the database already has organizations, so the demo site is not loaded again.\n");
+    }
+
   if (!fd_server_listen (server, listen ? listen : "127.0.0.1:8080", &error))
     {
       g_printerr ("frontdeskd: cannot listen on %s: %s\n", listen ? listen : "127.0.0.1:8080", error->message);
       return 1;
     }
 
-  /* Test harnesses and the demo script read this line to learn the port. */
-  url = fd_server_dup_url (server);
-  g_print ("frontdeskd: listening on %s\n", url);
-  fflush (stdout);
-
+  /* Handle signals before announcing the URL: whoever reads that line may
+   * stop the server at once, and that must still be a clean exit. */
   loop = g_main_loop_new (NULL, FALSE);
   g_unix_signal_add (SIGINT, on_quit_signal_cb, loop);
   g_unix_signal_add (SIGTERM, on_quit_signal_cb, loop);
+
+  /* Test harnesses and the demo script read this line to learn the port. */
+  url = fd_server_dup_url (server);
+  g_print ("frontdeskd: listening on %s\n", url);
+  if (sign_ins != NULL)
+    g_print ("frontdeskd: demo site loaded; sign in to the agent app with:\n%s"
+             "frontdeskd: admin token file for frontdeskctl: %s\n",
+             sign_ins, fd_server_get_admin_token_path (server));
+  fflush (stdout);
+
   g_main_loop_run (loop);
 
   return 0;

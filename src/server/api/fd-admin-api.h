@@ -1,0 +1,26 @@
+#pragma once
+
+/* The admin HTTP+JSON API under /api/admin/v1 (docs/admin.md): every request
+ * carries "Authorization: Bearer <admin token>"; bodies are the entities'
+ * JSON from fd-types.h; errors are {"error": {"code", "message"}}. */
+
+#include <libsoup/soup.h>
+
+#include "fd-store.h"
+
+G_BEGIN_DECLS
+
+#define FD_ADMIN_API_PREFIX   "/api/admin/v1"
+/* Request bodies above this answer 413 with the code "too-large". */
+#define FD_ADMIN_API_MAX_BODY (1024 * 1024)
+
+#define FD_TYPE_ADMIN_API (fd_admin_api_get_type ())
+G_DECLARE_FINAL_TYPE (FdAdminApi, fd_admin_api, FD, ADMIN_API, GObject)
+
+/* @store must outlive the API object; the server owns both. */
+FdAdminApi *fd_admin_api_new    (FdStore     *store);
+/* Adds the API's handlers to @server. */
+void        fd_admin_api_attach (FdAdminApi  *self,
+                                 SoupServer  *server);
+
+G_END_DECLS

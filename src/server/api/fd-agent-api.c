@@ -1,0 +1,396 @@
+#define G_LOG_DOMAIN "fd-agent-api"
+
+#include "fd-agent-api.h"
+#include "fd-agent-socket.h"
+#include "fd-center-actions.h"
+
+#include "fd-auth.h"
+
+#include <string.h>
+
+struct _FdAgentApi
+{
+  FdCenter   *center;
+  SoupServer *server;
+  gulong      request_read_id;
+  GHashTable *failures;   /* remote host → Failures */
+};
+
+typedef struct {
+  gint64 window_start;
+  guint  count;
+} Failures;
+
+/* --- HTTP helpers shared with the visitor API -------------------------------- */
+
+static guint
+status_for (FdWireError code)
+{
+  switch (code)
+    {
+    case FD_WIRE_ERROR_MALFORMED:
+    case FD_WIRE_ERROR_UNKNOWN_TYPE:
+    case FD_WIRE_ERROR_INVALID_FIELD:
+      return SOUP_STATUS_BAD_REQUEST;
+    case FD_WIRE_ERROR_TOO_LARGE:
+      return SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE;
+    case FD_WIRE_ERROR_UNAUTHORIZED:
+      return SOUP_STATUS_UNAUTHORIZED;
+    case FD_WIRE_ERROR_FORBIDDEN:
+      return SOUP_STATUS_FORBIDDEN;
+    case FD_WIRE_ERROR_NOT_FOUND:
+    case FD_WIRE_ERROR_STREAM_INACTIVE:
+      return SOUP_STATUS_NOT_FOUND;
+    case FD_WIRE_ERROR_CONFLICT:
+    case FD_WIRE_ERROR_INVALID_STATE:
+      return SOUP_STATUS_CONFLICT;
+    case FD_WIRE_ERROR_RATE_LIMITED:
+      return 429;
+    case FD_WIRE_ERROR_INTERNAL:
+    default:
+      return SOUP_STATUS_INTERNAL_SERVER_ERROR;
+    }
+}
+
+void
+fd_api_respond_json (SoupServerMessage *msg,
+                     guint              status,
+                     JsonNode          *node)
+{
+  g_autoptr(JsonNode) owned = node;
+  gsize len = 0;
+  char *text = fd_json_to_string (owned, &len);
+
+  soup_server_message_set_status (msg, status, NULL);
+  soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_TAKE, text, len);
+}
+
+void
+fd_api_respond_error (SoupServerMessage *msg,
+                      FdWireError        code,
+                      const char        *message,
+                      gint               retry_after)
+{
+  g_autoptr(FdErrorBody) body = fd_error_body_new_full (code, message);
+
+  body->retry_after = retry_after;
+  if (code == FD_WIRE_ERROR_UNAUTHORIZED)
+    soup_message_headers_replace (soup_server_message_get_response_headers (msg),
+                                  "WWW-Authenticate", "Bearer realm=\"frontdesk\"");
+  if (code == FD_WIRE_ERROR_RATE_LIMITED)
+    {
+      g_autofree char *seconds = g_strdup_printf ("%d", retry_after);
+
+      soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Retry-After", seconds);
+    }
+  fd_api_respond_json (msg, status_for (code), fd_error_body_to_json (body));
+}
+
+void
+fd_api_respond_gerror (SoupServerMessage *msg,
+                       const GError      *error)
+{
+  FdWireError code = fd_center_wire_error_for (error);
+
+  if (code == FD_WIRE_ERROR_INTERNAL)
+    {
+      g_warning ("Request failed: %s", error->message);
+      fd_api_respond_error (msg, code, "The server could not handle this request; try again later.", 0);
+    }
+  else
+    fd_api_respond_error (msg, code, error->message, 0);
+}
+
+JsonNode *
+fd_api_read_body (SoupServerMessage  *msg,
+                  GError            **error)
+{
+  SoupMessageBody *body = soup_server_message_get_request_body (msg);
+  g_autoptr(GBytes) bytes = soup_message_body_flatten (body);
+  JsonNode *node;
+
+  node = fd_json_parse (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes), FD_LIMIT_FRAME_SIZE, error);
+  if (node != NULL && !JSON_NODE_HOLDS_OBJECT (node))
+    {
+      json_node_unref (node);
+      g_set_error_literal (error, FD_PROTOCOL_ERROR, FD_PROTOCOL_ERROR_MALFORMED,
+                           "The request body must be a JSON object.");
+      return NULL;
+    }
+  return node;
+}
+
+char *
+fd_api_dup_bearer (SoupServerMessage *msg)
+{
+  const char *header = soup_message_headers_get_one (soup_server_message_get_request_headers (msg),
+                                                     "Authorization");
+
+  if (header == NULL || g_ascii_strncasecmp (header, "Bearer ", 7) != 0)
+    return NULL;
+  header += 7;
+  while (*header == ' ')
+    header++;
+  return *header != '\0' ? g_strdup (header) : NULL;
+}
+
+/* The request id of a frame that did not decode, when it can be read. */
+char *
+fd_api_peek_frame_id (const char *data,
+                      gsize       len)
+{
+  g_autoptr(JsonNode) node = fd_json_parse (data, len, FD_LIMIT_FRAME_SIZE, NULL);
+  JsonObject *obj;
+  JsonNode *id;
+
+  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
+    return NULL;
+  obj = json_node_get_object (node);
+  id = json_object_get_member (obj, "id");
+  if (id == NULL || !JSON_NODE_HOLDS_VALUE (id) || json_node_get_value_type (id) != G_TYPE_STRING)
+    return NULL;
+  if (g_utf8_strlen (json_node_get_string (id), -1) > FD_LIMIT_ID)
+    return NULL;
+  return g_strdup (json_node_get_string (id));
+}
+
+/* --- Sign-in and sign-out ---------------------------------------------------- */
+
+static const char *
+remote_host (SoupServerMessage *msg)
+{
+  const char *host = soup_server_message_get_remote_host (msg);
+
+  return host != NULL ? host : "";
+}
+
+/* Seconds to wait when @host failed too often, else 0. */
+static gint
+failures_retry_after (FdAgentApi        *self,
+                      SoupServerMessage *msg)
+{
+  Failures *f = g_hash_table_lookup (self->failures, remote_host (msg));
+  gint64 now = g_get_monotonic_time ();
+
+  if (f == NULL || now - f->window_start >= 60 * G_USEC_PER_SEC)
+    return 0;
+  if (f->count < FD_AGENT_API_MAX_FAILURES)
+    return 0;
+  return (gint) ((f->window_start + 60 * G_USEC_PER_SEC - now) / G_USEC_PER_SEC) + 1;
+}
+
+static void
+count_failure (FdAgentApi        *self,
+               SoupServerMessage *msg)
+{
+  Failures *f = g_hash_table_lookup (self->failures, remote_host (msg));
+  gint64 now = g_get_monotonic_time ();
+
+  if (f == NULL)
+    {
+      f = g_new0 (Failures, 1);
+      g_hash_table_insert (self->failures, g_strdup (remote_host (msg)), f);
+    }
+  if (now - f->window_start >= 60 * G_USEC_PER_SEC)
+    {
+      f->window_start = now;
+      f->count = 0;
+    }
+  f->count++;
+}
+
+static void
+sign_in (FdAgentApi        *self,
+         SoupServerMessage *msg)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) node = NULL;
+  g_autoptr(FdSignInRequest) request = NULL;
+  g_autoptr(FdSignIn) result = fd_sign_in_new ();
+  FdStore *store = self->center->store;
+  gint retry_after = failures_retry_after (self, msg);
+
+  if (retry_after > 0)
+    {
+      fd_api_respond_error (msg, FD_WIRE_ERROR_RATE_LIMITED,
+                            "Too many failed sign-ins; wait a minute and try again.", retry_after);
+      return;
+    }
+  node = fd_api_read_body (msg, &error);
+  request = node != NULL ? fd_sign_in_request_from_json (node, &error) : NULL;
+  if (request == NULL)
+    {
+      fd_api_respond_gerror (msg, error);
+      return;
+    }
+  if (!fd_auth_sign_in (store, request->email, request->password, &result->agent, &result->token, &error))
+    {
+      if (g_error_matches (error, FD_AUTH_ERROR, FD_AUTH_ERROR_FAILED))
+        {
+          fd_api_respond_gerror (msg, error);
+          return;
+        }
+      count_failure (self, msg);
+      fd_api_respond_error (msg, FD_WIRE_ERROR_UNAUTHORIZED, "The email address or the password is wrong.", 0);
+      return;
+    }
+  result->organization = fd_store_get_organization (store, result->agent->organization_id, &error);
+  if (result->organization == NULL)
+    {
+      fd_api_respond_gerror (msg, error);
+      return;
+    }
+  fd_center_note_agent (self->center, result->agent);
+  fd_api_respond_json (msg, SOUP_STATUS_OK, fd_sign_in_to_json (result));
+}
+
+static void
+sign_out (FdAgentApi        *self,
+          SoupServerMessage *msg)
+{
+  g_autofree char *token = fd_api_dup_bearer (msg);
+  g_autofree char *token_hash = NULL;
+  g_autoptr(FdAgent) agent = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (token == NULL || !fd_auth_check_agent_token (self->center->store, token, &agent, &error) ||
+      !fd_auth_revoke_agent_token (self->center->store, token, &error))
+    {
+      if (error != NULL && g_error_matches (error, FD_AUTH_ERROR, FD_AUTH_ERROR_FAILED))
+        fd_api_respond_gerror (msg, error);
+      else
+        fd_api_respond_error (msg, FD_WIRE_ERROR_UNAUTHORIZED, "Sign in first: the token is missing or wrong.", 0);
+      return;
+    }
+  token_hash = fd_auth_hash_token (token);
+  fd_center_close_token_sockets (self->center, token_hash);
+  soup_server_message_set_status (msg, SOUP_STATUS_NO_CONTENT, NULL);
+}
+
+static void
+on_sessions_cb (SoupServer        *server,
+                SoupServerMessage *msg,
+                const char        *path,
+                GHashTable        *query,
+                gpointer           user_data)
+{
+  FdAgentApi *self = user_data;
+  const char *method = soup_server_message_get_method (msg);
+
+  if (g_strcmp0 (path, FD_AGENT_API_SESSIONS) == 0 && g_strcmp0 (method, "POST") == 0)
+    sign_in (self, msg);
+  else if (g_strcmp0 (path, FD_AGENT_API_SESSIONS "/current") == 0 && g_strcmp0 (method, "DELETE") == 0)
+    sign_out (self, msg);
+  else if (g_strcmp0 (path, FD_AGENT_API_SESSIONS) == 0 || g_strcmp0 (path, FD_AGENT_API_SESSIONS "/current") == 0)
+    {
+      fd_api_respond_error (msg, FD_WIRE_ERROR_INVALID_FIELD, "This method is not allowed here.", 0);
+      soup_server_message_set_status (msg, SOUP_STATUS_METHOD_NOT_ALLOWED, NULL);
+    }
+  else
+    fd_api_respond_error (msg, FD_WIRE_ERROR_NOT_FOUND, "There is nothing at this address.", 0);
+}
+
+/* --- The websocket ----------------------------------------------------------- */
+
+/* The agent a handshake's token names, or NULL with an error. */
+static FdAgent *
+check_handshake (FdAgentApi        *self,
+                 SoupServerMessage *msg,
+                 char             **out_token_hash,
+                 GError           **error)
+{
+  g_autofree char *token = fd_api_dup_bearer (msg);
+  FdAgent *agent = NULL;
+
+  if (token == NULL)
+    {
+      g_set_error_literal (error, FD_CENTER_ERROR, FD_WIRE_ERROR_UNAUTHORIZED,
+                           "The websocket needs “Authorization: Bearer <token>”.");
+      return NULL;
+    }
+  if (!fd_auth_check_agent_token (self->center->store, token, &agent, error))
+    return NULL;
+  if (out_token_hash != NULL)
+    *out_token_hash = fd_auth_hash_token (token);
+  return agent;
+}
+
+/* Runs before any handler: a bad token never reaches the upgrade. */
+static void
+on_request_read_cb (SoupServer        *server,
+                    SoupServerMessage *msg,
+                    gpointer           user_data)
+{
+  FdAgentApi *self = user_data;
+  g_autoptr(FdAgent) agent = NULL;
+  g_autoptr(GError) error = NULL;
+  GUri *uri = soup_server_message_get_uri (msg);
+
+  if (uri == NULL || g_strcmp0 (g_uri_get_path (uri), FD_AGENT_API_SOCKET) != 0)
+    return;
+  agent = check_handshake (self, msg, NULL, &error);
+  if (agent == NULL)
+    {
+      if (fd_center_wire_error_for (error) == FD_WIRE_ERROR_INTERNAL)
+        fd_api_respond_gerror (msg, error);
+      else
+        fd_api_respond_error (msg, FD_WIRE_ERROR_UNAUTHORIZED,
+                              error->domain == FD_CENTER_ERROR ? error->message
+                                                               : "The token is wrong, expired or revoked.", 0);
+    }
+}
+
+static void
+on_socket_cb (SoupServer              *server,
+              SoupServerMessage       *msg,
+              const char              *path,
+              SoupWebsocketConnection *connection,
+              gpointer                 user_data)
+{
+  FdAgentApi *self = user_data;
+  g_autoptr(FdAgent) agent = NULL;
+  g_autofree char *token_hash = NULL;
+
+  agent = check_handshake (self, msg, &token_hash, NULL);
+  if (agent == NULL)
+    {
+      soup_websocket_connection_close (connection, 4401, "Unauthorized");
+      return;
+    }
+  fd_center_note_agent (self->center, agent);
+  fd_agent_socket_new (self->center, connection, agent, token_hash);
+}
+
+FdAgentApi *
+fd_agent_api_new (FdCenter *center)
+{
+  FdAgentApi *self = g_new0 (FdAgentApi, 1);
+
+  self->center = center;
+  self->failures = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  return self;
+}
+
+void
+fd_agent_api_attach (FdAgentApi *self,
+                     SoupServer *server)
+{
+  self->server = g_object_ref (server);
+  self->request_read_id = g_signal_connect (server, "request-read", G_CALLBACK (on_request_read_cb), self);
+  soup_server_add_handler (server, FD_AGENT_API_SESSIONS, on_sessions_cb, self, NULL);
+  soup_server_add_websocket_handler (server, FD_AGENT_API_SOCKET, NULL, NULL, on_socket_cb, self, NULL);
+}
+
+void
+fd_agent_api_free (FdAgentApi *self)
+{
+  if (self->server != NULL)
+    {
+      g_clear_signal_handler (&self->request_read_id, self->server);
+      soup_server_remove_handler (self->server, FD_AGENT_API_SESSIONS);
+      soup_server_remove_handler (self->server, FD_AGENT_API_SOCKET);
+      g_clear_object (&self->server);
+    }
+  g_clear_pointer (&self->failures, g_hash_table_unref);
+  g_free (self);
+}

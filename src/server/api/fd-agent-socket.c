@@ -1,0 +1,405 @@
+#define G_LOG_DOMAIN "fd-agent-socket"
+
+#include "fd-agent-socket.h"
+#include "fd-agent-api.h"
+#include "fd-center-actions.h"
+
+#include "fd-protocol.h"
+
+#include <string.h>
+
+static void
+send_frame (FdAgentConn *self,
+            FdFrame     *frame)
+{
+  g_autoptr(FdFrame) owned = frame;
+  g_autofree char *text = fd_frame_encode (owned, NULL);
+
+  if (soup_websocket_connection_get_state (self->conn) == SOUP_WEBSOCKET_STATE_OPEN)
+    soup_websocket_connection_send_text (self->conn, text);
+}
+
+static void
+send_error (FdAgentConn  *self,
+            const char   *id,
+            const GError *error)
+{
+  FdWireError code = fd_center_wire_error_for (error);
+
+  if (code == FD_WIRE_ERROR_INTERNAL)
+    {
+      g_warning ("Agent request failed: %s", error->message);
+      send_frame (self, fd_frame_new_error (FD_FRAME_ERROR, id, code,
+                                            "The server could not handle this request; try again later."));
+    }
+  else
+    send_frame (self, fd_frame_new_error (FD_FRAME_ERROR, id, code, error->message));
+}
+
+static void
+send_error_literal (FdAgentConn *self,
+                    const char  *id,
+                    FdWireError  code,
+                    const char  *message)
+{
+  send_frame (self, fd_frame_new_error (FD_FRAME_ERROR, id, code, message));
+}
+
+static void
+count_bad_frame (FdAgentConn *self)
+{
+  gint64 now = g_get_monotonic_time ();
+
+  if (now - self->bad_window_start >= 60 * G_USEC_PER_SEC)
+    {
+      self->bad_window_start = now;
+      self->bad_frames = 0;
+    }
+  if (++self->bad_frames >= FD_AGENT_SOCKET_MAX_BAD)
+    soup_websocket_connection_close (self->conn, SOUP_WEBSOCKET_CLOSE_POLICY_VIOLATION,
+                                     "Too many frames that could not be read");
+}
+
+/* --- hello ------------------------------------------------------------------- */
+
+static gboolean
+send_missed_events (FdAgentConn  *self,
+                    gint64        after_seq,
+                    GError      **error)
+{
+  FdCenter *center = self->center;
+  g_autoptr(GPtrArray) events = fd_store_list_events_since (center->store, self->organization_id,
+                                                            after_seq, 0, error);
+
+  if (events == NULL)
+    return FALSE;
+  for (guint i = 0; i < events->len; i++)
+    {
+      FdStoreEvent *event = g_ptr_array_index (events, i);
+      g_autofree char *text = NULL;
+
+      if (!fd_center_agent_may_see (center, self->organization_id, self->agent_id,
+                                    event->queue_id, event->agent_id))
+        continue;
+      text = fd_center_event_text (event->type, event->seq, event->payload_json);
+      soup_websocket_connection_send_text (self->conn, text);
+    }
+  return TRUE;
+}
+
+static void
+handle_hello (FdAgentConn   *self,
+              const FdFrame *frame,
+              const FdAgent *agent)
+{
+  FdCenter *center = self->center;
+  const FdHello *hello = frame->body;
+  g_autoptr(FdWelcome) welcome = fd_welcome_new ();
+  g_autoptr(GError) error = NULL;
+  gint64 seq = 0;
+  gint64 oldest = 0;
+  gboolean resumed;
+
+  if (hello->protocol < FD_PROTOCOL_VERSION)
+    {
+      send_error_literal (self, frame->id, FD_WIRE_ERROR_INVALID_FIELD,
+                          "This server speaks protocol version 1; update the app.");
+      return;
+    }
+  if (!fd_center_current_seq (center, agent, &seq, &error) ||
+      !fd_store_get_oldest_event_seq (center->store, agent->organization_id, &oldest, &error))
+    {
+      send_error (self, frame->id, error);
+      return;
+    }
+  resumed = hello->last_seq > 0 && hello->last_seq <= seq && hello->last_seq + 1 >= oldest;
+
+  welcome->protocol = FD_PROTOCOL_VERSION;
+  welcome->seq = seq;
+  welcome->resumed = resumed;
+  welcome->agent = fd_agent_copy (agent);
+  welcome->organization = fd_store_get_organization (center->store, agent->organization_id, &error);
+  if (welcome->organization == NULL)
+    {
+      send_error (self, frame->id, error);
+      return;
+    }
+
+  if (resumed)
+    {
+      send_frame (self, fd_frame_new_ack (frame->id, FD_FRAME_HELLO, g_steal_pointer (&welcome)));
+      if (!send_missed_events (self, hello->last_seq, &error))
+        {
+          g_warning ("Cannot replay events: %s", error->message);
+          soup_websocket_connection_close (self->conn, SOUP_WEBSOCKET_CLOSE_SERVER_ERROR, "Cannot replay events");
+          return;
+        }
+    }
+  else
+    {
+      g_autoptr(FdSnapshot) snapshot = fd_center_snapshot (center, agent, &error);
+
+      if (snapshot == NULL)
+        {
+          send_error (self, frame->id, error);
+          return;
+        }
+      send_frame (self, fd_frame_new_ack (frame->id, FD_FRAME_HELLO, g_steal_pointer (&welcome)));
+      send_frame (self, fd_frame_new_event (FD_FRAME_SNAPSHOT, seq, g_steal_pointer (&snapshot)));
+    }
+  self->last_seq = MAX (self->last_seq, seq);
+  self->hello_done = TRUE;
+  g_clear_handle_id (&self->hello_timeout_id, g_source_remove);
+}
+
+/* --- requests ---------------------------------------------------------------- */
+
+static void
+ack (FdAgentConn   *self,
+     const FdFrame *frame,
+     gpointer       result)
+{
+  send_frame (self, fd_frame_new_ack (frame->id, frame->type, result));
+}
+
+/* Answers a request whose call returned @result (NULL = failed with @error). */
+#define ANSWER(result_expr)                                  \
+  G_STMT_START {                                             \
+    gpointer result_ = (result_expr);                        \
+    if (result_ == NULL)                                     \
+      send_error (self, frame->id, error);                   \
+    else                                                     \
+      ack (self, frame, result_);                            \
+  } G_STMT_END
+
+#define ANSWER_BOOL(ok_expr)                                 \
+  G_STMT_START {                                             \
+    if (!(ok_expr))                                          \
+      send_error (self, frame->id, error);                   \
+    else                                                     \
+      ack (self, frame, NULL);                               \
+  } G_STMT_END
+
+static void
+handle_request (FdAgentConn   *self,
+                const FdFrame *frame,
+                const FdAgent *agent)
+{
+  FdCenter *center = self->center;
+  g_autoptr(GError) error = NULL;
+
+  switch (frame->type)
+    {
+    case FD_FRAME_HELLO:
+      handle_hello (self, frame, agent);
+      break;
+    case FD_FRAME_JOIN:
+      ANSWER (fd_center_join (center, agent, ((FdQueueRef *) frame->body)->queue_id, TRUE, &error));
+      break;
+    case FD_FRAME_LEAVE:
+      ANSWER (fd_center_join (center, agent, ((FdQueueRef *) frame->body)->queue_id, FALSE, &error));
+      break;
+    case FD_FRAME_SET_ACD:
+      ANSWER (fd_center_set_acd (center, agent, frame->body, &error));
+      break;
+    case FD_FRAME_RESERVE:
+      ANSWER (fd_center_reserve (center, agent, ((FdConversationRef *) frame->body)->conversation_id, &error));
+      break;
+    case FD_FRAME_REJECT:
+      ANSWER_BOOL (fd_center_reject (center, agent, ((FdConversationRef *) frame->body)->conversation_id, &error));
+      break;
+    case FD_FRAME_SEND_MESSAGE:
+      ANSWER (fd_center_send_agent_message (center, agent, frame->body, &error));
+      break;
+    case FD_FRAME_TYPING:
+      ANSWER_BOOL (fd_center_agent_typing (center, agent, frame->body, &error));
+      break;
+    case FD_FRAME_MARK_READ:
+      ANSWER_BOOL (fd_center_mark_read (center, agent, frame->body, &error));
+      break;
+    case FD_FRAME_TRANSFER:
+      ANSWER_BOOL (fd_center_transfer (center, agent, frame->body, &error));
+      break;
+    case FD_FRAME_CLOSE:
+      ANSWER (fd_center_close (center, agent, ((FdConversationRef *) frame->body)->conversation_id, &error));
+      break;
+    case FD_FRAME_LIST_CANNED_REPLIES:
+      ANSWER (fd_center_list_canned_replies (center, agent, frame->body, &error));
+      break;
+    case FD_FRAME_LIST_RESOURCES:
+      ANSWER (fd_center_list_resources (center, agent, frame->body, &error));
+      break;
+    case FD_FRAME_CONTACT_HISTORY:
+      ANSWER (fd_center_contact_history (center, agent, ((FdContactRef *) frame->body)->contact_id, &error));
+      break;
+    case FD_FRAME_GET_CONVERSATION:
+      ANSWER (fd_center_get_detail (center, agent, ((FdConversationRef *) frame->body)->conversation_id, &error));
+      break;
+    case FD_FRAME_STATS:
+      ANSWER (fd_center_stats (center, agent, &error));
+      break;
+    case FD_FRAME_CALLBACK_ATTEMPT:
+      ANSWER (fd_center_callback_attempt (center, agent, frame->body, &error));
+      break;
+    case FD_FRAME_CRM_LOG:
+      {
+        g_autoptr(FdConversation) conv = fd_center_get_visible (center, agent,
+                                                                ((FdCrmLog *) frame->body)->conversation_id, &error);
+
+        if (conv == NULL)
+          send_error (self, frame->id, error);
+        else
+          send_error_literal (self, frame->id, FD_WIRE_ERROR_INVALID_STATE,
+                              "No CRM is connected to this organization yet.");
+      }
+      break;
+    case FD_FRAME_DM_REQUEST:
+      {
+        g_autoptr(FdConversation) conv = fd_center_get_visible (center, agent,
+                                                                ((FdConversationRef *) frame->body)->conversation_id,
+                                                                &error);
+
+        if (conv == NULL)
+          send_error (self, frame->id, error);
+        else
+          send_error_literal (self, frame->id, FD_WIRE_ERROR_INVALID_STATE,
+                              "Direct message requests are only for Twitter conversations, which are not available yet.");
+      }
+      break;
+    case FD_FRAME_PING:
+      send_frame (self, fd_frame_new_request (FD_FRAME_PONG, frame->id, NULL));
+      break;
+    default:
+      send_error_literal (self, frame->id, FD_WIRE_ERROR_UNKNOWN_TYPE, "The server does not take this frame.");
+      break;
+    }
+}
+
+static void
+on_message_cb (SoupWebsocketConnection *conn,
+               SoupWebsocketDataType    type,
+               GBytes                  *message,
+               gpointer                 user_data)
+{
+  FdAgentConn *self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FdFrame) frame = NULL;
+  g_autoptr(FdAgent) agent = NULL;
+  gsize len = 0;
+  const char *data = g_bytes_get_data (message, &len);
+
+  self->last_activity = g_get_monotonic_time ();
+
+  /* Over the limit: close with 1009, since the peer's framing state cannot
+   * be trusted any more (docs/protocol.md, "Limits"). */
+  if (len > FD_LIMIT_FRAME_SIZE)
+    {
+      soup_websocket_connection_close (conn, SOUP_WEBSOCKET_CLOSE_TOO_BIG, "Frame too large");
+      return;
+    }
+  if (type != SOUP_WEBSOCKET_DATA_TEXT)
+    {
+      send_error_literal (self, NULL, FD_WIRE_ERROR_MALFORMED, "Frames are websocket text messages.");
+      count_bad_frame (self);
+      return;
+    }
+  frame = fd_frame_decode (FD_FRAMES_AGENT_CLIENT, data, len, &error);
+  if (frame == NULL)
+    {
+      g_autofree char *id = fd_api_peek_frame_id (data, len);
+
+      send_frame (self, fd_frame_new_error_from_gerror (FD_FRAME_ERROR, id, error));
+      count_bad_frame (self);
+      return;
+    }
+  if (frame->type != FD_FRAME_HELLO && !self->hello_done)
+    {
+      send_error_literal (self, frame->id, FD_WIRE_ERROR_INVALID_STATE, "Send hello first.");
+      return;
+    }
+
+  /* Read the agent again: its name or role may have changed, or it may be
+   * gone. */
+  agent = fd_store_get_agent (self->center->store, self->organization_id, self->agent_id, &error);
+  if (agent == NULL)
+    {
+      soup_websocket_connection_close (self->conn, 4401, "The agent no longer exists");
+      return;
+    }
+  handle_request (self, frame, agent);
+}
+
+static gboolean
+on_hello_timeout_cb (gpointer user_data)
+{
+  FdAgentConn *self = user_data;
+
+  self->hello_timeout_id = 0;
+  if (!self->hello_done && soup_websocket_connection_get_state (self->conn) == SOUP_WEBSOCKET_STATE_OPEN)
+    soup_websocket_connection_close (self->conn, 4408, "No hello");
+  return G_SOURCE_REMOVE;
+}
+
+static void
+on_pong_cb (SoupWebsocketConnection *conn,
+            GBytes                  *message,
+            gpointer                 user_data)
+{
+  ((FdAgentConn *) user_data)->last_activity = g_get_monotonic_time ();
+}
+
+static gboolean
+on_silence_check_cb (gpointer user_data)
+{
+  FdAgentConn *self = user_data;
+
+  if (g_get_monotonic_time () - self->last_activity > FD_AGENT_SOCKET_SILENCE * G_USEC_PER_SEC &&
+      soup_websocket_connection_get_state (self->conn) == SOUP_WEBSOCKET_STATE_OPEN)
+    soup_websocket_connection_close (self->conn, SOUP_WEBSOCKET_CLOSE_GOING_AWAY, "Silent for too long");
+  return G_SOURCE_CONTINUE;
+}
+
+void
+fd_agent_socket_free (FdAgentConn *self)
+{
+  fd_center_remove_agent_conn (self->center, self);
+  g_clear_handle_id (&self->hello_timeout_id, g_source_remove);
+  g_clear_handle_id (&self->silence_id, g_source_remove);
+  g_signal_handlers_disconnect_by_data (self->conn, self);
+  g_clear_object (&self->conn);
+  g_clear_pointer (&self->token_hash, g_free);
+  g_free (self);
+}
+
+static void
+on_closed_cb (SoupWebsocketConnection *conn,
+              gpointer                 user_data)
+{
+  fd_agent_socket_free (user_data);
+}
+
+FdAgentConn *
+fd_agent_socket_new (FdCenter                *center,
+                     SoupWebsocketConnection *conn,
+                     const FdAgent           *agent,
+                     const char              *token_hash)
+{
+  FdAgentConn *self = g_new0 (FdAgentConn, 1);
+
+  self->center = center;
+  self->conn = g_object_ref (conn);
+  self->organization_id = agent->organization_id;
+  self->agent_id = agent->id;
+  self->token_hash = g_strdup (token_hash);
+
+  soup_websocket_connection_set_max_incoming_payload_size (conn, FD_WEBSOCKET_MAX_PAYLOAD);
+  soup_websocket_connection_set_keepalive_interval (conn, FD_AGENT_SOCKET_KEEPALIVE);
+  g_signal_connect (conn, "message", G_CALLBACK (on_message_cb), self);
+  g_signal_connect (conn, "closed", G_CALLBACK (on_closed_cb), self);
+  g_signal_connect (conn, "pong", G_CALLBACK (on_pong_cb), self);
+  self->last_activity = g_get_monotonic_time ();
+  self->silence_id = g_timeout_add_seconds (FD_AGENT_SOCKET_KEEPALIVE, on_silence_check_cb, self);
+  self->hello_timeout_id = g_timeout_add_seconds (FD_AGENT_SOCKET_HELLO_TIMEOUT, on_hello_timeout_cb, self);
+  fd_center_add_agent_conn (center, self);
+  return self;
+}

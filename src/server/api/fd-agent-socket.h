@@ -1,0 +1,31 @@
+#pragma once
+
+/* One agent websocket: decodes requests, answers each with one ack or error
+ * and receives the events the center pushes (docs/protocol.md, "Agent
+ * websocket"). It frees itself when the socket closes. */
+
+#include <libsoup/soup.h>
+
+#include "fd-center-private.h"
+
+G_BEGIN_DECLS
+
+/* How long a socket may stay without hello, in seconds (closed with 4408). */
+#define FD_AGENT_SOCKET_HELLO_TIMEOUT 10
+/* Websocket ping interval, in seconds. */
+#define FD_AGENT_SOCKET_KEEPALIVE     30
+/* A socket silent (no frame, no pong) this long is closed, in seconds. */
+#define FD_AGENT_SOCKET_SILENCE       90
+/* Undecodable frames within a minute before the socket is closed (1008). */
+#define FD_AGENT_SOCKET_MAX_BAD       10
+
+/* Takes a reference on @conn and registers the socket with @center. */
+FdAgentConn *fd_agent_socket_new (FdCenter                *center,
+                                  SoupWebsocketConnection *conn,
+                                  const FdAgent           *agent,
+                                  const char              *token_hash);
+/* Unregisters and frees the socket without waiting for it to close (the
+ * center does this when it goes away first). */
+void         fd_agent_socket_free (FdAgentConn            *self);
+
+G_END_DECLS

@@ -1,0 +1,838 @@
+#define G_LOG_DOMAIN "fd-site"
+
+#include "fd-site.h"
+
+#include "fd-auth.h"
+
+#include <string.h>
+
+G_DEFINE_QUARK (fd-site-error-quark, fd_site_error)
+
+/* Members that only make sense inside one database: ids, creation times,
+ * and live state. Export drops them; import ignores them. */
+static const char * const local_members[] = {
+  "id", "organization_id", "created_at", "queue_id", "stream_id", "owner_id",
+  "member_ids", "agent_ids", "position", "deleted", "acd_state", "acd_reason",
+  "idle_since", NULL
+};
+
+static void
+drop_local_members (JsonObject *obj)
+{
+  for (guint i = 0; local_members[i] != NULL; i++)
+    if (json_object_has_member (obj, local_members[i]))
+      json_object_remove_member (obj, local_members[i]);
+}
+
+/* Takes an entity's codec JSON and makes it a site element. */
+static JsonObject *
+site_element (JsonNode *entity_json)
+{
+  JsonObject *obj = json_object_ref (json_node_get_object (entity_json));
+
+  json_node_unref (entity_json);
+  drop_local_members (obj);
+  return obj;
+}
+
+static JsonNode *
+object_node (JsonObject *obj)
+{
+  JsonNode *node = json_node_new (JSON_NODE_OBJECT);
+
+  json_node_take_object (node, obj);
+  return node;
+}
+
+/* --- Export -------------------------------------------------------------- */
+
+static const char *
+owner_name (FdLevel      level,
+            gint64       owner_id,
+            GHashTable  *queue_names,
+            GHashTable  *stream_names,
+            GHashTable  *agent_emails)
+{
+  switch (level)
+    {
+    case FD_LEVEL_QUEUE:
+      return g_hash_table_lookup (queue_names, &owner_id);
+    case FD_LEVEL_STREAM:
+      return g_hash_table_lookup (stream_names, &owner_id);
+    case FD_LEVEL_AGENT:
+      return g_hash_table_lookup (agent_emails, &owner_id);
+    case FD_LEVEL_ORGANIZATION:
+    default:
+      return NULL;
+    }
+}
+
+static JsonArray *
+email_array (GArray     *ids,
+             GHashTable *agent_emails)
+{
+  JsonArray *array = json_array_new ();
+
+  for (guint i = 0; ids != NULL && i < ids->len; i++)
+    {
+      const char *email = g_hash_table_lookup (agent_emails, &g_array_index (ids, gint64, i));
+
+      if (email != NULL)
+        json_array_add_string_element (array, email);
+    }
+  return array;
+}
+
+JsonNode *
+fd_site_export (FdStore  *store,
+                gint64    organization_id,
+                GError  **error)
+{
+  g_autoptr(FdOrganization) org = NULL;
+  g_autoptr(GPtrArray) agents = NULL;
+  g_autoptr(GPtrArray) queues = NULL;
+  g_autoptr(GPtrArray) streams = NULL;
+  g_autoptr(GPtrArray) canned = NULL;
+  g_autoptr(GPtrArray) resources = NULL;
+  g_autoptr(GHashTable) agent_emails = g_hash_table_new (g_int64_hash, g_int64_equal);
+  g_autoptr(GHashTable) queue_names = g_hash_table_new (g_int64_hash, g_int64_equal);
+  g_autoptr(GHashTable) stream_names = g_hash_table_new (g_int64_hash, g_int64_equal);
+  g_autoptr(JsonObject) site = json_object_new ();
+  JsonArray *array;
+
+  g_return_val_if_fail (store != NULL, NULL);
+
+  if ((org = fd_store_get_organization (store, organization_id, error)) == NULL ||
+      (agents = fd_store_list_agents (store, organization_id, error)) == NULL ||
+      (queues = fd_store_list_queues (store, organization_id, error)) == NULL ||
+      (streams = fd_store_list_streams (store, organization_id, FALSE, error)) == NULL ||
+      (canned = fd_store_list_canned_replies (store, organization_id, error)) == NULL ||
+      (resources = fd_store_list_resources (store, organization_id, error)) == NULL)
+    return NULL;
+
+  json_object_set_string_member (site, "format", FD_SITE_FORMAT);
+  json_object_set_int_member (site, "version", FD_SITE_VERSION);
+  json_object_set_object_member (site, "organization", site_element (fd_organization_to_json (org)));
+
+  array = json_array_new ();
+  for (guint i = 0; i < agents->len; i++)
+    {
+      FdAgent *agent = agents->pdata[i];
+
+      g_hash_table_insert (agent_emails, &agent->id, agent->email);
+      json_array_add_object_element (array, site_element (fd_agent_to_json (agent)));
+    }
+  json_object_set_array_member (site, "agents", array);
+
+  array = json_array_new ();
+  for (guint i = 0; i < queues->len; i++)
+    {
+      FdQueue *queue = queues->pdata[i];
+      JsonObject *obj = site_element (fd_queue_to_json (queue));
+
+      g_hash_table_insert (queue_names, &queue->id, queue->name);
+      json_object_set_array_member (obj, "members", email_array (queue->member_ids, agent_emails));
+      json_array_add_object_element (array, obj);
+    }
+  json_object_set_array_member (site, "queues", array);
+
+  array = json_array_new ();
+  for (guint i = 0; i < streams->len; i++)
+    {
+      FdStream *stream = streams->pdata[i];
+      g_autoptr(GPtrArray) phases = NULL;
+      JsonObject *obj;
+      JsonArray *phase_array;
+
+      phases = fd_store_list_phases (store, organization_id, stream->id, error);
+      if (phases == NULL)
+        return NULL;
+
+      g_hash_table_insert (stream_names, &stream->id, stream->name);
+      obj = site_element (fd_stream_to_json (stream));
+      json_object_set_string_member (obj, "queue", g_hash_table_lookup (queue_names, &stream->queue_id));
+
+      phase_array = json_array_new ();
+      for (guint p = 0; p < phases->len; p++)
+        {
+          FdPhase *phase = phases->pdata[p];
+          JsonObject *phase_obj = site_element (fd_phase_to_json (phase));
+
+          json_object_set_array_member (phase_obj, "agents", email_array (phase->agent_ids, agent_emails));
+          json_array_add_object_element (phase_array, phase_obj);
+        }
+      json_object_set_array_member (obj, "phases", phase_array);
+      json_array_add_object_element (array, obj);
+    }
+  json_object_set_array_member (site, "streams", array);
+
+  /* A canned reply or resource of a soft-deleted stream has no owner left to
+   * name, so it is not exported. */
+  array = json_array_new ();
+  for (guint i = 0; i < canned->len; i++)
+    {
+      FdCannedReply *reply = canned->pdata[i];
+      const char *owner = owner_name (reply->level, reply->owner_id, queue_names, stream_names, agent_emails);
+      JsonObject *obj;
+
+      if (reply->level != FD_LEVEL_ORGANIZATION && owner == NULL)
+        continue;
+      obj = site_element (fd_canned_reply_to_json (reply));
+      if (owner != NULL)
+        json_object_set_string_member (obj, "owner", owner);
+      json_array_add_object_element (array, obj);
+    }
+  json_object_set_array_member (site, "canned_replies", array);
+
+  array = json_array_new ();
+  for (guint i = 0; i < resources->len; i++)
+    {
+      FdResource *resource = resources->pdata[i];
+      const char *owner = owner_name (resource->level, resource->owner_id, queue_names, stream_names, agent_emails);
+      JsonObject *obj;
+
+      if (resource->level != FD_LEVEL_ORGANIZATION && owner == NULL)
+        continue;
+      obj = site_element (fd_resource_to_json (resource));
+      if (owner != NULL)
+        json_object_set_string_member (obj, "owner", owner);
+      json_array_add_object_element (array, obj);
+    }
+  json_object_set_array_member (site, "resources", array);
+
+  return object_node (g_steal_pointer (&site));
+}
+
+/* --- Import -------------------------------------------------------------- */
+
+typedef struct {
+  FdStore    *store;
+  gint64      organization_id;
+  GHashTable *agents;    /* case-folded email → gint64* id */
+  GHashTable *queues;    /* name → gint64* id */
+  GHashTable *streams;   /* name → gint64* id */
+} Import;
+
+static gint64 *
+id_dup (gint64 id)
+{
+  return g_memdup2 (&id, sizeof id);
+}
+
+static gboolean
+get_section (JsonObject  *site,
+             const char  *name,
+             JsonArray  **out,
+             GError     **error)
+{
+  JsonNode *node = json_object_get_member (site, name);
+
+  *out = NULL;
+  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
+    return TRUE;
+  if (!JSON_NODE_HOLDS_ARRAY (node))
+    {
+      g_set_error (error, FD_SITE_ERROR, FD_SITE_ERROR_INVALID,
+                   "The site's “%s” must be an array.", name);
+      return FALSE;
+    }
+  *out = json_node_get_array (node);
+  return TRUE;
+}
+
+/* A new object with the members of @source. json_node_copy() shares the
+ * object, and import must not edit the caller's document. */
+static JsonObject *
+object_copy (JsonObject *source)
+{
+  JsonObject *obj = json_object_new ();
+  g_autoptr(GList) names = json_object_get_members (source);
+
+  for (GList *l = names; l != NULL; l = l->next)
+    json_object_set_member (obj, l->data, json_object_dup_member (source, l->data));
+  return obj;
+}
+
+/* A copy of element @i of @section without its database-local members. */
+static JsonObject *
+element_copy (JsonArray   *array,
+              guint        i,
+              const char  *section,
+              GError     **error)
+{
+  JsonNode *node = json_array_get_element (array, i);
+  JsonObject *obj;
+
+  if (!JSON_NODE_HOLDS_OBJECT (node))
+    {
+      g_set_error (error, FD_SITE_ERROR, FD_SITE_ERROR_INVALID,
+                   "%s[%u] must be an object.", section, i);
+      return NULL;
+    }
+  obj = object_copy (json_node_get_object (node));
+  drop_local_members (obj);
+  return obj;
+}
+
+/* Removes @member from @obj and returns it as a string (NULL when absent). */
+static gboolean
+pop_string (JsonObject  *obj,
+            const char  *member,
+            char       **out,
+            const char  *where,
+            GError     **error)
+{
+  JsonNode *node = json_object_get_member (obj, member);
+
+  *out = NULL;
+  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
+    {
+      if (node != NULL)
+        json_object_remove_member (obj, member);
+      return TRUE;
+    }
+  if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
+    {
+      g_set_error (error, FD_SITE_ERROR, FD_SITE_ERROR_INVALID,
+                   "%s.%s must be a string.", where, member);
+      return FALSE;
+    }
+  *out = g_strdup (json_node_get_string (node));
+  json_object_remove_member (obj, member);
+  return TRUE;
+}
+
+/* Removes @member, an array of strings, from @obj (NULL when absent). */
+static gboolean
+pop_strings (JsonObject  *obj,
+             const char  *member,
+             GStrv       *out,
+             const char  *where,
+             GError     **error)
+{
+  JsonNode *node = json_object_get_member (obj, member);
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  JsonArray *array;
+
+  *out = NULL;
+  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
+    {
+      if (node != NULL)
+        json_object_remove_member (obj, member);
+      return TRUE;
+    }
+  if (!JSON_NODE_HOLDS_ARRAY (node))
+    goto invalid;
+  array = json_node_get_array (node);
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      JsonNode *item = json_array_get_element (array, i);
+
+      if (!JSON_NODE_HOLDS_VALUE (item) || json_node_get_value_type (item) != G_TYPE_STRING)
+        goto invalid;
+      g_strv_builder_add (builder, json_node_get_string (item));
+    }
+  *out = g_strv_builder_end (builder);
+  json_object_remove_member (obj, member);
+  return TRUE;
+
+invalid:
+  g_set_error (error, FD_SITE_ERROR, FD_SITE_ERROR_INVALID,
+               "%s.%s must be an array of strings.", where, member);
+  return FALSE;
+}
+
+static gboolean
+lookup_agent (Import      *import,
+              const char  *email,
+              gint64      *out,
+              const char  *where,
+              GError     **error)
+{
+  g_autofree char *folded = g_utf8_casefold (email, -1);
+  gint64 *id = g_hash_table_lookup (import->agents, folded);
+
+  if (id == NULL)
+    {
+      g_set_error (error, FD_SITE_ERROR, FD_SITE_ERROR_INVALID,
+                   "%s names the agent “%s”, who is not among the site's agents.", where, email);
+      return FALSE;
+    }
+  *out = *id;
+  return TRUE;
+}
+
+static gboolean
+lookup_name (GHashTable  *table,
+             const char  *what,
+             const char  *name,
+             gint64      *out,
+             const char  *where,
+             GError     **error)
+{
+  gint64 *id = name != NULL ? g_hash_table_lookup (table, name) : NULL;
+
+  if (id == NULL)
+    {
+      g_set_error (error, FD_SITE_ERROR, FD_SITE_ERROR_INVALID,
+                   "%s names the %s “%s”, which is not in the site.", where, what,
+                   name ? name : "");
+      return FALSE;
+    }
+  *out = *id;
+  return TRUE;
+}
+
+static gboolean
+decode_into (JsonObject  *obj,
+             gpointer    *out,
+             gpointer   (*from_json) (JsonNode *, GError **),
+             const char  *where,
+             GError     **error)
+{
+  g_autoptr(JsonNode) node = object_node (json_object_ref (obj));
+
+  *out = from_json (node, error);
+  if (*out == NULL)
+    {
+      g_prefix_error (error, "%s: ", where);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+#define DECODE(obj, out, type_name, where, error) \
+  decode_into ((obj), (gpointer *) (out), (gpointer (*) (JsonNode *, GError **)) type_name##_from_json, (where), (error))
+
+static gboolean
+import_agents (Import     *import,
+               JsonArray  *array,
+               GError    **error)
+{
+  for (guint i = 0; array != NULL && i < json_array_get_length (array); i++)
+    {
+      g_autofree char *where = g_strdup_printf ("agents[%u]", i);
+      g_autoptr(JsonObject) obj = element_copy (array, i, "agents", error);
+      g_autoptr(FdAgent) agent = NULL;
+      g_autofree char *password = NULL;
+      gboolean ok;
+
+      if (obj == NULL ||
+          !pop_string (obj, "password", &password, where, error) ||
+          !DECODE (obj, &agent, fd_agent, where, error))
+        return FALSE;
+
+      /* An agent without a password gets a random one that nobody knows:
+       * it cannot sign in until an admin sets a password. */
+      agent->organization_id = import->organization_id;
+      if (password == NULL)
+        password = fd_auth_generate_token ("");
+      ok = fd_auth_create_agent (import->store, agent, password, error);
+      memset (password, 0, strlen (password));
+      if (!ok)
+        {
+          g_prefix_error (error, "%s: ", where);
+          return FALSE;
+        }
+      g_hash_table_insert (import->agents, g_utf8_casefold (agent->email, -1), id_dup (agent->id));
+    }
+  return TRUE;
+}
+
+static gboolean
+import_queues (Import     *import,
+               JsonArray  *array,
+               GError    **error)
+{
+  for (guint i = 0; array != NULL && i < json_array_get_length (array); i++)
+    {
+      g_autofree char *where = g_strdup_printf ("queues[%u]", i);
+      g_autoptr(JsonObject) obj = element_copy (array, i, "queues", error);
+      g_autoptr(FdQueue) queue = NULL;
+      g_auto(GStrv) members = NULL;
+
+      if (obj == NULL ||
+          !pop_strings (obj, "members", &members, where, error) ||
+          !DECODE (obj, &queue, fd_queue, where, error))
+        return FALSE;
+
+      queue->organization_id = import->organization_id;
+      if (queue->name != NULL && g_hash_table_contains (import->queues, queue->name))
+        {
+          g_set_error (error, FD_SITE_ERROR, FD_SITE_ERROR_INVALID,
+                       "%s: the site has two queues called “%s”.", where, queue->name);
+          return FALSE;
+        }
+      if (!fd_store_create_queue (import->store, queue, error))
+        {
+          g_prefix_error (error, "%s: ", where);
+          return FALSE;
+        }
+      g_hash_table_insert (import->queues, g_strdup (queue->name), id_dup (queue->id));
+
+      for (guint m = 0; members != NULL && members[m] != NULL; m++)
+        {
+          gint64 agent_id;
+
+          if (!lookup_agent (import, members[m], &agent_id, where, error) ||
+              !fd_store_add_queue_member (import->store, import->organization_id, queue->id, agent_id, error))
+            return FALSE;
+        }
+    }
+  return TRUE;
+}
+
+static gboolean
+import_phases (Import     *import,
+               gint64      stream_id,
+               JsonArray  *array,
+               const char *stream_where,
+               GError    **error)
+{
+  g_autoptr(GPtrArray) phases = fd_phase_list_new ();
+
+  for (guint i = 0; array != NULL && i < json_array_get_length (array); i++)
+    {
+      g_autofree char *where = g_strdup_printf ("%s.phases[%u]", stream_where, i);
+      g_autoptr(JsonObject) obj = element_copy (array, i, where, error);
+      g_auto(GStrv) agents = NULL;
+      FdPhase *phase = NULL;
+
+      if (obj == NULL ||
+          !pop_strings (obj, "agents", &agents, where, error) ||
+          !DECODE (obj, &phase, fd_phase, where, error))
+        return FALSE;
+      g_ptr_array_add (phases, phase);
+
+      phase->organization_id = import->organization_id;
+      phase->stream_id = stream_id;
+      phase->position = (gint) i;
+      if (phase->agent_ids == NULL)
+        phase->agent_ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+      g_array_set_size (phase->agent_ids, 0);
+      for (guint a = 0; agents != NULL && agents[a] != NULL; a++)
+        {
+          gint64 agent_id;
+
+          if (!lookup_agent (import, agents[a], &agent_id, where, error))
+            return FALSE;
+          g_array_append_val (phase->agent_ids, agent_id);
+        }
+    }
+
+  if (phases->len == 0)
+    return TRUE;
+  if (!fd_store_replace_phases (import->store, import->organization_id, stream_id, phases, error))
+    {
+      g_prefix_error (error, "%s.phases: ", stream_where);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+import_streams (Import     *import,
+                JsonArray  *array,
+                GError    **error)
+{
+  for (guint i = 0; array != NULL && i < json_array_get_length (array); i++)
+    {
+      g_autofree char *where = g_strdup_printf ("streams[%u]", i);
+      g_autoptr(JsonObject) obj = element_copy (array, i, "streams", error);
+      g_autoptr(FdStream) stream = NULL;
+      g_autoptr(JsonNode) phases = NULL;
+      g_autofree char *queue = NULL;
+
+      if (obj == NULL || !pop_string (obj, "queue", &queue, where, error))
+        return FALSE;
+      if (json_object_has_member (obj, "phases"))
+        {
+          phases = json_object_dup_member (obj, "phases");
+          json_object_remove_member (obj, "phases");
+          if (!JSON_NODE_HOLDS_ARRAY (phases) && !JSON_NODE_HOLDS_NULL (phases))
+            {
+              g_set_error (error, FD_SITE_ERROR, FD_SITE_ERROR_INVALID,
+                           "%s.phases must be an array.", where);
+              return FALSE;
+            }
+        }
+      if (!DECODE (obj, &stream, fd_stream, where, error) ||
+          !lookup_name (import->queues, "queue", queue, &stream->queue_id, where, error))
+        return FALSE;
+
+      stream->organization_id = import->organization_id;
+      if (stream->name != NULL && g_hash_table_contains (import->streams, stream->name))
+        {
+          g_set_error (error, FD_SITE_ERROR, FD_SITE_ERROR_INVALID,
+                       "%s: the site has two media streams called “%s”.", where, stream->name);
+          return FALSE;
+        }
+      if (!fd_store_create_stream (import->store, stream, error))
+        {
+          g_prefix_error (error, "%s: ", where);
+          return FALSE;
+        }
+      g_hash_table_insert (import->streams, g_strdup (stream->name), id_dup (stream->id));
+
+      if (phases != NULL && JSON_NODE_HOLDS_ARRAY (phases) &&
+          !import_phases (import, stream->id, json_node_get_array (phases), where, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+resolve_owner (Import      *import,
+               FdLevel      level,
+               const char  *owner,
+               gint64      *out,
+               const char  *where,
+               GError     **error)
+{
+  *out = 0;
+  switch (level)
+    {
+    case FD_LEVEL_QUEUE:
+      return lookup_name (import->queues, "queue", owner, out, where, error);
+    case FD_LEVEL_STREAM:
+      return lookup_name (import->streams, "media stream", owner, out, where, error);
+    case FD_LEVEL_AGENT:
+      if (owner == NULL)
+        break;
+      return lookup_agent (import, owner, out, where, error);
+    case FD_LEVEL_ORGANIZATION:
+    default:
+      return TRUE;
+    }
+
+  g_set_error (error, FD_SITE_ERROR, FD_SITE_ERROR_INVALID,
+               "%s needs an “owner”: the email of its agent.", where);
+  return FALSE;
+}
+
+static gboolean
+import_canned_replies (Import     *import,
+                       JsonArray  *array,
+                       GError    **error)
+{
+  for (guint i = 0; array != NULL && i < json_array_get_length (array); i++)
+    {
+      g_autofree char *where = g_strdup_printf ("canned_replies[%u]", i);
+      g_autoptr(JsonObject) obj = element_copy (array, i, "canned_replies", error);
+      g_autoptr(FdCannedReply) reply = NULL;
+      g_autofree char *owner = NULL;
+
+      if (obj == NULL ||
+          !pop_string (obj, "owner", &owner, where, error) ||
+          !DECODE (obj, &reply, fd_canned_reply, where, error) ||
+          !resolve_owner (import, reply->level, owner, &reply->owner_id, where, error))
+        return FALSE;
+
+      reply->organization_id = import->organization_id;
+      if (!fd_store_create_canned_reply (import->store, reply, error))
+        {
+          g_prefix_error (error, "%s: ", where);
+          return FALSE;
+        }
+    }
+  return TRUE;
+}
+
+static gboolean
+import_resources (Import     *import,
+                  JsonArray  *array,
+                  GError    **error)
+{
+  for (guint i = 0; array != NULL && i < json_array_get_length (array); i++)
+    {
+      g_autofree char *where = g_strdup_printf ("resources[%u]", i);
+      g_autoptr(JsonObject) obj = element_copy (array, i, "resources", error);
+      g_autoptr(FdResource) resource = NULL;
+      g_autofree char *owner = NULL;
+
+      if (obj == NULL ||
+          !pop_string (obj, "owner", &owner, where, error) ||
+          !DECODE (obj, &resource, fd_resource, where, error) ||
+          !resolve_owner (import, resource->level, owner, &resource->owner_id, where, error))
+        return FALSE;
+
+      resource->organization_id = import->organization_id;
+      if (!fd_store_create_resource (import->store, resource, error))
+        {
+          g_prefix_error (error, "%s: ", where);
+          return FALSE;
+        }
+    }
+  return TRUE;
+}
+
+static gboolean
+organization_is_empty (FdStore  *store,
+                       gint64    organization_id,
+                       gboolean *out_empty,
+                       GError  **error)
+{
+  g_autoptr(GPtrArray) agents = NULL;
+  g_autoptr(GPtrArray) queues = NULL;
+  g_autoptr(GPtrArray) streams = NULL;
+  g_autoptr(GPtrArray) canned = NULL;
+  g_autoptr(GPtrArray) resources = NULL;
+
+  if ((agents = fd_store_list_agents (store, organization_id, error)) == NULL ||
+      (queues = fd_store_list_queues (store, organization_id, error)) == NULL ||
+      (streams = fd_store_list_streams (store, organization_id, TRUE, error)) == NULL ||
+      (canned = fd_store_list_canned_replies (store, organization_id, error)) == NULL ||
+      (resources = fd_store_list_resources (store, organization_id, error)) == NULL)
+    return FALSE;
+
+  *out_empty = agents->len == 0 && queues->len == 0 && streams->len == 0 &&
+               canned->len == 0 && resources->len == 0;
+  return TRUE;
+}
+
+static FdOrganization *
+import_organization (FdStore     *store,
+                     JsonObject  *site,
+                     gint64       organization_id,
+                     GError     **error)
+{
+  g_autoptr(FdOrganization) org = NULL;
+  g_autoptr(FdOrganization) given = NULL;
+  JsonNode *node = json_object_get_member (site, "organization");
+  gboolean empty = FALSE;
+
+  if (node != NULL && !JSON_NODE_HOLDS_NULL (node))
+    {
+      g_autoptr(JsonNode) copy = NULL;
+
+      if (!JSON_NODE_HOLDS_OBJECT (node))
+        {
+          g_set_error_literal (error, FD_SITE_ERROR, FD_SITE_ERROR_INVALID,
+                               "The site's “organization” must be an object.");
+          return NULL;
+        }
+      copy = object_node (object_copy (json_node_get_object (node)));
+      drop_local_members (json_node_get_object (copy));
+      given = fd_organization_from_json (copy, error);
+      if (given == NULL)
+        {
+          g_prefix_error (error, "organization: ");
+          return NULL;
+        }
+    }
+
+  if (organization_id == 0)
+    {
+      if (given == NULL || given->name == NULL)
+        {
+          g_set_error_literal (error, FD_SITE_ERROR, FD_SITE_ERROR_INVALID,
+                               "The site needs an “organization” with a “name” to create it.");
+          return NULL;
+        }
+      if (!fd_store_create_organization (store, given, error))
+        return NULL;
+      return g_steal_pointer (&given);
+    }
+
+  org = fd_store_get_organization (store, organization_id, error);
+  if (org == NULL || !organization_is_empty (store, organization_id, &empty, error))
+    return NULL;
+  if (!empty)
+    {
+      g_set_error (error, FD_SITE_ERROR, FD_SITE_ERROR_NOT_EMPTY,
+                   "Organization %" G_GINT64_FORMAT " already has agents, queues, media streams, "
+                   "canned replies or resources; import into an empty or a new organization.",
+                   organization_id);
+      return NULL;
+    }
+
+  if (given != NULL)
+    {
+      if (given->name != NULL)
+        {
+          g_free (org->name);
+          org->name = g_strdup (given->name);
+        }
+      org->reserve_acd = given->reserve_acd;
+      if (!fd_store_update_organization (store, org, error))
+        return NULL;
+    }
+  return g_steal_pointer (&org);
+}
+
+FdOrganization *
+fd_site_import (FdStore   *store,
+                JsonNode  *site,
+                gint64     organization_id,
+                GError   **error)
+{
+  g_autoptr(FdOrganization) org = NULL;
+  JsonObject *obj;
+  JsonArray *agents, *queues, *streams, *canned, *resources;
+  const char *format;
+  Import import = { 0 };
+  gboolean ok;
+
+  g_return_val_if_fail (store != NULL, NULL);
+  g_return_val_if_fail (site != NULL, NULL);
+
+  if (!JSON_NODE_HOLDS_OBJECT (site))
+    {
+      g_set_error_literal (error, FD_SITE_ERROR, FD_SITE_ERROR_INVALID,
+                           "A site document must be a JSON object.");
+      return NULL;
+    }
+  obj = json_node_get_object (site);
+
+  format = json_object_get_string_member_with_default (obj, "format", NULL);
+  if (json_object_has_member (obj, "format") && g_strcmp0 (format, FD_SITE_FORMAT) != 0)
+    {
+      g_set_error (error, FD_SITE_ERROR, FD_SITE_ERROR_INVALID,
+                   "The document's “format” is not “%s”.", FD_SITE_FORMAT);
+      return NULL;
+    }
+  if (json_object_get_int_member_with_default (obj, "version", FD_SITE_VERSION) != FD_SITE_VERSION)
+    {
+      g_set_error (error, FD_SITE_ERROR, FD_SITE_ERROR_INVALID,
+                   "This server reads site documents of version %d only.", FD_SITE_VERSION);
+      return NULL;
+    }
+
+  if (!get_section (obj, "agents", &agents, error) ||
+      !get_section (obj, "queues", &queues, error) ||
+      !get_section (obj, "streams", &streams, error) ||
+      !get_section (obj, "canned_replies", &canned, error) ||
+      !get_section (obj, "resources", &resources, error))
+    return NULL;
+
+  if (!fd_store_begin (store, error))
+    return NULL;
+
+  org = import_organization (store, obj, organization_id, error);
+  ok = org != NULL;
+  if (ok)
+    {
+      import.store = store;
+      import.organization_id = org->id;
+      import.agents = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+      import.queues = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+      import.streams = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+
+      ok = import_agents (&import, agents, error) &&
+           import_queues (&import, queues, error) &&
+           import_streams (&import, streams, error) &&
+           import_canned_replies (&import, canned, error) &&
+           import_resources (&import, resources, error);
+
+      g_hash_table_unref (import.agents);
+      g_hash_table_unref (import.queues);
+      g_hash_table_unref (import.streams);
+    }
+
+  if (!ok || !fd_store_commit (store, error))
+    {
+      fd_store_rollback (store);
+      return NULL;
+    }
+  return g_steal_pointer (&org);
+}

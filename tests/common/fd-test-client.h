@@ -1,0 +1,240 @@
+#pragma once
+
+/* A synchronous-looking client of frontdeskd for integration tests: the
+ * admin API, the agent sign-in and websocket, and the visitor HTTP API and
+ * websocket (docs/protocol.md, docs/admin.md). Every wait iterates the
+ * thread-default main context until what it waits for arrives or a deadline
+ * passes; a missed deadline fails the test with a message naming what was
+ * awaited. Every frame goes through fd_frame_encode() / fd_frame_decode(). */
+
+#include <json-glib/json-glib.h>
+#include <libsoup/soup.h>
+
+#include "fd-protocol.h"
+#include "fd-test-server.h"
+
+G_BEGIN_DECLS
+
+/* How long a wait lasts before it fails the test. */
+#define FD_TEST_TIMEOUT_MS 5000
+
+/* --- plain HTTP ------------------------------------------------------------ */
+
+/* Sends @method @url_path (below the server URL) with @body (JSON text or
+ * NULL) and "Authorization: Bearer @token" when @token is not NULL. Returns
+ * the parsed answer (NULL when empty or not JSON) and the status. */
+JsonNode *fd_test_http_request (FdTestServer *server,
+                                const char   *token,
+                                const char   *method,
+                                const char   *url_path,
+                                const char   *body,
+                                guint        *out_status);
+
+/* The code of an HTTP error body {"error": {"code": …, "message": …}};
+ * fails the test when @answer is not one. */
+const char *fd_test_http_error_code (JsonNode *answer);
+
+/* --- admin API ------------------------------------------------------------- */
+
+/* The admin token frontdeskd wrote beside its database. */
+char     *fd_test_admin_read_token  (FdTestServer *server);
+
+/* A request below /api/admin/v1 with the admin token, asserting the status. */
+JsonNode *fd_test_admin_expect      (FdTestServer *server,
+                                     const char   *method,
+                                     const char   *path,
+                                     const char   *body,
+                                     guint         expected_status);
+
+/* Imports a site document (POST /sites) and returns the new organization's
+ * id. */
+gint64    fd_test_admin_import_site (FdTestServer *server,
+                                     const char   *site_json);
+/* Imports data/demo-site.json. */
+gint64    fd_test_admin_import_demo (FdTestServer *server);
+
+/* The id of the entity named @name (or with email @name for agents) in the
+ * collection ("agents", "queues", "streams") of @org_id. */
+gint64    fd_test_admin_find_id     (FdTestServer *server,
+                                     gint64        org_id,
+                                     const char   *collection,
+                                     const char   *name);
+
+/* Creates an agent with a password; returns its id. */
+gint64    fd_test_admin_create_agent (FdTestServer *server,
+                                      gint64        org_id,
+                                      const char   *email,
+                                      const char   *name,
+                                      const char   *password);
+
+/* --- websockets ------------------------------------------------------------ */
+
+/* One websocket to frontdeskd: an agent's or a visitor's. Frames that
+ * arrive are decoded and queued in order; the waits below take matching
+ * frames out of the queue and leave the others in it. */
+typedef struct _FdTestSocket FdTestSocket;
+
+/* The agent: sign-in details and its socket. */
+typedef struct {
+  FdTestServer   *server;       /* not owned */
+  char           *email;
+  char           *password;
+  char           *token;
+  FdAgent        *agent;
+  FdOrganization *organization;
+  FdTestSocket   *socket;       /* NULL while disconnected */
+  gint64          last_seq;     /* highest event seq received */
+  FdWelcome      *welcome;      /* of the last hello */
+} FdTestAgent;
+
+/* The visitor: its session and socket. */
+typedef struct {
+  FdTestServer *server;         /* not owned */
+  char         *token;
+  gint64        conversation_id;
+  char         *socket_url;
+  FdTestSocket *socket;
+  FdVisitorWelcome *welcome;
+} FdTestVisitor;
+
+/* Opens a websocket at @url (ws://…) for frames of @set, with @token sent
+ * the way docs/protocol.md says (NULL = none). Returns NULL with @error
+ * (and the HTTP status of the refused handshake in @out_status when not
+ * NULL) when the server refuses the handshake. */
+FdTestSocket *fd_test_socket_open       (const char    *url,
+                                         FdFrameSet     set,
+                                         const char    *token,
+                                         guint         *out_status,
+                                         GError       **error);
+void          fd_test_socket_free       (FdTestSocket  *self);
+/* Sends @frame (encoded) or raw @text. */
+void          fd_test_socket_send       (FdTestSocket  *self,
+                                         const FdFrame *frame);
+void          fd_test_socket_send_text  (FdTestSocket  *self,
+                                         const char    *text);
+/* The first queued frame of @type (any type when @type is FD_FRAME_N_TYPES),
+ * waiting up to @timeout_ms; fails the test on timeout, naming @what. */
+FdFrame      *fd_test_socket_wait       (FdTestSocket  *self,
+                                         FdFrameType    type,
+                                         guint          timeout_ms,
+                                         const char    *what);
+/* The first queued frame for which @func returns TRUE. */
+typedef gboolean (*FdTestFrameFunc) (const FdFrame *frame,
+                                     gpointer       user_data);
+FdFrame      *fd_test_socket_wait_match (FdTestSocket   *self,
+                                         FdTestFrameFunc func,
+                                         gpointer        user_data,
+                                         guint           timeout_ms,
+                                         const char     *what);
+/* The same, but the frame stays queued (owned by the socket). */
+const FdFrame *fd_test_socket_peek_match (FdTestSocket   *self,
+                                          FdTestFrameFunc func,
+                                          gpointer        user_data,
+                                          guint           timeout_ms,
+                                          const char     *what);
+/* Fails the test, naming the frame, when anything but @ignore (a type,
+ * or FD_FRAME_N_TYPES for none) is queued. */
+void          fd_test_socket_assert_empty (FdTestSocket *self,
+                                           FdFrameType   ignore);
+/* The reply (ack, error or pong) with request id @id. */
+FdFrame      *fd_test_socket_wait_reply (FdTestSocket  *self,
+                                         const char    *id,
+                                         guint          timeout_ms);
+/* Lets frames arrive for @ms and returns how many are queued. */
+guint         fd_test_socket_settle     (FdTestSocket  *self,
+                                         guint          ms);
+guint         fd_test_socket_queued     (FdTestSocket  *self);
+/* Waits until at least @n frames are queued; fails the test on timeout. */
+void          fd_test_socket_wait_queued (FdTestSocket *self,
+                                          guint         n,
+                                          guint         timeout_ms);
+/* Takes the oldest queued frame, NULL when none. */
+FdFrame      *fd_test_socket_pop        (FdTestSocket  *self);
+/* Removes every queued frame of @type; returns how many. */
+guint         fd_test_socket_drop       (FdTestSocket  *self,
+                                         FdFrameType    type);
+gboolean      fd_test_socket_is_closed  (FdTestSocket  *self);
+/* Waits until the server closes the socket; fails the test on timeout. */
+void          fd_test_socket_wait_closed (FdTestSocket *self,
+                                          guint         timeout_ms);
+/* The close code the server sent (valid once closed). */
+gushort       fd_test_socket_get_close_code (FdTestSocket *self);
+/* Every event seq received on this socket, in arrival order (gint64). */
+GArray       *fd_test_socket_get_seqs   (FdTestSocket  *self);
+
+/* --- agents ---------------------------------------------------------------- */
+
+/* Signs in over HTTP; fails the test when sign-in fails. */
+FdTestAgent *fd_test_agent_sign_in      (FdTestServer *server,
+                                         const char   *email,
+                                         const char   *password);
+/* Opens the agent websocket and says hello with the agent's last_seq (0 the
+ * first time); returns the welcome (owned by @self). Events that follow the
+ * hello (snapshot or missed events) stay queued. */
+FdWelcome   *fd_test_agent_connect      (FdTestAgent  *self);
+/* Closes the websocket from the client side (a network loss to the server). */
+void         fd_test_agent_disconnect   (FdTestAgent  *self);
+void         fd_test_agent_free         (FdTestAgent  *self);
+/* The highest event seq this agent received on any of its sockets. */
+gint64       fd_test_agent_get_last_seq (FdTestAgent  *self);
+
+/* Sends a request with a fresh id and waits for its reply: the ack or error
+ * frame (the caller frees it). Takes ownership of @body. */
+FdFrame     *fd_test_agent_request      (FdTestAgent  *self,
+                                         FdFrameType   type,
+                                         gpointer      body);
+/* The same, sending without waiting; returns the request id. */
+char        *fd_test_agent_send_request (FdTestAgent  *self,
+                                         FdFrameType   type,
+                                         gpointer      body);
+/* Sends a request and asserts an ack; returns the ack's body (owned by the
+ * returned frame, which the caller frees). */
+FdFrame     *fd_test_agent_expect_ack   (FdTestAgent  *self,
+                                         FdFrameType   type,
+                                         gpointer      body);
+/* Sends a request and asserts an error frame with @code. */
+void         fd_test_agent_expect_error (FdTestAgent  *self,
+                                         FdFrameType   type,
+                                         gpointer      body,
+                                         FdWireError   code);
+/* The next queued event of @type; others stay queued. */
+FdFrame     *fd_test_agent_wait_event   (FdTestAgent  *self,
+                                         FdFrameType   type);
+/* Convenience requests. */
+void         fd_test_agent_join         (FdTestAgent  *self,
+                                         gint64        queue_id);
+FdConversationDetail *fd_test_agent_get_conversation (FdTestAgent *self,
+                                                      gint64       conversation_id);
+
+/* Asserts an error frame's code and that it carries a message. */
+void         fd_test_assert_error_frame (const FdFrame *frame,
+                                         FdWireError    code);
+
+/* --- visitors -------------------------------------------------------------- */
+
+/* Starts a web chat session for @stream_key over HTTP; fails the test on
+ * failure. */
+FdTestVisitor *fd_test_visitor_start    (FdTestServer  *server,
+                                         const char    *stream_key,
+                                         const char    *name);
+/* Opens the visitor websocket and says hello; returns the welcome. */
+FdVisitorWelcome *fd_test_visitor_connect (FdTestVisitor *self);
+void           fd_test_visitor_send     (FdTestVisitor *self,
+                                         const char    *client_id,
+                                         const char    *text);
+void           fd_test_visitor_close    (FdTestVisitor *self,
+                                         gint           rating,
+                                         const char    *comment);
+FdFrame       *fd_test_visitor_wait     (FdTestVisitor *self,
+                                         FdFrameType    type);
+void           fd_test_visitor_disconnect (FdTestVisitor *self);
+/* The visitor websocket URL for @token. */
+char          *fd_test_visitor_socket_url (FdTestServer *server,
+                                           const char   *token);
+void           fd_test_visitor_free     (FdTestVisitor *self);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (FdTestSocket, fd_test_socket_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (FdTestAgent, fd_test_agent_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (FdTestVisitor, fd_test_visitor_free)
+
+G_END_DECLS
