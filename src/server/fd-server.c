@@ -86,6 +86,18 @@ ensure_admin_token (FdServer  *self,
 }
 
 static void
+on_organization_changed_cb (FdAdminApi *admin_api,
+                            gint64      organization_id,
+                            FdServer   *self)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!fd_center_reload_organization (self->center, organization_id, &error))
+    g_warning ("Cannot reload the routing of organization %" G_GINT64_FORMAT ": %s",
+               organization_id, error->message);
+}
+
+static void
 fd_server_finalize (GObject *object)
 {
   FdServer *self = FD_SERVER (object);
@@ -142,6 +154,8 @@ fd_server_new (const char  *db_path,
   if (self->center == NULL)
     return NULL;
   fd_center_attach (self->center, self->soup);
+  g_signal_connect_object (self->admin_api, "organization-changed",
+                           G_CALLBACK (on_organization_changed_cb), self, 0);
 
   return g_steal_pointer (&self);
 }
@@ -245,6 +259,9 @@ fd_server_load_demo (FdServer  *self,
                               json_object_get_string_member_with_default (agent, "email", ""),
                               json_object_get_string_member_with_default (agent, "password", "(none)"));
     }
+
+  if (!fd_center_reload_organization (self->center, org->id, error))
+    return FALSE;
 
   *out_sign_ins = g_string_free (g_steal_pointer (&sign_ins), FALSE);
   return TRUE;

@@ -605,6 +605,34 @@ test_user_agent (void)
     }
 }
 
+/* An administrator taking an agent out of a queue takes effect at once: the
+ * agent's unreserved offers of that queue are withdrawn, without waiting for
+ * some later join or conversation to reload the organization. */
+static void
+test_admin_change_reroutes (Fixture       *f,
+                            gconstpointer  data)
+{
+  g_autoptr(FdTestAgent) ann = connect_and_join (f, "ann@live.example", "ann-password");
+  g_autoptr(FdTestVisitor) visitor = NULL;
+  g_autoptr(FdFrame) offer = NULL;
+  g_autoptr(FdFrame) withdraw = NULL;
+  g_autoptr(JsonNode) answer = NULL;
+  g_autofree char *path = NULL;
+  FdWithdraw *body;
+
+  visitor = fd_test_visitor_start (f->server, f->chat_key, "Rita");
+  offer = fd_test_agent_wait_event (ann, FD_FRAME_OFFER);
+
+  path = g_strdup_printf ("/organizations/%" G_GINT64_FORMAT "/queues/%" G_GINT64_FORMAT
+                          "/members/%" G_GINT64_FORMAT, f->org_id, f->queue_id, ann->agent->id);
+  answer = fd_test_admin_expect (f->server, "DELETE", path, NULL, 200);
+
+  withdraw = fd_test_agent_wait_event (ann, FD_FRAME_WITHDRAW);
+  body = withdraw->body;
+  g_assert_cmpint (body->conversation_id, ==, visitor->conversation_id);
+  g_assert_cmpint (body->reason, ==, FD_WITHDRAW_LEFT_QUEUE);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -620,6 +648,8 @@ main (int    argc,
               fixture_tear_down);
 
   g_test_add ("/live/transfer-and-callback", Fixture, NULL, fixture_set_up, test_transfer_and_callback,
+              fixture_tear_down);
+  g_test_add ("/live/admin-change-reroutes", Fixture, NULL, fixture_set_up, test_admin_change_reroutes,
               fixture_tear_down);
   g_test_add ("/live/restart-reoffers", Fixture, NULL, fixture_set_up, test_restart_reoffers, fixture_tear_down);
 

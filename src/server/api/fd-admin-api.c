@@ -19,6 +19,13 @@ struct _FdAdminApi
 
 G_DEFINE_FINAL_TYPE (FdAdminApi, fd_admin_api, G_TYPE_OBJECT)
 
+enum {
+  ORGANIZATION_CHANGED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
 /* One request being served: the route's parsed ids and the body. */
 typedef struct {
   FdAdminApi        *self;
@@ -1269,6 +1276,10 @@ on_admin_request_cb (SoupServer        *server,
         fd_store_rollback (self->store);
     }
 
+  /* The live center routes by what is committed: tell it what changed. */
+  if (changes && ok && req.org_id != 0)
+    g_signal_emit (self, signals[ORGANIZATION_CHANGED], 0, req.org_id);
+
   if (!ok && error != NULL)
     {
       if (m.route == ROUTE_ORGANIZATION &&
@@ -1299,6 +1310,17 @@ on_admin_early_cb (SoupServer        *server,
 static void
 fd_admin_api_class_init (FdAdminApiClass *klass)
 {
+  /**
+   * FdAdminApi::organization-changed:
+   * @organization_id: the organization whose settings, agents, queues,
+   *   streams or phases a committed request changed
+   */
+  signals[ORGANIZATION_CHANGED] =
+    g_signal_new ("organization-changed",
+                  G_TYPE_FROM_CLASS (klass),
+                  G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 1, G_TYPE_INT64);
 }
 
 static void
