@@ -24,6 +24,8 @@ struct _FdTestSocket
   gint64                   last_seq;
   gboolean                 closed;
   gushort                  close_code;
+  char                    *close_data;
+  GError                  *error;     /* the first transport error */
   guint                    next_id;
 };
 
@@ -304,6 +306,18 @@ on_socket_closed_cb (SoupWebsocketConnection *conn,
 
   self->closed = TRUE;
   self->close_code = soup_websocket_connection_get_close_code (conn);
+  self->close_data = g_strdup (soup_websocket_connection_get_close_data (conn));
+}
+
+static void
+on_socket_error_cb (SoupWebsocketConnection *conn,
+                    GError                  *error,
+                    gpointer                 user_data)
+{
+  FdTestSocket *self = user_data;
+
+  if (self->error == NULL)
+    self->error = g_error_copy (error);
 }
 
 static void
@@ -360,6 +374,7 @@ fd_test_socket_open (const char  *url,
   soup_websocket_connection_set_keepalive_interval (conn, 0);
   g_signal_connect (conn, "message", G_CALLBACK (on_socket_message_cb), self);
   g_signal_connect (conn, "closed", G_CALLBACK (on_socket_closed_cb), self);
+  g_signal_connect (conn, "error", G_CALLBACK (on_socket_error_cb), self);
   return self;
 }
 
@@ -390,6 +405,8 @@ fd_test_socket_free (FdTestSocket *self)
   g_clear_object (&self->session);
   g_queue_clear_full (&self->frames, (GDestroyNotify) fd_frame_free);
   g_array_unref (self->seqs);
+  g_free (self->close_data);
+  g_clear_error (&self->error);
   g_free (self);
 }
 
@@ -620,6 +637,17 @@ gushort
 fd_test_socket_get_close_code (FdTestSocket *self)
 {
   return self->close_code;
+}
+
+void
+fd_test_socket_assert_close_code (FdTestSocket *self,
+                                  gushort       code)
+{
+  g_assert_true (self->closed);
+  if (self->close_code != code)
+    g_error ("Expected the server to close the socket with %u, got %u (“%s”)%s%s", code,
+             self->close_code, self->close_data ? self->close_data : "",
+             self->error ? "; transport error: " : "", self->error ? self->error->message : "");
 }
 
 GArray *

@@ -159,6 +159,9 @@ void          fd_test_socket_wait_closed (FdTestSocket *self,
                                           guint         timeout_ms);
 /* The close code the server sent (valid once closed). */
 gushort       fd_test_socket_get_close_code (FdTestSocket *self);
+/* Asserts the close code, naming what happened instead on failure. */
+void          fd_test_socket_assert_close_code (FdTestSocket *self,
+                                                gushort       code);
 /* Every event seq received on this socket, in arrival order (gint64). */
 GArray       *fd_test_socket_get_seqs   (FdTestSocket  *self);
 

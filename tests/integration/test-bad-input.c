@@ -132,13 +132,13 @@ test_frame_limits (void)
   huge = g_string_free (text, FALSE);
   fd_test_socket_send_text (natalie->socket, huge);
   fd_test_socket_wait_closed (natalie->socket, FD_TEST_TIMEOUT_MS);
-  g_assert_cmpuint (fd_test_socket_get_close_code (natalie->socket), ==, SOUP_WEBSOCKET_CLOSE_TOO_BIG);
+  fd_test_socket_assert_close_code (natalie->socket, SOUP_WEBSOCKET_CLOSE_TOO_BIG);
 
   /* Ten undecodable frames within a minute close with 1008. */
   for (guint i = 0; i < 10; i++)
     fd_test_socket_send_text (jenna->socket, "{broken");
   fd_test_socket_wait_closed (jenna->socket, FD_TEST_TIMEOUT_MS);
-  g_assert_cmpuint (fd_test_socket_get_close_code (jenna->socket), ==, SOUP_WEBSOCKET_CLOSE_POLICY_VIOLATION);
+  fd_test_socket_assert_close_code (jenna->socket, SOUP_WEBSOCKET_CLOSE_POLICY_VIOLATION);
 
   /* The server itself carries on. */
   fd_test_agent_disconnect (natalie);
