@@ -11,6 +11,7 @@ FD_PACKAGES=(
   libgstreamer1.0-dev gstreamer1.0-plugins-base gstreamer1.0-plugins-good
   xvfb xauth dbus dbus-x11 gnome-keyring python3-dbusmock
   desktop-file-utils appstream gettext curl ca-certificates
+  chromium
 )
 
 fd_sudo() {
@@ -18,8 +19,11 @@ fd_sudo() {
 }
 
 fd_install_deps() {
-  local missing=() pkg
-  for pkg in "${FD_PACKAGES[@]}" "$@"; do
+  local missing=() pkg extra=()
+  # The browser tests need node and npm; a machine that has them from
+  # elsewhere (e.g. /usr/local) keeps its own.
+  command -v node >/dev/null && command -v npm >/dev/null || extra=(nodejs npm)
+  for pkg in "${FD_PACKAGES[@]}" "${extra[@]}" "$@"; do
     if ! dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed'; then
       missing+=("$pkg")
     fi

@@ -8,6 +8,7 @@
 #include "fd-center.h"
 #include "fd-site.h"
 #include "fd-store.h"
+#include "fd-widget-api.h"
 
 #include <json-glib/json-glib.h>
 #include <libsoup/soup.h>
@@ -24,6 +25,7 @@ struct _FdServer
   gboolean    admin_token_created;
   FdStore    *store;
   FdAdminApi *admin_api;
+  FdWidgetApi *widget_api;
   FdCenter   *center;
   SoupServer *soup;
   guint16     port;
@@ -106,6 +108,7 @@ fd_server_finalize (GObject *object)
     soup_server_disconnect (self->soup);
   g_clear_object (&self->soup);
   g_clear_object (&self->admin_api);
+  g_clear_object (&self->widget_api);
   g_clear_object (&self->center);
   g_clear_pointer (&self->store, fd_store_free);
   g_clear_pointer (&self->db_path, g_free);
@@ -156,6 +159,8 @@ fd_server_new (const char  *db_path,
   fd_center_attach (self->center, self->soup);
   g_signal_connect_object (self->admin_api, "organization-changed",
                            G_CALLBACK (on_organization_changed_cb), self, 0);
+  self->widget_api = fd_widget_api_new (self->store, self->center);
+  fd_widget_api_attach (self->widget_api, self->soup);
 
   return g_steal_pointer (&self);
 }
@@ -211,6 +216,7 @@ fd_server_load_demo (FdServer  *self,
   g_return_val_if_fail (out_sign_ins != NULL, FALSE);
 
   *out_sign_ins = NULL;
+  fd_widget_api_set_demo (self->widget_api, TRUE);
   orgs = fd_store_list_organizations (self->store, error);
   if (orgs == NULL)
     return FALSE;

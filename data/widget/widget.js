@@ -1,0 +1,629 @@
+/* Frontdesk web widget: Web Chat and Callback (docs/widget.md).
+ *
+ * One <script src="https://SERVER/widget.js" data-stream="KEY" async> per
+ * media stream. Everything lives in a shadow root styled by a stylesheet from
+ * the server's origin, so the host page's CSS and this widget's never mix and
+ * a strict Content-Security-Policy needs only the server's origin. Text from
+ * visitors, agents and the server is always set with textContent. */
+(function () {
+  'use strict';
+
+  var VERSION = '@FD_VERSION@';
+  var API = '/api/visitor/v1';
+  var INACTIVE = 'This channel is no longer active.';
+  var MAX_URL = 2048;
+  var REG_KEY = typeof Symbol === 'function' ? Symbol.for('frontdesk.widgets') : '__frontdeskWidgets';
+  var reg = window[REG_KEY] || (window[REG_KEY] = { seen: new WeakSet(), list: [] });
+
+  /* --- Small DOM helpers ------------------------------------------------- */
+
+  function el(tag, attrs, children) {
+    var node = document.createElement(tag);
+    var name;
+    for (name in attrs || {}) {
+      var value = attrs[name];
+      if (value === undefined || value === null || value === false) continue;
+      if (name === 'text') node.textContent = value;
+      else if (name.slice(0, 2) === 'on') node.addEventListener(name.slice(2), value);
+      else node.setAttribute(name, value === true ? '' : String(value));
+    }
+    (children || []).forEach(function (child) {
+      if (child) node.appendChild(typeof child === 'string' ? document.createTextNode(child) : child);
+    });
+    return node;
+  }
+
+  var URL_RE = /\bhttps?:\/\/[^\s<>"'`]+/gi;
+
+  /* Text with its http(s) URLs as links; anything else (javascript:, data:,
+   * markup) stays text. */
+  function linkify(text) {
+    var frag = document.createDocumentFragment();
+    var last = 0;
+    var match;
+    URL_RE.lastIndex = 0;
+    while ((match = URL_RE.exec(text)) !== null) {
+      var raw = match[0].replace(/[.,;:!?)\]]+$/, '');
+      var url = null;
+      try { url = new URL(raw); } catch (e) { url = null; }
+      if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:')) continue;
+      frag.appendChild(document.createTextNode(text.slice(last, match.index)));
+      frag.appendChild(el('a', { href: url.href, target: '_blank', rel: 'noopener noreferrer nofollow', text: raw }));
+      last = match.index + raw.length;
+      URL_RE.lastIndex = last;
+    }
+    frag.appendChild(document.createTextNode(text.slice(last)));
+    return frag;
+  }
+
+  function store(key) {
+    var name = 'frontdesk:' + key;
+    return {
+      load: function () {
+        try { return JSON.parse(window.localStorage.getItem(name)) || null; } catch (e) { return null; }
+      },
+      save: function (value) {
+        try { window.localStorage.setItem(name, JSON.stringify(value)); } catch (e) { /* storage blocked: this page only */ }
+      },
+      clear: function () {
+        try { window.localStorage.removeItem(name); } catch (e) { /* nothing kept */ }
+      }
+    };
+  }
+
+  function newId() {
+    if (window.crypto && window.crypto.randomUUID) return 'w-' + window.crypto.randomUUID();
+    return 'w-' + Date.now().toString(36) + Math.random().toString(36).slice(2);
+  }
+
+  /* Loose on purpose: spaces, dots, dashes and brackets are fine, and an
+   * international number starts with + or 00. */
+  function normalizePhone(text) {
+    var compact = text.replace(/[\s().\-\/]/g, '').replace(/^00/, '+');
+    return /^\+?[0-9]{7,15}$/.test(compact) ? compact : null;
+  }
+
+  /* --- The widget --------------------------------------------------------- */
+
+  function Widget(script, slot) {
+    var self = this;
+    this.key = script.getAttribute('data-stream') || '';
+    this.origin = new URL(script.src, window.location.href).origin;
+    this.kind = script.getAttribute('data-kind') === 'callback' ? 'callback' : 'webchat';
+    this.info = { departments: [], agents_online: true };
+    this.state = store(this.key);
+    this.session = null;
+    this.ws = null;
+    this.retry = 0;
+    this.seen = {};
+    this.pendingNodes = {};
+    this.lastId = 0;
+    this.typingSent = false;
+    this.ready = new Promise(function (resolve) { self.markReady = resolve; });
+
+    this.host = el('div', { 'class': 'fd-slot-' + slot, 'data-frontdesk': this.kind });
+    var root = this.host.attachShadow({ mode: 'open' });
+    this.frame = el('div', { 'class': 'fd', hidden: true });
+    var css = el('link', { rel: 'stylesheet', href: this.origin + '/widget/' + VERSION + '/widget.css' });
+    css.addEventListener('load', function () { self.frame.hidden = false; });
+    css.addEventListener('error', function () { self.frame.hidden = false; });
+    root.appendChild(css);
+    root.appendChild(this.frame);
+
+    this.launcher = el('button', { type: 'button', 'class': 'launcher', 'aria-expanded': 'false', 'aria-controls': 'panel',
+                                   onclick: function () { self.toggle(); } });
+    this.title = el('h2', { id: 'title', 'class': 'title' });
+    this.body = el('div', { 'class': 'body' });
+    this.panel = el('section', { id: 'panel', 'class': 'panel', role: 'dialog', 'aria-labelledby': 'title', hidden: true,
+                                 onkeydown: function (e) { if (e.key === 'Escape') self.toggle(false); } }, [
+      el('header', { 'class': 'head' }, [
+        this.title,
+        el('button', { type: 'button', 'class': 'close', 'aria-label': 'Minimize', text: '\u2212',
+                       onclick: function () { self.toggle(false); } })
+      ]),
+      this.body
+    ]);
+    this.frame.appendChild(this.panel);
+    this.frame.appendChild(this.launcher);
+    this.setKind(this.kind);
+    /* The launcher waits for the stream's kind: a callback stream must not
+     * show "Chat with us" for a moment. */
+    this.host.setAttribute('data-frontdesk', 'loading');
+    this.launcher.hidden = true;
+    document.body.appendChild(this.host);
+    this.start();
+  }
+
+  Widget.prototype.setKind = function (kind) {
+    this.kind = kind;
+    this.host.setAttribute('data-frontdesk', kind);
+    this.launcher.textContent = kind === 'callback' ? 'Call me back' : 'Chat with us';
+    this.title.textContent = this.info.title || (kind === 'callback' ? 'Request a callback' : 'Chat with us');
+  };
+
+  Widget.prototype.reveal = function () {
+    this.host.setAttribute('data-frontdesk', this.kind);
+    this.launcher.hidden = false;
+    this.markReady();
+  };
+
+  Widget.prototype.guard = function (fn) {
+    var self = this;
+    return function () {
+      try { return fn.apply(self, arguments); } catch (e) { self.inactive(); }
+    };
+  };
+
+  Widget.prototype.toggle = function (open) {
+    var wasOpen = !this.panel.hidden;
+    open = open === undefined ? !wasOpen : open;
+    if (open) {
+      reg.list.forEach(function (w) { if (w !== this && !w.panel.hidden) w.toggle(false); }, this);
+    }
+    this.panel.hidden = !open;
+    this.launcher.setAttribute('aria-expanded', String(open));
+    if (open) this.focusFirst();
+    else if (wasOpen) this.launcher.focus();
+  };
+
+  Widget.prototype.focusFirst = function () {
+    var target = this.body.querySelector('[autofocus], input, select, textarea, button, [tabindex="-1"]');
+    if (target) target.focus();
+  };
+
+  Widget.prototype.show = function (view) {
+    this.view = view;
+    this.body.replaceChildren.apply(this.body, Array.prototype.slice.call(arguments, 1).filter(Boolean));
+    this.body.setAttribute('data-view', view);
+    if (!this.panel.hidden) this.focusFirst();
+  };
+
+  Widget.prototype.inactive = function (text) {
+    this.closeSocket();
+    this.show('inactive', el('p', { 'class': 'notice', role: 'alert', tabindex: '-1', text: text || INACTIVE }));
+  };
+
+  Widget.prototype.request = function (method, path, body) {
+    var init = { method: method, mode: 'cors', credentials: 'omit', headers: {} };
+    if (body) {
+      init.headers['Content-Type'] = 'application/json';
+      init.body = JSON.stringify(body);
+    }
+    return fetch(this.origin + API + path, init).then(function (res) {
+      return res.text().then(function (text) {
+        var data = null;
+        try { data = text ? JSON.parse(text) : null; } catch (e) { data = null; }
+        if (!res.ok) {
+          var err = new Error((data && data.message) || 'The request failed.');
+          err.code = (data && data.code) || 'http-' + res.status;
+          throw err;
+        }
+        return data;
+      });
+    });
+  };
+
+  Widget.prototype.start = function () {
+    var self = this;
+    if (!this.key) { this.inactive(); this.reveal(); return; }
+    this.show('loading', el('p', { 'class': 'notice', text: 'Loading\u2026' }));
+    this.request('GET', '/streams/' + encodeURIComponent(this.key)).then(this.guard(function (info) {
+      this.info = info || this.info;
+      this.info.departments = Array.isArray(this.info.departments) ? this.info.departments : [];
+      this.setKind(this.info.kind === 'callback' ? 'callback' : 'webchat');
+      this.route();
+    }), this.guard(function (err) {
+      if (err.code === 'stream-inactive') this.inactive();
+      else if (err.code === 'forbidden') this.inactive(err.message);
+      /* A server without stream info: go on with what the tag says. */
+      else self.route();
+    })).then(function () { self.reveal(); }, function () { self.reveal(); });
+  };
+
+  Widget.prototype.route = function () {
+    if (this.kind === 'callback') { this.callbackForm(); return; }
+    var saved = this.state.load();
+    if (saved && saved.token) { this.session = saved; this.chat(); return; }
+    if (this.info.agents_online === false) this.offline(false);
+    else this.prechat();
+  };
+
+  Widget.prototype.departmentField = function () {
+    var deps = this.info.departments;
+    if (!deps.length) return null;
+    return this.field('Department', { name: 'department' }, null,
+                      deps.map(function (d) { return el('option', { value: d, text: d }); }));
+  };
+
+  /* A labelled control; the label names only the control, and a hint is tied
+   * to it with aria-describedby. */
+  Widget.prototype.field = function (label, attrs, hint, options) {
+    var id = 'f-' + attrs.name;
+    attrs.id = id;
+    attrs['aria-describedby'] = hint ? id + '-hint' : null;
+    var tag = options ? 'select' : attrs.name === 'comment' ? 'textarea' : 'input';
+    return el('div', { 'class': 'field' }, [
+      el('label', { 'for': id, text: label }),
+      el(tag, attrs, options),
+      hint ? el('span', { id: id + '-hint', 'class': 'hint', text: hint }) : null
+    ]);
+  };
+
+  Widget.prototype.formError = function (form, text) {
+    var box = form.querySelector('.error');
+    box.textContent = text;
+    box.hidden = !text;
+  };
+
+  /* A refused request shows the server's sentence; when the request did not
+   * get through at all, the stream may be gone: ask before blaming the network. */
+  Widget.prototype.failed = function (form, err, fallback) {
+    var self = this;
+    var retry = function (text) {
+      form.querySelector('.primary').disabled = false;
+      self.formError(form, text);
+    };
+    if (err.code === 'stream-inactive') { this.inactive(); return; }
+    if (err.code) { retry(err.message || fallback); return; }
+    this.request('GET', '/streams/' + encodeURIComponent(this.key)).then(function () { retry(fallback); },
+      this.guard(function (e) { if (e.code === 'stream-inactive') this.inactive(); else retry(fallback); }));
+  };
+
+  /* --- Web Chat ----------------------------------------------------------- */
+
+  Widget.prototype.prechat = function () {
+    var self = this;
+    var form = el('form', { 'class': 'form', novalidate: true, 'aria-label': 'Start a chat' }, [
+      this.info.greeting ? el('p', { 'class': 'greeting', text: this.info.greeting }) : null,
+      this.field('Name', { name: 'name', autocomplete: 'name', required: true, maxlength: 200 }),
+      this.field('Email', { name: 'email', type: 'email', autocomplete: 'email', required: true, maxlength: 200 }),
+      this.field('Phone (optional)', { name: 'phone', type: 'tel', autocomplete: 'tel', maxlength: 200 }),
+      this.departmentField(),
+      el('p', { 'class': 'error', role: 'alert', hidden: true }),
+      el('button', { type: 'submit', 'class': 'primary', text: 'Start chat' })
+    ]);
+    form.addEventListener('submit', this.guard(function (e) {
+      e.preventDefault();
+      var v = form.elements;
+      var name = v.name.value.trim();
+      var email = v.email.value.trim();
+      if (!name || !email || !v.email.checkValidity()) {
+        this.formError(form, !name ? 'Please enter your name.' : 'Please enter a valid email address.');
+        (!name ? v.name : v.email).focus();
+        return;
+      }
+      this.formError(form, '');
+      form.querySelector('.primary').disabled = true;
+      this.request('POST', '/sessions', {
+        stream_key: this.key, name: name, email: email,
+        phone: v.phone.value.trim() || undefined,
+        department: v.department ? v.department.value : undefined,
+        page_url: window.location.href.slice(0, MAX_URL)
+      }).then(this.guard(function (session) {
+        this.session = { token: session.token, conversation_id: session.conversation_id,
+                         socket_url: session.socket_url, name: name, pending: [] };
+        this.state.save(this.session);
+        this.chat();
+      }), this.guard(function (err) { this.failed(form, err, 'The chat could not start. Please try again.'); }));
+    }));
+    self.show('prechat', form);
+  };
+
+  /* The way out when nobody answers: a callback widget on the same page, once
+   * the other widgets know what they are. */
+  Widget.prototype.offline = function (missed) {
+    var self = this;
+    this.closeSocket();
+    if (missed) this.state.clear();
+    this.show('loading', el('p', { 'class': 'notice', text: 'Loading\u2026' }));
+    Promise.all(reg.list.filter(function (w) { return w !== self; }).map(function (w) { return w.ready; }))
+      .then(this.guard(function () { this.offlineView(missed); }));
+  };
+
+  Widget.prototype.offlineView = function (missed) {
+    var self = this;
+    var callback = reg.list.filter(function (w) { return w.kind === 'callback' && w.view !== 'inactive'; })[0];
+    this.show('offline',
+      el('p', { 'class': 'notice', role: 'status', tabindex: '-1',
+                text: missed ? 'Sorry, no agent could take your chat. ' + (callback ? 'We can call you back instead.' : 'Please try again later.')
+                             : 'No agent is available right now. ' + (callback ? 'We can call you back instead.' : 'Please try again later.') }),
+      callback ? el('button', { type: 'button', 'class': 'primary', text: 'Ask us to call you back',
+                                onclick: function () { callback.toggle(true); } }) : null,
+      el('button', { type: 'button', text: 'Try the chat again', onclick: function () { self.start(); } }));
+  };
+
+  Widget.prototype.chat = function () {
+    var self = this;
+    this.log = el('ol', { 'class': 'log', role: 'log', 'aria-live': 'polite', 'aria-label': 'Conversation', tabindex: '0' });
+    this.typing = el('p', { 'class': 'typing', 'aria-live': 'polite' });
+    this.status = el('p', { 'class': 'status', role: 'status' });
+    this.agentLine = el('p', { 'class': 'agent' });
+    this.seen = {};
+    this.pendingNodes = {};
+    this.lastId = 0;
+    this.input = el('textarea', { name: 'message', rows: '2', 'aria-label': 'Message', maxlength: 16384,
+                                  placeholder: 'Type your message' });
+    this.input.addEventListener('keydown', this.guard(function (e) {
+      if (e.key === 'Enter' && !e.shiftKey) { e.preventDefault(); this.sendText(); }
+    }));
+    this.input.addEventListener('input', this.guard(this.onInput));
+    var composer = el('form', { 'class': 'composer', onsubmit: this.guard(function (e) { e.preventDefault(); this.sendText(); }) }, [
+      this.input,
+      el('button', { type: 'submit', 'class': 'primary', text: 'Send' })
+    ]);
+    this.show('chat', this.agentLine, this.status, this.log, this.typing, composer,
+      el('button', { type: 'button', 'class': 'end', text: 'End chat', onclick: this.guard(this.endChat) }));
+    (this.session.pending || []).forEach(function (p) { self.renderPending(p); });
+    this.connect();
+  };
+
+  Widget.prototype.connect = function () {
+    var self = this;
+    var url = this.session.socket_url ||
+      this.origin.replace(/^http/, 'ws') + API + '/socket?token=' + encodeURIComponent(this.session.token);
+    this.closeSocket();
+    this.status.textContent = this.retry ? 'Reconnecting\u2026' : 'Connecting\u2026';
+    var ws = new WebSocket(url);
+    this.ws = ws;
+    ws.onopen = this.guard(function () {
+      this.send({ type: 'hello', body: { last_message_id: this.lastId } });
+    });
+    ws.onmessage = this.guard(function (e) {
+      var frame = JSON.parse(e.data);
+      this.onFrame(frame.type, frame.body || {}, frame);
+    });
+    ws.onclose = this.guard(function () {
+      if (this.ws !== ws) return;
+      this.ws = null;
+      this.retry = Math.min(this.retry + 1, 5);
+      this.status.textContent = 'Connection lost. Reconnecting\u2026';
+      this.timer = setTimeout(function () { self.timer = null; if (self.view === 'chat') self.connect(); },
+                              Math.min(500 * Math.pow(2, this.retry - 1), 8000));
+    });
+  };
+
+  Widget.prototype.closeSocket = function () {
+    if (this.timer) { clearTimeout(this.timer); this.timer = null; }
+    if (this.ws) { var ws = this.ws; this.ws = null; ws.onclose = null; try { ws.close(); } catch (e) { /* closed */ } }
+  };
+
+  Widget.prototype.send = function (frame) {
+    if (!this.ws || this.ws.readyState !== 1) return false;
+    this.ws.send(JSON.stringify(frame));
+    return true;
+  };
+
+  Widget.prototype.onFrame = function (type, body, frame) {
+    var self = this;
+    if (type === 'welcome') {
+      this.retry = 0;
+      this.status.textContent = '';
+      (body.messages || []).forEach(function (m) { self.renderMessage(m); });
+      if (body.state === 'missed') { this.offline(true); return; }
+      if (body.state === 'closed') { this.ratingView(); return; }
+      this.agentLine.textContent = body.agent_name ? 'You are chatting with ' + body.agent_name + '.' : 'Waiting for an agent\u2026';
+      /* Resend what the server may not have: a stored client_id is never
+       * stored twice, so this cannot double a message. */
+      (this.session.pending || []).forEach(function (p) {
+        self.send({ type: 'send-message', body: { client_id: p.client_id, text: p.text } });
+      });
+    } else if (type === 'message') {
+      this.renderMessage(body);
+    } else if (type === 'typing') {
+      this.typing.textContent = body.typing ? 'Agent is typing\u2026' : '';
+    } else if (type === 'agent-joined') {
+      this.agentLine.textContent = 'You are chatting with ' + (body.name || 'an agent') + '.';
+    } else if (type === 'closed') {
+      if (body.by === 'system') this.offline(true);
+      else if (body.ask_rating === false) this.thanks('The chat has ended.');
+      else this.ratingView();
+    } else if (type === 'error') {
+      if (body.code === 'stream-inactive') this.inactive();
+      else if (frame.id === 'rate') this.formError(this.body.querySelector('form'), body.message || 'The rating was not saved.');
+      else if (body.code === 'unauthorized' || body.code === 'not-found') { this.state.clear(); this.inactive('This chat has ended.'); }
+      else this.status.textContent = body.message || 'Something went wrong.';
+    }
+  };
+
+  Widget.prototype.renderMessage = function (m) {
+    if (!m || !m.id || this.seen[m.id]) return;
+    this.seen[m.id] = true;
+    this.lastId = Math.max(this.lastId, m.id);
+    var item = this.messageNode(m.direction === 'in' ? 'in' : m.direction === 'out' ? 'out' : 'system',
+                                m.direction === 'out' ? (m.author_name || 'Agent') : m.direction === 'in' ? 'You' : '',
+                                m.text || '', m.attachments);
+    item.setAttribute('data-id', m.id);
+    var pending = m.client_id && this.pendingNodes[m.client_id];
+    if (pending) {
+      this.log.replaceChild(item, pending);
+      delete this.pendingNodes[m.client_id];
+    } else {
+      this.log.appendChild(item);
+    }
+    if (m.client_id && this.session.pending) {
+      this.session.pending = this.session.pending.filter(function (p) { return p.client_id !== m.client_id; });
+      this.state.save(this.session);
+    }
+    if (m.direction === 'out') this.typing.textContent = '';
+    this.log.scrollTop = this.log.scrollHeight;
+  };
+
+  Widget.prototype.messageNode = function (kind, author, text, attachments) {
+    var files = (attachments || []).filter(function (a) { return a && a.name; }).map(function (a) {
+      var url = null;
+      try { url = a.url ? new URL(a.url, this.origin) : null; } catch (e) { url = null; }
+      var ok = url && (url.protocol === 'https:' || url.protocol === 'http:');
+      return el('li', {}, [ok ? el('a', { href: url.href, target: '_blank', rel: 'noopener noreferrer nofollow', text: a.name })
+                              : el('span', { text: a.name })]);
+    }, this);
+    return el('li', { 'class': 'msg ' + kind }, [
+      author ? el('span', { 'class': 'author', text: author }) : null,
+      el('p', { 'class': 'text', dir: 'auto' }, [linkify(text)]),
+      files.length ? el('ul', { 'class': 'files', 'aria-label': 'Attachments' }, files) : null
+    ]);
+  };
+
+  Widget.prototype.renderPending = function (p) {
+    var node = this.messageNode('in pending', 'You', p.text);
+    this.pendingNodes[p.client_id] = node;
+    this.log.appendChild(node);
+  };
+
+  Widget.prototype.sendText = function () {
+    var text = this.input.value.trim();
+    if (!text) return;
+    var p = { client_id: newId(), text: text };
+    this.session.pending = (this.session.pending || []).concat([p]);
+    this.state.save(this.session);
+    this.renderPending(p);
+    this.input.value = '';
+    this.setTyping(false);
+    this.send({ type: 'send-message', body: p });
+  };
+
+  Widget.prototype.setTyping = function (typing) {
+    clearTimeout(this.typingTimer);
+    if (typing !== this.typingSent) {
+      this.typingSent = typing;
+      this.send({ type: 'typing', body: { typing: typing } });
+    }
+  };
+
+  Widget.prototype.onInput = function () {
+    var self = this;
+    this.setTyping(this.input.value.length > 0);
+    this.typingTimer = setTimeout(function () { self.setTyping(false); }, 5000);
+  };
+
+  Widget.prototype.endChat = function () {
+    this.send({ type: 'close', body: {} });
+    this.ratingView();
+  };
+
+  Widget.prototype.ratingView = function () {
+    var self = this;
+    this.closeSocket();
+    if (this.session) { this.session.closed = true; this.state.save(this.session); }
+    var stars = [1, 2, 3, 4, 5].map(function (n) {
+      return el('label', { 'class': 'star' }, [
+        el('input', { type: 'radio', name: 'rating', value: n, 'aria-label': n + (n === 1 ? ' star' : ' stars') }),
+        el('span', { 'aria-hidden': 'true', text: '\u2605' })
+      ]);
+    });
+    var form = el('form', { 'class': 'form rating', 'aria-label': 'Rate this chat' }, [
+      el('p', { 'class': 'notice', text: 'The chat has ended. How did we do?' }),
+      el('fieldset', { 'class': 'stars' }, [el('legend', { text: 'Your rating' })].concat(stars)),
+      this.field('Comment (optional)', { name: 'comment', rows: '3', maxlength: 2048 }),
+      el('p', { 'class': 'error', role: 'alert', hidden: true }),
+      el('button', { type: 'submit', 'class': 'primary', text: 'Send rating' }),
+      el('button', { type: 'button', text: 'Skip', onclick: function () { self.thanks('Thank you for chatting with us.'); } })
+    ]);
+    form.addEventListener('submit', this.guard(function (e) {
+      e.preventDefault();
+      var checked = form.querySelector('input[name="rating"]:checked');
+      if (!checked) { this.formError(form, 'Please choose from 1 to 5 stars.'); return; }
+      var frame = { type: 'rate', id: 'rate', body: { rating: Number(checked.value), comment: form.elements.comment.value.trim() || undefined } };
+      this.rateOnce(frame);
+    }));
+    this.show('rating', form);
+  };
+
+  /* The rating goes on a short-lived socket of its own: the chat's socket is
+   * closed once the chat ends. */
+  Widget.prototype.rateOnce = function (frame) {
+    var self = this;
+    var url = this.session.socket_url ||
+      this.origin.replace(/^http/, 'ws') + API + '/socket?token=' + encodeURIComponent(this.session.token);
+    var ws = new WebSocket(url);
+    var done = false;
+    ws.onopen = function () {
+      ws.send(JSON.stringify({ type: 'hello', body: { last_message_id: self.lastId } }));
+      ws.send(JSON.stringify(frame));
+      ws.send(JSON.stringify({ type: 'ping', id: 'after-rate' }));
+    };
+    ws.onmessage = self.guard(function (e) {
+      var reply = JSON.parse(e.data);
+      if (reply.type === 'error' && reply.id === 'rate' && !done) {
+        done = true;
+        ws.close();
+        this.formError(this.body.querySelector('form'), (reply.body && reply.body.message) || 'The rating was not saved.');
+      } else if (reply.type === 'pong' && !done) {
+        /* Frames are handled in order: no error before the pong means stored. */
+        done = true;
+        ws.close();
+        this.thanks('Thank you for your feedback.');
+      }
+    });
+    ws.onerror = self.guard(function () {
+      if (!done) this.formError(this.body.querySelector('form'), 'The rating could not be sent. Please try again.');
+    });
+  };
+
+  Widget.prototype.thanks = function (text) {
+    var self = this;
+    this.closeSocket();
+    this.state.clear();
+    this.session = null;
+    this.show('thanks',
+      el('p', { 'class': 'notice', role: 'status', tabindex: '-1', text: text }),
+      el('button', { type: 'button', text: 'Start a new chat', onclick: function () { self.start(); } }));
+  };
+
+  /* --- Callback ----------------------------------------------------------- */
+
+  Widget.prototype.callbackForm = function () {
+    var form = el('form', { 'class': 'form', novalidate: true, 'aria-label': 'Request a callback' }, [
+      this.info.greeting ? el('p', { 'class': 'greeting', text: this.info.greeting }) : null,
+      this.field('Name', { name: 'name', autocomplete: 'name', required: true, maxlength: 200 }),
+      this.field('Phone number', { name: 'number', type: 'tel', autocomplete: 'tel', required: true, maxlength: 200,
+                                   placeholder: '+44 20 7946 0958' },
+                 'With the country code, e.g. +44 for the UK or +1 for the US.'),
+      this.departmentField(),
+      this.field('Preferred time (optional)', { name: 'time', maxlength: 200, placeholder: 'e.g. weekdays after 3 pm' }),
+      el('p', { 'class': 'error', role: 'alert', hidden: true }),
+      el('button', { type: 'submit', 'class': 'primary', text: 'Call me back' })
+    ]);
+    form.addEventListener('submit', this.guard(function (e) {
+      e.preventDefault();
+      var v = form.elements;
+      var name = v.name.value.trim();
+      var number = normalizePhone(v.number.value);
+      v.number.setAttribute('aria-invalid', String(!number));
+      if (!name || !number) {
+        this.formError(form, !name ? 'Please enter your name.'
+                                   : 'Please enter a phone number with its country code, e.g. +44 20 7946 0958.');
+        (!name ? v.name : v.number).focus();
+        return;
+      }
+      this.formError(form, '');
+      form.querySelector('.primary').disabled = true;
+      this.request('POST', '/callbacks', {
+        stream_key: this.key, name: name, number: number,
+        department: v.department ? v.department.value : undefined,
+        preferred_time: v.time.value.trim() || undefined
+      }).then(this.guard(function () {
+        this.show('done', el('p', { 'class': 'notice', role: 'status', tabindex: '-1',
+                                    text: 'Thank you, ' + name + '. We will call you at ' + number + '.' }));
+      }), this.guard(function (err) { this.failed(form, err, 'The request could not be sent. Please try again.'); }));
+    }));
+    this.show('form', form);
+  };
+
+  /* --- Start-up ----------------------------------------------------------- */
+
+  function boot() {
+    var scripts = document.querySelectorAll('script[data-stream]');
+    Array.prototype.forEach.call(scripts, function (script) {
+      if (reg.seen.has(script) || !/\/widget(\/[^/]+)?\/widget\.js|\/widget\.js/.test(script.src)) return;
+      reg.seen.add(script);
+      try {
+        reg.list.push(new Widget(script, reg.list.length));
+      } catch (e) {
+        if (window.console) window.console.warn('Frontdesk widget could not start.');
+      }
+    });
+  }
+
+  if (document.body) boot();
+  else document.addEventListener('DOMContentLoaded', boot);
+})();
