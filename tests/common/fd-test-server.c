@@ -5,6 +5,7 @@
 #include <glib/gstdio.h>
 #include <signal.h>
 #include <string.h>
+#include <sys/prctl.h>
 
 struct _FdTestServer
 {
@@ -74,6 +75,14 @@ fd_test_server_add_args (FdTestServer *self,
   va_end (ap);
 }
 
+/* A test that fails aborts; frontdeskd must not outlive it, or it keeps the
+ * test's output pipe open and the runner waits for its timeout. */
+static void
+die_with_parent (gpointer user_data)
+{
+  prctl (PR_SET_PDEATHSIG, SIGKILL);
+}
+
 /* Starts frontdeskd and blocks until it prints the line with its URL. A
  * restart after stop/kill reuses the same port and database, as a real
  * restart of the service would. */
@@ -107,8 +116,10 @@ fd_test_server_start (FdTestServer *self)
       g_clear_object (&out);
       g_clear_pointer (&line, g_free);
 
-      self->process = g_subprocess_newv ((const char * const *) argv->pdata,
-                                         G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error);
+      g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
+
+      g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
+      self->process = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
       g_assert_no_error (error);
 
       out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (self->process));

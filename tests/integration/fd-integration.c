@@ -2,12 +2,7 @@
 
 #include "fd-integration.h"
 
-#include <dirent.h>
-#include <signal.h>
-#include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 const char fd_it_other_site[] =
   "{\"format\":\"frontdesk-site\",\"version\":1,"
@@ -20,50 +15,11 @@ const char fd_it_other_site[] =
   "\"phases\":[{\"strategy\":\"ring-all\",\"agents\":[],\"bounce_seconds\":0,\"duration_seconds\":0}]}],"
   "\"canned_replies\":[],\"resources\":[]}";
 
-/* A failed assertion aborts the test program; frontdeskd, which shares its
- * stderr, would live on and keep the test runner waiting for the pipe to
- * close. On the way down, kill every child process. */
-static void
-on_fatal_signal (int signum)
-{
-  DIR *proc = opendir ("/proc");
-  struct dirent *entry;
-  pid_t self = getpid ();
-
-  while (proc != NULL && (entry = readdir (proc)) != NULL)
-    {
-      char path[300];
-      char buf[512];
-      FILE *stat_file;
-      char *close_paren;
-      int ppid = 0;
-
-      if (entry->d_name[0] < '0' || entry->d_name[0] > '9')
-        continue;
-      snprintf (path, sizeof path, "/proc/%s/stat", entry->d_name);
-      stat_file = fopen (path, "r");
-      if (stat_file == NULL)
-        continue;
-      if (fgets (buf, sizeof buf, stat_file) != NULL &&
-          (close_paren = strrchr (buf, ')')) != NULL &&
-          sscanf (close_paren + 1, " %*c %d", &ppid) == 1 && ppid == self)
-        kill ((pid_t) atoi (entry->d_name), SIGKILL);
-      fclose (stat_file);
-    }
-  if (proc != NULL)
-    closedir (proc);
-  signal (signum, SIG_DFL);
-  raise (signum);
-}
-
 void
 fd_it_init (int    *argc,
             char ***argv)
 {
   g_test_init (argc, argv, NULL);
-  signal (SIGABRT, on_fatal_signal);
-  signal (SIGTRAP, on_fatal_signal);
-  signal (SIGSEGV, on_fatal_signal);
 }
 
 FdTestServer *
