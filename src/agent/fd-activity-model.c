@@ -1,0 +1,666 @@
+#define G_LOG_DOMAIN "fd-activity-model"
+
+#include "fd-activity-model.h"
+#include "fd-conversation-item-private.h"
+
+struct _FdActivityModel
+{
+  GObject         parent_instance;
+
+  GPtrArray      *items;          /* FdConversationItem* in arrival order */
+  FdQueueModel   *queues;         /* nullable */
+  gulong          queues_changed_id;
+  GHashTable     *stream_names;   /* gint64* stream id → char* */
+  char           *organization_name;
+  gint64          agent_id;
+  gboolean        show_unreplied;
+
+  FdClockFunc     clock;
+  gpointer        clock_data;
+  GDestroyNotify  clock_destroy;
+};
+
+static void fd_activity_model_list_model_init (GListModelInterface *iface);
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (FdActivityModel, fd_activity_model, G_TYPE_OBJECT,
+                               G_IMPLEMENT_INTERFACE (G_TYPE_LIST_MODEL, fd_activity_model_list_model_init))
+
+enum {
+  PROP_0,
+  PROP_AGENT_ID,
+  PROP_SHOW_UNREPLIED,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+static GType
+fd_activity_model_get_item_type (GListModel *model)
+{
+  return FD_TYPE_CONVERSATION_ITEM;
+}
+
+static guint
+fd_activity_model_get_n_items (GListModel *model)
+{
+  return FD_ACTIVITY_MODEL (model)->items->len;
+}
+
+static gpointer
+fd_activity_model_get_item (GListModel *model,
+                            guint       position)
+{
+  FdActivityModel *self = FD_ACTIVITY_MODEL (model);
+
+  if (position >= self->items->len)
+    return NULL;
+  return g_object_ref (g_ptr_array_index (self->items, position));
+}
+
+static void
+fd_activity_model_list_model_init (GListModelInterface *iface)
+{
+  iface->get_item_type = fd_activity_model_get_item_type;
+  iface->get_n_items = fd_activity_model_get_n_items;
+  iface->get_item = fd_activity_model_get_item;
+}
+
+static void
+fd_activity_model_dispose (GObject *object)
+{
+  FdActivityModel *self = FD_ACTIVITY_MODEL (object);
+
+  if (self->queues != NULL)
+    g_clear_signal_handler (&self->queues_changed_id, self->queues);
+  g_clear_object (&self->queues);
+
+  G_OBJECT_CLASS (fd_activity_model_parent_class)->dispose (object);
+}
+
+static void
+fd_activity_model_finalize (GObject *object)
+{
+  FdActivityModel *self = FD_ACTIVITY_MODEL (object);
+
+  if (self->clock_destroy != NULL)
+    self->clock_destroy (self->clock_data);
+  g_clear_pointer (&self->items, g_ptr_array_unref);
+  g_clear_pointer (&self->stream_names, g_hash_table_unref);
+  g_clear_pointer (&self->organization_name, g_free);
+
+  G_OBJECT_CLASS (fd_activity_model_parent_class)->finalize (object);
+}
+
+static void
+fd_activity_model_get_property (GObject    *object,
+                                guint       prop_id,
+                                GValue     *value,
+                                GParamSpec *pspec)
+{
+  FdActivityModel *self = FD_ACTIVITY_MODEL (object);
+
+  switch (prop_id)
+    {
+    case PROP_AGENT_ID:
+      g_value_set_int64 (value, self->agent_id);
+      break;
+    case PROP_SHOW_UNREPLIED:
+      g_value_set_boolean (value, self->show_unreplied);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+fd_activity_model_set_property (GObject      *object,
+                                guint         prop_id,
+                                const GValue *value,
+                                GParamSpec   *pspec)
+{
+  FdActivityModel *self = FD_ACTIVITY_MODEL (object);
+
+  switch (prop_id)
+    {
+    case PROP_AGENT_ID:
+      fd_activity_model_set_agent_id (self, g_value_get_int64 (value));
+      break;
+    case PROP_SHOW_UNREPLIED:
+      fd_activity_model_set_show_unreplied (self, g_value_get_boolean (value));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+fd_activity_model_class_init (FdActivityModelClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GParamFlags flags = G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS;
+
+  object_class->dispose = fd_activity_model_dispose;
+  object_class->finalize = fd_activity_model_finalize;
+  object_class->get_property = fd_activity_model_get_property;
+  object_class->set_property = fd_activity_model_set_property;
+
+  properties[PROP_AGENT_ID] = g_param_spec_int64 ("agent-id", NULL, NULL, 0, G_MAXINT64, 0, flags);
+  /* Bound to the GSettings key of Settings > Agent > Conversations. */
+  properties[PROP_SHOW_UNREPLIED] = g_param_spec_boolean ("show-unreplied", NULL, NULL, TRUE, flags);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+}
+
+static void
+fd_activity_model_init (FdActivityModel *self)
+{
+  self->items = g_ptr_array_new_with_free_func (g_object_unref);
+  self->stream_names = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_free);
+  self->show_unreplied = TRUE;
+}
+
+static void
+on_queues_items_changed_cb (GListModel      *queues,
+                            guint            position,
+                            guint            removed,
+                            guint            added,
+                            FdActivityModel *self)
+{
+  /* A queue name may arrive after the rows that name it. */
+  fd_activity_model_refresh (self);
+}
+
+FdActivityModel *
+fd_activity_model_new (FdQueueModel *queues)
+{
+  FdActivityModel *self;
+
+  g_return_val_if_fail (queues == NULL || FD_IS_QUEUE_MODEL (queues), NULL);
+
+  self = g_object_new (FD_TYPE_ACTIVITY_MODEL, NULL);
+  if (queues != NULL)
+    {
+      self->queues = g_object_ref (queues);
+      self->queues_changed_id = g_signal_connect (queues, "items-changed",
+                                                  G_CALLBACK (on_queues_items_changed_cb), self);
+    }
+  return self;
+}
+
+void
+fd_activity_model_set_clock (FdActivityModel *self,
+                             FdClockFunc      clock,
+                             gpointer         user_data,
+                             GDestroyNotify   destroy)
+{
+  g_return_if_fail (FD_IS_ACTIVITY_MODEL (self));
+
+  if (self->clock_destroy != NULL)
+    self->clock_destroy (self->clock_data);
+  self->clock = clock;
+  self->clock_data = user_data;
+  self->clock_destroy = destroy;
+  fd_activity_model_refresh (self);
+}
+
+static gint64
+now (FdActivityModel *self)
+{
+  return self->clock != NULL ? self->clock (self->clock_data) : g_get_real_time ();
+}
+
+/* --- display texts --------------------------------------------------------- */
+
+static char *
+format_to (FdActivityModel      *self,
+           const FdConversation *conv)
+{
+  const char *stream = g_hash_table_lookup (self->stream_names, &conv->stream_id);
+  const char *queue = self->queues != NULL ? fd_queue_model_get_name (self->queues, conv->queue_id) : NULL;
+  GString *to = g_string_new (NULL);
+
+  /* "Organization > Stream (Queue)", leaving out what is not known. */
+  if (self->organization_name != NULL)
+    g_string_append (to, self->organization_name);
+  if (stream != NULL)
+    g_string_append_printf (to, "%s%s", to->len > 0 ? " > " : "", stream);
+  if (queue != NULL && *queue != '\0')
+    g_string_append_printf (to, to->len > 0 ? " (%s)" : "%s", queue);
+  return g_string_free (to, FALSE);
+}
+
+static gint64
+duration_start (FdConversationItem *item)
+{
+  const FdConversation *conv = fd_conversation_item_get_conversation (item);
+  const FdOffer *offer = fd_conversation_item_get_offer (item);
+
+  if (fd_conversation_item_get_reserved (item))
+    {
+      if (conv->reserved_at != 0)
+        return conv->reserved_at;
+      if (conv->first_assigned_at != 0)
+        return conv->first_assigned_at;
+      return conv->created_at;
+    }
+  if (offer != NULL && offer->offered_at != 0)
+    return offer->offered_at;
+  return conv->created_at;
+}
+
+static char *
+format_duration (FdActivityModel    *self,
+                 FdConversationItem *item,
+                 gint64              t)
+{
+  const FdConversation *conv = fd_conversation_item_get_conversation (item);
+  gint64 unreplied = conv->last_customer_message_at;
+  g_autofree char *since = NULL;
+  g_autofree char *wait = NULL;
+
+  /* The guide shows a reserved callback without a duration: it may stay
+   * reserved across days until the agent closes it. */
+  if (conv->kind == FD_STREAM_CALLBACK && fd_conversation_item_get_reserved (item))
+    return g_strdup ("");
+
+  since = fd_format_duration (t - duration_start (item));
+  if (!self->show_unreplied || unreplied == 0 || !fd_conversation_item_get_reserved (item))
+    return g_steal_pointer (&since);
+  wait = fd_format_duration (t - unreplied);
+  return g_strdup_printf ("%s (%s)", since, wait);
+}
+
+static char *
+format_status (FdConversationItem *item)
+{
+  const FdConversation *conv = fd_conversation_item_get_conversation (item);
+  gint unread = conv->unread;
+
+  if (fd_conversation_item_get_reserved (item))
+    {
+      if (unread <= 0)
+        return g_strdup ("Reserved");
+      if (unread == 1)
+        return g_strdup ("Reserved (1 new message)");
+      return g_strdup_printf ("Reserved (%d new messages)", unread);
+    }
+  /* Tweets arrive in batches of a polling cycle; the guide shows their
+   * count while they wait. */
+  if (conv->kind == FD_STREAM_TWITTER && unread > 0)
+    return g_strdup_printf ("Unread (%d new)", unread);
+  return g_strdup ("Unreserved");
+}
+
+static void
+update_texts (FdActivityModel    *self,
+              FdConversationItem *item,
+              gint64              t)
+{
+  const FdConversation *conv = fd_conversation_item_get_conversation (item);
+  gint64 bounce_at = fd_conversation_item_get_bounce_at (item);
+  g_autofree char *from = fd_format_from (conv->contact);
+  g_autofree char *to = format_to (self, conv);
+  g_autofree char *duration = format_duration (self, item, t);
+  g_autofree char *status = format_status (item);
+  g_autofree char *countdown = NULL;
+  FdConversationItemTexts texts = {
+    .activity = fd_format_activity (conv->kind),
+    .icon_name = fd_format_activity_icon (conv->kind),
+    .from = from,
+    .to = to,
+    .duration = duration,
+    .status = status,
+    .bounce_remaining = -1,
+  };
+
+  if (bounce_at != 0 && !fd_conversation_item_get_reserved (item))
+    {
+      gint64 left = MAX (bounce_at - t, 0);
+
+      /* Rounded up: "00:01" until the very end, never a premature 0. */
+      texts.bounce_remaining = (gint) MIN ((left + G_USEC_PER_SEC - 1) / G_USEC_PER_SEC, G_MAXINT);
+      countdown = fd_format_duration ((gint64) texts.bounce_remaining * G_USEC_PER_SEC);
+    }
+  texts.countdown = countdown;
+  _fd_conversation_item_set_texts (item, &texts);
+}
+
+void
+fd_activity_model_refresh (FdActivityModel *self)
+{
+  gint64 t;
+
+  g_return_if_fail (FD_IS_ACTIVITY_MODEL (self));
+
+  t = now (self);
+  for (guint i = 0; i < self->items->len; i++)
+    update_texts (self, g_ptr_array_index (self->items, i), t);
+}
+
+/* --- rows ---------------------------------------------------------------- */
+
+static gboolean
+find_row (FdActivityModel *self,
+          gint64           conversation_id,
+          guint           *position)
+{
+  for (guint i = 0; i < self->items->len; i++)
+    if (fd_conversation_item_get_id (g_ptr_array_index (self->items, i)) == conversation_id)
+      {
+        if (position != NULL)
+          *position = i;
+        return TRUE;
+      }
+  return FALSE;
+}
+
+static void
+remove_row (FdActivityModel *self,
+            gint64           conversation_id)
+{
+  guint position;
+
+  if (!find_row (self, conversation_id, &position))
+    return;
+  g_ptr_array_remove_index (self->items, position);
+  g_list_model_items_changed (G_LIST_MODEL (self), position, 1, 0);
+}
+
+static FdConversationItem *
+append_row (FdActivityModel      *self,
+            const FdConversation *conv)
+{
+  FdConversationItem *item = _fd_conversation_item_new (conv);
+
+  g_ptr_array_add (self->items, item);
+  return item;
+}
+
+static gboolean
+is_mine (FdActivityModel      *self,
+         const FdConversation *conv)
+{
+  return conv->state == FD_CONVERSATION_RESERVED && self->agent_id != 0 && conv->agent_id == self->agent_id;
+}
+
+static void
+apply_offer (FdActivityModel    *self,
+             const FdOfferEvent *event)
+{
+  FdConversationItem *item = fd_activity_model_lookup (self, event->conversation->id);
+  gboolean added = FALSE;
+
+  if (event->offer->agent_id != 0 && self->agent_id != 0 && event->offer->agent_id != self->agent_id)
+    return;
+  if (item == NULL)
+    {
+      item = append_row (self, event->conversation);
+      added = TRUE;
+    }
+  else
+    _fd_conversation_item_set_conversation (item, fd_conversation_copy (event->conversation));
+  _fd_conversation_item_set_reserved (item, is_mine (self, event->conversation));
+  _fd_conversation_item_set_offer (item, fd_offer_copy (event->offer));
+  update_texts (self, item, now (self));
+  if (added)
+    g_list_model_items_changed (G_LIST_MODEL (self), self->items->len - 1, 0, 1);
+}
+
+static void
+apply_withdraw (FdActivityModel  *self,
+                const FdWithdraw *withdraw)
+{
+  FdConversationItem *item = fd_activity_model_lookup (self, withdraw->conversation_id);
+
+  /* A withdrawal ends an offer; a conversation this agent holds stays. */
+  if (item != NULL && !fd_conversation_item_get_reserved (item))
+    remove_row (self, withdraw->conversation_id);
+}
+
+static void
+apply_conversation (FdActivityModel      *self,
+                    const FdConversation *conv)
+{
+  FdConversationItem *item = fd_activity_model_lookup (self, conv->id);
+
+  if (is_mine (self, conv))
+    {
+      gboolean added = FALSE;
+
+      /* Reserved here, or transferred to this agent. */
+      if (item == NULL)
+        {
+          item = append_row (self, conv);
+          added = TRUE;
+        }
+      else
+        _fd_conversation_item_set_conversation (item, fd_conversation_copy (conv));
+      _fd_conversation_item_set_reserved (item, TRUE);
+      update_texts (self, item, now (self));
+      if (added)
+        g_list_model_items_changed (G_LIST_MODEL (self), self->items->len - 1, 0, 1);
+      return;
+    }
+  if (item == NULL)
+    return;
+  if (conv->state != FD_CONVERSATION_UNRESERVED)
+    {
+      /* Reserved elsewhere, transferred away, closed or missed. */
+      remove_row (self, conv->id);
+      return;
+    }
+  _fd_conversation_item_set_conversation (item, fd_conversation_copy (conv));
+  _fd_conversation_item_set_reserved (item, FALSE);
+  if (fd_conversation_item_get_offer (item) == NULL)
+    remove_row (self, conv->id);
+  else
+    update_texts (self, item, now (self));
+}
+
+static void
+apply_message (FdActivityModel *self,
+               const FdMessage *message)
+{
+  FdConversationItem *item = fd_activity_model_lookup (self, message->conversation_id);
+
+  if (item == NULL)
+    return;
+  _fd_conversation_item_add_message (item, message);
+  update_texts (self, item, now (self));
+}
+
+static const FdOffer *
+find_offer (const FdSnapshot *snapshot,
+            gint64            conversation_id)
+{
+  for (guint i = 0; snapshot->offers != NULL && i < snapshot->offers->len; i++)
+    {
+      const FdOffer *offer = g_ptr_array_index (snapshot->offers, i);
+
+      if (offer->conversation_id == conversation_id)
+        return offer;
+    }
+  return NULL;
+}
+
+static void
+apply_snapshot (FdActivityModel  *self,
+                const FdSnapshot *snapshot)
+{
+  g_autoptr(GPtrArray) old = g_steal_pointer (&self->items);
+  gint64 t = now (self);
+
+  if (snapshot->agent != NULL && snapshot->agent->id != 0)
+    fd_activity_model_set_agent_id (self, snapshot->agent->id);
+
+  /* The snapshot replaces everything; rows that stay keep their objects so
+   * that an open window or a selection bound to them survives. */
+  self->items = g_ptr_array_new_with_free_func (g_object_unref);
+  for (guint i = 0; snapshot->conversations != NULL && i < snapshot->conversations->len; i++)
+    {
+      const FdConversationDetail *detail = g_ptr_array_index (snapshot->conversations, i);
+      const FdConversation *conv = detail->conversation;
+      const FdOffer *offer;
+      FdConversationItem *item = NULL;
+
+      if (conv == NULL)
+        continue;
+      offer = find_offer (snapshot, conv->id);
+      if (!is_mine (self, conv) && offer == NULL)
+        continue;
+      for (guint j = 0; j < old->len; j++)
+        if (fd_conversation_item_get_id (g_ptr_array_index (old, j)) == conv->id)
+          {
+            item = g_object_ref (g_ptr_array_index (old, j));
+            _fd_conversation_item_set_conversation (item, fd_conversation_copy (conv));
+            break;
+          }
+      if (item == NULL)
+        item = _fd_conversation_item_new (conv);
+      _fd_conversation_item_set_reserved (item, is_mine (self, conv));
+      _fd_conversation_item_set_offer (item, offer != NULL && !is_mine (self, conv) ? fd_offer_copy (offer) : NULL);
+      update_texts (self, item, t);
+      g_ptr_array_add (self->items, item);
+    }
+  if (old->len > 0 || self->items->len > 0)
+    g_list_model_items_changed (G_LIST_MODEL (self), 0, old->len, self->items->len);
+}
+
+gboolean
+fd_activity_model_apply_frame (FdActivityModel *self,
+                               const FdFrame   *frame)
+{
+  g_return_val_if_fail (FD_IS_ACTIVITY_MODEL (self), FALSE);
+  g_return_val_if_fail (frame != NULL, FALSE);
+
+  if (frame->body == NULL)
+    return FALSE;
+  switch (frame->type)
+    {
+    case FD_FRAME_SNAPSHOT:
+      apply_snapshot (self, frame->body);
+      return TRUE;
+    case FD_FRAME_OFFER:
+      apply_offer (self, frame->body);
+      return TRUE;
+    case FD_FRAME_WITHDRAW:
+      apply_withdraw (self, frame->body);
+      return TRUE;
+    case FD_FRAME_CONVERSATION:
+      apply_conversation (self, frame->body);
+      return TRUE;
+    case FD_FRAME_MESSAGE:
+      apply_message (self, frame->body);
+      return TRUE;
+    default:
+      return FALSE;
+    }
+}
+
+/* --- settings -------------------------------------------------------------- */
+
+void
+fd_activity_model_set_agent_id (FdActivityModel *self,
+                                gint64           agent_id)
+{
+  g_return_if_fail (FD_IS_ACTIVITY_MODEL (self));
+
+  if (self->agent_id == agent_id)
+    return;
+  self->agent_id = agent_id;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_AGENT_ID]);
+}
+
+gint64
+fd_activity_model_get_agent_id (FdActivityModel *self)
+{
+  g_return_val_if_fail (FD_IS_ACTIVITY_MODEL (self), 0);
+  return self->agent_id;
+}
+
+void
+fd_activity_model_set_organization_name (FdActivityModel *self,
+                                         const char      *name)
+{
+  g_return_if_fail (FD_IS_ACTIVITY_MODEL (self));
+
+  if (g_strcmp0 (self->organization_name, name) == 0)
+    return;
+  g_free (self->organization_name);
+  self->organization_name = g_strdup (name);
+  fd_activity_model_refresh (self);
+}
+
+void
+fd_activity_model_set_stream_name (FdActivityModel *self,
+                                   gint64           stream_id,
+                                   const char      *name)
+{
+  g_return_if_fail (FD_IS_ACTIVITY_MODEL (self));
+
+  if (name == NULL)
+    g_hash_table_remove (self->stream_names, &stream_id);
+  else
+    g_hash_table_replace (self->stream_names, g_memdup2 (&stream_id, sizeof stream_id), g_strdup (name));
+  fd_activity_model_refresh (self);
+}
+
+void
+fd_activity_model_set_show_unreplied (FdActivityModel *self,
+                                      gboolean         show)
+{
+  g_return_if_fail (FD_IS_ACTIVITY_MODEL (self));
+
+  show = !!show;
+  if (self->show_unreplied == show)
+    return;
+  self->show_unreplied = show;
+  fd_activity_model_refresh (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SHOW_UNREPLIED]);
+}
+
+gboolean
+fd_activity_model_get_show_unreplied (FdActivityModel *self)
+{
+  g_return_val_if_fail (FD_IS_ACTIVITY_MODEL (self), FALSE);
+  return self->show_unreplied;
+}
+
+FdConversationItem *
+fd_activity_model_lookup (FdActivityModel *self,
+                          gint64           conversation_id)
+{
+  guint position;
+
+  g_return_val_if_fail (FD_IS_ACTIVITY_MODEL (self), NULL);
+
+  if (!find_row (self, conversation_id, &position))
+    return NULL;
+  return g_ptr_array_index (self->items, position);
+}
+
+guint
+fd_activity_model_count_reserved (FdActivityModel *self)
+{
+  guint n = 0;
+
+  g_return_val_if_fail (FD_IS_ACTIVITY_MODEL (self), 0);
+
+  for (guint i = 0; i < self->items->len; i++)
+    if (fd_conversation_item_get_reserved (g_ptr_array_index (self->items, i)))
+      n++;
+  return n;
+}
+
+void
+fd_activity_model_clear (FdActivityModel *self)
+{
+  guint n;
+
+  g_return_if_fail (FD_IS_ACTIVITY_MODEL (self));
+
+  n = self->items->len;
+  if (n == 0)
+    return;
+  g_ptr_array_set_size (self->items, 0);
+  g_list_model_items_changed (G_LIST_MODEL (self), 0, n, 0);
+}

@@ -1,0 +1,200 @@
+#pragma once
+
+#include <gio/gio.h>
+
+#include "fd-activity-model.h"
+#include "fd-protocol.h"
+#include "fd-queue-model.h"
+
+G_BEGIN_DECLS
+
+/* The app's one connection to frontdeskd (docs/app.md, "Connection"): signs
+ * in over HTTP, keeps one agent websocket open, resumes it after drops with
+ * backoff, queues requests while offline and feeds the models. Widgets
+ * never talk to the socket; they call this. */
+
+#define FD_TYPE_CONNECTION (fd_connection_get_type ())
+G_DECLARE_FINAL_TYPE (FdConnection, fd_connection, FD, CONNECTION, GObject)
+
+typedef enum {
+  FD_CONNECTION_STATE_DISCONNECTED,  /* signed out, or stopped */
+  FD_CONNECTION_STATE_CONNECTING,    /* first connection after sign-in */
+  FD_CONNECTION_STATE_CONNECTED,     /* hello answered: requests flow */
+  FD_CONNECTION_STATE_RECONNECTING,  /* the socket dropped; retrying with backoff */
+} FdConnectionState;
+
+#define FD_TYPE_CONNECTION_STATE (fd_connection_state_get_type ())
+GType fd_connection_state_get_type (void);
+
+#define FD_CONNECTION_ERROR (fd_connection_error_quark ())
+
+/* The wire error codes keep their FdWireError values, so that
+ * `error->code == FD_WIRE_ERROR_CONFLICT` reads naturally; the codes after
+ * them are the app's own. */
+typedef enum {
+  FD_CONNECTION_ERROR_MALFORMED = FD_WIRE_ERROR_MALFORMED,
+  FD_CONNECTION_ERROR_UNKNOWN_TYPE = FD_WIRE_ERROR_UNKNOWN_TYPE,
+  FD_CONNECTION_ERROR_INVALID_FIELD = FD_WIRE_ERROR_INVALID_FIELD,
+  FD_CONNECTION_ERROR_TOO_LARGE = FD_WIRE_ERROR_TOO_LARGE,
+  FD_CONNECTION_ERROR_UNAUTHORIZED = FD_WIRE_ERROR_UNAUTHORIZED,
+  FD_CONNECTION_ERROR_FORBIDDEN = FD_WIRE_ERROR_FORBIDDEN,
+  FD_CONNECTION_ERROR_NOT_FOUND = FD_WIRE_ERROR_NOT_FOUND,
+  FD_CONNECTION_ERROR_CONFLICT = FD_WIRE_ERROR_CONFLICT,
+  FD_CONNECTION_ERROR_INVALID_STATE = FD_WIRE_ERROR_INVALID_STATE,
+  FD_CONNECTION_ERROR_RATE_LIMITED = FD_WIRE_ERROR_RATE_LIMITED,
+  FD_CONNECTION_ERROR_STREAM_INACTIVE = FD_WIRE_ERROR_STREAM_INACTIVE,
+  FD_CONNECTION_ERROR_INTERNAL = FD_WIRE_ERROR_INTERNAL,
+  FD_CONNECTION_ERROR_NETWORK = 100,   /* the server cannot be reached */
+  FD_CONNECTION_ERROR_PROTOCOL,        /* the server answered something unreadable */
+  FD_CONNECTION_ERROR_SIGNED_OUT,      /* not signed in, or signed out meanwhile */
+} FdConnectionError;
+
+GQuark              fd_connection_error_quark      (void);
+
+/* @server_url: "http://host:port" (or https) of frontdeskd. */
+FdConnection       *fd_connection_new              (const char          *server_url);
+const char         *fd_connection_get_server_url   (FdConnection        *self);
+FdConnectionState   fd_connection_get_state        (FdConnection        *self);
+/* The bearer token of this session (store it with FdSecrets), or NULL. */
+const char         *fd_connection_get_token        (FdConnection        *self);
+/* The signed-in agent and organization as the server last described them. */
+const FdAgent      *fd_connection_get_agent        (FdConnection        *self);
+const FdOrganization *fd_connection_get_organization (FdConnection      *self);
+/* The seq of the last event applied (sent in hello on reconnect). */
+gint64              fd_connection_get_last_seq     (FdConnection        *self);
+FdActivityModel    *fd_connection_get_activity_model (FdConnection      *self);
+FdQueueModel       *fd_connection_get_queue_model  (FdConnection        *self);
+/* Requests waiting for an ack (queued offline or in flight). */
+guint               fd_connection_get_n_pending    (FdConnection        *self);
+
+/* Backoff after a drop: @base_ms doubling to @max_ms, ±20 % jitter
+ * (default 500 ms and 30 s). Tests make it fast. */
+void                fd_connection_set_backoff      (FdConnection        *self,
+                                                    guint                base_ms,
+                                                    guint                max_ms);
+
+/* The wait before reconnection attempt @attempt (0 = the first after a
+ * drop): @base_ms × 2^@attempt capped at @max_ms, times 1 ± 20 % chosen by
+ * @random01 in [0, 1). Exposed for tests and docs/app.md. */
+guint               fd_connection_backoff_delay    (guint                base_ms,
+                                                    guint                max_ms,
+                                                    guint                attempt,
+                                                    double               random01);
+/* TRUE once the connection listens to logind's PrepareForSleep (FALSE
+ * without a system bus). */
+gboolean            fd_connection_get_watching_suspend (FdConnection    *self);
+
+/* Signs in with email and password (POST /api/agent/v1/sessions), then
+ * connects. Errors: FD_CONNECTION_ERROR_UNAUTHORIZED, _RATE_LIMITED,
+ * _NETWORK, … */
+void                fd_connection_sign_in_async    (FdConnection        *self,
+                                                    const char          *email,
+                                                    const char          *password,
+                                                    GCancellable        *cancellable,
+                                                    GAsyncReadyCallback  callback,
+                                                    gpointer             user_data);
+gboolean            fd_connection_sign_in_finish   (FdConnection        *self,
+                                                    GAsyncResult        *result,
+                                                    GError             **error);
+/* Connects with a token kept from an earlier sign-in. A token the server
+ * refuses ends in state DISCONNECTED and the "signed-out" signal. */
+void                fd_connection_start            (FdConnection        *self,
+                                                    const char          *token);
+/* Closes the socket without signing out (quitting); queued requests fail
+ * with G_IO_ERROR_CANCELLED. */
+void                fd_connection_stop             (FdConnection        *self);
+/* Revokes the token (DELETE /api/agent/v1/sessions/current), then stops
+ * and forgets the session even when the server could not be told. */
+void                fd_connection_sign_out_async   (FdConnection        *self,
+                                                    GCancellable        *cancellable,
+                                                    GAsyncReadyCallback  callback,
+                                                    gpointer             user_data);
+gboolean            fd_connection_sign_out_finish  (FdConnection        *self,
+                                                    GAsyncResult        *result,
+                                                    GError             **error);
+/* Forces an immediate reconnection attempt (the machine woke up, the
+ * network came back). */
+void                fd_connection_reconnect_now    (FdConnection        *self);
+
+/* Any request: takes ownership of @body (NULL for none). Queued while
+ * offline and sent once connected; completes with the ack frame (free it
+ * with fd_frame_free) or a FD_CONNECTION_ERROR carrying the wire code and
+ * the server's sentence. */
+void                fd_connection_request_async    (FdConnection        *self,
+                                                    FdFrameType          type,
+                                                    gpointer             body,
+                                                    GCancellable        *cancellable,
+                                                    GAsyncReadyCallback  callback,
+                                                    gpointer             user_data);
+FdFrame            *fd_connection_request_finish   (FdConnection        *self,
+                                                    GAsyncResult        *result,
+                                                    GError             **error);
+
+/* Typed requests. */
+void                fd_connection_reserve_async    (FdConnection        *self,
+                                                    gint64               conversation_id,
+                                                    GCancellable        *cancellable,
+                                                    GAsyncReadyCallback  callback,
+                                                    gpointer             user_data);
+/* The reserved conversation. */
+FdConversation     *fd_connection_reserve_finish   (FdConnection        *self,
+                                                    GAsyncResult        *result,
+                                                    GError             **error);
+void                fd_connection_reject_async     (FdConnection        *self,
+                                                    gint64               conversation_id,
+                                                    GCancellable        *cancellable,
+                                                    GAsyncReadyCallback  callback,
+                                                    gpointer             user_data);
+gboolean            fd_connection_reject_finish    (FdConnection        *self,
+                                                    GAsyncResult        *result,
+                                                    GError             **error);
+void                fd_connection_close_conversation_async  (FdConnection        *self,
+                                                    gint64               conversation_id,
+                                                    GCancellable        *cancellable,
+                                                    GAsyncReadyCallback  callback,
+                                                    gpointer             user_data);
+FdConversation     *fd_connection_close_conversation_finish (FdConnection        *self,
+                                                    GAsyncResult        *result,
+                                                    GError             **error);
+/* Joins (@join TRUE) or leaves a queue. */
+void                fd_connection_set_joined_async (FdConnection        *self,
+                                                    gint64               queue_id,
+                                                    gboolean             join,
+                                                    GCancellable        *cancellable,
+                                                    GAsyncReadyCallback  callback,
+                                                    gpointer             user_data);
+gboolean            fd_connection_set_joined_finish (FdConnection       *self,
+                                                    GAsyncResult        *result,
+                                                    GError             **error);
+void                fd_connection_set_acd_async    (FdConnection        *self,
+                                                    FdAcdState           state,
+                                                    const char          *reason,
+                                                    GCancellable        *cancellable,
+                                                    GAsyncReadyCallback  callback,
+                                                    gpointer             user_data);
+gboolean            fd_connection_set_acd_finish   (FdConnection        *self,
+                                                    GAsyncResult        *result,
+                                                    GError             **error);
+/* Sends a text reply; the client_id is generated here once, so a resend
+ * after a reconnect is never stored twice. */
+void                fd_connection_send_message_async (FdConnection      *self,
+                                                    gint64               conversation_id,
+                                                    const char          *text,
+                                                    GCancellable        *cancellable,
+                                                    GAsyncReadyCallback  callback,
+                                                    gpointer             user_data);
+/* The stored message. */
+FdMessage          *fd_connection_send_message_finish (FdConnection     *self,
+                                                    GAsyncResult        *result,
+                                                    GError             **error);
+void                fd_connection_mark_read_async  (FdConnection        *self,
+                                                    gint64               conversation_id,
+                                                    gint64               message_id,
+                                                    GCancellable        *cancellable,
+                                                    GAsyncReadyCallback  callback,
+                                                    gpointer             user_data);
+gboolean            fd_connection_mark_read_finish (FdConnection        *self,
+                                                    GAsyncResult        *result,
+                                                    GError             **error);
+
+G_END_DECLS

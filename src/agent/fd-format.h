@@ -1,0 +1,27 @@
+#pragma once
+
+#include <glib.h>
+
+#include "fd-protocol.h"
+
+G_BEGIN_DECLS
+
+/* The display texts of the Activity List (docs/app.md, "Display formats"),
+ * kept apart from the models so that the chat window and the tests format
+ * the same way. */
+
+/* A clock in microseconds since the Unix epoch; models take one so that
+ * tests can move time by hand. */
+typedef gint64 (*FdClockFunc) (gpointer user_data);
+
+/* "mm:ss" below one hour, "hh:mm:ss" from one hour on; negative spans
+ * (a server clock ahead of ours) show as "00:00". */
+char       *fd_format_duration       (gint64        usec);
+/* "WebChat", "Callback", "Email", "Tweet". */
+const char *fd_format_activity       (FdStreamKind  kind);
+const char *fd_format_activity_icon  (FdStreamKind  kind);
+/* The customer's name (or address, number, handle) and the CRM label:
+ * "Jenna (Zendesk user)". */
+char       *fd_format_from           (const FdContact *contact);
+
+G_END_DECLS
