@@ -560,12 +560,9 @@ fd_center_stats (FdCenter       *self,
 {
   g_autoptr(GPtrArray) rows = NULL;
   g_autoptr(FdStatsReport) report = fd_stats_report_new ();
-  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
-  g_autoptr(GDateTime) midnight = g_date_time_new_utc (g_date_time_get_year (now), g_date_time_get_month (now),
-                                                       g_date_time_get_day_of_month (now), 0, 0, 0);
 
   rows = fd_store_get_stats (self->store, agent->organization_id, g_get_real_time (),
-                             g_date_time_to_unix (midnight) * G_USEC_PER_SEC, error);
+                             fd_center_day_start (), error);
   if (rows == NULL)
     return NULL;
   report->rows = fd_stats_list_new ();

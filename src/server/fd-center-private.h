@@ -56,6 +56,8 @@ struct _FdCenter
   FdRouter      *router;
   guint          timer_id;
   guint          prune_id;        /* prunes the event log now and then */
+  guint          stats_id;        /* publishes the statistics of stats_dirty */
+  GHashTable    *stats_dirty;     /* gint64* organization ids whose statistics changed */
   gint64         timer_deadline;
   GHashTable    *conv_org;        /* conversation id → organization id (routed ones) */
   GHashTable    *agent_org;       /* agent id → organization id */
@@ -75,6 +77,9 @@ struct _FdCenter
 
 /* The wire code for an error of any domain the center meets. */
 FdWireError   fd_center_wire_error_for        (const GError *error);
+
+/* Midnight UTC of today: "missed today" and "closed today" count from it. */
+gint64        fd_center_day_start             (void);
 
 /* --- Transactions and events (fd-center.c) --------------------------------- */
 

@@ -16,6 +16,8 @@
 
 /* How often the event log is pruned. */
 #define FD_CENTER_PRUNE_SECONDS (10 * 60)
+/* Statistics are pushed at most this often, and only after a change. */
+#define FD_CENTER_STATS_SECONDS 5
 
 G_DEFINE_FINAL_TYPE (FdCenter, fd_center, G_TYPE_OBJECT)
 G_DEFINE_QUARK (fd-center-error-quark, fd_center_error)
@@ -176,6 +178,93 @@ fd_center_event_text (const char *type,
                           type, seq, payload_json != NULL ? payload_json : "{}");
 }
 
+gint64
+fd_center_day_start (void)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr(GDateTime) midnight = g_date_time_new_utc (g_date_time_get_year (now), g_date_time_get_month (now),
+                                                       g_date_time_get_day_of_month (now), 0, 0, 0);
+
+  return g_date_time_to_unix (midnight) * G_USEC_PER_SEC;
+}
+
+/* One "stats" event per queue, seen by its members, with the queue's row and
+ * its streams' rows. */
+static gboolean
+publish_stats (FdCenter  *self,
+               gint64     organization_id,
+               GError   **error)
+{
+  g_autoptr(GPtrArray) rows = NULL;
+  g_autoptr(GHashTable) reports = g_hash_table_new_full (g_int64_hash, g_int64_equal, NULL,
+                                                         (GDestroyNotify) fd_stats_report_free);
+  GHashTableIter iter;
+  gpointer key, value;
+
+  rows = fd_store_get_stats (self->store, organization_id, g_get_real_time (), fd_center_day_start (), error);
+  if (rows == NULL)
+    return FALSE;
+  for (guint i = 0; i < rows->len; i++)
+    {
+      FdStats *row = g_ptr_array_index (rows, i);
+      FdStatsReport *report = g_hash_table_lookup (reports, &row->queue_id);
+
+      if (report == NULL)
+        {
+          report = fd_stats_report_new ();
+          report->rows = fd_stats_list_new ();
+          g_hash_table_insert (reports, &row->queue_id, report);
+        }
+      g_ptr_array_add (report->rows, fd_stats_copy (row));
+    }
+
+  if (!fd_center_begin (self, error))
+    return FALSE;
+  g_hash_table_iter_init (&iter, reports);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    {
+      if (!fd_center_emit (self, organization_id, "stats", *(gint64 *) key, 0, 0,
+                           fd_stats_report_to_json (value), error))
+        {
+          fd_center_rollback (self);
+          return FALSE;
+        }
+    }
+  return fd_center_commit (self, error);
+}
+
+static gboolean
+on_stats_cb (gpointer user_data)
+{
+  FdCenter *self = user_data;
+  g_autoptr(GHashTable) dirty = g_steal_pointer (&self->stats_dirty);
+  GHashTableIter iter;
+  gpointer key;
+
+  self->stats_id = 0;
+  self->stats_dirty = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+  g_hash_table_iter_init (&iter, dirty);
+  while (g_hash_table_iter_next (&iter, &key, NULL))
+    {
+      g_autoptr(GError) error = NULL;
+
+      if (!publish_stats (self, *(gint64 *) key, &error))
+        g_warning ("Cannot publish the statistics of organization %" G_GINT64_FORMAT ": %s",
+                   *(gint64 *) key, error->message);
+    }
+  return G_SOURCE_REMOVE;
+}
+
+static void
+mark_stats_dirty (FdCenter *self,
+                  gint64    organization_id)
+{
+  if (!g_hash_table_contains (self->stats_dirty, &organization_id))
+    g_hash_table_add (self->stats_dirty, g_memdup2 (&organization_id, sizeof organization_id));
+  if (self->stats_id == 0)
+    self->stats_id = g_timeout_add_seconds (FD_CENTER_STATS_SECONDS, on_stats_cb, self);
+}
+
 gboolean
 fd_center_emit (FdCenter    *self,
                 gint64       organization_id,
@@ -203,6 +292,10 @@ fd_center_emit (FdCenter    *self,
   push->conversation_id = conversation_id;
   push->text = fd_center_event_text (type, seq, payload);
   g_ptr_array_add (self->pending, push);
+
+  /* Whatever happens to a conversation may change the statistics. */
+  if (conversation_id != 0)
+    mark_stats_dirty (self, organization_id);
   return TRUE;
 }
 
@@ -529,6 +622,8 @@ fd_center_finalize (GObject *object)
 
   g_clear_handle_id (&self->timer_id, g_source_remove);
   g_clear_handle_id (&self->prune_id, g_source_remove);
+  g_clear_handle_id (&self->stats_id, g_source_remove);
+  g_clear_pointer (&self->stats_dirty, g_hash_table_unref);
   /* Sockets still open point at the center: free them first. */
   {
     g_autoptr(GPtrArray) agents = g_steal_pointer (&self->agent_conns);
@@ -619,6 +714,7 @@ fd_center_new (FdStore  *store,
   self = g_object_new (FD_TYPE_CENTER, NULL);
   self->store = store;
   self->router = fd_center_route_new ();
+  self->stats_dirty = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
 
   orgs = fd_store_list_organizations (store, error);
   if (orgs == NULL)

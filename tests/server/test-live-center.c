@@ -633,6 +633,38 @@ test_admin_change_reroutes (Fixture       *f,
   g_assert_cmpint (body->reason, ==, FD_WITHDRAW_LEFT_QUEUE);
 }
 
+/* A change to a conversation is followed, within the throttle of 5 s, by a
+ * "stats" event for the members of its queue. */
+static void
+test_stats_event (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_autoptr(FdTestAgent) ann = connect_and_join (f, "ann@live.example", "ann-password");
+  g_autoptr(FdTestVisitor) visitor = NULL;
+  g_autoptr(FdFrame) offer = NULL;
+  g_autoptr(FdFrame) stats = NULL;
+  FdStatsReport *report;
+  gboolean found = FALSE;
+
+  visitor = fd_test_visitor_start (f->server, f->chat_key, "Rita");
+  offer = fd_test_agent_wait_event (ann, FD_FRAME_OFFER);
+  stats = fd_test_socket_wait (ann->socket, FD_FRAME_STATS_EVENT, 10000, "a stats event");
+  g_assert_cmpint (stats->seq, >, offer->seq);
+  report = stats->body;
+  for (guint i = 0; i < report->rows->len; i++)
+    {
+      FdStats *row = g_ptr_array_index (report->rows, i);
+
+      g_assert_cmpint (row->queue_id, ==, f->queue_id);
+      if (row->stream_id == 0)
+        {
+          g_assert_cmpint (row->waiting, ==, 1);
+          found = TRUE;
+        }
+    }
+  g_assert_true (found);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -651,6 +683,7 @@ main (int    argc,
               fixture_tear_down);
   g_test_add ("/live/admin-change-reroutes", Fixture, NULL, fixture_set_up, test_admin_change_reroutes,
               fixture_tear_down);
+  g_test_add ("/live/stats-event", Fixture, NULL, fixture_set_up, test_stats_event, fixture_tear_down);
   g_test_add ("/live/restart-reoffers", Fixture, NULL, fixture_set_up, test_restart_reoffers, fixture_tear_down);
 
   return g_test_run ();
