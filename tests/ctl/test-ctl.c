@@ -344,6 +344,43 @@ test_everything (Fixture       *f,
   fd_test_rm_rf (dir);
 }
 
+/* The embed tag a website pastes, for every Web Chat and Callback stream of
+ * the demo site, and a refusal for a stream that has no widget. */
+static void
+test_stream_snippet (Fixture       *f,
+                     gconstpointer  data)
+{
+  g_autoptr(JsonNode) rows = NULL;
+  g_autofree char *expected = NULL;
+  JsonArray *array;
+
+  fd_test_server_stop (f->server);
+  fd_test_server_add_args (f->server, "--demo", NULL);
+  fd_test_server_start (f->server);
+
+  assert_ok (f, run_ctl (f, "stream", "snippet", "--org", "1"));
+  expected = g_strdup_printf ("<script src=\"%s/widget.js\" data-stream=\"kakapo-website-chat\" async></script>",
+                              fd_test_server_get_url (f->server));
+  g_assert_nonnull (strstr (f->out, expected));
+  g_assert_nonnull (strstr (f->out, "data-stream=\"kakapo-website-callback\""));
+  g_assert_null (strstr (f->out, "kakapo-support-email"));
+
+  assert_ok (f, run_ctl (f, "--json", "stream", "snippet", "--org", "1", "--public-url",
+                         "https://chat.kakapo.example/"));
+  rows = out_json (f);
+  g_assert_true (JSON_NODE_HOLDS_ARRAY (rows));
+  array = json_node_get_array (rows);
+  g_assert_cmpuint (json_array_get_length (array), ==, 2);
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    g_assert_true (g_str_has_prefix (json_object_get_string_member (json_array_get_object_element (array, i),
+                                                                     "snippet"),
+                                     "<script src=\"https://chat.kakapo.example/widget.js\""));
+
+  g_assert_cmpint (run_ctl (f, "stream", "snippet", "--org", "1", "Support Email"), ==, 1);
+  g_assert_nonnull (strstr (f->err, "only those have a widget"));
+  g_assert_cmpint (run_ctl (f, "stream", "snippet", "--org", "1", "--public-url", "javascript:alert(1)"), ==, 2);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -354,6 +391,7 @@ main (int   argc,
   ADD ("/ctl/usage-errors", test_usage_errors);
   ADD ("/ctl/server-refusals", test_server_refusals);
   ADD ("/ctl/everything", test_everything);
+  ADD ("/ctl/stream-snippet", test_stream_snippet);
 #undef ADD
 
   return g_test_run ();
