@@ -4,6 +4,7 @@
  * transaction each, with their events pushed after the commit. */
 
 #include "fd-center-actions.h"
+#include "fd-files-api.h"
 
 #include <string.h>
 
@@ -268,6 +269,43 @@ same_sender (const FdMessage *a,
   return a->direction == direction && a->agent_id == agent_id;
 }
 
+/* An attachment must be a file of this server uploaded into @conv, or an
+ * organization file (a resource's); it is described from the file's record,
+ * not from what the client claims. */
+static FdAttachment *
+checked_attachment (FdCenter              *self,
+                    const FdConversation  *conv,
+                    const FdAttachment    *requested,
+                    GError               **error)
+{
+  g_autofree char *id = requested->url != NULL ? fd_files_parse_url (requested->url) : NULL;
+  g_autoptr(FdStoreFile) file = NULL;
+  g_autoptr(GError) local_error = NULL;
+  FdAttachment *attachment;
+
+  if (id != NULL)
+    file = fd_store_get_file (self->store, id, &local_error);
+  if (file == NULL && local_error != NULL &&
+      !g_error_matches (local_error, FD_STORE_ERROR, FD_STORE_ERROR_NOT_FOUND))
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return NULL;
+    }
+  if (file == NULL || file->organization_id != conv->organization_id ||
+      (file->conversation_id != 0 && file->conversation_id != conv->id))
+    {
+      fd_center_set_error (error, FD_WIRE_ERROR_INVALID_FIELD,
+                           "An attachment must be a file uploaded to this conversation; upload it first.");
+      return NULL;
+    }
+  attachment = fd_attachment_new ();
+  attachment->name = g_strdup (file->name);
+  attachment->url = fd_files_dup_url (file->id, file->name);
+  attachment->mime_type = g_strdup (file->mime_type);
+  attachment->size = file->size;
+  return attachment;
+}
+
 FdMessage *
 fd_center_send_agent_message (FdCenter             *self,
                               const FdAgent        *agent,
@@ -315,7 +353,14 @@ fd_center_send_agent_message (FdCenter             *self,
     {
       msg->attachments = fd_attachment_list_new ();
       for (guint i = 0; i < request->attachments->len; i++)
-        g_ptr_array_add (msg->attachments, fd_attachment_copy (g_ptr_array_index (request->attachments, i)));
+        {
+          FdAttachment *attachment = checked_attachment (self, conv, g_ptr_array_index (request->attachments, i),
+                                                         error);
+
+          if (attachment == NULL)
+            return NULL;
+          g_ptr_array_add (msg->attachments, attachment);
+        }
     }
   msg->created_at = now;
 

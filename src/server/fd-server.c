@@ -6,6 +6,7 @@
 #include "fd-admin-api.h"
 #include "fd-auth.h"
 #include "fd-center.h"
+#include "fd-files-api.h"
 #include "fd-site.h"
 #include "fd-store.h"
 #include "fd-widget-api.h"
@@ -27,6 +28,7 @@ struct _FdServer
   FdAdminApi *admin_api;
   FdWidgetApi *widget_api;
   FdCenter   *center;
+  FdFilesApi *files_api;
   SoupServer *soup;
   guint16     port;
   char       *host;
@@ -109,6 +111,7 @@ fd_server_finalize (GObject *object)
   g_clear_object (&self->soup);
   g_clear_object (&self->admin_api);
   g_clear_object (&self->widget_api);
+  g_clear_object (&self->files_api);
   g_clear_object (&self->center);
   g_clear_pointer (&self->store, fd_store_free);
   g_clear_pointer (&self->db_path, g_free);
@@ -161,6 +164,10 @@ fd_server_new (const char  *db_path,
                            G_CALLBACK (on_organization_changed_cb), self, 0);
   self->widget_api = fd_widget_api_new (self->store, self->center);
   fd_widget_api_attach (self->widget_api, self->soup);
+  self->files_api = fd_files_api_new (self->store, self->center, error);
+  if (self->files_api == NULL)
+    return NULL;
+  fd_files_api_attach (self->files_api, self->soup);
 
   return g_steal_pointer (&self);
 }

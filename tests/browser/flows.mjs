@@ -175,15 +175,21 @@ test('a visitor chats with an agent, keeps the chat across reloads and rates it'
 
   await agent.request('typing', { conversation_id: conversationId, typing: true });
   await chat.root.getByText('Agent is typing…').waitFor();
+  const priceList = await agent.upload(conversationId, 'price-list.pdf',
+                                       Buffer.from('%PDF-1.4\n% price list\n%%EOF\n'), 'application/pdf');
   await agent.request('send-message', {
     conversation_id: conversationId, client_id: 'a-1',
     text: 'Yes! See https://kakapo.example/shipping for prices 😀',
-    attachments: [{ name: 'price-list.pdf', url: 'https://kakapo.example/files/price-list.pdf', mime_type: 'application/pdf' }],
+    attachments: [priceList],
   });
   await chat.log.getByText('for prices 😀').waitFor();
   assert.equal(await chat.root.getByText('Agent is typing…').count(), 0);
   assert.equal(await chat.log.locator('a[href="https://kakapo.example/shipping"]').count(), 1);
   assert.equal(await chat.log.getByRole('link', { name: 'price-list.pdf' }).count(), 1);
+  // The attachment link opens the uploaded file on the server.
+  const fileHref = await chat.log.getByRole('link', { name: 'price-list.pdf' }).getAttribute('href');
+  assert.ok(priceList.url.startsWith('/files/') && fileHref.endsWith(priceList.url), fileHref);
+  assert.match(await (await fetch(fileHref)).text(), /price list/);
 
   // The visitor's typing reaches the agent.
   await chat.field('Message').pressSequentially('Gre');
@@ -260,8 +266,16 @@ test('names and messages with markup, scripts, RTL overrides and long lines rend
   await agent.request('send-message', {
     conversation_id: conversationId, client_id: 'a-xss',
     text: '<img src=y onerror=alert(4)> [click](javascript:alert(5)) javascript:alert(6)//http://x',
-    attachments: [{ name: '<svg onload=alert(7)>', url: 'javascript:alert(8)' }],
   });
+  // A hostile attachment never reaches the visitor: the server only accepts
+  // its own uploaded files, and the upload's name stays text.
+  await assert.rejects(agent.request('send-message', {
+    conversation_id: conversationId, client_id: 'a-xss-file',
+    attachments: [{ name: '<svg onload=alert(7)>', url: 'javascript:alert(8)' }],
+  }), (e) => e.code === 'invalid-field');
+  const evilFile = await agent.upload(conversationId, '<svg onload=alert(7)>.txt', Buffer.from('hello'), 'text/plain');
+  await agent.request('send-message', { conversation_id: conversationId, client_id: 'a-xss-file-2', attachments: [evilFile] });
+  await chat.log.getByText(evilFile.name).waitFor();
   await chat.log.getByText('[click](javascript:alert(5))', { exact: false }).waitFor();
   await chat.log.locator(`li[data-id]`).filter({ hasText: longLine }).waitFor();
 

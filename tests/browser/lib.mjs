@@ -186,6 +186,8 @@ export class Agent {
     if (res.status !== 200) throw new Error('sign-in failed: ' + res.status + ' ' + await res.text());
     const { token } = await res.json();
     const agent = new Agent();
+    agent.url = server.url;
+    agent.token = token;
     agent.events = [];
     agent.waiters = [];
     agent.pending = new Map();
@@ -235,6 +237,16 @@ export class Agent {
     const snapshot = await this.waitFor((f) => f.type === 'snapshot', 'the snapshot');
     for (const q of snapshot.body.queues) await this.request('join', { queue_id: q.queue_id });
     await this.request('set-acd', { state: 'available' });
+  }
+
+  // Uploads a file into a conversation the agent reserved; resolves with the
+  // attachment to send (docs/protocol.md, "Files (HTTP)").
+  async upload(conversationId, name, bytes, type = 'application/octet-stream') {
+    const res = await fetch(`${this.url}/api/agent/v1/files?conversation_id=${conversationId}&name=${encodeURIComponent(name)}`, {
+      method: 'POST', headers: { Authorization: 'Bearer ' + this.token, 'Content-Type': type }, body: bytes,
+    });
+    if (res.status !== 201) throw new Error('upload failed: ' + res.status + ' ' + await res.text());
+    return res.json();
   }
 
   close() { this.ws.close(); }

@@ -2,26 +2,32 @@
 // server must enforce"): CORS for allowed origins, refusal of other origins
 // on HTTP and on the websocket, rate limits.
 //
-// NOT registered in meson yet: it passes once src/server/api/fd-visitor-api.c
-// refuses other origins and rate limits session and callback creation. Run
-// it by hand with
+// It runs frontdeskd with the default visitor limits (the flow files raise
+// them). By hand:
 //   FRONTDESKD=build/src/server/frontdeskd node --test tests/browser/origin.test.mjs
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import WebSocket from 'ws';
-import { demoStreams, launchBrowser, openPage, startHostPage, startServer } from './lib.mjs';
+import { Agent, demoAgents, demoStreams, launchBrowser, openPage, startHostPage, startServer } from './lib.mjs';
 
-let server, streams, foreignHost, browser;
+let server, streams, foreignHost, browser, agent;
 const FOREIGN = 'https://not-allowed.example';
 
 before(async () => {
+  // The defaults are what this file tests, whatever the caller's shell says.
+  delete process.env.FRONTDESKD_VISITOR_LIMITS;
   server = await startServer();
   streams = await demoStreams(server);
   foreignHost = await startHostPage(server.proxy.url);
   browser = await launchBrowser();
+  // A joined agent, so that chats ring instead of being missed.
+  const jenna = demoAgents.find((a) => a.role === 'agent');
+  agent = await Agent.signIn(server, jenna.email, jenna.password);
+  await agent.joinAll();
 });
 
 after(async () => {
+  agent?.close();
   await browser?.close();
   await foreignHost?.close();
   await server?.stop();
@@ -92,6 +98,39 @@ test('the widget on a site the stream does not allow says so instead of breaking
   await context.close();
 });
 
+test('a chat over its message rate gets rate-limited frames and loses nothing', async () => {
+  const res = await fetch(server.url + '/api/visitor/v1/sessions', {
+    method: 'POST', headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ stream_key: streams.chat.key, name: 'Chatty' }),
+  });
+  assert.equal(res.status, 201);
+  const { token } = await res.json();
+  const ws = new WebSocket(`${server.url.replace(/^http/, 'ws')}/api/visitor/v1/socket?token=${encodeURIComponent(token)}`,
+                           { headers: { Origin: allowed() } });
+  const frames = [];
+  ws.on('message', (data) => frames.push(JSON.parse(data.toString())));
+  await new Promise((resolve, reject) => { ws.on('open', resolve); ws.on('error', reject); });
+  ws.send(JSON.stringify({ type: 'hello', body: {} }));
+  // The default burst is 50 messages.
+  const count = 70;
+  for (let i = 0; i < count; i++)
+    ws.send(JSON.stringify({ type: 'send-message', id: 'm' + i, body: { client_id: 'c' + i, text: 'Hello ' + i } }));
+  const deadline = Date.now() + 5000;
+  const settled = () => frames.filter((f) => f.type === 'error' || f.type === 'message').length >= count;
+  while (!settled() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+  const errors = frames.filter((f) => f.type === 'error');
+  const echoed = new Set(frames.filter((f) => f.type === 'message').map((f) => f.body.client_id));
+  assert.ok(errors.length > 0, 'seventy messages at once are over the limit');
+  for (const e of errors) {
+    assert.equal(e.body.code, 'rate-limited');
+    assert.ok(e.body.retry_after > 0);
+    // A refused message was not stored, so it was not echoed.
+    assert.ok(!echoed.has('c' + e.id.slice(1)), e.id);
+  }
+  assert.equal(errors.length + echoed.size, count);
+  ws.close();
+});
+
 test('creating chats and callbacks is rate limited per client address', async () => {
   let limited = null;
   for (let i = 0; i < 100 && !limited; i++) {
@@ -105,4 +144,12 @@ test('creating chats and callbacks is rate limited per client address', async ()
   assert.ok(limited, 'the 100th callback request within a minute is refused');
   assert.equal(limited.code, 'rate-limited');
   assert.ok(limited.retry_after > 0);
+});
+
+test('frontdeskd shuts down cleanly', async () => {
+  agent.close();
+  const { code, signal } = await server.stop();
+  assert.equal(signal, null);
+  assert.equal(code, 0, server.stderr);
+  assert.doesNotMatch(server.stderr, /AddressSanitizer|LeakSanitizer|runtime error/);
 });

@@ -181,6 +181,35 @@ assert_fixture_rows (FdStore *store)
   g_assert_cmpint (seq, ==, 3);
 }
 
+/* The uploaded files of the fixtures from version 2 on; none before. */
+static void
+assert_fixture_files (FdStore *store,
+                      int      version)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FdStoreFile) attachment = fd_store_get_file (store, "0123456789abcdef0123456789abcdef", &error);
+  g_autoptr(FdStoreFile) resource = NULL;
+
+  if (version < 2)
+    {
+      g_assert_null (attachment);
+      g_assert_error (error, FD_STORE_ERROR, FD_STORE_ERROR_NOT_FOUND);
+      return;
+    }
+  g_assert_no_error (error);
+  g_assert_cmpint (attachment->organization_id, ==, 1);
+  g_assert_cmpint (attachment->conversation_id, ==, 1);
+  g_assert_cmpint (attachment->agent_id, ==, 2);
+  g_assert_cmpstr (attachment->name, ==, "quote.pdf");
+  g_assert_cmpstr (attachment->mime_type, ==, "application/pdf");
+  g_assert_cmpint (attachment->size, ==, 1234);
+  resource = fd_store_get_file (store, "fedcba9876543210fedcba9876543210", &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (resource->conversation_id, ==, 0);
+  g_assert_cmpint (resource->agent_id, ==, 0);
+  g_assert_cmpstr (resource->name, ==, "price list.pdf");
+}
+
 static void
 test_fixtures_to_current (void)
 {
@@ -204,6 +233,7 @@ test_fixtures_to_current (void)
       g_assert_no_error (error);
       g_assert_cmpint (fd_store_get_schema_version (store), ==, FD_STORE_SCHEMA_VERSION);
       assert_fixture_rows (store);
+      assert_fixture_files (store, version);
       g_clear_pointer (&store, fd_store_free);
       g_assert_cmpint (raw_pragma (path, "PRAGMA user_version"), ==, FD_STORE_SCHEMA_VERSION);
       fd_test_rm_rf (dir);
@@ -329,6 +359,85 @@ test_unopenable_path (void)
   g_assert_error (error, FD_STORE_ERROR, FD_STORE_ERROR_FAILED);
 }
 
+/* A file is written before its row: what a crash leaves (a file without a
+ * row, a temporary file) is removed by the clean-up at start, and a file
+ * with a row is kept. */
+static void
+test_files_add_get_clean (void)
+{
+  g_autofree char *dir = fd_test_make_tmpdir ();
+  g_autofree char *path = g_build_filename (dir, "files.db", NULL);
+  g_autofree char *files_dir = g_strconcat (path, FD_STORE_FILES_SUFFIX, NULL);
+  g_autofree char *orphan = g_build_filename (files_dir, "00112233445566778899aabbccddeeff", NULL);
+  g_autofree char *temp = g_build_filename (files_dir, ".tmp-Q1W2E3", NULL);
+  g_autofree char *kept_path = NULL;
+  g_autofree char *contents = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FdStore) store = fd_store_open (path, &error);
+  g_autoptr(FdOrganization) org = fd_organization_new ();
+  g_autoptr(FdStoreFile) file = g_new0 (FdStoreFile, 1);
+  g_autoptr(FdStoreFile) bad = g_new0 (FdStoreFile, 1);
+  g_autoptr(FdStoreFile) got = NULL;
+  g_autoptr(GBytes) bytes = g_bytes_new_static ("abc", 3);
+  gsize length = 0;
+  guint removed = 99;
+
+  g_assert_no_error (error);
+  org->name = g_strdup ("Files");
+  g_assert_true (fd_store_create_organization (store, org, &error));
+
+  /* Nothing there yet: nothing to clean. */
+  g_assert_true (fd_store_clean_files (store, &removed, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (removed, ==, 0);
+
+  file->organization_id = org->id;
+  file->name = g_strdup ("abc.txt");
+  file->mime_type = g_strdup ("text/plain");
+  g_assert_true (fd_store_add_file (store, file, bytes, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (strlen (file->id), ==, FD_STORE_FILE_ID_LENGTH);
+  g_assert_cmpint (file->size, ==, 3);
+  g_assert_cmpstr (file->sha256, ==, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+  kept_path = fd_store_dup_file_path (store, file->id);
+  g_assert_true (g_file_get_contents (kept_path, &contents, &length, &error));
+  g_assert_cmpstr (contents, ==, "abc");
+
+  got = fd_store_get_file (store, file->id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (got->name, ==, "abc.txt");
+  g_assert_cmpint (got->organization_id, ==, org->id);
+  g_assert_null (fd_store_dup_file_path (store, "../files.db"));
+
+  /* A conversation of no organization, an empty name: refused, no file left. */
+  bad->organization_id = org->id;
+  bad->conversation_id = 4242;
+  bad->name = g_strdup ("x.txt");
+  bad->mime_type = g_strdup ("text/plain");
+  g_assert_false (fd_store_add_file (store, bad, bytes, &error));
+  g_assert_error (error, FD_STORE_ERROR, FD_STORE_ERROR_INVALID);
+  g_clear_error (&error);
+  g_clear_pointer (&bad->name, g_free);
+  bad->conversation_id = 0;
+  g_assert_false (fd_store_add_file (store, bad, bytes, &error));
+  g_assert_error (error, FD_STORE_ERROR, FD_STORE_ERROR_INVALID);
+  g_clear_error (&error);
+
+  /* What a crash between the file and its row leaves. */
+  g_assert_true (g_file_set_contents (orphan, "orphan", -1, &error));
+  g_assert_true (g_file_set_contents (temp, "half", -1, &error));
+  g_assert_no_error (error);
+  g_assert_true (fd_store_clean_files (store, &removed, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (removed, ==, 2);
+  g_assert_false (g_file_test (orphan, G_FILE_TEST_EXISTS));
+  g_assert_false (g_file_test (temp, G_FILE_TEST_EXISTS));
+  g_assert_true (g_file_test (kept_path, G_FILE_TEST_IS_REGULAR));
+
+  g_clear_pointer (&store, fd_store_free);
+  fd_test_rm_rf (dir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -342,6 +451,7 @@ main (int   argc,
   g_test_add_func ("/store/migrations/foreign-sqlite-refused", test_foreign_sqlite_refused);
   g_test_add_func ("/store/migrations/unopenable-path", test_unopenable_path);
   g_test_add_func ("/store/durable-after-kill", test_durable_after_kill);
+  g_test_add_func ("/store/files/add-get-clean", test_files_add_get_clean);
 
   return g_test_run ();
 }

@@ -16,6 +16,49 @@ G_BEGIN_DECLS
 #define FD_VISITOR_API_CALLBACKS FD_VISITOR_API_PREFIX "/callbacks"
 #define FD_VISITOR_API_SOCKET    FD_VISITOR_API_PREFIX "/socket"
 
+/* The environment variable that overrides the visitor limits, for example
+ * "create=10/5,message=60/50,typing=60/20,sockets=20": PER_MINUTE/BURST for
+ * the token buckets, a count for sockets; names left out keep their
+ * default (docs/widget.md, "What the server must enforce"). */
+#define FD_VISITOR_LIMITS_ENV "FRONTDESKD_VISITOR_LIMITS"
+
+#define FD_VISITOR_API_ERROR (fd_visitor_api_error_quark ())
+
+typedef enum {
+  FD_VISITOR_API_ERROR_BAD_LIMITS,   /* FD_VISITOR_LIMITS_ENV does not parse */
+} FdVisitorApiError;
+
+GQuark fd_visitor_api_error_quark (void);
+
+typedef struct {
+  guint create_per_minute;    /* sessions + callbacks per client address */
+  guint create_burst;
+  guint message_per_minute;   /* send-message per conversation */
+  guint message_burst;
+  guint typing_per_minute;    /* typing per conversation (dropped when over) */
+  guint typing_burst;
+  guint sockets_per_address;  /* open visitor websockets per client address */
+} FdVisitorLimits;
+
+/* The documented defaults. */
+void     fd_visitor_limits_init_defaults (FdVisitorLimits  *limits);
+/* Applies @text (the FD_VISITOR_LIMITS_ENV syntax) over @limits; on a
+ * typed FD_VISITOR_API_ERROR error @limits is left unchanged. */
+gboolean fd_visitor_limits_parse         (const char       *text,
+                                          FdVisitorLimits  *limits,
+                                          GError          **error);
+/* Replaces the limits; every bucket starts full again. */
+void     fd_visitor_api_set_limits       (FdVisitorApi          *self,
+                                          const FdVisitorLimits *limits);
+
+/* Whether a request with @origin (the Origin header, NULL when there was
+ * none) may use @stream: yes without Origin or when the stream lists no
+ * origins, else when scheme, host and port equal one of
+ * stream->allowed_origins (host case and default ports do not matter). Used
+ * by the visitor API and the widget's stream info. */
+gboolean fd_visitor_origin_allowed       (const FdStream   *stream,
+                                          const char       *origin);
+
 /* Reads the browser and OS from a User-Agent header ("Unknown" when the
  * small table of known ones has no match). Both outputs are owned. */
 void fd_visitor_parse_user_agent (const char     *user_agent,

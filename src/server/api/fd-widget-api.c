@@ -3,6 +3,7 @@
 #include "fd-config.h"
 #include "fd-widget-api.h"
 #include "fd-agent-api.h"
+#include "fd-visitor-api.h"
 #include "fd-center-private.h"
 #include "fd-protocol.h"
 
@@ -210,17 +211,6 @@ on_widget_cb (SoupServer        *server,
 
 /* --- Stream info (docs/widget.md, proposed for docs/protocol.md) ---------- */
 
-/* Browsers send Origin on every cross-origin fetch; a request without one
- * comes from the server's own pages (/demo) or from outside a browser. */
-static gboolean
-origin_allowed (const FdStream *stream,
-                const char     *origin)
-{
-  if (origin == NULL || stream->allowed_origins == NULL || stream->allowed_origins[0] == NULL)
-    return TRUE;
-  return g_strv_contains ((const char * const *) stream->allowed_origins, origin);
-}
-
 /* Only the settings a visitor may see: the title and greeting of the panel. */
 static void
 add_public_settings (JsonBuilder    *builder,
@@ -295,7 +285,7 @@ on_stream_info_cb (SoupServer        *server,
       fd_api_respond_error (msg, FD_WIRE_ERROR_STREAM_INACTIVE, "This channel is no longer active.", 0);
       return;
     }
-  if (!origin_allowed (stream, origin))
+  if (!fd_visitor_origin_allowed (stream, origin))
     {
       fd_api_respond_error (msg, FD_WIRE_ERROR_FORBIDDEN, "This channel is not available on this website.", 0);
       return;

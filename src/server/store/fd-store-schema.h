@@ -254,8 +254,31 @@ static const char fd_store_migration_1[] =
   "CREATE INDEX events_created ON events (created_at);\n"
   "PRAGMA user_version = 1;\n";
 
+/* Version 2: uploaded files (attachments and resources). The bytes live in
+ * a directory beside the database, named by the row's id; conversation_id
+ * is NULL for an organization's file (a resource), agent_id NULL for an
+ * administrator's upload or after the agent was deleted. */
+static const char fd_store_migration_2[] =
+  "CREATE TABLE files (\n"
+  "  id              TEXT PRIMARY KEY,\n"
+  "  organization_id INTEGER NOT NULL REFERENCES organizations (id) ON DELETE CASCADE,\n"
+  "  conversation_id INTEGER,\n"
+  "  agent_id        INTEGER REFERENCES agents (id) ON DELETE SET NULL,\n"
+  "  name            TEXT NOT NULL,\n"
+  "  mime_type       TEXT NOT NULL,\n"
+  "  size            INTEGER NOT NULL,\n"
+  "  sha256          TEXT NOT NULL,\n"
+  "  created_at      INTEGER NOT NULL,\n"
+  "  FOREIGN KEY (organization_id, conversation_id) REFERENCES conversations (organization_id, id) ON DELETE CASCADE\n"
+  ");\n"
+  "CREATE INDEX files_organization ON files (organization_id);\n"
+  "CREATE INDEX files_conversation ON files (conversation_id);\n"
+  "CREATE INDEX files_agent ON files (agent_id);\n"
+  "PRAGMA user_version = 2;\n";
+
 static const char * const fd_store_migrations[] = {
   fd_store_migration_1,
+  fd_store_migration_2,
 };
 
 G_END_DECLS

@@ -41,7 +41,7 @@ typedef enum {
 GQuark fd_store_error_quark (void);
 
 /* The schema version this code writes (PRAGMA user_version). */
-#define FD_STORE_SCHEMA_VERSION 1
+#define FD_STORE_SCHEMA_VERSION 2
 
 /* Size limits, in Unicode characters for strings and elements for lists;
  * the same as the protocol's (fd-codec.h), checked again here as defence in
@@ -512,6 +512,57 @@ GPtrArray      *fd_store_get_stats             (FdStore         *self,
                                                 gint64           organization_id,
                                                 gint64           now,
                                                 gint64           day_start,
+                                                GError         **error);
+
+/* Uploaded files (fd-store-files.c): attachments of a conversation and an
+ * organization's files for resources. The bytes live in the directory
+ * "DATABASE.files" beside the database (created 0700), one file per row
+ * named by its id; the row says whose it is. A file is written to a
+ * temporary name, renamed, and only then its row is committed: a crash
+ * leaves at most a file without a row, which fd_store_clean_files() removes
+ * at start-up. */
+#define FD_STORE_FILES_SUFFIX      ".files"
+#define FD_STORE_FILE_ID_LENGTH    32                /* hex digits of 128 random bits */
+
+typedef struct {
+  char   *id;                /* FD_STORE_FILE_ID_LENGTH lowercase hex digits */
+  gint64  organization_id;
+  gint64  conversation_id;   /* 0 = an organization file (resources) */
+  gint64  agent_id;          /* the uploading agent; 0 = an administrator */
+  char   *name;              /* sanitized by the caller, at most FD_STORE_MAX_NAME */
+  char   *mime_type;
+  gint64  size;              /* bytes */
+  char   *sha256;            /* hex */
+  gint64  created_at;
+} FdStoreFile;
+
+void            fd_store_file_free             (FdStoreFile     *file);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (FdStoreFile, fd_store_file_free)
+
+/* The directory of uploaded files (owned string); NULL for a database
+ * without a file name (in memory). */
+char           *fd_store_dup_files_dir         (FdStore         *self);
+/* Where the bytes of file @id are, or NULL when @id is not a file id. */
+char           *fd_store_dup_file_path         (FdStore         *self,
+                                                const char      *id);
+/* Stores @data as a new file: takes organization_id, conversation_id,
+ * agent_id, name and mime_type from @file and fills in id, size, sha256 and
+ * created_at. The conversation must be of the organization (INVALID
+ * otherwise). */
+gboolean        fd_store_add_file              (FdStore         *self,
+                                                FdStoreFile     *file,
+                                                GBytes          *data,
+                                                GError         **error);
+/* Server-wide lookup by id: the id is the capability. NOT_FOUND when there
+ * is no such row. */
+FdStoreFile    *fd_store_get_file              (FdStore         *self,
+                                                const char      *id,
+                                                GError         **error);
+/* Removes from the files directory every file without a row (left by a
+ * crash, or by a deleted conversation or organization) and every temporary
+ * file. Call it when nothing is uploading (at start-up). */
+gboolean        fd_store_clean_files           (FdStore         *self,
+                                                guint           *out_removed,
                                                 GError         **error);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (FdStore, fd_store_free)

@@ -1,0 +1,680 @@
+#define G_LOG_DOMAIN "fd-files-api"
+
+/* Uploads of attachments (agents) and of resources' files (administrators),
+ * and the downloads behind the URLs they get. The upload body is counted as
+ * it arrives and dropped once it passes FD_FILES_API_MAX_SIZE, so an
+ * oversized upload never sits in memory. */
+
+#include "fd-files-api.h"
+
+#include "fd-agent-api.h"
+#include "fd-auth.h"
+#include "fd-center-actions.h"
+
+#include <gio/gio.h>
+#include <string.h>
+
+#define ADMIN_ORGS_PREFIX   "/api/admin/v1/organizations/"
+#define UPLOAD_KEY          "fd-files-upload"
+#define DEFAULT_FILE_NAME   "file"
+
+struct _FdFilesApi
+{
+  GObject     parent_instance;
+
+  FdStore    *store;
+  FdCenter   *center;
+  SoupServer *server;
+  gulong      request_started_id;
+  gulong      request_read_id;
+};
+
+G_DEFINE_FINAL_TYPE (FdFilesApi, fd_files_api, G_TYPE_OBJECT)
+
+/* The body of one upload while it arrives. */
+typedef struct {
+  GByteArray *data;         /* NULL once too large */
+  gsize       received;
+} Upload;
+
+static void
+upload_free (Upload *upload)
+{
+  g_clear_pointer (&upload->data, g_byte_array_unref);
+  g_free (upload);
+}
+
+/* Extensions and sniffed types never accepted: programs and scripts a
+ * visitor could run by opening the file. */
+static const char * const blocked_extensions[] = {
+  ".exe", ".bat", ".cmd", ".com", ".js", ".vbs", ".msi", ".scr", ".sh",
+  ".ps1", ".jar", ".apk", ".dll", ".pif", ".cpl", ".hta", ".wsf", ".lnk",
+};
+
+static const char * const blocked_types[] = {
+  "application/x-executable",
+  "application/x-pie-executable",
+  "application/x-sharedlib",
+  "application/x-msdownload",
+  "application/x-ms-dos-executable",
+  "application/x-msdos-program",
+  "application/x-dosexec",
+  "application/x-msi",
+  "application/x-ms-installer",
+  "application/x-shellscript",
+  "application/x-sh",
+  "application/x-csh",
+  "application/javascript",
+  "application/x-javascript",
+  "text/javascript",
+  "application/x-bat",
+  "application/x-java-archive",
+  "application/java-archive",
+  "application/vnd.android.package-archive",
+  "application/x-ms-shortcut",
+  "text/x-ms-regedit",
+  "application/x-desktop",
+};
+
+/* --- Names and URLs ---------------------------------------------------------- */
+
+char *
+fd_files_sanitize_name (const char *name)
+{
+  g_autofree char *valid = NULL;
+  g_autoptr(GString) out = g_string_new (NULL);
+  const char *start;
+
+  if (name == NULL)
+    return NULL;
+  valid = g_utf8_make_valid (name, -1);
+  for (const char *p = valid; *p != '\0'; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char (p);
+
+      if (c == '/' || c == '\\')
+        g_string_append_c (out, '_');
+      else if (g_unichar_iscntrl (c) || c == 0x2028 || c == 0x2029 ||
+               g_unichar_type (c) == G_UNICODE_FORMAT)
+        continue;   /* Control and direction marks could disguise the extension. */
+      else
+        g_string_append_unichar (out, c);
+    }
+
+  /* No hidden or relative names ("..", ".profile"), no blank ends. */
+  g_strstrip (out->str);
+  start = out->str;
+  while (*start == '.' || *start == '_' || *start == ' ')
+    start++;
+  if (*start == '\0')
+    return NULL;
+  return g_strdup (start);
+}
+
+char *
+fd_files_dup_url (const char *id,
+                  const char *name)
+{
+  g_autofree char *escaped = NULL;
+
+  g_return_val_if_fail (id != NULL, NULL);
+  g_return_val_if_fail (name != NULL, NULL);
+
+  escaped = g_uri_escape_string (name, NULL, FALSE);
+  return g_strconcat (FD_FILES_API_DOWNLOAD "/", id, "/", escaped, NULL);
+}
+
+/* The id of "/files/ID" or "/files/ID/…" (no query, no fragment). */
+static char *
+id_from_path (const char *path)
+{
+  const char *id;
+  const char *slash;
+  gsize len;
+
+  if (path == NULL || !g_str_has_prefix (path, FD_FILES_API_DOWNLOAD "/"))
+    return NULL;
+  id = path + strlen (FD_FILES_API_DOWNLOAD "/");
+  slash = strchr (id, '/');
+  len = slash != NULL ? (gsize) (slash - id) : strlen (id);
+  if (len != FD_STORE_FILE_ID_LENGTH)
+    return NULL;
+  for (gsize i = 0; i < len; i++)
+    if (!g_ascii_isdigit (id[i]) && !(id[i] >= 'a' && id[i] <= 'f'))
+      return NULL;
+  return g_strndup (id, len);
+}
+
+char *
+fd_files_parse_url (const char *url)
+{
+  g_return_val_if_fail (url != NULL, NULL);
+
+  /* Server-relative only: an absolute URL, even to this server, names a host
+   * the server cannot vouch for. */
+  if (strpbrk (url, "?#\\") != NULL || g_str_has_prefix (url, "//"))
+    return NULL;
+  for (const char *p = url; *p != '\0'; p++)
+    if ((guchar) *p <= ' ' || (guchar) *p >= 0x7f)
+      return NULL;
+  {
+    char *id = id_from_path (url);
+    const char *rest;
+
+    if (id == NULL)
+      return NULL;
+    rest = url + strlen (FD_FILES_API_DOWNLOAD "/") + FD_STORE_FILE_ID_LENGTH;
+    if (*rest != '\0' && (*rest != '/' || strchr (rest + 1, '/') != NULL))
+      {
+        g_free (id);
+        return NULL;
+      }
+    return id;
+  }
+}
+
+/* --- Uploads ----------------------------------------------------------------- */
+
+/* The organization of "/api/admin/v1/organizations/N/files", else 0. */
+static gint64
+admin_upload_org (const char *path)
+{
+  const char *p;
+  const char *end = NULL;
+  guint64 id = 0;
+
+  if (path == NULL || !g_str_has_prefix (path, ADMIN_ORGS_PREFIX))
+    return 0;
+  p = path + strlen (ADMIN_ORGS_PREFIX);
+  if (!g_ascii_isdigit (*p))
+    return 0;
+  id = g_ascii_strtoull (p, (char **) &end, 10);
+  if (end == NULL || g_strcmp0 (end, "/files") != 0 || id == 0 || id > G_MAXINT64)
+    return 0;
+  return (gint64) id;
+}
+
+static gboolean
+is_upload (SoupServerMessage *msg)
+{
+  GUri *uri = soup_server_message_get_uri (msg);
+  const char *path = uri != NULL ? g_uri_get_path (uri) : NULL;
+
+  if (g_strcmp0 (soup_server_message_get_method (msg), "POST") != 0)
+    return FALSE;
+  return g_strcmp0 (path, FD_FILES_API_AGENT_UPLOAD) == 0 || admin_upload_org (path) > 0;
+}
+
+static void
+respond_too_large (SoupServerMessage *msg)
+{
+  g_autofree char *text = g_strdup_printf ("The file is larger than %d MiB; send a smaller one.",
+                                           FD_FILES_API_MAX_SIZE / (1024 * 1024));
+
+  fd_api_respond_error (msg, FD_WIRE_ERROR_TOO_LARGE, text, 0);
+}
+
+static void
+on_got_chunk_cb (SoupServerMessage *msg,
+                 GBytes            *chunk,
+                 gpointer           user_data)
+{
+  Upload *upload = g_object_get_data (G_OBJECT (msg), UPLOAD_KEY);
+  gsize size = g_bytes_get_size (chunk);
+
+  if (upload == NULL)
+    return;
+  upload->received += size;
+  if (upload->received > FD_FILES_API_MAX_SIZE)
+    g_clear_pointer (&upload->data, g_byte_array_unref);
+  else if (upload->data != NULL)
+    g_byte_array_append (upload->data, g_bytes_get_data (chunk, NULL), size);
+}
+
+static void
+on_got_headers_cb (SoupServerMessage *msg,
+                   gpointer           user_data)
+{
+  SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
+  g_autofree char *token = NULL;
+  Upload *upload;
+
+  if (!is_upload (msg))
+    return;
+  /* Refuse early what announces itself as too large, or comes without any
+   * token: the body is not read. The token itself is checked later. */
+  if (soup_message_headers_get_encoding (headers) == SOUP_ENCODING_CONTENT_LENGTH &&
+      soup_message_headers_get_content_length (headers) > FD_FILES_API_MAX_SIZE)
+    {
+      respond_too_large (msg);
+      return;
+    }
+  token = fd_api_dup_bearer (msg);
+  if (token == NULL)
+    {
+      fd_api_respond_error (msg, FD_WIRE_ERROR_UNAUTHORIZED,
+                            "Uploads need “Authorization: Bearer <token>”.", 0);
+      return;
+    }
+  upload = g_new0 (Upload, 1);
+  upload->data = g_byte_array_new ();
+  g_object_set_data_full (G_OBJECT (msg), UPLOAD_KEY, upload, (GDestroyNotify) upload_free);
+  soup_message_body_set_accumulate (soup_server_message_get_request_body (msg), FALSE);
+  g_signal_connect (msg, "got-chunk", G_CALLBACK (on_got_chunk_cb), NULL);
+}
+
+static void
+on_request_started_cb (SoupServer        *server,
+                       SoupServerMessage *msg,
+                       gpointer           user_data)
+{
+  g_signal_connect (msg, "got-headers", G_CALLBACK (on_got_headers_cb), NULL);
+}
+
+static gboolean
+has_blocked_extension (const char *name)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (blocked_extensions); i++)
+    {
+      gsize n = strlen (name), e = strlen (blocked_extensions[i]);
+
+      if (n >= e && g_ascii_strcasecmp (name + n - e, blocked_extensions[i]) == 0)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+static gboolean
+is_blocked_type (const char *mime_type)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (blocked_types); i++)
+    if (g_ascii_strcasecmp (mime_type, blocked_types[i]) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+static char *
+mime_of (const char   *name,
+         const guchar *data,
+         gsize         size,
+         gboolean     *out_uncertain)
+{
+  g_autofree char *type = g_content_type_guess (name, data, size, out_uncertain);
+  char *mime = g_content_type_get_mime_type (type);
+
+  return mime != NULL ? mime : g_strdup ("application/octet-stream");
+}
+
+/* The sniffed MIME type, or NULL with a sentence in @out_refusal when the
+ * file is a program or a script, whatever its name says. */
+static char *
+sniff (const char  *name,
+       GByteArray  *data,
+       char       **out_refusal)
+{
+  static const char refusal[] =
+    "Programs and scripts cannot be sent as files; send a document, an image or an archive instead.";
+  g_autofree char *by_content = NULL;
+  g_autofree char *by_both = NULL;
+  gboolean uncertain = FALSE;
+  gsize head = MIN (data->len, 4096);
+
+  *out_refusal = NULL;
+  if (has_blocked_extension (name) ||
+      (data->len >= 4 && memcmp (data->data, "\177ELF", 4) == 0) ||
+      (data->len >= 2 && memcmp (data->data, "MZ", 2) == 0) ||
+      (data->len >= 2 && memcmp (data->data, "#!", 2) == 0))
+    {
+      *out_refusal = g_strdup (refusal);
+      return NULL;
+    }
+  /* The content alone first: a program renamed to "photo.png" is still one. */
+  by_content = mime_of (NULL, data->data, head, &uncertain);
+  by_both = mime_of (name, data->data, head, &uncertain);
+  if (is_blocked_type (by_content) || is_blocked_type (by_both))
+    {
+      *out_refusal = g_strdup (refusal);
+      return NULL;
+    }
+  return g_steal_pointer (&by_both);
+}
+
+/* Reads the upload: name, size and type checks, then stores it. Responds
+ * itself and returns NULL on any refusal. */
+static FdStoreFile *
+store_upload (FdFilesApi        *self,
+              SoupServerMessage *msg,
+              GHashTable        *query,
+              gint64             organization_id,
+              gint64             conversation_id,
+              gint64             agent_id)
+{
+  Upload *upload = g_object_get_data (G_OBJECT (msg), UPLOAD_KEY);
+  const char *raw_name = query != NULL ? g_hash_table_lookup (query, "name") : NULL;
+  g_autofree char *name = NULL;
+  g_autofree char *refusal = NULL;
+  g_autofree char *mime = NULL;
+  g_autoptr(FdStoreFile) file = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (upload == NULL || upload->data == NULL)
+    {
+      respond_too_large (msg);
+      return NULL;
+    }
+  if (raw_name == NULL || raw_name[0] == '\0')
+    {
+      fd_api_respond_error (msg, FD_WIRE_ERROR_INVALID_FIELD,
+                            "Name the file with the “name” query parameter.", 0);
+      return NULL;
+    }
+  name = fd_files_sanitize_name (raw_name);
+  if (name == NULL)
+    name = g_strdup (DEFAULT_FILE_NAME);
+  if (g_utf8_strlen (name, -1) > FD_LIMIT_NAME)
+    {
+      g_autofree char *text = g_strdup_printf ("The file name is longer than %d characters; shorten it.",
+                                               FD_LIMIT_NAME);
+
+      fd_api_respond_error (msg, FD_WIRE_ERROR_INVALID_FIELD, text, 0);
+      return NULL;
+    }
+  mime = sniff (name, upload->data, &refusal);
+  if (mime == NULL)
+    {
+      fd_api_respond_error (msg, FD_WIRE_ERROR_INVALID_FIELD, refusal, 0);
+      soup_server_message_set_status (msg, SOUP_STATUS_UNSUPPORTED_MEDIA_TYPE, NULL);
+      return NULL;
+    }
+
+  file = g_new0 (FdStoreFile, 1);
+  file->organization_id = organization_id;
+  file->conversation_id = conversation_id;
+  file->agent_id = agent_id;
+  file->name = g_steal_pointer (&name);
+  file->mime_type = g_steal_pointer (&mime);
+  bytes = g_bytes_new (upload->data->data, upload->data->len);
+  if (!fd_store_add_file (self->store, file, bytes, &error))
+    {
+      fd_api_respond_gerror (msg, error);
+      return NULL;
+    }
+  return g_steal_pointer (&file);
+}
+
+static void
+respond_file (SoupServerMessage *msg,
+              const FdStoreFile *file)
+{
+  g_autoptr(FdAttachment) attachment = fd_attachment_new ();
+
+  attachment->name = g_strdup (file->name);
+  attachment->url = fd_files_dup_url (file->id, file->name);
+  attachment->mime_type = g_strdup (file->mime_type);
+  attachment->size = file->size;
+  fd_api_respond_json (msg, SOUP_STATUS_CREATED, fd_attachment_to_json (attachment));
+}
+
+static void
+agent_upload (FdFilesApi        *self,
+              SoupServerMessage *msg,
+              GHashTable        *query)
+{
+  g_autofree char *token = fd_api_dup_bearer (msg);
+  g_autoptr(FdAgent) agent = NULL;
+  g_autoptr(FdConversation) conv = NULL;
+  g_autoptr(FdStoreFile) file = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *conv_text = query != NULL ? g_hash_table_lookup (query, "conversation_id") : NULL;
+  guint64 conversation_id = 0;
+
+  if (token == NULL || !fd_auth_check_agent_token (self->store, token, &agent, &error))
+    {
+      if (error != NULL && g_error_matches (error, FD_AUTH_ERROR, FD_AUTH_ERROR_FAILED))
+        fd_api_respond_gerror (msg, error);
+      else
+        fd_api_respond_error (msg, FD_WIRE_ERROR_UNAUTHORIZED, "Sign in first: the token is missing or wrong.", 0);
+      return;
+    }
+  if (conv_text == NULL || !g_ascii_string_to_unsigned (conv_text, 10, 1, G_MAXINT64, &conversation_id, NULL))
+    {
+      fd_api_respond_error (msg, FD_WIRE_ERROR_INVALID_FIELD,
+                            "Name the conversation with the “conversation_id” query parameter.", 0);
+      return;
+    }
+  fd_center_note_agent (self->center, agent);
+  conv = fd_center_get_visible (self->center, agent, (gint64) conversation_id, &error);
+  if (conv == NULL)
+    {
+      fd_api_respond_gerror (msg, error);
+      return;
+    }
+  if (conv->state != FD_CONVERSATION_RESERVED || conv->agent_id != agent->id)
+    {
+      fd_api_respond_error (msg, FD_WIRE_ERROR_FORBIDDEN,
+                            "Reserve this conversation before you send files into it.", 0);
+      return;
+    }
+  file = store_upload (self, msg, query, agent->organization_id, conv->id, agent->id);
+  if (file != NULL)
+    respond_file (msg, file);
+}
+
+static gboolean
+check_admin (FdFilesApi        *self,
+             SoupServerMessage *msg)
+{
+  g_autofree char *token = fd_api_dup_bearer (msg);
+  g_autoptr(GError) error = NULL;
+
+  if (token == NULL || !fd_auth_check_admin_token (self->store, token, &error))
+    {
+      if (error != NULL && g_error_matches (error, FD_AUTH_ERROR, FD_AUTH_ERROR_FAILED))
+        fd_api_respond_gerror (msg, error);
+      else
+        fd_api_respond_error (msg, FD_WIRE_ERROR_UNAUTHORIZED,
+                              "This API needs “Authorization: Bearer <admin token>”.", 0);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* The admin API owns /api/admin/v1; its files route is taken here, before
+ * any handler runs, so that the admin API's body limit does not apply. */
+static void
+on_request_read_cb (SoupServer        *server,
+                    SoupServerMessage *msg,
+                    gpointer           user_data)
+{
+  FdFilesApi *self = user_data;
+  GUri *uri = soup_server_message_get_uri (msg);
+  g_autoptr(GHashTable) query = NULL;
+  g_autoptr(FdOrganization) org = NULL;
+  g_autoptr(FdStoreFile) file = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 organization_id;
+
+  if (uri == NULL || soup_server_message_get_status (msg) != 0)
+    return;
+  organization_id = admin_upload_org (g_uri_get_path (uri));
+  if (organization_id == 0 || g_strcmp0 (soup_server_message_get_method (msg), "POST") != 0)
+    return;
+  if (!check_admin (self, msg))
+    return;
+  org = fd_store_get_organization (self->store, organization_id, &error);
+  if (org == NULL)
+    {
+      fd_api_respond_gerror (msg, error);
+      return;
+    }
+  if (g_uri_get_query (uri) != NULL)
+    query = soup_form_decode (g_uri_get_query (uri));
+  file = store_upload (self, msg, query, organization_id, 0, 0);
+  if (file != NULL)
+    respond_file (msg, file);
+}
+
+static void
+on_agent_upload_cb (SoupServer        *server,
+                    SoupServerMessage *msg,
+                    const char        *path,
+                    GHashTable        *query,
+                    gpointer           user_data)
+{
+  FdFilesApi *self = user_data;
+
+  if (g_strcmp0 (path, FD_FILES_API_AGENT_UPLOAD) != 0)
+    fd_api_respond_error (msg, FD_WIRE_ERROR_NOT_FOUND, "There is nothing at this address.", 0);
+  else if (g_strcmp0 (soup_server_message_get_method (msg), "POST") != 0)
+    {
+      fd_api_respond_error (msg, FD_WIRE_ERROR_INVALID_FIELD, "Upload files with POST.", 0);
+      soup_server_message_set_status (msg, SOUP_STATUS_METHOD_NOT_ALLOWED, NULL);
+    }
+  else
+    agent_upload (self, msg, query);
+}
+
+/* --- Downloads --------------------------------------------------------------- */
+
+/* Content-Disposition with the name in RFC 5987 encoding. */
+static char *
+content_disposition (const char *name)
+{
+  g_autoptr(GString) out = g_string_new ("attachment; filename*=UTF-8''");
+
+  for (const guchar *p = (const guchar *) name; *p != '\0'; p++)
+    {
+      if (g_ascii_isalnum (*p) || strchr ("!#$&+-.^_`|~", *p) != NULL)
+        g_string_append_c (out, (char) *p);
+      else
+        g_string_append_printf (out, "%%%02X", *p);
+    }
+  return g_string_free (g_steal_pointer (&out), FALSE);
+}
+
+/* Types a browser would render or run in the server's origin are served as
+ * plain bytes. */
+static const char *
+served_type (const char *mime_type)
+{
+  if (mime_type == NULL ||
+      g_ascii_strcasecmp (mime_type, "text/html") == 0 ||
+      g_ascii_strcasecmp (mime_type, "application/xhtml+xml") == 0 ||
+      g_ascii_strcasecmp (mime_type, "image/svg+xml") == 0 ||
+      g_ascii_strcasecmp (mime_type, "text/xml") == 0 ||
+      g_ascii_strcasecmp (mime_type, "application/xml") == 0)
+    return "application/octet-stream";
+  return mime_type;
+}
+
+static void
+on_download_cb (SoupServer        *server,
+                SoupServerMessage *msg,
+                const char        *path,
+                GHashTable        *query,
+                gpointer           user_data)
+{
+  FdFilesApi *self = user_data;
+  const char *method = soup_server_message_get_method (msg);
+  SoupMessageHeaders *headers = soup_server_message_get_response_headers (msg);
+  g_autofree char *id = id_from_path (path);
+  g_autoptr(FdStoreFile) file = NULL;
+  g_autofree char *file_path = NULL;
+  g_autofree char *contents = NULL;
+  g_autofree char *disposition = NULL;
+  gsize length = 0;
+
+  if (g_strcmp0 (method, "GET") != 0 && g_strcmp0 (method, "HEAD") != 0)
+    {
+      fd_api_respond_error (msg, FD_WIRE_ERROR_INVALID_FIELD, "Files are read with GET.", 0);
+      soup_server_message_set_status (msg, SOUP_STATUS_METHOD_NOT_ALLOWED, NULL);
+      return;
+    }
+  file = id != NULL ? fd_store_get_file (self->store, id, NULL) : NULL;
+  file_path = file != NULL ? fd_store_dup_file_path (self->store, file->id) : NULL;
+  if (file_path == NULL || !g_file_get_contents (file_path, &contents, &length, NULL))
+    {
+      if (file != NULL)
+        g_warning ("The bytes of an uploaded file are missing from the files directory.");
+      fd_api_respond_error (msg, FD_WIRE_ERROR_NOT_FOUND, "There is no such file.", 0);
+      return;
+    }
+
+  disposition = content_disposition (file->name);
+  soup_message_headers_replace (headers, "Content-Disposition", disposition);
+  soup_message_headers_replace (headers, "X-Content-Type-Options", "nosniff");
+  soup_message_headers_replace (headers, "Content-Security-Policy", "sandbox; default-src 'none'");
+  soup_message_headers_replace (headers, "Cache-Control", "private, max-age=3600");
+  soup_server_message_set_status (msg, SOUP_STATUS_OK, NULL);
+  soup_server_message_set_response (msg, served_type (file->mime_type), SOUP_MEMORY_TAKE,
+                                    g_steal_pointer (&contents), length);
+}
+
+/* --- The object -------------------------------------------------------------- */
+
+static void
+fd_files_api_dispose (GObject *object)
+{
+  FdFilesApi *self = FD_FILES_API (object);
+
+  if (self->server != NULL)
+    {
+      g_clear_signal_handler (&self->request_started_id, self->server);
+      g_clear_signal_handler (&self->request_read_id, self->server);
+      soup_server_remove_handler (self->server, FD_FILES_API_AGENT_UPLOAD);
+      soup_server_remove_handler (self->server, FD_FILES_API_DOWNLOAD);
+      g_clear_object (&self->server);
+    }
+
+  G_OBJECT_CLASS (fd_files_api_parent_class)->dispose (object);
+}
+
+static void
+fd_files_api_class_init (FdFilesApiClass *klass)
+{
+  G_OBJECT_CLASS (klass)->dispose = fd_files_api_dispose;
+}
+
+static void
+fd_files_api_init (FdFilesApi *self)
+{
+}
+
+FdFilesApi *
+fd_files_api_new (FdStore   *store,
+                  FdCenter  *center,
+                  GError   **error)
+{
+  g_autoptr(FdFilesApi) self = NULL;
+  guint removed = 0;
+
+  g_return_val_if_fail (store != NULL, NULL);
+  g_return_val_if_fail (FD_IS_CENTER (center), NULL);
+
+  self = g_object_new (FD_TYPE_FILES_API, NULL);
+  self->store = store;
+  self->center = center;
+  if (!fd_store_clean_files (store, &removed, error))
+    return NULL;
+  if (removed > 0)
+    g_message ("Removed %u uploaded files that had no record (an interrupted upload or a deleted conversation).",
+               removed);
+  return g_steal_pointer (&self);
+}
+
+void
+fd_files_api_attach (FdFilesApi *self,
+                     SoupServer *server)
+{
+  g_return_if_fail (FD_IS_FILES_API (self));
+  g_return_if_fail (SOUP_IS_SERVER (server));
+  g_return_if_fail (self->server == NULL);
+
+  self->server = g_object_ref (server);
+  self->request_started_id = g_signal_connect (server, "request-started",
+                                               G_CALLBACK (on_request_started_cb), self);
+  self->request_read_id = g_signal_connect (server, "request-read", G_CALLBACK (on_request_read_cb), self);
+  soup_server_add_handler (server, FD_FILES_API_AGENT_UPLOAD, on_agent_upload_cb, self, NULL);
+  soup_server_add_handler (server, FD_FILES_API_DOWNLOAD, on_download_cb, self, NULL);
+}
