@@ -404,9 +404,7 @@
       this.agentLine.textContent = body.agent_name ? 'You are chatting with ' + body.agent_name + '.' : 'Waiting for an agent\u2026';
       /* Resend what the server may not have: a stored client_id is never
        * stored twice, so this cannot double a message. */
-      (this.session.pending || []).forEach(function (p) {
-        self.send({ type: 'send-message', body: { client_id: p.client_id, text: p.text } });
-      });
+      this.resendPending();
     } else if (type === 'message') {
       this.renderMessage(body);
     } else if (type === 'typing') {
@@ -419,10 +417,31 @@
       else this.ratingView();
     } else if (type === 'error') {
       if (body.code === 'stream-inactive') this.inactive();
+      else if (body.code === 'rate-limited' && frame.id !== 'rate') {
+        /* The server stored nothing: the messages stay pending and go again,
+         * with the same client ids, once the server says it is time. */
+        this.status.textContent = 'Sending shortly\u2026';
+        if (!this.resendTimer) {
+          this.resendTimer = setTimeout(this.guard(function () {
+            self.resendTimer = null;
+            self.status.textContent = '';
+            self.resendPending();
+          }), Math.max(1, body.retry_after || 1) * 1000);
+        }
+      }
       else if (frame.id === 'rate') this.formError(this.body.querySelector('form'), body.message || 'The rating was not saved.');
       else if (body.code === 'unauthorized' || body.code === 'not-found') { this.state.clear(); this.inactive('This chat has ended.'); }
       else this.status.textContent = body.message || 'Something went wrong.';
     }
+  };
+
+  /* Sends every message the server has not confirmed yet: a stored client_id
+   * is never stored twice, so this cannot double a message. */
+  Widget.prototype.resendPending = function () {
+    var self = this;
+    (this.session.pending || []).forEach(function (p) {
+      self.send({ type: 'send-message', body: { client_id: p.client_id, text: p.text } });
+    });
   };
 
   Widget.prototype.renderMessage = function (m) {
