@@ -1,0 +1,804 @@
+#define G_LOG_DOMAIN "fd-activity-list"
+
+#include <adwaita.h>
+#include <glib/gi18n.h>
+
+#include "fd-activity-list.h"
+#include "fd-conversation-window.h"
+
+struct _FdActivityList
+{
+  GtkWidget           parent_instance;
+
+  GtkWidget          *scroller;
+  GtkColumnView      *column_view;
+  GtkSingleSelection *selection;
+  GtkWidget          *menu;
+  FdConnection       *connection;
+  GCancellable       *cancellable;
+};
+
+G_DEFINE_FINAL_TYPE (FdActivityList, fd_activity_list, GTK_TYPE_WIDGET)
+
+enum {
+  SIGNAL_TOAST,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+enum {
+  COLUMN_ACTIVITY,
+  COLUMN_FROM,
+  COLUMN_TO,
+  COLUMN_DURATION,
+  COLUMN_STATUS,
+  N_COLUMNS
+};
+
+static const char *column_properties[N_COLUMNS] = { "activity", "from", "to", "duration", "status" };
+
+/* The Status cell: the model's status, and the bounce countdown of an
+ * offer after a dot, so the agent sees how long the offer stays. */
+static char *
+status_text (GObject    *unused,
+             const char *status,
+             const char *countdown,
+             gpointer    user_data)
+{
+  if (countdown == NULL || *countdown == '\0')
+    return g_strdup (status ? status : "");
+  return g_strdup_printf ("%s · %s", status ? status : "", countdown);
+}
+
+static char *
+cell_text (FdConversationItem *item,
+           guint               column)
+{
+  if (column == COLUMN_STATUS)
+    return status_text (NULL, fd_conversation_item_get_status (item),
+                        fd_conversation_item_get_countdown (item), NULL);
+  switch (column)
+    {
+    case COLUMN_ACTIVITY: return g_strdup (fd_conversation_item_get_activity (item));
+    case COLUMN_FROM: return g_strdup (fd_conversation_item_get_from (item));
+    case COLUMN_TO: return g_strdup (fd_conversation_item_get_to (item));
+    case COLUMN_DURATION: return g_strdup (fd_conversation_item_get_duration (item));
+    default: g_assert_not_reached ();
+    }
+}
+
+static FdConversationItem *
+selected_item (FdActivityList *self)
+{
+  return gtk_single_selection_get_selected_item (self->selection);
+}
+
+static gboolean
+is_callback (FdConversationItem *item)
+{
+  return fd_conversation_item_get_conversation (item)->kind == FD_STREAM_CALLBACK;
+}
+
+static void
+update_actions (FdActivityList *self)
+{
+  FdConversationItem *item = selected_item (self);
+  gboolean online = self->connection != NULL && item != NULL;
+  gboolean reserved = item && fd_conversation_item_get_reserved (item);
+  gboolean callback = item && is_callback (item);
+  gboolean has_number = callback && fd_conversation_item_get_conversation (item)->callback_number != NULL;
+  GtkWidget *widget = GTK_WIDGET (self);
+
+  gtk_widget_action_set_enabled (widget, "activity.reserve", online && !reserved);
+  gtk_widget_action_set_enabled (widget, "activity.reject", online && !reserved && !callback);
+  gtk_widget_action_set_enabled (widget, "activity.open", online);
+  gtk_widget_action_set_enabled (widget, "activity.perform-callback", online && callback && !reserved && has_number);
+  gtk_widget_action_set_enabled (widget, "activity.call-number", online && callback && reserved && has_number);
+  gtk_widget_action_set_enabled (widget, "activity.copy-number", callback && reserved && has_number);
+  gtk_widget_action_set_enabled (widget, "activity.close-callback", online && callback && reserved);
+  /* No CRM integration exists yet; the item is shown, disabled, as the
+   * guide lists it. */
+  gtk_widget_action_set_enabled (widget, "activity.show-crm", FALSE);
+  gtk_widget_action_set_enabled (widget, "activity.menu", item != NULL);
+}
+
+static void
+toast_error (FdActivityList *self,
+             const char     *what,
+             const GError   *error)
+{
+  g_autofree char *text = NULL;
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  text = g_strdup_printf ("%s %s", what, error->message);
+  g_signal_emit (self, signals[SIGNAL_TOAST], 0, text);
+}
+
+/* --- actions --------------------------------------------------------------- */
+
+typedef enum {
+  AFTER_NOTHING,
+  AFTER_CALL,
+} AfterReserve;
+
+typedef struct {
+  FdActivityList *self;
+  gint64          id;
+  AfterReserve    after;
+} RequestData;
+
+static RequestData *
+request_data_new (FdActivityList *self,
+                  gint64          id,
+                  AfterReserve    after)
+{
+  RequestData *data = g_new0 (RequestData, 1);
+
+  data->self = g_object_ref (self);
+  data->id = id;
+  data->after = after;
+  return data;
+}
+
+static void
+request_data_free (RequestData *data)
+{
+  g_object_unref (data->self);
+  g_free (data);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (RequestData, request_data_free)
+
+static void call_number (FdActivityList *self, gint64 id);
+
+static void
+on_reserve_cb (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(RequestData) data = user_data;
+  g_autoptr(GError) error = NULL;
+  FdConversation *conversation = fd_connection_reserve_finish (FD_CONNECTION (source), result, &error);
+
+  if (conversation == NULL)
+    {
+      toast_error (data->self, _("Could not reserve the conversation."), error);
+      return;
+    }
+  fd_conversation_free (conversation);
+  if (data->after == AFTER_CALL)
+    call_number (data->self, data->id);
+}
+
+static void
+reserve (FdActivityList *self,
+         gint64          id,
+         AfterReserve    after)
+{
+  fd_connection_reserve_async (self->connection, id, self->cancellable, on_reserve_cb,
+                               request_data_new (self, id, after));
+}
+
+static void
+activity_reserve_cb (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *parameter)
+{
+  FdActivityList *self = FD_ACTIVITY_LIST (widget);
+  FdConversationItem *item = selected_item (self);
+
+  if (item != NULL && self->connection != NULL && !fd_conversation_item_get_reserved (item))
+    reserve (self, fd_conversation_item_get_id (item), AFTER_NOTHING);
+}
+
+static void
+on_reject_cb (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(RequestData) data = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!fd_connection_reject_finish (FD_CONNECTION (source), result, &error))
+    toast_error (data->self, _("Could not reject the conversation."), error);
+}
+
+static void
+activity_reject_cb (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *parameter)
+{
+  FdActivityList *self = FD_ACTIVITY_LIST (widget);
+  FdConversationItem *item = selected_item (self);
+
+  if (item == NULL || self->connection == NULL || fd_conversation_item_get_reserved (item))
+    return;
+  fd_connection_reject_async (self->connection, fd_conversation_item_get_id (item), self->cancellable,
+                              on_reject_cb, request_data_new (self, fd_conversation_item_get_id (item), AFTER_NOTHING));
+}
+
+static void
+open_conversation (FdActivityList *self,
+                   gint64          id)
+{
+  FdConversationWindow *window;
+
+  window = fd_conversation_window_new (GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))),
+                                       self->connection, id);
+  gtk_window_present (GTK_WINDOW (window));
+}
+
+static void
+activity_open_cb (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *parameter)
+{
+  FdActivityList *self = FD_ACTIVITY_LIST (widget);
+  FdConversationItem *item = selected_item (self);
+
+  if (item == NULL || self->connection == NULL)
+    return;
+  /* The guide: double-clicking an unreserved callback reserves it and
+   * performs it at once. */
+  if (is_callback (item) && !fd_conversation_item_get_reserved (item))
+    {
+      if (fd_conversation_item_get_conversation (item)->callback_number != NULL)
+        reserve (self, fd_conversation_item_get_id (item), AFTER_CALL);
+      return;
+    }
+  open_conversation (self, fd_conversation_item_get_id (item));
+}
+
+static void
+activity_perform_callback_cb (GtkWidget  *widget,
+                              const char *action_name,
+                              GVariant   *parameter)
+{
+  FdActivityList *self = FD_ACTIVITY_LIST (widget);
+  FdConversationItem *item = selected_item (self);
+
+  if (item != NULL && self->connection != NULL && is_callback (item) && !fd_conversation_item_get_reserved (item))
+    reserve (self, fd_conversation_item_get_id (item), AFTER_CALL);
+}
+
+static void
+on_callback_attempt_cb (GObject      *source,
+                        GAsyncResult *result,
+                        gpointer      user_data)
+{
+  g_autoptr(RequestData) data = user_data;
+  g_autoptr(GError) error = NULL;
+  FdFrame *ack = fd_connection_request_finish (FD_CONNECTION (source), result, &error);
+
+  if (ack == NULL)
+    {
+      toast_error (data->self, _("Could not record the call attempt."), error);
+      return;
+    }
+  fd_frame_free (ack);
+}
+
+static void
+on_outcome_response_cb (AdwMessageDialog *dialog,
+                        const char       *response,
+                        FdActivityList   *self)
+{
+  gint64 id = GPOINTER_TO_SIZE (g_object_get_data (G_OBJECT (dialog), "fd-id"));
+  FdCallbackAttempt *attempt;
+  FdCallOutcome outcome;
+
+  if (self->connection == NULL || !fd_call_outcome_from_string (response, &outcome))
+    return;
+  attempt = fd_callback_attempt_new ();
+  attempt->conversation_id = id;
+  attempt->outcome = outcome;
+  fd_connection_request_async (self->connection, FD_FRAME_CALLBACK_ATTEMPT, attempt, self->cancellable,
+                               on_callback_attempt_cb, request_data_new (self, id, AFTER_NOTHING));
+}
+
+static void
+on_launch_uri_cb (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(RequestData) data = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!g_app_info_launch_default_for_uri_finish (result, &error))
+    toast_error (data->self, _("Could not start the call."), error);
+}
+
+/* Hands a tel: URI to the desktop's dialer, then asks how the call went
+ * so that the attempt is recorded for the conversation. */
+static void
+call_number (FdActivityList *self,
+             gint64          id)
+{
+  FdConversationItem *item;
+  const char *number;
+  g_autofree char *escaped = NULL;
+  g_autofree char *uri = NULL;
+  GtkWidget *dialog;
+
+  if (self->connection == NULL)
+    return;
+  item = fd_activity_model_lookup (fd_connection_get_activity_model (self->connection), id);
+  if (item == NULL || (number = fd_conversation_item_get_conversation (item)->callback_number) == NULL)
+    return;
+  escaped = g_uri_escape_string (number, "+", FALSE);
+  uri = g_strconcat ("tel:", escaped, NULL);
+  g_app_info_launch_default_for_uri_async (uri, NULL, self->cancellable, on_launch_uri_cb,
+                                           request_data_new (self, id, AFTER_NOTHING));
+
+  dialog = adw_message_dialog_new (GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))),
+                                   _("How Did the Call Go?"), NULL);
+  adw_message_dialog_format_body (ADW_MESSAGE_DIALOG (dialog), _("The call to %s is recorded with its outcome."),
+                                  fd_conversation_item_get_from (item));
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
+                                    "cancel", _("_Do Not Record"),
+                                    fd_call_outcome_to_string (FD_CALL_NO_ANSWER), _("_No Answer"),
+                                    fd_call_outcome_to_string (FD_CALL_BUSY), _("_Busy"),
+                                    fd_call_outcome_to_string (FD_CALL_VOICEMAIL), _("_Voicemail"),
+                                    fd_call_outcome_to_string (FD_CALL_ANSWERED), _("_Answered"),
+                                    NULL);
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  g_object_set_data (G_OBJECT (dialog), "fd-id", GSIZE_TO_POINTER ((gsize) id));
+  g_signal_connect_object (dialog, "response", G_CALLBACK (on_outcome_response_cb), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+activity_call_number_cb (GtkWidget  *widget,
+                         const char *action_name,
+                         GVariant   *parameter)
+{
+  FdActivityList *self = FD_ACTIVITY_LIST (widget);
+  FdConversationItem *item = selected_item (self);
+
+  if (item != NULL && is_callback (item) && fd_conversation_item_get_reserved (item))
+    call_number (self, fd_conversation_item_get_id (item));
+}
+
+static void
+activity_copy_number_cb (GtkWidget  *widget,
+                         const char *action_name,
+                         GVariant   *parameter)
+{
+  FdActivityList *self = FD_ACTIVITY_LIST (widget);
+  FdConversationItem *item = selected_item (self);
+  const char *number;
+
+  if (item == NULL || !is_callback (item) ||
+      (number = fd_conversation_item_get_conversation (item)->callback_number) == NULL)
+    return;
+  gdk_clipboard_set_text (gtk_widget_get_clipboard (widget), number);
+  g_signal_emit (self, signals[SIGNAL_TOAST], 0, _("Number copied"));
+}
+
+static void
+on_close_cb (GObject      *source,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  g_autoptr(RequestData) data = user_data;
+  g_autoptr(GError) error = NULL;
+  FdConversation *conversation = fd_connection_close_conversation_finish (FD_CONNECTION (source), result, &error);
+
+  if (conversation == NULL)
+    {
+      toast_error (data->self, _("Could not close the callback."), error);
+      return;
+    }
+  fd_conversation_free (conversation);
+}
+
+static void
+activity_close_callback_cb (GtkWidget  *widget,
+                            const char *action_name,
+                            GVariant   *parameter)
+{
+  FdActivityList *self = FD_ACTIVITY_LIST (widget);
+  FdConversationItem *item = selected_item (self);
+
+  if (item == NULL || self->connection == NULL || !is_callback (item) || !fd_conversation_item_get_reserved (item))
+    return;
+  fd_connection_close_conversation_async (self->connection, fd_conversation_item_get_id (item),
+                                          self->cancellable, on_close_cb,
+                                          request_data_new (self, fd_conversation_item_get_id (item), AFTER_NOTHING));
+}
+
+static void
+activity_show_crm_cb (GtkWidget  *widget,
+                      const char *action_name,
+                      GVariant   *parameter)
+{
+  g_signal_emit (widget, signals[SIGNAL_TOAST], 0, _("No CRM is configured"));
+}
+
+/* The guide's menus, per conversation type and state. */
+static GMenuModel *
+build_menu (FdConversationItem *item)
+{
+  GMenu *menu = g_menu_new ();
+  gboolean reserved = fd_conversation_item_get_reserved (item);
+
+  if (is_callback (item) && !reserved)
+    {
+      g_menu_append (menu, _("_Perform Callback"), "activity.perform-callback");
+      g_menu_append (menu, _("_Reserve"), "activity.reserve");
+    }
+  else if (is_callback (item))
+    {
+      g_menu_append (menu, _("Call _Number"), "activity.call-number");
+      g_menu_append (menu, _("_Copy Number"), "activity.copy-number");
+      g_menu_append (menu, _("C_lose Callback"), "activity.close-callback");
+      g_menu_append (menu, _("Show CRM Contact (No CRM is configured)"), "activity.show-crm");
+    }
+  else if (!reserved)
+    {
+      g_menu_append (menu, _("_Reserve Conversation"), "activity.reserve");
+      g_menu_append (menu, _("Re_ject Conversation"), "activity.reject");
+      g_menu_append (menu, _("Show CRM Contact (No CRM is configured)"), "activity.show-crm");
+    }
+  else
+    {
+      g_menu_append (menu, _("_Open Conversation"), "activity.open");
+      g_menu_append (menu, _("Show CRM Contact (No CRM is configured)"), "activity.show-crm");
+    }
+  return G_MENU_MODEL (menu);
+}
+
+static void
+popup_menu (FdActivityList *self,
+            double          x,
+            double          y)
+{
+  FdConversationItem *item = selected_item (self);
+  g_autoptr(GMenuModel) model = NULL;
+  GdkRectangle rect = { (int) x, (int) y, 1, 1 };
+
+  if (item == NULL)
+    return;
+  model = build_menu (item);
+  gtk_popover_menu_set_menu_model (GTK_POPOVER_MENU (self->menu), model);
+  gtk_popover_set_pointing_to (GTK_POPOVER (self->menu), &rect);
+  gtk_popover_popup (GTK_POPOVER (self->menu));
+}
+
+static void
+activity_menu_cb (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *parameter)
+{
+  /* The keyboard has no pointer position: open near the top left. */
+  popup_menu (FD_ACTIVITY_LIST (widget), 48, 48);
+}
+
+/* --- cells ----------------------------------------------------------------- */
+
+static void
+on_cell_right_click_cb (GtkGestureClick *gesture,
+                        int              n_press,
+                        double           x,
+                        double           y,
+                        GtkListItem     *list_item)
+{
+  GtkWidget *cell = gtk_event_controller_get_widget (GTK_EVENT_CONTROLLER (gesture));
+  FdActivityList *self = FD_ACTIVITY_LIST (gtk_widget_get_ancestor (cell, FD_TYPE_ACTIVITY_LIST));
+  graphene_point_t point;
+  guint position = gtk_list_item_get_position (list_item);
+
+  if (self == NULL || position == GTK_INVALID_LIST_POSITION)
+    return;
+  gtk_single_selection_set_selected (self->selection, position);
+  if (!gtk_widget_compute_point (cell, GTK_WIDGET (self), &GRAPHENE_POINT_INIT ((float) x, (float) y), &point))
+    point = GRAPHENE_POINT_INIT (0, 0);
+  popup_menu (self, point.x, point.y);
+  gtk_gesture_set_state (GTK_GESTURE (gesture), GTK_EVENT_SEQUENCE_CLAIMED);
+}
+
+static void
+add_right_click (GtkWidget   *cell,
+                 GtkListItem *list_item)
+{
+  GtkGesture *click = gtk_gesture_click_new ();
+
+  gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (click), GDK_BUTTON_SECONDARY);
+  g_signal_connect (click, "pressed", G_CALLBACK (on_cell_right_click_cb), list_item);
+  gtk_widget_add_controller (cell, GTK_EVENT_CONTROLLER (click));
+}
+
+static GtkExpression *
+item_property (const char *property)
+{
+  GtkExpression *item = gtk_property_expression_new (GTK_TYPE_LIST_ITEM, NULL, "item");
+
+  return gtk_property_expression_new (FD_TYPE_CONVERSATION_ITEM, item, property);
+}
+
+static void
+setup_text_cell_cb (GtkSignalListItemFactory *factory,
+                    GtkListItem              *list_item,
+                    gpointer                  user_data)
+{
+  guint column = GPOINTER_TO_UINT (user_data);
+  GtkWidget *label = gtk_label_new (NULL);
+  GtkExpression *expression;
+
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
+  /* Customer names are data: the label never parses markup. */
+  gtk_label_set_use_markup (GTK_LABEL (label), FALSE);
+  if (column == COLUMN_DURATION)
+    gtk_widget_add_css_class (label, "numeric");
+  if (column == COLUMN_STATUS)
+    {
+      GtkExpression *params[2] = { item_property ("status"), item_property ("countdown") };
+
+      expression = gtk_cclosure_expression_new (G_TYPE_STRING, NULL, 2, params,
+                                                G_CALLBACK (status_text), NULL, NULL);
+    }
+  else
+    expression = item_property (column_properties[column]);
+  gtk_expression_bind (expression, label, "label", list_item);
+  add_right_click (label, list_item);
+  gtk_list_item_set_child (list_item, label);
+}
+
+static void
+setup_activity_cell_cb (GtkSignalListItemFactory *factory,
+                        GtkListItem              *list_item,
+                        gpointer                  user_data)
+{
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+  GtkWidget *icon = gtk_image_new ();
+  GtkWidget *label = gtk_label_new (NULL);
+
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  /* The icon repeats the text beside it, so it is decorative. */
+  gtk_accessible_update_state (GTK_ACCESSIBLE (icon), GTK_ACCESSIBLE_STATE_HIDDEN, TRUE, -1);
+  gtk_box_append (GTK_BOX (box), icon);
+  gtk_box_append (GTK_BOX (box), label);
+  gtk_expression_bind (item_property ("icon-name"), icon, "icon-name", list_item);
+  gtk_expression_bind (item_property ("activity"), label, "label", list_item);
+  add_right_click (box, list_item);
+  gtk_list_item_set_child (list_item, box);
+}
+
+static void
+add_column (FdActivityList *self,
+            guint           column,
+            const char     *title,
+            gboolean        expand)
+{
+  GtkListItemFactory *factory = gtk_signal_list_item_factory_new ();
+  GtkColumnViewColumn *view_column;
+  GtkSorter *sorter;
+
+  g_signal_connect (factory, "setup",
+                    column == COLUMN_ACTIVITY ? G_CALLBACK (setup_activity_cell_cb) : G_CALLBACK (setup_text_cell_cb),
+                    GUINT_TO_POINTER (column));
+  view_column = gtk_column_view_column_new (title, factory);
+  gtk_column_view_column_set_expand (view_column, expand);
+  gtk_column_view_column_set_resizable (view_column, TRUE);
+  sorter = GTK_SORTER (gtk_string_sorter_new (item_property (column_properties[column])));
+  gtk_column_view_column_set_sorter (view_column, sorter);
+  g_object_unref (sorter);
+  gtk_column_view_append_column (self->column_view, view_column);
+  g_object_unref (view_column);
+}
+
+static void
+on_selection_changed_cb (GtkSelectionModel *model,
+                         guint              position,
+                         guint              n_items,
+                         FdActivityList    *self)
+{
+  update_actions (self);
+}
+
+static void
+on_model_items_changed_cb (GListModel     *model,
+                           guint           position,
+                           guint           removed,
+                           guint           added,
+                           FdActivityList *self)
+{
+  update_actions (self);
+}
+
+static void
+on_column_view_activate_cb (GtkColumnView  *view,
+                            guint           position,
+                            FdActivityList *self)
+{
+  gtk_single_selection_set_selected (self->selection, position);
+  gtk_widget_activate_action (GTK_WIDGET (self), "activity.open", NULL);
+}
+
+static void
+fd_activity_list_dispose (GObject *object)
+{
+  FdActivityList *self = FD_ACTIVITY_LIST (object);
+
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  g_clear_pointer (&self->menu, gtk_widget_unparent);
+  g_clear_pointer (&self->scroller, gtk_widget_unparent);
+  g_clear_object (&self->selection);
+  g_clear_object (&self->connection);
+  G_OBJECT_CLASS (fd_activity_list_parent_class)->dispose (object);
+}
+
+static void
+fd_activity_list_class_init (FdActivityListClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = fd_activity_list_dispose;
+
+  signals[SIGNAL_TOAST] =
+    g_signal_new ("toast", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 1, G_TYPE_STRING);
+
+  gtk_widget_class_install_action (widget_class, "activity.reserve", NULL, activity_reserve_cb);
+  gtk_widget_class_install_action (widget_class, "activity.reject", NULL, activity_reject_cb);
+  gtk_widget_class_install_action (widget_class, "activity.open", NULL, activity_open_cb);
+  gtk_widget_class_install_action (widget_class, "activity.perform-callback", NULL, activity_perform_callback_cb);
+  gtk_widget_class_install_action (widget_class, "activity.call-number", NULL, activity_call_number_cb);
+  gtk_widget_class_install_action (widget_class, "activity.copy-number", NULL, activity_copy_number_cb);
+  gtk_widget_class_install_action (widget_class, "activity.close-callback", NULL, activity_close_callback_cb);
+  gtk_widget_class_install_action (widget_class, "activity.show-crm", NULL, activity_show_crm_cb);
+  gtk_widget_class_install_action (widget_class, "activity.menu", NULL, activity_menu_cb);
+
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_r, GDK_CONTROL_MASK, "activity.reserve", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_r, GDK_CONTROL_MASK | GDK_SHIFT_MASK, "activity.reject", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Delete, 0, "activity.reject", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_c, GDK_CONTROL_MASK | GDK_SHIFT_MASK, "activity.copy-number", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_w, GDK_CONTROL_MASK, "activity.close-callback", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_p, GDK_CONTROL_MASK, "activity.perform-callback", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Return, GDK_CONTROL_MASK, "activity.call-number", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Menu, 0, "activity.menu", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F10, GDK_SHIFT_MASK, "activity.menu", NULL);
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+  gtk_widget_class_set_css_name (widget_class, "fd-activity-list");
+}
+
+static void
+fd_activity_list_init (FdActivityList *self)
+{
+  self->cancellable = g_cancellable_new ();
+  self->selection = gtk_single_selection_new (NULL);
+  gtk_single_selection_set_autoselect (self->selection, FALSE);
+  gtk_single_selection_set_can_unselect (self->selection, TRUE);
+  g_signal_connect (self->selection, "selection-changed", G_CALLBACK (on_selection_changed_cb), self);
+  g_signal_connect (self->selection, "items-changed", G_CALLBACK (on_model_items_changed_cb), self);
+
+  self->column_view = GTK_COLUMN_VIEW (gtk_column_view_new (g_object_ref (GTK_SELECTION_MODEL (self->selection))));
+  gtk_column_view_set_show_column_separators (self->column_view, TRUE);
+  gtk_widget_add_css_class (GTK_WIDGET (self->column_view), "data-table");
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->column_view),
+                               _("Your conversations. Enter or double-click opens; Ctrl+R reserves; Ctrl+Shift+R or Delete rejects; Shift+F10 shows the menu."));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->column_view), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  _("Activity List"), -1);
+  g_signal_connect (self->column_view, "activate", G_CALLBACK (on_column_view_activate_cb), self);
+  add_column (self, COLUMN_ACTIVITY, _("Activity"), FALSE);
+  add_column (self, COLUMN_FROM, _("From"), TRUE);
+  add_column (self, COLUMN_TO, _("To"), TRUE);
+  add_column (self, COLUMN_DURATION, _("Duration"), FALSE);
+  add_column (self, COLUMN_STATUS, _("Status"), FALSE);
+
+  self->scroller = gtk_scrolled_window_new ();
+  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (self->scroller), GTK_WIDGET (self->column_view));
+  gtk_widget_set_parent (self->scroller, GTK_WIDGET (self));
+
+  self->menu = gtk_popover_menu_new_from_model (NULL);
+  gtk_popover_set_has_arrow (GTK_POPOVER (self->menu), FALSE);
+  gtk_widget_set_halign (self->menu, GTK_ALIGN_START);
+  gtk_widget_set_parent (self->menu, GTK_WIDGET (self));
+
+  update_actions (self);
+}
+
+GtkWidget *
+fd_activity_list_new (void)
+{
+  return g_object_new (FD_TYPE_ACTIVITY_LIST, NULL);
+}
+
+static void
+on_item_reserved_notify_cb (FdConversationItem *item,
+                            GParamSpec         *pspec,
+                            FdActivityList     *self)
+{
+  if (item == selected_item (self))
+    update_actions (self);
+}
+
+static void
+on_rows_changed_cb (GListModel     *model,
+                    guint           position,
+                    guint           removed,
+                    guint           added,
+                    FdActivityList *self)
+{
+  for (guint i = position; i < position + added; i++)
+    {
+      g_autoptr(FdConversationItem) item = g_list_model_get_item (model, i);
+
+      g_signal_handlers_disconnect_by_func (item, on_item_reserved_notify_cb, self);
+      g_signal_connect_object (item, "notify::reserved", G_CALLBACK (on_item_reserved_notify_cb), self, 0);
+    }
+}
+
+void
+fd_activity_list_set_connection (FdActivityList *self,
+                                 FdConnection   *connection)
+{
+  g_autoptr(GtkSortListModel) sorted = NULL;
+  GListModel *rows;
+
+  g_return_if_fail (FD_IS_ACTIVITY_LIST (self));
+  g_return_if_fail (connection == NULL || FD_IS_CONNECTION (connection));
+
+  if (self->connection == connection)
+    return;
+  if (self->connection != NULL)
+    g_signal_handlers_disconnect_by_data (fd_connection_get_activity_model (self->connection), self);
+  g_set_object (&self->connection, connection);
+  if (connection == NULL)
+    {
+      gtk_single_selection_set_model (self->selection, NULL);
+      update_actions (self);
+      return;
+    }
+  rows = G_LIST_MODEL (fd_connection_get_activity_model (connection));
+  g_signal_connect_object (rows, "items-changed", G_CALLBACK (on_rows_changed_cb), self, 0);
+  on_rows_changed_cb (rows, 0, 0, g_list_model_get_n_items (rows), self);
+  /* The model keeps arrival order; the column headers sort the view. */
+  sorted = gtk_sort_list_model_new (g_object_ref (rows),
+                                    g_object_ref (gtk_column_view_get_sorter (self->column_view)));
+  gtk_single_selection_set_model (self->selection, G_LIST_MODEL (sorted));
+  update_actions (self);
+}
+
+void
+fd_activity_list_select (FdActivityList *self,
+                         guint           position)
+{
+  g_return_if_fail (FD_IS_ACTIVITY_LIST (self));
+  g_return_if_fail (position < g_list_model_get_n_items (G_LIST_MODEL (self->selection)));
+  gtk_single_selection_set_selected (self->selection, position);
+}
+
+gpointer
+fd_activity_list_get_selected (FdActivityList *self)
+{
+  g_return_val_if_fail (FD_IS_ACTIVITY_LIST (self), NULL);
+  return selected_item (self);
+}
+
+char *
+fd_activity_list_dup_cell_text (FdActivityList *self,
+                                guint           position,
+                                guint           column)
+{
+  g_autoptr(FdConversationItem) item = NULL;
+
+  g_return_val_if_fail (FD_IS_ACTIVITY_LIST (self), NULL);
+  g_return_val_if_fail (column < N_COLUMNS, NULL);
+  item = g_list_model_get_item (G_LIST_MODEL (self->selection), position);
+  if (item == NULL)
+    return NULL;
+  return cell_text (item, column);
+}
+
+guint
+fd_activity_list_get_n_rows (FdActivityList *self)
+{
+  g_return_val_if_fail (FD_IS_ACTIVITY_LIST (self), 0);
+  return g_list_model_get_n_items (G_LIST_MODEL (self->selection));
+}

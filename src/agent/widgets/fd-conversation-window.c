@@ -1,0 +1,166 @@
+#define G_LOG_DOMAIN "fd-conversation-window"
+
+#include <glib/gi18n.h>
+
+#include "fd-conversation-window.h"
+
+struct _FdConversationWindow
+{
+  AdwWindow     parent_instance;
+
+  GtkWidget    *messages;
+  GtkLabel     *status;
+  FdConnection *connection;
+  GCancellable *cancellable;
+  gint64        id;
+  guint         n_messages;
+};
+
+G_DEFINE_FINAL_TYPE (FdConversationWindow, fd_conversation_window, ADW_TYPE_WINDOW)
+
+static void
+append_message (FdConversationWindow *self,
+                const FdMessage      *message)
+{
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
+  GtkWidget *author = gtk_label_new (NULL);
+  GtkWidget *text = gtk_label_new (NULL);
+  gboolean outgoing = message->direction == FD_DIRECTION_OUT;
+
+  /* Both texts come from people: plain text, never markup. */
+  gtk_label_set_text (GTK_LABEL (author), message->author_name ? message->author_name
+                                          : outgoing ? _("Agent") : _("Customer"));
+  gtk_label_set_text (GTK_LABEL (text), message->text ? message->text : "");
+  gtk_label_set_wrap (GTK_LABEL (text), TRUE);
+  gtk_label_set_selectable (GTK_LABEL (text), TRUE);
+  gtk_label_set_xalign (GTK_LABEL (author), outgoing ? 1 : 0);
+  gtk_label_set_xalign (GTK_LABEL (text), outgoing ? 1 : 0);
+  gtk_widget_add_css_class (author, "caption-heading");
+  gtk_box_append (GTK_BOX (box), author);
+  gtk_box_append (GTK_BOX (box), text);
+  gtk_box_append (GTK_BOX (self->messages), box);
+  self->n_messages++;
+}
+
+static void
+on_get_conversation_cb (GObject      *source,
+                        GAsyncResult *result,
+                        gpointer      user_data)
+{
+  g_autoptr(FdConversationWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+  FdFrame *ack = fd_connection_request_finish (FD_CONNECTION (source), result, &error);
+  const FdConversationDetail *detail;
+
+  if (ack == NULL)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        gtk_label_set_text (self->status, error->message);
+      return;
+    }
+  detail = ack->body;
+  for (guint i = 0; detail->messages != NULL && i < detail->messages->len; i++)
+    append_message (self, g_ptr_array_index (detail->messages, i));
+  gtk_widget_set_visible (GTK_WIDGET (self->status), self->n_messages == 0);
+  gtk_label_set_text (self->status, _("No messages yet."));
+  fd_frame_free (ack);
+}
+
+static void
+fd_conversation_window_dispose (GObject *object)
+{
+  FdConversationWindow *self = FD_CONVERSATION_WINDOW (object);
+
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  g_clear_object (&self->connection);
+  G_OBJECT_CLASS (fd_conversation_window_parent_class)->dispose (object);
+}
+
+static void
+fd_conversation_window_class_init (FdConversationWindowClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = fd_conversation_window_dispose;
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "window.close", NULL);
+}
+
+static void
+fd_conversation_window_init (FdConversationWindow *self)
+{
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
+  GtkWidget *scroller = gtk_scrolled_window_new ();
+  GtkWidget *clamp = adw_clamp_new ();
+
+  self->cancellable = g_cancellable_new ();
+  gtk_window_set_default_size (GTK_WINDOW (self), 520, 560);
+  gtk_box_append (GTK_BOX (box), adw_header_bar_new ());
+  self->status = GTK_LABEL (gtk_label_new (_("Loading the conversation…")));
+  gtk_widget_add_css_class (GTK_WIDGET (self->status), "dim-label");
+  gtk_widget_set_margin_top (GTK_WIDGET (self->status), 12);
+  gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->status));
+  self->messages = gtk_box_new (GTK_ORIENTATION_VERTICAL, 12);
+  gtk_widget_set_margin_top (self->messages, 12);
+  gtk_widget_set_margin_bottom (self->messages, 12);
+  gtk_widget_set_margin_start (self->messages, 12);
+  gtk_widget_set_margin_end (self->messages, 12);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->messages), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  _("Transcript"), -1);
+  adw_clamp_set_child (ADW_CLAMP (clamp), self->messages);
+  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scroller), clamp);
+  gtk_widget_set_vexpand (scroller, TRUE);
+  gtk_box_append (GTK_BOX (box), scroller);
+  adw_window_set_content (ADW_WINDOW (self), box);
+}
+
+FdConversationWindow *
+fd_conversation_window_new (GtkWindow    *parent,
+                            FdConnection *connection,
+                            gint64        conversation_id)
+{
+  FdConversationWindow *self;
+  FdConversationItem *item;
+  FdConversationRef *ref;
+
+  g_return_val_if_fail (parent == NULL || GTK_IS_WINDOW (parent), NULL);
+  g_return_val_if_fail (FD_IS_CONNECTION (connection), NULL);
+  g_return_val_if_fail (conversation_id > 0, NULL);
+
+  self = g_object_new (FD_TYPE_CONVERSATION_WINDOW, "transient-for", parent, NULL);
+  self->connection = g_object_ref (connection);
+  self->id = conversation_id;
+  if (parent != NULL && gtk_window_get_application (parent) != NULL)
+    gtk_window_set_application (GTK_WINDOW (self), gtk_window_get_application (parent));
+
+  item = fd_activity_model_lookup (fd_connection_get_activity_model (connection), conversation_id);
+  if (item != NULL)
+    {
+      g_autofree char *title = g_strdup_printf (_("%s with %s"), fd_conversation_item_get_activity (item),
+                                                fd_conversation_item_get_from (item));
+      gtk_window_set_title (GTK_WINDOW (self), title);
+    }
+  else
+    gtk_window_set_title (GTK_WINDOW (self), _("Conversation"));
+
+  ref = fd_conversation_ref_new ();
+  ref->conversation_id = conversation_id;
+  fd_connection_request_async (connection, FD_FRAME_GET_CONVERSATION, ref, self->cancellable,
+                               on_get_conversation_cb, g_object_ref (self));
+  return self;
+}
+
+gint64
+fd_conversation_window_get_id (FdConversationWindow *self)
+{
+  g_return_val_if_fail (FD_IS_CONVERSATION_WINDOW (self), 0);
+  return self->id;
+}
+
+guint
+fd_conversation_window_get_n_messages (FdConversationWindow *self)
+{
+  g_return_val_if_fail (FD_IS_CONVERSATION_WINDOW (self), 0);
+  return self->n_messages;
+}

@@ -1,0 +1,459 @@
+#define G_LOG_DOMAIN "fd-queue-sidebar"
+
+#include <adwaita.h>
+#include <glib/gi18n.h>
+
+#include "fd-queue-sidebar.h"
+
+struct _FdQueueSidebar
+{
+  GtkWidget     parent_instance;
+
+  GtkWidget    *scroller;
+  GtkListBox   *list_box;
+  GtkWidget    *menu;
+  FdConnection *connection;
+  GSettings    *settings;
+  GCancellable *cancellable;
+};
+
+G_DEFINE_FINAL_TYPE (FdQueueSidebar, fd_queue_sidebar, GTK_TYPE_WIDGET)
+
+enum {
+  SIGNAL_TOAST,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+#define INDICATOR_KEY "fd-indicator"
+
+static void
+update_indicator (GtkImage    *indicator,
+                  FdQueueItem *item)
+{
+  gboolean joined = fd_queue_item_get_joined (item);
+  const char *text = joined ? _("Joined") : _("Not joined");
+
+  /* Shape as well as colour: a check for joined, a crossed circle for not. */
+  gtk_image_set_from_icon_name (indicator, joined ? "emblem-ok-symbolic" : "action-unavailable-symbolic");
+  gtk_widget_remove_css_class (GTK_WIDGET (indicator), joined ? "error" : "success");
+  gtk_widget_add_css_class (GTK_WIDGET (indicator), joined ? "success" : "error");
+  gtk_widget_set_tooltip_text (GTK_WIDGET (indicator), text);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (indicator),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, text, -1);
+  g_object_set_data_full (G_OBJECT (indicator), "fd-text", g_strdup (text), g_free);
+}
+
+static void
+on_item_joined_notify_cb (FdQueueItem *item,
+                          GParamSpec  *pspec,
+                          GtkImage    *indicator)
+{
+  update_indicator (indicator, item);
+}
+
+static void
+update_members (GtkLabel    *label,
+                FdQueueItem *item)
+{
+  g_autofree char *text = g_strdup_printf (_("%d of %d agents joined"),
+                                           fd_queue_item_get_members_joined (item),
+                                           fd_queue_item_get_members (item));
+  gtk_label_set_text (label, text);
+}
+
+static void
+on_item_members_notify_cb (FdQueueItem *item,
+                           GParamSpec  *pspec,
+                           GtkLabel    *label)
+{
+  update_members (label, item);
+}
+
+static GtkWidget *
+create_row_cb (gpointer object,
+               gpointer user_data)
+{
+  FdQueueItem *item = object;
+  GtkWidget *row = gtk_list_box_row_new ();
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 8);
+  GtkWidget *texts = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
+  GtkWidget *indicator = gtk_image_new ();
+  GtkWidget *name = gtk_label_new (fd_queue_item_get_name (item));
+  GtkWidget *members = gtk_label_new (NULL);
+
+  gtk_widget_set_margin_top (box, 6);
+  gtk_widget_set_margin_bottom (box, 6);
+  gtk_widget_set_margin_start (box, 6);
+  gtk_widget_set_margin_end (box, 6);
+  gtk_label_set_xalign (GTK_LABEL (name), 0);
+  gtk_label_set_ellipsize (GTK_LABEL (name), PANGO_ELLIPSIZE_END);
+  gtk_label_set_xalign (GTK_LABEL (members), 0);
+  gtk_widget_add_css_class (members, "dim-label");
+  gtk_widget_add_css_class (members, "caption");
+  gtk_box_append (GTK_BOX (texts), name);
+  gtk_box_append (GTK_BOX (texts), members);
+  gtk_box_append (GTK_BOX (box), indicator);
+  gtk_box_append (GTK_BOX (box), texts);
+  gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), box);
+
+  update_indicator (GTK_IMAGE (indicator), item);
+  update_members (GTK_LABEL (members), item);
+  g_signal_connect_object (item, "notify::joined", G_CALLBACK (on_item_joined_notify_cb), indicator, 0);
+  g_signal_connect_object (item, "notify::members", G_CALLBACK (on_item_members_notify_cb), members, 0);
+  g_signal_connect_object (item, "notify::members-joined", G_CALLBACK (on_item_members_notify_cb), members, 0);
+  g_object_bind_property (item, "name", name, "label", G_BINDING_DEFAULT);
+  g_object_set_data (G_OBJECT (row), INDICATOR_KEY, indicator);
+  g_object_set_data_full (G_OBJECT (row), "fd-item", g_object_ref (item), g_object_unref);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (row), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  fd_queue_item_get_name (item), -1);
+  return row;
+}
+
+static FdQueueItem *
+selected_item (FdQueueSidebar *self)
+{
+  GtkListBoxRow *row = gtk_list_box_get_selected_row (self->list_box);
+
+  return row ? g_object_get_data (G_OBJECT (row), "fd-item") : NULL;
+}
+
+static void
+update_actions (FdQueueSidebar *self)
+{
+  FdQueueItem *item = selected_item (self);
+  gboolean online = self->connection != NULL;
+
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "queue.join",
+                                 online && item && !fd_queue_item_get_joined (item));
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "queue.leave",
+                                 online && item && fd_queue_item_get_joined (item));
+}
+
+static void
+on_list_box_selected_rows_changed_cb (GtkListBox     *list_box,
+                                      FdQueueSidebar *self)
+{
+  update_actions (self);
+}
+
+typedef struct {
+  FdQueueSidebar *self;
+  gboolean        join;
+} JoinData;
+
+static void
+on_set_joined_cb (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  JoinData *data = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!fd_connection_set_joined_finish (FD_CONNECTION (source), result, &error) &&
+      !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      g_autofree char *text = g_strdup_printf (data->join ? _("Could not join the queue: %s")
+                                                          : _("Could not leave the queue: %s"),
+                                               error->message);
+      g_signal_emit (data->self, signals[SIGNAL_TOAST], 0, text);
+    }
+  if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    update_actions (data->self);
+  g_object_unref (data->self);
+  g_free (data);
+}
+
+static void
+set_joined (FdQueueSidebar *self,
+            FdQueueItem    *item,
+            gboolean        join)
+{
+  JoinData *data = g_new0 (JoinData, 1);
+
+  data->self = g_object_ref (self);
+  data->join = join;
+  fd_connection_set_joined_async (self->connection, fd_queue_item_get_id (item), join,
+                                  self->cancellable, on_set_joined_cb, data);
+}
+
+static void
+on_leave_dialog_response_cb (AdwMessageDialog *dialog,
+                             const char       *response,
+                             FdQueueSidebar   *self)
+{
+  FdQueueItem *item = g_object_get_data (G_OBJECT (dialog), "fd-item");
+
+  if (g_strcmp0 (response, "leave") == 0 && self->connection != NULL)
+    set_joined (self, item, FALSE);
+}
+
+static void
+queue_join_cb (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  FdQueueSidebar *self = FD_QUEUE_SIDEBAR (widget);
+  FdQueueItem *item = selected_item (self);
+
+  if (item == NULL || self->connection == NULL)
+    return;
+  set_joined (self, item, TRUE);
+}
+
+static void
+queue_leave_cb (GtkWidget  *widget,
+                const char *action_name,
+                GVariant   *parameter)
+{
+  FdQueueSidebar *self = FD_QUEUE_SIDEBAR (widget);
+  FdQueueItem *item = selected_item (self);
+  gboolean warn = self->settings ? g_settings_get_boolean (self->settings, "warn-last-agent-leaving") : TRUE;
+  GtkWidget *dialog;
+
+  if (item == NULL || self->connection == NULL)
+    return;
+  if (!warn || !fd_queue_item_is_last_joined (item))
+    {
+      set_joined (self, item, FALSE);
+      return;
+    }
+
+  dialog = adw_message_dialog_new (GTK_WINDOW (gtk_widget_get_root (widget)),
+                                   _("Leave the Last Agent’s Queue?"), NULL);
+  adw_message_dialog_format_body (ADW_MESSAGE_DIALOG (dialog),
+                                  _("You are the last agent joined to “%s”. If you leave, nobody will answer its conversations."),
+                                  fd_queue_item_get_name (item));
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
+                                    "cancel", _("_Stay"),
+                                    "leave", _("_Leave Queue"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "leave",
+                                              ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  g_object_set_data_full (G_OBJECT (dialog), "fd-item", g_object_ref (item), g_object_unref);
+  g_signal_connect_object (dialog, "response", G_CALLBACK (on_leave_dialog_response_cb), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+popup_menu_at (FdQueueSidebar *self,
+               GtkWidget      *anchor)
+{
+  graphene_point_t point;
+  GdkRectangle rect = { 0, 0, 1, 1 };
+
+  if (anchor != NULL &&
+      gtk_widget_compute_point (anchor, GTK_WIDGET (self), &GRAPHENE_POINT_INIT (0, 0), &point))
+    {
+      rect.x = (int) point.x + 24;
+      rect.y = (int) point.y + gtk_widget_get_height (anchor) / 2;
+    }
+  gtk_popover_set_pointing_to (GTK_POPOVER (self->menu), &rect);
+  gtk_popover_popup (GTK_POPOVER (self->menu));
+}
+
+static void
+queue_menu_cb (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  FdQueueSidebar *self = FD_QUEUE_SIDEBAR (widget);
+  GtkListBoxRow *row = gtk_list_box_get_selected_row (self->list_box);
+
+  if (row != NULL)
+    popup_menu_at (self, GTK_WIDGET (row));
+}
+
+static void
+on_click_pressed_cb (GtkGestureClick *gesture,
+                     int              n_press,
+                     double           x,
+                     double           y,
+                     FdQueueSidebar  *self)
+{
+  GtkListBoxRow *row = gtk_list_box_get_row_at_y (self->list_box, (int) y);
+
+  if (row == NULL)
+    return;
+  gtk_list_box_select_row (self->list_box, row);
+  popup_menu_at (self, GTK_WIDGET (row));
+  gtk_gesture_set_state (GTK_GESTURE (gesture), GTK_EVENT_SEQUENCE_CLAIMED);
+}
+
+static void
+fd_queue_sidebar_dispose (GObject *object)
+{
+  FdQueueSidebar *self = FD_QUEUE_SIDEBAR (object);
+
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  g_clear_pointer (&self->menu, gtk_widget_unparent);
+  g_clear_pointer (&self->scroller, gtk_widget_unparent);
+  g_clear_object (&self->connection);
+  g_clear_object (&self->settings);
+  G_OBJECT_CLASS (fd_queue_sidebar_parent_class)->dispose (object);
+}
+
+static void
+fd_queue_sidebar_class_init (FdQueueSidebarClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = fd_queue_sidebar_dispose;
+
+  signals[SIGNAL_TOAST] =
+    g_signal_new ("toast", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 1, G_TYPE_STRING);
+
+  gtk_widget_class_install_action (widget_class, "queue.join", NULL, queue_join_cb);
+  gtk_widget_class_install_action (widget_class, "queue.leave", NULL, queue_leave_cb);
+  gtk_widget_class_install_action (widget_class, "queue.menu", NULL, queue_menu_cb);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_j, GDK_CONTROL_MASK, "queue.join", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_l, GDK_CONTROL_MASK, "queue.leave", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Menu, 0, "queue.menu", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F10, GDK_SHIFT_MASK, "queue.menu", NULL);
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+  gtk_widget_class_set_css_name (widget_class, "fd-queue-sidebar");
+}
+
+static void
+fd_queue_sidebar_init (FdQueueSidebar *self)
+{
+  g_autoptr(GMenu) menu = g_menu_new ();
+  GtkGesture *click = gtk_gesture_click_new ();
+  GtkWidget *label;
+  GtkWidget *box;
+
+  self->cancellable = g_cancellable_new ();
+
+  box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
+  label = gtk_label_new (_("Queues"));
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_widget_set_margin_start (label, 12);
+  gtk_widget_set_margin_top (label, 12);
+  gtk_widget_set_margin_bottom (label, 6);
+  gtk_widget_add_css_class (label, "heading");
+  gtk_box_append (GTK_BOX (box), label);
+
+  self->list_box = GTK_LIST_BOX (gtk_list_box_new ());
+  gtk_widget_add_css_class (GTK_WIDGET (self->list_box), "navigation-sidebar");
+  gtk_widget_set_vexpand (GTK_WIDGET (self->list_box), TRUE);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->list_box),
+                               _("Your queues. Right-click, Shift+F10 or the Menu key to join or leave; Ctrl+J joins, Ctrl+L leaves."));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->list_box), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  _("Queues"), -1);
+  g_signal_connect (self->list_box, "selected-rows-changed",
+                    G_CALLBACK (on_list_box_selected_rows_changed_cb), self);
+  gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->list_box));
+
+  self->scroller = gtk_scrolled_window_new ();
+  gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (self->scroller), GTK_POLICY_NEVER, GTK_POLICY_AUTOMATIC);
+  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (self->scroller), box);
+  gtk_widget_set_parent (self->scroller, GTK_WIDGET (self));
+
+  gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (click), GDK_BUTTON_SECONDARY);
+  g_signal_connect (click, "pressed", G_CALLBACK (on_click_pressed_cb), self);
+  gtk_widget_add_controller (GTK_WIDGET (self->list_box), GTK_EVENT_CONTROLLER (click));
+
+  g_menu_append (menu, _("_Join Queue"), "queue.join");
+  g_menu_append (menu, _("_Leave Queue"), "queue.leave");
+  self->menu = gtk_popover_menu_new_from_model (G_MENU_MODEL (menu));
+  gtk_popover_set_has_arrow (GTK_POPOVER (self->menu), FALSE);
+  gtk_widget_set_halign (self->menu, GTK_ALIGN_START);
+  gtk_widget_set_parent (self->menu, GTK_WIDGET (self));
+
+  update_actions (self);
+}
+
+GtkWidget *
+fd_queue_sidebar_new (void)
+{
+  return g_object_new (FD_TYPE_QUEUE_SIDEBAR, NULL);
+}
+
+static void
+on_queue_item_joined_cb (FdQueueItem    *item,
+                         GParamSpec     *pspec,
+                         FdQueueSidebar *self)
+{
+  update_actions (self);
+}
+
+static void
+on_queues_items_changed_cb (GListModel     *model,
+                            guint           position,
+                            guint           removed,
+                            guint           added,
+                            FdQueueSidebar *self)
+{
+  for (guint i = position; i < position + added; i++)
+    {
+      g_autoptr(FdQueueItem) item = g_list_model_get_item (model, i);
+
+      g_signal_connect_object (item, "notify::joined", G_CALLBACK (on_queue_item_joined_cb), self, 0);
+    }
+  update_actions (self);
+}
+
+void
+fd_queue_sidebar_set_connection (FdQueueSidebar *self,
+                                 FdConnection   *connection)
+{
+  GListModel *queues;
+
+  g_return_if_fail (FD_IS_QUEUE_SIDEBAR (self));
+  g_return_if_fail (connection == NULL || FD_IS_CONNECTION (connection));
+
+  if (self->connection == connection)
+    return;
+  if (self->connection != NULL)
+    g_signal_handlers_disconnect_by_data (fd_connection_get_queue_model (self->connection), self);
+  g_set_object (&self->connection, connection);
+  if (connection == NULL)
+    {
+      gtk_list_box_bind_model (self->list_box, NULL, NULL, NULL, NULL);
+      update_actions (self);
+      return;
+    }
+  queues = G_LIST_MODEL (fd_connection_get_queue_model (connection));
+  gtk_list_box_bind_model (self->list_box, queues, create_row_cb, NULL, NULL);
+  g_signal_connect_object (queues, "items-changed", G_CALLBACK (on_queues_items_changed_cb), self, 0);
+  on_queues_items_changed_cb (queues, 0, 0, g_list_model_get_n_items (queues), self);
+}
+
+void
+fd_queue_sidebar_set_settings (FdQueueSidebar *self,
+                               GSettings      *settings)
+{
+  g_return_if_fail (FD_IS_QUEUE_SIDEBAR (self));
+  g_set_object (&self->settings, settings);
+}
+
+void
+fd_queue_sidebar_select (FdQueueSidebar *self,
+                         guint           position)
+{
+  GtkListBoxRow *row;
+
+  g_return_if_fail (FD_IS_QUEUE_SIDEBAR (self));
+  row = gtk_list_box_get_row_at_index (self->list_box, (int) position);
+  g_return_if_fail (row != NULL);
+  gtk_list_box_select_row (self->list_box, row);
+}
+
+const char *
+fd_queue_sidebar_get_indicator (FdQueueSidebar *self,
+                                guint           position)
+{
+  GtkListBoxRow *row;
+
+  g_return_val_if_fail (FD_IS_QUEUE_SIDEBAR (self), NULL);
+  row = gtk_list_box_get_row_at_index (self->list_box, (int) position);
+  if (row == NULL)
+    return NULL;
+  return g_object_get_data (g_object_get_data (G_OBJECT (row), INDICATOR_KEY), "fd-text");
+}

@@ -1,0 +1,518 @@
+#define G_LOG_DOMAIN "fd-window"
+
+#include <glib/gi18n.h>
+
+#include "fd-application.h"
+#include "fd-window.h"
+
+struct _FdWindow
+{
+  AdwApplicationWindow  parent_instance;
+
+  AdwToastOverlay      *toast_overlay;
+  AdwWindowTitle       *window_title;
+  GtkMenuButton        *acd_button;
+  GtkRevealer          *banner;
+  GtkStack             *stack;
+  FdSignInPage         *sign_in_page;
+  FdQueueSidebar       *queue_sidebar;
+  FdActivityList       *activity_list;
+
+  FdConnection         *connection;
+  GSettings            *settings;
+  GCancellable         *cancellable;
+  guint                 tick_source;
+};
+
+G_DEFINE_FINAL_TYPE (FdWindow, fd_window, ADW_TYPE_APPLICATION_WINDOW)
+
+/* --- live durations -------------------------------------------------------- */
+
+static gboolean
+on_tick_cb (gpointer user_data)
+{
+  FdWindow *self = user_data;
+
+  fd_activity_model_refresh (fd_connection_get_activity_model (self->connection));
+  return G_SOURCE_CONTINUE;
+}
+
+/* One timer per window, running only while rows exist and the window is
+ * mapped, so an idle app does not wake up every second. */
+static void
+update_ticking (FdWindow *self)
+{
+  gboolean want = self->connection != NULL &&
+                  gtk_widget_get_mapped (GTK_WIDGET (self)) &&
+                  g_list_model_get_n_items (G_LIST_MODEL (fd_connection_get_activity_model (self->connection))) > 0;
+
+  if (want && self->tick_source == 0)
+    {
+      self->tick_source = g_timeout_add_seconds (1, on_tick_cb, self);
+      fd_activity_model_refresh (fd_connection_get_activity_model (self->connection));
+    }
+  else if (!want && self->tick_source != 0)
+    g_clear_handle_id (&self->tick_source, g_source_remove);
+}
+
+static void
+on_rows_changed_cb (GListModel *model,
+                    guint       position,
+                    guint       removed,
+                    guint       added,
+                    FdWindow   *self)
+{
+  update_ticking (self);
+}
+
+/* --- ACD state ------------------------------------------------------------- */
+
+static char *
+acd_target (FdAcdState  state,
+            const char *reason)
+{
+  if (state == FD_ACD_UNAVAILABLE)
+    return g_strdup_printf ("unavailable:%s", reason && *reason ? reason : "other");
+  return g_strdup (fd_acd_state_to_string (state));
+}
+
+static const char *
+acd_label (const char *target)
+{
+  if (g_str_equal (target, "available"))
+    return _("Available");
+  if (g_str_equal (target, "wrap-up"))
+    return _("Wrap-up");
+  if (g_str_equal (target, "unavailable:lunch"))
+    return _("Unavailable (Lunch)");
+  if (g_str_equal (target, "unavailable:break"))
+    return _("Unavailable (Break)");
+  if (g_str_equal (target, "unavailable:meeting"))
+    return _("Unavailable (Meeting)");
+  return _("Unavailable");
+}
+
+static void
+show_acd (FdWindow   *self,
+          const char *target)
+{
+  GAction *action = g_action_map_lookup_action (G_ACTION_MAP (self), "acd");
+
+  g_simple_action_set_state (G_SIMPLE_ACTION (action), g_variant_new_string (target));
+  gtk_menu_button_set_label (self->acd_button, acd_label (target));
+}
+
+static void
+show_agent_acd (FdWindow      *self,
+                const FdAgent *agent)
+{
+  g_autofree char *target = NULL;
+
+  if (agent == NULL)
+    return;
+  target = acd_target (agent->acd_state, agent->acd_reason);
+  show_acd (self, target);
+}
+
+typedef struct {
+  FdWindow *self;
+  char     *target;
+} AcdData;
+
+static void
+on_set_acd_cb (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  AcdData *data = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (fd_connection_set_acd_finish (FD_CONNECTION (source), result, &error))
+    show_acd (data->self, data->target);
+  else if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      g_autofree char *text = g_strdup_printf (_("Could not change your availability: %s"), error->message);
+      fd_window_add_toast (data->self, text);
+    }
+  g_object_unref (data->self);
+  g_free (data->target);
+  g_free (data);
+}
+
+static void
+on_acd_change_state_cb (GSimpleAction *action,
+                        GVariant      *value,
+                        gpointer       user_data)
+{
+  FdWindow *self = user_data;
+  const char *target = g_variant_get_string (value, NULL);
+  FdAcdState state = FD_ACD_UNAVAILABLE;
+  const char *reason = NULL;
+  AcdData *data;
+
+  if (self->connection == NULL)
+    return;
+  if (g_str_has_prefix (target, "unavailable:"))
+    reason = target + strlen ("unavailable:");
+  else if (!fd_acd_state_from_string (target, &state) || state == FD_ACD_UNAVAILABLE)
+    return;
+
+  data = g_new0 (AcdData, 1);
+  data->self = g_object_ref (self);
+  data->target = g_strdup (target);
+  fd_connection_set_acd_async (self->connection, state, reason, self->cancellable, on_set_acd_cb, data);
+}
+
+/* --- connection ------------------------------------------------------------ */
+
+static void
+update_connection_state (FdWindow *self)
+{
+  FdConnectionState state = self->connection ? fd_connection_get_state (self->connection)
+                                             : FD_CONNECTION_STATE_DISCONNECTED;
+
+  gtk_revealer_set_reveal_child (self->banner, state == FD_CONNECTION_STATE_RECONNECTING);
+  if (state == FD_CONNECTION_STATE_CONNECTED)
+    {
+      const FdAgent *agent = fd_connection_get_agent (self->connection);
+      const FdOrganization *org = fd_connection_get_organization (self->connection);
+
+      g_autofree char *subtitle = agent && org ? g_strdup_printf ("%s — %s", agent->name, org->name) : NULL;
+
+      show_agent_acd (self, agent);
+      adw_window_title_set_subtitle (self->window_title, subtitle ? subtitle : "");
+    }
+}
+
+static void
+on_connection_state_notify_cb (FdConnection *connection,
+                               GParamSpec   *pspec,
+                               FdWindow     *self)
+{
+  update_connection_state (self);
+}
+
+static void
+on_connection_event_cb (FdConnection *connection,
+                        FdFrame      *frame,
+                        FdWindow     *self)
+{
+  const FdAgent *agent;
+
+  if (frame->type != FD_FRAME_AGENT_STATE)
+    return;
+  agent = frame->body;
+  if (fd_connection_get_agent (connection) != NULL && agent->id == fd_connection_get_agent (connection)->id)
+    show_agent_acd (self, agent);
+}
+
+static void
+on_settings_show_unreplied_cb (GSettings  *settings,
+                               const char *key,
+                               FdWindow   *self)
+{
+  if (self->connection != NULL)
+    fd_activity_model_set_show_unreplied (fd_connection_get_activity_model (self->connection),
+                                          g_settings_get_boolean (settings, key));
+}
+
+/* --- callbacks ------------------------------------------------------------- */
+
+static void
+on_sign_in_cb (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(FdWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  fd_sign_in_page_set_busy (self->sign_in_page, FALSE);
+  if (!fd_application_sign_in_finish (FD_APPLICATION (source), result, &error))
+    fd_sign_in_page_set_error (self->sign_in_page, error->message);
+}
+
+static void
+on_sign_in_page_submit_cb (FdWindow   *self,
+                           const char *url,
+                           const char *email,
+                           const char *password)
+{
+  GtkApplication *app = gtk_window_get_application (GTK_WINDOW (self));
+
+  if (!FD_IS_APPLICATION (app))
+    return;
+  fd_sign_in_page_set_busy (self->sign_in_page, TRUE);
+  fd_application_sign_in_async (FD_APPLICATION (app), url, email, password, self->cancellable,
+                                on_sign_in_cb, g_object_ref (self));
+}
+
+static void
+on_child_toast_cb (FdWindow   *self,
+                   const char *text)
+{
+  fd_window_add_toast (self, text);
+}
+
+static void
+save_window_state (FdWindow *self)
+{
+  int width, height;
+
+  if (self->settings == NULL)
+    return;
+  gtk_window_get_default_size (GTK_WINDOW (self), &width, &height);
+  g_settings_set_int (self->settings, "window-width", width);
+  g_settings_set_int (self->settings, "window-height", height);
+  g_settings_set_boolean (self->settings, "window-maximized", gtk_window_is_maximized (GTK_WINDOW (self)));
+}
+
+static gboolean
+fd_window_close_request (GtkWindow *window)
+{
+  GtkApplication *app = gtk_window_get_application (window);
+
+  /* Closing the last main window quits: the same guard as app.quit. */
+  if (FD_IS_APPLICATION (app) && FD_WINDOW (window)->connection != NULL)
+    {
+      guint n_main = 0;
+
+      for (GList *l = gtk_application_get_windows (app); l != NULL; l = l->next)
+        if (FD_IS_WINDOW (l->data))
+          n_main++;
+      if (n_main <= 1 && !fd_application_check_can_leave (FD_APPLICATION (app), window))
+        return TRUE;
+    }
+  save_window_state (FD_WINDOW (window));
+  return GTK_WINDOW_CLASS (fd_window_parent_class)->close_request (window);
+}
+
+static void
+fd_window_map (GtkWidget *widget)
+{
+  GTK_WIDGET_CLASS (fd_window_parent_class)->map (widget);
+  update_ticking (FD_WINDOW (widget));
+}
+
+static void
+fd_window_unmap (GtkWidget *widget)
+{
+  GTK_WIDGET_CLASS (fd_window_parent_class)->unmap (widget);
+  update_ticking (FD_WINDOW (widget));
+}
+
+static void
+fd_window_dispose (GObject *object)
+{
+  FdWindow *self = FD_WINDOW (object);
+
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  g_clear_handle_id (&self->tick_source, g_source_remove);
+  if (self->connection != NULL)
+    {
+      g_signal_handlers_disconnect_by_data (self->connection, self);
+      g_signal_handlers_disconnect_by_data (fd_connection_get_activity_model (self->connection), self);
+      g_clear_object (&self->connection);
+    }
+  if (self->settings != NULL)
+    g_signal_handlers_disconnect_by_data (self->settings, self);
+  g_clear_object (&self->settings);
+  gtk_widget_dispose_template (GTK_WIDGET (self), FD_TYPE_WINDOW);
+  G_OBJECT_CLASS (fd_window_parent_class)->dispose (object);
+}
+
+static void
+fd_window_class_init (FdWindowClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  GtkWindowClass *window_class = GTK_WINDOW_CLASS (klass);
+
+  object_class->dispose = fd_window_dispose;
+  widget_class->map = fd_window_map;
+  widget_class->unmap = fd_window_unmap;
+  window_class->close_request = fd_window_close_request;
+
+  g_type_ensure (FD_TYPE_SIGN_IN_PAGE);
+  g_type_ensure (FD_TYPE_QUEUE_SIDEBAR);
+  g_type_ensure (FD_TYPE_ACTIVITY_LIST);
+
+  gtk_widget_class_set_template_from_resource (widget_class, "/io/github/frontdeskcc/Frontdesk/ui/fd-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, FdWindow, toast_overlay);
+  gtk_widget_class_bind_template_child (widget_class, FdWindow, window_title);
+  gtk_widget_class_bind_template_child (widget_class, FdWindow, acd_button);
+  gtk_widget_class_bind_template_child (widget_class, FdWindow, banner);
+  gtk_widget_class_bind_template_child (widget_class, FdWindow, stack);
+  gtk_widget_class_bind_template_child (widget_class, FdWindow, sign_in_page);
+  gtk_widget_class_bind_template_child (widget_class, FdWindow, queue_sidebar);
+  gtk_widget_class_bind_template_child (widget_class, FdWindow, activity_list);
+  gtk_widget_class_bind_template_callback (widget_class, on_sign_in_page_submit_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_child_toast_cb);
+}
+
+static void
+fd_window_init (FdWindow *self)
+{
+  static const GActionEntry entries[] = {
+    { .name = "acd", .parameter_type = "s", .state = "'available'", .change_state = on_acd_change_state_cb },
+  };
+
+  self->cancellable = g_cancellable_new ();
+  gtk_widget_init_template (GTK_WIDGET (self));
+  g_action_map_add_action_entries (G_ACTION_MAP (self), entries, G_N_ELEMENTS (entries), self);
+  gtk_stack_set_visible_child_name (self->stack, "sign-in");
+}
+
+FdWindow *
+fd_window_new (GtkApplication *app,
+               GSettings      *settings)
+{
+  FdWindow *self;
+
+  g_return_val_if_fail (app == NULL || GTK_IS_APPLICATION (app), NULL);
+  g_return_val_if_fail (settings == NULL || G_IS_SETTINGS (settings), NULL);
+
+  self = g_object_new (FD_TYPE_WINDOW, "application", app, NULL);
+  if (settings != NULL)
+    {
+      g_autofree char *url = g_settings_get_string (settings, "server-url");
+      g_autofree char *email = g_settings_get_string (settings, "email");
+
+      self->settings = g_object_ref (settings);
+      fd_queue_sidebar_set_settings (self->queue_sidebar, settings);
+      g_signal_connect (settings, "changed::show-unreplied-duration",
+                        G_CALLBACK (on_settings_show_unreplied_cb), self);
+      fd_sign_in_page_set_server_url (self->sign_in_page, url);
+      fd_sign_in_page_set_email (self->sign_in_page, email);
+      gtk_window_set_default_size (GTK_WINDOW (self), g_settings_get_int (settings, "window-width"),
+                                   g_settings_get_int (settings, "window-height"));
+      if (g_settings_get_boolean (settings, "window-maximized"))
+        gtk_window_maximize (GTK_WINDOW (self));
+    }
+  return self;
+}
+
+void
+fd_window_set_connection (FdWindow     *self,
+                          FdConnection *connection)
+{
+  g_return_if_fail (FD_IS_WINDOW (self));
+  g_return_if_fail (connection == NULL || FD_IS_CONNECTION (connection));
+
+  if (self->connection != connection)
+    {
+      if (self->connection != NULL)
+        {
+          g_signal_handlers_disconnect_by_data (self->connection, self);
+          g_signal_handlers_disconnect_by_data (fd_connection_get_activity_model (self->connection), self);
+        }
+      g_set_object (&self->connection, connection);
+      if (connection != NULL)
+        {
+          g_signal_connect_object (connection, "notify::state",
+                                   G_CALLBACK (on_connection_state_notify_cb), self, 0);
+          g_signal_connect_object (connection, "event", G_CALLBACK (on_connection_event_cb), self, 0);
+          g_signal_connect_object (fd_connection_get_activity_model (connection), "items-changed",
+                                   G_CALLBACK (on_rows_changed_cb), self, 0);
+          if (self->settings != NULL)
+            on_settings_show_unreplied_cb (self->settings, "show-unreplied-duration", self);
+        }
+      fd_queue_sidebar_set_connection (self->queue_sidebar, connection);
+      fd_activity_list_set_connection (self->activity_list, connection);
+    }
+
+  gtk_widget_set_visible (GTK_WIDGET (self->acd_button), connection != NULL);
+  gtk_stack_set_visible_child_name (self->stack, connection ? "main" : "sign-in");
+  if (connection == NULL)
+    adw_window_title_set_subtitle (self->window_title, "");
+  update_connection_state (self);
+  update_ticking (self);
+}
+
+FdConnection *
+fd_window_get_connection (FdWindow *self)
+{
+  g_return_val_if_fail (FD_IS_WINDOW (self), NULL);
+  return self->connection;
+}
+
+void
+fd_window_show_sign_in (FdWindow   *self,
+                        const char *message)
+{
+  g_return_if_fail (FD_IS_WINDOW (self));
+  fd_window_set_connection (self, NULL);
+  fd_sign_in_page_set_busy (self->sign_in_page, FALSE);
+  fd_sign_in_page_set_error (self->sign_in_page, message);
+  if (self->settings != NULL)
+    {
+      g_autofree char *url = g_settings_get_string (self->settings, "server-url");
+      g_autofree char *email = g_settings_get_string (self->settings, "email");
+
+      fd_sign_in_page_set_server_url (self->sign_in_page, url);
+      fd_sign_in_page_set_email (self->sign_in_page, email);
+    }
+}
+
+void
+fd_window_add_toast (FdWindow   *self,
+                     const char *text)
+{
+  g_return_if_fail (FD_IS_WINDOW (self));
+  g_return_if_fail (text != NULL);
+  adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (text));
+}
+
+void
+fd_window_add_offer_toast (FdWindow   *self,
+                           const char *text,
+                           gint64      conversation_id)
+{
+  AdwToast *toast;
+
+  g_return_if_fail (FD_IS_WINDOW (self));
+  g_return_if_fail (text != NULL);
+  toast = adw_toast_new (text);
+  if (conversation_id > 0)
+    {
+      adw_toast_set_button_label (toast, _("_Reserve"));
+      adw_toast_set_action_name (toast, "app.reserve");
+      adw_toast_set_action_target_value (toast, g_variant_new_int64 (conversation_id));
+    }
+  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+}
+
+gboolean
+fd_window_get_banner_visible (FdWindow *self)
+{
+  g_return_val_if_fail (FD_IS_WINDOW (self), FALSE);
+  return gtk_revealer_get_reveal_child (self->banner);
+}
+
+const char *
+fd_window_get_page (FdWindow *self)
+{
+  g_return_val_if_fail (FD_IS_WINDOW (self), NULL);
+  return gtk_stack_get_visible_child_name (self->stack);
+}
+
+FdSignInPage *
+fd_window_get_sign_in_page (FdWindow *self)
+{
+  g_return_val_if_fail (FD_IS_WINDOW (self), NULL);
+  return self->sign_in_page;
+}
+
+FdQueueSidebar *
+fd_window_get_queue_sidebar (FdWindow *self)
+{
+  g_return_val_if_fail (FD_IS_WINDOW (self), NULL);
+  return self->queue_sidebar;
+}
+
+FdActivityList *
+fd_window_get_activity_list (FdWindow *self)
+{
+  g_return_val_if_fail (FD_IS_WINDOW (self), NULL);
+  return self->activity_list;
+}

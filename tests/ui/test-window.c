@@ -1,0 +1,786 @@
+#define G_LOG_DOMAIN "test-window"
+
+/* The agent app's window against the real frontdeskd --demo: sign in
+ * through the sign-in page, join queues, a visitor's chat as a row,
+ * reserve, a second agent losing the row, the last-agent warning, the
+ * quit guard, a server restart with the banner, and a screenshot. */
+
+#include <glib/gstdio.h>
+
+#include "fd-application.h"
+#include "fd-conversation-window.h"
+#include "fd-secrets.h"
+#include "fd-test-client.h"
+#include "fd-test-server.h"
+#include "fd-window.h"
+
+#define JENNA_EMAIL      "jenna@kakapo.example"
+#define JENNA_PASSWORD   "jenna-demo"
+#define NATALIE_EMAIL    "natalie@kakapo.example"
+#define NATALIE_PASSWORD "natalie-demo"
+#define CHAT_KEY         "kakapo-website-chat"
+#define WAIT_MS          10000
+
+enum { COL_ACTIVITY, COL_FROM, COL_TO, COL_DURATION, COL_STATUS };
+
+typedef gboolean (*Check) (gpointer data);
+
+static gboolean
+on_timeout_cb (gpointer data)
+{
+  *(gboolean *) data = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+static void
+wait_for (Check       check,
+          gpointer    data,
+          const char *what)
+{
+  gboolean expired = FALSE;
+  guint source = g_timeout_add (WAIT_MS, on_timeout_cb, &expired);
+
+  while (!check (data) && !expired)
+    g_main_context_iteration (NULL, TRUE);
+  if (!check (data))
+    g_error ("Timed out waiting for %s", what);
+  g_source_remove (source);
+}
+
+/* Lets pending idle work (redraws, cancelled callbacks) run for @ms. */
+static void
+spin (guint ms)
+{
+  gboolean expired = FALSE;
+
+  g_timeout_add (ms, on_timeout_cb, &expired);
+  while (!expired)
+    g_main_context_iteration (NULL, TRUE);
+}
+
+/* --- checks ---------------------------------------------------------------- */
+
+static gboolean
+has_sign_in_error (gpointer data)
+{
+  return fd_sign_in_page_get_error (fd_window_get_sign_in_page (data)) != NULL;
+}
+
+static gboolean
+is_main_connected (gpointer data)
+{
+  FdConnection *connection = fd_window_get_connection (data);
+
+  return g_str_equal (fd_window_get_page (data), "main") && connection != NULL &&
+         fd_connection_get_state (connection) == FD_CONNECTION_STATE_CONNECTED &&
+         g_list_model_get_n_items (G_LIST_MODEL (fd_connection_get_queue_model (connection))) > 0;
+}
+
+static gboolean
+is_connected (gpointer data)
+{
+  return fd_connection_get_state (data) == FD_CONNECTION_STATE_CONNECTED &&
+         g_list_model_get_n_items (G_LIST_MODEL (fd_connection_get_queue_model (data))) > 0;
+}
+
+static gboolean
+has_result (gpointer data)
+{
+  return *(GAsyncResult **) data != NULL;
+}
+
+static void
+on_done_cb (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  *(GAsyncResult **) user_data = g_object_ref (result);
+}
+
+typedef struct {
+  FdWindow *window;
+  guint     n;
+} RowCount;
+
+static gboolean
+has_n_rows (gpointer data)
+{
+  RowCount *count = data;
+
+  return fd_activity_list_get_n_rows (fd_window_get_activity_list (count->window)) == count->n;
+}
+
+static void
+wait_rows (FdWindow   *window,
+           guint       n,
+           const char *what)
+{
+  RowCount count = { window, n };
+
+  wait_for (has_n_rows, &count, what);
+}
+
+typedef struct {
+  FdWindow   *window;
+  guint       position;
+  const char *text;
+} Indicator;
+
+static gboolean
+has_indicator (gpointer data)
+{
+  Indicator *indicator = data;
+
+  return g_strcmp0 (fd_queue_sidebar_get_indicator (fd_window_get_queue_sidebar (indicator->window),
+                                                    indicator->position), indicator->text) == 0;
+}
+
+static gboolean
+banner_shown (gpointer data)
+{
+  return fd_window_get_banner_visible (data);
+}
+
+static gboolean
+banner_hidden_and_connected (gpointer data)
+{
+  return !fd_window_get_banner_visible (data) && is_main_connected (data);
+}
+
+static AdwMessageDialog *
+find_dialog (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GObject) window = g_list_model_get_item (toplevels, i);
+
+      if (ADW_IS_MESSAGE_DIALOG (window) && gtk_widget_get_visible (GTK_WIDGET (window)))
+        return ADW_MESSAGE_DIALOG (window);
+    }
+  return NULL;
+}
+
+static gboolean
+has_dialog (gpointer data)
+{
+  return find_dialog () != NULL;
+}
+
+static AdwMessageDialog *
+wait_dialog (const char *what)
+{
+  wait_for (has_dialog, NULL, what);
+  return find_dialog ();
+}
+
+static void
+dismiss_dialog (AdwMessageDialog *dialog,
+                const char       *response)
+{
+  adw_message_dialog_response (dialog, response);
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  spin (50);
+  g_assert_null (find_dialog ());
+}
+
+static FdWindow *
+app_window (FdApplication *app)
+{
+  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (app)); l != NULL; l = l->next)
+    if (FD_IS_WINDOW (l->data))
+      return l->data;
+  return NULL;
+}
+
+static int
+find_row (FdWindow   *window,
+          const char *from)
+{
+  FdActivityList *list = fd_window_get_activity_list (window);
+
+  for (guint i = 0; i < fd_activity_list_get_n_rows (list); i++)
+    {
+      g_autofree char *text = fd_activity_list_dup_cell_text (list, i, COL_FROM);
+
+      if (g_strcmp0 (text, from) == 0)
+        return (int) i;
+    }
+  return -1;
+}
+
+static int
+find_queue (FdConnection *connection,
+            const char   *name)
+{
+  GListModel *queues = G_LIST_MODEL (fd_connection_get_queue_model (connection));
+
+  for (guint i = 0; i < g_list_model_get_n_items (queues); i++)
+    {
+      g_autoptr(FdQueueItem) item = g_list_model_get_item (queues, i);
+
+      if (g_str_equal (fd_queue_item_get_name (item), name))
+        return (int) i;
+    }
+  return -1;
+}
+
+static void
+join_with_sidebar (FdWindow   *window,
+                   const char *queue)
+{
+  FdQueueSidebar *sidebar = fd_window_get_queue_sidebar (window);
+  int position = find_queue (fd_window_get_connection (window), queue);
+  Indicator joined = { window, (guint) position, "Joined" };
+
+  g_assert_cmpint (position, >=, 0);
+  g_assert_cmpstr (fd_queue_sidebar_get_indicator (sidebar, (guint) position), ==, "Not joined");
+  fd_queue_sidebar_select (sidebar, (guint) position);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (sidebar), "queue.join", NULL));
+  wait_for (has_indicator, &joined, "the queue's indicator to turn joined");
+}
+
+static void
+take_screenshot (FdWindow *window)
+{
+  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (GTK_WIDGET (window));
+  g_autoptr(GtkSnapshot) snapshot = gtk_snapshot_new ();
+  g_autoptr(GskRenderNode) node = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  g_autofree char *path = g_build_filename (g_getenv ("G_TEST_BUILDDIR"), "ui", "main-window.png", NULL);
+  int width = gtk_widget_get_width (GTK_WIDGET (window));
+  int height = gtk_widget_get_height (GTK_WIDGET (window));
+  GskRenderer *renderer = gtk_native_get_renderer (GTK_NATIVE (window));
+
+  g_assert_cmpint (width, >, 0);
+  gdk_paintable_snapshot (paintable, snapshot, width, height);
+  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
+  g_assert_nonnull (node);
+  texture = gsk_renderer_render_texture (renderer, node, &GRAPHENE_RECT_INIT (0, 0, width, height));
+  g_assert_true (gdk_texture_save_to_png (texture, path));
+  g_assert_true (g_file_test (path, G_FILE_TEST_IS_REGULAR));
+  g_test_message ("Screenshot: %s", path);
+
+  if (g_strcmp0 (g_getenv ("FD_UPDATE_SCREENSHOTS"), "1") == 0)
+    {
+      g_autofree char *dir = g_build_filename (g_getenv ("FD_SOURCE_DATADIR"), "screenshots", NULL);
+      g_autofree char *copy = g_build_filename (dir, "main-window.png", NULL);
+
+      g_assert_cmpint (g_mkdir_with_parents (dir, 0755), ==, 0);
+      g_assert_true (gdk_texture_save_to_png (texture, copy));
+      g_test_message ("Updated %s", copy);
+    }
+}
+
+static gboolean
+conversation_loaded (gpointer data)
+{
+  return fd_conversation_window_get_n_messages (data) > 0;
+}
+
+static FdConversationWindow *
+find_conversation_window (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GObject) window = g_list_model_get_item (toplevels, i);
+
+      if (FD_IS_CONVERSATION_WINDOW (window))
+        return FD_CONVERSATION_WINDOW (window);
+    }
+  return NULL;
+}
+
+static gboolean
+has_conversation_window (gpointer data)
+{
+  return find_conversation_window () != NULL;
+}
+
+static gboolean
+is_reserved_row (gpointer data)
+{
+  FdWindow *window = data;
+  int row = find_row (window, "Natalie Maines");
+  g_autofree char *status = NULL;
+
+  if (row < 0)
+    return FALSE;
+  status = fd_activity_list_dup_cell_text (fd_window_get_activity_list (window), (guint) row, COL_STATUS);
+  return g_str_has_prefix (status, "Reserved");
+}
+
+typedef struct {
+  FdActivityList *list;
+  guint           row;
+  char           *before;
+} DurationWait;
+
+static gboolean
+status_changed (gpointer data)
+{
+  DurationWait *wait = data;
+  g_autofree char *now = fd_activity_list_dup_cell_text (wait->list, wait->row, COL_STATUS);
+
+  return g_strcmp0 (now, wait->before) != 0;
+}
+
+static gboolean
+acd_is_lunch (gpointer data)
+{
+  g_autoptr(GVariant) state = g_action_group_get_action_state (G_ACTION_GROUP (data), "acd");
+
+  return g_str_equal (g_variant_get_string (state, NULL), "unavailable:lunch");
+}
+
+typedef struct {
+  FdWindow   *window;
+  const char *from;
+  const char *status;   /* prefix; NULL = any */
+} RowWait;
+
+static gboolean
+has_row (gpointer data)
+{
+  RowWait *wait = data;
+  int row = find_row (wait->window, wait->from);
+  g_autofree char *status = NULL;
+
+  if (row < 0)
+    return FALSE;
+  if (wait->status == NULL)
+    return TRUE;
+  status = fd_activity_list_dup_cell_text (fd_window_get_activity_list (wait->window), (guint) row, COL_STATUS);
+  return g_str_has_prefix (status, wait->status);
+}
+
+static gboolean
+has_no_row (gpointer data)
+{
+  RowWait *wait = data;
+
+  return find_row (wait->window, wait->from) < 0;
+}
+
+/* --- the test ---------------------------------------------------------------- */
+
+static void
+run_flow (FdApplication *app,
+          FdTestServer  *server)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FdTestVisitor) v1 = NULL;
+  g_autoptr(FdTestVisitor) v2 = NULL;
+  g_autoptr(FdTestVisitor) v3 = NULL;
+  g_autoptr(FdConnection) natalie = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autofree char *token = NULL;
+  g_autofree char *password = NULL;
+  g_autofree char *cell = NULL;
+  g_autofree char *email = NULL;
+  g_autoptr(FdSecrets) secrets = NULL;
+  FdWindow *window;
+  FdWindow *window2;
+  FdActivityList *list;
+  AdwMessageDialog *dialog;
+  FdConversationWindow *conversation;
+  gint64 reserved_id;
+  int row;
+  int support;
+
+  window = app_window (app);
+  g_assert_nonnull (window);
+  g_object_ref (window);
+  g_assert_cmpstr (fd_window_get_page (window), ==, "sign-in");
+
+  /* A wrong password: a sentence on the page, still the page. */
+  fd_sign_in_page_submit (fd_window_get_sign_in_page (window), fd_test_server_get_url (server),
+                          JENNA_EMAIL, "not-the-password");
+  wait_for (has_sign_in_error, window, "the sign-in error");
+  g_assert_cmpstr (fd_window_get_page (window), ==, "sign-in");
+  g_assert_cmpuint (strlen (fd_sign_in_page_get_error (fd_window_get_sign_in_page (window))), >, 10);
+  g_assert_null (fd_application_get_connection (app));
+
+  /* Bad input is refused by the page itself. */
+  fd_sign_in_page_submit (fd_window_get_sign_in_page (window), "ftp://x", JENNA_EMAIL, "x");
+  g_assert_cmpstr (fd_sign_in_page_get_error (fd_window_get_sign_in_page (window)), ==,
+                   "The server address must start with http:// or https://.");
+
+  fd_sign_in_page_submit (fd_window_get_sign_in_page (window), fd_test_server_get_url (server),
+                          JENNA_EMAIL, JENNA_PASSWORD);
+  wait_for (is_main_connected, window, "the main page after sign-in");
+  g_assert_null (fd_sign_in_page_get_error (fd_window_get_sign_in_page (window)));
+  email = g_settings_get_string (fd_application_get_settings (app), "email");
+  g_assert_cmpstr (email, ==, JENNA_EMAIL);
+
+  /* The token and password went to the keyring, not to the settings. */
+  secrets = fd_secrets_new (fd_test_server_get_url (server), JENNA_EMAIL);
+  spin (200);
+  fd_secrets_lookup_async (secrets, NULL, on_done_cb, &result);
+  wait_for (has_result, &result, "the keyring lookup");
+  g_assert_true (fd_secrets_lookup_finish (secrets, result, &token, &password, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (token, ==, fd_connection_get_token (fd_application_get_connection (app)));
+  g_assert_cmpstr (password, ==, JENNA_PASSWORD);
+  g_clear_object (&result);
+
+  /* Join both queues from the sidebar. */
+  join_with_sidebar (window, "Sales");
+  join_with_sidebar (window, "Support");
+
+  /* A second agent in a window of its own, joined to Sales only. */
+  natalie = fd_connection_new (fd_test_server_get_url (server));
+  fd_connection_sign_in_async (natalie, NATALIE_EMAIL, NATALIE_PASSWORD, NULL, on_done_cb, &result);
+  wait_for (has_result, &result, "the second agent's sign-in");
+  g_assert_true (fd_connection_sign_in_finish (natalie, result, &error));
+  g_assert_no_error (error);
+  g_clear_object (&result);
+  wait_for (is_connected, natalie, "the second agent's connection");
+  window2 = fd_window_new (NULL, NULL);
+  g_object_ref (window2);
+  fd_window_set_connection (window2, natalie);
+  gtk_window_present (GTK_WINDOW (window2));
+  join_with_sidebar (window2, "Sales");
+
+  /* Visitors' chats arrive as rows in both lists (ring-all). */
+  gtk_window_present (GTK_WINDOW (window));
+  v1 = fd_test_visitor_start (server, CHAT_KEY, "Natalie Maines");
+  v2 = fd_test_visitor_start (server, CHAT_KEY, "Tom Baker");
+  v3 = fd_test_visitor_start (server, CHAT_KEY, "Ada Lovelace");
+  wait_rows (window, 3, "three rows for the first agent");
+  wait_rows (window2, 3, "three rows for the second agent");
+
+  list = fd_window_get_activity_list (window);
+  row = find_row (window, "Natalie Maines");
+  g_assert_cmpint (row, >=, 0);
+  cell = fd_activity_list_dup_cell_text (list, (guint) row, COL_ACTIVITY);
+  g_assert_cmpstr (cell, ==, "WebChat");
+  g_clear_pointer (&cell, g_free);
+  cell = fd_activity_list_dup_cell_text (list, (guint) row, COL_TO);
+  g_assert_true (g_str_has_prefix (cell, "Kakapo Systems"));
+  g_assert_nonnull (strstr (cell, "(Sales)"));
+  g_clear_pointer (&cell, g_free);
+  cell = fd_activity_list_dup_cell_text (list, (guint) row, COL_DURATION);
+  g_assert_true (g_regex_match_simple ("^[0-9]{2}:[0-9]{2}$", cell, 0, 0));
+  g_clear_pointer (&cell, g_free);
+  /* The offer's bounce countdown is on its row. */
+  cell = fd_activity_list_dup_cell_text (list, (guint) row, COL_STATUS);
+  g_assert_true (g_regex_match_simple ("^Unreserved · [0-9]{2}:[0-9]{2}$", cell, 0, 0));
+  g_clear_pointer (&cell, g_free);
+
+  /* Durations and countdowns tick while rows exist. */
+  {
+    DurationWait tick = { list, (guint) row, fd_activity_list_dup_cell_text (list, (guint) row, COL_STATUS) };
+
+    wait_for (status_changed, &tick, "the countdown to tick");
+    g_free (tick.before);
+  }
+
+  /* Reserve from the row's action: the row is reserved here and gone
+   * from the second agent's list. */
+  fd_activity_list_select (list, (guint) row);
+  reserved_id = fd_conversation_item_get_id (fd_activity_list_get_selected (list));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (list), "activity.reserve", NULL));
+  wait_for (is_reserved_row, window, "the reserved row");
+  wait_rows (window2, 2, "the second agent to lose the row");
+  g_assert_cmpint (find_row (window2, "Natalie Maines"), ==, -1);
+  g_assert_cmpint (find_row (window, "Natalie Maines"), >=, 0);
+
+  spin (300);
+  take_screenshot (window);
+
+  /* The ACD state menu: Unavailable (Lunch) once the server acked it. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.acd", "s", "unavailable:lunch"));
+  wait_for (acd_is_lunch, window, "the ACD state to change");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.acd", "s", "available"));
+
+  /* Leaving Support as its last joined agent asks first. */
+  support = find_queue (fd_window_get_connection (window), "Support");
+  fd_queue_sidebar_select (fd_window_get_queue_sidebar (window), (guint) support);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fd_window_get_queue_sidebar (window)), "queue.leave", NULL));
+  dialog = wait_dialog ("the last-agent warning");
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), "Support"));
+  dismiss_dialog (dialog, "cancel");
+  spin (200);
+  g_assert_cmpstr (fd_queue_sidebar_get_indicator (fd_window_get_queue_sidebar (window), (guint) support), ==, "Joined");
+
+  /* Quitting is refused while a conversation is reserved, naming it. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "app.quit", NULL));
+  dialog = wait_dialog ("the quit guard");
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), "WebChat with Natalie Maines"));
+  dismiss_dialog (dialog, "close");
+  g_assert_nonnull (app_window (app));
+  g_assert_nonnull (fd_application_get_connection (app));
+  /* Closing the last window is refused the same way. */
+  gtk_window_close (GTK_WINDOW (window));
+  dialog = wait_dialog ("the close guard");
+  dismiss_dialog (dialog, "close");
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (window)));
+
+  /* A customer message, then the transcript window shows it. */
+  fd_test_visitor_connect (v1);
+  fd_test_visitor_send (v1, "c1", "Hello <b>there</b>");
+  row = find_row (window, "Natalie Maines");
+  fd_activity_list_select (list, (guint) row);
+  spin (300);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (list), "activity.open", NULL));
+  wait_for (has_conversation_window, NULL, "the conversation window");
+  conversation = find_conversation_window ();
+  g_assert_cmpint (fd_conversation_window_get_id (conversation), ==, reserved_id);
+  wait_for (conversation_loaded, conversation, "the transcript");
+  gtk_window_destroy (GTK_WINDOW (conversation));
+
+  /* The server goes away: the banner; it comes back: the same rows. */
+  fd_test_server_kill (server);
+  wait_for (banner_shown, window, "the reconnecting banner");
+  fd_test_server_start (server);
+  wait_for (banner_hidden_and_connected, window, "the connection to resume");
+  spin (300);
+  g_assert_cmpuint (fd_activity_list_get_n_rows (list), ==, 3);
+  g_assert_cmpint (find_row (window, "Natalie Maines"), >=, 0);
+  g_assert_true (is_reserved_row (window));
+  g_assert_cmpuint (fd_activity_model_count_reserved (fd_connection_get_activity_model (fd_window_get_connection (window))), ==, 1);
+
+  /* Closing the conversation lets the agent quit. */
+  fd_connection_close_conversation_async (fd_window_get_connection (window), reserved_id, NULL, on_done_cb, &result);
+  wait_for (has_result, &result, "closing the conversation");
+  {
+    FdConversation *closed = fd_connection_close_conversation_finish (fd_window_get_connection (window), result, &error);
+
+    g_assert_no_error (error);
+    fd_conversation_free (closed);
+  }
+  g_clear_object (&result);
+  wait_rows (window, 2, "the closed row to leave");
+
+  /* Reject (Delete, Ctrl+Shift+R): the offer leaves this list while the
+   * other agent of the ring-all phase keeps it. */
+  row = find_row (window, "Tom Baker");
+  g_assert_cmpint (row, >=, 0);
+  fd_activity_list_select (list, (guint) row);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (list), "activity.reject", NULL));
+  wait_rows (window, 1, "the rejected row to leave");
+  g_assert_cmpint (find_row (window2, "Tom Baker"), >=, 0);
+  g_assert_cmpint (find_row (window, "Tom Baker"), ==, -1);
+
+  /* The second agent leaves Sales (Jenna is still joined: no question). */
+  {
+    int sales2 = find_queue (natalie, "Sales");
+    Indicator left = { window2, (guint) sales2, "Not joined" };
+
+    fd_queue_sidebar_select (fd_window_get_queue_sidebar (window2), (guint) sales2);
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fd_window_get_queue_sidebar (window2)), "queue.leave", NULL));
+    wait_for (has_indicator, &left, "the second agent leaving Sales");
+    g_assert_null (find_dialog ());
+  }
+
+  /* A callback: its own menu actions. */
+  {
+    guint status = 0;
+    g_autoptr(JsonNode) answer = fd_test_http_request (server, NULL, "POST", "/api/visitor/v1/callbacks",
+                                                       "{\"stream_key\":\"kakapo-website-callback\","
+                                                       "\"name\":\"Grace Hopper\",\"number\":\"+15550100\"}",
+                                                       &status);
+    RowWait callback = { window, "Grace Hopper", NULL };
+    g_autofree char *number = NULL;
+
+    g_assert_cmpuint (status, ==, 201);
+    wait_for (has_row, &callback, "the callback row");
+    row = find_row (window, "Grace Hopper");
+    g_clear_pointer (&cell, g_free);
+    cell = fd_activity_list_dup_cell_text (list, (guint) row, COL_ACTIVITY);
+    g_assert_cmpstr (cell, ==, "Callback");
+    fd_activity_list_select (list, (guint) row);
+    /* A callback cannot be rejected: the action is disabled. */
+    gtk_widget_activate_action (GTK_WIDGET (list), "activity.reject", NULL);
+    spin (200);
+    g_assert_cmpint (find_row (window, "Grace Hopper"), >=, 0);
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (list), "activity.reserve", NULL));
+    callback.status = "Reserved";
+    wait_for (has_row, &callback, "the reserved callback");
+
+    row = find_row (window, "Grace Hopper");
+    fd_activity_list_select (list, (guint) row);
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (list), "activity.copy-number", NULL));
+    gdk_clipboard_read_text_async (gtk_widget_get_clipboard (GTK_WIDGET (list)), NULL, on_done_cb, &result);
+    wait_for (has_result, &result, "the clipboard");
+    number = gdk_clipboard_read_text_finish (gtk_widget_get_clipboard (GTK_WIDGET (list)), result, &error);
+    g_assert_no_error (error);
+    g_assert_cmpstr (number, ==, "+15550100");
+    g_clear_object (&result);
+
+    /* Call number asks for the outcome and records the attempt. */
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (list), "activity.call-number", NULL));
+    dialog = wait_dialog ("the call outcome question");
+    g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, "How Did the Call Go?");
+    dismiss_dialog (dialog, fd_call_outcome_to_string (FD_CALL_NO_ANSWER));
+    spin (300);
+
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (list), "activity.close-callback", NULL));
+    wait_for (has_no_row, &callback, "the closed callback to leave");
+  }
+
+  /* Leave Sales, now as its last agent: asked, and confirmed. */
+  {
+    int sales = find_queue (fd_window_get_connection (window), "Sales");
+    Indicator left = { window, (guint) sales, "Not joined" };
+
+    fd_queue_sidebar_select (fd_window_get_queue_sidebar (window), (guint) sales);
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fd_window_get_queue_sidebar (window)), "queue.leave", NULL));
+    dialog = wait_dialog ("the last-agent warning for Sales");
+    dismiss_dialog (dialog, "leave");
+    wait_for (has_indicator, &left, "leaving Sales");
+  }
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "app.quit", NULL));
+  spin (100);
+  g_assert_null (find_dialog ());
+  g_assert_null (app_window (app));
+
+  gtk_window_destroy (GTK_WINDOW (window2));
+  fd_connection_sign_out_async (natalie, NULL, on_done_cb, &result);
+  wait_for (has_result, &result, "the second agent's sign-out");
+  g_assert_true (fd_connection_sign_out_finish (natalie, result, &error));
+  g_clear_object (&result);
+  spin (200);
+
+  g_assert_finalize_object (window2);
+  g_assert_finalize_object (window);
+  g_assert_finalize_object (g_steal_pointer (&natalie));
+}
+
+static void
+on_activate_cb (GApplication *app,
+                gpointer      server)
+{
+  run_flow (FD_APPLICATION (app), server);
+}
+
+static gboolean
+has_sign_in_page (gpointer data)
+{
+  return g_str_equal (fd_window_get_page (data), "sign-in");
+}
+
+/* A later start: signed in by itself with the token in the keyring, joins
+ * every queue (join-queues-on-startup), then signs out, which removes the
+ * stored credentials. */
+static void
+run_restart_flow (FdApplication *app,
+                  FdTestServer  *server)
+{
+  FdWindow *window = app_window (app);
+  g_autoptr(FdSecrets) secrets = fd_secrets_new (fd_test_server_get_url (server), JENNA_EMAIL);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *token = NULL;
+  g_autofree char *password = NULL;
+  int sales;
+
+  g_assert_nonnull (window);
+  g_object_ref (window);
+  wait_for (is_main_connected, window, "signing in with the stored token");
+  sales = find_queue (fd_window_get_connection (window), "Sales");
+  {
+    Indicator joined = { window, (guint) sales, "Joined" };
+
+    wait_for (has_indicator, &joined, "joining Sales on start-up");
+  }
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "app.sign-out", NULL));
+  wait_for (has_sign_in_page, window, "the sign-in page after signing out");
+  g_assert_null (fd_application_get_connection (app));
+  spin (300);
+  fd_secrets_lookup_async (secrets, NULL, on_done_cb, &result);
+  wait_for (has_result, &result, "the keyring lookup");
+  g_assert_false (fd_secrets_lookup_finish (secrets, result, &token, &password, &error));
+  g_assert_no_error (error);
+  g_assert_null (token);
+  g_assert_null (password);
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "app.quit", NULL));
+  spin (100);
+  g_assert_finalize_object (window);
+}
+
+static void
+on_restart_activate_cb (GApplication *app,
+                        gpointer      server)
+{
+  run_restart_flow (FD_APPLICATION (app), server);
+}
+
+static FdApplication *
+new_test_app (void)
+{
+  FdApplication *app = fd_application_new ();
+
+  g_assert_nonnull (fd_application_get_settings (app));
+  /* No notification server or sound card here: the alerts have their
+   * own suite (tests/alerts). */
+  g_settings_set_boolean (fd_application_get_settings (app), "alert-notification", FALSE);
+  g_settings_set_boolean (fd_application_get_settings (app), "alert-sound", FALSE);
+  /* Without a D-Bus name: the session bus is shared with the keyring and
+   * the test needs no uniqueness. */
+  g_application_set_application_id (G_APPLICATION (app), NULL);
+  fd_application_set_backoff (app, 50, 400);
+  return app;
+}
+
+/* The flow runs inside g_application_run(), as the app runs for a person,
+ * so that app.quit ends it and shutdown releases what startup took. */
+static void
+test_window_flow (void)
+{
+  g_autoptr(FdTestServer) server = fd_test_server_new ();
+  g_autoptr(FdApplication) app = NULL;
+
+  fd_test_server_add_args (server, "--demo", NULL);
+  fd_test_server_start (server);
+
+  app = new_test_app ();
+  g_signal_connect_after (app, "activate", G_CALLBACK (on_activate_cb), server);
+  g_assert_cmpint (g_application_run (G_APPLICATION (app), 0, NULL), ==, 0);
+  g_assert_finalize_object (g_steal_pointer (&app));
+
+  /* The settings (memory backend) and the keyring outlive the app. */
+  app = new_test_app ();
+  g_settings_set_boolean (fd_application_get_settings (app), "join-queues-on-startup", TRUE);
+  g_signal_connect_after (app, "activate", G_CALLBACK (on_restart_activate_cb), server);
+  g_assert_cmpint (g_application_run (G_APPLICATION (app), 0, NULL), ==, 0);
+  g_assert_finalize_object (g_steal_pointer (&app));
+}
+
+/* Under LeakSanitizer: allocations the display stack keeps for the life of
+ * the process (fontconfig's caches, Mesa's EGL set-up in gtk_init, GLib's
+ * constructor). The app's own objects are still checked, and the test
+ * asserts that the windows, connections and app are finalized. */
+const char *__lsan_default_suppressions (void);
+
+const char *
+__lsan_default_suppressions (void)
+{
+  return "leak:libfontconfig.so\n"
+         "leak:gdk_display_prepare_gl\n"
+         "leak:_dl_init\n";
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_setenv ("GSK_RENDERER", "cairo", TRUE);
+  /* GTK 4.8 has no GDK_DEBUG=no-portals; the private session bus has no
+   * portal anyway. The AT-SPI registry the bus would start writes to
+   * stdout, which breaks TAP. */
+  g_setenv ("GTK_A11Y", "none", TRUE);
+  g_setenv ("GDK_BACKEND", "x11", TRUE);
+  g_setenv ("GSETTINGS_BACKEND", "memory", TRUE);
+  gtk_test_init (&argc, &argv, NULL);
+  adw_init ();
+
+  g_test_add_func ("/ui/window/flow", test_window_flow);
+  return g_test_run ();
+}
