@@ -3,6 +3,8 @@
 #include "fd-config.h"
 
 #include <glib/gi18n.h>
+#include <stdio.h>
+#include <string.h>
 
 #include "fd-alerts.h"
 #include "fd-application.h"
@@ -25,6 +27,10 @@ struct _FdApplication
   guint           backoff_max_ms;
   gboolean        started;
   gboolean        joined_on_startup;
+  /* From the command line (--server, --email, --password-stdin). */
+  char           *cli_server;
+  char           *cli_email;
+  char           *cli_password;
 };
 
 G_DEFINE_FINAL_TYPE (FdApplication, fd_application, ADW_TYPE_APPLICATION)
@@ -676,8 +682,71 @@ fd_application_activate (GApplication *app)
   if (!self->started)
     {
       self->started = TRUE;
+      if (self->cli_password != NULL)
+        {
+          /* A sign-in given on the command line (tools/demo) wins over the
+           * keyring; it is stored there like any other sign-in. */
+          sign_in_with_password (self, self->cli_server, self->cli_email, self->cli_password, NULL);
+          memset (self->cli_password, 0, strlen (self->cli_password));
+          g_clear_pointer (&self->cli_password, g_free);
+          return;
+        }
+      if (self->settings != NULL && self->cli_server != NULL)
+        g_settings_set_string (self->settings, "server-url", self->cli_server);
+      if (self->settings != NULL && self->cli_email != NULL)
+        g_settings_set_string (self->settings, "email", self->cli_email);
       start_stored_session (self);
     }
+}
+
+/* Reads the password of --password-stdin: one line, never an argument,
+ * which every user of the machine could read in the process list. */
+static char *
+read_password_line (void)
+{
+  char buf[1025];
+  gsize len;
+
+  if (fgets (buf, sizeof buf, stdin) == NULL)
+    return NULL;
+  len = strcspn (buf, "\r\n");
+  buf[len] = '\0';
+  if (len == 0)
+    return NULL;
+  return g_strndup (buf, len);
+}
+
+static int
+fd_application_handle_local_options (GApplication *app,
+                                     GVariantDict *options)
+{
+  FdApplication *self = FD_APPLICATION (app);
+  const char *server = NULL;
+  const char *email = NULL;
+  gboolean password_stdin = FALSE;
+
+  g_variant_dict_lookup (options, "server", "&s", &server);
+  g_variant_dict_lookup (options, "email", "&s", &email);
+  g_variant_dict_lookup (options, "password-stdin", "b", &password_stdin);
+  if (password_stdin)
+    {
+      if (server == NULL || email == NULL)
+        {
+          g_printerr ("frontdesk: --password-stdin needs --server and --email too.\n");
+          return 2;
+        }
+      self->cli_password = read_password_line ();
+      if (self->cli_password == NULL)
+        {
+          g_printerr ("frontdesk: --password-stdin read no password from standard input.\n");
+          return 2;
+        }
+    }
+  g_free (self->cli_server);
+  g_free (self->cli_email);
+  self->cli_server = g_strdup (server);
+  self->cli_email = g_strdup (email);
+  return -1;
 }
 
 static void
@@ -703,6 +772,11 @@ fd_application_dispose (GObject *object)
   g_clear_object (&self->secrets);
   g_clear_object (&self->settings);
   clear_password (self);
+  g_clear_pointer (&self->cli_server, g_free);
+  g_clear_pointer (&self->cli_email, g_free);
+  if (self->cli_password != NULL)
+    memset (self->cli_password, 0, strlen (self->cli_password));
+  g_clear_pointer (&self->cli_password, g_free);
   G_OBJECT_CLASS (fd_application_parent_class)->dispose (object);
 }
 
@@ -715,6 +789,7 @@ fd_application_class_init (FdApplicationClass *klass)
   object_class->dispose = fd_application_dispose;
   app_class->startup = fd_application_startup;
   app_class->activate = fd_application_activate;
+  app_class->handle_local_options = fd_application_handle_local_options;
   app_class->shutdown = fd_application_shutdown;
 }
 
@@ -724,6 +799,15 @@ fd_application_init (FdApplication *self)
   GSettingsSchemaSource *source = g_settings_schema_source_get_default ();
   g_autoptr(GSettingsSchema) schema = NULL;
 
+  const GOptionEntry entries[] = {
+    { "server", 0, 0, G_OPTION_ARG_STRING, NULL, N_("The contact center server to sign in to"), "URL" },
+    { "email", 0, 0, G_OPTION_ARG_STRING, NULL, N_("The email address to sign in with"), "EMAIL" },
+    { "password-stdin", 0, 0, G_OPTION_ARG_NONE, NULL,
+      N_("Sign in at once with the password read from standard input"), NULL },
+    { NULL }
+  };
+
+  g_application_add_main_option_entries (G_APPLICATION (self), entries);
   self->cancellable = g_cancellable_new ();
   if (source != NULL)
     schema = g_settings_schema_source_lookup (source, FD_APP_ID, TRUE);
