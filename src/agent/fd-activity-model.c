@@ -218,6 +218,10 @@ format_to (FdActivityModel      *self,
   const char *queue = self->queues != NULL ? fd_queue_model_get_name (self->queues, conv->queue_id) : NULL;
   GString *to = g_string_new (NULL);
 
+  /* The server names the stream on every conversation it sends. */
+  if (stream == NULL)
+    stream = conv->stream_name;
+
   /* "Organization > Stream (Queue)", leaving out what is not known. */
   if (self->organization_name != NULL)
     g_string_append (to, self->organization_name);

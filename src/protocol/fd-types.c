@@ -174,6 +174,7 @@ static const FdFieldInfo conversation_fields[] = {
   FD_F_INT64 (T, organization_id, FALSE),
   FD_F_INT64 (T, stream_id, FALSE),
   FD_F_INT64 (T, queue_id, FALSE),
+  FD_F_STRING (T, stream_name, FALSE, FD_LIMIT_NAME),
   FD_F_ENUM (T, kind, FALSE, &fd_stream_kind_enum),
   FD_F_ENUM (T, state, FALSE, &fd_conversation_state_enum),
   FD_F_INT64 (T, contact_id, FALSE),

@@ -162,6 +162,7 @@ typedef struct {
   gint64               organization_id;
   gint64               stream_id;
   gint64               queue_id;
+  char                *stream_name;     /* for display ("To"): the server fills it */
   FdStreamKind         kind;
   FdConversationState  state;
   gint64               contact_id;

@@ -1,7 +1,7 @@
 #define G_LOG_DOMAIN "test-activity-model"
 
 /* The Activity List and queue models fed by recorded frames
- * (tests/agent/frames/*.json), with a hand-moved clock. */
+ * (the JSON files of tests/agent/frames/), with a hand-moved clock. */
 
 #include "fd-activity-model.h"
 #include "fd-queue-model.h"
@@ -81,9 +81,8 @@ fixture_set_up (Fixture       *f,
   fd_activity_model_set_clock (f->model, fixture_clock, f, NULL);
   fd_activity_model_set_agent_id (f->model, 7);
   fd_activity_model_set_organization_name (f->model, "Kakapo Systems");
-  fd_activity_model_set_stream_name (f->model, 3, "Website Chat");
-  fd_activity_model_set_stream_name (f->model, 4, "Website Callback");
-  fd_activity_model_set_stream_name (f->model, 6, "Twitter Demo Account");
+  /* Stream names come from the frames themselves (stream_name), as the
+   * server sends them. */
   g_signal_connect (f->model, "items-changed", G_CALLBACK (on_items_changed_cb), f);
 }
 

@@ -258,8 +258,9 @@ fd_store_delete_contact (FdStore  *self,
   "c.id, c.organization_id, c.stream_id, c.queue_id, c.kind, c.state, c.contact_id, " \
   "c.agent_id, c.subject, c.department, c.page_url, c.ip, c.browser, c.os, " \
   "c.callback_number, c.callback_time, c.created_at, c.first_assigned_at, c.reserved_at, " \
-  "c.first_reply_at, c.last_customer_message_at, c.closed_at, c.rating, c.comment, c.unread"
-#define CONV_N_COLUMNS 25
+  "c.first_reply_at, c.last_customer_message_at, c.closed_at, c.rating, c.comment, c.unread, " \
+  "(SELECT s.name FROM streams s WHERE s.id = c.stream_id)"
+#define CONV_N_COLUMNS 26
 #define CONV_WITH_CONTACT_COLUMNS CONV_COLUMNS ", " \
   "t.id, t.organization_id, t.name, t.email, t.phone, t.twitter_handle, t.crm_label"
 #define CONV_WITH_CONTACT_FROM "FROM conversations c JOIN contacts t ON t.id = c.contact_id "
@@ -299,6 +300,7 @@ conversation_from_row (FdStoreStmt *stmt,
   conv->rating = sqlite3_column_int (stmt, 22);
   conv->comment = fd_store_col_text (stmt, 23);
   conv->unread = sqlite3_column_int (stmt, 24);
+  conv->stream_name = fd_store_col_text (stmt, 25);
   if (with_contact)
     conv->contact = contact_from_row (stmt, CONV_N_COLUMNS);
   return conv;
