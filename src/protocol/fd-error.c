@@ -67,3 +67,32 @@ fd_wire_error_from_gerror (const GError *error)
       return FD_WIRE_ERROR_INTERNAL;
     }
 }
+
+guint
+fd_wire_error_get_http_status (FdWireError value)
+{
+  switch (value)
+    {
+    case FD_WIRE_ERROR_MALFORMED:
+    case FD_WIRE_ERROR_UNKNOWN_TYPE:
+    case FD_WIRE_ERROR_INVALID_FIELD:
+      return 400;
+    case FD_WIRE_ERROR_TOO_LARGE:
+      return 413;
+    case FD_WIRE_ERROR_UNAUTHORIZED:
+      return 401;
+    case FD_WIRE_ERROR_FORBIDDEN:
+      return 403;
+    case FD_WIRE_ERROR_NOT_FOUND:
+    case FD_WIRE_ERROR_STREAM_INACTIVE:
+      return 404;
+    case FD_WIRE_ERROR_CONFLICT:
+    case FD_WIRE_ERROR_INVALID_STATE:
+      return 409;
+    case FD_WIRE_ERROR_RATE_LIMITED:
+      return 429;
+    case FD_WIRE_ERROR_INTERNAL:
+    default:
+      return 500;
+    }
+}

@@ -37,6 +37,8 @@ typedef enum {
 } FdWireError;
 
 const char *fd_wire_error_to_string   (FdWireError  value);
+/* The HTTP status that carries @value (the table of docs/protocol.md). */
+guint       fd_wire_error_get_http_status (FdWireError value);
 gboolean    fd_wire_error_from_string (const char  *str,
                                        FdWireError *out);
 

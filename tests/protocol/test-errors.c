@@ -269,6 +269,27 @@ test_entity_errors (void)
   g_assert_cmpint (g_array_index (phase->agent_ids, gint64, 0), ==, 4);
 }
 
+/* The HTTP status of every wire error, as the table in docs/protocol.md
+ * gives it: one mapping used by every HTTP API of the server. */
+static void
+test_wire_error_http_status (void)
+{
+  static const struct { const char *code; guint status; } table[] = {
+    { "malformed", 400 }, { "unknown-type", 400 }, { "invalid-field", 400 },
+    { "too-large", 413 }, { "unauthorized", 401 }, { "forbidden", 403 },
+    { "not-found", 404 }, { "conflict", 409 }, { "invalid-state", 409 },
+    { "rate-limited", 429 }, { "stream-inactive", 404 }, { "internal", 500 },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (table); i++)
+    {
+      FdWireError code;
+
+      g_assert_true (fd_wire_error_from_string (table[i].code, &code));
+      g_assert_cmpuint (fd_wire_error_get_http_status (code), ==, table[i].status);
+    }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -287,6 +308,7 @@ main (int argc, char **argv)
   g_test_add_func ("/protocol/nul-and-surrogates", test_nul_and_surrogates);
   g_test_add_func ("/protocol/entity-errors", test_entity_errors);
   g_test_add_func ("/protocol/valid-json-forms", test_valid_json_forms);
+  g_test_add_func ("/protocol/wire-error-http-status", test_wire_error_http_status);
 
   return g_test_run ();
 }

@@ -37,35 +37,6 @@ typedef struct {
 
 /* --- Responses ----------------------------------------------------------- */
 
-static guint
-status_for_wire_error (FdWireError code)
-{
-  switch (code)
-    {
-    case FD_WIRE_ERROR_MALFORMED:
-    case FD_WIRE_ERROR_UNKNOWN_TYPE:
-    case FD_WIRE_ERROR_INVALID_FIELD:
-      return SOUP_STATUS_BAD_REQUEST;
-    case FD_WIRE_ERROR_TOO_LARGE:
-      return SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE;
-    case FD_WIRE_ERROR_UNAUTHORIZED:
-      return SOUP_STATUS_UNAUTHORIZED;
-    case FD_WIRE_ERROR_FORBIDDEN:
-      return SOUP_STATUS_FORBIDDEN;
-    case FD_WIRE_ERROR_NOT_FOUND:
-    case FD_WIRE_ERROR_STREAM_INACTIVE:
-      return SOUP_STATUS_NOT_FOUND;
-    case FD_WIRE_ERROR_CONFLICT:
-    case FD_WIRE_ERROR_INVALID_STATE:
-      return SOUP_STATUS_CONFLICT;
-    case FD_WIRE_ERROR_RATE_LIMITED:
-      return 429; /* Too Many Requests: libsoup 3.2 has no name for it. */
-    case FD_WIRE_ERROR_INTERNAL:
-    default:
-      return SOUP_STATUS_INTERNAL_SERVER_ERROR;
-    }
-}
-
 static void
 respond_json (SoupServerMessage *msg,
               guint              status,
@@ -100,7 +71,7 @@ respond_error_literal (SoupServerMessage *msg,
   if (code == FD_WIRE_ERROR_UNAUTHORIZED)
     soup_message_headers_replace (soup_server_message_get_response_headers (msg),
                                   "WWW-Authenticate", "Bearer realm=\"frontdesk-admin\"");
-  respond_json (msg, status_for_wire_error (code), root);
+  respond_json (msg, fd_wire_error_get_http_status (code), root);
 }
 
 static void

@@ -23,35 +23,6 @@ typedef struct {
 
 /* --- HTTP helpers shared with the visitor API -------------------------------- */
 
-static guint
-status_for (FdWireError code)
-{
-  switch (code)
-    {
-    case FD_WIRE_ERROR_MALFORMED:
-    case FD_WIRE_ERROR_UNKNOWN_TYPE:
-    case FD_WIRE_ERROR_INVALID_FIELD:
-      return SOUP_STATUS_BAD_REQUEST;
-    case FD_WIRE_ERROR_TOO_LARGE:
-      return SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE;
-    case FD_WIRE_ERROR_UNAUTHORIZED:
-      return SOUP_STATUS_UNAUTHORIZED;
-    case FD_WIRE_ERROR_FORBIDDEN:
-      return SOUP_STATUS_FORBIDDEN;
-    case FD_WIRE_ERROR_NOT_FOUND:
-    case FD_WIRE_ERROR_STREAM_INACTIVE:
-      return SOUP_STATUS_NOT_FOUND;
-    case FD_WIRE_ERROR_CONFLICT:
-    case FD_WIRE_ERROR_INVALID_STATE:
-      return SOUP_STATUS_CONFLICT;
-    case FD_WIRE_ERROR_RATE_LIMITED:
-      return 429;
-    case FD_WIRE_ERROR_INTERNAL:
-    default:
-      return SOUP_STATUS_INTERNAL_SERVER_ERROR;
-    }
-}
-
 void
 fd_api_respond_json (SoupServerMessage *msg,
                      guint              status,
@@ -83,7 +54,7 @@ fd_api_respond_error (SoupServerMessage *msg,
 
       soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Retry-After", seconds);
     }
-  fd_api_respond_json (msg, status_for (code), fd_error_body_to_json (body));
+  fd_api_respond_json (msg, fd_wire_error_get_http_status (code), fd_error_body_to_json (body));
 }
 
 void
