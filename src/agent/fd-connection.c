@@ -79,6 +79,7 @@ struct _FdConnection
   FdOrganization          *organization;
   FdQueueModel            *queues;
   FdActivityModel         *activities;
+  FdCallState             *call_state;
 };
 
 G_DEFINE_FINAL_TYPE (FdConnection, fd_connection, G_TYPE_OBJECT)
@@ -770,6 +771,7 @@ fd_connection_dispose (GObject *object)
     soup_session_abort (self->session);
   g_clear_object (&self->session);
   g_clear_object (&self->activities);
+  g_clear_object (&self->call_state);
   g_clear_object (&self->queues);
 
   G_OBJECT_CLASS (fd_connection_parent_class)->dispose (object);
@@ -892,6 +894,7 @@ fd_connection_init (FdConnection *self)
   self->session = soup_session_new_with_options ("user-agent", "frontdesk/" PACKAGE_VERSION, NULL);
   self->queues = fd_queue_model_new ();
   self->activities = fd_activity_model_new (self->queues);
+  self->call_state = fd_call_state_new ();
   g_bus_get (G_BUS_TYPE_SYSTEM, self->cancellable, on_system_bus_cb, self);
 }
 
@@ -952,6 +955,13 @@ fd_connection_get_activity_model (FdConnection *self)
 {
   g_return_val_if_fail (FD_IS_CONNECTION (self), NULL);
   return self->activities;
+}
+
+FdCallState *
+fd_connection_get_call_state (FdConnection *self)
+{
+  g_return_val_if_fail (FD_IS_CONNECTION (self), NULL);
+  return self->call_state;
 }
 
 FdQueueModel *

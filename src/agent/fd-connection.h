@@ -3,6 +3,7 @@
 #include <gio/gio.h>
 
 #include "fd-activity-model.h"
+#include "fd-call-state.h"
 #include "fd-protocol.h"
 #include "fd-queue-model.h"
 
@@ -63,6 +64,8 @@ const FdOrganization *fd_connection_get_organization (FdConnection      *self);
 /* The seq of the last event applied (sent in hello on reconnect). */
 gint64              fd_connection_get_last_seq     (FdConnection        *self);
 FdActivityModel    *fd_connection_get_activity_model (FdConnection      *self);
+/* The phone call this agent has going, as far as the app knows. */
+FdCallState        *fd_connection_get_call_state     (FdConnection      *self);
 FdQueueModel       *fd_connection_get_queue_model  (FdConnection        *self);
 /* Requests waiting for an ack (queued offline or in flight). */
 guint               fd_connection_get_n_pending    (FdConnection        *self);

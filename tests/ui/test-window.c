@@ -168,6 +168,40 @@ has_dialog (gpointer data)
   return find_dialog () != NULL;
 }
 
+/* The visible message dialog whose heading is @data. */
+static gboolean
+has_dialog_with_heading (gpointer data)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GObject) window = g_list_model_get_item (toplevels, i);
+
+      if (ADW_IS_MESSAGE_DIALOG (window) && gtk_widget_get_visible (GTK_WIDGET (window)) &&
+          g_strcmp0 (adw_message_dialog_get_heading (ADW_MESSAGE_DIALOG (window)), data) == 0)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+static AdwMessageDialog *
+wait_dialog_with_heading (const char *heading)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  wait_for (has_dialog_with_heading, (gpointer) heading, heading);
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GObject) window = g_list_model_get_item (toplevels, i);
+
+      if (ADW_IS_MESSAGE_DIALOG (window) && gtk_widget_get_visible (GTK_WIDGET (window)) &&
+          g_strcmp0 (adw_message_dialog_get_heading (ADW_MESSAGE_DIALOG (window)), heading) == 0)
+        return ADW_MESSAGE_DIALOG (window);
+    }
+  g_assert_not_reached ();
+}
+
 static AdwMessageDialog *
 wait_dialog (const char *what)
 {
@@ -615,7 +649,27 @@ run_flow (FdApplication *app,
     g_assert_true (gtk_widget_activate_action (GTK_WIDGET (list), "activity.call-number", NULL));
     dialog = wait_dialog ("the call outcome question");
     g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, "How Did the Call Go?");
+    g_assert_false (gtk_window_get_modal (GTK_WINDOW (dialog)));
+    g_assert_true (fd_call_state_get_on_call (fd_connection_get_call_state (fd_window_get_connection (window))));
+
+    /* On that call, another callback is refused with a sentence. */
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (list), "activity.call-number", NULL));
+    {
+      AdwMessageDialog *busy = wait_dialog_with_heading ("Already on a Call");
+
+      g_assert_nonnull (strstr (adw_message_dialog_get_body (busy), "Grace Hopper"));
+      adw_message_dialog_response (busy, "close");
+      gtk_window_destroy (GTK_WINDOW (busy));
+    }
+    g_assert_true (has_dialog_with_heading ((gpointer) "How Did the Call Go?"));
+
+    /* Saying how it went ends the call: the next one may start. */
     dismiss_dialog (dialog, fd_call_outcome_to_string (FD_CALL_NO_ANSWER));
+    g_assert_false (fd_call_state_get_on_call (fd_connection_get_call_state (fd_window_get_connection (window))));
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (list), "activity.call-number", NULL));
+    dialog = wait_dialog_with_heading ("How Did the Call Go?");
+    dismiss_dialog (dialog, "cancel");
+    g_assert_false (fd_call_state_get_on_call (fd_connection_get_call_state (fd_window_get_connection (window))));
     spin (300);
 
     g_assert_true (gtk_widget_activate_action (GTK_WIDGET (list), "activity.close-callback", NULL));

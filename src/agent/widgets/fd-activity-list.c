@@ -289,6 +289,8 @@ on_outcome_response_cb (AdwMessageDialog *dialog,
   FdCallbackAttempt *attempt;
   FdCallOutcome outcome;
 
+  if (self->connection != NULL)
+    fd_call_state_end (fd_connection_get_call_state (self->connection), id);
   if (self->connection == NULL || !fd_call_outcome_from_string (response, &outcome))
     return;
   attempt = fd_callback_attempt_new ();
@@ -320,6 +322,7 @@ call_number (FdActivityList *self,
   const char *number;
   g_autofree char *escaped = NULL;
   g_autofree char *uri = NULL;
+  g_autoptr(GError) error = NULL;
   GtkWidget *dialog;
 
   if (self->connection == NULL)
@@ -327,6 +330,16 @@ call_number (FdActivityList *self,
   item = fd_activity_model_lookup (fd_connection_get_activity_model (self->connection), id);
   if (item == NULL || (number = fd_conversation_item_get_conversation (item)->callback_number) == NULL)
     return;
+  /* One call at a time: the agent says how a call went before the next. */
+  if (!fd_call_state_begin (fd_connection_get_call_state (self->connection), id,
+                            fd_conversation_item_get_from (item), &error))
+    {
+      dialog = adw_message_dialog_new (GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))),
+                                       _("Already on a Call"), error->message);
+      adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
+      gtk_window_present (GTK_WINDOW (dialog));
+      return;
+    }
   escaped = g_uri_escape_string (number, "+", FALSE);
   uri = g_strconcat ("tel:", escaped, NULL);
   g_app_info_launch_default_for_uri_async (uri, NULL, self->cancellable, on_launch_uri_cb,
@@ -346,6 +359,8 @@ call_number (FdActivityList *self,
   adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
   g_object_set_data (G_OBJECT (dialog), "fd-id", GSIZE_TO_POINTER ((gsize) id));
   g_signal_connect_object (dialog, "response", G_CALLBACK (on_outcome_response_cb), self, 0);
+  /* Not modal: the agent keeps working in the app while on the phone. */
+  gtk_window_set_modal (GTK_WINDOW (dialog), FALSE);
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
