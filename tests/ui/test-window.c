@@ -12,6 +12,7 @@
 #include "fd-secrets.h"
 #include "fd-test-client.h"
 #include "fd-test-server.h"
+#include "fd-chat-window.h"
 #include "fd-window.h"
 
 #define JENNA_EMAIL      "jenna@kakapo.example"
@@ -310,10 +311,11 @@ take_screenshot (FdWindow *window)
 static gboolean
 conversation_loaded (gpointer data)
 {
-  return fd_conversation_window_get_n_messages (data) > 0;
+  return fd_chat_window_get_n_messages (data) > 0;
 }
 
-static FdConversationWindow *
+/* The Web Chat window that double-click opens through app.open-conversation. */
+static FdChatWindow *
 find_conversation_window (void)
 {
   GListModel *toplevels = gtk_window_get_toplevels ();
@@ -322,8 +324,8 @@ find_conversation_window (void)
     {
       g_autoptr(GObject) window = g_list_model_get_item (toplevels, i);
 
-      if (FD_IS_CONVERSATION_WINDOW (window))
-        return FD_CONVERSATION_WINDOW (window);
+      if (FD_IS_CHAT_WINDOW (window))
+        return FD_CHAT_WINDOW (window);
     }
   return NULL;
 }
@@ -420,7 +422,7 @@ run_flow (FdApplication *app,
   FdWindow *window2;
   FdActivityList *list;
   AdwMessageDialog *dialog;
-  FdConversationWindow *conversation;
+  FdChatWindow *conversation;
   gint64 reserved_id;
   int row;
   int support;
@@ -562,7 +564,7 @@ run_flow (FdApplication *app,
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (list), "activity.open", NULL));
   wait_for (has_conversation_window, NULL, "the conversation window");
   conversation = find_conversation_window ();
-  g_assert_cmpint (fd_conversation_window_get_id (conversation), ==, reserved_id);
+  g_assert_cmpint (fd_chat_window_get_id (conversation), ==, reserved_id);
   wait_for (conversation_loaded, conversation, "the transcript");
   gtk_window_destroy (GTK_WINDOW (conversation));
 

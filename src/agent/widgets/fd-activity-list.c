@@ -225,6 +225,11 @@ open_conversation (FdActivityList *self,
 {
   FdConversationWindow *window;
 
+  /* The application knows which window a conversation gets (a Web Chat has
+   * its own); without one, as in tests of the list alone, the read-only
+   * transcript opens. */
+  if (gtk_widget_activate_action (GTK_WIDGET (self), "app.open-conversation", "x", id))
+    return;
   window = fd_conversation_window_new (GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))),
                                        self->connection, id);
   gtk_window_present (GTK_WINDOW (window));

@@ -8,6 +8,7 @@
 
 #include "fd-alerts.h"
 #include "fd-application.h"
+#include "fd-chat-window.h"
 #include "fd-conversation-window.h"
 #include "fd-preferences-window.h"
 #include "fd-secrets.h"
@@ -509,9 +510,26 @@ app_open_conversation_cb (GSimpleAction *action,
   FdWindow *window = ensure_window (self);
   gint64 id = g_variant_get_int64 (parameter);
 
+  FdConversationItem *item;
+
   gtk_window_present (GTK_WINDOW (window));
-  if (self->connection != NULL && id > 0)
-    gtk_window_present (GTK_WINDOW (fd_conversation_window_new (GTK_WINDOW (window), self->connection, id)));
+  if (self->connection == NULL || id <= 0)
+    return;
+  /* A Web Chat has its own window, one per conversation: a hidden one (its
+   * X only hides it) is shown again. Other kinds keep the placeholder. */
+  item = fd_activity_model_lookup (fd_connection_get_activity_model (self->connection), id);
+  if (item != NULL && fd_conversation_item_get_conversation (item)->kind == FD_STREAM_WEBCHAT)
+    {
+      for (GList *l = gtk_application_get_windows (GTK_APPLICATION (self)); l != NULL; l = l->next)
+        if (FD_IS_CHAT_WINDOW (l->data) && fd_chat_window_get_id (l->data) == id)
+          {
+            gtk_window_present (l->data);
+            return;
+          }
+      gtk_window_present (GTK_WINDOW (fd_chat_window_new (GTK_WINDOW (window), self->connection, id)));
+      return;
+    }
+  gtk_window_present (GTK_WINDOW (fd_conversation_window_new (GTK_WINDOW (window), self->connection, id)));
 }
 
 static void

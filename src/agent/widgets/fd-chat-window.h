@@ -1,0 +1,54 @@
+#pragma once
+
+#include <adwaita.h>
+
+#include "fd-connection.h"
+
+G_BEGIN_DECLS
+
+#define FD_TYPE_CHAT_WINDOW (fd_chat_window_get_type ())
+G_DECLARE_FINAL_TYPE (FdChatWindow, fd_chat_window, FD, CHAT_WINDOW, AdwWindow)
+
+/* The agent's Web Chat window (docs/app.md, "The Web Chat window"): the
+ * visitor's details, the transcript, Reserve / Reject before reserving,
+ * the compose box, canned replies, resources and emoji after. Everything
+ * goes through @connection; customer text is never markup. Closing the
+ * window only hides it: the conversation stays in the Activity List. */
+
+FdChatWindow *fd_chat_window_new            (GtkWindow    *parent,
+                                             FdConnection *connection,
+                                             gint64        conversation_id);
+gint64        fd_chat_window_get_id         (FdChatWindow *self);
+/* TRUE once get-conversation answered. */
+gboolean      fd_chat_window_get_loaded     (FdChatWindow *self);
+/* TRUE while this agent holds the conversation (the compose box is on). */
+gboolean      fd_chat_window_get_reserved   (FdChatWindow *self);
+gboolean      fd_chat_window_get_closed     (FdChatWindow *self);
+/* Messages shown (system lines included, day separators not). */
+guint         fd_chat_window_get_n_messages (FdChatWindow *self);
+/* Own messages sent and not yet acknowledged or echoed. */
+guint         fd_chat_window_get_n_pending  (FdChatWindow *self);
+/* The plain texts of the transcript's messages, one per line (tests). */
+char         *fd_chat_window_dup_transcript (FdChatWindow *self);
+/* The typing indicator's text, "" when hidden. */
+const char   *fd_chat_window_get_typing_text (FdChatWindow *self);
+
+/* Widgets, for tests and accessibility checks. */
+GtkTextView  *fd_chat_window_get_compose_view (FdChatWindow *self);
+GtkListBox   *fd_chat_window_get_canned_list  (FdChatWindow *self);
+GtkListBox   *fd_chat_window_get_resource_list (FdChatWindow *self);
+GtkEditable  *fd_chat_window_get_canned_search (FdChatWindow *self);
+GtkEditable  *fd_chat_window_get_resource_search (FdChatWindow *self);
+/* The emoji button at @index, NULL past the end. */
+GtkWidget    *fd_chat_window_get_emoji_button (FdChatWindow *self,
+                                               guint         index);
+/* The visitor's detail labels: "name", "email", "phone", "department",
+ * "browser", "ip", "page". NULL for an unknown name. */
+const char   *fd_chat_window_get_detail       (FdChatWindow *self,
+                                               const char   *name);
+
+/* A message's text as Pango markup for its label: everything escaped, and
+ * links only around http(s) URLs that GUri parsed (re-serialized). */
+char         *fd_chat_window_text_to_markup   (const char   *text);
+
+G_END_DECLS

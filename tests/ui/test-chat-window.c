@@ -1,0 +1,472 @@
+#define G_LOG_DOMAIN "test-chat-window"
+
+/* The Web Chat window against the real frontdeskd --demo: the transcript
+ * before reserving, Reserve, the visitor's details as plain text, typing,
+ * Enter and Shift+Enter, a canned reply, a resource, emoji (left click
+ * inserts, right click sends), X hides, Close ends the chat. */
+
+#include <string.h>
+
+#include "fd-chat-window.h"
+#include "fd-test-client.h"
+#include "fd-test-server.h"
+
+#define JENNA_EMAIL    "jenna@kakapo.example"
+#define JENNA_PASSWORD "jenna-demo"
+#define CHAT_KEY       "kakapo-website-chat"
+#define VISITOR_NAME   "<b>Eve</b>"
+#define WAIT_MS        10000
+
+typedef gboolean (*Check) (gpointer data);
+
+static gboolean
+on_timeout_cb (gpointer data)
+{
+  *(gboolean *) data = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+static void
+wait_for (Check       check,
+          gpointer    data,
+          const char *what)
+{
+  gboolean expired = FALSE;
+  guint source = g_timeout_add (WAIT_MS, on_timeout_cb, &expired);
+
+  while (!check (data) && !expired)
+    g_main_context_iteration (NULL, TRUE);
+  if (!check (data))
+    g_error ("Timed out waiting for %s", what);
+  g_source_remove (source);
+}
+
+static void
+spin (guint ms)
+{
+  gboolean expired = FALSE;
+
+  g_timeout_add (ms, on_timeout_cb, &expired);
+  while (!expired)
+    g_main_context_iteration (NULL, TRUE);
+}
+
+static gboolean
+has_result (gpointer data)
+{
+  return *(GAsyncResult **) data != NULL;
+}
+
+static void
+on_done_cb (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  *(GAsyncResult **) user_data = g_object_ref (result);
+}
+
+static gboolean
+is_connected (gpointer data)
+{
+  return fd_connection_get_state (data) == FD_CONNECTION_STATE_CONNECTED &&
+         g_list_model_get_n_items (G_LIST_MODEL (fd_connection_get_queue_model (data))) > 0;
+}
+
+typedef struct {
+  FdConnection *connection;
+  gint64        id;
+} RowLookup;
+
+static gboolean
+has_row (gpointer data)
+{
+  RowLookup *lookup = data;
+
+  return fd_activity_model_lookup (fd_connection_get_activity_model (lookup->connection), lookup->id) != NULL;
+}
+
+static gboolean
+is_loaded (gpointer data)
+{
+  return fd_chat_window_get_loaded (data) && fd_chat_window_get_n_messages (data) > 0;
+}
+
+static gboolean
+is_reserved (gpointer data)
+{
+  return fd_chat_window_get_reserved (data);
+}
+
+static gboolean
+is_closed (gpointer data)
+{
+  return fd_chat_window_get_closed (data);
+}
+
+static gboolean
+is_typing (gpointer data)
+{
+  return g_strcmp0 (fd_chat_window_get_typing_text (data), VISITOR_NAME " is typing…") == 0;
+}
+
+static gboolean
+nothing_pending (gpointer data)
+{
+  return fd_chat_window_get_n_pending (data) == 0;
+}
+
+static guint
+count_rows (GtkListBox *list)
+{
+  guint n = 0;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (list)); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (GTK_IS_LIST_BOX_ROW (child))
+      n++;
+  return n;
+}
+
+static gboolean
+has_one_row (gpointer data)
+{
+  return count_rows (data) == 1;
+}
+
+static gboolean
+has_no_rows (gpointer data)
+{
+  return count_rows (data) == 0;
+}
+
+static gboolean
+has_rows (gpointer data)
+{
+  return count_rows (data) > 0;
+}
+
+static gboolean
+has_many_rows (gpointer data)
+{
+  return count_rows (data) > 1;
+}
+
+static gboolean
+is_visitor_text (const FdFrame *frame,
+                 gpointer       user_data)
+{
+  const FdMessage *message = frame->body;
+
+  return frame->type == FD_FRAME_VISITOR_MESSAGE && message->direction == FD_DIRECTION_OUT &&
+         g_strcmp0 (message->text, user_data) == 0;
+}
+
+/* Waits until the visitor's socket receives the agent's message @text. */
+static void
+visitor_expect (FdTestVisitor *visitor,
+                const char    *text)
+{
+  g_autofree char *what = g_strdup_printf ("the visitor to receive “%s”", text);
+  g_autoptr(FdFrame) frame = fd_test_socket_wait_match (visitor->socket, is_visitor_text, (gpointer) text,
+                                                        WAIT_MS, what);
+
+  g_assert_nonnull (frame);
+}
+
+static char *
+compose_text (FdChatWindow *window)
+{
+  GtkTextBuffer *buffer = gtk_text_view_get_buffer (fd_chat_window_get_compose_view (window));
+  GtkTextIter start, end;
+
+  gtk_text_buffer_get_bounds (buffer, &start, &end);
+  return gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
+}
+
+static GtkEventController *
+find_controller (GtkWidget *widget,
+                 GType      type,
+                 guint      button)
+{
+  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (widget);
+
+  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+    {
+      g_autoptr(GtkEventController) controller = g_list_model_get_item (controllers, i);
+
+      if (G_TYPE_CHECK_INSTANCE_TYPE (controller, type) &&
+          (button == 0 || gtk_gesture_single_get_button (GTK_GESTURE_SINGLE (controller)) == button))
+        return controller;
+    }
+  return NULL;
+}
+
+/* Presses @keyval with @state in the compose box, as the key controller
+ * sees a real key press. Returns whether it was handled. */
+static gboolean
+press_key (FdChatWindow   *window,
+           guint           keyval,
+           GdkModifierType state)
+{
+  GtkEventController *keys = find_controller (GTK_WIDGET (fd_chat_window_get_compose_view (window)),
+                                              GTK_TYPE_EVENT_CONTROLLER_KEY, 0);
+  gboolean handled = FALSE;
+
+  g_assert_nonnull (keys);
+  g_signal_emit_by_name (keys, "key-pressed", keyval, 0, state, &handled);
+  return handled;
+}
+
+static void
+set_compose (FdChatWindow *window,
+             const char   *text)
+{
+  GtkTextBuffer *buffer = gtk_text_view_get_buffer (fd_chat_window_get_compose_view (window));
+  GtkTextIter end;
+
+  gtk_text_buffer_set_text (buffer, text, -1);
+  gtk_text_buffer_get_end_iter (buffer, &end);
+  gtk_text_buffer_place_cursor (buffer, &end);
+}
+
+static gint64
+find_queue (FdConnection *connection,
+            const char   *name)
+{
+  GListModel *queues = G_LIST_MODEL (fd_connection_get_queue_model (connection));
+
+  for (guint i = 0; i < g_list_model_get_n_items (queues); i++)
+    {
+      g_autoptr(FdQueueItem) item = g_list_model_get_item (queues, i);
+
+      if (g_strcmp0 (fd_queue_item_get_name (item), name) == 0)
+        return fd_queue_item_get_id (item);
+    }
+  return 0;
+}
+
+static gboolean
+is_toplevel (gpointer window)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GObject) item = g_list_model_get_item (toplevels, i);
+
+      if (item == window)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+static void
+test_chat_window_flow (void)
+{
+  g_autoptr(FdTestServer) server = fd_test_server_new ();
+  g_autoptr(FdConnection) jenna = NULL;
+  g_autoptr(FdTestVisitor) visitor = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FdFrame) closed = NULL;
+  FdChatWindow *window;
+  GtkWidget *compose;
+  GtkListBoxRow *row;
+  GtkEventController *right_click;
+  g_autofree char *transcript = NULL;
+  g_autofree char *text = NULL;
+  RowLookup lookup;
+
+  fd_test_server_add_args (server, "--demo", NULL);
+  fd_test_server_start (server);
+
+  /* The agent, signed in with the connection alone, joined to Sales. */
+  jenna = fd_connection_new (fd_test_server_get_url (server));
+  fd_connection_sign_in_async (jenna, JENNA_EMAIL, JENNA_PASSWORD, NULL, on_done_cb, &result);
+  wait_for (has_result, &result, "the sign-in");
+  g_assert_true (fd_connection_sign_in_finish (jenna, result, &error));
+  g_assert_no_error (error);
+  g_clear_object (&result);
+  wait_for (is_connected, jenna, "the connection");
+  fd_connection_set_joined_async (jenna, find_queue (jenna, "Sales"), TRUE, NULL, on_done_cb, &result);
+  wait_for (has_result, &result, "joining Sales");
+  g_assert_true (fd_connection_set_joined_finish (jenna, result, &error));
+  g_assert_no_error (error);
+  g_clear_object (&result);
+
+  /* A visitor whose name looks like markup writes before anyone reserves. */
+  visitor = fd_test_visitor_start (server, CHAT_KEY, VISITOR_NAME);
+  fd_test_visitor_connect (visitor);
+  fd_test_visitor_send (visitor, "v1", "Hello, is <i>anyone</i> there? See https://example.com/a?b=1&c=2.");
+  lookup.connection = jenna;
+  lookup.id = visitor->conversation_id;
+  wait_for (has_row, &lookup, "the offer in the Activity List");
+  spin (300);
+
+  window = fd_chat_window_new (NULL, jenna, visitor->conversation_id);
+  g_object_ref (window);
+  gtk_window_present (GTK_WINDOW (window));
+  wait_for (is_loaded, window, "the transcript");
+
+  /* Before reserving: the visitor's text shows, literally; compose is off. */
+  transcript = fd_chat_window_dup_transcript (window);
+  g_assert_nonnull (strstr (transcript, "Hello, is <i>anyone</i> there? See https://example.com/a?b=1&c=2."));
+  g_clear_pointer (&transcript, g_free);
+  compose = GTK_WIDGET (fd_chat_window_get_compose_view (window));
+  g_assert_false (gtk_widget_get_sensitive (compose));
+  g_assert_false (fd_chat_window_get_reserved (window));
+  g_assert_true (gtk_widget_is_sensitive (fd_chat_window_get_emoji_button (window, 0)) == FALSE);
+  g_assert_cmpstr (fd_chat_window_get_detail (window, "name"), ==, VISITOR_NAME);
+  g_assert_true (g_str_has_prefix (gtk_window_get_title (GTK_WINDOW (window)),
+                                   "Conversation: Kakapo Systems > Website Chat (Sales) - "));
+  g_assert_true (g_regex_match_simple (" - [0-9]{2}:[0-9]{2}$", gtk_window_get_title (GTK_WINDOW (window)), 0, 0));
+
+  /* Reserve from the window: compose turns on. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "chat.reserve", NULL));
+  wait_for (is_reserved, window, "the reservation");
+  g_assert_true (gtk_widget_get_sensitive (compose));
+  g_assert_true (gtk_widget_is_sensitive (fd_chat_window_get_emoji_button (window, 0)));
+
+  /* The visitor's typing indicator (only the reserving agent sees it). */
+  {
+    FdVisitorTyping *typing = fd_visitor_typing_new ();
+    g_autoptr(FdFrame) frame = NULL;
+
+    typing->typing = TRUE;
+    frame = fd_frame_new (FD_FRAME_VISITOR_TYPING, typing);
+    fd_test_socket_send (visitor->socket, frame);
+    wait_for (is_typing, window, "the typing indicator");
+  }
+
+  /* Shift+Enter breaks the line and sends nothing; Enter sends. */
+  set_compose (window, "Hi Eve,");
+  g_assert_true (press_key (window, GDK_KEY_Return, GDK_SHIFT_MASK));
+  text = compose_text (window);
+  g_assert_cmpstr (text, ==, "Hi Eve,\n");
+  g_clear_pointer (&text, g_free);
+  g_assert_cmpuint (fd_chat_window_get_n_pending (window), ==, 0);
+  gtk_text_buffer_insert_at_cursor (gtk_text_view_get_buffer (GTK_TEXT_VIEW (compose)), "how can I help?", -1);
+  g_assert_true (press_key (window, GDK_KEY_Return, 0));
+  text = compose_text (window);
+  g_assert_cmpstr (text, ==, "");
+  g_clear_pointer (&text, g_free);
+  visitor_expect (visitor, "Hi Eve,\nhow can I help?");
+  wait_for (nothing_pending, window, "the message's acknowledgement");
+  transcript = fd_chat_window_dup_transcript (window);
+  /* Shown once: the echo replaced the pending mark instead of adding a line. */
+  g_assert_nonnull (strstr (transcript, "Hi Eve,\nhow can I help?"));
+  g_assert_null (strstr (strstr (transcript, "Hi Eve,\nhow can I help?") + 1, "Hi Eve,\nhow can I help?"));
+  g_clear_pointer (&transcript, g_free);
+
+  /* A canned reply found by its name, sent by activating its row. */
+  wait_for (has_many_rows, fd_chat_window_get_canned_list (window), "the canned replies");
+  gtk_editable_set_text (fd_chat_window_get_canned_search (window), "Pricing");
+  wait_for (has_one_row, fd_chat_window_get_canned_list (window), "the search for Pricing");
+  row = gtk_list_box_get_row_at_index (fd_chat_window_get_canned_list (window), 0);
+  g_assert_true (gtk_widget_activate (GTK_WIDGET (row)));
+  visitor_expect (visitor, "Our plans start at $29 per agent per month; I can send you the full price list.");
+
+  /* A resource found by its description, sent as its URL. */
+  wait_for (has_rows, fd_chat_window_get_resource_list (window), "the resources");
+  gtk_editable_set_text (fd_chat_window_get_resource_search (window), "no such resource");
+  wait_for (has_no_rows, fd_chat_window_get_resource_list (window), "a search finding nothing");
+  gtk_editable_set_text (fd_chat_window_get_resource_search (window), "products, pricing");
+  wait_for (has_one_row, fd_chat_window_get_resource_list (window), "the search for the website");
+  row = gtk_list_box_get_row_at_index (fd_chat_window_get_resource_list (window), 0);
+  g_assert_true (gtk_widget_activate (GTK_WIDGET (row)));
+  visitor_expect (visitor, "https://kakapo.example/");
+
+  /* Emoji: a left click inserts at the cursor, a right click sends. */
+  set_compose (window, "Thanks ");
+  g_signal_emit_by_name (fd_chat_window_get_emoji_button (window, 0), "clicked");
+  text = compose_text (window);
+  g_assert_cmpstr (text, ==, "Thanks 😀");
+  g_clear_pointer (&text, g_free);
+  right_click = find_controller (fd_chat_window_get_emoji_button (window, 9), GTK_TYPE_GESTURE_CLICK,
+                                 GDK_BUTTON_SECONDARY);
+  g_assert_nonnull (right_click);
+  g_signal_emit_by_name (right_click, "pressed", 1, 4.0, 4.0);
+  visitor_expect (visitor, "👍");
+  text = compose_text (window);
+  g_assert_cmpstr (text, ==, "Thanks 😀");
+  g_clear_pointer (&text, g_free);
+  wait_for (nothing_pending, window, "the acknowledgements");
+
+  /* The window's X only hides it: the conversation stays. */
+  gtk_window_close (GTK_WINDOW (window));
+  spin (50);
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (window)));
+  g_assert_true (is_toplevel (window));
+  g_assert_true (has_row (&lookup));
+  gtk_window_present (GTK_WINDOW (window));
+
+  /* Close ends the conversation; the visitor hears of it. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "chat.close", NULL));
+  wait_for (is_closed, window, "the conversation to close");
+  closed = fd_test_visitor_wait (visitor, FD_FRAME_VISITOR_CLOSED);
+  g_assert_true (((FdVisitorClosed *) closed->body)->ask_rating);
+  g_assert_false (gtk_widget_get_sensitive (compose));
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  spin (100);
+  g_assert_finalize_object (window);
+
+  fd_connection_stop (jenna);
+  spin (50);
+  g_assert_finalize_object (g_steal_pointer (&jenna));
+}
+
+/* Links: only parsed http(s) URLs become <a>, everything else is escaped
+ * text, and sentence punctuation stays outside the link. */
+static void
+test_chat_window_markup (void)
+{
+  static const struct {
+    const char *text;
+    const char *markup;
+  } cases[] = {
+    { "plain", "plain" },
+    { "<b>Eve</b> & co", "&lt;b&gt;Eve&lt;/b&gt; &amp; co" },
+    { "See https://example.com/a?b=1&c=2.",
+      "See <a href=\"https://example.com/a?b=1&amp;c=2\">https://example.com/a?b=1&amp;c=2</a>." },
+    { "(http://kakapo.example/help)", "(<a href=\"http://kakapo.example/help\">http://kakapo.example/help</a>)" },
+    { "javascript:alert(1) ftp://x.example/", "javascript:alert(1) ftp://x.example/" },
+    { "http://\"onmouseover=x", "http://&quot;onmouseover=x" },
+    { "https://", "https://" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *markup = fd_chat_window_text_to_markup (cases[i].text);
+
+      g_assert_cmpstr (markup, ==, cases[i].markup);
+    }
+}
+
+/* Under LeakSanitizer: what the display stack keeps for the life of the
+ * process (as in test-window.c). */
+const char *__lsan_default_suppressions (void);
+
+const char *
+__lsan_default_suppressions (void)
+{
+  return "leak:libfontconfig.so\n"
+         "leak:gdk_display_prepare_gl\n"
+         "leak:_dl_init\n";
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_setenv ("GSK_RENDERER", "cairo", TRUE);
+  g_setenv ("GTK_A11Y", "none", TRUE);
+  g_setenv ("GDK_BACKEND", "x11", TRUE);
+  g_setenv ("GSETTINGS_BACKEND", "memory", TRUE);
+  gtk_test_init (&argc, &argv, NULL);
+  adw_init ();
+
+  g_test_add_func ("/ui/chat-window/markup", test_chat_window_markup);
+  g_test_add_func ("/ui/chat-window/flow", test_chat_window_flow);
+  return g_test_run ();
+}
