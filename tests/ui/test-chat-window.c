@@ -3,7 +3,8 @@
 /* The Web Chat window against the real frontdeskd --demo: the transcript
  * before reserving, Reserve, the visitor's details as plain text, typing,
  * Enter and Shift+Enter, a canned reply, a resource, emoji (left click
- * inserts, right click sends), X hides, Close ends the chat. */
+ * inserts, right click sends), X hides, Close ends the chat; drafts kept
+ * across windows and stores, and the reply cache. */
 
 #include <string.h>
 
@@ -416,6 +417,220 @@ test_chat_window_flow (void)
   g_assert_finalize_object (g_steal_pointer (&jenna));
 }
 
+/* The agent of a new --demo server, signed in and joined to Sales, and a
+ * visitor writing; returns the reserved window (one reference owned). */
+static FdChatWindow *
+open_reserved_chat (FdTestServer   *server,
+                    FdConnection  **connection,
+                    FdTestVisitor **visitor)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  FdChatWindow *window;
+  RowLookup lookup;
+
+  fd_test_server_add_args (server, "--demo", NULL);
+  fd_test_server_start (server);
+  *connection = fd_connection_new (fd_test_server_get_url (server));
+  fd_connection_sign_in_async (*connection, JENNA_EMAIL, JENNA_PASSWORD, NULL, on_done_cb, &result);
+  wait_for (has_result, &result, "the sign-in");
+  g_assert_true (fd_connection_sign_in_finish (*connection, result, &error));
+  g_assert_no_error (error);
+  g_clear_object (&result);
+  wait_for (is_connected, *connection, "the connection");
+  fd_connection_set_joined_async (*connection, find_queue (*connection, "Sales"), TRUE, NULL, on_done_cb, &result);
+  wait_for (has_result, &result, "joining Sales");
+  g_assert_true (fd_connection_set_joined_finish (*connection, result, &error));
+  g_assert_no_error (error);
+  g_clear_object (&result);
+
+  *visitor = fd_test_visitor_start (server, CHAT_KEY, "Ann");
+  fd_test_visitor_connect (*visitor);
+  fd_test_visitor_send (*visitor, "v1", "Hello there");
+  lookup.connection = *connection;
+  lookup.id = (*visitor)->conversation_id;
+  wait_for (has_row, &lookup, "the offer in the Activity List");
+
+  window = fd_chat_window_new (NULL, *connection, (*visitor)->conversation_id);
+  g_object_ref (window);
+  gtk_window_present (GTK_WINDOW (window));
+  wait_for (is_loaded, window, "the transcript");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "chat.reserve", NULL));
+  wait_for (is_reserved, window, "the reservation");
+  return window;
+}
+
+static void
+close_window (FdChatWindow *window)
+{
+  gtk_window_destroy (GTK_WINDOW (window));
+  spin (100);
+  g_assert_finalize_object (window);
+}
+
+/* Drafts: the typed text is kept as the agent types, comes back in a new
+ * window with a new FdDrafts on the same folder (an app restart), and
+ * sending clears it. */
+static void
+test_chat_window_drafts (void)
+{
+  g_autoptr(FdTestServer) server = fd_test_server_new ();
+  g_autoptr(FdConnection) jenna = NULL;
+  g_autoptr(FdTestVisitor) visitor = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("fd-drafts-XXXXXX", &error);
+  g_autofree char *text = NULL;
+  FdDrafts *drafts;
+  FdChatWindow *window;
+  gint64 id;
+
+  g_assert_no_error (error);
+  window = open_reserved_chat (server, &jenna, &visitor);
+  id = fd_chat_window_get_id (window);
+  drafts = fd_drafts_new (dir, fd_test_server_get_url (server), JENNA_EMAIL);
+  fd_chat_window_set_stores (window, drafts, NULL, NULL);
+  g_assert_null (fd_drafts_get (drafts, id));
+  set_compose (window, "Let me check that ");
+  g_assert_cmpstr (fd_drafts_get (drafts, id), ==, "Let me check that ");
+  gtk_text_buffer_insert_at_cursor (gtk_text_view_get_buffer (fd_chat_window_get_compose_view (window)),
+                                    "for you.", -1);
+  g_assert_cmpstr (fd_drafts_get (drafts, id), ==, "Let me check that for you.");
+  close_window (window);
+  /* The store writes on dispose: an app restart reads it back. */
+  g_assert_finalize_object (drafts);
+
+  drafts = fd_drafts_new (dir, fd_test_server_get_url (server), JENNA_EMAIL);
+  g_assert_cmpstr (fd_drafts_get (drafts, id), ==, "Let me check that for you.");
+  window = fd_chat_window_new (NULL, jenna, id);
+  g_object_ref (window);
+  gtk_window_present (GTK_WINDOW (window));
+  fd_chat_window_set_stores (window, drafts, NULL, NULL);
+  text = compose_text (window);
+  g_assert_cmpstr (text, ==, "Let me check that for you.");
+  g_clear_pointer (&text, g_free);
+  wait_for (is_loaded, window, "the transcript");
+  wait_for (is_reserved, window, "the reserved state");
+
+  /* Sending clears the draft, also on disk. */
+  g_assert_true (press_key (window, GDK_KEY_Return, 0));
+  visitor_expect (visitor, "Let me check that for you.");
+  g_assert_null (fd_drafts_get (drafts, id));
+  g_assert_true (fd_drafts_save (drafts, &error));
+  g_assert_no_error (error);
+  wait_for (nothing_pending, window, "the acknowledgement");
+  close_window (window);
+  g_assert_finalize_object (drafts);
+  drafts = fd_drafts_new (dir, fd_test_server_get_url (server), JENNA_EMAIL);
+  g_assert_null (fd_drafts_get (drafts, id));
+  g_assert_finalize_object (drafts);
+
+  fd_connection_stop (jenna);
+  spin (50);
+  g_assert_finalize_object (g_steal_pointer (&jenna));
+  fd_test_rm_rf (dir);
+}
+
+/* Reply cache: a selection of the compose box and of a transcript message
+ * is added ("Add Reply to Cache"), the Reply Cache tab lists it newest
+ * first, and activating a row sends it. */
+static void
+test_chat_window_reply_cache (void)
+{
+  g_autoptr(FdTestServer) server = fd_test_server_new ();
+  g_autoptr(FdConnection) jenna = NULL;
+  g_autoptr(FdTestVisitor) visitor = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("fd-reply-cache-XXXXXX", &error);
+  g_autofree char *text = NULL;
+  FdReplyCache *cache;
+  FdChatWindow *window;
+  GtkListBox *list;
+  GtkListBoxRow *row;
+  GtkTextBuffer *buffer;
+  GtkTextIter start, end;
+  GtkWidget *label = NULL;
+
+  g_assert_no_error (error);
+  window = open_reserved_chat (server, &jenna, &visitor);
+  list = fd_chat_window_get_reply_cache_list (window);
+
+  /* Without a cache the action is off and the call says why. */
+  g_assert_false (fd_chat_window_add_reply_to_cache (window, &error));
+  g_assert_error (error, FD_CACHE_ERROR, FD_CACHE_ERROR_INVALID);
+  g_clear_error (&error);
+
+  cache = fd_reply_cache_new (dir, fd_test_server_get_url (server), JENNA_EMAIL);
+  fd_chat_window_set_stores (window, NULL, cache, NULL);
+  g_assert_true (has_no_rows (list));
+
+  /* Nothing selected: a typed error, nothing cached. */
+  set_compose (window, "  Happy to help with that!  Anything else?");
+  g_assert_false (fd_chat_window_add_reply_to_cache (window, &error));
+  g_assert_error (error, FD_CACHE_ERROR, FD_CACHE_ERROR_EMPTY);
+  g_clear_error (&error);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (cache)), ==, 0);
+
+  /* The selection (trimmed) goes in, through the menu's action. */
+  buffer = gtk_text_view_get_buffer (fd_chat_window_get_compose_view (window));
+  gtk_text_buffer_get_iter_at_offset (buffer, &start, 0);
+  gtk_text_buffer_get_iter_at_offset (buffer, &end, 27);
+  gtk_text_buffer_select_range (buffer, &start, &end);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "chat.add-reply-to-cache", NULL));
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (cache)), ==, 1);
+  g_assert_true (has_one_row (list));
+
+  /* A transcript message's selection, when it has the focus. */
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (window)); child != NULL; )
+    {
+      if (GTK_IS_LABEL (child) && gtk_label_get_selectable (GTK_LABEL (child)) &&
+          g_strcmp0 (gtk_label_get_text (GTK_LABEL (child)), "Hello there") == 0)
+        {
+          label = child;
+          break;
+        }
+      /* Depth-first walk of the widget tree. */
+      if (gtk_widget_get_first_child (child) != NULL)
+        child = gtk_widget_get_first_child (child);
+      else
+        {
+          while (child != NULL && gtk_widget_get_next_sibling (child) == NULL)
+            child = gtk_widget_get_parent (child);
+          if (child != NULL)
+            child = gtk_widget_get_next_sibling (child);
+        }
+    }
+  g_assert_nonnull (label);
+  g_assert_true (gtk_widget_grab_focus (label));
+  gtk_label_select_region (GTK_LABEL (label), 0, 5);
+  g_assert_true (fd_chat_window_add_reply_to_cache (window, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (cache)), ==, 2);
+  g_assert_true (has_many_rows (list));
+
+  /* Newest first; activating the older one sends it to the visitor. */
+  row = gtk_list_box_get_row_at_index (list, 0);
+  g_assert_cmpstr (g_object_get_data (G_OBJECT (row), "fd-payload"), ==, "Hello");
+  row = gtk_list_box_get_row_at_index (list, 1);
+  g_assert_cmpstr (g_object_get_data (G_OBJECT (row), "fd-payload"), ==, "Happy to help with that!");
+  g_assert_true (gtk_widget_activate (GTK_WIDGET (row)));
+  visitor_expect (visitor, "Happy to help with that!");
+  wait_for (nothing_pending, window, "the acknowledgement");
+  /* Sending from the cache leaves the compose box alone. */
+  text = compose_text (window);
+  g_assert_cmpstr (text, ==, "  Happy to help with that!  Anything else?");
+
+  close_window (window);
+  g_assert_finalize_object (cache);
+  cache = fd_reply_cache_new (dir, fd_test_server_get_url (server), JENNA_EMAIL);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (cache)), ==, 2);
+  g_assert_finalize_object (cache);
+
+  fd_connection_stop (jenna);
+  spin (50);
+  g_assert_finalize_object (g_steal_pointer (&jenna));
+  fd_test_rm_rf (dir);
+}
+
 /* Links: only parsed http(s) URLs become <a>, everything else is escaped
  * text, and sentence punctuation stays outside the link. */
 static void
@@ -468,5 +683,7 @@ main (int   argc,
 
   g_test_add_func ("/ui/chat-window/markup", test_chat_window_markup);
   g_test_add_func ("/ui/chat-window/flow", test_chat_window_flow);
+  g_test_add_func ("/ui/chat-window/drafts", test_chat_window_drafts);
+  g_test_add_func ("/ui/chat-window/reply-cache", test_chat_window_reply_cache);
   return g_test_run ();
 }

@@ -32,6 +32,12 @@ struct _FdApplication
   char           *cli_server;
   char           *cli_email;
   char           *cli_password;
+  /* The signed-in agent's local stores for the Web Chat windows, made on
+   * first use for the agent named by stores_key (server URL and email). */
+  FdDrafts       *drafts;
+  FdReplyCache   *reply_cache;
+  FdRecentFiles  *recent_files;
+  char           *stores_key;
 };
 
 G_DEFINE_FINAL_TYPE (FdApplication, fd_application, ADW_TYPE_APPLICATION)
@@ -502,6 +508,39 @@ app_reject_cb (GSimpleAction *action,
 }
 
 static void
+clear_stores (FdApplication *self)
+{
+  g_clear_object (&self->drafts);
+  g_clear_object (&self->reply_cache);
+  g_clear_object (&self->recent_files);
+  g_clear_pointer (&self->stores_key, g_free);
+}
+
+/* The caches belong to one agent on one server (docs/app.md, "Local
+ * caches"): another sign-in gets its own. */
+static void
+ensure_stores (FdApplication *self)
+{
+  const FdAgent *agent = fd_connection_get_agent (self->connection);
+  const char *url = fd_connection_get_server_url (self->connection);
+  g_autofree char *key = NULL;
+
+  if (agent == NULL || agent->email == NULL || url == NULL)
+    {
+      clear_stores (self);
+      return;
+    }
+  key = g_strconcat (url, "\n", agent->email, NULL);
+  if (g_strcmp0 (key, self->stores_key) == 0)
+    return;
+  clear_stores (self);
+  self->drafts = fd_drafts_new (NULL, url, agent->email);
+  self->reply_cache = fd_reply_cache_new (NULL, url, agent->email);
+  self->recent_files = fd_recent_files_new (NULL, url, agent->email);
+  self->stores_key = g_steal_pointer (&key);
+}
+
+static void
 app_open_conversation_cb (GSimpleAction *action,
                           GVariant      *parameter,
                           gpointer       user_data)
@@ -526,7 +565,11 @@ app_open_conversation_cb (GSimpleAction *action,
             gtk_window_present (l->data);
             return;
           }
-      gtk_window_present (GTK_WINDOW (fd_chat_window_new (GTK_WINDOW (window), self->connection, id)));
+      FdChatWindow *chat = fd_chat_window_new (GTK_WINDOW (window), self->connection, id);
+
+      ensure_stores (self);
+      fd_chat_window_set_stores (chat, self->drafts, self->reply_cache, self->recent_files);
+      gtk_window_present (GTK_WINDOW (chat));
       return;
     }
   gtk_window_present (GTK_WINDOW (fd_conversation_window_new (GTK_WINDOW (window), self->connection, id)));
@@ -789,6 +832,7 @@ fd_application_dispose (GObject *object)
   drop_connection (self);
   g_clear_object (&self->secrets);
   g_clear_object (&self->settings);
+  clear_stores (self);
   clear_password (self);
   g_clear_pointer (&self->cli_server, g_free);
   g_clear_pointer (&self->cli_email, g_free);

@@ -37,6 +37,13 @@ struct _FdChatWindow
   GtkSearchEntry *canned_search;
   GtkSearchEntry *resource_search;
   GtkFlowBox    *emoji_box;
+  GtkListBox    *reply_cache_list;
+  GMenuModel    *compose_menu;
+
+  /* The agent's local stores, each optional (fd_chat_window_set_stores). */
+  FdDrafts      *drafts;
+  FdReplyCache  *reply_cache;
+  FdRecentFiles *recent_files;
 
   FdConnection  *connection;
   GCancellable  *cancellable;
@@ -254,6 +261,7 @@ update_state (FdChatWindow *self)
   gtk_widget_set_sensitive (GTK_WIDGET (self->canned_list), reserved);
   gtk_widget_set_sensitive (GTK_WIDGET (self->resource_list), reserved);
   gtk_widget_set_sensitive (GTK_WIDGET (self->emoji_box), reserved);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->reply_cache_list), reserved);
 
   if (!self->loaded)
     gtk_label_set_text (self->status_label, _("Loading the conversation…"));
@@ -428,6 +436,7 @@ append_message (FdChatWindow    *self,
       gtk_box_append (GTK_BOX (header), mark);
       gtk_widget_set_halign (header, outgoing ? GTK_ALIGN_END : GTK_ALIGN_START);
       gtk_widget_set_halign (text, outgoing ? GTK_ALIGN_END : GTK_ALIGN_START);
+      gtk_label_set_extra_menu (GTK_LABEL (text), self->compose_menu);
       gtk_label_set_xalign (GTK_LABEL (text), outgoing ? 1 : 0);
       gtk_box_append (GTK_BOX (box), header);
       gtk_box_append (GTK_BOX (box), text);
@@ -684,11 +693,32 @@ on_typing_idle_cb (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
+/* Keeps the compose text as the conversation's draft, so that it
+ * survives closing the window and restarting the app. */
+static void
+save_draft (FdChatWindow  *self,
+            GtkTextBuffer *buffer)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+  GtkTextIter start, end;
+
+  if (self->drafts == NULL)
+    return;
+  gtk_text_buffer_get_bounds (buffer, &start, &end);
+  text = gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
+  if (!fd_drafts_set (self->drafts, self->id, text, &error))
+    g_warning ("The draft of conversation %" G_GINT64_FORMAT " was not kept: %s", self->id, error->message);
+}
+
 static void
 on_compose_buffer_changed_cb (GtkTextBuffer *buffer,
                               FdChatWindow  *self)
 {
-  if (self->clearing_compose || !is_reserved (self))
+  if (self->clearing_compose)
+    return;
+  save_draft (self, buffer);
+  if (!is_reserved (self))
     return;
   if (gtk_text_buffer_get_char_count (buffer) == 0)
     {
@@ -754,6 +784,8 @@ send_compose (FdChatWindow *self)
   self->clearing_compose = TRUE;
   gtk_text_buffer_set_text (buffer, "", 0);
   self->clearing_compose = FALSE;
+  if (self->drafts != NULL)
+    fd_drafts_clear (self->drafts, self->id);
 }
 
 static gboolean
@@ -927,6 +959,108 @@ on_resource_list_row_activated_cb (FdChatWindow  *self,
                                    GtkListBoxRow *row)
 {
   send_text (self, g_object_get_data (G_OBJECT (row), "fd-payload"));
+}
+
+/* --- reply cache ----------------------------------------------------------------- */
+
+static GtkWidget *
+create_cached_reply_row_cb (gpointer item,
+                            gpointer user_data)
+{
+  const char *text = fd_cached_reply_get_text (FD_CACHED_REPLY (item));
+  GtkWidget *row = gtk_list_box_row_new ();
+  GtkWidget *label = gtk_label_new (NULL);
+
+  /* The agent's own text, possibly quoting a customer: never markup. */
+  gtk_label_set_text (GTK_LABEL (label), text);
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
+  gtk_label_set_single_line_mode (GTK_LABEL (label), TRUE);
+  gtk_widget_set_tooltip_text (label, text);
+  gtk_widget_set_margin_top (label, 6);
+  gtk_widget_set_margin_bottom (label, 6);
+  gtk_widget_set_margin_start (label, 6);
+  gtk_widget_set_margin_end (label, 6);
+  gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), label);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (row), GTK_ACCESSIBLE_PROPERTY_LABEL, text, -1);
+  g_object_set_data_full (G_OBJECT (row), "fd-payload", g_strdup (text), g_free);
+  return row;
+}
+
+static void
+on_reply_cache_list_row_activated_cb (FdChatWindow  *self,
+                                      GtkListBoxRow *row)
+{
+  send_text (self, g_object_get_data (G_OBJECT (row), "fd-payload"));
+}
+
+/* The selected text of @widget when it is the compose box or a transcript
+ * message label; NULL otherwise or without a selection. */
+static char *
+dup_selection (FdChatWindow *self,
+               GtkWidget    *widget)
+{
+  if (widget == GTK_WIDGET (self->compose_view))
+    {
+      GtkTextBuffer *buffer = gtk_text_view_get_buffer (self->compose_view);
+      GtkTextIter start, end;
+
+      if (!gtk_text_buffer_get_selection_bounds (buffer, &start, &end))
+        return NULL;
+      return gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
+    }
+  if (GTK_IS_LABEL (widget) && gtk_widget_is_ancestor (widget, self->transcript_box))
+    {
+      const char *text = gtk_label_get_text (GTK_LABEL (widget));
+      int start, end;
+
+      if (!gtk_label_get_selection_bounds (GTK_LABEL (widget), &start, &end))
+        return NULL;
+      /* The bounds are character offsets into the label's text. */
+      return g_utf8_substring (text, start, end);
+    }
+  return NULL;
+}
+
+gboolean
+fd_chat_window_add_reply_to_cache (FdChatWindow *self,
+                                   GError      **error)
+{
+  g_autofree char *text = NULL;
+  GtkWidget *focus;
+
+  g_return_val_if_fail (FD_IS_CHAT_WINDOW (self), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (self->reply_cache == NULL)
+    {
+      g_set_error_literal (error, FD_CACHE_ERROR, FD_CACHE_ERROR_INVALID,
+                           _("The reply cache is not available in this window."));
+      return FALSE;
+    }
+  focus = gtk_root_get_focus (GTK_ROOT (self));
+  text = dup_selection (self, focus);
+  if (text == NULL)
+    text = dup_selection (self, GTK_WIDGET (self->compose_view));
+  if (text == NULL)
+    {
+      g_set_error_literal (error, FD_CACHE_ERROR, FD_CACHE_ERROR_EMPTY,
+                           _("Select the text to add to the reply cache first."));
+      return FALSE;
+    }
+  return fd_reply_cache_add (self->reply_cache, text, error);
+}
+
+static void
+chat_add_reply_to_cache_cb (GtkWidget  *widget,
+                            const char *action_name,
+                            GVariant   *parameter)
+{
+  FdChatWindow *self = FD_CHAT_WINDOW (widget);
+  g_autoptr(GError) error = NULL;
+
+  if (!fd_chat_window_add_reply_to_cache (self, &error))
+    show_error (self, error);
 }
 
 /* --- emoji ---------------------------------------------------------------------- */
@@ -1120,6 +1254,9 @@ fd_chat_window_finalize (GObject *object)
   g_clear_object (&self->canned_cancellable);
   g_clear_object (&self->resource_cancellable);
   g_clear_object (&self->connection);
+  g_clear_object (&self->drafts);
+  g_clear_object (&self->reply_cache);
+  g_clear_object (&self->recent_files);
   g_clear_pointer (&self->conversation, fd_conversation_free);
   g_clear_pointer (&self->seen_ids, g_hash_table_unref);
   g_clear_pointer (&self->last_day, g_date_time_unref);
@@ -1157,6 +1294,8 @@ fd_chat_window_class_init (FdChatWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, FdChatWindow, canned_search);
   gtk_widget_class_bind_template_child (widget_class, FdChatWindow, resource_search);
   gtk_widget_class_bind_template_child (widget_class, FdChatWindow, emoji_box);
+  gtk_widget_class_bind_template_child (widget_class, FdChatWindow, reply_cache_list);
+  gtk_widget_class_bind_template_child (widget_class, FdChatWindow, compose_menu);
   gtk_widget_class_bind_template_callback (widget_class, on_email_button_clicked_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_phone_button_clicked_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_compose_key_pressed_cb);
@@ -1164,11 +1303,13 @@ fd_chat_window_class_init (FdChatWindowClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, on_resource_search_search_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_canned_list_row_activated_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_resource_list_row_activated_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_reply_cache_list_row_activated_cb);
 
   gtk_widget_class_install_action (widget_class, "chat.reserve", NULL, chat_reserve_cb);
   gtk_widget_class_install_action (widget_class, "chat.reject", NULL, chat_reject_cb);
   gtk_widget_class_install_action (widget_class, "chat.close", NULL, chat_close_cb);
   gtk_widget_class_install_action (widget_class, "chat.send", NULL, chat_send_cb);
+  gtk_widget_class_install_action (widget_class, "chat.add-reply-to-cache", NULL, chat_add_reply_to_cache_cb);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_r, GDK_CONTROL_MASK | GDK_SHIFT_MASK, "chat.reserve", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Return, GDK_CONTROL_MASK, "chat.send", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_w, GDK_CONTROL_MASK, "window.close", NULL);
@@ -1188,6 +1329,7 @@ fd_chat_window_init (FdChatWindow *self)
   self->emoji_buttons = g_ptr_array_new ();
   self->stick_to_bottom = TRUE;
   fill_emoji (self);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "chat.add-reply-to-cache", FALSE);
 
   adjustment = gtk_scrolled_window_get_vadjustment (self->transcript_scroller);
   g_signal_connect_object (adjustment, "changed", G_CALLBACK (on_transcript_adjustment_changed_cb), self, 0);
@@ -1240,6 +1382,45 @@ fd_chat_window_get_id (FdChatWindow *self)
 {
   g_return_val_if_fail (FD_IS_CHAT_WINDOW (self), 0);
   return self->id;
+}
+
+void
+fd_chat_window_set_stores (FdChatWindow  *self,
+                           FdDrafts      *drafts,
+                           FdReplyCache  *reply_cache,
+                           FdRecentFiles *recent_files)
+{
+  GtkTextBuffer *buffer;
+
+  g_return_if_fail (FD_IS_CHAT_WINDOW (self));
+  g_return_if_fail (drafts == NULL || FD_IS_DRAFTS (drafts));
+  g_return_if_fail (reply_cache == NULL || FD_IS_REPLY_CACHE (reply_cache));
+  g_return_if_fail (recent_files == NULL || FD_IS_RECENT_FILES (recent_files));
+
+  g_set_object (&self->drafts, drafts);
+  g_set_object (&self->recent_files, recent_files);
+  if (g_set_object (&self->reply_cache, reply_cache))
+    gtk_list_box_bind_model (self->reply_cache_list, G_LIST_MODEL (reply_cache),
+                             reply_cache != NULL ? create_cached_reply_row_cb : NULL, NULL, NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "chat.add-reply-to-cache", reply_cache != NULL);
+
+  /* Restoring the draft is not typing: no notice goes to the visitor. */
+  buffer = gtk_text_view_get_buffer (self->compose_view);
+  if (drafts != NULL && gtk_text_buffer_get_char_count (buffer) == 0)
+    {
+      const char *draft = fd_drafts_get (drafts, self->id);
+
+      if (draft != NULL)
+        {
+          GtkTextIter end;
+
+          self->clearing_compose = TRUE;
+          gtk_text_buffer_set_text (buffer, draft, -1);
+          self->clearing_compose = FALSE;
+          gtk_text_buffer_get_end_iter (buffer, &end);
+          gtk_text_buffer_place_cursor (buffer, &end);
+        }
+    }
 }
 
 gboolean
@@ -1320,6 +1501,13 @@ fd_chat_window_get_resource_list (FdChatWindow *self)
 {
   g_return_val_if_fail (FD_IS_CHAT_WINDOW (self), NULL);
   return self->resource_list;
+}
+
+GtkListBox *
+fd_chat_window_get_reply_cache_list (FdChatWindow *self)
+{
+  g_return_val_if_fail (FD_IS_CHAT_WINDOW (self), NULL);
+  return self->reply_cache_list;
 }
 
 GtkEditable *

@@ -3,6 +3,9 @@
 #include <adwaita.h>
 
 #include "fd-connection.h"
+#include "fd-drafts.h"
+#include "fd-recent-files.h"
+#include "fd-reply-cache.h"
 
 G_BEGIN_DECLS
 
@@ -19,6 +22,21 @@ FdChatWindow *fd_chat_window_new            (GtkWindow    *parent,
                                              FdConnection *connection,
                                              gint64        conversation_id);
 gint64        fd_chat_window_get_id         (FdChatWindow *self);
+/* The agent's local stores (docs/app.md, "Local caches"), each optional
+ * (NULL): the compose text is kept in @drafts as the agent types and
+ * restored here when the box is empty; @reply_cache is the Reply Cache
+ * tab and "Add Reply to Cache"; @recent_files the recent attachments.
+ * FdApplication creates them once per sign-in. */
+void          fd_chat_window_set_stores     (FdChatWindow  *self,
+                                             FdDrafts      *drafts,
+                                             FdReplyCache  *reply_cache,
+                                             FdRecentFiles *recent_files);
+/* Adds the selected text of the focused compose box or transcript message
+ * (the compose box when neither has focus) to the reply cache: what
+ * "Add Reply to Cache" (the chat.add-reply-to-cache action) does. Errors:
+ * FD_CACHE_ERROR (no cache, nothing selected, blank or too long). */
+gboolean      fd_chat_window_add_reply_to_cache (FdChatWindow *self,
+                                                 GError      **error);
 /* TRUE once get-conversation answered. */
 gboolean      fd_chat_window_get_loaded     (FdChatWindow *self);
 /* TRUE while this agent holds the conversation (the compose box is on). */
@@ -37,6 +55,7 @@ const char   *fd_chat_window_get_typing_text (FdChatWindow *self);
 GtkTextView  *fd_chat_window_get_compose_view (FdChatWindow *self);
 GtkListBox   *fd_chat_window_get_canned_list  (FdChatWindow *self);
 GtkListBox   *fd_chat_window_get_resource_list (FdChatWindow *self);
+GtkListBox   *fd_chat_window_get_reply_cache_list (FdChatWindow *self);
 GtkEditable  *fd_chat_window_get_canned_search (FdChatWindow *self);
 GtkEditable  *fd_chat_window_get_resource_search (FdChatWindow *self);
 /* The emoji button at @index, NULL past the end. */
