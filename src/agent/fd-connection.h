@@ -190,6 +190,25 @@ void                fd_connection_send_message_async (FdConnection      *self,
 FdMessage          *fd_connection_send_message_finish (FdConnection     *self,
                                                     GAsyncResult        *result,
                                                     GError             **error);
+/* The largest file fd_connection_upload_file_async() sends. */
+#define FD_CONNECTION_UPLOAD_MAX_SIZE (10 * 1024 * 1024)
+
+/* Uploads @file for conversation @conversation_id (POST
+ * /api/agent/v1/files with this session's token, the raw bytes as the
+ * body, the file's base name as its name) and completes with the
+ * server's attachment, ready for send-message. A file over
+ * FD_CONNECTION_UPLOAD_MAX_SIZE is refused before anything is sent
+ * (FD_CONNECTION_ERROR_TOO_LARGE); not signed in: _SIGNED_OUT; the
+ * server's refusals keep their wire codes. */
+void                fd_connection_upload_file_async (FdConnection       *self,
+                                                    gint64               conversation_id,
+                                                    GFile               *file,
+                                                    GCancellable        *cancellable,
+                                                    GAsyncReadyCallback  callback,
+                                                    gpointer             user_data);
+FdAttachment       *fd_connection_upload_file_finish (FdConnection      *self,
+                                                    GAsyncResult        *result,
+                                                    GError             **error);
 void                fd_connection_mark_read_async  (FdConnection        *self,
                                                     gint64               conversation_id,
                                                     gint64               message_id,

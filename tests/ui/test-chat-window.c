@@ -4,8 +4,10 @@
  * before reserving, Reserve, the visitor's details as plain text, typing,
  * Enter and Shift+Enter, a canned reply, a resource, emoji (left click
  * inserts, right click sends), X hides, Close ends the chat; drafts kept
- * across windows and stores, and the reply cache. */
+ * across windows and stores, the reply cache, and attachments (upload,
+ * drop, recent list, missing files, the size cap). */
 
+#include <glib/gstdio.h>
 #include <string.h>
 
 #include "fd-chat-window.h"
@@ -631,6 +633,170 @@ test_chat_window_reply_cache (void)
   fd_test_rm_rf (dir);
 }
 
+/* A visitor frame carrying the agent's message with one attachment. */
+static gboolean
+is_visitor_attachment (const FdFrame *frame,
+                       gpointer       user_data)
+{
+  const FdMessage *message = frame->body;
+
+  return frame->type == FD_FRAME_VISITOR_MESSAGE && message->direction == FD_DIRECTION_OUT &&
+         message->attachments != NULL && message->attachments->len == 1;
+}
+
+static gboolean
+has_status (gpointer data)
+{
+  return *fd_chat_window_get_status (data) != '\0' &&
+         !g_str_has_prefix (fd_chat_window_get_status (data), "Uploading");
+}
+
+/* Waits for the visitor to receive one attachment named @name and checks
+ * that the server hands out exactly @contents for it. */
+static void
+expect_attachment (FdTestServer  *server,
+                   FdTestVisitor *visitor,
+                   const char    *name,
+                   const char    *contents)
+{
+  g_autoptr(FdFrame) frame = fd_test_socket_wait_match (visitor->socket, is_visitor_attachment, NULL,
+                                                        WAIT_MS, "the visitor to receive an attachment");
+  const FdMessage *message = frame->body;
+  const FdAttachment *attachment = g_ptr_array_index (message->attachments, 0);
+  g_autoptr(SoupSession) session = soup_session_new ();
+  g_autoptr(SoupMessage) msg = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *url = NULL;
+
+  g_assert_cmpstr (attachment->name, ==, name);
+  g_assert_true (g_str_has_prefix (attachment->url, "/files/"));
+  g_assert_cmpint (attachment->size, ==, strlen (contents));
+  url = g_strconcat (fd_test_server_get_url (server), attachment->url, NULL);
+  msg = soup_message_new (SOUP_METHOD_GET, url);
+  bytes = soup_session_send_and_read (session, msg, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (soup_message_get_status (msg), ==, SOUP_STATUS_OK);
+  g_assert_cmpmem (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes), contents, strlen (contents));
+}
+
+static GtkDropTarget *
+find_drop_target (GtkWidget *widget)
+{
+  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (widget);
+
+  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+    {
+      g_autoptr(GObject) controller = g_list_model_get_item (controllers, i);
+
+      if (GTK_IS_DROP_TARGET (controller))
+        return GTK_DROP_TARGET (controller);
+    }
+  return NULL;
+}
+
+/* Attachments: a file attached (as the file chooser's response does) and
+ * one dropped on the window reach the visitor with server-relative URLs
+ * that download the same bytes; the recent list shows them, a renamed one
+ * as missing and insensitive; a file over 10 MB is refused with a sentence
+ * and nothing is sent. */
+static void
+test_chat_window_attachments (void)
+{
+  g_autoptr(FdTestServer) server = fd_test_server_new ();
+  g_autoptr(FdConnection) jenna = NULL;
+  g_autoptr(FdTestVisitor) visitor = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("fd-attach-XXXXXX", &error);
+  g_autofree char *price_path = g_build_filename (dir, "price list.txt", NULL);
+  g_autofree char *moved_path = g_build_filename (dir, "moved.txt", NULL);
+  g_autofree char *dropped_path = g_build_filename (dir, "dropped.csv", NULL);
+  g_autofree char *big_path = g_build_filename (dir, "big.bin", NULL);
+  g_autoptr(GFile) price = g_file_new_for_path (price_path);
+  g_autoptr(GFile) dropped = g_file_new_for_path (dropped_path);
+  g_autoptr(GFile) big = g_file_new_for_path (big_path);
+  g_autoptr(GFileOutputStream) stream = NULL;
+  GValue value = G_VALUE_INIT;
+  FdRecentFiles *recent;
+  FdChatWindow *window;
+  GtkDropTarget *drop;
+  GtkListBox *list;
+  GtkListBoxRow *row;
+  gboolean dropped_ok = FALSE;
+  guint n_messages;
+
+  g_assert_no_error (error);
+  g_assert_true (g_file_set_contents (price_path, "Starter $29\nTeam $49\n", -1, &error));
+  g_assert_true (g_file_set_contents (dropped_path, "a,b\n1,2\n", -1, &error));
+  g_assert_no_error (error);
+
+  window = open_reserved_chat (server, &jenna, &visitor);
+  recent = fd_recent_files_new (dir, fd_test_server_get_url (server), JENNA_EMAIL);
+  fd_chat_window_set_stores (window, NULL, NULL, recent);
+  list = fd_chat_window_get_recent_list (window);
+  g_assert_true (has_no_rows (list));
+
+  /* The chooser's path. */
+  fd_chat_window_attach_file (window, price);
+  expect_attachment (server, visitor, "price list.txt", "Starter $29\nTeam $49\n");
+  wait_for (nothing_pending, window, "the acknowledgement");
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (recent)), ==, 1);
+  g_assert_true (has_one_row (list));
+
+  /* The drop target's path, with a GFile. */
+  drop = find_drop_target (GTK_WIDGET (window));
+  g_assert_nonnull (drop);
+  g_value_init (&value, G_TYPE_FILE);
+  g_value_set_object (&value, dropped);
+  g_signal_emit_by_name (drop, "drop", &value, 10.0, 10.0, &dropped_ok);
+  g_value_unset (&value);
+  g_assert_true (dropped_ok);
+  expect_attachment (server, visitor, "dropped.csv", "a,b\n1,2\n");
+  wait_for (nothing_pending, window, "the acknowledgement");
+  g_assert_true (has_many_rows (list));
+  row = gtk_list_box_get_row_at_index (list, 0);
+  g_assert_cmpstr (g_object_get_data (G_OBJECT (row), "fd-payload"), ==, dropped_path);
+  row = gtk_list_box_get_row_at_index (list, 1);
+  g_assert_cmpstr (g_object_get_data (G_OBJECT (row), "fd-payload"), ==, price_path);
+  g_assert_true (gtk_widget_get_sensitive (GTK_WIDGET (row)));
+
+  /* Moved away: after a refresh it is listed as missing, insensitive,
+   * with a tooltip saying why. */
+  g_assert_cmpint (g_rename (price_path, moved_path), ==, 0);
+  fd_chat_window_refresh_recent_files (window);
+  row = gtk_list_box_get_row_at_index (list, 1);
+  g_assert_cmpstr (g_object_get_data (G_OBJECT (row), "fd-payload"), ==, price_path);
+  g_assert_false (gtk_widget_get_sensitive (GTK_WIDGET (row)));
+  g_assert_cmpstr (gtk_widget_get_tooltip_text (GTK_WIDGET (row)), ==, "This file was moved or deleted.");
+  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (gtk_list_box_row_get_child (row))), ==,
+                   "price list.txt (missing)");
+  row = gtk_list_box_get_row_at_index (list, 0);
+  g_assert_true (gtk_widget_get_sensitive (GTK_WIDGET (row)));
+
+  /* Over 10 MB (sparse): refused before sending, with a sentence. */
+  stream = g_file_replace (big, NULL, FALSE, G_FILE_CREATE_NONE, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_seekable_truncate (G_SEEKABLE (stream), 10 * 1024 * 1024 + 1, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_output_stream_close (G_OUTPUT_STREAM (stream), NULL, &error));
+  g_assert_no_error (error);
+  n_messages = fd_chat_window_get_n_messages (window);
+  fd_chat_window_attach_file (window, big);
+  wait_for (has_status, window, "the refusal");
+  g_assert_cmpstr (fd_chat_window_get_status (window), ==,
+                   "“big.bin” is larger than 10 MB; attachments can be at most 10 MB.");
+  g_assert_cmpuint (fd_chat_window_get_n_messages (window), ==, n_messages);
+  g_assert_cmpuint (fd_chat_window_get_n_pending (window), ==, 0);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (recent)), ==, 2);
+
+  close_window (window);
+  g_assert_finalize_object (recent);
+  fd_connection_stop (jenna);
+  spin (50);
+  g_assert_finalize_object (g_steal_pointer (&jenna));
+  fd_test_rm_rf (dir);
+}
+
 /* Links: only parsed http(s) URLs become <a>, everything else is escaped
  * text, and sentence punctuation stays outside the link. */
 static void
@@ -685,5 +851,6 @@ main (int   argc,
   g_test_add_func ("/ui/chat-window/flow", test_chat_window_flow);
   g_test_add_func ("/ui/chat-window/drafts", test_chat_window_drafts);
   g_test_add_func ("/ui/chat-window/reply-cache", test_chat_window_reply_cache);
+  g_test_add_func ("/ui/chat-window/attachments", test_chat_window_attachments);
   return g_test_run ();
 }

@@ -39,6 +39,11 @@ struct _FdChatWindow
   GtkFlowBox    *emoji_box;
   GtkListBox    *reply_cache_list;
   GMenuModel    *compose_menu;
+  GtkWidget     *attach_button;
+  GtkWidget     *recent_button;
+  GtkListBox    *recent_list;
+  GtkFileChooserNative *chooser;  /* the open "Add Attachment" dialog, or NULL */
+  guint          n_uploads;       /* uploads in flight */
 
   /* The agent's local stores, each optional (fd_chat_window_set_stores). */
   FdDrafts      *drafts;
@@ -441,6 +446,32 @@ append_message (FdChatWindow    *self,
       gtk_box_append (GTK_BOX (box), header);
       gtk_box_append (GTK_BOX (box), text);
     }
+  for (guint i = 0; !system && message->attachments != NULL && i < message->attachments->len; i++)
+    {
+      const FdAttachment *attachment = g_ptr_array_index (message->attachments, i);
+      GtkWidget *link = gtk_label_new (NULL);
+      g_autofree char *link_markup = NULL;
+      g_autofree char *href = NULL;
+
+      /* Attachment URLs are server-relative (docs/protocol.md); only
+       * those are linked, to this server's origin. */
+      if (attachment->url != NULL && g_str_has_prefix (attachment->url, "/files/"))
+        href = g_strconcat (fd_connection_get_server_url (self->connection), attachment->url, NULL);
+      if (href != NULL)
+        link_markup = g_markup_printf_escaped ("📎 <a href=\"%s\">%s</a>", href,
+                                               attachment->name != NULL ? attachment->name : _("Attachment"));
+      else
+        link_markup = g_markup_printf_escaped ("📎 %s", attachment->name != NULL ? attachment->name : _("Attachment"));
+      gtk_label_set_markup (GTK_LABEL (link), link_markup);
+      gtk_widget_set_halign (link, outgoing ? GTK_ALIGN_END : GTK_ALIGN_START);
+      g_object_set_data_full (G_OBJECT (link), "fd-attachment-url", g_strdup (attachment->url), g_free);
+      g_signal_connect_object (link, "activate-link", G_CALLBACK (on_message_label_activate_link_cb), self, 0);
+      gtk_box_append (GTK_BOX (box), link);
+    }
+  /* A file sent without words shows only its link. */
+  if (!system && message->attachments != NULL && message->attachments->len > 0 &&
+      (message->text == NULL || *message->text == '\0'))
+    gtk_widget_set_visible (text, FALSE);
   g_object_set_data (G_OBJECT (box), "fd-message-text", text);
   gtk_box_append (GTK_BOX (self->transcript_box), box);
   self->n_messages++;
@@ -1110,6 +1141,250 @@ fill_emoji (FdChatWindow *self)
     }
 }
 
+/* --- attachments ---------------------------------------------------------------- */
+
+static void
+show_status (FdChatWindow *self,
+             const char   *text)
+{
+  gtk_label_set_text (self->status_label, text);
+  gtk_widget_set_visible (GTK_WIDGET (self->status_label), *text != '\0');
+}
+
+static void
+fill_recent_list (FdChatWindow *self)
+{
+  GListModel *model = self->recent_files != NULL ? G_LIST_MODEL (self->recent_files) : NULL;
+  guint n = model != NULL ? g_list_model_get_n_items (model) : 0;
+
+  clear_list (self->recent_list);
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(FdRecentFile) file = g_list_model_get_item (model, i);
+      gboolean missing = fd_recent_file_get_missing (file);
+      g_autofree char *title = missing ? g_strdup_printf (_("%s (missing)"), fd_recent_file_get_name (file))
+                                       : g_strdup (fd_recent_file_get_name (file));
+      GtkWidget *label = gtk_label_new (title);
+      GtkWidget *row = gtk_list_box_row_new ();
+
+      gtk_label_set_xalign (GTK_LABEL (label), 0);
+      gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_MIDDLE);
+      gtk_widget_set_margin_start (label, 6);
+      gtk_widget_set_margin_end (label, 6);
+      gtk_widget_set_margin_top (label, 6);
+      gtk_widget_set_margin_bottom (label, 6);
+      gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), label);
+      g_object_set_data_full (G_OBJECT (row), "fd-payload", g_strdup (fd_recent_file_get_path (file)), g_free);
+      /* Never a silent failure: a moved file says so instead of failing
+       * when chosen. */
+      gtk_widget_set_sensitive (row, !missing);
+      gtk_widget_set_tooltip_text (row, missing ? _("This file was moved or deleted.")
+                                                : fd_recent_file_get_path (file));
+      gtk_list_box_append (self->recent_list, row);
+    }
+}
+
+static void
+on_recent_files_items_changed_cb (GListModel   *model,
+                                  guint         position,
+                                  guint         removed,
+                                  guint         added,
+                                  FdChatWindow *self)
+{
+  fill_recent_list (self);
+}
+
+void
+fd_chat_window_refresh_recent_files (FdChatWindow *self)
+{
+  g_return_if_fail (FD_IS_CHAT_WINDOW (self));
+
+  if (self->recent_files != NULL)
+    fd_recent_files_refresh (self->recent_files);
+  fill_recent_list (self);
+}
+
+static void
+on_recent_popover_show_cb (FdChatWindow *self)
+{
+  fd_chat_window_refresh_recent_files (self);
+}
+
+typedef struct {
+  FdChatWindow *self;   /* owned */
+  GFile        *file;   /* owned */
+} UploadData;
+
+static void
+upload_data_free (UploadData *data)
+{
+  g_object_unref (data->self);
+  g_object_unref (data->file);
+  g_free (data);
+}
+
+static void
+on_upload_file_cb (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  UploadData *data = user_data;
+  FdChatWindow *self = data->self;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FdAttachment) attachment = fd_connection_upload_file_finish (FD_CONNECTION (source), result, &error);
+  g_autofree char *path = NULL;
+  FdSendMessage *body;
+  FdMessage shown = { 0 };
+  const FdAgent *agent;
+  SendData *send;
+  GtkLabel *mark;
+
+  self->n_uploads--;
+  if (attachment == NULL)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        show_error (self, error);
+      upload_data_free (data);
+      return;
+    }
+  if (!is_reserved (self))
+    {
+      show_status (self, _("The file was not sent: this conversation is no longer yours."));
+      upload_data_free (data);
+      return;
+    }
+
+  path = g_file_get_path (data->file);
+  if (self->recent_files != NULL && path != NULL)
+    {
+      g_autoptr(GError) local_error = NULL;
+
+      if (!fd_recent_files_add (self->recent_files, path, &local_error))
+        g_warning ("A recent attachment was not kept: %s", local_error->message);
+    }
+
+  body = fd_send_message_new ();
+  body->conversation_id = self->id;
+  body->client_id = g_uuid_string_random ();
+  body->text = g_strdup ("");
+  body->attachments = fd_attachment_list_new ();
+  g_ptr_array_add (body->attachments, fd_attachment_copy (attachment));
+
+  agent = fd_connection_get_agent (self->connection);
+  shown.direction = FD_DIRECTION_OUT;
+  shown.text = (char *) "";
+  shown.author_name = agent != NULL ? agent->name : NULL;
+  shown.created_at = g_get_real_time ();
+  shown.attachments = body->attachments;
+  self->stick_to_bottom = TRUE;
+  mark = append_message (self, &shown, TRUE);
+  g_hash_table_insert (self->pending, g_strdup (body->client_id), mark);
+  show_status (self, "");
+  update_state (self);
+
+  send = g_new0 (SendData, 1);
+  send->self = g_object_ref (self);
+  send->client_id = g_strdup (body->client_id);
+  fd_connection_request_async (self->connection, FD_FRAME_SEND_MESSAGE, body, self->cancellable,
+                               on_send_message_cb, send);
+  upload_data_free (data);
+}
+
+void
+fd_chat_window_attach_file (FdChatWindow *self,
+                            GFile        *file)
+{
+  UploadData *data;
+  g_autofree char *basename = NULL;
+  g_autofree char *name = NULL;
+  g_autofree char *text = NULL;
+
+  g_return_if_fail (FD_IS_CHAT_WINDOW (self));
+  g_return_if_fail (G_IS_FILE (file));
+
+  if (!is_reserved (self))
+    {
+      show_status (self, _("Reserve the conversation to attach files."));
+      return;
+    }
+  basename = g_file_get_basename (file);
+  name = basename != NULL ? g_filename_display_name (basename) : g_strdup (_("the file"));
+  text = g_strdup_printf (_("Uploading “%s”…"), name);
+  show_status (self, text);
+
+  data = g_new0 (UploadData, 1);
+  data->self = g_object_ref (self);
+  data->file = g_object_ref (file);
+  self->n_uploads++;
+  fd_connection_upload_file_async (self->connection, self->id, file, self->cancellable,
+                                   on_upload_file_cb, data);
+}
+
+static void
+on_chooser_response_cb (GtkNativeDialog *chooser,
+                        int              response,
+                        FdChatWindow    *self)
+{
+  g_autoptr(GFile) file = NULL;
+
+  if (response == GTK_RESPONSE_ACCEPT)
+    file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
+  gtk_native_dialog_destroy (chooser);
+  g_clear_object (&self->chooser);
+  if (file != NULL)
+    fd_chat_window_attach_file (self, file);
+}
+
+static void
+on_attach_button_clicked_cb (FdChatWindow *self)
+{
+  if (self->chooser != NULL)
+    return;
+  self->chooser = gtk_file_chooser_native_new (_("Add Attachment"), GTK_WINDOW (self),
+                                               GTK_FILE_CHOOSER_ACTION_OPEN, _("_Attach"), _("_Cancel"));
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (self->chooser), TRUE);
+  g_signal_connect_object (self->chooser, "response", G_CALLBACK (on_chooser_response_cb), self, 0);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (self->chooser));
+}
+
+static void
+on_recent_list_row_activated_cb (FdChatWindow  *self,
+                                 GtkListBoxRow *row)
+{
+  const char *path = g_object_get_data (G_OBJECT (row), "fd-payload");
+  g_autoptr(GFile) file = NULL;
+
+  if (path == NULL || !gtk_widget_get_sensitive (GTK_WIDGET (row)))
+    return;
+  gtk_menu_button_popdown (GTK_MENU_BUTTON (self->recent_button));
+  file = g_file_new_for_path (path);
+  fd_chat_window_attach_file (self, file);
+}
+
+static gboolean
+on_drop_target_drop_cb (GtkDropTarget *target,
+                        const GValue  *value,
+                        double         x,
+                        double         y,
+                        FdChatWindow  *self)
+{
+  if (G_VALUE_HOLDS (value, G_TYPE_FILE))
+    {
+      fd_chat_window_attach_file (self, g_value_get_object (value));
+      return TRUE;
+    }
+  if (G_VALUE_HOLDS (value, GDK_TYPE_FILE_LIST))
+    {
+      GSList *files = gdk_file_list_get_files (g_value_get_boxed (value));
+
+      for (GSList *l = files; l != NULL; l = l->next)
+        fd_chat_window_attach_file (self, l->data);
+      g_slist_free (files);
+      return files != NULL;
+    }
+  return FALSE;
+}
+
 /* --- events ---------------------------------------------------------------------- */
 
 static void
@@ -1241,6 +1516,11 @@ fd_chat_window_dispose (GObject *object)
   if (self->connection != NULL)
     g_signal_handlers_disconnect_by_data (self->connection, self);
   g_clear_pointer (&self->pending, g_hash_table_unref);
+  if (self->chooser != NULL)
+    gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (self->chooser));
+  g_clear_object (&self->chooser);
+  if (self->recent_files != NULL)
+    g_signal_handlers_disconnect_by_data (self->recent_files, self);
   gtk_widget_dispose_template (GTK_WIDGET (self), FD_TYPE_CHAT_WINDOW);
   G_OBJECT_CLASS (fd_chat_window_parent_class)->dispose (object);
 }
@@ -1296,6 +1576,12 @@ fd_chat_window_class_init (FdChatWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, FdChatWindow, emoji_box);
   gtk_widget_class_bind_template_child (widget_class, FdChatWindow, reply_cache_list);
   gtk_widget_class_bind_template_child (widget_class, FdChatWindow, compose_menu);
+  gtk_widget_class_bind_template_child (widget_class, FdChatWindow, attach_button);
+  gtk_widget_class_bind_template_child (widget_class, FdChatWindow, recent_button);
+  gtk_widget_class_bind_template_child (widget_class, FdChatWindow, recent_list);
+  gtk_widget_class_bind_template_callback (widget_class, on_attach_button_clicked_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_recent_popover_show_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_recent_list_row_activated_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_email_button_clicked_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_phone_button_clicked_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_compose_key_pressed_cb);
@@ -1319,6 +1605,7 @@ static void
 fd_chat_window_init (FdChatWindow *self)
 {
   GtkAdjustment *adjustment;
+  GtkDropTarget *drop;
 
   gtk_widget_init_template (GTK_WIDGET (self));
   self->cancellable = g_cancellable_new ();
@@ -1337,6 +1624,12 @@ fd_chat_window_init (FdChatWindow *self)
   g_signal_connect_object (gtk_text_view_get_buffer (self->compose_view), "changed",
                            G_CALLBACK (on_compose_buffer_changed_cb), self, 0);
   g_signal_connect (self, "notify::visible", G_CALLBACK (on_visible_changed_cb), NULL);
+
+  /* A file (or several) dropped anywhere on the window is attached. */
+  drop = gtk_drop_target_new (G_TYPE_INVALID, GDK_ACTION_COPY);
+  gtk_drop_target_set_gtypes (drop, (GType[2]) { GDK_TYPE_FILE_LIST, G_TYPE_FILE }, 2);
+  g_signal_connect (drop, "drop", G_CALLBACK (on_drop_target_drop_cb), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (drop));
 }
 
 FdChatWindow *
@@ -1398,7 +1691,15 @@ fd_chat_window_set_stores (FdChatWindow  *self,
   g_return_if_fail (recent_files == NULL || FD_IS_RECENT_FILES (recent_files));
 
   g_set_object (&self->drafts, drafts);
-  g_set_object (&self->recent_files, recent_files);
+  if (self->recent_files != recent_files)
+    {
+      if (self->recent_files != NULL)
+        g_signal_handlers_disconnect_by_data (self->recent_files, self);
+      g_set_object (&self->recent_files, recent_files);
+      if (recent_files != NULL)
+        g_signal_connect (recent_files, "items-changed", G_CALLBACK (on_recent_files_items_changed_cb), self);
+      fill_recent_list (self);
+    }
   if (g_set_object (&self->reply_cache, reply_cache))
     gtk_list_box_bind_model (self->reply_cache_list, G_LIST_MODEL (reply_cache),
                              reply_cache != NULL ? create_cached_reply_row_cb : NULL, NULL, NULL);
@@ -1508,6 +1809,22 @@ fd_chat_window_get_reply_cache_list (FdChatWindow *self)
 {
   g_return_val_if_fail (FD_IS_CHAT_WINDOW (self), NULL);
   return self->reply_cache_list;
+}
+
+GtkListBox *
+fd_chat_window_get_recent_list (FdChatWindow *self)
+{
+  g_return_val_if_fail (FD_IS_CHAT_WINDOW (self), NULL);
+  return self->recent_list;
+}
+
+const char *
+fd_chat_window_get_status (FdChatWindow *self)
+{
+  g_return_val_if_fail (FD_IS_CHAT_WINDOW (self), "");
+  if (!gtk_widget_get_visible (GTK_WIDGET (self->status_label)))
+    return "";
+  return gtk_label_get_text (self->status_label);
 }
 
 GtkEditable *

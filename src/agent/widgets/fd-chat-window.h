@@ -37,6 +37,18 @@ void          fd_chat_window_set_stores     (FdChatWindow  *self,
  * FD_CACHE_ERROR (no cache, nothing selected, blank or too long). */
 gboolean      fd_chat_window_add_reply_to_cache (FdChatWindow *self,
                                                  GError      **error);
+/* Uploads @file through the server and sends it to the visitor as an
+ * attachment (what "Add Attachment", a recent attachment and a drop on
+ * the window do); the path goes to the recent attachments. Errors (not
+ * reserved, over 10 MB, unreadable, refused) show as a sentence on the
+ * status line. */
+void          fd_chat_window_attach_file    (FdChatWindow *self,
+                                             GFile        *file);
+/* Checks again which recent attachments are missing and rebuilds their
+ * list (done each time the list opens). */
+void          fd_chat_window_refresh_recent_files (FdChatWindow *self);
+/* The status line's text, "" when hidden. */
+const char   *fd_chat_window_get_status     (FdChatWindow *self);
 /* TRUE once get-conversation answered. */
 gboolean      fd_chat_window_get_loaded     (FdChatWindow *self);
 /* TRUE while this agent holds the conversation (the compose box is on). */
@@ -56,6 +68,8 @@ GtkTextView  *fd_chat_window_get_compose_view (FdChatWindow *self);
 GtkListBox   *fd_chat_window_get_canned_list  (FdChatWindow *self);
 GtkListBox   *fd_chat_window_get_resource_list (FdChatWindow *self);
 GtkListBox   *fd_chat_window_get_reply_cache_list (FdChatWindow *self);
+/* The recent attachments list: rows carry the path as "fd-payload". */
+GtkListBox   *fd_chat_window_get_recent_list (FdChatWindow *self);
 GtkEditable  *fd_chat_window_get_canned_search (FdChatWindow *self);
 GtkEditable  *fd_chat_window_get_resource_search (FdChatWindow *self);
 /* The emoji button at @index, NULL past the end. */
