@@ -5,12 +5,13 @@
  * Enter and Shift+Enter, a canned reply, a resource, emoji (left click
  * inserts, right click sends), X hides, Close ends the chat; drafts kept
  * across windows and stores, the reply cache, and attachments (upload,
- * drop, recent list, missing files, the size cap). */
+ * drop, recent list, missing files, the size cap); the History tab. */
 
 #include <glib/gstdio.h>
 #include <string.h>
 
 #include "fd-chat-window.h"
+#include "fd-conversation-window.h"
 #include "fd-test-client.h"
 #include "fd-test-server.h"
 
@@ -824,6 +825,234 @@ test_chat_window_markup (void)
     }
 }
 
+/* --- history ---------------------------------------------------------------------- */
+
+#define HISTORY_EMAIL "returning@visitor.example"
+
+/* Like fd_test_visitor_start, with the visitor's email (the contact the
+ * server finds again). */
+static FdTestVisitor *
+start_visitor_with_email (FdTestServer *server,
+                          const char   *name,
+                          const char   *email)
+{
+  g_autoptr(FdVisitorSessionRequest) request = fd_visitor_session_request_new ();
+  g_autoptr(JsonNode) request_json = NULL;
+  g_autoptr(JsonNode) answer = NULL;
+  g_autoptr(FdVisitorSession) session = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *body = NULL;
+  FdTestVisitor *self;
+  guint status = 0;
+
+  request->stream_key = g_strdup (CHAT_KEY);
+  request->name = g_strdup (name);
+  request->email = g_strdup (email);
+  request_json = fd_visitor_session_request_to_json (request);
+  body = fd_json_to_string (request_json, NULL);
+  answer = fd_test_http_request (server, NULL, "POST", "/api/visitor/v1/sessions", body, &status);
+  g_assert_cmpuint (status, ==, 201);
+  session = fd_visitor_session_from_json (answer, &error);
+  g_assert_no_error (error);
+  self = g_new0 (FdTestVisitor, 1);
+  self->server = server;
+  self->token = g_steal_pointer (&session->token);
+  self->conversation_id = session->conversation_id;
+  self->socket_url = g_steal_pointer (&session->socket_url);
+  return self;
+}
+
+static GtkListBoxRow *
+find_history_row (FdChatWindow *window,
+                  gint64        id)
+{
+  GtkListBox *list = fd_chat_window_get_history_list (window);
+
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (list)); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      const gint64 *row_id = g_object_get_data (G_OBJECT (child), "fd-conversation-id");
+
+      if (GTK_IS_LIST_BOX_ROW (child) && row_id != NULL && *row_id == id)
+        return GTK_LIST_BOX_ROW (child);
+    }
+  return NULL;
+}
+
+typedef struct {
+  FdChatWindow *window;
+  gint64        id;
+} HistoryLookup;
+
+static gboolean
+has_history_row (gpointer data)
+{
+  HistoryLookup *lookup = data;
+
+  return find_history_row (lookup->window, lookup->id) != NULL;
+}
+
+static const char *
+row_label (GtkListBoxRow *row,
+           guint          index)
+{
+  GtkWidget *label = gtk_widget_get_first_child (gtk_list_box_row_get_child (row));
+
+  for (guint i = 0; i < index && label != NULL; i++)
+    label = gtk_widget_get_next_sibling (label);
+  g_assert_true (GTK_IS_LABEL (label));
+  return gtk_label_get_text (GTK_LABEL (label));
+}
+
+static FdConversationWindow *
+find_conversation_window (gint64 id)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GObject) item = g_list_model_get_item (toplevels, i);
+
+      if (FD_IS_CONVERSATION_WINDOW (item) &&
+          fd_conversation_window_get_id (FD_CONVERSATION_WINDOW (item)) == id)
+        return FD_CONVERSATION_WINDOW (item);
+    }
+  return NULL;
+}
+
+static gboolean
+has_conversation_messages (gpointer data)
+{
+  FdConversationWindow *window = find_conversation_window (*(gint64 *) data);
+
+  return window != NULL && fd_conversation_window_get_n_messages (window) > 0;
+}
+
+static gint64
+first_contact_id (FdConnection *connection,
+                  gint64        conversation_id)
+{
+  FdConversationItem *item = fd_activity_model_lookup (fd_connection_get_activity_model (connection), conversation_id);
+
+  g_assert_nonnull (item);
+  return fd_conversation_item_get_conversation (item)->contact_id;
+}
+
+/* The same visitor (by email) chats twice: the second window's History
+ * lists the first, closed, and exactly what the server sent (at most
+ * 10, newest first); activating it opens it read-only. */
+static void
+test_chat_window_history (void)
+{
+  g_autoptr(FdTestServer) server = fd_test_server_new ();
+  g_autoptr(FdConnection) jenna = NULL;
+  g_autoptr(FdTestVisitor) first = NULL;
+  g_autoptr(FdTestVisitor) second = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  FdChatWindow *window;
+  FdConversationWindow *opened;
+  GtkListBoxRow *row;
+  HistoryLookup history;
+  RowLookup lookup;
+  gint64 first_id;
+
+  fd_test_server_add_args (server, "--demo", NULL);
+  fd_test_server_start (server);
+  jenna = fd_connection_new (fd_test_server_get_url (server));
+  fd_connection_sign_in_async (jenna, JENNA_EMAIL, JENNA_PASSWORD, NULL, on_done_cb, &result);
+  wait_for (has_result, &result, "the sign-in");
+  g_assert_true (fd_connection_sign_in_finish (jenna, result, &error));
+  g_assert_no_error (error);
+  g_clear_object (&result);
+  wait_for (is_connected, jenna, "the connection");
+  fd_connection_set_joined_async (jenna, find_queue (jenna, "Sales"), TRUE, NULL, on_done_cb, &result);
+  wait_for (has_result, &result, "joining Sales");
+  g_assert_true (fd_connection_set_joined_finish (jenna, result, &error));
+  g_assert_no_error (error);
+  g_clear_object (&result);
+
+  /* The first chat, reserved and closed. */
+  first = start_visitor_with_email (server, "Ann", HISTORY_EMAIL);
+  first_id = first->conversation_id;
+  fd_test_visitor_connect (first);
+  fd_test_visitor_send (first, "v1", "First visit");
+  lookup.connection = jenna;
+  lookup.id = first_id;
+  wait_for (has_row, &lookup, "the first offer");
+  window = fd_chat_window_new (NULL, jenna, first_id);
+  g_object_ref (window);
+  gtk_window_present (GTK_WINDOW (window));
+  wait_for (is_loaded, window, "the first transcript");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "chat.reserve", NULL));
+  wait_for (is_reserved, window, "the first reservation");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "chat.close", NULL));
+  wait_for (is_closed, window, "the first conversation to close");
+  close_window (window);
+
+  /* The second chat of the same visitor lists the first in History. */
+  second = start_visitor_with_email (server, "Ann", HISTORY_EMAIL);
+  g_assert_cmpint (second->conversation_id, !=, first_id);
+  fd_test_visitor_connect (second);
+  fd_test_visitor_send (second, "v1", "Back again");
+  lookup.id = second->conversation_id;
+  wait_for (has_row, &lookup, "the second offer");
+  window = fd_chat_window_new (NULL, jenna, second->conversation_id);
+  g_object_ref (window);
+  gtk_window_present (GTK_WINDOW (window));
+  wait_for (is_loaded, window, "the second transcript");
+  history.window = window;
+  history.id = first_id;
+  wait_for (has_history_row, &history, "the first chat in History");
+  g_assert_cmpuint (count_rows (fd_chat_window_get_history_list (window)), <=, 10);
+  row = find_history_row (window, first_id);
+  g_assert_nonnull (g_strstr_len (row_label (row, 0), -1, "WebChat"));
+  g_assert_nonnull (g_strstr_len (row_label (row, 1), -1, "Closed"));
+  /* Newest first: the first chat comes after the second. */
+  if (find_history_row (window, second->conversation_id) != NULL)
+    g_assert_true (gtk_widget_get_first_child (GTK_WIDGET (fd_chat_window_get_history_list (window)))
+                   == GTK_WIDGET (find_history_row (window, second->conversation_id)));
+
+  /* The tab shows exactly what the server sent (the server keeps to 10),
+   * in its order. */
+  {
+    FdContactRef *ref = fd_contact_ref_new ();
+    g_autoptr(FdFrame) ack = NULL;
+    const FdConversations *sent;
+    GtkWidget *child;
+
+    ref->contact_id = first_contact_id (jenna, second->conversation_id);
+    fd_connection_request_async (jenna, FD_FRAME_CONTACT_HISTORY, ref, NULL, on_done_cb, &result);
+    wait_for (has_result, &result, "contact-history");
+    ack = fd_connection_request_finish (jenna, result, &error);
+    g_assert_no_error (error);
+    g_clear_object (&result);
+    sent = ack->body;
+    g_assert_cmpuint (sent->conversations->len, <=, 10);
+    g_assert_cmpuint (count_rows (fd_chat_window_get_history_list (window)), ==, sent->conversations->len);
+    child = gtk_widget_get_first_child (GTK_WIDGET (fd_chat_window_get_history_list (window)));
+    for (guint i = 0; i < sent->conversations->len; i++, child = gtk_widget_get_next_sibling (child))
+      g_assert_cmpint (*(gint64 *) g_object_get_data (G_OBJECT (child), "fd-conversation-id"), ==,
+                       ((FdConversation *) g_ptr_array_index (sent->conversations, i))->id);
+  }
+
+  /* Activating the row opens the first chat read-only, with its messages. */
+  g_signal_emit_by_name (fd_chat_window_get_history_list (window), "row-activated", row);
+  wait_for (has_conversation_messages, &first_id, "the first chat's transcript");
+  opened = find_conversation_window (first_id);
+  g_assert_nonnull (opened);
+  g_assert_cmpint (fd_conversation_window_get_id (opened), ==, first_id);
+  g_object_ref (opened);
+  gtk_window_destroy (GTK_WINDOW (opened));
+  close_window (window);
+  spin (50);
+  g_assert_finalize_object (opened);
+
+  fd_connection_stop (jenna);
+  spin (50);
+  g_assert_finalize_object (g_steal_pointer (&jenna));
+}
+
 /* Under LeakSanitizer: what the display stack keeps for the life of the
  * process (as in test-window.c). */
 const char *__lsan_default_suppressions (void);
@@ -852,5 +1081,6 @@ main (int   argc,
   g_test_add_func ("/ui/chat-window/drafts", test_chat_window_drafts);
   g_test_add_func ("/ui/chat-window/reply-cache", test_chat_window_reply_cache);
   g_test_add_func ("/ui/chat-window/attachments", test_chat_window_attachments);
+  g_test_add_func ("/ui/chat-window/history", test_chat_window_history);
   return g_test_run ();
 }

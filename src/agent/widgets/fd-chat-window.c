@@ -5,6 +5,7 @@
 #include <glib/gi18n.h>
 
 #include "fd-chat-window.h"
+#include "fd-conversation-window.h"
 #include "fd-format.h"
 
 /* How often at most a "typing" notice goes to the visitor, and how long
@@ -42,6 +43,7 @@ struct _FdChatWindow
   GtkWidget     *attach_button;
   GtkWidget     *recent_button;
   GtkListBox    *recent_list;
+  GtkListBox    *history_list;
   GtkFileChooserNative *chooser;  /* the open "Add Attachment" dialog, or NULL */
   guint          n_uploads;       /* uploads in flight */
 
@@ -68,6 +70,7 @@ struct _FdChatWindow
   gint64         typing_sent_at;
   gboolean       typing_sent;
   gboolean       clearing_compose;
+  gint64         history_contact_id; /* the contact whose history was asked for */
 };
 
 G_DEFINE_FINAL_TYPE (FdChatWindow, fd_chat_window, ADW_TYPE_WINDOW)
@@ -554,6 +557,8 @@ show_error (FdChatWindow *self,
   gtk_widget_set_visible (GTK_WIDGET (self->status_label), TRUE);
 }
 
+static void load_history (FdChatWindow *self);
+
 static void
 on_get_conversation_cb (GObject      *source,
                         GAsyncResult *result,
@@ -577,6 +582,7 @@ on_get_conversation_cb (GObject      *source,
     show_message (self, g_ptr_array_index (detail->messages, i));
   update_state (self);
   mark_read (self);
+  load_history (self);
 }
 
 static void
@@ -990,6 +996,97 @@ on_resource_list_row_activated_cb (FdChatWindow  *self,
                                    GtkListBoxRow *row)
 {
   send_text (self, g_object_get_data (G_OBJECT (row), "fd-payload"));
+}
+
+/* --- history ---------------------------------------------------------------------- */
+
+static const char *
+state_text (FdConversationState state)
+{
+  switch (state)
+    {
+    case FD_CONVERSATION_UNRESERVED:
+      return _("Unreserved");
+    case FD_CONVERSATION_RESERVED:
+      return _("Reserved");
+    case FD_CONVERSATION_CLOSED:
+      return _("Closed");
+    case FD_CONVERSATION_MISSED:
+      return _("Missed");
+    default:
+      return _("Unknown");
+    }
+}
+
+static GtkWidget *
+new_history_row (const FdConversation *conversation)
+{
+  g_autoptr(GDateTime) utc = g_date_time_new_from_unix_utc (conversation->created_at / G_USEC_PER_SEC);
+  g_autoptr(GDateTime) when = utc != NULL ? g_date_time_to_local (utc) : NULL;
+  g_autofree char *created = when != NULL ? g_date_time_format (when, "%Y-%m-%d %H:%M") : g_strdup ("");
+  g_autofree char *title = g_strdup_printf ("%s · %s", fd_format_activity (conversation->kind), created);
+  g_autofree char *subtitle = g_strdup_printf ("%s · %s", state_text (conversation->state),
+                                               conversation->stream_name != NULL ? conversation->stream_name : "");
+  g_autofree char *label = g_strconcat (title, ", ", subtitle, NULL);
+  GtkWidget *row = new_list_row (title, subtitle, NULL);
+  gint64 *id = g_new (gint64, 1);
+
+  *id = conversation->id;
+  g_object_set_data_full (G_OBJECT (row), "fd-conversation-id", id, g_free);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (row), GTK_ACCESSIBLE_PROPERTY_LABEL, label, -1);
+  return row;
+}
+
+static void
+on_contact_history_cb (GObject      *source,
+                       GAsyncResult *result,
+                       gpointer      user_data)
+{
+  g_autoptr(FdChatWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FdFrame) ack = fd_connection_request_finish (FD_CONNECTION (source), result, &error);
+  const FdConversations *history;
+
+  if (ack == NULL)
+    {
+      /* Asked again on the next load. */
+      self->history_contact_id = 0;
+      show_error (self, error);
+      return;
+    }
+  history = ack->body;
+  clear_list (self->history_list);
+  /* The server keeps to the last 10, newest first; shown as sent. */
+  for (guint i = 0; history->conversations != NULL && i < history->conversations->len; i++)
+    gtk_list_box_append (self->history_list, new_history_row (g_ptr_array_index (history->conversations, i)));
+}
+
+static void
+load_history (FdChatWindow *self)
+{
+  FdContactRef *ref;
+
+  if (self->conversation == NULL || self->conversation->contact_id <= 0 ||
+      self->conversation->contact_id == self->history_contact_id)
+    return;
+  self->history_contact_id = self->conversation->contact_id;
+  ref = fd_contact_ref_new ();
+  ref->contact_id = self->conversation->contact_id;
+  fd_connection_request_async (self->connection, FD_FRAME_CONTACT_HISTORY, ref, self->cancellable,
+                               on_contact_history_cb, g_object_ref (self));
+}
+
+static void
+on_history_list_row_activated_cb (FdChatWindow  *self,
+                                  GtkListBoxRow *row)
+{
+  const gint64 *id = g_object_get_data (G_OBJECT (row), "fd-conversation-id");
+  FdConversationWindow *window;
+
+  if (id == NULL || *id <= 0)
+    return;
+  window = fd_conversation_window_new (GTK_WINDOW (self), self->connection, *id);
+  gtk_window_present (GTK_WINDOW (window));
 }
 
 /* --- reply cache ----------------------------------------------------------------- */
@@ -1570,6 +1667,7 @@ fd_chat_window_class_init (FdChatWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, FdChatWindow, status_label);
   gtk_widget_class_bind_template_child (widget_class, FdChatWindow, compose_view);
   gtk_widget_class_bind_template_child (widget_class, FdChatWindow, canned_list);
+  gtk_widget_class_bind_template_child (widget_class, FdChatWindow, history_list);
   gtk_widget_class_bind_template_child (widget_class, FdChatWindow, resource_list);
   gtk_widget_class_bind_template_child (widget_class, FdChatWindow, canned_search);
   gtk_widget_class_bind_template_child (widget_class, FdChatWindow, resource_search);
@@ -1588,6 +1686,7 @@ fd_chat_window_class_init (FdChatWindowClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, on_canned_search_search_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_resource_search_search_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_canned_list_row_activated_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_history_list_row_activated_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_resource_list_row_activated_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_reply_cache_list_row_activated_cb);
 
@@ -1788,6 +1887,13 @@ fd_chat_window_get_compose_view (FdChatWindow *self)
 {
   g_return_val_if_fail (FD_IS_CHAT_WINDOW (self), NULL);
   return self->compose_view;
+}
+
+GtkListBox *
+fd_chat_window_get_history_list (FdChatWindow *self)
+{
+  g_return_val_if_fail (FD_IS_CHAT_WINDOW (self), NULL);
+  return self->history_list;
 }
 
 GtkListBox *

@@ -68,6 +68,11 @@ GtkTextView  *fd_chat_window_get_compose_view (FdChatWindow *self);
 GtkListBox   *fd_chat_window_get_canned_list  (FdChatWindow *self);
 GtkListBox   *fd_chat_window_get_resource_list (FdChatWindow *self);
 GtkListBox   *fd_chat_window_get_reply_cache_list (FdChatWindow *self);
+/* The History tab: the contact's last conversations as the server sent
+ * them (contact-history); rows carry the conversation id as a gint64*
+ * under "fd-conversation-id", and activating one opens it read-only in
+ * an FdConversationWindow. */
+GtkListBox   *fd_chat_window_get_history_list (FdChatWindow *self);
 /* The recent attachments list: rows carry the path as "fd-payload". */
 GtkListBox   *fd_chat_window_get_recent_list (FdChatWindow *self);
 GtkEditable  *fd_chat_window_get_canned_search (FdChatWindow *self);
