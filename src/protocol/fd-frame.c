@@ -42,6 +42,7 @@ static const FrameInfo frames[FD_FRAME_N_TYPES] = {
   [FD_FRAME_CALLBACK_ATTEMPT]    = { "callback-attempt", AC, REQ, &fd_callback_attempt_info, &fd_message_info },
   [FD_FRAME_CRM_LOG]             = { "crm-log", AC, REQ, &fd_crm_log_info, NULL },
   [FD_FRAME_DM_REQUEST]          = { "dm-request", AC, REQ, &fd_conversation_ref_info, &fd_message_info },
+  [FD_FRAME_LIST_COLLEAGUES]     = { "list-colleagues", AC, REQ, &fd_conversation_ref_info, &fd_colleagues_info },
   [FD_FRAME_PING]                = { "ping", AC, REQ, NULL, NULL },
 
   [FD_FRAME_ACK]                 = { "ack", AS, REP, NULL, NULL },

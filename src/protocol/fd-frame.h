@@ -42,6 +42,7 @@ typedef enum {
   FD_FRAME_CALLBACK_ATTEMPT,
   FD_FRAME_CRM_LOG,
   FD_FRAME_DM_REQUEST,
+  FD_FRAME_LIST_COLLEAGUES,
   FD_FRAME_PING,
 
   /* Server → app: replies, then events (with seq). */

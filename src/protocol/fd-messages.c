@@ -154,6 +154,19 @@ BODY (T, fd_canned_replies, "canned reply list",
       FD_F_OBJECTS (T, items, TRUE, 0, &fd_canned_reply_info))
 #undef T
 
+#define T FdColleague
+BODY (T, fd_colleague, "colleague",
+      FD_F_INT64 (T, agent_id, TRUE),
+      FD_F_STRING (T, name, TRUE, FD_LIMIT_NAME),
+      FD_F_ENUM (T, acd_state, TRUE, &fd_acd_state_enum),
+      FD_F_BOOL (T, online, FALSE))
+#undef T
+
+#define T FdColleagues
+BODY (T, fd_colleagues, "colleague list",
+      FD_F_OBJECTS (T, items, TRUE, 0, &fd_colleague_info))
+#undef T
+
 #define T FdResources
 BODY (T, fd_resources, "resource list",
       FD_F_OBJECTS (T, items, TRUE, 0, &fd_resource_info))

@@ -128,6 +128,19 @@ typedef struct {
   GPtrArray   *items;          /* FdCannedReply* */
 } FdCannedReplies;
 
+/* A colleague a conversation can be transferred to: joined to the queue of
+ * its media stream. */
+typedef struct {
+  gint64       agent_id;
+  char        *name;
+  FdAcdState   acd_state;
+  gboolean     online;         /* the app is connected right now */
+} FdColleague;
+
+typedef struct {
+  GPtrArray   *items;          /* FdColleague* */
+} FdColleagues;
+
 typedef struct {
   GPtrArray   *items;          /* FdResource* */
 } FdResources;
@@ -272,6 +285,8 @@ FD_BODY (FdCallbackAttempt, fd_callback_attempt)
 FD_BODY (FdCrmLog, fd_crm_log)
 FD_BODY (FdWelcome, fd_welcome)
 FD_BODY (FdCannedReplies, fd_canned_replies)
+FD_BODY (FdColleague, fd_colleague)
+FD_BODY (FdColleagues, fd_colleagues)
 FD_BODY (FdResources, fd_resources)
 FD_BODY (FdConversations, fd_conversations)
 FD_BODY (FdConversationDetail, fd_conversation_detail)

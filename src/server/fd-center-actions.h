@@ -67,6 +67,12 @@ gboolean        fd_center_transfer              (FdCenter               *self,
                                                  const FdAgent          *agent,
                                                  const FdTransfer       *transfer,
                                                  GError                **error);
+/* The colleagues a conversation this agent holds can be transferred to:
+ * the other members joined to its queue, online and available first. */
+FdColleagues   *fd_center_list_colleagues       (FdCenter               *self,
+                                                 const FdAgent          *agent,
+                                                 gint64                  conversation_id,
+                                                 GError                **error);
 FdConversation *fd_center_close                 (FdCenter               *self,
                                                  const FdAgent          *agent,
                                                  gint64                  conversation_id,

@@ -130,6 +130,9 @@ void          fd_center_add_visitor_conn      (FdCenter    *self,
 void          fd_center_remove_visitor_conn   (FdCenter    *self,
                                                FdVisitorConn *conn);
 /* Closes every socket of a revoked token. */
+/* TRUE when the agent has a socket past its hello. */
+gboolean      fd_center_agent_is_online       (FdCenter    *self,
+                                               gint64       agent_id);
 void          fd_center_close_token_sockets   (FdCenter    *self,
                                                const char  *token_hash);
 

@@ -369,6 +369,21 @@ fd_center_remove_visitor_conn (FdCenter      *self,
   g_ptr_array_remove (self->visitor_conns, conn);
 }
 
+gboolean
+fd_center_agent_is_online (FdCenter *self,
+                           gint64    agent_id)
+{
+  for (guint i = 0; i < self->agent_conns->len; i++)
+    {
+      FdAgentConn *ac = g_ptr_array_index (self->agent_conns, i);
+
+      if (ac->agent_id == agent_id && ac->hello_done &&
+          soup_websocket_connection_get_state (ac->conn) == SOUP_WEBSOCKET_STATE_OPEN)
+        return TRUE;
+    }
+  return FALSE;
+}
+
 void
 fd_center_close_token_sockets (FdCenter   *self,
                                const char *token_hash)

@@ -22,6 +22,7 @@ static const FdTypeInfo * const documented[] = {
   &fd_transfer_info, &fd_search_info, &fd_callback_attempt_info, &fd_crm_log_info,
   /* Agent results and events. */
   &fd_welcome_info, &fd_canned_replies_info, &fd_resources_info, &fd_conversations_info,
+  &fd_colleague_info, &fd_colleagues_info,
   &fd_conversation_detail_info, &fd_stats_report_info, &fd_queue_state_info,
   &fd_offer_event_info, &fd_withdraw_info, &fd_snapshot_info, &fd_error_body_info,
   /* HTTP. */

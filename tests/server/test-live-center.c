@@ -501,6 +501,38 @@ test_transfer_and_callback (Fixture       *f,
   offer = fd_test_socket_wait_match (ann->socket, is_offer_of, &id, FD_TEST_TIMEOUT_MS, "offer to Ann");
   reserved = fd_test_agent_expect_ack (ann, FD_FRAME_RESERVE, conv_ref (id));
 
+  /* The colleagues to choose from: Bob, joined and online; Cid is not in
+   * the queue. Only the holder may ask. */
+  {
+    g_autoptr(FdFrame) listed = fd_test_agent_expect_ack (ann, FD_FRAME_LIST_COLLEAGUES, conv_ref (id));
+    FdColleagues *colleagues = listed->body;
+    FdColleague *first;
+    g_autoptr(FdFrame) offline = NULL;
+
+    g_assert_cmpuint (colleagues->items->len, ==, 1);
+    first = g_ptr_array_index (colleagues->items, 0);
+    g_assert_cmpint (first->agent_id, ==, bob->agent->id);
+    g_assert_cmpstr (first->name, ==, "Bob");
+    g_assert_true (first->online);
+    fd_test_agent_expect_error (bob, FD_FRAME_LIST_COLLEAGUES, conv_ref (id), FD_WIRE_ERROR_FORBIDDEN);
+
+    /* Bob's app goes away: still joined, listed as offline once the
+     * server has seen the socket close (it may take a moment). */
+    fd_test_agent_disconnect (bob);
+    for (guint attempt_no = 0; attempt_no < 50; attempt_no++)
+      {
+        g_clear_pointer (&offline, fd_frame_free);
+        offline = fd_test_agent_expect_ack (ann, FD_FRAME_LIST_COLLEAGUES, conv_ref (id));
+        colleagues = offline->body;
+        g_assert_cmpuint (colleagues->items->len, ==, 1);
+        if (!((FdColleague *) g_ptr_array_index (colleagues->items, 0))->online)
+          break;
+        fd_test_socket_settle (ann->socket, 100);
+      }
+    g_assert_false (((FdColleague *) g_ptr_array_index (colleagues->items, 0))->online);
+    fd_test_agent_connect (bob);
+  }
+
   /* Only the holder may transfer, and only to a joined colleague. */
   transfer = fd_transfer_new ();
   transfer->conversation_id = id;

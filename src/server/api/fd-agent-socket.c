@@ -220,6 +220,9 @@ handle_request (FdAgentConn   *self,
     case FD_FRAME_TRANSFER:
       ANSWER_BOOL (fd_center_transfer (center, agent, frame->body, &error));
       break;
+    case FD_FRAME_LIST_COLLEAGUES:
+      ANSWER (fd_center_list_colleagues (center, agent, ((FdConversationRef *) frame->body)->conversation_id, &error));
+      break;
     case FD_FRAME_CLOSE:
       ANSWER (fd_center_close (center, agent, ((FdConversationRef *) frame->body)->conversation_id, &error));
       break;
