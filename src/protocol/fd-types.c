@@ -180,6 +180,7 @@ static const FdFieldInfo conversation_fields[] = {
   FD_F_INT64 (T, contact_id, FALSE),
   FD_F_OBJECT (T, contact, FALSE, &fd_contact_info),
   FD_F_INT64 (T, agent_id, FALSE),
+  FD_F_INT64 (T, transfer_to, FALSE),
   FD_F_STRING (T, subject, FALSE, FD_LIMIT_STRING),
   FD_F_STRING (T, department, FALSE, FD_LIMIT_NAME),
   FD_F_STRING (T, page_url, FALSE, FD_LIMIT_STRING),

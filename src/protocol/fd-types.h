@@ -168,6 +168,8 @@ typedef struct {
   gint64               contact_id;
   FdContact           *contact;         /* may be NULL = not loaded */
   gint64               agent_id;        /* reserving agent, 0 while unreserved */
+  gint64               transfer_to;     /* live routing state, not stored: the colleague a
+                                         * transfer is offered to, 0 = none */
   char                *subject;         /* email subject, NULL otherwise */
   /* Visitor details captured when a web chat / callback starts. */
   char                *department;

@@ -32,14 +32,6 @@ fd_center_note_agent (FdCenter      *self,
                        g_memdup2 (&agent->organization_id, sizeof agent->organization_id));
 }
 
-static gboolean
-emit_conversation (FdCenter             *self,
-                   const FdConversation *conv,
-                   GError              **error)
-{
-  return fd_center_emit (self, conv->organization_id, "conversation", conv->queue_id, 0, conv->id,
-                         fd_conversation_to_json (conv), error);
-}
 
 FdConversation *
 fd_center_get_visible (FdCenter       *self,
@@ -378,7 +370,7 @@ fd_center_send_agent_message (FdCenter             *self,
       if (conv->first_reply_at == 0)
         conv->first_reply_at = stored->created_at;
       conv->last_customer_message_at = 0;
-      ok = fd_store_update_conversation (self->store, conv, error) && emit_conversation (self, conv, error);
+      ok = fd_store_update_conversation (self->store, conv, error) && fd_center_emit_conversation (self, conv, error);
     }
   if (!finish (self, ok, error))
     return NULL;
@@ -432,7 +424,7 @@ fd_center_mark_read (FdCenter          *self,
   if (!fd_center_begin (self, error))
     return FALSE;
   return finish (self, fd_store_update_conversation (self->store, conv, error) &&
-                       emit_conversation (self, conv, error), error);
+                       fd_center_emit_conversation (self, conv, error), error);
 }
 
 gboolean
@@ -456,7 +448,9 @@ fd_center_transfer (FdCenter          *self,
     }
   if (!fd_center_begin (self, error))
     return FALSE;
-  return finish (self, fd_center_route_transfer (self, conv->id, agent->id, colleague->id, error), error);
+  /* The agent's apps show the offer going out (transfer_to). */
+  return finish (self, fd_center_route_transfer (self, conv->id, agent->id, colleague->id, error) &&
+                       fd_center_emit_conversation (self, conv, error), error);
 }
 
 static int
@@ -534,7 +528,7 @@ close_conversation (FdCenter        *self,
     }
   if (!fd_store_update_conversation (self->store, conv, error) ||
       !fd_store_delete_offer (self->store, conv->organization_id, conv->id, 0, error) ||
-      !emit_conversation (self, conv, error))
+      !fd_center_emit_conversation (self, conv, error))
     return FALSE;
   closed = fd_visitor_closed_new ();
   closed->by = by;
@@ -940,7 +934,7 @@ fd_center_send_visitor_message (FdCenter             *self,
       *out_duplicate = FALSE;
       conv->last_customer_message_at = stored->created_at;
       conv->unread++;
-      ok = fd_store_update_conversation (self->store, conv, error) && emit_conversation (self, conv, error);
+      ok = fd_store_update_conversation (self->store, conv, error) && fd_center_emit_conversation (self, conv, error);
     }
   if (!finish (self, ok, error))
     return NULL;
@@ -1006,7 +1000,7 @@ fd_center_visitor_rate (FdCenter        *self,
   if (!fd_center_begin (self, error))
     return FALSE;
   return finish (self, fd_store_update_conversation (self->store, conv, error) &&
-                       emit_conversation (self, conv, error), error);
+                       fd_center_emit_conversation (self, conv, error), error);
 }
 
 gboolean

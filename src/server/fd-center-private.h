@@ -130,6 +130,10 @@ void          fd_center_add_visitor_conn      (FdCenter    *self,
 void          fd_center_remove_visitor_conn   (FdCenter    *self,
                                                FdVisitorConn *conn);
 /* Closes every socket of a revoked token. */
+/* Emits a "conversation" event for @conv with its live transfer state. */
+gboolean      fd_center_emit_conversation     (FdCenter             *self,
+                                               const FdConversation *conv,
+                                               GError              **error);
 /* TRUE when the agent has a socket past its hello. */
 gboolean      fd_center_agent_is_online       (FdCenter    *self,
                                                gint64       agent_id);
@@ -206,6 +210,9 @@ gboolean      fd_center_route_transfer        (FdCenter    *self,
                                                gint64       to_agent_id,
                                                GError     **error);
 void          fd_center_route_close           (FdCenter    *self,
+                                               gint64       conversation_id);
+/* The colleague a transfer of the conversation is offered to, 0 = none. */
+gint64        fd_center_route_transfer_to     (FdCenter    *self,
                                                gint64       conversation_id);
 gboolean      fd_center_route_is_joined       (FdCenter    *self,
                                                gint64       agent_id,

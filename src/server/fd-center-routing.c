@@ -399,6 +399,13 @@ fd_center_route_close (FdCenter *self,
   fd_center_route_rearm (self);
 }
 
+gint64
+fd_center_route_transfer_to (FdCenter *self,
+                             gint64    conversation_id)
+{
+  return fd_router_get_transfer_to (self->router, conversation_id);
+}
+
 gboolean
 fd_center_route_is_joined (FdCenter *self,
                            gint64    agent_id,

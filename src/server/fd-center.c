@@ -400,13 +400,17 @@ fd_center_close_token_sockets (FdCenter   *self,
 
 /* --- Routing decisions ------------------------------------------------------- */
 
-static gboolean
-emit_conversation (FdCenter             *self,
-                   const FdConversation *conv,
-                   GError              **error)
+gboolean
+fd_center_emit_conversation (FdCenter             *self,
+                             const FdConversation *conv,
+                             GError              **error)
 {
+  /* A shallow copy: only the live transfer state differs from @conv. */
+  FdConversation live = *conv;
+
+  live.transfer_to = fd_center_route_transfer_to (self, conv->id);
   return fd_center_emit (self, conv->organization_id, "conversation", conv->queue_id, 0, conv->id,
-                         fd_conversation_to_json (conv), error);
+                         fd_conversation_to_json (&live), error);
 }
 
 void
@@ -518,9 +522,14 @@ fd_center_apply_reserved (FdCenter *self,
       note_apply_error (self, error);
       return;
     }
-  /* A transfer that came back: the agent kept it all along. */
+  /* A transfer that came back: the agent kept it all along, and hears that
+   * the offer is over (transfer_to is 0 again). */
   if (conv->state == FD_CONVERSATION_RESERVED && conv->agent_id == agent_id)
-    return;
+    {
+      if (!fd_center_emit_conversation (self, conv, &error))
+        note_apply_error (self, error);
+      return;
+    }
 
   transferred = conv->state == FD_CONVERSATION_RESERVED && conv->agent_id != 0;
   conv->state = FD_CONVERSATION_RESERVED;
@@ -540,7 +549,7 @@ fd_center_apply_reserved (FdCenter *self,
   note->text = g_strdup_printf (transferred ? "Transferred to %s" : "Reserved by %s", agent->name);
   note->created_at = now;
   stored = fd_center_add_message (self, note, conv->queue_id, NULL, &error);
-  if (stored == NULL || !emit_conversation (self, conv, &error))
+  if (stored == NULL || !fd_center_emit_conversation (self, conv, &error))
     {
       note_apply_error (self, error);
       return;
@@ -570,7 +579,7 @@ fd_center_apply_missed (FdCenter *self,
   conv->state = FD_CONVERSATION_MISSED;
   if (!fd_store_update_conversation (self->store, conv, &error) ||
       !fd_store_delete_offer (self->store, organization_id, conversation_id, 0, &error) ||
-      !emit_conversation (self, conv, &error))
+      !fd_center_emit_conversation (self, conv, &error))
     {
       note_apply_error (self, error);
       return;

@@ -466,6 +466,23 @@ test_missed_and_bad_input (Fixture       *f,
   g_assert_false (fd_test_socket_is_closed (raw));
 }
 
+typedef struct {
+  gint64 conversation_id;
+  gint64 transfer_to;
+} TransferWait;
+
+/* A conversation event of the conversation with that transfer state. */
+static gboolean
+is_transfer_state (const FdFrame *frame,
+                   gpointer       user_data)
+{
+  const TransferWait *wait = user_data;
+  const FdConversation *conv = frame->body;
+
+  return frame->type == FD_FRAME_CONVERSATION && conv->id == wait->conversation_id &&
+         conv->transfer_to == wait->transfer_to;
+}
+
 static gboolean
 is_offer_of (const FdFrame *frame,
              gpointer       user_data)
@@ -538,12 +555,44 @@ test_transfer_and_callback (Fixture       *f,
   transfer->conversation_id = id;
   transfer->agent_id = ann->agent->id;
   fd_test_agent_expect_error (bob, FD_FRAME_TRANSFER, transfer, FD_WIRE_ERROR_FORBIDDEN);
+  /* Ann's apps see the offer go out, and come back when Bob declines:
+   * she keeps the conversation. */
+  {
+    TransferWait out = { id, bob->agent->id };
+    TransferWait back = { id, 0 };
+    g_autoptr(FdFrame) sent = NULL;
+    g_autoptr(FdFrame) returned = NULL;
+    g_autoptr(FdFrame) declined = NULL;
+
+    fd_test_socket_drop (ann->socket, FD_FRAME_CONVERSATION);
+    transfer = fd_transfer_new ();
+    transfer->conversation_id = id;
+    transfer->agent_id = bob->agent->id;
+    done = fd_test_agent_expect_ack (ann, FD_FRAME_TRANSFER, transfer);
+    sent = fd_test_socket_wait_match (ann->socket, is_transfer_state, &out, FD_TEST_TIMEOUT_MS,
+                                      "the conversation offered to Bob");
+    g_assert_cmpint (((FdConversation *) sent->body)->agent_id, ==, ann->agent->id);
+    /* A second transfer while the first is out is refused. */
+    transfer = fd_transfer_new ();
+    transfer->conversation_id = id;
+    transfer->agent_id = bob->agent->id;
+    fd_test_agent_expect_error (ann, FD_FRAME_TRANSFER, transfer, FD_WIRE_ERROR_INVALID_STATE);
+    g_clear_pointer (&transfer_offer, fd_frame_free);
+    transfer_offer = fd_test_socket_wait_match (bob->socket, is_offer_of, &id, FD_TEST_TIMEOUT_MS, "transfer offer");
+    declined = fd_test_agent_expect_ack (bob, FD_FRAME_REJECT, conv_ref (id));
+    returned = fd_test_socket_wait_match (ann->socket, is_transfer_state, &back, FD_TEST_TIMEOUT_MS,
+                                          "the declined transfer coming back");
+    g_assert_cmpint (((FdConversation *) returned->body)->agent_id, ==, ann->agent->id);
+    g_assert_cmpint (((FdConversation *) returned->body)->state, ==, FD_CONVERSATION_RESERVED);
+  }
+
   transfer = fd_transfer_new ();
   transfer->conversation_id = id;
   transfer->agent_id = bob->agent->id;
   transfer->note = g_strdup ("Billing question");
   g_clear_pointer (&done, fd_frame_free);
   done = fd_test_agent_expect_ack (ann, FD_FRAME_TRANSFER, transfer);
+  g_clear_pointer (&transfer_offer, fd_frame_free);
   transfer_offer = fd_test_socket_wait_match (bob->socket, is_offer_of, &id, FD_TEST_TIMEOUT_MS, "transfer offer");
   taken = fd_test_agent_expect_ack (bob, FD_FRAME_RESERVE, conv_ref (id));
   g_assert_cmpint (((FdConversation *) taken->body)->agent_id, ==, bob->agent->id);

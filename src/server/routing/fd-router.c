@@ -1458,6 +1458,27 @@ fd_router_lookup (FdRouter *self,
   return TRUE;
 }
 
+gint64
+fd_router_get_transfer_to (FdRouter *self,
+                           gint64    conversation_id)
+{
+  RouterConversation *conv;
+
+  g_return_val_if_fail (self != NULL, 0);
+
+  conv = g_hash_table_lookup (self->conversations, &conversation_id);
+  if (conv == NULL || conv->transfer_from == 0)
+    return 0;
+  for (guint i = 0; i < conv->offers->len; i++)
+    {
+      const RouterOffer *offer = &g_array_index (conv->offers, RouterOffer, i);
+
+      if (offer->transfer)
+        return offer->agent_id;
+    }
+  return 0;
+}
+
 gboolean
 fd_router_is_joined (FdRouter *self,
                      gint64    agent_id,

@@ -169,6 +169,9 @@ gboolean    fd_router_lookup             (FdRouter            *self,
                                           gint64               conversation_id,
                                           int                 *phase,
                                           gint64              *reserved_by);
+/* The colleague a transfer of the conversation is offered to, 0 = none. */
+gint64      fd_router_get_transfer_to    (FdRouter            *self,
+                                          gint64               conversation_id);
 gboolean    fd_router_is_joined          (FdRouter            *self,
                                           gint64               agent_id,
                                           gint64               queue_id);
