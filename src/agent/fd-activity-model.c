@@ -446,6 +446,15 @@ apply_conversation (FdActivityModel      *self,
     }
   if (item == NULL)
     return;
+  /* A colleague's conversation offered to this agent by a transfer: the
+   * offer stands while transfer_to names this agent. */
+  if (conv->state == FD_CONVERSATION_RESERVED && conv->transfer_to != 0 &&
+      conv->transfer_to == self->agent_id && fd_conversation_item_get_offer (item) != NULL)
+    {
+      _fd_conversation_item_set_conversation (item, fd_conversation_copy (conv));
+      update_texts (self, item, now (self));
+      return;
+    }
   if (conv->state != FD_CONVERSATION_UNRESERVED)
     {
       /* Reserved elsewhere, transferred away, closed or missed. */
@@ -649,9 +658,18 @@ fd_activity_model_count_reserved (FdActivityModel *self)
 
   g_return_val_if_fail (FD_IS_ACTIVITY_MODEL (self), 0);
 
+  /* A reserved callback does not count: the guide keeps it in the
+   * reserving agent's list "even in between Unity sessions" until the
+   * agent closes it, so it must not hold the agent in the app (the quit
+   * and sign-out guard ask this). */
   for (guint i = 0; i < self->items->len; i++)
-    if (fd_conversation_item_get_reserved (g_ptr_array_index (self->items, i)))
-      n++;
+    {
+      FdConversationItem *item = g_ptr_array_index (self->items, i);
+
+      if (fd_conversation_item_get_reserved (item) &&
+          fd_conversation_item_get_conversation (item)->kind != FD_STREAM_CALLBACK)
+        n++;
+    }
   return n;
 }
 

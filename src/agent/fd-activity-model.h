@@ -49,7 +49,9 @@ void                fd_activity_model_refresh      (FdActivityModel *self);
 /* The row of @conversation_id (borrowed), NULL when absent. */
 FdConversationItem *fd_activity_model_lookup       (FdActivityModel *self,
                                                     gint64           conversation_id);
-/* How many rows the agent has reserved (quitting is refused while > 0). */
+/* How many rows other than callbacks the agent has reserved (quitting and
+ * signing out are refused while > 0; a reserved callback waits across
+ * sessions). */
 guint               fd_activity_model_count_reserved (FdActivityModel *self);
 void                fd_activity_model_clear        (FdActivityModel *self);
 

@@ -58,6 +58,7 @@ fd_center_get_visible (FdCenter       *self,
                            "This conversation belongs to a queue you are not a member of.");
       return NULL;
     }
+  conv->transfer_to = fd_center_route_transfer_to (self, conv->id);
   return g_steal_pointer (&conv);
 }
 

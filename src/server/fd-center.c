@@ -433,6 +433,7 @@ fd_center_apply_offer (FdCenter *self,
       note_apply_error (self, error);
       return;
     }
+  conv->transfer_to = fd_center_route_transfer_to (self, conv->id);
   event.conversation = conv;
   if (!fd_center_emit (self, organization_id, "offer", 0, agent_id, conversation_id,
                        fd_offer_event_to_json (&event), &error))

@@ -941,6 +941,169 @@ first_contact_id (FdConnection *connection,
 /* The same visitor (by email) chats twice: the second window's History
  * lists the first, closed, and exactly what the server sent (at most
  * 10, newest first); activating it opens it read-only. */
+/* An agent signed in with the connection alone and joined to Sales. */
+static FdConnection *
+connect_agent (FdTestServer *server,
+               const char   *email,
+               const char   *password)
+{
+  g_autoptr(FdConnection) connection = fd_connection_new (fd_test_server_get_url (server));
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+
+  fd_connection_sign_in_async (connection, email, password, NULL, on_done_cb, &result);
+  wait_for (has_result, &result, "the sign-in");
+  g_assert_true (fd_connection_sign_in_finish (connection, result, &error));
+  g_assert_no_error (error);
+  g_clear_object (&result);
+  wait_for (is_connected, connection, "the connection");
+  fd_connection_set_joined_async (connection, find_queue (connection, "Sales"), TRUE, NULL, on_done_cb, &result);
+  wait_for (has_result, &result, "joining Sales");
+  g_assert_true (fd_connection_set_joined_finish (connection, result, &error));
+  g_assert_no_error (error);
+  return g_steal_pointer (&connection);
+}
+
+typedef struct {
+  FdChatWindow *window;
+  const char   *prefix;
+} StatusWait;
+
+static gboolean
+has_status_prefix (gpointer data)
+{
+  StatusWait *wait = data;
+
+  return g_str_has_prefix (fd_chat_window_get_status (wait->window), wait->prefix);
+}
+
+/* The transfer list's row for @agent_id, NULL when not listed. */
+static GtkListBoxRow *
+find_transfer_row (FdChatWindow *window,
+                   gint64        agent_id)
+{
+  GtkListBox *list = fd_chat_window_get_transfer_list (window);
+
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (list)); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      const gint64 *id = g_object_get_data (G_OBJECT (child), "fd-agent-id");
+
+      if (GTK_IS_LIST_BOX_ROW (child) && id != NULL && *id == agent_id)
+        return GTK_LIST_BOX_ROW (child);
+    }
+  return NULL;
+}
+
+static void
+open_transfer_list (FdChatWindow *window)
+{
+  GtkListBox *list = fd_chat_window_get_transfer_list (window);
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "chat.transfer", NULL));
+  wait_for (has_rows, list, "the colleagues to transfer to");
+}
+
+static void
+test_chat_window_transfer (void)
+{
+  g_autoptr(FdTestServer) server = fd_test_server_new ();
+  g_autoptr(FdConnection) jenna = NULL;
+  g_autoptr(FdConnection) natalie = NULL;
+  g_autoptr(FdTestVisitor) visitor = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *transcript = NULL;
+  FdChatWindow *window;
+  FdChatWindow *taken;
+  GtkListBoxRow *row;
+  StatusWait status;
+  RowLookup lookup;
+  gint64 natalie_id;
+
+  fd_test_server_add_args (server, "--demo", NULL);
+  fd_test_server_start (server);
+  jenna = connect_agent (server, JENNA_EMAIL, JENNA_PASSWORD);
+  natalie = connect_agent (server, "natalie@kakapo.example", "natalie-demo");
+  natalie_id = fd_connection_get_agent (natalie)->id;
+
+  visitor = fd_test_visitor_start (server, CHAT_KEY, VISITOR_NAME);
+  fd_test_visitor_connect (visitor);
+  fd_test_visitor_send (visitor, "v1", "I need someone from billing.");
+  lookup.connection = jenna;
+  lookup.id = visitor->conversation_id;
+  wait_for (has_row, &lookup, "the offer");
+
+  window = fd_chat_window_new (NULL, jenna, visitor->conversation_id);
+  g_object_ref (window);
+  gtk_window_present (GTK_WINDOW (window));
+  wait_for (is_loaded, window, "the transcript");
+  /* Nothing to transfer before reserving. */
+  g_assert_false (gtk_widget_get_visible (fd_chat_window_get_transfer_button (window)));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "chat.reserve", NULL));
+  wait_for (is_reserved, window, "the reservation");
+  set_compose (window, "Let me find a colleague.");
+  g_assert_true (press_key (window, GDK_KEY_Return, 0));
+  visitor_expect (visitor, "Let me find a colleague.");
+
+  /* The colleagues joined to Sales: Natalie (Ed is a member, not joined). */
+  open_transfer_list (window);
+  g_assert_cmpuint (count_rows (fd_chat_window_get_transfer_list (window)), ==, 1);
+  row = find_transfer_row (window, natalie_id);
+  g_assert_nonnull (row);
+  g_assert_true (gtk_widget_get_sensitive (GTK_WIDGET (row)));
+  g_assert_cmpstr (g_object_get_data (G_OBJECT (row), "fd-payload"), ==, "Natalie Maines");
+
+  /* Offered; Natalie declines; it stays with Jenna, who is told. */
+  g_signal_emit_by_name (fd_chat_window_get_transfer_list (window), "row-activated", row);
+  status.window = window;
+  status.prefix = "Waiting for Natalie Maines";
+  wait_for (has_status_prefix, &status, "the offer to show as waiting");
+  /* One offer at a time. */
+  g_assert_false (gtk_widget_is_sensitive (fd_chat_window_get_transfer_button (window)));
+  lookup.connection = natalie;
+  wait_for (has_row, &lookup, "the transfer offer in Natalie's list");
+  fd_connection_reject_async (natalie, visitor->conversation_id, NULL, on_done_cb, &result);
+  wait_for (has_result, &result, "Natalie declining");
+  g_assert_true (fd_connection_reject_finish (natalie, result, &error));
+  g_assert_no_error (error);
+  g_clear_object (&result);
+  status.prefix = "Natalie Maines did not take the conversation";
+  wait_for (has_status_prefix, &status, "the declined transfer");
+  g_assert_true (fd_chat_window_get_reserved (window));
+
+  /* Again: Natalie takes it in her own window and has the whole transcript. */
+  open_transfer_list (window);
+  row = find_transfer_row (window, natalie_id);
+  g_assert_nonnull (row);
+  g_signal_emit_by_name (fd_chat_window_get_transfer_list (window), "row-activated", row);
+  status.prefix = "Waiting for Natalie Maines";
+  wait_for (has_status_prefix, &status, "the second offer");
+  wait_for (has_row, &lookup, "the second transfer offer");
+  taken = fd_chat_window_new (NULL, natalie, visitor->conversation_id);
+  g_object_ref (taken);
+  gtk_window_present (GTK_WINDOW (taken));
+  wait_for (is_loaded, taken, "Natalie's transcript");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (taken), "chat.reserve", NULL));
+  wait_for (is_reserved, taken, "Natalie's reservation");
+  status.prefix = "Transferred to Natalie Maines.";
+  wait_for (has_status_prefix, &status, "Jenna's window to say it went");
+  g_assert_false (fd_chat_window_get_reserved (window));
+  transcript = fd_chat_window_dup_transcript (taken);
+  g_assert_nonnull (strstr (transcript, "I need someone from billing."));
+  g_assert_nonnull (strstr (transcript, "Let me find a colleague."));
+
+  /* Natalie finishes it. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (taken), "chat.close", NULL));
+  wait_for (is_closed, taken, "the close");
+
+  gtk_window_destroy (GTK_WINDOW (taken));
+  g_object_unref (taken);
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_object_unref (window);
+  spin (100);
+}
+
 static void
 test_chat_window_history (void)
 {
@@ -1082,5 +1245,6 @@ main (int   argc,
   g_test_add_func ("/ui/chat-window/reply-cache", test_chat_window_reply_cache);
   g_test_add_func ("/ui/chat-window/attachments", test_chat_window_attachments);
   g_test_add_func ("/ui/chat-window/history", test_chat_window_history);
+  g_test_add_func ("/ui/chat-window/transfer", test_chat_window_transfer);
   return g_test_run ();
 }

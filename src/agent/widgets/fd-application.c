@@ -441,7 +441,9 @@ fd_application_check_can_leave (FdApplication *self,
     {
       g_autoptr(FdConversationItem) item = g_list_model_get_item (G_LIST_MODEL (model), i);
 
-      if (!fd_conversation_item_get_reserved (item))
+      /* A reserved callback waits with the agent across sessions. */
+      if (!fd_conversation_item_get_reserved (item) ||
+          fd_conversation_item_get_conversation (item)->kind == FD_STREAM_CALLBACK)
         continue;
       g_string_append (body, "\n• ");
       /* Translators: "WebChat with Natalie Maines". */

@@ -21,6 +21,9 @@ struct _FdChatWindow
   GtkWidget     *reserve_button;
   GtkWidget     *reject_button;
   GtkWidget     *close_button;
+  GtkWidget     *transfer_button;
+  GtkListBox    *transfer_list;
+  GtkPopover    *transfer_popover;
   GtkLabel      *name_label;
   GtkButton     *email_button;
   GtkButton     *phone_button;
@@ -71,6 +74,11 @@ struct _FdChatWindow
   gboolean       typing_sent;
   gboolean       clearing_compose;
   gint64         history_contact_id; /* the contact whose history was asked for */
+  /* The last transfer this window asked for: to whom, and what came of it. */
+  GCancellable  *transfer_cancellable;
+  gint64         transfer_agent_id;
+  char          *transfer_name;
+  gboolean       transfer_returned;
 };
 
 G_DEFINE_FINAL_TYPE (FdChatWindow, fd_chat_window, ADW_TYPE_WINDOW)
@@ -255,12 +263,18 @@ update_state (FdChatWindow *self)
 {
   gboolean reserved = is_reserved (self);
   gboolean closed = is_closed (self);
+  gboolean transferred_here = self->conversation != NULL && self->conversation->transfer_to != 0 &&
+                              self->conversation->transfer_to == own_agent_id (self);
   gboolean offered = self->conversation != NULL && !reserved && !closed &&
-                     self->conversation->state == FD_CONVERSATION_UNRESERVED;
+                     (self->conversation->state == FD_CONVERSATION_UNRESERVED || transferred_here);
 
   gtk_widget_set_visible (self->reserve_button, !reserved && !closed);
   gtk_widget_set_visible (self->reject_button, !reserved && !closed);
   gtk_widget_set_visible (self->close_button, reserved);
+  gtk_widget_set_visible (self->transfer_button, reserved);
+  gtk_widget_set_sensitive (self->transfer_button, reserved && self->conversation->transfer_to == 0);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "chat.transfer",
+                                 reserved && self->conversation->transfer_to == 0);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "chat.reserve", offered);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "chat.reject", offered);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "chat.close", reserved);
@@ -275,8 +289,32 @@ update_state (FdChatWindow *self)
     gtk_label_set_text (self->status_label, _("Loading the conversation…"));
   else if (closed)
     gtk_label_set_text (self->status_label, _("This conversation has ended."));
+  else if (!reserved && transferred_here)
+    gtk_label_set_text (self->status_label, _("A colleague is handing this conversation to you: reserve it to take it."));
+  else if (!reserved && self->conversation->state == FD_CONVERSATION_RESERVED &&
+           self->transfer_agent_id != 0 && self->conversation->agent_id == self->transfer_agent_id)
+    {
+      g_autofree char *text = g_strdup_printf (_("Transferred to %s."), self->transfer_name);
+
+      gtk_label_set_text (self->status_label, text);
+    }
   else if (!reserved && self->conversation->state == FD_CONVERSATION_RESERVED)
     gtk_label_set_text (self->status_label, _("Another agent has reserved this conversation."));
+  else if (reserved && self->conversation->transfer_to != 0)
+    {
+      g_autofree char *text = g_strdup_printf (_("Waiting for %s to take the conversation…"),
+                                               self->conversation->transfer_to == self->transfer_agent_id
+                                               ? self->transfer_name : _("a colleague"));
+
+      gtk_label_set_text (self->status_label, text);
+    }
+  else if (reserved && self->transfer_returned)
+    {
+      g_autofree char *text = g_strdup_printf (_("%s did not take the conversation; it is still yours."),
+                                               self->transfer_name);
+
+      gtk_label_set_text (self->status_label, text);
+    }
   else if (!reserved)
     gtk_label_set_text (self->status_label, _("Reserve the conversation to reply."));
   else
@@ -297,6 +335,12 @@ set_conversation (FdChatWindow         *self,
   /* A conversation event without a contact keeps the one we knew. */
   if (conversation->contact == NULL && self->conversation != NULL && self->conversation->contact != NULL)
     contact = fd_contact_copy (self->conversation->contact);
+  /* An offer that was out and is over while this agent still holds the
+   * conversation: the colleague declined or did not answer in time. */
+  if (self->transfer_agent_id != 0 && self->conversation != NULL &&
+      self->conversation->transfer_to == self->transfer_agent_id &&
+      conversation->transfer_to == 0 && conversation->agent_id == own_agent_id (self))
+    self->transfer_returned = TRUE;
   g_clear_pointer (&self->conversation, fd_conversation_free);
   self->conversation = fd_conversation_copy (conversation);
   if (contact != NULL)
@@ -1482,6 +1526,122 @@ on_drop_target_drop_cb (GtkDropTarget *target,
   return FALSE;
 }
 
+/* --- transfer ------------------------------------------------------------------- */
+
+static const char *
+colleague_state_text (const FdColleague *colleague)
+{
+  if (!colleague->online)
+    return _("Offline");
+  switch (colleague->acd_state)
+    {
+    case FD_ACD_AVAILABLE:
+      return _("Available");
+    case FD_ACD_WRAP_UP:
+      return _("Wrap-up");
+    case FD_ACD_UNAVAILABLE:
+    default:
+      return _("Unavailable");
+    }
+}
+
+static void
+on_list_colleagues_cb (GObject      *source,
+                       GAsyncResult *result,
+                       gpointer      user_data)
+{
+  g_autoptr(FdChatWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FdFrame) ack = fd_connection_request_finish (FD_CONNECTION (source), result, &error);
+  const FdColleagues *colleagues;
+
+  if (ack == NULL)
+    {
+      show_error (self, error);
+      return;
+    }
+  colleagues = ack->body;
+  /* Rows are only replaced while the popover is hidden: GTK 4.8 keeps a
+   * stale focus pointer when a focused row goes away under a shown one. */
+  gtk_popover_popdown (self->transfer_popover);
+  clear_list (self->transfer_list);
+  for (guint i = 0; colleagues->items != NULL && i < colleagues->items->len; i++)
+    {
+      const FdColleague *colleague = g_ptr_array_index (colleagues->items, i);
+      GtkWidget *row = new_list_row (colleague->name, colleague_state_text (colleague), colleague->name);
+
+      g_object_set_data_full (G_OBJECT (row), "fd-agent-id", g_memdup2 (&colleague->agent_id, sizeof (gint64)),
+                              g_free);
+      /* Someone whose app is closed cannot answer: shown, not offered. */
+      gtk_widget_set_sensitive (row, colleague->online);
+      if (!colleague->online)
+        gtk_widget_set_tooltip_text (row, _("This colleague is not signed in."));
+      gtk_list_box_append (self->transfer_list, row);
+    }
+  if (is_reserved (self) && self->conversation->transfer_to == 0)
+    gtk_popover_popup (self->transfer_popover);
+}
+
+/* Asks who the colleagues are; the popover opens with the answer. */
+static void
+load_colleagues (FdChatWindow *self)
+{
+  FdConversationRef *ref;
+
+  g_cancellable_cancel (self->transfer_cancellable);
+  g_clear_object (&self->transfer_cancellable);
+  self->transfer_cancellable = g_cancellable_new ();
+  ref = fd_conversation_ref_new ();
+  ref->conversation_id = self->id;
+  fd_connection_request_async (self->connection, FD_FRAME_LIST_COLLEAGUES, ref, self->transfer_cancellable,
+                               on_list_colleagues_cb, g_object_ref (self));
+}
+
+static void
+on_transfer_cb (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(FdChatWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FdFrame) ack = fd_connection_request_finish (FD_CONNECTION (source), result, &error);
+
+  if (ack == NULL)
+    {
+      self->transfer_agent_id = 0;
+      show_error (self, error);
+      return;
+    }
+  /* The conversation event with transfer_to says the rest. */
+  update_state (self);
+}
+
+static void
+on_transfer_list_row_activated_cb (FdChatWindow  *self,
+                                   GtkListBoxRow *row)
+{
+  const gint64 *agent_id = g_object_get_data (G_OBJECT (row), "fd-agent-id");
+  const char *name = g_object_get_data (G_OBJECT (row), "fd-payload");
+  FdTransfer *transfer;
+  g_autofree char *text = NULL;
+
+  if (agent_id == NULL || !is_reserved (self))
+    return;
+  gtk_popover_popdown (self->transfer_popover);
+  self->transfer_agent_id = *agent_id;
+  g_free (self->transfer_name);
+  self->transfer_name = g_strdup (name);
+  self->transfer_returned = FALSE;
+  stop_typing (self);
+  transfer = fd_transfer_new ();
+  transfer->conversation_id = self->id;
+  transfer->agent_id = *agent_id;
+  fd_connection_request_async (self->connection, FD_FRAME_TRANSFER, transfer, self->cancellable,
+                               on_transfer_cb, g_object_ref (self));
+  text = g_strdup_printf (_("Offering the conversation to %s…"), name);
+  show_status (self, text);
+}
+
 /* --- events ---------------------------------------------------------------------- */
 
 static void
@@ -1579,6 +1739,14 @@ chat_close_cb (GtkWidget  *widget,
 }
 
 static void
+chat_transfer_cb (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *parameter)
+{
+  load_colleagues (FD_CHAT_WINDOW (widget));
+}
+
+static void
 chat_send_cb (GtkWidget  *widget,
               const char *action_name,
               GVariant   *parameter)
@@ -1608,6 +1776,7 @@ fd_chat_window_dispose (GObject *object)
   g_cancellable_cancel (self->cancellable);
   g_cancellable_cancel (self->canned_cancellable);
   g_cancellable_cancel (self->resource_cancellable);
+  g_cancellable_cancel (self->transfer_cancellable);
   g_clear_handle_id (&self->tick_source, g_source_remove);
   g_clear_handle_id (&self->typing_idle_source, g_source_remove);
   if (self->connection != NULL)
@@ -1618,6 +1787,8 @@ fd_chat_window_dispose (GObject *object)
   g_clear_object (&self->chooser);
   if (self->recent_files != NULL)
     g_signal_handlers_disconnect_by_data (self->recent_files, self);
+  if (self->transfer_popover != NULL)
+    gtk_widget_unparent (GTK_WIDGET (g_steal_pointer (&self->transfer_popover)));
   gtk_widget_dispose_template (GTK_WIDGET (self), FD_TYPE_CHAT_WINDOW);
   G_OBJECT_CLASS (fd_chat_window_parent_class)->dispose (object);
 }
@@ -1630,6 +1801,8 @@ fd_chat_window_finalize (GObject *object)
   g_clear_object (&self->cancellable);
   g_clear_object (&self->canned_cancellable);
   g_clear_object (&self->resource_cancellable);
+  g_clear_object (&self->transfer_cancellable);
+  g_clear_pointer (&self->transfer_name, g_free);
   g_clear_object (&self->connection);
   g_clear_object (&self->drafts);
   g_clear_object (&self->reply_cache);
@@ -1654,6 +1827,8 @@ fd_chat_window_class_init (FdChatWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, FdChatWindow, reserve_button);
   gtk_widget_class_bind_template_child (widget_class, FdChatWindow, reject_button);
   gtk_widget_class_bind_template_child (widget_class, FdChatWindow, close_button);
+  gtk_widget_class_bind_template_child (widget_class, FdChatWindow, transfer_button);
+  gtk_widget_class_bind_template_child (widget_class, FdChatWindow, transfer_list);
   gtk_widget_class_bind_template_child (widget_class, FdChatWindow, name_label);
   gtk_widget_class_bind_template_child (widget_class, FdChatWindow, email_button);
   gtk_widget_class_bind_template_child (widget_class, FdChatWindow, phone_button);
@@ -1678,6 +1853,8 @@ fd_chat_window_class_init (FdChatWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, FdChatWindow, recent_button);
   gtk_widget_class_bind_template_child (widget_class, FdChatWindow, recent_list);
   gtk_widget_class_bind_template_callback (widget_class, on_attach_button_clicked_cb);
+  gtk_widget_class_bind_template_child (widget_class, FdChatWindow, transfer_popover);
+  gtk_widget_class_bind_template_callback (widget_class, on_transfer_list_row_activated_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_recent_popover_show_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_recent_list_row_activated_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_email_button_clicked_cb);
@@ -1694,9 +1871,11 @@ fd_chat_window_class_init (FdChatWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "chat.reject", NULL, chat_reject_cb);
   gtk_widget_class_install_action (widget_class, "chat.close", NULL, chat_close_cb);
   gtk_widget_class_install_action (widget_class, "chat.send", NULL, chat_send_cb);
+  gtk_widget_class_install_action (widget_class, "chat.transfer", NULL, chat_transfer_cb);
   gtk_widget_class_install_action (widget_class, "chat.add-reply-to-cache", NULL, chat_add_reply_to_cache_cb);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_r, GDK_CONTROL_MASK | GDK_SHIFT_MASK, "chat.reserve", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Return, GDK_CONTROL_MASK, "chat.send", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_t, GDK_CONTROL_MASK, "chat.transfer", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_w, GDK_CONTROL_MASK, "window.close", NULL);
 }
 
@@ -1707,6 +1886,7 @@ fd_chat_window_init (FdChatWindow *self)
   GtkDropTarget *drop;
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  gtk_widget_set_parent (GTK_WIDGET (self->transfer_popover), self->transfer_button);
   self->cancellable = g_cancellable_new ();
   self->canned_cancellable = g_cancellable_new ();
   self->resource_cancellable = g_cancellable_new ();
@@ -1894,6 +2074,20 @@ fd_chat_window_get_history_list (FdChatWindow *self)
 {
   g_return_val_if_fail (FD_IS_CHAT_WINDOW (self), NULL);
   return self->history_list;
+}
+
+GtkWidget *
+fd_chat_window_get_transfer_button (FdChatWindow *self)
+{
+  g_return_val_if_fail (FD_IS_CHAT_WINDOW (self), NULL);
+  return self->transfer_button;
+}
+
+GtkListBox *
+fd_chat_window_get_transfer_list (FdChatWindow *self)
+{
+  g_return_val_if_fail (FD_IS_CHAT_WINDOW (self), NULL);
+  return self->transfer_list;
 }
 
 GtkListBox *

@@ -68,6 +68,16 @@ GtkTextView  *fd_chat_window_get_compose_view (FdChatWindow *self);
 GtkListBox   *fd_chat_window_get_canned_list  (FdChatWindow *self);
 GtkListBox   *fd_chat_window_get_resource_list (FdChatWindow *self);
 GtkListBox   *fd_chat_window_get_reply_cache_list (FdChatWindow *self);
+/* The Transfer popover's list (the chat.transfer action asks the server
+ * with list-colleagues and opens the popover with the answer): one row per colleague joined to the stream's
+ * queue, carrying the agent id as a gint64* under "fd-agent-id"; offline
+ * colleagues are insensitive. Activating a row transfers to them; the
+ * status line then follows the offer ("Waiting for …", "Transferred to …",
+ * "… did not take the conversation; it is still yours."). */
+GtkListBox   *fd_chat_window_get_transfer_list (FdChatWindow *self);
+/* The header bar's Transfer button: shown while reserved, insensitive
+ * while an offer is out. */
+GtkWidget    *fd_chat_window_get_transfer_button (FdChatWindow *self);
 /* The History tab: the contact's last conversations as the server sent
  * them (contact-history); rows carry the conversation id as a gint64*
  * under "fd-conversation-id", and activating one opens it read-only in

@@ -1,0 +1,90 @@
+#define G_LOG_DOMAIN "fd-test-ui"
+
+#include <glib/gstdio.h>
+
+#include "fd-test-ui.h"
+
+static gboolean
+on_timeout_cb (gpointer data)
+{
+  *(gboolean *) data = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+void
+fd_test_ui_wait_ms (FdTestUiCheck  check,
+                    gpointer       data,
+                    guint          timeout_ms,
+                    const char    *what)
+{
+  gboolean expired = FALSE;
+  guint source = g_timeout_add (timeout_ms, on_timeout_cb, &expired);
+
+  while (!check (data) && !expired)
+    g_main_context_iteration (NULL, TRUE);
+  if (!check (data))
+    g_error ("Timed out waiting for %s", what);
+  if (!expired)
+    g_source_remove (source);
+}
+
+void
+fd_test_ui_wait (FdTestUiCheck  check,
+                 gpointer       data,
+                 const char    *what)
+{
+  fd_test_ui_wait_ms (check, data, FD_TEST_UI_WAIT_MS, what);
+}
+
+void
+fd_test_ui_spin (guint ms)
+{
+  gboolean expired = FALSE;
+
+  g_timeout_add (ms, on_timeout_cb, &expired);
+  while (!expired)
+    g_main_context_iteration (NULL, TRUE);
+}
+
+char *
+fd_test_ui_artifacts_dir (void)
+{
+  const char *env = g_getenv ("FD_ARTIFACTS_DIR");
+  g_autofree char *dir = env != NULL && *env != '\0' ? g_strdup (env)
+                                                     : g_build_filename (g_get_tmp_dir (), "frontdesk-artifacts", NULL);
+
+  g_assert_cmpint (g_mkdir_with_parents (dir, 0755), ==, 0);
+  return g_steal_pointer (&dir);
+}
+
+char *
+fd_test_ui_save_screenshot (GtkWidget  *widget,
+                            const char *name)
+{
+  g_autoptr(GdkPaintable) paintable = NULL;
+  g_autoptr(GtkSnapshot) snapshot = NULL;
+  g_autoptr(GskRenderNode) node = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  g_autofree char *dir = fd_test_ui_artifacts_dir ();
+  g_autofree char *path = g_build_filename (dir, name, NULL);
+  GtkNative *native = gtk_widget_get_native (widget);
+  int width = gtk_widget_get_width (widget);
+  int height = gtk_widget_get_height (widget);
+
+  g_assert_nonnull (native);
+  g_assert_cmpint (width, >, 0);
+  g_assert_cmpint (height, >, 0);
+  /* Let the last layout and redraw happen first. */
+  fd_test_ui_spin (150);
+  paintable = gtk_widget_paintable_new (widget);
+  snapshot = gtk_snapshot_new ();
+  gdk_paintable_snapshot (paintable, snapshot, width, height);
+  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
+  g_assert_nonnull (node);
+  texture = gsk_renderer_render_texture (gtk_native_get_renderer (native), node,
+                                         &GRAPHENE_RECT_INIT (0, 0, width, height));
+  g_assert_true (gdk_texture_save_to_png (texture, path));
+  g_assert_true (g_file_test (path, G_FILE_TEST_IS_REGULAR));
+  g_test_message ("Screenshot: %s", path);
+  return g_steal_pointer (&path);
+}

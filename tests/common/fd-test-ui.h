@@ -1,0 +1,35 @@
+#pragma once
+
+#include <gtk/gtk.h>
+
+G_BEGIN_DECLS
+
+/* Helpers of the GTK tests (suite 'ui' and the end-to-end test): waiting on
+ * the main context for a condition, letting it run for a while, and saving
+ * a widget as a PNG in the artifacts directory. */
+
+#define FD_TEST_UI_WAIT_MS 10000
+
+typedef gboolean (*FdTestUiCheck) (gpointer data);
+
+/* Iterates the default main context until @check returns TRUE; fails the
+ * test, naming @what, after FD_TEST_UI_WAIT_MS. */
+void   fd_test_ui_wait            (FdTestUiCheck  check,
+                                   gpointer       data,
+                                   const char    *what);
+/* The same with its own deadline. */
+void   fd_test_ui_wait_ms         (FdTestUiCheck  check,
+                                   gpointer       data,
+                                   guint          timeout_ms,
+                                   const char    *what);
+/* Lets pending work (redraws, replies, idles) run for @ms. */
+void   fd_test_ui_spin            (guint          ms);
+/* The directory CI keeps as artifacts (FD_ARTIFACTS_DIR, made if needed). */
+char  *fd_test_ui_artifacts_dir   (void);
+/* Renders @widget (mapped and sized) to @name (a .png file name) in the
+ * artifacts directory; returns the path written. Fails the test when the
+ * widget has no size or the file cannot be written. */
+char  *fd_test_ui_save_screenshot (GtkWidget     *widget,
+                                   const char    *name);
+
+G_END_DECLS

@@ -1,0 +1,782 @@
+#define G_LOG_DOMAIN "test-callbacks"
+
+/* Callbacks in the agent app against the real frontdeskd --demo (issue 5,
+ * the guide's "Managing Callbacks"): a reserved callback leaves every other
+ * agent's list and stays in the reserving agent's one across app restarts
+ * and sign-ins, even after calling, until Close Callback; an unreserved one
+ * goes when the agent leaves the queue and comes back on joining; and the
+ * menu of a callback row, saved as a screenshot artifact. */
+
+#include <string.h>
+
+#include "fd-application.h"
+#include "fd-test-client.h"
+#include "fd-test-server.h"
+#include "fd-test-ui.h"
+#include "fd-window.h"
+
+#define JENNA_EMAIL      "jenna@kakapo.example"
+#define JENNA_PASSWORD   "jenna-demo"
+#define NATALIE_EMAIL    "natalie@kakapo.example"
+#define NATALIE_PASSWORD "natalie-demo"
+#define CALLBACK_KEY     "kakapo-website-callback"
+#define CALLBACK_QUEUE   "Sales"
+
+enum { COL_ACTIVITY, COL_FROM, COL_TO, COL_DURATION, COL_STATUS };
+
+/* --- async results ------------------------------------------------------- */
+
+static void
+on_done_cb (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  *(GAsyncResult **) user_data = g_object_ref (result);
+}
+
+static gboolean
+has_result (gpointer data)
+{
+  return *(GAsyncResult **) data != NULL;
+}
+
+/* --- windows, rows and queues ----------------------------------------------- */
+
+static FdWindow *
+app_window (FdApplication *app)
+{
+  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (app)); l != NULL; l = l->next)
+    if (FD_IS_WINDOW (l->data))
+      return l->data;
+  return NULL;
+}
+
+static gboolean
+is_main_connected (gpointer data)
+{
+  FdConnection *connection = fd_window_get_connection (data);
+
+  return g_str_equal (fd_window_get_page (data), "main") && connection != NULL &&
+         fd_connection_get_state (connection) == FD_CONNECTION_STATE_CONNECTED &&
+         g_list_model_get_n_items (G_LIST_MODEL (fd_connection_get_queue_model (connection))) > 0;
+}
+
+static gboolean
+is_sign_in_page (gpointer data)
+{
+  return g_str_equal (fd_window_get_page (data), "sign-in");
+}
+
+static gboolean
+is_connected (gpointer data)
+{
+  return fd_connection_get_state (data) == FD_CONNECTION_STATE_CONNECTED &&
+         g_list_model_get_n_items (G_LIST_MODEL (fd_connection_get_queue_model (data))) > 0;
+}
+
+static int
+find_row (FdWindow   *window,
+          const char *from)
+{
+  FdActivityList *list = fd_window_get_activity_list (window);
+
+  for (guint i = 0; i < fd_activity_list_get_n_rows (list); i++)
+    {
+      g_autofree char *text = fd_activity_list_dup_cell_text (list, i, COL_FROM);
+
+      if (g_strcmp0 (text, from) == 0)
+        return (int) i;
+    }
+  return -1;
+}
+
+static char *
+dup_cell (FdWindow   *window,
+          const char *from,
+          guint       column)
+{
+  int row = find_row (window, from);
+
+  if (row < 0)
+    return NULL;
+  return fd_activity_list_dup_cell_text (fd_window_get_activity_list (window), (guint) row, column);
+}
+
+typedef struct {
+  FdWindow   *window;
+  const char *from;
+  const char *status;   /* the exact Status cell; NULL = any */
+} RowWait;
+
+static gboolean
+has_row (gpointer data)
+{
+  RowWait *wait = data;
+  g_autofree char *status = dup_cell (wait->window, wait->from, COL_STATUS);
+
+  return status != NULL && (wait->status == NULL || g_str_equal (status, wait->status));
+}
+
+static gboolean
+has_no_row (gpointer data)
+{
+  RowWait *wait = data;
+
+  return find_row (wait->window, wait->from) < 0;
+}
+
+static void
+wait_row (FdWindow   *window,
+          const char *from,
+          const char *status,
+          const char *what)
+{
+  RowWait wait = { window, from, status };
+
+  fd_test_ui_wait (has_row, &wait, what);
+}
+
+static void
+wait_no_row (FdWindow   *window,
+             const char *from,
+             const char *what)
+{
+  RowWait wait = { window, from, NULL };
+
+  fd_test_ui_wait (has_no_row, &wait, what);
+}
+
+/* Selects the row from @from and returns its conversation id. */
+static gint64
+select_row (FdWindow   *window,
+            const char *from)
+{
+  FdActivityList *list = fd_window_get_activity_list (window);
+  int row = find_row (window, from);
+
+  g_assert_cmpint (row, >=, 0);
+  fd_activity_list_select (list, (guint) row);
+  g_assert_nonnull (fd_activity_list_get_selected (list));
+  return fd_conversation_item_get_id (fd_activity_list_get_selected (list));
+}
+
+static FdConversationItem *
+row_item (FdWindow   *window,
+          const char *from)
+{
+  FdConnection *connection = fd_window_get_connection (window);
+  GListModel *rows = G_LIST_MODEL (fd_connection_get_activity_model (connection));
+
+  for (guint i = 0; i < g_list_model_get_n_items (rows); i++)
+    {
+      g_autoptr(FdConversationItem) item = g_list_model_get_item (rows, i);
+
+      if (g_strcmp0 (fd_conversation_item_get_from (item), from) == 0)
+        return item;   /* the model keeps its own reference */
+    }
+  return NULL;
+}
+
+static int
+find_queue (FdConnection *connection,
+            const char   *name)
+{
+  GListModel *queues = G_LIST_MODEL (fd_connection_get_queue_model (connection));
+
+  for (guint i = 0; i < g_list_model_get_n_items (queues); i++)
+    {
+      g_autoptr(FdQueueItem) item = g_list_model_get_item (queues, i);
+
+      if (g_str_equal (fd_queue_item_get_name (item), name))
+        return (int) i;
+    }
+  return -1;
+}
+
+typedef struct {
+  FdWindow   *window;
+  guint       position;
+  const char *text;
+} Indicator;
+
+static gboolean
+has_indicator (gpointer data)
+{
+  Indicator *indicator = data;
+
+  return g_strcmp0 (fd_queue_sidebar_get_indicator (fd_window_get_queue_sidebar (indicator->window),
+                                                    indicator->position), indicator->text) == 0;
+}
+
+/* --- dialogs ---------------------------------------------------------------- */
+
+static AdwMessageDialog *
+find_dialog (const char *heading)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GObject) window = g_list_model_get_item (toplevels, i);
+
+      if (ADW_IS_MESSAGE_DIALOG (window) && gtk_widget_get_visible (GTK_WIDGET (window)) &&
+          (heading == NULL || g_strcmp0 (adw_message_dialog_get_heading (ADW_MESSAGE_DIALOG (window)), heading) == 0))
+        return ADW_MESSAGE_DIALOG (window);
+    }
+  return NULL;
+}
+
+static gboolean
+has_dialog (gpointer data)
+{
+  return find_dialog (data) != NULL;
+}
+
+static AdwMessageDialog *
+wait_dialog (const char *heading,
+             const char *what)
+{
+  fd_test_ui_wait (has_dialog, (gpointer) heading, what);
+  return find_dialog (heading);
+}
+
+static void
+answer_dialog (AdwMessageDialog *dialog,
+               const char       *response)
+{
+  adw_message_dialog_response (dialog, response);
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  fd_test_ui_spin (50);
+  g_assert_null (find_dialog (NULL));
+}
+
+/* A refusal dialog where none belongs fails the test with its text. */
+static void
+assert_no_dialog (const char *when)
+{
+  AdwMessageDialog *dialog = find_dialog (NULL);
+
+  if (dialog != NULL)
+    g_error ("%s was refused with the dialog “%s”: %s", when,
+             adw_message_dialog_get_heading (dialog), adw_message_dialog_get_body (dialog));
+}
+
+/* --- agents and callbacks ------------------------------------------------------- */
+
+/* An agent with a connection and a main window of its own, without the
+ * app: the other agents of a test. */
+static FdWindow *
+agent_window_new (FdTestServer *server,
+                  const char   *email,
+                  const char   *password)
+{
+  g_autoptr(FdConnection) connection = fd_connection_new (fd_test_server_get_url (server));
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  FdWindow *window;
+
+  fd_connection_sign_in_async (connection, email, password, NULL, on_done_cb, &result);
+  fd_test_ui_wait (has_result, &result, "an agent's sign-in");
+  g_assert_true (fd_connection_sign_in_finish (connection, result, &error));
+  g_assert_no_error (error);
+  fd_test_ui_wait (is_connected, connection, "an agent's connection");
+  window = g_object_ref (fd_window_new (NULL, NULL));
+  fd_window_set_connection (window, connection);
+  gtk_window_present (GTK_WINDOW (window));
+  return window;
+}
+
+/* Signs the window's agent out and proves that window and connection die. */
+static void
+agent_window_free (FdWindow *window)
+{
+  g_autoptr(FdConnection) connection = g_object_ref (fd_window_get_connection (window));
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  fd_connection_sign_out_async (connection, NULL, on_done_cb, &result);
+  fd_test_ui_wait (has_result, &result, "an agent's sign-out");
+  g_assert_true (fd_connection_sign_out_finish (connection, result, &error));
+  g_assert_no_error (error);
+  g_clear_object (&result);
+  fd_test_ui_spin (100);
+  g_assert_finalize_object (window);
+  g_assert_finalize_object (g_steal_pointer (&connection));
+}
+
+static void
+set_joined_with_sidebar (FdWindow   *window,
+                         const char *queue,
+                         gboolean    join,
+                         gboolean    expect_last_agent_warning)
+{
+  FdQueueSidebar *sidebar = fd_window_get_queue_sidebar (window);
+  int position = find_queue (fd_window_get_connection (window), queue);
+  Indicator done = { window, (guint) position, join ? "Joined" : "Not joined" };
+
+  g_assert_cmpint (position, >=, 0);
+  g_assert_cmpstr (fd_queue_sidebar_get_indicator (sidebar, (guint) position), ==, join ? "Not joined" : "Joined");
+  fd_queue_sidebar_select (sidebar, (guint) position);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (sidebar), join ? "queue.join" : "queue.leave", NULL));
+  if (expect_last_agent_warning)
+    {
+      AdwMessageDialog *dialog = wait_dialog (NULL, "the last-agent warning");
+
+      g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), queue));
+      answer_dialog (dialog, "leave");
+    }
+  fd_test_ui_wait (has_indicator, &done, join ? "joining the queue" : "leaving the queue");
+  assert_no_dialog (join ? "Joining" : "Leaving");
+}
+
+/* A customer asks for a callback on the demo site's Callback widget. */
+static void
+request_callback (FdTestServer *server,
+                  const char   *name,
+                  const char   *number)
+{
+  g_autofree char *body = g_strdup_printf ("{\"stream_key\":\"%s\",\"name\":\"%s\",\"number\":\"%s\"}",
+                                           CALLBACK_KEY, name, number);
+  g_autoptr(JsonNode) answer = NULL;
+  guint status = 0;
+
+  answer = fd_test_http_request (server, NULL, "POST", "/api/visitor/v1/callbacks", body, &status);
+  g_assert_cmpuint (status, ==, 201);
+}
+
+/* The conversation's messages as the server stored them. */
+static FdConversationDetail *
+get_conversation (FdConnection *connection,
+                  gint64        id)
+{
+  FdConversationRef *ref = fd_conversation_ref_new ();
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  FdFrame *ack;
+  FdConversationDetail *detail;
+
+  ref->conversation_id = id;
+  fd_connection_request_async (connection, FD_FRAME_GET_CONVERSATION, ref, NULL, on_done_cb, &result);
+  fd_test_ui_wait (has_result, &result, "get-conversation");
+  ack = fd_connection_request_finish (connection, result, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (ack);
+  detail = g_steal_pointer (&ack->body);
+  fd_frame_free (ack);
+  g_assert_nonnull (detail);
+  return detail;
+}
+
+static guint
+count_messages (const FdConversationDetail *detail,
+                const char                 *text)
+{
+  guint n = 0;
+
+  for (guint i = 0; detail->messages != NULL && i < detail->messages->len; i++)
+    {
+      const FdMessage *message = g_ptr_array_index (detail->messages, i);
+
+      if (message->direction == FD_DIRECTION_SYSTEM && g_strcmp0 (message->text, text) == 0)
+        n++;
+    }
+  return n;
+}
+
+/* --- /ui/callbacks/persist ----------------------------------------------------- */
+
+#define GRACE        "Grace Hopper"
+#define GRACE_NUMBER "+15550100"
+
+typedef struct {
+  FdTestServer *server;
+  FdWindow     *natalie;    /* the other agent, for the whole test */
+  gint64        callback_id;
+} Persist;
+
+static void
+assert_natalie_without_callback (Persist *persist)
+{
+  fd_test_ui_spin (200);
+  g_assert_cmpint (find_row (persist->natalie, GRACE), ==, -1);
+}
+
+static void
+quit_app (FdApplication *app)
+{
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (app_window (app)), "app.quit", NULL));
+  fd_test_ui_spin (100);
+  assert_no_dialog ("Quitting with only a reserved callback");
+  g_assert_null (app_window (app));
+}
+
+/* First start: signed in through the page, the callback offered to both
+ * agents, reserved by Jenna, called, and the app quit. */
+static void
+run_persist_first (FdApplication *app,
+                   Persist       *persist)
+{
+  g_autoptr(FdConversationDetail) detail = NULL;
+  g_autoptr(FdWindow) window = g_object_ref (app_window (app));
+  AdwMessageDialog *dialog;
+  g_autofree char *cell = NULL;
+
+  g_assert_true (is_sign_in_page (window));
+  fd_sign_in_page_submit (fd_window_get_sign_in_page (window), fd_test_server_get_url (persist->server),
+                          JENNA_EMAIL, JENNA_PASSWORD);
+  fd_test_ui_wait (is_main_connected, window, "the main page after sign-in");
+  set_joined_with_sidebar (window, CALLBACK_QUEUE, TRUE, FALSE);
+
+  /* Offered to both agents of the queue. */
+  request_callback (persist->server, GRACE, GRACE_NUMBER);
+  wait_row (window, GRACE, "Unreserved", "the callback in Jenna's list");
+  wait_row (persist->natalie, GRACE, "Unreserved", "the callback in Natalie's list");
+  cell = dup_cell (window, GRACE, COL_ACTIVITY);
+  g_assert_cmpstr (cell, ==, "Callback");
+
+  /* Reserved by Jenna: gone for Natalie, kept by Jenna. */
+  persist->callback_id = select_row (window, GRACE);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fd_window_get_activity_list (window)),
+                                             "activity.reserve", NULL));
+  wait_row (window, GRACE, "Reserved", "the callback reserved by Jenna");
+  wait_no_row (persist->natalie, GRACE, "the callback to leave Natalie's list");
+  /* What the quit and sign-out guard asks: a callback does not hold the
+   * agent in the app. */
+  g_assert_cmpuint (fd_activity_model_count_reserved (
+                      fd_connection_get_activity_model (fd_window_get_connection (window))), ==, 0);
+
+  /* Called, with an outcome: the attempt is recorded and the callback
+   * stays reserved. */
+  g_assert_cmpint (select_row (window, GRACE), ==, persist->callback_id);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fd_window_get_activity_list (window)),
+                                             "activity.call-number", NULL));
+  dialog = wait_dialog ("How Did the Call Go?", "the call outcome question");
+  answer_dialog (dialog, fd_call_outcome_to_string (FD_CALL_NO_ANSWER));
+  /* Requests go out in order: the attempt is stored before this answer. */
+  detail = get_conversation (fd_window_get_connection (window), persist->callback_id);
+  g_assert_cmpuint (count_messages (detail, "Call attempt: no-answer"), ==, 1);
+  g_assert_cmpint (detail->conversation->state, ==, FD_CONVERSATION_RESERVED);
+  fd_test_ui_spin (200);
+  wait_row (window, GRACE, "Reserved", "the callback still reserved after calling");
+  assert_natalie_without_callback (persist);
+
+  /* The agent quits: a reserved callback does not hold the app. */
+  quit_app (app);
+  g_assert_finalize_object (g_steal_pointer (&window));
+}
+
+/* Second start: signed in from the keyring, the callback still reserved;
+ * then signed out and in again through the page, still there; then Close
+ * Callback. */
+static void
+run_persist_second (FdApplication *app,
+                    Persist       *persist)
+{
+  g_autoptr(FdWindow) window = g_object_ref (app_window (app));
+  g_autoptr(FdConversationDetail) detail = NULL;
+
+  fd_test_ui_wait (is_main_connected, window, "signing in with the stored token");
+  wait_row (window, GRACE, "Reserved", "the reserved callback after restarting the app");
+  g_assert_cmpint (select_row (window, GRACE), ==, persist->callback_id);
+  assert_natalie_without_callback (persist);
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "app.sign-out", NULL));
+  fd_test_ui_spin (100);
+  assert_no_dialog ("Signing out with only a reserved callback");
+  fd_test_ui_wait (is_sign_in_page, window, "the sign-in page after signing out");
+  g_assert_null (fd_application_get_connection (app));
+  g_assert_cmpuint (fd_activity_list_get_n_rows (fd_window_get_activity_list (window)), ==, 0);
+
+  fd_sign_in_page_submit (fd_window_get_sign_in_page (window), fd_test_server_get_url (persist->server),
+                          JENNA_EMAIL, JENNA_PASSWORD);
+  fd_test_ui_wait (is_main_connected, window, "the main page after signing in again");
+  wait_row (window, GRACE, "Reserved", "the reserved callback after signing in again");
+  assert_natalie_without_callback (persist);
+
+  /* Close Callback: gone here, and not back for Natalie. */
+  g_assert_cmpint (select_row (window, GRACE), ==, persist->callback_id);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fd_window_get_activity_list (window)),
+                                             "activity.close-callback", NULL));
+  wait_no_row (window, GRACE, "the closed callback to leave Jenna's list");
+  detail = get_conversation (fd_window_get_connection (window), persist->callback_id);
+  g_assert_cmpint (detail->conversation->state, ==, FD_CONVERSATION_CLOSED);
+  assert_natalie_without_callback (persist);
+
+  quit_app (app);
+  g_assert_finalize_object (g_steal_pointer (&window));
+}
+
+/* Third start: the closed callback does not come back. */
+static void
+run_persist_third (FdApplication *app,
+                   Persist       *persist)
+{
+  g_autoptr(FdWindow) window = g_object_ref (app_window (app));
+
+  fd_test_ui_wait (is_main_connected, window, "signing in with the stored token again");
+  /* The snapshot that brought the queues brought the rows too. */
+  fd_test_ui_spin (300);
+  g_assert_cmpint (find_row (window, GRACE), ==, -1);
+  g_assert_null (fd_activity_model_lookup (fd_connection_get_activity_model (fd_window_get_connection (window)),
+                                           persist->callback_id));
+  quit_app (app);
+  g_assert_finalize_object (g_steal_pointer (&window));
+}
+
+static FdApplication *
+new_test_app (void)
+{
+  FdApplication *app = fd_application_new ();
+
+  g_assert_nonnull (fd_application_get_settings (app));
+  /* No notification server or sound card here. */
+  g_settings_set_boolean (fd_application_get_settings (app), "alert-notification", FALSE);
+  g_settings_set_boolean (fd_application_get_settings (app), "alert-sound", FALSE);
+  /* No D-Bus name, so that nothing exported keeps the app alive. */
+  g_application_set_application_id (G_APPLICATION (app), NULL);
+  fd_application_set_backoff (app, 50, 400);
+  return app;
+}
+
+typedef void (*PersistStage) (FdApplication *app, Persist *persist);
+
+static PersistStage current_stage;
+
+static void
+on_persist_activate_cb (GApplication *app,
+                        gpointer      persist)
+{
+  current_stage (FD_APPLICATION (app), persist);
+}
+
+/* One start of the app, as a person starts it: g_application_run() until
+ * app.quit; the settings (memory backend) and the keyring outlive it. */
+static void
+run_app (PersistStage  stage,
+         Persist      *persist)
+{
+  g_autoptr(FdApplication) app = new_test_app ();
+
+  current_stage = stage;
+  g_signal_connect_after (app, "activate", G_CALLBACK (on_persist_activate_cb), persist);
+  g_assert_cmpint (g_application_run (G_APPLICATION (app), 0, NULL), ==, 0);
+  g_assert_finalize_object (g_steal_pointer (&app));
+}
+
+static void
+test_persist (void)
+{
+  g_autoptr(FdTestServer) server = fd_test_server_new ();
+  Persist persist = { server, NULL, 0 };
+
+  fd_test_server_add_args (server, "--demo", NULL);
+  fd_test_server_start (server);
+  persist.natalie = agent_window_new (server, NATALIE_EMAIL, NATALIE_PASSWORD);
+  set_joined_with_sidebar (persist.natalie, CALLBACK_QUEUE, TRUE, FALSE);
+
+  run_app (run_persist_first, &persist);
+  run_app (run_persist_second, &persist);
+  run_app (run_persist_third, &persist);
+
+  agent_window_free (persist.natalie);
+}
+
+/* --- /ui/callbacks/leave-join ---------------------------------------------------- */
+
+#define ADA        "Ada Lovelace"
+#define ADA_NUMBER "+15550111"
+#define TOM        "Tom Baker"
+#define TOM_NUMBER "+15550122"
+
+static void
+test_leave_join (void)
+{
+  g_autoptr(FdTestServer) server = fd_test_server_new ();
+  FdWindow *jenna;
+  FdActivityList *list;
+  gint64 ada_id;
+  gint64 tom_id;
+
+  fd_test_server_add_args (server, "--demo", NULL);
+  fd_test_server_start (server);
+  jenna = agent_window_new (server, JENNA_EMAIL, JENNA_PASSWORD);
+  list = fd_window_get_activity_list (jenna);
+  set_joined_with_sidebar (jenna, CALLBACK_QUEUE, TRUE, FALSE);
+
+  request_callback (server, ADA, ADA_NUMBER);
+  request_callback (server, TOM, TOM_NUMBER);
+  wait_row (jenna, ADA, "Unreserved", "the first callback");
+  wait_row (jenna, TOM, "Unreserved", "the second callback");
+  ada_id = select_row (jenna, ADA);
+  tom_id = select_row (jenna, TOM);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (list), "activity.reserve", NULL));
+  wait_row (jenna, TOM, "Reserved", "the reserved callback");
+
+  /* Leaving as the queue's last agent: asked, confirmed; the unreserved
+   * callback goes, the reserved one stays. */
+  set_joined_with_sidebar (jenna, CALLBACK_QUEUE, FALSE, TRUE);
+  wait_no_row (jenna, ADA, "the unreserved callback to leave on leaving the queue");
+  fd_test_ui_spin (500);
+  g_assert_cmpint (find_row (jenna, ADA), ==, -1);
+  wait_row (jenna, TOM, "Reserved", "the reserved callback to stay out of the queue");
+  g_assert_cmpuint (fd_activity_list_get_n_rows (list), ==, 1);
+
+  /* Joining again: the same callback, still unreserved. */
+  set_joined_with_sidebar (jenna, CALLBACK_QUEUE, TRUE, FALSE);
+  wait_row (jenna, ADA, "Unreserved", "the unreserved callback back on joining");
+  g_assert_cmpint (fd_conversation_item_get_id (row_item (jenna, ADA)), ==, ada_id);
+  g_assert_false (fd_conversation_item_get_reserved (row_item (jenna, ADA)));
+  g_assert_cmpint (fd_conversation_item_get_id (row_item (jenna, TOM)), ==, tom_id);
+  g_assert_true (fd_conversation_item_get_reserved (row_item (jenna, TOM)));
+  g_assert_cmpuint (fd_activity_list_get_n_rows (list), ==, 2);
+
+  /* Close the reserved one so that the agent may sign out. */
+  g_assert_cmpint (select_row (jenna, TOM), ==, tom_id);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (list), "activity.close-callback", NULL));
+  wait_no_row (jenna, TOM, "the closed callback to leave");
+
+  agent_window_free (jenna);
+}
+
+/* --- /ui/callbacks/menu ------------------------------------------------------------ */
+
+static GtkPopover *
+find_popover (GtkWidget *widget)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (GTK_IS_POPOVER_MENU (child))
+      return GTK_POPOVER (child);
+  return NULL;
+}
+
+static gboolean
+is_mapped (gpointer data)
+{
+  return gtk_widget_get_mapped (data);
+}
+
+/* The menu items as shown: each GtkModelButton's text and sensitivity,
+ * in order, as "text" or "text (disabled)". */
+static void
+collect_items (GtkWidget *widget,
+               GPtrArray *items)
+{
+  GType model_button = g_type_from_name ("GtkModelButton");
+
+  if (model_button != 0 && G_TYPE_CHECK_INSTANCE_TYPE (widget, model_button) && gtk_widget_get_visible (widget))
+    {
+      g_autofree char *text = NULL;
+
+      g_object_get (widget, "text", &text, NULL);
+      g_ptr_array_add (items, gtk_widget_is_sensitive (widget) ? g_strdup (text)
+                                                               : g_strdup_printf ("%s (disabled)", text));
+      return;
+    }
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    collect_items (child, items);
+}
+
+static char *
+open_menu (FdWindow *window)
+{
+  FdActivityList *list = fd_window_get_activity_list (window);
+  GtkPopover *popover = find_popover (GTK_WIDGET (list));
+  g_autoptr(GPtrArray) items = g_ptr_array_new_with_free_func (g_free);
+
+  g_assert_nonnull (popover);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (list), "activity.menu", NULL));
+  fd_test_ui_wait (is_mapped, popover, "the callback's menu");
+  /* Let the action states reach the buttons. */
+  fd_test_ui_spin (200);
+  collect_items (GTK_WIDGET (popover), items);
+  g_ptr_array_add (items, NULL);
+  return g_strjoinv ("|", (char **) items->pdata);
+}
+
+static void
+test_menu (void)
+{
+  g_autoptr(FdTestServer) server = fd_test_server_new ();
+  g_autofree char *items = NULL;
+  g_autofree char *path = NULL;
+  g_autoptr(GdkTexture) png = NULL;
+  g_autoptr(GError) error = NULL;
+  FdWindow *jenna;
+  FdActivityList *list;
+  GtkPopover *popover;
+
+  fd_test_server_add_args (server, "--demo", NULL);
+  fd_test_server_start (server);
+  jenna = agent_window_new (server, JENNA_EMAIL, JENNA_PASSWORD);
+  list = fd_window_get_activity_list (jenna);
+  popover = find_popover (GTK_WIDGET (list));
+  set_joined_with_sidebar (jenna, CALLBACK_QUEUE, TRUE, FALSE);
+  request_callback (server, GRACE, GRACE_NUMBER);
+  wait_row (jenna, GRACE, "Unreserved", "the callback");
+
+  /* Unreserved: Perform Callback and Reserve. */
+  select_row (jenna, GRACE);
+  items = open_menu (jenna);
+  g_assert_cmpstr (items, ==, "Perform Callback|Reserve");
+  gtk_popover_popdown (popover);
+  g_clear_pointer (&items, g_free);
+
+  /* Reserved: the guide's four items; Show CRM Contact disabled, saying
+   * why. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (list), "activity.reserve", NULL));
+  wait_row (jenna, GRACE, "Reserved", "the reserved callback");
+  select_row (jenna, GRACE);
+  items = open_menu (jenna);
+  g_assert_cmpstr (items, ==,
+                   "Call Number|Copy Number|Close Callback|Show CRM Contact (No CRM is configured) (disabled)");
+
+  path = fd_test_ui_save_screenshot (GTK_WIDGET (popover), "callback-menu.png");
+  png = gdk_texture_new_from_filename (path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (gdk_texture_get_width (png), ==, gtk_widget_get_width (GTK_WIDGET (popover)));
+  g_assert_cmpint (gdk_texture_get_height (png), >=, 4 * 20);
+
+  /* The menu's Close Callback does what it says. */
+  gtk_popover_popdown (popover);
+  select_row (jenna, GRACE);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (list), "activity.close-callback", NULL));
+  wait_no_row (jenna, GRACE, "the closed callback to leave");
+
+  agent_window_free (jenna);
+}
+
+/* Under LeakSanitizer: allocations the display stack keeps for the life of
+ * the process (fontconfig's caches, Mesa's EGL set-up in gtk_init, GLib's
+ * constructor). The test's own objects are checked with
+ * g_assert_finalize_object. */
+const char *__lsan_default_suppressions (void);
+
+const char *
+__lsan_default_suppressions (void)
+{
+  return "leak:libfontconfig.so\n"
+         "leak:gdk_display_prepare_gl\n"
+         "leak:_dl_init\n";
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_setenv ("GSK_RENDERER", "cairo", TRUE);
+  /* The AT-SPI registry the session bus would start writes to stdout,
+   * which breaks TAP. */
+  g_setenv ("GTK_A11Y", "none", TRUE);
+  g_setenv ("GDK_BACKEND", "x11", TRUE);
+  g_setenv ("GSETTINGS_BACKEND", "memory", TRUE);
+  gtk_test_init (&argc, &argv, NULL);
+  adw_init ();
+
+  g_test_add_func ("/ui/callbacks/persist", test_persist);
+  g_test_add_func ("/ui/callbacks/leave-join", test_leave_join);
+  g_test_add_func ("/ui/callbacks/menu", test_menu);
+  return g_test_run ();
+}
