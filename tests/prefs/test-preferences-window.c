@@ -258,6 +258,9 @@ test_help_overlay (void)
     "<Control>p", "<Control>Return", "Menu <Shift>F10",
     "<Control>j", "<Control>l", "<Control>comma", "<Control>question", "<Control><Shift>w",
     "<Control>q",
+    /* The Web Chat window. */
+    "Return <Control>Return", "<Shift>Return", "<Control>t", "<Control><Shift>e",
+    "<Control>Tab <Control>Page_Down", "<Control><Shift>Tab <Control>Page_Up",
   };
   GtkWidget *w;
 

@@ -314,6 +314,65 @@ conversation_loaded (gpointer data)
   return fd_chat_window_get_n_messages (data) > 0;
 }
 
+/* The Web Chat window of conversation @id, NULL when none is open. */
+static FdChatWindow *
+find_chat_window (gint64 id)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GObject) item = g_list_model_get_item (toplevels, i);
+
+      if (FD_IS_CHAT_WINDOW (item) && fd_chat_window_get_id (FD_CHAT_WINDOW (item)) == id)
+        return FD_CHAT_WINDOW (item);
+    }
+  return NULL;
+}
+
+/* Whether @accels holds @expected, as GTK parses them (it rewrites the
+ * strings it keeps). */
+static gboolean
+accel_listed (char       **accels,
+              const char  *expected)
+{
+  guint key, want_key;
+  GdkModifierType mods, want_mods;
+
+  g_assert_true (gtk_accelerator_parse (expected, &want_key, &want_mods));
+  for (guint i = 0; accels != NULL && accels[i] != NULL; i++)
+    if (gtk_accelerator_parse (accels[i], &key, &mods) &&
+        gdk_keyval_to_lower (key) == gdk_keyval_to_lower (want_key) && mods == want_mods)
+      return TRUE;
+  return FALSE;
+}
+
+static guint
+count_chat_windows (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+  guint n = 0;
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GObject) item = g_list_model_get_item (toplevels, i);
+
+      if (FD_IS_CHAT_WINDOW (item))
+        n++;
+    }
+  return n;
+}
+
+typedef struct {
+  gint64 id;
+} ChatWait;
+
+static gboolean
+has_chat_window (gpointer data)
+{
+  return find_chat_window (((ChatWait *) data)->id) != NULL;
+}
+
 /* The Web Chat window that double-click opens through app.open-conversation. */
 static FdChatWindow *
 find_conversation_window (void)
@@ -566,6 +625,62 @@ run_flow (FdApplication *app,
   conversation = find_conversation_window ();
   g_assert_cmpint (fd_chat_window_get_id (conversation), ==, reserved_id);
   wait_for (conversation_loaded, conversation, "the transcript");
+
+  /* Ctrl+Tab / Ctrl+Shift+Tab: the next and previous rows' conversations,
+   * in the Activity List's order, wrapping around. */
+  {
+    g_auto(GStrv) next_accels = gtk_application_get_accels_for_action (GTK_APPLICATION (app),
+                                                                       "app.next-conversation");
+    g_auto(GStrv) previous_accels = gtk_application_get_accels_for_action (GTK_APPLICATION (app),
+                                                                           "app.previous-conversation");
+    FdActivityModel *model = fd_connection_get_activity_model (fd_window_get_connection (window));
+    guint n = g_list_model_get_n_items (G_LIST_MODEL (model));
+    guint at = G_MAXUINT;
+    gint64 next_id, previous_id;
+
+    g_assert_true (accel_listed (next_accels, "<Control>Tab"));
+    g_assert_true (accel_listed (previous_accels, "<Control><Shift>Tab"));
+    g_assert_cmpuint (n, ==, 3);
+    for (guint i = 0; i < n; i++)
+      {
+        g_autoptr(FdConversationItem) item = g_list_model_get_item (G_LIST_MODEL (model), i);
+
+        if (fd_conversation_item_get_id (item) == reserved_id)
+          at = i;
+      }
+    g_assert_cmpuint (at, <, n);
+    {
+      g_autoptr(FdConversationItem) after = g_list_model_get_item (G_LIST_MODEL (model), (at + 1) % n);
+      g_autoptr(FdConversationItem) before = g_list_model_get_item (G_LIST_MODEL (model), (at + n - 1) % n);
+
+      next_id = fd_conversation_item_get_id (after);
+      previous_id = fd_conversation_item_get_id (before);
+    }
+    g_assert_cmpint (fd_application_step_conversation (app, reserved_id, 1), ==, next_id);
+    g_assert_cmpint (fd_application_step_conversation (app, reserved_id, -1), ==, previous_id);
+    /* Three rows: forward twice is back once. */
+    g_assert_cmpint (fd_application_step_conversation (app, next_id, 1), ==, previous_id);
+    {
+      g_autoptr(FdConversationItem) first = g_list_model_get_item (G_LIST_MODEL (model), 0);
+
+      g_assert_cmpint (fd_application_step_conversation (app, 0, 1), ==, fd_conversation_item_get_id (first));
+    }
+
+    /* The action opens the next one's window (the last one opened was
+     * Natalie's, whichever window the window manager focuses). */
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (conversation), "app.next-conversation", NULL));
+    {
+      ChatWait opened = { next_id };
+
+      wait_for (has_chat_window, &opened, "the next conversation's window");
+    }
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "app.previous-conversation", NULL));
+    spin (200);
+    /* Back to Natalie's own window: presented again, not a second one. */
+    g_assert_true (find_chat_window (reserved_id) == conversation);
+    g_assert_cmpuint (count_chat_windows (), ==, 2);
+    gtk_window_destroy (GTK_WINDOW (find_chat_window (next_id)));
+  }
   gtk_window_destroy (GTK_WINDOW (conversation));
 
   /* The server goes away: the banner; it comes back: the same rows. */

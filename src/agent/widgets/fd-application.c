@@ -38,6 +38,9 @@ struct _FdApplication
   FdReplyCache   *reply_cache;
   FdRecentFiles  *recent_files;
   char           *stores_key;
+  /* The conversation opened last, where next/previous start from when no
+   * conversation window has the focus. */
+  gint64          current_conversation;
 };
 
 G_DEFINE_FINAL_TYPE (FdApplication, fd_application, ADW_TYPE_APPLICATION)
@@ -556,6 +559,7 @@ app_open_conversation_cb (GSimpleAction *action,
   gtk_window_present (GTK_WINDOW (window));
   if (self->connection == NULL || id <= 0)
     return;
+  self->current_conversation = id;
   /* A Web Chat has its own window, one per conversation: a hidden one (its
    * X only hides it) is shown again. Other kinds keep the placeholder. */
   item = fd_activity_model_lookup (fd_connection_get_activity_model (self->connection), id);
@@ -575,6 +579,68 @@ app_open_conversation_cb (GSimpleAction *action,
       return;
     }
   gtk_window_present (GTK_WINDOW (fd_conversation_window_new (GTK_WINDOW (window), self->connection, id)));
+}
+
+/* The conversation the agent is looking at: the focused conversation
+ * window's, else the one opened last. */
+static gint64
+current_conversation (FdApplication *self)
+{
+  GtkWindow *active = gtk_application_get_active_window (GTK_APPLICATION (self));
+
+  if (FD_IS_CHAT_WINDOW (active))
+    return fd_chat_window_get_id (FD_CHAT_WINDOW (active));
+  if (FD_IS_CONVERSATION_WINDOW (active))
+    return fd_conversation_window_get_id (FD_CONVERSATION_WINDOW (active));
+  return self->current_conversation;
+}
+
+gint64
+fd_application_step_conversation (FdApplication *self,
+                                  gint64         from,
+                                  int            direction)
+{
+  g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  GListModel *model;
+  gint64 id;
+  int index = -1;
+
+  g_return_val_if_fail (FD_IS_APPLICATION (self), 0);
+  g_return_val_if_fail (direction == 1 || direction == -1, 0);
+
+  if (self->connection == NULL)
+    return 0;
+  model = G_LIST_MODEL (fd_connection_get_activity_model (self->connection));
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr(FdConversationItem) item = g_list_model_get_item (model, i);
+
+      /* Opening a callback dials it: never by cycling through the list. */
+      if (fd_conversation_item_get_conversation (item)->kind == FD_STREAM_CALLBACK)
+        continue;
+      id = fd_conversation_item_get_id (item);
+      if (id == from)
+        index = (int) ids->len;
+      g_array_append_val (ids, id);
+    }
+  if (ids->len == 0)
+    return 0;
+  if (index < 0)
+    return g_array_index (ids, gint64, direction > 0 ? 0 : ids->len - 1);
+  return g_array_index (ids, gint64, ((guint) index + ids->len + (guint) direction) % ids->len);
+}
+
+static void
+app_step_conversation_cb (GSimpleAction *action,
+                          GVariant      *parameter,
+                          gpointer       user_data)
+{
+  FdApplication *self = user_data;
+  int direction = g_str_equal (g_action_get_name (G_ACTION (action)), "next-conversation") ? 1 : -1;
+  gint64 id = fd_application_step_conversation (self, current_conversation (self), direction);
+
+  if (id > 0)
+    g_action_group_activate_action (G_ACTION_GROUP (self), "open-conversation", g_variant_new_int64 (id));
 }
 
 static void
@@ -712,6 +778,8 @@ fd_application_startup (GApplication *app)
     { .name = "reserve", .activate = app_reserve_cb, .parameter_type = "x" },
     { .name = "reject", .activate = app_reject_cb, .parameter_type = "x" },
     { .name = "open-conversation", .activate = app_open_conversation_cb, .parameter_type = "x" },
+    { .name = "next-conversation", .activate = app_step_conversation_cb },
+    { .name = "previous-conversation", .activate = app_step_conversation_cb },
     { .name = "show-window", .activate = app_show_window_cb },
     { .name = "preferences", .activate = app_preferences_cb },
     { .name = "shortcuts", .activate = app_shortcuts_cb },
@@ -723,6 +791,10 @@ fd_application_startup (GApplication *app)
     { "app.quit", { "<Control>q", NULL } },
     { "app.preferences", { "<Control>comma", NULL } },
     { "app.shortcuts", { "<Control>question", NULL } },
+    /* Application accelerators run in the capture phase: Ctrl+Tab reaches
+     * them even from the compose box. */
+    { "app.next-conversation", { "<Control>Tab", "<Control>Page_Down", NULL } },
+    { "app.previous-conversation", { "<Control><Shift>Tab", "<Control>Page_Up", NULL } },
     { "window.close", { "<Control><Shift>w", NULL } },
   };
 

@@ -40,6 +40,14 @@ gboolean       fd_application_sign_in_finish   (FdApplication       *self,
  * FALSE. */
 gboolean       fd_application_check_can_leave  (FdApplication *self,
                                                 GtkWindow     *parent);
+/* The conversation app.next-conversation (@direction 1, Ctrl+Tab) or
+ * app.previous-conversation (-1, Ctrl+Shift+Tab) opens after @from: the
+ * Activity List's rows in order, callbacks left out (opening one dials),
+ * wrapping around; the first (last) row when @from is not listed; 0 when
+ * there is none. */
+gint64         fd_application_step_conversation (FdApplication *self,
+                                                 gint64         from,
+                                                 int            direction);
 /* Reconnection backoff for the connections the app creates (tests). */
 void           fd_application_set_backoff      (FdApplication *self,
                                                 guint          base_ms,
