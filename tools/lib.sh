@@ -11,7 +11,7 @@ FD_PACKAGES=(
   libgstreamer1.0-dev gstreamer1.0-plugins-base gstreamer1.0-plugins-good
   xvfb xauth dbus dbus-x11 gnome-keyring python3-dbusmock
   desktop-file-utils appstream gettext curl ca-certificates
-  chromium
+  chromium fonts-noto-color-emoji
 )
 
 fd_sudo() {

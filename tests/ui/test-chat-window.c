@@ -95,6 +95,13 @@ is_loaded (gpointer data)
   return fd_chat_window_get_loaded (data) && fd_chat_window_get_n_messages (data) > 0;
 }
 
+/* Loaded, messages or not (a visit that has not written yet). */
+static gboolean
+is_loaded_any (gpointer data)
+{
+  return fd_chat_window_get_loaded (data);
+}
+
 static gboolean
 is_reserved (gpointer data)
 {
@@ -471,6 +478,21 @@ close_window (FdChatWindow *window)
   g_assert_finalize_object (window);
 }
 
+/* A new window on a conversation the agent holds (an app restart opens
+ * one), loaded and reserved. */
+static FdChatWindow *
+reopen_chat (FdConnection *connection,
+             gint64        id)
+{
+  FdChatWindow *window = fd_chat_window_new (NULL, connection, id);
+
+  g_object_ref (window);
+  gtk_window_present (GTK_WINDOW (window));
+  wait_for (is_loaded, window, "the transcript again");
+  wait_for (is_reserved, window, "the reservation again");
+  return window;
+}
+
 /* Drafts: the typed text is kept as the agent types, comes back in a new
  * window with a new FdDrafts on the same folder (an app restart), and
  * sending clears it. */
@@ -622,10 +644,34 @@ test_chat_window_reply_cache (void)
   text = compose_text (window);
   g_assert_cmpstr (text, ==, "  Happy to help with that!  Anything else?");
 
+  /* Twenty-one more replies (23 in all) ... */
+  for (guint i = 1; i <= 21; i++)
+    {
+      g_autofree char *reply = g_strdup_printf ("Cached reply %u", i);
+
+      set_compose (window, reply);
+      gtk_text_buffer_get_bounds (buffer, &start, &end);
+      gtk_text_buffer_select_range (buffer, &start, &end);
+      g_assert_true (gtk_widget_grab_focus (GTK_WIDGET (fd_chat_window_get_compose_view (window))));
+      g_assert_true (fd_chat_window_add_reply_to_cache (window, &error));
+      g_assert_no_error (error);
+    }
+  g_assert_cmpuint (count_rows (list), ==, 23);
+
+  /* ... and an app restart (new cache, new window) lists the latest 20,
+   * newest first. */
   close_window (window);
   g_assert_finalize_object (cache);
   cache = fd_reply_cache_new (dir, fd_test_server_get_url (server), JENNA_EMAIL);
-  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (cache)), ==, 2);
+  window = reopen_chat (jenna, visitor->conversation_id);
+  fd_chat_window_set_stores (window, NULL, cache, NULL);
+  list = fd_chat_window_get_reply_cache_list (window);
+  g_assert_cmpuint (count_rows (list), ==, 20);
+  row = gtk_list_box_get_row_at_index (list, 0);
+  g_assert_cmpstr (g_object_get_data (G_OBJECT (row), "fd-payload"), ==, "Cached reply 21");
+  row = gtk_list_box_get_row_at_index (list, 19);
+  g_assert_cmpstr (g_object_get_data (G_OBJECT (row), "fd-payload"), ==, "Cached reply 2");
+  close_window (window);
   g_assert_finalize_object (cache);
 
   fd_connection_stop (jenna);
@@ -789,6 +835,48 @@ test_chat_window_attachments (void)
   g_assert_cmpuint (fd_chat_window_get_n_messages (window), ==, n_messages);
   g_assert_cmpuint (fd_chat_window_get_n_pending (window), ==, 0);
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (recent)), ==, 2);
+
+  /* Eighteen more (20 in all), then an app restart: the 20 are back,
+   * the moved file still listed as missing. One more in the new window
+   * and another restart: the oldest (the moved one) has dropped off. */
+  for (guint i = 1; i <= 19; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("note-%02u.txt", i);
+      g_autofree char *path = g_build_filename (dir, name, NULL);
+      g_autoptr(GFile) file = g_file_new_for_path (path);
+
+      if (i == 19)
+        {
+          close_window (window);
+          g_assert_finalize_object (recent);
+          recent = fd_recent_files_new (dir, fd_test_server_get_url (server), JENNA_EMAIL);
+          window = reopen_chat (jenna, visitor->conversation_id);
+          fd_chat_window_set_stores (window, NULL, NULL, recent);
+          list = fd_chat_window_get_recent_list (window);
+          g_assert_cmpuint (count_rows (list), ==, 20);
+          row = gtk_list_box_get_row_at_index (list, 19);
+          g_assert_cmpstr (g_object_get_data (G_OBJECT (row), "fd-payload"), ==, price_path);
+          g_assert_false (gtk_widget_get_sensitive (GTK_WIDGET (row)));
+          g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (gtk_list_box_row_get_child (row))), ==,
+                           "price list.txt (missing)");
+        }
+      g_assert_true (g_file_set_contents (path, name, -1, &error));
+      g_assert_no_error (error);
+      fd_chat_window_attach_file (window, file);
+      expect_attachment (server, visitor, name, name);
+      wait_for (nothing_pending, window, "the acknowledgement");
+    }
+  close_window (window);
+  g_assert_finalize_object (recent);
+  recent = fd_recent_files_new (dir, fd_test_server_get_url (server), JENNA_EMAIL);
+  window = reopen_chat (jenna, visitor->conversation_id);
+  fd_chat_window_set_stores (window, NULL, NULL, recent);
+  list = fd_chat_window_get_recent_list (window);
+  g_assert_cmpuint (count_rows (list), ==, 20);
+  row = gtk_list_box_get_row_at_index (list, 0);
+  g_assert_nonnull (g_strrstr (g_object_get_data (G_OBJECT (row), "fd-payload"), "note-19.txt"));
+  row = gtk_list_box_get_row_at_index (list, 19);
+  g_assert_cmpstr (g_object_get_data (G_OBJECT (row), "fd-payload"), ==, dropped_path);
 
   close_window (window);
   g_assert_finalize_object (recent);
@@ -1120,20 +1208,13 @@ test_chat_window_history (void)
   RowLookup lookup;
   gint64 first_id;
 
+  /* Twelve chats from one address in a minute are more than a visitor's
+   * default limits allow (docs/widget.md); the server reads these. */
+  g_setenv ("FRONTDESKD_VISITOR_LIMITS", "create=6000/1000,message=6000/1000,typing=6000/1000,sockets=1000", TRUE);
   fd_test_server_add_args (server, "--demo", NULL);
   fd_test_server_start (server);
-  jenna = fd_connection_new (fd_test_server_get_url (server));
-  fd_connection_sign_in_async (jenna, JENNA_EMAIL, JENNA_PASSWORD, NULL, on_done_cb, &result);
-  wait_for (has_result, &result, "the sign-in");
-  g_assert_true (fd_connection_sign_in_finish (jenna, result, &error));
-  g_assert_no_error (error);
-  g_clear_object (&result);
-  wait_for (is_connected, jenna, "the connection");
-  fd_connection_set_joined_async (jenna, find_queue (jenna, "Sales"), TRUE, NULL, on_done_cb, &result);
-  wait_for (has_result, &result, "joining Sales");
-  g_assert_true (fd_connection_set_joined_finish (jenna, result, &error));
-  g_assert_no_error (error);
-  g_clear_object (&result);
+  g_unsetenv ("FRONTDESKD_VISITOR_LIMITS");
+  jenna = connect_agent (server, JENNA_EMAIL, JENNA_PASSWORD);
 
   /* The first chat, reserved and closed. */
   first = start_visitor_with_email (server, "Ann", HISTORY_EMAIL);
@@ -1210,6 +1291,44 @@ test_chat_window_history (void)
   close_window (window);
   spin (50);
   g_assert_finalize_object (opened);
+
+  /* Ten more visits (twelve in all): History lists exactly the ten newest
+   * (this one first), so the first two visits have dropped off. */
+  {
+    g_autoptr(GPtrArray) visits = g_ptr_array_new_with_free_func ((GDestroyNotify) fd_test_visitor_free);
+    FdTestVisitor *last = NULL;
+    GtkListBox *list;
+
+    for (guint i = 0; i < 10; i++)
+      {
+        last = start_visitor_with_email (server, "Ann", HISTORY_EMAIL);
+        g_ptr_array_add (visits, last);
+      }
+    lookup.id = last->conversation_id;
+    wait_for (has_row, &lookup, "the twelfth offer");
+    window = fd_chat_window_new (NULL, jenna, last->conversation_id);
+    g_object_ref (window);
+    gtk_window_present (GTK_WINDOW (window));
+    wait_for (is_loaded_any, window, "the twelfth chat");
+    list = fd_chat_window_get_history_list (window);
+    history.window = window;
+    history.id = ((FdTestVisitor *) g_ptr_array_index (visits, 0))->conversation_id;
+    wait_for (has_history_row, &history, "the third visit in History");
+    g_assert_cmpuint (count_rows (list), ==, 10);
+    g_assert_null (find_history_row (window, first_id));
+    g_assert_null (find_history_row (window, second->conversation_id));
+    g_assert_true (gtk_widget_get_first_child (GTK_WIDGET (list)) ==
+                   GTK_WIDGET (find_history_row (window, last->conversation_id)));
+    /* This conversation's own row says so and follows its state. */
+    g_assert_true (g_str_has_prefix (row_label (find_history_row (window, last->conversation_id), 1),
+                                     "This conversation · Unreserved"));
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "chat.reserve", NULL));
+    wait_for (is_reserved, window, "the twelfth reservation");
+    g_assert_true (g_str_has_prefix (row_label (find_history_row (window, last->conversation_id), 1),
+                                     "This conversation · Reserved"));
+    g_assert_cmpuint (count_rows (list), ==, 10);
+    close_window (window);
+  }
 
   fd_connection_stop (jenna);
   spin (50);

@@ -326,6 +326,8 @@ update_state (FdChatWindow *self)
   update_title (self);
 }
 
+static void update_history_row (FdChatWindow *self);
+
 static void
 set_conversation (FdChatWindow         *self,
                   const FdConversation *conversation)
@@ -347,6 +349,7 @@ set_conversation (FdChatWindow         *self,
     self->conversation->contact = contact;
   update_details (self);
   update_state (self);
+  update_history_row (self);
 }
 
 /* --- transcript --------------------------------------------------------------- */
@@ -1063,13 +1066,15 @@ state_text (FdConversationState state)
 }
 
 static GtkWidget *
-new_history_row (const FdConversation *conversation)
+new_history_row (const FdConversation *conversation,
+                 gboolean              current)
 {
   g_autoptr(GDateTime) utc = g_date_time_new_from_unix_utc (conversation->created_at / G_USEC_PER_SEC);
   g_autoptr(GDateTime) when = utc != NULL ? g_date_time_to_local (utc) : NULL;
   g_autofree char *created = when != NULL ? g_date_time_format (when, "%Y-%m-%d %H:%M") : g_strdup ("");
   g_autofree char *title = g_strdup_printf ("%s · %s", fd_format_activity (conversation->kind), created);
-  g_autofree char *subtitle = g_strdup_printf ("%s · %s", state_text (conversation->state),
+  g_autofree char *subtitle = g_strdup_printf (current ? _("This conversation · %s · %s") : "%s · %s",
+                                               state_text (conversation->state),
                                                conversation->stream_name != NULL ? conversation->stream_name : "");
   g_autofree char *label = g_strconcat (title, ", ", subtitle, NULL);
   GtkWidget *row = new_list_row (title, subtitle, NULL);
@@ -1102,7 +1107,33 @@ on_contact_history_cb (GObject      *source,
   clear_list (self->history_list);
   /* The server keeps to the last 10, newest first; shown as sent. */
   for (guint i = 0; history->conversations != NULL && i < history->conversations->len; i++)
-    gtk_list_box_append (self->history_list, new_history_row (g_ptr_array_index (history->conversations, i)));
+    {
+      const FdConversation *conversation = g_ptr_array_index (history->conversations, i);
+
+      /* This conversation as the window knows it now, not as it was. */
+      if (conversation->id == self->id && self->conversation != NULL)
+        conversation = self->conversation;
+      gtk_list_box_append (self->history_list, new_history_row (conversation, conversation->id == self->id));
+    }
+}
+
+/* Keeps this conversation's own History row in step with its state. */
+static void
+update_history_row (FdChatWindow *self)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->history_list)); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      const gint64 *id = g_object_get_data (G_OBJECT (child), "fd-conversation-id");
+      int index;
+
+      if (!GTK_IS_LIST_BOX_ROW (child) || id == NULL || *id != self->id)
+        continue;
+      index = gtk_list_box_row_get_index (GTK_LIST_BOX_ROW (child));
+      gtk_list_box_remove (self->history_list, child);
+      gtk_list_box_insert (self->history_list, new_history_row (self->conversation, TRUE), index);
+      return;
+    }
 }
 
 static void
