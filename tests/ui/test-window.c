@@ -681,6 +681,14 @@ run_flow (FdApplication *app,
     g_assert_cmpuint (count_chat_windows (), ==, 2);
     gtk_window_destroy (GTK_WINDOW (find_chat_window (next_id)));
   }
+  /* A draft typed in the window is kept (until the chat ends, below). */
+  {
+    GtkTextBuffer *buffer = gtk_text_view_get_buffer (fd_chat_window_get_compose_view (conversation));
+
+    gtk_text_buffer_set_text (buffer, "A reply I have not sent", -1);
+    g_assert_nonnull (fd_application_get_drafts (app));
+    g_assert_cmpuint (fd_drafts_get_n_drafts (fd_application_get_drafts (app)), ==, 1);
+  }
   gtk_window_destroy (GTK_WINDOW (conversation));
 
   /* The server goes away: the banner; it comes back: the same rows. */
@@ -705,6 +713,8 @@ run_flow (FdApplication *app,
   }
   g_clear_object (&result);
   wait_rows (window, 2, "the closed row to leave");
+  /* The chat ended: its draft went with it. */
+  g_assert_cmpuint (fd_drafts_get_n_drafts (fd_application_get_drafts (app)), ==, 0);
 
   /* Reject (Delete, Ctrl+Shift+R): the offer leaves this list while the
    * other agent of the ring-all phase keeps it. */

@@ -211,6 +211,21 @@ on_alerts_toast_cb (FdAlerts      *alerts,
     fd_window_add_offer_toast (window, text, conversation_id);
 }
 
+/* A conversation that ended has no use for its draft any more. */
+static void
+on_connection_event_cb (FdConnection  *connection,
+                        FdFrame       *frame,
+                        FdApplication *self)
+{
+  const FdConversation *conversation;
+
+  if (frame->type != FD_FRAME_CONVERSATION || self->drafts == NULL)
+    return;
+  conversation = frame->body;
+  if (conversation->state == FD_CONVERSATION_CLOSED || conversation->state == FD_CONVERSATION_MISSED)
+    fd_drafts_clear (self->drafts, conversation->id);
+}
+
 static void
 install_connection (FdApplication *self,
                     FdConnection  *connection)
@@ -229,6 +244,7 @@ install_connection (FdApplication *self,
     }
   self->joined_on_startup = FALSE;
   g_signal_connect_object (connection, "signed-out", G_CALLBACK (on_signed_out_cb), self, 0);
+  g_signal_connect_object (connection, "event", G_CALLBACK (on_connection_event_cb), self, 0);
   g_signal_connect_object (connection, "notify::state", G_CALLBACK (on_connection_state_notify_cb), self, 0);
   g_signal_connect_object (fd_connection_get_queue_model (connection), "items-changed",
                            G_CALLBACK (on_queues_items_changed_cb), self, 0);
@@ -593,6 +609,13 @@ current_conversation (FdApplication *self)
   if (FD_IS_CONVERSATION_WINDOW (active))
     return fd_conversation_window_get_id (FD_CONVERSATION_WINDOW (active));
   return self->current_conversation;
+}
+
+FdDrafts *
+fd_application_get_drafts (FdApplication *self)
+{
+  g_return_val_if_fail (FD_IS_APPLICATION (self), NULL);
+  return self->drafts;
 }
 
 gint64

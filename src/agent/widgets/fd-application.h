@@ -4,6 +4,7 @@
 
 #include "fd-alerts.h"
 #include "fd-connection.h"
+#include "fd-drafts.h"
 
 G_BEGIN_DECLS
 
@@ -40,6 +41,8 @@ gboolean       fd_application_sign_in_finish   (FdApplication       *self,
  * FALSE. */
 gboolean       fd_application_check_can_leave  (FdApplication *self,
                                                 GtkWindow     *parent);
+/* The signed-in agent's drafts, NULL until a Web Chat window needed them. */
+FdDrafts      *fd_application_get_drafts        (FdApplication *self);
 /* The conversation app.next-conversation (@direction 1, Ctrl+Tab) or
  * app.previous-conversation (-1, Ctrl+Shift+Tab) opens after @from: the
  * Activity List's rows in order, callbacks left out (opening one dials),
