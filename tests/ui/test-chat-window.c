@@ -95,6 +95,12 @@ is_loaded (gpointer data)
   return fd_chat_window_get_loaded (data) && fd_chat_window_get_n_messages (data) > 0;
 }
 
+static gboolean
+is_mapped (gpointer data)
+{
+  return gtk_widget_get_mapped (data);
+}
+
 /* Loaded, messages or not (a visit that has not written yet). */
 static gboolean
 is_loaded_any (gpointer data)
@@ -819,6 +825,22 @@ test_chat_window_attachments (void)
                    "price list.txt (missing)");
   row = gtk_list_box_get_row_at_index (list, 0);
   g_assert_true (gtk_widget_get_sensitive (GTK_WIDGET (row)));
+
+  /* A right click on Add Attachment shows the recent list (the guide). */
+  {
+    GtkEventController *right_click = NULL;
+
+    /* Add Attachment sits beside the recent attachments' button. */
+    for (GtkWidget *child = gtk_widget_get_first_child (gtk_widget_get_parent (fd_chat_window_get_recent_button (window)));
+         child != NULL; child = gtk_widget_get_next_sibling (child))
+      if ((right_click = find_controller (child, GTK_TYPE_GESTURE_CLICK, GDK_BUTTON_SECONDARY)) != NULL)
+        break;
+    g_assert_nonnull (right_click);
+    g_assert_false (gtk_widget_get_mapped (GTK_WIDGET (list)));
+    g_signal_emit_by_name (right_click, "pressed", 1, 5.0, 5.0);
+    wait_for (is_mapped, list, "the recent attachments to show");
+    gtk_menu_button_popdown (GTK_MENU_BUTTON (fd_chat_window_get_recent_button (window)));
+  }
 
   /* Over 10 MB (sparse): refused before sending, with a sentence. */
   stream = g_file_replace (big, NULL, FALSE, G_FILE_CREATE_NONE, NULL, &error);

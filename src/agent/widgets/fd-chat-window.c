@@ -1519,6 +1519,18 @@ on_attach_button_clicked_cb (FdChatWindow *self)
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (self->chooser));
 }
 
+/* The guide's way: a right click on Add Attachment shows the recent ones. */
+static void
+on_attach_secondary_pressed_cb (GtkGestureClick *gesture,
+                                int              n_press,
+                                double           x,
+                                double           y,
+                                FdChatWindow    *self)
+{
+  gtk_gesture_set_state (GTK_GESTURE (gesture), GTK_EVENT_SEQUENCE_CLAIMED);
+  gtk_menu_button_popup (GTK_MENU_BUTTON (self->recent_button));
+}
+
 static void
 on_recent_list_row_activated_cb (FdChatWindow  *self,
                                  GtkListBoxRow *row)
@@ -1916,6 +1928,7 @@ fd_chat_window_init (FdChatWindow *self)
 {
   GtkAdjustment *adjustment;
   GtkDropTarget *drop;
+  GtkGesture *gesture;
 
   gtk_widget_init_template (GTK_WIDGET (self));
   gtk_widget_set_parent (GTK_WIDGET (self->transfer_popover), self->transfer_button);
@@ -1935,6 +1948,11 @@ fd_chat_window_init (FdChatWindow *self)
   g_signal_connect_object (gtk_text_view_get_buffer (self->compose_view), "changed",
                            G_CALLBACK (on_compose_buffer_changed_cb), self, 0);
   g_signal_connect (self, "notify::visible", G_CALLBACK (on_visible_changed_cb), NULL);
+
+  gesture = gtk_gesture_click_new ();
+  gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (gesture), GDK_BUTTON_SECONDARY);
+  g_signal_connect (gesture, "pressed", G_CALLBACK (on_attach_secondary_pressed_cb), self);
+  gtk_widget_add_controller (self->attach_button, GTK_EVENT_CONTROLLER (gesture));
 
   /* A file (or several) dropped anywhere on the window is attached. */
   drop = gtk_drop_target_new (G_TYPE_INVALID, GDK_ACTION_COPY);
@@ -2106,6 +2124,13 @@ fd_chat_window_get_history_list (FdChatWindow *self)
 {
   g_return_val_if_fail (FD_IS_CHAT_WINDOW (self), NULL);
   return self->history_list;
+}
+
+GtkWidget *
+fd_chat_window_get_recent_button (FdChatWindow *self)
+{
+  g_return_val_if_fail (FD_IS_CHAT_WINDOW (self), NULL);
+  return self->recent_button;
 }
 
 GtkWidget *

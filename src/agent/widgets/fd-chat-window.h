@@ -83,6 +83,9 @@ GtkWidget    *fd_chat_window_get_transfer_button (FdChatWindow *self);
  * under "fd-conversation-id", and activating one opens it read-only in
  * an FdConversationWindow. */
 GtkListBox   *fd_chat_window_get_history_list (FdChatWindow *self);
+/* The recent attachments' menu button (beside Add Attachment, which also
+ * opens it on a right click). */
+GtkWidget    *fd_chat_window_get_recent_button (FdChatWindow *self);
 /* The recent attachments list: rows carry the path as "fd-payload". */
 GtkListBox   *fd_chat_window_get_recent_list (FdChatWindow *self);
 GtkEditable  *fd_chat_window_get_canned_search (FdChatWindow *self);
