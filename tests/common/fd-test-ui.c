@@ -1,5 +1,6 @@
 #define G_LOG_DOMAIN "fd-test-ui"
 
+#include <adwaita.h>
 #include <glib/gstdio.h>
 
 #include "fd-test-ui.h"
@@ -87,4 +88,46 @@ fd_test_ui_save_screenshot (GtkWidget  *widget,
   g_assert_true (g_file_test (path, G_FILE_TEST_IS_REGULAR));
   g_test_message ("Screenshot: %s", path);
   return g_steal_pointer (&path);
+}
+
+guint
+fd_test_ui_count_rows (GtkListBox *list)
+{
+  guint n = 0;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (list)); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (GTK_IS_LIST_BOX_ROW (child))
+      n++;
+  return n;
+}
+
+void
+fd_test_ui_init (int    *argc,
+                 char ***argv)
+{
+  g_setenv ("GSK_RENDERER", "cairo", TRUE);
+  /* GTK 4.8 has no GDK_DEBUG=no-portals; the private session bus has no
+   * portal anyway. The AT-SPI registry the bus would start writes to
+   * stdout, which breaks TAP. */
+  g_setenv ("GTK_A11Y", "none", TRUE);
+  g_setenv ("GDK_BACKEND", "x11", TRUE);
+  g_setenv ("GSETTINGS_BACKEND", "memory", TRUE);
+  gtk_test_init (argc, argv, NULL);
+  adw_init ();
+}
+
+/* Under LeakSanitizer: allocations the display stack keeps for the life of
+ * the process (fontconfig's caches, Mesa's EGL set-up in gtk_init, GLib's
+ * constructor). The tests check their own objects with
+ * g_assert_finalize_object. Every GTK test links this file, so this
+ * definition is theirs. */
+const char *__lsan_default_suppressions (void);
+
+const char *
+__lsan_default_suppressions (void)
+{
+  return "leak:libfontconfig.so\n"
+         "leak:gdk_display_prepare_gl\n"
+         "leak:_dl_init\n";
 }

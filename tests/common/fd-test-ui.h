@@ -26,6 +26,13 @@ void   fd_test_ui_wait_ms         (FdTestUiCheck  check,
 void   fd_test_ui_spin            (guint          ms);
 /* The directory CI keeps as artifacts (FD_ARTIFACTS_DIR, made if needed). */
 char  *fd_test_ui_artifacts_dir   (void);
+/* The environment every GTK test runs in (cairo renderer, X11, no AT-SPI
+ * registry writing into TAP, memory settings), then gtk_test_init and
+ * adw_init. */
+void   fd_test_ui_init            (int           *argc,
+                                   char        ***argv);
+/* The rows of @list (its placeholder left out). */
+guint  fd_test_ui_count_rows      (GtkListBox    *list);
 /* Renders @widget (mapped and sized) to @name (a .png file name) in the
  * artifacts directory; returns the path written. Fails the test when the
  * widget has no size or the file cannot be written. */

@@ -414,28 +414,16 @@ nothing_pending (gpointer data)
   return fd_chat_window_get_n_pending (data) == 0;
 }
 
-static guint
-count_rows (GtkListBox *list)
-{
-  guint n = 0;
-
-  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (list)); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    if (GTK_IS_LIST_BOX_ROW (child))
-      n++;
-  return n;
-}
-
 static gboolean
 has_one_row (gpointer data)
 {
-  return count_rows (data) == 1;
+  return fd_test_ui_count_rows (data) == 1;
 }
 
 static gboolean
 has_many_rows (gpointer data)
 {
-  return count_rows (data) > 1;
+  return fd_test_ui_count_rows (data) > 1;
 }
 
 typedef struct {
@@ -854,28 +842,11 @@ test_web_chat (void)
   mark_step ("the visitor's browser closed");
 }
 
-/* Under LeakSanitizer: what the display stack keeps for the life of the
- * process (as in tests/ui). */
-const char *__lsan_default_suppressions (void);
-
-const char *
-__lsan_default_suppressions (void)
-{
-  return "leak:libfontconfig.so\n"
-         "leak:gdk_display_prepare_gl\n"
-         "leak:_dl_init\n";
-}
-
 int
 main (int   argc,
       char *argv[])
 {
-  g_setenv ("GSK_RENDERER", "cairo", TRUE);
-  g_setenv ("GTK_A11Y", "none", TRUE);
-  g_setenv ("GDK_BACKEND", "x11", TRUE);
-  g_setenv ("GSETTINGS_BACKEND", "memory", TRUE);
-  gtk_test_init (&argc, &argv, NULL);
-  adw_init ();
+  fd_test_ui_init (&argc, &argv);
 
   g_test_add_func ("/e2e/web-chat", test_web_chat);
   return g_test_run ();

@@ -748,32 +748,11 @@ test_menu (void)
   agent_window_free (jenna);
 }
 
-/* Under LeakSanitizer: allocations the display stack keeps for the life of
- * the process (fontconfig's caches, Mesa's EGL set-up in gtk_init, GLib's
- * constructor). The test's own objects are checked with
- * g_assert_finalize_object. */
-const char *__lsan_default_suppressions (void);
-
-const char *
-__lsan_default_suppressions (void)
-{
-  return "leak:libfontconfig.so\n"
-         "leak:gdk_display_prepare_gl\n"
-         "leak:_dl_init\n";
-}
-
 int
 main (int   argc,
       char *argv[])
 {
-  g_setenv ("GSK_RENDERER", "cairo", TRUE);
-  /* The AT-SPI registry the session bus would start writes to stdout,
-   * which breaks TAP. */
-  g_setenv ("GTK_A11Y", "none", TRUE);
-  g_setenv ("GDK_BACKEND", "x11", TRUE);
-  g_setenv ("GSETTINGS_BACKEND", "memory", TRUE);
-  gtk_test_init (&argc, &argv, NULL);
-  adw_init ();
+  fd_test_ui_init (&argc, &argv);
 
   g_test_add_func ("/ui/callbacks/persist", test_persist);
   g_test_add_func ("/ui/callbacks/leave-join", test_leave_join);

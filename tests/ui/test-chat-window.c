@@ -14,46 +14,13 @@
 #include "fd-conversation-window.h"
 #include "fd-test-client.h"
 #include "fd-test-server.h"
+#include "fd-test-ui.h"
 
 #define JENNA_EMAIL    "jenna@kakapo.example"
 #define JENNA_PASSWORD "jenna-demo"
 #define CHAT_KEY       "kakapo-website-chat"
 #define VISITOR_NAME   "<b>Eve</b>"
 #define WAIT_MS        10000
-
-typedef gboolean (*Check) (gpointer data);
-
-static gboolean
-on_timeout_cb (gpointer data)
-{
-  *(gboolean *) data = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
-static void
-wait_for (Check       check,
-          gpointer    data,
-          const char *what)
-{
-  gboolean expired = FALSE;
-  guint source = g_timeout_add (WAIT_MS, on_timeout_cb, &expired);
-
-  while (!check (data) && !expired)
-    g_main_context_iteration (NULL, TRUE);
-  if (!check (data))
-    g_error ("Timed out waiting for %s", what);
-  g_source_remove (source);
-}
-
-static void
-spin (guint ms)
-{
-  gboolean expired = FALSE;
-
-  g_timeout_add (ms, on_timeout_cb, &expired);
-  while (!expired)
-    g_main_context_iteration (NULL, TRUE);
-}
 
 static gboolean
 has_result (gpointer data)
@@ -132,40 +99,28 @@ nothing_pending (gpointer data)
   return fd_chat_window_get_n_pending (data) == 0;
 }
 
-static guint
-count_rows (GtkListBox *list)
-{
-  guint n = 0;
-
-  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (list)); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    if (GTK_IS_LIST_BOX_ROW (child))
-      n++;
-  return n;
-}
-
 static gboolean
 has_one_row (gpointer data)
 {
-  return count_rows (data) == 1;
+  return fd_test_ui_count_rows (data) == 1;
 }
 
 static gboolean
 has_no_rows (gpointer data)
 {
-  return count_rows (data) == 0;
+  return fd_test_ui_count_rows (data) == 0;
 }
 
 static gboolean
 has_rows (gpointer data)
 {
-  return count_rows (data) > 0;
+  return fd_test_ui_count_rows (data) > 0;
 }
 
 static gboolean
 has_many_rows (gpointer data)
 {
-  return count_rows (data) > 1;
+  return fd_test_ui_count_rows (data) > 1;
 }
 
 static gboolean
@@ -300,13 +255,13 @@ test_chat_window_flow (void)
   /* The agent, signed in with the connection alone, joined to Sales. */
   jenna = fd_connection_new (fd_test_server_get_url (server));
   fd_connection_sign_in_async (jenna, JENNA_EMAIL, JENNA_PASSWORD, NULL, on_done_cb, &result);
-  wait_for (has_result, &result, "the sign-in");
+  fd_test_ui_wait (has_result, &result, "the sign-in");
   g_assert_true (fd_connection_sign_in_finish (jenna, result, &error));
   g_assert_no_error (error);
   g_clear_object (&result);
-  wait_for (is_connected, jenna, "the connection");
+  fd_test_ui_wait (is_connected, jenna, "the connection");
   fd_connection_set_joined_async (jenna, find_queue (jenna, "Sales"), TRUE, NULL, on_done_cb, &result);
-  wait_for (has_result, &result, "joining Sales");
+  fd_test_ui_wait (has_result, &result, "joining Sales");
   g_assert_true (fd_connection_set_joined_finish (jenna, result, &error));
   g_assert_no_error (error);
   g_clear_object (&result);
@@ -317,13 +272,13 @@ test_chat_window_flow (void)
   fd_test_visitor_send (visitor, "v1", "Hello, is <i>anyone</i> there? See https://example.com/a?b=1&c=2.");
   lookup.connection = jenna;
   lookup.id = visitor->conversation_id;
-  wait_for (has_row, &lookup, "the offer in the Activity List");
-  spin (300);
+  fd_test_ui_wait (has_row, &lookup, "the offer in the Activity List");
+  fd_test_ui_spin (300);
 
   window = fd_chat_window_new (NULL, jenna, visitor->conversation_id);
   g_object_ref (window);
   gtk_window_present (GTK_WINDOW (window));
-  wait_for (is_loaded, window, "the transcript");
+  fd_test_ui_wait (is_loaded, window, "the transcript");
 
   /* Before reserving: the visitor's text shows, literally; compose is off. */
   transcript = fd_chat_window_dup_transcript (window);
@@ -340,7 +295,7 @@ test_chat_window_flow (void)
 
   /* Reserve from the window: compose turns on. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "chat.reserve", NULL));
-  wait_for (is_reserved, window, "the reservation");
+  fd_test_ui_wait (is_reserved, window, "the reservation");
   g_assert_true (gtk_widget_get_sensitive (compose));
   g_assert_true (gtk_widget_is_sensitive (fd_chat_window_get_emoji_button (window, 0)));
 
@@ -352,7 +307,7 @@ test_chat_window_flow (void)
     typing->typing = TRUE;
     frame = fd_frame_new (FD_FRAME_VISITOR_TYPING, typing);
     fd_test_socket_send (visitor->socket, frame);
-    wait_for (is_typing, window, "the typing indicator");
+    fd_test_ui_wait (is_typing, window, "the typing indicator");
   }
 
   /* Shift+Enter breaks the line and sends nothing; Enter sends. */
@@ -368,7 +323,7 @@ test_chat_window_flow (void)
   g_assert_cmpstr (text, ==, "");
   g_clear_pointer (&text, g_free);
   visitor_expect (visitor, "Hi Eve,\nhow can I help?");
-  wait_for (nothing_pending, window, "the message's acknowledgement");
+  fd_test_ui_wait (nothing_pending, window, "the message's acknowledgement");
   transcript = fd_chat_window_dup_transcript (window);
   /* Shown once: the echo replaced the pending mark instead of adding a line. */
   g_assert_nonnull (strstr (transcript, "Hi Eve,\nhow can I help?"));
@@ -376,19 +331,19 @@ test_chat_window_flow (void)
   g_clear_pointer (&transcript, g_free);
 
   /* A canned reply found by its name, sent by activating its row. */
-  wait_for (has_many_rows, fd_chat_window_get_canned_list (window), "the canned replies");
+  fd_test_ui_wait (has_many_rows, fd_chat_window_get_canned_list (window), "the canned replies");
   gtk_editable_set_text (fd_chat_window_get_canned_search (window), "Pricing");
-  wait_for (has_one_row, fd_chat_window_get_canned_list (window), "the search for Pricing");
+  fd_test_ui_wait (has_one_row, fd_chat_window_get_canned_list (window), "the search for Pricing");
   row = gtk_list_box_get_row_at_index (fd_chat_window_get_canned_list (window), 0);
   g_assert_true (gtk_widget_activate (GTK_WIDGET (row)));
   visitor_expect (visitor, "Our plans start at $29 per agent per month; I can send you the full price list.");
 
   /* A resource found by its description, sent as its URL. */
-  wait_for (has_rows, fd_chat_window_get_resource_list (window), "the resources");
+  fd_test_ui_wait (has_rows, fd_chat_window_get_resource_list (window), "the resources");
   gtk_editable_set_text (fd_chat_window_get_resource_search (window), "no such resource");
-  wait_for (has_no_rows, fd_chat_window_get_resource_list (window), "a search finding nothing");
+  fd_test_ui_wait (has_no_rows, fd_chat_window_get_resource_list (window), "a search finding nothing");
   gtk_editable_set_text (fd_chat_window_get_resource_search (window), "products, pricing");
-  wait_for (has_one_row, fd_chat_window_get_resource_list (window), "the search for the website");
+  fd_test_ui_wait (has_one_row, fd_chat_window_get_resource_list (window), "the search for the website");
   row = gtk_list_box_get_row_at_index (fd_chat_window_get_resource_list (window), 0);
   g_assert_true (gtk_widget_activate (GTK_WIDGET (row)));
   visitor_expect (visitor, "https://kakapo.example/");
@@ -407,11 +362,11 @@ test_chat_window_flow (void)
   text = compose_text (window);
   g_assert_cmpstr (text, ==, "Thanks 😀");
   g_clear_pointer (&text, g_free);
-  wait_for (nothing_pending, window, "the acknowledgements");
+  fd_test_ui_wait (nothing_pending, window, "the acknowledgements");
 
   /* The window's X only hides it: the conversation stays. */
   gtk_window_close (GTK_WINDOW (window));
-  spin (50);
+  fd_test_ui_spin (50);
   g_assert_false (gtk_widget_get_visible (GTK_WIDGET (window)));
   g_assert_true (is_toplevel (window));
   g_assert_true (has_row (&lookup));
@@ -419,17 +374,17 @@ test_chat_window_flow (void)
 
   /* Close ends the conversation; the visitor hears of it. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "chat.close", NULL));
-  wait_for (is_closed, window, "the conversation to close");
+  fd_test_ui_wait (is_closed, window, "the conversation to close");
   closed = fd_test_visitor_wait (visitor, FD_FRAME_VISITOR_CLOSED);
   g_assert_true (((FdVisitorClosed *) closed->body)->ask_rating);
   g_assert_false (gtk_widget_get_sensitive (compose));
 
   gtk_window_destroy (GTK_WINDOW (window));
-  spin (100);
+  fd_test_ui_spin (100);
   g_assert_finalize_object (window);
 
   fd_connection_stop (jenna);
-  spin (50);
+  fd_test_ui_spin (50);
   g_assert_finalize_object (g_steal_pointer (&jenna));
 }
 
@@ -449,13 +404,13 @@ open_reserved_chat (FdTestServer   *server,
   fd_test_server_start (server);
   *connection = fd_connection_new (fd_test_server_get_url (server));
   fd_connection_sign_in_async (*connection, JENNA_EMAIL, JENNA_PASSWORD, NULL, on_done_cb, &result);
-  wait_for (has_result, &result, "the sign-in");
+  fd_test_ui_wait (has_result, &result, "the sign-in");
   g_assert_true (fd_connection_sign_in_finish (*connection, result, &error));
   g_assert_no_error (error);
   g_clear_object (&result);
-  wait_for (is_connected, *connection, "the connection");
+  fd_test_ui_wait (is_connected, *connection, "the connection");
   fd_connection_set_joined_async (*connection, find_queue (*connection, "Sales"), TRUE, NULL, on_done_cb, &result);
-  wait_for (has_result, &result, "joining Sales");
+  fd_test_ui_wait (has_result, &result, "joining Sales");
   g_assert_true (fd_connection_set_joined_finish (*connection, result, &error));
   g_assert_no_error (error);
   g_clear_object (&result);
@@ -465,14 +420,14 @@ open_reserved_chat (FdTestServer   *server,
   fd_test_visitor_send (*visitor, "v1", "Hello there");
   lookup.connection = *connection;
   lookup.id = (*visitor)->conversation_id;
-  wait_for (has_row, &lookup, "the offer in the Activity List");
+  fd_test_ui_wait (has_row, &lookup, "the offer in the Activity List");
 
   window = fd_chat_window_new (NULL, *connection, (*visitor)->conversation_id);
   g_object_ref (window);
   gtk_window_present (GTK_WINDOW (window));
-  wait_for (is_loaded, window, "the transcript");
+  fd_test_ui_wait (is_loaded, window, "the transcript");
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "chat.reserve", NULL));
-  wait_for (is_reserved, window, "the reservation");
+  fd_test_ui_wait (is_reserved, window, "the reservation");
   return window;
 }
 
@@ -480,7 +435,7 @@ static void
 close_window (FdChatWindow *window)
 {
   gtk_window_destroy (GTK_WINDOW (window));
-  spin (100);
+  fd_test_ui_spin (100);
   g_assert_finalize_object (window);
 }
 
@@ -494,8 +449,8 @@ reopen_chat (FdConnection *connection,
 
   g_object_ref (window);
   gtk_window_present (GTK_WINDOW (window));
-  wait_for (is_loaded, window, "the transcript again");
-  wait_for (is_reserved, window, "the reservation again");
+  fd_test_ui_wait (is_loaded, window, "the transcript again");
+  fd_test_ui_wait (is_reserved, window, "the reservation again");
   return window;
 }
 
@@ -539,8 +494,8 @@ test_chat_window_drafts (void)
   text = compose_text (window);
   g_assert_cmpstr (text, ==, "Let me check that for you.");
   g_clear_pointer (&text, g_free);
-  wait_for (is_loaded, window, "the transcript");
-  wait_for (is_reserved, window, "the reserved state");
+  fd_test_ui_wait (is_loaded, window, "the transcript");
+  fd_test_ui_wait (is_reserved, window, "the reserved state");
 
   /* Sending clears the draft, also on disk. */
   g_assert_true (press_key (window, GDK_KEY_Return, 0));
@@ -548,7 +503,7 @@ test_chat_window_drafts (void)
   g_assert_null (fd_drafts_get (drafts, id));
   g_assert_true (fd_drafts_save (drafts, &error));
   g_assert_no_error (error);
-  wait_for (nothing_pending, window, "the acknowledgement");
+  fd_test_ui_wait (nothing_pending, window, "the acknowledgement");
   close_window (window);
   g_assert_finalize_object (drafts);
   drafts = fd_drafts_new (dir, fd_test_server_get_url (server), JENNA_EMAIL);
@@ -556,7 +511,7 @@ test_chat_window_drafts (void)
   g_assert_finalize_object (drafts);
 
   fd_connection_stop (jenna);
-  spin (50);
+  fd_test_ui_spin (50);
   g_assert_finalize_object (g_steal_pointer (&jenna));
   fd_test_rm_rf (dir);
 }
@@ -645,7 +600,7 @@ test_chat_window_reply_cache (void)
   g_assert_cmpstr (g_object_get_data (G_OBJECT (row), "fd-payload"), ==, "Happy to help with that!");
   g_assert_true (gtk_widget_activate (GTK_WIDGET (row)));
   visitor_expect (visitor, "Happy to help with that!");
-  wait_for (nothing_pending, window, "the acknowledgement");
+  fd_test_ui_wait (nothing_pending, window, "the acknowledgement");
   /* Sending from the cache leaves the compose box alone. */
   text = compose_text (window);
   g_assert_cmpstr (text, ==, "  Happy to help with that!  Anything else?");
@@ -662,7 +617,7 @@ test_chat_window_reply_cache (void)
       g_assert_true (fd_chat_window_add_reply_to_cache (window, &error));
       g_assert_no_error (error);
     }
-  g_assert_cmpuint (count_rows (list), ==, 23);
+  g_assert_cmpuint (fd_test_ui_count_rows (list), ==, 23);
 
   /* ... and an app restart (new cache, new window) lists the latest 20,
    * newest first. */
@@ -672,7 +627,7 @@ test_chat_window_reply_cache (void)
   window = reopen_chat (jenna, visitor->conversation_id);
   fd_chat_window_set_stores (window, NULL, cache, NULL);
   list = fd_chat_window_get_reply_cache_list (window);
-  g_assert_cmpuint (count_rows (list), ==, 20);
+  g_assert_cmpuint (fd_test_ui_count_rows (list), ==, 20);
   row = gtk_list_box_get_row_at_index (list, 0);
   g_assert_cmpstr (g_object_get_data (G_OBJECT (row), "fd-payload"), ==, "Cached reply 21");
   row = gtk_list_box_get_row_at_index (list, 19);
@@ -681,7 +636,7 @@ test_chat_window_reply_cache (void)
   g_assert_finalize_object (cache);
 
   fd_connection_stop (jenna);
-  spin (50);
+  fd_test_ui_spin (50);
   g_assert_finalize_object (g_steal_pointer (&jenna));
   fd_test_rm_rf (dir);
 }
@@ -792,7 +747,7 @@ test_chat_window_attachments (void)
   /* The chooser's path. */
   fd_chat_window_attach_file (window, price);
   expect_attachment (server, visitor, "price list.txt", "Starter $29\nTeam $49\n");
-  wait_for (nothing_pending, window, "the acknowledgement");
+  fd_test_ui_wait (nothing_pending, window, "the acknowledgement");
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (recent)), ==, 1);
   g_assert_true (has_one_row (list));
 
@@ -805,7 +760,7 @@ test_chat_window_attachments (void)
   g_value_unset (&value);
   g_assert_true (dropped_ok);
   expect_attachment (server, visitor, "dropped.csv", "a,b\n1,2\n");
-  wait_for (nothing_pending, window, "the acknowledgement");
+  fd_test_ui_wait (nothing_pending, window, "the acknowledgement");
   g_assert_true (has_many_rows (list));
   row = gtk_list_box_get_row_at_index (list, 0);
   g_assert_cmpstr (g_object_get_data (G_OBJECT (row), "fd-payload"), ==, dropped_path);
@@ -838,7 +793,7 @@ test_chat_window_attachments (void)
     g_assert_nonnull (right_click);
     g_assert_false (gtk_widget_get_mapped (GTK_WIDGET (list)));
     g_signal_emit_by_name (right_click, "pressed", 1, 5.0, 5.0);
-    wait_for (is_mapped, list, "the recent attachments to show");
+    fd_test_ui_wait (is_mapped, list, "the recent attachments to show");
     gtk_menu_button_popdown (GTK_MENU_BUTTON (fd_chat_window_get_recent_button (window)));
   }
 
@@ -851,7 +806,7 @@ test_chat_window_attachments (void)
   g_assert_no_error (error);
   n_messages = fd_chat_window_get_n_messages (window);
   fd_chat_window_attach_file (window, big);
-  wait_for (has_status, window, "the refusal");
+  fd_test_ui_wait (has_status, window, "the refusal");
   g_assert_cmpstr (fd_chat_window_get_status (window), ==,
                    "“big.bin” is larger than 10 MB; attachments can be at most 10 MB.");
   g_assert_cmpuint (fd_chat_window_get_n_messages (window), ==, n_messages);
@@ -875,7 +830,7 @@ test_chat_window_attachments (void)
           window = reopen_chat (jenna, visitor->conversation_id);
           fd_chat_window_set_stores (window, NULL, NULL, recent);
           list = fd_chat_window_get_recent_list (window);
-          g_assert_cmpuint (count_rows (list), ==, 20);
+          g_assert_cmpuint (fd_test_ui_count_rows (list), ==, 20);
           row = gtk_list_box_get_row_at_index (list, 19);
           g_assert_cmpstr (g_object_get_data (G_OBJECT (row), "fd-payload"), ==, price_path);
           g_assert_false (gtk_widget_get_sensitive (GTK_WIDGET (row)));
@@ -886,7 +841,7 @@ test_chat_window_attachments (void)
       g_assert_no_error (error);
       fd_chat_window_attach_file (window, file);
       expect_attachment (server, visitor, name, name);
-      wait_for (nothing_pending, window, "the acknowledgement");
+      fd_test_ui_wait (nothing_pending, window, "the acknowledgement");
     }
   close_window (window);
   g_assert_finalize_object (recent);
@@ -894,7 +849,7 @@ test_chat_window_attachments (void)
   window = reopen_chat (jenna, visitor->conversation_id);
   fd_chat_window_set_stores (window, NULL, NULL, recent);
   list = fd_chat_window_get_recent_list (window);
-  g_assert_cmpuint (count_rows (list), ==, 20);
+  g_assert_cmpuint (fd_test_ui_count_rows (list), ==, 20);
   row = gtk_list_box_get_row_at_index (list, 0);
   g_assert_nonnull (g_strrstr (g_object_get_data (G_OBJECT (row), "fd-payload"), "note-19.txt"));
   row = gtk_list_box_get_row_at_index (list, 19);
@@ -903,7 +858,7 @@ test_chat_window_attachments (void)
   close_window (window);
   g_assert_finalize_object (recent);
   fd_connection_stop (jenna);
-  spin (50);
+  fd_test_ui_spin (50);
   g_assert_finalize_object (g_steal_pointer (&jenna));
   fd_test_rm_rf (dir);
 }
@@ -1062,13 +1017,13 @@ connect_agent (FdTestServer *server,
   g_autoptr(GError) error = NULL;
 
   fd_connection_sign_in_async (connection, email, password, NULL, on_done_cb, &result);
-  wait_for (has_result, &result, "the sign-in");
+  fd_test_ui_wait (has_result, &result, "the sign-in");
   g_assert_true (fd_connection_sign_in_finish (connection, result, &error));
   g_assert_no_error (error);
   g_clear_object (&result);
-  wait_for (is_connected, connection, "the connection");
+  fd_test_ui_wait (is_connected, connection, "the connection");
   fd_connection_set_joined_async (connection, find_queue (connection, "Sales"), TRUE, NULL, on_done_cb, &result);
-  wait_for (has_result, &result, "joining Sales");
+  fd_test_ui_wait (has_result, &result, "joining Sales");
   g_assert_true (fd_connection_set_joined_finish (connection, result, &error));
   g_assert_no_error (error);
   return g_steal_pointer (&connection);
@@ -1111,7 +1066,7 @@ open_transfer_list (FdChatWindow *window)
   GtkListBox *list = fd_chat_window_get_transfer_list (window);
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "chat.transfer", NULL));
-  wait_for (has_rows, list, "the colleagues to transfer to");
+  fd_test_ui_wait (has_rows, list, "the colleagues to transfer to");
 }
 
 static void
@@ -1142,23 +1097,23 @@ test_chat_window_transfer (void)
   fd_test_visitor_send (visitor, "v1", "I need someone from billing.");
   lookup.connection = jenna;
   lookup.id = visitor->conversation_id;
-  wait_for (has_row, &lookup, "the offer");
+  fd_test_ui_wait (has_row, &lookup, "the offer");
 
   window = fd_chat_window_new (NULL, jenna, visitor->conversation_id);
   g_object_ref (window);
   gtk_window_present (GTK_WINDOW (window));
-  wait_for (is_loaded, window, "the transcript");
+  fd_test_ui_wait (is_loaded, window, "the transcript");
   /* Nothing to transfer before reserving. */
   g_assert_false (gtk_widget_get_visible (fd_chat_window_get_transfer_button (window)));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "chat.reserve", NULL));
-  wait_for (is_reserved, window, "the reservation");
+  fd_test_ui_wait (is_reserved, window, "the reservation");
   set_compose (window, "Let me find a colleague.");
   g_assert_true (press_key (window, GDK_KEY_Return, 0));
   visitor_expect (visitor, "Let me find a colleague.");
 
   /* The colleagues joined to Sales: Natalie (Ed is a member, not joined). */
   open_transfer_list (window);
-  g_assert_cmpuint (count_rows (fd_chat_window_get_transfer_list (window)), ==, 1);
+  g_assert_cmpuint (fd_test_ui_count_rows (fd_chat_window_get_transfer_list (window)), ==, 1);
   row = find_transfer_row (window, natalie_id);
   g_assert_nonnull (row);
   g_assert_true (gtk_widget_get_sensitive (GTK_WIDGET (row)));
@@ -1168,18 +1123,18 @@ test_chat_window_transfer (void)
   g_signal_emit_by_name (fd_chat_window_get_transfer_list (window), "row-activated", row);
   status.window = window;
   status.prefix = "Waiting for Natalie Maines";
-  wait_for (has_status_prefix, &status, "the offer to show as waiting");
+  fd_test_ui_wait (has_status_prefix, &status, "the offer to show as waiting");
   /* One offer at a time. */
   g_assert_false (gtk_widget_is_sensitive (fd_chat_window_get_transfer_button (window)));
   lookup.connection = natalie;
-  wait_for (has_row, &lookup, "the transfer offer in Natalie's list");
+  fd_test_ui_wait (has_row, &lookup, "the transfer offer in Natalie's list");
   fd_connection_reject_async (natalie, visitor->conversation_id, NULL, on_done_cb, &result);
-  wait_for (has_result, &result, "Natalie declining");
+  fd_test_ui_wait (has_result, &result, "Natalie declining");
   g_assert_true (fd_connection_reject_finish (natalie, result, &error));
   g_assert_no_error (error);
   g_clear_object (&result);
   status.prefix = "Natalie Maines did not take the conversation";
-  wait_for (has_status_prefix, &status, "the declined transfer");
+  fd_test_ui_wait (has_status_prefix, &status, "the declined transfer");
   g_assert_true (fd_chat_window_get_reserved (window));
 
   /* Again: Natalie takes it in her own window and has the whole transcript. */
@@ -1188,16 +1143,16 @@ test_chat_window_transfer (void)
   g_assert_nonnull (row);
   g_signal_emit_by_name (fd_chat_window_get_transfer_list (window), "row-activated", row);
   status.prefix = "Waiting for Natalie Maines";
-  wait_for (has_status_prefix, &status, "the second offer");
-  wait_for (has_row, &lookup, "the second transfer offer");
+  fd_test_ui_wait (has_status_prefix, &status, "the second offer");
+  fd_test_ui_wait (has_row, &lookup, "the second transfer offer");
   taken = fd_chat_window_new (NULL, natalie, visitor->conversation_id);
   g_object_ref (taken);
   gtk_window_present (GTK_WINDOW (taken));
-  wait_for (is_loaded, taken, "Natalie's transcript");
+  fd_test_ui_wait (is_loaded, taken, "Natalie's transcript");
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (taken), "chat.reserve", NULL));
-  wait_for (is_reserved, taken, "Natalie's reservation");
+  fd_test_ui_wait (is_reserved, taken, "Natalie's reservation");
   status.prefix = "Transferred to Natalie Maines.";
-  wait_for (has_status_prefix, &status, "Jenna's window to say it went");
+  fd_test_ui_wait (has_status_prefix, &status, "Jenna's window to say it went");
   g_assert_false (fd_chat_window_get_reserved (window));
   transcript = fd_chat_window_dup_transcript (taken);
   g_assert_nonnull (strstr (transcript, "I need someone from billing."));
@@ -1205,13 +1160,13 @@ test_chat_window_transfer (void)
 
   /* Natalie finishes it. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (taken), "chat.close", NULL));
-  wait_for (is_closed, taken, "the close");
+  fd_test_ui_wait (is_closed, taken, "the close");
 
   gtk_window_destroy (GTK_WINDOW (taken));
   g_object_unref (taken);
   gtk_window_destroy (GTK_WINDOW (window));
   g_object_unref (window);
-  spin (100);
+  fd_test_ui_spin (100);
 }
 
 static void
@@ -1245,15 +1200,15 @@ test_chat_window_history (void)
   fd_test_visitor_send (first, "v1", "First visit");
   lookup.connection = jenna;
   lookup.id = first_id;
-  wait_for (has_row, &lookup, "the first offer");
+  fd_test_ui_wait (has_row, &lookup, "the first offer");
   window = fd_chat_window_new (NULL, jenna, first_id);
   g_object_ref (window);
   gtk_window_present (GTK_WINDOW (window));
-  wait_for (is_loaded, window, "the first transcript");
+  fd_test_ui_wait (is_loaded, window, "the first transcript");
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "chat.reserve", NULL));
-  wait_for (is_reserved, window, "the first reservation");
+  fd_test_ui_wait (is_reserved, window, "the first reservation");
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "chat.close", NULL));
-  wait_for (is_closed, window, "the first conversation to close");
+  fd_test_ui_wait (is_closed, window, "the first conversation to close");
   close_window (window);
 
   /* The second chat of the same visitor lists the first in History. */
@@ -1262,15 +1217,15 @@ test_chat_window_history (void)
   fd_test_visitor_connect (second);
   fd_test_visitor_send (second, "v1", "Back again");
   lookup.id = second->conversation_id;
-  wait_for (has_row, &lookup, "the second offer");
+  fd_test_ui_wait (has_row, &lookup, "the second offer");
   window = fd_chat_window_new (NULL, jenna, second->conversation_id);
   g_object_ref (window);
   gtk_window_present (GTK_WINDOW (window));
-  wait_for (is_loaded, window, "the second transcript");
+  fd_test_ui_wait (is_loaded, window, "the second transcript");
   history.window = window;
   history.id = first_id;
-  wait_for (has_history_row, &history, "the first chat in History");
-  g_assert_cmpuint (count_rows (fd_chat_window_get_history_list (window)), <=, 10);
+  fd_test_ui_wait (has_history_row, &history, "the first chat in History");
+  g_assert_cmpuint (fd_test_ui_count_rows (fd_chat_window_get_history_list (window)), <=, 10);
   row = find_history_row (window, first_id);
   g_assert_nonnull (g_strstr_len (row_label (row, 0), -1, "WebChat"));
   g_assert_nonnull (g_strstr_len (row_label (row, 1), -1, "Closed"));
@@ -1289,13 +1244,13 @@ test_chat_window_history (void)
 
     ref->contact_id = first_contact_id (jenna, second->conversation_id);
     fd_connection_request_async (jenna, FD_FRAME_CONTACT_HISTORY, ref, NULL, on_done_cb, &result);
-    wait_for (has_result, &result, "contact-history");
+    fd_test_ui_wait (has_result, &result, "contact-history");
     ack = fd_connection_request_finish (jenna, result, &error);
     g_assert_no_error (error);
     g_clear_object (&result);
     sent = ack->body;
     g_assert_cmpuint (sent->conversations->len, <=, 10);
-    g_assert_cmpuint (count_rows (fd_chat_window_get_history_list (window)), ==, sent->conversations->len);
+    g_assert_cmpuint (fd_test_ui_count_rows (fd_chat_window_get_history_list (window)), ==, sent->conversations->len);
     child = gtk_widget_get_first_child (GTK_WIDGET (fd_chat_window_get_history_list (window)));
     for (guint i = 0; i < sent->conversations->len; i++, child = gtk_widget_get_next_sibling (child))
       g_assert_cmpint (*(gint64 *) g_object_get_data (G_OBJECT (child), "fd-conversation-id"), ==,
@@ -1304,14 +1259,14 @@ test_chat_window_history (void)
 
   /* Activating the row opens the first chat read-only, with its messages. */
   g_signal_emit_by_name (fd_chat_window_get_history_list (window), "row-activated", row);
-  wait_for (has_conversation_messages, &first_id, "the first chat's transcript");
+  fd_test_ui_wait (has_conversation_messages, &first_id, "the first chat's transcript");
   opened = find_conversation_window (first_id);
   g_assert_nonnull (opened);
   g_assert_cmpint (fd_conversation_window_get_id (opened), ==, first_id);
   g_object_ref (opened);
   gtk_window_destroy (GTK_WINDOW (opened));
   close_window (window);
-  spin (50);
+  fd_test_ui_spin (50);
   g_assert_finalize_object (opened);
 
   /* Ten more visits (twelve in all): History lists exactly the ten newest
@@ -1327,16 +1282,16 @@ test_chat_window_history (void)
         g_ptr_array_add (visits, last);
       }
     lookup.id = last->conversation_id;
-    wait_for (has_row, &lookup, "the twelfth offer");
+    fd_test_ui_wait (has_row, &lookup, "the twelfth offer");
     window = fd_chat_window_new (NULL, jenna, last->conversation_id);
     g_object_ref (window);
     gtk_window_present (GTK_WINDOW (window));
-    wait_for (is_loaded_any, window, "the twelfth chat");
+    fd_test_ui_wait (is_loaded_any, window, "the twelfth chat");
     list = fd_chat_window_get_history_list (window);
     history.window = window;
     history.id = ((FdTestVisitor *) g_ptr_array_index (visits, 0))->conversation_id;
-    wait_for (has_history_row, &history, "the third visit in History");
-    g_assert_cmpuint (count_rows (list), ==, 10);
+    fd_test_ui_wait (has_history_row, &history, "the third visit in History");
+    g_assert_cmpuint (fd_test_ui_count_rows (list), ==, 10);
     g_assert_null (find_history_row (window, first_id));
     g_assert_null (find_history_row (window, second->conversation_id));
     g_assert_true (gtk_widget_get_first_child (GTK_WIDGET (list)) ==
@@ -1345,40 +1300,23 @@ test_chat_window_history (void)
     g_assert_true (g_str_has_prefix (row_label (find_history_row (window, last->conversation_id), 1),
                                      "This conversation · Unreserved"));
     g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "chat.reserve", NULL));
-    wait_for (is_reserved, window, "the twelfth reservation");
+    fd_test_ui_wait (is_reserved, window, "the twelfth reservation");
     g_assert_true (g_str_has_prefix (row_label (find_history_row (window, last->conversation_id), 1),
                                      "This conversation · Reserved"));
-    g_assert_cmpuint (count_rows (list), ==, 10);
+    g_assert_cmpuint (fd_test_ui_count_rows (list), ==, 10);
     close_window (window);
   }
 
   fd_connection_stop (jenna);
-  spin (50);
+  fd_test_ui_spin (50);
   g_assert_finalize_object (g_steal_pointer (&jenna));
-}
-
-/* Under LeakSanitizer: what the display stack keeps for the life of the
- * process (as in test-window.c). */
-const char *__lsan_default_suppressions (void);
-
-const char *
-__lsan_default_suppressions (void)
-{
-  return "leak:libfontconfig.so\n"
-         "leak:gdk_display_prepare_gl\n"
-         "leak:_dl_init\n";
 }
 
 int
 main (int   argc,
       char *argv[])
 {
-  g_setenv ("GSK_RENDERER", "cairo", TRUE);
-  g_setenv ("GTK_A11Y", "none", TRUE);
-  g_setenv ("GDK_BACKEND", "x11", TRUE);
-  g_setenv ("GSETTINGS_BACKEND", "memory", TRUE);
-  gtk_test_init (&argc, &argv, NULL);
-  adw_init ();
+  fd_test_ui_init (&argc, &argv);
 
   g_test_add_func ("/ui/chat-window/markup", test_chat_window_markup);
   g_test_add_func ("/ui/chat-window/flow", test_chat_window_flow);

@@ -12,6 +12,7 @@
 #include "fd-secrets.h"
 #include "fd-test-client.h"
 #include "fd-test-server.h"
+#include "fd-test-ui.h"
 #include "fd-chat-window.h"
 #include "fd-window.h"
 
@@ -20,44 +21,8 @@
 #define NATALIE_EMAIL    "natalie@kakapo.example"
 #define NATALIE_PASSWORD "natalie-demo"
 #define CHAT_KEY         "kakapo-website-chat"
-#define WAIT_MS          10000
 
 enum { COL_ACTIVITY, COL_FROM, COL_TO, COL_DURATION, COL_STATUS };
-
-typedef gboolean (*Check) (gpointer data);
-
-static gboolean
-on_timeout_cb (gpointer data)
-{
-  *(gboolean *) data = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
-static void
-wait_for (Check       check,
-          gpointer    data,
-          const char *what)
-{
-  gboolean expired = FALSE;
-  guint source = g_timeout_add (WAIT_MS, on_timeout_cb, &expired);
-
-  while (!check (data) && !expired)
-    g_main_context_iteration (NULL, TRUE);
-  if (!check (data))
-    g_error ("Timed out waiting for %s", what);
-  g_source_remove (source);
-}
-
-/* Lets pending idle work (redraws, cancelled callbacks) run for @ms. */
-static void
-spin (guint ms)
-{
-  gboolean expired = FALSE;
-
-  g_timeout_add (ms, on_timeout_cb, &expired);
-  while (!expired)
-    g_main_context_iteration (NULL, TRUE);
-}
 
 /* --- checks ---------------------------------------------------------------- */
 
@@ -118,7 +83,7 @@ wait_rows (FdWindow   *window,
 {
   RowCount count = { window, n };
 
-  wait_for (has_n_rows, &count, what);
+  fd_test_ui_wait (has_n_rows, &count, what);
 }
 
 typedef struct {
@@ -191,7 +156,7 @@ wait_dialog_with_heading (const char *heading)
 {
   GListModel *toplevels = gtk_window_get_toplevels ();
 
-  wait_for (has_dialog_with_heading, (gpointer) heading, heading);
+  fd_test_ui_wait (has_dialog_with_heading, (gpointer) heading, heading);
   for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
     {
       g_autoptr(GObject) window = g_list_model_get_item (toplevels, i);
@@ -206,7 +171,7 @@ wait_dialog_with_heading (const char *heading)
 static AdwMessageDialog *
 wait_dialog (const char *what)
 {
-  wait_for (has_dialog, NULL, what);
+  fd_test_ui_wait (has_dialog, NULL, what);
   return find_dialog ();
 }
 
@@ -216,7 +181,7 @@ dismiss_dialog (AdwMessageDialog *dialog,
 {
   adw_message_dialog_response (dialog, response);
   gtk_window_destroy (GTK_WINDOW (dialog));
-  spin (50);
+  fd_test_ui_spin (50);
   g_assert_null (find_dialog ());
 }
 
@@ -273,7 +238,7 @@ join_with_sidebar (FdWindow   *window,
   g_assert_cmpstr (fd_queue_sidebar_get_indicator (sidebar, (guint) position), ==, "Not joined");
   fd_queue_sidebar_select (sidebar, (guint) position);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (sidebar), "queue.join", NULL));
-  wait_for (has_indicator, &joined, "the queue's indicator to turn joined");
+  fd_test_ui_wait (has_indicator, &joined, "the queue's indicator to turn joined");
 }
 
 static void
@@ -494,7 +459,7 @@ run_flow (FdApplication *app,
   /* A wrong password: a sentence on the page, still the page. */
   fd_sign_in_page_submit (fd_window_get_sign_in_page (window), fd_test_server_get_url (server),
                           JENNA_EMAIL, "not-the-password");
-  wait_for (has_sign_in_error, window, "the sign-in error");
+  fd_test_ui_wait (has_sign_in_error, window, "the sign-in error");
   g_assert_cmpstr (fd_window_get_page (window), ==, "sign-in");
   g_assert_cmpuint (strlen (fd_sign_in_page_get_error (fd_window_get_sign_in_page (window))), >, 10);
   g_assert_null (fd_application_get_connection (app));
@@ -506,16 +471,16 @@ run_flow (FdApplication *app,
 
   fd_sign_in_page_submit (fd_window_get_sign_in_page (window), fd_test_server_get_url (server),
                           JENNA_EMAIL, JENNA_PASSWORD);
-  wait_for (is_main_connected, window, "the main page after sign-in");
+  fd_test_ui_wait (is_main_connected, window, "the main page after sign-in");
   g_assert_null (fd_sign_in_page_get_error (fd_window_get_sign_in_page (window)));
   email = g_settings_get_string (fd_application_get_settings (app), "email");
   g_assert_cmpstr (email, ==, JENNA_EMAIL);
 
   /* The token and password went to the keyring, not to the settings. */
   secrets = fd_secrets_new (fd_test_server_get_url (server), JENNA_EMAIL);
-  spin (200);
+  fd_test_ui_spin (200);
   fd_secrets_lookup_async (secrets, NULL, on_done_cb, &result);
-  wait_for (has_result, &result, "the keyring lookup");
+  fd_test_ui_wait (has_result, &result, "the keyring lookup");
   g_assert_true (fd_secrets_lookup_finish (secrets, result, &token, &password, &error));
   g_assert_no_error (error);
   g_assert_cmpstr (token, ==, fd_connection_get_token (fd_application_get_connection (app)));
@@ -529,11 +494,11 @@ run_flow (FdApplication *app,
   /* A second agent in a window of its own, joined to Sales only. */
   natalie = fd_connection_new (fd_test_server_get_url (server));
   fd_connection_sign_in_async (natalie, NATALIE_EMAIL, NATALIE_PASSWORD, NULL, on_done_cb, &result);
-  wait_for (has_result, &result, "the second agent's sign-in");
+  fd_test_ui_wait (has_result, &result, "the second agent's sign-in");
   g_assert_true (fd_connection_sign_in_finish (natalie, result, &error));
   g_assert_no_error (error);
   g_clear_object (&result);
-  wait_for (is_connected, natalie, "the second agent's connection");
+  fd_test_ui_wait (is_connected, natalie, "the second agent's connection");
   window2 = fd_window_new (NULL, NULL);
   g_object_ref (window2);
   fd_window_set_connection (window2, natalie);
@@ -569,7 +534,7 @@ run_flow (FdApplication *app,
   {
     DurationWait tick = { list, (guint) row, fd_activity_list_dup_cell_text (list, (guint) row, COL_STATUS) };
 
-    wait_for (status_changed, &tick, "the countdown to tick");
+    fd_test_ui_wait (status_changed, &tick, "the countdown to tick");
     g_free (tick.before);
   }
 
@@ -578,17 +543,17 @@ run_flow (FdApplication *app,
   fd_activity_list_select (list, (guint) row);
   reserved_id = fd_conversation_item_get_id (fd_activity_list_get_selected (list));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (list), "activity.reserve", NULL));
-  wait_for (is_reserved_row, window, "the reserved row");
+  fd_test_ui_wait (is_reserved_row, window, "the reserved row");
   wait_rows (window2, 2, "the second agent to lose the row");
   g_assert_cmpint (find_row (window2, "Natalie Maines"), ==, -1);
   g_assert_cmpint (find_row (window, "Natalie Maines"), >=, 0);
 
-  spin (300);
+  fd_test_ui_spin (300);
   take_screenshot (window);
 
   /* The ACD state menu: Unavailable (Lunch) once the server acked it. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.acd", "s", "unavailable:lunch"));
-  wait_for (acd_is_lunch, window, "the ACD state to change");
+  fd_test_ui_wait (acd_is_lunch, window, "the ACD state to change");
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.acd", "s", "available"));
 
   /* Leaving Support as its last joined agent asks first. */
@@ -598,7 +563,7 @@ run_flow (FdApplication *app,
   dialog = wait_dialog ("the last-agent warning");
   g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), "Support"));
   dismiss_dialog (dialog, "cancel");
-  spin (200);
+  fd_test_ui_spin (200);
   g_assert_cmpstr (fd_queue_sidebar_get_indicator (fd_window_get_queue_sidebar (window), (guint) support), ==, "Joined");
 
   /* Quitting is refused while a conversation is reserved, naming it. */
@@ -619,12 +584,12 @@ run_flow (FdApplication *app,
   fd_test_visitor_send (v1, "c1", "Hello <b>there</b>");
   row = find_row (window, "Natalie Maines");
   fd_activity_list_select (list, (guint) row);
-  spin (300);
+  fd_test_ui_spin (300);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (list), "activity.open", NULL));
-  wait_for (has_conversation_window, NULL, "the conversation window");
+  fd_test_ui_wait (has_conversation_window, NULL, "the conversation window");
   conversation = find_conversation_window ();
   g_assert_cmpint (fd_chat_window_get_id (conversation), ==, reserved_id);
-  wait_for (conversation_loaded, conversation, "the transcript");
+  fd_test_ui_wait (conversation_loaded, conversation, "the transcript");
 
   /* Ctrl+Tab / Ctrl+Shift+Tab: the next and previous rows' conversations,
    * in the Activity List's order, wrapping around. */
@@ -672,10 +637,10 @@ run_flow (FdApplication *app,
     {
       ChatWait opened = { next_id };
 
-      wait_for (has_chat_window, &opened, "the next conversation's window");
+      fd_test_ui_wait (has_chat_window, &opened, "the next conversation's window");
     }
     g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "app.previous-conversation", NULL));
-    spin (200);
+    fd_test_ui_spin (200);
     /* Back to Natalie's own window: presented again, not a second one. */
     g_assert_true (find_chat_window (reserved_id) == conversation);
     g_assert_cmpuint (count_chat_windows (), ==, 2);
@@ -693,10 +658,10 @@ run_flow (FdApplication *app,
 
   /* The server goes away: the banner; it comes back: the same rows. */
   fd_test_server_kill (server);
-  wait_for (banner_shown, window, "the reconnecting banner");
+  fd_test_ui_wait (banner_shown, window, "the reconnecting banner");
   fd_test_server_start (server);
-  wait_for (banner_hidden_and_connected, window, "the connection to resume");
-  spin (300);
+  fd_test_ui_wait (banner_hidden_and_connected, window, "the connection to resume");
+  fd_test_ui_spin (300);
   g_assert_cmpuint (fd_activity_list_get_n_rows (list), ==, 3);
   g_assert_cmpint (find_row (window, "Natalie Maines"), >=, 0);
   g_assert_true (is_reserved_row (window));
@@ -704,7 +669,7 @@ run_flow (FdApplication *app,
 
   /* Closing the conversation lets the agent quit. */
   fd_connection_close_conversation_async (fd_window_get_connection (window), reserved_id, NULL, on_done_cb, &result);
-  wait_for (has_result, &result, "closing the conversation");
+  fd_test_ui_wait (has_result, &result, "closing the conversation");
   {
     FdConversation *closed = fd_connection_close_conversation_finish (fd_window_get_connection (window), result, &error);
 
@@ -733,7 +698,7 @@ run_flow (FdApplication *app,
 
     fd_queue_sidebar_select (fd_window_get_queue_sidebar (window2), (guint) sales2);
     g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fd_window_get_queue_sidebar (window2)), "queue.leave", NULL));
-    wait_for (has_indicator, &left, "the second agent leaving Sales");
+    fd_test_ui_wait (has_indicator, &left, "the second agent leaving Sales");
     g_assert_null (find_dialog ());
   }
 
@@ -748,7 +713,7 @@ run_flow (FdApplication *app,
     g_autofree char *number = NULL;
 
     g_assert_cmpuint (status, ==, 201);
-    wait_for (has_row, &callback, "the callback row");
+    fd_test_ui_wait (has_row, &callback, "the callback row");
     row = find_row (window, "Grace Hopper");
     g_clear_pointer (&cell, g_free);
     cell = fd_activity_list_dup_cell_text (list, (guint) row, COL_ACTIVITY);
@@ -756,17 +721,17 @@ run_flow (FdApplication *app,
     fd_activity_list_select (list, (guint) row);
     /* A callback cannot be rejected: the action is disabled. */
     gtk_widget_activate_action (GTK_WIDGET (list), "activity.reject", NULL);
-    spin (200);
+    fd_test_ui_spin (200);
     g_assert_cmpint (find_row (window, "Grace Hopper"), >=, 0);
     g_assert_true (gtk_widget_activate_action (GTK_WIDGET (list), "activity.reserve", NULL));
     callback.status = "Reserved";
-    wait_for (has_row, &callback, "the reserved callback");
+    fd_test_ui_wait (has_row, &callback, "the reserved callback");
 
     row = find_row (window, "Grace Hopper");
     fd_activity_list_select (list, (guint) row);
     g_assert_true (gtk_widget_activate_action (GTK_WIDGET (list), "activity.copy-number", NULL));
     gdk_clipboard_read_text_async (gtk_widget_get_clipboard (GTK_WIDGET (list)), NULL, on_done_cb, &result);
-    wait_for (has_result, &result, "the clipboard");
+    fd_test_ui_wait (has_result, &result, "the clipboard");
     number = gdk_clipboard_read_text_finish (gtk_widget_get_clipboard (GTK_WIDGET (list)), result, &error);
     g_assert_no_error (error);
     g_assert_cmpstr (number, ==, "+15550100");
@@ -797,10 +762,10 @@ run_flow (FdApplication *app,
     dialog = wait_dialog_with_heading ("How Did the Call Go?");
     dismiss_dialog (dialog, "cancel");
     g_assert_false (fd_call_state_get_on_call (fd_connection_get_call_state (fd_window_get_connection (window))));
-    spin (300);
+    fd_test_ui_spin (300);
 
     g_assert_true (gtk_widget_activate_action (GTK_WIDGET (list), "activity.close-callback", NULL));
-    wait_for (has_no_row, &callback, "the closed callback to leave");
+    fd_test_ui_wait (has_no_row, &callback, "the closed callback to leave");
   }
 
   /* Leave Sales, now as its last agent: asked, and confirmed. */
@@ -812,19 +777,19 @@ run_flow (FdApplication *app,
     g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fd_window_get_queue_sidebar (window)), "queue.leave", NULL));
     dialog = wait_dialog ("the last-agent warning for Sales");
     dismiss_dialog (dialog, "leave");
-    wait_for (has_indicator, &left, "leaving Sales");
+    fd_test_ui_wait (has_indicator, &left, "leaving Sales");
   }
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "app.quit", NULL));
-  spin (100);
+  fd_test_ui_spin (100);
   g_assert_null (find_dialog ());
   g_assert_null (app_window (app));
 
   gtk_window_destroy (GTK_WINDOW (window2));
   fd_connection_sign_out_async (natalie, NULL, on_done_cb, &result);
-  wait_for (has_result, &result, "the second agent's sign-out");
+  fd_test_ui_wait (has_result, &result, "the second agent's sign-out");
   g_assert_true (fd_connection_sign_out_finish (natalie, result, &error));
   g_clear_object (&result);
-  spin (200);
+  fd_test_ui_spin (200);
 
   g_assert_finalize_object (window2);
   g_assert_finalize_object (window);
@@ -861,27 +826,27 @@ run_restart_flow (FdApplication *app,
 
   g_assert_nonnull (window);
   g_object_ref (window);
-  wait_for (is_main_connected, window, "signing in with the stored token");
+  fd_test_ui_wait (is_main_connected, window, "signing in with the stored token");
   sales = find_queue (fd_window_get_connection (window), "Sales");
   {
     Indicator joined = { window, (guint) sales, "Joined" };
 
-    wait_for (has_indicator, &joined, "joining Sales on start-up");
+    fd_test_ui_wait (has_indicator, &joined, "joining Sales on start-up");
   }
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "app.sign-out", NULL));
-  wait_for (has_sign_in_page, window, "the sign-in page after signing out");
+  fd_test_ui_wait (has_sign_in_page, window, "the sign-in page after signing out");
   g_assert_null (fd_application_get_connection (app));
-  spin (300);
+  fd_test_ui_spin (300);
   fd_secrets_lookup_async (secrets, NULL, on_done_cb, &result);
-  wait_for (has_result, &result, "the keyring lookup");
+  fd_test_ui_wait (has_result, &result, "the keyring lookup");
   g_assert_false (fd_secrets_lookup_finish (secrets, result, &token, &password, &error));
   g_assert_no_error (error);
   g_assert_null (token);
   g_assert_null (password);
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "app.quit", NULL));
-  spin (100);
+  fd_test_ui_spin (100);
   g_assert_finalize_object (window);
 }
 
@@ -933,33 +898,11 @@ test_window_flow (void)
   g_assert_finalize_object (g_steal_pointer (&app));
 }
 
-/* Under LeakSanitizer: allocations the display stack keeps for the life of
- * the process (fontconfig's caches, Mesa's EGL set-up in gtk_init, GLib's
- * constructor). The app's own objects are still checked, and the test
- * asserts that the windows, connections and app are finalized. */
-const char *__lsan_default_suppressions (void);
-
-const char *
-__lsan_default_suppressions (void)
-{
-  return "leak:libfontconfig.so\n"
-         "leak:gdk_display_prepare_gl\n"
-         "leak:_dl_init\n";
-}
-
 int
 main (int   argc,
       char *argv[])
 {
-  g_setenv ("GSK_RENDERER", "cairo", TRUE);
-  /* GTK 4.8 has no GDK_DEBUG=no-portals; the private session bus has no
-   * portal anyway. The AT-SPI registry the bus would start writes to
-   * stdout, which breaks TAP. */
-  g_setenv ("GTK_A11Y", "none", TRUE);
-  g_setenv ("GDK_BACKEND", "x11", TRUE);
-  g_setenv ("GSETTINGS_BACKEND", "memory", TRUE);
-  gtk_test_init (&argc, &argv, NULL);
-  adw_init ();
+  fd_test_ui_init (&argc, &argv);
 
   g_test_add_func ("/ui/window/flow", test_window_flow);
   return g_test_run ();
