@@ -639,6 +639,49 @@ test_leave_join (void)
   agent_window_free (jenna);
 }
 
+/* --- /ui/callbacks/double-click ----------------------------------------------------- */
+
+/* The guide: double-clicking an unreserved callback reserves it and
+ * performs it at once (the desktop's tel: handler, then the outcome). */
+static void
+test_double_click (void)
+{
+  g_autoptr(FdTestServer) server = fd_test_server_new ();
+  g_autoptr(FdConversationDetail) detail = NULL;
+  FdWindow *jenna;
+  FdActivityList *list;
+  FdCallState *calls;
+  AdwMessageDialog *dialog;
+  gint64 ada_id;
+
+  fd_test_server_add_args (server, "--demo", NULL);
+  fd_test_server_start (server);
+  jenna = agent_window_new (server, JENNA_EMAIL, JENNA_PASSWORD);
+  list = fd_window_get_activity_list (jenna);
+  calls = fd_connection_get_call_state (fd_window_get_connection (jenna));
+  set_joined_with_sidebar (jenna, CALLBACK_QUEUE, TRUE, FALSE);
+
+  request_callback (server, ADA, ADA_NUMBER);
+  wait_row (jenna, ADA, "Unreserved", "the callback");
+  ada_id = select_row (jenna, ADA);
+  g_assert_false (fd_call_state_get_on_call (calls));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (list), "activity.open", NULL));
+  wait_row (jenna, ADA, "Reserved", "the callback reserved by the double-click");
+  dialog = wait_dialog ("How Did the Call Go?", "the call to start");
+  g_assert_true (fd_call_state_get_on_call (calls));
+  answer_dialog (dialog, fd_call_outcome_to_string (FD_CALL_ANSWERED));
+  g_assert_false (fd_call_state_get_on_call (calls));
+  detail = get_conversation (fd_window_get_connection (jenna), ada_id);
+  g_assert_cmpuint (count_messages (detail, "Call attempt: answered"), ==, 1);
+  g_assert_cmpint (detail->conversation->state, ==, FD_CONVERSATION_RESERVED);
+  wait_row (jenna, ADA, "Reserved", "the callback kept after the call");
+
+  g_assert_cmpint (select_row (jenna, ADA), ==, ada_id);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (list), "activity.close-callback", NULL));
+  wait_no_row (jenna, ADA, "the closed callback to leave");
+  agent_window_free (jenna);
+}
+
 /* --- /ui/callbacks/menu ------------------------------------------------------------ */
 
 static GtkPopover *
@@ -756,6 +799,7 @@ main (int   argc,
 
   g_test_add_func ("/ui/callbacks/persist", test_persist);
   g_test_add_func ("/ui/callbacks/leave-join", test_leave_join);
+  g_test_add_func ("/ui/callbacks/double-click", test_double_click);
   g_test_add_func ("/ui/callbacks/menu", test_menu);
   return g_test_run ();
 }
