@@ -90,6 +90,60 @@ fd_test_ui_save_screenshot (GtkWidget  *widget,
   return g_steal_pointer (&path);
 }
 
+void
+fd_test_ui_on_done_cb (GObject      *source,
+                       GAsyncResult *result,
+                       gpointer      user_data)
+{
+  *(GAsyncResult **) user_data = g_object_ref (result);
+}
+
+gboolean
+fd_test_ui_has_result (gpointer data)
+{
+  return *(GAsyncResult **) data != NULL;
+}
+
+gboolean
+fd_test_ui_is_connected (gpointer connection)
+{
+  return fd_connection_get_state (connection) == FD_CONNECTION_STATE_CONNECTED &&
+         g_list_model_get_n_items (G_LIST_MODEL (fd_connection_get_queue_model (connection))) > 0;
+}
+
+gboolean
+fd_test_ui_is_main_connected (gpointer window)
+{
+  FdConnection *connection = fd_window_get_connection (window);
+
+  return g_str_equal (fd_window_get_page (window), "main") && connection != NULL &&
+         fd_test_ui_is_connected (connection);
+}
+
+gboolean
+fd_test_ui_chat_is_loaded (gpointer window)
+{
+  return fd_chat_window_get_loaded (window) && fd_chat_window_get_n_messages (window) > 0;
+}
+
+gboolean
+fd_test_ui_chat_is_reserved (gpointer window)
+{
+  return fd_chat_window_get_reserved (window);
+}
+
+gboolean
+fd_test_ui_chat_is_closed (gpointer window)
+{
+  return fd_chat_window_get_closed (window);
+}
+
+gboolean
+fd_test_ui_chat_nothing_pending (gpointer window)
+{
+  return fd_chat_window_get_n_pending (window) == 0;
+}
+
 guint
 fd_test_ui_count_rows (GtkListBox *list)
 {
@@ -100,6 +154,22 @@ fd_test_ui_count_rows (GtkListBox *list)
     if (GTK_IS_LIST_BOX_ROW (child))
       n++;
   return n;
+}
+
+GtkListBoxRow *
+fd_test_ui_find_row_by_id (GtkListBox *list,
+                           const char *key,
+                           gint64      id)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (list)); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      const gint64 *row_id = g_object_get_data (G_OBJECT (child), key);
+
+      if (GTK_IS_LIST_BOX_ROW (child) && row_id != NULL && *row_id == id)
+        return GTK_LIST_BOX_ROW (child);
+    }
+  return NULL;
 }
 
 void

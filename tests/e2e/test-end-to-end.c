@@ -252,37 +252,6 @@ typedef struct {
   Driver       *driver;
 } Flow;
 
-static gboolean
-has_result (gpointer data)
-{
-  return *(GAsyncResult **) data != NULL;
-}
-
-static void
-on_done_cb (GObject      *source,
-            GAsyncResult *result,
-            gpointer      user_data)
-{
-  *(GAsyncResult **) user_data = g_object_ref (result);
-}
-
-static gboolean
-is_main_connected (gpointer data)
-{
-  FdConnection *connection = fd_window_get_connection (data);
-
-  return g_str_equal (fd_window_get_page (data), "main") && connection != NULL &&
-         fd_connection_get_state (connection) == FD_CONNECTION_STATE_CONNECTED &&
-         g_list_model_get_n_items (G_LIST_MODEL (fd_connection_get_queue_model (connection))) > 0;
-}
-
-static gboolean
-is_connected (gpointer data)
-{
-  return fd_connection_get_state (data) == FD_CONNECTION_STATE_CONNECTED &&
-         g_list_model_get_n_items (G_LIST_MODEL (fd_connection_get_queue_model (data))) > 0;
-}
-
 static int
 find_queue (FdConnection *connection,
             const char   *name)
@@ -391,30 +360,6 @@ has_app_chat_window (gpointer data)
 }
 
 static gboolean
-is_loaded (gpointer data)
-{
-  return fd_chat_window_get_loaded (data) && fd_chat_window_get_n_messages (data) > 0;
-}
-
-static gboolean
-is_reserved (gpointer data)
-{
-  return fd_chat_window_get_reserved (data);
-}
-
-static gboolean
-is_closed (gpointer data)
-{
-  return fd_chat_window_get_closed (data);
-}
-
-static gboolean
-nothing_pending (gpointer data)
-{
-  return fd_chat_window_get_n_pending (data) == 0;
-}
-
-static gboolean
 has_one_row (gpointer data)
 {
   return fd_test_ui_count_rows (data) == 1;
@@ -466,17 +411,8 @@ typedef struct {
 static GtkListBoxRow *
 find_colleague_row (ColleagueLookup *lookup)
 {
-  GtkListBox *list = fd_chat_window_get_transfer_list (lookup->window);
-
-  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (list)); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      const gint64 *id = g_object_get_data (G_OBJECT (child), "fd-agent-id");
-
-      if (GTK_IS_LIST_BOX_ROW (child) && id != NULL && *id == lookup->agent_id)
-        return GTK_LIST_BOX_ROW (child);
-    }
-  return NULL;
+  return fd_test_ui_find_row_by_id (fd_chat_window_get_transfer_list (lookup->window), "fd-agent-id",
+                                    lookup->agent_id);
 }
 
 static gboolean
@@ -524,17 +460,17 @@ sign_in_natalie (FdConnection *natalie)
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
 
-  fd_connection_sign_in_async (natalie, NATALIE_EMAIL, NATALIE_PASSWORD, NULL, on_done_cb, &result);
-  fd_test_ui_wait (has_result, &result, "the second agent's sign-in");
+  fd_connection_sign_in_async (natalie, NATALIE_EMAIL, NATALIE_PASSWORD, NULL, fd_test_ui_on_done_cb, &result);
+  fd_test_ui_wait (fd_test_ui_has_result, &result, "the second agent's sign-in");
   g_assert_true (fd_connection_sign_in_finish (natalie, result, &error));
   g_assert_no_error (error);
   g_clear_object (&result);
-  fd_test_ui_wait (is_connected, natalie, "the second agent's connection");
+  fd_test_ui_wait (fd_test_ui_is_connected, natalie, "the second agent's connection");
   sales = g_list_model_get_item (G_LIST_MODEL (fd_connection_get_queue_model (natalie)),
                                  (guint) find_queue (natalie, "Sales"));
   g_assert_nonnull (sales);
-  fd_connection_set_joined_async (natalie, fd_queue_item_get_id (sales), TRUE, NULL, on_done_cb, &result);
-  fd_test_ui_wait (has_result, &result, "the second agent joining Sales");
+  fd_connection_set_joined_async (natalie, fd_queue_item_get_id (sales), TRUE, NULL, fd_test_ui_on_done_cb, &result);
+  fd_test_ui_wait (fd_test_ui_has_result, &result, "the second agent joining Sales");
   g_assert_true (fd_connection_set_joined_finish (natalie, result, &error));
   g_assert_no_error (error);
 }
@@ -583,7 +519,7 @@ run_flow (FdApplication *app,
   g_object_ref (window);
   fd_sign_in_page_submit (fd_window_get_sign_in_page (window), fd_test_server_get_url (flow->server),
                           JENNA_EMAIL, JENNA_PASSWORD);
-  fd_test_ui_wait (is_main_connected, window, "Jenna's main page after sign-in");
+  fd_test_ui_wait (fd_test_ui_is_main_connected, window, "Jenna's main page after sign-in");
   position = find_queue (fd_window_get_connection (window), "Sales");
   g_assert_cmpint (position, >=, 0);
   {
@@ -633,7 +569,7 @@ run_flow (FdApplication *app,
   lookup.id = conversation_id;
   fd_test_ui_wait (has_app_chat_window, &lookup, "the Web Chat window");
   chat = g_object_ref (find_app_chat_window (&lookup));
-  fd_test_ui_wait (is_loaded, chat, "the transcript in the Web Chat window");
+  fd_test_ui_wait (fd_test_ui_chat_is_loaded, chat, "the transcript in the Web Chat window");
   transcript = fd_chat_window_dup_transcript (chat);
   g_assert_nonnull (strstr (transcript, FIRST_TEXT));
   g_clear_pointer (&transcript, g_free);
@@ -645,7 +581,7 @@ run_flow (FdApplication *app,
   /* 4. Reserve; then a canned reply by activating its row, an emoji by a
    * right click, and a file. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (chat), "chat.reserve", NULL));
-  fd_test_ui_wait (is_reserved, chat, "Jenna's reservation");
+  fd_test_ui_wait (fd_test_ui_chat_is_reserved, chat, "Jenna's reservation");
   g_assert_true (gtk_widget_get_sensitive (GTK_WIDGET (fd_chat_window_get_compose_view (chat))));
   driver_run (flow->driver, "wait-agent", "name", "Jenna Wimshurst", NULL);
 
@@ -677,7 +613,7 @@ run_flow (FdApplication *app,
   g_signal_emit_by_name (right_click, "pressed", 1, 4.0, 4.0);
 
   fd_chat_window_attach_file (chat, file);
-  fd_test_ui_wait (nothing_pending, chat, "the server to acknowledge Jenna's three messages");
+  fd_test_ui_wait (fd_test_ui_chat_nothing_pending, chat, "the server to acknowledge Jenna's three messages");
   g_assert_cmpstr (fd_chat_window_get_status (chat), ==, "");
   mark_step ("Jenna reserved and sent a canned reply, an emoji and a file");
 
@@ -728,7 +664,7 @@ run_flow (FdApplication *app,
   natalie_chat = fd_chat_window_new (NULL, natalie, conversation_id);
   g_object_ref (natalie_chat);
   gtk_window_present (GTK_WINDOW (natalie_chat));
-  fd_test_ui_wait (is_loaded, natalie_chat, "the transcript in Natalie's window");
+  fd_test_ui_wait (fd_test_ui_chat_is_loaded, natalie_chat, "the transcript in Natalie's window");
   transcript = fd_chat_window_dup_transcript (natalie_chat);
   g_assert_nonnull (strstr (transcript, FIRST_TEXT));
   g_assert_nonnull (strstr (transcript, canned_text));
@@ -742,7 +678,7 @@ run_flow (FdApplication *app,
   g_assert_cmpstr (fd_chat_window_get_status (natalie_chat), ==,
                    "A colleague is handing this conversation to you: reserve it to take it.");
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (natalie_chat), "chat.reserve", NULL));
-  fd_test_ui_wait (is_reserved, natalie_chat, "Natalie's reservation");
+  fd_test_ui_wait (fd_test_ui_chat_is_reserved, natalie_chat, "Natalie's reservation");
   fd_test_ui_wait (is_not_reserved, chat, "Jenna's window to let the chat go");
   {
     StatusWait transferred = { chat, "Transferred to " NATALIE_NAME };
@@ -758,11 +694,11 @@ run_flow (FdApplication *app,
   answer = driver_call (flow->driver, "wait-text", "text", NATALIE_TEXT, "from", "agent", NULL);
   g_assert_cmpstr (json_object_get_string_member (answer, "author"), ==, NATALIE_NAME);
   g_clear_pointer (&answer, json_object_unref);
-  fd_test_ui_wait (nothing_pending, natalie_chat, "the server to acknowledge Natalie's message");
+  fd_test_ui_wait (fd_test_ui_chat_nothing_pending, natalie_chat, "the server to acknowledge Natalie's message");
   driver_run (flow->driver, "screenshot", "name", "e2e-visitor.png", NULL);
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (natalie_chat), "chat.close", NULL));
-  fd_test_ui_wait (is_closed, natalie_chat, "Natalie closing the conversation");
+  fd_test_ui_wait (fd_test_ui_chat_is_closed, natalie_chat, "Natalie closing the conversation");
   mark_step ("Natalie answered and closed");
 
   /* 8. The visitor is asked for a rating and rates; the server keeps it. */
@@ -784,8 +720,8 @@ run_flow (FdApplication *app,
     const FdConversationDetail *detail;
 
     ref->conversation_id = conversation_id;
-    fd_connection_request_async (natalie, FD_FRAME_GET_CONVERSATION, ref, NULL, on_done_cb, &result);
-    fd_test_ui_wait (has_result, &result, "get-conversation");
+    fd_connection_request_async (natalie, FD_FRAME_GET_CONVERSATION, ref, NULL, fd_test_ui_on_done_cb, &result);
+    fd_test_ui_wait (fd_test_ui_has_result, &result, "get-conversation");
     ack = fd_connection_request_finish (natalie, result, &error);
     g_assert_no_error (error);
     g_clear_object (&result);

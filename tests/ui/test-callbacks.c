@@ -26,20 +26,6 @@ enum { COL_ACTIVITY, COL_FROM, COL_TO, COL_DURATION, COL_STATUS };
 
 /* --- async results ------------------------------------------------------- */
 
-static void
-on_done_cb (GObject      *source,
-            GAsyncResult *result,
-            gpointer      user_data)
-{
-  *(GAsyncResult **) user_data = g_object_ref (result);
-}
-
-static gboolean
-has_result (gpointer data)
-{
-  return *(GAsyncResult **) data != NULL;
-}
-
 /* --- windows, rows and queues ----------------------------------------------- */
 
 static FdWindow *
@@ -52,26 +38,9 @@ app_window (FdApplication *app)
 }
 
 static gboolean
-is_main_connected (gpointer data)
-{
-  FdConnection *connection = fd_window_get_connection (data);
-
-  return g_str_equal (fd_window_get_page (data), "main") && connection != NULL &&
-         fd_connection_get_state (connection) == FD_CONNECTION_STATE_CONNECTED &&
-         g_list_model_get_n_items (G_LIST_MODEL (fd_connection_get_queue_model (connection))) > 0;
-}
-
-static gboolean
 is_sign_in_page (gpointer data)
 {
   return g_str_equal (fd_window_get_page (data), "sign-in");
-}
-
-static gboolean
-is_connected (gpointer data)
-{
-  return fd_connection_get_state (data) == FD_CONNECTION_STATE_CONNECTED &&
-         g_list_model_get_n_items (G_LIST_MODEL (fd_connection_get_queue_model (data))) > 0;
 }
 
 static int
@@ -275,11 +244,11 @@ agent_window_new (FdTestServer *server,
   g_autoptr(GError) error = NULL;
   FdWindow *window;
 
-  fd_connection_sign_in_async (connection, email, password, NULL, on_done_cb, &result);
-  fd_test_ui_wait (has_result, &result, "an agent's sign-in");
+  fd_connection_sign_in_async (connection, email, password, NULL, fd_test_ui_on_done_cb, &result);
+  fd_test_ui_wait (fd_test_ui_has_result, &result, "an agent's sign-in");
   g_assert_true (fd_connection_sign_in_finish (connection, result, &error));
   g_assert_no_error (error);
-  fd_test_ui_wait (is_connected, connection, "an agent's connection");
+  fd_test_ui_wait (fd_test_ui_is_connected, connection, "an agent's connection");
   window = g_object_ref (fd_window_new (NULL, NULL));
   fd_window_set_connection (window, connection);
   gtk_window_present (GTK_WINDOW (window));
@@ -295,8 +264,8 @@ agent_window_free (FdWindow *window)
   g_autoptr(GError) error = NULL;
 
   gtk_window_destroy (GTK_WINDOW (window));
-  fd_connection_sign_out_async (connection, NULL, on_done_cb, &result);
-  fd_test_ui_wait (has_result, &result, "an agent's sign-out");
+  fd_connection_sign_out_async (connection, NULL, fd_test_ui_on_done_cb, &result);
+  fd_test_ui_wait (fd_test_ui_has_result, &result, "an agent's sign-out");
   g_assert_true (fd_connection_sign_out_finish (connection, result, &error));
   g_assert_no_error (error);
   g_clear_object (&result);
@@ -357,8 +326,8 @@ get_conversation (FdConnection *connection,
   FdConversationDetail *detail;
 
   ref->conversation_id = id;
-  fd_connection_request_async (connection, FD_FRAME_GET_CONVERSATION, ref, NULL, on_done_cb, &result);
-  fd_test_ui_wait (has_result, &result, "get-conversation");
+  fd_connection_request_async (connection, FD_FRAME_GET_CONVERSATION, ref, NULL, fd_test_ui_on_done_cb, &result);
+  fd_test_ui_wait (fd_test_ui_has_result, &result, "get-conversation");
   ack = fd_connection_request_finish (connection, result, &error);
   g_assert_no_error (error);
   g_assert_nonnull (ack);
@@ -425,7 +394,7 @@ run_persist_first (FdApplication *app,
   g_assert_true (is_sign_in_page (window));
   fd_sign_in_page_submit (fd_window_get_sign_in_page (window), fd_test_server_get_url (persist->server),
                           JENNA_EMAIL, JENNA_PASSWORD);
-  fd_test_ui_wait (is_main_connected, window, "the main page after sign-in");
+  fd_test_ui_wait (fd_test_ui_is_main_connected, window, "the main page after sign-in");
   set_joined_with_sidebar (window, CALLBACK_QUEUE, TRUE, FALSE);
 
   /* Offered to both agents of the queue. */
@@ -476,7 +445,7 @@ run_persist_second (FdApplication *app,
   g_autoptr(FdWindow) window = g_object_ref (app_window (app));
   g_autoptr(FdConversationDetail) detail = NULL;
 
-  fd_test_ui_wait (is_main_connected, window, "signing in with the stored token");
+  fd_test_ui_wait (fd_test_ui_is_main_connected, window, "signing in with the stored token");
   wait_row (window, GRACE, "Reserved", "the reserved callback after restarting the app");
   g_assert_cmpint (select_row (window, GRACE), ==, persist->callback_id);
   assert_natalie_without_callback (persist);
@@ -490,7 +459,7 @@ run_persist_second (FdApplication *app,
 
   fd_sign_in_page_submit (fd_window_get_sign_in_page (window), fd_test_server_get_url (persist->server),
                           JENNA_EMAIL, JENNA_PASSWORD);
-  fd_test_ui_wait (is_main_connected, window, "the main page after signing in again");
+  fd_test_ui_wait (fd_test_ui_is_main_connected, window, "the main page after signing in again");
   wait_row (window, GRACE, "Reserved", "the reserved callback after signing in again");
   assert_natalie_without_callback (persist);
 
@@ -514,7 +483,7 @@ run_persist_third (FdApplication *app,
 {
   g_autoptr(FdWindow) window = g_object_ref (app_window (app));
 
-  fd_test_ui_wait (is_main_connected, window, "signing in with the stored token again");
+  fd_test_ui_wait (fd_test_ui_is_main_connected, window, "signing in with the stored token again");
   /* The snapshot that brought the queues brought the rows too. */
   fd_test_ui_spin (300);
   g_assert_cmpint (find_row (window, GRACE), ==, -1);

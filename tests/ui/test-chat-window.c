@@ -22,27 +22,6 @@
 #define VISITOR_NAME   "<b>Eve</b>"
 #define WAIT_MS        10000
 
-static gboolean
-has_result (gpointer data)
-{
-  return *(GAsyncResult **) data != NULL;
-}
-
-static void
-on_done_cb (GObject      *source,
-            GAsyncResult *result,
-            gpointer      user_data)
-{
-  *(GAsyncResult **) user_data = g_object_ref (result);
-}
-
-static gboolean
-is_connected (gpointer data)
-{
-  return fd_connection_get_state (data) == FD_CONNECTION_STATE_CONNECTED &&
-         g_list_model_get_n_items (G_LIST_MODEL (fd_connection_get_queue_model (data))) > 0;
-}
-
 typedef struct {
   FdConnection *connection;
   gint64        id;
@@ -54,12 +33,6 @@ has_row (gpointer data)
   RowLookup *lookup = data;
 
   return fd_activity_model_lookup (fd_connection_get_activity_model (lookup->connection), lookup->id) != NULL;
-}
-
-static gboolean
-is_loaded (gpointer data)
-{
-  return fd_chat_window_get_loaded (data) && fd_chat_window_get_n_messages (data) > 0;
 }
 
 static gboolean
@@ -76,27 +49,9 @@ is_loaded_any (gpointer data)
 }
 
 static gboolean
-is_reserved (gpointer data)
-{
-  return fd_chat_window_get_reserved (data);
-}
-
-static gboolean
-is_closed (gpointer data)
-{
-  return fd_chat_window_get_closed (data);
-}
-
-static gboolean
 is_typing (gpointer data)
 {
   return g_strcmp0 (fd_chat_window_get_typing_text (data), VISITOR_NAME " is typing…") == 0;
-}
-
-static gboolean
-nothing_pending (gpointer data)
-{
-  return fd_chat_window_get_n_pending (data) == 0;
 }
 
 static gboolean
@@ -254,14 +209,14 @@ test_chat_window_flow (void)
 
   /* The agent, signed in with the connection alone, joined to Sales. */
   jenna = fd_connection_new (fd_test_server_get_url (server));
-  fd_connection_sign_in_async (jenna, JENNA_EMAIL, JENNA_PASSWORD, NULL, on_done_cb, &result);
-  fd_test_ui_wait (has_result, &result, "the sign-in");
+  fd_connection_sign_in_async (jenna, JENNA_EMAIL, JENNA_PASSWORD, NULL, fd_test_ui_on_done_cb, &result);
+  fd_test_ui_wait (fd_test_ui_has_result, &result, "the sign-in");
   g_assert_true (fd_connection_sign_in_finish (jenna, result, &error));
   g_assert_no_error (error);
   g_clear_object (&result);
-  fd_test_ui_wait (is_connected, jenna, "the connection");
-  fd_connection_set_joined_async (jenna, find_queue (jenna, "Sales"), TRUE, NULL, on_done_cb, &result);
-  fd_test_ui_wait (has_result, &result, "joining Sales");
+  fd_test_ui_wait (fd_test_ui_is_connected, jenna, "the connection");
+  fd_connection_set_joined_async (jenna, find_queue (jenna, "Sales"), TRUE, NULL, fd_test_ui_on_done_cb, &result);
+  fd_test_ui_wait (fd_test_ui_has_result, &result, "joining Sales");
   g_assert_true (fd_connection_set_joined_finish (jenna, result, &error));
   g_assert_no_error (error);
   g_clear_object (&result);
@@ -278,7 +233,7 @@ test_chat_window_flow (void)
   window = fd_chat_window_new (NULL, jenna, visitor->conversation_id);
   g_object_ref (window);
   gtk_window_present (GTK_WINDOW (window));
-  fd_test_ui_wait (is_loaded, window, "the transcript");
+  fd_test_ui_wait (fd_test_ui_chat_is_loaded, window, "the transcript");
 
   /* Before reserving: the visitor's text shows, literally; compose is off. */
   transcript = fd_chat_window_dup_transcript (window);
@@ -295,7 +250,7 @@ test_chat_window_flow (void)
 
   /* Reserve from the window: compose turns on. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "chat.reserve", NULL));
-  fd_test_ui_wait (is_reserved, window, "the reservation");
+  fd_test_ui_wait (fd_test_ui_chat_is_reserved, window, "the reservation");
   g_assert_true (gtk_widget_get_sensitive (compose));
   g_assert_true (gtk_widget_is_sensitive (fd_chat_window_get_emoji_button (window, 0)));
 
@@ -323,7 +278,7 @@ test_chat_window_flow (void)
   g_assert_cmpstr (text, ==, "");
   g_clear_pointer (&text, g_free);
   visitor_expect (visitor, "Hi Eve,\nhow can I help?");
-  fd_test_ui_wait (nothing_pending, window, "the message's acknowledgement");
+  fd_test_ui_wait (fd_test_ui_chat_nothing_pending, window, "the message's acknowledgement");
   transcript = fd_chat_window_dup_transcript (window);
   /* Shown once: the echo replaced the pending mark instead of adding a line. */
   g_assert_nonnull (strstr (transcript, "Hi Eve,\nhow can I help?"));
@@ -362,7 +317,7 @@ test_chat_window_flow (void)
   text = compose_text (window);
   g_assert_cmpstr (text, ==, "Thanks 😀");
   g_clear_pointer (&text, g_free);
-  fd_test_ui_wait (nothing_pending, window, "the acknowledgements");
+  fd_test_ui_wait (fd_test_ui_chat_nothing_pending, window, "the acknowledgements");
 
   /* The window's X only hides it: the conversation stays. */
   gtk_window_close (GTK_WINDOW (window));
@@ -374,7 +329,7 @@ test_chat_window_flow (void)
 
   /* Close ends the conversation; the visitor hears of it. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "chat.close", NULL));
-  fd_test_ui_wait (is_closed, window, "the conversation to close");
+  fd_test_ui_wait (fd_test_ui_chat_is_closed, window, "the conversation to close");
   closed = fd_test_visitor_wait (visitor, FD_FRAME_VISITOR_CLOSED);
   g_assert_true (((FdVisitorClosed *) closed->body)->ask_rating);
   g_assert_false (gtk_widget_get_sensitive (compose));
@@ -403,14 +358,14 @@ open_reserved_chat (FdTestServer   *server,
   fd_test_server_add_args (server, "--demo", NULL);
   fd_test_server_start (server);
   *connection = fd_connection_new (fd_test_server_get_url (server));
-  fd_connection_sign_in_async (*connection, JENNA_EMAIL, JENNA_PASSWORD, NULL, on_done_cb, &result);
-  fd_test_ui_wait (has_result, &result, "the sign-in");
+  fd_connection_sign_in_async (*connection, JENNA_EMAIL, JENNA_PASSWORD, NULL, fd_test_ui_on_done_cb, &result);
+  fd_test_ui_wait (fd_test_ui_has_result, &result, "the sign-in");
   g_assert_true (fd_connection_sign_in_finish (*connection, result, &error));
   g_assert_no_error (error);
   g_clear_object (&result);
-  fd_test_ui_wait (is_connected, *connection, "the connection");
-  fd_connection_set_joined_async (*connection, find_queue (*connection, "Sales"), TRUE, NULL, on_done_cb, &result);
-  fd_test_ui_wait (has_result, &result, "joining Sales");
+  fd_test_ui_wait (fd_test_ui_is_connected, *connection, "the connection");
+  fd_connection_set_joined_async (*connection, find_queue (*connection, "Sales"), TRUE, NULL, fd_test_ui_on_done_cb, &result);
+  fd_test_ui_wait (fd_test_ui_has_result, &result, "joining Sales");
   g_assert_true (fd_connection_set_joined_finish (*connection, result, &error));
   g_assert_no_error (error);
   g_clear_object (&result);
@@ -425,9 +380,9 @@ open_reserved_chat (FdTestServer   *server,
   window = fd_chat_window_new (NULL, *connection, (*visitor)->conversation_id);
   g_object_ref (window);
   gtk_window_present (GTK_WINDOW (window));
-  fd_test_ui_wait (is_loaded, window, "the transcript");
+  fd_test_ui_wait (fd_test_ui_chat_is_loaded, window, "the transcript");
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "chat.reserve", NULL));
-  fd_test_ui_wait (is_reserved, window, "the reservation");
+  fd_test_ui_wait (fd_test_ui_chat_is_reserved, window, "the reservation");
   return window;
 }
 
@@ -449,8 +404,8 @@ reopen_chat (FdConnection *connection,
 
   g_object_ref (window);
   gtk_window_present (GTK_WINDOW (window));
-  fd_test_ui_wait (is_loaded, window, "the transcript again");
-  fd_test_ui_wait (is_reserved, window, "the reservation again");
+  fd_test_ui_wait (fd_test_ui_chat_is_loaded, window, "the transcript again");
+  fd_test_ui_wait (fd_test_ui_chat_is_reserved, window, "the reservation again");
   return window;
 }
 
@@ -494,8 +449,8 @@ test_chat_window_drafts (void)
   text = compose_text (window);
   g_assert_cmpstr (text, ==, "Let me check that for you.");
   g_clear_pointer (&text, g_free);
-  fd_test_ui_wait (is_loaded, window, "the transcript");
-  fd_test_ui_wait (is_reserved, window, "the reserved state");
+  fd_test_ui_wait (fd_test_ui_chat_is_loaded, window, "the transcript");
+  fd_test_ui_wait (fd_test_ui_chat_is_reserved, window, "the reserved state");
 
   /* Sending clears the draft, also on disk. */
   g_assert_true (press_key (window, GDK_KEY_Return, 0));
@@ -503,7 +458,7 @@ test_chat_window_drafts (void)
   g_assert_null (fd_drafts_get (drafts, id));
   g_assert_true (fd_drafts_save (drafts, &error));
   g_assert_no_error (error);
-  fd_test_ui_wait (nothing_pending, window, "the acknowledgement");
+  fd_test_ui_wait (fd_test_ui_chat_nothing_pending, window, "the acknowledgement");
   close_window (window);
   g_assert_finalize_object (drafts);
   drafts = fd_drafts_new (dir, fd_test_server_get_url (server), JENNA_EMAIL);
@@ -600,7 +555,7 @@ test_chat_window_reply_cache (void)
   g_assert_cmpstr (g_object_get_data (G_OBJECT (row), "fd-payload"), ==, "Happy to help with that!");
   g_assert_true (gtk_widget_activate (GTK_WIDGET (row)));
   visitor_expect (visitor, "Happy to help with that!");
-  fd_test_ui_wait (nothing_pending, window, "the acknowledgement");
+  fd_test_ui_wait (fd_test_ui_chat_nothing_pending, window, "the acknowledgement");
   /* Sending from the cache leaves the compose box alone. */
   text = compose_text (window);
   g_assert_cmpstr (text, ==, "  Happy to help with that!  Anything else?");
@@ -747,7 +702,7 @@ test_chat_window_attachments (void)
   /* The chooser's path. */
   fd_chat_window_attach_file (window, price);
   expect_attachment (server, visitor, "price list.txt", "Starter $29\nTeam $49\n");
-  fd_test_ui_wait (nothing_pending, window, "the acknowledgement");
+  fd_test_ui_wait (fd_test_ui_chat_nothing_pending, window, "the acknowledgement");
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (recent)), ==, 1);
   g_assert_true (has_one_row (list));
 
@@ -760,7 +715,7 @@ test_chat_window_attachments (void)
   g_value_unset (&value);
   g_assert_true (dropped_ok);
   expect_attachment (server, visitor, "dropped.csv", "a,b\n1,2\n");
-  fd_test_ui_wait (nothing_pending, window, "the acknowledgement");
+  fd_test_ui_wait (fd_test_ui_chat_nothing_pending, window, "the acknowledgement");
   g_assert_true (has_many_rows (list));
   row = gtk_list_box_get_row_at_index (list, 0);
   g_assert_cmpstr (g_object_get_data (G_OBJECT (row), "fd-payload"), ==, dropped_path);
@@ -841,7 +796,7 @@ test_chat_window_attachments (void)
       g_assert_no_error (error);
       fd_chat_window_attach_file (window, file);
       expect_attachment (server, visitor, name, name);
-      fd_test_ui_wait (nothing_pending, window, "the acknowledgement");
+      fd_test_ui_wait (fd_test_ui_chat_nothing_pending, window, "the acknowledgement");
     }
   close_window (window);
   g_assert_finalize_object (recent);
@@ -931,17 +886,7 @@ static GtkListBoxRow *
 find_history_row (FdChatWindow *window,
                   gint64        id)
 {
-  GtkListBox *list = fd_chat_window_get_history_list (window);
-
-  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (list)); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      const gint64 *row_id = g_object_get_data (G_OBJECT (child), "fd-conversation-id");
-
-      if (GTK_IS_LIST_BOX_ROW (child) && row_id != NULL && *row_id == id)
-        return GTK_LIST_BOX_ROW (child);
-    }
-  return NULL;
+  return fd_test_ui_find_row_by_id (fd_chat_window_get_history_list (window), "fd-conversation-id", id);
 }
 
 typedef struct {
@@ -1016,14 +961,14 @@ connect_agent (FdTestServer *server,
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
 
-  fd_connection_sign_in_async (connection, email, password, NULL, on_done_cb, &result);
-  fd_test_ui_wait (has_result, &result, "the sign-in");
+  fd_connection_sign_in_async (connection, email, password, NULL, fd_test_ui_on_done_cb, &result);
+  fd_test_ui_wait (fd_test_ui_has_result, &result, "the sign-in");
   g_assert_true (fd_connection_sign_in_finish (connection, result, &error));
   g_assert_no_error (error);
   g_clear_object (&result);
-  fd_test_ui_wait (is_connected, connection, "the connection");
-  fd_connection_set_joined_async (connection, find_queue (connection, "Sales"), TRUE, NULL, on_done_cb, &result);
-  fd_test_ui_wait (has_result, &result, "joining Sales");
+  fd_test_ui_wait (fd_test_ui_is_connected, connection, "the connection");
+  fd_connection_set_joined_async (connection, find_queue (connection, "Sales"), TRUE, NULL, fd_test_ui_on_done_cb, &result);
+  fd_test_ui_wait (fd_test_ui_has_result, &result, "joining Sales");
   g_assert_true (fd_connection_set_joined_finish (connection, result, &error));
   g_assert_no_error (error);
   return g_steal_pointer (&connection);
@@ -1047,17 +992,7 @@ static GtkListBoxRow *
 find_transfer_row (FdChatWindow *window,
                    gint64        agent_id)
 {
-  GtkListBox *list = fd_chat_window_get_transfer_list (window);
-
-  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (list)); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      const gint64 *id = g_object_get_data (G_OBJECT (child), "fd-agent-id");
-
-      if (GTK_IS_LIST_BOX_ROW (child) && id != NULL && *id == agent_id)
-        return GTK_LIST_BOX_ROW (child);
-    }
-  return NULL;
+  return fd_test_ui_find_row_by_id (fd_chat_window_get_transfer_list (window), "fd-agent-id", agent_id);
 }
 
 static void
@@ -1102,11 +1037,11 @@ test_chat_window_transfer (void)
   window = fd_chat_window_new (NULL, jenna, visitor->conversation_id);
   g_object_ref (window);
   gtk_window_present (GTK_WINDOW (window));
-  fd_test_ui_wait (is_loaded, window, "the transcript");
+  fd_test_ui_wait (fd_test_ui_chat_is_loaded, window, "the transcript");
   /* Nothing to transfer before reserving. */
   g_assert_false (gtk_widget_get_visible (fd_chat_window_get_transfer_button (window)));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "chat.reserve", NULL));
-  fd_test_ui_wait (is_reserved, window, "the reservation");
+  fd_test_ui_wait (fd_test_ui_chat_is_reserved, window, "the reservation");
   set_compose (window, "Let me find a colleague.");
   g_assert_true (press_key (window, GDK_KEY_Return, 0));
   visitor_expect (visitor, "Let me find a colleague.");
@@ -1128,8 +1063,8 @@ test_chat_window_transfer (void)
   g_assert_false (gtk_widget_is_sensitive (fd_chat_window_get_transfer_button (window)));
   lookup.connection = natalie;
   fd_test_ui_wait (has_row, &lookup, "the transfer offer in Natalie's list");
-  fd_connection_reject_async (natalie, visitor->conversation_id, NULL, on_done_cb, &result);
-  fd_test_ui_wait (has_result, &result, "Natalie declining");
+  fd_connection_reject_async (natalie, visitor->conversation_id, NULL, fd_test_ui_on_done_cb, &result);
+  fd_test_ui_wait (fd_test_ui_has_result, &result, "Natalie declining");
   g_assert_true (fd_connection_reject_finish (natalie, result, &error));
   g_assert_no_error (error);
   g_clear_object (&result);
@@ -1148,9 +1083,9 @@ test_chat_window_transfer (void)
   taken = fd_chat_window_new (NULL, natalie, visitor->conversation_id);
   g_object_ref (taken);
   gtk_window_present (GTK_WINDOW (taken));
-  fd_test_ui_wait (is_loaded, taken, "Natalie's transcript");
+  fd_test_ui_wait (fd_test_ui_chat_is_loaded, taken, "Natalie's transcript");
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (taken), "chat.reserve", NULL));
-  fd_test_ui_wait (is_reserved, taken, "Natalie's reservation");
+  fd_test_ui_wait (fd_test_ui_chat_is_reserved, taken, "Natalie's reservation");
   status.prefix = "Transferred to Natalie Maines.";
   fd_test_ui_wait (has_status_prefix, &status, "Jenna's window to say it went");
   g_assert_false (fd_chat_window_get_reserved (window));
@@ -1160,7 +1095,7 @@ test_chat_window_transfer (void)
 
   /* Natalie finishes it. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (taken), "chat.close", NULL));
-  fd_test_ui_wait (is_closed, taken, "the close");
+  fd_test_ui_wait (fd_test_ui_chat_is_closed, taken, "the close");
 
   gtk_window_destroy (GTK_WINDOW (taken));
   g_object_unref (taken);
@@ -1204,11 +1139,11 @@ test_chat_window_history (void)
   window = fd_chat_window_new (NULL, jenna, first_id);
   g_object_ref (window);
   gtk_window_present (GTK_WINDOW (window));
-  fd_test_ui_wait (is_loaded, window, "the first transcript");
+  fd_test_ui_wait (fd_test_ui_chat_is_loaded, window, "the first transcript");
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "chat.reserve", NULL));
-  fd_test_ui_wait (is_reserved, window, "the first reservation");
+  fd_test_ui_wait (fd_test_ui_chat_is_reserved, window, "the first reservation");
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "chat.close", NULL));
-  fd_test_ui_wait (is_closed, window, "the first conversation to close");
+  fd_test_ui_wait (fd_test_ui_chat_is_closed, window, "the first conversation to close");
   close_window (window);
 
   /* The second chat of the same visitor lists the first in History. */
@@ -1221,7 +1156,7 @@ test_chat_window_history (void)
   window = fd_chat_window_new (NULL, jenna, second->conversation_id);
   g_object_ref (window);
   gtk_window_present (GTK_WINDOW (window));
-  fd_test_ui_wait (is_loaded, window, "the second transcript");
+  fd_test_ui_wait (fd_test_ui_chat_is_loaded, window, "the second transcript");
   history.window = window;
   history.id = first_id;
   fd_test_ui_wait (has_history_row, &history, "the first chat in History");
@@ -1243,8 +1178,8 @@ test_chat_window_history (void)
     GtkWidget *child;
 
     ref->contact_id = first_contact_id (jenna, second->conversation_id);
-    fd_connection_request_async (jenna, FD_FRAME_CONTACT_HISTORY, ref, NULL, on_done_cb, &result);
-    fd_test_ui_wait (has_result, &result, "contact-history");
+    fd_connection_request_async (jenna, FD_FRAME_CONTACT_HISTORY, ref, NULL, fd_test_ui_on_done_cb, &result);
+    fd_test_ui_wait (fd_test_ui_has_result, &result, "contact-history");
     ack = fd_connection_request_finish (jenna, result, &error);
     g_assert_no_error (error);
     g_clear_object (&result);
@@ -1300,7 +1235,7 @@ test_chat_window_history (void)
     g_assert_true (g_str_has_prefix (row_label (find_history_row (window, last->conversation_id), 1),
                                      "This conversation · Unreserved"));
     g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "chat.reserve", NULL));
-    fd_test_ui_wait (is_reserved, window, "the twelfth reservation");
+    fd_test_ui_wait (fd_test_ui_chat_is_reserved, window, "the twelfth reservation");
     g_assert_true (g_str_has_prefix (row_label (find_history_row (window, last->conversation_id), 1),
                                      "This conversation · Reserved"));
     g_assert_cmpuint (fd_test_ui_count_rows (list), ==, 10);

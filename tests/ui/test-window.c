@@ -32,37 +32,6 @@ has_sign_in_error (gpointer data)
   return fd_sign_in_page_get_error (fd_window_get_sign_in_page (data)) != NULL;
 }
 
-static gboolean
-is_main_connected (gpointer data)
-{
-  FdConnection *connection = fd_window_get_connection (data);
-
-  return g_str_equal (fd_window_get_page (data), "main") && connection != NULL &&
-         fd_connection_get_state (connection) == FD_CONNECTION_STATE_CONNECTED &&
-         g_list_model_get_n_items (G_LIST_MODEL (fd_connection_get_queue_model (connection))) > 0;
-}
-
-static gboolean
-is_connected (gpointer data)
-{
-  return fd_connection_get_state (data) == FD_CONNECTION_STATE_CONNECTED &&
-         g_list_model_get_n_items (G_LIST_MODEL (fd_connection_get_queue_model (data))) > 0;
-}
-
-static gboolean
-has_result (gpointer data)
-{
-  return *(GAsyncResult **) data != NULL;
-}
-
-static void
-on_done_cb (GObject      *source,
-            GAsyncResult *result,
-            gpointer      user_data)
-{
-  *(GAsyncResult **) user_data = g_object_ref (result);
-}
-
 typedef struct {
   FdWindow *window;
   guint     n;
@@ -110,7 +79,7 @@ banner_shown (gpointer data)
 static gboolean
 banner_hidden_and_connected (gpointer data)
 {
-  return !fd_window_get_banner_visible (data) && is_main_connected (data);
+  return !fd_window_get_banner_visible (data) && fd_test_ui_is_main_connected (data);
 }
 
 static AdwMessageDialog *
@@ -471,7 +440,7 @@ run_flow (FdApplication *app,
 
   fd_sign_in_page_submit (fd_window_get_sign_in_page (window), fd_test_server_get_url (server),
                           JENNA_EMAIL, JENNA_PASSWORD);
-  fd_test_ui_wait (is_main_connected, window, "the main page after sign-in");
+  fd_test_ui_wait (fd_test_ui_is_main_connected, window, "the main page after sign-in");
   g_assert_null (fd_sign_in_page_get_error (fd_window_get_sign_in_page (window)));
   email = g_settings_get_string (fd_application_get_settings (app), "email");
   g_assert_cmpstr (email, ==, JENNA_EMAIL);
@@ -479,8 +448,8 @@ run_flow (FdApplication *app,
   /* The token and password went to the keyring, not to the settings. */
   secrets = fd_secrets_new (fd_test_server_get_url (server), JENNA_EMAIL);
   fd_test_ui_spin (200);
-  fd_secrets_lookup_async (secrets, NULL, on_done_cb, &result);
-  fd_test_ui_wait (has_result, &result, "the keyring lookup");
+  fd_secrets_lookup_async (secrets, NULL, fd_test_ui_on_done_cb, &result);
+  fd_test_ui_wait (fd_test_ui_has_result, &result, "the keyring lookup");
   g_assert_true (fd_secrets_lookup_finish (secrets, result, &token, &password, &error));
   g_assert_no_error (error);
   g_assert_cmpstr (token, ==, fd_connection_get_token (fd_application_get_connection (app)));
@@ -493,12 +462,12 @@ run_flow (FdApplication *app,
 
   /* A second agent in a window of its own, joined to Sales only. */
   natalie = fd_connection_new (fd_test_server_get_url (server));
-  fd_connection_sign_in_async (natalie, NATALIE_EMAIL, NATALIE_PASSWORD, NULL, on_done_cb, &result);
-  fd_test_ui_wait (has_result, &result, "the second agent's sign-in");
+  fd_connection_sign_in_async (natalie, NATALIE_EMAIL, NATALIE_PASSWORD, NULL, fd_test_ui_on_done_cb, &result);
+  fd_test_ui_wait (fd_test_ui_has_result, &result, "the second agent's sign-in");
   g_assert_true (fd_connection_sign_in_finish (natalie, result, &error));
   g_assert_no_error (error);
   g_clear_object (&result);
-  fd_test_ui_wait (is_connected, natalie, "the second agent's connection");
+  fd_test_ui_wait (fd_test_ui_is_connected, natalie, "the second agent's connection");
   window2 = fd_window_new (NULL, NULL);
   g_object_ref (window2);
   fd_window_set_connection (window2, natalie);
@@ -668,8 +637,8 @@ run_flow (FdApplication *app,
   g_assert_cmpuint (fd_activity_model_count_reserved (fd_connection_get_activity_model (fd_window_get_connection (window))), ==, 1);
 
   /* Closing the conversation lets the agent quit. */
-  fd_connection_close_conversation_async (fd_window_get_connection (window), reserved_id, NULL, on_done_cb, &result);
-  fd_test_ui_wait (has_result, &result, "closing the conversation");
+  fd_connection_close_conversation_async (fd_window_get_connection (window), reserved_id, NULL, fd_test_ui_on_done_cb, &result);
+  fd_test_ui_wait (fd_test_ui_has_result, &result, "closing the conversation");
   {
     FdConversation *closed = fd_connection_close_conversation_finish (fd_window_get_connection (window), result, &error);
 
@@ -730,8 +699,8 @@ run_flow (FdApplication *app,
     row = find_row (window, "Grace Hopper");
     fd_activity_list_select (list, (guint) row);
     g_assert_true (gtk_widget_activate_action (GTK_WIDGET (list), "activity.copy-number", NULL));
-    gdk_clipboard_read_text_async (gtk_widget_get_clipboard (GTK_WIDGET (list)), NULL, on_done_cb, &result);
-    fd_test_ui_wait (has_result, &result, "the clipboard");
+    gdk_clipboard_read_text_async (gtk_widget_get_clipboard (GTK_WIDGET (list)), NULL, fd_test_ui_on_done_cb, &result);
+    fd_test_ui_wait (fd_test_ui_has_result, &result, "the clipboard");
     number = gdk_clipboard_read_text_finish (gtk_widget_get_clipboard (GTK_WIDGET (list)), result, &error);
     g_assert_no_error (error);
     g_assert_cmpstr (number, ==, "+15550100");
@@ -785,8 +754,8 @@ run_flow (FdApplication *app,
   g_assert_null (app_window (app));
 
   gtk_window_destroy (GTK_WINDOW (window2));
-  fd_connection_sign_out_async (natalie, NULL, on_done_cb, &result);
-  fd_test_ui_wait (has_result, &result, "the second agent's sign-out");
+  fd_connection_sign_out_async (natalie, NULL, fd_test_ui_on_done_cb, &result);
+  fd_test_ui_wait (fd_test_ui_has_result, &result, "the second agent's sign-out");
   g_assert_true (fd_connection_sign_out_finish (natalie, result, &error));
   g_clear_object (&result);
   fd_test_ui_spin (200);
@@ -826,7 +795,7 @@ run_restart_flow (FdApplication *app,
 
   g_assert_nonnull (window);
   g_object_ref (window);
-  fd_test_ui_wait (is_main_connected, window, "signing in with the stored token");
+  fd_test_ui_wait (fd_test_ui_is_main_connected, window, "signing in with the stored token");
   sales = find_queue (fd_window_get_connection (window), "Sales");
   {
     Indicator joined = { window, (guint) sales, "Joined" };
@@ -838,8 +807,8 @@ run_restart_flow (FdApplication *app,
   fd_test_ui_wait (has_sign_in_page, window, "the sign-in page after signing out");
   g_assert_null (fd_application_get_connection (app));
   fd_test_ui_spin (300);
-  fd_secrets_lookup_async (secrets, NULL, on_done_cb, &result);
-  fd_test_ui_wait (has_result, &result, "the keyring lookup");
+  fd_secrets_lookup_async (secrets, NULL, fd_test_ui_on_done_cb, &result);
+  fd_test_ui_wait (fd_test_ui_has_result, &result, "the keyring lookup");
   g_assert_false (fd_secrets_lookup_finish (secrets, result, &token, &password, &error));
   g_assert_no_error (error);
   g_assert_null (token);
