@@ -1,9 +1,6 @@
 #define G_LOG_DOMAIN "fd-recent-files"
 
-#include <json-glib/json-glib.h>
-
 #include "fd-recent-files.h"
-#include "fd-cache-file.h"
 
 /* FdRecentFile */
 
@@ -142,139 +139,56 @@ fd_recent_file_get_missing (FdRecentFile *self)
 
 struct _FdRecentFiles
 {
-  GObject    parent_instance;
-
-  GPtrArray *items;    /* FdRecentFile, newest first */
-  char      *path;
-  gboolean   dirty;    /* changed since loaded or saved */
-  gboolean   blocked;  /* a bad file could not be set aside: never overwrite it */
+  FdCacheList parent_instance;
 };
 
-static void fd_recent_files_list_model_init (GListModelInterface *iface);
+G_DEFINE_FINAL_TYPE (FdRecentFiles, fd_recent_files, FD_TYPE_CACHE_LIST)
 
-G_DEFINE_FINAL_TYPE_WITH_CODE (FdRecentFiles, fd_recent_files, G_TYPE_OBJECT,
-                               G_IMPLEMENT_INTERFACE (G_TYPE_LIST_MODEL,
-                                                      fd_recent_files_list_model_init))
-
-static GType
-fd_recent_files_get_item_type (GListModel *model)
+static const char *
+file_key (gpointer item)
 {
-  return FD_TYPE_RECENT_FILE;
+  return FD_RECENT_FILE (item)->path;
 }
 
-static guint
-fd_recent_files_get_n_items (GListModel *model)
+/* Paths are stored as file URIs: a filename need not be UTF-8, JSON
+ * strings must be, and the URI escaping gives back the exact bytes. An
+ * absolute path always converts; NULL would only leave the entry out. */
+static char *
+file_to_string (gpointer item)
 {
-  return FD_RECENT_FILES (model)->items->len;
+  return g_filename_to_uri (FD_RECENT_FILE (item)->path, NULL, NULL);
 }
 
 static gpointer
-fd_recent_files_get_item (GListModel *model,
-                          guint       position)
+file_from_string (const char  *text,
+                  const char **reason)
 {
-  FdRecentFiles *self = FD_RECENT_FILES (model);
+  char *path = g_filename_from_uri (text, NULL, NULL);
 
-  if (position >= self->items->len)
-    return NULL;
-  return g_object_ref (g_ptr_array_index (self->items, position));
-}
-
-static void
-fd_recent_files_list_model_init (GListModelInterface *iface)
-{
-  iface->get_item_type = fd_recent_files_get_item_type;
-  iface->get_n_items = fd_recent_files_get_n_items;
-  iface->get_item = fd_recent_files_get_item;
-}
-
-static void
-fd_recent_files_dispose (GObject *object)
-{
-  FdRecentFiles *self = FD_RECENT_FILES (object);
-
-  if (self->dirty && !self->blocked)
+  if (path == NULL)
     {
-      g_autoptr(GError) error = NULL;
-
-      if (!fd_recent_files_save (self, &error))
-        g_warning ("The recent attachments were not saved: %s", error->message);
+      *reason = "an entry is not a file URI";
+      return NULL;
     }
-
-  G_OBJECT_CLASS (fd_recent_files_parent_class)->dispose (object);
-}
-
-static void
-fd_recent_files_finalize (GObject *object)
-{
-  FdRecentFiles *self = FD_RECENT_FILES (object);
-
-  g_clear_pointer (&self->items, g_ptr_array_unref);
-  g_clear_pointer (&self->path, g_free);
-
-  G_OBJECT_CLASS (fd_recent_files_parent_class)->finalize (object);
+  return fd_recent_file_new_take (path);
 }
 
 static void
 fd_recent_files_class_init (FdRecentFilesClass *klass)
 {
-  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  FdCacheListClass *list_class = FD_CACHE_LIST_CLASS (klass);
 
-  object_class->dispose = fd_recent_files_dispose;
-  object_class->finalize = fd_recent_files_finalize;
+  list_class->item_type = FD_TYPE_RECENT_FILE;
+  list_class->member = "files";
+  list_class->what = "the recent attachments";
+  list_class->item_key = file_key;
+  list_class->item_to_string = file_to_string;
+  list_class->item_from_string = file_from_string;
 }
 
 static void
 fd_recent_files_init (FdRecentFiles *self)
 {
-  self->items = g_ptr_array_new_with_free_func (g_object_unref);
-}
-
-static gboolean
-find_path (FdRecentFiles *self,
-           const char    *path,
-           guint         *out_position)
-{
-  for (guint i = 0; i < self->items->len; i++)
-    {
-      FdRecentFile *file = g_ptr_array_index (self->items, i);
-
-      if (g_str_equal (file->path, path))
-        {
-          *out_position = i;
-          return TRUE;
-        }
-    }
-  return FALSE;
-}
-
-static void
-load (FdRecentFiles *self)
-{
-  g_autoptr(JsonArray) array = _fd_cache_file_load (self->path, "files", G_TYPE_STRING,
-                                                    &self->blocked);
-  guint len;
-
-  if (array == NULL)
-    return;
-
-  /* Paths are stored as file URIs: a filename need not be UTF-8, JSON
-   * strings must be, and the URI escaping gives back the exact bytes. */
-  len = MIN (json_array_get_length (array), FD_CACHE_SAVED_ITEMS);
-  for (guint i = 0; i < len; i++)
-    {
-      const char *uri = json_array_get_string_element (array, i);
-      g_autofree char *path = g_filename_from_uri (uri, NULL, NULL);
-      guint position;
-
-      if (path == NULL)
-        {
-          g_ptr_array_set_size (self->items, 0);
-          self->blocked = !_fd_cache_file_set_aside (self->path, "an entry is not a file URI");
-          return;
-        }
-      if (!find_path (self, path, &position))
-        g_ptr_array_add (self->items, fd_recent_file_new_take (g_steal_pointer (&path)));
-    }
 }
 
 FdRecentFiles *
@@ -287,8 +201,7 @@ fd_recent_files_new (const char *directory,
   g_return_val_if_fail ((server_url == NULL) == (email == NULL), NULL);
 
   self = g_object_new (FD_TYPE_RECENT_FILES, NULL);
-  self->path = _fd_cache_file_path (directory, "recent-attachments", server_url, email);
-  load (self);
+  _fd_cache_list_open (FD_CACHE_LIST (self), directory, "recent-attachments", server_url, email);
   return self;
 }
 
@@ -297,7 +210,7 @@ fd_recent_files_get_path (FdRecentFiles *self)
 {
   g_return_val_if_fail (FD_IS_RECENT_FILES (self), NULL);
 
-  return self->path;
+  return _fd_cache_list_get_path (FD_CACHE_LIST (self));
 }
 
 gboolean
@@ -306,7 +219,8 @@ fd_recent_files_add (FdRecentFiles  *self,
                      GError        **error)
 {
   g_autofree char *canonical = NULL;
-  guint position;
+  FdCacheList *list = FD_CACHE_LIST (self);
+  FdRecentFile *file;
 
   g_return_val_if_fail (FD_IS_RECENT_FILES (self), FALSE);
   g_return_val_if_fail (path != NULL, FALSE);
@@ -320,25 +234,10 @@ fd_recent_files_add (FdRecentFiles  *self,
     }
   /* "/a/./b" and "/a//b" are the same file as "/a/b": one entry. */
   canonical = g_canonicalize_filename (path, NULL);
-
-  if (find_path (self, canonical, &position))
-    {
-      FdRecentFile *file;
-
-      file = g_ptr_array_index (self->items, position);
-      fd_recent_file_refresh (file);
-      if (position == 0)
-        return TRUE;
-      file = g_ptr_array_steal_index (self->items, position);
-      g_list_model_items_changed (G_LIST_MODEL (self), position, 1, 0);
-      g_ptr_array_insert (self->items, 0, file);
-    }
-  else
-    {
-      g_ptr_array_insert (self->items, 0, fd_recent_file_new_take (g_steal_pointer (&canonical)));
-    }
-  self->dirty = TRUE;
-  g_list_model_items_changed (G_LIST_MODEL (self), 0, 0, 1);
+  file = _fd_cache_list_lookup (list, canonical);
+  if (file != NULL)
+    fd_recent_file_refresh (file);
+  _fd_cache_list_push_front (list, canonical, file == NULL ? fd_recent_file_new_take (g_strdup (canonical)) : NULL);
   return TRUE;
 }
 
@@ -346,17 +245,17 @@ gboolean
 fd_recent_files_remove (FdRecentFiles *self,
                         const char    *path)
 {
-  guint position;
-
   g_return_val_if_fail (FD_IS_RECENT_FILES (self), FALSE);
   g_return_val_if_fail (path != NULL, FALSE);
 
-  if (!find_path (self, path, &position))
-    return FALSE;
-  g_ptr_array_remove_index (self->items, position);
-  self->dirty = TRUE;
-  g_list_model_items_changed (G_LIST_MODEL (self), position, 1, 0);
-  return TRUE;
+  return _fd_cache_list_remove (FD_CACHE_LIST (self), path);
+}
+
+static void
+refresh_cb (gpointer item,
+            gpointer user_data)
+{
+  fd_recent_file_refresh (item);
 }
 
 void
@@ -364,42 +263,15 @@ fd_recent_files_refresh (FdRecentFiles *self)
 {
   g_return_if_fail (FD_IS_RECENT_FILES (self));
 
-  for (guint i = 0; i < self->items->len; i++)
-    fd_recent_file_refresh (g_ptr_array_index (self->items, i));
+  _fd_cache_list_foreach (FD_CACHE_LIST (self), refresh_cb, NULL);
 }
 
 gboolean
 fd_recent_files_save (FdRecentFiles  *self,
                       GError        **error)
 {
-  JsonArray *array;
-  guint len;
-
   g_return_val_if_fail (FD_IS_RECENT_FILES (self), FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  if (self->blocked)
-    {
-      g_set_error (error, FD_CACHE_ERROR, FD_CACHE_ERROR_WRITE,
-                   "%s is unusable and could not be moved aside, so it is not overwritten. "
-                   "Remove it to save the recent attachments again.", self->path);
-      return FALSE;
-    }
-
-  array = json_array_new ();
-  len = MIN (self->items->len, FD_CACHE_SAVED_ITEMS);
-  for (guint i = 0; i < len; i++)
-    {
-      FdRecentFile *file = g_ptr_array_index (self->items, i);
-      g_autofree char *uri = g_filename_to_uri (file->path, NULL, NULL);
-
-      /* An absolute path always converts; the check keeps a surprise from
-       * writing a null into the file. */
-      if (uri != NULL)
-        json_array_add_string_element (array, uri);
-    }
-  if (!_fd_cache_file_save (self->path, "files", array, error))
-    return FALSE;
-  self->dirty = FALSE;
-  return TRUE;
+  return _fd_cache_list_save (FD_CACHE_LIST (self), error);
 }

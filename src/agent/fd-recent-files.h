@@ -2,6 +2,8 @@
 
 #include <gio/gio.h>
 
+#include "fd-cache-list.h"
+
 G_BEGIN_DECLS
 
 /* The agent's recent attachments (the guide's "Attachments"): the paths
@@ -21,7 +23,7 @@ const char    *fd_recent_file_get_name     (FdRecentFile  *self);
 gboolean       fd_recent_file_get_missing  (FdRecentFile  *self);
 
 #define FD_TYPE_RECENT_FILES (fd_recent_files_get_type ())
-G_DECLARE_FINAL_TYPE (FdRecentFiles, fd_recent_files, FD, RECENT_FILES, GObject)
+G_DECLARE_FINAL_TYPE (FdRecentFiles, fd_recent_files, FD, RECENT_FILES, FdCacheList)
 
 /* A GListModel of FdRecentFile from @directory/recent-attachments[-HASH].json;
  * the arguments are those of fd_reply_cache_new(). */

@@ -89,91 +89,56 @@ fd_cached_reply_get_text (FdCachedReply *self)
 
 struct _FdReplyCache
 {
-  GObject    parent_instance;
-
-  GPtrArray *items;    /* FdCachedReply, newest first */
-  char      *path;
-  gboolean   dirty;    /* changed since loaded or saved */
-  gboolean   blocked;  /* a bad file could not be set aside: never overwrite it */
+  FdCacheList parent_instance;
 };
 
-static void fd_reply_cache_list_model_init (GListModelInterface *iface);
+G_DEFINE_FINAL_TYPE (FdReplyCache, fd_reply_cache, FD_TYPE_CACHE_LIST)
 
-G_DEFINE_FINAL_TYPE_WITH_CODE (FdReplyCache, fd_reply_cache, G_TYPE_OBJECT,
-                               G_IMPLEMENT_INTERFACE (G_TYPE_LIST_MODEL,
-                                                      fd_reply_cache_list_model_init))
+static char *normalize_reply (const char  *text,
+                              GError     **error);
 
-static GType
-fd_reply_cache_get_item_type (GListModel *model)
+static const char *
+reply_key (gpointer item)
 {
-  return FD_TYPE_CACHED_REPLY;
+  return FD_CACHED_REPLY (item)->text;
 }
 
-static guint
-fd_reply_cache_get_n_items (GListModel *model)
+static char *
+reply_to_string (gpointer item)
 {
-  return FD_REPLY_CACHE (model)->items->len;
+  return g_strdup (FD_CACHED_REPLY (item)->text);
 }
 
 static gpointer
-fd_reply_cache_get_item (GListModel *model,
-                         guint       position)
+reply_from_string (const char  *text,
+                   const char **reason)
 {
-  FdReplyCache *self = FD_REPLY_CACHE (model);
+  char *normal = normalize_reply (text, NULL);
 
-  if (position >= self->items->len)
-    return NULL;
-  return g_object_ref (g_ptr_array_index (self->items, position));
-}
-
-static void
-fd_reply_cache_list_model_init (GListModelInterface *iface)
-{
-  iface->get_item_type = fd_reply_cache_get_item_type;
-  iface->get_n_items = fd_reply_cache_get_n_items;
-  iface->get_item = fd_reply_cache_get_item;
-}
-
-static void
-fd_reply_cache_dispose (GObject *object)
-{
-  FdReplyCache *self = FD_REPLY_CACHE (object);
-
-  if (self->dirty && !self->blocked)
+  if (normal == NULL)
     {
-      g_autoptr(GError) error = NULL;
-
-      if (!fd_reply_cache_save (self, &error))
-        g_warning ("The reply cache was not saved: %s", error->message);
+      *reason = "a reply is empty or too long";
+      return NULL;
     }
-
-  G_OBJECT_CLASS (fd_reply_cache_parent_class)->dispose (object);
-}
-
-static void
-fd_reply_cache_finalize (GObject *object)
-{
-  FdReplyCache *self = FD_REPLY_CACHE (object);
-
-  g_clear_pointer (&self->items, g_ptr_array_unref);
-  g_clear_pointer (&self->path, g_free);
-
-  G_OBJECT_CLASS (fd_reply_cache_parent_class)->finalize (object);
+  return fd_cached_reply_new_take (normal);
 }
 
 static void
 fd_reply_cache_class_init (FdReplyCacheClass *klass)
 {
-  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  FdCacheListClass *list_class = FD_CACHE_LIST_CLASS (klass);
 
-  object_class->dispose = fd_reply_cache_dispose;
-  object_class->finalize = fd_reply_cache_finalize;
+  list_class->item_type = FD_TYPE_CACHED_REPLY;
+  list_class->member = "replies";
+  list_class->what = "the reply cache";
+  list_class->item_key = reply_key;
+  list_class->item_to_string = reply_to_string;
+  list_class->item_from_string = reply_from_string;
 }
 
 static void
 fd_reply_cache_init (FdReplyCache *self)
 {
-  self->items = g_ptr_array_new_with_free_func (g_object_unref);
 }
 
 static gboolean
@@ -219,52 +184,6 @@ normalize_reply (const char  *text,
   return g_steal_pointer (&copy);
 }
 
-static gboolean
-find_text (FdReplyCache *self,
-           const char   *text,
-           guint        *out_position)
-{
-  for (guint i = 0; i < self->items->len; i++)
-    {
-      FdCachedReply *reply = g_ptr_array_index (self->items, i);
-
-      if (g_str_equal (reply->text, text))
-        {
-          *out_position = i;
-          return TRUE;
-        }
-    }
-  return FALSE;
-}
-
-static void
-load (FdReplyCache *self)
-{
-  g_autoptr(JsonArray) array = _fd_cache_file_load (self->path, "replies", G_TYPE_STRING,
-                                                    &self->blocked);
-  guint len;
-
-  if (array == NULL)
-    return;
-
-  len = MIN (json_array_get_length (array), FD_CACHE_SAVED_ITEMS);
-  for (guint i = 0; i < len; i++)
-    {
-      const char *text = json_array_get_string_element (array, i);
-      g_autofree char *normal = normalize_reply (text, NULL);
-      guint position;
-
-      if (normal == NULL)
-        {
-          g_ptr_array_set_size (self->items, 0);
-          self->blocked = !_fd_cache_file_set_aside (self->path, "a reply is empty or too long");
-          return;
-        }
-      if (!find_text (self, normal, &position))
-        g_ptr_array_add (self->items, fd_cached_reply_new_take (g_steal_pointer (&normal)));
-    }
-}
-
 FdReplyCache *
 fd_reply_cache_new (const char *directory,
                     const char *server_url,
@@ -275,8 +194,7 @@ fd_reply_cache_new (const char *directory,
   g_return_val_if_fail ((server_url == NULL) == (email == NULL), NULL);
 
   self = g_object_new (FD_TYPE_REPLY_CACHE, NULL);
-  self->path = _fd_cache_file_path (directory, "reply-cache", server_url, email);
-  load (self);
+  _fd_cache_list_open (FD_CACHE_LIST (self), directory, "reply-cache", server_url, email);
   return self;
 }
 
@@ -285,7 +203,7 @@ fd_reply_cache_get_path (FdReplyCache *self)
 {
   g_return_val_if_fail (FD_IS_REPLY_CACHE (self), NULL);
 
-  return self->path;
+  return _fd_cache_list_get_path (FD_CACHE_LIST (self));
 }
 
 gboolean
@@ -294,7 +212,7 @@ fd_reply_cache_add (FdReplyCache  *self,
                     GError       **error)
 {
   g_autofree char *normal = NULL;
-  guint position;
+  FdCacheList *list = FD_CACHE_LIST (self);
 
   g_return_val_if_fail (FD_IS_REPLY_CACHE (self), FALSE);
   g_return_val_if_fail (text != NULL, FALSE);
@@ -303,23 +221,9 @@ fd_reply_cache_add (FdReplyCache  *self,
   normal = normalize_reply (text, error);
   if (normal == NULL)
     return FALSE;
-
-  if (find_text (self, normal, &position))
-    {
-      FdCachedReply *reply;
-
-      if (position == 0)
-        return TRUE;
-      reply = g_ptr_array_steal_index (self->items, position);
-      g_list_model_items_changed (G_LIST_MODEL (self), position, 1, 0);
-      g_ptr_array_insert (self->items, 0, reply);
-    }
-  else
-    {
-      g_ptr_array_insert (self->items, 0, fd_cached_reply_new_take (g_steal_pointer (&normal)));
-    }
-  self->dirty = TRUE;
-  g_list_model_items_changed (G_LIST_MODEL (self), 0, 0, 1);
+  _fd_cache_list_push_front (list, normal,
+                             _fd_cache_list_lookup (list, normal) == NULL
+                             ? fd_cached_reply_new_take (g_strdup (normal)) : NULL);
   return TRUE;
 }
 
@@ -327,43 +231,18 @@ gboolean
 fd_reply_cache_remove (FdReplyCache *self,
                        const char   *text)
 {
-  guint position;
-
   g_return_val_if_fail (FD_IS_REPLY_CACHE (self), FALSE);
   g_return_val_if_fail (text != NULL, FALSE);
 
-  if (!find_text (self, text, &position))
-    return FALSE;
-  g_ptr_array_remove_index (self->items, position);
-  self->dirty = TRUE;
-  g_list_model_items_changed (G_LIST_MODEL (self), position, 1, 0);
-  return TRUE;
+  return _fd_cache_list_remove (FD_CACHE_LIST (self), text);
 }
 
 gboolean
 fd_reply_cache_save (FdReplyCache  *self,
                      GError       **error)
 {
-  JsonArray *array;
-  guint len;
-
   g_return_val_if_fail (FD_IS_REPLY_CACHE (self), FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  if (self->blocked)
-    {
-      g_set_error (error, FD_CACHE_ERROR, FD_CACHE_ERROR_WRITE,
-                   "%s is unusable and could not be moved aside, so it is not overwritten. "
-                   "Remove it to save the reply cache again.", self->path);
-      return FALSE;
-    }
-
-  array = json_array_new ();
-  len = MIN (self->items->len, FD_CACHE_SAVED_ITEMS);
-  for (guint i = 0; i < len; i++)
-    json_array_add_string_element (array, ((FdCachedReply *) g_ptr_array_index (self->items, i))->text);
-  if (!_fd_cache_file_save (self->path, "replies", array, error))
-    return FALSE;
-  self->dirty = FALSE;
-  return TRUE;
+  return _fd_cache_list_save (FD_CACHE_LIST (self), error);
 }

@@ -2,7 +2,7 @@
 
 #include <gio/gio.h>
 
-#include "fd-cache-file.h"
+#include "fd-cache-list.h"
 
 G_BEGIN_DECLS
 
@@ -18,7 +18,7 @@ G_DECLARE_FINAL_TYPE (FdCachedReply, fd_cached_reply, FD, CACHED_REPLY, GObject)
 const char    *fd_cached_reply_get_text   (FdCachedReply *self);
 
 #define FD_TYPE_REPLY_CACHE (fd_reply_cache_get_type ())
-G_DECLARE_FINAL_TYPE (FdReplyCache, fd_reply_cache, FD, REPLY_CACHE, GObject)
+G_DECLARE_FINAL_TYPE (FdReplyCache, fd_reply_cache, FD, REPLY_CACHE, FdCacheList)
 
 /* A GListModel of FdCachedReply, newest first, loaded from
  * @directory/reply-cache[-HASH].json. @directory NULL means
