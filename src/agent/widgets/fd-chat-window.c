@@ -1363,6 +1363,13 @@ on_recent_files_items_changed_cb (GListModel   *model,
                                   guint         added,
                                   FdChatWindow *self)
 {
+  GtkPopover *popover = gtk_menu_button_get_popover (GTK_MENU_BUTTON (self->recent_button));
+
+  /* Not under the agent's eyes (a file dropped while the list is open):
+   * rows are never replaced under a shown popover, see load_colleagues.
+   * Opening it rebuilds it before anything in it has the focus. */
+  if (popover != NULL && gtk_widget_get_visible (GTK_WIDGET (popover)))
+    gtk_popover_popdown (popover);
   fill_recent_list (self);
 }
 
@@ -1604,8 +1611,9 @@ on_list_colleagues_cb (GObject      *source,
       return;
     }
   colleagues = ack->body;
-  /* Rows are only replaced while the popover is hidden: GTK 4.8 keeps a
-   * stale focus pointer when a focused row goes away under a shown one. */
+  /* Rows are only replaced while the popover is hidden: GTK 4.8 kept a
+   * stale focus pointer when a focused row went away under a shown one,
+   * and crashed. */
   gtk_popover_popdown (self->transfer_popover);
   clear_list (self->transfer_list);
   for (guint i = 0; colleagues->items != NULL && i < colleagues->items->len; i++)
