@@ -78,11 +78,131 @@ level_from_column (FdStoreStmt *stmt,
   return level;
 }
 
+/* What canned replies and resources share: a table of items with the
+ * same id, organization, level and owner columns, read by one row
+ * function, named in errors as @what. Table and column names are
+ * constants of this file, never input. */
+typedef struct {
+  const char  *table;
+  const char  *columns;        /* selected as "x.…" */
+  const char  *what;           /* "canned reply" */
+  const char  *search_columns; /* matched by the agents' search */
+  gpointer   (*from_row) (FdStoreStmt *stmt);
+  GPtrArray *(*list_new) (void);
+} LibraryKind;
+
+static GPtrArray *
+list_rows (FdStore            *self,
+           const LibraryKind  *kind,
+           FdStoreStmt        *stmt,
+           GError            **error)
+{
+  g_autoptr(GPtrArray) list = kind->list_new ();
+  int rc;
+
+  while ((rc = fd_store_step (self, stmt, FALSE, error)) == SQLITE_ROW)
+    g_ptr_array_add (list, kind->from_row (stmt));
+  return rc < 0 ? NULL : g_steal_pointer (&list);
+}
+
+static gpointer
+get_item (FdStore            *self,
+          const LibraryKind  *kind,
+          gint64              organization_id,
+          gint64              id,
+          GError            **error)
+{
+  g_autofree char *sql = g_strdup_printf ("SELECT %s FROM %s x WHERE x.organization_id = ?1 AND x.id = ?2",
+                                          kind->columns, kind->table);
+  g_autoptr(FdStoreStmt) stmt = fd_store_prepare (self, sql, error);
+  int rc;
+
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, organization_id);
+  sqlite3_bind_int64 (stmt, 2, id);
+  rc = fd_store_step (self, stmt, FALSE, error);
+  if (rc == SQLITE_ROW)
+    return kind->from_row (stmt);
+  if (rc == SQLITE_DONE)
+    fd_store_not_found (kind->what, error);
+  return NULL;
+}
+
+static GPtrArray *
+list_items (FdStore            *self,
+            const LibraryKind  *kind,
+            gint64              organization_id,
+            GError            **error)
+{
+  g_autofree char *sql = g_strdup_printf ("SELECT %s FROM %s x WHERE x.organization_id = ?1 ORDER BY x.id",
+                                          kind->columns, kind->table);
+  g_autoptr(FdStoreStmt) stmt = fd_store_prepare (self, sql, error);
+
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, organization_id);
+  return list_rows (self, kind, stmt, error);
+}
+
+static gboolean
+delete_item (FdStore            *self,
+             const LibraryKind  *kind,
+             gint64              organization_id,
+             gint64              id,
+             GError            **error)
+{
+  g_autofree char *sql = g_strdup_printf ("DELETE FROM %s WHERE organization_id = ?1 AND id = ?2", kind->table);
+  g_autoptr(FdStoreStmt) stmt = fd_store_prepare (self, sql, error);
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, organization_id);
+  sqlite3_bind_int64 (stmt, 2, id);
+  return fd_store_run_delete (self, stmt, kind->what, error);
+}
+
+/* The items the agent can see, matching @search (folded, as a LIKE
+ * pattern) in any of the kind's search columns, by name. */
+static GPtrArray *
+list_visible_items (FdStore            *self,
+                    const LibraryKind  *kind,
+                    gint64              organization_id,
+                    gint64              agent_id,
+                    const char         *search,
+                    GError            **error)
+{
+  g_autoptr(GString) sql = NULL;
+  g_autoptr(FdStoreStmt) stmt = NULL;
+  g_auto(GStrv) columns = NULL;
+  g_autofree char *pattern = NULL;
+
+  if (!fd_store_check_string (search, "search text", FD_STORE_MAX_NAME, FALSE, error))
+    return NULL;
+  sql = g_string_new (NULL);
+  g_string_append_printf (sql, "SELECT %s FROM %s x WHERE " VISIBLE_TO_AGENT " AND (?3 IS NULL",
+                          kind->columns, kind->table);
+  columns = g_strsplit (kind->search_columns, ",", -1);
+  for (guint i = 0; columns[i] != NULL; i++)
+    g_string_append_printf (sql, " OR fd_fold (x.%s) LIKE ?3 ESCAPE '\\'", columns[i]);
+  g_string_append (sql, ") ORDER BY fd_fold (x.name), x.id");
+  stmt = fd_store_prepare (self, sql->str, error);
+  if (stmt == NULL)
+    return NULL;
+  pattern = fd_store_like_pattern (search);
+  sqlite3_bind_int64 (stmt, 1, organization_id);
+  sqlite3_bind_int64 (stmt, 2, agent_id);
+  fd_store_bind_text (stmt, 3, pattern);
+  bind_levels (stmt);
+  return list_rows (self, kind, stmt, error);
+}
+
 /* Canned replies. */
 
 #define REPLY_COLUMNS "x.id, x.organization_id, x.level, x.owner_id, x.name, x.text"
 
-static FdCannedReply *
+/* A gpointer, to fit LibraryKind. */
+static gpointer
 reply_from_row (FdStoreStmt *stmt)
 {
   FdCannedReply *reply = fd_canned_reply_new ();
@@ -96,6 +216,11 @@ reply_from_row (FdStoreStmt *stmt)
   return reply;
 }
 
+static const LibraryKind reply_kind = {
+  "canned_replies", REPLY_COLUMNS, "canned reply", "name,text",
+  reply_from_row, fd_canned_reply_list_new,
+};
+
 static gboolean
 check_reply (FdStore              *self,
              const FdCannedReply  *reply,
@@ -104,19 +229,6 @@ check_reply (FdStore              *self,
   return fd_store_check_string (reply->name, "canned reply name", FD_STORE_MAX_NAME, TRUE, error) &&
          fd_store_check_string (reply->text, "canned reply text", FD_STORE_MAX_TEXT, TRUE, error) &&
          check_owner (self, reply->organization_id, reply->level, reply->owner_id, error);
-}
-
-static GPtrArray *
-list_replies (FdStore      *self,
-              FdStoreStmt  *stmt,
-              GError      **error)
-{
-  g_autoptr(GPtrArray) list = fd_canned_reply_list_new ();
-  int rc;
-
-  while ((rc = fd_store_step (self, stmt, FALSE, error)) == SQLITE_ROW)
-    g_ptr_array_add (list, reply_from_row (stmt));
-  return rc < 0 ? NULL : g_steal_pointer (&list);
 }
 
 gboolean
@@ -154,24 +266,9 @@ fd_store_get_canned_reply (FdStore  *self,
                            gint64    id,
                            GError  **error)
 {
-  g_autoptr(FdStoreStmt) stmt = NULL;
-  int rc;
-
   g_return_val_if_fail (self != NULL, NULL);
 
-  stmt = fd_store_prepare (self,
-                           "SELECT " REPLY_COLUMNS " FROM canned_replies x "
-                           "WHERE x.organization_id = ?1 AND x.id = ?2", error);
-  if (stmt == NULL)
-    return NULL;
-  sqlite3_bind_int64 (stmt, 1, organization_id);
-  sqlite3_bind_int64 (stmt, 2, id);
-  rc = fd_store_step (self, stmt, FALSE, error);
-  if (rc == SQLITE_ROW)
-    return reply_from_row (stmt);
-  if (rc == SQLITE_DONE)
-    fd_store_not_found ("canned reply", error);
-  return NULL;
+  return get_item (self, &reply_kind, organization_id, id, error);
 }
 
 GPtrArray *
@@ -179,17 +276,9 @@ fd_store_list_canned_replies (FdStore  *self,
                               gint64    organization_id,
                               GError  **error)
 {
-  g_autoptr(FdStoreStmt) stmt = NULL;
-
   g_return_val_if_fail (self != NULL, NULL);
 
-  stmt = fd_store_prepare (self,
-                           "SELECT " REPLY_COLUMNS " FROM canned_replies x "
-                           "WHERE x.organization_id = ?1 ORDER BY x.id", error);
-  if (stmt == NULL)
-    return NULL;
-  sqlite3_bind_int64 (stmt, 1, organization_id);
-  return list_replies (self, stmt, error);
+  return list_items (self, &reply_kind, organization_id, error);
 }
 
 gboolean
@@ -224,17 +313,9 @@ fd_store_delete_canned_reply (FdStore  *self,
                               gint64    id,
                               GError  **error)
 {
-  g_autoptr(FdStoreStmt) stmt = NULL;
-
   g_return_val_if_fail (self != NULL, FALSE);
 
-  stmt = fd_store_prepare (self,
-                           "DELETE FROM canned_replies WHERE organization_id = ?1 AND id = ?2", error);
-  if (stmt == NULL)
-    return FALSE;
-  sqlite3_bind_int64 (stmt, 1, organization_id);
-  sqlite3_bind_int64 (stmt, 2, id);
-  return fd_store_run_delete (self, stmt, "canned reply", error);
+  return delete_item (self, &reply_kind, organization_id, id, error);
 }
 
 GPtrArray *
@@ -244,26 +325,9 @@ fd_store_list_visible_canned_replies (FdStore     *self,
                                       const char  *search,
                                       GError     **error)
 {
-  g_autoptr(FdStoreStmt) stmt = NULL;
-  g_autofree char *pattern = NULL;
-
   g_return_val_if_fail (self != NULL, NULL);
 
-  if (!fd_store_check_string (search, "search text", FD_STORE_MAX_NAME, FALSE, error))
-    return NULL;
-  stmt = fd_store_prepare (self,
-                           "SELECT " REPLY_COLUMNS " FROM canned_replies x WHERE " VISIBLE_TO_AGENT
-                           " AND (?3 IS NULL OR fd_fold (x.name) LIKE ?3 ESCAPE '\\' "
-                           "OR fd_fold (x.text) LIKE ?3 ESCAPE '\\') "
-                           "ORDER BY fd_fold (x.name), x.id", error);
-  if (stmt == NULL)
-    return NULL;
-  pattern = fd_store_like_pattern (search);
-  sqlite3_bind_int64 (stmt, 1, organization_id);
-  sqlite3_bind_int64 (stmt, 2, agent_id);
-  fd_store_bind_text (stmt, 3, pattern);
-  bind_levels (stmt);
-  return list_replies (self, stmt, error);
+  return list_visible_items (self, &reply_kind, organization_id, agent_id, search, error);
 }
 
 /* Resources. */
@@ -271,7 +335,7 @@ fd_store_list_visible_canned_replies (FdStore     *self,
 #define RESOURCE_COLUMNS "x.id, x.organization_id, x.level, x.owner_id, x.name, x.url, " \
                          "x.description, x.mime_type, x.size"
 
-static FdResource *
+static gpointer
 resource_from_row (FdStoreStmt *stmt)
 {
   FdResource *resource = fd_resource_new ();
@@ -288,6 +352,11 @@ resource_from_row (FdStoreStmt *stmt)
   return resource;
 }
 
+static const LibraryKind resource_kind = {
+  "resources", RESOURCE_COLUMNS, "resource", "name,url,description",
+  resource_from_row, fd_resource_list_new,
+};
+
 static gboolean
 check_resource (FdStore           *self,
                 const FdResource  *resource,
@@ -301,19 +370,6 @@ check_resource (FdStore           *self,
   if (resource->size < 0)
     return fd_store_invalid (error, "A resource's size cannot be negative.");
   return check_owner (self, resource->organization_id, resource->level, resource->owner_id, error);
-}
-
-static GPtrArray *
-list_resources (FdStore      *self,
-                FdStoreStmt  *stmt,
-                GError      **error)
-{
-  g_autoptr(GPtrArray) list = fd_resource_list_new ();
-  int rc;
-
-  while ((rc = fd_store_step (self, stmt, FALSE, error)) == SQLITE_ROW)
-    g_ptr_array_add (list, resource_from_row (stmt));
-  return rc < 0 ? NULL : g_steal_pointer (&list);
 }
 
 gboolean
@@ -355,24 +411,9 @@ fd_store_get_resource (FdStore  *self,
                        gint64    id,
                        GError  **error)
 {
-  g_autoptr(FdStoreStmt) stmt = NULL;
-  int rc;
-
   g_return_val_if_fail (self != NULL, NULL);
 
-  stmt = fd_store_prepare (self,
-                           "SELECT " RESOURCE_COLUMNS " FROM resources x "
-                           "WHERE x.organization_id = ?1 AND x.id = ?2", error);
-  if (stmt == NULL)
-    return NULL;
-  sqlite3_bind_int64 (stmt, 1, organization_id);
-  sqlite3_bind_int64 (stmt, 2, id);
-  rc = fd_store_step (self, stmt, FALSE, error);
-  if (rc == SQLITE_ROW)
-    return resource_from_row (stmt);
-  if (rc == SQLITE_DONE)
-    fd_store_not_found ("resource", error);
-  return NULL;
+  return get_item (self, &resource_kind, organization_id, id, error);
 }
 
 GPtrArray *
@@ -380,17 +421,9 @@ fd_store_list_resources (FdStore  *self,
                          gint64    organization_id,
                          GError  **error)
 {
-  g_autoptr(FdStoreStmt) stmt = NULL;
-
   g_return_val_if_fail (self != NULL, NULL);
 
-  stmt = fd_store_prepare (self,
-                           "SELECT " RESOURCE_COLUMNS " FROM resources x "
-                           "WHERE x.organization_id = ?1 ORDER BY x.id", error);
-  if (stmt == NULL)
-    return NULL;
-  sqlite3_bind_int64 (stmt, 1, organization_id);
-  return list_resources (self, stmt, error);
+  return list_items (self, &resource_kind, organization_id, error);
 }
 
 gboolean
@@ -429,17 +462,9 @@ fd_store_delete_resource (FdStore  *self,
                           gint64    id,
                           GError  **error)
 {
-  g_autoptr(FdStoreStmt) stmt = NULL;
-
   g_return_val_if_fail (self != NULL, FALSE);
 
-  stmt = fd_store_prepare (self,
-                           "DELETE FROM resources WHERE organization_id = ?1 AND id = ?2", error);
-  if (stmt == NULL)
-    return FALSE;
-  sqlite3_bind_int64 (stmt, 1, organization_id);
-  sqlite3_bind_int64 (stmt, 2, id);
-  return fd_store_run_delete (self, stmt, "resource", error);
+  return delete_item (self, &resource_kind, organization_id, id, error);
 }
 
 GPtrArray *
@@ -449,25 +474,7 @@ fd_store_list_visible_resources (FdStore     *self,
                                  const char  *search,
                                  GError     **error)
 {
-  g_autoptr(FdStoreStmt) stmt = NULL;
-  g_autofree char *pattern = NULL;
-
   g_return_val_if_fail (self != NULL, NULL);
 
-  if (!fd_store_check_string (search, "search text", FD_STORE_MAX_NAME, FALSE, error))
-    return NULL;
-  stmt = fd_store_prepare (self,
-                           "SELECT " RESOURCE_COLUMNS " FROM resources x WHERE " VISIBLE_TO_AGENT
-                           " AND (?3 IS NULL OR fd_fold (x.name) LIKE ?3 ESCAPE '\\' "
-                           "OR fd_fold (x.url) LIKE ?3 ESCAPE '\\' "
-                           "OR fd_fold (x.description) LIKE ?3 ESCAPE '\\') "
-                           "ORDER BY fd_fold (x.name), x.id", error);
-  if (stmt == NULL)
-    return NULL;
-  pattern = fd_store_like_pattern (search);
-  sqlite3_bind_int64 (stmt, 1, organization_id);
-  sqlite3_bind_int64 (stmt, 2, agent_id);
-  fd_store_bind_text (stmt, 3, pattern);
-  bind_levels (stmt);
-  return list_resources (self, stmt, error);
+  return list_visible_items (self, &resource_kind, organization_id, agent_id, search, error);
 }
