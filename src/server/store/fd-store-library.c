@@ -80,16 +80,28 @@ level_from_column (FdStoreStmt *stmt,
 
 /* What canned replies and resources share: a table of items with the
  * same id, organization, level and owner columns, read by one row
- * function, named in errors as @what. Table and column names are
- * constants of this file, never input. */
+ * function, named in errors as @what. The SQL texts are literals, as
+ * fd_store_prepare() caches statements by their text. */
 typedef struct {
-  const char  *table;
-  const char  *columns;        /* selected as "x.…" */
-  const char  *what;           /* "canned reply" */
-  const char  *search_columns; /* matched by the agents' search */
+  const char  *what;         /* "canned reply" */
+  const char  *get_sql;      /* ?1 organization, ?2 id */
+  const char  *list_sql;     /* ?1 organization */
+  const char  *delete_sql;   /* ?1 organization, ?2 id */
+  const char  *visible_sql;  /* VISIBLE_TO_AGENT's parameters */
   gpointer   (*from_row) (FdStoreStmt *stmt);
   GPtrArray *(*list_new) (void);
 } LibraryKind;
+
+#define LIBRARY_SQL(table, columns)                                                     \
+  .get_sql = "SELECT " columns " FROM " table " x WHERE x.organization_id = ?1 AND x.id = ?2", \
+  .list_sql = "SELECT " columns " FROM " table " x WHERE x.organization_id = ?1 ORDER BY x.id", \
+  .delete_sql = "DELETE FROM " table " WHERE organization_id = ?1 AND id = ?2"
+
+/* ?3: the search as a folded LIKE pattern, or NULL for all. */
+#define MATCHES(column) " OR fd_fold (x." column ") LIKE ?3 ESCAPE '\\'"
+#define VISIBLE_SQL(table, columns, matches)                                              \
+  "SELECT " columns " FROM " table " x WHERE " VISIBLE_TO_AGENT " AND (?3 IS NULL" matches ") " \
+  "ORDER BY fd_fold (x.name), x.id"
 
 static GPtrArray *
 list_rows (FdStore            *self,
@@ -112,9 +124,7 @@ get_item (FdStore            *self,
           gint64              id,
           GError            **error)
 {
-  g_autofree char *sql = g_strdup_printf ("SELECT %s FROM %s x WHERE x.organization_id = ?1 AND x.id = ?2",
-                                          kind->columns, kind->table);
-  g_autoptr(FdStoreStmt) stmt = fd_store_prepare (self, sql, error);
+  g_autoptr(FdStoreStmt) stmt = fd_store_prepare (self, kind->get_sql, error);
   int rc;
 
   if (stmt == NULL)
@@ -135,9 +145,7 @@ list_items (FdStore            *self,
             gint64              organization_id,
             GError            **error)
 {
-  g_autofree char *sql = g_strdup_printf ("SELECT %s FROM %s x WHERE x.organization_id = ?1 ORDER BY x.id",
-                                          kind->columns, kind->table);
-  g_autoptr(FdStoreStmt) stmt = fd_store_prepare (self, sql, error);
+  g_autoptr(FdStoreStmt) stmt = fd_store_prepare (self, kind->list_sql, error);
 
   if (stmt == NULL)
     return NULL;
@@ -152,8 +160,7 @@ delete_item (FdStore            *self,
              gint64              id,
              GError            **error)
 {
-  g_autofree char *sql = g_strdup_printf ("DELETE FROM %s WHERE organization_id = ?1 AND id = ?2", kind->table);
-  g_autoptr(FdStoreStmt) stmt = fd_store_prepare (self, sql, error);
+  g_autoptr(FdStoreStmt) stmt = fd_store_prepare (self, kind->delete_sql, error);
 
   if (stmt == NULL)
     return FALSE;
@@ -162,8 +169,8 @@ delete_item (FdStore            *self,
   return fd_store_run_delete (self, stmt, kind->what, error);
 }
 
-/* The items the agent can see, matching @search (folded, as a LIKE
- * pattern) in any of the kind's search columns, by name. */
+/* The items the agent can see, matching @search in the kind's search
+ * columns, by name. */
 static GPtrArray *
 list_visible_items (FdStore            *self,
                     const LibraryKind  *kind,
@@ -172,21 +179,12 @@ list_visible_items (FdStore            *self,
                     const char         *search,
                     GError            **error)
 {
-  g_autoptr(GString) sql = NULL;
   g_autoptr(FdStoreStmt) stmt = NULL;
-  g_auto(GStrv) columns = NULL;
   g_autofree char *pattern = NULL;
 
   if (!fd_store_check_string (search, "search text", FD_STORE_MAX_NAME, FALSE, error))
     return NULL;
-  sql = g_string_new (NULL);
-  g_string_append_printf (sql, "SELECT %s FROM %s x WHERE " VISIBLE_TO_AGENT " AND (?3 IS NULL",
-                          kind->columns, kind->table);
-  columns = g_strsplit (kind->search_columns, ",", -1);
-  for (guint i = 0; columns[i] != NULL; i++)
-    g_string_append_printf (sql, " OR fd_fold (x.%s) LIKE ?3 ESCAPE '\\'", columns[i]);
-  g_string_append (sql, ") ORDER BY fd_fold (x.name), x.id");
-  stmt = fd_store_prepare (self, sql->str, error);
+  stmt = fd_store_prepare (self, kind->visible_sql, error);
   if (stmt == NULL)
     return NULL;
   pattern = fd_store_like_pattern (search);
@@ -217,8 +215,11 @@ reply_from_row (FdStoreStmt *stmt)
 }
 
 static const LibraryKind reply_kind = {
-  "canned_replies", REPLY_COLUMNS, "canned reply", "name,text",
-  reply_from_row, fd_canned_reply_list_new,
+  .what = "canned reply",
+  LIBRARY_SQL ("canned_replies", REPLY_COLUMNS),
+  .visible_sql = VISIBLE_SQL ("canned_replies", REPLY_COLUMNS, MATCHES ("name") MATCHES ("text")),
+  .from_row = reply_from_row,
+  .list_new = fd_canned_reply_list_new,
 };
 
 static gboolean
@@ -353,8 +354,12 @@ resource_from_row (FdStoreStmt *stmt)
 }
 
 static const LibraryKind resource_kind = {
-  "resources", RESOURCE_COLUMNS, "resource", "name,url,description",
-  resource_from_row, fd_resource_list_new,
+  .what = "resource",
+  LIBRARY_SQL ("resources", RESOURCE_COLUMNS),
+  .visible_sql = VISIBLE_SQL ("resources", RESOURCE_COLUMNS,
+                              MATCHES ("name") MATCHES ("url") MATCHES ("description")),
+  .from_row = resource_from_row,
+  .list_new = fd_resource_list_new,
 };
 
 static gboolean
