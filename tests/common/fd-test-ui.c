@@ -75,13 +75,20 @@ fd_test_ui_save_screenshot (GtkWidget  *widget,
   g_assert_nonnull (native);
   g_assert_cmpint (width, >, 0);
   g_assert_cmpint (height, >, 0);
-  /* Let the last layout and redraw happen first. */
-  fd_test_ui_spin (150);
+  /* The paintable shows what the widget last drew: nothing while a
+   * relayout (a tab switch, a new row) is still waiting for its frame, so
+   * ask for a frame and try again until one came, for up to 5 s. */
   paintable = gtk_widget_paintable_new (widget);
-  snapshot = gtk_snapshot_new ();
-  gdk_paintable_snapshot (paintable, snapshot, width, height);
-  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
-  g_assert_nonnull (node);
+  for (guint attempt = 0; node == NULL && attempt < 50; attempt++)
+    {
+      gtk_widget_queue_draw (widget);
+      fd_test_ui_spin (100);
+      snapshot = gtk_snapshot_new ();
+      gdk_paintable_snapshot (paintable, snapshot, width, height);
+      node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
+    }
+  if (node == NULL)
+    g_error ("%s: the widget drew nothing in 5 s", name);
   texture = gsk_renderer_render_texture (gtk_native_get_renderer (native), node,
                                          &GRAPHENE_RECT_INIT (0, 0, width, height));
   g_assert_true (gdk_texture_save_to_png (texture, path));
