@@ -276,9 +276,20 @@ static const char fd_store_migration_2[] =
   "CREATE INDEX files_agent ON files (agent_id);\n"
   "PRAGMA user_version = 2;\n";
 
+/* Version 3: hardening. Agent tokens expire (expires_at, 0 = never, as for
+ * tokens made before this version until their next use) and record their
+ * last use for the idle expiry; an organization may replace the default list
+ * of blocked attachment extensions (NULL = the documented default). */
+static const char fd_store_migration_3[] =
+  "ALTER TABLE agent_tokens ADD COLUMN last_used_at INTEGER NOT NULL DEFAULT 0;\n"
+  "ALTER TABLE agent_tokens ADD COLUMN expires_at INTEGER NOT NULL DEFAULT 0;\n"
+  "ALTER TABLE organizations ADD COLUMN blocked_extensions TEXT;\n"
+  "PRAGMA user_version = 3;\n";
+
 static const char * const fd_store_migrations[] = {
   fd_store_migration_1,
   fd_store_migration_2,
+  fd_store_migration_3,
 };
 
 G_END_DECLS
