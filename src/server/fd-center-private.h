@@ -11,6 +11,7 @@
 #include "fd-error.h"
 #include "fd-store.h"
 #include "fd-types.h"
+#include "fd-ws-budget.h"
 
 G_BEGIN_DECLS
 
@@ -27,6 +28,7 @@ typedef struct _FdVisitorApi FdVisitorApi;
 typedef struct {
   FdCenter                *center;
   SoupWebsocketConnection *conn;
+  FdWsBudget              *budget;         /* every frame goes through it */
   gint64                   organization_id;
   gint64                   agent_id;
   char                    *token_hash;     /* to close it on sign-out */
@@ -43,6 +45,7 @@ typedef struct {
 typedef struct {
   FdCenter                *center;
   SoupWebsocketConnection *conn;
+  FdWsBudget              *budget;         /* every frame goes through it */
   gint64                   organization_id;
   gint64                   conversation_id;
   gboolean                 hello_done;

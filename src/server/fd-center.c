@@ -78,14 +78,6 @@ fd_center_begin (FdCenter  *self,
 }
 
 static void
-send_text (SoupWebsocketConnection *conn,
-           const char              *text)
-{
-  if (soup_websocket_connection_get_state (conn) == SOUP_WEBSOCKET_STATE_OPEN)
-    soup_websocket_connection_send_text (conn, text);
-}
-
-static void
 flush_pending (FdCenter *self)
 {
   g_autoptr(GPtrArray) pending = g_steal_pointer (&self->pending);
@@ -102,7 +94,7 @@ flush_pending (FdCenter *self)
               FdVisitorConn *vc = g_ptr_array_index (self->visitor_conns, j);
 
               if (vc->hello_done && vc->conversation_id == push->conversation_id)
-                send_text (vc->conn, push->text);
+                fd_ws_budget_send (vc->budget, push->text);
             }
           continue;
         }
@@ -115,8 +107,9 @@ flush_pending (FdCenter *self)
             continue;
           if (!fd_center_agent_may_see (self, ac->organization_id, ac->agent_id, push->queue_id, push->agent_id))
             continue;
-          send_text (ac->conn, push->text);
-          ac->last_seq = push->seq;
+          /* A socket closed for its budget resumes from its last seq. */
+          if (fd_ws_budget_send (ac->budget, push->text))
+            ac->last_seq = push->seq;
         }
     }
 }

@@ -7,6 +7,7 @@
 #include "fd-auth.h"
 #include "fd-center.h"
 #include "fd-files-api.h"
+#include "fd-listener.h"
 #include "fd-site.h"
 #include "fd-store.h"
 #include "fd-widget-api.h"
@@ -30,6 +31,8 @@ struct _FdServer
   FdCenter   *center;
   FdFilesApi *files_api;
   SoupServer *soup;
+  FdListener *listener;
+  FdListenerLimits limits;
   guint16     port;
   char       *host;
 };
@@ -108,6 +111,7 @@ fd_server_finalize (GObject *object)
 
   if (self->soup != NULL)
     soup_server_disconnect (self->soup);
+  g_clear_pointer (&self->listener, fd_listener_free);
   g_clear_object (&self->soup);
   g_clear_object (&self->admin_api);
   g_clear_object (&self->widget_api);
@@ -130,6 +134,7 @@ fd_server_class_init (FdServerClass *klass)
 static void
 fd_server_init (FdServer *self)
 {
+  fd_listener_limits_init (&self->limits);
 }
 
 FdServer *
@@ -153,6 +158,10 @@ fd_server_new (const char  *db_path,
     return NULL;
 
   self->soup = soup_server_new ("server-header", "frontdeskd/" PACKAGE_VERSION, NULL);
+  /* No permessage-deflate: a zlib stream costs every socket hundreds of
+   * kilobytes, compression next to secrets invites CRIME-like attacks, and
+   * the output budgets count the bytes on the wire (fd-ws-budget.h). */
+  soup_server_remove_websocket_extension (self->soup, SOUP_TYPE_WEBSOCKET_EXTENSION_DEFLATE);
   soup_server_add_handler (self->soup, "/healthz", on_healthz_cb, self, NULL);
   self->admin_api = fd_admin_api_new (self->store);
   fd_admin_api_attach (self->admin_api, self->soup);
@@ -289,7 +298,7 @@ fd_server_listen (FdServer    *self,
   g_autoptr(GSocketConnectable) connectable = NULL;
   g_autoptr(GSocketAddressEnumerator) enumerator = NULL;
   g_autoptr(GSocketAddress) sockaddr = NULL;
-  g_autoptr(GSList) listeners = NULL;
+  g_autoptr(GSocketAddress) local = NULL;
 
   g_return_val_if_fail (FD_IS_SERVER (self), FALSE);
   g_return_val_if_fail (address != NULL, FALSE);
@@ -308,26 +317,46 @@ fd_server_listen (FdServer    *self,
       return FALSE;
     }
 
-  if (!soup_server_listen (self->soup, sockaddr, 0, error))
-    return FALSE;
+  if (self->listener != NULL)
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_EXISTS, "The server listens already.");
+      return FALSE;
+    }
+  self->listener = fd_listener_new (self->soup, &self->limits);
+  if (!fd_listener_listen (self->listener, sockaddr, error))
+    {
+      g_clear_pointer (&self->listener, fd_listener_free);
+      return FALSE;
+    }
 
   /* Read the bound port from the socket itself: with port 0 the kernel chose. */
-  listeners = soup_server_get_listeners (self->soup);
-  for (GSList *l = listeners; l != NULL; l = l->next)
+  local = fd_listener_get_local_address (self->listener);
+  if (G_IS_INET_SOCKET_ADDRESS (local))
     {
-      g_autoptr(GSocketAddress) local = g_socket_get_local_address (l->data, NULL);
+      GInetSocketAddress *inet = G_INET_SOCKET_ADDRESS (local);
 
-      if (G_IS_INET_SOCKET_ADDRESS (local))
-        {
-          GInetSocketAddress *inet = G_INET_SOCKET_ADDRESS (local);
-
-          self->port = g_inet_socket_address_get_port (inet);
-          g_free (self->host);
-          self->host = g_inet_address_to_string (g_inet_socket_address_get_address (inet));
-        }
+      self->port = g_inet_socket_address_get_port (inet);
+      g_free (self->host);
+      self->host = g_inet_address_to_string (g_inet_socket_address_get_address (inet));
     }
 
   return TRUE;
+}
+
+void
+fd_server_set_limits (FdServer               *self,
+                      const FdListenerLimits *limits)
+{
+  g_return_if_fail (FD_IS_SERVER (self));
+  g_return_if_fail (self->listener == NULL);
+  self->limits = *limits;
+}
+
+const FdListenerLimits *
+fd_server_get_limits (FdServer *self)
+{
+  g_return_val_if_fail (FD_IS_SERVER (self), NULL);
+  return &self->limits;
 }
 
 guint16

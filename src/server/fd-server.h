@@ -2,6 +2,8 @@
 
 #include <gio/gio.h>
 
+#include "fd-listener.h"
+
 G_BEGIN_DECLS
 
 #define FD_TYPE_SERVER (fd_server_get_type ())
@@ -14,6 +16,11 @@ G_DECLARE_FINAL_TYPE (FdServer, fd_server, FD, SERVER, GObject)
  * admin token file exists beside it (docs/admin.md, "Admin token"). */
 FdServer   *fd_server_new                  (const char  *db_path,
                                             GError     **error);
+/* Connection limits and timeouts (before fd_server_listen()); the defaults
+ * come from fd_listener_limits_init(). */
+void        fd_server_set_limits           (FdServer    *self,
+                                            const FdListenerLimits *limits);
+const FdListenerLimits *fd_server_get_limits (FdServer  *self);
 gboolean    fd_server_listen               (FdServer    *self,
                                             const char  *address,
                                             GError     **error);

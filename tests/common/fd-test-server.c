@@ -6,6 +6,7 @@
 #include <signal.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 
 struct _FdTestServer
 {
@@ -14,6 +15,7 @@ struct _FdTestServer
   GPtrArray   *extra_args;
   GSubprocess *process;
   guint16      port;
+  guint        fd_limit;     /* RLIMIT_NOFILE of the server, 0 = inherited */
   char        *url;
   char        *ws_url;
 };
@@ -80,7 +82,47 @@ fd_test_server_add_args (FdTestServer *self,
 static void
 die_with_parent (gpointer user_data)
 {
+  FdTestServer *self = user_data;
+
   prctl (PR_SET_PDEATHSIG, SIGKILL);
+  if (self->fd_limit > 0)
+    {
+      struct rlimit rl = { self->fd_limit, self->fd_limit };
+
+      setrlimit (RLIMIT_NOFILE, &rl);
+    }
+}
+
+void
+fd_test_server_set_fd_limit (FdTestServer *self,
+                             guint         limit)
+{
+  self->fd_limit = limit;
+}
+
+GPid
+fd_test_server_get_pid (FdTestServer *self)
+{
+  const char *id;
+
+  g_assert_nonnull (self->process);
+  id = g_subprocess_get_identifier (self->process);
+  g_assert_nonnull (id);
+  return (GPid) g_ascii_strtoll (id, NULL, 10);
+}
+
+gsize
+fd_test_server_get_rss_kib (FdTestServer *self,
+                            const char   *field)
+{
+  g_autofree char *path = g_strdup_printf ("/proc/%d/status", (int) fd_test_server_get_pid (self));
+  g_autofree char *text = NULL;
+  const char *line;
+
+  g_assert_true (g_file_get_contents (path, &text, NULL, NULL));
+  line = strstr (text, field);
+  g_assert_nonnull (line);
+  return (gsize) g_ascii_strtoull (line + strlen (field) + 1, NULL, 10);
 }
 
 /* Starts frontdeskd and blocks until it prints the line with its URL. A
@@ -118,7 +160,7 @@ fd_test_server_start (FdTestServer *self)
 
       g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
 
-      g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
+      g_subprocess_launcher_set_child_setup (launcher, die_with_parent, self, NULL);
       self->process = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
       g_assert_no_error (error);
 

@@ -21,6 +21,14 @@ const char   *fd_test_server_get_ws_url   (FdTestServer *self);
 guint16       fd_test_server_get_port     (FdTestServer *self);
 const char   *fd_test_server_get_db_path  (FdTestServer *self);
 const char   *fd_test_server_get_dir      (FdTestServer *self);
+/* The server's RLIMIT_NOFILE (soft and hard) from its next start on. */
+void          fd_test_server_set_fd_limit (FdTestServer *self,
+                                           guint         limit);
+GPid          fd_test_server_get_pid      (FdTestServer *self);
+/* A memory figure of the running server from /proc/PID/status, in KiB:
+ * @field is "VmRSS:" or "VmHWM:". */
+gsize         fd_test_server_get_rss_kib  (FdTestServer *self,
+                                           const char   *field);
 void          fd_test_server_free         (FdTestServer *self);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (FdTestServer, fd_test_server_free)

@@ -5,6 +5,7 @@
 #include "fd-center-actions.h"
 
 #include "fd-auth.h"
+#include "fd-listener.h"
 
 #include <string.h>
 
@@ -328,6 +329,7 @@ on_socket_cb (SoupServer              *server,
       soup_websocket_connection_close (connection, 4401, "Unauthorized");
       return;
     }
+  fd_listener_websocket_started (connection, TRUE);
   fd_center_note_agent (self->center, agent);
   fd_agent_socket_new (self->center, connection, agent, token_hash);
 }

@@ -15,8 +15,7 @@ send_frame (FdAgentConn *self,
   g_autoptr(FdFrame) owned = frame;
   g_autofree char *text = fd_frame_encode (owned, NULL);
 
-  if (soup_websocket_connection_get_state (self->conn) == SOUP_WEBSOCKET_STATE_OPEN)
-    soup_websocket_connection_send_text (self->conn, text);
+  fd_ws_budget_send (self->budget, text);
 }
 
 static void
@@ -62,29 +61,49 @@ count_bad_frame (FdAgentConn *self)
 
 /* --- hello ------------------------------------------------------------------- */
 
-static gboolean
-send_missed_events (FdAgentConn  *self,
-                    gint64        after_seq,
-                    GError      **error)
+/* The frames of the events after @after_seq this agent may see, or NULL
+ * with *@out_too_many when they are more than a resume may replay (the
+ * socket then gets a snapshot: one bounded frame instead of an unbounded
+ * burst), or NULL with @error. */
+static GPtrArray *
+collect_missed_events (FdAgentConn  *self,
+                       gint64        after_seq,
+                       gboolean     *out_too_many,
+                       GError      **error)
 {
   FdCenter *center = self->center;
-  g_autoptr(GPtrArray) events = fd_store_list_events_since (center->store, self->organization_id,
-                                                            after_seq, 0, error);
+  g_autoptr(GPtrArray) texts = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) events = NULL;
+  gsize bytes = 0;
 
+  *out_too_many = FALSE;
+  events = fd_store_list_events_since (center->store, self->organization_id, after_seq,
+                                       FD_AGENT_SOCKET_MAX_REPLAY_EVENTS + 1, error);
   if (events == NULL)
-    return FALSE;
+    return NULL;
+  if (events->len > FD_AGENT_SOCKET_MAX_REPLAY_EVENTS)
+    {
+      *out_too_many = TRUE;
+      return NULL;
+    }
   for (guint i = 0; i < events->len; i++)
     {
       FdStoreEvent *event = g_ptr_array_index (events, i);
-      g_autofree char *text = NULL;
+      char *text;
 
       if (!fd_center_agent_may_see (center, self->organization_id, self->agent_id,
                                     event->queue_id, event->agent_id))
         continue;
       text = fd_center_event_text (event->type, event->seq, event->payload_json);
-      soup_websocket_connection_send_text (self->conn, text);
+      bytes += strlen (text);
+      g_ptr_array_add (texts, text);
+      if (bytes > FD_AGENT_SOCKET_MAX_REPLAY_BYTES)
+        {
+          *out_too_many = TRUE;
+          return NULL;
+        }
     }
-  return TRUE;
+  return g_steal_pointer (&texts);
 }
 
 static void
@@ -98,6 +117,7 @@ handle_hello (FdAgentConn   *self,
   g_autoptr(GError) error = NULL;
   gint64 seq = 0;
   gint64 oldest = 0;
+  g_autoptr(GPtrArray) missed = NULL;
   gboolean resumed;
 
   if (hello->protocol < FD_PROTOCOL_VERSION)
@@ -113,6 +133,19 @@ handle_hello (FdAgentConn   *self,
       return;
     }
   resumed = hello->last_seq > 0 && hello->last_seq <= seq && hello->last_seq + 1 >= oldest;
+  if (resumed)
+    {
+      gboolean too_many = FALSE;
+
+      missed = collect_missed_events (self, hello->last_seq, &too_many, &error);
+      if (missed == NULL && !too_many)
+        {
+          g_warning ("Cannot replay events: %s", error->message);
+          send_error (self, frame->id, error);
+          return;
+        }
+      resumed = missed != NULL;
+    }
 
   welcome->protocol = FD_PROTOCOL_VERSION;
   welcome->seq = seq;
@@ -128,12 +161,9 @@ handle_hello (FdAgentConn   *self,
   if (resumed)
     {
       send_frame (self, fd_frame_new_ack (frame->id, FD_FRAME_HELLO, g_steal_pointer (&welcome)));
-      if (!send_missed_events (self, hello->last_seq, &error))
-        {
-          g_warning ("Cannot replay events: %s", error->message);
-          soup_websocket_connection_close (self->conn, SOUP_WEBSOCKET_CLOSE_SERVER_ERROR, "Cannot replay events");
-          return;
-        }
+      for (guint i = 0; i < missed->len; i++)
+        if (!fd_ws_budget_send (self->budget, g_ptr_array_index (missed, i)))
+          break;
     }
   else
     {
@@ -191,7 +221,13 @@ handle_request (FdAgentConn   *self,
   switch (frame->type)
     {
     case FD_FRAME_HELLO:
-      handle_hello (self, frame, agent);
+      /* Once per socket: a repeated hello would resend a whole snapshot
+       * or replay for a few bytes from the client. */
+      if (self->hello_done)
+        send_error_literal (self, frame->id, FD_WIRE_ERROR_INVALID_STATE,
+                            "This socket has said hello already; to resync, reconnect.");
+      else
+        handle_hello (self, frame, agent);
       break;
     case FD_FRAME_JOIN:
       ANSWER (fd_center_join (center, agent, ((FdQueueRef *) frame->body)->queue_id, TRUE, &error));
@@ -369,6 +405,7 @@ fd_agent_socket_free (FdAgentConn *self)
   g_clear_handle_id (&self->hello_timeout_id, g_source_remove);
   g_clear_handle_id (&self->silence_id, g_source_remove);
   g_signal_handlers_disconnect_by_data (self->conn, self);
+  g_clear_pointer (&self->budget, fd_ws_budget_free);
   g_clear_object (&self->conn);
   g_clear_pointer (&self->token_hash, g_free);
   g_free (self);
@@ -391,6 +428,7 @@ fd_agent_socket_new (FdCenter                *center,
 
   self->center = center;
   self->conn = g_object_ref (conn);
+  self->budget = fd_ws_budget_new (conn);
   self->organization_id = agent->organization_id;
   self->agent_id = agent->id;
   self->token_hash = g_strdup (token_hash);

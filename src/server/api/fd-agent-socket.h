@@ -16,6 +16,10 @@ G_BEGIN_DECLS
 #define FD_AGENT_SOCKET_KEEPALIVE     30
 /* A socket silent (no frame, no pong) this long is closed, in seconds. */
 #define FD_AGENT_SOCKET_SILENCE       90
+/* A resume replays at most this many events or bytes of frames; past
+ * either the socket gets a snapshot instead (docs/protocol.md). */
+#define FD_AGENT_SOCKET_MAX_REPLAY_EVENTS 10000
+#define FD_AGENT_SOCKET_MAX_REPLAY_BYTES  (4 * 1024 * 1024)
 /* Undecodable frames within a minute before the socket is closed (1008). */
 #define FD_AGENT_SOCKET_MAX_BAD       10
 

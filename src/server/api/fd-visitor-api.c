@@ -1,6 +1,7 @@
 #define G_LOG_DOMAIN "fd-visitor-api"
 
 #include "fd-visitor-api.h"
+#include "fd-listener.h"
 #include "fd-agent-api.h"
 #include "fd-center-actions.h"
 #include "fd-rate-limit.h"
@@ -520,8 +521,7 @@ send_frame (FdVisitorConn *self,
   g_autoptr(FdFrame) owned = frame;
   g_autofree char *text = fd_frame_encode (owned, NULL);
 
-  if (soup_websocket_connection_get_state (self->conn) == SOUP_WEBSOCKET_STATE_OPEN)
-    soup_websocket_connection_send_text (self->conn, text);
+  fd_ws_budget_send (self->budget, text);
 }
 
 static void
@@ -572,6 +572,14 @@ handle_frame (FdVisitorConn *self,
   switch (frame->type)
     {
     case FD_FRAME_VISITOR_HELLO:
+      /* Once per socket: a repeated hello would resend the transcript for
+       * a few bytes from the client. */
+      if (self->hello_done)
+        {
+          send_frame (self, fd_frame_new_error (FD_FRAME_VISITOR_ERROR, frame->id, FD_WIRE_ERROR_INVALID_STATE,
+                                                "This chat has said hello already; to resync, reconnect."));
+          break;
+        }
       {
         FdVisitorWelcome *welcome = fd_center_visitor_welcome (center, self->organization_id,
                                                                self->conversation_id,
@@ -712,6 +720,7 @@ fd_visitor_socket_free (FdVisitorConn *self)
     release_socket (self->center->visitor_api, self);
   fd_center_remove_visitor_conn (self->center, self);
   g_signal_handlers_disconnect_by_data (self->conn, self);
+  g_clear_pointer (&self->budget, fd_ws_budget_free);
   g_clear_object (&self->conn);
   g_free (self);
 }
@@ -837,6 +846,8 @@ on_socket_cb (SoupServer              *server,
   conn = g_new0 (FdVisitorConn, 1);
   conn->center = self->center;
   conn->conn = g_object_ref (connection);
+  fd_listener_websocket_started (connection, FALSE);
+  conn->budget = fd_ws_budget_new (connection);
   conn->organization_id = organization_id;
   conn->conversation_id = conversation_id;
   soup_websocket_connection_set_max_incoming_payload_size (connection, FD_WEBSOCKET_MAX_PAYLOAD);

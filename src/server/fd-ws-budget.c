@@ -1,0 +1,172 @@
+#define G_LOG_DOMAIN "fd-ws-budget"
+
+#include "fd-ws-budget.h"
+#include "fd-listener.h"
+
+#include <linux/sockios.h>
+#include <linux/tcp.h>
+#include <netinet/in.h>
+#include <stddef.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+
+/* How long a socket over its budget gets to read the close frame before
+ * its connection is cut. */
+#define CUT_AFTER_SECONDS 2
+
+struct _FdWsBudget
+{
+  SoupWebsocketConnection *conn;
+  GSocket                 *socket;      /* NULL: not one of ours; count only */
+  gsize                    limit;
+  guint64                  handed;      /* frame bytes given to libsoup */
+  guint64                  kernel_base; /* the kernel's count when we started */
+  guint64                  taken;       /* handed bytes the kernel took, last we looked */
+  gboolean                 over;
+  guint                    cut_id;
+};
+
+static gsize default_limit = FD_WS_BUDGET_DEFAULT;
+
+void
+fd_ws_budget_set_default_limit (gsize limit)
+{
+  default_limit = MAX (limit, 4096);
+}
+
+gsize
+fd_ws_budget_get_default_limit (void)
+{
+  return default_limit;
+}
+
+/* Bytes this process wrote to the socket that the kernel took: those the
+ * peer acknowledged plus those still in the send queue. */
+static gboolean
+kernel_count (GSocket *socket,
+              guint64 *out_count)
+{
+  struct tcp_info info;
+  socklen_t len = sizeof info;
+  int queued = 0;
+  int fd;
+
+  if (socket == NULL || g_socket_is_closed (socket))
+    return FALSE;
+  fd = g_socket_get_fd (socket);
+  memset (&info, 0, sizeof info);
+  if (getsockopt (fd, IPPROTO_TCP, TCP_INFO, &info, &len) != 0 ||
+      len < offsetof (struct tcp_info, tcpi_bytes_acked) + sizeof info.tcpi_bytes_acked)
+    return FALSE;
+  if (ioctl (fd, SIOCOUTQ, &queued) != 0 || queued < 0)
+    return FALSE;
+  *out_count = info.tcpi_bytes_acked + (guint64) queued;
+  return TRUE;
+}
+
+/* The size of a server (unmasked) text frame carrying @len bytes. */
+static guint64
+frame_size (gsize len)
+{
+  if (len < 126)
+    return len + 2;
+  if (len <= G_MAXUINT16)
+    return len + 4;
+  return len + 10;
+}
+
+FdWsBudget *
+fd_ws_budget_new (SoupWebsocketConnection *conn)
+{
+  FdWsBudget *self = g_new0 (FdWsBudget, 1);
+  GSocket *socket = fd_listener_get_websocket_socket (conn);
+
+  self->conn = g_object_ref (conn);
+  self->limit = default_limit;
+  if (socket != NULL && kernel_count (socket, &self->kernel_base))
+    self->socket = g_object_ref (socket);
+  return self;
+}
+
+void
+fd_ws_budget_free (FdWsBudget *self)
+{
+  if (self == NULL)
+    return;
+  g_clear_handle_id (&self->cut_id, g_source_remove);
+  g_clear_object (&self->socket);
+  g_clear_object (&self->conn);
+  g_free (self);
+}
+
+static void
+refresh (FdWsBudget *self)
+{
+  guint64 count;
+
+  if (kernel_count (self->socket, &count) && count >= self->kernel_base)
+    self->taken = MIN (count - self->kernel_base, self->handed);
+}
+
+guint64
+fd_ws_budget_get_unsent (FdWsBudget *self)
+{
+  refresh (self);
+  return self->handed - self->taken;
+}
+
+gboolean
+fd_ws_budget_is_over (FdWsBudget *self)
+{
+  return self->over;
+}
+
+static gboolean
+on_cut_cb (gpointer user_data)
+{
+  FdWsBudget *self = user_data;
+
+  self->cut_id = 0;
+  if (self->socket != NULL)
+    g_socket_shutdown (self->socket, TRUE, TRUE, NULL);
+  return G_SOURCE_REMOVE;
+}
+
+gboolean
+fd_ws_budget_send (FdWsBudget *self,
+                   const char *text)
+{
+  guint64 size = frame_size (strlen (text));
+
+  if (self->over || soup_websocket_connection_get_state (self->conn) != SOUP_WEBSOCKET_STATE_OPEN)
+    return FALSE;
+  /* Not a socket of ours: nothing to measure against. */
+  if (self->socket == NULL)
+    {
+      soup_websocket_connection_send_text (self->conn, text);
+      return TRUE;
+    }
+
+  /* What the kernel took only grows: while even the last count leaves room,
+   * there is nothing to ask. A frame larger than the budget may still go
+   * when nothing else waits. */
+  if (self->handed + size - self->taken > self->limit)
+    refresh (self);
+  if (self->handed + size - self->taken > self->limit && self->handed > self->taken)
+    {
+      self->over = TRUE;
+      g_message ("Closing a websocket that left %" G_GUINT64_FORMAT " bytes unread (budget %" G_GSIZE_FORMAT ")",
+                 self->handed - self->taken, self->limit);
+      soup_websocket_connection_close (self->conn, FD_WS_CLOSE_TOO_SLOW,
+                                       "Too much unread output; reconnect and resume");
+      /* libsoup waits for the peer's close for a while; a client that
+       * does not read will not answer. */
+      if (self->socket != NULL)
+        self->cut_id = g_timeout_add_seconds (CUT_AFTER_SECONDS, on_cut_cb, self);
+      return FALSE;
+    }
+  self->handed += size;
+  soup_websocket_connection_send_text (self->conn, text);
+  return TRUE;
+}

@@ -1,0 +1,44 @@
+#pragma once
+
+/* FdWsBudget: a bound on what one websocket may owe its client
+ * (docs/architecture.md, "Output budgets").
+ *
+ * libsoup queues every frame it is given until the kernel takes it, without
+ * a limit, so a client that stops reading would make the server grow
+ * without end. Every frame for a socket goes through fd_ws_budget_send(),
+ * which counts what was handed over and, near the budget, asks the kernel
+ * how much of it the socket has taken (TCP_INFO bytes acknowledged plus
+ * SIOCOUTQ). A socket whose unsent output would pass the budget is closed
+ * with
+ * FD_WS_CLOSE_TOO_SLOW; agents resume and resync from the event log, so
+ * nothing is lost. One frame larger than the budget may go when nothing
+ * else is waiting, so the bound is the budget plus one frame. */
+
+#include <libsoup/soup.h>
+
+G_BEGIN_DECLS
+
+/* Close code for a socket over its budget. */
+#define FD_WS_CLOSE_TOO_SLOW 4429
+/* Default budget: above the largest burst the server sends at once (a
+ * snapshot of up to 8 MiB, or a capped replay). */
+#define FD_WS_BUDGET_DEFAULT (16 * 1024 * 1024)
+
+typedef struct _FdWsBudget FdWsBudget;
+
+/* The budget of sockets made from now on (frontdeskd --socket-output-budget). */
+void        fd_ws_budget_set_default_limit (gsize                    limit);
+gsize       fd_ws_budget_get_default_limit (void);
+
+FdWsBudget *fd_ws_budget_new               (SoupWebsocketConnection *conn);
+void        fd_ws_budget_free              (FdWsBudget              *self);
+/* Queues @text when the socket is open and within its budget; closes the
+ * socket and returns FALSE when this frame would take it over. */
+gboolean    fd_ws_budget_send              (FdWsBudget              *self,
+                                            const char              *text);
+/* Bytes handed to libsoup that the kernel has not taken yet (an upper
+ * bound when the socket is not a TCP socket of an FdListener). */
+guint64     fd_ws_budget_get_unsent        (FdWsBudget              *self);
+gboolean    fd_ws_budget_is_over           (FdWsBudget              *self);
+
+G_END_DECLS
