@@ -3,6 +3,8 @@
 #include "fd-listener.h"
 
 #include <errno.h>
+#include <gio/gunixsocketaddress.h>
+#include <glib/gstdio.h>
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -584,6 +586,38 @@ system_backlog (void)
   return value > 0 && value <= G_MAXINT ? (int) value : 4096;
 }
 
+/* libsoup keeps a connection open for the next request only when the server
+ * has a listener of its own (soup-server.c, request_finished()); those
+ * given through soup_server_accept_iostream() are closed after every
+ * response, and a browser that reuses one then meets a reset. So the
+ * server gets one listener that no client can reach: a Unix socket whose
+ * path is removed as soon as it listens. It costs one descriptor and never
+ * wakes. */
+static gboolean
+add_keepalive_anchor (FdListener  *self,
+                      GError     **error)
+{
+  g_autofree char *dir = g_dir_make_tmp ("frontdeskd-XXXXXX", error);
+  g_autofree char *path = NULL;
+  g_autoptr(GSocket) socket = NULL;
+  g_autoptr(GSocketAddress) address = NULL;
+  gboolean ok;
+
+  if (dir == NULL)
+    return FALSE;
+  path = g_build_filename (dir, "anchor", NULL);
+  address = g_unix_socket_address_new (path);
+  socket = g_socket_new (G_SOCKET_FAMILY_UNIX, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_DEFAULT, error);
+  ok = socket != NULL &&
+       g_socket_bind (socket, address, FALSE, error) &&
+       g_socket_listen (socket, error);
+  g_unlink (path);
+  g_rmdir (dir);
+  if (!ok)
+    return FALSE;
+  return soup_server_listen_socket (self->server, socket, 0, error);
+}
+
 gboolean
 fd_listener_listen (FdListener      *self,
                     GSocketAddress  *address,
@@ -603,6 +637,11 @@ fd_listener_listen (FdListener      *self,
   g_socket_set_listen_backlog (socket, system_backlog ());
   if (!g_socket_bind (socket, address, TRUE, error) || !g_socket_listen (socket, error))
     return FALSE;
+  if (!add_keepalive_anchor (self, error))
+    {
+      g_prefix_error (error, "Cannot keep connections alive: ");
+      return FALSE;
+    }
   self->socket = g_steal_pointer (&socket);
   watch_listening_socket (self);
   return TRUE;

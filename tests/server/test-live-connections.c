@@ -224,6 +224,47 @@ test_silent_connections_closed (void)
   g_assert_true (g_str_has_prefix (answer, "HTTP/1.1 200"));
 }
 
+/* Reads one answer to a GET /healthz (its body is {"status":"ok"}). */
+static void
+read_healthz_answer (GSocket *socket)
+{
+  g_autoptr(GString) answer = g_string_new (NULL);
+
+  while (!g_str_has_suffix (answer->str, "{\"status\":\"ok\"}"))
+    {
+      g_autoptr(GError) error = NULL;
+      char buf[512];
+      gssize n = g_socket_receive (socket, buf, sizeof buf, NULL, &error);
+
+      g_assert_no_error (error);
+      g_assert_cmpint (n, >, 0);
+      g_string_append_len (answer, buf, n);
+      g_assert_cmpuint (answer->len, <, 4096);
+    }
+  g_assert_true (g_str_has_prefix (answer->str, "HTTP/1.1 200"));
+}
+
+/* A connection stays open for the next request (browsers send a CORS
+ * preflight and then the request on one connection), and an idle one is
+ * closed after the header timeout. */
+static void
+test_keep_alive (void)
+{
+  g_autoptr(FdTestServer) server = fd_test_server_new ();
+  g_autoptr(GSocket) socket = NULL;
+  static const char request[] = "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";
+
+  fd_test_server_add_args (server, "--header-timeout", "1", NULL);
+  fd_test_server_start (server);
+  socket = raw_connect (server);
+  for (guint i = 0; i < 3; i++)
+    {
+      raw_send (socket, request, strlen (request));
+      read_healthz_answer (socket);
+    }
+  g_assert_true (raw_read_to_end (socket, 0, 10, NULL));
+}
+
 /* Over the per-address limit a connection is refused with 429 and a
  * reason; under it again, served. */
 static void
@@ -528,6 +569,7 @@ main (int    argc,
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/connections/silent-closed", test_silent_connections_closed);
+  g_test_add_func ("/connections/keep-alive", test_keep_alive);
   g_test_add_func ("/connections/per-address-limit", test_per_address_limit);
   g_test_add_func ("/connections/global-limit", test_global_limit);
   g_test_add_func ("/connections/descriptors-exhausted", test_descriptor_exhaustion_recovers);
