@@ -7,6 +7,7 @@
 #include "fd-auth.h"
 #include "fd-center.h"
 #include "fd-files-api.h"
+#include "fd-http-guard.h"
 #include "fd-site.h"
 #include "fd-store.h"
 #include "fd-widget-api.h"
@@ -29,6 +30,7 @@ struct _FdServer
   FdWidgetApi *widget_api;
   FdCenter   *center;
   FdFilesApi *files_api;
+  FdHttpGuard *http_guard;
   SoupServer *soup;
   guint16     port;
   char       *host;
@@ -109,6 +111,7 @@ fd_server_finalize (GObject *object)
   if (self->soup != NULL)
     soup_server_disconnect (self->soup);
   g_clear_object (&self->soup);
+  g_clear_pointer (&self->http_guard, fd_http_guard_free);
   g_clear_object (&self->admin_api);
   g_clear_object (&self->widget_api);
   g_clear_object (&self->files_api);
@@ -154,6 +157,8 @@ fd_server_new (const char  *db_path,
 
   self->soup = soup_server_new ("server-header", "frontdeskd/" PACKAGE_VERSION, NULL);
   soup_server_add_handler (self->soup, "/healthz", on_healthz_cb, self, NULL);
+  self->http_guard = fd_http_guard_new (self->store);
+  fd_http_guard_attach (self->http_guard, self->soup);
   self->admin_api = fd_admin_api_new (self->store);
   fd_admin_api_attach (self->admin_api, self->soup);
   self->center = fd_center_new (self->store, error);
@@ -164,7 +169,7 @@ fd_server_new (const char  *db_path,
                            G_CALLBACK (on_organization_changed_cb), self, 0);
   self->widget_api = fd_widget_api_new (self->store, self->center);
   fd_widget_api_attach (self->widget_api, self->soup);
-  self->files_api = fd_files_api_new (self->store, self->center, error);
+  self->files_api = fd_files_api_new (self->store, self->center, self->http_guard, error);
   if (self->files_api == NULL)
     return NULL;
   fd_files_api_attach (self->files_api, self->soup);
