@@ -39,6 +39,7 @@ struct _FdFilesApi
   SoupServer *server;
   gulong      request_started_id;
   gulong      request_read_id;
+  gulong      request_aborted_id;
 };
 
 G_DEFINE_FINAL_TYPE (FdFilesApi, fd_files_api, G_TYPE_OBJECT)
@@ -297,6 +298,22 @@ on_got_headers_cb (SoupServerMessage *msg,
   g_signal_connect (msg, "got-chunk", G_CALLBACK (on_got_chunk_cb), NULL);
 }
 
+/* Removes the temporary file of a refused or aborted upload now, not when
+ * libsoup lets the message go. */
+static void
+discard_upload (SoupServerMessage *msg)
+{
+  g_object_set_data (G_OBJECT (msg), UPLOAD_KEY, NULL);
+}
+
+static void
+on_request_aborted_cb (SoupServer        *server,
+                       SoupServerMessage *msg,
+                       gpointer           user_data)
+{
+  discard_upload (msg);
+}
+
 static void
 on_request_started_cb (SoupServer        *server,
                        SoupServerMessage *msg,
@@ -524,11 +541,15 @@ on_request_read_cb (SoupServer        *server,
   if (organization_id == 0 || g_strcmp0 (soup_server_message_get_method (msg), "POST") != 0)
     return;
   if (!check_admin (self, msg))
-    return;
+    {
+      discard_upload (msg);
+      return;
+    }
   org = fd_store_get_organization (self->store, organization_id, &error);
   if (org == NULL)
     {
       fd_api_respond_gerror (msg, error);
+      discard_upload (msg);
       return;
     }
   if (g_uri_get_query (uri) != NULL)
@@ -536,6 +557,7 @@ on_request_read_cb (SoupServer        *server,
   file = store_upload (self, msg, query, organization_id, 0, 0);
   if (file != NULL)
     respond_file (msg, file);
+  discard_upload (msg);
 }
 
 static void
@@ -556,6 +578,7 @@ on_agent_upload_cb (SoupServer        *server,
     }
   else
     agent_upload (self, msg, query);
+  discard_upload (msg);
 }
 
 /* --- Downloads --------------------------------------------------------------- */
@@ -662,6 +685,7 @@ fd_files_api_dispose (GObject *object)
     {
       g_clear_signal_handler (&self->request_started_id, self->server);
       g_clear_signal_handler (&self->request_read_id, self->server);
+      g_clear_signal_handler (&self->request_aborted_id, self->server);
       soup_server_remove_handler (self->server, FD_FILES_API_AGENT_UPLOAD);
       soup_server_remove_handler (self->server, FD_FILES_API_DOWNLOAD);
       g_clear_object (&self->server);
@@ -718,6 +742,7 @@ fd_files_api_attach (FdFilesApi *self,
   self->request_started_id = g_signal_connect (server, "request-started",
                                                G_CALLBACK (on_request_started_cb), self);
   self->request_read_id = g_signal_connect (server, "request-read", G_CALLBACK (on_request_read_cb), self);
+  self->request_aborted_id = g_signal_connect (server, "request-aborted", G_CALLBACK (on_request_aborted_cb), self);
   soup_server_add_handler (server, FD_FILES_API_AGENT_UPLOAD, on_agent_upload_cb, self, NULL);
   soup_server_add_handler (server, FD_FILES_API_DOWNLOAD, on_download_cb, self, NULL);
 }
