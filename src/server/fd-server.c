@@ -111,10 +111,11 @@ fd_server_finalize (GObject *object)
   if (self->soup != NULL)
     soup_server_disconnect (self->soup);
   g_clear_object (&self->soup);
-  g_clear_pointer (&self->http_guard, fd_http_guard_free);
   g_clear_object (&self->admin_api);
   g_clear_object (&self->widget_api);
   g_clear_object (&self->files_api);
+  /* After the files API, which calls it. */
+  g_clear_pointer (&self->http_guard, fd_http_guard_free);
   g_clear_object (&self->center);
   g_clear_pointer (&self->store, fd_store_free);
   g_clear_pointer (&self->db_path, g_free);
