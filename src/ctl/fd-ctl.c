@@ -498,6 +498,36 @@ apply_reserve_acd (Ctl             *ctl,
   return TRUE;
 }
 
+/* --blocked-extensions "exe,bat" sets the organization's own list,
+ * "default,zip" the server's default plus zip, "default" alone the
+ * server's default (docs/admin.md, "Attachment policy"). */
+static gboolean
+apply_blocked_extensions (Ctl             *ctl,
+                          FdOrganization  *org,
+                          int             *status)
+{
+  const char *value = opt (ctl, "blocked-extensions");
+  g_auto(GStrv) items = NULL;
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+
+  if (value == NULL)
+    return TRUE;
+  items = g_strsplit (value, ",", -1);
+  for (guint i = 0; items[i] != NULL; i++)
+    if (*g_strstrip (items[i]) != '\0')
+      g_strv_builder_add (builder, items[i]);
+  g_clear_pointer (&org->blocked_extensions, g_strfreev);
+  org->blocked_extensions = g_strv_builder_end (builder);
+  if (org->blocked_extensions[0] == NULL)
+    {
+      *status = usage_error ("--blocked-extensions needs a list such as “default,zip”, or “default”");
+      return FALSE;
+    }
+  if (org->blocked_extensions[1] == NULL && g_str_equal (org->blocked_extensions[0], "default"))
+    g_clear_pointer (&org->blocked_extensions, g_strfreev);
+  return TRUE;
+}
+
 static int
 cmd_org_list (Ctl *ctl)
 {
@@ -520,7 +550,7 @@ cmd_org_create (Ctl *ctl)
   int status;
 
   org->name = g_strdup (ctl->args->pdata[0]);
-  if (!apply_reserve_acd (ctl, org, &status))
+  if (!apply_reserve_acd (ctl, org, &status) || !apply_blocked_extensions (ctl, org, &status))
     return status;
   body = fd_organization_to_json (org);
   answer = request (ctl, "POST", body, &error, "/organizations");
@@ -551,10 +581,13 @@ cmd_org_update (Ctl *ctl)
 
   if (opt (ctl, "name") != NULL)
     set_str (&org->name, opt (ctl, "name"));
-  if (!apply_reserve_acd (ctl, org, &status))
+  if (!apply_reserve_acd (ctl, org, &status) || !apply_blocked_extensions (ctl, org, &status))
     return status;
 
   body = fd_organization_to_json (org);
+  /* Absent members keep their value on the server: null resets. */
+  if (org->blocked_extensions == NULL)
+    json_object_set_null_member (json_node_get_object (body), "blocked_extensions");
   answer = request (ctl, "PUT", body, &error, "/organizations/%" G_GINT64_FORMAT, id);
   if (answer == NULL)
     return failed (error);
@@ -1554,8 +1587,10 @@ cmd_site_import (Ctl *ctl)
 
 static const CtlCommand commands[] = {
   { "org", "list", cmd_org_list, "", 0, 0, "org list" },
-  { "org", "create", cmd_org_create, "reserve-acd", 1, 1, "org create NAME [--reserve-acd keep|unavailable|wrap-up]" },
-  { "org", "update", cmd_org_update, "name reserve-acd", 1, 1, "org update ID [--name NAME] [--reserve-acd …]" },
+  { "org", "create", cmd_org_create, "reserve-acd blocked-extensions", 1, 1,
+    "org create NAME [--reserve-acd keep|unavailable|wrap-up] [--blocked-extensions default,EXT,…]" },
+  { "org", "update", cmd_org_update, "name reserve-acd blocked-extensions", 1, 1,
+    "org update ID [--name NAME] [--reserve-acd …] [--blocked-extensions default|EXT,…]" },
   { "org", "delete", cmd_org_delete, "", 1, 1, "org delete ID" },
   { "agent", "list", cmd_agent_list, "org", 0, 0, "agent list --org ORG" },
   { "agent", "create", cmd_agent_create, "org email name role password", 0, 0,

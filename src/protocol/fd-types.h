@@ -79,6 +79,7 @@ typedef struct {
   char         *name;
   FdReserveAcd  reserve_acd;
   gint64        created_at;
+  char        **blocked_extensions;  /* attachment policy; NULL = the server's default */
 } FdOrganization;
 
 typedef struct {

@@ -8,6 +8,7 @@
 #include "fd-center.h"
 #include "fd-files-api.h"
 #include "fd-listener.h"
+#include "fd-http-guard.h"
 #include "fd-site.h"
 #include "fd-store.h"
 #include "fd-widget-api.h"
@@ -30,6 +31,7 @@ struct _FdServer
   FdWidgetApi *widget_api;
   FdCenter   *center;
   FdFilesApi *files_api;
+  FdHttpGuard *http_guard;
   SoupServer *soup;
   FdListener *listener;
   FdListenerLimits limits;
@@ -116,6 +118,8 @@ fd_server_finalize (GObject *object)
   g_clear_object (&self->admin_api);
   g_clear_object (&self->widget_api);
   g_clear_object (&self->files_api);
+  /* After the files API, which calls it. */
+  g_clear_pointer (&self->http_guard, fd_http_guard_free);
   g_clear_object (&self->center);
   g_clear_pointer (&self->store, fd_store_free);
   g_clear_pointer (&self->db_path, g_free);
@@ -163,6 +167,8 @@ fd_server_new (const char  *db_path,
    * the output budgets count the bytes on the wire (fd-ws-budget.h). */
   soup_server_remove_websocket_extension (self->soup, SOUP_TYPE_WEBSOCKET_EXTENSION_DEFLATE);
   soup_server_add_handler (self->soup, "/healthz", on_healthz_cb, self, NULL);
+  self->http_guard = fd_http_guard_new (self->store);
+  fd_http_guard_attach (self->http_guard, self->soup);
   self->admin_api = fd_admin_api_new (self->store);
   fd_admin_api_attach (self->admin_api, self->soup);
   self->center = fd_center_new (self->store, error);
@@ -173,7 +179,7 @@ fd_server_new (const char  *db_path,
                            G_CALLBACK (on_organization_changed_cb), self, 0);
   self->widget_api = fd_widget_api_new (self->store, self->center);
   fd_widget_api_attach (self->widget_api, self->soup);
-  self->files_api = fd_files_api_new (self->store, self->center, error);
+  self->files_api = fd_files_api_new (self->store, self->center, self->http_guard, error);
   if (self->files_api == NULL)
     return NULL;
   fd_files_api_attach (self->files_api, self->soup);

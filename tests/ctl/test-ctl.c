@@ -190,6 +190,20 @@ test_everything (Fixture       *f,
   g_assert_cmpstr (fd_admin_test_get_string (node, "name"), ==, "Ctl Org");
   g_clear_pointer (&node, json_node_unref);
 
+  /* The attachment policy: a list of its own, normalized, then the default. */
+  assert_ok (f, run_ctl (f, "--json", "org", "update", org_arg, "--blocked-extensions", "default, .ZIP"));
+  node = out_json (f);
+  array = json_object_get_array_member (json_node_get_object (node), "blocked_extensions");
+  g_assert_cmpuint (json_array_get_length (array), ==, 2);
+  g_assert_cmpstr (json_array_get_string_element (array, 1), ==, "zip");
+  g_clear_pointer (&node, json_node_unref);
+  g_assert_cmpint (run_ctl (f, "org", "update", org_arg, "--blocked-extensions", "not an extension"), ==,
+                   1);
+  assert_ok (f, run_ctl (f, "--json", "org", "update", org_arg, "--blocked-extensions", "default"));
+  node = out_json (f);
+  g_assert_false (json_object_has_member (json_node_get_object (node), "blocked_extensions"));
+  g_clear_pointer (&node, json_node_unref);
+
   /* Agents: the password from the option or from standard input. */
   assert_ok (f, run_ctl (f, "agent", "create", "--org", org_arg, "--email", "ann@ctl.example",
                          "--name", "Ann", "--role", "supervisor", "--password", "password1"));

@@ -5,6 +5,7 @@
 #include "fd-auth.h"
 #include "fd-codec.h"
 #include "fd-error.h"
+#include "fd-http-guard.h"
 #include "fd-site.h"
 #include "fd-types.h"
 
@@ -154,6 +155,14 @@ respond_entity (SoupServerMessage *msg,
 
 /* --- Requests ------------------------------------------------------------ */
 
+static gsize
+body_limit (SoupServerMessage *msg)
+{
+  GUri *uri = soup_server_message_get_uri (msg);
+
+  return (gsize) fd_http_guard_route (soup_server_message_get_method (msg), g_uri_get_path (uri))->max_body;
+}
+
 static JsonNode *
 parse_body (Request  *req,
             GError  **error)
@@ -171,7 +180,8 @@ parse_body (Request  *req,
                            "This request needs a JSON body.");
       return NULL;
     }
-  return fd_json_parse (data, len, FD_ADMIN_API_MAX_BODY, error);
+  /* The guard's limit of this address (site documents are larger). */
+  return fd_json_parse (data, len, body_limit (req->msg), error);
 }
 
 static JsonObject *
@@ -1188,11 +1198,12 @@ on_admin_request_cb (SoupServer        *server,
   if (!check_admin_token (self, msg))
     return;
 
-  if (soup_message_body_get_accumulate (soup_server_message_get_request_body (msg)) &&
-      soup_server_message_get_request_body (msg)->length > FD_ADMIN_API_MAX_BODY)
+  /* The guard refused larger announced bodies before reading them. */
+  if (!soup_message_body_get_accumulate (soup_server_message_get_request_body (msg)) ||
+      (gsize) soup_server_message_get_request_body (msg)->length > body_limit (msg))
     {
-      respond_error (msg, FD_WIRE_ERROR_TOO_LARGE, "The request body is larger than %d bytes.",
-                     FD_ADMIN_API_MAX_BODY);
+      respond_error (msg, FD_WIRE_ERROR_TOO_LARGE, "The request body is larger than %" G_GSIZE_FORMAT " bytes.",
+                     body_limit (msg));
       return;
     }
 
@@ -1262,22 +1273,6 @@ on_admin_request_cb (SoupServer        *server,
     }
 }
 
-/* Refuses a body that announces itself too large before reading it. */
-static void
-on_admin_early_cb (SoupServer        *server,
-                   SoupServerMessage *msg,
-                   const char        *path,
-                   GHashTable        *query,
-                   gpointer           user_data)
-{
-  SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
-
-  if (soup_message_headers_get_encoding (headers) == SOUP_ENCODING_CONTENT_LENGTH &&
-      soup_message_headers_get_content_length (headers) > 16 * FD_ADMIN_API_MAX_BODY)
-    respond_error (msg, FD_WIRE_ERROR_TOO_LARGE, "The request body is larger than %d bytes.",
-                   FD_ADMIN_API_MAX_BODY);
-}
-
 static void
 fd_admin_api_class_init (FdAdminApiClass *klass)
 {
@@ -1318,6 +1313,5 @@ fd_admin_api_attach (FdAdminApi *self,
   g_return_if_fail (FD_IS_ADMIN_API (self));
   g_return_if_fail (SOUP_IS_SERVER (server));
 
-  soup_server_add_early_handler (server, FD_ADMIN_API_PREFIX, on_admin_early_cb, self, NULL);
   soup_server_add_handler (server, FD_ADMIN_API_PREFIX, on_admin_request_cb, self, NULL);
 }

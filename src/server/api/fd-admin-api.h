@@ -11,7 +11,8 @@
 G_BEGIN_DECLS
 
 #define FD_ADMIN_API_PREFIX   "/api/admin/v1"
-/* Request bodies above this answer 413 with the code "too-large". */
+/* Request bodies above this answer 413 with the code "too-large" (site
+ * documents may be larger: see fd-http-guard.c). */
 #define FD_ADMIN_API_MAX_BODY (1024 * 1024)
 
 #define FD_TYPE_ADMIN_API (fd_admin_api_get_type ())

@@ -1,22 +1,33 @@
 #define G_LOG_DOMAIN "fd-files-api"
 
 /* Uploads of attachments (agents) and of resources' files (administrators),
- * and the downloads behind the URLs they get. The upload body is counted as
- * it arrives and dropped once it passes FD_FILES_API_MAX_SIZE, so an
- * oversized upload never sits in memory. */
+ * and the downloads behind the URLs they get. The request guard
+ * (fd-http-guard.c) has checked the size and the token before a byte of
+ * the body is read; the body then goes straight to a temporary file in the
+ * files directory, hashed and counted as it arrives, and never sits in
+ * memory. The attachment policy (fd-file-policy.c) is applied to every
+ * upload and again to every download. */
 
 #include "fd-files-api.h"
 
 #include "fd-agent-api.h"
 #include "fd-auth.h"
 #include "fd-center-actions.h"
+#include "fd-file-policy.h"
+#include "fd-listener.h"
 
+#include <errno.h>
 #include <gio/gio.h>
+#include <glib/gstdio.h>
+#include <sodium.h>
 #include <string.h>
+#include <unistd.h>
 
 #define ADMIN_ORGS_PREFIX   "/api/admin/v1/organizations/"
 #define UPLOAD_KEY          "fd-files-upload"
 #define DEFAULT_FILE_NAME   "file"
+/* The first bytes, kept for sniffing the type. */
+#define HEAD_SIZE           4096
 
 struct _FdFilesApi
 {
@@ -24,57 +35,44 @@ struct _FdFilesApi
 
   FdStore    *store;
   FdCenter   *center;
+  FdHttpGuard *guard;
   SoupServer *server;
   gulong      request_started_id;
   gulong      request_read_id;
+  gulong      request_aborted_id;
 };
 
 G_DEFINE_FINAL_TYPE (FdFilesApi, fd_files_api, G_TYPE_OBJECT)
 
-/* The body of one upload while it arrives. */
+/* The body of one upload while it arrives: a temporary file in the files
+ * directory, removed with the message unless it was stored. */
 typedef struct {
-  GByteArray *data;         /* NULL once too large */
-  gsize       received;
+  char                     *temp_path;   /* NULL once stored or removed */
+  int                       fd;          /* -1 once closed */
+  gsize                     received;
+  gboolean                  failed;      /* a write failed: answered 500 */
+  crypto_hash_sha256_state  sha256;
+  guint8                    head[HEAD_SIZE];
+  gsize                     head_len;
 } Upload;
+
+static void
+upload_close (Upload *upload)
+{
+  if (upload->fd >= 0)
+    close (upload->fd);
+  upload->fd = -1;
+}
 
 static void
 upload_free (Upload *upload)
 {
-  g_clear_pointer (&upload->data, g_byte_array_unref);
+  upload_close (upload);
+  if (upload->temp_path != NULL)
+    g_unlink (upload->temp_path);
+  g_free (upload->temp_path);
   g_free (upload);
 }
-
-/* Extensions and sniffed types never accepted: programs and scripts a
- * visitor could run by opening the file. */
-static const char * const blocked_extensions[] = {
-  ".exe", ".bat", ".cmd", ".com", ".js", ".vbs", ".msi", ".scr", ".sh",
-  ".ps1", ".jar", ".apk", ".dll", ".pif", ".cpl", ".hta", ".wsf", ".lnk",
-};
-
-static const char * const blocked_types[] = {
-  "application/x-executable",
-  "application/x-pie-executable",
-  "application/x-sharedlib",
-  "application/x-msdownload",
-  "application/x-ms-dos-executable",
-  "application/x-msdos-program",
-  "application/x-dosexec",
-  "application/x-msi",
-  "application/x-ms-installer",
-  "application/x-shellscript",
-  "application/x-sh",
-  "application/x-csh",
-  "application/javascript",
-  "application/x-javascript",
-  "text/javascript",
-  "application/x-bat",
-  "application/x-java-archive",
-  "application/java-archive",
-  "application/vnd.android.package-archive",
-  "application/x-ms-shortcut",
-  "text/x-ms-regedit",
-  "application/x-desktop",
-};
 
 /* --- Names and URLs ---------------------------------------------------------- */
 
@@ -214,53 +212,106 @@ respond_too_large (SoupServerMessage *msg)
   fd_api_respond_error (msg, FD_WIRE_ERROR_TOO_LARGE, text, 0);
 }
 
+static gboolean
+write_all (int           fd,
+           const guint8 *data,
+           gsize         len)
+{
+  while (len > 0)
+    {
+      ssize_t n = write (fd, data, len);
+
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n < 0)
+        return FALSE;
+      data += n;
+      len -= (gsize) n;
+    }
+  return TRUE;
+}
+
 static void
 on_got_chunk_cb (SoupServerMessage *msg,
                  GBytes            *chunk,
                  gpointer           user_data)
 {
   Upload *upload = g_object_get_data (G_OBJECT (msg), UPLOAD_KEY);
-  gsize size = g_bytes_get_size (chunk);
+  gsize size = 0;
+  const guint8 *data = g_bytes_get_data (chunk, &size);
 
-  if (upload == NULL)
+  if (upload == NULL || upload->fd < 0)
     return;
   upload->received += size;
+  /* libsoup stops at the Content-Length the guard checked; this is the
+   * bound should anything else ever let a longer body through. */
   if (upload->received > FD_FILES_API_MAX_SIZE)
-    g_clear_pointer (&upload->data, g_byte_array_unref);
-  else if (upload->data != NULL)
-    g_byte_array_append (upload->data, g_bytes_get_data (chunk, NULL), size);
+    {
+      upload_close (upload);
+      return;
+    }
+  if (!write_all (upload->fd, data, size))
+    {
+      g_warning ("Cannot write an upload to the files directory: %s", g_strerror (errno));
+      upload->failed = TRUE;
+      upload_close (upload);
+      return;
+    }
+  crypto_hash_sha256_update (&upload->sha256, data, size);
+  if (upload->head_len < HEAD_SIZE)
+    {
+      gsize n = MIN (size, HEAD_SIZE - upload->head_len);
+
+      memcpy (upload->head + upload->head_len, data, n);
+      upload->head_len += n;
+    }
 }
 
 static void
 on_got_headers_cb (SoupServerMessage *msg,
                    gpointer           user_data)
 {
-  SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
-  g_autofree char *token = NULL;
+  FdFilesApi *self = user_data;
+  g_autoptr(GError) error = NULL;
   Upload *upload;
 
   if (!is_upload (msg))
     return;
-  /* Refuse early what announces itself as too large, or comes without any
-   * token: the body is not read. The token itself is checked later. */
-  if (soup_message_headers_get_encoding (headers) == SOUP_ENCODING_CONTENT_LENGTH &&
-      soup_message_headers_get_content_length (headers) > FD_FILES_API_MAX_SIZE)
-    {
-      respond_too_large (msg);
-      return;
-    }
-  token = fd_api_dup_bearer (msg);
-  if (token == NULL)
-    {
-      fd_api_respond_error (msg, FD_WIRE_ERROR_UNAUTHORIZED,
-                            "Uploads need “Authorization: Bearer <token>”.", 0);
-      return;
-    }
+  /* Size and token first: nothing is written for a refused upload. */
+  if (!fd_http_guard_check (self->guard, msg))
+    return;
   upload = g_new0 (Upload, 1);
-  upload->data = g_byte_array_new ();
+  upload->fd = fd_store_create_upload (self->store, &upload->temp_path, &error);
+  if (upload->fd < 0)
+    {
+      g_warning ("Cannot start an upload: %s", error->message);
+      upload_free (upload);
+      soup_message_body_set_accumulate (soup_server_message_get_request_body (msg), FALSE);
+      fd_listener_reject_now (msg, SOUP_STATUS_INTERNAL_SERVER_ERROR, "application/json",
+                              "{\"code\":\"internal\",\"message\":\"The server cannot store files right now; "
+                              "try again later.\"}");
+      return;
+    }
+  crypto_hash_sha256_init (&upload->sha256);
   g_object_set_data_full (G_OBJECT (msg), UPLOAD_KEY, upload, (GDestroyNotify) upload_free);
   soup_message_body_set_accumulate (soup_server_message_get_request_body (msg), FALSE);
   g_signal_connect (msg, "got-chunk", G_CALLBACK (on_got_chunk_cb), NULL);
+}
+
+/* Removes the temporary file of a refused or aborted upload now, not when
+ * libsoup lets the message go. */
+static void
+discard_upload (SoupServerMessage *msg)
+{
+  g_object_set_data (G_OBJECT (msg), UPLOAD_KEY, NULL);
+}
+
+static void
+on_request_aborted_cb (SoupServer        *server,
+                       SoupServerMessage *msg,
+                       gpointer           user_data)
+{
+  discard_upload (msg);
 }
 
 static void
@@ -268,79 +319,47 @@ on_request_started_cb (SoupServer        *server,
                        SoupServerMessage *msg,
                        gpointer           user_data)
 {
-  g_signal_connect (msg, "got-headers", G_CALLBACK (on_got_headers_cb), NULL);
-}
-
-static gboolean
-has_blocked_extension (const char *name)
-{
-  for (guint i = 0; i < G_N_ELEMENTS (blocked_extensions); i++)
-    {
-      gsize n = strlen (name), e = strlen (blocked_extensions[i]);
-
-      if (n >= e && g_ascii_strcasecmp (name + n - e, blocked_extensions[i]) == 0)
-        return TRUE;
-    }
-  return FALSE;
-}
-
-static gboolean
-is_blocked_type (const char *mime_type)
-{
-  for (guint i = 0; i < G_N_ELEMENTS (blocked_types); i++)
-    if (g_ascii_strcasecmp (mime_type, blocked_types[i]) == 0)
-      return TRUE;
-  return FALSE;
+  g_signal_connect (msg, "got-headers", G_CALLBACK (on_got_headers_cb), user_data);
 }
 
 static char *
 mime_of (const char   *name,
          const guchar *data,
-         gsize         size,
-         gboolean     *out_uncertain)
+         gsize         size)
 {
-  g_autofree char *type = g_content_type_guess (name, data, size, out_uncertain);
+  g_autofree char *type = g_content_type_guess (name, data, size, NULL);
   char *mime = g_content_type_get_mime_type (type);
 
   return mime != NULL ? mime : g_strdup ("application/octet-stream");
 }
 
-/* The sniffed MIME type, or NULL with a sentence in @out_refusal when the
- * file is a program or a script, whatever its name says. */
-static char *
-sniff (const char  *name,
-       GByteArray  *data,
-       char       **out_refusal)
+/* Whether the policy allows a file named @name starting with @head in
+ * @organization_id; else FALSE with the reason. The type is sniffed from
+ * the bytes alone for this: a program renamed "photo.png" is still one,
+ * and a name the organization allows is not refused by its type. */
+static gboolean
+policy_allows (FdFilesApi    *self,
+               gint64         organization_id,
+               const char    *name,
+               const guint8  *head,
+               gsize          head_len,
+               char         **out_reason,
+               GError       **error)
 {
-  static const char refusal[] =
-    "Programs and scripts cannot be sent as files; send a document, an image or an archive instead.";
+  g_autoptr(FdOrganization) org = fd_store_get_organization (self->store, organization_id, error);
   g_autofree char *by_content = NULL;
-  g_autofree char *by_both = NULL;
-  gboolean uncertain = FALSE;
-  gsize head = MIN (data->len, 4096);
 
-  *out_refusal = NULL;
-  if (has_blocked_extension (name) ||
-      (data->len >= 4 && memcmp (data->data, "\177ELF", 4) == 0) ||
-      (data->len >= 2 && memcmp (data->data, "MZ", 2) == 0) ||
-      (data->len >= 2 && memcmp (data->data, "#!", 2) == 0))
-    {
-      *out_refusal = g_strdup (refusal);
-      return NULL;
-    }
-  /* The content alone first: a program renamed to "photo.png" is still one. */
-  by_content = mime_of (NULL, data->data, head, &uncertain);
-  by_both = mime_of (name, data->data, head, &uncertain);
-  if (is_blocked_type (by_content) || is_blocked_type (by_both))
-    {
-      *out_refusal = g_strdup (refusal);
-      return NULL;
-    }
-  return g_steal_pointer (&by_both);
+  if (org == NULL)
+    return FALSE;
+  if (!fd_file_policy_name_allowed (name, (const char * const *) org->blocked_extensions, out_reason))
+    return FALSE;
+  by_content = mime_of (NULL, head, head_len);
+  return fd_file_policy_content_allowed (head, head_len, by_content, out_reason);
 }
 
-/* Reads the upload: name, size and type checks, then stores it. Responds
- * itself and returns NULL on any refusal. */
+/* Checks the name and the type of the upload, then stores it. Responds
+ * itself and returns NULL on any refusal; the temporary file goes with the
+ * message. */
 static FdStoreFile *
 store_upload (FdFilesApi        *self,
               SoupServerMessage *msg,
@@ -353,12 +372,17 @@ store_upload (FdFilesApi        *self,
   const char *raw_name = query != NULL ? g_hash_table_lookup (query, "name") : NULL;
   g_autofree char *name = NULL;
   g_autofree char *refusal = NULL;
-  g_autofree char *mime = NULL;
   g_autoptr(FdStoreFile) file = NULL;
-  g_autoptr(GBytes) bytes = NULL;
   g_autoptr(GError) error = NULL;
+  guint8 digest[crypto_hash_sha256_BYTES];
+  char hex[crypto_hash_sha256_BYTES * 2 + 1];
 
-  if (upload == NULL || upload->data == NULL)
+  if (upload == NULL || upload->failed)
+    {
+      fd_api_respond_error (msg, FD_WIRE_ERROR_INTERNAL, "The server could not store the file; try again later.", 0);
+      return NULL;
+    }
+  if (upload->received > FD_FILES_API_MAX_SIZE)
     {
       respond_too_large (msg);
       return NULL;
@@ -380,26 +404,42 @@ store_upload (FdFilesApi        *self,
       fd_api_respond_error (msg, FD_WIRE_ERROR_INVALID_FIELD, text, 0);
       return NULL;
     }
-  mime = sniff (name, upload->data, &refusal);
-  if (mime == NULL)
+  if (!policy_allows (self, organization_id, name, upload->head, upload->head_len, &refusal, &error))
     {
-      fd_api_respond_error (msg, FD_WIRE_ERROR_INVALID_FIELD, refusal, 0);
-      soup_server_message_set_status (msg, SOUP_STATUS_UNSUPPORTED_MEDIA_TYPE, NULL);
+      if (error != NULL)
+        fd_api_respond_gerror (msg, error);
+      else
+        {
+          fd_api_respond_error (msg, FD_WIRE_ERROR_INVALID_FIELD, refusal, 0);
+          soup_server_message_set_status (msg, SOUP_STATUS_UNSUPPORTED_MEDIA_TYPE, NULL);
+        }
       return NULL;
     }
+  if (fsync (upload->fd) != 0 || close (upload->fd) != 0)
+    {
+      upload->fd = -1;
+      g_warning ("Cannot write an upload to the files directory: %s", g_strerror (errno));
+      fd_api_respond_error (msg, FD_WIRE_ERROR_INTERNAL, "The server could not store the file; try again later.", 0);
+      return NULL;
+    }
+  upload->fd = -1;
+  crypto_hash_sha256_final (&upload->sha256, digest);
+  sodium_bin2hex (hex, sizeof hex, digest, sizeof digest);
 
   file = g_new0 (FdStoreFile, 1);
   file->organization_id = organization_id;
   file->conversation_id = conversation_id;
   file->agent_id = agent_id;
+  file->mime_type = mime_of (name, upload->head, upload->head_len);
   file->name = g_steal_pointer (&name);
-  file->mime_type = g_steal_pointer (&mime);
-  bytes = g_bytes_new (upload->data->data, upload->data->len);
-  if (!fd_store_add_file (self->store, file, bytes, &error))
+  file->size = (gint64) upload->received;
+  file->sha256 = g_strdup (hex);
+  if (!fd_store_adopt_file (self->store, file, upload->temp_path, &error))
     {
       fd_api_respond_gerror (msg, error);
       return NULL;
     }
+  g_clear_pointer (&upload->temp_path, g_free);
   return g_steal_pointer (&file);
 }
 
@@ -501,11 +541,15 @@ on_request_read_cb (SoupServer        *server,
   if (organization_id == 0 || g_strcmp0 (soup_server_message_get_method (msg), "POST") != 0)
     return;
   if (!check_admin (self, msg))
-    return;
+    {
+      discard_upload (msg);
+      return;
+    }
   org = fd_store_get_organization (self->store, organization_id, &error);
   if (org == NULL)
     {
       fd_api_respond_gerror (msg, error);
+      discard_upload (msg);
       return;
     }
   if (g_uri_get_query (uri) != NULL)
@@ -513,6 +557,7 @@ on_request_read_cb (SoupServer        *server,
   file = store_upload (self, msg, query, organization_id, 0, 0);
   if (file != NULL)
     respond_file (msg, file);
+  discard_upload (msg);
 }
 
 static void
@@ -533,6 +578,7 @@ on_agent_upload_cb (SoupServer        *server,
     }
   else
     agent_upload (self, msg, query);
+  discard_upload (msg);
 }
 
 /* --- Downloads --------------------------------------------------------------- */
@@ -601,6 +647,23 @@ on_download_cb (SoupServer        *server,
       return;
     }
 
+  /* A file stored before the policy changed (or before it was widened) is
+   * judged again: the organization's list of today decides. */
+  {
+    g_autofree char *refusal = NULL;
+    g_autoptr(GError) error = NULL;
+
+    if (!policy_allows (self, file->organization_id, file->name, (const guint8 *) contents,
+                        MIN (length, HEAD_SIZE), &refusal, &error))
+      {
+        if (error != NULL)
+          fd_api_respond_gerror (msg, error);
+        else
+          fd_api_respond_error (msg, FD_WIRE_ERROR_FORBIDDEN, refusal, 0);
+        return;
+      }
+  }
+
   disposition = content_disposition (file->name);
   soup_message_headers_replace (headers, "Content-Disposition", disposition);
   soup_message_headers_replace (headers, "X-Content-Type-Options", "nosniff");
@@ -622,6 +685,7 @@ fd_files_api_dispose (GObject *object)
     {
       g_clear_signal_handler (&self->request_started_id, self->server);
       g_clear_signal_handler (&self->request_read_id, self->server);
+      g_clear_signal_handler (&self->request_aborted_id, self->server);
       soup_server_remove_handler (self->server, FD_FILES_API_AGENT_UPLOAD);
       soup_server_remove_handler (self->server, FD_FILES_API_DOWNLOAD);
       g_clear_object (&self->server);
@@ -642,19 +706,22 @@ fd_files_api_init (FdFilesApi *self)
 }
 
 FdFilesApi *
-fd_files_api_new (FdStore   *store,
-                  FdCenter  *center,
-                  GError   **error)
+fd_files_api_new (FdStore      *store,
+                  FdCenter     *center,
+                  FdHttpGuard  *guard,
+                  GError      **error)
 {
   g_autoptr(FdFilesApi) self = NULL;
   guint removed = 0;
 
   g_return_val_if_fail (store != NULL, NULL);
   g_return_val_if_fail (FD_IS_CENTER (center), NULL);
+  g_return_val_if_fail (guard != NULL, NULL);
 
   self = g_object_new (FD_TYPE_FILES_API, NULL);
   self->store = store;
   self->center = center;
+  self->guard = guard;
   if (!fd_store_clean_files (store, &removed, error))
     return NULL;
   if (removed > 0)
@@ -675,6 +742,7 @@ fd_files_api_attach (FdFilesApi *self,
   self->request_started_id = g_signal_connect (server, "request-started",
                                                G_CALLBACK (on_request_started_cb), self);
   self->request_read_id = g_signal_connect (server, "request-read", G_CALLBACK (on_request_read_cb), self);
+  self->request_aborted_id = g_signal_connect (server, "request-aborted", G_CALLBACK (on_request_aborted_cb), self);
   soup_server_add_handler (server, FD_FILES_API_AGENT_UPLOAD, on_agent_upload_cb, self, NULL);
   soup_server_add_handler (server, FD_FILES_API_DOWNLOAD, on_download_cb, self, NULL);
 }

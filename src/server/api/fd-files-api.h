@@ -7,6 +7,7 @@
 #include <libsoup/soup.h>
 
 #include "fd-center.h"
+#include "fd-http-guard.h"
 #include "fd-store.h"
 
 G_BEGIN_DECLS
@@ -21,9 +22,11 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (FdFilesApi, fd_files_api, FD, FILES_API, GObject)
 
 /* Creates the files directory beside the store's database and removes the
- * files a crash left without a row. */
+ * files a crash left without a row. Uploads pass @guard's checks before
+ * their body is read; @guard must outlive the API. */
 FdFilesApi *fd_files_api_new        (FdStore      *store,
                                      FdCenter     *center,
+                                     FdHttpGuard  *guard,
                                      GError      **error);
 void        fd_files_api_attach     (FdFilesApi   *self,
                                      SoupServer   *server);

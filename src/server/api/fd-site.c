@@ -754,6 +754,8 @@ import_organization (FdStore     *store,
           org->name = g_strdup (given->name);
         }
       org->reserve_acd = given->reserve_acd;
+      g_strfreev (org->blocked_extensions);
+      org->blocked_extensions = g_strdupv (given->blocked_extensions);
       if (!fd_store_update_organization (store, org, error))
         return NULL;
     }

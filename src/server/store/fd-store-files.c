@@ -103,22 +103,47 @@ set_io_error (GError     **error,
   return FALSE;
 }
 
-/* Writes @data to @path through a temporary file in the same directory and a
- * rename, so that @path is either absent or complete. */
-static gboolean
-write_atomically (const char  *dir,
-                  const char  *path,
-                  GBytes      *data,
-                  GError     **error)
+int
+fd_store_create_upload (FdStore  *self,
+                        char    **out_path,
+                        GError  **error)
 {
-  g_autofree char *tmp = g_build_filename (dir, TEMP_PREFIX "XXXXXX", NULL);
+  g_autofree char *dir = NULL;
+  g_autofree char *tmp = NULL;
+  int fd;
+
+  g_return_val_if_fail (self != NULL, -1);
+  g_return_val_if_fail (out_path != NULL, -1);
+
+  *out_path = NULL;
+  dir = ensure_files_dir (self, error);
+  if (dir == NULL)
+    return -1;
+  tmp = g_build_filename (dir, TEMP_PREFIX "XXXXXX", NULL);
+  fd = g_mkstemp_full (tmp, O_WRONLY | O_CLOEXEC, 0600);
+  if (fd < 0)
+    {
+      set_io_error (error, "create", errno);
+      return -1;
+    }
+  *out_path = g_steal_pointer (&tmp);
+  return fd;
+}
+
+/* Writes @data to a new temporary file, synced and closed. */
+static char *
+write_temp (FdStore  *self,
+            GBytes   *data,
+            GError  **error)
+{
+  g_autofree char *tmp = NULL;
   const guint8 *bytes;
   gsize left;
   int fd;
 
-  fd = g_mkstemp_full (tmp, O_WRONLY | O_CLOEXEC, 0600);
+  fd = fd_store_create_upload (self, &tmp, error);
   if (fd < 0)
-    return set_io_error (error, "create", errno);
+    return NULL;
   bytes = g_bytes_get_data (data, &left);
   while (left > 0)
     {
@@ -132,7 +157,8 @@ write_atomically (const char  *dir,
 
           close (fd);
           g_unlink (tmp);
-          return set_io_error (error, "write", saved);
+          set_io_error (error, "write", saved);
+          return NULL;
         }
       bytes += n;
       left -= (gsize) n;
@@ -142,16 +168,10 @@ write_atomically (const char  *dir,
       int saved = errno;
 
       g_unlink (tmp);
-      return set_io_error (error, "write", saved);
+      set_io_error (error, "write", saved);
+      return NULL;
     }
-  if (g_rename (tmp, path) != 0)
-    {
-      int saved = errno;
-
-      g_unlink (tmp);
-      return set_io_error (error, "store", saved);
-    }
-  return TRUE;
+  return g_steal_pointer (&tmp);
 }
 
 static char *
@@ -167,27 +187,34 @@ new_file_id (void)
 }
 
 gboolean
-fd_store_add_file (FdStore      *self,
-                   FdStoreFile  *file,
-                   GBytes       *data,
-                   GError      **error)
+fd_store_adopt_file (FdStore      *self,
+                     FdStoreFile  *file,
+                     const char   *temp_path,
+                     GError      **error)
 {
   g_autoptr(FdStoreStmt) stmt = NULL;
   g_autofree char *dir = NULL;
   g_autofree char *path = NULL;
   g_autofree char *id = NULL;
-  g_autofree char *sha = NULL;
-  gsize size = 0;
-  const guint8 *bytes;
+  g_autofree char *expected = NULL;
   gint64 now = g_get_real_time ();
   gboolean ok;
 
   g_return_val_if_fail (self != NULL, FALSE);
   g_return_val_if_fail (file != NULL, FALSE);
-  g_return_val_if_fail (data != NULL, FALSE);
+  g_return_val_if_fail (temp_path != NULL, FALSE);
+  g_return_val_if_fail (file->size >= 0, FALSE);
+
+  /* Only a temporary file of this store's own directory is taken. */
+  dir = ensure_files_dir (self, error);
+  if (dir == NULL)
+    return FALSE;
+  expected = g_build_filename (dir, TEMP_PREFIX, NULL);
+  g_return_val_if_fail (g_str_has_prefix (temp_path, expected), FALSE);
 
   if (!fd_store_check_string (file->name, "file name", FD_STORE_MAX_NAME, TRUE, error) ||
-      !fd_store_check_string (file->mime_type, "MIME type", FD_STORE_MAX_NAME, TRUE, error))
+      !fd_store_check_string (file->mime_type, "MIME type", FD_STORE_MAX_NAME, TRUE, error) ||
+      !fd_store_check_string (file->sha256, "file hash", FD_STORE_MAX_NAME, TRUE, error))
     return FALSE;
   if (file->conversation_id < 0 || file->agent_id < 0)
     return fd_store_invalid (error, "A file names a conversation or an agent that does not exist.");
@@ -200,23 +227,10 @@ fd_store_add_file (FdStore      *self,
       return FALSE;
     }
 
-  bytes = g_bytes_get_data (data, &size);
-  {
-    guint8 digest[crypto_hash_sha256_BYTES];
-    char hex[crypto_hash_sha256_BYTES * 2 + 1];
-
-    crypto_hash_sha256 (digest, bytes != NULL ? bytes : (const guint8 *) "", size);
-    sodium_bin2hex (hex, sizeof hex, digest, sizeof digest);
-    sha = g_strdup (hex);
-  }
-
-  dir = ensure_files_dir (self, error);
-  if (dir == NULL)
-    return FALSE;
   id = new_file_id ();
   path = g_build_filename (dir, id, NULL);
-  if (!write_atomically (dir, path, data, error))
-    return FALSE;
+  if (g_rename (temp_path, path) != 0)
+    return set_io_error (error, "store", errno);
 
   /* The row comes last: until it is committed the file is an orphan that
    * the next start-up removes. */
@@ -237,8 +251,8 @@ fd_store_add_file (FdStore      *self,
       fd_store_bind_id (stmt, 4, file->agent_id);
       fd_store_bind_text (stmt, 5, file->name);
       fd_store_bind_text (stmt, 6, file->mime_type);
-      sqlite3_bind_int64 (stmt, 7, (sqlite3_int64) size);
-      fd_store_bind_text (stmt, 8, sha);
+      sqlite3_bind_int64 (stmt, 7, (sqlite3_int64) file->size);
+      fd_store_bind_text (stmt, 8, file->sha256);
       sqlite3_bind_int64 (stmt, 9, now);
       ok = fd_store_run (self, stmt, error);
     }
@@ -251,10 +265,41 @@ fd_store_add_file (FdStore      *self,
 
   g_free (file->id);
   file->id = g_steal_pointer (&id);
-  g_free (file->sha256);
-  file->sha256 = g_steal_pointer (&sha);
-  file->size = (gint64) size;
   file->created_at = now;
+  return TRUE;
+}
+
+gboolean
+fd_store_add_file (FdStore      *self,
+                   FdStoreFile  *file,
+                   GBytes       *data,
+                   GError      **error)
+{
+  g_autofree char *tmp = NULL;
+  gsize size = 0;
+  const guint8 *bytes;
+  guint8 digest[crypto_hash_sha256_BYTES];
+  char hex[crypto_hash_sha256_BYTES * 2 + 1];
+
+  g_return_val_if_fail (self != NULL, FALSE);
+  g_return_val_if_fail (file != NULL, FALSE);
+  g_return_val_if_fail (data != NULL, FALSE);
+
+  bytes = g_bytes_get_data (data, &size);
+  crypto_hash_sha256 (digest, bytes != NULL ? bytes : (const guint8 *) "", size);
+  sodium_bin2hex (hex, sizeof hex, digest, sizeof digest);
+  g_free (file->sha256);
+  file->sha256 = g_strdup (hex);
+  file->size = (gint64) size;
+
+  tmp = write_temp (self, data, error);
+  if (tmp == NULL)
+    return FALSE;
+  if (!fd_store_adopt_file (self, file, tmp, error))
+    {
+      g_unlink (tmp);
+      return FALSE;
+    }
   return TRUE;
 }
 

@@ -1,6 +1,7 @@
 #define G_LOG_DOMAIN "fd-store"
 
 #include "fd-config.h"
+#include "fd-file-policy.h"
 #include "fd-store-private.h"
 
 #include <string.h>
@@ -9,7 +10,7 @@
 
 /* Organizations. */
 
-#define ORG_COLUMNS "id, name, reserve_acd, created_at"
+#define ORG_COLUMNS "id, name, reserve_acd, created_at, blocked_extensions"
 
 static FdOrganization *
 org_from_row (FdStoreStmt *stmt)
@@ -22,15 +23,32 @@ org_from_row (FdStoreStmt *stmt)
   reserve_acd = fd_store_col_text (stmt, 2);
   fd_reserve_acd_from_string (reserve_acd, &org->reserve_acd);
   org->created_at = fd_store_col_int64 (stmt, 3);
+  {
+    g_autofree char *blocked = fd_store_col_text (stmt, 4);
+
+    org->blocked_extensions = fd_store_strv_from_json (blocked);
+  }
   return org;
 }
 
+/* Checks @org; its blocked extensions, normalized (".EXE" → "exe"), in
+ * @out_blocked as the JSON text to store (NULL: the default list). */
 static gboolean
 check_org (const FdOrganization  *org,
+           char                 **out_blocked,
            GError               **error)
 {
-  return fd_store_check_string (org->name, "organization name", FD_STORE_MAX_NAME, TRUE, error) &&
-         fd_store_check_enum (fd_reserve_acd_to_string (org->reserve_acd), "reserve setting", error);
+  g_auto(GStrv) blocked = NULL;
+  g_autoptr(GError) policy_error = NULL;
+
+  *out_blocked = NULL;
+  if (!fd_store_check_string (org->name, "organization name", FD_STORE_MAX_NAME, TRUE, error) ||
+      !fd_store_check_enum (fd_reserve_acd_to_string (org->reserve_acd), "reserve setting", error))
+    return FALSE;
+  if (!fd_file_policy_normalize_list (org->blocked_extensions, &blocked, &policy_error))
+    return fd_store_invalid (error, "%s", policy_error->message);
+  *out_blocked = fd_store_strv_to_json (blocked);
+  return TRUE;
 }
 
 gboolean
@@ -39,15 +57,16 @@ fd_store_create_organization (FdStore         *self,
                               GError         **error)
 {
   g_autoptr(FdStoreStmt) stmt = NULL;
+  g_autofree char *blocked = NULL;
 
   g_return_val_if_fail (self != NULL, FALSE);
   g_return_val_if_fail (org != NULL, FALSE);
 
-  if (!check_org (org, error))
+  if (!check_org (org, &blocked, error))
     return FALSE;
   stmt = fd_store_prepare (self,
-                           "INSERT INTO organizations (name, reserve_acd, created_at) "
-                           "VALUES (?1, ?2, ?3)", error);
+                           "INSERT INTO organizations (name, reserve_acd, created_at, blocked_extensions) "
+                           "VALUES (?1, ?2, ?3, ?4)", error);
   if (stmt == NULL)
     return FALSE;
   if (org->created_at == 0)
@@ -55,6 +74,7 @@ fd_store_create_organization (FdStore         *self,
   fd_store_bind_text (stmt, 1, org->name);
   fd_store_bind_text (stmt, 2, fd_reserve_acd_to_string (org->reserve_acd));
   sqlite3_bind_int64 (stmt, 3, org->created_at);
+  fd_store_bind_text (stmt, 4, blocked);
   if (!fd_store_run (self, stmt, error))
     return FALSE;
   org->id = fd_store_last_insert_id (self);
@@ -107,20 +127,23 @@ fd_store_update_organization (FdStore               *self,
                               GError               **error)
 {
   g_autoptr(FdStoreStmt) stmt = NULL;
+  g_autofree char *blocked = NULL;
 
   g_return_val_if_fail (self != NULL, FALSE);
   g_return_val_if_fail (org != NULL, FALSE);
 
-  if (!check_org (org, error))
+  if (!check_org (org, &blocked, error))
     return FALSE;
   stmt = fd_store_prepare (self,
-                           "UPDATE organizations SET name = ?2, reserve_acd = ?3 WHERE id = ?1",
+                           "UPDATE organizations SET name = ?2, reserve_acd = ?3, blocked_extensions = ?4 "
+                           "WHERE id = ?1",
                            error);
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_int64 (stmt, 1, org->id);
   fd_store_bind_text (stmt, 2, org->name);
   fd_store_bind_text (stmt, 3, fd_reserve_acd_to_string (org->reserve_acd));
+  fd_store_bind_text (stmt, 4, blocked);
   return fd_store_run_update (self, stmt, "organization", error);
 }
 

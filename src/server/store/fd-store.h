@@ -553,6 +553,23 @@ gboolean        fd_store_add_file              (FdStore         *self,
                                                 FdStoreFile     *file,
                                                 GBytes          *data,
                                                 GError         **error);
+/* Opens a new temporary file (mode 0600) in the files directory for an
+ * upload that arrives in pieces: the descriptor, with its path in
+ * @out_path; -1 with an error. The caller writes, syncs and closes it, then
+ * hands it to fd_store_adopt_file() or removes it; a crash leaves it to
+ * fd_store_clean_files(). */
+int             fd_store_create_upload         (FdStore         *self,
+                                                char           **out_path,
+                                                GError         **error);
+/* Stores the complete temporary file @temp_path (from
+ * fd_store_create_upload()) as a new file: renames it into place and adds
+ * its row. Takes organization_id, conversation_id, agent_id, name,
+ * mime_type, size and sha256 from @file and fills in id and created_at. On
+ * an error before the rename @temp_path is left for the caller to remove. */
+gboolean        fd_store_adopt_file            (FdStore         *self,
+                                                FdStoreFile     *file,
+                                                const char      *temp_path,
+                                                GError         **error);
 /* Server-wide lookup by id: the id is the capability. NOT_FOUND when there
  * is no such row. */
 FdStoreFile    *fd_store_get_file              (FdStore         *self,
