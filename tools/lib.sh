@@ -35,6 +35,22 @@ fd_install_deps() {
   fi
 }
 
+# build-fuzz: clang with libFuzzer (tests/fuzz/meson.build), configured once.
+fd_setup_fuzz() {
+  [ -f "$FD_ROOT/build-fuzz/build.ninja" ] ||
+    CC=clang meson setup "$FD_ROOT/build-fuzz" "$FD_ROOT" -Dfuzzing=enabled
+}
+
+# The names of the registered fuzz targets (the tests of suite 'fuzz' in
+# build-fuzz), one a line: "frame", "site-import", …
+fd_fuzz_targets() {
+  meson introspect --tests "$FD_ROOT/build-fuzz" | python3 -c '
+import json, sys
+for test in json.load(sys.stdin):
+    if any(s.split(":")[-1] == "fuzz" for s in test["suite"]) and test["name"].startswith("fuzz-"):
+        print(test["name"][len("fuzz-"):])'
+}
+
 # fd_build DIR [meson options…]: configure once, then build.
 fd_build() {
   local dir=$1; shift
