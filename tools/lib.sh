@@ -8,6 +8,9 @@ FD_PACKAGES=(
   meson ninja-build pkg-config gcc clang libclang-rt-14-dev
   libglib2.0-dev libjson-glib-dev libsoup-3.0-dev libsqlite3-dev libsodium-dev sqlite3
   libgtk-4-dev libadwaita-1-dev libsecret-1-dev
+  # What any GNOME desktop has: gtk_init then loads GTK's media module, so
+  # the sanitizer tests see what a developer's desktop sees (tests/lsan.supp).
+  libgtk-4-media-gstreamer
   libgstreamer1.0-dev gstreamer1.0-plugins-base gstreamer1.0-plugins-good
   xvfb xauth dbus dbus-x11 gnome-keyring python3-dbusmock
   desktop-file-utils appstream gettext curl ca-certificates
