@@ -8,6 +8,9 @@ FD_PACKAGES=(
   meson ninja-build pkg-config gcc clang libclang-rt-14-dev
   libglib2.0-dev libjson-glib-dev libsoup-3.0-dev libsqlite3-dev libsodium-dev sqlite3
   libgtk-4-dev libadwaita-1-dev libsecret-1-dev
+  # What any GNOME desktop has: gtk_init then loads GTK's media module, so
+  # the sanitizer tests see what a developer's desktop sees (tests/lsan.supp).
+  libgtk-4-media-gstreamer
   libgstreamer1.0-dev gstreamer1.0-plugins-base gstreamer1.0-plugins-good
   xvfb xauth dbus dbus-x11 gnome-keyring python3-dbusmock
   desktop-file-utils appstream gettext curl ca-certificates
@@ -33,6 +36,22 @@ fd_install_deps() {
     fd_sudo env DEBIAN_FRONTEND=noninteractive apt-get update -qq
     fd_sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"
   fi
+}
+
+# build-fuzz: clang with libFuzzer (tests/fuzz/meson.build), configured once.
+fd_setup_fuzz() {
+  [ -f "$FD_ROOT/build-fuzz/build.ninja" ] ||
+    CC=clang meson setup "$FD_ROOT/build-fuzz" "$FD_ROOT" -Dfuzzing=enabled
+}
+
+# The names of the registered fuzz targets (the tests of suite 'fuzz' in
+# build-fuzz), one a line: "frame", "site-import", …
+fd_fuzz_targets() {
+  meson introspect --tests "$FD_ROOT/build-fuzz" | python3 -c '
+import json, sys
+for test in json.load(sys.stdin):
+    if any(s.split(":")[-1] == "fuzz" for s in test["suite"]) and test["name"].startswith("fuzz-"):
+        print(test["name"][len("fuzz-"):])'
 }
 
 # fd_build DIR [meson options…]: configure once, then build.

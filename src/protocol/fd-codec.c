@@ -9,6 +9,8 @@
 /* Enum fields are stored as C enums, which GCC and Clang make int-sized. */
 typedef enum { FD_CODEC_PROBE_ENUM } FdCodecProbeEnum;
 G_STATIC_ASSERT (sizeof (FdCodecProbeEnum) == sizeof (int));
+/* Every event, with the largest body, fits in a frame the server sends. */
+G_STATIC_ASSERT (FD_LIMIT_EVENT_PAYLOAD + FD_LIMIT_EVENT_ENVELOPE <= FD_LIMIT_SERVER_FRAME_SIZE);
 
 #define FIELD_PTR(self, field) ((guint8 *) (self) + (field)->offset)
 #define CFIELD_PTR(self, field) ((const guint8 *) (self) + (field)->offset)
@@ -1307,14 +1309,226 @@ fd_json_parse (const char *data,
   return g_steal_pointer (&root);
 }
 
+/* --- reading one member without a tree ------------------------------------ */
+
+/* Past the string at the opening quote, without decoding it. */
+static gboolean
+scan_string (Parser *p)
+{
+  for (p->pos++; p->pos < p->len; p->pos++)
+    {
+      if (p->data[p->pos] == '"')
+        {
+          p->pos++;
+          return TRUE;
+        }
+      if (p->data[p->pos] == '\\')
+        p->pos++;
+    }
+  return FALSE;
+}
+
+/* Past one value of any depth: brackets are counted, not recursed into. The
+ * structure inside is not checked; only where the value ends matters. */
+static gboolean
+scan_value (Parser *p)
+{
+  gsize depth = 0;
+
+  for (;;)
+    {
+      char c;
+
+      skip_ws (p);
+      if (p->pos >= p->len)
+        return FALSE;
+      c = p->data[p->pos];
+      if (c == '"')
+        {
+          if (!scan_string (p))
+            return FALSE;
+        }
+      else if (c == '{' || c == '[')
+        {
+          depth++;
+          p->pos++;
+          continue;
+        }
+      else if (c == '}' || c == ']')
+        {
+          if (depth == 0)
+            return FALSE;
+          depth--;
+          p->pos++;
+        }
+      else if (c == ',' || c == ':')
+        {
+          if (depth == 0)
+            return FALSE;
+          p->pos++;
+          continue;
+        }
+      else
+        {
+          /* A number or a literal, up to the next delimiter; its first
+           * byte is not one, so the scan always moves on. */
+          do
+            p->pos++;
+          while (p->pos < p->len && p->data[p->pos] != '\0' &&
+                 strchr (",:[]{}\" \t\r\n", p->data[p->pos]) == NULL);
+        }
+      if (depth == 0)
+        return TRUE;
+    }
+}
+
+char *
+fd_json_peek_string_member (const char *data,
+                            gsize       len,
+                            const char *name)
+{
+  Parser p = { data, len, 0, NULL };
+  g_autofree char *found = NULL;
+
+  g_return_val_if_fail (data != NULL || len == 0, NULL);
+  g_return_val_if_fail (name != NULL, NULL);
+
+  skip_ws (&p);
+  if (p.pos >= p.len || p.data[p.pos] != '{')
+    return NULL;
+  p.pos++;
+  skip_ws (&p);
+  if (p.pos < p.len && p.data[p.pos] == '}')
+    return NULL;
+
+  /* Member by member; like the parser, the last of duplicate names wins. */
+  for (;;)
+    {
+      g_autofree char *key = NULL;
+
+      skip_ws (&p);
+      if (p.pos >= p.len || p.data[p.pos] != '"' || (key = parse_string (&p)) == NULL)
+        break;
+      skip_ws (&p);
+      if (p.pos >= p.len || p.data[p.pos] != ':')
+        break;
+      p.pos++;
+      skip_ws (&p);
+      if (strcmp (key, name) == 0)
+        {
+          g_clear_pointer (&found, g_free);
+          if (p.pos < p.len && p.data[p.pos] == '"')
+            {
+              found = parse_string (&p);
+              if (found == NULL)
+                break;
+            }
+          else if (!scan_value (&p))
+            break;
+        }
+      else if (!scan_value (&p))
+        break;
+      skip_ws (&p);
+      if (p.pos >= p.len || p.data[p.pos] != ',')
+        break;
+      p.pos++;
+    }
+  return g_steal_pointer (&found);
+}
+
+/* --- writing -------------------------------------------------------------- */
+
+/* Bytes of the longest value of @field as fd_codec_to_json() then
+ * fd_json_to_string() write it, without its name. */
+static gsize
+field_max_json_size (const FdFieldInfo *field)
+{
+  /* "-9223372036854775808", "-2147483648", "false", a quoted
+   * "9999-12-31T23:59:59.999999Z". */
+  const gsize int64_size = 20, int_size = 11, bool_size = 5, time_size = 29;
+  gsize n = field_max (field);
+
+  switch (field->kind)
+    {
+    case FD_FIELD_INT64:
+      return int64_size;
+    case FD_FIELD_INT:
+      return int_size;
+    case FD_FIELD_BOOL:
+      return bool_size;
+    case FD_FIELD_TIMESTAMP:
+      return time_size;
+    case FD_FIELD_STRING:
+      return 2 + n * FD_JSON_CHAR_OUT_MAX;
+    case FD_FIELD_ENUM:
+      {
+        gsize longest = 0;
+
+        for (guint i = 0; i < field->enum_info->n_names; i++)
+          if (field->enum_info->names[i] != NULL)
+            longest = MAX (longest, strlen (field->enum_info->names[i]));
+        return 2 + longest;
+      }
+    case FD_FIELD_STRV:
+      return 2 + n * (3 + FD_LIMIT_STRING * FD_JSON_CHAR_OUT_MAX);
+    case FD_FIELD_INT64_ARRAY:
+      return 2 + n * (1 + int64_size);
+    case FD_FIELD_OBJECT:
+      return fd_codec_max_json_size (field->child);
+    case FD_FIELD_OBJECT_ARRAY:
+      return 2 + n * (1 + fd_codec_max_json_size (field->child));
+    default:
+      g_assert_not_reached ();
+    }
+}
+
+gsize
+fd_codec_max_json_size (const FdTypeInfo *info)
+{
+  gsize size = 2;  /* {} */
+
+  g_return_val_if_fail (info != NULL, 0);
+
+  for (guint i = 0; i < info->n_fields; i++)
+    /* ,"name": then the value */
+    size += 1 + strlen (info->fields[i].name) + 3 + field_max_json_size (&info->fields[i]);
+  return size;
+}
+
 char *
 fd_json_to_string (JsonNode *node,
                    gsize    *len)
 {
   g_autoptr(JsonGenerator) gen = json_generator_new ();
+  g_autoptr(GString) escaped = NULL;
+  char *text;
+  gsize text_len;
+  const char *raw;
 
   g_return_val_if_fail (node != NULL, NULL);
 
   json_generator_set_root (gen, node);
-  return json_generator_to_data (gen, len);
+  text = json_generator_to_data (gen, &text_len);
+  /* json-glib (up to 1.8 at least) writes U+001F unescaped, which no JSON
+   * parser, ours included, accepts. Outside strings the generator writes no
+   * control characters, so every such byte is in a string. */
+  raw = memchr (text, 0x1f, text_len);
+  if (raw == NULL)
+    {
+      if (len != NULL)
+        *len = text_len;
+      return text;
+    }
+  escaped = g_string_sized_new (text_len + 16);
+  for (gsize i = 0; i < text_len; i++)
+    {
+      if (text[i] == 0x1f)
+        g_string_append (escaped, "\\u001f");
+      else
+        g_string_append_c (escaped, text[i]);
+    }
+  g_free (text);
+  if (len != NULL)
+    *len = escaped->len;
+  return g_string_free (g_steal_pointer (&escaped), FALSE);
 }

@@ -17,8 +17,6 @@ G_BEGIN_DECLS
 
 /* Limits (docs/protocol.md, "Limits"). Lengths of strings count Unicode
  * characters; array limits count elements. */
-#define FD_LIMIT_FRAME_SIZE        (256 * 1024)       /* frames a client sends */
-#define FD_LIMIT_SERVER_FRAME_SIZE (8 * 1024 * 1024)  /* frames the server sends */
 #define FD_LIMIT_DEPTH             32                 /* nested arrays + objects */
 #define FD_LIMIT_ID                128                /* request ids, client_id, keys, tokens */
 #define FD_LIMIT_NAME              200                /* names, emails, phone numbers, reasons */
@@ -26,6 +24,34 @@ G_BEGIN_DECLS
 #define FD_LIMIT_TEXT              16384              /* message and canned reply text */
 #define FD_LIMIT_ARRAY             1000               /* default array length */
 #define FD_LIMIT_SMALL_ARRAY       100                /* departments, attachments, … */
+
+/* Byte limits, all derived from the character limits above so that text at
+ * its character limit fits whatever carries it (docs/protocol.md, "Limits",
+ * shows the arithmetic).
+ *
+ * One character in JSON text takes at most FD_JSON_CHAR_IN_MAX bytes as a
+ * client may write it (a surrogate pair escape, "\ud83d\ude00") and at most
+ * FD_JSON_CHAR_OUT_MAX bytes as the server writes it (a control character,
+ * "\u0001"; UTF-8 takes at most 4). */
+#define FD_JSON_CHAR_IN_MAX        12
+#define FD_JSON_CHAR_OUT_MAX       6
+/* Room in a frame for everything around its one long text. */
+#define FD_LIMIT_FRAME_ROOM        (64 * 1024)
+/* Frames (and HTTP bodies) a client sends: a text at its limit, every
+ * character escaped, plus the room: 16 384 × 12 + 65 536 = 262 144. */
+#define FD_LIMIT_FRAME_SIZE        (FD_LIMIT_TEXT * FD_JSON_CHAR_IN_MAX + FD_LIMIT_FRAME_ROOM)
+/* The characters of the largest event body, a message at every limit: its
+ * text, author name and client_id, and its attachments' names, URLs and
+ * types. */
+#define FD_LIMIT_MESSAGE_CHARS     (FD_LIMIT_TEXT + FD_LIMIT_NAME + FD_LIMIT_ID + \
+                                    FD_LIMIT_SMALL_ARRAY * (2 * FD_LIMIT_NAME + FD_LIMIT_STRING))
+/* An event body as the server writes and stores it: 261 512 × 6 + 65 536 =
+ * 1 634 608 bytes. tests/protocol checks that every event body fits. */
+#define FD_LIMIT_EVENT_PAYLOAD     (FD_LIMIT_MESSAGE_CHARS * FD_JSON_CHAR_OUT_MAX + FD_LIMIT_FRAME_ROOM)
+/* What an event frame adds around its body: type, seq and punctuation. */
+#define FD_LIMIT_EVENT_ENVELOPE    256
+/* Frames the server sends; an event with the largest body is far below. */
+#define FD_LIMIT_SERVER_FRAME_SIZE (8 * 1024 * 1024)
 
 typedef enum {
   FD_FIELD_INT64,
@@ -133,7 +159,18 @@ JsonNode *fd_json_parse           (const char       *data,
                                    gsize             len,
                                    gsize             max_size,
                                    GError          **error);
-/* Serializes a tree compactly. */
+/* The last string value of member @name of the top-level object of @data,
+ * found without building a tree and without recursion, so that it is read
+ * even from a frame that nests too deeply or is too large to decode. NULL
+ * when there is none, when it is not a string or when the text before it is
+ * not JSON. The bytes must have passed fd_json_check_bytes(). */
+char     *fd_json_peek_string_member (const char *data,
+                                      gsize       len,
+                                      const char *name);
+/* The most bytes fd_codec_to_json() then fd_json_to_string() can write for
+ * a struct of @info with every field at its limit. */
+gsize     fd_codec_max_json_size  (const FdTypeInfo *info);
+/* Serializes a tree compactly; control characters are always escaped. */
 char     *fd_json_to_string       (JsonNode         *node,
                                    gsize            *len);
 

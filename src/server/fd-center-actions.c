@@ -842,7 +842,6 @@ fd_center_start_conversation (FdCenter        *self,
                               FdConversation  *conv,
                               GError         **error)
 {
-  g_autoptr(GError) local_error = NULL;
   gboolean ok;
 
   if (!fd_center_begin (self, error))

@@ -193,18 +193,3 @@ fd_test_ui_init (int    *argc,
   gtk_test_init (argc, argv, NULL);
   adw_init ();
 }
-
-/* Under LeakSanitizer: allocations the display stack keeps for the life of
- * the process (fontconfig's caches, Mesa's EGL set-up in gtk_init, GLib's
- * constructor). The tests check their own objects with
- * g_assert_finalize_object. Every GTK test links this file, so this
- * definition is theirs. */
-const char *__lsan_default_suppressions (void);
-
-const char *
-__lsan_default_suppressions (void)
-{
-  return "leak:libfontconfig.so\n"
-         "leak:gdk_display_prepare_gl\n"
-         "leak:_dl_init\n";
-}

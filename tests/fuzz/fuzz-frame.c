@@ -2,7 +2,9 @@
 
 /* libFuzzer target: every input is decoded as a frame of each of the four
  * frame sets. What decodes must encode, decode again to an equal frame and
- * encode to the same text; anything else is a bug and aborts. */
+ * encode to the same text; anything else is a bug and aborts. The scanner
+ * that reads the "id" of frames that fail to decode must agree with the
+ * parser on every input the parser takes. */
 
 #include <stdlib.h>
 #include <string.h>
@@ -32,6 +34,26 @@ check_frame (FdFrameSet     set,
     g_error ("A frame encoded differently after a round trip.");
 }
 
+/* fd_json_peek_string_member() finds what the tree has at the top level. */
+static void
+check_peek (const char *data,
+            gsize       size)
+{
+  g_autoptr(JsonNode) root = fd_json_parse (data, size, FD_LIMIT_SERVER_FRAME_SIZE, NULL);
+  g_autofree char *peeked = NULL;
+  const char *expected = NULL;
+  JsonNode *member;
+
+  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+    return;
+  member = json_object_get_member (json_node_get_object (root), "id");
+  if (member != NULL && JSON_NODE_HOLDS_VALUE (member) && json_node_get_value_type (member) == G_TYPE_STRING)
+    expected = json_node_get_string (member);
+  peeked = fd_json_peek_string_member (data, size, "id");
+  if (g_strcmp0 (expected, peeked) != 0)
+    g_error ("The id scanner read another id than the parser.");
+}
+
 int
 LLVMFuzzerTestOneInput (const guint8 *data,
                         size_t        size)
@@ -41,6 +63,7 @@ LLVMFuzzerTestOneInput (const guint8 *data,
     FD_FRAMES_VISITOR_CLIENT, FD_FRAMES_VISITOR_SERVER,
   };
 
+  check_peek ((const char *) data, size);
   for (guint i = 0; i < G_N_ELEMENTS (sets); i++)
     {
       g_autoptr(GError) error = NULL;

@@ -20,20 +20,8 @@ export GSETTINGS_BACKEND=memory GSK_RENDERER=cairo \
        LC_ALL=C.UTF-8 LANGUAGE=C
 unset DISPLAY WAYLAND_DISPLAY
 
-# Sanitizer builds: fontconfig and pango cache every font they load in the
-# process-wide font map, and Mesa's EGL keeps its driver state; neither is
-# ever freed, by design. GLib's quark table, allocated when libglib is
-# loaded (_dl_init), is replaced but never freed once GStreamer's plugins
-# push it past its first block. Add those to the suppressions; the test's
-# own objects are still checked (and g_assert_finalize_object'ed).
-if [ -n "${LSAN_OPTIONS:-}" ]; then
-  supp=$(printf '%s\n' "$LSAN_OPTIONS" | sed -n 's/.*suppressions=\([^:]*\).*/\1/p')
-  { if [ -n "$supp" ] && [ -r "$supp" ]; then cat "$supp"; fi
-    printf '%s\n' leak:libfontconfig.so leak:libpango-1.0.so leak:libpangoft2-1.0.so \
-      leak:libEGL_mesa.so leak:_dl_init; } > "$T/lsan.supp"
-  LSAN_OPTIONS="$(printf '%s\n' "$LSAN_OPTIONS" | sed 's/suppressions=[^:]*//'):suppressions=$T/lsan.supp"
-  export LSAN_OPTIONS
-fi
+# Sanitizer builds: LSAN_OPTIONS names tests/lsan.supp, which holds every
+# suppression (the display stack's caches included).
 
 # The test's TAP goes to the original stdout (fd 3); the session bus and
 # the services it starts (the accessibility registry prints a line) write

@@ -106,24 +106,20 @@ fd_api_dup_bearer (SoupServerMessage *msg)
   return *header != '\0' ? g_strdup (header) : NULL;
 }
 
-/* The request id of a frame that did not decode, when it can be read. */
+/* The request id of a frame that did not decode, when it can be read: also
+ * from a frame nested too deeply to parse (docs/protocol.md, "Limits"). */
 char *
 fd_api_peek_frame_id (const char *data,
                       gsize       len)
 {
-  g_autoptr(JsonNode) node = fd_json_parse (data, len, FD_LIMIT_FRAME_SIZE, NULL);
-  JsonObject *obj;
-  JsonNode *id;
+  g_autofree char *id = NULL;
 
-  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
+  if (!fd_json_check_bytes (data, len, FD_LIMIT_FRAME_SIZE, NULL))
     return NULL;
-  obj = json_node_get_object (node);
-  id = json_object_get_member (obj, "id");
-  if (id == NULL || !JSON_NODE_HOLDS_VALUE (id) || json_node_get_value_type (id) != G_TYPE_STRING)
+  id = fd_json_peek_string_member (data, len, "id");
+  if (id == NULL || *id == '\0' || g_utf8_strlen (id, -1) > FD_LIMIT_ID)
     return NULL;
-  if (g_utf8_strlen (json_node_get_string (id), -1) > FD_LIMIT_ID)
-    return NULL;
-  return g_strdup (json_node_get_string (id));
+  return g_steal_pointer (&id);
 }
 
 /* --- Sign-in and sign-out ---------------------------------------------------- */

@@ -2,6 +2,7 @@
 
 #include "fd-visitor-api.h"
 #include "fd-listener.h"
+#include "fd-visitor-request.h"
 #include "fd-agent-api.h"
 #include "fd-center-actions.h"
 #include "fd-rate-limit.h"
@@ -386,7 +387,7 @@ start_session (FdVisitorApi      *self,
 {
   FdStore *store = self->center->store;
   g_autoptr(GError) error = NULL;
-  g_autoptr(JsonNode) node = NULL;
+  g_autoptr(GBytes) body = soup_message_body_flatten (soup_server_message_get_request_body (msg));
   g_autoptr(FdVisitorSessionRequest) request = NULL;
   g_autoptr(FdStream) stream = NULL;
   g_autoptr(FdConversation) conv = fd_conversation_new ();
@@ -394,8 +395,7 @@ start_session (FdVisitorApi      *self,
   g_autoptr(FdVisitorSession) session = fd_visitor_session_new ();
   const char *user_agent;
 
-  node = fd_api_read_body (msg, &error);
-  request = node != NULL ? fd_visitor_session_request_from_json (node, &error) : NULL;
+  request = fd_visitor_request_parse_session (g_bytes_get_data (body, NULL), g_bytes_get_size (body), &error);
   if (request == NULL)
     {
       allow_origin (msg, NULL);
@@ -441,24 +441,18 @@ request_callback (FdVisitorApi      *self,
                   SoupServerMessage *msg)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(JsonNode) node = NULL;
+  g_autoptr(GBytes) body = soup_message_body_flatten (soup_server_message_get_request_body (msg));
   g_autoptr(FdCallbackRequest) request = NULL;
   g_autoptr(FdStream) stream = NULL;
   g_autoptr(FdConversation) conv = fd_conversation_new ();
   g_autoptr(FdConversation) stored = NULL;
   g_autoptr(FdCallbackCreated) created = fd_callback_created_new ();
 
-  node = fd_api_read_body (msg, &error);
-  request = node != NULL ? fd_callback_request_from_json (node, &error) : NULL;
+  request = fd_visitor_request_parse_callback (g_bytes_get_data (body, NULL), g_bytes_get_size (body), &error);
   if (request == NULL)
     {
       allow_origin (msg, NULL);
       fd_api_respond_gerror (msg, error);
-      return;
-    }
-  if (g_strstrip (request->number)[0] == '\0')
-    {
-      fd_api_respond_error (msg, FD_WIRE_ERROR_INVALID_FIELD, "A callback needs a phone number.", 0);
       return;
     }
   stream = admit (self, msg, request->stream_key, FD_STREAM_CALLBACK);

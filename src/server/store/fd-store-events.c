@@ -103,7 +103,7 @@ fd_store_append_event (FdStore     *self,
   g_return_val_if_fail (type != NULL, FALSE);
 
   if (!fd_store_check_string (type, "event type", FD_STORE_MAX_TYPE, TRUE, error) ||
-      !fd_store_check_json (payload_json, "event payload", error))
+      !fd_store_check_json (payload_json, "event payload", FD_STORE_MAX_EVENT_PAYLOAD, error))
     return FALSE;
   if (!fd_store_begin (self, error))
     return FALSE;

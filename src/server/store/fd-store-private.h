@@ -91,6 +91,7 @@ gboolean     fd_store_check_enum    (const char   *name,
                                      GError      **error);
 gboolean     fd_store_check_json    (const char   *json,
                                      const char   *what,
+                                     gsize         max_bytes,
                                      GError      **error);
 gboolean     fd_store_check_strv    (char * const *strv,
                                      const char   *what,

@@ -48,7 +48,7 @@ check_stream (const FdStream  *stream,
          fd_store_check_enum (fd_stream_kind_to_string (stream->kind), "media stream kind", error) &&
          fd_store_check_strv (stream->departments, "department", FD_STORE_MAX_NAME, error) &&
          fd_store_check_strv (stream->allowed_origins, "allowed origin", FD_STORE_MAX_STRING, error) &&
-         fd_store_check_json (stream->settings_json, "media stream settings", error);
+         fd_store_check_json (stream->settings_json, "media stream settings", FD_STORE_MAX_JSON, error);
 }
 
 static char *

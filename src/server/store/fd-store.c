@@ -280,6 +280,7 @@ fd_store_check_enum (const char  *name,
 gboolean
 fd_store_check_json (const char  *json,
                      const char  *what,
+                     gsize        max_bytes,
                      GError     **error)
 {
   g_autoptr(JsonParser) parser = NULL;
@@ -287,8 +288,8 @@ fd_store_check_json (const char  *json,
 
   if (json == NULL)
     return TRUE;
-  if (strlen (json) > FD_STORE_MAX_JSON)
-    return fd_store_invalid (error, "The %s is larger than %u bytes.", what, FD_STORE_MAX_JSON);
+  if (strlen (json) > max_bytes)
+    return fd_store_invalid (error, "The %s is larger than %" G_GSIZE_FORMAT " bytes.", what, max_bytes);
   if (!g_utf8_validate (json, -1, NULL))
     return fd_store_invalid (error, "The %s is not valid UTF-8 text.", what);
   parser = json_parser_new ();

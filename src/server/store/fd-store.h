@@ -51,7 +51,8 @@ GQuark fd_store_error_quark (void);
 #define FD_STORE_MAX_STRING        FD_LIMIT_STRING   /* URLs, comments, descriptions, subjects, callback time */
 #define FD_STORE_MAX_TEXT          FD_LIMIT_TEXT     /* message and canned reply text */
 #define FD_STORE_MAX_LIST          FD_LIMIT_SMALL_ARRAY /* departments, origins, phases, phase agents, attachments */
-#define FD_STORE_MAX_JSON          65536             /* settings_json and event payloads, in bytes */
+#define FD_STORE_MAX_JSON          (FD_LIMIT_TEXT * 4) /* settings_json: 16 384 characters of UTF-8, in bytes */
+#define FD_STORE_MAX_EVENT_PAYLOAD FD_LIMIT_EVENT_PAYLOAD /* in bytes; docs/protocol.md, "Limits" */
 #define FD_STORE_MAX_TYPE          64                /* event type names */
 #define FD_STORE_MIN_STREAM_KEY    8                 /* a stream key chosen by an import */
 
