@@ -341,6 +341,8 @@ sign_out (FdAgentApi        *self,
     {
       if (error != NULL && g_error_matches (error, FD_AUTH_ERROR, FD_AUTH_ERROR_FAILED))
         fd_api_respond_gerror (msg, error);
+      else if (g_error_matches (error, FD_AUTH_ERROR, FD_AUTH_ERROR_EXPIRED))
+        fd_api_respond_error (msg, FD_WIRE_ERROR_UNAUTHORIZED, error->message, 0);
       else
         fd_api_respond_error (msg, FD_WIRE_ERROR_UNAUTHORIZED, "Sign in first: the token is missing or wrong.", 0);
       return;
