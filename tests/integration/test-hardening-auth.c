@@ -541,6 +541,28 @@ test_mark_read_needs_holder (void)
   g_assert_cmpint (read->conversation->unread, ==, 0);
 }
 
+/* A site import hashes on the main loop: at most 100 passwords at once. */
+static void
+test_import_passwords_bounded (void)
+{
+  g_autoptr(FdTestServer) server = fd_test_server_new ();
+  g_autoptr(GString) site = g_string_new ("{\"format\":\"frontdesk-site\",\"version\":1,"
+                                          "\"organization\":{\"name\":\"Big\",\"reserve_acd\":\"keep\"},"
+                                          "\"agents\":[");
+  g_autoptr(JsonNode) refused = NULL;
+  g_autoptr(JsonNode) orgs = NULL;
+
+  fd_test_server_start (server);
+  for (guint i = 0; i < 101; i++)
+    g_string_append_printf (site, "%s{\"email\":\"a%u@big.example\",\"name\":\"A %u\",\"role\":\"agent\","
+                            "\"password\":\"password-%u\"}", i > 0 ? "," : "", i, i, i);
+  g_string_append (site, "],\"queues\":[],\"streams\":[],\"canned_replies\":[],\"resources\":[]}");
+  refused = fd_test_admin_expect (server, "POST", "/sites", site->str, 400);
+  /* Nothing was imported. */
+  orgs = fd_test_admin_expect (server, "GET", "/organizations", NULL, 200);
+  g_assert_cmpuint (json_array_get_length (json_node_get_array (orgs)), ==, 0);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -557,5 +579,6 @@ main (int   argc,
   g_test_add_func ("/it/auth/rotation-grace", test_rotation_grace);
   g_test_add_func ("/it/auth/private-files", test_private_files);
   g_test_add_func ("/it/auth/mark-read-needs-holder", test_mark_read_needs_holder);
+  g_test_add_func ("/it/auth/import-passwords-bounded", test_import_passwords_bounded);
   return g_test_run ();
 }
