@@ -99,6 +99,7 @@ static GParamSpec *properties[N_PROPS];
 enum {
   SIGNAL_EVENT,
   SIGNAL_SIGNED_OUT,
+  SIGNAL_TOKEN_ROTATED,
   N_SIGNALS
 };
 
@@ -295,6 +296,15 @@ static void
 apply_welcome (FdConnection    *self,
                const FdWelcome *welcome)
 {
+  /* The server rotated the session: the new token replaces ours at once,
+   * here and (through the signal) in the keyring, since the old one lives
+   * only a few minutes more (docs/protocol.md, "Sessions"). */
+  if (welcome->token != NULL && welcome->token[0] != '\0' && g_strcmp0 (welcome->token, self->token) != 0)
+    {
+      g_free (self->token);
+      self->token = g_strdup (welcome->token);
+      g_signal_emit (self, signals[SIGNAL_TOKEN_ROTATED], 0, self->token);
+    }
   if (welcome->agent != NULL)
     {
       g_clear_pointer (&self->agent, fd_agent_free);
@@ -451,6 +461,25 @@ on_socket_message_cb (SoupWebsocketConnection *socket,
 
 /* --- socket life ------------------------------------------------------------ */
 
+/* The error_description of a refused handshake's "WWW-Authenticate: Bearer
+ * …" (RFC 6750), such as "Your session expired; sign in again.", or NULL. */
+static char *
+challenge_description (SoupMessage *msg)
+{
+  const char *header = soup_message_headers_get_one (soup_message_get_response_headers (msg),
+                                                     "WWW-Authenticate");
+  g_autoptr(GHashTable) params = NULL;
+  const char *description;
+
+  if (header == NULL || g_ascii_strncasecmp (header, "Bearer ", 7) != 0)
+    return NULL;
+  params = soup_header_parse_param_list (header + 7);
+  description = params != NULL ? g_hash_table_lookup (params, "error_description") : NULL;
+  if (description == NULL || *description == '\0' || !g_utf8_validate (description, -1, NULL))
+    return NULL;
+  return g_strdup (description);
+}
+
 static void
 on_socket_closed_cb (SoupWebsocketConnection *socket,
                      FdConnection            *self)
@@ -461,8 +490,12 @@ on_socket_closed_cb (SoupWebsocketConnection *socket,
   drop_socket (self);
   if (code == CLOSE_TOKEN_REVOKED)
     {
+      /* The server says why (expired, password changed, signed out by an
+       * administrator); an older server sent a word or nothing. */
+      const char *reason = soup_websocket_connection_get_close_data (socket);
       g_autoptr(GError) error = g_error_new_literal (FD_CONNECTION_ERROR, FD_CONNECTION_ERROR_UNAUTHORIZED,
-                                                     "This session was signed out on the server; sign in again.");
+                                                     reason != NULL && strchr (reason, ' ') != NULL ? reason
+                                                     : "This session was signed out on the server; sign in again.");
 
       fd_connection_stop (self);
       g_signal_emit (self, signals[SIGNAL_SIGNED_OUT], 0, error);
@@ -549,8 +582,10 @@ on_websocket_connect_cb (GObject      *source,
       g_clear_object (&self->connect_cancellable);
       if (msg != NULL && soup_message_get_status (msg) == SOUP_STATUS_UNAUTHORIZED)
         {
+          g_autofree char *why = challenge_description (msg);
           g_autoptr(GError) signed_out = g_error_new_literal (FD_CONNECTION_ERROR, FD_CONNECTION_ERROR_UNAUTHORIZED,
-                                                              "The server no longer accepts this session; sign in again.");
+                                                              why != NULL ? why
+                                                              : "The server no longer accepts this session; sign in again.");
 
           fd_connection_stop (self);
           g_signal_emit (self, signals[SIGNAL_SIGNED_OUT], 0, signed_out);
@@ -882,6 +917,11 @@ fd_connection_class_init (FdConnectionClass *klass)
   signals[SIGNAL_SIGNED_OUT] =
     g_signal_new ("signed-out", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
                   G_TYPE_NONE, 1, G_TYPE_ERROR);
+  /* The server rotated the session's token (the new one, a string): store
+   * it in place of the old one. */
+  signals[SIGNAL_TOKEN_ROTATED] =
+    g_signal_new ("token-rotated", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 1, G_TYPE_STRING);
 }
 
 static void

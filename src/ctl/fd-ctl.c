@@ -805,6 +805,33 @@ cmd_agent_delete (Ctl *ctl)
   return delete_org_entity (ctl, "agent", "agents", id);
 }
 
+/* Ends every session of an agent: its tokens are revoked and its open apps
+ * are disconnected at once (a stolen laptop, a leaver). */
+static int
+cmd_agent_sign_out (Ctl *ctl)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) answer = NULL;
+  g_autofree char *path = NULL;
+  gint64 id;
+  int status = require_org (ctl);
+
+  if (status != FD_CTL_EXIT_OK)
+    return status;
+  if (!resolve_agent (ctl, ctl->args->pdata[0], &id, &error))
+    return failed (error);
+  path = g_strdup_printf ("/organizations/%" G_GINT64_FORMAT "/agents/%" G_GINT64_FORMAT "/sessions",
+                          ctl->org_id, id);
+  answer = fd_admin_client_request (ctl->client, "DELETE", path, NULL, &error);
+  if (answer == NULL)
+    return failed (error);
+  if (!ctl->json)
+    g_print ("Signed agent %" G_GINT64_FORMAT " out everywhere.\n", id);
+  else
+    g_print ("{}\n");
+  return FD_CTL_EXIT_OK;
+}
+
 /* Queues ------------------------------------------------------------------ */
 
 static const Column queue_columns[] = {
@@ -1598,6 +1625,7 @@ static const CtlCommand commands[] = {
   { "agent", "update", cmd_agent_update, "org email name role password", 1, 1,
     "agent update --org ORG AGENT [--email E] [--name N] [--role R] [--password P|-]" },
   { "agent", "delete", cmd_agent_delete, "org", 1, 1, "agent delete --org ORG AGENT" },
+  { "agent", "sign-out", cmd_agent_sign_out, "org", 1, 1, "agent sign-out --org ORG AGENT" },
   { "queue", "list", cmd_queue_list, "org", 0, 0, "queue list --org ORG" },
   { "queue", "create", cmd_queue_create, "org", 1, 1, "queue create --org ORG NAME" },
   { "queue", "update", cmd_queue_update, "org name", 1, 1, "queue update --org ORG QUEUE --name NAME" },

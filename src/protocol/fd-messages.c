@@ -146,7 +146,8 @@ BODY (T, fd_welcome, "welcome",
       FD_F_INT64 (T, seq, TRUE),
       FD_F_BOOL (T, resumed, FALSE),
       FD_F_OBJECT (T, agent, FALSE, &fd_agent_info),
-      FD_F_OBJECT (T, organization, FALSE, &fd_organization_info))
+      FD_F_OBJECT (T, organization, FALSE, &fd_organization_info),
+      FD_F_STRING (T, token, FALSE, FD_LIMIT_ID))
 #undef T
 
 #define T FdCannedReplies

@@ -122,6 +122,7 @@ typedef struct {
   gboolean         resumed;    /* TRUE: missed events follow; FALSE: a snapshot */
   FdAgent         *agent;
   FdOrganization  *organization;
+  char            *token;      /* a rotated token that replaces the app's; NULL = keep it */
 } FdWelcome;
 
 typedef struct {

@@ -62,12 +62,11 @@ fd_center_get_visible (FdCenter       *self,
   return g_steal_pointer (&conv);
 }
 
-/* A conversation this agent holds right now. */
-static FdConversation *
-get_reserved_by (FdCenter       *self,
-                 const FdAgent  *agent,
-                 gint64          conversation_id,
-                 GError        **error)
+FdConversation *
+fd_center_get_held (FdCenter       *self,
+                    const FdAgent  *agent,
+                    gint64          conversation_id,
+                    GError        **error)
 {
   g_autoptr(FdConversation) conv = fd_center_get_visible (self, agent, conversation_id, error);
 
@@ -320,7 +319,7 @@ fd_center_send_agent_message (FdCenter             *self,
       return NULL;
     }
 
-  conv = get_reserved_by (self, agent, request->conversation_id, &local_error);
+  conv = fd_center_get_held (self, agent, request->conversation_id, &local_error);
   if (conv == NULL)
     {
       /* A resend of a message stored before the conversation ended. */
@@ -384,7 +383,7 @@ fd_center_agent_typing (FdCenter        *self,
                         const FdTyping  *typing,
                         GError         **error)
 {
-  g_autoptr(FdConversation) conv = get_reserved_by (self, agent, typing->conversation_id, error);
+  g_autoptr(FdConversation) conv = fd_center_get_held (self, agent, typing->conversation_id, error);
   FdVisitorTyping *body;
 
   if (conv == NULL)
@@ -404,7 +403,9 @@ fd_center_mark_read (FdCenter          *self,
                      const FdMarkRead  *mark,
                      GError           **error)
 {
-  g_autoptr(FdConversation) conv = fd_center_get_visible (self, agent, mark->conversation_id, error);
+  /* Only the holder reads the customer's messages: a colleague who may see
+   * the conversation must not clear the holder's unread count. */
+  g_autoptr(FdConversation) conv = fd_center_get_held (self, agent, mark->conversation_id, error);
   gint unread = 0;
 
   if (conv == NULL)
@@ -434,7 +435,7 @@ fd_center_transfer (FdCenter          *self,
                     const FdTransfer  *transfer,
                     GError           **error)
 {
-  g_autoptr(FdConversation) conv = get_reserved_by (self, agent, transfer->conversation_id, error);
+  g_autoptr(FdConversation) conv = fd_center_get_held (self, agent, transfer->conversation_id, error);
   g_autoptr(FdAgent) colleague = NULL;
   g_autoptr(GError) local_error = NULL;
 
@@ -475,7 +476,7 @@ fd_center_list_colleagues (FdCenter       *self,
                            gint64          conversation_id,
                            GError        **error)
 {
-  g_autoptr(FdConversation) conv = get_reserved_by (self, agent, conversation_id, error);
+  g_autoptr(FdConversation) conv = fd_center_get_held (self, agent, conversation_id, error);
   g_autoptr(FdQueue) queue = NULL;
   g_autoptr(FdColleagues) result = NULL;
 
@@ -551,7 +552,7 @@ fd_center_close (FdCenter       *self,
   if (conv->state == FD_CONVERSATION_CLOSED && conv->agent_id == agent->id)
     return g_steal_pointer (&conv);
   g_clear_pointer (&conv, fd_conversation_free);
-  conv = get_reserved_by (self, agent, conversation_id, error);
+  conv = fd_center_get_held (self, agent, conversation_id, error);
   if (conv == NULL)
     return NULL;
   if (!fd_center_begin (self, error))
@@ -567,7 +568,7 @@ fd_center_callback_attempt (FdCenter                 *self,
                             const FdCallbackAttempt  *attempt,
                             GError                  **error)
 {
-  g_autoptr(FdConversation) conv = get_reserved_by (self, agent, attempt->conversation_id, error);
+  g_autoptr(FdConversation) conv = fd_center_get_held (self, agent, attempt->conversation_id, error);
   g_autoptr(FdMessage) msg = NULL;
   g_autoptr(FdMessage) stored = NULL;
 

@@ -87,6 +87,12 @@ FdConversation *fd_center_get_visible           (FdCenter               *self,
                                                  const FdAgent          *agent,
                                                  gint64                  conversation_id,
                                                  GError                **error);
+/* A conversation the agent holds: reserved by it right now (forbidden when
+ * another agent holds it, invalid-state when nobody does). */
+FdConversation *fd_center_get_held              (FdCenter               *self,
+                                                 const FdAgent          *agent,
+                                                 gint64                  conversation_id,
+                                                 GError                **error);
 FdConversationDetail *fd_center_get_detail      (FdCenter               *self,
                                                  const FdAgent          *agent,
                                                  gint64                  conversation_id,

@@ -36,6 +36,7 @@ typedef struct {
   gint64                   last_seq;       /* last event seq sent */
   guint                    hello_timeout_id;
   guint                    silence_id;     /* checks the socket still talks */
+  guint                    expiry_id;      /* checks the token again when it expires */
   gint64                   last_activity;  /* monotonic time of the last frame or pong */
   gint64                   bad_window_start;
   guint                    bad_frames;

@@ -391,6 +391,22 @@ fd_center_close_token_sockets (FdCenter   *self,
     }
 }
 
+void
+fd_center_close_agent_sockets (FdCenter   *self,
+                               gint64      organization_id,
+                               gint64      agent_id,
+                               const char *reason)
+{
+  for (guint i = 0; i < self->agent_conns->len; i++)
+    {
+      FdAgentConn *ac = g_ptr_array_index (self->agent_conns, i);
+
+      if (ac->organization_id == organization_id && ac->agent_id == agent_id &&
+          soup_websocket_connection_get_state (ac->conn) == SOUP_WEBSOCKET_STATE_OPEN)
+        soup_websocket_connection_close (ac->conn, 4401, reason);
+    }
+}
+
 /* --- Routing decisions ------------------------------------------------------- */
 
 gboolean

@@ -32,5 +32,12 @@ void      fd_center_attach               (FdCenter    *self,
 gboolean  fd_center_reload_organization  (FdCenter    *self,
                                           gint64       organization_id,
                                           GError     **error);
+/* Closes every socket of an agent with 4401 and @reason, a sentence the
+ * app shows: its sessions were revoked, its password changed, or it is
+ * gone. */
+void      fd_center_close_agent_sockets  (FdCenter    *self,
+                                          gint64       organization_id,
+                                          gint64       agent_id,
+                                          const char  *reason);
 
 G_END_DECLS

@@ -107,6 +107,16 @@ on_organization_changed_cb (FdAdminApi *admin_api,
 }
 
 static void
+on_agent_signed_out_cb (FdAdminApi *admin_api,
+                        gint64      organization_id,
+                        gint64      agent_id,
+                        const char *reason,
+                        FdServer   *self)
+{
+  fd_center_close_agent_sockets (self->center, organization_id, agent_id, reason);
+}
+
+static void
 fd_server_finalize (GObject *object)
 {
   FdServer *self = FD_SERVER (object);
@@ -177,6 +187,8 @@ fd_server_new (const char  *db_path,
   fd_center_attach (self->center, self->soup);
   g_signal_connect_object (self->admin_api, "organization-changed",
                            G_CALLBACK (on_organization_changed_cb), self, 0);
+  g_signal_connect_object (self->admin_api, "agent-signed-out",
+                           G_CALLBACK (on_agent_signed_out_cb), self, 0);
   self->widget_api = fd_widget_api_new (self->store, self->center);
   fd_widget_api_attach (self->widget_api, self->soup);
   self->files_api = fd_files_api_new (self->store, self->center, self->http_guard, error);

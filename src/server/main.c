@@ -1,6 +1,7 @@
 #define G_LOG_DOMAIN "frontdeskd"
 
 #include "fd-config.h"
+#include "fd-auth.h"
 #include "fd-server.h"
 #include "fd-ws-budget.h"
 
@@ -22,6 +23,66 @@ raise_descriptor_limit (void)
   rl.rlim_cur = rl.rlim_max;
   if (setrlimit (RLIMIT_NOFILE, &rl) != 0)
     g_warning ("Cannot raise the descriptor limit to %llu", (unsigned long long) rl.rlim_max);
+}
+
+/* --- Agent sessions and sign-in (docs/admin.md, "Agent sessions") -------- */
+
+static FdAuthSettings auth_settings;
+static gint auth_max_sessions, auth_per_account, auth_per_address, auth_hash_threads, auth_hash_queue;
+
+static const GOptionEntry auth_entries[] = {
+  { "session-idle", 0, 0, G_OPTION_ARG_INT64, &auth_settings.token_idle,
+    "An agent's session unused this long expires (default 604800 = 7 days)", "SECONDS" },
+  { "session-lifetime", 0, 0, G_OPTION_ARG_INT64, &auth_settings.token_lifetime,
+    "An agent's session expires this long after sign-in; rotated past half (default 2592000 = 30 days)", "SECONDS" },
+  { "session-grace", 0, 0, G_OPTION_ARG_INT64, &auth_settings.token_grace,
+    "A rotated session token stays valid this long (default 300)", "SECONDS" },
+  { "max-sessions-per-agent", 0, 0, G_OPTION_ARG_INT, &auth_max_sessions,
+    "Live sessions per agent; the oldest are signed out beyond (default 10)", "N" },
+  { "sign-ins-per-account", 0, 0, G_OPTION_ARG_INT, &auth_per_account,
+    "Sign-ins a minute to one account, successful ones too (default 10)", "N" },
+  { "sign-ins-per-address", 0, 0, G_OPTION_ARG_INT, &auth_per_address,
+    "Sign-ins a minute from one address (default 60)", "N" },
+  { "hash-threads", 0, 0, G_OPTION_ARG_INT, &auth_hash_threads,
+    "Threads that hash passwords (default 2)", "N" },
+  { "hash-queue", 0, 0, G_OPTION_ARG_INT, &auth_hash_queue,
+    "Password hashes that may wait for a thread; more are refused with 429 (default 32)", "N" },
+  { NULL }
+};
+
+/* Applies the options above; FALSE with a message for a bad value. */
+static gboolean
+apply_auth_options (void)
+{
+  const struct { gint *value; guint *setting; const char *name; gint min; } counts[] = {
+    { &auth_max_sessions, &auth_settings.max_tokens, "--max-sessions-per-agent", 1 },
+    { &auth_per_account, &auth_settings.sign_ins_per_account, "--sign-ins-per-account", 1 },
+    { &auth_per_address, &auth_settings.sign_ins_per_address, "--sign-ins-per-address", 1 },
+    { &auth_hash_threads, &auth_settings.hash_threads, "--hash-threads", 1 },
+    { &auth_hash_queue, &auth_settings.hash_queue, "--hash-queue", 0 },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (counts); i++)
+    {
+      if (*counts[i].value == -1)
+        continue;
+      if (*counts[i].value < counts[i].min || *counts[i].value > 100000)
+        {
+          g_printerr ("frontdeskd: %s takes a number from %d to 100000.\n", counts[i].name, counts[i].min);
+          return FALSE;
+        }
+      *counts[i].setting = (guint) *counts[i].value;
+    }
+  if (auth_settings.token_idle < 1 || auth_settings.token_lifetime < 1 || auth_settings.token_grace < 0 ||
+      auth_settings.token_idle > G_MAXINT32 || auth_settings.token_lifetime > G_MAXINT32 ||
+      auth_settings.token_grace > G_MAXINT32)
+    {
+      g_printerr ("frontdeskd: --session-idle and --session-lifetime take 1 or more seconds, "
+                  "--session-grace 0 or more.\n");
+      return FALSE;
+    }
+  fd_auth_configure (&auth_settings);
+  return TRUE;
 }
 
 static gboolean
@@ -72,9 +133,12 @@ main (int   argc,
 
   setlocale (LC_ALL, "");
   raise_descriptor_limit ();
+  fd_auth_settings_init (&auth_settings);
+  auth_max_sessions = auth_per_account = auth_per_address = auth_hash_threads = auth_hash_queue = -1;
 
   context = g_option_context_new ("— the Frontdesk contact center server");
   g_option_context_add_main_entries (context, entries, NULL);
+  g_option_context_add_main_entries (context, auth_entries, NULL);
   if (!g_option_context_parse (context, &argc, &argv, &error))
     {
       g_printerr ("frontdeskd: %s\n", error->message);
@@ -95,6 +159,8 @@ main (int   argc,
                   "--header-timeout and --request-timeout 1 or more; --socket-output-budget 4096 or more.\n");
       return 2;
     }
+  if (!apply_auth_options ())
+    return 2;
 
   if (db_path == NULL)
     {

@@ -313,6 +313,76 @@ count_messages (FdVisitorWelcome *welcome,
 }
 
 static void
+on_token_rotated_cb (FdConnection *conn,
+                     const char   *token,
+                     char        **out)
+{
+  g_free (*out);
+  *out = g_strdup (token);
+}
+
+static gboolean
+has_string (gpointer data)
+{
+  return *(char **) data != NULL;
+}
+
+static gboolean
+time_passed (gpointer data)
+{
+  return g_get_monotonic_time () >= *(gint64 *) data;
+}
+
+/* A session past half its life is rotated at the next hello: the app
+ * takes the welcome's token at once (and announces it, for the keyring).
+ * When the session expires, the server closes the socket and the app shows
+ * why; an expired token at the handshake says the same. */
+static void
+test_token_rotation_and_expiry (void)
+{
+  g_autoptr(FdTestServer) server = fd_test_server_new ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GError) signed_out = NULL;
+  g_autofree char *rotated = NULL;
+  g_autofree char *first = NULL;
+  g_autofree char *again = NULL;
+  FdConnection *conn;
+  gint64 half_life;
+
+  fd_test_server_add_args (server, "--demo", "--session-lifetime", "6", NULL);
+  fd_test_server_start (server);
+  conn = sign_in (server, JENNA_EMAIL, JENNA_PASSWORD, &error);
+  g_assert_no_error (error);
+  wait_for (is_connected, conn, "the connection");
+  first = g_strdup (fd_connection_get_token (conn));
+  g_signal_connect (conn, "token-rotated", G_CALLBACK (on_token_rotated_cb), &rotated);
+  g_signal_connect (conn, "signed-out", G_CALLBACK (on_signed_out_cb), &signed_out);
+
+  /* Past half the lifetime, a reconnection's hello rotates the token. */
+  half_life = g_get_monotonic_time () + 3100 * 1000;
+  wait_for (time_passed, &half_life, "half the session's life");
+  again = g_strdup (fd_connection_get_token (conn));
+  fd_connection_start (conn, again);
+  wait_for (has_string, &rotated, "the rotated token");
+  g_assert_cmpstr (rotated, !=, first);
+  g_assert_cmpstr (fd_connection_get_token (conn), ==, rotated);
+  wait_for (is_connected, conn, "the connection under the new token");
+
+  /* The new token expires in turn: the socket closes with the reason. */
+  wait_for (is_disconnected, conn, "the session to expire");
+  g_assert_error (signed_out, FD_CONNECTION_ERROR, FD_CONNECTION_ERROR_UNAUTHORIZED);
+  g_assert_cmpstr (signed_out->message, ==, "Your session expired; sign in again.");
+
+  /* At the handshake, the refusal's challenge carries the same sentence. */
+  g_clear_error (&signed_out);
+  fd_connection_start (conn, first);
+  wait_for (is_disconnected, conn, "the expired token to be refused");
+  g_assert_error (signed_out, FD_CONNECTION_ERROR, FD_CONNECTION_ERROR_UNAUTHORIZED);
+  g_assert_cmpstr (signed_out->message, ==, "Your session expired; sign in again.");
+  g_assert_finalize_object (conn);
+}
+
+static void
 test_offer_reserve_restart (void)
 {
   g_autoptr(FdTestServer) server = start_demo_server ();
@@ -419,6 +489,7 @@ main (int   argc,
   g_test_add_func ("/agent/connection/signed-out-requests", test_signed_out_requests);
   g_test_add_func ("/agent/connection/wire-error", test_wire_error);
   g_test_add_func ("/agent/connection/revoked-token", test_revoked_token);
+  g_test_add_func ("/agent/connection/token-rotation-and-expiry", test_token_rotation_and_expiry);
   g_test_add_func ("/agent/connection/offer-reserve-restart", test_offer_reserve_restart);
 
   return g_test_run ();

@@ -1,4 +1,5 @@
 #include "fd-admin-test.h"
+#include "fd-test-client.h"
 
 #include <string.h>
 
@@ -220,6 +221,22 @@ test_everything (Fixture       *f,
   g_assert_cmpstr (fd_admin_test_get_string (node, "name"), ==, "Robert");
   g_assert_cmpstr (fd_admin_test_get_string (node, "email"), ==, "bob@ctl.example");
   g_clear_pointer (&node, json_node_unref);
+
+  /* agent sign-out ends Ann's sessions: her token is refused afterwards. */
+  {
+    g_autoptr(JsonNode) session = NULL;
+    g_autoptr(JsonNode) refused = NULL;
+    guint status = 0;
+
+    session = fd_test_http_request (f->server, NULL, "POST", "/api/agent/v1/sessions",
+                                    "{\"email\":\"ann@ctl.example\",\"password\":\"password1\"}", &status);
+    g_assert_cmpuint (status, ==, 200);
+    assert_ok (f, run_ctl (f, "agent", "sign-out", "--org", org_arg, "ann@ctl.example"));
+    g_assert_nonnull (strstr (f->out, "out everywhere"));
+    refused = fd_test_http_request (f->server, fd_admin_test_get_string (session, "token"), "DELETE",
+                                    "/api/agent/v1/sessions/current", NULL, &status);
+    g_assert_cmpuint (status, ==, 401);
+  }
 
   /* Queues and members. */
   assert_ok (f, run_ctl (f, "queue", "create", "--org", org_arg, "Sales"));

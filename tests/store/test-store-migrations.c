@@ -4,6 +4,7 @@
 #include <glib/gstdio.h>
 #include <signal.h>
 #include <string.h>
+#include <sys/stat.h>
 
 /* Builds a database from a fixture's SQL text, as an older frontdeskd left
  * it. */
@@ -348,6 +349,48 @@ test_durable_after_kill (void)
   g_clear_pointer (&dir, g_free);
 }
 
+/* The database holds password hashes: a file others can read is made the
+ * server user's alone, with a warning, side files included. */
+/* The database holds password hashes: a file others can read is made the
+ * server user's alone, with a warning, side files included. Runs in a
+ * subprocess where warnings are not fatal, and checks what it logged. */
+static void
+test_permissions_tightened (void)
+{
+  g_autofree char *dir = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *wal = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FdStore) store = NULL;
+  GStatBuf st;
+
+  if (!g_test_subprocess ())
+    {
+      g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_DEFAULT);
+      g_test_trap_assert_passed ();
+      g_test_trap_assert_stderr ("*wide.db was readable by other users (mode 0644)*"
+                                 "*wide.db-wal was readable by other users (mode 0666)*");
+      return;
+    }
+
+  g_log_set_always_fatal (G_LOG_FATAL_MASK);
+  dir = fd_test_make_tmpdir ();
+  path = g_build_filename (dir, "wide.db", NULL);
+  wal = g_strconcat (path, "-wal", NULL);
+  build_db_from_sql (path, "PRAGMA journal_mode = DELETE;");
+  g_assert_cmpint (g_chmod (path, 0644), ==, 0);
+  g_assert_true (g_file_set_contents (wal, "", 0, &error));
+  g_assert_cmpint (g_chmod (wal, 0666), ==, 0);
+  store = fd_store_open (path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (g_stat (path, &st), ==, 0);
+  g_assert_cmpint (st.st_mode & 0777, ==, 0600);
+  g_assert_cmpint (g_stat (wal, &st), ==, 0);
+  g_assert_cmpint (st.st_mode & 0777, ==, 0600);
+  g_clear_pointer (&store, fd_store_free);
+  fd_test_rm_rf (dir);
+}
+
 static void
 test_unopenable_path (void)
 {
@@ -443,11 +486,16 @@ main (int   argc,
       char *argv[])
 {
   g_test_init (&argc, &argv, NULL);
+  /* Files made here are private, as frontdeskd wants them: it tightens
+   * wider ones with a warning (test_permissions_tightened), and warnings
+   * fail a test. */
+  umask (077);
 
   g_test_add_func ("/store/migrations/empty-to-current", test_empty_to_current);
   g_test_add_func ("/store/migrations/fixtures-to-current", test_fixtures_to_current);
   g_test_add_func ("/store/migrations/newer-refused", test_newer_refused);
   g_test_add_func ("/store/migrations/garbage-refused", test_garbage_refused);
+  g_test_add_func ("/store/migrations/permissions-tightened", test_permissions_tightened);
   g_test_add_func ("/store/migrations/foreign-sqlite-refused", test_foreign_sqlite_refused);
   g_test_add_func ("/store/migrations/unopenable-path", test_unopenable_path);
   g_test_add_func ("/store/durable-after-kill", test_durable_after_kill);

@@ -226,6 +226,23 @@ on_connection_event_cb (FdConnection  *connection,
     fd_drafts_clear (self->drafts, conversation->id);
 }
 
+static void on_secrets_stored_cb (GObject      *source,
+                                  GAsyncResult *result,
+                                  gpointer      user_data);
+
+/* The server rotated the session: the keyring gets the new token (with the
+ * password kept for a refused token), so that the next start uses it. */
+static void
+on_token_rotated_cb (FdConnection  *connection,
+                     const char    *token,
+                     FdApplication *self)
+{
+  if (self->secrets == NULL)
+    return;
+  fd_secrets_store_async (self->secrets, token, self->stored_password, self->cancellable,
+                          on_secrets_stored_cb, g_object_ref (self));
+}
+
 static void
 install_connection (FdApplication *self,
                     FdConnection  *connection)
@@ -244,6 +261,7 @@ install_connection (FdApplication *self,
     }
   self->joined_on_startup = FALSE;
   g_signal_connect_object (connection, "signed-out", G_CALLBACK (on_signed_out_cb), self, 0);
+  g_signal_connect_object (connection, "token-rotated", G_CALLBACK (on_token_rotated_cb), self, 0);
   g_signal_connect_object (connection, "event", G_CALLBACK (on_connection_event_cb), self, 0);
   g_signal_connect_object (connection, "notify::state", G_CALLBACK (on_connection_state_notify_cb), self, 0);
   g_signal_connect_object (fd_connection_get_queue_model (connection), "items-changed",

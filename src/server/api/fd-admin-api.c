@@ -13,15 +13,17 @@
 
 struct _FdAdminApi
 {
-  GObject  parent_instance;
+  GObject       parent_instance;
 
-  FdStore *store;
+  FdStore      *store;
+  GCancellable *cancellable;   /* password hashes in the pool */
 };
 
 G_DEFINE_FINAL_TYPE (FdAdminApi, fd_admin_api, G_TYPE_OBJECT)
 
 enum {
   ORGANIZATION_CHANGED,
+  AGENT_SIGNED_OUT,
   N_SIGNALS
 };
 
@@ -34,6 +36,9 @@ typedef struct {
   SoupServerMessage *msg;
   const char        *method;
   gint64             org_id;
+  char              *password_hash;      /* of the body's "password", hashed in the pool */
+  gint64             signed_out_agent;   /* whose sessions the request ended */
+  const char        *signed_out_reason;
 } Request;
 
 /* --- Responses ----------------------------------------------------------- */
@@ -402,7 +407,24 @@ agent_get (Request *req, gint64 id, GError **error)
 static gboolean
 agent_remove (Request *req, gint64 id, GError **error)
 {
+  req->signed_out_agent = id;
+  req->signed_out_reason = "Your account was removed from this contact center.";
   return fd_store_delete_agent (req->store, req->org_id, id, error);
+}
+
+/* DELETE …/agents/{id}/sessions: signs the agent out everywhere. */
+static gboolean
+serve_sessions (Request  *req,
+                gint64    agent_id,
+                GError  **error)
+{
+  if (!check_agent (req, agent_id, error) ||
+      !fd_auth_revoke_agent_tokens (req->store, req->org_id, agent_id, error))
+    return FALSE;
+  req->signed_out_agent = agent_id;
+  req->signed_out_reason = "An administrator signed you out; sign in again.";
+  soup_server_message_set_status (req->msg, SOUP_STATUS_NO_CONTENT, NULL);
+  return TRUE;
 }
 
 static gboolean
@@ -417,7 +439,8 @@ agent_create (Request *req, gpointer entity, JsonObject *extra, GError **error)
       !require_text (agent->name, "name", "agent", error) ||
       !require_text (password, "password", "new agent", error))
     return FALSE;
-  ok = fd_auth_create_agent (req->store, agent, password, error);
+  ok = req->password_hash != NULL ? fd_store_create_agent (req->store, agent, req->password_hash, error)
+                                  : fd_auth_create_agent (req->store, agent, password, error);
   clear_password (&password);
   return ok;
 }
@@ -438,10 +461,14 @@ agent_update (Request *req, gpointer entity, JsonObject *extra, GError **error)
   if (password == NULL)
     return TRUE;
 
-  /* A new password signs the agent out everywhere. */
-  ok = fd_auth_set_agent_password (req->store, req->org_id, agent->id, password, error) &&
+  /* A new password signs the agent out everywhere, open sockets included. */
+  ok = (req->password_hash != NULL
+        ? fd_store_set_agent_password_hash (req->store, req->org_id, agent->id, req->password_hash, error)
+        : fd_auth_set_agent_password (req->store, req->org_id, agent->id, password, error)) &&
        fd_auth_revoke_agent_tokens (req->store, req->org_id, agent->id, error);
   clear_password (&password);
+  req->signed_out_agent = agent->id;
+  req->signed_out_reason = "Your password was changed; sign in with the new one.";
   return ok;
 }
 
@@ -990,6 +1017,37 @@ serve_organization (Request  *req,
   }
 }
 
+/* A site import hashes its agents' passwords on the main loop (fd-site.c,
+ * inside the import's transaction), about 20 ms each: bounded, so that an
+ * import stalls the center for two seconds at most (docs/store.md). */
+static gboolean
+check_import_passwords (JsonNode  *site,
+                        GError   **error)
+{
+  JsonNode *agents;
+  guint n = 0;
+
+  if (!JSON_NODE_HOLDS_OBJECT (site))
+    return TRUE;
+  agents = json_object_get_member (json_node_get_object (site), "agents");
+  if (agents == NULL || !JSON_NODE_HOLDS_ARRAY (agents))
+    return TRUE;
+  for (guint i = 0; i < json_array_get_length (json_node_get_array (agents)); i++)
+    {
+      JsonNode *agent = json_array_get_element (json_node_get_array (agents), i);
+
+      if (JSON_NODE_HOLDS_OBJECT (agent) && json_object_has_member (json_node_get_object (agent), "password"))
+        n++;
+    }
+  if (n <= FD_ADMIN_API_MAX_IMPORT_PASSWORDS)
+    return TRUE;
+  g_set_error (error, FD_PROTOCOL_ERROR, FD_PROTOCOL_ERROR_INVALID_FIELD,
+               "A site import sets at most %u agents' passwords (this one has %u): import the agents "
+               "without “password” and set them with “frontdeskctl agent update --password”.",
+               FD_ADMIN_API_MAX_IMPORT_PASSWORDS, n);
+  return FALSE;
+}
+
 static gboolean
 serve_site (Request  *req,
             gboolean  into_new,
@@ -1009,7 +1067,7 @@ serve_site (Request  *req,
     }
 
   body = parse_body (req, error);
-  if (body == NULL)
+  if (body == NULL || !check_import_passwords (body, error))
     return FALSE;
   org = fd_site_import (req->store, body, into_new ? 0 : req->org_id, error);
   if (org == NULL)
@@ -1062,6 +1120,7 @@ typedef enum {
   ROUTE_MEMBERS,
   ROUTE_MEMBER,
   ROUTE_PHASES,
+  ROUTE_SESSIONS,
 } Route;
 
 typedef struct {
@@ -1116,6 +1175,11 @@ match_route (Request    *req,
     {
       m.route = ROUTE_MEMBER;
       m.methods = "PUT,DELETE";
+    }
+  else if (n == 5 && g_str_equal (m.klass->collection, "agents") && g_str_equal (seg[4], "sessions"))
+    {
+      m.route = ROUTE_SESSIONS;
+      m.methods = "DELETE";
     }
   else if (n == 5 && g_str_equal (m.klass->collection, "streams") && g_str_equal (seg[4], "phases"))
     {
@@ -1173,10 +1237,141 @@ dispatch (Request      *req,
       return serve_members (req, m->id, m->sub_id, error);
     case ROUTE_PHASES:
       return serve_phases (req, m->id, error);
+    case ROUTE_SESSIONS:
+      return serve_sessions (req, m->id, error);
     case ROUTE_NONE:
     default:
       g_assert_not_reached ();
     }
+}
+
+/* Carries out a checked request: one transaction for a change. */
+static void
+serve (FdAdminApi  *self,
+       Request     *req,
+       const Match *m)
+{
+  SoupServerMessage *msg = req->msg;
+  g_autoptr(GError) error = NULL;
+  gboolean changes;
+  gboolean ok;
+
+  /* A change is one transaction, however many rows it touches. */
+  changes = !g_str_equal (req->method, "GET");
+  if (changes && !fd_store_begin (self->store, &error))
+    {
+      respond_gerror (msg, error);
+      return;
+    }
+
+  ok = dispatch (req, m, &error);
+  if (changes)
+    {
+      if (ok)
+        ok = fd_store_commit (self->store, &error);
+      else
+        fd_store_rollback (self->store);
+    }
+
+  /* The live center routes by what is committed: tell it what changed. */
+  if (changes && ok && req->org_id != 0)
+    g_signal_emit (self, signals[ORGANIZATION_CHANGED], 0, req->org_id);
+  /* Revoked tokens are refused from now on; their open sockets go too. */
+  if (changes && ok && req->signed_out_agent != 0)
+    g_signal_emit (self, signals[AGENT_SIGNED_OUT], 0, req->org_id, req->signed_out_agent,
+                   req->signed_out_reason);
+
+  if (!ok && error != NULL)
+    {
+      if (m->route == ROUTE_ORGANIZATION &&
+          g_error_matches (error, FD_STORE_ERROR, FD_STORE_ERROR_NOT_FOUND))
+        respond_error (msg, FD_WIRE_ERROR_NOT_FOUND, "No organization with id %" G_GINT64_FORMAT ".",
+                       req->org_id);
+      else
+        respond_gerror (msg, error);
+    }
+}
+
+/* Agent creation and password changes: the body's password is hashed in the
+ * pool while the message waits, then the request is served with the hash. */
+static gboolean
+needs_hash (Request     *req,
+            const Match *m)
+{
+  g_autoptr(JsonNode) body = NULL;
+  JsonNode *password;
+
+  if (m->klass == NULL || !g_str_equal (m->klass->collection, "agents") ||
+      !((m->route == ROUTE_COLLECTION && g_str_equal (req->method, "POST")) ||
+        (m->route == ROUTE_ITEM && (g_str_equal (req->method, "PUT") || g_str_equal (req->method, "PATCH")))))
+    return FALSE;
+  body = parse_body (req, NULL);
+  if (body == NULL || !JSON_NODE_HOLDS_OBJECT (body))
+    return FALSE;
+  password = json_object_get_member (json_node_get_object (body), "password");
+  return password != NULL && JSON_NODE_HOLDS_VALUE (password) &&
+         json_node_get_value_type (password) == G_TYPE_STRING;
+}
+
+typedef struct {
+  FdAdminApi        *self;
+  Request            req;
+  Match              m;
+  gboolean           gone;   /* the client disconnected meanwhile */
+} HashCall;
+
+static void
+on_hash_disconnected_cb (SoupServerMessage *msg,
+                         HashCall          *call)
+{
+  call->gone = TRUE;
+}
+
+static void
+on_password_hashed_cb (GObject      *source,
+                       GAsyncResult *result,
+                       gpointer      user_data)
+{
+  HashCall *call = user_data;
+  SoupServerMessage *msg = call->req.msg;
+  g_autoptr(GError) error = NULL;
+
+  call->req.password_hash = fd_auth_hash_password_finish (result, &error);
+  if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) && !call->gone)
+    {
+      if (g_error_matches (error, FD_AUTH_ERROR, FD_AUTH_ERROR_BUSY))
+        {
+          respond_error_literal (msg, FD_WIRE_ERROR_RATE_LIMITED, error->message);
+          soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Retry-After", "2");
+        }
+      else if (error != NULL)
+        respond_gerror (msg, error);
+      else
+        serve (call->self, &call->req, &call->m);
+      soup_server_message_unpause (msg);
+    }
+  g_signal_handlers_disconnect_by_data (msg, call);
+  g_clear_pointer (&call->req.password_hash, g_free);
+  g_object_unref (msg);
+  g_free (call);
+}
+
+static void
+hash_then_serve (FdAdminApi  *self,
+                 Request     *req,
+                 const Match *m)
+{
+  g_autoptr(JsonNode) body = parse_body (req, NULL);
+  HashCall *call = g_new0 (HashCall, 1);
+
+  call->self = self;
+  call->req = *req;
+  call->m = *m;
+  g_object_ref (req->msg);
+  g_signal_connect (req->msg, "disconnected", G_CALLBACK (on_hash_disconnected_cb), call);
+  soup_server_message_pause (req->msg);
+  fd_auth_hash_password_async (json_object_get_string_member (json_node_get_object (body), "password"),
+                               self->cancellable, on_password_hashed_cb, call);
 }
 
 static void
@@ -1190,10 +1385,8 @@ on_admin_request_cb (SoupServer        *server,
   g_autoptr(GError) error = NULL;
   g_auto(GStrv) parts = NULL;
   g_autoptr(GPtrArray) seg = g_ptr_array_new ();
-  Request req = { self, self->store, msg, soup_server_message_get_method (msg), 0 };
-  gboolean changes;
+  Request req = { self, self->store, msg, soup_server_message_get_method (msg), 0, NULL, 0, NULL };
   Match m;
-  gboolean ok;
 
   if (!check_admin_token (self, msg))
     return;
@@ -1241,41 +1434,22 @@ on_admin_request_cb (SoupServer        *server,
         }
     }
 
-  /* A change is one transaction, however many rows it touches. */
-  changes = !g_str_equal (req.method, "GET");
-  if (changes && !fd_store_begin (self->store, &error))
+  /* Argon2 of a new password runs in the pool, not here. */
+  if (needs_hash (&req, &m))
     {
-      respond_gerror (msg, error);
+      hash_then_serve (self, &req, &m);
       return;
     }
-
-  ok = dispatch (&req, &m, &error);
-  if (changes)
-    {
-      if (ok)
-        ok = fd_store_commit (self->store, &error);
-      else
-        fd_store_rollback (self->store);
-    }
-
-  /* The live center routes by what is committed: tell it what changed. */
-  if (changes && ok && req.org_id != 0)
-    g_signal_emit (self, signals[ORGANIZATION_CHANGED], 0, req.org_id);
-
-  if (!ok && error != NULL)
-    {
-      if (m.route == ROUTE_ORGANIZATION &&
-          g_error_matches (error, FD_STORE_ERROR, FD_STORE_ERROR_NOT_FOUND))
-        respond_error (msg, FD_WIRE_ERROR_NOT_FOUND, "No organization with id %" G_GINT64_FORMAT ".",
-                       req.org_id);
-      else
-        respond_gerror (msg, error);
-    }
+  serve (self, &req, &m);
 }
+
+static void fd_admin_api_dispose (GObject *object);
 
 static void
 fd_admin_api_class_init (FdAdminApiClass *klass)
 {
+  G_OBJECT_CLASS (klass)->dispose = fd_admin_api_dispose;
+
   /**
    * FdAdminApi::organization-changed:
    * @organization_id: the organization whose settings, agents, queues,
@@ -1287,11 +1461,35 @@ fd_admin_api_class_init (FdAdminApiClass *klass)
                   G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL,
                   G_TYPE_NONE, 1, G_TYPE_INT64);
+  /**
+   * FdAdminApi::agent-signed-out:
+   * @organization_id: the agent's organization
+   * @agent_id: the agent whose tokens a committed request revoked (password
+   *   changed, agent deleted, sessions ended)
+   * @reason: a sentence for the agent, the close reason of its sockets
+   */
+  signals[AGENT_SIGNED_OUT] =
+    g_signal_new ("agent-signed-out",
+                  G_TYPE_FROM_CLASS (klass),
+                  G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 3, G_TYPE_INT64, G_TYPE_INT64, G_TYPE_STRING);
+}
+
+static void
+fd_admin_api_dispose (GObject *object)
+{
+  FdAdminApi *self = FD_ADMIN_API (object);
+
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  G_OBJECT_CLASS (fd_admin_api_parent_class)->dispose (object);
 }
 
 static void
 fd_admin_api_init (FdAdminApi *self)
 {
+  self->cancellable = g_cancellable_new ();
 }
 
 FdAdminApi *

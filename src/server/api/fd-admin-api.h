@@ -14,6 +14,8 @@ G_BEGIN_DECLS
 /* Request bodies above this answer 413 with the code "too-large" (site
  * documents may be larger: see fd-http-guard.c). */
 #define FD_ADMIN_API_MAX_BODY (1024 * 1024)
+/* Agents with a password in one site import (hashed on the main loop). */
+#define FD_ADMIN_API_MAX_IMPORT_PASSWORDS 100
 
 #define FD_TYPE_ADMIN_API (fd_admin_api_get_type ())
 G_DECLARE_FINAL_TYPE (FdAdminApi, fd_admin_api, FD, ADMIN_API, GObject)

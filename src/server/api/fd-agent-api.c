@@ -6,15 +6,27 @@
 
 #include "fd-auth.h"
 #include "fd-listener.h"
+#include "fd-rate-limit.h"
 
 #include <string.h>
 
+/* Remote addresses whose failures are remembered at most; past it, those
+ * whose minute is over are forgotten first, then all. */
+#define MAX_FAILURE_HOSTS 4096
+/* Keys each sign-in limit remembers (FdRateLimit drops the idlest). */
+#define MAX_SIGN_IN_KEYS  4096
+/* Retry-After when the hashing queue is full. */
+#define BUSY_RETRY_AFTER  2
+
 struct _FdAgentApi
 {
-  FdCenter   *center;
-  SoupServer *server;
-  gulong      request_read_id;
-  GHashTable *failures;   /* remote host → Failures */
+  FdCenter     *center;
+  SoupServer   *server;
+  gulong        request_read_id;
+  GHashTable   *failures;      /* remote host → Failures */
+  FdRateLimit  *per_account;   /* casefolded email → sign-ins, successes too */
+  FdRateLimit  *per_address;   /* remote host → sign-ins */
+  GCancellable *cancellable;   /* cancels sign-ins in the pool at free */
 };
 
 typedef struct {
@@ -147,17 +159,30 @@ failures_retry_after (FdAgentApi        *self,
   return (gint) ((f->window_start + 60 * G_USEC_PER_SEC - now) / G_USEC_PER_SEC) + 1;
 }
 
-static void
-count_failure (FdAgentApi        *self,
-               SoupServerMessage *msg)
+static gboolean
+failure_expired (gpointer key,
+                 gpointer value,
+                 gpointer user_data)
 {
-  Failures *f = g_hash_table_lookup (self->failures, remote_host (msg));
+  return *(gint64 *) user_data - ((Failures *) value)->window_start >= 60 * G_USEC_PER_SEC;
+}
+
+static void
+count_failure (FdAgentApi *self,
+               const char *host)
+{
+  Failures *f = g_hash_table_lookup (self->failures, host);
   gint64 now = g_get_monotonic_time ();
 
   if (f == NULL)
     {
+      /* Bounded: forget finished minutes first, then everyone. */
+      if (g_hash_table_size (self->failures) >= MAX_FAILURE_HOSTS)
+        g_hash_table_foreach_remove (self->failures, failure_expired, &now);
+      if (g_hash_table_size (self->failures) >= MAX_FAILURE_HOSTS)
+        g_hash_table_remove_all (self->failures);
       f = g_new0 (Failures, 1);
-      g_hash_table_insert (self->failures, g_strdup (remote_host (msg)), f);
+      g_hash_table_insert (self->failures, g_strdup (host), f);
     }
   if (now - f->window_start >= 60 * G_USEC_PER_SEC)
     {
@@ -167,6 +192,97 @@ count_failure (FdAgentApi        *self,
   f->count++;
 }
 
+/* One sign-in waiting for the hashing pool; its message is paused. */
+typedef struct {
+  FdAgentApi        *self;
+  SoupServerMessage *msg;
+  char              *host;
+  gboolean           gone;       /* the client disconnected meanwhile */
+} SignInCall;
+
+static void
+on_sign_in_disconnected_cb (SoupServerMessage *msg,
+                            SignInCall        *call)
+{
+  call->gone = TRUE;
+}
+
+static void
+sign_in_call_free (SignInCall *call)
+{
+  g_signal_handlers_disconnect_by_data (call->msg, call);
+  g_clear_object (&call->msg);
+  g_free (call->host);
+  g_free (call);
+}
+
+static void
+on_signed_in_cb (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  SignInCall *call = user_data;
+  FdAgentApi *self = call->self;
+  SoupServerMessage *msg = call->msg;
+  g_autoptr(FdSignIn) answer = fd_sign_in_new ();
+  g_autoptr(GPtrArray) revoked = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GError) error = NULL;
+  gboolean ok;
+
+  ok = fd_auth_sign_in_finish (result, &answer->agent, &answer->token, revoked, &error);
+  /* Cancelled: the API is gone, and @self with it. */
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || call->gone)
+    {
+      sign_in_call_free (call);
+      return;
+    }
+  if (!ok && g_error_matches (error, FD_AUTH_ERROR, FD_AUTH_ERROR_BUSY))
+    fd_api_respond_error (msg, FD_WIRE_ERROR_RATE_LIMITED, error->message, BUSY_RETRY_AFTER);
+  else if (!ok && g_error_matches (error, FD_AUTH_ERROR, FD_AUTH_ERROR_BAD_CREDENTIALS))
+    {
+      count_failure (self, call->host);
+      fd_api_respond_error (msg, FD_WIRE_ERROR_UNAUTHORIZED, "The email address or the password is wrong.", 0);
+    }
+  else if (!ok)
+    fd_api_respond_gerror (msg, error);
+  else
+    {
+      /* Tokens beyond the agent's bound were revoked: their sockets go. */
+      for (guint i = 0; i < revoked->len; i++)
+        fd_center_close_token_sockets (self->center, revoked->pdata[i]);
+      answer->organization = fd_store_get_organization (self->center->store, answer->agent->organization_id,
+                                                        &error);
+      if (answer->organization == NULL)
+        fd_api_respond_gerror (msg, error);
+      else
+        {
+          fd_center_note_agent (self->center, answer->agent);
+          fd_api_respond_json (msg, SOUP_STATUS_OK, fd_sign_in_to_json (answer));
+        }
+    }
+  soup_server_message_unpause (msg);
+  sign_in_call_free (call);
+}
+
+/* Answers 429 when @key has no sign-in left in @limit. */
+static gboolean
+limit_refuses (FdRateLimit       *limit,
+               const char        *key,
+               const char        *message,
+               SoupServerMessage *msg)
+{
+  guint retry_after = 0;
+
+  if (fd_rate_limit_take (limit, key, &retry_after))
+    return FALSE;
+  fd_api_respond_error (msg, FD_WIRE_ERROR_RATE_LIMITED, message, (gint) retry_after);
+  return TRUE;
+}
+
+/* Sign-in answers once Argon2 ran in the pool (fd_auth_sign_in_async); the
+ * message is paused meanwhile and the main loop serves everyone else.
+ * The limits come first and cost nothing: failures per address, then
+ * sign-ins per address and per account, successes included. */
 static void
 sign_in (FdAgentApi        *self,
          SoupServerMessage *msg)
@@ -174,9 +290,9 @@ sign_in (FdAgentApi        *self,
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonNode) node = NULL;
   g_autoptr(FdSignInRequest) request = NULL;
-  g_autoptr(FdSignIn) result = fd_sign_in_new ();
-  FdStore *store = self->center->store;
+  g_autofree char *account = NULL;
   gint retry_after = failures_retry_after (self, msg);
+  SignInCall *call;
 
   if (retry_after > 0)
     {
@@ -191,25 +307,21 @@ sign_in (FdAgentApi        *self,
       fd_api_respond_gerror (msg, error);
       return;
     }
-  if (!fd_auth_sign_in (store, request->email, request->password, &result->agent, &result->token, &error))
-    {
-      if (g_error_matches (error, FD_AUTH_ERROR, FD_AUTH_ERROR_FAILED))
-        {
-          fd_api_respond_gerror (msg, error);
-          return;
-        }
-      count_failure (self, msg);
-      fd_api_respond_error (msg, FD_WIRE_ERROR_UNAUTHORIZED, "The email address or the password is wrong.", 0);
-      return;
-    }
-  result->organization = fd_store_get_organization (store, result->agent->organization_id, &error);
-  if (result->organization == NULL)
-    {
-      fd_api_respond_gerror (msg, error);
-      return;
-    }
-  fd_center_note_agent (self->center, result->agent);
-  fd_api_respond_json (msg, SOUP_STATUS_OK, fd_sign_in_to_json (result));
+  account = g_utf8_casefold (request->email, -1);
+  if (limit_refuses (self->per_address, remote_host (msg),
+                     "Too many sign-ins from this address; wait a moment and try again.", msg) ||
+      limit_refuses (self->per_account, account,
+                     "Too many sign-ins to this account; wait a moment and try again.", msg))
+    return;
+
+  call = g_new0 (SignInCall, 1);
+  call->self = self;
+  call->msg = g_object_ref (msg);
+  call->host = g_strdup (remote_host (msg));
+  g_signal_connect (msg, "disconnected", G_CALLBACK (on_sign_in_disconnected_cb), call);
+  soup_server_message_pause (msg);
+  fd_auth_sign_in_async (self->center->store, request->email, request->password, self->cancellable,
+                         on_signed_in_cb, call);
 }
 
 static void
@@ -226,6 +338,8 @@ sign_out (FdAgentApi        *self,
     {
       if (error != NULL && g_error_matches (error, FD_AUTH_ERROR, FD_AUTH_ERROR_FAILED))
         fd_api_respond_gerror (msg, error);
+      else if (g_error_matches (error, FD_AUTH_ERROR, FD_AUTH_ERROR_EXPIRED))
+        fd_api_respond_error (msg, FD_WIRE_ERROR_UNAUTHORIZED, error->message, 0);
       else
         fd_api_respond_error (msg, FD_WIRE_ERROR_UNAUTHORIZED, "Sign in first: the token is missing or wrong.", 0);
       return;
@@ -283,6 +397,21 @@ check_handshake (FdAgentApi        *self,
   return agent;
 }
 
+/* "WWW-Authenticate" of a refused token (RFC 6750) with @why as its
+ * description: ASCII, without the characters that would end the quoted
+ * string. */
+static char *
+bearer_challenge (const char *why)
+{
+  GString *challenge = g_string_new ("Bearer realm=\"frontdesk\", error=\"invalid_token\", error_description=\"");
+
+  for (const char *p = why; *p != '\0'; p++)
+    if ((guchar) *p >= 0x20 && (guchar) *p < 0x7f && *p != '"' && *p != '\\')
+      g_string_append_c (challenge, *p);
+  g_string_append_c (challenge, '"');
+  return g_string_free (challenge, FALSE);
+}
+
 /* Runs before any handler: a bad token never reaches the upgrade. */
 static void
 on_request_read_cb (SoupServer        *server,
@@ -302,9 +431,18 @@ on_request_read_cb (SoupServer        *server,
       if (fd_center_wire_error_for (error) == FD_WIRE_ERROR_INTERNAL)
         fd_api_respond_gerror (msg, error);
       else
-        fd_api_respond_error (msg, FD_WIRE_ERROR_UNAUTHORIZED,
-                              error->domain == FD_CENTER_ERROR ? error->message
-                                                               : "The token is wrong, expired or revoked.", 0);
+        {
+          const char *why = error->domain == FD_CENTER_ERROR || error->domain == FD_AUTH_ERROR
+                            ? error->message : "The token is wrong, expired or revoked.";
+          g_autofree char *challenge = NULL;
+
+          fd_api_respond_error (msg, FD_WIRE_ERROR_UNAUTHORIZED, why, 0);
+          /* A websocket client sees the headers of a refused handshake, not
+           * its body: the reason also travels in the challenge (RFC 6750). */
+          challenge = bearer_challenge (why);
+          soup_message_headers_replace (soup_server_message_get_response_headers (msg),
+                                        "WWW-Authenticate", challenge);
+        }
     }
 }
 
@@ -337,6 +475,11 @@ fd_agent_api_new (FdCenter *center)
 
   self->center = center;
   self->failures = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  self->per_account = fd_rate_limit_new (fd_auth_get_settings ()->sign_ins_per_account,
+                                         fd_auth_get_settings ()->sign_ins_per_account, MAX_SIGN_IN_KEYS);
+  self->per_address = fd_rate_limit_new (fd_auth_get_settings ()->sign_ins_per_address,
+                                         fd_auth_get_settings ()->sign_ins_per_address, MAX_SIGN_IN_KEYS);
+  self->cancellable = g_cancellable_new ();
   return self;
 }
 
@@ -360,6 +503,10 @@ fd_agent_api_free (FdAgentApi *self)
       soup_server_remove_handler (self->server, FD_AGENT_API_SOCKET);
       g_clear_object (&self->server);
     }
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
   g_clear_pointer (&self->failures, g_hash_table_unref);
+  g_clear_pointer (&self->per_account, fd_rate_limit_free);
+  g_clear_pointer (&self->per_address, fd_rate_limit_free);
   g_free (self);
 }

@@ -4,6 +4,7 @@
 #include "fd-agent-api.h"
 #include "fd-center-actions.h"
 
+#include "fd-auth.h"
 #include "fd-protocol.h"
 
 #include <string.h>
@@ -57,6 +58,88 @@ count_bad_frame (FdAgentConn *self)
   if (++self->bad_frames >= FD_AGENT_SOCKET_MAX_BAD)
     soup_websocket_connection_close (self->conn, SOUP_WEBSOCKET_CLOSE_POLICY_VIOLATION,
                                      "Too many frames that could not be read");
+}
+
+/* --- the token --------------------------------------------------------------- */
+
+static gboolean on_token_expiry_cb (gpointer user_data);
+
+/* Checks the socket's token again before every request and when it is due
+ * to expire: a token revoked (sign-out, password change, admin), expired
+ * or whose agent is gone closes the socket with 4401 and a sentence the app
+ * shows. Returns the agent as stored now, or NULL when the socket closes. */
+static FdAgent *
+check_token (FdAgentConn *self)
+{
+  g_autoptr(GError) error = NULL;
+  FdAgent *agent = NULL;
+  gint64 expires_at = 0;
+  gint64 delay;
+
+  if (!fd_auth_check_agent_token_hash (self->center->store, self->token_hash, &agent, &expires_at, &error))
+    {
+      if (fd_center_wire_error_for (error) == FD_WIRE_ERROR_INTERNAL)
+        {
+          g_warning ("Cannot check an agent's token: %s", error->message);
+          soup_websocket_connection_close (self->conn, SOUP_WEBSOCKET_CLOSE_SERVER_ERROR,
+                                           "The server failed; reconnect");
+        }
+      else
+        soup_websocket_connection_close (self->conn, 4401, error->domain == FD_AUTH_ERROR ? error->message
+                                         : "This session ended; sign in again.");
+      return NULL;
+    }
+  /* Seconds, rounded up, so that the timer finds the token expired. */
+  delay = (expires_at - g_get_real_time () + G_USEC_PER_SEC - 1) / G_USEC_PER_SEC;
+  g_clear_handle_id (&self->expiry_id, g_source_remove);
+  self->expiry_id = g_timeout_add_seconds ((guint) CLAMP (delay, 1, 24 * 3600), on_token_expiry_cb, self);
+  return agent;
+}
+
+/* Checks the token now and re-arms the expiry timer. */
+static void
+recheck_token (FdAgentConn *self)
+{
+  g_autoptr(FdAgent) agent = NULL;
+
+  if (soup_websocket_connection_get_state (self->conn) == SOUP_WEBSOCKET_STATE_OPEN)
+    agent = check_token (self);
+}
+
+static gboolean
+on_token_expiry_cb (gpointer user_data)
+{
+  FdAgentConn *self = user_data;
+
+  self->expiry_id = 0;
+  recheck_token (self);
+  return G_SOURCE_REMOVE;
+}
+
+/* Rotation at hello: past half its lifetime, the socket's token is
+ * replaced by a new one that the welcome carries; the socket goes on under
+ * the new token, and the old one lives for the grace period only. */
+static void
+rotate_token (FdAgentConn *self,
+              FdWelcome   *welcome)
+{
+  g_autoptr(GPtrArray) revoked = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *new_hash = NULL;
+
+  welcome->token = fd_auth_rotate_agent_token (self->center->store, self->token_hash, &new_hash, revoked, &error);
+  if (welcome->token == NULL)
+    {
+      /* The old token still works: rotation is tried at the next hello. */
+      if (error != NULL)
+        g_warning ("Cannot rotate an agent's token: %s", error->message);
+      return;
+    }
+  g_free (self->token_hash);
+  self->token_hash = g_steal_pointer (&new_hash);
+  for (guint i = 0; i < revoked->len; i++)
+    fd_center_close_token_sockets (self->center, revoked->pdata[i]);
+  recheck_token (self);
 }
 
 /* --- hello ------------------------------------------------------------------- */
@@ -157,6 +240,7 @@ handle_hello (FdAgentConn   *self,
       send_error (self, frame->id, error);
       return;
     }
+  rotate_token (self, welcome);
 
   if (resumed)
     {
@@ -294,7 +378,7 @@ handle_request (FdAgentConn   *self,
       break;
     case FD_FRAME_DM_REQUEST:
       {
-        g_autoptr(FdConversation) conv = fd_center_get_visible (center, agent,
+        g_autoptr(FdConversation) conv = fd_center_get_held (center, agent,
                                                                 ((FdConversationRef *) frame->body)->conversation_id,
                                                                 &error);
 
@@ -357,14 +441,12 @@ on_message_cb (SoupWebsocketConnection *conn,
       return;
     }
 
-  /* Read the agent again: its name or role may have changed, or it may be
-   * gone. */
-  agent = fd_store_get_agent (self->center->store, self->organization_id, self->agent_id, &error);
+  /* Check the token and read the agent again: the session may have been
+   * revoked or have expired, the agent's name or role may have changed, or
+   * it may be gone. */
+  agent = check_token (self);
   if (agent == NULL)
-    {
-      soup_websocket_connection_close (self->conn, 4401, "The agent no longer exists");
-      return;
-    }
+    return;
   handle_request (self, frame, agent);
 }
 
@@ -404,6 +486,7 @@ fd_agent_socket_free (FdAgentConn *self)
   fd_center_remove_agent_conn (self->center, self);
   g_clear_handle_id (&self->hello_timeout_id, g_source_remove);
   g_clear_handle_id (&self->silence_id, g_source_remove);
+  g_clear_handle_id (&self->expiry_id, g_source_remove);
   g_signal_handlers_disconnect_by_data (self->conn, self);
   g_clear_pointer (&self->budget, fd_ws_budget_free);
   g_clear_object (&self->conn);
@@ -442,5 +525,7 @@ fd_agent_socket_new (FdCenter                *center,
   self->silence_id = g_timeout_add_seconds (FD_AGENT_SOCKET_KEEPALIVE, on_silence_check_cb, self);
   self->hello_timeout_id = g_timeout_add_seconds (FD_AGENT_SOCKET_HELLO_TIMEOUT, on_hello_timeout_cb, self);
   fd_center_add_agent_conn (center, self);
+  /* Arms the expiry timer (the handshake checked the token just now). */
+  recheck_token (self);
   return self;
 }

@@ -160,6 +160,166 @@ fd_store_revoke_agent_tokens (FdStore  *self,
 }
 
 gboolean
+fd_store_insert_agent_token_full (FdStore     *self,
+                                  gint64       organization_id,
+                                  gint64       agent_id,
+                                  const char  *token_hash,
+                                  gint64       expires_at,
+                                  GError     **error)
+{
+  g_autoptr(FdStoreStmt) stmt = NULL;
+  gint64 now = g_get_real_time ();
+
+  g_return_val_if_fail (self != NULL, FALSE);
+
+  if (!check_hash (token_hash, error))
+    return FALSE;
+  stmt = fd_store_prepare (self,
+                           "INSERT INTO agent_tokens (hash, organization_id, agent_id, created_at, "
+                           "last_used_at, expires_at) VALUES (?1, ?2, ?3, ?4, ?4, ?5)", error);
+  if (stmt == NULL)
+    return FALSE;
+  fd_store_bind_text (stmt, 1, token_hash);
+  sqlite3_bind_int64 (stmt, 2, organization_id);
+  sqlite3_bind_int64 (stmt, 3, agent_id);
+  sqlite3_bind_int64 (stmt, 4, now);
+  sqlite3_bind_int64 (stmt, 5, expires_at);
+  if (!fd_store_run (self, stmt, error))
+    {
+      fd_store_rephrase (error, FD_STORE_ERROR_INVALID, FD_STORE_ERROR_NOT_FOUND,
+                         "No such agent in this organization.");
+      return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+fd_store_get_agent_token (FdStore           *self,
+                          const char        *token_hash,
+                          FdStoreAgentToken *out_token,
+                          GError           **error)
+{
+  g_autoptr(FdStoreStmt) stmt = NULL;
+  int rc;
+
+  g_return_val_if_fail (self != NULL, FALSE);
+  g_return_val_if_fail (out_token != NULL, FALSE);
+
+  if (!check_hash (token_hash, error))
+    return FALSE;
+  stmt = fd_store_prepare (self,
+                           "SELECT organization_id, agent_id, created_at, last_used_at, expires_at, revoked_at "
+                           "FROM agent_tokens WHERE hash = ?1", error);
+  if (stmt == NULL)
+    return FALSE;
+  fd_store_bind_text (stmt, 1, token_hash);
+  rc = fd_store_step (self, stmt, FALSE, error);
+  if (rc < 0)
+    return FALSE;
+  if (rc == SQLITE_DONE)
+    {
+      g_set_error (error, FD_STORE_ERROR, FD_STORE_ERROR_NOT_FOUND, "No such token.");
+      return FALSE;
+    }
+  out_token->organization_id = fd_store_col_int64 (stmt, 0);
+  out_token->agent_id = fd_store_col_int64 (stmt, 1);
+  out_token->created_at = fd_store_col_int64 (stmt, 2);
+  out_token->last_used_at = fd_store_col_int64 (stmt, 3);
+  out_token->expires_at = fd_store_col_int64 (stmt, 4);
+  out_token->revoked = fd_store_col_int64 (stmt, 5) != 0;
+  return TRUE;
+}
+
+gboolean
+fd_store_touch_agent_token (FdStore     *self,
+                            const char  *token_hash,
+                            gint64       last_used_at,
+                            gint64       expires_at,
+                            GError     **error)
+{
+  g_autoptr(FdStoreStmt) stmt = NULL;
+
+  g_return_val_if_fail (self != NULL, FALSE);
+
+  if (!check_hash (token_hash, error))
+    return FALSE;
+  stmt = fd_store_prepare (self,
+                           "UPDATE agent_tokens SET last_used_at = ?2, expires_at = ?3 WHERE hash = ?1",
+                           error);
+  if (stmt == NULL)
+    return FALSE;
+  fd_store_bind_text (stmt, 1, token_hash);
+  sqlite3_bind_int64 (stmt, 2, last_used_at);
+  sqlite3_bind_int64 (stmt, 3, expires_at);
+  return fd_store_run_update (self, stmt, "token", error);
+}
+
+gboolean
+fd_store_limit_agent_tokens (FdStore     *self,
+                             gint64       organization_id,
+                             gint64       agent_id,
+                             guint        keep,
+                             gint64       now,
+                             GPtrArray   *revoked_hashes,
+                             GError     **error)
+{
+  g_autoptr(FdStoreStmt) list = NULL;
+  g_autoptr(GPtrArray) doomed = g_ptr_array_new_with_free_func (g_free);
+  int rc;
+
+  g_return_val_if_fail (self != NULL, FALSE);
+
+  /* Newest first; rowid breaks ties of tokens made within a microsecond. */
+  list = fd_store_prepare (self,
+                           "SELECT hash FROM agent_tokens "
+                           "WHERE organization_id = ?1 AND agent_id = ?2 AND revoked_at = 0 "
+                           "AND (expires_at = 0 OR expires_at > ?3) "
+                           "ORDER BY created_at DESC, rowid DESC LIMIT -1 OFFSET ?4", error);
+  if (list == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (list, 1, organization_id);
+  sqlite3_bind_int64 (list, 2, agent_id);
+  sqlite3_bind_int64 (list, 3, now);
+  sqlite3_bind_int64 (list, 4, keep);
+  while ((rc = fd_store_step (self, list, FALSE, error)) == SQLITE_ROW)
+    g_ptr_array_add (doomed, fd_store_col_text (list, 0));
+  if (rc < 0)
+    return FALSE;
+  fd_store_stmt_release (list);
+  for (guint i = 0; i < doomed->len; i++)
+    {
+      if (!fd_store_revoke_agent_token (self, doomed->pdata[i], error))
+        return FALSE;
+      if (revoked_hashes != NULL)
+        g_ptr_array_add (revoked_hashes, g_strdup (doomed->pdata[i]));
+    }
+  return TRUE;
+}
+
+gboolean
+fd_store_purge_agent_tokens (FdStore  *self,
+                             gint64    organization_id,
+                             gint64    agent_id,
+                             gint64    before,
+                             GError  **error)
+{
+  g_autoptr(FdStoreStmt) stmt = NULL;
+
+  g_return_val_if_fail (self != NULL, FALSE);
+
+  stmt = fd_store_prepare (self,
+                           "DELETE FROM agent_tokens WHERE organization_id = ?1 AND agent_id = ?2 "
+                           "AND ((revoked_at > 0 AND revoked_at < ?3) OR (expires_at > 0 AND expires_at < ?3))",
+                           error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, organization_id);
+  sqlite3_bind_int64 (stmt, 2, agent_id);
+  sqlite3_bind_int64 (stmt, 3, before);
+  return fd_store_run (self, stmt, error);
+}
+
+gboolean
 fd_store_insert_visitor_token (FdStore     *self,
                                gint64       organization_id,
                                gint64       conversation_id,

@@ -5,8 +5,13 @@
 #include "fd-store-private.h"
 #include "fd-store-schema.h"
 
+#include <errno.h>
+#include <fcntl.h>
+#include <glib/gstdio.h>
 #include <sodium.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 /* The core of the store: opening, migrations, transactions, the statement
  * cache and the helpers every entity file (fd-store-*.c) uses. */
@@ -634,6 +639,82 @@ migrate (FdStore  *self,
   return TRUE;
 }
 
+/* The database holds password hashes and customers' data: its files are
+ * the server user's alone (docs/store.md, "File permissions"). A missing
+ * directory is created 0700 and a missing file 0600 before SQLite opens it;
+ * SQLite then gives the -wal and -shm files the database file's mode. A
+ * file or side file found readable by others is tightened, with a warning. */
+static gboolean
+tighten_file (const char  *path,
+              GError     **error)
+{
+  GStatBuf st;
+
+  if (g_stat (path, &st) != 0)
+    return TRUE;   /* not there (yet): nothing to tighten */
+  if (!S_ISREG (st.st_mode) || (st.st_mode & 0077) == 0)
+    return TRUE;
+  g_warning ("%s was readable by other users (mode %04o): setting it to 0600", path,
+             (guint) (st.st_mode & 07777));
+  if (g_chmod (path, 0600) != 0)
+    {
+      int saved = errno;
+
+      g_set_error (error, FD_STORE_ERROR, FD_STORE_ERROR_FAILED,
+                   "Cannot make %s private to the server's user (chmod 0600): %s.", path,
+                   g_strerror (saved));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+prepare_files (const char  *path,
+               GError     **error)
+{
+  static const char * const side_files[] = { "-wal", "-shm", "-journal" };
+  g_autofree char *dir = NULL;
+  int fd;
+
+  /* In-memory and URI databases have no file of ours to look after. */
+  if (path[0] == '\0' || g_str_equal (path, ":memory:") || g_str_has_prefix (path, "file:"))
+    return TRUE;
+
+  /* Only the last level: a mistyped path does not grow a tree. */
+  dir = g_path_get_dirname (path);
+  if (!g_file_test (dir, G_FILE_TEST_EXISTS) && g_mkdir (dir, 0700) != 0)
+    {
+      int saved = errno;
+
+      g_set_error (error, FD_STORE_ERROR, FD_STORE_ERROR_FAILED,
+                   "Cannot create the database directory %s: %s.", dir, g_strerror (saved));
+      return FALSE;
+    }
+
+  fd = g_open (path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  if (fd >= 0)
+    close (fd);
+  else if (errno != EEXIST)
+    {
+      int saved = errno;
+
+      g_set_error (error, FD_STORE_ERROR, FD_STORE_ERROR_FAILED,
+                   "Cannot create the database file %s: %s.", path, g_strerror (saved));
+      return FALSE;
+    }
+
+  if (!tighten_file (path, error))
+    return FALSE;
+  for (guint i = 0; i < G_N_ELEMENTS (side_files); i++)
+    {
+      g_autofree char *side = g_strconcat (path, side_files[i], NULL);
+
+      if (!tighten_file (side, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
 FdStore *
 fd_store_open (const char  *path,
                GError     **error)
@@ -652,6 +733,9 @@ fd_store_open (const char  *path,
                    "The cryptography library could not start.");
       return NULL;
     }
+
+  if (!prepare_files (path, error))
+    return NULL;
 
   self = g_new0 (FdStore, 1);
   self->stmts = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, stmt_finalize);

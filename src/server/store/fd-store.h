@@ -421,6 +421,55 @@ gboolean        fd_store_revoke_agent_tokens   (FdStore         *self,
                                                 gint64           organization_id,
                                                 gint64           agent_id,
                                                 GError         **error);
+/* An agent token's row (docs/store.md, "Tokens"): times in microseconds,
+ * expires_at 0 = not set yet (a token made before schema version 3). */
+typedef struct {
+  gint64    organization_id;
+  gint64    agent_id;
+  gint64    created_at;
+  gint64    last_used_at;
+  gint64    expires_at;
+  gboolean  revoked;
+} FdStoreAgentToken;
+
+/* Inserts a token that expires at @expires_at (absolute lifetime); its
+ * last use is now. */
+gboolean        fd_store_insert_agent_token_full (FdStore       *self,
+                                                gint64           organization_id,
+                                                gint64           agent_id,
+                                                const char      *token_hash,
+                                                gint64           expires_at,
+                                                GError         **error);
+/* NOT_FOUND when unknown. */
+gboolean        fd_store_get_agent_token       (FdStore         *self,
+                                                const char      *token_hash,
+                                                FdStoreAgentToken *out_token,
+                                                GError         **error);
+/* Records a use at @last_used_at and sets the expiry (a rotation shortens
+ * it to the grace period). */
+gboolean        fd_store_touch_agent_token     (FdStore         *self,
+                                                const char      *token_hash,
+                                                gint64           last_used_at,
+                                                gint64           expires_at,
+                                                GError         **error);
+/* Revokes the agent's live tokens (not revoked, not expired at @now) beyond
+ * the @keep newest; adds the hashes it revoked to @revoked_hashes (char*,
+ * when not NULL) so that their sockets can be closed. */
+gboolean        fd_store_limit_agent_tokens    (FdStore         *self,
+                                                gint64           organization_id,
+                                                gint64           agent_id,
+                                                guint            keep,
+                                                gint64           now,
+                                                GPtrArray       *revoked_hashes,
+                                                GError         **error);
+/* Deletes the agent's tokens revoked or expired before @before: a dead
+ * token's row is kept a while so that it is refused as "revoked" or
+ * "expired" rather than "unknown", then goes, which bounds the table. */
+gboolean        fd_store_purge_agent_tokens    (FdStore         *self,
+                                                gint64           organization_id,
+                                                gint64           agent_id,
+                                                gint64           before,
+                                                GError         **error);
 gboolean        fd_store_insert_visitor_token  (FdStore         *self,
                                                 gint64           organization_id,
                                                 gint64           conversation_id,
