@@ -219,4 +219,90 @@ gboolean            fd_connection_mark_read_finish (FdConnection        *self,
                                                     GAsyncResult        *result,
                                                     GError             **error);
 
+/* Typed requests of one conversation (fd-connection-calls.c): what a
+ * conversation window needs, so that no widget builds a frame. */
+
+/* The conversation and its transcript (oldest first). */
+void                fd_connection_get_conversation_async (FdConnection  *self,
+                                                    gint64               conversation_id,
+                                                    GCancellable        *cancellable,
+                                                    GAsyncReadyCallback  callback,
+                                                    gpointer             user_data);
+FdConversationDetail *fd_connection_get_conversation_finish (FdConnection *self,
+                                                    GAsyncResult        *result,
+                                                    GError             **error);
+/* Sends a message with the caller's @client_id (made once with
+ * g_uuid_string_random(); a retry passes the same one, so the server
+ * stores it once) and @attachments (FdAttachment*, copied; may be NULL).
+ * Finish with fd_connection_send_message_finish(). */
+void                fd_connection_send_message_full_async (FdConnection *self,
+                                                    gint64               conversation_id,
+                                                    const char          *client_id,
+                                                    const char          *text,
+                                                    GPtrArray           *attachments,
+                                                    GCancellable        *cancellable,
+                                                    GAsyncReadyCallback  callback,
+                                                    gpointer             user_data);
+/* Tells the visitor whether this agent is typing. */
+void                fd_connection_send_typing_async (FdConnection       *self,
+                                                    gint64               conversation_id,
+                                                    gboolean             typing,
+                                                    GCancellable        *cancellable,
+                                                    GAsyncReadyCallback  callback,
+                                                    gpointer             user_data);
+gboolean            fd_connection_send_typing_finish (FdConnection      *self,
+                                                    GAsyncResult        *result,
+                                                    GError             **error);
+/* Canned replies / resources visible from @conversation_id (0 = all)
+ * matching @search (NULL or "" = all). The finish functions return the
+ * items (FdCannedReply* / FdResource*), empty when none. */
+void                fd_connection_list_canned_replies_async (FdConnection *self,
+                                                    gint64               conversation_id,
+                                                    const char          *search,
+                                                    GCancellable        *cancellable,
+                                                    GAsyncReadyCallback  callback,
+                                                    gpointer             user_data);
+GPtrArray          *fd_connection_list_canned_replies_finish (FdConnection *self,
+                                                    GAsyncResult        *result,
+                                                    GError             **error);
+void                fd_connection_list_resources_async (FdConnection    *self,
+                                                    gint64               conversation_id,
+                                                    const char          *search,
+                                                    GCancellable        *cancellable,
+                                                    GAsyncReadyCallback  callback,
+                                                    gpointer             user_data);
+GPtrArray          *fd_connection_list_resources_finish (FdConnection   *self,
+                                                    GAsyncResult        *result,
+                                                    GError             **error);
+/* The contact's last conversations as the server picks them
+ * (FdConversation*, newest first). */
+void                fd_connection_contact_history_async (FdConnection   *self,
+                                                    gint64               contact_id,
+                                                    GCancellable        *cancellable,
+                                                    GAsyncReadyCallback  callback,
+                                                    gpointer             user_data);
+GPtrArray          *fd_connection_contact_history_finish (FdConnection  *self,
+                                                    GAsyncResult        *result,
+                                                    GError             **error);
+/* The colleagues a conversation can be transferred to (FdColleague*). */
+void                fd_connection_list_colleagues_async (FdConnection   *self,
+                                                    gint64               conversation_id,
+                                                    GCancellable        *cancellable,
+                                                    GAsyncReadyCallback  callback,
+                                                    gpointer             user_data);
+GPtrArray          *fd_connection_list_colleagues_finish (FdConnection  *self,
+                                                    GAsyncResult        *result,
+                                                    GError             **error);
+/* Offers the conversation to colleague @agent_id; what comes of it arrives
+ * as conversation events (transfer_to). */
+void                fd_connection_transfer_async   (FdConnection        *self,
+                                                    gint64               conversation_id,
+                                                    gint64               agent_id,
+                                                    GCancellable        *cancellable,
+                                                    GAsyncReadyCallback  callback,
+                                                    gpointer             user_data);
+gboolean            fd_connection_transfer_finish  (FdConnection        *self,
+                                                    GAsyncResult        *result,
+                                                    GError             **error);
+
 G_END_DECLS

@@ -3,6 +3,7 @@
 #include <adwaita.h>
 
 #include "fd-connection.h"
+#include "fd-conversation-model.h"
 #include "fd-drafts.h"
 #include "fd-recent-files.h"
 #include "fd-reply-cache.h"
@@ -22,6 +23,8 @@ FdChatWindow *fd_chat_window_new            (GtkWindow    *parent,
                                              FdConnection *connection,
                                              gint64        conversation_id);
 gint64        fd_chat_window_get_id         (FdChatWindow *self);
+/* The conversation the window shows (its state, transcript and sends). */
+FdConversationModel *fd_chat_window_get_model (FdChatWindow *self);
 /* The agent's local stores (docs/app.md, "Local caches"), each optional
  * (NULL): the compose text is kept in @drafts as the agent types and
  * restored here when the box is empty; @reply_cache is the Reply Cache

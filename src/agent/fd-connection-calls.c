@@ -1,0 +1,276 @@
+#define G_LOG_DOMAIN "fd-connection"
+
+/* The typed requests a conversation needs beyond reserve / reject / close
+ * (docs/app.md, "Requests and the offline queue"): each builds its body,
+ * goes through fd_connection_request_async() (so it is queued while
+ * offline and resent with the same id after a reconnect) and hands back
+ * the ack's body as a typed value. Kept apart from fd-connection.c, which
+ * is the transport; nothing here knows about sockets. */
+
+#include "fd-connection.h"
+
+/* The ack's body, taken out of the ack; NULL with @error on failure. */
+static gpointer
+steal_body (FdConnection  *self,
+            GAsyncResult  *result,
+            GError       **error)
+{
+  g_autoptr(FdFrame) ack = fd_connection_request_finish (self, result, error);
+
+  if (ack == NULL)
+    return NULL;
+  return g_steal_pointer (&ack->body);
+}
+
+/* The items of a list ack, never NULL on success (an ack without items is
+ * an empty list). */
+static GPtrArray *
+steal_items (FdConnection   *self,
+             GAsyncResult   *result,
+             GPtrArray    *(*new_list) (void),
+             gsize           offset,
+             GError        **error)
+{
+  g_autoptr(FdFrame) ack = fd_connection_request_finish (self, result, error);
+  GPtrArray **items;
+  GPtrArray *list;
+
+  if (ack == NULL)
+    return NULL;
+  if (ack->body == NULL)
+    return new_list ();
+  items = G_STRUCT_MEMBER_P (ack->body, offset);
+  list = *items != NULL ? g_steal_pointer (items) : new_list ();
+  return list;
+}
+
+static gboolean
+acked (FdConnection  *self,
+       GAsyncResult  *result,
+       GError       **error)
+{
+  g_autoptr(FdFrame) ack = fd_connection_request_finish (self, result, error);
+
+  return ack != NULL;
+}
+
+static FdSearch *
+search_body (gint64      conversation_id,
+             const char *search)
+{
+  FdSearch *body = fd_search_new ();
+
+  body->conversation_id = conversation_id;
+  body->search = search != NULL && *search != '\0' ? g_strdup (search) : NULL;
+  return body;
+}
+
+void
+fd_connection_get_conversation_async (FdConnection        *self,
+                                      gint64               conversation_id,
+                                      GCancellable        *cancellable,
+                                      GAsyncReadyCallback  callback,
+                                      gpointer             user_data)
+{
+  FdConversationRef *ref;
+
+  g_return_if_fail (FD_IS_CONNECTION (self));
+  g_return_if_fail (conversation_id > 0);
+
+  ref = fd_conversation_ref_new ();
+  ref->conversation_id = conversation_id;
+  fd_connection_request_async (self, FD_FRAME_GET_CONVERSATION, ref, cancellable, callback, user_data);
+}
+
+FdConversationDetail *
+fd_connection_get_conversation_finish (FdConnection  *self,
+                                       GAsyncResult  *result,
+                                       GError       **error)
+{
+  FdConversationDetail *detail = steal_body (self, result, error);
+
+  /* An ack must carry the conversation; anything else is unreadable. */
+  if (detail == NULL && error != NULL && *error == NULL)
+    g_set_error_literal (error, FD_CONNECTION_ERROR, FD_CONNECTION_ERROR_PROTOCOL,
+                         "The server answered without the conversation; try again.");
+  return detail;
+}
+
+void
+fd_connection_send_message_full_async (FdConnection        *self,
+                                       gint64               conversation_id,
+                                       const char          *client_id,
+                                       const char          *text,
+                                       GPtrArray           *attachments,
+                                       GCancellable        *cancellable,
+                                       GAsyncReadyCallback  callback,
+                                       gpointer             user_data)
+{
+  FdSendMessage *body;
+
+  g_return_if_fail (FD_IS_CONNECTION (self));
+  g_return_if_fail (conversation_id > 0);
+  g_return_if_fail (client_id != NULL && *client_id != '\0');
+  g_return_if_fail (text != NULL);
+
+  body = fd_send_message_new ();
+  body->conversation_id = conversation_id;
+  body->client_id = g_strdup (client_id);
+  body->text = g_strdup (text);
+  if (attachments != NULL && attachments->len > 0)
+    {
+      body->attachments = fd_attachment_list_new ();
+      for (guint i = 0; i < attachments->len; i++)
+        g_ptr_array_add (body->attachments, fd_attachment_copy (g_ptr_array_index (attachments, i)));
+    }
+  fd_connection_request_async (self, FD_FRAME_SEND_MESSAGE, body, cancellable, callback, user_data);
+}
+
+void
+fd_connection_send_typing_async (FdConnection        *self,
+                                 gint64               conversation_id,
+                                 gboolean             typing,
+                                 GCancellable        *cancellable,
+                                 GAsyncReadyCallback  callback,
+                                 gpointer             user_data)
+{
+  FdTyping *body;
+
+  g_return_if_fail (FD_IS_CONNECTION (self));
+  g_return_if_fail (conversation_id > 0);
+
+  body = fd_typing_new ();
+  body->conversation_id = conversation_id;
+  body->typing = !!typing;
+  fd_connection_request_async (self, FD_FRAME_TYPING, body, cancellable, callback, user_data);
+}
+
+gboolean
+fd_connection_send_typing_finish (FdConnection  *self,
+                                  GAsyncResult  *result,
+                                  GError       **error)
+{
+  return acked (self, result, error);
+}
+
+void
+fd_connection_list_canned_replies_async (FdConnection        *self,
+                                         gint64               conversation_id,
+                                         const char          *search,
+                                         GCancellable        *cancellable,
+                                         GAsyncReadyCallback  callback,
+                                         gpointer             user_data)
+{
+  g_return_if_fail (FD_IS_CONNECTION (self));
+
+  fd_connection_request_async (self, FD_FRAME_LIST_CANNED_REPLIES, search_body (conversation_id, search),
+                               cancellable, callback, user_data);
+}
+
+GPtrArray *
+fd_connection_list_canned_replies_finish (FdConnection  *self,
+                                          GAsyncResult  *result,
+                                          GError       **error)
+{
+  return steal_items (self, result, fd_canned_reply_list_new, G_STRUCT_OFFSET (FdCannedReplies, items), error);
+}
+
+void
+fd_connection_list_resources_async (FdConnection        *self,
+                                    gint64               conversation_id,
+                                    const char          *search,
+                                    GCancellable        *cancellable,
+                                    GAsyncReadyCallback  callback,
+                                    gpointer             user_data)
+{
+  g_return_if_fail (FD_IS_CONNECTION (self));
+
+  fd_connection_request_async (self, FD_FRAME_LIST_RESOURCES, search_body (conversation_id, search),
+                               cancellable, callback, user_data);
+}
+
+GPtrArray *
+fd_connection_list_resources_finish (FdConnection  *self,
+                                     GAsyncResult  *result,
+                                     GError       **error)
+{
+  return steal_items (self, result, fd_resource_list_new, G_STRUCT_OFFSET (FdResources, items), error);
+}
+
+void
+fd_connection_contact_history_async (FdConnection        *self,
+                                     gint64               contact_id,
+                                     GCancellable        *cancellable,
+                                     GAsyncReadyCallback  callback,
+                                     gpointer             user_data)
+{
+  FdContactRef *ref;
+
+  g_return_if_fail (FD_IS_CONNECTION (self));
+  g_return_if_fail (contact_id > 0);
+
+  ref = fd_contact_ref_new ();
+  ref->contact_id = contact_id;
+  fd_connection_request_async (self, FD_FRAME_CONTACT_HISTORY, ref, cancellable, callback, user_data);
+}
+
+GPtrArray *
+fd_connection_contact_history_finish (FdConnection  *self,
+                                      GAsyncResult  *result,
+                                      GError       **error)
+{
+  return steal_items (self, result, fd_conversation_list_new, G_STRUCT_OFFSET (FdConversations, conversations), error);
+}
+
+void
+fd_connection_list_colleagues_async (FdConnection        *self,
+                                     gint64               conversation_id,
+                                     GCancellable        *cancellable,
+                                     GAsyncReadyCallback  callback,
+                                     gpointer             user_data)
+{
+  FdConversationRef *ref;
+
+  g_return_if_fail (FD_IS_CONNECTION (self));
+  g_return_if_fail (conversation_id > 0);
+
+  ref = fd_conversation_ref_new ();
+  ref->conversation_id = conversation_id;
+  fd_connection_request_async (self, FD_FRAME_LIST_COLLEAGUES, ref, cancellable, callback, user_data);
+}
+
+GPtrArray *
+fd_connection_list_colleagues_finish (FdConnection  *self,
+                                      GAsyncResult  *result,
+                                      GError       **error)
+{
+  return steal_items (self, result, fd_colleague_list_new, G_STRUCT_OFFSET (FdColleagues, items), error);
+}
+
+void
+fd_connection_transfer_async (FdConnection        *self,
+                              gint64               conversation_id,
+                              gint64               agent_id,
+                              GCancellable        *cancellable,
+                              GAsyncReadyCallback  callback,
+                              gpointer             user_data)
+{
+  FdTransfer *body;
+
+  g_return_if_fail (FD_IS_CONNECTION (self));
+  g_return_if_fail (conversation_id > 0);
+  g_return_if_fail (agent_id > 0);
+
+  body = fd_transfer_new ();
+  body->conversation_id = conversation_id;
+  body->agent_id = agent_id;
+  fd_connection_request_async (self, FD_FRAME_TRANSFER, body, cancellable, callback, user_data);
+}
+
+gboolean
+fd_connection_transfer_finish (FdConnection  *self,
+                               GAsyncResult  *result,
+                               GError       **error)
+{
+  return acked (self, result, error);
+}

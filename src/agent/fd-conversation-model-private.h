@@ -1,0 +1,60 @@
+#pragma once
+
+#include "fd-conversation-model.h"
+
+G_BEGIN_DECLS
+
+/* Shared by fd-conversation-model.c (state, transcript, events, object)
+ * and fd-conversation-model-actions.c (typing, drafts, attachments,
+ * transfer, getters). */
+
+struct _FdConversationModel
+{
+  GObject         parent_instance;
+
+  FdConnection   *connection;
+  gint64          id;
+  GCancellable   *cancellable;     /* every request of the model; cancelled in dispose */
+  FdConversation *conversation;
+  gboolean        loaded;
+  gboolean        viewing;
+  char           *status;
+  char           *typing_text;
+  guint           unread;
+
+  GListStore     *messages;        /* FdMessageItem */
+  GHashTable     *seen_ids;        /* gint64* id → FdMessageItem* (borrowed) */
+  GHashTable     *pending;         /* client_id → FdMessageItem* (owned ref), SENDING or FAILED */
+
+  FdDrafts       *drafts;
+  FdRecentFiles  *recent_files;
+
+  guint           typing_throttle_ms;
+  guint           typing_idle_ms;
+  guint           typing_idle_source;
+  gint64          typing_sent_at;
+  gboolean        typing_sent;
+
+  /* The last transfer this agent asked for: to whom, and what came of it. */
+  gint64          transfer_agent_id;
+  char           *transfer_name;
+  gboolean        transfer_returned;
+
+  GPtrArray      *history;         /* FdConversation*, as the server sent them */
+  gint64          history_contact_id;
+};
+
+gboolean _fd_conversation_model_is_reserved         (FdConversationModel *self);
+gboolean _fd_conversation_model_is_closed           (FdConversationModel *self);
+gboolean _fd_conversation_model_is_transferred_here (FdConversationModel *self);
+/* Recomputes the status from the state and tells the views. */
+void     _fd_conversation_model_update_state        (FdConversationModel *self);
+/* Marks the conversation read while viewed and held by this agent. */
+void     _fd_conversation_model_mark_read           (FdConversationModel *self);
+void     _fd_conversation_model_emit_changed        (FdConversationModel *self);
+/* Shows the agent's message at once as SENDING and sends it. */
+void     _fd_conversation_model_send_message        (FdConversationModel *self,
+                                                     const char          *text,
+                                                     GPtrArray           *attachments);
+
+G_END_DECLS

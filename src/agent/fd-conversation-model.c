@@ -1,0 +1,779 @@
+#define G_LOG_DOMAIN "fd-conversation-model"
+
+#include <glib/gi18n.h>
+
+#include "fd-conversation-model-private.h"
+
+/* How often at most a "typing" notice goes to the visitor, and how long
+ * after the last change "stopped typing" follows. */
+#define TYPING_THROTTLE_MS 3000
+#define TYPING_IDLE_MS     5000
+
+
+G_DEFINE_FINAL_TYPE (FdConversationModel, fd_conversation_model, G_TYPE_OBJECT)
+
+enum {
+  PROP_0,
+  PROP_LOADED,
+  PROP_RESERVED,
+  PROP_CLOSED,
+  PROP_STATUS,
+  PROP_TYPING_TEXT,
+  PROP_N_PENDING,
+  PROP_UNREAD,
+  N_PROPS
+};
+
+enum {
+  CHANGED,
+  REJECTED,
+  HISTORY_CHANGED,
+  N_SIGNALS
+};
+
+static GParamSpec *properties[N_PROPS];
+static guint signals[N_SIGNALS];
+
+/* --- state ------------------------------------------------------------------ */
+
+static gint64
+own_agent_id (FdConversationModel *self)
+{
+  const FdAgent *agent = fd_connection_get_agent (self->connection);
+
+  return agent != NULL ? agent->id : 0;
+}
+
+gboolean
+_fd_conversation_model_is_reserved (FdConversationModel *self)
+{
+  return self->conversation != NULL &&
+         self->conversation->state == FD_CONVERSATION_RESERVED &&
+         self->conversation->agent_id == own_agent_id (self);
+}
+
+gboolean
+_fd_conversation_model_is_closed (FdConversationModel *self)
+{
+  return self->conversation != NULL &&
+         (self->conversation->state == FD_CONVERSATION_CLOSED ||
+          self->conversation->state == FD_CONVERSATION_MISSED);
+}
+
+gboolean
+_fd_conversation_model_is_transferred_here (FdConversationModel *self)
+{
+  return self->conversation != NULL && self->conversation->transfer_to != 0 &&
+         self->conversation->transfer_to == own_agent_id (self);
+}
+
+static void
+set_string (FdConversationModel  *self,
+            char                **field,
+            const char           *text,
+            guint                 prop)
+{
+  if (g_strcmp0 (*field, text) == 0)
+    return;
+  g_free (*field);
+  *field = g_strdup (text);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[prop]);
+}
+
+void
+fd_conversation_model_set_status (FdConversationModel *self,
+                                  const char          *text)
+{
+  g_return_if_fail (FD_IS_CONVERSATION_MODEL (self));
+  set_string (self, &self->status, text != NULL ? text : "", PROP_STATUS);
+}
+
+void
+fd_conversation_model_report_error (FdConversationModel *self,
+                                    const GError        *error)
+{
+  g_return_if_fail (FD_IS_CONVERSATION_MODEL (self));
+  g_return_if_fail (error != NULL);
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  fd_conversation_model_set_status (self, error->message);
+}
+
+/* The status line's sentence for the conversation's state. */
+static char *
+state_status (FdConversationModel *self)
+{
+  const FdConversation *conv = self->conversation;
+  gboolean reserved = _fd_conversation_model_is_reserved (self);
+
+  if (!self->loaded)
+    return g_strdup (_("Loading the conversation…"));
+  if (_fd_conversation_model_is_closed (self))
+    return g_strdup (_("This conversation has ended."));
+  if (!reserved && _fd_conversation_model_is_transferred_here (self))
+    return g_strdup (_("A colleague is handing this conversation to you: reserve it to take it."));
+  if (!reserved && conv->state == FD_CONVERSATION_RESERVED &&
+      self->transfer_agent_id != 0 && conv->agent_id == self->transfer_agent_id)
+    return g_strdup_printf (_("Transferred to %s."), self->transfer_name);
+  if (!reserved && conv->state == FD_CONVERSATION_RESERVED)
+    return g_strdup (_("Another agent has reserved this conversation."));
+  if (reserved && conv->transfer_to != 0)
+    return g_strdup_printf (_("Waiting for %s to take the conversation…"),
+                            conv->transfer_to == self->transfer_agent_id ? self->transfer_name : _("a colleague"));
+  if (reserved && self->transfer_returned)
+    return g_strdup_printf (_("%s did not take the conversation; it is still yours."), self->transfer_name);
+  if (!reserved)
+    return g_strdup (_("Reserve the conversation to reply."));
+  return g_strdup ("");
+}
+
+/* Recomputes what follows from the state and tells the views. */
+void
+_fd_conversation_model_update_state (FdConversationModel *self)
+{
+  g_autofree char *status = state_status (self);
+
+  g_object_freeze_notify (G_OBJECT (self));
+  fd_conversation_model_set_status (self, status);
+  if (_fd_conversation_model_is_closed (self))
+    set_string (self, &self->typing_text, "", PROP_TYPING_TEXT);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RESERVED]);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CLOSED]);
+  g_object_thaw_notify (G_OBJECT (self));
+  g_signal_emit (self, signals[CHANGED], 0);
+}
+
+static void load_history (FdConversationModel *self);
+
+void
+_fd_conversation_model_emit_changed (FdConversationModel *self)
+{
+  g_signal_emit (self, signals[CHANGED], 0);
+}
+
+static void
+update_history_entry (FdConversationModel *self)
+{
+  for (guint i = 0; self->history != NULL && i < self->history->len; i++)
+    {
+      FdConversation *entry = g_ptr_array_index (self->history, i);
+
+      if (entry->id != self->id)
+        continue;
+      /* This conversation as it is now, not as it was when asked. */
+      g_ptr_array_index (self->history, i) = fd_conversation_copy (self->conversation);
+      fd_conversation_free (entry);
+      g_signal_emit (self, signals[HISTORY_CHANGED], 0);
+      return;
+    }
+}
+
+static void
+set_conversation (FdConversationModel  *self,
+                  const FdConversation *conversation)
+{
+  FdContact *contact = NULL;
+
+  /* A conversation event without a contact keeps the one we knew. */
+  if (conversation->contact == NULL && self->conversation != NULL && self->conversation->contact != NULL)
+    contact = fd_contact_copy (self->conversation->contact);
+  /* An offer that was out and is over while this agent still holds the
+   * conversation: the colleague declined or did not answer in time. */
+  if (self->transfer_agent_id != 0 && self->conversation != NULL &&
+      self->conversation->transfer_to == self->transfer_agent_id &&
+      conversation->transfer_to == 0 && conversation->agent_id == own_agent_id (self))
+    self->transfer_returned = TRUE;
+  g_clear_pointer (&self->conversation, fd_conversation_free);
+  self->conversation = fd_conversation_copy (conversation);
+  if (contact != NULL)
+    self->conversation->contact = contact;
+  _fd_conversation_model_update_state (self);
+  update_history_entry (self);
+}
+
+/* --- transcript --------------------------------------------------------------- */
+
+static void
+on_mark_read_cb (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!fd_connection_mark_read_finish (FD_CONNECTION (source), result, &error) &&
+      !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    g_debug ("Could not mark the conversation read: %s", error->message);
+}
+
+void
+_fd_conversation_model_mark_read (FdConversationModel *self)
+{
+  if (!_fd_conversation_model_is_reserved (self) || !self->viewing)
+    return;
+  fd_connection_mark_read_async (self->connection, self->id, 0, self->cancellable, on_mark_read_cb, NULL);
+  if (self->unread != 0)
+    {
+      self->unread = 0;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_UNREAD]);
+    }
+}
+
+static const char *
+author_of (FdConversationModel *self,
+           const FdMessage     *message)
+{
+  if (message->author_name != NULL)
+    return message->author_name;
+  if (message->direction == FD_DIRECTION_IN && self->conversation != NULL &&
+      self->conversation->contact != NULL && self->conversation->contact->name != NULL)
+    return self->conversation->contact->name;
+  return message->direction == FD_DIRECTION_OUT ? _("Agent") : _("Visitor");
+}
+
+static void
+remember (FdConversationModel *self,
+          gint64               id,
+          FdMessageItem       *item)
+{
+  if (id > 0)
+    g_hash_table_insert (self->seen_ids, g_memdup2 (&id, sizeof id), item);
+}
+
+/* A pending message the server now has: SENT, remembered by its id. */
+static void
+confirm_pending (FdConversationModel *self,
+                 FdMessageItem       *item,
+                 const FdMessage     *stored)
+{
+  g_autofree char *client_id = g_strdup (fd_message_item_get_client_id (item));
+
+  if (stored != NULL)
+    {
+      fd_message_item_set_stored (item, stored->id, stored->created_at);
+      remember (self, stored->id, item);
+    }
+  fd_message_item_set_send_state (item, FD_SEND_STATE_SENT, NULL);
+  g_hash_table_remove (self->pending, client_id);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_PENDING]);
+}
+
+static void
+add_message (FdConversationModel *self,
+             const FdMessage     *message)
+{
+  g_autoptr(FdMessageItem) item = NULL;
+  FdMessageItem *pending;
+
+  if (message->id > 0 && g_hash_table_contains (self->seen_ids, &message->id))
+    return;
+  /* The echo of our own message: it is already in the transcript. */
+  if (message->client_id != NULL &&
+      (pending = g_hash_table_lookup (self->pending, message->client_id)) != NULL)
+    {
+      confirm_pending (self, pending, message);
+      return;
+    }
+  item = fd_message_item_new (message, author_of (self, message), FD_SEND_STATE_SENT);
+  remember (self, message->id, item);
+  g_list_store_append (self->messages, item);
+  if (message->direction == FD_DIRECTION_IN)
+    {
+      set_string (self, &self->typing_text, "", PROP_TYPING_TEXT);
+      self->unread++;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_UNREAD]);
+      _fd_conversation_model_mark_read (self);
+    }
+}
+
+/* --- requests ------------------------------------------------------------------ */
+
+static void
+on_get_conversation_cb (GObject      *source,
+                        GAsyncResult *result,
+                        gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FdConversationDetail) detail =
+    fd_connection_get_conversation_finish (FD_CONNECTION (source), result, &error);
+  FdConversationModel *self = user_data;
+
+  /* Cancelled only by dispose: @self may be gone. */
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  if (detail == NULL)
+    {
+      fd_conversation_model_report_error (self, error);
+      return;
+    }
+  self->loaded = TRUE;
+  if (detail->conversation != NULL)
+    set_conversation (self, detail->conversation);
+  for (guint i = 0; detail->messages != NULL && i < detail->messages->len; i++)
+    add_message (self, g_ptr_array_index (detail->messages, i));
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOADED]);
+  _fd_conversation_model_update_state (self);
+  _fd_conversation_model_mark_read (self);
+  load_history (self);
+}
+
+static void
+on_reserve_cb (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FdConversation) conversation = fd_connection_reserve_finish (FD_CONNECTION (source), result, &error);
+  FdConversationModel *self = user_data;
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  if (conversation == NULL)
+    fd_conversation_model_report_error (self, error);
+  else if (conversation->id == self->id)
+    set_conversation (self, conversation);
+}
+
+static void
+on_reject_cb (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+  gboolean ok = fd_connection_reject_finish (FD_CONNECTION (source), result, &error);
+  FdConversationModel *self = user_data;
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  if (!ok)
+    fd_conversation_model_report_error (self, error);
+  else
+    g_signal_emit (self, signals[REJECTED], 0);
+}
+
+static void
+on_close_cb (GObject      *source,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FdConversation) conversation =
+    fd_connection_close_conversation_finish (FD_CONNECTION (source), result, &error);
+  FdConversationModel *self = user_data;
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  if (conversation == NULL)
+    fd_conversation_model_report_error (self, error);
+  else if (conversation->id == self->id)
+    set_conversation (self, conversation);
+}
+
+void
+fd_conversation_model_reserve (FdConversationModel *self)
+{
+  g_return_if_fail (FD_IS_CONVERSATION_MODEL (self));
+  fd_connection_reserve_async (self->connection, self->id, self->cancellable, on_reserve_cb, self);
+}
+
+void
+fd_conversation_model_reject (FdConversationModel *self)
+{
+  g_return_if_fail (FD_IS_CONVERSATION_MODEL (self));
+  fd_connection_reject_async (self->connection, self->id, self->cancellable, on_reject_cb, self);
+}
+
+void
+fd_conversation_model_close (FdConversationModel *self)
+{
+  g_return_if_fail (FD_IS_CONVERSATION_MODEL (self));
+  fd_conversation_model_stop_typing (self);
+  fd_connection_close_conversation_async (self->connection, self->id, self->cancellable, on_close_cb, self);
+}
+
+/* --- sending ------------------------------------------------------------------- */
+
+typedef struct {
+  FdConversationModel *self;   /* not a reference: the request dies with it */
+  char                *client_id;
+} SendData;
+
+static void
+on_send_message_cb (GObject      *source,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_autofree SendData *data = user_data;
+  g_autofree char *client_id = data->client_id;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FdMessage) stored = fd_connection_send_message_finish (FD_CONNECTION (source), result, &error);
+  FdConversationModel *self = data->self;
+  FdMessageItem *item;
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  /* Gone when the echo came first. */
+  item = g_hash_table_lookup (self->pending, client_id);
+  if (item == NULL)
+    {
+      if (stored != NULL && stored->id > 0 && !g_hash_table_contains (self->seen_ids, &stored->id))
+        add_message (self, stored);
+      return;
+    }
+  if (error == NULL)
+    confirm_pending (self, item, stored);
+  else
+    fd_message_item_set_send_state (item, FD_SEND_STATE_FAILED, error->message);
+}
+
+static void
+send_item (FdConversationModel *self,
+           FdMessageItem       *item)
+{
+  SendData *data = g_new0 (SendData, 1);
+
+  data->self = self;
+  data->client_id = g_strdup (fd_message_item_get_client_id (item));
+  fd_message_item_set_send_state (item, FD_SEND_STATE_SENDING, NULL);
+  fd_connection_send_message_full_async (self->connection, self->id, data->client_id,
+                                         fd_message_item_get_text (item),
+                                         fd_message_item_get_attachments (item),
+                                         self->cancellable, on_send_message_cb, data);
+}
+
+/* Shows the agent's message at once as SENDING and sends it. */
+void
+_fd_conversation_model_send_message (FdConversationModel *self,
+              const char          *text,
+              GPtrArray           *attachments)
+{
+  const FdAgent *agent = fd_connection_get_agent (self->connection);
+  g_autofree char *client_id = g_uuid_string_random ();
+  g_autoptr(FdMessageItem) item = NULL;
+  FdMessage shown = { 0 };
+
+  shown.conversation_id = self->id;
+  shown.direction = FD_DIRECTION_OUT;
+  shown.agent_id = agent != NULL ? agent->id : 0;
+  shown.author_name = agent != NULL ? agent->name : NULL;
+  shown.text = (char *) text;
+  shown.client_id = client_id;
+  shown.attachments = attachments;
+  shown.created_at = g_get_real_time ();
+  item = fd_message_item_new (&shown, author_of (self, &shown), FD_SEND_STATE_SENDING);
+  g_hash_table_insert (self->pending, g_strdup (client_id), g_object_ref (item));
+  g_list_store_append (self->messages, item);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_PENDING]);
+  fd_conversation_model_stop_typing (self);
+  send_item (self, item);
+}
+
+gboolean
+fd_conversation_model_send_text (FdConversationModel *self,
+                                 const char          *text)
+{
+  g_autofree char *stripped = NULL;
+
+  g_return_val_if_fail (FD_IS_CONVERSATION_MODEL (self), FALSE);
+  g_return_val_if_fail (text != NULL, FALSE);
+
+  stripped = g_strstrip (g_strdup (text));
+  if (!_fd_conversation_model_is_reserved (self) || *stripped == '\0')
+    return FALSE;
+  _fd_conversation_model_send_message (self, stripped, NULL);
+  return TRUE;
+}
+
+gboolean
+fd_conversation_model_retry (FdConversationModel *self,
+                             FdMessageItem       *item)
+{
+  g_return_val_if_fail (FD_IS_CONVERSATION_MODEL (self), FALSE);
+  g_return_val_if_fail (FD_IS_MESSAGE_ITEM (item), FALSE);
+
+  if (fd_message_item_get_send_state (item) != FD_SEND_STATE_FAILED ||
+      g_hash_table_lookup (self->pending, fd_message_item_get_client_id (item)) != item)
+    return FALSE;
+  send_item (self, item);
+  return TRUE;
+}
+
+/* --- history and lists ------------------------------------------------------------- */
+
+static void
+on_contact_history_cb (GObject      *source,
+                       GAsyncResult *result,
+                       gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) history = fd_connection_contact_history_finish (FD_CONNECTION (source), result, &error);
+  FdConversationModel *self = user_data;
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  if (history == NULL)
+    {
+      /* Asked again on the next load. */
+      self->history_contact_id = 0;
+      fd_conversation_model_report_error (self, error);
+      return;
+    }
+  g_clear_pointer (&self->history, g_ptr_array_unref);
+  self->history = g_steal_pointer (&history);
+  g_signal_emit (self, signals[HISTORY_CHANGED], 0);
+  if (self->conversation != NULL)
+    update_history_entry (self);
+}
+
+static void
+load_history (FdConversationModel *self)
+{
+  if (self->conversation == NULL || self->conversation->contact_id <= 0 ||
+      self->conversation->contact_id == self->history_contact_id)
+    return;
+  self->history_contact_id = self->conversation->contact_id;
+  fd_connection_contact_history_async (self->connection, self->conversation->contact_id, self->cancellable,
+                                       on_contact_history_cb, self);
+}
+
+GPtrArray *
+fd_conversation_model_get_history (FdConversationModel *self)
+{
+  g_return_val_if_fail (FD_IS_CONVERSATION_MODEL (self), NULL);
+  return self->history;
+}
+
+void
+fd_conversation_model_list_canned_replies_async (FdConversationModel *self,
+                                                 const char          *search,
+                                                 GCancellable        *cancellable,
+                                                 GAsyncReadyCallback  callback,
+                                                 gpointer             user_data)
+{
+  g_return_if_fail (FD_IS_CONVERSATION_MODEL (self));
+  fd_connection_list_canned_replies_async (self->connection, self->id, search, cancellable, callback, user_data);
+}
+
+void
+fd_conversation_model_list_resources_async (FdConversationModel *self,
+                                            const char          *search,
+                                            GCancellable        *cancellable,
+                                            GAsyncReadyCallback  callback,
+                                            gpointer             user_data)
+{
+  g_return_if_fail (FD_IS_CONVERSATION_MODEL (self));
+  fd_connection_list_resources_async (self->connection, self->id, search, cancellable, callback, user_data);
+}
+
+void
+fd_conversation_model_list_colleagues_async (FdConversationModel *self,
+                                             GCancellable        *cancellable,
+                                             GAsyncReadyCallback  callback,
+                                             gpointer             user_data)
+{
+  g_return_if_fail (FD_IS_CONVERSATION_MODEL (self));
+  fd_connection_list_colleagues_async (self->connection, self->id, cancellable, callback, user_data);
+}
+
+/* --- events -------------------------------------------------------------------------- */
+
+static void
+on_connection_event_cb (FdConnection        *connection,
+                        FdFrame             *frame,
+                        FdConversationModel *self)
+{
+  switch (frame->type)
+    {
+    case FD_FRAME_MESSAGE:
+      {
+        const FdMessage *message = frame->body;
+
+        /* Before the transcript is loaded, get-conversation brings these. */
+        if (message->conversation_id == self->id && self->loaded)
+          add_message (self, message);
+      }
+      break;
+    case FD_FRAME_CONVERSATION:
+      {
+        const FdConversation *conversation = frame->body;
+
+        if (conversation->id == self->id)
+          set_conversation (self, conversation);
+      }
+      break;
+    case FD_FRAME_TYPING_EVENT:
+      {
+        const FdTyping *typing = frame->body;
+
+        if (typing->conversation_id == self->id && !_fd_conversation_model_is_closed (self))
+          {
+            const char *name = self->conversation != NULL && self->conversation->contact != NULL
+                             ? self->conversation->contact->name : NULL;
+            g_autofree char *text = g_strdup_printf (_("%s is typing…"), name != NULL ? name : _("The visitor"));
+
+            set_string (self, &self->typing_text, typing->typing ? text : "", PROP_TYPING_TEXT);
+          }
+      }
+      break;
+    case FD_FRAME_SNAPSHOT:
+      {
+        const FdSnapshot *snapshot = frame->body;
+
+        for (guint i = 0; snapshot->conversations != NULL && i < snapshot->conversations->len; i++)
+          {
+            const FdConversationDetail *detail = g_ptr_array_index (snapshot->conversations, i);
+
+            if (detail->conversation == NULL || detail->conversation->id != self->id)
+              continue;
+            set_conversation (self, detail->conversation);
+            /* Messages already shown are known by id; only the missed ones
+             * are added, in the snapshot's order. */
+            for (guint j = 0; self->loaded && detail->messages != NULL && j < detail->messages->len; j++)
+              add_message (self, g_ptr_array_index (detail->messages, j));
+          }
+      }
+      break;
+    default:
+      break;
+    }
+}
+
+/* --- object ---------------------------------------------------------------------------- */
+
+static void
+fd_conversation_model_dispose (GObject *object)
+{
+  FdConversationModel *self = FD_CONVERSATION_MODEL (object);
+
+  /* Every callback checks for the cancellation before it touches @self. */
+  g_cancellable_cancel (self->cancellable);
+  g_clear_handle_id (&self->typing_idle_source, g_source_remove);
+  if (self->connection != NULL)
+    g_signal_handlers_disconnect_by_data (self->connection, self);
+  g_clear_object (&self->connection);
+  g_clear_object (&self->drafts);
+  g_clear_object (&self->recent_files);
+  G_OBJECT_CLASS (fd_conversation_model_parent_class)->dispose (object);
+}
+
+static void
+fd_conversation_model_finalize (GObject *object)
+{
+  FdConversationModel *self = FD_CONVERSATION_MODEL (object);
+
+  g_clear_object (&self->cancellable);
+  g_clear_object (&self->messages);
+  g_clear_pointer (&self->seen_ids, g_hash_table_unref);
+  g_clear_pointer (&self->pending, g_hash_table_unref);
+  g_clear_pointer (&self->conversation, fd_conversation_free);
+  g_clear_pointer (&self->history, g_ptr_array_unref);
+  g_clear_pointer (&self->status, g_free);
+  g_clear_pointer (&self->typing_text, g_free);
+  g_clear_pointer (&self->transfer_name, g_free);
+  G_OBJECT_CLASS (fd_conversation_model_parent_class)->finalize (object);
+}
+
+static void
+fd_conversation_model_get_property (GObject    *object,
+                                    guint       prop_id,
+                                    GValue     *value,
+                                    GParamSpec *pspec)
+{
+  FdConversationModel *self = FD_CONVERSATION_MODEL (object);
+
+  switch (prop_id)
+    {
+    case PROP_LOADED:
+      g_value_set_boolean (value, self->loaded);
+      break;
+    case PROP_RESERVED:
+      g_value_set_boolean (value, _fd_conversation_model_is_reserved (self));
+      break;
+    case PROP_CLOSED:
+      g_value_set_boolean (value, _fd_conversation_model_is_closed (self));
+      break;
+    case PROP_STATUS:
+      g_value_set_string (value, self->status);
+      break;
+    case PROP_TYPING_TEXT:
+      g_value_set_string (value, self->typing_text);
+      break;
+    case PROP_N_PENDING:
+      g_value_set_uint (value, g_hash_table_size (self->pending));
+      break;
+    case PROP_UNREAD:
+      g_value_set_uint (value, self->unread);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+fd_conversation_model_class_init (FdConversationModelClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  const GParamFlags flags = G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS;
+
+  object_class->dispose = fd_conversation_model_dispose;
+  object_class->finalize = fd_conversation_model_finalize;
+  object_class->get_property = fd_conversation_model_get_property;
+
+  properties[PROP_LOADED] = g_param_spec_boolean ("loaded", NULL, NULL, FALSE, flags);
+  properties[PROP_RESERVED] = g_param_spec_boolean ("reserved", NULL, NULL, FALSE, flags);
+  properties[PROP_CLOSED] = g_param_spec_boolean ("closed", NULL, NULL, FALSE, flags);
+  properties[PROP_STATUS] = g_param_spec_string ("status", NULL, NULL, "", flags);
+  properties[PROP_TYPING_TEXT] = g_param_spec_string ("typing-text", NULL, NULL, "", flags);
+  properties[PROP_N_PENDING] = g_param_spec_uint ("n-pending", NULL, NULL, 0, G_MAXUINT, 0, flags);
+  properties[PROP_UNREAD] = g_param_spec_uint ("unread", NULL, NULL, 0, G_MAXUINT, 0, flags);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /* The conversation (state, details, transfer) or the status changed. */
+  signals[CHANGED] = g_signal_new ("changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                   0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+  /* The agent's reject went through: the offer is gone. */
+  signals[REJECTED] = g_signal_new ("rejected", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                    0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+  signals[HISTORY_CHANGED] = g_signal_new ("history-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                           0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+}
+
+static void
+fd_conversation_model_init (FdConversationModel *self)
+{
+  self->cancellable = g_cancellable_new ();
+  self->messages = g_list_store_new (FD_TYPE_MESSAGE_ITEM);
+  self->seen_ids = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+  self->pending = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
+  self->status = g_strdup ("");
+  self->typing_text = g_strdup ("");
+  self->typing_throttle_ms = TYPING_THROTTLE_MS;
+  self->typing_idle_ms = TYPING_IDLE_MS;
+}
+
+FdConversationModel *
+fd_conversation_model_new (FdConnection *connection,
+                           gint64        conversation_id)
+{
+  FdConversationModel *self;
+  FdConversationItem *item;
+
+  g_return_val_if_fail (FD_IS_CONNECTION (connection), NULL);
+  g_return_val_if_fail (conversation_id > 0, NULL);
+
+  self = g_object_new (FD_TYPE_CONVERSATION_MODEL, NULL);
+  self->connection = g_object_ref (connection);
+  self->id = conversation_id;
+  /* What the Activity List knows counts at once; get-conversation brings
+   * the transcript and the rest. */
+  item = fd_activity_model_lookup (fd_connection_get_activity_model (connection), conversation_id);
+  if (item != NULL)
+    set_conversation (self, fd_conversation_item_get_conversation (item));
+  else
+    _fd_conversation_model_update_state (self);
+  g_signal_connect_object (connection, "event", G_CALLBACK (on_connection_event_cb), self, 0);
+  fd_connection_get_conversation_async (connection, conversation_id, self->cancellable,
+                                        on_get_conversation_cb, self);
+  return self;
+}
+

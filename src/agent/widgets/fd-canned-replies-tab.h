@@ -1,0 +1,22 @@
+#pragma once
+
+#include <gtk/gtk.h>
+
+#include "fd-conversation-model.h"
+
+G_BEGIN_DECLS
+
+/* The Canned Replies tab (docs/app.md, "The Web Chat window"): a search
+ * entry and the replies the server finds for the conversation; activating
+ * a row sends its text. */
+
+#define FD_TYPE_CANNED_REPLIES_TAB (fd_canned_replies_tab_get_type ())
+G_DECLARE_FINAL_TYPE (FdCannedRepliesTab, fd_canned_replies_tab, FD, CANNED_REPLIES_TAB, GtkBox)
+
+/* Binds the tab to @model and lists every reply. */
+void         fd_canned_replies_tab_set_model  (FdCannedRepliesTab  *self,
+                                               FdConversationModel *model);
+GtkListBox  *fd_canned_replies_tab_get_list   (FdCannedRepliesTab  *self);
+GtkEditable *fd_canned_replies_tab_get_search (FdCannedRepliesTab  *self);
+
+G_END_DECLS

@@ -1,0 +1,184 @@
+#define G_LOG_DOMAIN "fd-contact-pane"
+
+#include <glib/gi18n.h>
+
+#include "fd-contact-pane.h"
+
+struct _FdContactPane
+{
+  GtkBox               parent_instance;
+
+  GtkLabel            *name_label;
+  GtkButton           *email_button;
+  GtkButton           *phone_button;
+  GtkLabel            *department_label;
+  GtkLabel            *browser_label;
+  GtkLabel            *ip_label;
+  GtkLabel            *page_label;
+
+  FdConversationModel *model;
+};
+
+G_DEFINE_FINAL_TYPE (FdContactPane, fd_contact_pane, GTK_TYPE_BOX)
+
+void
+fd_launch_uri (GtkWidget  *widget,
+               const char *uri)
+{
+  g_autoptr(GAppLaunchContext) context =
+    G_APP_LAUNCH_CONTEXT (gdk_display_get_app_launch_context (gtk_widget_get_display (widget)));
+
+  /* GtkUriLauncher is GTK 4.10. */
+  g_app_info_launch_default_for_uri_async (uri, context, NULL, NULL, NULL);
+}
+
+static const FdContact *
+contact (FdContactPane *self)
+{
+  const FdConversation *conv = self->model != NULL ? fd_conversation_model_get_conversation (self->model) : NULL;
+
+  return conv != NULL ? conv->contact : NULL;
+}
+
+static void
+launch_escaped (FdContactPane *self,
+                const char    *scheme,
+                const char    *value,
+                const char    *allowed)
+{
+  g_autofree char *escaped = NULL;
+  g_autofree char *uri = NULL;
+
+  if (value == NULL)
+    return;
+  escaped = g_uri_escape_string (value, allowed, FALSE);
+  uri = g_strconcat (scheme, escaped, NULL);
+  fd_launch_uri (GTK_WIDGET (self), uri);
+}
+
+static void
+on_email_button_clicked_cb (FdContactPane *self)
+{
+  launch_escaped (self, "mailto:", contact (self) != NULL ? contact (self)->email : NULL, "@");
+}
+
+static void
+on_phone_button_clicked_cb (FdContactPane *self)
+{
+  launch_escaped (self, "tel:", contact (self) != NULL ? contact (self)->phone : NULL, "+");
+}
+
+static void
+set_label (GtkLabel   *label,
+           const char *text)
+{
+  /* Customer data: plain text, never markup. */
+  gtk_label_set_text (label, text != NULL ? text : "");
+  gtk_widget_set_visible (GTK_WIDGET (label), text != NULL && *text != '\0');
+}
+
+static void
+set_link (GtkButton  *button,
+          const char *text)
+{
+  gtk_button_set_label (button, text != NULL ? text : "");
+  gtk_widget_set_visible (GTK_WIDGET (button), text != NULL && *text != '\0');
+}
+
+static void
+on_model_changed_cb (FdContactPane *self)
+{
+  const FdConversation *conv = fd_conversation_model_get_conversation (self->model);
+  const FdContact *who = conv != NULL ? conv->contact : NULL;
+  g_autofree char *browser = NULL;
+  g_autofree char *ip = NULL;
+
+  if (conv == NULL)
+    return;
+  set_label (self->name_label, who != NULL && who->name != NULL ? who->name : _("Visitor"));
+  set_link (self->email_button, who != NULL ? who->email : NULL);
+  set_link (self->phone_button, who != NULL ? who->phone : NULL);
+  set_label (self->department_label, conv->department);
+  if (conv->browser != NULL && conv->os != NULL)
+    browser = g_strdup_printf (_("%s on %s"), conv->browser, conv->os);
+  else
+    browser = g_strdup (conv->browser != NULL ? conv->browser : conv->os);
+  set_label (self->browser_label, browser);
+  if (conv->ip != NULL)
+    ip = g_strdup_printf (_("IP: %s"), conv->ip);
+  set_label (self->ip_label, ip);
+  set_label (self->page_label, conv->page_url);
+}
+
+static void
+fd_contact_pane_dispose (GObject *object)
+{
+  FdContactPane *self = FD_CONTACT_PANE (object);
+
+  if (self->model != NULL)
+    g_signal_handlers_disconnect_by_data (self->model, self);
+  g_clear_object (&self->model);
+  gtk_widget_dispose_template (GTK_WIDGET (self), FD_TYPE_CONTACT_PANE);
+  G_OBJECT_CLASS (fd_contact_pane_parent_class)->dispose (object);
+}
+
+static void
+fd_contact_pane_class_init (FdContactPaneClass *klass)
+{
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  G_OBJECT_CLASS (klass)->dispose = fd_contact_pane_dispose;
+  gtk_widget_class_set_template_from_resource (widget_class, "/io/github/frontdeskcc/Frontdesk/ui/fd-contact-pane.ui");
+  gtk_widget_class_bind_template_child (widget_class, FdContactPane, name_label);
+  gtk_widget_class_bind_template_child (widget_class, FdContactPane, email_button);
+  gtk_widget_class_bind_template_child (widget_class, FdContactPane, phone_button);
+  gtk_widget_class_bind_template_child (widget_class, FdContactPane, department_label);
+  gtk_widget_class_bind_template_child (widget_class, FdContactPane, browser_label);
+  gtk_widget_class_bind_template_child (widget_class, FdContactPane, ip_label);
+  gtk_widget_class_bind_template_child (widget_class, FdContactPane, page_label);
+  gtk_widget_class_bind_template_callback (widget_class, on_email_button_clicked_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_phone_button_clicked_cb);
+}
+
+static void
+fd_contact_pane_init (FdContactPane *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+}
+
+void
+fd_contact_pane_set_model (FdContactPane       *self,
+                           FdConversationModel *model)
+{
+  g_return_if_fail (FD_IS_CONTACT_PANE (self));
+  g_return_if_fail (FD_IS_CONVERSATION_MODEL (model));
+  g_return_if_fail (self->model == NULL);
+
+  self->model = g_object_ref (model);
+  g_signal_connect_swapped (model, "changed", G_CALLBACK (on_model_changed_cb), self);
+  on_model_changed_cb (self);
+}
+
+const char *
+fd_contact_pane_get_detail (FdContactPane *self,
+                            const char    *name)
+{
+  g_return_val_if_fail (FD_IS_CONTACT_PANE (self), NULL);
+  g_return_val_if_fail (name != NULL, NULL);
+
+  if (g_str_equal (name, "name"))
+    return gtk_label_get_text (self->name_label);
+  if (g_str_equal (name, "email"))
+    return gtk_button_get_label (self->email_button);
+  if (g_str_equal (name, "phone"))
+    return gtk_button_get_label (self->phone_button);
+  if (g_str_equal (name, "department"))
+    return gtk_label_get_text (self->department_label);
+  if (g_str_equal (name, "browser"))
+    return gtk_label_get_text (self->browser_label);
+  if (g_str_equal (name, "ip"))
+    return gtk_label_get_text (self->ip_label);
+  if (g_str_equal (name, "page"))
+    return gtk_label_get_text (self->page_label);
+  return NULL;
+}

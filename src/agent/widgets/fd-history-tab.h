@@ -1,0 +1,21 @@
+#pragma once
+
+#include <gtk/gtk.h>
+
+#include "fd-conversation-model.h"
+
+G_BEGIN_DECLS
+
+/* The History tab: the contact's last conversations as the server sent
+ * them (the model's history); rows carry the conversation id as a gint64*
+ * under "fd-conversation-id", and activating one opens it read-only in an
+ * FdConversationWindow. */
+
+#define FD_TYPE_HISTORY_TAB (fd_history_tab_get_type ())
+G_DECLARE_FINAL_TYPE (FdHistoryTab, fd_history_tab, FD, HISTORY_TAB, GtkBox)
+
+void        fd_history_tab_set_model (FdHistoryTab        *self,
+                                      FdConversationModel *model);
+GtkListBox *fd_history_tab_get_list  (FdHistoryTab        *self);
+
+G_END_DECLS
