@@ -856,12 +856,88 @@ test_window_flow (void)
   g_assert_finalize_object (g_steal_pointer (&app));
 }
 
+/* --- /ui/window/templates ------------------------------------------------- */
+
+static GtkWidget *
+find_descendant (GtkWidget *widget,
+                 GType      type)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_descendant (child, type);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static gboolean
+has_popover_menu_child (GtkWidget *widget)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (GTK_IS_POPOVER_MENU (child))
+      return TRUE;
+  return FALSE;
+}
+
+/* What the templates of the sidebar and the Activity List (ui/) give the
+ * window without a server: the accessible names, the columns in order,
+ * each sortable, and the row menus' popovers. */
+static void
+test_window_templates (void)
+{
+  static const char *titles[] = { "Activity", "From", "To", "Duration", "Status" };
+  FdWindow *window = fd_window_new (NULL, NULL);
+  GtkWidget *list = GTK_WIDGET (fd_window_get_activity_list (window));
+  GtkWidget *sidebar = GTK_WIDGET (fd_window_get_queue_sidebar (window));
+  GtkWidget *view = find_descendant (list, GTK_TYPE_COLUMN_VIEW);
+  GtkWidget *queues = find_descendant (sidebar, GTK_TYPE_LIST_BOX);
+  GListModel *columns;
+
+  g_assert_nonnull (view);
+  g_assert_nonnull (queues);
+  gtk_test_accessible_assert_property (GTK_ACCESSIBLE (view), GTK_ACCESSIBLE_PROPERTY_LABEL, "Activity List");
+  gtk_test_accessible_assert_property (GTK_ACCESSIBLE (queues), GTK_ACCESSIBLE_PROPERTY_LABEL, "Queues");
+  g_assert_nonnull (gtk_widget_get_tooltip_text (view));
+  g_assert_nonnull (gtk_widget_get_tooltip_text (queues));
+
+  columns = gtk_column_view_get_columns (GTK_COLUMN_VIEW (view));
+  g_assert_cmpuint (g_list_model_get_n_items (columns), ==, G_N_ELEMENTS (titles));
+  for (guint i = 0; i < G_N_ELEMENTS (titles); i++)
+    {
+      g_autoptr(GtkColumnViewColumn) column = g_list_model_get_item (columns, i);
+
+      g_assert_cmpstr (gtk_column_view_column_get_title (column), ==, titles[i]);
+      g_assert_nonnull (gtk_column_view_column_get_sorter (column));
+      g_assert_nonnull (gtk_column_view_column_get_factory (column));
+      g_assert_true (gtk_column_view_column_get_resizable (column));
+      g_assert_cmpint (gtk_column_view_column_get_expand (column), ==, i == COL_FROM || i == COL_TO);
+    }
+
+  /* The menus are popovers of the list and the sidebar themselves (the
+   * callbacks test opens the list's). */
+  g_assert_true (has_popover_menu_child (list));
+  g_assert_true (has_popover_menu_child (sidebar));
+
+  g_object_ref (window);
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_assert_finalize_object (window);
+}
+
 int
 main (int   argc,
       char *argv[])
 {
+  /* Accessible properties are recorded (and checked) without AT-SPI. */
+  g_setenv ("GTK_A11Y", "test", TRUE);
   fd_test_ui_init (&argc, &argv);
 
+  g_test_add_func ("/ui/window/templates", test_window_templates);
   g_test_add_func ("/ui/window/flow", test_window_flow);
   return g_test_run ();
 }

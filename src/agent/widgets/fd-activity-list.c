@@ -14,6 +14,10 @@ struct _FdActivityList
   GtkColumnView      *column_view;
   GtkSingleSelection *selection;
   GtkWidget          *menu;
+  GMenuModel         *callback_unreserved_menu;
+  GMenuModel         *callback_reserved_menu;
+  GMenuModel         *unreserved_menu;
+  GMenuModel         *reserved_menu;
   FdConnection       *connection;
   GCancellable       *cancellable;
 };
@@ -36,10 +40,9 @@ enum {
   N_COLUMNS
 };
 
-static const char *column_properties[N_COLUMNS] = { "activity", "from", "to", "duration", "status" };
-
-/* The Status cell: the model's status, and the bounce countdown of an
- * offer after a dot, so the agent sees how long the offer stays. */
+/* The Status cell (a closure of ui/fd-activity-list.ui): the model's
+ * status, and the bounce countdown of an offer after a dot, so the agent
+ * sees how long the offer stays. */
 static char *
 status_text (GObject    *unused,
              const char *status,
@@ -71,6 +74,9 @@ cell_text (FdConversationItem *item,
 static FdConversationItem *
 selected_item (FdActivityList *self)
 {
+  /* Disposed: the template's objects are gone. */
+  if (self->selection == NULL)
+    return NULL;
   return gtk_single_selection_get_selected_item (self->selection);
 }
 
@@ -437,37 +443,17 @@ activity_show_crm_cb (GtkWidget  *widget,
   g_signal_emit (widget, signals[SIGNAL_TOAST], 0, _("No CRM is configured"));
 }
 
-/* The guide's menus, per conversation type and state. */
+/* The guide's menus (ui/fd-activity-list.ui), per conversation type and
+ * state. */
 static GMenuModel *
-build_menu (FdConversationItem *item)
+menu_for (FdActivityList     *self,
+          FdConversationItem *item)
 {
-  GMenu *menu = g_menu_new ();
   gboolean reserved = fd_conversation_item_get_reserved (item);
 
-  if (is_callback (item) && !reserved)
-    {
-      g_menu_append (menu, _("_Perform Callback"), "activity.perform-callback");
-      g_menu_append (menu, _("_Reserve"), "activity.reserve");
-    }
-  else if (is_callback (item))
-    {
-      g_menu_append (menu, _("Call _Number"), "activity.call-number");
-      g_menu_append (menu, _("_Copy Number"), "activity.copy-number");
-      g_menu_append (menu, _("C_lose Callback"), "activity.close-callback");
-      g_menu_append (menu, _("Show CRM Contact (No CRM is configured)"), "activity.show-crm");
-    }
-  else if (!reserved)
-    {
-      g_menu_append (menu, _("_Reserve Conversation"), "activity.reserve");
-      g_menu_append (menu, _("Re_ject Conversation"), "activity.reject");
-      g_menu_append (menu, _("Show CRM Contact (No CRM is configured)"), "activity.show-crm");
-    }
-  else
-    {
-      g_menu_append (menu, _("_Open Conversation"), "activity.open");
-      g_menu_append (menu, _("Show CRM Contact (No CRM is configured)"), "activity.show-crm");
-    }
-  return G_MENU_MODEL (menu);
+  if (is_callback (item))
+    return reserved ? self->callback_reserved_menu : self->callback_unreserved_menu;
+  return reserved ? self->reserved_menu : self->unreserved_menu;
 }
 
 static void
@@ -476,13 +462,11 @@ popup_menu (FdActivityList *self,
             double          y)
 {
   FdConversationItem *item = selected_item (self);
-  g_autoptr(GMenuModel) model = NULL;
   GdkRectangle rect = { (int) x, (int) y, 1, 1 };
 
   if (item == NULL)
     return;
-  model = build_menu (item);
-  gtk_popover_menu_set_menu_model (GTK_POPOVER_MENU (self->menu), model);
+  gtk_popover_menu_set_menu_model (GTK_POPOVER_MENU (self->menu), menu_for (self, item));
   gtk_popover_set_pointing_to (GTK_POPOVER (self->menu), &rect);
   gtk_popover_popup (GTK_POPOVER (self->menu));
 }
@@ -498,6 +482,8 @@ activity_menu_cb (GtkWidget  *widget,
 
 /* --- cells ----------------------------------------------------------------- */
 
+/* A right-click on any cell of a row (each cell's gesture in the
+ * template) selects the row and opens its menu there. */
 static void
 on_cell_right_click_cb (GtkGestureClick *gesture,
                         int              n_press,
@@ -517,97 +503,6 @@ on_cell_right_click_cb (GtkGestureClick *gesture,
     point = GRAPHENE_POINT_INIT (0, 0);
   popup_menu (self, point.x, point.y);
   gtk_gesture_set_state (GTK_GESTURE (gesture), GTK_EVENT_SEQUENCE_CLAIMED);
-}
-
-static void
-add_right_click (GtkWidget   *cell,
-                 GtkListItem *list_item)
-{
-  GtkGesture *click = gtk_gesture_click_new ();
-
-  gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (click), GDK_BUTTON_SECONDARY);
-  g_signal_connect (click, "pressed", G_CALLBACK (on_cell_right_click_cb), list_item);
-  gtk_widget_add_controller (cell, GTK_EVENT_CONTROLLER (click));
-}
-
-static GtkExpression *
-item_property (const char *property)
-{
-  GtkExpression *item = gtk_property_expression_new (GTK_TYPE_LIST_ITEM, NULL, "item");
-
-  return gtk_property_expression_new (FD_TYPE_CONVERSATION_ITEM, item, property);
-}
-
-static void
-setup_text_cell_cb (GtkSignalListItemFactory *factory,
-                    GtkListItem              *list_item,
-                    gpointer                  user_data)
-{
-  guint column = GPOINTER_TO_UINT (user_data);
-  GtkWidget *label = gtk_label_new (NULL);
-  GtkExpression *expression;
-
-  gtk_label_set_xalign (GTK_LABEL (label), 0);
-  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
-  /* Customer names are data: the label never parses markup. */
-  gtk_label_set_use_markup (GTK_LABEL (label), FALSE);
-  if (column == COLUMN_DURATION)
-    gtk_widget_add_css_class (label, "numeric");
-  if (column == COLUMN_STATUS)
-    {
-      GtkExpression *params[2] = { item_property ("status"), item_property ("countdown") };
-
-      expression = gtk_cclosure_expression_new (G_TYPE_STRING, NULL, 2, params,
-                                                G_CALLBACK (status_text), NULL, NULL);
-    }
-  else
-    expression = item_property (column_properties[column]);
-  gtk_expression_bind (expression, label, "label", list_item);
-  add_right_click (label, list_item);
-  gtk_list_item_set_child (list_item, label);
-}
-
-static void
-setup_activity_cell_cb (GtkSignalListItemFactory *factory,
-                        GtkListItem              *list_item,
-                        gpointer                  user_data)
-{
-  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
-  GtkWidget *icon = gtk_image_new ();
-  GtkWidget *label = gtk_label_new (NULL);
-
-  gtk_label_set_xalign (GTK_LABEL (label), 0);
-  /* The icon repeats the text beside it, so it is decorative. */
-  gtk_accessible_update_state (GTK_ACCESSIBLE (icon), GTK_ACCESSIBLE_STATE_HIDDEN, TRUE, -1);
-  gtk_box_append (GTK_BOX (box), icon);
-  gtk_box_append (GTK_BOX (box), label);
-  gtk_expression_bind (item_property ("icon-name"), icon, "icon-name", list_item);
-  gtk_expression_bind (item_property ("activity"), label, "label", list_item);
-  add_right_click (box, list_item);
-  gtk_list_item_set_child (list_item, box);
-}
-
-static void
-add_column (FdActivityList *self,
-            guint           column,
-            const char     *title,
-            gboolean        expand)
-{
-  GtkListItemFactory *factory = gtk_signal_list_item_factory_new ();
-  GtkColumnViewColumn *view_column;
-  GtkSorter *sorter;
-
-  g_signal_connect (factory, "setup",
-                    column == COLUMN_ACTIVITY ? G_CALLBACK (setup_activity_cell_cb) : G_CALLBACK (setup_text_cell_cb),
-                    GUINT_TO_POINTER (column));
-  view_column = gtk_column_view_column_new (title, factory);
-  gtk_column_view_column_set_expand (view_column, expand);
-  gtk_column_view_column_set_resizable (view_column, TRUE);
-  sorter = GTK_SORTER (gtk_string_sorter_new (item_property (column_properties[column])));
-  gtk_column_view_column_set_sorter (view_column, sorter);
-  g_object_unref (sorter);
-  gtk_column_view_append_column (self->column_view, view_column);
-  g_object_unref (view_column);
 }
 
 static void
@@ -638,6 +533,24 @@ on_column_view_activate_cb (GtkColumnView  *view,
   gtk_widget_activate_action (GTK_WIDGET (self), "activity.open", NULL);
 }
 
+/* Stops following the connection's rows (the model and each row). */
+static void
+disconnect_rows (FdActivityList *self)
+{
+  GListModel *rows;
+
+  if (self->connection == NULL)
+    return;
+  rows = G_LIST_MODEL (fd_connection_get_activity_model (self->connection));
+  g_signal_handlers_disconnect_by_data (rows, self);
+  for (guint i = 0; i < g_list_model_get_n_items (rows); i++)
+    {
+      g_autoptr(GObject) item = g_list_model_get_item (rows, i);
+
+      g_signal_handlers_disconnect_by_data (item, self);
+    }
+}
+
 static void
 fd_activity_list_dispose (GObject *object)
 {
@@ -645,10 +558,9 @@ fd_activity_list_dispose (GObject *object)
 
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
-  g_clear_pointer (&self->menu, gtk_widget_unparent);
-  g_clear_pointer (&self->scroller, gtk_widget_unparent);
-  g_clear_object (&self->selection);
+  disconnect_rows (self);
   g_clear_object (&self->connection);
+  gtk_widget_dispose_template (GTK_WIDGET (self), FD_TYPE_ACTIVITY_LIST);
   G_OBJECT_CLASS (fd_activity_list_parent_class)->dispose (object);
 }
 
@@ -663,6 +575,24 @@ fd_activity_list_class_init (FdActivityListClass *klass)
   signals[SIGNAL_TOAST] =
     g_signal_new ("toast", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
                   G_TYPE_NONE, 1, G_TYPE_STRING);
+
+  /* The template's expressions name the item type. */
+  g_type_ensure (FD_TYPE_CONVERSATION_ITEM);
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/io/github/frontdeskcc/Frontdesk/ui/fd-activity-list.ui");
+  gtk_widget_class_bind_template_child (widget_class, FdActivityList, scroller);
+  gtk_widget_class_bind_template_child (widget_class, FdActivityList, column_view);
+  gtk_widget_class_bind_template_child (widget_class, FdActivityList, selection);
+  gtk_widget_class_bind_template_child (widget_class, FdActivityList, menu);
+  gtk_widget_class_bind_template_child (widget_class, FdActivityList, callback_unreserved_menu);
+  gtk_widget_class_bind_template_child (widget_class, FdActivityList, callback_reserved_menu);
+  gtk_widget_class_bind_template_child (widget_class, FdActivityList, unreserved_menu);
+  gtk_widget_class_bind_template_child (widget_class, FdActivityList, reserved_menu);
+  gtk_widget_class_bind_template_callback (widget_class, status_text);
+  gtk_widget_class_bind_template_callback (widget_class, on_cell_right_click_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_selection_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_model_items_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_column_view_activate_cb);
 
   gtk_widget_class_install_action (widget_class, "activity.reserve", NULL, activity_reserve_cb);
   gtk_widget_class_install_action (widget_class, "activity.reject", NULL, activity_reject_cb);
@@ -691,35 +621,7 @@ static void
 fd_activity_list_init (FdActivityList *self)
 {
   self->cancellable = g_cancellable_new ();
-  self->selection = gtk_single_selection_new (NULL);
-  gtk_single_selection_set_autoselect (self->selection, FALSE);
-  gtk_single_selection_set_can_unselect (self->selection, TRUE);
-  g_signal_connect (self->selection, "selection-changed", G_CALLBACK (on_selection_changed_cb), self);
-  g_signal_connect (self->selection, "items-changed", G_CALLBACK (on_model_items_changed_cb), self);
-
-  self->column_view = GTK_COLUMN_VIEW (gtk_column_view_new (g_object_ref (GTK_SELECTION_MODEL (self->selection))));
-  gtk_column_view_set_show_column_separators (self->column_view, TRUE);
-  gtk_widget_add_css_class (GTK_WIDGET (self->column_view), "data-table");
-  gtk_widget_set_tooltip_text (GTK_WIDGET (self->column_view),
-                               _("Your conversations. Enter or double-click opens; Ctrl+R reserves; Ctrl+Shift+R or Delete rejects; Shift+F10 shows the menu."));
-  gtk_accessible_update_property (GTK_ACCESSIBLE (self->column_view), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                  _("Activity List"), -1);
-  g_signal_connect (self->column_view, "activate", G_CALLBACK (on_column_view_activate_cb), self);
-  add_column (self, COLUMN_ACTIVITY, _("Activity"), FALSE);
-  add_column (self, COLUMN_FROM, _("From"), TRUE);
-  add_column (self, COLUMN_TO, _("To"), TRUE);
-  add_column (self, COLUMN_DURATION, _("Duration"), FALSE);
-  add_column (self, COLUMN_STATUS, _("Status"), FALSE);
-
-  self->scroller = gtk_scrolled_window_new ();
-  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (self->scroller), GTK_WIDGET (self->column_view));
-  gtk_widget_set_parent (self->scroller, GTK_WIDGET (self));
-
-  self->menu = gtk_popover_menu_new_from_model (NULL);
-  gtk_popover_set_has_arrow (GTK_POPOVER (self->menu), FALSE);
-  gtk_widget_set_halign (self->menu, GTK_ALIGN_START);
-  gtk_widget_set_parent (self->menu, GTK_WIDGET (self));
-
+  gtk_widget_init_template (GTK_WIDGET (self));
   update_actions (self);
 }
 
@@ -766,8 +668,7 @@ fd_activity_list_set_connection (FdActivityList *self,
 
   if (self->connection == connection)
     return;
-  if (self->connection != NULL)
-    g_signal_handlers_disconnect_by_data (fd_connection_get_activity_model (self->connection), self);
+  disconnect_rows (self);
   g_set_object (&self->connection, connection);
   if (connection == NULL)
     {

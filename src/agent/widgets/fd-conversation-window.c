@@ -74,6 +74,7 @@ fd_conversation_window_dispose (GObject *object)
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   g_clear_object (&self->connection);
+  gtk_widget_dispose_template (GTK_WIDGET (self), FD_TYPE_CONVERSATION_WINDOW);
   G_OBJECT_CLASS (fd_conversation_window_parent_class)->dispose (object);
 }
 
@@ -84,35 +85,19 @@ fd_conversation_window_class_init (FdConversationWindowClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->dispose = fd_conversation_window_dispose;
+
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/io/github/frontdeskcc/Frontdesk/ui/fd-conversation-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, FdConversationWindow, messages);
+  gtk_widget_class_bind_template_child (widget_class, FdConversationWindow, status);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "window.close", NULL);
 }
 
 static void
 fd_conversation_window_init (FdConversationWindow *self)
 {
-  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
-  GtkWidget *scroller = gtk_scrolled_window_new ();
-  GtkWidget *clamp = adw_clamp_new ();
-
   self->cancellable = g_cancellable_new ();
-  gtk_window_set_default_size (GTK_WINDOW (self), 520, 560);
-  gtk_box_append (GTK_BOX (box), adw_header_bar_new ());
-  self->status = GTK_LABEL (gtk_label_new (_("Loading the conversation…")));
-  gtk_widget_add_css_class (GTK_WIDGET (self->status), "dim-label");
-  gtk_widget_set_margin_top (GTK_WIDGET (self->status), 12);
-  gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->status));
-  self->messages = gtk_box_new (GTK_ORIENTATION_VERTICAL, 12);
-  gtk_widget_set_margin_top (self->messages, 12);
-  gtk_widget_set_margin_bottom (self->messages, 12);
-  gtk_widget_set_margin_start (self->messages, 12);
-  gtk_widget_set_margin_end (self->messages, 12);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (self->messages), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                  _("Transcript"), -1);
-  adw_clamp_set_child (ADW_CLAMP (clamp), self->messages);
-  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scroller), clamp);
-  gtk_widget_set_vexpand (scroller, TRUE);
-  gtk_box_append (GTK_BOX (box), scroller);
-  adw_window_set_content (ADW_WINDOW (self), box);
+  gtk_widget_init_template (GTK_WIDGET (self));
 }
 
 FdConversationWindow *
@@ -141,8 +126,6 @@ fd_conversation_window_new (GtkWindow    *parent,
                                                 fd_conversation_item_get_from (item));
       gtk_window_set_title (GTK_WINDOW (self), title);
     }
-  else
-    gtk_window_set_title (GTK_WINDOW (self), _("Conversation"));
 
   ref = fd_conversation_ref_new ();
   ref->conversation_id = conversation_id;

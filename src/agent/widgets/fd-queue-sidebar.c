@@ -3,6 +3,7 @@
 #include <adwaita.h>
 #include <glib/gi18n.h>
 
+#include "fd-queue-row.h"
 #include "fd-queue-sidebar.h"
 
 struct _FdQueueSidebar
@@ -26,97 +27,24 @@ enum {
 
 static guint signals[N_SIGNALS];
 
-#define INDICATOR_KEY "fd-indicator"
-
-static void
-update_indicator (GtkImage    *indicator,
-                  FdQueueItem *item)
-{
-  gboolean joined = fd_queue_item_get_joined (item);
-  const char *text = joined ? _("Joined") : _("Not joined");
-
-  /* Shape as well as colour: a check for joined, a crossed circle for not. */
-  gtk_image_set_from_icon_name (indicator, joined ? "emblem-ok-symbolic" : "action-unavailable-symbolic");
-  gtk_widget_remove_css_class (GTK_WIDGET (indicator), joined ? "error" : "success");
-  gtk_widget_add_css_class (GTK_WIDGET (indicator), joined ? "success" : "error");
-  gtk_widget_set_tooltip_text (GTK_WIDGET (indicator), text);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (indicator),
-                                  GTK_ACCESSIBLE_PROPERTY_LABEL, text, -1);
-  g_object_set_data_full (G_OBJECT (indicator), "fd-text", g_strdup (text), g_free);
-}
-
-static void
-on_item_joined_notify_cb (FdQueueItem *item,
-                          GParamSpec  *pspec,
-                          GtkImage    *indicator)
-{
-  update_indicator (indicator, item);
-}
-
-static void
-update_members (GtkLabel    *label,
-                FdQueueItem *item)
-{
-  g_autofree char *text = g_strdup_printf (_("%d of %d agents joined"),
-                                           fd_queue_item_get_members_joined (item),
-                                           fd_queue_item_get_members (item));
-  gtk_label_set_text (label, text);
-}
-
-static void
-on_item_members_notify_cb (FdQueueItem *item,
-                           GParamSpec  *pspec,
-                           GtkLabel    *label)
-{
-  update_members (label, item);
-}
-
 static GtkWidget *
 create_row_cb (gpointer object,
                gpointer user_data)
 {
-  FdQueueItem *item = object;
-  GtkWidget *row = gtk_list_box_row_new ();
-  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 8);
-  GtkWidget *texts = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
-  GtkWidget *indicator = gtk_image_new ();
-  GtkWidget *name = gtk_label_new (fd_queue_item_get_name (item));
-  GtkWidget *members = gtk_label_new (NULL);
-
-  gtk_widget_set_margin_top (box, 6);
-  gtk_widget_set_margin_bottom (box, 6);
-  gtk_widget_set_margin_start (box, 6);
-  gtk_widget_set_margin_end (box, 6);
-  gtk_label_set_xalign (GTK_LABEL (name), 0);
-  gtk_label_set_ellipsize (GTK_LABEL (name), PANGO_ELLIPSIZE_END);
-  gtk_label_set_xalign (GTK_LABEL (members), 0);
-  gtk_widget_add_css_class (members, "dim-label");
-  gtk_widget_add_css_class (members, "caption");
-  gtk_box_append (GTK_BOX (texts), name);
-  gtk_box_append (GTK_BOX (texts), members);
-  gtk_box_append (GTK_BOX (box), indicator);
-  gtk_box_append (GTK_BOX (box), texts);
-  gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), box);
-
-  update_indicator (GTK_IMAGE (indicator), item);
-  update_members (GTK_LABEL (members), item);
-  g_signal_connect_object (item, "notify::joined", G_CALLBACK (on_item_joined_notify_cb), indicator, 0);
-  g_signal_connect_object (item, "notify::members", G_CALLBACK (on_item_members_notify_cb), members, 0);
-  g_signal_connect_object (item, "notify::members-joined", G_CALLBACK (on_item_members_notify_cb), members, 0);
-  g_object_bind_property (item, "name", name, "label", G_BINDING_DEFAULT);
-  g_object_set_data (G_OBJECT (row), INDICATOR_KEY, indicator);
-  g_object_set_data_full (G_OBJECT (row), "fd-item", g_object_ref (item), g_object_unref);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (row), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                  fd_queue_item_get_name (item), -1);
-  return row;
+  return fd_queue_row_new (FD_QUEUE_ITEM (object));
 }
 
 static FdQueueItem *
 selected_item (FdQueueSidebar *self)
 {
-  GtkListBoxRow *row = gtk_list_box_get_selected_row (self->list_box);
+  GtkListBoxRow *row;
 
-  return row ? g_object_get_data (G_OBJECT (row), "fd-item") : NULL;
+  /* Disposed: the template's widgets are gone. */
+  if (self->list_box == NULL)
+    return NULL;
+  row = gtk_list_box_get_selected_row (self->list_box);
+
+  return row ? fd_queue_row_get_item (FD_QUEUE_ROW (row)) : NULL;
 }
 
 static void
@@ -283,6 +211,24 @@ on_click_pressed_cb (GtkGestureClick *gesture,
   gtk_gesture_set_state (GTK_GESTURE (gesture), GTK_EVENT_SEQUENCE_CLAIMED);
 }
 
+/* Stops following the connection's queues (the model and each queue). */
+static void
+disconnect_queues (FdQueueSidebar *self)
+{
+  GListModel *queues;
+
+  if (self->connection == NULL)
+    return;
+  queues = G_LIST_MODEL (fd_connection_get_queue_model (self->connection));
+  g_signal_handlers_disconnect_by_data (queues, self);
+  for (guint i = 0; i < g_list_model_get_n_items (queues); i++)
+    {
+      g_autoptr(GObject) item = g_list_model_get_item (queues, i);
+
+      g_signal_handlers_disconnect_by_data (item, self);
+    }
+}
+
 static void
 fd_queue_sidebar_dispose (GObject *object)
 {
@@ -290,10 +236,10 @@ fd_queue_sidebar_dispose (GObject *object)
 
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
-  g_clear_pointer (&self->menu, gtk_widget_unparent);
-  g_clear_pointer (&self->scroller, gtk_widget_unparent);
+  disconnect_queues (self);
   g_clear_object (&self->connection);
   g_clear_object (&self->settings);
+  gtk_widget_dispose_template (GTK_WIDGET (self), FD_TYPE_QUEUE_SIDEBAR);
   G_OBJECT_CLASS (fd_queue_sidebar_parent_class)->dispose (object);
 }
 
@@ -309,6 +255,14 @@ fd_queue_sidebar_class_init (FdQueueSidebarClass *klass)
     g_signal_new ("toast", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
                   G_TYPE_NONE, 1, G_TYPE_STRING);
 
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/io/github/frontdeskcc/Frontdesk/ui/fd-queue-sidebar.ui");
+  gtk_widget_class_bind_template_child (widget_class, FdQueueSidebar, scroller);
+  gtk_widget_class_bind_template_child (widget_class, FdQueueSidebar, list_box);
+  gtk_widget_class_bind_template_child (widget_class, FdQueueSidebar, menu);
+  gtk_widget_class_bind_template_callback (widget_class, on_list_box_selected_rows_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_click_pressed_cb);
+
   gtk_widget_class_install_action (widget_class, "queue.join", NULL, queue_join_cb);
   gtk_widget_class_install_action (widget_class, "queue.leave", NULL, queue_leave_cb);
   gtk_widget_class_install_action (widget_class, "queue.menu", NULL, queue_menu_cb);
@@ -323,49 +277,8 @@ fd_queue_sidebar_class_init (FdQueueSidebarClass *klass)
 static void
 fd_queue_sidebar_init (FdQueueSidebar *self)
 {
-  g_autoptr(GMenu) menu = g_menu_new ();
-  GtkGesture *click = gtk_gesture_click_new ();
-  GtkWidget *label;
-  GtkWidget *box;
-
   self->cancellable = g_cancellable_new ();
-
-  box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
-  label = gtk_label_new (_("Queues"));
-  gtk_label_set_xalign (GTK_LABEL (label), 0);
-  gtk_widget_set_margin_start (label, 12);
-  gtk_widget_set_margin_top (label, 12);
-  gtk_widget_set_margin_bottom (label, 6);
-  gtk_widget_add_css_class (label, "heading");
-  gtk_box_append (GTK_BOX (box), label);
-
-  self->list_box = GTK_LIST_BOX (gtk_list_box_new ());
-  gtk_widget_add_css_class (GTK_WIDGET (self->list_box), "navigation-sidebar");
-  gtk_widget_set_vexpand (GTK_WIDGET (self->list_box), TRUE);
-  gtk_widget_set_tooltip_text (GTK_WIDGET (self->list_box),
-                               _("Your queues. Right-click, Shift+F10 or the Menu key to join or leave; Ctrl+J joins, Ctrl+L leaves."));
-  gtk_accessible_update_property (GTK_ACCESSIBLE (self->list_box), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                  _("Queues"), -1);
-  g_signal_connect (self->list_box, "selected-rows-changed",
-                    G_CALLBACK (on_list_box_selected_rows_changed_cb), self);
-  gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->list_box));
-
-  self->scroller = gtk_scrolled_window_new ();
-  gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (self->scroller), GTK_POLICY_NEVER, GTK_POLICY_AUTOMATIC);
-  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (self->scroller), box);
-  gtk_widget_set_parent (self->scroller, GTK_WIDGET (self));
-
-  gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (click), GDK_BUTTON_SECONDARY);
-  g_signal_connect (click, "pressed", G_CALLBACK (on_click_pressed_cb), self);
-  gtk_widget_add_controller (GTK_WIDGET (self->list_box), GTK_EVENT_CONTROLLER (click));
-
-  g_menu_append (menu, _("_Join Queue"), "queue.join");
-  g_menu_append (menu, _("_Leave Queue"), "queue.leave");
-  self->menu = gtk_popover_menu_new_from_model (G_MENU_MODEL (menu));
-  gtk_popover_set_has_arrow (GTK_POPOVER (self->menu), FALSE);
-  gtk_widget_set_halign (self->menu, GTK_ALIGN_START);
-  gtk_widget_set_parent (self->menu, GTK_WIDGET (self));
-
+  gtk_widget_init_template (GTK_WIDGET (self));
   update_actions (self);
 }
 
@@ -410,8 +323,7 @@ fd_queue_sidebar_set_connection (FdQueueSidebar *self,
 
   if (self->connection == connection)
     return;
-  if (self->connection != NULL)
-    g_signal_handlers_disconnect_by_data (fd_connection_get_queue_model (self->connection), self);
+  disconnect_queues (self);
   g_set_object (&self->connection, connection);
   if (connection == NULL)
     {
@@ -455,5 +367,5 @@ fd_queue_sidebar_get_indicator (FdQueueSidebar *self,
   row = gtk_list_box_get_row_at_index (self->list_box, (int) position);
   if (row == NULL)
     return NULL;
-  return g_object_get_data (g_object_get_data (G_OBJECT (row), INDICATOR_KEY), "fd-text");
+  return fd_queue_row_get_indicator_text (FD_QUEUE_ROW (row));
 }
