@@ -71,25 +71,20 @@ static const FdCtlField resource_fields[] = {
 
 #define FIELDS(table) table, G_N_ELEMENTS (table)
 
+/* noun, what, collection, in_org, ref_member, id_only, ref_usage, name_arg, codec, fields */
 const FdCtlEntity fd_ctl_entities[FD_CTL_N_ENTITIES] = {
-  [FD_CTL_ENTITY_ORGANIZATION] = {
-    "org", "organization", "organizations", FALSE, "name", TRUE, "ID", "name",
-    &fd_organization_info, FIELDS (organization_fields) },
-  [FD_CTL_ENTITY_AGENT] = {
-    "agent", "agent", "agents", TRUE, "email", FALSE, "AGENT", NULL,
-    &fd_agent_info, FIELDS (agent_fields) },
-  [FD_CTL_ENTITY_QUEUE] = {
-    "queue", "queue", "queues", TRUE, "name", FALSE, "QUEUE", "name",
-    &fd_queue_info, FIELDS (queue_fields) },
-  [FD_CTL_ENTITY_STREAM] = {
-    "stream", "media stream", "streams", TRUE, "name", FALSE, "STREAM", NULL,
-    &fd_stream_info, FIELDS (stream_fields) },
-  [FD_CTL_ENTITY_CANNED_REPLY] = {
-    "canned", "canned reply", "canned-replies", TRUE, NULL, TRUE, "ID", NULL,
-    &fd_canned_reply_info, FIELDS (canned_reply_fields) },
-  [FD_CTL_ENTITY_RESOURCE] = {
-    "resource", "resource", "resources", TRUE, NULL, TRUE, "ID", NULL,
-    &fd_resource_info, FIELDS (resource_fields) },
+  [FD_CTL_ENTITY_ORGANIZATION] = { "org", "organization", "organizations", FALSE, "name", TRUE, "ID", "name",
+                                   &fd_organization_info, FIELDS (organization_fields) },
+  [FD_CTL_ENTITY_AGENT] = { "agent", "agent", "agents", TRUE, "email", FALSE, "AGENT", NULL, &fd_agent_info,
+                            FIELDS (agent_fields) },
+  [FD_CTL_ENTITY_QUEUE] = { "queue", "queue", "queues", TRUE, "name", FALSE, "QUEUE", "name", &fd_queue_info,
+                            FIELDS (queue_fields) },
+  [FD_CTL_ENTITY_STREAM] = { "stream", "media stream", "streams", TRUE, "name", FALSE, "STREAM", NULL,
+                             &fd_stream_info, FIELDS (stream_fields) },
+  [FD_CTL_ENTITY_CANNED_REPLY] = { "canned", "canned reply", "canned-replies", TRUE, NULL, TRUE, "ID", NULL,
+                                   &fd_canned_reply_info, FIELDS (canned_reply_fields) },
+  [FD_CTL_ENTITY_RESOURCE] = { "resource", "resource", "resources", TRUE, NULL, TRUE, "ID", NULL,
+                               &fd_resource_info, FIELDS (resource_fields) },
 };
 
 /* The collection's path (@id 0) or one entity's. */
@@ -253,17 +248,17 @@ check_required (const FdCtlEntity *entity,
                              levels ? " (and --level/--owner below the organization)" : "");
 }
 
-static gboolean
+static int
 apply_fields (FdCtl             *ctl,
               const FdCtlEntity *entity,
               FdCtlVerb          verb,
-              JsonNode          *body,
-              int               *status)
+              JsonNode          *body)
 {
-  for (guint i = 0; i < entity->n_fields; i++)
-    if (!fd_ctl_field_apply (ctl, entity, &entity->fields[i], verb, json_node_get_object (body), status))
-      return FALSE;
-  return TRUE;
+  int status = FD_CTL_EXIT_OK;
+
+  for (guint i = 0; status == FD_CTL_EXIT_OK && i < entity->n_fields; i++)
+    status = fd_ctl_field_apply (ctl, entity, &entity->fields[i], verb, json_node_get_object (body));
+  return status;
 }
 
 static int
@@ -288,7 +283,7 @@ entity_create (FdCtl             *ctl,
   fd_codec_free (entity->type, blank);
   if (entity->name_arg != NULL)
     json_object_set_string_member (json_node_get_object (body), entity->name_arg, ctl->args->pdata[0]);
-  if (!apply_fields (ctl, entity, FD_CTL_VERB_CREATE, body, &status))
+  if ((status = apply_fields (ctl, entity, FD_CTL_VERB_CREATE, body)) != FD_CTL_EXIT_OK)
     return status;
   return send_entity (ctl, entity, "POST", 0, body);
 }
@@ -312,7 +307,7 @@ entity_update (FdCtl             *ctl,
     return fd_ctl_failed (error);
   body = fd_codec_to_json (entity->type, decoded);
   fd_codec_free (entity->type, decoded);
-  if (!apply_fields (ctl, entity, FD_CTL_VERB_UPDATE, body, &status))
+  if ((status = apply_fields (ctl, entity, FD_CTL_VERB_UPDATE, body)) != FD_CTL_EXIT_OK)
     return status;
   return send_entity (ctl, entity, "PUT", id, body);
 }

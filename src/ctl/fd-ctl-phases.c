@@ -13,39 +13,6 @@ static const FdCtlColumn phase_columns[] = {
   { "BOUNCE", "bounce_seconds" }, { "DURATION", "duration_seconds" },
 };
 
-int
-fd_ctl_phase_list (FdCtl *ctl)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(JsonNode) answer = NULL;
-  gint64 stream_id;
-  int status = fd_ctl_require_org (ctl);
-
-  if (status != FD_CTL_EXIT_OK)
-    return status;
-  if (!fd_ctl_resolve (ctl, FD_CTL_ENTITY_STREAM, ctl->args->pdata[0], &stream_id, &error))
-    return fd_ctl_failed (error);
-  answer = fd_ctl_request (ctl, "GET", NULL, &error,
-                    "/organizations/%" G_GINT64_FORMAT "/streams/%" G_GINT64_FORMAT "/phases",
-                    ctl->org_id, stream_id);
-  if (answer == NULL)
-    return fd_ctl_failed (error);
-  fd_ctl_print_table (ctl, answer, phase_columns, G_N_ELEMENTS (phase_columns));
-  return FD_CTL_EXIT_OK;
-}
-
-static gboolean
-parse_seconds (const char *text,
-               gint       *out)
-{
-  guint64 value = 0;
-
-  if (text == NULL || !g_ascii_string_to_unsigned (text, 10, 0, G_MAXINT32, &value, NULL))
-    return FALSE;
-  *out = (gint) value;
-  return TRUE;
-}
-
 /* Parses "strategy=ring-all,agents=a@x;b@y,bounce=30,duration=120". */
 static FdPhase *
 parse_phase (FdCtl       *ctl,
@@ -89,8 +56,11 @@ parse_phase (FdCtl       *ctl,
       else if (g_str_equal (key, "bounce") || g_str_equal (key, "duration"))
         {
           gint *target = g_str_equal (key, "bounce") ? &phase->bounce_seconds : &phase->duration_seconds;
+          guint64 seconds = 0;
 
-          if (!parse_seconds (value, target))
+          if (g_ascii_string_to_unsigned (value, 10, 0, G_MAXINT32, &seconds, NULL))
+            *target = (gint) seconds;
+          else
             {
               g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
                            "%s must be a number of seconds, not “%s”", key, value);
@@ -127,24 +97,17 @@ parse_phase (FdCtl       *ctl,
   return g_steal_pointer (&phase);
 }
 
-int
-fd_ctl_phase_set (FdCtl *ctl)
+/* The body of `phase set`: every --phase SPEC in order. */
+static int
+phases_body (FdCtl     *ctl,
+             JsonNode **body)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(JsonNode) answer = NULL;
   g_autoptr(JsonArray) phases = json_array_new ();
-  g_autoptr(JsonNode) body = json_node_new (JSON_NODE_ARRAY);
   GPtrArray *specs = fd_ctl_opt_all (ctl, "phase");
-  gint64 stream_id;
-  int status = fd_ctl_require_org (ctl);
-
-  if (status != FD_CTL_EXIT_OK)
-    return status;
-  if (!fd_ctl_resolve (ctl, FD_CTL_ENTITY_STREAM, ctl->args->pdata[0], &stream_id, &error))
-    return fd_ctl_failed (error);
 
   for (guint i = 0; specs != NULL && i < specs->len; i++)
     {
+      g_autoptr(GError) error = NULL;
       g_autoptr(FdPhase) phase = NULL;
       gboolean usage = FALSE;
 
@@ -153,14 +116,46 @@ fd_ctl_phase_set (FdCtl *ctl)
         return usage ? fd_ctl_usage_error ("%s", error->message) : fd_ctl_failed (error);
       json_array_add_element (phases, fd_phase_to_json (phase));
     }
+  *body = json_node_new (JSON_NODE_ARRAY);
+  json_node_set_array (*body, phases);
+  return FD_CTL_EXIT_OK;
+}
 
-  json_node_set_array (body, phases);
-  answer = fd_ctl_request (ctl, "PUT", body, &error,
-                    "/organizations/%" G_GINT64_FORMAT "/streams/%" G_GINT64_FORMAT "/phases",
-                    ctl->org_id, stream_id);
+/* GET (`phase list`) or PUT (`phase set`) the phases of the STREAM argument. */
+static int
+send_phases (FdCtl      *ctl,
+             const char *method)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) answer = NULL;
+  g_autoptr(JsonNode) body = NULL;
+  gint64 stream_id;
+  int status = fd_ctl_require_org (ctl);
+
+  if (status != FD_CTL_EXIT_OK)
+    return status;
+  if (!fd_ctl_resolve (ctl, FD_CTL_ENTITY_STREAM, ctl->args->pdata[0], &stream_id, &error))
+    return fd_ctl_failed (error);
+  if (g_str_equal (method, "PUT") && (status = phases_body (ctl, &body)) != FD_CTL_EXIT_OK)
+    return status;
+
+  answer = fd_ctl_request (ctl, method, body, &error,
+                           "/organizations/%" G_GINT64_FORMAT "/streams/%" G_GINT64_FORMAT "/phases",
+                           ctl->org_id, stream_id);
   if (answer == NULL)
     return fd_ctl_failed (error);
   fd_ctl_print_table (ctl, answer, phase_columns, G_N_ELEMENTS (phase_columns));
   return FD_CTL_EXIT_OK;
 }
 
+int
+fd_ctl_phase_list (FdCtl *ctl)
+{
+  return send_phases (ctl, "GET");
+}
+
+int
+fd_ctl_phase_set (FdCtl *ctl)
+{
+  return send_phases (ctl, "PUT");
+}

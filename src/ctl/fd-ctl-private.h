@@ -122,13 +122,12 @@ void       fd_ctl_entity_print       (FdCtl              *ctl,
                                       JsonNode           *node);
 
 /* fd-ctl-fields.c: sets @body's members from the options of @field;
- * FALSE with *status set when an option is wrong. */
-gboolean   fd_ctl_field_apply        (FdCtl              *ctl,
+ * FD_CTL_EXIT_OK, or the status of the error it reported. */
+int        fd_ctl_field_apply        (FdCtl              *ctl,
                                       const FdCtlEntity  *entity,
                                       const FdCtlField   *field,
                                       FdCtlVerb           verb,
-                                      JsonObject         *body,
-                                      int                *status);
+                                      JsonObject         *body);
 
 /* --- Requests, messages, ids and names (fd-ctl-request.c) -------------- */
 
