@@ -146,16 +146,16 @@ JsonNode   *fd_ctl_request      (FdCtl       *ctl,
                                  GError     **error,
                                  const char  *path_format,
                                  ...) G_GNUC_PRINTF (5, 6);
-gboolean    fd_ctl_resolve      (FdCtl       *ctl,
-                                 FdCtlEntityId entity,
-                                 const char  *ref,
-                                 gint64      *out,
-                                 GError     **error);
+gboolean    fd_ctl_resolve      (FdCtl          *ctl,
+                                 FdCtlEntityId   entity,
+                                 const char     *ref,
+                                 gint64         *out,
+                                 GError        **error);
 int         fd_ctl_require_org  (FdCtl       *ctl);
 char       *fd_ctl_join_words   (const char * const *words,
-                                 gssize       n_words,
-                                 const char  *prefix,
-                                 const char  *last_joiner);
+                                 guint               n_words,
+                                 const char         *prefix,
+                                 const char         *last_joiner);
 
 /* --- Output (fd-ctl-output.c) ------------------------------------------ */
 

@@ -76,21 +76,19 @@ fd_ctl_request (FdCtl       *ctl,
   return fd_admin_client_request (ctl->client, method, path, body, error);
 }
 
-/* "a, b and c" from @words (NULL-terminated when @n_words < 0), each
- * after @prefix. */
+/* "a, b and c": the @n_words @words, each after @prefix. */
 char *
 fd_ctl_join_words (const char * const *words,
-                   gssize              n_words,
+                   guint               n_words,
                    const char         *prefix,
                    const char         *last_joiner)
 {
   g_autoptr(GString) text = g_string_new (NULL);
-  gsize n = n_words >= 0 ? (gsize) n_words : g_strv_length ((char **) words);
 
-  for (gsize i = 0; i < n; i++)
+  for (guint i = 0; i < n_words; i++)
     {
       if (i > 0)
-        g_string_append (text, i + 1 == n ? last_joiner : ", ");
+        g_string_append (text, i + 1 == n_words ? last_joiner : ", ");
       g_string_append_printf (text, "%s%s", prefix, words[i]);
     }
   return g_string_free (g_steal_pointer (&text), FALSE);
