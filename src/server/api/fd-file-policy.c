@@ -219,6 +219,9 @@ fd_file_policy_normalize_list (char * const   *entries,
       else
         g_ptr_array_add (list, entry);
     }
+  /* The default word alone is the default: stored as none of its own. */
+  if (list->len == 1 && g_str_equal (list->pdata[0], FD_FILE_POLICY_DEFAULT_WORD))
+    return TRUE;
   g_ptr_array_add (list, NULL);
   *out_list = (char **) g_ptr_array_free (g_steal_pointer (&list), FALSE);
   return TRUE;

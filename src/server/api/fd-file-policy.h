@@ -41,8 +41,9 @@ char               *fd_file_policy_normalize_name       (const char          *na
 char               *fd_file_policy_dup_extension        (const char          *name);
 
 /* Checks and normalizes an organization's list (".EXE" → "exe"; duplicates
- * dropped). NULL @entries stays NULL (the default). A typed error names the
- * first entry that is not an extension. */
+ * dropped). NULL @entries, and a list of the default word alone, give NULL
+ * (the default). A typed error names the first entry that is not an
+ * extension. */
 gboolean            fd_file_policy_normalize_list       (char * const        *entries,
                                                          char              ***out_list,
                                                          GError             **error);
