@@ -11,7 +11,8 @@
  *
  * The server's resident memory is sampled meanwhile; the figures are its
  * peak growth, what the server was asked to send, and whether and when it
- * closed the socket. Each case runs on a fresh server and stops after a
+ * closed the socket. The anchor of each is the same traffic with a client
+ * that reads (the visitor waiting for each answer before the next hello). Each case runs on a fresh server and stops after a
  * count, a time, a memory guard, or the server closing the socket. */
 
 #include "rel-common.h"
@@ -177,7 +178,7 @@ report (const char *prefix,
 
 /* --- the visitor ------------------------------------------------------------- */
 
-static void
+static guint
 visitor_case (void)
 {
   Case c = { 0 };
@@ -237,6 +238,41 @@ visitor_case (void)
   rel_set_int ("visitor_transcript_bytes", (gint64) transcript);
   close (fd);
   case_end (&c);
+  return hellos;
+}
+
+/* The anchor: the same hellos from a visitor that reads every answer
+ * before it sends the next hello. */
+static void
+visitor_control (guint hellos)
+{
+  Case c = { 0 };
+  g_autofree char *url = NULL;
+  g_autoptr(GError) error = NULL;
+  FdTestSocket *socket;
+  double start;
+  guint sent = 0;
+
+  case_start (&c);
+  agent_send_messages (&c, TRANSCRIPT_MSGS, PUSH_WINDOW, NULL, NULL);
+  url = fd_test_visitor_socket_url (c.server, c.visitor->token);
+  socket = fd_test_socket_open (url, FD_FRAMES_VISITOR_SERVER, NULL, NULL, &error);
+  g_assert_no_error (error);
+
+  case_measure_start (&c);
+  start = rel_now ();
+  for (; sent < hellos && rel_now () - start < RUN_SECONDS; sent++)
+    {
+      fd_test_socket_send_text (socket, "{\"type\":\"hello\",\"body\":{\"last_message_id\":0}}");
+      fd_frame_free (fd_test_socket_wait (socket, FD_FRAME_VISITOR_WELCOME, FD_TEST_TIMEOUT_MS, "a welcome"));
+      fd_test_socket_drop (socket, FD_FRAME_VISITOR_MESSAGE);
+    }
+  rel_set_int ("visitor_control_hellos", sent);
+  rel_set_int ("visitor_control_growth_kib", case_peak_growth (&c));
+  g_print ("   visitor anchor: %u hellos from a visitor that reads; peak RSS growth %.1f MiB\n", sent,
+           case_peak_growth (&c) / 1024.0);
+  fd_test_socket_free (socket);
+  case_end (&c);
 }
 
 /* --- the agent --------------------------------------------------------------- */
@@ -273,7 +309,19 @@ agent_should_stop (Case    *c,
   return rel_now () - w->start > RUN_SECONDS || (w->closed && w->pushed > w->at_close + 200);
 }
 
-static void
+static gboolean
+drain_control (Case    *c,
+               guint    acked,
+               gpointer data)
+{
+  FdFrame *frame;
+
+  while ((frame = fd_test_socket_pop (data)) != NULL)
+    fd_frame_free (frame);
+  return FALSE;
+}
+
+static guint
 agent_case (void)
 {
   Case c = { 0 };
@@ -303,6 +351,39 @@ agent_case (void)
           "message events", acked, w.at_close);
   close (w.fd);
   case_end (&c);
+  return acked;
+}
+
+/* The anchor: the same messages while the second socket reads. */
+static void
+agent_control (guint messages)
+{
+  Case c = { 0 };
+  g_autofree char *url = NULL;
+  g_autoptr(GError) error = NULL;
+  FdTestSocket *socket;
+  FdHello *hello = fd_hello_new ();
+  g_autoptr(FdFrame) frame = NULL;
+  guint acked;
+
+  case_start (&c);
+  url = g_strconcat (fd_test_server_get_ws_url (c.server), "/api/agent/v1/socket", NULL);
+  socket = fd_test_socket_open (url, FD_FRAMES_AGENT_SERVER, c.agent->token, NULL, &error);
+  g_assert_no_error (error);
+  hello->protocol = FD_PROTOCOL_VERSION;
+  hello->last_seq = fd_test_agent_get_last_seq (c.agent);
+  frame = fd_frame_new_request (FD_FRAME_HELLO, "1", hello);
+  fd_test_socket_send (socket, frame);
+  fd_frame_free (fd_test_socket_wait_reply (socket, "1", FD_TEST_TIMEOUT_MS));
+
+  case_measure_start (&c);
+  acked = agent_send_messages (&c, messages, PUSH_WINDOW, drain_control, socket);
+  rel_set_int ("agent_control_messages", acked);
+  rel_set_int ("agent_control_growth_kib", case_peak_growth (&c));
+  g_print ("   agent anchor: %u message events to a socket that reads; peak RSS growth %.1f MiB\n", acked,
+           case_peak_growth (&c) / 1024.0);
+  fd_test_socket_free (socket);
+  case_end (&c);
 }
 
 int
@@ -310,7 +391,7 @@ main (int   argc,
       char *argv[])
 {
   rel_init (&argc, &argv, "slow-readers");
-  visitor_case ();
-  agent_case ();
+  visitor_control (visitor_case ());
+  agent_control (agent_case ());
   return rel_finish ();
 }
