@@ -1382,7 +1382,6 @@ on_admin_request_cb (SoupServer        *server,
                      gpointer           user_data)
 {
   FdAdminApi *self = user_data;
-  g_autoptr(GError) error = NULL;
   g_auto(GStrv) parts = NULL;
   g_autoptr(GPtrArray) seg = g_ptr_array_new ();
   Request req = { self, self->store, msg, soup_server_message_get_method (msg), 0, NULL, 0, NULL };
