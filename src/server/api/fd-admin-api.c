@@ -2,6 +2,8 @@
 
 #include "fd-admin-api.h"
 
+#include "fd-api-http.h"
+
 #include "fd-auth.h"
 #include "fd-codec.h"
 #include "fd-error.h"
@@ -15,19 +17,12 @@ struct _FdAdminApi
 {
   GObject       parent_instance;
 
-  FdStore      *store;
+  FdCenter     *center;        /* writes every change */
+  FdStore      *store;         /* the center's, for reading */
   GCancellable *cancellable;   /* password hashes in the pool */
 };
 
 G_DEFINE_FINAL_TYPE (FdAdminApi, fd_admin_api, G_TYPE_OBJECT)
-
-enum {
-  ORGANIZATION_CHANGED,
-  AGENT_SIGNED_OUT,
-  N_SIGNALS
-};
-
-static guint signals[N_SIGNALS];
 
 /* One request being served: the route's parsed ids and the body. */
 typedef struct {
@@ -42,43 +37,6 @@ typedef struct {
 } Request;
 
 /* --- Responses ----------------------------------------------------------- */
-
-static void
-respond_json (SoupServerMessage *msg,
-              guint              status,
-              JsonNode          *node)
-{
-  gsize len = 0;
-  char *text = fd_json_to_string (node, &len);
-
-  soup_server_message_set_status (msg, status, NULL);
-  soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_TAKE, text, len);
-}
-
-static void
-respond_error_literal (SoupServerMessage *msg,
-                       FdWireError        code,
-                       const char        *message)
-{
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
-  g_autoptr(JsonNode) root = NULL;
-
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "error");
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "code");
-  json_builder_add_string_value (builder, fd_wire_error_to_string (code));
-  json_builder_set_member_name (builder, "message");
-  json_builder_add_string_value (builder, message);
-  json_builder_end_object (builder);
-  json_builder_end_object (builder);
-  root = json_builder_get_root (builder);
-
-  if (code == FD_WIRE_ERROR_UNAUTHORIZED)
-    soup_message_headers_replace (soup_server_message_get_response_headers (msg),
-                                  "WWW-Authenticate", "Bearer realm=\"frontdesk-admin\"");
-  respond_json (msg, fd_wire_error_get_http_status (code), root);
-}
 
 static void
 respond_error (SoupServerMessage *msg,
@@ -98,64 +56,7 @@ respond_error (SoupServerMessage *msg,
   va_start (ap, format);
   message = g_strdup_vprintf (format, ap);
   va_end (ap);
-  respond_error_literal (msg, code, message);
-}
-
-static FdWireError
-wire_error_for (const GError *error)
-{
-  if (error->domain == FD_STORE_ERROR)
-    {
-      switch ((FdStoreError) error->code)
-        {
-        case FD_STORE_ERROR_NOT_FOUND:
-          return FD_WIRE_ERROR_NOT_FOUND;
-        case FD_STORE_ERROR_CONFLICT:
-          return FD_WIRE_ERROR_CONFLICT;
-        case FD_STORE_ERROR_INVALID:
-          return FD_WIRE_ERROR_INVALID_FIELD;
-        case FD_STORE_ERROR_TOO_NEW:
-        case FD_STORE_ERROR_CORRUPT:
-        case FD_STORE_ERROR_FAILED:
-        default:
-          return FD_WIRE_ERROR_INTERNAL;
-        }
-    }
-  if (error->domain == FD_SITE_ERROR)
-    return error->code == FD_SITE_ERROR_NOT_EMPTY ? FD_WIRE_ERROR_CONFLICT : FD_WIRE_ERROR_INVALID_FIELD;
-  if (error->domain == FD_AUTH_ERROR && error->code == FD_AUTH_ERROR_WEAK_PASSWORD)
-    return FD_WIRE_ERROR_INVALID_FIELD;
-  /* Too deep a nesting is a malformed body, not a large one. */
-  if (g_error_matches (error, FD_PROTOCOL_ERROR, FD_PROTOCOL_ERROR_TOO_DEEP))
-    return FD_WIRE_ERROR_MALFORMED;
-  return fd_wire_error_from_gerror (error);
-}
-
-/* Store and codec messages are written for people and never carry values
- * that are secret; internal failures are logged and answered generically. */
-static void
-respond_gerror (SoupServerMessage *msg,
-                const GError      *error)
-{
-  FdWireError code = wire_error_for (error);
-
-  if (code == FD_WIRE_ERROR_INTERNAL)
-    {
-      g_warning ("Admin request failed: %s", error->message);
-      respond_error_literal (msg, code, "The server could not complete the request; its log says why.");
-      return;
-    }
-  respond_error_literal (msg, code, error->message);
-}
-
-static void
-respond_entity (SoupServerMessage *msg,
-                guint              status,
-                JsonNode          *node)
-{
-  g_autoptr(JsonNode) owned = node;
-
-  respond_json (msg, status, owned);
+  fd_api_respond_admin_error (msg, code, message);
 }
 
 /* --- Requests ------------------------------------------------------------ */
@@ -172,38 +73,17 @@ static JsonNode *
 parse_body (Request  *req,
             GError  **error)
 {
-  SoupMessageBody *body = soup_server_message_get_request_body (req->msg);
-  g_autoptr(GBytes) bytes = NULL;
-  const char *data;
-  gsize len = 0;
-
-  bytes = soup_message_body_flatten (body);
-  data = g_bytes_get_data (bytes, &len);
-  if (len == 0)
-    {
-      g_set_error_literal (error, FD_PROTOCOL_ERROR, FD_PROTOCOL_ERROR_MALFORMED,
-                           "This request needs a JSON body.");
-      return NULL;
-    }
   /* The guard's limit of this address (site documents are larger). */
-  return fd_json_parse (data, len, body_limit (req->msg), error);
+  return fd_api_read_json (req->msg, body_limit (req->msg), error);
 }
 
 static JsonObject *
 parse_object_body (Request  *req,
                    GError  **error)
 {
-  g_autoptr(JsonNode) node = parse_body (req, error);
+  g_autoptr(JsonNode) node = fd_api_require_object (parse_body (req, error), error);
 
-  if (node == NULL)
-    return NULL;
-  if (!JSON_NODE_HOLDS_OBJECT (node))
-    {
-      g_set_error_literal (error, FD_PROTOCOL_ERROR, FD_PROTOCOL_ERROR_MALFORMED,
-                           "The request body must be a JSON object.");
-      return NULL;
-    }
-  return json_object_ref (json_node_get_object (node));
+  return node != NULL ? json_object_ref (json_node_get_object (node)) : NULL;
 }
 
 /* Members a client may send but never sets: the server assigns them. */
@@ -378,6 +258,7 @@ sync_members (Request  *req,
 typedef struct {
   const char *collection;
   const char *what;
+  gboolean    routing;       /* a change reaches the routing engine */
   GPtrArray *(*list)         (Request *req, GError **error);
   gpointer   (*get)          (Request *req, gint64 id, GError **error);
   gboolean   (*remove)       (Request *req, gint64 id, GError **error);
@@ -671,15 +552,15 @@ resource_update (Request *req, gpointer entity, JsonObject *extra, GError **erro
   .free = (void (*) (gpointer)) type_name##_free
 
 static const EntityClass entity_classes[] = {
-  { "agents", "agent", agent_list, agent_get, agent_remove, ENTITY_CODEC (fd_agent),
+  { "agents", "agent", TRUE, agent_list, agent_get, agent_remove, ENTITY_CODEC (fd_agent),
     .create = agent_create, .update = agent_update },
-  { "queues", "queue", queue_list, queue_get, queue_remove, ENTITY_CODEC (fd_queue),
+  { "queues", "queue", TRUE, queue_list, queue_get, queue_remove, ENTITY_CODEC (fd_queue),
     .create = queue_create, .update = queue_update },
-  { "streams", "media stream", stream_list, stream_get, stream_remove, ENTITY_CODEC (fd_stream),
+  { "streams", "media stream", TRUE, stream_list, stream_get, stream_remove, ENTITY_CODEC (fd_stream),
     .create = stream_create, .update = stream_update },
-  { "canned-replies", "canned reply", canned_list, canned_get, canned_remove, ENTITY_CODEC (fd_canned_reply),
+  { "canned-replies", "canned reply", FALSE, canned_list, canned_get, canned_remove, ENTITY_CODEC (fd_canned_reply),
     .create = canned_create, .update = canned_update },
-  { "resources", "resource", resource_list, resource_get, resource_remove, ENTITY_CODEC (fd_resource),
+  { "resources", "resource", FALSE, resource_list, resource_get, resource_remove, ENTITY_CODEC (fd_resource),
     .create = resource_create, .update = resource_update },
 };
 
@@ -711,7 +592,7 @@ respond_current (Request           *req,
 
   if (entity == NULL)
     return FALSE;
-  respond_entity (req->msg, status, klass->to_json (entity));
+  fd_api_respond_json (req->msg, status, klass->to_json (entity));
   klass->free (entity);
   return TRUE;
 }
@@ -727,7 +608,7 @@ serve_collection (Request           *req,
 
       if (list == NULL)
         return FALSE;
-      respond_entity (req->msg, SOUP_STATUS_OK, klass->list_to_json (list));
+      fd_api_respond_json (req->msg, SOUP_STATUS_OK, klass->list_to_json (list));
       return TRUE;
     }
   else
@@ -783,7 +664,7 @@ serve_item (Request           *req,
 
   if (g_str_equal (req->method, "GET"))
     {
-      respond_entity (req->msg, SOUP_STATUS_OK, klass->to_json (current));
+      fd_api_respond_json (req->msg, SOUP_STATUS_OK, klass->to_json (current));
       klass->free (current);
       return TRUE;
     }
@@ -858,7 +739,7 @@ serve_members (Request  *req,
             return FALSE;
           g_ptr_array_add (agents, agent);
         }
-      respond_entity (req->msg, SOUP_STATUS_OK, fd_agent_list_to_json (agents));
+      fd_api_respond_json (req->msg, SOUP_STATUS_OK, fd_agent_list_to_json (agents));
       return TRUE;
     }
 
@@ -875,7 +756,7 @@ serve_members (Request  *req,
   queue = fd_store_get_queue (req->store, req->org_id, queue_id, error);
   if (queue == NULL)
     return FALSE;
-  respond_entity (req->msg, SOUP_STATUS_OK, fd_queue_to_json (queue));
+  fd_api_respond_json (req->msg, SOUP_STATUS_OK, fd_queue_to_json (queue));
   return TRUE;
 }
 
@@ -931,7 +812,7 @@ serve_phases (Request  *req,
   phases = fd_store_list_phases (req->store, req->org_id, stream_id, error);
   if (phases == NULL)
     return FALSE;
-  respond_entity (req->msg, SOUP_STATUS_OK, fd_phase_list_to_json (phases));
+  fd_api_respond_json (req->msg, SOUP_STATUS_OK, fd_phase_list_to_json (phases));
   return TRUE;
 }
 
@@ -947,7 +828,7 @@ serve_organizations (Request  *req,
 
       if (list == NULL)
         return FALSE;
-      respond_entity (req->msg, SOUP_STATUS_OK, fd_organization_list_to_json (list));
+      fd_api_respond_json (req->msg, SOUP_STATUS_OK, fd_organization_list_to_json (list));
       return TRUE;
     }
   else
@@ -966,7 +847,8 @@ serve_organizations (Request  *req,
           !require_text (org->name, "name", "organization", error) ||
           !fd_store_create_organization (req->store, org, error))
         return FALSE;
-      respond_entity (req->msg, SOUP_STATUS_CREATED, fd_organization_to_json (org));
+      req->org_id = org->id;
+      fd_api_respond_json (req->msg, SOUP_STATUS_CREATED, fd_organization_to_json (org));
       return TRUE;
     }
 }
@@ -982,7 +864,7 @@ serve_organization (Request  *req,
 
   if (g_str_equal (req->method, "GET"))
     {
-      respond_entity (req->msg, SOUP_STATUS_OK, fd_organization_to_json (org));
+      fd_api_respond_json (req->msg, SOUP_STATUS_OK, fd_organization_to_json (org));
       return TRUE;
     }
   if (g_str_equal (req->method, "DELETE"))
@@ -1012,7 +894,7 @@ serve_organization (Request  *req,
     org = fd_store_get_organization (req->store, req->org_id, error);
     if (org == NULL)
       return FALSE;
-    respond_entity (req->msg, SOUP_STATUS_OK, fd_organization_to_json (org));
+    fd_api_respond_json (req->msg, SOUP_STATUS_OK, fd_organization_to_json (org));
     return TRUE;
   }
 }
@@ -1062,7 +944,7 @@ serve_site (Request  *req,
 
       if (site == NULL)
         return FALSE;
-      respond_entity (req->msg, SOUP_STATUS_OK, site);
+      fd_api_respond_json (req->msg, SOUP_STATUS_OK, site);
       return TRUE;
     }
 
@@ -1072,7 +954,8 @@ serve_site (Request  *req,
   org = fd_site_import (req->store, body, into_new ? 0 : req->org_id, error);
   if (org == NULL)
     return FALSE;
-  respond_entity (req->msg, into_new ? SOUP_STATUS_CREATED : SOUP_STATUS_OK,
+  req->org_id = org->id;
+  fd_api_respond_json (req->msg, into_new ? SOUP_STATUS_CREATED : SOUP_STATUS_OK,
                   fd_organization_to_json (org));
   return TRUE;
 }
@@ -1193,20 +1076,19 @@ static gboolean
 check_admin_token (FdAdminApi        *self,
                    SoupServerMessage *msg)
 {
-  const char *header = soup_message_headers_get_one (soup_server_message_get_request_headers (msg),
-                                                     "Authorization");
+  g_autofree char *token = fd_api_dup_bearer (msg);
   g_autoptr(GError) error = NULL;
 
-  if (header == NULL || g_ascii_strncasecmp (header, "Bearer ", 7) != 0)
+  if (token == NULL)
     {
-      respond_error_literal (msg, FD_WIRE_ERROR_UNAUTHORIZED,
-                             "This API needs “Authorization: Bearer <admin token>”.");
+      fd_api_respond_admin_error (msg, FD_WIRE_ERROR_UNAUTHORIZED,
+                                  "This API needs “Authorization: Bearer <admin token>”.");
       return FALSE;
     }
-  if (!fd_auth_check_admin_token (self->store, header + 7, &error))
+  if (!fd_auth_check_admin_token (self->store, token, &error))
     {
-      respond_error_literal (msg, FD_WIRE_ERROR_UNAUTHORIZED,
-                             "The admin token is not valid; frontdeskd writes a valid one beside its database.");
+      fd_api_respond_admin_error (msg, FD_WIRE_ERROR_UNAUTHORIZED,
+                                  "The admin token is not valid; frontdeskd writes a valid one beside its database.");
       return FALSE;
     }
   return TRUE;
@@ -1245,7 +1127,55 @@ dispatch (Request      *req,
     }
 }
 
-/* Carries out a checked request: one transaction for a change. */
+/* The organization whose routing a committed change of @m concerns, 0 when
+ * routing does not depend on what it changed. */
+static gint64
+routing_organization (const Request *req,
+                      const Match   *m)
+{
+  switch (m->route)
+    {
+    case ROUTE_ORGANIZATION:
+      return g_str_equal (req->method, "DELETE") ? 0 : req->org_id;
+    case ROUTE_ORGANIZATIONS:
+    case ROUTE_SITES:
+    case ROUTE_SITE:
+    case ROUTE_MEMBER:
+    case ROUTE_PHASES:
+      return req->org_id;
+    case ROUTE_COLLECTION:
+    case ROUTE_ITEM:
+      return m->klass->routing ? req->org_id : 0;
+    case ROUTE_MEMBERS:
+    case ROUTE_SESSIONS:
+    case ROUTE_NONE:
+    default:
+      return 0;
+    }
+}
+
+typedef struct {
+  Request     *req;
+  const Match *m;
+} Change;
+
+/* Runs inside the center's transaction (fd_center_change_config). */
+static gboolean
+write_change (gpointer   user_data,
+              gint64    *out_organization_id,
+              GError   **error)
+{
+  Change *change = user_data;
+
+  if (!dispatch (change->req, change->m, error))
+    return FALSE;
+  *out_organization_id = routing_organization (change->req, change->m);
+  return TRUE;
+}
+
+/* Carries out a checked request. A change goes through the center, the one
+ * writer of configuration: one transaction however many rows it touches,
+ * and routing follows in the same transaction. */
 static void
 serve (FdAdminApi  *self,
        Request     *req,
@@ -1253,33 +1183,17 @@ serve (FdAdminApi  *self,
 {
   SoupServerMessage *msg = req->msg;
   g_autoptr(GError) error = NULL;
-  gboolean changes;
+  Change change = { req, m };
   gboolean ok;
 
-  /* A change is one transaction, however many rows it touches. */
-  changes = !g_str_equal (req->method, "GET");
-  if (changes && !fd_store_begin (self->store, &error))
-    {
-      respond_gerror (msg, error);
-      return;
-    }
+  if (g_str_equal (req->method, "GET"))
+    ok = dispatch (req, m, &error);
+  else
+    ok = fd_center_change_config (self->center, write_change, &change, &error);
 
-  ok = dispatch (req, m, &error);
-  if (changes)
-    {
-      if (ok)
-        ok = fd_store_commit (self->store, &error);
-      else
-        fd_store_rollback (self->store);
-    }
-
-  /* The live center routes by what is committed: tell it what changed. */
-  if (changes && ok && req->org_id != 0)
-    g_signal_emit (self, signals[ORGANIZATION_CHANGED], 0, req->org_id);
   /* Revoked tokens are refused from now on; their open sockets go too. */
-  if (changes && ok && req->signed_out_agent != 0)
-    g_signal_emit (self, signals[AGENT_SIGNED_OUT], 0, req->org_id, req->signed_out_agent,
-                   req->signed_out_reason);
+  if (ok && req->signed_out_agent != 0)
+    fd_center_close_agent_sockets (self->center, req->org_id, req->signed_out_agent, req->signed_out_reason);
 
   if (!ok && error != NULL)
     {
@@ -1288,7 +1202,7 @@ serve (FdAdminApi  *self,
         respond_error (msg, FD_WIRE_ERROR_NOT_FOUND, "No organization with id %" G_GINT64_FORMAT ".",
                        req->org_id);
       else
-        respond_gerror (msg, error);
+        fd_api_respond_admin_gerror (msg, error);
     }
 }
 
@@ -1341,11 +1255,11 @@ on_password_hashed_cb (GObject      *source,
     {
       if (g_error_matches (error, FD_AUTH_ERROR, FD_AUTH_ERROR_BUSY))
         {
-          respond_error_literal (msg, FD_WIRE_ERROR_RATE_LIMITED, error->message);
+          fd_api_respond_admin_error (msg, FD_WIRE_ERROR_RATE_LIMITED, error->message);
           soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Retry-After", "2");
         }
       else if (error != NULL)
-        respond_gerror (msg, error);
+        fd_api_respond_admin_gerror (msg, error);
       else
         serve (call->self, &call->req, &call->m);
       soup_server_message_unpause (msg);
@@ -1449,31 +1363,6 @@ static void
 fd_admin_api_class_init (FdAdminApiClass *klass)
 {
   G_OBJECT_CLASS (klass)->dispose = fd_admin_api_dispose;
-
-  /**
-   * FdAdminApi::organization-changed:
-   * @organization_id: the organization whose settings, agents, queues,
-   *   streams or phases a committed request changed
-   */
-  signals[ORGANIZATION_CHANGED] =
-    g_signal_new ("organization-changed",
-                  G_TYPE_FROM_CLASS (klass),
-                  G_SIGNAL_RUN_LAST,
-                  0, NULL, NULL, NULL,
-                  G_TYPE_NONE, 1, G_TYPE_INT64);
-  /**
-   * FdAdminApi::agent-signed-out:
-   * @organization_id: the agent's organization
-   * @agent_id: the agent whose tokens a committed request revoked (password
-   *   changed, agent deleted, sessions ended)
-   * @reason: a sentence for the agent, the close reason of its sockets
-   */
-  signals[AGENT_SIGNED_OUT] =
-    g_signal_new ("agent-signed-out",
-                  G_TYPE_FROM_CLASS (klass),
-                  G_SIGNAL_RUN_LAST,
-                  0, NULL, NULL, NULL,
-                  G_TYPE_NONE, 3, G_TYPE_INT64, G_TYPE_INT64, G_TYPE_STRING);
 }
 
 static void
@@ -1493,14 +1382,15 @@ fd_admin_api_init (FdAdminApi *self)
 }
 
 FdAdminApi *
-fd_admin_api_new (FdStore *store)
+fd_admin_api_new (FdCenter *center)
 {
   FdAdminApi *self;
 
-  g_return_val_if_fail (store != NULL, NULL);
+  g_return_val_if_fail (FD_IS_CENTER (center), NULL);
 
   self = g_object_new (FD_TYPE_ADMIN_API, NULL);
-  self->store = store;
+  self->center = center;
+  self->store = fd_center_get_store (center);
   return self;
 }
 
