@@ -193,7 +193,7 @@ fd_admin_serve_organization (Request  *req,
   }
 }
 
-/* A site import hashes its agents' passwords on the main loop (fd-site.c,
+/* A site import hashes its agents' passwords on the main loop (fd-site-import.c,
  * inside the import's transaction), about 20 ms each: bounded, so that an
  * import stalls the center for two seconds at most (docs/store.md). */
 static gboolean
