@@ -1,6 +1,7 @@
 #define G_LOG_DOMAIN "fd-agent-socket"
 
 #include "fd-agent-socket.h"
+#include "fd-api-http.h"
 #include "fd-center-actions.h"
 
 #include "fd-auth.h"
@@ -12,10 +13,7 @@ static void
 send_frame (FdAgentConn *self,
             FdFrame     *frame)
 {
-  g_autoptr(FdFrame) owned = frame;
-  g_autofree char *text = fd_frame_encode (owned, NULL);
-
-  fd_ws_budget_send (self->budget, text);
+  fd_api_socket_send (self->budget, frame);
 }
 
 static void
@@ -23,16 +21,8 @@ send_error (FdAgentConn  *self,
             const char   *id,
             const GError *error)
 {
-  FdWireError code = fd_api_wire_error_for (error);
-
-  if (code == FD_WIRE_ERROR_INTERNAL)
-    {
-      g_warning ("Agent request failed: %s", error->message);
-      send_frame (self, fd_frame_new_error (FD_FRAME_ERROR, id, code,
-                                            "The server could not handle this request; try again later."));
-    }
-  else
-    send_frame (self, fd_frame_new_error (FD_FRAME_ERROR, id, code, error->message));
+  send_frame (self, fd_api_error_frame (FD_FRAME_ERROR, id, error, "Agent request",
+                                        "The server could not handle this request; try again later."));
 }
 
 static void

@@ -250,3 +250,30 @@ fd_api_peek_frame_id (const char *data,
     return NULL;
   return g_steal_pointer (&id);
 }
+
+/* --- Websockets -------------------------------------------------------------- */
+
+void
+fd_api_socket_send (FdWsBudget *budget,
+                    FdFrame    *frame)
+{
+  g_autoptr(FdFrame) owned = frame;
+  g_autofree char *text = fd_frame_encode (owned, NULL);
+
+  fd_ws_budget_send (budget, text);
+}
+
+FdFrame *
+fd_api_error_frame (FdFrameType   error_type,
+                    const char   *id,
+                    const GError *error,
+                    const char   *what,
+                    const char   *internal_message)
+{
+  FdWireError code = fd_api_wire_error_for (error);
+
+  if (code != FD_WIRE_ERROR_INTERNAL)
+    return fd_frame_new_error (error_type, id, code, error->message);
+  g_warning ("%s failed: %s", what, error->message);
+  return fd_frame_new_error (error_type, id, code, internal_message);
+}

@@ -8,8 +8,10 @@
 #include <json-glib/json-glib.h>
 #include <libsoup/soup.h>
 
-#include "fd-error.h"
 #include "fd-codec.h"
+#include "fd-error.h"
+#include "fd-frame.h"
+#include "fd-ws-budget.h"
 
 G_BEGIN_DECLS
 
@@ -73,6 +75,18 @@ JsonNode   *fd_api_require_object      (JsonNode          *node,
                                         GError           **error);
 /* The bearer token of the Authorization header, or NULL. */
 char       *fd_api_dup_bearer          (SoupServerMessage *msg);
+/* Sends @frame (taken) on a websocket through its output budget. */
+void        fd_api_socket_send         (FdWsBudget        *budget,
+                                        FdFrame           *frame);
+/* The error frame (@error_type) answering request @id with @error; an
+ * internal failure is logged as a failed @what and told as
+ * @internal_message, which gives nothing away. */
+FdFrame    *fd_api_error_frame         (FdFrameType        error_type,
+                                        const char        *id,
+                                        const GError      *error,
+                                        const char        *what,
+                                        const char        *internal_message);
+
 /* The "id" of a frame that did not decode, when it can be read; else NULL. */
 char       *fd_api_peek_frame_id       (const char        *data,
                                         gsize              len);

@@ -201,6 +201,28 @@ check_department (SoupServerMessage *msg,
   return FALSE;
 }
 
+/* A new conversation of @stream for the visitor asking: the contact as the
+ * form gave it, and the client's address. */
+static FdConversation *
+new_conversation (SoupServerMessage *msg,
+                  const FdStream    *stream,
+                  const char        *name,
+                  const char        *phone,
+                  const char        *department)
+{
+  FdConversation *conv = fd_conversation_new ();
+
+  conv->organization_id = stream->organization_id;
+  conv->stream_id = stream->id;
+  conv->contact = fd_contact_new ();
+  conv->contact->organization_id = stream->organization_id;
+  conv->contact->name = g_strdup (name);
+  conv->contact->phone = g_strdup (phone);
+  conv->department = g_strdup (department);
+  conv->ip = g_strdup (soup_server_message_get_remote_host (msg));
+  return conv;
+}
+
 static char *
 socket_url (SoupServerMessage *msg,
             const char        *token)
@@ -224,7 +246,7 @@ start_session (FdVisitorApi      *self,
   g_autoptr(GBytes) body = soup_message_body_flatten (soup_server_message_get_request_body (msg));
   g_autoptr(FdVisitorSessionRequest) request = NULL;
   g_autoptr(FdStream) stream = NULL;
-  g_autoptr(FdConversation) conv = fd_conversation_new ();
+  g_autoptr(FdConversation) conv = NULL;
   g_autoptr(FdConversation) stored = NULL;
   g_autoptr(FdVisitorSession) session = fd_visitor_session_new ();
   const char *user_agent;
@@ -240,16 +262,9 @@ start_session (FdVisitorApi      *self,
   if (stream == NULL || !check_department (msg, stream, request->department))
     return;
 
-  conv->organization_id = stream->organization_id;
-  conv->stream_id = stream->id;
-  conv->contact = fd_contact_new ();
-  conv->contact->organization_id = stream->organization_id;
-  conv->contact->name = g_strdup (request->name);
+  conv = new_conversation (msg, stream, request->name, request->phone, request->department);
   conv->contact->email = g_strdup (request->email);
-  conv->contact->phone = g_strdup (request->phone);
-  conv->department = g_strdup (request->department);
   conv->page_url = g_strdup (request->page_url);
-  conv->ip = g_strdup (soup_server_message_get_remote_host (msg));
   user_agent = soup_message_headers_get_one (soup_server_message_get_request_headers (msg), "User-Agent");
   fd_visitor_parse_user_agent (user_agent, &conv->browser, &conv->os);
 
@@ -278,7 +293,7 @@ request_callback (FdVisitorApi      *self,
   g_autoptr(GBytes) body = soup_message_body_flatten (soup_server_message_get_request_body (msg));
   g_autoptr(FdCallbackRequest) request = NULL;
   g_autoptr(FdStream) stream = NULL;
-  g_autoptr(FdConversation) conv = fd_conversation_new ();
+  g_autoptr(FdConversation) conv = NULL;
   g_autoptr(FdConversation) stored = NULL;
   g_autoptr(FdCallbackCreated) created = fd_callback_created_new ();
 
@@ -293,16 +308,9 @@ request_callback (FdVisitorApi      *self,
   if (stream == NULL || !check_department (msg, stream, request->department))
     return;
 
-  conv->organization_id = stream->organization_id;
-  conv->stream_id = stream->id;
-  conv->contact = fd_contact_new ();
-  conv->contact->organization_id = stream->organization_id;
-  conv->contact->name = g_strdup (request->name);
-  conv->contact->phone = g_strdup (request->number);
-  conv->department = g_strdup (request->department);
+  conv = new_conversation (msg, stream, request->name, request->number, request->department);
   conv->callback_number = g_strdup (request->number);
   conv->callback_time = g_strdup (request->preferred_time);
-  conv->ip = g_strdup (soup_server_message_get_remote_host (msg));
 
   stored = fd_center_start_conversation (self->center, conv, &error);
   if (stored == NULL)

@@ -16,10 +16,7 @@ static void
 send_frame (FdVisitorConn *self,
             FdFrame       *frame)
 {
-  g_autoptr(FdFrame) owned = frame;
-  g_autofree char *text = fd_frame_encode (owned, NULL);
-
-  fd_ws_budget_send (self->budget, text);
+  fd_api_socket_send (self->budget, frame);
 }
 
 static void
@@ -27,14 +24,8 @@ send_error (FdVisitorConn *self,
             const char    *id,
             const GError  *error)
 {
-  FdWireError code = fd_api_wire_error_for (error);
-
-  if (code == FD_WIRE_ERROR_INTERNAL)
-    g_warning ("Visitor request failed: %s", error->message);
-  send_frame (self, fd_frame_new_error (FD_FRAME_VISITOR_ERROR, id, code,
-                                        code == FD_WIRE_ERROR_INTERNAL
-                                          ? "The server could not handle this; try again later."
-                                          : error->message));
+  send_frame (self, fd_api_error_frame (FD_FRAME_VISITOR_ERROR, id, error, "Visitor request",
+                                        "The server could not handle this; try again later."));
 }
 
 /* FALSE when the conversation spent its tokens of @limit; @retry_after
