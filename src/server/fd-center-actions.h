@@ -3,34 +3,36 @@
 /* What agents and visitors can do in the live center: each call checks who
  * may do it, changes the store in one transaction, logs the events and
  * pushes them after the commit. Errors are FD_CENTER_ERROR with a wire code
- * (or a store error); fd_center_wire_error_for() maps any of them. */
+ * (or a store error); fd_api_wire_error_for() (src/server/api) maps any of
+ * them to the wire. */
 
-#include "fd-center-private.h"
-#include "fd-frame.h"
+#include "fd-center.h"
+#include "fd-error.h"
+#include "fd-messages.h"
+#include "fd-store.h"
+#include "fd-types.h"
 
 G_BEGIN_DECLS
 
-/* Helpers for the sibling files (inside a transaction). */
-FdMessage      *fd_center_add_message           (FdCenter               *self,
-                                                 const FdMessage        *msg,
-                                                 gint64                  queue_id,
-                                                 gboolean               *out_duplicate,
-                                                 GError                **error);
-/* Queues @frame (taken) for the visitor sockets of the conversation. */
-void            fd_center_push_visitor_frame    (FdCenter               *self,
-                                                 gint64                  conversation_id,
-                                                 FdFrame                *frame);
-gboolean        fd_center_store_acd             (FdCenter               *self,
-                                                 gint64                  organization_id,
-                                                 gint64                  agent_id,
-                                                 FdAcdState              state,
-                                                 const char             *reason,
-                                                 gint64                  now,
-                                                 FdAgent               **out_agent,
-                                                 GError                **error);
-/* Tells the center which organization an agent belongs to. */
+/* Tells the center which organization an agent belongs to (at sign-in and
+ * when a socket or an upload names the agent). */
 void            fd_center_note_agent            (FdCenter               *self,
                                                  const FdAgent          *agent);
+/* Whether an agent may see an event of (@event_queue_id, @event_agent_id):
+ * one that names it, or a queue it is a member of, or neither. */
+gboolean        fd_center_agent_may_see         (FdCenter               *self,
+                                                 gint64                  organization_id,
+                                                 gint64                  agent_id,
+                                                 gint64                  event_queue_id,
+                                                 gint64                  event_agent_id);
+/* The text of an event frame as the log stores it: a live push and its
+ * replay are the same bytes. */
+char           *fd_center_event_text            (const char             *type,
+                                                 gint64                  seq,
+                                                 const char             *payload_json);
+/* How many members are joined to a queue right now. */
+guint           fd_center_count_joined          (FdCenter               *self,
+                                                 gint64                  queue_id);
 
 /* --- Agents ------------------------------------------------------------------ */
 

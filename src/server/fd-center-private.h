@@ -1,56 +1,27 @@
 #pragma once
 
-/* Internals of FdCenter shared by its sibling files and the agent and visitor
- * APIs. The routing engine is reached only through fd-center-routing.c
+/* Internals of FdCenter shared by its sibling files (fd-center*.c). The
+ * routing engine is reached only through fd-center-routing.c
  * (fd_center_route_*), which carries out its decisions with the
- * fd_center_apply_* functions. */
-
-#include <libsoup/soup.h>
+ * fd_center_apply_* functions of fd-center-apply.c. Nothing here is for the
+ * APIs: they use fd-center.h and fd-center-actions.h. */
 
 #include "fd-center.h"
+#include "fd-center-actions.h"
 #include "fd-error.h"
+#include "fd-frame.h"
 #include "fd-store.h"
 #include "fd-types.h"
-#include "fd-ws-budget.h"
 
 G_BEGIN_DECLS
 
-/* What libsoup itself accepts on a websocket: frames up to this size reach
- * the sockets, which close anything over FD_LIMIT_FRAME_SIZE with 1009 in a
- * proper close handshake; beyond it libsoup drops the connection. */
-#define FD_WEBSOCKET_MAX_PAYLOAD (4 * FD_LIMIT_FRAME_SIZE)
-
 typedef struct _FdRouter FdRouter;
-typedef struct _FdAgentApi FdAgentApi;
-typedef struct _FdVisitorApi FdVisitorApi;
 
-/* One connected agent websocket (owned by fd-agent-socket.c). */
+/* A registered sink. */
 typedef struct {
-  FdCenter                *center;
-  SoupWebsocketConnection *conn;
-  FdWsBudget              *budget;         /* every frame goes through it */
-  gint64                   organization_id;
-  gint64                   agent_id;
-  char                    *token_hash;     /* to close it on sign-out */
-  gboolean                 hello_done;     /* events flow only after hello */
-  gint64                   last_seq;       /* last event seq sent */
-  guint                    hello_timeout_id;
-  guint                    silence_id;     /* checks the socket still talks */
-  guint                    expiry_id;      /* checks the token again when it expires */
-  gint64                   last_activity;  /* monotonic time of the last frame or pong */
-  gint64                   bad_window_start;
-  guint                    bad_frames;
-} FdAgentConn;
-
-/* One connected visitor websocket (owned by fd-visitor-api.c). */
-typedef struct {
-  FdCenter                *center;
-  SoupWebsocketConnection *conn;
-  FdWsBudget              *budget;         /* every frame goes through it */
-  gint64                   organization_id;
-  gint64                   conversation_id;
-  gboolean                 hello_done;
-} FdVisitorConn;
+  const FdCenterSink *vtable;
+  gpointer            data;
+} FdCenterSinkEntry;
 
 struct _FdCenter
 {
@@ -67,20 +38,14 @@ struct _FdCenter
   GHashTable    *agent_org;       /* agent id → organization id */
   GHashTable    *stream_config;   /* stream id → text of its routing configuration */
   GHashTable    *queue_config;    /* queue id → text of its member list */
-  GPtrArray     *agent_conns;     /* FdAgentConn*, not owned */
-  GPtrArray     *visitor_conns;   /* FdVisitorConn*, not owned */
+  GArray        *sinks;           /* FdCenterSinkEntry: who receives the pushes */
   GPtrArray     *pending;         /* pushes waiting for the commit */
   GError        *apply_error;     /* the first failure while carrying out decisions */
-  FdAgentApi    *agent_api;
-  FdVisitorApi  *visitor_api;
 };
 
 /* Raises a center error: @code is an FdWireError. */
 #define fd_center_set_error(error, code, ...) \
   g_set_error ((error), FD_CENTER_ERROR, (code), __VA_ARGS__)
-
-/* The wire code for an error of any domain the center meets. */
-FdWireError   fd_center_wire_error_for        (const GError *error);
 
 /* Midnight UTC of today: "missed today" and "closed today" count from it. */
 gint64        fd_center_day_start             (void);
@@ -94,6 +59,13 @@ gboolean      fd_center_begin                 (FdCenter    *self,
 gboolean      fd_center_commit                (FdCenter    *self,
                                                GError     **error);
 void          fd_center_rollback              (FdCenter    *self);
+/* Commits when @ok, rolls back otherwise; returns whether all went well. */
+gboolean      fd_center_finish                (FdCenter    *self,
+                                               gboolean     ok,
+                                               GError     **error);
+/* Keeps the first failure of a decision so that the commit refuses. */
+void          fd_center_note_apply_error      (FdCenter    *self,
+                                               GError      *error);
 
 /* Appends an event to the log (inside the caller's transaction) and queues
  * its frame for the agents allowed to see it. @type is an agent-side event
@@ -110,41 +82,53 @@ gboolean      fd_center_emit                  (FdCenter    *self,
 void          fd_center_push_visitor          (FdCenter    *self,
                                                gint64       conversation_id,
                                                char        *frame_text);
-/* The text of an event frame as the log stores it. */
-char         *fd_center_event_text            (const char  *type,
-                                               gint64       seq,
-                                               const char  *payload_json);
-/* Whether an agent may see an event of (@queue_id, @agent_id). */
-gboolean      fd_center_agent_may_see         (FdCenter    *self,
-                                               gint64       organization_id,
-                                               gint64       agent_id,
-                                               gint64       event_queue_id,
-                                               gint64       event_agent_id);
 gboolean      fd_center_is_member             (FdCenter    *self,
                                                gint64       organization_id,
                                                gint64       queue_id,
                                                gint64       agent_id);
 
-void          fd_center_add_agent_conn        (FdCenter    *self,
-                                               FdAgentConn *conn);
-void          fd_center_remove_agent_conn     (FdCenter    *self,
-                                               FdAgentConn *conn);
-void          fd_center_add_visitor_conn      (FdCenter    *self,
-                                               FdVisitorConn *conn);
-void          fd_center_remove_visitor_conn   (FdCenter    *self,
-                                               FdVisitorConn *conn);
-/* Closes every socket of a revoked token. */
 /* Emits a "conversation" event for @conv with its live transfer state. */
 gboolean      fd_center_emit_conversation     (FdCenter             *self,
                                                const FdConversation *conv,
                                                GError              **error);
-/* TRUE when the agent has a socket past its hello. */
+/* TRUE when the agent has a socket past its hello (asks the sinks). */
 gboolean      fd_center_agent_is_online       (FdCenter    *self,
                                                gint64       agent_id);
-void          fd_center_close_token_sockets   (FdCenter    *self,
-                                               const char  *token_hash);
 
-/* --- Decisions of the routing engine, carried out (fd-center.c) ------------ */
+/* Marks the statistics of an organization as changed: a "stats" event
+ * follows within FD_CENTER_STATS_SECONDS (fd-center-stats.c). */
+void          fd_center_stats_changed         (FdCenter    *self,
+                                               gint64       organization_id);
+
+/* --- Decisions of the routing engine, carried out (fd-center-apply.c) ------ */
+
+/* Appends a message, sends its event to the agents and its frame to the
+ * visitor (inside a transaction). */
+FdMessage    *fd_center_add_message           (FdCenter         *self,
+                                               const FdMessage  *msg,
+                                               gint64            queue_id,
+                                               gboolean         *out_duplicate,
+                                               GError          **error);
+/* Queues @frame (taken) for the visitor sockets of the conversation. */
+void          fd_center_push_visitor_frame    (FdCenter         *self,
+                                               gint64            conversation_id,
+                                               FdFrame          *frame);
+/* Writes an agent's ACD state and tells the agent's sockets. */
+gboolean      fd_center_store_acd             (FdCenter         *self,
+                                               gint64            organization_id,
+                                               gint64            agent_id,
+                                               FdAcdState        state,
+                                               const char       *reason,
+                                               gint64            now,
+                                               FdAgent         **out_agent,
+                                               GError          **error);
+/* Ends a conversation: routing forgets it and the visitor is told. */
+gboolean      fd_center_close_conversation    (FdCenter         *self,
+                                               FdConversation   *conv,
+                                               FdClosedBy        by,
+                                               const FdRating   *rating,
+                                               GError          **error);
+
 
 void          fd_center_apply_offer           (FdCenter    *self,
                                                gint64       organization_id,
@@ -226,15 +210,18 @@ guint         fd_center_route_count_joined    (FdCenter    *self,
 /* Re-arms the one timer for the engine's next deadline. */
 void          fd_center_route_rearm           (FdCenter    *self);
 
-/* --- The APIs -------------------------------------------------------------- */
+/* --- Helpers of the actions (fd-center-actions.c) ------------------------- */
 
-FdAgentApi   *fd_agent_api_new                (FdCenter    *center);
-void          fd_agent_api_attach             (FdAgentApi  *self,
-                                               SoupServer  *server);
-void          fd_agent_api_free               (FdAgentApi  *self);
-FdVisitorApi *fd_visitor_api_new              (FdCenter    *center);
-void          fd_visitor_api_attach           (FdVisitorApi *self,
-                                               SoupServer  *server);
-void          fd_visitor_api_free             (FdVisitorApi *self);
+/* A message already stored with this client id, if any. */
+FdMessage    *fd_center_find_by_client_id     (FdCenter    *self,
+                                               gint64       organization_id,
+                                               gint64       conversation_id,
+                                               const char  *client_id);
+gboolean      fd_center_same_sender           (const FdMessage *message,
+                                               FdDirection      direction,
+                                               gint64           agent_id);
+FdQueueState *fd_center_queue_state           (FdCenter      *self,
+                                               const FdAgent *agent,
+                                               const FdQueue *queue);
 
 G_END_DECLS

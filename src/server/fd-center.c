@@ -1,23 +1,15 @@
 #define G_LOG_DOMAIN "fd-center"
 
-/* The core of the live center: transactions with their event pushes, the
- * registry of sockets, and the routing engine's decisions carried out on the
- * store (docs/architecture.md). */
+/* The core of the live center: transactions with their pushes to the
+ * sinks, the event log, changes of configuration, and the object itself
+ * (docs/architecture.md). */
 
 #include "fd-center-private.h"
-#include "fd-center-actions.h"
 
-#include "fd-agent-socket.h"
-#include "fd-auth.h"
-#include "fd-visitor-api.h"
 #include "fd-protocol.h"
-
-#include <string.h>
 
 /* How often the event log is pruned. */
 #define FD_CENTER_PRUNE_SECONDS (10 * 60)
-/* Statistics are pushed at most this often, and only after a change. */
-#define FD_CENTER_STATS_SECONDS 5
 
 G_DEFINE_FINAL_TYPE (FdCenter, fd_center, G_TYPE_OBJECT)
 G_DEFINE_QUARK (fd-center-error-quark, fd_center_error)
@@ -39,35 +31,6 @@ push_free (Push *push)
   g_free (push);
 }
 
-FdWireError
-fd_center_wire_error_for (const GError *error)
-{
-  if (error == NULL)
-    return FD_WIRE_ERROR_INTERNAL;
-  if (error->domain == FD_CENTER_ERROR)
-    return (FdWireError) error->code;
-  if (error->domain == FD_STORE_ERROR)
-    {
-      switch ((FdStoreError) error->code)
-        {
-        case FD_STORE_ERROR_NOT_FOUND:
-          return FD_WIRE_ERROR_NOT_FOUND;
-        case FD_STORE_ERROR_CONFLICT:
-          return FD_WIRE_ERROR_CONFLICT;
-        case FD_STORE_ERROR_INVALID:
-          return FD_WIRE_ERROR_INVALID_FIELD;
-        case FD_STORE_ERROR_TOO_NEW:
-        case FD_STORE_ERROR_CORRUPT:
-        case FD_STORE_ERROR_FAILED:
-        default:
-          return FD_WIRE_ERROR_INTERNAL;
-        }
-    }
-  if (error->domain == FD_AUTH_ERROR)
-    return error->code == FD_AUTH_ERROR_FAILED ? FD_WIRE_ERROR_INTERNAL : FD_WIRE_ERROR_UNAUTHORIZED;
-  return fd_wire_error_from_gerror (error);
-}
-
 /* --- Transactions ------------------------------------------------------------ */
 
 gboolean
@@ -77,6 +40,7 @@ fd_center_begin (FdCenter  *self,
   return fd_store_begin (self->store, error);
 }
 
+/* Hands what a committed transaction produced to the sinks, in order. */
 static void
 flush_pending (FdCenter *self)
 {
@@ -87,29 +51,15 @@ flush_pending (FdCenter *self)
     {
       Push *push = g_ptr_array_index (pending, i);
 
-      if (push->seq == 0)
+      for (guint j = 0; j < self->sinks->len; j++)
         {
-          for (guint j = 0; j < self->visitor_conns->len; j++)
-            {
-              FdVisitorConn *vc = g_ptr_array_index (self->visitor_conns, j);
+          const FdCenterSinkEntry *sink = &g_array_index (self->sinks, FdCenterSinkEntry, j);
 
-              if (vc->hello_done && vc->conversation_id == push->conversation_id)
-                fd_ws_budget_send (vc->budget, push->text);
-            }
-          continue;
-        }
-
-      for (guint j = 0; j < self->agent_conns->len; j++)
-        {
-          FdAgentConn *ac = g_ptr_array_index (self->agent_conns, j);
-
-          if (!ac->hello_done || ac->organization_id != push->organization_id || push->seq <= ac->last_seq)
-            continue;
-          if (!fd_center_agent_may_see (self, ac->organization_id, ac->agent_id, push->queue_id, push->agent_id))
-            continue;
-          /* A socket closed for its budget resumes from its last seq. */
-          if (fd_ws_budget_send (ac->budget, push->text))
-            ac->last_seq = push->seq;
+          if (push->seq == 0 && sink->vtable->visitor_frame != NULL)
+            sink->vtable->visitor_frame (sink->data, push->conversation_id, push->text);
+          else if (push->seq != 0 && sink->vtable->agent_event != NULL)
+            sink->vtable->agent_event (sink->data, push->organization_id, push->seq, push->queue_id,
+                                       push->agent_id, push->text);
         }
     }
 }
@@ -146,10 +96,22 @@ fd_center_rollback (FdCenter *self)
     }
 }
 
-/* Keeps the first failure of a decision so that the commit refuses. */
-static void
-note_apply_error (FdCenter *self,
-                  GError   *error)
+gboolean
+fd_center_finish (FdCenter  *self,
+                  gboolean   ok,
+                  GError   **error)
+{
+  if (!ok)
+    {
+      fd_center_rollback (self);
+      return FALSE;
+    }
+  return fd_center_commit (self, error);
+}
+
+void
+fd_center_note_apply_error (FdCenter *self,
+                            GError   *error)
 {
   if (error == NULL)
     return;
@@ -169,93 +131,6 @@ fd_center_event_text (const char *type,
 {
   return g_strdup_printf ("{\"type\":\"%s\",\"seq\":%" G_GINT64_FORMAT ",\"body\":%s}",
                           type, seq, payload_json != NULL ? payload_json : "{}");
-}
-
-gint64
-fd_center_day_start (void)
-{
-  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
-  g_autoptr(GDateTime) midnight = g_date_time_new_utc (g_date_time_get_year (now), g_date_time_get_month (now),
-                                                       g_date_time_get_day_of_month (now), 0, 0, 0);
-
-  return g_date_time_to_unix (midnight) * G_USEC_PER_SEC;
-}
-
-/* One "stats" event per queue, seen by its members, with the queue's row and
- * its streams' rows. */
-static gboolean
-publish_stats (FdCenter  *self,
-               gint64     organization_id,
-               GError   **error)
-{
-  g_autoptr(GPtrArray) rows = NULL;
-  g_autoptr(GHashTable) reports = g_hash_table_new_full (g_int64_hash, g_int64_equal, NULL,
-                                                         (GDestroyNotify) fd_stats_report_free);
-  GHashTableIter iter;
-  gpointer key, value;
-
-  rows = fd_store_get_stats (self->store, organization_id, g_get_real_time (), fd_center_day_start (), error);
-  if (rows == NULL)
-    return FALSE;
-  for (guint i = 0; i < rows->len; i++)
-    {
-      FdStats *row = g_ptr_array_index (rows, i);
-      FdStatsReport *report = g_hash_table_lookup (reports, &row->queue_id);
-
-      if (report == NULL)
-        {
-          report = fd_stats_report_new ();
-          report->rows = fd_stats_list_new ();
-          g_hash_table_insert (reports, &row->queue_id, report);
-        }
-      g_ptr_array_add (report->rows, fd_stats_copy (row));
-    }
-
-  if (!fd_center_begin (self, error))
-    return FALSE;
-  g_hash_table_iter_init (&iter, reports);
-  while (g_hash_table_iter_next (&iter, &key, &value))
-    {
-      if (!fd_center_emit (self, organization_id, "stats", *(gint64 *) key, 0, 0,
-                           fd_stats_report_to_json (value), error))
-        {
-          fd_center_rollback (self);
-          return FALSE;
-        }
-    }
-  return fd_center_commit (self, error);
-}
-
-static gboolean
-on_stats_cb (gpointer user_data)
-{
-  FdCenter *self = user_data;
-  g_autoptr(GHashTable) dirty = g_steal_pointer (&self->stats_dirty);
-  GHashTableIter iter;
-  gpointer key;
-
-  self->stats_id = 0;
-  self->stats_dirty = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
-  g_hash_table_iter_init (&iter, dirty);
-  while (g_hash_table_iter_next (&iter, &key, NULL))
-    {
-      g_autoptr(GError) error = NULL;
-
-      if (!publish_stats (self, *(gint64 *) key, &error))
-        g_warning ("Cannot publish the statistics of organization %" G_GINT64_FORMAT ": %s",
-                   *(gint64 *) key, error->message);
-    }
-  return G_SOURCE_REMOVE;
-}
-
-static void
-mark_stats_dirty (FdCenter *self,
-                  gint64    organization_id)
-{
-  if (!g_hash_table_contains (self->stats_dirty, &organization_id))
-    g_hash_table_add (self->stats_dirty, g_memdup2 (&organization_id, sizeof organization_id));
-  if (self->stats_id == 0)
-    self->stats_id = g_timeout_add_seconds (FD_CENTER_STATS_SECONDS, on_stats_cb, self);
 }
 
 gboolean
@@ -288,7 +163,7 @@ fd_center_emit (FdCenter    *self,
 
   /* Whatever happens to a conversation may change the statistics. */
   if (conversation_id != 0)
-    mark_stats_dirty (self, organization_id);
+    fd_center_stats_changed (self, organization_id);
   return TRUE;
 }
 
@@ -332,46 +207,43 @@ fd_center_agent_may_see (FdCenter *self,
   return TRUE;
 }
 
-/* --- Sockets ----------------------------------------------------------------- */
+/* --- Sinks ------------------------------------------------------------------- */
 
 void
-fd_center_add_agent_conn (FdCenter    *self,
-                          FdAgentConn *conn)
+fd_center_add_sink (FdCenter           *self,
+                    const FdCenterSink *vtable,
+                    gpointer            data)
 {
-  g_ptr_array_add (self->agent_conns, conn);
+  FdCenterSinkEntry entry = { vtable, data };
+
+  g_return_if_fail (FD_IS_CENTER (self));
+  g_return_if_fail (vtable != NULL);
+  g_array_append_val (self->sinks, entry);
 }
 
 void
-fd_center_remove_agent_conn (FdCenter    *self,
-                             FdAgentConn *conn)
+fd_center_remove_sink (FdCenter *self,
+                       gpointer  data)
 {
-  g_ptr_array_remove (self->agent_conns, conn);
-}
+  g_return_if_fail (FD_IS_CENTER (self));
 
-void
-fd_center_add_visitor_conn (FdCenter      *self,
-                            FdVisitorConn *conn)
-{
-  g_ptr_array_add (self->visitor_conns, conn);
-}
-
-void
-fd_center_remove_visitor_conn (FdCenter      *self,
-                               FdVisitorConn *conn)
-{
-  g_ptr_array_remove (self->visitor_conns, conn);
+  for (guint i = 0; i < self->sinks->len; i++)
+    if (g_array_index (self->sinks, FdCenterSinkEntry, i).data == data)
+      {
+        g_array_remove_index (self->sinks, i);
+        return;
+      }
 }
 
 gboolean
 fd_center_agent_is_online (FdCenter *self,
                            gint64    agent_id)
 {
-  for (guint i = 0; i < self->agent_conns->len; i++)
+  for (guint i = 0; i < self->sinks->len; i++)
     {
-      FdAgentConn *ac = g_ptr_array_index (self->agent_conns, i);
+      const FdCenterSinkEntry *sink = &g_array_index (self->sinks, FdCenterSinkEntry, i);
 
-      if (ac->agent_id == agent_id && ac->hello_done &&
-          soup_websocket_connection_get_state (ac->conn) == SOUP_WEBSOCKET_STATE_OPEN)
+      if (sink->vtable->agent_online != NULL && sink->vtable->agent_online (sink->data, agent_id))
         return TRUE;
     }
   return FALSE;
@@ -381,13 +253,15 @@ void
 fd_center_close_token_sockets (FdCenter   *self,
                                const char *token_hash)
 {
-  for (guint i = 0; i < self->agent_conns->len; i++)
-    {
-      FdAgentConn *ac = g_ptr_array_index (self->agent_conns, i);
+  g_return_if_fail (FD_IS_CENTER (self));
+  g_return_if_fail (token_hash != NULL);
 
-      if (g_strcmp0 (ac->token_hash, token_hash) == 0 &&
-          soup_websocket_connection_get_state (ac->conn) == SOUP_WEBSOCKET_STATE_OPEN)
-        soup_websocket_connection_close (ac->conn, 4401, "Signed out");
+  for (guint i = 0; i < self->sinks->len; i++)
+    {
+      const FdCenterSinkEntry *sink = &g_array_index (self->sinks, FdCenterSinkEntry, i);
+
+      if (sink->vtable->close_token != NULL)
+        sink->vtable->close_token (sink->data, token_hash, 4401, "Signed out");
     }
 }
 
@@ -397,254 +271,16 @@ fd_center_close_agent_sockets (FdCenter   *self,
                                gint64      agent_id,
                                const char *reason)
 {
-  for (guint i = 0; i < self->agent_conns->len; i++)
+  g_return_if_fail (FD_IS_CENTER (self));
+  g_return_if_fail (reason != NULL);
+
+  for (guint i = 0; i < self->sinks->len; i++)
     {
-      FdAgentConn *ac = g_ptr_array_index (self->agent_conns, i);
+      const FdCenterSinkEntry *sink = &g_array_index (self->sinks, FdCenterSinkEntry, i);
 
-      if (ac->organization_id == organization_id && ac->agent_id == agent_id &&
-          soup_websocket_connection_get_state (ac->conn) == SOUP_WEBSOCKET_STATE_OPEN)
-        soup_websocket_connection_close (ac->conn, 4401, reason);
+      if (sink->vtable->close_agent != NULL)
+        sink->vtable->close_agent (sink->data, organization_id, agent_id, 4401, reason);
     }
-}
-
-/* --- Routing decisions ------------------------------------------------------- */
-
-gboolean
-fd_center_emit_conversation (FdCenter             *self,
-                             const FdConversation *conv,
-                             GError              **error)
-{
-  /* A shallow copy: only the live transfer state differs from @conv. */
-  FdConversation live = *conv;
-
-  live.transfer_to = fd_center_route_transfer_to (self, conv->id);
-  return fd_center_emit (self, conv->organization_id, "conversation", conv->queue_id, 0, conv->id,
-                         fd_conversation_to_json (&live), error);
-}
-
-void
-fd_center_apply_offer (FdCenter *self,
-                       gint64    organization_id,
-                       gint64    conversation_id,
-                       gint64    agent_id,
-                       int       phase,
-                       gint64    bounce_at,
-                       gint64    now)
-{
-  g_autoptr(FdConversation) conv = NULL;
-  GError *error = NULL;
-  FdOffer offer = { conversation_id, agent_id, phase, now, bounce_at };
-  FdOfferEvent event = { &offer, NULL };
-
-  conv = fd_store_get_conversation (self->store, organization_id, conversation_id, TRUE, &error);
-  if (conv == NULL || !fd_store_put_offer (self->store, organization_id, &offer, &error))
-    {
-      note_apply_error (self, error);
-      return;
-    }
-  conv->transfer_to = fd_center_route_transfer_to (self, conv->id);
-  event.conversation = conv;
-  if (!fd_center_emit (self, organization_id, "offer", 0, agent_id, conversation_id,
-                       fd_offer_event_to_json (&event), &error))
-    note_apply_error (self, error);
-}
-
-void
-fd_center_apply_withdraw (FdCenter   *self,
-                          gint64      organization_id,
-                          gint64      conversation_id,
-                          gint64      agent_id,
-                          const char *reason,
-                          gint64      now)
-{
-  GError *error = NULL;
-  FdWithdraw withdraw = { conversation_id, FD_WITHDRAW_CLOSED };
-
-  fd_withdraw_reason_from_string (reason, &withdraw.reason);
-  if (!fd_store_delete_offer (self->store, organization_id, conversation_id, agent_id, &error) ||
-      !fd_center_emit (self, organization_id, "withdraw", 0, agent_id, conversation_id,
-                       fd_withdraw_to_json (&withdraw), &error))
-    note_apply_error (self, error);
-}
-
-/* Appends a message, sends its event to the agents and its frame to the
- * visitor. A visitor sees no agent or organization ids. */
-FdMessage *
-fd_center_add_message (FdCenter         *self,
-                       const FdMessage  *msg,
-                       gint64            queue_id,
-                       gboolean         *out_duplicate,
-                       GError          **error)
-{
-  g_autoptr(FdMessage) stored = NULL;
-  g_autoptr(FdMessage) for_visitor = NULL;
-  g_autoptr(FdFrame) frame = NULL;
-  gboolean duplicate = FALSE;
-
-  stored = fd_store_append_message (self->store, msg, &duplicate, error);
-  if (stored == NULL)
-    return NULL;
-  if (out_duplicate != NULL)
-    *out_duplicate = duplicate;
-  if (duplicate)
-    return g_steal_pointer (&stored);
-
-  if (!fd_center_emit (self, stored->organization_id, "message", queue_id, 0, stored->conversation_id,
-                       fd_message_to_json (stored), error))
-    return NULL;
-
-  for_visitor = fd_message_copy (stored);
-  for_visitor->agent_id = 0;
-  for_visitor->organization_id = 0;
-  frame = fd_frame_new (FD_FRAME_VISITOR_MESSAGE, g_steal_pointer (&for_visitor));
-  fd_center_push_visitor (self, stored->conversation_id, fd_frame_encode (frame, NULL));
-  return g_steal_pointer (&stored);
-}
-
-void
-fd_center_push_visitor_frame (FdCenter *self,
-                              gint64    conversation_id,
-                              FdFrame  *frame)
-{
-  fd_center_push_visitor (self, conversation_id, fd_frame_encode (frame, NULL));
-  fd_frame_free (frame);
-}
-
-void
-fd_center_apply_reserved (FdCenter *self,
-                          gint64    organization_id,
-                          gint64    conversation_id,
-                          gint64    agent_id,
-                          gint64    now)
-{
-  g_autoptr(FdConversation) conv = NULL;
-  g_autoptr(FdAgent) agent = NULL;
-  g_autoptr(FdMessage) note = fd_message_new ();
-  g_autoptr(FdMessage) stored = NULL;
-  FdAgentJoined *joined;
-  GError *error = NULL;
-  gboolean transferred;
-
-  conv = fd_store_get_conversation (self->store, organization_id, conversation_id, TRUE, &error);
-  agent = conv ? fd_store_get_agent (self->store, organization_id, agent_id, &error) : NULL;
-  if (agent == NULL || !fd_store_delete_offer (self->store, organization_id, conversation_id, agent_id, &error))
-    {
-      note_apply_error (self, error);
-      return;
-    }
-  /* A transfer that came back: the agent kept it all along, and hears that
-   * the offer is over (transfer_to is 0 again). */
-  if (conv->state == FD_CONVERSATION_RESERVED && conv->agent_id == agent_id)
-    {
-      if (!fd_center_emit_conversation (self, conv, &error))
-        note_apply_error (self, error);
-      return;
-    }
-
-  transferred = conv->state == FD_CONVERSATION_RESERVED && conv->agent_id != 0;
-  conv->state = FD_CONVERSATION_RESERVED;
-  conv->agent_id = agent_id;
-  conv->reserved_at = now;
-  if (conv->first_assigned_at == 0)
-    conv->first_assigned_at = now;
-  if (!fd_store_update_conversation (self->store, conv, &error))
-    {
-      note_apply_error (self, error);
-      return;
-    }
-
-  note->organization_id = organization_id;
-  note->conversation_id = conversation_id;
-  note->direction = FD_DIRECTION_SYSTEM;
-  note->text = g_strdup_printf (transferred ? "Transferred to %s" : "Reserved by %s", agent->name);
-  note->created_at = now;
-  stored = fd_center_add_message (self, note, conv->queue_id, NULL, &error);
-  if (stored == NULL || !fd_center_emit_conversation (self, conv, &error))
-    {
-      note_apply_error (self, error);
-      return;
-    }
-
-  joined = fd_agent_joined_new ();
-  joined->name = g_strdup (agent->name);
-  fd_center_push_visitor_frame (self, conversation_id, fd_frame_new (FD_FRAME_VISITOR_AGENT_JOINED, joined));
-}
-
-void
-fd_center_apply_missed (FdCenter *self,
-                        gint64    organization_id,
-                        gint64    conversation_id,
-                        gint64    now)
-{
-  g_autoptr(FdConversation) conv = NULL;
-  FdVisitorClosed *closed;
-  GError *error = NULL;
-
-  conv = fd_store_get_conversation (self->store, organization_id, conversation_id, TRUE, &error);
-  if (conv == NULL)
-    {
-      note_apply_error (self, error);
-      return;
-    }
-  conv->state = FD_CONVERSATION_MISSED;
-  if (!fd_store_update_conversation (self->store, conv, &error) ||
-      !fd_store_delete_offer (self->store, organization_id, conversation_id, 0, &error) ||
-      !fd_center_emit_conversation (self, conv, &error))
-    {
-      note_apply_error (self, error);
-      return;
-    }
-  closed = fd_visitor_closed_new ();
-  closed->by = FD_CLOSED_BY_SYSTEM;
-  closed->ask_rating = FALSE;
-  fd_center_push_visitor_frame (self, conversation_id, fd_frame_new (FD_FRAME_VISITOR_CLOSED, closed));
-}
-
-void
-fd_center_apply_acd (FdCenter   *self,
-                     gint64      organization_id,
-                     gint64      agent_id,
-                     FdAcdState  state,
-                     const char *reason,
-                     gint64      now)
-{
-  g_autoptr(FdAgent) agent = NULL;
-  GError *error = NULL;
-
-  if (!fd_center_store_acd (self, organization_id, agent_id, state, reason, now, &agent, &error))
-    note_apply_error (self, error);
-}
-
-/* Writes an agent's ACD state and tells the agent's sockets. */
-gboolean
-fd_center_store_acd (FdCenter    *self,
-                     gint64       organization_id,
-                     gint64       agent_id,
-                     FdAcdState   state,
-                     const char  *reason,
-                     gint64       now,
-                     FdAgent    **out_agent,
-                     GError     **error)
-{
-  g_autoptr(FdAgent) agent = fd_store_get_agent (self->store, organization_id, agent_id, error);
-  gint64 idle_since;
-
-  if (agent == NULL)
-    return FALSE;
-  idle_since = state == FD_ACD_AVAILABLE && agent->acd_state != FD_ACD_AVAILABLE ? now : agent->idle_since;
-  if (state != FD_ACD_UNAVAILABLE)
-    reason = NULL;
-  if (!fd_store_set_agent_acd (self->store, organization_id, agent_id, state, reason, idle_since, error))
-    return FALSE;
-  agent->acd_state = state;
-  g_free (agent->acd_reason);
-  agent->acd_reason = g_strdup (reason);
-  agent->idle_since = idle_since;
-  if (!fd_center_emit (self, organization_id, "agent-state", 0, agent_id, 0, fd_agent_to_json (agent), error))
-    return FALSE;
-  if (out_agent != NULL)
-    *out_agent = g_steal_pointer (&agent);
-  return TRUE;
 }
 
 /* --- Object ------------------------------------------------------------------ */
@@ -658,27 +294,14 @@ fd_center_finalize (GObject *object)
   g_clear_handle_id (&self->prune_id, g_source_remove);
   g_clear_handle_id (&self->stats_id, g_source_remove);
   g_clear_pointer (&self->stats_dirty, g_hash_table_unref);
-  /* Sockets still open point at the center: free them first. */
-  {
-    g_autoptr(GPtrArray) agents = g_steal_pointer (&self->agent_conns);
-    g_autoptr(GPtrArray) visitors = g_steal_pointer (&self->visitor_conns);
-
-    self->agent_conns = g_ptr_array_new ();
-    self->visitor_conns = g_ptr_array_new ();
-    for (guint i = 0; i < agents->len; i++)
-      fd_agent_socket_free (g_ptr_array_index (agents, i));
-    for (guint i = 0; i < visitors->len; i++)
-      fd_visitor_socket_free (g_ptr_array_index (visitors, i));
-  }
-  g_clear_pointer (&self->agent_api, fd_agent_api_free);
-  g_clear_pointer (&self->visitor_api, fd_visitor_api_free);
+  /* The APIs unregister their sinks before the center goes. */
+  g_warn_if_fail (self->sinks->len == 0);
   g_clear_pointer (&self->router, fd_center_route_free);
   g_clear_pointer (&self->conv_org, g_hash_table_unref);
   g_clear_pointer (&self->agent_org, g_hash_table_unref);
   g_clear_pointer (&self->stream_config, g_hash_table_unref);
   g_clear_pointer (&self->queue_config, g_hash_table_unref);
-  g_clear_pointer (&self->agent_conns, g_ptr_array_unref);
-  g_clear_pointer (&self->visitor_conns, g_ptr_array_unref);
+  g_clear_pointer (&self->sinks, g_array_unref);
   g_clear_pointer (&self->pending, g_ptr_array_unref);
   g_clear_error (&self->apply_error);
 
@@ -698,8 +321,7 @@ fd_center_init (FdCenter *self)
   self->agent_org = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_free);
   self->stream_config = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_free);
   self->queue_config = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_free);
-  self->agent_conns = g_ptr_array_new ();
-  self->visitor_conns = g_ptr_array_new ();
+  self->sinks = g_array_new (FALSE, FALSE, sizeof (FdCenterSinkEntry));
   self->pending = g_ptr_array_new_with_free_func ((GDestroyNotify) push_free);
 }
 
@@ -768,27 +390,33 @@ fd_center_new (FdStore  *store,
   return g_steal_pointer (&self);
 }
 
-void
-fd_center_attach (FdCenter   *self,
-                  SoupServer *server)
+FdStore *
+fd_center_get_store (FdCenter *self)
 {
-  g_return_if_fail (FD_IS_CENTER (self));
-  g_return_if_fail (SOUP_IS_SERVER (server));
-  g_return_if_fail (self->agent_api == NULL);
-
-  self->agent_api = fd_agent_api_new (self);
-  fd_agent_api_attach (self->agent_api, server);
-  self->visitor_api = fd_visitor_api_new (self);
-  fd_visitor_api_attach (self->visitor_api, server);
+  g_return_val_if_fail (FD_IS_CENTER (self), NULL);
+  return self->store;
 }
 
-gboolean
-fd_center_reload_organization (FdCenter  *self,
-                               gint64     organization_id,
-                               GError   **error)
-{
-  g_return_val_if_fail (FD_IS_CENTER (self), FALSE);
-  g_return_val_if_fail (organization_id > 0, FALSE);
+/* --- Configuration ----------------------------------------------------------- */
 
-  return load_organization (self, organization_id, FALSE, error);
+gboolean
+fd_center_change_config (FdCenter             *self,
+                         FdCenterConfigWrite   write,
+                         gpointer              user_data,
+                         GError              **error)
+{
+  gint64 organization_id = 0;
+  gboolean ok;
+
+  g_return_val_if_fail (FD_IS_CENTER (self), FALSE);
+  g_return_val_if_fail (write != NULL, FALSE);
+
+  if (!fd_center_begin (self, error))
+    return FALSE;
+  ok = write (user_data, &organization_id, error);
+  /* The engine learns what changed at once, in the same transaction: no
+   * request has to reload the organization to catch up. */
+  if (ok && organization_id > 0)
+    ok = fd_center_route_load (self, organization_id, FALSE, error);
+  return fd_center_finish (self, ok, error);
 }

@@ -2,12 +2,13 @@
 
 /* FdCenter: the live contact center of frontdeskd (docs/architecture.md).
  *
- * It owns the routing engine, carries out its decisions (store, event log,
- * sockets), keeps the registry of connected agent and visitor sockets and
- * serves the agent and visitor APIs of docs/protocol.md. */
+ * It owns the routing engine, carries out its decisions on the store and
+ * the event log, and is the one writer of what routing depends on: live
+ * state and configuration alike. It knows no HTTP and no socket: the APIs
+ * of src/server/api call its actions (fd-center-actions.h) and subscribe
+ * their sockets through FdCenterSink (fd-center-sink.h). */
 
-#include <libsoup/soup.h>
-
+#include "fd-center-sink.h"
 #include "fd-store.h"
 
 G_BEGIN_DECLS
@@ -23,15 +24,34 @@ GQuark    fd_center_error_quark          (void);
  * streams and phases, queue members, who is joined, open conversations. */
 FdCenter *fd_center_new                  (FdStore     *store,
                                           GError     **error);
-/* Adds the agent and visitor APIs (HTTP and websockets) to @server. */
-void      fd_center_attach               (FdCenter    *self,
-                                          SoupServer  *server);
-/* Re-reads an organization's routing configuration (reserve setting, queue
- * members, streams and phases) after the admin API changed it. Streams whose
- * phases did not change keep their conversations' routing as it is. */
-gboolean  fd_center_reload_organization  (FdCenter    *self,
-                                          gint64       organization_id,
-                                          GError     **error);
+FdStore  *fd_center_get_store            (FdCenter    *self);
+
+/* Registers @sink (called with @data) for what the center pushes; @vtable
+ * must stay valid until fd_center_remove_sink(). */
+void      fd_center_add_sink             (FdCenter           *self,
+                                          const FdCenterSink *vtable,
+                                          gpointer            data);
+void      fd_center_remove_sink          (FdCenter           *self,
+                                          gpointer            data);
+
+/* Writes one change of configuration (organization settings, agents,
+ * queues and members, streams and phases, a site import) in @write, inside
+ * one transaction of the center. @write sets *@out_organization_id to the
+ * organization whose routing the change concerns (0: none); the center then
+ * reloads that organization's routing in the same transaction (only what
+ * changed reaches the engine), commits, and pushes the events routing
+ * decided (offers, withdrawals). On failure nothing is written. */
+typedef gboolean (*FdCenterConfigWrite) (gpointer   user_data,
+                                         gint64    *out_organization_id,
+                                         GError   **error);
+gboolean  fd_center_change_config        (FdCenter            *self,
+                                          FdCenterConfigWrite  write,
+                                          gpointer             user_data,
+                                          GError             **error);
+
+/* Closes the sockets of a revoked token (by its hash) with 4401. */
+void      fd_center_close_token_sockets  (FdCenter    *self,
+                                          const char  *token_hash);
 /* Closes every socket of an agent with 4401 and @reason, a sentence the
  * app shows: its sessions were revoked, its password changed, or it is
  * gone. */

@@ -4,6 +4,7 @@
 #include "fd-server.h"
 
 #include "fd-admin-api.h"
+#include "fd-agent-api.h"
 #include "fd-auth.h"
 #include "fd-center.h"
 #include "fd-files-api.h"
@@ -11,6 +12,7 @@
 #include "fd-http-guard.h"
 #include "fd-site.h"
 #include "fd-store.h"
+#include "fd-visitor-api.h"
 #include "fd-widget-api.h"
 
 #include <json-glib/json-glib.h>
@@ -27,9 +29,11 @@ struct _FdServer
   char       *admin_token_path;
   gboolean    admin_token_created;
   FdStore    *store;
+  FdCenter   *center;
+  FdAgentApi *agent_api;
+  FdVisitorApi *visitor_api;
   FdAdminApi *admin_api;
   FdWidgetApi *widget_api;
-  FdCenter   *center;
   FdFilesApi *files_api;
   FdHttpGuard *http_guard;
   SoupServer *soup;
@@ -95,28 +99,6 @@ ensure_admin_token (FdServer  *self,
 }
 
 static void
-on_organization_changed_cb (FdAdminApi *admin_api,
-                            gint64      organization_id,
-                            FdServer   *self)
-{
-  g_autoptr(GError) error = NULL;
-
-  if (!fd_center_reload_organization (self->center, organization_id, &error))
-    g_warning ("Cannot reload the routing of organization %" G_GINT64_FORMAT ": %s",
-               organization_id, error->message);
-}
-
-static void
-on_agent_signed_out_cb (FdAdminApi *admin_api,
-                        gint64      organization_id,
-                        gint64      agent_id,
-                        const char *reason,
-                        FdServer   *self)
-{
-  fd_center_close_agent_sockets (self->center, organization_id, agent_id, reason);
-}
-
-static void
 fd_server_finalize (GObject *object)
 {
   FdServer *self = FD_SERVER (object);
@@ -125,6 +107,9 @@ fd_server_finalize (GObject *object)
     soup_server_disconnect (self->soup);
   g_clear_pointer (&self->listener, fd_listener_free);
   g_clear_object (&self->soup);
+  /* The APIs unsubscribe from the center and free their sockets first. */
+  g_clear_pointer (&self->agent_api, fd_agent_api_free);
+  g_clear_pointer (&self->visitor_api, fd_visitor_api_free);
   g_clear_object (&self->admin_api);
   g_clear_object (&self->widget_api);
   g_clear_object (&self->files_api);
@@ -179,16 +164,16 @@ fd_server_new (const char  *db_path,
   soup_server_add_handler (self->soup, "/healthz", on_healthz_cb, self, NULL);
   self->http_guard = fd_http_guard_new (self->store);
   fd_http_guard_attach (self->http_guard, self->soup);
-  self->admin_api = fd_admin_api_new (self->store);
-  fd_admin_api_attach (self->admin_api, self->soup);
+  /* The center first: every API serves through it. */
   self->center = fd_center_new (self->store, error);
   if (self->center == NULL)
     return NULL;
-  fd_center_attach (self->center, self->soup);
-  g_signal_connect_object (self->admin_api, "organization-changed",
-                           G_CALLBACK (on_organization_changed_cb), self, 0);
-  g_signal_connect_object (self->admin_api, "agent-signed-out",
-                           G_CALLBACK (on_agent_signed_out_cb), self, 0);
+  self->agent_api = fd_agent_api_new (self->center);
+  fd_agent_api_attach (self->agent_api, self->soup);
+  self->visitor_api = fd_visitor_api_new (self->center);
+  fd_visitor_api_attach (self->visitor_api, self->soup);
+  self->admin_api = fd_admin_api_new (self->center);
+  fd_admin_api_attach (self->admin_api, self->soup);
   self->widget_api = fd_widget_api_new (self->store, self->center);
   fd_widget_api_attach (self->widget_api, self->soup);
   self->files_api = fd_files_api_new (self->store, self->center, self->http_guard, error);
@@ -233,6 +218,26 @@ find_demo_site (void)
   return NULL;
 }
 
+typedef struct {
+  FdStore        *store;
+  JsonNode       *site;
+  FdOrganization *org;
+} DemoImport;
+
+static gboolean
+write_demo (gpointer   user_data,
+            gint64    *out_organization_id,
+            GError   **error)
+{
+  DemoImport *import = user_data;
+
+  import->org = fd_site_import (import->store, import->site, 0, error);
+  if (import->org == NULL)
+    return FALSE;
+  *out_organization_id = import->org->id;
+  return TRUE;
+}
+
 gboolean
 fd_server_load_demo (FdServer  *self,
                      char     **out_sign_ins,
@@ -245,6 +250,7 @@ fd_server_load_demo (FdServer  *self,
   g_autofree char *path = NULL;
   JsonArray *agents = NULL;
   JsonNode *root;
+  DemoImport import = { self->store, NULL, NULL };
 
   g_return_val_if_fail (FD_IS_SERVER (self), FALSE);
   g_return_val_if_fail (out_sign_ins != NULL, FALSE);
@@ -271,7 +277,10 @@ fd_server_load_demo (FdServer  *self,
       return FALSE;
     }
   root = json_parser_get_root (parser);
-  org = root != NULL ? fd_site_import (self->store, root, 0, error) : NULL;
+  import.site = root;
+  if (root != NULL)
+    fd_center_change_config (self->center, write_demo, &import, error);
+  org = g_steal_pointer (&import.org);
   if (org == NULL)
     {
       if (error != NULL && *error == NULL)
@@ -299,9 +308,6 @@ fd_server_load_demo (FdServer  *self,
                               json_object_get_string_member_with_default (agent, "email", ""),
                               json_object_get_string_member_with_default (agent, "password", "(none)"));
     }
-
-  if (!fd_center_reload_organization (self->center, org->id, error))
-    return FALSE;
 
   *out_sign_ins = g_string_free (g_steal_pointer (&sign_ins), FALSE);
   return TRUE;

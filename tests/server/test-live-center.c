@@ -714,6 +714,60 @@ test_admin_change_reroutes (Fixture       *f,
   g_assert_cmpint (body->reason, ==, FD_WITHDRAW_LEFT_QUEUE);
 }
 
+/* What an administrator changes reaches routing at once, with no join or
+ * new conversation to reload the organization first: an agent added to a
+ * queue can join it and is offered its next chat, and a stream created
+ * with its phases routes its first chat to the joined agents. */
+static void
+test_admin_change_routes_at_once (Fixture       *f,
+                                  gconstpointer  data)
+{
+  g_autoptr(FdTestAgent) cid = fd_test_agent_sign_in (f->server, "cid@live.example", "cid-password");
+  g_autoptr(FdTestVisitor) visitor = NULL;
+  g_autoptr(FdTestVisitor) second = NULL;
+  g_autoptr(FdFrame) snapshot = NULL;
+  g_autoptr(FdFrame) offer = NULL;
+  g_autoptr(FdFrame) second_offer = NULL;
+  g_autoptr(JsonNode) answer = NULL;
+  g_autoptr(JsonNode) stream = NULL;
+  g_autoptr(JsonNode) phases = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *body = NULL;
+  g_autofree char *new_key = NULL;
+  FdQueueRef *ref = fd_queue_ref_new ();
+  gint64 stream_id;
+
+  fd_test_agent_connect (cid);
+  snapshot = fd_test_agent_wait_event (cid, FD_FRAME_SNAPSHOT);
+  ref->queue_id = f->queue_id;
+  fd_test_agent_expect_error (cid, FD_FRAME_JOIN, ref, FD_WIRE_ERROR_FORBIDDEN);
+
+  path = g_strdup_printf ("/organizations/%" G_GINT64_FORMAT "/queues/%" G_GINT64_FORMAT
+                          "/members/%" G_GINT64_FORMAT, f->org_id, f->queue_id, cid->agent->id);
+  answer = fd_test_admin_expect (f->server, "PUT", path, NULL, 200);
+  fd_test_agent_join (cid, f->queue_id);
+  visitor = fd_test_visitor_start (f->server, f->chat_key, "Rita");
+  offer = fd_test_agent_wait_event (cid, FD_FRAME_OFFER);
+  g_assert_cmpint (((FdOfferEvent *) offer->body)->offer->conversation_id, ==, visitor->conversation_id);
+
+  g_clear_pointer (&path, g_free);
+  path = g_strdup_printf ("/organizations/%" G_GINT64_FORMAT "/streams", f->org_id);
+  body = g_strdup_printf ("{\"kind\":\"webchat\",\"name\":\"New\",\"queue_id\":%" G_GINT64_FORMAT "}",
+                          f->queue_id);
+  stream = fd_test_admin_expect (f->server, "POST", path, body, 201);
+  stream_id = json_object_get_int_member (json_node_get_object (stream), "id");
+  new_key = g_strdup (json_object_get_string_member (json_node_get_object (stream), "key"));
+  g_clear_pointer (&path, g_free);
+  path = g_strdup_printf ("/organizations/%" G_GINT64_FORMAT "/streams/%" G_GINT64_FORMAT "/phases",
+                          f->org_id, stream_id);
+  phases = fd_test_admin_expect (f->server, "PUT", path,
+                                 "[{\"strategy\":\"ring-all\",\"agents\":[],\"bounce_seconds\":0,"
+                                 "\"duration_seconds\":0}]", 200);
+  second = fd_test_visitor_start (f->server, new_key, "Sam");
+  second_offer = fd_test_agent_wait_event (cid, FD_FRAME_OFFER);
+  g_assert_cmpint (((FdOfferEvent *) second_offer->body)->offer->conversation_id, ==, second->conversation_id);
+}
+
 /* A change to a conversation is followed, within the throttle of 5 s, by a
  * "stats" event for the members of its queue. */
 static void
@@ -764,6 +818,8 @@ main (int    argc,
               fixture_tear_down);
   g_test_add ("/live/admin-change-reroutes", Fixture, NULL, fixture_set_up, test_admin_change_reroutes,
               fixture_tear_down);
+  g_test_add ("/live/admin-change-routes-at-once", Fixture, NULL, fixture_set_up,
+              test_admin_change_routes_at_once, fixture_tear_down);
   g_test_add ("/live/stats-event", Fixture, NULL, fixture_set_up, test_stats_event, fixture_tear_down);
   g_test_add ("/live/restart-reoffers", Fixture, NULL, fixture_set_up, test_restart_reoffers, fixture_tear_down);
 

@@ -6,7 +6,7 @@
 
 #include <libsoup/soup.h>
 
-#include "fd-store.h"
+#include "fd-center.h"
 
 G_BEGIN_DECLS
 
@@ -20,8 +20,9 @@ G_BEGIN_DECLS
 #define FD_TYPE_ADMIN_API (fd_admin_api_get_type ())
 G_DECLARE_FINAL_TYPE (FdAdminApi, fd_admin_api, FD, ADMIN_API, GObject)
 
-/* @store must outlive the API object; the server owns both. */
-FdAdminApi *fd_admin_api_new    (FdStore     *store);
+/* Every change goes through @center (fd_center_change_config()), which must
+ * outlive the API object; the server owns both. */
+FdAdminApi *fd_admin_api_new    (FdCenter    *center);
 /* Adds the API's handlers to @server. */
 void        fd_admin_api_attach (FdAdminApi  *self,
                                  SoupServer  *server);

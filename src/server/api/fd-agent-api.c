@@ -27,112 +27,13 @@ struct _FdAgentApi
   FdRateLimit  *per_account;   /* casefolded email → sign-ins, successes too */
   FdRateLimit  *per_address;   /* remote host → sign-ins */
   GCancellable *cancellable;   /* cancels sign-ins in the pool at free */
+  GPtrArray    *sockets;       /* FdAgentConn*, each frees itself at close */
 };
 
 typedef struct {
   gint64 window_start;
   guint  count;
 } Failures;
-
-/* --- HTTP helpers shared with the visitor API -------------------------------- */
-
-void
-fd_api_respond_json (SoupServerMessage *msg,
-                     guint              status,
-                     JsonNode          *node)
-{
-  g_autoptr(JsonNode) owned = node;
-  gsize len = 0;
-  char *text = fd_json_to_string (owned, &len);
-
-  soup_server_message_set_status (msg, status, NULL);
-  soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_TAKE, text, len);
-}
-
-void
-fd_api_respond_error (SoupServerMessage *msg,
-                      FdWireError        code,
-                      const char        *message,
-                      gint               retry_after)
-{
-  g_autoptr(FdErrorBody) body = fd_error_body_new_full (code, message);
-
-  body->retry_after = retry_after;
-  if (code == FD_WIRE_ERROR_UNAUTHORIZED)
-    soup_message_headers_replace (soup_server_message_get_response_headers (msg),
-                                  "WWW-Authenticate", "Bearer realm=\"frontdesk\"");
-  if (code == FD_WIRE_ERROR_RATE_LIMITED)
-    {
-      g_autofree char *seconds = g_strdup_printf ("%d", retry_after);
-
-      soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Retry-After", seconds);
-    }
-  fd_api_respond_json (msg, fd_wire_error_get_http_status (code), fd_error_body_to_json (body));
-}
-
-void
-fd_api_respond_gerror (SoupServerMessage *msg,
-                       const GError      *error)
-{
-  FdWireError code = fd_center_wire_error_for (error);
-
-  if (code == FD_WIRE_ERROR_INTERNAL)
-    {
-      g_warning ("Request failed: %s", error->message);
-      fd_api_respond_error (msg, code, "The server could not handle this request; try again later.", 0);
-    }
-  else
-    fd_api_respond_error (msg, code, error->message, 0);
-}
-
-JsonNode *
-fd_api_read_body (SoupServerMessage  *msg,
-                  GError            **error)
-{
-  SoupMessageBody *body = soup_server_message_get_request_body (msg);
-  g_autoptr(GBytes) bytes = soup_message_body_flatten (body);
-  JsonNode *node;
-
-  node = fd_json_parse (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes), FD_LIMIT_FRAME_SIZE, error);
-  if (node != NULL && !JSON_NODE_HOLDS_OBJECT (node))
-    {
-      json_node_unref (node);
-      g_set_error_literal (error, FD_PROTOCOL_ERROR, FD_PROTOCOL_ERROR_MALFORMED,
-                           "The request body must be a JSON object.");
-      return NULL;
-    }
-  return node;
-}
-
-char *
-fd_api_dup_bearer (SoupServerMessage *msg)
-{
-  const char *header = soup_message_headers_get_one (soup_server_message_get_request_headers (msg),
-                                                     "Authorization");
-
-  if (header == NULL || g_ascii_strncasecmp (header, "Bearer ", 7) != 0)
-    return NULL;
-  header += 7;
-  while (*header == ' ')
-    header++;
-  return *header != '\0' ? g_strdup (header) : NULL;
-}
-
-/* The request id of a frame that did not decode, when it can be read: also
- * from a frame nested too deeply to parse (docs/protocol.md, "Limits"). */
-char *
-fd_api_peek_frame_id (const char *data,
-                      gsize       len)
-{
-  g_autofree char *id = NULL;
-
-  if (!fd_json_check_bytes (data, len, FD_LIMIT_FRAME_SIZE, NULL))
-    return NULL;
-  id = fd_json_peek_string_member (data, len, "id");
-  if (id == NULL || *id == '\0' || g_utf8_strlen (id, -1) > FD_LIMIT_ID)
-    return NULL;
-  return g_steal_pointer (&id);
-}
 
 /* --- Sign-in and sign-out ---------------------------------------------------- */
 
@@ -250,7 +151,7 @@ on_signed_in_cb (GObject      *source,
       /* Tokens beyond the agent's bound were revoked: their sockets go. */
       for (guint i = 0; i < revoked->len; i++)
         fd_center_close_token_sockets (self->center, revoked->pdata[i]);
-      answer->organization = fd_store_get_organization (self->center->store, answer->agent->organization_id,
+      answer->organization = fd_store_get_organization (fd_center_get_store (self->center), answer->agent->organization_id,
                                                         &error);
       if (answer->organization == NULL)
         fd_api_respond_gerror (msg, error);
@@ -320,7 +221,7 @@ sign_in (FdAgentApi        *self,
   call->host = g_strdup (remote_host (msg));
   g_signal_connect (msg, "disconnected", G_CALLBACK (on_sign_in_disconnected_cb), call);
   soup_server_message_pause (msg);
-  fd_auth_sign_in_async (self->center->store, request->email, request->password, self->cancellable,
+  fd_auth_sign_in_async (fd_center_get_store (self->center), request->email, request->password, self->cancellable,
                          on_signed_in_cb, call);
 }
 
@@ -333,8 +234,8 @@ sign_out (FdAgentApi        *self,
   g_autoptr(FdAgent) agent = NULL;
   g_autoptr(GError) error = NULL;
 
-  if (token == NULL || !fd_auth_check_agent_token (self->center->store, token, &agent, &error) ||
-      !fd_auth_revoke_agent_token (self->center->store, token, &error))
+  if (token == NULL || !fd_auth_check_agent_token (fd_center_get_store (self->center), token, &agent, &error) ||
+      !fd_auth_revoke_agent_token (fd_center_get_store (self->center), token, &error))
     {
       if (error != NULL && g_error_matches (error, FD_AUTH_ERROR, FD_AUTH_ERROR_FAILED))
         fd_api_respond_gerror (msg, error);
@@ -390,7 +291,7 @@ check_handshake (FdAgentApi        *self,
                            "The websocket needs “Authorization: Bearer <token>”.");
       return NULL;
     }
-  if (!fd_auth_check_agent_token (self->center->store, token, &agent, error))
+  if (!fd_auth_check_agent_token (fd_center_get_store (self->center), token, &agent, error))
     return NULL;
   if (out_token_hash != NULL)
     *out_token_hash = fd_auth_hash_token (token);
@@ -428,7 +329,7 @@ on_request_read_cb (SoupServer        *server,
   agent = check_handshake (self, msg, NULL, &error);
   if (agent == NULL)
     {
-      if (fd_center_wire_error_for (error) == FD_WIRE_ERROR_INTERNAL)
+      if (fd_api_wire_error_for (error) == FD_WIRE_ERROR_INTERNAL)
         fd_api_respond_gerror (msg, error);
       else
         {
@@ -465,8 +366,111 @@ on_socket_cb (SoupServer              *server,
     }
   fd_listener_websocket_started (connection, TRUE);
   fd_center_note_agent (self->center, agent);
-  fd_agent_socket_new (self->center, connection, agent, token_hash);
+  fd_agent_socket_new (self, self->center, connection, agent, token_hash);
 }
+
+/* --- The registry of sockets, subscribed to the center -------------------- */
+
+void
+fd_agent_api_add_socket (FdAgentApi  *self,
+                         FdAgentConn *conn)
+{
+  g_ptr_array_add (self->sockets, conn);
+}
+
+void
+fd_agent_api_remove_socket (FdAgentApi  *self,
+                            FdAgentConn *conn)
+{
+  g_ptr_array_remove (self->sockets, conn);
+}
+
+static void
+sink_agent_event (gpointer    data,
+                  gint64      organization_id,
+                  gint64      seq,
+                  gint64      queue_id,
+                  gint64      agent_id,
+                  const char *text)
+{
+  FdAgentApi *self = data;
+
+  for (guint i = 0; i < self->sockets->len; i++)
+    {
+      FdAgentConn *ac = g_ptr_array_index (self->sockets, i);
+
+      if (!ac->hello_done || ac->organization_id != organization_id || seq <= ac->last_seq)
+        continue;
+      if (!fd_center_agent_may_see (self->center, ac->organization_id, ac->agent_id, queue_id, agent_id))
+        continue;
+      /* A socket closed for its budget resumes from its last seq. */
+      if (fd_ws_budget_send (ac->budget, text))
+        ac->last_seq = seq;
+    }
+}
+
+static gboolean
+sink_agent_online (gpointer data,
+                   gint64   agent_id)
+{
+  FdAgentApi *self = data;
+
+  for (guint i = 0; i < self->sockets->len; i++)
+    {
+      FdAgentConn *ac = g_ptr_array_index (self->sockets, i);
+
+      if (ac->agent_id == agent_id && ac->hello_done &&
+          soup_websocket_connection_get_state (ac->conn) == SOUP_WEBSOCKET_STATE_OPEN)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+static void
+sink_close_token (gpointer    data,
+                  const char *token_hash,
+                  gushort     code,
+                  const char *reason)
+{
+  FdAgentApi *self = data;
+
+  for (guint i = 0; i < self->sockets->len; i++)
+    {
+      FdAgentConn *ac = g_ptr_array_index (self->sockets, i);
+
+      if (g_strcmp0 (ac->token_hash, token_hash) == 0 &&
+          soup_websocket_connection_get_state (ac->conn) == SOUP_WEBSOCKET_STATE_OPEN)
+        soup_websocket_connection_close (ac->conn, code, reason);
+    }
+}
+
+static void
+sink_close_agent (gpointer    data,
+                  gint64      organization_id,
+                  gint64      agent_id,
+                  gushort     code,
+                  const char *reason)
+{
+  FdAgentApi *self = data;
+
+  for (guint i = 0; i < self->sockets->len; i++)
+    {
+      FdAgentConn *ac = g_ptr_array_index (self->sockets, i);
+
+      if (ac->organization_id == organization_id && ac->agent_id == agent_id &&
+          soup_websocket_connection_get_state (ac->conn) == SOUP_WEBSOCKET_STATE_OPEN)
+        soup_websocket_connection_close (ac->conn, code, reason);
+    }
+}
+
+static const FdCenterSink agent_sink = {
+  .agent_event = sink_agent_event,
+  .agent_online = sink_agent_online,
+  .close_token = sink_close_token,
+  .close_agent = sink_close_agent,
+};
+
+/* --- The object -------------------------------------------------------------- */
 
 FdAgentApi *
 fd_agent_api_new (FdCenter *center)
@@ -480,6 +484,8 @@ fd_agent_api_new (FdCenter *center)
   self->per_address = fd_rate_limit_new (fd_auth_get_settings ()->sign_ins_per_address,
                                          fd_auth_get_settings ()->sign_ins_per_address, MAX_SIGN_IN_KEYS);
   self->cancellable = g_cancellable_new ();
+  self->sockets = g_ptr_array_new ();
+  fd_center_add_sink (center, &agent_sink, self);
   return self;
 }
 
@@ -503,6 +509,11 @@ fd_agent_api_free (FdAgentApi *self)
       soup_server_remove_handler (self->server, FD_AGENT_API_SOCKET);
       g_clear_object (&self->server);
     }
+  fd_center_remove_sink (self->center, self);
+  /* Sockets still open point at the API: free them first. */
+  while (self->sockets->len > 0)
+    fd_agent_socket_free (g_ptr_array_index (self->sockets, self->sockets->len - 1));
+  g_clear_pointer (&self->sockets, g_ptr_array_unref);
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   g_clear_pointer (&self->failures, g_hash_table_unref);

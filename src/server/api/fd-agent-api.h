@@ -2,13 +2,13 @@
 
 /* The agent HTTP API (docs/protocol.md, "Agent sign-in"): sign-in and
  * sign-out under /api/agent/v1/sessions, and the agent websocket at
- * /api/agent/v1/socket whose token is checked before the upgrade. Also the
- * small HTTP helpers the visitor API shares. */
+ * /api/agent/v1/socket whose token is checked before the upgrade. */
 
 #include <json-glib/json-glib.h>
 #include <libsoup/soup.h>
 
-#include "fd-center-private.h"
+#include "fd-api-http.h"
+#include "fd-center.h"
 
 G_BEGIN_DECLS
 
@@ -19,25 +19,21 @@ G_BEGIN_DECLS
 /* Failed sign-ins from one address within a minute before 429. */
 #define FD_AGENT_API_MAX_FAILURES 10
 
-/* Answers with a JSON body (@node is taken). */
-void        fd_api_respond_json   (SoupServerMessage *msg,
-                                   guint              status,
-                                   JsonNode          *node);
-/* Answers with an error body {"code", "message", "retry_after"} and the
- * code's HTTP status. */
-void        fd_api_respond_error  (SoupServerMessage *msg,
-                                   FdWireError        code,
-                                   const char        *message,
-                                   gint               retry_after);
-void        fd_api_respond_gerror (SoupServerMessage *msg,
-                                   const GError      *error);
-/* Parses the request body as a JSON object within the client frame limit. */
-JsonNode   *fd_api_read_body      (SoupServerMessage *msg,
-                                   GError           **error);
-/* The "id" of a frame that did not decode, when it can be read; else NULL. */
-char       *fd_api_peek_frame_id  (const char        *data,
-                                   gsize              len);
-/* The bearer token of the Authorization header, or NULL. */
-char       *fd_api_dup_bearer     (SoupServerMessage *msg);
+typedef struct _FdAgentApi FdAgentApi;
+typedef struct _FdAgentConn FdAgentConn;
+
+/* Keeps the registry of agent sockets and subscribes it to @center, which
+ * must outlive the API. */
+FdAgentApi *fd_agent_api_new           (FdCenter    *center);
+void        fd_agent_api_attach        (FdAgentApi  *self,
+                                        SoupServer  *server);
+/* Frees the sockets still open and unsubscribes from the center. */
+void        fd_agent_api_free          (FdAgentApi  *self);
+
+/* The registry (fd-agent-socket.c). */
+void        fd_agent_api_add_socket    (FdAgentApi  *self,
+                                        FdAgentConn *conn);
+void        fd_agent_api_remove_socket (FdAgentApi  *self,
+                                        FdAgentConn *conn);
 
 G_END_DECLS

@@ -1,7 +1,7 @@
 #define G_LOG_DOMAIN "fd-agent-socket"
 
 #include "fd-agent-socket.h"
-#include "fd-agent-api.h"
+#include "fd-api-http.h"
 #include "fd-center-actions.h"
 
 #include "fd-auth.h"
@@ -13,10 +13,7 @@ static void
 send_frame (FdAgentConn *self,
             FdFrame     *frame)
 {
-  g_autoptr(FdFrame) owned = frame;
-  g_autofree char *text = fd_frame_encode (owned, NULL);
-
-  fd_ws_budget_send (self->budget, text);
+  fd_api_socket_send (self->budget, frame);
 }
 
 static void
@@ -24,16 +21,8 @@ send_error (FdAgentConn  *self,
             const char   *id,
             const GError *error)
 {
-  FdWireError code = fd_center_wire_error_for (error);
-
-  if (code == FD_WIRE_ERROR_INTERNAL)
-    {
-      g_warning ("Agent request failed: %s", error->message);
-      send_frame (self, fd_frame_new_error (FD_FRAME_ERROR, id, code,
-                                            "The server could not handle this request; try again later."));
-    }
-  else
-    send_frame (self, fd_frame_new_error (FD_FRAME_ERROR, id, code, error->message));
+  send_frame (self, fd_api_error_frame (FD_FRAME_ERROR, id, error, "Agent request",
+                                        "The server could not handle this request; try again later."));
 }
 
 static void
@@ -76,9 +65,9 @@ check_token (FdAgentConn *self)
   gint64 expires_at = 0;
   gint64 delay;
 
-  if (!fd_auth_check_agent_token_hash (self->center->store, self->token_hash, &agent, &expires_at, &error))
+  if (!fd_auth_check_agent_token_hash (fd_center_get_store (self->center), self->token_hash, &agent, &expires_at, &error))
     {
-      if (fd_center_wire_error_for (error) == FD_WIRE_ERROR_INTERNAL)
+      if (fd_api_wire_error_for (error) == FD_WIRE_ERROR_INTERNAL)
         {
           g_warning ("Cannot check an agent's token: %s", error->message);
           soup_websocket_connection_close (self->conn, SOUP_WEBSOCKET_CLOSE_SERVER_ERROR,
@@ -127,7 +116,7 @@ rotate_token (FdAgentConn *self,
   g_autoptr(GError) error = NULL;
   g_autofree char *new_hash = NULL;
 
-  welcome->token = fd_auth_rotate_agent_token (self->center->store, self->token_hash, &new_hash, revoked, &error);
+  welcome->token = fd_auth_rotate_agent_token (fd_center_get_store (self->center), self->token_hash, &new_hash, revoked, &error);
   if (welcome->token == NULL)
     {
       /* The old token still works: rotation is tried at the next hello. */
@@ -160,7 +149,7 @@ collect_missed_events (FdAgentConn  *self,
   gsize bytes = 0;
 
   *out_too_many = FALSE;
-  events = fd_store_list_events_since (center->store, self->organization_id, after_seq,
+  events = fd_store_list_events_since (fd_center_get_store (center), self->organization_id, after_seq,
                                        FD_AGENT_SOCKET_MAX_REPLAY_EVENTS + 1, error);
   if (events == NULL)
     return NULL;
@@ -210,7 +199,7 @@ handle_hello (FdAgentConn   *self,
       return;
     }
   if (!fd_center_current_seq (center, agent, &seq, &error) ||
-      !fd_store_get_oldest_event_seq (center->store, agent->organization_id, &oldest, &error))
+      !fd_store_get_oldest_event_seq (fd_center_get_store (center), agent->organization_id, &oldest, &error))
     {
       send_error (self, frame->id, error);
       return;
@@ -234,7 +223,7 @@ handle_hello (FdAgentConn   *self,
   welcome->seq = seq;
   welcome->resumed = resumed;
   welcome->agent = fd_agent_copy (agent);
-  welcome->organization = fd_store_get_organization (center->store, agent->organization_id, &error);
+  welcome->organization = fd_store_get_organization (fd_center_get_store (center), agent->organization_id, &error);
   if (welcome->organization == NULL)
     {
       send_error (self, frame->id, error);
@@ -483,7 +472,7 @@ on_silence_check_cb (gpointer user_data)
 void
 fd_agent_socket_free (FdAgentConn *self)
 {
-  fd_center_remove_agent_conn (self->center, self);
+  fd_agent_api_remove_socket (self->api, self);
   g_clear_handle_id (&self->hello_timeout_id, g_source_remove);
   g_clear_handle_id (&self->silence_id, g_source_remove);
   g_clear_handle_id (&self->expiry_id, g_source_remove);
@@ -502,13 +491,15 @@ on_closed_cb (SoupWebsocketConnection *conn,
 }
 
 FdAgentConn *
-fd_agent_socket_new (FdCenter                *center,
+fd_agent_socket_new (FdAgentApi              *api,
+                     FdCenter                *center,
                      SoupWebsocketConnection *conn,
                      const FdAgent           *agent,
                      const char              *token_hash)
 {
   FdAgentConn *self = g_new0 (FdAgentConn, 1);
 
+  self->api = api;
   self->center = center;
   self->conn = g_object_ref (conn);
   self->budget = fd_ws_budget_new (conn);
@@ -516,7 +507,7 @@ fd_agent_socket_new (FdCenter                *center,
   self->agent_id = agent->id;
   self->token_hash = g_strdup (token_hash);
 
-  soup_websocket_connection_set_max_incoming_payload_size (conn, FD_WEBSOCKET_MAX_PAYLOAD);
+  soup_websocket_connection_set_max_incoming_payload_size (conn, FD_API_WEBSOCKET_MAX_PAYLOAD);
   soup_websocket_connection_set_keepalive_interval (conn, FD_AGENT_SOCKET_KEEPALIVE);
   g_signal_connect (conn, "message", G_CALLBACK (on_message_cb), self);
   g_signal_connect (conn, "closed", G_CALLBACK (on_closed_cb), self);
@@ -524,7 +515,7 @@ fd_agent_socket_new (FdCenter                *center,
   self->last_activity = g_get_monotonic_time ();
   self->silence_id = g_timeout_add_seconds (FD_AGENT_SOCKET_KEEPALIVE, on_silence_check_cb, self);
   self->hello_timeout_id = g_timeout_add_seconds (FD_AGENT_SOCKET_HELLO_TIMEOUT, on_hello_timeout_cb, self);
-  fd_center_add_agent_conn (center, self);
+  fd_agent_api_add_socket (api, self);
   /* Arms the expiry timer (the handshake checked the token just now). */
   recheck_token (self);
   return self;

@@ -6,7 +6,8 @@
 
 #include <libsoup/soup.h>
 
-#include "fd-center-private.h"
+#include "fd-agent-api.h"
+#include "fd-ws-budget.h"
 
 G_BEGIN_DECLS
 
@@ -23,13 +24,33 @@ G_BEGIN_DECLS
 /* Undecodable frames within a minute before the socket is closed (1008). */
 #define FD_AGENT_SOCKET_MAX_BAD       10
 
-/* Takes a reference on @conn and registers the socket with @center. */
-FdAgentConn *fd_agent_socket_new (FdCenter                *center,
+/* One connected agent websocket. */
+struct _FdAgentConn {
+  FdAgentApi              *api;            /* its registry */
+  FdCenter                *center;
+  SoupWebsocketConnection *conn;
+  FdWsBudget              *budget;         /* every frame goes through it */
+  gint64                   organization_id;
+  gint64                   agent_id;
+  char                    *token_hash;     /* to close it on sign-out */
+  gboolean                 hello_done;     /* events flow only after hello */
+  gint64                   last_seq;       /* last event seq sent */
+  guint                    hello_timeout_id;
+  guint                    silence_id;     /* checks the socket still talks */
+  guint                    expiry_id;      /* checks the token again when it expires */
+  gint64                   last_activity;  /* monotonic time of the last frame or pong */
+  gint64                   bad_window_start;
+  guint                    bad_frames;
+};
+
+/* Takes a reference on @conn and registers the socket with @api. */
+FdAgentConn *fd_agent_socket_new (FdAgentApi              *api,
+                                  FdCenter                *center,
                                   SoupWebsocketConnection *conn,
                                   const FdAgent           *agent,
                                   const char              *token_hash);
 /* Unregisters and frees the socket without waiting for it to close (the
- * center does this when it goes away first). */
+ * API does this when it goes away first). */
 void         fd_agent_socket_free (FdAgentConn            *self);
 
 G_END_DECLS

@@ -10,7 +10,7 @@
 
 #include "fd-files-api.h"
 
-#include "fd-agent-api.h"
+#include "fd-api-http.h"
 #include "fd-auth.h"
 #include "fd-center-actions.h"
 #include "fd-file-policy.h"
@@ -107,68 +107,6 @@ fd_files_sanitize_name (const char *name)
   if (*start == '\0')
     return NULL;
   return g_strdup (start);
-}
-
-char *
-fd_files_dup_url (const char *id,
-                  const char *name)
-{
-  g_autofree char *escaped = NULL;
-
-  g_return_val_if_fail (id != NULL, NULL);
-  g_return_val_if_fail (name != NULL, NULL);
-
-  escaped = g_uri_escape_string (name, NULL, FALSE);
-  return g_strconcat (FD_FILES_API_DOWNLOAD "/", id, "/", escaped, NULL);
-}
-
-/* The id of "/files/ID" or "/files/ID/…" (no query, no fragment). */
-static char *
-id_from_path (const char *path)
-{
-  const char *id;
-  const char *slash;
-  gsize len;
-
-  if (path == NULL || !g_str_has_prefix (path, FD_FILES_API_DOWNLOAD "/"))
-    return NULL;
-  id = path + strlen (FD_FILES_API_DOWNLOAD "/");
-  slash = strchr (id, '/');
-  len = slash != NULL ? (gsize) (slash - id) : strlen (id);
-  if (len != FD_STORE_FILE_ID_LENGTH)
-    return NULL;
-  for (gsize i = 0; i < len; i++)
-    if (!g_ascii_isdigit (id[i]) && !(id[i] >= 'a' && id[i] <= 'f'))
-      return NULL;
-  return g_strndup (id, len);
-}
-
-char *
-fd_files_parse_url (const char *url)
-{
-  g_return_val_if_fail (url != NULL, NULL);
-
-  /* Server-relative only: an absolute URL, even to this server, names a host
-   * the server cannot vouch for. */
-  if (strpbrk (url, "?#\\") != NULL || g_str_has_prefix (url, "//"))
-    return NULL;
-  for (const char *p = url; *p != '\0'; p++)
-    if ((guchar) *p <= ' ' || (guchar) *p >= 0x7f)
-      return NULL;
-  {
-    char *id = id_from_path (url);
-    const char *rest;
-
-    if (id == NULL)
-      return NULL;
-    rest = url + strlen (FD_FILES_API_DOWNLOAD "/") + FD_STORE_FILE_ID_LENGTH;
-    if (*rest != '\0' && (*rest != '/' || strchr (rest + 1, '/') != NULL))
-      {
-        g_free (id);
-        return NULL;
-      }
-    return id;
-  }
 }
 
 /* --- Uploads ----------------------------------------------------------------- */
@@ -447,12 +385,8 @@ static void
 respond_file (SoupServerMessage *msg,
               const FdStoreFile *file)
 {
-  g_autoptr(FdAttachment) attachment = fd_attachment_new ();
+  g_autoptr(FdAttachment) attachment = fd_files_attachment (file);
 
-  attachment->name = g_strdup (file->name);
-  attachment->url = fd_files_dup_url (file->id, file->name);
-  attachment->mime_type = g_strdup (file->mime_type);
-  attachment->size = file->size;
   fd_api_respond_json (msg, SOUP_STATUS_CREATED, fd_attachment_to_json (attachment));
 }
 
@@ -624,7 +558,7 @@ on_download_cb (SoupServer        *server,
   FdFilesApi *self = user_data;
   const char *method = soup_server_message_get_method (msg);
   SoupMessageHeaders *headers = soup_server_message_get_response_headers (msg);
-  g_autofree char *id = id_from_path (path);
+  g_autofree char *id = fd_files_id_from_path (path);
   g_autoptr(FdStoreFile) file = NULL;
   g_autofree char *file_path = NULL;
   g_autofree char *contents = NULL;

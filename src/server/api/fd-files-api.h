@@ -7,13 +7,14 @@
 #include <libsoup/soup.h>
 
 #include "fd-center.h"
+#include "fd-file-url.h"
 #include "fd-http-guard.h"
 #include "fd-store.h"
 
 G_BEGIN_DECLS
 
 #define FD_FILES_API_AGENT_UPLOAD  "/api/agent/v1/files"
-#define FD_FILES_API_DOWNLOAD      "/files"
+#define FD_FILES_API_DOWNLOAD      FD_FILES_URL_PREFIX
 
 /* The largest upload, in bytes. */
 #define FD_FILES_API_MAX_SIZE      (10 * 1024 * 1024)
@@ -31,12 +32,6 @@ FdFilesApi *fd_files_api_new        (FdStore      *store,
 void        fd_files_api_attach     (FdFilesApi   *self,
                                      SoupServer   *server);
 
-/* The server-relative URL of a file: "/files/ID/NAME", NAME percent-encoded. */
-char       *fd_files_dup_url        (const char   *id,
-                                     const char   *name);
-/* The file id of a URL made by fd_files_dup_url(), or NULL when @url is not
- * one (another site, a scheme, a malformed path). */
-char       *fd_files_parse_url      (const char   *url);
 /* A readable file name without path separators or control characters, or
  * NULL when nothing readable is left. */
 char       *fd_files_sanitize_name  (const char   *name);

@@ -111,31 +111,6 @@ fd_http_guard_get_routes (guint *n_routes)
 
 /* --- Refusals ---------------------------------------------------------------- */
 
-static char *
-error_text (FdHttpErrorShape  shape,
-            FdWireError       code,
-            const char       *message)
-{
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
-  g_autoptr(JsonNode) root = NULL;
-
-  json_builder_begin_object (builder);
-  if (shape == FD_HTTP_ERRORS_ADMIN)
-    {
-      json_builder_set_member_name (builder, "error");
-      json_builder_begin_object (builder);
-    }
-  json_builder_set_member_name (builder, "code");
-  json_builder_add_string_value (builder, fd_wire_error_to_string (code));
-  json_builder_set_member_name (builder, "message");
-  json_builder_add_string_value (builder, message);
-  if (shape == FD_HTTP_ERRORS_ADMIN)
-    json_builder_end_object (builder);
-  json_builder_end_object (builder);
-  root = json_builder_get_root (builder);
-  return json_to_string (root, FALSE);
-}
-
 /* Answers before the body is read and makes sure libsoup keeps none of the
  * body it may still read. @status 0 means the code's own status. */
 static void
@@ -145,29 +120,13 @@ refuse (SoupServerMessage  *msg,
         guint               status,
         const char         *message)
 {
-  g_autofree char *body = error_text (route->errors, code, message);
+  g_autofree char *body = fd_api_error_text (route->errors, code, message);
 
   soup_message_body_set_accumulate (soup_server_message_get_request_body (msg), FALSE);
   if (code == FD_WIRE_ERROR_UNAUTHORIZED)
-    soup_message_headers_replace (soup_server_message_get_response_headers (msg), "WWW-Authenticate",
-                                  route->auth == FD_HTTP_AUTH_ADMIN ? "Bearer realm=\"frontdesk-admin\""
-                                                                    : "Bearer realm=\"frontdesk\"");
+    fd_api_set_challenge (msg, route->auth == FD_HTTP_AUTH_ADMIN ? FD_HTTP_ERRORS_ADMIN : FD_HTTP_ERRORS_FLAT);
   fd_listener_reject_now (msg, status != 0 ? status : fd_wire_error_get_http_status (code),
                           "application/json", body);
-}
-
-static char *
-dup_bearer (SoupServerMessage *msg)
-{
-  const char *header = soup_message_headers_get_one (soup_server_message_get_request_headers (msg),
-                                                     "Authorization");
-
-  if (header == NULL || g_ascii_strncasecmp (header, "Bearer ", 7) != 0)
-    return NULL;
-  header += 7;
-  while (*header == ' ')
-    header++;
-  return *header != '\0' ? g_strdup (header) : NULL;
 }
 
 /* NULL when the caller holds the route's credential, else the sentence of
@@ -178,7 +137,7 @@ check_auth (FdHttpGuard        *self,
             const FdHttpRoute  *route,
             gboolean           *out_internal)
 {
-  g_autofree char *token = dup_bearer (msg);
+  g_autofree char *token = fd_api_dup_bearer (msg);
   g_autoptr(FdAgent) agent = NULL;
   g_autoptr(GError) error = NULL;
   gboolean ok = FALSE;

@@ -9,6 +9,7 @@
 
 #include <libsoup/soup.h>
 
+#include "fd-api-http.h"
 #include "fd-store.h"
 
 G_BEGIN_DECLS
@@ -18,11 +19,6 @@ typedef enum {
   FD_HTTP_AUTH_AGENT,     /* Authorization: Bearer <agent token> */
   FD_HTTP_AUTH_ADMIN,     /* Authorization: Bearer <admin token> */
 } FdHttpAuth;
-
-typedef enum {
-  FD_HTTP_ERRORS_FLAT,    /* {"code", "message"} (docs/protocol.md) */
-  FD_HTTP_ERRORS_ADMIN,   /* {"error": {"code", "message"}} (docs/admin.md) */
-} FdHttpErrorShape;
 
 /* One row of the table. */
 typedef struct {

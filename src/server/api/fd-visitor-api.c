@@ -1,14 +1,12 @@
 #define G_LOG_DOMAIN "fd-visitor-api"
 
-#include "fd-visitor-api.h"
-#include "fd-listener.h"
-#include "fd-visitor-request.h"
-#include "fd-agent-api.h"
-#include "fd-center-actions.h"
-#include "fd-rate-limit.h"
+#include "fd-visitor-api-private.h"
 
+#include "fd-api-http.h"
 #include "fd-auth.h"
+#include "fd-center-actions.h"
 #include "fd-protocol.h"
+#include "fd-visitor-request.h"
 
 #include <string.h>
 
@@ -18,19 +16,6 @@ G_DEFINE_QUARK (fd-visitor-api-error-quark, fd_visitor_api_error)
 #define MAX_KEYS 10000
 /* What a client refused for too many open sockets is told to wait. */
 #define SOCKETS_RETRY_AFTER 30
-
-struct _FdVisitorApi
-{
-  FdCenter        *center;
-  SoupServer      *server;
-  gulong           request_read_id;
-  FdVisitorLimits  limits;
-  FdRateLimit     *create_limit;   /* per client address: sessions + callbacks */
-  FdRateLimit     *message_limit;  /* per conversation: send-message */
-  FdRateLimit     *typing_limit;   /* per conversation: typing */
-  GHashTable      *socket_ips;     /* FdVisitorConn* → char* client address */
-  GHashTable      *ip_sockets;     /* char* client address → open sockets (GUINT) */
-};
 
 /* --- Limits ------------------------------------------------------------------ */
 
@@ -137,135 +122,14 @@ fd_visitor_limits_parse (const char       *text,
   return TRUE;
 }
 
-/* --- Origins ----------------------------------------------------------------- */
-
-/* scheme://host:port with a lower-case scheme and host and the port always
- * written out, so that "https://Shop.example" and "https://shop.example:443/"
- * compare equal. NULL when @origin is not an absolute http(s) URL, like the
- * "null" origin of sandboxed frames and file: pages. */
-static char *
-normalize_origin (const char *origin)
-{
-  g_autoptr(GUri) uri = g_uri_parse (origin, G_URI_FLAGS_NONE, NULL);
-  g_autofree char *scheme = NULL;
-  g_autofree char *host = NULL;
-  int port;
-
-  if (uri == NULL || g_uri_get_host (uri) == NULL || g_uri_get_host (uri)[0] == '\0')
-    return NULL;
-  scheme = g_ascii_strdown (g_uri_get_scheme (uri), -1);
-  host = g_ascii_strdown (g_uri_get_host (uri), -1);
-  port = g_uri_get_port (uri);
-  if (g_strcmp0 (scheme, "http") == 0)
-    port = port > 0 ? port : 80;
-  else if (g_strcmp0 (scheme, "https") == 0)
-    port = port > 0 ? port : 443;
-  else
-    return NULL;
-  return g_strdup_printf (strchr (host, ':') != NULL ? "%s://[%s]:%d" : "%s://%s:%d", scheme, host, port);
-}
-
-gboolean
-fd_visitor_origin_allowed (const FdStream *stream,
-                           const char     *origin)
-{
-  g_autofree char *wanted = NULL;
-
-  g_return_val_if_fail (stream != NULL, FALSE);
-
-  /* Origin protects a browser's user from other sites; a client that sends
-   * none is not a browser (or is the server's own page) and could send any
-   * Origin it liked anyway. An empty list means the admin has not limited
-   * the stream yet. */
-  if (origin == NULL || stream->allowed_origins == NULL || stream->allowed_origins[0] == NULL)
-    return TRUE;
-  wanted = normalize_origin (origin);
-  if (wanted == NULL)
-    return FALSE;
-  for (guint i = 0; stream->allowed_origins[i] != NULL; i++)
-    {
-      g_autofree char *allowed = normalize_origin (stream->allowed_origins[i]);
-
-      if (g_strcmp0 (allowed, wanted) == 0)
-        return TRUE;
-    }
-  return FALSE;
-}
-
-/* --- User-Agent -------------------------------------------------------------- */
-
-typedef struct {
-  const char *needle;
-  const char *name;
-} UaRule;
-
-/* Order matters: Edge and Opera also say "Chrome", Chrome also says "Safari". */
-static const UaRule browsers[] = {
-  { "Edg/", "Edge" },
-  { "Edge/", "Edge" },
-  { "OPR/", "Opera" },
-  { "Opera", "Opera" },
-  { "SamsungBrowser/", "Samsung Internet" },
-  { "Firefox/", "Firefox" },
-  { "FxiOS/", "Firefox" },
-  { "CriOS/", "Chrome" },
-  { "Chromium/", "Chromium" },
-  { "Chrome/", "Chrome" },
-  { "Safari/", "Safari" },
-  { "MSIE ", "Internet Explorer" },
-  { "Trident/", "Internet Explorer" },
-};
-
-static const UaRule systems[] = {
-  { "Windows", "Windows" },
-  { "iPhone", "iOS" },
-  { "iPad", "iOS" },
-  { "Android", "Android" },
-  { "CrOS", "ChromeOS" },
-  { "Mac OS X", "macOS" },
-  { "Macintosh", "macOS" },
-  { "Linux", "Linux" },
-  { "FreeBSD", "FreeBSD" },
-};
-
-static const char *
-match_rule (const UaRule *rules,
-            guint         n_rules,
-            const char   *user_agent)
-{
-  for (guint i = 0; user_agent != NULL && i < n_rules; i++)
-    if (strstr (user_agent, rules[i].needle) != NULL)
-      return rules[i].name;
-  return "Unknown";
-}
-
-void
-fd_visitor_parse_user_agent (const char  *user_agent,
-                             char       **out_browser,
-                             char       **out_os)
-{
-  g_return_if_fail (out_browser != NULL && out_os != NULL);
-
-  *out_browser = g_strdup (match_rule (browsers, G_N_ELEMENTS (browsers), user_agent));
-  *out_os = g_strdup (match_rule (systems, G_N_ELEMENTS (systems), user_agent));
-}
-
 /* --- HTTP -------------------------------------------------------------------- */
-
-static void allow_origin (SoupServerMessage *msg, const FdStream *stream);
 
 static void
 respond_inactive (SoupServerMessage *msg)
 {
   /* Any site may learn that the channel is gone: the widget shows it. */
-  allow_origin (msg, NULL);
+  fd_cors_allow_origin (msg, NULL);
   fd_api_respond_error (msg, FD_WIRE_ERROR_STREAM_INACTIVE, "This channel is no longer active.", 0);
-}
-
-static const char *
-request_origin (SoupServerMessage *msg)
-{
-  return soup_message_headers_get_one (soup_server_message_get_request_headers (msg), "Origin");
 }
 
 static const char *
@@ -274,36 +138,6 @@ client_address (SoupServerMessage *msg)
   const char *host = soup_server_message_get_remote_host (msg);
 
   return host != NULL ? host : "unknown";
-}
-
-/* CORS: the widget runs on the business's site. A preflight is answered for
- * any origin (it names no stream); the answer itself is readable only by
- * the stream's allowed origins (any when the list is empty). */
-static void
-allow_origin (SoupServerMessage *msg,
-              const FdStream    *stream)
-{
-  SoupMessageHeaders *headers = soup_server_message_get_response_headers (msg);
-  const char *origin = request_origin (msg);
-
-  if (origin == NULL)
-    return;
-  if (stream != NULL && !fd_visitor_origin_allowed (stream, origin))
-    return;
-  soup_message_headers_replace (headers, "Access-Control-Allow-Origin", origin);
-  soup_message_headers_append (headers, "Vary", "Origin");
-}
-
-static void
-answer_preflight (SoupServerMessage *msg)
-{
-  SoupMessageHeaders *headers = soup_server_message_get_response_headers (msg);
-
-  allow_origin (msg, NULL);
-  soup_message_headers_replace (headers, "Access-Control-Allow-Methods", "POST");
-  soup_message_headers_replace (headers, "Access-Control-Allow-Headers", "Content-Type");
-  soup_message_headers_replace (headers, "Access-Control-Max-Age", "600");
-  soup_server_message_set_status (msg, SOUP_STATUS_NO_CONTENT, NULL);
 }
 
 /* The one place where a session or callback request is admitted for a
@@ -320,7 +154,7 @@ admit (FdVisitorApi       *self,
   g_autoptr(GError) error = NULL;
   guint retry_after = 0;
 
-  stream = fd_store_get_stream_by_key (self->center->store, stream_key, &error);
+  stream = fd_store_get_stream_by_key (fd_center_get_store (self->center), stream_key, &error);
   if (stream == NULL)
     {
       if (g_error_matches (error, FD_STORE_ERROR, FD_STORE_ERROR_NOT_FOUND))
@@ -329,12 +163,12 @@ admit (FdVisitorApi       *self,
         fd_api_respond_gerror (msg, error);
       return NULL;
     }
-  if (!fd_visitor_origin_allowed (stream, request_origin (msg)))
+  if (!fd_visitor_origin_allowed (stream, fd_cors_request_origin (msg)))
     {
       fd_api_respond_error (msg, FD_WIRE_ERROR_FORBIDDEN, "This channel is not available on this website.", 0);
       return NULL;
     }
-  allow_origin (msg, stream);
+  fd_cors_allow_origin (msg, stream);
   /* Every session or callback rings agents: one address may not flood the
    * queue. The answer is readable by the page, so the widget can say when
    * to try again. */
@@ -367,6 +201,28 @@ check_department (SoupServerMessage *msg,
   return FALSE;
 }
 
+/* A new conversation of @stream for the visitor asking: the contact as the
+ * form gave it, and the client's address. */
+static FdConversation *
+new_conversation (SoupServerMessage *msg,
+                  const FdStream    *stream,
+                  const char        *name,
+                  const char        *phone,
+                  const char        *department)
+{
+  FdConversation *conv = fd_conversation_new ();
+
+  conv->organization_id = stream->organization_id;
+  conv->stream_id = stream->id;
+  conv->contact = fd_contact_new ();
+  conv->contact->organization_id = stream->organization_id;
+  conv->contact->name = g_strdup (name);
+  conv->contact->phone = g_strdup (phone);
+  conv->department = g_strdup (department);
+  conv->ip = g_strdup (soup_server_message_get_remote_host (msg));
+  return conv;
+}
+
 static char *
 socket_url (SoupServerMessage *msg,
             const char        *token)
@@ -385,12 +241,12 @@ static void
 start_session (FdVisitorApi      *self,
                SoupServerMessage *msg)
 {
-  FdStore *store = self->center->store;
+  FdStore *store = fd_center_get_store (self->center);
   g_autoptr(GError) error = NULL;
   g_autoptr(GBytes) body = soup_message_body_flatten (soup_server_message_get_request_body (msg));
   g_autoptr(FdVisitorSessionRequest) request = NULL;
   g_autoptr(FdStream) stream = NULL;
-  g_autoptr(FdConversation) conv = fd_conversation_new ();
+  g_autoptr(FdConversation) conv = NULL;
   g_autoptr(FdConversation) stored = NULL;
   g_autoptr(FdVisitorSession) session = fd_visitor_session_new ();
   const char *user_agent;
@@ -398,7 +254,7 @@ start_session (FdVisitorApi      *self,
   request = fd_visitor_request_parse_session (g_bytes_get_data (body, NULL), g_bytes_get_size (body), &error);
   if (request == NULL)
     {
-      allow_origin (msg, NULL);
+      fd_cors_allow_origin (msg, NULL);
       fd_api_respond_gerror (msg, error);
       return;
     }
@@ -406,16 +262,9 @@ start_session (FdVisitorApi      *self,
   if (stream == NULL || !check_department (msg, stream, request->department))
     return;
 
-  conv->organization_id = stream->organization_id;
-  conv->stream_id = stream->id;
-  conv->contact = fd_contact_new ();
-  conv->contact->organization_id = stream->organization_id;
-  conv->contact->name = g_strdup (request->name);
+  conv = new_conversation (msg, stream, request->name, request->phone, request->department);
   conv->contact->email = g_strdup (request->email);
-  conv->contact->phone = g_strdup (request->phone);
-  conv->department = g_strdup (request->department);
   conv->page_url = g_strdup (request->page_url);
-  conv->ip = g_strdup (soup_server_message_get_remote_host (msg));
   user_agent = soup_message_headers_get_one (soup_server_message_get_request_headers (msg), "User-Agent");
   fd_visitor_parse_user_agent (user_agent, &conv->browser, &conv->os);
 
@@ -444,14 +293,14 @@ request_callback (FdVisitorApi      *self,
   g_autoptr(GBytes) body = soup_message_body_flatten (soup_server_message_get_request_body (msg));
   g_autoptr(FdCallbackRequest) request = NULL;
   g_autoptr(FdStream) stream = NULL;
-  g_autoptr(FdConversation) conv = fd_conversation_new ();
+  g_autoptr(FdConversation) conv = NULL;
   g_autoptr(FdConversation) stored = NULL;
   g_autoptr(FdCallbackCreated) created = fd_callback_created_new ();
 
   request = fd_visitor_request_parse_callback (g_bytes_get_data (body, NULL), g_bytes_get_size (body), &error);
   if (request == NULL)
     {
-      allow_origin (msg, NULL);
+      fd_cors_allow_origin (msg, NULL);
       fd_api_respond_gerror (msg, error);
       return;
     }
@@ -459,16 +308,9 @@ request_callback (FdVisitorApi      *self,
   if (stream == NULL || !check_department (msg, stream, request->department))
     return;
 
-  conv->organization_id = stream->organization_id;
-  conv->stream_id = stream->id;
-  conv->contact = fd_contact_new ();
-  conv->contact->organization_id = stream->organization_id;
-  conv->contact->name = g_strdup (request->name);
-  conv->contact->phone = g_strdup (request->number);
-  conv->department = g_strdup (request->department);
+  conv = new_conversation (msg, stream, request->name, request->number, request->department);
   conv->callback_number = g_strdup (request->number);
   conv->callback_time = g_strdup (request->preferred_time);
-  conv->ip = g_strdup (soup_server_message_get_remote_host (msg));
 
   stored = fd_center_start_conversation (self->center, conv, &error);
   if (stored == NULL)
@@ -492,7 +334,7 @@ on_http_cb (SoupServer        *server,
 
   if ((g_strcmp0 (path, FD_VISITOR_API_SESSIONS) == 0 || g_strcmp0 (path, FD_VISITOR_API_CALLBACKS) == 0) &&
       g_strcmp0 (soup_server_message_get_method (msg), "OPTIONS") == 0)
-    answer_preflight (msg);
+    fd_cors_answer_preflight (msg);
   else if (g_strcmp0 (path, FD_VISITOR_API_SESSIONS) == 0 && post)
     start_session (self, msg);
   else if (g_strcmp0 (path, FD_VISITOR_API_CALLBACKS) == 0 && post)
@@ -506,177 +348,7 @@ on_http_cb (SoupServer        *server,
     fd_api_respond_error (msg, FD_WIRE_ERROR_NOT_FOUND, "There is nothing at this address.", 0);
 }
 
-/* --- The websocket ----------------------------------------------------------- */
-
-static void
-send_frame (FdVisitorConn *self,
-            FdFrame       *frame)
-{
-  g_autoptr(FdFrame) owned = frame;
-  g_autofree char *text = fd_frame_encode (owned, NULL);
-
-  fd_ws_budget_send (self->budget, text);
-}
-
-static void
-send_error (FdVisitorConn *self,
-            const char    *id,
-            const GError  *error)
-{
-  FdWireError code = fd_center_wire_error_for (error);
-
-  if (code == FD_WIRE_ERROR_INTERNAL)
-    g_warning ("Visitor request failed: %s", error->message);
-  send_frame (self, fd_frame_new_error (FD_FRAME_VISITOR_ERROR, id, code,
-                                        code == FD_WIRE_ERROR_INTERNAL
-                                          ? "The server could not handle this; try again later."
-                                          : error->message));
-}
-
-/* FALSE when the conversation spent its tokens of @limit; @retry_after
- * tells when one comes back. */
-static gboolean
-conversation_within (FdVisitorConn *self,
-                     FdRateLimit   *limit,
-                     guint         *retry_after)
-{
-  char key[32];
-
-  g_snprintf (key, sizeof key, "%" G_GINT64_FORMAT, self->conversation_id);
-  return fd_rate_limit_take (limit, key, retry_after);
-}
-
-static void
-handle_frame (FdVisitorConn *self,
-              const FdFrame *frame)
-{
-  FdCenter *center = self->center;
-  FdVisitorApi *api = center->visitor_api;
-  g_autoptr(GError) error = NULL;
-  gboolean ok = TRUE;
-  guint retry_after = 0;
-
-  if (frame->type != FD_FRAME_VISITOR_HELLO && !self->hello_done)
-    {
-      send_frame (self, fd_frame_new_error (FD_FRAME_VISITOR_ERROR, frame->id, FD_WIRE_ERROR_INVALID_STATE,
-                                            "Send hello first."));
-      return;
-    }
-
-  switch (frame->type)
-    {
-    case FD_FRAME_VISITOR_HELLO:
-      /* Once per socket: a repeated hello would resend the transcript for
-       * a few bytes from the client. */
-      if (self->hello_done)
-        {
-          send_frame (self, fd_frame_new_error (FD_FRAME_VISITOR_ERROR, frame->id, FD_WIRE_ERROR_INVALID_STATE,
-                                                "This chat has said hello already; to resync, reconnect."));
-          break;
-        }
-      {
-        FdVisitorWelcome *welcome = fd_center_visitor_welcome (center, self->organization_id,
-                                                               self->conversation_id,
-                                                               ((FdVisitorHello *) frame->body)->last_message_id,
-                                                               &error);
-
-        ok = welcome != NULL;
-        if (ok)
-          {
-            send_frame (self, fd_frame_new (FD_FRAME_VISITOR_WELCOME, welcome));
-            self->hello_done = TRUE;
-          }
-      }
-      break;
-    case FD_FRAME_VISITOR_SEND_MESSAGE:
-      {
-        g_autoptr(FdMessage) msg = NULL;
-        gboolean duplicate = FALSE;
-
-        /* Refused, not stored: the widget keeps the message and resends it
-         * with the same client_id after retry_after, so nothing is lost. */
-        if (!conversation_within (self, api->message_limit, &retry_after))
-          {
-            FdFrame *refusal = fd_frame_new_error (FD_FRAME_VISITOR_ERROR, frame->id, FD_WIRE_ERROR_RATE_LIMITED,
-                                                   "Too many messages at once; this one will be sent in a moment.");
-
-            ((FdErrorBody *) refusal->body)->retry_after = (gint) retry_after;
-            send_frame (self, refusal);
-            break;
-          }
-        msg = fd_center_send_visitor_message (center, self->organization_id, self->conversation_id,
-                                              frame->body, &duplicate, &error);
-        ok = msg != NULL;
-        /* A new message was echoed by the push; a resend is echoed here. */
-        if (ok && duplicate)
-          {
-            msg->agent_id = 0;
-            msg->organization_id = 0;
-            send_frame (self, fd_frame_new (FD_FRAME_VISITOR_MESSAGE, g_steal_pointer (&msg)));
-          }
-      }
-      break;
-    case FD_FRAME_VISITOR_TYPING:
-      /* Typing is a hint that the next one replaces: over the limit it is
-       * dropped without a word. */
-      if (!conversation_within (self, api->typing_limit, &retry_after))
-        break;
-      ok = fd_center_visitor_typing (center, self->organization_id, self->conversation_id,
-                                     ((FdVisitorTyping *) frame->body)->typing, &error);
-      break;
-    case FD_FRAME_VISITOR_CLOSE:
-      ok = fd_center_visitor_close (center, self->organization_id, self->conversation_id, frame->body, &error);
-      break;
-    case FD_FRAME_VISITOR_RATE:
-      ok = fd_center_visitor_rate (center, self->organization_id, self->conversation_id, frame->body, &error);
-      break;
-    case FD_FRAME_VISITOR_PING:
-      send_frame (self, fd_frame_new (FD_FRAME_VISITOR_PONG, NULL));
-      break;
-    default:
-      send_frame (self, fd_frame_new_error (FD_FRAME_VISITOR_ERROR, frame->id, FD_WIRE_ERROR_UNKNOWN_TYPE,
-                                            "The server does not take this frame."));
-      break;
-    }
-  if (!ok)
-    send_error (self, frame->id, error);
-}
-
-static void
-on_message_cb (SoupWebsocketConnection *conn,
-               SoupWebsocketDataType    type,
-               GBytes                  *message,
-               gpointer                 user_data)
-{
-  FdVisitorConn *self = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(FdFrame) frame = NULL;
-  gsize len = 0;
-  const char *data = g_bytes_get_data (message, &len);
-
-  /* Over the limit: close with 1009, since the peer's framing state cannot
-   * be trusted any more (docs/protocol.md, "Limits"). */
-  if (len > FD_LIMIT_FRAME_SIZE)
-    {
-      soup_websocket_connection_close (conn, SOUP_WEBSOCKET_CLOSE_TOO_BIG, "Frame too large");
-      return;
-    }
-  if (type != SOUP_WEBSOCKET_DATA_TEXT)
-    {
-      send_frame (self, fd_frame_new_error (FD_FRAME_VISITOR_ERROR, NULL, FD_WIRE_ERROR_MALFORMED,
-                                            "Frames are websocket text messages."));
-      return;
-    }
-  frame = fd_frame_decode (FD_FRAMES_VISITOR_CLIENT, data, len, &error);
-  if (frame == NULL)
-    {
-      g_autofree char *id = fd_api_peek_frame_id (data, len);
-
-      send_frame (self, fd_frame_new_error_from_gerror (FD_FRAME_VISITOR_ERROR, id, error));
-      return;
-    }
-  handle_frame (self, frame);
-}
+/* --- The registry of sockets, subscribed to the center -------------------- */
 
 /* Counts an open socket against its client address. */
 static void
@@ -708,23 +380,34 @@ release_socket (FdVisitorApi  *self,
 }
 
 void
-fd_visitor_socket_free (FdVisitorConn *self)
+fd_visitor_api_remove_socket (FdVisitorApi  *self,
+                              FdVisitorConn *conn)
 {
-  if (self->center->visitor_api != NULL)
-    release_socket (self->center->visitor_api, self);
-  fd_center_remove_visitor_conn (self->center, self);
-  g_signal_handlers_disconnect_by_data (self->conn, self);
-  g_clear_pointer (&self->budget, fd_ws_budget_free);
-  g_clear_object (&self->conn);
-  g_free (self);
+  release_socket (self, conn);
+  g_ptr_array_remove (self->sockets, conn);
 }
 
 static void
-on_closed_cb (SoupWebsocketConnection *conn,
-              gpointer                 user_data)
+sink_visitor_frame (gpointer    data,
+                    gint64      conversation_id,
+                    const char *text)
 {
-  fd_visitor_socket_free (user_data);
+  FdVisitorApi *self = data;
+
+  for (guint i = 0; i < self->sockets->len; i++)
+    {
+      FdVisitorConn *vc = g_ptr_array_index (self->sockets, i);
+
+      if (vc->hello_done && vc->conversation_id == conversation_id)
+        fd_ws_budget_send (vc->budget, text);
+    }
 }
+
+static const FdCenterSink visitor_sink = {
+  .visitor_frame = sink_visitor_frame,
+};
+
+/* --- The websocket handshake ------------------------------------------------ */
 
 static char *
 dup_query_token (SoupServerMessage *msg)
@@ -754,7 +437,7 @@ check_token (FdVisitorApi      *self,
                            "The visitor websocket needs its token in the query.");
       return FALSE;
     }
-  return fd_auth_check_visitor_token (self->center->store, token, out_conversation_id, out_organization_id, error);
+  return fd_auth_check_visitor_token (fd_center_get_store (self->center), token, out_conversation_id, out_organization_id, error);
 }
 
 /* Browsers do not apply CORS to websockets: without this check any page
@@ -767,16 +450,16 @@ check_socket_origin (FdVisitorApi      *self,
                      gint64             organization_id,
                      gint64             conversation_id)
 {
-  const char *origin = request_origin (msg);
+  const char *origin = fd_cors_request_origin (msg);
   g_autoptr(FdConversation) conv = NULL;
   g_autoptr(FdStream) stream = NULL;
   g_autoptr(GError) error = NULL;
 
   if (origin == NULL)
     return TRUE;
-  conv = fd_store_get_conversation (self->center->store, organization_id, conversation_id, FALSE, &error);
+  conv = fd_store_get_conversation (fd_center_get_store (self->center), organization_id, conversation_id, FALSE, &error);
   if (conv != NULL)
-    stream = fd_store_get_stream (self->center->store, organization_id, conv->stream_id, &error);
+    stream = fd_store_get_stream (fd_center_get_store (self->center), organization_id, conv->stream_id, &error);
   if (stream == NULL)
     {
       if (g_error_matches (error, FD_STORE_ERROR, FD_STORE_ERROR_NOT_FOUND))
@@ -805,7 +488,7 @@ on_request_read_cb (SoupServer        *server,
     return;
   if (!check_token (self, msg, &conv, &org, &error))
     {
-      if (fd_center_wire_error_for (error) == FD_WIRE_ERROR_INTERNAL)
+      if (fd_api_wire_error_for (error) == FD_WIRE_ERROR_INTERNAL)
         fd_api_respond_gerror (msg, error);
       else
         fd_api_respond_error (msg, FD_WIRE_ERROR_UNAUTHORIZED, "The visitor token is wrong.", 0);
@@ -837,18 +520,8 @@ on_socket_cb (SoupServer              *server,
       soup_websocket_connection_close (connection, 4401, "Unauthorized");
       return;
     }
-  conn = g_new0 (FdVisitorConn, 1);
-  conn->center = self->center;
-  conn->conn = g_object_ref (connection);
-  fd_listener_websocket_started (connection, FALSE);
-  conn->budget = fd_ws_budget_new (connection);
-  conn->organization_id = organization_id;
-  conn->conversation_id = conversation_id;
-  soup_websocket_connection_set_max_incoming_payload_size (connection, FD_WEBSOCKET_MAX_PAYLOAD);
-  soup_websocket_connection_set_keepalive_interval (connection, 30);
-  g_signal_connect (connection, "message", G_CALLBACK (on_message_cb), conn);
-  g_signal_connect (connection, "closed", G_CALLBACK (on_closed_cb), conn);
-  fd_center_add_visitor_conn (self->center, conn);
+  conn = fd_visitor_socket_new (self, self->center, connection, organization_id, conversation_id);
+  g_ptr_array_add (self->sockets, conn);
   hold_socket (self, conn, client_address (msg));
 }
 
@@ -871,8 +544,10 @@ fd_visitor_api_new (FdCenter *center)
         g_warning ("Ignoring %s: %s", FD_VISITOR_LIMITS_ENV, error->message);
     }
   fd_visitor_api_set_limits (self, &limits);
+  self->sockets = g_ptr_array_new ();
   self->socket_ips = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, g_free);
   self->ip_sockets = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  fd_center_add_sink (center, &visitor_sink, self);
   return self;
 }
 
@@ -898,6 +573,11 @@ fd_visitor_api_free (FdVisitorApi *self)
       soup_server_remove_handler (self->server, FD_VISITOR_API_SOCKET);
       g_clear_object (&self->server);
     }
+  fd_center_remove_sink (self->center, self);
+  /* Sockets still open point at the API: free them first. */
+  while (self->sockets->len > 0)
+    fd_visitor_socket_free (g_ptr_array_index (self->sockets, self->sockets->len - 1));
+  g_clear_pointer (&self->sockets, g_ptr_array_unref);
   g_clear_pointer (&self->create_limit, fd_rate_limit_free);
   g_clear_pointer (&self->message_limit, fd_rate_limit_free);
   g_clear_pointer (&self->typing_limit, fd_rate_limit_free);

@@ -7,7 +7,9 @@
 
 #include <libsoup/soup.h>
 
-#include "fd-center-private.h"
+#include "fd-center.h"
+#include "fd-cors.h"
+#include "fd-user-agent.h"
 
 G_BEGIN_DECLS
 
@@ -21,6 +23,8 @@ G_BEGIN_DECLS
  * the token buckets, a count for sockets; names left out keep their
  * default (docs/widget.md, "What the server must enforce"). */
 #define FD_VISITOR_LIMITS_ENV "FRONTDESKD_VISITOR_LIMITS"
+
+typedef struct _FdVisitorApi FdVisitorApi;
 
 #define FD_VISITOR_API_ERROR (fd_visitor_api_error_quark ())
 
@@ -51,22 +55,13 @@ gboolean fd_visitor_limits_parse         (const char       *text,
 void     fd_visitor_api_set_limits       (FdVisitorApi          *self,
                                           const FdVisitorLimits *limits);
 
-/* Whether a request with @origin (the Origin header, NULL when there was
- * none) may use @stream: yes without Origin or when the stream lists no
- * origins, else when scheme, host and port equal one of
- * stream->allowed_origins (host case and default ports do not matter). Used
- * by the visitor API and the widget's stream info. */
-gboolean fd_visitor_origin_allowed       (const FdStream   *stream,
-                                          const char       *origin);
-
-/* Reads the browser and OS from a User-Agent header ("Unknown" when the
- * small table of known ones has no match). Both outputs are owned. */
-void fd_visitor_parse_user_agent (const char     *user_agent,
-                                  char          **out_browser,
-                                  char          **out_os);
-
-/* Unregisters and frees a visitor socket (the center does this when it goes
- * away first). */
-void fd_visitor_socket_free      (FdVisitorConn  *self);
+/* Keeps the registry of visitor sockets and subscribes it to @center,
+ * which must outlive the API. The limits come from FD_VISITOR_LIMITS_ENV
+ * or the defaults. */
+FdVisitorApi *fd_visitor_api_new      (FdCenter     *center);
+void          fd_visitor_api_attach   (FdVisitorApi *self,
+                                       SoupServer   *server);
+/* Frees the sockets still open and unsubscribes from the center. */
+void          fd_visitor_api_free     (FdVisitorApi *self);
 
 G_END_DECLS

@@ -2,9 +2,9 @@
 
 #include "fd-config.h"
 #include "fd-widget-api.h"
-#include "fd-agent-api.h"
-#include "fd-visitor-api.h"
-#include "fd-center-private.h"
+#include "fd-api-http.h"
+#include "fd-center-actions.h"
+#include "fd-cors.h"
 #include "fd-protocol.h"
 
 #include <string.h>
@@ -303,7 +303,7 @@ on_stream_info_cb (SoupServer        *server,
     json_builder_add_string_value (builder, stream->departments[i]);
   json_builder_end_array (builder);
   json_builder_set_member_name (builder, "agents_online");
-  json_builder_add_boolean_value (builder, fd_center_route_count_joined (self->center, stream->queue_id) > 0);
+  json_builder_add_boolean_value (builder, fd_center_count_joined (self->center, stream->queue_id) > 0);
   json_builder_end_object (builder);
   fd_api_respond_json (msg, SOUP_STATUS_OK, json_builder_get_root (builder));
 }

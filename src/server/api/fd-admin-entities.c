@@ -1,0 +1,489 @@
+#define G_LOG_DOMAIN "fd-admin-api"
+
+/* The per-organization entities of the admin API (agents, queues, media
+ * streams, canned replies, resources): one table says what differs, and the
+ * same routes serve them all (docs/admin.md, "Resources"). */
+
+#include "fd-admin-api-private.h"
+
+#include "fd-auth.h"
+#include "fd-codec.h"
+
+#include <string.h>
+
+static gboolean
+sync_members (Request  *req,
+              FdQueue  *queue,
+              GArray   *wanted,
+              GError  **error)
+{
+  g_autoptr(FdQueue) current = fd_store_get_queue (req->store, req->org_id, queue->id, error);
+
+  if (current == NULL)
+    return FALSE;
+
+  for (guint i = 0; wanted != NULL && i < wanted->len; i++)
+    {
+      gint64 agent_id = g_array_index (wanted, gint64, i);
+
+      if (!fd_admin_check_agent (req, agent_id, error) ||
+          !fd_store_add_queue_member (req->store, req->org_id, queue->id, agent_id, error))
+        return FALSE;
+    }
+
+  for (guint i = 0; current->member_ids != NULL && i < current->member_ids->len; i++)
+    {
+      gint64 agent_id = g_array_index (current->member_ids, gint64, i);
+      gboolean keep = FALSE;
+
+      for (guint j = 0; wanted != NULL && j < wanted->len && !keep; j++)
+        keep = g_array_index (wanted, gint64, j) == agent_id;
+      if (!keep && !fd_store_remove_queue_member (req->store, req->org_id, queue->id, agent_id, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+/* Agents. */
+
+static GPtrArray *
+agent_list (Request *req, GError **error)
+{
+  return fd_store_list_agents (req->store, req->org_id, error);
+}
+
+static gpointer
+agent_get (Request *req, gint64 id, GError **error)
+{
+  return fd_store_get_agent (req->store, req->org_id, id, error);
+}
+
+static gboolean
+agent_remove (Request *req, gint64 id, GError **error)
+{
+  req->signed_out_agent = id;
+  req->signed_out_reason = "Your account was removed from this contact center.";
+  return fd_store_delete_agent (req->store, req->org_id, id, error);
+}
+
+/* DELETE …/agents/{id}/sessions: signs the agent out everywhere. */
+gboolean
+fd_admin_serve_sessions (Request  *req,
+                         gint64    agent_id,
+                         GError  **error)
+{
+  if (!fd_admin_check_agent (req, agent_id, error) ||
+      !fd_auth_revoke_agent_tokens (req->store, req->org_id, agent_id, error))
+    return FALSE;
+  req->signed_out_agent = agent_id;
+  req->signed_out_reason = "An administrator signed you out; sign in again.";
+  soup_server_message_set_status (req->msg, SOUP_STATUS_NO_CONTENT, NULL);
+  return TRUE;
+}
+
+static gboolean
+agent_create (Request *req, gpointer entity, JsonObject *extra, GError **error)
+{
+  FdAgent *agent = entity;
+  g_autofree char *password = NULL;
+  gboolean ok;
+
+  if (!fd_admin_pop_password (extra, &password, error) ||
+      !fd_admin_require_text (agent->email, "email", "agent", error) ||
+      !fd_admin_require_text (agent->name, "name", "agent", error) ||
+      !fd_admin_require_text (password, "password", "new agent", error))
+    return FALSE;
+  ok = req->password_hash != NULL ? fd_store_create_agent (req->store, agent, req->password_hash, error)
+                                  : fd_auth_create_agent (req->store, agent, password, error);
+  fd_admin_clear_password (&password);
+  return ok;
+}
+
+static gboolean
+agent_update (Request *req, gpointer entity, JsonObject *extra, GError **error)
+{
+  FdAgent *agent = entity;
+  g_autofree char *password = NULL;
+  gboolean ok;
+
+  if (!fd_admin_pop_password (extra, &password, error) ||
+      !fd_admin_require_text (agent->email, "email", "agent", error) ||
+      !fd_admin_require_text (agent->name, "name", "agent", error))
+    return FALSE;
+  if (!fd_store_update_agent (req->store, agent, error))
+    return FALSE;
+  if (password == NULL)
+    return TRUE;
+
+  /* A new password signs the agent out everywhere, open sockets included. */
+  ok = (req->password_hash != NULL
+        ? fd_store_set_agent_password_hash (req->store, req->org_id, agent->id, req->password_hash, error)
+        : fd_auth_set_agent_password (req->store, req->org_id, agent->id, password, error)) &&
+       fd_auth_revoke_agent_tokens (req->store, req->org_id, agent->id, error);
+  fd_admin_clear_password (&password);
+  req->signed_out_agent = agent->id;
+  req->signed_out_reason = "Your password was changed; sign in with the new one.";
+  return ok;
+}
+
+/* Queues. */
+
+static GPtrArray *
+queue_list (Request *req, GError **error)
+{
+  return fd_store_list_queues (req->store, req->org_id, error);
+}
+
+static gpointer
+queue_get (Request *req, gint64 id, GError **error)
+{
+  return fd_store_get_queue (req->store, req->org_id, id, error);
+}
+
+static gboolean
+queue_remove (Request *req, gint64 id, GError **error)
+{
+  return fd_store_delete_queue (req->store, req->org_id, id, error);
+}
+
+static gboolean
+queue_create (Request *req, gpointer entity, JsonObject *extra, GError **error)
+{
+  FdQueue *queue = entity;
+  g_autoptr(GArray) members = queue->member_ids ? g_array_ref (queue->member_ids) : NULL;
+
+  if (!fd_admin_require_text (queue->name, "name", "queue", error) ||
+      !fd_store_create_queue (req->store, queue, error))
+    return FALSE;
+  return members == NULL || sync_members (req, queue, members, error);
+}
+
+static gboolean
+queue_update (Request *req, gpointer entity, JsonObject *extra, GError **error)
+{
+  FdQueue *queue = entity;
+
+  if (!fd_admin_require_text (queue->name, "name", "queue", error) ||
+      !fd_store_update_queue (req->store, queue, error))
+    return FALSE;
+  return queue->member_ids == NULL || sync_members (req, queue, queue->member_ids, error);
+}
+
+/* Media streams. */
+
+static GPtrArray *
+stream_list (Request *req, GError **error)
+{
+  return fd_store_list_streams (req->store, req->org_id, FALSE, error);
+}
+
+static gpointer
+stream_get (Request *req, gint64 id, GError **error)
+{
+  FdStream *stream = fd_store_get_stream (req->store, req->org_id, id, error);
+
+  /* A soft-deleted stream stays in the database for its old conversations
+   * but is gone as far as administration is concerned. */
+  if (stream != NULL && stream->deleted)
+    {
+      fd_stream_free (stream);
+      g_set_error (error, FD_STORE_ERROR, FD_STORE_ERROR_NOT_FOUND, "deleted");
+      return NULL;
+    }
+  return stream;
+}
+
+static gboolean
+stream_remove (Request *req, gint64 id, GError **error)
+{
+  return fd_admin_check_stream (req, id, error) &&
+         fd_store_delete_stream (req->store, req->org_id, id, error);
+}
+
+static gboolean
+validate_stream (Request *req, FdStream *stream, GError **error)
+{
+  if (!fd_admin_require_text (stream->name, "name", "media stream", error))
+    return FALSE;
+  if (stream->settings_json != NULL)
+    {
+      g_autoptr(JsonNode) settings = fd_json_parse (stream->settings_json, strlen (stream->settings_json),
+                                                    FD_LIMIT_TEXT, NULL);
+
+      if (settings == NULL || !JSON_NODE_HOLDS_OBJECT (settings))
+        {
+          g_set_error_literal (error, FD_PROTOCOL_ERROR, FD_PROTOCOL_ERROR_INVALID_FIELD,
+                               "“settings_json” must be the text of a JSON object.");
+          return FALSE;
+        }
+    }
+  return fd_admin_check_queue (req, stream->queue_id, error);
+}
+
+static gboolean
+stream_create (Request *req, gpointer entity, JsonObject *extra, GError **error)
+{
+  return validate_stream (req, entity, error) &&
+         fd_store_create_stream (req->store, entity, error);
+}
+
+static gboolean
+stream_update (Request *req, gpointer entity, JsonObject *extra, GError **error)
+{
+  return validate_stream (req, entity, error) &&
+         fd_store_update_stream (req->store, entity, error);
+}
+
+/* Canned replies. */
+
+static GPtrArray *
+canned_list (Request *req, GError **error)
+{
+  return fd_store_list_canned_replies (req->store, req->org_id, error);
+}
+
+static gpointer
+canned_get (Request *req, gint64 id, GError **error)
+{
+  return fd_store_get_canned_reply (req->store, req->org_id, id, error);
+}
+
+static gboolean
+canned_remove (Request *req, gint64 id, GError **error)
+{
+  return fd_store_delete_canned_reply (req->store, req->org_id, id, error);
+}
+
+static gboolean
+canned_validate (Request *req, FdCannedReply *reply, GError **error)
+{
+  return fd_admin_require_text (reply->name, "name", "canned reply", error) &&
+         fd_admin_require_text (reply->text, "text", "canned reply", error) &&
+         fd_admin_check_owner (req, reply->level, &reply->owner_id, error);
+}
+
+static gboolean
+canned_create (Request *req, gpointer entity, JsonObject *extra, GError **error)
+{
+  return canned_validate (req, entity, error) &&
+         fd_store_create_canned_reply (req->store, entity, error);
+}
+
+static gboolean
+canned_update (Request *req, gpointer entity, JsonObject *extra, GError **error)
+{
+  return canned_validate (req, entity, error) &&
+         fd_store_update_canned_reply (req->store, entity, error);
+}
+
+/* Resources. */
+
+static GPtrArray *
+resource_list (Request *req, GError **error)
+{
+  return fd_store_list_resources (req->store, req->org_id, error);
+}
+
+static gpointer
+resource_get (Request *req, gint64 id, GError **error)
+{
+  return fd_store_get_resource (req->store, req->org_id, id, error);
+}
+
+static gboolean
+resource_remove (Request *req, gint64 id, GError **error)
+{
+  return fd_store_delete_resource (req->store, req->org_id, id, error);
+}
+
+static gboolean
+resource_validate (Request *req, FdResource *resource, GError **error)
+{
+  return fd_admin_require_text (resource->name, "name", "resource", error) &&
+         fd_admin_require_text (resource->url, "url", "resource", error) &&
+         fd_admin_check_owner (req, resource->level, &resource->owner_id, error);
+}
+
+static gboolean
+resource_create (Request *req, gpointer entity, JsonObject *extra, GError **error)
+{
+  return resource_validate (req, entity, error) &&
+         fd_store_create_resource (req->store, entity, error);
+}
+
+static gboolean
+resource_update (Request *req, gpointer entity, JsonObject *extra, GError **error)
+{
+  return resource_validate (req, entity, error) &&
+         fd_store_update_resource (req->store, entity, error);
+}
+
+#define ENTITY_CODEC(type_name) \
+  .to_json = (JsonNode *(*) (gconstpointer)) type_name##_to_json, \
+  .list_to_json = type_name##_list_to_json, \
+  .from_json = (gpointer (*) (JsonNode *, GError **)) type_name##_from_json, \
+  .free = (void (*) (gpointer)) type_name##_free
+
+static const EntityClass entity_classes[] = {
+  { "agents", "agent", TRUE, agent_list, agent_get, agent_remove, ENTITY_CODEC (fd_agent),
+    .create = agent_create, .update = agent_update },
+  { "queues", "queue", TRUE, queue_list, queue_get, queue_remove, ENTITY_CODEC (fd_queue),
+    .create = queue_create, .update = queue_update },
+  { "streams", "media stream", TRUE, stream_list, stream_get, stream_remove, ENTITY_CODEC (fd_stream),
+    .create = stream_create, .update = stream_update },
+  { "canned-replies", "canned reply", FALSE, canned_list, canned_get, canned_remove, ENTITY_CODEC (fd_canned_reply),
+    .create = canned_create, .update = canned_update },
+  { "resources", "resource", FALSE, resource_list, resource_get, resource_remove, ENTITY_CODEC (fd_resource),
+    .create = resource_create, .update = resource_update },
+};
+
+static void
+respond_not_found (Request           *req,
+                   const EntityClass *klass,
+                   gint64             id)
+{
+  fd_admin_respond_error (req->msg, FD_WIRE_ERROR_NOT_FOUND,
+                          "No %s with id %" G_GINT64_FORMAT " in organization %" G_GINT64_FORMAT ".",
+                          klass->what, id, req->org_id);
+}
+
+static gboolean
+respond_current (Request           *req,
+                 const EntityClass *klass,
+                 gint64             id,
+                 guint              status,
+                 GError           **error)
+{
+  gpointer entity = klass->get (req, id, error);
+
+  if (entity == NULL)
+    return FALSE;
+  fd_api_respond_json (req->msg, status, klass->to_json (entity));
+  klass->free (entity);
+  return TRUE;
+}
+
+gboolean
+fd_admin_serve_collection (Request           *req,
+                           const EntityClass *klass,
+                           GError           **error)
+{
+  if (g_str_equal (req->method, "GET"))
+    {
+      g_autoptr(GPtrArray) list = klass->list (req, error);
+
+      if (list == NULL)
+        return FALSE;
+      fd_api_respond_json (req->msg, SOUP_STATUS_OK, klass->list_to_json (list));
+      return TRUE;
+    }
+  else
+    {
+      g_autoptr(JsonObject) body = fd_admin_parse_object_body (req, error);
+      g_autoptr(JsonObject) extra = json_object_new ();
+      g_autoptr(JsonNode) node = NULL;
+      gpointer entity;
+      gint64 id;
+      gboolean ok;
+
+      if (body == NULL)
+        return FALSE;
+      fd_admin_drop_server_members (body);
+      if (json_object_has_member (body, "password"))
+        {
+          json_object_set_member (extra, "password", json_object_dup_member (body, "password"));
+          json_object_remove_member (body, "password");
+        }
+
+      node = json_node_new (JSON_NODE_OBJECT);
+      json_node_set_object (node, body);
+      entity = klass->from_json (node, error);
+      if (entity == NULL)
+        return FALSE;
+      ((EntityHead *) entity)->organization_id = req->org_id;
+      ok = klass->create (req, entity, extra, error);
+      id = ((EntityHead *) entity)->id;
+      klass->free (entity);
+      return ok && respond_current (req, klass, id, SOUP_STATUS_CREATED, error);
+    }
+}
+
+gboolean
+fd_admin_serve_item (Request           *req,
+                     const EntityClass *klass,
+                     gint64             id,
+                     GError           **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  gpointer current = klass->get (req, id, &local_error);
+
+  if (current == NULL)
+    {
+      if (g_error_matches (local_error, FD_STORE_ERROR, FD_STORE_ERROR_NOT_FOUND))
+        {
+          respond_not_found (req, klass, id);
+          return TRUE;
+        }
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+
+  if (g_str_equal (req->method, "GET"))
+    {
+      fd_api_respond_json (req->msg, SOUP_STATUS_OK, klass->to_json (current));
+      klass->free (current);
+      return TRUE;
+    }
+
+  if (g_str_equal (req->method, "DELETE"))
+    {
+      klass->free (current);
+      if (!klass->remove (req, id, error))
+        return FALSE;
+      soup_server_message_set_status (req->msg, SOUP_STATUS_NO_CONTENT, NULL);
+      return TRUE;
+    }
+
+  /* PUT and PATCH: members absent from the body keep their value. */
+  {
+    g_autoptr(JsonObject) body = fd_admin_parse_object_body (req, error);
+    g_autoptr(JsonObject) extra = json_object_new ();
+    g_autoptr(JsonNode) merged = NULL;
+    gpointer entity;
+    gboolean ok;
+
+    if (body == NULL)
+      {
+        klass->free (current);
+        return FALSE;
+      }
+    fd_admin_drop_server_members (body);
+    if (json_object_has_member (body, "password"))
+      {
+        json_object_set_member (extra, "password", json_object_dup_member (body, "password"));
+        json_object_remove_member (body, "password");
+      }
+
+    merged = fd_admin_merge_json (klass->to_json (current), body);
+    klass->free (current);
+    entity = klass->from_json (merged, error);
+    if (entity == NULL)
+      return FALSE;
+    ((EntityHead *) entity)->id = id;
+    ((EntityHead *) entity)->organization_id = req->org_id;
+    ok = klass->update (req, entity, extra, error);
+    klass->free (entity);
+    return ok && respond_current (req, klass, id, SOUP_STATUS_OK, error);
+  }
+}
+
+/* PUT / DELETE …/queues/{q}/members/{a}; GET …/queues/{q}/members. */
+
+const EntityClass *
+fd_admin_find_entity_class (const char *collection)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (entity_classes); i++)
+    if (g_str_equal (entity_classes[i].collection, collection))
+      return &entity_classes[i];
+  return NULL;
+}

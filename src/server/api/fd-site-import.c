@@ -1,0 +1,644 @@
+#define G_LOG_DOMAIN "fd-site"
+
+/* Site import (docs/admin.md, "Site format"): a whole organization from one
+ * document, in one transaction, references resolved by name and email. */
+
+#include "fd-site-private.h"
+
+#include "fd-auth.h"
+
+#include <string.h>
+
+typedef struct {
+  FdStore    *store;
+  gint64      organization_id;
+  GHashTable *agents;    /* case-folded email → gint64* id */
+  GHashTable *queues;    /* name → gint64* id */
+  GHashTable *streams;   /* name → gint64* id */
+} Import;
+
+static gint64 *
+id_dup (gint64 id)
+{
+  return g_memdup2 (&id, sizeof id);
+}
+
+static gboolean
+get_section (JsonObject  *site,
+             const char  *name,
+             JsonArray  **out,
+             GError     **error)
+{
+  JsonNode *node = json_object_get_member (site, name);
+
+  *out = NULL;
+  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
+    return TRUE;
+  if (!JSON_NODE_HOLDS_ARRAY (node))
+    {
+      g_set_error (error, FD_SITE_ERROR, FD_SITE_ERROR_INVALID,
+                   "The site's “%s” must be an array.", name);
+      return FALSE;
+    }
+  *out = json_node_get_array (node);
+  return TRUE;
+}
+
+/* A new object with the members of @source. json_node_copy() shares the
+ * object, and import must not edit the caller's document. */
+static JsonObject *
+object_copy (JsonObject *source)
+{
+  JsonObject *obj = json_object_new ();
+  g_autoptr(GList) names = json_object_get_members (source);
+
+  for (GList *l = names; l != NULL; l = l->next)
+    json_object_set_member (obj, l->data, json_object_dup_member (source, l->data));
+  return obj;
+}
+
+/* A copy of element @i of @section without its database-local members. */
+static JsonObject *
+element_copy (JsonArray   *array,
+              guint        i,
+              const char  *section,
+              GError     **error)
+{
+  JsonNode *node = json_array_get_element (array, i);
+  JsonObject *obj;
+
+  if (!JSON_NODE_HOLDS_OBJECT (node))
+    {
+      g_set_error (error, FD_SITE_ERROR, FD_SITE_ERROR_INVALID,
+                   "%s[%u] must be an object.", section, i);
+      return NULL;
+    }
+  obj = object_copy (json_node_get_object (node));
+  fd_site_drop_local_members (obj);
+  return obj;
+}
+
+/* Removes @member from @obj and returns it as a string (NULL when absent). */
+static gboolean
+pop_string (JsonObject  *obj,
+            const char  *member,
+            char       **out,
+            const char  *where,
+            GError     **error)
+{
+  JsonNode *node = json_object_get_member (obj, member);
+
+  *out = NULL;
+  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
+    {
+      if (node != NULL)
+        json_object_remove_member (obj, member);
+      return TRUE;
+    }
+  if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
+    {
+      g_set_error (error, FD_SITE_ERROR, FD_SITE_ERROR_INVALID,
+                   "%s.%s must be a string.", where, member);
+      return FALSE;
+    }
+  *out = g_strdup (json_node_get_string (node));
+  json_object_remove_member (obj, member);
+  return TRUE;
+}
+
+/* Removes @member, an array of strings, from @obj (NULL when absent). */
+static gboolean
+pop_strings (JsonObject  *obj,
+             const char  *member,
+             GStrv       *out,
+             const char  *where,
+             GError     **error)
+{
+  JsonNode *node = json_object_get_member (obj, member);
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  JsonArray *array;
+
+  *out = NULL;
+  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
+    {
+      if (node != NULL)
+        json_object_remove_member (obj, member);
+      return TRUE;
+    }
+  if (!JSON_NODE_HOLDS_ARRAY (node))
+    goto invalid;
+  array = json_node_get_array (node);
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      JsonNode *item = json_array_get_element (array, i);
+
+      if (!JSON_NODE_HOLDS_VALUE (item) || json_node_get_value_type (item) != G_TYPE_STRING)
+        goto invalid;
+      g_strv_builder_add (builder, json_node_get_string (item));
+    }
+  *out = g_strv_builder_end (builder);
+  json_object_remove_member (obj, member);
+  return TRUE;
+
+invalid:
+  g_set_error (error, FD_SITE_ERROR, FD_SITE_ERROR_INVALID,
+               "%s.%s must be an array of strings.", where, member);
+  return FALSE;
+}
+
+static gboolean
+lookup_agent (Import      *import,
+              const char  *email,
+              gint64      *out,
+              const char  *where,
+              GError     **error)
+{
+  g_autofree char *folded = g_utf8_casefold (email, -1);
+  gint64 *id = g_hash_table_lookup (import->agents, folded);
+
+  if (id == NULL)
+    {
+      g_set_error (error, FD_SITE_ERROR, FD_SITE_ERROR_INVALID,
+                   "%s names the agent “%s”, who is not among the site's agents.", where, email);
+      return FALSE;
+    }
+  *out = *id;
+  return TRUE;
+}
+
+static gboolean
+lookup_name (GHashTable  *table,
+             const char  *what,
+             const char  *name,
+             gint64      *out,
+             const char  *where,
+             GError     **error)
+{
+  gint64 *id = name != NULL ? g_hash_table_lookup (table, name) : NULL;
+
+  if (id == NULL)
+    {
+      g_set_error (error, FD_SITE_ERROR, FD_SITE_ERROR_INVALID,
+                   "%s names the %s “%s”, which is not in the site.", where, what,
+                   name ? name : "");
+      return FALSE;
+    }
+  *out = *id;
+  return TRUE;
+}
+
+static gboolean
+decode_into (JsonObject  *obj,
+             gpointer    *out,
+             gpointer   (*from_json) (JsonNode *, GError **),
+             const char  *where,
+             GError     **error)
+{
+  g_autoptr(JsonNode) node = fd_site_object_node (json_object_ref (obj));
+
+  *out = from_json (node, error);
+  if (*out == NULL)
+    {
+      g_prefix_error (error, "%s: ", where);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+#define DECODE(obj, out, type_name, where, error) \
+  decode_into ((obj), (gpointer *) (out), (gpointer (*) (JsonNode *, GError **)) type_name##_from_json, (where), (error))
+
+static gboolean
+import_agents (Import     *import,
+               JsonArray  *array,
+               GError    **error)
+{
+  for (guint i = 0; array != NULL && i < json_array_get_length (array); i++)
+    {
+      g_autofree char *where = g_strdup_printf ("agents[%u]", i);
+      g_autoptr(JsonObject) obj = element_copy (array, i, "agents", error);
+      g_autoptr(FdAgent) agent = NULL;
+      g_autofree char *password = NULL;
+      gboolean ok;
+
+      if (obj == NULL ||
+          !pop_string (obj, "password", &password, where, error) ||
+          !DECODE (obj, &agent, fd_agent, where, error))
+        return FALSE;
+
+      /* An agent without a password gets a random one that nobody knows:
+       * it cannot sign in until an admin sets a password. */
+      agent->organization_id = import->organization_id;
+      if (password == NULL)
+        password = fd_auth_generate_token ("");
+      ok = fd_auth_create_agent (import->store, agent, password, error);
+      memset (password, 0, strlen (password));
+      if (!ok)
+        {
+          g_prefix_error (error, "%s: ", where);
+          return FALSE;
+        }
+      g_hash_table_insert (import->agents, g_utf8_casefold (agent->email, -1), id_dup (agent->id));
+    }
+  return TRUE;
+}
+
+static gboolean
+import_queues (Import     *import,
+               JsonArray  *array,
+               GError    **error)
+{
+  for (guint i = 0; array != NULL && i < json_array_get_length (array); i++)
+    {
+      g_autofree char *where = g_strdup_printf ("queues[%u]", i);
+      g_autoptr(JsonObject) obj = element_copy (array, i, "queues", error);
+      g_autoptr(FdQueue) queue = NULL;
+      g_auto(GStrv) members = NULL;
+
+      if (obj == NULL ||
+          !pop_strings (obj, "members", &members, where, error) ||
+          !DECODE (obj, &queue, fd_queue, where, error))
+        return FALSE;
+
+      queue->organization_id = import->organization_id;
+      if (queue->name != NULL && g_hash_table_contains (import->queues, queue->name))
+        {
+          g_set_error (error, FD_SITE_ERROR, FD_SITE_ERROR_INVALID,
+                       "%s: the site has two queues called “%s”.", where, queue->name);
+          return FALSE;
+        }
+      if (!fd_store_create_queue (import->store, queue, error))
+        {
+          g_prefix_error (error, "%s: ", where);
+          return FALSE;
+        }
+      g_hash_table_insert (import->queues, g_strdup (queue->name), id_dup (queue->id));
+
+      for (guint m = 0; members != NULL && members[m] != NULL; m++)
+        {
+          gint64 agent_id;
+
+          if (!lookup_agent (import, members[m], &agent_id, where, error) ||
+              !fd_store_add_queue_member (import->store, import->organization_id, queue->id, agent_id, error))
+            return FALSE;
+        }
+    }
+  return TRUE;
+}
+
+static gboolean
+import_phases (Import     *import,
+               gint64      stream_id,
+               JsonArray  *array,
+               const char *stream_where,
+               GError    **error)
+{
+  g_autoptr(GPtrArray) phases = fd_phase_list_new ();
+
+  for (guint i = 0; array != NULL && i < json_array_get_length (array); i++)
+    {
+      g_autofree char *where = g_strdup_printf ("%s.phases[%u]", stream_where, i);
+      g_autoptr(JsonObject) obj = element_copy (array, i, where, error);
+      g_auto(GStrv) agents = NULL;
+      FdPhase *phase = NULL;
+
+      if (obj == NULL ||
+          !pop_strings (obj, "agents", &agents, where, error) ||
+          !DECODE (obj, &phase, fd_phase, where, error))
+        return FALSE;
+      g_ptr_array_add (phases, phase);
+
+      phase->organization_id = import->organization_id;
+      phase->stream_id = stream_id;
+      phase->position = (gint) i;
+      if (phase->agent_ids == NULL)
+        phase->agent_ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+      g_array_set_size (phase->agent_ids, 0);
+      for (guint a = 0; agents != NULL && agents[a] != NULL; a++)
+        {
+          gint64 agent_id;
+
+          if (!lookup_agent (import, agents[a], &agent_id, where, error))
+            return FALSE;
+          g_array_append_val (phase->agent_ids, agent_id);
+        }
+    }
+
+  if (phases->len == 0)
+    return TRUE;
+  if (!fd_store_replace_phases (import->store, import->organization_id, stream_id, phases, error))
+    {
+      g_prefix_error (error, "%s.phases: ", stream_where);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+import_streams (Import     *import,
+                JsonArray  *array,
+                GError    **error)
+{
+  for (guint i = 0; array != NULL && i < json_array_get_length (array); i++)
+    {
+      g_autofree char *where = g_strdup_printf ("streams[%u]", i);
+      g_autoptr(JsonObject) obj = element_copy (array, i, "streams", error);
+      g_autoptr(FdStream) stream = NULL;
+      g_autoptr(JsonNode) phases = NULL;
+      g_autofree char *queue = NULL;
+
+      if (obj == NULL || !pop_string (obj, "queue", &queue, where, error))
+        return FALSE;
+      if (json_object_has_member (obj, "phases"))
+        {
+          phases = json_object_dup_member (obj, "phases");
+          json_object_remove_member (obj, "phases");
+          if (!JSON_NODE_HOLDS_ARRAY (phases) && !JSON_NODE_HOLDS_NULL (phases))
+            {
+              g_set_error (error, FD_SITE_ERROR, FD_SITE_ERROR_INVALID,
+                           "%s.phases must be an array.", where);
+              return FALSE;
+            }
+        }
+      if (!DECODE (obj, &stream, fd_stream, where, error) ||
+          !lookup_name (import->queues, "queue", queue, &stream->queue_id, where, error))
+        return FALSE;
+
+      stream->organization_id = import->organization_id;
+      if (stream->name != NULL && g_hash_table_contains (import->streams, stream->name))
+        {
+          g_set_error (error, FD_SITE_ERROR, FD_SITE_ERROR_INVALID,
+                       "%s: the site has two media streams called “%s”.", where, stream->name);
+          return FALSE;
+        }
+      if (!fd_store_create_stream (import->store, stream, error))
+        {
+          g_prefix_error (error, "%s: ", where);
+          return FALSE;
+        }
+      g_hash_table_insert (import->streams, g_strdup (stream->name), id_dup (stream->id));
+
+      if (phases != NULL && JSON_NODE_HOLDS_ARRAY (phases) &&
+          !import_phases (import, stream->id, json_node_get_array (phases), where, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+resolve_owner (Import      *import,
+               FdLevel      level,
+               const char  *owner,
+               gint64      *out,
+               const char  *where,
+               GError     **error)
+{
+  *out = 0;
+  switch (level)
+    {
+    case FD_LEVEL_QUEUE:
+      return lookup_name (import->queues, "queue", owner, out, where, error);
+    case FD_LEVEL_STREAM:
+      return lookup_name (import->streams, "media stream", owner, out, where, error);
+    case FD_LEVEL_AGENT:
+      if (owner == NULL)
+        break;
+      return lookup_agent (import, owner, out, where, error);
+    case FD_LEVEL_ORGANIZATION:
+    default:
+      return TRUE;
+    }
+
+  g_set_error (error, FD_SITE_ERROR, FD_SITE_ERROR_INVALID,
+               "%s needs an “owner”: the email of its agent.", where);
+  return FALSE;
+}
+
+static gboolean
+import_canned_replies (Import     *import,
+                       JsonArray  *array,
+                       GError    **error)
+{
+  for (guint i = 0; array != NULL && i < json_array_get_length (array); i++)
+    {
+      g_autofree char *where = g_strdup_printf ("canned_replies[%u]", i);
+      g_autoptr(JsonObject) obj = element_copy (array, i, "canned_replies", error);
+      g_autoptr(FdCannedReply) reply = NULL;
+      g_autofree char *owner = NULL;
+
+      if (obj == NULL ||
+          !pop_string (obj, "owner", &owner, where, error) ||
+          !DECODE (obj, &reply, fd_canned_reply, where, error) ||
+          !resolve_owner (import, reply->level, owner, &reply->owner_id, where, error))
+        return FALSE;
+
+      reply->organization_id = import->organization_id;
+      if (!fd_store_create_canned_reply (import->store, reply, error))
+        {
+          g_prefix_error (error, "%s: ", where);
+          return FALSE;
+        }
+    }
+  return TRUE;
+}
+
+static gboolean
+import_resources (Import     *import,
+                  JsonArray  *array,
+                  GError    **error)
+{
+  for (guint i = 0; array != NULL && i < json_array_get_length (array); i++)
+    {
+      g_autofree char *where = g_strdup_printf ("resources[%u]", i);
+      g_autoptr(JsonObject) obj = element_copy (array, i, "resources", error);
+      g_autoptr(FdResource) resource = NULL;
+      g_autofree char *owner = NULL;
+
+      if (obj == NULL ||
+          !pop_string (obj, "owner", &owner, where, error) ||
+          !DECODE (obj, &resource, fd_resource, where, error) ||
+          !resolve_owner (import, resource->level, owner, &resource->owner_id, where, error))
+        return FALSE;
+
+      resource->organization_id = import->organization_id;
+      if (!fd_store_create_resource (import->store, resource, error))
+        {
+          g_prefix_error (error, "%s: ", where);
+          return FALSE;
+        }
+    }
+  return TRUE;
+}
+
+static gboolean
+organization_is_empty (FdStore  *store,
+                       gint64    organization_id,
+                       gboolean *out_empty,
+                       GError  **error)
+{
+  g_autoptr(GPtrArray) agents = NULL;
+  g_autoptr(GPtrArray) queues = NULL;
+  g_autoptr(GPtrArray) streams = NULL;
+  g_autoptr(GPtrArray) canned = NULL;
+  g_autoptr(GPtrArray) resources = NULL;
+
+  if ((agents = fd_store_list_agents (store, organization_id, error)) == NULL ||
+      (queues = fd_store_list_queues (store, organization_id, error)) == NULL ||
+      (streams = fd_store_list_streams (store, organization_id, TRUE, error)) == NULL ||
+      (canned = fd_store_list_canned_replies (store, organization_id, error)) == NULL ||
+      (resources = fd_store_list_resources (store, organization_id, error)) == NULL)
+    return FALSE;
+
+  *out_empty = agents->len == 0 && queues->len == 0 && streams->len == 0 &&
+               canned->len == 0 && resources->len == 0;
+  return TRUE;
+}
+
+static FdOrganization *
+import_organization (FdStore     *store,
+                     JsonObject  *site,
+                     gint64       organization_id,
+                     GError     **error)
+{
+  g_autoptr(FdOrganization) org = NULL;
+  g_autoptr(FdOrganization) given = NULL;
+  JsonNode *node = json_object_get_member (site, "organization");
+  gboolean empty = FALSE;
+
+  if (node != NULL && !JSON_NODE_HOLDS_NULL (node))
+    {
+      g_autoptr(JsonNode) copy = NULL;
+
+      if (!JSON_NODE_HOLDS_OBJECT (node))
+        {
+          g_set_error_literal (error, FD_SITE_ERROR, FD_SITE_ERROR_INVALID,
+                               "The site's “organization” must be an object.");
+          return NULL;
+        }
+      copy = fd_site_object_node (object_copy (json_node_get_object (node)));
+      fd_site_drop_local_members (json_node_get_object (copy));
+      given = fd_organization_from_json (copy, error);
+      if (given == NULL)
+        {
+          g_prefix_error (error, "organization: ");
+          return NULL;
+        }
+    }
+
+  if (organization_id == 0)
+    {
+      if (given == NULL || given->name == NULL)
+        {
+          g_set_error_literal (error, FD_SITE_ERROR, FD_SITE_ERROR_INVALID,
+                               "The site needs an “organization” with a “name” to create it.");
+          return NULL;
+        }
+      if (!fd_store_create_organization (store, given, error))
+        return NULL;
+      return g_steal_pointer (&given);
+    }
+
+  org = fd_store_get_organization (store, organization_id, error);
+  if (org == NULL || !organization_is_empty (store, organization_id, &empty, error))
+    return NULL;
+  if (!empty)
+    {
+      g_set_error (error, FD_SITE_ERROR, FD_SITE_ERROR_NOT_EMPTY,
+                   "Organization %" G_GINT64_FORMAT " already has agents, queues, media streams, "
+                   "canned replies or resources; import into an empty or a new organization.",
+                   organization_id);
+      return NULL;
+    }
+
+  if (given != NULL)
+    {
+      if (given->name != NULL)
+        {
+          g_free (org->name);
+          org->name = g_strdup (given->name);
+        }
+      org->reserve_acd = given->reserve_acd;
+      g_strfreev (org->blocked_extensions);
+      org->blocked_extensions = g_strdupv (given->blocked_extensions);
+      if (!fd_store_update_organization (store, org, error))
+        return NULL;
+    }
+  return g_steal_pointer (&org);
+}
+
+FdOrganization *
+fd_site_import (FdStore   *store,
+                JsonNode  *site,
+                gint64     organization_id,
+                GError   **error)
+{
+  g_autoptr(FdOrganization) org = NULL;
+  JsonObject *obj;
+  JsonArray *agents, *queues, *streams, *canned, *resources;
+  const char *format;
+  Import import = { 0 };
+  gboolean ok;
+
+  g_return_val_if_fail (store != NULL, NULL);
+  g_return_val_if_fail (site != NULL, NULL);
+
+  if (!JSON_NODE_HOLDS_OBJECT (site))
+    {
+      g_set_error_literal (error, FD_SITE_ERROR, FD_SITE_ERROR_INVALID,
+                           "A site document must be a JSON object.");
+      return NULL;
+    }
+  obj = json_node_get_object (site);
+
+  format = json_object_get_string_member_with_default (obj, "format", NULL);
+  if (json_object_has_member (obj, "format") && g_strcmp0 (format, FD_SITE_FORMAT) != 0)
+    {
+      g_set_error (error, FD_SITE_ERROR, FD_SITE_ERROR_INVALID,
+                   "The document's “format” is not “%s”.", FD_SITE_FORMAT);
+      return NULL;
+    }
+  if (json_object_get_int_member_with_default (obj, "version", FD_SITE_VERSION) != FD_SITE_VERSION)
+    {
+      g_set_error (error, FD_SITE_ERROR, FD_SITE_ERROR_INVALID,
+                   "This server reads site documents of version %d only.", FD_SITE_VERSION);
+      return NULL;
+    }
+
+  if (!get_section (obj, "agents", &agents, error) ||
+      !get_section (obj, "queues", &queues, error) ||
+      !get_section (obj, "streams", &streams, error) ||
+      !get_section (obj, "canned_replies", &canned, error) ||
+      !get_section (obj, "resources", &resources, error))
+    return NULL;
+
+  if (!fd_store_begin (store, error))
+    return NULL;
+
+  org = import_organization (store, obj, organization_id, error);
+  ok = org != NULL;
+  if (ok)
+    {
+      import.store = store;
+      import.organization_id = org->id;
+      import.agents = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+      import.queues = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+      import.streams = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+
+      ok = import_agents (&import, agents, error) &&
+           import_queues (&import, queues, error) &&
+           import_streams (&import, streams, error) &&
+           import_canned_replies (&import, canned, error) &&
+           import_resources (&import, resources, error);
+
+      g_hash_table_unref (import.agents);
+      g_hash_table_unref (import.queues);
+      g_hash_table_unref (import.streams);
+    }
+
+  if (!ok || !fd_store_commit (store, error))
+    {
+      fd_store_rollback (store);
+      return NULL;
+    }
+  return g_steal_pointer (&org);
+}
