@@ -30,6 +30,27 @@ fd_store_file_free (FdStoreFile *file)
   g_free (file);
 }
 
+#define T FdStoreFile
+static const FdFieldInfo file_fields[] = {
+  FD_F_STRING (T, id, FALSE, 0),
+  FD_F_INT64 (T, organization_id, FALSE),
+  FD_F_INT64 (T, conversation_id, FALSE),
+  FD_F_INT64 (T, agent_id, FALSE),
+  FD_F_STRING (T, name, FALSE, 0),
+  FD_F_STRING (T, mime_type, FALSE, 0),
+  FD_F_INT64 (T, size, FALSE),
+  FD_F_STRING (T, sha256, FALSE, 0),
+  FD_F_TIME (T, created_at, FALSE),
+};
+static FD_TYPE_INFO (file_info, "file", T, file_fields, fd_store_file_free);
+#undef T
+
+/* Files are found by their random id alone: it is the capability. */
+static const FdStoreTable file_table = {
+  .what = "file",
+  .info = &file_info,
+};
+
 static gboolean
 is_file_id (const char *id)
 {
@@ -309,8 +330,6 @@ fd_store_get_file (FdStore     *self,
                    GError     **error)
 {
   g_autoptr(FdStoreStmt) stmt = NULL;
-  FdStoreFile *file;
-  int rc;
 
   g_return_val_if_fail (self != NULL, NULL);
 
@@ -323,25 +342,7 @@ fd_store_get_file (FdStore     *self,
   if (stmt == NULL)
     return NULL;
   fd_store_bind_text (stmt, 1, id);
-  rc = fd_store_step (self, stmt, FALSE, error);
-  if (rc < 0)
-    return NULL;
-  if (rc != SQLITE_ROW)
-    {
-      fd_store_not_found ("file", error);
-      return NULL;
-    }
-  file = g_new0 (FdStoreFile, 1);
-  file->id = fd_store_col_text (stmt, 0);
-  file->organization_id = fd_store_col_int64 (stmt, 1);
-  file->conversation_id = fd_store_col_int64 (stmt, 2);
-  file->agent_id = fd_store_col_int64 (stmt, 3);
-  file->name = fd_store_col_text (stmt, 4);
-  file->mime_type = fd_store_col_text (stmt, 5);
-  file->size = fd_store_col_int64 (stmt, 6);
-  file->sha256 = fd_store_col_text (stmt, 7);
-  file->created_at = fd_store_col_int64 (stmt, 8);
-  return file;
+  return fd_store_table_first (self, &file_table, stmt, error);
 }
 
 gboolean

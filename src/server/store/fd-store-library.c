@@ -67,107 +67,19 @@ check_owner (FdStore  *self,
   return TRUE;
 }
 
-static FdLevel
-level_from_column (FdStoreStmt *stmt,
-                   int          column)
-{
-  g_autofree char *text = fd_store_col_text (stmt, column);
-  FdLevel level = FD_LEVEL_ORGANIZATION;
-
-  fd_level_from_string (text, &level);
-  return level;
-}
-
 /* What canned replies and resources share: a table of items with the
- * same id, organization, level and owner columns, read by one row
- * function, named in errors as @what. The SQL texts are literals, as
- * fd_store_prepare() caches statements by their text. */
+ * same id, organization, level and owner columns, and the search of the
+ * items an agent can see. */
 typedef struct {
-  const char  *what;         /* "canned reply" */
-  const char  *get_sql;      /* ?1 organization, ?2 id */
-  const char  *list_sql;     /* ?1 organization */
-  const char  *delete_sql;   /* ?1 organization, ?2 id */
-  const char  *visible_sql;  /* VISIBLE_TO_AGENT's parameters */
-  gpointer   (*from_row) (FdStoreStmt *stmt);
-  GPtrArray *(*list_new) (void);
+  FdStoreTable  table;
+  const char   *visible_sql;  /* VISIBLE_TO_AGENT's parameters */
 } LibraryKind;
-
-#define LIBRARY_SQL(table, columns)                                                     \
-  .get_sql = "SELECT " columns " FROM " table " x WHERE x.organization_id = ?1 AND x.id = ?2", \
-  .list_sql = "SELECT " columns " FROM " table " x WHERE x.organization_id = ?1 ORDER BY x.id", \
-  .delete_sql = "DELETE FROM " table " WHERE organization_id = ?1 AND id = ?2"
 
 /* ?3: the search as a folded LIKE pattern, or NULL for all. */
 #define MATCHES(column) " OR fd_fold (x." column ") LIKE ?3 ESCAPE '\\'"
 #define VISIBLE_SQL(table, columns, matches)                                              \
   "SELECT " columns " FROM " table " x WHERE " VISIBLE_TO_AGENT " AND (?3 IS NULL" matches ") " \
   "ORDER BY fd_fold (x.name), x.id"
-
-static GPtrArray *
-list_rows (FdStore            *self,
-           const LibraryKind  *kind,
-           FdStoreStmt        *stmt,
-           GError            **error)
-{
-  g_autoptr(GPtrArray) list = kind->list_new ();
-  int rc;
-
-  while ((rc = fd_store_step (self, stmt, FALSE, error)) == SQLITE_ROW)
-    g_ptr_array_add (list, kind->from_row (stmt));
-  return rc < 0 ? NULL : g_steal_pointer (&list);
-}
-
-static gpointer
-get_item (FdStore            *self,
-          const LibraryKind  *kind,
-          gint64              organization_id,
-          gint64              id,
-          GError            **error)
-{
-  g_autoptr(FdStoreStmt) stmt = fd_store_prepare (self, kind->get_sql, error);
-  int rc;
-
-  if (stmt == NULL)
-    return NULL;
-  sqlite3_bind_int64 (stmt, 1, organization_id);
-  sqlite3_bind_int64 (stmt, 2, id);
-  rc = fd_store_step (self, stmt, FALSE, error);
-  if (rc == SQLITE_ROW)
-    return kind->from_row (stmt);
-  if (rc == SQLITE_DONE)
-    fd_store_not_found (kind->what, error);
-  return NULL;
-}
-
-static GPtrArray *
-list_items (FdStore            *self,
-            const LibraryKind  *kind,
-            gint64              organization_id,
-            GError            **error)
-{
-  g_autoptr(FdStoreStmt) stmt = fd_store_prepare (self, kind->list_sql, error);
-
-  if (stmt == NULL)
-    return NULL;
-  sqlite3_bind_int64 (stmt, 1, organization_id);
-  return list_rows (self, kind, stmt, error);
-}
-
-static gboolean
-delete_item (FdStore            *self,
-             const LibraryKind  *kind,
-             gint64              organization_id,
-             gint64              id,
-             GError            **error)
-{
-  g_autoptr(FdStoreStmt) stmt = fd_store_prepare (self, kind->delete_sql, error);
-
-  if (stmt == NULL)
-    return FALSE;
-  sqlite3_bind_int64 (stmt, 1, organization_id);
-  sqlite3_bind_int64 (stmt, 2, id);
-  return fd_store_run_delete (self, stmt, kind->what, error);
-}
 
 /* The items the agent can see, matching @search in the kind's search
  * columns, by name. */
@@ -192,34 +104,20 @@ list_visible_items (FdStore            *self,
   sqlite3_bind_int64 (stmt, 2, agent_id);
   fd_store_bind_text (stmt, 3, pattern);
   bind_levels (stmt);
-  return list_rows (self, kind, stmt, error);
+  return fd_store_table_collect (self, &kind->table, stmt, error);
 }
 
 /* Canned replies. */
 
-#define REPLY_COLUMNS "x.id, x.organization_id, x.level, x.owner_id, x.name, x.text"
-
-/* A gpointer, to fit LibraryKind. */
-static gpointer
-reply_from_row (FdStoreStmt *stmt)
-{
-  FdCannedReply *reply = fd_canned_reply_new ();
-
-  reply->id = fd_store_col_int64 (stmt, 0);
-  reply->organization_id = fd_store_col_int64 (stmt, 1);
-  reply->level = level_from_column (stmt, 2);
-  reply->owner_id = fd_store_col_int64 (stmt, 3);
-  reply->name = fd_store_col_text (stmt, 4);
-  reply->text = fd_store_col_text (stmt, 5);
-  return reply;
-}
+#define REPLY_COLUMNS "id, organization_id, level, owner_id, name, text"
 
 static const LibraryKind reply_kind = {
-  .what = "canned reply",
-  LIBRARY_SQL ("canned_replies", REPLY_COLUMNS),
+  .table = {
+    .what = "canned reply",
+    .info = &fd_canned_reply_info,
+    FD_STORE_TABLE_SQL ("canned_replies", REPLY_COLUMNS),
+  },
   .visible_sql = VISIBLE_SQL ("canned_replies", REPLY_COLUMNS, MATCHES ("name") MATCHES ("text")),
-  .from_row = reply_from_row,
-  .list_new = fd_canned_reply_list_new,
 };
 
 static gboolean
@@ -269,7 +167,7 @@ fd_store_get_canned_reply (FdStore  *self,
 {
   g_return_val_if_fail (self != NULL, NULL);
 
-  return get_item (self, &reply_kind, organization_id, id, error);
+  return fd_store_table_get (self, &reply_kind.table, organization_id, id, error);
 }
 
 GPtrArray *
@@ -279,7 +177,7 @@ fd_store_list_canned_replies (FdStore  *self,
 {
   g_return_val_if_fail (self != NULL, NULL);
 
-  return list_items (self, &reply_kind, organization_id, error);
+  return fd_store_table_list (self, &reply_kind.table, organization_id, error);
 }
 
 gboolean
@@ -316,7 +214,7 @@ fd_store_delete_canned_reply (FdStore  *self,
 {
   g_return_val_if_fail (self != NULL, FALSE);
 
-  return delete_item (self, &reply_kind, organization_id, id, error);
+  return fd_store_table_delete (self, &reply_kind.table, organization_id, id, error);
 }
 
 GPtrArray *
@@ -333,33 +231,17 @@ fd_store_list_visible_canned_replies (FdStore     *self,
 
 /* Resources. */
 
-#define RESOURCE_COLUMNS "x.id, x.organization_id, x.level, x.owner_id, x.name, x.url, " \
-                         "x.description, x.mime_type, x.size"
-
-static gpointer
-resource_from_row (FdStoreStmt *stmt)
-{
-  FdResource *resource = fd_resource_new ();
-
-  resource->id = fd_store_col_int64 (stmt, 0);
-  resource->organization_id = fd_store_col_int64 (stmt, 1);
-  resource->level = level_from_column (stmt, 2);
-  resource->owner_id = fd_store_col_int64 (stmt, 3);
-  resource->name = fd_store_col_text (stmt, 4);
-  resource->url = fd_store_col_text (stmt, 5);
-  resource->description = fd_store_col_text (stmt, 6);
-  resource->mime_type = fd_store_col_text (stmt, 7);
-  resource->size = fd_store_col_int64 (stmt, 8);
-  return resource;
-}
+#define RESOURCE_COLUMNS "id, organization_id, level, owner_id, name, url, description, " \
+                         "mime_type, size"
 
 static const LibraryKind resource_kind = {
-  .what = "resource",
-  LIBRARY_SQL ("resources", RESOURCE_COLUMNS),
+  .table = {
+    .what = "resource",
+    .info = &fd_resource_info,
+    FD_STORE_TABLE_SQL ("resources", RESOURCE_COLUMNS),
+  },
   .visible_sql = VISIBLE_SQL ("resources", RESOURCE_COLUMNS,
                               MATCHES ("name") MATCHES ("url") MATCHES ("description")),
-  .from_row = resource_from_row,
-  .list_new = fd_resource_list_new,
 };
 
 static gboolean
@@ -418,7 +300,7 @@ fd_store_get_resource (FdStore  *self,
 {
   g_return_val_if_fail (self != NULL, NULL);
 
-  return get_item (self, &resource_kind, organization_id, id, error);
+  return fd_store_table_get (self, &resource_kind.table, organization_id, id, error);
 }
 
 GPtrArray *
@@ -428,7 +310,7 @@ fd_store_list_resources (FdStore  *self,
 {
   g_return_val_if_fail (self != NULL, NULL);
 
-  return list_items (self, &resource_kind, organization_id, error);
+  return fd_store_table_list (self, &resource_kind.table, organization_id, error);
 }
 
 gboolean
@@ -469,7 +351,7 @@ fd_store_delete_resource (FdStore  *self,
 {
   g_return_val_if_fail (self != NULL, FALSE);
 
-  return delete_item (self, &resource_kind, organization_id, id, error);
+  return fd_store_table_delete (self, &resource_kind.table, organization_id, id, error);
 }
 
 GPtrArray *
@@ -483,3 +365,33 @@ fd_store_list_visible_resources (FdStore     *self,
 
   return list_visible_items (self, &resource_kind, organization_id, agent_id, search, error);
 }
+
+/* Items name their owner by (level, owner_id), without a foreign key: they
+ * go with their agent or queue here. */
+gboolean
+fd_store_delete_owned_items (FdStore  *self,
+                             gint64    organization_id,
+                             FdLevel   level,
+                             gint64    owner_id,
+                             GError  **error)
+{
+  static const char * const sql[] = {
+    "DELETE FROM canned_replies WHERE organization_id = ?1 AND level = ?2 AND owner_id = ?3",
+    "DELETE FROM resources WHERE organization_id = ?1 AND level = ?2 AND owner_id = ?3",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (sql); i++)
+    {
+      g_autoptr(FdStoreStmt) stmt = fd_store_prepare (self, sql[i], error);
+
+      if (stmt == NULL)
+        return FALSE;
+      sqlite3_bind_int64 (stmt, 1, organization_id);
+      fd_store_bind_text (stmt, 2, fd_level_to_string (level));
+      sqlite3_bind_int64 (stmt, 3, owner_id);
+      if (!fd_store_run (self, stmt, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+

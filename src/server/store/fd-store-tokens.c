@@ -193,6 +193,18 @@ fd_store_insert_agent_token_full (FdStore     *self,
   return TRUE;
 }
 
+#define T FdStoreAgentToken
+static const FdFieldInfo agent_token_fields[] = {
+  FD_F_INT64 (T, organization_id, FALSE),
+  FD_F_INT64 (T, agent_id, FALSE),
+  FD_F_TIME (T, created_at, FALSE),
+  FD_F_TIME (T, last_used_at, FALSE),
+  FD_F_TIME (T, expires_at, FALSE),
+  FD_F_BOOL (T, revoked, FALSE),
+};
+static FD_TYPE_INFO (agent_token_info, "token", T, agent_token_fields, g_free);
+#undef T
+
 gboolean
 fd_store_get_agent_token (FdStore           *self,
                           const char        *token_hash,
@@ -208,8 +220,8 @@ fd_store_get_agent_token (FdStore           *self,
   if (!check_hash (token_hash, error))
     return FALSE;
   stmt = fd_store_prepare (self,
-                           "SELECT organization_id, agent_id, created_at, last_used_at, expires_at, revoked_at "
-                           "FROM agent_tokens WHERE hash = ?1", error);
+                           "SELECT organization_id, agent_id, created_at, last_used_at, expires_at, "
+                           "revoked_at != 0 AS revoked FROM agent_tokens WHERE hash = ?1", error);
   if (stmt == NULL)
     return FALSE;
   fd_store_bind_text (stmt, 1, token_hash);
@@ -221,12 +233,8 @@ fd_store_get_agent_token (FdStore           *self,
       g_set_error (error, FD_STORE_ERROR, FD_STORE_ERROR_NOT_FOUND, "No such token.");
       return FALSE;
     }
-  out_token->organization_id = fd_store_col_int64 (stmt, 0);
-  out_token->agent_id = fd_store_col_int64 (stmt, 1);
-  out_token->created_at = fd_store_col_int64 (stmt, 2);
-  out_token->last_used_at = fd_store_col_int64 (stmt, 3);
-  out_token->expires_at = fd_store_col_int64 (stmt, 4);
-  out_token->revoked = fd_store_col_int64 (stmt, 5) != 0;
+  *out_token = (FdStoreAgentToken) { 0 };
+  fd_store_read_columns (stmt, &agent_token_info, 0, 0, out_token);
   return TRUE;
 }
 
