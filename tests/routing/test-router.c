@@ -195,6 +195,20 @@ join (Fixture *f,
   g_assert_no_error (error);
 }
 
+/* Joins the agents that follow, in order, ending with 0. */
+static void
+join_all (Fixture *f,
+          ...)
+{
+  va_list ap;
+  int agent;
+
+  va_start (ap, f);
+  while ((agent = va_arg (ap, int)) != 0)
+    join (f, agent);
+  va_end (ap);
+}
+
 static void
 leave (Fixture *f,
        gint64   agent)
@@ -290,9 +304,7 @@ test_ring_all (Fixture       *f,
 {
   stream (f, 50, FD_STREAM_WEBCHAT, phase (FD_STRATEGY_RING_ALL, 30, 0, 0), NULL);
   stream (f, 51, FD_STREAM_WEBCHAT, phase (FD_STRATEGY_RING_ALL, 30, 0, 12, 10, 0), NULL);
-  join (f, 10);
-  join (f, 11);
-  join (f, 12);
+  join_all (f, 10, 11, 12, 0);
 
   add (f, 1, 50);
   expect (f, "phase 1 p0; offer 1>10 p0 b30; offer 1>11 p0 b30; offer 1>12 p0 b30");
@@ -315,9 +327,7 @@ test_circular_rotation (Fixture       *f,
                         gconstpointer  data)
 {
   stream (f, 50, FD_STREAM_WEBCHAT, phase (FD_STRATEGY_CIRCULAR, 0, 0, 0), NULL);
-  join (f, 10);
-  join (f, 11);
-  join (f, 12);
+  join_all (f, 10, 11, 12, 0);
 
   add (f, 1, 50);
   expect (f, "phase 1 p0; offer 1>10 p0");
@@ -337,9 +347,7 @@ test_circular_bounce (Fixture       *f,
                       gconstpointer  data)
 {
   stream (f, 50, FD_STREAM_WEBCHAT, phase (FD_STRATEGY_CIRCULAR, 10, 0, 0), NULL);
-  join (f, 10);
-  join (f, 11);
-  join (f, 12);
+  join_all (f, 10, 11, 12, 0);
 
   add (f, 1, 50);
   expect (f, "phase 1 p0; offer 1>10 p0 b10");
@@ -363,9 +371,7 @@ test_circular_reject (Fixture       *f,
   stream (f, 50, FD_STREAM_WEBCHAT,
           phase (FD_STRATEGY_CIRCULAR, 10, 0, 10, 11, 0),
           phase (FD_STRATEGY_RING_ALL, 0, 0, 12, 0), NULL);
-  join (f, 10);
-  join (f, 11);
-  join (f, 12);
+  join_all (f, 10, 11, 12, 0);
 
   add (f, 1, 50);
   expect (f, "phase 1 p0; offer 1>10 p0 b10");
@@ -438,8 +444,7 @@ test_longest_idle_tie (Fixture       *f,
                        gconstpointer  data)
 {
   stream (f, 50, FD_STREAM_WEBCHAT, phase (FD_STRATEGY_LONGEST_IDLE, 0, 0, 12, 11, 0), NULL);
-  join (f, 11);
-  join (f, 12);
+  join_all (f, 11, 12, 0);
   add (f, 1, 50);
   expect (f, "phase 1 p0; offer 1>12 p0");
 }
@@ -452,9 +457,7 @@ test_bounce_next_phase (Fixture       *f,
   stream (f, 50, FD_STREAM_WEBCHAT,
           phase (FD_STRATEGY_RING_ALL, 10, 0, 10, 11, 0),
           phase (FD_STRATEGY_RING_ALL, 10, 0, 12, 0), NULL);
-  join (f, 10);
-  join (f, 11);
-  join (f, 12);
+  join_all (f, 10, 11, 12, 0);
 
   add (f, 1, 50);
   expect (f, "phase 1 p0; offer 1>10 p0 b10; offer 1>11 p0 b10");
@@ -474,10 +477,7 @@ test_phase_duration (Fixture       *f,
   stream (f, 50, FD_STREAM_WEBCHAT,
           phase (FD_STRATEGY_RING_ALL, 0, 30, 10, 11, 0),
           phase (FD_STRATEGY_CIRCULAR, 0, 20, 12, 13, 0), NULL);
-  join (f, 10);
-  join (f, 11);
-  join (f, 12);
-  join (f, 13);
+  join_all (f, 10, 11, 12, 13, 0);
 
   add (f, 1, 50);
   expect (f, "phase 1 p0; offer 1>10 p0; offer 1>11 p0");
@@ -500,8 +500,7 @@ test_phase_until_reserved (Fixture       *f,
   stream (f, 50, FD_STREAM_WEBCHAT,
           phase (FD_STRATEGY_RING_ALL, 0, 0, 10, 0),
           phase (FD_STRATEGY_RING_ALL, 0, 0, 11, 0), NULL);
-  join (f, 10);
-  join (f, 11);
+  join_all (f, 10, 11, 0);
   add (f, 1, 50);
   expect (f, "phase 1 p0; offer 1>10 p0");
   g_assert_cmpint (fd_router_get_next_deadline (f->r), ==, 0);
@@ -517,8 +516,7 @@ test_last_phase_nobody_joined (Fixture       *f,
                                gconstpointer  data)
 {
   stream (f, 50, FD_STREAM_WEBCHAT, phase (FD_STRATEGY_RING_ALL, 0, 10, 0), NULL);
-  join (f, 10);
-  join (f, 11);
+  join_all (f, 10, 11, 0);
   acd (f, 11, FD_ACD_UNAVAILABLE);
   add (f, 1, 50);
   expect (f, "phase 1 p0; offer 1>10 p0");
@@ -551,9 +549,7 @@ test_reject (Fixture       *f,
   stream (f, 50, FD_STREAM_WEBCHAT,
           phase (FD_STRATEGY_RING_ALL, 30, 0, 10, 11, 0),
           phase (FD_STRATEGY_RING_ALL, 30, 0, 12, 0), NULL);
-  join (f, 10);
-  join (f, 11);
-  join (f, 12);
+  join_all (f, 10, 11, 12, 0);
   add (f, 1, 50);
   expect (f, "phase 1 p0; offer 1>10 p0 b30; offer 1>11 p0 b30");
 
@@ -579,9 +575,7 @@ test_reserve_withdraws_others (Fixture       *f,
                                gconstpointer  data)
 {
   stream (f, 50, FD_STREAM_WEBCHAT, phase (FD_STRATEGY_RING_ALL, 30, 60, 0), NULL);
-  join (f, 10);
-  join (f, 11);
-  join (f, 12);
+  join_all (f, 10, 11, 12, 0);
   add (f, 1, 50);
   expect (f, "phase 1 p0; offer 1>10 p0 b30; offer 1>11 p0 b30; offer 1>12 p0 b30");
 
@@ -604,9 +598,7 @@ test_double_reserve (Fixture       *f,
   g_autoptr(GError) error = NULL;
 
   stream (f, 50, FD_STREAM_WEBCHAT, phase (FD_STRATEGY_RING_ALL, 0, 0, 10, 11, 0), NULL);
-  join (f, 10);
-  join (f, 11);
-  join (f, 12);
+  join_all (f, 10, 11, 12, 0);
   add (f, 1, 50);
   add (f, 2, 50);
   expect (f, "phase 1 p0; offer 1>10 p0; offer 1>11 p0; phase 2 p0; offer 2>10 p0; offer 2>11 p0");
@@ -666,8 +658,7 @@ test_waits_for_eligible (Fixture       *f,
                          gconstpointer  data)
 {
   stream (f, 50, FD_STREAM_WEBCHAT, phase (FD_STRATEGY_CIRCULAR, 10, 0, 0), NULL);
-  join (f, 10);
-  join (f, 11);
+  join_all (f, 10, 11, 0);
   acd (f, 10, FD_ACD_UNAVAILABLE);
   acd (f, 11, FD_ACD_WRAP_UP);
   expect (f, "");
@@ -690,9 +681,7 @@ test_unavailable_skipped (Fixture       *f,
 {
   stream (f, 50, FD_STREAM_WEBCHAT, phase (FD_STRATEGY_CIRCULAR, 0, 0, 0), NULL);
   stream (f, 51, FD_STREAM_WEBCHAT, phase (FD_STRATEGY_RING_ALL, 0, 0, 0), NULL);
-  join (f, 10);
-  join (f, 11);
-  join (f, 12);
+  join_all (f, 10, 11, 12, 0);
   acd (f, 11, FD_ACD_UNAVAILABLE);
 
   add (f, 1, 50);
@@ -717,8 +706,7 @@ test_leave_rejoin (Fixture       *f,
 {
   stream (f, 50, FD_STREAM_WEBCHAT, phase (FD_STRATEGY_RING_ALL, 0, 0, 0), NULL);
   stream (f, 51, FD_STREAM_WEBCHAT, phase (FD_STRATEGY_CIRCULAR, 0, 0, 10, 11, 0), NULL);
-  join (f, 10);
-  join (f, 11);
+  join_all (f, 10, 11, 0);
   add (f, 1, 50);
   expect (f, "phase 1 p0; offer 1>10 p0; offer 1>11 p0");
   add (f, 2, 51);
@@ -754,8 +742,7 @@ test_queue_members (Fixture       *f,
   g_autoptr(GError) error = NULL;
 
   stream (f, 50, FD_STREAM_WEBCHAT, phase (FD_STRATEGY_RING_ALL, 0, 0, 0), NULL);
-  join (f, 10);
-  join (f, 11);
+  join_all (f, 10, 11, 0);
   add (f, 1, 50);
   expect (f, "phase 1 p0; offer 1>10 p0; offer 1>11 p0");
 
@@ -785,8 +772,7 @@ test_callback_stays_offered (Fixture       *f,
   stream (f, 52, FD_STREAM_CALLBACK,
           phase (FD_STRATEGY_CIRCULAR, 10, 10, 0),
           phase (FD_STRATEGY_RING_ALL, 10, 10, 13, 0), NULL);
-  join (f, 10);
-  join (f, 11);
+  join_all (f, 10, 11, 0);
   add (f, 1, 52);
   expect (f, "phase 1 p0; offer 1>10 p0; offer 1>11 p0");
   g_assert_cmpint (fd_router_get_next_deadline (f->r), ==, 0);
@@ -816,10 +802,7 @@ test_callback_all_rejected (Fixture       *f,
   stream (f, 52, FD_STREAM_CALLBACK,
           phase (FD_STRATEGY_LONGEST_IDLE, 10, 10, 10, 11, 0),
           phase (FD_STRATEGY_CIRCULAR, 10, 10, 12, 13, 0), NULL);
-  join (f, 10);
-  join (f, 11);
-  join (f, 12);
-  join (f, 13);
+  join_all (f, 10, 11, 12, 13, 0);
   add (f, 1, 52);
   expect (f, "phase 1 p0; offer 1>10 p0; offer 1>11 p0");
   reject (f, 1, 11);
@@ -835,8 +818,7 @@ test_reserve_acd (Fixture       *f,
                   gconstpointer  data)
 {
   stream (f, 50, FD_STREAM_WEBCHAT, phase (FD_STRATEGY_RING_ALL, 0, 0, 0), NULL);
-  join (f, 10);
-  join (f, 11);
+  join_all (f, 10, 11, 0);
   add (f, 1, 50);
   add (f, 2, 50);
   expect (f, "phase 1 p0; offer 1>10 p0; offer 1>11 p0; phase 2 p0; offer 2>10 p0; offer 2>11 p0");
@@ -876,8 +858,7 @@ test_transfer (Fixture       *f,
   g_autoptr(GError) error = NULL;
 
   stream (f, 50, FD_STREAM_WEBCHAT, phase (FD_STRATEGY_RING_ALL, 20, 0, 0), NULL);
-  join (f, 10);
-  join (f, 11);
+  join_all (f, 10, 11, 0);
   add (f, 1, 50);
   expect (f, "phase 1 p0; offer 1>10 p0 b20; offer 1>11 p0 b20");
   at (f, 1);
@@ -952,8 +933,7 @@ test_close (Fixture       *f,
             gconstpointer  data)
 {
   stream (f, 50, FD_STREAM_WEBCHAT, phase (FD_STRATEGY_RING_ALL, 10, 20, 0), NULL);
-  join (f, 10);
-  join (f, 11);
+  join_all (f, 10, 11, 0);
   add (f, 1, 50);
   add (f, 2, 50);
   expect (f, "phase 1 p0; offer 1>10 p0 b10; offer 1>11 p0 b10; phase 2 p0; offer 2>10 p0 b10; offer 2>11 p0 b10");
@@ -1016,8 +996,7 @@ test_late_tick (Fixture       *f,
   stream (f, 50, FD_STREAM_WEBCHAT,
           phase (FD_STRATEGY_RING_ALL, 10, 0, 10, 0),
           phase (FD_STRATEGY_RING_ALL, 10, 0, 11, 0), NULL);
-  join (f, 10);
-  join (f, 11);
+  join_all (f, 10, 11, 0);
   add (f, 1, 50);
   at (f, 3);
   add (f, 2, 50);
@@ -1053,8 +1032,7 @@ test_remove_stream (Fixture       *f,
 
   stream (f, 50, FD_STREAM_WEBCHAT, phase (FD_STRATEGY_RING_ALL, 10, 0, 0), NULL);
   stream (f, 51, FD_STREAM_WEBCHAT, phase (FD_STRATEGY_RING_ALL, 20, 0, 0), NULL);
-  join (f, 10);
-  join (f, 11);
+  join_all (f, 10, 11, 0);
   add (f, 1, 50);
   add (f, 2, 51);
   add (f, 3, 50);
@@ -1083,8 +1061,7 @@ test_reconfigure_stream (Fixture       *f,
                          gconstpointer  data)
 {
   stream (f, 50, FD_STREAM_WEBCHAT, phase (FD_STRATEGY_RING_ALL, 0, 0, 0), NULL);
-  join (f, 10);
-  join (f, 11);
+  join_all (f, 10, 11, 0);
   add (f, 1, 50);
   add (f, 2, 50);
   expect (f, "phase 1 p0; offer 1>10 p0; offer 1>11 p0; phase 2 p0; offer 2>10 p0; offer 2>11 p0");
@@ -1118,8 +1095,7 @@ test_phase_order_and_default (Fixture       *f,
   phase_free (first);
   phase_free (second);
 
-  join (f, 10);
-  join (f, 11);
+  join_all (f, 10, 11, 0);
   add (f, 1, 50);
   expect (f, "phase 1 p0; offer 1>10 p0");
   add (f, 2, 51);

@@ -1,5 +1,6 @@
 #include "store-test.h"
 
+#include <stdarg.h>
 #include <string.h>
 
 #define T0 G_GINT64_CONSTANT (1700000000000000)
@@ -901,6 +902,35 @@ test_transactions (StoreFixture  *fx,
   g_assert_cmpuint (queues->len, ==, 1);
 }
 
+/* The canned replies @agent sees for @search: @n of them, the first ones
+ * named as the arguments that follow, in order (NULL-terminated). */
+static void
+assert_visible_replies (StoreFixture  *fx,
+                        gint64         organization_id,
+                        gint64         agent_id,
+                        const char    *search,
+                        guint          n,
+                        ...)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) visible = NULL;
+  const char *name;
+  va_list ap;
+  guint i = 0;
+
+  visible = fd_store_list_visible_canned_replies (fx->store, organization_id, agent_id, search, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (visible->len, ==, n);
+  va_start (ap, n);
+  while ((name = va_arg (ap, const char *)) != NULL)
+    {
+      g_assert_cmpuint (i, <, visible->len);
+      g_assert_cmpstr (((FdCannedReply *) visible->pdata[i])->name, ==, name);
+      i++;
+    }
+  va_end (ap);
+}
+
 static void
 test_library_visibility (StoreFixture  *fx,
                          gconstpointer  data)
@@ -964,49 +994,21 @@ test_library_visibility (StoreFixture  *fx,
   g_clear_error (&error);
 
   /* Alice: organization + Sales queue + Sales chat stream + her own. */
-  visible = fd_store_list_visible_canned_replies (fx->store, acme, alice, NULL, &error);
-  g_assert_no_error (error);
-  g_assert_cmpuint (visible->len, ==, 4);
-  g_assert_cmpstr (((FdCannedReply *) visible->pdata[0])->name, ==, "Alice sign-off");
-  g_assert_cmpstr (((FdCannedReply *) visible->pdata[1])->name, ==, "Chat closing");
-  g_assert_cmpstr (((FdCannedReply *) visible->pdata[2])->name, ==, "Greeting");
-  g_assert_cmpstr (((FdCannedReply *) visible->pdata[3])->name, ==, "Sales pitch");
-  g_clear_pointer (&visible, g_ptr_array_unref);
-
+  assert_visible_replies (fx, acme, alice, NULL, 4,
+                          "Alice sign-off", "Chat closing", "Greeting", "Sales pitch", NULL);
   /* Bob is in no queue: organization + his own. */
-  visible = fd_store_list_visible_canned_replies (fx->store, acme, bob, "", &error);
-  g_assert_cmpuint (visible->len, ==, 2);
-  g_clear_pointer (&visible, g_ptr_array_unref);
-
+  assert_visible_replies (fx, acme, bob, "", 2, NULL);
   /* Search: % and _ are literal; case-insensitive, beyond ASCII too. */
-  visible = fd_store_list_visible_canned_replies (fx->store, acme, alice, "10%", &error);
-  g_assert_cmpuint (visible->len, ==, 1);
-  g_assert_cmpstr (((FdCannedReply *) visible->pdata[0])->name, ==, "Sales pitch");
-  g_clear_pointer (&visible, g_ptr_array_unref);
-  visible = fd_store_list_visible_canned_replies (fx->store, acme, alice, "%", &error);
-  g_assert_cmpuint (visible->len, ==, 1);
-  g_clear_pointer (&visible, g_ptr_array_unref);
-  visible = fd_store_list_visible_canned_replies (fx->store, acme, alice, "g_w", &error);
-  g_assert_cmpuint (visible->len, ==, 1);
-  g_assert_cmpstr (((FdCannedReply *) visible->pdata[0])->name, ==, "Chat closing");
-  g_clear_pointer (&visible, g_ptr_array_unref);
-  visible = fd_store_list_visible_canned_replies (fx->store, acme, alice, "_", &error);
-  g_assert_cmpuint (visible->len, ==, 1);
-  g_clear_pointer (&visible, g_ptr_array_unref);
-  visible = fd_store_list_visible_canned_replies (fx->store, acme, alice, "élodie", &error);
-  g_assert_cmpuint (visible->len, ==, 1);
-  g_clear_pointer (&visible, g_ptr_array_unref);
-  visible = fd_store_list_visible_canned_replies (fx->store, acme, alice, "HELLO", &error);
-  g_assert_cmpuint (visible->len, ==, 1);
-  g_clear_pointer (&visible, g_ptr_array_unref);
+  assert_visible_replies (fx, acme, alice, "10%", 1, "Sales pitch", NULL);
+  assert_visible_replies (fx, acme, alice, "%", 1, NULL);
+  assert_visible_replies (fx, acme, alice, "g_w", 1, "Chat closing", NULL);
+  assert_visible_replies (fx, acme, alice, "_", 1, NULL);
+  assert_visible_replies (fx, acme, alice, "élodie", 1, NULL);
+  assert_visible_replies (fx, acme, alice, "HELLO", 1, NULL);
   /* Support's replies stay invisible to Alice even when searched. */
-  visible = fd_store_list_visible_canned_replies (fx->store, acme, alice, "Support", &error);
-  g_assert_cmpuint (visible->len, ==, 0);
-  g_clear_pointer (&visible, g_ptr_array_unref);
+  assert_visible_replies (fx, acme, alice, "Support", 0, NULL);
   /* Another organization sees none of them. */
-  visible = fd_store_list_visible_canned_replies (fx->store, beta, beta_agent, NULL, &error);
-  g_assert_cmpuint (visible->len, ==, 0);
-  g_clear_pointer (&visible, g_ptr_array_unref);
+  assert_visible_replies (fx, beta, beta_agent, NULL, 0, NULL);
 
   /* Resources: search also covers url and description. */
   resource->organization_id = acme;
