@@ -66,7 +66,6 @@ fd_store_create_agent (FdStore     *self,
                        const char  *password_hash,
                        GError     **error)
 {
-  g_autoptr(FdStoreStmt) stmt = NULL;
   g_autofree char *email = NULL;
 
   g_return_val_if_fail (self != NULL, FALSE);
@@ -74,27 +73,22 @@ fd_store_create_agent (FdStore     *self,
 
   if (!check_agent (agent, error))
     return FALSE;
-  stmt = fd_store_prepare (self,
-                           "INSERT INTO agents (organization_id, email, name, password_hash, role, "
-                           "acd_state, acd_reason, idle_since, created_at) "
-                           "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)", error);
-  if (stmt == NULL)
-    return FALSE;
   /* Stored case-folded so that the UNIQUE index compares case-insensitively. */
   email = fd_store_fold (agent->email);
   if (agent->created_at == 0)
     agent->created_at = g_get_real_time ();
-  sqlite3_bind_int64 (stmt, 1, agent->organization_id);
-  fd_store_bind_text (stmt, 2, email);
-  fd_store_bind_text (stmt, 3, agent->name);
   /* No password yet is stored as "", which matches no password. */
-  fd_store_bind_text (stmt, 4, password_hash != NULL ? password_hash : "");
-  fd_store_bind_text (stmt, 5, fd_role_to_string (agent->role));
-  fd_store_bind_text (stmt, 6, fd_acd_state_to_string (agent->acd_state));
-  fd_store_bind_text (stmt, 7, agent->acd_reason);
-  sqlite3_bind_int64 (stmt, 8, agent->idle_since);
-  sqlite3_bind_int64 (stmt, 9, agent->created_at);
-  if (!fd_store_run (self, stmt, error))
+  if (!fd_store_execute (self,
+                         "INSERT INTO agents (organization_id, email, name, password_hash, role, "
+                         "acd_state, acd_reason, idle_since, created_at) "
+                         "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                         FD_STORE_ARGS (FD_ARG_INT (agent->organization_id), FD_ARG_TEXT (email),
+                                        FD_ARG_TEXT (agent->name),
+                                        FD_ARG_TEXT (password_hash != NULL ? password_hash : ""),
+                                        FD_ARG_TEXT (fd_role_to_string (agent->role)),
+                                        FD_ARG_TEXT (fd_acd_state_to_string (agent->acd_state)),
+                                        FD_ARG_TEXT (agent->acd_reason), FD_ARG_INT (agent->idle_since),
+                                        FD_ARG_INT (agent->created_at)), error))
     {
       fd_store_rephrase (error, FD_STORE_ERROR_CONFLICT, FD_STORE_ERROR_CONFLICT,
                          "An agent with this email address already exists.");
@@ -131,11 +125,11 @@ fd_store_get_agent_by_email (FdStore     *self,
   g_return_val_if_fail (self != NULL, NULL);
   g_return_val_if_fail (email != NULL, NULL);
 
-  stmt = fd_store_prepare (self, "SELECT " AGENT_COLUMNS " FROM agents WHERE email = ?1", error);
+  folded = fd_store_fold (email);
+  stmt = fd_store_prepare_bound (self, "SELECT " AGENT_COLUMNS " FROM agents WHERE email = ?1",
+                                 FD_STORE_ARGS (FD_ARG_TEXT (folded)), error);
   if (stmt == NULL)
     return NULL;
-  folded = fd_store_fold (email);
-  fd_store_bind_text (stmt, 1, folded);
   rc = fd_store_step (self, stmt, FALSE, error);
   if (rc < 0)
     return NULL;
@@ -179,21 +173,20 @@ fd_store_update_agent (FdStore        *self,
 
   if (!check_agent (agent, error))
     return FALSE;
-  stmt = fd_store_prepare (self,
-                           "UPDATE agents SET email = ?3, name = ?4, role = ?5, acd_state = ?6, "
-                           "acd_reason = ?7, idle_since = ?8 "
-                           "WHERE organization_id = ?1 AND id = ?2", error);
+  email = fd_store_fold (agent->email);
+  stmt = fd_store_prepare_bound (self,
+                                 "UPDATE agents SET email = ?3, name = ?4, role = ?5, acd_state = ?6, "
+                                 "acd_reason = ?7, idle_since = ?8 "
+                                 "WHERE organization_id = ?1 AND id = ?2",
+                                 FD_STORE_ARGS (FD_ARG_INT (agent->organization_id),
+                                                FD_ARG_INT (agent->id), FD_ARG_TEXT (email),
+                                                FD_ARG_TEXT (agent->name),
+                                                FD_ARG_TEXT (fd_role_to_string (agent->role)),
+                                                FD_ARG_TEXT (fd_acd_state_to_string (agent->acd_state)),
+                                                FD_ARG_TEXT (agent->acd_reason),
+                                                FD_ARG_INT (agent->idle_since)), error);
   if (stmt == NULL)
     return FALSE;
-  email = fd_store_fold (agent->email);
-  sqlite3_bind_int64 (stmt, 1, agent->organization_id);
-  sqlite3_bind_int64 (stmt, 2, agent->id);
-  fd_store_bind_text (stmt, 3, email);
-  fd_store_bind_text (stmt, 4, agent->name);
-  fd_store_bind_text (stmt, 5, fd_role_to_string (agent->role));
-  fd_store_bind_text (stmt, 6, fd_acd_state_to_string (agent->acd_state));
-  fd_store_bind_text (stmt, 7, agent->acd_reason);
-  sqlite3_bind_int64 (stmt, 8, agent->idle_since);
   rc = fd_store_step (self, stmt, FALSE, error);
   if (rc < 0)
     {
@@ -215,24 +208,19 @@ fd_store_set_agent_acd (FdStore     *self,
                         gint64       idle_since,
                         GError     **error)
 {
-  g_autoptr(FdStoreStmt) stmt = NULL;
-
   g_return_val_if_fail (self != NULL, FALSE);
 
   if (!fd_store_check_enum (fd_acd_state_to_string (state), "ACD state", error) ||
       !fd_store_check_string (reason, "ACD reason", FD_STORE_MAX_NAME, FALSE, error))
     return FALSE;
-  stmt = fd_store_prepare (self,
-                           "UPDATE agents SET acd_state = ?3, acd_reason = ?4, idle_since = ?5 "
-                           "WHERE organization_id = ?1 AND id = ?2", error);
-  if (stmt == NULL)
-    return FALSE;
-  sqlite3_bind_int64 (stmt, 1, organization_id);
-  sqlite3_bind_int64 (stmt, 2, agent_id);
-  fd_store_bind_text (stmt, 3, fd_acd_state_to_string (state));
-  fd_store_bind_text (stmt, 4, reason);
-  sqlite3_bind_int64 (stmt, 5, idle_since);
-  return fd_store_run_update (self, stmt, "agent", error);
+  return fd_store_execute_update (self,
+                                  "UPDATE agents SET acd_state = ?3, acd_reason = ?4, idle_since = ?5 "
+                                  "WHERE organization_id = ?1 AND id = ?2",
+                                  "agent",
+                                  FD_STORE_ARGS (FD_ARG_INT (organization_id), FD_ARG_INT (agent_id),
+                                                 FD_ARG_TEXT (fd_acd_state_to_string (state)),
+                                                 FD_ARG_TEXT (reason),
+                                                 FD_ARG_INT (idle_since)), error);
 }
 
 gboolean
@@ -242,20 +230,15 @@ fd_store_set_agent_password_hash (FdStore     *self,
                                   const char  *password_hash,
                                   GError     **error)
 {
-  g_autoptr(FdStoreStmt) stmt = NULL;
-
   g_return_val_if_fail (self != NULL, FALSE);
   g_return_val_if_fail (password_hash != NULL, FALSE);
 
-  stmt = fd_store_prepare (self,
-                           "UPDATE agents SET password_hash = ?3 "
-                           "WHERE organization_id = ?1 AND id = ?2", error);
-  if (stmt == NULL)
-    return FALSE;
-  sqlite3_bind_int64 (stmt, 1, organization_id);
-  sqlite3_bind_int64 (stmt, 2, agent_id);
-  fd_store_bind_text (stmt, 3, password_hash);
-  return fd_store_run_update (self, stmt, "agent", error);
+  return fd_store_execute_update (self,
+                                  "UPDATE agents SET password_hash = ?3 "
+                                  "WHERE organization_id = ?1 AND id = ?2",
+                                  "agent",
+                                  FD_STORE_ARGS (FD_ARG_INT (organization_id), FD_ARG_INT (agent_id),
+                                                 FD_ARG_TEXT (password_hash)), error);
 }
 
 gboolean

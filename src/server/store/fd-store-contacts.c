@@ -58,7 +58,6 @@ fd_store_create_contact (FdStore    *self,
                          FdContact  *contact,
                          GError    **error)
 {
-  g_autoptr(FdStoreStmt) stmt = NULL;
   g_autofree char *ekey = NULL;
   g_autofree char *pkey = NULL;
 
@@ -67,24 +66,19 @@ fd_store_create_contact (FdStore    *self,
 
   if (!fd_store_check_contact (contact, error))
     return FALSE;
-  stmt = fd_store_prepare (self,
-                           "INSERT INTO contacts (organization_id, name, email, email_key, phone, "
-                           "phone_key, twitter_handle, crm_label, created_at) "
-                           "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)", error);
-  if (stmt == NULL)
-    return FALSE;
   ekey = email_key (contact->email);
   pkey = phone_key (contact->phone);
-  sqlite3_bind_int64 (stmt, 1, contact->organization_id);
-  fd_store_bind_text (stmt, 2, contact->name);
-  fd_store_bind_text (stmt, 3, contact->email);
-  fd_store_bind_text (stmt, 4, ekey);
-  fd_store_bind_text (stmt, 5, contact->phone);
-  fd_store_bind_text (stmt, 6, pkey);
-  fd_store_bind_text (stmt, 7, contact->twitter_handle);
-  fd_store_bind_text (stmt, 8, contact->crm_label);
-  sqlite3_bind_int64 (stmt, 9, g_get_real_time ());
-  if (!fd_store_run (self, stmt, error))
+  if (!fd_store_execute (self,
+                         "INSERT INTO contacts (organization_id, name, email, email_key, phone, "
+                         "phone_key, twitter_handle, crm_label, created_at) "
+                         "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                         FD_STORE_ARGS (FD_ARG_INT (contact->organization_id),
+                                        FD_ARG_TEXT (contact->name),
+                                        FD_ARG_TEXT (contact->email), FD_ARG_TEXT (ekey),
+                                        FD_ARG_TEXT (contact->phone), FD_ARG_TEXT (pkey),
+                                        FD_ARG_TEXT (contact->twitter_handle),
+                                        FD_ARG_TEXT (contact->crm_label),
+                                        FD_ARG_INT (g_get_real_time ())), error))
     return FALSE;
   contact->id = fd_store_last_insert_id (self);
   return TRUE;
@@ -127,11 +121,11 @@ fd_store_find_contact (FdStore     *self,
 
       if (keys[i] == NULL)
         continue;
-      stmt = fd_store_prepare (self, sql[i], error);
+      stmt = fd_store_prepare_bound (self, sql[i],
+                                     FD_STORE_ARGS (FD_ARG_INT (organization_id),
+                                                    FD_ARG_TEXT (keys[i])), error);
       if (stmt == NULL)
         return NULL;
-      sqlite3_bind_int64 (stmt, 1, organization_id);
-      fd_store_bind_text (stmt, 2, keys[i]);
       rc = fd_store_step (self, stmt, FALSE, error);
       if (rc < 0)
         return NULL;
@@ -157,7 +151,6 @@ fd_store_update_contact (FdStore          *self,
                          const FdContact  *contact,
                          GError          **error)
 {
-  g_autoptr(FdStoreStmt) stmt = NULL;
   g_autofree char *ekey = NULL;
   g_autofree char *pkey = NULL;
 
@@ -166,24 +159,20 @@ fd_store_update_contact (FdStore          *self,
 
   if (!fd_store_check_contact (contact, error))
     return FALSE;
-  stmt = fd_store_prepare (self,
-                           "UPDATE contacts SET name = ?3, email = ?4, email_key = ?5, phone = ?6, "
-                           "phone_key = ?7, twitter_handle = ?8, crm_label = ?9 "
-                           "WHERE organization_id = ?1 AND id = ?2", error);
-  if (stmt == NULL)
-    return FALSE;
   ekey = email_key (contact->email);
   pkey = phone_key (contact->phone);
-  sqlite3_bind_int64 (stmt, 1, contact->organization_id);
-  sqlite3_bind_int64 (stmt, 2, contact->id);
-  fd_store_bind_text (stmt, 3, contact->name);
-  fd_store_bind_text (stmt, 4, contact->email);
-  fd_store_bind_text (stmt, 5, ekey);
-  fd_store_bind_text (stmt, 6, contact->phone);
-  fd_store_bind_text (stmt, 7, pkey);
-  fd_store_bind_text (stmt, 8, contact->twitter_handle);
-  fd_store_bind_text (stmt, 9, contact->crm_label);
-  return fd_store_run_update (self, stmt, "contact", error);
+  return fd_store_execute_update (self,
+                                  "UPDATE contacts SET name = ?3, email = ?4, email_key = ?5, phone = ?6, "
+                                  "phone_key = ?7, twitter_handle = ?8, crm_label = ?9 "
+                                  "WHERE organization_id = ?1 AND id = ?2",
+                                  "contact",
+                                  FD_STORE_ARGS (FD_ARG_INT (contact->organization_id),
+                                                 FD_ARG_INT (contact->id),
+                                                 FD_ARG_TEXT (contact->name),
+                                                 FD_ARG_TEXT (contact->email), FD_ARG_TEXT (ekey),
+                                                 FD_ARG_TEXT (contact->phone), FD_ARG_TEXT (pkey),
+                                                 FD_ARG_TEXT (contact->twitter_handle),
+                                                 FD_ARG_TEXT (contact->crm_label)), error);
 }
 
 gboolean

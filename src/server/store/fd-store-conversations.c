@@ -93,7 +93,6 @@ insert_conversation (FdStore         *self,
                      FdConversation  *conv,
                      GError         **error)
 {
-  g_autoptr(FdStoreStmt) stmt = NULL;
   g_autoptr(FdStream) stream = NULL;
 
   stream = fd_store_get_stream (self, conv->organization_id, conv->stream_id, error);
@@ -112,42 +111,38 @@ insert_conversation (FdStore         *self,
   if (!fd_store_check_agent_in_org (self, conv->organization_id, conv->agent_id, error))
     return FALSE;
 
-  stmt = fd_store_prepare (self,
-                           "INSERT INTO conversations (organization_id, stream_id, queue_id, kind, "
-                           "state, contact_id, agent_id, subject, department, page_url, ip, browser, "
-                           "os, callback_number, callback_time, created_at, first_assigned_at, "
-                           "reserved_at, first_reply_at, last_customer_message_at, closed_at, rating, "
-                           "comment, unread) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, "
-                           "?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24)", error);
-  if (stmt == NULL)
-    return FALSE;
   if (conv->created_at == 0)
     conv->created_at = g_get_real_time ();
-  sqlite3_bind_int64 (stmt, 1, conv->organization_id);
-  sqlite3_bind_int64 (stmt, 2, conv->stream_id);
-  sqlite3_bind_int64 (stmt, 3, conv->queue_id);
-  fd_store_bind_text (stmt, 4, fd_stream_kind_to_string (conv->kind));
-  fd_store_bind_text (stmt, 5, fd_conversation_state_to_string (conv->state));
-  sqlite3_bind_int64 (stmt, 6, conv->contact_id);
-  fd_store_bind_id (stmt, 7, conv->agent_id);
-  fd_store_bind_text (stmt, 8, conv->subject);
-  fd_store_bind_text (stmt, 9, conv->department);
-  fd_store_bind_text (stmt, 10, conv->page_url);
-  fd_store_bind_text (stmt, 11, conv->ip);
-  fd_store_bind_text (stmt, 12, conv->browser);
-  fd_store_bind_text (stmt, 13, conv->os);
-  fd_store_bind_text (stmt, 14, conv->callback_number);
-  fd_store_bind_text (stmt, 15, conv->callback_time);
-  sqlite3_bind_int64 (stmt, 16, conv->created_at);
-  sqlite3_bind_int64 (stmt, 17, conv->first_assigned_at);
-  sqlite3_bind_int64 (stmt, 18, conv->reserved_at);
-  sqlite3_bind_int64 (stmt, 19, conv->first_reply_at);
-  sqlite3_bind_int64 (stmt, 20, conv->last_customer_message_at);
-  sqlite3_bind_int64 (stmt, 21, conv->closed_at);
-  sqlite3_bind_int (stmt, 22, conv->rating);
-  fd_store_bind_text (stmt, 23, conv->comment);
-  sqlite3_bind_int (stmt, 24, conv->unread);
-  if (!fd_store_run (self, stmt, error))
+  if (!fd_store_execute (self,
+                         "INSERT INTO conversations (organization_id, stream_id, queue_id, kind, "
+                         "state, contact_id, agent_id, subject, department, page_url, ip, browser, "
+                         "os, callback_number, callback_time, created_at, first_assigned_at, "
+                         "reserved_at, first_reply_at, last_customer_message_at, closed_at, rating, "
+                         "comment, unread) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, "
+                         "?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24)",
+                         FD_STORE_ARGS (FD_ARG_INT (conv->organization_id),
+                                        FD_ARG_INT (conv->stream_id),
+                                        FD_ARG_INT (conv->queue_id),
+                                        FD_ARG_TEXT (fd_stream_kind_to_string (conv->kind)),
+                                        FD_ARG_TEXT (fd_conversation_state_to_string (conv->state)),
+                                        FD_ARG_INT (conv->contact_id),
+                                        FD_ARG_ID (conv->agent_id),
+                                        FD_ARG_TEXT (conv->subject),
+                                        FD_ARG_TEXT (conv->department),
+                                        FD_ARG_TEXT (conv->page_url),
+                                        FD_ARG_TEXT (conv->ip), FD_ARG_TEXT (conv->browser),
+                                        FD_ARG_TEXT (conv->os),
+                                        FD_ARG_TEXT (conv->callback_number),
+                                        FD_ARG_TEXT (conv->callback_time),
+                                        FD_ARG_INT (conv->created_at),
+                                        FD_ARG_INT (conv->first_assigned_at),
+                                        FD_ARG_INT (conv->reserved_at),
+                                        FD_ARG_INT (conv->first_reply_at),
+                                        FD_ARG_INT (conv->last_customer_message_at),
+                                        FD_ARG_INT (conv->closed_at),
+                                        FD_ARG_INT (conv->rating),
+                                        FD_ARG_TEXT (conv->comment),
+                                        FD_ARG_INT (conv->unread)), error))
     {
       fd_store_rephrase (error, FD_STORE_ERROR_INVALID, FD_STORE_ERROR_INVALID,
                          "The conversation's contact does not exist in this organization.");
@@ -202,13 +197,13 @@ fd_store_list_conversations_by_state (FdStore              *self,
 
   if (!fd_store_check_enum (fd_conversation_state_to_string (state), "conversation state", error))
     return NULL;
-  stmt = fd_store_prepare (self,
-                           "SELECT " CONV_WITH_CONTACT_COLUMNS " " CONV_WITH_CONTACT_FROM
-                           "WHERE c.organization_id = ?1 AND c.state = ?2 ORDER BY c.id", error);
+  stmt = fd_store_prepare_bound (self,
+                                 "SELECT " CONV_WITH_CONTACT_COLUMNS " " CONV_WITH_CONTACT_FROM
+                                 "WHERE c.organization_id = ?1 AND c.state = ?2 ORDER BY c.id",
+                                 FD_STORE_ARGS (FD_ARG_INT (organization_id),
+                                                FD_ARG_TEXT (fd_conversation_state_to_string (state))), error);
   if (stmt == NULL)
     return NULL;
-  sqlite3_bind_int64 (stmt, 1, organization_id);
-  fd_store_bind_text (stmt, 2, fd_conversation_state_to_string (state));
   return fd_store_table_collect (self, &conversation_table, stmt, error);
 }
 
@@ -223,16 +218,15 @@ fd_store_list_conversations_by_agent (FdStore   *self,
 
   g_return_val_if_fail (self != NULL, NULL);
 
-  stmt = fd_store_prepare (self,
-                           "SELECT " CONV_WITH_CONTACT_COLUMNS " " CONV_WITH_CONTACT_FROM
-                           "WHERE c.organization_id = ?1 AND c.agent_id = ?2 "
-                           "AND (?3 = 0 OR c.state = ?4) ORDER BY c.id", error);
+  stmt = fd_store_prepare_bound (self,
+                                 "SELECT " CONV_WITH_CONTACT_COLUMNS " " CONV_WITH_CONTACT_FROM
+                                 "WHERE c.organization_id = ?1 AND c.agent_id = ?2 "
+                                 "AND (?3 = 0 OR c.state = ?4) ORDER BY c.id",
+                                 FD_STORE_ARGS (FD_ARG_INT (organization_id), FD_ARG_INT (agent_id),
+                                                FD_ARG_INT (open_only ? 1 : 0),
+                                                FD_ARG_TEXT (fd_conversation_state_to_string (FD_CONVERSATION_RESERVED))), error);
   if (stmt == NULL)
     return NULL;
-  sqlite3_bind_int64 (stmt, 1, organization_id);
-  sqlite3_bind_int64 (stmt, 2, agent_id);
-  sqlite3_bind_int (stmt, 3, open_only ? 1 : 0);
-  fd_store_bind_text (stmt, 4, fd_conversation_state_to_string (FD_CONVERSATION_RESERVED));
   return fd_store_table_collect (self, &conversation_table, stmt, error);
 }
 
@@ -267,16 +261,16 @@ fd_store_list_unreserved_conversations (FdStore       *self,
       g_autoptr(FdStoreStmt) stmt = NULL;
       g_autoptr(GPtrArray) part = NULL;
 
-      stmt = fd_store_prepare (self,
-                               "SELECT " CONV_WITH_CONTACT_COLUMNS " " CONV_WITH_CONTACT_FROM
-                               "JOIN streams s ON s.id = c.stream_id "
-                               "WHERE c.organization_id = ?1 AND s.queue_id = ?2 AND c.state = ?3 "
-                               "ORDER BY c.created_at, c.id", error);
+      stmt = fd_store_prepare_bound (self,
+                                     "SELECT " CONV_WITH_CONTACT_COLUMNS " " CONV_WITH_CONTACT_FROM
+                                     "JOIN streams s ON s.id = c.stream_id "
+                                     "WHERE c.organization_id = ?1 AND s.queue_id = ?2 AND c.state = ?3 "
+                                     "ORDER BY c.created_at, c.id",
+                                     FD_STORE_ARGS (FD_ARG_INT (organization_id),
+                                                    FD_ARG_INT (queue_ids[i]),
+                                                    FD_ARG_TEXT (fd_conversation_state_to_string (FD_CONVERSATION_UNRESERVED))), error);
       if (stmt == NULL)
         return NULL;
-      sqlite3_bind_int64 (stmt, 1, organization_id);
-      sqlite3_bind_int64 (stmt, 2, queue_ids[i]);
-      fd_store_bind_text (stmt, 3, fd_conversation_state_to_string (FD_CONVERSATION_UNRESERVED));
       part = fd_store_table_collect (self, &conversation_table, stmt, error);
       if (part == NULL)
         return NULL;
@@ -298,15 +292,15 @@ fd_store_list_contact_history (FdStore  *self,
 
   g_return_val_if_fail (self != NULL, NULL);
 
-  stmt = fd_store_prepare (self,
-                           "SELECT " CONV_WITH_CONTACT_COLUMNS " " CONV_WITH_CONTACT_FROM
-                           "WHERE c.organization_id = ?1 AND c.contact_id = ?2 "
-                           "ORDER BY c.created_at DESC, c.id DESC LIMIT ?3", error);
+  stmt = fd_store_prepare_bound (self,
+                                 "SELECT " CONV_WITH_CONTACT_COLUMNS " " CONV_WITH_CONTACT_FROM
+                                 "WHERE c.organization_id = ?1 AND c.contact_id = ?2 "
+                                 "ORDER BY c.created_at DESC, c.id DESC LIMIT ?3",
+                                 FD_STORE_ARGS (FD_ARG_INT (organization_id),
+                                                FD_ARG_INT (contact_id),
+                                                FD_ARG_INT (limit > 0 ? (int) MIN (limit, G_MAXINT) : FD_STORE_HISTORY_LIMIT)), error);
   if (stmt == NULL)
     return NULL;
-  sqlite3_bind_int64 (stmt, 1, organization_id);
-  sqlite3_bind_int64 (stmt, 2, contact_id);
-  sqlite3_bind_int (stmt, 3, limit > 0 ? (int) MIN (limit, G_MAXINT) : FD_STORE_HISTORY_LIMIT);
   return fd_store_table_collect (self, &conversation_table, stmt, error);
 }
 
@@ -315,36 +309,32 @@ fd_store_update_conversation (FdStore               *self,
                               const FdConversation  *conv,
                               GError               **error)
 {
-  g_autoptr(FdStoreStmt) stmt = NULL;
-
   g_return_val_if_fail (self != NULL, FALSE);
   g_return_val_if_fail (conv != NULL, FALSE);
 
   if (!check_conversation (conv, error) ||
       !fd_store_check_agent_in_org (self, conv->organization_id, conv->agent_id, error))
     return FALSE;
-  stmt = fd_store_prepare (self,
-                           "UPDATE conversations SET state = ?3, agent_id = ?4, subject = ?5, "
-                           "department = ?6, first_assigned_at = ?7, reserved_at = ?8, "
-                           "first_reply_at = ?9, last_customer_message_at = ?10, closed_at = ?11, "
-                           "rating = ?12, comment = ?13, unread = ?14 "
-                           "WHERE organization_id = ?1 AND id = ?2", error);
-  if (stmt == NULL)
-    return FALSE;
-  sqlite3_bind_int64 (stmt, 1, conv->organization_id);
-  sqlite3_bind_int64 (stmt, 2, conv->id);
-  fd_store_bind_text (stmt, 3, fd_conversation_state_to_string (conv->state));
-  fd_store_bind_id (stmt, 4, conv->agent_id);
-  fd_store_bind_text (stmt, 5, conv->subject);
-  fd_store_bind_text (stmt, 6, conv->department);
-  sqlite3_bind_int64 (stmt, 7, conv->first_assigned_at);
-  sqlite3_bind_int64 (stmt, 8, conv->reserved_at);
-  sqlite3_bind_int64 (stmt, 9, conv->first_reply_at);
-  sqlite3_bind_int64 (stmt, 10, conv->last_customer_message_at);
-  sqlite3_bind_int64 (stmt, 11, conv->closed_at);
-  sqlite3_bind_int (stmt, 12, conv->rating);
-  fd_store_bind_text (stmt, 13, conv->comment);
-  sqlite3_bind_int (stmt, 14, conv->unread);
-  return fd_store_run_update (self, stmt, "conversation", error);
+  return fd_store_execute_update (self,
+                                  "UPDATE conversations SET state = ?3, agent_id = ?4, subject = ?5, "
+                                  "department = ?6, first_assigned_at = ?7, reserved_at = ?8, "
+                                  "first_reply_at = ?9, last_customer_message_at = ?10, closed_at = ?11, "
+                                  "rating = ?12, comment = ?13, unread = ?14 "
+                                  "WHERE organization_id = ?1 AND id = ?2",
+                                  "conversation",
+                                  FD_STORE_ARGS (FD_ARG_INT (conv->organization_id),
+                                                 FD_ARG_INT (conv->id),
+                                                 FD_ARG_TEXT (fd_conversation_state_to_string (conv->state)),
+                                                 FD_ARG_ID (conv->agent_id),
+                                                 FD_ARG_TEXT (conv->subject),
+                                                 FD_ARG_TEXT (conv->department),
+                                                 FD_ARG_INT (conv->first_assigned_at),
+                                                 FD_ARG_INT (conv->reserved_at),
+                                                 FD_ARG_INT (conv->first_reply_at),
+                                                 FD_ARG_INT (conv->last_customer_message_at),
+                                                 FD_ARG_INT (conv->closed_at),
+                                                 FD_ARG_INT (conv->rating),
+                                                 FD_ARG_TEXT (conv->comment),
+                                                 FD_ARG_INT (conv->unread)), error);
 }
 

@@ -55,13 +55,13 @@ insert_event (FdStore     *self,
     /* The counter row makes numbering atomic with the change: it is written
      * in the caller's transaction, and never goes back, even when events
      * are pruned. */
-    stmt = fd_store_prepare (self,
-                             "INSERT INTO event_counters (organization_id, last_seq) VALUES (?1, 1) "
-                             "ON CONFLICT (organization_id) DO UPDATE SET last_seq = last_seq + 1 "
-                             "RETURNING last_seq", error);
+    stmt = fd_store_prepare_bound (self,
+                                   "INSERT INTO event_counters (organization_id, last_seq) VALUES (?1, 1) "
+                                   "ON CONFLICT (organization_id) DO UPDATE SET last_seq = last_seq + 1 "
+                                   "RETURNING last_seq",
+                                   FD_STORE_ARGS (FD_ARG_INT (organization_id)), error);
     if (stmt == NULL)
       return FALSE;
-    sqlite3_bind_int64 (stmt, 1, organization_id);
     rc = fd_store_step (self, stmt, FALSE, error);
     if (rc != SQLITE_ROW)
       {
@@ -84,21 +84,16 @@ insert_event (FdStore     *self,
   {
     g_autoptr(FdStoreStmt) stmt = NULL;
 
-    stmt = fd_store_prepare (self,
-                             "INSERT INTO events (organization_id, seq, type, queue_id, agent_id, "
-                             "conversation_id, payload_json, created_at) "
-                             "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)", error);
-    if (stmt == NULL)
-      return FALSE;
-    sqlite3_bind_int64 (stmt, 1, organization_id);
-    sqlite3_bind_int64 (stmt, 2, seq);
-    fd_store_bind_text (stmt, 3, type);
-    sqlite3_bind_int64 (stmt, 4, queue_id);
-    sqlite3_bind_int64 (stmt, 5, agent_id);
-    sqlite3_bind_int64 (stmt, 6, conversation_id);
-    fd_store_bind_text (stmt, 7, payload_json);
-    sqlite3_bind_int64 (stmt, 8, g_get_real_time ());
-    if (!fd_store_run (self, stmt, error))
+    if (!fd_store_execute (self,
+                           "INSERT INTO events (organization_id, seq, type, queue_id, agent_id, "
+                           "conversation_id, payload_json, created_at) "
+                           "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                           FD_STORE_ARGS (FD_ARG_INT (organization_id), FD_ARG_INT (seq),
+                                          FD_ARG_TEXT (type), FD_ARG_INT (queue_id),
+                                          FD_ARG_INT (agent_id),
+                                          FD_ARG_INT (conversation_id),
+                                          FD_ARG_TEXT (payload_json),
+                                          FD_ARG_INT (g_get_real_time ())), error))
       return FALSE;
   }
   if (out_seq != NULL)
@@ -143,15 +138,15 @@ fd_store_list_events_since (FdStore  *self,
 
   g_return_val_if_fail (self != NULL, NULL);
 
-  stmt = fd_store_prepare (self,
-                           "SELECT organization_id, seq, type, queue_id, agent_id, conversation_id, "
-                           "payload_json, created_at FROM events "
-                           "WHERE organization_id = ?1 AND seq > ?2 ORDER BY seq LIMIT ?3", error);
+  stmt = fd_store_prepare_bound (self,
+                                 "SELECT organization_id, seq, type, queue_id, agent_id, conversation_id, "
+                                 "payload_json, created_at FROM events "
+                                 "WHERE organization_id = ?1 AND seq > ?2 ORDER BY seq LIMIT ?3",
+                                 FD_STORE_ARGS (FD_ARG_INT (organization_id),
+                                                FD_ARG_INT (after_seq),
+                                                FD_ARG_INT (limit > 0 ? (gint64) limit : -1)), error);
   if (stmt == NULL)
     return NULL;
-  sqlite3_bind_int64 (stmt, 1, organization_id);
-  sqlite3_bind_int64 (stmt, 2, after_seq);
-  sqlite3_bind_int64 (stmt, 3, limit > 0 ? (gint64) limit : -1);
   return fd_store_table_collect (self, &event_table, stmt, error);
 }
 
@@ -162,11 +157,11 @@ query_seq (FdStore     *self,
            gint64      *out_seq,
            GError     **error)
 {
-  g_autoptr(FdStoreStmt) stmt = fd_store_prepare (self, sql, error);
+  g_autoptr(FdStoreStmt) stmt = fd_store_prepare_bound (self, sql, FD_STORE_ARGS (FD_ARG_INT (organization_id)),
+                                                                       error);
 
   if (stmt == NULL)
     return FALSE;
-  sqlite3_bind_int64 (stmt, 1, organization_id);
   if (fd_store_step (self, stmt, FALSE, error) != SQLITE_ROW)
     return FALSE;
   *out_seq = fd_store_col_int64 (stmt, 0);
@@ -210,19 +205,14 @@ fd_store_prune_events (FdStore    *self,
                        guint      *out_pruned,
                        GError    **error)
 {
-  g_autoptr(FdStoreStmt) stmt = NULL;
-
   g_return_val_if_fail (self != NULL, FALSE);
 
-  stmt = fd_store_prepare (self,
-                           "DELETE FROM events WHERE created_at < ?1 OR seq <= "
-                           "(SELECT c.last_seq FROM event_counters c "
-                           " WHERE c.organization_id = events.organization_id) - ?2", error);
-  if (stmt == NULL)
-    return FALSE;
-  sqlite3_bind_int64 (stmt, 1, now - (max_age > 0 ? max_age : FD_STORE_EVENTS_MAX_AGE));
-  sqlite3_bind_int64 (stmt, 2, keep > 0 ? keep : FD_STORE_EVENTS_KEEP);
-  if (!fd_store_run (self, stmt, error))
+  if (!fd_store_execute (self,
+                         "DELETE FROM events WHERE created_at < ?1 OR seq <= "
+                         "(SELECT c.last_seq FROM event_counters c "
+                         " WHERE c.organization_id = events.organization_id) - ?2",
+                         FD_STORE_ARGS (FD_ARG_INT (now - (max_age > 0 ? max_age : FD_STORE_EVENTS_MAX_AGE)),
+                                        FD_ARG_INT (keep > 0 ? keep : FD_STORE_EVENTS_KEEP)), error))
     return FALSE;
   if (out_pruned != NULL)
     *out_pruned = (guint) fd_store_changes (self);

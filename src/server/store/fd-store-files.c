@@ -260,23 +260,15 @@ fd_store_adopt_file (FdStore      *self,
       g_unlink (path);
       return FALSE;
     }
-  stmt = fd_store_prepare (self,
-                           "INSERT INTO files (" FILE_COLUMNS ") "
-                           "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)", error);
-  ok = stmt != NULL;
-  if (ok)
-    {
-      fd_store_bind_text (stmt, 1, id);
-      sqlite3_bind_int64 (stmt, 2, file->organization_id);
-      fd_store_bind_id (stmt, 3, file->conversation_id);
-      fd_store_bind_id (stmt, 4, file->agent_id);
-      fd_store_bind_text (stmt, 5, file->name);
-      fd_store_bind_text (stmt, 6, file->mime_type);
-      sqlite3_bind_int64 (stmt, 7, (sqlite3_int64) file->size);
-      fd_store_bind_text (stmt, 8, file->sha256);
-      sqlite3_bind_int64 (stmt, 9, now);
-      ok = fd_store_run (self, stmt, error);
-    }
+  stmt = fd_store_prepare_bound (self,
+                                 "INSERT INTO files (" FILE_COLUMNS ") "
+                                 "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                                 FD_STORE_ARGS (FD_ARG_TEXT (id), FD_ARG_INT (file->organization_id),
+                                                FD_ARG_ID (file->conversation_id), FD_ARG_ID (file->agent_id),
+                                                FD_ARG_TEXT (file->name), FD_ARG_TEXT (file->mime_type),
+                                                FD_ARG_INT (file->size), FD_ARG_TEXT (file->sha256),
+                                                FD_ARG_INT (now)), error);
+  ok = stmt != NULL && fd_store_run (self, stmt, error);
   g_clear_pointer (&stmt, fd_store_stmt_release);
   if (!fd_store_end (self, ok, error))
     {
@@ -338,10 +330,10 @@ fd_store_get_file (FdStore     *self,
       fd_store_not_found ("file", error);
       return NULL;
     }
-  stmt = fd_store_prepare (self, "SELECT " FILE_COLUMNS " FROM files WHERE id = ?1", error);
+  stmt = fd_store_prepare_bound (self, "SELECT " FILE_COLUMNS " FROM files WHERE id = ?1",
+                                 FD_STORE_ARGS (FD_ARG_TEXT (id)), error);
   if (stmt == NULL)
     return NULL;
-  fd_store_bind_text (stmt, 1, id);
   return fd_store_table_first (self, &file_table, stmt, error);
 }
 
@@ -382,12 +374,13 @@ fd_store_clean_files (FdStore  *self,
         orphan = TRUE;
       else if (is_file_id (name))
         {
-          g_autoptr(FdStoreStmt) stmt = fd_store_prepare (self, "SELECT 1 FROM files WHERE id = ?1", error);
+          g_autoptr(FdStoreStmt) stmt = NULL;
           int rc;
 
+          stmt = fd_store_prepare_bound (self, "SELECT 1 FROM files WHERE id = ?1",
+                                         FD_STORE_ARGS (FD_ARG_TEXT (name)), error);
           if (stmt == NULL)
             return FALSE;
-          fd_store_bind_text (stmt, 1, name);
           rc = fd_store_step (self, stmt, FALSE, error);
           if (rc < 0)
             return FALSE;

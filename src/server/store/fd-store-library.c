@@ -19,15 +19,6 @@
   "       WHERE m.organization_id = ?1 AND m.agent_id = ?2 AND s.deleted = 0))" \
   "  OR (x.level = ?7 AND x.owner_id = ?2))"
 
-static void
-bind_levels (FdStoreStmt *stmt)
-{
-  fd_store_bind_text (stmt, 4, fd_level_to_string (FD_LEVEL_ORGANIZATION));
-  fd_store_bind_text (stmt, 5, fd_level_to_string (FD_LEVEL_QUEUE));
-  fd_store_bind_text (stmt, 6, fd_level_to_string (FD_LEVEL_STREAM));
-  fd_store_bind_text (stmt, 7, fd_level_to_string (FD_LEVEL_AGENT));
-}
-
 /* The owner must exist in the organization (organization level: owner 0). */
 static gboolean
 check_owner (FdStore  *self,
@@ -96,14 +87,16 @@ list_visible_items (FdStore            *self,
 
   if (!fd_store_check_string (search, "search text", FD_STORE_MAX_NAME, FALSE, error))
     return NULL;
-  stmt = fd_store_prepare (self, kind->visible_sql, error);
+  pattern = fd_store_like_pattern (search);
+  stmt = fd_store_prepare_bound (self, kind->visible_sql,
+                                 FD_STORE_ARGS (FD_ARG_INT (organization_id), FD_ARG_INT (agent_id),
+                                                FD_ARG_TEXT (pattern),
+                                                FD_ARG_TEXT (fd_level_to_string (FD_LEVEL_ORGANIZATION)),
+                                                FD_ARG_TEXT (fd_level_to_string (FD_LEVEL_QUEUE)),
+                                                FD_ARG_TEXT (fd_level_to_string (FD_LEVEL_STREAM)),
+                                                FD_ARG_TEXT (fd_level_to_string (FD_LEVEL_AGENT))), error);
   if (stmt == NULL)
     return NULL;
-  pattern = fd_store_like_pattern (search);
-  sqlite3_bind_int64 (stmt, 1, organization_id);
-  sqlite3_bind_int64 (stmt, 2, agent_id);
-  fd_store_bind_text (stmt, 3, pattern);
-  bind_levels (stmt);
   return fd_store_table_collect (self, &kind->table, stmt, error);
 }
 
@@ -135,25 +128,20 @@ fd_store_create_canned_reply (FdStore        *self,
                               FdCannedReply  *reply,
                               GError        **error)
 {
-  g_autoptr(FdStoreStmt) stmt = NULL;
-
   g_return_val_if_fail (self != NULL, FALSE);
   g_return_val_if_fail (reply != NULL, FALSE);
 
   if (!check_reply (self, reply, error))
     return FALSE;
-  stmt = fd_store_prepare (self,
-                           "INSERT INTO canned_replies (organization_id, level, owner_id, name, text, "
-                           "created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)", error);
-  if (stmt == NULL)
-    return FALSE;
-  sqlite3_bind_int64 (stmt, 1, reply->organization_id);
-  fd_store_bind_text (stmt, 2, fd_level_to_string (reply->level));
-  sqlite3_bind_int64 (stmt, 3, reply->owner_id);
-  fd_store_bind_text (stmt, 4, reply->name);
-  fd_store_bind_text (stmt, 5, reply->text);
-  sqlite3_bind_int64 (stmt, 6, g_get_real_time ());
-  if (!fd_store_run (self, stmt, error))
+  if (!fd_store_execute (self,
+                         "INSERT INTO canned_replies (organization_id, level, owner_id, name, text, "
+                         "created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                         FD_STORE_ARGS (FD_ARG_INT (reply->organization_id),
+                                        FD_ARG_TEXT (fd_level_to_string (reply->level)),
+                                        FD_ARG_INT (reply->owner_id),
+                                        FD_ARG_TEXT (reply->name),
+                                        FD_ARG_TEXT (reply->text),
+                                        FD_ARG_INT (g_get_real_time ())), error))
     return FALSE;
   reply->id = fd_store_last_insert_id (self);
   return TRUE;
@@ -185,25 +173,21 @@ fd_store_update_canned_reply (FdStore              *self,
                               const FdCannedReply  *reply,
                               GError              **error)
 {
-  g_autoptr(FdStoreStmt) stmt = NULL;
-
   g_return_val_if_fail (self != NULL, FALSE);
   g_return_val_if_fail (reply != NULL, FALSE);
 
   if (!check_reply (self, reply, error))
     return FALSE;
-  stmt = fd_store_prepare (self,
-                           "UPDATE canned_replies SET level = ?3, owner_id = ?4, name = ?5, text = ?6 "
-                           "WHERE organization_id = ?1 AND id = ?2", error);
-  if (stmt == NULL)
-    return FALSE;
-  sqlite3_bind_int64 (stmt, 1, reply->organization_id);
-  sqlite3_bind_int64 (stmt, 2, reply->id);
-  fd_store_bind_text (stmt, 3, fd_level_to_string (reply->level));
-  sqlite3_bind_int64 (stmt, 4, reply->owner_id);
-  fd_store_bind_text (stmt, 5, reply->name);
-  fd_store_bind_text (stmt, 6, reply->text);
-  return fd_store_run_update (self, stmt, "canned reply", error);
+  return fd_store_execute_update (self,
+                                  "UPDATE canned_replies SET level = ?3, owner_id = ?4, name = ?5, text = ?6 "
+                                  "WHERE organization_id = ?1 AND id = ?2",
+                                  "canned reply",
+                                  FD_STORE_ARGS (FD_ARG_INT (reply->organization_id),
+                                                 FD_ARG_INT (reply->id),
+                                                 FD_ARG_TEXT (fd_level_to_string (reply->level)),
+                                                 FD_ARG_INT (reply->owner_id),
+                                                 FD_ARG_TEXT (reply->name),
+                                                 FD_ARG_TEXT (reply->text)), error);
 }
 
 gboolean
@@ -264,29 +248,24 @@ fd_store_create_resource (FdStore     *self,
                           FdResource  *resource,
                           GError     **error)
 {
-  g_autoptr(FdStoreStmt) stmt = NULL;
-
   g_return_val_if_fail (self != NULL, FALSE);
   g_return_val_if_fail (resource != NULL, FALSE);
 
   if (!check_resource (self, resource, error))
     return FALSE;
-  stmt = fd_store_prepare (self,
-                           "INSERT INTO resources (organization_id, level, owner_id, name, url, "
-                           "description, mime_type, size, created_at) "
-                           "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)", error);
-  if (stmt == NULL)
-    return FALSE;
-  sqlite3_bind_int64 (stmt, 1, resource->organization_id);
-  fd_store_bind_text (stmt, 2, fd_level_to_string (resource->level));
-  sqlite3_bind_int64 (stmt, 3, resource->owner_id);
-  fd_store_bind_text (stmt, 4, resource->name);
-  fd_store_bind_text (stmt, 5, resource->url);
-  fd_store_bind_text (stmt, 6, resource->description);
-  fd_store_bind_text (stmt, 7, resource->mime_type);
-  sqlite3_bind_int64 (stmt, 8, resource->size);
-  sqlite3_bind_int64 (stmt, 9, g_get_real_time ());
-  if (!fd_store_run (self, stmt, error))
+  if (!fd_store_execute (self,
+                         "INSERT INTO resources (organization_id, level, owner_id, name, url, "
+                         "description, mime_type, size, created_at) "
+                         "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                         FD_STORE_ARGS (FD_ARG_INT (resource->organization_id),
+                                        FD_ARG_TEXT (fd_level_to_string (resource->level)),
+                                        FD_ARG_INT (resource->owner_id),
+                                        FD_ARG_TEXT (resource->name),
+                                        FD_ARG_TEXT (resource->url),
+                                        FD_ARG_TEXT (resource->description),
+                                        FD_ARG_TEXT (resource->mime_type),
+                                        FD_ARG_INT (resource->size),
+                                        FD_ARG_INT (g_get_real_time ())), error))
     return FALSE;
   resource->id = fd_store_last_insert_id (self);
   return TRUE;
@@ -318,29 +297,25 @@ fd_store_update_resource (FdStore           *self,
                           const FdResource  *resource,
                           GError           **error)
 {
-  g_autoptr(FdStoreStmt) stmt = NULL;
-
   g_return_val_if_fail (self != NULL, FALSE);
   g_return_val_if_fail (resource != NULL, FALSE);
 
   if (!check_resource (self, resource, error))
     return FALSE;
-  stmt = fd_store_prepare (self,
-                           "UPDATE resources SET level = ?3, owner_id = ?4, name = ?5, url = ?6, "
-                           "description = ?7, mime_type = ?8, size = ?9 "
-                           "WHERE organization_id = ?1 AND id = ?2", error);
-  if (stmt == NULL)
-    return FALSE;
-  sqlite3_bind_int64 (stmt, 1, resource->organization_id);
-  sqlite3_bind_int64 (stmt, 2, resource->id);
-  fd_store_bind_text (stmt, 3, fd_level_to_string (resource->level));
-  sqlite3_bind_int64 (stmt, 4, resource->owner_id);
-  fd_store_bind_text (stmt, 5, resource->name);
-  fd_store_bind_text (stmt, 6, resource->url);
-  fd_store_bind_text (stmt, 7, resource->description);
-  fd_store_bind_text (stmt, 8, resource->mime_type);
-  sqlite3_bind_int64 (stmt, 9, resource->size);
-  return fd_store_run_update (self, stmt, "resource", error);
+  return fd_store_execute_update (self,
+                                  "UPDATE resources SET level = ?3, owner_id = ?4, name = ?5, url = ?6, "
+                                  "description = ?7, mime_type = ?8, size = ?9 "
+                                  "WHERE organization_id = ?1 AND id = ?2",
+                                  "resource",
+                                  FD_STORE_ARGS (FD_ARG_INT (resource->organization_id),
+                                                 FD_ARG_INT (resource->id),
+                                                 FD_ARG_TEXT (fd_level_to_string (resource->level)),
+                                                 FD_ARG_INT (resource->owner_id),
+                                                 FD_ARG_TEXT (resource->name),
+                                                 FD_ARG_TEXT (resource->url),
+                                                 FD_ARG_TEXT (resource->description),
+                                                 FD_ARG_TEXT (resource->mime_type),
+                                                 FD_ARG_INT (resource->size)), error);
 }
 
 gboolean
@@ -382,14 +357,11 @@ fd_store_delete_owned_items (FdStore  *self,
 
   for (guint i = 0; i < G_N_ELEMENTS (sql); i++)
     {
-      g_autoptr(FdStoreStmt) stmt = fd_store_prepare (self, sql[i], error);
-
-      if (stmt == NULL)
-        return FALSE;
-      sqlite3_bind_int64 (stmt, 1, organization_id);
-      fd_store_bind_text (stmt, 2, fd_level_to_string (level));
-      sqlite3_bind_int64 (stmt, 3, owner_id);
-      if (!fd_store_run (self, stmt, error))
+    
+      if (!fd_store_execute (self, sql[i],
+                             FD_STORE_ARGS (FD_ARG_INT (organization_id),
+                                            FD_ARG_TEXT (fd_level_to_string (level)),
+                                            FD_ARG_INT (owner_id)), error))
         return FALSE;
     }
   return TRUE;

@@ -27,13 +27,13 @@ load_attachments (FdStore    *self,
 
       g_hash_table_insert (by_id, &msg->id, msg);
     }
-  stmt = fd_store_prepare (self,
-                           "SELECT a.message_id, a.name, a.url, a.mime_type, a.size FROM attachments a "
-                           "JOIN messages m ON m.id = a.message_id WHERE m.conversation_id = ?1 "
-                           "ORDER BY a.message_id, a.position", error);
+  stmt = fd_store_prepare_bound (self,
+                                 "SELECT a.message_id, a.name, a.url, a.mime_type, a.size FROM attachments a "
+                                 "JOIN messages m ON m.id = a.message_id WHERE m.conversation_id = ?1 "
+                                 "ORDER BY a.message_id, a.position",
+                                 FD_STORE_ARGS (FD_ARG_INT (conversation_id)), error);
   if (stmt == NULL)
     return FALSE;
-  sqlite3_bind_int64 (stmt, 1, conversation_id);
   while ((rc = fd_store_step (self, stmt, FALSE, error)) == SQLITE_ROW)
     {
       gint64 message_id = fd_store_col_int64 (stmt, 0);
@@ -94,14 +94,14 @@ get_message_by_client_id (FdStore     *self,
 {
   g_autoptr(FdStoreStmt) stmt = NULL;
 
-  stmt = fd_store_prepare (self,
-                           "SELECT " MESSAGE_COLUMNS " FROM messages WHERE organization_id = ?1 "
-                           "AND conversation_id = ?2 AND client_id = ?3", error);
+  stmt = fd_store_prepare_bound (self,
+                                 "SELECT " MESSAGE_COLUMNS " FROM messages WHERE organization_id = ?1 "
+                                 "AND conversation_id = ?2 AND client_id = ?3",
+                                 FD_STORE_ARGS (FD_ARG_INT (organization_id),
+                                                FD_ARG_INT (conversation_id),
+                                                FD_ARG_TEXT (client_id)), error);
   if (stmt == NULL)
     return NULL;
-  sqlite3_bind_int64 (stmt, 1, organization_id);
-  sqlite3_bind_int64 (stmt, 2, conversation_id);
-  fd_store_bind_text (stmt, 3, client_id);
   return fd_store_table_first (self, &message_table, stmt, error);
 }
 
@@ -117,21 +117,18 @@ insert_message (FdStore    *self,
   {
     g_autoptr(FdStoreStmt) stmt = NULL;
 
-    stmt = fd_store_prepare (self,
-                             "INSERT INTO messages (organization_id, conversation_id, direction, "
-                             "agent_id, author_name, text, client_id, created_at) "
-                             "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)", error);
-    if (stmt == NULL)
-      return FALSE;
-    sqlite3_bind_int64 (stmt, 1, msg->organization_id);
-    sqlite3_bind_int64 (stmt, 2, msg->conversation_id);
-    fd_store_bind_text (stmt, 3, fd_direction_to_string (msg->direction));
-    fd_store_bind_id (stmt, 4, msg->direction == FD_DIRECTION_OUT ? msg->agent_id : 0);
-    fd_store_bind_text (stmt, 5, msg->author_name);
-    fd_store_bind_text (stmt, 6, msg->text);
-    fd_store_bind_text (stmt, 7, msg->client_id);
-    sqlite3_bind_int64 (stmt, 8, msg->created_at);
-    if (!fd_store_run (self, stmt, error))
+    if (!fd_store_execute (self,
+                           "INSERT INTO messages (organization_id, conversation_id, direction, "
+                           "agent_id, author_name, text, client_id, created_at) "
+                           "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                           FD_STORE_ARGS (FD_ARG_INT (msg->organization_id),
+                                          FD_ARG_INT (msg->conversation_id),
+                                          FD_ARG_TEXT (fd_direction_to_string (msg->direction)),
+                                          FD_ARG_ID (msg->direction == FD_DIRECTION_OUT ? msg->agent_id : 0),
+                                          FD_ARG_TEXT (msg->author_name),
+                                          FD_ARG_TEXT (msg->text),
+                                          FD_ARG_TEXT (msg->client_id),
+                                          FD_ARG_INT (msg->created_at)), error))
       {
         fd_store_rephrase (error, FD_STORE_ERROR_INVALID, FD_STORE_ERROR_NOT_FOUND,
                            "No such conversation in this organization.");
@@ -145,19 +142,14 @@ insert_message (FdStore    *self,
       const FdAttachment *a = g_ptr_array_index (msg->attachments, i);
       g_autoptr(FdStoreStmt) stmt = NULL;
 
-      stmt = fd_store_prepare (self,
-                               "INSERT INTO attachments (organization_id, message_id, position, name, "
-                               "url, mime_type, size) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)", error);
-      if (stmt == NULL)
-        return FALSE;
-      sqlite3_bind_int64 (stmt, 1, msg->organization_id);
-      sqlite3_bind_int64 (stmt, 2, msg->id);
-      sqlite3_bind_int (stmt, 3, (int) i);
-      fd_store_bind_text (stmt, 4, a->name);
-      fd_store_bind_text (stmt, 5, a->url);
-      fd_store_bind_text (stmt, 6, a->mime_type);
-      sqlite3_bind_int64 (stmt, 7, a->size);
-      if (!fd_store_run (self, stmt, error))
+      if (!fd_store_execute (self,
+                             "INSERT INTO attachments (organization_id, message_id, position, name, "
+                             "url, mime_type, size) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                             FD_STORE_ARGS (FD_ARG_INT (msg->organization_id),
+                                            FD_ARG_INT (msg->id), FD_ARG_INT ((int) i),
+                                            FD_ARG_TEXT (a->name), FD_ARG_TEXT (a->url),
+                                            FD_ARG_TEXT (a->mime_type),
+                                            FD_ARG_INT (a->size)), error))
         return FALSE;
     }
   return TRUE;
@@ -231,14 +223,14 @@ fd_store_list_messages (FdStore  *self,
                          "No such conversation in this organization.");
       return NULL;
     }
-  stmt = fd_store_prepare (self,
-                           "SELECT " MESSAGE_COLUMNS " FROM messages WHERE organization_id = ?1 "
-                           "AND conversation_id = ?2 AND id > ?3 ORDER BY id", error);
+  stmt = fd_store_prepare_bound (self,
+                                 "SELECT " MESSAGE_COLUMNS " FROM messages WHERE organization_id = ?1 "
+                                 "AND conversation_id = ?2 AND id > ?3 ORDER BY id",
+                                 FD_STORE_ARGS (FD_ARG_INT (organization_id),
+                                                FD_ARG_INT (conversation_id),
+                                                FD_ARG_INT (after_id)), error);
   if (stmt == NULL)
     return NULL;
-  sqlite3_bind_int64 (stmt, 1, organization_id);
-  sqlite3_bind_int64 (stmt, 2, conversation_id);
-  sqlite3_bind_int64 (stmt, 3, after_id);
   return fd_store_table_collect (self, &message_table, stmt, error);
 }
 
@@ -254,13 +246,13 @@ fd_store_count_messages (FdStore  *self,
   g_return_val_if_fail (self != NULL, FALSE);
   g_return_val_if_fail (out_count != NULL, FALSE);
 
-  stmt = fd_store_prepare (self,
-                           "SELECT count(*) FROM messages "
-                           "WHERE organization_id = ?1 AND conversation_id = ?2", error);
+  stmt = fd_store_prepare_bound (self,
+                                 "SELECT count(*) FROM messages "
+                                 "WHERE organization_id = ?1 AND conversation_id = ?2",
+                                 FD_STORE_ARGS (FD_ARG_INT (organization_id),
+                                                FD_ARG_INT (conversation_id)), error);
   if (stmt == NULL)
     return FALSE;
-  sqlite3_bind_int64 (stmt, 1, organization_id);
-  sqlite3_bind_int64 (stmt, 2, conversation_id);
   if (fd_store_step (self, stmt, FALSE, error) != SQLITE_ROW)
     return FALSE;
   *out_count = fd_store_col_int64 (stmt, 0);

@@ -39,7 +39,6 @@ fd_store_create_organization (FdStore         *self,
                               FdOrganization  *org,
                               GError         **error)
 {
-  g_autoptr(FdStoreStmt) stmt = NULL;
   g_autofree char *blocked = NULL;
 
   g_return_val_if_fail (self != NULL, FALSE);
@@ -47,18 +46,15 @@ fd_store_create_organization (FdStore         *self,
 
   if (!check_org (org, &blocked, error))
     return FALSE;
-  stmt = fd_store_prepare (self,
-                           "INSERT INTO organizations (name, reserve_acd, created_at, blocked_extensions) "
-                           "VALUES (?1, ?2, ?3, ?4)", error);
-  if (stmt == NULL)
-    return FALSE;
   if (org->created_at == 0)
     org->created_at = g_get_real_time ();
-  fd_store_bind_text (stmt, 1, org->name);
-  fd_store_bind_text (stmt, 2, fd_reserve_acd_to_string (org->reserve_acd));
-  sqlite3_bind_int64 (stmt, 3, org->created_at);
-  fd_store_bind_text (stmt, 4, blocked);
-  if (!fd_store_run (self, stmt, error))
+  if (!fd_store_execute (self,
+                         "INSERT INTO organizations (name, reserve_acd, created_at, blocked_extensions) "
+                         "VALUES (?1, ?2, ?3, ?4)",
+                         FD_STORE_ARGS (FD_ARG_TEXT (org->name),
+                                        FD_ARG_TEXT (fd_reserve_acd_to_string (org->reserve_acd)),
+                                        FD_ARG_INT (org->created_at),
+                                        FD_ARG_TEXT (blocked)), error))
     return FALSE;
   org->id = fd_store_last_insert_id (self);
   return TRUE;
@@ -74,10 +70,10 @@ fd_store_get_organization (FdStore  *self,
 
   g_return_val_if_fail (self != NULL, NULL);
 
-  stmt = fd_store_prepare (self, "SELECT " ORG_COLUMNS " FROM organizations WHERE id = ?1", error);
+  stmt = fd_store_prepare_bound (self, "SELECT " ORG_COLUMNS " FROM organizations WHERE id = ?1",
+                                 FD_STORE_ARGS (FD_ARG_INT (id)), error);
   if (stmt == NULL)
     return NULL;
-  sqlite3_bind_int64 (stmt, 1, id);
   org = fd_store_table_first (self, &org_table, stmt, error);
   if (org == NULL)
     fd_store_rephrase (error, FD_STORE_ERROR_NOT_FOUND, FD_STORE_ERROR_NOT_FOUND, "No such organization.");
@@ -103,7 +99,6 @@ fd_store_update_organization (FdStore               *self,
                               const FdOrganization  *org,
                               GError               **error)
 {
-  g_autoptr(FdStoreStmt) stmt = NULL;
   g_autofree char *blocked = NULL;
 
   g_return_val_if_fail (self != NULL, FALSE);
@@ -111,17 +106,13 @@ fd_store_update_organization (FdStore               *self,
 
   if (!check_org (org, &blocked, error))
     return FALSE;
-  stmt = fd_store_prepare (self,
-                           "UPDATE organizations SET name = ?2, reserve_acd = ?3, blocked_extensions = ?4 "
-                           "WHERE id = ?1",
-                           error);
-  if (stmt == NULL)
-    return FALSE;
-  sqlite3_bind_int64 (stmt, 1, org->id);
-  fd_store_bind_text (stmt, 2, org->name);
-  fd_store_bind_text (stmt, 3, fd_reserve_acd_to_string (org->reserve_acd));
-  fd_store_bind_text (stmt, 4, blocked);
-  return fd_store_run_update (self, stmt, "organization", error);
+  return fd_store_execute_update (self,
+                                  "UPDATE organizations SET name = ?2, reserve_acd = ?3, blocked_extensions = ?4 "
+                                  "WHERE id = ?1",
+                                  "organization",
+                                  FD_STORE_ARGS (FD_ARG_INT (org->id), FD_ARG_TEXT (org->name),
+                                                 FD_ARG_TEXT (fd_reserve_acd_to_string (org->reserve_acd)),
+                                                 FD_ARG_TEXT (blocked)), error);
 }
 
 gboolean
@@ -129,14 +120,10 @@ fd_store_delete_organization (FdStore  *self,
                               gint64    id,
                               GError  **error)
 {
-  g_autoptr(FdStoreStmt) stmt = NULL;
-
   g_return_val_if_fail (self != NULL, FALSE);
 
-  stmt = fd_store_prepare (self, "DELETE FROM organizations WHERE id = ?1", error);
-  if (stmt == NULL)
-    return FALSE;
-  sqlite3_bind_int64 (stmt, 1, id);
-  return fd_store_run_delete (self, stmt, "organization", error);
+  return fd_store_execute_delete (self, "DELETE FROM organizations WHERE id = ?1",
+                                  "organization",
+                                  FD_STORE_ARGS (FD_ARG_INT (id)), error);
 }
 

@@ -16,12 +16,11 @@ load_phase_agents (FdStore    *self,
       g_autoptr(FdStoreStmt) stmt = NULL;
       int rc;
 
-      stmt = fd_store_prepare (self,
-                               "SELECT agent_id FROM phase_agents WHERE phase_id = ?1 ORDER BY position",
-                               error);
+      stmt = fd_store_prepare_bound (self,
+                                     "SELECT agent_id FROM phase_agents WHERE phase_id = ?1 ORDER BY position",
+                                     FD_STORE_ARGS (FD_ARG_INT (phase->id)), error);
       if (stmt == NULL)
         return FALSE;
-      sqlite3_bind_int64 (stmt, 1, phase->id);
       phase->agent_ids = g_array_new (FALSE, FALSE, sizeof (gint64));
       while ((rc = fd_store_step (self, stmt, FALSE, error)) == SQLITE_ROW)
         {
@@ -58,14 +57,14 @@ fd_store_list_phases (FdStore  *self,
                          "No such media stream in this organization.");
       return NULL;
     }
-  stmt = fd_store_prepare (self,
-                           "SELECT id, organization_id, stream_id, position, strategy, "
-                           "bounce_seconds, duration_seconds FROM phases "
-                           "WHERE organization_id = ?1 AND stream_id = ?2 ORDER BY position", error);
+  stmt = fd_store_prepare_bound (self,
+                                 "SELECT id, organization_id, stream_id, position, strategy, "
+                                 "bounce_seconds, duration_seconds FROM phases "
+                                 "WHERE organization_id = ?1 AND stream_id = ?2 ORDER BY position",
+                                 FD_STORE_ARGS (FD_ARG_INT (organization_id),
+                                                FD_ARG_INT (stream_id)), error);
   if (stmt == NULL)
     return NULL;
-  sqlite3_bind_int64 (stmt, 1, organization_id);
-  sqlite3_bind_int64 (stmt, 2, stream_id);
   return fd_store_table_collect (self, &phase_table, stmt, error);
 }
 
@@ -90,19 +89,15 @@ insert_phase (FdStore  *self,
   {
     g_autoptr(FdStoreStmt) stmt = NULL;
 
-    stmt = fd_store_prepare (self,
-                             "INSERT INTO phases (organization_id, stream_id, position, strategy, "
-                             "bounce_seconds, duration_seconds) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                             error);
-    if (stmt == NULL)
-      return FALSE;
-    sqlite3_bind_int64 (stmt, 1, phase->organization_id);
-    sqlite3_bind_int64 (stmt, 2, phase->stream_id);
-    sqlite3_bind_int (stmt, 3, phase->position);
-    fd_store_bind_text (stmt, 4, fd_strategy_to_string (phase->strategy));
-    sqlite3_bind_int (stmt, 5, phase->bounce_seconds);
-    sqlite3_bind_int (stmt, 6, phase->duration_seconds);
-    if (!fd_store_run (self, stmt, error))
+    if (!fd_store_execute (self,
+                           "INSERT INTO phases (organization_id, stream_id, position, strategy, "
+                           "bounce_seconds, duration_seconds) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                           FD_STORE_ARGS (FD_ARG_INT (phase->organization_id),
+                                          FD_ARG_INT (phase->stream_id),
+                                          FD_ARG_INT (phase->position),
+                                          FD_ARG_TEXT (fd_strategy_to_string (phase->strategy)),
+                                          FD_ARG_INT (phase->bounce_seconds),
+                                          FD_ARG_INT (phase->duration_seconds)), error))
       return FALSE;
     phase->id = fd_store_last_insert_id (self);
   }
@@ -112,17 +107,13 @@ insert_phase (FdStore  *self,
       g_autoptr(FdStoreStmt) stmt = NULL;
 
       /* A repeated agent is stored once, at its first position. */
-      stmt = fd_store_prepare (self,
-                               "INSERT INTO phase_agents (organization_id, phase_id, agent_id, position) "
-                               "VALUES (?1, ?2, ?3, ?4) ON CONFLICT (phase_id, agent_id) DO NOTHING",
-                               error);
-      if (stmt == NULL)
-        return FALSE;
-      sqlite3_bind_int64 (stmt, 1, phase->organization_id);
-      sqlite3_bind_int64 (stmt, 2, phase->id);
-      sqlite3_bind_int64 (stmt, 3, g_array_index (phase->agent_ids, gint64, i));
-      sqlite3_bind_int (stmt, 4, (int) i);
-      if (!fd_store_run (self, stmt, error))
+      if (!fd_store_execute (self,
+                             "INSERT INTO phase_agents (organization_id, phase_id, agent_id, position) "
+                             "VALUES (?1, ?2, ?3, ?4) ON CONFLICT (phase_id, agent_id) DO NOTHING",
+                             FD_STORE_ARGS (FD_ARG_INT (phase->organization_id),
+                                            FD_ARG_INT (phase->id),
+                                            FD_ARG_INT (g_array_index (phase->agent_ids, gint64, i)),
+                                            FD_ARG_INT ((int) i)), error))
         {
           fd_store_rephrase (error, FD_STORE_ERROR_INVALID, FD_STORE_ERROR_INVALID,
                              "A routing phase names an agent that does not exist in this organization.");
@@ -163,16 +154,11 @@ fd_store_replace_phases (FdStore    *self,
     {
       g_autoptr(FdStoreStmt) stmt = NULL;
 
-      stmt = fd_store_prepare (self,
-                               "DELETE FROM phases WHERE organization_id = ?1 AND stream_id = ?2",
-                               error);
-      ok = stmt != NULL;
-      if (ok)
-        {
-          sqlite3_bind_int64 (stmt, 1, organization_id);
-          sqlite3_bind_int64 (stmt, 2, stream_id);
-          ok = fd_store_run (self, stmt, error);
-        }
+      stmt = fd_store_prepare_bound (self,
+                                     "DELETE FROM phases WHERE organization_id = ?1 AND stream_id = ?2",
+                                     FD_STORE_ARGS (FD_ARG_INT (organization_id), FD_ARG_INT (stream_id)),
+                                                    error);
+      ok = stmt != NULL && fd_store_run (self, stmt, error);
     }
   for (guint i = 0; ok && i < phases->len; i++)
     {

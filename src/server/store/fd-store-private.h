@@ -24,6 +24,49 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (FdStoreStmt, fd_store_stmt_release)
 FdStoreStmt *fd_store_prepare       (FdStore      *self,
                                      const char   *sql,
                                      GError      **error);
+
+/* A value for one parameter of a statement: an integer, an id (0 is bound
+ * as NULL: an optional reference) or a text (NULL as NULL). */
+typedef struct {
+  enum { FD_STORE_ARG_INT, FD_STORE_ARG_ID, FD_STORE_ARG_TEXT } type;
+  gint64       number;
+  const char  *text;
+} FdStoreArg;
+
+#define FD_ARG_INT(v)  ((FdStoreArg) { .type = FD_STORE_ARG_INT, .number = (v) })
+#define FD_ARG_ID(v)   ((FdStoreArg) { .type = FD_STORE_ARG_ID, .number = (v) })
+#define FD_ARG_TEXT(v) ((FdStoreArg) { .type = FD_STORE_ARG_TEXT, .text = (v) })
+/* The arguments of a call, bound to ?1, ?2, … in order. */
+#define FD_STORE_ARGS(...) \
+  (const FdStoreArg[]) { __VA_ARGS__ }, G_N_ELEMENTS (((const FdStoreArg[]) { __VA_ARGS__ }))
+
+/* fd_store_prepare() with its parameters bound. */
+FdStoreStmt *fd_store_prepare_bound (FdStore           *self,
+                                     const char        *sql,
+                                     const FdStoreArg  *args,
+                                     guint              n_args,
+                                     GError           **error);
+/* Prepares, binds and runs a statement that returns no row; _update and
+ * _delete are NOT_FOUND (naming @what) when no row changed, as
+ * fd_store_run_update() and fd_store_run_delete(). */
+gboolean     fd_store_execute        (FdStore           *self,
+                                      const char        *sql,
+                                      const FdStoreArg  *args,
+                                      guint              n_args,
+                                      GError           **error);
+gboolean     fd_store_execute_update (FdStore           *self,
+                                      const char        *sql,
+                                      const char        *what,
+                                      const FdStoreArg  *args,
+                                      guint              n_args,
+                                      GError           **error);
+gboolean     fd_store_execute_delete (FdStore           *self,
+                                      const char        *sql,
+                                      const char        *what,
+                                      const FdStoreArg  *args,
+                                      guint              n_args,
+                                      GError           **error);
+
 /* SQLITE_ROW, SQLITE_DONE, or -1 with @error set. @deleting makes a foreign
  * key failure a CONFLICT ("still in use") rather than INVALID. */
 int          fd_store_step          (FdStore      *self,

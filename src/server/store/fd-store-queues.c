@@ -16,12 +16,11 @@ load_members (FdStore    *self,
       g_autoptr(FdStoreStmt) stmt = NULL;
       int rc;
 
-      stmt = fd_store_prepare (self,
-                               "SELECT agent_id FROM queue_members WHERE queue_id = ?1 ORDER BY agent_id",
-                               error);
+      stmt = fd_store_prepare_bound (self,
+                                     "SELECT agent_id FROM queue_members WHERE queue_id = ?1 ORDER BY agent_id",
+                                     FD_STORE_ARGS (FD_ARG_INT (queue->id)), error);
       if (stmt == NULL)
         return FALSE;
-      sqlite3_bind_int64 (stmt, 1, queue->id);
       queue->member_ids = g_array_new (FALSE, FALSE, sizeof (gint64));
       while ((rc = fd_store_step (self, stmt, FALSE, error)) == SQLITE_ROW)
         {
@@ -47,22 +46,16 @@ fd_store_create_queue (FdStore   *self,
                        FdQueue   *queue,
                        GError   **error)
 {
-  g_autoptr(FdStoreStmt) stmt = NULL;
-
   g_return_val_if_fail (self != NULL, FALSE);
   g_return_val_if_fail (queue != NULL, FALSE);
 
   if (!fd_store_check_string (queue->name, "queue name", FD_STORE_MAX_NAME, TRUE, error))
     return FALSE;
-  stmt = fd_store_prepare (self,
-                           "INSERT INTO queues (organization_id, name, created_at) VALUES (?1, ?2, ?3)",
-                           error);
-  if (stmt == NULL)
-    return FALSE;
-  sqlite3_bind_int64 (stmt, 1, queue->organization_id);
-  fd_store_bind_text (stmt, 2, queue->name);
-  sqlite3_bind_int64 (stmt, 3, g_get_real_time ());
-  if (!fd_store_run (self, stmt, error))
+  if (!fd_store_execute (self,
+                         "INSERT INTO queues (organization_id, name, created_at) VALUES (?1, ?2, ?3)",
+                         FD_STORE_ARGS (FD_ARG_INT (queue->organization_id),
+                                        FD_ARG_TEXT (queue->name),
+                                        FD_ARG_INT (g_get_real_time ())), error))
     return FALSE;
   queue->id = fd_store_last_insert_id (self);
   return TRUE;
@@ -94,22 +87,17 @@ fd_store_update_queue (FdStore        *self,
                        const FdQueue  *queue,
                        GError        **error)
 {
-  g_autoptr(FdStoreStmt) stmt = NULL;
-
   g_return_val_if_fail (self != NULL, FALSE);
   g_return_val_if_fail (queue != NULL, FALSE);
 
   if (!fd_store_check_string (queue->name, "queue name", FD_STORE_MAX_NAME, TRUE, error))
     return FALSE;
-  stmt = fd_store_prepare (self,
-                           "UPDATE queues SET name = ?3 WHERE organization_id = ?1 AND id = ?2",
-                           error);
-  if (stmt == NULL)
-    return FALSE;
-  sqlite3_bind_int64 (stmt, 1, queue->organization_id);
-  sqlite3_bind_int64 (stmt, 2, queue->id);
-  fd_store_bind_text (stmt, 3, queue->name);
-  return fd_store_run_update (self, stmt, "queue", error);
+  return fd_store_execute_update (self,
+                                  "UPDATE queues SET name = ?3 WHERE organization_id = ?1 AND id = ?2",
+                                  "queue",
+                                  FD_STORE_ARGS (FD_ARG_INT (queue->organization_id),
+                                                 FD_ARG_INT (queue->id),
+                                                 FD_ARG_TEXT (queue->name)), error);
 }
 
 gboolean
@@ -150,20 +138,13 @@ fd_store_add_queue_member (FdStore  *self,
                            gint64    agent_id,
                            GError  **error)
 {
-  g_autoptr(FdStoreStmt) stmt = NULL;
-
   g_return_val_if_fail (self != NULL, FALSE);
 
-  stmt = fd_store_prepare (self,
-                           "INSERT INTO queue_members (organization_id, queue_id, agent_id, joined) "
-                           "VALUES (?1, ?2, ?3, 0) ON CONFLICT (queue_id, agent_id) DO NOTHING",
-                           error);
-  if (stmt == NULL)
-    return FALSE;
-  sqlite3_bind_int64 (stmt, 1, organization_id);
-  sqlite3_bind_int64 (stmt, 2, queue_id);
-  sqlite3_bind_int64 (stmt, 3, agent_id);
-  if (!fd_store_run (self, stmt, error))
+  if (!fd_store_execute (self,
+                         "INSERT INTO queue_members (organization_id, queue_id, agent_id, joined) "
+                         "VALUES (?1, ?2, ?3, 0) ON CONFLICT (queue_id, agent_id) DO NOTHING",
+                         FD_STORE_ARGS (FD_ARG_INT (organization_id), FD_ARG_INT (queue_id),
+                                        FD_ARG_INT (agent_id)), error))
     {
       /* The composite foreign keys refuse an agent or queue of another
        * organization: for the caller it does not exist. */
@@ -181,19 +162,14 @@ fd_store_remove_queue_member (FdStore  *self,
                               gint64    agent_id,
                               GError  **error)
 {
-  g_autoptr(FdStoreStmt) stmt = NULL;
-
   g_return_val_if_fail (self != NULL, FALSE);
 
-  stmt = fd_store_prepare (self,
-                           "DELETE FROM queue_members "
-                           "WHERE organization_id = ?1 AND queue_id = ?2 AND agent_id = ?3", error);
-  if (stmt == NULL)
-    return FALSE;
-  sqlite3_bind_int64 (stmt, 1, organization_id);
-  sqlite3_bind_int64 (stmt, 2, queue_id);
-  sqlite3_bind_int64 (stmt, 3, agent_id);
-  return fd_store_run_delete (self, stmt, "queue member", error);
+  return fd_store_execute_delete (self,
+                                  "DELETE FROM queue_members "
+                                  "WHERE organization_id = ?1 AND queue_id = ?2 AND agent_id = ?3",
+                                  "queue member",
+                                  FD_STORE_ARGS (FD_ARG_INT (organization_id), FD_ARG_INT (queue_id),
+                                                 FD_ARG_INT (agent_id)), error);
 }
 
 gboolean
@@ -204,20 +180,15 @@ fd_store_set_queue_member_joined (FdStore   *self,
                                   gboolean   joined,
                                   GError   **error)
 {
-  g_autoptr(FdStoreStmt) stmt = NULL;
-
   g_return_val_if_fail (self != NULL, FALSE);
 
-  stmt = fd_store_prepare (self,
-                           "UPDATE queue_members SET joined = ?4 "
-                           "WHERE organization_id = ?1 AND queue_id = ?2 AND agent_id = ?3", error);
-  if (stmt == NULL)
-    return FALSE;
-  sqlite3_bind_int64 (stmt, 1, organization_id);
-  sqlite3_bind_int64 (stmt, 2, queue_id);
-  sqlite3_bind_int64 (stmt, 3, agent_id);
-  sqlite3_bind_int (stmt, 4, joined ? 1 : 0);
-  return fd_store_run_update (self, stmt, "queue member", error);
+  return fd_store_execute_update (self,
+                                  "UPDATE queue_members SET joined = ?4 "
+                                  "WHERE organization_id = ?1 AND queue_id = ?2 AND agent_id = ?3",
+                                  "queue member",
+                                  FD_STORE_ARGS (FD_ARG_INT (organization_id), FD_ARG_INT (queue_id),
+                                                 FD_ARG_INT (agent_id),
+                                                 FD_ARG_INT (joined ? 1 : 0)), error);
 }
 
 GArray *
@@ -233,15 +204,14 @@ fd_store_list_queue_members (FdStore  *self,
 
   g_return_val_if_fail (self != NULL, NULL);
 
-  stmt = fd_store_prepare (self,
-                           "SELECT queue_id, agent_id, joined FROM queue_members "
-                           "WHERE organization_id = ?1 AND (?2 = 0 OR queue_id = ?2) "
-                           "AND (?3 = 0 OR agent_id = ?3) ORDER BY queue_id, agent_id", error);
+  stmt = fd_store_prepare_bound (self,
+                                 "SELECT queue_id, agent_id, joined FROM queue_members "
+                                 "WHERE organization_id = ?1 AND (?2 = 0 OR queue_id = ?2) "
+                                 "AND (?3 = 0 OR agent_id = ?3) ORDER BY queue_id, agent_id",
+                                 FD_STORE_ARGS (FD_ARG_INT (organization_id), FD_ARG_INT (queue_id),
+                                                FD_ARG_INT (agent_id)), error);
   if (stmt == NULL)
     return NULL;
-  sqlite3_bind_int64 (stmt, 1, organization_id);
-  sqlite3_bind_int64 (stmt, 2, queue_id);
-  sqlite3_bind_int64 (stmt, 3, agent_id);
   while ((rc = fd_store_step (self, stmt, FALSE, error)) == SQLITE_ROW)
     {
       FdQueueMember member = { 0 };

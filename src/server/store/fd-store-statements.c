@@ -84,6 +84,104 @@ fd_store_prepare (FdStore     *self,
   return stmt;
 }
 
+FdStoreStmt *
+fd_store_prepare_bound (FdStore           *self,
+                        const char        *sql,
+                        const FdStoreArg  *args,
+                        guint              n_args,
+                        GError           **error)
+{
+  FdStoreStmt *stmt = fd_store_prepare (self, sql, error);
+
+  if (stmt == NULL)
+    return NULL;
+  g_assert ((int) n_args <= sqlite3_bind_parameter_count (stmt));
+  for (guint i = 0; i < n_args; i++)
+    {
+      int index = (int) i + 1;
+
+      switch (args[i].type)
+        {
+        case FD_STORE_ARG_INT:
+          sqlite3_bind_int64 (stmt, index, args[i].number);
+          break;
+        case FD_STORE_ARG_ID:
+          fd_store_bind_id (stmt, index, args[i].number);
+          break;
+        case FD_STORE_ARG_TEXT:
+          fd_store_bind_text (stmt, index, args[i].text);
+          break;
+        default:
+          g_assert_not_reached ();
+        }
+    }
+  return stmt;
+}
+
+typedef enum {
+  RUN,
+  RUN_UPDATE,
+  RUN_DELETE,
+} RunKind;
+
+static gboolean
+execute (FdStore           *self,
+         RunKind            kind,
+         const char        *sql,
+         const char        *what,
+         const FdStoreArg  *args,
+         guint              n_args,
+         GError           **error)
+{
+  g_autoptr(FdStoreStmt) stmt = fd_store_prepare_bound (self, sql, args, n_args, error);
+
+  if (stmt == NULL)
+    return FALSE;
+  switch (kind)
+    {
+    case RUN:
+      return fd_store_run (self, stmt, error);
+    case RUN_UPDATE:
+      return fd_store_run_update (self, stmt, what, error);
+    case RUN_DELETE:
+      return fd_store_run_delete (self, stmt, what, error);
+    default:
+      g_assert_not_reached ();
+    }
+}
+
+gboolean
+fd_store_execute (FdStore           *self,
+                  const char        *sql,
+                  const FdStoreArg  *args,
+                  guint              n_args,
+                  GError           **error)
+{
+  return execute (self, RUN, sql, NULL, args, n_args, error);
+}
+
+gboolean
+fd_store_execute_update (FdStore           *self,
+                         const char        *sql,
+                         const char        *what,
+                         const FdStoreArg  *args,
+                         guint              n_args,
+                         GError           **error)
+{
+  return execute (self, RUN_UPDATE, sql, what, args, n_args, error);
+}
+
+gboolean
+fd_store_execute_delete (FdStore           *self,
+                         const char        *sql,
+                         const char        *what,
+                         const FdStoreArg  *args,
+                         guint              n_args,
+                         GError           **error)
+{
+  return execute (self, RUN_DELETE, sql, what, args, n_args, error);
+}
+
 int
 fd_store_step (FdStore      *self,
                FdStoreStmt  *stmt,
@@ -234,13 +332,13 @@ fd_store_exists (FdStore     *self,
                  gint64       id,
                  GError     **error)
 {
-  g_autoptr(FdStoreStmt) stmt = fd_store_prepare (self, sql, error);
+  g_autoptr(FdStoreStmt) stmt = NULL;
   int rc;
 
+  stmt = fd_store_prepare_bound (self, sql, FD_STORE_ARGS (FD_ARG_INT (organization_id), FD_ARG_INT (id)),
+                                                error);
   if (stmt == NULL)
     return FALSE;
-  sqlite3_bind_int64 (stmt, 1, organization_id);
-  sqlite3_bind_int64 (stmt, 2, id);
   rc = fd_store_step (self, stmt, FALSE, error);
   if (rc < 0)
     return FALSE;

@@ -57,31 +57,31 @@ fd_store_get_stats (FdStore  *self,
    * count for the queue. "Missed today" counts by closed_at (set when the
    * conversation was missed) or, when 0, created_at; the average first
    * reply covers conversations created today. */
-  stmt = fd_store_prepare (self,
-                           "SELECT s.queue_id, s.id, s.deleted, "
-                           "  count (CASE WHEN c.state = ?3 THEN 1 END), "
-                           "  coalesce (max (CASE WHEN c.state = ?3 THEN ?4 - c.created_at END), 0), "
-                           "  count (CASE WHEN c.state = ?5 THEN 1 END), "
-                           "  count (CASE WHEN c.state = ?6 AND (CASE c.closed_at WHEN 0 THEN c.created_at "
-                           "         ELSE c.closed_at END) >= ?2 THEN 1 END), "
-                           "  count (CASE WHEN c.state = ?7 AND c.closed_at >= ?2 THEN 1 END), "
-                           "  coalesce (sum (CASE WHEN c.created_at >= ?2 AND c.first_reply_at > 0 "
-                           "    AND c.first_assigned_at > 0 AND c.first_reply_at >= c.first_assigned_at "
-                           "    THEN c.first_reply_at - c.first_assigned_at END), 0), "
-                           "  count (CASE WHEN c.created_at >= ?2 AND c.first_reply_at > 0 "
-                           "    AND c.first_assigned_at > 0 AND c.first_reply_at >= c.first_assigned_at "
-                           "    THEN 1 END) "
-                           "FROM streams s LEFT JOIN conversations c ON c.stream_id = s.id "
-                           "WHERE s.organization_id = ?1 GROUP BY s.id ORDER BY s.queue_id, s.id", error);
+  stmt = fd_store_prepare_bound (self,
+                                 "SELECT s.queue_id, s.id, s.deleted, "
+                                 "  count (CASE WHEN c.state = ?3 THEN 1 END), "
+                                 "  coalesce (max (CASE WHEN c.state = ?3 THEN ?4 - c.created_at END), 0), "
+                                 "  count (CASE WHEN c.state = ?5 THEN 1 END), "
+                                 "  count (CASE WHEN c.state = ?6 AND (CASE c.closed_at WHEN 0 THEN c.created_at "
+                                 "         ELSE c.closed_at END) >= ?2 THEN 1 END), "
+                                 "  count (CASE WHEN c.state = ?7 AND c.closed_at >= ?2 THEN 1 END), "
+                                 "  coalesce (sum (CASE WHEN c.created_at >= ?2 AND c.first_reply_at > 0 "
+                                 "    AND c.first_assigned_at > 0 AND c.first_reply_at >= c.first_assigned_at "
+                                 "    THEN c.first_reply_at - c.first_assigned_at END), 0), "
+                                 "  count (CASE WHEN c.created_at >= ?2 AND c.first_reply_at > 0 "
+                                 "    AND c.first_assigned_at > 0 AND c.first_reply_at >= c.first_assigned_at "
+                                 "    THEN 1 END) "
+                                 "FROM streams s LEFT JOIN conversations c ON c.stream_id = s.id "
+                                 "WHERE s.organization_id = ?1 GROUP BY s.id ORDER BY s.queue_id, s.id",
+                                 FD_STORE_ARGS (FD_ARG_INT (organization_id),
+                                                FD_ARG_INT (day_start),
+                                                FD_ARG_TEXT (fd_conversation_state_to_string (FD_CONVERSATION_UNRESERVED)),
+                                                FD_ARG_INT (now),
+                                                FD_ARG_TEXT (fd_conversation_state_to_string (FD_CONVERSATION_RESERVED)),
+                                                FD_ARG_TEXT (fd_conversation_state_to_string (FD_CONVERSATION_MISSED)),
+                                                FD_ARG_TEXT (fd_conversation_state_to_string (FD_CONVERSATION_CLOSED))), error);
   if (stmt == NULL)
     return NULL;
-  sqlite3_bind_int64 (stmt, 1, organization_id);
-  sqlite3_bind_int64 (stmt, 2, day_start);
-  fd_store_bind_text (stmt, 3, fd_conversation_state_to_string (FD_CONVERSATION_UNRESERVED));
-  sqlite3_bind_int64 (stmt, 4, now);
-  fd_store_bind_text (stmt, 5, fd_conversation_state_to_string (FD_CONVERSATION_RESERVED));
-  fd_store_bind_text (stmt, 6, fd_conversation_state_to_string (FD_CONVERSATION_MISSED));
-  fd_store_bind_text (stmt, 7, fd_conversation_state_to_string (FD_CONVERSATION_CLOSED));
   while ((rc = fd_store_step (self, stmt, FALSE, error)) == SQLITE_ROW)
     {
       StatsAcc acc = { 0 };

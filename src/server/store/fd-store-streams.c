@@ -66,7 +66,6 @@ fd_store_create_stream (FdStore   *self,
                         FdStream  *stream,
                         GError   **error)
 {
-  g_autoptr(FdStoreStmt) stmt = NULL;
   g_autofree char *key = NULL;
   g_autofree char *departments = NULL;
   g_autofree char *origins = NULL;
@@ -77,27 +76,22 @@ fd_store_create_stream (FdStore   *self,
   if (!check_stream (stream, error) ||
       (stream->key != NULL && *stream->key != '\0' && !check_stream_key (stream->key, error)))
     return FALSE;
-  stmt = fd_store_prepare (self,
-                           "INSERT INTO streams (organization_id, queue_id, kind, name, key, "
-                           "departments, allowed_origins, settings_json, deleted, created_at) "
-                           "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 0, ?9)", error);
-  if (stmt == NULL)
-    return FALSE;
   key = stream->key != NULL && *stream->key != '\0' ? g_strdup (stream->key) : generate_stream_key ();
   departments = fd_store_strv_to_json (stream->departments);
   origins = fd_store_strv_to_json (stream->allowed_origins);
   if (stream->created_at == 0)
     stream->created_at = g_get_real_time ();
-  sqlite3_bind_int64 (stmt, 1, stream->organization_id);
-  sqlite3_bind_int64 (stmt, 2, stream->queue_id);
-  fd_store_bind_text (stmt, 3, fd_stream_kind_to_string (stream->kind));
-  fd_store_bind_text (stmt, 4, stream->name);
-  fd_store_bind_text (stmt, 5, key);
-  fd_store_bind_text (stmt, 6, departments);
-  fd_store_bind_text (stmt, 7, origins);
-  fd_store_bind_text (stmt, 8, stream->settings_json);
-  sqlite3_bind_int64 (stmt, 9, stream->created_at);
-  if (!fd_store_run (self, stmt, error))
+  if (!fd_store_execute (self,
+                         "INSERT INTO streams (organization_id, queue_id, kind, name, key, "
+                         "departments, allowed_origins, settings_json, deleted, created_at) "
+                         "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 0, ?9)",
+                         FD_STORE_ARGS (FD_ARG_INT (stream->organization_id),
+                                        FD_ARG_INT (stream->queue_id),
+                                        FD_ARG_TEXT (fd_stream_kind_to_string (stream->kind)),
+                                        FD_ARG_TEXT (stream->name), FD_ARG_TEXT (key),
+                                        FD_ARG_TEXT (departments), FD_ARG_TEXT (origins),
+                                        FD_ARG_TEXT (stream->settings_json),
+                                        FD_ARG_INT (stream->created_at)), error))
     {
       fd_store_rephrase (error, FD_STORE_ERROR_INVALID, FD_STORE_ERROR_INVALID,
                          "The media stream's queue does not exist in this organization.");
@@ -133,11 +127,10 @@ fd_store_get_stream_by_key (FdStore     *self,
   g_return_val_if_fail (self != NULL, NULL);
   g_return_val_if_fail (key != NULL, NULL);
 
-  stmt = fd_store_prepare (self, "SELECT " STREAM_COLUMNS " FROM streams WHERE key = ?1 AND deleted = 0",
-                           error);
+  stmt = fd_store_prepare_bound (self, "SELECT " STREAM_COLUMNS " FROM streams WHERE key = ?1 AND deleted = 0",
+                                 FD_STORE_ARGS (FD_ARG_TEXT (key)), error);
   if (stmt == NULL)
     return NULL;
-  fd_store_bind_text (stmt, 1, key);
   return fd_store_table_first (self, &stream_table, stmt, error);
 }
 
@@ -151,13 +144,13 @@ fd_store_list_streams (FdStore   *self,
 
   g_return_val_if_fail (self != NULL, NULL);
 
-  stmt = fd_store_prepare (self,
-                           "SELECT " STREAM_COLUMNS " FROM streams "
-                           "WHERE organization_id = ?1 AND (?2 OR deleted = 0) ORDER BY id", error);
+  stmt = fd_store_prepare_bound (self,
+                                 "SELECT " STREAM_COLUMNS " FROM streams "
+                                 "WHERE organization_id = ?1 AND (?2 OR deleted = 0) ORDER BY id",
+                                 FD_STORE_ARGS (FD_ARG_INT (organization_id),
+                                                FD_ARG_INT (include_deleted ? 1 : 0)), error);
   if (stmt == NULL)
     return NULL;
-  sqlite3_bind_int64 (stmt, 1, organization_id);
-  sqlite3_bind_int (stmt, 2, include_deleted ? 1 : 0);
   return fd_store_table_collect (self, &stream_table, stmt, error);
 }
 
@@ -166,7 +159,6 @@ fd_store_update_stream (FdStore         *self,
                         const FdStream  *stream,
                         GError         **error)
 {
-  g_autoptr(FdStoreStmt) stmt = NULL;
   g_autofree char *departments = NULL;
   g_autofree char *origins = NULL;
 
@@ -175,22 +167,19 @@ fd_store_update_stream (FdStore         *self,
 
   if (!check_stream (stream, error))
     return FALSE;
-  stmt = fd_store_prepare (self,
-                           "UPDATE streams SET queue_id = ?3, name = ?4, departments = ?5, "
-                           "allowed_origins = ?6, settings_json = ?7 "
-                           "WHERE organization_id = ?1 AND id = ?2 AND deleted = 0", error);
-  if (stmt == NULL)
-    return FALSE;
   departments = fd_store_strv_to_json (stream->departments);
   origins = fd_store_strv_to_json (stream->allowed_origins);
-  sqlite3_bind_int64 (stmt, 1, stream->organization_id);
-  sqlite3_bind_int64 (stmt, 2, stream->id);
-  sqlite3_bind_int64 (stmt, 3, stream->queue_id);
-  fd_store_bind_text (stmt, 4, stream->name);
-  fd_store_bind_text (stmt, 5, departments);
-  fd_store_bind_text (stmt, 6, origins);
-  fd_store_bind_text (stmt, 7, stream->settings_json);
-  return fd_store_run_update (self, stmt, "media stream", error);
+  return fd_store_execute_update (self,
+                                  "UPDATE streams SET queue_id = ?3, name = ?4, departments = ?5, "
+                                  "allowed_origins = ?6, settings_json = ?7 "
+                                  "WHERE organization_id = ?1 AND id = ?2 AND deleted = 0",
+                                  "media stream",
+                                  FD_STORE_ARGS (FD_ARG_INT (stream->organization_id),
+                                                 FD_ARG_INT (stream->id),
+                                                 FD_ARG_INT (stream->queue_id),
+                                                 FD_ARG_TEXT (stream->name),
+                                                 FD_ARG_TEXT (departments), FD_ARG_TEXT (origins),
+                                                 FD_ARG_TEXT (stream->settings_json)), error);
 }
 
 gboolean
@@ -199,16 +188,12 @@ fd_store_delete_stream (FdStore  *self,
                         gint64    id,
                         GError  **error)
 {
-  g_autoptr(FdStoreStmt) stmt = NULL;
-
   g_return_val_if_fail (self != NULL, FALSE);
 
-  stmt = fd_store_prepare (self,
-                           "UPDATE streams SET deleted = 1 "
-                           "WHERE organization_id = ?1 AND id = ?2 AND deleted = 0", error);
-  if (stmt == NULL)
-    return FALSE;
-  sqlite3_bind_int64 (stmt, 1, organization_id);
-  sqlite3_bind_int64 (stmt, 2, id);
-  return fd_store_run_update (self, stmt, "media stream", error);
+  return fd_store_execute_update (self,
+                                  "UPDATE streams SET deleted = 1 "
+                                  "WHERE organization_id = ?1 AND id = ?2 AND deleted = 0",
+                                  "media stream",
+                                  FD_STORE_ARGS (FD_ARG_INT (organization_id),
+                                                 FD_ARG_INT (id)), error);
 }

@@ -163,12 +163,12 @@ fd_store_table_get (FdStore             *self,
                     gint64               id,
                     GError             **error)
 {
-  g_autoptr(FdStoreStmt) stmt = fd_store_prepare (self, table->get_sql, error);
+  g_autoptr(FdStoreStmt) stmt = NULL;
 
+  stmt = fd_store_prepare_bound (self, table->get_sql,
+                                 FD_STORE_ARGS (FD_ARG_INT (organization_id), FD_ARG_INT (id)), error);
   if (stmt == NULL)
     return NULL;
-  sqlite3_bind_int64 (stmt, 1, organization_id);
-  sqlite3_bind_int64 (stmt, 2, id);
   return fd_store_table_first (self, table, stmt, error);
 }
 
@@ -178,11 +178,11 @@ fd_store_table_list (FdStore             *self,
                      gint64               organization_id,
                      GError             **error)
 {
-  g_autoptr(FdStoreStmt) stmt = fd_store_prepare (self, table->list_sql, error);
+  g_autoptr(FdStoreStmt) stmt = NULL;
 
+  stmt = fd_store_prepare_bound (self, table->list_sql, FD_STORE_ARGS (FD_ARG_INT (organization_id)), error);
   if (stmt == NULL)
     return NULL;
-  sqlite3_bind_int64 (stmt, 1, organization_id);
   return fd_store_table_collect (self, table, stmt, error);
 }
 
@@ -193,11 +193,11 @@ fd_store_table_delete (FdStore             *self,
                        gint64               id,
                        GError             **error)
 {
-  g_autoptr(FdStoreStmt) stmt = fd_store_prepare (self, table->delete_sql, error);
+  g_autoptr(FdStoreStmt) stmt = NULL;
 
+  stmt = fd_store_prepare_bound (self, table->delete_sql,
+                                 FD_STORE_ARGS (FD_ARG_INT (organization_id), FD_ARG_INT (id)), error);
   if (stmt == NULL)
     return FALSE;
-  sqlite3_bind_int64 (stmt, 1, organization_id);
-  sqlite3_bind_int64 (stmt, 2, id);
   return fd_store_run_delete (self, stmt, table->what, error);
 }
