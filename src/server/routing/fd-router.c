@@ -6,7 +6,7 @@ G_DEFINE_QUARK (fd-routing-error-quark, fd_routing_error)
 
 /* The routing engine: construction, the lookups and small helpers the
  * other parts share, and inspection. The engine does no I/O and takes its
- * clock as an argument (docs/architecture.md, "Routing"). */
+ * clock as an argument (docs/routing.md). */
 
 /* Small helpers. */
 
