@@ -6,6 +6,9 @@
 #include "fd-store.h"
 #include "fd-test-server.h"
 
+/* A fixed time for rows the tests make (µs since the epoch, 2023-11-14). */
+#define T0 G_GINT64_CONSTANT (1700000000000000)
+
 G_BEGIN_DECLS
 
 typedef struct {

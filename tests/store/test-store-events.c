@@ -1,6 +1,5 @@
 #include "store-test.h"
 
-#define T0 G_GINT64_CONSTANT (1700000000000000)
 #define SEC G_GINT64_CONSTANT (1000000)
 
 static void
