@@ -40,6 +40,10 @@ store_fixture_tear_down (StoreFixture  *fx,
   g_clear_pointer (&fx->path, g_free);
 }
 
+/* Adds a test of the store suite at /store/PATH, on a fresh store. */
+#define STORE_TEST_ADD(path, func) \
+  g_test_add ("/store/" path, StoreFixture, NULL, store_fixture_set_up, func, store_fixture_tear_down)
+
 static inline gint64
 make_org (FdStore    *store,
           const char *name)

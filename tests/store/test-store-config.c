@@ -553,16 +553,13 @@ main (int   argc,
 {
   g_test_init (&argc, &argv, NULL);
 
-#define ADD(path, func) \
-  g_test_add ("/store/" path, StoreFixture, NULL, store_fixture_set_up, func, store_fixture_tear_down)
-
-  ADD ("organizations", test_organizations);
-  ADD ("agents", test_agents);
-  ADD ("queues-and-members", test_queues_and_members);
-  ADD ("cascade-delete-organization", test_cascade_delete_organization);
-  ADD ("streams", test_streams);
-  ADD ("phases", test_phases);
-  ADD ("transactions", test_transactions);
+  STORE_TEST_ADD ("organizations", test_organizations);
+  STORE_TEST_ADD ("agents", test_agents);
+  STORE_TEST_ADD ("queues-and-members", test_queues_and_members);
+  STORE_TEST_ADD ("cascade-delete-organization", test_cascade_delete_organization);
+  STORE_TEST_ADD ("streams", test_streams);
+  STORE_TEST_ADD ("phases", test_phases);
+  STORE_TEST_ADD ("transactions", test_transactions);
 
   return g_test_run ();
 }

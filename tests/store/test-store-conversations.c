@@ -426,14 +426,11 @@ main (int   argc,
 {
   g_test_init (&argc, &argv, NULL);
 
-#define ADD(path, func) \
-  g_test_add ("/store/" path, StoreFixture, NULL, store_fixture_set_up, func, store_fixture_tear_down)
-
-  ADD ("contacts-and-conversations", test_contacts_and_conversations);
-  ADD ("contact-history", test_contact_history);
-  ADD ("messages-idempotent", test_messages_idempotent);
-  ADD ("offers", test_offers);
-  ADD ("contacts-crud", test_contacts_crud);
+  STORE_TEST_ADD ("contacts-and-conversations", test_contacts_and_conversations);
+  STORE_TEST_ADD ("contact-history", test_contact_history);
+  STORE_TEST_ADD ("messages-idempotent", test_messages_idempotent);
+  STORE_TEST_ADD ("offers", test_offers);
+  STORE_TEST_ADD ("contacts-crud", test_contacts_crud);
 
   return g_test_run ();
 }

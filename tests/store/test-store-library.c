@@ -213,11 +213,8 @@ main (int   argc,
 {
   g_test_init (&argc, &argv, NULL);
 
-#define ADD(path, func) \
-  g_test_add ("/store/" path, StoreFixture, NULL, store_fixture_set_up, func, store_fixture_tear_down)
-
-  ADD ("library-visibility", test_library_visibility);
-  ADD ("canned-reply-crud", test_canned_reply_crud);
+  STORE_TEST_ADD ("library-visibility", test_library_visibility);
+  STORE_TEST_ADD ("canned-reply-crud", test_canned_reply_crud);
 
   return g_test_run ();
 }
