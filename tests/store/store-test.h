@@ -6,6 +6,9 @@
 #include "fd-store.h"
 #include "fd-test-server.h"
 
+/* A fixed time for rows the tests make (µs since the epoch, 2023-11-14). */
+#define T0 G_GINT64_CONSTANT (1700000000000000)
+
 G_BEGIN_DECLS
 
 typedef struct {
@@ -36,6 +39,10 @@ store_fixture_tear_down (StoreFixture  *fx,
   g_clear_pointer (&fx->dir, g_free);
   g_clear_pointer (&fx->path, g_free);
 }
+
+/* Adds a test of the store suite at /store/PATH, on a fresh store. */
+#define STORE_TEST_ADD(path, func) \
+  g_test_add ("/store/" path, StoreFixture, NULL, store_fixture_set_up, func, store_fixture_tear_down)
 
 static inline gint64
 make_org (FdStore    *store,

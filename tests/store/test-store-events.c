@@ -1,6 +1,5 @@
 #include "store-test.h"
 
-#define T0 G_GINT64_CONSTANT (1700000000000000)
 #define SEC G_GINT64_CONSTANT (1000000)
 
 static void
@@ -227,12 +226,9 @@ main (int   argc,
 {
   g_test_init (&argc, &argv, NULL);
 
-#define ADD(path, func) \
-  g_test_add ("/store/" path, StoreFixture, NULL, store_fixture_set_up, func, store_fixture_tear_down)
-
-  ADD ("events/seq-per-organization", test_event_seq_per_org);
-  ADD ("events/pruning", test_event_pruning);
-  ADD ("stats", test_stats);
+  STORE_TEST_ADD ("events/seq-per-organization", test_event_seq_per_org);
+  STORE_TEST_ADD ("events/pruning", test_event_pruning);
+  STORE_TEST_ADD ("stats", test_stats);
 
   return g_test_run ();
 }

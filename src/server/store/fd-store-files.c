@@ -30,6 +30,27 @@ fd_store_file_free (FdStoreFile *file)
   g_free (file);
 }
 
+#define T FdStoreFile
+static const FdFieldInfo file_fields[] = {
+  FD_F_STRING (T, id, FALSE, 0),
+  FD_F_INT64 (T, organization_id, FALSE),
+  FD_F_INT64 (T, conversation_id, FALSE),
+  FD_F_INT64 (T, agent_id, FALSE),
+  FD_F_STRING (T, name, FALSE, 0),
+  FD_F_STRING (T, mime_type, FALSE, 0),
+  FD_F_INT64 (T, size, FALSE),
+  FD_F_STRING (T, sha256, FALSE, 0),
+  FD_F_TIME (T, created_at, FALSE),
+};
+static FD_TYPE_INFO (file_info, "file", T, file_fields, fd_store_file_free);
+#undef T
+
+/* Files are found by their random id alone: it is the capability. */
+static const FdStoreTable file_table = {
+  .what = "file",
+  .info = &file_info,
+};
+
 static gboolean
 is_file_id (const char *id)
 {
@@ -239,23 +260,15 @@ fd_store_adopt_file (FdStore      *self,
       g_unlink (path);
       return FALSE;
     }
-  stmt = fd_store_prepare (self,
-                           "INSERT INTO files (" FILE_COLUMNS ") "
-                           "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)", error);
-  ok = stmt != NULL;
-  if (ok)
-    {
-      fd_store_bind_text (stmt, 1, id);
-      sqlite3_bind_int64 (stmt, 2, file->organization_id);
-      fd_store_bind_id (stmt, 3, file->conversation_id);
-      fd_store_bind_id (stmt, 4, file->agent_id);
-      fd_store_bind_text (stmt, 5, file->name);
-      fd_store_bind_text (stmt, 6, file->mime_type);
-      sqlite3_bind_int64 (stmt, 7, (sqlite3_int64) file->size);
-      fd_store_bind_text (stmt, 8, file->sha256);
-      sqlite3_bind_int64 (stmt, 9, now);
-      ok = fd_store_run (self, stmt, error);
-    }
+  stmt = fd_store_prepare_bound (self,
+                                 "INSERT INTO files (" FILE_COLUMNS ") "
+                                 "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                                 FD_STORE_ARGS (FD_ARG_TEXT (id), FD_ARG_INT (file->organization_id),
+                                                FD_ARG_ID (file->conversation_id), FD_ARG_ID (file->agent_id),
+                                                FD_ARG_TEXT (file->name), FD_ARG_TEXT (file->mime_type),
+                                                FD_ARG_INT (file->size), FD_ARG_TEXT (file->sha256),
+                                                FD_ARG_INT (now)), error);
+  ok = stmt != NULL && fd_store_run (self, stmt, error);
   g_clear_pointer (&stmt, fd_store_stmt_release);
   if (!fd_store_end (self, ok, error))
     {
@@ -309,8 +322,6 @@ fd_store_get_file (FdStore     *self,
                    GError     **error)
 {
   g_autoptr(FdStoreStmt) stmt = NULL;
-  FdStoreFile *file;
-  int rc;
 
   g_return_val_if_fail (self != NULL, NULL);
 
@@ -319,29 +330,11 @@ fd_store_get_file (FdStore     *self,
       fd_store_not_found ("file", error);
       return NULL;
     }
-  stmt = fd_store_prepare (self, "SELECT " FILE_COLUMNS " FROM files WHERE id = ?1", error);
+  stmt = fd_store_prepare_bound (self, "SELECT " FILE_COLUMNS " FROM files WHERE id = ?1",
+                                 FD_STORE_ARGS (FD_ARG_TEXT (id)), error);
   if (stmt == NULL)
     return NULL;
-  fd_store_bind_text (stmt, 1, id);
-  rc = fd_store_step (self, stmt, FALSE, error);
-  if (rc < 0)
-    return NULL;
-  if (rc != SQLITE_ROW)
-    {
-      fd_store_not_found ("file", error);
-      return NULL;
-    }
-  file = g_new0 (FdStoreFile, 1);
-  file->id = fd_store_col_text (stmt, 0);
-  file->organization_id = fd_store_col_int64 (stmt, 1);
-  file->conversation_id = fd_store_col_int64 (stmt, 2);
-  file->agent_id = fd_store_col_int64 (stmt, 3);
-  file->name = fd_store_col_text (stmt, 4);
-  file->mime_type = fd_store_col_text (stmt, 5);
-  file->size = fd_store_col_int64 (stmt, 6);
-  file->sha256 = fd_store_col_text (stmt, 7);
-  file->created_at = fd_store_col_int64 (stmt, 8);
-  return file;
+  return fd_store_table_first (self, &file_table, stmt, error);
 }
 
 gboolean
@@ -381,12 +374,13 @@ fd_store_clean_files (FdStore  *self,
         orphan = TRUE;
       else if (is_file_id (name))
         {
-          g_autoptr(FdStoreStmt) stmt = fd_store_prepare (self, "SELECT 1 FROM files WHERE id = ?1", error);
+          g_autoptr(FdStoreStmt) stmt = NULL;
           int rc;
 
+          stmt = fd_store_prepare_bound (self, "SELECT 1 FROM files WHERE id = ?1",
+                                         FD_STORE_ARGS (FD_ARG_TEXT (name)), error);
           if (stmt == NULL)
             return FALSE;
-          fd_store_bind_text (stmt, 1, name);
           rc = fd_store_step (self, stmt, FALSE, error);
           if (rc < 0)
             return FALSE;

@@ -19,15 +19,6 @@
   "       WHERE m.organization_id = ?1 AND m.agent_id = ?2 AND s.deleted = 0))" \
   "  OR (x.level = ?7 AND x.owner_id = ?2))"
 
-static void
-bind_levels (FdStoreStmt *stmt)
-{
-  fd_store_bind_text (stmt, 4, fd_level_to_string (FD_LEVEL_ORGANIZATION));
-  fd_store_bind_text (stmt, 5, fd_level_to_string (FD_LEVEL_QUEUE));
-  fd_store_bind_text (stmt, 6, fd_level_to_string (FD_LEVEL_STREAM));
-  fd_store_bind_text (stmt, 7, fd_level_to_string (FD_LEVEL_AGENT));
-}
-
 /* The owner must exist in the organization (organization level: owner 0). */
 static gboolean
 check_owner (FdStore  *self,
@@ -67,107 +58,19 @@ check_owner (FdStore  *self,
   return TRUE;
 }
 
-static FdLevel
-level_from_column (FdStoreStmt *stmt,
-                   int          column)
-{
-  g_autofree char *text = fd_store_col_text (stmt, column);
-  FdLevel level = FD_LEVEL_ORGANIZATION;
-
-  fd_level_from_string (text, &level);
-  return level;
-}
-
 /* What canned replies and resources share: a table of items with the
- * same id, organization, level and owner columns, read by one row
- * function, named in errors as @what. The SQL texts are literals, as
- * fd_store_prepare() caches statements by their text. */
+ * same id, organization, level and owner columns, and the search of the
+ * items an agent can see. */
 typedef struct {
-  const char  *what;         /* "canned reply" */
-  const char  *get_sql;      /* ?1 organization, ?2 id */
-  const char  *list_sql;     /* ?1 organization */
-  const char  *delete_sql;   /* ?1 organization, ?2 id */
-  const char  *visible_sql;  /* VISIBLE_TO_AGENT's parameters */
-  gpointer   (*from_row) (FdStoreStmt *stmt);
-  GPtrArray *(*list_new) (void);
+  FdStoreTable  table;
+  const char   *visible_sql;  /* VISIBLE_TO_AGENT's parameters */
 } LibraryKind;
-
-#define LIBRARY_SQL(table, columns)                                                     \
-  .get_sql = "SELECT " columns " FROM " table " x WHERE x.organization_id = ?1 AND x.id = ?2", \
-  .list_sql = "SELECT " columns " FROM " table " x WHERE x.organization_id = ?1 ORDER BY x.id", \
-  .delete_sql = "DELETE FROM " table " WHERE organization_id = ?1 AND id = ?2"
 
 /* ?3: the search as a folded LIKE pattern, or NULL for all. */
 #define MATCHES(column) " OR fd_fold (x." column ") LIKE ?3 ESCAPE '\\'"
 #define VISIBLE_SQL(table, columns, matches)                                              \
   "SELECT " columns " FROM " table " x WHERE " VISIBLE_TO_AGENT " AND (?3 IS NULL" matches ") " \
   "ORDER BY fd_fold (x.name), x.id"
-
-static GPtrArray *
-list_rows (FdStore            *self,
-           const LibraryKind  *kind,
-           FdStoreStmt        *stmt,
-           GError            **error)
-{
-  g_autoptr(GPtrArray) list = kind->list_new ();
-  int rc;
-
-  while ((rc = fd_store_step (self, stmt, FALSE, error)) == SQLITE_ROW)
-    g_ptr_array_add (list, kind->from_row (stmt));
-  return rc < 0 ? NULL : g_steal_pointer (&list);
-}
-
-static gpointer
-get_item (FdStore            *self,
-          const LibraryKind  *kind,
-          gint64              organization_id,
-          gint64              id,
-          GError            **error)
-{
-  g_autoptr(FdStoreStmt) stmt = fd_store_prepare (self, kind->get_sql, error);
-  int rc;
-
-  if (stmt == NULL)
-    return NULL;
-  sqlite3_bind_int64 (stmt, 1, organization_id);
-  sqlite3_bind_int64 (stmt, 2, id);
-  rc = fd_store_step (self, stmt, FALSE, error);
-  if (rc == SQLITE_ROW)
-    return kind->from_row (stmt);
-  if (rc == SQLITE_DONE)
-    fd_store_not_found (kind->what, error);
-  return NULL;
-}
-
-static GPtrArray *
-list_items (FdStore            *self,
-            const LibraryKind  *kind,
-            gint64              organization_id,
-            GError            **error)
-{
-  g_autoptr(FdStoreStmt) stmt = fd_store_prepare (self, kind->list_sql, error);
-
-  if (stmt == NULL)
-    return NULL;
-  sqlite3_bind_int64 (stmt, 1, organization_id);
-  return list_rows (self, kind, stmt, error);
-}
-
-static gboolean
-delete_item (FdStore            *self,
-             const LibraryKind  *kind,
-             gint64              organization_id,
-             gint64              id,
-             GError            **error)
-{
-  g_autoptr(FdStoreStmt) stmt = fd_store_prepare (self, kind->delete_sql, error);
-
-  if (stmt == NULL)
-    return FALSE;
-  sqlite3_bind_int64 (stmt, 1, organization_id);
-  sqlite3_bind_int64 (stmt, 2, id);
-  return fd_store_run_delete (self, stmt, kind->what, error);
-}
 
 /* The items the agent can see, matching @search in the kind's search
  * columns, by name. */
@@ -184,42 +87,30 @@ list_visible_items (FdStore            *self,
 
   if (!fd_store_check_string (search, "search text", FD_STORE_MAX_NAME, FALSE, error))
     return NULL;
-  stmt = fd_store_prepare (self, kind->visible_sql, error);
+  pattern = fd_store_like_pattern (search);
+  stmt = fd_store_prepare_bound (self, kind->visible_sql,
+                                 FD_STORE_ARGS (FD_ARG_INT (organization_id), FD_ARG_INT (agent_id),
+                                                FD_ARG_TEXT (pattern),
+                                                FD_ARG_TEXT (fd_level_to_string (FD_LEVEL_ORGANIZATION)),
+                                                FD_ARG_TEXT (fd_level_to_string (FD_LEVEL_QUEUE)),
+                                                FD_ARG_TEXT (fd_level_to_string (FD_LEVEL_STREAM)),
+                                                FD_ARG_TEXT (fd_level_to_string (FD_LEVEL_AGENT))), error);
   if (stmt == NULL)
     return NULL;
-  pattern = fd_store_like_pattern (search);
-  sqlite3_bind_int64 (stmt, 1, organization_id);
-  sqlite3_bind_int64 (stmt, 2, agent_id);
-  fd_store_bind_text (stmt, 3, pattern);
-  bind_levels (stmt);
-  return list_rows (self, kind, stmt, error);
+  return fd_store_table_collect (self, &kind->table, stmt, error);
 }
 
 /* Canned replies. */
 
-#define REPLY_COLUMNS "x.id, x.organization_id, x.level, x.owner_id, x.name, x.text"
-
-/* A gpointer, to fit LibraryKind. */
-static gpointer
-reply_from_row (FdStoreStmt *stmt)
-{
-  FdCannedReply *reply = fd_canned_reply_new ();
-
-  reply->id = fd_store_col_int64 (stmt, 0);
-  reply->organization_id = fd_store_col_int64 (stmt, 1);
-  reply->level = level_from_column (stmt, 2);
-  reply->owner_id = fd_store_col_int64 (stmt, 3);
-  reply->name = fd_store_col_text (stmt, 4);
-  reply->text = fd_store_col_text (stmt, 5);
-  return reply;
-}
+#define REPLY_COLUMNS "id, organization_id, level, owner_id, name, text"
 
 static const LibraryKind reply_kind = {
-  .what = "canned reply",
-  LIBRARY_SQL ("canned_replies", REPLY_COLUMNS),
+  .table = {
+    .what = "canned reply",
+    .info = &fd_canned_reply_info,
+    FD_STORE_TABLE_SQL ("canned_replies", REPLY_COLUMNS),
+  },
   .visible_sql = VISIBLE_SQL ("canned_replies", REPLY_COLUMNS, MATCHES ("name") MATCHES ("text")),
-  .from_row = reply_from_row,
-  .list_new = fd_canned_reply_list_new,
 };
 
 static gboolean
@@ -237,25 +128,20 @@ fd_store_create_canned_reply (FdStore        *self,
                               FdCannedReply  *reply,
                               GError        **error)
 {
-  g_autoptr(FdStoreStmt) stmt = NULL;
-
   g_return_val_if_fail (self != NULL, FALSE);
   g_return_val_if_fail (reply != NULL, FALSE);
 
   if (!check_reply (self, reply, error))
     return FALSE;
-  stmt = fd_store_prepare (self,
-                           "INSERT INTO canned_replies (organization_id, level, owner_id, name, text, "
-                           "created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)", error);
-  if (stmt == NULL)
-    return FALSE;
-  sqlite3_bind_int64 (stmt, 1, reply->organization_id);
-  fd_store_bind_text (stmt, 2, fd_level_to_string (reply->level));
-  sqlite3_bind_int64 (stmt, 3, reply->owner_id);
-  fd_store_bind_text (stmt, 4, reply->name);
-  fd_store_bind_text (stmt, 5, reply->text);
-  sqlite3_bind_int64 (stmt, 6, g_get_real_time ());
-  if (!fd_store_run (self, stmt, error))
+  if (!fd_store_execute (self,
+                         "INSERT INTO canned_replies (organization_id, level, owner_id, name, text, "
+                         "created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                         FD_STORE_ARGS (FD_ARG_INT (reply->organization_id),
+                                        FD_ARG_TEXT (fd_level_to_string (reply->level)),
+                                        FD_ARG_INT (reply->owner_id),
+                                        FD_ARG_TEXT (reply->name),
+                                        FD_ARG_TEXT (reply->text),
+                                        FD_ARG_INT (g_get_real_time ())), error))
     return FALSE;
   reply->id = fd_store_last_insert_id (self);
   return TRUE;
@@ -269,7 +155,7 @@ fd_store_get_canned_reply (FdStore  *self,
 {
   g_return_val_if_fail (self != NULL, NULL);
 
-  return get_item (self, &reply_kind, organization_id, id, error);
+  return fd_store_table_get (self, &reply_kind.table, organization_id, id, error);
 }
 
 GPtrArray *
@@ -279,7 +165,7 @@ fd_store_list_canned_replies (FdStore  *self,
 {
   g_return_val_if_fail (self != NULL, NULL);
 
-  return list_items (self, &reply_kind, organization_id, error);
+  return fd_store_table_list (self, &reply_kind.table, organization_id, error);
 }
 
 gboolean
@@ -287,25 +173,21 @@ fd_store_update_canned_reply (FdStore              *self,
                               const FdCannedReply  *reply,
                               GError              **error)
 {
-  g_autoptr(FdStoreStmt) stmt = NULL;
-
   g_return_val_if_fail (self != NULL, FALSE);
   g_return_val_if_fail (reply != NULL, FALSE);
 
   if (!check_reply (self, reply, error))
     return FALSE;
-  stmt = fd_store_prepare (self,
-                           "UPDATE canned_replies SET level = ?3, owner_id = ?4, name = ?5, text = ?6 "
-                           "WHERE organization_id = ?1 AND id = ?2", error);
-  if (stmt == NULL)
-    return FALSE;
-  sqlite3_bind_int64 (stmt, 1, reply->organization_id);
-  sqlite3_bind_int64 (stmt, 2, reply->id);
-  fd_store_bind_text (stmt, 3, fd_level_to_string (reply->level));
-  sqlite3_bind_int64 (stmt, 4, reply->owner_id);
-  fd_store_bind_text (stmt, 5, reply->name);
-  fd_store_bind_text (stmt, 6, reply->text);
-  return fd_store_run_update (self, stmt, "canned reply", error);
+  return fd_store_execute_update (self,
+                                  "UPDATE canned_replies SET level = ?3, owner_id = ?4, name = ?5, text = ?6 "
+                                  "WHERE organization_id = ?1 AND id = ?2",
+                                  "canned reply",
+                                  FD_STORE_ARGS (FD_ARG_INT (reply->organization_id),
+                                                 FD_ARG_INT (reply->id),
+                                                 FD_ARG_TEXT (fd_level_to_string (reply->level)),
+                                                 FD_ARG_INT (reply->owner_id),
+                                                 FD_ARG_TEXT (reply->name),
+                                                 FD_ARG_TEXT (reply->text)), error);
 }
 
 gboolean
@@ -316,7 +198,7 @@ fd_store_delete_canned_reply (FdStore  *self,
 {
   g_return_val_if_fail (self != NULL, FALSE);
 
-  return delete_item (self, &reply_kind, organization_id, id, error);
+  return fd_store_table_delete (self, &reply_kind.table, organization_id, id, error);
 }
 
 GPtrArray *
@@ -333,33 +215,17 @@ fd_store_list_visible_canned_replies (FdStore     *self,
 
 /* Resources. */
 
-#define RESOURCE_COLUMNS "x.id, x.organization_id, x.level, x.owner_id, x.name, x.url, " \
-                         "x.description, x.mime_type, x.size"
-
-static gpointer
-resource_from_row (FdStoreStmt *stmt)
-{
-  FdResource *resource = fd_resource_new ();
-
-  resource->id = fd_store_col_int64 (stmt, 0);
-  resource->organization_id = fd_store_col_int64 (stmt, 1);
-  resource->level = level_from_column (stmt, 2);
-  resource->owner_id = fd_store_col_int64 (stmt, 3);
-  resource->name = fd_store_col_text (stmt, 4);
-  resource->url = fd_store_col_text (stmt, 5);
-  resource->description = fd_store_col_text (stmt, 6);
-  resource->mime_type = fd_store_col_text (stmt, 7);
-  resource->size = fd_store_col_int64 (stmt, 8);
-  return resource;
-}
+#define RESOURCE_COLUMNS "id, organization_id, level, owner_id, name, url, description, " \
+                         "mime_type, size"
 
 static const LibraryKind resource_kind = {
-  .what = "resource",
-  LIBRARY_SQL ("resources", RESOURCE_COLUMNS),
+  .table = {
+    .what = "resource",
+    .info = &fd_resource_info,
+    FD_STORE_TABLE_SQL ("resources", RESOURCE_COLUMNS),
+  },
   .visible_sql = VISIBLE_SQL ("resources", RESOURCE_COLUMNS,
                               MATCHES ("name") MATCHES ("url") MATCHES ("description")),
-  .from_row = resource_from_row,
-  .list_new = fd_resource_list_new,
 };
 
 static gboolean
@@ -382,29 +248,24 @@ fd_store_create_resource (FdStore     *self,
                           FdResource  *resource,
                           GError     **error)
 {
-  g_autoptr(FdStoreStmt) stmt = NULL;
-
   g_return_val_if_fail (self != NULL, FALSE);
   g_return_val_if_fail (resource != NULL, FALSE);
 
   if (!check_resource (self, resource, error))
     return FALSE;
-  stmt = fd_store_prepare (self,
-                           "INSERT INTO resources (organization_id, level, owner_id, name, url, "
-                           "description, mime_type, size, created_at) "
-                           "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)", error);
-  if (stmt == NULL)
-    return FALSE;
-  sqlite3_bind_int64 (stmt, 1, resource->organization_id);
-  fd_store_bind_text (stmt, 2, fd_level_to_string (resource->level));
-  sqlite3_bind_int64 (stmt, 3, resource->owner_id);
-  fd_store_bind_text (stmt, 4, resource->name);
-  fd_store_bind_text (stmt, 5, resource->url);
-  fd_store_bind_text (stmt, 6, resource->description);
-  fd_store_bind_text (stmt, 7, resource->mime_type);
-  sqlite3_bind_int64 (stmt, 8, resource->size);
-  sqlite3_bind_int64 (stmt, 9, g_get_real_time ());
-  if (!fd_store_run (self, stmt, error))
+  if (!fd_store_execute (self,
+                         "INSERT INTO resources (organization_id, level, owner_id, name, url, "
+                         "description, mime_type, size, created_at) "
+                         "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                         FD_STORE_ARGS (FD_ARG_INT (resource->organization_id),
+                                        FD_ARG_TEXT (fd_level_to_string (resource->level)),
+                                        FD_ARG_INT (resource->owner_id),
+                                        FD_ARG_TEXT (resource->name),
+                                        FD_ARG_TEXT (resource->url),
+                                        FD_ARG_TEXT (resource->description),
+                                        FD_ARG_TEXT (resource->mime_type),
+                                        FD_ARG_INT (resource->size),
+                                        FD_ARG_INT (g_get_real_time ())), error))
     return FALSE;
   resource->id = fd_store_last_insert_id (self);
   return TRUE;
@@ -418,7 +279,7 @@ fd_store_get_resource (FdStore  *self,
 {
   g_return_val_if_fail (self != NULL, NULL);
 
-  return get_item (self, &resource_kind, organization_id, id, error);
+  return fd_store_table_get (self, &resource_kind.table, organization_id, id, error);
 }
 
 GPtrArray *
@@ -428,7 +289,7 @@ fd_store_list_resources (FdStore  *self,
 {
   g_return_val_if_fail (self != NULL, NULL);
 
-  return list_items (self, &resource_kind, organization_id, error);
+  return fd_store_table_list (self, &resource_kind.table, organization_id, error);
 }
 
 gboolean
@@ -436,29 +297,25 @@ fd_store_update_resource (FdStore           *self,
                           const FdResource  *resource,
                           GError           **error)
 {
-  g_autoptr(FdStoreStmt) stmt = NULL;
-
   g_return_val_if_fail (self != NULL, FALSE);
   g_return_val_if_fail (resource != NULL, FALSE);
 
   if (!check_resource (self, resource, error))
     return FALSE;
-  stmt = fd_store_prepare (self,
-                           "UPDATE resources SET level = ?3, owner_id = ?4, name = ?5, url = ?6, "
-                           "description = ?7, mime_type = ?8, size = ?9 "
-                           "WHERE organization_id = ?1 AND id = ?2", error);
-  if (stmt == NULL)
-    return FALSE;
-  sqlite3_bind_int64 (stmt, 1, resource->organization_id);
-  sqlite3_bind_int64 (stmt, 2, resource->id);
-  fd_store_bind_text (stmt, 3, fd_level_to_string (resource->level));
-  sqlite3_bind_int64 (stmt, 4, resource->owner_id);
-  fd_store_bind_text (stmt, 5, resource->name);
-  fd_store_bind_text (stmt, 6, resource->url);
-  fd_store_bind_text (stmt, 7, resource->description);
-  fd_store_bind_text (stmt, 8, resource->mime_type);
-  sqlite3_bind_int64 (stmt, 9, resource->size);
-  return fd_store_run_update (self, stmt, "resource", error);
+  return fd_store_execute_update (self,
+                                  "UPDATE resources SET level = ?3, owner_id = ?4, name = ?5, url = ?6, "
+                                  "description = ?7, mime_type = ?8, size = ?9 "
+                                  "WHERE organization_id = ?1 AND id = ?2",
+                                  "resource",
+                                  FD_STORE_ARGS (FD_ARG_INT (resource->organization_id),
+                                                 FD_ARG_INT (resource->id),
+                                                 FD_ARG_TEXT (fd_level_to_string (resource->level)),
+                                                 FD_ARG_INT (resource->owner_id),
+                                                 FD_ARG_TEXT (resource->name),
+                                                 FD_ARG_TEXT (resource->url),
+                                                 FD_ARG_TEXT (resource->description),
+                                                 FD_ARG_TEXT (resource->mime_type),
+                                                 FD_ARG_INT (resource->size)), error);
 }
 
 gboolean
@@ -469,7 +326,7 @@ fd_store_delete_resource (FdStore  *self,
 {
   g_return_val_if_fail (self != NULL, FALSE);
 
-  return delete_item (self, &resource_kind, organization_id, id, error);
+  return fd_store_table_delete (self, &resource_kind.table, organization_id, id, error);
 }
 
 GPtrArray *
@@ -483,3 +340,30 @@ fd_store_list_visible_resources (FdStore     *self,
 
   return list_visible_items (self, &resource_kind, organization_id, agent_id, search, error);
 }
+
+/* Items name their owner by (level, owner_id), without a foreign key: they
+ * go with their agent or queue here. */
+gboolean
+fd_store_delete_owned_items (FdStore  *self,
+                             gint64    organization_id,
+                             FdLevel   level,
+                             gint64    owner_id,
+                             GError  **error)
+{
+  static const char * const sql[] = {
+    "DELETE FROM canned_replies WHERE organization_id = ?1 AND level = ?2 AND owner_id = ?3",
+    "DELETE FROM resources WHERE organization_id = ?1 AND level = ?2 AND owner_id = ?3",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (sql); i++)
+    {
+    
+      if (!fd_store_execute (self, sql[i],
+                             FD_STORE_ARGS (FD_ARG_INT (organization_id),
+                                            FD_ARG_TEXT (fd_level_to_string (level)),
+                                            FD_ARG_INT (owner_id)), error))
+        return FALSE;
+    }
+  return TRUE;
+}
+

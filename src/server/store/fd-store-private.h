@@ -24,6 +24,49 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (FdStoreStmt, fd_store_stmt_release)
 FdStoreStmt *fd_store_prepare       (FdStore      *self,
                                      const char   *sql,
                                      GError      **error);
+
+/* A value for one parameter of a statement: an integer, an id (0 is bound
+ * as NULL: an optional reference) or a text (NULL as NULL). */
+typedef struct {
+  enum { FD_STORE_ARG_INT, FD_STORE_ARG_ID, FD_STORE_ARG_TEXT } type;
+  gint64       number;
+  const char  *text;
+} FdStoreArg;
+
+#define FD_ARG_INT(v)  ((FdStoreArg) { .type = FD_STORE_ARG_INT, .number = (v) })
+#define FD_ARG_ID(v)   ((FdStoreArg) { .type = FD_STORE_ARG_ID, .number = (v) })
+#define FD_ARG_TEXT(v) ((FdStoreArg) { .type = FD_STORE_ARG_TEXT, .text = (v) })
+/* The arguments of a call, bound to ?1, ?2, … in order. */
+#define FD_STORE_ARGS(...) \
+  (const FdStoreArg[]) { __VA_ARGS__ }, G_N_ELEMENTS (((const FdStoreArg[]) { __VA_ARGS__ }))
+
+/* fd_store_prepare() with its parameters bound. */
+FdStoreStmt *fd_store_prepare_bound (FdStore           *self,
+                                     const char        *sql,
+                                     const FdStoreArg  *args,
+                                     guint              n_args,
+                                     GError           **error);
+/* Prepares, binds and runs a statement that returns no row; _update and
+ * _delete are NOT_FOUND (naming @what) when no row changed, as
+ * fd_store_run_update() and fd_store_run_delete(). */
+gboolean     fd_store_execute        (FdStore           *self,
+                                      const char        *sql,
+                                      const FdStoreArg  *args,
+                                      guint              n_args,
+                                      GError           **error);
+gboolean     fd_store_execute_update (FdStore           *self,
+                                      const char        *sql,
+                                      const char        *what,
+                                      const FdStoreArg  *args,
+                                      guint              n_args,
+                                      GError           **error);
+gboolean     fd_store_execute_delete (FdStore           *self,
+                                      const char        *sql,
+                                      const char        *what,
+                                      const FdStoreArg  *args,
+                                      guint              n_args,
+                                      GError           **error);
+
 /* SQLITE_ROW, SQLITE_DONE, or -1 with @error set. @deleting makes a foreign
  * key failure a CONFLICT ("still in use") rather than INVALID. */
 int          fd_store_step          (FdStore      *self,
@@ -102,5 +145,93 @@ char       **fd_store_strv_from_json (const char  *json);
 char        *fd_store_fold          (const char   *text);
 /* "%text%" with % _ \ escaped (ESCAPE '\'), casefolded; NULL for no search. */
 char        *fd_store_like_pattern  (const char   *search);
+
+/* Reading rows into structs (fd-store-table.c, docs/store.md "Tables").
+ *
+ * A row fills the struct of an FdTypeInfo, the protocol's description of
+ * an entity: each column goes into the field of the same name, read as the
+ * field's kind says (an enum from its wire name, a list of strings from its
+ * JSON text). A column that names no field is a programming error. */
+void         fd_store_read_columns  (FdStoreStmt       *stmt,
+                                     const FdTypeInfo  *info,
+                                     int                first,
+                                     int                n_columns,
+                                     gpointer           object);
+
+typedef struct _FdStoreTable FdStoreTable;
+
+/* One table: the struct its rows fill and its scoped get, list and delete.
+ * The SQL texts are literals (FD_STORE_TABLE_SQL below), because
+ * fd_store_prepare() caches statements by their text. */
+struct _FdStoreTable
+{
+  const char        *what;          /* "contact": "No such contact in this organization." */
+  const FdTypeInfo  *info;
+  int                n_columns;     /* the struct's columns, from the first; 0 = all */
+  const char        *get_sql;       /* ?1 organization, ?2 id */
+  const char        *list_sql;      /* ?1 organization */
+  const char        *delete_sql;    /* ?1 organization, ?2 id */
+  /* What the row holds beyond the struct's columns (a conversation's
+   * contact, joined); NULL = nothing. */
+  void             (*read_more)     (FdStoreStmt  *stmt,
+                                     gpointer      object);
+  /* Children kept in other tables, loaded for every row read (a queue's
+   * members, a phase's agents, a message's attachments); NULL = none. */
+  gboolean         (*load_children) (FdStore      *self,
+                                     GPtrArray    *rows,
+                                     GError      **error);
+};
+
+/* The scoped get, list and delete of @table, whose rows are @columns. */
+#define FD_STORE_TABLE_SQL(table, columns) \
+  .get_sql = "SELECT " columns " FROM " table " WHERE organization_id = ?1 AND id = ?2", \
+  .list_sql = "SELECT " columns " FROM " table " WHERE organization_id = ?1 ORDER BY id", \
+  .delete_sql = "DELETE FROM " table " WHERE organization_id = ?1 AND id = ?2"
+
+/* The current row of @stmt as a new struct, without children. */
+gpointer     fd_store_table_row     (const FdStoreTable *table,
+                                     FdStoreStmt        *stmt);
+/* Every row of @stmt (bound by the caller), with their children. */
+GPtrArray   *fd_store_table_collect (FdStore            *self,
+                                     const FdStoreTable *table,
+                                     FdStoreStmt        *stmt,
+                                     GError            **error);
+/* The first row of @stmt, with its children, or NOT_FOUND. */
+gpointer     fd_store_table_first   (FdStore            *self,
+                                     const FdStoreTable *table,
+                                     FdStoreStmt        *stmt,
+                                     GError            **error);
+gpointer     fd_store_table_get     (FdStore            *self,
+                                     const FdStoreTable *table,
+                                     gint64              organization_id,
+                                     gint64              id,
+                                     GError            **error);
+GPtrArray   *fd_store_table_list    (FdStore            *self,
+                                     const FdStoreTable *table,
+                                     gint64              organization_id,
+                                     GError            **error);
+/* NOT_FOUND when no row went. */
+gboolean     fd_store_table_delete  (FdStore            *self,
+                                     const FdStoreTable *table,
+                                     gint64              organization_id,
+                                     gint64              id,
+                                     GError            **error);
+
+/* Checks shared by several tables. */
+gboolean     fd_store_check_contact      (const FdContact  *contact,
+                                          GError          **error);
+/* An agent named by another row (0: none) must be of its organization. */
+gboolean     fd_store_check_agent_in_org (FdStore     *self,
+                                          gint64       organization_id,
+                                          gint64       agent_id,
+                                          GError     **error);
+
+/* Deletes the canned replies and resources of an owner (fd-store-library.c):
+ * they name it by (level, owner_id), without a foreign key. */
+gboolean     fd_store_delete_owned_items (FdStore     *self,
+                                          gint64       organization_id,
+                                          FdLevel      level,
+                                          gint64       owner_id,
+                                          GError     **error);
 
 G_END_DECLS

@@ -21,18 +21,12 @@ insert_token (FdStore     *self,
               const char  *token_hash,
               GError     **error)
 {
-  g_autoptr(FdStoreStmt) stmt = NULL;
-
   if (!check_hash (token_hash, error))
     return FALSE;
-  stmt = fd_store_prepare (self, sql, error);
-  if (stmt == NULL)
-    return FALSE;
-  fd_store_bind_text (stmt, 1, token_hash);
-  sqlite3_bind_int64 (stmt, 2, organization_id);
-  sqlite3_bind_int64 (stmt, 3, owner_id);
-  sqlite3_bind_int64 (stmt, 4, g_get_real_time ());
-  return fd_store_run (self, stmt, error);
+  return fd_store_execute (self, sql,
+                           FD_STORE_ARGS (FD_ARG_TEXT (token_hash),
+                                          FD_ARG_INT (organization_id), FD_ARG_INT (owner_id),
+                                          FD_ARG_INT (g_get_real_time ())), error);
 }
 
 static gboolean
@@ -49,10 +43,10 @@ lookup_token (FdStore     *self,
 
   if (!check_hash (token_hash, error))
     return FALSE;
-  stmt = fd_store_prepare (self, sql, error);
+  stmt = fd_store_prepare_bound (self, sql,
+                                 FD_STORE_ARGS (FD_ARG_TEXT (token_hash)), error);
   if (stmt == NULL)
     return FALSE;
-  fd_store_bind_text (stmt, 1, token_hash);
   rc = fd_store_step (self, stmt, FALSE, error);
   if (rc < 0)
     return FALSE;
@@ -167,24 +161,18 @@ fd_store_insert_agent_token_full (FdStore     *self,
                                   gint64       expires_at,
                                   GError     **error)
 {
-  g_autoptr(FdStoreStmt) stmt = NULL;
   gint64 now = g_get_real_time ();
 
   g_return_val_if_fail (self != NULL, FALSE);
 
   if (!check_hash (token_hash, error))
     return FALSE;
-  stmt = fd_store_prepare (self,
-                           "INSERT INTO agent_tokens (hash, organization_id, agent_id, created_at, "
-                           "last_used_at, expires_at) VALUES (?1, ?2, ?3, ?4, ?4, ?5)", error);
-  if (stmt == NULL)
-    return FALSE;
-  fd_store_bind_text (stmt, 1, token_hash);
-  sqlite3_bind_int64 (stmt, 2, organization_id);
-  sqlite3_bind_int64 (stmt, 3, agent_id);
-  sqlite3_bind_int64 (stmt, 4, now);
-  sqlite3_bind_int64 (stmt, 5, expires_at);
-  if (!fd_store_run (self, stmt, error))
+  if (!fd_store_execute (self,
+                         "INSERT INTO agent_tokens (hash, organization_id, agent_id, created_at, "
+                         "last_used_at, expires_at) VALUES (?1, ?2, ?3, ?4, ?4, ?5)",
+                         FD_STORE_ARGS (FD_ARG_TEXT (token_hash),
+                                        FD_ARG_INT (organization_id), FD_ARG_INT (agent_id),
+                                        FD_ARG_INT (now), FD_ARG_INT (expires_at)), error))
     {
       fd_store_rephrase (error, FD_STORE_ERROR_INVALID, FD_STORE_ERROR_NOT_FOUND,
                          "No such agent in this organization.");
@@ -192,6 +180,18 @@ fd_store_insert_agent_token_full (FdStore     *self,
     }
   return TRUE;
 }
+
+#define T FdStoreAgentToken
+static const FdFieldInfo agent_token_fields[] = {
+  FD_F_INT64 (T, organization_id, FALSE),
+  FD_F_INT64 (T, agent_id, FALSE),
+  FD_F_TIME (T, created_at, FALSE),
+  FD_F_TIME (T, last_used_at, FALSE),
+  FD_F_TIME (T, expires_at, FALSE),
+  FD_F_BOOL (T, revoked, FALSE),
+};
+static FD_TYPE_INFO (agent_token_info, "token", T, agent_token_fields, g_free);
+#undef T
 
 gboolean
 fd_store_get_agent_token (FdStore           *self,
@@ -207,12 +207,12 @@ fd_store_get_agent_token (FdStore           *self,
 
   if (!check_hash (token_hash, error))
     return FALSE;
-  stmt = fd_store_prepare (self,
-                           "SELECT organization_id, agent_id, created_at, last_used_at, expires_at, revoked_at "
-                           "FROM agent_tokens WHERE hash = ?1", error);
+  stmt = fd_store_prepare_bound (self,
+                                 "SELECT organization_id, agent_id, created_at, last_used_at, expires_at, "
+                                 "revoked_at != 0 AS revoked FROM agent_tokens WHERE hash = ?1",
+                                 FD_STORE_ARGS (FD_ARG_TEXT (token_hash)), error);
   if (stmt == NULL)
     return FALSE;
-  fd_store_bind_text (stmt, 1, token_hash);
   rc = fd_store_step (self, stmt, FALSE, error);
   if (rc < 0)
     return FALSE;
@@ -221,12 +221,8 @@ fd_store_get_agent_token (FdStore           *self,
       g_set_error (error, FD_STORE_ERROR, FD_STORE_ERROR_NOT_FOUND, "No such token.");
       return FALSE;
     }
-  out_token->organization_id = fd_store_col_int64 (stmt, 0);
-  out_token->agent_id = fd_store_col_int64 (stmt, 1);
-  out_token->created_at = fd_store_col_int64 (stmt, 2);
-  out_token->last_used_at = fd_store_col_int64 (stmt, 3);
-  out_token->expires_at = fd_store_col_int64 (stmt, 4);
-  out_token->revoked = fd_store_col_int64 (stmt, 5) != 0;
+  *out_token = (FdStoreAgentToken) { 0 };
+  fd_store_read_columns (stmt, &agent_token_info, 0, 0, out_token);
   return TRUE;
 }
 
@@ -237,21 +233,15 @@ fd_store_touch_agent_token (FdStore     *self,
                             gint64       expires_at,
                             GError     **error)
 {
-  g_autoptr(FdStoreStmt) stmt = NULL;
-
   g_return_val_if_fail (self != NULL, FALSE);
 
   if (!check_hash (token_hash, error))
     return FALSE;
-  stmt = fd_store_prepare (self,
-                           "UPDATE agent_tokens SET last_used_at = ?2, expires_at = ?3 WHERE hash = ?1",
-                           error);
-  if (stmt == NULL)
-    return FALSE;
-  fd_store_bind_text (stmt, 1, token_hash);
-  sqlite3_bind_int64 (stmt, 2, last_used_at);
-  sqlite3_bind_int64 (stmt, 3, expires_at);
-  return fd_store_run_update (self, stmt, "token", error);
+  return fd_store_execute_update (self,
+                                  "UPDATE agent_tokens SET last_used_at = ?2, expires_at = ?3 WHERE hash = ?1",
+                                  "token",
+                                  FD_STORE_ARGS (FD_ARG_TEXT (token_hash), FD_ARG_INT (last_used_at),
+                                                 FD_ARG_INT (expires_at)), error);
 }
 
 gboolean
@@ -270,17 +260,15 @@ fd_store_limit_agent_tokens (FdStore     *self,
   g_return_val_if_fail (self != NULL, FALSE);
 
   /* Newest first; rowid breaks ties of tokens made within a microsecond. */
-  list = fd_store_prepare (self,
-                           "SELECT hash FROM agent_tokens "
-                           "WHERE organization_id = ?1 AND agent_id = ?2 AND revoked_at = 0 "
-                           "AND (expires_at = 0 OR expires_at > ?3) "
-                           "ORDER BY created_at DESC, rowid DESC LIMIT -1 OFFSET ?4", error);
+  list = fd_store_prepare_bound (self,
+                                 "SELECT hash FROM agent_tokens "
+                                 "WHERE organization_id = ?1 AND agent_id = ?2 AND revoked_at = 0 "
+                                 "AND (expires_at = 0 OR expires_at > ?3) "
+                                 "ORDER BY created_at DESC, rowid DESC LIMIT -1 OFFSET ?4",
+                                 FD_STORE_ARGS (FD_ARG_INT (organization_id), FD_ARG_INT (agent_id),
+                                                FD_ARG_INT (now), FD_ARG_INT (keep)), error);
   if (list == NULL)
     return FALSE;
-  sqlite3_bind_int64 (list, 1, organization_id);
-  sqlite3_bind_int64 (list, 2, agent_id);
-  sqlite3_bind_int64 (list, 3, now);
-  sqlite3_bind_int64 (list, 4, keep);
   while ((rc = fd_store_step (self, list, FALSE, error)) == SQLITE_ROW)
     g_ptr_array_add (doomed, fd_store_col_text (list, 0));
   if (rc < 0)
@@ -303,20 +291,13 @@ fd_store_purge_agent_tokens (FdStore  *self,
                              gint64    before,
                              GError  **error)
 {
-  g_autoptr(FdStoreStmt) stmt = NULL;
-
   g_return_val_if_fail (self != NULL, FALSE);
 
-  stmt = fd_store_prepare (self,
+  return fd_store_execute (self,
                            "DELETE FROM agent_tokens WHERE organization_id = ?1 AND agent_id = ?2 "
                            "AND ((revoked_at > 0 AND revoked_at < ?3) OR (expires_at > 0 AND expires_at < ?3))",
-                           error);
-  if (stmt == NULL)
-    return FALSE;
-  sqlite3_bind_int64 (stmt, 1, organization_id);
-  sqlite3_bind_int64 (stmt, 2, agent_id);
-  sqlite3_bind_int64 (stmt, 3, before);
-  return fd_store_run (self, stmt, error);
+                           FD_STORE_ARGS (FD_ARG_INT (organization_id), FD_ARG_INT (agent_id),
+                                          FD_ARG_INT (before)), error);
 }
 
 gboolean
@@ -375,22 +356,15 @@ fd_store_insert_admin_token (FdStore     *self,
                              const char  *label,
                              GError     **error)
 {
-  g_autoptr(FdStoreStmt) stmt = NULL;
-
   g_return_val_if_fail (self != NULL, FALSE);
 
   if (!check_hash (token_hash, error) ||
       !fd_store_check_string (label, "token label", FD_STORE_MAX_NAME, FALSE, error))
     return FALSE;
-  stmt = fd_store_prepare (self,
+  return fd_store_execute (self,
                            "INSERT INTO admin_tokens (hash, label, created_at) VALUES (?1, ?2, ?3)",
-                           error);
-  if (stmt == NULL)
-    return FALSE;
-  fd_store_bind_text (stmt, 1, token_hash);
-  fd_store_bind_text (stmt, 2, label);
-  sqlite3_bind_int64 (stmt, 3, g_get_real_time ());
-  return fd_store_run (self, stmt, error);
+                           FD_STORE_ARGS (FD_ARG_TEXT (token_hash), FD_ARG_TEXT (label),
+                                          FD_ARG_INT (g_get_real_time ())), error);
 }
 
 gboolean

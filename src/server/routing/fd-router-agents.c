@@ -1,0 +1,102 @@
+#define G_LOG_DOMAIN "fd-router"
+
+#include "fd-router-private.h"
+
+/* Agents joining and leaving queues, and their ACD state. */
+
+gboolean
+fd_router_join (FdRouter  *self,
+                gint64     agent_id,
+                gint64     queue_id,
+                gint64     now,
+                GArray    *out,
+                GError   **error)
+{
+  RouterQueue *queue;
+  RouterAgent *agent;
+
+  g_return_val_if_fail (self != NULL, FALSE);
+  g_return_val_if_fail (out != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  queue = g_hash_table_lookup (self->queues, &queue_id);
+  if (queue == NULL || !router_id_array_contains (queue->members, agent_id))
+    {
+      g_set_error (error, FD_ROUTING_ERROR, FD_ROUTING_ERROR_NOT_MEMBER,
+                   "The agent is not a member of this queue; an administrator can add them.");
+      return FALSE;
+    }
+  if (router_id_array_contains (queue->joined, agent_id))
+    return TRUE;
+
+  agent = router_ensure_agent (self, agent_id);
+  if (!router_agent_joined_anywhere (self, agent_id))
+    agent->idle_since = now;
+  g_array_append_val (queue->joined, agent_id);
+
+  router_route_queue (self, queue_id, now, out);
+  return TRUE;
+}
+
+void
+fd_router_leave (FdRouter *self,
+                 gint64    agent_id,
+                 gint64    queue_id,
+                 gint64    now,
+                 GArray   *out)
+{
+  RouterQueue *queue;
+
+  g_return_if_fail (self != NULL);
+  g_return_if_fail (out != NULL);
+
+  queue = g_hash_table_lookup (self->queues, &queue_id);
+  if (queue == NULL || !router_id_array_remove (queue->joined, agent_id))
+    return;
+
+  router_withdraw_agent_offers (self, agent_id, queue_id, FD_WITHDRAW_LEFT_QUEUE, now, out);
+}
+
+void
+router_apply_acd (FdRouter    *self,
+                  RouterAgent *agent,
+                  FdAcdState   state,
+                  gint64       now,
+                  GArray      *out)
+{
+  if (agent->acd_state == state)
+    return;
+  agent->acd_state = state;
+
+  if (state != FD_ACD_AVAILABLE)
+    {
+      router_withdraw_agent_offers (self, agent->id, 0, FD_WITHDRAW_UNAVAILABLE, now, out);
+      return;
+    }
+
+  agent->idle_since = now;
+  /* Every unreserved conversation, in arrival order, so that the decisions
+   * do not depend on hash table order. */
+  for (guint i = 0; i < self->arrivals->len; i++)
+    {
+      RouterConversation *conv = g_ptr_array_index (self->arrivals, i);
+      RouterQueue *queue = router_ensure_queue (self, router_conv_stream (self, conv)->queue_id);
+
+      if (router_id_array_contains (queue->joined, agent->id))
+        router_route_conversation (self, conv, now, out);
+    }
+}
+
+void
+fd_router_set_acd (FdRouter   *self,
+                   gint64      agent_id,
+                   FdAcdState  state,
+                   gint64      now,
+                   GArray     *out)
+{
+  g_return_if_fail (self != NULL);
+  g_return_if_fail ((int) state >= 0 && (int) state <= FD_ACD_WRAP_UP);
+  g_return_if_fail (out != NULL);
+
+  router_apply_acd (self, router_ensure_agent (self, agent_id), state, now, out);
+}

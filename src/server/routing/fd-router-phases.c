@@ -1,0 +1,176 @@
+#define G_LOG_DOMAIN "fd-router"
+
+#include "fd-router-private.h"
+
+/* Phases: entering one, moving on to the next phase that has an eligible
+ * agent, and routing again after an offer goes (rejected, bounced, the
+ * agent left or became unavailable). */
+
+static gboolean
+phase_has_eligible (FdRouter     *self,
+                    RouterStream *stream,
+                    RouterPhase  *phase)
+{
+  const GArray *candidates = router_phase_candidates (self, stream, phase);
+
+  for (guint i = 0; i < candidates->len; i++)
+    if (router_is_eligible (self, stream, g_array_index (candidates, gint64, i)))
+      return TRUE;
+  return FALSE;
+}
+
+/* The first phase, from start on and wrapping around, with an eligible
+ * agent (a fresh pass, so earlier rejections do not count); -1 if none. */
+int
+router_find_phase_from (FdRouter     *self,
+                        RouterStream *stream,
+                        guint         start)
+{
+  guint n = stream->phases->len;
+
+  for (guint i = 0; i < n; i++)
+    {
+      guint index = (start + i) % n;
+
+      if (phase_has_eligible (self, stream, g_ptr_array_index (stream->phases, index)))
+        return (int) index;
+    }
+  return -1;
+}
+
+void
+router_enter_phase (FdRouter           *self,
+                    RouterConversation *conv,
+                    guint               index,
+                    gint64              now,
+                    GArray             *out)
+{
+  RouterStream *stream = router_conv_stream (self, conv);
+  RouterPhase *phase;
+  FdRoutingDecision d = { 0 };
+
+  g_assert (conv->offers->len == 0);
+
+  conv->phase = index;
+  phase = router_conv_phase (self, conv);
+  g_array_set_size (conv->tried, 0);
+  conv->phase_ends_at = 0;
+  /* Callbacks stay in their phase until reserved. */
+  if (stream->kind != FD_STREAM_CALLBACK && phase->duration_us > 0)
+    conv->phase_ends_at = now + phase->duration_us;
+
+  d.kind = FD_ROUTING_PHASE;
+  d.conversation_id = conv->id;
+  d.phase = (int) index;
+  g_array_append_val (out, d);
+
+  router_offer_in_phase (self, conv, now, out);
+}
+
+/* Starts routing from the first phase with an eligible agent, or waits in
+ * the first phase when there is none. */
+void
+router_start_routing (FdRouter           *self,
+                      RouterConversation *conv,
+                      gint64              now,
+                      GArray             *out)
+{
+  int index = router_find_phase_from (self, router_conv_stream (self, conv), 0);
+
+  router_enter_phase (self, conv, index >= 0 ? (guint) index : 0, now, out);
+}
+
+/* Brings an unreserved conversation up to date after anything changed:
+ * offers to newly eligible agents, the next agent, or, when nobody is left
+ * in the phase, the next phase that has someone. */
+void
+router_route_conversation (FdRouter           *self,
+                           RouterConversation *conv,
+                           gint64              now,
+                           GArray             *out)
+{
+  RouterStream *stream;
+  int index;
+
+  if (conv->reserved_by != 0)
+    return;
+
+  router_offer_in_phase (self, conv, now, out);
+  if (conv->offers->len > 0)
+    return;
+
+  stream = router_conv_stream (self, conv);
+  index = router_find_phase_from (self, stream, (conv->phase + 1) % stream->phases->len);
+  if (index >= 0)
+    router_enter_phase (self, conv, (guint) index, now, out);
+}
+
+/* Removes one offer because its agent rejected it, it bounced, the agent
+ * left or became unavailable, and moves the conversation on. */
+void
+router_drop_offer (FdRouter           *self,
+                   RouterConversation *conv,
+                   guint               offer_index,
+                   FdWithdrawReason    reason,
+                   gint64              now,
+                   GArray             *out)
+{
+  RouterOffer offer = g_array_index (conv->offers, RouterOffer, offer_index);
+
+  g_array_remove_index (conv->offers, offer_index);
+  router_emit_withdraw (out, conv->id, offer.agent_id, reason);
+
+  if (offer.transfer)
+    {
+      router_return_transfer (self, conv, out);
+      return;
+    }
+  if (reason == FD_WITHDRAW_REJECTED || reason == FD_WITHDRAW_BOUNCED)
+    router_id_array_add_unique (conv->tried, offer.agent_id);
+  router_route_conversation (self, conv, now, out);
+}
+
+/* Routes again every unreserved conversation of the queue's streams, in
+ * arrival order. */
+void
+router_route_queue (FdRouter *self,
+                    gint64    queue_id,
+                    gint64    now,
+                    GArray   *out)
+{
+  for (guint i = 0; i < self->arrivals->len; i++)
+    {
+      RouterConversation *conv = g_ptr_array_index (self->arrivals, i);
+
+      if (router_conv_stream (self, conv)->queue_id == queue_id)
+        router_route_conversation (self, conv, now, out);
+    }
+}
+
+/* Withdraws the agent's phase offers matching the filter (queue_id = 0 for
+ * every queue) and moves those conversations on. Transfer offers are kept
+ * unless the agent leaves the queue. */
+void
+router_withdraw_agent_offers (FdRouter         *self,
+                              gint64            agent_id,
+                              gint64            queue_id,
+                              FdWithdrawReason  reason,
+                              gint64            now,
+                              GArray           *out)
+{
+  for (guint i = 0; i < self->arrivals->len; i++)
+    {
+      RouterConversation *conv = g_ptr_array_index (self->arrivals, i);
+      int index;
+
+      if (queue_id != 0 && router_conv_stream (self, conv)->queue_id != queue_id)
+        continue;
+      index = router_find_offer (conv, agent_id);
+      if (index < 0)
+        continue;
+      if (g_array_index (conv->offers, RouterOffer, index).transfer &&
+          reason != FD_WITHDRAW_LEFT_QUEUE)
+        continue;
+      router_drop_offer (self, conv, (guint) index, reason, now, out);
+    }
+}

@@ -1,0 +1,169 @@
+#pragma once
+
+/* Shared by the routing engine's own files (fd-router*.c) only. */
+
+#include "fd-router.h"
+
+G_BEGIN_DECLS
+
+/* The reason the engine gives an agent made unavailable by a reservation. */
+#define RESERVE_UNAVAILABLE_REASON "busy"
+
+typedef struct {
+  gint64        id;
+  FdReserveAcd  reserve_acd;
+} RouterOrg;
+
+typedef struct {
+  FdStrategy  strategy;
+  GArray     *agent_ids;    /* gint64, no duplicates; empty = queue members */
+  gint64      bounce_us;    /* 0 = never */
+  gint64      duration_us;  /* 0 = until reserved */
+  gint64      last_agent;   /* circular: the agent who got the last offer */
+} RouterPhase;
+
+typedef struct {
+  gint64        id;
+  gint64        organization_id;
+  gint64        queue_id;
+  FdStreamKind  kind;
+  GPtrArray    *phases;     /* RouterPhase*, never empty */
+} RouterStream;
+
+typedef struct {
+  gint64   id;
+  GArray  *members;         /* gint64 in the configured order */
+  GArray  *joined;          /* gint64 in join order */
+} RouterQueue;
+
+typedef struct {
+  gint64      id;
+  FdAcdState  acd_state;
+  gint64      idle_since;
+} RouterAgent;
+
+typedef struct {
+  gint64    agent_id;
+  gint64    bounce_at;      /* 0 = none */
+  gboolean  transfer;       /* offered by a transfer, not by a phase */
+} RouterOffer;
+
+typedef struct {
+  gint64   id;
+  gint64   stream_id;
+  guint    phase;
+  gint64   phase_ends_at;   /* 0 = none */
+  GArray  *offers;          /* RouterOffer in offer order */
+  GArray  *tried;           /* gint64: rejected or bounced in this phase pass */
+  gint64   reserved_by;     /* 0 = unreserved */
+  gint64   transfer_from;   /* while a transfer offer is out */
+} RouterConversation;
+
+struct _FdRouter {
+  GHashTable  *organizations;  /* &id → RouterOrg* (owned) */
+  GHashTable  *streams;        /* &id → RouterStream* (owned) */
+  GHashTable  *queues;         /* &id → RouterQueue* (owned) */
+  GHashTable  *agents;         /* &id → RouterAgent* (owned) */
+  GHashTable  *conversations;  /* &id → RouterConversation* (borrowed) */
+  GPtrArray   *arrivals;       /* RouterConversation* in arrival order (owned) */
+};
+
+/* fd-router.c */
+void router_phase_free (gpointer data);
+gboolean router_id_array_contains (const GArray *ids,
+                                   gint64        id);
+gboolean router_id_array_remove (GArray *ids,
+                                 gint64  id);
+GArray *router_id_array_new (void);
+void router_id_array_add_unique (GArray *ids,
+                                 gint64  id);
+void router_emit (GArray                *out,
+                  FdRoutingDecisionKind  kind,
+                  gint64                 conversation_id,
+                  gint64                 agent_id);
+void router_emit_withdraw (GArray           *out,
+                           gint64            conversation_id,
+                           gint64            agent_id,
+                           FdWithdrawReason  reason);
+RouterQueue *router_ensure_queue (FdRouter *self,
+                                   gint64    queue_id);
+RouterAgent *router_ensure_agent (FdRouter *self,
+                                   gint64    agent_id);
+gboolean router_agent_joined_anywhere (FdRouter *self,
+                                       gint64    agent_id);
+RouterStream *router_conv_stream (FdRouter           *self,
+                                   RouterConversation *conv);
+RouterPhase *router_conv_phase (FdRouter           *self,
+                                 RouterConversation *conv);
+const GArray *router_phase_candidates (FdRouter     *self,
+                                        RouterStream *stream,
+                                        RouterPhase  *phase);
+gboolean router_is_eligible (FdRouter     *self,
+                             RouterStream *stream,
+                             gint64        agent_id);
+int router_find_offer (RouterConversation *conv,
+                       gint64              agent_id);
+RouterConversation *router_lookup_conversation (FdRouter  *self,
+                                                 gint64     conversation_id,
+                                                 GError   **error);
+void router_forget_conversation (FdRouter           *self,
+                                 RouterConversation *conv);
+
+/* fd-router-strategies.c */
+void router_offer_in_phase (FdRouter           *self,
+                            RouterConversation *conv,
+                            gint64              now,
+                            GArray             *out);
+
+/* fd-router-phases.c */
+int router_find_phase_from (FdRouter     *self,
+                            RouterStream *stream,
+                            guint         start);
+void router_enter_phase (FdRouter           *self,
+                         RouterConversation *conv,
+                         guint               index,
+                         gint64              now,
+                         GArray             *out);
+void router_start_routing (FdRouter           *self,
+                           RouterConversation *conv,
+                           gint64              now,
+                           GArray             *out);
+void router_route_conversation (FdRouter           *self,
+                                RouterConversation *conv,
+                                gint64              now,
+                                GArray             *out);
+void router_drop_offer (FdRouter           *self,
+                        RouterConversation *conv,
+                        guint               offer_index,
+                        FdWithdrawReason    reason,
+                        gint64              now,
+                        GArray             *out);
+void router_route_queue (FdRouter *self,
+                         gint64    queue_id,
+                         gint64    now,
+                         GArray   *out);
+void router_withdraw_agent_offers (FdRouter         *self,
+                                   gint64            agent_id,
+                                   gint64            queue_id,
+                                   FdWithdrawReason  reason,
+                                   gint64            now,
+                                   GArray           *out);
+
+/* fd-router-agents.c */
+void router_apply_acd (FdRouter    *self,
+                       RouterAgent *agent,
+                       FdAcdState   state,
+                       gint64       now,
+                       GArray      *out);
+
+/* fd-router-conversations.c */
+void router_withdraw_all (RouterConversation *conv,
+                          FdWithdrawReason    reason,
+                          GArray             *out);
+
+/* fd-router-transfer.c */
+void router_return_transfer (FdRouter           *self,
+                             RouterConversation *conv,
+                             GArray             *out);
+
+G_END_DECLS
