@@ -213,12 +213,16 @@ idle_case (void)
   gint server_fds, base_fds;
 
   rel_server_add_option (server, "--max-connections-per-address", "1000");
+  /* Idle connections are closed after the header timeout (10 s by
+   * default): this scenario is about holding them, so it waits longer. */
+  rel_server_add_option (server, "--header-timeout", "120");
   fd_test_server_start (server);
   port = fd_test_server_get_port (server);
   pid = rel_server_pid (server);
 
   before = probe (port, N_PROBES, &answered_before, NULL);
-  base_fds = rel_count_fds (pid);
+  /* The probes' connections close on the server's side a moment later. */
+  base_fds = wait_server_fds (pid, 5);
   t_open = rel_now ();
   fds = open_waves (port, pid, N_IDLE, N_IDLE, N_IDLE, FALSE, 60, &connected);
   t_open = rel_now () - t_open;
