@@ -82,8 +82,6 @@ insert_event (FdStore     *self,
   }
 
   {
-    g_autoptr(FdStoreStmt) stmt = NULL;
-
     if (!fd_store_execute (self,
                            "INSERT INTO events (organization_id, seq, type, queue_id, agent_id, "
                            "conversation_id, payload_json, created_at) "

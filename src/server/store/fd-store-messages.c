@@ -115,8 +115,6 @@ insert_message (FdStore    *self,
     return FALSE;
 
   {
-    g_autoptr(FdStoreStmt) stmt = NULL;
-
     if (!fd_store_execute (self,
                            "INSERT INTO messages (organization_id, conversation_id, direction, "
                            "agent_id, author_name, text, client_id, created_at) "
@@ -140,7 +138,6 @@ insert_message (FdStore    *self,
   for (guint i = 0; msg->attachments != NULL && i < msg->attachments->len; i++)
     {
       const FdAttachment *a = g_ptr_array_index (msg->attachments, i);
-      g_autoptr(FdStoreStmt) stmt = NULL;
 
       if (!fd_store_execute (self,
                              "INSERT INTO attachments (organization_id, message_id, position, name, "

@@ -87,8 +87,6 @@ insert_phase (FdStore  *self,
               GError  **error)
 {
   {
-    g_autoptr(FdStoreStmt) stmt = NULL;
-
     if (!fd_store_execute (self,
                            "INSERT INTO phases (organization_id, stream_id, position, strategy, "
                            "bounce_seconds, duration_seconds) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
@@ -104,8 +102,6 @@ insert_phase (FdStore  *self,
 
   for (guint i = 0; phase->agent_ids != NULL && i < phase->agent_ids->len; i++)
     {
-      g_autoptr(FdStoreStmt) stmt = NULL;
-
       /* A repeated agent is stored once, at its first position. */
       if (!fd_store_execute (self,
                              "INSERT INTO phase_agents (organization_id, phase_id, agent_id, position) "
