@@ -9,73 +9,16 @@
 #include "fd-test-client.h"
 #include "fd-test-server.h"
 
+#include "agent-test.h"
+
 #define JENNA_EMAIL    "jenna@kakapo.example"
 #define JENNA_PASSWORD "jenna-demo"
 #define CHAT_KEY       "kakapo-website-chat"
-#define WAIT_MS        10000
-
-typedef gboolean (*Check) (gpointer data);
-
-static gboolean
-on_timeout_cb (gpointer data)
-{
-  *(gboolean *) data = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
-static void
-wait_for (Check       check,
-          gpointer    data,
-          const char *what)
-{
-  gboolean expired = FALSE;
-  guint source = g_timeout_add (WAIT_MS, on_timeout_cb, &expired);
-
-  while (!check (data) && !expired)
-    g_main_context_iteration (NULL, TRUE);
-  if (!check (data))
-    g_error ("Timed out waiting for %s", what);
-  g_source_remove (source);
-}
-
-static gboolean
-is_connected (gpointer data)
-{
-  return fd_connection_get_state (data) == FD_CONNECTION_STATE_CONNECTED;
-}
-
-static gboolean
-is_not_connected (gpointer data)
-{
-  return fd_connection_get_state (data) != FD_CONNECTION_STATE_CONNECTED;
-}
-
-static gboolean
-has_result (gpointer data)
-{
-  return *(GAsyncResult **) data != NULL;
-}
 
 static gboolean
 has_queues (gpointer data)
 {
   return g_list_model_get_n_items (G_LIST_MODEL (fd_connection_get_queue_model (data))) > 0;
-}
-
-static void
-on_done_cb (GObject      *source,
-            GAsyncResult *result,
-            gpointer      user_data)
-{
-  *(GAsyncResult **) user_data = g_object_ref (result);
-}
-
-static GAsyncResult *
-wait_result (GAsyncResult **result,
-             const char    *what)
-{
-  wait_for (has_result, result, what);
-  return *result;
 }
 
 static FdConnection *
@@ -106,16 +49,6 @@ sign_out (FdConnection *conn)
   g_assert_no_error (error);
   g_assert_cmpint (fd_connection_get_state (conn), ==, FD_CONNECTION_STATE_DISCONNECTED);
   g_assert_null (fd_connection_get_token (conn));
-}
-
-static FdTestServer *
-start_demo_server (void)
-{
-  FdTestServer *server = fd_test_server_new ();
-
-  fd_test_server_add_args (server, "--demo", NULL);
-  fd_test_server_start (server);
-  return server;
 }
 
 /* Joins every queue and becomes available, as the app does on start-up. */
@@ -283,19 +216,6 @@ test_revoked_token (void)
   g_assert_finalize_object (conn);
 }
 
-typedef struct {
-  FdConnection *conn;
-  gint64        conversation_id;
-} RowWait;
-
-static gboolean
-has_row (gpointer data)
-{
-  RowWait *w = data;
-
-  return fd_activity_model_lookup (fd_connection_get_activity_model (w->conn), w->conversation_id) != NULL;
-}
-
 static guint
 count_messages (FdVisitorWelcome *welcome,
                 const char       *text)
@@ -408,8 +328,8 @@ test_offer_reserve_restart (void)
 
   /* A visitor starts a chat over HTTP: it reaches Jenna as an offer. */
   visitor = fd_test_visitor_start (server, CHAT_KEY, "Natalie Maines");
-  w.conn = conn;
-  w.conversation_id = visitor->conversation_id;
+  w.connection = conn;
+  w.id = visitor->conversation_id;
   wait_for (has_row, &w, "the offer in the Activity List");
   row = fd_activity_model_lookup (model, visitor->conversation_id);
   g_assert_false (fd_conversation_item_get_reserved (row));

@@ -14,53 +14,17 @@
 #include "fd-test-client.h"
 #include "fd-test-server.h"
 
+#include "agent-test.h"
+
 #define JENNA_EMAIL      "jenna@kakapo.example"
 #define JENNA_PASSWORD   "jenna-demo"
 #define NATALIE_EMAIL    "natalie@kakapo.example"
 #define NATALIE_PASSWORD "natalie-demo"
 #define CHAT_KEY         "kakapo-website-chat"
-#define WAIT_MS          10000
 
-typedef gboolean (*Check) (gpointer data);
-
+/* Connected, with its queues known. */
 static gboolean
-on_timeout_cb (gpointer data)
-{
-  *(gboolean *) data = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
-static void
-wait_for (Check       check,
-          gpointer    data,
-          const char *what)
-{
-  gboolean expired = FALSE;
-  guint source = g_timeout_add (WAIT_MS, on_timeout_cb, &expired);
-
-  while (!check (data) && !expired)
-    g_main_context_iteration (NULL, TRUE);
-  if (!check (data))
-    g_error ("Timed out waiting for %s", what);
-  g_source_remove (source);
-}
-
-static void
-on_done_cb (GObject      *source,
-            GAsyncResult *result,
-            gpointer      user_data)
-{
-  *(GAsyncResult **) user_data = g_object_ref (result);
-}
-
-static gboolean
-has_result (gpointer data)
-{
-  return *(GAsyncResult **) data != NULL;
-}
-
-static gboolean
-is_connected (gpointer data)
+is_ready (gpointer data)
 {
   return fd_connection_get_state (data) == FD_CONNECTION_STATE_CONNECTED &&
          g_list_model_get_n_items (G_LIST_MODEL (fd_connection_get_queue_model (data))) > 0;
@@ -110,19 +74,6 @@ has_send_state (gpointer data)
   return fd_message_item_get_send_state (w->item) == w->state;
 }
 
-typedef struct {
-  FdConnection *connection;
-  gint64        id;
-} RowWait;
-
-static gboolean
-has_row (gpointer data)
-{
-  RowWait *w = data;
-
-  return fd_activity_model_lookup (fd_connection_get_activity_model (w->connection), w->id) != NULL;
-}
-
 static gboolean
 has_typing_text (gpointer data)
 {
@@ -157,16 +108,6 @@ drain (void)
     ;
 }
 
-static FdTestServer *
-start_demo_server (void)
-{
-  FdTestServer *server = fd_test_server_new ();
-
-  fd_test_server_add_args (server, "--demo", NULL);
-  fd_test_server_start (server);
-  return server;
-}
-
 /* An agent signed in with the connection alone, joined to Sales. */
 static FdConnection *
 connect_agent (FdTestServer *server,
@@ -185,7 +126,7 @@ connect_agent (FdTestServer *server,
   g_assert_true (fd_connection_sign_in_finish (conn, result, &error));
   g_assert_no_error (error);
   g_clear_object (&result);
-  wait_for (is_connected, conn, "the connection");
+  wait_for (is_ready, conn, "the connection");
   queues = G_LIST_MODEL (fd_connection_get_queue_model (conn));
   for (guint i = 0; i < g_list_model_get_n_items (queues); i++)
     {
@@ -359,7 +300,7 @@ test_send_fail_retry (void)
 
   /* Back online, the retry goes through with the same client_id, once. */
   fd_connection_start (conn, token);
-  wait_for (is_connected, conn, "the connection again");
+  wait_for (is_ready, conn, "the connection again");
   g_assert_true (fd_conversation_model_retry (model, item));
   g_assert_cmpint (fd_message_item_get_send_state (item), ==, FD_SEND_STATE_SENDING);
   g_assert_null (fd_message_item_get_error (item));
@@ -537,12 +478,6 @@ test_transfer (void)
   g_assert_finalize_object (jenna);
 }
 
-static gboolean
-is_not_connected (gpointer data)
-{
-  return fd_connection_get_state (data) != FD_CONNECTION_STATE_CONNECTED;
-}
-
 /* Copies the database file @from to @to (the server is stopped, so the
  * file holds everything). */
 static void
@@ -591,7 +526,7 @@ test_resync (void)
   wait_for (is_not_connected, conn, "the drop");
   copy_database (fd_test_server_get_db_path (server), backup);
   fd_test_server_start (server);
-  wait_for (is_connected, conn, "the reconnection");
+  wait_for (is_ready, conn, "the reconnection");
   fd_connection_set_acd_async (conn, FD_ACD_UNAVAILABLE, "lunch", NULL, on_done_cb, &result);
   wait_for (has_result, &result, "the ACD change");
   g_assert_true (fd_connection_set_acd_finish (conn, result, &error));
@@ -606,7 +541,7 @@ test_resync (void)
   wait_for (is_not_connected, conn, "the second drop");
   copy_database (backup, fd_test_server_get_db_path (server));
   fd_test_server_start (server);
-  wait_for (is_connected, conn, "the reconnection to the restored server");
+  wait_for (is_ready, conn, "the reconnection to the restored server");
   g_assert_cmpint (fd_connection_get_last_seq (conn), <, seq);
   fd_test_visitor_connect (visitor);
   fd_test_visitor_send (visitor, "v3", "four");

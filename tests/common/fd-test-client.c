@@ -873,6 +873,24 @@ fd_test_agent_join (FdTestAgent *self,
   g_assert_true (state->joined);
 }
 
+FdTestAgent *
+fd_test_agent_sign_in_and_join (FdTestServer *server,
+                                const char   *email,
+                                const char   *password,
+                                gint64        queue_id,
+                                FdFrame     **out_snapshot)
+{
+  FdTestAgent *agent = fd_test_agent_sign_in (server, email, password);
+  g_autoptr(FdFrame) snapshot = NULL;
+
+  fd_test_agent_connect (agent);
+  snapshot = fd_test_agent_wait_event (agent, FD_FRAME_SNAPSHOT);
+  fd_test_agent_join (agent, queue_id);
+  if (out_snapshot != NULL)
+    *out_snapshot = g_steal_pointer (&snapshot);
+  return agent;
+}
+
 FdConversationDetail *
 fd_test_agent_get_conversation (FdTestAgent *self,
                                 gint64       conversation_id)
@@ -1014,4 +1032,35 @@ fd_test_visitor_free (FdTestVisitor *self)
   g_free (self->socket_url);
   g_clear_pointer (&self->welcome, fd_visitor_welcome_free);
   g_free (self);
+}
+
+FdConversationRef *
+fd_test_conversation_ref (gint64 conversation_id)
+{
+  FdConversationRef *ref = fd_conversation_ref_new ();
+
+  ref->conversation_id = conversation_id;
+  return ref;
+}
+
+FdQueueRef *
+fd_test_queue_ref (gint64 queue_id)
+{
+  FdQueueRef *ref = fd_queue_ref_new ();
+
+  ref->queue_id = queue_id;
+  return ref;
+}
+
+FdSendMessage *
+fd_test_send_message (gint64      conversation_id,
+                      const char *client_id,
+                      const char *text)
+{
+  FdSendMessage *send = fd_send_message_new ();
+
+  send->conversation_id = conversation_id;
+  send->client_id = g_strdup (client_id);
+  send->text = g_strdup (text);
+  return send;
 }

@@ -206,6 +206,13 @@ FdFrame     *fd_test_agent_wait_event   (FdTestAgent  *self,
 /* Convenience requests. */
 void         fd_test_agent_join         (FdTestAgent  *self,
                                          gint64        queue_id);
+/* Signs in, connects, waits for the snapshot (handed back in @out_snapshot
+ * when not NULL) and joins @queue_id: an agent that chats ring for. */
+FdTestAgent *fd_test_agent_sign_in_and_join (FdTestServer *server,
+                                             const char   *email,
+                                             const char   *password,
+                                             gint64        queue_id,
+                                             FdFrame     **out_snapshot);
 FdConversationDetail *fd_test_agent_get_conversation (FdTestAgent *self,
                                                       gint64       conversation_id);
 
@@ -239,5 +246,12 @@ void           fd_test_visitor_free     (FdTestVisitor *self);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (FdTestSocket, fd_test_socket_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (FdTestAgent, fd_test_agent_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (FdTestVisitor, fd_test_visitor_free)
+
+/* Request bodies of the agent protocol. */
+FdConversationRef *fd_test_conversation_ref (gint64      conversation_id);
+FdQueueRef        *fd_test_queue_ref        (gint64      queue_id);
+FdSendMessage     *fd_test_send_message     (gint64      conversation_id,
+                                             const char *client_id,
+                                             const char *text);
 
 G_END_DECLS

@@ -195,3 +195,148 @@ fd_test_ui_init (int    *argc,
   gtk_test_init (argc, argv, NULL);
   adw_init ();
 }
+
+FdWindow *
+fd_test_ui_app_window (FdApplication *app)
+{
+  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (app)); l != NULL; l = l->next)
+    if (FD_IS_WINDOW (l->data))
+      return l->data;
+  return NULL;
+}
+
+int
+fd_test_ui_find_row (FdWindow   *window,
+                     const char *from)
+{
+  FdActivityList *list = fd_window_get_activity_list (window);
+
+  for (guint i = 0; i < fd_activity_list_get_n_rows (list); i++)
+    {
+      g_autofree char *text = fd_activity_list_dup_cell_text (list, i, FD_TEST_UI_COL_FROM);
+
+      if (g_strcmp0 (text, from) == 0)
+        return (int) i;
+    }
+  return -1;
+}
+
+int
+fd_test_ui_find_queue (FdConnection *connection,
+                       const char   *name)
+{
+  GListModel *queues = G_LIST_MODEL (fd_connection_get_queue_model (connection));
+
+  for (guint i = 0; i < g_list_model_get_n_items (queues); i++)
+    {
+      g_autoptr(FdQueueItem) item = g_list_model_get_item (queues, i);
+
+      if (g_str_equal (fd_queue_item_get_name (item), name))
+        return (int) i;
+    }
+  return -1;
+}
+
+gboolean
+fd_test_ui_has_indicator (gpointer data)
+{
+  FdTestUiIndicator *indicator = data;
+
+  return g_strcmp0 (fd_queue_sidebar_get_indicator (fd_window_get_queue_sidebar (indicator->window),
+                                                    indicator->position), indicator->text) == 0;
+}
+
+gboolean
+fd_test_ui_has_activity_item (gpointer data)
+{
+  FdTestUiItemLookup *lookup = data;
+
+  return fd_activity_model_lookup (fd_connection_get_activity_model (lookup->connection), lookup->id) != NULL;
+}
+
+gboolean
+fd_test_ui_chat_has_status_prefix (gpointer data)
+{
+  FdTestUiStatusWait *wait = data;
+
+  return g_str_has_prefix (fd_chat_window_get_status (wait->window), wait->prefix);
+}
+
+FdConnection *
+fd_test_ui_sign_in (const char *url,
+                    const char *email,
+                    const char *password)
+{
+  g_autoptr(FdConnection) connection = fd_connection_new (url);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *signing_in = g_strdup_printf ("the sign-in of %s", email);
+  g_autofree char *connecting = g_strdup_printf ("the connection of %s", email);
+
+  fd_connection_sign_in_async (connection, email, password, NULL, fd_test_ui_on_done_cb, &result);
+  fd_test_ui_wait (fd_test_ui_has_result, &result, signing_in);
+  g_assert_true (fd_connection_sign_in_finish (connection, result, &error));
+  g_assert_no_error (error);
+  fd_test_ui_wait (fd_test_ui_is_connected, connection, connecting);
+  return g_steal_pointer (&connection);
+}
+
+void
+fd_test_ui_join_queue (FdConnection *connection,
+                       const char   *name)
+{
+  int position = fd_test_ui_find_queue (connection, name);
+  g_autoptr(FdQueueItem) queue = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *what = g_strdup_printf ("joining %s", name);
+
+  g_assert_cmpint (position, >=, 0);
+  queue = g_list_model_get_item (G_LIST_MODEL (fd_connection_get_queue_model (connection)), (guint) position);
+  g_assert_nonnull (queue);
+  fd_connection_set_joined_async (connection, fd_queue_item_get_id (queue), TRUE, NULL,
+                                  fd_test_ui_on_done_cb, &result);
+  fd_test_ui_wait (fd_test_ui_has_result, &result, what);
+  g_assert_true (fd_connection_set_joined_finish (connection, result, &error));
+  g_assert_no_error (error);
+}
+
+AdwMessageDialog *
+fd_test_ui_find_dialog (const char *heading)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GObject) window = g_list_model_get_item (toplevels, i);
+
+      if (ADW_IS_MESSAGE_DIALOG (window) && gtk_widget_get_visible (GTK_WIDGET (window)) &&
+          (heading == NULL || g_strcmp0 (adw_message_dialog_get_heading (ADW_MESSAGE_DIALOG (window)), heading) == 0))
+        return ADW_MESSAGE_DIALOG (window);
+    }
+  return NULL;
+}
+
+static gboolean
+has_dialog (gpointer heading)
+{
+  return fd_test_ui_find_dialog (heading) != NULL;
+}
+
+AdwMessageDialog *
+fd_test_ui_wait_dialog (const char *heading,
+                        const char *what)
+{
+  fd_test_ui_wait (has_dialog, (gpointer) heading, what);
+  return fd_test_ui_find_dialog (heading);
+}
+
+void
+fd_test_ui_answer_dialog (AdwMessageDialog *dialog,
+                          const char       *response)
+{
+  adw_message_dialog_response (dialog, response);
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  fd_test_ui_spin (50);
+  g_assert_null (fd_test_ui_find_dialog (NULL));
+}

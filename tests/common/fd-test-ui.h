@@ -2,6 +2,7 @@
 
 #include <gtk/gtk.h>
 
+#include "fd-application.h"
 #include "fd-chat-window.h"
 #include "fd-connection.h"
 #include "fd-window.h"
@@ -63,5 +64,71 @@ GtkListBoxRow *fd_test_ui_find_row_by_id (GtkListBox *list,
  * widget has no size or the file cannot be written. */
 char  *fd_test_ui_save_screenshot (GtkWidget     *widget,
                                    const char    *name);
+
+/* The Activity List's columns, as the tests read its cells. */
+enum {
+  FD_TEST_UI_COL_ACTIVITY,
+  FD_TEST_UI_COL_FROM,
+  FD_TEST_UI_COL_TO,
+  FD_TEST_UI_COL_DURATION,
+  FD_TEST_UI_COL_STATUS,
+};
+
+/* The app's main window, NULL when it has none. */
+FdWindow      *fd_test_ui_app_window         (FdApplication *app);
+/* The position of the window's Activity List row whose From cell is
+ * @from, -1 when none is. */
+int            fd_test_ui_find_row           (FdWindow      *window,
+                                              const char    *from);
+/* The position of the queue named @name in the connection's queue model,
+ * -1 when none is. */
+int            fd_test_ui_find_queue         (FdConnection  *connection,
+                                              const char    *name);
+
+/* Waits for the Queues sidebar's indicator of a queue to read @text. */
+typedef struct {
+  FdWindow   *window;
+  guint       position;
+  const char *text;
+} FdTestUiIndicator;
+
+gboolean       fd_test_ui_has_indicator      (gpointer       indicator);
+
+/* Waits for the activity model of a connection to hold a conversation. */
+typedef struct {
+  FdConnection *connection;
+  gint64        id;
+} FdTestUiItemLookup;
+
+gboolean       fd_test_ui_has_activity_item  (gpointer       lookup);
+
+/* Waits for an FdChatWindow's status line to start with @prefix. */
+typedef struct {
+  FdChatWindow *window;
+  const char   *prefix;
+} FdTestUiStatusWait;
+
+gboolean       fd_test_ui_chat_has_status_prefix (gpointer   wait);
+
+/* Signs an agent in with a new connection to @url, asserting that it
+ * succeeds, and waits until it is connected. */
+FdConnection  *fd_test_ui_sign_in            (const char    *url,
+                                              const char    *email,
+                                              const char    *password);
+/* Joins the queue named @name through the connection, asserting that the
+ * queue is listed and that the server agrees. */
+void           fd_test_ui_join_queue         (FdConnection  *connection,
+                                              const char    *name);
+
+/* Message dialogs: the visible one whose heading is @heading (NULL: any),
+ * NULL when none is shown. */
+AdwMessageDialog *fd_test_ui_find_dialog     (const char    *heading);
+/* Waits for it, naming @what when it does not come. */
+AdwMessageDialog *fd_test_ui_wait_dialog     (const char    *heading,
+                                              const char    *what);
+/* Answers @dialog with @response, closes it and asserts that no dialog is
+ * left. */
+void           fd_test_ui_answer_dialog      (AdwMessageDialog *dialog,
+                                              const char       *response);
 
 G_END_DECLS

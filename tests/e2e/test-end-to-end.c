@@ -39,8 +39,6 @@
 #define DRIVER_WAIT_MS   60000
 #define APP_WAIT_MS      15000
 
-enum { COL_ACTIVITY, COL_FROM };
-
 static gint64 test_start_us;
 
 /* Logs how long the flow took up to @step (the report's timing). */
@@ -252,53 +250,10 @@ typedef struct {
   Driver       *driver;
 } Flow;
 
-static int
-find_queue (FdConnection *connection,
-            const char   *name)
-{
-  GListModel *queues = G_LIST_MODEL (fd_connection_get_queue_model (connection));
-
-  for (guint i = 0; i < g_list_model_get_n_items (queues); i++)
-    {
-      g_autoptr(FdQueueItem) item = g_list_model_get_item (queues, i);
-
-      if (g_str_equal (fd_queue_item_get_name (item), name))
-        return (int) i;
-    }
-  return -1;
-}
-
-typedef struct {
-  FdQueueSidebar *sidebar;
-  guint           position;
-} QueueLookup;
-
 static gboolean
-is_joined (gpointer data)
+has_visitor_row (gpointer window)
 {
-  QueueLookup *lookup = data;
-
-  return g_strcmp0 (fd_queue_sidebar_get_indicator (lookup->sidebar, lookup->position), "Joined") == 0;
-}
-
-static int
-find_row (FdActivityList *list,
-          const char     *from)
-{
-  for (guint i = 0; i < fd_activity_list_get_n_rows (list); i++)
-    {
-      g_autofree char *text = fd_activity_list_dup_cell_text (list, i, COL_FROM);
-
-      if (g_strcmp0 (text, from) == 0)
-        return (int) i;
-    }
-  return -1;
-}
-
-static gboolean
-has_visitor_row (gpointer data)
-{
-  return find_row (data, VISITOR_NAME) >= 0;
+  return fd_test_ui_find_row (window, VISITOR_NAME) >= 0;
 }
 
 /* The first descendant of @widget (depth first) of @type. */
@@ -371,36 +326,10 @@ has_many_rows (gpointer data)
   return fd_test_ui_count_rows (data) > 1;
 }
 
-typedef struct {
-  FdConnection *connection;
-  gint64        id;
-} ItemLookup;
-
-static gboolean
-has_item (gpointer data)
-{
-  ItemLookup *lookup = data;
-
-  return fd_activity_model_lookup (fd_connection_get_activity_model (lookup->connection), lookup->id) != NULL;
-}
-
 static gboolean
 is_not_reserved (gpointer data)
 {
   return !fd_chat_window_get_reserved (data);
-}
-
-typedef struct {
-  FdChatWindow *window;
-  const char   *prefix;
-} StatusWait;
-
-static gboolean
-has_status_prefix (gpointer data)
-{
-  StatusWait *wait = data;
-
-  return g_str_has_prefix (fd_chat_window_get_status (wait->window), wait->prefix);
 }
 
 typedef struct {
@@ -454,28 +383,6 @@ screenshot_tabs (FdChatWindow *window)
 }
 
 static void
-sign_in_natalie (FdConnection *natalie)
-{
-  g_autoptr(FdQueueItem) sales = NULL;
-  g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(GError) error = NULL;
-
-  fd_connection_sign_in_async (natalie, NATALIE_EMAIL, NATALIE_PASSWORD, NULL, fd_test_ui_on_done_cb, &result);
-  fd_test_ui_wait (fd_test_ui_has_result, &result, "the second agent's sign-in");
-  g_assert_true (fd_connection_sign_in_finish (natalie, result, &error));
-  g_assert_no_error (error);
-  g_clear_object (&result);
-  fd_test_ui_wait (fd_test_ui_is_connected, natalie, "the second agent's connection");
-  sales = g_list_model_get_item (G_LIST_MODEL (fd_connection_get_queue_model (natalie)),
-                                 (guint) find_queue (natalie, "Sales"));
-  g_assert_nonnull (sales);
-  fd_connection_set_joined_async (natalie, fd_queue_item_get_id (sales), TRUE, NULL, fd_test_ui_on_done_cb, &result);
-  fd_test_ui_wait (fd_test_ui_has_result, &result, "the second agent joining Sales");
-  g_assert_true (fd_connection_set_joined_finish (natalie, result, &error));
-  g_assert_no_error (error);
-}
-
-static void
 run_flow (FdApplication *app,
           Flow          *flow)
 {
@@ -511,26 +418,24 @@ run_flow (FdApplication *app,
 
   /* 1. Jenna signs in through the sign-in page and joins Sales from the
    * sidebar; Natalie, a second connection, joins Sales too. */
-  window = NULL;
-  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (app)); l != NULL; l = l->next)
-    if (FD_IS_WINDOW (l->data))
-      window = l->data;
+  window = fd_test_ui_app_window (app);
   g_assert_nonnull (window);
   g_object_ref (window);
   fd_sign_in_page_submit (fd_window_get_sign_in_page (window), fd_test_server_get_url (flow->server),
                           JENNA_EMAIL, JENNA_PASSWORD);
   fd_test_ui_wait (fd_test_ui_is_main_connected, window, "Jenna's main page after sign-in");
-  position = find_queue (fd_window_get_connection (window), "Sales");
+  position = fd_test_ui_find_queue (fd_window_get_connection (window), "Sales");
   g_assert_cmpint (position, >=, 0);
   {
-    QueueLookup sales = { fd_window_get_queue_sidebar (window), (guint) position };
+    FdQueueSidebar *sidebar = fd_window_get_queue_sidebar (window);
+    FdTestUiIndicator sales = { window, (guint) position, "Joined" };
 
-    fd_queue_sidebar_select (sales.sidebar, sales.position);
-    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (sales.sidebar), "queue.join", NULL));
-    fd_test_ui_wait (is_joined, &sales, "Jenna joining Sales");
+    fd_queue_sidebar_select (sidebar, sales.position);
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (sidebar), "queue.join", NULL));
+    fd_test_ui_wait (fd_test_ui_has_indicator, &sales, "Jenna joining Sales");
   }
-  natalie = fd_connection_new (fd_test_server_get_url (flow->server));
-  sign_in_natalie (natalie);
+  natalie = fd_test_ui_sign_in (fd_test_server_get_url (flow->server), NATALIE_EMAIL, NATALIE_PASSWORD);
+  fd_test_ui_join_queue (natalie, "Sales");
   mark_step ("both agents signed in and joined to Sales");
 
   /* 2. The visitor starts a chat in Chromium and writes first. */
@@ -558,12 +463,12 @@ run_flow (FdApplication *app,
    * the Web Chat window with the text written before reserving, and the
    * compose box is off. */
   list = fd_window_get_activity_list (window);
-  fd_test_ui_wait (has_visitor_row, list, "the visitor's row in Jenna's Activity List");
+  fd_test_ui_wait (has_visitor_row, window, "the visitor's row in Jenna's Activity List");
   {
     GtkWidget *view = find_descendant (GTK_WIDGET (list), GTK_TYPE_COLUMN_VIEW);
 
     g_assert_nonnull (view);
-    g_signal_emit_by_name (view, "activate", (guint) find_row (list, VISITOR_NAME));
+    g_signal_emit_by_name (view, "activate", (guint) fd_test_ui_find_row (window, VISITOR_NAME));
   }
   lookup.app = app;
   lookup.id = conversation_id;
@@ -646,9 +551,9 @@ run_flow (FdApplication *app,
   g_assert_true (gtk_widget_get_sensitive (GTK_WIDGET (row)));
   g_assert_true (gtk_widget_activate (GTK_WIDGET (row)));
   {
-    StatusWait waiting = { chat, "Waiting for " NATALIE_NAME };
+    FdTestUiStatusWait waiting = { chat, "Waiting for " NATALIE_NAME };
 
-    fd_test_ui_wait (has_status_prefix, &waiting, "the status line to say the offer is out");
+    fd_test_ui_wait (fd_test_ui_chat_has_status_prefix, &waiting, "the status line to say the offer is out");
   }
   g_assert_true (fd_chat_window_get_reserved (chat));
   g_assert_false (gtk_widget_get_sensitive (fd_chat_window_get_transfer_button (chat)));
@@ -657,9 +562,9 @@ run_flow (FdApplication *app,
   /* 7. Natalie has the offer, opens the window: the transcript went with
    * the chat. She reserves, answers and closes. */
   {
-    ItemLookup offer = { natalie, conversation_id };
+    FdTestUiItemLookup offer = { natalie, conversation_id };
 
-    fd_test_ui_wait (has_item, &offer, "the transfer offer in Natalie's activity model");
+    fd_test_ui_wait (fd_test_ui_has_activity_item, &offer, "the transfer offer in Natalie's activity model");
   }
   natalie_chat = fd_chat_window_new (NULL, natalie, conversation_id);
   g_object_ref (natalie_chat);
@@ -681,9 +586,9 @@ run_flow (FdApplication *app,
   fd_test_ui_wait (fd_test_ui_chat_is_reserved, natalie_chat, "Natalie's reservation");
   fd_test_ui_wait (is_not_reserved, chat, "Jenna's window to let the chat go");
   {
-    StatusWait transferred = { chat, "Transferred to " NATALIE_NAME };
+    FdTestUiStatusWait transferred = { chat, "Transferred to " NATALIE_NAME };
 
-    fd_test_ui_wait (has_status_prefix, &transferred, "Jenna's status line to say the chat was transferred");
+    fd_test_ui_wait (fd_test_ui_chat_has_status_prefix, &transferred, "Jenna's status line to say the chat was transferred");
   }
   g_assert_false (gtk_widget_get_sensitive (GTK_WIDGET (fd_chat_window_get_compose_view (chat))));
   driver_run (flow->driver, "wait-agent", "name", NATALIE_NAME, NULL);

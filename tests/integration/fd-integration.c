@@ -121,37 +121,6 @@ fd_it_wait_conversation_state (FdTestAgent         *agent,
   return g_steal_pointer (&frame->body);
 }
 
-FdConversationRef *
-fd_it_conversation_ref (gint64 conversation_id)
-{
-  FdConversationRef *ref = fd_conversation_ref_new ();
-
-  ref->conversation_id = conversation_id;
-  return ref;
-}
-
-FdQueueRef *
-fd_it_queue_ref (gint64 queue_id)
-{
-  FdQueueRef *ref = fd_queue_ref_new ();
-
-  ref->queue_id = queue_id;
-  return ref;
-}
-
-FdSendMessage *
-fd_it_send_message (gint64      conversation_id,
-                    const char *client_id,
-                    const char *text)
-{
-  FdSendMessage *send = fd_send_message_new ();
-
-  send->conversation_id = conversation_id;
-  send->client_id = g_strdup (client_id);
-  send->text = g_strdup (text);
-  return send;
-}
-
 void
 fd_it_assert_refused (const FdFrame *reply,
                       FdWireError    code,

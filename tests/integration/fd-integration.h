@@ -41,13 +41,6 @@ FdConversation *fd_it_wait_conversation_state (FdTestAgent         *agent,
                                                gint64               conversation_id,
                                                FdConversationState  state);
 
-/* Request bodies. */
-FdConversationRef *fd_it_conversation_ref (gint64      conversation_id);
-FdQueueRef        *fd_it_queue_ref        (gint64      queue_id);
-FdSendMessage     *fd_it_send_message     (gint64      conversation_id,
-                                           const char *client_id,
-                                           const char *text);
-
 /* Asserts an error frame with one of the two codes (the spec allows
  * either where it names two). */
 void          fd_it_assert_refused (const FdFrame *reply,

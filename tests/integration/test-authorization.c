@@ -83,22 +83,22 @@ assert_locked_out (FdTestAgent *agent,
   /* No offer: reserve needs one [invalid-state]; for a conversation the
    * agent may not see at all, forbidden or not-found are as right. */
   g_assert_cmpuint (fd_test_socket_drop (agent->socket, FD_FRAME_OFFER), ==, 0);
-  reserve = fd_test_agent_request (agent, FD_FRAME_RESERVE, fd_it_conversation_ref (conversation_id));
+  reserve = fd_test_agent_request (agent, FD_FRAME_RESERVE, fd_test_conversation_ref (conversation_id));
   if (reserve->type != FD_FRAME_ERROR)
     g_error ("%s could reserve conversation %" G_GINT64_FORMAT, agent->email, conversation_id);
   g_assert_true (((FdErrorBody *) reserve->body)->code == FD_WIRE_ERROR_INVALID_STATE ||
                  ((FdErrorBody *) reserve->body)->code == FD_WIRE_ERROR_FORBIDDEN ||
                  ((FdErrorBody *) reserve->body)->code == FD_WIRE_ERROR_NOT_FOUND);
-  get = fd_test_agent_request (agent, FD_FRAME_GET_CONVERSATION, fd_it_conversation_ref (conversation_id));
+  get = fd_test_agent_request (agent, FD_FRAME_GET_CONVERSATION, fd_test_conversation_ref (conversation_id));
   fd_it_assert_refused (get, FD_WIRE_ERROR_FORBIDDEN, FD_WIRE_ERROR_NOT_FOUND);
   send = fd_test_agent_request (agent, FD_FRAME_SEND_MESSAGE,
-                                fd_it_send_message (conversation_id, "intruder-1", "Let me in"));
+                                fd_test_send_message (conversation_id, "intruder-1", "Let me in"));
   if (send->type != FD_FRAME_ERROR)
     g_error ("%s could write to conversation %" G_GINT64_FORMAT, agent->email, conversation_id);
   g_assert_true (((FdErrorBody *) send->body)->code == FD_WIRE_ERROR_INVALID_STATE ||
                  ((FdErrorBody *) send->body)->code == FD_WIRE_ERROR_FORBIDDEN ||
                  ((FdErrorBody *) send->body)->code == FD_WIRE_ERROR_NOT_FOUND);
-  close = fd_test_agent_request (agent, FD_FRAME_CLOSE, fd_it_conversation_ref (conversation_id));
+  close = fd_test_agent_request (agent, FD_FRAME_CLOSE, fd_test_conversation_ref (conversation_id));
   if (close->type != FD_FRAME_ERROR)
     g_error ("%s could close conversation %" G_GINT64_FORMAT, agent->email, conversation_id);
 }
@@ -131,13 +131,13 @@ test_outsiders (void)
   fd_test_agent_join (olga, other_queue);
 
   /* Neither can join a queue they are not a member of. */
-  join = fd_test_agent_request (oscar, FD_FRAME_JOIN, fd_it_queue_ref (sales));
+  join = fd_test_agent_request (oscar, FD_FRAME_JOIN, fd_test_queue_ref (sales));
   fd_it_assert_refused (join, FD_WIRE_ERROR_FORBIDDEN, FD_WIRE_ERROR_FORBIDDEN);
   g_clear_pointer (&join, fd_frame_free);
-  join = fd_test_agent_request (olga, FD_FRAME_JOIN, fd_it_queue_ref (sales));
+  join = fd_test_agent_request (olga, FD_FRAME_JOIN, fd_test_queue_ref (sales));
   fd_it_assert_refused (join, FD_WIRE_ERROR_FORBIDDEN, FD_WIRE_ERROR_NOT_FOUND);
   g_clear_pointer (&join, fd_frame_free);
-  join = fd_test_agent_request (natalie, FD_FRAME_JOIN, fd_it_queue_ref (other_queue));
+  join = fd_test_agent_request (natalie, FD_FRAME_JOIN, fd_test_queue_ref (other_queue));
   fd_it_assert_refused (join, FD_WIRE_ERROR_FORBIDDEN, FD_WIRE_ERROR_NOT_FOUND);
 
   visitor = fd_it_start_visitor (server, FD_IT_CHAT_KEY, "Vera Visitor");
@@ -150,7 +150,7 @@ test_outsiders (void)
 
   /* Nothing changed: Natalie still has the offer and can take it, and no
    * intruder's message was stored. */
-  ack = fd_test_agent_expect_ack (natalie, FD_FRAME_RESERVE, fd_it_conversation_ref (visitor->conversation_id));
+  ack = fd_test_agent_expect_ack (natalie, FD_FRAME_RESERVE, fd_test_conversation_ref (visitor->conversation_id));
   g_assert_cmpint (((FdConversation *) ack->body)->agent_id, ==, natalie->agent->id);
   detail = fd_test_agent_get_conversation (natalie, visitor->conversation_id);
   g_assert_cmpuint (fd_it_count_client_id (detail, "intruder-1"), ==, 0);

@@ -76,17 +76,17 @@ test_bad_frames (void)
   assert_still_usable (natalie);
 
   /* Unknown ids. */
-  fd_test_agent_expect_error (natalie, FD_FRAME_GET_CONVERSATION, fd_it_conversation_ref (987654321),
+  fd_test_agent_expect_error (natalie, FD_FRAME_GET_CONVERSATION, fd_test_conversation_ref (987654321),
                               FD_WIRE_ERROR_NOT_FOUND);
-  fd_test_agent_expect_error (natalie, FD_FRAME_JOIN, fd_it_queue_ref (987654321), FD_WIRE_ERROR_NOT_FOUND);
+  fd_test_agent_expect_error (natalie, FD_FRAME_JOIN, fd_test_queue_ref (987654321), FD_WIRE_ERROR_NOT_FOUND);
 
   /* Another organization's ids: its data is neither visible nor touchable. */
   {
     g_autoptr(FdFrame) get = fd_test_agent_request (natalie, FD_FRAME_GET_CONVERSATION,
-                                                    fd_it_conversation_ref (other_visitor->conversation_id));
+                                                    fd_test_conversation_ref (other_visitor->conversation_id));
     g_autoptr(FdFrame) reserve = fd_test_agent_request (natalie, FD_FRAME_RESERVE,
-                                                        fd_it_conversation_ref (other_visitor->conversation_id));
-    g_autoptr(FdFrame) join = fd_test_agent_request (natalie, FD_FRAME_JOIN, fd_it_queue_ref (other_queue));
+                                                        fd_test_conversation_ref (other_visitor->conversation_id));
+    g_autoptr(FdFrame) join = fd_test_agent_request (natalie, FD_FRAME_JOIN, fd_test_queue_ref (other_queue));
 
     fd_it_assert_refused (get, FD_WIRE_ERROR_FORBIDDEN, FD_WIRE_ERROR_NOT_FOUND);
     g_assert_cmpint (reserve->type, ==, FD_FRAME_ERROR);
@@ -101,7 +101,7 @@ test_bad_frames (void)
   fd_test_socket_assert_empty (natalie->socket, FD_FRAME_STATS_EVENT);
   after = fd_test_agent_get_conversation (natalie, conversation_id);
   g_assert_true (fd_conversation_detail_equal (before, after));
-  ack = fd_test_agent_expect_ack (olga, FD_FRAME_RESERVE, fd_it_conversation_ref (other_visitor->conversation_id));
+  ack = fd_test_agent_expect_ack (olga, FD_FRAME_RESERVE, fd_test_conversation_ref (other_visitor->conversation_id));
   g_assert_cmpint (((FdConversation *) ack->body)->agent_id, ==, olga->agent->id);
 }
 
@@ -190,12 +190,12 @@ test_races_and_states (void)
   fd_it_wait_offer (jenna, conversation_id);
 
   /* Closing an unreserved conversation is not possible yet. */
-  fd_test_agent_expect_error (natalie, FD_FRAME_CLOSE, fd_it_conversation_ref (conversation_id),
+  fd_test_agent_expect_error (natalie, FD_FRAME_CLOSE, fd_test_conversation_ref (conversation_id),
                               FD_WIRE_ERROR_INVALID_STATE);
 
   /* Both reserve at the same moment: exactly one wins. */
-  id_n = fd_test_agent_send_request (natalie, FD_FRAME_RESERVE, fd_it_conversation_ref (conversation_id));
-  id_j = fd_test_agent_send_request (jenna, FD_FRAME_RESERVE, fd_it_conversation_ref (conversation_id));
+  id_n = fd_test_agent_send_request (natalie, FD_FRAME_RESERVE, fd_test_conversation_ref (conversation_id));
+  id_j = fd_test_agent_send_request (jenna, FD_FRAME_RESERVE, fd_test_conversation_ref (conversation_id));
   reply_n = fd_test_socket_wait_reply (natalie->socket, id_n, FD_TEST_TIMEOUT_MS);
   reply_j = fd_test_socket_wait_reply (jenna->socket, id_j, FD_TEST_TIMEOUT_MS);
   if ((reply_n->type == FD_FRAME_ACK) == (reply_j->type == FD_FRAME_ACK))
@@ -208,20 +208,20 @@ test_races_and_states (void)
                    winner->agent->id);
 
   /* Reserving it again: the loser conflicts, the winner is acked. */
-  fd_test_agent_expect_error (loser, FD_FRAME_RESERVE, fd_it_conversation_ref (conversation_id),
+  fd_test_agent_expect_error (loser, FD_FRAME_RESERVE, fd_test_conversation_ref (conversation_id),
                               FD_WIRE_ERROR_CONFLICT);
-  again = fd_test_agent_expect_ack (winner, FD_FRAME_RESERVE, fd_it_conversation_ref (conversation_id));
+  again = fd_test_agent_expect_ack (winner, FD_FRAME_RESERVE, fd_test_conversation_ref (conversation_id));
   g_assert_cmpint (((FdConversation *) again->body)->agent_id, ==, winner->agent->id);
 
   /* Closing someone else's conversation is refused. */
-  close_other = fd_test_agent_request (loser, FD_FRAME_CLOSE, fd_it_conversation_ref (conversation_id));
+  close_other = fd_test_agent_request (loser, FD_FRAME_CLOSE, fd_test_conversation_ref (conversation_id));
   fd_it_assert_refused (close_other, FD_WIRE_ERROR_FORBIDDEN, FD_WIRE_ERROR_INVALID_STATE);
 
   /* The winner closes it; closing again is acked too (idempotent). */
-  closed = fd_test_agent_expect_ack (winner, FD_FRAME_CLOSE, fd_it_conversation_ref (conversation_id));
+  closed = fd_test_agent_expect_ack (winner, FD_FRAME_CLOSE, fd_test_conversation_ref (conversation_id));
   g_assert_cmpint (((FdConversation *) closed->body)->state, ==, FD_CONVERSATION_CLOSED);
   g_assert_cmpint (((FdConversation *) closed->body)->closed_at, >, 0);
-  close_twice = fd_test_agent_expect_ack (winner, FD_FRAME_CLOSE, fd_it_conversation_ref (conversation_id));
+  close_twice = fd_test_agent_expect_ack (winner, FD_FRAME_CLOSE, fd_test_conversation_ref (conversation_id));
   g_assert_cmpint (((FdConversation *) close_twice->body)->state, ==, FD_CONVERSATION_CLOSED);
 
   /* The visitor learns it was closed by the agent, and may rate once. */

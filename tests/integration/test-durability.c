@@ -83,7 +83,7 @@ test_kill_and_restart (void)
   visitor = fd_it_start_visitor (server, FD_IT_CHAT_KEY, "Vera Visitor");
   conversation_id = visitor->conversation_id;
   fd_it_wait_offer (natalie, conversation_id);
-  ack = fd_test_agent_expect_ack (natalie, FD_FRAME_RESERVE, fd_it_conversation_ref (conversation_id));
+  ack = fd_test_agent_expect_ack (natalie, FD_FRAME_RESERVE, fd_test_conversation_ref (conversation_id));
   fd_test_socket_settle (natalie->socket, 100);
   fd_test_socket_settle (visitor->socket, 1);
   collect (&traffic, natalie, visitor);
@@ -96,7 +96,7 @@ test_kill_and_restart (void)
       g_autofree char *w = client_id_of ('w', i);
       g_autofree char *text = g_strdup_printf ("Durable message %u", i);
       char *request_id = fd_test_agent_send_request (natalie, FD_FRAME_SEND_MESSAGE,
-                                                     fd_it_send_message (conversation_id, a, text));
+                                                     fd_test_send_message (conversation_id, a, text));
 
       g_hash_table_insert (traffic.request_to_client, request_id, g_strdup (a));
       fd_test_visitor_send (visitor, w, text);
@@ -152,7 +152,7 @@ test_kill_and_restart (void)
       if (first_id == NULL || i == 0)
         {
           g_autoptr(FdFrame) resent = fd_test_agent_expect_ack (natalie, FD_FRAME_SEND_MESSAGE,
-                                                               fd_it_send_message (conversation_id, a, text));
+                                                               fd_test_send_message (conversation_id, a, text));
 
           g_assert_cmpstr (((FdMessage *) resent->body)->client_id, ==, a);
           if (first_id != NULL)

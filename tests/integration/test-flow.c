@@ -92,7 +92,7 @@ test_flow (void)
   fd_it_wait_offer (jenna, conversation_id);
 
   /* Natalie reserves; Jenna's offer is withdrawn; the visitor sees her. */
-  ack = fd_test_agent_expect_ack (natalie, FD_FRAME_RESERVE, fd_it_conversation_ref (conversation_id));
+  ack = fd_test_agent_expect_ack (natalie, FD_FRAME_RESERVE, fd_test_conversation_ref (conversation_id));
   conv = ack->body;
   g_assert_cmpint (conv->id, ==, conversation_id);
   g_assert_cmpint (conv->state, ==, FD_CONVERSATION_RESERVED);
@@ -118,7 +118,7 @@ test_flow (void)
 
   g_clear_pointer (&ack, fd_frame_free);
   ack = fd_test_agent_expect_ack (natalie, FD_FRAME_SEND_MESSAGE,
-                                  fd_it_send_message (conversation_id, "c-1", "Yes, we do."));
+                                  fd_test_send_message (conversation_id, "c-1", "Yes, we do."));
   g_assert_cmpint (((FdMessage *) ack->body)->direction, ==, FD_DIRECTION_OUT);
   g_assert_cmpint (((FdMessage *) ack->body)->agent_id, ==, natalie->agent->id);
   g_assert_cmpstr (((FdMessage *) ack->body)->client_id, ==, "c-1");

@@ -519,7 +519,7 @@ test_mark_read_needs_holder (void)
   visitor = fd_it_start_visitor (server, FD_IT_CHAT_KEY, "Vera Visitor");
   id = visitor->conversation_id;
   fd_it_wait_offer (natalie, id);
-  ack = fd_test_agent_expect_ack (natalie, FD_FRAME_RESERVE, fd_it_conversation_ref (id));
+  ack = fd_test_agent_expect_ack (natalie, FD_FRAME_RESERVE, fd_test_conversation_ref (id));
   fd_test_visitor_send (visitor, "v-1", "Is anyone there?");
   seen = fd_it_agent_wait_message (natalie, "v-1");
   before = fd_test_agent_get_conversation (natalie, id);
@@ -529,7 +529,7 @@ test_mark_read_needs_holder (void)
   mark = fd_mark_read_new ();
   mark->conversation_id = id;
   fd_test_agent_expect_error (jenna, FD_FRAME_MARK_READ, mark, FD_WIRE_ERROR_FORBIDDEN);
-  fd_test_agent_expect_error (jenna, FD_FRAME_DM_REQUEST, fd_it_conversation_ref (id), FD_WIRE_ERROR_FORBIDDEN);
+  fd_test_agent_expect_error (jenna, FD_FRAME_DM_REQUEST, fd_test_conversation_ref (id), FD_WIRE_ERROR_FORBIDDEN);
   after = fd_test_agent_get_conversation (natalie, id);
   g_assert_cmpint (after->conversation->unread, ==, 1);
 

@@ -113,7 +113,7 @@ test_text_at_limit (void)
   visitor = fd_it_start_visitor (server, FD_IT_CHAT_KEY, "Vera Visitor");
   conversation_id = visitor->conversation_id;
   fd_it_wait_offer (natalie, conversation_id);
-  reserved = fd_test_agent_expect_ack (natalie, FD_FRAME_RESERVE, fd_it_conversation_ref (conversation_id));
+  reserved = fd_test_agent_expect_ack (natalie, FD_FRAME_RESERVE, fd_test_conversation_ref (conversation_id));
   fd_test_socket_settle (natalie->socket, 100);
   seq_before = fd_test_agent_get_last_seq (natalie);
 
@@ -133,7 +133,7 @@ test_text_at_limit (void)
   for (guint i = 3; i < G_N_ELEMENTS (sent); i++)
     {
       g_autoptr(FdFrame) ack = fd_test_agent_expect_ack (natalie, FD_FRAME_SEND_MESSAGE,
-                                                         fd_it_send_message (conversation_id, sent[i].client_id,
+                                                         fd_test_send_message (conversation_id, sent[i].client_id,
                                                                              sent[i].text));
 
       assert_text (((FdMessage *) ack->body)->text, sent[i].text, "agent's ack");
@@ -143,10 +143,10 @@ test_text_at_limit (void)
   /* One character more is an invalid field, from either side, with the
    * request's id; nothing is stored. */
   fd_test_agent_expect_error (natalie, FD_FRAME_SEND_MESSAGE,
-                              fd_it_send_message (conversation_id, "agent-over", emoji_over),
+                              fd_test_send_message (conversation_id, "agent-over", emoji_over),
                               FD_WIRE_ERROR_INVALID_FIELD);
   fd_test_agent_expect_error (natalie, FD_FRAME_SEND_MESSAGE,
-                              fd_it_send_message (conversation_id, "agent-over-2", controls_over),
+                              fd_test_send_message (conversation_id, "agent-over-2", controls_over),
                               FD_WIRE_ERROR_INVALID_FIELD);
   {
     g_autoptr(FdFrame) frame = NULL;

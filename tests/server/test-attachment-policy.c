@@ -30,24 +30,20 @@ static void
 fixture_set_up (Fixture       *f,
                 gconstpointer  data)
 {
-  g_autoptr(FdFrame) snapshot = NULL;
   g_autoptr(FdFrame) offer = NULL;
   g_autoptr(FdFrame) reserved = NULL;
-  FdConversationRef *ref = fd_conversation_ref_new ();
 
   f->server = fd_test_server_new ();
   fd_test_server_start (f->server);
   f->org_id = fd_test_admin_import_site (f->server, site);
   f->admin_token = fd_test_admin_read_token (f->server);
-  f->ann = fd_test_agent_sign_in (f->server, "ann@policy.example", "ann-password");
-  fd_test_agent_connect (f->ann);
-  snapshot = fd_test_agent_wait_event (f->ann, FD_FRAME_SNAPSHOT);
-  fd_test_agent_join (f->ann, fd_test_admin_find_id (f->server, f->org_id, "queues", "Chat"));
+  f->ann = fd_test_agent_sign_in_and_join (f->server, "ann@policy.example", "ann-password",
+                                           fd_test_admin_find_id (f->server, f->org_id, "queues", "Chat"), NULL);
   f->visitor = fd_test_visitor_start (f->server, "policy-chat", "Vera");
   fd_test_visitor_connect (f->visitor);
   offer = fd_test_agent_wait_event (f->ann, FD_FRAME_OFFER);
-  ref->conversation_id = f->visitor->conversation_id;
-  reserved = fd_test_agent_expect_ack (f->ann, FD_FRAME_RESERVE, ref);
+  reserved = fd_test_agent_expect_ack (f->ann, FD_FRAME_RESERVE,
+                                       fd_test_conversation_ref (f->visitor->conversation_id));
 }
 
 static void

@@ -86,36 +86,11 @@ connect_and_join (Fixture    *f,
                   const char *email,
                   const char *password)
 {
-  FdTestAgent *agent = fd_test_agent_sign_in (f->server, email, password);
   g_autoptr(FdFrame) snapshot = NULL;
+  FdTestAgent *agent = fd_test_agent_sign_in_and_join (f->server, email, password, f->queue_id, &snapshot);
 
-  fd_test_agent_connect (agent);
-  snapshot = fd_test_agent_wait_event (agent, FD_FRAME_SNAPSHOT);
   g_assert_cmpint (snapshot->seq, >, 0);
-  fd_test_agent_join (agent, f->queue_id);
   return agent;
-}
-
-static FdConversationRef *
-conv_ref (gint64 id)
-{
-  FdConversationRef *ref = fd_conversation_ref_new ();
-
-  ref->conversation_id = id;
-  return ref;
-}
-
-static FdSendMessage *
-send_body (gint64      conversation_id,
-           const char *client_id,
-           const char *text)
-{
-  FdSendMessage *send = fd_send_message_new ();
-
-  send->conversation_id = conversation_id;
-  send->client_id = g_strdup (client_id);
-  send->text = g_strdup (text);
-  return send;
 }
 
 static void
@@ -239,7 +214,7 @@ test_lifecycle (Fixture       *f,
   g_assert_cmpstr (((FdOfferEvent *) offer_a->body)->conversation->browser, ==, "Unknown");
   g_assert_cmpstr (((FdOfferEvent *) offer_a->body)->conversation->ip, ==, "127.0.0.1");
 
-  reserved = fd_test_agent_expect_ack (ann, FD_FRAME_RESERVE, conv_ref (id));
+  reserved = fd_test_agent_expect_ack (ann, FD_FRAME_RESERVE, fd_test_conversation_ref (id));
   conv = reserved->body;
   g_assert_cmpint (conv->state, ==, FD_CONVERSATION_RESERVED);
   g_assert_cmpint (conv->agent_id, ==, ann->agent->id);
@@ -247,10 +222,10 @@ test_lifecycle (Fixture       *f,
   g_assert_cmpint (conv->first_assigned_at, >, 0);
   withdraw = fd_test_socket_wait_match (bob->socket, is_withdraw_of, &id, FD_TEST_TIMEOUT_MS, "withdraw");
   g_assert_cmpint (((FdWithdraw *) withdraw->body)->reason, ==, FD_WITHDRAW_RESERVED_BY_OTHER);
-  fd_test_agent_expect_error (bob, FD_FRAME_RESERVE, conv_ref (id), FD_WIRE_ERROR_CONFLICT);
+  fd_test_agent_expect_error (bob, FD_FRAME_RESERVE, fd_test_conversation_ref (id), FD_WIRE_ERROR_CONFLICT);
   /* Reserving again is acknowledged. */
   g_clear_pointer (&reserved, fd_frame_free);
-  reserved = fd_test_agent_expect_ack (ann, FD_FRAME_RESERVE, conv_ref (id));
+  reserved = fd_test_agent_expect_ack (ann, FD_FRAME_RESERVE, fd_test_conversation_ref (id));
 
   joined = fd_test_visitor_wait (visitor, FD_FRAME_VISITOR_AGENT_JOINED);
   g_assert_cmpstr (((FdAgentJoined *) joined->body)->name, ==, "Ann");
@@ -267,11 +242,11 @@ test_lifecycle (Fixture       *f,
   g_assert_cmpstr (((FdMessage *) in_event->body)->client_id, ==, "w-1");
 
   /* Bob holds nothing: he may not write into Ann's chat. */
-  fd_test_agent_expect_error (bob, FD_FRAME_SEND_MESSAGE, send_body (id, "b-1", "Hi"), FD_WIRE_ERROR_FORBIDDEN);
+  fd_test_agent_expect_error (bob, FD_FRAME_SEND_MESSAGE, fd_test_send_message (id, "b-1", "Hi"), FD_WIRE_ERROR_FORBIDDEN);
 
   /* The agent answers; a resend with the same client id is stored once. */
-  sent = fd_test_agent_expect_ack (ann, FD_FRAME_SEND_MESSAGE, send_body (id, "c-1", "Yes, we do."));
-  resent = fd_test_agent_expect_ack (ann, FD_FRAME_SEND_MESSAGE, send_body (id, "c-1", "Yes, we do."));
+  sent = fd_test_agent_expect_ack (ann, FD_FRAME_SEND_MESSAGE, fd_test_send_message (id, "c-1", "Yes, we do."));
+  resent = fd_test_agent_expect_ack (ann, FD_FRAME_SEND_MESSAGE, fd_test_send_message (id, "c-1", "Yes, we do."));
   g_assert_cmpint (((FdMessage *) sent->body)->id, >, 0);
   g_assert_cmpint (((FdMessage *) sent->body)->id, ==, ((FdMessage *) resent->body)->id);
   g_assert_cmpint (((FdMessage *) sent->body)->created_at, ==, ((FdMessage *) resent->body)->created_at);
@@ -286,7 +261,7 @@ test_lifecycle (Fixture       *f,
   g_assert_cmpint (((FdMessage *) to_visitor->body)->agent_id, ==, 0);
 
   /* The agent closes; the visitor is asked for a rating and gives it. */
-  closed_ack = fd_test_agent_expect_ack (ann, FD_FRAME_CLOSE, conv_ref (id));
+  closed_ack = fd_test_agent_expect_ack (ann, FD_FRAME_CLOSE, fd_test_conversation_ref (id));
   g_assert_cmpint (((FdConversation *) closed_ack->body)->state, ==, FD_CONVERSATION_CLOSED);
   closed = fd_test_visitor_wait (visitor, FD_FRAME_VISITOR_CLOSED);
   g_assert_cmpint (((FdVisitorClosed *) closed->body)->by, ==, FD_CLOSED_BY_AGENT);
@@ -358,7 +333,7 @@ test_resume (Fixture       *f,
   visitor = fd_test_visitor_start (f->server, f->chat_key, "Rita");
   fd_test_visitor_connect (visitor);
   offer = fd_test_agent_wait_event (ann, FD_FRAME_OFFER);
-  reserved = fd_test_agent_expect_ack (ann, FD_FRAME_RESERVE, conv_ref (visitor->conversation_id));
+  reserved = fd_test_agent_expect_ack (ann, FD_FRAME_RESERVE, fd_test_conversation_ref (visitor->conversation_id));
   fd_test_socket_settle (ann->socket, 100);
   seen = fd_test_agent_get_last_seq (ann);
   g_assert_cmpint (seen, >, 0);
@@ -516,12 +491,12 @@ test_transfer_and_callback (Fixture       *f,
   visitor = fd_test_visitor_start (f->server, f->chat_key, "Tess");
   id = visitor->conversation_id;
   offer = fd_test_socket_wait_match (ann->socket, is_offer_of, &id, FD_TEST_TIMEOUT_MS, "offer to Ann");
-  reserved = fd_test_agent_expect_ack (ann, FD_FRAME_RESERVE, conv_ref (id));
+  reserved = fd_test_agent_expect_ack (ann, FD_FRAME_RESERVE, fd_test_conversation_ref (id));
 
   /* The colleagues to choose from: Bob, joined and online; Cid is not in
    * the queue. Only the holder may ask. */
   {
-    g_autoptr(FdFrame) listed = fd_test_agent_expect_ack (ann, FD_FRAME_LIST_COLLEAGUES, conv_ref (id));
+    g_autoptr(FdFrame) listed = fd_test_agent_expect_ack (ann, FD_FRAME_LIST_COLLEAGUES, fd_test_conversation_ref (id));
     FdColleagues *colleagues = listed->body;
     FdColleague *first;
     g_autoptr(FdFrame) offline = NULL;
@@ -531,7 +506,7 @@ test_transfer_and_callback (Fixture       *f,
     g_assert_cmpint (first->agent_id, ==, bob->agent->id);
     g_assert_cmpstr (first->name, ==, "Bob");
     g_assert_true (first->online);
-    fd_test_agent_expect_error (bob, FD_FRAME_LIST_COLLEAGUES, conv_ref (id), FD_WIRE_ERROR_FORBIDDEN);
+    fd_test_agent_expect_error (bob, FD_FRAME_LIST_COLLEAGUES, fd_test_conversation_ref (id), FD_WIRE_ERROR_FORBIDDEN);
 
     /* Bob's app goes away: still joined, listed as offline once the
      * server has seen the socket close (it may take a moment). */
@@ -539,7 +514,7 @@ test_transfer_and_callback (Fixture       *f,
     for (guint attempt_no = 0; attempt_no < 50; attempt_no++)
       {
         g_clear_pointer (&offline, fd_frame_free);
-        offline = fd_test_agent_expect_ack (ann, FD_FRAME_LIST_COLLEAGUES, conv_ref (id));
+        offline = fd_test_agent_expect_ack (ann, FD_FRAME_LIST_COLLEAGUES, fd_test_conversation_ref (id));
         colleagues = offline->body;
         g_assert_cmpuint (colleagues->items->len, ==, 1);
         if (!((FdColleague *) g_ptr_array_index (colleagues->items, 0))->online)
@@ -579,7 +554,7 @@ test_transfer_and_callback (Fixture       *f,
     fd_test_agent_expect_error (ann, FD_FRAME_TRANSFER, transfer, FD_WIRE_ERROR_INVALID_STATE);
     g_clear_pointer (&transfer_offer, fd_frame_free);
     transfer_offer = fd_test_socket_wait_match (bob->socket, is_offer_of, &id, FD_TEST_TIMEOUT_MS, "transfer offer");
-    declined = fd_test_agent_expect_ack (bob, FD_FRAME_REJECT, conv_ref (id));
+    declined = fd_test_agent_expect_ack (bob, FD_FRAME_REJECT, fd_test_conversation_ref (id));
     returned = fd_test_socket_wait_match (ann->socket, is_transfer_state, &back, FD_TEST_TIMEOUT_MS,
                                           "the declined transfer coming back");
     g_assert_cmpint (((FdConversation *) returned->body)->agent_id, ==, ann->agent->id);
@@ -594,14 +569,14 @@ test_transfer_and_callback (Fixture       *f,
   done = fd_test_agent_expect_ack (ann, FD_FRAME_TRANSFER, transfer);
   g_clear_pointer (&transfer_offer, fd_frame_free);
   transfer_offer = fd_test_socket_wait_match (bob->socket, is_offer_of, &id, FD_TEST_TIMEOUT_MS, "transfer offer");
-  taken = fd_test_agent_expect_ack (bob, FD_FRAME_RESERVE, conv_ref (id));
+  taken = fd_test_agent_expect_ack (bob, FD_FRAME_RESERVE, fd_test_conversation_ref (id));
   g_assert_cmpint (((FdConversation *) taken->body)->agent_id, ==, bob->agent->id);
   detail = fd_test_agent_get_conversation (bob, id);
   last = g_ptr_array_index (detail->messages, detail->messages->len - 1);
   g_assert_cmpint (last->direction, ==, FD_DIRECTION_SYSTEM);
   g_assert_cmpstr (last->text, ==, "Transferred to Bob");
   /* Ann no longer holds it. */
-  fd_test_agent_expect_error (ann, FD_FRAME_CLOSE, conv_ref (id), FD_WIRE_ERROR_FORBIDDEN);
+  fd_test_agent_expect_error (ann, FD_FRAME_CLOSE, fd_test_conversation_ref (id), FD_WIRE_ERROR_FORBIDDEN);
 
   /* A callback request is offered, reserved and its call attempt recorded. */
   created = fd_test_http_request (f->server, NULL, "POST", "/api/visitor/v1/callbacks",
@@ -616,7 +591,7 @@ test_transfer_and_callback (Fixture       *f,
   g_assert_cmpstr (((FdOfferEvent *) offer->body)->conversation->callback_number, ==, "+47 555 0100");
   g_assert_cmpstr (((FdOfferEvent *) offer->body)->conversation->callback_time, ==, "after 3pm");
   g_clear_pointer (&reserved, fd_frame_free);
-  reserved = fd_test_agent_expect_ack (ann, FD_FRAME_RESERVE, conv_ref (callback_id));
+  reserved = fd_test_agent_expect_ack (ann, FD_FRAME_RESERVE, fd_test_conversation_ref (callback_id));
   call = fd_callback_attempt_new ();
   call->conversation_id = callback_id;
   call->outcome = FD_CALL_NO_ANSWER;

@@ -426,39 +426,11 @@ fixture_tear_down (Fixture       *f,
   fd_test_server_free (f->server);
 }
 
-static FdConversationRef *
-conv_ref (gint64 id)
-{
-  FdConversationRef *ref = fd_conversation_ref_new ();
-
-  ref->conversation_id = id;
-  return ref;
-}
-
-static FdSendMessage *
-send_body (gint64      conversation_id,
-           const char *client_id,
-           const char *text)
-{
-  FdSendMessage *send = fd_send_message_new ();
-
-  send->conversation_id = conversation_id;
-  send->client_id = g_strdup (client_id);
-  send->text = g_strdup (text);
-  return send;
-}
-
 /* Ann, signed in and joined: someone must be, or chats are missed. */
 static FdTestAgent *
 ann_joins (Fixture *f)
 {
-  FdTestAgent *ann = fd_test_agent_sign_in (f->server, "ann@conn.example", "ann-password");
-  g_autoptr(FdFrame) snapshot = NULL;
-
-  fd_test_agent_connect (ann);
-  snapshot = fd_test_agent_wait_event (ann, FD_FRAME_SNAPSHOT);
-  fd_test_agent_join (ann, f->queue_id);
-  return ann;
+  return fd_test_agent_sign_in_and_join (f->server, "ann@conn.example", "ann-password", f->queue_id, NULL);
 }
 
 /* Ann reserves a visitor's chat and writes @n messages of @len characters. */
@@ -471,12 +443,12 @@ ann_writes (FdTestAgent   *ann,
   g_autoptr(FdFrame) reserved = NULL;
   g_autofree char *text = g_strnfill (len, 'x');
 
-  reserved = fd_test_agent_expect_ack (ann, FD_FRAME_RESERVE, conv_ref (visitor->conversation_id));
+  reserved = fd_test_agent_expect_ack (ann, FD_FRAME_RESERVE, fd_test_conversation_ref (visitor->conversation_id));
   for (guint i = 0; i < n; i++)
     {
       g_autofree char *client_id = g_strdup_printf ("ann-%u", i);
       g_autoptr(FdFrame) ack = fd_test_agent_expect_ack (ann, FD_FRAME_SEND_MESSAGE,
-                                                         send_body (visitor->conversation_id, client_id, text));
+                                                         fd_test_send_message (visitor->conversation_id, client_id, text));
     }
 }
 

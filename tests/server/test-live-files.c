@@ -178,15 +178,6 @@ upload_ok (Fixture     *f,
   return attachment;
 }
 
-static FdConversationRef *
-conv_ref (gint64 id)
-{
-  FdConversationRef *ref = fd_conversation_ref_new ();
-
-  ref->conversation_id = id;
-  return ref;
-}
-
 static FdSendMessage *
 send_with_attachment (gint64      conversation_id,
                       const char *client_id,
@@ -208,7 +199,6 @@ static void
 fixture_set_up (Fixture       *f,
                 gconstpointer  data)
 {
-  g_autoptr(FdFrame) snapshot = NULL;
   g_autoptr(FdFrame) offer = NULL;
   g_autoptr(FdFrame) reserved = NULL;
 
@@ -217,16 +207,13 @@ fixture_set_up (Fixture       *f,
   f->org_id = fd_test_admin_import_site (f->server, site);
   f->queue_id = fd_test_admin_find_id (f->server, f->org_id, "queues", "Chat");
 
-  f->ann = fd_test_agent_sign_in (f->server, "ann@files.example", "ann-password");
-  fd_test_agent_connect (f->ann);
-  snapshot = fd_test_agent_wait_event (f->ann, FD_FRAME_SNAPSHOT);
-  fd_test_agent_join (f->ann, f->queue_id);
+  f->ann = fd_test_agent_sign_in_and_join (f->server, "ann@files.example", "ann-password", f->queue_id, NULL);
 
   f->visitor = fd_test_visitor_start (f->server, "files-chat", "Vera");
   f->conv_id = f->visitor->conversation_id;
   fd_test_visitor_connect (f->visitor);
   offer = fd_test_agent_wait_event (f->ann, FD_FRAME_OFFER);
-  reserved = fd_test_agent_expect_ack (f->ann, FD_FRAME_RESERVE, conv_ref (f->conv_id));
+  reserved = fd_test_agent_expect_ack (f->ann, FD_FRAME_RESERVE, fd_test_conversation_ref (f->conv_id));
 }
 
 static void
@@ -466,7 +453,7 @@ test_other_conversation_file (Fixture       *f,
   g_autoptr(FdTestVisitor) second = fd_test_visitor_start (f->server, "files-chat", "Walt");
   g_autoptr(FdFrame) offer = fd_test_agent_wait_event (f->ann, FD_FRAME_OFFER);
   g_autoptr(FdFrame) reserved = fd_test_agent_expect_ack (f->ann, FD_FRAME_RESERVE,
-                                                          conv_ref (second->conversation_id));
+                                                          fd_test_conversation_ref (second->conversation_id));
 
   /* A file of one conversation is not an attachment of another. */
   fd_test_agent_expect_error (f->ann, FD_FRAME_SEND_MESSAGE,

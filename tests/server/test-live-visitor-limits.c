@@ -508,13 +508,8 @@ send_with_id (FdTestVisitor *visitor,
 static FdTestAgent *
 join_ann (Fixture *f)
 {
-  FdTestAgent *ann = fd_test_agent_sign_in (f->server, "ann@limits.example", "ann-password");
-  g_autoptr(FdFrame) snapshot = NULL;
-
-  fd_test_agent_connect (ann);
-  snapshot = fd_test_agent_wait_event (ann, FD_FRAME_SNAPSHOT);
-  fd_test_agent_join (ann, fd_test_admin_find_id (f->server, f->org_id, "queues", "Chat"));
-  return ann;
+  return fd_test_agent_sign_in_and_join (f->server, "ann@limits.example", "ann-password",
+                                         fd_test_admin_find_id (f->server, f->org_id, "queues", "Chat"), NULL);
 }
 
 static void

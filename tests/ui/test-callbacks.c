@@ -22,20 +22,7 @@
 #define CALLBACK_KEY     "kakapo-website-callback"
 #define CALLBACK_QUEUE   "Sales"
 
-enum { COL_ACTIVITY, COL_FROM, COL_TO, COL_DURATION, COL_STATUS };
-
-/* --- async results ------------------------------------------------------- */
-
 /* --- windows, rows and queues ----------------------------------------------- */
-
-static FdWindow *
-app_window (FdApplication *app)
-{
-  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (app)); l != NULL; l = l->next)
-    if (FD_IS_WINDOW (l->data))
-      return l->data;
-  return NULL;
-}
 
 static gboolean
 is_sign_in_page (gpointer data)
@@ -43,28 +30,12 @@ is_sign_in_page (gpointer data)
   return g_str_equal (fd_window_get_page (data), "sign-in");
 }
 
-static int
-find_row (FdWindow   *window,
-          const char *from)
-{
-  FdActivityList *list = fd_window_get_activity_list (window);
-
-  for (guint i = 0; i < fd_activity_list_get_n_rows (list); i++)
-    {
-      g_autofree char *text = fd_activity_list_dup_cell_text (list, i, COL_FROM);
-
-      if (g_strcmp0 (text, from) == 0)
-        return (int) i;
-    }
-  return -1;
-}
-
 static char *
 dup_cell (FdWindow   *window,
           const char *from,
           guint       column)
 {
-  int row = find_row (window, from);
+  int row = fd_test_ui_find_row (window, from);
 
   if (row < 0)
     return NULL;
@@ -81,7 +52,7 @@ static gboolean
 has_row (gpointer data)
 {
   RowWait *wait = data;
-  g_autofree char *status = dup_cell (wait->window, wait->from, COL_STATUS);
+  g_autofree char *status = dup_cell (wait->window, wait->from, FD_TEST_UI_COL_STATUS);
 
   return status != NULL && (wait->status == NULL || g_str_equal (status, wait->status));
 }
@@ -91,7 +62,7 @@ has_no_row (gpointer data)
 {
   RowWait *wait = data;
 
-  return find_row (wait->window, wait->from) < 0;
+  return fd_test_ui_find_row (wait->window, wait->from) < 0;
 }
 
 static void
@@ -121,7 +92,7 @@ select_row (FdWindow   *window,
             const char *from)
 {
   FdActivityList *list = fd_window_get_activity_list (window);
-  int row = find_row (window, from);
+  int row = fd_test_ui_find_row (window, from);
 
   g_assert_cmpint (row, >=, 0);
   fd_activity_list_select (list, (guint) row);
@@ -146,84 +117,13 @@ row_item (FdWindow   *window,
   return NULL;
 }
 
-static int
-find_queue (FdConnection *connection,
-            const char   *name)
-{
-  GListModel *queues = G_LIST_MODEL (fd_connection_get_queue_model (connection));
-
-  for (guint i = 0; i < g_list_model_get_n_items (queues); i++)
-    {
-      g_autoptr(FdQueueItem) item = g_list_model_get_item (queues, i);
-
-      if (g_str_equal (fd_queue_item_get_name (item), name))
-        return (int) i;
-    }
-  return -1;
-}
-
-typedef struct {
-  FdWindow   *window;
-  guint       position;
-  const char *text;
-} Indicator;
-
-static gboolean
-has_indicator (gpointer data)
-{
-  Indicator *indicator = data;
-
-  return g_strcmp0 (fd_queue_sidebar_get_indicator (fd_window_get_queue_sidebar (indicator->window),
-                                                    indicator->position), indicator->text) == 0;
-}
-
 /* --- dialogs ---------------------------------------------------------------- */
-
-static AdwMessageDialog *
-find_dialog (const char *heading)
-{
-  GListModel *toplevels = gtk_window_get_toplevels ();
-
-  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
-    {
-      g_autoptr(GObject) window = g_list_model_get_item (toplevels, i);
-
-      if (ADW_IS_MESSAGE_DIALOG (window) && gtk_widget_get_visible (GTK_WIDGET (window)) &&
-          (heading == NULL || g_strcmp0 (adw_message_dialog_get_heading (ADW_MESSAGE_DIALOG (window)), heading) == 0))
-        return ADW_MESSAGE_DIALOG (window);
-    }
-  return NULL;
-}
-
-static gboolean
-has_dialog (gpointer data)
-{
-  return find_dialog (data) != NULL;
-}
-
-static AdwMessageDialog *
-wait_dialog (const char *heading,
-             const char *what)
-{
-  fd_test_ui_wait (has_dialog, (gpointer) heading, what);
-  return find_dialog (heading);
-}
-
-static void
-answer_dialog (AdwMessageDialog *dialog,
-               const char       *response)
-{
-  adw_message_dialog_response (dialog, response);
-  gtk_window_destroy (GTK_WINDOW (dialog));
-  fd_test_ui_spin (50);
-  g_assert_null (find_dialog (NULL));
-}
 
 /* A refusal dialog where none belongs fails the test with its text. */
 static void
 assert_no_dialog (const char *when)
 {
-  AdwMessageDialog *dialog = find_dialog (NULL);
+  AdwMessageDialog *dialog = fd_test_ui_find_dialog (NULL);
 
   if (dialog != NULL)
     g_error ("%s was refused with the dialog “%s”: %s", when,
@@ -239,16 +139,9 @@ agent_window_new (FdTestServer *server,
                   const char   *email,
                   const char   *password)
 {
-  g_autoptr(FdConnection) connection = fd_connection_new (fd_test_server_get_url (server));
-  g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(GError) error = NULL;
+  g_autoptr(FdConnection) connection = fd_test_ui_sign_in (fd_test_server_get_url (server), email, password);
   FdWindow *window;
 
-  fd_connection_sign_in_async (connection, email, password, NULL, fd_test_ui_on_done_cb, &result);
-  fd_test_ui_wait (fd_test_ui_has_result, &result, "an agent's sign-in");
-  g_assert_true (fd_connection_sign_in_finish (connection, result, &error));
-  g_assert_no_error (error);
-  fd_test_ui_wait (fd_test_ui_is_connected, connection, "an agent's connection");
   window = g_object_ref (fd_window_new (NULL, NULL));
   fd_window_set_connection (window, connection);
   gtk_window_present (GTK_WINDOW (window));
@@ -281,8 +174,8 @@ set_joined_with_sidebar (FdWindow   *window,
                          gboolean    expect_last_agent_warning)
 {
   FdQueueSidebar *sidebar = fd_window_get_queue_sidebar (window);
-  int position = find_queue (fd_window_get_connection (window), queue);
-  Indicator done = { window, (guint) position, join ? "Joined" : "Not joined" };
+  int position = fd_test_ui_find_queue (fd_window_get_connection (window), queue);
+  FdTestUiIndicator done = { window, (guint) position, join ? "Joined" : "Not joined" };
 
   g_assert_cmpint (position, >=, 0);
   g_assert_cmpstr (fd_queue_sidebar_get_indicator (sidebar, (guint) position), ==, join ? "Not joined" : "Joined");
@@ -290,12 +183,12 @@ set_joined_with_sidebar (FdWindow   *window,
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (sidebar), join ? "queue.join" : "queue.leave", NULL));
   if (expect_last_agent_warning)
     {
-      AdwMessageDialog *dialog = wait_dialog (NULL, "the last-agent warning");
+      AdwMessageDialog *dialog = fd_test_ui_wait_dialog (NULL, "the last-agent warning");
 
       g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), queue));
-      answer_dialog (dialog, "leave");
+      fd_test_ui_answer_dialog (dialog, "leave");
     }
-  fd_test_ui_wait (has_indicator, &done, join ? "joining the queue" : "leaving the queue");
+  fd_test_ui_wait (fd_test_ui_has_indicator, &done, join ? "joining the queue" : "leaving the queue");
   assert_no_dialog (join ? "Joining" : "Leaving");
 }
 
@@ -368,16 +261,16 @@ static void
 assert_natalie_without_callback (Persist *persist)
 {
   fd_test_ui_spin (200);
-  g_assert_cmpint (find_row (persist->natalie, GRACE), ==, -1);
+  g_assert_cmpint (fd_test_ui_find_row (persist->natalie, GRACE), ==, -1);
 }
 
 static void
 quit_app (FdApplication *app)
 {
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (app_window (app)), "app.quit", NULL));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fd_test_ui_app_window (app)), "app.quit", NULL));
   fd_test_ui_spin (100);
   assert_no_dialog ("Quitting with only a reserved callback");
-  g_assert_null (app_window (app));
+  g_assert_null (fd_test_ui_app_window (app));
 }
 
 /* First start: signed in through the page, the callback offered to both
@@ -387,7 +280,7 @@ run_persist_first (FdApplication *app,
                    Persist       *persist)
 {
   g_autoptr(FdConversationDetail) detail = NULL;
-  g_autoptr(FdWindow) window = g_object_ref (app_window (app));
+  g_autoptr(FdWindow) window = g_object_ref (fd_test_ui_app_window (app));
   AdwMessageDialog *dialog;
   g_autofree char *cell = NULL;
 
@@ -401,7 +294,7 @@ run_persist_first (FdApplication *app,
   request_callback (persist->server, GRACE, GRACE_NUMBER);
   wait_row (window, GRACE, "Unreserved", "the callback in Jenna's list");
   wait_row (persist->natalie, GRACE, "Unreserved", "the callback in Natalie's list");
-  cell = dup_cell (window, GRACE, COL_ACTIVITY);
+  cell = dup_cell (window, GRACE, FD_TEST_UI_COL_ACTIVITY);
   g_assert_cmpstr (cell, ==, "Callback");
 
   /* Reserved by Jenna: gone for Natalie, kept by Jenna. */
@@ -420,8 +313,8 @@ run_persist_first (FdApplication *app,
   g_assert_cmpint (select_row (window, GRACE), ==, persist->callback_id);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fd_window_get_activity_list (window)),
                                              "activity.call-number", NULL));
-  dialog = wait_dialog ("How Did the Call Go?", "the call outcome question");
-  answer_dialog (dialog, fd_call_outcome_to_string (FD_CALL_NO_ANSWER));
+  dialog = fd_test_ui_wait_dialog ("How Did the Call Go?", "the call outcome question");
+  fd_test_ui_answer_dialog (dialog, fd_call_outcome_to_string (FD_CALL_NO_ANSWER));
   /* Requests go out in order: the attempt is stored before this answer. */
   detail = get_conversation (fd_window_get_connection (window), persist->callback_id);
   g_assert_cmpuint (count_messages (detail, "Call attempt: no-answer"), ==, 1);
@@ -442,7 +335,7 @@ static void
 run_persist_second (FdApplication *app,
                     Persist       *persist)
 {
-  g_autoptr(FdWindow) window = g_object_ref (app_window (app));
+  g_autoptr(FdWindow) window = g_object_ref (fd_test_ui_app_window (app));
   g_autoptr(FdConversationDetail) detail = NULL;
 
   fd_test_ui_wait (fd_test_ui_is_main_connected, window, "signing in with the stored token");
@@ -481,12 +374,12 @@ static void
 run_persist_third (FdApplication *app,
                    Persist       *persist)
 {
-  g_autoptr(FdWindow) window = g_object_ref (app_window (app));
+  g_autoptr(FdWindow) window = g_object_ref (fd_test_ui_app_window (app));
 
   fd_test_ui_wait (fd_test_ui_is_main_connected, window, "signing in with the stored token again");
   /* The snapshot that brought the queues brought the rows too. */
   fd_test_ui_spin (300);
-  g_assert_cmpint (find_row (window, GRACE), ==, -1);
+  g_assert_cmpint (fd_test_ui_find_row (window, GRACE), ==, -1);
   g_assert_null (fd_activity_model_lookup (fd_connection_get_activity_model (fd_window_get_connection (window)),
                                            persist->callback_id));
   quit_app (app);
@@ -587,7 +480,7 @@ test_leave_join (void)
   set_joined_with_sidebar (jenna, CALLBACK_QUEUE, FALSE, TRUE);
   wait_no_row (jenna, ADA, "the unreserved callback to leave on leaving the queue");
   fd_test_ui_spin (500);
-  g_assert_cmpint (find_row (jenna, ADA), ==, -1);
+  g_assert_cmpint (fd_test_ui_find_row (jenna, ADA), ==, -1);
   wait_row (jenna, TOM, "Reserved", "the reserved callback to stay out of the queue");
   g_assert_cmpuint (fd_activity_list_get_n_rows (list), ==, 1);
 
@@ -636,9 +529,9 @@ test_double_click (void)
   g_assert_false (fd_call_state_get_on_call (calls));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (list), "activity.open", NULL));
   wait_row (jenna, ADA, "Reserved", "the callback reserved by the double-click");
-  dialog = wait_dialog ("How Did the Call Go?", "the call to start");
+  dialog = fd_test_ui_wait_dialog ("How Did the Call Go?", "the call to start");
   g_assert_true (fd_call_state_get_on_call (calls));
-  answer_dialog (dialog, fd_call_outcome_to_string (FD_CALL_ANSWERED));
+  fd_test_ui_answer_dialog (dialog, fd_call_outcome_to_string (FD_CALL_ANSWERED));
   g_assert_false (fd_call_state_get_on_call (calls));
   detail = get_conversation (fd_window_get_connection (jenna), ada_id);
   g_assert_cmpuint (count_messages (detail, "Call attempt: answered"), ==, 1);

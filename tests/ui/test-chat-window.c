@@ -22,19 +22,6 @@
 #define VISITOR_NAME   "<b>Eve</b>"
 #define WAIT_MS        10000
 
-typedef struct {
-  FdConnection *connection;
-  gint64        id;
-} RowLookup;
-
-static gboolean
-has_row (gpointer data)
-{
-  RowLookup *lookup = data;
-
-  return fd_activity_model_lookup (fd_connection_get_activity_model (lookup->connection), lookup->id) != NULL;
-}
-
 static gboolean
 is_mapped (gpointer data)
 {
@@ -156,22 +143,6 @@ set_compose (FdChatWindow *window,
   gtk_text_buffer_place_cursor (buffer, &end);
 }
 
-static gint64
-find_queue (FdConnection *connection,
-            const char   *name)
-{
-  GListModel *queues = G_LIST_MODEL (fd_connection_get_queue_model (connection));
-
-  for (guint i = 0; i < g_list_model_get_n_items (queues); i++)
-    {
-      g_autoptr(FdQueueItem) item = g_list_model_get_item (queues, i);
-
-      if (g_strcmp0 (fd_queue_item_get_name (item), name) == 0)
-        return fd_queue_item_get_id (item);
-    }
-  return 0;
-}
-
 static gboolean
 is_toplevel (gpointer window)
 {
@@ -187,14 +158,24 @@ is_toplevel (gpointer window)
   return FALSE;
 }
 
+/* An agent signed in with the connection alone and joined to Sales. */
+static FdConnection *
+connect_agent (FdTestServer *server,
+               const char   *email,
+               const char   *password)
+{
+  FdConnection *connection = fd_test_ui_sign_in (fd_test_server_get_url (server), email, password);
+
+  fd_test_ui_join_queue (connection, "Sales");
+  return connection;
+}
+
 static void
 test_chat_window_flow (void)
 {
   g_autoptr(FdTestServer) server = fd_test_server_new ();
   g_autoptr(FdConnection) jenna = NULL;
   g_autoptr(FdTestVisitor) visitor = NULL;
-  g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(GError) error = NULL;
   g_autoptr(FdFrame) closed = NULL;
   FdChatWindow *window;
   GtkWidget *compose;
@@ -202,24 +183,13 @@ test_chat_window_flow (void)
   GtkEventController *right_click;
   g_autofree char *transcript = NULL;
   g_autofree char *text = NULL;
-  RowLookup lookup;
+  FdTestUiItemLookup lookup;
 
   fd_test_server_add_args (server, "--demo", NULL);
   fd_test_server_start (server);
 
   /* The agent, signed in with the connection alone, joined to Sales. */
-  jenna = fd_connection_new (fd_test_server_get_url (server));
-  fd_connection_sign_in_async (jenna, JENNA_EMAIL, JENNA_PASSWORD, NULL, fd_test_ui_on_done_cb, &result);
-  fd_test_ui_wait (fd_test_ui_has_result, &result, "the sign-in");
-  g_assert_true (fd_connection_sign_in_finish (jenna, result, &error));
-  g_assert_no_error (error);
-  g_clear_object (&result);
-  fd_test_ui_wait (fd_test_ui_is_connected, jenna, "the connection");
-  fd_connection_set_joined_async (jenna, find_queue (jenna, "Sales"), TRUE, NULL, fd_test_ui_on_done_cb, &result);
-  fd_test_ui_wait (fd_test_ui_has_result, &result, "joining Sales");
-  g_assert_true (fd_connection_set_joined_finish (jenna, result, &error));
-  g_assert_no_error (error);
-  g_clear_object (&result);
+  jenna = connect_agent (server, JENNA_EMAIL, JENNA_PASSWORD);
 
   /* A visitor whose name looks like markup writes before anyone reserves. */
   visitor = fd_test_visitor_start (server, CHAT_KEY, VISITOR_NAME);
@@ -227,7 +197,7 @@ test_chat_window_flow (void)
   fd_test_visitor_send (visitor, "v1", "Hello, is <i>anyone</i> there? See https://example.com/a?b=1&c=2.");
   lookup.connection = jenna;
   lookup.id = visitor->conversation_id;
-  fd_test_ui_wait (has_row, &lookup, "the offer in the Activity List");
+  fd_test_ui_wait (fd_test_ui_has_activity_item, &lookup, "the offer in the Activity List");
   fd_test_ui_spin (300);
 
   window = fd_chat_window_new (NULL, jenna, visitor->conversation_id);
@@ -324,7 +294,7 @@ test_chat_window_flow (void)
   fd_test_ui_spin (50);
   g_assert_false (gtk_widget_get_visible (GTK_WIDGET (window)));
   g_assert_true (is_toplevel (window));
-  g_assert_true (has_row (&lookup));
+  g_assert_true (fd_test_ui_has_activity_item (&lookup));
   gtk_window_present (GTK_WINDOW (window));
 
   /* Close ends the conversation; the visitor hears of it. */
@@ -350,32 +320,19 @@ open_reserved_chat (FdTestServer   *server,
                     FdConnection  **connection,
                     FdTestVisitor **visitor)
 {
-  g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(GError) error = NULL;
   FdChatWindow *window;
-  RowLookup lookup;
+  FdTestUiItemLookup lookup;
 
   fd_test_server_add_args (server, "--demo", NULL);
   fd_test_server_start (server);
-  *connection = fd_connection_new (fd_test_server_get_url (server));
-  fd_connection_sign_in_async (*connection, JENNA_EMAIL, JENNA_PASSWORD, NULL, fd_test_ui_on_done_cb, &result);
-  fd_test_ui_wait (fd_test_ui_has_result, &result, "the sign-in");
-  g_assert_true (fd_connection_sign_in_finish (*connection, result, &error));
-  g_assert_no_error (error);
-  g_clear_object (&result);
-  fd_test_ui_wait (fd_test_ui_is_connected, *connection, "the connection");
-  fd_connection_set_joined_async (*connection, find_queue (*connection, "Sales"), TRUE, NULL, fd_test_ui_on_done_cb, &result);
-  fd_test_ui_wait (fd_test_ui_has_result, &result, "joining Sales");
-  g_assert_true (fd_connection_set_joined_finish (*connection, result, &error));
-  g_assert_no_error (error);
-  g_clear_object (&result);
+  *connection = connect_agent (server, JENNA_EMAIL, JENNA_PASSWORD);
 
   *visitor = fd_test_visitor_start (server, CHAT_KEY, "Ann");
   fd_test_visitor_connect (*visitor);
   fd_test_visitor_send (*visitor, "v1", "Hello there");
   lookup.connection = *connection;
   lookup.id = (*visitor)->conversation_id;
-  fd_test_ui_wait (has_row, &lookup, "the offer in the Activity List");
+  fd_test_ui_wait (fd_test_ui_has_activity_item, &lookup, "the offer in the Activity List");
 
   window = fd_chat_window_new (NULL, *connection, (*visitor)->conversation_id);
   g_object_ref (window);
@@ -951,42 +908,6 @@ first_contact_id (FdConnection *connection,
 /* The same visitor (by email) chats twice: the second window's History
  * lists the first, closed, and exactly what the server sent (at most
  * 10, newest first); activating it opens it read-only. */
-/* An agent signed in with the connection alone and joined to Sales. */
-static FdConnection *
-connect_agent (FdTestServer *server,
-               const char   *email,
-               const char   *password)
-{
-  g_autoptr(FdConnection) connection = fd_connection_new (fd_test_server_get_url (server));
-  g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(GError) error = NULL;
-
-  fd_connection_sign_in_async (connection, email, password, NULL, fd_test_ui_on_done_cb, &result);
-  fd_test_ui_wait (fd_test_ui_has_result, &result, "the sign-in");
-  g_assert_true (fd_connection_sign_in_finish (connection, result, &error));
-  g_assert_no_error (error);
-  g_clear_object (&result);
-  fd_test_ui_wait (fd_test_ui_is_connected, connection, "the connection");
-  fd_connection_set_joined_async (connection, find_queue (connection, "Sales"), TRUE, NULL, fd_test_ui_on_done_cb, &result);
-  fd_test_ui_wait (fd_test_ui_has_result, &result, "joining Sales");
-  g_assert_true (fd_connection_set_joined_finish (connection, result, &error));
-  g_assert_no_error (error);
-  return g_steal_pointer (&connection);
-}
-
-typedef struct {
-  FdChatWindow *window;
-  const char   *prefix;
-} StatusWait;
-
-static gboolean
-has_status_prefix (gpointer data)
-{
-  StatusWait *wait = data;
-
-  return g_str_has_prefix (fd_chat_window_get_status (wait->window), wait->prefix);
-}
-
 /* The transfer list's row for @agent_id, NULL when not listed. */
 static GtkListBoxRow *
 find_transfer_row (FdChatWindow *window,
@@ -1017,8 +938,8 @@ test_chat_window_transfer (void)
   FdChatWindow *window;
   FdChatWindow *taken;
   GtkListBoxRow *row;
-  StatusWait status;
-  RowLookup lookup;
+  FdTestUiStatusWait status;
+  FdTestUiItemLookup lookup;
   gint64 natalie_id;
 
   fd_test_server_add_args (server, "--demo", NULL);
@@ -1032,7 +953,7 @@ test_chat_window_transfer (void)
   fd_test_visitor_send (visitor, "v1", "I need someone from billing.");
   lookup.connection = jenna;
   lookup.id = visitor->conversation_id;
-  fd_test_ui_wait (has_row, &lookup, "the offer");
+  fd_test_ui_wait (fd_test_ui_has_activity_item, &lookup, "the offer");
 
   window = fd_chat_window_new (NULL, jenna, visitor->conversation_id);
   g_object_ref (window);
@@ -1058,18 +979,18 @@ test_chat_window_transfer (void)
   g_signal_emit_by_name (fd_chat_window_get_transfer_list (window), "row-activated", row);
   status.window = window;
   status.prefix = "Waiting for Natalie Maines";
-  fd_test_ui_wait (has_status_prefix, &status, "the offer to show as waiting");
+  fd_test_ui_wait (fd_test_ui_chat_has_status_prefix, &status, "the offer to show as waiting");
   /* One offer at a time. */
   g_assert_false (gtk_widget_is_sensitive (fd_chat_window_get_transfer_button (window)));
   lookup.connection = natalie;
-  fd_test_ui_wait (has_row, &lookup, "the transfer offer in Natalie's list");
+  fd_test_ui_wait (fd_test_ui_has_activity_item, &lookup, "the transfer offer in Natalie's list");
   fd_connection_reject_async (natalie, visitor->conversation_id, NULL, fd_test_ui_on_done_cb, &result);
   fd_test_ui_wait (fd_test_ui_has_result, &result, "Natalie declining");
   g_assert_true (fd_connection_reject_finish (natalie, result, &error));
   g_assert_no_error (error);
   g_clear_object (&result);
   status.prefix = "Natalie Maines did not take the conversation";
-  fd_test_ui_wait (has_status_prefix, &status, "the declined transfer");
+  fd_test_ui_wait (fd_test_ui_chat_has_status_prefix, &status, "the declined transfer");
   g_assert_true (fd_chat_window_get_reserved (window));
 
   /* Again: Natalie takes it in her own window and has the whole transcript. */
@@ -1078,8 +999,8 @@ test_chat_window_transfer (void)
   g_assert_nonnull (row);
   g_signal_emit_by_name (fd_chat_window_get_transfer_list (window), "row-activated", row);
   status.prefix = "Waiting for Natalie Maines";
-  fd_test_ui_wait (has_status_prefix, &status, "the second offer");
-  fd_test_ui_wait (has_row, &lookup, "the second transfer offer");
+  fd_test_ui_wait (fd_test_ui_chat_has_status_prefix, &status, "the second offer");
+  fd_test_ui_wait (fd_test_ui_has_activity_item, &lookup, "the second transfer offer");
   taken = fd_chat_window_new (NULL, natalie, visitor->conversation_id);
   g_object_ref (taken);
   gtk_window_present (GTK_WINDOW (taken));
@@ -1087,7 +1008,7 @@ test_chat_window_transfer (void)
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (taken), "chat.reserve", NULL));
   fd_test_ui_wait (fd_test_ui_chat_is_reserved, taken, "Natalie's reservation");
   status.prefix = "Transferred to Natalie Maines.";
-  fd_test_ui_wait (has_status_prefix, &status, "Jenna's window to say it went");
+  fd_test_ui_wait (fd_test_ui_chat_has_status_prefix, &status, "Jenna's window to say it went");
   g_assert_false (fd_chat_window_get_reserved (window));
   transcript = fd_chat_window_dup_transcript (taken);
   g_assert_nonnull (strstr (transcript, "I need someone from billing."));
@@ -1117,7 +1038,7 @@ test_chat_window_history (void)
   FdConversationWindow *opened;
   GtkListBoxRow *row;
   HistoryLookup history;
-  RowLookup lookup;
+  FdTestUiItemLookup lookup;
   gint64 first_id;
 
   /* Twelve chats from one address in a minute are more than a visitor's
@@ -1135,7 +1056,7 @@ test_chat_window_history (void)
   fd_test_visitor_send (first, "v1", "First visit");
   lookup.connection = jenna;
   lookup.id = first_id;
-  fd_test_ui_wait (has_row, &lookup, "the first offer");
+  fd_test_ui_wait (fd_test_ui_has_activity_item, &lookup, "the first offer");
   window = fd_chat_window_new (NULL, jenna, first_id);
   g_object_ref (window);
   gtk_window_present (GTK_WINDOW (window));
@@ -1152,7 +1073,7 @@ test_chat_window_history (void)
   fd_test_visitor_connect (second);
   fd_test_visitor_send (second, "v1", "Back again");
   lookup.id = second->conversation_id;
-  fd_test_ui_wait (has_row, &lookup, "the second offer");
+  fd_test_ui_wait (fd_test_ui_has_activity_item, &lookup, "the second offer");
   window = fd_chat_window_new (NULL, jenna, second->conversation_id);
   g_object_ref (window);
   gtk_window_present (GTK_WINDOW (window));
@@ -1217,7 +1138,7 @@ test_chat_window_history (void)
         g_ptr_array_add (visits, last);
       }
     lookup.id = last->conversation_id;
-    fd_test_ui_wait (has_row, &lookup, "the twelfth offer");
+    fd_test_ui_wait (fd_test_ui_has_activity_item, &lookup, "the twelfth offer");
     window = fd_chat_window_new (NULL, jenna, last->conversation_id);
     g_object_ref (window);
     gtk_window_present (GTK_WINDOW (window));

@@ -22,8 +22,6 @@
 #define NATALIE_PASSWORD "natalie-demo"
 #define CHAT_KEY         "kakapo-website-chat"
 
-enum { COL_ACTIVITY, COL_FROM, COL_TO, COL_DURATION, COL_STATUS };
-
 /* --- checks ---------------------------------------------------------------- */
 
 static gboolean
@@ -55,21 +53,6 @@ wait_rows (FdWindow   *window,
   fd_test_ui_wait (has_n_rows, &count, what);
 }
 
-typedef struct {
-  FdWindow   *window;
-  guint       position;
-  const char *text;
-} Indicator;
-
-static gboolean
-has_indicator (gpointer data)
-{
-  Indicator *indicator = data;
-
-  return g_strcmp0 (fd_queue_sidebar_get_indicator (fd_window_get_queue_sidebar (indicator->window),
-                                                    indicator->position), indicator->text) == 0;
-}
-
 static gboolean
 banner_shown (gpointer data)
 {
@@ -82,132 +65,19 @@ banner_hidden_and_connected (gpointer data)
   return !fd_window_get_banner_visible (data) && fd_test_ui_is_main_connected (data);
 }
 
-static AdwMessageDialog *
-find_dialog (void)
-{
-  GListModel *toplevels = gtk_window_get_toplevels ();
-
-  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
-    {
-      g_autoptr(GObject) window = g_list_model_get_item (toplevels, i);
-
-      if (ADW_IS_MESSAGE_DIALOG (window) && gtk_widget_get_visible (GTK_WIDGET (window)))
-        return ADW_MESSAGE_DIALOG (window);
-    }
-  return NULL;
-}
-
-static gboolean
-has_dialog (gpointer data)
-{
-  return find_dialog () != NULL;
-}
-
-/* The visible message dialog whose heading is @data. */
-static gboolean
-has_dialog_with_heading (gpointer data)
-{
-  GListModel *toplevels = gtk_window_get_toplevels ();
-
-  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
-    {
-      g_autoptr(GObject) window = g_list_model_get_item (toplevels, i);
-
-      if (ADW_IS_MESSAGE_DIALOG (window) && gtk_widget_get_visible (GTK_WIDGET (window)) &&
-          g_strcmp0 (adw_message_dialog_get_heading (ADW_MESSAGE_DIALOG (window)), data) == 0)
-        return TRUE;
-    }
-  return FALSE;
-}
-
-static AdwMessageDialog *
-wait_dialog_with_heading (const char *heading)
-{
-  GListModel *toplevels = gtk_window_get_toplevels ();
-
-  fd_test_ui_wait (has_dialog_with_heading, (gpointer) heading, heading);
-  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
-    {
-      g_autoptr(GObject) window = g_list_model_get_item (toplevels, i);
-
-      if (ADW_IS_MESSAGE_DIALOG (window) && gtk_widget_get_visible (GTK_WIDGET (window)) &&
-          g_strcmp0 (adw_message_dialog_get_heading (ADW_MESSAGE_DIALOG (window)), heading) == 0)
-        return ADW_MESSAGE_DIALOG (window);
-    }
-  g_assert_not_reached ();
-}
-
-static AdwMessageDialog *
-wait_dialog (const char *what)
-{
-  fd_test_ui_wait (has_dialog, NULL, what);
-  return find_dialog ();
-}
-
-static void
-dismiss_dialog (AdwMessageDialog *dialog,
-                const char       *response)
-{
-  adw_message_dialog_response (dialog, response);
-  gtk_window_destroy (GTK_WINDOW (dialog));
-  fd_test_ui_spin (50);
-  g_assert_null (find_dialog ());
-}
-
-static FdWindow *
-app_window (FdApplication *app)
-{
-  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (app)); l != NULL; l = l->next)
-    if (FD_IS_WINDOW (l->data))
-      return l->data;
-  return NULL;
-}
-
-static int
-find_row (FdWindow   *window,
-          const char *from)
-{
-  FdActivityList *list = fd_window_get_activity_list (window);
-
-  for (guint i = 0; i < fd_activity_list_get_n_rows (list); i++)
-    {
-      g_autofree char *text = fd_activity_list_dup_cell_text (list, i, COL_FROM);
-
-      if (g_strcmp0 (text, from) == 0)
-        return (int) i;
-    }
-  return -1;
-}
-
-static int
-find_queue (FdConnection *connection,
-            const char   *name)
-{
-  GListModel *queues = G_LIST_MODEL (fd_connection_get_queue_model (connection));
-
-  for (guint i = 0; i < g_list_model_get_n_items (queues); i++)
-    {
-      g_autoptr(FdQueueItem) item = g_list_model_get_item (queues, i);
-
-      if (g_str_equal (fd_queue_item_get_name (item), name))
-        return (int) i;
-    }
-  return -1;
-}
-
 static void
 join_with_sidebar (FdWindow   *window,
                    const char *queue)
 {
   FdQueueSidebar *sidebar = fd_window_get_queue_sidebar (window);
-  int position = find_queue (fd_window_get_connection (window), queue);
-  Indicator joined = { window, (guint) position, "Joined" };
+  int position = fd_test_ui_find_queue (fd_window_get_connection (window), queue);
+  FdTestUiIndicator joined = { window, (guint) position, "Joined" };
 
   g_assert_cmpint (position, >=, 0);
   g_assert_cmpstr (fd_queue_sidebar_get_indicator (sidebar, (guint) position), ==, "Not joined");
   fd_queue_sidebar_select (sidebar, (guint) position);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (sidebar), "queue.join", NULL));
-  fd_test_ui_wait (has_indicator, &joined, "the queue's indicator to turn joined");
+  fd_test_ui_wait (fd_test_ui_has_indicator, &joined, "the queue's indicator to turn joined");
 }
 
 static void
@@ -322,12 +192,12 @@ static gboolean
 is_reserved_row (gpointer data)
 {
   FdWindow *window = data;
-  int row = find_row (window, "Natalie Maines");
+  int row = fd_test_ui_find_row (window, "Natalie Maines");
   g_autofree char *status = NULL;
 
   if (row < 0)
     return FALSE;
-  status = fd_activity_list_dup_cell_text (fd_window_get_activity_list (window), (guint) row, COL_STATUS);
+  status = fd_activity_list_dup_cell_text (fd_window_get_activity_list (window), (guint) row, FD_TEST_UI_COL_STATUS);
   return g_str_has_prefix (status, "Reserved");
 }
 
@@ -341,7 +211,7 @@ static gboolean
 status_changed (gpointer data)
 {
   DurationWait *wait = data;
-  g_autofree char *now = fd_activity_list_dup_cell_text (wait->list, wait->row, COL_STATUS);
+  g_autofree char *now = fd_activity_list_dup_cell_text (wait->list, wait->row, FD_TEST_UI_COL_STATUS);
 
   return g_strcmp0 (now, wait->before) != 0;
 }
@@ -364,14 +234,14 @@ static gboolean
 has_row (gpointer data)
 {
   RowWait *wait = data;
-  int row = find_row (wait->window, wait->from);
+  int row = fd_test_ui_find_row (wait->window, wait->from);
   g_autofree char *status = NULL;
 
   if (row < 0)
     return FALSE;
   if (wait->status == NULL)
     return TRUE;
-  status = fd_activity_list_dup_cell_text (fd_window_get_activity_list (wait->window), (guint) row, COL_STATUS);
+  status = fd_activity_list_dup_cell_text (fd_window_get_activity_list (wait->window), (guint) row, FD_TEST_UI_COL_STATUS);
   return g_str_has_prefix (status, wait->status);
 }
 
@@ -380,7 +250,7 @@ has_no_row (gpointer data)
 {
   RowWait *wait = data;
 
-  return find_row (wait->window, wait->from) < 0;
+  return fd_test_ui_find_row (wait->window, wait->from) < 0;
 }
 
 /* --- the test ---------------------------------------------------------------- */
@@ -409,7 +279,7 @@ run_flow (FdApplication *app,
   int row;
   int support;
 
-  window = app_window (app);
+  window = fd_test_ui_app_window (app);
   g_assert_nonnull (window);
   g_object_ref (window);
   g_assert_cmpstr (fd_window_get_page (window), ==, "sign-in");
@@ -450,13 +320,7 @@ run_flow (FdApplication *app,
   join_with_sidebar (window, "Support");
 
   /* A second agent in a window of its own, joined to Sales only. */
-  natalie = fd_connection_new (fd_test_server_get_url (server));
-  fd_connection_sign_in_async (natalie, NATALIE_EMAIL, NATALIE_PASSWORD, NULL, fd_test_ui_on_done_cb, &result);
-  fd_test_ui_wait (fd_test_ui_has_result, &result, "the second agent's sign-in");
-  g_assert_true (fd_connection_sign_in_finish (natalie, result, &error));
-  g_assert_no_error (error);
-  g_clear_object (&result);
-  fd_test_ui_wait (fd_test_ui_is_connected, natalie, "the second agent's connection");
+  natalie = fd_test_ui_sign_in (fd_test_server_get_url (server), NATALIE_EMAIL, NATALIE_PASSWORD);
   window2 = fd_window_new (NULL, NULL);
   g_object_ref (window2);
   fd_window_set_connection (window2, natalie);
@@ -472,25 +336,25 @@ run_flow (FdApplication *app,
   wait_rows (window2, 3, "three rows for the second agent");
 
   list = fd_window_get_activity_list (window);
-  row = find_row (window, "Natalie Maines");
+  row = fd_test_ui_find_row (window, "Natalie Maines");
   g_assert_cmpint (row, >=, 0);
-  cell = fd_activity_list_dup_cell_text (list, (guint) row, COL_ACTIVITY);
+  cell = fd_activity_list_dup_cell_text (list, (guint) row, FD_TEST_UI_COL_ACTIVITY);
   g_assert_cmpstr (cell, ==, "WebChat");
   g_clear_pointer (&cell, g_free);
-  cell = fd_activity_list_dup_cell_text (list, (guint) row, COL_TO);
+  cell = fd_activity_list_dup_cell_text (list, (guint) row, FD_TEST_UI_COL_TO);
   g_assert_cmpstr (cell, ==, "Kakapo Systems > Website Chat (Sales)");
   g_clear_pointer (&cell, g_free);
-  cell = fd_activity_list_dup_cell_text (list, (guint) row, COL_DURATION);
+  cell = fd_activity_list_dup_cell_text (list, (guint) row, FD_TEST_UI_COL_DURATION);
   g_assert_true (g_regex_match_simple ("^[0-9]{2}:[0-9]{2}$", cell, 0, 0));
   g_clear_pointer (&cell, g_free);
   /* The offer's bounce countdown is on its row. */
-  cell = fd_activity_list_dup_cell_text (list, (guint) row, COL_STATUS);
+  cell = fd_activity_list_dup_cell_text (list, (guint) row, FD_TEST_UI_COL_STATUS);
   g_assert_true (g_regex_match_simple ("^Unreserved · [0-9]{2}:[0-9]{2}$", cell, 0, 0));
   g_clear_pointer (&cell, g_free);
 
   /* Durations and countdowns tick while rows exist. */
   {
-    DurationWait tick = { list, (guint) row, fd_activity_list_dup_cell_text (list, (guint) row, COL_STATUS) };
+    DurationWait tick = { list, (guint) row, fd_activity_list_dup_cell_text (list, (guint) row, FD_TEST_UI_COL_STATUS) };
 
     fd_test_ui_wait (status_changed, &tick, "the countdown to tick");
     g_free (tick.before);
@@ -503,8 +367,8 @@ run_flow (FdApplication *app,
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (list), "activity.reserve", NULL));
   fd_test_ui_wait (is_reserved_row, window, "the reserved row");
   wait_rows (window2, 2, "the second agent to lose the row");
-  g_assert_cmpint (find_row (window2, "Natalie Maines"), ==, -1);
-  g_assert_cmpint (find_row (window, "Natalie Maines"), >=, 0);
+  g_assert_cmpint (fd_test_ui_find_row (window2, "Natalie Maines"), ==, -1);
+  g_assert_cmpint (fd_test_ui_find_row (window, "Natalie Maines"), >=, 0);
 
   fd_test_ui_spin (300);
   take_screenshot (window);
@@ -515,32 +379,32 @@ run_flow (FdApplication *app,
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.acd", "s", "available"));
 
   /* Leaving Support as its last joined agent asks first. */
-  support = find_queue (fd_window_get_connection (window), "Support");
+  support = fd_test_ui_find_queue (fd_window_get_connection (window), "Support");
   fd_queue_sidebar_select (fd_window_get_queue_sidebar (window), (guint) support);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fd_window_get_queue_sidebar (window)), "queue.leave", NULL));
-  dialog = wait_dialog ("the last-agent warning");
+  dialog = fd_test_ui_wait_dialog (NULL, "the last-agent warning");
   g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), "Support"));
-  dismiss_dialog (dialog, "cancel");
+  fd_test_ui_answer_dialog (dialog, "cancel");
   fd_test_ui_spin (200);
   g_assert_cmpstr (fd_queue_sidebar_get_indicator (fd_window_get_queue_sidebar (window), (guint) support), ==, "Joined");
 
   /* Quitting is refused while a conversation is reserved, naming it. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "app.quit", NULL));
-  dialog = wait_dialog ("the quit guard");
+  dialog = fd_test_ui_wait_dialog (NULL, "the quit guard");
   g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), "WebChat with Natalie Maines"));
-  dismiss_dialog (dialog, "close");
-  g_assert_nonnull (app_window (app));
+  fd_test_ui_answer_dialog (dialog, "close");
+  g_assert_nonnull (fd_test_ui_app_window (app));
   g_assert_nonnull (fd_application_get_connection (app));
   /* Closing the last window is refused the same way. */
   gtk_window_close (GTK_WINDOW (window));
-  dialog = wait_dialog ("the close guard");
-  dismiss_dialog (dialog, "close");
+  dialog = fd_test_ui_wait_dialog (NULL, "the close guard");
+  fd_test_ui_answer_dialog (dialog, "close");
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (window)));
 
   /* A customer message, then the transcript window shows it. */
   fd_test_visitor_connect (v1);
   fd_test_visitor_send (v1, "c1", "Hello <b>there</b>");
-  row = find_row (window, "Natalie Maines");
+  row = fd_test_ui_find_row (window, "Natalie Maines");
   fd_activity_list_select (list, (guint) row);
   fd_test_ui_spin (300);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (list), "activity.open", NULL));
@@ -621,7 +485,7 @@ run_flow (FdApplication *app,
   fd_test_ui_wait (banner_hidden_and_connected, window, "the connection to resume");
   fd_test_ui_spin (300);
   g_assert_cmpuint (fd_activity_list_get_n_rows (list), ==, 3);
-  g_assert_cmpint (find_row (window, "Natalie Maines"), >=, 0);
+  g_assert_cmpint (fd_test_ui_find_row (window, "Natalie Maines"), >=, 0);
   g_assert_true (is_reserved_row (window));
   g_assert_cmpuint (fd_activity_model_count_reserved (fd_connection_get_activity_model (fd_window_get_connection (window))), ==, 1);
 
@@ -641,23 +505,23 @@ run_flow (FdApplication *app,
 
   /* Reject (Delete, Ctrl+Shift+R): the offer leaves this list while the
    * other agent of the ring-all phase keeps it. */
-  row = find_row (window, "Tom Baker");
+  row = fd_test_ui_find_row (window, "Tom Baker");
   g_assert_cmpint (row, >=, 0);
   fd_activity_list_select (list, (guint) row);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (list), "activity.reject", NULL));
   wait_rows (window, 1, "the rejected row to leave");
-  g_assert_cmpint (find_row (window2, "Tom Baker"), >=, 0);
-  g_assert_cmpint (find_row (window, "Tom Baker"), ==, -1);
+  g_assert_cmpint (fd_test_ui_find_row (window2, "Tom Baker"), >=, 0);
+  g_assert_cmpint (fd_test_ui_find_row (window, "Tom Baker"), ==, -1);
 
   /* The second agent leaves Sales (Jenna is still joined: no question). */
   {
-    int sales2 = find_queue (natalie, "Sales");
-    Indicator left = { window2, (guint) sales2, "Not joined" };
+    int sales2 = fd_test_ui_find_queue (natalie, "Sales");
+    FdTestUiIndicator left = { window2, (guint) sales2, "Not joined" };
 
     fd_queue_sidebar_select (fd_window_get_queue_sidebar (window2), (guint) sales2);
     g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fd_window_get_queue_sidebar (window2)), "queue.leave", NULL));
-    fd_test_ui_wait (has_indicator, &left, "the second agent leaving Sales");
-    g_assert_null (find_dialog ());
+    fd_test_ui_wait (fd_test_ui_has_indicator, &left, "the second agent leaving Sales");
+    g_assert_null (fd_test_ui_find_dialog (NULL));
   }
 
   /* A callback: its own menu actions. */
@@ -672,20 +536,20 @@ run_flow (FdApplication *app,
 
     g_assert_cmpuint (status, ==, 201);
     fd_test_ui_wait (has_row, &callback, "the callback row");
-    row = find_row (window, "Grace Hopper");
+    row = fd_test_ui_find_row (window, "Grace Hopper");
     g_clear_pointer (&cell, g_free);
-    cell = fd_activity_list_dup_cell_text (list, (guint) row, COL_ACTIVITY);
+    cell = fd_activity_list_dup_cell_text (list, (guint) row, FD_TEST_UI_COL_ACTIVITY);
     g_assert_cmpstr (cell, ==, "Callback");
     fd_activity_list_select (list, (guint) row);
     /* A callback cannot be rejected: the action is disabled. */
     gtk_widget_activate_action (GTK_WIDGET (list), "activity.reject", NULL);
     fd_test_ui_spin (200);
-    g_assert_cmpint (find_row (window, "Grace Hopper"), >=, 0);
+    g_assert_cmpint (fd_test_ui_find_row (window, "Grace Hopper"), >=, 0);
     g_assert_true (gtk_widget_activate_action (GTK_WIDGET (list), "activity.reserve", NULL));
     callback.status = "Reserved";
     fd_test_ui_wait (has_row, &callback, "the reserved callback");
 
-    row = find_row (window, "Grace Hopper");
+    row = fd_test_ui_find_row (window, "Grace Hopper");
     fd_activity_list_select (list, (guint) row);
     g_assert_true (gtk_widget_activate_action (GTK_WIDGET (list), "activity.copy-number", NULL));
     gdk_clipboard_read_text_async (gtk_widget_get_clipboard (GTK_WIDGET (list)), NULL, fd_test_ui_on_done_cb, &result);
@@ -697,7 +561,7 @@ run_flow (FdApplication *app,
 
     /* Call number asks for the outcome and records the attempt. */
     g_assert_true (gtk_widget_activate_action (GTK_WIDGET (list), "activity.call-number", NULL));
-    dialog = wait_dialog ("the call outcome question");
+    dialog = fd_test_ui_wait_dialog (NULL, "the call outcome question");
     g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, "How Did the Call Go?");
     g_assert_false (gtk_window_get_modal (GTK_WINDOW (dialog)));
     g_assert_true (fd_call_state_get_on_call (fd_connection_get_call_state (fd_window_get_connection (window))));
@@ -705,20 +569,20 @@ run_flow (FdApplication *app,
     /* On that call, another callback is refused with a sentence. */
     g_assert_true (gtk_widget_activate_action (GTK_WIDGET (list), "activity.call-number", NULL));
     {
-      AdwMessageDialog *busy = wait_dialog_with_heading ("Already on a Call");
+      AdwMessageDialog *busy = fd_test_ui_wait_dialog ("Already on a Call", "Already on a Call");
 
       g_assert_nonnull (strstr (adw_message_dialog_get_body (busy), "Grace Hopper"));
       adw_message_dialog_response (busy, "close");
       gtk_window_destroy (GTK_WINDOW (busy));
     }
-    g_assert_true (has_dialog_with_heading ((gpointer) "How Did the Call Go?"));
+    g_assert_nonnull (fd_test_ui_find_dialog ("How Did the Call Go?"));
 
     /* Saying how it went ends the call: the next one may start. */
-    dismiss_dialog (dialog, fd_call_outcome_to_string (FD_CALL_NO_ANSWER));
+    fd_test_ui_answer_dialog (dialog, fd_call_outcome_to_string (FD_CALL_NO_ANSWER));
     g_assert_false (fd_call_state_get_on_call (fd_connection_get_call_state (fd_window_get_connection (window))));
     g_assert_true (gtk_widget_activate_action (GTK_WIDGET (list), "activity.call-number", NULL));
-    dialog = wait_dialog_with_heading ("How Did the Call Go?");
-    dismiss_dialog (dialog, "cancel");
+    dialog = fd_test_ui_wait_dialog ("How Did the Call Go?", "How Did the Call Go?");
+    fd_test_ui_answer_dialog (dialog, "cancel");
     g_assert_false (fd_call_state_get_on_call (fd_connection_get_call_state (fd_window_get_connection (window))));
     fd_test_ui_spin (300);
 
@@ -728,19 +592,19 @@ run_flow (FdApplication *app,
 
   /* Leave Sales, now as its last agent: asked, and confirmed. */
   {
-    int sales = find_queue (fd_window_get_connection (window), "Sales");
-    Indicator left = { window, (guint) sales, "Not joined" };
+    int sales = fd_test_ui_find_queue (fd_window_get_connection (window), "Sales");
+    FdTestUiIndicator left = { window, (guint) sales, "Not joined" };
 
     fd_queue_sidebar_select (fd_window_get_queue_sidebar (window), (guint) sales);
     g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fd_window_get_queue_sidebar (window)), "queue.leave", NULL));
-    dialog = wait_dialog ("the last-agent warning for Sales");
-    dismiss_dialog (dialog, "leave");
-    fd_test_ui_wait (has_indicator, &left, "leaving Sales");
+    dialog = fd_test_ui_wait_dialog (NULL, "the last-agent warning for Sales");
+    fd_test_ui_answer_dialog (dialog, "leave");
+    fd_test_ui_wait (fd_test_ui_has_indicator, &left, "leaving Sales");
   }
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "app.quit", NULL));
   fd_test_ui_spin (100);
-  g_assert_null (find_dialog ());
-  g_assert_null (app_window (app));
+  g_assert_null (fd_test_ui_find_dialog (NULL));
+  g_assert_null (fd_test_ui_app_window (app));
 
   gtk_window_destroy (GTK_WINDOW (window2));
   fd_connection_sign_out_async (natalie, NULL, fd_test_ui_on_done_cb, &result);
@@ -774,7 +638,7 @@ static void
 run_restart_flow (FdApplication *app,
                   FdTestServer  *server)
 {
-  FdWindow *window = app_window (app);
+  FdWindow *window = fd_test_ui_app_window (app);
   g_autoptr(FdSecrets) secrets = fd_secrets_new (fd_test_server_get_url (server), JENNA_EMAIL);
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
@@ -785,11 +649,11 @@ run_restart_flow (FdApplication *app,
   g_assert_nonnull (window);
   g_object_ref (window);
   fd_test_ui_wait (fd_test_ui_is_main_connected, window, "signing in with the stored token");
-  sales = find_queue (fd_window_get_connection (window), "Sales");
+  sales = fd_test_ui_find_queue (fd_window_get_connection (window), "Sales");
   {
-    Indicator joined = { window, (guint) sales, "Joined" };
+    FdTestUiIndicator joined = { window, (guint) sales, "Joined" };
 
-    fd_test_ui_wait (has_indicator, &joined, "joining Sales on start-up");
+    fd_test_ui_wait (fd_test_ui_has_indicator, &joined, "joining Sales on start-up");
   }
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "app.sign-out", NULL));
@@ -916,7 +780,7 @@ test_window_templates (void)
       g_assert_nonnull (gtk_column_view_column_get_sorter (column));
       g_assert_nonnull (gtk_column_view_column_get_factory (column));
       g_assert_true (gtk_column_view_column_get_resizable (column));
-      g_assert_cmpint (gtk_column_view_column_get_expand (column), ==, i == COL_FROM || i == COL_TO);
+      g_assert_cmpint (gtk_column_view_column_get_expand (column), ==, i == FD_TEST_UI_COL_FROM || i == FD_TEST_UI_COL_TO);
     }
 
   /* The menus are popovers of the list and the sidebar themselves (the
