@@ -23,11 +23,24 @@ struct _FdWsBudget
   guint64                  handed;      /* frame bytes given to libsoup */
   guint64                  kernel_base; /* the kernel's count when we started */
   guint64                  taken;       /* handed bytes the kernel took, last we looked */
+  /* The end offset (in handed bytes) of every frame the kernel may not
+   * have taken yet, oldest first: a ring of at most frame_limit. */
+  guint64                 *ends;
+  guint                    ends_head;
+  guint                    ends_len;
+  guint                    frame_limit;
   gboolean                 over;
   guint                    cut_id;
 };
 
 static gsize default_limit = FD_WS_BUDGET_DEFAULT;
+static guint default_frame_limit = FD_WS_BUDGET_DEFAULT_FRAMES;
+
+void
+fd_ws_budget_set_default_frame_limit (guint limit)
+{
+  default_frame_limit = MAX (limit, 16);
+}
 
 void
 fd_ws_budget_set_default_limit (gsize limit)
@@ -84,6 +97,7 @@ fd_ws_budget_new (SoupWebsocketConnection *conn)
 
   self->conn = g_object_ref (conn);
   self->limit = default_limit;
+  self->frame_limit = default_frame_limit;
   if (socket != NULL && kernel_count (socket, &self->kernel_base))
     self->socket = g_object_ref (socket);
   return self;
@@ -97,6 +111,7 @@ fd_ws_budget_free (FdWsBudget *self)
   g_clear_handle_id (&self->cut_id, g_source_remove);
   g_clear_object (&self->socket);
   g_clear_object (&self->conn);
+  g_free (self->ends);
   g_free (self);
 }
 
@@ -107,6 +122,12 @@ refresh (FdWsBudget *self)
 
   if (kernel_count (self->socket, &count) && count >= self->kernel_base)
     self->taken = MIN (count - self->kernel_base, self->handed);
+  /* Frames the kernel took whole leave the count. */
+  while (self->ends_len > 0 && self->ends[self->ends_head] <= self->taken)
+    {
+      self->ends_head = (self->ends_head + 1) % self->frame_limit;
+      self->ends_len--;
+    }
 }
 
 guint64
@@ -151,13 +172,15 @@ fd_ws_budget_send (FdWsBudget *self,
   /* What the kernel took only grows: while even the last count leaves room,
    * there is nothing to ask. A frame larger than the budget may still go
    * when nothing else waits. */
-  if (self->handed + size - self->taken > self->limit)
+  if (self->handed + size - self->taken > self->limit || self->ends_len >= self->frame_limit)
     refresh (self);
-  if (self->handed + size - self->taken > self->limit && self->handed > self->taken)
+  if ((self->handed + size - self->taken > self->limit && self->handed > self->taken) ||
+      self->ends_len >= self->frame_limit)
     {
       self->over = TRUE;
-      g_message ("Closing a websocket that left %" G_GUINT64_FORMAT " bytes unread (budget %" G_GSIZE_FORMAT ")",
-                 self->handed - self->taken, self->limit);
+      g_message ("Closing a websocket that left %" G_GUINT64_FORMAT " bytes in %u frames unread "
+                 "(budget %" G_GSIZE_FORMAT " bytes, %u frames)",
+                 self->handed - self->taken, self->ends_len, self->limit, self->frame_limit);
       soup_websocket_connection_close (self->conn, FD_WS_CLOSE_TOO_SLOW,
                                        "Too much unread output; reconnect and resume");
       /* libsoup waits for the peer's close for a while; a client that
@@ -167,6 +190,10 @@ fd_ws_budget_send (FdWsBudget *self,
       return FALSE;
     }
   self->handed += size;
+  if (self->ends == NULL)
+    self->ends = g_new (guint64, self->frame_limit);
+  self->ends[(self->ends_head + self->ends_len) % self->frame_limit] = self->handed;
+  self->ends_len++;
   soup_websocket_connection_send_text (self->conn, text);
   return TRUE;
 }

@@ -8,8 +8,8 @@
  * without end. Every frame for a socket goes through fd_ws_budget_send(),
  * which counts what was handed over and, near the budget, asks the kernel
  * how much of it the socket has taken (TCP_INFO bytes acknowledged plus
- * SIOCOUTQ). A socket whose unsent output would pass the budget is closed
- * with
+ * SIOCOUTQ). A socket whose unsent output would pass the budget (in bytes,
+ * or in frames) is closed with
  * FD_WS_CLOSE_TOO_SLOW; agents resume and resync from the event log, so
  * nothing is lost. One frame larger than the budget may go when nothing
  * else is waiting, so the bound is the budget plus one frame. */
@@ -23,12 +23,17 @@ G_BEGIN_DECLS
 /* Default budget: above the largest burst the server sends at once (a
  * snapshot of up to 8 MiB, or a capped replay). */
 #define FD_WS_BUDGET_DEFAULT (16 * 1024 * 1024)
+/* Default bound on unsent frames: libsoup keeps a record per queued frame,
+ * so many tiny frames cost more than their bytes. */
+#define FD_WS_BUDGET_DEFAULT_FRAMES 16384
 
 typedef struct _FdWsBudget FdWsBudget;
 
 /* The budget of sockets made from now on (frontdeskd --socket-output-budget). */
 void        fd_ws_budget_set_default_limit (gsize                    limit);
 gsize       fd_ws_budget_get_default_limit (void);
+/* The bound on unsent frames (frontdeskd --socket-output-frames). */
+void        fd_ws_budget_set_default_frame_limit (guint             limit);
 
 FdWsBudget *fd_ws_budget_new               (SoupWebsocketConnection *conn);
 void        fd_ws_budget_free              (FdWsBudget              *self);

@@ -112,6 +112,7 @@ main (int   argc,
   gint header_timeout = FD_LISTENER_DEFAULT_HEADER_TIMEOUT;
   gint request_timeout = FD_LISTENER_DEFAULT_REQUEST_TIMEOUT;
   gint64 output_budget = FD_WS_BUDGET_DEFAULT;
+  gint output_frames = FD_WS_BUDGET_DEFAULT_FRAMES;
   FdListenerLimits limits;
   const GOptionEntry entries[] = {
     { "listen", 'l', 0, G_OPTION_ARG_STRING, &listen, "Address to listen on (default 127.0.0.1:8080; port 0 picks a free one)", "HOST:PORT" },
@@ -128,6 +129,8 @@ main (int   argc,
       "Seconds a request may go without progress (default 30)", "S" },
     { "socket-output-budget", 0, 0, G_OPTION_ARG_INT64, &output_budget,
       "Bytes a websocket may leave unread before it is closed (default 16 MiB)", "BYTES" },
+    { "socket-output-frames", 0, 0, G_OPTION_ARG_INT, &output_frames,
+      "Frames a websocket may leave unread before it is closed (default 16384)", "N" },
     { NULL }
   };
 
@@ -153,10 +156,10 @@ main (int   argc,
     }
 
   if (max_connections < 0 || max_per_address < 1 || header_timeout < 1 || request_timeout < 1 ||
-      output_budget < 4096)
+      output_budget < 4096 || output_frames < 16)
     {
       g_printerr ("frontdeskd: --max-connections must be 0 or more; --max-connections-per-address, "
-                  "--header-timeout and --request-timeout 1 or more; --socket-output-budget 4096 or more.\n");
+                  "--header-timeout and --request-timeout 1 or more; --socket-output-budget 4096 or more; --socket-output-frames 16 or more.\n");
       return 2;
     }
   if (!apply_auth_options ())
@@ -183,6 +186,7 @@ main (int   argc,
   limits.request_timeout = (guint) request_timeout;
   fd_server_set_limits (server, &limits);
   fd_ws_budget_set_default_limit ((gsize) output_budget);
+  fd_ws_budget_set_default_frame_limit ((guint) output_frames);
 
   g_printerr ("frontdeskd: the admin token for frontdeskctl is in %s%s\n",
               fd_server_get_admin_token_path (server),

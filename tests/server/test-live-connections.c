@@ -413,7 +413,11 @@ fixture_set_up (Fixture       *f,
                 gconstpointer  data)
 {
   f->server = fd_test_server_new ();
-  fd_test_server_add_args (f->server, "--socket-output-budget", "262144", NULL);
+  /* @data: the frame budget; the byte budget is then out of reach. */
+  if (data != NULL)
+    fd_test_server_add_args (f->server, "--socket-output-frames", data, NULL);
+  else
+    fd_test_server_add_args (f->server, "--socket-output-budget", "262144", NULL);
   fd_test_server_start (f->server);
   f->org_id = fd_test_admin_import_site (f->server, site);
   f->queue_id = fd_test_admin_find_id (f->server, f->org_id, "queues", "Chat");
@@ -487,6 +491,56 @@ test_agent_that_does_not_read (Fixture       *f,
   g_assert_cmpuint (received->len, <, 4 << 20);
 }
 
+/* Many small frames cost libsoup a record each: a socket that leaves more
+ * than its frame budget unread is closed even far below its byte budget.
+ * Bob never reads while Ann sends 2,000 messages of 4,000 characters
+ * (pipelined; 9 MB of events, of which the kernel's buffers take a few MB):
+ * what waits in the server stays under the 16 MiB byte budget, but is
+ * hundreds of frames. */
+static void
+test_agent_many_small_frames (Fixture       *f,
+                              gconstpointer  data)
+{
+  g_autoptr(FdTestAgent) bob = fd_test_agent_sign_in (f->server, "bob@conn.example", "bob-password");
+  g_autoptr(FdTestAgent) ann = NULL;
+  g_autoptr(FdTestVisitor) visitor = NULL;
+  g_autoptr(FdHello) hello = fd_hello_new ();
+  g_autoptr(FdFrame) hello_frame = NULL;
+  g_autoptr(FdFrame) reserved = NULL;
+  g_autoptr(FdFrame) last = NULL;
+  g_autoptr(GSocket) raw = raw_connect_full (f->server, 4096, TRUE);
+  g_autoptr(GString) received = g_string_new (NULL);
+  g_autofree char *auth = g_strdup_printf ("Authorization: Bearer %s\r\n", bob->token);
+  g_autofree char *hello_text = NULL;
+  g_autofree char *last_id = NULL;
+  g_autofree char *text = g_strnfill (4000, 'y');
+
+  raw_ws_handshake (raw, "/api/agent/v1/socket", auth);
+  hello->protocol = FD_PROTOCOL_VERSION;
+  hello_frame = fd_frame_new_request (FD_FRAME_HELLO, "h1", g_steal_pointer (&hello));
+  hello_text = fd_frame_encode (hello_frame, NULL);
+  raw_ws_send (raw, hello_text);
+
+  ann = ann_joins (f);
+  visitor = fd_test_visitor_start (f->server, "conn-chat", "Visitor");
+  fd_test_visitor_connect (visitor);
+  reserved = fd_test_agent_expect_ack (ann, FD_FRAME_RESERVE, conv_ref (visitor->conversation_id));
+  for (guint i = 0; i < 2000; i++)
+    {
+      g_autofree char *client_id = g_strdup_printf ("ann-%u", i);
+
+      g_free (last_id);
+      last_id = fd_test_agent_send_request (ann, FD_FRAME_SEND_MESSAGE,
+                                            send_body (visitor->conversation_id, client_id, text));
+    }
+  last = fd_test_socket_wait_reply (ann->socket, last_id, 60000);
+  g_assert_cmpint (last->type, ==, FD_FRAME_ACK);
+
+  if (!raw_read_to_end (raw, 64 << 20, 15, received))
+    g_error ("Bob's socket stayed open; %" G_GSIZE_FORMAT " bytes reached him", received->len);
+  g_assert_cmpuint (received->len, <, 2000 * 4000 * 3 / 4);
+}
+
 /* Finding: a visitor with a chat of 50 long messages sent tiny hello
  * frames on a socket it never read, and the server queued the whole
  * transcript for each (2,500 frames took it past 1 GB). Now a second hello
@@ -548,6 +602,8 @@ main (int    argc,
   g_test_add_func ("/connections/listen-backlog", test_listen_backlog);
   g_test_add ("/connections/agent-does-not-read", Fixture, NULL, fixture_set_up,
               test_agent_that_does_not_read, fixture_tear_down);
+  g_test_add ("/connections/agent-many-small-frames", Fixture, "16", fixture_set_up,
+              test_agent_many_small_frames, fixture_tear_down);
   g_test_add ("/connections/visitor-repeated-hello", Fixture, NULL, fixture_set_up,
               test_visitor_repeated_hello, fixture_tear_down);
 
