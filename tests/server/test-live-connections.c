@@ -524,14 +524,14 @@ test_agent_many_small_frames (Fixture       *f,
   ann = ann_joins (f);
   visitor = fd_test_visitor_start (f->server, "conn-chat", "Visitor");
   fd_test_visitor_connect (visitor);
-  reserved = fd_test_agent_expect_ack (ann, FD_FRAME_RESERVE, conv_ref (visitor->conversation_id));
+  reserved = fd_test_agent_expect_ack (ann, FD_FRAME_RESERVE, fd_test_conversation_ref (visitor->conversation_id));
   for (guint i = 0; i < 2000; i++)
     {
       g_autofree char *client_id = g_strdup_printf ("ann-%u", i);
 
       g_free (last_id);
       last_id = fd_test_agent_send_request (ann, FD_FRAME_SEND_MESSAGE,
-                                            send_body (visitor->conversation_id, client_id, text));
+                                            fd_test_send_message (visitor->conversation_id, client_id, text));
     }
   last = fd_test_socket_wait_reply (ann->socket, last_id, 60000);
   g_assert_cmpint (last->type, ==, FD_FRAME_ACK);
