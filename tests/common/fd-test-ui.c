@@ -3,6 +3,7 @@
 #include <adwaita.h>
 #include <glib/gstdio.h>
 
+#include "fd-session.h"
 #include "fd-test-ui.h"
 
 static gboolean
@@ -115,7 +116,7 @@ gboolean
 fd_test_ui_is_connected (gpointer connection)
 {
   return fd_connection_get_state (connection) == FD_CONNECTION_STATE_CONNECTED &&
-         g_list_model_get_n_items (G_LIST_MODEL (fd_connection_get_queue_model (connection))) > 0;
+         g_list_model_get_n_items (G_LIST_MODEL (fd_session_get_queue_model (fd_connection_get_session (connection)))) > 0;
 }
 
 gboolean

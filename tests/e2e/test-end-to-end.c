@@ -16,6 +16,7 @@
 
 #include "fd-application.h"
 #include "fd-chat-window.h"
+#include "fd-session.h"
 #include "fd-test-client.h"
 #include "fd-test-server.h"
 #include "fd-test-ui.h"
@@ -256,7 +257,7 @@ static int
 find_queue (FdConnection *connection,
             const char   *name)
 {
-  GListModel *queues = G_LIST_MODEL (fd_connection_get_queue_model (connection));
+  GListModel *queues = G_LIST_MODEL (fd_session_get_queue_model (fd_connection_get_session (connection)));
 
   for (guint i = 0; i < g_list_model_get_n_items (queues); i++)
     {
@@ -381,7 +382,7 @@ has_item (gpointer data)
 {
   ItemLookup *lookup = data;
 
-  return fd_activity_model_lookup (fd_connection_get_activity_model (lookup->connection), lookup->id) != NULL;
+  return fd_activity_model_lookup (fd_session_get_activity_model (fd_connection_get_session (lookup->connection)), lookup->id) != NULL;
 }
 
 static gboolean
@@ -466,7 +467,7 @@ sign_in_natalie (FdConnection *natalie)
   g_assert_no_error (error);
   g_clear_object (&result);
   fd_test_ui_wait (fd_test_ui_is_connected, natalie, "the second agent's connection");
-  sales = g_list_model_get_item (G_LIST_MODEL (fd_connection_get_queue_model (natalie)),
+  sales = g_list_model_get_item (G_LIST_MODEL (fd_session_get_queue_model (fd_connection_get_session (natalie))),
                                  (guint) find_queue (natalie, "Sales"));
   g_assert_nonnull (sales);
   fd_connection_set_joined_async (natalie, fd_queue_item_get_id (sales), TRUE, NULL, fd_test_ui_on_done_cb, &result);

@@ -12,6 +12,7 @@
 
 #include "fd-chat-window.h"
 #include "fd-conversation-window.h"
+#include "fd-session.h"
 #include "fd-test-client.h"
 #include "fd-test-server.h"
 #include "fd-test-ui.h"
@@ -32,7 +33,7 @@ has_row (gpointer data)
 {
   RowLookup *lookup = data;
 
-  return fd_activity_model_lookup (fd_connection_get_activity_model (lookup->connection), lookup->id) != NULL;
+  return fd_activity_model_lookup (fd_session_get_activity_model (fd_connection_get_session (lookup->connection)), lookup->id) != NULL;
 }
 
 static gboolean
@@ -160,7 +161,7 @@ static gint64
 find_queue (FdConnection *connection,
             const char   *name)
 {
-  GListModel *queues = G_LIST_MODEL (fd_connection_get_queue_model (connection));
+  GListModel *queues = G_LIST_MODEL (fd_session_get_queue_model (fd_connection_get_session (connection)));
 
   for (guint i = 0; i < g_list_model_get_n_items (queues); i++)
     {
@@ -942,7 +943,7 @@ static gint64
 first_contact_id (FdConnection *connection,
                   gint64        conversation_id)
 {
-  FdConversationItem *item = fd_activity_model_lookup (fd_connection_get_activity_model (connection), conversation_id);
+  FdConversationItem *item = fd_activity_model_lookup (fd_session_get_activity_model (fd_connection_get_session (connection)), conversation_id);
 
   g_assert_nonnull (item);
   return fd_conversation_item_get_conversation (item)->contact_id;

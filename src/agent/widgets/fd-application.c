@@ -12,6 +12,7 @@
 #include "fd-conversation-window.h"
 #include "fd-preferences-window.h"
 #include "fd-secrets.h"
+#include "fd-session.h"
 #include "fd-window.h"
 
 struct _FdApplication
@@ -125,7 +126,7 @@ maybe_join_all (FdApplication *self)
       fd_connection_get_state (self->connection) != FD_CONNECTION_STATE_CONNECTED)
     return;
   /* The snapshot with the queues follows the hello's answer. */
-  queues = G_LIST_MODEL (fd_connection_get_queue_model (self->connection));
+  queues = G_LIST_MODEL (fd_session_get_queue_model (fd_connection_get_session (self->connection)));
   if (g_list_model_get_n_items (queues) == 0)
     return;
   self->joined_on_startup = TRUE;
@@ -173,7 +174,8 @@ drop_connection (FdApplication *self)
   if (self->connection == NULL)
     return;
   g_signal_handlers_disconnect_by_data (self->connection, self);
-  g_signal_handlers_disconnect_by_data (fd_connection_get_queue_model (self->connection), self);
+  g_signal_handlers_disconnect_by_data (fd_connection_get_session (self->connection), self);
+  g_signal_handlers_disconnect_by_data (fd_session_get_queue_model (fd_connection_get_session (self->connection)), self);
   g_clear_object (&self->connection);
 }
 
@@ -213,15 +215,12 @@ on_alerts_toast_cb (FdAlerts      *alerts,
 
 /* A conversation that ended has no use for its draft any more. */
 static void
-on_connection_event_cb (FdConnection  *connection,
-                        FdFrame       *frame,
-                        FdApplication *self)
+on_session_conversation_changed_cb (FdSession            *session,
+                                    const FdConversation *conversation,
+                                    FdApplication        *self)
 {
-  const FdConversation *conversation;
-
-  if (frame->type != FD_FRAME_CONVERSATION || self->drafts == NULL)
+  if (self->drafts == NULL)
     return;
-  conversation = frame->body;
   if (conversation->state == FD_CONVERSATION_CLOSED || conversation->state == FD_CONVERSATION_MISSED)
     fd_drafts_clear (self->drafts, conversation->id);
 }
@@ -254,7 +253,7 @@ install_connection (FdApplication *self,
   if (self->settings != NULL)
     {
       self->alerts = fd_alerts_new (G_APPLICATION (self), self->settings,
-                                    fd_connection_get_activity_model (connection));
+                                    fd_session_get_activity_model (fd_connection_get_session (connection)));
       g_signal_connect (self->alerts, "toast", G_CALLBACK (on_alerts_toast_cb), self);
       if (main_window (self) != NULL)
         fd_alerts_set_window_active (self->alerts, gtk_window_is_active (GTK_WINDOW (main_window (self))));
@@ -262,9 +261,10 @@ install_connection (FdApplication *self,
   self->joined_on_startup = FALSE;
   g_signal_connect_object (connection, "signed-out", G_CALLBACK (on_signed_out_cb), self, 0);
   g_signal_connect_object (connection, "token-rotated", G_CALLBACK (on_token_rotated_cb), self, 0);
-  g_signal_connect_object (connection, "event", G_CALLBACK (on_connection_event_cb), self, 0);
+  g_signal_connect_object (fd_connection_get_session (connection), "conversation-changed",
+                           G_CALLBACK (on_session_conversation_changed_cb), self, 0);
   g_signal_connect_object (connection, "notify::state", G_CALLBACK (on_connection_state_notify_cb), self, 0);
-  g_signal_connect_object (fd_connection_get_queue_model (connection), "items-changed",
+  g_signal_connect_object (fd_session_get_queue_model (fd_connection_get_session (connection)), "items-changed",
                            G_CALLBACK (on_queues_items_changed_cb), self, 0);
   window = main_window (self);
   if (window != NULL)
@@ -467,7 +467,7 @@ fd_application_check_can_leave (FdApplication *self,
 
   if (self->connection == NULL)
     return TRUE;
-  model = fd_connection_get_activity_model (self->connection);
+  model = fd_session_get_activity_model (fd_connection_get_session (self->connection));
   n = fd_activity_model_count_reserved (model);
   if (n == 0)
     return TRUE;
@@ -499,17 +499,15 @@ fd_application_check_can_leave (FdApplication *self,
 
 /* --- actions ------------------------------------------------------------------- */
 
+/* A failed reserve or reject from a notification or toast: the toast
+ * says why. */
 static void
-on_reply_cb (GObject      *source,
-             GAsyncResult *result,
-             gpointer      user_data)
+show_request_error (FdApplication *self,
+                    GError        *error)
 {
-  g_autoptr(FdApplication) self = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(FdFrame) ack = fd_connection_request_finish (FD_CONNECTION (source), result, &error);
   FdWindow *window = main_window (self);
 
-  if (ack == NULL && window != NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+  if (window != NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     {
       g_autofree char *text = g_strdup_printf (_("The request failed: %s"), error->message);
       fd_window_add_toast (window, text);
@@ -517,17 +515,28 @@ on_reply_cb (GObject      *source,
 }
 
 static void
-request_conversation (FdApplication *self,
-                      FdFrameType    type,
-                      gint64         id)
+on_reserve_cb (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
 {
-  FdConversationRef *ref;
+  g_autoptr(FdApplication) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FdConversation) conversation = fd_connection_reserve_finish (FD_CONNECTION (source), result, &error);
 
-  if (self->connection == NULL || id <= 0)
-    return;
-  ref = fd_conversation_ref_new ();
-  ref->conversation_id = id;
-  fd_connection_request_async (self->connection, type, ref, self->cancellable, on_reply_cb, g_object_ref (self));
+  if (error != NULL)
+    show_request_error (self, error);
+}
+
+static void
+on_reject_cb (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(FdApplication) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!fd_connection_reject_finish (FD_CONNECTION (source), result, &error))
+    show_request_error (self, error);
 }
 
 static void
@@ -535,7 +544,12 @@ app_reserve_cb (GSimpleAction *action,
                 GVariant      *parameter,
                 gpointer       user_data)
 {
-  request_conversation (user_data, FD_FRAME_RESERVE, g_variant_get_int64 (parameter));
+  FdApplication *self = user_data;
+  gint64 id = g_variant_get_int64 (parameter);
+
+  if (self->connection == NULL || id <= 0)
+    return;
+  fd_connection_reserve_async (self->connection, id, self->cancellable, on_reserve_cb, g_object_ref (self));
 }
 
 static void
@@ -543,7 +557,12 @@ app_reject_cb (GSimpleAction *action,
                GVariant      *parameter,
                gpointer       user_data)
 {
-  request_conversation (user_data, FD_FRAME_REJECT, g_variant_get_int64 (parameter));
+  FdApplication *self = user_data;
+  gint64 id = g_variant_get_int64 (parameter);
+
+  if (self->connection == NULL || id <= 0)
+    return;
+  fd_connection_reject_async (self->connection, id, self->cancellable, on_reject_cb, g_object_ref (self));
 }
 
 static void
@@ -596,7 +615,7 @@ app_open_conversation_cb (GSimpleAction *action,
   self->current_conversation = id;
   /* A Web Chat has its own window, one per conversation: a hidden one (its
    * X only hides it) is shown again. Other kinds keep the placeholder. */
-  item = fd_activity_model_lookup (fd_connection_get_activity_model (self->connection), id);
+  item = fd_activity_model_lookup (fd_session_get_activity_model (fd_connection_get_session (self->connection)), id);
   if (item != NULL && fd_conversation_item_get_conversation (item)->kind == FD_STREAM_WEBCHAT)
     {
       for (GList *l = gtk_application_get_windows (GTK_APPLICATION (self)); l != NULL; l = l->next)
@@ -651,7 +670,7 @@ fd_application_step_conversation (FdApplication *self,
 
   if (self->connection == NULL)
     return 0;
-  model = G_LIST_MODEL (fd_connection_get_activity_model (self->connection));
+  model = G_LIST_MODEL (fd_session_get_activity_model (fd_connection_get_session (self->connection)));
   for (guint i = 0; i < g_list_model_get_n_items (model); i++)
     {
       g_autoptr(FdConversationItem) item = g_list_model_get_item (model, i);
