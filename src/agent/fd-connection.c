@@ -1,5 +1,12 @@
 #define G_LOG_DOMAIN "fd-connection"
 
+/* The transport (docs/app.md, "Connection and session"): the one agent
+ * websocket, hello with last_seq and the welcome (the rotated token, who
+ * is signed in), replies to their requests and new events to the session,
+ * the watchdog, reconnection with backoff, start and stop. The offline
+ * queue, sign-in, suspend, errors and uploads are the files named after
+ * them (fd-connection-private.h lists them). */
+
 #include "fd-connection-private.h"
 
 #include <string.h>
