@@ -1,13 +1,14 @@
 #define G_LOG_DOMAIN "fd-connection"
 
-/* The typed requests a conversation needs beyond reserve / reject / close
- * (docs/app.md, "Requests and the offline queue"): each builds its body,
- * goes through fd_connection_request_async() (so it is queued while
- * offline and resent with the same id after a reconnect) and hands back
- * the ack's body as a typed value. Kept apart from fd-connection.c, which
- * is the transport; nothing here knows about sockets. */
+/* The typed requests (docs/app.md, "Requests and the offline queue"):
+ * each builds its body, goes through fd_connection_request_async() (so it
+ * is queued while offline and resent with the same id after a reconnect)
+ * and hands back the ack's body as a typed value. The app's code makes
+ * requests only through these; fd-connection.c is the transport and
+ * nothing here knows about sockets. */
 
 #include "fd-connection.h"
+#include "fd-session.h"
 
 /* The ack's body, taken out of the ack; NULL with @error on failure. */
 static gpointer
@@ -52,6 +53,226 @@ acked (FdConnection  *self,
   g_autoptr(FdFrame) ack = fd_connection_request_finish (self, result, error);
 
   return ack != NULL;
+}
+
+static FdConversationRef *
+conversation_ref (gint64 conversation_id)
+{
+  FdConversationRef *ref = fd_conversation_ref_new ();
+
+  ref->conversation_id = conversation_id;
+  return ref;
+}
+
+void
+fd_connection_reserve_async (FdConnection        *self,
+                             gint64               conversation_id,
+                             GCancellable        *cancellable,
+                             GAsyncReadyCallback  callback,
+                             gpointer             user_data)
+{
+  g_return_if_fail (FD_IS_CONNECTION (self));
+  g_return_if_fail (conversation_id > 0);
+
+  fd_connection_request_async (self, FD_FRAME_RESERVE, conversation_ref (conversation_id),
+                               cancellable, callback, user_data);
+}
+
+FdConversation *
+fd_connection_reserve_finish (FdConnection  *self,
+                              GAsyncResult  *result,
+                              GError       **error)
+{
+  return steal_body (self, result, error);
+}
+
+void
+fd_connection_reject_async (FdConnection        *self,
+                            gint64               conversation_id,
+                            GCancellable        *cancellable,
+                            GAsyncReadyCallback  callback,
+                            gpointer             user_data)
+{
+  g_return_if_fail (FD_IS_CONNECTION (self));
+  g_return_if_fail (conversation_id > 0);
+
+  fd_connection_request_async (self, FD_FRAME_REJECT, conversation_ref (conversation_id),
+                               cancellable, callback, user_data);
+}
+
+gboolean
+fd_connection_reject_finish (FdConnection  *self,
+                             GAsyncResult  *result,
+                             GError       **error)
+{
+  return acked (self, result, error);
+}
+
+void
+fd_connection_close_conversation_async (FdConnection        *self,
+                                        gint64               conversation_id,
+                                        GCancellable        *cancellable,
+                                        GAsyncReadyCallback  callback,
+                                        gpointer             user_data)
+{
+  g_return_if_fail (FD_IS_CONNECTION (self));
+  g_return_if_fail (conversation_id > 0);
+
+  fd_connection_request_async (self, FD_FRAME_CLOSE, conversation_ref (conversation_id),
+                               cancellable, callback, user_data);
+}
+
+FdConversation *
+fd_connection_close_conversation_finish (FdConnection  *self,
+                                         GAsyncResult  *result,
+                                         GError       **error)
+{
+  return steal_body (self, result, error);
+}
+
+void
+fd_connection_set_joined_async (FdConnection        *self,
+                                gint64               queue_id,
+                                gboolean             join,
+                                GCancellable        *cancellable,
+                                GAsyncReadyCallback  callback,
+                                gpointer             user_data)
+{
+  FdQueueRef *ref;
+
+  g_return_if_fail (FD_IS_CONNECTION (self));
+  g_return_if_fail (queue_id > 0);
+
+  ref = fd_queue_ref_new ();
+  ref->queue_id = queue_id;
+  fd_connection_request_async (self, join ? FD_FRAME_JOIN : FD_FRAME_LEAVE, ref,
+                               cancellable, callback, user_data);
+}
+
+gboolean
+fd_connection_set_joined_finish (FdConnection  *self,
+                                 GAsyncResult  *result,
+                                 GError       **error)
+{
+  g_autoptr(FdFrame) ack = fd_connection_request_finish (self, result, error);
+
+  if (ack == NULL)
+    return FALSE;
+  /* The ack carries the queue's state; apply it in case no queue-state
+   * event preceded it. */
+  fd_queue_model_apply_frame (fd_session_get_queue_model (fd_connection_get_session (self)), ack);
+  return TRUE;
+}
+
+void
+fd_connection_set_acd_async (FdConnection        *self,
+                             FdAcdState           state,
+                             const char          *reason,
+                             GCancellable        *cancellable,
+                             GAsyncReadyCallback  callback,
+                             gpointer             user_data)
+{
+  FdSetAcd *body;
+
+  g_return_if_fail (FD_IS_CONNECTION (self));
+
+  body = fd_set_acd_new ();
+  body->state = state;
+  body->reason = g_strdup (reason);
+  fd_connection_request_async (self, FD_FRAME_SET_ACD, body, cancellable, callback, user_data);
+}
+
+gboolean
+fd_connection_set_acd_finish (FdConnection  *self,
+                              GAsyncResult  *result,
+                              GError       **error)
+{
+  return acked (self, result, error);
+}
+
+void
+fd_connection_send_message_async (FdConnection        *self,
+                                  gint64               conversation_id,
+                                  const char          *text,
+                                  GCancellable        *cancellable,
+                                  GAsyncReadyCallback  callback,
+                                  gpointer             user_data)
+{
+  FdSendMessage *body;
+
+  g_return_if_fail (FD_IS_CONNECTION (self));
+  g_return_if_fail (conversation_id > 0);
+  g_return_if_fail (text != NULL);
+
+  body = fd_send_message_new ();
+  body->conversation_id = conversation_id;
+  /* Chosen once, here: every resend of this request carries it, and the
+   * server stores the message only the first time. */
+  body->client_id = g_uuid_string_random ();
+  body->text = g_strdup (text);
+  fd_connection_request_async (self, FD_FRAME_SEND_MESSAGE, body, cancellable, callback, user_data);
+}
+
+FdMessage *
+fd_connection_send_message_finish (FdConnection  *self,
+                                   GAsyncResult  *result,
+                                   GError       **error)
+{
+  return steal_body (self, result, error);
+}
+
+void
+fd_connection_mark_read_async (FdConnection        *self,
+                               gint64               conversation_id,
+                               gint64               message_id,
+                               GCancellable        *cancellable,
+                               GAsyncReadyCallback  callback,
+                               gpointer             user_data)
+{
+  FdMarkRead *body;
+
+  g_return_if_fail (FD_IS_CONNECTION (self));
+  g_return_if_fail (conversation_id > 0);
+
+  body = fd_mark_read_new ();
+  body->conversation_id = conversation_id;
+  body->message_id = message_id;
+  fd_connection_request_async (self, FD_FRAME_MARK_READ, body, cancellable, callback, user_data);
+}
+
+gboolean
+fd_connection_mark_read_finish (FdConnection  *self,
+                                GAsyncResult  *result,
+                                GError       **error)
+{
+  return acked (self, result, error);
+}
+
+void
+fd_connection_callback_attempt_async (FdConnection        *self,
+                                      gint64               conversation_id,
+                                      FdCallOutcome        outcome,
+                                      GCancellable        *cancellable,
+                                      GAsyncReadyCallback  callback,
+                                      gpointer             user_data)
+{
+  FdCallbackAttempt *attempt;
+
+  g_return_if_fail (FD_IS_CONNECTION (self));
+  g_return_if_fail (conversation_id > 0);
+
+  attempt = fd_callback_attempt_new ();
+  attempt->conversation_id = conversation_id;
+  attempt->outcome = outcome;
+  fd_connection_request_async (self, FD_FRAME_CALLBACK_ATTEMPT, attempt, cancellable, callback, user_data);
+}
+
+gboolean
+fd_connection_callback_attempt_finish (FdConnection  *self,
+                                       GAsyncResult  *result,
+                                       GError       **error)
+{
+  return acked (self, result, error);
 }
 
 static FdSearch *

@@ -1,14 +1,19 @@
 #define G_LOG_DOMAIN "fd-connection"
 
-#include "fd-connection.h"
+/* The transport (docs/app.md, "Connection and session"): the one agent
+ * websocket, hello with last_seq and the welcome (the rotated token, who
+ * is signed in), replies to their requests and new events to the session,
+ * the watchdog, reconnection with backoff, start and stop. The offline
+ * queue, sign-in, suspend, errors and uploads are the files named after
+ * them (fd-connection-private.h lists them). */
 
-#include <libsoup/soup.h>
+#include "fd-connection-private.h"
+
 #include <string.h>
 
 #include "fd-config.h"
+#include "fd-session-private.h"
 
-#define SESSIONS_PATH        "/api/agent/v1/sessions"
-#define SESSION_CURRENT_PATH "/api/agent/v1/sessions/current"
 #define SOCKET_PATH          "/api/agent/v1/socket"
 
 /* docs/protocol.md: ping after 30 s of silence; the peer is gone after 90. */
@@ -23,64 +28,11 @@
 /* Close code of a revoked token (docs/protocol.md, sign-in). */
 #define CLOSE_TOKEN_REVOKED  4401
 
-G_DEFINE_QUARK (fd-connection-error-quark, fd_connection_error)
-
 G_DEFINE_ENUM_TYPE (FdConnectionState, fd_connection_state,
   G_DEFINE_ENUM_VALUE (FD_CONNECTION_STATE_DISCONNECTED, "disconnected"),
   G_DEFINE_ENUM_VALUE (FD_CONNECTION_STATE_CONNECTING, "connecting"),
   G_DEFINE_ENUM_VALUE (FD_CONNECTION_STATE_CONNECTED, "connected"),
   G_DEFINE_ENUM_VALUE (FD_CONNECTION_STATE_RECONNECTING, "reconnecting"))
-
-/* A request that has no ack yet. It keeps its id and frame for its whole
- * life, so a resend after a reconnect is byte-for-byte the same request. */
-typedef struct {
-  FdConnection *self;        /* not owned */
-  char         *id;
-  FdFrame      *frame;
-  GTask        *task;
-  GSource      *cancel_source;
-  guint         sends;       /* how many times it went out */
-  gboolean      in_flight;   /* sent on the current socket */
-} Pending;
-
-struct _FdConnection
-{
-  GObject                  parent_instance;
-
-  char                    *server_url;
-  char                    *token;
-  FdConnectionState        state;
-  gboolean                 active;        /* signed in: keep reconnecting */
-  gboolean                 connected_once; /* since sign-in, for the UI's banner */
-
-  SoupSession             *session;
-  SoupWebsocketConnection *socket;
-  GCancellable            *connect_cancellable;
-  char                    *hello_id;
-  gboolean                 hello_done;
-  guint64                  next_id;
-  gint64                   last_seq;
-  gint64                   last_traffic;  /* monotonic µs */
-  gint64                   last_sent;     /* monotonic µs */
-
-  GQueue                   pending;       /* Pending*, in request order */
-
-  guint                    reconnect_source;
-  guint                    watchdog_source;
-  guint                    attempt;
-  guint                    backoff_base_ms;
-  guint                    backoff_max_ms;
-
-  GCancellable            *cancellable;   /* cancelled in dispose */
-  GDBusConnection         *system_bus;
-  guint                    sleep_subscription;
-
-  FdAgent                 *agent;
-  FdOrganization          *organization;
-  FdQueueModel            *queues;
-  FdActivityModel         *activities;
-  FdCallState             *call_state;
-};
 
 G_DEFINE_FINAL_TYPE (FdConnection, fd_connection, G_TYPE_OBJECT)
 
@@ -89,15 +41,12 @@ enum {
   PROP_SERVER_URL,
   PROP_STATE,
   PROP_LAST_SEQ,
-  PROP_ACTIVITY_MODEL,
-  PROP_QUEUE_MODEL,
   N_PROPS
 };
 
 static GParamSpec *properties[N_PROPS];
 
 enum {
-  SIGNAL_EVENT,
   SIGNAL_SIGNED_OUT,
   SIGNAL_TOKEN_ROTATED,
   N_SIGNALS
@@ -106,7 +55,6 @@ enum {
 static guint signals[N_SIGNALS];
 
 static void open_socket       (FdConnection *self);
-static void drop_socket       (FdConnection *self);
 static void schedule_reconnect (FdConnection *self);
 
 /* --- small helpers ------------------------------------------------------- */
@@ -124,170 +72,31 @@ set_state (FdConnection      *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATE]);
 }
 
-static char *
-next_request_id (FdConnection *self,
-                 const char   *prefix)
+char *
+_fd_connection_next_request_id (FdConnection *self,
+                                const char   *prefix)
 {
   return g_strdup_printf ("%s%" G_GUINT64_FORMAT, prefix, ++self->next_id);
 }
 
-/* The sentence to show for a wire error when the server sent none. */
-static const char *
-default_sentence (FdWireError code)
-{
-  switch (code)
-    {
-    case FD_WIRE_ERROR_UNAUTHORIZED:
-      return "The server did not accept the sign-in; sign in again.";
-    case FD_WIRE_ERROR_FORBIDDEN:
-      return "You are not allowed to do this.";
-    case FD_WIRE_ERROR_NOT_FOUND:
-      return "The conversation or queue no longer exists.";
-    case FD_WIRE_ERROR_CONFLICT:
-      return "Someone else changed this first.";
-    case FD_WIRE_ERROR_INVALID_STATE:
-      return "This is not possible in the conversation's current state.";
-    case FD_WIRE_ERROR_RATE_LIMITED:
-      return "Too many attempts; wait a moment and try again.";
-    case FD_WIRE_ERROR_INTERNAL:
-      return "The server failed; try again later.";
-    default:
-      return "The server refused the request.";
-    }
-}
-
-static GError *
-error_from_body (const FdErrorBody *body)
-{
-  const char *message = body->message != NULL && *body->message != '\0'
-                        ? body->message : default_sentence (body->code);
-
-  return g_error_new_literal (FD_CONNECTION_ERROR, (gint) body->code, message);
-}
-
-/* --- pending requests ---------------------------------------------------- */
-
-static void
-pending_free (Pending *p)
-{
-  if (p->cancel_source != NULL)
-    {
-      g_source_destroy (p->cancel_source);
-      g_source_unref (p->cancel_source);
-    }
-  g_clear_object (&p->task);
-  g_clear_pointer (&p->frame, fd_frame_free);
-  g_free (p->id);
-  g_free (p);
-}
-
-static Pending *
-find_pending (FdConnection *self,
-              const char   *id)
-{
-  for (GList *l = self->pending.head; l != NULL; l = l->next)
-    {
-      Pending *p = l->data;
-
-      if (g_strcmp0 (p->id, id) == 0)
-        return p;
-    }
-  return NULL;
-}
-
-/* Takes @p out of the queue and completes its task with @error (owned) or
- * @ack (owned). */
-static void
-pending_complete (FdConnection *self,
-                  Pending      *p,
-                  FdFrame      *ack,
-                  GError       *error)
-{
-  g_autoptr(GTask) task = g_steal_pointer (&p->task);
-
-  g_queue_remove (&self->pending, p);
-  pending_free (p);
-  if (task == NULL)
-    {
-      g_clear_pointer (&ack, fd_frame_free);
-      g_clear_error (&error);
-      return;
-    }
-  if (error != NULL)
-    g_task_return_error (task, error);
-  else
-    g_task_return_pointer (task, ack, (GDestroyNotify) fd_frame_free);
-}
-
-static void
-fail_all_pending (FdConnection *self,
-                  GQuark        domain,
-                  gint          code,
-                  const char   *message)
-{
-  Pending *p;
-
-  while ((p = g_queue_peek_head (&self->pending)) != NULL)
-    pending_complete (self, p, NULL, g_error_new_literal (domain, code, message));
-}
-
-static gboolean
-on_pending_cancelled_cb (GCancellable *cancellable,
-                         gpointer      user_data)
-{
-  Pending *p = user_data;
-  FdConnection *self = p->self;
-
-  /* A request cancelled before its ack is forgotten: it is not resent
-   * after a reconnect, and a late ack is ignored. */
-  g_source_unref (g_steal_pointer (&p->cancel_source));
-  pending_complete (self, p, NULL,
-                    g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED, "The request was cancelled."));
-  return G_SOURCE_REMOVE;
-}
-
-static gboolean
-socket_is_open (FdConnection *self)
+gboolean
+_fd_connection_socket_is_open (FdConnection *self)
 {
   return self->socket != NULL &&
          soup_websocket_connection_get_state (self->socket) == SOUP_WEBSOCKET_STATE_OPEN;
 }
 
-static void
-send_frame (FdConnection  *self,
-            const FdFrame *frame)
+void
+_fd_connection_send_frame (FdConnection  *self,
+                           const FdFrame *frame)
 {
   g_autofree char *text = NULL;
 
-  g_assert (socket_is_open (self));
+  g_assert (_fd_connection_socket_is_open (self));
 
   text = fd_frame_encode (frame, NULL);
   soup_websocket_connection_send_text (self->socket, text);
   self->last_sent = g_get_monotonic_time ();
-}
-
-static void
-send_pending (FdConnection *self,
-              Pending      *p)
-{
-  send_frame (self, p->frame);
-  p->in_flight = TRUE;
-  p->sends++;
-  if (p->sends > 1)
-    g_debug ("Resending request %s (%s) after a reconnect", p->id,
-             fd_frame_type_to_string (p->frame->type));
-}
-
-static void
-flush_pending (FdConnection *self)
-{
-  for (GList *l = self->pending.head; l != NULL; l = l->next)
-    {
-      Pending *p = l->data;
-
-      if (!p->in_flight)
-        send_pending (self, p);
-    }
 }
 
 /* --- frames from the server ---------------------------------------------- */
@@ -305,18 +114,7 @@ apply_welcome (FdConnection    *self,
       self->token = g_strdup (welcome->token);
       g_signal_emit (self, signals[SIGNAL_TOKEN_ROTATED], 0, self->token);
     }
-  if (welcome->agent != NULL)
-    {
-      g_clear_pointer (&self->agent, fd_agent_free);
-      self->agent = fd_agent_copy (welcome->agent);
-      fd_activity_model_set_agent_id (self->activities, self->agent->id);
-    }
-  if (welcome->organization != NULL)
-    {
-      g_clear_pointer (&self->organization, fd_organization_free);
-      self->organization = fd_organization_copy (welcome->organization);
-      fd_activity_model_set_organization_name (self->activities, self->organization->name);
-    }
+  _fd_connection_set_identity (self, welcome->agent, welcome->organization);
   /* The server restored an older database: our seq means nothing there,
    * and the snapshot that follows restarts the count. */
   if (!welcome->resumed && welcome->seq < self->last_seq)
@@ -327,7 +125,7 @@ static void
 handle_reply (FdConnection *self,
               FdFrame      *frame)
 {
-  Pending *p;
+  FdPending *p;
 
   if (frame->type == FD_FRAME_PONG)
     return;
@@ -342,14 +140,14 @@ handle_reply (FdConnection *self,
           g_message ("The server refused hello (%s)", fd_wire_error_to_string (body->code));
           if (body->code == FD_WIRE_ERROR_UNAUTHORIZED)
             {
-              g_autoptr(GError) error = error_from_body (body);
+              g_autoptr(GError) error = _fd_connection_error_from_body (body);
 
               fd_connection_stop (self);
               g_signal_emit (self, signals[SIGNAL_SIGNED_OUT], 0, error);
             }
           else
             {
-              drop_socket (self);
+              _fd_connection_drop_socket (self);
               schedule_reconnect (self);
             }
           return;
@@ -359,11 +157,11 @@ handle_reply (FdConnection *self,
       self->connected_once = TRUE;
       self->attempt = 0;
       set_state (self, FD_CONNECTION_STATE_CONNECTED);
-      flush_pending (self);
+      _fd_pending_flush (self);
       return;
     }
 
-  p = find_pending (self, frame->id);
+  p = _fd_pending_find (self, frame->id);
   if (p == NULL)
     {
       g_debug ("Reply to an unknown or cancelled request %s", frame->id != NULL ? frame->id : "(none)");
@@ -380,13 +178,13 @@ handle_reply (FdConnection *self,
       if (p->sends > 1 && p->frame->type == FD_FRAME_REJECT &&
           body->code == FD_WIRE_ERROR_INVALID_STATE)
         {
-          pending_complete (self, p, fd_frame_new_ack (frame->id, FD_FRAME_REJECT, NULL), NULL);
+          _fd_pending_complete (self, p, fd_frame_new_ack (frame->id, FD_FRAME_REJECT, NULL), NULL);
           return;
         }
-      pending_complete (self, p, NULL, error_from_body (body));
+      _fd_pending_complete (self, p, NULL, _fd_connection_error_from_body (body));
       return;
     }
-  pending_complete (self, p, fd_frame_copy (frame), NULL);
+  _fd_pending_complete (self, p, fd_frame_copy (frame), NULL);
 }
 
 static void
@@ -418,13 +216,39 @@ handle_event (FdConnection *self,
     default:
       break;
     }
-  /* Queues first: the activity rows name their queue. */
-  fd_queue_model_apply_frame (self->queues, frame);
-  fd_activity_model_apply_frame (self->activities, frame);
-
+  /* The session's models apply the event, the seq moves on, then the
+   * session tells its listeners in typed signals. */
+  _fd_session_apply_event (self->session, frame);
   self->last_seq = frame->seq;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LAST_SEQ]);
-  g_signal_emit (self, signals[SIGNAL_EVENT], 0, frame);
+  _fd_session_emit_event (self->session, frame);
+}
+
+void
+_fd_connection_set_identity (FdConnection         *self,
+                             const FdAgent        *agent,
+                             const FdOrganization *organization)
+{
+  if (agent != NULL)
+    {
+      g_clear_pointer (&self->agent, fd_agent_free);
+      self->agent = fd_agent_copy (agent);
+    }
+  if (organization != NULL)
+    {
+      g_clear_pointer (&self->organization, fd_organization_free);
+      self->organization = fd_organization_copy (organization);
+    }
+  _fd_session_set_identity (self->session, agent != NULL ? self->agent : NULL,
+                            organization != NULL ? self->organization : NULL);
+}
+
+void
+_fd_connection_reset (FdConnection *self,
+                      gboolean      forget_agent)
+{
+  self->last_seq = 0;
+  _fd_session_reset (self->session, forget_agent);
 }
 
 static void
@@ -487,7 +311,7 @@ on_socket_closed_cb (SoupWebsocketConnection *socket,
   gushort code = soup_websocket_connection_get_close_code (socket);
 
   g_debug ("The socket closed (code %u)", code);
-  drop_socket (self);
+  _fd_connection_drop_socket (self);
   if (code == CLOSE_TOKEN_REVOKED)
     {
       /* The server says why (expired, password changed, signed out by an
@@ -518,28 +342,28 @@ on_watchdog_cb (gpointer user_data)
   FdConnection *self = user_data;
   gint64 now = g_get_monotonic_time ();
 
-  if (!socket_is_open (self) || !self->hello_done)
+  if (!_fd_connection_socket_is_open (self) || !self->hello_done)
     return G_SOURCE_CONTINUE;
   if (now - self->last_traffic >= DEAD_AFTER_USEC)
     {
       g_message ("No traffic from the server for 90 s; reconnecting");
-      drop_socket (self);
+      _fd_connection_drop_socket (self);
       schedule_reconnect (self);
       return G_SOURCE_CONTINUE;
     }
   if (now - self->last_traffic >= PING_AFTER_USEC && now - self->last_sent >= PING_AFTER_USEC)
     {
-      g_autofree char *id = next_request_id (self, "p");
+      g_autofree char *id = _fd_connection_next_request_id (self, "p");
       g_autoptr(FdFrame) ping = fd_frame_new_request (FD_FRAME_PING, id, NULL);
 
-      send_frame (self, ping);
+      _fd_connection_send_frame (self, ping);
     }
   return G_SOURCE_CONTINUE;
 }
 
 /* Forgets the socket; pending requests stay queued for the next one. */
-static void
-drop_socket (FdConnection *self)
+void
+_fd_connection_drop_socket (FdConnection *self)
 {
   g_autoptr(SoupWebsocketConnection) socket = g_steal_pointer (&self->socket);
 
@@ -551,8 +375,7 @@ drop_socket (FdConnection *self)
   g_clear_handle_id (&self->watchdog_source, g_source_remove);
   g_clear_pointer (&self->hello_id, g_free);
   self->hello_done = FALSE;
-  for (GList *l = self->pending.head; l != NULL; l = l->next)
-    ((Pending *) l->data)->in_flight = FALSE;
+  _fd_pending_unsend_all (self);
 
   if (socket == NULL)
     return;
@@ -615,9 +438,9 @@ on_websocket_connect_cb (GObject      *source,
   body->protocol = FD_PROTOCOL_VERSION;
   body->last_seq = self->last_seq;
   body->client = g_strdup ("frontdesk/" PACKAGE_VERSION);
-  self->hello_id = next_request_id (self, "h");
+  self->hello_id = _fd_connection_next_request_id (self, "h");
   hello = fd_frame_new_request (FD_FRAME_HELLO, self->hello_id, body);
-  send_frame (self, hello);
+  _fd_connection_send_frame (self, hello);
 }
 
 static char *
@@ -660,7 +483,7 @@ open_socket (FdConnection *self)
 
   g_clear_object (&self->connect_cancellable);
   self->connect_cancellable = g_cancellable_new ();
-  soup_session_websocket_connect_async (self->session, msg, NULL, NULL, G_PRIORITY_DEFAULT,
+  soup_session_websocket_connect_async (self->http, msg, NULL, NULL, G_PRIORITY_DEFAULT,
                                         self->connect_cancellable,
                                         on_websocket_connect_cb, g_object_ref (self));
 }
@@ -722,68 +545,21 @@ fd_connection_reconnect_now (FdConnection *self)
     return;
   g_clear_handle_id (&self->reconnect_source, g_source_remove);
   self->attempt = 0;
-  if (self->hello_done && socket_is_open (self))
+  if (self->hello_done && _fd_connection_socket_is_open (self))
     return;
-  drop_socket (self);
+  _fd_connection_drop_socket (self);
   set_state (self, FD_CONNECTION_STATE_RECONNECTING);
   open_socket (self);
 }
 
-/* --- suspend ------------------------------------------------------------- */
-
-static void
-on_prepare_for_sleep_cb (GDBusConnection *bus,
-                         const char      *sender,
-                         const char      *path,
-                         const char      *interface,
-                         const char      *signal_name,
-                         GVariant        *parameters,
-                         gpointer         user_data)
+void
+_fd_connection_going_to_sleep (FdConnection *self)
 {
-  FdConnection *self = user_data;
-  gboolean going_to_sleep = FALSE;
-
-  if (!g_variant_is_of_type (parameters, G_VARIANT_TYPE ("(b)")))
-    return;
-  g_variant_get (parameters, "(b)", &going_to_sleep);
-  if (!self->active)
-    return;
-  if (going_to_sleep)
-    {
-      /* The socket will not survive the night; close it cleanly now and
-       * come back at once on waking rather than after a backoff. */
-      g_clear_handle_id (&self->reconnect_source, g_source_remove);
-      drop_socket (self);
-      set_state (self, FD_CONNECTION_STATE_RECONNECTING);
-    }
-  else
-    fd_connection_reconnect_now (self);
-}
-
-static void
-on_system_bus_cb (GObject      *source,
-                  GAsyncResult *result,
-                  gpointer      user_data)
-{
-  g_autoptr(GError) error = NULL;
-  GDBusConnection *bus = g_bus_get_finish (result, &error);
-  FdConnection *self;
-
-  if (bus == NULL)
-    {
-      /* No system bus (a container, a test): suspend goes unnoticed and the
-       * watchdog finds the dead socket instead. */
-      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        g_debug ("No system bus, so suspend is not watched: %s", error->message);
-      return;
-    }
-  self = user_data;
-  self->system_bus = bus;
-  self->sleep_subscription =
-    g_dbus_connection_signal_subscribe (bus, "org.freedesktop.login1",
-                                        "org.freedesktop.login1.Manager", "PrepareForSleep",
-                                        "/org/freedesktop/login1", NULL, G_DBUS_SIGNAL_FLAGS_NONE,
-                                        on_prepare_for_sleep_cb, self, NULL);
+  /* The socket will not survive the night; close it cleanly now and come
+   * back at once on waking rather than after a backoff. */
+  g_clear_handle_id (&self->reconnect_source, g_source_remove);
+  _fd_connection_drop_socket (self);
+  set_state (self, FD_CONNECTION_STATE_RECONNECTING);
 }
 
 /* --- GObject ------------------------------------------------------------- */
@@ -795,19 +571,16 @@ fd_connection_dispose (GObject *object)
 
   self->active = FALSE;
   g_cancellable_cancel (self->cancellable);
-  drop_socket (self);
+  _fd_connection_drop_socket (self);
   g_clear_handle_id (&self->reconnect_source, g_source_remove);
-  if (self->system_bus != NULL && self->sleep_subscription != 0)
-    g_dbus_connection_signal_unsubscribe (self->system_bus, self->sleep_subscription);
-  self->sleep_subscription = 0;
-  g_clear_object (&self->system_bus);
-  fail_all_pending (self, G_IO_ERROR, G_IO_ERROR_CANCELLED, "The connection was closed.");
+  _fd_connection_unwatch_suspend (self);
+  _fd_pending_fail_all (self, G_IO_ERROR, G_IO_ERROR_CANCELLED, "The connection was closed.");
+  if (self->http != NULL)
+    soup_session_abort (self->http);
+  g_clear_object (&self->http);
   if (self->session != NULL)
-    soup_session_abort (self->session);
+    _fd_session_detach (self->session);
   g_clear_object (&self->session);
-  g_clear_object (&self->activities);
-  g_clear_object (&self->call_state);
-  g_clear_object (&self->queues);
 
   G_OBJECT_CLASS (fd_connection_parent_class)->dispose (object);
 }
@@ -844,12 +617,6 @@ fd_connection_get_property (GObject    *object,
       break;
     case PROP_LAST_SEQ:
       g_value_set_int64 (value, self->last_seq);
-      break;
-    case PROP_ACTIVITY_MODEL:
-      g_value_set_object (value, self->activities);
-      break;
-    case PROP_QUEUE_MODEL:
-      g_value_set_object (value, self->queues);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -900,18 +667,8 @@ fd_connection_class_init (FdConnectionClass *klass)
   properties[PROP_LAST_SEQ] =
     g_param_spec_int64 ("last-seq", NULL, NULL, 0, G_MAXINT64, 0,
                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
-  properties[PROP_ACTIVITY_MODEL] =
-    g_param_spec_object ("activity-model", NULL, NULL, FD_TYPE_ACTIVITY_MODEL,
-                         G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
-  properties[PROP_QUEUE_MODEL] =
-    g_param_spec_object ("queue-model", NULL, NULL, FD_TYPE_QUEUE_MODEL,
-                         G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
-  /* An event frame (FdFrame*, borrowed) after the models applied it. */
-  signals[SIGNAL_EVENT] =
-    g_signal_new ("event", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
-                  G_TYPE_NONE, 1, G_TYPE_POINTER);
   /* The server refused the session (revoked or expired token): the UI
    * shows the sign-in page with the error's message. */
   signals[SIGNAL_SIGNED_OUT] =
@@ -931,11 +688,9 @@ fd_connection_init (FdConnection *self)
   self->cancellable = g_cancellable_new ();
   self->backoff_base_ms = DEFAULT_BACKOFF_BASE_MS;
   self->backoff_max_ms = DEFAULT_BACKOFF_MAX_MS;
-  self->session = soup_session_new_with_options ("user-agent", "frontdesk/" PACKAGE_VERSION, NULL);
-  self->queues = fd_queue_model_new ();
-  self->activities = fd_activity_model_new (self->queues);
-  self->call_state = fd_call_state_new ();
-  g_bus_get (G_BUS_TYPE_SYSTEM, self->cancellable, on_system_bus_cb, self);
+  self->http = soup_session_new_with_options ("user-agent", "frontdesk/" PACKAGE_VERSION, NULL);
+  self->session = _fd_session_new (self);
+  _fd_connection_watch_suspend (self);
 }
 
 FdConnection *
@@ -990,39 +745,11 @@ fd_connection_get_last_seq (FdConnection *self)
   return self->last_seq;
 }
 
-FdActivityModel *
-fd_connection_get_activity_model (FdConnection *self)
+FdSession *
+fd_connection_get_session (FdConnection *self)
 {
   g_return_val_if_fail (FD_IS_CONNECTION (self), NULL);
-  return self->activities;
-}
-
-FdCallState *
-fd_connection_get_call_state (FdConnection *self)
-{
-  g_return_val_if_fail (FD_IS_CONNECTION (self), NULL);
-  return self->call_state;
-}
-
-FdQueueModel *
-fd_connection_get_queue_model (FdConnection *self)
-{
-  g_return_val_if_fail (FD_IS_CONNECTION (self), NULL);
-  return self->queues;
-}
-
-gboolean
-fd_connection_get_watching_suspend (FdConnection *self)
-{
-  g_return_val_if_fail (FD_IS_CONNECTION (self), FALSE);
-  return self->sleep_subscription != 0;
-}
-
-guint
-fd_connection_get_n_pending (FdConnection *self)
-{
-  g_return_val_if_fail (FD_IS_CONNECTION (self), 0);
-  return self->pending.length;
+  return self->session;
 }
 
 void
@@ -1037,7 +764,7 @@ fd_connection_set_backoff (FdConnection *self,
   self->backoff_max_ms = max_ms;
 }
 
-/* --- session ------------------------------------------------------------- */
+/* --- start and stop ------------------------------------------------------ */
 
 void
 fd_connection_start (FdConnection *self,
@@ -1054,7 +781,7 @@ fd_connection_start (FdConnection *self,
   self->active = TRUE;
   self->attempt = 0;
   g_clear_handle_id (&self->reconnect_source, g_source_remove);
-  drop_socket (self);
+  _fd_connection_drop_socket (self);
   set_state (self, self->connected_once ? FD_CONNECTION_STATE_RECONNECTING : FD_CONNECTION_STATE_CONNECTING);
   open_socket (self);
 }
@@ -1066,720 +793,8 @@ fd_connection_stop (FdConnection *self)
 
   self->active = FALSE;
   g_clear_handle_id (&self->reconnect_source, g_source_remove);
-  drop_socket (self);
-  fail_all_pending (self, G_IO_ERROR, G_IO_ERROR_CANCELLED,
-                    "The connection was closed before the server answered.");
+  _fd_connection_drop_socket (self);
+  _fd_pending_fail_all (self, G_IO_ERROR, G_IO_ERROR_CANCELLED,
+                        "The connection was closed before the server answered.");
   set_state (self, FD_CONNECTION_STATE_DISCONNECTED);
-}
-
-static GError *
-http_error (SoupMessage *msg,
-            GBytes      *bytes,
-            const char  *what)
-{
-  g_autoptr(JsonNode) node = NULL;
-  g_autoptr(FdErrorBody) body = NULL;
-
-  if (bytes != NULL && g_bytes_get_size (bytes) > 0)
-    node = fd_json_parse (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes),
-                          FD_LIMIT_SERVER_FRAME_SIZE, NULL);
-  if (node != NULL)
-    body = fd_error_body_from_json (node, NULL);
-  if (body != NULL)
-    return error_from_body (body);
-  return g_error_new (FD_CONNECTION_ERROR, FD_CONNECTION_ERROR_PROTOCOL,
-                      "%s failed: the server answered %u %s.", what,
-                      soup_message_get_status (msg), soup_message_get_reason_phrase (msg));
-}
-
-static void
-on_sign_in_cb (GObject      *source,
-               GAsyncResult *result,
-               gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  FdConnection *self = g_task_get_source_object (task);
-  SoupMessage *msg = g_task_get_task_data (task);
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GBytes) bytes = NULL;
-  g_autoptr(JsonNode) node = NULL;
-  g_autoptr(FdSignIn) answer = NULL;
-
-  bytes = soup_session_send_and_read_finish (SOUP_SESSION (source), result, &error);
-  if (bytes == NULL)
-    {
-      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        g_task_return_error (task, g_steal_pointer (&error));
-      else
-        g_task_return_new_error (task, FD_CONNECTION_ERROR, FD_CONNECTION_ERROR_NETWORK,
-                                 "The server at %s cannot be reached: %s", self->server_url, error->message);
-      return;
-    }
-  if (soup_message_get_status (msg) != SOUP_STATUS_OK)
-    {
-      g_task_return_error (task, http_error (msg, bytes, "Signing in"));
-      return;
-    }
-  node = fd_json_parse (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes),
-                        FD_LIMIT_SERVER_FRAME_SIZE, &error);
-  if (node != NULL)
-    answer = fd_sign_in_from_json (node, &error);
-  if (answer == NULL)
-    {
-      g_task_return_new_error (task, FD_CONNECTION_ERROR, FD_CONNECTION_ERROR_PROTOCOL,
-                               "The server's answer to the sign-in cannot be read: %s", error->message);
-      return;
-    }
-
-  /* A different agent than before: nothing of the old session applies. */
-  if (self->agent != NULL && answer->agent != NULL && self->agent->id != answer->agent->id)
-    {
-      self->last_seq = 0;
-      fd_activity_model_clear (self->activities);
-      fd_queue_model_clear (self->queues);
-    }
-  if (answer->agent != NULL)
-    {
-      g_clear_pointer (&self->agent, fd_agent_free);
-      self->agent = fd_agent_copy (answer->agent);
-      fd_activity_model_set_agent_id (self->activities, self->agent->id);
-    }
-  if (answer->organization != NULL)
-    {
-      g_clear_pointer (&self->organization, fd_organization_free);
-      self->organization = fd_organization_copy (answer->organization);
-      fd_activity_model_set_organization_name (self->activities, self->organization->name);
-    }
-  fd_connection_start (self, answer->token);
-  g_task_return_boolean (task, TRUE);
-}
-
-void
-fd_connection_sign_in_async (FdConnection        *self,
-                             const char          *email,
-                             const char          *password,
-                             GCancellable        *cancellable,
-                             GAsyncReadyCallback  callback,
-                             gpointer             user_data)
-{
-  g_autoptr(GTask) task = NULL;
-  g_autoptr(FdSignInRequest) request = fd_sign_in_request_new ();
-  g_autoptr(JsonNode) node = NULL;
-  g_autoptr(GBytes) bytes = NULL;
-  g_autofree char *url = NULL;
-  SoupMessage *msg;
-  char *text;
-  gsize len = 0;
-
-  g_return_if_fail (FD_IS_CONNECTION (self));
-  g_return_if_fail (email != NULL);
-  g_return_if_fail (password != NULL);
-  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
-
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, fd_connection_sign_in_async);
-
-  url = g_strconcat (self->server_url, SESSIONS_PATH, NULL);
-  msg = soup_message_new (SOUP_METHOD_POST, url);
-  if (msg == NULL)
-    {
-      g_task_return_new_error (task, FD_CONNECTION_ERROR, FD_CONNECTION_ERROR_NETWORK,
-                               "“%s” is not a server address; it looks like https://desk.example.com.",
-                               self->server_url);
-      return;
-    }
-  g_task_set_task_data (task, msg, g_object_unref);
-
-  request->email = g_strdup (email);
-  request->password = g_strdup (password);
-  node = fd_sign_in_request_to_json (request);
-  text = fd_json_to_string (node, &len);
-  bytes = g_bytes_new_take (text, len);
-  soup_message_set_request_body_from_bytes (msg, "application/json", bytes);
-  soup_session_send_and_read_async (self->session, msg, G_PRIORITY_DEFAULT, cancellable,
-                                    on_sign_in_cb, g_steal_pointer (&task));
-}
-
-gboolean
-fd_connection_sign_in_finish (FdConnection  *self,
-                              GAsyncResult  *result,
-                              GError       **error)
-{
-  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
-  return g_task_propagate_boolean (G_TASK (result), error);
-}
-
-static void
-forget_session (FdConnection *self)
-{
-  fd_connection_stop (self);
-  g_clear_pointer (&self->token, g_free);
-  g_clear_pointer (&self->agent, fd_agent_free);
-  g_clear_pointer (&self->organization, fd_organization_free);
-  self->last_seq = 0;
-  self->connected_once = FALSE;
-  fd_activity_model_clear (self->activities);
-  fd_queue_model_clear (self->queues);
-  fd_activity_model_set_agent_id (self->activities, 0);
-}
-
-static void
-on_sign_out_cb (GObject      *source,
-                GAsyncResult *result,
-                gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  SoupMessage *msg = g_task_get_task_data (task);
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GBytes) bytes = NULL;
-  guint status;
-
-  bytes = soup_session_send_and_read_finish (SOUP_SESSION (source), result, &error);
-  if (bytes == NULL)
-    {
-      g_task_return_new_error (task, FD_CONNECTION_ERROR, FD_CONNECTION_ERROR_NETWORK,
-                               "You are signed out here, but the server could not be told: %s",
-                               error->message);
-      return;
-    }
-  status = soup_message_get_status (msg);
-  /* 401: the token was already revoked or expired — signed out all the same. */
-  if (SOUP_STATUS_IS_SUCCESSFUL (status) || status == SOUP_STATUS_UNAUTHORIZED)
-    g_task_return_boolean (task, TRUE);
-  else
-    g_task_return_error (task, http_error (msg, bytes, "Signing out"));
-}
-
-void
-fd_connection_sign_out_async (FdConnection        *self,
-                              GCancellable        *cancellable,
-                              GAsyncReadyCallback  callback,
-                              gpointer             user_data)
-{
-  g_autoptr(GTask) task = NULL;
-  g_autofree char *url = NULL;
-  g_autofree char *auth = NULL;
-  g_autofree char *token = NULL;
-  SoupMessage *msg;
-
-  g_return_if_fail (FD_IS_CONNECTION (self));
-  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
-
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, fd_connection_sign_out_async);
-
-  token = g_strdup (self->token);
-  forget_session (self);
-  if (token == NULL)
-    {
-      g_task_return_boolean (task, TRUE);
-      return;
-    }
-  url = g_strconcat (self->server_url, SESSION_CURRENT_PATH, NULL);
-  msg = soup_message_new (SOUP_METHOD_DELETE, url);
-  if (msg == NULL)
-    {
-      g_task_return_boolean (task, TRUE);
-      return;
-    }
-  g_task_set_task_data (task, msg, g_object_unref);
-  auth = g_strdup_printf ("Bearer %s", token);
-  soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", auth);
-  soup_session_send_and_read_async (self->session, msg, G_PRIORITY_DEFAULT, cancellable,
-                                    on_sign_out_cb, g_steal_pointer (&task));
-}
-
-gboolean
-fd_connection_sign_out_finish (FdConnection  *self,
-                               GAsyncResult  *result,
-                               GError       **error)
-{
-  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
-  return g_task_propagate_boolean (G_TASK (result), error);
-}
-
-/* --- requests ------------------------------------------------------------ */
-
-void
-fd_connection_request_async (FdConnection        *self,
-                             FdFrameType          type,
-                             gpointer             body,
-                             GCancellable        *cancellable,
-                             GAsyncReadyCallback  callback,
-                             gpointer             user_data)
-{
-  g_autoptr(GTask) task = NULL;
-  const FdTypeInfo *info;
-  Pending *p;
-
-  g_return_if_fail (FD_IS_CONNECTION (self));
-  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
-  g_return_if_fail (type < FD_FRAME_N_TYPES &&
-                    fd_frame_type_get_set (type) == FD_FRAMES_AGENT_CLIENT &&
-                    type != FD_FRAME_HELLO && type != FD_FRAME_PING);
-
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, fd_connection_request_async);
-
-  info = fd_frame_type_get_body_info (type);
-  if (!self->active || self->token == NULL)
-    {
-      if (body != NULL && info != NULL)
-        fd_codec_free (info, body);
-      g_task_return_new_error (task, FD_CONNECTION_ERROR, FD_CONNECTION_ERROR_SIGNED_OUT,
-                               "You are signed out; sign in to do this.");
-      return;
-    }
-  if (g_task_return_error_if_cancelled (task))
-    {
-      if (body != NULL && info != NULL)
-        fd_codec_free (info, body);
-      return;
-    }
-
-  p = g_new0 (Pending, 1);
-  p->self = self;
-  p->id = next_request_id (self, "r");
-  p->frame = fd_frame_new_request (type, p->id, body);
-  p->task = g_steal_pointer (&task);
-  if (cancellable != NULL)
-    {
-      p->cancel_source = g_cancellable_source_new (cancellable);
-      g_source_set_callback (p->cancel_source, G_SOURCE_FUNC (on_pending_cancelled_cb), p, NULL);
-      g_source_attach (p->cancel_source, g_main_context_get_thread_default ());
-    }
-  g_queue_push_tail (&self->pending, p);
-  if (self->hello_done && socket_is_open (self))
-    send_pending (self, p);
-}
-
-FdFrame *
-fd_connection_request_finish (FdConnection  *self,
-                              GAsyncResult  *result,
-                              GError       **error)
-{
-  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
-  return g_task_propagate_pointer (G_TASK (result), error);
-}
-
-/* The ack's body, taken out of the ack; NULL with @error on failure, NULL
- * without when the ack had no body. */
-static gpointer
-steal_ack_body (FdConnection  *self,
-                GAsyncResult  *result,
-                GError       **error)
-{
-  g_autoptr(FdFrame) ack = fd_connection_request_finish (self, result, error);
-
-  if (ack == NULL)
-    return NULL;
-  return g_steal_pointer (&ack->body);
-}
-
-static gboolean
-ack_ok (FdConnection  *self,
-        GAsyncResult  *result,
-        GError       **error)
-{
-  g_autoptr(FdFrame) ack = fd_connection_request_finish (self, result, error);
-
-  return ack != NULL;
-}
-
-static FdConversationRef *
-conversation_ref (gint64 conversation_id)
-{
-  FdConversationRef *ref = fd_conversation_ref_new ();
-
-  ref->conversation_id = conversation_id;
-  return ref;
-}
-
-void
-fd_connection_reserve_async (FdConnection        *self,
-                             gint64               conversation_id,
-                             GCancellable        *cancellable,
-                             GAsyncReadyCallback  callback,
-                             gpointer             user_data)
-{
-  g_return_if_fail (FD_IS_CONNECTION (self));
-  g_return_if_fail (conversation_id > 0);
-
-  fd_connection_request_async (self, FD_FRAME_RESERVE, conversation_ref (conversation_id),
-                               cancellable, callback, user_data);
-}
-
-FdConversation *
-fd_connection_reserve_finish (FdConnection  *self,
-                              GAsyncResult  *result,
-                              GError       **error)
-{
-  return steal_ack_body (self, result, error);
-}
-
-void
-fd_connection_reject_async (FdConnection        *self,
-                            gint64               conversation_id,
-                            GCancellable        *cancellable,
-                            GAsyncReadyCallback  callback,
-                            gpointer             user_data)
-{
-  g_return_if_fail (FD_IS_CONNECTION (self));
-  g_return_if_fail (conversation_id > 0);
-
-  fd_connection_request_async (self, FD_FRAME_REJECT, conversation_ref (conversation_id),
-                               cancellable, callback, user_data);
-}
-
-gboolean
-fd_connection_reject_finish (FdConnection  *self,
-                             GAsyncResult  *result,
-                             GError       **error)
-{
-  return ack_ok (self, result, error);
-}
-
-void
-fd_connection_close_conversation_async (FdConnection        *self,
-                                        gint64               conversation_id,
-                                        GCancellable        *cancellable,
-                                        GAsyncReadyCallback  callback,
-                                        gpointer             user_data)
-{
-  g_return_if_fail (FD_IS_CONNECTION (self));
-  g_return_if_fail (conversation_id > 0);
-
-  fd_connection_request_async (self, FD_FRAME_CLOSE, conversation_ref (conversation_id),
-                               cancellable, callback, user_data);
-}
-
-FdConversation *
-fd_connection_close_conversation_finish (FdConnection  *self,
-                                         GAsyncResult  *result,
-                                         GError       **error)
-{
-  return steal_ack_body (self, result, error);
-}
-
-void
-fd_connection_set_joined_async (FdConnection        *self,
-                                gint64               queue_id,
-                                gboolean             join,
-                                GCancellable        *cancellable,
-                                GAsyncReadyCallback  callback,
-                                gpointer             user_data)
-{
-  FdQueueRef *ref;
-
-  g_return_if_fail (FD_IS_CONNECTION (self));
-  g_return_if_fail (queue_id > 0);
-
-  ref = fd_queue_ref_new ();
-  ref->queue_id = queue_id;
-  fd_connection_request_async (self, join ? FD_FRAME_JOIN : FD_FRAME_LEAVE, ref,
-                               cancellable, callback, user_data);
-}
-
-gboolean
-fd_connection_set_joined_finish (FdConnection  *self,
-                                 GAsyncResult  *result,
-                                 GError       **error)
-{
-  g_autoptr(FdFrame) ack = fd_connection_request_finish (self, result, error);
-
-  if (ack == NULL)
-    return FALSE;
-  /* The ack carries the queue's state; apply it in case no queue-state
-   * event preceded it. */
-  fd_queue_model_apply_frame (self->queues, ack);
-  return TRUE;
-}
-
-void
-fd_connection_set_acd_async (FdConnection        *self,
-                             FdAcdState           state,
-                             const char          *reason,
-                             GCancellable        *cancellable,
-                             GAsyncReadyCallback  callback,
-                             gpointer             user_data)
-{
-  FdSetAcd *body;
-
-  g_return_if_fail (FD_IS_CONNECTION (self));
-
-  body = fd_set_acd_new ();
-  body->state = state;
-  body->reason = g_strdup (reason);
-  fd_connection_request_async (self, FD_FRAME_SET_ACD, body, cancellable, callback, user_data);
-}
-
-gboolean
-fd_connection_set_acd_finish (FdConnection  *self,
-                              GAsyncResult  *result,
-                              GError       **error)
-{
-  return ack_ok (self, result, error);
-}
-
-void
-fd_connection_send_message_async (FdConnection        *self,
-                                  gint64               conversation_id,
-                                  const char          *text,
-                                  GCancellable        *cancellable,
-                                  GAsyncReadyCallback  callback,
-                                  gpointer             user_data)
-{
-  FdSendMessage *body;
-
-  g_return_if_fail (FD_IS_CONNECTION (self));
-  g_return_if_fail (conversation_id > 0);
-  g_return_if_fail (text != NULL);
-
-  body = fd_send_message_new ();
-  body->conversation_id = conversation_id;
-  /* Chosen once, here: every resend of this request carries it, and the
-   * server stores the message only the first time. */
-  body->client_id = g_uuid_string_random ();
-  body->text = g_strdup (text);
-  fd_connection_request_async (self, FD_FRAME_SEND_MESSAGE, body, cancellable, callback, user_data);
-}
-
-FdMessage *
-fd_connection_send_message_finish (FdConnection  *self,
-                                   GAsyncResult  *result,
-                                   GError       **error)
-{
-  return steal_ack_body (self, result, error);
-}
-
-void
-fd_connection_mark_read_async (FdConnection        *self,
-                               gint64               conversation_id,
-                               gint64               message_id,
-                               GCancellable        *cancellable,
-                               GAsyncReadyCallback  callback,
-                               gpointer             user_data)
-{
-  FdMarkRead *body;
-
-  g_return_if_fail (FD_IS_CONNECTION (self));
-  g_return_if_fail (conversation_id > 0);
-
-  body = fd_mark_read_new ();
-  body->conversation_id = conversation_id;
-  body->message_id = message_id;
-  fd_connection_request_async (self, FD_FRAME_MARK_READ, body, cancellable, callback, user_data);
-}
-
-gboolean
-fd_connection_mark_read_finish (FdConnection  *self,
-                                GAsyncResult  *result,
-                                GError       **error)
-{
-  return ack_ok (self, result, error);
-}
-
-/* --- file uploads ----------------------------------------------------------------- */
-
-#define FILES_PATH "/api/agent/v1/files"
-
-typedef struct {
-  gint64       conversation_id;
-  GFile       *file;
-  char        *name;     /* UTF-8 base name for the server */
-  SoupMessage *msg;
-} UploadData;
-
-static void
-upload_data_free (UploadData *data)
-{
-  g_clear_object (&data->file);
-  g_clear_object (&data->msg);
-  g_free (data->name);
-  g_free (data);
-}
-
-static void
-on_upload_sent_cb (GObject      *source,
-                   GAsyncResult *result,
-                   gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  FdConnection *self = g_task_get_source_object (task);
-  UploadData *data = g_task_get_task_data (task);
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GBytes) bytes = NULL;
-  g_autoptr(JsonNode) node = NULL;
-  FdAttachment *attachment = NULL;
-
-  bytes = soup_session_send_and_read_finish (SOUP_SESSION (source), result, &error);
-  if (bytes == NULL)
-    {
-      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        g_task_return_error (task, g_steal_pointer (&error));
-      else
-        g_task_return_new_error (task, FD_CONNECTION_ERROR, FD_CONNECTION_ERROR_NETWORK,
-                                 "The server at %s cannot be reached: %s", self->server_url, error->message);
-      return;
-    }
-  if (soup_message_get_status (data->msg) != SOUP_STATUS_CREATED &&
-      soup_message_get_status (data->msg) != SOUP_STATUS_OK)
-    {
-      g_task_return_error (task, http_error (data->msg, bytes, "Uploading the file"));
-      return;
-    }
-  node = fd_json_parse (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes),
-                        FD_LIMIT_SERVER_FRAME_SIZE, &error);
-  if (node != NULL)
-    attachment = fd_attachment_from_json (node, &error);
-  if (attachment == NULL)
-    {
-      g_task_return_new_error (task, FD_CONNECTION_ERROR, FD_CONNECTION_ERROR_PROTOCOL,
-                               "The server's answer to the upload cannot be read: %s", error->message);
-      return;
-    }
-  g_task_return_pointer (task, attachment, (GDestroyNotify) fd_attachment_free);
-}
-
-static void
-on_upload_loaded_cb (GObject      *source,
-                     GAsyncResult *result,
-                     gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  FdConnection *self = g_task_get_source_object (task);
-  UploadData *data = g_task_get_task_data (task);
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GBytes) bytes = NULL;
-  g_autofree char *contents = NULL;
-  g_autofree char *escaped = NULL;
-  g_autofree char *url = NULL;
-  g_autofree char *auth = NULL;
-  GCancellable *cancellable;
-  gsize length = 0;
-
-  if (!g_file_load_contents_finish (G_FILE (source), result, &contents, &length, NULL, &error))
-    {
-      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        g_task_return_error (task, g_steal_pointer (&error));
-      else
-        g_task_return_new_error (task, G_IO_ERROR, error->code, "“%s” cannot be read: %s",
-                                 data->name, error->message);
-      return;
-    }
-  /* The file may have grown since it was measured. */
-  if (length > FD_CONNECTION_UPLOAD_MAX_SIZE)
-    {
-      g_task_return_new_error (task, FD_CONNECTION_ERROR, FD_CONNECTION_ERROR_TOO_LARGE,
-                               "“%s” is larger than 10 MB; attachments can be at most 10 MB.", data->name);
-      return;
-    }
-  if (self->token == NULL)
-    {
-      g_task_return_new_error (task, FD_CONNECTION_ERROR, FD_CONNECTION_ERROR_SIGNED_OUT,
-                               "Sign in to attach files.");
-      return;
-    }
-
-  escaped = g_uri_escape_string (data->name, NULL, FALSE);
-  url = g_strdup_printf ("%s" FILES_PATH "?conversation_id=%" G_GINT64_FORMAT "&name=%s",
-                         self->server_url, data->conversation_id, escaped);
-  data->msg = soup_message_new (SOUP_METHOD_POST, url);
-  if (data->msg == NULL)
-    {
-      g_task_return_new_error (task, FD_CONNECTION_ERROR, FD_CONNECTION_ERROR_NETWORK,
-                               "“%s” is not a server address; it looks like https://desk.example.com.",
-                               self->server_url);
-      return;
-    }
-  auth = g_strdup_printf ("Bearer %s", self->token);
-  soup_message_headers_replace (soup_message_get_request_headers (data->msg), "Authorization", auth);
-  bytes = g_bytes_new_take (g_steal_pointer (&contents), length);
-  soup_message_set_request_body_from_bytes (data->msg, "application/octet-stream", bytes);
-  /* The cancellable is read before the task is handed over. */
-  cancellable = g_task_get_cancellable (task);
-  soup_session_send_and_read_async (self->session, data->msg, G_PRIORITY_DEFAULT,
-                                    cancellable, on_upload_sent_cb, g_steal_pointer (&task));
-}
-
-static void
-on_upload_info_cb (GObject      *source,
-                   GAsyncResult *result,
-                   gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  UploadData *data = g_task_get_task_data (task);
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GFileInfo) info = g_file_query_info_finish (G_FILE (source), result, &error);
-  GCancellable *cancellable;
-
-  if (info == NULL)
-    {
-      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        g_task_return_error (task, g_steal_pointer (&error));
-      else
-        g_task_return_new_error (task, G_IO_ERROR, error->code, "“%s” cannot be attached: %s",
-                                 data->name, error->message);
-      return;
-    }
-  if (g_file_info_get_file_type (info) != G_FILE_TYPE_REGULAR)
-    {
-      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_NOT_REGULAR_FILE,
-                               "“%s” is not a file; only files can be attached.", data->name);
-      return;
-    }
-  if (g_file_info_get_size (info) > FD_CONNECTION_UPLOAD_MAX_SIZE)
-    {
-      g_task_return_new_error (task, FD_CONNECTION_ERROR, FD_CONNECTION_ERROR_TOO_LARGE,
-                               "“%s” is larger than 10 MB; attachments can be at most 10 MB.", data->name);
-      return;
-    }
-  cancellable = g_task_get_cancellable (task);
-  g_file_load_contents_async (data->file, cancellable, on_upload_loaded_cb, g_steal_pointer (&task));
-}
-
-void
-fd_connection_upload_file_async (FdConnection        *self,
-                                 gint64               conversation_id,
-                                 GFile               *file,
-                                 GCancellable        *cancellable,
-                                 GAsyncReadyCallback  callback,
-                                 gpointer             user_data)
-{
-  g_autoptr(GTask) task = NULL;
-  g_autofree char *basename = NULL;
-  UploadData *data;
-
-  g_return_if_fail (FD_IS_CONNECTION (self));
-  g_return_if_fail (conversation_id > 0);
-  g_return_if_fail (G_IS_FILE (file));
-  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
-
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, fd_connection_upload_file_async);
-  data = g_new0 (UploadData, 1);
-  data->conversation_id = conversation_id;
-  data->file = g_object_ref (file);
-  basename = g_file_get_basename (file);
-  data->name = basename != NULL ? g_filename_display_name (basename) : g_strdup ("file");
-  g_task_set_task_data (task, data, (GDestroyNotify) upload_data_free);
-
-  if (self->token == NULL)
-    {
-      g_task_return_new_error (task, FD_CONNECTION_ERROR, FD_CONNECTION_ERROR_SIGNED_OUT,
-                               "Sign in to attach files.");
-      return;
-    }
-  g_file_query_info_async (file, G_FILE_ATTRIBUTE_STANDARD_TYPE "," G_FILE_ATTRIBUTE_STANDARD_SIZE,
-                           G_FILE_QUERY_INFO_NONE, G_PRIORITY_DEFAULT, cancellable,
-                           on_upload_info_cb, g_steal_pointer (&task));
-}
-
-FdAttachment *
-fd_connection_upload_file_finish (FdConnection  *self,
-                                  GAsyncResult  *result,
-                                  GError       **error)
-{
-  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
-  return g_task_propagate_pointer (G_TASK (result), error);
 }

@@ -2,20 +2,23 @@
 
 #include <gio/gio.h>
 
-#include "fd-activity-model.h"
-#include "fd-call-state.h"
 #include "fd-protocol.h"
-#include "fd-queue-model.h"
 
 G_BEGIN_DECLS
 
-/* The app's one connection to frontdeskd (docs/app.md, "Connection"): signs
- * in over HTTP, keeps one agent websocket open, resumes it after drops with
- * backoff, queues requests while offline and feeds the models. Widgets
- * never talk to the socket; they call this. */
+/* The app's one connection to frontdeskd (docs/app.md, "Connection"), the
+ * transport: signs in over HTTP, keeps one agent websocket open, resumes
+ * it after drops with backoff, queues requests while offline
+ * (fd-offline-queue.c) and uploads files (fd-uploads.c). What the events
+ * mean — the models and the typed signals — is its FdSession
+ * (fd-session.h). Widgets never talk to the socket: they make typed
+ * requests (below, fd-connection-calls.c) and listen to the session. */
 
 #define FD_TYPE_CONNECTION (fd_connection_get_type ())
 G_DECLARE_FINAL_TYPE (FdConnection, fd_connection, FD, CONNECTION, GObject)
+
+/* Declared in fd-session.h, which includes this header. */
+typedef struct _FdSession FdSession;
 
 typedef enum {
   FD_CONNECTION_STATE_DISCONNECTED,  /* signed out, or stopped */
@@ -63,10 +66,9 @@ const FdAgent      *fd_connection_get_agent        (FdConnection        *self);
 const FdOrganization *fd_connection_get_organization (FdConnection      *self);
 /* The seq of the last event applied (sent in hello on reconnect). */
 gint64              fd_connection_get_last_seq     (FdConnection        *self);
-FdActivityModel    *fd_connection_get_activity_model (FdConnection      *self);
-/* The phone call this agent has going, as far as the app knows. */
-FdCallState        *fd_connection_get_call_state     (FdConnection      *self);
-FdQueueModel       *fd_connection_get_queue_model  (FdConnection        *self);
+/* The session made with this connection (borrowed; NULL once the
+ * connection is disposed): its models and typed signals. */
+FdSession          *fd_connection_get_session      (FdConnection        *self);
 /* Requests waiting for an ack (queued offline or in flight). */
 guint               fd_connection_get_n_pending    (FdConnection        *self);
 
@@ -122,7 +124,9 @@ void                fd_connection_reconnect_now    (FdConnection        *self);
 /* Any request: takes ownership of @body (NULL for none). Queued while
  * offline and sent once connected; completes with the ack frame (free it
  * with fd_frame_free) or a FD_CONNECTION_ERROR carrying the wire code and
- * the server's sentence. */
+ * the server's sentence. The app's code uses the typed requests below;
+ * this is what they are built on, and what tests use to send a frame as
+ * it is. */
 void                fd_connection_request_async    (FdConnection        *self,
                                                     FdFrameType          type,
                                                     gpointer             body,
@@ -133,7 +137,7 @@ FdFrame            *fd_connection_request_finish   (FdConnection        *self,
                                                     GAsyncResult        *result,
                                                     GError             **error);
 
-/* Typed requests. */
+/* Typed requests (fd-connection-calls.c). */
 void                fd_connection_reserve_async    (FdConnection        *self,
                                                     gint64               conversation_id,
                                                     GCancellable        *cancellable,
@@ -190,7 +194,7 @@ void                fd_connection_send_message_async (FdConnection      *self,
 FdMessage          *fd_connection_send_message_finish (FdConnection     *self,
                                                     GAsyncResult        *result,
                                                     GError             **error);
-/* The largest file fd_connection_upload_file_async() sends. */
+/* The largest file fd_connection_upload_file_async() sends (fd-uploads.c). */
 #define FD_CONNECTION_UPLOAD_MAX_SIZE (10 * 1024 * 1024)
 
 /* Uploads @file for conversation @conversation_id (POST
@@ -218,9 +222,18 @@ void                fd_connection_mark_read_async  (FdConnection        *self,
 gboolean            fd_connection_mark_read_finish (FdConnection        *self,
                                                     GAsyncResult        *result,
                                                     GError             **error);
+/* Records how a callback's phone call went (callback-attempt). */
+void                fd_connection_callback_attempt_async (FdConnection  *self,
+                                                    gint64               conversation_id,
+                                                    FdCallOutcome        outcome,
+                                                    GCancellable        *cancellable,
+                                                    GAsyncReadyCallback  callback,
+                                                    gpointer             user_data);
+gboolean            fd_connection_callback_attempt_finish (FdConnection *self,
+                                                    GAsyncResult        *result,
+                                                    GError             **error);
 
-/* Typed requests of one conversation (fd-connection-calls.c): what a
- * conversation window needs, so that no widget builds a frame. */
+/* What a conversation window needs, so that no widget builds a frame. */
 
 /* The conversation and its transcript (oldest first). */
 void                fd_connection_get_conversation_async (FdConnection  *self,

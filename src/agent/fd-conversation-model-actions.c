@@ -397,7 +397,7 @@ fd_conversation_model_dup_title (FdConversationModel *self)
 
   g_return_val_if_fail (FD_IS_CONVERSATION_MODEL (self), NULL);
 
-  item = fd_activity_model_lookup (fd_connection_get_activity_model (self->connection), self->id);
+  item = fd_activity_model_lookup (fd_session_get_activity_model (self->session), self->id);
   if (item != NULL)
     to = g_strdup (fd_conversation_item_get_to (item));
   else

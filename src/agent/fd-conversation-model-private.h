@@ -1,6 +1,7 @@
 #pragma once
 
 #include "fd-conversation-model.h"
+#include "fd-session.h"
 
 G_BEGIN_DECLS
 
@@ -13,6 +14,7 @@ struct _FdConversationModel
   GObject         parent_instance;
 
   FdConnection   *connection;
+  FdSession      *session;     /* the connection's: its typed signals */
   gint64          id;
   GCancellable   *cancellable;     /* every request of the model; cancelled in dispose */
   FdConversation *conversation;

@@ -578,63 +578,56 @@ fd_conversation_model_list_colleagues_async (FdConversationModel *self,
 /* --- events -------------------------------------------------------------------------- */
 
 static void
-on_connection_event_cb (FdConnection        *connection,
-                        FdFrame             *frame,
+on_session_message_cb (FdSession           *session,
+                       const FdMessage     *message,
+                       FdConversationModel *self)
+{
+  /* Before the transcript is loaded, get-conversation brings these. */
+  if (message->conversation_id == self->id && self->loaded)
+    add_message (self, message);
+}
+
+static void
+on_session_conversation_changed_cb (FdSession            *session,
+                                    const FdConversation *conversation,
+                                    FdConversationModel  *self)
+{
+  if (conversation->id == self->id)
+    set_conversation (self, conversation);
+}
+
+static void
+on_session_typing_cb (FdSession           *session,
+                      const FdTyping      *typing,
+                      FdConversationModel *self)
+{
+  const char *name;
+  g_autofree char *text = NULL;
+
+  if (typing->conversation_id != self->id || _fd_conversation_model_is_closed (self))
+    return;
+  name = self->conversation != NULL && self->conversation->contact != NULL
+         ? self->conversation->contact->name : NULL;
+  text = g_strdup_printf (_("%s is typing…"), name != NULL ? name : _("The visitor"));
+  set_string (self, &self->typing_text, typing->typing ? text : "", PROP_TYPING_TEXT);
+}
+
+static void
+on_session_snapshot_cb (FdSession           *session,
+                        const FdSnapshot    *snapshot,
                         FdConversationModel *self)
 {
-  switch (frame->type)
+  for (guint i = 0; snapshot->conversations != NULL && i < snapshot->conversations->len; i++)
     {
-    case FD_FRAME_MESSAGE:
-      {
-        const FdMessage *message = frame->body;
+      const FdConversationDetail *detail = g_ptr_array_index (snapshot->conversations, i);
 
-        /* Before the transcript is loaded, get-conversation brings these. */
-        if (message->conversation_id == self->id && self->loaded)
-          add_message (self, message);
-      }
-      break;
-    case FD_FRAME_CONVERSATION:
-      {
-        const FdConversation *conversation = frame->body;
-
-        if (conversation->id == self->id)
-          set_conversation (self, conversation);
-      }
-      break;
-    case FD_FRAME_TYPING_EVENT:
-      {
-        const FdTyping *typing = frame->body;
-
-        if (typing->conversation_id == self->id && !_fd_conversation_model_is_closed (self))
-          {
-            const char *name = self->conversation != NULL && self->conversation->contact != NULL
-                             ? self->conversation->contact->name : NULL;
-            g_autofree char *text = g_strdup_printf (_("%s is typing…"), name != NULL ? name : _("The visitor"));
-
-            set_string (self, &self->typing_text, typing->typing ? text : "", PROP_TYPING_TEXT);
-          }
-      }
-      break;
-    case FD_FRAME_SNAPSHOT:
-      {
-        const FdSnapshot *snapshot = frame->body;
-
-        for (guint i = 0; snapshot->conversations != NULL && i < snapshot->conversations->len; i++)
-          {
-            const FdConversationDetail *detail = g_ptr_array_index (snapshot->conversations, i);
-
-            if (detail->conversation == NULL || detail->conversation->id != self->id)
-              continue;
-            set_conversation (self, detail->conversation);
-            /* Messages already shown are known by id; only the missed ones
-             * are added, in the snapshot's order. */
-            for (guint j = 0; self->loaded && detail->messages != NULL && j < detail->messages->len; j++)
-              add_message (self, g_ptr_array_index (detail->messages, j));
-          }
-      }
-      break;
-    default:
-      break;
+      if (detail->conversation == NULL || detail->conversation->id != self->id)
+        continue;
+      set_conversation (self, detail->conversation);
+      /* Messages already shown are known by id; only the missed ones are
+       * added, in the snapshot's order. */
+      for (guint j = 0; self->loaded && detail->messages != NULL && j < detail->messages->len; j++)
+        add_message (self, g_ptr_array_index (detail->messages, j));
     }
 }
 
@@ -648,8 +641,9 @@ fd_conversation_model_dispose (GObject *object)
   /* Every callback checks for the cancellation before it touches @self. */
   g_cancellable_cancel (self->cancellable);
   g_clear_handle_id (&self->typing_idle_source, g_source_remove);
-  if (self->connection != NULL)
-    g_signal_handlers_disconnect_by_data (self->connection, self);
+  if (self->session != NULL)
+    g_signal_handlers_disconnect_by_data (self->session, self);
+  g_clear_object (&self->session);
   g_clear_object (&self->connection);
   g_clear_object (&self->drafts);
   g_clear_object (&self->recent_files);
@@ -766,12 +760,17 @@ fd_conversation_model_new (FdConnection *connection,
   self->id = conversation_id;
   /* What the Activity List knows counts at once; get-conversation brings
    * the transcript and the rest. */
-  item = fd_activity_model_lookup (fd_connection_get_activity_model (connection), conversation_id);
+  self->session = g_object_ref (fd_connection_get_session (connection));
+  item = fd_activity_model_lookup (fd_session_get_activity_model (self->session), conversation_id);
   if (item != NULL)
     set_conversation (self, fd_conversation_item_get_conversation (item));
   else
     _fd_conversation_model_update_state (self);
-  g_signal_connect_object (connection, "event", G_CALLBACK (on_connection_event_cb), self, 0);
+  g_signal_connect_object (self->session, "message", G_CALLBACK (on_session_message_cb), self, 0);
+  g_signal_connect_object (self->session, "conversation-changed",
+                           G_CALLBACK (on_session_conversation_changed_cb), self, 0);
+  g_signal_connect_object (self->session, "typing", G_CALLBACK (on_session_typing_cb), self, 0);
+  g_signal_connect_object (self->session, "snapshot", G_CALLBACK (on_session_snapshot_cb), self, 0);
   fd_connection_get_conversation_async (connection, conversation_id, self->cancellable,
                                         on_get_conversation_cb, self);
   return self;

@@ -14,8 +14,10 @@ G_BEGIN_DECLS
  * FdMessageItem, the agent's own sends keyed by client_id with their
  * state, typing both ways, the transfer offer and its outcome, the draft,
  * the unread count and the sentence the window's status line shows. It
- * learns from the connection's events (filtered here, once) and acts
- * through the connection's typed calls only. No GTK: windows bind to it. */
+ * learns from the session's typed signals (fd-session.h) and acts through
+ * the connection's typed calls only. No GTK: windows bind to it; they get
+ * it from fd_session_get_conversation_model(), so that the windows of one
+ * conversation share it. */
 
 /* The way the conversation's last transfer went, from this agent's side. */
 typedef enum {

@@ -2,6 +2,9 @@
 
 #include "agent-test.h"
 
+#include "fd-activity-model.h"
+#include "fd-session.h"
+
 static gboolean
 on_timeout_cb (gpointer data)
 {
@@ -63,7 +66,7 @@ has_row (gpointer data)
 {
   RowWait *w = data;
 
-  return fd_activity_model_lookup (fd_connection_get_activity_model (w->connection), w->id) != NULL;
+  return fd_activity_model_lookup (fd_session_get_activity_model (fd_connection_get_session (w->connection)), w->id) != NULL;
 }
 
 FdTestServer *

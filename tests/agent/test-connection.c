@@ -6,6 +6,7 @@
  * delivered exactly once. */
 
 #include "fd-connection.h"
+#include "fd-session.h"
 #include "fd-test-client.h"
 #include "fd-test-server.h"
 
@@ -18,7 +19,7 @@
 static gboolean
 has_queues (gpointer data)
 {
-  return g_list_model_get_n_items (G_LIST_MODEL (fd_connection_get_queue_model (data))) > 0;
+  return g_list_model_get_n_items (G_LIST_MODEL (fd_session_get_queue_model (fd_connection_get_session (data)))) > 0;
 }
 
 static FdConnection *
@@ -55,7 +56,7 @@ sign_out (FdConnection *conn)
 static void
 get_ready (FdConnection *conn)
 {
-  FdQueueModel *queues = fd_connection_get_queue_model (conn);
+  FdQueueModel *queues = fd_session_get_queue_model (fd_connection_get_session (conn));
   g_autoptr(GAsyncResult) acd = NULL;
   g_autoptr(GError) error = NULL;
 
@@ -324,7 +325,7 @@ test_offer_reserve_restart (void)
   g_assert_cmpstr (fd_connection_get_agent (conn)->email, ==, JENNA_EMAIL);
   wait_for (is_connected, conn, "the connection");
   get_ready (conn);
-  model = fd_connection_get_activity_model (conn);
+  model = fd_session_get_activity_model (fd_connection_get_session (conn));
 
   /* A visitor starts a chat over HTTP: it reaches Jenna as an offer. */
   visitor = fd_test_visitor_start (server, CHAT_KEY, "Natalie Maines");

@@ -11,6 +11,7 @@
 #include <glib/gstdio.h>
 
 #include "fd-conversation-model.h"
+#include "fd-session.h"
 #include "fd-test-client.h"
 #include "fd-test-server.h"
 
@@ -27,7 +28,7 @@ static gboolean
 is_ready (gpointer data)
 {
   return fd_connection_get_state (data) == FD_CONNECTION_STATE_CONNECTED &&
-         g_list_model_get_n_items (G_LIST_MODEL (fd_connection_get_queue_model (data))) > 0;
+         g_list_model_get_n_items (G_LIST_MODEL (fd_session_get_queue_model (fd_connection_get_session ((data))))) > 0;
 }
 
 static gboolean
@@ -127,7 +128,7 @@ connect_agent (FdTestServer *server,
   g_assert_no_error (error);
   g_clear_object (&result);
   wait_for (is_ready, conn, "the connection");
-  queues = G_LIST_MODEL (fd_connection_get_queue_model (conn));
+  queues = G_LIST_MODEL (fd_session_get_queue_model (fd_connection_get_session (conn)));
   for (guint i = 0; i < g_list_model_get_n_items (queues); i++)
     {
       g_autoptr(FdQueueItem) queue = g_list_model_get_item (queues, i);

@@ -3,6 +3,7 @@
 #include <adwaita.h>
 #include <glib/gstdio.h>
 
+#include "fd-session.h"
 #include "fd-test-ui.h"
 
 static gboolean
@@ -115,7 +116,7 @@ gboolean
 fd_test_ui_is_connected (gpointer connection)
 {
   return fd_connection_get_state (connection) == FD_CONNECTION_STATE_CONNECTED &&
-         g_list_model_get_n_items (G_LIST_MODEL (fd_connection_get_queue_model (connection))) > 0;
+         g_list_model_get_n_items (G_LIST_MODEL (fd_session_get_queue_model (fd_connection_get_session ((connection))))) > 0;
 }
 
 gboolean
@@ -225,7 +226,7 @@ int
 fd_test_ui_find_queue (FdConnection *connection,
                        const char   *name)
 {
-  GListModel *queues = G_LIST_MODEL (fd_connection_get_queue_model (connection));
+  GListModel *queues = G_LIST_MODEL (fd_session_get_queue_model (fd_connection_get_session (connection)));
 
   for (guint i = 0; i < g_list_model_get_n_items (queues); i++)
     {
@@ -251,7 +252,7 @@ fd_test_ui_has_activity_item (gpointer data)
 {
   FdTestUiItemLookup *lookup = data;
 
-  return fd_activity_model_lookup (fd_connection_get_activity_model (lookup->connection), lookup->id) != NULL;
+  return fd_activity_model_lookup (fd_session_get_activity_model (fd_connection_get_session (lookup->connection)), lookup->id) != NULL;
 }
 
 gboolean
@@ -292,7 +293,7 @@ fd_test_ui_join_queue (FdConnection *connection,
   g_autofree char *what = g_strdup_printf ("joining %s", name);
 
   g_assert_cmpint (position, >=, 0);
-  queue = g_list_model_get_item (G_LIST_MODEL (fd_connection_get_queue_model (connection)), (guint) position);
+  queue = g_list_model_get_item (G_LIST_MODEL (fd_session_get_queue_model (fd_connection_get_session (connection))), (guint) position);
   g_assert_nonnull (queue);
   fd_connection_set_joined_async (connection, fd_queue_item_get_id (queue), TRUE, NULL,
                                   fd_test_ui_on_done_cb, &result);

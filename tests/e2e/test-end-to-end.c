@@ -16,6 +16,7 @@
 
 #include "fd-application.h"
 #include "fd-chat-window.h"
+#include "fd-session.h"
 #include "fd-test-client.h"
 #include "fd-test-server.h"
 #include "fd-test-ui.h"

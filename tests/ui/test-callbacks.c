@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "fd-application.h"
+#include "fd-session.h"
 #include "fd-test-client.h"
 #include "fd-test-server.h"
 #include "fd-test-ui.h"
@@ -105,7 +106,7 @@ row_item (FdWindow   *window,
           const char *from)
 {
   FdConnection *connection = fd_window_get_connection (window);
-  GListModel *rows = G_LIST_MODEL (fd_connection_get_activity_model (connection));
+  GListModel *rows = G_LIST_MODEL (fd_session_get_activity_model (fd_connection_get_session ((connection))));
 
   for (guint i = 0; i < g_list_model_get_n_items (rows); i++)
     {
@@ -306,7 +307,7 @@ run_persist_first (FdApplication *app,
   /* What the quit and sign-out guard asks: a callback does not hold the
    * agent in the app. */
   g_assert_cmpuint (fd_activity_model_count_reserved (
-                      fd_connection_get_activity_model (fd_window_get_connection (window))), ==, 0);
+                      fd_session_get_activity_model (fd_connection_get_session ((fd_window_get_connection (window))))), ==, 0);
 
   /* Called, with an outcome: the attempt is recorded and the callback
    * stays reserved. */
@@ -380,7 +381,7 @@ run_persist_third (FdApplication *app,
   /* The snapshot that brought the queues brought the rows too. */
   fd_test_ui_spin (300);
   g_assert_cmpint (fd_test_ui_find_row (window, GRACE), ==, -1);
-  g_assert_null (fd_activity_model_lookup (fd_connection_get_activity_model (fd_window_get_connection (window)),
+  g_assert_null (fd_activity_model_lookup (fd_session_get_activity_model (fd_connection_get_session (fd_window_get_connection (window))),
                                            persist->callback_id));
   quit_app (app);
   g_assert_finalize_object (g_steal_pointer (&window));
@@ -520,7 +521,7 @@ test_double_click (void)
   fd_test_server_start (server);
   jenna = agent_window_new (server, JENNA_EMAIL, JENNA_PASSWORD);
   list = fd_window_get_activity_list (jenna);
-  calls = fd_connection_get_call_state (fd_window_get_connection (jenna));
+  calls = fd_session_get_call_state (fd_connection_get_session ((fd_window_get_connection (jenna))));
   set_joined_with_sidebar (jenna, CALLBACK_QUEUE, TRUE, FALSE);
 
   request_callback (server, ADA, ADA_NUMBER);

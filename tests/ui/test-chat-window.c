@@ -12,6 +12,7 @@
 
 #include "fd-chat-window.h"
 #include "fd-conversation-window.h"
+#include "fd-session.h"
 #include "fd-test-client.h"
 #include "fd-test-server.h"
 #include "fd-test-ui.h"
@@ -899,7 +900,7 @@ static gint64
 first_contact_id (FdConnection *connection,
                   gint64        conversation_id)
 {
-  FdConversationItem *item = fd_activity_model_lookup (fd_connection_get_activity_model (connection), conversation_id);
+  FdConversationItem *item = fd_activity_model_lookup (fd_session_get_activity_model (fd_connection_get_session (connection)), conversation_id);
 
   g_assert_nonnull (item);
   return fd_conversation_item_get_conversation (item)->contact_id;

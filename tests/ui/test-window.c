@@ -8,12 +8,13 @@
 #include <glib/gstdio.h>
 
 #include "fd-application.h"
+#include "fd-chat-window.h"
 #include "fd-conversation-window.h"
 #include "fd-secrets.h"
+#include "fd-session.h"
 #include "fd-test-client.h"
 #include "fd-test-server.h"
 #include "fd-test-ui.h"
-#include "fd-chat-window.h"
 #include "fd-window.h"
 
 #define JENNA_EMAIL      "jenna@kakapo.example"
@@ -420,7 +421,7 @@ run_flow (FdApplication *app,
                                                                        "app.next-conversation");
     g_auto(GStrv) previous_accels = gtk_application_get_accels_for_action (GTK_APPLICATION (app),
                                                                            "app.previous-conversation");
-    FdActivityModel *model = fd_connection_get_activity_model (fd_window_get_connection (window));
+    FdActivityModel *model = fd_session_get_activity_model (fd_connection_get_session ((fd_window_get_connection (window))));
     guint n = g_list_model_get_n_items (G_LIST_MODEL (model));
     guint at = G_MAXUINT;
     gint64 next_id, previous_id;
@@ -487,7 +488,7 @@ run_flow (FdApplication *app,
   g_assert_cmpuint (fd_activity_list_get_n_rows (list), ==, 3);
   g_assert_cmpint (fd_test_ui_find_row (window, "Natalie Maines"), >=, 0);
   g_assert_true (is_reserved_row (window));
-  g_assert_cmpuint (fd_activity_model_count_reserved (fd_connection_get_activity_model (fd_window_get_connection (window))), ==, 1);
+  g_assert_cmpuint (fd_activity_model_count_reserved (fd_session_get_activity_model (fd_connection_get_session ((fd_window_get_connection (window))))), ==, 1);
 
   /* Closing the conversation lets the agent quit. */
   fd_connection_close_conversation_async (fd_window_get_connection (window), reserved_id, NULL, fd_test_ui_on_done_cb, &result);
@@ -564,7 +565,7 @@ run_flow (FdApplication *app,
     dialog = fd_test_ui_wait_dialog (NULL, "the call outcome question");
     g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, "How Did the Call Go?");
     g_assert_false (gtk_window_get_modal (GTK_WINDOW (dialog)));
-    g_assert_true (fd_call_state_get_on_call (fd_connection_get_call_state (fd_window_get_connection (window))));
+    g_assert_true (fd_call_state_get_on_call (fd_session_get_call_state (fd_connection_get_session ((fd_window_get_connection (window))))));
 
     /* On that call, another callback is refused with a sentence. */
     g_assert_true (gtk_widget_activate_action (GTK_WIDGET (list), "activity.call-number", NULL));
@@ -579,11 +580,11 @@ run_flow (FdApplication *app,
 
     /* Saying how it went ends the call: the next one may start. */
     fd_test_ui_answer_dialog (dialog, fd_call_outcome_to_string (FD_CALL_NO_ANSWER));
-    g_assert_false (fd_call_state_get_on_call (fd_connection_get_call_state (fd_window_get_connection (window))));
+    g_assert_false (fd_call_state_get_on_call (fd_session_get_call_state (fd_connection_get_session (fd_window_get_connection (window)))));
     g_assert_true (gtk_widget_activate_action (GTK_WIDGET (list), "activity.call-number", NULL));
     dialog = fd_test_ui_wait_dialog ("How Did the Call Go?", "How Did the Call Go?");
     fd_test_ui_answer_dialog (dialog, "cancel");
-    g_assert_false (fd_call_state_get_on_call (fd_connection_get_call_state (fd_window_get_connection (window))));
+    g_assert_false (fd_call_state_get_on_call (fd_session_get_call_state (fd_connection_get_session (fd_window_get_connection (window)))));
     fd_test_ui_spin (300);
 
     g_assert_true (gtk_widget_activate_action (GTK_WIDGET (list), "activity.close-callback", NULL));

@@ -5,6 +5,7 @@
 
 #include "fd-activity-list.h"
 #include "fd-conversation-window.h"
+#include "fd-session.h"
 
 struct _FdActivityList
 {
@@ -281,14 +282,9 @@ on_callback_attempt_cb (GObject      *source,
 {
   g_autoptr(RequestData) data = user_data;
   g_autoptr(GError) error = NULL;
-  FdFrame *ack = fd_connection_request_finish (FD_CONNECTION (source), result, &error);
 
-  if (ack == NULL)
-    {
-      toast_error (data->self, _("Could not record the call attempt."), error);
-      return;
-    }
-  fd_frame_free (ack);
+  if (!fd_connection_callback_attempt_finish (FD_CONNECTION (source), result, &error))
+    toast_error (data->self, _("Could not record the call attempt."), error);
 }
 
 static void
@@ -297,18 +293,14 @@ on_outcome_response_cb (AdwMessageDialog *dialog,
                         FdActivityList   *self)
 {
   gint64 id = GPOINTER_TO_SIZE (g_object_get_data (G_OBJECT (dialog), "fd-id"));
-  FdCallbackAttempt *attempt;
   FdCallOutcome outcome;
 
   if (self->connection != NULL)
-    fd_call_state_end (fd_connection_get_call_state (self->connection), id);
+    fd_call_state_end (fd_session_get_call_state (fd_connection_get_session (self->connection)), id);
   if (self->connection == NULL || !fd_call_outcome_from_string (response, &outcome))
     return;
-  attempt = fd_callback_attempt_new ();
-  attempt->conversation_id = id;
-  attempt->outcome = outcome;
-  fd_connection_request_async (self->connection, FD_FRAME_CALLBACK_ATTEMPT, attempt, self->cancellable,
-                               on_callback_attempt_cb, request_data_new (self, id, AFTER_NOTHING));
+  fd_connection_callback_attempt_async (self->connection, id, outcome, self->cancellable,
+                                        on_callback_attempt_cb, request_data_new (self, id, AFTER_NOTHING));
 }
 
 static void
@@ -338,11 +330,11 @@ call_number (FdActivityList *self,
 
   if (self->connection == NULL)
     return;
-  item = fd_activity_model_lookup (fd_connection_get_activity_model (self->connection), id);
+  item = fd_activity_model_lookup (fd_session_get_activity_model (fd_connection_get_session (self->connection)), id);
   if (item == NULL || (number = fd_conversation_item_get_conversation (item)->callback_number) == NULL)
     return;
   /* One call at a time: the agent says how a call went before the next. */
-  if (!fd_call_state_begin (fd_connection_get_call_state (self->connection), id,
+  if (!fd_call_state_begin (fd_session_get_call_state (fd_connection_get_session (self->connection)), id,
                             fd_conversation_item_get_from (item), &error))
     {
       dialog = adw_message_dialog_new (GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))),
@@ -541,7 +533,7 @@ disconnect_rows (FdActivityList *self)
 
   if (self->connection == NULL)
     return;
-  rows = G_LIST_MODEL (fd_connection_get_activity_model (self->connection));
+  rows = G_LIST_MODEL (fd_session_get_activity_model (fd_connection_get_session (self->connection)));
   g_signal_handlers_disconnect_by_data (rows, self);
   for (guint i = 0; i < g_list_model_get_n_items (rows); i++)
     {
@@ -676,7 +668,7 @@ fd_activity_list_set_connection (FdActivityList *self,
       update_actions (self);
       return;
     }
-  rows = G_LIST_MODEL (fd_connection_get_activity_model (connection));
+  rows = G_LIST_MODEL (fd_session_get_activity_model (fd_connection_get_session (connection)));
   g_signal_connect_object (rows, "items-changed", G_CALLBACK (on_rows_changed_cb), self, 0);
   on_rows_changed_cb (rows, 0, 0, g_list_model_get_n_items (rows), self);
   /* The model keeps arrival order; the column headers sort the view. */

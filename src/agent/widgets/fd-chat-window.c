@@ -11,6 +11,7 @@
 #include "fd-history-tab.h"
 #include "fd-reply-cache-tab.h"
 #include "fd-resources-tab.h"
+#include "fd-session.h"
 #include "fd-transcript-view.h"
 #include "fd-transfer-popover.h"
 
@@ -356,7 +357,7 @@ fd_chat_window_new (GtkWindow    *parent,
   if (parent != NULL && gtk_window_get_application (parent) != NULL)
     gtk_window_set_application (GTK_WINDOW (self), gtk_window_get_application (parent));
 
-  self->model = fd_conversation_model_new (connection, conversation_id);
+  self->model = fd_session_get_conversation_model (fd_connection_get_session (connection), conversation_id);
   g_signal_connect_swapped (self->model, "changed", G_CALLBACK (on_model_changed_cb), self);
   g_signal_connect_swapped (self->model, "notify::status", G_CALLBACK (on_model_status_cb), self);
   g_signal_connect_swapped (self->model, "notify::typing-text", G_CALLBACK (on_model_typing_text_cb), self);

@@ -3,6 +3,7 @@
 #include <glib/gi18n.h>
 
 #include "fd-conversation-window.h"
+#include "fd-session.h"
 
 struct _FdConversationWindow
 {
@@ -49,21 +50,18 @@ on_get_conversation_cb (GObject      *source,
 {
   g_autoptr(FdConversationWindow) self = user_data;
   g_autoptr(GError) error = NULL;
-  FdFrame *ack = fd_connection_request_finish (FD_CONNECTION (source), result, &error);
-  const FdConversationDetail *detail;
+  g_autoptr(FdConversationDetail) detail = fd_connection_get_conversation_finish (FD_CONNECTION (source), result, &error);
 
-  if (ack == NULL)
+  if (detail == NULL)
     {
       if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         gtk_label_set_text (self->status, error->message);
       return;
     }
-  detail = ack->body;
   for (guint i = 0; detail->messages != NULL && i < detail->messages->len; i++)
     append_message (self, g_ptr_array_index (detail->messages, i));
   gtk_widget_set_visible (GTK_WIDGET (self->status), self->n_messages == 0);
   gtk_label_set_text (self->status, _("No messages yet."));
-  fd_frame_free (ack);
 }
 
 static void
@@ -107,7 +105,6 @@ fd_conversation_window_new (GtkWindow    *parent,
 {
   FdConversationWindow *self;
   FdConversationItem *item;
-  FdConversationRef *ref;
 
   g_return_val_if_fail (parent == NULL || GTK_IS_WINDOW (parent), NULL);
   g_return_val_if_fail (FD_IS_CONNECTION (connection), NULL);
@@ -119,7 +116,7 @@ fd_conversation_window_new (GtkWindow    *parent,
   if (parent != NULL && gtk_window_get_application (parent) != NULL)
     gtk_window_set_application (GTK_WINDOW (self), gtk_window_get_application (parent));
 
-  item = fd_activity_model_lookup (fd_connection_get_activity_model (connection), conversation_id);
+  item = fd_activity_model_lookup (fd_session_get_activity_model (fd_connection_get_session (connection)), conversation_id);
   if (item != NULL)
     {
       g_autofree char *title = g_strdup_printf (_("%s with %s"), fd_conversation_item_get_activity (item),
@@ -127,10 +124,8 @@ fd_conversation_window_new (GtkWindow    *parent,
       gtk_window_set_title (GTK_WINDOW (self), title);
     }
 
-  ref = fd_conversation_ref_new ();
-  ref->conversation_id = conversation_id;
-  fd_connection_request_async (connection, FD_FRAME_GET_CONVERSATION, ref, self->cancellable,
-                               on_get_conversation_cb, g_object_ref (self));
+  fd_connection_get_conversation_async (connection, conversation_id, self->cancellable,
+                                        on_get_conversation_cb, g_object_ref (self));
   return self;
 }
 

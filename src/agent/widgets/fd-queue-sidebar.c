@@ -5,6 +5,7 @@
 
 #include "fd-queue-row.h"
 #include "fd-queue-sidebar.h"
+#include "fd-session.h"
 
 struct _FdQueueSidebar
 {
@@ -219,7 +220,7 @@ disconnect_queues (FdQueueSidebar *self)
 
   if (self->connection == NULL)
     return;
-  queues = G_LIST_MODEL (fd_connection_get_queue_model (self->connection));
+  queues = G_LIST_MODEL (fd_session_get_queue_model (fd_connection_get_session (self->connection)));
   g_signal_handlers_disconnect_by_data (queues, self);
   for (guint i = 0; i < g_list_model_get_n_items (queues); i++)
     {
@@ -331,7 +332,7 @@ fd_queue_sidebar_set_connection (FdQueueSidebar *self,
       update_actions (self);
       return;
     }
-  queues = G_LIST_MODEL (fd_connection_get_queue_model (connection));
+  queues = G_LIST_MODEL (fd_session_get_queue_model (fd_connection_get_session (connection)));
   gtk_list_box_bind_model (self->list_box, queues, create_row_cb, NULL, NULL);
   g_signal_connect_object (queues, "items-changed", G_CALLBACK (on_queues_items_changed_cb), self, 0);
   on_queues_items_changed_cb (queues, 0, 0, g_list_model_get_n_items (queues), self);

@@ -3,6 +3,7 @@
 #include <glib/gi18n.h>
 
 #include "fd-application.h"
+#include "fd-session.h"
 #include "fd-window.h"
 
 struct _FdWindow
@@ -33,7 +34,7 @@ on_tick_cb (gpointer user_data)
 {
   FdWindow *self = user_data;
 
-  fd_activity_model_refresh (fd_connection_get_activity_model (self->connection));
+  fd_activity_model_refresh (fd_session_get_activity_model (fd_connection_get_session (self->connection)));
   return G_SOURCE_CONTINUE;
 }
 
@@ -44,12 +45,12 @@ update_ticking (FdWindow *self)
 {
   gboolean want = self->connection != NULL &&
                   gtk_widget_get_mapped (GTK_WIDGET (self)) &&
-                  g_list_model_get_n_items (G_LIST_MODEL (fd_connection_get_activity_model (self->connection))) > 0;
+                  g_list_model_get_n_items (G_LIST_MODEL (fd_session_get_activity_model (fd_connection_get_session (self->connection)))) > 0;
 
   if (want && self->tick_source == 0)
     {
       self->tick_source = g_timeout_add_seconds (1, on_tick_cb, self);
-      fd_activity_model_refresh (fd_connection_get_activity_model (self->connection));
+      fd_activity_model_refresh (fd_session_get_activity_model (fd_connection_get_session (self->connection)));
     }
   else if (!want && self->tick_source != 0)
     g_clear_handle_id (&self->tick_source, g_source_remove);
@@ -193,16 +194,13 @@ on_connection_state_notify_cb (FdConnection *connection,
 }
 
 static void
-on_connection_event_cb (FdConnection *connection,
-                        FdFrame      *frame,
-                        FdWindow     *self)
+on_session_agent_state_cb (FdSession     *session,
+                           const FdAgent *agent,
+                           FdWindow      *self)
 {
-  const FdAgent *agent;
+  const FdAgent *me = self->connection != NULL ? fd_connection_get_agent (self->connection) : NULL;
 
-  if (frame->type != FD_FRAME_AGENT_STATE)
-    return;
-  agent = frame->body;
-  if (fd_connection_get_agent (connection) != NULL && agent->id == fd_connection_get_agent (connection)->id)
+  if (me != NULL && agent->id == me->id)
     show_agent_acd (self, agent);
 }
 
@@ -212,7 +210,7 @@ on_settings_show_unreplied_cb (GSettings  *settings,
                                FdWindow   *self)
 {
   if (self->connection != NULL)
-    fd_activity_model_set_show_unreplied (fd_connection_get_activity_model (self->connection),
+    fd_activity_model_set_show_unreplied (fd_session_get_activity_model (fd_connection_get_session (self->connection)),
                                           g_settings_get_boolean (settings, key));
 }
 
@@ -310,8 +308,11 @@ fd_window_dispose (GObject *object)
   g_clear_handle_id (&self->tick_source, g_source_remove);
   if (self->connection != NULL)
     {
+      FdSession *session = fd_connection_get_session (self->connection);
+
       g_signal_handlers_disconnect_by_data (self->connection, self);
-      g_signal_handlers_disconnect_by_data (fd_connection_get_activity_model (self->connection), self);
+      g_signal_handlers_disconnect_by_data (session, self);
+      g_signal_handlers_disconnect_by_data (fd_session_get_activity_model (session), self);
       g_clear_object (&self->connection);
     }
   if (self->settings != NULL)
@@ -404,15 +405,17 @@ fd_window_set_connection (FdWindow     *self,
       if (self->connection != NULL)
         {
           g_signal_handlers_disconnect_by_data (self->connection, self);
-          g_signal_handlers_disconnect_by_data (fd_connection_get_activity_model (self->connection), self);
+          g_signal_handlers_disconnect_by_data (fd_connection_get_session (self->connection), self);
+          g_signal_handlers_disconnect_by_data (fd_session_get_activity_model (fd_connection_get_session (self->connection)), self);
         }
       g_set_object (&self->connection, connection);
       if (connection != NULL)
         {
           g_signal_connect_object (connection, "notify::state",
                                    G_CALLBACK (on_connection_state_notify_cb), self, 0);
-          g_signal_connect_object (connection, "event", G_CALLBACK (on_connection_event_cb), self, 0);
-          g_signal_connect_object (fd_connection_get_activity_model (connection), "items-changed",
+          g_signal_connect_object (fd_connection_get_session (connection), "agent-state",
+                                   G_CALLBACK (on_session_agent_state_cb), self, 0);
+          g_signal_connect_object (fd_session_get_activity_model (fd_connection_get_session (connection)), "items-changed",
                                    G_CALLBACK (on_rows_changed_cb), self, 0);
           if (self->settings != NULL)
             on_settings_show_unreplied_cb (self->settings, "show-unreplied-duration", self);

@@ -1,0 +1,114 @@
+#pragma once
+
+/* What the files of the transport share (docs/app.md, "Connection"):
+ * fd-connection.c (the socket, hello and resume, reconnection),
+ * fd-offline-queue.c (requests waiting for their ack),
+ * fd-connection-sign-in.c (sign-in and sign-out over HTTP),
+ * fd-connection-suspend.c (logind's PrepareForSleep) and fd-uploads.c
+ * (files over HTTP). Nothing outside them includes this. */
+
+#include <libsoup/soup.h>
+
+#include "fd-connection.h"
+
+G_BEGIN_DECLS
+
+/* A request that has no ack yet. It keeps its id and frame for its whole
+ * life, so a resend after a reconnect is byte-for-byte the same request. */
+typedef struct {
+  FdConnection *self;        /* not owned */
+  char         *id;
+  FdFrame      *frame;
+  GTask        *task;
+  GSource      *cancel_source;
+  guint         sends;       /* how many times it went out */
+  gboolean      in_flight;   /* sent on the current socket */
+} FdPending;
+
+struct _FdConnection
+{
+  GObject                  parent_instance;
+
+  char                    *server_url;
+  char                    *token;
+  FdConnectionState        state;
+  gboolean                 active;        /* signed in: keep reconnecting */
+  gboolean                 connected_once; /* since sign-in, for the UI's banner */
+
+  SoupSession             *http;          /* sign-in, uploads and the socket */
+  SoupWebsocketConnection *socket;
+  GCancellable            *connect_cancellable;
+  char                    *hello_id;
+  gboolean                 hello_done;
+  guint64                  next_id;
+  gint64                   last_seq;
+  gint64                   last_traffic;  /* monotonic µs */
+  gint64                   last_sent;     /* monotonic µs */
+
+  GQueue                   pending;       /* FdPending*, in request order */
+
+  guint                    reconnect_source;
+  guint                    watchdog_source;
+  guint                    attempt;
+  guint                    backoff_base_ms;
+  guint                    backoff_max_ms;
+
+  GCancellable            *cancellable;   /* cancelled in dispose */
+  GDBusConnection         *system_bus;
+  guint                    sleep_subscription;
+
+  FdAgent                 *agent;
+  FdOrganization          *organization;
+  /* What the events mean: the models and the typed signals. */
+  FdSession               *session;
+};
+
+/* fd-connection.c */
+char     *_fd_connection_next_request_id  (FdConnection      *self,
+                                           const char        *prefix);
+gboolean  _fd_connection_socket_is_open   (FdConnection      *self);
+void      _fd_connection_send_frame       (FdConnection      *self,
+                                           const FdFrame     *frame);
+void      _fd_connection_drop_socket      (FdConnection      *self);
+/* The machine is going to sleep: the socket closes, state RECONNECTING. */
+void      _fd_connection_going_to_sleep   (FdConnection      *self);
+/* The wire error as a FD_CONNECTION_ERROR with the server's sentence, or
+ * ours when it sent none. */
+GError   *_fd_connection_error_from_body  (const FdErrorBody *body);
+/* An HTTP answer that is not the expected one, as a GError: the server's
+ * error body when it has one. */
+GError   *_fd_connection_http_error       (SoupMessage       *msg,
+                                           GBytes            *bytes,
+                                           const char        *what);
+/* The server told who is signed in: a sign-in answer or a welcome. */
+void      _fd_connection_set_identity     (FdConnection         *self,
+                                           const FdAgent        *agent,
+                                           const FdOrganization *organization);
+/* Nothing the app knew of the session applies any more (signed out, or
+ * another agent signed in): the models are emptied. */
+void      _fd_connection_reset            (FdConnection      *self,
+                                           gboolean           forget_agent);
+
+/* fd-offline-queue.c */
+FdPending *_fd_pending_find               (FdConnection      *self,
+                                           const char        *id);
+/* Takes @p out of the queue and completes its task with @error (owned) or
+ * @ack (owned). */
+void      _fd_pending_complete            (FdConnection      *self,
+                                           FdPending         *p,
+                                           FdFrame           *ack,
+                                           GError            *error);
+void      _fd_pending_fail_all            (FdConnection      *self,
+                                           GQuark             domain,
+                                           gint               code,
+                                           const char        *message);
+/* Sends what has not gone out on the current socket, in request order. */
+void      _fd_pending_flush               (FdConnection      *self);
+/* The socket dropped: everything in flight goes out again on the next. */
+void      _fd_pending_unsend_all          (FdConnection      *self);
+
+/* fd-connection-suspend.c */
+void      _fd_connection_watch_suspend    (FdConnection      *self);
+void      _fd_connection_unwatch_suspend  (FdConnection      *self);
+
+G_END_DECLS

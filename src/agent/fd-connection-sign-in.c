@@ -1,0 +1,201 @@
+#define G_LOG_DOMAIN "fd-connection"
+
+/* Sign-in and sign-out over HTTP (docs/app.md, "Connection"): POST
+ * /api/agent/v1/sessions answers with the token, the agent and the
+ * organization, then the connection opens its socket with the token;
+ * DELETE /api/agent/v1/sessions/current revokes it, and the session is
+ * forgotten here even when the server could not be told. */
+
+#include "fd-connection-private.h"
+
+#define SESSIONS_PATH        "/api/agent/v1/sessions"
+#define SESSION_CURRENT_PATH "/api/agent/v1/sessions/current"
+
+static void
+on_sign_in_cb (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  FdConnection *self = g_task_get_source_object (task);
+  SoupMessage *msg = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(JsonNode) node = NULL;
+  g_autoptr(FdSignIn) answer = NULL;
+
+  bytes = soup_session_send_and_read_finish (SOUP_SESSION (source), result, &error);
+  if (bytes == NULL)
+    {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_task_return_error (task, g_steal_pointer (&error));
+      else
+        g_task_return_new_error (task, FD_CONNECTION_ERROR, FD_CONNECTION_ERROR_NETWORK,
+                                 "The server at %s cannot be reached: %s", self->server_url, error->message);
+      return;
+    }
+  if (soup_message_get_status (msg) != SOUP_STATUS_OK)
+    {
+      g_task_return_error (task, _fd_connection_http_error (msg, bytes, "Signing in"));
+      return;
+    }
+  node = fd_json_parse (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes),
+                        FD_LIMIT_SERVER_FRAME_SIZE, &error);
+  if (node != NULL)
+    answer = fd_sign_in_from_json (node, &error);
+  if (answer == NULL)
+    {
+      g_task_return_new_error (task, FD_CONNECTION_ERROR, FD_CONNECTION_ERROR_PROTOCOL,
+                               "The server's answer to the sign-in cannot be read: %s", error->message);
+      return;
+    }
+
+  /* A different agent than before: nothing of the old session applies. */
+  if (self->agent != NULL && answer->agent != NULL && self->agent->id != answer->agent->id)
+    _fd_connection_reset (self, FALSE);
+  _fd_connection_set_identity (self, answer->agent, answer->organization);
+  fd_connection_start (self, answer->token);
+  g_task_return_boolean (task, TRUE);
+}
+
+void
+fd_connection_sign_in_async (FdConnection        *self,
+                             const char          *email,
+                             const char          *password,
+                             GCancellable        *cancellable,
+                             GAsyncReadyCallback  callback,
+                             gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autoptr(FdSignInRequest) request = fd_sign_in_request_new ();
+  g_autoptr(JsonNode) node = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+  g_autofree char *url = NULL;
+  SoupMessage *msg;
+  char *text;
+  gsize len = 0;
+
+  g_return_if_fail (FD_IS_CONNECTION (self));
+  g_return_if_fail (email != NULL);
+  g_return_if_fail (password != NULL);
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, fd_connection_sign_in_async);
+
+  url = g_strconcat (self->server_url, SESSIONS_PATH, NULL);
+  msg = soup_message_new (SOUP_METHOD_POST, url);
+  if (msg == NULL)
+    {
+      g_task_return_new_error (task, FD_CONNECTION_ERROR, FD_CONNECTION_ERROR_NETWORK,
+                               "“%s” is not a server address; it looks like https://desk.example.com.",
+                               self->server_url);
+      return;
+    }
+  g_task_set_task_data (task, msg, g_object_unref);
+
+  request->email = g_strdup (email);
+  request->password = g_strdup (password);
+  node = fd_sign_in_request_to_json (request);
+  text = fd_json_to_string (node, &len);
+  bytes = g_bytes_new_take (text, len);
+  soup_message_set_request_body_from_bytes (msg, "application/json", bytes);
+  soup_session_send_and_read_async (self->http, msg, G_PRIORITY_DEFAULT, cancellable,
+                                    on_sign_in_cb, g_steal_pointer (&task));
+}
+
+gboolean
+fd_connection_sign_in_finish (FdConnection  *self,
+                              GAsyncResult  *result,
+                              GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+static void
+forget_session (FdConnection *self)
+{
+  fd_connection_stop (self);
+  g_clear_pointer (&self->token, g_free);
+  g_clear_pointer (&self->agent, fd_agent_free);
+  g_clear_pointer (&self->organization, fd_organization_free);
+  self->connected_once = FALSE;
+  _fd_connection_reset (self, TRUE);
+}
+
+static void
+on_sign_out_cb (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  SoupMessage *msg = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+  guint status;
+
+  bytes = soup_session_send_and_read_finish (SOUP_SESSION (source), result, &error);
+  if (bytes == NULL)
+    {
+      g_task_return_new_error (task, FD_CONNECTION_ERROR, FD_CONNECTION_ERROR_NETWORK,
+                               "You are signed out here, but the server could not be told: %s",
+                               error->message);
+      return;
+    }
+  status = soup_message_get_status (msg);
+  /* 401: the token was already revoked or expired — signed out all the same. */
+  if (SOUP_STATUS_IS_SUCCESSFUL (status) || status == SOUP_STATUS_UNAUTHORIZED)
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, _fd_connection_http_error (msg, bytes, "Signing out"));
+}
+
+void
+fd_connection_sign_out_async (FdConnection        *self,
+                              GCancellable        *cancellable,
+                              GAsyncReadyCallback  callback,
+                              gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autofree char *url = NULL;
+  g_autofree char *auth = NULL;
+  g_autofree char *token = NULL;
+  SoupMessage *msg;
+
+  g_return_if_fail (FD_IS_CONNECTION (self));
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, fd_connection_sign_out_async);
+
+  token = g_strdup (self->token);
+  forget_session (self);
+  if (token == NULL)
+    {
+      g_task_return_boolean (task, TRUE);
+      return;
+    }
+  url = g_strconcat (self->server_url, SESSION_CURRENT_PATH, NULL);
+  msg = soup_message_new (SOUP_METHOD_DELETE, url);
+  if (msg == NULL)
+    {
+      g_task_return_boolean (task, TRUE);
+      return;
+    }
+  g_task_set_task_data (task, msg, g_object_unref);
+  auth = g_strdup_printf ("Bearer %s", token);
+  soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", auth);
+  soup_session_send_and_read_async (self->http, msg, G_PRIORITY_DEFAULT, cancellable,
+                                    on_sign_out_cb, g_steal_pointer (&task));
+}
+
+gboolean
+fd_connection_sign_out_finish (FdConnection  *self,
+                               GAsyncResult  *result,
+                               GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+

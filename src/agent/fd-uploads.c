@@ -1,0 +1,213 @@
+#define G_LOG_DOMAIN "fd-uploads"
+
+/* Uploads of attachments (docs/app.md, "Web Chat window", Attachments):
+ * the file's type and size are checked first, the bytes are read and
+ * POSTed raw to /api/agent/v1/files with the session's token on the
+ * connection's own HTTP session, and the server's answer is the
+ * attachment that send-message then carries. Unlike requests, an upload
+ * is not queued while offline: an unreachable server is an error at once. */
+
+#include "fd-connection-private.h"
+
+#define FILES_PATH "/api/agent/v1/files"
+
+typedef struct {
+  gint64       conversation_id;
+  GFile       *file;
+  char        *name;     /* UTF-8 base name for the server */
+  SoupMessage *msg;
+} UploadData;
+
+static void
+upload_data_free (UploadData *data)
+{
+  g_clear_object (&data->file);
+  g_clear_object (&data->msg);
+  g_free (data->name);
+  g_free (data);
+}
+
+static void
+on_upload_sent_cb (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  FdConnection *self = g_task_get_source_object (task);
+  UploadData *data = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(JsonNode) node = NULL;
+  FdAttachment *attachment = NULL;
+
+  bytes = soup_session_send_and_read_finish (SOUP_SESSION (source), result, &error);
+  if (bytes == NULL)
+    {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_task_return_error (task, g_steal_pointer (&error));
+      else
+        g_task_return_new_error (task, FD_CONNECTION_ERROR, FD_CONNECTION_ERROR_NETWORK,
+                                 "The server at %s cannot be reached: %s", self->server_url, error->message);
+      return;
+    }
+  if (soup_message_get_status (data->msg) != SOUP_STATUS_CREATED &&
+      soup_message_get_status (data->msg) != SOUP_STATUS_OK)
+    {
+      g_task_return_error (task, _fd_connection_http_error (data->msg, bytes, "Uploading the file"));
+      return;
+    }
+  node = fd_json_parse (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes),
+                        FD_LIMIT_SERVER_FRAME_SIZE, &error);
+  if (node != NULL)
+    attachment = fd_attachment_from_json (node, &error);
+  if (attachment == NULL)
+    {
+      g_task_return_new_error (task, FD_CONNECTION_ERROR, FD_CONNECTION_ERROR_PROTOCOL,
+                               "The server's answer to the upload cannot be read: %s", error->message);
+      return;
+    }
+  g_task_return_pointer (task, attachment, (GDestroyNotify) fd_attachment_free);
+}
+
+static void
+on_upload_loaded_cb (GObject      *source,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  FdConnection *self = g_task_get_source_object (task);
+  UploadData *data = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+  g_autofree char *contents = NULL;
+  g_autofree char *escaped = NULL;
+  g_autofree char *url = NULL;
+  g_autofree char *auth = NULL;
+  GCancellable *cancellable;
+  gsize length = 0;
+
+  if (!g_file_load_contents_finish (G_FILE (source), result, &contents, &length, NULL, &error))
+    {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_task_return_error (task, g_steal_pointer (&error));
+      else
+        g_task_return_new_error (task, G_IO_ERROR, error->code, "“%s” cannot be read: %s",
+                                 data->name, error->message);
+      return;
+    }
+  /* The file may have grown since it was measured. */
+  if (length > FD_CONNECTION_UPLOAD_MAX_SIZE)
+    {
+      g_task_return_new_error (task, FD_CONNECTION_ERROR, FD_CONNECTION_ERROR_TOO_LARGE,
+                               "“%s” is larger than 10 MB; attachments can be at most 10 MB.", data->name);
+      return;
+    }
+  if (self->token == NULL)
+    {
+      g_task_return_new_error (task, FD_CONNECTION_ERROR, FD_CONNECTION_ERROR_SIGNED_OUT,
+                               "Sign in to attach files.");
+      return;
+    }
+
+  escaped = g_uri_escape_string (data->name, NULL, FALSE);
+  url = g_strdup_printf ("%s" FILES_PATH "?conversation_id=%" G_GINT64_FORMAT "&name=%s",
+                         self->server_url, data->conversation_id, escaped);
+  data->msg = soup_message_new (SOUP_METHOD_POST, url);
+  if (data->msg == NULL)
+    {
+      g_task_return_new_error (task, FD_CONNECTION_ERROR, FD_CONNECTION_ERROR_NETWORK,
+                               "“%s” is not a server address; it looks like https://desk.example.com.",
+                               self->server_url);
+      return;
+    }
+  auth = g_strdup_printf ("Bearer %s", self->token);
+  soup_message_headers_replace (soup_message_get_request_headers (data->msg), "Authorization", auth);
+  bytes = g_bytes_new_take (g_steal_pointer (&contents), length);
+  soup_message_set_request_body_from_bytes (data->msg, "application/octet-stream", bytes);
+  /* The cancellable is read before the task is handed over. */
+  cancellable = g_task_get_cancellable (task);
+  soup_session_send_and_read_async (self->http, data->msg, G_PRIORITY_DEFAULT,
+                                    cancellable, on_upload_sent_cb, g_steal_pointer (&task));
+}
+
+static void
+on_upload_info_cb (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  UploadData *data = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GFileInfo) info = g_file_query_info_finish (G_FILE (source), result, &error);
+  GCancellable *cancellable;
+
+  if (info == NULL)
+    {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_task_return_error (task, g_steal_pointer (&error));
+      else
+        g_task_return_new_error (task, G_IO_ERROR, error->code, "“%s” cannot be attached: %s",
+                                 data->name, error->message);
+      return;
+    }
+  if (g_file_info_get_file_type (info) != G_FILE_TYPE_REGULAR)
+    {
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_NOT_REGULAR_FILE,
+                               "“%s” is not a file; only files can be attached.", data->name);
+      return;
+    }
+  if (g_file_info_get_size (info) > FD_CONNECTION_UPLOAD_MAX_SIZE)
+    {
+      g_task_return_new_error (task, FD_CONNECTION_ERROR, FD_CONNECTION_ERROR_TOO_LARGE,
+                               "“%s” is larger than 10 MB; attachments can be at most 10 MB.", data->name);
+      return;
+    }
+  cancellable = g_task_get_cancellable (task);
+  g_file_load_contents_async (data->file, cancellable, on_upload_loaded_cb, g_steal_pointer (&task));
+}
+
+void
+fd_connection_upload_file_async (FdConnection        *self,
+                                 gint64               conversation_id,
+                                 GFile               *file,
+                                 GCancellable        *cancellable,
+                                 GAsyncReadyCallback  callback,
+                                 gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autofree char *basename = NULL;
+  UploadData *data;
+
+  g_return_if_fail (FD_IS_CONNECTION (self));
+  g_return_if_fail (conversation_id > 0);
+  g_return_if_fail (G_IS_FILE (file));
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, fd_connection_upload_file_async);
+  data = g_new0 (UploadData, 1);
+  data->conversation_id = conversation_id;
+  data->file = g_object_ref (file);
+  basename = g_file_get_basename (file);
+  data->name = basename != NULL ? g_filename_display_name (basename) : g_strdup ("file");
+  g_task_set_task_data (task, data, (GDestroyNotify) upload_data_free);
+
+  if (self->token == NULL)
+    {
+      g_task_return_new_error (task, FD_CONNECTION_ERROR, FD_CONNECTION_ERROR_SIGNED_OUT,
+                               "Sign in to attach files.");
+      return;
+    }
+  g_file_query_info_async (file, G_FILE_ATTRIBUTE_STANDARD_TYPE "," G_FILE_ATTRIBUTE_STANDARD_SIZE,
+                           G_FILE_QUERY_INFO_NONE, G_PRIORITY_DEFAULT, cancellable,
+                           on_upload_info_cb, g_steal_pointer (&task));
+}
+
+FdAttachment *
+fd_connection_upload_file_finish (FdConnection  *self,
+                                  GAsyncResult  *result,
+                                  GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
