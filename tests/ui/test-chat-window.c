@@ -116,6 +116,25 @@ find_controller (GtkWidget *widget,
   return NULL;
 }
 
+/* The first button below @widget whose action is @action, or NULL. */
+static GtkWidget *
+find_action_button (GtkWidget  *widget,
+                    const char *action)
+{
+  if (GTK_IS_BUTTON (widget) &&
+      g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (widget)), action) == 0)
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_action_button (child, action);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
 /* Presses @keyval with @state in the compose box, as the key controller
  * sees a real key press. Returns whether it was handled. */
 static gboolean
@@ -180,6 +199,7 @@ test_chat_window_flow (void)
   g_autoptr(FdFrame) closed = NULL;
   FdChatWindow *window;
   GtkWidget *compose;
+  GtkWidget *send_button;
   GtkListBoxRow *row;
   GtkEventController *right_click;
   g_autofree char *transcript = NULL;
@@ -213,6 +233,11 @@ test_chat_window_flow (void)
   compose = GTK_WIDGET (fd_chat_window_get_compose_view (window));
   g_assert_false (gtk_widget_get_sensitive (compose));
   g_assert_false (fd_chat_window_get_reserved (window));
+  /* The compose area shows a Send button beside Enter (off until reserved). */
+  send_button = find_action_button (GTK_WIDGET (window), "chat.send");
+  g_assert_nonnull (send_button);
+  g_assert_true (gtk_widget_get_visible (send_button));
+  g_assert_false (gtk_widget_is_sensitive (send_button));
   g_assert_true (gtk_widget_is_sensitive (fd_chat_window_get_emoji_button (window, 0)) == FALSE);
   g_assert_cmpstr (fd_chat_window_get_detail (window, "name"), ==, VISITOR_NAME);
   g_assert_true (g_str_has_prefix (gtk_window_get_title (GTK_WINDOW (window)),
@@ -255,6 +280,16 @@ test_chat_window_flow (void)
   g_assert_nonnull (strstr (transcript, "Hi Eve,\nhow can I help?"));
   g_assert_null (strstr (strstr (transcript, "Hi Eve,\nhow can I help?") + 1, "Hi Eve,\nhow can I help?"));
   g_clear_pointer (&transcript, g_free);
+
+  /* The Send button sends as Enter does. */
+  g_assert_true (gtk_widget_is_sensitive (send_button));
+  set_compose (window, "Sent with the button.");
+  g_signal_emit_by_name (send_button, "clicked");
+  text = compose_text (window);
+  g_assert_cmpstr (text, ==, "");
+  g_clear_pointer (&text, g_free);
+  visitor_expect (visitor, "Sent with the button.");
+  fd_test_ui_wait (fd_test_ui_chat_nothing_pending, window, "the button's message's acknowledgement");
 
   /* A canned reply found by its name, sent by activating its row. */
   fd_test_ui_wait (has_many_rows, fd_chat_window_get_canned_list (window), "the canned replies");
