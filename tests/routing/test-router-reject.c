@@ -3,8 +3,8 @@
 #include "router-test.h"
 
 /* Reject: an agent who rejected a conversation is not offered it again in
- * that routing phase, whatever the strategy; the next phase, the phase's
- * end, or leaving and re-joining the queue make them a candidate again. */
+ * that routing phase, whatever the strategy; the end of a phase, or
+ * leaving and re-joining the queue, make them a candidate again. */
 
 static const FdStrategy strategies[] = {
   FD_STRATEGY_RING_ALL, FD_STRATEGY_CIRCULAR, FD_STRATEGY_LONGEST_IDLE,
@@ -41,8 +41,9 @@ test_only_agent (Fixture       *f,
   expect (f, "phase 1 p0; offer 1>10 p0 b90");
 }
 
-/* The rejection lasts for the phase only: the next phase offers it to the
- * same agent at once. */
+/* The rejection lasts until the phase ends: when the next phase has nobody
+ * else, the conversation waits for that, and the next phase offers it to
+ * the same agent again. */
 static void
 test_next_phase (Fixture       *f,
                  gconstpointer  data)
@@ -57,13 +58,26 @@ test_next_phase (Fixture       *f,
   expect (f, "phase 1 p0; offer 1>10 p0 b30");
   at (f, 1);
   reject (f, 1, 10);
-  expect (f, "withdraw 1>10 rejected; phase 1 p1; offer 1>10 p1 b31");
+  expect (f, "withdraw 1>10 rejected");
+  tick (f, 59);
+  expect (f, "");
+  tick (f, 60);
+  expect (f, "phase 1 p1; offer 1>10 p1 b90");
 
-  /* Rejected in the second phase too: the first one starts over, a phase
-   * the agent has not rejected it in. */
-  at (f, 2);
+  /* Rejected in the second phase too: after it, the first one. */
+  at (f, 61);
   reject (f, 1, 10);
-  expect (f, "withdraw 1>10 rejected; phase 1 p0; offer 1>10 p0 b32");
+  expect (f, "withdraw 1>10 rejected");
+  tick (f, 120);
+  expect (f, "phase 1 p0; offer 1>10 p0 b150");
+
+  /* Someone else in the next phase: it moves on at once, and the agent who
+   * rejected stays out of it until a phase ends. */
+  at (f, 121);
+  join (f, 11);
+  expect (f, "");
+  reject (f, 1, 10);
+  expect (f, "withdraw 1>10 rejected; phase 1 p1; offer 1>11 p1 b151");
 }
 
 /* Two agents, one rejects: the other is offered it, and when the other

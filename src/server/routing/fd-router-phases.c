@@ -29,8 +29,8 @@ phase_has_eligible (FdRouter     *self,
 
 /* The first phase, from start on and wrapping around, with an eligible
  * agent (a fresh pass, so earlier bounces do not count); -1 if none. With
- * conv, its current phase counts only agents who have not rejected it in
- * that phase: a new pass of the same phase keeps its rejections. */
+ * conv, only agents who have not rejected it count: a conversation that
+ * only they could take waits for its phase to end. */
 int
 router_find_phase_from (FdRouter           *self,
                         RouterStream       *stream,
@@ -42,9 +42,8 @@ router_find_phase_from (FdRouter           *self,
   for (guint i = 0; i < n; i++)
     {
       guint index = (start + i) % n;
-      const GArray *exclude = conv != NULL && conv->phase == index ? conv->rejected : NULL;
-
-      if (phase_has_eligible (self, stream, g_ptr_array_index (stream->phases, index), exclude))
+      if (phase_has_eligible (self, stream, g_ptr_array_index (stream->phases, index),
+                              conv != NULL ? conv->rejected : NULL))
         return (int) index;
     }
   return -1;
@@ -97,10 +96,10 @@ router_start_routing (FdRouter           *self,
 
 /* Brings an unreserved conversation up to date after anything changed:
  * offers to newly eligible agents, the next agent, or, when nobody is left
- * in the phase, the next phase that has someone. When that is the same
- * phase again, its new pass keeps the rejections; when only agents who
- * rejected are left, the conversation waits unoffered until someone else
- * becomes eligible or the phase ends. */
+ * in the phase, the next phase that has someone who has not rejected it
+ * (the rejections go along: only a phase's end forgets them). When only
+ * agents who rejected are left, the conversation waits unoffered until
+ * someone else becomes eligible or the phase ends. */
 void
 router_route_conversation (FdRouter           *self,
                            RouterConversation *conv,
@@ -120,7 +119,7 @@ router_route_conversation (FdRouter           *self,
   stream = router_conv_stream (self, conv);
   index = router_find_phase_from (self, stream, (conv->phase + 1) % stream->phases->len, conv);
   if (index >= 0)
-    router_enter_phase (self, conv, (guint) index, (guint) index == conv->phase, now, out);
+    router_enter_phase (self, conv, (guint) index, TRUE, now, out);
 }
 
 /* Removes one offer because its agent rejected it, it bounced, the agent

@@ -55,8 +55,8 @@ typedef struct {
   gint64   phase_ends_at;   /* 0 = none */
   GArray  *offers;          /* RouterOffer in offer order */
   GArray  *tried;           /* gint64: bounced in this phase pass */
-  GArray  *rejected;        /* gint64: rejected in this phase, kept across its
-                             * new passes; at most the phase's candidates */
+  GArray  *rejected;        /* gint64: rejected since a phase last ended by
+                             * its time; at most the queue's members */
   gint64   reserved_by;     /* 0 = unreserved */
   gint64   transfer_from;   /* while a transfer offer is out */
 } RouterConversation;
