@@ -55,6 +55,8 @@ fd_router_leave (FdRouter *self,
     return;
 
   router_withdraw_agent_offers (self, agent_id, queue_id, FD_WITHDRAW_LEFT_QUEUE, now, out);
+  /* Re-joining shows the queue afresh, what the agent rejected included. */
+  router_forget_rejections (self, agent_id, queue_id);
 }
 
 void

@@ -31,6 +31,7 @@ insert_conversation (FdRouter  *self,
   conv->stream_id = stream_id;
   conv->offers = g_array_new (FALSE, FALSE, sizeof (RouterOffer));
   conv->tried = router_id_array_new ();
+  conv->rejected = router_id_array_new ();
   g_ptr_array_add (self->arrivals, conv);
   g_hash_table_insert (self->conversations, &conv->id, conv);
   return conv;
@@ -168,6 +169,7 @@ fd_router_reserve (FdRouter  *self,
   conv->transfer_from = 0;
   conv->phase_ends_at = 0;
   g_array_set_size (conv->tried, 0);
+  g_array_set_size (conv->rejected, 0);
 
   router_emit (out, FD_ROUTING_RESERVED, conv->id, agent_id);
   router_withdraw_all (conv, FD_WITHDRAW_RESERVED_BY_OTHER, out);

@@ -28,8 +28,9 @@ end_phase (FdRouter           *self,
       return;
     }
 
-  index = router_find_phase_from (self, stream, next);
-  router_enter_phase (self, conv, index >= 0 ? (guint) index : next, now, out);
+  /* The phase is over: whoever rejected in it is a candidate again. */
+  index = router_find_phase_from (self, stream, next, NULL);
+  router_enter_phase (self, conv, index >= 0 ? (guint) index : next, FALSE, now, out);
 }
 
 /* The earliest deadline of the conversation and whether it is its phase end

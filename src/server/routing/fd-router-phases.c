@@ -6,33 +6,44 @@
  * agent, and routing again after an offer goes (rejected, bounced, the
  * agent left or became unavailable). */
 
+/* Whether the phase has an eligible agent; exclude (may be NULL) lists
+ * agents who do not count. */
 static gboolean
 phase_has_eligible (FdRouter     *self,
                     RouterStream *stream,
-                    RouterPhase  *phase)
+                    RouterPhase  *phase,
+                    const GArray *exclude)
 {
   const GArray *candidates = router_phase_candidates (self, stream, phase);
 
   for (guint i = 0; i < candidates->len; i++)
-    if (router_is_eligible (self, stream, g_array_index (candidates, gint64, i)))
-      return TRUE;
+    {
+      gint64 agent_id = g_array_index (candidates, gint64, i);
+
+      if (router_is_eligible (self, stream, agent_id) &&
+          (exclude == NULL || !router_id_array_contains (exclude, agent_id)))
+        return TRUE;
+    }
   return FALSE;
 }
 
 /* The first phase, from start on and wrapping around, with an eligible
- * agent (a fresh pass, so earlier rejections do not count); -1 if none. */
+ * agent (a fresh pass, so earlier bounces do not count); -1 if none. With
+ * conv, only agents who have not rejected it count: a conversation that
+ * only they could take waits for its phase to end. */
 int
-router_find_phase_from (FdRouter     *self,
-                        RouterStream *stream,
-                        guint         start)
+router_find_phase_from (FdRouter           *self,
+                        RouterStream       *stream,
+                        guint               start,
+                        RouterConversation *conv)
 {
   guint n = stream->phases->len;
 
   for (guint i = 0; i < n; i++)
     {
       guint index = (start + i) % n;
-
-      if (phase_has_eligible (self, stream, g_ptr_array_index (stream->phases, index)))
+      if (phase_has_eligible (self, stream, g_ptr_array_index (stream->phases, index),
+                              conv != NULL ? conv->rejected : NULL))
         return (int) index;
     }
   return -1;
@@ -42,6 +53,7 @@ void
 router_enter_phase (FdRouter           *self,
                     RouterConversation *conv,
                     guint               index,
+                    gboolean            keep_rejected,
                     gint64              now,
                     GArray             *out)
 {
@@ -54,6 +66,8 @@ router_enter_phase (FdRouter           *self,
   conv->phase = index;
   phase = router_conv_phase (self, conv);
   g_array_set_size (conv->tried, 0);
+  if (!keep_rejected)
+    g_array_set_size (conv->rejected, 0);
   conv->phase_ends_at = 0;
   /* Callbacks stay in their phase until reserved. */
   if (stream->kind != FD_STREAM_CALLBACK && phase->duration_us > 0)
@@ -75,14 +89,17 @@ router_start_routing (FdRouter           *self,
                       gint64              now,
                       GArray             *out)
 {
-  int index = router_find_phase_from (self, router_conv_stream (self, conv), 0);
+  int index = router_find_phase_from (self, router_conv_stream (self, conv), 0, NULL);
 
-  router_enter_phase (self, conv, index >= 0 ? (guint) index : 0, now, out);
+  router_enter_phase (self, conv, index >= 0 ? (guint) index : 0, FALSE, now, out);
 }
 
 /* Brings an unreserved conversation up to date after anything changed:
  * offers to newly eligible agents, the next agent, or, when nobody is left
- * in the phase, the next phase that has someone. */
+ * in the phase, the next phase that has someone who has not rejected it
+ * (the rejections go along: only a phase's end forgets them). When only
+ * agents who rejected are left, the conversation waits unoffered until
+ * someone else becomes eligible or the phase ends. */
 void
 router_route_conversation (FdRouter           *self,
                            RouterConversation *conv,
@@ -100,9 +117,9 @@ router_route_conversation (FdRouter           *self,
     return;
 
   stream = router_conv_stream (self, conv);
-  index = router_find_phase_from (self, stream, (conv->phase + 1) % stream->phases->len);
+  index = router_find_phase_from (self, stream, (conv->phase + 1) % stream->phases->len, conv);
   if (index >= 0)
-    router_enter_phase (self, conv, (guint) index, now, out);
+    router_enter_phase (self, conv, (guint) index, TRUE, now, out);
 }
 
 /* Removes one offer because its agent rejected it, it bounced, the agent
@@ -125,7 +142,9 @@ router_drop_offer (FdRouter           *self,
       router_return_transfer (self, conv, out);
       return;
     }
-  if (reason == FD_WITHDRAW_REJECTED || reason == FD_WITHDRAW_BOUNCED)
+  if (reason == FD_WITHDRAW_REJECTED)
+    router_id_array_add_unique (conv->rejected, offer.agent_id);
+  else if (reason == FD_WITHDRAW_BOUNCED)
     router_id_array_add_unique (conv->tried, offer.agent_id);
   router_route_conversation (self, conv, now, out);
 }
@@ -172,5 +191,21 @@ router_withdraw_agent_offers (FdRouter         *self,
           reason != FD_WITHDRAW_LEFT_QUEUE)
         continue;
       router_drop_offer (self, conv, (guint) index, reason, now, out);
+    }
+}
+
+/* Forgets the agent's rejections of the queue's conversations (queue_id =
+ * 0 for every queue): leaving and re-joining shows the queue afresh. */
+void
+router_forget_rejections (FdRouter *self,
+                          gint64    agent_id,
+                          gint64    queue_id)
+{
+  for (guint i = 0; i < self->arrivals->len; i++)
+    {
+      RouterConversation *conv = g_ptr_array_index (self->arrivals, i);
+
+      if (queue_id == 0 || router_conv_stream (self, conv)->queue_id == queue_id)
+        router_id_array_remove (conv->rejected, agent_id);
     }
 }

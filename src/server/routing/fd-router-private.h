@@ -54,7 +54,9 @@ typedef struct {
   guint    phase;
   gint64   phase_ends_at;   /* 0 = none */
   GArray  *offers;          /* RouterOffer in offer order */
-  GArray  *tried;           /* gint64: rejected or bounced in this phase pass */
+  GArray  *tried;           /* gint64: bounced in this phase pass */
+  GArray  *rejected;        /* gint64: rejected since a phase last ended by
+                             * its time; at most the queue's members */
   gint64   reserved_by;     /* 0 = unreserved */
   gint64   transfer_from;   /* while a transfer offer is out */
 } RouterConversation;
@@ -116,12 +118,14 @@ void router_offer_in_phase (FdRouter           *self,
                             GArray             *out);
 
 /* fd-router-phases.c */
-int router_find_phase_from (FdRouter     *self,
-                            RouterStream *stream,
-                            guint         start);
+int router_find_phase_from (FdRouter           *self,
+                            RouterStream       *stream,
+                            guint               start,
+                            RouterConversation *conv);
 void router_enter_phase (FdRouter           *self,
                          RouterConversation *conv,
                          guint               index,
+                         gboolean            keep_rejected,
                          gint64              now,
                          GArray             *out);
 void router_start_routing (FdRouter           *self,
@@ -148,6 +152,10 @@ void router_withdraw_agent_offers (FdRouter         *self,
                                    FdWithdrawReason  reason,
                                    gint64            now,
                                    GArray           *out);
+
+void router_forget_rejections (FdRouter *self,
+                               gint64    agent_id,
+                               gint64    queue_id);
 
 /* fd-router-agents.c */
 void router_apply_acd (FdRouter    *self,

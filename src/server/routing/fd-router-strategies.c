@@ -38,6 +38,7 @@ is_candidate_now (FdRouter           *self,
 {
   return router_is_eligible (self, stream, agent_id) &&
          !router_id_array_contains (conv->tried, agent_id) &&
+         !router_id_array_contains (conv->rejected, agent_id) &&
          router_find_offer (conv, agent_id) < 0;
 }
 

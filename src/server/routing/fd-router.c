@@ -113,6 +113,7 @@ router_conversation_free (gpointer data)
 
   g_array_unref (conv->offers);
   g_array_unref (conv->tried);
+  g_array_unref (conv->rejected);
   g_free (conv);
 }
 
