@@ -7,6 +7,7 @@
 #include "fd-agent-api.h"
 #include "fd-auth.h"
 #include "fd-center.h"
+#include "fd-demo.h"
 #include "fd-files-api.h"
 #include "fd-listener.h"
 #include "fd-http-guard.h"
@@ -41,6 +42,7 @@ struct _FdServer
   FdListenerLimits limits;
   guint16     port;
   char       *host;
+  JsonNode   *demo_site;   /* the parsed demo site, with --demo */
 };
 
 G_DEFINE_FINAL_TYPE (FdServer, fd_server, G_TYPE_OBJECT)
@@ -120,6 +122,7 @@ fd_server_finalize (GObject *object)
   g_clear_pointer (&self->db_path, g_free);
   g_clear_pointer (&self->admin_token_path, g_free);
   g_clear_pointer (&self->host, g_free);
+  g_clear_pointer (&self->demo_site, json_node_unref);
 
   G_OBJECT_CLASS (fd_server_parent_class)->finalize (object);
 }
@@ -257,12 +260,10 @@ fd_server_load_demo (FdServer  *self,
 
   *out_sign_ins = NULL;
   fd_widget_api_set_demo (self->widget_api, TRUE);
-  orgs = fd_store_list_organizations (self->store, error);
-  if (orgs == NULL)
-    return FALSE;
-  if (orgs->len > 0)
-    return TRUE;
 
+  /* Read even when nothing is imported: the file names the demo's
+   * organization and streams, whose origins follow the listening address
+   * (fd_server_follow_demo_address()). */
   path = find_demo_site ();
   if (path == NULL)
     {
@@ -276,6 +277,16 @@ fd_server_load_demo (FdServer  *self,
       g_prefix_error (error, "%s: ", path);
       return FALSE;
     }
+  g_clear_pointer (&self->demo_site, json_node_unref);
+  if (json_parser_get_root (parser) != NULL)
+    self->demo_site = json_node_ref (json_parser_get_root (parser));
+
+  orgs = fd_store_list_organizations (self->store, error);
+  if (orgs == NULL)
+    return FALSE;
+  if (orgs->len > 0)
+    return TRUE;
+
   root = json_parser_get_root (parser);
   import.site = root;
   if (root != NULL)
@@ -311,6 +322,17 @@ fd_server_load_demo (FdServer  *self,
 
   *out_sign_ins = g_string_free (g_steal_pointer (&sign_ins), FALSE);
   return TRUE;
+}
+
+gboolean
+fd_server_follow_demo_address (FdServer  *self,
+                               GError   **error)
+{
+  g_return_val_if_fail (FD_IS_SERVER (self), FALSE);
+
+  if (self->demo_site == NULL || self->listener == NULL || self->host == NULL)
+    return TRUE;
+  return fd_demo_follow_address (self->center, self->store, self->demo_site, self->host, self->port, error);
 }
 
 /* @address is "HOST:PORT"; port 0 picks a free port (see fd_server_get_port()). */

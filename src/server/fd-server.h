@@ -38,5 +38,11 @@ gboolean    fd_server_get_admin_token_created (FdServer *self);
 gboolean    fd_server_load_demo            (FdServer    *self,
                                             char       **out_sign_ins,
                                             GError     **error);
+/* After fd_server_load_demo() and fd_server_listen(): makes the demo
+ * organization's web chat and callback streams allow the address the server
+ * listens on, on a first start as after a restart on another address
+ * (fd-demo.h; docs/admin.md, "--demo"). Does nothing without the demo. */
+gboolean    fd_server_follow_demo_address  (FdServer    *self,
+                                            GError     **error);
 
 G_END_DECLS

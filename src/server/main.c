@@ -209,6 +209,12 @@ main (int   argc,
       return 1;
     }
 
+  if (demo && !fd_server_follow_demo_address (server, &error))
+    {
+      g_printerr ("frontdeskd: cannot let the demo site's streams allow this address: %s\n", error->message);
+      return 1;
+    }
+
   /* Handle signals before announcing the URL: whoever reads that line may
    * stop the server at once, and that must still be a clean exit. */
   loop = g_main_loop_new (NULL, FALSE);

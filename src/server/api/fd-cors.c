@@ -13,8 +13,8 @@
  * written out, so that "https://Shop.example" and "https://shop.example:443/"
  * compare equal. NULL when @origin is not an absolute http(s) URL, like the
  * "null" origin of sandboxed frames and file: pages. */
-static char *
-normalize_origin (const char *origin)
+char *
+fd_cors_normalize_origin (const char *origin)
 {
   g_autoptr(GUri) uri = g_uri_parse (origin, G_URI_FLAGS_NONE, NULL);
   g_autofree char *scheme = NULL;
@@ -49,12 +49,12 @@ fd_visitor_origin_allowed (const FdStream *stream,
    * the stream yet. */
   if (origin == NULL || stream->allowed_origins == NULL || stream->allowed_origins[0] == NULL)
     return TRUE;
-  wanted = normalize_origin (origin);
+  wanted = fd_cors_normalize_origin (origin);
   if (wanted == NULL)
     return FALSE;
   for (guint i = 0; stream->allowed_origins[i] != NULL; i++)
     {
-      g_autofree char *allowed = normalize_origin (stream->allowed_origins[i]);
+      g_autofree char *allowed = fd_cors_normalize_origin (stream->allowed_origins[i]);
 
       if (g_strcmp0 (allowed, wanted) == 0)
         return TRUE;

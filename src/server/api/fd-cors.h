@@ -17,6 +17,10 @@ G_BEGIN_DECLS
 gboolean    fd_visitor_origin_allowed (const FdStream    *stream,
                                        const char        *origin);
 
+/* @origin as "scheme://host:port" with the scheme and host lower-cased,
+ * IPv6 hosts in brackets and the default port filled in; NULL when it is
+ * not an absolute http(s) URL. Two origins are the same when these are. */
+char       *fd_cors_normalize_origin  (const char        *origin);
 /* The Origin header of a request, or NULL. */
 const char *fd_cors_request_origin    (SoupServerMessage *msg);
 /* Lets the request's origin read the answer: any origin when @stream is
