@@ -15,6 +15,106 @@
   var REG_KEY = typeof Symbol === 'function' ? Symbol.for('frontdesk.widgets') : '__frontdeskWidgets';
   var reg = window[REG_KEY] || (window[REG_KEY] = { seen: new WeakSet(), list: [] });
 
+  /* --- Customer-facing text (docs/widget.md, "Languages") ---------------
+   * Every sentence the customer reads goes through t(): the English text is
+   * the key, a language's table its translation, {name} a placeholder filled
+   * with plain text. A missing entry or language reads in English. */
+  var LANGS = {
+    de: {
+      'This channel is no longer active.': 'Dieser Kanal ist nicht mehr aktiv.',
+      'This channel is not available on this website.': 'Dieser Kanal ist auf dieser Website nicht verf\u00fcgbar.',
+      'Minimize': 'Minimieren',
+      'Call me back': 'Rufen Sie mich zur\u00fcck',
+      'Chat with us': 'Chatten Sie mit uns',
+      'Request a callback': 'R\u00fcckruf anfordern',
+      'Loading\u2026': 'Wird geladen\u2026',
+      'Department': 'Abteilung',
+      'Name': 'Name',
+      'Email': 'E-Mail',
+      'Phone (optional)': 'Telefon (optional)',
+      'Start a chat': 'Chat beginnen',
+      'Start chat': 'Chat beginnen',
+      'Please enter your name.': 'Bitte geben Sie Ihren Namen ein.',
+      'Please enter a valid email address.': 'Bitte geben Sie eine g\u00fcltige E-Mail-Adresse ein.',
+      'The chat could not start. Please try again.': 'Der Chat konnte nicht beginnen. Bitte versuchen Sie es erneut.',
+      'Sorry, no agent could take your chat.': 'Leider konnte niemand Ihren Chat annehmen.',
+      'No agent is available right now.': 'Gerade ist niemand erreichbar.',
+      'We can call you back instead.': 'Wir k\u00f6nnen Sie stattdessen zur\u00fcckrufen.',
+      'Please try again later.': 'Bitte versuchen Sie es sp\u00e4ter noch einmal.',
+      'Ask us to call you back': 'Um einen R\u00fcckruf bitten',
+      'Try the chat again': 'Chat erneut versuchen',
+      'Conversation': 'Unterhaltung',
+      'Message': 'Nachricht',
+      'Type your message': 'Ihre Nachricht',
+      'Send': 'Senden',
+      'End chat': 'Chat beenden',
+      'Connecting\u2026': 'Verbindung wird aufgebaut\u2026',
+      'Reconnecting\u2026': 'Verbindung wird wiederhergestellt\u2026',
+      'Connection lost. Reconnecting\u2026': 'Verbindung unterbrochen. Sie wird wiederhergestellt\u2026',
+      'Waiting for an agent\u2026': 'Einen Moment, gleich ist jemand f\u00fcr Sie da\u2026',
+      'You are chatting with {name}.': 'Sie chatten mit {name}.',
+      '{name} joined the chat': '{name} ist dem Chat beigetreten',
+      '{from} transferred you to {to}': '{from} hat Sie an {to} weitergeleitet',
+      '{name} is typing\u2026': '{name} schreibt\u2026',
+      'Agent is typing\u2026': 'Jemand schreibt\u2026',
+      'Agent': 'Team',
+      'You': 'Sie',
+      'Attachments': 'Anh\u00e4nge',
+      'Sending shortly\u2026': 'Wird gleich gesendet\u2026',
+      'Something went wrong.': 'Etwas ist schiefgegangen.',
+      'This chat has ended.': 'Dieser Chat ist beendet.',
+      'The chat has ended.': 'Der Chat ist beendet.',
+      'The chat has ended. How did we do?': 'Der Chat ist beendet. Wie waren wir?',
+      '{name} ended the chat. How did we do?': '{name} hat den Chat beendet. Wie waren wir?',
+      '1 star': '1 Stern',
+      '{n} stars': '{n} Sterne',
+      'Rate this chat': 'Chat bewerten',
+      'Your rating': 'Ihre Bewertung',
+      'Comment (optional)': 'Kommentar (optional)',
+      'Send rating': 'Bewertung senden',
+      'Skip': '\u00dcberspringen',
+      'Please choose from 1 to 5 stars.': 'Bitte w\u00e4hlen Sie 1 bis 5 Sterne.',
+      'The rating was not saved.': 'Die Bewertung wurde nicht gespeichert.',
+      'The rating could not be sent. Please try again.': 'Die Bewertung konnte nicht gesendet werden. Bitte versuchen Sie es erneut.',
+      'Thank you for your feedback.': 'Vielen Dank f\u00fcr Ihre R\u00fcckmeldung.',
+      'Thank you for chatting with us.': 'Vielen Dank f\u00fcr Ihren Besuch im Chat.',
+      'Start a new chat': 'Neuen Chat beginnen',
+      'Phone number': 'Telefonnummer',
+      'With the country code, e.g. +44 for the UK or +1 for the US.': 'Mit L\u00e4ndervorwahl, z.\u00a0B. +49 f\u00fcr Deutschland.',
+      'Preferred time (optional)': 'Wunschzeit (optional)',
+      'e.g. weekdays after 3 pm': 'z.\u00a0B. werktags nach 15 Uhr',
+      'Please enter a phone number with its country code, e.g. +44 20 7946 0958.': 'Bitte geben Sie eine Telefonnummer mit L\u00e4ndervorwahl ein, z.\u00a0B. +49 30 901820.',
+      'The request could not be sent. Please try again.': 'Die Anfrage konnte nicht gesendet werden. Bitte versuchen Sie es erneut.',
+      'Thank you, {name}. We will call you at {number}.': 'Vielen Dank, {name}. Wir rufen Sie unter {number} an.'
+    }
+  };
+
+  /* The page's lang when it has one (the language the customer reads the
+   * site in), else the browser's languages; English when none has a table. */
+  function pickLanguage() {
+    var page = document.documentElement.getAttribute('lang');
+    var wanted = page ? [page] : navigator.languages || [navigator.language];
+    for (var i = 0; i < wanted.length; i++) {
+      var code = String(wanted[i] || '').toLowerCase().split('-')[0];
+      if (code === 'en') return null;
+      if (Object.prototype.hasOwnProperty.call(LANGS, code)) return LANGS[code];
+    }
+    return null;
+  }
+  var LANG = null;
+
+  function t(msg, args) {
+    var text = LANG && Object.prototype.hasOwnProperty.call(LANG, msg) ? LANG[msg] : msg;
+    return String(text).replace(/\{(\w+)\}/g, function (all, k) {
+      return args && Object.prototype.hasOwnProperty.call(args, k) ? String(args[k]) : all;
+    });
+  }
+
+  /* Customers meet agents by their first name, as the guide does. */
+  function firstName(name) {
+    return String(name || '').trim().split(/\s+/)[0];
+  }
+
   /* --- Small DOM helpers ------------------------------------------------- */
 
   function el(tag, attrs, children) {
@@ -118,7 +218,7 @@
                                  onkeydown: function (e) { if (e.key === 'Escape') self.toggle(false); } }, [
       el('header', { 'class': 'head' }, [
         this.title,
-        el('button', { type: 'button', 'class': 'close', 'aria-label': 'Minimize', text: '\u2212',
+        el('button', { type: 'button', 'class': 'close', 'aria-label': t('Minimize'), text: '\u2212',
                        onclick: function () { self.toggle(false); } })
       ]),
       this.body
@@ -137,8 +237,8 @@
   Widget.prototype.setKind = function (kind) {
     this.kind = kind;
     this.host.setAttribute('data-frontdesk', kind);
-    this.launcher.textContent = kind === 'callback' ? 'Call me back' : 'Chat with us';
-    this.title.textContent = this.info.title || (kind === 'callback' ? 'Request a callback' : 'Chat with us');
+    this.launcher.textContent = t(kind === 'callback' ? 'Call me back' : 'Chat with us');
+    this.title.textContent = this.info.title || t(kind === 'callback' ? 'Request a callback' : 'Chat with us');
   };
 
   Widget.prototype.reveal = function () {
@@ -154,14 +254,20 @@
     };
   };
 
-  Widget.prototype.toggle = function (open) {
+  /* @quiet: a chat reopened after a page navigation does not take the
+   * focus from the page. */
+  Widget.prototype.toggle = function (open, quiet) {
     var wasOpen = !this.panel.hidden;
     open = open === undefined ? !wasOpen : open;
     if (open) {
-      reg.list.forEach(function (w) { if (w !== this && !w.panel.hidden) w.toggle(false); }, this);
+      reg.list.forEach(function (w) { if (w !== this && !w.panel.hidden) w.toggle(false, quiet); }, this);
     }
     this.panel.hidden = !open;
     this.launcher.setAttribute('aria-expanded', String(open));
+    /* Open or minimized is part of the conversation: the next page shows
+     * it as it was. */
+    if (this.session && this.session.open !== open) { this.session.open = open; this.state.save(this.session); }
+    if (quiet) return;
     if (open) this.focusFirst();
     else if (wasOpen) this.launcher.focus();
   };
@@ -180,7 +286,7 @@
 
   Widget.prototype.inactive = function (text) {
     this.closeSocket();
-    this.show('inactive', el('p', { 'class': 'notice', role: 'alert', tabindex: '-1', text: text || INACTIVE }));
+    this.show('inactive', el('p', { 'class': 'notice', role: 'alert', tabindex: '-1', text: text || t(INACTIVE) }));
   };
 
   Widget.prototype.request = function (method, path, body) {
@@ -194,7 +300,7 @@
         var data = null;
         try { data = text ? JSON.parse(text) : null; } catch (e) { data = null; }
         if (!res.ok) {
-          var err = new Error((data && data.message) || 'The request failed.');
+          var err = new Error((data && data.message) || '');
           err.code = (data && data.code) || 'http-' + res.status;
           throw err;
         }
@@ -206,7 +312,7 @@
   Widget.prototype.start = function () {
     var self = this;
     if (!this.key) { this.inactive(); this.reveal(); return; }
-    this.show('loading', el('p', { 'class': 'notice', text: 'Loading\u2026' }));
+    this.show('loading', el('p', { 'class': 'notice', text: t('Loading\u2026') }));
     this.request('GET', '/streams/' + encodeURIComponent(this.key)).then(this.guard(function (info) {
       this.info = info || this.info;
       this.info.departments = Array.isArray(this.info.departments) ? this.info.departments : [];
@@ -214,7 +320,7 @@
       this.route();
     }), this.guard(function (err) {
       if (err.code === 'stream-inactive') this.inactive();
-      else if (err.code === 'forbidden') this.inactive(err.message);
+      else if (err.code === 'forbidden') this.inactive(t('This channel is not available on this website.'));
       /* A server without stream info: go on with what the tag says. */
       else self.route();
     })).then(function () { self.reveal(); }, function () { self.reveal(); });
@@ -223,7 +329,12 @@
   Widget.prototype.route = function () {
     if (this.kind === 'callback') { this.callbackForm(); return; }
     var saved = this.state.load();
-    if (saved && saved.token) { this.session = saved; this.chat(); return; }
+    if (saved && saved.token) {
+      this.session = saved;
+      this.chat();
+      if (saved.open) this.toggle(true, true);
+      return;
+    }
     if (this.info.agents_online === false) this.offline(false);
     else this.prechat();
   };
@@ -231,7 +342,7 @@
   Widget.prototype.departmentField = function () {
     var deps = this.info.departments;
     if (!deps.length) return null;
-    return this.field('Department', { name: 'department' }, null,
+    return this.field(t('Department'), { name: 'department' }, null,
                       deps.map(function (d) { return el('option', { value: d, text: d }); }));
   };
 
@@ -264,23 +375,23 @@
       self.formError(form, text);
     };
     if (err.code === 'stream-inactive') { this.inactive(); return; }
-    if (err.code) { retry(err.message || fallback); return; }
-    this.request('GET', '/streams/' + encodeURIComponent(this.key)).then(function () { retry(fallback); },
-      this.guard(function (e) { if (e.code === 'stream-inactive') this.inactive(); else retry(fallback); }));
+    if (err.code) { retry(t(err.message || fallback)); return; }
+    this.request('GET', '/streams/' + encodeURIComponent(this.key)).then(function () { retry(t(fallback)); },
+      this.guard(function (e) { if (e.code === 'stream-inactive') this.inactive(); else retry(t(fallback)); }));
   };
 
   /* --- Web Chat ----------------------------------------------------------- */
 
   Widget.prototype.prechat = function () {
     var self = this;
-    var form = el('form', { 'class': 'form', novalidate: true, 'aria-label': 'Start a chat' }, [
+    var form = el('form', { 'class': 'form', novalidate: true, 'aria-label': t('Start a chat') }, [
       this.info.greeting ? el('p', { 'class': 'greeting', text: this.info.greeting }) : null,
-      this.field('Name', { name: 'name', autocomplete: 'name', required: true, maxlength: 200 }),
-      this.field('Email', { name: 'email', type: 'email', autocomplete: 'email', required: true, maxlength: 200 }),
-      this.field('Phone (optional)', { name: 'phone', type: 'tel', autocomplete: 'tel', maxlength: 200 }),
+      this.field(t('Name'), { name: 'name', autocomplete: 'name', required: true, maxlength: 200 }),
+      this.field(t('Email'), { name: 'email', type: 'email', autocomplete: 'email', required: true, maxlength: 200 }),
+      this.field(t('Phone (optional)'), { name: 'phone', type: 'tel', autocomplete: 'tel', maxlength: 200 }),
       this.departmentField(),
       el('p', { 'class': 'error', role: 'alert', hidden: true }),
-      el('button', { type: 'submit', 'class': 'primary', text: 'Start chat' })
+      el('button', { type: 'submit', 'class': 'primary', text: t('Start chat') })
     ]);
     form.addEventListener('submit', this.guard(function (e) {
       e.preventDefault();
@@ -288,7 +399,7 @@
       var name = v.name.value.trim();
       var email = v.email.value.trim();
       if (!name || !email || !v.email.checkValidity()) {
-        this.formError(form, !name ? 'Please enter your name.' : 'Please enter a valid email address.');
+        this.formError(form, t(!name ? 'Please enter your name.' : 'Please enter a valid email address.'));
         (!name ? v.name : v.email).focus();
         return;
       }
@@ -301,7 +412,7 @@
         page_url: window.location.href.slice(0, MAX_URL)
       }).then(this.guard(function (session) {
         this.session = { token: session.token, conversation_id: session.conversation_id,
-                         socket_url: session.socket_url, name: name, pending: [] };
+                         socket_url: session.socket_url, name: name, pending: [], open: true };
         this.state.save(this.session);
         this.chat();
       }), this.guard(function (err) { this.failed(form, err, 'The chat could not start. Please try again.'); }));
@@ -315,7 +426,7 @@
     var self = this;
     this.closeSocket();
     if (missed) this.state.clear();
-    this.show('loading', el('p', { 'class': 'notice', text: 'Loading\u2026' }));
+    this.show('loading', el('p', { 'class': 'notice', text: t('Loading\u2026') }));
     Promise.all(reg.list.filter(function (w) { return w !== self; }).map(function (w) { return w.ready; }))
       .then(this.guard(function () { this.offlineView(missed); }));
   };
@@ -325,34 +436,35 @@
     var callback = reg.list.filter(function (w) { return w.kind === 'callback' && w.view !== 'inactive'; })[0];
     this.show('offline',
       el('p', { 'class': 'notice', role: 'status', tabindex: '-1',
-                text: missed ? 'Sorry, no agent could take your chat. ' + (callback ? 'We can call you back instead.' : 'Please try again later.')
-                             : 'No agent is available right now. ' + (callback ? 'We can call you back instead.' : 'Please try again later.') }),
-      callback ? el('button', { type: 'button', 'class': 'primary', text: 'Ask us to call you back',
+                text: t(missed ? 'Sorry, no agent could take your chat.' : 'No agent is available right now.') + ' ' +
+                      t(callback ? 'We can call you back instead.' : 'Please try again later.') }),
+      callback ? el('button', { type: 'button', 'class': 'primary', text: t('Ask us to call you back'),
                                 onclick: function () { callback.toggle(true); } }) : null,
-      el('button', { type: 'button', text: 'Try the chat again', onclick: function () { self.start(); } }));
+      el('button', { type: 'button', text: t('Try the chat again'), onclick: function () { self.start(); } }));
   };
 
   Widget.prototype.chat = function () {
     var self = this;
-    this.log = el('ol', { 'class': 'log', role: 'log', 'aria-live': 'polite', 'aria-label': 'Conversation', tabindex: '0' });
+    this.log = el('ol', { 'class': 'log', role: 'log', 'aria-live': 'polite', 'aria-label': t('Conversation'), tabindex: '0' });
     this.typing = el('p', { 'class': 'typing', 'aria-live': 'polite' });
     this.status = el('p', { 'class': 'status', role: 'status' });
     this.agentLine = el('p', { 'class': 'agent' });
     this.seen = {};
     this.pendingNodes = {};
     this.lastId = 0;
-    this.input = el('textarea', { name: 'message', rows: '2', 'aria-label': 'Message', maxlength: 16384,
-                                  placeholder: 'Type your message' });
+    this.noteAgent = null;
+    this.input = el('textarea', { name: 'message', rows: '2', 'aria-label': t('Message'), maxlength: 16384,
+                                  placeholder: t('Type your message') });
     this.input.addEventListener('keydown', this.guard(function (e) {
       if (e.key === 'Enter' && !e.shiftKey) { e.preventDefault(); this.sendText(); }
     }));
     this.input.addEventListener('input', this.guard(this.onInput));
     var composer = el('form', { 'class': 'composer', onsubmit: this.guard(function (e) { e.preventDefault(); this.sendText(); }) }, [
       this.input,
-      el('button', { type: 'submit', 'class': 'primary', text: 'Send' })
+      el('button', { type: 'submit', 'class': 'primary', text: t('Send') })
     ]);
     this.show('chat', this.agentLine, this.status, this.log, this.typing, composer,
-      el('button', { type: 'button', 'class': 'end', text: 'End chat', onclick: this.guard(this.endChat) }));
+      el('button', { type: 'button', 'class': 'end', text: t('End chat'), onclick: this.guard(this.endChat) }));
     (this.session.pending || []).forEach(function (p) { self.renderPending(p); });
     this.connect();
   };
@@ -362,7 +474,7 @@
     var url = this.session.socket_url ||
       this.origin.replace(/^http/, 'ws') + API + '/socket?token=' + encodeURIComponent(this.session.token);
     this.closeSocket();
-    this.status.textContent = this.retry ? 'Reconnecting\u2026' : 'Connecting\u2026';
+    this.status.textContent = t(this.retry ? 'Reconnecting\u2026' : 'Connecting\u2026');
     var ws = new WebSocket(url);
     this.ws = ws;
     ws.onopen = this.guard(function () {
@@ -376,7 +488,7 @@
       if (this.ws !== ws) return;
       this.ws = null;
       this.retry = Math.min(this.retry + 1, 5);
-      this.status.textContent = 'Connection lost. Reconnecting\u2026';
+      this.status.textContent = t('Connection lost. Reconnecting\u2026');
       this.timer = setTimeout(function () { self.timer = null; if (self.view === 'chat') self.connect(); },
                               Math.min(500 * Math.pow(2, this.retry - 1), 8000));
     });
@@ -401,26 +513,27 @@
       (body.messages || []).forEach(function (m) { self.renderMessage(m); });
       if (body.state === 'missed') { this.offline(true); return; }
       if (body.state === 'closed') { this.ratingView(); return; }
-      this.agentLine.textContent = body.agent_name ? 'You are chatting with ' + body.agent_name + '.' : 'Waiting for an agent\u2026';
+      this.setAgent(body.agent_name);
       /* Resend what the server may not have: a stored client_id is never
        * stored twice, so this cannot double a message. */
       this.resendPending();
     } else if (type === 'message') {
       this.renderMessage(body);
     } else if (type === 'typing') {
-      this.typing.textContent = body.typing ? 'Agent is typing\u2026' : '';
+      this.typing.textContent = !body.typing ? '' : this.agent ? t('{name} is typing\u2026', { name: this.agent })
+                                                              : t('Agent is typing\u2026');
     } else if (type === 'agent-joined') {
-      this.agentLine.textContent = 'You are chatting with ' + (body.name || 'an agent') + '.';
+      this.setAgent(body.name);
     } else if (type === 'closed') {
       if (body.by === 'system') this.offline(true);
-      else if (body.ask_rating === false) this.thanks('The chat has ended.');
-      else this.ratingView();
+      else if (body.ask_rating === false) this.thanks(t('The chat has ended.'));
+      else this.ratingView(body.by === 'agent' && this.agent ? t('{name} ended the chat. How did we do?', { name: this.agent }) : null);
     } else if (type === 'error') {
       if (body.code === 'stream-inactive') this.inactive();
       else if (body.code === 'rate-limited' && frame.id !== 'rate') {
         /* The server stored nothing: the messages stay pending and go again,
          * with the same client ids, once the server says it is time. */
-        this.status.textContent = 'Sending shortly\u2026';
+        this.status.textContent = t('Sending shortly\u2026');
         if (!this.resendTimer) {
           this.resendTimer = setTimeout(this.guard(function () {
             self.resendTimer = null;
@@ -429,10 +542,29 @@
           }), Math.max(1, body.retry_after || 1) * 1000);
         }
       }
-      else if (frame.id === 'rate') this.formError(this.body.querySelector('form'), body.message || 'The rating was not saved.');
-      else if (body.code === 'unauthorized' || body.code === 'not-found') { this.state.clear(); this.inactive('This chat has ended.'); }
-      else this.status.textContent = body.message || 'Something went wrong.';
+      else if (frame.id === 'rate') this.formError(this.body.querySelector('form'), t(body.message || 'The rating was not saved.'));
+      else if (body.code === 'unauthorized' || body.code === 'not-found') { this.state.clear(); this.inactive(t('This chat has ended.')); }
+      else this.status.textContent = t(body.message || 'Something went wrong.');
     }
+  };
+
+  /* The agent who has the chat now, by first name; none yet: waiting. */
+  Widget.prototype.setAgent = function (name) {
+    this.agent = name ? firstName(name) : null;
+    this.agentLine.textContent = this.agent ? t('You are chatting with {name}.', { name: this.agent })
+                                            : t('Waiting for an agent\u2026');
+  };
+
+  /* The server's system notes are the agents' ("Reserved by …"); the one
+   * that names an agent (author_name) is, for the customer, the first time
+   * a join and every later time a transfer from the agent before. A note
+   * without a name keeps its text. */
+  Widget.prototype.noteText = function (m) {
+    if (!m.author_name) return m.text || '';
+    var to = firstName(m.author_name);
+    var from = this.noteAgent;
+    this.noteAgent = to;
+    return from ? t('{from} transferred you to {to}', { from: from, to: to }) : t('{name} joined the chat', { name: to });
   };
 
   /* Sends every message the server has not confirmed yet: a stored client_id
@@ -448,9 +580,10 @@
     if (!m || !m.id || this.seen[m.id]) return;
     this.seen[m.id] = true;
     this.lastId = Math.max(this.lastId, m.id);
-    var item = this.messageNode(m.direction === 'in' ? 'in' : m.direction === 'out' ? 'out' : 'system',
-                                m.direction === 'out' ? (m.author_name || 'Agent') : m.direction === 'in' ? 'You' : '',
-                                m.text || '', m.attachments);
+    var system = m.direction !== 'in' && m.direction !== 'out';
+    var item = this.messageNode(system ? 'system' : m.direction,
+                                m.direction === 'out' ? (firstName(m.author_name) || t('Agent')) : m.direction === 'in' ? t('You') : '',
+                                system ? this.noteText(m) : m.text || '', m.attachments);
     item.setAttribute('data-id', m.id);
     var pending = m.client_id && this.pendingNodes[m.client_id];
     if (pending) {
@@ -478,12 +611,12 @@
     return el('li', { 'class': 'msg ' + kind }, [
       author ? el('span', { 'class': 'author', text: author }) : null,
       el('p', { 'class': 'text', dir: 'auto' }, [linkify(text)]),
-      files.length ? el('ul', { 'class': 'files', 'aria-label': 'Attachments' }, files) : null
+      files.length ? el('ul', { 'class': 'files', 'aria-label': t('Attachments') }, files) : null
     ]);
   };
 
   Widget.prototype.renderPending = function (p) {
-    var node = this.messageNode('in pending', 'You', p.text);
+    var node = this.messageNode('in pending', t('You'), p.text);
     this.pendingNodes[p.client_id] = node;
     this.log.appendChild(node);
   };
@@ -519,28 +652,28 @@
     this.ratingView();
   };
 
-  Widget.prototype.ratingView = function () {
+  Widget.prototype.ratingView = function (notice) {
     var self = this;
     this.closeSocket();
     if (this.session) { this.session.closed = true; this.state.save(this.session); }
     var stars = [1, 2, 3, 4, 5].map(function (n) {
       return el('label', { 'class': 'star' }, [
-        el('input', { type: 'radio', name: 'rating', value: n, 'aria-label': n + (n === 1 ? ' star' : ' stars') }),
+        el('input', { type: 'radio', name: 'rating', value: n, 'aria-label': n === 1 ? t('1 star') : t('{n} stars', { n: n }) }),
         el('span', { 'aria-hidden': 'true', text: '\u2605' })
       ]);
     });
-    var form = el('form', { 'class': 'form rating', 'aria-label': 'Rate this chat' }, [
-      el('p', { 'class': 'notice', text: 'The chat has ended. How did we do?' }),
-      el('fieldset', { 'class': 'stars' }, [el('legend', { text: 'Your rating' })].concat(stars)),
-      this.field('Comment (optional)', { name: 'comment', rows: '3', maxlength: 2048 }),
+    var form = el('form', { 'class': 'form rating', 'aria-label': t('Rate this chat') }, [
+      el('p', { 'class': 'notice', text: notice || t('The chat has ended. How did we do?') }),
+      el('fieldset', { 'class': 'stars' }, [el('legend', { text: t('Your rating') })].concat(stars)),
+      this.field(t('Comment (optional)'), { name: 'comment', rows: '3', maxlength: 2048 }),
       el('p', { 'class': 'error', role: 'alert', hidden: true }),
-      el('button', { type: 'submit', 'class': 'primary', text: 'Send rating' }),
-      el('button', { type: 'button', text: 'Skip', onclick: function () { self.thanks('Thank you for chatting with us.'); } })
+      el('button', { type: 'submit', 'class': 'primary', text: t('Send rating') }),
+      el('button', { type: 'button', text: t('Skip'), onclick: function () { self.thanks(t('Thank you for chatting with us.')); } })
     ]);
     form.addEventListener('submit', this.guard(function (e) {
       e.preventDefault();
       var checked = form.querySelector('input[name="rating"]:checked');
-      if (!checked) { this.formError(form, 'Please choose from 1 to 5 stars.'); return; }
+      if (!checked) { this.formError(form, t('Please choose from 1 to 5 stars.')); return; }
       var frame = { type: 'rate', id: 'rate', body: { rating: Number(checked.value), comment: form.elements.comment.value.trim() || undefined } };
       this.rateOnce(frame);
     }));
@@ -565,16 +698,16 @@
       if (reply.type === 'error' && reply.id === 'rate' && !done) {
         done = true;
         ws.close();
-        this.formError(this.body.querySelector('form'), (reply.body && reply.body.message) || 'The rating was not saved.');
+        this.formError(this.body.querySelector('form'), t((reply.body && reply.body.message) || 'The rating was not saved.'));
       } else if (reply.type === 'pong' && !done) {
         /* Frames are handled in order: no error before the pong means stored. */
         done = true;
         ws.close();
-        this.thanks('Thank you for your feedback.');
+        this.thanks(t('Thank you for your feedback.'));
       }
     });
     ws.onerror = self.guard(function () {
-      if (!done) this.formError(this.body.querySelector('form'), 'The rating could not be sent. Please try again.');
+      if (!done) this.formError(this.body.querySelector('form'), t('The rating could not be sent. Please try again.'));
     });
   };
 
@@ -585,22 +718,22 @@
     this.session = null;
     this.show('thanks',
       el('p', { 'class': 'notice', role: 'status', tabindex: '-1', text: text }),
-      el('button', { type: 'button', text: 'Start a new chat', onclick: function () { self.start(); } }));
+      el('button', { type: 'button', text: t('Start a new chat'), onclick: function () { self.start(); } }));
   };
 
   /* --- Callback ----------------------------------------------------------- */
 
   Widget.prototype.callbackForm = function () {
-    var form = el('form', { 'class': 'form', novalidate: true, 'aria-label': 'Request a callback' }, [
+    var form = el('form', { 'class': 'form', novalidate: true, 'aria-label': t('Request a callback') }, [
       this.info.greeting ? el('p', { 'class': 'greeting', text: this.info.greeting }) : null,
-      this.field('Name', { name: 'name', autocomplete: 'name', required: true, maxlength: 200 }),
-      this.field('Phone number', { name: 'number', type: 'tel', autocomplete: 'tel', required: true, maxlength: 200,
-                                   placeholder: '+44 20 7946 0958' },
-                 'With the country code, e.g. +44 for the UK or +1 for the US.'),
+      this.field(t('Name'), { name: 'name', autocomplete: 'name', required: true, maxlength: 200 }),
+      this.field(t('Phone number'), { name: 'number', type: 'tel', autocomplete: 'tel', required: true, maxlength: 200,
+                                      placeholder: '+44 20 7946 0958' },
+                 t('With the country code, e.g. +44 for the UK or +1 for the US.')),
       this.departmentField(),
-      this.field('Preferred time (optional)', { name: 'time', maxlength: 200, placeholder: 'e.g. weekdays after 3 pm' }),
+      this.field(t('Preferred time (optional)'), { name: 'time', maxlength: 200, placeholder: t('e.g. weekdays after 3 pm') }),
       el('p', { 'class': 'error', role: 'alert', hidden: true }),
-      el('button', { type: 'submit', 'class': 'primary', text: 'Call me back' })
+      el('button', { type: 'submit', 'class': 'primary', text: t('Call me back') })
     ]);
     form.addEventListener('submit', this.guard(function (e) {
       e.preventDefault();
@@ -609,8 +742,8 @@
       var number = normalizePhone(v.number.value);
       v.number.setAttribute('aria-invalid', String(!number));
       if (!name || !number) {
-        this.formError(form, !name ? 'Please enter your name.'
-                                   : 'Please enter a phone number with its country code, e.g. +44 20 7946 0958.');
+        this.formError(form, t(!name ? 'Please enter your name.'
+                                     : 'Please enter a phone number with its country code, e.g. +44 20 7946 0958.'));
         (!name ? v.name : v.number).focus();
         return;
       }
@@ -622,7 +755,7 @@
         preferred_time: v.time.value.trim() || undefined
       }).then(this.guard(function () {
         this.show('done', el('p', { 'class': 'notice', role: 'status', tabindex: '-1',
-                                    text: 'Thank you, ' + name + '. We will call you at ' + number + '.' }));
+                                    text: t('Thank you, {name}. We will call you at {number}.', { name: name, number: number }) }));
       }), this.guard(function (err) { this.failed(form, err, 'The request could not be sent. Please try again.'); }));
     }));
     this.show('form', form);
@@ -631,6 +764,7 @@
   /* --- Start-up ----------------------------------------------------------- */
 
   function boot() {
+    LANG = pickLanguage();
     var scripts = document.querySelectorAll('script[data-stream]');
     Array.prototype.forEach.call(scripts, function (script) {
       if (reg.seen.has(script) || !/\/widget(\/[^/]+)?\/widget\.js|\/widget\.js/.test(script.src)) return;

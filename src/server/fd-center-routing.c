@@ -104,6 +104,39 @@ stream_config_text (const FdStream *stream,
   return g_strdup_printf ("%" G_GINT64_FORMAT ":%d:%s", stream->queue_id, (int) stream->kind, json);
 }
 
+/* A stream was deleted: the visitors of its open chats read "This channel
+ * is no longer active." at once (docs/widget.md, "Inactive") instead of
+ * typing into a chat nobody will answer. Their sockets stay open; sending
+ * is refused from now on (fd-center-visitor.c). */
+static gboolean
+tell_visitors_inactive (FdCenter  *self,
+                        gint64     organization_id,
+                        gint64     stream_id,
+                        GError   **error)
+{
+  static const FdConversationState open_states[] = { FD_CONVERSATION_UNRESERVED, FD_CONVERSATION_RESERVED };
+
+  for (guint s = 0; s < G_N_ELEMENTS (open_states); s++)
+    {
+      g_autoptr(GPtrArray) list = fd_store_list_conversations_by_state (self->store, organization_id,
+                                                                         open_states[s], error);
+
+      if (list == NULL)
+        return FALSE;
+      for (guint i = 0; i < list->len; i++)
+        {
+          FdConversation *conv = g_ptr_array_index (list, i);
+
+          if (conv->stream_id == stream_id && conv->kind == FD_STREAM_WEBCHAT)
+            fd_center_push_visitor_frame (self, conv->id,
+                                          fd_frame_new_error (FD_FRAME_VISITOR_ERROR, NULL,
+                                                              FD_WIRE_ERROR_STREAM_INACTIVE,
+                                                              "This channel is no longer active."));
+        }
+    }
+  return TRUE;
+}
+
 gboolean
 fd_center_route_load (FdCenter  *self,
                       gint64     organization_id,
@@ -170,6 +203,8 @@ fd_center_route_load (FdCenter  *self,
             {
               fd_router_remove_stream (self->router, stream->id, now, out);
               g_hash_table_remove (self->stream_config, &stream->id);
+              if (!tell_visitors_inactive (self, organization_id, stream->id, error))
+                return FALSE;
             }
           continue;
         }

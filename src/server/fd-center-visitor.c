@@ -41,6 +41,20 @@ visitor_conversation (FdCenter  *self,
       fd_center_set_error (error, FD_WIRE_ERROR_INVALID_STATE, "This chat has ended.");
       return NULL;
     }
+  /* The chats of a deleted stream stay open for their agents, but the
+   * visitor cannot go on writing into them. */
+  if (open)
+    {
+      g_autoptr(FdStream) stream = fd_store_get_stream (self->store, organization_id, conv->stream_id, error);
+
+      if (stream == NULL)
+        return NULL;
+      if (stream->deleted)
+        {
+          fd_center_set_error (error, FD_WIRE_ERROR_STREAM_INACTIVE, "This channel is no longer active.");
+          return NULL;
+        }
+    }
   return g_steal_pointer (&conv);
 }
 

@@ -4,6 +4,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
+import WebSocket from 'ws';
 import {
   Agent, admin, allowOrigin, artifacts, demoAgents, demoStreams, launchBrowser, openPage, startHostPage,
   startServer, waitUntil,
@@ -32,6 +33,8 @@ after(async () => {
 });
 
 const pageUrl = (path, ...keys) => `${host.origin}${crossOrigin ? '' : '/site'}${path}?${keys.map((k) => 'stream=' + encodeURIComponent(k)).join('&')}`;
+// A host page in another language (lib.mjs, hostPage: 'none' has no lang).
+const langUrl = (lang, ...keys) => pageUrl('/', ...keys) + '&lang=' + lang;
 
 function widget(page, kind) {
   const root = page.locator(`[data-frontdesk="${kind}"]`);
@@ -174,7 +177,8 @@ test('a visitor chats with an agent, keeps the chat across reloads and rates it'
                              f.body.text === 'Do you ship to Norway? 🇳🇴', 'the visitor message');
 
   await agent.request('typing', { conversation_id: conversationId, typing: true });
-  await chat.root.getByText('Agent is typing…').waitFor();
+  // The customer meets the agent by first name.
+  await chat.root.getByText('Jenna is typing…').waitFor();
   const priceList = await agent.upload(conversationId, 'price-list.pdf',
                                        Buffer.from('%PDF-1.4\n% price list\n%%EOF\n'), 'application/pdf');
   await agent.request('send-message', {
@@ -183,7 +187,7 @@ test('a visitor chats with an agent, keeps the chat across reloads and rates it'
     attachments: [priceList],
   });
   await chat.log.getByText('for prices 😀').waitFor();
-  assert.equal(await chat.root.getByText('Agent is typing…').count(), 0);
+  assert.equal(await chat.root.getByText('Jenna is typing…').count(), 0);
   assert.equal(await chat.log.locator('a[href="https://kakapo.example/shipping"]').count(), 1);
   assert.equal(await chat.log.getByRole('link', { name: 'price-list.pdf' }).count(), 1);
   // The attachment link opens the uploaded file on the server.
@@ -198,12 +202,10 @@ test('a visitor chats with an agent, keeps the chat across reloads and rates it'
   await chat.field('Message').fill('');
   await page.screenshot({ path: join(artifacts, 'chat-panel.png') });
 
-  // Reload and navigation keep the whole transcript, once.
+  // Reload and navigation keep the whole transcript, once, in the open panel.
   await page.reload();
-  await chat.launcher.click();
   await chat.log.getByText('for prices 😀').waitFor();
   await page.click('#next');
-  await chat.launcher.click();
   await chat.log.getByText('for prices 😀').waitFor();
   assert.equal(await chat.log.getByText('Do you ship to Norway? 🇳🇴').count(), 1);
   assert.equal(await chat.log.getByText('for prices 😀').count(), 1);
@@ -385,6 +387,155 @@ test('with no agent joined the chat offers a callback instead of a wait', async 
   } finally {
     await agent.joinAll();
   }
+});
+
+test('an open chat whose stream is deleted says the channel is no longer active', async () => {
+  const doomed = await admin(server, 'POST', `/organizations/${streams.org.id}/streams`, {
+    kind: 'webchat', name: 'Chat deleted mid-chat', queue_id: streams.chat.queue_id, allowed_origins: [host.origin],
+  });
+  const context = await browser.newContext();
+  const page = await openPage(context, pageUrl('/', doomed.key));
+  const { chat, conversationId } = await startChat(page, 'Mid Chat');
+  await reserveNext(conversationId);
+  await sendAsVisitor(chat, 'still there?');
+  await agent.waitFor((f) => f.type === 'message' && f.body.text === 'still there?', 'the visitor message');
+
+  // Deleting the stream tells the open chat at once, without a reload.
+  await admin(server, 'DELETE', `/organizations/${streams.org.id}/streams/${doomed.id}`);
+  await chat.root.getByRole('alert').filter({ hasText: 'This channel is no longer active.' }).waitFor();
+  assert.equal(await chat.panel.isVisible(), true);
+  assert.equal(await chat.field('Message').count(), 0, 'the composer is gone');
+
+  // A client that goes on writing is refused with the same code.
+  const session = await page.evaluate((key) => JSON.parse(localStorage.getItem('frontdesk:' + key)), doomed.key);
+  const ws = new WebSocket(session.socket_url);
+  const frames = [];
+  ws.onmessage = (e) => frames.push(JSON.parse(e.data));
+  await new Promise((resolve, reject) => { ws.onopen = resolve; ws.onerror = reject; });
+  ws.send(JSON.stringify({ type: 'hello', body: {} }));
+  ws.send(JSON.stringify({ type: 'send-message', id: 'late', body: { client_id: 'w-late', text: 'anyone?' } }));
+  await waitUntil(() => frames.find((f) => f.type === 'error' && f.id === 'late'), 'the refusal');
+  assert.equal(frames.find((f) => f.id === 'late').body.code, 'stream-inactive');
+  ws.close();
+  await agent.request('close', { conversation_id: conversationId });
+  assert.deepEqual(page.errors, []);
+  await context.close();
+});
+
+test('the customer reads who joined and who transferred the chat, by first name', async () => {
+  const natalieLogin = demoAgents.find((a) => a.name === 'Natalie Maines');
+  const context = await browser.newContext();
+  const page = await openPage(context, pageUrl('/', streams.chat.key));
+  const { chat, conversationId } = await startChat(page, 'Transfer Visitor');
+  await reserveNext(conversationId);
+  await chat.log.getByText('Jenna joined the chat', { exact: true }).waitFor();
+  await chat.root.getByText('You are chatting with Jenna.', { exact: true }).waitFor();
+
+  const natalie = await Agent.signIn(server, natalieLogin.email, natalieLogin.password);
+  try {
+    await natalie.joinAll();
+    await agent.request('transfer', { conversation_id: conversationId, agent_id: natalie.welcome.agent.id });
+    await natalie.waitFor((f) => f.type === 'offer' && f.body.conversation.id === conversationId, 'the transfer offer');
+    await natalie.request('reserve', { conversation_id: conversationId });
+    await chat.log.getByText('Jenna transferred you to Natalie', { exact: true }).waitFor();
+    await chat.root.getByText('You are chatting with Natalie.', { exact: true }).waitFor();
+    await natalie.request('send-message', { conversation_id: conversationId, client_id: 'n-1', text: 'Natalie here.' });
+    const reply = chat.log.locator('li.msg.out').filter({ hasText: 'Natalie here.' });
+    await reply.waitFor();
+    assert.equal(await reply.locator('.author').textContent(), 'Natalie');
+
+    // The agents' own notes never reach the customer, after a reload neither.
+    await page.reload();
+    await chat.log.getByText('Natalie here.').waitFor();
+    const text = await chat.log.textContent();
+    assert.doesNotMatch(text, /Reserved by|Transferred to|Wimshurst|Maines/);
+    assert.equal(await chat.log.getByText('Jenna joined the chat', { exact: true }).count(), 1);
+    assert.equal(await chat.log.getByText('Jenna transferred you to Natalie', { exact: true }).count(), 1);
+    await natalie.request('close', { conversation_id: conversationId });
+    await chat.root.getByText('Natalie ended the chat. How did we do?').waitFor();
+  } finally {
+    for (const q of natalie.welcome.queues ?? (await natalie.waitFor((f) => f.type === 'snapshot')).body.queues)
+      await natalie.request('leave', { queue_id: q.queue_id }).catch(() => {});
+    natalie.close();
+  }
+  assert.deepEqual(page.errors, []);
+  await context.close();
+});
+
+test('the widget speaks the page\'s language, else the browser\'s, else English', async () => {
+  // A German page: German everywhere, the agent's join included.
+  const context = await browser.newContext({ locale: 'en-GB' });
+  const page = await openPage(context, langUrl('de', streams.chat.key, streams.callback.key));
+  const chat = widget(page, 'webchat');
+  assert.equal(await chat.launcher.textContent(), 'Chatten Sie mit uns');
+  assert.equal(await widget(page, 'callback').launcher.textContent(), 'Rufen Sie mich zurück');
+  await chat.launcher.click();
+  await chat.root.getByRole('button', { name: 'Chat beginnen' }).click();
+  await chat.root.getByText('Bitte geben Sie Ihren Namen ein.').waitFor();
+  await chat.field('Name').fill('Greta Besucherin');
+  await chat.field('E-Mail').fill('greta@example.com');
+  const created = page.waitForResponse((r) => r.url().endsWith('/api/visitor/v1/sessions'));
+  await chat.root.getByRole('button', { name: 'Chat beginnen' }).click();
+  const conversationId = (await (await created).json()).conversation_id;
+  await reserveNext(conversationId);
+  await chat.log.getByText('Jenna ist dem Chat beigetreten', { exact: true }).waitFor();
+  await chat.root.getByText('Sie chatten mit Jenna.', { exact: true }).waitFor();
+  await chat.root.getByRole('button', { name: 'Chat beenden' }).waitFor();
+  await page.screenshot({ path: join(artifacts, 'chat-panel-de.png') });
+  await agent.request('close', { conversation_id: conversationId });
+  await chat.root.getByRole('button', { name: 'Bewertung senden' }).waitFor();
+  assert.equal(await chat.root.getByRole('radio', { name: '1 Stern', exact: true }).count(), 1);
+  assert.equal(await chat.root.getByRole('radio', { name: '4 Sterne', exact: true }).count(), 1);
+  await context.close();
+
+  // No lang on the page: the browser's languages decide.
+  const german = await browser.newContext({ locale: 'de-DE' });
+  const p2 = await openPage(german, langUrl('none', 'no-such-stream-key'));
+  await widget(p2, 'webchat').launcher.click();
+  await widget(p2, 'webchat').root.getByText('Dieser Kanal ist nicht mehr aktiv.').waitFor();
+  await german.close();
+
+  // A page language without a table reads in English, whatever the browser says.
+  const other = await browser.newContext({ locale: 'de-DE' });
+  const p3 = await openPage(other, langUrl('fi', streams.chat.key));
+  assert.equal(await widget(p3, 'webchat').launcher.textContent(), 'Chat with us');
+  // An English page stays English in a German browser.
+  const p4 = await openPage(other, langUrl('en', streams.chat.key));
+  assert.equal(await widget(p4, 'webchat').launcher.textContent(), 'Chat with us');
+  await other.close();
+});
+
+test('an ongoing chat comes back open or minimized, as it was, on the next page', async () => {
+  const context = await browser.newContext();
+  const page = await openPage(context, pageUrl('/', streams.chat.key));
+  const { chat, conversationId } = await startChat(page, 'Navigating Visitor');
+  await sendAsVisitor(chat, 'before navigating');
+  await chat.log.locator('li[data-id]').filter({ hasText: 'before navigating' }).waitFor();
+
+  // Open: the next page shows the chat open, without a click, and leaves
+  // the focus to the page.
+  await page.click('#next');
+  await chat.log.getByText('before navigating').waitFor();
+  assert.equal(await chat.panel.isVisible(), true);
+  assert.equal(await chat.launcher.getAttribute('aria-expanded'), 'true');
+  assert.equal(await page.evaluate(() => document.activeElement === document.body), true);
+
+  // Minimized: it stays minimized on the next page, and opens again.
+  await chat.root.getByRole('button', { name: 'Minimize' }).click();
+  await chat.panel.waitFor({ state: 'hidden' });
+  await page.click('#next');
+  await chat.launcher.waitFor();
+  await page.waitForFunction(() => document.querySelector('[data-frontdesk="webchat"]')
+    ?.shadowRoot.querySelector('ol.log li[data-id]'));
+  assert.equal(await chat.panel.isVisible(), false);
+  assert.equal(await chat.launcher.getAttribute('aria-expanded'), 'false');
+  await chat.launcher.click();
+  await chat.log.getByText('before navigating').waitFor();
+
+  await reserveNext(conversationId);
+  await agent.request('close', { conversation_id: conversationId });
+  assert.deepEqual(page.errors, []);
+  await context.close();
 });
 
 test('frontdeskd shuts down cleanly after the browser sessions', async () => {

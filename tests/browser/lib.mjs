@@ -104,7 +104,8 @@ function startProxy(targetPort) {
 
 // A page of the customer's website under a strict Content-Security-Policy
 // that allows only the Frontdesk server's origin: ?stream=KEY (repeatable)
-// embeds one widget per key, as the embed snippet does.
+// embeds one widget per key, as the embed snippet does; ?lang=de gives the
+// page that language (default en), ?lang=none no lang attribute at all.
 function hostPage(serverOrigin, req, res) {
   const server = new URL(serverOrigin);
   const url = new URL(req.url, 'http://host');
@@ -113,8 +114,10 @@ function hostPage(serverOrigin, req, res) {
   const keys = url.searchParams.getAll('stream');
   const tags = keys.map((k) => `<script src="${server.origin}/widget.js" data-stream="${encodeURIComponent(k)}" async></script>`).join('\n');
   const next = url.pathname.replace(/[^/]*$/, 'other');
+  const lang = url.searchParams.get('lang') || 'en';
+  const langAttr = lang === 'none' ? '' : ` lang="${lang.replace(/[^a-zA-Z-]/g, '')}"`;
   res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8', 'Content-Security-Policy': csp });
-  res.end(`<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Host ${url.pathname}</title>
+  res.end(`<!DOCTYPE html><html${langAttr}><head><meta charset="utf-8"><title>Host ${url.pathname}</title>
 <meta name="viewport" content="width=device-width, initial-scale=1"></head>
 <body><h1>A customer's site</h1><p><a id="next" href="${next}?${url.searchParams}">Another page</a></p>
 <p><button id="host-button">Host page button</button></p>

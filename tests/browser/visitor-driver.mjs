@@ -21,7 +21,8 @@
 //       → {author} (the name the widget shows above it)
 //   wait-link {name}        waits for an attachment link named name and
 //       downloads it. → {href, size, base64}
-//   wait-agent {name}       waits for "You are chatting with NAME."
+//   wait-agent {name}       waits for "You are chatting with NAME." (the
+//       widget names agents by first name)
 //   wait-rating-prompt      waits until the widget asks for a rating.
 //   rate {stars, comment?}  rates (1–5) and waits for the thanks.
 //   screenshot {name}       saves the page as name (a .png) in

@@ -300,6 +300,8 @@ test_lifecycle (Fixture       *f,
         {
           g_assert_cmpint (msg->direction, ==, FD_DIRECTION_SYSTEM);
           g_assert_cmpstr (msg->text, ==, "Reserved by Ann");
+          /* The widget words the note for the customer from this name. */
+          g_assert_cmpstr (msg->author_name, ==, "Ann");
         }
     }
   g_assert_cmpuint (outs, ==, 1);
@@ -575,6 +577,7 @@ test_transfer_and_callback (Fixture       *f,
   last = g_ptr_array_index (detail->messages, detail->messages->len - 1);
   g_assert_cmpint (last->direction, ==, FD_DIRECTION_SYSTEM);
   g_assert_cmpstr (last->text, ==, "Transferred to Bob");
+  g_assert_cmpstr (last->author_name, ==, "Bob");
   /* Ann no longer holds it. */
   fd_test_agent_expect_error (ann, FD_FRAME_CLOSE, fd_test_conversation_ref (id), FD_WIRE_ERROR_FORBIDDEN);
 
