@@ -261,10 +261,11 @@ format_duration (FdActivityModel    *self,
   g_autofree char *since = NULL;
   g_autofree char *wait = NULL;
 
-  /* The guide shows a reserved callback without a duration: it may stay
-   * reserved across days until the agent closes it. */
-  if (conv->kind == FD_STREAM_CALLBACK && fd_conversation_item_get_reserved (item))
-    return g_strdup ("");
+  /* A reserved callback counts from its reservation like any reserved
+   * row (issue 18: a blank cell read as broken); it may run into days,
+   * which the hours show. A callback has no customer messages to wait on. */
+  if (conv->kind == FD_STREAM_CALLBACK)
+    return fd_format_duration (t - duration_start (item));
 
   since = fd_format_duration (t - duration_start (item));
   if (!self->show_unreplied || unreplied == 0 || !fd_conversation_item_get_reserved (item))

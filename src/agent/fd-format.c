@@ -1,5 +1,7 @@
 #define G_LOG_DOMAIN "fd-format"
 
+#include <glib/gi18n.h>
+
 #include "fd-format.h"
 
 char *
@@ -11,6 +13,17 @@ fd_format_duration (gint64 usec)
     return g_strdup_printf ("%02" G_GINT64_FORMAT ":%02d:%02d",
                             seconds / 3600, (int) (seconds / 60 % 60), (int) (seconds % 60));
   return g_strdup_printf ("%02d:%02d", (int) (seconds / 60), (int) (seconds % 60));
+}
+
+char *
+fd_format_day (GDateTime *when)
+{
+  g_return_val_if_fail (when != NULL, NULL);
+
+  /* Translators: a transcript's day line, a g_date_time_format() string.
+   * "%-d" is the day of the month without padding ("%e" pads with a
+   * space: "Sunday,  6 December 2026"). */
+  return g_date_time_format (when, _("%A, %-d %B %Y"));
 }
 
 const char *

@@ -17,6 +17,9 @@ typedef gint64 (*FdClockFunc) (gpointer user_data);
 /* "mm:ss" below one hour, "hh:mm:ss" from one hour on; negative spans
  * (a server clock ahead of ours) show as "00:00". */
 char       *fd_format_duration       (gint64        usec);
+/* A transcript's day line in the user's language: "Sunday, 6 December
+ * 2026", the day of the month without padding. */
+char       *fd_format_day            (GDateTime    *when);
 /* "WebChat", "Callback", "Email", "Tweet". */
 const char *fd_format_activity       (FdStreamKind  kind);
 const char *fd_format_activity_icon  (FdStreamKind  kind);

@@ -111,6 +111,25 @@ n_rows (Fixture *f)
   return g_list_model_get_n_items (G_LIST_MODEL (f->model));
 }
 
+/* Issue 18: "%e" gave "Sunday,  6 December 2026" (two spaces). */
+static void
+test_format_day (void)
+{
+  struct { const char *iso; const char *text; } cases[] = {
+    { "2026-12-06T10:00:00Z", "Sunday, 6 December 2026" },
+    { "2026-12-14T23:59:59Z", "Monday, 14 December 2026" },
+    { "2027-01-01T00:00:00Z", "Friday, 1 January 2027" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(GDateTime) when = g_date_time_new_from_iso8601 (cases[i].iso, NULL);
+      g_autofree char *text = fd_format_day (when);
+
+      g_assert_cmpstr (text, ==, cases[i].text);
+    }
+}
+
 static void
 test_format_duration (void)
 {
@@ -320,7 +339,7 @@ test_snapshot_replaces (Fixture       *f,
 }
 
 static void
-test_reserved_callback_no_duration (Fixture       *f,
+test_reserved_callback_duration (Fixture       *f,
                                     gconstpointer  data)
 {
   g_autoptr(FdFrame) frame = load_frame ("reserved-by-other.json");
@@ -334,8 +353,13 @@ test_reserved_callback_no_duration (Fixture       *f,
   item = fd_activity_model_lookup (f->model, 43);
   g_assert_nonnull (item);
   g_assert_cmpstr (fd_conversation_item_get_status (item), ==, "Reserved");
-  g_assert_cmpstr (fd_conversation_item_get_duration (item), ==, "");
+  /* Issue 18: the duration counts from the reservation, not blank. */
+  g_assert_cmpstr (fd_conversation_item_get_duration (item), ==, "10:00");
   g_assert_cmpstr (fd_conversation_item_get_from (item), ==, "Unknown visitor");
+  /* Reserved across days: the hours keep counting. */
+  f->now = at ("2026-11-20T12:06:52Z");
+  fd_activity_model_refresh (f->model);
+  g_assert_cmpstr (fd_conversation_item_get_duration (item), ==, "49:00:00");
 }
 
 static void
@@ -397,6 +421,7 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/agent/format/duration", test_format_duration);
+  g_test_add_func ("/agent/format/day", test_format_day);
   g_test_add_func ("/agent/format/from", test_format_from);
 #define ADD(path, func) \
   g_test_add ("/agent/activity-model/" path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
@@ -404,7 +429,7 @@ main (int   argc,
   ADD ("reserved-elsewhere", test_reserved_elsewhere);
   ADD ("snapshot-messages", test_snapshot_messages);
   ADD ("snapshot-replaces", test_snapshot_replaces);
-  ADD ("reserved-callback", test_reserved_callback_no_duration);
+  ADD ("reserved-callback", test_reserved_callback_duration);
   ADD ("bad-frames", test_bad_frames);
   ADD ("queue-model", test_queue_model);
 #undef ADD

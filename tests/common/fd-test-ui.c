@@ -2,6 +2,7 @@
 
 #include <adwaita.h>
 #include <glib/gstdio.h>
+#include <string.h>
 
 #include "fd-session.h"
 #include "fd-test-ui.h"
@@ -180,10 +181,43 @@ fd_test_ui_find_row_by_id (GtkListBox *list,
   return NULL;
 }
 
+/* A desktop's phone app, as far as GIO sees one: a tel: handler in the
+ * test's own XDG_DATA_HOME (the wrapper makes a fresh one) that runs
+ * true(1). Without it, Call Number meets a desktop with no phone app
+ * (FD_TEST_NO_PHONE_APP, tests/ui/test-callbacks.c). */
+static void
+install_phone_app (void)
+{
+  const char *data_home = g_getenv ("XDG_DATA_HOME");
+  const char *config_home = g_getenv ("XDG_CONFIG_HOME");
+  g_autofree char *apps = NULL;
+  g_autofree char *desktop = NULL;
+  g_autofree char *mimeapps = NULL;
+  g_autoptr(GError) error = NULL;
+
+  /* Only in the wrapper's throw-away directories, never a real home. */
+  if (data_home == NULL || config_home == NULL || strstr (data_home, "frontdesk-keyring.") == NULL)
+    return;
+  apps = g_build_filename (data_home, "applications", NULL);
+  g_assert_cmpint (g_mkdir_with_parents (apps, 0700), ==, 0);
+  g_assert_cmpint (g_mkdir_with_parents (config_home, 0700), ==, 0);
+  desktop = g_build_filename (apps, "fd-test-dialer.desktop", NULL);
+  g_file_set_contents (desktop,
+                       "[Desktop Entry]\nType=Application\nName=Test Dialer\nExec=true %u\n"
+                       "NoDisplay=true\nMimeType=x-scheme-handler/tel;\n", -1, &error);
+  g_assert_no_error (error);
+  mimeapps = g_build_filename (config_home, "mimeapps.list", NULL);
+  g_file_set_contents (mimeapps, "[Default Applications]\nx-scheme-handler/tel=fd-test-dialer.desktop\n",
+                       -1, &error);
+  g_assert_no_error (error);
+}
+
 void
 fd_test_ui_init (int    *argc,
                  char ***argv)
 {
+  if (g_getenv ("FD_TEST_NO_PHONE_APP") == NULL)
+    install_phone_app ();
   g_setenv ("GSK_RENDERER", "cairo", TRUE);
   /* GTK 4.8 has no GDK_DEBUG=no-portals; the private session bus has no
    * portal anyway. The AT-SPI registry the bus would start writes to

@@ -545,6 +545,72 @@ test_double_click (void)
   agent_window_free (jenna);
 }
 
+/* --- /ui/callbacks/no-phone-app ------------------------------------------------------ */
+
+/* A desktop with no tel: handler (this test's process runs without the
+ * test dialer, FD_TEST_NO_PHONE_APP): Call Number says so in the agent's
+ * words, offers Copy Number, and asks nothing about a call that never
+ * started; the next call may start at once. */
+static void
+test_no_phone_app (void)
+{
+  g_autoptr(FdTestServer) server = fd_test_server_new ();
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GAppInfo) dialer = g_app_info_get_default_for_uri_scheme ("tel");
+  g_autofree char *number = NULL;
+  FdWindow *jenna;
+  FdActivityList *list;
+  FdCallState *calls;
+  AdwMessageDialog *dialog;
+
+  /* The premise: no phone app on this desktop. */
+  g_assert_null (dialer);
+  fd_test_server_add_args (server, "--demo", NULL);
+  fd_test_server_start (server);
+  jenna = agent_window_new (server, JENNA_EMAIL, JENNA_PASSWORD);
+  list = fd_window_get_activity_list (jenna);
+  calls = fd_session_get_call_state (fd_connection_get_session ((fd_window_get_connection (jenna))));
+  set_joined_with_sidebar (jenna, CALLBACK_QUEUE, TRUE, FALSE);
+  request_callback (server, GRACE, GRACE_NUMBER);
+  wait_row (jenna, GRACE, "Unreserved", "the callback");
+  select_row (jenna, GRACE);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (list), "activity.reserve", NULL));
+  wait_row (jenna, GRACE, "Reserved", "the reserved callback");
+
+  select_row (jenna, GRACE);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (list), "activity.call-number", NULL));
+  dialog = fd_test_ui_wait_dialog ("No Phone App", "the message that no phone app handles calls");
+  g_assert_cmpstr (adw_message_dialog_get_body (dialog), ==,
+                   "No app on this computer handles phone calls. Copy the number to dial it on a phone.");
+  g_assert_null (strstr (adw_message_dialog_get_body (dialog), "Operation not supported"));
+  g_assert_true (adw_message_dialog_has_response (dialog, "copy"));
+  g_assert_cmpstr (adw_message_dialog_get_response_label (dialog, "copy"), ==, "_Copy Number");
+  /* No call started: no outcome question, and not on a call. */
+  fd_test_ui_spin (300);
+  g_assert_null (fd_test_ui_find_dialog ("How Did the Call Go?"));
+  g_assert_false (fd_call_state_get_on_call (calls));
+
+  /* Copy Number puts the number on the clipboard. */
+  gdk_clipboard_set_text (gtk_widget_get_clipboard (GTK_WIDGET (list)), "");
+  fd_test_ui_answer_dialog (dialog, "copy");
+  gdk_clipboard_read_text_async (gtk_widget_get_clipboard (GTK_WIDGET (list)), NULL, fd_test_ui_on_done_cb, &result);
+  fd_test_ui_wait (fd_test_ui_has_result, &result, "the clipboard");
+  number = gdk_clipboard_read_text_finish (gtk_widget_get_clipboard (GTK_WIDGET (list)), result, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (number, ==, GRACE_NUMBER);
+  g_assert_null (fd_test_ui_find_dialog ("How Did the Call Go?"));
+
+  /* Trying again meets the same message, not "Already on a Call". */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (list), "activity.call-number", NULL));
+  dialog = fd_test_ui_wait_dialog ("No Phone App", "the message again");
+  fd_test_ui_answer_dialog (dialog, "close");
+  g_assert_false (fd_call_state_get_on_call (calls));
+  wait_row (jenna, GRACE, "Reserved", "the callback still reserved");
+
+  agent_window_free (jenna);
+}
+
 /* --- /ui/callbacks/menu ------------------------------------------------------------ */
 
 static GtkPopover *
@@ -585,6 +651,23 @@ collect_items (GtkWidget *widget,
     collect_items (child, items);
 }
 
+static GtkWidget *
+find_descendant (GtkWidget *widget,
+                 GType      type)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_descendant (child, type);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
 static char *
 open_menu (FdWindow *window)
 {
@@ -613,6 +696,7 @@ test_menu (void)
   FdWindow *jenna;
   FdActivityList *list;
   GtkPopover *popover;
+  GtkWidget *column_view;
 
   fd_test_server_add_args (server, "--demo", NULL);
   fd_test_server_start (server);
@@ -627,7 +711,30 @@ test_menu (void)
   select_row (jenna, GRACE);
   items = open_menu (jenna);
   g_assert_cmpstr (items, ==, "Perform Callback|Reserve");
+  /* Issue 18: the list's tooltip does not cover its open menu. */
+  column_view = find_descendant (GTK_WIDGET (list), GTK_TYPE_COLUMN_VIEW);
+  g_assert_nonnull (column_view);
+  g_assert_false (gtk_widget_get_has_tooltip (column_view));
   gtk_popover_popdown (popover);
+  g_assert_true (gtk_widget_get_has_tooltip (column_view));
+  g_assert_nonnull (gtk_widget_get_tooltip_text (column_view));
+
+  /* The same for the Queues sidebar and its menu. */
+  {
+    FdQueueSidebar *sidebar = fd_window_get_queue_sidebar (jenna);
+    GtkWidget *list_box = find_descendant (GTK_WIDGET (sidebar), GTK_TYPE_LIST_BOX);
+    GtkPopover *queue_menu = find_popover (GTK_WIDGET (sidebar));
+
+    g_assert_nonnull (list_box);
+    g_assert_nonnull (queue_menu);
+    g_assert_true (gtk_widget_get_has_tooltip (list_box));
+    fd_queue_sidebar_select (sidebar, (guint) fd_test_ui_find_queue (fd_window_get_connection (jenna), CALLBACK_QUEUE));
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (sidebar), "queue.menu", NULL));
+    fd_test_ui_wait (is_mapped, queue_menu, "the queue's menu");
+    g_assert_false (gtk_widget_get_has_tooltip (list_box));
+    gtk_popover_popdown (queue_menu);
+    g_assert_true (gtk_widget_get_has_tooltip (list_box));
+  }
   g_clear_pointer (&items, g_free);
 
   /* Reserved: the guide's four items; Show CRM Contact disabled, saying
@@ -660,6 +767,13 @@ main (int   argc,
 {
   fd_test_ui_init (&argc, &argv);
 
+  /* Run twice by tests/ui/meson.build: on a desktop with a phone app (the
+   * test dialer of fd_test_ui_init) and on one without. */
+  if (g_getenv ("FD_TEST_NO_PHONE_APP") != NULL)
+    {
+      g_test_add_func ("/ui/callbacks/no-phone-app", test_no_phone_app);
+      return g_test_run ();
+    }
   g_test_add_func ("/ui/callbacks/persist", test_persist);
   g_test_add_func ("/ui/callbacks/leave-join", test_leave_join);
   g_test_add_func ("/ui/callbacks/double-click", test_double_click);

@@ -392,6 +392,9 @@ run_flow (FdApplication *app,
   /* Quitting is refused while a conversation is reserved, naming it. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "app.quit", NULL));
   dialog = fd_test_ui_wait_dialog (NULL, "the quit guard");
+  /* One conversation, in the singular (issue 18: plural forms). */
+  g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, "Conversation Still Open");
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), "Transfer or close this conversation first:"));
   g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), "WebChat with Natalie Maines"));
   fd_test_ui_answer_dialog (dialog, "close");
   g_assert_nonnull (fd_test_ui_app_window (app));
@@ -599,6 +602,9 @@ run_flow (FdApplication *app,
     fd_queue_sidebar_select (fd_window_get_queue_sidebar (window), (guint) sales);
     g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fd_window_get_queue_sidebar (window)), "queue.leave", NULL));
     dialog = fd_test_ui_wait_dialog (NULL, "the last-agent warning for Sales");
+    /* Issue 18: not "Leave the Last Agent’s Queue?". */
+    g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, "Leave as the Last Agent?");
+    g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), "“Sales”"));
     fd_test_ui_answer_dialog (dialog, "leave");
     fd_test_ui_wait (fd_test_ui_has_indicator, &left, "leaving Sales");
   }

@@ -304,19 +304,129 @@ on_outcome_response_cb (AdwMessageDialog *dialog,
 }
 
 static void
+copy_number (FdActivityList *self,
+             const char     *number)
+{
+  gdk_clipboard_set_text (gtk_widget_get_clipboard (GTK_WIDGET (self)), number);
+  g_signal_emit (self, signals[SIGNAL_TOAST], 0, _("Number copied"));
+}
+
+static void
+on_call_failed_response_cb (AdwMessageDialog *dialog,
+                            const char       *response,
+                            FdActivityList   *self)
+{
+  if (g_strcmp0 (response, "copy") == 0)
+    copy_number (self, g_object_get_data (G_OBJECT (dialog), "fd-number"));
+}
+
+/* The call did not start: say why, offer the number to dial elsewhere,
+ * and ask nothing about a call that never happened. A desktop without a
+ * tel: handler answers "Operation not supported" (GIO's words), which is
+ * said here in the agent's terms. */
+static void
+call_failed (FdActivityList *self,
+             const char     *number,
+             const GError   *error)
+{
+  gboolean no_app = g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED) ||
+                    g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND);
+  GtkWidget *dialog;
+
+  if (no_app)
+    dialog = adw_message_dialog_new (GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))),
+                                     _("No Phone App"),
+                                     _("No app on this computer handles phone calls. "
+                                       "Copy the number to dial it on a phone."));
+  else
+    {
+      dialog = adw_message_dialog_new (GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))),
+                                       _("Could Not Start the Call"), NULL);
+      adw_message_dialog_format_body (ADW_MESSAGE_DIALOG (dialog),
+                                      _("The phone app did not start (%s). Copy the number to dial it on a phone."),
+                                      error->message);
+    }
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
+                                    "close", _("_Close"),
+                                    "copy", _("_Copy Number"),
+                                    NULL);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "copy");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "close");
+  g_object_set_data_full (G_OBJECT (dialog), "fd-number", g_strdup (number), g_free);
+  g_signal_connect_object (dialog, "response", G_CALLBACK (on_call_failed_response_cb), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+/* The dialer started: ask how the call went so that the attempt is
+ * recorded for the conversation. */
+static void
+ask_outcome (FdActivityList *self,
+             gint64          id,
+             const char     *from)
+{
+  GtkWidget *dialog = adw_message_dialog_new (GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))),
+                                              _("How Did the Call Go?"), NULL);
+
+  adw_message_dialog_format_body (ADW_MESSAGE_DIALOG (dialog), _("The call to %s is recorded with its outcome."),
+                                  from);
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
+                                    "cancel", _("_Do Not Record"),
+                                    fd_call_outcome_to_string (FD_CALL_NO_ANSWER), _("_No Answer"),
+                                    fd_call_outcome_to_string (FD_CALL_BUSY), _("_Busy"),
+                                    fd_call_outcome_to_string (FD_CALL_VOICEMAIL), _("_Voicemail"),
+                                    fd_call_outcome_to_string (FD_CALL_ANSWERED), _("_Answered"),
+                                    NULL);
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  g_object_set_data (G_OBJECT (dialog), "fd-id", GSIZE_TO_POINTER ((gsize) id));
+  g_signal_connect_object (dialog, "response", G_CALLBACK (on_outcome_response_cb), self, 0);
+  /* Not modal: the agent keeps working in the app while on the phone. */
+  gtk_window_set_modal (GTK_WINDOW (dialog), FALSE);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+typedef struct {
+  FdActivityList *self;
+  gint64          id;
+  char           *number;
+  char           *from;
+} CallData;
+
+static void
+call_data_free (CallData *data)
+{
+  g_object_unref (data->self);
+  g_free (data->number);
+  g_free (data->from);
+  g_free (data);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CallData, call_data_free)
+
+static void
 on_launch_uri_cb (GObject      *source,
                   GAsyncResult *result,
                   gpointer      user_data)
 {
-  g_autoptr(RequestData) data = user_data;
+  g_autoptr(CallData) data = user_data;
   g_autoptr(GError) error = NULL;
+  FdActivityList *self = data->self;
 
-  if (!g_app_info_launch_default_for_uri_finish (result, &error))
-    toast_error (data->self, _("Could not start the call."), error);
+  if (g_app_info_launch_default_for_uri_finish (result, &error))
+    {
+      ask_outcome (self, data->id, data->from);
+      return;
+    }
+  /* No call: the next one may start at once. */
+  if (self->connection != NULL)
+    fd_call_state_end (fd_session_get_call_state (fd_connection_get_session (self->connection)), data->id);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  g_debug ("Could not start a call: %s", error->message);
+  call_failed (self, data->number, error);
 }
 
-/* Hands a tel: URI to the desktop's dialer, then asks how the call went
- * so that the attempt is recorded for the conversation. */
+/* Hands a tel: URI to the desktop's dialer; once it started, asks how the
+ * call went (ask_outcome), else says why not (call_failed). */
 static void
 call_number (FdActivityList *self,
              gint64          id)
@@ -327,6 +437,7 @@ call_number (FdActivityList *self,
   g_autofree char *uri = NULL;
   g_autoptr(GError) error = NULL;
   GtkWidget *dialog;
+  CallData *data;
 
   if (self->connection == NULL)
     return;
@@ -345,26 +456,12 @@ call_number (FdActivityList *self,
     }
   escaped = g_uri_escape_string (number, "+", FALSE);
   uri = g_strconcat ("tel:", escaped, NULL);
-  g_app_info_launch_default_for_uri_async (uri, NULL, self->cancellable, on_launch_uri_cb,
-                                           request_data_new (self, id, AFTER_NOTHING));
-
-  dialog = adw_message_dialog_new (GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))),
-                                   _("How Did the Call Go?"), NULL);
-  adw_message_dialog_format_body (ADW_MESSAGE_DIALOG (dialog), _("The call to %s is recorded with its outcome."),
-                                  fd_conversation_item_get_from (item));
-  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
-                                    "cancel", _("_Do Not Record"),
-                                    fd_call_outcome_to_string (FD_CALL_NO_ANSWER), _("_No Answer"),
-                                    fd_call_outcome_to_string (FD_CALL_BUSY), _("_Busy"),
-                                    fd_call_outcome_to_string (FD_CALL_VOICEMAIL), _("_Voicemail"),
-                                    fd_call_outcome_to_string (FD_CALL_ANSWERED), _("_Answered"),
-                                    NULL);
-  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
-  g_object_set_data (G_OBJECT (dialog), "fd-id", GSIZE_TO_POINTER ((gsize) id));
-  g_signal_connect_object (dialog, "response", G_CALLBACK (on_outcome_response_cb), self, 0);
-  /* Not modal: the agent keeps working in the app while on the phone. */
-  gtk_window_set_modal (GTK_WINDOW (dialog), FALSE);
-  gtk_window_present (GTK_WINDOW (dialog));
+  data = g_new0 (CallData, 1);
+  data->self = g_object_ref (self);
+  data->id = id;
+  data->number = g_strdup (number);
+  data->from = g_strdup (fd_conversation_item_get_from (item));
+  g_app_info_launch_default_for_uri_async (uri, NULL, self->cancellable, on_launch_uri_cb, data);
 }
 
 static void
@@ -391,8 +488,7 @@ activity_copy_number_cb (GtkWidget  *widget,
   if (item == NULL || !is_callback (item) ||
       (number = fd_conversation_item_get_conversation (item)->callback_number) == NULL)
     return;
-  gdk_clipboard_set_text (gtk_widget_get_clipboard (widget), number);
-  g_signal_emit (self, signals[SIGNAL_TOAST], 0, _("Number copied"));
+  copy_number (self, number);
 }
 
 static void
@@ -609,11 +705,22 @@ fd_activity_list_class_init (FdActivityListClass *klass)
   gtk_widget_class_set_css_name (widget_class, "fd-activity-list");
 }
 
+/* The list's tooltip would cover the right-click menu (issue 18): off
+ * while the menu is open, back when it closes. */
+static void
+on_menu_visible_cb (GtkWidget  *menu,
+                    GParamSpec *pspec,
+                    FdActivityList *self)
+{
+  gtk_widget_set_has_tooltip (GTK_WIDGET (self->column_view), !gtk_widget_get_visible (menu));
+}
+
 static void
 fd_activity_list_init (FdActivityList *self)
 {
   self->cancellable = g_cancellable_new ();
   gtk_widget_init_template (GTK_WIDGET (self));
+  g_signal_connect_object (self->menu, "notify::visible", G_CALLBACK (on_menu_visible_cb), self, 0);
   update_actions (self);
 }
 

@@ -46,7 +46,9 @@ fd_application_check_can_leave (FdApplication *self,
 
   if (parent == NULL)
     parent = GTK_WINDOW (_fd_application_main_window (self));
-  dialog = adw_message_dialog_new (parent, _("Conversations Still Open"), body->str);
+  dialog = adw_message_dialog_new (parent, g_dngettext (NULL, "Conversation Still Open",
+                                                       "Conversations Still Open", n),
+                                  body->str);
   adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_OK"));
   adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "close");
   gtk_window_present (GTK_WINDOW (dialog));

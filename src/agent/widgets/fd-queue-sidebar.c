@@ -150,7 +150,7 @@ queue_leave_cb (GtkWidget  *widget,
     }
 
   dialog = adw_message_dialog_new (GTK_WINDOW (gtk_widget_get_root (widget)),
-                                   _("Leave the Last Agent’s Queue?"), NULL);
+                                   _("Leave as the Last Agent?"), NULL);
   adw_message_dialog_format_body (ADW_MESSAGE_DIALOG (dialog),
                                   _("You are the last agent joined to “%s”. If you leave, nobody will answer its conversations."),
                                   fd_queue_item_get_name (item));
@@ -275,11 +275,22 @@ fd_queue_sidebar_class_init (FdQueueSidebarClass *klass)
   gtk_widget_class_set_css_name (widget_class, "fd-queue-sidebar");
 }
 
+/* The list's tooltip would cover the right-click menu (issue 18): off
+ * while the menu is open, back when it closes. */
+static void
+on_menu_visible_cb (GtkWidget  *menu,
+                    GParamSpec *pspec,
+                    FdQueueSidebar *self)
+{
+  gtk_widget_set_has_tooltip (GTK_WIDGET (self->list_box), !gtk_widget_get_visible (menu));
+}
+
 static void
 fd_queue_sidebar_init (FdQueueSidebar *self)
 {
   self->cancellable = g_cancellable_new ();
   gtk_widget_init_template (GTK_WIDGET (self));
+  g_signal_connect_object (self->menu, "notify::visible", G_CALLBACK (on_menu_visible_cb), self, 0);
   update_actions (self);
 }
 

@@ -5,6 +5,7 @@
 #include <glib/gi18n.h>
 
 #include "fd-contact-pane.h"
+#include "fd-format.h"
 #include "fd-transcript-view.h"
 
 struct _FdTranscriptView
@@ -94,7 +95,7 @@ append_day_separator (FdTranscriptView *self,
     return;
   g_clear_pointer (&self->last_day, g_date_time_unref);
   self->last_day = g_date_time_ref (when);
-  text = g_date_time_format (when, _("%A, %e %B %Y"));
+  text = fd_format_day (when);
   label = gtk_label_new (text);
   gtk_widget_add_css_class (label, "dim-label");
   gtk_widget_add_css_class (label, "caption-heading");
