@@ -1157,6 +1157,11 @@ test_chat_window_transfer_nobody_joined (void)
   g_assert_cmpint (fd_conversation_item_get_conversation (fd_activity_model_lookup (
                      fd_session_get_activity_model (fd_connection_get_session (jenna)), visitor->conversation_id))->transfer_to, ==, 0);
 
+  /* Closed before the window goes, as a person would: destroying the
+   * window with the popover shown gave a Gdk critical (a destroyed
+   * surface asked for the pointer) under ASan. */
+  gtk_popover_popdown (GTK_POPOVER (gtk_widget_get_ancestor (GTK_WIDGET (list), FD_TYPE_TRANSFER_POPOVER)));
+  fd_test_ui_spin (200);
   gtk_window_destroy (GTK_WINDOW (window));
   g_object_unref (window);
   fd_test_ui_spin (100);
