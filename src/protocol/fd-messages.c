@@ -160,7 +160,8 @@ BODY (T, fd_colleague, "colleague",
       FD_F_INT64 (T, agent_id, TRUE),
       FD_F_STRING (T, name, TRUE, FD_LIMIT_NAME),
       FD_F_ENUM (T, acd_state, TRUE, &fd_acd_state_enum),
-      FD_F_BOOL (T, online, FALSE))
+      FD_F_BOOL (T, online, FALSE),
+      FD_F_BOOL (T, joined, FALSE))
 #undef T
 
 #define T FdColleagues

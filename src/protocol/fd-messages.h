@@ -129,13 +129,14 @@ typedef struct {
   GPtrArray   *items;          /* FdCannedReply* */
 } FdCannedReplies;
 
-/* A colleague a conversation can be transferred to: joined to the queue of
- * its media stream. */
+/* A member of a conversation's queue: one it can be transferred to when
+ * @joined, listed as unavailable otherwise. */
 typedef struct {
   gint64       agent_id;
   char        *name;
   FdAcdState   acd_state;
   gboolean     online;         /* the app is connected right now */
+  gboolean     joined;         /* joined to the conversation's queue */
 } FdColleague;
 
 typedef struct {

@@ -42,7 +42,9 @@ compare_colleagues (gconstpointer a,
   const FdColleague *x = *(FdColleague * const *) a;
   const FdColleague *y = *(FdColleague * const *) b;
 
-  /* Those who can answer at once first: online, then available. */
+  /* Those who can take it first: joined, online, then available. */
+  if (x->joined != y->joined)
+    return x->joined ? -1 : 1;
   if (x->online != y->online)
     return x->online ? -1 : 1;
   if ((x->acd_state == FD_ACD_AVAILABLE) != (y->acd_state == FD_ACD_AVAILABLE))
@@ -73,7 +75,7 @@ fd_center_list_colleagues (FdCenter       *self,
       g_autoptr(FdAgent) member = NULL;
       FdColleague *colleague;
 
-      if (member_id == agent->id || !fd_center_route_is_joined (self, member_id, queue->id))
+      if (member_id == agent->id)
         continue;
       member = fd_store_get_agent (self->store, agent->organization_id, member_id, NULL);
       if (member == NULL)
@@ -83,6 +85,7 @@ fd_center_list_colleagues (FdCenter       *self,
       colleague->name = g_strdup (member->name);
       colleague->acd_state = member->acd_state;
       colleague->online = fd_center_agent_is_online (self, member->id);
+      colleague->joined = fd_center_route_is_joined (self, member_id, queue->id);
       g_ptr_array_add (result->items, colleague);
     }
   g_ptr_array_sort (result->items, compare_colleagues);

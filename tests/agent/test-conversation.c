@@ -426,10 +426,13 @@ test_transfer (void)
   wait_for (has_result, &result, "the colleagues");
   colleagues = fd_connection_list_colleagues_finish (jenna, result, &error);
   g_assert_no_error (error);
-  g_assert_cmpuint (colleagues->len, ==, 1);
+  /* Natalie, joined; then Ed, a member of Sales who is not. */
+  g_assert_cmpuint (colleagues->len, ==, 2);
+  g_assert_false (((FdColleague *) g_ptr_array_index (colleagues, 1))->joined);
   colleague = g_ptr_array_index (colleagues, 0);
   g_assert_cmpint (colleague->agent_id, ==, natalie_id);
   g_assert_true (colleague->online);
+  g_assert_true (colleague->joined);
 
   /* Offered, then declined: still Jenna's, and she is told. */
   fd_conversation_model_transfer (model, natalie_id, colleague->name);

@@ -508,6 +508,7 @@ test_transfer_and_callback (Fixture       *f,
     g_assert_cmpint (first->agent_id, ==, bob->agent->id);
     g_assert_cmpstr (first->name, ==, "Bob");
     g_assert_true (first->online);
+    g_assert_true (first->joined);
     fd_test_agent_expect_error (bob, FD_FRAME_LIST_COLLEAGUES, fd_test_conversation_ref (id), FD_WIRE_ERROR_FORBIDDEN);
 
     /* Bob's app goes away: still joined, listed as offline once the

@@ -16,6 +16,7 @@
 #include "fd-test-client.h"
 #include "fd-test-server.h"
 #include "fd-test-ui.h"
+#include "fd-transfer-popover.h"
 
 #define JENNA_EMAIL    "jenna@kakapo.example"
 #define JENNA_PASSWORD "jenna-demo"
@@ -952,6 +953,32 @@ find_transfer_row (FdChatWindow *window,
   return fd_test_ui_find_row_by_id (fd_chat_window_get_transfer_list (window), "fd-agent-id", agent_id);
 }
 
+/* Whether a label under @widget reads @text. */
+static gboolean
+has_label (GtkWidget  *widget,
+           const char *text)
+{
+  if (GTK_IS_LABEL (widget) && g_strcmp0 (gtk_label_get_label (GTK_LABEL (widget)), text) == 0)
+    return TRUE;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (has_label (child, text))
+      return TRUE;
+  return FALSE;
+}
+
+/* Why nobody can be chosen, as the Transfer popover says it (NULL: it
+ * does not). */
+static const char *
+transfer_reason (FdChatWindow *window)
+{
+  GtkWidget *popover = gtk_widget_get_ancestor (GTK_WIDGET (fd_chat_window_get_transfer_list (window)),
+                                                FD_TYPE_TRANSFER_POPOVER);
+
+  g_assert_nonnull (popover);
+  return fd_transfer_popover_get_reason (FD_TRANSFER_POPOVER (popover));
+}
+
 static void
 open_transfer_list (FdChatWindow *window)
 {
@@ -1003,13 +1030,22 @@ test_chat_window_transfer (void)
   g_assert_true (press_key (window, GDK_KEY_Return, 0));
   visitor_expect (visitor, "Let me find a colleague.");
 
-  /* The colleagues joined to Sales: Natalie (Ed is a member, not joined). */
+  /* The members of Sales: Natalie, joined, first; Ed, a member who is
+   * not joined, shown but not offered. */
   open_transfer_list (window);
-  g_assert_cmpuint (fd_test_ui_count_rows (fd_chat_window_get_transfer_list (window)), ==, 1);
+  g_assert_cmpuint (fd_test_ui_count_rows (fd_chat_window_get_transfer_list (window)), ==, 2);
   row = find_transfer_row (window, natalie_id);
   g_assert_nonnull (row);
+  g_assert_cmpint (gtk_list_box_row_get_index (row), ==, 0);
   g_assert_true (gtk_widget_get_sensitive (GTK_WIDGET (row)));
+  g_assert_true (has_label (GTK_WIDGET (row), "Available"));
   g_assert_cmpstr (g_object_get_data (G_OBJECT (row), "fd-payload"), ==, "Natalie Maines");
+  row = gtk_list_box_get_row_at_index (fd_chat_window_get_transfer_list (window), 1);
+  g_assert_cmpstr (g_object_get_data (G_OBJECT (row), "fd-payload"), ==, "Ed Thrussell");
+  g_assert_false (gtk_widget_get_sensitive (GTK_WIDGET (row)));
+  g_assert_true (has_label (GTK_WIDGET (row), "Not joined · Offline"));
+  g_assert_null (transfer_reason (window));
+  row = find_transfer_row (window, natalie_id);
 
   /* Offered; Natalie declines; it stays with Jenna, who is told. */
   g_signal_emit_by_name (fd_chat_window_get_transfer_list (window), "row-activated", row);
@@ -1056,6 +1092,76 @@ test_chat_window_transfer (void)
 
   gtk_window_destroy (GTK_WINDOW (taken));
   g_object_unref (taken);
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_object_unref (window);
+  fd_test_ui_spin (100);
+}
+
+/* Jenna is the only agent joined to Sales: the Transfer popover says why
+ * nobody can be chosen and lists the members who are not joined — Natalie
+ * (signed in, available) and Ed (offline) — as unavailable, with their
+ * state. */
+static void
+test_chat_window_transfer_nobody_joined (void)
+{
+  g_autoptr(FdTestServer) server = fd_test_server_new ();
+  g_autoptr(FdConnection) jenna = NULL;
+  g_autoptr(FdConnection) natalie = NULL;
+  g_autoptr(FdTestVisitor) visitor = NULL;
+  FdTestUiItemLookup lookup;
+  FdChatWindow *window;
+  GtkListBox *list;
+  GtkListBoxRow *row;
+  gint64 natalie_id;
+
+  fd_test_server_add_args (server, "--demo", NULL);
+  fd_test_server_start (server);
+  jenna = connect_agent (server, JENNA_EMAIL, JENNA_PASSWORD);
+  natalie = fd_test_ui_sign_in (fd_test_server_get_url (server), "natalie@kakapo.example", "natalie-demo");
+  natalie_id = fd_connection_get_agent (natalie)->id;
+
+  visitor = fd_test_visitor_start (server, CHAT_KEY, VISITOR_NAME);
+  fd_test_visitor_connect (visitor);
+  fd_test_visitor_send (visitor, "v1", "Anyone from billing?");
+  lookup.connection = jenna;
+  lookup.id = visitor->conversation_id;
+  fd_test_ui_wait (fd_test_ui_has_activity_item, &lookup, "the offer");
+
+  window = fd_chat_window_new (NULL, jenna, visitor->conversation_id);
+  g_object_ref (window);
+  gtk_window_present (GTK_WINDOW (window));
+  fd_test_ui_wait (fd_test_ui_chat_is_loaded, window, "the transcript");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "chat.reserve", NULL));
+  fd_test_ui_wait (fd_test_ui_chat_is_reserved, window, "the reservation");
+
+  open_transfer_list (window);
+  list = fd_chat_window_get_transfer_list (window);
+  g_assert_cmpstr (transfer_reason (window), ==, "No colleague is joined to this stream");
+  g_assert_cmpuint (fd_test_ui_count_rows (list), ==, 2);
+  /* Natalie, signed in, first; then Ed, offline. Neither can be chosen. */
+  row = find_transfer_row (window, natalie_id);
+  g_assert_nonnull (row);
+  g_assert_cmpint (gtk_list_box_row_get_index (row), ==, 0);
+  g_assert_false (gtk_widget_get_sensitive (GTK_WIDGET (row)));
+  g_assert_true (has_label (GTK_WIDGET (row), "Not joined · Available"));
+  g_assert_nonnull (gtk_widget_get_tooltip_text (GTK_WIDGET (row)));
+  row = gtk_list_box_get_row_at_index (list, 1);
+  g_assert_cmpstr (g_object_get_data (G_OBJECT (row), "fd-payload"), ==, "Ed Thrussell");
+  g_assert_false (gtk_widget_get_sensitive (GTK_WIDGET (row)));
+  g_assert_true (has_label (GTK_WIDGET (row), "Not joined · Offline"));
+
+  /* Activating an unavailable row offers nothing: still Jenna's, no offer. */
+  g_signal_emit_by_name (list, "row-activated", row);
+  fd_test_ui_spin (300);
+  g_assert_true (fd_chat_window_get_reserved (window));
+  g_assert_cmpint (fd_conversation_item_get_conversation (fd_activity_model_lookup (
+                     fd_session_get_activity_model (fd_connection_get_session (jenna)), visitor->conversation_id))->transfer_to, ==, 0);
+
+  /* Closed before the window goes, as a person would: destroying the
+   * window with the popover shown gave a Gdk critical (a destroyed
+   * surface asked for the pointer) under ASan. */
+  gtk_popover_popdown (GTK_POPOVER (gtk_widget_get_ancestor (GTK_WIDGET (list), FD_TYPE_TRANSFER_POPOVER)));
+  fd_test_ui_spin (200);
   gtk_window_destroy (GTK_WINDOW (window));
   g_object_unref (window);
   fd_test_ui_spin (100);
@@ -1217,5 +1323,6 @@ main (int   argc,
   g_test_add_func ("/ui/chat-window/attachments", test_chat_window_attachments);
   g_test_add_func ("/ui/chat-window/history", test_chat_window_history);
   g_test_add_func ("/ui/chat-window/transfer", test_chat_window_transfer);
+  g_test_add_func ("/ui/chat-window/transfer-nobody-joined", test_chat_window_transfer_nobody_joined);
   return g_test_run ();
 }

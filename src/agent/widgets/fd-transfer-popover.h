@@ -6,9 +6,11 @@
 
 G_BEGIN_DECLS
 
-/* The Transfer popover: the colleagues joined to the conversation's
- * stream queue (name and Available / Unavailable / Wrap-up / Offline),
- * offline ones insensitive. Rows carry the agent id as a gint64* under
+/* The Transfer popover: the members of the conversation's stream queue
+ * (name and Available / Unavailable / Wrap-up / Offline, "Not joined · "
+ * before it for those not joined), joined ones first; offline and not
+ * joined ones insensitive, and "No colleague is joined to this stream"
+ * above the list when nobody can take it. Rows carry the agent id as a gint64* under
  * "fd-agent-id" and the name as "fd-payload"; activating one asks the
  * model to transfer. */
 
@@ -22,5 +24,7 @@ void        fd_transfer_popover_set_model (FdTransferPopover   *self,
  * out). */
 void        fd_transfer_popover_load      (FdTransferPopover   *self);
 GtkListBox *fd_transfer_popover_get_list  (FdTransferPopover   *self);
+/* The sentence saying why nobody can be chosen, NULL when it is hidden. */
+const char *fd_transfer_popover_get_reason (FdTransferPopover  *self);
 
 G_END_DECLS

@@ -18,6 +18,8 @@ struct _FdWindow
   FdSignInPage         *sign_in_page;
   FdQueueSidebar       *queue_sidebar;
   FdActivityList       *activity_list;
+  GtkStack             *activity_stack;
+  AdwStatusPage        *offline_page;
 
   FdConnection         *connection;
   GSettings            *settings;
@@ -26,6 +28,8 @@ struct _FdWindow
 };
 
 G_DEFINE_FINAL_TYPE (FdWindow, fd_window, ADW_TYPE_APPLICATION_WINDOW)
+
+static void update_activity_page (FdWindow *self);
 
 /* --- live durations -------------------------------------------------------- */
 
@@ -64,6 +68,116 @@ on_rows_changed_cb (GListModel *model,
                     FdWindow   *self)
 {
   update_ticking (self);
+  update_activity_page (self);
+}
+
+/* --- empty states (docs/app.md, "Empty states") ----------------------------- */
+
+static gboolean
+any_queue_joined (FdSession *session)
+{
+  GListModel *queues = G_LIST_MODEL (fd_session_get_queue_model (session));
+
+  for (guint i = 0; i < g_list_model_get_n_items (queues); i++)
+    {
+      g_autoptr(FdQueueItem) item = g_list_model_get_item (queues, i);
+
+      if (fd_queue_item_get_joined (item))
+        return TRUE;
+    }
+  return FALSE;
+}
+
+/* Rows win over everything (kept while reconnecting, under the banner);
+ * with none, why the list is empty: no connection, no queue joined, or
+ * nothing waiting. */
+static void
+update_activity_page (FdWindow *self)
+{
+  FdSession *session = self->connection ? fd_connection_get_session (self->connection) : NULL;
+  FdConnectionState state = self->connection ? fd_connection_get_state (self->connection)
+                                             : FD_CONNECTION_STATE_DISCONNECTED;
+  const char *page = "list";
+
+  if (session == NULL)
+    page = "list";
+  else if (g_list_model_get_n_items (G_LIST_MODEL (fd_session_get_activity_model (session))) > 0)
+    page = "list";
+  else if (state != FD_CONNECTION_STATE_CONNECTED)
+    {
+      page = "offline";
+      if (state == FD_CONNECTION_STATE_RECONNECTING)
+        {
+          adw_status_page_set_title (self->offline_page, _("Reconnecting…"));
+          adw_status_page_set_description (self->offline_page,
+                                           _("The server cannot be reached. Frontdesk keeps trying; conversations appear once it is back."));
+        }
+      else if (state == FD_CONNECTION_STATE_CONNECTING)
+        {
+          adw_status_page_set_title (self->offline_page, _("Connecting…"));
+          adw_status_page_set_description (self->offline_page, NULL);
+        }
+      else
+        {
+          adw_status_page_set_title (self->offline_page, _("Disconnected"));
+          adw_status_page_set_description (self->offline_page,
+                                           _("You are not connected to the server, so no conversation can be offered to you."));
+        }
+    }
+  else if (!any_queue_joined (session))
+    page = "not-joined";
+  else
+    page = "waiting";
+  gtk_stack_set_visible_child_name (self->activity_stack, page);
+  /* Only while not joined is there something to join. */
+  g_simple_action_set_enabled (G_SIMPLE_ACTION (g_action_map_lookup_action (G_ACTION_MAP (self), "join-all")),
+                               g_str_equal (page, "not-joined"));
+}
+
+static void
+on_queues_changed_cb (FdWindow *self)
+{
+  update_activity_page (self);
+}
+
+static void
+on_join_all_cb (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(FdWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!fd_connection_set_joined_finish (FD_CONNECTION (source), result, &error) &&
+      !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      g_autofree char *text = g_strdup_printf (_("Could not join a queue: %s"), error->message);
+
+      fd_window_add_toast (self, text);
+    }
+}
+
+/* The empty list's action: every queue of this agent, as the
+ * "join all queues on start-up" preference does. */
+static void
+on_join_all_activate_cb (GSimpleAction *action,
+                         GVariant      *parameter,
+                         gpointer       user_data)
+{
+  FdWindow *self = user_data;
+  GListModel *queues;
+
+  if (self->connection == NULL)
+    return;
+  queues = G_LIST_MODEL (fd_session_get_queue_model (fd_connection_get_session (self->connection)));
+  for (guint i = 0; i < g_list_model_get_n_items (queues); i++)
+    {
+      g_autoptr(FdQueueItem) item = g_list_model_get_item (queues, i);
+
+      if (!fd_queue_item_get_joined (item))
+        fd_connection_set_joined_async (self->connection, fd_queue_item_get_id (item), TRUE,
+                                        self->cancellable, on_join_all_cb, g_object_ref (self));
+    }
 }
 
 /* --- ACD state ------------------------------------------------------------- */
@@ -173,6 +287,7 @@ update_connection_state (FdWindow *self)
                                              : FD_CONNECTION_STATE_DISCONNECTED;
 
   gtk_revealer_set_reveal_child (self->banner, state == FD_CONNECTION_STATE_RECONNECTING);
+  update_activity_page (self);
   if (state == FD_CONNECTION_STATE_CONNECTED)
     {
       const FdAgent *agent = fd_connection_get_agent (self->connection);
@@ -313,6 +428,7 @@ fd_window_dispose (GObject *object)
       g_signal_handlers_disconnect_by_data (self->connection, self);
       g_signal_handlers_disconnect_by_data (session, self);
       g_signal_handlers_disconnect_by_data (fd_session_get_activity_model (session), self);
+      g_signal_handlers_disconnect_by_data (fd_session_get_queue_model (session), self);
       g_clear_object (&self->connection);
     }
   if (self->settings != NULL)
@@ -347,6 +463,8 @@ fd_window_class_init (FdWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, FdWindow, sign_in_page);
   gtk_widget_class_bind_template_child (widget_class, FdWindow, queue_sidebar);
   gtk_widget_class_bind_template_child (widget_class, FdWindow, activity_list);
+  gtk_widget_class_bind_template_child (widget_class, FdWindow, activity_stack);
+  gtk_widget_class_bind_template_child (widget_class, FdWindow, offline_page);
   gtk_widget_class_bind_template_callback (widget_class, on_sign_in_page_submit_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_child_toast_cb);
 }
@@ -356,12 +474,14 @@ fd_window_init (FdWindow *self)
 {
   static const GActionEntry entries[] = {
     { .name = "acd", .parameter_type = "s", .state = "'available'", .change_state = on_acd_change_state_cb },
+    { .name = "join-all", .activate = on_join_all_activate_cb },
   };
 
   self->cancellable = g_cancellable_new ();
   gtk_widget_init_template (GTK_WIDGET (self));
   g_action_map_add_action_entries (G_ACTION_MAP (self), entries, G_N_ELEMENTS (entries), self);
   gtk_stack_set_visible_child_name (self->stack, "sign-in");
+  update_activity_page (self);
 }
 
 FdWindow *
@@ -407,6 +527,7 @@ fd_window_set_connection (FdWindow     *self,
           g_signal_handlers_disconnect_by_data (self->connection, self);
           g_signal_handlers_disconnect_by_data (fd_connection_get_session (self->connection), self);
           g_signal_handlers_disconnect_by_data (fd_session_get_activity_model (fd_connection_get_session (self->connection)), self);
+          g_signal_handlers_disconnect_by_data (fd_session_get_queue_model (fd_connection_get_session (self->connection)), self);
         }
       g_set_object (&self->connection, connection);
       if (connection != NULL)
@@ -417,6 +538,10 @@ fd_window_set_connection (FdWindow     *self,
                                    G_CALLBACK (on_session_agent_state_cb), self, 0);
           g_signal_connect_object (fd_session_get_activity_model (fd_connection_get_session (connection)), "items-changed",
                                    G_CALLBACK (on_rows_changed_cb), self, 0);
+          g_signal_connect_object (fd_session_get_queue_model (fd_connection_get_session (connection)), "items-changed",
+                                   G_CALLBACK (on_queues_changed_cb), self, G_CONNECT_SWAPPED);
+          g_signal_connect_object (fd_connection_get_session (connection), "queue-state",
+                                   G_CALLBACK (on_queues_changed_cb), self, G_CONNECT_SWAPPED);
           if (self->settings != NULL)
             on_settings_show_unreplied_cb (self->settings, "show-unreplied-duration", self);
         }
@@ -518,4 +643,11 @@ fd_window_get_activity_list (FdWindow *self)
 {
   g_return_val_if_fail (FD_IS_WINDOW (self), NULL);
   return self->activity_list;
+}
+
+const char *
+fd_window_get_activity_page (FdWindow *self)
+{
+  g_return_val_if_fail (FD_IS_WINDOW (self), NULL);
+  return gtk_stack_get_visible_child_name (self->activity_stack);
 }

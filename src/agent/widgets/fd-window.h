@@ -35,6 +35,9 @@ void            fd_window_add_offer_toast     (FdWindow       *self,
 gboolean        fd_window_get_banner_visible  (FdWindow       *self);
 /* "sign-in" or "main". */
 const char     *fd_window_get_page            (FdWindow       *self);
+/* What takes the Activity List's place: "list", or the empty state
+ * "not-joined", "waiting" or "offline" (docs/app.md). */
+const char     *fd_window_get_activity_page   (FdWindow       *self);
 FdSignInPage   *fd_window_get_sign_in_page    (FdWindow       *self);
 FdQueueSidebar *fd_window_get_queue_sidebar   (FdWindow       *self);
 FdActivityList *fd_window_get_activity_list   (FdWindow       *self);
