@@ -576,6 +576,8 @@ fd_site_import (FdStore   *store,
   JsonObject *obj;
   JsonArray *agents, *queues, *streams, *canned, *resources;
   const char *format;
+  JsonNode *format_node;
+  JsonNode *version_node;
   Import import = { 0 };
   gboolean ok;
 
@@ -590,14 +592,21 @@ fd_site_import (FdStore   *store,
     }
   obj = json_node_get_object (site);
 
-  format = json_object_get_string_member_with_default (obj, "format", NULL);
-  if (json_object_has_member (obj, "format") && g_strcmp0 (format, FD_SITE_FORMAT) != 0)
+  /* Read by type: json-glib's *_with_default getters are critical about a
+   * member that is an object or an array (the fuzzer's find). */
+  format_node = json_object_get_member (obj, "format");
+  format = format_node != NULL && JSON_NODE_HOLDS_VALUE (format_node) &&
+           json_node_get_value_type (format_node) == G_TYPE_STRING ? json_node_get_string (format_node) : NULL;
+  if (format_node != NULL && g_strcmp0 (format, FD_SITE_FORMAT) != 0)
     {
       g_set_error (error, FD_SITE_ERROR, FD_SITE_ERROR_INVALID,
                    "The document's “format” is not “%s”.", FD_SITE_FORMAT);
       return NULL;
     }
-  if (json_object_get_int_member_with_default (obj, "version", FD_SITE_VERSION) != FD_SITE_VERSION)
+  version_node = json_object_get_member (obj, "version");
+  if (version_node != NULL &&
+      (!JSON_NODE_HOLDS_VALUE (version_node) || json_node_get_value_type (version_node) != G_TYPE_INT64 ||
+       json_node_get_int (version_node) != FD_SITE_VERSION))
     {
       g_set_error (error, FD_SITE_ERROR, FD_SITE_ERROR_INVALID,
                    "This server reads site documents of version %d only.", FD_SITE_VERSION);
