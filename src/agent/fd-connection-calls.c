@@ -293,14 +293,11 @@ fd_connection_get_conversation_async (FdConnection        *self,
                                       GAsyncReadyCallback  callback,
                                       gpointer             user_data)
 {
-  FdConversationRef *ref;
-
   g_return_if_fail (FD_IS_CONNECTION (self));
   g_return_if_fail (conversation_id > 0);
 
-  ref = fd_conversation_ref_new ();
-  ref->conversation_id = conversation_id;
-  fd_connection_request_async (self, FD_FRAME_GET_CONVERSATION, ref, cancellable, callback, user_data);
+  fd_connection_request_async (self, FD_FRAME_GET_CONVERSATION, conversation_ref (conversation_id),
+                               cancellable, callback, user_data);
 }
 
 FdConversationDetail *
@@ -450,14 +447,11 @@ fd_connection_list_colleagues_async (FdConnection        *self,
                                      GAsyncReadyCallback  callback,
                                      gpointer             user_data)
 {
-  FdConversationRef *ref;
-
   g_return_if_fail (FD_IS_CONNECTION (self));
   g_return_if_fail (conversation_id > 0);
 
-  ref = fd_conversation_ref_new ();
-  ref->conversation_id = conversation_id;
-  fd_connection_request_async (self, FD_FRAME_LIST_COLLEAGUES, ref, cancellable, callback, user_data);
+  fd_connection_request_async (self, FD_FRAME_LIST_COLLEAGUES, conversation_ref (conversation_id),
+                               cancellable, callback, user_data);
 }
 
 GPtrArray *
