@@ -549,6 +549,26 @@ test_agent_many_small_frames (Fixture       *f,
   g_assert_cmpuint (received->len, <, 1500 * 4000 * 3 / 4);
 }
 
+/* A visitor socket that never says hello is closed after 10 s (4408), like
+ * an agent's: it does not hold a connection for ever. */
+static void
+test_visitor_silent_socket_closed (Fixture       *f,
+                                   gconstpointer  data)
+{
+  g_autoptr(FdTestAgent) ann = ann_joins (f);
+  g_autoptr(FdTestVisitor) visitor = fd_test_visitor_start (f->server, "conn-chat", "Visitor");
+  g_autoptr(GSocket) raw = raw_connect (f->server);
+  g_autoptr(GString) received = g_string_new (NULL);
+  g_autofree char *path = g_strdup_printf ("/api/visitor/v1/socket?token=%s", visitor->token);
+
+  raw_ws_handshake (raw, path, "");
+  g_assert_true (raw_read_to_end (raw, 1 << 16, 20, received));
+  /* The close frame: opcode 8, status 4408. */
+  g_assert_cmpuint (received->len, >=, 4);
+  g_assert_cmpuint ((guint8) received->str[0], ==, 0x88);
+  g_assert_cmpuint (((guint8) received->str[2] << 8) | (guint8) received->str[3], ==, 4408);
+}
+
 /* Finding: a visitor with a chat of 50 long messages sent tiny hello
  * frames on a socket it never read, and the server queued the whole
  * transcript for each (2,500 frames took it past 1 GB). Now a second hello
@@ -612,6 +632,8 @@ main (int    argc,
               test_agent_that_does_not_read, fixture_tear_down);
   g_test_add ("/connections/agent-many-small-frames", Fixture, "16", fixture_set_up,
               test_agent_many_small_frames, fixture_tear_down);
+  g_test_add ("/connections/visitor-silent-socket", Fixture, NULL, fixture_set_up,
+              test_visitor_silent_socket_closed, fixture_tear_down);
   g_test_add ("/connections/visitor-repeated-hello", Fixture, NULL, fixture_set_up,
               test_visitor_repeated_hello, fixture_tear_down);
 

@@ -34,7 +34,12 @@ typedef struct {
   gint64                   organization_id;
   gint64                   conversation_id;
   gboolean                 hello_done;
+  guint                    hello_timeout_id; /* closes a socket that never says hello */
 } FdVisitorConn;
+
+/* How long a visitor socket may stay without hello, in seconds (closed with
+ * 4408, as an agent's). */
+#define FD_VISITOR_SOCKET_HELLO_TIMEOUT 10
 
 /* Takes a reference on @connection; the caller registers the socket. */
 FdVisitorConn *fd_visitor_socket_new        (FdVisitorApi            *api,

@@ -80,6 +80,7 @@ handle_frame (FdVisitorConn *self,
           {
             send_frame (self, fd_frame_new (FD_FRAME_VISITOR_WELCOME, welcome));
             self->hello_done = TRUE;
+            g_clear_handle_id (&self->hello_timeout_id, g_source_remove);
           }
       }
       break;
@@ -177,6 +178,7 @@ void
 fd_visitor_socket_free (FdVisitorConn *self)
 {
   fd_visitor_api_remove_socket (self->api, self);
+  g_clear_handle_id (&self->hello_timeout_id, g_source_remove);
   g_signal_handlers_disconnect_by_data (self->conn, self);
   g_clear_pointer (&self->budget, fd_ws_budget_free);
   g_clear_object (&self->conn);
@@ -188,6 +190,17 @@ on_closed_cb (SoupWebsocketConnection *conn,
               gpointer                 user_data)
 {
   fd_visitor_socket_free (user_data);
+}
+
+static gboolean
+on_hello_timeout_cb (gpointer user_data)
+{
+  FdVisitorConn *self = user_data;
+
+  self->hello_timeout_id = 0;
+  if (!self->hello_done && soup_websocket_connection_get_state (self->conn) == SOUP_WEBSOCKET_STATE_OPEN)
+    soup_websocket_connection_close (self->conn, 4408, "No hello");
+  return G_SOURCE_REMOVE;
 }
 
 FdVisitorConn *
@@ -210,5 +223,6 @@ fd_visitor_socket_new (FdVisitorApi            *api,
   soup_websocket_connection_set_keepalive_interval (connection, 30);
   g_signal_connect (connection, "message", G_CALLBACK (on_message_cb), conn);
   g_signal_connect (connection, "closed", G_CALLBACK (on_closed_cb), conn);
+  conn->hello_timeout_id = g_timeout_add_seconds (FD_VISITOR_SOCKET_HELLO_TIMEOUT, on_hello_timeout_cb, conn);
   return conn;
 }
