@@ -1,8 +1,6 @@
 #pragma once
 
-#include <gtk/gtk.h>
-
-#include "fd-conversation-model.h"
+#include "fd-conversation-part.h"
 
 G_BEGIN_DECLS
 
@@ -11,12 +9,6 @@ G_BEGIN_DECLS
  * a row sends its text. */
 
 #define FD_TYPE_CANNED_REPLIES_TAB (fd_canned_replies_tab_get_type ())
-G_DECLARE_FINAL_TYPE (FdCannedRepliesTab, fd_canned_replies_tab, FD, CANNED_REPLIES_TAB, GtkBox)
-
-/* Binds the tab to @model and lists every reply. */
-void         fd_canned_replies_tab_set_model  (FdCannedRepliesTab  *self,
-                                               FdConversationModel *model);
-GtkListBox  *fd_canned_replies_tab_get_list   (FdCannedRepliesTab  *self);
-GtkEditable *fd_canned_replies_tab_get_search (FdCannedRepliesTab  *self);
+G_DECLARE_FINAL_TYPE (FdCannedRepliesTab, fd_canned_replies_tab, FD, CANNED_REPLIES_TAB, FdConversationPart)
 
 G_END_DECLS

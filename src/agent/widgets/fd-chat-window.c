@@ -86,10 +86,10 @@ on_model_changed_cb (FdChatWindow *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "chat.close", reserved);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "chat.send", reserved);
   gtk_widget_set_sensitive (GTK_WIDGET (fd_compose_area_get_view (self->compose_area)), reserved);
-  gtk_widget_set_sensitive (GTK_WIDGET (fd_canned_replies_tab_get_list (self->canned_tab)), reserved);
-  gtk_widget_set_sensitive (GTK_WIDGET (fd_resources_tab_get_list (self->resources_tab)), reserved);
+  gtk_widget_set_sensitive (GTK_WIDGET (fd_chat_window_get_canned_list (self)), reserved);
+  gtk_widget_set_sensitive (GTK_WIDGET (fd_chat_window_get_resource_list (self)), reserved);
   gtk_widget_set_sensitive (GTK_WIDGET (self->emoji_tab), reserved);
-  gtk_widget_set_sensitive (GTK_WIDGET (fd_reply_cache_tab_get_list (self->reply_cache_tab)), reserved);
+  gtk_widget_set_sensitive (GTK_WIDGET (fd_chat_window_get_reply_cache_list (self)), reserved);
   update_title (self);
 }
 
@@ -354,6 +354,12 @@ fd_chat_window_new (GtkWindow    *parent,
   g_return_val_if_fail (conversation_id > 0, NULL);
 
   self = g_object_new (FD_TYPE_CHAT_WINDOW, NULL);
+  FdConversationPart *parts[] = {
+    FD_CONVERSATION_PART (self->contact_pane), FD_CONVERSATION_PART (self->transcript_view),
+    FD_CONVERSATION_PART (self->compose_area), FD_CONVERSATION_PART (self->canned_tab),
+    FD_CONVERSATION_PART (self->resources_tab), FD_CONVERSATION_PART (self->reply_cache_tab),
+    FD_CONVERSATION_PART (self->emoji_tab), FD_CONVERSATION_PART (self->history_tab),
+  };
   if (parent != NULL && gtk_window_get_application (parent) != NULL)
     gtk_window_set_application (GTK_WINDOW (self), gtk_window_get_application (parent));
 
@@ -363,14 +369,8 @@ fd_chat_window_new (GtkWindow    *parent,
   g_signal_connect_swapped (self->model, "notify::typing-text", G_CALLBACK (on_model_typing_text_cb), self);
   g_signal_connect_swapped (self->model, "notify::reserved", G_CALLBACK (on_model_reserved_cb), self);
   g_signal_connect_swapped (self->model, "rejected", G_CALLBACK (on_model_rejected_cb), self);
-  fd_contact_pane_set_model (self->contact_pane, self->model);
-  fd_transcript_view_set_model (self->transcript_view, self->model);
-  fd_compose_area_set_model (self->compose_area, self->model);
-  fd_canned_replies_tab_set_model (self->canned_tab, self->model);
-  fd_resources_tab_set_model (self->resources_tab, self->model);
-  fd_reply_cache_tab_set_model (self->reply_cache_tab, self->model);
-  fd_emoji_tab_set_model (self->emoji_tab, self->model);
-  fd_history_tab_set_model (self->history_tab, self->model);
+  for (guint i = 0; i < G_N_ELEMENTS (parts); i++)
+    fd_conversation_part_set_model (parts[i], self->model);
   fd_transfer_popover_set_model (self->transfer_popover, self->model);
   on_model_changed_cb (self);
   on_model_status_cb (self);
@@ -503,21 +503,21 @@ GtkListBox *
 fd_chat_window_get_canned_list (FdChatWindow *self)
 {
   g_return_val_if_fail (FD_IS_CHAT_WINDOW (self), NULL);
-  return fd_canned_replies_tab_get_list (self->canned_tab);
+  return fd_conversation_part_get_list (FD_CONVERSATION_PART (self->canned_tab));
 }
 
 GtkListBox *
 fd_chat_window_get_resource_list (FdChatWindow *self)
 {
   g_return_val_if_fail (FD_IS_CHAT_WINDOW (self), NULL);
-  return fd_resources_tab_get_list (self->resources_tab);
+  return fd_conversation_part_get_list (FD_CONVERSATION_PART (self->resources_tab));
 }
 
 GtkListBox *
 fd_chat_window_get_reply_cache_list (FdChatWindow *self)
 {
   g_return_val_if_fail (FD_IS_CHAT_WINDOW (self), NULL);
-  return fd_reply_cache_tab_get_list (self->reply_cache_tab);
+  return fd_conversation_part_get_list (FD_CONVERSATION_PART (self->reply_cache_tab));
 }
 
 GtkListBox *
@@ -538,7 +538,7 @@ GtkListBox *
 fd_chat_window_get_history_list (FdChatWindow *self)
 {
   g_return_val_if_fail (FD_IS_CHAT_WINDOW (self), NULL);
-  return fd_history_tab_get_list (self->history_tab);
+  return fd_conversation_part_get_list (FD_CONVERSATION_PART (self->history_tab));
 }
 
 GtkWidget *
@@ -559,14 +559,14 @@ GtkEditable *
 fd_chat_window_get_canned_search (FdChatWindow *self)
 {
   g_return_val_if_fail (FD_IS_CHAT_WINDOW (self), NULL);
-  return fd_canned_replies_tab_get_search (self->canned_tab);
+  return fd_conversation_part_get_search (FD_CONVERSATION_PART (self->canned_tab));
 }
 
 GtkEditable *
 fd_chat_window_get_resource_search (FdChatWindow *self)
 {
   g_return_val_if_fail (FD_IS_CHAT_WINDOW (self), NULL);
-  return fd_resources_tab_get_search (self->resources_tab);
+  return fd_conversation_part_get_search (FD_CONVERSATION_PART (self->resources_tab));
 }
 
 GtkWidget *

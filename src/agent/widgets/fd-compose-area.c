@@ -7,20 +7,19 @@
 
 struct _FdComposeArea
 {
-  GtkBox                parent_instance;
+  FdConversationPart    parent_instance;
 
   GtkTextView          *view;
   GtkWidget            *attach_button;
   GtkWidget            *recent_button;
   GtkListBox           *recent_list;
 
-  FdConversationModel  *model;
   FdRecentFiles        *recent_files;
   GtkFileChooserNative *chooser;          /* the open "Add Attachment" dialog, or NULL */
   gboolean              setting_text;     /* a change that is not the agent typing */
 };
 
-G_DEFINE_FINAL_TYPE (FdComposeArea, fd_compose_area, GTK_TYPE_BOX)
+G_DEFINE_FINAL_TYPE (FdComposeArea, fd_compose_area, FD_TYPE_CONVERSATION_PART)
 
 static char *
 dup_text (FdComposeArea *self)
@@ -50,26 +49,28 @@ static void
 on_buffer_changed_cb (GtkTextBuffer *buffer,
                       FdComposeArea *self)
 {
+  FdConversationModel *model = fd_conversation_part_get_model (FD_CONVERSATION_PART (self));
   g_autofree char *text = NULL;
 
-  if (self->setting_text || self->model == NULL)
+  if (self->setting_text || model == NULL)
     return;
   text = dup_text (self);
-  fd_conversation_model_set_compose_text (self->model, text);
+  fd_conversation_model_set_compose_text (model, text);
 }
 
 void
 fd_compose_area_send (FdComposeArea *self)
 {
+  FdConversationModel *model = fd_conversation_part_get_model (FD_CONVERSATION_PART (self));
   g_autofree char *text = NULL;
 
   g_return_if_fail (FD_IS_COMPOSE_AREA (self));
 
   text = dup_text (self);
-  if (self->model == NULL || !fd_conversation_model_send_text (self->model, text))
+  if (model == NULL || !fd_conversation_model_send_text (model, text))
     return;
   set_text (self, "");
-  fd_conversation_model_clear_draft (self->model);
+  fd_conversation_model_clear_draft (model);
 }
 
 static gboolean
@@ -167,14 +168,15 @@ static void
 on_recent_list_row_activated_cb (FdComposeArea *self,
                                  GtkListBoxRow *row)
 {
+  FdConversationModel *model = fd_conversation_part_get_model (FD_CONVERSATION_PART (self));
   const char *path = g_object_get_data (G_OBJECT (row), "fd-payload");
   g_autoptr(GFile) file = NULL;
 
-  if (path == NULL || !gtk_widget_get_sensitive (GTK_WIDGET (row)) || self->model == NULL)
+  if (path == NULL || !gtk_widget_get_sensitive (GTK_WIDGET (row)) || model == NULL)
     return;
   gtk_menu_button_popdown (GTK_MENU_BUTTON (self->recent_button));
   file = g_file_new_for_path (path);
-  fd_conversation_model_attach_file (self->model, file);
+  fd_conversation_model_attach_file (model, file);
 }
 
 /* --- Add Attachment ----------------------------------------------------------------- */
@@ -184,14 +186,15 @@ on_chooser_response_cb (GtkNativeDialog *chooser,
                         int              response,
                         FdComposeArea   *self)
 {
+  FdConversationModel *model = fd_conversation_part_get_model (FD_CONVERSATION_PART (self));
   g_autoptr(GFile) file = NULL;
 
   if (response == GTK_RESPONSE_ACCEPT)
     file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
   gtk_native_dialog_destroy (chooser);
   g_clear_object (&self->chooser);
-  if (file != NULL && self->model != NULL)
-    fd_conversation_model_attach_file (self->model, file);
+  if (file != NULL && model != NULL)
+    fd_conversation_model_attach_file (model, file);
 }
 
 static void
@@ -233,8 +236,6 @@ fd_compose_area_dispose (GObject *object)
   if (self->recent_files != NULL)
     g_signal_handlers_disconnect_by_data (self->recent_files, self);
   g_clear_object (&self->recent_files);
-  g_clear_object (&self->model);
-  gtk_widget_dispose_template (GTK_WIDGET (self), FD_TYPE_COMPOSE_AREA);
   G_OBJECT_CLASS (fd_compose_area_parent_class)->dispose (object);
 }
 
@@ -244,7 +245,7 @@ fd_compose_area_class_init (FdComposeAreaClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   G_OBJECT_CLASS (klass)->dispose = fd_compose_area_dispose;
-  gtk_widget_class_set_template_from_resource (widget_class, "/io/github/frontdeskcc/Frontdesk/ui/fd-compose-area.ui");
+  fd_conversation_part_class_set_template (widget_class, "fd-compose-area", 0);
   gtk_widget_class_bind_template_child (widget_class, FdComposeArea, view);
   gtk_widget_class_bind_template_child (widget_class, FdComposeArea, attach_button);
   gtk_widget_class_bind_template_child (widget_class, FdComposeArea, recent_button);
@@ -270,24 +271,17 @@ fd_compose_area_init (FdComposeArea *self)
 }
 
 void
-fd_compose_area_set_model (FdComposeArea       *self,
-                           FdConversationModel *model)
-{
-  g_return_if_fail (FD_IS_COMPOSE_AREA (self));
-  g_set_object (&self->model, model);
-}
-
-void
 fd_compose_area_restore_draft (FdComposeArea *self)
 {
+  FdConversationModel *model = fd_conversation_part_get_model (FD_CONVERSATION_PART (self));
   const char *draft;
 
   g_return_if_fail (FD_IS_COMPOSE_AREA (self));
 
   /* Restoring the draft is not typing: no notice goes to the visitor. */
-  if (self->model == NULL || gtk_text_buffer_get_char_count (gtk_text_view_get_buffer (self->view)) != 0)
+  if (model == NULL || gtk_text_buffer_get_char_count (gtk_text_view_get_buffer (self->view)) != 0)
     return;
-  draft = fd_conversation_model_get_draft (self->model);
+  draft = fd_conversation_model_get_draft (model);
   if (draft != NULL)
     set_text (self, draft);
 }

@@ -1,8 +1,6 @@
 #pragma once
 
-#include <gtk/gtk.h>
-
-#include "fd-conversation-model.h"
+#include "fd-conversation-part.h"
 
 G_BEGIN_DECLS
 
@@ -12,10 +10,8 @@ G_BEGIN_DECLS
  * shows the recent attachments). */
 
 #define FD_TYPE_COMPOSE_AREA (fd_compose_area_get_type ())
-G_DECLARE_FINAL_TYPE (FdComposeArea, fd_compose_area, FD, COMPOSE_AREA, GtkBox)
+G_DECLARE_FINAL_TYPE (FdComposeArea, fd_compose_area, FD, COMPOSE_AREA, FdConversationPart)
 
-void         fd_compose_area_set_model        (FdComposeArea       *self,
-                                               FdConversationModel *model);
 /* Puts the kept draft back when the box is empty (no typing notice). */
 void         fd_compose_area_restore_draft    (FdComposeArea       *self);
 /* Sends the box's text and empties it (nothing when blank or not

@@ -6,7 +6,7 @@
 
 struct _FdContactPane
 {
-  GtkBox               parent_instance;
+  FdConversationPart   parent_instance;
 
   GtkLabel            *name_label;
   GtkButton           *email_button;
@@ -15,11 +15,9 @@ struct _FdContactPane
   GtkLabel            *browser_label;
   GtkLabel            *ip_label;
   GtkLabel            *page_label;
-
-  FdConversationModel *model;
 };
 
-G_DEFINE_FINAL_TYPE (FdContactPane, fd_contact_pane, GTK_TYPE_BOX)
+G_DEFINE_FINAL_TYPE (FdContactPane, fd_contact_pane, FD_TYPE_CONVERSATION_PART)
 
 void
 fd_launch_uri (GtkWidget  *widget,
@@ -35,7 +33,8 @@ fd_launch_uri (GtkWidget  *widget,
 static const FdContact *
 contact (FdContactPane *self)
 {
-  const FdConversation *conv = self->model != NULL ? fd_conversation_model_get_conversation (self->model) : NULL;
+  FdConversationModel *model = fd_conversation_part_get_model (FD_CONVERSATION_PART (self));
+  const FdConversation *conv = model != NULL ? fd_conversation_model_get_conversation (model) : NULL;
 
   return conv != NULL ? conv->contact : NULL;
 }
@@ -88,7 +87,8 @@ set_link (GtkButton  *button,
 static void
 on_model_changed_cb (FdContactPane *self)
 {
-  const FdConversation *conv = fd_conversation_model_get_conversation (self->model);
+  FdConversationModel *model = fd_conversation_part_get_model (FD_CONVERSATION_PART (self));
+  const FdConversation *conv = fd_conversation_model_get_conversation (model);
   const FdContact *who = conv != NULL ? conv->contact : NULL;
   g_autofree char *browser = NULL;
   g_autofree char *ip = NULL;
@@ -111,15 +111,10 @@ on_model_changed_cb (FdContactPane *self)
 }
 
 static void
-fd_contact_pane_dispose (GObject *object)
+fd_contact_pane_reload (FdConversationPart *part)
 {
-  FdContactPane *self = FD_CONTACT_PANE (object);
-
-  if (self->model != NULL)
-    g_signal_handlers_disconnect_by_data (self->model, self);
-  g_clear_object (&self->model);
-  gtk_widget_dispose_template (GTK_WIDGET (self), FD_TYPE_CONTACT_PANE);
-  G_OBJECT_CLASS (fd_contact_pane_parent_class)->dispose (object);
+  fd_conversation_part_connect (part, "changed", G_CALLBACK (on_model_changed_cb));
+  on_model_changed_cb (FD_CONTACT_PANE (part));
 }
 
 static void
@@ -127,8 +122,8 @@ fd_contact_pane_class_init (FdContactPaneClass *klass)
 {
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
-  G_OBJECT_CLASS (klass)->dispose = fd_contact_pane_dispose;
-  gtk_widget_class_set_template_from_resource (widget_class, "/io/github/frontdeskcc/Frontdesk/ui/fd-contact-pane.ui");
+  FD_CONVERSATION_PART_CLASS (klass)->reload = fd_contact_pane_reload;
+  fd_conversation_part_class_set_template (widget_class, "fd-contact-pane", 0);
   gtk_widget_class_bind_template_child (widget_class, FdContactPane, name_label);
   gtk_widget_class_bind_template_child (widget_class, FdContactPane, email_button);
   gtk_widget_class_bind_template_child (widget_class, FdContactPane, phone_button);
@@ -144,19 +139,6 @@ static void
 fd_contact_pane_init (FdContactPane *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
-}
-
-void
-fd_contact_pane_set_model (FdContactPane       *self,
-                           FdConversationModel *model)
-{
-  g_return_if_fail (FD_IS_CONTACT_PANE (self));
-  g_return_if_fail (FD_IS_CONVERSATION_MODEL (model));
-  g_return_if_fail (self->model == NULL);
-
-  self->model = g_object_ref (model);
-  g_signal_connect_swapped (model, "changed", G_CALLBACK (on_model_changed_cb), self);
-  on_model_changed_cb (self);
 }
 
 const char *

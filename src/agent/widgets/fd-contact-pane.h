@@ -1,8 +1,6 @@
 #pragma once
 
-#include <gtk/gtk.h>
-
-#include "fd-conversation-model.h"
+#include "fd-conversation-part.h"
 
 G_BEGIN_DECLS
 
@@ -10,10 +8,8 @@ G_BEGIN_DECLS
  * "Browser on OS", "IP: …" and the page URL, always as plain text. */
 
 #define FD_TYPE_CONTACT_PANE (fd_contact_pane_get_type ())
-G_DECLARE_FINAL_TYPE (FdContactPane, fd_contact_pane, FD, CONTACT_PANE, GtkBox)
+G_DECLARE_FINAL_TYPE (FdContactPane, fd_contact_pane, FD, CONTACT_PANE, FdConversationPart)
 
-void        fd_contact_pane_set_model  (FdContactPane       *self,
-                                        FdConversationModel *model);
 /* "name", "email", "phone", "department", "browser", "ip", "page";
  * NULL for an unknown name. */
 const char *fd_contact_pane_get_detail (FdContactPane       *self,

@@ -6,15 +6,13 @@
 
 struct _FdEmojiTab
 {
-  GtkBox               parent_instance;
+  FdConversationPart   parent_instance;
 
   GtkFlowBox          *box;
-
-  FdConversationModel *model;
   GPtrArray           *buttons;   /* GtkWidget*, borrowed */
 };
 
-G_DEFINE_FINAL_TYPE (FdEmojiTab, fd_emoji_tab, GTK_TYPE_BOX)
+G_DEFINE_FINAL_TYPE (FdEmojiTab, fd_emoji_tab, FD_TYPE_CONVERSATION_PART)
 
 enum {
   INSERT,
@@ -62,21 +60,12 @@ on_gesture_pressed_cb (GtkGestureClick *gesture,
                        double           y,
                        FdEmojiTab      *self)
 {
+  FdConversationModel *model = fd_conversation_part_get_model (FD_CONVERSATION_PART (self));
   GtkWidget *button = gtk_event_controller_get_widget (GTK_EVENT_CONTROLLER (gesture));
 
   gtk_gesture_set_state (GTK_GESTURE (gesture), GTK_EVENT_SEQUENCE_CLAIMED);
-  if (self->model != NULL)
-    fd_conversation_model_send_text (self->model, gtk_button_get_label (GTK_BUTTON (button)));
-}
-
-static void
-fd_emoji_tab_dispose (GObject *object)
-{
-  FdEmojiTab *self = FD_EMOJI_TAB (object);
-
-  g_clear_object (&self->model);
-  gtk_widget_dispose_template (GTK_WIDGET (self), FD_TYPE_EMOJI_TAB);
-  G_OBJECT_CLASS (fd_emoji_tab_parent_class)->dispose (object);
+  if (model != NULL)
+    fd_conversation_model_send_text (model, gtk_button_get_label (GTK_BUTTON (button)));
 }
 
 static void
@@ -94,9 +83,8 @@ fd_emoji_tab_class_init (FdEmojiTabClass *klass)
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
-  object_class->dispose = fd_emoji_tab_dispose;
   object_class->finalize = fd_emoji_tab_finalize;
-  gtk_widget_class_set_template_from_resource (widget_class, "/io/github/frontdeskcc/Frontdesk/ui/fd-emoji-tab.ui");
+  fd_conversation_part_class_set_template (widget_class, "fd-emoji-tab", 0);
   gtk_widget_class_bind_template_child (widget_class, FdEmojiTab, box);
 
   /* An emoji to put into the compose box at the cursor. */
@@ -126,14 +114,6 @@ fd_emoji_tab_init (FdEmojiTab *self)
       gtk_flow_box_append (self->box, button);
       g_ptr_array_add (self->buttons, button);
     }
-}
-
-void
-fd_emoji_tab_set_model (FdEmojiTab          *self,
-                        FdConversationModel *model)
-{
-  g_return_if_fail (FD_IS_EMOJI_TAB (self));
-  g_set_object (&self->model, model);
 }
 
 GtkWidget *

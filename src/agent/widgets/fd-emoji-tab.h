@@ -1,8 +1,6 @@
 #pragma once
 
-#include <gtk/gtk.h>
-
-#include "fd-conversation-model.h"
+#include "fd-conversation-part.h"
 
 G_BEGIN_DECLS
 
@@ -11,10 +9,8 @@ G_BEGIN_DECLS
  * a right click sends it at once. */
 
 #define FD_TYPE_EMOJI_TAB (fd_emoji_tab_get_type ())
-G_DECLARE_FINAL_TYPE (FdEmojiTab, fd_emoji_tab, FD, EMOJI_TAB, GtkBox)
+G_DECLARE_FINAL_TYPE (FdEmojiTab, fd_emoji_tab, FD, EMOJI_TAB, FdConversationPart)
 
-void       fd_emoji_tab_set_model  (FdEmojiTab          *self,
-                                    FdConversationModel *model);
 /* The button at @index, NULL past the end. */
 GtkWidget *fd_emoji_tab_get_button (FdEmojiTab          *self,
                                     guint                index);

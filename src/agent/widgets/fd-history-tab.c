@@ -9,14 +9,10 @@
 
 struct _FdHistoryTab
 {
-  GtkBox               parent_instance;
-
-  GtkListBox          *list;
-
-  FdConversationModel *model;
+  FdConversationPart parent_instance;
 };
 
-G_DEFINE_FINAL_TYPE (FdHistoryTab, fd_history_tab, GTK_TYPE_BOX)
+G_DEFINE_FINAL_TYPE (FdHistoryTab, fd_history_tab, FD_TYPE_CONVERSATION_PART)
 
 static const char *
 state_text (FdConversationState state)
@@ -58,18 +54,27 @@ new_row (const FdConversation *conversation,
 
 /* The server keeps to the last 10, newest first; shown as sent. */
 static void
-on_history_changed_cb (FdHistoryTab *self)
+on_history_changed_cb (FdConversationPart *part)
 {
-  GPtrArray *history = fd_conversation_model_get_history (self->model);
-  gint64 id = fd_conversation_model_get_id (self->model);
+  FdConversationModel *model = fd_conversation_part_get_model (part);
+  GPtrArray *history = fd_conversation_model_get_history (model);
+  gint64 id = fd_conversation_model_get_id (model);
+  GtkListBox *list = fd_conversation_part_get_list (part);
 
-  fd_list_box_clear (self->list);
+  fd_list_box_clear (list);
   for (guint i = 0; history != NULL && i < history->len; i++)
     {
       const FdConversation *conversation = g_ptr_array_index (history, i);
 
-      gtk_list_box_append (self->list, new_row (conversation, conversation->id == id));
+      gtk_list_box_append (list, new_row (conversation, conversation->id == id));
     }
+}
+
+static void
+fd_history_tab_reload (FdConversationPart *part)
+{
+  fd_conversation_part_connect (part, "history-changed", G_CALLBACK (on_history_changed_cb));
+  on_history_changed_cb (part);
 }
 
 static void
@@ -78,25 +83,14 @@ on_list_row_activated_cb (FdHistoryTab  *self,
 {
   const gint64 *id = g_object_get_data (G_OBJECT (row), "fd-conversation-id");
   GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  FdConversationModel *model = fd_conversation_part_get_model (FD_CONVERSATION_PART (self));
   FdConversationWindow *window;
 
-  if (id == NULL || *id <= 0 || self->model == NULL)
+  if (id == NULL || *id <= 0 || model == NULL)
     return;
   window = fd_conversation_window_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
-                                       fd_conversation_model_get_connection (self->model), *id);
+                                       fd_conversation_model_get_connection (model), *id);
   gtk_window_present (GTK_WINDOW (window));
-}
-
-static void
-fd_history_tab_dispose (GObject *object)
-{
-  FdHistoryTab *self = FD_HISTORY_TAB (object);
-
-  if (self->model != NULL)
-    g_signal_handlers_disconnect_by_data (self->model, self);
-  g_clear_object (&self->model);
-  gtk_widget_dispose_template (GTK_WIDGET (self), FD_TYPE_HISTORY_TAB);
-  G_OBJECT_CLASS (fd_history_tab_parent_class)->dispose (object);
 }
 
 static void
@@ -104,9 +98,8 @@ fd_history_tab_class_init (FdHistoryTabClass *klass)
 {
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
-  G_OBJECT_CLASS (klass)->dispose = fd_history_tab_dispose;
-  gtk_widget_class_set_template_from_resource (widget_class, "/io/github/frontdeskcc/Frontdesk/ui/fd-history-tab.ui");
-  gtk_widget_class_bind_template_child (widget_class, FdHistoryTab, list);
+  FD_CONVERSATION_PART_CLASS (klass)->reload = fd_history_tab_reload;
+  fd_conversation_part_class_set_template (widget_class, "fd-history-tab", FD_CONVERSATION_PART_LIST);
   gtk_widget_class_bind_template_callback (widget_class, on_list_row_activated_cb);
 }
 
@@ -114,24 +107,4 @@ static void
 fd_history_tab_init (FdHistoryTab *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
-}
-
-void
-fd_history_tab_set_model (FdHistoryTab        *self,
-                          FdConversationModel *model)
-{
-  g_return_if_fail (FD_IS_HISTORY_TAB (self));
-  g_return_if_fail (FD_IS_CONVERSATION_MODEL (model));
-  g_return_if_fail (self->model == NULL);
-
-  self->model = g_object_ref (model);
-  g_signal_connect_swapped (model, "history-changed", G_CALLBACK (on_history_changed_cb), self);
-  on_history_changed_cb (self);
-}
-
-GtkListBox *
-fd_history_tab_get_list (FdHistoryTab *self)
-{
-  g_return_val_if_fail (FD_IS_HISTORY_TAB (self), NULL);
-  return self->list;
 }

@@ -1,8 +1,6 @@
 #pragma once
 
-#include <gtk/gtk.h>
-
-#include "fd-conversation-model.h"
+#include "fd-conversation-part.h"
 
 G_BEGIN_DECLS
 
@@ -12,10 +10,6 @@ G_BEGIN_DECLS
  * FdConversationWindow. */
 
 #define FD_TYPE_HISTORY_TAB (fd_history_tab_get_type ())
-G_DECLARE_FINAL_TYPE (FdHistoryTab, fd_history_tab, FD, HISTORY_TAB, GtkBox)
-
-void        fd_history_tab_set_model (FdHistoryTab        *self,
-                                      FdConversationModel *model);
-GtkListBox *fd_history_tab_get_list  (FdHistoryTab        *self);
+G_DECLARE_FINAL_TYPE (FdHistoryTab, fd_history_tab, FD, HISTORY_TAB, FdConversationPart)
 
 G_END_DECLS

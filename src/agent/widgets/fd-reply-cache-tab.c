@@ -4,15 +4,12 @@
 
 struct _FdReplyCacheTab
 {
-  GtkBox               parent_instance;
+  FdConversationPart   parent_instance;
 
-  GtkListBox          *list;
-
-  FdConversationModel *model;
   FdReplyCache        *cache;
 };
 
-G_DEFINE_FINAL_TYPE (FdReplyCacheTab, fd_reply_cache_tab, GTK_TYPE_BOX)
+G_DEFINE_FINAL_TYPE (FdReplyCacheTab, fd_reply_cache_tab, FD_TYPE_CONVERSATION_PART)
 
 static GtkWidget *
 create_row_cb (gpointer item,
@@ -39,49 +36,25 @@ create_row_cb (gpointer item,
 }
 
 static void
-on_list_row_activated_cb (FdReplyCacheTab *self,
-                          GtkListBoxRow   *row)
-{
-  const char *text = g_object_get_data (G_OBJECT (row), "fd-payload");
-
-  if (self->model != NULL && text != NULL)
-    fd_conversation_model_send_text (self->model, text);
-}
-
-static void
 fd_reply_cache_tab_dispose (GObject *object)
 {
   FdReplyCacheTab *self = FD_REPLY_CACHE_TAB (object);
 
-  g_clear_object (&self->model);
   g_clear_object (&self->cache);
-  gtk_widget_dispose_template (GTK_WIDGET (self), FD_TYPE_REPLY_CACHE_TAB);
   G_OBJECT_CLASS (fd_reply_cache_tab_parent_class)->dispose (object);
 }
 
 static void
 fd_reply_cache_tab_class_init (FdReplyCacheTabClass *klass)
 {
-  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
-
   G_OBJECT_CLASS (klass)->dispose = fd_reply_cache_tab_dispose;
-  gtk_widget_class_set_template_from_resource (widget_class, "/io/github/frontdeskcc/Frontdesk/ui/fd-reply-cache-tab.ui");
-  gtk_widget_class_bind_template_child (widget_class, FdReplyCacheTab, list);
-  gtk_widget_class_bind_template_callback (widget_class, on_list_row_activated_cb);
+  fd_conversation_part_class_set_template (GTK_WIDGET_CLASS (klass), "fd-reply-cache-tab", FD_CONVERSATION_PART_LIST);
 }
 
 static void
 fd_reply_cache_tab_init (FdReplyCacheTab *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
-}
-
-void
-fd_reply_cache_tab_set_model (FdReplyCacheTab     *self,
-                              FdConversationModel *model)
-{
-  g_return_if_fail (FD_IS_REPLY_CACHE_TAB (self));
-  g_set_object (&self->model, model);
 }
 
 void
@@ -92,12 +65,5 @@ fd_reply_cache_tab_set_cache (FdReplyCacheTab *self,
   g_return_if_fail (cache == NULL || FD_IS_REPLY_CACHE (cache));
 
   if (g_set_object (&self->cache, cache))
-    gtk_list_box_bind_model (self->list, G_LIST_MODEL (cache), cache != NULL ? create_row_cb : NULL, NULL, NULL);
-}
-
-GtkListBox *
-fd_reply_cache_tab_get_list (FdReplyCacheTab *self)
-{
-  g_return_val_if_fail (FD_IS_REPLY_CACHE_TAB (self), NULL);
-  return self->list;
+    gtk_list_box_bind_model (fd_conversation_part_get_list (FD_CONVERSATION_PART (self)), G_LIST_MODEL (cache), cache != NULL ? create_row_cb : NULL, NULL, NULL);
 }

@@ -1,8 +1,6 @@
 #pragma once
 
-#include <gtk/gtk.h>
-
-#include "fd-conversation-model.h"
+#include "fd-conversation-part.h"
 #include "fd-reply-cache.h"
 
 G_BEGIN_DECLS
@@ -11,13 +9,10 @@ G_BEGIN_DECLS
  * ellipsized line, the whole text as tooltip); activating one sends it. */
 
 #define FD_TYPE_REPLY_CACHE_TAB (fd_reply_cache_tab_get_type ())
-G_DECLARE_FINAL_TYPE (FdReplyCacheTab, fd_reply_cache_tab, FD, REPLY_CACHE_TAB, GtkBox)
+G_DECLARE_FINAL_TYPE (FdReplyCacheTab, fd_reply_cache_tab, FD, REPLY_CACHE_TAB, FdConversationPart)
 
-void        fd_reply_cache_tab_set_model (FdReplyCacheTab     *self,
-                                          FdConversationModel *model);
 /* The cache to show (may be NULL: an empty tab). */
 void        fd_reply_cache_tab_set_cache (FdReplyCacheTab     *self,
                                           FdReplyCache        *cache);
-GtkListBox *fd_reply_cache_tab_get_list  (FdReplyCacheTab     *self);
 
 G_END_DECLS

@@ -1,8 +1,6 @@
 #pragma once
 
-#include <gtk/gtk.h>
-
-#include "fd-conversation-model.h"
+#include "fd-conversation-part.h"
 
 G_BEGIN_DECLS
 
@@ -11,12 +9,6 @@ G_BEGIN_DECLS
  * activating a row sends its URL (server files with the server address). */
 
 #define FD_TYPE_RESOURCES_TAB (fd_resources_tab_get_type ())
-G_DECLARE_FINAL_TYPE (FdResourcesTab, fd_resources_tab, FD, RESOURCES_TAB, GtkBox)
-
-/* Binds the tab to @model and lists every resource. */
-void         fd_resources_tab_set_model  (FdResourcesTab  *self,
-                                               FdConversationModel *model);
-GtkListBox  *fd_resources_tab_get_list   (FdResourcesTab  *self);
-GtkEditable *fd_resources_tab_get_search (FdResourcesTab  *self);
+G_DECLARE_FINAL_TYPE (FdResourcesTab, fd_resources_tab, FD, RESOURCES_TAB, FdConversationPart)
 
 G_END_DECLS

@@ -10,19 +10,18 @@
 
 struct _FdTranscriptView
 {
-  GtkBox               parent_instance;
+  FdConversationPart   parent_instance;
 
   GtkScrolledWindow   *scroller;
   GtkWidget           *box;
 
-  FdConversationModel *model;
   GMenuModel          *extra_menu;
   GDateTime           *last_day;        /* the day of the last message shown */
   guint                n_messages;
   gboolean             stick_to_bottom;
 };
 
-G_DEFINE_FINAL_TYPE (FdTranscriptView, fd_transcript_view, GTK_TYPE_BOX)
+G_DEFINE_FINAL_TYPE (FdTranscriptView, fd_transcript_view, FD_TYPE_CONVERSATION_PART)
 
 char *
 fd_transcript_view_text_to_markup (const char *text)
@@ -143,10 +142,11 @@ static void
 on_retry_clicked_cb (GtkButton        *button,
                      FdTranscriptView *self)
 {
+  FdConversationModel *model = fd_conversation_part_get_model (FD_CONVERSATION_PART (self));
   FdMessageItem *item = g_object_get_data (G_OBJECT (button), "fd-item");
 
-  if (self->model != NULL)
-    fd_conversation_model_retry (self->model, item);
+  if (model != NULL)
+    fd_conversation_model_retry (model, item);
 }
 
 static void
@@ -155,6 +155,7 @@ append_attachments (FdTranscriptView *self,
                     FdMessageItem    *item,
                     gboolean          outgoing)
 {
+  FdConversationModel *model = fd_conversation_part_get_model (FD_CONVERSATION_PART (self));
   GPtrArray *attachments = fd_message_item_get_attachments (item);
 
   for (guint i = 0; i < attachments->len; i++)
@@ -168,7 +169,7 @@ append_attachments (FdTranscriptView *self,
       /* Attachment URLs are server-relative (docs/protocol.md); only
        * those are linked, to this server's origin. */
       if (attachment->url != NULL && g_str_has_prefix (attachment->url, "/files/"))
-        href = fd_conversation_model_dup_absolute_url (self->model, attachment->url);
+        href = fd_conversation_model_dup_absolute_url (model, attachment->url);
       if (href != NULL)
         link_markup = g_markup_printf_escaped ("📎 <a href=\"%s\">%s</a>", href, name);
       else
@@ -295,16 +296,22 @@ on_adjustment_value_changed_cb (GtkAdjustment    *adjustment,
                           gtk_adjustment_get_upper (adjustment) - gtk_adjustment_get_page_size (adjustment) - 4;
 }
 
+/* The messages list is the model's: the handler goes with the view. */
+static void
+fd_transcript_view_reload (FdConversationPart *part)
+{
+  GListModel *messages = fd_conversation_model_get_messages (fd_conversation_part_get_model (part));
+
+  g_signal_connect_object (messages, "items-changed", G_CALLBACK (on_messages_items_changed_cb), part, 0);
+  on_messages_items_changed_cb (messages, 0, 0, g_list_model_get_n_items (messages), FD_TRANSCRIPT_VIEW (part));
+}
+
 static void
 fd_transcript_view_dispose (GObject *object)
 {
   FdTranscriptView *self = FD_TRANSCRIPT_VIEW (object);
 
-  if (self->model != NULL)
-    g_signal_handlers_disconnect_by_data (fd_conversation_model_get_messages (self->model), self);
-  g_clear_object (&self->model);
   g_clear_object (&self->extra_menu);
-  gtk_widget_dispose_template (GTK_WIDGET (self), FD_TYPE_TRANSCRIPT_VIEW);
   G_OBJECT_CLASS (fd_transcript_view_parent_class)->dispose (object);
 }
 
@@ -325,7 +332,8 @@ fd_transcript_view_class_init (FdTranscriptViewClass *klass)
 
   object_class->dispose = fd_transcript_view_dispose;
   object_class->finalize = fd_transcript_view_finalize;
-  gtk_widget_class_set_template_from_resource (widget_class, "/io/github/frontdeskcc/Frontdesk/ui/fd-transcript-view.ui");
+  FD_CONVERSATION_PART_CLASS (klass)->reload = fd_transcript_view_reload;
+  fd_conversation_part_class_set_template (widget_class, "fd-transcript-view", 0);
   gtk_widget_class_bind_template_child (widget_class, FdTranscriptView, scroller);
   gtk_widget_class_bind_template_child (widget_class, FdTranscriptView, box);
 }
@@ -340,22 +348,6 @@ fd_transcript_view_init (FdTranscriptView *self)
   adjustment = gtk_scrolled_window_get_vadjustment (self->scroller);
   g_signal_connect_object (adjustment, "changed", G_CALLBACK (on_adjustment_changed_cb), self, 0);
   g_signal_connect_object (adjustment, "value-changed", G_CALLBACK (on_adjustment_value_changed_cb), self, 0);
-}
-
-void
-fd_transcript_view_set_model (FdTranscriptView    *self,
-                              FdConversationModel *model)
-{
-  GListModel *messages;
-
-  g_return_if_fail (FD_IS_TRANSCRIPT_VIEW (self));
-  g_return_if_fail (FD_IS_CONVERSATION_MODEL (model));
-  g_return_if_fail (self->model == NULL);
-
-  self->model = g_object_ref (model);
-  messages = fd_conversation_model_get_messages (model);
-  g_signal_connect (messages, "items-changed", G_CALLBACK (on_messages_items_changed_cb), self);
-  on_messages_items_changed_cb (messages, 0, 0, g_list_model_get_n_items (messages), self);
 }
 
 void

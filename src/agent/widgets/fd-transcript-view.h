@@ -1,8 +1,6 @@
 #pragma once
 
-#include <gtk/gtk.h>
-
-#include "fd-conversation-model.h"
+#include "fd-conversation-part.h"
 
 G_BEGIN_DECLS
 
@@ -13,10 +11,8 @@ G_BEGIN_DECLS
  * the view is at the bottom. */
 
 #define FD_TYPE_TRANSCRIPT_VIEW (fd_transcript_view_get_type ())
-G_DECLARE_FINAL_TYPE (FdTranscriptView, fd_transcript_view, FD, TRANSCRIPT_VIEW, GtkBox)
+G_DECLARE_FINAL_TYPE (FdTranscriptView, fd_transcript_view, FD, TRANSCRIPT_VIEW, FdConversationPart)
 
-void        fd_transcript_view_set_model      (FdTranscriptView    *self,
-                                               FdConversationModel *model);
 /* The context menu of each message's text (e.g. "Add Reply to Cache"). */
 void        fd_transcript_view_set_extra_menu (FdTranscriptView    *self,
                                                GMenuModel          *menu);

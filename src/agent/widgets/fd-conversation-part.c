@@ -1,0 +1,184 @@
+#define G_LOG_DOMAIN "fd-conversation-part"
+
+#include "fd-conversation-part.h"
+#include "fd-list-row.h"
+
+typedef struct
+{
+  FdConversationModel *model;
+  GCancellable        *cancellable;   /* the request in flight */
+} FdConversationPartPrivate;
+
+G_DEFINE_ABSTRACT_TYPE_WITH_PRIVATE (FdConversationPart, fd_conversation_part, GTK_TYPE_BOX)
+
+static void
+reload (FdConversationPart *self)
+{
+  FdConversationPartPrivate *priv = fd_conversation_part_get_instance_private (self);
+  FdConversationPartClass *klass = FD_CONVERSATION_PART_GET_CLASS (self);
+
+  if (priv->model != NULL && klass->reload != NULL)
+    klass->reload (self);
+}
+
+/* Each search cancels the one before (the subclass renews the
+ * cancellable). */
+static void
+fd_conversation_part_search_changed_cb (FdConversationPart *self)
+{
+  reload (self);
+}
+
+static void
+fd_conversation_part_row_activated_cb (FdConversationPart *self,
+                                       GtkListBoxRow      *row)
+{
+  FdConversationPartPrivate *priv = fd_conversation_part_get_instance_private (self);
+  const char *text = g_object_get_data (G_OBJECT (row), "fd-payload");
+
+  if (priv->model != NULL && text != NULL)
+    fd_conversation_model_send_text (priv->model, text);
+}
+
+static void
+fd_conversation_part_dispose (GObject *object)
+{
+  FdConversationPart *self = FD_CONVERSATION_PART (object);
+  FdConversationPartPrivate *priv = fd_conversation_part_get_instance_private (self);
+
+  g_cancellable_cancel (priv->cancellable);
+  g_clear_object (&priv->cancellable);
+  if (priv->model != NULL)
+    g_signal_handlers_disconnect_by_data (priv->model, self);
+  g_clear_object (&priv->model);
+  /* The template is the subclass's. */
+  gtk_widget_dispose_template (GTK_WIDGET (self), G_OBJECT_TYPE (self));
+  G_OBJECT_CLASS (fd_conversation_part_parent_class)->dispose (object);
+}
+
+static void
+fd_conversation_part_class_init (FdConversationPartClass *klass)
+{
+  G_OBJECT_CLASS (klass)->dispose = fd_conversation_part_dispose;
+}
+
+static void
+fd_conversation_part_init (FdConversationPart *self)
+{
+}
+
+void
+fd_conversation_part_class_set_template (GtkWidgetClass            *widget_class,
+                                         const char                *name,
+                                         FdConversationPartChildren children)
+{
+  g_autofree char *resource = NULL;
+
+  g_return_if_fail (g_type_is_a (G_TYPE_FROM_CLASS (widget_class), FD_TYPE_CONVERSATION_PART));
+  g_return_if_fail (name != NULL);
+
+  resource = g_strdup_printf ("/io/github/frontdeskcc/Frontdesk/ui/%s.ui", name);
+  gtk_widget_class_set_template_from_resource (widget_class, resource);
+  /* Offset 0: not stored, found again by gtk_widget_get_template_child(). */
+  if (children & FD_CONVERSATION_PART_LIST)
+    gtk_widget_class_bind_template_child_full (widget_class, "list", FALSE, 0);
+  if (children & FD_CONVERSATION_PART_SEARCH)
+    gtk_widget_class_bind_template_child_full (widget_class, "search", FALSE, 0);
+  gtk_widget_class_bind_template_callback (widget_class, fd_conversation_part_search_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, fd_conversation_part_row_activated_cb);
+}
+
+void
+fd_conversation_part_set_model (FdConversationPart  *self,
+                                FdConversationModel *model)
+{
+  FdConversationPartPrivate *priv = fd_conversation_part_get_instance_private (self);
+
+  g_return_if_fail (FD_IS_CONVERSATION_PART (self));
+  g_return_if_fail (FD_IS_CONVERSATION_MODEL (model));
+  g_return_if_fail (priv->model == NULL);
+
+  priv->model = g_object_ref (model);
+  reload (self);
+}
+
+FdConversationModel *
+fd_conversation_part_get_model (FdConversationPart *self)
+{
+  FdConversationPartPrivate *priv = fd_conversation_part_get_instance_private (self);
+
+  g_return_val_if_fail (FD_IS_CONVERSATION_PART (self), NULL);
+  return priv->model;
+}
+
+void
+fd_conversation_part_connect (FdConversationPart *self,
+                              const char         *signal,
+                              GCallback           callback)
+{
+  FdConversationPartPrivate *priv = fd_conversation_part_get_instance_private (self);
+
+  g_return_if_fail (FD_IS_CONVERSATION_PART (self));
+  g_return_if_fail (priv->model != NULL);
+
+  g_signal_connect_swapped (priv->model, signal, callback, self);
+}
+
+GCancellable *
+fd_conversation_part_renew_cancellable (FdConversationPart *self)
+{
+  FdConversationPartPrivate *priv = fd_conversation_part_get_instance_private (self);
+
+  g_return_val_if_fail (FD_IS_CONVERSATION_PART (self), NULL);
+
+  g_cancellable_cancel (priv->cancellable);
+  g_clear_object (&priv->cancellable);
+  priv->cancellable = g_cancellable_new ();
+  return priv->cancellable;
+}
+
+GtkListBox *
+fd_conversation_part_get_list (FdConversationPart *self)
+{
+  g_return_val_if_fail (FD_IS_CONVERSATION_PART (self), NULL);
+  return GTK_LIST_BOX (gtk_widget_get_template_child (GTK_WIDGET (self), G_OBJECT_TYPE (self), "list"));
+}
+
+GtkEditable *
+fd_conversation_part_get_search (FdConversationPart *self)
+{
+  GObject *search;
+
+  g_return_val_if_fail (FD_IS_CONVERSATION_PART (self), NULL);
+  search = gtk_widget_get_template_child (GTK_WIDGET (self), G_OBJECT_TYPE (self), "search");
+  return search != NULL ? GTK_EDITABLE (search) : NULL;
+}
+
+const char *
+fd_conversation_part_get_query (FdConversationPart *self)
+{
+  GtkEditable *search = fd_conversation_part_get_search (self);
+
+  return search != NULL ? gtk_editable_get_text (search) : "";
+}
+
+gboolean
+fd_conversation_part_begin_rows (FdConversationPart *self,
+                                 gboolean            found,
+                                 const GError       *error)
+{
+  FdConversationPartPrivate *priv = fd_conversation_part_get_instance_private (self);
+
+  g_return_val_if_fail (FD_IS_CONVERSATION_PART (self), FALSE);
+
+  /* Disposed while the request was in flight: nothing to show. */
+  if (priv->model == NULL)
+    return FALSE;
+  if (!found)
+    {
+      fd_conversation_model_report_error (priv->model, error);
+      return FALSE;
+    }
+  fd_list_box_clear (fd_conversation_part_get_list (self));
+  return TRUE;
+}
