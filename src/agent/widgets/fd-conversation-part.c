@@ -11,6 +11,61 @@ typedef struct
 
 G_DEFINE_ABSTRACT_TYPE_WITH_PRIVATE (FdConversationPart, fd_conversation_part, GTK_TYPE_BOX)
 
+/* Cancels the request in flight; the cancellable for the next one. */
+static GCancellable *
+renew_cancellable (FdConversationPart *self)
+{
+  FdConversationPartPrivate *priv = fd_conversation_part_get_instance_private (self);
+
+  g_cancellable_cancel (priv->cancellable);
+  g_clear_object (&priv->cancellable);
+  priv->cancellable = g_cancellable_new ();
+  return priv->cancellable;
+}
+
+static void
+on_rows_cb (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  g_autoptr(FdConversationPart) self = user_data;
+  FdConversationPartPrivate *priv = fd_conversation_part_get_instance_private (self);
+  FdConversationPartClass *klass = FD_CONVERSATION_PART_GET_CLASS (self);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) items = klass->search->list_finish (FD_CONNECTION (source), result, &error);
+  GtkListBox *list = fd_conversation_part_get_list (self);
+
+  /* Disposed while the request was in flight: nothing to show. */
+  if (priv->model == NULL)
+    return;
+  if (items == NULL)
+    {
+      fd_conversation_model_report_error (priv->model, error);
+      return;
+    }
+  fd_list_box_clear (list);
+  for (guint i = 0; i < items->len; i++)
+    {
+      GtkWidget *row = klass->search->new_row (self, g_ptr_array_index (items, i));
+
+      if (row != NULL)
+        gtk_list_box_append (list, row);
+    }
+}
+
+/* The default reload: the search's request, one at a time. */
+static void
+fd_conversation_part_real_reload (FdConversationPart *self)
+{
+  FdConversationPartPrivate *priv = fd_conversation_part_get_instance_private (self);
+  const FdConversationPartSearch *search = FD_CONVERSATION_PART_GET_CLASS (self)->search;
+  GtkEditable *entry = fd_conversation_part_get_search (self);
+
+  if (search != NULL)
+    search->list_async (priv->model, entry != NULL ? gtk_editable_get_text (entry) : "", renew_cancellable (self),
+                        on_rows_cb, g_object_ref (self));
+}
+
 static void
 reload (FdConversationPart *self)
 {
@@ -60,6 +115,7 @@ static void
 fd_conversation_part_class_init (FdConversationPartClass *klass)
 {
   G_OBJECT_CLASS (klass)->dispose = fd_conversation_part_dispose;
+  klass->reload = fd_conversation_part_real_reload;
 }
 
 static void
@@ -86,6 +142,17 @@ fd_conversation_part_class_set_template (GtkWidgetClass            *widget_class
     gtk_widget_class_bind_template_child_full (widget_class, "search", FALSE, 0);
   gtk_widget_class_bind_template_callback (widget_class, fd_conversation_part_search_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, fd_conversation_part_row_activated_cb);
+}
+
+void
+fd_conversation_part_class_set_search (GtkWidgetClass                 *widget_class,
+                                       const char                     *name,
+                                       const FdConversationPartSearch *search)
+{
+  g_return_if_fail (search != NULL);
+
+  fd_conversation_part_class_set_template (widget_class, name, FD_CONVERSATION_PART_LIST | FD_CONVERSATION_PART_SEARCH);
+  FD_CONVERSATION_PART_CLASS (widget_class)->search = search;
 }
 
 void
@@ -124,18 +191,6 @@ fd_conversation_part_connect (FdConversationPart *self,
   g_signal_connect_swapped (priv->model, signal, callback, self);
 }
 
-GCancellable *
-fd_conversation_part_renew_cancellable (FdConversationPart *self)
-{
-  FdConversationPartPrivate *priv = fd_conversation_part_get_instance_private (self);
-
-  g_return_val_if_fail (FD_IS_CONVERSATION_PART (self), NULL);
-
-  g_cancellable_cancel (priv->cancellable);
-  g_clear_object (&priv->cancellable);
-  priv->cancellable = g_cancellable_new ();
-  return priv->cancellable;
-}
 
 GtkListBox *
 fd_conversation_part_get_list (FdConversationPart *self)
@@ -152,33 +207,4 @@ fd_conversation_part_get_search (FdConversationPart *self)
   g_return_val_if_fail (FD_IS_CONVERSATION_PART (self), NULL);
   search = gtk_widget_get_template_child (GTK_WIDGET (self), G_OBJECT_TYPE (self), "search");
   return search != NULL ? GTK_EDITABLE (search) : NULL;
-}
-
-const char *
-fd_conversation_part_get_query (FdConversationPart *self)
-{
-  GtkEditable *search = fd_conversation_part_get_search (self);
-
-  return search != NULL ? gtk_editable_get_text (search) : "";
-}
-
-gboolean
-fd_conversation_part_begin_rows (FdConversationPart *self,
-                                 gboolean            found,
-                                 const GError       *error)
-{
-  FdConversationPartPrivate *priv = fd_conversation_part_get_instance_private (self);
-
-  g_return_val_if_fail (FD_IS_CONVERSATION_PART (self), FALSE);
-
-  /* Disposed while the request was in flight: nothing to show. */
-  if (priv->model == NULL)
-    return FALSE;
-  if (!found)
-    {
-      fd_conversation_model_report_error (priv->model, error);
-      return FALSE;
-    }
-  fd_list_box_clear (fd_conversation_part_get_list (self));
-  return TRUE;
 }

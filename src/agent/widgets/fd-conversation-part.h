@@ -25,7 +25,26 @@ struct _FdConversationPartClass
   /* Shows the model: called once the part has one, and again on each
    * change of the search text. */
   void (*reload) (FdConversationPart *self);
+
+  /* A searchable list the server fills (the default reload asks it). */
+  const struct _FdConversationPartSearch *search;
 };
+
+/* Where a searchable list's rows come from: the model's request, its
+ * _finish, and the row for one item of the answer (NULL: not listed). */
+typedef struct _FdConversationPartSearch
+{
+  void       (*list_async)  (FdConversationModel *model,
+                             const char          *search,
+                             GCancellable        *cancellable,
+                             GAsyncReadyCallback  callback,
+                             gpointer             user_data);
+  GPtrArray *(*list_finish) (FdConnection        *connection,
+                             GAsyncResult        *result,
+                             GError             **error);
+  GtkWidget *(*new_row)     (FdConversationPart  *self,
+                             gconstpointer        item);
+} FdConversationPartSearch;
 
 /* The children of the template the base class reads. */
 typedef enum {
@@ -39,6 +58,11 @@ typedef enum {
 void                 fd_conversation_part_class_set_template (GtkWidgetClass            *widget_class,
                                                               const char                *name,
                                                               FdConversationPartChildren children);
+/* The same for a searchable list the server fills: a template with
+ * "search" and "list", rows from @search. */
+void                 fd_conversation_part_class_set_search   (GtkWidgetClass                 *widget_class,
+                                                              const char                     *name,
+                                                              const FdConversationPartSearch *search);
 /* Binds the part to @model (once) and reloads it. */
 void                 fd_conversation_part_set_model          (FdConversationPart  *self,
                                                               FdConversationModel *model);
@@ -48,19 +72,8 @@ FdConversationModel *fd_conversation_part_get_model          (FdConversationPart
 void                 fd_conversation_part_connect            (FdConversationPart  *self,
                                                               const char          *signal,
                                                               GCallback            callback);
-/* Cancels the request in flight and returns the cancellable for the next
- * one (owned by the part). */
-GCancellable        *fd_conversation_part_renew_cancellable  (FdConversationPart  *self);
 /* The template's "list" and "search" children (NULL where there is none). */
 GtkListBox          *fd_conversation_part_get_list           (FdConversationPart  *self);
 GtkEditable         *fd_conversation_part_get_search         (FdConversationPart  *self);
-/* The search text ("" without a search entry). */
-const char          *fd_conversation_part_get_query          (FdConversationPart  *self);
-/* The answer to a list request arrived: with @found FALSE the model
- * reports @error and this returns FALSE; otherwise the list is emptied for
- * the new rows and this returns TRUE. */
-gboolean             fd_conversation_part_begin_rows         (FdConversationPart  *self,
-                                                              gboolean             found,
-                                                              const GError        *error);
 
 G_END_DECLS
