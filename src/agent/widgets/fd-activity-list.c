@@ -5,6 +5,7 @@
 
 #include "fd-activity-list.h"
 #include "fd-conversation-window.h"
+#include "fd-list-watch.h"
 #include "fd-session.h"
 
 struct _FdActivityList
@@ -21,6 +22,7 @@ struct _FdActivityList
   GMenuModel         *reserved_menu;
   FdConnection       *connection;
   GCancellable       *cancellable;
+  FdListWatch        *watch;        /* each row's "reserved" */
 };
 
 G_DEFINE_FINAL_TYPE (FdActivityList, fd_activity_list, GTK_TYPE_WIDGET)
@@ -621,24 +623,6 @@ on_column_view_activate_cb (GtkColumnView  *view,
   gtk_widget_activate_action (GTK_WIDGET (self), "activity.open", NULL);
 }
 
-/* Stops following the connection's rows (the model and each row). */
-static void
-disconnect_rows (FdActivityList *self)
-{
-  GListModel *rows;
-
-  if (self->connection == NULL)
-    return;
-  rows = G_LIST_MODEL (fd_session_get_activity_model (fd_connection_get_session (self->connection)));
-  g_signal_handlers_disconnect_by_data (rows, self);
-  for (guint i = 0; i < g_list_model_get_n_items (rows); i++)
-    {
-      g_autoptr(GObject) item = g_list_model_get_item (rows, i);
-
-      g_signal_handlers_disconnect_by_data (item, self);
-    }
-}
-
 static void
 fd_activity_list_dispose (GObject *object)
 {
@@ -646,7 +630,7 @@ fd_activity_list_dispose (GObject *object)
 
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
-  disconnect_rows (self);
+  g_clear_pointer (&self->watch, fd_list_watch_free);
   g_clear_object (&self->connection);
   gtk_widget_dispose_template (GTK_WIDGET (self), FD_TYPE_ACTIVITY_LIST);
   G_OBJECT_CLASS (fd_activity_list_parent_class)->dispose (object);
@@ -739,22 +723,6 @@ on_item_reserved_notify_cb (FdConversationItem *item,
     update_actions (self);
 }
 
-static void
-on_rows_changed_cb (GListModel     *model,
-                    guint           position,
-                    guint           removed,
-                    guint           added,
-                    FdActivityList *self)
-{
-  for (guint i = position; i < position + added; i++)
-    {
-      g_autoptr(FdConversationItem) item = g_list_model_get_item (model, i);
-
-      g_signal_handlers_disconnect_by_func (item, on_item_reserved_notify_cb, self);
-      g_signal_connect_object (item, "notify::reserved", G_CALLBACK (on_item_reserved_notify_cb), self, 0);
-    }
-}
-
 void
 fd_activity_list_set_connection (FdActivityList *self,
                                  FdConnection   *connection)
@@ -767,7 +735,7 @@ fd_activity_list_set_connection (FdActivityList *self,
 
   if (self->connection == connection)
     return;
-  disconnect_rows (self);
+  g_clear_pointer (&self->watch, fd_list_watch_free);
   g_set_object (&self->connection, connection);
   if (connection == NULL)
     {
@@ -776,8 +744,7 @@ fd_activity_list_set_connection (FdActivityList *self,
       return;
     }
   rows = G_LIST_MODEL (fd_session_get_activity_model (fd_connection_get_session (connection)));
-  g_signal_connect_object (rows, "items-changed", G_CALLBACK (on_rows_changed_cb), self, 0);
-  on_rows_changed_cb (rows, 0, 0, g_list_model_get_n_items (rows), self);
+  self->watch = fd_list_watch_new (rows, "reserved", G_CALLBACK (on_item_reserved_notify_cb), NULL, self);
   /* The model keeps arrival order; the column headers sort the view. */
   sorted = gtk_sort_list_model_new (g_object_ref (rows),
                                     g_object_ref (gtk_column_view_get_sorter (self->column_view)));

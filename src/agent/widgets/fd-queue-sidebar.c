@@ -3,6 +3,7 @@
 #include <adwaita.h>
 #include <glib/gi18n.h>
 
+#include "fd-list-watch.h"
 #include "fd-queue-row.h"
 #include "fd-queue-sidebar.h"
 #include "fd-session.h"
@@ -17,6 +18,7 @@ struct _FdQueueSidebar
   FdConnection *connection;
   GSettings    *settings;
   GCancellable *cancellable;
+  FdListWatch  *watch;       /* each queue's "joined" */
 };
 
 G_DEFINE_FINAL_TYPE (FdQueueSidebar, fd_queue_sidebar, GTK_TYPE_WIDGET)
@@ -212,24 +214,6 @@ on_click_pressed_cb (GtkGestureClick *gesture,
   gtk_gesture_set_state (GTK_GESTURE (gesture), GTK_EVENT_SEQUENCE_CLAIMED);
 }
 
-/* Stops following the connection's queues (the model and each queue). */
-static void
-disconnect_queues (FdQueueSidebar *self)
-{
-  GListModel *queues;
-
-  if (self->connection == NULL)
-    return;
-  queues = G_LIST_MODEL (fd_session_get_queue_model (fd_connection_get_session (self->connection)));
-  g_signal_handlers_disconnect_by_data (queues, self);
-  for (guint i = 0; i < g_list_model_get_n_items (queues); i++)
-    {
-      g_autoptr(GObject) item = g_list_model_get_item (queues, i);
-
-      g_signal_handlers_disconnect_by_data (item, self);
-    }
-}
-
 static void
 fd_queue_sidebar_dispose (GObject *object)
 {
@@ -237,7 +221,7 @@ fd_queue_sidebar_dispose (GObject *object)
 
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
-  disconnect_queues (self);
+  g_clear_pointer (&self->watch, fd_list_watch_free);
   g_clear_object (&self->connection);
   g_clear_object (&self->settings);
   gtk_widget_dispose_template (GTK_WIDGET (self), FD_TYPE_QUEUE_SIDEBAR);
@@ -308,22 +292,6 @@ on_queue_item_joined_cb (FdQueueItem    *item,
   update_actions (self);
 }
 
-static void
-on_queues_items_changed_cb (GListModel     *model,
-                            guint           position,
-                            guint           removed,
-                            guint           added,
-                            FdQueueSidebar *self)
-{
-  for (guint i = position; i < position + added; i++)
-    {
-      g_autoptr(FdQueueItem) item = g_list_model_get_item (model, i);
-
-      g_signal_connect_object (item, "notify::joined", G_CALLBACK (on_queue_item_joined_cb), self, 0);
-    }
-  update_actions (self);
-}
-
 void
 fd_queue_sidebar_set_connection (FdQueueSidebar *self,
                                  FdConnection   *connection)
@@ -335,7 +303,7 @@ fd_queue_sidebar_set_connection (FdQueueSidebar *self,
 
   if (self->connection == connection)
     return;
-  disconnect_queues (self);
+  g_clear_pointer (&self->watch, fd_list_watch_free);
   g_set_object (&self->connection, connection);
   if (connection == NULL)
     {
@@ -345,8 +313,8 @@ fd_queue_sidebar_set_connection (FdQueueSidebar *self,
     }
   queues = G_LIST_MODEL (fd_session_get_queue_model (fd_connection_get_session (connection)));
   gtk_list_box_bind_model (self->list_box, queues, create_row_cb, NULL, NULL);
-  g_signal_connect_object (queues, "items-changed", G_CALLBACK (on_queues_items_changed_cb), self, 0);
-  on_queues_items_changed_cb (queues, 0, 0, g_list_model_get_n_items (queues), self);
+  self->watch = fd_list_watch_new (queues, "joined", G_CALLBACK (on_queue_item_joined_cb),
+                                   (void (*) (gpointer)) update_actions, self);
 }
 
 void
