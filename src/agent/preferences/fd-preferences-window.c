@@ -34,14 +34,6 @@ struct _FdPreferencesWindow
 
 G_DEFINE_FINAL_TYPE (FdPreferencesWindow, fd_preferences_window, ADW_TYPE_WINDOW)
 
-enum {
-  PROP_0,
-  PROP_SETTINGS,
-  N_PROPS
-};
-
-static GParamSpec *properties[N_PROPS];
-
 /* The key holds a URI (what the file chooser gives, also inside the Flatpak
  * sandbox) but a path typed with gsettings works as well. */
 static GFile *
@@ -209,14 +201,13 @@ bind_settings (FdPreferencesWindow *self)
   update_duration_sensitivity (self);
 }
 
+/* The window shows and changes @settings from the start: it is set once,
+ * by fd_preferences_window_new(). */
 static void
-fd_preferences_window_constructed (GObject *object)
+set_settings (FdPreferencesWindow *self,
+              GSettings           *settings)
 {
-  FdPreferencesWindow *self = FD_PREFERENCES_WINDOW (object);
-
-  G_OBJECT_CLASS (fd_preferences_window_parent_class)->constructed (object);
-
-  g_assert (G_IS_SETTINGS (self->settings));
+  self->settings = g_object_ref (settings);
   bind_settings (self);
   g_signal_connect_object (self->settings, "changed",
                            G_CALLBACK (on_settings_changed_cb), self,
@@ -250,59 +241,13 @@ fd_preferences_window_finalize (GObject *object)
 }
 
 static void
-fd_preferences_window_get_property (GObject    *object,
-                                    guint       prop_id,
-                                    GValue     *value,
-                                    GParamSpec *pspec)
-{
-  FdPreferencesWindow *self = FD_PREFERENCES_WINDOW (object);
-
-  switch (prop_id)
-    {
-    case PROP_SETTINGS:
-      g_value_set_object (value, self->settings);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
-}
-
-static void
-fd_preferences_window_set_property (GObject      *object,
-                                    guint         prop_id,
-                                    const GValue *value,
-                                    GParamSpec   *pspec)
-{
-  FdPreferencesWindow *self = FD_PREFERENCES_WINDOW (object);
-
-  switch (prop_id)
-    {
-    case PROP_SETTINGS:
-      self->settings = g_value_dup_object (value);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
-}
-
-static void
 fd_preferences_window_class_init (FdPreferencesWindowClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
-  object_class->constructed = fd_preferences_window_constructed;
   object_class->dispose = fd_preferences_window_dispose;
   object_class->finalize = fd_preferences_window_finalize;
-  object_class->get_property = fd_preferences_window_get_property;
-  object_class->set_property = fd_preferences_window_set_property;
-
-  properties[PROP_SETTINGS] =
-    g_param_spec_object ("settings", NULL, NULL,
-                         G_TYPE_SETTINGS,
-                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY |
-                         G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
-  g_object_class_install_properties (object_class, N_PROPS, properties);
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/frontdeskcc/Frontdesk/ui/fd-preferences-window.ui");
@@ -339,14 +284,17 @@ GtkWidget *
 fd_preferences_window_new (GtkWindow *parent,
                            GSettings *settings)
 {
+  FdPreferencesWindow *self;
+
   g_return_val_if_fail (parent == NULL || GTK_IS_WINDOW (parent), NULL);
   g_return_val_if_fail (G_IS_SETTINGS (settings), NULL);
 
-  return g_object_new (FD_TYPE_PREFERENCES_WINDOW,
-                       "settings", settings,
+  self = g_object_new (FD_TYPE_PREFERENCES_WINDOW,
                        "transient-for", parent,
                        "modal", parent != NULL,
                        NULL);
+  set_settings (self, settings);
+  return GTK_WIDGET (self);
 }
 
 GSettings *
