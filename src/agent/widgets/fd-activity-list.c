@@ -5,34 +5,23 @@
 
 #include "fd-activity-list.h"
 #include "fd-conversation-window.h"
-#include "fd-list-watch.h"
+#include "fd-session-list.h"
 #include "fd-session.h"
 
 struct _FdActivityList
 {
-  GtkWidget           parent_instance;
+  FdSessionList       parent_instance;
 
   GtkWidget          *scroller;
   GtkColumnView      *column_view;
   GtkSingleSelection *selection;
-  GtkWidget          *menu;
   GMenuModel         *callback_unreserved_menu;
   GMenuModel         *callback_reserved_menu;
   GMenuModel         *unreserved_menu;
   GMenuModel         *reserved_menu;
-  FdConnection       *connection;
-  GCancellable       *cancellable;
-  FdListWatch        *watch;        /* each row's "reserved" */
 };
 
-G_DEFINE_FINAL_TYPE (FdActivityList, fd_activity_list, GTK_TYPE_WIDGET)
-
-enum {
-  SIGNAL_TOAST,
-  N_SIGNALS
-};
-
-static guint signals[N_SIGNALS];
+G_DEFINE_FINAL_TYPE (FdActivityList, fd_activity_list, FD_TYPE_SESSION_LIST)
 
 enum {
   COLUMN_ACTIVITY,
@@ -74,6 +63,18 @@ cell_text (FdConversationItem *item,
     }
 }
 
+static FdConnection *
+get_connection (FdActivityList *self)
+{
+  return fd_session_list_get_connection (FD_SESSION_LIST (self));
+}
+
+static GCancellable *
+get_cancellable (FdActivityList *self)
+{
+  return fd_session_list_get_cancellable (FD_SESSION_LIST (self));
+}
+
 static FdConversationItem *
 selected_item (FdActivityList *self)
 {
@@ -93,7 +94,7 @@ static void
 update_actions (FdActivityList *self)
 {
   FdConversationItem *item = selected_item (self);
-  gboolean online = self->connection != NULL && item != NULL;
+  gboolean online = get_connection (self) != NULL && item != NULL;
   gboolean reserved = item && fd_conversation_item_get_reserved (item);
   gboolean callback = item && is_callback (item);
   gboolean has_number = callback && fd_conversation_item_get_conversation (item)->callback_number != NULL;
@@ -122,7 +123,7 @@ toast_error (FdActivityList *self,
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
   text = g_strdup_printf ("%s %s", what, error->message);
-  g_signal_emit (self, signals[SIGNAL_TOAST], 0, text);
+  fd_session_list_toast (FD_SESSION_LIST (self), text);
 }
 
 /* --- actions --------------------------------------------------------------- */
@@ -186,7 +187,7 @@ reserve (FdActivityList *self,
          gint64          id,
          AfterReserve    after)
 {
-  fd_connection_reserve_async (self->connection, id, self->cancellable, on_reserve_cb,
+  fd_connection_reserve_async (get_connection (self), id, get_cancellable (self), on_reserve_cb,
                                request_data_new (self, id, after));
 }
 
@@ -198,7 +199,7 @@ activity_reserve_cb (GtkWidget  *widget,
   FdActivityList *self = FD_ACTIVITY_LIST (widget);
   FdConversationItem *item = selected_item (self);
 
-  if (item != NULL && self->connection != NULL && !fd_conversation_item_get_reserved (item))
+  if (item != NULL && get_connection (self) != NULL && !fd_conversation_item_get_reserved (item))
     reserve (self, fd_conversation_item_get_id (item), AFTER_NOTHING);
 }
 
@@ -222,9 +223,9 @@ activity_reject_cb (GtkWidget  *widget,
   FdActivityList *self = FD_ACTIVITY_LIST (widget);
   FdConversationItem *item = selected_item (self);
 
-  if (item == NULL || self->connection == NULL || fd_conversation_item_get_reserved (item))
+  if (item == NULL || get_connection (self) == NULL || fd_conversation_item_get_reserved (item))
     return;
-  fd_connection_reject_async (self->connection, fd_conversation_item_get_id (item), self->cancellable,
+  fd_connection_reject_async (get_connection (self), fd_conversation_item_get_id (item), get_cancellable (self),
                               on_reject_cb, request_data_new (self, fd_conversation_item_get_id (item), AFTER_NOTHING));
 }
 
@@ -240,7 +241,7 @@ open_conversation (FdActivityList *self,
   if (gtk_widget_activate_action (GTK_WIDGET (self), "app.open-conversation", "x", id))
     return;
   window = fd_conversation_window_new (GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))),
-                                       self->connection, id);
+                                       get_connection (self), id);
   gtk_window_present (GTK_WINDOW (window));
 }
 
@@ -252,7 +253,7 @@ activity_open_cb (GtkWidget  *widget,
   FdActivityList *self = FD_ACTIVITY_LIST (widget);
   FdConversationItem *item = selected_item (self);
 
-  if (item == NULL || self->connection == NULL)
+  if (item == NULL || get_connection (self) == NULL)
     return;
   /* The guide: double-clicking an unreserved callback reserves it and
    * performs it at once. */
@@ -273,7 +274,7 @@ activity_perform_callback_cb (GtkWidget  *widget,
   FdActivityList *self = FD_ACTIVITY_LIST (widget);
   FdConversationItem *item = selected_item (self);
 
-  if (item != NULL && self->connection != NULL && is_callback (item) && !fd_conversation_item_get_reserved (item))
+  if (item != NULL && get_connection (self) != NULL && is_callback (item) && !fd_conversation_item_get_reserved (item))
     reserve (self, fd_conversation_item_get_id (item), AFTER_CALL);
 }
 
@@ -297,11 +298,11 @@ on_outcome_response_cb (AdwMessageDialog *dialog,
   gint64 id = GPOINTER_TO_SIZE (g_object_get_data (G_OBJECT (dialog), "fd-id"));
   FdCallOutcome outcome;
 
-  if (self->connection != NULL)
-    fd_call_state_end (fd_session_get_call_state (fd_connection_get_session (self->connection)), id);
-  if (self->connection == NULL || !fd_call_outcome_from_string (response, &outcome))
+  if (get_connection (self) != NULL)
+    fd_call_state_end (fd_session_get_call_state (fd_connection_get_session (get_connection (self))), id);
+  if (get_connection (self) == NULL || !fd_call_outcome_from_string (response, &outcome))
     return;
-  fd_connection_callback_attempt_async (self->connection, id, outcome, self->cancellable,
+  fd_connection_callback_attempt_async (get_connection (self), id, outcome, get_cancellable (self),
                                         on_callback_attempt_cb, request_data_new (self, id, AFTER_NOTHING));
 }
 
@@ -310,7 +311,7 @@ copy_number (FdActivityList *self,
              const char     *number)
 {
   gdk_clipboard_set_text (gtk_widget_get_clipboard (GTK_WIDGET (self)), number);
-  g_signal_emit (self, signals[SIGNAL_TOAST], 0, _("Number copied"));
+  fd_session_list_toast (FD_SESSION_LIST (self), _("Number copied"));
 }
 
 static void
@@ -419,8 +420,8 @@ on_launch_uri_cb (GObject      *source,
       return;
     }
   /* No call: the next one may start at once. */
-  if (self->connection != NULL)
-    fd_call_state_end (fd_session_get_call_state (fd_connection_get_session (self->connection)), data->id);
+  if (get_connection (self) != NULL)
+    fd_call_state_end (fd_session_get_call_state (fd_connection_get_session (get_connection (self))), data->id);
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
   g_debug ("Could not start a call: %s", error->message);
@@ -441,13 +442,13 @@ call_number (FdActivityList *self,
   GtkWidget *dialog;
   CallData *data;
 
-  if (self->connection == NULL)
+  if (get_connection (self) == NULL)
     return;
-  item = fd_activity_model_lookup (fd_session_get_activity_model (fd_connection_get_session (self->connection)), id);
+  item = fd_activity_model_lookup (fd_session_get_activity_model (fd_connection_get_session (get_connection (self))), id);
   if (item == NULL || (number = fd_conversation_item_get_conversation (item)->callback_number) == NULL)
     return;
   /* One call at a time: the agent says how a call went before the next. */
-  if (!fd_call_state_begin (fd_session_get_call_state (fd_connection_get_session (self->connection)), id,
+  if (!fd_call_state_begin (fd_session_get_call_state (fd_connection_get_session (get_connection (self))), id,
                             fd_conversation_item_get_from (item), &error))
     {
       dialog = adw_message_dialog_new (GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))),
@@ -463,7 +464,7 @@ call_number (FdActivityList *self,
   data->id = id;
   data->number = g_strdup (number);
   data->from = g_strdup (fd_conversation_item_get_from (item));
-  g_app_info_launch_default_for_uri_async (uri, NULL, self->cancellable, on_launch_uri_cb, data);
+  g_app_info_launch_default_for_uri_async (uri, NULL, get_cancellable (self), on_launch_uri_cb, data);
 }
 
 static void
@@ -518,10 +519,10 @@ activity_close_callback_cb (GtkWidget  *widget,
   FdActivityList *self = FD_ACTIVITY_LIST (widget);
   FdConversationItem *item = selected_item (self);
 
-  if (item == NULL || self->connection == NULL || !is_callback (item) || !fd_conversation_item_get_reserved (item))
+  if (item == NULL || get_connection (self) == NULL || !is_callback (item) || !fd_conversation_item_get_reserved (item))
     return;
-  fd_connection_close_conversation_async (self->connection, fd_conversation_item_get_id (item),
-                                          self->cancellable, on_close_cb,
+  fd_connection_close_conversation_async (get_connection (self), fd_conversation_item_get_id (item),
+                                          get_cancellable (self), on_close_cb,
                                           request_data_new (self, fd_conversation_item_get_id (item), AFTER_NOTHING));
 }
 
@@ -530,7 +531,7 @@ activity_show_crm_cb (GtkWidget  *widget,
                       const char *action_name,
                       GVariant   *parameter)
 {
-  g_signal_emit (widget, signals[SIGNAL_TOAST], 0, _("No CRM is configured"));
+  fd_session_list_toast (FD_SESSION_LIST (widget), _("No CRM is configured"));
 }
 
 /* The guide's menus (ui/fd-activity-list.ui), per conversation type and
@@ -552,13 +553,14 @@ popup_menu (FdActivityList *self,
             double          y)
 {
   FdConversationItem *item = selected_item (self);
+  GtkPopover *menu = fd_session_list_get_menu (FD_SESSION_LIST (self));
   GdkRectangle rect = { (int) x, (int) y, 1, 1 };
 
   if (item == NULL)
     return;
-  gtk_popover_menu_set_menu_model (GTK_POPOVER_MENU (self->menu), menu_for (self, item));
-  gtk_popover_set_pointing_to (GTK_POPOVER (self->menu), &rect);
-  gtk_popover_popup (GTK_POPOVER (self->menu));
+  gtk_popover_menu_set_menu_model (GTK_POPOVER_MENU (menu), menu_for (self, item));
+  gtk_popover_set_pointing_to (menu, &rect);
+  gtk_popover_popup (menu);
 }
 
 static void
@@ -624,38 +626,52 @@ on_column_view_activate_cb (GtkColumnView  *view,
 }
 
 static void
-fd_activity_list_dispose (GObject *object)
+on_item_reserved_notify_cb (FdConversationItem *item,
+                            GParamSpec         *pspec,
+                            FdActivityList     *self)
 {
-  FdActivityList *self = FD_ACTIVITY_LIST (object);
+  if (item == selected_item (self))
+    update_actions (self);
+}
 
-  g_cancellable_cancel (self->cancellable);
-  g_clear_object (&self->cancellable);
-  g_clear_pointer (&self->watch, fd_list_watch_free);
-  g_clear_object (&self->connection);
-  gtk_widget_dispose_template (GTK_WIDGET (self), FD_TYPE_ACTIVITY_LIST);
-  G_OBJECT_CLASS (fd_activity_list_parent_class)->dispose (object);
+/* The session's conversations, sorted by the column headers, each with
+ * its "reserved" followed. */
+static void
+fd_activity_list_bind (FdSessionList *list,
+                       FdConnection  *connection)
+{
+  FdActivityList *self = FD_ACTIVITY_LIST (list);
+  g_autoptr(GtkSortListModel) sorted = NULL;
+  GListModel *rows;
+
+  if (connection == NULL)
+    {
+      gtk_single_selection_set_model (self->selection, NULL);
+      update_actions (self);
+      return;
+    }
+  rows = G_LIST_MODEL (fd_session_get_activity_model (fd_connection_get_session (connection)));
+  fd_session_list_watch (list, rows, "reserved", G_CALLBACK (on_item_reserved_notify_cb), NULL);
+  /* The model keeps arrival order; the column headers sort the view. */
+  sorted = gtk_sort_list_model_new (g_object_ref (rows),
+                                    g_object_ref (gtk_column_view_get_sorter (self->column_view)));
+  gtk_single_selection_set_model (self->selection, G_LIST_MODEL (sorted));
+  update_actions (self);
 }
 
 static void
 fd_activity_list_class_init (FdActivityListClass *klass)
 {
-  GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
-  object_class->dispose = fd_activity_list_dispose;
-
-  signals[SIGNAL_TOAST] =
-    g_signal_new ("toast", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
-                  G_TYPE_NONE, 1, G_TYPE_STRING);
+  FD_SESSION_LIST_CLASS (klass)->bind = fd_activity_list_bind;
 
   /* The template's expressions name the item type. */
   g_type_ensure (FD_TYPE_CONVERSATION_ITEM);
-  gtk_widget_class_set_template_from_resource (widget_class,
-                                               "/io/github/frontdeskcc/Frontdesk/ui/fd-activity-list.ui");
+  fd_session_list_class_set_template (widget_class, "fd-activity-list", "activity.menu");
   gtk_widget_class_bind_template_child (widget_class, FdActivityList, scroller);
   gtk_widget_class_bind_template_child (widget_class, FdActivityList, column_view);
   gtk_widget_class_bind_template_child (widget_class, FdActivityList, selection);
-  gtk_widget_class_bind_template_child (widget_class, FdActivityList, menu);
   gtk_widget_class_bind_template_child (widget_class, FdActivityList, callback_unreserved_menu);
   gtk_widget_class_bind_template_child (widget_class, FdActivityList, callback_reserved_menu);
   gtk_widget_class_bind_template_child (widget_class, FdActivityList, unreserved_menu);
@@ -683,28 +699,13 @@ fd_activity_list_class_init (FdActivityListClass *klass)
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_w, GDK_CONTROL_MASK, "activity.close-callback", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_p, GDK_CONTROL_MASK, "activity.perform-callback", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Return, GDK_CONTROL_MASK, "activity.call-number", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Menu, 0, "activity.menu", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F10, GDK_SHIFT_MASK, "activity.menu", NULL);
-  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
-  gtk_widget_class_set_css_name (widget_class, "fd-activity-list");
-}
-
-/* The list's tooltip would cover the right-click menu (issue 18): off
- * while the menu is open, back when it closes. */
-static void
-on_menu_visible_cb (GtkWidget  *menu,
-                    GParamSpec *pspec,
-                    FdActivityList *self)
-{
-  gtk_widget_set_has_tooltip (GTK_WIDGET (self->column_view), !gtk_widget_get_visible (menu));
 }
 
 static void
 fd_activity_list_init (FdActivityList *self)
 {
-  self->cancellable = g_cancellable_new ();
   gtk_widget_init_template (GTK_WIDGET (self));
-  g_signal_connect_object (self->menu, "notify::visible", G_CALLBACK (on_menu_visible_cb), self, 0);
+  fd_session_list_follow_menu (FD_SESSION_LIST (self), GTK_WIDGET (self->column_view));
   update_actions (self);
 }
 
@@ -712,44 +713,6 @@ GtkWidget *
 fd_activity_list_new (void)
 {
   return g_object_new (FD_TYPE_ACTIVITY_LIST, NULL);
-}
-
-static void
-on_item_reserved_notify_cb (FdConversationItem *item,
-                            GParamSpec         *pspec,
-                            FdActivityList     *self)
-{
-  if (item == selected_item (self))
-    update_actions (self);
-}
-
-void
-fd_activity_list_set_connection (FdActivityList *self,
-                                 FdConnection   *connection)
-{
-  g_autoptr(GtkSortListModel) sorted = NULL;
-  GListModel *rows;
-
-  g_return_if_fail (FD_IS_ACTIVITY_LIST (self));
-  g_return_if_fail (connection == NULL || FD_IS_CONNECTION (connection));
-
-  if (self->connection == connection)
-    return;
-  g_clear_pointer (&self->watch, fd_list_watch_free);
-  g_set_object (&self->connection, connection);
-  if (connection == NULL)
-    {
-      gtk_single_selection_set_model (self->selection, NULL);
-      update_actions (self);
-      return;
-    }
-  rows = G_LIST_MODEL (fd_session_get_activity_model (fd_connection_get_session (connection)));
-  self->watch = fd_list_watch_new (rows, "reserved", G_CALLBACK (on_item_reserved_notify_cb), NULL, self);
-  /* The model keeps arrival order; the column headers sort the view. */
-  sorted = gtk_sort_list_model_new (g_object_ref (rows),
-                                    g_object_ref (gtk_column_view_get_sorter (self->column_view)));
-  gtk_single_selection_set_model (self->selection, G_LIST_MODEL (sorted));
-  update_actions (self);
 }
 
 void

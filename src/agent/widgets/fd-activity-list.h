@@ -1,13 +1,11 @@
 #pragma once
 
-#include <gtk/gtk.h>
-
-#include "fd-connection.h"
+#include "fd-session-list.h"
 
 G_BEGIN_DECLS
 
 #define FD_TYPE_ACTIVITY_LIST (fd_activity_list_get_type ())
-G_DECLARE_FINAL_TYPE (FdActivityList, fd_activity_list, FD, ACTIVITY_LIST, GtkWidget)
+G_DECLARE_FINAL_TYPE (FdActivityList, fd_activity_list, FD, ACTIVITY_LIST, FdSessionList)
 
 /* The Activity List: a GtkColumnView over the connection's
  * FdActivityModel (Activity, From, To, Duration, Status), with the
@@ -16,8 +14,6 @@ G_DECLARE_FINAL_TYPE (FdActivityList, fd_activity_list, FD, ACTIVITY_LIST, GtkWi
  * failures for the window's toast overlay. */
 
 GtkWidget *fd_activity_list_new             (void);
-void       fd_activity_list_set_connection  (FdActivityList *self,
-                                             FdConnection   *connection);
 void       fd_activity_list_select          (FdActivityList *self,
                                              guint           position);
 /* The selected row (borrowed), NULL when none. */

@@ -3,32 +3,21 @@
 #include <adwaita.h>
 #include <glib/gi18n.h>
 
-#include "fd-list-watch.h"
 #include "fd-queue-row.h"
 #include "fd-queue-sidebar.h"
+#include "fd-session-list.h"
 #include "fd-session.h"
 
 struct _FdQueueSidebar
 {
-  GtkWidget     parent_instance;
+  FdSessionList parent_instance;
 
   GtkWidget    *scroller;
   GtkListBox   *list_box;
-  GtkWidget    *menu;
-  FdConnection *connection;
   GSettings    *settings;
-  GCancellable *cancellable;
-  FdListWatch  *watch;       /* each queue's "joined" */
 };
 
-G_DEFINE_FINAL_TYPE (FdQueueSidebar, fd_queue_sidebar, GTK_TYPE_WIDGET)
-
-enum {
-  SIGNAL_TOAST,
-  N_SIGNALS
-};
-
-static guint signals[N_SIGNALS];
+G_DEFINE_FINAL_TYPE (FdQueueSidebar, fd_queue_sidebar, FD_TYPE_SESSION_LIST)
 
 static GtkWidget *
 create_row_cb (gpointer object,
@@ -37,13 +26,14 @@ create_row_cb (gpointer object,
   return fd_queue_row_new (FD_QUEUE_ITEM (object));
 }
 
+/* The queue the actions apply to: none while signed out. */
 static FdQueueItem *
 selected_item (FdQueueSidebar *self)
 {
   GtkListBoxRow *row;
 
   /* Disposed: the template's widgets are gone. */
-  if (self->list_box == NULL)
+  if (self->list_box == NULL || fd_session_list_get_connection (FD_SESSION_LIST (self)) == NULL)
     return NULL;
   row = gtk_list_box_get_selected_row (self->list_box);
 
@@ -54,12 +44,9 @@ static void
 update_actions (FdQueueSidebar *self)
 {
   FdQueueItem *item = selected_item (self);
-  gboolean online = self->connection != NULL;
 
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "queue.join",
-                                 online && item && !fd_queue_item_get_joined (item));
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "queue.leave",
-                                 online && item && fd_queue_item_get_joined (item));
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "queue.join", item && !fd_queue_item_get_joined (item));
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "queue.leave", item && fd_queue_item_get_joined (item));
 }
 
 static void
@@ -88,7 +75,7 @@ on_set_joined_cb (GObject      *source,
       g_autofree char *text = g_strdup_printf (data->join ? _("Could not join the queue: %s")
                                                           : _("Could not leave the queue: %s"),
                                                error->message);
-      g_signal_emit (data->self, signals[SIGNAL_TOAST], 0, text);
+      fd_session_list_toast (FD_SESSION_LIST (data->self), text);
     }
   if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     update_actions (data->self);
@@ -101,12 +88,13 @@ set_joined (FdQueueSidebar *self,
             FdQueueItem    *item,
             gboolean        join)
 {
+  FdConnection *connection = fd_session_list_get_connection (FD_SESSION_LIST (self));
   JoinData *data = g_new0 (JoinData, 1);
 
   data->self = g_object_ref (self);
   data->join = join;
-  fd_connection_set_joined_async (self->connection, fd_queue_item_get_id (item), join,
-                                  self->cancellable, on_set_joined_cb, data);
+  fd_connection_set_joined_async (connection, fd_queue_item_get_id (item), join,
+                                  fd_session_list_get_cancellable (FD_SESSION_LIST (self)), on_set_joined_cb, data);
 }
 
 static void
@@ -114,9 +102,10 @@ on_leave_dialog_response_cb (AdwMessageDialog *dialog,
                              const char       *response,
                              FdQueueSidebar   *self)
 {
+  FdConnection *connection = fd_session_list_get_connection (FD_SESSION_LIST (self));
   FdQueueItem *item = g_object_get_data (G_OBJECT (dialog), "fd-item");
 
-  if (g_strcmp0 (response, "leave") == 0 && self->connection != NULL)
+  if (g_strcmp0 (response, "leave") == 0 && connection != NULL)
     set_joined (self, item, FALSE);
 }
 
@@ -128,9 +117,8 @@ queue_join_cb (GtkWidget  *widget,
   FdQueueSidebar *self = FD_QUEUE_SIDEBAR (widget);
   FdQueueItem *item = selected_item (self);
 
-  if (item == NULL || self->connection == NULL)
-    return;
-  set_joined (self, item, TRUE);
+  if (item != NULL)
+    set_joined (self, item, TRUE);
 }
 
 static void
@@ -143,7 +131,7 @@ queue_leave_cb (GtkWidget  *widget,
   gboolean warn = self->settings ? g_settings_get_boolean (self->settings, "warn-last-agent-leaving") : TRUE;
   GtkWidget *dialog;
 
-  if (item == NULL || self->connection == NULL)
+  if (item == NULL)
     return;
   if (!warn || !fd_queue_item_is_last_joined (item))
     {
@@ -182,8 +170,8 @@ popup_menu_at (FdQueueSidebar *self,
       rect.x = (int) point.x + 24;
       rect.y = (int) point.y + gtk_widget_get_height (anchor) / 2;
     }
-  gtk_popover_set_pointing_to (GTK_POPOVER (self->menu), &rect);
-  gtk_popover_popup (GTK_POPOVER (self->menu));
+  gtk_popover_set_pointing_to (fd_session_list_get_menu (FD_SESSION_LIST (self)), &rect);
+  gtk_popover_popup (fd_session_list_get_menu (FD_SESSION_LIST (self)));
 }
 
 static void
@@ -215,76 +203,6 @@ on_click_pressed_cb (GtkGestureClick *gesture,
 }
 
 static void
-fd_queue_sidebar_dispose (GObject *object)
-{
-  FdQueueSidebar *self = FD_QUEUE_SIDEBAR (object);
-
-  g_cancellable_cancel (self->cancellable);
-  g_clear_object (&self->cancellable);
-  g_clear_pointer (&self->watch, fd_list_watch_free);
-  g_clear_object (&self->connection);
-  g_clear_object (&self->settings);
-  gtk_widget_dispose_template (GTK_WIDGET (self), FD_TYPE_QUEUE_SIDEBAR);
-  G_OBJECT_CLASS (fd_queue_sidebar_parent_class)->dispose (object);
-}
-
-static void
-fd_queue_sidebar_class_init (FdQueueSidebarClass *klass)
-{
-  GObjectClass *object_class = G_OBJECT_CLASS (klass);
-  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
-
-  object_class->dispose = fd_queue_sidebar_dispose;
-
-  signals[SIGNAL_TOAST] =
-    g_signal_new ("toast", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
-                  G_TYPE_NONE, 1, G_TYPE_STRING);
-
-  gtk_widget_class_set_template_from_resource (widget_class,
-                                               "/io/github/frontdeskcc/Frontdesk/ui/fd-queue-sidebar.ui");
-  gtk_widget_class_bind_template_child (widget_class, FdQueueSidebar, scroller);
-  gtk_widget_class_bind_template_child (widget_class, FdQueueSidebar, list_box);
-  gtk_widget_class_bind_template_child (widget_class, FdQueueSidebar, menu);
-  gtk_widget_class_bind_template_callback (widget_class, on_list_box_selected_rows_changed_cb);
-  gtk_widget_class_bind_template_callback (widget_class, on_click_pressed_cb);
-
-  gtk_widget_class_install_action (widget_class, "queue.join", NULL, queue_join_cb);
-  gtk_widget_class_install_action (widget_class, "queue.leave", NULL, queue_leave_cb);
-  gtk_widget_class_install_action (widget_class, "queue.menu", NULL, queue_menu_cb);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_j, GDK_CONTROL_MASK, "queue.join", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_l, GDK_CONTROL_MASK, "queue.leave", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Menu, 0, "queue.menu", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F10, GDK_SHIFT_MASK, "queue.menu", NULL);
-  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
-  gtk_widget_class_set_css_name (widget_class, "fd-queue-sidebar");
-}
-
-/* The list's tooltip would cover the right-click menu (issue 18): off
- * while the menu is open, back when it closes. */
-static void
-on_menu_visible_cb (GtkWidget  *menu,
-                    GParamSpec *pspec,
-                    FdQueueSidebar *self)
-{
-  gtk_widget_set_has_tooltip (GTK_WIDGET (self->list_box), !gtk_widget_get_visible (menu));
-}
-
-static void
-fd_queue_sidebar_init (FdQueueSidebar *self)
-{
-  self->cancellable = g_cancellable_new ();
-  gtk_widget_init_template (GTK_WIDGET (self));
-  g_signal_connect_object (self->menu, "notify::visible", G_CALLBACK (on_menu_visible_cb), self, 0);
-  update_actions (self);
-}
-
-GtkWidget *
-fd_queue_sidebar_new (void)
-{
-  return g_object_new (FD_TYPE_QUEUE_SIDEBAR, NULL);
-}
-
-static void
 on_queue_item_joined_cb (FdQueueItem    *item,
                          GParamSpec     *pspec,
                          FdQueueSidebar *self)
@@ -292,19 +210,14 @@ on_queue_item_joined_cb (FdQueueItem    *item,
   update_actions (self);
 }
 
-void
-fd_queue_sidebar_set_connection (FdQueueSidebar *self,
-                                 FdConnection   *connection)
+/* The session's queues, each with its "joined" followed. */
+static void
+fd_queue_sidebar_bind (FdSessionList *list,
+                       FdConnection  *connection)
 {
+  FdQueueSidebar *self = FD_QUEUE_SIDEBAR (list);
   GListModel *queues;
 
-  g_return_if_fail (FD_IS_QUEUE_SIDEBAR (self));
-  g_return_if_fail (connection == NULL || FD_IS_CONNECTION (connection));
-
-  if (self->connection == connection)
-    return;
-  g_clear_pointer (&self->watch, fd_list_watch_free);
-  g_set_object (&self->connection, connection);
   if (connection == NULL)
     {
       gtk_list_box_bind_model (self->list_box, NULL, NULL, NULL, NULL);
@@ -313,8 +226,51 @@ fd_queue_sidebar_set_connection (FdQueueSidebar *self,
     }
   queues = G_LIST_MODEL (fd_session_get_queue_model (fd_connection_get_session (connection)));
   gtk_list_box_bind_model (self->list_box, queues, create_row_cb, NULL, NULL);
-  self->watch = fd_list_watch_new (queues, "joined", G_CALLBACK (on_queue_item_joined_cb),
-                                   (void (*) (gpointer)) update_actions, self);
+  fd_session_list_watch (list, queues, "joined", G_CALLBACK (on_queue_item_joined_cb),
+                         (void (*) (gpointer)) update_actions);
+}
+
+static void
+fd_queue_sidebar_dispose (GObject *object)
+{
+  FdQueueSidebar *self = FD_QUEUE_SIDEBAR (object);
+
+  g_clear_object (&self->settings);
+  G_OBJECT_CLASS (fd_queue_sidebar_parent_class)->dispose (object);
+}
+
+static void
+fd_queue_sidebar_class_init (FdQueueSidebarClass *klass)
+{
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  G_OBJECT_CLASS (klass)->dispose = fd_queue_sidebar_dispose;
+  FD_SESSION_LIST_CLASS (klass)->bind = fd_queue_sidebar_bind;
+  fd_session_list_class_set_template (widget_class, "fd-queue-sidebar", "queue.menu");
+  gtk_widget_class_bind_template_child (widget_class, FdQueueSidebar, scroller);
+  gtk_widget_class_bind_template_child (widget_class, FdQueueSidebar, list_box);
+  gtk_widget_class_bind_template_callback (widget_class, on_list_box_selected_rows_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_click_pressed_cb);
+
+  gtk_widget_class_install_action (widget_class, "queue.join", NULL, queue_join_cb);
+  gtk_widget_class_install_action (widget_class, "queue.leave", NULL, queue_leave_cb);
+  gtk_widget_class_install_action (widget_class, "queue.menu", NULL, queue_menu_cb);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_j, GDK_CONTROL_MASK, "queue.join", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_l, GDK_CONTROL_MASK, "queue.leave", NULL);
+}
+
+static void
+fd_queue_sidebar_init (FdQueueSidebar *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+  fd_session_list_follow_menu (FD_SESSION_LIST (self), GTK_WIDGET (self->list_box));
+  update_actions (self);
+}
+
+GtkWidget *
+fd_queue_sidebar_new (void)
+{
+  return g_object_new (FD_TYPE_QUEUE_SIDEBAR, NULL);
 }
 
 void

@@ -1,13 +1,11 @@
 #pragma once
 
-#include <gtk/gtk.h>
-
-#include "fd-connection.h"
+#include "fd-session-list.h"
 
 G_BEGIN_DECLS
 
 #define FD_TYPE_QUEUE_SIDEBAR (fd_queue_sidebar_get_type ())
-G_DECLARE_FINAL_TYPE (FdQueueSidebar, fd_queue_sidebar, FD, QUEUE_SIDEBAR, GtkWidget)
+G_DECLARE_FINAL_TYPE (FdQueueSidebar, fd_queue_sidebar, FD, QUEUE_SIDEBAR, FdSessionList)
 
 /* The Queues sidebar: the agent's queues with a joined / not joined
  * indicator, and Join / Leave on the selected queue (context menu, Menu
@@ -15,8 +13,6 @@ G_DECLARE_FINAL_TYPE (FdQueueSidebar, fd_queue_sidebar, FD, QUEUE_SIDEBAR, GtkWi
  * failures for the window's toast overlay. */
 
 GtkWidget  *fd_queue_sidebar_new              (void);
-void        fd_queue_sidebar_set_connection   (FdQueueSidebar *self,
-                                               FdConnection   *connection);
 /* For "Warn me when I am the last agent leaving a queue"; may be NULL. */
 void        fd_queue_sidebar_set_settings     (FdQueueSidebar *self,
                                                GSettings      *settings);

@@ -545,8 +545,8 @@ fd_window_set_connection (FdWindow     *self,
           if (self->settings != NULL)
             on_settings_show_unreplied_cb (self->settings, "show-unreplied-duration", self);
         }
-      fd_queue_sidebar_set_connection (self->queue_sidebar, connection);
-      fd_activity_list_set_connection (self->activity_list, connection);
+      fd_session_list_set_connection (FD_SESSION_LIST (self->queue_sidebar), connection);
+      fd_session_list_set_connection (FD_SESSION_LIST (self->activity_list), connection);
     }
 
   gtk_widget_set_visible (GTK_WIDGET (self->acd_button), connection != NULL);
