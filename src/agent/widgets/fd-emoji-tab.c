@@ -9,7 +9,6 @@ struct _FdEmojiTab
   FdConversationPart   parent_instance;
 
   GtkFlowBox          *box;
-  GPtrArray           *buttons;   /* GtkWidget*, borrowed */
 };
 
 G_DEFINE_FINAL_TYPE (FdEmojiTab, fd_emoji_tab, FD_TYPE_CONVERSATION_PART)
@@ -69,21 +68,10 @@ on_gesture_pressed_cb (GtkGestureClick *gesture,
 }
 
 static void
-fd_emoji_tab_finalize (GObject *object)
-{
-  FdEmojiTab *self = FD_EMOJI_TAB (object);
-
-  g_clear_pointer (&self->buttons, g_ptr_array_unref);
-  G_OBJECT_CLASS (fd_emoji_tab_parent_class)->finalize (object);
-}
-
-static void
 fd_emoji_tab_class_init (FdEmojiTabClass *klass)
 {
-  GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
-  object_class->finalize = fd_emoji_tab_finalize;
   fd_conversation_part_class_set_template (widget_class, "fd-emoji-tab", 0);
   gtk_widget_class_bind_template_child (widget_class, FdEmojiTab, box);
 
@@ -96,7 +84,6 @@ static void
 fd_emoji_tab_init (FdEmojiTab *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
-  self->buttons = g_ptr_array_new ();
   for (guint i = 0; i < G_N_ELEMENTS (emoji_table); i++)
     {
       GtkWidget *button = gtk_button_new_with_label (emoji_table[i].emoji);
@@ -112,7 +99,6 @@ fd_emoji_tab_init (FdEmojiTab *self)
       g_signal_connect (gesture, "pressed", G_CALLBACK (on_gesture_pressed_cb), self);
       gtk_widget_add_controller (button, GTK_EVENT_CONTROLLER (gesture));
       gtk_flow_box_append (self->box, button);
-      g_ptr_array_add (self->buttons, button);
     }
 }
 
@@ -120,6 +106,9 @@ GtkWidget *
 fd_emoji_tab_get_button (FdEmojiTab *self,
                          guint       index)
 {
+  GtkFlowBoxChild *child;
+
   g_return_val_if_fail (FD_IS_EMOJI_TAB (self), NULL);
-  return index < self->buttons->len ? g_ptr_array_index (self->buttons, index) : NULL;
+  child = gtk_flow_box_get_child_at_index (self->box, (int) MIN (index, G_MAXINT));
+  return child != NULL ? gtk_flow_box_child_get_child (child) : NULL;
 }

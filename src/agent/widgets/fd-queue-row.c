@@ -65,27 +65,17 @@ fd_queue_row_dispose (GObject *object)
 {
   FdQueueRow *self = FD_QUEUE_ROW (object);
 
+  g_clear_object (&self->item);
   gtk_widget_dispose_template (GTK_WIDGET (self), FD_TYPE_QUEUE_ROW);
   G_OBJECT_CLASS (fd_queue_row_parent_class)->dispose (object);
 }
 
 static void
-fd_queue_row_finalize (GObject *object)
-{
-  FdQueueRow *self = FD_QUEUE_ROW (object);
-
-  g_clear_object (&self->item);
-  G_OBJECT_CLASS (fd_queue_row_parent_class)->finalize (object);
-}
-
-static void
 fd_queue_row_class_init (FdQueueRowClass *klass)
 {
-  GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
-  object_class->dispose = fd_queue_row_dispose;
-  object_class->finalize = fd_queue_row_finalize;
+  G_OBJECT_CLASS (klass)->dispose = fd_queue_row_dispose;
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/frontdeskcc/Frontdesk/ui/fd-queue-row.ui");
