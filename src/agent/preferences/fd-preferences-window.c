@@ -226,18 +226,9 @@ fd_preferences_window_dispose (GObject *object)
   if (self->chooser != NULL)
     gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (self->chooser));
   g_clear_object (&self->chooser);
-
-  G_OBJECT_CLASS (fd_preferences_window_parent_class)->dispose (object);
-}
-
-static void
-fd_preferences_window_finalize (GObject *object)
-{
-  FdPreferencesWindow *self = FD_PREFERENCES_WINDOW (object);
-
   g_clear_object (&self->settings);
 
-  G_OBJECT_CLASS (fd_preferences_window_parent_class)->finalize (object);
+  G_OBJECT_CLASS (fd_preferences_window_parent_class)->dispose (object);
 }
 
 static void
@@ -247,7 +238,6 @@ fd_preferences_window_class_init (FdPreferencesWindowClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->dispose = fd_preferences_window_dispose;
-  object_class->finalize = fd_preferences_window_finalize;
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/frontdeskcc/Frontdesk/ui/fd-preferences-window.ui");
