@@ -434,6 +434,7 @@ static void
 call_number (FdActivityList *self,
              gint64          id)
 {
+  FdSession *session;
   FdConversationItem *item;
   const char *number;
   g_autofree char *escaped = NULL;
@@ -444,11 +445,12 @@ call_number (FdActivityList *self,
 
   if (get_connection (self) == NULL)
     return;
-  item = fd_activity_model_lookup (fd_session_get_activity_model (fd_connection_get_session (get_connection (self))), id);
+  session = fd_connection_get_session (get_connection (self));
+  item = fd_activity_model_lookup (fd_session_get_activity_model (session), id);
   if (item == NULL || (number = fd_conversation_item_get_conversation (item)->callback_number) == NULL)
     return;
   /* One call at a time: the agent says how a call went before the next. */
-  if (!fd_call_state_begin (fd_session_get_call_state (fd_connection_get_session (get_connection (self))), id,
+  if (!fd_call_state_begin (fd_session_get_call_state (session), id,
                             fd_conversation_item_get_from (item), &error))
     {
       dialog = adw_message_dialog_new (GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))),

@@ -23,7 +23,9 @@ struct _FdConversationPartClass
   GtkBoxClass parent_class;
 
   /* Shows the model: called once the part has one, and again on each
-   * change of the search text. */
+   * change of the search text (a part without a "search" entry: once,
+   * so it may connect to the model here). The default makes the
+   * class's search request. */
   void (*reload) (FdConversationPart *self);
 
   /* A searchable list the server fills (the default reload asks it). */

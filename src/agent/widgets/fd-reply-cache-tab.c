@@ -65,5 +65,6 @@ fd_reply_cache_tab_set_cache (FdReplyCacheTab *self,
   g_return_if_fail (cache == NULL || FD_IS_REPLY_CACHE (cache));
 
   if (g_set_object (&self->cache, cache))
-    gtk_list_box_bind_model (fd_conversation_part_get_list (FD_CONVERSATION_PART (self)), G_LIST_MODEL (cache), cache != NULL ? create_row_cb : NULL, NULL, NULL);
+    gtk_list_box_bind_model (fd_conversation_part_get_list (FD_CONVERSATION_PART (self)), G_LIST_MODEL (cache),
+                             cache != NULL ? create_row_cb : NULL, NULL, NULL);
 }
