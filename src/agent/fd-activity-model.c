@@ -2,6 +2,7 @@
 
 #include "fd-activity-model.h"
 #include "fd-conversation-item-private.h"
+#include "fd-properties.h"
 
 struct _FdActivityModel
 {
@@ -91,63 +92,26 @@ fd_activity_model_finalize (GObject *object)
   G_OBJECT_CLASS (fd_activity_model_parent_class)->finalize (object);
 }
 
-static void
-fd_activity_model_get_property (GObject    *object,
-                                guint       prop_id,
-                                GValue     *value,
-                                GParamSpec *pspec)
-{
-  FdActivityModel *self = FD_ACTIVITY_MODEL (object);
-
-  switch (prop_id)
-    {
-    case PROP_AGENT_ID:
-      g_value_set_int64 (value, self->agent_id);
-      break;
-    case PROP_SHOW_UNREPLIED:
-      g_value_set_boolean (value, self->show_unreplied);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
-}
-
-static void
-fd_activity_model_set_property (GObject      *object,
-                                guint         prop_id,
-                                const GValue *value,
-                                GParamSpec   *pspec)
-{
-  FdActivityModel *self = FD_ACTIVITY_MODEL (object);
-
-  switch (prop_id)
-    {
-    case PROP_AGENT_ID:
-      fd_activity_model_set_agent_id (self, g_value_get_int64 (value));
-      break;
-    case PROP_SHOW_UNREPLIED:
-      fd_activity_model_set_show_unreplied (self, g_value_get_boolean (value));
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
-}
+static const FdProperty property_table[N_PROPS] = {
+  [PROP_AGENT_ID] = { .name = "agent-id", .type = G_TYPE_INT64,
+                      .getter = G_CALLBACK (fd_activity_model_get_agent_id),
+                      .setter = G_CALLBACK (fd_activity_model_set_agent_id),
+                      .flags = G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY },
+  /* Bound to the GSettings key of Settings > Agent > Conversations. */
+  [PROP_SHOW_UNREPLIED] = { .name = "show-unreplied", .type = G_TYPE_BOOLEAN, .default_value = TRUE,
+                            .getter = G_CALLBACK (fd_activity_model_get_show_unreplied),
+                            .setter = G_CALLBACK (fd_activity_model_set_show_unreplied),
+                            .flags = G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY },
+};
 
 static void
 fd_activity_model_class_init (FdActivityModelClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
-  GParamFlags flags = G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS;
 
   object_class->dispose = fd_activity_model_dispose;
   object_class->finalize = fd_activity_model_finalize;
-  object_class->get_property = fd_activity_model_get_property;
-  object_class->set_property = fd_activity_model_set_property;
-
-  properties[PROP_AGENT_ID] = g_param_spec_int64 ("agent-id", NULL, NULL, 0, G_MAXINT64, 0, flags);
-  /* Bound to the GSettings key of Settings > Agent > Conversations. */
-  properties[PROP_SHOW_UNREPLIED] = g_param_spec_boolean ("show-unreplied", NULL, NULL, TRUE, flags);
-  g_object_class_install_properties (object_class, N_PROPS, properties);
+  fd_properties_install (object_class, property_table, properties, N_PROPS);
 }
 
 static void

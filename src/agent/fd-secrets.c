@@ -6,6 +6,7 @@
 #include <libsecret/secret.h>
 #include <string.h>
 
+#include "fd-properties.h"
 #include "fd-protocol.h"
 
 struct _FdSecrets
@@ -58,61 +59,35 @@ fd_secrets_finalize (GObject *object)
   G_OBJECT_CLASS (fd_secrets_parent_class)->finalize (object);
 }
 
+/* Construct-only: set once, by g_object_new (). */
 static void
-fd_secrets_get_property (GObject    *object,
-                         guint       prop_id,
-                         GValue     *value,
-                         GParamSpec *pspec)
+set_server_url (FdSecrets  *self,
+                const char *server_url)
 {
-  FdSecrets *self = FD_SECRETS (object);
-
-  switch (prop_id)
-    {
-    case PROP_SERVER_URL:
-      g_value_set_string (value, self->server_url);
-      break;
-    case PROP_EMAIL:
-      g_value_set_string (value, self->email);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
+  self->server_url = g_strdup (server_url);
 }
 
 static void
-fd_secrets_set_property (GObject      *object,
-                         guint         prop_id,
-                         const GValue *value,
-                         GParamSpec   *pspec)
+set_email (FdSecrets  *self,
+           const char *email)
 {
-  FdSecrets *self = FD_SECRETS (object);
-
-  switch (prop_id)
-    {
-    case PROP_SERVER_URL:
-      self->server_url = g_value_dup_string (value);
-      break;
-    case PROP_EMAIL:
-      self->email = g_value_dup_string (value);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
+  self->email = g_strdup (email);
 }
+
+static const FdProperty property_table[N_PROPS] = {
+  [PROP_SERVER_URL] = { .name = "server-url", .type = G_TYPE_STRING, .getter = G_CALLBACK (fd_secrets_get_server_url),
+                        .setter = G_CALLBACK (set_server_url), .flags = G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY },
+  [PROP_EMAIL] = { .name = "email", .type = G_TYPE_STRING, .getter = G_CALLBACK (fd_secrets_get_email),
+                   .setter = G_CALLBACK (set_email), .flags = G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY },
+};
 
 static void
 fd_secrets_class_init (FdSecretsClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
-  GParamFlags flags = G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS;
 
   object_class->finalize = fd_secrets_finalize;
-  object_class->get_property = fd_secrets_get_property;
-  object_class->set_property = fd_secrets_set_property;
-
-  properties[PROP_SERVER_URL] = g_param_spec_string ("server-url", NULL, NULL, NULL, flags);
-  properties[PROP_EMAIL] = g_param_spec_string ("email", NULL, NULL, NULL, flags);
-  g_object_class_install_properties (object_class, N_PROPS, properties);
+  fd_properties_install (object_class, property_table, properties, N_PROPS);
 }
 
 static void
