@@ -272,12 +272,14 @@ update_texts (FdActivityModel    *self,
   g_autofree char *status = format_status (item);
   g_autofree char *countdown = NULL;
   FdConversationItemTexts texts = {
-    .activity = fd_format_activity (conv->kind),
-    .icon_name = fd_format_activity_icon (conv->kind),
-    .from = from,
-    .to = to,
-    .duration = duration,
-    .status = status,
+    .text = {
+      [FD_ITEM_TEXT_ACTIVITY] = fd_format_activity (conv->kind),
+      [FD_ITEM_TEXT_ICON_NAME] = fd_format_activity_icon (conv->kind),
+      [FD_ITEM_TEXT_FROM] = from,
+      [FD_ITEM_TEXT_TO] = to,
+      [FD_ITEM_TEXT_DURATION] = duration,
+      [FD_ITEM_TEXT_STATUS] = status,
+    },
     .bounce_remaining = -1,
   };
 
@@ -289,7 +291,7 @@ update_texts (FdActivityModel    *self,
       texts.bounce_remaining = (gint) MIN ((left + G_USEC_PER_SEC - 1) / G_USEC_PER_SEC, G_MAXINT);
       countdown = fd_format_duration ((gint64) texts.bounce_remaining * G_USEC_PER_SEC);
     }
-  texts.countdown = countdown;
+  texts.text[FD_ITEM_TEXT_COUNTDOWN] = countdown;
   _fd_conversation_item_set_texts (item, &texts);
 }
 

@@ -11,13 +11,7 @@ struct _FdConversationItem
   FdOffer         *offer;
   gboolean         reserved;
 
-  char            *activity;
-  char            *icon_name;
-  char            *from;
-  char            *to;
-  char            *duration;
-  char            *status;
-  char            *countdown;
+  char            *text[FD_ITEM_N_TEXTS];
   gint             bounce_remaining;
 };
 
@@ -40,6 +34,9 @@ enum {
   N_PROPS
 };
 
+/* _fd_conversation_item_set_texts() notifies PROP_ACTIVITY + FdItemText. */
+G_STATIC_ASSERT (PROP_COUNTDOWN - PROP_ACTIVITY == FD_ITEM_TEXT_COUNTDOWN);
+
 static GParamSpec *properties[N_PROPS];
 
 static void
@@ -49,13 +46,8 @@ fd_conversation_item_finalize (GObject *object)
 
   g_clear_pointer (&self->conversation, fd_conversation_free);
   g_clear_pointer (&self->offer, fd_offer_free);
-  g_clear_pointer (&self->activity, g_free);
-  g_clear_pointer (&self->icon_name, g_free);
-  g_clear_pointer (&self->from, g_free);
-  g_clear_pointer (&self->to, g_free);
-  g_clear_pointer (&self->duration, g_free);
-  g_clear_pointer (&self->status, g_free);
-  g_clear_pointer (&self->countdown, g_free);
+  for (guint i = 0; i < FD_ITEM_N_TEXTS; i++)
+    g_clear_pointer (&self->text[i], g_free);
 
   G_OBJECT_CLASS (fd_conversation_item_parent_class)->finalize (object);
 }
@@ -88,13 +80,8 @@ static void
 fd_conversation_item_init (FdConversationItem *self)
 {
   self->bounce_remaining = -1;
-  self->activity = g_strdup ("");
-  self->icon_name = g_strdup ("");
-  self->from = g_strdup ("");
-  self->to = g_strdup ("");
-  self->duration = g_strdup ("");
-  self->status = g_strdup ("");
-  self->countdown = g_strdup ("");
+  for (guint i = 0; i < FD_ITEM_N_TEXTS; i++)
+    self->text[i] = g_strdup ("");
 }
 
 FdConversationItem *
@@ -198,13 +185,8 @@ _fd_conversation_item_set_texts (FdConversationItem            *self,
   g_assert (FD_IS_CONVERSATION_ITEM (self));
 
   g_object_freeze_notify (object);
-  fd_properties_replace_string (object, &self->activity, texts->activity, properties[PROP_ACTIVITY]);
-  fd_properties_replace_string (object, &self->icon_name, texts->icon_name, properties[PROP_ICON_NAME]);
-  fd_properties_replace_string (object, &self->from, texts->from, properties[PROP_FROM]);
-  fd_properties_replace_string (object, &self->to, texts->to, properties[PROP_TO]);
-  fd_properties_replace_string (object, &self->duration, texts->duration, properties[PROP_DURATION]);
-  fd_properties_replace_string (object, &self->status, texts->status, properties[PROP_STATUS]);
-  fd_properties_replace_string (object, &self->countdown, texts->countdown, properties[PROP_COUNTDOWN]);
+  for (guint i = 0; i < FD_ITEM_N_TEXTS; i++)
+    fd_properties_replace_string (object, &self->text[i], texts->text[i], properties[PROP_ACTIVITY + i]);
   fd_properties_set_int (object, &self->bounce_remaining, texts->bounce_remaining,
                          properties[PROP_BOUNCE_REMAINING]);
   g_object_thaw_notify (object);
@@ -259,21 +241,21 @@ fd_conversation_item_get_last_unreplied_at (FdConversationItem *self)
   return self->conversation->last_customer_message_at;
 }
 
-#define TEXT_GETTER(field) \
+#define TEXT_GETTER(field, index) \
   const char * \
   fd_conversation_item_get_##field (FdConversationItem *self) \
   { \
     g_return_val_if_fail (FD_IS_CONVERSATION_ITEM (self), NULL); \
-    return self->field; \
+    return self->text[FD_ITEM_TEXT_##index]; \
   }
 
-TEXT_GETTER (activity)
-TEXT_GETTER (icon_name)
-TEXT_GETTER (from)
-TEXT_GETTER (to)
-TEXT_GETTER (duration)
-TEXT_GETTER (status)
-TEXT_GETTER (countdown)
+TEXT_GETTER (activity, ACTIVITY)
+TEXT_GETTER (icon_name, ICON_NAME)
+TEXT_GETTER (from, FROM)
+TEXT_GETTER (to, TO)
+TEXT_GETTER (duration, DURATION)
+TEXT_GETTER (status, STATUS)
+TEXT_GETTER (countdown, COUNTDOWN)
 
 gint
 fd_conversation_item_get_bounce_remaining (FdConversationItem *self)

@@ -30,30 +30,22 @@ fd_properties_get_property (GObject    *object,
                             GValue     *value,
                             GParamSpec *pspec)
 {
-  const FdProperty *property = lookup (prop_id, pspec);
+  GCallback getter = lookup (prop_id, pspec)->getter;
+  GValue number = G_VALUE_INIT;
 
-  switch (property->type)
+  if (G_VALUE_HOLDS_STRING (value))
+    g_value_set_string (value, ((const char *(*) (GObject *)) getter) (object));
+  else if (G_VALUE_HOLDS_INT64 (value))
+    g_value_set_int64 (value, ((gint64 (*) (GObject *)) getter) (object));
+  else if (G_VALUE_HOLDS_ENUM (value))
+    g_value_set_enum (value, ((gint (*) (GObject *)) getter) (object));
+  else
     {
-    case G_TYPE_BOOLEAN:
-      g_value_set_boolean (value, ((gboolean (*) (GObject *)) property->getter) (object));
-      break;
-    case G_TYPE_INT:
-      g_value_set_int (value, ((gint (*) (GObject *)) property->getter) (object));
-      break;
-    case G_TYPE_UINT:
-      g_value_set_uint (value, ((guint (*) (GObject *)) property->getter) (object));
-      break;
-    case G_TYPE_INT64:
-      g_value_set_int64 (value, ((gint64 (*) (GObject *)) property->getter) (object));
-      break;
-    case G_TYPE_STRING:
-      g_value_set_string (value, ((const char *(*) (GObject *)) property->getter) (object));
-      break;
-    case G_TYPE_ENUM:
-      g_value_set_enum (value, ((gint (*) (GObject *)) property->getter) (object));
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+      /* Booleans, ints and uints come back as an int, which GValue
+       * converts to the property's type. */
+      g_value_init (&number, G_TYPE_INT);
+      g_value_set_int (&number, ((gint (*) (GObject *)) getter) (object));
+      g_value_transform (&number, value);
     }
 }
 
@@ -63,23 +55,17 @@ fd_properties_set_property (GObject      *object,
                             const GValue *value,
                             GParamSpec   *pspec)
 {
-  const FdProperty *property = lookup (prop_id, pspec);
+  GCallback setter = lookup (prop_id, pspec)->setter;
 
-  g_assert (property->setter != NULL);
-  switch (property->type)
-    {
-    case G_TYPE_BOOLEAN:
-      ((void (*) (GObject *, gboolean)) property->setter) (object, g_value_get_boolean (value));
-      break;
-    case G_TYPE_INT64:
-      ((void (*) (GObject *, gint64)) property->setter) (object, g_value_get_int64 (value));
-      break;
-    case G_TYPE_STRING:
-      ((void (*) (GObject *, const char *)) property->setter) (object, g_value_get_string (value));
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
+  g_assert (setter != NULL);
+  if (G_VALUE_HOLDS_STRING (value))
+    ((void (*) (GObject *, const char *)) setter) (object, g_value_get_string (value));
+  else if (G_VALUE_HOLDS_INT64 (value))
+    ((void (*) (GObject *, gint64)) setter) (object, g_value_get_int64 (value));
+  else if (G_VALUE_HOLDS_BOOLEAN (value))
+    ((void (*) (GObject *, gboolean)) setter) (object, g_value_get_boolean (value));
+  else
+    G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
 }
 
 static GParamSpec *
