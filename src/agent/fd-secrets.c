@@ -119,21 +119,61 @@ fd_secrets_get_email (FdSecrets *self)
   return self->email;
 }
 
-/* --- store ----------------------------------------------------------------- */
+/* --- tasks ----------------------------------------------------------------- */
 
+/* Every call is one task on @self with the item's two attributes. */
+static GTask *
+new_task (FdSecrets           *self,
+          GCancellable        *cancellable,
+          GAsyncReadyCallback  callback,
+          gpointer             user_data,
+          gpointer             source_tag)
+{
+  GTask *task = g_task_new (self, cancellable, callback, user_data);
+
+  g_task_set_source_tag (task, source_tag);
+  return task;
+}
+
+static GHashTable *
+attributes (FdSecrets *self)
+{
+  return secret_attributes_build (get_schema (),
+                                  ATTR_SERVER, self->server_url,
+                                  ATTR_EMAIL, self->email,
+                                  NULL);
+}
+
+/* Store and clear answer a boolean; for clear, FALSE without an error
+ * means nothing was stored: cleared all the same. */
 static void
-on_store_cb (GObject      *source,
-             GAsyncResult *result,
-             gpointer      user_data)
+on_done_cb (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
   GError *error = NULL;
 
-  if (!secret_password_store_finish (result, &error))
+  if (g_task_get_source_tag (task) == fd_secrets_clear_async)
+    secret_password_clear_finish (result, &error);
+  else
+    secret_password_store_finish (result, &error);
+  if (error != NULL)
     g_task_return_error (task, error);
   else
     g_task_return_boolean (task, TRUE);
 }
+
+static gboolean
+propagate_done (FdSecrets     *self,
+                GAsyncResult  *result,
+                GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/* --- store ----------------------------------------------------------------- */
 
 void
 fd_secrets_store_async (FdSecrets           *self,
@@ -143,17 +183,14 @@ fd_secrets_store_async (FdSecrets           *self,
                         GAsyncReadyCallback  callback,
                         gpointer             user_data)
 {
-  g_autoptr(GTask) task = NULL;
   g_autoptr(JsonBuilder) builder = json_builder_new ();
   g_autoptr(JsonNode) node = NULL;
+  g_autoptr(GHashTable) attrs = NULL;
   g_autofree char *label = NULL;
   g_autofree char *secret = NULL;
 
   g_return_if_fail (FD_IS_SECRETS (self));
   g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
-
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, fd_secrets_store_async);
 
   /* Both credentials in one item: the schema's attributes stay the server
    * and the email, and one store replaces both at once. */
@@ -173,11 +210,9 @@ fd_secrets_store_async (FdSecrets           *self,
   secret = json_to_string (node, FALSE);
   label = g_strdup_printf ("Frontdesk: %s on %s", self->email, self->server_url);
 
-  secret_password_store (get_schema (), SECRET_COLLECTION_DEFAULT, label, secret,
-                         cancellable, on_store_cb, g_steal_pointer (&task),
-                         ATTR_SERVER, self->server_url,
-                         ATTR_EMAIL, self->email,
-                         NULL);
+  attrs = attributes (self);
+  secret_password_storev (get_schema (), attrs, SECRET_COLLECTION_DEFAULT, label, secret, cancellable,
+                          on_done_cb, new_task (self, cancellable, callback, user_data, fd_secrets_store_async));
   /* Wipe our copy of the secret before freeing it. */
   memset (secret, 0, strlen (secret));
 }
@@ -187,8 +222,7 @@ fd_secrets_store_finish (FdSecrets     *self,
                          GAsyncResult  *result,
                          GError       **error)
 {
-  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
-  return g_task_propagate_boolean (G_TASK (result), error);
+  return propagate_done (self, result, error);
 }
 
 /* --- lookup ---------------------------------------------------------------- */
@@ -263,17 +297,14 @@ fd_secrets_lookup_async (FdSecrets           *self,
                          GAsyncReadyCallback  callback,
                          gpointer             user_data)
 {
-  GTask *task;
+  g_autoptr(GHashTable) attrs = NULL;
 
   g_return_if_fail (FD_IS_SECRETS (self));
   g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
 
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, fd_secrets_lookup_async);
-  secret_password_lookup (get_schema (), cancellable, on_lookup_cb, task,
-                          ATTR_SERVER, self->server_url,
-                          ATTR_EMAIL, self->email,
-                          NULL);
+  attrs = attributes (self);
+  secret_password_lookupv (get_schema (), attrs, cancellable, on_lookup_cb,
+                           new_task (self, cancellable, callback, user_data, fd_secrets_lookup_async));
 }
 
 gboolean
@@ -304,39 +335,20 @@ fd_secrets_lookup_finish (FdSecrets     *self,
 
 /* --- clear ----------------------------------------------------------------- */
 
-static void
-on_clear_cb (GObject      *source,
-             GAsyncResult *result,
-             gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  GError *error = NULL;
-
-  /* FALSE without an error means nothing was stored: cleared all the same. */
-  secret_password_clear_finish (result, &error);
-  if (error != NULL)
-    g_task_return_error (task, error);
-  else
-    g_task_return_boolean (task, TRUE);
-}
-
 void
 fd_secrets_clear_async (FdSecrets           *self,
                         GCancellable        *cancellable,
                         GAsyncReadyCallback  callback,
                         gpointer             user_data)
 {
-  GTask *task;
+  g_autoptr(GHashTable) attrs = NULL;
 
   g_return_if_fail (FD_IS_SECRETS (self));
   g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
 
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, fd_secrets_clear_async);
-  secret_password_clear (get_schema (), cancellable, on_clear_cb, task,
-                         ATTR_SERVER, self->server_url,
-                         ATTR_EMAIL, self->email,
-                         NULL);
+  attrs = attributes (self);
+  secret_password_clearv (get_schema (), attrs, cancellable, on_done_cb,
+                          new_task (self, cancellable, callback, user_data, fd_secrets_clear_async));
 }
 
 gboolean
@@ -344,6 +356,5 @@ fd_secrets_clear_finish (FdSecrets     *self,
                          GAsyncResult  *result,
                          GError       **error)
 {
-  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
-  return g_task_propagate_boolean (G_TASK (result), error);
+  return propagate_done (self, result, error);
 }
