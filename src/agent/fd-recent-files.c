@@ -150,7 +150,7 @@ fd_recent_files_class_init (FdRecentFilesClass *klass)
 {
   FdCacheListClass *list_class = FD_CACHE_LIST_CLASS (klass);
 
-  list_class->item_type = FD_TYPE_RECENT_FILE;
+  FD_ARRAY_MODEL_CLASS (klass)->item_type = FD_TYPE_RECENT_FILE;
   list_class->member = "files";
   list_class->what = "the recent attachments";
   list_class->item_key = file_key;

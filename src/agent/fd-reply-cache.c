@@ -110,7 +110,7 @@ fd_reply_cache_class_init (FdReplyCacheClass *klass)
 {
   FdCacheListClass *list_class = FD_CACHE_LIST_CLASS (klass);
 
-  list_class->item_type = FD_TYPE_CACHED_REPLY;
+  FD_ARRAY_MODEL_CLASS (klass)->item_type = FD_TYPE_CACHED_REPLY;
   list_class->member = "replies";
   list_class->what = "the reply cache";
   list_class->item_key = reply_key;
