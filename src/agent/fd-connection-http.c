@@ -62,39 +62,26 @@ _fd_connection_http_message (FdConnection  *self,
   return msg;
 }
 
-void
-_fd_connection_http_send (FdConnection        *self,
-                          SoupMessage         *msg,
-                          const char          *content_type,
-                          GBytes              *body,
-                          GTask               *task,
-                          GAsyncReadyCallback  callback)
+typedef struct {
+  GTask              *task;
+  const FdHttpAnswer *expected;
+} HttpCall;
+
+/* The answer to the message @result is about; NULL with an error when the
+ * server cannot be reached, answers another status or sends what cannot
+ * be read. */
+static gpointer
+read_answer (FdConnection        *self,
+             GAsyncResult        *result,
+             const FdHttpAnswer  *expected,
+             GError             **error)
 {
-  /* The cancellable is read before the task is handed over. */
-  GCancellable *cancellable = g_task_get_cancellable (task);
-
-  g_assert (FD_IS_CONNECTION (self));
-  g_assert (SOUP_IS_MESSAGE (msg));
-
-  if (body != NULL)
-    soup_message_set_request_body_from_bytes (msg, content_type, body);
-  soup_session_send_and_read_async (self->http, msg, G_PRIORITY_DEFAULT, cancellable, callback, task);
-}
-
-gpointer
-_fd_connection_http_answer (FdConnection        *self,
-                            GAsyncResult        *result,
-                            SoupMessage         *msg,
-                            const FdHttpAnswer  *expected,
-                            GError             **error)
-{
+  SoupMessage *msg = soup_session_get_async_result_message (self->http, result);
   g_autoptr(GError) local_error = NULL;
   g_autoptr(GBytes) bytes = NULL;
   g_autoptr(JsonNode) node = NULL;
   gpointer answer = NULL;
   guint status;
-
-  g_assert (FD_IS_CONNECTION (self));
 
   bytes = soup_session_send_and_read_finish (self->http, result, &local_error);
   if (bytes == NULL)
@@ -120,4 +107,38 @@ _fd_connection_http_answer (FdConnection        *self,
     g_set_error (error, FD_CONNECTION_ERROR, FD_CONNECTION_ERROR_PROTOCOL,
                  "The server's answer to %s cannot be read: %s", expected->answer_to, local_error->message);
   return answer;
+}
+
+static void
+on_http_answer_cb (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autofree HttpCall *call = user_data;
+  g_autoptr(GTask) task = call->task;
+  GError *error = NULL;
+  gpointer answer = read_answer (g_task_get_source_object (task), result, call->expected, &error);
+
+  if (answer == NULL)
+    g_task_return_error (task, error);
+  else
+    call->expected->done (task, answer);
+}
+
+void
+_fd_connection_http_call (FdConnection        *self,
+                          SoupMessage         *msg,
+                          const char          *content_type,
+                          GBytes              *body,
+                          GTask               *task,
+                          const FdHttpAnswer  *expected)
+{
+  HttpCall *call = g_new0 (HttpCall, 1);
+
+  call->task = task;
+  call->expected = expected;
+  if (body != NULL)
+    soup_message_set_request_body_from_bytes (msg, content_type, body);
+  soup_session_send_and_read_async (self->http, msg, G_PRIORITY_DEFAULT, g_task_get_cancellable (task),
+                                    on_http_answer_cb, call);
 }

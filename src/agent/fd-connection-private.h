@@ -97,30 +97,28 @@ SoupMessage *_fd_connection_http_message (FdConnection  *self,
                                           const char    *url,
                                           const char    *token,
                                           GError       **error);
-/* Sends @msg (with @body, when not NULL) on the connection's HTTP
- * session; @task (taken) goes to @callback as its user data. */
-void         _fd_connection_http_send    (FdConnection        *self,
+/* What an HTTP request expects back: 200 or @also_ok (when not 0), and
+ * a body @from_json reads, which @done gets (taken) to complete the task
+ * with. @doing ("Signing in") and @answer_to ("the sign-in") name the
+ * request in the sentences of the errors. */
+typedef struct {
+  guint        also_ok;
+  const char  *doing;
+  const char  *answer_to;
+  FdFromJson   from_json;
+  void       (*done) (GTask    *task,
+                      gpointer  answer);
+} FdHttpAnswer;
+/* Sends @msg (with @body, when not NULL) on the connection's HTTP session
+ * and completes @task (taken) with what @expected says: an error when the
+ * server cannot be reached, answers another status or sends what cannot
+ * be read. */
+void         _fd_connection_http_call    (FdConnection        *self,
                                           SoupMessage         *msg,
                                           const char          *content_type,
                                           GBytes              *body,
                                           GTask               *task,
-                                          GAsyncReadyCallback  callback);
-/* What an HTTP request expects back: 200 or @also_ok (when not 0), and
- * a body @from_json reads. @doing ("Signing in") and @answer_to ("the
- * sign-in") name the request in the sentences of the errors. */
-typedef struct {
-  guint       also_ok;
-  const char *doing;
-  const char *answer_to;
-  FdFromJson  from_json;
-} FdHttpAnswer;
-/* The answer to @msg; NULL with an error when the server cannot be
- * reached, answers another status or sends what cannot be read. */
-gpointer     _fd_connection_http_answer  (FdConnection        *self,
-                                          GAsyncResult        *result,
-                                          SoupMessage         *msg,
-                                          const FdHttpAnswer  *expected,
-                                          GError             **error);
+                                          const FdHttpAnswer  *expected);
 
 /* The server told who is signed in: a sign-in answer or a welcome. */
 void      _fd_connection_set_identity     (FdConnection         *self,

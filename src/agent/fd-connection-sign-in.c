@@ -11,26 +11,12 @@
 #define SESSIONS_PATH        "/api/agent/v1/sessions"
 #define SESSION_CURRENT_PATH "/api/agent/v1/sessions/current"
 
-static const FdHttpAnswer sign_in_answer = {
-  0, "Signing in", "the sign-in", (FdFromJson) fd_sign_in_from_json,
-};
-
 static void
-on_sign_in_cb (GObject      *source,
-               GAsyncResult *result,
-               gpointer      user_data)
+signed_in (GTask    *task,
+           gpointer  data)
 {
-  g_autoptr(GTask) task = user_data;
   FdConnection *self = g_task_get_source_object (task);
-  GError *error = NULL;
-  g_autoptr(FdSignIn) answer = NULL;
-
-  answer = _fd_connection_http_answer (self, result, g_task_get_task_data (task), &sign_in_answer, &error);
-  if (answer == NULL)
-    {
-      g_task_return_error (task, error);
-      return;
-    }
+  g_autoptr(FdSignIn) answer = data;
 
   /* A different agent than before: nothing of the old session applies. */
   if (self->agent != NULL && answer->agent != NULL && self->agent->id != answer->agent->id)
@@ -39,6 +25,10 @@ on_sign_in_cb (GObject      *source,
   fd_connection_start (self, answer->token);
   g_task_return_boolean (task, TRUE);
 }
+
+static const FdHttpAnswer sign_in_answer = {
+  0, "Signing in", "the sign-in", (FdFromJson) fd_sign_in_from_json, signed_in,
+};
 
 void
 fd_connection_sign_in_async (FdConnection        *self,
@@ -80,7 +70,7 @@ fd_connection_sign_in_async (FdConnection        *self,
   node = fd_sign_in_request_to_json (request);
   text = fd_json_to_string (node, &len);
   bytes = g_bytes_new_take (text, len);
-  _fd_connection_http_send (self, msg, "application/json", bytes, g_steal_pointer (&task), on_sign_in_cb);
+  _fd_connection_http_call (self, msg, "application/json", bytes, g_steal_pointer (&task), &sign_in_answer);
 }
 
 gboolean
@@ -158,7 +148,8 @@ fd_connection_sign_out_async (FdConnection        *self,
       return;
     }
   g_task_set_task_data (task, msg, g_object_unref);
-  _fd_connection_http_send (self, msg, NULL, NULL, g_steal_pointer (&task), on_sign_out_cb);
+  soup_session_send_and_read_async (self->http, msg, G_PRIORITY_DEFAULT, cancellable,
+                                    on_sign_out_cb, g_steal_pointer (&task));
 }
 
 gboolean

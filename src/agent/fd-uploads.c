@@ -54,27 +54,16 @@ signed_out (GTask *task)
   return TRUE;
 }
 
-static const FdHttpAnswer upload_answer = {
-  SOUP_STATUS_CREATED, "Uploading the file", "the upload", (FdFromJson) fd_attachment_from_json,
-};
-
 static void
-on_upload_sent_cb (GObject      *source,
-                   GAsyncResult *result,
-                   gpointer      user_data)
+uploaded (GTask    *task,
+          gpointer  attachment)
 {
-  g_autoptr(GTask) task = user_data;
-  UploadData *data = g_task_get_task_data (task);
-  GError *error = NULL;
-  FdAttachment *attachment;
-
-  attachment = _fd_connection_http_answer (g_task_get_source_object (task), result, data->msg,
-                                           &upload_answer, &error);
-  if (attachment == NULL)
-    g_task_return_error (task, error);
-  else
-    g_task_return_pointer (task, attachment, (GDestroyNotify) fd_attachment_free);
+  g_task_return_pointer (task, attachment, (GDestroyNotify) fd_attachment_free);
 }
+
+static const FdHttpAnswer upload_answer = {
+  SOUP_STATUS_CREATED, "Uploading the file", "the upload", (FdFromJson) fd_attachment_from_json, uploaded,
+};
 
 static void
 on_upload_loaded_cb (GObject      *source,
@@ -112,8 +101,8 @@ on_upload_loaded_cb (GObject      *source,
       return;
     }
   bytes = g_bytes_new_take (g_steal_pointer (&contents), length);
-  _fd_connection_http_send (self, data->msg, "application/octet-stream", bytes, g_steal_pointer (&task),
-                            on_upload_sent_cb);
+  _fd_connection_http_call (self, data->msg, "application/octet-stream", bytes, g_steal_pointer (&task),
+                            &upload_answer);
 }
 
 static void
