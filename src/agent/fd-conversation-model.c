@@ -276,6 +276,20 @@ add_message (FdConversationModel *self,
 
 /* --- requests ------------------------------------------------------------------ */
 
+/* Reserve and close both answer with the conversation as it now is. */
+static void
+take_conversation (FdConversationModel *self,
+                   FdConversation      *conversation,
+                   GError              *error)
+{
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  if (conversation == NULL)
+    fd_conversation_model_report_error (self, error);
+  else if (conversation->id == self->id)
+    set_conversation (self, conversation);
+}
+
 static void
 on_get_conversation_cb (GObject      *source,
                         GAsyncResult *result,
@@ -312,14 +326,8 @@ on_reserve_cb (GObject      *source,
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(FdConversation) conversation = fd_connection_reserve_finish (FD_CONNECTION (source), result, &error);
-  FdConversationModel *self = user_data;
 
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return;
-  if (conversation == NULL)
-    fd_conversation_model_report_error (self, error);
-  else if (conversation->id == self->id)
-    set_conversation (self, conversation);
+  take_conversation (user_data, conversation, error);
 }
 
 static void
@@ -347,14 +355,8 @@ on_close_cb (GObject      *source,
   g_autoptr(GError) error = NULL;
   g_autoptr(FdConversation) conversation =
     fd_connection_close_conversation_finish (FD_CONNECTION (source), result, &error);
-  FdConversationModel *self = user_data;
 
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return;
-  if (conversation == NULL)
-    fd_conversation_model_report_error (self, error);
-  else if (conversation->id == self->id)
-    set_conversation (self, conversation);
+  take_conversation (user_data, conversation, error);
 }
 
 void
