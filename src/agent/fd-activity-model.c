@@ -2,12 +2,12 @@
 
 #include "fd-activity-model.h"
 #include "fd-conversation-item-private.h"
+#include "fd-properties.h"
 
 struct _FdActivityModel
 {
-  GObject         parent_instance;
+  FdArrayModel    parent_instance;   /* FdConversationItem* in arrival order */
 
-  GPtrArray      *items;          /* FdConversationItem* in arrival order */
   FdQueueModel   *queues;         /* nullable */
   gulong          queues_changed_id;
   GHashTable     *stream_names;   /* gint64* stream id → char* */
@@ -20,10 +20,7 @@ struct _FdActivityModel
   GDestroyNotify  clock_destroy;
 };
 
-static void fd_activity_model_list_model_init (GListModelInterface *iface);
-
-G_DEFINE_FINAL_TYPE_WITH_CODE (FdActivityModel, fd_activity_model, G_TYPE_OBJECT,
-                               G_IMPLEMENT_INTERFACE (G_TYPE_LIST_MODEL, fd_activity_model_list_model_init))
+G_DEFINE_FINAL_TYPE (FdActivityModel, fd_activity_model, FD_TYPE_ARRAY_MODEL)
 
 enum {
   PROP_0,
@@ -34,35 +31,11 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 
-static GType
-fd_activity_model_get_item_type (GListModel *model)
+/* The model's rows. */
+static GPtrArray *
+rows (FdActivityModel *self)
 {
-  return FD_TYPE_CONVERSATION_ITEM;
-}
-
-static guint
-fd_activity_model_get_n_items (GListModel *model)
-{
-  return FD_ACTIVITY_MODEL (model)->items->len;
-}
-
-static gpointer
-fd_activity_model_get_item (GListModel *model,
-                            guint       position)
-{
-  FdActivityModel *self = FD_ACTIVITY_MODEL (model);
-
-  if (position >= self->items->len)
-    return NULL;
-  return g_object_ref (g_ptr_array_index (self->items, position));
-}
-
-static void
-fd_activity_model_list_model_init (GListModelInterface *iface)
-{
-  iface->get_item_type = fd_activity_model_get_item_type;
-  iface->get_n_items = fd_activity_model_get_n_items;
-  iface->get_item = fd_activity_model_get_item;
+  return _fd_array_model_items (FD_ARRAY_MODEL (self));
 }
 
 static void
@@ -84,76 +57,39 @@ fd_activity_model_finalize (GObject *object)
 
   if (self->clock_destroy != NULL)
     self->clock_destroy (self->clock_data);
-  g_clear_pointer (&self->items, g_ptr_array_unref);
   g_clear_pointer (&self->stream_names, g_hash_table_unref);
   g_clear_pointer (&self->organization_name, g_free);
 
   G_OBJECT_CLASS (fd_activity_model_parent_class)->finalize (object);
 }
 
-static void
-fd_activity_model_get_property (GObject    *object,
-                                guint       prop_id,
-                                GValue     *value,
-                                GParamSpec *pspec)
-{
-  FdActivityModel *self = FD_ACTIVITY_MODEL (object);
-
-  switch (prop_id)
-    {
-    case PROP_AGENT_ID:
-      g_value_set_int64 (value, self->agent_id);
-      break;
-    case PROP_SHOW_UNREPLIED:
-      g_value_set_boolean (value, self->show_unreplied);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
-}
-
-static void
-fd_activity_model_set_property (GObject      *object,
-                                guint         prop_id,
-                                const GValue *value,
-                                GParamSpec   *pspec)
-{
-  FdActivityModel *self = FD_ACTIVITY_MODEL (object);
-
-  switch (prop_id)
-    {
-    case PROP_AGENT_ID:
-      fd_activity_model_set_agent_id (self, g_value_get_int64 (value));
-      break;
-    case PROP_SHOW_UNREPLIED:
-      fd_activity_model_set_show_unreplied (self, g_value_get_boolean (value));
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
-}
+static const FdProperty property_table[N_PROPS] = {
+  [PROP_AGENT_ID] = { .name = "agent-id", .type = G_TYPE_INT64,
+                      .getter = G_CALLBACK (fd_activity_model_get_agent_id),
+                      .setter = G_CALLBACK (fd_activity_model_set_agent_id),
+                      .flags = G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY },
+  /* Bound to the GSettings key of Settings > Agent > Conversations. */
+  [PROP_SHOW_UNREPLIED] = { .name = "show-unreplied", .type = G_TYPE_BOOLEAN, .default_value = TRUE,
+                            .getter = G_CALLBACK (fd_activity_model_get_show_unreplied),
+                            .setter = G_CALLBACK (fd_activity_model_set_show_unreplied),
+                            .flags = G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY },
+};
 
 static void
 fd_activity_model_class_init (FdActivityModelClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
-  GParamFlags flags = G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS;
 
   object_class->dispose = fd_activity_model_dispose;
   object_class->finalize = fd_activity_model_finalize;
-  object_class->get_property = fd_activity_model_get_property;
-  object_class->set_property = fd_activity_model_set_property;
-
-  properties[PROP_AGENT_ID] = g_param_spec_int64 ("agent-id", NULL, NULL, 0, G_MAXINT64, 0, flags);
-  /* Bound to the GSettings key of Settings > Agent > Conversations. */
-  properties[PROP_SHOW_UNREPLIED] = g_param_spec_boolean ("show-unreplied", NULL, NULL, TRUE, flags);
-  g_object_class_install_properties (object_class, N_PROPS, properties);
+  fd_properties_install (object_class, property_table, properties, N_PROPS);
+  FD_ARRAY_MODEL_CLASS (klass)->item_type = FD_TYPE_CONVERSATION_ITEM;
+  FD_ARRAY_MODEL_CLASS (klass)->item_id = (gint64 (*) (gpointer)) fd_conversation_item_get_id;
 }
 
 static void
 fd_activity_model_init (FdActivityModel *self)
 {
-  self->items = g_ptr_array_new_with_free_func (g_object_unref);
   self->stream_names = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_free);
   self->show_unreplied = TRUE;
 }
@@ -308,12 +244,14 @@ update_texts (FdActivityModel    *self,
   g_autofree char *status = format_status (item);
   g_autofree char *countdown = NULL;
   FdConversationItemTexts texts = {
-    .activity = fd_format_activity (conv->kind),
-    .icon_name = fd_format_activity_icon (conv->kind),
-    .from = from,
-    .to = to,
-    .duration = duration,
-    .status = status,
+    .text = {
+      [FD_ITEM_TEXT_ACTIVITY] = fd_format_activity (conv->kind),
+      [FD_ITEM_TEXT_ICON_NAME] = fd_format_activity_icon (conv->kind),
+      [FD_ITEM_TEXT_FROM] = from,
+      [FD_ITEM_TEXT_TO] = to,
+      [FD_ITEM_TEXT_DURATION] = duration,
+      [FD_ITEM_TEXT_STATUS] = status,
+    },
     .bounce_remaining = -1,
   };
 
@@ -325,7 +263,7 @@ update_texts (FdActivityModel    *self,
       texts.bounce_remaining = (gint) MIN ((left + G_USEC_PER_SEC - 1) / G_USEC_PER_SEC, G_MAXINT);
       countdown = fd_format_duration ((gint64) texts.bounce_remaining * G_USEC_PER_SEC);
     }
-  texts.countdown = countdown;
+  texts.text[FD_ITEM_TEXT_COUNTDOWN] = countdown;
   _fd_conversation_item_set_texts (item, &texts);
 }
 
@@ -337,26 +275,11 @@ fd_activity_model_refresh (FdActivityModel *self)
   g_return_if_fail (FD_IS_ACTIVITY_MODEL (self));
 
   t = now (self);
-  for (guint i = 0; i < self->items->len; i++)
-    update_texts (self, g_ptr_array_index (self->items, i), t);
+  for (guint i = 0; i < rows (self)->len; i++)
+    update_texts (self, g_ptr_array_index (rows (self), i), t);
 }
 
 /* --- rows ---------------------------------------------------------------- */
-
-static gboolean
-find_row (FdActivityModel *self,
-          gint64           conversation_id,
-          guint           *position)
-{
-  for (guint i = 0; i < self->items->len; i++)
-    if (fd_conversation_item_get_id (g_ptr_array_index (self->items, i)) == conversation_id)
-      {
-        if (position != NULL)
-          *position = i;
-        return TRUE;
-      }
-  return FALSE;
-}
 
 static void
 remove_row (FdActivityModel *self,
@@ -364,10 +287,8 @@ remove_row (FdActivityModel *self,
 {
   guint position;
 
-  if (!find_row (self, conversation_id, &position))
-    return;
-  g_ptr_array_remove_index (self->items, position);
-  g_list_model_items_changed (G_LIST_MODEL (self), position, 1, 0);
+  if (_fd_array_model_find (FD_ARRAY_MODEL (self), conversation_id, &position))
+    _fd_array_model_remove (FD_ARRAY_MODEL (self), position);
 }
 
 static FdConversationItem *
@@ -376,7 +297,7 @@ append_row (FdActivityModel      *self,
 {
   FdConversationItem *item = _fd_conversation_item_new (conv);
 
-  g_ptr_array_add (self->items, item);
+  g_ptr_array_add (rows (self), item);
   return item;
 }
 
@@ -407,7 +328,7 @@ apply_offer (FdActivityModel    *self,
   _fd_conversation_item_set_offer (item, fd_offer_copy (event->offer));
   update_texts (self, item, now (self));
   if (added)
-    g_list_model_items_changed (G_LIST_MODEL (self), self->items->len - 1, 0, 1);
+    g_list_model_items_changed (G_LIST_MODEL (self), rows (self)->len - 1, 0, 1);
 }
 
 static void
@@ -442,7 +363,7 @@ apply_conversation (FdActivityModel      *self,
       _fd_conversation_item_set_reserved (item, TRUE);
       update_texts (self, item, now (self));
       if (added)
-        g_list_model_items_changed (G_LIST_MODEL (self), self->items->len - 1, 0, 1);
+        g_list_model_items_changed (G_LIST_MODEL (self), rows (self)->len - 1, 0, 1);
       return;
     }
   if (item == NULL)
@@ -500,7 +421,7 @@ static void
 apply_snapshot (FdActivityModel  *self,
                 const FdSnapshot *snapshot)
 {
-  g_autoptr(GPtrArray) old = g_steal_pointer (&self->items);
+  GPtrArray *items = g_ptr_array_new_with_free_func (g_object_unref);
   gint64 t = now (self);
 
   if (snapshot->agent != NULL && snapshot->agent->id != 0)
@@ -508,35 +429,32 @@ apply_snapshot (FdActivityModel  *self,
 
   /* The snapshot replaces everything; rows that stay keep their objects so
    * that an open window or a selection bound to them survives. */
-  self->items = g_ptr_array_new_with_free_func (g_object_unref);
   for (guint i = 0; snapshot->conversations != NULL && i < snapshot->conversations->len; i++)
     {
       const FdConversationDetail *detail = g_ptr_array_index (snapshot->conversations, i);
       const FdConversation *conv = detail->conversation;
       const FdOffer *offer;
-      FdConversationItem *item = NULL;
+      FdConversationItem *item;
 
       if (conv == NULL)
         continue;
       offer = find_offer (snapshot, conv->id);
       if (!is_mine (self, conv) && offer == NULL)
         continue;
-      for (guint j = 0; j < old->len; j++)
-        if (fd_conversation_item_get_id (g_ptr_array_index (old, j)) == conv->id)
-          {
-            item = g_object_ref (g_ptr_array_index (old, j));
-            _fd_conversation_item_set_conversation (item, fd_conversation_copy (conv));
-            break;
-          }
-      if (item == NULL)
+      item = fd_activity_model_lookup (self, conv->id);
+      if (item != NULL)
+        {
+          item = g_object_ref (item);
+          _fd_conversation_item_set_conversation (item, fd_conversation_copy (conv));
+        }
+      else
         item = _fd_conversation_item_new (conv);
       _fd_conversation_item_set_reserved (item, is_mine (self, conv));
       _fd_conversation_item_set_offer (item, offer != NULL && !is_mine (self, conv) ? fd_offer_copy (offer) : NULL);
       update_texts (self, item, t);
-      g_ptr_array_add (self->items, item);
+      g_ptr_array_add (items, item);
     }
-  if (old->len > 0 || self->items->len > 0)
-    g_list_model_items_changed (G_LIST_MODEL (self), 0, old->len, self->items->len);
+  _fd_array_model_replace (FD_ARRAY_MODEL (self), items);
 }
 
 gboolean
@@ -643,13 +561,9 @@ FdConversationItem *
 fd_activity_model_lookup (FdActivityModel *self,
                           gint64           conversation_id)
 {
-  guint position;
-
   g_return_val_if_fail (FD_IS_ACTIVITY_MODEL (self), NULL);
 
-  if (!find_row (self, conversation_id, &position))
-    return NULL;
-  return g_ptr_array_index (self->items, position);
+  return _fd_array_model_lookup (FD_ARRAY_MODEL (self), conversation_id);
 }
 
 guint
@@ -663,9 +577,9 @@ fd_activity_model_count_reserved (FdActivityModel *self)
    * reserving agent's list "even in between Unity sessions" until the
    * agent closes it, so it must not hold the agent in the app (the quit
    * and sign-out guard ask this). */
-  for (guint i = 0; i < self->items->len; i++)
+  for (guint i = 0; i < rows (self)->len; i++)
     {
-      FdConversationItem *item = g_ptr_array_index (self->items, i);
+      FdConversationItem *item = g_ptr_array_index (rows (self), i);
 
       if (fd_conversation_item_get_reserved (item) &&
           fd_conversation_item_get_conversation (item)->kind != FD_STREAM_CALLBACK)
@@ -677,13 +591,7 @@ fd_activity_model_count_reserved (FdActivityModel *self)
 void
 fd_activity_model_clear (FdActivityModel *self)
 {
-  guint n;
-
   g_return_if_fail (FD_IS_ACTIVITY_MODEL (self));
 
-  n = self->items->len;
-  if (n == 0)
-    return;
-  g_ptr_array_set_size (self->items, 0);
-  g_list_model_items_changed (G_LIST_MODEL (self), 0, n, 0);
+  _fd_array_model_replace (FD_ARRAY_MODEL (self), g_ptr_array_new_with_free_func (g_object_unref));
 }

@@ -1,7 +1,6 @@
 #pragma once
 
-#include <gio/gio.h>
-
+#include "fd-array-model.h"
 #include "fd-conversation-item.h"
 #include "fd-format.h"
 #include "fd-queue-model.h"
@@ -9,7 +8,7 @@
 G_BEGIN_DECLS
 
 #define FD_TYPE_ACTIVITY_MODEL (fd_activity_model_get_type ())
-G_DECLARE_FINAL_TYPE (FdActivityModel, fd_activity_model, FD, ACTIVITY_MODEL, GObject)
+G_DECLARE_FINAL_TYPE (FdActivityModel, fd_activity_model, FD, ACTIVITY_MODEL, FdArrayModel)
 
 /* The Activity List: a GListModel of FdConversationItem holding every
  * conversation offered to or reserved by the signed-in agent, fed by the

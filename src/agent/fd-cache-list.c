@@ -4,49 +4,18 @@
 
 typedef struct
 {
-  GPtrArray *items;    /* newest first */
   char      *path;
   gboolean   dirty;    /* changed since loaded or saved */
   gboolean   blocked;  /* a bad file could not be set aside: never overwrite it */
 } FdCacheListPrivate;
 
-static void fd_cache_list_list_model_init (GListModelInterface *iface);
+G_DEFINE_ABSTRACT_TYPE_WITH_PRIVATE (FdCacheList, fd_cache_list, FD_TYPE_ARRAY_MODEL)
 
-G_DEFINE_ABSTRACT_TYPE_WITH_CODE (FdCacheList, fd_cache_list, G_TYPE_OBJECT,
-                                  G_ADD_PRIVATE (FdCacheList)
-                                  G_IMPLEMENT_INTERFACE (G_TYPE_LIST_MODEL, fd_cache_list_list_model_init))
-
-static GType
-fd_cache_list_get_item_type (GListModel *model)
+/* The items, newest first. */
+static GPtrArray *
+items_of (FdCacheList *self)
 {
-  return FD_CACHE_LIST_GET_CLASS (model)->item_type;
-}
-
-static guint
-fd_cache_list_get_n_items (GListModel *model)
-{
-  FdCacheListPrivate *priv = fd_cache_list_get_instance_private (FD_CACHE_LIST (model));
-
-  return priv->items->len;
-}
-
-static gpointer
-fd_cache_list_get_item (GListModel *model,
-                        guint       position)
-{
-  FdCacheListPrivate *priv = fd_cache_list_get_instance_private (FD_CACHE_LIST (model));
-
-  if (position >= priv->items->len)
-    return NULL;
-  return g_object_ref (g_ptr_array_index (priv->items, position));
-}
-
-static void
-fd_cache_list_list_model_init (GListModelInterface *iface)
-{
-  iface->get_item_type = fd_cache_list_get_item_type;
-  iface->get_n_items = fd_cache_list_get_n_items;
-  iface->get_item = fd_cache_list_get_item;
+  return _fd_array_model_items (FD_ARRAY_MODEL (self));
 }
 
 static void
@@ -71,7 +40,6 @@ fd_cache_list_finalize (GObject *object)
 {
   FdCacheListPrivate *priv = fd_cache_list_get_instance_private (FD_CACHE_LIST (object));
 
-  g_clear_pointer (&priv->items, g_ptr_array_unref);
   g_clear_pointer (&priv->path, g_free);
 
   G_OBJECT_CLASS (fd_cache_list_parent_class)->finalize (object);
@@ -89,9 +57,6 @@ fd_cache_list_class_init (FdCacheListClass *klass)
 static void
 fd_cache_list_init (FdCacheList *self)
 {
-  FdCacheListPrivate *priv = fd_cache_list_get_instance_private (self);
-
-  priv->items = g_ptr_array_new_with_free_func (g_object_unref);
 }
 
 static gboolean
@@ -99,11 +64,10 @@ find (FdCacheList *self,
       const char  *key,
       guint       *out_position)
 {
-  FdCacheListPrivate *priv = fd_cache_list_get_instance_private (self);
   FdCacheListClass *klass = FD_CACHE_LIST_GET_CLASS (self);
 
-  for (guint i = 0; i < priv->items->len; i++)
-    if (g_str_equal (klass->item_key (g_ptr_array_index (priv->items, i)), key))
+  for (guint i = 0; i < items_of (self)->len; i++)
+    if (g_str_equal (klass->item_key (g_ptr_array_index (items_of (self), i)), key))
       {
         *out_position = i;
         return TRUE;
@@ -140,7 +104,7 @@ _fd_cache_list_open (FdCacheList *self,
 
       if (item == NULL)
         {
-          g_ptr_array_set_size (priv->items, 0);
+          g_ptr_array_set_size (items_of (self), 0);
           priv->blocked = !_fd_cache_file_set_aside (priv->path, reason);
           return;
         }
@@ -148,7 +112,7 @@ _fd_cache_list_open (FdCacheList *self,
       if (find (self, klass->item_key (item), &position))
         g_object_unref (item);
       else
-        g_ptr_array_add (priv->items, item);
+        g_ptr_array_add (items_of (self), item);
     }
 }
 
@@ -165,11 +129,10 @@ gpointer
 _fd_cache_list_lookup (FdCacheList *self,
                        const char  *key)
 {
-  FdCacheListPrivate *priv = fd_cache_list_get_instance_private (self);
   guint position;
 
   g_return_val_if_fail (FD_IS_CACHE_LIST (self), NULL);
-  return find (self, key, &position) ? g_ptr_array_index (priv->items, position) : NULL;
+  return find (self, key, &position) ? g_ptr_array_index (items_of (self), position) : NULL;
 }
 
 void
@@ -189,14 +152,14 @@ _fd_cache_list_push_front (FdCacheList *self,
       g_clear_object (&new_item);
       if (position == 0)
         return;
-      item = g_ptr_array_steal_index (priv->items, position);
+      item = g_ptr_array_steal_index (items_of (self), position);
       g_list_model_items_changed (G_LIST_MODEL (self), position, 1, 0);
-      g_ptr_array_insert (priv->items, 0, item);
+      g_ptr_array_insert (items_of (self), 0, item);
     }
   else
     {
       g_return_if_fail (new_item != NULL);
-      g_ptr_array_insert (priv->items, 0, new_item);
+      g_ptr_array_insert (items_of (self), 0, new_item);
     }
   priv->dirty = TRUE;
   g_list_model_items_changed (G_LIST_MODEL (self), 0, 0, 1);
@@ -213,7 +176,7 @@ _fd_cache_list_remove (FdCacheList *self,
 
   if (!find (self, key, &position))
     return FALSE;
-  g_ptr_array_remove_index (priv->items, position);
+  g_ptr_array_remove_index (items_of (self), position);
   priv->dirty = TRUE;
   g_list_model_items_changed (G_LIST_MODEL (self), position, 1, 0);
   return TRUE;
@@ -224,10 +187,8 @@ _fd_cache_list_foreach (FdCacheList *self,
                         GFunc        func,
                         gpointer     user_data)
 {
-  FdCacheListPrivate *priv = fd_cache_list_get_instance_private (self);
-
   g_return_if_fail (FD_IS_CACHE_LIST (self));
-  g_ptr_array_foreach (priv->items, func, user_data);
+  g_ptr_array_foreach (items_of (self), func, user_data);
 }
 
 gboolean
@@ -251,10 +212,10 @@ _fd_cache_list_save (FdCacheList  *self,
     }
 
   array = json_array_new ();
-  len = MIN (priv->items->len, FD_CACHE_SAVED_ITEMS);
+  len = MIN (items_of (self)->len, FD_CACHE_SAVED_ITEMS);
   for (guint i = 0; i < len; i++)
     {
-      g_autofree char *text = klass->item_to_string (g_ptr_array_index (priv->items, i));
+      g_autofree char *text = klass->item_to_string (g_ptr_array_index (items_of (self), i));
 
       if (text != NULL)
         json_array_add_string_element (array, text);

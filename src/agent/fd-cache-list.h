@@ -1,7 +1,6 @@
 #pragma once
 
-#include <gio/gio.h>
-
+#include "fd-array-model.h"
 #include "fd-cache-file.h"
 
 G_BEGIN_DECLS
@@ -15,13 +14,12 @@ G_BEGIN_DECLS
  * stored and read back. */
 
 #define FD_TYPE_CACHE_LIST (fd_cache_list_get_type ())
-G_DECLARE_DERIVABLE_TYPE (FdCacheList, fd_cache_list, FD, CACHE_LIST, GObject)
+G_DECLARE_DERIVABLE_TYPE (FdCacheList, fd_cache_list, FD, CACHE_LIST, FdArrayModel)
 
 struct _FdCacheListClass
 {
-  GObjectClass parent_class;
+  FdArrayModelClass parent_class;   /* sets item_type */
 
-  GType        item_type;
   const char  *member;     /* the file's array: "replies", "files" */
   const char  *what;       /* for sentences: "the reply cache" */
 

@@ -5,6 +5,7 @@
 #include <glib/gi18n.h>
 
 #include "fd-call-state.h"
+#include "fd-properties.h"
 
 struct _FdCallState
 {
@@ -35,26 +36,10 @@ fd_call_state_finalize (GObject *object)
   G_OBJECT_CLASS (fd_call_state_parent_class)->finalize (object);
 }
 
-static void
-fd_call_state_get_property (GObject    *object,
-                            guint       prop_id,
-                            GValue     *value,
-                            GParamSpec *pspec)
-{
-  FdCallState *self = FD_CALL_STATE (object);
-
-  switch (prop_id)
-    {
-    case PROP_ON_CALL:
-      g_value_set_boolean (value, self->conversation_id != 0);
-      break;
-    case PROP_CONVERSATION_ID:
-      g_value_set_int64 (value, self->conversation_id);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
-}
+static const FdProperty property_table[N_PROPS] = {
+  [PROP_ON_CALL] = FD_PROPERTY_BOOLEAN ("on-call", fd_call_state_get_on_call, FALSE),
+  [PROP_CONVERSATION_ID] = FD_PROPERTY_INT64 ("conversation-id", fd_call_state_get_conversation_id),
+};
 
 static void
 fd_call_state_class_init (FdCallStateClass *klass)
@@ -62,15 +47,7 @@ fd_call_state_class_init (FdCallStateClass *klass)
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
 
   object_class->finalize = fd_call_state_finalize;
-  object_class->get_property = fd_call_state_get_property;
-
-  properties[PROP_ON_CALL] =
-    g_param_spec_boolean ("on-call", NULL, NULL, FALSE,
-                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
-  properties[PROP_CONVERSATION_ID] =
-    g_param_spec_int64 ("conversation-id", NULL, NULL, 0, G_MAXINT64, 0,
-                        G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
-  g_object_class_install_properties (object_class, N_PROPS, properties);
+  fd_properties_install (object_class, property_table, properties, N_PROPS);
 }
 
 static void

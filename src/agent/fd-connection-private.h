@@ -80,6 +80,46 @@ GError   *_fd_connection_error_from_body  (const FdErrorBody *body);
 GError   *_fd_connection_http_error       (SoupMessage       *msg,
                                            GBytes            *bytes,
                                            const char        *what);
+/* fd-connection-http.c */
+typedef gpointer (*FdFromJson) (JsonNode *node, GError **error);
+/* Returns *@error (taken) on @task: as it is when it is a cancellation,
+ * else as @domain/@code with the sentence "FORMAT: its message". */
+void         _fd_connection_return_error (GTask         *task,
+                                          GError       **error,
+                                          GQuark         domain,
+                                          gint           code,
+                                          const char    *format,
+                                          ...) G_GNUC_PRINTF (5, 6);
+/* A request to @url, with the session's @token when not NULL; NULL with
+ * a sentence when @url is no address. */
+SoupMessage *_fd_connection_http_message (FdConnection  *self,
+                                          const char    *method,
+                                          const char    *url,
+                                          const char    *token,
+                                          GError       **error);
+/* What an HTTP request expects back: 200 or @also_ok (when not 0), and
+ * a body @from_json reads, which @done gets (taken) to complete the task
+ * with. @doing ("Signing in") and @answer_to ("the sign-in") name the
+ * request in the sentences of the errors. */
+typedef struct {
+  guint        also_ok;
+  const char  *doing;
+  const char  *answer_to;
+  FdFromJson   from_json;
+  void       (*done) (GTask    *task,
+                      gpointer  answer);
+} FdHttpAnswer;
+/* Sends @msg (with @body, when not NULL) on the connection's HTTP session
+ * and completes @task (taken) with what @expected says: an error when the
+ * server cannot be reached, answers another status or sends what cannot
+ * be read. */
+void         _fd_connection_http_call    (FdConnection        *self,
+                                          SoupMessage         *msg,
+                                          const char          *content_type,
+                                          GBytes              *body,
+                                          GTask               *task,
+                                          const FdHttpAnswer  *expected);
+
 /* The server told who is signed in: a sign-in answer or a welcome. */
 void      _fd_connection_set_identity     (FdConnection         *self,
                                            const FdAgent        *agent,

@@ -12,43 +12,11 @@
 #define SESSION_CURRENT_PATH "/api/agent/v1/sessions/current"
 
 static void
-on_sign_in_cb (GObject      *source,
-               GAsyncResult *result,
-               gpointer      user_data)
+signed_in (GTask    *task,
+           gpointer  data)
 {
-  g_autoptr(GTask) task = user_data;
   FdConnection *self = g_task_get_source_object (task);
-  SoupMessage *msg = g_task_get_task_data (task);
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GBytes) bytes = NULL;
-  g_autoptr(JsonNode) node = NULL;
-  g_autoptr(FdSignIn) answer = NULL;
-
-  bytes = soup_session_send_and_read_finish (SOUP_SESSION (source), result, &error);
-  if (bytes == NULL)
-    {
-      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        g_task_return_error (task, g_steal_pointer (&error));
-      else
-        g_task_return_new_error (task, FD_CONNECTION_ERROR, FD_CONNECTION_ERROR_NETWORK,
-                                 "The server at %s cannot be reached: %s", self->server_url, error->message);
-      return;
-    }
-  if (soup_message_get_status (msg) != SOUP_STATUS_OK)
-    {
-      g_task_return_error (task, _fd_connection_http_error (msg, bytes, "Signing in"));
-      return;
-    }
-  node = fd_json_parse (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes),
-                        FD_LIMIT_SERVER_FRAME_SIZE, &error);
-  if (node != NULL)
-    answer = fd_sign_in_from_json (node, &error);
-  if (answer == NULL)
-    {
-      g_task_return_new_error (task, FD_CONNECTION_ERROR, FD_CONNECTION_ERROR_PROTOCOL,
-                               "The server's answer to the sign-in cannot be read: %s", error->message);
-      return;
-    }
+  g_autoptr(FdSignIn) answer = data;
 
   /* A different agent than before: nothing of the old session applies. */
   if (self->agent != NULL && answer->agent != NULL && self->agent->id != answer->agent->id)
@@ -57,6 +25,10 @@ on_sign_in_cb (GObject      *source,
   fd_connection_start (self, answer->token);
   g_task_return_boolean (task, TRUE);
 }
+
+static const FdHttpAnswer sign_in_answer = {
+  0, "Signing in", "the sign-in", (FdFromJson) fd_sign_in_from_json, signed_in,
+};
 
 void
 fd_connection_sign_in_async (FdConnection        *self,
@@ -71,6 +43,7 @@ fd_connection_sign_in_async (FdConnection        *self,
   g_autoptr(JsonNode) node = NULL;
   g_autoptr(GBytes) bytes = NULL;
   g_autofree char *url = NULL;
+  GError *error = NULL;
   SoupMessage *msg;
   char *text;
   gsize len = 0;
@@ -84,12 +57,10 @@ fd_connection_sign_in_async (FdConnection        *self,
   g_task_set_source_tag (task, fd_connection_sign_in_async);
 
   url = g_strconcat (self->server_url, SESSIONS_PATH, NULL);
-  msg = soup_message_new (SOUP_METHOD_POST, url);
+  msg = _fd_connection_http_message (self, SOUP_METHOD_POST, url, NULL, &error);
   if (msg == NULL)
     {
-      g_task_return_new_error (task, FD_CONNECTION_ERROR, FD_CONNECTION_ERROR_NETWORK,
-                               "“%s” is not a server address; it looks like https://desk.example.com.",
-                               self->server_url);
+      g_task_return_error (task, error);
       return;
     }
   g_task_set_task_data (task, msg, g_object_unref);
@@ -99,9 +70,7 @@ fd_connection_sign_in_async (FdConnection        *self,
   node = fd_sign_in_request_to_json (request);
   text = fd_json_to_string (node, &len);
   bytes = g_bytes_new_take (text, len);
-  soup_message_set_request_body_from_bytes (msg, "application/json", bytes);
-  soup_session_send_and_read_async (self->http, msg, G_PRIORITY_DEFAULT, cancellable,
-                                    on_sign_in_cb, g_steal_pointer (&task));
+  _fd_connection_http_call (self, msg, "application/json", bytes, g_steal_pointer (&task), &sign_in_answer);
 }
 
 gboolean
@@ -159,7 +128,6 @@ fd_connection_sign_out_async (FdConnection        *self,
 {
   g_autoptr(GTask) task = NULL;
   g_autofree char *url = NULL;
-  g_autofree char *auth = NULL;
   g_autofree char *token = NULL;
   SoupMessage *msg;
 
@@ -171,21 +139,15 @@ fd_connection_sign_out_async (FdConnection        *self,
 
   token = g_strdup (self->token);
   forget_session (self);
-  if (token == NULL)
-    {
-      g_task_return_boolean (task, TRUE);
-      return;
-    }
-  url = g_strconcat (self->server_url, SESSION_CURRENT_PATH, NULL);
-  msg = soup_message_new (SOUP_METHOD_DELETE, url);
+  url = token != NULL ? g_strconcat (self->server_url, SESSION_CURRENT_PATH, NULL) : NULL;
+  /* Without a token or an address there is no one to tell. */
+  msg = url != NULL ? _fd_connection_http_message (self, SOUP_METHOD_DELETE, url, token, NULL) : NULL;
   if (msg == NULL)
     {
       g_task_return_boolean (task, TRUE);
       return;
     }
   g_task_set_task_data (task, msg, g_object_unref);
-  auth = g_strdup_printf ("Bearer %s", token);
-  soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", auth);
   soup_session_send_and_read_async (self->http, msg, G_PRIORITY_DEFAULT, cancellable,
                                     on_sign_out_cb, g_steal_pointer (&task));
 }

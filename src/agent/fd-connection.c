@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "fd-config.h"
+#include "fd-properties.h"
 #include "fd-session-private.h"
 
 #define SOCKET_PATH          "/api/agent/v1/socket"
@@ -599,54 +600,26 @@ fd_connection_finalize (GObject *object)
   G_OBJECT_CLASS (fd_connection_parent_class)->finalize (object);
 }
 
+/* Construct-only. "http://host:8080/" and "http://host:8080" are one
+ * server. */
 static void
-fd_connection_get_property (GObject    *object,
-                            guint       prop_id,
-                            GValue     *value,
-                            GParamSpec *pspec)
+set_server_url (FdConnection *self,
+                const char   *server_url)
 {
-  FdConnection *self = FD_CONNECTION (object);
+  g_autofree char *url = g_strdup (server_url);
 
-  switch (prop_id)
-    {
-    case PROP_SERVER_URL:
-      g_value_set_string (value, self->server_url);
-      break;
-    case PROP_STATE:
-      g_value_set_enum (value, self->state);
-      break;
-    case PROP_LAST_SEQ:
-      g_value_set_int64 (value, self->last_seq);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
+  while (url != NULL && g_str_has_suffix (url, "/"))
+    url[strlen (url) - 1] = '\0';
+  self->server_url = g_steal_pointer (&url);
 }
 
-static void
-fd_connection_set_property (GObject      *object,
-                            guint         prop_id,
-                            const GValue *value,
-                            GParamSpec   *pspec)
-{
-  FdConnection *self = FD_CONNECTION (object);
-
-  switch (prop_id)
-    {
-    case PROP_SERVER_URL:
-      {
-        g_autofree char *url = g_value_dup_string (value);
-
-        /* "http://host:8080/" and "http://host:8080" are one server. */
-        while (url != NULL && g_str_has_suffix (url, "/"))
-          url[strlen (url) - 1] = '\0';
-        self->server_url = g_steal_pointer (&url);
-      }
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
-}
+static const FdProperty property_table[N_PROPS] = {
+  [PROP_SERVER_URL] = { .name = "server-url", .type = G_TYPE_STRING, .getter = G_CALLBACK (fd_connection_get_server_url),
+                        .setter = G_CALLBACK (set_server_url), .flags = G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY },
+  [PROP_STATE] = FD_PROPERTY_ENUM ("state", fd_connection_get_state, fd_connection_state_get_type,
+                                   FD_CONNECTION_STATE_DISCONNECTED),
+  [PROP_LAST_SEQ] = FD_PROPERTY_INT64 ("last-seq", fd_connection_get_last_seq),
+};
 
 static void
 fd_connection_class_init (FdConnectionClass *klass)
@@ -655,19 +628,7 @@ fd_connection_class_init (FdConnectionClass *klass)
 
   object_class->dispose = fd_connection_dispose;
   object_class->finalize = fd_connection_finalize;
-  object_class->get_property = fd_connection_get_property;
-  object_class->set_property = fd_connection_set_property;
-
-  properties[PROP_SERVER_URL] =
-    g_param_spec_string ("server-url", NULL, NULL, NULL,
-                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
-  properties[PROP_STATE] =
-    g_param_spec_enum ("state", NULL, NULL, FD_TYPE_CONNECTION_STATE, FD_CONNECTION_STATE_DISCONNECTED,
-                       G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
-  properties[PROP_LAST_SEQ] =
-    g_param_spec_int64 ("last-seq", NULL, NULL, 0, G_MAXINT64, 0,
-                        G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
-  g_object_class_install_properties (object_class, N_PROPS, properties);
+  fd_properties_install (object_class, property_table, properties, N_PROPS);
 
   /* The server refused the session (revoked or expired token): the UI
    * shows the sign-in page with the error's message. */

@@ -6,14 +6,20 @@
 
 G_BEGIN_DECLS
 
+/* The texts of a row, in the order of their properties. */
+typedef enum {
+  FD_ITEM_TEXT_ACTIVITY,
+  FD_ITEM_TEXT_ICON_NAME,
+  FD_ITEM_TEXT_FROM,
+  FD_ITEM_TEXT_TO,
+  FD_ITEM_TEXT_DURATION,
+  FD_ITEM_TEXT_STATUS,
+  FD_ITEM_TEXT_COUNTDOWN,
+  FD_ITEM_N_TEXTS
+} FdItemText;
+
 typedef struct {
-  const char *activity;
-  const char *icon_name;
-  const char *from;
-  const char *to;
-  const char *duration;
-  const char *status;
-  const char *countdown;
+  const char *text[FD_ITEM_N_TEXTS];   /* NULL reads as "" */
   gint        bounce_remaining;
 } FdConversationItemTexts;
 

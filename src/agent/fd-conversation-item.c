@@ -1,6 +1,7 @@
 #define G_LOG_DOMAIN "fd-conversation-item"
 
 #include "fd-conversation-item-private.h"
+#include "fd-properties.h"
 
 struct _FdConversationItem
 {
@@ -10,13 +11,7 @@ struct _FdConversationItem
   FdOffer         *offer;
   gboolean         reserved;
 
-  char            *activity;
-  char            *icon_name;
-  char            *from;
-  char            *to;
-  char            *duration;
-  char            *status;
-  char            *countdown;
+  char            *text[FD_ITEM_N_TEXTS];
   gint             bounce_remaining;
 };
 
@@ -39,6 +34,9 @@ enum {
   N_PROPS
 };
 
+/* _fd_conversation_item_set_texts() notifies PROP_ACTIVITY + FdItemText. */
+G_STATIC_ASSERT (PROP_COUNTDOWN - PROP_ACTIVITY == FD_ITEM_TEXT_COUNTDOWN);
+
 static GParamSpec *properties[N_PROPS];
 
 static void
@@ -48,111 +46,42 @@ fd_conversation_item_finalize (GObject *object)
 
   g_clear_pointer (&self->conversation, fd_conversation_free);
   g_clear_pointer (&self->offer, fd_offer_free);
-  g_clear_pointer (&self->activity, g_free);
-  g_clear_pointer (&self->icon_name, g_free);
-  g_clear_pointer (&self->from, g_free);
-  g_clear_pointer (&self->to, g_free);
-  g_clear_pointer (&self->duration, g_free);
-  g_clear_pointer (&self->status, g_free);
-  g_clear_pointer (&self->countdown, g_free);
+  for (guint i = 0; i < FD_ITEM_N_TEXTS; i++)
+    g_clear_pointer (&self->text[i], g_free);
 
   G_OBJECT_CLASS (fd_conversation_item_parent_class)->finalize (object);
 }
 
-static void
-fd_conversation_item_get_property (GObject    *object,
-                                   guint       prop_id,
-                                   GValue     *value,
-                                   GParamSpec *pspec)
-{
-  FdConversationItem *self = FD_CONVERSATION_ITEM (object);
-
-  switch (prop_id)
-    {
-    case PROP_ID:
-      g_value_set_int64 (value, fd_conversation_item_get_id (self));
-      break;
-    case PROP_RESERVED:
-      g_value_set_boolean (value, self->reserved);
-      break;
-    case PROP_UNREAD:
-      g_value_set_int (value, fd_conversation_item_get_unread (self));
-      break;
-    case PROP_BOUNCE_AT:
-      g_value_set_int64 (value, fd_conversation_item_get_bounce_at (self));
-      break;
-    case PROP_ACTIVITY:
-      g_value_set_string (value, self->activity);
-      break;
-    case PROP_ICON_NAME:
-      g_value_set_string (value, self->icon_name);
-      break;
-    case PROP_FROM:
-      g_value_set_string (value, self->from);
-      break;
-    case PROP_TO:
-      g_value_set_string (value, self->to);
-      break;
-    case PROP_DURATION:
-      g_value_set_string (value, self->duration);
-      break;
-    case PROP_STATUS:
-      g_value_set_string (value, self->status);
-      break;
-    case PROP_COUNTDOWN:
-      g_value_set_string (value, self->countdown);
-      break;
-    case PROP_BOUNCE_REMAINING:
-      g_value_set_int (value, self->bounce_remaining);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
-}
-
-static GParamSpec *
-string_property (const char *name)
-{
-  return g_param_spec_string (name, NULL, NULL, "",
-                              G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
-}
+static const FdProperty property_table[N_PROPS] = {
+  [PROP_ID] = FD_PROPERTY_INT64 ("id", fd_conversation_item_get_id),
+  [PROP_RESERVED] = FD_PROPERTY_BOOLEAN ("reserved", fd_conversation_item_get_reserved, FALSE),
+  [PROP_UNREAD] = FD_PROPERTY_INT ("unread", fd_conversation_item_get_unread, 0, 0),
+  [PROP_BOUNCE_AT] = FD_PROPERTY_INT64 ("bounce-at", fd_conversation_item_get_bounce_at),
+  [PROP_ACTIVITY] = FD_PROPERTY_STRING ("activity", fd_conversation_item_get_activity, ""),
+  [PROP_ICON_NAME] = FD_PROPERTY_STRING ("icon-name", fd_conversation_item_get_icon_name, ""),
+  [PROP_FROM] = FD_PROPERTY_STRING ("from", fd_conversation_item_get_from, ""),
+  [PROP_TO] = FD_PROPERTY_STRING ("to", fd_conversation_item_get_to, ""),
+  [PROP_DURATION] = FD_PROPERTY_STRING ("duration", fd_conversation_item_get_duration, ""),
+  [PROP_STATUS] = FD_PROPERTY_STRING ("status", fd_conversation_item_get_status, ""),
+  [PROP_COUNTDOWN] = FD_PROPERTY_STRING ("countdown", fd_conversation_item_get_countdown, ""),
+  [PROP_BOUNCE_REMAINING] = FD_PROPERTY_INT ("bounce-remaining", fd_conversation_item_get_bounce_remaining, -1, -1),
+};
 
 static void
 fd_conversation_item_class_init (FdConversationItemClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
-  GParamFlags flags = G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS;
 
   object_class->finalize = fd_conversation_item_finalize;
-  object_class->get_property = fd_conversation_item_get_property;
-
-  properties[PROP_ID] = g_param_spec_int64 ("id", NULL, NULL, 0, G_MAXINT64, 0, flags);
-  properties[PROP_RESERVED] = g_param_spec_boolean ("reserved", NULL, NULL, FALSE, flags);
-  properties[PROP_UNREAD] = g_param_spec_int ("unread", NULL, NULL, 0, G_MAXINT, 0, flags);
-  properties[PROP_BOUNCE_AT] = g_param_spec_int64 ("bounce-at", NULL, NULL, 0, G_MAXINT64, 0, flags);
-  properties[PROP_ACTIVITY] = string_property ("activity");
-  properties[PROP_ICON_NAME] = string_property ("icon-name");
-  properties[PROP_FROM] = string_property ("from");
-  properties[PROP_TO] = string_property ("to");
-  properties[PROP_DURATION] = string_property ("duration");
-  properties[PROP_STATUS] = string_property ("status");
-  properties[PROP_COUNTDOWN] = string_property ("countdown");
-  properties[PROP_BOUNCE_REMAINING] = g_param_spec_int ("bounce-remaining", NULL, NULL,
-                                                        -1, G_MAXINT, -1, flags);
-  g_object_class_install_properties (object_class, N_PROPS, properties);
+  fd_properties_install (object_class, property_table, properties, N_PROPS);
 }
 
 static void
 fd_conversation_item_init (FdConversationItem *self)
 {
   self->bounce_remaining = -1;
-  self->activity = g_strdup ("");
-  self->icon_name = g_strdup ("");
-  self->from = g_strdup ("");
-  self->to = g_strdup ("");
-  self->duration = g_strdup ("");
-  self->status = g_strdup ("");
-  self->countdown = g_strdup ("");
+  for (guint i = 0; i < FD_ITEM_N_TEXTS; i++)
+    self->text[i] = g_strdup ("");
 }
 
 FdConversationItem *
@@ -247,41 +176,20 @@ _fd_conversation_item_add_message (FdConversationItem *self,
     }
 }
 
-static void
-replace_text (FdConversationItem *self,
-              char              **field,
-              const char         *value,
-              guint               prop)
-{
-  if (value == NULL)
-    value = "";
-  if (g_strcmp0 (*field, value) == 0)
-    return;
-  g_free (*field);
-  *field = g_strdup (value);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[prop]);
-}
-
 void
 _fd_conversation_item_set_texts (FdConversationItem            *self,
                                  const FdConversationItemTexts *texts)
 {
+  GObject *object = G_OBJECT (self);
+
   g_assert (FD_IS_CONVERSATION_ITEM (self));
 
-  g_object_freeze_notify (G_OBJECT (self));
-  replace_text (self, &self->activity, texts->activity, PROP_ACTIVITY);
-  replace_text (self, &self->icon_name, texts->icon_name, PROP_ICON_NAME);
-  replace_text (self, &self->from, texts->from, PROP_FROM);
-  replace_text (self, &self->to, texts->to, PROP_TO);
-  replace_text (self, &self->duration, texts->duration, PROP_DURATION);
-  replace_text (self, &self->status, texts->status, PROP_STATUS);
-  replace_text (self, &self->countdown, texts->countdown, PROP_COUNTDOWN);
-  if (self->bounce_remaining != texts->bounce_remaining)
-    {
-      self->bounce_remaining = texts->bounce_remaining;
-      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BOUNCE_REMAINING]);
-    }
-  g_object_thaw_notify (G_OBJECT (self));
+  g_object_freeze_notify (object);
+  for (guint i = 0; i < FD_ITEM_N_TEXTS; i++)
+    fd_properties_replace_string (object, &self->text[i], texts->text[i], properties[PROP_ACTIVITY + i]);
+  fd_properties_set_int (object, &self->bounce_remaining, texts->bounce_remaining,
+                         properties[PROP_BOUNCE_REMAINING]);
+  g_object_thaw_notify (object);
 }
 
 gint64
@@ -333,21 +241,21 @@ fd_conversation_item_get_last_unreplied_at (FdConversationItem *self)
   return self->conversation->last_customer_message_at;
 }
 
-#define TEXT_GETTER(field) \
+#define TEXT_GETTER(field, index) \
   const char * \
   fd_conversation_item_get_##field (FdConversationItem *self) \
   { \
     g_return_val_if_fail (FD_IS_CONVERSATION_ITEM (self), NULL); \
-    return self->field; \
+    return self->text[FD_ITEM_TEXT_##index]; \
   }
 
-TEXT_GETTER (activity)
-TEXT_GETTER (icon_name)
-TEXT_GETTER (from)
-TEXT_GETTER (to)
-TEXT_GETTER (duration)
-TEXT_GETTER (status)
-TEXT_GETTER (countdown)
+TEXT_GETTER (activity, ACTIVITY)
+TEXT_GETTER (icon_name, ICON_NAME)
+TEXT_GETTER (from, FROM)
+TEXT_GETTER (to, TO)
+TEXT_GETTER (duration, DURATION)
+TEXT_GETTER (status, STATUS)
+TEXT_GETTER (countdown, COUNTDOWN)
 
 gint
 fd_conversation_item_get_bounce_remaining (FdConversationItem *self)

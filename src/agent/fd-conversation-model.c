@@ -3,6 +3,7 @@
 #include <glib/gi18n.h>
 
 #include "fd-conversation-model-private.h"
+#include "fd-properties.h"
 
 /* How often at most a "typing" notice goes to the visitor, and how long
  * after the last change "stopped typing" follows. */
@@ -67,25 +68,12 @@ _fd_conversation_model_is_transferred_here (FdConversationModel *self)
          self->conversation->transfer_to == own_agent_id (self);
 }
 
-static void
-set_string (FdConversationModel  *self,
-            char                **field,
-            const char           *text,
-            guint                 prop)
-{
-  if (g_strcmp0 (*field, text) == 0)
-    return;
-  g_free (*field);
-  *field = g_strdup (text);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[prop]);
-}
-
 void
 fd_conversation_model_set_status (FdConversationModel *self,
                                   const char          *text)
 {
   g_return_if_fail (FD_IS_CONVERSATION_MODEL (self));
-  set_string (self, &self->status, text != NULL ? text : "", PROP_STATUS);
+  fd_properties_replace_string (G_OBJECT (self), &self->status, text, properties[PROP_STATUS]);
 }
 
 void
@@ -137,7 +125,7 @@ _fd_conversation_model_update_state (FdConversationModel *self)
   g_object_freeze_notify (G_OBJECT (self));
   fd_conversation_model_set_status (self, status);
   if (_fd_conversation_model_is_closed (self))
-    set_string (self, &self->typing_text, "", PROP_TYPING_TEXT);
+    fd_properties_replace_string (G_OBJECT (self), &self->typing_text, "", properties[PROP_TYPING_TEXT]);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RESERVED]);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CLOSED]);
   g_object_thaw_notify (G_OBJECT (self));
@@ -279,7 +267,7 @@ add_message (FdConversationModel *self,
   g_list_store_append (self->messages, item);
   if (message->direction == FD_DIRECTION_IN)
     {
-      set_string (self, &self->typing_text, "", PROP_TYPING_TEXT);
+      fd_properties_replace_string (G_OBJECT (self), &self->typing_text, "", properties[PROP_TYPING_TEXT]);
       self->unread++;
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_UNREAD]);
       _fd_conversation_model_mark_read (self);
@@ -287,6 +275,20 @@ add_message (FdConversationModel *self,
 }
 
 /* --- requests ------------------------------------------------------------------ */
+
+/* Reserve and close both answer with the conversation as it now is. */
+static void
+take_conversation (FdConversationModel *self,
+                   FdConversation      *conversation,
+                   GError              *error)
+{
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  if (conversation == NULL)
+    fd_conversation_model_report_error (self, error);
+  else if (conversation->id == self->id)
+    set_conversation (self, conversation);
+}
 
 static void
 on_get_conversation_cb (GObject      *source,
@@ -324,14 +326,8 @@ on_reserve_cb (GObject      *source,
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(FdConversation) conversation = fd_connection_reserve_finish (FD_CONNECTION (source), result, &error);
-  FdConversationModel *self = user_data;
 
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return;
-  if (conversation == NULL)
-    fd_conversation_model_report_error (self, error);
-  else if (conversation->id == self->id)
-    set_conversation (self, conversation);
+  take_conversation (user_data, conversation, error);
 }
 
 static void
@@ -359,14 +355,8 @@ on_close_cb (GObject      *source,
   g_autoptr(GError) error = NULL;
   g_autoptr(FdConversation) conversation =
     fd_connection_close_conversation_finish (FD_CONNECTION (source), result, &error);
-  FdConversationModel *self = user_data;
 
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return;
-  if (conversation == NULL)
-    fd_conversation_model_report_error (self, error);
-  else if (conversation->id == self->id)
-    set_conversation (self, conversation);
+  take_conversation (user_data, conversation, error);
 }
 
 void
@@ -609,7 +599,8 @@ on_session_typing_cb (FdSession           *session,
   name = self->conversation != NULL && self->conversation->contact != NULL
          ? self->conversation->contact->name : NULL;
   text = g_strdup_printf (_("%s is typing…"), name != NULL ? name : _("The visitor"));
-  set_string (self, &self->typing_text, typing->typing ? text : "", PROP_TYPING_TEXT);
+  fd_properties_replace_string (G_OBJECT (self), &self->typing_text, typing->typing ? text : "",
+                                properties[PROP_TYPING_TEXT]);
 }
 
 static void
@@ -667,60 +658,32 @@ fd_conversation_model_finalize (GObject *object)
   G_OBJECT_CLASS (fd_conversation_model_parent_class)->finalize (object);
 }
 
-static void
-fd_conversation_model_get_property (GObject    *object,
-                                    guint       prop_id,
-                                    GValue     *value,
-                                    GParamSpec *pspec)
+/* The property counts every message still in the pending table, failed
+ * ones too (the getter counts only those on their way). */
+static guint
+count_pending (FdConversationModel *self)
 {
-  FdConversationModel *self = FD_CONVERSATION_MODEL (object);
-
-  switch (prop_id)
-    {
-    case PROP_LOADED:
-      g_value_set_boolean (value, self->loaded);
-      break;
-    case PROP_RESERVED:
-      g_value_set_boolean (value, _fd_conversation_model_is_reserved (self));
-      break;
-    case PROP_CLOSED:
-      g_value_set_boolean (value, _fd_conversation_model_is_closed (self));
-      break;
-    case PROP_STATUS:
-      g_value_set_string (value, self->status);
-      break;
-    case PROP_TYPING_TEXT:
-      g_value_set_string (value, self->typing_text);
-      break;
-    case PROP_N_PENDING:
-      g_value_set_uint (value, g_hash_table_size (self->pending));
-      break;
-    case PROP_UNREAD:
-      g_value_set_uint (value, self->unread);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
+  return g_hash_table_size (self->pending);
 }
+
+static const FdProperty property_table[N_PROPS] = {
+  [PROP_LOADED] = FD_PROPERTY_BOOLEAN ("loaded", fd_conversation_model_get_loaded, FALSE),
+  [PROP_RESERVED] = FD_PROPERTY_BOOLEAN ("reserved", fd_conversation_model_get_reserved, FALSE),
+  [PROP_CLOSED] = FD_PROPERTY_BOOLEAN ("closed", fd_conversation_model_get_closed, FALSE),
+  [PROP_STATUS] = FD_PROPERTY_STRING ("status", fd_conversation_model_get_status, ""),
+  [PROP_TYPING_TEXT] = FD_PROPERTY_STRING ("typing-text", fd_conversation_model_get_typing_text, ""),
+  [PROP_N_PENDING] = FD_PROPERTY_UINT ("n-pending", count_pending),
+  [PROP_UNREAD] = FD_PROPERTY_UINT ("unread", fd_conversation_model_get_unread),
+};
 
 static void
 fd_conversation_model_class_init (FdConversationModelClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
-  const GParamFlags flags = G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS;
 
   object_class->dispose = fd_conversation_model_dispose;
   object_class->finalize = fd_conversation_model_finalize;
-  object_class->get_property = fd_conversation_model_get_property;
-
-  properties[PROP_LOADED] = g_param_spec_boolean ("loaded", NULL, NULL, FALSE, flags);
-  properties[PROP_RESERVED] = g_param_spec_boolean ("reserved", NULL, NULL, FALSE, flags);
-  properties[PROP_CLOSED] = g_param_spec_boolean ("closed", NULL, NULL, FALSE, flags);
-  properties[PROP_STATUS] = g_param_spec_string ("status", NULL, NULL, "", flags);
-  properties[PROP_TYPING_TEXT] = g_param_spec_string ("typing-text", NULL, NULL, "", flags);
-  properties[PROP_N_PENDING] = g_param_spec_uint ("n-pending", NULL, NULL, 0, G_MAXUINT, 0, flags);
-  properties[PROP_UNREAD] = g_param_spec_uint ("unread", NULL, NULL, 0, G_MAXUINT, 0, flags);
-  g_object_class_install_properties (object_class, N_PROPS, properties);
+  fd_properties_install (object_class, property_table, properties, N_PROPS);
 
   /* The conversation (state, details, transfer) or the status changed. */
   signals[CHANGED] = g_signal_new ("changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,

@@ -1,6 +1,7 @@
 #define G_LOG_DOMAIN "fd-message-item"
 
 #include "fd-message-item.h"
+#include "fd-properties.h"
 
 struct _FdMessageItem
 {
@@ -35,29 +36,13 @@ fd_message_item_finalize (GObject *object)
   G_OBJECT_CLASS (fd_message_item_parent_class)->finalize (object);
 }
 
-static void
-fd_message_item_get_property (GObject    *object,
-                              guint       prop_id,
-                              GValue     *value,
-                              GParamSpec *pspec)
-{
-  FdMessageItem *self = FD_MESSAGE_ITEM (object);
-
-  switch (prop_id)
-    {
-    case PROP_SEND_STATE:
-      g_value_set_int (value, self->state);
-      break;
-    case PROP_ERROR:
-      g_value_set_string (value, self->error);
-      break;
-    case PROP_ID:
-      g_value_set_int64 (value, self->message->id);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
-}
+static const FdProperty property_table[N_PROPS] = {
+  /* An FdSendState. */
+  [PROP_SEND_STATE] = FD_PROPERTY_INT ("send-state", fd_message_item_get_send_state,
+                                       FD_SEND_STATE_SENT, FD_SEND_STATE_SENT),
+  [PROP_ERROR] = FD_PROPERTY_STRING ("error", fd_message_item_get_error, NULL),
+  [PROP_ID] = FD_PROPERTY_INT64 ("id", fd_message_item_get_id),
+};
 
 static void
 fd_message_item_class_init (FdMessageItemClass *klass)
@@ -65,19 +50,7 @@ fd_message_item_class_init (FdMessageItemClass *klass)
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
 
   object_class->finalize = fd_message_item_finalize;
-  object_class->get_property = fd_message_item_get_property;
-
-  /* An FdSendState. */
-  properties[PROP_SEND_STATE] =
-    g_param_spec_int ("send-state", NULL, NULL, FD_SEND_STATE_SENT, FD_SEND_STATE_FAILED, FD_SEND_STATE_SENT,
-                      G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
-  properties[PROP_ERROR] =
-    g_param_spec_string ("error", NULL, NULL, NULL,
-                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
-  properties[PROP_ID] =
-    g_param_spec_int64 ("id", NULL, NULL, 0, G_MAXINT64, 0,
-                        G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
-  g_object_class_install_properties (object_class, N_PROPS, properties);
+  fd_properties_install (object_class, property_table, properties, N_PROPS);
 }
 
 static void

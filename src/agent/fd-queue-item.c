@@ -1,5 +1,6 @@
 #define G_LOG_DOMAIN "fd-queue-item"
 
+#include "fd-properties.h"
 #include "fd-queue-item.h"
 
 struct _FdQueueItem
@@ -37,51 +38,21 @@ fd_queue_item_finalize (GObject *object)
   G_OBJECT_CLASS (fd_queue_item_parent_class)->finalize (object);
 }
 
-static void
-fd_queue_item_get_property (GObject    *object,
-                            guint       prop_id,
-                            GValue     *value,
-                            GParamSpec *pspec)
-{
-  FdQueueItem *self = FD_QUEUE_ITEM (object);
-
-  switch (prop_id)
-    {
-    case PROP_ID:
-      g_value_set_int64 (value, self->id);
-      break;
-    case PROP_NAME:
-      g_value_set_string (value, self->name);
-      break;
-    case PROP_JOINED:
-      g_value_set_boolean (value, self->joined);
-      break;
-    case PROP_MEMBERS:
-      g_value_set_int (value, self->members);
-      break;
-    case PROP_MEMBERS_JOINED:
-      g_value_set_int (value, self->members_joined);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
-}
+static const FdProperty property_table[N_PROPS] = {
+  [PROP_ID] = FD_PROPERTY_INT64 ("id", fd_queue_item_get_id),
+  [PROP_NAME] = FD_PROPERTY_STRING ("name", fd_queue_item_get_name, ""),
+  [PROP_JOINED] = FD_PROPERTY_BOOLEAN ("joined", fd_queue_item_get_joined, FALSE),
+  [PROP_MEMBERS] = FD_PROPERTY_INT ("members", fd_queue_item_get_members, 0, 0),
+  [PROP_MEMBERS_JOINED] = FD_PROPERTY_INT ("members-joined", fd_queue_item_get_members_joined, 0, 0),
+};
 
 static void
 fd_queue_item_class_init (FdQueueItemClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
-  GParamFlags flags = G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS;
 
   object_class->finalize = fd_queue_item_finalize;
-  object_class->get_property = fd_queue_item_get_property;
-
-  properties[PROP_ID] = g_param_spec_int64 ("id", NULL, NULL, 0, G_MAXINT64, 0, flags);
-  properties[PROP_NAME] = g_param_spec_string ("name", NULL, NULL, "", flags);
-  properties[PROP_JOINED] = g_param_spec_boolean ("joined", NULL, NULL, FALSE, flags);
-  properties[PROP_MEMBERS] = g_param_spec_int ("members", NULL, NULL, 0, G_MAXINT, 0, flags);
-  properties[PROP_MEMBERS_JOINED] = g_param_spec_int ("members-joined", NULL, NULL, 0, G_MAXINT, 0, flags);
-  g_object_class_install_properties (object_class, N_PROPS, properties);
+  fd_properties_install (object_class, property_table, properties, N_PROPS);
 }
 
 static void
@@ -114,27 +85,12 @@ _fd_queue_item_update (FdQueueItem        *self,
 
   g_object_freeze_notify (object);
   /* A queue-state event may leave the name out; keep the one we know. */
-  if (state->name != NULL && g_strcmp0 (state->name, self->name) != 0)
-    {
-      g_free (self->name);
-      self->name = g_strdup (state->name);
-      g_object_notify_by_pspec (object, properties[PROP_NAME]);
-    }
-  if (self->joined != !!state->joined)
-    {
-      self->joined = !!state->joined;
-      g_object_notify_by_pspec (object, properties[PROP_JOINED]);
-    }
-  if (self->members != state->members)
-    {
-      self->members = state->members;
-      g_object_notify_by_pspec (object, properties[PROP_MEMBERS]);
-    }
-  if (self->members_joined != state->members_joined)
-    {
-      self->members_joined = state->members_joined;
-      g_object_notify_by_pspec (object, properties[PROP_MEMBERS_JOINED]);
-    }
+  if (state->name != NULL)
+    fd_properties_replace_string (object, &self->name, state->name, properties[PROP_NAME]);
+  fd_properties_set_boolean (object, &self->joined, state->joined, properties[PROP_JOINED]);
+  fd_properties_set_int (object, &self->members, state->members, properties[PROP_MEMBERS]);
+  fd_properties_set_int (object, &self->members_joined, state->members_joined,
+                         properties[PROP_MEMBERS_JOINED]);
   g_object_thaw_notify (object);
 }
 

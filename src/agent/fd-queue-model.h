@@ -1,13 +1,12 @@
 #pragma once
 
-#include <gio/gio.h>
-
+#include "fd-array-model.h"
 #include "fd-queue-item.h"
 
 G_BEGIN_DECLS
 
 #define FD_TYPE_QUEUE_MODEL (fd_queue_model_get_type ())
-G_DECLARE_FINAL_TYPE (FdQueueModel, fd_queue_model, FD, QUEUE_MODEL, GObject)
+G_DECLARE_FINAL_TYPE (FdQueueModel, fd_queue_model, FD, QUEUE_MODEL, FdArrayModel)
 
 /* A GListModel of FdQueueItem: the signed-in agent's queues in the order
  * the server lists them, fed by snapshot and queue-state events. */

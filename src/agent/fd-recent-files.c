@@ -1,6 +1,7 @@
 #define G_LOG_DOMAIN "fd-recent-files"
 
 #include "fd-recent-files.h"
+#include "fd-properties.h"
 
 /* FdRecentFile */
 
@@ -36,43 +37,19 @@ fd_recent_file_finalize (GObject *object)
   G_OBJECT_CLASS (fd_recent_file_parent_class)->finalize (object);
 }
 
-static void
-fd_recent_file_get_property (GObject    *object,
-                             guint       prop_id,
-                             GValue     *value,
-                             GParamSpec *pspec)
-{
-  FdRecentFile *self = FD_RECENT_FILE (object);
-
-  switch (prop_id)
-    {
-    case FILE_PROP_PATH:
-      g_value_set_string (value, self->path);
-      break;
-    case FILE_PROP_NAME:
-      g_value_set_string (value, self->name);
-      break;
-    case FILE_PROP_MISSING:
-      g_value_set_boolean (value, self->missing);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
-}
+static const FdProperty file_property_table[FILE_N_PROPS] = {
+  [FILE_PROP_PATH] = FD_PROPERTY_STRING ("path", fd_recent_file_get_path, ""),
+  [FILE_PROP_NAME] = FD_PROPERTY_STRING ("name", fd_recent_file_get_name, ""),
+  [FILE_PROP_MISSING] = FD_PROPERTY_BOOLEAN ("missing", fd_recent_file_get_missing, FALSE),
+};
 
 static void
 fd_recent_file_class_init (FdRecentFileClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
-  GParamFlags flags = G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS;
 
   object_class->finalize = fd_recent_file_finalize;
-  object_class->get_property = fd_recent_file_get_property;
-
-  file_properties[FILE_PROP_PATH] = g_param_spec_string ("path", NULL, NULL, "", flags);
-  file_properties[FILE_PROP_NAME] = g_param_spec_string ("name", NULL, NULL, "", flags);
-  file_properties[FILE_PROP_MISSING] = g_param_spec_boolean ("missing", NULL, NULL, FALSE, flags);
-  g_object_class_install_properties (object_class, FILE_N_PROPS, file_properties);
+  fd_properties_install (object_class, file_property_table, file_properties, FILE_N_PROPS);
 }
 
 static void
@@ -102,13 +79,8 @@ fd_recent_file_new_take (char *path)
 static void
 fd_recent_file_refresh (FdRecentFile *self)
 {
-  gboolean missing = check_missing (self->path);
-
-  if (missing != self->missing)
-    {
-      self->missing = missing;
-      g_object_notify_by_pspec (G_OBJECT (self), file_properties[FILE_PROP_MISSING]);
-    }
+  fd_properties_set_boolean (G_OBJECT (self), &self->missing, check_missing (self->path),
+                             file_properties[FILE_PROP_MISSING]);
 }
 
 const char *
@@ -178,7 +150,7 @@ fd_recent_files_class_init (FdRecentFilesClass *klass)
 {
   FdCacheListClass *list_class = FD_CACHE_LIST_CLASS (klass);
 
-  list_class->item_type = FD_TYPE_RECENT_FILE;
+  FD_ARRAY_MODEL_CLASS (klass)->item_type = FD_TYPE_RECENT_FILE;
   list_class->member = "files";
   list_class->what = "the recent attachments";
   list_class->item_key = file_key;

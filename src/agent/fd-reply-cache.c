@@ -2,6 +2,7 @@
 
 #include "fd-codec.h"
 #include "fd-reply-cache.h"
+#include "fd-properties.h"
 
 /* FdCachedReply */
 
@@ -31,23 +32,9 @@ fd_cached_reply_finalize (GObject *object)
   G_OBJECT_CLASS (fd_cached_reply_parent_class)->finalize (object);
 }
 
-static void
-fd_cached_reply_get_property (GObject    *object,
-                              guint       prop_id,
-                              GValue     *value,
-                              GParamSpec *pspec)
-{
-  FdCachedReply *self = FD_CACHED_REPLY (object);
-
-  switch (prop_id)
-    {
-    case REPLY_PROP_TEXT:
-      g_value_set_string (value, self->text);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
-}
+static const FdProperty reply_property_table[REPLY_N_PROPS] = {
+  [REPLY_PROP_TEXT] = FD_PROPERTY_STRING ("text", fd_cached_reply_get_text, ""),
+};
 
 static void
 fd_cached_reply_class_init (FdCachedReplyClass *klass)
@@ -55,12 +42,7 @@ fd_cached_reply_class_init (FdCachedReplyClass *klass)
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
 
   object_class->finalize = fd_cached_reply_finalize;
-  object_class->get_property = fd_cached_reply_get_property;
-
-  reply_properties[REPLY_PROP_TEXT] =
-    g_param_spec_string ("text", NULL, NULL, "",
-                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
-  g_object_class_install_properties (object_class, REPLY_N_PROPS, reply_properties);
+  fd_properties_install (object_class, reply_property_table, reply_properties, REPLY_N_PROPS);
 }
 
 static void
@@ -128,7 +110,7 @@ fd_reply_cache_class_init (FdReplyCacheClass *klass)
 {
   FdCacheListClass *list_class = FD_CACHE_LIST_CLASS (klass);
 
-  list_class->item_type = FD_TYPE_CACHED_REPLY;
+  FD_ARRAY_MODEL_CLASS (klass)->item_type = FD_TYPE_CACHED_REPLY;
   list_class->member = "replies";
   list_class->what = "the reply cache";
   list_class->item_key = reply_key;

@@ -6,6 +6,7 @@
 #include <libsecret/secret.h>
 #include <string.h>
 
+#include "fd-properties.h"
 #include "fd-protocol.h"
 
 struct _FdSecrets
@@ -58,61 +59,35 @@ fd_secrets_finalize (GObject *object)
   G_OBJECT_CLASS (fd_secrets_parent_class)->finalize (object);
 }
 
+/* Construct-only: set once, by g_object_new (). */
 static void
-fd_secrets_get_property (GObject    *object,
-                         guint       prop_id,
-                         GValue     *value,
-                         GParamSpec *pspec)
+set_server_url (FdSecrets  *self,
+                const char *server_url)
 {
-  FdSecrets *self = FD_SECRETS (object);
-
-  switch (prop_id)
-    {
-    case PROP_SERVER_URL:
-      g_value_set_string (value, self->server_url);
-      break;
-    case PROP_EMAIL:
-      g_value_set_string (value, self->email);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
+  self->server_url = g_strdup (server_url);
 }
 
 static void
-fd_secrets_set_property (GObject      *object,
-                         guint         prop_id,
-                         const GValue *value,
-                         GParamSpec   *pspec)
+set_email (FdSecrets  *self,
+           const char *email)
 {
-  FdSecrets *self = FD_SECRETS (object);
-
-  switch (prop_id)
-    {
-    case PROP_SERVER_URL:
-      self->server_url = g_value_dup_string (value);
-      break;
-    case PROP_EMAIL:
-      self->email = g_value_dup_string (value);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
+  self->email = g_strdup (email);
 }
+
+static const FdProperty property_table[N_PROPS] = {
+  [PROP_SERVER_URL] = { .name = "server-url", .type = G_TYPE_STRING, .getter = G_CALLBACK (fd_secrets_get_server_url),
+                        .setter = G_CALLBACK (set_server_url), .flags = G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY },
+  [PROP_EMAIL] = { .name = "email", .type = G_TYPE_STRING, .getter = G_CALLBACK (fd_secrets_get_email),
+                   .setter = G_CALLBACK (set_email), .flags = G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY },
+};
 
 static void
 fd_secrets_class_init (FdSecretsClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
-  GParamFlags flags = G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS;
 
   object_class->finalize = fd_secrets_finalize;
-  object_class->get_property = fd_secrets_get_property;
-  object_class->set_property = fd_secrets_set_property;
-
-  properties[PROP_SERVER_URL] = g_param_spec_string ("server-url", NULL, NULL, NULL, flags);
-  properties[PROP_EMAIL] = g_param_spec_string ("email", NULL, NULL, NULL, flags);
-  g_object_class_install_properties (object_class, N_PROPS, properties);
+  fd_properties_install (object_class, property_table, properties, N_PROPS);
 }
 
 static void
@@ -144,21 +119,61 @@ fd_secrets_get_email (FdSecrets *self)
   return self->email;
 }
 
-/* --- store ----------------------------------------------------------------- */
+/* --- tasks ----------------------------------------------------------------- */
 
+/* Every call is one task on @self with the item's two attributes. */
+static GTask *
+new_task (FdSecrets           *self,
+          GCancellable        *cancellable,
+          GAsyncReadyCallback  callback,
+          gpointer             user_data,
+          gpointer             source_tag)
+{
+  GTask *task = g_task_new (self, cancellable, callback, user_data);
+
+  g_task_set_source_tag (task, source_tag);
+  return task;
+}
+
+static GHashTable *
+attributes (FdSecrets *self)
+{
+  return secret_attributes_build (get_schema (),
+                                  ATTR_SERVER, self->server_url,
+                                  ATTR_EMAIL, self->email,
+                                  NULL);
+}
+
+/* Store and clear answer a boolean; for clear, FALSE without an error
+ * means nothing was stored: cleared all the same. */
 static void
-on_store_cb (GObject      *source,
-             GAsyncResult *result,
-             gpointer      user_data)
+on_done_cb (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
   GError *error = NULL;
 
-  if (!secret_password_store_finish (result, &error))
+  if (g_task_get_source_tag (task) == fd_secrets_clear_async)
+    secret_password_clear_finish (result, &error);
+  else
+    secret_password_store_finish (result, &error);
+  if (error != NULL)
     g_task_return_error (task, error);
   else
     g_task_return_boolean (task, TRUE);
 }
+
+static gboolean
+propagate_done (FdSecrets     *self,
+                GAsyncResult  *result,
+                GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/* --- store ----------------------------------------------------------------- */
 
 void
 fd_secrets_store_async (FdSecrets           *self,
@@ -168,17 +183,14 @@ fd_secrets_store_async (FdSecrets           *self,
                         GAsyncReadyCallback  callback,
                         gpointer             user_data)
 {
-  g_autoptr(GTask) task = NULL;
   g_autoptr(JsonBuilder) builder = json_builder_new ();
   g_autoptr(JsonNode) node = NULL;
+  g_autoptr(GHashTable) attrs = NULL;
   g_autofree char *label = NULL;
   g_autofree char *secret = NULL;
 
   g_return_if_fail (FD_IS_SECRETS (self));
   g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
-
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, fd_secrets_store_async);
 
   /* Both credentials in one item: the schema's attributes stay the server
    * and the email, and one store replaces both at once. */
@@ -198,11 +210,9 @@ fd_secrets_store_async (FdSecrets           *self,
   secret = json_to_string (node, FALSE);
   label = g_strdup_printf ("Frontdesk: %s on %s", self->email, self->server_url);
 
-  secret_password_store (get_schema (), SECRET_COLLECTION_DEFAULT, label, secret,
-                         cancellable, on_store_cb, g_steal_pointer (&task),
-                         ATTR_SERVER, self->server_url,
-                         ATTR_EMAIL, self->email,
-                         NULL);
+  attrs = attributes (self);
+  secret_password_storev (get_schema (), attrs, SECRET_COLLECTION_DEFAULT, label, secret, cancellable,
+                          on_done_cb, new_task (self, cancellable, callback, user_data, fd_secrets_store_async));
   /* Wipe our copy of the secret before freeing it. */
   memset (secret, 0, strlen (secret));
 }
@@ -212,8 +222,7 @@ fd_secrets_store_finish (FdSecrets     *self,
                          GAsyncResult  *result,
                          GError       **error)
 {
-  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
-  return g_task_propagate_boolean (G_TASK (result), error);
+  return propagate_done (self, result, error);
 }
 
 /* --- lookup ---------------------------------------------------------------- */
@@ -288,17 +297,14 @@ fd_secrets_lookup_async (FdSecrets           *self,
                          GAsyncReadyCallback  callback,
                          gpointer             user_data)
 {
-  GTask *task;
+  g_autoptr(GHashTable) attrs = NULL;
 
   g_return_if_fail (FD_IS_SECRETS (self));
   g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
 
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, fd_secrets_lookup_async);
-  secret_password_lookup (get_schema (), cancellable, on_lookup_cb, task,
-                          ATTR_SERVER, self->server_url,
-                          ATTR_EMAIL, self->email,
-                          NULL);
+  attrs = attributes (self);
+  secret_password_lookupv (get_schema (), attrs, cancellable, on_lookup_cb,
+                           new_task (self, cancellable, callback, user_data, fd_secrets_lookup_async));
 }
 
 gboolean
@@ -329,39 +335,20 @@ fd_secrets_lookup_finish (FdSecrets     *self,
 
 /* --- clear ----------------------------------------------------------------- */
 
-static void
-on_clear_cb (GObject      *source,
-             GAsyncResult *result,
-             gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  GError *error = NULL;
-
-  /* FALSE without an error means nothing was stored: cleared all the same. */
-  secret_password_clear_finish (result, &error);
-  if (error != NULL)
-    g_task_return_error (task, error);
-  else
-    g_task_return_boolean (task, TRUE);
-}
-
 void
 fd_secrets_clear_async (FdSecrets           *self,
                         GCancellable        *cancellable,
                         GAsyncReadyCallback  callback,
                         gpointer             user_data)
 {
-  GTask *task;
+  g_autoptr(GHashTable) attrs = NULL;
 
   g_return_if_fail (FD_IS_SECRETS (self));
   g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
 
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, fd_secrets_clear_async);
-  secret_password_clear (get_schema (), cancellable, on_clear_cb, task,
-                         ATTR_SERVER, self->server_url,
-                         ATTR_EMAIL, self->email,
-                         NULL);
+  attrs = attributes (self);
+  secret_password_clearv (get_schema (), attrs, cancellable, on_done_cb,
+                          new_task (self, cancellable, callback, user_data, fd_secrets_clear_async));
 }
 
 gboolean
@@ -369,6 +356,5 @@ fd_secrets_clear_finish (FdSecrets     *self,
                          GAsyncResult  *result,
                          GError       **error)
 {
-  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
-  return g_task_propagate_boolean (G_TASK (result), error);
+  return propagate_done (self, result, error);
 }

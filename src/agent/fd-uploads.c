@@ -27,47 +27,43 @@ upload_data_free (UploadData *data)
   g_free (data);
 }
 
-static void
-on_upload_sent_cb (GObject      *source,
-                   GAsyncResult *result,
-                   gpointer      user_data)
+/* Both checks happen twice: before the file is read and after (the file
+ * may have grown since it was measured, the agent may have signed out). */
+static gboolean
+too_large (GTask  *task,
+           goffset size)
 {
-  g_autoptr(GTask) task = user_data;
-  FdConnection *self = g_task_get_source_object (task);
   UploadData *data = g_task_get_task_data (task);
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GBytes) bytes = NULL;
-  g_autoptr(JsonNode) node = NULL;
-  FdAttachment *attachment = NULL;
 
-  bytes = soup_session_send_and_read_finish (SOUP_SESSION (source), result, &error);
-  if (bytes == NULL)
-    {
-      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        g_task_return_error (task, g_steal_pointer (&error));
-      else
-        g_task_return_new_error (task, FD_CONNECTION_ERROR, FD_CONNECTION_ERROR_NETWORK,
-                                 "The server at %s cannot be reached: %s", self->server_url, error->message);
-      return;
-    }
-  if (soup_message_get_status (data->msg) != SOUP_STATUS_CREATED &&
-      soup_message_get_status (data->msg) != SOUP_STATUS_OK)
-    {
-      g_task_return_error (task, _fd_connection_http_error (data->msg, bytes, "Uploading the file"));
-      return;
-    }
-  node = fd_json_parse (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes),
-                        FD_LIMIT_SERVER_FRAME_SIZE, &error);
-  if (node != NULL)
-    attachment = fd_attachment_from_json (node, &error);
-  if (attachment == NULL)
-    {
-      g_task_return_new_error (task, FD_CONNECTION_ERROR, FD_CONNECTION_ERROR_PROTOCOL,
-                               "The server's answer to the upload cannot be read: %s", error->message);
-      return;
-    }
+  if (size <= FD_CONNECTION_UPLOAD_MAX_SIZE)
+    return FALSE;
+  g_task_return_new_error (task, FD_CONNECTION_ERROR, FD_CONNECTION_ERROR_TOO_LARGE,
+                           "“%s” is larger than 10 MB; attachments can be at most 10 MB.", data->name);
+  return TRUE;
+}
+
+static gboolean
+signed_out (GTask *task)
+{
+  FdConnection *self = g_task_get_source_object (task);
+
+  if (self->token != NULL)
+    return FALSE;
+  g_task_return_new_error (task, FD_CONNECTION_ERROR, FD_CONNECTION_ERROR_SIGNED_OUT,
+                           "Sign in to attach files.");
+  return TRUE;
+}
+
+static void
+uploaded (GTask    *task,
+          gpointer  attachment)
+{
   g_task_return_pointer (task, attachment, (GDestroyNotify) fd_attachment_free);
 }
+
+static const FdHttpAnswer upload_answer = {
+  SOUP_STATUS_CREATED, "Uploading the file", "the upload", (FdFromJson) fd_attachment_from_json, uploaded,
+};
 
 static void
 on_upload_loaded_cb (GObject      *source,
@@ -82,52 +78,31 @@ on_upload_loaded_cb (GObject      *source,
   g_autofree char *contents = NULL;
   g_autofree char *escaped = NULL;
   g_autofree char *url = NULL;
-  g_autofree char *auth = NULL;
-  GCancellable *cancellable;
   gsize length = 0;
 
   if (!g_file_load_contents_finish (G_FILE (source), result, &contents, &length, NULL, &error))
     {
-      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        g_task_return_error (task, g_steal_pointer (&error));
-      else
-        g_task_return_new_error (task, G_IO_ERROR, error->code, "“%s” cannot be read: %s",
-                                 data->name, error->message);
+      _fd_connection_return_error (task, &error, G_IO_ERROR, error->code, "“%s” cannot be read", data->name);
       return;
     }
   /* The file may have grown since it was measured. */
-  if (length > FD_CONNECTION_UPLOAD_MAX_SIZE)
-    {
-      g_task_return_new_error (task, FD_CONNECTION_ERROR, FD_CONNECTION_ERROR_TOO_LARGE,
-                               "“%s” is larger than 10 MB; attachments can be at most 10 MB.", data->name);
-      return;
-    }
-  if (self->token == NULL)
-    {
-      g_task_return_new_error (task, FD_CONNECTION_ERROR, FD_CONNECTION_ERROR_SIGNED_OUT,
-                               "Sign in to attach files.");
-      return;
-    }
+  if (too_large (task, length))
+    return;
+  if (signed_out (task))
+    return;
 
   escaped = g_uri_escape_string (data->name, NULL, FALSE);
   url = g_strdup_printf ("%s" FILES_PATH "?conversation_id=%" G_GINT64_FORMAT "&name=%s",
                          self->server_url, data->conversation_id, escaped);
-  data->msg = soup_message_new (SOUP_METHOD_POST, url);
+  data->msg = _fd_connection_http_message (self, SOUP_METHOD_POST, url, self->token, &error);
   if (data->msg == NULL)
     {
-      g_task_return_new_error (task, FD_CONNECTION_ERROR, FD_CONNECTION_ERROR_NETWORK,
-                               "“%s” is not a server address; it looks like https://desk.example.com.",
-                               self->server_url);
+      g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
-  auth = g_strdup_printf ("Bearer %s", self->token);
-  soup_message_headers_replace (soup_message_get_request_headers (data->msg), "Authorization", auth);
   bytes = g_bytes_new_take (g_steal_pointer (&contents), length);
-  soup_message_set_request_body_from_bytes (data->msg, "application/octet-stream", bytes);
-  /* The cancellable is read before the task is handed over. */
-  cancellable = g_task_get_cancellable (task);
-  soup_session_send_and_read_async (self->http, data->msg, G_PRIORITY_DEFAULT,
-                                    cancellable, on_upload_sent_cb, g_steal_pointer (&task));
+  _fd_connection_http_call (self, data->msg, "application/octet-stream", bytes, g_steal_pointer (&task),
+                            &upload_answer);
 }
 
 static void
@@ -143,11 +118,7 @@ on_upload_info_cb (GObject      *source,
 
   if (info == NULL)
     {
-      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        g_task_return_error (task, g_steal_pointer (&error));
-      else
-        g_task_return_new_error (task, G_IO_ERROR, error->code, "“%s” cannot be attached: %s",
-                                 data->name, error->message);
+      _fd_connection_return_error (task, &error, G_IO_ERROR, error->code, "“%s” cannot be attached", data->name);
       return;
     }
   if (g_file_info_get_file_type (info) != G_FILE_TYPE_REGULAR)
@@ -156,12 +127,8 @@ on_upload_info_cb (GObject      *source,
                                "“%s” is not a file; only files can be attached.", data->name);
       return;
     }
-  if (g_file_info_get_size (info) > FD_CONNECTION_UPLOAD_MAX_SIZE)
-    {
-      g_task_return_new_error (task, FD_CONNECTION_ERROR, FD_CONNECTION_ERROR_TOO_LARGE,
-                               "“%s” is larger than 10 MB; attachments can be at most 10 MB.", data->name);
-      return;
-    }
+  if (too_large (task, g_file_info_get_size (info)))
+    return;
   cancellable = g_task_get_cancellable (task);
   g_file_load_contents_async (data->file, cancellable, on_upload_loaded_cb, g_steal_pointer (&task));
 }
@@ -192,12 +159,8 @@ fd_connection_upload_file_async (FdConnection        *self,
   data->name = basename != NULL ? g_filename_display_name (basename) : g_strdup ("file");
   g_task_set_task_data (task, data, (GDestroyNotify) upload_data_free);
 
-  if (self->token == NULL)
-    {
-      g_task_return_new_error (task, FD_CONNECTION_ERROR, FD_CONNECTION_ERROR_SIGNED_OUT,
-                               "Sign in to attach files.");
-      return;
-    }
+  if (signed_out (task))
+    return;
   g_file_query_info_async (file, G_FILE_ATTRIBUTE_STANDARD_TYPE "," G_FILE_ATTRIBUTE_STANDARD_SIZE,
                            G_FILE_QUERY_INFO_NONE, G_PRIORITY_DEFAULT, cancellable,
                            on_upload_info_cb, g_steal_pointer (&task));

@@ -6,6 +6,7 @@
 #include <gst/gst.h>
 
 #include "fd-config.h"
+#include "fd-properties.h"
 
 #define DEFAULT_SINK "autoaudiosink"
 
@@ -429,23 +430,9 @@ fd_alert_sound_finalize (GObject *object)
   G_OBJECT_CLASS (fd_alert_sound_parent_class)->finalize (object);
 }
 
-static void
-fd_alert_sound_get_property (GObject    *object,
-                             guint       prop_id,
-                             GValue     *value,
-                             GParamSpec *pspec)
-{
-  FdAlertSound *self = FD_ALERT_SOUND (object);
-
-  switch (prop_id)
-    {
-    case PROP_PLAYING:
-      g_value_set_boolean (value, self->playing);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
-}
+static const FdProperty property_table[N_PROPS] = {
+  [PROP_PLAYING] = FD_PROPERTY_BOOLEAN ("playing", fd_alert_sound_get_playing, FALSE),
+};
 
 static void
 fd_alert_sound_class_init (FdAlertSoundClass *klass)
@@ -454,11 +441,7 @@ fd_alert_sound_class_init (FdAlertSoundClass *klass)
 
   object_class->dispose = fd_alert_sound_dispose;
   object_class->finalize = fd_alert_sound_finalize;
-  object_class->get_property = fd_alert_sound_get_property;
-
-  properties[PROP_PLAYING] = g_param_spec_boolean ("playing", NULL, NULL, FALSE,
-                                                   G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
-  g_object_class_install_properties (object_class, N_PROPS, properties);
+  fd_properties_install (object_class, property_table, properties, N_PROPS);
 }
 
 static void
