@@ -188,15 +188,15 @@ lookup_name (GHashTable  *table,
 }
 
 static gboolean
-decode_into (JsonObject  *obj,
-             gpointer    *out,
-             gpointer   (*from_json) (JsonNode *, GError **),
-             const char  *where,
-             GError     **error)
+decode_into (JsonObject        *obj,
+             gpointer          *out,
+             const FdTypeInfo  *info,
+             const char        *where,
+             GError           **error)
 {
   g_autoptr(JsonNode) node = fd_site_object_node (json_object_ref (obj));
 
-  *out = from_json (node, error);
+  *out = fd_codec_from_json (info, node, error);
   if (*out == NULL)
     {
       g_prefix_error (error, "%s: ", where);
@@ -204,9 +204,6 @@ decode_into (JsonObject  *obj,
     }
   return TRUE;
 }
-
-#define DECODE(obj, out, type_name, where, error) \
-  decode_into ((obj), (gpointer *) (out), (gpointer (*) (JsonNode *, GError **)) type_name##_from_json, (where), (error))
 
 static gboolean
 import_agents (Import     *import,
@@ -223,7 +220,7 @@ import_agents (Import     *import,
 
       if (obj == NULL ||
           !pop_string (obj, "password", &password, where, error) ||
-          !DECODE (obj, &agent, fd_agent, where, error))
+          !decode_into (obj, (gpointer *) &agent, &fd_agent_info, where, error))
         return FALSE;
 
       /* An agent without a password gets a random one that nobody knows:
@@ -257,7 +254,7 @@ import_queues (Import     *import,
 
       if (obj == NULL ||
           !pop_strings (obj, "members", &members, where, error) ||
-          !DECODE (obj, &queue, fd_queue, where, error))
+          !decode_into (obj, (gpointer *) &queue, &fd_queue_info, where, error))
         return FALSE;
 
       queue->organization_id = import->organization_id;
@@ -304,7 +301,7 @@ import_phases (Import     *import,
 
       if (obj == NULL ||
           !pop_strings (obj, "agents", &agents, where, error) ||
-          !DECODE (obj, &phase, fd_phase, where, error))
+          !decode_into (obj, (gpointer *) &phase, &fd_phase_info, where, error))
         return FALSE;
       g_ptr_array_add (phases, phase);
 
@@ -360,7 +357,7 @@ import_streams (Import     *import,
               return FALSE;
             }
         }
-      if (!DECODE (obj, &stream, fd_stream, where, error) ||
+      if (!decode_into (obj, (gpointer *) &stream, &fd_stream_info, where, error) ||
           !lookup_name (import->queues, "queue", queue, &stream->queue_id, where, error))
         return FALSE;
 
@@ -415,82 +412,36 @@ resolve_owner (Import      *import,
 }
 
 static gboolean
-import_canned_replies (Import     *import,
-                       JsonArray  *array,
-                       GError    **error)
+import_owned (Import                *import,
+              const FdSiteOwnedKind *kind,
+              JsonArray             *array,
+              GError               **error)
 {
   for (guint i = 0; array != NULL && i < json_array_get_length (array); i++)
     {
-      g_autofree char *where = g_strdup_printf ("canned_replies[%u]", i);
-      g_autoptr(JsonObject) obj = element_copy (array, i, "canned_replies", error);
-      g_autoptr(FdCannedReply) reply = NULL;
+      g_autofree char *where = g_strdup_printf ("%s[%u]", kind->section, i);
+      g_autoptr(JsonObject) obj = element_copy (array, i, kind->section, error);
       g_autofree char *owner = NULL;
+      gpointer item = NULL;
+      gboolean ok;
 
-      if (obj == NULL ||
-          !pop_string (obj, "owner", &owner, where, error) ||
-          !DECODE (obj, &reply, fd_canned_reply, where, error) ||
-          !resolve_owner (import, reply->level, owner, &reply->owner_id, where, error))
-        return FALSE;
-
-      reply->organization_id = import->organization_id;
-      if (!fd_store_create_canned_reply (import->store, reply, error))
+      ok = obj != NULL &&
+           pop_string (obj, "owner", &owner, where, error) &&
+           decode_into (obj, &item, kind->info, where, error) &&
+           resolve_owner (import, G_STRUCT_MEMBER (FdLevel, item, kind->level_offset), owner,
+                          &G_STRUCT_MEMBER (gint64, item, kind->owner_offset), where, error);
+      if (ok)
         {
-          g_prefix_error (error, "%s: ", where);
-          return FALSE;
+          G_STRUCT_MEMBER (gint64, item, kind->organization_offset) = import->organization_id;
+          ok = kind->create (import->store, item, error);
+          if (!ok)
+            g_prefix_error (error, "%s: ", where);
         }
-    }
-  return TRUE;
-}
-
-static gboolean
-import_resources (Import     *import,
-                  JsonArray  *array,
-                  GError    **error)
-{
-  for (guint i = 0; array != NULL && i < json_array_get_length (array); i++)
-    {
-      g_autofree char *where = g_strdup_printf ("resources[%u]", i);
-      g_autoptr(JsonObject) obj = element_copy (array, i, "resources", error);
-      g_autoptr(FdResource) resource = NULL;
-      g_autofree char *owner = NULL;
-
-      if (obj == NULL ||
-          !pop_string (obj, "owner", &owner, where, error) ||
-          !DECODE (obj, &resource, fd_resource, where, error) ||
-          !resolve_owner (import, resource->level, owner, &resource->owner_id, where, error))
+      if (item != NULL)
+        fd_codec_free (kind->info, item);
+      if (!ok)
         return FALSE;
-
-      resource->organization_id = import->organization_id;
-      if (!fd_store_create_resource (import->store, resource, error))
-        {
-          g_prefix_error (error, "%s: ", where);
-          return FALSE;
-        }
     }
-  return TRUE;
-}
-
-static gboolean
-organization_is_empty (FdStore  *store,
-                       gint64    organization_id,
-                       gboolean *out_empty,
-                       GError  **error)
-{
-  g_autoptr(GPtrArray) agents = NULL;
-  g_autoptr(GPtrArray) queues = NULL;
-  g_autoptr(GPtrArray) streams = NULL;
-  g_autoptr(GPtrArray) canned = NULL;
-  g_autoptr(GPtrArray) resources = NULL;
-
-  if ((agents = fd_store_list_agents (store, organization_id, error)) == NULL ||
-      (queues = fd_store_list_queues (store, organization_id, error)) == NULL ||
-      (streams = fd_store_list_streams (store, organization_id, TRUE, error)) == NULL ||
-      (canned = fd_store_list_canned_replies (store, organization_id, error)) == NULL ||
-      (resources = fd_store_list_resources (store, organization_id, error)) == NULL)
-    return FALSE;
-
-  *out_empty = agents->len == 0 && queues->len == 0 && streams->len == 0 &&
-               canned->len == 0 && resources->len == 0;
   return TRUE;
 }
 
@@ -502,8 +453,8 @@ import_organization (FdStore     *store,
 {
   g_autoptr(FdOrganization) org = NULL;
   g_autoptr(FdOrganization) given = NULL;
+  g_auto(FdSiteContents) contents = { 0 };
   JsonNode *node = json_object_get_member (site, "organization");
-  gboolean empty = FALSE;
 
   if (node != NULL && !JSON_NODE_HOLDS_NULL (node))
     {
@@ -538,10 +489,11 @@ import_organization (FdStore     *store,
       return g_steal_pointer (&given);
     }
 
-  org = fd_store_get_organization (store, organization_id, error);
-  if (org == NULL || !organization_is_empty (store, organization_id, &empty, error))
+  if (!fd_site_contents_load (store, organization_id, TRUE, &contents, error))
     return NULL;
-  if (!empty)
+  org = g_steal_pointer (&contents.organization);
+  if (contents.agents->len > 0 || contents.queues->len > 0 || contents.streams->len > 0 ||
+      contents.owned[FD_SITE_CANNED_REPLIES]->len > 0 || contents.owned[FD_SITE_RESOURCES]->len > 0)
     {
       g_set_error (error, FD_SITE_ERROR, FD_SITE_ERROR_NOT_EMPTY,
                    "Organization %" G_GINT64_FORMAT " already has agents, queues, media streams, "
@@ -574,7 +526,7 @@ fd_site_import (FdStore   *store,
 {
   g_autoptr(FdOrganization) org = NULL;
   JsonObject *obj;
-  JsonArray *agents, *queues, *streams, *canned, *resources;
+  JsonArray *agents, *queues, *streams, *owned[FD_SITE_N_OWNED];
   const char *format;
   JsonNode *format_node;
   JsonNode *version_node;
@@ -615,10 +567,11 @@ fd_site_import (FdStore   *store,
 
   if (!get_section (obj, "agents", &agents, error) ||
       !get_section (obj, "queues", &queues, error) ||
-      !get_section (obj, "streams", &streams, error) ||
-      !get_section (obj, "canned_replies", &canned, error) ||
-      !get_section (obj, "resources", &resources, error))
+      !get_section (obj, "streams", &streams, error))
     return NULL;
+  for (guint k = 0; k < FD_SITE_N_OWNED; k++)
+    if (!get_section (obj, fd_site_owned_kinds[k].section, &owned[k], error))
+      return NULL;
 
   if (!fd_store_begin (store, error))
     return NULL;
@@ -635,9 +588,9 @@ fd_site_import (FdStore   *store,
 
       ok = import_agents (&import, agents, error) &&
            import_queues (&import, queues, error) &&
-           import_streams (&import, streams, error) &&
-           import_canned_replies (&import, canned, error) &&
-           import_resources (&import, resources, error);
+           import_streams (&import, streams, error);
+      for (guint k = 0; ok && k < FD_SITE_N_OWNED; k++)
+        ok = import_owned (&import, &fd_site_owned_kinds[k], owned[k], error);
 
       g_hash_table_unref (import.agents);
       g_hash_table_unref (import.queues);
