@@ -126,41 +126,49 @@ fd_admin_require_text (const char  *value,
 /* Ids a body names must be of the request's organization: another
  * organization's ids are "not found", exactly like ids that do not exist. */
 gboolean
-fd_admin_check_queue (Request *req, gint64 queue_id, GError **error)
+fd_admin_check_ref (Request  *req,
+                    FdLevel   level,
+                    gint64    id,
+                    GError  **error)
 {
-  g_autoptr(FdQueue) queue = fd_store_get_queue (req->store, req->org_id, queue_id, NULL);
+  const char *what;
+  gboolean found;
 
-  if (queue != NULL)
+  switch (level)
+    {
+    case FD_LEVEL_QUEUE:
+      {
+        g_autoptr(FdQueue) queue = fd_store_get_queue (req->store, req->org_id, id, NULL);
+
+        what = "queue";
+        found = queue != NULL;
+      }
+      break;
+    case FD_LEVEL_STREAM:
+      {
+        g_autoptr(FdStream) stream = fd_store_get_stream (req->store, req->org_id, id, NULL);
+
+        what = "media stream";
+        found = stream != NULL && !stream->deleted;
+      }
+      break;
+    case FD_LEVEL_AGENT:
+      {
+        g_autoptr(FdAgent) agent = fd_store_get_agent (req->store, req->org_id, id, NULL);
+
+        what = "agent";
+        found = agent != NULL;
+      }
+      break;
+    case FD_LEVEL_ORGANIZATION:
+    default:
+      g_return_val_if_reached (FALSE);
+    }
+  if (found)
     return TRUE;
   g_set_error (error, FD_STORE_ERROR, FD_STORE_ERROR_NOT_FOUND,
-               "No queue with id %" G_GINT64_FORMAT " in organization %" G_GINT64_FORMAT ".",
-               queue_id, req->org_id);
-  return FALSE;
-}
-
-gboolean
-fd_admin_check_agent (Request *req, gint64 agent_id, GError **error)
-{
-  g_autoptr(FdAgent) agent = fd_store_get_agent (req->store, req->org_id, agent_id, NULL);
-
-  if (agent != NULL)
-    return TRUE;
-  g_set_error (error, FD_STORE_ERROR, FD_STORE_ERROR_NOT_FOUND,
-               "No agent with id %" G_GINT64_FORMAT " in organization %" G_GINT64_FORMAT ".",
-               agent_id, req->org_id);
-  return FALSE;
-}
-
-gboolean
-fd_admin_check_stream (Request *req, gint64 stream_id, GError **error)
-{
-  g_autoptr(FdStream) stream = fd_store_get_stream (req->store, req->org_id, stream_id, NULL);
-
-  if (stream != NULL && !stream->deleted)
-    return TRUE;
-  g_set_error (error, FD_STORE_ERROR, FD_STORE_ERROR_NOT_FOUND,
-               "No media stream with id %" G_GINT64_FORMAT " in organization %" G_GINT64_FORMAT ".",
-               stream_id, req->org_id);
+               "No %s with id %" G_GINT64_FORMAT " in organization %" G_GINT64_FORMAT ".",
+               what, id, req->org_id);
   return FALSE;
 }
 
@@ -170,19 +178,10 @@ fd_admin_check_owner (Request  *req,
                       gint64   *owner_id,
                       GError  **error)
 {
-  switch (level)
-    {
-    case FD_LEVEL_QUEUE:
-      return fd_admin_check_queue (req, *owner_id, error);
-    case FD_LEVEL_STREAM:
-      return fd_admin_check_stream (req, *owner_id, error);
-    case FD_LEVEL_AGENT:
-      return fd_admin_check_agent (req, *owner_id, error);
-    case FD_LEVEL_ORGANIZATION:
-    default:
-      *owner_id = 0;
-      return TRUE;
-    }
+  if (level == FD_LEVEL_QUEUE || level == FD_LEVEL_STREAM || level == FD_LEVEL_AGENT)
+    return fd_admin_check_ref (req, level, *owner_id, error);
+  *owner_id = 0;
+  return TRUE;
 }
 
 /* Makes the queue's members exactly @wanted. */
