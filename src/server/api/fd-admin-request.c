@@ -125,51 +125,46 @@ fd_admin_require_text (const char  *value,
 
 /* Ids a body names must be of the request's organization: another
  * organization's ids are "not found", exactly like ids that do not exist. */
-gboolean
-fd_admin_check_ref (Request  *req,
-                    FdLevel   level,
-                    gint64    id,
-                    GError  **error)
+static gboolean
+ref_found (Request     *req,
+           gboolean     found,
+           const char  *what,
+           gint64       id,
+           GError     **error)
 {
-  const char *what;
-  gboolean found;
-
-  switch (level)
-    {
-    case FD_LEVEL_QUEUE:
-      {
-        g_autoptr(FdQueue) queue = fd_store_get_queue (req->store, req->org_id, id, NULL);
-
-        what = "queue";
-        found = queue != NULL;
-      }
-      break;
-    case FD_LEVEL_STREAM:
-      {
-        g_autoptr(FdStream) stream = fd_store_get_stream (req->store, req->org_id, id, NULL);
-
-        what = "media stream";
-        found = stream != NULL && !stream->deleted;
-      }
-      break;
-    case FD_LEVEL_AGENT:
-      {
-        g_autoptr(FdAgent) agent = fd_store_get_agent (req->store, req->org_id, id, NULL);
-
-        what = "agent";
-        found = agent != NULL;
-      }
-      break;
-    case FD_LEVEL_ORGANIZATION:
-    default:
-      g_return_val_if_reached (FALSE);
-    }
   if (found)
     return TRUE;
   g_set_error (error, FD_STORE_ERROR, FD_STORE_ERROR_NOT_FOUND,
                "No %s with id %" G_GINT64_FORMAT " in organization %" G_GINT64_FORMAT ".",
                what, id, req->org_id);
   return FALSE;
+}
+
+gboolean
+fd_admin_check_ref (Request  *req,
+                    FdLevel   level,
+                    gint64    id,
+                    GError  **error)
+{
+  g_autoptr(FdQueue) queue = NULL;
+  g_autoptr(FdStream) stream = NULL;
+  g_autoptr(FdAgent) agent = NULL;
+
+  switch (level)
+    {
+    case FD_LEVEL_QUEUE:
+      queue = fd_store_get_queue (req->store, req->org_id, id, NULL);
+      return ref_found (req, queue != NULL, "queue", id, error);
+    case FD_LEVEL_STREAM:
+      stream = fd_store_get_stream (req->store, req->org_id, id, NULL);
+      return ref_found (req, stream != NULL && !stream->deleted, "media stream", id, error);
+    case FD_LEVEL_AGENT:
+      agent = fd_store_get_agent (req->store, req->org_id, id, NULL);
+      return ref_found (req, agent != NULL, "agent", id, error);
+    case FD_LEVEL_ORGANIZATION:
+    default:
+      g_return_val_if_reached (FALSE);
+    }
 }
 
 gboolean

@@ -88,23 +88,6 @@ revoke_tokens (FdStore     *self,
 }
 
 gboolean
-fd_store_insert_agent_token (FdStore     *self,
-                             gint64       organization_id,
-                             gint64       agent_id,
-                             const char  *token_hash,
-                             GError     **error)
-{
-  g_return_val_if_fail (self != NULL, FALSE);
-
-  return insert_token (self,
-                       "INSERT INTO agent_tokens (hash, organization_id, agent_id, created_at) "
-                       "VALUES (?1, ?2, ?3, ?4)",
-                       FD_STORE_ARGS (FD_ARG_TEXT (token_hash), FD_ARG_INT (organization_id),
-                                      FD_ARG_INT (agent_id), FD_ARG_INT (g_get_real_time ())),
-                       "No such agent in this organization.", error);
-}
-
-gboolean
 fd_store_lookup_agent_token (FdStore     *self,
                              const char  *token_hash,
                              gint64      *out_organization_id,
