@@ -187,6 +187,53 @@ lookup_name (GHashTable  *table,
   return TRUE;
 }
 
+/* The emails of @emails as agent ids, in order. */
+static GArray *
+lookup_agents (Import       *import,
+               char * const *emails,
+               const char   *where,
+               GError      **error)
+{
+  g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+
+  for (guint i = 0; emails != NULL && emails[i] != NULL; i++)
+    {
+      gint64 agent_id;
+
+      if (!lookup_agent (import, emails[i], &agent_id, where, error))
+        return NULL;
+      g_array_append_val (ids, agent_id);
+    }
+  return g_steal_pointer (&ids);
+}
+
+/* Queues and streams are named in the site: a name given twice could not
+ * be told apart. */
+static gboolean
+check_new_name (GHashTable  *names,
+                const char  *what,
+                const char  *name,
+                const char  *where,
+                GError     **error)
+{
+  if (name == NULL || !g_hash_table_contains (names, name))
+    return TRUE;
+  g_set_error (error, FD_SITE_ERROR, FD_SITE_ERROR_INVALID,
+               "%s: the site has two %s called “%s”.", where, what, name);
+  return FALSE;
+}
+
+/* @ok, with an error prefixed by the element it is about. */
+static gboolean
+at_element (gboolean     ok,
+            const char  *where,
+            GError     **error)
+{
+  if (!ok)
+    g_prefix_error (error, "%s: ", where);
+  return ok;
+}
+
 static gboolean
 decode_into (JsonObject        *obj,
              gpointer          *out,
@@ -197,12 +244,7 @@ decode_into (JsonObject        *obj,
   g_autoptr(JsonNode) node = fd_site_object_node (json_object_ref (obj));
 
   *out = fd_codec_from_json (info, node, error);
-  if (*out == NULL)
-    {
-      g_prefix_error (error, "%s: ", where);
-      return FALSE;
-    }
-  return TRUE;
+  return at_element (*out != NULL, where, error);
 }
 
 static gboolean
@@ -230,11 +272,8 @@ import_agents (Import     *import,
         password = fd_auth_generate_token ("");
       ok = fd_auth_create_agent (import->store, agent, password, error);
       memset (password, 0, strlen (password));
-      if (!ok)
-        {
-          g_prefix_error (error, "%s: ", where);
-          return FALSE;
-        }
+      if (!at_element (ok, where, error))
+        return FALSE;
       g_hash_table_insert (import->agents, g_utf8_casefold (agent->email, -1), id_dup (agent->id));
     }
   return TRUE;
@@ -250,6 +289,7 @@ import_queues (Import     *import,
       g_autofree char *where = g_strdup_printf ("queues[%u]", i);
       g_autoptr(JsonObject) obj = element_copy (array, i, "queues", error);
       g_autoptr(FdQueue) queue = NULL;
+      g_autoptr(GArray) member_ids = NULL;
       g_auto(GStrv) members = NULL;
 
       if (obj == NULL ||
@@ -258,27 +298,18 @@ import_queues (Import     *import,
         return FALSE;
 
       queue->organization_id = import->organization_id;
-      if (queue->name != NULL && g_hash_table_contains (import->queues, queue->name))
-        {
-          g_set_error (error, FD_SITE_ERROR, FD_SITE_ERROR_INVALID,
-                       "%s: the site has two queues called “%s”.", where, queue->name);
-          return FALSE;
-        }
-      if (!fd_store_create_queue (import->store, queue, error))
-        {
-          g_prefix_error (error, "%s: ", where);
-          return FALSE;
-        }
+      if (!check_new_name (import->queues, "queues", queue->name, where, error) ||
+          !at_element (fd_store_create_queue (import->store, queue, error), where, error))
+        return FALSE;
       g_hash_table_insert (import->queues, g_strdup (queue->name), id_dup (queue->id));
 
-      for (guint m = 0; members != NULL && members[m] != NULL; m++)
-        {
-          gint64 agent_id;
-
-          if (!lookup_agent (import, members[m], &agent_id, where, error) ||
-              !fd_store_add_queue_member (import->store, import->organization_id, queue->id, agent_id, error))
-            return FALSE;
-        }
+      member_ids = lookup_agents (import, members, where, error);
+      if (member_ids == NULL)
+        return FALSE;
+      for (guint m = 0; m < member_ids->len; m++)
+        if (!fd_store_add_queue_member (import->store, import->organization_id, queue->id,
+                                        g_array_index (member_ids, gint64, m), error))
+          return FALSE;
     }
   return TRUE;
 }
@@ -308,17 +339,10 @@ import_phases (Import     *import,
       phase->organization_id = import->organization_id;
       phase->stream_id = stream_id;
       phase->position = (gint) i;
+      g_clear_pointer (&phase->agent_ids, g_array_unref);
+      phase->agent_ids = lookup_agents (import, agents, where, error);
       if (phase->agent_ids == NULL)
-        phase->agent_ids = g_array_new (FALSE, FALSE, sizeof (gint64));
-      g_array_set_size (phase->agent_ids, 0);
-      for (guint a = 0; agents != NULL && agents[a] != NULL; a++)
-        {
-          gint64 agent_id;
-
-          if (!lookup_agent (import, agents[a], &agent_id, where, error))
-            return FALSE;
-          g_array_append_val (phase->agent_ids, agent_id);
-        }
+        return FALSE;
     }
 
   if (phases->len == 0)
@@ -362,17 +386,9 @@ import_streams (Import     *import,
         return FALSE;
 
       stream->organization_id = import->organization_id;
-      if (stream->name != NULL && g_hash_table_contains (import->streams, stream->name))
-        {
-          g_set_error (error, FD_SITE_ERROR, FD_SITE_ERROR_INVALID,
-                       "%s: the site has two media streams called “%s”.", where, stream->name);
-          return FALSE;
-        }
-      if (!fd_store_create_stream (import->store, stream, error))
-        {
-          g_prefix_error (error, "%s: ", where);
-          return FALSE;
-        }
+      if (!check_new_name (import->streams, "media streams", stream->name, where, error) ||
+          !at_element (fd_store_create_stream (import->store, stream, error), where, error))
+        return FALSE;
       g_hash_table_insert (import->streams, g_strdup (stream->name), id_dup (stream->id));
 
       if (phases != NULL && JSON_NODE_HOLDS_ARRAY (phases) &&
@@ -433,9 +449,7 @@ import_owned (Import                *import,
       if (ok)
         {
           G_STRUCT_MEMBER (gint64, item, kind->organization_offset) = import->organization_id;
-          ok = kind->create (import->store, item, error);
-          if (!ok)
-            g_prefix_error (error, "%s: ", where);
+          ok = at_element (kind->create (import->store, item, error), where, error);
         }
       if (item != NULL)
         fd_codec_free (kind->info, item);
