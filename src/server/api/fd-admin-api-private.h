@@ -78,15 +78,11 @@ gboolean    fd_admin_require_text         (const char        *value,
                                            const char        *member,
                                            const char        *what,
                                            GError           **error);
-/* Ids a body names must be of the request's organization. */
-gboolean    fd_admin_check_queue          (Request           *req,
-                                           gint64             queue_id,
-                                           GError           **error);
-gboolean    fd_admin_check_agent          (Request           *req,
-                                           gint64             agent_id,
-                                           GError           **error);
-gboolean    fd_admin_check_stream         (Request           *req,
-                                           gint64             stream_id,
+/* Ids a body names must be of the request's organization: @id is a queue,
+ * a (not deleted) media stream or an agent, as @level says. */
+gboolean    fd_admin_check_ref            (Request           *req,
+                                           FdLevel            level,
+                                           gint64             id,
                                            GError           **error);
 gboolean    fd_admin_check_owner          (Request           *req,
                                            FdLevel            level,

@@ -16,7 +16,7 @@ fd_admin_serve_members (Request  *req,
 {
   g_autoptr(FdQueue) queue = NULL;
 
-  if (!fd_admin_check_queue (req, queue_id, error))
+  if (!fd_admin_check_ref (req, FD_LEVEL_QUEUE, queue_id, error))
     return FALSE;
 
   if (agent_id == 0)
@@ -39,7 +39,7 @@ fd_admin_serve_members (Request  *req,
       return TRUE;
     }
 
-  if (!fd_admin_check_agent (req, agent_id, error))
+  if (!fd_admin_check_ref (req, FD_LEVEL_AGENT, agent_id, error))
     return FALSE;
   if (g_str_equal (req->method, "PUT"))
     {
@@ -64,7 +64,7 @@ fd_admin_serve_phases (Request  *req,
 {
   g_autoptr(GPtrArray) phases = NULL;
 
-  if (!fd_admin_check_stream (req, stream_id, error))
+  if (!fd_admin_check_ref (req, FD_LEVEL_STREAM, stream_id, error))
     return FALSE;
 
   if (g_str_equal (req->method, "PUT"))
@@ -97,7 +97,7 @@ fd_admin_serve_phases (Request  *req,
               return FALSE;
             }
           for (guint a = 0; phase->agent_ids != NULL && a < phase->agent_ids->len; a++)
-            if (!fd_admin_check_agent (req, g_array_index (phase->agent_ids, gint64, a), error))
+            if (!fd_admin_check_ref (req, FD_LEVEL_AGENT, g_array_index (phase->agent_ids, gint64, a), error))
               return FALSE;
         }
       if (!fd_store_replace_phases (req->store, req->org_id, stream_id, phases, error))

@@ -26,7 +26,7 @@ sync_members (Request  *req,
     {
       gint64 agent_id = g_array_index (wanted, gint64, i);
 
-      if (!fd_admin_check_agent (req, agent_id, error) ||
+      if (!fd_admin_check_ref (req, FD_LEVEL_AGENT, agent_id, error) ||
           !fd_store_add_queue_member (req->store, req->org_id, queue->id, agent_id, error))
         return FALSE;
     }
@@ -72,7 +72,7 @@ fd_admin_serve_sessions (Request  *req,
                          gint64    agent_id,
                          GError  **error)
 {
-  if (!fd_admin_check_agent (req, agent_id, error) ||
+  if (!fd_admin_check_ref (req, FD_LEVEL_AGENT, agent_id, error) ||
       !fd_auth_revoke_agent_tokens (req->store, req->org_id, agent_id, error))
     return FALSE;
   req->signed_out_agent = agent_id;
@@ -196,7 +196,7 @@ stream_get (Request *req, gint64 id, GError **error)
 static gboolean
 stream_remove (Request *req, gint64 id, GError **error)
 {
-  return fd_admin_check_stream (req, id, error) &&
+  return fd_admin_check_ref (req, FD_LEVEL_STREAM, id, error) &&
          fd_store_delete_stream (req->store, req->org_id, id, error);
 }
 
@@ -217,7 +217,7 @@ validate_stream (Request *req, FdStream *stream, GError **error)
           return FALSE;
         }
     }
-  return fd_admin_check_queue (req, stream->queue_id, error);
+  return fd_admin_check_ref (req, FD_LEVEL_QUEUE, stream->queue_id, error);
 }
 
 static gboolean

@@ -125,43 +125,46 @@ fd_admin_require_text (const char  *value,
 
 /* Ids a body names must be of the request's organization: another
  * organization's ids are "not found", exactly like ids that do not exist. */
-gboolean
-fd_admin_check_queue (Request *req, gint64 queue_id, GError **error)
+static gboolean
+ref_found (Request     *req,
+           gboolean     found,
+           const char  *what,
+           gint64       id,
+           GError     **error)
 {
-  g_autoptr(FdQueue) queue = fd_store_get_queue (req->store, req->org_id, queue_id, NULL);
-
-  if (queue != NULL)
+  if (found)
     return TRUE;
   g_set_error (error, FD_STORE_ERROR, FD_STORE_ERROR_NOT_FOUND,
-               "No queue with id %" G_GINT64_FORMAT " in organization %" G_GINT64_FORMAT ".",
-               queue_id, req->org_id);
+               "No %s with id %" G_GINT64_FORMAT " in organization %" G_GINT64_FORMAT ".",
+               what, id, req->org_id);
   return FALSE;
 }
 
 gboolean
-fd_admin_check_agent (Request *req, gint64 agent_id, GError **error)
+fd_admin_check_ref (Request  *req,
+                    FdLevel   level,
+                    gint64    id,
+                    GError  **error)
 {
-  g_autoptr(FdAgent) agent = fd_store_get_agent (req->store, req->org_id, agent_id, NULL);
+  g_autoptr(FdQueue) queue = NULL;
+  g_autoptr(FdStream) stream = NULL;
+  g_autoptr(FdAgent) agent = NULL;
 
-  if (agent != NULL)
-    return TRUE;
-  g_set_error (error, FD_STORE_ERROR, FD_STORE_ERROR_NOT_FOUND,
-               "No agent with id %" G_GINT64_FORMAT " in organization %" G_GINT64_FORMAT ".",
-               agent_id, req->org_id);
-  return FALSE;
-}
-
-gboolean
-fd_admin_check_stream (Request *req, gint64 stream_id, GError **error)
-{
-  g_autoptr(FdStream) stream = fd_store_get_stream (req->store, req->org_id, stream_id, NULL);
-
-  if (stream != NULL && !stream->deleted)
-    return TRUE;
-  g_set_error (error, FD_STORE_ERROR, FD_STORE_ERROR_NOT_FOUND,
-               "No media stream with id %" G_GINT64_FORMAT " in organization %" G_GINT64_FORMAT ".",
-               stream_id, req->org_id);
-  return FALSE;
+  switch (level)
+    {
+    case FD_LEVEL_QUEUE:
+      queue = fd_store_get_queue (req->store, req->org_id, id, NULL);
+      return ref_found (req, queue != NULL, "queue", id, error);
+    case FD_LEVEL_STREAM:
+      stream = fd_store_get_stream (req->store, req->org_id, id, NULL);
+      return ref_found (req, stream != NULL && !stream->deleted, "media stream", id, error);
+    case FD_LEVEL_AGENT:
+      agent = fd_store_get_agent (req->store, req->org_id, id, NULL);
+      return ref_found (req, agent != NULL, "agent", id, error);
+    case FD_LEVEL_ORGANIZATION:
+    default:
+      g_return_val_if_reached (FALSE);
+    }
 }
 
 gboolean
@@ -170,19 +173,10 @@ fd_admin_check_owner (Request  *req,
                       gint64   *owner_id,
                       GError  **error)
 {
-  switch (level)
-    {
-    case FD_LEVEL_QUEUE:
-      return fd_admin_check_queue (req, *owner_id, error);
-    case FD_LEVEL_STREAM:
-      return fd_admin_check_stream (req, *owner_id, error);
-    case FD_LEVEL_AGENT:
-      return fd_admin_check_agent (req, *owner_id, error);
-    case FD_LEVEL_ORGANIZATION:
-    default:
-      *owner_id = 0;
-      return TRUE;
-    }
+  if (level == FD_LEVEL_QUEUE || level == FD_LEVEL_STREAM || level == FD_LEVEL_AGENT)
+    return fd_admin_check_ref (req, level, *owner_id, error);
+  *owner_id = 0;
+  return TRUE;
 }
 
 /* Makes the queue's members exactly @wanted. */

@@ -21,8 +21,7 @@
 struct _FdAgentApi
 {
   FdCenter     *center;
-  SoupServer   *server;
-  gulong        request_read_id;
+  FdApiMount    mount;
   GHashTable   *failures;      /* remote host → Failures */
   FdRateLimit  *per_account;   /* casefolded email → sign-ins, successes too */
   FdRateLimit  *per_address;   /* remote host → sign-ins */
@@ -489,26 +488,27 @@ fd_agent_api_new (FdCenter *center)
   return self;
 }
 
+static const FdApiRoute agent_routes[] = {
+  { FD_AGENT_API_SESSIONS, on_sessions_cb, NULL },
+  { FD_AGENT_API_SOCKET, NULL, on_socket_cb },
+};
+
+static const FdApiSignal agent_signals[] = {
+  { "request-read", G_CALLBACK (on_request_read_cb) },
+};
+
 void
 fd_agent_api_attach (FdAgentApi *self,
                      SoupServer *server)
 {
-  self->server = g_object_ref (server);
-  self->request_read_id = g_signal_connect (server, "request-read", G_CALLBACK (on_request_read_cb), self);
-  soup_server_add_handler (server, FD_AGENT_API_SESSIONS, on_sessions_cb, self, NULL);
-  soup_server_add_websocket_handler (server, FD_AGENT_API_SOCKET, NULL, NULL, on_socket_cb, self, NULL);
+  fd_api_mount (&self->mount, server, agent_routes, G_N_ELEMENTS (agent_routes),
+                agent_signals, G_N_ELEMENTS (agent_signals), self);
 }
 
 void
 fd_agent_api_free (FdAgentApi *self)
 {
-  if (self->server != NULL)
-    {
-      g_clear_signal_handler (&self->request_read_id, self->server);
-      soup_server_remove_handler (self->server, FD_AGENT_API_SESSIONS);
-      soup_server_remove_handler (self->server, FD_AGENT_API_SOCKET);
-      g_clear_object (&self->server);
-    }
+  fd_api_unmount (&self->mount);
   fd_center_remove_sink (self->center, self);
   /* Sockets still open point at the API: free them first. */
   while (self->sockets->len > 0)

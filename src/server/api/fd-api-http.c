@@ -277,3 +277,41 @@ fd_api_error_frame (FdFrameType   error_type,
   g_warning ("%s failed: %s", what, error->message);
   return fd_frame_new_error (error_type, id, code, internal_message);
 }
+
+void
+fd_api_mount (FdApiMount        *mount,
+              SoupServer        *server,
+              const FdApiRoute  *routes,
+              guint              n_routes,
+              const FdApiSignal *signals,
+              guint              n_signals,
+              gpointer           user_data)
+{
+  g_return_if_fail (mount->server == NULL);
+  g_return_if_fail (n_signals <= FD_API_MAX_SIGNALS);
+
+  mount->server = g_object_ref (server);
+  mount->routes = routes;
+  mount->n_routes = n_routes;
+  for (guint i = 0; i < n_signals; i++)
+    mount->signal_ids[i] = g_signal_connect (server, signals[i].name, signals[i].callback, user_data);
+  for (guint i = 0; i < n_routes; i++)
+    {
+      if (routes[i].socket != NULL)
+        soup_server_add_websocket_handler (server, routes[i].path, NULL, NULL, routes[i].socket, user_data, NULL);
+      else
+        soup_server_add_handler (server, routes[i].path, routes[i].http, user_data, NULL);
+    }
+}
+
+void
+fd_api_unmount (FdApiMount *mount)
+{
+  if (mount->server == NULL)
+    return;
+  for (guint i = 0; i < FD_API_MAX_SIGNALS; i++)
+    g_clear_signal_handler (&mount->signal_ids[i], mount->server);
+  for (guint i = 0; i < mount->n_routes; i++)
+    soup_server_remove_handler (mount->server, mount->routes[i].path);
+  g_clear_object (&mount->server);
+}

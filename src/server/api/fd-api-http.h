@@ -87,6 +87,42 @@ FdFrame    *fd_api_error_frame         (FdFrameType        error_type,
                                         const char        *what,
                                         const char        *internal_message);
 
+/* One path an API serves, with an HTTP handler or a websocket handler. */
+typedef struct {
+  const char                  *path;
+  SoupServerCallback           http;
+  SoupServerWebsocketCallback  socket;
+} FdApiRoute;
+
+/* A signal of the SoupServer an API follows ("request-read", …). */
+typedef struct {
+  const char *name;
+  GCallback   callback;
+} FdApiSignal;
+
+#define FD_API_MAX_SIGNALS 3
+
+/* Where an API is attached: its routes and signals on one SoupServer, all
+ * taken off again by fd_api_unmount(). */
+typedef struct {
+  SoupServer       *server;
+  const FdApiRoute *routes;
+  guint             n_routes;
+  gulong            signal_ids[FD_API_MAX_SIGNALS];
+} FdApiMount;
+
+/* Adds @routes (static) and connects @signals on @server, each with
+ * @user_data; the mount holds a reference to @server. */
+void        fd_api_mount               (FdApiMount        *mount,
+                                        SoupServer        *server,
+                                        const FdApiRoute  *routes,
+                                        guint              n_routes,
+                                        const FdApiSignal *signals,
+                                        guint              n_signals,
+                                        gpointer           user_data);
+/* Removes what fd_api_mount() added; does nothing when not mounted. */
+void        fd_api_unmount             (FdApiMount        *mount);
+
 /* The "id" of a frame that did not decode, when it can be read; else NULL. */
 char       *fd_api_peek_frame_id       (const char        *data,
                                         gsize              len);

@@ -36,10 +36,7 @@ struct _FdFilesApi
   FdStore    *store;
   FdCenter   *center;
   FdHttpGuard *guard;
-  SoupServer *server;
-  gulong      request_started_id;
-  gulong      request_read_id;
-  gulong      request_aborted_id;
+  FdApiMount  mount;
 };
 
 G_DEFINE_FINAL_TYPE (FdFilesApi, fd_files_api, G_TYPE_OBJECT)
@@ -615,15 +612,7 @@ fd_files_api_dispose (GObject *object)
 {
   FdFilesApi *self = FD_FILES_API (object);
 
-  if (self->server != NULL)
-    {
-      g_clear_signal_handler (&self->request_started_id, self->server);
-      g_clear_signal_handler (&self->request_read_id, self->server);
-      g_clear_signal_handler (&self->request_aborted_id, self->server);
-      soup_server_remove_handler (self->server, FD_FILES_API_AGENT_UPLOAD);
-      soup_server_remove_handler (self->server, FD_FILES_API_DOWNLOAD);
-      g_clear_object (&self->server);
-    }
+  fd_api_unmount (&self->mount);
 
   G_OBJECT_CLASS (fd_files_api_parent_class)->dispose (object);
 }
@@ -664,19 +653,25 @@ fd_files_api_new (FdStore      *store,
   return g_steal_pointer (&self);
 }
 
+static const FdApiRoute files_routes[] = {
+  { FD_FILES_API_AGENT_UPLOAD, on_agent_upload_cb, NULL },
+  { FD_FILES_API_DOWNLOAD, on_download_cb, NULL },
+};
+
+static const FdApiSignal files_signals[] = {
+  { "request-started", G_CALLBACK (on_request_started_cb) },
+  { "request-read", G_CALLBACK (on_request_read_cb) },
+  { "request-aborted", G_CALLBACK (on_request_aborted_cb) },
+};
+
 void
 fd_files_api_attach (FdFilesApi *self,
                      SoupServer *server)
 {
   g_return_if_fail (FD_IS_FILES_API (self));
   g_return_if_fail (SOUP_IS_SERVER (server));
-  g_return_if_fail (self->server == NULL);
+  g_return_if_fail (self->mount.server == NULL);
 
-  self->server = g_object_ref (server);
-  self->request_started_id = g_signal_connect (server, "request-started",
-                                               G_CALLBACK (on_request_started_cb), self);
-  self->request_read_id = g_signal_connect (server, "request-read", G_CALLBACK (on_request_read_cb), self);
-  self->request_aborted_id = g_signal_connect (server, "request-aborted", G_CALLBACK (on_request_aborted_cb), self);
-  soup_server_add_handler (server, FD_FILES_API_AGENT_UPLOAD, on_agent_upload_cb, self, NULL);
-  soup_server_add_handler (server, FD_FILES_API_DOWNLOAD, on_download_cb, self, NULL);
+  fd_api_mount (&self->mount, server, files_routes, G_N_ELEMENTS (files_routes),
+                files_signals, G_N_ELEMENTS (files_signals), self);
 }

@@ -187,26 +187,65 @@ lookup_name (GHashTable  *table,
   return TRUE;
 }
 
+/* The emails of @emails as agent ids, in order. */
+static GArray *
+lookup_agents (Import       *import,
+               char * const *emails,
+               const char   *where,
+               GError      **error)
+{
+  g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+
+  for (guint i = 0; emails != NULL && emails[i] != NULL; i++)
+    {
+      gint64 agent_id;
+
+      if (!lookup_agent (import, emails[i], &agent_id, where, error))
+        return NULL;
+      g_array_append_val (ids, agent_id);
+    }
+  return g_steal_pointer (&ids);
+}
+
+/* Queues and streams are named in the site: a name given twice could not
+ * be told apart. */
 static gboolean
-decode_into (JsonObject  *obj,
-             gpointer    *out,
-             gpointer   (*from_json) (JsonNode *, GError **),
-             const char  *where,
-             GError     **error)
+check_new_name (GHashTable  *names,
+                const char  *what,
+                const char  *name,
+                const char  *where,
+                GError     **error)
+{
+  if (name == NULL || !g_hash_table_contains (names, name))
+    return TRUE;
+  g_set_error (error, FD_SITE_ERROR, FD_SITE_ERROR_INVALID,
+               "%s: the site has two %s called “%s”.", where, what, name);
+  return FALSE;
+}
+
+/* @ok, with an error prefixed by the element it is about. */
+static gboolean
+at_element (gboolean     ok,
+            const char  *where,
+            GError     **error)
+{
+  if (!ok)
+    g_prefix_error (error, "%s: ", where);
+  return ok;
+}
+
+static gboolean
+decode_into (JsonObject        *obj,
+             gpointer          *out,
+             const FdTypeInfo  *info,
+             const char        *where,
+             GError           **error)
 {
   g_autoptr(JsonNode) node = fd_site_object_node (json_object_ref (obj));
 
-  *out = from_json (node, error);
-  if (*out == NULL)
-    {
-      g_prefix_error (error, "%s: ", where);
-      return FALSE;
-    }
-  return TRUE;
+  *out = fd_codec_from_json (info, node, error);
+  return at_element (*out != NULL, where, error);
 }
-
-#define DECODE(obj, out, type_name, where, error) \
-  decode_into ((obj), (gpointer *) (out), (gpointer (*) (JsonNode *, GError **)) type_name##_from_json, (where), (error))
 
 static gboolean
 import_agents (Import     *import,
@@ -223,7 +262,7 @@ import_agents (Import     *import,
 
       if (obj == NULL ||
           !pop_string (obj, "password", &password, where, error) ||
-          !DECODE (obj, &agent, fd_agent, where, error))
+          !decode_into (obj, (gpointer *) &agent, &fd_agent_info, where, error))
         return FALSE;
 
       /* An agent without a password gets a random one that nobody knows:
@@ -233,11 +272,8 @@ import_agents (Import     *import,
         password = fd_auth_generate_token ("");
       ok = fd_auth_create_agent (import->store, agent, password, error);
       memset (password, 0, strlen (password));
-      if (!ok)
-        {
-          g_prefix_error (error, "%s: ", where);
-          return FALSE;
-        }
+      if (!at_element (ok, where, error))
+        return FALSE;
       g_hash_table_insert (import->agents, g_utf8_casefold (agent->email, -1), id_dup (agent->id));
     }
   return TRUE;
@@ -253,35 +289,27 @@ import_queues (Import     *import,
       g_autofree char *where = g_strdup_printf ("queues[%u]", i);
       g_autoptr(JsonObject) obj = element_copy (array, i, "queues", error);
       g_autoptr(FdQueue) queue = NULL;
+      g_autoptr(GArray) member_ids = NULL;
       g_auto(GStrv) members = NULL;
 
       if (obj == NULL ||
           !pop_strings (obj, "members", &members, where, error) ||
-          !DECODE (obj, &queue, fd_queue, where, error))
+          !decode_into (obj, (gpointer *) &queue, &fd_queue_info, where, error))
         return FALSE;
 
       queue->organization_id = import->organization_id;
-      if (queue->name != NULL && g_hash_table_contains (import->queues, queue->name))
-        {
-          g_set_error (error, FD_SITE_ERROR, FD_SITE_ERROR_INVALID,
-                       "%s: the site has two queues called “%s”.", where, queue->name);
-          return FALSE;
-        }
-      if (!fd_store_create_queue (import->store, queue, error))
-        {
-          g_prefix_error (error, "%s: ", where);
-          return FALSE;
-        }
+      if (!check_new_name (import->queues, "queues", queue->name, where, error) ||
+          !at_element (fd_store_create_queue (import->store, queue, error), where, error))
+        return FALSE;
       g_hash_table_insert (import->queues, g_strdup (queue->name), id_dup (queue->id));
 
-      for (guint m = 0; members != NULL && members[m] != NULL; m++)
-        {
-          gint64 agent_id;
-
-          if (!lookup_agent (import, members[m], &agent_id, where, error) ||
-              !fd_store_add_queue_member (import->store, import->organization_id, queue->id, agent_id, error))
-            return FALSE;
-        }
+      member_ids = lookup_agents (import, members, where, error);
+      if (member_ids == NULL)
+        return FALSE;
+      for (guint m = 0; m < member_ids->len; m++)
+        if (!fd_store_add_queue_member (import->store, import->organization_id, queue->id,
+                                        g_array_index (member_ids, gint64, m), error))
+          return FALSE;
     }
   return TRUE;
 }
@@ -304,24 +332,17 @@ import_phases (Import     *import,
 
       if (obj == NULL ||
           !pop_strings (obj, "agents", &agents, where, error) ||
-          !DECODE (obj, &phase, fd_phase, where, error))
+          !decode_into (obj, (gpointer *) &phase, &fd_phase_info, where, error))
         return FALSE;
       g_ptr_array_add (phases, phase);
 
       phase->organization_id = import->organization_id;
       phase->stream_id = stream_id;
       phase->position = (gint) i;
+      g_clear_pointer (&phase->agent_ids, g_array_unref);
+      phase->agent_ids = lookup_agents (import, agents, where, error);
       if (phase->agent_ids == NULL)
-        phase->agent_ids = g_array_new (FALSE, FALSE, sizeof (gint64));
-      g_array_set_size (phase->agent_ids, 0);
-      for (guint a = 0; agents != NULL && agents[a] != NULL; a++)
-        {
-          gint64 agent_id;
-
-          if (!lookup_agent (import, agents[a], &agent_id, where, error))
-            return FALSE;
-          g_array_append_val (phase->agent_ids, agent_id);
-        }
+        return FALSE;
     }
 
   if (phases->len == 0)
@@ -360,22 +381,14 @@ import_streams (Import     *import,
               return FALSE;
             }
         }
-      if (!DECODE (obj, &stream, fd_stream, where, error) ||
+      if (!decode_into (obj, (gpointer *) &stream, &fd_stream_info, where, error) ||
           !lookup_name (import->queues, "queue", queue, &stream->queue_id, where, error))
         return FALSE;
 
       stream->organization_id = import->organization_id;
-      if (stream->name != NULL && g_hash_table_contains (import->streams, stream->name))
-        {
-          g_set_error (error, FD_SITE_ERROR, FD_SITE_ERROR_INVALID,
-                       "%s: the site has two media streams called “%s”.", where, stream->name);
-          return FALSE;
-        }
-      if (!fd_store_create_stream (import->store, stream, error))
-        {
-          g_prefix_error (error, "%s: ", where);
-          return FALSE;
-        }
+      if (!check_new_name (import->streams, "media streams", stream->name, where, error) ||
+          !at_element (fd_store_create_stream (import->store, stream, error), where, error))
+        return FALSE;
       g_hash_table_insert (import->streams, g_strdup (stream->name), id_dup (stream->id));
 
       if (phases != NULL && JSON_NODE_HOLDS_ARRAY (phases) &&
@@ -415,82 +428,34 @@ resolve_owner (Import      *import,
 }
 
 static gboolean
-import_canned_replies (Import     *import,
-                       JsonArray  *array,
-                       GError    **error)
+import_owned (Import                *import,
+              const FdSiteOwnedKind *kind,
+              JsonArray             *array,
+              GError               **error)
 {
   for (guint i = 0; array != NULL && i < json_array_get_length (array); i++)
     {
-      g_autofree char *where = g_strdup_printf ("canned_replies[%u]", i);
-      g_autoptr(JsonObject) obj = element_copy (array, i, "canned_replies", error);
-      g_autoptr(FdCannedReply) reply = NULL;
+      g_autofree char *where = g_strdup_printf ("%s[%u]", kind->section, i);
+      g_autoptr(JsonObject) obj = element_copy (array, i, kind->section, error);
       g_autofree char *owner = NULL;
+      gpointer item = NULL;
+      gboolean ok;
 
-      if (obj == NULL ||
-          !pop_string (obj, "owner", &owner, where, error) ||
-          !DECODE (obj, &reply, fd_canned_reply, where, error) ||
-          !resolve_owner (import, reply->level, owner, &reply->owner_id, where, error))
-        return FALSE;
-
-      reply->organization_id = import->organization_id;
-      if (!fd_store_create_canned_reply (import->store, reply, error))
+      ok = obj != NULL &&
+           pop_string (obj, "owner", &owner, where, error) &&
+           decode_into (obj, &item, kind->info, where, error) &&
+           resolve_owner (import, G_STRUCT_MEMBER (FdLevel, item, kind->level_offset), owner,
+                          &G_STRUCT_MEMBER (gint64, item, kind->owner_offset), where, error);
+      if (ok)
         {
-          g_prefix_error (error, "%s: ", where);
-          return FALSE;
+          G_STRUCT_MEMBER (gint64, item, kind->organization_offset) = import->organization_id;
+          ok = at_element (kind->create (import->store, item, error), where, error);
         }
-    }
-  return TRUE;
-}
-
-static gboolean
-import_resources (Import     *import,
-                  JsonArray  *array,
-                  GError    **error)
-{
-  for (guint i = 0; array != NULL && i < json_array_get_length (array); i++)
-    {
-      g_autofree char *where = g_strdup_printf ("resources[%u]", i);
-      g_autoptr(JsonObject) obj = element_copy (array, i, "resources", error);
-      g_autoptr(FdResource) resource = NULL;
-      g_autofree char *owner = NULL;
-
-      if (obj == NULL ||
-          !pop_string (obj, "owner", &owner, where, error) ||
-          !DECODE (obj, &resource, fd_resource, where, error) ||
-          !resolve_owner (import, resource->level, owner, &resource->owner_id, where, error))
+      if (item != NULL)
+        fd_codec_free (kind->info, item);
+      if (!ok)
         return FALSE;
-
-      resource->organization_id = import->organization_id;
-      if (!fd_store_create_resource (import->store, resource, error))
-        {
-          g_prefix_error (error, "%s: ", where);
-          return FALSE;
-        }
     }
-  return TRUE;
-}
-
-static gboolean
-organization_is_empty (FdStore  *store,
-                       gint64    organization_id,
-                       gboolean *out_empty,
-                       GError  **error)
-{
-  g_autoptr(GPtrArray) agents = NULL;
-  g_autoptr(GPtrArray) queues = NULL;
-  g_autoptr(GPtrArray) streams = NULL;
-  g_autoptr(GPtrArray) canned = NULL;
-  g_autoptr(GPtrArray) resources = NULL;
-
-  if ((agents = fd_store_list_agents (store, organization_id, error)) == NULL ||
-      (queues = fd_store_list_queues (store, organization_id, error)) == NULL ||
-      (streams = fd_store_list_streams (store, organization_id, TRUE, error)) == NULL ||
-      (canned = fd_store_list_canned_replies (store, organization_id, error)) == NULL ||
-      (resources = fd_store_list_resources (store, organization_id, error)) == NULL)
-    return FALSE;
-
-  *out_empty = agents->len == 0 && queues->len == 0 && streams->len == 0 &&
-               canned->len == 0 && resources->len == 0;
   return TRUE;
 }
 
@@ -502,8 +467,8 @@ import_organization (FdStore     *store,
 {
   g_autoptr(FdOrganization) org = NULL;
   g_autoptr(FdOrganization) given = NULL;
+  g_auto(FdSiteContents) contents = { 0 };
   JsonNode *node = json_object_get_member (site, "organization");
-  gboolean empty = FALSE;
 
   if (node != NULL && !JSON_NODE_HOLDS_NULL (node))
     {
@@ -538,10 +503,11 @@ import_organization (FdStore     *store,
       return g_steal_pointer (&given);
     }
 
-  org = fd_store_get_organization (store, organization_id, error);
-  if (org == NULL || !organization_is_empty (store, organization_id, &empty, error))
+  if (!fd_site_contents_load (store, organization_id, TRUE, &contents, error))
     return NULL;
-  if (!empty)
+  org = g_steal_pointer (&contents.organization);
+  if (contents.agents->len > 0 || contents.queues->len > 0 || contents.streams->len > 0 ||
+      contents.owned[FD_SITE_CANNED_REPLIES]->len > 0 || contents.owned[FD_SITE_RESOURCES]->len > 0)
     {
       g_set_error (error, FD_SITE_ERROR, FD_SITE_ERROR_NOT_EMPTY,
                    "Organization %" G_GINT64_FORMAT " already has agents, queues, media streams, "
@@ -574,7 +540,7 @@ fd_site_import (FdStore   *store,
 {
   g_autoptr(FdOrganization) org = NULL;
   JsonObject *obj;
-  JsonArray *agents, *queues, *streams, *canned, *resources;
+  JsonArray *agents, *queues, *streams, *owned[FD_SITE_N_OWNED];
   const char *format;
   JsonNode *format_node;
   JsonNode *version_node;
@@ -615,10 +581,11 @@ fd_site_import (FdStore   *store,
 
   if (!get_section (obj, "agents", &agents, error) ||
       !get_section (obj, "queues", &queues, error) ||
-      !get_section (obj, "streams", &streams, error) ||
-      !get_section (obj, "canned_replies", &canned, error) ||
-      !get_section (obj, "resources", &resources, error))
+      !get_section (obj, "streams", &streams, error))
     return NULL;
+  for (guint k = 0; k < FD_SITE_N_OWNED; k++)
+    if (!get_section (obj, fd_site_owned_kinds[k].section, &owned[k], error))
+      return NULL;
 
   if (!fd_store_begin (store, error))
     return NULL;
@@ -635,9 +602,9 @@ fd_site_import (FdStore   *store,
 
       ok = import_agents (&import, agents, error) &&
            import_queues (&import, queues, error) &&
-           import_streams (&import, streams, error) &&
-           import_canned_replies (&import, canned, error) &&
-           import_resources (&import, resources, error);
+           import_streams (&import, streams, error);
+      for (guint k = 0; ok && k < FD_SITE_N_OWNED; k++)
+        ok = import_owned (&import, &fd_site_owned_kinds[k], owned[k], error);
 
       g_hash_table_unref (import.agents);
       g_hash_table_unref (import.queues);

@@ -84,36 +84,118 @@ email_array (GArray     *ids,
   return array;
 }
 
+static gboolean
+create_canned_reply (FdStore   *store,
+                     gpointer   item,
+                     GError   **error)
+{
+  return fd_store_create_canned_reply (store, item, error);
+}
+
+static gboolean
+create_resource (FdStore   *store,
+                 gpointer   item,
+                 GError   **error)
+{
+  return fd_store_create_resource (store, item, error);
+}
+
+const FdSiteOwnedKind fd_site_owned_kinds[FD_SITE_N_OWNED] = {
+  [FD_SITE_CANNED_REPLIES] = {
+    "canned_replies", &fd_canned_reply_info,
+    G_STRUCT_OFFSET (FdCannedReply, organization_id), G_STRUCT_OFFSET (FdCannedReply, level),
+    G_STRUCT_OFFSET (FdCannedReply, owner_id), fd_store_list_canned_replies, create_canned_reply,
+  },
+  [FD_SITE_RESOURCES] = {
+    "resources", &fd_resource_info,
+    G_STRUCT_OFFSET (FdResource, organization_id), G_STRUCT_OFFSET (FdResource, level),
+    G_STRUCT_OFFSET (FdResource, owner_id), fd_store_list_resources, create_resource,
+  },
+};
+
+gboolean
+fd_site_contents_load (FdStore        *store,
+                       gint64          organization_id,
+                       gboolean        with_deleted,
+                       FdSiteContents *contents,
+                       GError        **error)
+{
+  *contents = (FdSiteContents) { 0 };
+  if ((contents->organization = fd_store_get_organization (store, organization_id, error)) == NULL ||
+      (contents->agents = fd_store_list_agents (store, organization_id, error)) == NULL ||
+      (contents->queues = fd_store_list_queues (store, organization_id, error)) == NULL ||
+      (contents->streams = fd_store_list_streams (store, organization_id, with_deleted, error)) == NULL)
+    return FALSE;
+  for (guint k = 0; k < FD_SITE_N_OWNED; k++)
+    if ((contents->owned[k] = fd_site_owned_kinds[k].list (store, organization_id, error)) == NULL)
+      return FALSE;
+  return TRUE;
+}
+
+void
+fd_site_contents_clear (FdSiteContents *contents)
+{
+  g_clear_pointer (&contents->organization, fd_organization_free);
+  g_clear_pointer (&contents->agents, g_ptr_array_unref);
+  g_clear_pointer (&contents->queues, g_ptr_array_unref);
+  g_clear_pointer (&contents->streams, g_ptr_array_unref);
+  for (guint k = 0; k < FD_SITE_N_OWNED; k++)
+    g_clear_pointer (&contents->owned[k], g_ptr_array_unref);
+}
+
+/* A canned reply or resource of a soft-deleted stream has no owner left to
+ * name, so it is not exported. */
+static JsonArray *
+export_owned (const FdSiteOwnedKind *kind,
+              GPtrArray             *items,
+              GHashTable            *queue_names,
+              GHashTable            *stream_names,
+              GHashTable            *agent_emails)
+{
+  JsonArray *array = json_array_new ();
+
+  for (guint i = 0; i < items->len; i++)
+    {
+      gpointer item = items->pdata[i];
+      FdLevel level = G_STRUCT_MEMBER (FdLevel, item, kind->level_offset);
+      const char *owner = owner_name (level, G_STRUCT_MEMBER (gint64, item, kind->owner_offset),
+                                      queue_names, stream_names, agent_emails);
+      JsonObject *obj;
+
+      if (level != FD_LEVEL_ORGANIZATION && owner == NULL)
+        continue;
+      obj = site_element (fd_codec_to_json (kind->info, item));
+      if (owner != NULL)
+        json_object_set_string_member (obj, "owner", owner);
+      json_array_add_object_element (array, obj);
+    }
+  return array;
+}
+
 JsonNode *
 fd_site_export (FdStore  *store,
                 gint64    organization_id,
                 GError  **error)
 {
-  g_autoptr(FdOrganization) org = NULL;
-  g_autoptr(GPtrArray) agents = NULL;
-  g_autoptr(GPtrArray) queues = NULL;
-  g_autoptr(GPtrArray) streams = NULL;
-  g_autoptr(GPtrArray) canned = NULL;
-  g_autoptr(GPtrArray) resources = NULL;
+  g_auto(FdSiteContents) contents = { 0 };
   g_autoptr(GHashTable) agent_emails = g_hash_table_new (g_int64_hash, g_int64_equal);
   g_autoptr(GHashTable) queue_names = g_hash_table_new (g_int64_hash, g_int64_equal);
   g_autoptr(GHashTable) stream_names = g_hash_table_new (g_int64_hash, g_int64_equal);
   g_autoptr(JsonObject) site = json_object_new ();
+  GPtrArray *agents, *queues, *streams;
   JsonArray *array;
 
   g_return_val_if_fail (store != NULL, NULL);
 
-  if ((org = fd_store_get_organization (store, organization_id, error)) == NULL ||
-      (agents = fd_store_list_agents (store, organization_id, error)) == NULL ||
-      (queues = fd_store_list_queues (store, organization_id, error)) == NULL ||
-      (streams = fd_store_list_streams (store, organization_id, FALSE, error)) == NULL ||
-      (canned = fd_store_list_canned_replies (store, organization_id, error)) == NULL ||
-      (resources = fd_store_list_resources (store, organization_id, error)) == NULL)
+  if (!fd_site_contents_load (store, organization_id, FALSE, &contents, error))
     return NULL;
+  agents = contents.agents;
+  queues = contents.queues;
+  streams = contents.streams;
 
   json_object_set_string_member (site, "format", FD_SITE_FORMAT);
   json_object_set_int_member (site, "version", FD_SITE_VERSION);
-  json_object_set_object_member (site, "organization", site_element (fd_organization_to_json (org)));
+  json_object_set_object_member (site, "organization", site_element (fd_organization_to_json (contents.organization)));
 
   array = json_array_new ();
   for (guint i = 0; i < agents->len; i++)
@@ -167,39 +249,10 @@ fd_site_export (FdStore  *store,
     }
   json_object_set_array_member (site, "streams", array);
 
-  /* A canned reply or resource of a soft-deleted stream has no owner left to
-   * name, so it is not exported. */
-  array = json_array_new ();
-  for (guint i = 0; i < canned->len; i++)
-    {
-      FdCannedReply *reply = canned->pdata[i];
-      const char *owner = owner_name (reply->level, reply->owner_id, queue_names, stream_names, agent_emails);
-      JsonObject *obj;
-
-      if (reply->level != FD_LEVEL_ORGANIZATION && owner == NULL)
-        continue;
-      obj = site_element (fd_canned_reply_to_json (reply));
-      if (owner != NULL)
-        json_object_set_string_member (obj, "owner", owner);
-      json_array_add_object_element (array, obj);
-    }
-  json_object_set_array_member (site, "canned_replies", array);
-
-  array = json_array_new ();
-  for (guint i = 0; i < resources->len; i++)
-    {
-      FdResource *resource = resources->pdata[i];
-      const char *owner = owner_name (resource->level, resource->owner_id, queue_names, stream_names, agent_emails);
-      JsonObject *obj;
-
-      if (resource->level != FD_LEVEL_ORGANIZATION && owner == NULL)
-        continue;
-      obj = site_element (fd_resource_to_json (resource));
-      if (owner != NULL)
-        json_object_set_string_member (obj, "owner", owner);
-      json_array_add_object_element (array, obj);
-    }
-  json_object_set_array_member (site, "resources", array);
+  for (guint k = 0; k < FD_SITE_N_OWNED; k++)
+    json_object_set_array_member (site, fd_site_owned_kinds[k].section,
+                                  export_owned (&fd_site_owned_kinds[k], contents.owned[k],
+                                                queue_names, stream_names, agent_emails));
 
   return fd_site_object_node (g_steal_pointer (&site));
 }

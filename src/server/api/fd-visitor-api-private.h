@@ -6,6 +6,7 @@
 
 #include "fd-visitor-api.h"
 
+#include "fd-api-http.h"
 #include "fd-rate-limit.h"
 #include "fd-ws-budget.h"
 
@@ -14,8 +15,7 @@ G_BEGIN_DECLS
 struct _FdVisitorApi
 {
   FdCenter        *center;
-  SoupServer      *server;
-  gulong           request_read_id;
+  FdApiMount       mount;
   FdVisitorLimits  limits;
   FdRateLimit     *create_limit;   /* per client address: sessions + callbacks */
   FdRateLimit     *message_limit;  /* per conversation: send-message */

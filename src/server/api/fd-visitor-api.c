@@ -551,28 +551,28 @@ fd_visitor_api_new (FdCenter *center)
   return self;
 }
 
+static const FdApiRoute visitor_routes[] = {
+  { FD_VISITOR_API_SESSIONS, on_http_cb, NULL },
+  { FD_VISITOR_API_CALLBACKS, on_http_cb, NULL },
+  { FD_VISITOR_API_SOCKET, NULL, on_socket_cb },
+};
+
+static const FdApiSignal visitor_signals[] = {
+  { "request-read", G_CALLBACK (on_request_read_cb) },
+};
+
 void
 fd_visitor_api_attach (FdVisitorApi *self,
                        SoupServer   *server)
 {
-  self->server = g_object_ref (server);
-  self->request_read_id = g_signal_connect (server, "request-read", G_CALLBACK (on_request_read_cb), self);
-  soup_server_add_handler (server, FD_VISITOR_API_SESSIONS, on_http_cb, self, NULL);
-  soup_server_add_handler (server, FD_VISITOR_API_CALLBACKS, on_http_cb, self, NULL);
-  soup_server_add_websocket_handler (server, FD_VISITOR_API_SOCKET, NULL, NULL, on_socket_cb, self, NULL);
+  fd_api_mount (&self->mount, server, visitor_routes, G_N_ELEMENTS (visitor_routes),
+                visitor_signals, G_N_ELEMENTS (visitor_signals), self);
 }
 
 void
 fd_visitor_api_free (FdVisitorApi *self)
 {
-  if (self->server != NULL)
-    {
-      g_clear_signal_handler (&self->request_read_id, self->server);
-      soup_server_remove_handler (self->server, FD_VISITOR_API_SESSIONS);
-      soup_server_remove_handler (self->server, FD_VISITOR_API_CALLBACKS);
-      soup_server_remove_handler (self->server, FD_VISITOR_API_SOCKET);
-      g_clear_object (&self->server);
-    }
+  fd_api_unmount (&self->mount);
   fd_center_remove_sink (self->center, self);
   /* Sockets still open point at the API: free them first. */
   while (self->sockets->len > 0)

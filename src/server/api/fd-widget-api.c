@@ -36,7 +36,7 @@ struct _FdWidgetApi
 
   FdStore    *store;
   FdCenter   *center;
-  SoupServer *server;
+  FdApiMount  mount;
   gboolean    demo;
   Asset       assets[N_ASSETS];
 };
@@ -400,14 +400,7 @@ fd_widget_api_finalize (GObject *object)
 {
   FdWidgetApi *self = FD_WIDGET_API (object);
 
-  if (self->server != NULL)
-    {
-      soup_server_remove_handler (self->server, FD_WIDGET_API_SCRIPT);
-      soup_server_remove_handler (self->server, "/widget");
-      soup_server_remove_handler (self->server, FD_WIDGET_API_DEMO);
-      soup_server_remove_handler (self->server, FD_WIDGET_API_STREAMS);
-      g_clear_object (&self->server);
-    }
+  fd_api_unmount (&self->mount);
   for (guint i = 0; i < N_ASSETS; i++)
     {
       g_clear_pointer (&self->assets[i].bytes, g_bytes_unref);
@@ -446,19 +439,22 @@ fd_widget_api_new (FdStore  *store,
   return self;
 }
 
+static const FdApiRoute widget_routes[] = {
+  { FD_WIDGET_API_SCRIPT, on_widget_cb, NULL },
+  { "/widget", on_widget_cb, NULL },
+  { FD_WIDGET_API_DEMO, on_demo_cb, NULL },
+  { FD_WIDGET_API_STREAMS, on_stream_info_cb, NULL },
+};
+
 void
 fd_widget_api_attach (FdWidgetApi *self,
                       SoupServer  *server)
 {
   g_return_if_fail (FD_IS_WIDGET_API (self));
   g_return_if_fail (SOUP_IS_SERVER (server));
-  g_return_if_fail (self->server == NULL);
+  g_return_if_fail (self->mount.server == NULL);
 
-  self->server = g_object_ref (server);
-  soup_server_add_handler (server, FD_WIDGET_API_SCRIPT, on_widget_cb, self, NULL);
-  soup_server_add_handler (server, "/widget", on_widget_cb, self, NULL);
-  soup_server_add_handler (server, FD_WIDGET_API_DEMO, on_demo_cb, self, NULL);
-  soup_server_add_handler (server, FD_WIDGET_API_STREAMS, on_stream_info_cb, self, NULL);
+  fd_api_mount (&self->mount, server, widget_routes, G_N_ELEMENTS (widget_routes), NULL, 0, self);
 }
 
 void

@@ -85,6 +85,67 @@ lookup_failed (GError  *store_error,
   return FALSE;
 }
 
+/* The store's lookup of a visitor's or an administrator's token hash. */
+typedef gboolean (*LookupFunc) (FdStore     *store,
+                                const char  *token_hash,
+                                gint64      *out_organization_id,
+                                gint64      *out_owner_id,
+                                gboolean    *out_revoked,
+                                GError     **error);
+typedef gboolean (*RevokeFunc) (FdStore     *store,
+                                const char  *token_hash,
+                                GError     **error);
+
+/* Checks @token of the kind @prefix with @lookup: a bad, unknown or revoked
+ * token is an FdAuthError, a failing store its own error. */
+static gboolean
+check_token_of_kind (FdStore     *store,
+                     const char  *token,
+                     const char  *prefix,
+                     LookupFunc   lookup,
+                     gint64      *out_organization_id,
+                     gint64      *out_owner_id,
+                     GError     **error)
+{
+  g_autofree char *hash = hash_token_of_kind (token, prefix, error);
+  g_autoptr(GError) local_error = NULL;
+  gboolean revoked = FALSE;
+
+  if (hash == NULL)
+    return FALSE;
+  if (!lookup (store, hash, out_organization_id, out_owner_id, &revoked, &local_error) || revoked)
+    return lookup_failed (local_error, revoked, error);
+  return TRUE;
+}
+
+static gboolean
+revoke_token_of_kind (FdStore     *store,
+                      const char  *token,
+                      const char  *prefix,
+                      RevokeFunc   revoke,
+                      GError     **error)
+{
+  g_autofree char *hash = hash_token_of_kind (token, prefix, error);
+  g_autoptr(GError) local_error = NULL;
+
+  if (hash == NULL)
+    return FALSE;
+  if (!revoke (store, hash, &local_error))
+    return lookup_failed (local_error, FALSE, error);
+  return TRUE;
+}
+
+static gboolean
+lookup_admin_token (FdStore     *store,
+                    const char  *token_hash,
+                    gint64      *out_organization_id,
+                    gint64      *out_owner_id,
+                    gboolean    *out_revoked,
+                    GError     **error)
+{
+  return fd_store_lookup_admin_token (store, token_hash, out_revoked, error);
+}
+
 /* Commits when @ok, else rolls back; returns whether all went well. */
 static gboolean
 end_transaction (FdStore   *store,
@@ -246,17 +307,9 @@ fd_auth_revoke_agent_token (FdStore     *store,
                             const char  *token,
                             GError     **error)
 {
-  g_autofree char *hash = NULL;
-  g_autoptr(GError) local_error = NULL;
-
   g_return_val_if_fail (store != NULL, FALSE);
 
-  hash = hash_token_of_kind (token, FD_AUTH_AGENT_TOKEN_PREFIX, error);
-  if (hash == NULL)
-    return FALSE;
-  if (!fd_store_revoke_agent_token (store, hash, &local_error))
-    return lookup_failed (local_error, FALSE, error);
-  return TRUE;
+  return revoke_token_of_kind (store, token, FD_AUTH_AGENT_TOKEN_PREFIX, fd_store_revoke_agent_token, error);
 }
 
 gboolean
@@ -295,19 +348,13 @@ fd_auth_check_visitor_token (FdStore     *store,
                              gint64      *out_organization_id,
                              GError     **error)
 {
-  g_autofree char *hash = NULL;
-  g_autoptr(GError) local_error = NULL;
   gint64 organization_id = 0, conversation_id = 0;
-  gboolean revoked = FALSE;
 
   g_return_val_if_fail (store != NULL, FALSE);
 
-  hash = hash_token_of_kind (token, FD_AUTH_VISITOR_TOKEN_PREFIX, error);
-  if (hash == NULL)
+  if (!check_token_of_kind (store, token, FD_AUTH_VISITOR_TOKEN_PREFIX, fd_store_lookup_visitor_token,
+                            &organization_id, &conversation_id, error))
     return FALSE;
-  if (!fd_store_lookup_visitor_token (store, hash, &organization_id, &conversation_id, &revoked,
-                                      &local_error) || revoked)
-    return lookup_failed (local_error, revoked, error);
   if (out_conversation_id != NULL)
     *out_conversation_id = conversation_id;
   if (out_organization_id != NULL)
@@ -337,18 +384,9 @@ fd_auth_check_admin_token (FdStore     *store,
                            const char  *token,
                            GError     **error)
 {
-  g_autofree char *hash = NULL;
-  g_autoptr(GError) local_error = NULL;
-  gboolean revoked = FALSE;
-
   g_return_val_if_fail (store != NULL, FALSE);
 
-  hash = hash_token_of_kind (token, FD_AUTH_ADMIN_TOKEN_PREFIX, error);
-  if (hash == NULL)
-    return FALSE;
-  if (!fd_store_lookup_admin_token (store, hash, &revoked, &local_error) || revoked)
-    return lookup_failed (local_error, revoked, error);
-  return TRUE;
+  return check_token_of_kind (store, token, FD_AUTH_ADMIN_TOKEN_PREFIX, lookup_admin_token, NULL, NULL, error);
 }
 
 gboolean
@@ -356,15 +394,7 @@ fd_auth_revoke_admin_token (FdStore     *store,
                             const char  *token,
                             GError     **error)
 {
-  g_autofree char *hash = NULL;
-  g_autoptr(GError) local_error = NULL;
-
   g_return_val_if_fail (store != NULL, FALSE);
 
-  hash = hash_token_of_kind (token, FD_AUTH_ADMIN_TOKEN_PREFIX, error);
-  if (hash == NULL)
-    return FALSE;
-  if (!fd_store_revoke_admin_token (store, hash, &local_error))
-    return lookup_failed (local_error, FALSE, error);
-  return TRUE;
+  return revoke_token_of_kind (store, token, FD_AUTH_ADMIN_TOKEN_PREFIX, fd_store_revoke_admin_token, error);
 }

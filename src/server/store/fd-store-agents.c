@@ -120,7 +120,6 @@ fd_store_get_agent_by_email (FdStore     *self,
   g_autoptr(FdStoreStmt) stmt = NULL;
   g_autofree char *folded = NULL;
   FdAgent *agent;
-  int rc;
 
   g_return_val_if_fail (self != NULL, NULL);
   g_return_val_if_fail (email != NULL, NULL);
@@ -128,16 +127,8 @@ fd_store_get_agent_by_email (FdStore     *self,
   folded = fd_store_fold (email);
   stmt = fd_store_prepare_bound (self, "SELECT " AGENT_COLUMNS " FROM agents WHERE email = ?1",
                                  FD_STORE_ARGS (FD_ARG_TEXT (folded)), error);
-  if (stmt == NULL)
+  if (stmt == NULL || !fd_store_step_row (self, stmt, error, "No agent has this email address."))
     return NULL;
-  rc = fd_store_step (self, stmt, FALSE, error);
-  if (rc < 0)
-    return NULL;
-  if (rc == SQLITE_DONE)
-    {
-      g_set_error (error, FD_STORE_ERROR, FD_STORE_ERROR_NOT_FOUND, "No agent has this email address.");
-      return NULL;
-    }
   agent = fd_store_table_row (&agent_table, stmt);
   if (out_password_hash != NULL)
     {

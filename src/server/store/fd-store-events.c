@@ -148,24 +148,6 @@ fd_store_list_events_since (FdStore  *self,
   return fd_store_table_collect (self, &event_table, stmt, error);
 }
 
-static gboolean
-query_seq (FdStore     *self,
-           const char  *sql,
-           gint64       organization_id,
-           gint64      *out_seq,
-           GError     **error)
-{
-  g_autoptr(FdStoreStmt) stmt = fd_store_prepare_bound (self, sql, FD_STORE_ARGS (FD_ARG_INT (organization_id)),
-                                                                       error);
-
-  if (stmt == NULL)
-    return FALSE;
-  if (fd_store_step (self, stmt, FALSE, error) != SQLITE_ROW)
-    return FALSE;
-  *out_seq = fd_store_col_int64 (stmt, 0);
-  return TRUE;
-}
-
 gboolean
 fd_store_get_last_event_seq (FdStore  *self,
                              gint64    organization_id,
@@ -175,9 +157,9 @@ fd_store_get_last_event_seq (FdStore  *self,
   g_return_val_if_fail (self != NULL, FALSE);
   g_return_val_if_fail (out_seq != NULL, FALSE);
 
-  return query_seq (self,
-                    "SELECT coalesce ((SELECT last_seq FROM event_counters WHERE organization_id = ?1), 0)",
-                    organization_id, out_seq, error);
+  return fd_store_query_int64 (self,
+                               "SELECT coalesce ((SELECT last_seq FROM event_counters WHERE organization_id = ?1), 0)",
+                               FD_STORE_ARGS (FD_ARG_INT (organization_id)), out_seq, error);
 }
 
 gboolean
@@ -189,10 +171,10 @@ fd_store_get_oldest_event_seq (FdStore  *self,
   g_return_val_if_fail (self != NULL, FALSE);
   g_return_val_if_fail (out_seq != NULL, FALSE);
 
-  return query_seq (self,
-                    "SELECT coalesce ((SELECT min (seq) FROM events WHERE organization_id = ?1), "
-                    "(SELECT last_seq FROM event_counters WHERE organization_id = ?1) + 1, 1)",
-                    organization_id, out_seq, error);
+  return fd_store_query_int64 (self,
+                               "SELECT coalesce ((SELECT min (seq) FROM events WHERE organization_id = ?1), "
+                               "(SELECT last_seq FROM event_counters WHERE organization_id = ?1) + 1, 1)",
+                               FD_STORE_ARGS (FD_ARG_INT (organization_id)), out_seq, error);
 }
 
 gboolean

@@ -238,21 +238,13 @@ fd_store_count_messages (FdStore  *self,
                          gint64   *out_count,
                          GError  **error)
 {
-  g_autoptr(FdStoreStmt) stmt = NULL;
-
   g_return_val_if_fail (self != NULL, FALSE);
   g_return_val_if_fail (out_count != NULL, FALSE);
 
-  stmt = fd_store_prepare_bound (self,
-                                 "SELECT count(*) FROM messages "
-                                 "WHERE organization_id = ?1 AND conversation_id = ?2",
-                                 FD_STORE_ARGS (FD_ARG_INT (organization_id),
-                                                FD_ARG_INT (conversation_id)), error);
-  if (stmt == NULL)
-    return FALSE;
-  if (fd_store_step (self, stmt, FALSE, error) != SQLITE_ROW)
-    return FALSE;
-  *out_count = fd_store_col_int64 (stmt, 0);
-  return TRUE;
+  return fd_store_query_int64 (self,
+                               "SELECT count(*) FROM messages "
+                               "WHERE organization_id = ?1 AND conversation_id = ?2",
+                               FD_STORE_ARGS (FD_ARG_INT (organization_id), FD_ARG_INT (conversation_id)),
+                               out_count, error);
 }
 

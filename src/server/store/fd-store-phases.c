@@ -10,28 +10,8 @@ load_phase_agents (FdStore    *self,
                    GPtrArray  *phases,
                    GError    **error)
 {
-  for (guint i = 0; i < phases->len; i++)
-    {
-      FdPhase *phase = g_ptr_array_index (phases, i);
-      g_autoptr(FdStoreStmt) stmt = NULL;
-      int rc;
-
-      stmt = fd_store_prepare_bound (self,
-                                     "SELECT agent_id FROM phase_agents WHERE phase_id = ?1 ORDER BY position",
-                                     FD_STORE_ARGS (FD_ARG_INT (phase->id)), error);
-      if (stmt == NULL)
-        return FALSE;
-      phase->agent_ids = g_array_new (FALSE, FALSE, sizeof (gint64));
-      while ((rc = fd_store_step (self, stmt, FALSE, error)) == SQLITE_ROW)
-        {
-          gint64 id = fd_store_col_int64 (stmt, 0);
-
-          g_array_append_val (phase->agent_ids, id);
-        }
-      if (rc < 0)
-        return FALSE;
-    }
-  return TRUE;
+  return fd_store_load_ids (self, phases, "SELECT agent_id FROM phase_agents WHERE phase_id = ?1 ORDER BY position",
+                            G_STRUCT_OFFSET (FdPhase, id), G_STRUCT_OFFSET (FdPhase, agent_ids), error);
 }
 
 static const FdStoreTable phase_table = {

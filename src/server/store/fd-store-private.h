@@ -105,6 +105,35 @@ int          fd_store_changes       (FdStore      *self);
 gboolean     fd_store_end           (FdStore      *self,
                                      gboolean      ok,
                                      GError      **error);
+/* Steps @stmt to its first row: TRUE there; without one, FALSE with
+ * NOT_FOUND and the message @not_found (a printf format). */
+gboolean     fd_store_step_row      (FdStore      *self,
+                                     FdStoreStmt  *stmt,
+                                     GError      **error,
+                                     const char   *not_found,
+                                     ...) G_GNUC_PRINTF (4, 5);
+/* The first column of the first row of @sql (a count, a sequence number). */
+gboolean     fd_store_query_int64   (FdStore           *self,
+                                     const char        *sql,
+                                     const FdStoreArg  *args,
+                                     guint              n_args,
+                                     gint64            *out_value,
+                                     GError           **error);
+/* The first column of every row of @sql, binding ?1 = @id: the ids of a
+ * row's children (a queue's members, a phase's agents). */
+GArray      *fd_store_query_ids     (FdStore      *self,
+                                     const char   *sql,
+                                     gint64        id,
+                                     GError      **error);
+/* Fills the id array at @ids_offset of each of @rows with
+ * fd_store_query_ids (@sql, the id at @id_offset): a load_children of
+ * FdStoreTable. */
+gboolean     fd_store_load_ids      (FdStore      *self,
+                                     GPtrArray    *rows,
+                                     const char   *sql,
+                                     gsize         id_offset,
+                                     gsize         ids_offset,
+                                     GError      **error);
 /* TRUE when @sql (binding ?1 = organization id, ?2 = id) returns a row. */
 gboolean     fd_store_exists        (FdStore      *self,
                                      const char   *sql,

@@ -10,28 +10,8 @@ load_members (FdStore    *self,
               GPtrArray  *queues,
               GError    **error)
 {
-  for (guint i = 0; i < queues->len; i++)
-    {
-      FdQueue *queue = g_ptr_array_index (queues, i);
-      g_autoptr(FdStoreStmt) stmt = NULL;
-      int rc;
-
-      stmt = fd_store_prepare_bound (self,
-                                     "SELECT agent_id FROM queue_members WHERE queue_id = ?1 ORDER BY agent_id",
-                                     FD_STORE_ARGS (FD_ARG_INT (queue->id)), error);
-      if (stmt == NULL)
-        return FALSE;
-      queue->member_ids = g_array_new (FALSE, FALSE, sizeof (gint64));
-      while ((rc = fd_store_step (self, stmt, FALSE, error)) == SQLITE_ROW)
-        {
-          gint64 id = fd_store_col_int64 (stmt, 0);
-
-          g_array_append_val (queue->member_ids, id);
-        }
-      if (rc < 0)
-        return FALSE;
-    }
-  return TRUE;
+  return fd_store_load_ids (self, queues, "SELECT agent_id FROM queue_members WHERE queue_id = ?1 ORDER BY agent_id",
+                            G_STRUCT_OFFSET (FdQueue, id), G_STRUCT_OFFSET (FdQueue, member_ids), error);
 }
 
 static const FdStoreTable queue_table = {

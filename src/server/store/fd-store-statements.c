@@ -3,6 +3,8 @@
 #include "fd-config.h"
 #include "fd-store-private.h"
 
+#include <stdarg.h>
+
 /* The statement cache and what every entity file uses to run a statement:
  * stepping and running it, the errors it maps, binding and reading values. */
 
@@ -326,6 +328,85 @@ fd_store_col_int64 (FdStoreStmt *stmt,
 
 
 gboolean
+fd_store_step_row (FdStore      *self,
+                   FdStoreStmt  *stmt,
+                   GError      **error,
+                   const char   *not_found,
+                   ...)
+{
+  int rc = fd_store_step (self, stmt, FALSE, error);
+  va_list args;
+
+  if (rc < 0)
+    return FALSE;
+  if (rc == SQLITE_ROW)
+    return TRUE;
+  va_start (args, not_found);
+  if (error != NULL)
+    *error = g_error_new_valist (FD_STORE_ERROR, FD_STORE_ERROR_NOT_FOUND, not_found, args);
+  va_end (args);
+  return FALSE;
+}
+
+gboolean
+fd_store_query_int64 (FdStore           *self,
+                      const char        *sql,
+                      const FdStoreArg  *args,
+                      guint              n_args,
+                      gint64            *out_value,
+                      GError           **error)
+{
+  g_autoptr(FdStoreStmt) stmt = fd_store_prepare_bound (self, sql, args, n_args, error);
+
+  if (stmt == NULL || !fd_store_step_row (self, stmt, error, "Not found."))
+    return FALSE;
+  *out_value = fd_store_col_int64 (stmt, 0);
+  return TRUE;
+}
+
+GArray *
+fd_store_query_ids (FdStore     *self,
+                    const char  *sql,
+                    gint64       id,
+                    GError     **error)
+{
+  g_autoptr(FdStoreStmt) stmt = fd_store_prepare_bound (self, sql, FD_STORE_ARGS (FD_ARG_INT (id)), error);
+  g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  int rc;
+
+  if (stmt == NULL)
+    return NULL;
+  while ((rc = fd_store_step (self, stmt, FALSE, error)) == SQLITE_ROW)
+    {
+      gint64 value = fd_store_col_int64 (stmt, 0);
+
+      g_array_append_val (ids, value);
+    }
+  return rc < 0 ? NULL : g_steal_pointer (&ids);
+}
+
+gboolean
+fd_store_load_ids (FdStore     *self,
+                   GPtrArray   *rows,
+                   const char  *sql,
+                   gsize        id_offset,
+                   gsize        ids_offset,
+                   GError     **error)
+{
+  for (guint i = 0; i < rows->len; i++)
+    {
+      gpointer row = g_ptr_array_index (rows, i);
+      GArray **ids = &G_STRUCT_MEMBER (GArray *, row, ids_offset);
+
+      g_clear_pointer (ids, g_array_unref);
+      *ids = fd_store_query_ids (self, sql, G_STRUCT_MEMBER (gint64, row, id_offset), error);
+      if (*ids == NULL)
+        return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
 fd_store_exists (FdStore     *self,
                  const char  *sql,
                  gint64       organization_id,
@@ -333,20 +414,8 @@ fd_store_exists (FdStore     *self,
                  GError     **error)
 {
   g_autoptr(FdStoreStmt) stmt = NULL;
-  int rc;
 
   stmt = fd_store_prepare_bound (self, sql, FD_STORE_ARGS (FD_ARG_INT (organization_id), FD_ARG_INT (id)),
-                                                error);
-  if (stmt == NULL)
-    return FALSE;
-  rc = fd_store_step (self, stmt, FALSE, error);
-  if (rc < 0)
-    return FALSE;
-  if (rc != SQLITE_ROW)
-    {
-      g_set_error (error, FD_STORE_ERROR, FD_STORE_ERROR_NOT_FOUND, "Not found.");
-      return FALSE;
-    }
-  return TRUE;
+                                 error);
+  return stmt != NULL && fd_store_step_row (self, stmt, error, "Not found.");
 }
-

@@ -139,16 +139,9 @@ fd_store_table_first (FdStore             *self,
                       GError             **error)
 {
   g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func (table->info->free_func);
-  int rc;
 
-  rc = fd_store_step (self, stmt, FALSE, error);
-  if (rc < 0)
+  if (!fd_store_step_row (self, stmt, error, "No such %s in this organization.", table->what))
     return NULL;
-  if (rc == SQLITE_DONE)
-    {
-      fd_store_not_found (table->what, error);
-      return NULL;
-    }
   g_ptr_array_add (rows, fd_store_table_row (table, stmt));
   sqlite3_reset (stmt);
   if (table->load_children != NULL && !table->load_children (self, rows, error))

@@ -13,20 +13,25 @@ check_hash (const char  *token_hash,
   return fd_store_check_string (token_hash, "token hash", FD_STORE_MAX_ID, TRUE, error);
 }
 
+/* Inserts a token whose hash is the first of @args; a foreign key that
+ * refuses the owner (of another organization, or none) is NOT_FOUND with
+ * @no_owner. */
 static gboolean
-insert_token (FdStore     *self,
-              const char  *sql,
-              gint64       organization_id,
-              gint64       owner_id,
-              const char  *token_hash,
-              GError     **error)
+insert_token (FdStore           *self,
+              const char        *sql,
+              const FdStoreArg  *args,
+              guint              n_args,
+              const char        *no_owner,
+              GError           **error)
 {
-  if (!check_hash (token_hash, error))
+  if (!check_hash (args[0].text, error))
     return FALSE;
-  return fd_store_execute (self, sql,
-                           FD_STORE_ARGS (FD_ARG_TEXT (token_hash),
-                                          FD_ARG_INT (organization_id), FD_ARG_INT (owner_id),
-                                          FD_ARG_INT (g_get_real_time ())), error);
+  if (!fd_store_execute (self, sql, args, n_args, error))
+    {
+      fd_store_rephrase (error, FD_STORE_ERROR_INVALID, FD_STORE_ERROR_NOT_FOUND, no_owner);
+      return FALSE;
+    }
+  return TRUE;
 }
 
 static gboolean
@@ -39,22 +44,13 @@ lookup_token (FdStore     *self,
               GError     **error)
 {
   g_autoptr(FdStoreStmt) stmt = NULL;
-  int rc;
 
   if (!check_hash (token_hash, error))
     return FALSE;
   stmt = fd_store_prepare_bound (self, sql,
                                  FD_STORE_ARGS (FD_ARG_TEXT (token_hash)), error);
-  if (stmt == NULL)
+  if (stmt == NULL || !fd_store_step_row (self, stmt, error, "No such token."))
     return FALSE;
-  rc = fd_store_step (self, stmt, FALSE, error);
-  if (rc < 0)
-    return FALSE;
-  if (rc == SQLITE_DONE)
-    {
-      g_set_error (error, FD_STORE_ERROR, FD_STORE_ERROR_NOT_FOUND, "No such token.");
-      return FALSE;
-    }
   if (out_organization_id != NULL)
     *out_organization_id = fd_store_col_int64 (stmt, 0);
   if (out_owner_id != NULL)
@@ -89,26 +85,6 @@ revoke_tokens (FdStore     *self,
   if (must_exist)
     return fd_store_run_update (self, stmt, "token", error);
   return fd_store_run (self, stmt, error);
-}
-
-gboolean
-fd_store_insert_agent_token (FdStore     *self,
-                             gint64       organization_id,
-                             gint64       agent_id,
-                             const char  *token_hash,
-                             GError     **error)
-{
-  g_return_val_if_fail (self != NULL, FALSE);
-
-  if (!insert_token (self,
-                     "INSERT INTO agent_tokens (hash, organization_id, agent_id, created_at) "
-                     "VALUES (?1, ?2, ?3, ?4)", organization_id, agent_id, token_hash, error))
-    {
-      fd_store_rephrase (error, FD_STORE_ERROR_INVALID, FD_STORE_ERROR_NOT_FOUND,
-                         "No such agent in this organization.");
-      return FALSE;
-    }
-  return TRUE;
 }
 
 gboolean
@@ -161,24 +137,15 @@ fd_store_insert_agent_token_full (FdStore     *self,
                                   gint64       expires_at,
                                   GError     **error)
 {
-  gint64 now = g_get_real_time ();
-
   g_return_val_if_fail (self != NULL, FALSE);
 
-  if (!check_hash (token_hash, error))
-    return FALSE;
-  if (!fd_store_execute (self,
-                         "INSERT INTO agent_tokens (hash, organization_id, agent_id, created_at, "
-                         "last_used_at, expires_at) VALUES (?1, ?2, ?3, ?4, ?4, ?5)",
-                         FD_STORE_ARGS (FD_ARG_TEXT (token_hash),
-                                        FD_ARG_INT (organization_id), FD_ARG_INT (agent_id),
-                                        FD_ARG_INT (now), FD_ARG_INT (expires_at)), error))
-    {
-      fd_store_rephrase (error, FD_STORE_ERROR_INVALID, FD_STORE_ERROR_NOT_FOUND,
-                         "No such agent in this organization.");
-      return FALSE;
-    }
-  return TRUE;
+  return insert_token (self,
+                       "INSERT INTO agent_tokens (hash, organization_id, agent_id, created_at, "
+                       "last_used_at, expires_at) VALUES (?1, ?2, ?3, ?4, ?4, ?5)",
+                       FD_STORE_ARGS (FD_ARG_TEXT (token_hash), FD_ARG_INT (organization_id),
+                                      FD_ARG_INT (agent_id), FD_ARG_INT (g_get_real_time ()),
+                                      FD_ARG_INT (expires_at)),
+                       "No such agent in this organization.", error);
 }
 
 #define T FdStoreAgentToken
@@ -200,7 +167,6 @@ fd_store_get_agent_token (FdStore           *self,
                           GError           **error)
 {
   g_autoptr(FdStoreStmt) stmt = NULL;
-  int rc;
 
   g_return_val_if_fail (self != NULL, FALSE);
   g_return_val_if_fail (out_token != NULL, FALSE);
@@ -211,16 +177,8 @@ fd_store_get_agent_token (FdStore           *self,
                                  "SELECT organization_id, agent_id, created_at, last_used_at, expires_at, "
                                  "revoked_at != 0 AS revoked FROM agent_tokens WHERE hash = ?1",
                                  FD_STORE_ARGS (FD_ARG_TEXT (token_hash)), error);
-  if (stmt == NULL)
+  if (stmt == NULL || !fd_store_step_row (self, stmt, error, "No such token."))
     return FALSE;
-  rc = fd_store_step (self, stmt, FALSE, error);
-  if (rc < 0)
-    return FALSE;
-  if (rc == SQLITE_DONE)
-    {
-      g_set_error (error, FD_STORE_ERROR, FD_STORE_ERROR_NOT_FOUND, "No such token.");
-      return FALSE;
-    }
   *out_token = (FdStoreAgentToken) { 0 };
   fd_store_read_columns (stmt, &agent_token_info, 0, 0, out_token);
   return TRUE;
@@ -309,15 +267,12 @@ fd_store_insert_visitor_token (FdStore     *self,
 {
   g_return_val_if_fail (self != NULL, FALSE);
 
-  if (!insert_token (self,
-                     "INSERT INTO visitor_tokens (hash, organization_id, conversation_id, created_at) "
-                     "VALUES (?1, ?2, ?3, ?4)", organization_id, conversation_id, token_hash, error))
-    {
-      fd_store_rephrase (error, FD_STORE_ERROR_INVALID, FD_STORE_ERROR_NOT_FOUND,
-                         "No such conversation in this organization.");
-      return FALSE;
-    }
-  return TRUE;
+  return insert_token (self,
+                       "INSERT INTO visitor_tokens (hash, organization_id, conversation_id, created_at) "
+                       "VALUES (?1, ?2, ?3, ?4)",
+                       FD_STORE_ARGS (FD_ARG_TEXT (token_hash), FD_ARG_INT (organization_id),
+                                      FD_ARG_INT (conversation_id), FD_ARG_INT (g_get_real_time ())),
+                       "No such conversation in this organization.", error);
 }
 
 gboolean
@@ -398,14 +353,9 @@ fd_store_count_admin_tokens (FdStore  *self,
                              gint64   *out_count,
                              GError  **error)
 {
-  g_autoptr(FdStoreStmt) stmt = NULL;
-
   g_return_val_if_fail (self != NULL, FALSE);
   g_return_val_if_fail (out_count != NULL, FALSE);
 
-  stmt = fd_store_prepare (self, "SELECT count(*) FROM admin_tokens WHERE revoked_at = 0", error);
-  if (stmt == NULL || fd_store_step (self, stmt, FALSE, error) != SQLITE_ROW)
-    return FALSE;
-  *out_count = fd_store_col_int64 (stmt, 0);
-  return TRUE;
+  return fd_store_query_int64 (self, "SELECT count(*) FROM admin_tokens WHERE revoked_at = 0",
+                               NULL, 0, out_count, error);
 }

@@ -402,11 +402,6 @@ GPtrArray      *fd_store_list_visible_resources (FdStore        *self,
 
 /* Tokens, stored only as hashes (fd-auth computes them; use fd-auth's API).
  * A revoked token stays as a row so that checking it can say "revoked". */
-gboolean        fd_store_insert_agent_token    (FdStore         *self,
-                                                gint64           organization_id,
-                                                gint64           agent_id,
-                                                const char      *token_hash,
-                                                GError         **error);
 /* NOT_FOUND when unknown; *out_revoked tells a revoked one. */
 gboolean        fd_store_lookup_agent_token    (FdStore         *self,
                                                 const char      *token_hash,
