@@ -1,0 +1,157 @@
+#define G_LOG_DOMAIN "test-german"
+
+/* The app in German (docs/app.md, "Translations"): the main window and a
+ * Web Chat window run with LANGUAGE=de in the C.UTF-8 locale, their text
+ * domain bound to the catalogs of this build (FD_TEST_LOCALEDIR); German
+ * text is shown, and screenshots go to the artifacts as main-window-de.png
+ * and chat-window-de.png. */
+
+#include <glib/gi18n.h>
+#include <locale.h>
+
+#include "fd-chat-window.h"
+#include "fd-config.h"
+#include "fd-test-client.h"
+#include "fd-test-server.h"
+#include "fd-test-ui.h"
+#include "fd-window.h"
+
+#define JENNA_EMAIL    "jenna@kakapo.example"
+#define JENNA_PASSWORD "jenna-demo"
+#define CHAT_KEY       "kakapo-website-chat"
+
+typedef struct {
+  FdWindow   *window;
+  const char *page;
+} PageWait;
+
+static gboolean
+has_activity_page (gpointer data)
+{
+  PageWait *wait = data;
+
+  return g_strcmp0 (fd_window_get_activity_page (wait->window), wait->page) == 0;
+}
+
+static void
+wait_activity_page (FdWindow   *window,
+                    const char *page)
+{
+  PageWait wait = { window, page };
+
+  fd_test_ui_wait (has_activity_page, &wait, page);
+}
+
+/* The title of the status page shown in the Activity List's place. */
+static const char *
+activity_status_title (FdWindow *window)
+{
+  GtkWidget *stack = gtk_widget_get_parent (GTK_WIDGET (fd_window_get_activity_list (window)));
+  GtkWidget *page;
+
+  g_assert_true (GTK_IS_STACK (stack));
+  page = gtk_stack_get_visible_child (GTK_STACK (stack));
+  g_assert_true (ADW_IS_STATUS_PAGE (page));
+  return adw_status_page_get_title (ADW_STATUS_PAGE (page));
+}
+
+/* The catalog is the build's, and it is German: without it every
+ * assertion below would read English. */
+static void
+test_german_catalog (void)
+{
+  g_assert_cmpstr (g_getenv ("LANGUAGE"), ==, "de");
+  g_assert_cmpstr (_("Queues"), ==, "Warteschlangen");
+  g_assert_cmpstr (g_dngettext (GETTEXT_PACKAGE, "Conversation Still Open", "Conversations Still Open", 1),
+                   ==, "Gespräch noch offen");
+  g_assert_cmpstr (g_dngettext (GETTEXT_PACKAGE, "Conversation Still Open", "Conversations Still Open", 2),
+                   ==, "Gespräche noch offen");
+}
+
+static void
+test_german_windows (void)
+{
+  g_autoptr(FdTestServer) server = fd_test_server_new ();
+  g_autoptr(FdConnection) jenna = NULL;
+  g_autoptr(FdTestVisitor) visitor = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *status = NULL;
+  FdTestUiItemLookup lookup;
+  FdActivityList *list;
+  FdChatWindow *chat;
+  FdWindow *window;
+
+  fd_test_server_add_args (server, "--demo", NULL);
+  fd_test_server_start (server);
+  jenna = fd_test_ui_sign_in (fd_test_server_get_url (server), JENNA_EMAIL, JENNA_PASSWORD);
+
+  /* The main window of an agent who joined no queue: its status page in
+   * German. */
+  window = fd_window_new (NULL, NULL);
+  g_object_ref (window);
+  fd_window_set_connection (window, jenna);
+  gtk_window_set_default_size (GTK_WINDOW (window), 1100, 640);
+  gtk_window_present (GTK_WINDOW (window));
+  fd_test_ui_wait (fd_test_ui_is_main_connected, window, "the main page");
+  wait_activity_page (window, "not-joined");
+  g_assert_cmpstr (activity_status_title (window), ==,
+                   "Treten Sie einer Warteschlange bei, um Gespräche zu erhalten");
+
+  /* Joined, a visitor waiting: the row's status cell in German. */
+  fd_test_ui_join_queue (jenna, "Sales");
+  visitor = fd_test_visitor_start (server, CHAT_KEY, "Natalie Maines");
+  fd_test_visitor_connect (visitor);
+  fd_test_visitor_send (visitor, "v1", "Guten Tag, ich habe eine Frage zu meiner Rechnung.");
+  lookup.connection = jenna;
+  lookup.id = visitor->conversation_id;
+  fd_test_ui_wait (fd_test_ui_has_activity_item, &lookup, "the offer in the Activity List");
+  wait_activity_page (window, "list");
+  list = fd_window_get_activity_list (window);
+  g_assert_cmpuint (fd_activity_list_get_n_rows (list), ==, 1);
+  status = fd_activity_list_dup_cell_text (list, 0, FD_TEST_UI_COL_STATUS);
+  g_assert_true (g_str_has_prefix (status, "Nicht reserviert"));
+  fd_activity_list_select (list, 0);
+  fd_test_ui_spin (300);
+  path = fd_test_ui_save_screenshot (GTK_WIDGET (window), "main-window-de.png");
+  g_test_message ("Saved %s", path);
+  g_clear_pointer (&path, g_free);
+
+  /* The Web Chat window, reserved: its title and buttons in German. */
+  chat = fd_chat_window_new (NULL, jenna, visitor->conversation_id);
+  g_object_ref (chat);
+  gtk_window_present (GTK_WINDOW (chat));
+  fd_test_ui_wait (fd_test_ui_chat_is_loaded, chat, "the transcript");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (chat), "chat.reserve", NULL));
+  fd_test_ui_wait (fd_test_ui_chat_is_reserved, chat, "the reservation");
+  g_assert_true (g_str_has_prefix (gtk_window_get_title (GTK_WINDOW (chat)), "Gespräch: "));
+  fd_test_ui_spin (300);
+  path = fd_test_ui_save_screenshot (GTK_WIDGET (chat), "chat-window-de.png");
+  g_test_message ("Saved %s", path);
+
+  gtk_window_destroy (GTK_WINDOW (chat));
+  fd_test_ui_spin (100);
+  g_assert_finalize_object (chat);
+  gtk_window_destroy (GTK_WINDOW (window));
+  fd_test_ui_spin (100);
+  g_assert_finalize_object (window);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  /* LANGUAGE is honoured in any locale but C and POSIX; C.UTF-8 is in
+   * every glibc, a German locale need not be installed. */
+  g_setenv ("LC_ALL", "C.UTF-8", TRUE);
+  g_setenv ("LANGUAGE", "de", TRUE);
+  g_setenv ("GTK_A11Y", "none", TRUE);
+  setlocale (LC_ALL, "");
+  bindtextdomain (GETTEXT_PACKAGE, FD_TEST_LOCALEDIR);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
+  fd_test_ui_init (&argc, &argv);
+
+  g_test_add_func ("/ui/german/catalog", test_german_catalog);
+  g_test_add_func ("/ui/german/windows", test_german_windows);
+  return g_test_run ();
+}
