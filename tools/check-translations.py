@@ -186,17 +186,23 @@ GETTEXT_CALLS = re.compile(r'\b(?:_|N_|C_|NC_|gettext|dgettext|g_dgettext|ngette
 LITERAL = re.compile(r'"(?:[^"\\\n]|\\.)*"')
 
 
+def literal_end(src, i):
+    """The offset after the string or character literal starting at i."""
+    j, n = i + 1, len(src)
+    while j < n and src[j] != src[i]:
+        j += 2 if src[j] == '\\' else 1
+    return j + 1
+
+
 def strip_comments(src):
     """The C text with comments blanked (strings and newlines kept)."""
     out, i, n = [], 0, len(src)
     while i < n:
         c = src[i]
         if c == '"' or c == "'":
-            j = i + 1
-            while j < n and src[j] != c:
-                j += 2 if src[j] == '\\' else 1
-            out.append(src[i:j + 1])
-            i = j + 1
+            j = literal_end(src, i)
+            out.append(src[i:j])
+            i = j
         elif src.startswith('/*', i):
             j = src.find('*/', i + 2)
             j = n if j < 0 else j + 2
@@ -220,10 +226,7 @@ def call_args(src, start):
     while i < n:
         c = src[i]
         if c == '"' or c == "'":
-            j = i + 1
-            while j < n and src[j] != c:
-                j += 2 if src[j] == '\\' else 1
-            i = j + 1
+            i = literal_end(src, i)
             continue
         if c in '([{':
             depth += 1
