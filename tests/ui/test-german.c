@@ -26,6 +26,17 @@ shows_list (gpointer window)
   return g_strcmp0 (fd_window_get_activity_page (window), "list") == 0;
 }
 
+static void
+save_screenshot (gpointer    widget,
+                 const char *name)
+{
+  g_autofree char *path = NULL;
+
+  fd_test_ui_spin (300);
+  path = fd_test_ui_save_screenshot (widget, name);
+  g_test_message ("Saved %s", path);
+}
+
 /* The catalog is the build's, and it is German: without it every
  * assertion below would read English. */
 static void
@@ -50,7 +61,6 @@ show_main_window (FdConnection   *jenna,
   FdWindow *window = fd_window_new (NULL, NULL);
   FdQueueSidebar *sidebar = fd_window_get_queue_sidebar (window);
   g_autofree char *status = NULL;
-  g_autofree char *path = NULL;
   int sales = fd_test_ui_find_queue (jenna, "Sales");
 
   g_object_ref (window);
@@ -71,10 +81,7 @@ show_main_window (FdConnection   *jenna,
   status = fd_activity_list_dup_cell_text (fd_window_get_activity_list (window), 0, FD_TEST_UI_COL_STATUS);
   g_assert_true (g_str_has_prefix (status, "Nicht reserviert"));
   g_assert_cmpstr (fd_queue_sidebar_get_indicator (sidebar, (guint) sales), ==, "Beigetreten");
-
-  fd_test_ui_spin (300);
-  path = fd_test_ui_save_screenshot (GTK_WIDGET (window), "main-window-de.png");
-  g_test_message ("Saved %s", path);
+  save_screenshot (window, "main-window-de.png");
   return window;
 }
 
@@ -84,9 +91,8 @@ test_german_windows (void)
   g_autoptr(FdTestServer) server = fd_test_server_new ();
   g_autoptr(FdConnection) jenna = NULL;
   g_autoptr(FdTestVisitor) visitor = NULL;
-  g_autofree char *path = NULL;
-  FdChatWindow *chat;
   FdWindow *window;
+  FdChatWindow *chat;
 
   fd_test_server_add_args (server, "--demo", NULL);
   fd_test_server_start (server);
@@ -98,9 +104,7 @@ test_german_windows (void)
   gtk_window_present (GTK_WINDOW (chat));
   fd_test_ui_wait (fd_test_ui_chat_is_loaded, chat, "the transcript");
   g_assert_true (g_str_has_prefix (gtk_window_get_title (GTK_WINDOW (chat)), "Gespräch: "));
-  fd_test_ui_spin (300);
-  path = fd_test_ui_save_screenshot (GTK_WIDGET (chat), "chat-window-de.png");
-  g_test_message ("Saved %s", path);
+  save_screenshot (chat, "chat-window-de.png");
 
   gtk_window_destroy (GTK_WINDOW (chat));
   gtk_window_destroy (GTK_WINDOW (window));
