@@ -26,12 +26,19 @@ shows_list (gpointer window)
   return g_strcmp0 (fd_window_get_activity_page (window), "list") == 0;
 }
 
+static gboolean
+has_size (gpointer widget)
+{
+  return gtk_widget_get_mapped (widget) && gtk_widget_get_width (widget) > 0;
+}
+
 static void
 save_screenshot (gpointer    widget,
                  const char *name)
 {
   g_autofree char *path = NULL;
 
+  fd_test_ui_wait (has_size, widget, name);
   fd_test_ui_spin (300);
   path = fd_test_ui_save_screenshot (widget, name);
   g_test_message ("Saved %s", path);
