@@ -1,5 +1,7 @@
 #define G_LOG_DOMAIN "fd-activity-model"
 
+#include <glib/gi18n.h>
+
 #include "fd-activity-model.h"
 #include "fd-conversation-item-private.h"
 #include "fd-properties.h"
@@ -219,16 +221,16 @@ format_status (FdConversationItem *item)
   if (fd_conversation_item_get_reserved (item))
     {
       if (unread <= 0)
-        return g_strdup ("Reserved");
+        return g_strdup (_("Reserved"));
       if (unread == 1)
-        return g_strdup ("Reserved (1 new message)");
-      return g_strdup_printf ("Reserved (%d new messages)", unread);
+        return g_strdup (_("Reserved (1 new message)"));
+      return g_strdup_printf (g_dngettext (NULL, "Reserved (%d new message)", "Reserved (%d new messages)", unread), unread);
     }
   /* Tweets arrive in batches of a polling cycle; the guide shows their
    * count while they wait. */
   if (conv->kind == FD_STREAM_TWITTER && unread > 0)
-    return g_strdup_printf ("Unread (%d new)", unread);
-  return g_strdup ("Unreserved");
+    return g_strdup_printf (_("Unread (%d new)"), unread);
+  return g_strdup (_("Unreserved"));
 }
 
 static void

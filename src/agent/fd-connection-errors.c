@@ -4,6 +4,8 @@
  * codes keep their values in FD_CONNECTION_ERROR, each with the server's
  * sentence or, when it sent none, one of ours that says what to do. */
 
+#include <glib/gi18n.h>
+
 #include "fd-connection-private.h"
 
 G_DEFINE_QUARK (fd-connection-error-quark, fd_connection_error)
@@ -15,21 +17,21 @@ default_sentence (FdWireError code)
   switch (code)
     {
     case FD_WIRE_ERROR_UNAUTHORIZED:
-      return "The server did not accept the sign-in; sign in again.";
+      return _("The server did not accept the sign-in; sign in again.");
     case FD_WIRE_ERROR_FORBIDDEN:
-      return "You are not allowed to do this.";
+      return _("You are not allowed to do this.");
     case FD_WIRE_ERROR_NOT_FOUND:
-      return "The conversation or queue no longer exists.";
+      return _("The conversation or queue no longer exists.");
     case FD_WIRE_ERROR_CONFLICT:
-      return "Someone else changed this first.";
+      return _("Someone else changed this first.");
     case FD_WIRE_ERROR_INVALID_STATE:
-      return "This is not possible in the conversation's current state.";
+      return _("This is not possible in the conversation's current state.");
     case FD_WIRE_ERROR_RATE_LIMITED:
-      return "Too many attempts; wait a moment and try again.";
+      return _("Too many attempts; wait a moment and try again.");
     case FD_WIRE_ERROR_INTERNAL:
-      return "The server failed; try again later.";
+      return _("The server failed; try again later.");
     default:
-      return "The server refused the request.";
+      return _("The server refused the request.");
     }
 }
 

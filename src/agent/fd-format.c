@@ -32,15 +32,15 @@ fd_format_activity (FdStreamKind kind)
   switch (kind)
     {
     case FD_STREAM_WEBCHAT:
-      return "WebChat";
+      return _("WebChat");
     case FD_STREAM_CALLBACK:
-      return "Callback";
+      return _("Callback");
     case FD_STREAM_EMAIL:
-      return "Email";
+      return _("Email");
     case FD_STREAM_TWITTER:
-      return "Tweet";
+      return _("Tweet");
     default:
-      return "Conversation";
+      return _("Conversation");
     }
 }
 
@@ -87,7 +87,7 @@ fd_format_from (const FdContact *contact)
         name = contact->twitter_handle;
     }
   if (name == NULL)
-    name = "Unknown visitor";
+    name = _("Unknown visitor");
 
   if (contact == NULL || !is_set (contact->crm_label))
     return g_strdup (name);
