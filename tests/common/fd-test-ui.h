@@ -74,6 +74,13 @@ enum {
   FD_TEST_UI_COL_STATUS,
 };
 
+/* Makes the desktop file @id, whose entry has the @keys lines (Exec=…),
+ * the desktop's tel: handler, in the test wrapper's own XDG directories
+ * only. fd_test_ui_init() installs one that runs true(1) unless
+ * FD_TEST_NO_PHONE_APP is set. */
+void           fd_test_ui_install_phone_app  (const char    *id,
+                                              const char    *keys);
+
 /* The app's main window, NULL when it has none. */
 FdWindow      *fd_test_ui_app_window         (FdApplication *app);
 /* The position of the window's Activity List row whose From cell is
