@@ -27,21 +27,6 @@
 #define WALK_TIMEOUT_MS 120000
 
 static gboolean
-all_queues_joined (gpointer data)
-{
-  GListModel *queues = G_LIST_MODEL (fd_session_get_queue_model (fd_connection_get_session (data)));
-
-  for (guint i = 0; i < g_list_model_get_n_items (queues); i++)
-    {
-      g_autoptr(FdQueueItem) item = g_list_model_get_item (queues, i);
-
-      if (!fd_queue_item_get_joined (item))
-        return FALSE;
-    }
-  return g_list_model_get_n_items (queues) > 0;
-}
-
-static gboolean
 has_two_rows (gpointer data)
 {
   return fd_activity_list_get_n_rows (fd_window_get_activity_list (data)) == 2;
@@ -171,7 +156,7 @@ run_check (FdApplication *app,
                           JENNA_EMAIL, JENNA_PASSWORD);
   fd_test_ui_wait (fd_test_ui_is_main_connected, window, "the main page after sign-in");
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.join-all", NULL));
-  fd_test_ui_wait (all_queues_joined, fd_window_get_connection (window), "every queue to be joined");
+  fd_test_ui_wait (fd_test_ui_all_queues_joined, fd_window_get_connection (window), "every queue to be joined");
 
   /* Two rows: one offered, one reserved with its Web Chat window open. */
   v1 = fd_test_visitor_start (server, CHAT_KEY, "Natalie Maines");
@@ -203,8 +188,8 @@ run_check (FdApplication *app,
                      "--window", "Preferences",
                      "--window", "Conversation: ",
                      "--min", "table row=3",
-                     "--named", "WebChat from Natalie Maines",
-                     "--named", "WebChat from Tom Baker",
+                     "--named", "WebChat from Natalie Maines, Reserved",
+                     "--named", "WebChat from Tom Baker, Unreserved",
                      "--named", "Columns: Activity, From, To, Duration, Status",
                      "--named", "Main Menu",
                      "--named", "Availability: Available",

@@ -121,6 +121,21 @@ fd_test_ui_is_connected (gpointer connection)
 }
 
 gboolean
+fd_test_ui_all_queues_joined (gpointer connection)
+{
+  GListModel *queues = G_LIST_MODEL (fd_session_get_queue_model (fd_connection_get_session (connection)));
+
+  for (guint i = 0; i < g_list_model_get_n_items (queues); i++)
+    {
+      g_autoptr(FdQueueItem) item = g_list_model_get_item (queues, i);
+
+      if (!fd_queue_item_get_joined (item))
+        return FALSE;
+    }
+  return g_list_model_get_n_items (queues) > 0;
+}
+
+gboolean
 fd_test_ui_is_main_connected (gpointer window)
 {
   FdConnection *connection = fd_window_get_connection (window);

@@ -44,6 +44,8 @@ void     fd_test_ui_on_done_cb           (GObject       *source,
 gboolean fd_test_ui_has_result           (gpointer       data);
 /* An FdConnection connected with its queues known. */
 gboolean fd_test_ui_is_connected         (gpointer       connection);
+/* An FdConnection whose every queue is joined. */
+gboolean fd_test_ui_all_queues_joined    (gpointer       connection);
 /* An FdWindow on its main page with such a connection. */
 gboolean fd_test_ui_is_main_connected    (gpointer       window);
 /* FdChatWindow states: loaded with at least one message, reserved by this

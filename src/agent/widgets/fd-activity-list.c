@@ -56,27 +56,18 @@ status_text (GObject    *unused,
   return g_strdup_printf ("%s · %s", status ? status : "", countdown);
 }
 
-/* A row's accessible name and description (closures of the template's
- * FdRowName): what a screen reader says on the row, without the ticking
- * duration and countdown, which are in their cells. */
+/* A row's accessible name (a closure of the template's FdRowName; its
+ * description is the To text): what a screen reader says on the row,
+ * without the ticking duration and countdown, which are in their cells. */
 static char *
 row_label (GObject    *unused,
            const char *activity,
            const char *from,
+           const char *status,
            gpointer    user_data)
 {
-  /* TRANSLATORS: an Activity List row for a screen reader, e.g. "WebChat from Ada Lovelace". */
-  return g_strdup_printf (_("%s from %s"), activity ? activity : "", from ? from : "");
-}
-
-static char *
-row_description (GObject    *unused,
-                 const char *to,
-                 const char *status,
-                 gpointer    user_data)
-{
-  /* TRANSLATORS: an Activity List row's description for a screen reader: the stream and queue, then the status. */
-  return g_strdup_printf (_("To %s. %s."), to ? to : "", status ? status : "");
+  /* TRANSLATORS: an Activity List row for a screen reader, e.g. "WebChat from Ada Lovelace, Reserved". */
+  return g_strdup_printf (_("%s from %s, %s"), activity ? activity : "", from ? from : "", status ? status : "");
 }
 
 /* GTK 4.8 names the column view's header row and its titles after their
@@ -735,7 +726,6 @@ fd_activity_list_class_init (FdActivityListClass *klass)
   gtk_widget_class_bind_template_child (widget_class, FdActivityList, reserved_menu);
   gtk_widget_class_bind_template_callback (widget_class, status_text);
   gtk_widget_class_bind_template_callback (widget_class, row_label);
-  gtk_widget_class_bind_template_callback (widget_class, row_description);
   gtk_widget_class_bind_template_callback (widget_class, on_cell_right_click_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_selection_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_model_items_changed_cb);
