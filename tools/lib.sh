@@ -13,6 +13,8 @@ FD_PACKAGES=(
   libgtk-4-media-gstreamer
   libgstreamer1.0-dev gstreamer1.0-plugins-base gstreamer1.0-plugins-good
   xvfb xauth dbus dbus-x11 gnome-keyring python3-dbusmock
+  # The accessibility test walks the app over AT-SPI (tests/a11y).
+  python3-pyatspi
   desktop-file-utils appstream gettext curl ca-certificates
   chromium fonts-noto-color-emoji
 )

@@ -121,6 +121,21 @@ fd_test_ui_is_connected (gpointer connection)
 }
 
 gboolean
+fd_test_ui_all_queues_joined (gpointer connection)
+{
+  GListModel *queues = G_LIST_MODEL (fd_session_get_queue_model (fd_connection_get_session (connection)));
+
+  for (guint i = 0; i < g_list_model_get_n_items (queues); i++)
+    {
+      g_autoptr(FdQueueItem) item = g_list_model_get_item (queues, i);
+
+      if (!fd_queue_item_get_joined (item))
+        return FALSE;
+    }
+  return g_list_model_get_n_items (queues) > 0;
+}
+
+gboolean
 fd_test_ui_is_main_connected (gpointer window)
 {
   FdConnection *connection = fd_window_get_connection (window);
@@ -181,18 +196,22 @@ fd_test_ui_find_row_by_id (GtkListBox *list,
   return NULL;
 }
 
-/* A desktop's phone app, as far as GIO sees one: a tel: handler in the
- * test's own XDG_DATA_HOME (the wrapper makes a fresh one) that runs
- * true(1). Without it, Call Number meets a desktop with no phone app
+/* A desktop's phone app, as far as GIO sees one: a tel: handler @id
+ * (a desktop file id) in the test's own XDG_DATA_HOME (the wrapper makes a
+ * fresh one) whose entry has the @keys lines ("Exec=true %u\n"). Without
+ * it, Call Number meets a desktop with no phone app
  * (FD_TEST_NO_PHONE_APP, tests/ui/test-callbacks.c). */
-static void
-install_phone_app (void)
+void
+fd_test_ui_install_phone_app (const char *id,
+                              const char *keys)
 {
   const char *data_home = g_getenv ("XDG_DATA_HOME");
   const char *config_home = g_getenv ("XDG_CONFIG_HOME");
   g_autofree char *apps = NULL;
   g_autofree char *desktop = NULL;
+  g_autofree char *entry = NULL;
   g_autofree char *mimeapps = NULL;
+  g_autofree char *defaults = NULL;
   g_autoptr(GError) error = NULL;
 
   /* Only in the wrapper's throw-away directories, never a real home. */
@@ -201,14 +220,14 @@ install_phone_app (void)
   apps = g_build_filename (data_home, "applications", NULL);
   g_assert_cmpint (g_mkdir_with_parents (apps, 0700), ==, 0);
   g_assert_cmpint (g_mkdir_with_parents (config_home, 0700), ==, 0);
-  desktop = g_build_filename (apps, "fd-test-dialer.desktop", NULL);
-  g_file_set_contents (desktop,
-                       "[Desktop Entry]\nType=Application\nName=Test Dialer\nExec=true %u\n"
-                       "NoDisplay=true\nMimeType=x-scheme-handler/tel;\n", -1, &error);
+  desktop = g_build_filename (apps, id, NULL);
+  entry = g_strdup_printf ("[Desktop Entry]\nType=Application\nName=Test Dialer\n%s"
+                           "NoDisplay=true\nMimeType=x-scheme-handler/tel;\n", keys);
+  g_file_set_contents (desktop, entry, -1, &error);
   g_assert_no_error (error);
   mimeapps = g_build_filename (config_home, "mimeapps.list", NULL);
-  g_file_set_contents (mimeapps, "[Default Applications]\nx-scheme-handler/tel=fd-test-dialer.desktop\n",
-                       -1, &error);
+  defaults = g_strdup_printf ("[Default Applications]\nx-scheme-handler/tel=%s\n", id);
+  g_file_set_contents (mimeapps, defaults, -1, &error);
   g_assert_no_error (error);
 }
 
@@ -217,13 +236,14 @@ fd_test_ui_init (int    *argc,
                  char ***argv)
 {
   if (g_getenv ("FD_TEST_NO_PHONE_APP") == NULL)
-    install_phone_app ();
+    fd_test_ui_install_phone_app ("fd-test-dialer.desktop", "Exec=true %u\n");
   g_setenv ("GSK_RENDERER", "cairo", TRUE);
   /* GTK 4.8 has no GDK_DEBUG=no-portals; the private session bus has no
    * portal anyway. The AT-SPI registry the bus would start writes to
    * stdout, which breaks TAP. A test that checks accessible properties
-   * sets GTK_A11Y=test (GTK's in-process recorder, no bus) before this. */
-  if (g_strcmp0 (g_getenv ("GTK_A11Y"), "test") != 0)
+   * sets GTK_A11Y=test (GTK's in-process recorder, no bus) before this;
+   * the AT-SPI test (tests/a11y) sets GTK_A11Y=atspi and keeps TAP apart. */
+  if (g_strcmp0 (g_getenv ("GTK_A11Y"), "test") != 0 && g_strcmp0 (g_getenv ("GTK_A11Y"), "atspi") != 0)
     g_setenv ("GTK_A11Y", "none", TRUE);
   g_setenv ("GDK_BACKEND", "x11", TRUE);
   g_setenv ("GSETTINGS_BACKEND", "memory", TRUE);

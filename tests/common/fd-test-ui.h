@@ -44,6 +44,8 @@ void     fd_test_ui_on_done_cb           (GObject       *source,
 gboolean fd_test_ui_has_result           (gpointer       data);
 /* An FdConnection connected with its queues known. */
 gboolean fd_test_ui_is_connected         (gpointer       connection);
+/* An FdConnection whose every queue is joined. */
+gboolean fd_test_ui_all_queues_joined    (gpointer       connection);
 /* An FdWindow on its main page with such a connection. */
 gboolean fd_test_ui_is_main_connected    (gpointer       window);
 /* FdChatWindow states: loaded with at least one message, reserved by this
@@ -73,6 +75,13 @@ enum {
   FD_TEST_UI_COL_DURATION,
   FD_TEST_UI_COL_STATUS,
 };
+
+/* Makes the desktop file @id, whose entry has the @keys lines (Exec=…),
+ * the desktop's tel: handler, in the test wrapper's own XDG directories
+ * only. fd_test_ui_init() installs one that runs true(1) unless
+ * FD_TEST_NO_PHONE_APP is set. */
+void           fd_test_ui_install_phone_app  (const char    *id,
+                                              const char    *keys);
 
 /* The app's main window, NULL when it has none. */
 FdWindow      *fd_test_ui_app_window         (FdApplication *app);

@@ -547,6 +547,30 @@ test_double_click (void)
 
 /* --- /ui/callbacks/no-phone-app ------------------------------------------------------ */
 
+/* Starts @server, signs Jenna in to a window of her own, reserves Grace's
+ * callback there and chooses Call Number on it. */
+static FdWindow *
+call_reserved_callback (FdTestServer *server)
+{
+  FdWindow *jenna;
+  FdActivityList *list;
+
+  fd_test_server_add_args (server, "--demo", NULL);
+  fd_test_server_start (server);
+  jenna = agent_window_new (server, JENNA_EMAIL, JENNA_PASSWORD);
+  list = fd_window_get_activity_list (jenna);
+  set_joined_with_sidebar (jenna, CALLBACK_QUEUE, TRUE, FALSE);
+  request_callback (server, GRACE, GRACE_NUMBER);
+  wait_row (jenna, GRACE, "Unreserved", "the callback");
+  select_row (jenna, GRACE);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (list), "activity.reserve", NULL));
+  wait_row (jenna, GRACE, "Reserved", "the reserved callback");
+
+  select_row (jenna, GRACE);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (list), "activity.call-number", NULL));
+  return jenna;
+}
+
 /* A desktop with no tel: handler (this test's process runs without the
  * test dialer, FD_TEST_NO_PHONE_APP): Call Number says so in the agent's
  * words, offers Copy Number, and asks nothing about a call that never
@@ -566,20 +590,9 @@ test_no_phone_app (void)
 
   /* The premise: no phone app on this desktop. */
   g_assert_null (dialer);
-  fd_test_server_add_args (server, "--demo", NULL);
-  fd_test_server_start (server);
-  jenna = agent_window_new (server, JENNA_EMAIL, JENNA_PASSWORD);
+  jenna = call_reserved_callback (server);
   list = fd_window_get_activity_list (jenna);
   calls = fd_session_get_call_state (fd_connection_get_session ((fd_window_get_connection (jenna))));
-  set_joined_with_sidebar (jenna, CALLBACK_QUEUE, TRUE, FALSE);
-  request_callback (server, GRACE, GRACE_NUMBER);
-  wait_row (jenna, GRACE, "Unreserved", "the callback");
-  select_row (jenna, GRACE);
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (list), "activity.reserve", NULL));
-  wait_row (jenna, GRACE, "Reserved", "the reserved callback");
-
-  select_row (jenna, GRACE);
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (list), "activity.call-number", NULL));
   dialog = fd_test_ui_wait_dialog ("No Phone App", "the message that no phone app handles calls");
   g_assert_cmpstr (adw_message_dialog_get_body (dialog), ==,
                    "No app on this computer handles phone calls. Copy the number to dial it on a phone.");
@@ -761,10 +774,57 @@ test_menu (void)
   agent_window_free (jenna);
 }
 
+/* --- /ui/callbacks/phone-app-fails ------------------------------------------------- */
+
+/* A phone app that exists but does not start (a D-Bus activatable tel:
+ * handler whose service is not there): Call Number says that the call
+ * could not start, with the reason, offers Copy Number, and asks nothing
+ * about a call that never started. */
+static void
+test_phone_app_fails (void)
+{
+  g_autoptr(FdTestServer) server = fd_test_server_new ();
+  g_autoptr(GAppInfo) dialer = g_app_info_get_default_for_uri_scheme ("tel");
+  FdWindow *jenna;
+  FdCallState *calls;
+  AdwMessageDialog *dialog;
+
+  /* The premise: a phone app is there. */
+  g_assert_nonnull (dialer);
+  jenna = call_reserved_callback (server);
+  calls = fd_session_get_call_state (fd_connection_get_session ((fd_window_get_connection (jenna))));
+  dialog = fd_test_ui_wait_dialog ("Could Not Start the Call", "the message that the call did not start");
+  g_assert_true (g_str_has_prefix (adw_message_dialog_get_body (dialog), "The phone app did not start ("));
+  g_assert_true (g_str_has_suffix (adw_message_dialog_get_body (dialog),
+                                   "). Copy the number to dial it on a phone."));
+  g_assert_true (adw_message_dialog_has_response (dialog, "copy"));
+  g_assert_cmpstr (adw_message_dialog_get_response_label (dialog, "copy"), ==, "_Copy Number");
+  /* No call started: no outcome question, and not on a call. */
+  fd_test_ui_spin (300);
+  g_assert_null (fd_test_ui_find_dialog ("How Did the Call Go?"));
+  g_assert_false (fd_call_state_get_on_call (calls));
+  fd_test_ui_answer_dialog (dialog, "close");
+  g_assert_null (fd_test_ui_find_dialog ("How Did the Call Go?"));
+  wait_row (jenna, GRACE, "Reserved", "the callback still reserved");
+
+  agent_window_free (jenna);
+}
+
 int
 main (int   argc,
       char *argv[])
 {
+  /* A tel: handler that is there but cannot start: its D-Bus service
+   * does not exist on the test's session bus. */
+  if (g_getenv ("FD_TEST_PHONE_APP_FAILS") != NULL)
+    {
+      g_setenv ("FD_TEST_NO_PHONE_APP", "1", TRUE);
+      fd_test_ui_install_phone_app ("io.github.frontdeskcc.TestDialer.desktop",
+                                    "Exec=true %u\nDBusActivatable=true\n");
+      fd_test_ui_init (&argc, &argv);
+      g_test_add_func ("/ui/callbacks/phone-app-fails", test_phone_app_fails);
+      return g_test_run ();
+    }
   fd_test_ui_init (&argc, &argv);
 
   /* Run twice by tests/ui/meson.build: on a desktop with a phone app (the

@@ -838,21 +838,6 @@ activity_status_title (FdWindow *window)
   return adw_status_page_get_title (ADW_STATUS_PAGE (page));
 }
 
-static gboolean
-all_queues_joined (gpointer data)
-{
-  GListModel *queues = G_LIST_MODEL (fd_session_get_queue_model (fd_connection_get_session (data)));
-
-  for (guint i = 0; i < g_list_model_get_n_items (queues); i++)
-    {
-      g_autoptr(FdQueueItem) item = g_list_model_get_item (queues, i);
-
-      if (!fd_queue_item_get_joined (item))
-        return FALSE;
-    }
-  return g_list_model_get_n_items (queues) > 0;
-}
-
 static void
 save_empty_state (FdWindow   *window,
                   const char *name)
@@ -892,7 +877,7 @@ test_window_empty_states (void)
   g_assert_cmpstr (activity_status_title (window), ==, "Join a Queue to Receive Conversations");
   save_empty_state (window, "empty-not-joined.png");
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.join-all", NULL));
-  fd_test_ui_wait (all_queues_joined, jenna, "every queue to be joined");
+  fd_test_ui_wait (fd_test_ui_all_queues_joined, jenna, "every queue to be joined");
 
   /* Joined, nothing waiting. */
   wait_activity_page (window, "waiting");

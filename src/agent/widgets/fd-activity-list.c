@@ -5,6 +5,7 @@
 
 #include "fd-activity-list.h"
 #include "fd-conversation-window.h"
+#include "fd-row-name.h"
 #include "fd-session-list.h"
 #include "fd-session.h"
 
@@ -44,6 +45,52 @@ status_text (GObject    *unused,
   if (countdown == NULL || *countdown == '\0')
     return g_strdup (status ? status : "");
   return g_strdup_printf ("%s · %s", status ? status : "", countdown);
+}
+
+/* A row's accessible name (a closure of the template's FdRowName; its
+ * description is the To text): what a screen reader says on the row,
+ * without the ticking duration and countdown, which are in their cells. */
+static char *
+row_label (GObject    *unused,
+           const char *activity,
+           const char *from,
+           const char *status,
+           gpointer    user_data)
+{
+  /* TRANSLATORS: an Activity List row for a screen reader, e.g. "WebChat from Ada Lovelace, Reserved". */
+  return g_strdup_printf (_("%s from %s, %s"), activity ? activity : "", from ? from : "", status ? status : "");
+}
+
+/* GTK 4.8 names the column view's header row and its titles after their
+ * types over AT-SPI: name them after the columns. The header row is the
+ * column view's first child, its titles are its children in column order. */
+static void
+name_header_row (FdActivityList *self)
+{
+  GtkWidget *header = gtk_widget_get_first_child (GTK_WIDGET (self->column_view));
+  GListModel *columns = gtk_column_view_get_columns (self->column_view);
+  g_autoptr(GString) titles = g_string_new (NULL);
+  GtkWidget *title;
+  g_autofree char *label = NULL;
+
+  if (header == NULL || gtk_accessible_get_accessible_role (GTK_ACCESSIBLE (header)) != GTK_ACCESSIBLE_ROLE_ROW)
+    return;
+  title = gtk_widget_get_first_child (header);
+  for (guint i = 0; i < g_list_model_get_n_items (columns); i++)
+    {
+      g_autoptr(GtkColumnViewColumn) column = g_list_model_get_item (columns, i);
+      const char *text = gtk_column_view_column_get_title (column);
+
+      g_string_append_printf (titles, "%s%s", i > 0 ? ", " : "", text);
+      if (title != NULL)
+        {
+          gtk_accessible_update_property (GTK_ACCESSIBLE (title), GTK_ACCESSIBLE_PROPERTY_LABEL, text, -1);
+          title = gtk_widget_get_next_sibling (title);
+        }
+    }
+  /* TRANSLATORS: the Activity List's header row for a screen reader; %s lists the column titles. */
+  label = g_strdup_printf (_("Columns: %s"), titles->str);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (header), GTK_ACCESSIBLE_PROPERTY_LABEL, label, -1);
 }
 
 static char *
@@ -670,6 +717,7 @@ fd_activity_list_class_init (FdActivityListClass *klass)
 
   /* The template's expressions name the item type. */
   g_type_ensure (FD_TYPE_CONVERSATION_ITEM);
+  g_type_ensure (FD_TYPE_ROW_NAME);
   fd_session_list_class_set_template (widget_class, "fd-activity-list", "activity.menu");
   gtk_widget_class_bind_template_child (widget_class, FdActivityList, scroller);
   gtk_widget_class_bind_template_child (widget_class, FdActivityList, column_view);
@@ -679,6 +727,7 @@ fd_activity_list_class_init (FdActivityListClass *klass)
   gtk_widget_class_bind_template_child (widget_class, FdActivityList, unreserved_menu);
   gtk_widget_class_bind_template_child (widget_class, FdActivityList, reserved_menu);
   gtk_widget_class_bind_template_callback (widget_class, status_text);
+  gtk_widget_class_bind_template_callback (widget_class, row_label);
   gtk_widget_class_bind_template_callback (widget_class, on_cell_right_click_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_selection_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_model_items_changed_cb);
@@ -708,6 +757,7 @@ fd_activity_list_init (FdActivityList *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
   fd_session_list_follow_menu (FD_SESSION_LIST (self), GTK_WIDGET (self->column_view));
+  name_header_row (self);
   update_actions (self);
 }
 

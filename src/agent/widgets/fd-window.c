@@ -215,6 +215,13 @@ show_acd (FdWindow   *self,
 
   g_simple_action_set_state (G_SIMPLE_ACTION (action), g_variant_new_string (target));
   gtk_menu_button_set_label (self->acd_button, acd_label (target));
+  /* What a screen reader says: GTK 4.8 does not read a menu button's label. */
+  {
+    /* TRANSLATORS: the availability menu's accessible name; %s is the state, e.g. "Available". */
+    g_autofree char *name = g_strdup_printf (_("Availability: %s"), acd_label (target));
+
+    gtk_accessible_update_property (GTK_ACCESSIBLE (self->acd_button), GTK_ACCESSIBLE_PROPERTY_LABEL, name, -1);
+  }
 }
 
 static void
