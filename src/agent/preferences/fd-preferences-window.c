@@ -30,6 +30,8 @@ struct _FdPreferencesWindow
   GtkButton            *play_button;
   GtkButton            *default_button;
   GtkButton            *choose_button;
+  AdwComboRow          *idle_row;
+  AdwComboRow          *return_row;
 };
 
 G_DEFINE_FINAL_TYPE (FdPreferencesWindow, fd_preferences_window, ADW_TYPE_WINDOW)
@@ -169,6 +171,55 @@ on_switch_active_changed_cb (FdPreferencesWindow *self,
   update_duration_sensitivity (self);
 }
 
+/* The idle row's choices, in minutes (0: off); a value set elsewhere shows
+ * as the largest choice not above it. */
+static const guint idle_choices[] = { 0, 5, 10, 15, 30, 60 };
+static const char * const return_choices[] = { "ask", "restore" };
+
+static gboolean
+idle_to_row (GValue   *value,
+             GVariant *variant,
+             gpointer  user_data)
+{
+  guint minutes = g_variant_get_uint32 (variant);
+  guint selected = 0;
+
+  for (guint i = 0; i < G_N_ELEMENTS (idle_choices); i++)
+    if (idle_choices[i] <= minutes)
+      selected = i;
+  g_value_set_uint (value, selected);
+  return TRUE;
+}
+
+static GVariant *
+idle_from_row (const GValue       *value,
+               const GVariantType *type,
+               gpointer            user_data)
+{
+  guint selected = g_value_get_uint (value);
+
+  return selected < G_N_ELEMENTS (idle_choices) ? g_variant_new_uint32 (idle_choices[selected]) : NULL;
+}
+
+static gboolean
+return_to_row (GValue   *value,
+               GVariant *variant,
+               gpointer  user_data)
+{
+  g_value_set_uint (value, g_strcmp0 (g_variant_get_string (variant, NULL), "restore") == 0 ? 1 : 0);
+  return TRUE;
+}
+
+static GVariant *
+return_from_row (const GValue       *value,
+                 const GVariantType *type,
+                 gpointer            user_data)
+{
+  guint selected = g_value_get_uint (value);
+
+  return selected < G_N_ELEMENTS (return_choices) ? g_variant_new_string (return_choices[selected]) : NULL;
+}
+
 static void
 bind_settings (FdPreferencesWindow *self)
 {
@@ -207,6 +258,11 @@ bind_settings (FdPreferencesWindow *self)
                            G_CALLBACK (on_switch_active_changed_cb), self,
                            G_CONNECT_SWAPPED);
   update_duration_sensitivity (self);
+
+  g_settings_bind_with_mapping (self->settings, "presence-idle-minutes", self->idle_row, "selected",
+                                G_SETTINGS_BIND_DEFAULT, idle_to_row, idle_from_row, NULL, NULL);
+  g_settings_bind_with_mapping (self->settings, "presence-on-return", self->return_row, "selected",
+                                G_SETTINGS_BIND_DEFAULT, return_to_row, return_from_row, NULL, NULL);
 }
 
 static void
@@ -320,6 +376,8 @@ fd_preferences_window_class_init (FdPreferencesWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, FdPreferencesWindow, play_button);
   gtk_widget_class_bind_template_child (widget_class, FdPreferencesWindow, default_button);
   gtk_widget_class_bind_template_child (widget_class, FdPreferencesWindow, choose_button);
+  gtk_widget_class_bind_template_child (widget_class, FdPreferencesWindow, idle_row);
+  gtk_widget_class_bind_template_child (widget_class, FdPreferencesWindow, return_row);
   gtk_widget_class_bind_template_callback (widget_class, on_play_button_clicked_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_default_button_clicked_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_choose_button_clicked_cb);
