@@ -171,53 +171,38 @@ on_switch_active_changed_cb (FdPreferencesWindow *self,
   update_duration_sensitivity (self);
 }
 
-/* The idle row's choices, in minutes (0: off); a value set elsewhere shows
- * as the largest choice not above it. */
-static const guint idle_choices[] = { 0, 5, 10, 15, 30, 60 };
-static const char * const return_choices[] = { "ask", "restore" };
-
+/* A combo row stands for a key: its positions are the key's values in
+ * ascending order (a GVariant array, the mapping's user data). A value set
+ * elsewhere shows as the largest choice not above it (45 minutes: "30
+ * minutes"); the schema's choices keep strings exact. */
 static gboolean
-idle_to_row (GValue   *value,
-             GVariant *variant,
-             gpointer  user_data)
+choice_to_row (GValue   *value,
+               GVariant *variant,
+               gpointer  user_data)
 {
-  guint minutes = g_variant_get_uint32 (variant);
+  GVariant *choices = user_data;
   guint selected = 0;
 
-  for (guint i = 0; i < G_N_ELEMENTS (idle_choices); i++)
-    if (idle_choices[i] <= minutes)
-      selected = i;
+  for (gsize i = 0; i < g_variant_n_children (choices); i++)
+    {
+      g_autoptr(GVariant) choice = g_variant_get_child_value (choices, i);
+
+      if (g_variant_compare (choice, variant) <= 0)
+        selected = (guint) i;
+    }
   g_value_set_uint (value, selected);
   return TRUE;
 }
 
 static GVariant *
-idle_from_row (const GValue       *value,
-               const GVariantType *type,
-               gpointer            user_data)
-{
-  guint selected = g_value_get_uint (value);
-
-  return selected < G_N_ELEMENTS (idle_choices) ? g_variant_new_uint32 (idle_choices[selected]) : NULL;
-}
-
-static gboolean
-return_to_row (GValue   *value,
-               GVariant *variant,
-               gpointer  user_data)
-{
-  g_value_set_uint (value, g_strcmp0 (g_variant_get_string (variant, NULL), "restore") == 0 ? 1 : 0);
-  return TRUE;
-}
-
-static GVariant *
-return_from_row (const GValue       *value,
+choice_from_row (const GValue       *value,
                  const GVariantType *type,
                  gpointer            user_data)
 {
+  GVariant *choices = user_data;
   guint selected = g_value_get_uint (value);
 
-  return selected < G_N_ELEMENTS (return_choices) ? g_variant_new_string (return_choices[selected]) : NULL;
+  return selected < g_variant_n_children (choices) ? g_variant_get_child_value (choices, selected) : NULL;
 }
 
 static void
@@ -233,6 +218,15 @@ bind_settings (FdPreferencesWindow *self)
     { "alert-notification", G_STRUCT_OFFSET (FdPreferencesWindow, notification_switch) },
     { "alert-sound", G_STRUCT_OFFSET (FdPreferencesWindow, sound_switch) },
     { "alert-sound-loop", G_STRUCT_OFFSET (FdPreferencesWindow, loop_switch) },
+  };
+  /* The combo rows: their key and its values, in the rows' order. */
+  static const struct {
+    const char *key;
+    gsize       offset;
+    const char *choices;
+  } combos[] = {
+    { "presence-idle-minutes", G_STRUCT_OFFSET (FdPreferencesWindow, idle_row), "[uint32 0, 5, 10, 15, 30, 60]" },
+    { "presence-on-return", G_STRUCT_OFFSET (FdPreferencesWindow, return_row), "['ask', 'restore']" },
   };
 
   for (gsize i = 0; i < G_N_ELEMENTS (switches); i++)
@@ -259,10 +253,15 @@ bind_settings (FdPreferencesWindow *self)
                            G_CONNECT_SWAPPED);
   update_duration_sensitivity (self);
 
-  g_settings_bind_with_mapping (self->settings, "presence-idle-minutes", self->idle_row, "selected",
-                                G_SETTINGS_BIND_DEFAULT, idle_to_row, idle_from_row, NULL, NULL);
-  g_settings_bind_with_mapping (self->settings, "presence-on-return", self->return_row, "selected",
-                                G_SETTINGS_BIND_DEFAULT, return_to_row, return_from_row, NULL, NULL);
+  for (gsize i = 0; i < G_N_ELEMENTS (combos); i++)
+    {
+      AdwComboRow *row = G_STRUCT_MEMBER (AdwComboRow *, self, combos[i].offset);
+      GVariant *choices = g_variant_ref_sink (g_variant_parse (NULL, combos[i].choices, NULL, NULL, NULL));
+
+      g_assert (choices != NULL);
+      g_settings_bind_with_mapping (self->settings, combos[i].key, row, "selected", G_SETTINGS_BIND_DEFAULT,
+                                    choice_to_row, choice_from_row, choices, (GDestroyNotify) g_variant_unref);
+    }
 }
 
 static void

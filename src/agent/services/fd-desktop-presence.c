@@ -101,17 +101,29 @@ remove_watch (FdDesktopPresence *self,
   *watch = 0;
 }
 
-/* The reply to AddIdleWatch or AddUserActiveWatch: @data is the presence
- * and the serial the request was made under (0 for the active watch). */
+/* What an async call needs to know when it returns: the presence (alive
+ * unless the call was cancelled) and a value: the serial an idle watch was
+ * asked under (0 for the active watch), or the GBusType asked for. */
 typedef struct {
   FdDesktopPresence *self;
-  guint              serial;
-} WatchRequest;
+  guint              value;
+} Request;
+
+static Request *
+request_new (FdDesktopPresence *self,
+             guint              value)
+{
+  Request *request = g_new0 (Request, 1);
+
+  request->self = self;
+  request->value = value;
+  return request;
+}
 
 static guint
 finish_watch (GObject      *source,
               GAsyncResult *result,
-              WatchRequest *request)
+              Request *request)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(GVariant) reply = g_dbus_connection_call_finish (G_DBUS_CONNECTION (source), result, &error);
@@ -132,14 +144,14 @@ on_add_idle_watch_cb (GObject      *source,
                       GAsyncResult *result,
                       gpointer      user_data)
 {
-  g_autofree WatchRequest *request = user_data;
+  g_autofree Request *request = user_data;
   guint id = finish_watch (source, result, request);
   FdDesktopPresence *self = request->self;
 
   /* A cancelled call never reaches here with an id: self is alive. */
   if (id == 0)
     return;
-  if (request->serial != self->idle_serial)
+  if (request->value != self->idle_serial)
     {
       /* Made for an older idle-minutes; the newer request sets its own. */
       remove_watch (self, &id);
@@ -153,7 +165,7 @@ on_add_active_watch_cb (GObject      *source,
                         GAsyncResult *result,
                         gpointer      user_data)
 {
-  g_autofree WatchRequest *request = user_data;
+  g_autofree Request *request = user_data;
   guint id = finish_watch (source, result, request);
 
   if (id != 0)
@@ -167,11 +179,7 @@ add_watch (FdDesktopPresence   *self,
            guint                serial,
            GAsyncReadyCallback  callback)
 {
-  WatchRequest *request = g_new0 (WatchRequest, 1);
-
-  request->self = self;
-  request->serial = serial;
-  monitor_call (self, method, parameters, callback, request);
+  monitor_call (self, method, parameters, callback, request_new (self, serial));
 }
 
 /* Forgets the watches (removing them from a monitor that is there) and sets
@@ -189,21 +197,11 @@ reset_idle_watch (FdDesktopPresence *self)
                self->idle_serial, on_add_idle_watch_cb);
 }
 
+/* WatchFired(u): the idle watch, or the active watch that followed it. */
 static void
-on_watch_fired_cb (GDBusConnection *bus,
-                   const char      *sender,
-                   const char      *path,
-                   const char      *interface,
-                   const char      *signal_name,
-                   GVariant        *parameters,
-                   gpointer         user_data)
+watch_fired (FdDesktopPresence *self,
+             guint              id)
 {
-  FdDesktopPresence *self = user_data;
-  guint id = 0;
-
-  if (!g_variant_is_of_type (parameters, G_VARIANT_TYPE ("(u)")))
-    return;
-  g_variant_get (parameters, "(u)", &id);
   if (id == 0)
     return;
   if (id == self->idle_watch && !self->idle)
@@ -248,109 +246,106 @@ on_monitor_vanished_cb (GDBusConnection *bus,
   update_away_reason (self);
 }
 
-/* --- screensaver and logind -------------------------------------------------- */
+/* --- signals ---------------------------------------------------------------- */
 
-static gboolean
-boolean_argument (GVariant *parameters,
-                  gboolean *value)
+/* Every signal watched: WatchFired(u), and ActiveChanged(b) and
+ * PrepareForSleep(b), which set the state they name. */
+static void
+on_signal_cb (GDBusConnection *bus,
+              const char      *sender,
+              const char      *path,
+              const char      *interface,
+              const char      *signal_name,
+              GVariant        *parameters,
+              gpointer         user_data)
 {
+  FdDesktopPresence *self = user_data;
+  gboolean value = FALSE;
+  guint id = 0;
+
+  if (g_str_equal (signal_name, "WatchFired") && g_variant_is_of_type (parameters, G_VARIANT_TYPE ("(u)")))
+    {
+      g_variant_get (parameters, "(u)", &id);
+      watch_fired (self, id);
+      return;
+    }
   if (!g_variant_is_of_type (parameters, G_VARIANT_TYPE ("(b)")))
-    return FALSE;
-  g_variant_get (parameters, "(b)", value);
-  return TRUE;
-}
-
-static void
-on_screensaver_active_changed_cb (GDBusConnection *bus,
-                                  const char      *sender,
-                                  const char      *path,
-                                  const char      *interface,
-                                  const char      *signal_name,
-                                  GVariant        *parameters,
-                                  gpointer         user_data)
-{
-  FdDesktopPresence *self = user_data;
-
-  if (boolean_argument (parameters, &self->locked))
-    update_away_reason (self);
-}
-
-static void
-on_prepare_for_sleep_cb (GDBusConnection *bus,
-                         const char      *sender,
-                         const char      *path,
-                         const char      *interface,
-                         const char      *signal_name,
-                         GVariant        *parameters,
-                         gpointer         user_data)
-{
-  FdDesktopPresence *self = user_data;
-
-  if (boolean_argument (parameters, &self->asleep))
-    update_away_reason (self);
+    return;
+  g_variant_get (parameters, "(b)", &value);
+  if (g_str_equal (signal_name, "PrepareForSleep"))
+    self->asleep = value;
+  else if (g_str_equal (signal_name, "ActiveChanged"))
+    self->locked = value;
+  update_away_reason (self);
 }
 
 /* --- buses ------------------------------------------------------------------- */
 
-static GDBusConnection *
-bus_get_finish (GAsyncResult *result,
-                const char   *which)
-{
-  g_autoptr(GError) error = NULL;
-  GDBusConnection *bus = g_bus_get_finish (result, &error);
-
-  /* No bus (a container, a test): what it would tell never happens. */
-  if (bus == NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    g_debug ("No %s bus, so its presence signals are not watched: %s", which, error->message);
-  return bus;
-}
+/* Every signal watched, on which bus, and where its subscription is kept. */
+static const struct {
+  GBusType             bus;
+  const char          *name;
+  const char          *interface;
+  const char          *member;
+  const char          *path;
+  gsize                subscription;
+} watched_signals[] = {
+  { G_BUS_TYPE_SESSION, MONITOR_NAME, MONITOR_IFACE, "WatchFired", MONITOR_PATH,
+    G_STRUCT_OFFSET (FdDesktopPresence, watch_fired_subscription) },
+  { G_BUS_TYPE_SESSION, SCREENSAVER_NAME, SCREENSAVER_NAME, "ActiveChanged", SCREENSAVER_PATH,
+    G_STRUCT_OFFSET (FdDesktopPresence, screensaver_subscription) },
+  { G_BUS_TYPE_SYSTEM, LOGIN_NAME, LOGIN_IFACE, "PrepareForSleep", LOGIN_PATH,
+    G_STRUCT_OFFSET (FdDesktopPresence, sleep_subscription) },
+};
 
 static void
-on_session_bus_cb (GObject      *source,
-                   GAsyncResult *result,
-                   gpointer      user_data)
+on_bus_cb (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
 {
-  GDBusConnection *bus = bus_get_finish (result, "session");
-  FdDesktopPresence *self = user_data;
+  g_autofree Request *request = user_data;
+  g_autoptr(GError) error = NULL;
+  GDBusConnection *bus = g_bus_get_finish (result, &error);
+  FdDesktopPresence *self = request->self;
+  GBusType type = (GBusType) request->value;
 
   if (bus == NULL)
-    return;
+    {
+      /* No bus (a container, a test): what it would tell never happens. */
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_debug ("No %s bus, so its presence signals are not watched: %s",
+                 type == G_BUS_TYPE_SYSTEM ? "system" : "session", error->message);
+      return;
+    }
+  for (gsize i = 0; i < G_N_ELEMENTS (watched_signals); i++)
+    if (watched_signals[i].bus == type)
+      G_STRUCT_MEMBER (guint, self, watched_signals[i].subscription) =
+        g_dbus_connection_signal_subscribe (bus, watched_signals[i].name, watched_signals[i].interface,
+                                            watched_signals[i].member, watched_signals[i].path, NULL,
+                                            G_DBUS_SIGNAL_FLAGS_NONE, on_signal_cb, self, NULL);
+  if (type == G_BUS_TYPE_SYSTEM)
+    {
+      self->system_bus = bus;
+      return;
+    }
   self->session_bus = bus;
-  self->watch_fired_subscription =
-    g_dbus_connection_signal_subscribe (bus, MONITOR_NAME, MONITOR_IFACE, "WatchFired", MONITOR_PATH,
-                                        NULL, G_DBUS_SIGNAL_FLAGS_NONE, on_watch_fired_cb, self, NULL);
-  self->screensaver_subscription =
-    g_dbus_connection_signal_subscribe (bus, SCREENSAVER_NAME, SCREENSAVER_NAME, "ActiveChanged",
-                                        SCREENSAVER_PATH, NULL, G_DBUS_SIGNAL_FLAGS_NONE,
-                                        on_screensaver_active_changed_cb, self, NULL);
   self->monitor_name_watch =
     g_bus_watch_name_on_connection (bus, MONITOR_NAME, G_BUS_NAME_WATCHER_FLAGS_NONE,
                                     on_monitor_appeared_cb, on_monitor_vanished_cb, self, NULL);
 }
 
 static void
-on_system_bus_cb (GObject      *source,
-                  GAsyncResult *result,
-                  gpointer      user_data)
+unsubscribe_all (FdDesktopPresence *self)
 {
-  GDBusConnection *bus = bus_get_finish (result, "system");
-  FdDesktopPresence *self = user_data;
+  for (gsize i = 0; i < G_N_ELEMENTS (watched_signals); i++)
+    {
+      GDBusConnection *bus = watched_signals[i].bus == G_BUS_TYPE_SYSTEM ? self->system_bus : self->session_bus;
+      guint *subscription = &G_STRUCT_MEMBER (guint, self, watched_signals[i].subscription);
 
-  if (bus == NULL)
-    return;
-  self->system_bus = bus;
-  self->sleep_subscription =
-    g_dbus_connection_signal_subscribe (bus, LOGIN_NAME, LOGIN_IFACE, "PrepareForSleep", LOGIN_PATH,
-                                        NULL, G_DBUS_SIGNAL_FLAGS_NONE, on_prepare_for_sleep_cb, self, NULL);
-}
-
-static void
-unsubscribe (GDBusConnection *bus,
-             guint           *subscription)
-{
-  if (bus != NULL && *subscription != 0)
-    g_dbus_connection_signal_unsubscribe (bus, *subscription);
-  *subscription = 0;
+      if (bus != NULL && *subscription != 0)
+        g_dbus_connection_signal_unsubscribe (bus, *subscription);
+      *subscription = 0;
+    }
 }
 
 /* --- GObject ----------------------------------------------------------------- */
@@ -364,9 +359,7 @@ fd_desktop_presence_dispose (GObject *object)
   remove_watch (self, &self->idle_watch);
   remove_watch (self, &self->active_watch);
   g_clear_handle_id (&self->monitor_name_watch, g_bus_unwatch_name);
-  unsubscribe (self->session_bus, &self->watch_fired_subscription);
-  unsubscribe (self->session_bus, &self->screensaver_subscription);
-  unsubscribe (self->system_bus, &self->sleep_subscription);
+  unsubscribe_all (self);
   g_clear_object (&self->session_bus);
   g_clear_object (&self->system_bus);
   g_clear_object (&self->cancellable);
@@ -435,8 +428,8 @@ static void
 fd_desktop_presence_init (FdDesktopPresence *self)
 {
   self->cancellable = g_cancellable_new ();
-  g_bus_get (G_BUS_TYPE_SESSION, self->cancellable, on_session_bus_cb, self);
-  g_bus_get (G_BUS_TYPE_SYSTEM, self->cancellable, on_system_bus_cb, self);
+  g_bus_get (G_BUS_TYPE_SESSION, self->cancellable, on_bus_cb, request_new (self, G_BUS_TYPE_SESSION));
+  g_bus_get (G_BUS_TYPE_SYSTEM, self->cancellable, on_bus_cb, request_new (self, G_BUS_TYPE_SYSTEM));
 }
 
 FdDesktopPresence *
