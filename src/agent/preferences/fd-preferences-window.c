@@ -256,7 +256,7 @@ bind_settings (FdPreferencesWindow *self)
   for (gsize i = 0; i < G_N_ELEMENTS (combos); i++)
     {
       AdwComboRow *row = G_STRUCT_MEMBER (AdwComboRow *, self, combos[i].offset);
-      GVariant *choices = g_variant_ref_sink (g_variant_parse (NULL, combos[i].choices, NULL, NULL, NULL));
+      GVariant *choices = g_variant_parse (NULL, combos[i].choices, NULL, NULL, NULL);
 
       g_assert (choices != NULL);
       g_settings_bind_with_mapping (self->settings, combos[i].key, row, "selected", G_SETTINGS_BIND_DEFAULT,
