@@ -13,6 +13,10 @@ ALLOWED_FINISH_ARGS = {
     '--socket=wayland',
     '--device=dri',
     '--socket=pulseaudio',
+    # Presence that follows the desktop, and suspend (docs/app.md, "Presence").
+    '--talk-name=org.gnome.Mutter.IdleMonitor',
+    '--talk-name=org.gnome.ScreenSaver',
+    '--system-talk-name=org.freedesktop.login1',
 }
 REQUIRED_CONFIG_OPTS = {'-Dapp=enabled', '-Dbrowser_tests=disabled', '-Dfuzzing=disabled'}
 

@@ -56,6 +56,7 @@ struct _FdConnection
   GCancellable            *cancellable;   /* cancelled in dispose */
   GDBusConnection         *system_bus;
   guint                    sleep_subscription;
+  guint                    sleep_source;  /* the socket's close, just after PrepareForSleep(true) */
 
   FdAgent                 *agent;
   FdOrganization          *organization;

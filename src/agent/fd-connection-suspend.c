@@ -8,6 +8,22 @@
 
 #include "fd-connection-private.h"
 
+/* The socket closes in a low-priority idle rather than in the signal's own
+ * callback: GDBus queues every subscriber's callback of one signal at
+ * default priority, so the others (the app's desktop presence, which makes
+ * the agent unavailable with reason "suspended") send their last frames
+ * first, and those leave on this socket ahead of its close frame. */
+static gboolean
+on_going_to_sleep_cb (gpointer user_data)
+{
+  FdConnection *self = user_data;
+
+  self->sleep_source = 0;
+  if (self->active)
+    _fd_connection_going_to_sleep (self);
+  return G_SOURCE_REMOVE;
+}
+
 static void
 on_prepare_for_sleep_cb (GDBusConnection *bus,
                          const char      *sender,
@@ -26,9 +42,15 @@ on_prepare_for_sleep_cb (GDBusConnection *bus,
   if (!self->active)
     return;
   if (going_to_sleep)
-    _fd_connection_going_to_sleep (self);
+    {
+      if (self->sleep_source == 0)
+        self->sleep_source = g_idle_add_full (G_PRIORITY_LOW, on_going_to_sleep_cb, self, NULL);
+    }
   else
-    fd_connection_reconnect_now (self);
+    {
+      g_clear_handle_id (&self->sleep_source, g_source_remove);
+      fd_connection_reconnect_now (self);
+    }
 }
 
 static void
@@ -67,6 +89,7 @@ _fd_connection_watch_suspend (FdConnection *self)
 void
 _fd_connection_unwatch_suspend (FdConnection *self)
 {
+  g_clear_handle_id (&self->sleep_source, g_source_remove);
   if (self->system_bus != NULL && self->sleep_subscription != 0)
     g_dbus_connection_signal_unsubscribe (self->system_bus, self->sleep_subscription);
   self->sleep_subscription = 0;

@@ -295,6 +295,49 @@ test_help_overlay (void)
   gtk_window_destroy (GTK_WINDOW (overlay));
 }
 
+/* The Presence rows (docs/app.md, "Presence"): idle minutes as a choice
+ * with Off, and ask or restore on return, both ways. */
+static void
+test_presence_rows (Fixture       *f,
+                    gconstpointer  data)
+{
+  AdwComboRow *idle = child (f, "idle_row");
+  AdwComboRow *on_return = child (f, "return_row");
+  GListModel *choices = adw_combo_row_get_model (idle);
+  g_autoptr(GtkStringObject) off = g_list_model_get_item (choices, 0);
+  g_autoptr(GtkStringObject) selected = NULL;
+
+  g_assert_cmpstr (gtk_string_object_get_string (off), ==, "Off");
+  /* The default, 15 minutes. */
+  selected = g_list_model_get_item (choices, adw_combo_row_get_selected (idle));
+  g_assert_cmpstr (gtk_string_object_get_string (selected), ==, "15 minutes");
+  g_assert_cmpuint (adw_combo_row_get_selected (on_return), ==, 0);
+
+  adw_combo_row_set_selected (idle, 0);
+  iterate ();
+  g_assert_cmpuint (g_settings_get_uint (f->settings, "presence-idle-minutes"), ==, 0);
+  adw_combo_row_set_selected (idle, 1);
+  iterate ();
+  g_assert_cmpuint (g_settings_get_uint (f->settings, "presence-idle-minutes"), ==, 5);
+  /* A value set elsewhere shows as the largest choice not above it. */
+  g_settings_set_uint (f->settings, "presence-idle-minutes", 45);
+  iterate ();
+  g_clear_object (&selected);
+  selected = g_list_model_get_item (choices, adw_combo_row_get_selected (idle));
+  g_assert_cmpstr (gtk_string_object_get_string (selected), ==, "30 minutes");
+
+  adw_combo_row_set_selected (on_return, 1);
+  iterate ();
+  {
+    g_autofree char *value = g_settings_get_string (f->settings, "presence-on-return");
+
+    g_assert_cmpstr (value, ==, "restore");
+  }
+  g_settings_set_string (f->settings, "presence-on-return", "ask");
+  iterate ();
+  g_assert_cmpuint (adw_combo_row_get_selected (on_return), ==, 0);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -317,6 +360,8 @@ main (int   argc,
               fixture_setup, test_sound_file, fixture_teardown);
   g_test_add ("/preferences/play", Fixture, NULL,
               fixture_setup, test_play_preview, fixture_teardown);
+  g_test_add ("/preferences/presence", Fixture, NULL,
+              fixture_setup, test_presence_rows, fixture_teardown);
   g_test_add_func ("/preferences/parent", test_parent);
   g_test_add_func ("/preferences/help-overlay", test_help_overlay);
 

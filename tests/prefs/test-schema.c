@@ -23,6 +23,8 @@ static const struct {
   { "alert-sound-loop", "b", "true" },
   { "alert-duration", "u", "uint32 30" },
   { "alert-sound-file", "s", "''" },
+  { "presence-idle-minutes", "u", "uint32 15" },
+  { "presence-on-return", "s", "'ask'" },
   { "window-width", "i", "1100" },
   { "window-height", "i", "700" },
   { "window-maximized", "b", "false" },

@@ -30,6 +30,8 @@ struct _FdPreferencesWindow
   GtkButton            *play_button;
   GtkButton            *default_button;
   GtkButton            *choose_button;
+  AdwComboRow          *idle_row;
+  AdwComboRow          *return_row;
 };
 
 G_DEFINE_FINAL_TYPE (FdPreferencesWindow, fd_preferences_window, ADW_TYPE_WINDOW)
@@ -161,6 +163,40 @@ on_switch_active_changed_cb (FdPreferencesWindow *self,
   update_duration_sensitivity (self);
 }
 
+/* A combo row stands for a key: its positions are the key's values in
+ * ascending order (a GVariant array, the mapping's user data). A value set
+ * elsewhere shows as the largest choice not above it (45 minutes: "30
+ * minutes"); the schema's choices keep strings exact. */
+static gboolean
+choice_to_row (GValue   *value,
+               GVariant *variant,
+               gpointer  user_data)
+{
+  GVariant *choices = user_data;
+  guint selected = 0;
+
+  for (gsize i = 0; i < g_variant_n_children (choices); i++)
+    {
+      g_autoptr(GVariant) choice = g_variant_get_child_value (choices, i);
+
+      if (g_variant_compare (choice, variant) <= 0)
+        selected = (guint) i;
+    }
+  g_value_set_uint (value, selected);
+  return TRUE;
+}
+
+static GVariant *
+choice_from_row (const GValue       *value,
+                 const GVariantType *type,
+                 gpointer            user_data)
+{
+  GVariant *choices = user_data;
+  guint selected = g_value_get_uint (value);
+
+  return selected < g_variant_n_children (choices) ? g_variant_get_child_value (choices, selected) : NULL;
+}
+
 static void
 bind_settings (FdPreferencesWindow *self)
 {
@@ -174,6 +210,15 @@ bind_settings (FdPreferencesWindow *self)
     { "alert-notification", G_STRUCT_OFFSET (FdPreferencesWindow, notification_switch) },
     { "alert-sound", G_STRUCT_OFFSET (FdPreferencesWindow, sound_switch) },
     { "alert-sound-loop", G_STRUCT_OFFSET (FdPreferencesWindow, loop_switch) },
+  };
+  /* The combo rows: their key and its values, in the rows' order. */
+  static const struct {
+    const char *key;
+    gsize       offset;
+    const char *choices;
+  } combos[] = {
+    { "presence-idle-minutes", G_STRUCT_OFFSET (FdPreferencesWindow, idle_row), "[uint32 0, 5, 10, 15, 30, 60]" },
+    { "presence-on-return", G_STRUCT_OFFSET (FdPreferencesWindow, return_row), "['ask', 'restore']" },
   };
 
   for (gsize i = 0; i < G_N_ELEMENTS (switches); i++)
@@ -199,6 +244,16 @@ bind_settings (FdPreferencesWindow *self)
                            G_CALLBACK (on_switch_active_changed_cb), self,
                            G_CONNECT_SWAPPED);
   update_duration_sensitivity (self);
+
+  for (gsize i = 0; i < G_N_ELEMENTS (combos); i++)
+    {
+      AdwComboRow *row = G_STRUCT_MEMBER (AdwComboRow *, self, combos[i].offset);
+      GVariant *choices = g_variant_parse (NULL, combos[i].choices, NULL, NULL, NULL);
+
+      g_assert (choices != NULL);
+      g_settings_bind_with_mapping (self->settings, combos[i].key, row, "selected", G_SETTINGS_BIND_DEFAULT,
+                                    choice_to_row, choice_from_row, choices, (GDestroyNotify) g_variant_unref);
+    }
 }
 
 /* The window shows and changes @settings from the start: it is set once,
@@ -255,6 +310,8 @@ fd_preferences_window_class_init (FdPreferencesWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, FdPreferencesWindow, play_button);
   gtk_widget_class_bind_template_child (widget_class, FdPreferencesWindow, default_button);
   gtk_widget_class_bind_template_child (widget_class, FdPreferencesWindow, choose_button);
+  gtk_widget_class_bind_template_child (widget_class, FdPreferencesWindow, idle_row);
+  gtk_widget_class_bind_template_child (widget_class, FdPreferencesWindow, return_row);
   gtk_widget_class_bind_template_callback (widget_class, on_play_button_clicked_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_default_button_clicked_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_choose_button_clicked_cb);

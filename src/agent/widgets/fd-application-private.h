@@ -4,6 +4,7 @@
  * behaviours: -sign-in.c, -actions.c, -quit-guard.c, -alerts.c). */
 
 #include "fd-alerts.h"
+#include "fd-desktop-presence.h"
 #include "fd-application.h"
 #include "fd-recent-files.h"
 #include "fd-reply-cache.h"
@@ -40,6 +41,14 @@ struct _FdApplication
   /* The conversation opened last, where next/previous start from when no
    * conversation window has the focus. */
   gint64          current_conversation;
+  /* Presence that follows the desktop (fd-application-presence.c): the
+   * reason the app made the agent unavailable for (NULL: it did not), the
+   * agent's state as last known, and the question shown on return. */
+  FdDesktopPresence *presence;
+  char           *presence_reason;
+  FdAcdState      agent_acd;
+  char           *agent_acd_reason;
+  AdwToast       *presence_question;
 };
 /* fd-application.c */
 void      _fd_application_clear_password        (FdApplication *self);
@@ -71,5 +80,11 @@ void      _fd_application_stop_alerts           (FdApplication *self);
 /* The alerts stay quiet while @window has the focus. */
 void      _fd_application_watch_window          (FdApplication *self,
                                                  FdWindow      *window);
+
+/* fd-application-presence.c */
+void      _fd_application_add_presence_actions  (FdApplication *self);
+/* Made with each connection, dropped with it. */
+void      _fd_application_start_presence        (FdApplication *self);
+void      _fd_application_stop_presence         (FdApplication *self);
 
 G_END_DECLS

@@ -88,6 +88,7 @@ void
 _fd_application_drop_connection (FdApplication *self)
 {
   _fd_application_stop_alerts (self);
+  _fd_application_stop_presence (self);
   if (self->connection == NULL)
     return;
   g_signal_handlers_disconnect_by_data (self->connection, self);
@@ -156,6 +157,7 @@ install_connection (FdApplication *self,
   _fd_application_drop_connection (self);
   self->connection = g_object_ref (connection);
   _fd_application_start_alerts (self);
+  _fd_application_start_presence (self);
   self->joined_on_startup = FALSE;
   g_signal_connect_object (connection, "signed-out", G_CALLBACK (on_signed_out_cb), self, 0);
   g_signal_connect_object (connection, "token-rotated", G_CALLBACK (on_token_rotated_cb), self, 0);

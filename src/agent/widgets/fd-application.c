@@ -61,6 +61,7 @@ fd_application_startup (GApplication *app)
   G_APPLICATION_CLASS (fd_application_parent_class)->startup (app);
 
   _fd_application_add_actions (FD_APPLICATION (app));
+  _fd_application_add_presence_actions (FD_APPLICATION (app));
   /* Dark style follows the system. */
   adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_DEFAULT);
 }

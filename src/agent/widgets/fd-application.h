@@ -4,6 +4,7 @@
 
 #include "fd-alerts.h"
 #include "fd-connection.h"
+#include "fd-desktop-presence.h"
 #include "fd-drafts.h"
 
 G_BEGIN_DECLS
@@ -51,6 +52,12 @@ FdDrafts      *fd_application_get_drafts        (FdApplication *self);
 gint64         fd_application_step_conversation (FdApplication *self,
                                                  gint64         from,
                                                  int            direction);
+/* The signed-in agent's desktop presence, NULL before sign-in. */
+FdDesktopPresence *fd_application_get_desktop_presence  (FdApplication *self);
+/* The question shown on return from the desktop ("You're back — be
+ * available again?", answered by app.presence-restore), NULL when none
+ * is shown. */
+const char        *fd_application_get_presence_question (FdApplication *self);
 /* Reconnection backoff for the connections the app creates (tests). */
 void           fd_application_set_backoff      (FdApplication *self,
                                                 guint          base_ms,

@@ -204,6 +204,14 @@ acd_label (const char *target)
     return _("Unavailable (Break)");
   if (g_str_equal (target, "unavailable:meeting"))
     return _("Unavailable (Meeting)");
+  /* Set by the app when the desktop says the person left (docs/app.md,
+   * "Presence"). */
+  if (g_str_equal (target, "unavailable:idle"))
+    return _("Unavailable (Idle)");
+  if (g_str_equal (target, "unavailable:screen-locked"))
+    return _("Unavailable (Screen Locked)");
+  if (g_str_equal (target, "unavailable:suspended"))
+    return _("Unavailable (Suspended)");
   return _("Unavailable");
 }
 
@@ -596,6 +604,15 @@ fd_window_add_toast (FdWindow   *self,
   g_return_if_fail (FD_IS_WINDOW (self));
   g_return_if_fail (text != NULL);
   adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (text));
+}
+
+void
+fd_window_show_toast (FdWindow *self,
+                      AdwToast *toast)
+{
+  g_return_if_fail (FD_IS_WINDOW (self));
+  g_return_if_fail (ADW_IS_TOAST (toast));
+  adw_toast_overlay_add_toast (self->toast_overlay, toast);
 }
 
 void

@@ -28,6 +28,9 @@ void            fd_window_show_sign_in        (FdWindow       *self,
                                                const char     *message);
 void            fd_window_add_toast           (FdWindow       *self,
                                                const char     *text);
+/* Shows @toast (transfer full). */
+void            fd_window_show_toast          (FdWindow       *self,
+                                               AdwToast       *toast);
 /* A toast for a new offer with a Reserve button (app.reserve). */
 void            fd_window_add_offer_toast     (FdWindow       *self,
                                                const char     *text,
