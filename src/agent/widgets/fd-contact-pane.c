@@ -3,14 +3,17 @@
 #include <glib/gi18n.h>
 
 #include "fd-contact-pane.h"
+#include "fd-format.h"
 
 struct _FdContactPane
 {
   GtkBox               parent_instance;
 
   GtkLabel            *name_label;
+  GtkLabel            *on_file_label;
   GtkButton           *email_button;
   GtkButton           *phone_button;
+  GtkLabel            *verified_label;
   GtkLabel            *department_label;
   GtkLabel            *browser_label;
   GtkLabel            *ip_label;
@@ -32,12 +35,21 @@ fd_launch_uri (GtkWidget  *widget,
   g_app_info_launch_default_for_uri_async (uri, context, NULL, NULL, NULL);
 }
 
-static const FdContact *
-contact (FdContactPane *self)
+static const FdConversation *
+conversation (FdContactPane *self)
 {
-  const FdConversation *conv = self->model != NULL ? fd_conversation_model_get_conversation (self->model) : NULL;
+  return self->model != NULL ? fd_conversation_model_get_conversation (self->model) : NULL;
+}
 
-  return conv != NULL ? conv->contact : NULL;
+/* The address the visitor typed for this conversation, else the contact's. */
+static const char *
+shown_email (const FdConversation *conv)
+{
+  if (conv == NULL)
+    return NULL;
+  if (conv->visitor_email != NULL && *conv->visitor_email != '\0')
+    return conv->visitor_email;
+  return conv->contact != NULL ? conv->contact->email : NULL;
 }
 
 static void
@@ -59,13 +71,15 @@ launch_escaped (FdContactPane *self,
 static void
 on_email_button_clicked_cb (FdContactPane *self)
 {
-  launch_escaped (self, "mailto:", contact (self) != NULL ? contact (self)->email : NULL, "@");
+  launch_escaped (self, "mailto:", shown_email (conversation (self)), "@");
 }
 
 static void
 on_phone_button_clicked_cb (FdContactPane *self)
 {
-  launch_escaped (self, "tel:", contact (self) != NULL ? contact (self)->phone : NULL, "+");
+  const FdConversation *conv = conversation (self);
+
+  launch_escaped (self, "tel:", conv != NULL && conv->contact != NULL ? conv->contact->phone : NULL, "+");
 }
 
 static void
@@ -92,12 +106,18 @@ on_model_changed_cb (FdContactPane *self)
   const FdContact *who = conv != NULL ? conv->contact : NULL;
   g_autofree char *browser = NULL;
   g_autofree char *ip = NULL;
+  g_autofree char *on_file = NULL;
 
   if (conv == NULL)
     return;
-  set_label (self->name_label, who != NULL && who->name != NULL ? who->name : _("Visitor"));
-  set_link (self->email_button, who != NULL ? who->email : NULL);
+  /* The person in the chat is who they said they are for this
+   * conversation; the contact on file is shown beside, never instead. */
+  set_label (self->name_label, fd_format_visitor_name (conv) != NULL ? fd_format_visitor_name (conv) : _("Visitor"));
+  on_file = fd_format_on_file (conv);
+  set_label (self->on_file_label, on_file);
+  set_link (self->email_button, shown_email (conv));
   set_link (self->phone_button, who != NULL ? who->phone : NULL);
+  set_label (self->verified_label, fd_format_address_note (conv));
   set_label (self->department_label, conv->department);
   if (conv->browser != NULL && conv->os != NULL)
     browser = g_strdup_printf (_("%s on %s"), conv->browser, conv->os);
@@ -130,8 +150,10 @@ fd_contact_pane_class_init (FdContactPaneClass *klass)
   G_OBJECT_CLASS (klass)->dispose = fd_contact_pane_dispose;
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/frontdeskcc/Frontdesk/ui/fd-contact-pane.ui");
   gtk_widget_class_bind_template_child (widget_class, FdContactPane, name_label);
+  gtk_widget_class_bind_template_child (widget_class, FdContactPane, on_file_label);
   gtk_widget_class_bind_template_child (widget_class, FdContactPane, email_button);
   gtk_widget_class_bind_template_child (widget_class, FdContactPane, phone_button);
+  gtk_widget_class_bind_template_child (widget_class, FdContactPane, verified_label);
   gtk_widget_class_bind_template_child (widget_class, FdContactPane, department_label);
   gtk_widget_class_bind_template_child (widget_class, FdContactPane, browser_label);
   gtk_widget_class_bind_template_child (widget_class, FdContactPane, ip_label);
@@ -168,6 +190,10 @@ fd_contact_pane_get_detail (FdContactPane *self,
 
   if (g_str_equal (name, "name"))
     return gtk_label_get_text (self->name_label);
+  if (g_str_equal (name, "on-file"))
+    return gtk_label_get_text (self->on_file_label);
+  if (g_str_equal (name, "verified"))
+    return gtk_label_get_text (self->verified_label);
   if (g_str_equal (name, "email"))
     return gtk_button_get_label (self->email_button);
   if (g_str_equal (name, "phone"))

@@ -14,7 +14,8 @@ G_DECLARE_FINAL_TYPE (FdContactPane, fd_contact_pane, FD, CONTACT_PANE, GtkBox)
 
 void        fd_contact_pane_set_model  (FdContactPane       *self,
                                         FdConversationModel *model);
-/* "name", "email", "phone", "department", "browser", "ip", "page";
+/* "name", "on-file", "email", "phone", "verified", "department", "browser",
+ * "ip", "page";
  * NULL for an unknown name. */
 const char *fd_contact_pane_get_detail (FdContactPane       *self,
                                         const char          *name);
