@@ -240,7 +240,7 @@ update_texts (FdActivityModel    *self,
 {
   const FdConversation *conv = fd_conversation_item_get_conversation (item);
   gint64 bounce_at = fd_conversation_item_get_bounce_at (item);
-  g_autofree char *from = fd_format_from (conv->contact);
+  g_autofree char *from = fd_format_visitor (conv);
   g_autofree char *to = format_to (self, conv);
   g_autofree char *duration = format_duration (self, item, t);
   g_autofree char *status = format_status (item);

@@ -213,9 +213,8 @@ author_of (FdConversationModel *self,
 {
   if (message->author_name != NULL)
     return message->author_name;
-  if (message->direction == FD_DIRECTION_IN && self->conversation != NULL &&
-      self->conversation->contact != NULL && self->conversation->contact->name != NULL)
-    return self->conversation->contact->name;
+  if (message->direction == FD_DIRECTION_IN && fd_format_visitor_name (self->conversation) != NULL)
+    return fd_format_visitor_name (self->conversation);
   return message->direction == FD_DIRECTION_OUT ? _("Agent") : _("Visitor");
 }
 
@@ -596,8 +595,7 @@ on_session_typing_cb (FdSession           *session,
 
   if (typing->conversation_id != self->id || _fd_conversation_model_is_closed (self))
     return;
-  name = self->conversation != NULL && self->conversation->contact != NULL
-         ? self->conversation->contact->name : NULL;
+  name = fd_format_visitor_name (self->conversation);
   text = g_strdup_printf (_("%s is typing…"), name != NULL ? name : _("The visitor"));
   fd_properties_replace_string (G_OBJECT (self), &self->typing_text, typing->typing ? text : "",
                                 properties[PROP_TYPING_TEXT]);

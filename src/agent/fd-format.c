@@ -96,3 +96,63 @@ fd_format_from (const FdContact *contact)
     return g_strdup_printf ("%s %s", name, contact->crm_label);
   return g_strdup_printf ("%s (%s)", name, contact->crm_label);
 }
+
+/* What the visitor typed for this conversation comes first: an agent talks
+ * to the person in the chat, who may not be the contact on file (docs/app.md,
+ * "A returning customer"). */
+const char *
+fd_format_visitor_name (const FdConversation *conversation)
+{
+  if (conversation == NULL)
+    return NULL;
+  if (is_set (conversation->visitor_name))
+    return conversation->visitor_name;
+  if (conversation->contact != NULL && is_set (conversation->contact->name))
+    return conversation->contact->name;
+  return NULL;
+}
+
+char *
+fd_format_visitor (const FdConversation *conversation)
+{
+  FdContact shown = { 0 };
+
+  if (conversation == NULL)
+    return fd_format_from (NULL);
+  if (conversation->contact != NULL)
+    shown = *conversation->contact;
+  if (is_set (conversation->visitor_name))
+    shown.name = conversation->visitor_name;
+  if (is_set (conversation->visitor_email))
+    shown.email = conversation->visitor_email;
+  return fd_format_from (&shown);
+}
+
+char *
+fd_format_on_file (const FdConversation *conversation)
+{
+  g_autofree char *typed = NULL;
+  g_autofree char *stored = NULL;
+
+  if (conversation == NULL || !is_set (conversation->visitor_name) ||
+      conversation->contact == NULL || !is_set (conversation->contact->name))
+    return NULL;
+  /* "ada lovelace" is the same name as "Ada Lovelace". */
+  typed = g_utf8_casefold (conversation->visitor_name, -1);
+  stored = g_utf8_casefold (conversation->contact->name, -1);
+  if (g_utf8_collate (typed, stored) == 0)
+    return NULL;
+  return g_strdup_printf (_("On file as %s"), conversation->contact->name);
+}
+
+const char *
+fd_format_address_note (const FdConversation *conversation)
+{
+  if (conversation == NULL || conversation->address_verified)
+    return NULL;
+  if (!is_set (conversation->visitor_email) &&
+      (conversation->contact == NULL ||
+       (!is_set (conversation->contact->email) && !is_set (conversation->contact->phone))))
+    return NULL;
+  return _("Not verified");
+}

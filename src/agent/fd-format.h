@@ -27,4 +27,17 @@ const char *fd_format_activity_icon  (FdStreamKind  kind);
  * "Jenna (Zendesk user)". */
 char       *fd_format_from           (const FdContact *contact);
 
+/* A returning customer (docs/app.md, "A returning customer"): the name the
+ * visitor typed for this conversation, else the contact's; NULL for none. */
+const char *fd_format_visitor_name   (const FdConversation *conversation);
+/* fd_format_from() with what the visitor typed in place of the contact's
+ * name and email address. */
+char       *fd_format_visitor        (const FdConversation *conversation);
+/* "On file as Ada Lovelace" when the typed name differs from the linked
+ * contact's (ignoring case); NULL otherwise. */
+char       *fd_format_on_file        (const FdConversation *conversation);
+/* "Not verified" when the conversation shows an address (email or phone)
+ * that its channel did not prove; NULL otherwise. */
+const char *fd_format_address_note   (const FdConversation *conversation);
+
 G_END_DECLS

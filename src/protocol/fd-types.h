@@ -168,6 +168,13 @@ typedef struct {
   FdConversationState  state;
   gint64               contact_id;
   FdContact           *contact;         /* may be NULL = not loaded */
+  /* What the visitor typed for this conversation (NULL when nothing was
+   * typed, or before schema v4). The linked contact keeps its own name:
+   * a typed name is never written into it. */
+  char                *visitor_name;
+  char                *visitor_email;
+  gboolean             address_verified; /* the channel proved the address;
+                                          * never for typed ones */
   gint64               agent_id;        /* reserving agent, 0 while unreserved */
   gint64               transfer_to;     /* live routing state, not stored: the colleague a
                                          * transfer is offered to, 0 = none */

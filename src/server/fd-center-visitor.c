@@ -96,7 +96,10 @@ fd_center_send_visitor_message (FdCenter             *self,
   msg->organization_id = organization_id;
   msg->conversation_id = conversation_id;
   msg->direction = FD_DIRECTION_IN;
-  msg->author_name = g_strdup (conv->contact != NULL ? conv->contact->name : NULL);
+  /* The name the visitor typed (or none), never the one on file: a visitor
+   * who typed someone else's email address must not learn that person's
+   * name from the echo of their own message. */
+  msg->author_name = g_strdup (conv->visitor_name);
   msg->text = g_strdup (send->text);
   msg->client_id = g_strdup (send->client_id);
   msg->created_at = g_get_real_time ();

@@ -911,6 +911,15 @@ fd_test_visitor_start (FdTestServer *server,
                        const char   *stream_key,
                        const char   *name)
 {
+  return fd_test_visitor_start_with_email (server, stream_key, name, NULL);
+}
+
+FdTestVisitor *
+fd_test_visitor_start_with_email (FdTestServer *server,
+                                  const char   *stream_key,
+                                  const char   *name,
+                                  const char   *email)
+{
   g_autoptr(FdVisitorSessionRequest) request = fd_visitor_session_request_new ();
   g_autoptr(JsonNode) request_json = NULL;
   g_autoptr(JsonNode) answer = NULL;
@@ -922,6 +931,7 @@ fd_test_visitor_start (FdTestServer *server,
 
   request->stream_key = g_strdup (stream_key);
   request->name = g_strdup (name);
+  request->email = g_strdup (email);
   request->page_url = g_strdup ("https://kakapo.example/pricing");
   request_json = fd_visitor_session_request_to_json (request);
   body = fd_json_to_string (request_json, NULL);

@@ -227,6 +227,11 @@ void         fd_test_assert_error_frame (const FdFrame *frame,
 FdTestVisitor *fd_test_visitor_start    (FdTestServer  *server,
                                          const char    *stream_key,
                                          const char    *name);
+/* The same, with the email address the pre-chat form gives (NULL: none). */
+FdTestVisitor *fd_test_visitor_start_with_email (FdTestServer *server,
+                                                 const char   *stream_key,
+                                                 const char   *name,
+                                                 const char   *email);
 /* Opens the visitor websocket and says hello; returns the welcome. */
 FdVisitorWelcome *fd_test_visitor_connect (FdTestVisitor *self);
 void           fd_test_visitor_send     (FdTestVisitor *self,

@@ -211,6 +211,37 @@ assert_fixture_files (FdStore *store,
   g_assert_cmpstr (resource->name, ==, "price list.pdf");
 }
 
+/* What the visitor typed, kept on the conversation from version 4 on: the
+ * fixture's first chat was typed as "Caroline Herschel" and linked to the
+ * contact "Carol", whose name stays. Older conversations have nothing
+ * typed, and no conversation's address is verified. */
+static void
+assert_fixture_visitor (FdStore *store,
+                        int      version)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FdConversation) typed = fd_store_get_conversation (store, 1, 1, TRUE, &error);
+  g_autoptr(FdConversation) callback = NULL;
+
+  g_assert_no_error (error);
+  g_assert_cmpstr (typed->contact->name, ==, "Carol");
+  g_assert_false (typed->address_verified);
+  if (version >= 4)
+    {
+      g_assert_cmpstr (typed->visitor_name, ==, "Caroline Herschel");
+      g_assert_cmpstr (typed->visitor_email, ==, "Carol@Example.test");
+    }
+  else
+    {
+      g_assert_null (typed->visitor_name);
+      g_assert_null (typed->visitor_email);
+    }
+  callback = fd_store_get_conversation (store, 1, 2, FALSE, &error);
+  g_assert_no_error (error);
+  g_assert_null (callback->visitor_name);
+  g_assert_false (callback->address_verified);
+}
+
 static void
 test_fixtures_to_current (void)
 {
@@ -235,6 +266,7 @@ test_fixtures_to_current (void)
       g_assert_cmpint (fd_store_get_schema_version (store), ==, FD_STORE_SCHEMA_VERSION);
       assert_fixture_rows (store);
       assert_fixture_files (store, version);
+      assert_fixture_visitor (store, version);
       g_clear_pointer (&store, fd_store_free);
       g_assert_cmpint (raw_pragma (path, "PRAGMA user_version"), ==, FD_STORE_SCHEMA_VERSION);
       fd_test_rm_rf (dir);

@@ -3,14 +3,17 @@
 #include <glib/gi18n.h>
 
 #include "fd-contact-pane.h"
+#include "fd-format.h"
 
 struct _FdContactPane
 {
   FdConversationPart   parent_instance;
 
   GtkLabel            *name_label;
+  GtkLabel            *on_file_label;
   GtkButton           *email_button;
   GtkButton           *phone_button;
+  GtkLabel            *verified_label;
   GtkLabel            *department_label;
   GtkLabel            *browser_label;
   GtkLabel            *ip_label;
@@ -30,13 +33,23 @@ fd_launch_uri (GtkWidget  *widget,
   g_app_info_launch_default_for_uri_async (uri, context, NULL, NULL, NULL);
 }
 
-static const FdContact *
-contact (FdContactPane *self)
+static const FdConversation *
+conversation (FdContactPane *self)
 {
   FdConversationModel *model = fd_conversation_part_get_model (FD_CONVERSATION_PART (self));
-  const FdConversation *conv = model != NULL ? fd_conversation_model_get_conversation (model) : NULL;
 
-  return conv != NULL ? conv->contact : NULL;
+  return model != NULL ? fd_conversation_model_get_conversation (model) : NULL;
+}
+
+/* The address the visitor typed for this conversation, else the contact's. */
+static const char *
+shown_email (const FdConversation *conv)
+{
+  if (conv == NULL)
+    return NULL;
+  if (conv->visitor_email != NULL && *conv->visitor_email != '\0')
+    return conv->visitor_email;
+  return conv->contact != NULL ? conv->contact->email : NULL;
 }
 
 static void
@@ -58,13 +71,15 @@ launch_escaped (FdContactPane *self,
 static void
 on_email_button_clicked_cb (FdContactPane *self)
 {
-  launch_escaped (self, "mailto:", contact (self) != NULL ? contact (self)->email : NULL, "@");
+  launch_escaped (self, "mailto:", shown_email (conversation (self)), "@");
 }
 
 static void
 on_phone_button_clicked_cb (FdContactPane *self)
 {
-  launch_escaped (self, "tel:", contact (self) != NULL ? contact (self)->phone : NULL, "+");
+  const FdConversation *conv = conversation (self);
+
+  launch_escaped (self, "tel:", conv != NULL && conv->contact != NULL ? conv->contact->phone : NULL, "+");
 }
 
 static void
@@ -92,12 +107,18 @@ on_model_changed_cb (FdContactPane *self)
   const FdContact *who = conv != NULL ? conv->contact : NULL;
   g_autofree char *browser = NULL;
   g_autofree char *ip = NULL;
+  g_autofree char *on_file = NULL;
 
   if (conv == NULL)
     return;
-  set_label (self->name_label, who != NULL && who->name != NULL ? who->name : _("Visitor"));
-  set_link (self->email_button, who != NULL ? who->email : NULL);
+  /* The person in the chat is who they said they are for this
+   * conversation; the contact on file is shown beside, never instead. */
+  set_label (self->name_label, fd_format_visitor_name (conv) != NULL ? fd_format_visitor_name (conv) : _("Visitor"));
+  on_file = fd_format_on_file (conv);
+  set_label (self->on_file_label, on_file);
+  set_link (self->email_button, shown_email (conv));
   set_link (self->phone_button, who != NULL ? who->phone : NULL);
+  set_label (self->verified_label, fd_format_address_note (conv));
   set_label (self->department_label, conv->department);
   if (conv->browser != NULL && conv->os != NULL)
     browser = g_strdup_printf (_("%s on %s"), conv->browser, conv->os);
@@ -125,8 +146,10 @@ fd_contact_pane_class_init (FdContactPaneClass *klass)
   FD_CONVERSATION_PART_CLASS (klass)->reload = fd_contact_pane_reload;
   fd_conversation_part_class_set_template (widget_class, "fd-contact-pane", 0);
   gtk_widget_class_bind_template_child (widget_class, FdContactPane, name_label);
+  gtk_widget_class_bind_template_child (widget_class, FdContactPane, on_file_label);
   gtk_widget_class_bind_template_child (widget_class, FdContactPane, email_button);
   gtk_widget_class_bind_template_child (widget_class, FdContactPane, phone_button);
+  gtk_widget_class_bind_template_child (widget_class, FdContactPane, verified_label);
   gtk_widget_class_bind_template_child (widget_class, FdContactPane, department_label);
   gtk_widget_class_bind_template_child (widget_class, FdContactPane, browser_label);
   gtk_widget_class_bind_template_child (widget_class, FdContactPane, ip_label);
@@ -150,6 +173,10 @@ fd_contact_pane_get_detail (FdContactPane *self,
 
   if (g_str_equal (name, "name"))
     return gtk_label_get_text (self->name_label);
+  if (g_str_equal (name, "on-file"))
+    return gtk_label_get_text (self->on_file_label);
+  if (g_str_equal (name, "verified"))
+    return gtk_label_get_text (self->verified_label);
   if (g_str_equal (name, "email"))
     return gtk_button_get_label (self->email_button);
   if (g_str_equal (name, "phone"))

@@ -32,6 +32,27 @@ state_text (FdConversationState state)
     }
 }
 
+/* Who the entry was with, as the visitor gave it, and whether that is
+ * proven: "Rose Lavelle · ada@example.com · Not verified". Every entry says
+ * it, so that no history is read as the typed address's owner's. */
+static char *
+identity_text (const FdConversation *conversation)
+{
+  const char *parts[4] = { NULL };
+  guint n = 0;
+  const char *email = conversation->visitor_email;
+
+  if (email == NULL && conversation->contact != NULL)
+    email = conversation->contact->email;
+  if (fd_format_visitor_name (conversation) != NULL)
+    parts[n++] = fd_format_visitor_name (conversation);
+  if (email != NULL && *email != '\0')
+    parts[n++] = email;
+  if (fd_format_address_note (conversation) != NULL)
+    parts[n++] = fd_format_address_note (conversation);
+  return g_strjoinv (" · ", (char **) parts);
+}
+
 static GtkWidget *
 new_row (const FdConversation *conversation,
          gboolean              current)
@@ -40,10 +61,12 @@ new_row (const FdConversation *conversation,
   g_autoptr(GDateTime) when = utc != NULL ? g_date_time_to_local (utc) : NULL;
   g_autofree char *created = when != NULL ? g_date_time_format (when, "%Y-%m-%d %H:%M") : g_strdup ("");
   g_autofree char *title = g_strdup_printf ("%s · %s", fd_format_activity (conversation->kind), created);
-  g_autofree char *subtitle = g_strdup_printf (current ? _("This conversation · %s · %s") : "%s · %s",
-                                               state_text (conversation->state),
-                                               conversation->stream_name != NULL ? conversation->stream_name : "");
-  g_autofree char *label = g_strconcat (title, ", ", subtitle, NULL);
+  g_autofree char *where = g_strdup_printf (current ? _("This conversation · %s · %s") : "%s · %s",
+                                            state_text (conversation->state),
+                                            conversation->stream_name != NULL ? conversation->stream_name : "");
+  g_autofree char *identity = identity_text (conversation);
+  g_autofree char *subtitle = *identity != '\0' ? g_strconcat (where, "\n", identity, NULL) : g_strdup (where);
+  g_autofree char *label = g_strconcat (title, ", ", where, *identity != '\0' ? ", " : "", identity, NULL);
   GtkWidget *row = fd_list_row_new (title, subtitle, NULL);
 
   g_object_set_data_full (G_OBJECT (row), "fd-conversation-id", g_memdup2 (&conversation->id, sizeof (gint64)),

@@ -202,7 +202,10 @@ check_department (SoupServerMessage *msg,
 }
 
 /* A new conversation of @stream for the visitor asking: the contact as the
- * form gave it, and the client's address. */
+ * form gave it, and the client's address. The store links it to a contact
+ * already on file with the same address and leaves that contact as it is,
+ * so what the visitor typed is also kept on the conversation itself,
+ * unverified (docs/protocol.md, "Conversation"). */
 static FdConversation *
 new_conversation (SoupServerMessage *msg,
                   const FdStream    *stream,
@@ -218,6 +221,8 @@ new_conversation (SoupServerMessage *msg,
   conv->contact->organization_id = stream->organization_id;
   conv->contact->name = g_strdup (name);
   conv->contact->phone = g_strdup (phone);
+  conv->visitor_name = g_strdup (name);
+  conv->address_verified = FALSE;
   conv->department = g_strdup (department);
   conv->ip = g_strdup (soup_server_message_get_remote_host (msg));
   return conv;
@@ -264,6 +269,7 @@ start_session (FdVisitorApi      *self,
 
   conv = new_conversation (msg, stream, request->name, request->phone, request->department);
   conv->contact->email = g_strdup (request->email);
+  conv->visitor_email = g_strdup (request->email);
   conv->page_url = g_strdup (request->page_url);
   user_agent = soup_message_headers_get_one (soup_server_message_get_request_headers (msg), "User-Agent");
   fd_visitor_parse_user_agent (user_agent, &conv->browser, &conv->os);

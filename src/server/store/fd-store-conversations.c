@@ -13,8 +13,9 @@
   "c.agent_id, c.subject, c.department, c.page_url, c.ip, c.browser, c.os, " \
   "c.callback_number, c.callback_time, c.created_at, c.first_assigned_at, c.reserved_at, " \
   "c.first_reply_at, c.last_customer_message_at, c.closed_at, c.rating, c.comment, c.unread, " \
+  "c.visitor_name, c.visitor_email, c.address_verified, " \
   "(SELECT s.name FROM streams s WHERE s.id = c.stream_id) AS stream_name"
-#define CONV_N_COLUMNS 26
+#define CONV_N_COLUMNS 29
 #define CONV_WITH_CONTACT_COLUMNS CONV_COLUMNS ", " \
   "t.id, t.organization_id, t.name, t.email, t.phone, t.twitter_handle, t.crm_label"
 #define CONV_WITH_CONTACT_FROM "FROM conversations c JOIN contacts t ON t.id = c.contact_id "
@@ -51,7 +52,9 @@ check_conversation (const FdConversation  *conv,
       !fd_store_check_string (conv->os, "operating system", FD_STORE_MAX_NAME, FALSE, error) ||
       !fd_store_check_string (conv->callback_number, "callback number", FD_STORE_MAX_NAME, FALSE, error) ||
       !fd_store_check_string (conv->callback_time, "callback time", FD_STORE_MAX_STRING, FALSE, error) ||
-      !fd_store_check_string (conv->comment, "comment", FD_STORE_MAX_STRING, FALSE, error))
+      !fd_store_check_string (conv->comment, "comment", FD_STORE_MAX_STRING, FALSE, error) ||
+      !fd_store_check_string (conv->visitor_name, "visitor's name", FD_STORE_MAX_NAME, FALSE, error) ||
+      !fd_store_check_string (conv->visitor_email, "visitor's email address", FD_STORE_MAX_NAME, FALSE, error))
     return FALSE;
   if (conv->rating < 0 || conv->rating > 5)
     return fd_store_invalid (error, "A rating is from 1 to 5 (0 for none).");
@@ -118,8 +121,9 @@ insert_conversation (FdStore         *self,
                          "state, contact_id, agent_id, subject, department, page_url, ip, browser, "
                          "os, callback_number, callback_time, created_at, first_assigned_at, "
                          "reserved_at, first_reply_at, last_customer_message_at, closed_at, rating, "
-                         "comment, unread) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, "
-                         "?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24)",
+                         "comment, unread, visitor_name, visitor_email, address_verified) "
+                         "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, "
+                         "?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27)",
                          FD_STORE_ARGS (FD_ARG_INT (conv->organization_id),
                                         FD_ARG_INT (conv->stream_id),
                                         FD_ARG_INT (conv->queue_id),
@@ -142,7 +146,10 @@ insert_conversation (FdStore         *self,
                                         FD_ARG_INT (conv->closed_at),
                                         FD_ARG_INT (conv->rating),
                                         FD_ARG_TEXT (conv->comment),
-                                        FD_ARG_INT (conv->unread)), error))
+                                        FD_ARG_INT (conv->unread),
+                                        FD_ARG_TEXT (conv->visitor_name),
+                                        FD_ARG_TEXT (conv->visitor_email),
+                                        FD_ARG_INT (conv->address_verified ? 1 : 0)), error))
     {
       fd_store_rephrase (error, FD_STORE_ERROR_INVALID, FD_STORE_ERROR_INVALID,
                          "The conversation's contact does not exist in this organization.");

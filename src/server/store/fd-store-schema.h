@@ -286,10 +286,22 @@ static const char fd_store_migration_3[] =
   "ALTER TABLE organizations ADD COLUMN blocked_extensions TEXT;\n"
   "PRAGMA user_version = 3;\n";
 
+/* Version 4: what a visitor typed is kept on the conversation, beside the
+ * contact it is linked to (whose name the typed one never replaces), and
+ * whether the channel proved the address. Conversations from before
+ * version 4 have no typed details (NULL: the app shows the contact's) and
+ * are unverified, as every web chat and callback request was. */
+static const char fd_store_migration_4[] =
+  "ALTER TABLE conversations ADD COLUMN visitor_name TEXT;\n"
+  "ALTER TABLE conversations ADD COLUMN visitor_email TEXT;\n"
+  "ALTER TABLE conversations ADD COLUMN address_verified INTEGER NOT NULL DEFAULT 0;\n"
+  "PRAGMA user_version = 4;\n";
+
 static const char * const fd_store_migrations[] = {
   fd_store_migration_1,
   fd_store_migration_2,
   fd_store_migration_3,
+  fd_store_migration_4,
 };
 
 G_END_DECLS
