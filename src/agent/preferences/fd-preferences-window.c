@@ -6,6 +6,7 @@
 
 #include "fd-alert-sound.h"
 #include "fd-preferences-window.h"
+#include "fd-row-name.h"
 
 struct _FdPreferencesWindow
 {
@@ -197,9 +198,27 @@ choice_from_row (const GValue       *value,
   return selected < g_variant_n_children (choices) ? g_variant_get_child_value (choices, selected) : NULL;
 }
 
+/* A combo row shows its choice, and lists the choices in its popover, as
+ * rows of list views; GTK 4.8 names such a row "GtkListItemWidget" over
+ * AT-SPI (docs/app.md, "Accessibility"), so each carries an FdRowName with
+ * the choice's text. */
+static const char string_item_ui[] =
+  "<interface><template class=\"GtkListItem\"><property name=\"child\">"
+  "<object class=\"GtkBox\">"
+  "<child><object class=\"GtkLabel\"><property name=\"xalign\">0</property>"
+  "<property name=\"ellipsize\">end</property>"
+  "<binding name=\"label\"><lookup name=\"string\" type=\"GtkStringObject\">"
+  "<lookup name=\"item\">GtkListItem</lookup></lookup></binding></object></child>"
+  "<child><object class=\"FdRowName\">"
+  "<binding name=\"label\"><lookup name=\"string\" type=\"GtkStringObject\">"
+  "<lookup name=\"item\">GtkListItem</lookup></lookup></binding></object></child>"
+  "</object></property></template></interface>";
+
 static void
 bind_settings (FdPreferencesWindow *self)
 {
+  g_autoptr(GBytes) item_ui = g_bytes_new_static (string_item_ui, sizeof string_item_ui - 1);
+
   static const struct {
     const char *key;
     gsize       offset;
@@ -250,7 +269,10 @@ bind_settings (FdPreferencesWindow *self)
       AdwComboRow *row = G_STRUCT_MEMBER (AdwComboRow *, self, combos[i].offset);
       GVariant *choices = g_variant_parse (NULL, combos[i].choices, NULL, NULL, NULL);
 
+      g_autoptr(GtkListItemFactory) factory = gtk_builder_list_item_factory_new_from_bytes (NULL, item_ui);
+
       g_assert (choices != NULL);
+      adw_combo_row_set_factory (row, factory);
       g_settings_bind_with_mapping (self->settings, combos[i].key, row, "selected", G_SETTINGS_BIND_DEFAULT,
                                     choice_to_row, choice_from_row, choices, (GDestroyNotify) g_variant_unref);
     }
@@ -293,6 +315,7 @@ fd_preferences_window_class_init (FdPreferencesWindowClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->dispose = fd_preferences_window_dispose;
+  g_type_ensure (FD_TYPE_ROW_NAME);
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/frontdeskcc/Frontdesk/ui/fd-preferences-window.ui");
