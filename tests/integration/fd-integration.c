@@ -35,6 +35,46 @@ fd_it_start_server (gint64 *out_org_id)
   return server;
 }
 
+static void
+demo_set_up (FdItDemo      *demo,
+             gconstpointer  with_sales)
+{
+  demo->server = fd_it_start_server (&demo->org_id);
+  if (with_sales != NULL)
+    demo->sales = fd_test_admin_find_id (demo->server, demo->org_id, "queues", "Sales");
+}
+
+static void
+demo_tear_down (FdItDemo      *demo,
+                gconstpointer  with_sales)
+{
+  g_clear_pointer (&demo->server, fd_test_server_free);
+}
+
+static void
+add_demo_test (const char   *path,
+               FdItDemoFunc  func,
+               gboolean      with_sales)
+{
+  g_test_add_vtable (path, sizeof (FdItDemo), with_sales ? GINT_TO_POINTER (1) : NULL,
+                     (GTestFixtureFunc) demo_set_up, (GTestFixtureFunc) func,
+                     (GTestFixtureFunc) demo_tear_down);
+}
+
+void
+fd_it_add (const char   *path,
+           FdItDemoFunc  func)
+{
+  add_demo_test (path, func, FALSE);
+}
+
+void
+fd_it_add_with_sales (const char   *path,
+                      FdItDemoFunc  func)
+{
+  add_demo_test (path, func, TRUE);
+}
+
 FdTestAgent *
 fd_it_connect_agent (FdTestServer *server,
                      const char   *email,

@@ -23,6 +23,24 @@ void          fd_it_init           (int           *argc,
 
 /* Starts frontdeskd on a fresh database and imports the demo site. */
 FdTestServer *fd_it_start_server   (gint64       *out_org_id);
+/* The fixture of most scenarios: frontdeskd with the demo site
+ * (fd_it_start_server()), stopped when the test ends. */
+typedef struct {
+  FdTestServer *server;
+  gint64        org_id;
+  gint64        sales;   /* the demo's "Sales" queue (fd_it_add_with_sales()) */
+} FdItDemo;
+
+typedef void (*FdItDemoFunc) (FdItDemo      *demo,
+                              gconstpointer  data);
+
+/* Adds the test @func at @path on a fresh FdItDemo; the second also looks
+ * up the Sales queue before the test starts. */
+void          fd_it_add            (const char   *path,
+                                    FdItDemoFunc  func);
+void          fd_it_add_with_sales (const char   *path,
+                                    FdItDemoFunc  func);
+
 /* Signs in, connects with hello(0) and consumes the snapshot. */
 FdTestAgent  *fd_it_connect_agent  (FdTestServer *server,
                                     const char   *email,

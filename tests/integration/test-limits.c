@@ -83,12 +83,10 @@ assert_delivered (FdTestAgent   *agent,
 }
 
 static void
-test_text_at_limit (void)
+test_text_at_limit (FdItDemo      *demo,
+                    gconstpointer  data)
 {
-  gint64 org_id;
-  g_autoptr(FdTestServer) server = fd_it_start_server (&org_id);
-  gint64 sales = fd_test_admin_find_id (server, org_id, "queues", "Sales");
-  g_autoptr(FdTestAgent) natalie = fd_it_connect_agent (server, FD_IT_NATALIE);
+  g_autoptr(FdTestAgent) natalie = fd_it_connect_agent (demo->server, FD_IT_NATALIE);
   g_autoptr(FdTestAgent) again = NULL;
   g_autoptr(FdTestVisitor) visitor = NULL;
   g_autoptr(FdFrame) reserved = NULL;
@@ -109,8 +107,8 @@ test_text_at_limit (void)
   };
   gint64 conversation_id, seq_before;
 
-  fd_test_agent_join (natalie, sales);
-  visitor = fd_it_start_visitor (server, FD_IT_CHAT_KEY, "Vera Visitor");
+  fd_test_agent_join (natalie, demo->sales);
+  visitor = fd_it_start_visitor (demo->server, FD_IT_CHAT_KEY, "Vera Visitor");
   conversation_id = visitor->conversation_id;
   fd_it_wait_offer (natalie, conversation_id);
   reserved = fd_test_agent_expect_ack (natalie, FD_FRAME_RESERVE, fd_test_conversation_ref (conversation_id));
@@ -186,7 +184,7 @@ test_text_at_limit (void)
     }
 
   /* In a snapshot: a second session of the same agent starts afresh. */
-  again = fd_test_agent_sign_in (server, FD_IT_NATALIE);
+  again = fd_test_agent_sign_in (demo->server, FD_IT_NATALIE);
   g_assert_false (fd_test_agent_connect (again)->resumed);
   snapshot = fd_test_agent_wait_event (again, FD_FRAME_SNAPSHOT);
   {
@@ -212,12 +210,11 @@ test_text_at_limit (void)
 /* A frame nesting deeper than FD_LIMIT_DEPTH is too large; the error names
  * the request by its id wherever the id is in the frame. */
 static void
-test_too_deep_keeps_id (void)
+test_too_deep_keeps_id (FdItDemo      *demo,
+                        gconstpointer  data)
 {
-  gint64 org_id;
-  g_autoptr(FdTestServer) server = fd_it_start_server (&org_id);
-  g_autoptr(FdTestAgent) natalie = fd_it_connect_agent (server, FD_IT_NATALIE);
-  g_autoptr(FdTestVisitor) visitor = fd_it_start_visitor (server, FD_IT_CHAT_KEY, "Vera Visitor");
+  g_autoptr(FdTestAgent) natalie = fd_it_connect_agent (demo->server, FD_IT_NATALIE);
+  g_autoptr(FdTestVisitor) visitor = fd_it_start_visitor (demo->server, FD_IT_CHAT_KEY, "Vera Visitor");
   g_autofree char *open = repeat ("{\"a\":", FD_LIMIT_DEPTH + 8);
   g_autofree char *close = repeat ("}", FD_LIMIT_DEPTH + 8);
   g_autofree char *id_after = g_strdup_printf ("{\"type\":\"reserve\",\"body\":%s1%s,\"id\":\"deep-after\"}",
@@ -261,8 +258,8 @@ main (int    argc,
 {
   fd_it_init (&argc, &argv);
 
-  g_test_add_func ("/integration/limits/text-at-limit", test_text_at_limit);
-  g_test_add_func ("/integration/limits/too-deep-keeps-id", test_too_deep_keeps_id);
+  fd_it_add_with_sales ("/integration/limits/text-at-limit", test_text_at_limit);
+  fd_it_add ("/integration/limits/too-deep-keeps-id", test_too_deep_keeps_id);
 
   return g_test_run ();
 }
