@@ -88,6 +88,55 @@ parse_json (const char *data,
   return json_node_copy (json_parser_get_root (parser));
 }
 
+SoupMessage *
+fd_test_http_message_new (const char *method,
+                          const char *url,
+                          const char *token,
+                          const char *origin,
+                          const char *content_type,
+                          GBytes     *body)
+{
+  SoupMessage *msg = soup_message_new (method, url);
+  SoupMessageHeaders *headers;
+
+  g_assert_nonnull (msg);
+  headers = soup_message_get_request_headers (msg);
+  if (token != NULL)
+    {
+      g_autofree char *auth = g_strconcat ("Bearer ", token, NULL);
+
+      soup_message_headers_replace (headers, "Authorization", auth);
+    }
+  if (origin != NULL)
+    soup_message_headers_replace (headers, "Origin", origin);
+  if (body != NULL)
+    soup_message_set_request_body_from_bytes (msg, content_type, body);
+  return msg;
+}
+
+SoupMessage *
+fd_test_http_json_message_new (const char *method,
+                               const char *url,
+                               const char *token,
+                               const char *origin,
+                               const char *json)
+{
+  g_autoptr(GBytes) body = json != NULL ? g_bytes_new (json, strlen (json)) : NULL;
+
+  return fd_test_http_message_new (method, url, token, origin, "application/json", body);
+}
+
+GBytes *
+fd_test_http_send (SoupMessage *msg)
+{
+  g_autoptr(SoupSession) session = soup_session_new ();
+  g_autoptr(GError) error = NULL;
+  GBytes *answer = soup_session_send_and_read (session, msg, NULL, &error);
+
+  g_assert_no_error (error);
+  return answer;
+}
+
 JsonNode *
 fd_test_http_request (FdTestServer *server,
                       const char   *token,
@@ -105,21 +154,7 @@ fd_test_http_request (FdTestServer *server,
   gsize size = 0;
   const char *data;
 
-  msg = soup_message_new (method, url);
-  g_assert_nonnull (msg);
-  if (token != NULL)
-    {
-      g_autofree char *auth = g_strconcat ("Bearer ", token, NULL);
-
-      soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", auth);
-    }
-  if (body != NULL)
-    {
-      g_autoptr(GBytes) bytes = g_bytes_new (body, strlen (body));
-
-      soup_message_set_request_body_from_bytes (msg, "application/json", bytes);
-    }
-
+  msg = fd_test_http_json_message_new (method, url, token, NULL, body);
   soup_session_send_and_read_async (session, msg, G_PRIORITY_DEFAULT, NULL,
                                     on_send_and_read_cb, &result);
   if (!wait_until (is_done, &result, FD_TEST_TIMEOUT_MS))

@@ -30,6 +30,27 @@ JsonNode *fd_test_http_request (FdTestServer *server,
                                 const char   *body,
                                 guint        *out_status);
 
+/* A request for @method @url with "Authorization: Bearer @token" and
+ * "Origin: @origin" when they are not NULL, and @body (NULL = none) as
+ * @content_type. */
+SoupMessage *fd_test_http_message_new (const char *method,
+                                       const char *url,
+                                       const char *token,
+                                       const char *origin,
+                                       const char *content_type,
+                                       GBytes     *body);
+
+/* The same with @json (text or NULL) as an application/json body. */
+SoupMessage *fd_test_http_json_message_new (const char *method,
+                                            const char *url,
+                                            const char *token,
+                                            const char *origin,
+                                            const char *json);
+
+/* Sends @msg on a session of its own and returns the answer's body;
+ * fails the test when no answer comes. */
+GBytes      *fd_test_http_send     (SoupMessage *msg);
+
 /* The code of an HTTP error body {"error": {"code": …, "message": …}};
  * fails the test when @answer is not one. */
 const char *fd_test_http_error_code (JsonNode *answer);

@@ -65,23 +65,11 @@ send_http (Fixture     *f,
            GBytes      *bytes,
            JsonNode   **out_json)
 {
-  g_autoptr(SoupSession) session = soup_session_new ();
   g_autofree char *url = g_strconcat (fd_test_server_get_url (f->server), path, NULL);
-  g_autoptr(SoupMessage) msg = soup_message_new (method, url);
-  g_autoptr(GBytes) answer = NULL;
-  g_autoptr(GError) error = NULL;
+  g_autoptr(SoupMessage) msg = fd_test_http_message_new (method, url, token, NULL,
+                                                         "application/octet-stream", bytes);
+  g_autoptr(GBytes) answer = fd_test_http_send (msg);
 
-  g_assert_nonnull (msg);
-  if (token != NULL)
-    {
-      g_autofree char *auth = g_strconcat ("Bearer ", token, NULL);
-
-      soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", auth);
-    }
-  if (bytes != NULL)
-    soup_message_set_request_body_from_bytes (msg, "application/octet-stream", bytes);
-  answer = soup_session_send_and_read (session, msg, NULL, &error);
-  g_assert_no_error (error);
   if (out_json != NULL)
     *out_json = g_bytes_get_size (answer) > 0
                   ? json_from_string (g_bytes_get_data (answer, NULL), NULL) : NULL;

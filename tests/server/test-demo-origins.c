@@ -3,6 +3,7 @@
  * accepts a visitor whose Origin is its own address, a restart on another
  * port moves the allowed origin, and a business's streams are left alone. */
 #include "fd-demo.h"
+#include "fd-test-client.h"
 #include "fd-test-server.h"
 
 #include <libsoup/soup.h>
@@ -129,28 +130,10 @@ request (Demo       *demo,
          const char *body,
          GBytes    **out_body)
 {
-  g_autoptr(SoupSession) session = soup_session_new ();
   g_autofree char *url = g_strconcat (demo->url, path, NULL);
-  g_autoptr(SoupMessage) msg = soup_message_new (method, url);
-  g_autoptr(GBytes) answer = NULL;
-  g_autoptr(GError) error = NULL;
+  g_autoptr(SoupMessage) msg = fd_test_http_json_message_new (method, url, token, origin, body);
+  g_autoptr(GBytes) answer = fd_test_http_send (msg);
 
-  if (origin != NULL)
-    soup_message_headers_replace (soup_message_get_request_headers (msg), "Origin", origin);
-  if (token != NULL)
-    {
-      g_autofree char *auth = g_strconcat ("Bearer ", token, NULL);
-
-      soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", auth);
-    }
-  if (body != NULL)
-    {
-      g_autoptr(GBytes) bytes = g_bytes_new (body, strlen (body));
-
-      soup_message_set_request_body_from_bytes (msg, "application/json", bytes);
-    }
-  answer = soup_session_send_and_read (session, msg, NULL, &error);
-  g_assert_no_error (error);
   if (out_body != NULL)
     *out_body = g_steal_pointer (&answer);
   return soup_message_get_status (msg);
