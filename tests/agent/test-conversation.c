@@ -176,27 +176,6 @@ open_reserved (FdConnection  *conn,
   return model;
 }
 
-static gboolean
-is_agent_text (const FdFrame *frame,
-               gpointer       user_data)
-{
-  const FdMessage *message = frame->body;
-
-  return frame->type == FD_FRAME_VISITOR_MESSAGE && message->direction == FD_DIRECTION_OUT &&
-         g_strcmp0 (message->text, user_data) == 0;
-}
-
-static void
-visitor_expect (FdTestVisitor *visitor,
-                const char    *text)
-{
-  g_autofree char *what = g_strdup_printf ("the visitor to receive “%s”", text);
-  g_autoptr(FdFrame) frame = fd_test_socket_wait_match (visitor->socket, is_agent_text, (gpointer) text,
-                                                        WAIT_MS, what);
-
-  g_assert_nonnull (frame);
-}
-
 static FdMessageItem *
 message_at (FdConversationModel *model,
             guint                position)
@@ -278,7 +257,7 @@ test_send_fail_retry (void)
   g_assert_cmpint (fd_message_item_get_id (item), >, 0);
   g_assert_cmpuint (fd_conversation_model_get_n_pending (model), ==, 0);
   g_assert_null (fd_conversation_model_lookup_pending (model, fd_message_item_get_client_id (item)));
-  visitor_expect (visitor, "Hi, how can I help?");
+  fd_test_visitor_expect_text (visitor, "Hi, how can I help?", WAIT_MS);
   /* The echo and the ack make one message, not two. */
   for (guint i = 0; i < 50; i++)
     g_main_context_iteration (NULL, FALSE);
@@ -308,7 +287,7 @@ test_send_fail_retry (void)
   state.state = FD_SEND_STATE_SENT;
   wait_for (has_send_state, &state, "the retried message to be sent");
   g_assert_cmpint (fd_message_item_get_id (item), >, 0);
-  visitor_expect (visitor, "Are you still there?");
+  fd_test_visitor_expect_text (visitor, "Are you still there?", WAIT_MS);
   g_assert_cmpuint (g_list_model_get_n_items (fd_conversation_model_get_messages (model)), ==, n + 2);
   g_assert_false (fd_conversation_model_retry (model, item));
 

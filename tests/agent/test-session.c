@@ -6,6 +6,7 @@
  * withdrawn offer is gone by "withdraw"), the windows of one conversation
  * share one FdConversationModel, and signing out empties the models. */
 
+#include "agent-test.h"
 #include "fd-connection.h"
 #include "fd-session.h"
 #include "fd-test-client.h"
@@ -14,53 +15,6 @@
 #define JENNA_EMAIL    "jenna@kakapo.example"
 #define JENNA_PASSWORD "jenna-demo"
 #define CHAT_KEY       "kakapo-website-chat"
-#define WAIT_MS        10000
-
-typedef gboolean (*Check) (gpointer data);
-
-static gboolean
-on_timeout_cb (gpointer data)
-{
-  *(gboolean *) data = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
-static void
-wait_for (Check       check,
-          gpointer    data,
-          const char *what)
-{
-  gboolean expired = FALSE;
-  guint source = g_timeout_add (WAIT_MS, on_timeout_cb, &expired);
-
-  while (!check (data) && !expired)
-    g_main_context_iteration (NULL, TRUE);
-  if (!check (data))
-    g_error ("Timed out waiting for %s", what);
-  g_source_remove (source);
-}
-
-static gboolean
-has_result (gpointer data)
-{
-  return *(GAsyncResult **) data != NULL;
-}
-
-static void
-on_done_cb (GObject      *source,
-            GAsyncResult *result,
-            gpointer      user_data)
-{
-  *(GAsyncResult **) user_data = g_object_ref (result);
-}
-
-static GAsyncResult *
-wait_result (GAsyncResult **result,
-             const char    *what)
-{
-  wait_for (has_result, result, what);
-  return *result;
-}
 
 /* What the signals brought, and what the models held at that moment. */
 typedef struct {
@@ -203,16 +157,6 @@ sign_in (FdTestServer *server)
   g_assert_true (fd_connection_sign_in_finish (conn, wait_result (&result, "sign-in"), &error));
   g_assert_no_error (error);
   return g_steal_pointer (&conn);
-}
-
-static FdTestServer *
-start_demo_server (void)
-{
-  FdTestServer *server = fd_test_server_new ();
-
-  fd_test_server_add_args (server, "--demo", NULL);
-  fd_test_server_start (server);
-  return server;
 }
 
 static gboolean

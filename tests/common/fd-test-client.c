@@ -946,6 +946,16 @@ fd_test_visitor_start (FdTestServer *server,
                        const char   *stream_key,
                        const char   *name)
 {
+  return fd_test_visitor_start_full (server, stream_key, name, NULL, "https://kakapo.example/pricing");
+}
+
+FdTestVisitor *
+fd_test_visitor_start_full (FdTestServer *server,
+                            const char   *stream_key,
+                            const char   *name,
+                            const char   *email,
+                            const char   *page_url)
+{
   g_autoptr(FdVisitorSessionRequest) request = fd_visitor_session_request_new ();
   g_autoptr(JsonNode) request_json = NULL;
   g_autoptr(JsonNode) answer = NULL;
@@ -957,7 +967,8 @@ fd_test_visitor_start (FdTestServer *server,
 
   request->stream_key = g_strdup (stream_key);
   request->name = g_strdup (name);
-  request->page_url = g_strdup ("https://kakapo.example/pricing");
+  request->email = g_strdup (email);
+  request->page_url = g_strdup (page_url);
   request_json = fd_visitor_session_request_to_json (request);
   body = fd_json_to_string (request_json, NULL);
   answer = fd_test_http_request (server, NULL, "POST", VISITOR_SESSIONS_PATH, body, &status);
@@ -979,6 +990,28 @@ fd_test_visitor_start (FdTestServer *server,
   self->conversation_id = session->conversation_id;
   self->socket_url = g_steal_pointer (&session->socket_url);
   return self;
+}
+
+static gboolean
+is_agent_text (const FdFrame *frame,
+               gpointer       user_data)
+{
+  const FdMessage *message = frame->body;
+
+  return frame->type == FD_FRAME_VISITOR_MESSAGE && message->direction == FD_DIRECTION_OUT &&
+         g_strcmp0 (message->text, user_data) == 0;
+}
+
+void
+fd_test_visitor_expect_text (FdTestVisitor *self,
+                             const char    *text,
+                             guint          timeout_ms)
+{
+  g_autofree char *what = g_strdup_printf ("the visitor to receive “%s”", text);
+  g_autoptr(FdFrame) frame = fd_test_socket_wait_match (self->socket, is_agent_text, (gpointer) text,
+                                                        timeout_ms, what);
+
+  g_assert_nonnull (frame);
 }
 
 char *

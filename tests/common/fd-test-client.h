@@ -248,6 +248,12 @@ void         fd_test_assert_error_frame (const FdFrame *frame,
 FdTestVisitor *fd_test_visitor_start    (FdTestServer  *server,
                                          const char    *stream_key,
                                          const char    *name);
+/* The same with the visitor's @email and @page_url (NULL = not given). */
+FdTestVisitor *fd_test_visitor_start_full (FdTestServer *server,
+                                           const char   *stream_key,
+                                           const char   *name,
+                                           const char   *email,
+                                           const char   *page_url);
 /* Opens the visitor websocket and says hello; returns the welcome. */
 FdVisitorWelcome *fd_test_visitor_connect (FdTestVisitor *self);
 void           fd_test_visitor_send     (FdTestVisitor *self,
@@ -259,6 +265,11 @@ void           fd_test_visitor_close    (FdTestVisitor *self,
 FdFrame       *fd_test_visitor_wait     (FdTestVisitor *self,
                                          FdFrameType    type);
 void           fd_test_visitor_disconnect (FdTestVisitor *self);
+/* Waits up to @timeout_ms for the agent's message @text to reach the
+ * visitor (other frames stay queued). */
+void           fd_test_visitor_expect_text (FdTestVisitor *self,
+                                            const char    *text,
+                                            guint          timeout_ms);
 /* The visitor websocket URL for @token. */
 char          *fd_test_visitor_socket_url (FdTestServer *server,
                                            const char   *token);

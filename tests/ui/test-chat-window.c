@@ -67,28 +67,6 @@ has_many_rows (gpointer data)
   return fd_test_ui_count_rows (data) > 1;
 }
 
-static gboolean
-is_visitor_text (const FdFrame *frame,
-                 gpointer       user_data)
-{
-  const FdMessage *message = frame->body;
-
-  return frame->type == FD_FRAME_VISITOR_MESSAGE && message->direction == FD_DIRECTION_OUT &&
-         g_strcmp0 (message->text, user_data) == 0;
-}
-
-/* Waits until the visitor's socket receives the agent's message @text. */
-static void
-visitor_expect (FdTestVisitor *visitor,
-                const char    *text)
-{
-  g_autofree char *what = g_strdup_printf ("the visitor to receive “%s”", text);
-  g_autoptr(FdFrame) frame = fd_test_socket_wait_match (visitor->socket, is_visitor_text, (gpointer) text,
-                                                        WAIT_MS, what);
-
-  g_assert_nonnull (frame);
-}
-
 static char *
 compose_text (FdChatWindow *window)
 {
@@ -274,7 +252,7 @@ test_chat_window_flow (void)
   text = compose_text (window);
   g_assert_cmpstr (text, ==, "");
   g_clear_pointer (&text, g_free);
-  visitor_expect (visitor, "Hi Eve,\nhow can I help?");
+  fd_test_visitor_expect_text (visitor, "Hi Eve,\nhow can I help?", WAIT_MS);
   fd_test_ui_wait (fd_test_ui_chat_nothing_pending, window, "the message's acknowledgement");
   transcript = fd_chat_window_dup_transcript (window);
   /* Shown once: the echo replaced the pending mark instead of adding a line. */
@@ -289,7 +267,7 @@ test_chat_window_flow (void)
   text = compose_text (window);
   g_assert_cmpstr (text, ==, "");
   g_clear_pointer (&text, g_free);
-  visitor_expect (visitor, "Sent with the button.");
+  fd_test_visitor_expect_text (visitor, "Sent with the button.", WAIT_MS);
   fd_test_ui_wait (fd_test_ui_chat_nothing_pending, window, "the button's message's acknowledgement");
 
   /* A canned reply found by its name, sent by activating its row. */
@@ -298,7 +276,8 @@ test_chat_window_flow (void)
   fd_test_ui_wait (has_one_row, fd_chat_window_get_canned_list (window), "the search for Pricing");
   row = gtk_list_box_get_row_at_index (fd_chat_window_get_canned_list (window), 0);
   g_assert_true (gtk_widget_activate (GTK_WIDGET (row)));
-  visitor_expect (visitor, "Our plans start at $29 per agent per month; I can send you the full price list.");
+  fd_test_visitor_expect_text (visitor, "Our plans start at $29 per agent per month; I can send you the full price list.",
+                               WAIT_MS);
 
   /* A resource found by its description, sent as its URL. */
   fd_test_ui_wait (has_rows, fd_chat_window_get_resource_list (window), "the resources");
@@ -308,7 +287,7 @@ test_chat_window_flow (void)
   fd_test_ui_wait (has_one_row, fd_chat_window_get_resource_list (window), "the search for the website");
   row = gtk_list_box_get_row_at_index (fd_chat_window_get_resource_list (window), 0);
   g_assert_true (gtk_widget_activate (GTK_WIDGET (row)));
-  visitor_expect (visitor, "https://kakapo.example/");
+  fd_test_visitor_expect_text (visitor, "https://kakapo.example/", WAIT_MS);
 
   /* Emoji: a left click inserts at the cursor, a right click sends. */
   set_compose (window, "Thanks ");
@@ -320,7 +299,7 @@ test_chat_window_flow (void)
                                  GDK_BUTTON_SECONDARY);
   g_assert_nonnull (right_click);
   g_signal_emit_by_name (right_click, "pressed", 1, 4.0, 4.0);
-  visitor_expect (visitor, "👍");
+  fd_test_visitor_expect_text (visitor, "👍", WAIT_MS);
   text = compose_text (window);
   g_assert_cmpstr (text, ==, "Thanks 😀");
   g_clear_pointer (&text, g_free);
@@ -448,7 +427,7 @@ test_chat_window_drafts (void)
 
   /* Sending clears the draft, also on disk. */
   g_assert_true (press_key (window, GDK_KEY_Return, 0));
-  visitor_expect (visitor, "Let me check that for you.");
+  fd_test_visitor_expect_text (visitor, "Let me check that for you.", WAIT_MS);
   g_assert_null (fd_drafts_get (drafts, id));
   g_assert_true (fd_drafts_save (drafts, &error));
   g_assert_no_error (error);
@@ -548,7 +527,7 @@ test_chat_window_reply_cache (void)
   row = gtk_list_box_get_row_at_index (list, 1);
   g_assert_cmpstr (g_object_get_data (G_OBJECT (row), "fd-payload"), ==, "Happy to help with that!");
   g_assert_true (gtk_widget_activate (GTK_WIDGET (row)));
-  visitor_expect (visitor, "Happy to help with that!");
+  fd_test_visitor_expect_text (visitor, "Happy to help with that!", WAIT_MS);
   fd_test_ui_wait (fd_test_ui_chat_nothing_pending, window, "the acknowledgement");
   /* Sending from the cache leaves the compose box alone. */
   text = compose_text (window);
@@ -843,39 +822,6 @@ test_chat_window_markup (void)
 
 #define HISTORY_EMAIL "returning@visitor.example"
 
-/* Like fd_test_visitor_start, with the visitor's email (the contact the
- * server finds again). */
-static FdTestVisitor *
-start_visitor_with_email (FdTestServer *server,
-                          const char   *name,
-                          const char   *email)
-{
-  g_autoptr(FdVisitorSessionRequest) request = fd_visitor_session_request_new ();
-  g_autoptr(JsonNode) request_json = NULL;
-  g_autoptr(JsonNode) answer = NULL;
-  g_autoptr(FdVisitorSession) session = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *body = NULL;
-  FdTestVisitor *self;
-  guint status = 0;
-
-  request->stream_key = g_strdup (CHAT_KEY);
-  request->name = g_strdup (name);
-  request->email = g_strdup (email);
-  request_json = fd_visitor_session_request_to_json (request);
-  body = fd_json_to_string (request_json, NULL);
-  answer = fd_test_http_request (server, NULL, "POST", "/api/visitor/v1/sessions", body, &status);
-  g_assert_cmpuint (status, ==, 201);
-  session = fd_visitor_session_from_json (answer, &error);
-  g_assert_no_error (error);
-  self = g_new0 (FdTestVisitor, 1);
-  self->server = server;
-  self->token = g_steal_pointer (&session->token);
-  self->conversation_id = session->conversation_id;
-  self->socket_url = g_steal_pointer (&session->socket_url);
-  return self;
-}
-
 static GtkListBoxRow *
 find_history_row (FdChatWindow *window,
                   gint64        id)
@@ -1028,7 +974,7 @@ test_chat_window_transfer (void)
   fd_test_ui_wait (fd_test_ui_chat_is_reserved, window, "the reservation");
   set_compose (window, "Let me find a colleague.");
   g_assert_true (press_key (window, GDK_KEY_Return, 0));
-  visitor_expect (visitor, "Let me find a colleague.");
+  fd_test_visitor_expect_text (visitor, "Let me find a colleague.", WAIT_MS);
 
   /* The members of Sales: Natalie, joined, first; Ed, a member who is
    * not joined, shown but not offered. */
@@ -1192,7 +1138,7 @@ test_chat_window_history (void)
   jenna = connect_agent (server, JENNA_EMAIL, JENNA_PASSWORD);
 
   /* The first chat, reserved and closed. */
-  first = start_visitor_with_email (server, "Ann", HISTORY_EMAIL);
+  first = fd_test_visitor_start_full (server, CHAT_KEY, "Ann", HISTORY_EMAIL, NULL);
   first_id = first->conversation_id;
   fd_test_visitor_connect (first);
   fd_test_visitor_send (first, "v1", "First visit");
@@ -1210,7 +1156,7 @@ test_chat_window_history (void)
   close_window (window);
 
   /* The second chat of the same visitor lists the first in History. */
-  second = start_visitor_with_email (server, "Ann", HISTORY_EMAIL);
+  second = fd_test_visitor_start_full (server, CHAT_KEY, "Ann", HISTORY_EMAIL, NULL);
   g_assert_cmpint (second->conversation_id, !=, first_id);
   fd_test_visitor_connect (second);
   fd_test_visitor_send (second, "v1", "Back again");
@@ -1276,7 +1222,7 @@ test_chat_window_history (void)
 
     for (guint i = 0; i < 10; i++)
       {
-        last = start_visitor_with_email (server, "Ann", HISTORY_EMAIL);
+        last = fd_test_visitor_start_full (server, CHAT_KEY, "Ann", HISTORY_EMAIL, NULL);
         g_ptr_array_add (visits, last);
       }
     lookup.id = last->conversation_id;
