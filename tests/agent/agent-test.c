@@ -74,7 +74,6 @@ start_demo_server (void)
 {
   FdTestServer *server = fd_test_server_new ();
 
-  fd_test_server_add_args (server, "--demo", NULL);
-  fd_test_server_start (server);
+  fd_test_server_start_demo (server);
   return server;
 }

@@ -213,6 +213,13 @@ fd_test_server_end (FdTestServer *self,
 
 /* A clean shutdown: SIGTERM, and frontdeskd must exit with status 0. */
 void
+fd_test_server_start_demo (FdTestServer *self)
+{
+  fd_test_server_add_args (self, "--demo", NULL);
+  fd_test_server_start (self);
+}
+
+void
 fd_test_server_stop (FdTestServer *self)
 {
   fd_test_server_end (self, SIGTERM);

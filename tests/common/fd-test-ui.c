@@ -153,6 +153,23 @@ fd_test_ui_chat_nothing_pending (gpointer window)
   return fd_chat_window_get_n_pending (window) == 0;
 }
 
+GtkWidget *
+fd_test_ui_find_descendant (GtkWidget *widget,
+                            GType      type)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = fd_test_ui_find_descendant (child, type);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
 guint
 fd_test_ui_count_rows (GtkListBox *list)
 {

@@ -52,6 +52,10 @@ gboolean fd_test_ui_chat_is_loaded       (gpointer       window);
 gboolean fd_test_ui_chat_is_reserved     (gpointer       window);
 gboolean fd_test_ui_chat_is_closed       (gpointer       window);
 gboolean fd_test_ui_chat_nothing_pending (gpointer       window);
+/* @widget or its first descendant (depth first) of @type, NULL when none
+ * is. */
+GtkWidget     *fd_test_ui_find_descendant (GtkWidget *widget,
+                                           GType      type);
 /* The rows of @list (its placeholder left out). */
 guint  fd_test_ui_count_rows      (GtkListBox    *list);
 /* The row of @list carrying @id as a gint64* under the data @key

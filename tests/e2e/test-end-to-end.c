@@ -669,8 +669,7 @@ test_web_chat (void)
   Flow flow = { server, NULL };
 
   test_start_us = g_get_monotonic_time ();
-  fd_test_server_add_args (server, "--demo", NULL);
-  fd_test_server_start (server);
+  fd_test_server_start_demo (server);
   flow.driver = driver_start ();
 
   g_assert_nonnull (fd_application_get_settings (app));

@@ -101,6 +101,20 @@ select_row (FdWindow   *window,
   return fd_conversation_item_get_id (fd_activity_list_get_selected (list));
 }
 
+/* Closes the callback from @from (conversation @id) through the Activity
+ * List and waits until its row is gone (@what names the wait). */
+static void
+close_callback (FdWindow   *window,
+                const char *from,
+                gint64      id,
+                const char *what)
+{
+  g_assert_cmpint (select_row (window, from), ==, id);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fd_window_get_activity_list (window)),
+                                             "activity.close-callback", NULL));
+  wait_no_row (window, from, what);
+}
+
 static FdConversationItem *
 row_item (FdWindow   *window,
           const char *from)
@@ -358,10 +372,7 @@ run_persist_second (FdApplication *app,
   assert_natalie_without_callback (persist);
 
   /* Close Callback: gone here, and not back for Natalie. */
-  g_assert_cmpint (select_row (window, GRACE), ==, persist->callback_id);
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fd_window_get_activity_list (window)),
-                                             "activity.close-callback", NULL));
-  wait_no_row (window, GRACE, "the closed callback to leave Jenna's list");
+  close_callback (window, GRACE, persist->callback_id, "the closed callback to leave Jenna's list");
   detail = get_conversation (fd_window_get_connection (window), persist->callback_id);
   g_assert_cmpint (detail->conversation->state, ==, FD_CONVERSATION_CLOSED);
   assert_natalie_without_callback (persist);
@@ -433,8 +444,7 @@ test_persist (void)
   g_autoptr(FdTestServer) server = fd_test_server_new ();
   Persist persist = { server, NULL, 0 };
 
-  fd_test_server_add_args (server, "--demo", NULL);
-  fd_test_server_start (server);
+  fd_test_server_start_demo (server);
   persist.natalie = agent_window_new (server, NATALIE_EMAIL, NATALIE_PASSWORD);
   set_joined_with_sidebar (persist.natalie, CALLBACK_QUEUE, TRUE, FALSE);
 
@@ -461,8 +471,7 @@ test_leave_join (void)
   gint64 ada_id;
   gint64 tom_id;
 
-  fd_test_server_add_args (server, "--demo", NULL);
-  fd_test_server_start (server);
+  fd_test_server_start_demo (server);
   jenna = agent_window_new (server, JENNA_EMAIL, JENNA_PASSWORD);
   list = fd_window_get_activity_list (jenna);
   set_joined_with_sidebar (jenna, CALLBACK_QUEUE, TRUE, FALSE);
@@ -495,9 +504,7 @@ test_leave_join (void)
   g_assert_cmpuint (fd_activity_list_get_n_rows (list), ==, 2);
 
   /* Close the reserved one so that the agent may sign out. */
-  g_assert_cmpint (select_row (jenna, TOM), ==, tom_id);
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (list), "activity.close-callback", NULL));
-  wait_no_row (jenna, TOM, "the closed callback to leave");
+  close_callback (jenna, TOM, tom_id, "the closed callback to leave");
 
   agent_window_free (jenna);
 }
@@ -517,8 +524,7 @@ test_double_click (void)
   AdwMessageDialog *dialog;
   gint64 ada_id;
 
-  fd_test_server_add_args (server, "--demo", NULL);
-  fd_test_server_start (server);
+  fd_test_server_start_demo (server);
   jenna = agent_window_new (server, JENNA_EMAIL, JENNA_PASSWORD);
   list = fd_window_get_activity_list (jenna);
   calls = fd_session_get_call_state (fd_connection_get_session ((fd_window_get_connection (jenna))));
@@ -539,9 +545,7 @@ test_double_click (void)
   g_assert_cmpint (detail->conversation->state, ==, FD_CONVERSATION_RESERVED);
   wait_row (jenna, ADA, "Reserved", "the callback kept after the call");
 
-  g_assert_cmpint (select_row (jenna, ADA), ==, ada_id);
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (list), "activity.close-callback", NULL));
-  wait_no_row (jenna, ADA, "the closed callback to leave");
+  close_callback (jenna, ADA, ada_id, "the closed callback to leave");
   agent_window_free (jenna);
 }
 
@@ -566,8 +570,7 @@ test_no_phone_app (void)
 
   /* The premise: no phone app on this desktop. */
   g_assert_null (dialer);
-  fd_test_server_add_args (server, "--demo", NULL);
-  fd_test_server_start (server);
+  fd_test_server_start_demo (server);
   jenna = agent_window_new (server, JENNA_EMAIL, JENNA_PASSWORD);
   list = fd_window_get_activity_list (jenna);
   calls = fd_session_get_call_state (fd_connection_get_session ((fd_window_get_connection (jenna))));
@@ -651,23 +654,6 @@ collect_items (GtkWidget *widget,
     collect_items (child, items);
 }
 
-static GtkWidget *
-find_descendant (GtkWidget *widget,
-                 GType      type)
-{
-  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
-    return widget;
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_descendant (child, type);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
-}
-
 static char *
 open_menu (FdWindow *window)
 {
@@ -698,8 +684,7 @@ test_menu (void)
   GtkPopover *popover;
   GtkWidget *column_view;
 
-  fd_test_server_add_args (server, "--demo", NULL);
-  fd_test_server_start (server);
+  fd_test_server_start_demo (server);
   jenna = agent_window_new (server, JENNA_EMAIL, JENNA_PASSWORD);
   list = fd_window_get_activity_list (jenna);
   popover = find_popover (GTK_WIDGET (list));
@@ -712,7 +697,7 @@ test_menu (void)
   items = open_menu (jenna);
   g_assert_cmpstr (items, ==, "Perform Callback|Reserve");
   /* Issue 18: the list's tooltip does not cover its open menu. */
-  column_view = find_descendant (GTK_WIDGET (list), GTK_TYPE_COLUMN_VIEW);
+  column_view = fd_test_ui_find_descendant (GTK_WIDGET (list), GTK_TYPE_COLUMN_VIEW);
   g_assert_nonnull (column_view);
   g_assert_false (gtk_widget_get_has_tooltip (column_view));
   gtk_popover_popdown (popover);
@@ -722,7 +707,7 @@ test_menu (void)
   /* The same for the Queues sidebar and its menu. */
   {
     FdQueueSidebar *sidebar = fd_window_get_queue_sidebar (jenna);
-    GtkWidget *list_box = find_descendant (GTK_WIDGET (sidebar), GTK_TYPE_LIST_BOX);
+    GtkWidget *list_box = fd_test_ui_find_descendant (GTK_WIDGET (sidebar), GTK_TYPE_LIST_BOX);
     GtkPopover *queue_menu = find_popover (GTK_WIDGET (sidebar));
 
     g_assert_nonnull (list_box);

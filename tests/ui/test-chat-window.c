@@ -158,6 +158,45 @@ is_toplevel (gpointer window)
 }
 
 /* An agent signed in with the connection alone and joined to Sales. */
+/* A window on conversation @id of @connection, shown, with its transcript
+ * loaded (@what names the wait); the caller holds a reference. */
+static FdChatWindow *
+open_chat (FdConnection *connection,
+           gint64        id,
+           const char   *what)
+{
+  FdChatWindow *window = fd_chat_window_new (NULL, connection, id);
+
+  g_object_ref (window);
+  gtk_window_present (GTK_WINDOW (window));
+  fd_test_ui_wait (fd_test_ui_chat_is_loaded, window, what);
+  return window;
+}
+
+/* Reserves the conversation from @window and waits until it is. */
+static void
+reserve_chat (FdChatWindow *window,
+              const char   *what)
+{
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "chat.reserve", NULL));
+  fd_test_ui_wait (fd_test_ui_chat_is_reserved, window, what);
+}
+
+/* Connects @visitor, who writes @text (client id "v1"), and waits until the
+ * conversation is in @agent's Activity List (@what names the wait). */
+static void
+visitor_writes (FdTestVisitor *visitor,
+                const char    *text,
+                FdConnection  *agent,
+                const char    *what)
+{
+  FdTestUiItemLookup lookup = { agent, visitor->conversation_id };
+
+  fd_test_visitor_connect (visitor);
+  fd_test_visitor_send (visitor, "v1", text);
+  fd_test_ui_wait (fd_test_ui_has_activity_item, &lookup, what);
+}
+
 static FdConnection *
 connect_agent (FdTestServer *server,
                const char   *email,
@@ -183,27 +222,18 @@ test_chat_window_flow (void)
   GtkEventController *right_click;
   g_autofree char *transcript = NULL;
   g_autofree char *text = NULL;
-  FdTestUiItemLookup lookup;
 
-  fd_test_server_add_args (server, "--demo", NULL);
-  fd_test_server_start (server);
+  fd_test_server_start_demo (server);
 
   /* The agent, signed in with the connection alone, joined to Sales. */
   jenna = connect_agent (server, JENNA_EMAIL, JENNA_PASSWORD);
 
   /* A visitor whose name looks like markup writes before anyone reserves. */
   visitor = fd_test_visitor_start (server, CHAT_KEY, VISITOR_NAME);
-  fd_test_visitor_connect (visitor);
-  fd_test_visitor_send (visitor, "v1", "Hello, is <i>anyone</i> there? See https://example.com/a?b=1&c=2.");
-  lookup.connection = jenna;
-  lookup.id = visitor->conversation_id;
-  fd_test_ui_wait (fd_test_ui_has_activity_item, &lookup, "the offer in the Activity List");
+  visitor_writes (visitor, "Hello, is <i>anyone</i> there? See https://example.com/a?b=1&c=2.", jenna, "the offer in the Activity List");
   fd_test_ui_spin (300);
 
-  window = fd_chat_window_new (NULL, jenna, visitor->conversation_id);
-  g_object_ref (window);
-  gtk_window_present (GTK_WINDOW (window));
-  fd_test_ui_wait (fd_test_ui_chat_is_loaded, window, "the transcript");
+  window = open_chat (jenna, visitor->conversation_id, "the transcript");
 
   /* Before reserving: the visitor's text shows, literally; compose is off. */
   transcript = fd_chat_window_dup_transcript (window);
@@ -224,8 +254,7 @@ test_chat_window_flow (void)
   g_assert_true (g_regex_match_simple (" - [0-9]{2}:[0-9]{2}$", gtk_window_get_title (GTK_WINDOW (window)), 0, 0));
 
   /* Reserve from the window: compose turns on. */
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "chat.reserve", NULL));
-  fd_test_ui_wait (fd_test_ui_chat_is_reserved, window, "the reservation");
+  reserve_chat (window, "the reservation");
   g_assert_true (gtk_widget_get_sensitive (compose));
   g_assert_true (gtk_widget_is_sensitive (fd_chat_window_get_emoji_button (window, 0)));
 
@@ -310,7 +339,7 @@ test_chat_window_flow (void)
   fd_test_ui_spin (50);
   g_assert_false (gtk_widget_get_visible (GTK_WIDGET (window)));
   g_assert_true (is_toplevel (window));
-  g_assert_true (fd_test_ui_has_activity_item (&lookup));
+  g_assert_true (fd_test_ui_has_activity_item (&(FdTestUiItemLookup) { jenna, visitor->conversation_id }));
   gtk_window_present (GTK_WINDOW (window));
 
   /* Close ends the conversation; the visitor hears of it. */
@@ -337,25 +366,15 @@ open_reserved_chat (FdTestServer   *server,
                     FdTestVisitor **visitor)
 {
   FdChatWindow *window;
-  FdTestUiItemLookup lookup;
 
-  fd_test_server_add_args (server, "--demo", NULL);
-  fd_test_server_start (server);
+  fd_test_server_start_demo (server);
   *connection = connect_agent (server, JENNA_EMAIL, JENNA_PASSWORD);
 
   *visitor = fd_test_visitor_start (server, CHAT_KEY, "Ann");
-  fd_test_visitor_connect (*visitor);
-  fd_test_visitor_send (*visitor, "v1", "Hello there");
-  lookup.connection = *connection;
-  lookup.id = (*visitor)->conversation_id;
-  fd_test_ui_wait (fd_test_ui_has_activity_item, &lookup, "the offer in the Activity List");
+  visitor_writes (*visitor, "Hello there", *connection, "the offer in the Activity List");
 
-  window = fd_chat_window_new (NULL, *connection, (*visitor)->conversation_id);
-  g_object_ref (window);
-  gtk_window_present (GTK_WINDOW (window));
-  fd_test_ui_wait (fd_test_ui_chat_is_loaded, window, "the transcript");
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "chat.reserve", NULL));
-  fd_test_ui_wait (fd_test_ui_chat_is_reserved, window, "the reservation");
+  window = open_chat (*connection, (*visitor)->conversation_id, "the transcript");
+  reserve_chat (window, "the reservation");
   return window;
 }
 
@@ -951,27 +970,18 @@ test_chat_window_transfer (void)
   FdTestUiItemLookup lookup;
   gint64 natalie_id;
 
-  fd_test_server_add_args (server, "--demo", NULL);
-  fd_test_server_start (server);
+  fd_test_server_start_demo (server);
   jenna = connect_agent (server, JENNA_EMAIL, JENNA_PASSWORD);
   natalie = connect_agent (server, "natalie@kakapo.example", "natalie-demo");
   natalie_id = fd_connection_get_agent (natalie)->id;
 
   visitor = fd_test_visitor_start (server, CHAT_KEY, VISITOR_NAME);
-  fd_test_visitor_connect (visitor);
-  fd_test_visitor_send (visitor, "v1", "I need someone from billing.");
-  lookup.connection = jenna;
-  lookup.id = visitor->conversation_id;
-  fd_test_ui_wait (fd_test_ui_has_activity_item, &lookup, "the offer");
+  visitor_writes (visitor, "I need someone from billing.", jenna, "the offer");
 
-  window = fd_chat_window_new (NULL, jenna, visitor->conversation_id);
-  g_object_ref (window);
-  gtk_window_present (GTK_WINDOW (window));
-  fd_test_ui_wait (fd_test_ui_chat_is_loaded, window, "the transcript");
+  window = open_chat (jenna, visitor->conversation_id, "the transcript");
   /* Nothing to transfer before reserving. */
   g_assert_false (gtk_widget_get_visible (fd_chat_window_get_transfer_button (window)));
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "chat.reserve", NULL));
-  fd_test_ui_wait (fd_test_ui_chat_is_reserved, window, "the reservation");
+  reserve_chat (window, "the reservation");
   set_compose (window, "Let me find a colleague.");
   g_assert_true (press_key (window, GDK_KEY_Return, 0));
   fd_test_visitor_expect_text (visitor, "Let me find a colleague.", WAIT_MS);
@@ -1001,6 +1011,7 @@ test_chat_window_transfer (void)
   /* One offer at a time. */
   g_assert_false (gtk_widget_is_sensitive (fd_chat_window_get_transfer_button (window)));
   lookup.connection = natalie;
+  lookup.id = visitor->conversation_id;
   fd_test_ui_wait (fd_test_ui_has_activity_item, &lookup, "the transfer offer in Natalie's list");
   fd_connection_reject_async (natalie, visitor->conversation_id, NULL, fd_test_ui_on_done_cb, &result);
   fd_test_ui_wait (fd_test_ui_has_result, &result, "Natalie declining");
@@ -1019,12 +1030,8 @@ test_chat_window_transfer (void)
   status.prefix = "Waiting for Natalie Maines";
   fd_test_ui_wait (fd_test_ui_chat_has_status_prefix, &status, "the second offer");
   fd_test_ui_wait (fd_test_ui_has_activity_item, &lookup, "the second transfer offer");
-  taken = fd_chat_window_new (NULL, natalie, visitor->conversation_id);
-  g_object_ref (taken);
-  gtk_window_present (GTK_WINDOW (taken));
-  fd_test_ui_wait (fd_test_ui_chat_is_loaded, taken, "Natalie's transcript");
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (taken), "chat.reserve", NULL));
-  fd_test_ui_wait (fd_test_ui_chat_is_reserved, taken, "Natalie's reservation");
+  taken = open_chat (natalie, visitor->conversation_id, "Natalie's transcript");
+  reserve_chat (taken, "Natalie's reservation");
   status.prefix = "Transferred to Natalie Maines.";
   fd_test_ui_wait (fd_test_ui_chat_has_status_prefix, &status, "Jenna's window to say it went");
   g_assert_false (fd_chat_window_get_reserved (window));
@@ -1054,31 +1061,21 @@ test_chat_window_transfer_nobody_joined (void)
   g_autoptr(FdConnection) jenna = NULL;
   g_autoptr(FdConnection) natalie = NULL;
   g_autoptr(FdTestVisitor) visitor = NULL;
-  FdTestUiItemLookup lookup;
   FdChatWindow *window;
   GtkListBox *list;
   GtkListBoxRow *row;
   gint64 natalie_id;
 
-  fd_test_server_add_args (server, "--demo", NULL);
-  fd_test_server_start (server);
+  fd_test_server_start_demo (server);
   jenna = connect_agent (server, JENNA_EMAIL, JENNA_PASSWORD);
   natalie = fd_test_ui_sign_in (fd_test_server_get_url (server), "natalie@kakapo.example", "natalie-demo");
   natalie_id = fd_connection_get_agent (natalie)->id;
 
   visitor = fd_test_visitor_start (server, CHAT_KEY, VISITOR_NAME);
-  fd_test_visitor_connect (visitor);
-  fd_test_visitor_send (visitor, "v1", "Anyone from billing?");
-  lookup.connection = jenna;
-  lookup.id = visitor->conversation_id;
-  fd_test_ui_wait (fd_test_ui_has_activity_item, &lookup, "the offer");
+  visitor_writes (visitor, "Anyone from billing?", jenna, "the offer");
 
-  window = fd_chat_window_new (NULL, jenna, visitor->conversation_id);
-  g_object_ref (window);
-  gtk_window_present (GTK_WINDOW (window));
-  fd_test_ui_wait (fd_test_ui_chat_is_loaded, window, "the transcript");
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "chat.reserve", NULL));
-  fd_test_ui_wait (fd_test_ui_chat_is_reserved, window, "the reservation");
+  window = open_chat (jenna, visitor->conversation_id, "the transcript");
+  reserve_chat (window, "the reservation");
 
   open_transfer_list (window);
   list = fd_chat_window_get_transfer_list (window);
@@ -1132,25 +1129,16 @@ test_chat_window_history (void)
   /* Twelve chats from one address in a minute are more than a visitor's
    * default limits allow (docs/widget.md); the server reads these. */
   g_setenv ("FRONTDESKD_VISITOR_LIMITS", "create=6000/1000,message=6000/1000,typing=6000/1000,sockets=1000", TRUE);
-  fd_test_server_add_args (server, "--demo", NULL);
-  fd_test_server_start (server);
+  fd_test_server_start_demo (server);
   g_unsetenv ("FRONTDESKD_VISITOR_LIMITS");
   jenna = connect_agent (server, JENNA_EMAIL, JENNA_PASSWORD);
 
   /* The first chat, reserved and closed. */
   first = fd_test_visitor_start_full (server, CHAT_KEY, "Ann", HISTORY_EMAIL, NULL);
   first_id = first->conversation_id;
-  fd_test_visitor_connect (first);
-  fd_test_visitor_send (first, "v1", "First visit");
-  lookup.connection = jenna;
-  lookup.id = first_id;
-  fd_test_ui_wait (fd_test_ui_has_activity_item, &lookup, "the first offer");
-  window = fd_chat_window_new (NULL, jenna, first_id);
-  g_object_ref (window);
-  gtk_window_present (GTK_WINDOW (window));
-  fd_test_ui_wait (fd_test_ui_chat_is_loaded, window, "the first transcript");
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "chat.reserve", NULL));
-  fd_test_ui_wait (fd_test_ui_chat_is_reserved, window, "the first reservation");
+  visitor_writes (first, "First visit", jenna, "the first offer");
+  window = open_chat (jenna, first_id, "the first transcript");
+  reserve_chat (window, "the first reservation");
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "chat.close", NULL));
   fd_test_ui_wait (fd_test_ui_chat_is_closed, window, "the first conversation to close");
   close_window (window);
@@ -1160,12 +1148,10 @@ test_chat_window_history (void)
   g_assert_cmpint (second->conversation_id, !=, first_id);
   fd_test_visitor_connect (second);
   fd_test_visitor_send (second, "v1", "Back again");
+  lookup.connection = jenna;
   lookup.id = second->conversation_id;
   fd_test_ui_wait (fd_test_ui_has_activity_item, &lookup, "the second offer");
-  window = fd_chat_window_new (NULL, jenna, second->conversation_id);
-  g_object_ref (window);
-  gtk_window_present (GTK_WINDOW (window));
-  fd_test_ui_wait (fd_test_ui_chat_is_loaded, window, "the second transcript");
+  window = open_chat (jenna, second->conversation_id, "the second transcript");
   history.window = window;
   history.id = first_id;
   fd_test_ui_wait (has_history_row, &history, "the first chat in History");
@@ -1243,8 +1229,7 @@ test_chat_window_history (void)
     /* This conversation's own row says so and follows its state. */
     g_assert_true (g_str_has_prefix (row_label (find_history_row (window, last->conversation_id), 1),
                                      "This conversation · Unreserved"));
-    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "chat.reserve", NULL));
-    fd_test_ui_wait (fd_test_ui_chat_is_reserved, window, "the twelfth reservation");
+    reserve_chat (window, "the twelfth reservation");
     g_assert_true (g_str_has_prefix (row_label (find_history_row (window, last->conversation_id), 1),
                                      "This conversation · Reserved"));
     g_assert_cmpuint (fd_test_ui_count_rows (list), ==, 10);

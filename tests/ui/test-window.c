@@ -711,8 +711,7 @@ test_window_flow (void)
   g_autoptr(FdTestServer) server = fd_test_server_new ();
   g_autoptr(FdApplication) app = NULL;
 
-  fd_test_server_add_args (server, "--demo", NULL);
-  fd_test_server_start (server);
+  fd_test_server_start_demo (server);
 
   app = new_test_app ();
   g_signal_connect_after (app, "activate", G_CALLBACK (on_activate_cb), server);
@@ -728,23 +727,6 @@ test_window_flow (void)
 }
 
 /* --- /ui/window/templates ------------------------------------------------- */
-
-static GtkWidget *
-find_descendant (GtkWidget *widget,
-                 GType      type)
-{
-  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
-    return widget;
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_descendant (child, type);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
-}
 
 static gboolean
 has_popover_menu_child (GtkWidget *widget)
@@ -766,8 +748,8 @@ test_window_templates (void)
   FdWindow *window = fd_window_new (NULL, NULL);
   GtkWidget *list = GTK_WIDGET (fd_window_get_activity_list (window));
   GtkWidget *sidebar = GTK_WIDGET (fd_window_get_queue_sidebar (window));
-  GtkWidget *view = find_descendant (list, GTK_TYPE_COLUMN_VIEW);
-  GtkWidget *queues = find_descendant (sidebar, GTK_TYPE_LIST_BOX);
+  GtkWidget *view = fd_test_ui_find_descendant (list, GTK_TYPE_COLUMN_VIEW);
+  GtkWidget *queues = fd_test_ui_find_descendant (sidebar, GTK_TYPE_LIST_BOX);
   GListModel *columns;
 
   g_assert_nonnull (view);
@@ -878,8 +860,7 @@ test_window_empty_states (void)
   FdWindow *window;
   FdWindow *window2;
 
-  fd_test_server_add_args (server, "--demo", NULL);
-  fd_test_server_start (server);
+  fd_test_server_start_demo (server);
   jenna = fd_test_ui_sign_in (fd_test_server_get_url (server), JENNA_EMAIL, JENNA_PASSWORD);
   window = fd_window_new (NULL, NULL);
   g_object_ref (window);
