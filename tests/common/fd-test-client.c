@@ -93,8 +93,7 @@ fd_test_http_message_new (const char *method,
                           const char *url,
                           const char *token,
                           const char *origin,
-                          const char *content_type,
-                          GBytes     *body)
+                          const char *json)
 {
   SoupMessage *msg = soup_message_new (method, url);
   SoupMessageHeaders *headers;
@@ -109,21 +108,13 @@ fd_test_http_message_new (const char *method,
     }
   if (origin != NULL)
     soup_message_headers_replace (headers, "Origin", origin);
-  if (body != NULL)
-    soup_message_set_request_body_from_bytes (msg, content_type, body);
+  if (json != NULL)
+    {
+      g_autoptr(GBytes) body = g_bytes_new (json, strlen (json));
+
+      soup_message_set_request_body_from_bytes (msg, "application/json", body);
+    }
   return msg;
-}
-
-SoupMessage *
-fd_test_http_json_message_new (const char *method,
-                               const char *url,
-                               const char *token,
-                               const char *origin,
-                               const char *json)
-{
-  g_autoptr(GBytes) body = json != NULL ? g_bytes_new (json, strlen (json)) : NULL;
-
-  return fd_test_http_message_new (method, url, token, origin, "application/json", body);
 }
 
 GBytes *
@@ -154,7 +145,7 @@ fd_test_http_request (FdTestServer *server,
   gsize size = 0;
   const char *data;
 
-  msg = fd_test_http_json_message_new (method, url, token, NULL, body);
+  msg = fd_test_http_message_new (method, url, token, NULL, body);
   soup_session_send_and_read_async (session, msg, G_PRIORITY_DEFAULT, NULL,
                                     on_send_and_read_cb, &result);
   if (!wait_until (is_done, &result, FD_TEST_TIMEOUT_MS))

@@ -30,22 +30,14 @@ JsonNode *fd_test_http_request (FdTestServer *server,
                                 const char   *body,
                                 guint        *out_status);
 
-/* A request for @method @url with "Authorization: Bearer @token" and
- * "Origin: @origin" when they are not NULL, and @body (NULL = none) as
- * @content_type. */
+/* A request for @method @url with "Authorization: Bearer @token",
+ * "Origin: @origin" and @json as an application/json body when they are
+ * not NULL. */
 SoupMessage *fd_test_http_message_new (const char *method,
                                        const char *url,
                                        const char *token,
                                        const char *origin,
-                                       const char *content_type,
-                                       GBytes     *body);
-
-/* The same with @json (text or NULL) as an application/json body. */
-SoupMessage *fd_test_http_json_message_new (const char *method,
-                                            const char *url,
-                                            const char *token,
-                                            const char *origin,
-                                            const char *json);
+                                       const char *json);
 
 /* Sends @msg on a session of its own and returns the answer's body;
  * fails the test when no answer comes. */

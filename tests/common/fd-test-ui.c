@@ -153,21 +153,52 @@ fd_test_ui_chat_nothing_pending (gpointer window)
   return fd_chat_window_get_n_pending (window) == 0;
 }
 
-GtkWidget *
-fd_test_ui_find_descendant (GtkWidget *widget,
-                            GType      type)
+gpointer
+fd_test_ui_find_toplevel (FdTestUiMatch match,
+                          gconstpointer data)
 {
-  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GObject) window = g_list_model_get_item (toplevels, i);
+
+      if (match (window, data))
+        return window;
+    }
+  return NULL;
+}
+
+GtkWidget *
+fd_test_ui_find_widget (GtkWidget     *widget,
+                        FdTestUiMatch  match,
+                        gconstpointer  data)
+{
+  if (match (widget, data))
     return widget;
   for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
        child = gtk_widget_get_next_sibling (child))
     {
-      GtkWidget *found = fd_test_ui_find_descendant (child, type);
+      GtkWidget *found = fd_test_ui_find_widget (child, match, data);
 
       if (found != NULL)
         return found;
     }
   return NULL;
+}
+
+static gboolean
+is_of_type (gpointer      object,
+            gconstpointer type)
+{
+  return G_TYPE_CHECK_INSTANCE_TYPE (object, *(const GType *) type);
+}
+
+GtkWidget *
+fd_test_ui_find_descendant (GtkWidget *widget,
+                            GType      type)
+{
+  return fd_test_ui_find_widget (widget, is_of_type, &type);
 }
 
 guint
@@ -353,20 +384,18 @@ fd_test_ui_join_queue (FdConnection *connection,
   g_assert_no_error (error);
 }
 
+static gboolean
+is_dialog_headed (gpointer      window,
+                  gconstpointer heading)
+{
+  return ADW_IS_MESSAGE_DIALOG (window) && gtk_widget_get_visible (GTK_WIDGET (window)) &&
+         (heading == NULL || g_strcmp0 (adw_message_dialog_get_heading (window), heading) == 0);
+}
+
 AdwMessageDialog *
 fd_test_ui_find_dialog (const char *heading)
 {
-  GListModel *toplevels = gtk_window_get_toplevels ();
-
-  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
-    {
-      g_autoptr(GObject) window = g_list_model_get_item (toplevels, i);
-
-      if (ADW_IS_MESSAGE_DIALOG (window) && gtk_widget_get_visible (GTK_WIDGET (window)) &&
-          (heading == NULL || g_strcmp0 (adw_message_dialog_get_heading (ADW_MESSAGE_DIALOG (window)), heading) == 0))
-        return ADW_MESSAGE_DIALOG (window);
-    }
-  return NULL;
+  return fd_test_ui_find_toplevel (is_dialog_headed, heading);
 }
 
 static gboolean

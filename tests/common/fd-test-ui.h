@@ -52,8 +52,19 @@ gboolean fd_test_ui_chat_is_loaded       (gpointer       window);
 gboolean fd_test_ui_chat_is_reserved     (gpointer       window);
 gboolean fd_test_ui_chat_is_closed       (gpointer       window);
 gboolean fd_test_ui_chat_nothing_pending (gpointer       window);
-/* @widget or its first descendant (depth first) of @type, NULL when none
- * is. */
+/* Whether @object is what a search looks for (@data is the search's). */
+typedef gboolean (*FdTestUiMatch) (gpointer      object,
+                                   gconstpointer data);
+
+/* The first toplevel window @match accepts, NULL when none does. */
+gpointer       fd_test_ui_find_toplevel   (FdTestUiMatch  match,
+                                           gconstpointer  data);
+/* @widget or its first descendant (depth first) that @match accepts,
+ * NULL when none is. */
+GtkWidget     *fd_test_ui_find_widget     (GtkWidget     *widget,
+                                           FdTestUiMatch  match,
+                                           gconstpointer  data);
+/* The same for the first one of @type. */
 GtkWidget     *fd_test_ui_find_descendant (GtkWidget *widget,
                                            GType      type);
 /* The rows of @list (its placeholder left out). */

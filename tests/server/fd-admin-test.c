@@ -44,7 +44,7 @@ fd_admin_test_request (FdTestServer *server,
                        guint        *out_status)
 {
   g_autofree char *url = g_strconcat (fd_test_server_get_url (server), "/api/admin/v1", path, NULL);
-  g_autoptr(SoupMessage) msg = fd_test_http_json_message_new (method, url, token, NULL, body);
+  g_autoptr(SoupMessage) msg = fd_test_http_message_new (method, url, token, NULL, body);
   g_autoptr(GBytes) answer = fd_test_http_send (msg);
   gsize size = 0;
   const char *data = g_bytes_get_data (answer, &size);

@@ -66,10 +66,12 @@ send_http (Fixture     *f,
            JsonNode   **out_json)
 {
   g_autofree char *url = g_strconcat (fd_test_server_get_url (f->server), path, NULL);
-  g_autoptr(SoupMessage) msg = fd_test_http_message_new (method, url, token, NULL,
-                                                         "application/octet-stream", bytes);
-  g_autoptr(GBytes) answer = fd_test_http_send (msg);
+  g_autoptr(SoupMessage) msg = fd_test_http_message_new (method, url, token, NULL, NULL);
+  g_autoptr(GBytes) answer = NULL;
 
+  if (bytes != NULL)
+    soup_message_set_request_body_from_bytes (msg, "application/octet-stream", bytes);
+  answer = fd_test_http_send (msg);
   if (out_json != NULL)
     *out_json = g_bytes_get_size (answer) > 0
                   ? json_from_string (g_bytes_get_data (answer, NULL), NULL) : NULL;

@@ -131,7 +131,7 @@ request (Demo       *demo,
          GBytes    **out_body)
 {
   g_autofree char *url = g_strconcat (demo->url, path, NULL);
-  g_autoptr(SoupMessage) msg = fd_test_http_json_message_new (method, url, token, origin, body);
+  g_autoptr(SoupMessage) msg = fd_test_http_message_new (method, url, token, origin, body);
   g_autoptr(GBytes) answer = fd_test_http_send (msg);
 
   if (out_body != NULL)

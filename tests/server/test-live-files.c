@@ -85,13 +85,15 @@ http (Fixture    *f,
   gint64 deadline = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
   Answer *answer = g_new0 (Answer, 1);
 
-  msg = fd_test_http_message_new (method, url, token, NULL, content_type, chunked ? NULL : body);
+  msg = fd_test_http_message_new (method, url, token, NULL, NULL);
   if (body != NULL && chunked)
     {
       g_autoptr(GInputStream) stream = g_memory_input_stream_new_from_bytes (body);
 
       soup_message_set_request_body (msg, content_type, stream, -1);
     }
+  else if (body != NULL)
+    soup_message_set_request_body_from_bytes (msg, content_type, body);
 
   soup_session_send_and_read_async (session, msg, G_PRIORITY_DEFAULT, NULL, on_sent_cb, &result);
   while (result == NULL)

@@ -117,7 +117,7 @@ request (Fixture    *f,
          const char *body)
 {
   g_autofree char *url = g_strconcat (fd_test_server_get_url (f->server), path, NULL);
-  g_autoptr(SoupMessage) msg = fd_test_http_json_message_new (method, url, NULL, origin, body);
+  g_autoptr(SoupMessage) msg = fd_test_http_message_new (method, url, NULL, origin, body);
   g_autoptr(GBytes) bytes = fd_test_http_send (msg);
   g_autoptr(JsonParser) parser = json_parser_new ();
   SoupMessageHeaders *headers;

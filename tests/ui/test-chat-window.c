@@ -95,23 +95,19 @@ find_controller (GtkWidget *widget,
   return NULL;
 }
 
+static gboolean
+is_action_button (gpointer      widget,
+                  gconstpointer action)
+{
+  return GTK_IS_BUTTON (widget) && g_strcmp0 (gtk_actionable_get_action_name (widget), action) == 0;
+}
+
 /* The first button below @widget whose action is @action, or NULL. */
 static GtkWidget *
 find_action_button (GtkWidget  *widget,
                     const char *action)
 {
-  if (GTK_IS_BUTTON (widget) &&
-      g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (widget)), action) == 0)
-    return widget;
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_action_button (child, action);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
+  return fd_test_ui_find_widget (widget, is_action_button, action);
 }
 
 /* Presses @keyval with @state in the compose box, as the key controller
@@ -143,18 +139,16 @@ set_compose (FdChatWindow *window,
 }
 
 static gboolean
+is_same (gpointer      object,
+         gconstpointer other)
+{
+  return object == other;
+}
+
+static gboolean
 is_toplevel (gpointer window)
 {
-  GListModel *toplevels = gtk_window_get_toplevels ();
-
-  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
-    {
-      g_autoptr(GObject) item = g_list_model_get_item (toplevels, i);
-
-      if (item == window)
-        return TRUE;
-    }
-  return FALSE;
+  return fd_test_ui_find_toplevel (is_same, window) != NULL;
 }
 
 /* An agent signed in with the connection alone and joined to Sales. */
@@ -635,21 +629,6 @@ expect_attachment (FdTestServer  *server,
   g_assert_cmpmem (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes), contents, strlen (contents));
 }
 
-static GtkDropTarget *
-find_drop_target (GtkWidget *widget)
-{
-  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (widget);
-
-  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
-    {
-      g_autoptr(GObject) controller = g_list_model_get_item (controllers, i);
-
-      if (GTK_IS_DROP_TARGET (controller))
-        return GTK_DROP_TARGET (controller);
-    }
-  return NULL;
-}
-
 /* Attachments: a file attached (as the file chooser's response does) and
  * one dropped on the window reach the visitor with server-relative URLs
  * that download the same bytes; the recent list shows them, a renamed one
@@ -699,7 +678,7 @@ test_chat_window_attachments (void)
   g_assert_true (has_one_row (list));
 
   /* The drop target's path, with a GFile. */
-  drop = find_drop_target (GTK_WIDGET (window));
+  drop = GTK_DROP_TARGET (find_controller (GTK_WIDGET (window), GTK_TYPE_DROP_TARGET, 0));
   g_assert_nonnull (drop);
   g_value_init (&value, G_TYPE_FILE);
   g_value_set_object (&value, dropped);
@@ -873,20 +852,18 @@ row_label (GtkListBoxRow *row,
   return gtk_label_get_text (GTK_LABEL (label));
 }
 
+static gboolean
+is_conversation_window_of (gpointer      window,
+                           gconstpointer id)
+{
+  return FD_IS_CONVERSATION_WINDOW (window) &&
+         fd_conversation_window_get_id (window) == *(const gint64 *) id;
+}
+
 static FdConversationWindow *
 find_conversation_window (gint64 id)
 {
-  GListModel *toplevels = gtk_window_get_toplevels ();
-
-  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
-    {
-      g_autoptr(GObject) item = g_list_model_get_item (toplevels, i);
-
-      if (FD_IS_CONVERSATION_WINDOW (item) &&
-          fd_conversation_window_get_id (FD_CONVERSATION_WINDOW (item)) == id)
-        return FD_CONVERSATION_WINDOW (item);
-    }
-  return NULL;
+  return fd_test_ui_find_toplevel (is_conversation_window_of, &id);
 }
 
 static gboolean

@@ -109,19 +109,17 @@ conversation_loaded (gpointer data)
 }
 
 /* The Web Chat window of conversation @id, NULL when none is open. */
+static gboolean
+is_chat_window_of (gpointer      window,
+                   gconstpointer id)
+{
+  return FD_IS_CHAT_WINDOW (window) && (id == NULL || fd_chat_window_get_id (window) == *(const gint64 *) id);
+}
+
 static FdChatWindow *
 find_chat_window (gint64 id)
 {
-  GListModel *toplevels = gtk_window_get_toplevels ();
-
-  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
-    {
-      g_autoptr(GObject) item = g_list_model_get_item (toplevels, i);
-
-      if (FD_IS_CHAT_WINDOW (item) && fd_chat_window_get_id (FD_CHAT_WINDOW (item)) == id)
-        return FD_CHAT_WINDOW (item);
-    }
-  return NULL;
+  return fd_test_ui_find_toplevel (is_chat_window_of, &id);
 }
 
 /* Whether @accels holds @expected, as GTK parses them (it rewrites the
@@ -171,16 +169,7 @@ has_chat_window (gpointer data)
 static FdChatWindow *
 find_conversation_window (void)
 {
-  GListModel *toplevels = gtk_window_get_toplevels ();
-
-  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
-    {
-      g_autoptr(GObject) window = g_list_model_get_item (toplevels, i);
-
-      if (FD_IS_CHAT_WINDOW (window))
-        return FD_CHAT_WINDOW (window);
-    }
-  return NULL;
+  return fd_test_ui_find_toplevel (is_chat_window_of, NULL);
 }
 
 static gboolean
