@@ -17,11 +17,6 @@
 
 #include "agent-test.h"
 
-#define JENNA_EMAIL      "jenna@kakapo.example"
-#define JENNA_PASSWORD   "jenna-demo"
-#define NATALIE_EMAIL    "natalie@kakapo.example"
-#define NATALIE_PASSWORD "natalie-demo"
-#define CHAT_KEY         "kakapo-website-chat"
 
 /* Connected, with its queues known. */
 static gboolean
@@ -151,7 +146,7 @@ start_visitor (FdTestServer *server,
                FdConnection *conn,
                const char   *first_text)
 {
-  FdTestVisitor *visitor = fd_test_visitor_start (server, CHAT_KEY, "Natalie Maines");
+  FdTestVisitor *visitor = fd_test_visitor_start (server, FD_TEST_CHAT_KEY, "Natalie Maines");
   RowWait w;
 
   fd_test_visitor_connect (visitor);
@@ -208,7 +203,7 @@ static void
 test_send_fail_retry (void)
 {
   g_autoptr(FdTestServer) server = start_demo_server ();
-  FdConnection *conn = connect_agent (server, JENNA_EMAIL, JENNA_PASSWORD);
+  FdConnection *conn = connect_agent (server, FD_TEST_JENNA_EMAIL, FD_TEST_JENNA_PASSWORD);
   g_autoptr(FdTestVisitor) visitor = start_visitor (server, conn, "Hello?");
   g_autofree char *token = NULL;
   FdConversationModel *model;
@@ -310,7 +305,7 @@ static void
 test_typing_and_drafts (void)
 {
   g_autoptr(FdTestServer) server = start_demo_server ();
-  FdConnection *conn = connect_agent (server, JENNA_EMAIL, JENNA_PASSWORD);
+  FdConnection *conn = connect_agent (server, FD_TEST_JENNA_EMAIL, FD_TEST_JENNA_PASSWORD);
   g_autoptr(FdTestVisitor) visitor = start_visitor (server, conn, "Can I ask something?");
   g_autofree char *dir = g_dir_make_tmp ("fd-test-conversation-XXXXXX", NULL);
   g_autoptr(FdDrafts) drafts = fd_drafts_new (dir, NULL, NULL);
@@ -386,8 +381,8 @@ static void
 test_transfer (void)
 {
   g_autoptr(FdTestServer) server = start_demo_server ();
-  FdConnection *jenna = connect_agent (server, JENNA_EMAIL, JENNA_PASSWORD);
-  FdConnection *natalie = connect_agent (server, NATALIE_EMAIL, NATALIE_PASSWORD);
+  FdConnection *jenna = connect_agent (server, FD_TEST_JENNA_EMAIL, FD_TEST_JENNA_PASSWORD);
+  FdConnection *natalie = connect_agent (server, FD_TEST_NATALIE_EMAIL, FD_TEST_NATALIE_PASSWORD);
   g_autoptr(FdTestVisitor) visitor = start_visitor (server, jenna, "I need billing.");
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GPtrArray) colleagues = NULL;
@@ -483,7 +478,7 @@ static void
 test_resync (void)
 {
   g_autoptr(FdTestServer) server = start_demo_server ();
-  FdConnection *conn = connect_agent (server, JENNA_EMAIL, JENNA_PASSWORD);
+  FdConnection *conn = connect_agent (server, FD_TEST_JENNA_EMAIL, FD_TEST_JENNA_PASSWORD);
   g_autoptr(FdTestVisitor) visitor = start_visitor (server, conn, "one");
   g_autofree char *backup = g_strconcat (fd_test_server_get_db_path (server), ".backup", NULL);
   g_autofree char *texts = NULL;

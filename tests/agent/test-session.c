@@ -12,9 +12,6 @@
 #include "fd-test-client.h"
 #include "fd-test-server.h"
 
-#define JENNA_EMAIL    "jenna@kakapo.example"
-#define JENNA_PASSWORD "jenna-demo"
-#define CHAT_KEY       "kakapo-website-chat"
 
 /* What the signals brought, and what the models held at that moment. */
 typedef struct {
@@ -153,7 +150,7 @@ sign_in (FdTestServer *server)
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
 
-  fd_connection_sign_in_async (conn, JENNA_EMAIL, JENNA_PASSWORD, NULL, on_done_cb, &result);
+  fd_connection_sign_in_async (conn, FD_TEST_JENNA_EMAIL, FD_TEST_JENNA_PASSWORD, NULL, on_done_cb, &result);
   g_assert_true (fd_connection_sign_in_finish (conn, wait_result (&result, "sign-in"), &error));
   g_assert_no_error (error);
   return g_steal_pointer (&conn);
@@ -255,7 +252,7 @@ test_signals (void)
   g_assert_cmpint (seen.agent_state_id, ==, fd_connection_get_agent (conn)->id);
 
   /* A visitor starts a chat: "offer", with the row already listed. */
-  rejected = fd_test_visitor_start (server, CHAT_KEY, "Natalie Maines");
+  rejected = fd_test_visitor_start (server, FD_TEST_CHAT_KEY, "Natalie Maines");
   wait_for (has_offer, &seen, "the offer signal");
   g_assert_cmpint (seen.offered_id, ==, rejected->conversation_id);
   g_assert_true (seen.offer_row);
@@ -271,7 +268,7 @@ test_signals (void)
 
   /* Another chat, reserved: "conversation-changed" with the row reserved. */
   seen.offered_id = 0;
-  visitor = fd_test_visitor_start (server, CHAT_KEY, "Emily Robison");
+  visitor = fd_test_visitor_start (server, FD_TEST_CHAT_KEY, "Emily Robison");
   wait_for (has_offer, &seen, "the second offer signal");
   g_assert_cmpint (seen.offered_id, ==, visitor->conversation_id);
   fd_connection_reserve_async (conn, visitor->conversation_id, NULL, on_done_cb, &result);
@@ -334,7 +331,7 @@ test_conversation_models (void)
   connect_signals (session, &seen);
   wait_for (has_snapshot, &seen, "the snapshot signal");
   get_ready (conn, &seen);
-  visitor = fd_test_visitor_start (server, CHAT_KEY, "Natalie Maines");
+  visitor = fd_test_visitor_start (server, FD_TEST_CHAT_KEY, "Natalie Maines");
   wait_for (has_offer, &seen, "the offer signal");
 
   /* Two windows of one conversation share its model. */

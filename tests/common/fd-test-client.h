@@ -15,6 +15,14 @@
 
 G_BEGIN_DECLS
 
+/* The demo site's (data/demo-site.json) agents and web chat, as the tests
+ * that start `frontdeskd --demo` sign in and chat. */
+#define FD_TEST_JENNA_EMAIL      "jenna@kakapo.example"
+#define FD_TEST_JENNA_PASSWORD   "jenna-demo"
+#define FD_TEST_NATALIE_EMAIL    "natalie@kakapo.example"
+#define FD_TEST_NATALIE_PASSWORD "natalie-demo"
+#define FD_TEST_CHAT_KEY         "kakapo-website-chat"
+
 /* How long a wait lasts before it fails the test. */
 #define FD_TEST_TIMEOUT_MS 5000
 

@@ -7,9 +7,9 @@
 
 G_BEGIN_DECLS
 
-#define FD_IT_CHAT_KEY   "kakapo-website-chat"
-#define FD_IT_NATALIE    "natalie@kakapo.example", "natalie-demo"
-#define FD_IT_JENNA      "jenna@kakapo.example", "jenna-demo"
+#define FD_IT_CHAT_KEY   FD_TEST_CHAT_KEY
+#define FD_IT_NATALIE    FD_TEST_NATALIE_EMAIL, FD_TEST_NATALIE_PASSWORD
+#define FD_IT_JENNA      FD_TEST_JENNA_EMAIL, FD_TEST_JENNA_PASSWORD
 #define FD_IT_ED         "ed@kakapo.example", "ed-demo-admin"
 
 /* A second organization, for the checks across organizations. */

@@ -10,7 +10,6 @@
 #include <signal.h>
 #include <string.h>
 
-#define CHAT_KEY     "kakapo-website-chat"
 #define CALLBACK_KEY "kakapo-website-callback"
 
 /* --- the rule itself ------------------------------------------------------- */
@@ -148,7 +147,7 @@ start_chat (Demo        *demo,
 {
   g_autoptr(GBytes) body = NULL;
   guint status = request (demo, "POST", "/api/visitor/v1/sessions", origin, NULL,
-                          "{\"stream_key\":\"" CHAT_KEY "\",\"name\":\"Rose Lavelle\"}", &body);
+                          "{\"stream_key\":\"" FD_TEST_CHAT_KEY "\",\"name\":\"Rose Lavelle\"}", &body);
 
   if (out_token != NULL && status == SOUP_STATUS_CREATED)
     {

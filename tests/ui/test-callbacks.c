@@ -16,10 +16,6 @@
 #include "fd-test-ui.h"
 #include "fd-window.h"
 
-#define JENNA_EMAIL      "jenna@kakapo.example"
-#define JENNA_PASSWORD   "jenna-demo"
-#define NATALIE_EMAIL    "natalie@kakapo.example"
-#define NATALIE_PASSWORD "natalie-demo"
 #define CALLBACK_KEY     "kakapo-website-callback"
 #define CALLBACK_QUEUE   "Sales"
 
@@ -301,7 +297,7 @@ run_persist_first (FdApplication *app,
 
   g_assert_true (is_sign_in_page (window));
   fd_sign_in_page_submit (fd_window_get_sign_in_page (window), fd_test_server_get_url (persist->server),
-                          JENNA_EMAIL, JENNA_PASSWORD);
+                          FD_TEST_JENNA_EMAIL, FD_TEST_JENNA_PASSWORD);
   fd_test_ui_wait (fd_test_ui_is_main_connected, window, "the main page after sign-in");
   set_joined_with_sidebar (window, CALLBACK_QUEUE, TRUE, FALSE);
 
@@ -366,7 +362,7 @@ run_persist_second (FdApplication *app,
   g_assert_cmpuint (fd_activity_list_get_n_rows (fd_window_get_activity_list (window)), ==, 0);
 
   fd_sign_in_page_submit (fd_window_get_sign_in_page (window), fd_test_server_get_url (persist->server),
-                          JENNA_EMAIL, JENNA_PASSWORD);
+                          FD_TEST_JENNA_EMAIL, FD_TEST_JENNA_PASSWORD);
   fd_test_ui_wait (fd_test_ui_is_main_connected, window, "the main page after signing in again");
   wait_row (window, GRACE, "Reserved", "the reserved callback after signing in again");
   assert_natalie_without_callback (persist);
@@ -445,7 +441,7 @@ test_persist (void)
   Persist persist = { server, NULL, 0 };
 
   fd_test_server_start_demo (server);
-  persist.natalie = agent_window_new (server, NATALIE_EMAIL, NATALIE_PASSWORD);
+  persist.natalie = agent_window_new (server, FD_TEST_NATALIE_EMAIL, FD_TEST_NATALIE_PASSWORD);
   set_joined_with_sidebar (persist.natalie, CALLBACK_QUEUE, TRUE, FALSE);
 
   run_app (run_persist_first, &persist);
@@ -472,7 +468,7 @@ test_leave_join (void)
   gint64 tom_id;
 
   fd_test_server_start_demo (server);
-  jenna = agent_window_new (server, JENNA_EMAIL, JENNA_PASSWORD);
+  jenna = agent_window_new (server, FD_TEST_JENNA_EMAIL, FD_TEST_JENNA_PASSWORD);
   list = fd_window_get_activity_list (jenna);
   set_joined_with_sidebar (jenna, CALLBACK_QUEUE, TRUE, FALSE);
 
@@ -525,7 +521,7 @@ test_double_click (void)
   gint64 ada_id;
 
   fd_test_server_start_demo (server);
-  jenna = agent_window_new (server, JENNA_EMAIL, JENNA_PASSWORD);
+  jenna = agent_window_new (server, FD_TEST_JENNA_EMAIL, FD_TEST_JENNA_PASSWORD);
   list = fd_window_get_activity_list (jenna);
   calls = fd_session_get_call_state (fd_connection_get_session ((fd_window_get_connection (jenna))));
   set_joined_with_sidebar (jenna, CALLBACK_QUEUE, TRUE, FALSE);
@@ -571,7 +567,7 @@ test_no_phone_app (void)
   /* The premise: no phone app on this desktop. */
   g_assert_null (dialer);
   fd_test_server_start_demo (server);
-  jenna = agent_window_new (server, JENNA_EMAIL, JENNA_PASSWORD);
+  jenna = agent_window_new (server, FD_TEST_JENNA_EMAIL, FD_TEST_JENNA_PASSWORD);
   list = fd_window_get_activity_list (jenna);
   calls = fd_session_get_call_state (fd_connection_get_session ((fd_window_get_connection (jenna))));
   set_joined_with_sidebar (jenna, CALLBACK_QUEUE, TRUE, FALSE);
@@ -685,7 +681,7 @@ test_menu (void)
   GtkWidget *column_view;
 
   fd_test_server_start_demo (server);
-  jenna = agent_window_new (server, JENNA_EMAIL, JENNA_PASSWORD);
+  jenna = agent_window_new (server, FD_TEST_JENNA_EMAIL, FD_TEST_JENNA_PASSWORD);
   list = fd_window_get_activity_list (jenna);
   popover = find_popover (GTK_WIDGET (list));
   set_joined_with_sidebar (jenna, CALLBACK_QUEUE, TRUE, FALSE);

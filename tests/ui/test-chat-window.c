@@ -18,9 +18,6 @@
 #include "fd-test-ui.h"
 #include "fd-transfer-popover.h"
 
-#define JENNA_EMAIL    "jenna@kakapo.example"
-#define JENNA_PASSWORD "jenna-demo"
-#define CHAT_KEY       "kakapo-website-chat"
 #define VISITOR_NAME   "<b>Eve</b>"
 #define WAIT_MS        10000
 
@@ -220,10 +217,10 @@ test_chat_window_flow (void)
   fd_test_server_start_demo (server);
 
   /* The agent, signed in with the connection alone, joined to Sales. */
-  jenna = connect_agent (server, JENNA_EMAIL, JENNA_PASSWORD);
+  jenna = connect_agent (server, FD_TEST_JENNA_EMAIL, FD_TEST_JENNA_PASSWORD);
 
   /* A visitor whose name looks like markup writes before anyone reserves. */
-  visitor = fd_test_visitor_start (server, CHAT_KEY, VISITOR_NAME);
+  visitor = fd_test_visitor_start (server, FD_TEST_CHAT_KEY, VISITOR_NAME);
   visitor_writes (visitor, "Hello, is <i>anyone</i> there? See https://example.com/a?b=1&c=2.", jenna, "the offer in the Activity List");
   fd_test_ui_spin (300);
 
@@ -362,9 +359,9 @@ open_reserved_chat (FdTestServer   *server,
   FdChatWindow *window;
 
   fd_test_server_start_demo (server);
-  *connection = connect_agent (server, JENNA_EMAIL, JENNA_PASSWORD);
+  *connection = connect_agent (server, FD_TEST_JENNA_EMAIL, FD_TEST_JENNA_PASSWORD);
 
-  *visitor = fd_test_visitor_start (server, CHAT_KEY, "Ann");
+  *visitor = fd_test_visitor_start (server, FD_TEST_CHAT_KEY, "Ann");
   visitor_writes (*visitor, "Hello there", *connection, "the offer in the Activity List");
 
   window = open_chat (*connection, (*visitor)->conversation_id, "the transcript");
@@ -414,7 +411,7 @@ test_chat_window_drafts (void)
   g_assert_no_error (error);
   window = open_reserved_chat (server, &jenna, &visitor);
   id = fd_chat_window_get_id (window);
-  drafts = fd_drafts_new (dir, fd_test_server_get_url (server), JENNA_EMAIL);
+  drafts = fd_drafts_new (dir, fd_test_server_get_url (server), FD_TEST_JENNA_EMAIL);
   fd_chat_window_set_stores (window, drafts, NULL, NULL);
   g_assert_null (fd_drafts_get (drafts, id));
   set_compose (window, "Let me check that ");
@@ -426,7 +423,7 @@ test_chat_window_drafts (void)
   /* The store writes on dispose: an app restart reads it back. */
   g_assert_finalize_object (drafts);
 
-  drafts = fd_drafts_new (dir, fd_test_server_get_url (server), JENNA_EMAIL);
+  drafts = fd_drafts_new (dir, fd_test_server_get_url (server), FD_TEST_JENNA_EMAIL);
   g_assert_cmpstr (fd_drafts_get (drafts, id), ==, "Let me check that for you.");
   window = fd_chat_window_new (NULL, jenna, id);
   g_object_ref (window);
@@ -447,7 +444,7 @@ test_chat_window_drafts (void)
   fd_test_ui_wait (fd_test_ui_chat_nothing_pending, window, "the acknowledgement");
   close_window (window);
   g_assert_finalize_object (drafts);
-  drafts = fd_drafts_new (dir, fd_test_server_get_url (server), JENNA_EMAIL);
+  drafts = fd_drafts_new (dir, fd_test_server_get_url (server), FD_TEST_JENNA_EMAIL);
   g_assert_null (fd_drafts_get (drafts, id));
   g_assert_finalize_object (drafts);
 
@@ -486,7 +483,7 @@ test_chat_window_reply_cache (void)
   g_assert_error (error, FD_CACHE_ERROR, FD_CACHE_ERROR_INVALID);
   g_clear_error (&error);
 
-  cache = fd_reply_cache_new (dir, fd_test_server_get_url (server), JENNA_EMAIL);
+  cache = fd_reply_cache_new (dir, fd_test_server_get_url (server), FD_TEST_JENNA_EMAIL);
   fd_chat_window_set_stores (window, NULL, cache, NULL);
   g_assert_true (has_no_rows (list));
 
@@ -564,7 +561,7 @@ test_chat_window_reply_cache (void)
    * newest first. */
   close_window (window);
   g_assert_finalize_object (cache);
-  cache = fd_reply_cache_new (dir, fd_test_server_get_url (server), JENNA_EMAIL);
+  cache = fd_reply_cache_new (dir, fd_test_server_get_url (server), FD_TEST_JENNA_EMAIL);
   window = reopen_chat (jenna, visitor->conversation_id);
   fd_chat_window_set_stores (window, NULL, cache, NULL);
   list = fd_chat_window_get_reply_cache_list (window);
@@ -665,7 +662,7 @@ test_chat_window_attachments (void)
   g_assert_no_error (error);
 
   window = open_reserved_chat (server, &jenna, &visitor);
-  recent = fd_recent_files_new (dir, fd_test_server_get_url (server), JENNA_EMAIL);
+  recent = fd_recent_files_new (dir, fd_test_server_get_url (server), FD_TEST_JENNA_EMAIL);
   fd_chat_window_set_stores (window, NULL, NULL, recent);
   list = fd_chat_window_get_recent_list (window);
   g_assert_true (has_no_rows (list));
@@ -752,7 +749,7 @@ test_chat_window_attachments (void)
         {
           close_window (window);
           g_assert_finalize_object (recent);
-          recent = fd_recent_files_new (dir, fd_test_server_get_url (server), JENNA_EMAIL);
+          recent = fd_recent_files_new (dir, fd_test_server_get_url (server), FD_TEST_JENNA_EMAIL);
           window = reopen_chat (jenna, visitor->conversation_id);
           fd_chat_window_set_stores (window, NULL, NULL, recent);
           list = fd_chat_window_get_recent_list (window);
@@ -771,7 +768,7 @@ test_chat_window_attachments (void)
     }
   close_window (window);
   g_assert_finalize_object (recent);
-  recent = fd_recent_files_new (dir, fd_test_server_get_url (server), JENNA_EMAIL);
+  recent = fd_recent_files_new (dir, fd_test_server_get_url (server), FD_TEST_JENNA_EMAIL);
   window = reopen_chat (jenna, visitor->conversation_id);
   fd_chat_window_set_stores (window, NULL, NULL, recent);
   list = fd_chat_window_get_recent_list (window);
@@ -948,11 +945,11 @@ test_chat_window_transfer (void)
   gint64 natalie_id;
 
   fd_test_server_start_demo (server);
-  jenna = connect_agent (server, JENNA_EMAIL, JENNA_PASSWORD);
-  natalie = connect_agent (server, "natalie@kakapo.example", "natalie-demo");
+  jenna = connect_agent (server, FD_TEST_JENNA_EMAIL, FD_TEST_JENNA_PASSWORD);
+  natalie = connect_agent (server, FD_TEST_NATALIE_EMAIL, FD_TEST_NATALIE_PASSWORD);
   natalie_id = fd_connection_get_agent (natalie)->id;
 
-  visitor = fd_test_visitor_start (server, CHAT_KEY, VISITOR_NAME);
+  visitor = fd_test_visitor_start (server, FD_TEST_CHAT_KEY, VISITOR_NAME);
   visitor_writes (visitor, "I need someone from billing.", jenna, "the offer");
 
   window = open_chat (jenna, visitor->conversation_id, "the transcript");
@@ -1044,11 +1041,11 @@ test_chat_window_transfer_nobody_joined (void)
   gint64 natalie_id;
 
   fd_test_server_start_demo (server);
-  jenna = connect_agent (server, JENNA_EMAIL, JENNA_PASSWORD);
-  natalie = fd_test_ui_sign_in (fd_test_server_get_url (server), "natalie@kakapo.example", "natalie-demo");
+  jenna = connect_agent (server, FD_TEST_JENNA_EMAIL, FD_TEST_JENNA_PASSWORD);
+  natalie = fd_test_ui_sign_in (fd_test_server_get_url (server), FD_TEST_NATALIE_EMAIL, FD_TEST_NATALIE_PASSWORD);
   natalie_id = fd_connection_get_agent (natalie)->id;
 
-  visitor = fd_test_visitor_start (server, CHAT_KEY, VISITOR_NAME);
+  visitor = fd_test_visitor_start (server, FD_TEST_CHAT_KEY, VISITOR_NAME);
   visitor_writes (visitor, "Anyone from billing?", jenna, "the offer");
 
   window = open_chat (jenna, visitor->conversation_id, "the transcript");
@@ -1108,10 +1105,10 @@ test_chat_window_history (void)
   g_setenv ("FRONTDESKD_VISITOR_LIMITS", "create=6000/1000,message=6000/1000,typing=6000/1000,sockets=1000", TRUE);
   fd_test_server_start_demo (server);
   g_unsetenv ("FRONTDESKD_VISITOR_LIMITS");
-  jenna = connect_agent (server, JENNA_EMAIL, JENNA_PASSWORD);
+  jenna = connect_agent (server, FD_TEST_JENNA_EMAIL, FD_TEST_JENNA_PASSWORD);
 
   /* The first chat, reserved and closed. */
-  first = fd_test_visitor_start_full (server, CHAT_KEY, "Ann", HISTORY_EMAIL, NULL);
+  first = fd_test_visitor_start_full (server, FD_TEST_CHAT_KEY, "Ann", HISTORY_EMAIL, NULL);
   first_id = first->conversation_id;
   visitor_writes (first, "First visit", jenna, "the first offer");
   window = open_chat (jenna, first_id, "the first transcript");
@@ -1121,7 +1118,7 @@ test_chat_window_history (void)
   close_window (window);
 
   /* The second chat of the same visitor lists the first in History. */
-  second = fd_test_visitor_start_full (server, CHAT_KEY, "Ann", HISTORY_EMAIL, NULL);
+  second = fd_test_visitor_start_full (server, FD_TEST_CHAT_KEY, "Ann", HISTORY_EMAIL, NULL);
   g_assert_cmpint (second->conversation_id, !=, first_id);
   fd_test_visitor_connect (second);
   fd_test_visitor_send (second, "v1", "Back again");
@@ -1185,7 +1182,7 @@ test_chat_window_history (void)
 
     for (guint i = 0; i < 10; i++)
       {
-        last = fd_test_visitor_start_full (server, CHAT_KEY, "Ann", HISTORY_EMAIL, NULL);
+        last = fd_test_visitor_start_full (server, FD_TEST_CHAT_KEY, "Ann", HISTORY_EMAIL, NULL);
         g_ptr_array_add (visits, last);
       }
     lookup.id = last->conversation_id;

@@ -17,11 +17,6 @@
 #include "fd-test-ui.h"
 #include "fd-window.h"
 
-#define JENNA_EMAIL      "jenna@kakapo.example"
-#define JENNA_PASSWORD   "jenna-demo"
-#define NATALIE_EMAIL    "natalie@kakapo.example"
-#define NATALIE_PASSWORD "natalie-demo"
-#define CHAT_KEY         "kakapo-website-chat"
 
 /* --- checks ---------------------------------------------------------------- */
 
@@ -276,33 +271,33 @@ run_flow (FdApplication *app,
 
   /* A wrong password: a sentence on the page, still the page. */
   fd_sign_in_page_submit (fd_window_get_sign_in_page (window), fd_test_server_get_url (server),
-                          JENNA_EMAIL, "not-the-password");
+                          FD_TEST_JENNA_EMAIL, "not-the-password");
   fd_test_ui_wait (has_sign_in_error, window, "the sign-in error");
   g_assert_cmpstr (fd_window_get_page (window), ==, "sign-in");
   g_assert_cmpuint (strlen (fd_sign_in_page_get_error (fd_window_get_sign_in_page (window))), >, 10);
   g_assert_null (fd_application_get_connection (app));
 
   /* Bad input is refused by the page itself. */
-  fd_sign_in_page_submit (fd_window_get_sign_in_page (window), "ftp://x", JENNA_EMAIL, "x");
+  fd_sign_in_page_submit (fd_window_get_sign_in_page (window), "ftp://x", FD_TEST_JENNA_EMAIL, "x");
   g_assert_cmpstr (fd_sign_in_page_get_error (fd_window_get_sign_in_page (window)), ==,
                    "The server address must start with http:// or https://.");
 
   fd_sign_in_page_submit (fd_window_get_sign_in_page (window), fd_test_server_get_url (server),
-                          JENNA_EMAIL, JENNA_PASSWORD);
+                          FD_TEST_JENNA_EMAIL, FD_TEST_JENNA_PASSWORD);
   fd_test_ui_wait (fd_test_ui_is_main_connected, window, "the main page after sign-in");
   g_assert_null (fd_sign_in_page_get_error (fd_window_get_sign_in_page (window)));
   email = g_settings_get_string (fd_application_get_settings (app), "email");
-  g_assert_cmpstr (email, ==, JENNA_EMAIL);
+  g_assert_cmpstr (email, ==, FD_TEST_JENNA_EMAIL);
 
   /* The token and password went to the keyring, not to the settings. */
-  secrets = fd_secrets_new (fd_test_server_get_url (server), JENNA_EMAIL);
+  secrets = fd_secrets_new (fd_test_server_get_url (server), FD_TEST_JENNA_EMAIL);
   fd_test_ui_spin (200);
   fd_secrets_lookup_async (secrets, NULL, fd_test_ui_on_done_cb, &result);
   fd_test_ui_wait (fd_test_ui_has_result, &result, "the keyring lookup");
   g_assert_true (fd_secrets_lookup_finish (secrets, result, &token, &password, &error));
   g_assert_no_error (error);
   g_assert_cmpstr (token, ==, fd_connection_get_token (fd_application_get_connection (app)));
-  g_assert_cmpstr (password, ==, JENNA_PASSWORD);
+  g_assert_cmpstr (password, ==, FD_TEST_JENNA_PASSWORD);
   g_clear_object (&result);
 
   /* Join both queues from the sidebar. */
@@ -310,7 +305,7 @@ run_flow (FdApplication *app,
   join_with_sidebar (window, "Support");
 
   /* A second agent in a window of its own, joined to Sales only. */
-  natalie = fd_test_ui_sign_in (fd_test_server_get_url (server), NATALIE_EMAIL, NATALIE_PASSWORD);
+  natalie = fd_test_ui_sign_in (fd_test_server_get_url (server), FD_TEST_NATALIE_EMAIL, FD_TEST_NATALIE_PASSWORD);
   window2 = fd_window_new (NULL, NULL);
   g_object_ref (window2);
   fd_window_set_connection (window2, natalie);
@@ -319,9 +314,9 @@ run_flow (FdApplication *app,
 
   /* Visitors' chats arrive as rows in both lists (ring-all). */
   gtk_window_present (GTK_WINDOW (window));
-  v1 = fd_test_visitor_start (server, CHAT_KEY, "Natalie Maines");
-  v2 = fd_test_visitor_start (server, CHAT_KEY, "Tom Baker");
-  v3 = fd_test_visitor_start (server, CHAT_KEY, "Ada Lovelace");
+  v1 = fd_test_visitor_start (server, FD_TEST_CHAT_KEY, "Natalie Maines");
+  v2 = fd_test_visitor_start (server, FD_TEST_CHAT_KEY, "Tom Baker");
+  v3 = fd_test_visitor_start (server, FD_TEST_CHAT_KEY, "Ada Lovelace");
   wait_rows (window, 3, "three rows for the first agent");
   wait_rows (window2, 3, "three rows for the second agent");
 
@@ -635,7 +630,7 @@ run_restart_flow (FdApplication *app,
                   FdTestServer  *server)
 {
   FdWindow *window = fd_test_ui_app_window (app);
-  g_autoptr(FdSecrets) secrets = fd_secrets_new (fd_test_server_get_url (server), JENNA_EMAIL);
+  g_autoptr(FdSecrets) secrets = fd_secrets_new (fd_test_server_get_url (server), FD_TEST_JENNA_EMAIL);
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *token = NULL;
@@ -850,7 +845,7 @@ test_window_empty_states (void)
   FdWindow *window2;
 
   fd_test_server_start_demo (server);
-  jenna = fd_test_ui_sign_in (fd_test_server_get_url (server), JENNA_EMAIL, JENNA_PASSWORD);
+  jenna = fd_test_ui_sign_in (fd_test_server_get_url (server), FD_TEST_JENNA_EMAIL, FD_TEST_JENNA_PASSWORD);
   window = fd_window_new (NULL, NULL);
   g_object_ref (window);
   fd_window_set_connection (window, jenna);
@@ -880,12 +875,12 @@ test_window_empty_states (void)
   wait_activity_page (window, "waiting");
 
   /* A conversation arriving shows the list. */
-  visitor = fd_test_visitor_start (server, CHAT_KEY, "Natalie Maines");
+  visitor = fd_test_visitor_start (server, FD_TEST_CHAT_KEY, "Natalie Maines");
   wait_activity_page (window, "list");
   g_assert_cmpuint (fd_activity_list_get_n_rows (fd_window_get_activity_list (window)), ==, 1);
 
   /* A connection that stopped: disconnected. */
-  natalie = fd_test_ui_sign_in (fd_test_server_get_url (server), NATALIE_EMAIL, NATALIE_PASSWORD);
+  natalie = fd_test_ui_sign_in (fd_test_server_get_url (server), FD_TEST_NATALIE_EMAIL, FD_TEST_NATALIE_PASSWORD);
   window2 = fd_window_new (NULL, NULL);
   g_object_ref (window2);
   fd_window_set_connection (window2, natalie);
