@@ -690,6 +690,16 @@ fd_test_socket_wait_closed (FdTestSocket *self,
     g_error ("Waited %u ms for the server to close the socket", timeout_ms);
 }
 
+gboolean
+fd_test_frame_is_offer_of (const FdFrame *frame,
+                           gpointer       conversation_id)
+{
+  const FdOfferEvent *event = frame->body;
+
+  return frame->type == FD_FRAME_OFFER && event->offer != NULL &&
+         event->offer->conversation_id == *(gint64 *) conversation_id;
+}
+
 /* --- agents -------------------------------------------------------------- */
 
 FdTestAgent *

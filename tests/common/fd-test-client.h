@@ -142,6 +142,10 @@ FdFrame      *fd_test_socket_wait       (FdTestSocket  *self,
 /* The first queued frame for which @func returns TRUE. */
 typedef gboolean (*FdTestFrameFunc) (const FdFrame *frame,
                                      gpointer       user_data);
+/* An offer event of the conversation whose id @conversation_id (a
+ * gint64*) points to. */
+gboolean      fd_test_frame_is_offer_of (const FdFrame *frame,
+                                         gpointer       conversation_id);
 FdFrame      *fd_test_socket_wait_match (FdTestSocket   *self,
                                          FdTestFrameFunc func,
                                          gpointer        user_data,

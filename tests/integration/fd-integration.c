@@ -104,23 +104,13 @@ fd_it_start_visitor (FdTestServer *server,
   return visitor;
 }
 
-static gboolean
-is_offer_of (const FdFrame *frame,
-             gpointer       user_data)
-{
-  const FdOfferEvent *event = frame->body;
-
-  return frame->type == FD_FRAME_OFFER && event->offer != NULL &&
-         event->offer->conversation_id == *(gint64 *) user_data;
-}
-
 void
 fd_it_wait_offer (FdTestAgent *agent,
                   gint64       conversation_id)
 {
   g_autofree char *what = g_strdup_printf ("the offer of conversation %" G_GINT64_FORMAT " to %s",
                                            conversation_id, agent->email);
-  g_autoptr(FdFrame) frame = fd_test_socket_wait_match (agent->socket, is_offer_of, &conversation_id,
+  g_autoptr(FdFrame) frame = fd_test_socket_wait_match (agent->socket, fd_test_frame_is_offer_of, &conversation_id,
                                                         FD_TEST_TIMEOUT_MS, what);
   FdOfferEvent *event = frame->body;
 
