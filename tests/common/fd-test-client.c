@@ -31,8 +31,6 @@ struct _FdTestSocket
 
 /* --- waiting ------------------------------------------------------------- */
 
-typedef gboolean (*Predicate) (gpointer data);
-
 static gboolean
 on_deadline_cb (gpointer data)
 {
@@ -42,39 +40,58 @@ on_deadline_cb (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
-/* Iterates the main context until @pred holds or @timeout_ms pass. */
-static gboolean
-wait_until (Predicate pred,
-            gpointer  data,
-            guint     timeout_ms)
+gboolean
+fd_test_wait_until (FdTestCheck check,
+                    gpointer    data,
+                    guint       timeout_ms)
 {
   gboolean expired = FALSE;
   guint source = g_timeout_add (timeout_ms, on_deadline_cb, &expired);
 
-  while (!pred (data) && !expired)
+  while (!check (data) && !expired)
     g_main_context_iteration (NULL, TRUE);
   if (!expired)
     g_source_remove (source);
-  return pred (data);
+  return check (data);
+}
+
+void
+fd_test_wait (FdTestCheck  check,
+              gpointer     data,
+              guint        timeout_ms,
+              const char  *what)
+{
+  if (!fd_test_wait_until (check, data, timeout_ms))
+    g_error ("Timed out waiting for %s", what);
 }
 
 static gboolean
-is_done (gpointer data)
+never (gpointer data)
+{
+  return FALSE;
+}
+
+void
+fd_test_spin (guint ms)
+{
+  fd_test_wait_until (never, NULL, ms);
+}
+
+void
+fd_test_on_done_cb (GObject      *source,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  *(GAsyncResult **) user_data = g_object_ref (result);
+}
+
+gboolean
+fd_test_has_result (gpointer data)
 {
   return *(gpointer *) data != NULL;
 }
 
 /* --- plain HTTP ---------------------------------------------------------- */
-
-static void
-on_send_and_read_cb (GObject      *source,
-                     GAsyncResult *result,
-                     gpointer      user_data)
-{
-  GAsyncResult **out = user_data;
-
-  *out = g_object_ref (result);
-}
 
 static JsonNode *
 parse_json (const char *data,
@@ -147,8 +164,8 @@ fd_test_http_request (FdTestServer *server,
 
   msg = fd_test_http_message_new (method, url, token, NULL, body);
   soup_session_send_and_read_async (session, msg, G_PRIORITY_DEFAULT, NULL,
-                                    on_send_and_read_cb, &result);
-  if (!wait_until (is_done, &result, FD_TEST_TIMEOUT_MS))
+                                    fd_test_on_done_cb, &result);
+  if (!fd_test_wait_until (fd_test_has_result, &result, FD_TEST_TIMEOUT_MS))
     g_error ("No answer to %s %s within %u ms", method, url_path, FD_TEST_TIMEOUT_MS);
   answer = soup_session_send_and_read_finish (session, result, &error);
   g_assert_no_error (error);
@@ -346,16 +363,6 @@ on_socket_error_cb (SoupWebsocketConnection *conn,
     self->error = g_error_copy (error);
 }
 
-static void
-on_websocket_connect_cb (GObject      *source,
-                         GAsyncResult *result,
-                         gpointer      user_data)
-{
-  GAsyncResult **out = user_data;
-
-  *out = g_object_ref (result);
-}
-
 FdTestSocket *
 fd_test_socket_open (const char  *url,
                      FdFrameSet   set,
@@ -381,8 +388,8 @@ fd_test_socket_open (const char  *url,
     origin = VISITOR_ORIGIN;
 
   soup_session_websocket_connect_async (session, msg, origin, NULL, G_PRIORITY_DEFAULT, NULL,
-                                        on_websocket_connect_cb, &result);
-  if (!wait_until (is_done, &result, FD_TEST_TIMEOUT_MS))
+                                        fd_test_on_done_cb, &result);
+  if (!fd_test_wait_until (fd_test_has_result, &result, FD_TEST_TIMEOUT_MS))
     g_error ("The websocket handshake at %s did not finish within %u ms", url, FD_TEST_TIMEOUT_MS);
   conn = soup_session_websocket_connect_finish (session, result, error);
   if (out_status != NULL)
@@ -424,7 +431,7 @@ fd_test_socket_free (FdTestSocket *self)
       soup_websocket_connection_close (self->conn, SOUP_WEBSOCKET_CLOSE_NORMAL, NULL);
       /* Let the close handshake finish so that no callback runs later on
        * freed memory; a server that does not answer is cut off. */
-      wait_until (is_closed, self, 2000);
+      fd_test_wait_until (is_closed, self, 2000);
     }
   g_signal_handlers_disconnect_by_data (self->conn, self);
   g_clear_object (&self->conn);
@@ -497,7 +504,7 @@ socket_take (FdTestSocket *self,
 {
   FdFrame *frame;
 
-  wait_until (find_match, m, timeout_ms);
+  fd_test_wait_until (find_match, m, timeout_ms);
   if (m->found == NULL)
     g_error ("Waited %u ms for %s; %s, %u other frame(s) queued", timeout_ms, what,
              self->closed ? "the server closed the socket" : "nothing came",
@@ -543,7 +550,7 @@ fd_test_socket_peek_match (FdTestSocket    *self,
 {
   Match m = { self, FD_FRAME_N_TYPES, NULL, NULL, func, user_data };
 
-  wait_until (find_match, &m, timeout_ms);
+  fd_test_wait_until (find_match, &m, timeout_ms);
   if (m.found == NULL)
     g_error ("Waited %u ms for %s; %s", timeout_ms, what,
              self->closed ? "the server closed the socket" : "nothing came");
@@ -578,17 +585,11 @@ fd_test_socket_wait_reply (FdTestSocket *self,
   return socket_take (self, &m, timeout_ms, what);
 }
 
-static gboolean
-never (gpointer data)
-{
-  return FALSE;
-}
-
 guint
 fd_test_socket_settle (FdTestSocket *self,
                        guint         ms)
 {
-  wait_until (never, NULL, ms);
+  fd_test_spin (ms);
   return g_queue_get_length (&self->frames);
 }
 
@@ -618,7 +619,7 @@ fd_test_socket_wait_queued (FdTestSocket *self,
 {
   QueuedWait w = { self, n };
 
-  wait_until (has_queued, &w, timeout_ms);
+  fd_test_wait_until (has_queued, &w, timeout_ms);
   if (g_queue_get_length (&self->frames) < n)
     g_error ("Waited %u ms for %u frame(s); %u came%s", timeout_ms, n,
              g_queue_get_length (&self->frames), self->closed ? " before the socket closed" : "");
@@ -686,7 +687,7 @@ void
 fd_test_socket_wait_closed (FdTestSocket *self,
                             guint         timeout_ms)
 {
-  if (!wait_until (is_closed, self, timeout_ms))
+  if (!fd_test_wait_until (is_closed, self, timeout_ms))
     g_error ("Waited %u ms for the server to close the socket", timeout_ms);
 }
 

@@ -26,6 +26,29 @@ G_BEGIN_DECLS
 /* How long a wait lasts before it fails the test. */
 #define FD_TEST_TIMEOUT_MS 5000
 
+/* --- waiting --------------------------------------------------------------- */
+
+typedef gboolean (*FdTestCheck) (gpointer data);
+
+/* Iterates the default main context until @check holds or @timeout_ms
+ * pass; returns whether it holds. */
+gboolean fd_test_wait_until  (FdTestCheck   check,
+                              gpointer      data,
+                              guint         timeout_ms);
+/* The same, failing the test (naming @what) when it does not hold. */
+void     fd_test_wait        (FdTestCheck   check,
+                              gpointer      data,
+                              guint         timeout_ms,
+                              const char   *what);
+/* Lets the main context run for @ms. */
+void     fd_test_spin        (guint         ms);
+/* An async callback that keeps the result: @user_data is a GAsyncResult**
+ * that fd_test_has_result() checks. */
+void     fd_test_on_done_cb  (GObject      *source,
+                              GAsyncResult *result,
+                              gpointer      user_data);
+gboolean fd_test_has_result  (gpointer      data);
+
 /* --- plain HTTP ------------------------------------------------------------ */
 
 /* Sends @method @url_path (below the server URL) with @body (JSON text or

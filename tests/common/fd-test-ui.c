@@ -5,14 +5,8 @@
 #include <string.h>
 
 #include "fd-session.h"
+#include "fd-test-client.h"
 #include "fd-test-ui.h"
-
-static gboolean
-on_timeout_cb (gpointer data)
-{
-  *(gboolean *) data = TRUE;
-  return G_SOURCE_REMOVE;
-}
 
 void
 fd_test_ui_wait_ms (FdTestUiCheck  check,
@@ -20,15 +14,7 @@ fd_test_ui_wait_ms (FdTestUiCheck  check,
                     guint          timeout_ms,
                     const char    *what)
 {
-  gboolean expired = FALSE;
-  guint source = g_timeout_add (timeout_ms, on_timeout_cb, &expired);
-
-  while (!check (data) && !expired)
-    g_main_context_iteration (NULL, TRUE);
-  if (!check (data))
-    g_error ("Timed out waiting for %s", what);
-  if (!expired)
-    g_source_remove (source);
+  fd_test_wait (check, data, timeout_ms, what);
 }
 
 void
@@ -42,11 +28,7 @@ fd_test_ui_wait (FdTestUiCheck  check,
 void
 fd_test_ui_spin (guint ms)
 {
-  gboolean expired = FALSE;
-
-  g_timeout_add (ms, on_timeout_cb, &expired);
-  while (!expired)
-    g_main_context_iteration (NULL, TRUE);
+  fd_test_spin (ms);
 }
 
 char *
@@ -104,13 +86,13 @@ fd_test_ui_on_done_cb (GObject      *source,
                        GAsyncResult *result,
                        gpointer      user_data)
 {
-  *(GAsyncResult **) user_data = g_object_ref (result);
+  fd_test_on_done_cb (source, result, user_data);
 }
 
 gboolean
 fd_test_ui_has_result (gpointer data)
 {
-  return *(GAsyncResult **) data != NULL;
+  return fd_test_has_result (data);
 }
 
 gboolean
