@@ -51,28 +51,14 @@ demo_tear_down (FdItDemo      *demo,
   g_clear_pointer (&demo->server, fd_test_server_free);
 }
 
-static void
-add_demo_test (const char   *path,
-               FdItDemoFunc  func,
-               gboolean      with_sales)
-{
-  g_test_add_vtable (path, sizeof (FdItDemo), with_sales ? GINT_TO_POINTER (1) : NULL,
-                     (GTestFixtureFunc) demo_set_up, (GTestFixtureFunc) func,
-                     (GTestFixtureFunc) demo_tear_down);
-}
-
 void
 fd_it_add (const char   *path,
-           FdItDemoFunc  func)
+           FdItDemoFunc  func,
+           FdItSetUp     set_up)
 {
-  add_demo_test (path, func, FALSE);
-}
-
-void
-fd_it_add_with_sales (const char   *path,
-                      FdItDemoFunc  func)
-{
-  add_demo_test (path, func, TRUE);
+  g_test_add_vtable (path, sizeof (FdItDemo), set_up == FD_IT_WITH_SALES ? GINT_TO_POINTER (1) : NULL,
+                     (GTestFixtureFunc) demo_set_up, (GTestFixtureFunc) func,
+                     (GTestFixtureFunc) demo_tear_down);
 }
 
 FdTestAgent *

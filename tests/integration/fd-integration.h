@@ -28,18 +28,22 @@ FdTestServer *fd_it_start_server   (gint64       *out_org_id);
 typedef struct {
   FdTestServer *server;
   gint64        org_id;
-  gint64        sales;   /* the demo's "Sales" queue (fd_it_add_with_sales()) */
+  gint64        sales;   /* the demo's "Sales" queue (FD_IT_WITH_SALES) */
 } FdItDemo;
 
 typedef void (*FdItDemoFunc) (FdItDemo      *demo,
                               gconstpointer  data);
 
-/* Adds the test @func at @path on a fresh FdItDemo; the second also looks
- * up the Sales queue before the test starts. */
+/* What the fixture prepares besides the server. */
+typedef enum {
+  FD_IT_SERVER_ONLY,
+  FD_IT_WITH_SALES,   /* looks up the Sales queue before the test starts */
+} FdItSetUp;
+
+/* Adds the test @func at @path on a fresh FdItDemo. */
 void          fd_it_add            (const char   *path,
-                                    FdItDemoFunc  func);
-void          fd_it_add_with_sales (const char   *path,
-                                    FdItDemoFunc  func);
+                                    FdItDemoFunc  func,
+                                    FdItSetUp     set_up);
 
 /* Signs in, connects with hello(0) and consumes the snapshot. */
 FdTestAgent  *fd_it_connect_agent  (FdTestServer *server,

@@ -209,8 +209,8 @@ main (int   argc,
       char *argv[])
 {
   fd_it_init (&argc, &argv);
-  fd_it_add ("/integration/authorization/handshake", test_handshake);
-  fd_it_add_with_sales ("/integration/authorization/outsiders", test_outsiders);
-  fd_it_add_with_sales ("/integration/authorization/visitor-isolation", test_visitor_isolation);
+  fd_it_add ("/integration/authorization/handshake", test_handshake, FD_IT_SERVER_ONLY);
+  fd_it_add ("/integration/authorization/outsiders", test_outsiders, FD_IT_WITH_SALES);
+  fd_it_add ("/integration/authorization/visitor-isolation", test_visitor_isolation, FD_IT_WITH_SALES);
   return g_test_run ();
 }

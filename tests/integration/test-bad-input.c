@@ -296,10 +296,11 @@ main (int   argc,
       char *argv[])
 {
   fd_it_init (&argc, &argv);
-  fd_it_add_with_sales ("/integration/bad-input/frames", test_bad_frames);
-  fd_it_add ("/integration/bad-input/frame-limits", test_frame_limits);
-  fd_it_add ("/integration/bad-input/first-request-must-be-hello", test_first_request_must_be_hello);
-  fd_it_add_with_sales ("/integration/bad-input/races-and-states", test_races_and_states);
-  fd_it_add ("/integration/bad-input/visitor", test_visitor_bad_input);
+  fd_it_add ("/integration/bad-input/frames", test_bad_frames, FD_IT_WITH_SALES);
+  fd_it_add ("/integration/bad-input/frame-limits", test_frame_limits, FD_IT_SERVER_ONLY);
+  fd_it_add ("/integration/bad-input/first-request-must-be-hello", test_first_request_must_be_hello,
+             FD_IT_SERVER_ONLY);
+  fd_it_add ("/integration/bad-input/races-and-states", test_races_and_states, FD_IT_WITH_SALES);
+  fd_it_add ("/integration/bad-input/visitor", test_visitor_bad_input, FD_IT_SERVER_ONLY);
   return g_test_run ();
 }

@@ -200,6 +200,6 @@ main (int   argc,
       char *argv[])
 {
   fd_it_init (&argc, &argv);
-  fd_it_add_with_sales ("/integration/durability/kill-and-restart", test_kill_and_restart);
+  fd_it_add ("/integration/durability/kill-and-restart", test_kill_and_restart, FD_IT_WITH_SALES);
   return g_test_run ();
 }

@@ -219,6 +219,6 @@ main (int   argc,
       char *argv[])
 {
   fd_it_init (&argc, &argv);
-  fd_it_add_with_sales ("/integration/flow", test_flow);
+  fd_it_add ("/integration/flow", test_flow, FD_IT_WITH_SALES);
   return g_test_run ();
 }

@@ -563,16 +563,17 @@ main (int   argc,
 {
   fd_it_init (&argc, &argv);
 
-  fd_it_add ("/it/auth/hashing-off-loop", test_hashing_off_loop);
+  fd_it_add ("/it/auth/hashing-off-loop", test_hashing_off_loop, FD_IT_SERVER_ONLY);
   g_test_add_func ("/it/auth/sign-in-limits", test_sign_in_limits);
-  fd_it_add ("/it/auth/password-change-closes", test_password_change_closes);
-  fd_it_add ("/it/auth/admin-sign-out-and-delete-close", test_admin_sign_out_and_delete_close);
+  fd_it_add ("/it/auth/password-change-closes", test_password_change_closes, FD_IT_SERVER_ONLY);
+  fd_it_add ("/it/auth/admin-sign-out-and-delete-close", test_admin_sign_out_and_delete_close,
+             FD_IT_SERVER_ONLY);
   g_test_add_func ("/it/auth/session-lifetime", test_session_lifetime);
   g_test_add_func ("/it/auth/session-idle", test_session_idle);
   g_test_add_func ("/it/auth/rotation", test_rotation);
   g_test_add_func ("/it/auth/rotation-grace", test_rotation_grace);
-  fd_it_add ("/it/auth/private-files", test_private_files);
-  fd_it_add_with_sales ("/it/auth/mark-read-needs-holder", test_mark_read_needs_holder);
+  fd_it_add ("/it/auth/private-files", test_private_files, FD_IT_SERVER_ONLY);
+  fd_it_add ("/it/auth/mark-read-needs-holder", test_mark_read_needs_holder, FD_IT_WITH_SALES);
   g_test_add_func ("/it/auth/import-passwords-bounded", test_import_passwords_bounded);
   return g_test_run ();
 }

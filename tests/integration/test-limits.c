@@ -258,8 +258,8 @@ main (int    argc,
 {
   fd_it_init (&argc, &argv);
 
-  fd_it_add_with_sales ("/integration/limits/text-at-limit", test_text_at_limit);
-  fd_it_add ("/integration/limits/too-deep-keeps-id", test_too_deep_keeps_id);
+  fd_it_add ("/integration/limits/text-at-limit", test_text_at_limit, FD_IT_WITH_SALES);
+  fd_it_add ("/integration/limits/too-deep-keeps-id", test_too_deep_keeps_id, FD_IT_SERVER_ONLY);
 
   return g_test_run ();
 }

@@ -49,6 +49,6 @@ main (int   argc,
       char *argv[])
 {
   fd_it_init (&argc, &argv);
-  fd_it_add_with_sales ("/integration/missed", test_missed);
+  fd_it_add ("/integration/missed", test_missed, FD_IT_WITH_SALES);
   return g_test_run ();
 }

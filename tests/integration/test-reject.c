@@ -43,6 +43,6 @@ main (int   argc,
       char *argv[])
 {
   fd_it_init (&argc, &argv);
-  fd_it_add_with_sales ("/integration/reject/only-agent", test_reject_only_agent);
+  fd_it_add ("/integration/reject/only-agent", test_reject_only_agent, FD_IT_WITH_SALES);
   return g_test_run ();
 }
