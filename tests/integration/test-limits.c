@@ -8,22 +8,12 @@
  * an error that carries its id. */
 
 #include "fd-integration.h"
+#include "fd-test-fill.h"
 
 #include <string.h>
 
 #define EMOJI          "\xf0\x9f\x98\x80"   /* 😀, 4 bytes of UTF-8 */
 #define EMOJI_ESCAPED  "\\ud83d\\ude00"      /* the same as JSON escapes, 12 bytes */
-
-static char *
-repeat (const char *unit,
-        guint       n)
-{
-  GString *s = g_string_sized_new (strlen (unit) * n + 1);
-
-  for (guint i = 0; i < n; i++)
-    g_string_append (s, unit);
-  return g_string_free (s, FALSE);
-}
 
 /* FD_LIMIT_TEXT characters that JSON writers escape: \u0001 and \u001f
  * (6 bytes each) alternating with \n (2 bytes). */
@@ -92,10 +82,10 @@ test_text_at_limit (FdItDemo      *demo,
   g_autoptr(FdFrame) reserved = NULL;
   g_autoptr(FdConversationDetail) detail = NULL;
   g_autoptr(FdFrame) snapshot = NULL;
-  g_autofree char *emoji = repeat (EMOJI, FD_LIMIT_TEXT);
-  g_autofree char *emoji_escaped = repeat (EMOJI_ESCAPED, FD_LIMIT_TEXT);
+  g_autofree char *emoji = fd_test_repeat (EMOJI, FD_LIMIT_TEXT);
+  g_autofree char *emoji_escaped = fd_test_repeat (EMOJI_ESCAPED, FD_LIMIT_TEXT);
   g_autofree char *controls = control_text (FD_LIMIT_TEXT);
-  g_autofree char *emoji_over = repeat (EMOJI, FD_LIMIT_TEXT + 1);
+  g_autofree char *emoji_over = fd_test_repeat (EMOJI, FD_LIMIT_TEXT + 1);
   g_autofree char *controls_over = control_text (FD_LIMIT_TEXT + 1);
   g_autofree char *raw_frame = NULL;
   const Sent sent[] = {
@@ -215,8 +205,8 @@ test_too_deep_keeps_id (FdItDemo      *demo,
 {
   g_autoptr(FdTestAgent) natalie = fd_it_connect_agent (demo->server, FD_IT_NATALIE);
   g_autoptr(FdTestVisitor) visitor = fd_it_start_visitor (demo->server, FD_IT_CHAT_KEY, "Vera Visitor");
-  g_autofree char *open = repeat ("{\"a\":", FD_LIMIT_DEPTH + 8);
-  g_autofree char *close = repeat ("}", FD_LIMIT_DEPTH + 8);
+  g_autofree char *open = fd_test_repeat ("{\"a\":", FD_LIMIT_DEPTH + 8);
+  g_autofree char *close = fd_test_repeat ("}", FD_LIMIT_DEPTH + 8);
   g_autofree char *id_after = g_strdup_printf ("{\"type\":\"reserve\",\"body\":%s1%s,\"id\":\"deep-after\"}",
                                                open, close);
   g_autofree char *id_before = g_strdup_printf ("{\"id\":\"deep-before\",\"type\":\"ping\",\"x\":[%s1%s]}",
