@@ -928,6 +928,22 @@ fd_test_agent_sign_in_and_join (FdTestServer *server,
   return agent;
 }
 
+FdTestVisitor *
+fd_test_agent_reserve_new_chat (FdTestAgent  *self,
+                                FdTestServer *server,
+                                const char   *stream_key,
+                                const char   *name)
+{
+  FdTestVisitor *visitor = fd_test_visitor_start (server, stream_key, name);
+  g_autoptr(FdFrame) offer = NULL;
+  g_autoptr(FdFrame) reserved = NULL;
+
+  fd_test_visitor_connect (visitor);
+  offer = fd_test_agent_wait_event (self, FD_FRAME_OFFER);
+  reserved = fd_test_agent_expect_ack (self, FD_FRAME_RESERVE, fd_test_conversation_ref (visitor->conversation_id));
+  return visitor;
+}
+
 FdConversationDetail *
 fd_test_agent_get_conversation (FdTestAgent *self,
                                 gint64       conversation_id)

@@ -261,6 +261,12 @@ FdTestAgent *fd_test_agent_sign_in_and_join (FdTestServer *server,
                                              const char   *password,
                                              gint64        queue_id,
                                              FdFrame     **out_snapshot);
+/* Starts a chat on @stream_key as visitor @name, connects it, waits for
+ * @self's offer and reserves it: a chat @self holds. */
+FdTestVisitor *fd_test_agent_reserve_new_chat (FdTestAgent  *self,
+                                               FdTestServer *server,
+                                               const char   *stream_key,
+                                               const char   *name);
 FdConversationDetail *fd_test_agent_get_conversation (FdTestAgent *self,
                                                       gint64       conversation_id);
 

@@ -30,20 +30,13 @@ static void
 fixture_set_up (Fixture       *f,
                 gconstpointer  data)
 {
-  g_autoptr(FdFrame) offer = NULL;
-  g_autoptr(FdFrame) reserved = NULL;
-
   f->server = fd_test_server_new ();
   fd_test_server_start (f->server);
   f->org_id = fd_test_admin_import_site (f->server, site);
   f->admin_token = fd_test_admin_read_token (f->server);
   f->ann = fd_test_agent_sign_in_and_join (f->server, "ann@policy.example", "ann-password",
                                            fd_test_admin_find_id (f->server, f->org_id, "queues", "Chat"), NULL);
-  f->visitor = fd_test_visitor_start (f->server, "policy-chat", "Vera");
-  fd_test_visitor_connect (f->visitor);
-  offer = fd_test_agent_wait_event (f->ann, FD_FRAME_OFFER);
-  reserved = fd_test_agent_expect_ack (f->ann, FD_FRAME_RESERVE,
-                                       fd_test_conversation_ref (f->visitor->conversation_id));
+  f->visitor = fd_test_agent_reserve_new_chat (f->ann, f->server, "policy-chat", "Vera");
 }
 
 static void

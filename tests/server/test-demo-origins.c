@@ -159,14 +159,6 @@ start_chat (Demo        *demo,
   return status;
 }
 
-static void
-on_connect_cb (GObject      *source,
-               GAsyncResult *result,
-               gpointer      user_data)
-{
-  *(GAsyncResult **) user_data = g_object_ref (result);
-}
-
 /* The HTTP status of the visitor websocket's handshake from @origin. */
 static guint
 open_visitor_socket (Demo       *demo,
@@ -180,7 +172,7 @@ open_visitor_socket (Demo       *demo,
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(SoupWebsocketConnection) conn = NULL;
 
-  soup_session_websocket_connect_async (session, msg, origin, NULL, G_PRIORITY_DEFAULT, NULL, on_connect_cb, &result);
+  soup_session_websocket_connect_async (session, msg, origin, NULL, G_PRIORITY_DEFAULT, NULL, fd_test_on_done_cb, &result);
   while (result == NULL)
     g_main_context_iteration (NULL, TRUE);
   conn = soup_session_websocket_connect_finish (session, result, NULL);
