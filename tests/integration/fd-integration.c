@@ -25,11 +25,9 @@ fd_it_init (int    *argc,
 FdTestServer *
 fd_it_start_server (gint64 *out_org_id)
 {
-  FdTestServer *server = fd_test_server_new ();
-  gint64 org_id;
+  FdTestServer *server = fd_test_server_new_started ();
+  gint64 org_id = fd_test_admin_import_demo (server);
 
-  fd_test_server_start (server);
-  org_id = fd_test_admin_import_demo (server);
   if (out_org_id != NULL)
     *out_org_id = org_id;
   return server;

@@ -30,8 +30,7 @@ static void
 fixture_set_up (Fixture       *f,
                 gconstpointer  data)
 {
-  f->server = fd_test_server_new ();
-  fd_test_server_start (f->server);
+  f->server = fd_test_server_new_started ();
   f->org_id = fd_test_admin_import_site (f->server, site);
   f->admin_token = fd_test_admin_read_token (f->server);
   f->ann = fd_test_agent_sign_in_and_join (f->server, "ann@policy.example", "ann-password",

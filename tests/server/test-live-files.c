@@ -177,8 +177,7 @@ static void
 fixture_set_up (Fixture       *f,
                 gconstpointer  data)
 {
-  f->server = fd_test_server_new ();
-  fd_test_server_start (f->server);
+  f->server = fd_test_server_new_started ();
   f->org_id = fd_test_admin_import_site (f->server, site);
   f->queue_id = fd_test_admin_find_id (f->server, f->org_id, "queues", "Chat");
 

@@ -64,8 +64,7 @@ fixture_set_up (Fixture       *f,
   g_autofree char *path = NULL;
 
   g_setenv (FD_VISITOR_LIMITS_ENV, data, TRUE);
-  f->server = fd_test_server_new ();
-  fd_test_server_start (f->server);
+  f->server = fd_test_server_new_started ();
   g_unsetenv (FD_VISITOR_LIMITS_ENV);
   f->org_id = fd_test_admin_import_site (f->server, site);
   path = g_strdup_printf ("/organizations/%" G_GINT64_FORMAT "/streams", f->org_id);
