@@ -701,6 +701,30 @@ fd_test_frame_is_offer_of (const FdFrame *frame,
          event->offer->conversation_id == *(gint64 *) conversation_id;
 }
 
+/* POSTs @request (consumed) to @url_path and returns the answer, failing
+ * the test (naming @what) unless it comes with @expected_status. */
+static JsonNode *
+post_expect (FdTestServer *server,
+             const char   *url_path,
+             JsonNode     *request,
+             guint         expected_status,
+             const char   *what)
+{
+  g_autoptr(JsonNode) request_json = request;
+  g_autofree char *body = fd_json_to_string (request_json, NULL);
+  guint status = 0;
+  JsonNode *answer = fd_test_http_request (server, NULL, "POST", url_path, body, &status);
+
+  if (status != expected_status)
+    {
+      g_autofree char *text = describe (answer);
+
+      g_error ("%s answered %u, expected %u: %s", what, status, expected_status, text);
+    }
+  g_assert_nonnull (answer);
+  return answer;
+}
+
 /* --- agents -------------------------------------------------------------- */
 
 FdTestAgent *
@@ -709,26 +733,15 @@ fd_test_agent_sign_in (FdTestServer *server,
                        const char   *password)
 {
   g_autoptr(FdSignInRequest) request = fd_sign_in_request_new ();
-  g_autoptr(JsonNode) request_json = NULL;
   g_autoptr(JsonNode) answer = NULL;
   g_autoptr(FdSignIn) sign_in = NULL;
   g_autoptr(GError) error = NULL;
-  g_autofree char *body = NULL;
+  g_autofree char *what = g_strdup_printf ("Signing in %s", email);
   FdTestAgent *self;
-  guint status = 0;
 
   request->email = g_strdup (email);
   request->password = g_strdup (password);
-  request_json = fd_sign_in_request_to_json (request);
-  body = fd_json_to_string (request_json, NULL);
-  answer = fd_test_http_request (server, NULL, "POST", AGENT_SESSIONS_PATH, body, &status);
-  if (status != SOUP_STATUS_OK)
-    {
-      g_autofree char *text = describe (answer);
-
-      g_error ("Signing in %s answered %u, expected 200: %s", email, status, text);
-    }
-  g_assert_nonnull (answer);
+  answer = post_expect (server, AGENT_SESSIONS_PATH, fd_sign_in_request_to_json (request), SOUP_STATUS_OK, what);
   sign_in = fd_sign_in_from_json (answer, &error);
   g_assert_no_error (error);
   g_assert_nonnull (sign_in->token);
@@ -975,28 +988,18 @@ fd_test_visitor_start_full (FdTestServer *server,
                             const char   *page_url)
 {
   g_autoptr(FdVisitorSessionRequest) request = fd_visitor_session_request_new ();
-  g_autoptr(JsonNode) request_json = NULL;
   g_autoptr(JsonNode) answer = NULL;
   g_autoptr(FdVisitorSession) session = NULL;
   g_autoptr(GError) error = NULL;
-  g_autofree char *body = NULL;
+  g_autofree char *what = g_strdup_printf ("Starting a chat on “%s”", stream_key);
   FdTestVisitor *self;
-  guint status = 0;
 
   request->stream_key = g_strdup (stream_key);
   request->name = g_strdup (name);
   request->email = g_strdup (email);
   request->page_url = g_strdup (page_url);
-  request_json = fd_visitor_session_request_to_json (request);
-  body = fd_json_to_string (request_json, NULL);
-  answer = fd_test_http_request (server, NULL, "POST", VISITOR_SESSIONS_PATH, body, &status);
-  if (status != SOUP_STATUS_CREATED)
-    {
-      g_autofree char *text = describe (answer);
-
-      g_error ("Starting a chat on “%s” answered %u, expected 201: %s", stream_key, status, text);
-    }
-  g_assert_nonnull (answer);
+  answer = post_expect (server, VISITOR_SESSIONS_PATH, fd_visitor_session_request_to_json (request),
+                        SOUP_STATUS_CREATED, what);
   session = fd_visitor_session_from_json (answer, &error);
   g_assert_no_error (error);
   g_assert_nonnull (session->token);
