@@ -261,6 +261,19 @@ fd_test_ui_init (int    *argc,
   adw_init ();
 }
 
+FdApplication *
+fd_test_ui_new_app (void)
+{
+  FdApplication *app = fd_application_new ();
+
+  g_assert_nonnull (fd_application_get_settings (app));
+  g_settings_set_boolean (fd_application_get_settings (app), "alert-notification", FALSE);
+  g_settings_set_boolean (fd_application_get_settings (app), "alert-sound", FALSE);
+  g_application_set_application_id (G_APPLICATION (app), NULL);
+  fd_application_set_backoff (app, 50, 400);
+  return app;
+}
+
 FdWindow *
 fd_test_ui_app_window (FdApplication *app)
 {

@@ -89,6 +89,11 @@ enum {
   FD_TEST_UI_COL_STATUS,
 };
 
+/* An FdApplication for a test: no alerts (no notification server or sound
+ * card here; the alerts have their own suite, tests/alerts), no D-Bus name
+ * (the session bus is shared with the keyring, nothing exported keeps the
+ * app alive), and reconnection after 50 to 400 ms. */
+FdApplication *fd_test_ui_new_app            (void);
 /* The app's main window, NULL when it has none. */
 FdWindow      *fd_test_ui_app_window         (FdApplication *app);
 /* The position of the window's Activity List row whose From cell is

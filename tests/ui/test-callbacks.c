@@ -394,21 +394,6 @@ run_persist_third (FdApplication *app,
   g_assert_finalize_object (g_steal_pointer (&window));
 }
 
-static FdApplication *
-new_test_app (void)
-{
-  FdApplication *app = fd_application_new ();
-
-  g_assert_nonnull (fd_application_get_settings (app));
-  /* No notification server or sound card here. */
-  g_settings_set_boolean (fd_application_get_settings (app), "alert-notification", FALSE);
-  g_settings_set_boolean (fd_application_get_settings (app), "alert-sound", FALSE);
-  /* No D-Bus name, so that nothing exported keeps the app alive. */
-  g_application_set_application_id (G_APPLICATION (app), NULL);
-  fd_application_set_backoff (app, 50, 400);
-  return app;
-}
-
 typedef void (*PersistStage) (FdApplication *app, Persist *persist);
 
 static PersistStage current_stage;
@@ -426,7 +411,7 @@ static void
 run_app (PersistStage  stage,
          Persist      *persist)
 {
-  g_autoptr(FdApplication) app = new_test_app ();
+  g_autoptr(FdApplication) app = fd_test_ui_new_app ();
 
   current_stage = stage;
   g_signal_connect_after (app, "activate", G_CALLBACK (on_persist_activate_cb), persist);

@@ -670,23 +670,6 @@ on_restart_activate_cb (GApplication *app,
   run_restart_flow (FD_APPLICATION (app), server);
 }
 
-static FdApplication *
-new_test_app (void)
-{
-  FdApplication *app = fd_application_new ();
-
-  g_assert_nonnull (fd_application_get_settings (app));
-  /* No notification server or sound card here: the alerts have their
-   * own suite (tests/alerts). */
-  g_settings_set_boolean (fd_application_get_settings (app), "alert-notification", FALSE);
-  g_settings_set_boolean (fd_application_get_settings (app), "alert-sound", FALSE);
-  /* Without a D-Bus name: the session bus is shared with the keyring and
-   * the test needs no uniqueness. */
-  g_application_set_application_id (G_APPLICATION (app), NULL);
-  fd_application_set_backoff (app, 50, 400);
-  return app;
-}
-
 /* The flow runs inside g_application_run(), as the app runs for a person,
  * so that app.quit ends it and shutdown releases what startup took. */
 static void
@@ -697,13 +680,13 @@ test_window_flow (void)
 
   fd_test_server_start_demo (server);
 
-  app = new_test_app ();
+  app = fd_test_ui_new_app ();
   g_signal_connect_after (app, "activate", G_CALLBACK (on_activate_cb), server);
   g_assert_cmpint (g_application_run (G_APPLICATION (app), 0, NULL), ==, 0);
   g_assert_finalize_object (g_steal_pointer (&app));
 
   /* The settings (memory backend) and the keyring outlive the app. */
-  app = new_test_app ();
+  app = fd_test_ui_new_app ();
   g_settings_set_boolean (fd_application_get_settings (app), "join-queues-on-startup", TRUE);
   g_signal_connect_after (app, "activate", G_CALLBACK (on_restart_activate_cb), server);
   g_assert_cmpint (g_application_run (G_APPLICATION (app), 0, NULL), ==, 0);
