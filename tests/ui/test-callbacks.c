@@ -203,6 +203,26 @@ set_joined_with_sidebar (FdWindow   *window,
   assert_no_dialog (join ? "Joining" : "Leaving");
 }
 
+/* Jenna on the demo server (started here), joined to the callbacks'
+ * queue with the sidebar. */
+static FdWindow *
+jenna_on_callbacks (FdTestServer *server)
+{
+  FdWindow *jenna;
+
+  fd_test_server_start_demo (server);
+  jenna = agent_window_new (server, FD_TEST_JENNA_EMAIL, FD_TEST_JENNA_PASSWORD);
+  set_joined_with_sidebar (jenna, CALLBACK_QUEUE, TRUE, FALSE);
+  return jenna;
+}
+
+/* The call state of the window's session. */
+static FdCallState *
+call_state (FdWindow *window)
+{
+  return fd_session_get_call_state (fd_connection_get_session (fd_window_get_connection (window)));
+}
+
 /* A customer asks for a callback on the demo site's Callback widget. */
 static void
 request_callback (FdTestServer *server,
@@ -452,10 +472,8 @@ test_leave_join (void)
   gint64 ada_id;
   gint64 tom_id;
 
-  fd_test_server_start_demo (server);
-  jenna = agent_window_new (server, FD_TEST_JENNA_EMAIL, FD_TEST_JENNA_PASSWORD);
+  jenna = jenna_on_callbacks (server);
   list = fd_window_get_activity_list (jenna);
-  set_joined_with_sidebar (jenna, CALLBACK_QUEUE, TRUE, FALSE);
 
   request_callback (server, ADA, ADA_NUMBER);
   request_callback (server, TOM, TOM_NUMBER);
@@ -505,11 +523,9 @@ test_double_click (void)
   AdwMessageDialog *dialog;
   gint64 ada_id;
 
-  fd_test_server_start_demo (server);
-  jenna = agent_window_new (server, FD_TEST_JENNA_EMAIL, FD_TEST_JENNA_PASSWORD);
+  jenna = jenna_on_callbacks (server);
   list = fd_window_get_activity_list (jenna);
-  calls = fd_session_get_call_state (fd_connection_get_session ((fd_window_get_connection (jenna))));
-  set_joined_with_sidebar (jenna, CALLBACK_QUEUE, TRUE, FALSE);
+  calls = call_state (jenna);
 
   request_callback (server, ADA, ADA_NUMBER);
   wait_row (jenna, ADA, "Unreserved", "the callback");
@@ -551,11 +567,9 @@ test_no_phone_app (void)
 
   /* The premise: no phone app on this desktop. */
   g_assert_null (dialer);
-  fd_test_server_start_demo (server);
-  jenna = agent_window_new (server, FD_TEST_JENNA_EMAIL, FD_TEST_JENNA_PASSWORD);
+  jenna = jenna_on_callbacks (server);
   list = fd_window_get_activity_list (jenna);
-  calls = fd_session_get_call_state (fd_connection_get_session ((fd_window_get_connection (jenna))));
-  set_joined_with_sidebar (jenna, CALLBACK_QUEUE, TRUE, FALSE);
+  calls = call_state (jenna);
   request_callback (server, GRACE, GRACE_NUMBER);
   wait_row (jenna, GRACE, "Unreserved", "the callback");
   select_row (jenna, GRACE);
