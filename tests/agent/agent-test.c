@@ -4,27 +4,14 @@
 
 #include "fd-activity-model.h"
 #include "fd-session.h"
-
-static gboolean
-on_timeout_cb (gpointer data)
-{
-  *(gboolean *) data = TRUE;
-  return G_SOURCE_REMOVE;
-}
+#include "fd-test-client.h"
 
 void
 wait_for (Check       check,
           gpointer    data,
           const char *what)
 {
-  gboolean expired = FALSE;
-  guint source = g_timeout_add (WAIT_MS, on_timeout_cb, &expired);
-
-  while (!check (data) && !expired)
-    g_main_context_iteration (NULL, TRUE);
-  if (!check (data))
-    g_error ("Timed out waiting for %s", what);
-  g_source_remove (source);
+  fd_test_wait (check, data, WAIT_MS, what);
 }
 
 void
@@ -32,13 +19,13 @@ on_done_cb (GObject      *source,
             GAsyncResult *result,
             gpointer      user_data)
 {
-  *(GAsyncResult **) user_data = g_object_ref (result);
+  fd_test_on_done_cb (source, result, user_data);
 }
 
 gboolean
 has_result (gpointer data)
 {
-  return *(GAsyncResult **) data != NULL;
+  return fd_test_has_result (data);
 }
 
 GAsyncResult *
@@ -74,7 +61,6 @@ start_demo_server (void)
 {
   FdTestServer *server = fd_test_server_new ();
 
-  fd_test_server_add_args (server, "--demo", NULL);
-  fd_test_server_start (server);
+  fd_test_server_start_demo (server);
   return server;
 }

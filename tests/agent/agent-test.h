@@ -1,7 +1,8 @@
 #pragma once
 
 /* Helpers shared by the agent tests that drive an FdConnection against the
- * real frontdeskd (test-connection, test-conversation, test-suspend):
+ * real frontdeskd (test-connection, test-conversation, test-session,
+ * test-suspend):
  * waiting on the main context, async results, connection states, a --demo
  * server. */
 

@@ -7,6 +7,7 @@
 #include "fd-drafts.h"
 #include "fd-recent-files.h"
 #include "fd-reply-cache.h"
+#include "fd-test-client.h"
 #include "fd-test-server.h"
 
 /* GLib 2.74's g_test_expect_message() does not see structured logging, so
@@ -460,31 +461,6 @@ test_recent_files_corrupt (void)
   fd_test_rm_rf (dir);
 }
 
-typedef gboolean (*Condition) (gpointer user_data);
-
-static gboolean
-on_deadline_cb (gpointer user_data)
-{
-  *(gboolean *) user_data = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
-/* Iterates the main context until @done says so or @timeout_msec passes. */
-static gboolean
-wait_until (Condition done,
-            gpointer  user_data,
-            guint     timeout_msec)
-{
-  gboolean expired = FALSE;
-  guint deadline = g_timeout_add (timeout_msec, on_deadline_cb, &expired);
-
-  while (!done (user_data) && !expired)
-    g_main_context_iteration (NULL, TRUE);
-  if (!expired)
-    g_source_remove (deadline);
-  return done (user_data);
-}
-
 typedef struct {
   const char *path;
   const char *needle;
@@ -524,7 +500,7 @@ test_drafts (void)
   /* Written after the delay, from the main loop, not at once. */
   start = g_get_monotonic_time ();
   g_assert_false (g_file_test (check.path, G_FILE_TEST_EXISTS));
-  g_assert_true (wait_until (file_matches, &check, 5000));
+  g_assert_true (fd_test_wait_until (file_matches, &check, 5000));
   g_assert_cmpint (g_get_monotonic_time () - start, >=, (FD_DRAFTS_SAVE_DELAY_MS - 50) * 1000);
   assert_mode_0600 (check.path);
 
@@ -539,7 +515,7 @@ test_drafts (void)
   g_assert_null (fd_drafts_get (drafts, 13));
   check.needle = "Köln";
   check.present = FALSE;
-  g_assert_true (wait_until (file_matches, &check, 5000));
+  g_assert_true (fd_test_wait_until (file_matches, &check, 5000));
 
   /* Setting "" clears too. */
   g_assert_true (fd_drafts_set (drafts, 14, "", &error));

@@ -12,9 +12,6 @@
 
 #include "agent-test.h"
 
-#define JENNA_EMAIL    "jenna@kakapo.example"
-#define JENNA_PASSWORD "jenna-demo"
-#define CHAT_KEY       "kakapo-website-chat"
 
 static gboolean
 has_queues (gpointer data)
@@ -109,7 +106,7 @@ test_wrong_password (void)
   g_autoptr(GError) error = NULL;
   FdConnection *conn;
 
-  conn = sign_in (server, JENNA_EMAIL, "not-her-password", &error);
+  conn = sign_in (server, FD_TEST_JENNA_EMAIL, "not-her-password", &error);
   g_assert_null (conn);
   g_assert_error (error, FD_CONNECTION_ERROR, FD_CONNECTION_ERROR_UNAUTHORIZED);
   g_assert_cmpstr (error->message, !=, "");
@@ -126,7 +123,7 @@ test_unreachable (void)
 
   fd_test_server_stop (server);
   conn = fd_connection_new (url);
-  fd_connection_sign_in_async (conn, JENNA_EMAIL, JENNA_PASSWORD, NULL, on_done_cb, &result);
+  fd_connection_sign_in_async (conn, FD_TEST_JENNA_EMAIL, FD_TEST_JENNA_PASSWORD, NULL, on_done_cb, &result);
   g_assert_false (fd_connection_sign_in_finish (conn, wait_result (&result, "sign-in"), &error));
   g_assert_error (error, FD_CONNECTION_ERROR, FD_CONNECTION_ERROR_NETWORK);
   g_assert_cmpint (fd_connection_get_state (conn), ==, FD_CONNECTION_STATE_DISCONNECTED);
@@ -152,7 +149,7 @@ test_wire_error (void)
 {
   g_autoptr(FdTestServer) server = start_demo_server ();
   g_autoptr(GError) error = NULL;
-  g_autoptr(FdConnection) conn = sign_in (server, JENNA_EMAIL, JENNA_PASSWORD, &error);
+  g_autoptr(FdConnection) conn = sign_in (server, FD_TEST_JENNA_EMAIL, FD_TEST_JENNA_PASSWORD, &error);
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(FdConversation) conv = NULL;
 
@@ -191,7 +188,7 @@ test_revoked_token (void)
   g_autoptr(FdTestServer) server = start_demo_server ();
   g_autoptr(GError) error = NULL;
   g_autoptr(GError) signed_out = NULL;
-  FdConnection *conn = sign_in (server, JENNA_EMAIL, JENNA_PASSWORD, &error);
+  FdConnection *conn = sign_in (server, FD_TEST_JENNA_EMAIL, FD_TEST_JENNA_PASSWORD, &error);
   g_autoptr(JsonNode) answer = NULL;
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(FdConversation) conv = NULL;
@@ -272,7 +269,7 @@ test_token_rotation_and_expiry (void)
 
   fd_test_server_add_args (server, "--demo", "--session-lifetime", "6", NULL);
   fd_test_server_start (server);
-  conn = sign_in (server, JENNA_EMAIL, JENNA_PASSWORD, &error);
+  conn = sign_in (server, FD_TEST_JENNA_EMAIL, FD_TEST_JENNA_PASSWORD, &error);
   g_assert_no_error (error);
   wait_for (is_connected, conn, "the connection");
   first = g_strdup (fd_connection_get_token (conn));
@@ -308,7 +305,7 @@ test_offer_reserve_restart (void)
 {
   g_autoptr(FdTestServer) server = start_demo_server ();
   g_autoptr(GError) error = NULL;
-  FdConnection *conn = sign_in (server, JENNA_EMAIL, JENNA_PASSWORD, &error);
+  FdConnection *conn = sign_in (server, FD_TEST_JENNA_EMAIL, FD_TEST_JENNA_PASSWORD, &error);
   g_autoptr(FdTestVisitor) visitor = NULL;
   g_autoptr(GAsyncResult) reserved = NULL;
   g_autoptr(GAsyncResult) sent = NULL;
@@ -322,13 +319,13 @@ test_offer_reserve_restart (void)
 
   g_assert_no_error (error);
   g_assert_nonnull (fd_connection_get_token (conn));
-  g_assert_cmpstr (fd_connection_get_agent (conn)->email, ==, JENNA_EMAIL);
+  g_assert_cmpstr (fd_connection_get_agent (conn)->email, ==, FD_TEST_JENNA_EMAIL);
   wait_for (is_connected, conn, "the connection");
   get_ready (conn);
   model = fd_session_get_activity_model (fd_connection_get_session (conn));
 
   /* A visitor starts a chat over HTTP: it reaches Jenna as an offer. */
-  visitor = fd_test_visitor_start (server, CHAT_KEY, "Natalie Maines");
+  visitor = fd_test_visitor_start (server, FD_TEST_CHAT_KEY, "Natalie Maines");
   w.connection = conn;
   w.id = visitor->conversation_id;
   wait_for (has_row, &w, "the offer in the Activity List");

@@ -17,11 +17,6 @@
 
 #include "agent-test.h"
 
-#define JENNA_EMAIL      "jenna@kakapo.example"
-#define JENNA_PASSWORD   "jenna-demo"
-#define NATALIE_EMAIL    "natalie@kakapo.example"
-#define NATALIE_PASSWORD "natalie-demo"
-#define CHAT_KEY         "kakapo-website-chat"
 
 /* Connected, with its queues known. */
 static gboolean
@@ -151,7 +146,7 @@ start_visitor (FdTestServer *server,
                FdConnection *conn,
                const char   *first_text)
 {
-  FdTestVisitor *visitor = fd_test_visitor_start (server, CHAT_KEY, "Natalie Maines");
+  FdTestVisitor *visitor = fd_test_visitor_start (server, FD_TEST_CHAT_KEY, "Natalie Maines");
   RowWait w;
 
   fd_test_visitor_connect (visitor);
@@ -174,27 +169,6 @@ open_reserved (FdConnection  *conn,
   fd_conversation_model_reserve (model);
   wait_for (is_reserved, model, "the reservation");
   return model;
-}
-
-static gboolean
-is_agent_text (const FdFrame *frame,
-               gpointer       user_data)
-{
-  const FdMessage *message = frame->body;
-
-  return frame->type == FD_FRAME_VISITOR_MESSAGE && message->direction == FD_DIRECTION_OUT &&
-         g_strcmp0 (message->text, user_data) == 0;
-}
-
-static void
-visitor_expect (FdTestVisitor *visitor,
-                const char    *text)
-{
-  g_autofree char *what = g_strdup_printf ("the visitor to receive “%s”", text);
-  g_autoptr(FdFrame) frame = fd_test_socket_wait_match (visitor->socket, is_agent_text, (gpointer) text,
-                                                        WAIT_MS, what);
-
-  g_assert_nonnull (frame);
 }
 
 static FdMessageItem *
@@ -229,7 +203,7 @@ static void
 test_send_fail_retry (void)
 {
   g_autoptr(FdTestServer) server = start_demo_server ();
-  FdConnection *conn = connect_agent (server, JENNA_EMAIL, JENNA_PASSWORD);
+  FdConnection *conn = connect_agent (server, FD_TEST_JENNA_EMAIL, FD_TEST_JENNA_PASSWORD);
   g_autoptr(FdTestVisitor) visitor = start_visitor (server, conn, "Hello?");
   g_autofree char *token = NULL;
   FdConversationModel *model;
@@ -278,7 +252,7 @@ test_send_fail_retry (void)
   g_assert_cmpint (fd_message_item_get_id (item), >, 0);
   g_assert_cmpuint (fd_conversation_model_get_n_pending (model), ==, 0);
   g_assert_null (fd_conversation_model_lookup_pending (model, fd_message_item_get_client_id (item)));
-  visitor_expect (visitor, "Hi, how can I help?");
+  fd_test_visitor_expect_text (visitor, "Hi, how can I help?", WAIT_MS);
   /* The echo and the ack make one message, not two. */
   for (guint i = 0; i < 50; i++)
     g_main_context_iteration (NULL, FALSE);
@@ -308,7 +282,7 @@ test_send_fail_retry (void)
   state.state = FD_SEND_STATE_SENT;
   wait_for (has_send_state, &state, "the retried message to be sent");
   g_assert_cmpint (fd_message_item_get_id (item), >, 0);
-  visitor_expect (visitor, "Are you still there?");
+  fd_test_visitor_expect_text (visitor, "Are you still there?", WAIT_MS);
   g_assert_cmpuint (g_list_model_get_n_items (fd_conversation_model_get_messages (model)), ==, n + 2);
   g_assert_false (fd_conversation_model_retry (model, item));
 
@@ -331,7 +305,7 @@ static void
 test_typing_and_drafts (void)
 {
   g_autoptr(FdTestServer) server = start_demo_server ();
-  FdConnection *conn = connect_agent (server, JENNA_EMAIL, JENNA_PASSWORD);
+  FdConnection *conn = connect_agent (server, FD_TEST_JENNA_EMAIL, FD_TEST_JENNA_PASSWORD);
   g_autoptr(FdTestVisitor) visitor = start_visitor (server, conn, "Can I ask something?");
   g_autofree char *dir = g_dir_make_tmp ("fd-test-conversation-XXXXXX", NULL);
   g_autoptr(FdDrafts) drafts = fd_drafts_new (dir, NULL, NULL);
@@ -407,8 +381,8 @@ static void
 test_transfer (void)
 {
   g_autoptr(FdTestServer) server = start_demo_server ();
-  FdConnection *jenna = connect_agent (server, JENNA_EMAIL, JENNA_PASSWORD);
-  FdConnection *natalie = connect_agent (server, NATALIE_EMAIL, NATALIE_PASSWORD);
+  FdConnection *jenna = connect_agent (server, FD_TEST_JENNA_EMAIL, FD_TEST_JENNA_PASSWORD);
+  FdConnection *natalie = connect_agent (server, FD_TEST_NATALIE_EMAIL, FD_TEST_NATALIE_PASSWORD);
   g_autoptr(FdTestVisitor) visitor = start_visitor (server, jenna, "I need billing.");
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GPtrArray) colleagues = NULL;
@@ -504,7 +478,7 @@ static void
 test_resync (void)
 {
   g_autoptr(FdTestServer) server = start_demo_server ();
-  FdConnection *conn = connect_agent (server, JENNA_EMAIL, JENNA_PASSWORD);
+  FdConnection *conn = connect_agent (server, FD_TEST_JENNA_EMAIL, FD_TEST_JENNA_PASSWORD);
   g_autoptr(FdTestVisitor) visitor = start_visitor (server, conn, "one");
   g_autofree char *backup = g_strconcat (fd_test_server_get_db_path (server), ".backup", NULL);
   g_autofree char *texts = NULL;

@@ -6,61 +6,12 @@
  * withdrawn offer is gone by "withdraw"), the windows of one conversation
  * share one FdConversationModel, and signing out empties the models. */
 
+#include "agent-test.h"
 #include "fd-connection.h"
 #include "fd-session.h"
 #include "fd-test-client.h"
 #include "fd-test-server.h"
 
-#define JENNA_EMAIL    "jenna@kakapo.example"
-#define JENNA_PASSWORD "jenna-demo"
-#define CHAT_KEY       "kakapo-website-chat"
-#define WAIT_MS        10000
-
-typedef gboolean (*Check) (gpointer data);
-
-static gboolean
-on_timeout_cb (gpointer data)
-{
-  *(gboolean *) data = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
-static void
-wait_for (Check       check,
-          gpointer    data,
-          const char *what)
-{
-  gboolean expired = FALSE;
-  guint source = g_timeout_add (WAIT_MS, on_timeout_cb, &expired);
-
-  while (!check (data) && !expired)
-    g_main_context_iteration (NULL, TRUE);
-  if (!check (data))
-    g_error ("Timed out waiting for %s", what);
-  g_source_remove (source);
-}
-
-static gboolean
-has_result (gpointer data)
-{
-  return *(GAsyncResult **) data != NULL;
-}
-
-static void
-on_done_cb (GObject      *source,
-            GAsyncResult *result,
-            gpointer      user_data)
-{
-  *(GAsyncResult **) user_data = g_object_ref (result);
-}
-
-static GAsyncResult *
-wait_result (GAsyncResult **result,
-             const char    *what)
-{
-  wait_for (has_result, result, what);
-  return *result;
-}
 
 /* What the signals brought, and what the models held at that moment. */
 typedef struct {
@@ -199,20 +150,10 @@ sign_in (FdTestServer *server)
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
 
-  fd_connection_sign_in_async (conn, JENNA_EMAIL, JENNA_PASSWORD, NULL, on_done_cb, &result);
+  fd_connection_sign_in_async (conn, FD_TEST_JENNA_EMAIL, FD_TEST_JENNA_PASSWORD, NULL, on_done_cb, &result);
   g_assert_true (fd_connection_sign_in_finish (conn, wait_result (&result, "sign-in"), &error));
   g_assert_no_error (error);
   return g_steal_pointer (&conn);
-}
-
-static FdTestServer *
-start_demo_server (void)
-{
-  FdTestServer *server = fd_test_server_new ();
-
-  fd_test_server_add_args (server, "--demo", NULL);
-  fd_test_server_start (server);
-  return server;
 }
 
 static gboolean
@@ -311,7 +252,7 @@ test_signals (void)
   g_assert_cmpint (seen.agent_state_id, ==, fd_connection_get_agent (conn)->id);
 
   /* A visitor starts a chat: "offer", with the row already listed. */
-  rejected = fd_test_visitor_start (server, CHAT_KEY, "Natalie Maines");
+  rejected = fd_test_visitor_start (server, FD_TEST_CHAT_KEY, "Natalie Maines");
   wait_for (has_offer, &seen, "the offer signal");
   g_assert_cmpint (seen.offered_id, ==, rejected->conversation_id);
   g_assert_true (seen.offer_row);
@@ -327,7 +268,7 @@ test_signals (void)
 
   /* Another chat, reserved: "conversation-changed" with the row reserved. */
   seen.offered_id = 0;
-  visitor = fd_test_visitor_start (server, CHAT_KEY, "Emily Robison");
+  visitor = fd_test_visitor_start (server, FD_TEST_CHAT_KEY, "Emily Robison");
   wait_for (has_offer, &seen, "the second offer signal");
   g_assert_cmpint (seen.offered_id, ==, visitor->conversation_id);
   fd_connection_reserve_async (conn, visitor->conversation_id, NULL, on_done_cb, &result);
@@ -390,7 +331,7 @@ test_conversation_models (void)
   connect_signals (session, &seen);
   wait_for (has_snapshot, &seen, "the snapshot signal");
   get_ready (conn, &seen);
-  visitor = fd_test_visitor_start (server, CHAT_KEY, "Natalie Maines");
+  visitor = fd_test_visitor_start (server, FD_TEST_CHAT_KEY, "Natalie Maines");
   wait_for (has_offer, &seen, "the offer signal");
 
   /* Two windows of one conversation share its model. */

@@ -62,8 +62,7 @@ test_sleep_and_wake (void)
                                            on_name_acquired_cb, NULL, &owned, NULL);
   wait_for (name_owned, &owned, "the login1 name");
 
-  fd_test_server_add_args (server, "--demo", NULL);
-  fd_test_server_start (server);
+  fd_test_server_start_demo (server);
   conn = fd_connection_new (fd_test_server_get_url (server));
   /* A backoff far longer than the test: only waking may reconnect. */
   fd_connection_set_backoff (conn, 60000, 60000);

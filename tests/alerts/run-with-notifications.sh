@@ -5,17 +5,8 @@
 # (/work/shared/TESTING.md, "Desktop notifications").
 set -eu
 
-if [ $# -lt 1 ]; then
-  echo "usage: $0 TEST-PROGRAM [ARG…]" >&2
-  exit 2
-fi
-
-T=$(mktemp -d "${TMPDIR:-/tmp}/frontdesk-alerts.XXXXXX")
-trap 'rm -rf "$T"' EXIT INT TERM
-mkdir -p "$T/data" "$T/config" "$T/cache" "$T/run"
-chmod 700 "$T/run"
-export HOME="$T" XDG_DATA_HOME="$T/data" XDG_CONFIG_HOME="$T/config" \
-       XDG_CACHE_HOME="$T/cache" XDG_RUNTIME_DIR="$T/run"
+fresh_home_prefix=frontdesk-alerts
+. "$(dirname "$0")/../common/fresh-home.sh"
 # GStreamer's plugin registry is kept in the build directory between runs:
 # scanning every plugin again each time costs seconds.
 if [ -n "${G_TEST_BUILDDIR:-}" ]; then

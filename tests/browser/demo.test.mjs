@@ -6,23 +6,17 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { Agent, artifacts, demoAgents, launchBrowser, openPage, startServer } from './lib.mjs';
+import { artifacts, launchBrowser, openPage, signInDemoAgent, startServer, stopAll } from './lib.mjs';
 
 let server, browser, agent;
 
 before(async () => {
   server = await startServer();
-  const jenna = demoAgents.find((a) => a.role === 'agent');
-  agent = await Agent.signIn(server, jenna.email, jenna.password);
-  await agent.joinAll();
+  agent = await signInDemoAgent(server);
   browser = await launchBrowser();
 });
 
-after(async () => {
-  await browser?.close();
-  agent?.close();
-  await server?.stop();
-});
+after(() => stopAll({ browser, agent, server }));
 
 test('a visitor chats with an agent on /demo of a server on a random port', async () => {
   // The server itself (not the test's proxy) on the port the kernel chose.

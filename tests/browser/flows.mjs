@@ -6,8 +6,8 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import WebSocket from 'ws';
 import {
-  Agent, admin, allowOrigin, artifacts, demoAgents, demoStreams, launchBrowser, openPage, startHostPage,
-  startServer, waitUntil,
+  Agent, admin, allowOrigin, artifacts, demoAgents, demoStreams, launchBrowser, openPage, signInDemoAgent,
+  startHostPage, startServer, stopAll, waitUntil,
 } from './lib.mjs';
 
 export function defineWidgetTests({ crossOrigin }) {
@@ -19,18 +19,11 @@ before(async () => {
   streams = await demoStreams(server);
   await allowOrigin(server, streams.org, streams.chat, host.origin);
   await allowOrigin(server, streams.org, streams.callback, host.origin);
-  const jenna = demoAgents.find((a) => a.role === 'agent');
-  agent = await Agent.signIn(server, jenna.email, jenna.password);
-  await agent.joinAll();
+  agent = await signInDemoAgent(server);
   browser = await launchBrowser();
 });
 
-after(async () => {
-  await browser?.close();
-  agent?.close();
-  await host?.close();
-  await server?.stop();
-});
+after(() => stopAll({ browser, agent, host, server }));
 
 const pageUrl = (path, ...keys) => `${host.origin}${crossOrigin ? '' : '/site'}${path}?${keys.map((k) => 'stream=' + encodeURIComponent(k)).join('&')}`;
 // A host page in another language (lib.mjs, hostPage: 'none' has no lang).

@@ -180,6 +180,24 @@ export async function openPage(context, url) {
   return page;
 }
 
+// The demo's agent (Jenna) signed in and joined to every queue, so that
+// chats ring instead of being missed.
+export async function signInDemoAgent(server) {
+  const jenna = demoAgents.find((a) => a.role === 'agent');
+  const agent = await Agent.signIn(server, jenna.email, jenna.password);
+  await agent.joinAll();
+  return agent;
+}
+
+// What a test file's after() ends: the browser, the agent, a host page and
+// the server, each if it was started. Returns the server's exit.
+export async function stopAll({ browser, agent, host, server }) {
+  await browser?.close();
+  agent?.close();
+  await host?.close();
+  return server?.stop();
+}
+
 // An agent of the demo site on the agent websocket (docs/protocol.md).
 export class Agent {
   static async signIn(server, email, password) {

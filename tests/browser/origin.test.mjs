@@ -8,7 +8,9 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import WebSocket from 'ws';
-import { Agent, demoAgents, demoStreams, launchBrowser, openPage, startHostPage, startServer } from './lib.mjs';
+import {
+  demoStreams, launchBrowser, openPage, signInDemoAgent, startHostPage, startServer, stopAll,
+} from './lib.mjs';
 
 let server, streams, foreignHost, browser, agent;
 const FOREIGN = 'https://not-allowed.example';
@@ -20,18 +22,10 @@ before(async () => {
   streams = await demoStreams(server);
   foreignHost = await startHostPage(server.proxy.url);
   browser = await launchBrowser();
-  // A joined agent, so that chats ring instead of being missed.
-  const jenna = demoAgents.find((a) => a.role === 'agent');
-  agent = await Agent.signIn(server, jenna.email, jenna.password);
-  await agent.joinAll();
+  agent = await signInDemoAgent(server);
 });
 
-after(async () => {
-  agent?.close();
-  await browser?.close();
-  await foreignHost?.close();
-  await server?.stop();
-});
+after(() => stopAll({ browser, agent, host: foreignHost, server }));
 
 const allowed = () => streams.chat.allowed_origins[0];
 

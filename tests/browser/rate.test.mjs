@@ -3,7 +3,9 @@
 // again with the same client ids, so each reaches the agent exactly once.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { Agent, allowOrigin, demoAgents, demoStreams, launchBrowser, openPage, startServer, waitUntil } from './lib.mjs';
+import {
+  allowOrigin, demoStreams, launchBrowser, openPage, signInDemoAgent, startServer, stopAll, waitUntil,
+} from './lib.mjs';
 
 // Two messages at once, then one a second: a visitor typing fast hits it.
 process.env.FRONTDESKD_VISITOR_LIMITS = 'create=6000/1000,message=60/2,typing=6000/1000,sockets=1000';
@@ -14,16 +16,12 @@ before(async () => {
   server = await startServer();
   streams = await demoStreams(server);
   await allowOrigin(server, streams.org, streams.chat, server.proxy.url);
-  const jenna = demoAgents.find((a) => a.role === 'agent');
-  agent = await Agent.signIn(server, jenna.email, jenna.password);
-  await agent.joinAll();
+  agent = await signInDemoAgent(server);
   browser = await launchBrowser();
 });
 
 after(async () => {
-  await browser?.close();
-  agent?.close();
-  const exit = await server?.stop();
+  const exit = await stopAll({ browser, agent, server });
   assert.deepEqual(exit, { code: 0, signal: null }, 'frontdeskd stops cleanly');
 });
 

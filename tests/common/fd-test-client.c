@@ -31,8 +31,6 @@ struct _FdTestSocket
 
 /* --- waiting ------------------------------------------------------------- */
 
-typedef gboolean (*Predicate) (gpointer data);
-
 static gboolean
 on_deadline_cb (gpointer data)
 {
@@ -42,39 +40,58 @@ on_deadline_cb (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
-/* Iterates the main context until @pred holds or @timeout_ms pass. */
-static gboolean
-wait_until (Predicate pred,
-            gpointer  data,
-            guint     timeout_ms)
+gboolean
+fd_test_wait_until (FdTestCheck check,
+                    gpointer    data,
+                    guint       timeout_ms)
 {
   gboolean expired = FALSE;
   guint source = g_timeout_add (timeout_ms, on_deadline_cb, &expired);
 
-  while (!pred (data) && !expired)
+  while (!check (data) && !expired)
     g_main_context_iteration (NULL, TRUE);
   if (!expired)
     g_source_remove (source);
-  return pred (data);
+  return check (data);
+}
+
+void
+fd_test_wait (FdTestCheck  check,
+              gpointer     data,
+              guint        timeout_ms,
+              const char  *what)
+{
+  if (!fd_test_wait_until (check, data, timeout_ms))
+    g_error ("Timed out waiting for %s", what);
 }
 
 static gboolean
-is_done (gpointer data)
+never (gpointer data)
+{
+  return FALSE;
+}
+
+void
+fd_test_spin (guint ms)
+{
+  fd_test_wait_until (never, NULL, ms);
+}
+
+void
+fd_test_on_done_cb (GObject      *source,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  *(GAsyncResult **) user_data = g_object_ref (result);
+}
+
+gboolean
+fd_test_has_result (gpointer data)
 {
   return *(gpointer *) data != NULL;
 }
 
 /* --- plain HTTP ---------------------------------------------------------- */
-
-static void
-on_send_and_read_cb (GObject      *source,
-                     GAsyncResult *result,
-                     gpointer      user_data)
-{
-  GAsyncResult **out = user_data;
-
-  *out = g_object_ref (result);
-}
 
 static JsonNode *
 parse_json (const char *data,
@@ -86,6 +103,46 @@ parse_json (const char *data,
       json_parser_get_root (parser) == NULL)
     return NULL;
   return json_node_copy (json_parser_get_root (parser));
+}
+
+SoupMessage *
+fd_test_http_message_new (const char *method,
+                          const char *url,
+                          const char *token,
+                          const char *origin,
+                          const char *json)
+{
+  SoupMessage *msg = soup_message_new (method, url);
+  SoupMessageHeaders *headers;
+
+  g_assert_nonnull (msg);
+  headers = soup_message_get_request_headers (msg);
+  if (token != NULL)
+    {
+      g_autofree char *auth = g_strconcat ("Bearer ", token, NULL);
+
+      soup_message_headers_replace (headers, "Authorization", auth);
+    }
+  if (origin != NULL)
+    soup_message_headers_replace (headers, "Origin", origin);
+  if (json != NULL)
+    {
+      g_autoptr(GBytes) body = g_bytes_new (json, strlen (json));
+
+      soup_message_set_request_body_from_bytes (msg, "application/json", body);
+    }
+  return msg;
+}
+
+GBytes *
+fd_test_http_send (SoupMessage *msg)
+{
+  g_autoptr(SoupSession) session = soup_session_new ();
+  g_autoptr(GError) error = NULL;
+  GBytes *answer = soup_session_send_and_read (session, msg, NULL, &error);
+
+  g_assert_no_error (error);
+  return answer;
 }
 
 JsonNode *
@@ -105,24 +162,10 @@ fd_test_http_request (FdTestServer *server,
   gsize size = 0;
   const char *data;
 
-  msg = soup_message_new (method, url);
-  g_assert_nonnull (msg);
-  if (token != NULL)
-    {
-      g_autofree char *auth = g_strconcat ("Bearer ", token, NULL);
-
-      soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", auth);
-    }
-  if (body != NULL)
-    {
-      g_autoptr(GBytes) bytes = g_bytes_new (body, strlen (body));
-
-      soup_message_set_request_body_from_bytes (msg, "application/json", bytes);
-    }
-
+  msg = fd_test_http_message_new (method, url, token, NULL, body);
   soup_session_send_and_read_async (session, msg, G_PRIORITY_DEFAULT, NULL,
-                                    on_send_and_read_cb, &result);
-  if (!wait_until (is_done, &result, FD_TEST_TIMEOUT_MS))
+                                    fd_test_on_done_cb, &result);
+  if (!fd_test_wait_until (fd_test_has_result, &result, FD_TEST_TIMEOUT_MS))
     g_error ("No answer to %s %s within %u ms", method, url_path, FD_TEST_TIMEOUT_MS);
   answer = soup_session_send_and_read_finish (session, result, &error);
   g_assert_no_error (error);
@@ -320,16 +363,6 @@ on_socket_error_cb (SoupWebsocketConnection *conn,
     self->error = g_error_copy (error);
 }
 
-static void
-on_websocket_connect_cb (GObject      *source,
-                         GAsyncResult *result,
-                         gpointer      user_data)
-{
-  GAsyncResult **out = user_data;
-
-  *out = g_object_ref (result);
-}
-
 FdTestSocket *
 fd_test_socket_open (const char  *url,
                      FdFrameSet   set,
@@ -355,8 +388,8 @@ fd_test_socket_open (const char  *url,
     origin = VISITOR_ORIGIN;
 
   soup_session_websocket_connect_async (session, msg, origin, NULL, G_PRIORITY_DEFAULT, NULL,
-                                        on_websocket_connect_cb, &result);
-  if (!wait_until (is_done, &result, FD_TEST_TIMEOUT_MS))
+                                        fd_test_on_done_cb, &result);
+  if (!fd_test_wait_until (fd_test_has_result, &result, FD_TEST_TIMEOUT_MS))
     g_error ("The websocket handshake at %s did not finish within %u ms", url, FD_TEST_TIMEOUT_MS);
   conn = soup_session_websocket_connect_finish (session, result, error);
   if (out_status != NULL)
@@ -398,7 +431,7 @@ fd_test_socket_free (FdTestSocket *self)
       soup_websocket_connection_close (self->conn, SOUP_WEBSOCKET_CLOSE_NORMAL, NULL);
       /* Let the close handshake finish so that no callback runs later on
        * freed memory; a server that does not answer is cut off. */
-      wait_until (is_closed, self, 2000);
+      fd_test_wait_until (is_closed, self, 2000);
     }
   g_signal_handlers_disconnect_by_data (self->conn, self);
   g_clear_object (&self->conn);
@@ -471,7 +504,7 @@ socket_take (FdTestSocket *self,
 {
   FdFrame *frame;
 
-  wait_until (find_match, m, timeout_ms);
+  fd_test_wait_until (find_match, m, timeout_ms);
   if (m->found == NULL)
     g_error ("Waited %u ms for %s; %s, %u other frame(s) queued", timeout_ms, what,
              self->closed ? "the server closed the socket" : "nothing came",
@@ -517,7 +550,7 @@ fd_test_socket_peek_match (FdTestSocket    *self,
 {
   Match m = { self, FD_FRAME_N_TYPES, NULL, NULL, func, user_data };
 
-  wait_until (find_match, &m, timeout_ms);
+  fd_test_wait_until (find_match, &m, timeout_ms);
   if (m.found == NULL)
     g_error ("Waited %u ms for %s; %s", timeout_ms, what,
              self->closed ? "the server closed the socket" : "nothing came");
@@ -552,17 +585,11 @@ fd_test_socket_wait_reply (FdTestSocket *self,
   return socket_take (self, &m, timeout_ms, what);
 }
 
-static gboolean
-never (gpointer data)
-{
-  return FALSE;
-}
-
 guint
 fd_test_socket_settle (FdTestSocket *self,
                        guint         ms)
 {
-  wait_until (never, NULL, ms);
+  fd_test_spin (ms);
   return g_queue_get_length (&self->frames);
 }
 
@@ -592,7 +619,7 @@ fd_test_socket_wait_queued (FdTestSocket *self,
 {
   QueuedWait w = { self, n };
 
-  wait_until (has_queued, &w, timeout_ms);
+  fd_test_wait_until (has_queued, &w, timeout_ms);
   if (g_queue_get_length (&self->frames) < n)
     g_error ("Waited %u ms for %u frame(s); %u came%s", timeout_ms, n,
              g_queue_get_length (&self->frames), self->closed ? " before the socket closed" : "");
@@ -660,8 +687,42 @@ void
 fd_test_socket_wait_closed (FdTestSocket *self,
                             guint         timeout_ms)
 {
-  if (!wait_until (is_closed, self, timeout_ms))
+  if (!fd_test_wait_until (is_closed, self, timeout_ms))
     g_error ("Waited %u ms for the server to close the socket", timeout_ms);
+}
+
+gboolean
+fd_test_frame_is_offer_of (const FdFrame *frame,
+                           gpointer       conversation_id)
+{
+  const FdOfferEvent *event = frame->body;
+
+  return frame->type == FD_FRAME_OFFER && event->offer != NULL &&
+         event->offer->conversation_id == *(gint64 *) conversation_id;
+}
+
+/* POSTs @request (consumed) to @url_path and returns the answer, failing
+ * the test (naming @what) unless it comes with @expected_status. */
+static JsonNode *
+post_expect (FdTestServer *server,
+             const char   *url_path,
+             JsonNode     *request,
+             guint         expected_status,
+             const char   *what)
+{
+  g_autoptr(JsonNode) request_json = request;
+  g_autofree char *body = fd_json_to_string (request_json, NULL);
+  guint status = 0;
+  JsonNode *answer = fd_test_http_request (server, NULL, "POST", url_path, body, &status);
+
+  if (status != expected_status)
+    {
+      g_autofree char *text = describe (answer);
+
+      g_error ("%s answered %u, expected %u: %s", what, status, expected_status, text);
+    }
+  g_assert_nonnull (answer);
+  return answer;
 }
 
 /* --- agents -------------------------------------------------------------- */
@@ -672,26 +733,15 @@ fd_test_agent_sign_in (FdTestServer *server,
                        const char   *password)
 {
   g_autoptr(FdSignInRequest) request = fd_sign_in_request_new ();
-  g_autoptr(JsonNode) request_json = NULL;
   g_autoptr(JsonNode) answer = NULL;
   g_autoptr(FdSignIn) sign_in = NULL;
   g_autoptr(GError) error = NULL;
-  g_autofree char *body = NULL;
+  g_autofree char *what = g_strdup_printf ("Signing in %s", email);
   FdTestAgent *self;
-  guint status = 0;
 
   request->email = g_strdup (email);
   request->password = g_strdup (password);
-  request_json = fd_sign_in_request_to_json (request);
-  body = fd_json_to_string (request_json, NULL);
-  answer = fd_test_http_request (server, NULL, "POST", AGENT_SESSIONS_PATH, body, &status);
-  if (status != SOUP_STATUS_OK)
-    {
-      g_autofree char *text = describe (answer);
-
-      g_error ("Signing in %s answered %u, expected 200: %s", email, status, text);
-    }
-  g_assert_nonnull (answer);
+  answer = post_expect (server, AGENT_SESSIONS_PATH, fd_sign_in_request_to_json (request), SOUP_STATUS_OK, what);
   sign_in = fd_sign_in_from_json (answer, &error);
   g_assert_no_error (error);
   g_assert_nonnull (sign_in->token);
@@ -891,6 +941,22 @@ fd_test_agent_sign_in_and_join (FdTestServer *server,
   return agent;
 }
 
+FdTestVisitor *
+fd_test_agent_reserve_new_chat (FdTestAgent  *self,
+                                FdTestServer *server,
+                                const char   *stream_key,
+                                const char   *name)
+{
+  FdTestVisitor *visitor = fd_test_visitor_start (server, stream_key, name);
+  g_autoptr(FdFrame) offer = NULL;
+  g_autoptr(FdFrame) reserved = NULL;
+
+  fd_test_visitor_connect (visitor);
+  offer = fd_test_agent_wait_event (self, FD_FRAME_OFFER);
+  reserved = fd_test_agent_expect_ack (self, FD_FRAME_RESERVE, fd_test_conversation_ref (visitor->conversation_id));
+  return visitor;
+}
+
 FdConversationDetail *
 fd_test_agent_get_conversation (FdTestAgent *self,
                                 gint64       conversation_id)
@@ -920,29 +986,29 @@ fd_test_visitor_start_with_email (FdTestServer *server,
                                   const char   *name,
                                   const char   *email)
 {
+  return fd_test_visitor_start_full (server, stream_key, name, email, "https://kakapo.example/pricing");
+}
+
+FdTestVisitor *
+fd_test_visitor_start_full (FdTestServer *server,
+                            const char   *stream_key,
+                            const char   *name,
+                            const char   *email,
+                            const char   *page_url)
+{
   g_autoptr(FdVisitorSessionRequest) request = fd_visitor_session_request_new ();
-  g_autoptr(JsonNode) request_json = NULL;
   g_autoptr(JsonNode) answer = NULL;
   g_autoptr(FdVisitorSession) session = NULL;
   g_autoptr(GError) error = NULL;
-  g_autofree char *body = NULL;
+  g_autofree char *what = g_strdup_printf ("Starting a chat on “%s”", stream_key);
   FdTestVisitor *self;
-  guint status = 0;
 
   request->stream_key = g_strdup (stream_key);
   request->name = g_strdup (name);
   request->email = g_strdup (email);
-  request->page_url = g_strdup ("https://kakapo.example/pricing");
-  request_json = fd_visitor_session_request_to_json (request);
-  body = fd_json_to_string (request_json, NULL);
-  answer = fd_test_http_request (server, NULL, "POST", VISITOR_SESSIONS_PATH, body, &status);
-  if (status != SOUP_STATUS_CREATED)
-    {
-      g_autofree char *text = describe (answer);
-
-      g_error ("Starting a chat on “%s” answered %u, expected 201: %s", stream_key, status, text);
-    }
-  g_assert_nonnull (answer);
+  request->page_url = g_strdup (page_url);
+  answer = post_expect (server, VISITOR_SESSIONS_PATH, fd_visitor_session_request_to_json (request),
+                        SOUP_STATUS_CREATED, what);
   session = fd_visitor_session_from_json (answer, &error);
   g_assert_no_error (error);
   g_assert_nonnull (session->token);
@@ -954,6 +1020,28 @@ fd_test_visitor_start_with_email (FdTestServer *server,
   self->conversation_id = session->conversation_id;
   self->socket_url = g_steal_pointer (&session->socket_url);
   return self;
+}
+
+static gboolean
+is_agent_text (const FdFrame *frame,
+               gpointer       user_data)
+{
+  const FdMessage *message = frame->body;
+
+  return frame->type == FD_FRAME_VISITOR_MESSAGE && message->direction == FD_DIRECTION_OUT &&
+         g_strcmp0 (message->text, user_data) == 0;
+}
+
+void
+fd_test_visitor_expect_text (FdTestVisitor *self,
+                             const char    *text,
+                             guint          timeout_ms)
+{
+  g_autofree char *what = g_strdup_printf ("the visitor to receive “%s”", text);
+  g_autoptr(FdFrame) frame = fd_test_socket_wait_match (self->socket, is_agent_text, (gpointer) text,
+                                                        timeout_ms, what);
+
+  g_assert_nonnull (frame);
 }
 
 char *

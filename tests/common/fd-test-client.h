@@ -15,8 +15,39 @@
 
 G_BEGIN_DECLS
 
+/* The demo site's (data/demo-site.json) agents and web chat, as the tests
+ * that start `frontdeskd --demo` sign in and chat. */
+#define FD_TEST_JENNA_EMAIL      "jenna@kakapo.example"
+#define FD_TEST_JENNA_PASSWORD   "jenna-demo"
+#define FD_TEST_NATALIE_EMAIL    "natalie@kakapo.example"
+#define FD_TEST_NATALIE_PASSWORD "natalie-demo"
+#define FD_TEST_CHAT_KEY         "kakapo-website-chat"
+
 /* How long a wait lasts before it fails the test. */
 #define FD_TEST_TIMEOUT_MS 5000
+
+/* --- waiting --------------------------------------------------------------- */
+
+typedef gboolean (*FdTestCheck) (gpointer data);
+
+/* Iterates the default main context until @check holds or @timeout_ms
+ * pass; returns whether it holds. */
+gboolean fd_test_wait_until  (FdTestCheck   check,
+                              gpointer      data,
+                              guint         timeout_ms);
+/* The same, failing the test (naming @what) when it does not hold. */
+void     fd_test_wait        (FdTestCheck   check,
+                              gpointer      data,
+                              guint         timeout_ms,
+                              const char   *what);
+/* Lets the main context run for @ms. */
+void     fd_test_spin        (guint         ms);
+/* An async callback that keeps the result: @user_data is a GAsyncResult**
+ * that fd_test_has_result() checks. */
+void     fd_test_on_done_cb  (GObject      *source,
+                              GAsyncResult *result,
+                              gpointer      user_data);
+gboolean fd_test_has_result  (gpointer      data);
 
 /* --- plain HTTP ------------------------------------------------------------ */
 
@@ -29,6 +60,19 @@ JsonNode *fd_test_http_request (FdTestServer *server,
                                 const char   *url_path,
                                 const char   *body,
                                 guint        *out_status);
+
+/* A request for @method @url with "Authorization: Bearer @token",
+ * "Origin: @origin" and @json as an application/json body when they are
+ * not NULL. */
+SoupMessage *fd_test_http_message_new (const char *method,
+                                       const char *url,
+                                       const char *token,
+                                       const char *origin,
+                                       const char *json);
+
+/* Sends @msg on a session of its own and returns the answer's body;
+ * fails the test when no answer comes. */
+GBytes      *fd_test_http_send     (SoupMessage *msg);
 
 /* The code of an HTTP error body {"error": {"code": …, "message": …}};
  * fails the test when @answer is not one. */
@@ -121,6 +165,10 @@ FdFrame      *fd_test_socket_wait       (FdTestSocket  *self,
 /* The first queued frame for which @func returns TRUE. */
 typedef gboolean (*FdTestFrameFunc) (const FdFrame *frame,
                                      gpointer       user_data);
+/* An offer event of the conversation whose id @conversation_id (a
+ * gint64*) points to. */
+gboolean      fd_test_frame_is_offer_of (const FdFrame *frame,
+                                         gpointer       conversation_id);
 FdFrame      *fd_test_socket_wait_match (FdTestSocket   *self,
                                          FdTestFrameFunc func,
                                          gpointer        user_data,
@@ -213,6 +261,12 @@ FdTestAgent *fd_test_agent_sign_in_and_join (FdTestServer *server,
                                              const char   *password,
                                              gint64        queue_id,
                                              FdFrame     **out_snapshot);
+/* Starts a chat on @stream_key as visitor @name, connects it, waits for
+ * @self's offer and reserves it: a chat @self holds. */
+FdTestVisitor *fd_test_agent_reserve_new_chat (FdTestAgent  *self,
+                                               FdTestServer *server,
+                                               const char   *stream_key,
+                                               const char   *name);
 FdConversationDetail *fd_test_agent_get_conversation (FdTestAgent *self,
                                                       gint64       conversation_id);
 
@@ -232,6 +286,12 @@ FdTestVisitor *fd_test_visitor_start_with_email (FdTestServer *server,
                                                  const char   *stream_key,
                                                  const char   *name,
                                                  const char   *email);
+/* The same with the visitor's @email and @page_url (NULL = not given). */
+FdTestVisitor *fd_test_visitor_start_full (FdTestServer *server,
+                                           const char   *stream_key,
+                                           const char   *name,
+                                           const char   *email,
+                                           const char   *page_url);
 /* Opens the visitor websocket and says hello; returns the welcome. */
 FdVisitorWelcome *fd_test_visitor_connect (FdTestVisitor *self);
 void           fd_test_visitor_send     (FdTestVisitor *self,
@@ -243,6 +303,11 @@ void           fd_test_visitor_close    (FdTestVisitor *self,
 FdFrame       *fd_test_visitor_wait     (FdTestVisitor *self,
                                          FdFrameType    type);
 void           fd_test_visitor_disconnect (FdTestVisitor *self);
+/* Waits up to @timeout_ms for the agent's message @text to reach the
+ * visitor (other frames stay queued). */
+void           fd_test_visitor_expect_text (FdTestVisitor *self,
+                                            const char    *text,
+                                            guint          timeout_ms);
 /* The visitor websocket URL for @token. */
 char          *fd_test_visitor_socket_url (FdTestServer *server,
                                            const char   *token);

@@ -212,6 +212,22 @@ fd_test_server_end (FdTestServer *self,
 }
 
 /* A clean shutdown: SIGTERM, and frontdeskd must exit with status 0. */
+FdTestServer *
+fd_test_server_new_started (void)
+{
+  FdTestServer *self = fd_test_server_new ();
+
+  fd_test_server_start (self);
+  return self;
+}
+
+void
+fd_test_server_start_demo (FdTestServer *self)
+{
+  fd_test_server_add_args (self, "--demo", NULL);
+  fd_test_server_start (self);
+}
+
 void
 fd_test_server_stop (FdTestServer *self)
 {

@@ -14,6 +14,10 @@ void          fd_test_server_add_args     (FdTestServer *self,
                                            const char   *first_arg,
                                            ...) G_GNUC_NULL_TERMINATED;
 void          fd_test_server_start        (FdTestServer *self);
+/* A new server, started. */
+FdTestServer *fd_test_server_new_started  (void);
+/* Starts it as `frontdeskd --demo` (the demo site, its agents signed up). */
+void          fd_test_server_start_demo   (FdTestServer *self);
 void          fd_test_server_stop         (FdTestServer *self);
 void          fd_test_server_kill         (FdTestServer *self);
 const char   *fd_test_server_get_url      (FdTestServer *self);

@@ -5,14 +5,8 @@
 #include <string.h>
 
 #include "fd-session.h"
+#include "fd-test-client.h"
 #include "fd-test-ui.h"
-
-static gboolean
-on_timeout_cb (gpointer data)
-{
-  *(gboolean *) data = TRUE;
-  return G_SOURCE_REMOVE;
-}
 
 void
 fd_test_ui_wait_ms (FdTestUiCheck  check,
@@ -20,15 +14,7 @@ fd_test_ui_wait_ms (FdTestUiCheck  check,
                     guint          timeout_ms,
                     const char    *what)
 {
-  gboolean expired = FALSE;
-  guint source = g_timeout_add (timeout_ms, on_timeout_cb, &expired);
-
-  while (!check (data) && !expired)
-    g_main_context_iteration (NULL, TRUE);
-  if (!check (data))
-    g_error ("Timed out waiting for %s", what);
-  if (!expired)
-    g_source_remove (source);
+  fd_test_wait (check, data, timeout_ms, what);
 }
 
 void
@@ -42,11 +28,7 @@ fd_test_ui_wait (FdTestUiCheck  check,
 void
 fd_test_ui_spin (guint ms)
 {
-  gboolean expired = FALSE;
-
-  g_timeout_add (ms, on_timeout_cb, &expired);
-  while (!expired)
-    g_main_context_iteration (NULL, TRUE);
+  fd_test_spin (ms);
 }
 
 char *
@@ -104,13 +86,13 @@ fd_test_ui_on_done_cb (GObject      *source,
                        GAsyncResult *result,
                        gpointer      user_data)
 {
-  *(GAsyncResult **) user_data = g_object_ref (result);
+  fd_test_on_done_cb (source, result, user_data);
 }
 
 gboolean
 fd_test_ui_has_result (gpointer data)
 {
-  return *(GAsyncResult **) data != NULL;
+  return fd_test_has_result (data);
 }
 
 gboolean
@@ -166,6 +148,54 @@ gboolean
 fd_test_ui_chat_nothing_pending (gpointer window)
 {
   return fd_chat_window_get_n_pending (window) == 0;
+}
+
+gpointer
+fd_test_ui_find_toplevel (FdTestUiMatch match,
+                          gconstpointer data)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GObject) window = g_list_model_get_item (toplevels, i);
+
+      if (match (window, data))
+        return window;
+    }
+  return NULL;
+}
+
+GtkWidget *
+fd_test_ui_find_widget (GtkWidget     *widget,
+                        FdTestUiMatch  match,
+                        gconstpointer  data)
+{
+  if (match (widget, data))
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = fd_test_ui_find_widget (child, match, data);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static gboolean
+is_of_type (gpointer      object,
+            gconstpointer type)
+{
+  return G_TYPE_CHECK_INSTANCE_TYPE (object, *(const GType *) type);
+}
+
+GtkWidget *
+fd_test_ui_find_descendant (GtkWidget *widget,
+                            GType      type)
+{
+  return fd_test_ui_find_widget (widget, is_of_type, &type);
 }
 
 guint
@@ -249,6 +279,19 @@ fd_test_ui_init (int    *argc,
   g_setenv ("GSETTINGS_BACKEND", "memory", TRUE);
   gtk_test_init (argc, argv, NULL);
   adw_init ();
+}
+
+FdApplication *
+fd_test_ui_new_app (void)
+{
+  FdApplication *app = fd_application_new ();
+
+  g_assert_nonnull (fd_application_get_settings (app));
+  g_settings_set_boolean (fd_application_get_settings (app), "alert-notification", FALSE);
+  g_settings_set_boolean (fd_application_get_settings (app), "alert-sound", FALSE);
+  g_application_set_application_id (G_APPLICATION (app), NULL);
+  fd_application_set_backoff (app, 50, 400);
+  return app;
 }
 
 FdWindow *
@@ -356,20 +399,18 @@ fd_test_ui_join_queue (FdConnection *connection,
   g_assert_no_error (error);
 }
 
+static gboolean
+is_dialog_headed (gpointer      window,
+                  gconstpointer heading)
+{
+  return ADW_IS_MESSAGE_DIALOG (window) && gtk_widget_get_visible (GTK_WIDGET (window)) &&
+         (heading == NULL || g_strcmp0 (adw_message_dialog_get_heading (window), heading) == 0);
+}
+
 AdwMessageDialog *
 fd_test_ui_find_dialog (const char *heading)
 {
-  GListModel *toplevels = gtk_window_get_toplevels ();
-
-  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
-    {
-      g_autoptr(GObject) window = g_list_model_get_item (toplevels, i);
-
-      if (ADW_IS_MESSAGE_DIALOG (window) && gtk_widget_get_visible (GTK_WIDGET (window)) &&
-          (heading == NULL || g_strcmp0 (adw_message_dialog_get_heading (ADW_MESSAGE_DIALOG (window)), heading) == 0))
-        return ADW_MESSAGE_DIALOG (window);
-    }
-  return NULL;
+  return fd_test_ui_find_toplevel (is_dialog_headed, heading);
 }
 
 static gboolean

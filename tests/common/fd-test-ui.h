@@ -54,6 +54,21 @@ gboolean fd_test_ui_chat_is_loaded       (gpointer       window);
 gboolean fd_test_ui_chat_is_reserved     (gpointer       window);
 gboolean fd_test_ui_chat_is_closed       (gpointer       window);
 gboolean fd_test_ui_chat_nothing_pending (gpointer       window);
+/* Whether @object is what a search looks for (@data is the search's). */
+typedef gboolean (*FdTestUiMatch) (gpointer      object,
+                                   gconstpointer data);
+
+/* The first toplevel window @match accepts, NULL when none does. */
+gpointer       fd_test_ui_find_toplevel   (FdTestUiMatch  match,
+                                           gconstpointer  data);
+/* @widget or its first descendant (depth first) that @match accepts,
+ * NULL when none is. */
+GtkWidget     *fd_test_ui_find_widget     (GtkWidget     *widget,
+                                           FdTestUiMatch  match,
+                                           gconstpointer  data);
+/* The same for the first one of @type. */
+GtkWidget     *fd_test_ui_find_descendant (GtkWidget *widget,
+                                           GType      type);
 /* The rows of @list (its placeholder left out). */
 guint  fd_test_ui_count_rows      (GtkListBox    *list);
 /* The row of @list carrying @id as a gint64* under the data @key
@@ -83,6 +98,11 @@ enum {
 void           fd_test_ui_install_phone_app  (const char    *id,
                                               const char    *keys);
 
+/* An FdApplication for a test: no alerts (no notification server or sound
+ * card here; the alerts have their own suite, tests/alerts), no D-Bus name
+ * (the session bus is shared with the keyring, nothing exported keeps the
+ * app alive), and reconnection after 50 to 400 ms. */
+FdApplication *fd_test_ui_new_app            (void);
 /* The app's main window, NULL when it has none. */
 FdWindow      *fd_test_ui_app_window         (FdApplication *app);
 /* The position of the window's Activity List row whose From cell is

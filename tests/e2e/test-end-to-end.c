@@ -22,10 +22,6 @@
 #include "fd-test-ui.h"
 #include "fd-window.h"
 
-#define JENNA_EMAIL      "jenna@kakapo.example"
-#define JENNA_PASSWORD   "jenna-demo"
-#define NATALIE_EMAIL    "natalie@kakapo.example"
-#define NATALIE_PASSWORD "natalie-demo"
 #define NATALIE_NAME     "Natalie Maines"
 /* The widget shows agents to the customer by first name (docs/widget.md). */
 #define NATALIE_FIRST    "Natalie"
@@ -426,7 +422,7 @@ run_flow (FdApplication *app,
   g_assert_nonnull (window);
   g_object_ref (window);
   fd_sign_in_page_submit (fd_window_get_sign_in_page (window), fd_test_server_get_url (flow->server),
-                          JENNA_EMAIL, JENNA_PASSWORD);
+                          FD_TEST_JENNA_EMAIL, FD_TEST_JENNA_PASSWORD);
   fd_test_ui_wait (fd_test_ui_is_main_connected, window, "Jenna's main page after sign-in");
   position = fd_test_ui_find_queue (fd_window_get_connection (window), "Sales");
   g_assert_cmpint (position, >=, 0);
@@ -438,7 +434,7 @@ run_flow (FdApplication *app,
     g_assert_true (gtk_widget_activate_action (GTK_WIDGET (sidebar), "queue.join", NULL));
     fd_test_ui_wait (fd_test_ui_has_indicator, &sales, "Jenna joining Sales");
   }
-  natalie = fd_test_ui_sign_in (fd_test_server_get_url (flow->server), NATALIE_EMAIL, NATALIE_PASSWORD);
+  natalie = fd_test_ui_sign_in (fd_test_server_get_url (flow->server), FD_TEST_NATALIE_EMAIL, FD_TEST_NATALIE_PASSWORD);
   fd_test_ui_join_queue (natalie, "Sales");
   mark_step ("both agents signed in and joined to Sales");
 
@@ -669,8 +665,7 @@ test_web_chat (void)
   Flow flow = { server, NULL };
 
   test_start_us = g_get_monotonic_time ();
-  fd_test_server_add_args (server, "--demo", NULL);
-  fd_test_server_start (server);
+  fd_test_server_start_demo (server);
   flow.driver = driver_start ();
 
   g_assert_nonnull (fd_application_get_settings (app));

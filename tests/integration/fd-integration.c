@@ -25,14 +25,38 @@ fd_it_init (int    *argc,
 FdTestServer *
 fd_it_start_server (gint64 *out_org_id)
 {
-  FdTestServer *server = fd_test_server_new ();
-  gint64 org_id;
+  FdTestServer *server = fd_test_server_new_started ();
+  gint64 org_id = fd_test_admin_import_demo (server);
 
-  fd_test_server_start (server);
-  org_id = fd_test_admin_import_demo (server);
   if (out_org_id != NULL)
     *out_org_id = org_id;
   return server;
+}
+
+static void
+demo_set_up (FdItDemo      *demo,
+             gconstpointer  with_sales)
+{
+  demo->server = fd_it_start_server (&demo->org_id);
+  if (with_sales != NULL)
+    demo->sales = fd_test_admin_find_id (demo->server, demo->org_id, "queues", "Sales");
+}
+
+static void
+demo_tear_down (FdItDemo      *demo,
+                gconstpointer  with_sales)
+{
+  g_clear_pointer (&demo->server, fd_test_server_free);
+}
+
+void
+fd_it_add (const char   *path,
+           FdItDemoFunc  func,
+           FdItSetUp     set_up)
+{
+  g_test_add_vtable (path, sizeof (FdItDemo), set_up == FD_IT_WITH_SALES ? GINT_TO_POINTER (1) : NULL,
+                     (GTestFixtureFunc) demo_set_up, (GTestFixtureFunc) func,
+                     (GTestFixtureFunc) demo_tear_down);
 }
 
 FdTestAgent *
@@ -64,23 +88,13 @@ fd_it_start_visitor (FdTestServer *server,
   return visitor;
 }
 
-static gboolean
-is_offer_of (const FdFrame *frame,
-             gpointer       user_data)
-{
-  const FdOfferEvent *event = frame->body;
-
-  return frame->type == FD_FRAME_OFFER && event->offer != NULL &&
-         event->offer->conversation_id == *(gint64 *) user_data;
-}
-
 void
 fd_it_wait_offer (FdTestAgent *agent,
                   gint64       conversation_id)
 {
   g_autofree char *what = g_strdup_printf ("the offer of conversation %" G_GINT64_FORMAT " to %s",
                                            conversation_id, agent->email);
-  g_autoptr(FdFrame) frame = fd_test_socket_wait_match (agent->socket, is_offer_of, &conversation_id,
+  g_autoptr(FdFrame) frame = fd_test_socket_wait_match (agent->socket, fd_test_frame_is_offer_of, &conversation_id,
                                                         FD_TEST_TIMEOUT_MS, what);
   FdOfferEvent *event = frame->body;
 

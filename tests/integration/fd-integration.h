@@ -7,9 +7,9 @@
 
 G_BEGIN_DECLS
 
-#define FD_IT_CHAT_KEY   "kakapo-website-chat"
-#define FD_IT_NATALIE    "natalie@kakapo.example", "natalie-demo"
-#define FD_IT_JENNA      "jenna@kakapo.example", "jenna-demo"
+#define FD_IT_CHAT_KEY   FD_TEST_CHAT_KEY
+#define FD_IT_NATALIE    FD_TEST_NATALIE_EMAIL, FD_TEST_NATALIE_PASSWORD
+#define FD_IT_JENNA      FD_TEST_JENNA_EMAIL, FD_TEST_JENNA_PASSWORD
 #define FD_IT_ED         "ed@kakapo.example", "ed-demo-admin"
 
 /* A second organization, for the checks across organizations. */
@@ -23,6 +23,28 @@ void          fd_it_init           (int           *argc,
 
 /* Starts frontdeskd on a fresh database and imports the demo site. */
 FdTestServer *fd_it_start_server   (gint64       *out_org_id);
+/* The fixture of most scenarios: frontdeskd with the demo site
+ * (fd_it_start_server()), stopped when the test ends. */
+typedef struct {
+  FdTestServer *server;
+  gint64        org_id;
+  gint64        sales;   /* the demo's "Sales" queue (FD_IT_WITH_SALES) */
+} FdItDemo;
+
+typedef void (*FdItDemoFunc) (FdItDemo      *demo,
+                              gconstpointer  data);
+
+/* What the fixture prepares besides the server. */
+typedef enum {
+  FD_IT_SERVER_ONLY,
+  FD_IT_WITH_SALES,   /* looks up the Sales queue before the test starts */
+} FdItSetUp;
+
+/* Adds the test @func at @path on a fresh FdItDemo. */
+void          fd_it_add            (const char   *path,
+                                    FdItDemoFunc  func,
+                                    FdItSetUp     set_up);
+
 /* Signs in, connects with hello(0) and consumes the snapshot. */
 FdTestAgent  *fd_it_connect_agent  (FdTestServer *server,
                                     const char   *email,

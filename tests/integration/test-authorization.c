@@ -27,16 +27,15 @@ assert_handshake_refused (FdTestServer *server,
 }
 
 static void
-test_handshake (void)
+test_handshake (FdItDemo      *demo,
+                gconstpointer  data)
 {
-  gint64 org_id;
-  g_autoptr(FdTestServer) server = fd_it_start_server (&org_id);
-  g_autoptr(FdTestAgent) natalie = fd_test_agent_sign_in (server, FD_IT_NATALIE);
-  g_autoptr(FdTestVisitor) visitor = fd_test_visitor_start (server, FD_IT_CHAT_KEY, "Vera");
-  g_autofree char *agent_url = g_strconcat (fd_test_server_get_ws_url (server), "/api/agent/v1/socket", NULL);
-  g_autofree char *visitor_no_token = g_strconcat (fd_test_server_get_ws_url (server), "/api/visitor/v1/socket", NULL);
-  g_autofree char *visitor_wrong = fd_test_visitor_socket_url (server, "fdv_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA");
-  g_autofree char *visitor_with_agent_token = fd_test_visitor_socket_url (server, natalie->token);
+  g_autoptr(FdTestAgent) natalie = fd_test_agent_sign_in (demo->server, FD_IT_NATALIE);
+  g_autoptr(FdTestVisitor) visitor = fd_test_visitor_start (demo->server, FD_IT_CHAT_KEY, "Vera");
+  g_autofree char *agent_url = g_strconcat (fd_test_server_get_ws_url (demo->server), "/api/agent/v1/socket", NULL);
+  g_autofree char *visitor_no_token = g_strconcat (fd_test_server_get_ws_url (demo->server), "/api/visitor/v1/socket", NULL);
+  g_autofree char *visitor_wrong = fd_test_visitor_socket_url (demo->server, "fdv_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA");
+  g_autofree char *visitor_with_agent_token = fd_test_visitor_socket_url (demo->server, natalie->token);
   g_autofree char *tampered = g_strdup (natalie->token);
   guint status = 0;
   g_autoptr(JsonNode) answer = NULL;
@@ -44,22 +43,22 @@ test_handshake (void)
   /* Flip one character of a real token. */
   tampered[strlen (tampered) - 2] = tampered[strlen (tampered) - 2] == 'A' ? 'B' : 'A';
 
-  assert_handshake_refused (server, agent_url, FD_FRAMES_AGENT_SERVER, NULL);
-  assert_handshake_refused (server, agent_url, FD_FRAMES_AGENT_SERVER, "fda_not-a-token");
-  assert_handshake_refused (server, agent_url, FD_FRAMES_AGENT_SERVER, tampered);
-  assert_handshake_refused (server, agent_url, FD_FRAMES_AGENT_SERVER, visitor->token);
-  assert_handshake_refused (server, visitor_no_token, FD_FRAMES_VISITOR_SERVER, NULL);
-  assert_handshake_refused (server, visitor_wrong, FD_FRAMES_VISITOR_SERVER, NULL);
-  assert_handshake_refused (server, visitor_with_agent_token, FD_FRAMES_VISITOR_SERVER, NULL);
+  assert_handshake_refused (demo->server, agent_url, FD_FRAMES_AGENT_SERVER, NULL);
+  assert_handshake_refused (demo->server, agent_url, FD_FRAMES_AGENT_SERVER, "fda_not-a-token");
+  assert_handshake_refused (demo->server, agent_url, FD_FRAMES_AGENT_SERVER, tampered);
+  assert_handshake_refused (demo->server, agent_url, FD_FRAMES_AGENT_SERVER, visitor->token);
+  assert_handshake_refused (demo->server, visitor_no_token, FD_FRAMES_VISITOR_SERVER, NULL);
+  assert_handshake_refused (demo->server, visitor_wrong, FD_FRAMES_VISITOR_SERVER, NULL);
+  assert_handshake_refused (demo->server, visitor_with_agent_token, FD_FRAMES_VISITOR_SERVER, NULL);
 
   /* A wrong password is refused with the same answer as an unknown email. */
-  answer = fd_test_http_request (server, NULL, "POST", "/api/agent/v1/sessions",
+  answer = fd_test_http_request (demo->server, NULL, "POST", "/api/agent/v1/sessions",
                                  "{\"email\":\"natalie@kakapo.example\",\"password\":\"wrong-password\"}",
                                  &status);
   g_assert_cmpuint (status, ==, SOUP_STATUS_UNAUTHORIZED);
   g_assert_cmpstr (fd_test_http_error_code (answer), ==, "unauthorized");
   g_clear_pointer (&answer, json_node_unref);
-  answer = fd_test_http_request (server, NULL, "POST", "/api/agent/v1/sessions",
+  answer = fd_test_http_request (demo->server, NULL, "POST", "/api/agent/v1/sessions",
                                  "{\"email\":\"nobody@kakapo.example\",\"password\":\"wrong-password\"}",
                                  &status);
   g_assert_cmpuint (status, ==, SOUP_STATUS_UNAUTHORIZED);
@@ -104,43 +103,41 @@ assert_locked_out (FdTestAgent *agent,
 }
 
 static void
-test_outsiders (void)
+test_outsiders (FdItDemo      *demo,
+                gconstpointer  data)
 {
-  gint64 org_id;
-  g_autoptr(FdTestServer) server = fd_it_start_server (&org_id);
-  gint64 other_org = fd_test_admin_import_site (server, fd_it_other_site);
-  gint64 sales = fd_test_admin_find_id (server, org_id, "queues", "Sales");
-  gint64 support = fd_test_admin_find_id (server, org_id, "queues", "Support");
-  gint64 other_queue = fd_test_admin_find_id (server, other_org, "queues", "Other Queue");
-  gint64 oscar_id = fd_test_admin_create_agent (server, org_id, "oscar@kakapo.example", "Oscar Outside",
+  gint64 other_org = fd_test_admin_import_site (demo->server, fd_it_other_site);
+  gint64 support = fd_test_admin_find_id (demo->server, demo->org_id, "queues", "Support");
+  gint64 other_queue = fd_test_admin_find_id (demo->server, other_org, "queues", "Other Queue");
+  gint64 oscar_id = fd_test_admin_create_agent (demo->server, demo->org_id, "oscar@kakapo.example", "Oscar Outside",
                                                 "oscar-password");
   g_autofree char *member_path = g_strdup_printf ("/organizations/%" G_GINT64_FORMAT "/queues/%" G_GINT64_FORMAT
-                                                  "/members/%" G_GINT64_FORMAT, org_id, support, oscar_id);
-  g_autoptr(JsonNode) member = fd_test_admin_expect (server, "PUT", member_path, NULL, 200);
-  g_autoptr(FdTestAgent) natalie = fd_it_connect_agent (server, FD_IT_NATALIE);
-  g_autoptr(FdTestAgent) oscar = fd_it_connect_agent (server, "oscar@kakapo.example", "oscar-password");
-  g_autoptr(FdTestAgent) olga = fd_it_connect_agent (server, FD_IT_OLGA);
+                                                  "/members/%" G_GINT64_FORMAT, demo->org_id, support, oscar_id);
+  g_autoptr(JsonNode) member = fd_test_admin_expect (demo->server, "PUT", member_path, NULL, 200);
+  g_autoptr(FdTestAgent) natalie = fd_it_connect_agent (demo->server, FD_IT_NATALIE);
+  g_autoptr(FdTestAgent) oscar = fd_it_connect_agent (demo->server, "oscar@kakapo.example", "oscar-password");
+  g_autoptr(FdTestAgent) olga = fd_it_connect_agent (demo->server, FD_IT_OLGA);
   g_autoptr(FdTestVisitor) visitor = NULL;
   g_autoptr(FdFrame) join = NULL;
   g_autoptr(FdFrame) ack = NULL;
   g_autoptr(FdConversationDetail) detail = NULL;
 
   g_assert_cmpint (olga->agent->organization_id, ==, other_org);
-  fd_test_agent_join (natalie, sales);
+  fd_test_agent_join (natalie, demo->sales);
   fd_test_agent_join (oscar, support);
   fd_test_agent_join (olga, other_queue);
 
   /* Neither can join a queue they are not a member of. */
-  join = fd_test_agent_request (oscar, FD_FRAME_JOIN, fd_test_queue_ref (sales));
+  join = fd_test_agent_request (oscar, FD_FRAME_JOIN, fd_test_queue_ref (demo->sales));
   fd_it_assert_refused (join, FD_WIRE_ERROR_FORBIDDEN, FD_WIRE_ERROR_FORBIDDEN);
   g_clear_pointer (&join, fd_frame_free);
-  join = fd_test_agent_request (olga, FD_FRAME_JOIN, fd_test_queue_ref (sales));
+  join = fd_test_agent_request (olga, FD_FRAME_JOIN, fd_test_queue_ref (demo->sales));
   fd_it_assert_refused (join, FD_WIRE_ERROR_FORBIDDEN, FD_WIRE_ERROR_NOT_FOUND);
   g_clear_pointer (&join, fd_frame_free);
   join = fd_test_agent_request (natalie, FD_FRAME_JOIN, fd_test_queue_ref (other_queue));
   fd_it_assert_refused (join, FD_WIRE_ERROR_FORBIDDEN, FD_WIRE_ERROR_NOT_FOUND);
 
-  visitor = fd_it_start_visitor (server, FD_IT_CHAT_KEY, "Vera Visitor");
+  visitor = fd_it_start_visitor (demo->server, FD_IT_CHAT_KEY, "Vera Visitor");
   fd_it_wait_offer (natalie, visitor->conversation_id);
   fd_test_socket_settle (oscar->socket, 300);
   fd_test_socket_settle (olga->socket, 1);
@@ -161,21 +158,19 @@ test_outsiders (void)
 }
 
 static void
-test_visitor_isolation (void)
+test_visitor_isolation (FdItDemo      *demo,
+                        gconstpointer  data)
 {
-  gint64 org_id;
-  g_autoptr(FdTestServer) server = fd_it_start_server (&org_id);
-  gint64 sales = fd_test_admin_find_id (server, org_id, "queues", "Sales");
-  g_autoptr(FdTestAgent) natalie = fd_it_connect_agent (server, FD_IT_NATALIE);
+  g_autoptr(FdTestAgent) natalie = fd_it_connect_agent (demo->server, FD_IT_NATALIE);
   g_autoptr(FdTestVisitor) first = NULL;
   g_autoptr(FdTestVisitor) second = NULL;
   g_autoptr(FdMessage) echo = NULL;
   g_autoptr(FdMessage) echo2 = NULL;
   FdVisitorWelcome *welcome;
 
-  fd_test_agent_join (natalie, sales);
-  first = fd_it_start_visitor (server, FD_IT_CHAT_KEY, "First Visitor");
-  second = fd_it_start_visitor (server, FD_IT_CHAT_KEY, "Second Visitor");
+  fd_test_agent_join (natalie, demo->sales);
+  first = fd_it_start_visitor (demo->server, FD_IT_CHAT_KEY, "First Visitor");
+  second = fd_it_start_visitor (demo->server, FD_IT_CHAT_KEY, "Second Visitor");
   g_assert_cmpint (first->conversation_id, !=, second->conversation_id);
   g_assert_cmpstr (first->token, !=, second->token);
 
@@ -214,8 +209,8 @@ main (int   argc,
       char *argv[])
 {
   fd_it_init (&argc, &argv);
-  g_test_add_func ("/integration/authorization/handshake", test_handshake);
-  g_test_add_func ("/integration/authorization/outsiders", test_outsiders);
-  g_test_add_func ("/integration/authorization/visitor-isolation", test_visitor_isolation);
+  fd_it_add ("/integration/authorization/handshake", test_handshake, FD_IT_SERVER_ONLY);
+  fd_it_add ("/integration/authorization/outsiders", test_outsiders, FD_IT_WITH_SALES);
+  fd_it_add ("/integration/authorization/visitor-isolation", test_visitor_isolation, FD_IT_WITH_SALES);
   return g_test_run ();
 }

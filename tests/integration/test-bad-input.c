@@ -33,15 +33,13 @@ assert_still_usable (FdTestAgent *agent)
 }
 
 static void
-test_bad_frames (void)
+test_bad_frames (FdItDemo      *demo,
+                 gconstpointer  data)
 {
-  gint64 org_id;
-  g_autoptr(FdTestServer) server = fd_it_start_server (&org_id);
-  gint64 other_org = fd_test_admin_import_site (server, fd_it_other_site);
-  gint64 sales = fd_test_admin_find_id (server, org_id, "queues", "Sales");
-  gint64 other_queue = fd_test_admin_find_id (server, other_org, "queues", "Other Queue");
-  g_autoptr(FdTestAgent) natalie = fd_it_connect_agent (server, FD_IT_NATALIE);
-  g_autoptr(FdTestAgent) olga = fd_it_connect_agent (server, FD_IT_OLGA);
+  gint64 other_org = fd_test_admin_import_site (demo->server, fd_it_other_site);
+  gint64 other_queue = fd_test_admin_find_id (demo->server, other_org, "queues", "Other Queue");
+  g_autoptr(FdTestAgent) natalie = fd_it_connect_agent (demo->server, FD_IT_NATALIE);
+  g_autoptr(FdTestAgent) olga = fd_it_connect_agent (demo->server, FD_IT_OLGA);
   g_autoptr(FdTestVisitor) visitor = NULL;
   g_autoptr(FdTestVisitor) other_visitor = NULL;
   g_autoptr(FdConversationDetail) before = NULL;
@@ -50,12 +48,12 @@ test_bad_frames (void)
   gint64 conversation_id;
   FdFrame *ignored;
 
-  fd_test_agent_join (natalie, sales);
+  fd_test_agent_join (natalie, demo->sales);
   fd_test_agent_join (olga, other_queue);
-  visitor = fd_it_start_visitor (server, FD_IT_CHAT_KEY, "Vera Visitor");
+  visitor = fd_it_start_visitor (demo->server, FD_IT_CHAT_KEY, "Vera Visitor");
   conversation_id = visitor->conversation_id;
   fd_it_wait_offer (natalie, conversation_id);
-  other_visitor = fd_it_start_visitor (server, FD_IT_OTHER_KEY, "Otto Visitor");
+  other_visitor = fd_it_start_visitor (demo->server, FD_IT_OTHER_KEY, "Otto Visitor");
   fd_it_wait_offer (olga, other_visitor->conversation_id);
   before = fd_test_agent_get_conversation (natalie, conversation_id);
   /* From here on, nothing Natalie sends may cause an event. */
@@ -106,12 +104,11 @@ test_bad_frames (void)
 }
 
 static void
-test_frame_limits (void)
+test_frame_limits (FdItDemo      *demo,
+                   gconstpointer  data)
 {
-  gint64 org_id;
-  g_autoptr(FdTestServer) server = fd_it_start_server (&org_id);
-  g_autoptr(FdTestAgent) natalie = fd_it_connect_agent (server, FD_IT_NATALIE);
-  g_autoptr(FdTestAgent) jenna = fd_it_connect_agent (server, FD_IT_JENNA);
+  g_autoptr(FdTestAgent) natalie = fd_it_connect_agent (demo->server, FD_IT_NATALIE);
+  g_autoptr(FdTestAgent) jenna = fd_it_connect_agent (demo->server, FD_IT_JENNA);
   g_autoptr(FdFrame) pong = NULL;
   GString *text = g_string_new ("{\"type\":\"ping\",\"id\":\"big\",\"padding\":\"");
   g_autofree char *huge = NULL;
@@ -147,12 +144,11 @@ test_frame_limits (void)
 }
 
 static void
-test_first_request_must_be_hello (void)
+test_first_request_must_be_hello (FdItDemo      *demo,
+                                  gconstpointer  data)
 {
-  gint64 org_id;
-  g_autoptr(FdTestServer) server = fd_it_start_server (&org_id);
-  g_autoptr(FdTestAgent) natalie = fd_test_agent_sign_in (server, FD_IT_NATALIE);
-  g_autofree char *url = g_strconcat (fd_test_server_get_ws_url (server), "/api/agent/v1/socket", NULL);
+  g_autoptr(FdTestAgent) natalie = fd_test_agent_sign_in (demo->server, FD_IT_NATALIE);
+  g_autofree char *url = g_strconcat (fd_test_server_get_ws_url (demo->server), "/api/agent/v1/socket", NULL);
   g_autoptr(GError) error = NULL;
   g_autoptr(FdFrame) reply = NULL;
 
@@ -163,13 +159,11 @@ test_first_request_must_be_hello (void)
 }
 
 static void
-test_races_and_states (void)
+test_races_and_states (FdItDemo      *demo,
+                       gconstpointer  data)
 {
-  gint64 org_id;
-  g_autoptr(FdTestServer) server = fd_it_start_server (&org_id);
-  gint64 sales = fd_test_admin_find_id (server, org_id, "queues", "Sales");
-  g_autoptr(FdTestAgent) natalie = fd_it_connect_agent (server, FD_IT_NATALIE);
-  g_autoptr(FdTestAgent) jenna = fd_it_connect_agent (server, FD_IT_JENNA);
+  g_autoptr(FdTestAgent) natalie = fd_it_connect_agent (demo->server, FD_IT_NATALIE);
+  g_autoptr(FdTestAgent) jenna = fd_it_connect_agent (demo->server, FD_IT_JENNA);
   g_autoptr(FdTestVisitor) visitor = NULL;
   g_autoptr(FdFrame) reply_n = NULL;
   g_autoptr(FdFrame) reply_j = NULL;
@@ -182,9 +176,9 @@ test_races_and_states (void)
   FdTestAgent *winner, *loser;
   gint64 conversation_id;
 
-  fd_test_agent_join (natalie, sales);
-  fd_test_agent_join (jenna, sales);
-  visitor = fd_it_start_visitor (server, FD_IT_CHAT_KEY, "Vera Visitor");
+  fd_test_agent_join (natalie, demo->sales);
+  fd_test_agent_join (jenna, demo->sales);
+  visitor = fd_it_start_visitor (demo->server, FD_IT_CHAT_KEY, "Vera Visitor");
   conversation_id = visitor->conversation_id;
   fd_it_wait_offer (natalie, conversation_id);
   fd_it_wait_offer (jenna, conversation_id);
@@ -253,27 +247,26 @@ test_races_and_states (void)
 }
 
 static void
-test_visitor_bad_input (void)
+test_visitor_bad_input (FdItDemo      *demo,
+                        gconstpointer  data)
 {
-  gint64 org_id;
-  g_autoptr(FdTestServer) server = fd_it_start_server (&org_id);
-  g_autoptr(FdTestVisitor) visitor = fd_it_start_visitor (server, FD_IT_CHAT_KEY, "Vera Visitor");
+  g_autoptr(FdTestVisitor) visitor = fd_it_start_visitor (demo->server, FD_IT_CHAT_KEY, "Vera Visitor");
   g_autoptr(JsonNode) answer = NULL;
   g_autoptr(FdFrame) error = NULL;
   g_autoptr(FdFrame) pong = NULL;
   guint status = 0;
 
   /* Unknown stream key: 404 stream-inactive. */
-  answer = fd_test_http_request (server, NULL, "POST", "/api/visitor/v1/sessions",
+  answer = fd_test_http_request (demo->server, NULL, "POST", "/api/visitor/v1/sessions",
                                  "{\"stream_key\":\"no-such-stream\"}", &status);
   g_assert_cmpuint (status, ==, SOUP_STATUS_NOT_FOUND);
   g_assert_cmpstr (fd_test_http_error_code (answer), ==, "stream-inactive");
   g_clear_pointer (&answer, json_node_unref);
-  answer = fd_test_http_request (server, NULL, "POST", "/api/visitor/v1/sessions", "{\"stream_key\":", &status);
+  answer = fd_test_http_request (demo->server, NULL, "POST", "/api/visitor/v1/sessions", "{\"stream_key\":", &status);
   g_assert_cmpuint (status, ==, SOUP_STATUS_BAD_REQUEST);
   g_assert_cmpstr (fd_test_http_error_code (answer), ==, "malformed");
   g_clear_pointer (&answer, json_node_unref);
-  answer = fd_test_http_request (server, NULL, "POST", "/api/visitor/v1/sessions", "{\"stream_key\":42}", &status);
+  answer = fd_test_http_request (demo->server, NULL, "POST", "/api/visitor/v1/sessions", "{\"stream_key\":42}", &status);
   g_assert_cmpuint (status, ==, SOUP_STATUS_BAD_REQUEST);
   g_assert_cmpstr (fd_test_http_error_code (answer), ==, "invalid-field");
 
@@ -303,10 +296,11 @@ main (int   argc,
       char *argv[])
 {
   fd_it_init (&argc, &argv);
-  g_test_add_func ("/integration/bad-input/frames", test_bad_frames);
-  g_test_add_func ("/integration/bad-input/frame-limits", test_frame_limits);
-  g_test_add_func ("/integration/bad-input/first-request-must-be-hello", test_first_request_must_be_hello);
-  g_test_add_func ("/integration/bad-input/races-and-states", test_races_and_states);
-  g_test_add_func ("/integration/bad-input/visitor", test_visitor_bad_input);
+  fd_it_add ("/integration/bad-input/frames", test_bad_frames, FD_IT_WITH_SALES);
+  fd_it_add ("/integration/bad-input/frame-limits", test_frame_limits, FD_IT_SERVER_ONLY);
+  fd_it_add ("/integration/bad-input/first-request-must-be-hello", test_first_request_must_be_hello,
+             FD_IT_SERVER_ONLY);
+  fd_it_add ("/integration/bad-input/races-and-states", test_races_and_states, FD_IT_WITH_SALES);
+  fd_it_add ("/integration/bad-input/visitor", test_visitor_bad_input, FD_IT_SERVER_ONLY);
   return g_test_run ();
 }

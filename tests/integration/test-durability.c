@@ -62,12 +62,10 @@ client_id_of (char  who,
 }
 
 static void
-test_kill_and_restart (void)
+test_kill_and_restart (FdItDemo      *demo,
+                       gconstpointer  data)
 {
-  gint64 org_id;
-  g_autoptr(FdTestServer) server = fd_it_start_server (&org_id);
-  gint64 sales = fd_test_admin_find_id (server, org_id, "queues", "Sales");
-  g_autoptr(FdTestAgent) natalie = fd_it_connect_agent (server, FD_IT_NATALIE);
+  g_autoptr(FdTestAgent) natalie = fd_it_connect_agent (demo->server, FD_IT_NATALIE);
   g_autoptr(FdTestVisitor) visitor = NULL;
   g_autoptr(FdFrame) ack = NULL;
   g_autoptr(FdConversationDetail) detail = NULL;
@@ -79,8 +77,8 @@ test_kill_and_restart (void)
   traffic.acked = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   traffic.request_to_client = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
 
-  fd_test_agent_join (natalie, sales);
-  visitor = fd_it_start_visitor (server, FD_IT_CHAT_KEY, "Vera Visitor");
+  fd_test_agent_join (natalie, demo->sales);
+  visitor = fd_it_start_visitor (demo->server, FD_IT_CHAT_KEY, "Vera Visitor");
   conversation_id = visitor->conversation_id;
   fd_it_wait_offer (natalie, conversation_id);
   ack = fd_test_agent_expect_ack (natalie, FD_FRAME_RESERVE, fd_test_conversation_ref (conversation_id));
@@ -102,7 +100,7 @@ test_kill_and_restart (void)
       fd_test_visitor_send (visitor, w, text);
     }
   fd_test_socket_wait_queued (natalie->socket, N_MESSAGES / 2, FD_TEST_TIMEOUT_MS);
-  fd_test_server_kill (server);
+  fd_test_server_kill (demo->server);
   fd_test_socket_wait_closed (natalie->socket, FD_TEST_TIMEOUT_MS);
   fd_test_socket_wait_closed (visitor->socket, FD_TEST_TIMEOUT_MS);
   collect (&traffic, natalie, visitor);
@@ -113,7 +111,7 @@ test_kill_and_restart (void)
   /* Same database, same port. */
   fd_test_agent_disconnect (natalie);
   fd_test_visitor_disconnect (visitor);
-  fd_test_server_start (server);
+  fd_test_server_start (demo->server);
   fd_test_agent_connect (natalie);
   detail = fd_test_agent_get_conversation (natalie, conversation_id);
   g_assert_cmpint (detail->conversation->state, ==, FD_CONVERSATION_RESERVED);
@@ -202,6 +200,6 @@ main (int   argc,
       char *argv[])
 {
   fd_it_init (&argc, &argv);
-  g_test_add_func ("/integration/durability/kill-and-restart", test_kill_and_restart);
+  fd_it_add ("/integration/durability/kill-and-restart", test_kill_and_restart, FD_IT_WITH_SALES);
   return g_test_run ();
 }

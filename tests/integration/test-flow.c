@@ -54,13 +54,11 @@ is_message_with_client_id (const FdFrame *frame,
 }
 
 static void
-test_flow (void)
+test_flow (FdItDemo      *demo,
+           gconstpointer  data)
 {
-  gint64 org_id;
-  g_autoptr(FdTestServer) server = fd_it_start_server (&org_id);
-  gint64 sales = fd_test_admin_find_id (server, org_id, "queues", "Sales");
-  g_autoptr(FdTestAgent) natalie = fd_it_connect_agent (server, FD_IT_NATALIE);
-  g_autoptr(FdTestAgent) jenna = fd_it_connect_agent (server, FD_IT_JENNA);
+  g_autoptr(FdTestAgent) natalie = fd_it_connect_agent (demo->server, FD_IT_NATALIE);
+  g_autoptr(FdTestAgent) jenna = fd_it_connect_agent (demo->server, FD_IT_JENNA);
   g_autoptr(FdTestAgent) observer = NULL;
   g_autoptr(FdTestVisitor) visitor = NULL;
   g_autoptr(FdFrame) ack = NULL;
@@ -81,11 +79,11 @@ test_flow (void)
   gint64 last_seq;
   const char *missed_ids[] = { "v-2", "v-3", "v-4" };
 
-  fd_test_agent_join (natalie, sales);
-  fd_test_agent_join (jenna, sales);
+  fd_test_agent_join (natalie, demo->sales);
+  fd_test_agent_join (jenna, demo->sales);
 
   /* Both agents of the ring-all phase get the offer. */
-  visitor = fd_it_start_visitor (server, FD_IT_CHAT_KEY, "Vera Visitor");
+  visitor = fd_it_start_visitor (demo->server, FD_IT_CHAT_KEY, "Vera Visitor");
   conversation_id = visitor->conversation_id;
   g_assert_cmpint (visitor->welcome->state, ==, FD_CONVERSATION_UNRESERVED);
   fd_it_wait_offer (natalie, conversation_id);
@@ -131,7 +129,7 @@ test_flow (void)
   g_assert_cmpstr (out->text, ==, "Yes, we do.");
 
   /* A second app of Natalie's watches what the first one misses. */
-  observer = fd_it_connect_agent (server, FD_IT_NATALIE);
+  observer = fd_it_connect_agent (demo->server, FD_IT_NATALIE);
   fd_test_socket_settle (natalie->socket, 300);
   fd_test_socket_settle (observer->socket, 1);
   {
@@ -221,6 +219,6 @@ main (int   argc,
       char *argv[])
 {
   fd_it_init (&argc, &argv);
-  g_test_add_func ("/integration/flow", test_flow);
+  fd_it_add ("/integration/flow", test_flow, FD_IT_WITH_SALES);
   return g_test_run ();
 }

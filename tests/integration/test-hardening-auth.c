@@ -174,23 +174,22 @@ set_password_hash (FdTestServer *server,
 }
 
 static void
-test_hashing_off_loop (void)
+test_hashing_off_loop (FdItDemo      *demo,
+                       gconstpointer  data)
 {
-  gint64 org_id;
-  g_autoptr(FdTestServer) server = fd_it_start_server (&org_id);
   g_autoptr(FdTestAgent) natalie = NULL;
   g_autoptr(Burst) burst = NULL;
   g_autoptr(FdFrame) pong = NULL;
   g_autofree char *ping_id = NULL;
   guint answered_before_pong;
 
-  set_password_hash (server, "jenna@kakapo.example", SLOW_HASH);
-  natalie = fd_it_connect_agent (server, FD_IT_NATALIE);
+  set_password_hash (demo->server, "jenna@kakapo.example", SLOW_HASH);
+  natalie = fd_it_connect_agent (demo->server, FD_IT_NATALIE);
 
   /* Ten wrong passwords (within the failure limit), all on the wire before
    * the ping: a server that hashes on its main loop is busy with them when
    * the ping arrives and answers it after at least one of them. */
-  burst = burst_sign_ins (server, "jenna@kakapo.example", "not-jennas-password", 10);
+  burst = burst_sign_ins (demo->server, "jenna@kakapo.example", "not-jennas-password", 10);
   wait_count (&burst->written, 10, "the sign-in requests to be sent");
   /* Not an assertion on time: a pause so that the requests are read (the
    * ping would otherwise come in the same poll as them, and a socket made
@@ -291,50 +290,48 @@ assert_token_refused (FdTestServer *server,
 }
 
 static void
-test_password_change_closes (void)
+test_password_change_closes (FdItDemo      *demo,
+                             gconstpointer  data)
 {
-  gint64 org_id;
-  g_autoptr(FdTestServer) server = fd_it_start_server (&org_id);
-  g_autoptr(FdTestAgent) natalie = fd_it_connect_agent (server, FD_IT_NATALIE);
+  g_autoptr(FdTestAgent) natalie = fd_it_connect_agent (demo->server, FD_IT_NATALIE);
   g_autoptr(FdTestAgent) again = NULL;
-  g_autoptr(FdTestAgent) jenna = fd_it_connect_agent (server, FD_IT_JENNA);
+  g_autoptr(FdTestAgent) jenna = fd_it_connect_agent (demo->server, FD_IT_JENNA);
   g_autoptr(JsonNode) changed = NULL;
   g_autofree char *path = g_strdup_printf ("/organizations/%" G_GINT64_FORMAT "/agents/%" G_GINT64_FORMAT,
-                                           org_id, natalie->agent->id);
+                                           demo->org_id, natalie->agent->id);
 
-  changed = fd_test_admin_expect (server, "PATCH", path, "{\"password\":\"a-brand-new-password\"}", 200);
+  changed = fd_test_admin_expect (demo->server, "PATCH", path, "{\"password\":\"a-brand-new-password\"}", 200);
   fd_test_socket_wait_closed (natalie->socket, FD_TEST_TIMEOUT_MS);
   fd_test_socket_assert_close_code (natalie->socket, 4401);
-  assert_token_refused (server, natalie->token);
+  assert_token_refused (demo->server, natalie->token);
   /* The colleague is not touched; the new password works. */
   g_assert_false (fd_test_socket_is_closed (jenna->socket));
-  again = fd_it_connect_agent (server, "natalie@kakapo.example", "a-brand-new-password");
+  again = fd_it_connect_agent (demo->server, "natalie@kakapo.example", "a-brand-new-password");
 }
 
 static void
-test_admin_sign_out_and_delete_close (void)
+test_admin_sign_out_and_delete_close (FdItDemo      *demo,
+                                      gconstpointer  data)
 {
-  gint64 org_id;
-  g_autoptr(FdTestServer) server = fd_it_start_server (&org_id);
-  g_autoptr(FdTestAgent) natalie = fd_it_connect_agent (server, FD_IT_NATALIE);
-  g_autoptr(FdTestAgent) jenna = fd_it_connect_agent (server, FD_IT_JENNA);
+  g_autoptr(FdTestAgent) natalie = fd_it_connect_agent (demo->server, FD_IT_NATALIE);
+  g_autoptr(FdTestAgent) jenna = fd_it_connect_agent (demo->server, FD_IT_JENNA);
   g_autoptr(JsonNode) none = NULL;
   g_autoptr(JsonNode) gone = NULL;
   g_autofree char *sessions = g_strdup_printf ("/organizations/%" G_GINT64_FORMAT "/agents/%" G_GINT64_FORMAT
-                                               "/sessions", org_id, natalie->agent->id);
+                                               "/sessions", demo->org_id, natalie->agent->id);
   g_autofree char *jenna_path = g_strdup_printf ("/organizations/%" G_GINT64_FORMAT "/agents/%" G_GINT64_FORMAT,
-                                                 org_id, jenna->agent->id);
+                                                 demo->org_id, jenna->agent->id);
 
-  none = fd_test_admin_expect (server, "DELETE", sessions, NULL, 204);
+  none = fd_test_admin_expect (demo->server, "DELETE", sessions, NULL, 204);
   fd_test_socket_wait_closed (natalie->socket, FD_TEST_TIMEOUT_MS);
   fd_test_socket_assert_close_code (natalie->socket, 4401);
-  assert_token_refused (server, natalie->token);
+  assert_token_refused (demo->server, natalie->token);
   g_assert_false (fd_test_socket_is_closed (jenna->socket));
 
-  gone = fd_test_admin_expect (server, "DELETE", jenna_path, NULL, 204);
+  gone = fd_test_admin_expect (demo->server, "DELETE", jenna_path, NULL, 204);
   fd_test_socket_wait_closed (jenna->socket, FD_TEST_TIMEOUT_MS);
   fd_test_socket_assert_close_code (jenna->socket, 4401);
-  assert_token_refused (server, jenna->token);
+  assert_token_refused (demo->server, jenna->token);
 }
 
 /* --- token expiry and rotation ------------------------------------------------- */
@@ -473,18 +470,17 @@ assert_mode (const char *path,
 }
 
 static void
-test_private_files (void)
+test_private_files (FdItDemo      *demo,
+                    gconstpointer  data)
 {
-  gint64 org_id;
-  g_autoptr(FdTestServer) server = fd_it_start_server (&org_id);
   g_autoptr(FdTestServer) fresh = fd_test_server_new ();
-  g_autofree char *wal = g_strconcat (fd_test_server_get_db_path (server), "-wal", NULL);
-  g_autofree char *shm = g_strconcat (fd_test_server_get_db_path (server), "-shm", NULL);
+  g_autofree char *wal = g_strconcat (fd_test_server_get_db_path (demo->server), "-wal", NULL);
+  g_autofree char *shm = g_strconcat (fd_test_server_get_db_path (demo->server), "-shm", NULL);
   g_autofree char *new_dir = g_build_filename (fd_test_server_get_dir (fresh), "made-by-frontdeskd", NULL);
   g_autofree char *new_db = g_build_filename (new_dir, "frontdesk.db", NULL);
 
   /* The import wrote: the WAL and its index exist. */
-  assert_mode (fd_test_server_get_db_path (server), 0600);
+  assert_mode (fd_test_server_get_db_path (demo->server), 0600);
   assert_mode (wal, 0600);
   assert_mode (shm, 0600);
 
@@ -497,13 +493,11 @@ test_private_files (void)
 /* --- finding 9: the holder's conversation ------------------------------------------ */
 
 static void
-test_mark_read_needs_holder (void)
+test_mark_read_needs_holder (FdItDemo      *demo,
+                             gconstpointer  data)
 {
-  gint64 org_id;
-  g_autoptr(FdTestServer) server = fd_it_start_server (&org_id);
-  gint64 sales = fd_test_admin_find_id (server, org_id, "queues", "Sales");
-  g_autoptr(FdTestAgent) natalie = fd_it_connect_agent (server, FD_IT_NATALIE);
-  g_autoptr(FdTestAgent) jenna = fd_it_connect_agent (server, FD_IT_JENNA);
+  g_autoptr(FdTestAgent) natalie = fd_it_connect_agent (demo->server, FD_IT_NATALIE);
+  g_autoptr(FdTestAgent) jenna = fd_it_connect_agent (demo->server, FD_IT_JENNA);
   g_autoptr(FdTestVisitor) visitor = NULL;
   g_autoptr(FdFrame) ack = NULL;
   g_autoptr(FdMessage) seen = NULL;
@@ -514,9 +508,9 @@ test_mark_read_needs_holder (void)
   FdMarkRead *mark;
   gint64 id;
 
-  fd_test_agent_join (natalie, sales);
-  fd_test_agent_join (jenna, sales);
-  visitor = fd_it_start_visitor (server, FD_IT_CHAT_KEY, "Vera Visitor");
+  fd_test_agent_join (natalie, demo->sales);
+  fd_test_agent_join (jenna, demo->sales);
+  visitor = fd_it_start_visitor (demo->server, FD_IT_CHAT_KEY, "Vera Visitor");
   id = visitor->conversation_id;
   fd_it_wait_offer (natalie, id);
   ack = fd_test_agent_expect_ack (natalie, FD_FRAME_RESERVE, fd_test_conversation_ref (id));
@@ -569,16 +563,17 @@ main (int   argc,
 {
   fd_it_init (&argc, &argv);
 
-  g_test_add_func ("/it/auth/hashing-off-loop", test_hashing_off_loop);
+  fd_it_add ("/it/auth/hashing-off-loop", test_hashing_off_loop, FD_IT_SERVER_ONLY);
   g_test_add_func ("/it/auth/sign-in-limits", test_sign_in_limits);
-  g_test_add_func ("/it/auth/password-change-closes", test_password_change_closes);
-  g_test_add_func ("/it/auth/admin-sign-out-and-delete-close", test_admin_sign_out_and_delete_close);
+  fd_it_add ("/it/auth/password-change-closes", test_password_change_closes, FD_IT_SERVER_ONLY);
+  fd_it_add ("/it/auth/admin-sign-out-and-delete-close", test_admin_sign_out_and_delete_close,
+             FD_IT_SERVER_ONLY);
   g_test_add_func ("/it/auth/session-lifetime", test_session_lifetime);
   g_test_add_func ("/it/auth/session-idle", test_session_idle);
   g_test_add_func ("/it/auth/rotation", test_rotation);
   g_test_add_func ("/it/auth/rotation-grace", test_rotation_grace);
-  g_test_add_func ("/it/auth/private-files", test_private_files);
-  g_test_add_func ("/it/auth/mark-read-needs-holder", test_mark_read_needs_holder);
+  fd_it_add ("/it/auth/private-files", test_private_files, FD_IT_SERVER_ONLY);
+  fd_it_add ("/it/auth/mark-read-needs-holder", test_mark_read_needs_holder, FD_IT_WITH_SALES);
   g_test_add_func ("/it/auth/import-passwords-bounded", test_import_passwords_bounded);
   return g_test_run ();
 }

@@ -8,22 +8,12 @@
  * an error that carries its id. */
 
 #include "fd-integration.h"
+#include "fd-test-fill.h"
 
 #include <string.h>
 
 #define EMOJI          "\xf0\x9f\x98\x80"   /* 😀, 4 bytes of UTF-8 */
 #define EMOJI_ESCAPED  "\\ud83d\\ude00"      /* the same as JSON escapes, 12 bytes */
-
-static char *
-repeat (const char *unit,
-        guint       n)
-{
-  GString *s = g_string_sized_new (strlen (unit) * n + 1);
-
-  for (guint i = 0; i < n; i++)
-    g_string_append (s, unit);
-  return g_string_free (s, FALSE);
-}
 
 /* FD_LIMIT_TEXT characters that JSON writers escape: \u0001 and \u001f
  * (6 bytes each) alternating with \n (2 bytes). */
@@ -83,21 +73,19 @@ assert_delivered (FdTestAgent   *agent,
 }
 
 static void
-test_text_at_limit (void)
+test_text_at_limit (FdItDemo      *demo,
+                    gconstpointer  data)
 {
-  gint64 org_id;
-  g_autoptr(FdTestServer) server = fd_it_start_server (&org_id);
-  gint64 sales = fd_test_admin_find_id (server, org_id, "queues", "Sales");
-  g_autoptr(FdTestAgent) natalie = fd_it_connect_agent (server, FD_IT_NATALIE);
+  g_autoptr(FdTestAgent) natalie = fd_it_connect_agent (demo->server, FD_IT_NATALIE);
   g_autoptr(FdTestAgent) again = NULL;
   g_autoptr(FdTestVisitor) visitor = NULL;
   g_autoptr(FdFrame) reserved = NULL;
   g_autoptr(FdConversationDetail) detail = NULL;
   g_autoptr(FdFrame) snapshot = NULL;
-  g_autofree char *emoji = repeat (EMOJI, FD_LIMIT_TEXT);
-  g_autofree char *emoji_escaped = repeat (EMOJI_ESCAPED, FD_LIMIT_TEXT);
+  g_autofree char *emoji = fd_test_repeat (EMOJI, FD_LIMIT_TEXT);
+  g_autofree char *emoji_escaped = fd_test_repeat (EMOJI_ESCAPED, FD_LIMIT_TEXT);
   g_autofree char *controls = control_text (FD_LIMIT_TEXT);
-  g_autofree char *emoji_over = repeat (EMOJI, FD_LIMIT_TEXT + 1);
+  g_autofree char *emoji_over = fd_test_repeat (EMOJI, FD_LIMIT_TEXT + 1);
   g_autofree char *controls_over = control_text (FD_LIMIT_TEXT + 1);
   g_autofree char *raw_frame = NULL;
   const Sent sent[] = {
@@ -109,8 +97,8 @@ test_text_at_limit (void)
   };
   gint64 conversation_id, seq_before;
 
-  fd_test_agent_join (natalie, sales);
-  visitor = fd_it_start_visitor (server, FD_IT_CHAT_KEY, "Vera Visitor");
+  fd_test_agent_join (natalie, demo->sales);
+  visitor = fd_it_start_visitor (demo->server, FD_IT_CHAT_KEY, "Vera Visitor");
   conversation_id = visitor->conversation_id;
   fd_it_wait_offer (natalie, conversation_id);
   reserved = fd_test_agent_expect_ack (natalie, FD_FRAME_RESERVE, fd_test_conversation_ref (conversation_id));
@@ -186,7 +174,7 @@ test_text_at_limit (void)
     }
 
   /* In a snapshot: a second session of the same agent starts afresh. */
-  again = fd_test_agent_sign_in (server, FD_IT_NATALIE);
+  again = fd_test_agent_sign_in (demo->server, FD_IT_NATALIE);
   g_assert_false (fd_test_agent_connect (again)->resumed);
   snapshot = fd_test_agent_wait_event (again, FD_FRAME_SNAPSHOT);
   {
@@ -212,14 +200,13 @@ test_text_at_limit (void)
 /* A frame nesting deeper than FD_LIMIT_DEPTH is too large; the error names
  * the request by its id wherever the id is in the frame. */
 static void
-test_too_deep_keeps_id (void)
+test_too_deep_keeps_id (FdItDemo      *demo,
+                        gconstpointer  data)
 {
-  gint64 org_id;
-  g_autoptr(FdTestServer) server = fd_it_start_server (&org_id);
-  g_autoptr(FdTestAgent) natalie = fd_it_connect_agent (server, FD_IT_NATALIE);
-  g_autoptr(FdTestVisitor) visitor = fd_it_start_visitor (server, FD_IT_CHAT_KEY, "Vera Visitor");
-  g_autofree char *open = repeat ("{\"a\":", FD_LIMIT_DEPTH + 8);
-  g_autofree char *close = repeat ("}", FD_LIMIT_DEPTH + 8);
+  g_autoptr(FdTestAgent) natalie = fd_it_connect_agent (demo->server, FD_IT_NATALIE);
+  g_autoptr(FdTestVisitor) visitor = fd_it_start_visitor (demo->server, FD_IT_CHAT_KEY, "Vera Visitor");
+  g_autofree char *open = fd_test_repeat ("{\"a\":", FD_LIMIT_DEPTH + 8);
+  g_autofree char *close = fd_test_repeat ("}", FD_LIMIT_DEPTH + 8);
   g_autofree char *id_after = g_strdup_printf ("{\"type\":\"reserve\",\"body\":%s1%s,\"id\":\"deep-after\"}",
                                                open, close);
   g_autofree char *id_before = g_strdup_printf ("{\"id\":\"deep-before\",\"type\":\"ping\",\"x\":[%s1%s]}",
@@ -261,8 +248,8 @@ main (int    argc,
 {
   fd_it_init (&argc, &argv);
 
-  g_test_add_func ("/integration/limits/text-at-limit", test_text_at_limit);
-  g_test_add_func ("/integration/limits/too-deep-keeps-id", test_too_deep_keeps_id);
+  fd_it_add ("/integration/limits/text-at-limit", test_text_at_limit, FD_IT_WITH_SALES);
+  fd_it_add ("/integration/limits/too-deep-keeps-id", test_too_deep_keeps_id, FD_IT_SERVER_ONLY);
 
   return g_test_run ();
 }

@@ -9,19 +9,17 @@
 #include "fd-integration.h"
 
 static void
-test_reject_only_agent (void)
+test_reject_only_agent (FdItDemo      *demo,
+                        gconstpointer  data)
 {
-  gint64 org_id;
-  g_autoptr(FdTestServer) server = fd_it_start_server (&org_id);
-  gint64 sales = fd_test_admin_find_id (server, org_id, "queues", "Sales");
-  g_autoptr(FdTestAgent) natalie = fd_it_connect_agent (server, FD_IT_NATALIE);
-  g_autoptr(FdTestAgent) jenna = fd_it_connect_agent (server, FD_IT_JENNA);
+  g_autoptr(FdTestAgent) natalie = fd_it_connect_agent (demo->server, FD_IT_NATALIE);
+  g_autoptr(FdTestAgent) jenna = fd_it_connect_agent (demo->server, FD_IT_JENNA);
   g_autoptr(FdTestVisitor) visitor = NULL;
   g_autoptr(FdFrame) rejected = NULL;
   gint64 conversation_id;
 
-  fd_test_agent_join (natalie, sales);
-  visitor = fd_it_start_visitor (server, FD_IT_CHAT_KEY, "Vera Visitor");
+  fd_test_agent_join (natalie, demo->sales);
+  visitor = fd_it_start_visitor (demo->server, FD_IT_CHAT_KEY, "Vera Visitor");
   conversation_id = visitor->conversation_id;
   g_assert_cmpint (visitor->welcome->state, ==, FD_CONVERSATION_UNRESERVED);
   fd_it_wait_offer (natalie, conversation_id);
@@ -34,7 +32,7 @@ test_reject_only_agent (void)
 
   /* The chat still waits: a colleague who joins is offered it, and Natalie
    * still is not. */
-  fd_test_agent_join (jenna, sales);
+  fd_test_agent_join (jenna, demo->sales);
   fd_it_wait_offer (jenna, conversation_id);
   fd_test_socket_settle (natalie->socket, 300);
   g_assert_cmpuint (fd_test_socket_drop (natalie->socket, FD_FRAME_OFFER), ==, 0);
@@ -45,6 +43,6 @@ main (int   argc,
       char *argv[])
 {
   fd_it_init (&argc, &argv);
-  g_test_add_func ("/integration/reject/only-agent", test_reject_only_agent);
+  fd_it_add ("/integration/reject/only-agent", test_reject_only_agent, FD_IT_WITH_SALES);
   return g_test_run ();
 }

@@ -5,17 +5,8 @@
 # (/work/shared/TESTING.md).
 set -eu
 
-if [ $# -lt 1 ]; then
-  echo "usage: $0 TEST-PROGRAM [ARG…]" >&2
-  exit 2
-fi
-
-T=$(mktemp -d "${TMPDIR:-/tmp}/frontdesk-ui.XXXXXX")
-trap 'rm -rf "$T"' EXIT INT TERM
-mkdir -p "$T/data" "$T/config" "$T/cache" "$T/run"
-chmod 700 "$T/run"
-export HOME="$T" XDG_DATA_HOME="$T/data" XDG_CONFIG_HOME="$T/config" \
-       XDG_CACHE_HOME="$T/cache" XDG_RUNTIME_DIR="$T/run"
+fresh_home_prefix=frontdesk-ui
+. "$(dirname "$0")/../common/fresh-home.sh"
 export GSETTINGS_BACKEND=memory GSK_RENDERER=cairo \
        LC_ALL=C.UTF-8 LANGUAGE=C
 unset DISPLAY WAYLAND_DISPLAY

@@ -149,3 +149,14 @@ fd_test_assert_round_trip (const FdTypeInfo *info,
   g_assert_true (json_node_equal (node1, node2));
   fd_codec_free (info, decoded);
 }
+
+char *
+fd_test_repeat (const char *unit,
+                guint       n)
+{
+  GString *s = g_string_sized_new (strlen (unit) * n + 1);
+
+  for (guint i = 0; i < n; i++)
+    g_string_append (s, unit);
+  return g_string_free (s, FALSE);
+}

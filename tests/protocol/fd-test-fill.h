@@ -16,6 +16,9 @@ gpointer fd_test_new_filled       (const FdTypeInfo  *info,
 void     fd_test_reset_field      (const FdTypeInfo  *info,
                                    gpointer           self,
                                    guint              index);
+/* @unit @n times over, for texts at and over the protocol's limits. */
+char    *fd_test_repeat           (const char        *unit,
+                                   guint              n);
 /* encode → decode → encode: equal JSON text and equal fields. */
 void     fd_test_assert_round_trip (const FdTypeInfo *info,
                                    gconstpointer      self);

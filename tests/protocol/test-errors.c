@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "fd-protocol.h"
+#include "fd-test-fill.h"
 
 typedef struct {
   const char     *name;
@@ -87,17 +88,6 @@ test_bad_frame (gconstpointer data)
   g_assert_true (g_str_has_suffix (error->message, "."));
 }
 
-static char *
-repeat (const char *piece,
-        guint       n)
-{
-  GString *s = g_string_new (NULL);
-
-  for (guint i = 0; i < n; i++)
-    g_string_append (s, piece);
-  return g_string_free (s, FALSE);
-}
-
 static void
 assert_decode_error (FdFrameSet      set,
                      const char     *text,
@@ -114,7 +104,7 @@ assert_decode_error (FdFrameSet      set,
 static void
 test_too_large (void)
 {
-  g_autofree char *pad = repeat ("x", FD_LIMIT_FRAME_SIZE);
+  g_autofree char *pad = fd_test_repeat ("x", FD_LIMIT_FRAME_SIZE);
   g_autofree char *text = g_strdup_printf ("{\"type\":\"ping\",\"id\":\"1\",\"pad\":\"%s\"}", pad);
   g_autoptr(GError) error = NULL;
   g_autoptr(FdFrame) frame = NULL;
@@ -141,11 +131,11 @@ test_too_large (void)
 static void
 test_string_limits (void)
 {
-  g_autofree char *ok_text = repeat ("é", FD_LIMIT_TEXT);
-  g_autofree char *long_text = repeat ("é", FD_LIMIT_TEXT + 1);
+  g_autofree char *ok_text = fd_test_repeat ("é", FD_LIMIT_TEXT);
+  g_autofree char *long_text = fd_test_repeat ("é", FD_LIMIT_TEXT + 1);
   g_autofree char *ok = g_strdup_printf ("{\"type\":\"send-message\",\"body\":{\"client_id\":\"c\",\"text\":\"%s\"}}", ok_text);
   g_autofree char *bad = g_strdup_printf ("{\"type\":\"send-message\",\"body\":{\"client_id\":\"c\",\"text\":\"%s\"}}", long_text);
-  g_autofree char *long_name = repeat ("n", FD_LIMIT_NAME + 1);
+  g_autofree char *long_name = fd_test_repeat ("n", FD_LIMIT_NAME + 1);
   g_autofree char *bad_name = g_strdup_printf ("{\"type\":\"agent-joined\",\"body\":{\"name\":\"%s\"}}", long_name);
   g_autoptr(GError) error = NULL;
   g_autoptr(FdFrame) frame = NULL;
@@ -161,7 +151,7 @@ test_string_limits (void)
 static void
 test_array_limits (void)
 {
-  g_autofree char *items = repeat ("\"a@example.com\",", FD_LIMIT_SMALL_ARRAY);
+  g_autofree char *items = fd_test_repeat ("\"a@example.com\",", FD_LIMIT_SMALL_ARRAY);
   g_autofree char *text = NULL;
 
   items[strlen (items) - 1] = '\0';
@@ -173,12 +163,12 @@ test_array_limits (void)
 static void
 test_too_deep (void)
 {
-  g_autofree char *open = repeat ("[", FD_LIMIT_DEPTH + 1);
-  g_autofree char *close = repeat ("]", FD_LIMIT_DEPTH + 1);
+  g_autofree char *open = fd_test_repeat ("[", FD_LIMIT_DEPTH + 1);
+  g_autofree char *close = fd_test_repeat ("]", FD_LIMIT_DEPTH + 1);
   g_autofree char *deep = g_strdup_printf ("{\"type\":\"ping\",\"id\":\"1\",\"x\":%s%s}", open, close);
-  g_autofree char *huge_open = repeat ("{\"a\":", 100000);
-  g_autofree char *shallow_open = repeat ("[", FD_LIMIT_DEPTH - 2);
-  g_autofree char *shallow_close = repeat ("]", FD_LIMIT_DEPTH - 2);
+  g_autofree char *huge_open = fd_test_repeat ("{\"a\":", 100000);
+  g_autofree char *shallow_open = fd_test_repeat ("[", FD_LIMIT_DEPTH - 2);
+  g_autofree char *shallow_close = fd_test_repeat ("]", FD_LIMIT_DEPTH - 2);
   g_autofree char *shallow = g_strdup_printf ("{\"type\":\"ping\",\"id\":\"1\",\"x\":%s%s}", shallow_open, shallow_close);
   g_autofree char *in_string = NULL;
   g_autoptr(GError) error = NULL;

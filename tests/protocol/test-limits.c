@@ -9,21 +9,11 @@
 #include <string.h>
 
 #include "fd-protocol.h"
+#include "fd-test-fill.h"
 
 /* "😀" in UTF-8, and as a JSON surrogate pair escape (12 bytes). */
 #define EMOJI          "\xf0\x9f\x98\x80"
 #define EMOJI_ESCAPED  "\\ud83d\\ude00"
-
-static char *
-repeat (const char *unit,
-        guint       n)
-{
-  GString *s = g_string_sized_new (strlen (unit) * n + 1);
-
-  for (guint i = 0; i < n; i++)
-    g_string_append (s, unit);
-  return g_string_free (s, FALSE);
-}
 
 /* An agent's send-message and a visitor's send-message with @text (already
  * JSON-escaped) as their text. */
@@ -55,9 +45,9 @@ static void
 check_text_limit (const char *unit,
                   const char *escaped_unit)
 {
-  g_autofree char *text = repeat (unit, FD_LIMIT_TEXT);
-  g_autofree char *at_limit = repeat (escaped_unit, FD_LIMIT_TEXT);
-  g_autofree char *over = repeat (escaped_unit, FD_LIMIT_TEXT + 1);
+  g_autofree char *text = fd_test_repeat (unit, FD_LIMIT_TEXT);
+  g_autofree char *at_limit = fd_test_repeat (escaped_unit, FD_LIMIT_TEXT);
+  g_autofree char *over = fd_test_repeat (escaped_unit, FD_LIMIT_TEXT + 1);
   char *(*builders[]) (const char *) = { agent_frame, visitor_frame };
   FdFrameSet sets[] = { FD_FRAMES_AGENT_CLIENT, FD_FRAMES_VISITOR_CLIENT };
 
@@ -104,18 +94,18 @@ full_message (const char *unit)
   msg->conversation_id = G_MININT64;
   msg->agent_id = G_MININT64;
   msg->direction = FD_DIRECTION_SYSTEM;
-  msg->author_name = repeat (unit, FD_LIMIT_NAME);
-  msg->text = repeat (unit, FD_LIMIT_TEXT);
-  msg->client_id = repeat (unit, FD_LIMIT_ID);
+  msg->author_name = fd_test_repeat (unit, FD_LIMIT_NAME);
+  msg->text = fd_test_repeat (unit, FD_LIMIT_TEXT);
+  msg->client_id = fd_test_repeat (unit, FD_LIMIT_ID);
   msg->created_at = (gint64) 253402300799 * G_USEC_PER_SEC + 999999;  /* 9999-12-31T23:59:59.999999Z */
   msg->attachments = fd_attachment_list_new ();
   for (guint i = 0; i < FD_LIMIT_SMALL_ARRAY; i++)
     {
       FdAttachment *att = fd_attachment_new ();
 
-      att->name = repeat (unit, FD_LIMIT_NAME);
-      att->url = repeat (unit, FD_LIMIT_STRING);
-      att->mime_type = repeat (unit, FD_LIMIT_NAME);
+      att->name = fd_test_repeat (unit, FD_LIMIT_NAME);
+      att->url = fd_test_repeat (unit, FD_LIMIT_STRING);
+      att->mime_type = fd_test_repeat (unit, FD_LIMIT_NAME);
       att->size = G_MININT64;
       g_ptr_array_add (msg->attachments, att);
     }
@@ -211,15 +201,15 @@ assert_peek (const char *json,
 static void
 test_peek_id (void)
 {
-  g_autofree char *open = repeat ("[", FD_LIMIT_DEPTH + 1);
-  g_autofree char *close = repeat ("]", FD_LIMIT_DEPTH + 1);
-  g_autofree char *obj_open = repeat ("{\"id\":", FD_LIMIT_DEPTH + 1);
-  g_autofree char *obj_close = repeat ("}", FD_LIMIT_DEPTH + 1);
+  g_autofree char *open = fd_test_repeat ("[", FD_LIMIT_DEPTH + 1);
+  g_autofree char *close = fd_test_repeat ("]", FD_LIMIT_DEPTH + 1);
+  g_autofree char *obj_open = fd_test_repeat ("{\"id\":", FD_LIMIT_DEPTH + 1);
+  g_autofree char *obj_close = fd_test_repeat ("}", FD_LIMIT_DEPTH + 1);
   g_autofree char *before = g_strdup_printf ("{\"type\":\"ping\",\"id\":\"d1\",\"x\":%s%s}", open, close);
   g_autofree char *after = g_strdup_printf ("{\"x\":%s%s,\"type\":\"ping\",\"id\":\"d2\"}", open, close);
   g_autofree char *nested_ids = g_strdup_printf ("{\"x\":%s\"inner\"%s,\"id\":\"d3\",\"y\":1}", obj_open, obj_close);
   g_autofree char *only_inner = g_strdup_printf ("{\"x\":%s\"inner\"%s}", obj_open, obj_close);
-  g_autofree char *huge_open = repeat ("[", 1000000);
+  g_autofree char *huge_open = fd_test_repeat ("[", 1000000);
   g_autofree char *huge = g_strdup_printf ("{\"id\":\"d4\",\"x\":%s", huge_open);
   g_autofree char *huge_first = g_strdup_printf ("{\"x\":%s", huge_open);
 
@@ -255,8 +245,8 @@ test_peek_id (void)
 static void
 test_too_deep_error_keeps_id (void)
 {
-  g_autofree char *open = repeat ("{\"a\":", FD_LIMIT_DEPTH + 5);
-  g_autofree char *close = repeat ("}", FD_LIMIT_DEPTH + 5);
+  g_autofree char *open = fd_test_repeat ("{\"a\":", FD_LIMIT_DEPTH + 5);
+  g_autofree char *close = fd_test_repeat ("}", FD_LIMIT_DEPTH + 5);
   g_autofree char *json = g_strdup_printf ("{\"type\":\"reserve\",\"body\":%s1%s,\"id\":\"deep-7\"}", open, close);
   g_autoptr(GError) error = NULL;
   g_autoptr(FdFrame) frame = fd_frame_decode (FD_FRAMES_AGENT_CLIENT, json, strlen (json), &error);

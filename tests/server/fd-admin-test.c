@@ -1,19 +1,15 @@
 #define G_LOG_DOMAIN "fd-admin-test"
 
 #include "fd-admin-test.h"
+#include "fd-test-client.h"
 
 #include <string.h>
 
 char *
 fd_admin_test_read_token (FdTestServer *server)
 {
-  g_autofree char *path = g_strconcat (fd_test_server_get_db_path (server), ".admin-token", NULL);
-  g_autoptr(GError) error = NULL;
-  char *contents = NULL;
+  char *contents = fd_test_admin_read_token (server);
 
-  g_file_get_contents (path, &contents, NULL, &error);
-  g_assert_no_error (error);
-  g_strstrip (contents);
   g_assert_true (g_str_has_prefix (contents, "fdk_"));
   return contents;
 }
@@ -47,33 +43,13 @@ fd_admin_test_request (FdTestServer *server,
                        const char   *body,
                        guint        *out_status)
 {
-  g_autoptr(SoupSession) session = soup_session_new ();
-  g_autoptr(SoupMessage) msg = NULL;
-  g_autoptr(GBytes) answer = NULL;
-  g_autoptr(GError) error = NULL;
   g_autofree char *url = g_strconcat (fd_test_server_get_url (server), "/api/admin/v1", path, NULL);
+  g_autoptr(SoupMessage) msg = fd_test_http_message_new (method, url, token, NULL, body);
+  g_autoptr(GBytes) answer = fd_test_http_send (msg);
   gsize size = 0;
-  const char *data;
+  const char *data = g_bytes_get_data (answer, &size);
 
-  msg = soup_message_new (method, url);
-  g_assert_nonnull (msg);
-  if (token != NULL)
-    {
-      g_autofree char *auth = g_strconcat ("Bearer ", token, NULL);
-
-      soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", auth);
-    }
-  if (body != NULL)
-    {
-      g_autoptr(GBytes) bytes = g_bytes_new (body, strlen (body));
-
-      soup_message_set_request_body_from_bytes (msg, "application/json", bytes);
-    }
-
-  answer = soup_session_send_and_read (session, msg, NULL, &error);
-  g_assert_no_error (error);
   *out_status = soup_message_get_status (msg);
-  data = g_bytes_get_data (answer, &size);
   if (size == 0)
     return NULL;
   {

@@ -11,8 +11,7 @@ static void
 fixture_set_up (Fixture       *f,
                 gconstpointer  data)
 {
-  f->server = fd_test_server_new ();
-  fd_test_server_start (f->server);
+  f->server = fd_test_server_new_started ();
   f->token = fd_admin_test_read_token (f->server);
 }
 

@@ -30,20 +30,12 @@ static void
 fixture_set_up (Fixture       *f,
                 gconstpointer  data)
 {
-  g_autoptr(FdFrame) offer = NULL;
-  g_autoptr(FdFrame) reserved = NULL;
-
-  f->server = fd_test_server_new ();
-  fd_test_server_start (f->server);
+  f->server = fd_test_server_new_started ();
   f->org_id = fd_test_admin_import_site (f->server, site);
   f->admin_token = fd_test_admin_read_token (f->server);
   f->ann = fd_test_agent_sign_in_and_join (f->server, "ann@policy.example", "ann-password",
                                            fd_test_admin_find_id (f->server, f->org_id, "queues", "Chat"), NULL);
-  f->visitor = fd_test_visitor_start (f->server, "policy-chat", "Vera");
-  fd_test_visitor_connect (f->visitor);
-  offer = fd_test_agent_wait_event (f->ann, FD_FRAME_OFFER);
-  reserved = fd_test_agent_expect_ack (f->ann, FD_FRAME_RESERVE,
-                                       fd_test_conversation_ref (f->visitor->conversation_id));
+  f->visitor = fd_test_agent_reserve_new_chat (f->ann, f->server, "policy-chat", "Vera");
 }
 
 static void
@@ -65,23 +57,13 @@ send_http (Fixture     *f,
            GBytes      *bytes,
            JsonNode   **out_json)
 {
-  g_autoptr(SoupSession) session = soup_session_new ();
   g_autofree char *url = g_strconcat (fd_test_server_get_url (f->server), path, NULL);
-  g_autoptr(SoupMessage) msg = soup_message_new (method, url);
+  g_autoptr(SoupMessage) msg = fd_test_http_message_new (method, url, token, NULL, NULL);
   g_autoptr(GBytes) answer = NULL;
-  g_autoptr(GError) error = NULL;
 
-  g_assert_nonnull (msg);
-  if (token != NULL)
-    {
-      g_autofree char *auth = g_strconcat ("Bearer ", token, NULL);
-
-      soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", auth);
-    }
   if (bytes != NULL)
     soup_message_set_request_body_from_bytes (msg, "application/octet-stream", bytes);
-  answer = soup_session_send_and_read (session, msg, NULL, &error);
-  g_assert_no_error (error);
+  answer = fd_test_http_send (msg);
   if (out_json != NULL)
     *out_json = g_bytes_get_size (answer) > 0
                   ? json_from_string (g_bytes_get_data (answer, NULL), NULL) : NULL;

@@ -3,13 +3,13 @@
  * accepts a visitor whose Origin is its own address, a restart on another
  * port moves the allowed origin, and a business's streams are left alone. */
 #include "fd-demo.h"
+#include "fd-test-client.h"
 #include "fd-test-server.h"
 
 #include <libsoup/soup.h>
 #include <signal.h>
 #include <string.h>
 
-#define CHAT_KEY     "kakapo-website-chat"
 #define CALLBACK_KEY "kakapo-website-callback"
 
 /* --- the rule itself ------------------------------------------------------- */
@@ -129,28 +129,10 @@ request (Demo       *demo,
          const char *body,
          GBytes    **out_body)
 {
-  g_autoptr(SoupSession) session = soup_session_new ();
   g_autofree char *url = g_strconcat (demo->url, path, NULL);
-  g_autoptr(SoupMessage) msg = soup_message_new (method, url);
-  g_autoptr(GBytes) answer = NULL;
-  g_autoptr(GError) error = NULL;
+  g_autoptr(SoupMessage) msg = fd_test_http_message_new (method, url, token, origin, body);
+  g_autoptr(GBytes) answer = fd_test_http_send (msg);
 
-  if (origin != NULL)
-    soup_message_headers_replace (soup_message_get_request_headers (msg), "Origin", origin);
-  if (token != NULL)
-    {
-      g_autofree char *auth = g_strconcat ("Bearer ", token, NULL);
-
-      soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", auth);
-    }
-  if (body != NULL)
-    {
-      g_autoptr(GBytes) bytes = g_bytes_new (body, strlen (body));
-
-      soup_message_set_request_body_from_bytes (msg, "application/json", bytes);
-    }
-  answer = soup_session_send_and_read (session, msg, NULL, &error);
-  g_assert_no_error (error);
   if (out_body != NULL)
     *out_body = g_steal_pointer (&answer);
   return soup_message_get_status (msg);
@@ -165,7 +147,7 @@ start_chat (Demo        *demo,
 {
   g_autoptr(GBytes) body = NULL;
   guint status = request (demo, "POST", "/api/visitor/v1/sessions", origin, NULL,
-                          "{\"stream_key\":\"" CHAT_KEY "\",\"name\":\"Rose Lavelle\"}", &body);
+                          "{\"stream_key\":\"" FD_TEST_CHAT_KEY "\",\"name\":\"Rose Lavelle\"}", &body);
 
   if (out_token != NULL && status == SOUP_STATUS_CREATED)
     {
@@ -175,14 +157,6 @@ start_chat (Demo        *demo,
       *out_token = g_strdup (json_object_get_string_member (json_node_get_object (node), "token"));
     }
   return status;
-}
-
-static void
-on_connect_cb (GObject      *source,
-               GAsyncResult *result,
-               gpointer      user_data)
-{
-  *(GAsyncResult **) user_data = g_object_ref (result);
 }
 
 /* The HTTP status of the visitor websocket's handshake from @origin. */
@@ -198,7 +172,7 @@ open_visitor_socket (Demo       *demo,
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(SoupWebsocketConnection) conn = NULL;
 
-  soup_session_websocket_connect_async (session, msg, origin, NULL, G_PRIORITY_DEFAULT, NULL, on_connect_cb, &result);
+  soup_session_websocket_connect_async (session, msg, origin, NULL, G_PRIORITY_DEFAULT, NULL, fd_test_on_done_cb, &result);
   while (result == NULL)
     g_main_context_iteration (NULL, TRUE);
   conn = soup_session_websocket_connect_finish (session, result, NULL);

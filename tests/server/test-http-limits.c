@@ -364,8 +364,7 @@ fixture_set_up (Fixture       *f,
 {
   g_autoptr(FdTestVisitor) visitor = NULL;
 
-  f->server = fd_test_server_new ();
-  fd_test_server_start (f->server);
+  f->server = fd_test_server_new_started ();
   fd_test_admin_import_site (f->server, site);
   f->admin_token = fd_test_admin_read_token (f->server);
   f->ann = fd_test_agent_sign_in (f->server, "ann@limits.example", "ann-password");

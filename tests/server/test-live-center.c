@@ -38,8 +38,7 @@ fixture_set_up (Fixture       *f,
   g_autofree char *path = NULL;
   JsonArray *array;
 
-  f->server = fd_test_server_new ();
-  fd_test_server_start (f->server);
+  f->server = fd_test_server_new_started ();
   f->org_id = fd_test_admin_import_site (f->server, site);
   f->queue_id = fd_test_admin_find_id (f->server, f->org_id, "queues", "Chat");
 
@@ -460,14 +459,6 @@ is_transfer_state (const FdFrame *frame,
          conv->transfer_to == wait->transfer_to;
 }
 
-static gboolean
-is_offer_of (const FdFrame *frame,
-             gpointer       user_data)
-{
-  return frame->type == FD_FRAME_OFFER &&
-         ((FdOfferEvent *) frame->body)->offer->conversation_id == *(gint64 *) user_data;
-}
-
 static void
 test_transfer_and_callback (Fixture       *f,
                             gconstpointer  data)
@@ -492,7 +483,8 @@ test_transfer_and_callback (Fixture       *f,
 
   visitor = fd_test_visitor_start (f->server, f->chat_key, "Tess");
   id = visitor->conversation_id;
-  offer = fd_test_socket_wait_match (ann->socket, is_offer_of, &id, FD_TEST_TIMEOUT_MS, "offer to Ann");
+  offer = fd_test_socket_wait_match (ann->socket, fd_test_frame_is_offer_of,
+                                     &id, FD_TEST_TIMEOUT_MS, "offer to Ann");
   reserved = fd_test_agent_expect_ack (ann, FD_FRAME_RESERVE, fd_test_conversation_ref (id));
 
   /* The colleagues to choose from: Bob, joined and online; Cid is not in
@@ -556,7 +548,8 @@ test_transfer_and_callback (Fixture       *f,
     transfer->agent_id = bob->agent->id;
     fd_test_agent_expect_error (ann, FD_FRAME_TRANSFER, transfer, FD_WIRE_ERROR_INVALID_STATE);
     g_clear_pointer (&transfer_offer, fd_frame_free);
-    transfer_offer = fd_test_socket_wait_match (bob->socket, is_offer_of, &id, FD_TEST_TIMEOUT_MS, "transfer offer");
+    transfer_offer = fd_test_socket_wait_match (bob->socket, fd_test_frame_is_offer_of,
+                                                &id, FD_TEST_TIMEOUT_MS, "transfer offer");
     declined = fd_test_agent_expect_ack (bob, FD_FRAME_REJECT, fd_test_conversation_ref (id));
     returned = fd_test_socket_wait_match (ann->socket, is_transfer_state, &back, FD_TEST_TIMEOUT_MS,
                                           "the declined transfer coming back");
@@ -571,7 +564,8 @@ test_transfer_and_callback (Fixture       *f,
   g_clear_pointer (&done, fd_frame_free);
   done = fd_test_agent_expect_ack (ann, FD_FRAME_TRANSFER, transfer);
   g_clear_pointer (&transfer_offer, fd_frame_free);
-  transfer_offer = fd_test_socket_wait_match (bob->socket, is_offer_of, &id, FD_TEST_TIMEOUT_MS, "transfer offer");
+  transfer_offer = fd_test_socket_wait_match (bob->socket, fd_test_frame_is_offer_of,
+                                              &id, FD_TEST_TIMEOUT_MS, "transfer offer");
   taken = fd_test_agent_expect_ack (bob, FD_FRAME_RESERVE, fd_test_conversation_ref (id));
   g_assert_cmpint (((FdConversation *) taken->body)->agent_id, ==, bob->agent->id);
   detail = fd_test_agent_get_conversation (bob, id);
@@ -590,7 +584,8 @@ test_transfer_and_callback (Fixture       *f,
   callback_id = json_object_get_int_member (json_node_get_object (created), "conversation_id");
   g_assert_cmpint (callback_id, >, 0);
   g_clear_pointer (&offer, fd_frame_free);
-  offer = fd_test_socket_wait_match (ann->socket, is_offer_of, &callback_id, FD_TEST_TIMEOUT_MS, "callback offer");
+  offer = fd_test_socket_wait_match (ann->socket, fd_test_frame_is_offer_of,
+                                     &callback_id, FD_TEST_TIMEOUT_MS, "callback offer");
   g_assert_cmpint (((FdOfferEvent *) offer->body)->offer->bounce_at, ==, 0);
   g_assert_cmpstr (((FdOfferEvent *) offer->body)->conversation->callback_number, ==, "+47 555 0100");
   g_assert_cmpstr (((FdOfferEvent *) offer->body)->conversation->callback_time, ==, "after 3pm");
@@ -623,7 +618,8 @@ test_restart_reoffers (Fixture       *f,
 
   visitor = fd_test_visitor_start (f->server, f->chat_key, "Rolf");
   id = visitor->conversation_id;
-  offer = fd_test_socket_wait_match (ann->socket, is_offer_of, &id, FD_TEST_TIMEOUT_MS, "offer");
+  offer = fd_test_socket_wait_match (ann->socket, fd_test_frame_is_offer_of,
+                                     &id, FD_TEST_TIMEOUT_MS, "offer");
   fd_test_socket_settle (ann->socket, 100);
   seen = fd_test_agent_get_last_seq (ann);
   fd_test_agent_disconnect (ann);
@@ -634,7 +630,8 @@ test_restart_reoffers (Fixture       *f,
   /* Still joined after the restart, and offered the waiting chat again. */
   welcome = fd_test_agent_connect (ann);
   g_assert_true (welcome->resumed);
-  again = fd_test_socket_wait_match (ann->socket, is_offer_of, &id, FD_TEST_TIMEOUT_MS, "offer after restart");
+  again = fd_test_socket_wait_match (ann->socket, fd_test_frame_is_offer_of,
+                                     &id, FD_TEST_TIMEOUT_MS, "offer after restart");
   g_assert_cmpint (again->seq, >, seen);
   g_assert_cmpint (((FdOfferEvent *) again->body)->offer->agent_id, ==, ann->agent->id);
 }

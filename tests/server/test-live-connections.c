@@ -224,6 +224,26 @@ test_silent_connections_closed (void)
   g_assert_true (g_str_has_prefix (answer, "HTTP/1.1 200"));
 }
 
+/* Asks GET /healthz up to @attempts times, 100 ms apart, until the server
+ * answers 200 (it notices closed connections when it reads them), and
+ * asserts that it did. */
+static void
+assert_healthy_within (FdTestServer *server,
+                       guint         attempts)
+{
+  g_autofree char *answer = NULL;
+
+  for (guint attempt = 0; attempt < attempts; attempt++)
+    {
+      g_clear_pointer (&answer, g_free);
+      answer = http_get (server, "/healthz");
+      if (g_str_has_prefix (answer, "HTTP/1.1 200"))
+        break;
+      g_usleep (100 * 1000);
+    }
+  g_assert_true (g_str_has_prefix (answer, "HTTP/1.1 200"));
+}
+
 /* Reads one answer to a GET /healthz (its body is {"status":"ok"}). */
 static void
 read_healthz_answer (GSocket *socket)
@@ -274,7 +294,6 @@ test_per_address_limit (void)
   g_autoptr(GPtrArray) sockets = g_ptr_array_new_with_free_func (g_object_unref);
   g_autoptr(GSocket) extra = NULL;
   g_autoptr(GString) refusal = g_string_new (NULL);
-  g_autofree char *answer = NULL;
 
   fd_test_server_add_args (server, "--max-connections-per-address", "5", NULL);
   fd_test_server_start (server);
@@ -288,16 +307,7 @@ test_per_address_limit (void)
   g_assert_nonnull (strstr (refusal->str, "Retry-After:"));
 
   g_ptr_array_set_size (sockets, 0);
-  /* The server notices the closes when it reads them. */
-  for (guint attempt = 0; attempt < 50; attempt++)
-    {
-      g_clear_pointer (&answer, g_free);
-      answer = http_get (server, "/healthz");
-      if (g_str_has_prefix (answer, "HTTP/1.1 200"))
-        break;
-      g_usleep (100 * 1000);
-    }
-  g_assert_true (g_str_has_prefix (answer, "HTTP/1.1 200"));
+  assert_healthy_within (server, 50);
 }
 
 static void
@@ -328,7 +338,6 @@ test_descriptor_exhaustion_recovers (void)
 {
   g_autoptr(FdTestServer) server = fd_test_server_new ();
   g_autoptr(GPtrArray) sockets = g_ptr_array_new_with_free_func (g_object_unref);
-  g_autofree char *answer = NULL;
 
   fd_test_server_set_fd_limit (server, 64);
   fd_test_server_add_args (server, "--max-connections", "1000", "--max-connections-per-address", "1000", NULL);
@@ -340,15 +349,7 @@ test_descriptor_exhaustion_recovers (void)
   g_usleep (500 * 1000);
   g_ptr_array_set_size (sockets, 0);
 
-  for (guint attempt = 0; attempt < 100; attempt++)
-    {
-      g_clear_pointer (&answer, g_free);
-      answer = http_get (server, "/healthz");
-      if (g_str_has_prefix (answer, "HTTP/1.1 200"))
-        break;
-      g_usleep (100 * 1000);
-    }
-  g_assert_true (g_str_has_prefix (answer, "HTTP/1.1 200"));
+  assert_healthy_within (server, 100);
 }
 
 typedef struct {

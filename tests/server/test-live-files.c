@@ -56,16 +56,6 @@ answer_free (Answer *answer)
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (Answer, answer_free)
 
-static void
-on_sent_cb (GObject      *source,
-            GAsyncResult *result,
-            gpointer      user_data)
-{
-  GAsyncResult **out = user_data;
-
-  *out = g_object_ref (result);
-}
-
 /* Sends @body (NULL = none) with @content_type; @chunked sends it without a
  * Content-Length. */
 static Answer *
@@ -82,17 +72,9 @@ http (Fixture    *f,
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *url = g_strconcat (fd_test_server_get_url (f->server), path, NULL);
-  gint64 deadline = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
   Answer *answer = g_new0 (Answer, 1);
 
-  msg = soup_message_new (method, url);
-  g_assert_nonnull (msg);
-  if (token != NULL)
-    {
-      g_autofree char *auth = g_strconcat ("Bearer ", token, NULL);
-
-      soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", auth);
-    }
+  msg = fd_test_http_message_new (method, url, token, NULL, NULL);
   if (body != NULL && chunked)
     {
       g_autoptr(GInputStream) stream = g_memory_input_stream_new_from_bytes (body);
@@ -102,12 +84,8 @@ http (Fixture    *f,
   else if (body != NULL)
     soup_message_set_request_body_from_bytes (msg, content_type, body);
 
-  soup_session_send_and_read_async (session, msg, G_PRIORITY_DEFAULT, NULL, on_sent_cb, &result);
-  while (result == NULL)
-    {
-      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
-      g_main_context_iteration (NULL, TRUE);
-    }
+  soup_session_send_and_read_async (session, msg, G_PRIORITY_DEFAULT, NULL, fd_test_on_done_cb, &result);
+  fd_test_wait (fd_test_has_result, &result, 20000, "the HTTP answer");
   answer->body = soup_session_send_and_read_finish (session, result, &error);
   /* The server may close the connection after refusing a body it did not read. */
   if (answer->body == NULL)
@@ -199,21 +177,14 @@ static void
 fixture_set_up (Fixture       *f,
                 gconstpointer  data)
 {
-  g_autoptr(FdFrame) offer = NULL;
-  g_autoptr(FdFrame) reserved = NULL;
-
-  f->server = fd_test_server_new ();
-  fd_test_server_start (f->server);
+  f->server = fd_test_server_new_started ();
   f->org_id = fd_test_admin_import_site (f->server, site);
   f->queue_id = fd_test_admin_find_id (f->server, f->org_id, "queues", "Chat");
 
   f->ann = fd_test_agent_sign_in_and_join (f->server, "ann@files.example", "ann-password", f->queue_id, NULL);
 
-  f->visitor = fd_test_visitor_start (f->server, "files-chat", "Vera");
+  f->visitor = fd_test_agent_reserve_new_chat (f->ann, f->server, "files-chat", "Vera");
   f->conv_id = f->visitor->conversation_id;
-  fd_test_visitor_connect (f->visitor);
-  offer = fd_test_agent_wait_event (f->ann, FD_FRAME_OFFER);
-  reserved = fd_test_agent_expect_ack (f->ann, FD_FRAME_RESERVE, fd_test_conversation_ref (f->conv_id));
 }
 
 static void

@@ -64,8 +64,7 @@ fixture_set_up (Fixture       *f,
   g_autofree char *path = NULL;
 
   g_setenv (FD_VISITOR_LIMITS_ENV, data, TRUE);
-  f->server = fd_test_server_new ();
-  fd_test_server_start (f->server);
+  f->server = fd_test_server_new_started ();
   g_unsetenv (FD_VISITOR_LIMITS_ENV);
   f->org_id = fd_test_admin_import_site (f->server, site);
   path = g_strdup_printf ("/organizations/%" G_GINT64_FORMAT "/streams", f->org_id);
@@ -116,27 +115,15 @@ request (Fixture    *f,
          const char *origin,
          const char *body)
 {
-  g_autoptr(SoupSession) session = soup_session_new ();
   g_autofree char *url = g_strconcat (fd_test_server_get_url (f->server), path, NULL);
-  g_autoptr(SoupMessage) msg = soup_message_new (method, url);
-  g_autoptr(GBytes) bytes = NULL;
-  g_autoptr(GError) error = NULL;
+  g_autoptr(SoupMessage) msg = fd_test_http_message_new (method, url, NULL, origin, body);
+  g_autoptr(GBytes) bytes = fd_test_http_send (msg);
   g_autoptr(JsonParser) parser = json_parser_new ();
   SoupMessageHeaders *headers;
   Answer *answer = g_new0 (Answer, 1);
   gsize len = 0;
   const char *data;
 
-  if (origin != NULL)
-    soup_message_headers_replace (soup_message_get_request_headers (msg), "Origin", origin);
-  if (body != NULL)
-    {
-      g_autoptr(GBytes) request_body = g_bytes_new (body, strlen (body));
-
-      soup_message_set_request_body_from_bytes (msg, "application/json", request_body);
-    }
-  bytes = soup_session_send_and_read (session, msg, NULL, &error);
-  g_assert_no_error (error);
   headers = soup_message_get_response_headers (msg);
   answer->status = soup_message_get_status (msg);
   answer->allow_origin = g_strdup (soup_message_headers_get_one (headers, "Access-Control-Allow-Origin"));

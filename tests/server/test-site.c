@@ -60,8 +60,7 @@ test_demo_loads_once (void)
   JsonObject *chat, *sales;
   gint64 org;
 
-  fd_test_server_add_args (server, "--demo", NULL);
-  fd_test_server_start (server);
+  fd_test_server_start_demo (server);
   token = fd_admin_test_read_token (server);
   org = only_org (server, token);
 
@@ -204,8 +203,7 @@ test_export_import_roundtrip (void)
   g_autofree char *path = NULL;
   gint64 org;
 
-  fd_test_server_add_args (demo, "--demo", NULL);
-  fd_test_server_start (demo);
+  fd_test_server_start_demo (demo);
   fd_test_server_start (fresh);
   demo_token = fd_admin_test_read_token (demo);
   fresh_token = fd_admin_test_read_token (fresh);

@@ -21,6 +21,26 @@ build_db_from_sql (const char *path,
   sqlite3_close (db);
 }
 
+/* Builds the database a version `version` frontdeskd left: v1.sql is a
+ * whole version 1 database, each later vN.sql what version N added to the
+ * one before, so they are run in order. */
+static void
+build_db_from_fixtures (const char *path,
+                        int         version)
+{
+  for (int step = 1; step <= version; step++)
+    {
+      g_autofree char *name = g_strdup_printf ("v%d.sql", step);
+      g_autofree char *fixture = g_test_build_filename (G_TEST_DIST, "store", "fixtures", name, NULL);
+      g_autofree char *sql = NULL;
+      g_autoptr(GError) error = NULL;
+
+      g_assert_true (g_file_get_contents (fixture, &sql, NULL, &error));
+      g_assert_no_error (error);
+      build_db_from_sql (path, sql);
+    }
+}
+
 static int
 raw_pragma (const char *path,
             const char *sql)
@@ -247,18 +267,13 @@ test_fixtures_to_current (void)
 {
   for (int version = 1; version <= FD_STORE_SCHEMA_VERSION; version++)
     {
-      g_autofree char *name = g_strdup_printf ("v%d.sql", version);
-      g_autofree char *fixture = g_test_build_filename (G_TEST_DIST, "store", "fixtures", name, NULL);
-      g_autofree char *sql = NULL;
       g_autofree char *dir = fd_test_make_tmpdir ();
       g_autofree char *path = g_build_filename (dir, "old.db", NULL);
       g_autoptr(GError) error = NULL;
       g_autoptr(FdStore) store = NULL;
 
-      g_test_message ("Migrating fixture %s", name);
-      g_assert_true (g_file_get_contents (fixture, &sql, NULL, &error));
-      g_assert_no_error (error);
-      build_db_from_sql (path, sql);
+      g_test_message ("Migrating fixture v%d.sql", version);
+      build_db_from_fixtures (path, version);
       g_assert_cmpint (raw_pragma (path, "PRAGMA user_version"), ==, version);
 
       store = fd_store_open (path, &error);

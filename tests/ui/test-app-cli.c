@@ -72,8 +72,7 @@ test_password_stdin_signs_in (void)
   gint64 deadline;
   gint64 tokens = 0;
 
-  fd_test_server_add_args (server, "--demo", NULL);
-  fd_test_server_start (server);
+  fd_test_server_start_demo (server);
   g_assert_cmpint (count_agent_tokens (fd_test_server_get_db_path (server)), ==, 0);
 
   app = spawn_app ((const char * const []) { "--server", fd_test_server_get_url (server),

@@ -16,10 +16,6 @@
 #include "fd-test-ui.h"
 #include "fd-window.h"
 
-#define JENNA_EMAIL      "jenna@kakapo.example"
-#define JENNA_PASSWORD   "jenna-demo"
-#define NATALIE_EMAIL    "natalie@kakapo.example"
-#define NATALIE_PASSWORD "natalie-demo"
 #define CALLBACK_KEY     "kakapo-website-callback"
 #define CALLBACK_QUEUE   "Sales"
 
@@ -99,6 +95,20 @@ select_row (FdWindow   *window,
   fd_activity_list_select (list, (guint) row);
   g_assert_nonnull (fd_activity_list_get_selected (list));
   return fd_conversation_item_get_id (fd_activity_list_get_selected (list));
+}
+
+/* Closes the callback from @from (conversation @id) through the Activity
+ * List and waits until its row is gone (@what names the wait). */
+static void
+close_callback (FdWindow   *window,
+                const char *from,
+                gint64      id,
+                const char *what)
+{
+  g_assert_cmpint (select_row (window, from), ==, id);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fd_window_get_activity_list (window)),
+                                             "activity.close-callback", NULL));
+  wait_no_row (window, from, what);
 }
 
 static FdConversationItem *
@@ -191,6 +201,26 @@ set_joined_with_sidebar (FdWindow   *window,
     }
   fd_test_ui_wait (fd_test_ui_has_indicator, &done, join ? "joining the queue" : "leaving the queue");
   assert_no_dialog (join ? "Joining" : "Leaving");
+}
+
+/* Jenna on the demo server (started here), joined to the callbacks'
+ * queue with the sidebar. */
+static FdWindow *
+jenna_on_callbacks (FdTestServer *server)
+{
+  FdWindow *jenna;
+
+  fd_test_server_start_demo (server);
+  jenna = agent_window_new (server, FD_TEST_JENNA_EMAIL, FD_TEST_JENNA_PASSWORD);
+  set_joined_with_sidebar (jenna, CALLBACK_QUEUE, TRUE, FALSE);
+  return jenna;
+}
+
+/* The call state of the window's session. */
+static FdCallState *
+call_state (FdWindow *window)
+{
+  return fd_session_get_call_state (fd_connection_get_session (fd_window_get_connection (window)));
 }
 
 /* A customer asks for a callback on the demo site's Callback widget. */
@@ -287,7 +317,7 @@ run_persist_first (FdApplication *app,
 
   g_assert_true (is_sign_in_page (window));
   fd_sign_in_page_submit (fd_window_get_sign_in_page (window), fd_test_server_get_url (persist->server),
-                          JENNA_EMAIL, JENNA_PASSWORD);
+                          FD_TEST_JENNA_EMAIL, FD_TEST_JENNA_PASSWORD);
   fd_test_ui_wait (fd_test_ui_is_main_connected, window, "the main page after sign-in");
   set_joined_with_sidebar (window, CALLBACK_QUEUE, TRUE, FALSE);
 
@@ -352,16 +382,13 @@ run_persist_second (FdApplication *app,
   g_assert_cmpuint (fd_activity_list_get_n_rows (fd_window_get_activity_list (window)), ==, 0);
 
   fd_sign_in_page_submit (fd_window_get_sign_in_page (window), fd_test_server_get_url (persist->server),
-                          JENNA_EMAIL, JENNA_PASSWORD);
+                          FD_TEST_JENNA_EMAIL, FD_TEST_JENNA_PASSWORD);
   fd_test_ui_wait (fd_test_ui_is_main_connected, window, "the main page after signing in again");
   wait_row (window, GRACE, "Reserved", "the reserved callback after signing in again");
   assert_natalie_without_callback (persist);
 
   /* Close Callback: gone here, and not back for Natalie. */
-  g_assert_cmpint (select_row (window, GRACE), ==, persist->callback_id);
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fd_window_get_activity_list (window)),
-                                             "activity.close-callback", NULL));
-  wait_no_row (window, GRACE, "the closed callback to leave Jenna's list");
+  close_callback (window, GRACE, persist->callback_id, "the closed callback to leave Jenna's list");
   detail = get_conversation (fd_window_get_connection (window), persist->callback_id);
   g_assert_cmpint (detail->conversation->state, ==, FD_CONVERSATION_CLOSED);
   assert_natalie_without_callback (persist);
@@ -387,21 +414,6 @@ run_persist_third (FdApplication *app,
   g_assert_finalize_object (g_steal_pointer (&window));
 }
 
-static FdApplication *
-new_test_app (void)
-{
-  FdApplication *app = fd_application_new ();
-
-  g_assert_nonnull (fd_application_get_settings (app));
-  /* No notification server or sound card here. */
-  g_settings_set_boolean (fd_application_get_settings (app), "alert-notification", FALSE);
-  g_settings_set_boolean (fd_application_get_settings (app), "alert-sound", FALSE);
-  /* No D-Bus name, so that nothing exported keeps the app alive. */
-  g_application_set_application_id (G_APPLICATION (app), NULL);
-  fd_application_set_backoff (app, 50, 400);
-  return app;
-}
-
 typedef void (*PersistStage) (FdApplication *app, Persist *persist);
 
 static PersistStage current_stage;
@@ -419,7 +431,7 @@ static void
 run_app (PersistStage  stage,
          Persist      *persist)
 {
-  g_autoptr(FdApplication) app = new_test_app ();
+  g_autoptr(FdApplication) app = fd_test_ui_new_app ();
 
   current_stage = stage;
   g_signal_connect_after (app, "activate", G_CALLBACK (on_persist_activate_cb), persist);
@@ -433,9 +445,8 @@ test_persist (void)
   g_autoptr(FdTestServer) server = fd_test_server_new ();
   Persist persist = { server, NULL, 0 };
 
-  fd_test_server_add_args (server, "--demo", NULL);
-  fd_test_server_start (server);
-  persist.natalie = agent_window_new (server, NATALIE_EMAIL, NATALIE_PASSWORD);
+  fd_test_server_start_demo (server);
+  persist.natalie = agent_window_new (server, FD_TEST_NATALIE_EMAIL, FD_TEST_NATALIE_PASSWORD);
   set_joined_with_sidebar (persist.natalie, CALLBACK_QUEUE, TRUE, FALSE);
 
   run_app (run_persist_first, &persist);
@@ -461,11 +472,8 @@ test_leave_join (void)
   gint64 ada_id;
   gint64 tom_id;
 
-  fd_test_server_add_args (server, "--demo", NULL);
-  fd_test_server_start (server);
-  jenna = agent_window_new (server, JENNA_EMAIL, JENNA_PASSWORD);
+  jenna = jenna_on_callbacks (server);
   list = fd_window_get_activity_list (jenna);
-  set_joined_with_sidebar (jenna, CALLBACK_QUEUE, TRUE, FALSE);
 
   request_callback (server, ADA, ADA_NUMBER);
   request_callback (server, TOM, TOM_NUMBER);
@@ -495,9 +503,7 @@ test_leave_join (void)
   g_assert_cmpuint (fd_activity_list_get_n_rows (list), ==, 2);
 
   /* Close the reserved one so that the agent may sign out. */
-  g_assert_cmpint (select_row (jenna, TOM), ==, tom_id);
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (list), "activity.close-callback", NULL));
-  wait_no_row (jenna, TOM, "the closed callback to leave");
+  close_callback (jenna, TOM, tom_id, "the closed callback to leave");
 
   agent_window_free (jenna);
 }
@@ -517,12 +523,9 @@ test_double_click (void)
   AdwMessageDialog *dialog;
   gint64 ada_id;
 
-  fd_test_server_add_args (server, "--demo", NULL);
-  fd_test_server_start (server);
-  jenna = agent_window_new (server, JENNA_EMAIL, JENNA_PASSWORD);
+  jenna = jenna_on_callbacks (server);
   list = fd_window_get_activity_list (jenna);
-  calls = fd_session_get_call_state (fd_connection_get_session ((fd_window_get_connection (jenna))));
-  set_joined_with_sidebar (jenna, CALLBACK_QUEUE, TRUE, FALSE);
+  calls = call_state (jenna);
 
   request_callback (server, ADA, ADA_NUMBER);
   wait_row (jenna, ADA, "Unreserved", "the callback");
@@ -539,9 +542,7 @@ test_double_click (void)
   g_assert_cmpint (detail->conversation->state, ==, FD_CONVERSATION_RESERVED);
   wait_row (jenna, ADA, "Reserved", "the callback kept after the call");
 
-  g_assert_cmpint (select_row (jenna, ADA), ==, ada_id);
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (list), "activity.close-callback", NULL));
-  wait_no_row (jenna, ADA, "the closed callback to leave");
+  close_callback (jenna, ADA, ada_id, "the closed callback to leave");
   agent_window_free (jenna);
 }
 
@@ -552,14 +553,9 @@ test_double_click (void)
 static FdWindow *
 call_reserved_callback (FdTestServer *server)
 {
-  FdWindow *jenna;
-  FdActivityList *list;
+  FdWindow *jenna = jenna_on_callbacks (server);
+  FdActivityList *list = fd_window_get_activity_list (jenna);
 
-  fd_test_server_add_args (server, "--demo", NULL);
-  fd_test_server_start (server);
-  jenna = agent_window_new (server, JENNA_EMAIL, JENNA_PASSWORD);
-  list = fd_window_get_activity_list (jenna);
-  set_joined_with_sidebar (jenna, CALLBACK_QUEUE, TRUE, FALSE);
   request_callback (server, GRACE, GRACE_NUMBER);
   wait_row (jenna, GRACE, "Unreserved", "the callback");
   select_row (jenna, GRACE);
@@ -592,7 +588,7 @@ test_no_phone_app (void)
   g_assert_null (dialer);
   jenna = call_reserved_callback (server);
   list = fd_window_get_activity_list (jenna);
-  calls = fd_session_get_call_state (fd_connection_get_session ((fd_window_get_connection (jenna))));
+  calls = call_state (jenna);
   dialog = fd_test_ui_wait_dialog ("No Phone App", "the message that no phone app handles calls");
   g_assert_cmpstr (adw_message_dialog_get_body (dialog), ==,
                    "No app on this computer handles phone calls. Copy the number to dial it on a phone.");
@@ -664,23 +660,6 @@ collect_items (GtkWidget *widget,
     collect_items (child, items);
 }
 
-static GtkWidget *
-find_descendant (GtkWidget *widget,
-                 GType      type)
-{
-  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
-    return widget;
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_descendant (child, type);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
-}
-
 static char *
 open_menu (FdWindow *window)
 {
@@ -711,9 +690,8 @@ test_menu (void)
   GtkPopover *popover;
   GtkWidget *column_view;
 
-  fd_test_server_add_args (server, "--demo", NULL);
-  fd_test_server_start (server);
-  jenna = agent_window_new (server, JENNA_EMAIL, JENNA_PASSWORD);
+  fd_test_server_start_demo (server);
+  jenna = agent_window_new (server, FD_TEST_JENNA_EMAIL, FD_TEST_JENNA_PASSWORD);
   list = fd_window_get_activity_list (jenna);
   popover = find_popover (GTK_WIDGET (list));
   set_joined_with_sidebar (jenna, CALLBACK_QUEUE, TRUE, FALSE);
@@ -725,7 +703,7 @@ test_menu (void)
   items = open_menu (jenna);
   g_assert_cmpstr (items, ==, "Perform Callback|Reserve");
   /* Issue 18: the list's tooltip does not cover its open menu. */
-  column_view = find_descendant (GTK_WIDGET (list), GTK_TYPE_COLUMN_VIEW);
+  column_view = fd_test_ui_find_descendant (GTK_WIDGET (list), GTK_TYPE_COLUMN_VIEW);
   g_assert_nonnull (column_view);
   g_assert_false (gtk_widget_get_has_tooltip (column_view));
   gtk_popover_popdown (popover);
@@ -735,7 +713,7 @@ test_menu (void)
   /* The same for the Queues sidebar and its menu. */
   {
     FdQueueSidebar *sidebar = fd_window_get_queue_sidebar (jenna);
-    GtkWidget *list_box = find_descendant (GTK_WIDGET (sidebar), GTK_TYPE_LIST_BOX);
+    GtkWidget *list_box = fd_test_ui_find_descendant (GTK_WIDGET (sidebar), GTK_TYPE_LIST_BOX);
     GtkPopover *queue_menu = find_popover (GTK_WIDGET (sidebar));
 
     g_assert_nonnull (list_box);
@@ -792,7 +770,7 @@ test_phone_app_fails (void)
   /* The premise: a phone app is there. */
   g_assert_nonnull (dialer);
   jenna = call_reserved_callback (server);
-  calls = fd_session_get_call_state (fd_connection_get_session ((fd_window_get_connection (jenna))));
+  calls = call_state (jenna);
   dialog = fd_test_ui_wait_dialog ("Could Not Start the Call", "the message that the call did not start");
   g_assert_true (g_str_has_prefix (adw_message_dialog_get_body (dialog), "The phone app did not start ("));
   g_assert_true (g_str_has_suffix (adw_message_dialog_get_body (dialog),

@@ -18,9 +18,6 @@
 #include "fd-test-ui.h"
 #include "fd-transfer-popover.h"
 
-#define JENNA_EMAIL    "jenna@kakapo.example"
-#define JENNA_PASSWORD "jenna-demo"
-#define CHAT_KEY       "kakapo-website-chat"
 #define VISITOR_NAME   "<b>Eve</b>"
 #define WAIT_MS        10000
 
@@ -67,28 +64,6 @@ has_many_rows (gpointer data)
   return fd_test_ui_count_rows (data) > 1;
 }
 
-static gboolean
-is_visitor_text (const FdFrame *frame,
-                 gpointer       user_data)
-{
-  const FdMessage *message = frame->body;
-
-  return frame->type == FD_FRAME_VISITOR_MESSAGE && message->direction == FD_DIRECTION_OUT &&
-         g_strcmp0 (message->text, user_data) == 0;
-}
-
-/* Waits until the visitor's socket receives the agent's message @text. */
-static void
-visitor_expect (FdTestVisitor *visitor,
-                const char    *text)
-{
-  g_autofree char *what = g_strdup_printf ("the visitor to receive “%s”", text);
-  g_autoptr(FdFrame) frame = fd_test_socket_wait_match (visitor->socket, is_visitor_text, (gpointer) text,
-                                                        WAIT_MS, what);
-
-  g_assert_nonnull (frame);
-}
-
 static char *
 compose_text (FdChatWindow *window)
 {
@@ -117,23 +92,19 @@ find_controller (GtkWidget *widget,
   return NULL;
 }
 
+static gboolean
+is_action_button (gpointer      widget,
+                  gconstpointer action)
+{
+  return GTK_IS_BUTTON (widget) && g_strcmp0 (gtk_actionable_get_action_name (widget), action) == 0;
+}
+
 /* The first button below @widget whose action is @action, or NULL. */
 static GtkWidget *
 find_action_button (GtkWidget  *widget,
                     const char *action)
 {
-  if (GTK_IS_BUTTON (widget) &&
-      g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (widget)), action) == 0)
-    return widget;
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_action_button (child, action);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
+  return fd_test_ui_find_widget (widget, is_action_button, action);
 }
 
 /* Presses @keyval with @state in the compose box, as the key controller
@@ -165,21 +136,58 @@ set_compose (FdChatWindow *window,
 }
 
 static gboolean
+is_same (gpointer      object,
+         gconstpointer other)
+{
+  return object == other;
+}
+
+static gboolean
 is_toplevel (gpointer window)
 {
-  GListModel *toplevels = gtk_window_get_toplevels ();
-
-  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
-    {
-      g_autoptr(GObject) item = g_list_model_get_item (toplevels, i);
-
-      if (item == window)
-        return TRUE;
-    }
-  return FALSE;
+  return fd_test_ui_find_toplevel (is_same, window) != NULL;
 }
 
 /* An agent signed in with the connection alone and joined to Sales. */
+/* A window on conversation @id of @connection, shown, with its transcript
+ * loaded (@what names the wait); the caller holds a reference. */
+static FdChatWindow *
+open_chat (FdConnection *connection,
+           gint64        id,
+           const char   *what)
+{
+  FdChatWindow *window = fd_chat_window_new (NULL, connection, id);
+
+  g_object_ref (window);
+  gtk_window_present (GTK_WINDOW (window));
+  fd_test_ui_wait (fd_test_ui_chat_is_loaded, window, what);
+  return window;
+}
+
+/* Reserves the conversation from @window and waits until it is. */
+static void
+reserve_chat (FdChatWindow *window,
+              const char   *what)
+{
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "chat.reserve", NULL));
+  fd_test_ui_wait (fd_test_ui_chat_is_reserved, window, what);
+}
+
+/* Connects @visitor, who writes @text (client id "v1"), and waits until the
+ * conversation is in @agent's Activity List (@what names the wait). */
+static void
+visitor_writes (FdTestVisitor *visitor,
+                const char    *text,
+                FdConnection  *agent,
+                const char    *what)
+{
+  FdTestUiItemLookup lookup = { agent, visitor->conversation_id };
+
+  fd_test_visitor_connect (visitor);
+  fd_test_visitor_send (visitor, "v1", text);
+  fd_test_ui_wait (fd_test_ui_has_activity_item, &lookup, what);
+}
+
 static FdConnection *
 connect_agent (FdTestServer *server,
                const char   *email,
@@ -205,27 +213,18 @@ test_chat_window_flow (void)
   GtkEventController *right_click;
   g_autofree char *transcript = NULL;
   g_autofree char *text = NULL;
-  FdTestUiItemLookup lookup;
 
-  fd_test_server_add_args (server, "--demo", NULL);
-  fd_test_server_start (server);
+  fd_test_server_start_demo (server);
 
   /* The agent, signed in with the connection alone, joined to Sales. */
-  jenna = connect_agent (server, JENNA_EMAIL, JENNA_PASSWORD);
+  jenna = connect_agent (server, FD_TEST_JENNA_EMAIL, FD_TEST_JENNA_PASSWORD);
 
   /* A visitor whose name looks like markup writes before anyone reserves. */
-  visitor = fd_test_visitor_start (server, CHAT_KEY, VISITOR_NAME);
-  fd_test_visitor_connect (visitor);
-  fd_test_visitor_send (visitor, "v1", "Hello, is <i>anyone</i> there? See https://example.com/a?b=1&c=2.");
-  lookup.connection = jenna;
-  lookup.id = visitor->conversation_id;
-  fd_test_ui_wait (fd_test_ui_has_activity_item, &lookup, "the offer in the Activity List");
+  visitor = fd_test_visitor_start (server, FD_TEST_CHAT_KEY, VISITOR_NAME);
+  visitor_writes (visitor, "Hello, is <i>anyone</i> there? See https://example.com/a?b=1&c=2.", jenna, "the offer in the Activity List");
   fd_test_ui_spin (300);
 
-  window = fd_chat_window_new (NULL, jenna, visitor->conversation_id);
-  g_object_ref (window);
-  gtk_window_present (GTK_WINDOW (window));
-  fd_test_ui_wait (fd_test_ui_chat_is_loaded, window, "the transcript");
+  window = open_chat (jenna, visitor->conversation_id, "the transcript");
 
   /* Before reserving: the visitor's text shows, literally; compose is off. */
   transcript = fd_chat_window_dup_transcript (window);
@@ -246,8 +245,7 @@ test_chat_window_flow (void)
   g_assert_true (g_regex_match_simple (" - [0-9]{2}:[0-9]{2}$", gtk_window_get_title (GTK_WINDOW (window)), 0, 0));
 
   /* Reserve from the window: compose turns on. */
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "chat.reserve", NULL));
-  fd_test_ui_wait (fd_test_ui_chat_is_reserved, window, "the reservation");
+  reserve_chat (window, "the reservation");
   g_assert_true (gtk_widget_get_sensitive (compose));
   g_assert_true (gtk_widget_is_sensitive (fd_chat_window_get_emoji_button (window, 0)));
 
@@ -274,7 +272,7 @@ test_chat_window_flow (void)
   text = compose_text (window);
   g_assert_cmpstr (text, ==, "");
   g_clear_pointer (&text, g_free);
-  visitor_expect (visitor, "Hi Eve,\nhow can I help?");
+  fd_test_visitor_expect_text (visitor, "Hi Eve,\nhow can I help?", WAIT_MS);
   fd_test_ui_wait (fd_test_ui_chat_nothing_pending, window, "the message's acknowledgement");
   transcript = fd_chat_window_dup_transcript (window);
   /* Shown once: the echo replaced the pending mark instead of adding a line. */
@@ -289,7 +287,7 @@ test_chat_window_flow (void)
   text = compose_text (window);
   g_assert_cmpstr (text, ==, "");
   g_clear_pointer (&text, g_free);
-  visitor_expect (visitor, "Sent with the button.");
+  fd_test_visitor_expect_text (visitor, "Sent with the button.", WAIT_MS);
   fd_test_ui_wait (fd_test_ui_chat_nothing_pending, window, "the button's message's acknowledgement");
 
   /* A canned reply found by its name, sent by activating its row. */
@@ -298,7 +296,8 @@ test_chat_window_flow (void)
   fd_test_ui_wait (has_one_row, fd_chat_window_get_canned_list (window), "the search for Pricing");
   row = gtk_list_box_get_row_at_index (fd_chat_window_get_canned_list (window), 0);
   g_assert_true (gtk_widget_activate (GTK_WIDGET (row)));
-  visitor_expect (visitor, "Our plans start at $29 per agent per month; I can send you the full price list.");
+  fd_test_visitor_expect_text (visitor, "Our plans start at $29 per agent per month; I can send you the full price list.",
+                               WAIT_MS);
 
   /* A resource found by its description, sent as its URL. */
   fd_test_ui_wait (has_rows, fd_chat_window_get_resource_list (window), "the resources");
@@ -308,7 +307,7 @@ test_chat_window_flow (void)
   fd_test_ui_wait (has_one_row, fd_chat_window_get_resource_list (window), "the search for the website");
   row = gtk_list_box_get_row_at_index (fd_chat_window_get_resource_list (window), 0);
   g_assert_true (gtk_widget_activate (GTK_WIDGET (row)));
-  visitor_expect (visitor, "https://kakapo.example/");
+  fd_test_visitor_expect_text (visitor, "https://kakapo.example/", WAIT_MS);
 
   /* Emoji: a left click inserts at the cursor, a right click sends. */
   set_compose (window, "Thanks ");
@@ -320,7 +319,7 @@ test_chat_window_flow (void)
                                  GDK_BUTTON_SECONDARY);
   g_assert_nonnull (right_click);
   g_signal_emit_by_name (right_click, "pressed", 1, 4.0, 4.0);
-  visitor_expect (visitor, "👍");
+  fd_test_visitor_expect_text (visitor, "👍", WAIT_MS);
   text = compose_text (window);
   g_assert_cmpstr (text, ==, "Thanks 😀");
   g_clear_pointer (&text, g_free);
@@ -331,7 +330,7 @@ test_chat_window_flow (void)
   fd_test_ui_spin (50);
   g_assert_false (gtk_widget_get_visible (GTK_WIDGET (window)));
   g_assert_true (is_toplevel (window));
-  g_assert_true (fd_test_ui_has_activity_item (&lookup));
+  g_assert_true (fd_test_ui_has_activity_item (&(FdTestUiItemLookup) { jenna, visitor->conversation_id }));
   gtk_window_present (GTK_WINDOW (window));
 
   /* Close ends the conversation; the visitor hears of it. */
@@ -358,25 +357,15 @@ open_reserved_chat (FdTestServer   *server,
                     FdTestVisitor **visitor)
 {
   FdChatWindow *window;
-  FdTestUiItemLookup lookup;
 
-  fd_test_server_add_args (server, "--demo", NULL);
-  fd_test_server_start (server);
-  *connection = connect_agent (server, JENNA_EMAIL, JENNA_PASSWORD);
+  fd_test_server_start_demo (server);
+  *connection = connect_agent (server, FD_TEST_JENNA_EMAIL, FD_TEST_JENNA_PASSWORD);
 
-  *visitor = fd_test_visitor_start (server, CHAT_KEY, "Ann");
-  fd_test_visitor_connect (*visitor);
-  fd_test_visitor_send (*visitor, "v1", "Hello there");
-  lookup.connection = *connection;
-  lookup.id = (*visitor)->conversation_id;
-  fd_test_ui_wait (fd_test_ui_has_activity_item, &lookup, "the offer in the Activity List");
+  *visitor = fd_test_visitor_start (server, FD_TEST_CHAT_KEY, "Ann");
+  visitor_writes (*visitor, "Hello there", *connection, "the offer in the Activity List");
 
-  window = fd_chat_window_new (NULL, *connection, (*visitor)->conversation_id);
-  g_object_ref (window);
-  gtk_window_present (GTK_WINDOW (window));
-  fd_test_ui_wait (fd_test_ui_chat_is_loaded, window, "the transcript");
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "chat.reserve", NULL));
-  fd_test_ui_wait (fd_test_ui_chat_is_reserved, window, "the reservation");
+  window = open_chat (*connection, (*visitor)->conversation_id, "the transcript");
+  reserve_chat (window, "the reservation");
   return window;
 }
 
@@ -422,7 +411,7 @@ test_chat_window_drafts (void)
   g_assert_no_error (error);
   window = open_reserved_chat (server, &jenna, &visitor);
   id = fd_chat_window_get_id (window);
-  drafts = fd_drafts_new (dir, fd_test_server_get_url (server), JENNA_EMAIL);
+  drafts = fd_drafts_new (dir, fd_test_server_get_url (server), FD_TEST_JENNA_EMAIL);
   fd_chat_window_set_stores (window, drafts, NULL, NULL);
   g_assert_null (fd_drafts_get (drafts, id));
   set_compose (window, "Let me check that ");
@@ -434,7 +423,7 @@ test_chat_window_drafts (void)
   /* The store writes on dispose: an app restart reads it back. */
   g_assert_finalize_object (drafts);
 
-  drafts = fd_drafts_new (dir, fd_test_server_get_url (server), JENNA_EMAIL);
+  drafts = fd_drafts_new (dir, fd_test_server_get_url (server), FD_TEST_JENNA_EMAIL);
   g_assert_cmpstr (fd_drafts_get (drafts, id), ==, "Let me check that for you.");
   window = fd_chat_window_new (NULL, jenna, id);
   g_object_ref (window);
@@ -448,14 +437,14 @@ test_chat_window_drafts (void)
 
   /* Sending clears the draft, also on disk. */
   g_assert_true (press_key (window, GDK_KEY_Return, 0));
-  visitor_expect (visitor, "Let me check that for you.");
+  fd_test_visitor_expect_text (visitor, "Let me check that for you.", WAIT_MS);
   g_assert_null (fd_drafts_get (drafts, id));
   g_assert_true (fd_drafts_save (drafts, &error));
   g_assert_no_error (error);
   fd_test_ui_wait (fd_test_ui_chat_nothing_pending, window, "the acknowledgement");
   close_window (window);
   g_assert_finalize_object (drafts);
-  drafts = fd_drafts_new (dir, fd_test_server_get_url (server), JENNA_EMAIL);
+  drafts = fd_drafts_new (dir, fd_test_server_get_url (server), FD_TEST_JENNA_EMAIL);
   g_assert_null (fd_drafts_get (drafts, id));
   g_assert_finalize_object (drafts);
 
@@ -494,7 +483,7 @@ test_chat_window_reply_cache (void)
   g_assert_error (error, FD_CACHE_ERROR, FD_CACHE_ERROR_INVALID);
   g_clear_error (&error);
 
-  cache = fd_reply_cache_new (dir, fd_test_server_get_url (server), JENNA_EMAIL);
+  cache = fd_reply_cache_new (dir, fd_test_server_get_url (server), FD_TEST_JENNA_EMAIL);
   fd_chat_window_set_stores (window, NULL, cache, NULL);
   g_assert_true (has_no_rows (list));
 
@@ -548,7 +537,7 @@ test_chat_window_reply_cache (void)
   row = gtk_list_box_get_row_at_index (list, 1);
   g_assert_cmpstr (g_object_get_data (G_OBJECT (row), "fd-payload"), ==, "Happy to help with that!");
   g_assert_true (gtk_widget_activate (GTK_WIDGET (row)));
-  visitor_expect (visitor, "Happy to help with that!");
+  fd_test_visitor_expect_text (visitor, "Happy to help with that!", WAIT_MS);
   fd_test_ui_wait (fd_test_ui_chat_nothing_pending, window, "the acknowledgement");
   /* Sending from the cache leaves the compose box alone. */
   text = compose_text (window);
@@ -572,7 +561,7 @@ test_chat_window_reply_cache (void)
    * newest first. */
   close_window (window);
   g_assert_finalize_object (cache);
-  cache = fd_reply_cache_new (dir, fd_test_server_get_url (server), JENNA_EMAIL);
+  cache = fd_reply_cache_new (dir, fd_test_server_get_url (server), FD_TEST_JENNA_EMAIL);
   window = reopen_chat (jenna, visitor->conversation_id);
   fd_chat_window_set_stores (window, NULL, cache, NULL);
   list = fd_chat_window_get_reply_cache_list (window);
@@ -637,21 +626,6 @@ expect_attachment (FdTestServer  *server,
   g_assert_cmpmem (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes), contents, strlen (contents));
 }
 
-static GtkDropTarget *
-find_drop_target (GtkWidget *widget)
-{
-  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (widget);
-
-  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
-    {
-      g_autoptr(GObject) controller = g_list_model_get_item (controllers, i);
-
-      if (GTK_IS_DROP_TARGET (controller))
-        return GTK_DROP_TARGET (controller);
-    }
-  return NULL;
-}
-
 /* Attachments: a file attached (as the file chooser's response does) and
  * one dropped on the window reach the visitor with server-relative URLs
  * that download the same bytes; the recent list shows them, a renamed one
@@ -688,7 +662,7 @@ test_chat_window_attachments (void)
   g_assert_no_error (error);
 
   window = open_reserved_chat (server, &jenna, &visitor);
-  recent = fd_recent_files_new (dir, fd_test_server_get_url (server), JENNA_EMAIL);
+  recent = fd_recent_files_new (dir, fd_test_server_get_url (server), FD_TEST_JENNA_EMAIL);
   fd_chat_window_set_stores (window, NULL, NULL, recent);
   list = fd_chat_window_get_recent_list (window);
   g_assert_true (has_no_rows (list));
@@ -701,7 +675,7 @@ test_chat_window_attachments (void)
   g_assert_true (has_one_row (list));
 
   /* The drop target's path, with a GFile. */
-  drop = find_drop_target (GTK_WIDGET (window));
+  drop = GTK_DROP_TARGET (find_controller (GTK_WIDGET (window), GTK_TYPE_DROP_TARGET, 0));
   g_assert_nonnull (drop);
   g_value_init (&value, G_TYPE_FILE);
   g_value_set_object (&value, dropped);
@@ -775,7 +749,7 @@ test_chat_window_attachments (void)
         {
           close_window (window);
           g_assert_finalize_object (recent);
-          recent = fd_recent_files_new (dir, fd_test_server_get_url (server), JENNA_EMAIL);
+          recent = fd_recent_files_new (dir, fd_test_server_get_url (server), FD_TEST_JENNA_EMAIL);
           window = reopen_chat (jenna, visitor->conversation_id);
           fd_chat_window_set_stores (window, NULL, NULL, recent);
           list = fd_chat_window_get_recent_list (window);
@@ -794,7 +768,7 @@ test_chat_window_attachments (void)
     }
   close_window (window);
   g_assert_finalize_object (recent);
-  recent = fd_recent_files_new (dir, fd_test_server_get_url (server), JENNA_EMAIL);
+  recent = fd_recent_files_new (dir, fd_test_server_get_url (server), FD_TEST_JENNA_EMAIL);
   window = reopen_chat (jenna, visitor->conversation_id);
   fd_chat_window_set_stores (window, NULL, NULL, recent);
   list = fd_chat_window_get_recent_list (window);
@@ -843,39 +817,6 @@ test_chat_window_markup (void)
 
 #define HISTORY_EMAIL "returning@visitor.example"
 
-/* Like fd_test_visitor_start, with the visitor's email (the contact the
- * server finds again). */
-static FdTestVisitor *
-start_visitor_with_email (FdTestServer *server,
-                          const char   *name,
-                          const char   *email)
-{
-  g_autoptr(FdVisitorSessionRequest) request = fd_visitor_session_request_new ();
-  g_autoptr(JsonNode) request_json = NULL;
-  g_autoptr(JsonNode) answer = NULL;
-  g_autoptr(FdVisitorSession) session = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *body = NULL;
-  FdTestVisitor *self;
-  guint status = 0;
-
-  request->stream_key = g_strdup (CHAT_KEY);
-  request->name = g_strdup (name);
-  request->email = g_strdup (email);
-  request_json = fd_visitor_session_request_to_json (request);
-  body = fd_json_to_string (request_json, NULL);
-  answer = fd_test_http_request (server, NULL, "POST", "/api/visitor/v1/sessions", body, &status);
-  g_assert_cmpuint (status, ==, 201);
-  session = fd_visitor_session_from_json (answer, &error);
-  g_assert_no_error (error);
-  self = g_new0 (FdTestVisitor, 1);
-  self->server = server;
-  self->token = g_steal_pointer (&session->token);
-  self->conversation_id = session->conversation_id;
-  self->socket_url = g_steal_pointer (&session->socket_url);
-  return self;
-}
-
 static GtkListBoxRow *
 find_history_row (FdChatWindow *window,
                   gint64        id)
@@ -908,20 +849,18 @@ row_label (GtkListBoxRow *row,
   return gtk_label_get_text (GTK_LABEL (label));
 }
 
+static gboolean
+is_conversation_window_of (gpointer      window,
+                           gconstpointer id)
+{
+  return FD_IS_CONVERSATION_WINDOW (window) &&
+         fd_conversation_window_get_id (window) == *(const gint64 *) id;
+}
+
 static FdConversationWindow *
 find_conversation_window (gint64 id)
 {
-  GListModel *toplevels = gtk_window_get_toplevels ();
-
-  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
-    {
-      g_autoptr(GObject) item = g_list_model_get_item (toplevels, i);
-
-      if (FD_IS_CONVERSATION_WINDOW (item) &&
-          fd_conversation_window_get_id (FD_CONVERSATION_WINDOW (item)) == id)
-        return FD_CONVERSATION_WINDOW (item);
-    }
-  return NULL;
+  return fd_test_ui_find_toplevel (is_conversation_window_of, &id);
 }
 
 static gboolean
@@ -1005,30 +944,21 @@ test_chat_window_transfer (void)
   FdTestUiItemLookup lookup;
   gint64 natalie_id;
 
-  fd_test_server_add_args (server, "--demo", NULL);
-  fd_test_server_start (server);
-  jenna = connect_agent (server, JENNA_EMAIL, JENNA_PASSWORD);
-  natalie = connect_agent (server, "natalie@kakapo.example", "natalie-demo");
+  fd_test_server_start_demo (server);
+  jenna = connect_agent (server, FD_TEST_JENNA_EMAIL, FD_TEST_JENNA_PASSWORD);
+  natalie = connect_agent (server, FD_TEST_NATALIE_EMAIL, FD_TEST_NATALIE_PASSWORD);
   natalie_id = fd_connection_get_agent (natalie)->id;
 
-  visitor = fd_test_visitor_start (server, CHAT_KEY, VISITOR_NAME);
-  fd_test_visitor_connect (visitor);
-  fd_test_visitor_send (visitor, "v1", "I need someone from billing.");
-  lookup.connection = jenna;
-  lookup.id = visitor->conversation_id;
-  fd_test_ui_wait (fd_test_ui_has_activity_item, &lookup, "the offer");
+  visitor = fd_test_visitor_start (server, FD_TEST_CHAT_KEY, VISITOR_NAME);
+  visitor_writes (visitor, "I need someone from billing.", jenna, "the offer");
 
-  window = fd_chat_window_new (NULL, jenna, visitor->conversation_id);
-  g_object_ref (window);
-  gtk_window_present (GTK_WINDOW (window));
-  fd_test_ui_wait (fd_test_ui_chat_is_loaded, window, "the transcript");
+  window = open_chat (jenna, visitor->conversation_id, "the transcript");
   /* Nothing to transfer before reserving. */
   g_assert_false (gtk_widget_get_visible (fd_chat_window_get_transfer_button (window)));
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "chat.reserve", NULL));
-  fd_test_ui_wait (fd_test_ui_chat_is_reserved, window, "the reservation");
+  reserve_chat (window, "the reservation");
   set_compose (window, "Let me find a colleague.");
   g_assert_true (press_key (window, GDK_KEY_Return, 0));
-  visitor_expect (visitor, "Let me find a colleague.");
+  fd_test_visitor_expect_text (visitor, "Let me find a colleague.", WAIT_MS);
 
   /* The members of Sales: Natalie, joined, first; Ed, a member who is
    * not joined, shown but not offered. */
@@ -1055,6 +985,7 @@ test_chat_window_transfer (void)
   /* One offer at a time. */
   g_assert_false (gtk_widget_is_sensitive (fd_chat_window_get_transfer_button (window)));
   lookup.connection = natalie;
+  lookup.id = visitor->conversation_id;
   fd_test_ui_wait (fd_test_ui_has_activity_item, &lookup, "the transfer offer in Natalie's list");
   fd_connection_reject_async (natalie, visitor->conversation_id, NULL, fd_test_ui_on_done_cb, &result);
   fd_test_ui_wait (fd_test_ui_has_result, &result, "Natalie declining");
@@ -1073,12 +1004,8 @@ test_chat_window_transfer (void)
   status.prefix = "Waiting for Natalie Maines";
   fd_test_ui_wait (fd_test_ui_chat_has_status_prefix, &status, "the second offer");
   fd_test_ui_wait (fd_test_ui_has_activity_item, &lookup, "the second transfer offer");
-  taken = fd_chat_window_new (NULL, natalie, visitor->conversation_id);
-  g_object_ref (taken);
-  gtk_window_present (GTK_WINDOW (taken));
-  fd_test_ui_wait (fd_test_ui_chat_is_loaded, taken, "Natalie's transcript");
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (taken), "chat.reserve", NULL));
-  fd_test_ui_wait (fd_test_ui_chat_is_reserved, taken, "Natalie's reservation");
+  taken = open_chat (natalie, visitor->conversation_id, "Natalie's transcript");
+  reserve_chat (taken, "Natalie's reservation");
   status.prefix = "Transferred to Natalie Maines.";
   fd_test_ui_wait (fd_test_ui_chat_has_status_prefix, &status, "Jenna's window to say it went");
   g_assert_false (fd_chat_window_get_reserved (window));
@@ -1108,31 +1035,21 @@ test_chat_window_transfer_nobody_joined (void)
   g_autoptr(FdConnection) jenna = NULL;
   g_autoptr(FdConnection) natalie = NULL;
   g_autoptr(FdTestVisitor) visitor = NULL;
-  FdTestUiItemLookup lookup;
   FdChatWindow *window;
   GtkListBox *list;
   GtkListBoxRow *row;
   gint64 natalie_id;
 
-  fd_test_server_add_args (server, "--demo", NULL);
-  fd_test_server_start (server);
-  jenna = connect_agent (server, JENNA_EMAIL, JENNA_PASSWORD);
-  natalie = fd_test_ui_sign_in (fd_test_server_get_url (server), "natalie@kakapo.example", "natalie-demo");
+  fd_test_server_start_demo (server);
+  jenna = connect_agent (server, FD_TEST_JENNA_EMAIL, FD_TEST_JENNA_PASSWORD);
+  natalie = fd_test_ui_sign_in (fd_test_server_get_url (server), FD_TEST_NATALIE_EMAIL, FD_TEST_NATALIE_PASSWORD);
   natalie_id = fd_connection_get_agent (natalie)->id;
 
-  visitor = fd_test_visitor_start (server, CHAT_KEY, VISITOR_NAME);
-  fd_test_visitor_connect (visitor);
-  fd_test_visitor_send (visitor, "v1", "Anyone from billing?");
-  lookup.connection = jenna;
-  lookup.id = visitor->conversation_id;
-  fd_test_ui_wait (fd_test_ui_has_activity_item, &lookup, "the offer");
+  visitor = fd_test_visitor_start (server, FD_TEST_CHAT_KEY, VISITOR_NAME);
+  visitor_writes (visitor, "Anyone from billing?", jenna, "the offer");
 
-  window = fd_chat_window_new (NULL, jenna, visitor->conversation_id);
-  g_object_ref (window);
-  gtk_window_present (GTK_WINDOW (window));
-  fd_test_ui_wait (fd_test_ui_chat_is_loaded, window, "the transcript");
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "chat.reserve", NULL));
-  fd_test_ui_wait (fd_test_ui_chat_is_reserved, window, "the reservation");
+  window = open_chat (jenna, visitor->conversation_id, "the transcript");
+  reserve_chat (window, "the reservation");
 
   open_transfer_list (window);
   list = fd_chat_window_get_transfer_list (window);
@@ -1186,40 +1103,29 @@ test_chat_window_history (void)
   /* Twelve chats from one address in a minute are more than a visitor's
    * default limits allow (docs/widget.md); the server reads these. */
   g_setenv ("FRONTDESKD_VISITOR_LIMITS", "create=6000/1000,message=6000/1000,typing=6000/1000,sockets=1000", TRUE);
-  fd_test_server_add_args (server, "--demo", NULL);
-  fd_test_server_start (server);
+  fd_test_server_start_demo (server);
   g_unsetenv ("FRONTDESKD_VISITOR_LIMITS");
-  jenna = connect_agent (server, JENNA_EMAIL, JENNA_PASSWORD);
+  jenna = connect_agent (server, FD_TEST_JENNA_EMAIL, FD_TEST_JENNA_PASSWORD);
 
   /* The first chat, reserved and closed. */
-  first = start_visitor_with_email (server, "Ann", HISTORY_EMAIL);
+  first = fd_test_visitor_start_full (server, FD_TEST_CHAT_KEY, "Ann", HISTORY_EMAIL, NULL);
   first_id = first->conversation_id;
-  fd_test_visitor_connect (first);
-  fd_test_visitor_send (first, "v1", "First visit");
-  lookup.connection = jenna;
-  lookup.id = first_id;
-  fd_test_ui_wait (fd_test_ui_has_activity_item, &lookup, "the first offer");
-  window = fd_chat_window_new (NULL, jenna, first_id);
-  g_object_ref (window);
-  gtk_window_present (GTK_WINDOW (window));
-  fd_test_ui_wait (fd_test_ui_chat_is_loaded, window, "the first transcript");
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "chat.reserve", NULL));
-  fd_test_ui_wait (fd_test_ui_chat_is_reserved, window, "the first reservation");
+  visitor_writes (first, "First visit", jenna, "the first offer");
+  window = open_chat (jenna, first_id, "the first transcript");
+  reserve_chat (window, "the first reservation");
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "chat.close", NULL));
   fd_test_ui_wait (fd_test_ui_chat_is_closed, window, "the first conversation to close");
   close_window (window);
 
   /* The second chat of the same visitor lists the first in History. */
-  second = start_visitor_with_email (server, "Ann", HISTORY_EMAIL);
+  second = fd_test_visitor_start_full (server, FD_TEST_CHAT_KEY, "Ann", HISTORY_EMAIL, NULL);
   g_assert_cmpint (second->conversation_id, !=, first_id);
   fd_test_visitor_connect (second);
   fd_test_visitor_send (second, "v1", "Back again");
+  lookup.connection = jenna;
   lookup.id = second->conversation_id;
   fd_test_ui_wait (fd_test_ui_has_activity_item, &lookup, "the second offer");
-  window = fd_chat_window_new (NULL, jenna, second->conversation_id);
-  g_object_ref (window);
-  gtk_window_present (GTK_WINDOW (window));
-  fd_test_ui_wait (fd_test_ui_chat_is_loaded, window, "the second transcript");
+  window = open_chat (jenna, second->conversation_id, "the second transcript");
   history.window = window;
   history.id = first_id;
   fd_test_ui_wait (has_history_row, &history, "the first chat in History");
@@ -1276,7 +1182,7 @@ test_chat_window_history (void)
 
     for (guint i = 0; i < 10; i++)
       {
-        last = start_visitor_with_email (server, "Ann", HISTORY_EMAIL);
+        last = fd_test_visitor_start_full (server, FD_TEST_CHAT_KEY, "Ann", HISTORY_EMAIL, NULL);
         g_ptr_array_add (visits, last);
       }
     lookup.id = last->conversation_id;
@@ -1297,8 +1203,7 @@ test_chat_window_history (void)
     /* This conversation's own row says so and follows its state. */
     g_assert_true (g_str_has_prefix (row_label (find_history_row (window, last->conversation_id), 1),
                                      "This conversation · Unreserved"));
-    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "chat.reserve", NULL));
-    fd_test_ui_wait (fd_test_ui_chat_is_reserved, window, "the twelfth reservation");
+    reserve_chat (window, "the twelfth reservation");
     g_assert_true (g_str_has_prefix (row_label (find_history_row (window, last->conversation_id), 1),
                                      "This conversation · Reserved"));
     g_assert_cmpuint (fd_test_ui_count_rows (list), ==, 10);

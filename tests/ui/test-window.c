@@ -17,11 +17,6 @@
 #include "fd-test-ui.h"
 #include "fd-window.h"
 
-#define JENNA_EMAIL      "jenna@kakapo.example"
-#define JENNA_PASSWORD   "jenna-demo"
-#define NATALIE_EMAIL    "natalie@kakapo.example"
-#define NATALIE_PASSWORD "natalie-demo"
-#define CHAT_KEY         "kakapo-website-chat"
 
 /* --- checks ---------------------------------------------------------------- */
 
@@ -109,19 +104,17 @@ conversation_loaded (gpointer data)
 }
 
 /* The Web Chat window of conversation @id, NULL when none is open. */
+static gboolean
+is_chat_window_of (gpointer      window,
+                   gconstpointer id)
+{
+  return FD_IS_CHAT_WINDOW (window) && (id == NULL || fd_chat_window_get_id (window) == *(const gint64 *) id);
+}
+
 static FdChatWindow *
 find_chat_window (gint64 id)
 {
-  GListModel *toplevels = gtk_window_get_toplevels ();
-
-  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
-    {
-      g_autoptr(GObject) item = g_list_model_get_item (toplevels, i);
-
-      if (FD_IS_CHAT_WINDOW (item) && fd_chat_window_get_id (FD_CHAT_WINDOW (item)) == id)
-        return FD_CHAT_WINDOW (item);
-    }
-  return NULL;
+  return fd_test_ui_find_toplevel (is_chat_window_of, &id);
 }
 
 /* Whether @accels holds @expected, as GTK parses them (it rewrites the
@@ -171,16 +164,7 @@ has_chat_window (gpointer data)
 static FdChatWindow *
 find_conversation_window (void)
 {
-  GListModel *toplevels = gtk_window_get_toplevels ();
-
-  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
-    {
-      g_autoptr(GObject) window = g_list_model_get_item (toplevels, i);
-
-      if (FD_IS_CHAT_WINDOW (window))
-        return FD_CHAT_WINDOW (window);
-    }
-  return NULL;
+  return fd_test_ui_find_toplevel (is_chat_window_of, NULL);
 }
 
 static gboolean
@@ -287,33 +271,33 @@ run_flow (FdApplication *app,
 
   /* A wrong password: a sentence on the page, still the page. */
   fd_sign_in_page_submit (fd_window_get_sign_in_page (window), fd_test_server_get_url (server),
-                          JENNA_EMAIL, "not-the-password");
+                          FD_TEST_JENNA_EMAIL, "not-the-password");
   fd_test_ui_wait (has_sign_in_error, window, "the sign-in error");
   g_assert_cmpstr (fd_window_get_page (window), ==, "sign-in");
   g_assert_cmpuint (strlen (fd_sign_in_page_get_error (fd_window_get_sign_in_page (window))), >, 10);
   g_assert_null (fd_application_get_connection (app));
 
   /* Bad input is refused by the page itself. */
-  fd_sign_in_page_submit (fd_window_get_sign_in_page (window), "ftp://x", JENNA_EMAIL, "x");
+  fd_sign_in_page_submit (fd_window_get_sign_in_page (window), "ftp://x", FD_TEST_JENNA_EMAIL, "x");
   g_assert_cmpstr (fd_sign_in_page_get_error (fd_window_get_sign_in_page (window)), ==,
                    "The server address must start with http:// or https://.");
 
   fd_sign_in_page_submit (fd_window_get_sign_in_page (window), fd_test_server_get_url (server),
-                          JENNA_EMAIL, JENNA_PASSWORD);
+                          FD_TEST_JENNA_EMAIL, FD_TEST_JENNA_PASSWORD);
   fd_test_ui_wait (fd_test_ui_is_main_connected, window, "the main page after sign-in");
   g_assert_null (fd_sign_in_page_get_error (fd_window_get_sign_in_page (window)));
   email = g_settings_get_string (fd_application_get_settings (app), "email");
-  g_assert_cmpstr (email, ==, JENNA_EMAIL);
+  g_assert_cmpstr (email, ==, FD_TEST_JENNA_EMAIL);
 
   /* The token and password went to the keyring, not to the settings. */
-  secrets = fd_secrets_new (fd_test_server_get_url (server), JENNA_EMAIL);
+  secrets = fd_secrets_new (fd_test_server_get_url (server), FD_TEST_JENNA_EMAIL);
   fd_test_ui_spin (200);
   fd_secrets_lookup_async (secrets, NULL, fd_test_ui_on_done_cb, &result);
   fd_test_ui_wait (fd_test_ui_has_result, &result, "the keyring lookup");
   g_assert_true (fd_secrets_lookup_finish (secrets, result, &token, &password, &error));
   g_assert_no_error (error);
   g_assert_cmpstr (token, ==, fd_connection_get_token (fd_application_get_connection (app)));
-  g_assert_cmpstr (password, ==, JENNA_PASSWORD);
+  g_assert_cmpstr (password, ==, FD_TEST_JENNA_PASSWORD);
   g_clear_object (&result);
 
   /* Join both queues from the sidebar. */
@@ -321,7 +305,7 @@ run_flow (FdApplication *app,
   join_with_sidebar (window, "Support");
 
   /* A second agent in a window of its own, joined to Sales only. */
-  natalie = fd_test_ui_sign_in (fd_test_server_get_url (server), NATALIE_EMAIL, NATALIE_PASSWORD);
+  natalie = fd_test_ui_sign_in (fd_test_server_get_url (server), FD_TEST_NATALIE_EMAIL, FD_TEST_NATALIE_PASSWORD);
   window2 = fd_window_new (NULL, NULL);
   g_object_ref (window2);
   fd_window_set_connection (window2, natalie);
@@ -330,9 +314,9 @@ run_flow (FdApplication *app,
 
   /* Visitors' chats arrive as rows in both lists (ring-all). */
   gtk_window_present (GTK_WINDOW (window));
-  v1 = fd_test_visitor_start (server, CHAT_KEY, "Natalie Maines");
-  v2 = fd_test_visitor_start (server, CHAT_KEY, "Tom Baker");
-  v3 = fd_test_visitor_start (server, CHAT_KEY, "Ada Lovelace");
+  v1 = fd_test_visitor_start (server, FD_TEST_CHAT_KEY, "Natalie Maines");
+  v2 = fd_test_visitor_start (server, FD_TEST_CHAT_KEY, "Tom Baker");
+  v3 = fd_test_visitor_start (server, FD_TEST_CHAT_KEY, "Ada Lovelace");
   wait_rows (window, 3, "three rows for the first agent");
   wait_rows (window2, 3, "three rows for the second agent");
 
@@ -646,7 +630,7 @@ run_restart_flow (FdApplication *app,
                   FdTestServer  *server)
 {
   FdWindow *window = fd_test_ui_app_window (app);
-  g_autoptr(FdSecrets) secrets = fd_secrets_new (fd_test_server_get_url (server), JENNA_EMAIL);
+  g_autoptr(FdSecrets) secrets = fd_secrets_new (fd_test_server_get_url (server), FD_TEST_JENNA_EMAIL);
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *token = NULL;
@@ -686,23 +670,6 @@ on_restart_activate_cb (GApplication *app,
   run_restart_flow (FD_APPLICATION (app), server);
 }
 
-static FdApplication *
-new_test_app (void)
-{
-  FdApplication *app = fd_application_new ();
-
-  g_assert_nonnull (fd_application_get_settings (app));
-  /* No notification server or sound card here: the alerts have their
-   * own suite (tests/alerts). */
-  g_settings_set_boolean (fd_application_get_settings (app), "alert-notification", FALSE);
-  g_settings_set_boolean (fd_application_get_settings (app), "alert-sound", FALSE);
-  /* Without a D-Bus name: the session bus is shared with the keyring and
-   * the test needs no uniqueness. */
-  g_application_set_application_id (G_APPLICATION (app), NULL);
-  fd_application_set_backoff (app, 50, 400);
-  return app;
-}
-
 /* The flow runs inside g_application_run(), as the app runs for a person,
  * so that app.quit ends it and shutdown releases what startup took. */
 static void
@@ -711,16 +678,15 @@ test_window_flow (void)
   g_autoptr(FdTestServer) server = fd_test_server_new ();
   g_autoptr(FdApplication) app = NULL;
 
-  fd_test_server_add_args (server, "--demo", NULL);
-  fd_test_server_start (server);
+  fd_test_server_start_demo (server);
 
-  app = new_test_app ();
+  app = fd_test_ui_new_app ();
   g_signal_connect_after (app, "activate", G_CALLBACK (on_activate_cb), server);
   g_assert_cmpint (g_application_run (G_APPLICATION (app), 0, NULL), ==, 0);
   g_assert_finalize_object (g_steal_pointer (&app));
 
   /* The settings (memory backend) and the keyring outlive the app. */
-  app = new_test_app ();
+  app = fd_test_ui_new_app ();
   g_settings_set_boolean (fd_application_get_settings (app), "join-queues-on-startup", TRUE);
   g_signal_connect_after (app, "activate", G_CALLBACK (on_restart_activate_cb), server);
   g_assert_cmpint (g_application_run (G_APPLICATION (app), 0, NULL), ==, 0);
@@ -728,23 +694,6 @@ test_window_flow (void)
 }
 
 /* --- /ui/window/templates ------------------------------------------------- */
-
-static GtkWidget *
-find_descendant (GtkWidget *widget,
-                 GType      type)
-{
-  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
-    return widget;
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_descendant (child, type);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
-}
 
 static gboolean
 has_popover_menu_child (GtkWidget *widget)
@@ -766,8 +715,8 @@ test_window_templates (void)
   FdWindow *window = fd_window_new (NULL, NULL);
   GtkWidget *list = GTK_WIDGET (fd_window_get_activity_list (window));
   GtkWidget *sidebar = GTK_WIDGET (fd_window_get_queue_sidebar (window));
-  GtkWidget *view = find_descendant (list, GTK_TYPE_COLUMN_VIEW);
-  GtkWidget *queues = find_descendant (sidebar, GTK_TYPE_LIST_BOX);
+  GtkWidget *view = fd_test_ui_find_descendant (list, GTK_TYPE_COLUMN_VIEW);
+  GtkWidget *queues = fd_test_ui_find_descendant (sidebar, GTK_TYPE_LIST_BOX);
   GListModel *columns;
 
   g_assert_nonnull (view);
@@ -863,9 +812,8 @@ test_window_empty_states (void)
   FdWindow *window;
   FdWindow *window2;
 
-  fd_test_server_add_args (server, "--demo", NULL);
-  fd_test_server_start (server);
-  jenna = fd_test_ui_sign_in (fd_test_server_get_url (server), JENNA_EMAIL, JENNA_PASSWORD);
+  fd_test_server_start_demo (server);
+  jenna = fd_test_ui_sign_in (fd_test_server_get_url (server), FD_TEST_JENNA_EMAIL, FD_TEST_JENNA_PASSWORD);
   window = fd_window_new (NULL, NULL);
   g_object_ref (window);
   fd_window_set_connection (window, jenna);
@@ -895,12 +843,12 @@ test_window_empty_states (void)
   wait_activity_page (window, "waiting");
 
   /* A conversation arriving shows the list. */
-  visitor = fd_test_visitor_start (server, CHAT_KEY, "Natalie Maines");
+  visitor = fd_test_visitor_start (server, FD_TEST_CHAT_KEY, "Natalie Maines");
   wait_activity_page (window, "list");
   g_assert_cmpuint (fd_activity_list_get_n_rows (fd_window_get_activity_list (window)), ==, 1);
 
   /* A connection that stopped: disconnected. */
-  natalie = fd_test_ui_sign_in (fd_test_server_get_url (server), NATALIE_EMAIL, NATALIE_PASSWORD);
+  natalie = fd_test_ui_sign_in (fd_test_server_get_url (server), FD_TEST_NATALIE_EMAIL, FD_TEST_NATALIE_PASSWORD);
   window2 = fd_window_new (NULL, NULL);
   g_object_ref (window2);
   fd_window_set_connection (window2, natalie);
