@@ -114,6 +114,7 @@ test_outsiders (FdItDemo      *demo,
   g_autofree char *member_path = g_strdup_printf ("/organizations/%" G_GINT64_FORMAT "/queues/%" G_GINT64_FORMAT
                                                   "/members/%" G_GINT64_FORMAT, demo->org_id, support, oscar_id);
   g_autoptr(JsonNode) member = fd_test_admin_expect (demo->server, "PUT", member_path, NULL, 200);
+  (void) member; /* held for its cleanup only */
   g_autoptr(FdTestAgent) natalie = fd_it_connect_agent (demo->server, FD_IT_NATALIE);
   g_autoptr(FdTestAgent) oscar = fd_it_connect_agent (demo->server, "oscar@kakapo.example", "oscar-password");
   g_autoptr(FdTestAgent) olga = fd_it_connect_agent (demo->server, FD_IT_OLGA);

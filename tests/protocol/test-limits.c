@@ -131,6 +131,7 @@ test_event_payload_bound (void)
       g_autofree char *text = NULL;
       gsize len = 0;
       g_autofree char *payload = fd_json_to_string (node, &len);
+      (void) payload; /* held for its cleanup only */
 
       g_assert_cmpuint (len, <=, fd_codec_max_json_size (&fd_message_info));
       g_assert_cmpuint (len, <=, FD_LIMIT_EVENT_PAYLOAD);

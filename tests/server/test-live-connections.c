@@ -454,6 +454,7 @@ ann_writes (FdTestAgent   *ann,
       g_autofree char *client_id = g_strdup_printf ("ann-%u", i);
       g_autoptr(FdFrame) ack = fd_test_agent_expect_ack (ann, FD_FRAME_SEND_MESSAGE,
                                                          fd_test_send_message (visitor->conversation_id, client_id, text));
+      (void) ack; /* held for its cleanup only */
     }
 }
 
@@ -557,6 +558,7 @@ test_visitor_silent_socket_closed (Fixture       *f,
                                    gconstpointer  data)
 {
   g_autoptr(FdTestAgent) ann = ann_joins (f);
+  (void) ann; /* held for its cleanup only */
   g_autoptr(FdTestVisitor) visitor = fd_test_visitor_start (f->server, "conn-chat", "Visitor");
   g_autoptr(GSocket) raw = raw_connect (f->server);
   g_autoptr(GString) received = g_string_new (NULL);

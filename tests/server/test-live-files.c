@@ -423,8 +423,10 @@ test_other_conversation_file (Fixture       *f,
   g_autoptr(FdAttachment) first = upload_ok (f, f->ann, "first.txt", "text/plain", bytes);
   g_autoptr(FdTestVisitor) second = fd_test_visitor_start (f->server, "files-chat", "Walt");
   g_autoptr(FdFrame) offer = fd_test_agent_wait_event (f->ann, FD_FRAME_OFFER);
+  (void) offer; /* held for its cleanup only */
   g_autoptr(FdFrame) reserved = fd_test_agent_expect_ack (f->ann, FD_FRAME_RESERVE,
                                                           fd_test_conversation_ref (second->conversation_id));
+  (void) reserved; /* held for its cleanup only */
 
   /* A file of one conversation is not an attachment of another. */
   fd_test_agent_expect_error (f->ann, FD_FRAME_SEND_MESSAGE,

@@ -504,6 +504,7 @@ test_message_limit (Fixture       *f,
                     gconstpointer  data)
 {
   g_autoptr(FdTestAgent) ann = join_ann (f);
+  (void) ann; /* held for its cleanup only */
   g_autoptr(FdTestVisitor) visitor = fd_test_visitor_start (f->server, f->chat_key, "Vera");
   g_autoptr(FdTestVisitor) again = NULL;
   g_autoptr(FdFrame) refusal = NULL;
@@ -588,6 +589,7 @@ test_message_limit (Fixture       *f,
   {
     g_autoptr(FdFrame) echo = fd_test_socket_wait_match (again->socket, is_message_with, "o1",
                                                          FD_TEST_TIMEOUT_MS, "another visitor's message");
+    (void) echo; /* held for its cleanup only */
   }
 }
 
@@ -637,6 +639,7 @@ test_size_limits (Fixture       *f,
 {
   static const char *const fields[] = { "name", "email", "phone", "department", "page_url" };
   g_autoptr(FdTestAgent) ann = join_ann (f);
+  (void) ann; /* held for its cleanup only */
   g_autoptr(FdTestVisitor) visitor = fd_test_visitor_start (f->server, f->chat_key, "Vera");
   g_autoptr(FdFrame) refusal = NULL;
   g_autofree char *long_text = g_strnfill (FD_LIMIT_TEXT + 1, 'x');
