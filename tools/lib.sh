@@ -8,6 +8,9 @@ FD_PACKAGES=(
   meson ninja-build pkg-config gcc clang libclang-rt-14-dev
   libglib2.0-dev libjson-glib-dev libsoup-3.0-dev libsqlite3-dev libsodium-dev sqlite3
   libgtk-4-dev libadwaita-1-dev libsecret-1-dev
+  # The Email channel: GMime, libetpan (which wants libcurl's GnuTLS flavour),
+  # and the real mail servers its tests run on loopback.
+  libgmime-3.0-dev libetpan-dev libcurl4-gnutls-dev dovecot-imapd python3-aiosmtpd
   # What any GNOME desktop has: gtk_init then loads GTK's media module, so
   # the sanitizer tests see what a developer's desktop sees (tests/lsan.supp).
   libgtk-4-media-gstreamer
