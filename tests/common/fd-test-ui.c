@@ -42,6 +42,13 @@ fd_test_ui_artifacts_dir (void)
   return g_steal_pointer (&dir);
 }
 
+static gboolean
+has_size (gpointer widget)
+{
+  return gtk_widget_get_mapped (widget) && gtk_widget_get_width (widget) > 0 &&
+         gtk_widget_get_height (widget) > 0;
+}
+
 char *
 fd_test_ui_save_screenshot (GtkWidget  *widget,
                             const char *name)
@@ -53,12 +60,13 @@ fd_test_ui_save_screenshot (GtkWidget  *widget,
   g_autofree char *dir = fd_test_ui_artifacts_dir ();
   g_autofree char *path = g_build_filename (dir, name, NULL);
   GtkNative *native = gtk_widget_get_native (widget);
-  int width = gtk_widget_get_width (widget);
-  int height = gtk_widget_get_height (widget);
+  int width, height;
 
   g_assert_nonnull (native);
-  g_assert_cmpint (width, >, 0);
-  g_assert_cmpint (height, >, 0);
+  /* A window just presented is mapped and sized on a later frame. */
+  fd_test_ui_wait (has_size, widget, name);
+  width = gtk_widget_get_width (widget);
+  height = gtk_widget_get_height (widget);
   /* The paintable shows what the widget last drew: nothing while a
    * relayout (a tab switch, a new row) is still waiting for its frame, so
    * ask for a frame and try again until one came, for up to 5 s. */

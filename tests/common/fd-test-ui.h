@@ -76,9 +76,9 @@ guint  fd_test_ui_count_rows      (GtkListBox    *list);
 GtkListBoxRow *fd_test_ui_find_row_by_id (GtkListBox *list,
                                           const char *key,
                                           gint64      id);
-/* Renders @widget (mapped and sized) to @name (a .png file name) in the
- * artifacts directory; returns the path written. Fails the test when the
- * widget has no size or the file cannot be written. */
+/* Renders @widget to @name (a .png file name) in the artifacts directory,
+ * once it is mapped and sized; returns the path written. Fails the test
+ * when the widget gets no size or the file cannot be written. */
 char  *fd_test_ui_save_screenshot (GtkWidget     *widget,
                                    const char    *name);
 

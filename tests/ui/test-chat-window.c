@@ -884,6 +884,70 @@ first_contact_id (FdConnection *connection,
 /* The same visitor (by email) chats twice: the second window's History
  * lists the first, closed, and exactly what the server sent (at most
  * 10, newest first); activating it opens it read-only. */
+/* Issue 18: a returning customer types a new name ("Rose Lavelle") with an
+ * email address already on file for "Ada Lovelace". The window names her
+ * as she typed, says who is on file, and marks the typed address "Not
+ * verified" in the visitor pane and in every History entry (docs/app.md,
+ * "A returning customer"). */
+#define ADA_EMAIL "ada@visitor.example"
+
+static void
+test_chat_window_returning_customer (void)
+{
+  g_autoptr(FdTestServer) server = fd_test_server_new ();
+  g_autoptr(FdConnection) jenna = NULL;
+  g_autoptr(FdTestVisitor) ada = NULL;
+  g_autoptr(FdTestVisitor) rose = NULL;
+  HistoryLookup history;
+  FdChatWindow *window;
+  FdConversationItem *item;
+  GtkListBoxRow *row;
+
+  fd_test_server_start_demo (server);
+  jenna = connect_agent (server, FD_TEST_JENNA_EMAIL, FD_TEST_JENNA_PASSWORD);
+
+  /* Ada's first visit: her own name, nothing on file to differ from. */
+  ada = fd_test_visitor_start_with_email (server, FD_TEST_CHAT_KEY, "Ada Lovelace", ADA_EMAIL);
+  visitor_writes (ada, "Hello", jenna, "Ada's chat");
+  window = open_chat (jenna, ada->conversation_id, "Ada's transcript");
+  g_assert_cmpstr (fd_chat_window_get_detail (window, "name"), ==, "Ada Lovelace");
+  g_assert_cmpstr (fd_chat_window_get_detail (window, "on-file"), ==, "");
+  g_assert_cmpstr (fd_chat_window_get_detail (window, "verified"), ==, "Not verified");
+  close_window (window);
+
+  /* Rose types Ada's address: linked to Ada's contact, named as typed. */
+  rose = fd_test_visitor_start_with_email (server, FD_TEST_CHAT_KEY, "Rose Lavelle", ADA_EMAIL);
+  visitor_writes (rose, "Hello again", jenna, "Rose's chat");
+  window = open_chat (jenna, rose->conversation_id, "Rose's transcript");
+  g_assert_cmpstr (fd_chat_window_get_detail (window, "name"), ==, "Rose Lavelle");
+  g_assert_cmpstr (fd_chat_window_get_detail (window, "on-file"), ==, "On file as Ada Lovelace");
+  g_assert_cmpstr (fd_chat_window_get_detail (window, "email"), ==, ADA_EMAIL);
+  g_assert_cmpstr (fd_chat_window_get_detail (window, "verified"), ==, "Not verified");
+  item = fd_activity_model_lookup (fd_session_get_activity_model (fd_connection_get_session (jenna)),
+                                   rose->conversation_id);
+  g_assert_nonnull (item);
+  g_assert_cmpstr (fd_conversation_item_get_from (item), ==, "Rose Lavelle");
+
+  /* Every History entry says who typed what, and that it is not verified. */
+  history.window = window;
+  history.id = ada->conversation_id;
+  fd_test_ui_wait (has_history_row, &history, "Ada's chat in History");
+  row = find_history_row (window, rose->conversation_id);
+  g_assert_nonnull (row);
+  g_assert_cmpstr (g_strstr_len (row_label (row, 1), -1, "\n"), ==,
+                   "\nRose Lavelle · " ADA_EMAIL " · Not verified");
+  row = find_history_row (window, ada->conversation_id);
+  g_assert_nonnull (row);
+  g_assert_cmpstr (g_strstr_len (row_label (row, 1), -1, "\n"), ==,
+                   "\nAda Lovelace · " ADA_EMAIL " · Not verified");
+  g_free (fd_test_ui_save_screenshot (GTK_WIDGET (window), "returning-customer.png"));
+  close_window (window);
+
+  fd_connection_stop (jenna);
+  fd_test_ui_spin (50);
+  g_assert_finalize_object (g_steal_pointer (&jenna));
+}
+
 /* The transfer list's row for @agent_id, NULL when not listed. */
 static GtkListBoxRow *
 find_transfer_row (FdChatWindow *window,
@@ -1227,6 +1291,7 @@ main (int   argc,
   g_test_add_func ("/ui/chat-window/reply-cache", test_chat_window_reply_cache);
   g_test_add_func ("/ui/chat-window/attachments", test_chat_window_attachments);
   g_test_add_func ("/ui/chat-window/history", test_chat_window_history);
+  g_test_add_func ("/ui/chat-window/returning-customer", test_chat_window_returning_customer);
   g_test_add_func ("/ui/chat-window/transfer", test_chat_window_transfer);
   g_test_add_func ("/ui/chat-window/transfer-nobody-joined", test_chat_window_transfer_nobody_joined);
   return g_test_run ();
