@@ -64,6 +64,10 @@ fd_build() {
   local dir=$1; shift
   if [ ! -f "$FD_ROOT/$dir/build.ninja" ]; then
     meson setup "$FD_ROOT/$dir" "$FD_ROOT" "$@"
+  elif [ $# -gt 0 ]; then
+    # A build directory made by hand keeps its options otherwise (e.g.
+    # browser tests off), and its suites would be missing from the run.
+    meson configure "$FD_ROOT/$dir" "$@" >/dev/null || return 1
   fi
   ninja -C "$FD_ROOT/$dir"
 }
