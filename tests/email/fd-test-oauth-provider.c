@@ -439,16 +439,22 @@ fd_test_oauth_provider_new (FdTestOAuthPlatform  platform,
   self->server = soup_server_new ("server-header", "fd-test-oauth-provider", NULL);
   soup_server_add_handler (self->server, NULL, on_request_cb, self, NULL);
 
+  /* Our own socket: libsoup 3.2's soup_server_get_uris() leaks the
+   * address it looks up. */
   g_autoptr (GError) error = NULL;
+  g_autoptr (GSocket) socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM,
+                                             G_SOCKET_PROTOCOL_TCP, &error);
+  g_assert_no_error (error);
   g_autoptr (GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
   g_autoptr (GSocketAddress) address = g_inet_socket_address_new (loopback, 0);
-  soup_server_listen (self->server, address, 0, &error);
+  g_assert_true (g_socket_bind (socket, address, TRUE, &error));
+  g_assert_true (g_socket_listen (socket, &error));
+  g_autoptr (GSocketAddress) bound = g_socket_get_local_address (socket, &error);
   g_assert_no_error (error);
-
-  GSList *uris = soup_server_get_uris (self->server);
-  g_assert_nonnull (uris);
-  self->base_url = g_strdup_printf ("http://127.0.0.1:%d", g_uri_get_port (uris->data));
-  g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
+  soup_server_listen_socket (self->server, socket, 0, &error);
+  g_assert_no_error (error);
+  self->base_url = g_strdup_printf ("http://127.0.0.1:%u",
+                                    g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound)));
   return self;
 }
 

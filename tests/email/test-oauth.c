@@ -255,6 +255,7 @@ test_code_reused (Fixture *f, gconstpointer data)
 
   g_autoptr (FdOAuthTokens) tokens = exchange (f, code, authorization->code_verifier, &error);
   g_assert_no_error (error);
+  g_assert_nonnull (tokens);
   g_autoptr (FdOAuthTokens) again = exchange (f, code, authorization->code_verifier, &error);
   g_assert_null (again);
   g_assert_error (error, FD_OAUTH_ERROR, FD_OAUTH_ERROR_REVOKED);
@@ -371,6 +372,7 @@ assert_fault (Fixture *f, FdTestOAuthFault fault, GQuark domain, int code)
   /* The grant survives a bad answer: the next refresh works. */
   g_autoptr (FdOAuthTokens) next = refresh (f, tokens, &error);
   g_assert_no_error (error);
+  g_assert_cmpstr (next->refresh_token, !=, tokens->refresh_token);
 }
 
 static void

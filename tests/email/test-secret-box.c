@@ -129,6 +129,7 @@ test_key_file_created_0600 (Fixture *f, gconstpointer data)
   g_autoptr (FdSecretBox) box = fd_secret_box_open_key (f->db_path, &error);
   umask (old_umask);
   g_assert_no_error (error);
+  g_assert_nonnull (box);
 
   GStatBuf st;
   g_assert_cmpint (g_stat (f->key_path, &st), ==, 0);
@@ -167,6 +168,7 @@ test_group_readable_refused (Fixture *f, gconstpointer data)
   g_assert_cmpint (g_chmod (f->key_path, 0600), ==, 0);
   g_autoptr (FdSecretBox) fixed = fd_secret_box_open_key (f->db_path, &error);
   g_assert_no_error (error);
+  g_assert_nonnull (fixed);
 }
 
 static void
