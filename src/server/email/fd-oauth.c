@@ -1,0 +1,723 @@
+#define G_LOG_DOMAIN "fd-oauth"
+
+#include "fd-oauth.h"
+
+#include <json-glib/json-glib.h>
+#include <sodium.h>
+#include <string.h>
+
+G_DEFINE_QUARK (fd-oauth-error-quark, fd_oauth_error)
+
+#define MICROSOFT_ORIGIN "https://login.microsoftonline.com"
+#define MICROSOFT_SCOPE "https://outlook.office.com/IMAP.AccessAsUser.All " \
+                        "https://outlook.office.com/SMTP.Send offline_access"
+#define GOOGLE_AUTHORIZE_ORIGIN "https://accounts.google.com"
+#define GOOGLE_TOKEN_ORIGIN "https://oauth2.googleapis.com"
+#define GOOGLE_AUTHORIZE_PATH "/o/oauth2/v2/auth"
+#define GOOGLE_TOKEN_PATH "/token"
+#define GOOGLE_SCOPE "https://mail.google.com/"
+
+/* RFC 7636: a verifier of 43 to 128 characters; 48 random bytes give 64. */
+#define VERIFIER_BYTES 48
+#define STATE_BYTES 32
+/* Token responses nest two levels; a deeper document is not one. */
+#define MAX_JSON_DEPTH 16
+/* Provider descriptions reach logs and admins: bounded. */
+#define MAX_DESCRIPTION 400
+
+struct _FdOAuthProvider {
+  gatomicrefcount ref;
+  FdOAuthPlatform platform;
+  char *authorize_url;
+  char *token_url;
+  const char *scope;
+};
+
+static FdOAuthProvider *
+provider_new (FdOAuthPlatform  platform,
+              const char      *tenant,
+              const char      *authorize_origin,
+              const char      *token_origin)
+{
+  FdOAuthProvider *self = g_new0 (FdOAuthProvider, 1);
+  g_atomic_ref_count_init (&self->ref);
+  self->platform = platform;
+  switch (platform)
+    {
+    case FD_OAUTH_PLATFORM_MICROSOFT:
+      {
+        g_autofree char *segment = g_uri_escape_string (tenant != NULL && *tenant != '\0'
+                                                        ? tenant : "common",
+                                                        NULL, FALSE);
+        self->authorize_url = g_strconcat (authorize_origin, "/", segment,
+                                           "/oauth2/v2.0/authorize", NULL);
+        self->token_url = g_strconcat (token_origin, "/", segment,
+                                       "/oauth2/v2.0/token", NULL);
+        self->scope = MICROSOFT_SCOPE;
+        break;
+      }
+    case FD_OAUTH_PLATFORM_GOOGLE:
+      self->authorize_url = g_strconcat (authorize_origin, GOOGLE_AUTHORIZE_PATH, NULL);
+      self->token_url = g_strconcat (token_origin, GOOGLE_TOKEN_PATH, NULL);
+      self->scope = GOOGLE_SCOPE;
+      break;
+    default:
+      g_assert_not_reached ();
+    }
+  return self;
+}
+
+FdOAuthProvider *
+fd_oauth_provider_new (FdOAuthPlatform platform, const char *tenant)
+{
+  g_return_val_if_fail (platform == FD_OAUTH_PLATFORM_MICROSOFT
+                        || platform == FD_OAUTH_PLATFORM_GOOGLE, NULL);
+
+  if (platform == FD_OAUTH_PLATFORM_MICROSOFT)
+    return provider_new (platform, tenant, MICROSOFT_ORIGIN, MICROSOFT_ORIGIN);
+  return provider_new (platform, tenant, GOOGLE_AUTHORIZE_ORIGIN, GOOGLE_TOKEN_ORIGIN);
+}
+
+FdOAuthProvider *
+fd_oauth_provider_new_for_base (FdOAuthPlatform  platform,
+                                const char      *tenant,
+                                const char      *base_url)
+{
+  g_return_val_if_fail (platform == FD_OAUTH_PLATFORM_MICROSOFT
+                        || platform == FD_OAUTH_PLATFORM_GOOGLE, NULL);
+  g_return_val_if_fail (base_url != NULL && g_uri_is_valid (base_url, G_URI_FLAGS_NONE, NULL), NULL);
+
+  g_autofree char *origin = g_strdup (base_url);
+  gsize len = strlen (origin);
+  while (len > 0 && origin[len - 1] == '/')
+    origin[--len] = '\0';
+  return provider_new (platform, tenant, origin, origin);
+}
+
+FdOAuthProvider *
+fd_oauth_provider_ref (FdOAuthProvider *provider)
+{
+  g_return_val_if_fail (provider != NULL, NULL);
+  g_atomic_ref_count_inc (&provider->ref);
+  return provider;
+}
+
+void
+fd_oauth_provider_unref (FdOAuthProvider *provider)
+{
+  if (provider == NULL || !g_atomic_ref_count_dec (&provider->ref))
+    return;
+  g_free (provider->authorize_url);
+  g_free (provider->token_url);
+  g_free (provider);
+}
+
+FdOAuthPlatform
+fd_oauth_provider_get_platform (FdOAuthProvider *provider)
+{
+  g_return_val_if_fail (provider != NULL, FD_OAUTH_PLATFORM_MICROSOFT);
+  return provider->platform;
+}
+
+const char *
+fd_oauth_provider_get_authorize_url (FdOAuthProvider *provider)
+{
+  g_return_val_if_fail (provider != NULL, NULL);
+  return provider->authorize_url;
+}
+
+const char *
+fd_oauth_provider_get_token_url (FdOAuthProvider *provider)
+{
+  g_return_val_if_fail (provider != NULL, NULL);
+  return provider->token_url;
+}
+
+const char *
+fd_oauth_provider_get_scope (FdOAuthProvider *provider)
+{
+  g_return_val_if_fail (provider != NULL, NULL);
+  return provider->scope;
+}
+
+/* Appends name=value, form-encoded (application/x-www-form-urlencoded and
+ * URL queries alike); a NULL value is left out. */
+static void
+form_append (GString *form, const char *name, const char *value)
+{
+  if (value == NULL)
+    return;
+  if (form->len > 0 && form->str[form->len - 1] != '?')
+    g_string_append_c (form, '&');
+  g_string_append_uri_escaped (form, name, NULL, FALSE);
+  g_string_append_c (form, '=');
+  g_string_append_uri_escaped (form, value, NULL, FALSE);
+}
+
+static char *
+random_urlsafe (gsize n_bytes)
+{
+  guint8 raw[64];
+  g_assert (n_bytes <= sizeof raw);
+  randombytes_buf (raw, n_bytes);
+  gsize len = sodium_base64_ENCODED_LEN (n_bytes, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+  char *text = g_malloc (len);
+  sodium_bin2base64 (text, len, raw, n_bytes, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+  sodium_memzero (raw, sizeof raw);
+  return text;
+}
+
+/* RFC 7636 S256: BASE64URL(SHA256(ASCII(code_verifier))), unpadded. */
+static char *
+pkce_challenge (const char *verifier)
+{
+  guint8 hash[crypto_hash_sha256_BYTES];
+  crypto_hash_sha256 (hash, (const guint8 *) verifier, strlen (verifier));
+  gsize len = sodium_base64_ENCODED_LEN (sizeof hash, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+  char *text = g_malloc (len);
+  sodium_bin2base64 (text, len, hash, sizeof hash, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+  return text;
+}
+
+void
+fd_oauth_authorization_free (FdOAuthAuthorization *authorization)
+{
+  if (authorization == NULL)
+    return;
+  g_free (authorization->url);
+  g_free (authorization->state);
+  if (authorization->code_verifier != NULL)
+    sodium_memzero (authorization->code_verifier, strlen (authorization->code_verifier));
+  g_free (authorization->code_verifier);
+  g_free (authorization);
+}
+
+FdOAuthAuthorization *
+fd_oauth_begin (FdOAuthProvider *provider,
+                const char      *client_id,
+                const char      *redirect_uri,
+                const char      *login_hint)
+{
+  g_return_val_if_fail (provider != NULL, NULL);
+  g_return_val_if_fail (client_id != NULL && *client_id != '\0', NULL);
+  g_return_val_if_fail (redirect_uri != NULL && *redirect_uri != '\0', NULL);
+
+  if (sodium_init () < 0)
+    g_error ("libsodium could not start");
+
+  FdOAuthAuthorization *authorization = g_new0 (FdOAuthAuthorization, 1);
+  authorization->state = random_urlsafe (STATE_BYTES);
+  authorization->code_verifier = random_urlsafe (VERIFIER_BYTES);
+  g_autofree char *challenge = pkce_challenge (authorization->code_verifier);
+
+  GString *url = g_string_new (provider->authorize_url);
+  g_string_append_c (url, '?');
+  form_append (url, "client_id", client_id);
+  form_append (url, "response_type", "code");
+  form_append (url, "redirect_uri", redirect_uri);
+  form_append (url, "scope", provider->scope);
+  form_append (url, "state", authorization->state);
+  form_append (url, "code_challenge", challenge);
+  form_append (url, "code_challenge_method", "S256");
+  if (provider->platform == FD_OAUTH_PLATFORM_MICROSOFT)
+    {
+      form_append (url, "response_mode", "query");
+    }
+  else
+    {
+      /* Google grants a refresh token only offline, and only on consent. */
+      form_append (url, "access_type", "offline");
+      form_append (url, "prompt", "consent");
+    }
+  if (login_hint != NULL && *login_hint != '\0')
+    form_append (url, "login_hint", login_hint);
+  authorization->url = g_string_free (url, FALSE);
+  return authorization;
+}
+
+static void
+wipe_string (char *text)
+{
+  if (text == NULL)
+    return;
+  sodium_memzero (text, strlen (text));
+  g_free (text);
+}
+
+FdOAuthTokens *
+fd_oauth_tokens_copy (const FdOAuthTokens *tokens)
+{
+  g_return_val_if_fail (tokens != NULL, NULL);
+  FdOAuthTokens *copy = g_new0 (FdOAuthTokens, 1);
+  copy->access_token = g_strdup (tokens->access_token);
+  copy->refresh_token = g_strdup (tokens->refresh_token);
+  copy->expires_at = tokens->expires_at;
+  copy->scope = g_strdup (tokens->scope);
+  return copy;
+}
+
+void
+fd_oauth_tokens_free (FdOAuthTokens *tokens)
+{
+  if (tokens == NULL)
+    return;
+  wipe_string (tokens->access_token);
+  wipe_string (tokens->refresh_token);
+  g_free (tokens->scope);
+  g_free (tokens);
+}
+
+gboolean
+fd_oauth_tokens_needs_refresh (const FdOAuthTokens *tokens, gint64 now, gint64 margin)
+{
+  g_return_val_if_fail (tokens != NULL, TRUE);
+  if (tokens->access_token == NULL || tokens->expires_at <= 0)
+    return TRUE;
+  return now > tokens->expires_at - MAX (margin, 0);
+}
+
+/* One token request in flight. */
+typedef struct {
+  FdOAuthProvider *provider;
+  SoupMessage *message;
+  GInputStream *body_stream;
+  GByteArray *body;
+  gboolean is_refresh;
+  gint64 sent_at;
+  FdOAuthTokens *previous;   /* refresh: what the caller holds */
+} TokenRequest;
+
+static void
+token_request_free (TokenRequest *request)
+{
+  fd_oauth_provider_unref (request->provider);
+  g_clear_object (&request->message);
+  g_clear_object (&request->body_stream);
+  if (request->body != NULL)
+    {
+      sodium_memzero (request->body->data, request->body->len);
+      g_byte_array_unref (request->body);
+    }
+  g_clear_pointer (&request->previous, fd_oauth_tokens_free);
+  g_free (request);
+}
+
+static void
+wipe_and_free (gpointer data)
+{
+  wipe_string (data);
+}
+
+static const char *
+member_string (JsonObject *object, const char *name)
+{
+  JsonNode *node = json_object_get_member (object, name);
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node)
+      || json_node_get_value_type (node) != G_TYPE_STRING)
+    return NULL;
+  return json_node_get_string (node);
+}
+
+/* expires_in: a number of seconds; some Microsoft endpoints send it as a
+ * string of digits. 0 when absent or not a positive count. */
+static gint64
+member_seconds (JsonObject *object, const char *name)
+{
+  JsonNode *node = json_object_get_member (object, name);
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node))
+    return 0;
+  gint64 value = 0;
+  if (json_node_get_value_type (node) == G_TYPE_INT64)
+    value = json_node_get_int (node);
+  else if (json_node_get_value_type (node) == G_TYPE_STRING
+           && !g_ascii_string_to_signed (json_node_get_string (node), 10, 1,
+                                         G_MAXINT32, &value, NULL))
+    value = 0;
+  /* Ten years is no access token's lifetime. */
+  return value > 0 && value <= 10 * 365 * 24 * 3600 ? value : 0;
+}
+
+/* json-glib's parser recurses once per level: refuse deep documents
+ * before handing them to it. */
+static gboolean
+json_depth_ok (const guint8 *data, gsize len)
+{
+  int depth = 0;
+  gboolean in_string = FALSE;
+  for (gsize i = 0; i < len; i++)
+    {
+      guint8 c = data[i];
+      if (in_string)
+        {
+          if (c == '\\')
+            i++;
+          else if (c == '"')
+            in_string = FALSE;
+        }
+      else if (c == '"')
+        in_string = TRUE;
+      else if (c == '{' || c == '[')
+        {
+          if (++depth > MAX_JSON_DEPTH)
+            return FALSE;
+        }
+      else if (c == '}' || c == ']')
+        depth--;
+    }
+  return TRUE;
+}
+
+static JsonObject *
+parse_object (GByteArray *body)
+{
+  if (body->len == 0 || !json_depth_ok (body->data, body->len))
+    return NULL;
+  g_autoptr (JsonParser) parser = json_parser_new_immutable ();
+  if (!json_parser_load_from_data (parser, (const char *) body->data, body->len, NULL))
+    return NULL;
+  JsonNode *root = json_parser_get_root (parser);
+  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+    return NULL;
+  return json_object_ref (json_node_get_object (root));
+}
+
+/* A provider's text, fit for an error message: valid UTF-8, no control
+ * characters, bounded. */
+static char *
+clean_description (const char *text)
+{
+  if (text == NULL || *text == '\0')
+    return g_strdup ("no description");
+  g_autofree char *valid = g_utf8_make_valid (text, -1);
+  GString *out = g_string_new (NULL);
+  for (const char *p = valid; *p != '\0' && out->len < MAX_DESCRIPTION; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char (p);
+      if (g_unichar_iscntrl (c))
+        g_string_append_c (out, ' ');
+      else
+        g_string_append_unichar (out, c);
+    }
+  if (*valid != '\0' && out->len >= MAX_DESCRIPTION)
+    g_string_append (out, "…");
+  return g_string_free (out, FALSE);
+}
+
+static void
+return_error_answer (GTask *task, TokenRequest *request, guint status)
+{
+  g_autoptr (JsonObject) object = parse_object (request->body);
+  const char *code = object != NULL ? member_string (object, "error") : NULL;
+  if (code == NULL)
+    {
+      g_task_return_new_error (task, FD_OAUTH_ERROR, FD_OAUTH_ERROR_PROVIDER,
+                               "The sign-in provider answered HTTP %u (%s) at %s; "
+                               "try again later.",
+                               status, soup_status_get_phrase (status),
+                               request->provider->token_url);
+      return;
+    }
+  g_autofree char *safe_code = clean_description (code);
+  g_autofree char *description = clean_description (member_string (object, "error_description"));
+  if (g_strcmp0 (code, "invalid_grant") == 0)
+    g_task_return_new_error (task, FD_OAUTH_ERROR, FD_OAUTH_ERROR_REVOKED,
+                             "The mailbox's authorization is no longer valid "
+                             "(invalid_grant: %s); it must be authorized again.",
+                             description);
+  else
+    g_task_return_new_error (task, FD_OAUTH_ERROR, FD_OAUTH_ERROR_PROVIDER,
+                             "The sign-in provider refused the request (%s: %s).",
+                             safe_code, description);
+}
+
+static void
+return_tokens (GTask *task, TokenRequest *request)
+{
+  g_autoptr (JsonObject) object = parse_object (request->body);
+  if (object == NULL)
+    {
+      g_task_return_new_error (task, FD_OAUTH_ERROR, FD_OAUTH_ERROR_INVALID,
+                               "The sign-in provider's answer is not a JSON object.");
+      return;
+    }
+
+  const char *access_token = member_string (object, "access_token");
+  const char *token_type = member_string (object, "token_type");
+  const char *refresh_token = member_string (object, "refresh_token");
+  const char *scope = member_string (object, "scope");
+  gint64 expires_in = member_seconds (object, "expires_in");
+  const char *missing = NULL;
+
+  if (access_token == NULL || *access_token == '\0')
+    missing = "access_token";
+  else if (token_type == NULL || g_ascii_strcasecmp (token_type, "Bearer") != 0)
+    missing = "token_type Bearer";
+  else if (expires_in == 0)
+    missing = "expires_in";
+  else if (!request->is_refresh && (refresh_token == NULL || *refresh_token == '\0'))
+    missing = "refresh_token (was offline access granted?)";
+  if (missing != NULL)
+    {
+      g_task_return_new_error (task, FD_OAUTH_ERROR, FD_OAUTH_ERROR_INVALID,
+                               "The sign-in provider's answer lacks %s.", missing);
+      return;
+    }
+
+  FdOAuthTokens *tokens = g_new0 (FdOAuthTokens, 1);
+  tokens->access_token = g_strdup (access_token);
+  /* Rotation: a new refresh token replaces the old one, which the provider
+   * may already have voided; without one, the old one stays valid. */
+  if (refresh_token != NULL && *refresh_token != '\0')
+    tokens->refresh_token = g_strdup (refresh_token);
+  else
+    tokens->refresh_token = g_strdup (request->previous->refresh_token);
+  tokens->expires_at = request->sent_at + expires_in;
+  if (scope != NULL)
+    tokens->scope = g_strdup (scope);
+  else if (request->previous != NULL && request->previous->scope != NULL)
+    tokens->scope = g_strdup (request->previous->scope);
+  else
+    tokens->scope = g_strdup (request->provider->scope);
+  g_task_return_pointer (task, tokens, (GDestroyNotify) fd_oauth_tokens_free);
+}
+
+static void
+finish_request (GTask *task)
+{
+  TokenRequest *request = g_task_get_task_data (task);
+  guint status = soup_message_get_status (request->message);
+
+  if (status == SOUP_STATUS_OK)
+    return_tokens (task, request);
+  else
+    return_error_answer (task, request, status);
+}
+
+static void
+return_too_large (GTask *task)
+{
+  g_task_return_new_error (task, FD_OAUTH_ERROR, FD_OAUTH_ERROR_INVALID,
+                           "The sign-in provider's answer is larger than %u bytes.",
+                           (unsigned) FD_OAUTH_MAX_RESPONSE);
+}
+
+static void
+return_io_error (GTask *task, GError *error)
+{
+  TokenRequest *request = g_task_get_task_data (task);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  g_task_return_new_error (task, FD_OAUTH_ERROR, FD_OAUTH_ERROR_NETWORK,
+                           "The sign-in provider at %s cannot be reached (%s); "
+                           "trying again later.",
+                           request->provider->token_url, error->message);
+  g_error_free (error);
+}
+
+static void on_body_read_cb (GObject *source, GAsyncResult *result, gpointer user_data);
+
+static void
+read_more (GTask *task)
+{
+  TokenRequest *request = g_task_get_task_data (task);
+  g_input_stream_read_bytes_async (request->body_stream, 8192, G_PRIORITY_DEFAULT,
+                                   g_task_get_cancellable (task),
+                                   on_body_read_cb, task);
+}
+
+static void
+on_body_read_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (GTask) task = user_data;
+  TokenRequest *request = g_task_get_task_data (task);
+  GError *error = NULL;
+
+  g_autoptr (GBytes) chunk = g_input_stream_read_bytes_finish (G_INPUT_STREAM (source), result, &error);
+  if (chunk == NULL)
+    {
+      return_io_error (task, error);
+      return;
+    }
+  gsize len = 0;
+  const guint8 *data = g_bytes_get_data (chunk, &len);
+  if (len == 0)
+    {
+      g_input_stream_close (request->body_stream, NULL, NULL);
+      finish_request (task);
+      return;
+    }
+  if (request->body->len + len > FD_OAUTH_MAX_RESPONSE)
+    {
+      g_input_stream_close (request->body_stream, NULL, NULL);
+      return_too_large (task);
+      return;
+    }
+  g_byte_array_append (request->body, data, len);
+  read_more (g_steal_pointer (&task));
+}
+
+static void
+on_sent_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (GTask) task = user_data;
+  TokenRequest *request = g_task_get_task_data (task);
+  GError *error = NULL;
+
+  request->body_stream = soup_session_send_finish (SOUP_SESSION (source), result, &error);
+  if (request->body_stream == NULL)
+    {
+      return_io_error (task, error);
+      return;
+    }
+  SoupMessageHeaders *headers = soup_message_get_response_headers (request->message);
+  if (soup_message_headers_get_encoding (headers) == SOUP_ENCODING_CONTENT_LENGTH
+      && soup_message_headers_get_content_length (headers) > FD_OAUTH_MAX_RESPONSE)
+    {
+      g_input_stream_close (request->body_stream, NULL, NULL);
+      return_too_large (task);
+      return;
+    }
+  read_more (g_steal_pointer (&task));
+}
+
+/* POSTs @form (taken, wiped once sent) to the provider's token endpoint. */
+static void
+post_token_request (FdOAuthProvider     *provider,
+                    SoupSession         *session,
+                    char                *form,
+                    const FdOAuthTokens *previous,
+                    GCancellable        *cancellable,
+                    GAsyncReadyCallback  callback,
+                    gpointer             user_data,
+                    gpointer             source_tag)
+{
+  GTask *task = g_task_new (NULL, cancellable, callback, user_data);
+  g_task_set_source_tag (task, source_tag);
+
+  TokenRequest *request = g_new0 (TokenRequest, 1);
+  request->provider = fd_oauth_provider_ref (provider);
+  request->body = g_byte_array_new ();
+  request->is_refresh = previous != NULL;
+  request->previous = previous != NULL ? fd_oauth_tokens_copy (previous) : NULL;
+  /* Expiry counts from before the request: never later than the provider's. */
+  request->sent_at = g_get_real_time () / G_USEC_PER_SEC;
+  g_task_set_task_data (task, request, (GDestroyNotify) token_request_free);
+
+  request->message = soup_message_new (SOUP_METHOD_POST, provider->token_url);
+  g_assert (request->message != NULL);
+  g_autoptr (GBytes) body = g_bytes_new_with_free_func (form, strlen (form),
+                                                        wipe_and_free, form);
+  soup_message_set_request_body_from_bytes (request->message,
+                                            "application/x-www-form-urlencoded",
+                                            body);
+  soup_message_headers_replace (soup_message_get_request_headers (request->message),
+                                "Accept", "application/json");
+  soup_session_send_async (session, request->message, G_PRIORITY_DEFAULT,
+                           cancellable, on_sent_cb, task);
+}
+
+void
+fd_oauth_exchange_code_async (FdOAuthProvider     *provider,
+                              SoupSession         *session,
+                              const char          *client_id,
+                              const char          *client_secret,
+                              const char          *redirect_uri,
+                              const char          *code,
+                              const char          *code_verifier,
+                              GCancellable        *cancellable,
+                              GAsyncReadyCallback  callback,
+                              gpointer             user_data)
+{
+  g_return_if_fail (provider != NULL);
+  g_return_if_fail (SOUP_IS_SESSION (session));
+  g_return_if_fail (client_id != NULL);
+  g_return_if_fail (redirect_uri != NULL);
+  g_return_if_fail (code != NULL);
+  g_return_if_fail (code_verifier != NULL);
+
+  GString *form = g_string_new (NULL);
+  form_append (form, "grant_type", "authorization_code");
+  form_append (form, "code", code);
+  form_append (form, "redirect_uri", redirect_uri);
+  form_append (form, "client_id", client_id);
+  form_append (form, "code_verifier", code_verifier);
+  if (provider->platform == FD_OAUTH_PLATFORM_MICROSOFT)
+    form_append (form, "scope", provider->scope);
+  form_append (form, "client_secret", client_secret);
+  post_token_request (provider, session, g_string_free (form, FALSE), NULL,
+                      cancellable, callback, user_data, fd_oauth_exchange_code_async);
+}
+
+FdOAuthTokens *
+fd_oauth_exchange_code_finish (GAsyncResult *result, GError **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == fd_oauth_exchange_code_async, NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+void
+fd_oauth_refresh_async (FdOAuthProvider     *provider,
+                        SoupSession         *session,
+                        const char          *client_id,
+                        const char          *client_secret,
+                        const FdOAuthTokens *tokens,
+                        GCancellable        *cancellable,
+                        GAsyncReadyCallback  callback,
+                        gpointer             user_data)
+{
+  g_return_if_fail (provider != NULL);
+  g_return_if_fail (SOUP_IS_SESSION (session));
+  g_return_if_fail (client_id != NULL);
+  g_return_if_fail (tokens != NULL && tokens->refresh_token != NULL);
+
+  GString *form = g_string_new (NULL);
+  form_append (form, "grant_type", "refresh_token");
+  form_append (form, "refresh_token", tokens->refresh_token);
+  form_append (form, "client_id", client_id);
+  /* Microsoft's v2.0 endpoint asks for the scopes again on refresh. */
+  if (provider->platform == FD_OAUTH_PLATFORM_MICROSOFT)
+    form_append (form, "scope", provider->scope);
+  form_append (form, "client_secret", client_secret);
+  post_token_request (provider, session, g_string_free (form, FALSE), tokens,
+                      cancellable, callback, user_data, fd_oauth_refresh_async);
+}
+
+FdOAuthTokens *
+fd_oauth_refresh_finish (GAsyncResult *result, GError **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == fd_oauth_refresh_async, NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+static gboolean
+has_control (const char *text)
+{
+  for (const char *p = text; *p != '\0'; p++)
+    if ((guchar) *p < 0x20 || *p == 0x7f)
+      return TRUE;
+  return FALSE;
+}
+
+char *
+fd_oauth_xoauth2_sasl (const char *user, const char *access_token, GError **error)
+{
+  g_return_val_if_fail (user != NULL, NULL);
+  g_return_val_if_fail (access_token != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  if (*user == '\0' || *access_token == '\0' || has_control (user) || has_control (access_token))
+    {
+      g_set_error_literal (error, FD_OAUTH_ERROR, FD_OAUTH_ERROR_INVALID,
+                           "An XOAUTH2 user or token is empty or holds a control character.");
+      return NULL;
+    }
+  char *raw = g_strdup_printf ("user=%s\001auth=Bearer %s\001\001", user, access_token);
+  char *encoded = g_base64_encode ((const guchar *) raw, strlen (raw));
+  wipe_string (raw);
+  return encoded;
+}
