@@ -6,8 +6,10 @@
  * and for logind on a "system" bus (the test's own, through
  * DBUS_SYSTEM_BUS_ADDRESS). Idle, lock and suspend each make the agent
  * unavailable with that reason, as the server (admin API) and the window
- * see it; coming back asks, or restores by preference, and a state the
- * agent chose meanwhile is kept. */
+ * see it; a second reason during one absence updates it; coming back
+ * asks, or restores by preference, and a state the agent chose meanwhile
+ * is kept. Around a suspend the app holds logind's delay lock until the
+ * server has the reason. */
 
 #include <signal.h>
 
