@@ -169,18 +169,13 @@ prepare_for_sleep (GDBusConnection *bus,
   g_assert_no_error (error);
 }
 
-static void
-test_sleep_and_wake (void)
+/* Jenna, signed in on @server (started here as --demo) and connected. */
+static FdConnection *
+signed_in_connection (FdTestServer *server)
 {
-  g_autoptr(FdTestServer) server = fd_test_server_new ();
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
-  Logind logind = { 0 };
-  GDBusConnection *bus;
   FdConnection *conn;
-
-  logind_start (&logind);
-  bus = logind.bus;
 
   fd_test_server_start_demo (server);
   conn = fd_connection_new (fd_test_server_get_url (server));
@@ -192,6 +187,21 @@ test_sleep_and_wake (void)
   g_assert_no_error (error);
   g_clear_object (&result);
   wait_for (is_connected, conn, "the connection");
+  return conn;
+}
+
+static void
+test_sleep_and_wake (void)
+{
+  g_autoptr(FdTestServer) server = fd_test_server_new ();
+  Logind logind = { 0 };
+  GDBusConnection *bus;
+  FdConnection *conn;
+
+  logind_start (&logind);
+  bus = logind.bus;
+
+  conn = signed_in_connection (server);
   wait_for (is_watching, conn, "the PrepareForSleep subscription");
 
   /* Going to sleep: the socket is closed, the UI shows "reconnecting". */
@@ -236,23 +246,14 @@ static void
 test_sleep_delay_lock (void)
 {
   g_autoptr(FdTestServer) server = fd_test_server_new ();
-  g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
   SleepWork work = { NULL, 0 };
   Logind logind = { 0 };
   FdConnection *conn;
 
   logind_start (&logind);
-  fd_test_server_start_demo (server);
-  conn = fd_connection_new (fd_test_server_get_url (server));
-  fd_connection_set_backoff (conn, 60000, 60000);
+  conn = signed_in_connection (server);
   g_signal_connect (conn, "going-to-sleep", G_CALLBACK (on_going_to_sleep_cb), &work);
-  fd_connection_sign_in_async (conn, "jenna@kakapo.example", "jenna-demo", NULL, on_done_cb, &result);
-  wait_for (has_result, &result, "sign-in");
-  g_assert_true (fd_connection_sign_in_finish (conn, result, &error));
-  g_assert_no_error (error);
-  g_clear_object (&result);
-  wait_for (is_connected, conn, "the connection");
   wait_for (holds_one_lock, &logind, "the sleep delay lock");
   g_assert_true (fd_connection_get_holding_sleep_lock (conn));
 

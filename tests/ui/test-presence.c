@@ -228,16 +228,18 @@ app_sleep_locks (Desktop *desktop)
   return count;
 }
 
-static gboolean
-holds_sleep_lock (gpointer data)
+/* Waits for the app to hold @count sleep locks (0 or 1). */
+static void
+wait_sleep_locks (Desktop    *desktop,
+                  guint       count,
+                  const char *what)
 {
-  return app_sleep_locks (data) == 1;
-}
-
-static gboolean
-holds_no_sleep_lock (gpointer data)
-{
-  return app_sleep_locks (data) == 0;
+  for (guint i = 0; app_sleep_locks (desktop) != count; i++)
+    {
+      if (i == 200)
+        g_error ("Timed out waiting for %s", what);
+      fd_test_ui_spin (50);
+    }
 }
 
 static gboolean
@@ -413,6 +415,17 @@ is_reconnecting (gpointer data)
   return fd_connection_get_state (data) == FD_CONNECTION_STATE_RECONNECTING;
 }
 
+/* Back from an absence: the question comes, and answering it makes the
+ * agent available again. */
+static void
+answer_question (Run        *run,
+                 const char *what)
+{
+  fd_test_ui_wait (has_question, run->app, what);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (run->window), "app.presence-restore", NULL));
+  wait_acd (run, "available", "Available");
+}
+
 static void
 run_presence (Run *run)
 {
@@ -470,9 +483,7 @@ run_presence (Run *run)
   wait_acd (run, "unavailable:idle", "Unavailable (Idle)");
   g_assert_null (fd_application_get_presence_question (app));
   watch_fired (desktop, ACTIVE_WATCH);
-  fd_test_ui_wait (has_question, app, "the question on return from idle and lock");
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (run->window), "app.presence-restore", NULL));
-  wait_acd (run, "available", "Available");
+  answer_question (run, "the question on return from idle and lock");
 
   /* Locked: unavailable; the agent picks Lunch meanwhile (say, from a
    * second screen); unlocking keeps Lunch and asks nothing. */
@@ -501,7 +512,7 @@ run_presence (Run *run)
   choose_acd (run, "available");
   wait_acd (run, "available", "Available");
   g_settings_set_string (settings, "presence-on-return", "restore");
-  fd_test_ui_wait (holds_sleep_lock, desktop, "the sleep delay lock while signed in");
+  wait_sleep_locks (desktop, 1, "the sleep delay lock while signed in");
   g_assert_true (fd_connection_get_holding_sleep_lock (connection));
   fd_connection_set_sleep_delay (connection, 600 * 1000);
   g_assert_cmpint (kill (fd_test_server_get_pid (desktop->server), SIGSTOP), ==, 0);
@@ -526,7 +537,7 @@ run_presence (Run *run)
   g_assert_cmpuint (app_sleep_locks (desktop), ==, 1);
   /* Then the app reads the ack, closes the socket and lets go. */
   fd_test_ui_wait (is_reconnecting, connection, "the socket to close for suspend");
-  fd_test_ui_wait (holds_no_sleep_lock, desktop, "the sleep delay lock to be released");
+  wait_sleep_locks (desktop, 0, "the sleep delay lock to be released");
   g_assert_false (fd_connection_get_holding_sleep_lock (connection));
   wait_server_acd (run, "unavailable:suspended");
   prepare_for_sleep (desktop, FALSE);
@@ -534,7 +545,7 @@ run_presence (Run *run)
   wait_acd (run, "available", "Available");
   g_assert_null (fd_application_get_presence_question (app));
   /* Awake: a new lock. */
-  fd_test_ui_wait (holds_sleep_lock, desktop, "a new sleep delay lock after waking");
+  wait_sleep_locks (desktop, 1, "a new sleep delay lock after waking");
 
   /* Idle "Off": the watch is removed and a late WatchFired does nothing. */
   g_settings_set_uint (settings, "presence-idle-minutes", 0);
