@@ -23,6 +23,7 @@ typedef struct {
   GSource      *cancel_source;
   guint         sends;       /* how many times it went out */
   gboolean      in_flight;   /* sent on the current socket */
+  gboolean      before_sleep; /* to be answered before the machine sleeps */
 } FdPending;
 
 struct _FdConnection
@@ -56,7 +57,11 @@ struct _FdConnection
   GCancellable            *cancellable;   /* cancelled in dispose */
   GDBusConnection         *system_bus;
   guint                    sleep_subscription;
-  guint                    sleep_source;  /* the socket's close, just after PrepareForSleep(true) */
+  int                      sleep_lock_fd; /* logind's delay lock; -1: none */
+  gboolean                 inhibiting;    /* an Inhibit call is under way */
+  gboolean                 going_to_sleep; /* from PrepareForSleep(true) to (false) */
+  guint                    sleep_source;  /* the bound on the answers awaited before sleeping */
+  guint                    sleep_delay_ms;
 
   FdAgent                 *agent;
   FdOrganization          *organization;
@@ -151,5 +156,13 @@ void      _fd_pending_unsend_all          (FdConnection      *self);
 /* fd-connection-suspend.c */
 void      _fd_connection_watch_suspend    (FdConnection      *self);
 void      _fd_connection_unwatch_suspend  (FdConnection      *self);
+/* Signed in (or woken up): asks logind for a delay lock, when there is a
+ * system bus and none is held or asked for. */
+void      _fd_connection_take_sleep_lock  (FdConnection      *self);
+/* Signed out or stopped: no lock, no sleep in progress. */
+void      _fd_connection_release_sleep_lock (FdConnection    *self);
+/* A request left the queue: when it was the last one awaited before a
+ * sleep, the socket closes and the lock goes. */
+void      _fd_connection_check_sleep      (FdConnection      *self);
 
 G_END_DECLS

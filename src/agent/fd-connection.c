@@ -50,6 +50,7 @@ static GParamSpec *properties[N_PROPS];
 enum {
   SIGNAL_SIGNED_OUT,
   SIGNAL_TOKEN_ROTATED,
+  SIGNAL_GOING_TO_SLEEP,
   N_SIGNALS
 };
 
@@ -640,6 +641,12 @@ fd_connection_class_init (FdConnectionClass *klass)
   signals[SIGNAL_TOKEN_ROTATED] =
     g_signal_new ("token-rotated", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
                   G_TYPE_NONE, 1, G_TYPE_STRING);
+  /* logind announced a suspend (fd-connection-suspend.c): requests made
+   * in a handler are answered, or the sleep delay passes, before the
+   * socket closes and the machine may sleep. */
+  signals[SIGNAL_GOING_TO_SLEEP] =
+    g_signal_new ("going-to-sleep", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 0);
 }
 
 static void
@@ -745,6 +752,7 @@ fd_connection_start (FdConnection *self,
   _fd_connection_drop_socket (self);
   set_state (self, self->connected_once ? FD_CONNECTION_STATE_RECONNECTING : FD_CONNECTION_STATE_CONNECTING);
   open_socket (self);
+  _fd_connection_take_sleep_lock (self);
 }
 
 void
@@ -754,6 +762,7 @@ fd_connection_stop (FdConnection *self)
 
   self->active = FALSE;
   g_clear_handle_id (&self->reconnect_source, g_source_remove);
+  _fd_connection_release_sleep_lock (self);
   _fd_connection_drop_socket (self);
   _fd_pending_fail_all (self, G_IO_ERROR, G_IO_ERROR_CANCELLED,
                         "The connection was closed before the server answered.");

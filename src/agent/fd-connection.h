@@ -88,6 +88,14 @@ guint               fd_connection_backoff_delay    (guint                base_ms
 /* TRUE once the connection listens to logind's PrepareForSleep (FALSE
  * without a system bus). */
 gboolean            fd_connection_get_watching_suspend (FdConnection    *self);
+/* TRUE while the connection holds logind's delay lock for sleep: signed
+ * in, logind there, and not gone to sleep (fd-connection-suspend.c). */
+gboolean            fd_connection_get_holding_sleep_lock (FdConnection  *self);
+/* How long a suspend waits for the answers to requests queued before it
+ * (the app's "unavailable: suspended") before the socket closes anyway;
+ * default 3000 ms, under logind's 5 s InhibitDelayMaxSec. */
+void                fd_connection_set_sleep_delay  (FdConnection        *self,
+                                                    guint                delay_ms);
 
 /* Signs in with email and password (POST /api/agent/v1/sessions), then
  * connects. Errors: FD_CONNECTION_ERROR_UNAUTHORIZED, _RATE_LIMITED,

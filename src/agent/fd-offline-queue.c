@@ -51,12 +51,12 @@ _fd_pending_complete (FdConnection *self,
     {
       g_clear_pointer (&ack, fd_frame_free);
       g_clear_error (&error);
-      return;
     }
-  if (error != NULL)
+  else if (error != NULL)
     g_task_return_error (task, error);
   else
     g_task_return_pointer (task, ack, (GDestroyNotify) fd_frame_free);
+  _fd_connection_check_sleep (self);
 }
 
 void

@@ -6,8 +6,12 @@
  * and for logind on a "system" bus (the test's own, through
  * DBUS_SYSTEM_BUS_ADDRESS). Idle, lock and suspend each make the agent
  * unavailable with that reason, as the server (admin API) and the window
- * see it; coming back asks, or restores by preference, and a state the
- * agent chose meanwhile is kept. */
+ * see it; a second reason during one absence updates it; coming back
+ * asks, or restores by preference, and a state the agent chose meanwhile
+ * is kept. Around a suspend the app holds logind's delay lock until the
+ * server has the reason. */
+
+#include <signal.h>
 
 #include "fd-application.h"
 #include "fd-test-client.h"
@@ -202,6 +206,48 @@ monitor_calls (Desktop    *desktop,
   return g_string_free (printed, FALSE);
 }
 
+/* How many of logind's inhibitor locks are the app's: "sleep", taken by
+ * "Frontdesk" in "delay" mode (ListInhibitors: what, who, why, mode, uid,
+ * pid). The mock drops a lock when the app closes its file descriptor. */
+static guint
+app_sleep_locks (Desktop *desktop)
+{
+  g_autoptr(GVariant) reply = call (desktop, LOGIN_NAME, LOGIN_PATH, "org.freedesktop.login1.Manager",
+                                    "ListInhibitors", NULL);
+  g_autoptr(GVariantIter) locks = NULL;
+  const char *what, *who, *why, *mode;
+  guint uid, pid, count = 0;
+
+  g_variant_get (reply, "(a(ssssuu))", &locks);
+  while (g_variant_iter_loop (locks, "(&s&s&s&suu)", &what, &who, &why, &mode, &uid, &pid))
+    if (g_str_equal (what, "sleep") && g_str_equal (who, "Frontdesk") && g_str_equal (mode, "delay"))
+      {
+        g_assert_cmpstr (why, ==, "Tell the contact center you are away");
+        count++;
+      }
+  return count;
+}
+
+/* Waits for the app to hold @count sleep locks (0 or 1). */
+static void
+wait_sleep_locks (Desktop    *desktop,
+                  guint       count,
+                  const char *what)
+{
+  for (guint i = 0; app_sleep_locks (desktop) != count; i++)
+    {
+      if (i == 200)
+        g_error ("Timed out waiting for %s", what);
+      fd_test_ui_spin (50);
+    }
+}
+
+static gboolean
+has_pending (gpointer data)
+{
+  return fd_connection_get_n_pending (data) > 0;
+}
+
 /* --- the agent, on the server and in the app ----------------------------------- */
 
 typedef struct {
@@ -210,15 +256,45 @@ typedef struct {
   FdWindow      *window;
 } Run;
 
+/* The agent as the admin API describes it, asked without running the
+ * app's main loop: libsoup's synchronous send blocks this thread and
+ * iterates no context, so the app cannot read or answer anything
+ * meanwhile. */
+static JsonNode *
+admin_agent_blocking (FdTestServer *server,
+                      const char   *path)
+{
+  g_autofree char *token = fd_test_admin_read_token (server);
+  g_autofree char *url = g_strconcat (fd_test_server_get_url (server), "/api/admin/v1", path, NULL);
+  g_autoptr(SoupMessage) msg = fd_test_http_message_new ("GET", url, token, NULL, NULL);
+  g_autoptr(SoupSession) session = soup_session_new ();
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GBytes) answer = NULL;
+  g_autoptr(GError) error = NULL;
+  gsize size = 0;
+  const char *data;
+
+  answer = soup_session_send_and_read (session, msg, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (soup_message_get_status (msg), ==, 200);
+  data = g_bytes_get_data (answer, &size);
+  json_parser_load_from_data (parser, data, (gssize) size, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (json_parser_get_root (parser));
+  return json_node_copy (json_parser_get_root (parser));
+}
+
 /* The agent's state as the admin API reports it: "available" or
- * "unavailable:REASON". */
+ * "unavailable:REASON"; @blocking: without running the app's main loop. */
 static char *
-server_acd (Run *run)
+server_acd_full (Run      *run,
+                 gboolean  blocking)
 {
   const FdAgent *me = fd_connection_get_agent (fd_application_get_connection (run->app));
   g_autofree char *path = g_strdup_printf ("/organizations/%" G_GINT64_FORMAT "/agents/%" G_GINT64_FORMAT,
                                            me->organization_id, me->id);
-  g_autoptr(JsonNode) agent = fd_test_admin_expect (run->desktop->server, "GET", path, NULL, 200);
+  g_autoptr(JsonNode) agent = blocking ? admin_agent_blocking (run->desktop->server, path)
+                                       : fd_test_admin_expect (run->desktop->server, "GET", path, NULL, 200);
   JsonObject *object = json_node_get_object (agent);
   const char *state = json_object_get_string_member (object, "acd_state");
   const char *reason = json_object_has_member (object, "acd_reason") &&
@@ -228,6 +304,12 @@ server_acd (Run *run)
   if (g_str_equal (state, "unavailable"))
     return g_strdup_printf ("unavailable:%s", reason != NULL ? reason : "");
   return g_strdup (state);
+}
+
+static char *
+server_acd (Run *run)
+{
+  return server_acd_full (run, FALSE);
 }
 
 static void
@@ -333,6 +415,17 @@ is_reconnecting (gpointer data)
   return fd_connection_get_state (data) == FD_CONNECTION_STATE_RECONNECTING;
 }
 
+/* Back from an absence: the question comes, and answering it makes the
+ * agent available again. */
+static void
+answer_question (Run        *run,
+                 const char *what)
+{
+  fd_test_ui_wait (has_question, run->app, what);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (run->window), "app.presence-restore", NULL));
+  wait_acd (run, "available", "Available");
+}
+
 static void
 run_presence (Run *run)
 {
@@ -379,6 +472,19 @@ run_presence (Run *run)
   wait_acd (run, "available", "Available");
   g_assert_null (fd_application_get_presence_question (app));
 
+  /* One absence, a second reason: the server hears the strongest reason
+   * that holds now. Idle, then the screen locks: screen-locked; unlocked
+   * while the idle monitor still counts the person away: idle again. */
+  watch_fired (desktop, IDLE_WATCH);
+  wait_acd (run, "unavailable:idle", "Unavailable (Idle)");
+  set_locked (desktop, TRUE);
+  wait_acd (run, "unavailable:screen-locked", "Unavailable (Screen Locked)");
+  set_locked (desktop, FALSE);
+  wait_acd (run, "unavailable:idle", "Unavailable (Idle)");
+  g_assert_null (fd_application_get_presence_question (app));
+  watch_fired (desktop, ACTIVE_WATCH);
+  answer_question (run, "the question on return from idle and lock");
+
   /* Locked: unavailable; the agent picks Lunch meanwhile (say, from a
    * second screen); unlocking keeps Lunch and asks nothing. */
   set_locked (desktop, TRUE);
@@ -399,17 +505,47 @@ run_presence (Run *run)
   g_assert_null (fd_application_get_presence_question (app));
 
   /* Suspend with "restore": the server hears it before the socket closes;
-   * waking makes the agent available again without a question. */
+   * waking makes the agent available again without a question. While
+   * signed in the app holds one delay lock for sleep; it lets go only
+   * once the server has the reason. The server is stopped (SIGSTOP) so
+   * that no answer can come, and the wait is made longer than the test. */
   choose_acd (run, "available");
   wait_acd (run, "available", "Available");
   g_settings_set_string (settings, "presence-on-return", "restore");
+  wait_sleep_locks (desktop, 1, "the sleep delay lock while signed in");
+  g_assert_true (fd_connection_get_holding_sleep_lock (connection));
+  fd_connection_set_sleep_delay (connection, 600 * 1000);
+  g_assert_cmpint (kill (fd_test_server_get_pid (desktop->server), SIGSTOP), ==, 0);
   prepare_for_sleep (desktop, TRUE);
+  fd_test_ui_wait (has_pending, connection, "the set-acd of the suspend");
+  fd_test_ui_spin (500);
+  g_assert_cmpuint (app_sleep_locks (desktop), ==, 1);
+  g_assert_cmpint (fd_connection_get_state (connection), ==, FD_CONNECTION_STATE_CONNECTED);
+  /* The server answers; this thread asks it without running the app's
+   * loop until it shows the reason: the lock is still there then. */
+  g_assert_cmpint (kill (fd_test_server_get_pid (desktop->server), SIGCONT), ==, 0);
+  for (guint i = 0; ; i++)
+    {
+      g_autofree char *seen = server_acd_full (run, TRUE);
+
+      if (g_str_equal (seen, "unavailable:suspended"))
+        break;
+      if (i == 200)
+        g_error ("The server says %s, not unavailable:suspended", seen);
+      g_usleep (50 * 1000);
+    }
+  g_assert_cmpuint (app_sleep_locks (desktop), ==, 1);
+  /* Then the app reads the ack, closes the socket and lets go. */
   fd_test_ui_wait (is_reconnecting, connection, "the socket to close for suspend");
+  wait_sleep_locks (desktop, 0, "the sleep delay lock to be released");
+  g_assert_false (fd_connection_get_holding_sleep_lock (connection));
   wait_server_acd (run, "unavailable:suspended");
   prepare_for_sleep (desktop, FALSE);
   fd_test_ui_wait (fd_test_ui_is_main_connected, run->window, "the connection after waking");
   wait_acd (run, "available", "Available");
   g_assert_null (fd_application_get_presence_question (app));
+  /* Awake: a new lock. */
+  wait_sleep_locks (desktop, 1, "a new sleep delay lock after waking");
 
   /* Idle "Off": the watch is removed and a late WatchFired does nothing. */
   g_settings_set_uint (settings, "presence-idle-minutes", 0);

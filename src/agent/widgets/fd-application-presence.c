@@ -110,9 +110,25 @@ static void
 go_away (FdApplication *self,
          const char    *reason)
 {
-  /* Away already (a lock after idle): the first reason stays. An agent who
-   * is not available (lunch, wrap-up) keeps that state. */
-  if (self->presence_reason != NULL || self->agent_acd != FD_ACD_AVAILABLE)
+  if (self->presence_reason != NULL)
+    {
+      /* Away already: the server hears the strongest reason that holds now
+       * (idle, then the screen locks: screen-locked; waking on a locked
+       * screen: screen-locked again), unless the agent chose a state of
+       * their own meanwhile. */
+      if (!still_ours (self))
+        g_clear_pointer (&self->presence_reason, g_free);
+      else if (!g_str_equal (self->presence_reason, reason))
+        {
+          g_free (self->presence_reason);
+          self->presence_reason = g_strdup (reason);
+          set_acd (self, FD_ACD_UNAVAILABLE, reason);
+          show_toast (self, adw_toast_new (away_text (reason)));
+        }
+      return;
+    }
+  /* An agent who is not available (lunch, wrap-up) keeps that state. */
+  if (self->agent_acd != FD_ACD_AVAILABLE)
     return;
   dismiss_question (self);
   self->presence_reason = g_strdup (reason);
@@ -177,6 +193,17 @@ on_away_reason_notify_cb (FdDesktopPresence *presence,
     come_back (self);
 }
 
+/* The connection is about to close its socket for a suspend and waits for
+ * the answers to what is queued now (fd-connection-suspend.c): the
+ * set-acd goes in here rather than when the desktop presence, which
+ * follows the same PrepareForSleep on its own, gets to it. */
+static void
+on_connection_going_to_sleep_cb (FdConnection  *connection,
+                                 FdApplication *self)
+{
+  go_away (self, FD_PRESENCE_SUSPENDED);
+}
+
 static void
 on_restore_activate_cb (GSimpleAction *action,
                         GVariant      *parameter,
@@ -238,6 +265,8 @@ _fd_application_start_presence (FdApplication *self)
                            G_CALLBACK (on_session_agent_state_cb), self, 0);
   g_signal_connect_object (self->connection, "notify::state",
                            G_CALLBACK (on_connection_state_notify_cb), self, 0);
+  g_signal_connect_object (self->connection, "going-to-sleep",
+                           G_CALLBACK (on_connection_going_to_sleep_cb), self, 0);
 
   self->presence = fd_desktop_presence_new ();
   if (self->settings != NULL)
