@@ -495,6 +495,30 @@ test_hostile_truncated_base64 (void)
   g_assert_cmpmem (g_bytes_get_data (zip->bytes, NULL), zip->size, "PK raw\n", 7);
 }
 
+static void
+test_hostile_empty_parts (void)
+{
+  /* Found by fuzz-mail-parse: a part with an empty body. */
+  const char *raw = "From: e@example.com\nSubject: Empty\nMIME-Version: 1.0\n"
+                    "Content-Type: multipart/mixed; boundary=e\n\n"
+                    "--e\nContent-Type: text/plain; charset=utf-8\n\n"
+                    "--e\nContent-Type: text/html\n\n"
+                    "--e\nContent-Type: image/gif\n\n"
+                    "--e--\n";
+  g_autoptr(FdMail) mail = parse_bytes_with (raw, strlen (raw), NULL);
+
+  g_assert_cmpstr (mail->text, ==, "");
+  g_assert_cmpuint (mail->parts->len, ==, 1);
+  g_assert_cmpuint (((FdMailPart *) mail->parts->pdata[0])->size, ==, 0);
+
+  /* A mail that is all subject: no body at all. */
+  g_clear_pointer (&mail, fd_mail_free);
+  raw = "From: e@example.com\nSubject: Call me\n";
+  mail = parse_bytes_with (raw, strlen (raw), NULL);
+  g_assert_cmpstr (mail->subject, ==, "Call me");
+  g_assert_cmpstr (mail->text, ==, "");
+}
+
 static GString *
 nested_mail (guint depth)
 {
@@ -632,6 +656,7 @@ main (int argc, char **argv)
   g_test_add_func ("/mail-parse/hostile/missing-boundary", test_hostile_missing_boundary);
   g_test_add_func ("/mail-parse/hostile/charsets", test_hostile_charsets);
   g_test_add_func ("/mail-parse/hostile/truncated-base64", test_hostile_truncated_base64);
+  g_test_add_func ("/mail-parse/hostile/empty-parts", test_hostile_empty_parts);
   g_test_add_func ("/mail-parse/hostile/deep-nesting", test_hostile_deep_nesting);
   g_test_add_func ("/mail-parse/hostile/huge-header", test_hostile_huge_header);
   g_test_add_func ("/mail-parse/hostile/many-parts", test_hostile_many_parts);

@@ -33,6 +33,9 @@ fd_mail_text_to_utf8 (const guint8 *data,
 
   g_return_val_if_fail (data != NULL || len == 0, NULL);
 
+  /* An empty body's bytes may be NULL. */
+  if (len == 0)
+    return g_strdup ("");
   if (is_utf8_name (charset))
     return g_utf8_make_valid ((const char *) data, len);
 
