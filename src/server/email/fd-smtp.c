@@ -118,6 +118,10 @@ take_reply_line (Transfer   *transfer,
     return;
   code = (guint) ((line[0] - '0') * 100 + (line[1] - '0') * 10 + (line[2] - '0'));
 
+  /* The first refusal is the reason: libcurl quits right after it, and the
+   * "221 Bye" to that QUIT must not hide it. */
+  if (transfer->reply_complete && transfer->reply_code >= 400)
+    return;
   if (transfer->reply_complete)
     {
       g_string_truncate (transfer->reply_text, 0);
