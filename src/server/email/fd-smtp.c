@@ -315,6 +315,15 @@ set_error (GError             **error,
   g_propagate_error (error, new_error);
 }
 
+/* The replies of RFC 4954 that are about the credentials, whatever command
+ * they answer: 530 authentication required, 534 mechanism too weak, 535
+ * credentials invalid, 538 encryption required for the mechanism. */
+static gboolean
+is_auth_reply (guint code)
+{
+  return code == 530 || code == 534 || code == 535 || code == 538;
+}
+
 /* Every failure as one of the typed errors: what the outbox needs to decide
  * between retrying, giving up and asking the administrator. */
 static void
@@ -337,7 +346,7 @@ classify (CURLcode            res,
     set_error (error, FD_SMTP_ERROR_TEMPORARY, transfer,
                "The mail server could not check the credentials now (%u %s); the reply will be sent again later.",
                code, text);
-  else if (res == CURLE_LOGIN_DENIED)
+  else if (res == CURLE_LOGIN_DENIED || is_auth_reply (code))
     set_error (error, FD_SMTP_ERROR_AUTH, transfer,
                "The mail server %s refused the credentials%s%s. Authorize the stream again.",
                config->host, code >= 500 ? ": " : "", code >= 500 ? text : "");
