@@ -396,6 +396,8 @@ test_cancel (void)
 {
   guint16 port;
   g_autoptr(GSocket) silent = silent_server (&port);
+
+  (void) silent; /* held for its cleanup only */
   g_autoptr(GCancellable) cancellable = g_cancellable_new ();
   g_autoptr(GBytes) message = compose ("Thanks.");
   SendJob job = {
@@ -425,6 +427,8 @@ test_timeout (void)
 {
   guint16 port;
   g_autoptr(GSocket) silent = silent_server (&port);
+
+  (void) silent; /* held for its cleanup only */
   g_autoptr(GBytes) message = compose ("Thanks.");
   FdSmtpConfig config = { .host = "127.0.0.1", .port = port, .tls = FD_SMTP_TLS_NONE, .timeout_s = 1 };
   const char * const rcpt[] = { TO, NULL };

@@ -310,7 +310,8 @@ set_error (GError             **error,
   if (transfer->reply_code >= 400)
     {
       priv->reply_code = transfer->reply_code;
-      priv->reply_text = g_strdup (transfer->reply_text->str);
+      /* The server's words go to the agent: UTF-8 whatever it sent. */
+      priv->reply_text = g_utf8_make_valid (transfer->reply_text->str, -1);
     }
   g_propagate_error (error, new_error);
 }
@@ -334,7 +335,7 @@ classify (CURLcode            res,
           GError            **error)
 {
   guint code = transfer->reply_code;
-  const char *text = transfer->reply_text->str;
+  g_autofree char *text = g_utf8_make_valid (transfer->reply_text->str, -1);
 
   if (res == CURLE_ABORTED_BY_CALLBACK || g_cancellable_is_cancelled (transfer->cancellable))
     set_error (error, FD_SMTP_ERROR_CANCELLED, transfer, "Sending was cancelled.");
