@@ -1,6 +1,7 @@
 #define G_LOG_DOMAIN "fd-mail-compose"
 
 #include "fd-mail-compose.h"
+#include "fd-mail-parse.h"
 
 #include <gmime/gmime.h>
 #include <sodium.h>
@@ -22,21 +23,6 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (GMimeDataWrapper, g_object_unref)
 #define MESSAGE_ID_MAX  250
 #define DOMAIN_MAX      253
 #define FIELD_MAX       998
-
-/* GMime must be initialized once per process before any use; it has no lock
- * of its own, so every module of libfrontdesk-email that uses it goes
- * through a g_once. */
-static void
-ensure_gmime (void)
-{
-  static gsize initialized = 0;
-
-  if (g_once_init_enter (&initialized))
-    {
-      g_mime_init ();
-      g_once_init_leave (&initialized, 1);
-    }
-}
 
 /* The checks every one-line field gets: CR or LF anywhere is an attempt to
  * add a header (or a broken client); other control characters have no
@@ -496,7 +482,7 @@ fd_mail_compose_reply (const FdMailReply  *reply,
   g_return_val_if_fail (reply != NULL, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  ensure_gmime ();
+  fd_mail_libraries_init ();
 
   /* Every field is checked before anything is built. */
   if (!check_address ("From address", reply->from_address, error) ||

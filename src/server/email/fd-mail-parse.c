@@ -39,8 +39,8 @@ init_libraries (gpointer data)
   return NULL;
 }
 
-static void
-ensure_libraries (void)
+void
+fd_mail_libraries_init (void)
 {
   static GOnce once = G_ONCE_INIT;
 
@@ -843,7 +843,7 @@ fd_mail_parse (GBytes              *raw,
   g_return_val_if_fail (raw != NULL, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  ensure_libraries ();
+  fd_mail_libraries_init ();
   resolve_limits (&w.limits, limits);
   data = g_bytes_get_data (raw, &len);
   if (data == NULL)

@@ -114,4 +114,9 @@ gboolean fd_mail_is_automatic     (const FdMail        *mail,
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (FdMail, fd_mail_free)
 
+/* GMime and libxml2 have no lock of their own around their set-up: every
+ * module of libfrontdesk-email calls this before using them (once per
+ * process, from any thread). */
+void           fd_mail_libraries_init (void);
+
 G_END_DECLS
