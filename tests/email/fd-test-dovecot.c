@@ -10,6 +10,7 @@
 #include <grp.h>
 #include <signal.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/types.h>
 #include <sys/wait.h>
@@ -154,6 +155,9 @@ static void
 put_in_own_group (gpointer user_data)
 {
   setpgid (0, 0);
+  /* A test that aborts must not leave Dovecot running: it dies with us
+   * (its imap processes follow their master). */
+  prctl (PR_SET_PDEATHSIG, SIGKILL);
 }
 
 void
@@ -165,7 +169,8 @@ fd_test_dovecot_start (FdTestDovecot *self)
   g_assert_cmpint (self->pid, ==, 0);
   /* Dovecot missing is a failure, not a skip: tools/test installs it. */
   if (!g_spawn_async (self->dir, (char **) argv, NULL,
-                      G_SPAWN_SEARCH_PATH | G_SPAWN_DO_NOT_REAP_CHILD,
+                      G_SPAWN_SEARCH_PATH | G_SPAWN_DO_NOT_REAP_CHILD
+                      | G_SPAWN_STDOUT_TO_DEV_NULL | G_SPAWN_STDERR_TO_DEV_NULL,
                       put_in_own_group, NULL, &self->pid, &error))
     g_error ("cannot start dovecot (package dovecot-imapd): %s", error->message);
 
