@@ -1,0 +1,242 @@
+/* imap-sync: two figures of fd-imap against a real Dovecot on loopback
+ * (docs/performance.md, "Receiving mail (IMAP)"), each beside an anchor
+ * measured in the same run on the same machine:
+ *
+ *  - the initial sync of a Maildir of N messages (default 10,000) through
+ *    fd_imap_fetch_since, beside reading the same files from disk;
+ *  - delivery → IDLE wake-up (rename into new/ until fd_imap_idle_wait
+ *    returns "new mail"), beside a loopback TCP echo round trip.
+ *
+ * Usage: imap-sync [N_MESSAGES] [N_WAKEUPS]. Not a test: run by hand. */
+#include "fd-imap.h"
+#include "fd-test-dovecot.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define PASSWORD "bench-pass"
+
+static int
+compare_double (const void *a,
+                const void *b)
+{
+  double da = *(const double *) a, db = *(const double *) b;
+
+  return da < db ? -1 : da > db;
+}
+
+static double
+median (double *values,
+        guint   n)
+{
+  qsort (values, n, sizeof (double), compare_double);
+  return n % 2 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2;
+}
+
+static char *
+make_mail (guint n)
+{
+  GString *s = g_string_new (NULL);
+
+  g_string_append_printf (s, "From: Customer %u <c%u@example.test>\r\n"
+                          "To: support@example.test\r\nSubject: Question %u\r\n"
+                          "Message-ID: <bench%u@example.test>\r\n"
+                          "Content-Type: text/plain; charset=utf-8\r\n\r\n", n, n, n, n);
+  /* About 2 KiB, a typical short customer mail. */
+  for (guint i = 0; i < 30; i++)
+    g_string_append (s, "Hello, I have a question about my order and its delivery.\r\n");
+  return g_string_free (s, FALSE);
+}
+
+static gboolean
+on_message (guint32       uid,
+            GBytes       *raw,
+            const GError *refused,
+            gpointer      user_data)
+{
+  guint64 *bytes = user_data;
+
+  if (raw != NULL)
+    *bytes += g_bytes_get_size (raw);
+  return TRUE;
+}
+
+static FdImapSession *
+connect_or_die (FdTestDovecot *dovecot)
+{
+  FdImapConfig config = {
+    .host = "127.0.0.1",
+    .port = fd_test_dovecot_get_port (dovecot),
+    .tls_mode = FD_IMAP_TLS_NONE,
+    .user = fd_test_dovecot_get_user (dovecot),
+    .password = PASSWORD,
+  };
+  g_autoptr(GError) error = NULL;
+  FdImapSession *session = fd_imap_connect (&config, NULL, &error);
+
+  if (session == NULL)
+    g_error ("%s", error->message);
+  if (!fd_imap_select (session, "INBOX", NULL, NULL, &error))
+    g_error ("%s", error->message);
+  return session;
+}
+
+static double
+read_maildir_s (const char *maildir)
+{
+  const char *subs[] = { "new", "cur" };
+  gint64 start = g_get_monotonic_time ();
+  guint64 bytes = 0;
+
+  for (guint i = 0; i < G_N_ELEMENTS (subs); i++)
+    {
+      g_autofree char *path = g_build_filename (maildir, subs[i], NULL);
+      g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+      const char *name;
+
+      while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+        {
+          g_autofree char *file = g_build_filename (path, name, NULL);
+          g_autofree char *data = NULL;
+          gsize len = 0;
+
+          if (g_file_get_contents (file, &data, &len, NULL))
+            bytes += len;
+        }
+    }
+  if (bytes == 0)
+    g_error ("nothing read from %s", maildir);
+  return (g_get_monotonic_time () - start) / 1e6;
+}
+
+/* The anchor of the wake-up: one byte there and back over loopback TCP. */
+static gpointer
+echo_thread (gpointer data)
+{
+  GSocketListener *listener = data;
+  g_autoptr(GSocketConnection) c = g_socket_listener_accept (listener, NULL, NULL, NULL);
+  char byte;
+
+  while (c != NULL
+         && g_input_stream_read (g_io_stream_get_input_stream (G_IO_STREAM (c)), &byte, 1, NULL, NULL) == 1)
+    g_output_stream_write (g_io_stream_get_output_stream (G_IO_STREAM (c)), &byte, 1, NULL, NULL);
+  return NULL;
+}
+
+static double
+echo_rtt_ms (guint rounds)
+{
+  g_autoptr(GSocketListener) listener = g_socket_listener_new ();
+  g_autoptr(GSocketClient) client = g_socket_client_new ();
+  g_autoptr(GSocketConnection) c = NULL;
+  g_autofree double *times = g_new (double, rounds);
+  GThread *thread;
+  guint16 port;
+  char byte = 'x';
+
+  port = g_socket_listener_add_any_inet_port (listener, NULL, NULL);
+  thread = g_thread_new ("echo", echo_thread, listener);
+  c = g_socket_client_connect_to_host (client, "127.0.0.1", port, NULL, NULL);
+  g_assert_nonnull (c);
+  for (guint i = 0; i < rounds; i++)
+    {
+      gint64 start = g_get_monotonic_time ();
+
+      g_output_stream_write (g_io_stream_get_output_stream (G_IO_STREAM (c)), &byte, 1, NULL, NULL);
+      g_input_stream_read (g_io_stream_get_input_stream (G_IO_STREAM (c)), &byte, 1, NULL, NULL);
+      times[i] = (g_get_monotonic_time () - start) / 1e3;
+    }
+  g_io_stream_close (G_IO_STREAM (c), NULL, NULL);
+  g_thread_join (thread);
+  return median (times, rounds);
+}
+
+typedef struct {
+  FdTestDovecot *dovecot;
+  guint n;
+  gint64 delivered_at;
+} Delivery;
+
+static gpointer
+deliver_thread (gpointer data)
+{
+  Delivery *d = data;
+  g_autofree char *mail = make_mail (d->n);
+
+  /* Let the waiter enter IDLE first. */
+  g_usleep (50 * 1000);
+  d->delivered_at = g_get_monotonic_time ();
+  fd_test_dovecot_deliver (d->dovecot, NULL, mail, -1);
+  return NULL;
+}
+
+int
+main (int argc, char **argv)
+{
+  guint n_messages = argc > 1 ? (guint) atoi (argv[1]) : 10000;
+  guint n_wakeups = argc > 2 ? (guint) atoi (argv[2]) : 20;
+  g_autoptr(FdTestDovecot) dovecot = fd_test_dovecot_new_started (PASSWORD);
+  g_autoptr(GError) error = NULL;
+  g_autofree double *wakes = NULL;
+  guint64 bytes = 0;
+  guint n_seen = 0;
+  double sync_s, disk_s, echo_ms;
+  gint64 start;
+
+  if (n_messages == 0 || n_wakeups == 0)
+    g_error ("usage: imap-sync [N_MESSAGES] [N_WAKEUPS]");
+
+  for (guint i = 1; i <= n_messages; i++)
+    {
+      g_autofree char *mail = make_mail (i);
+      fd_test_dovecot_deliver (dovecot, NULL, mail, -1);
+    }
+
+  {
+    g_autoptr(FdImapSession) session = NULL;
+
+    start = g_get_monotonic_time ();
+    session = connect_or_die (dovecot);
+    if (!fd_imap_fetch_since (session, 0, 100, on_message, &bytes, &n_seen, &error))
+      g_error ("%s", error ? error->message : "stopped");
+    sync_s = (g_get_monotonic_time () - start) / 1e6;
+    if (n_seen != n_messages)
+      g_error ("fetched %u of %u messages", n_seen, n_messages);
+  }
+  disk_s = read_maildir_s (fd_test_dovecot_get_maildir (dovecot));
+
+  wakes = g_new (double, n_wakeups);
+  {
+    g_autoptr(FdImapSession) session = connect_or_die (dovecot);
+
+    for (guint i = 0; i < n_wakeups; i++)
+      {
+        Delivery d = { dovecot, n_messages + 1 + i, 0 };
+        GThread *thread = g_thread_new ("deliver", deliver_thread, &d);
+        FdImapIdleResult result = fd_imap_idle_wait (session, 60, NULL, &error);
+        gint64 woke = g_get_monotonic_time ();
+
+        g_thread_join (thread);
+        if (result != FD_IMAP_IDLE_NEW_MAIL)
+          g_error ("IDLE did not wake on a delivery (%d): %s", result,
+                   error ? error->message : "timeout");
+        wakes[i] = (woke - d.delivered_at) / 1e3;
+      }
+  }
+  echo_ms = echo_rtt_ms (1000);
+
+  printf ("initial sync: %u messages, %.1f MiB, %.2f s (%.0f messages/s); "
+          "anchor: reading the same files from disk %.3f s\n",
+          n_seen, bytes / (1024.0 * 1024.0), sync_s, n_seen / sync_s, disk_s);
+  {
+    double worst = 0;
+
+    for (guint i = 0; i < n_wakeups; i++)
+      worst = MAX (worst, wakes[i]);
+    printf ("delivery -> IDLE wake-up: median %.2f ms, max %.2f ms over %u deliveries; "
+            "anchor: loopback TCP echo round trip median %.3f ms\n",
+            median (wakes, n_wakeups), worst, n_wakeups, echo_ms);
+  }
+  return 0;
+}

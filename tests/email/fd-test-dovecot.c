@@ -1,0 +1,388 @@
+/* fd-test-dovecot.c: a real Dovecot for the email tests. */
+#define G_LOG_DOMAIN "fd-test-dovecot"
+
+#include "fd-test-dovecot.h"
+
+#include <errno.h>
+#include <glib/gstdio.h>
+#include <stdio.h>
+#include <pwd.h>
+#include <grp.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#define USER "customer@example.test"
+
+struct _FdTestDovecot {
+  char *dir;
+  char *conf;
+  char *maildir;
+  guint16 port;
+  GPid pid;
+  guint serial;
+  uid_t mail_uid;
+  gid_t mail_gid;
+};
+
+static guint16
+free_port (void)
+{
+  g_autoptr(GSocket) sock = NULL;
+  g_autoptr(GInetAddress) lo = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocketAddress) any = g_inet_socket_address_new (lo, 0);
+  g_autoptr(GSocketAddress) bound = NULL;
+  g_autoptr(GError) error = NULL;
+
+  sock = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, &error);
+  g_assert_no_error (error);
+  g_socket_bind (sock, any, TRUE, &error);
+  g_assert_no_error (error);
+  bound = g_socket_get_local_address (sock, &error);
+  g_assert_no_error (error);
+  return g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
+}
+
+/* Mail files belong to the user Dovecot reads them as. */
+static void
+own (FdTestDovecot *self,
+     const char    *path)
+{
+  if (chown (path, self->mail_uid, self->mail_gid) != 0)
+    g_error ("chown %s: %s", path, g_strerror (errno));
+}
+
+static void
+make_dir (FdTestDovecot *self,
+          const char    *path)
+{
+  if (g_mkdir_with_parents (path, 0755) != 0)
+    g_error ("mkdir %s: %s", path, g_strerror (errno));
+  own (self, path);
+}
+
+static char *
+folder_dir (FdTestDovecot *self,
+            const char    *folder)
+{
+  if (folder == NULL || g_ascii_strcasecmp (folder, "INBOX") == 0)
+    return g_strdup (self->maildir);
+  return g_strdup_printf ("%s/.%s", self->maildir, folder);
+}
+
+void
+fd_test_dovecot_add_folder (FdTestDovecot *self,
+                            const char    *folder)
+{
+  g_autofree char *dir = folder_dir (self, folder);
+  g_autofree char *marker = g_build_filename (dir, "maildirfolder", NULL);
+
+  make_dir (self, dir);
+  for (const char *const *sub = (const char *const[]) { "tmp", "new", "cur", NULL }; *sub; sub++)
+    {
+      g_autofree char *path = g_build_filename (dir, *sub, NULL);
+      make_dir (self, path);
+    }
+  g_file_set_contents (marker, "", 0, NULL);
+  own (self, marker);
+}
+
+static void
+write_config (FdTestDovecot *self)
+{
+  g_autofree char *passwd = g_build_filename (self->dir, "passwd", NULL);
+  g_autofree char *log = g_build_filename (self->dir, "dovecot.log", NULL);
+  g_autofree char *config = NULL;
+  g_autofree char *login_user = NULL;
+  g_autofree char *internal_user = NULL;
+  GError *error = NULL;
+
+  if (geteuid () == 0)
+    {
+      login_user = g_strdup ("dovenull");
+      internal_user = g_strdup ("dovecot");
+    }
+  else
+    {
+      struct passwd *pw = getpwuid (geteuid ());
+
+      g_assert_nonnull (pw);
+      login_user = g_strdup (pw->pw_name);
+      internal_user = g_strdup (pw->pw_name);
+    }
+
+  config = g_strdup_printf (
+    "protocols = imap\n"
+    "listen = 127.0.0.1\n"
+    "base_dir = %s/run\n"
+    "state_dir = %s/state\n"
+    "log_path = %s\n"
+    "ssl = no\n"
+    "disable_plaintext_auth = no\n"
+    "auth_mechanisms = plain login\n"
+    "default_login_user = %s\n"
+    "default_internal_user = %s\n"
+    "first_valid_uid = 1\n"
+    "mail_location = maildir:%s\n"
+    "passdb {\n  driver = passwd-file\n  args = scheme=PLAIN username_format=%%u %s\n}\n"
+    "userdb {\n  driver = static\n  args = uid=%u gid=%u home=%s/home\n}\n"
+    "service imap-login {\n"
+    "  inet_listener imap {\n    address = 127.0.0.1\n    port = %u\n  }\n"
+    "  inet_listener imaps {\n    port = 0\n  }\n"
+    "}\n"
+    "protocol imap {\n  mail_max_userip_connections = 100\n}\n",
+    self->dir, self->dir, log, login_user, internal_user, self->maildir, passwd,
+    (guint) self->mail_uid, (guint) self->mail_gid, self->dir, self->port);
+  g_file_set_contents (self->conf, config, -1, &error);
+  g_assert_no_error (error);
+}
+
+static gboolean
+port_accepts (guint16 port)
+{
+  g_autoptr(GSocketClient) client = g_socket_client_new ();
+  g_autoptr(GSocketConnection) connection = NULL;
+
+  connection = g_socket_client_connect_to_host (client, "127.0.0.1", port, NULL, NULL);
+  return connection != NULL;
+}
+
+static void
+put_in_own_group (gpointer user_data)
+{
+  setpgid (0, 0);
+  /* A test that aborts must not leave Dovecot running: it dies with us
+   * (its imap processes follow their master). */
+  prctl (PR_SET_PDEATHSIG, SIGKILL);
+}
+
+void
+fd_test_dovecot_start (FdTestDovecot *self)
+{
+  const char *argv[] = { "dovecot", "-F", "-c", self->conf, NULL };
+  g_autoptr(GError) error = NULL;
+
+  g_assert_cmpint (self->pid, ==, 0);
+  /* Dovecot missing is a failure, not a skip: tools/test installs it. */
+  if (!g_spawn_async (self->dir, (char **) argv, NULL,
+                      G_SPAWN_SEARCH_PATH | G_SPAWN_DO_NOT_REAP_CHILD
+                      | G_SPAWN_STDOUT_TO_DEV_NULL | G_SPAWN_STDERR_TO_DEV_NULL,
+                      put_in_own_group, NULL, &self->pid, &error))
+    g_error ("cannot start dovecot (package dovecot-imapd): %s", error->message);
+
+  for (int i = 0; i < 1000; i++)
+    {
+      int status;
+
+      if (port_accepts (self->port))
+        return;
+      if (waitpid (self->pid, &status, WNOHANG) == self->pid)
+        {
+          g_autofree char *log_path = g_build_filename (self->dir, "dovecot.log", NULL);
+          g_autofree char *log = NULL;
+
+          g_file_get_contents (log_path, &log, NULL, NULL);
+          g_error ("dovecot exited at start (status %d): %s", status, log ? log : "");
+        }
+      g_usleep (10 * 1000);
+    }
+  g_error ("dovecot did not listen on port %u within 10 s", self->port);
+}
+
+FdTestDovecot *
+fd_test_dovecot_new_started (const char *password)
+{
+  FdTestDovecot *self = g_new0 (FdTestDovecot, 1);
+  g_autofree char *passwd = NULL;
+  g_autofree char *line = NULL;
+  g_autofree char *home = NULL;
+  GError *error = NULL;
+
+  self->dir = g_dir_make_tmp ("fd-dovecot-XXXXXX", &error);
+  g_assert_no_error (error);
+  /* Dovecot reads the mail as an unprivileged user: it must reach it. */
+  g_chmod (self->dir, 0755);
+  if (geteuid () == 0)
+    {
+      struct passwd *pw = getpwnam ("nobody");
+      struct group *gr = getgrnam ("nogroup");
+
+      g_assert_nonnull (pw);
+      self->mail_uid = pw->pw_uid;
+      self->mail_gid = gr != NULL ? gr->gr_gid : pw->pw_gid;
+    }
+  else
+    {
+      self->mail_uid = geteuid ();
+      self->mail_gid = getegid ();
+    }
+  self->conf = g_build_filename (self->dir, "dovecot.conf", NULL);
+  self->maildir = g_build_filename (self->dir, "Maildir", NULL);
+  self->port = free_port ();
+
+  home = g_build_filename (self->dir, "home", NULL);
+  make_dir (self, home);
+  fd_test_dovecot_add_folder (self, NULL);
+  passwd = g_build_filename (self->dir, "passwd", NULL);
+  line = g_strdup_printf ("%s:{PLAIN}%s::::::\n", USER, password);
+  g_file_set_contents (passwd, line, -1, &error);
+  g_assert_no_error (error);
+  write_config (self);
+  fd_test_dovecot_start (self);
+  return self;
+}
+
+const char *
+fd_test_dovecot_get_user (FdTestDovecot *self)
+{
+  return USER;
+}
+
+guint16
+fd_test_dovecot_get_port (FdTestDovecot *self)
+{
+  return self->port;
+}
+
+const char *
+fd_test_dovecot_get_maildir (FdTestDovecot *self)
+{
+  return self->maildir;
+}
+
+void
+fd_test_dovecot_deliver (FdTestDovecot *self,
+                         const char    *folder,
+                         const char    *raw,
+                         gssize         length)
+{
+  g_autofree char *dir = folder_dir (self, folder);
+  g_autofree char *name = NULL;
+  g_autofree char *tmp = NULL;
+  g_autofree char *dest = NULL;
+  GError *error = NULL;
+
+  if (length < 0)
+    length = strlen (raw);
+  name = g_strdup_printf ("%" G_GINT64_FORMAT ".P%dQ%u.fdtest,S=%" G_GSSIZE_FORMAT,
+                          g_get_real_time () / G_USEC_PER_SEC, (int) getpid (),
+                          ++self->serial, length);
+  tmp = g_build_filename (dir, "tmp", name, NULL);
+  dest = g_build_filename (dir, "new", name, NULL);
+  g_file_set_contents (tmp, raw, length, &error);
+  g_assert_no_error (error);
+  own (self, tmp);
+  if (rename (tmp, dest) != 0)
+    g_error ("rename %s: %s", tmp, g_strerror (errno));
+}
+
+static guint
+count_dir (const char *path)
+{
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  guint n = 0;
+
+  if (dir == NULL)
+    return 0;
+  while (g_dir_read_name (dir) != NULL)
+    n++;
+  return n;
+}
+
+guint
+fd_test_dovecot_count (FdTestDovecot *self,
+                       const char    *folder)
+{
+  g_autofree char *dir = folder_dir (self, folder);
+  g_autofree char *new_dir = g_build_filename (dir, "new", NULL);
+  g_autofree char *cur_dir = g_build_filename (dir, "cur", NULL);
+
+  return count_dir (new_dir) + count_dir (cur_dir);
+}
+
+static void
+signal_and_reap (FdTestDovecot *self,
+                 int            sig)
+{
+  int status;
+
+  if (self->pid == 0)
+    return;
+  /* The whole process group: the master and its imap processes. */
+  kill (-self->pid, sig);
+  waitpid (self->pid, &status, 0);
+  g_spawn_close_pid (self->pid);
+  self->pid = 0;
+  /* Children that outlive the master would keep the port. */
+  for (int i = 0; i < 500 && port_accepts (self->port); i++)
+    g_usleep (10 * 1000);
+}
+
+void
+fd_test_dovecot_stop (FdTestDovecot *self)
+{
+  signal_and_reap (self, SIGTERM);
+}
+
+void
+fd_test_dovecot_kill (FdTestDovecot *self)
+{
+  signal_and_reap (self, SIGKILL);
+}
+
+void
+fd_test_dovecot_reset_uids (FdTestDovecot *self)
+{
+  g_autoptr(GDir) dir = NULL;
+  const char *name;
+
+  fd_test_dovecot_stop (self);
+  dir = g_dir_open (self->maildir, 0, NULL);
+  g_assert_nonnull (dir);
+  /* dovecot-uidlist and dovecot.index*: the UIDs and the cached
+   * UIDVALIDITY. dovecot-uidvalidity* stays, so the next one is new. */
+  while ((name = g_dir_read_name (dir)) != NULL)
+    if (g_str_equal (name, "dovecot-uidlist") || g_str_has_prefix (name, "dovecot.index"))
+      {
+        g_autofree char *path = g_build_filename (self->maildir, name, NULL);
+        g_unlink (path);
+      }
+  fd_test_dovecot_start (self);
+}
+
+static void
+rm_rf (const char *path)
+{
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  if (dir != NULL)
+    while ((name = g_dir_read_name (dir)) != NULL)
+      {
+        g_autofree char *child = g_build_filename (path, name, NULL);
+
+        if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
+          rm_rf (child);
+        else
+          g_unlink (child);
+      }
+  g_rmdir (path);
+}
+
+void
+fd_test_dovecot_free (FdTestDovecot *self)
+{
+  if (self == NULL)
+    return;
+  fd_test_dovecot_stop (self);
+  if (g_getenv ("FD_TEST_KEEP") == NULL)
+    rm_rf (self->dir);
+  g_free (self->dir);
+  g_free (self->conf);
+  g_free (self->maildir);
+  g_free (self);
+}

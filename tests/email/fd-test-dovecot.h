@@ -1,0 +1,43 @@
+#pragma once
+
+#include <gio/gio.h>
+
+G_BEGIN_DECLS
+
+/* A real Dovecot (IMAP with IDLE and UIDPLUS) on a free loopback port,
+ * with its own configuration, passwd-file, Maildir, base_dir and state_dir
+ * in a fresh temporary directory (TESTING.md, "Mail peers"). Cleartext on
+ * loopback only. Every failure to start is fatal to the test: a missing
+ * dovecot binary fails, it never skips. */
+typedef struct _FdTestDovecot FdTestDovecot;
+
+/* One mailbox, user "customer@example.test" with the given password. */
+FdTestDovecot *fd_test_dovecot_new_started (const char *password);
+const char    *fd_test_dovecot_get_user    (FdTestDovecot *self);
+guint16        fd_test_dovecot_get_port    (FdTestDovecot *self);
+/* The user's Maildir (INBOX); folder F is Maildir/.F (Maildir++). */
+const char    *fd_test_dovecot_get_maildir (FdTestDovecot *self);
+/* Writes raw into Maildir/tmp then renames it into new/, as a delivery
+ * agent does. folder NULL is INBOX. */
+void           fd_test_dovecot_deliver     (FdTestDovecot *self,
+                                            const char    *folder,
+                                            const char    *raw,
+                                            gssize         length);
+void           fd_test_dovecot_add_folder  (FdTestDovecot *self,
+                                            const char    *folder);
+/* Messages in the folder's new/ and cur/ (NULL: INBOX). */
+guint          fd_test_dovecot_count       (FdTestDovecot *self,
+                                            const char    *folder);
+void           fd_test_dovecot_stop        (FdTestDovecot *self);
+/* SIGKILL to Dovecot and every process it started: connections drop. */
+void           fd_test_dovecot_kill        (FdTestDovecot *self);
+/* Starts again on the same port with the same mail. */
+void           fd_test_dovecot_start       (FdTestDovecot *self);
+/* Stops, forgets INBOX's UIDs (dovecot-uidlist and the index), starts:
+ * the next SELECT gives a new UIDVALIDITY. */
+void           fd_test_dovecot_reset_uids  (FdTestDovecot *self);
+void           fd_test_dovecot_free        (FdTestDovecot *self);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (FdTestDovecot, fd_test_dovecot_free)
+
+G_END_DECLS
