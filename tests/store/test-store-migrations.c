@@ -262,6 +262,37 @@ assert_fixture_visitor (FdStore *store,
   g_assert_false (callback->address_verified);
 }
 
+/* The kind of a system note, kept from version 5 on: the callback's note
+ * "reserved" by Bob. Messages stored before have no kind (NULL) and keep
+ * their text. */
+static void
+assert_fixture_notes (FdStore *store,
+                      int      version)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) old = fd_store_list_messages (store, 1, 1, 0, &error);
+  g_autoptr(GPtrArray) notes = NULL;
+  const FdMessage *note;
+
+  g_assert_no_error (error);
+  for (guint i = 0; i < old->len; i++)
+    g_assert_null (((FdMessage *) old->pdata[i])->note);
+  g_assert_cmpstr (((FdMessage *) old->pdata[0])->text, ==, "Hello, how much is it?");
+  notes = fd_store_list_messages (store, 1, 2, 0, &error);
+  g_assert_no_error (error);
+  if (version < 5)
+    {
+      g_assert_cmpuint (notes->len, ==, 0);
+      return;
+    }
+  g_assert_cmpuint (notes->len, ==, 1);
+  note = notes->pdata[0];
+  g_assert_cmpint (note->direction, ==, FD_DIRECTION_SYSTEM);
+  g_assert_cmpstr (note->note, ==, FD_NOTE_RESERVED);
+  g_assert_cmpstr (note->author_name, ==, "Bob");
+  g_assert_cmpstr (note->text, ==, "Reserved by Bob");
+}
+
 static void
 test_fixtures_to_current (void)
 {
@@ -282,10 +313,41 @@ test_fixtures_to_current (void)
       assert_fixture_rows (store);
       assert_fixture_files (store, version);
       assert_fixture_visitor (store, version);
+      assert_fixture_notes (store, version);
       g_clear_pointer (&store, fd_store_free);
       g_assert_cmpint (raw_pragma (path, "PRAGMA user_version"), ==, FD_STORE_SCHEMA_VERSION);
       fd_test_rm_rf (dir);
     }
+}
+
+/* An older server stored the English "Unknown" for a browser or system it
+ * did not know; version 5 clears it so that the app words it, and keeps
+ * the names it knew. */
+static void
+test_unknown_browser_cleared (void)
+{
+  g_autofree char *dir = fd_test_make_tmpdir ();
+  g_autofree char *path = g_build_filename (dir, "old.db", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FdStore) store = NULL;
+  g_autoptr(FdConversation) known = NULL;
+  g_autoptr(FdConversation) unknown = NULL;
+
+  build_db_from_fixtures (path, 4);
+  build_db_from_sql (path, "UPDATE conversations SET os = 'Unknown' WHERE id = 1;"
+                           "UPDATE conversations SET browser = 'Unknown', os = 'Unknown' WHERE id = 2;");
+  store = fd_store_open (path, &error);
+  g_assert_no_error (error);
+  known = fd_store_get_conversation (store, 1, 1, FALSE, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (known->browser, ==, "Firefox");
+  g_assert_null (known->os);
+  unknown = fd_store_get_conversation (store, 1, 2, FALSE, &error);
+  g_assert_no_error (error);
+  g_assert_null (unknown->browser);
+  g_assert_null (unknown->os);
+  g_clear_pointer (&store, fd_store_free);
+  fd_test_rm_rf (dir);
 }
 
 static void
@@ -540,6 +602,7 @@ main (int   argc,
 
   g_test_add_func ("/store/migrations/empty-to-current", test_empty_to_current);
   g_test_add_func ("/store/migrations/fixtures-to-current", test_fixtures_to_current);
+  g_test_add_func ("/store/migrations/unknown-browser-cleared", test_unknown_browser_cleared);
   g_test_add_func ("/store/migrations/newer-refused", test_newer_refused);
   g_test_add_func ("/store/migrations/garbage-refused", test_garbage_refused);
   g_test_add_func ("/store/migrations/permissions-tightened", test_permissions_tightened);
