@@ -6,8 +6,11 @@
 #                     property people see is translatable="yes" unless it is
 #                     not words, the literals given to the GTK/Adw/GIO
 #                     setters that show text are inside _()/N_()/ngettext,
-#                     and po/POTFILES.in lists every file with translatable
-#                     strings (and only files that exist)
+#                     so are the messages given to the GError constructors
+#                     in src/agent (they reach toasts and the sign-in page)
+#                     unless DEVELOPER_ERRORS says why only a developer
+#                     reads one, and po/POTFILES.in lists every file with
+#                     translatable strings (and only files that exist)
 #   catalogs SRCROOT  every po/LINGUAS language has its .po and the reverse,
 #                     each passes `msgfmt --check --check-format`, declares
 #                     the Plural-Forms of its language, and translates every
@@ -181,6 +184,33 @@ SETTERS = {
     'adw_view_stack_add_titled': (3,),
 }
 
+# The GError constructors of GLib/GIO, with their message (format) argument.
+# The app shows an error's message to the agent (toasts, the sign-in page,
+# dialogs), so a message written in src/agent is translated like any label.
+ERROR_CONSTRUCTORS = {
+    'g_set_error': (3,),
+    'g_set_error_literal': (3,),
+    'g_error_new': (2,),
+    'g_error_new_literal': (2,),
+    'g_task_return_new_error': (3,),
+    'g_task_report_new_error': (6,),
+    'g_prefix_error': (1,),
+    'g_propagate_prefixed_error': (2,),
+    # The app's own: completes a task with "<format>: <cause>".
+    '_fd_connection_return_error': (4,),
+}
+
+# Error messages in src/agent that no person using the app reads, with the
+# reason: (file, text) -> why.
+DEVELOPER_ERRORS = {
+    ('src/agent/fd-offline-queue.c', 'The request was cancelled.'):
+        'a G_IO_ERROR_CANCELLED error, which every caller drops without showing it',
+    ('src/agent/fd-drafts.c', 'A draft needs a conversation, and %'):
+        'a caller\'s bug (an id below 1); fd_drafts_set()\'s errors only reach the log',
+    ('src/agent/fd-drafts.c', ' is not one.'):
+        'the rest of the message above (it is split around G_GINT64_FORMAT)',
+}
+
 GETTEXT_CALLS = re.compile(r'\b(?:_|N_|C_|NC_|gettext|dgettext|g_dgettext|ngettext|'
                            r'dngettext|g_dngettext|g_dpgettext|g_dpgettext2|Q_)\s*\(')
 LITERAL = re.compile(r'"(?:[^"\\\n]|\\.)*"')
@@ -256,13 +286,15 @@ def unescape(literal):
     return literal[1:-1].encode('utf-8').decode('unicode_escape', 'ignore')
 
 
-def c_findings(root, rel):
+def c_findings(root, rel, calls=SETTERS, allowed=ALLOWED):
+    """The literals with words given to the text arguments of calls (a table
+    like SETTERS) in rel outside gettext, unless allowed has (rel, text)."""
     with open(os.path.join(root, rel), encoding='utf-8') as f:
         src = strip_comments(f.read())
     found = []
-    for m in re.finditer(r'\b(' + '|'.join(SETTERS) + r')\s*\(', src):
+    for m in re.finditer(r'\b(' + '|'.join(calls) + r')\s*\(', src):
         args, _ = call_args(src, m.end() - 1)
-        which = SETTERS[m.group(1)]
+        which = calls[m.group(1)]
         for index, (text, offset) in enumerate(args):
             if which == 'pairs-from-2':
                 wanted = index >= 2 and index % 2 == 0
@@ -272,7 +304,7 @@ def c_findings(root, rel):
                 continue
             for lit in LITERAL.finditer(without_gettext(text)):
                 value = unescape(lit.group(0))
-                if not is_words(value) or (rel, value) in ALLOWED:
+                if not is_words(value) or (rel, value) in allowed:
                     continue
                 line = src.count('\n', 0, offset + lit.start()) + 1
                 found.append('%s:%d: %s (%s) is not inside _() or N_()'
@@ -315,6 +347,12 @@ def mode_strings(root):
         found += c_findings(root, rel)
     check(not found, 'the text given to GTK/Adw/GIO setters goes through gettext (%d files)'
           % len(cs), found)
+    found = []
+    for rel in cs:
+        found += c_findings(root, rel, ERROR_CONSTRUCTORS, DEVELOPER_ERRORS)
+    check(not found, 'the messages given to GError constructors go through gettext (%d files)'
+          % len(cs), found + (['a message only a developer reads goes in DEVELOPER_ERRORS '
+                               'with the reason'] if found else []))
 
     listed = potfiles(root)
     missing = [rel for rel in uis + cs if has_translatable(root, rel) and rel not in listed]

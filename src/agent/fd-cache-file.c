@@ -1,5 +1,6 @@
 #define G_LOG_DOMAIN "fd-cache-file"
 
+#include <glib/gi18n.h>
 #include <errno.h>
 #include <glib/gstdio.h>
 
@@ -188,7 +189,7 @@ _fd_cache_file_save (const char  *path,
       int saved_errno = errno;
 
       g_set_error (error, FD_CACHE_ERROR, FD_CACHE_ERROR_WRITE,
-                   "The folder %s could not be created (%s), so %s was not saved.",
+                   _("The folder %s could not be created (%s), so %s was not saved."),
                    directory, g_strerror (saved_errno), path);
       return FALSE;
     }
@@ -196,7 +197,7 @@ _fd_cache_file_save (const char  *path,
                                  G_FILE_SET_CONTENTS_CONSISTENT, 0600, &local_error))
     {
       g_set_error (error, FD_CACHE_ERROR, FD_CACHE_ERROR_WRITE,
-                   "%s could not be saved: %s.", path, local_error->message);
+                   _("%s could not be saved: %s."), path, local_error->message);
       return FALSE;
     }
   return TRUE;

@@ -1,5 +1,6 @@
 #define G_LOG_DOMAIN "fd-cache-list"
 
+#include <glib/gi18n.h>
 #include "fd-cache-list.h"
 
 typedef struct
@@ -206,8 +207,8 @@ _fd_cache_list_save (FdCacheList  *self,
   if (priv->blocked)
     {
       g_set_error (error, FD_CACHE_ERROR, FD_CACHE_ERROR_WRITE,
-                   "%s is unusable and could not be moved aside, so it is not overwritten. "
-                   "Remove it to save %s again.", priv->path, klass->what);
+                   _("%s is unusable and could not be moved aside, so it is not overwritten. "
+                     "Remove it to save %s again."), priv->path, _(klass->what));
       return FALSE;
     }
 

@@ -7,6 +7,7 @@
  * requests only through these; fd-connection.c is the transport and
  * nothing here knows about sockets. */
 
+#include <glib/gi18n.h>
 #include "fd-connection.h"
 #include "fd-session.h"
 
@@ -310,7 +311,7 @@ fd_connection_get_conversation_finish (FdConnection  *self,
   /* An ack must carry the conversation; anything else is unreadable. */
   if (detail == NULL && error != NULL && *error == NULL)
     g_set_error_literal (error, FD_CONNECTION_ERROR, FD_CONNECTION_ERROR_PROTOCOL,
-                         "The server answered without the conversation; try again.");
+                         _("The server answered without the conversation; try again."));
   return detail;
 }
 

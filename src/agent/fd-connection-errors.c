@@ -59,7 +59,10 @@ _fd_connection_http_error (SoupMessage *msg,
     body = fd_error_body_from_json (node, NULL);
   if (body != NULL)
     return _fd_connection_error_from_body (body);
+  /* Translators: the first %s is what the app was doing (“Signing in”,
+   * “Uploading the file”), then the HTTP status code and its English
+   * reason phrase. */
   return g_error_new (FD_CONNECTION_ERROR, FD_CONNECTION_ERROR_PROTOCOL,
-                      "%s failed: the server answered %u %s.", what,
+                      _("%s failed: the server answered %u %s."), what,
                       soup_message_get_status (msg), soup_message_get_reason_phrase (msg));
 }

@@ -6,6 +6,7 @@
  * reading of the answer (with the errors a person can act on) are here
  * once. */
 
+#include <glib/gi18n.h>
 #include "fd-connection-private.h"
 
 void
@@ -49,7 +50,7 @@ _fd_connection_http_message (FdConnection  *self,
   if (msg == NULL)
     {
       g_set_error (error, FD_CONNECTION_ERROR, FD_CONNECTION_ERROR_NETWORK,
-                   "“%s” is not a server address; it looks like https://desk.example.com.",
+                   _("“%s” is not a server address; it looks like https://desk.example.com."),
                    self->server_url);
       return NULL;
     }
@@ -90,13 +91,13 @@ read_answer (FdConnection        *self,
         g_propagate_error (error, g_steal_pointer (&local_error));
       else
         g_set_error (error, FD_CONNECTION_ERROR, FD_CONNECTION_ERROR_NETWORK,
-                     "The server at %s cannot be reached: %s", self->server_url, local_error->message);
+                     _("The server at %s cannot be reached: %s"), self->server_url, local_error->message);
       return NULL;
     }
   status = soup_message_get_status (msg);
   if (status != SOUP_STATUS_OK && (expected->also_ok == 0 || status != expected->also_ok))
     {
-      g_propagate_error (error, _fd_connection_http_error (msg, bytes, expected->doing));
+      g_propagate_error (error, _fd_connection_http_error (msg, bytes, _(expected->doing)));
       return NULL;
     }
   node = fd_json_parse (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes),
@@ -104,8 +105,10 @@ read_answer (FdConnection        *self,
   if (node != NULL)
     answer = expected->from_json (node, &local_error);
   if (answer == NULL)
+    /* Translators: the first %s names the request (“the sign-in”, “the
+     * upload”), the second why its answer cannot be read. */
     g_set_error (error, FD_CONNECTION_ERROR, FD_CONNECTION_ERROR_PROTOCOL,
-                 "The server's answer to %s cannot be read: %s", expected->answer_to, local_error->message);
+                 _("The server's answer to %s cannot be read: %s"), _(expected->answer_to), local_error->message);
   return answer;
 }
 

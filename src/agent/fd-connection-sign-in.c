@@ -6,6 +6,7 @@
  * DELETE /api/agent/v1/sessions/current revokes it, and the session is
  * forgotten here even when the server could not be told. */
 
+#include <glib/gi18n.h>
 #include "fd-connection-private.h"
 
 #define SESSIONS_PATH        "/api/agent/v1/sessions"
@@ -27,7 +28,9 @@ signed_in (GTask    *task,
 }
 
 static const FdHttpAnswer sign_in_answer = {
-  0, "Signing in", "the sign-in", (FdFromJson) fd_sign_in_from_json, signed_in,
+  /* Translators: “Signing in” completes “%s failed: the server answered …”,
+   * “the sign-in” completes “The server's answer to %s cannot be read”. */
+  0, N_("Signing in"), N_("the sign-in"), (FdFromJson) fd_sign_in_from_json, signed_in,
 };
 
 void
@@ -108,7 +111,7 @@ on_sign_out_cb (GObject      *source,
   if (bytes == NULL)
     {
       g_task_return_new_error (task, FD_CONNECTION_ERROR, FD_CONNECTION_ERROR_NETWORK,
-                               "You are signed out here, but the server could not be told: %s",
+                               _("You are signed out here, but the server could not be told: %s"),
                                error->message);
       return;
     }
@@ -117,7 +120,8 @@ on_sign_out_cb (GObject      *source,
   if (SOUP_STATUS_IS_SUCCESSFUL (status) || status == SOUP_STATUS_UNAUTHORIZED)
     g_task_return_boolean (task, TRUE);
   else
-    g_task_return_error (task, _fd_connection_http_error (msg, bytes, "Signing out"));
+    /* Translators: completes “%s failed: the server answered …”. */
+    g_task_return_error (task, _fd_connection_http_error (msg, bytes, _("Signing out")));
 }
 
 void

@@ -7,6 +7,7 @@
  * queue, sign-in, suspend, errors and uploads are the files named after
  * them (fd-connection-private.h lists them). */
 
+#include <glib/gi18n.h>
 #include "fd-connection-private.h"
 
 #include <string.h>
@@ -321,7 +322,7 @@ on_socket_closed_cb (SoupWebsocketConnection *socket,
       const char *reason = soup_websocket_connection_get_close_data (socket);
       g_autoptr(GError) error = g_error_new_literal (FD_CONNECTION_ERROR, FD_CONNECTION_ERROR_UNAUTHORIZED,
                                                      reason != NULL && strchr (reason, ' ') != NULL ? reason
-                                                     : "This session was signed out on the server; sign in again.");
+                                                     : _("This session was signed out on the server; sign in again."));
 
       fd_connection_stop (self);
       g_signal_emit (self, signals[SIGNAL_SIGNED_OUT], 0, error);
@@ -410,7 +411,7 @@ on_websocket_connect_cb (GObject      *source,
           g_autofree char *why = challenge_description (msg);
           g_autoptr(GError) signed_out = g_error_new_literal (FD_CONNECTION_ERROR, FD_CONNECTION_ERROR_UNAUTHORIZED,
                                                               why != NULL ? why
-                                                              : "The server no longer accepts this session; sign in again.");
+                                                              : _("The server no longer accepts this session; sign in again."));
 
           fd_connection_stop (self);
           g_signal_emit (self, signals[SIGNAL_SIGNED_OUT], 0, signed_out);
@@ -474,7 +475,7 @@ open_socket (FdConnection *self)
   if (msg == NULL)
     {
       g_autoptr(GError) error = g_error_new (FD_CONNECTION_ERROR, FD_CONNECTION_ERROR_NETWORK,
-                                             "“%s” is not a server address.", self->server_url);
+                                             _("“%s” is not a server address."), self->server_url);
 
       fd_connection_stop (self);
       g_signal_emit (self, signals[SIGNAL_SIGNED_OUT], 0, error);

@@ -1,5 +1,6 @@
 #define G_LOG_DOMAIN "fd-drafts"
 
+#include <glib/gi18n.h>
 #include <json-glib/json-glib.h>
 
 #include "fd-drafts.h"
@@ -195,7 +196,7 @@ fd_drafts_set (FdDrafts    *self,
   if (!g_utf8_validate (text, -1, NULL))
     {
       g_set_error_literal (error, FD_CACHE_ERROR, FD_CACHE_ERROR_INVALID,
-                           "The draft is not valid text and was not kept.");
+                           _("The draft is not valid text and was not kept."));
       return FALSE;
     }
   if (g_strcmp0 (fd_drafts_get (self, conversation_id), text) == 0)
@@ -276,8 +277,8 @@ fd_drafts_save (FdDrafts  *self,
   if (self->blocked)
     {
       g_set_error (error, FD_CACHE_ERROR, FD_CACHE_ERROR_WRITE,
-                   "%s is unusable and could not be moved aside, so it is not overwritten. "
-                   "Remove it to save drafts again.", self->path);
+                   _("%s is unusable and could not be moved aside, so it is not overwritten. "
+                     "Remove it to save drafts again."), self->path);
       return FALSE;
     }
 

@@ -156,3 +156,42 @@ fd_format_address_note (const FdConversation *conversation)
     return NULL;
   return _("Not verified");
 }
+
+char *
+fd_format_browser (const FdConversation *conversation)
+{
+  const char *browser, *os;
+
+  if (conversation == NULL)
+    return NULL;
+  /* The server reads a web chat's User-Agent; a name it did not know is
+   * absent. Other channels have none. */
+  if (conversation->browser == NULL && conversation->os == NULL &&
+      conversation->kind != FD_STREAM_WEBCHAT)
+    return NULL;
+  if (conversation->browser == NULL && conversation->os == NULL)
+    return g_strdup (_("Unknown"));
+  browser = conversation->browser != NULL ? conversation->browser : _("Unknown");
+  os = conversation->os != NULL ? conversation->os : _("Unknown");
+  /* Translators: a browser on a system, "Firefox on Linux". */
+  return g_strdup_printf (_("%s on %s"), browser, os);
+}
+
+char *
+fd_format_note (const FdMessage *message)
+{
+  g_return_val_if_fail (message != NULL, NULL);
+
+  if (message->direction != FD_DIRECTION_SYSTEM || message->note == NULL ||
+      message->author_name == NULL || *message->author_name == '\0')
+    return NULL;
+  /* Translators: a line of the transcript; %s is the agent who reserved
+   * the conversation. */
+  if (g_str_equal (message->note, FD_NOTE_RESERVED))
+    return g_strdup_printf (_("Reserved by %s"), message->author_name);
+  /* Translators: a line of the transcript; %s is the colleague who took
+   * the conversation over. */
+  if (g_str_equal (message->note, FD_NOTE_TRANSFERRED))
+    return g_strdup_printf (_("Transferred to %s"), message->author_name);
+  return NULL;
+}

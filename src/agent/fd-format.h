@@ -40,4 +40,13 @@ char       *fd_format_on_file        (const FdConversation *conversation);
  * that its channel did not prove; NULL otherwise. */
 const char *fd_format_address_note   (const FdConversation *conversation);
 
+/* The visitor's browser and system from the User-Agent, "Firefox on
+ * Linux", with "Unknown" for one the server did not know; NULL for a
+ * conversation of another channel that has none. */
+char       *fd_format_browser        (const FdConversation *conversation);
+/* A system note in the user's language ("Reserved by Jenna") when the
+ * server gave it a kind the app knows (docs/protocol.md, "System notes");
+ * NULL otherwise: the message's own text is shown. */
+char       *fd_format_note           (const FdMessage      *message);
+
 G_END_DECLS

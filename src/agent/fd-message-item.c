@@ -1,6 +1,7 @@
 #define G_LOG_DOMAIN "fd-message-item"
 
 #include "fd-message-item.h"
+#include "fd-format.h"
 #include "fd-properties.h"
 
 struct _FdMessageItem
@@ -64,11 +65,19 @@ fd_message_item_new (const FdMessage *message,
                      FdSendState      state)
 {
   FdMessageItem *self;
+  g_autofree char *worded = NULL;
 
   g_return_val_if_fail (message != NULL, NULL);
 
   self = g_object_new (FD_TYPE_MESSAGE_ITEM, NULL);
   self->message = fd_message_copy (message);
+  /* A system note the app words itself reads in the agent's language. */
+  worded = fd_format_note (message);
+  if (worded != NULL)
+    {
+      g_free (self->message->text);
+      self->message->text = g_steal_pointer (&worded);
+    }
   if (self->message->text == NULL)
     self->message->text = g_strdup ("");
   if (self->message->attachments == NULL)

@@ -7,6 +7,7 @@
  * the same, so the server recognises a resend. A cancelled request is
  * forgotten: not resent, and its late ack is ignored. */
 
+#include <glib/gi18n.h>
 #include "fd-connection-private.h"
 
 static void
@@ -150,7 +151,7 @@ fd_connection_request_async (FdConnection        *self,
       if (body != NULL && info != NULL)
         fd_codec_free (info, body);
       g_task_return_new_error (task, FD_CONNECTION_ERROR, FD_CONNECTION_ERROR_SIGNED_OUT,
-                               "You are signed out; sign in to do this.");
+                               _("You are signed out; sign in to do this."));
       return;
     }
   if (g_task_return_error_if_cancelled (task))

@@ -1,5 +1,6 @@
 #define G_LOG_DOMAIN "fd-recent-files"
 
+#include <glib/gi18n.h>
 #include "fd-recent-files.h"
 #include "fd-properties.h"
 
@@ -152,7 +153,8 @@ fd_recent_files_class_init (FdRecentFilesClass *klass)
 
   FD_ARRAY_MODEL_CLASS (klass)->item_type = FD_TYPE_RECENT_FILE;
   list_class->member = "files";
-  list_class->what = "the recent attachments";
+  /* Translators: completes “Remove it to save %s again.” */
+  list_class->what = N_("the recent attachments");
   list_class->item_key = file_key;
   list_class->item_to_string = file_to_string;
   list_class->item_from_string = file_from_string;
@@ -201,7 +203,7 @@ fd_recent_files_add (FdRecentFiles  *self,
   if (!g_path_is_absolute (path))
     {
       g_set_error_literal (error, FD_CACHE_ERROR, FD_CACHE_ERROR_INVALID,
-                           "Only a file's full path can be remembered as a recent attachment.");
+                           _("Only a file's full path can be remembered as a recent attachment."));
       return FALSE;
     }
   /* "/a/./b" and "/a//b" are the same file as "/a/b": one entry. */

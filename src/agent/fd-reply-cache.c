@@ -1,5 +1,6 @@
 #define G_LOG_DOMAIN "fd-reply-cache"
 
+#include <glib/gi18n.h>
 #include "fd-codec.h"
 #include "fd-reply-cache.h"
 #include "fd-properties.h"
@@ -112,7 +113,8 @@ fd_reply_cache_class_init (FdReplyCacheClass *klass)
 
   FD_ARRAY_MODEL_CLASS (klass)->item_type = FD_TYPE_CACHED_REPLY;
   list_class->member = "replies";
-  list_class->what = "the reply cache";
+  /* Translators: completes “Remove it to save %s again.” */
+  list_class->what = N_("the reply cache");
   list_class->item_key = reply_key;
   list_class->item_to_string = reply_to_string;
   list_class->item_from_string = reply_from_string;
@@ -146,21 +148,21 @@ normalize_reply (const char  *text,
   if (!g_utf8_validate (text, -1, NULL))
     {
       g_set_error_literal (error, FD_CACHE_ERROR, FD_CACHE_ERROR_INVALID,
-                           "The reply is not valid text and cannot be cached.");
+                           _("The reply is not valid text and cannot be cached."));
       return NULL;
     }
   copy = g_strstrip (g_strdup (text));
   if (is_blank (copy))
     {
       g_set_error_literal (error, FD_CACHE_ERROR, FD_CACHE_ERROR_EMPTY,
-                           "An empty reply cannot be added to the cache. Type the reply first.");
+                           _("An empty reply cannot be added to the cache. Type the reply first."));
       return NULL;
     }
   if (g_utf8_strlen (copy, -1) > FD_LIMIT_TEXT)
     {
       g_set_error (error, FD_CACHE_ERROR, FD_CACHE_ERROR_TOO_LONG,
-                   "The reply is longer than the %d characters a message may have, "
-                   "so it cannot be cached.", FD_LIMIT_TEXT);
+                   _("The reply is longer than the %d characters a message may have, "
+                     "so it cannot be cached."), FD_LIMIT_TEXT);
       return NULL;
     }
   return g_steal_pointer (&copy);

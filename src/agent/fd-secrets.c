@@ -1,5 +1,6 @@
 #define G_LOG_DOMAIN "fd-secrets"
 
+#include <glib/gi18n.h>
 #include "fd-secrets.h"
 
 #include <json-glib/json-glib.h>
@@ -282,7 +283,7 @@ on_lookup_cb (GObject      *source,
   if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
     {
       g_task_return_new_error (task, FD_SECRETS_ERROR, FD_SECRETS_ERROR_CORRUPT,
-                               "The saved sign-in details cannot be read; sign in again.");
+                               _("The saved sign-in details cannot be read; sign in again."));
       return;
     }
   credentials = g_new0 (Credentials, 1);

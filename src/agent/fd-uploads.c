@@ -7,6 +7,7 @@
  * attachment that send-message then carries. Unlike requests, an upload
  * is not queued while offline: an unreachable server is an error at once. */
 
+#include <glib/gi18n.h>
 #include "fd-connection-private.h"
 
 #define FILES_PATH "/api/agent/v1/files"
@@ -38,7 +39,7 @@ too_large (GTask  *task,
   if (size <= FD_CONNECTION_UPLOAD_MAX_SIZE)
     return FALSE;
   g_task_return_new_error (task, FD_CONNECTION_ERROR, FD_CONNECTION_ERROR_TOO_LARGE,
-                           "“%s” is larger than 10 MB; attachments can be at most 10 MB.", data->name);
+                           _("“%s” is larger than 10 MB; attachments can be at most 10 MB."), data->name);
   return TRUE;
 }
 
@@ -50,7 +51,7 @@ signed_out (GTask *task)
   if (self->token != NULL)
     return FALSE;
   g_task_return_new_error (task, FD_CONNECTION_ERROR, FD_CONNECTION_ERROR_SIGNED_OUT,
-                           "Sign in to attach files.");
+                           _("Sign in to attach files."));
   return TRUE;
 }
 
@@ -62,7 +63,10 @@ uploaded (GTask    *task,
 }
 
 static const FdHttpAnswer upload_answer = {
-  SOUP_STATUS_CREATED, "Uploading the file", "the upload", (FdFromJson) fd_attachment_from_json, uploaded,
+  /* Translators: “Uploading the file” completes “%s failed: the server
+   * answered …”, “the upload” completes “The server's answer to %s cannot
+   * be read”. */
+  SOUP_STATUS_CREATED, N_("Uploading the file"), N_("the upload"), (FdFromJson) fd_attachment_from_json, uploaded,
 };
 
 static void
@@ -82,7 +86,7 @@ on_upload_loaded_cb (GObject      *source,
 
   if (!g_file_load_contents_finish (G_FILE (source), result, &contents, &length, NULL, &error))
     {
-      _fd_connection_return_error (task, &error, G_IO_ERROR, error->code, "“%s” cannot be read", data->name);
+      _fd_connection_return_error (task, &error, G_IO_ERROR, error->code, _("“%s” cannot be read"), data->name);
       return;
     }
   /* The file may have grown since it was measured. */
@@ -118,13 +122,13 @@ on_upload_info_cb (GObject      *source,
 
   if (info == NULL)
     {
-      _fd_connection_return_error (task, &error, G_IO_ERROR, error->code, "“%s” cannot be attached", data->name);
+      _fd_connection_return_error (task, &error, G_IO_ERROR, error->code, _("“%s” cannot be attached"), data->name);
       return;
     }
   if (g_file_info_get_file_type (info) != G_FILE_TYPE_REGULAR)
     {
       g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_NOT_REGULAR_FILE,
-                               "“%s” is not a file; only files can be attached.", data->name);
+                               _("“%s” is not a file; only files can be attached."), data->name);
       return;
     }
   if (too_large (task, g_file_info_get_size (info)))

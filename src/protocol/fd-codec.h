@@ -41,12 +41,12 @@ G_BEGIN_DECLS
  * character escaped, plus the room: 16 384 × 12 + 65 536 = 262 144. */
 #define FD_LIMIT_FRAME_SIZE        (FD_LIMIT_TEXT * FD_JSON_CHAR_IN_MAX + FD_LIMIT_FRAME_ROOM)
 /* The characters of the largest event body, a message at every limit: its
- * text, author name and client_id, and its attachments' names, URLs and
- * types. */
-#define FD_LIMIT_MESSAGE_CHARS     (FD_LIMIT_TEXT + FD_LIMIT_NAME + FD_LIMIT_ID + \
+ * text, author name, note and client_id, and its attachments' names, URLs
+ * and types. */
+#define FD_LIMIT_MESSAGE_CHARS     (FD_LIMIT_TEXT + FD_LIMIT_NAME + 2 * FD_LIMIT_ID + \
                                     FD_LIMIT_SMALL_ARRAY * (2 * FD_LIMIT_NAME + FD_LIMIT_STRING))
-/* An event body as the server writes and stores it: 261 512 × 6 + 65 536 =
- * 1 634 608 bytes. tests/protocol checks that every event body fits. */
+/* An event body as the server writes and stores it: 261 640 × 6 + 65 536 =
+ * 1 635 376 bytes. tests/protocol checks that every event body fits. */
 #define FD_LIMIT_EVENT_PAYLOAD     (FD_LIMIT_MESSAGE_CHARS * FD_JSON_CHAR_OUT_MAX + FD_LIMIT_FRAME_ROOM)
 /* What an event frame adds around its body: type, seq and punctuation. */
 #define FD_LIMIT_EVENT_ENVELOPE    256

@@ -161,6 +161,7 @@ static const FdFieldInfo message_fields[] = {
   FD_F_INT64 (T, agent_id, FALSE),
   FD_F_STRING (T, author_name, FALSE, FD_LIMIT_NAME),
   FD_F_STRING (T, text, FALSE, FD_LIMIT_TEXT),
+  FD_F_STRING (T, note, FALSE, FD_LIMIT_ID),
   FD_F_STRING (T, client_id, FALSE, FD_LIMIT_ID),
   FD_F_OBJECTS (T, attachments, FALSE, FD_LIMIT_SMALL_ARRAY, &fd_attachment_info),
   FD_F_TIME (T, created_at, FALSE),

@@ -145,6 +145,11 @@ typedef struct {
   gint64  size;
 } FdAttachment;
 
+/* The kinds of system notes (FdMessage.note; docs/protocol.md, "Message"):
+ * author_name names the agent who has the conversation now. */
+#define FD_NOTE_RESERVED     "reserved"     /* an agent reserved it from the queue */
+#define FD_NOTE_TRANSFERRED  "transferred"  /* a colleague took it over */
+
 typedef struct {
   gint64        id;
   gint64        organization_id;
@@ -153,6 +158,11 @@ typedef struct {
   gint64        agent_id;      /* author when direction is OUT */
   char         *author_name;
   char         *text;
+  /* What a system message notes, as a FD_NOTE_* name; NULL for other
+   * messages, for notes without a kind (call attempts) and for system
+   * messages stored before schema version 5. A client words a kind it
+   * knows itself and shows text for any other. */
+  char         *note;
   char         *client_id;     /* idempotency key chosen by the sender */
   GPtrArray    *attachments;   /* FdAttachment*; may be NULL */
   gint64        created_at;

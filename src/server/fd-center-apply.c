@@ -156,12 +156,15 @@ fd_center_apply_reserved (FdCenter *self,
   note->organization_id = organization_id;
   note->conversation_id = conversation_id;
   note->direction = FD_DIRECTION_SYSTEM;
-  /* The text is the agents' note; author_name names the agent who has the
-   * chat now, so that the widget can word it for the customer in the
-   * customer's language ("Jenna joined the chat", "Jenna transferred you to
-   * Natalie": the first such note is the join, each later one a transfer;
-   * docs/widget.md, "Customer-facing lines"). */
+  /* The note's kind and author_name (the agent who has the chat now) let
+   * each client word it in its reader's language: the app for the agents
+   * (docs/protocol.md, "System notes"), the widget for the customer ("Jenna
+   * joined the chat", "Jenna transferred you to Natalie": the first such
+   * note is the join, each later one a transfer; docs/widget.md,
+   * "Customer-facing lines"). The text is the English line for clients
+   * that do not know the kind. */
   note->author_name = g_strdup (agent->name);
+  note->note = g_strdup (transferred ? FD_NOTE_TRANSFERRED : FD_NOTE_RESERVED);
   note->text = g_strdup_printf (transferred ? "Transferred to %s" : "Reserved by %s", agent->name);
   note->created_at = now;
   stored = fd_center_add_message (self, note, conv->queue_id, NULL, &error);

@@ -148,8 +148,9 @@ fuzz_headers (const char *data,
   g_autofree char *os = NULL;
 
   fd_visitor_parse_user_agent (value, &browser, &os);
-  if (browser == NULL || os == NULL)
-    g_error ("A User-Agent gave no browser or system name.");
+  /* An unknown browser or system has no name (NULL), never an empty one. */
+  if ((browser != NULL && *browser == '\0') || (os != NULL && *os == '\0'))
+    g_error ("A User-Agent gave an empty browser or system name.");
   /* A stream that names no origin takes any. */
   if (!fd_visitor_origin_allowed (open_stream, value))
     g_error ("A stream without allowed origins refused one.");

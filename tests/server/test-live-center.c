@@ -210,7 +210,8 @@ test_lifecycle (Fixture       *f,
   offer_b = fd_test_agent_wait_event (bob, FD_FRAME_OFFER);
   g_assert_cmpint (((FdOfferEvent *) offer_a->body)->offer->conversation_id, ==, id);
   g_assert_cmpint (((FdOfferEvent *) offer_b->body)->offer->conversation_id, ==, id);
-  g_assert_cmpstr (((FdOfferEvent *) offer_a->body)->conversation->browser, ==, "Unknown");
+  /* The test client's User-Agent names no known browser: none is sent. */
+  g_assert_null (((FdOfferEvent *) offer_a->body)->conversation->browser);
   g_assert_cmpstr (((FdOfferEvent *) offer_a->body)->conversation->ip, ==, "127.0.0.1");
 
   reserved = fd_test_agent_expect_ack (ann, FD_FRAME_RESERVE, fd_test_conversation_ref (id));
@@ -299,6 +300,8 @@ test_lifecycle (Fixture       *f,
         {
           g_assert_cmpint (msg->direction, ==, FD_DIRECTION_SYSTEM);
           g_assert_cmpstr (msg->text, ==, "Reserved by Ann");
+          /* The kind the app words in the agent's language. */
+          g_assert_cmpstr (msg->note, ==, FD_NOTE_RESERVED);
           /* The widget words the note for the customer from this name. */
           g_assert_cmpstr (msg->author_name, ==, "Ann");
         }
@@ -572,6 +575,7 @@ test_transfer_and_callback (Fixture       *f,
   last = g_ptr_array_index (detail->messages, detail->messages->len - 1);
   g_assert_cmpint (last->direction, ==, FD_DIRECTION_SYSTEM);
   g_assert_cmpstr (last->text, ==, "Transferred to Bob");
+  g_assert_cmpstr (last->note, ==, FD_NOTE_TRANSFERRED);
   g_assert_cmpstr (last->author_name, ==, "Bob");
   /* Ann no longer holds it. */
   fd_test_agent_expect_error (ann, FD_FRAME_CLOSE, fd_test_conversation_ref (id), FD_WIRE_ERROR_FORBIDDEN);
@@ -597,6 +601,8 @@ test_transfer_and_callback (Fixture       *f,
   attempt = fd_test_agent_expect_ack (ann, FD_FRAME_CALLBACK_ATTEMPT, call);
   g_assert_cmpstr (((FdMessage *) attempt->body)->text, ==, "Call attempt: no-answer");
   g_assert_cmpint (((FdMessage *) attempt->body)->direction, ==, FD_DIRECTION_SYSTEM);
+  /* No kind: clients show the text. */
+  g_assert_null (((FdMessage *) attempt->body)->note);
   /* A chat is not a callback. */
   call = fd_callback_attempt_new ();
   call->conversation_id = id;
@@ -647,8 +653,8 @@ test_user_agent (void)
       "Version/17.1 Safari/605.1.15", "Safari", "macOS" },
     { "Mozilla/5.0 (Linux; Android 14) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/119.0 Mobile Safari/537.36",
       "Chrome", "Android" },
-    { "curl/8.0", "Unknown", "Unknown" },
-    { NULL, "Unknown", "Unknown" },
+    { "curl/8.0", NULL, NULL },
+    { NULL, NULL, NULL },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)

@@ -263,6 +263,12 @@ test_messages_idempotent (StoreFixture  *fx,
   g_assert_null (fd_store_append_message (fx->store, msg, &duplicate, &error));
   g_assert_error (error, FD_STORE_ERROR, FD_STORE_ERROR_INVALID);
   g_clear_error (&error);
+  /* Only the server's system messages are notes of a kind. */
+  msg->text = g_strdup ("Reserved by me");
+  msg->note = g_strdup (FD_NOTE_RESERVED);
+  g_assert_null (fd_store_append_message (fx->store, msg, &duplicate, &error));
+  g_assert_error (error, FD_STORE_ERROR, FD_STORE_ERROR_INVALID);
+  g_clear_error (&error);
 
   /* An agent reply with an attachment and no client id. */
   g_clear_pointer (&msg, fd_message_free);

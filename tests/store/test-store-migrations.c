@@ -262,6 +262,56 @@ assert_fixture_visitor (FdStore *store,
   g_assert_false (callback->address_verified);
 }
 
+/* The kind of a system note, kept from version 5 on: the callback's note
+ * "reserved" by Bob. Messages stored before have no kind (NULL) and keep
+ * their text. */
+static void
+assert_fixture_notes (FdStore *store,
+                      int      version)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) old = fd_store_list_messages (store, 1, 1, 0, &error);
+  g_autoptr(GPtrArray) notes = NULL;
+  const FdMessage *note;
+
+  g_assert_no_error (error);
+  for (guint i = 0; i < old->len; i++)
+    g_assert_null (((FdMessage *) old->pdata[i])->note);
+  g_assert_cmpstr (((FdMessage *) old->pdata[0])->text, ==, "Hello, how much is it?");
+  notes = fd_store_list_messages (store, 1, 2, 0, &error);
+  g_assert_no_error (error);
+  if (version < 5)
+    {
+      g_assert_cmpuint (notes->len, ==, 0);
+      return;
+    }
+  g_assert_cmpuint (notes->len, ==, 1);
+  note = notes->pdata[0];
+  g_assert_cmpint (note->direction, ==, FD_DIRECTION_SYSTEM);
+  g_assert_cmpstr (note->note, ==, FD_NOTE_RESERVED);
+  g_assert_cmpstr (note->author_name, ==, "Bob");
+  g_assert_cmpstr (note->text, ==, "Reserved by Bob");
+}
+
+/* An older server stored the English "Unknown" for a system (or browser)
+ * its User-Agent table did not know: each older database here gets one on
+ * the first chat, which version 5 clears (NULL: the app words it), keeping
+ * the names it knew. */
+static void
+assert_fixture_unknown_cleared (FdStore *store,
+                                int      version)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FdConversation) chat = fd_store_get_conversation (store, 1, 1, FALSE, &error);
+
+  g_assert_no_error (error);
+  g_assert_cmpstr (chat->browser, ==, "Firefox");
+  if (version < 5)
+    g_assert_null (chat->os);
+  else
+    g_assert_cmpstr (chat->os, ==, "Linux");
+}
+
 static void
 test_fixtures_to_current (void)
 {
@@ -275,6 +325,8 @@ test_fixtures_to_current (void)
       g_test_message ("Migrating fixture v%d.sql", version);
       build_db_from_fixtures (path, version);
       g_assert_cmpint (raw_pragma (path, "PRAGMA user_version"), ==, version);
+      if (version < 5)
+        build_db_from_sql (path, "UPDATE conversations SET os = 'Unknown' WHERE id = 1;");
 
       store = fd_store_open (path, &error);
       g_assert_no_error (error);
@@ -282,6 +334,8 @@ test_fixtures_to_current (void)
       assert_fixture_rows (store);
       assert_fixture_files (store, version);
       assert_fixture_visitor (store, version);
+      assert_fixture_notes (store, version);
+      assert_fixture_unknown_cleared (store, version);
       g_clear_pointer (&store, fd_store_free);
       g_assert_cmpint (raw_pragma (path, "PRAGMA user_version"), ==, FD_STORE_SCHEMA_VERSION);
       fd_test_rm_rf (dir);

@@ -3,11 +3,13 @@
 /* The app in German (docs/app.md, "Translations"): the main window and a
  * Web Chat window run with LANGUAGE=de in the C.UTF-8 locale, their text
  * domain bound to the catalogs of this build (FD_TEST_LOCALEDIR); German
- * text is shown, and screenshots go to the artifacts as main-window-de.png
- * and chat-window-de.png. */
+ * text is shown (also the transcript's note of the reservation, which the
+ * server sends as a kind and the app words), and screenshots go to the
+ * artifacts as main-window-de.png and chat-window-de.png. */
 
 #include <glib/gi18n.h>
 #include <locale.h>
+#include <string.h>
 
 #include "fd-chat-window.h"
 #include "fd-config.h"
@@ -30,6 +32,15 @@ static gboolean
 has_size (gpointer widget)
 {
   return gtk_widget_get_mapped (widget) && gtk_widget_get_width (widget) > 0;
+}
+
+/* The transcript has the German note of Jenna's reservation. */
+static gboolean
+has_german_note (gpointer window)
+{
+  g_autofree char *transcript = fd_chat_window_dup_transcript (window);
+
+  return transcript != NULL && strstr (transcript, "Reserviert von Jenna") != NULL;
 }
 
 static void
@@ -111,6 +122,17 @@ test_german_windows (void)
   gtk_window_present (GTK_WINDOW (chat));
   fd_test_ui_wait (fd_test_ui_chat_is_loaded, chat, "the transcript");
   g_assert_true (g_str_has_prefix (gtk_window_get_title (GTK_WINDOW (chat)), "Gespräch: "));
+
+  /* Reserved: the server's note ("Reserved by …", kind "reserved") reads
+   * in German, and its English text is not shown. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (chat), "chat.reserve", NULL));
+  fd_test_ui_wait (fd_test_ui_chat_is_reserved, chat, "the reservation");
+  fd_test_ui_wait (has_german_note, chat, "the German note of the reservation");
+  {
+    g_autofree char *transcript = fd_chat_window_dup_transcript (chat);
+
+    g_assert_null (strstr (transcript, "Reserved by"));
+  }
   save_screenshot (chat, "chat-window-de.png");
 
   gtk_window_destroy (GTK_WINDOW (chat));

@@ -120,10 +120,7 @@ on_model_changed_cb (FdContactPane *self)
   set_link (self->phone_button, who != NULL ? who->phone : NULL);
   set_label (self->verified_label, fd_format_address_note (conv));
   set_label (self->department_label, conv->department);
-  if (conv->browser != NULL && conv->os != NULL)
-    browser = g_strdup_printf (_("%s on %s"), conv->browser, conv->os);
-  else
-    browser = g_strdup (conv->browser != NULL ? conv->browser : conv->os);
+  browser = fd_format_browser (conv);
   set_label (self->browser_label, browser);
   if (conv->ip != NULL)
     ip = g_strdup_printf (_("IP: %s"), conv->ip);

@@ -49,7 +49,8 @@ match_rule (const UaRule *rules,
   for (guint i = 0; user_agent != NULL && i < n_rules; i++)
     if (strstr (user_agent, rules[i].needle) != NULL)
       return rules[i].name;
-  return "Unknown";
+  /* No name: the app says "Unknown" in the agent's language. */
+  return NULL;
 }
 
 void

@@ -7,7 +7,7 @@
  * once (an agent's re-send after a lost acknowledgement). */
 
 #define MESSAGE_COLUMNS "id, organization_id, conversation_id, direction, agent_id, author_name, " \
-                        "text, client_id, created_at"
+                        "text, note, client_id, created_at"
 
 /* Loads the attachments of every message of @messages (all of one
  * conversation) in one query. */
@@ -64,8 +64,11 @@ check_message (const FdMessage  *msg,
   if (!fd_store_check_enum (fd_direction_to_string (msg->direction), "message direction", error) ||
       !fd_store_check_string (msg->author_name, "author name", FD_STORE_MAX_NAME, FALSE, error) ||
       !fd_store_check_string (msg->text, "message text", FD_STORE_MAX_TEXT, FALSE, error) ||
+      !fd_store_check_string (msg->note, "message note", FD_STORE_MAX_ID, FALSE, error) ||
       !fd_store_check_string (msg->client_id, "client id", FD_STORE_MAX_ID, FALSE, error))
     return FALSE;
+  if (msg->note != NULL && msg->direction != FD_DIRECTION_SYSTEM)
+    return fd_store_invalid (error, "Only a system message has a note.");
   if ((msg->text == NULL || *msg->text == '\0') &&
       (msg->attachments == NULL || msg->attachments->len == 0))
     return fd_store_invalid (error, "The message has neither text nor attachments.");
@@ -117,14 +120,15 @@ insert_message (FdStore    *self,
   {
     if (!fd_store_execute (self,
                            "INSERT INTO messages (organization_id, conversation_id, direction, "
-                           "agent_id, author_name, text, client_id, created_at) "
-                           "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                           "agent_id, author_name, text, note, client_id, created_at) "
+                           "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
                            FD_STORE_ARGS (FD_ARG_INT (msg->organization_id),
                                           FD_ARG_INT (msg->conversation_id),
                                           FD_ARG_TEXT (fd_direction_to_string (msg->direction)),
                                           FD_ARG_ID (msg->direction == FD_DIRECTION_OUT ? msg->agent_id : 0),
                                           FD_ARG_TEXT (msg->author_name),
                                           FD_ARG_TEXT (msg->text),
+                                          FD_ARG_TEXT (msg->note),
                                           FD_ARG_TEXT (msg->client_id),
                                           FD_ARG_INT (msg->created_at)), error))
       {

@@ -297,11 +297,23 @@ static const char fd_store_migration_4[] =
   "ALTER TABLE conversations ADD COLUMN address_verified INTEGER NOT NULL DEFAULT 0;\n"
   "PRAGMA user_version = 4;\n";
 
+/* Version 5: a system message keeps what it notes (FD_NOTE_*), so that
+ * the app words it in the agent's language. Notes stored before version 5
+ * have none (NULL) and are shown as their text. A browser or system the
+ * User-Agent parser did not know is no longer stored as the English
+ * "Unknown" but left NULL (the app words it): old rows follow. */
+static const char fd_store_migration_5[] =
+  "ALTER TABLE messages ADD COLUMN note TEXT;\n"
+  "UPDATE conversations SET browser = NULL WHERE browser = 'Unknown';\n"
+  "UPDATE conversations SET os = NULL WHERE os = 'Unknown';\n"
+  "PRAGMA user_version = 5;\n";
+
 static const char * const fd_store_migrations[] = {
   fd_store_migration_1,
   fd_store_migration_2,
   fd_store_migration_3,
   fd_store_migration_4,
+  fd_store_migration_5,
 };
 
 G_END_DECLS
