@@ -3,6 +3,7 @@
 #include <adwaita.h>
 #include <glib/gi18n.h>
 
+#include "fd-accessible.h"
 #include "fd-sign-in-page.h"
 
 struct _FdSignInPage
@@ -93,39 +94,14 @@ fd_sign_in_page_class_init (FdSignInPageClass *klass)
   gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_GROUP);
 }
 
-/* The button below @widget that shows or hides a password row's text:
- * the one whose icon is "view-reveal-symbolic" (libadwaita 1.2). */
-static GtkWidget *
-find_peek_button (GtkWidget *widget)
-{
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found;
-      GtkWidget *icon = gtk_widget_get_first_child (child);
-
-      if (GTK_IS_BUTTON (child) && GTK_IS_IMAGE (icon) &&
-          g_strcmp0 (gtk_image_get_icon_name (GTK_IMAGE (icon)), "view-reveal-symbolic") == 0)
-        return child;
-      if ((found = find_peek_button (child)) != NULL)
-        return found;
-    }
-  return NULL;
-}
-
 static void
 fd_sign_in_page_init (FdSignInPage *self)
 {
-  GtkWidget *peek;
-
   gtk_widget_init_template (GTK_WIDGET (self));
   /* libadwaita 1.2's password row shows its text with a button that has
    * a tooltip but no accessible name: give it one. */
-  peek = find_peek_button (GTK_WIDGET (self->password_row));
-  if (peek != NULL)
-    gtk_accessible_update_property (GTK_ACCESSIBLE (peek),
-                                    GTK_ACCESSIBLE_PROPERTY_LABEL, _("Show or Hide the Password"),
-                                    -1);
+  fd_accessible_name_icon_buttons (GTK_WIDGET (self->password_row), "view-reveal-symbolic",
+                                   _("Show or Hide the Password"));
 }
 
 GtkWidget *

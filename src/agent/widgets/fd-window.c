@@ -2,6 +2,7 @@
 
 #include <glib/gi18n.h>
 
+#include "fd-accessible.h"
 #include "fd-application.h"
 #include "fd-session.h"
 #include "fd-window.h"
@@ -597,13 +598,48 @@ fd_window_show_sign_in (FdWindow   *self,
     }
 }
 
+/* The close button of the toast on screen has no accessible name in
+ * libadwaita 1.2; a toast is put on screen when it is added to an empty
+ * overlay, or when the one before it goes. */
+static void
+name_toast_buttons (FdWindow *self)
+{
+  fd_accessible_name_icon_buttons (GTK_WIDGET (self->toast_overlay), "window-close-symbolic",
+                                   _("Dismiss"));
+}
+
+static gboolean
+name_toast_buttons_idle_cb (gpointer user_data)
+{
+  g_autoptr(FdWindow) self = user_data;
+
+  name_toast_buttons (self);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+on_toast_dismissed_cb (AdwToast *toast,
+                       FdWindow *self)
+{
+  g_idle_add (name_toast_buttons_idle_cb, g_object_ref (self));
+}
+
+static void
+add_toast (FdWindow *self,
+           AdwToast *toast)
+{
+  g_signal_connect_object (toast, "dismissed", G_CALLBACK (on_toast_dismissed_cb), self, 0);
+  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+  name_toast_buttons (self);
+}
+
 void
 fd_window_add_toast (FdWindow   *self,
                      const char *text)
 {
   g_return_if_fail (FD_IS_WINDOW (self));
   g_return_if_fail (text != NULL);
-  adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (text));
+  add_toast (self, adw_toast_new (text));
 }
 
 void
@@ -612,7 +648,7 @@ fd_window_show_toast (FdWindow *self,
 {
   g_return_if_fail (FD_IS_WINDOW (self));
   g_return_if_fail (ADW_IS_TOAST (toast));
-  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+  add_toast (self, toast);
 }
 
 void
@@ -631,7 +667,7 @@ fd_window_add_offer_toast (FdWindow   *self,
       adw_toast_set_action_name (toast, "app.reserve");
       adw_toast_set_action_target_value (toast, g_variant_new_int64 (conversation_id));
     }
-  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+  add_toast (self, toast);
 }
 
 gboolean
