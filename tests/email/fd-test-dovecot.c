@@ -23,6 +23,8 @@ struct _FdTestDovecot {
   char *conf;
   char *maildir;
   guint16 port;
+  guint16 tls_port;             /* 0: no TLS */
+  char *ca_file;
   GPid pid;
   guint serial;
   uid_t mail_uid;
@@ -97,6 +99,7 @@ write_config (FdTestDovecot *self)
   g_autofree char *passwd = g_build_filename (self->dir, "passwd", NULL);
   g_autofree char *log = g_build_filename (self->dir, "dovecot.log", NULL);
   g_autofree char *config = NULL;
+  g_autofree char *ssl = NULL;
   g_autofree char *login_user = NULL;
   g_autofree char *internal_user = NULL;
   GError *error = NULL;
@@ -115,13 +118,18 @@ write_config (FdTestDovecot *self)
       internal_user = g_strdup (pw->pw_name);
     }
 
+  if (self->tls_port != 0)
+    ssl = g_strdup_printf ("ssl = yes\nssl_cert = <%s/cert.pem\nssl_key = <%s/key.pem\n",
+                           self->dir, self->dir);
+  else
+    ssl = g_strdup ("ssl = no\n");
   config = g_strdup_printf (
     "protocols = imap\n"
     "listen = 127.0.0.1\n"
     "base_dir = %s/run\n"
     "state_dir = %s/state\n"
     "log_path = %s\n"
-    "ssl = no\n"
+    "%s"
     "disable_plaintext_auth = no\n"
     "auth_mechanisms = plain login\n"
     "default_login_user = %s\n"
@@ -132,11 +140,11 @@ write_config (FdTestDovecot *self)
     "userdb {\n  driver = static\n  args = uid=%u gid=%u home=%s/home\n}\n"
     "service imap-login {\n"
     "  inet_listener imap {\n    address = 127.0.0.1\n    port = %u\n  }\n"
-    "  inet_listener imaps {\n    port = 0\n  }\n"
+    "  inet_listener imaps {\n    address = 127.0.0.1\n    port = %u\n  }\n"
     "}\n"
     "protocol imap {\n  mail_max_userip_connections = 100\n}\n",
-    self->dir, self->dir, log, login_user, internal_user, self->maildir, passwd,
-    (guint) self->mail_uid, (guint) self->mail_gid, self->dir, self->port);
+    self->dir, self->dir, log, ssl, login_user, internal_user, self->maildir, passwd,
+    (guint) self->mail_uid, (guint) self->mail_gid, self->dir, self->port, (guint) self->tls_port);
   g_file_set_contents (self->conf, config, -1, &error);
   g_assert_no_error (error);
 }
@@ -193,8 +201,27 @@ fd_test_dovecot_start (FdTestDovecot *self)
   g_error ("dovecot did not listen on port %u within 10 s", self->port);
 }
 
-FdTestDovecot *
-fd_test_dovecot_new_started (const char *password)
+static void
+make_certificate (FdTestDovecot *self)
+{
+  g_autofree char *key = g_build_filename (self->dir, "key.pem", NULL);
+  g_autofree char *subject_alt = g_strdup ("subjectAltName=IP:127.0.0.1,DNS:localhost");
+  const char *argv[] = { "openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes",
+                         "-keyout", key, "-out", self->ca_file, "-days", "2",
+                         "-subj", "/CN=localhost", "-addext", subject_alt, NULL };
+  g_autoptr(GError) error = NULL;
+  int status = 0;
+
+  if (!g_spawn_sync (self->dir, (char **) argv, NULL,
+                     G_SPAWN_SEARCH_PATH | G_SPAWN_STDOUT_TO_DEV_NULL | G_SPAWN_STDERR_TO_DEV_NULL,
+                     NULL, NULL, NULL, NULL, &status, &error)
+      || !g_spawn_check_wait_status (status, &error))
+    g_error ("cannot make a test certificate with openssl: %s", error->message);
+}
+
+static FdTestDovecot *
+new_started (const char *password,
+             gboolean    tls)
 {
   FdTestDovecot *self = g_new0 (FdTestDovecot, 1);
   g_autofree char *passwd = NULL;
@@ -223,6 +250,12 @@ fd_test_dovecot_new_started (const char *password)
   self->conf = g_build_filename (self->dir, "dovecot.conf", NULL);
   self->maildir = g_build_filename (self->dir, "Maildir", NULL);
   self->port = free_port ();
+  if (tls)
+    {
+      self->tls_port = free_port ();
+      self->ca_file = g_build_filename (self->dir, "cert.pem", NULL);
+      make_certificate (self);
+    }
 
   home = g_build_filename (self->dir, "home", NULL);
   make_dir (self, home);
@@ -234,6 +267,30 @@ fd_test_dovecot_new_started (const char *password)
   write_config (self);
   fd_test_dovecot_start (self);
   return self;
+}
+
+FdTestDovecot *
+fd_test_dovecot_new_started (const char *password)
+{
+  return new_started (password, FALSE);
+}
+
+FdTestDovecot *
+fd_test_dovecot_new_started_tls (const char *password)
+{
+  return new_started (password, TRUE);
+}
+
+guint16
+fd_test_dovecot_get_tls_port (FdTestDovecot *self)
+{
+  return self->tls_port;
+}
+
+const char *
+fd_test_dovecot_get_ca_file (FdTestDovecot *self)
+{
+  return self->ca_file;
 }
 
 const char *
@@ -384,5 +441,6 @@ fd_test_dovecot_free (FdTestDovecot *self)
   g_free (self->dir);
   g_free (self->conf);
   g_free (self->maildir);
+  g_free (self->ca_file);
   g_free (self);
 }

@@ -13,6 +13,12 @@ typedef struct _FdTestDovecot FdTestDovecot;
 
 /* One mailbox, user "customer@example.test" with the given password. */
 FdTestDovecot *fd_test_dovecot_new_started (const char *password);
+/* The same with TLS: STARTTLS on the port, implicit TLS on the TLS port,
+ * a self-signed certificate for 127.0.0.1 made with openssl. */
+FdTestDovecot *fd_test_dovecot_new_started_tls (const char *password);
+guint16        fd_test_dovecot_get_tls_port (FdTestDovecot *self);
+/* The certificate to trust (PEM), NULL without TLS. */
+const char    *fd_test_dovecot_get_ca_file (FdTestDovecot *self);
 const char    *fd_test_dovecot_get_user    (FdTestDovecot *self);
 guint16        fd_test_dovecot_get_port    (FdTestDovecot *self);
 /* The user's Maildir (INBOX); folder F is Maildir/.F (Maildir++). */
