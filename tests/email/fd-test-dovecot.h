@@ -17,6 +17,11 @@ FdTestDovecot *fd_test_dovecot_new_started (const char *password);
  * a self-signed certificate for 127.0.0.1 made with openssl. */
 FdTestDovecot *fd_test_dovecot_new_started_tls (const char *password);
 guint16        fd_test_dovecot_get_tls_port (FdTestDovecot *self);
+/* The same with XOAUTH2 too: Dovecot's oauth2 passdb asks a token
+ * introspection endpoint run by the helper, for which token (and only it)
+ * is an active grant of the user. */
+FdTestDovecot *fd_test_dovecot_new_started_oauth (const char *password,
+                                                  const char *token);
 /* The certificate to trust (PEM), NULL without TLS. */
 const char    *fd_test_dovecot_get_ca_file (FdTestDovecot *self);
 const char    *fd_test_dovecot_get_user    (FdTestDovecot *self);

@@ -588,6 +588,28 @@ test_starttls_refused (void)
   g_assert_error (error, FD_IMAP_ERROR, FD_IMAP_ERROR_TLS);
 }
 
+static void
+test_xoauth2 (void)
+{
+  g_autoptr(FdTestDovecot) dovecot = fd_test_dovecot_new_started_oauth (PASSWORD, "access-token-1");
+  FdImapConfig config = config_for (dovecot, NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FdImapSession) session = NULL;
+
+  config.oauth_token = "access-token-1";
+  session = fd_imap_connect (&config, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (fd_imap_select (session, "INBOX", NULL, NULL, &error));
+  g_clear_pointer (&session, fd_imap_session_free);
+
+  /* An expired or revoked token: AUTH, so the caller refreshes the token
+   * or asks for authorization again. */
+  config.oauth_token = "access-token-revoked";
+  session = fd_imap_connect (&config, NULL, &error);
+  g_assert_null (session);
+  g_assert_error (error, FD_IMAP_ERROR, FD_IMAP_ERROR_AUTH);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -609,6 +631,7 @@ main (int argc, char **argv)
   g_test_add_func ("/imap/server-goes-away", test_server_goes_away);
   g_test_add_func ("/imap/idle-server-goes-away", test_idle_server_goes_away);
   g_test_add_func ("/imap/append-sent", test_append_sent);
+  g_test_add_func ("/imap/xoauth2", test_xoauth2);
   g_test_add_func ("/imap/tls", test_tls);
   g_test_add_func ("/imap/tls-untrusted", test_tls_untrusted);
   g_test_add_func ("/imap/starttls-refused", test_starttls_refused);
