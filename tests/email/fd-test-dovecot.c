@@ -26,6 +26,7 @@ struct _FdTestDovecot {
   guint16 tls_port;             /* 0: no TLS */
   char *ca_file;
   char *oauth_token;            /* NULL: no XOAUTH2 */
+  char *extra_config;
   GSocketListener *introspection;
   GCancellable *introspection_cancel;
   GThread *introspection_thread;
@@ -177,8 +178,25 @@ write_config (FdTestDovecot *self)
     self->dir, self->dir, log, ssl, mechanisms, login_user, internal_user, self->maildir,
     oauth, passwd,
     (guint) self->mail_uid, (guint) self->mail_gid, self->dir, self->port, (guint) self->tls_port);
-  g_file_set_contents (self->conf, config, -1, &error);
+  if (self->extra_config != NULL)
+    {
+      g_autofree char *full = g_strconcat (config, self->extra_config, NULL);
+      g_file_set_contents (self->conf, full, -1, &error);
+    }
+  else
+    g_file_set_contents (self->conf, config, -1, &error);
   g_assert_no_error (error);
+}
+
+void
+fd_test_dovecot_set_extra_config (FdTestDovecot *self,
+                                  const char    *text)
+{
+  g_free (self->extra_config);
+  self->extra_config = g_strdup (text);
+  fd_test_dovecot_stop (self);
+  write_config (self);
+  fd_test_dovecot_start (self);
 }
 
 static gboolean
@@ -549,6 +567,7 @@ fd_test_dovecot_free (FdTestDovecot *self)
   g_clear_object (&self->introspection);
   g_clear_object (&self->introspection_cancel);
   g_free (self->oauth_token);
+  g_free (self->extra_config);
   if (g_getenv ("FD_TEST_KEEP") == NULL)
     rm_rf (self->dir);
   g_free (self->dir);

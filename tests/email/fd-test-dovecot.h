@@ -39,6 +39,9 @@ void           fd_test_dovecot_add_folder  (FdTestDovecot *self,
 /* Messages in the folder's new/ and cur/ (NULL: INBOX). */
 guint          fd_test_dovecot_count       (FdTestDovecot *self,
                                             const char    *folder);
+/* Appends text to the configuration and restarts (e.g. a quota). */
+void           fd_test_dovecot_set_extra_config (FdTestDovecot *self,
+                                                 const char    *text);
 void           fd_test_dovecot_stop        (FdTestDovecot *self);
 /* SIGKILL to Dovecot and every process it started: connections drop. */
 void           fd_test_dovecot_kill        (FdTestDovecot *self);

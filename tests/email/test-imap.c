@@ -589,6 +589,29 @@ test_starttls_refused (void)
 }
 
 static void
+test_append_over_quota (void)
+{
+  g_autoptr(FdTestDovecot) dovecot = fd_test_dovecot_new_started (PASSWORD);
+  g_autoptr(FdImapSession) session = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GString) big = g_string_new ("From: support@example.test\r\nSubject: Reply\r\n\r\n");
+  g_autoptr(GBytes) raw = NULL;
+
+  fd_test_dovecot_add_folder (dovecot, "Sent");
+  fd_test_dovecot_set_extra_config (dovecot,
+                                    "mail_plugins = quota\n"
+                                    "plugin {\n  quota = maildir:User quota\n"
+                                    "  quota_rule = *:storage=2K\n}\n");
+  for (guint i = 0; i < 100; i++)
+    g_string_append (big, "0123456789012345678901234567890123456789\r\n");
+  raw = g_bytes_new (big->str, big->len);
+  session = connect_ok (dovecot);
+  g_assert_false (fd_imap_append_sent (session, "Sent", raw, NULL, &error));
+  g_assert_error (error, FD_IMAP_ERROR, FD_IMAP_ERROR_QUOTA);
+  g_assert_cmpuint (fd_test_dovecot_count (dovecot, "Sent"), ==, 0);
+}
+
+static void
 test_xoauth2 (void)
 {
   g_autoptr(FdTestDovecot) dovecot = fd_test_dovecot_new_started_oauth (PASSWORD, "access-token-1");
@@ -631,6 +654,7 @@ main (int argc, char **argv)
   g_test_add_func ("/imap/server-goes-away", test_server_goes_away);
   g_test_add_func ("/imap/idle-server-goes-away", test_idle_server_goes_away);
   g_test_add_func ("/imap/append-sent", test_append_sent);
+  g_test_add_func ("/imap/append-over-quota", test_append_over_quota);
   g_test_add_func ("/imap/xoauth2", test_xoauth2);
   g_test_add_func ("/imap/tls", test_tls);
   g_test_add_func ("/imap/tls-untrusted", test_tls_untrusted);
