@@ -23,6 +23,14 @@ struct _FdTestDovecot {
   char *conf;
   char *maildir;
   guint16 port;
+  guint16 tls_port;             /* 0: no TLS */
+  char *ca_file;
+  char *oauth_token;            /* NULL: no XOAUTH2 */
+  char *extra_config;
+  GSocketListener *introspection;
+  GCancellable *introspection_cancel;
+  GThread *introspection_thread;
+  guint16 introspection_port;
   GPid pid;
   guint serial;
   uid_t mail_uid;
@@ -97,6 +105,9 @@ write_config (FdTestDovecot *self)
   g_autofree char *passwd = g_build_filename (self->dir, "passwd", NULL);
   g_autofree char *log = g_build_filename (self->dir, "dovecot.log", NULL);
   g_autofree char *config = NULL;
+  g_autofree char *ssl = NULL;
+  g_autofree char *oauth = NULL;
+  g_autofree char *mechanisms = NULL;
   g_autofree char *login_user = NULL;
   g_autofree char *internal_user = NULL;
   GError *error = NULL;
@@ -115,30 +126,77 @@ write_config (FdTestDovecot *self)
       internal_user = g_strdup (pw->pw_name);
     }
 
+  if (self->tls_port != 0)
+    ssl = g_strdup_printf ("ssl = yes\nssl_cert = <%s/cert.pem\nssl_key = <%s/key.pem\n",
+                           self->dir, self->dir);
+  else
+    ssl = g_strdup ("ssl = no\n");
+  if (self->oauth_token != NULL)
+    {
+      g_autofree char *oauth_conf = g_build_filename (self->dir, "oauth2.conf", NULL);
+      g_autofree char *oauth_settings = g_strdup_printf (
+        "introspection_mode = auth\n"
+        "introspection_url = http://127.0.0.1:%u/introspect\n"
+        "tokeninfo_url = http://127.0.0.1:%u/introspect?access_token=\n"
+        "username_attribute = username\n"
+        "active_attribute = active\n"
+        "active_value = true\n",
+        self->introspection_port, self->introspection_port);
+
+      g_file_set_contents (oauth_conf, oauth_settings, -1, &error);
+      g_assert_no_error (error);
+      oauth = g_strdup_printf ("passdb {\n  driver = oauth2\n  mechanisms = xoauth2 oauthbearer\n"
+                               "  args = %s\n}\n", oauth_conf);
+      mechanisms = g_strdup ("plain login xoauth2 oauthbearer");
+    }
+  else
+    {
+      oauth = g_strdup ("");
+      mechanisms = g_strdup ("plain login");
+    }
   config = g_strdup_printf (
     "protocols = imap\n"
     "listen = 127.0.0.1\n"
     "base_dir = %s/run\n"
     "state_dir = %s/state\n"
     "log_path = %s\n"
-    "ssl = no\n"
+    "%s"
     "disable_plaintext_auth = no\n"
-    "auth_mechanisms = plain login\n"
+    "auth_mechanisms = %s\n"
     "default_login_user = %s\n"
     "default_internal_user = %s\n"
     "first_valid_uid = 1\n"
     "mail_location = maildir:%s\n"
+    "%s"
     "passdb {\n  driver = passwd-file\n  args = scheme=PLAIN username_format=%%u %s\n}\n"
     "userdb {\n  driver = static\n  args = uid=%u gid=%u home=%s/home\n}\n"
     "service imap-login {\n"
     "  inet_listener imap {\n    address = 127.0.0.1\n    port = %u\n  }\n"
-    "  inet_listener imaps {\n    port = 0\n  }\n"
+    "  inet_listener imaps {\n    address = 127.0.0.1\n    port = %u\n  }\n"
     "}\n"
     "protocol imap {\n  mail_max_userip_connections = 100\n}\n",
-    self->dir, self->dir, log, login_user, internal_user, self->maildir, passwd,
-    (guint) self->mail_uid, (guint) self->mail_gid, self->dir, self->port);
-  g_file_set_contents (self->conf, config, -1, &error);
+    self->dir, self->dir, log, ssl, mechanisms, login_user, internal_user, self->maildir,
+    oauth, passwd,
+    (guint) self->mail_uid, (guint) self->mail_gid, self->dir, self->port, (guint) self->tls_port);
+  if (self->extra_config != NULL)
+    {
+      g_autofree char *full = g_strconcat (config, self->extra_config, NULL);
+      g_file_set_contents (self->conf, full, -1, &error);
+    }
+  else
+    g_file_set_contents (self->conf, config, -1, &error);
   g_assert_no_error (error);
+}
+
+void
+fd_test_dovecot_set_extra_config (FdTestDovecot *self,
+                                  const char    *text)
+{
+  g_free (self->extra_config);
+  self->extra_config = g_strdup (text);
+  fd_test_dovecot_stop (self);
+  write_config (self);
+  fd_test_dovecot_start (self);
 }
 
 static gboolean
@@ -193,8 +251,86 @@ fd_test_dovecot_start (FdTestDovecot *self)
   g_error ("dovecot did not listen on port %u within 10 s", self->port);
 }
 
-FdTestDovecot *
-fd_test_dovecot_new_started (const char *password)
+static void
+make_certificate (FdTestDovecot *self)
+{
+  g_autofree char *key = g_build_filename (self->dir, "key.pem", NULL);
+  g_autofree char *subject_alt = g_strdup ("subjectAltName=IP:127.0.0.1,DNS:localhost");
+  const char *argv[] = { "openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes",
+                         "-keyout", key, "-out", self->ca_file, "-days", "2",
+                         "-subj", "/CN=localhost", "-addext", subject_alt, NULL };
+  g_autoptr(GError) error = NULL;
+  int status = 0;
+
+  if (!g_spawn_sync (self->dir, (char **) argv, NULL,
+                     G_SPAWN_SEARCH_PATH | G_SPAWN_STDOUT_TO_DEV_NULL | G_SPAWN_STDERR_TO_DEV_NULL,
+                     NULL, NULL, NULL, NULL, &status, &error)
+      || !g_spawn_check_wait_status (status, &error))
+    g_error ("cannot make a test certificate with openssl: %s", error->message);
+}
+
+/* The OAuth provider's token introspection, as Dovecot's oauth2 passdb
+ * asks it (introspection_mode = auth): GET with "Authorization: Bearer T";
+ * the test's token is active for the test's user, any other is not. */
+static gpointer
+introspection_thread (gpointer data)
+{
+  FdTestDovecot *self = data;
+
+  for (;;)
+    {
+      g_autoptr(GSocketConnection) c = NULL;
+      g_autoptr(GDataInputStream) in = NULL;
+      g_autofree char *bearer = g_strdup_printf ("authorization: bearer %s", self->oauth_token);
+      g_autofree char *body = NULL;
+      g_autofree char *reply = NULL;
+      gboolean active = FALSE;
+      char *line;
+
+      c = g_socket_listener_accept (self->introspection, NULL, self->introspection_cancel, NULL);
+      if (c == NULL)
+        return NULL;
+      in = g_data_input_stream_new (g_io_stream_get_input_stream (G_IO_STREAM (c)));
+      g_filter_input_stream_set_close_base_stream (G_FILTER_INPUT_STREAM (in), FALSE);
+      while ((line = g_data_input_stream_read_line (in, NULL, self->introspection_cancel, NULL)) != NULL)
+        {
+          g_strchomp (line);
+          if (*line == '\0')
+            {
+              g_free (line);
+              break;
+            }
+          if (g_ascii_strcasecmp (line, bearer) == 0)
+            active = TRUE;
+          g_free (line);
+        }
+      body = active ? g_strdup_printf ("{\"active\":true,\"username\":\"%s\"}", USER)
+                    : g_strdup ("{\"active\":false}");
+      reply = g_strdup_printf ("HTTP/1.1 %s\r\nContent-Type: application/json\r\n"
+                               "Content-Length: %zu\r\nConnection: close\r\n\r\n%s",
+                               active ? "200 OK" : "401 Unauthorized", strlen (body), body);
+      g_output_stream_write_all (g_io_stream_get_output_stream (G_IO_STREAM (c)),
+                                 reply, strlen (reply), NULL, NULL, NULL);
+      g_io_stream_close (G_IO_STREAM (c), NULL, NULL);
+    }
+}
+
+static void
+start_introspection (FdTestDovecot *self)
+{
+  g_autoptr(GError) error = NULL;
+
+  self->introspection = g_socket_listener_new ();
+  self->introspection_cancel = g_cancellable_new ();
+  self->introspection_port = g_socket_listener_add_any_inet_port (self->introspection, NULL, &error);
+  g_assert_no_error (error);
+  self->introspection_thread = g_thread_new ("introspection", introspection_thread, self);
+}
+
+static FdTestDovecot *
+new_started (const char *password,
+             gboolean    tls,
+             const char *oauth_token)
 {
   FdTestDovecot *self = g_new0 (FdTestDovecot, 1);
   g_autofree char *passwd = NULL;
@@ -223,6 +359,17 @@ fd_test_dovecot_new_started (const char *password)
   self->conf = g_build_filename (self->dir, "dovecot.conf", NULL);
   self->maildir = g_build_filename (self->dir, "Maildir", NULL);
   self->port = free_port ();
+  if (oauth_token != NULL)
+    {
+      self->oauth_token = g_strdup (oauth_token);
+      start_introspection (self);
+    }
+  if (tls)
+    {
+      self->tls_port = free_port ();
+      self->ca_file = g_build_filename (self->dir, "cert.pem", NULL);
+      make_certificate (self);
+    }
 
   home = g_build_filename (self->dir, "home", NULL);
   make_dir (self, home);
@@ -234,6 +381,37 @@ fd_test_dovecot_new_started (const char *password)
   write_config (self);
   fd_test_dovecot_start (self);
   return self;
+}
+
+FdTestDovecot *
+fd_test_dovecot_new_started (const char *password)
+{
+  return new_started (password, FALSE, NULL);
+}
+
+FdTestDovecot *
+fd_test_dovecot_new_started_tls (const char *password)
+{
+  return new_started (password, TRUE, NULL);
+}
+
+FdTestDovecot *
+fd_test_dovecot_new_started_oauth (const char *password,
+                                   const char *token)
+{
+  return new_started (password, FALSE, token);
+}
+
+guint16
+fd_test_dovecot_get_tls_port (FdTestDovecot *self)
+{
+  return self->tls_port;
+}
+
+const char *
+fd_test_dovecot_get_ca_file (FdTestDovecot *self)
+{
+  return self->ca_file;
 }
 
 const char *
@@ -379,10 +557,22 @@ fd_test_dovecot_free (FdTestDovecot *self)
   if (self == NULL)
     return;
   fd_test_dovecot_stop (self);
+  if (self->introspection_thread != NULL)
+    {
+      g_cancellable_cancel (self->introspection_cancel);
+      g_thread_join (self->introspection_thread);
+    }
+  if (self->introspection != NULL)
+    g_socket_listener_close (self->introspection);
+  g_clear_object (&self->introspection);
+  g_clear_object (&self->introspection_cancel);
+  g_free (self->oauth_token);
+  g_free (self->extra_config);
   if (g_getenv ("FD_TEST_KEEP") == NULL)
     rm_rf (self->dir);
   g_free (self->dir);
   g_free (self->conf);
   g_free (self->maildir);
+  g_free (self->ca_file);
   g_free (self);
 }

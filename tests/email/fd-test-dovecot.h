@@ -13,6 +13,17 @@ typedef struct _FdTestDovecot FdTestDovecot;
 
 /* One mailbox, user "customer@example.test" with the given password. */
 FdTestDovecot *fd_test_dovecot_new_started (const char *password);
+/* The same with TLS: STARTTLS on the port, implicit TLS on the TLS port,
+ * a self-signed certificate for 127.0.0.1 made with openssl. */
+FdTestDovecot *fd_test_dovecot_new_started_tls (const char *password);
+guint16        fd_test_dovecot_get_tls_port (FdTestDovecot *self);
+/* The same with XOAUTH2 too: Dovecot's oauth2 passdb asks a token
+ * introspection endpoint run by the helper, for which token (and only it)
+ * is an active grant of the user. */
+FdTestDovecot *fd_test_dovecot_new_started_oauth (const char *password,
+                                                  const char *token);
+/* The certificate to trust (PEM), NULL without TLS. */
+const char    *fd_test_dovecot_get_ca_file (FdTestDovecot *self);
 const char    *fd_test_dovecot_get_user    (FdTestDovecot *self);
 guint16        fd_test_dovecot_get_port    (FdTestDovecot *self);
 /* The user's Maildir (INBOX); folder F is Maildir/.F (Maildir++). */
@@ -28,6 +39,9 @@ void           fd_test_dovecot_add_folder  (FdTestDovecot *self,
 /* Messages in the folder's new/ and cur/ (NULL: INBOX). */
 guint          fd_test_dovecot_count       (FdTestDovecot *self,
                                             const char    *folder);
+/* Appends text to the configuration and restarts (e.g. a quota). */
+void           fd_test_dovecot_set_extra_config (FdTestDovecot *self,
+                                                 const char    *text);
 void           fd_test_dovecot_stop        (FdTestDovecot *self);
 /* SIGKILL to Dovecot and every process it started: connections drop. */
 void           fd_test_dovecot_kill        (FdTestDovecot *self);

@@ -511,6 +511,128 @@ test_append_sent (void)
   g_assert_error (error, FD_IMAP_ERROR, FD_IMAP_ERROR_NO_FOLDER);
 }
 
+static void
+assert_tls_session_works (FdImapConfig *config)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FdImapSession) session = fd_imap_connect (config, NULL, &error);
+  guint32 next = 0;
+  Seen seen;
+
+  g_assert_no_error (error);
+  g_assert_nonnull (session);
+  g_assert_true (fd_imap_has_idle (session));
+  g_assert_true (fd_imap_select (session, "INBOX", NULL, &next, &error));
+  g_assert_cmpuint (next, ==, 3);
+  seen_init (&seen);
+  g_assert_true (fd_imap_fetch_since (session, 0, 0, on_message, &seen, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (seen.numbers->len, ==, 2);
+  g_assert_cmpuint (g_array_index (seen.numbers, guint, 1), ==, 2);
+  seen_clear (&seen);
+}
+
+static void
+test_tls (void)
+{
+  g_autoptr(FdTestDovecot) dovecot = fd_test_dovecot_new_started_tls (PASSWORD);
+  FdImapConfig config = config_for (dovecot, PASSWORD);
+
+  deliver_n (dovecot, 1, 2);
+  config.tls_ca_file = fd_test_dovecot_get_ca_file (dovecot);
+
+  config.tls_mode = FD_IMAP_TLS_IMPLICIT;
+  config.port = fd_test_dovecot_get_tls_port (dovecot);
+  assert_tls_session_works (&config);
+
+  config.tls_mode = FD_IMAP_TLS_STARTTLS;
+  config.port = fd_test_dovecot_get_port (dovecot);
+  assert_tls_session_works (&config);
+}
+
+static void
+test_tls_untrusted (void)
+{
+  g_autoptr(FdTestDovecot) dovecot = fd_test_dovecot_new_started_tls (PASSWORD);
+  g_autoptr(FdTestDovecot) other = fd_test_dovecot_new_started_tls (PASSWORD);
+  FdImapConfig config = config_for (dovecot, PASSWORD);
+
+  /* Another server's certificate is trusted, not this one's: refused
+   * before any password is sent, both ways. */
+  config.tls_ca_file = fd_test_dovecot_get_ca_file (other);
+  for (guint i = 0; i < 2; i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(FdImapSession) session = NULL;
+
+      config.tls_mode = i == 0 ? FD_IMAP_TLS_IMPLICIT : FD_IMAP_TLS_STARTTLS;
+      config.port = i == 0 ? fd_test_dovecot_get_tls_port (dovecot) : fd_test_dovecot_get_port (dovecot);
+      session = fd_imap_connect (&config, NULL, &error);
+      g_assert_null (session);
+      g_assert_error (error, FD_IMAP_ERROR, FD_IMAP_ERROR_TLS);
+    }
+}
+
+static void
+test_starttls_refused (void)
+{
+  /* A server without TLS: STARTTLS mode refuses to go on in cleartext. */
+  g_autoptr(FdTestDovecot) dovecot = fd_test_dovecot_new_started (PASSWORD);
+  FdImapConfig config = config_for (dovecot, PASSWORD);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FdImapSession) session = NULL;
+
+  config.tls_mode = FD_IMAP_TLS_STARTTLS;
+  session = fd_imap_connect (&config, NULL, &error);
+  g_assert_null (session);
+  g_assert_error (error, FD_IMAP_ERROR, FD_IMAP_ERROR_TLS);
+}
+
+static void
+test_append_over_quota (void)
+{
+  g_autoptr(FdTestDovecot) dovecot = fd_test_dovecot_new_started (PASSWORD);
+  g_autoptr(FdImapSession) session = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GString) big = g_string_new ("From: support@example.test\r\nSubject: Reply\r\n\r\n");
+  g_autoptr(GBytes) raw = NULL;
+
+  fd_test_dovecot_add_folder (dovecot, "Sent");
+  fd_test_dovecot_set_extra_config (dovecot,
+                                    "mail_plugins = quota\n"
+                                    "plugin {\n  quota = maildir:User quota\n"
+                                    "  quota_rule = *:storage=2K\n}\n");
+  for (guint i = 0; i < 100; i++)
+    g_string_append (big, "0123456789012345678901234567890123456789\r\n");
+  raw = g_bytes_new (big->str, big->len);
+  session = connect_ok (dovecot);
+  g_assert_false (fd_imap_append_sent (session, "Sent", raw, NULL, &error));
+  g_assert_error (error, FD_IMAP_ERROR, FD_IMAP_ERROR_QUOTA);
+  g_assert_cmpuint (fd_test_dovecot_count (dovecot, "Sent"), ==, 0);
+}
+
+static void
+test_xoauth2 (void)
+{
+  g_autoptr(FdTestDovecot) dovecot = fd_test_dovecot_new_started_oauth (PASSWORD, "access-token-1");
+  FdImapConfig config = config_for (dovecot, NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FdImapSession) session = NULL;
+
+  config.oauth_token = "access-token-1";
+  session = fd_imap_connect (&config, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (fd_imap_select (session, "INBOX", NULL, NULL, &error));
+  g_clear_pointer (&session, fd_imap_session_free);
+
+  /* An expired or revoked token: AUTH, so the caller refreshes the token
+   * or asks for authorization again. */
+  config.oauth_token = "access-token-revoked";
+  session = fd_imap_connect (&config, NULL, &error);
+  g_assert_null (session);
+  g_assert_error (error, FD_IMAP_ERROR, FD_IMAP_ERROR_AUTH);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -532,6 +654,11 @@ main (int argc, char **argv)
   g_test_add_func ("/imap/server-goes-away", test_server_goes_away);
   g_test_add_func ("/imap/idle-server-goes-away", test_idle_server_goes_away);
   g_test_add_func ("/imap/append-sent", test_append_sent);
+  g_test_add_func ("/imap/append-over-quota", test_append_over_quota);
+  g_test_add_func ("/imap/xoauth2", test_xoauth2);
+  g_test_add_func ("/imap/tls", test_tls);
+  g_test_add_func ("/imap/tls-untrusted", test_tls_untrusted);
+  g_test_add_func ("/imap/starttls-refused", test_starttls_refused);
 
   return g_test_run ();
 }

@@ -60,9 +60,10 @@ gboolean fd_imap_select (FdImapSession *session,
                          GError       **error);
 
 /* Called once per message in UID order. raw is the whole message, or NULL
- * with refused set (FD_IMAP_ERROR_TOO_LARGE …) when it was not fetched: the
- * caller records the UID and goes on. Return FALSE to stop (e.g. the store
- * failed): fd_imap_fetch_since then returns FALSE with error unset … */
+ * with refused set (FD_IMAP_ERROR_TOO_LARGE, or PROTOCOL when the server
+ * did not return it) when it was not fetched: the caller records the UID
+ * and goes on. The caller stores the message before its new position.
+ * Return FALSE to stop (e.g. the store failed). */
 typedef gboolean (*FdImapMessageFunc) (guint32       uid,
                                        GBytes       *raw,
                                        const GError *refused,
