@@ -604,6 +604,9 @@ fd_window_show_sign_in (FdWindow   *self,
 static void
 name_toast_buttons (FdWindow *self)
 {
+  /* NULL once the window is disposed (an idle may come after). */
+  if (self->toast_overlay == NULL)
+    return;
   fd_accessible_name_icon_buttons (GTK_WIDGET (self->toast_overlay), "window-close-symbolic",
                                    _("Dismiss"));
 }
