@@ -249,6 +249,10 @@ receive_in_transaction (FdCenter             *self,
                                                  ? mail->from->name : mail->from->address) : NULL;
       GString *body = g_string_new (mail->text);
 
+      /* The line breaks that end every mail are not the customer's text. */
+      g_strchomp (body->str);
+      g_string_set_size (body, strlen (body->str));
+
       if (in->refused_note != NULL)
         g_string_append_printf (body, "%s%s", body->len > 0 ? "\n\n" : "", in->refused_note);
       if (mail->over_limits != FD_MAIL_OVER_NONE)

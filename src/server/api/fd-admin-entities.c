@@ -203,20 +203,18 @@ stream_remove (Request *req, gint64 id, GError **error)
 }
 
 /* An email stream's settings are checked by the one reader the workers use
- * (fd-email-settings.c); an empty object is a stream not configured yet. */
+ * (fd-email-settings.c); what is missing leaves the stream needing
+ * attention, what is wrong is refused. */
 static gboolean
 validate_email_settings (const FdStream  *stream,
                          JsonNode        *settings,
                          GError         **error)
 {
-  g_autoptr(FdEmailSettings) parsed = NULL;
   g_autoptr(GError) local_error = NULL;
 
-  if (stream->kind != FD_STREAM_EMAIL || settings == NULL ||
-      json_object_get_size (json_node_get_object (settings)) == 0)
+  if (stream->kind != FD_STREAM_EMAIL || settings == NULL)
     return TRUE;
-  parsed = fd_email_settings_parse (stream->settings_json, &local_error);
-  if (parsed == NULL)
+  if (!fd_email_settings_check (stream->settings_json, &local_error))
     {
       g_set_error_literal (error, FD_PROTOCOL_ERROR, FD_PROTOCOL_ERROR_INVALID_FIELD, local_error->message);
       return FALSE;

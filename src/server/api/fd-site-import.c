@@ -392,15 +392,10 @@ import_streams (Import     *import,
       g_clear_pointer (&stream->health, g_free);
       g_clear_pointer (&stream->health_reason, g_free);
       if (stream->kind == FD_STREAM_EMAIL && stream->settings_json != NULL &&
-          g_strcmp0 (g_strstrip (stream->settings_json), "{}") != 0)
+          !fd_email_settings_check (stream->settings_json, error))
         {
-          g_autoptr(FdEmailSettings) settings = fd_email_settings_parse (stream->settings_json, error);
-
-          if (settings == NULL)
-            {
-              g_prefix_error (error, "%s: ", where);
-              return FALSE;
-            }
+          g_prefix_error (error, "%s: ", where);
+          return FALSE;
         }
       if (!check_new_name (import->streams, "media streams", stream->name, where, error) ||
           !at_element (fd_store_create_stream (import->store, stream, error), where, error))

@@ -132,9 +132,10 @@ get_tls (JsonObject  *obj,
   return TRUE;
 }
 
-FdEmailSettings *
-fd_email_settings_parse (const char  *json,
-                         GError     **error)
+static FdEmailSettings *
+settings_parse (const char  *json,
+                gboolean     complete,
+                GError     **error)
 {
   g_autoptr(FdEmailSettings) settings = g_new0 (FdEmailSettings, 1);
   g_autoptr(JsonParser) parser = json_parser_new ();
@@ -150,28 +151,44 @@ fd_email_settings_parse (const char  *json,
     }
   obj = json_node_get_object (json_parser_get_root (parser));
 
-  if (!get_string (obj, "address", TRUE, &settings->address, error) ||
+  if (json_object_has_member (obj, "password"))
+    {
+      invalid (error, "The password of an email stream is never part of its settings: "
+               "send it as the stream's write-only “password”.");
+      return NULL;
+    }
+  if (!get_string (obj, "address", complete, &settings->address, error) ||
       !get_string (obj, "display_name", FALSE, &settings->display_name, error) ||
       !get_string (obj, "platform", FALSE, &settings->platform, error) ||
-      !get_string (obj, "imap_host", TRUE, &settings->imap_host, error) ||
+      !get_string (obj, "imap_host", complete, &settings->imap_host, error) ||
       !get_port (obj, "imap_port", &settings->imap_port, error) ||
       !get_tls (obj, "imap_tls", settings->imap_host, &imap_tls, error) ||
-      !get_string (obj, "smtp_host", TRUE, &settings->smtp_host, error) ||
+      !get_string (obj, "smtp_host", complete, &settings->smtp_host, error) ||
       !get_port (obj, "smtp_port", &settings->smtp_port, error) ||
       !get_tls (obj, "smtp_tls", settings->smtp_host, &smtp_tls, error) ||
       !get_string (obj, "user_name", FALSE, &settings->user_name, error))
     return NULL;
-  if (!fd_mail_address_is_plain (settings->address))
+  if (settings->address != NULL && !fd_mail_address_is_plain (settings->address))
     {
       invalid (error, "“address” of an email stream must be a plain address such as support@example.com.");
       return NULL;
     }
-  if (settings->platform == NULL)
-    settings->platform = g_strdup ("other");
-  if (!g_str_equal (settings->platform, "other"))
+  /* "imap" is an older name of "other" (the demo site's). */
+  if (settings->platform == NULL || g_str_equal (settings->platform, "imap"))
     {
-      invalid (error, "“platform” of an email stream can only be “other” in this version "
-               "(Office 365 and Gmail need OAuth, which comes with the authorization page).");
+      g_free (settings->platform);
+      settings->platform = g_strdup ("other");
+    }
+  if (!g_str_equal (settings->platform, "other") && !g_str_equal (settings->platform, "office365") &&
+      !g_str_equal (settings->platform, "gmail"))
+    {
+      invalid (error, "“platform” of an email stream must be “other”, “office365” or “gmail”.");
+      return NULL;
+    }
+  if (complete && !g_str_equal (settings->platform, "other"))
+    {
+      invalid (error, "Office 365 and Gmail mailboxes need OAuth authorization, which this version "
+               "cannot do yet; use platform “other” with the provider's IMAP and SMTP servers.");
       return NULL;
     }
   settings->imap_tls = imap_tls == 0 ? FD_IMAP_TLS_IMPLICIT : imap_tls == 1 ? FD_IMAP_TLS_STARTTLS : FD_IMAP_TLS_NONE;
@@ -197,11 +214,21 @@ fd_email_settings_parse (const char  *json,
         }
       settings->poll_seconds = (guint) value;
     }
-  if (json_object_has_member (obj, "password"))
-    {
-      invalid (error, "The password of an email stream is never part of its settings: "
-               "send it as the stream's write-only “password”.");
-      return NULL;
-    }
   return g_steal_pointer (&settings);
+}
+
+FdEmailSettings *
+fd_email_settings_parse (const char  *json,
+                         GError     **error)
+{
+  return settings_parse (json, TRUE, error);
+}
+
+gboolean
+fd_email_settings_check (const char  *json,
+                         GError     **error)
+{
+  g_autoptr(FdEmailSettings) settings = settings_parse (json, FALSE, error);
+
+  return settings != NULL;
 }

@@ -39,9 +39,15 @@ typedef struct {
   guint          poll_seconds;   /* when the server has no IDLE; default 30 */
 } FdEmailSettings;
 
-/* Parses and checks @json (the text of a JSON object). TLS mode "none" is
- * refused unless the host is a loopback address. */
+/* Parses and checks @json (the text of a JSON object) of a stream ready to
+ * receive: address, imap_host and smtp_host present, platform "other".
+ * TLS mode "none" is refused unless the host is a loopback address. */
 FdEmailSettings *fd_email_settings_parse (const char  *json,
+                                          GError     **error);
+/* What the admin API and the site import accept: every member present
+ * well-formed (the same rules), none required. A stream is created with a
+ * name alone and completed later; until then it "needs attention". */
+gboolean         fd_email_settings_check (const char  *json,
                                           GError     **error);
 void             fd_email_settings_free  (FdEmailSettings *settings);
 
