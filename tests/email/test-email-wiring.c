@@ -545,6 +545,117 @@ test_needs_attention (Fixture       *f,
   g_assert_cmpstr (fd_test_http_error_code (answer), ==, "invalid-field");
 }
 
+
+static void
+point_smtp_at (Fixture *f,
+               guint16  port)
+{
+  g_autofree char *settings = settings_json (f, port);
+  g_autofree char *body = g_strdup_printf ("{\"settings_json\":\"%s\"}", settings);
+  g_autofree char *path = g_strdup_printf ("/organizations/%" G_GINT64_FORMAT "/streams/%" G_GINT64_FORMAT,
+                                           f->org_id, f->stream_id);
+
+  json_node_unref (fd_test_admin_expect (f->server, "PATCH", path, body, 200));
+}
+
+static gboolean
+is_delivery_failed (const FdFrame *frame,
+                    gpointer       data)
+{
+  return frame->type == FD_FRAME_DELIVERY && ((FdDelivery *) frame->body)->state == FD_DELIVERY_FAILED;
+}
+
+/* A permanent refusal fails the reply with the server's answer; the agent
+ * retries it once the administrator fixed the mail server. */
+static void
+test_rejected_then_retry (Fixture       *f,
+                          gconstpointer  data)
+{
+  g_autofree char *auth = g_strdup_printf ("%s:" MAILBOX_PASSWORD, fd_test_dovecot_get_user (f->dovecot));
+  FdTestSmtpdOptions options = { .auth = auth, .data_reply = "554 5.7.1 Relaying denied" };
+  g_autoptr(FdTestSmtpd) refusing = fd_test_smtpd_new (&options);
+  g_autoptr(FdOfferEvent) offer = NULL;
+  g_autoptr(GPtrArray) sent = NULL;
+  g_autoptr(FdMail) reply = NULL;
+  FdDelivery *retry;
+  FdTestAgent *natalie;
+  FdFrame *frame;
+  gint64 conversation_id, message_id;
+
+  point_smtp_at (f, fd_test_smtpd_get_port (refusing));
+  natalie = fd_test_agent_sign_in_and_join (f->server, FD_TEST_NATALIE_EMAIL, FD_TEST_NATALIE_PASSWORD,
+                                            f->queue_id, NULL);
+  deliver (f, "r@customer.test", "Refund", NULL, "I want a refund.");
+  offer = wait_offer (natalie);
+  conversation_id = offer->offer->conversation_id;
+  fd_frame_free (fd_test_agent_expect_ack (natalie, FD_FRAME_RESERVE, fd_test_conversation_ref (conversation_id)));
+  frame = fd_test_agent_expect_ack (natalie, FD_FRAME_SEND_MESSAGE,
+                                    fd_test_send_message (conversation_id, "r-1", "Refund on its way."));
+  message_id = ((FdMessage *) frame->body)->id;
+  fd_frame_free (frame);
+
+  frame = fd_test_socket_wait_match (natalie->socket, is_delivery_failed, NULL, 30000, "delivery failed");
+  g_assert_cmpint (((FdDelivery *) frame->body)->message_id, ==, message_id);
+  g_test_message ("reason: %s", ((FdDelivery *) frame->body)->reason);
+  g_assert_nonnull (strstr (((FdDelivery *) frame->body)->reason, "5.7.1"));
+  g_assert_cmpint (((FdDelivery *) frame->body)->attempts, ==, 1);
+  fd_frame_free (frame);
+
+  /* Only a failed reply can be retried, and only a reply. */
+  retry = g_new0 (FdDelivery, 1);
+  retry->conversation_id = conversation_id;
+  retry->message_id = message_id - 1;
+  fd_test_agent_expect_error (natalie, FD_FRAME_RETRY_DELIVERY, retry, FD_WIRE_ERROR_NOT_FOUND);
+
+  point_smtp_at (f, f->smtp_port);
+  retry = g_new0 (FdDelivery, 1);
+  retry->conversation_id = conversation_id;
+  retry->message_id = message_id;
+  frame = fd_test_agent_expect_ack (natalie, FD_FRAME_RETRY_DELIVERY, retry);
+  g_assert_cmpint (((FdDelivery *) frame->body)->state, ==, FD_DELIVERY_QUEUED);
+  fd_frame_free (frame);
+  frame = fd_test_socket_wait_match (natalie->socket, is_delivery_sent, &message_id, 30000, "delivery sent");
+  fd_frame_free (frame);
+  sent = fd_test_smtpd_wait_messages (f->smtpd, 1);
+  reply = parse_sent (g_ptr_array_index (sent, 0));
+  g_assert_nonnull (strstr (reply->text, "Refund on its way."));
+
+  retry = g_new0 (FdDelivery, 1);
+  retry->conversation_id = conversation_id;
+  retry->message_id = message_id;
+  fd_test_agent_expect_error (natalie, FD_FRAME_RETRY_DELIVERY, retry, FD_WIRE_ERROR_INVALID_STATE);
+  fd_test_agent_free (natalie);
+}
+
+/* Mail that is not a mail: kept raw as a file on a conversation that says
+ * so, never dropped. */
+static void
+test_unparsable (Fixture       *f,
+                 gconstpointer  data)
+{
+  static const char raw[] = "\0\001\002\377\376 binary garbage without any header\0\n";
+  g_autoptr(FdOfferEvent) offer = NULL;
+  g_autoptr(FdConversationDetail) detail = NULL;
+  FdTestAgent *natalie;
+  FdMessage *msg;
+  FdAttachment *attachment;
+
+  natalie = fd_test_agent_sign_in_and_join (f->server, FD_TEST_NATALIE_EMAIL, FD_TEST_NATALIE_PASSWORD,
+                                            f->queue_id, NULL);
+  fd_test_dovecot_deliver (f->dovecot, NULL, raw, sizeof raw - 1);
+  offer = wait_offer (natalie);
+  detail = fd_test_agent_get_conversation (natalie, offer->offer->conversation_id);
+  g_assert_cmpuint (detail->messages->len, ==, 1);
+  msg = g_ptr_array_index (detail->messages, 0);
+  g_assert_nonnull (strstr (msg->text, "could not be read"));
+  g_assert_nonnull (msg->attachments);
+  g_assert_cmpuint (msg->attachments->len, ==, 1);
+  attachment = g_ptr_array_index (msg->attachments, 0);
+  g_assert_cmpstr (attachment->name, ==, "unreadable-mail.eml");
+  g_assert_cmpint (attachment->size, >=, (gint64) sizeof raw - 2);
+  fd_test_agent_free (natalie);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -561,5 +672,8 @@ main (int    argc,
               fixture_set_up, test_outbox_survives_kill, fixture_tear_down);
   g_test_add ("/email/wiring/needs-attention", Fixture, NULL, fixture_set_up, test_needs_attention,
               fixture_tear_down);
+  g_test_add ("/email/wiring/rejected-then-retry", Fixture, NULL, fixture_set_up, test_rejected_then_retry,
+              fixture_tear_down);
+  g_test_add ("/email/wiring/unparsable", Fixture, NULL, fixture_set_up, test_unparsable, fixture_tear_down);
   return g_test_run ();
 }
