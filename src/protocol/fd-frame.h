@@ -43,6 +43,7 @@ typedef enum {
   FD_FRAME_CRM_LOG,
   FD_FRAME_DM_REQUEST,
   FD_FRAME_LIST_COLLEAGUES,
+  FD_FRAME_RETRY_DELIVERY,
   FD_FRAME_PING,
 
   /* Server → app: replies, then events (with seq). */
@@ -58,6 +59,7 @@ typedef enum {
   FD_FRAME_AGENT_STATE,
   FD_FRAME_QUEUE_STATE,
   FD_FRAME_STATS_EVENT,
+  FD_FRAME_DELIVERY,
 
   /* Widget → server. */
   FD_FRAME_VISITOR_HELLO,

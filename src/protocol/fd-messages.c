@@ -26,6 +26,10 @@ ENUM_INFO (fd_closed_by_enum, "closer",
            [FD_CLOSED_BY_AGENT] = "agent",
            [FD_CLOSED_BY_VISITOR] = "visitor",
            [FD_CLOSED_BY_SYSTEM] = "system");
+ENUM_INFO (fd_delivery_state_enum, "delivery state",
+           [FD_DELIVERY_QUEUED] = "queued",
+           [FD_DELIVERY_SENT] = "sent",
+           [FD_DELIVERY_FAILED] = "failed");
 
 const char *
 fd_withdraw_reason_to_string (FdWithdrawReason value)
@@ -48,6 +52,7 @@ fd_withdraw_reason_from_string (const char       *str,
 
 FD_DEFINE_ENUM (FdCallOutcome, fd_call_outcome, fd_call_outcome_enum)
 FD_DEFINE_ENUM (FdClosedBy, fd_closed_by, fd_closed_by_enum)
+FD_DEFINE_ENUM (FdDeliveryState, fd_delivery_state, fd_delivery_state_enum)
 
 /* BODY (TypeName, type_name, "what", rows…) declares the table, its info and
  * the typed functions in one go. */
@@ -209,6 +214,15 @@ BODY (T, fd_offer_event, "offer event",
 BODY (T, fd_withdraw, "withdrawal",
       FD_F_INT64 (T, conversation_id, TRUE),
       FD_F_ENUM (T, reason, TRUE, &fd_withdraw_reason_enum))
+#undef T
+
+#define T FdDelivery
+BODY (T, fd_delivery, "delivery",
+      FD_F_INT64 (T, conversation_id, TRUE),
+      FD_F_INT64 (T, message_id, TRUE),
+      FD_F_ENUM (T, state, FALSE, &fd_delivery_state_enum),
+      FD_F_STRING (T, reason, FALSE, FD_LIMIT_STRING),
+      FD_F_INT (T, attempts, FALSE))
 #undef T
 
 #define T FdSnapshot

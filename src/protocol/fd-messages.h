@@ -36,12 +36,22 @@ typedef enum {
   FD_CLOSED_BY_SYSTEM,
 } FdClosedBy;
 
+/* Where an email reply is in the durable outbox (docs/protocol.md,
+ * "Email delivery"). */
+typedef enum {
+  FD_DELIVERY_QUEUED,
+  FD_DELIVERY_SENT,
+  FD_DELIVERY_FAILED,
+} FdDeliveryState;
+
 FD_DECLARE_ENUM (FdWithdrawReason, fd_withdraw_reason)
 FD_DECLARE_ENUM (FdCallOutcome, fd_call_outcome)
 FD_DECLARE_ENUM (FdClosedBy, fd_closed_by)
+FD_DECLARE_ENUM (FdDeliveryState, fd_delivery_state)
 extern const FdEnumInfo fd_withdraw_reason_enum;
 extern const FdEnumInfo fd_call_outcome_enum;
 extern const FdEnumInfo fd_closed_by_enum;
+extern const FdEnumInfo fd_delivery_state_enum;
 extern const FdEnumInfo fd_wire_error_enum;
 
 /* --- agent protocol: requests -------------------------------------------- */
@@ -95,6 +105,16 @@ typedef struct {
   gint64       agent_id;       /* colleague joined to the same media stream */
   char        *note;
 } FdTransfer;
+
+/* The "delivery" event of an email reply, and the body of "retry-delivery"
+ * (which reads only the two ids). */
+typedef struct {
+  gint64           conversation_id;
+  gint64           message_id;
+  FdDeliveryState  state;
+  char            *reason;     /* failed: the mail server's answer */
+  gint             attempts;
+} FdDelivery;
 
 typedef struct {
   char        *search;         /* matched against name and text; NULL = all */
@@ -298,6 +318,7 @@ FD_BODY (FdOfferEvent, fd_offer_event)
 FD_BODY (FdWithdraw, fd_withdraw)
 FD_BODY (FdSnapshot, fd_snapshot)
 FD_BODY (FdErrorBody, fd_error_body)
+FD_BODY (FdDelivery, fd_delivery)
 FD_BODY (FdSignInRequest, fd_sign_in_request)
 FD_BODY (FdSignIn, fd_sign_in)
 FD_BODY (FdVisitorSessionRequest, fd_visitor_session_request)

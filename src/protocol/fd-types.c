@@ -107,6 +107,8 @@ static const FdFieldInfo stream_fields[] = {
   FD_F_STRING (T, settings_json, FALSE, FD_LIMIT_TEXT),
   FD_F_BOOL (T, deleted, FALSE),
   FD_F_TIME (T, created_at, FALSE),
+  FD_F_STRING (T, health, FALSE, FD_LIMIT_NAME),
+  FD_F_STRING (T, health_reason, FALSE, FD_LIMIT_STRING),
 };
 FD_TYPE_INFO (fd_stream_info, "media stream", T, stream_fields, fd_stream_free);
 FD_DEFINE_CODEC_TYPE (T, fd_stream, fd_stream_info)

@@ -115,6 +115,8 @@ typedef struct {
                                 * twitter: handle, poll_seconds; never secrets */
   gboolean      deleted;
   gint64        created_at;
+  char         *health;        /* email: "ok" or "needs-attention"; NULL = not watched */
+  char         *health_reason; /* needs-attention: why, a sentence */
 } FdStream;
 
 typedef struct {

@@ -7,6 +7,7 @@
  * fd-center-visitor.c. */
 
 #include "fd-center-private.h"
+#include "fd-center-email.h"
 
 #include "fd-file-url.h"
 #include "fd-protocol.h"
@@ -347,6 +348,10 @@ fd_center_send_agent_message (FdCenter             *self,
         conv->first_reply_at = stored->created_at;
       conv->last_customer_message_at = 0;
       ok = fd_store_update_conversation (self->store, conv, error) && fd_center_emit_conversation (self, conv, error);
+      /* An email reply is stored with its outbox row before the ack: the
+       * sender sends it after the commit, exactly once (docs/email.md). */
+      if (ok && conv->kind == FD_STREAM_EMAIL)
+        ok = fd_center_email_queue_reply (self, conv, stored, error);
     }
   if (!fd_center_finish (self, ok, error))
     return NULL;

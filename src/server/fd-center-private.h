@@ -41,6 +41,9 @@ struct _FdCenter
   GArray        *sinks;           /* FdCenterSinkEntry: who receives the pushes */
   GPtrArray     *pending;         /* pushes waiting for the commit */
   GError        *apply_error;     /* the first failure while carrying out decisions */
+  void         (*outbox_notify) (gpointer data);  /* FdEmail's sender (fd-center-email.c) */
+  gpointer       outbox_notify_data;
+  guint          outbox_idle_id;
 };
 
 /* Raises a center error: @code is an FdWireError. */

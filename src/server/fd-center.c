@@ -11,6 +11,12 @@
 /* How often the event log is pruned. */
 #define FD_CENTER_PRUNE_SECONDS (10 * 60)
 
+enum {
+  SIGNAL_CONFIG_CHANGED,
+  N_SIGNALS
+};
+static guint center_signals[N_SIGNALS];
+
 G_DEFINE_FINAL_TYPE (FdCenter, fd_center, G_TYPE_OBJECT)
 G_DEFINE_QUARK (fd-center-error-quark, fd_center_error)
 
@@ -293,6 +299,7 @@ fd_center_finalize (GObject *object)
   g_clear_handle_id (&self->timer_id, g_source_remove);
   g_clear_handle_id (&self->prune_id, g_source_remove);
   g_clear_handle_id (&self->stats_id, g_source_remove);
+  g_clear_handle_id (&self->outbox_idle_id, g_source_remove);
   g_clear_pointer (&self->stats_dirty, g_hash_table_unref);
   /* The APIs unregister their sinks before the center goes. */
   g_warn_if_fail (self->sinks->len == 0);
@@ -312,6 +319,13 @@ static void
 fd_center_class_init (FdCenterClass *klass)
 {
   G_OBJECT_CLASS (klass)->finalize = fd_center_finalize;
+
+  /* FdCenter::config-changed (organization_id): a configuration change was
+   * committed (organization_id 0: one that concerns no routing, such as a
+   * stream's password). Emitted on the main loop after the commit. */
+  center_signals[SIGNAL_CONFIG_CHANGED] =
+    g_signal_new ("config-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                  NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_INT64);
 }
 
 static void
@@ -418,5 +432,9 @@ fd_center_change_config (FdCenter             *self,
    * request has to reload the organization to catch up. */
   if (ok && organization_id > 0)
     ok = fd_center_route_load (self, organization_id, FALSE, error);
-  return fd_center_finish (self, ok, error);
+  if (!fd_center_finish (self, ok, error))
+    return FALSE;
+  /* After the commit: the email workers follow their streams' settings. */
+  g_signal_emit (self, center_signals[SIGNAL_CONFIG_CHANGED], 0, organization_id);
+  return TRUE;
 }

@@ -44,6 +44,9 @@ void      fd_center_remove_sink          (FdCenter           *self,
 typedef gboolean (*FdCenterConfigWrite) (gpointer   user_data,
                                          gint64    *out_organization_id,
                                          GError   **error);
+/* After the commit the center emits ::config-changed (gint64 organization
+ * id, 0 for a change no routing depends on): the email workers follow the
+ * streams' settings and passwords (fd-email.c). */
 gboolean  fd_center_change_config        (FdCenter            *self,
                                           FdCenterConfigWrite  write,
                                           gpointer             user_data,

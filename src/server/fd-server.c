@@ -8,6 +8,7 @@
 #include "fd-auth.h"
 #include "fd-center.h"
 #include "fd-demo.h"
+#include "fd-email.h"
 #include "fd-files-api.h"
 #include "fd-listener.h"
 #include "fd-http-guard.h"
@@ -43,6 +44,8 @@ struct _FdServer
   guint16     port;
   char       *host;
   JsonNode   *demo_site;   /* the parsed demo site, with --demo */
+  FdSecretBox *secret_box; /* stream passwords at rest (docs/email.md) */
+  FdEmail    *email;       /* IMAP workers and the outbox, once started */
 };
 
 G_DEFINE_FINAL_TYPE (FdServer, fd_server, G_TYPE_OBJECT)
@@ -109,6 +112,8 @@ fd_server_finalize (GObject *object)
     soup_server_disconnect (self->soup);
   g_clear_pointer (&self->listener, fd_listener_free);
   g_clear_object (&self->soup);
+  /* The email threads stop before anything they call into goes. */
+  g_clear_pointer (&self->email, fd_email_free);
   /* The APIs unsubscribe from the center and free their sockets first. */
   g_clear_pointer (&self->agent_api, fd_agent_api_free);
   g_clear_pointer (&self->visitor_api, fd_visitor_api_free);
@@ -118,6 +123,7 @@ fd_server_finalize (GObject *object)
   /* After the files API, which calls it. */
   g_clear_pointer (&self->http_guard, fd_http_guard_free);
   g_clear_object (&self->center);
+  g_clear_pointer (&self->secret_box, fd_secret_box_free);
   g_clear_pointer (&self->store, fd_store_free);
   g_clear_pointer (&self->db_path, g_free);
   g_clear_pointer (&self->admin_token_path, g_free);
@@ -158,6 +164,12 @@ fd_server_new (const char  *db_path,
     return NULL;
   if (!ensure_admin_token (self, error))
     return NULL;
+  self->secret_box = fd_secret_box_open_key (db_path, error);
+  if (self->secret_box == NULL)
+    {
+      g_prefix_error (error, "Cannot open the key that protects stream passwords: ");
+      return NULL;
+    }
 
   self->soup = soup_server_new ("server-header", "frontdeskd/" PACKAGE_VERSION, NULL);
   /* No permessage-deflate: a zlib stream costs every socket hundreds of
@@ -176,6 +188,7 @@ fd_server_new (const char  *db_path,
   self->visitor_api = fd_visitor_api_new (self->center);
   fd_visitor_api_attach (self->visitor_api, self->soup);
   self->admin_api = fd_admin_api_new (self->center);
+  fd_admin_api_set_secret_box (self->admin_api, self->secret_box);
   fd_admin_api_attach (self->admin_api, self->soup);
   self->widget_api = fd_widget_api_new (self->store, self->center);
   fd_widget_api_attach (self->widget_api, self->soup);
@@ -185,6 +198,17 @@ fd_server_new (const char  *db_path,
   fd_files_api_attach (self->files_api, self->soup);
 
   return g_steal_pointer (&self);
+}
+
+void
+fd_server_start_email (FdServer             *self,
+                       const FdEmailOptions *options)
+{
+  g_return_if_fail (FD_IS_SERVER (self));
+  g_return_if_fail (self->email == NULL);
+
+  self->email = fd_email_new (self->center, self->secret_box, options);
+  fd_email_start (self->email);
 }
 
 const char *

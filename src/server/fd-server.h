@@ -2,6 +2,7 @@
 
 #include <gio/gio.h>
 
+#include "fd-email.h"
 #include "fd-listener.h"
 
 G_BEGIN_DECLS
@@ -26,6 +27,10 @@ gboolean    fd_server_listen               (FdServer    *self,
                                             GError     **error);
 char       *fd_server_dup_url              (FdServer    *self);
 guint16     fd_server_get_port             (FdServer    *self);
+/* Starts the Email channel: one IMAP worker per active email stream and
+ * the outbox sender (docs/email.md, "Wiring"); @options NULL = defaults. */
+void        fd_server_start_email          (FdServer    *self,
+                                            const FdEmailOptions *options);
 /* The path of the admin token file. */
 const char *fd_server_get_admin_token_path (FdServer    *self);
 /* TRUE when fd_server_new() wrote a new admin token file. */

@@ -114,6 +114,12 @@ main (int   argc,
   gint64 output_budget = FD_WS_BUDGET_DEFAULT;
   gint output_frames = FD_WS_BUDGET_DEFAULT_FRAMES;
   FdListenerLimits limits;
+  FdEmailOptions email_options;
+  gint email_backoff_ms = FD_EMAIL_DEFAULT_BACKOFF_MS;
+  gint email_max_backoff_ms = FD_EMAIL_DEFAULT_MAX_BACKOFF_MS;
+  gint email_smtp_attempts = FD_EMAIL_DEFAULT_SMTP_ATTEMPTS;
+  gint email_max_workers = FD_EMAIL_DEFAULT_MAX_WORKERS;
+  gint email_idle_seconds = FD_EMAIL_DEFAULT_IDLE_SECONDS;
   const GOptionEntry entries[] = {
     { "listen", 'l', 0, G_OPTION_ARG_STRING, &listen, "Address to listen on (default 127.0.0.1:8080; port 0 picks a free one)", "HOST:PORT" },
     { "db", 'd', 0, G_OPTION_ARG_FILENAME, &db_path, "SQLite database file (created when missing)", "PATH" },
@@ -131,6 +137,16 @@ main (int   argc,
       "Bytes a websocket may leave unread before it is closed (default 16 MiB)", "BYTES" },
     { "socket-output-frames", 0, 0, G_OPTION_ARG_INT, &output_frames,
       "Frames a websocket may leave unread before it is closed (default 16384)", "N" },
+    { "email-backoff-ms", 0, 0, G_OPTION_ARG_INT, &email_backoff_ms,
+      "First delay after a mail server error, doubled each time (default 2000)", "MS" },
+    { "email-max-backoff-ms", 0, 0, G_OPTION_ARG_INT, &email_max_backoff_ms,
+      "Longest delay between two IMAP connection attempts (default 300000)", "MS" },
+    { "email-smtp-attempts", 0, 0, G_OPTION_ARG_INT, &email_smtp_attempts,
+      "Attempts of a reply that fails temporarily before it fails (default 8)", "N" },
+    { "email-max-workers", 0, 0, G_OPTION_ARG_INT, &email_max_workers,
+      "Mailboxes watched at most, one thread each (default 64)", "N" },
+    { "email-idle-seconds", 0, 0, G_OPTION_ARG_INT, &email_idle_seconds,
+      "Longest IMAP IDLE before the mailbox is fetched again (default 300)", "S" },
     { NULL }
   };
 
@@ -164,6 +180,19 @@ main (int   argc,
     }
   if (!apply_auth_options ())
     return 2;
+  if (email_backoff_ms < 1 || email_max_backoff_ms < email_backoff_ms || email_smtp_attempts < 1 ||
+      email_max_workers < 1 || email_idle_seconds < 1 || email_idle_seconds > 1740)
+    {
+      g_printerr ("frontdeskd: --email-backoff-ms, --email-smtp-attempts and --email-max-workers must be 1 or more, "
+                  "--email-max-backoff-ms at least --email-backoff-ms, --email-idle-seconds 1 to 1740 (29 minutes).\n");
+      return 2;
+    }
+  fd_email_options_init (&email_options);
+  email_options.backoff_ms = (guint) email_backoff_ms;
+  email_options.max_backoff_ms = (guint) email_max_backoff_ms;
+  email_options.smtp_max_attempts = (guint) email_smtp_attempts;
+  email_options.max_workers = (guint) email_max_workers;
+  email_options.idle_seconds = (guint) email_idle_seconds;
 
   if (db_path == NULL)
     {
@@ -214,6 +243,8 @@ main (int   argc,
       g_printerr ("frontdeskd: cannot let the demo site's streams allow this address: %s\n", error->message);
       return 1;
     }
+
+  fd_server_start_email (server, &email_options);
 
   /* Handle signals before announcing the URL: whoever reads that line may
    * stop the server at once, and that must still be a clean exit. */

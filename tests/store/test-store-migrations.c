@@ -1,4 +1,5 @@
 #include "store-test.h"
+#include "fd-store-email.h"
 
 #include <sqlite3.h>
 #include <glib/gstdio.h>
@@ -312,6 +313,39 @@ assert_fixture_unknown_cleared (FdStore *store,
     g_assert_cmpstr (chat->os, ==, "Linux");
 }
 
+/* The Email channel's rows, kept from version 6 on: a stream's health, a
+ * folder position, and the reply the outbox sent; older databases start
+ * with none. */
+static void
+assert_fixture_email (FdStore *store,
+                      int      version)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FdStream) callback = fd_store_get_stream (store, 1, 2, &error);
+  g_autoptr(FdStoreOutbox) row = NULL;
+  guint32 uidvalidity = 1, last_uid = 1;
+
+  g_assert_no_error (error);
+  g_assert_true (fd_store_get_folder_position (store, 1, 1, "INBOX", &uidvalidity, &last_uid, &error));
+  g_assert_no_error (error);
+  row = fd_store_get_outbox (store, 1, 2, version < 6 ? NULL : &error);
+  if (version < 6)
+    {
+      g_assert_null (callback->health);
+      g_assert_cmpuint (uidvalidity, ==, 0);
+      g_assert_cmpuint (last_uid, ==, 0);
+      g_assert_null (row);
+      return;
+    }
+  g_assert_cmpstr (callback->health, ==, "needs-attention");
+  g_assert_cmpstr (callback->health_reason, ==, "The mail server refused the password.");
+  g_assert_cmpuint (uidvalidity, ==, 1700000000);
+  g_assert_cmpuint (last_uid, ==, 7);
+  g_assert_no_error (error);
+  g_assert_cmpint (row->state, ==, FD_DELIVERY_SENT);
+  g_assert_cmpstr (row->mail_message_id, ==, "reply@acme.test");
+}
+
 static void
 test_fixtures_to_current (void)
 {
@@ -336,6 +370,7 @@ test_fixtures_to_current (void)
       assert_fixture_visitor (store, version);
       assert_fixture_notes (store, version);
       assert_fixture_unknown_cleared (store, version);
+      assert_fixture_email (store, version);
       g_clear_pointer (&store, fd_store_free);
       g_assert_cmpint (raw_pragma (path, "PRAGMA user_version"), ==, FD_STORE_SCHEMA_VERSION);
       fd_test_rm_rf (dir);

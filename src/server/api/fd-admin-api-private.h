@@ -53,6 +53,11 @@ typedef struct {
   gint64 organization_id;
 } EntityHead;
 
+/* Seals a stream's secret with the server's FdSecretBox (fd-admin-api.c). */
+GBytes     *fd_admin_seal_secret          (Request           *req,
+                                           const char        *plaintext,
+                                           GError           **error);
+
 /* --- Answers and bodies (fd-admin-request.c) -------------------------------- */
 
 void        fd_admin_respond_error        (SoupServerMessage *msg,

@@ -14,6 +14,7 @@ struct _FdAdminApi
   FdCenter     *center;        /* writes every change */
   FdStore      *store;         /* the center's, for reading */
   GCancellable *cancellable;   /* password hashes in the pool */
+  FdSecretBox  *secret_box;    /* seals stream passwords; the server's */
 };
 
 G_DEFINE_FINAL_TYPE (FdAdminApi, fd_admin_api, G_TYPE_OBJECT)
@@ -440,6 +441,32 @@ fd_admin_api_new (FdCenter *center)
   self->center = center;
   self->store = fd_center_get_store (center);
   return self;
+}
+
+void
+fd_admin_api_set_secret_box (FdAdminApi  *self,
+                             FdSecretBox *box)
+{
+  g_return_if_fail (FD_IS_ADMIN_API (self));
+
+  self->secret_box = box;
+}
+
+GBytes *
+fd_admin_seal_secret (Request     *req,
+                      const char  *plaintext,
+                      GError     **error)
+{
+  g_autoptr(GBytes) plain = NULL;
+
+  if (req->self->secret_box == NULL)
+    {
+      g_set_error_literal (error, FD_PROTOCOL_ERROR, FD_PROTOCOL_ERROR_INVALID_FIELD,
+                           "This server keeps no secrets: its secret key could not be opened (see its log).");
+      return NULL;
+    }
+  plain = g_bytes_new (plaintext, strlen (plaintext));
+  return fd_secret_box_seal (req->self->secret_box, plain, error);
 }
 
 void

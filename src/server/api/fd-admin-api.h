@@ -7,6 +7,7 @@
 #include <libsoup/soup.h>
 
 #include "fd-center.h"
+#include "fd-secret-box.h"
 
 G_BEGIN_DECLS
 
@@ -23,6 +24,10 @@ G_DECLARE_FINAL_TYPE (FdAdminApi, fd_admin_api, FD, ADMIN_API, GObject)
 /* Every change goes through @center (fd_center_change_config()), which must
  * outlive the API object; the server owns both. */
 FdAdminApi *fd_admin_api_new    (FdCenter    *center);
+/* The box that seals stream passwords (owned by the server, outlives the
+ * API); without one a stream password is refused. */
+void        fd_admin_api_set_secret_box (FdAdminApi  *self,
+                                         FdSecretBox *box);
 /* Adds the API's handlers to @server. */
 void        fd_admin_api_attach (FdAdminApi  *self,
                                  SoupServer  *server);

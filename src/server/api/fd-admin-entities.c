@@ -8,6 +8,8 @@
 
 #include "fd-auth.h"
 #include "fd-codec.h"
+#include "fd-email-settings.h"
+#include "fd-store-email.h"
 
 #include <string.h>
 
@@ -200,15 +202,36 @@ stream_remove (Request *req, gint64 id, GError **error)
          fd_store_delete_stream (req->store, req->org_id, id, error);
 }
 
+/* An email stream's settings are checked by the one reader the workers use
+ * (fd-email-settings.c); what is missing leaves the stream needing
+ * attention, what is wrong is refused. */
+static gboolean
+validate_email_settings (const FdStream  *stream,
+                         JsonNode        *settings,
+                         GError         **error)
+{
+  g_autoptr(GError) local_error = NULL;
+
+  if (stream->kind != FD_STREAM_EMAIL || settings == NULL)
+    return TRUE;
+  if (!fd_email_settings_check (stream->settings_json, &local_error))
+    {
+      g_set_error_literal (error, FD_PROTOCOL_ERROR, FD_PROTOCOL_ERROR_INVALID_FIELD, local_error->message);
+      return FALSE;
+    }
+  return TRUE;
+}
+
 static gboolean
 validate_stream (Request *req, FdStream *stream, GError **error)
 {
+  g_autoptr(JsonNode) settings = NULL;
+
   if (!fd_admin_require_text (stream->name, "name", "media stream", error))
     return FALSE;
   if (stream->settings_json != NULL)
     {
-      g_autoptr(JsonNode) settings = fd_json_parse (stream->settings_json, strlen (stream->settings_json),
-                                                    FD_LIMIT_TEXT, NULL);
+      settings = fd_json_parse (stream->settings_json, strlen (stream->settings_json), FD_LIMIT_TEXT, NULL);
 
       if (settings == NULL || !JSON_NODE_HOLDS_OBJECT (settings))
         {
@@ -217,21 +240,51 @@ validate_stream (Request *req, FdStream *stream, GError **error)
           return FALSE;
         }
     }
-  return fd_admin_check_ref (req, FD_LEVEL_QUEUE, stream->queue_id, error);
+  return validate_email_settings (stream, settings, error) &&
+         fd_admin_check_ref (req, FD_LEVEL_QUEUE, stream->queue_id, error);
+}
+
+/* The write-only "password" of an email stream: sealed into the store, never
+ * in settings_json, never answered, never logged. */
+static gboolean
+store_stream_password (Request *req, FdStream *stream, JsonObject *extra, GError **error)
+{
+  g_autofree char *password = NULL;
+  g_autoptr(GBytes) sealed = NULL;
+  gboolean ok;
+
+  if (!fd_admin_pop_password (extra, &password, error))
+    return FALSE;
+  if (password == NULL)
+    return TRUE;
+  if (stream->kind != FD_STREAM_EMAIL || *password == '\0')
+    {
+      fd_admin_clear_password (&password);
+      g_set_error_literal (error, FD_PROTOCOL_ERROR, FD_PROTOCOL_ERROR_INVALID_FIELD,
+                           "Only an email stream has a “password”, and it cannot be empty.");
+      return FALSE;
+    }
+  sealed = fd_admin_seal_secret (req, password, error);
+  fd_admin_clear_password (&password);
+  ok = sealed != NULL &&
+       fd_store_set_stream_secret (req->store, req->org_id, stream->id, "password", sealed, error);
+  return ok;
 }
 
 static gboolean
 stream_create (Request *req, gpointer entity, JsonObject *extra, GError **error)
 {
   return validate_stream (req, entity, error) &&
-         fd_store_create_stream (req->store, entity, error);
+         fd_store_create_stream (req->store, entity, error) &&
+         store_stream_password (req, entity, extra, error);
 }
 
 static gboolean
 stream_update (Request *req, gpointer entity, JsonObject *extra, GError **error)
 {
   return validate_stream (req, entity, error) &&
-         fd_store_update_stream (req->store, entity, error);
+         fd_store_update_stream (req->store, entity, error) &&
+         store_stream_password (req, entity, extra, error);
 }
 
 /* Canned replies. */

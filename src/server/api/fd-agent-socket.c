@@ -2,6 +2,7 @@
 
 #include "fd-agent-socket.h"
 #include "fd-api-http.h"
+#include "fd-center-email.h"
 #include "fd-center-actions.h"
 
 #include "fd-auth.h"
@@ -328,6 +329,9 @@ handle_request (FdAgentConn   *self,
       break;
     case FD_FRAME_TRANSFER:
       ANSWER_BOOL (fd_center_transfer (center, agent, frame->body, &error));
+      break;
+    case FD_FRAME_RETRY_DELIVERY:
+      ANSWER (fd_center_retry_delivery (center, agent, frame->body, &error));
       break;
     case FD_FRAME_LIST_COLLEAGUES:
       ANSWER (fd_center_list_colleagues (center, agent, ((FdConversationRef *) frame->body)->conversation_id, &error));

@@ -1,5 +1,6 @@
 #define G_LOG_DOMAIN "fd-api"
 
+#include "fd-email-settings.h"
 #include "fd-api-http.h"
 
 #include "fd-auth.h"
@@ -56,6 +57,8 @@ fd_api_wire_error_for (const GError *error)
     }
   if (error->domain == FD_SITE_ERROR)
     return error->code == FD_SITE_ERROR_NOT_EMPTY ? FD_WIRE_ERROR_CONFLICT : FD_WIRE_ERROR_INVALID_FIELD;
+  if (error->domain == FD_EMAIL_SETTINGS_ERROR)
+    return FD_WIRE_ERROR_INVALID_FIELD;
   return fd_wire_error_from_gerror (error);
 }
 

@@ -3,6 +3,7 @@
 /* Site import (docs/admin.md, "Site format"): a whole organization from one
  * document, in one transaction, references resolved by name and email. */
 
+#include "fd-email-settings.h"
 #include "fd-site-private.h"
 
 #include "fd-auth.h"
@@ -386,6 +387,16 @@ import_streams (Import     *import,
         return FALSE;
 
       stream->organization_id = import->organization_id;
+      /* The health is the server's to say, and an email stream's settings
+       * are checked as the admin API checks them (no password here). */
+      g_clear_pointer (&stream->health, g_free);
+      g_clear_pointer (&stream->health_reason, g_free);
+      if (stream->kind == FD_STREAM_EMAIL && stream->settings_json != NULL &&
+          !fd_email_settings_check (stream->settings_json, error))
+        {
+          g_prefix_error (error, "%s: ", where);
+          return FALSE;
+        }
       if (!check_new_name (import->streams, "media streams", stream->name, where, error) ||
           !at_element (fd_store_create_stream (import->store, stream, error), where, error))
         return FALSE;

@@ -308,12 +308,80 @@ static const char fd_store_migration_5[] =
   "UPDATE conversations SET os = NULL WHERE os = 'Unknown';\n"
   "PRAGMA user_version = 5;\n";
 
+/* Version 6: the Email channel (docs/email.md). A stream's health
+ * ("needs-attention" and why; NULL for a stream nothing watches), its
+ * secrets sealed with FdSecretBox (never in settings_json), the position in
+ * each IMAP folder (UIDVALIDITY + last UID, advanced in the transaction that
+ * stores the mail), every mail seen or sent (dedupe by stream and key; the
+ * Message-IDs that thread answers), and the durable outbox of replies. */
+static const char fd_store_migration_6[] =
+  "ALTER TABLE streams ADD COLUMN health TEXT;\n"
+  "ALTER TABLE streams ADD COLUMN health_reason TEXT;\n"
+  "CREATE TABLE stream_secrets (\n"
+  "  organization_id INTEGER NOT NULL,\n"
+  "  stream_id       INTEGER NOT NULL,\n"
+  "  name            TEXT NOT NULL,\n"
+  "  sealed          TEXT NOT NULL,\n"
+  "  updated_at      INTEGER NOT NULL,\n"
+  "  PRIMARY KEY (stream_id, name),\n"
+  "  FOREIGN KEY (organization_id, stream_id) REFERENCES streams (organization_id, id) ON DELETE CASCADE\n"
+  ");\n"
+  "CREATE TABLE email_folders (\n"
+  "  organization_id INTEGER NOT NULL,\n"
+  "  stream_id       INTEGER NOT NULL,\n"
+  "  folder          TEXT NOT NULL,\n"
+  "  uidvalidity     INTEGER NOT NULL DEFAULT 0,\n"
+  "  last_uid        INTEGER NOT NULL DEFAULT 0,\n"
+  "  PRIMARY KEY (stream_id, folder),\n"
+  "  FOREIGN KEY (organization_id, stream_id) REFERENCES streams (organization_id, id) ON DELETE CASCADE\n"
+  ");\n"
+  "CREATE TABLE email_mails (\n"
+  "  id              INTEGER PRIMARY KEY,\n"
+  "  organization_id INTEGER NOT NULL,\n"
+  "  stream_id       INTEGER NOT NULL,\n"
+  "  dedupe_key      TEXT NOT NULL,\n"
+  "  direction       TEXT NOT NULL,\n"
+  "  mail_message_id TEXT,\n"
+  "  references_json TEXT,\n"
+  "  subject         TEXT,\n"
+  "  conversation_id INTEGER,\n"
+  "  message_id      INTEGER,\n"
+  "  automatic       INTEGER NOT NULL DEFAULT 0,\n"
+  "  created_at      INTEGER NOT NULL,\n"
+  "  UNIQUE (stream_id, dedupe_key),\n"
+  "  FOREIGN KEY (organization_id, stream_id) REFERENCES streams (organization_id, id) ON DELETE CASCADE,\n"
+  "  FOREIGN KEY (organization_id, conversation_id) REFERENCES conversations (organization_id, id) ON DELETE CASCADE,\n"
+  "  FOREIGN KEY (organization_id, message_id) REFERENCES messages (organization_id, id) ON DELETE CASCADE\n"
+  ");\n"
+  "CREATE INDEX email_mails_message_id ON email_mails (stream_id, mail_message_id);\n"
+  "CREATE INDEX email_mails_conversation ON email_mails (conversation_id, id);\n"
+  "CREATE INDEX email_mails_message ON email_mails (message_id);\n"
+  "CREATE TABLE email_outbox (\n"
+  "  message_id      INTEGER PRIMARY KEY,\n"
+  "  organization_id INTEGER NOT NULL,\n"
+  "  stream_id       INTEGER NOT NULL,\n"
+  "  conversation_id INTEGER NOT NULL,\n"
+  "  mail_message_id TEXT NOT NULL,\n"
+  "  state           TEXT NOT NULL,\n"
+  "  attempts        INTEGER NOT NULL DEFAULT 0,\n"
+  "  next_attempt_at INTEGER NOT NULL DEFAULT 0,\n"
+  "  reason          TEXT,\n"
+  "  created_at      INTEGER NOT NULL,\n"
+  "  sent_at         INTEGER NOT NULL DEFAULT 0,\n"
+  "  FOREIGN KEY (organization_id, stream_id) REFERENCES streams (organization_id, id),\n"
+  "  FOREIGN KEY (organization_id, conversation_id) REFERENCES conversations (organization_id, id) ON DELETE CASCADE,\n"
+  "  FOREIGN KEY (organization_id, message_id) REFERENCES messages (organization_id, id) ON DELETE CASCADE\n"
+  ");\n"
+  "CREATE INDEX email_outbox_due ON email_outbox (state, next_attempt_at);\n"
+  "PRAGMA user_version = 6;\n";
+
 static const char * const fd_store_migrations[] = {
   fd_store_migration_1,
   fd_store_migration_2,
   fd_store_migration_3,
   fd_store_migration_4,
   fd_store_migration_5,
+  fd_store_migration_6,
 };
 
 G_END_DECLS

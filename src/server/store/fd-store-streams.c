@@ -13,7 +13,7 @@
 #define STREAM_KEY_BYTES 16
 
 #define STREAM_COLUMNS "id, organization_id, queue_id, kind, name, key, departments, " \
-                       "allowed_origins, settings_json, deleted, created_at"
+                       "allowed_origins, settings_json, deleted, created_at, health, health_reason"
 
 static const FdStoreTable stream_table = {
   .what = "media stream",

@@ -1,0 +1,76 @@
+#pragma once
+
+/* Shared by FdEmail's own files only: fd-email.c (the service: which
+ * workers run, start and stop), fd-email-fetch.c (an IMAP worker thread)
+ * and fd-email-send.c (the outbox sender thread). */
+
+#include "fd-email.h"
+#include "fd-email-settings.h"
+
+G_BEGIN_DECLS
+
+typedef struct {
+  gatomicrefcount  ref;
+  FdEmail         *email;   /* NULL once the service is gone (main loop only) */
+} Link;
+
+typedef struct {
+  gatomicrefcount  ref;
+  gboolean         stopped;      /* main loop only */
+  gint64           organization_id;
+  gint64           stream_id;
+  char            *fingerprint;  /* settings and sealed password: a change restarts */
+  FdEmailSettings *settings;
+  char            *password;     /* wiped when freed */
+  char            *own[2];       /* loop protection: the stream's own address */
+  FdEmailOptions   options;
+  guint32          uidvalidity;  /* the worker thread's position */
+  guint32          last_uid;
+  GCancellable    *cancellable;
+  GThread         *thread;
+  GMutex           lock;
+  GCond            cond;
+  gboolean         job_done;
+  gboolean         job_ok;
+  char            *last_health;  /* worker thread only: what it reported last */
+  Link            *link;
+} Worker;
+
+struct _FdEmail {
+  FdCenter       *center;
+  FdStore        *store;
+  FdSecretBox    *box;
+  FdEmailOptions  options;
+  GHashTable     *workers;      /* stream id → Worker */
+  gulong          config_id;
+  guint           tick_id;
+  Link           *link;
+  /* The sender. */
+  GThread        *sender;
+  GAsyncQueue    *send_queue;   /* SendJob; a job with no message stops it */
+  GCancellable   *send_cancellable;
+  GHashTable     *in_flight;    /* message ids handed to the sender */
+};
+
+/* fd-email.c */
+Link    *email_link_ref       (Link    *link);
+void     email_link_unref     (Link    *link);
+/* Frees a secret, overwritten first. */
+void     email_wipe_free      (char    *secret);
+
+/* fd-email-fetch.c */
+Worker  *email_worker_ref     (Worker  *w);
+void     email_worker_unref   (Worker  *w);
+/* The thread of a worker: sessions until it is cancelled; takes a reference. */
+gpointer email_worker_thread  (gpointer data);
+
+/* fd-email-send.c */
+/* Starts the sender thread. */
+void     email_sender_start   (FdEmail *self);
+/* Stops the sender thread (the send under way cancelled, queued ones dropped)
+ * and frees its queue. */
+void     email_sender_stop    (FdEmail *self);
+/* Queues the replies whose send is due and not under way. */
+void     email_outbox_pump    (FdEmail *self);
+
+G_END_DECLS

@@ -1,0 +1,293 @@
+#define G_LOG_DOMAIN "fd-email"
+
+/* FdEmail (fd-email.h): the service's lifecycle. It creates, starts and
+ * frees the service, keeps one IMAP worker (fd-email-fetch.c) per email
+ * stream in line with the store (started with the stream's settings and
+ * password, stopped and restarted when they change, on the center's
+ * config-changed signal), and drives the outbox sender (fd-email-send.c)
+ * from the center's outbox notification and a tick. The state shared by the
+ * three files is in fd-email-private.h. */
+
+#include "fd-email-private.h"
+
+#include "fd-center-email.h"
+#include "fd-mail-parse.h"
+#include "fd-store-email.h"
+
+#include <string.h>
+
+/* The outbox is looked at this often for replies whose retry is due. */
+#define OUTBOX_TICK_SECONDS 1
+
+Link *
+email_link_ref (Link *link)
+{
+  g_atomic_ref_count_inc (&link->ref);
+  return link;
+}
+
+void
+email_link_unref (Link *link)
+{
+  if (g_atomic_ref_count_dec (&link->ref))
+    g_free (link);
+}
+
+void
+email_wipe_free (char *secret)
+{
+  if (secret != NULL)
+    {
+      memset (secret, 0, strlen (secret));
+      g_free (secret);
+    }
+}
+
+void
+fd_email_options_init (FdEmailOptions *options)
+{
+  options->backoff_ms = FD_EMAIL_DEFAULT_BACKOFF_MS;
+  options->max_backoff_ms = FD_EMAIL_DEFAULT_MAX_BACKOFF_MS;
+  options->smtp_max_attempts = FD_EMAIL_DEFAULT_SMTP_ATTEMPTS;
+  options->max_workers = FD_EMAIL_DEFAULT_MAX_WORKERS;
+  options->idle_seconds = FD_EMAIL_DEFAULT_IDLE_SECONDS;
+}
+
+/* --- Workers: the main loop side --------------------------------------------- */
+
+static void
+worker_stop (gpointer data)
+{
+  Worker *w = data;
+
+  w->stopped = TRUE;
+  g_cancellable_cancel (w->cancellable);
+  if (w->thread != NULL)
+    g_thread_join (w->thread);
+  email_worker_unref (w);
+}
+
+static char *
+stream_fingerprint (FdEmail        *self,
+                    const FdStream *stream)
+{
+  g_autoptr(GBytes) sealed = fd_store_get_stream_secret (self->store, stream->organization_id, stream->id,
+                                                         "password", NULL);
+  g_autofree char *sealed_text = sealed != NULL ? g_base64_encode (g_bytes_get_data (sealed, NULL),
+                                                                   g_bytes_get_size (sealed)) : NULL;
+
+  return g_strconcat (stream->settings_json != NULL ? stream->settings_json : "", "\n",
+                      sealed_text != NULL ? sealed_text : "", NULL);
+}
+
+static void
+set_health (FdEmail        *self,
+            const FdStream *stream,
+            const char     *health,
+            const char     *reason)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!fd_center_set_stream_health (self->center, stream->organization_id, stream->id, health, reason, &error))
+    g_warning ("Cannot record the health of email stream %" G_GINT64_FORMAT ": %s", stream->id, error->message);
+}
+
+static void
+worker_start (FdEmail        *self,
+              const FdStream *stream,
+              char           *fingerprint)
+{
+  g_autoptr(FdEmailSettings) settings = NULL;
+  g_autoptr(GBytes) sealed = NULL;
+  g_autoptr(GBytes) password = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *thread_name = NULL;
+  Worker *w;
+
+  settings = fd_email_settings_parse (stream->settings_json, &error);
+  if (settings == NULL)
+    {
+      g_autofree char *reason = g_strdup_printf ("The stream's mail settings are not complete: %s", error->message);
+
+      set_health (self, stream, "needs-attention", reason);
+      g_free (fingerprint);
+      return;
+    }
+  sealed = fd_store_get_stream_secret (self->store, stream->organization_id, stream->id, "password", NULL);
+  password = sealed != NULL ? fd_secret_box_open (self->box, sealed, &error) : NULL;
+  if (password == NULL)
+    {
+      set_health (self, stream, "needs-attention",
+                  sealed == NULL ? "The stream has no password yet: set its “password” through the admin API."
+                                 : "The stream's password cannot be decrypted (was the secret key file replaced?); "
+                                   "set the password again.");
+      g_free (fingerprint);
+      return;
+    }
+  if (g_hash_table_size (self->workers) >= self->options.max_workers)
+    {
+      set_health (self, stream, "needs-attention",
+                  "This server already watches as many mailboxes as it may (--email-max-workers).");
+      g_free (fingerprint);
+      return;
+    }
+
+  w = g_new0 (Worker, 1);
+  g_atomic_ref_count_init (&w->ref);
+  w->link = email_link_ref (self->link);
+  w->organization_id = stream->organization_id;
+  w->stream_id = stream->id;
+  w->fingerprint = fingerprint;
+  w->password = g_strndup (g_bytes_get_data (password, NULL), g_bytes_get_size (password));
+  w->own[0] = settings->address;
+  w->settings = g_steal_pointer (&settings);
+  w->options = self->options;
+  w->cancellable = g_cancellable_new ();
+  g_mutex_init (&w->lock);
+  g_cond_init (&w->cond);
+  if (!fd_store_get_folder_position (self->store, stream->organization_id, stream->id, FD_EMAIL_FOLDER,
+                                     &w->uidvalidity, &w->last_uid, &error))
+    {
+      g_warning ("Email stream %" G_GINT64_FORMAT ": cannot read its position: %s", stream->id, error->message);
+      email_worker_unref (w);
+      return;
+    }
+  thread_name = g_strdup_printf ("imap-%" G_GINT64_FORMAT, stream->id);
+  w->thread = g_thread_new (thread_name, email_worker_thread, email_worker_ref (w));
+  g_hash_table_insert (self->workers, g_memdup2 (&w->stream_id, sizeof w->stream_id), w);
+}
+
+/* Brings the workers in line with the email streams in the store. */
+static void
+reconcile (FdEmail *self)
+{
+  g_autoptr(GPtrArray) orgs = fd_store_list_organizations (self->store, NULL);
+  g_autoptr(GHashTable) wanted = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_free);
+  GHashTableIter iter;
+  gpointer key, value;
+
+  for (guint i = 0; orgs != NULL && i < orgs->len; i++)
+    {
+      FdOrganization *org = g_ptr_array_index (orgs, i);
+      g_autoptr(GPtrArray) streams = fd_store_list_streams (self->store, org->id, FALSE, NULL);
+
+      for (guint j = 0; streams != NULL && j < streams->len; j++)
+        {
+          FdStream *stream = g_ptr_array_index (streams, j);
+
+          if (stream->kind != FD_STREAM_EMAIL)
+            continue;
+          g_hash_table_insert (wanted, g_memdup2 (&stream->id, sizeof stream->id),
+                               stream_fingerprint (self, stream));
+        }
+    }
+
+  /* Stop what is gone or changed. */
+  g_hash_table_iter_init (&iter, self->workers);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    {
+      Worker *w = value;
+      const char *fingerprint = g_hash_table_lookup (wanted, key);
+
+      if (fingerprint == NULL || g_strcmp0 (fingerprint, w->fingerprint) != 0)
+        g_hash_table_iter_remove (&iter);
+    }
+
+  /* Start what is new or changed. */
+  for (guint i = 0; orgs != NULL && i < orgs->len; i++)
+    {
+      FdOrganization *org = g_ptr_array_index (orgs, i);
+      g_autoptr(GPtrArray) streams = fd_store_list_streams (self->store, org->id, FALSE, NULL);
+
+      for (guint j = 0; streams != NULL && j < streams->len; j++)
+        {
+          FdStream *stream = g_ptr_array_index (streams, j);
+
+          if (stream->kind != FD_STREAM_EMAIL || g_hash_table_contains (self->workers, &stream->id))
+            continue;
+          worker_start (self, stream, g_strdup (g_hash_table_lookup (wanted, &stream->id)));
+        }
+    }
+}
+
+static void
+on_config_changed_cb (FdCenter *center,
+                      gint64    organization_id,
+                      gpointer  data)
+{
+  reconcile (data);
+}
+
+static void
+on_outbox_notify_cb (gpointer data)
+{
+  email_outbox_pump (data);
+}
+
+static gboolean
+on_tick_cb (gpointer data)
+{
+  email_outbox_pump (data);
+  return G_SOURCE_CONTINUE;
+}
+
+/* --- The service ------------------------------------------------------------- */
+
+FdEmail *
+fd_email_new (FdCenter             *center,
+              FdSecretBox          *box,
+              const FdEmailOptions *options)
+{
+  FdEmail *self;
+
+  g_return_val_if_fail (FD_IS_CENTER (center), NULL);
+  g_return_val_if_fail (box != NULL, NULL);
+
+  self = g_new0 (FdEmail, 1);
+  self->center = center;
+  self->store = fd_center_get_store (center);
+  self->box = box;
+  if (options != NULL)
+    self->options = *options;
+  else
+    fd_email_options_init (&self->options);
+  self->workers = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, worker_stop);
+  self->in_flight = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+  self->link = g_new0 (Link, 1);
+  g_atomic_ref_count_init (&self->link->ref);
+  self->link->email = self;
+  fd_mail_libraries_init ();
+  return self;
+}
+
+void
+fd_email_start (FdEmail *self)
+{
+  g_return_if_fail (self != NULL);
+  g_return_if_fail (self->sender == NULL);
+
+  email_sender_start (self);
+  self->config_id = g_signal_connect (self->center, "config-changed", G_CALLBACK (on_config_changed_cb), self);
+  fd_center_set_outbox_notify (self->center, on_outbox_notify_cb, self);
+  self->tick_id = g_timeout_add_seconds (OUTBOX_TICK_SECONDS, on_tick_cb, self);
+  reconcile (self);
+  email_outbox_pump (self);
+}
+
+void
+fd_email_free (FdEmail *self)
+{
+  if (self == NULL)
+    return;
+  g_clear_signal_handler (&self->config_id, self->center);
+  fd_center_set_outbox_notify (self->center, NULL, NULL);
+  g_clear_handle_id (&self->tick_id, g_source_remove);
+  /* Hand-offs and results still queued on the main loop see the service
+   * gone and do nothing. */
+  self->link->email = NULL;
+  g_clear_pointer (&self->workers, g_hash_table_unref);
+  email_sender_stop (self);
+  g_clear_pointer (&self->in_flight, g_hash_table_unref);
+  email_link_unref (self->link);
+  g_free (self);
+}

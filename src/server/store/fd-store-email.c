@@ -1,0 +1,366 @@
+#define G_LOG_DOMAIN "fd-store"
+
+#include "fd-config.h"
+#include "fd-store-email.h"
+#include "fd-store-private.h"
+
+#include <string.h>
+
+/* The Email channel's tables (schema version 6); see fd-store-email.h. */
+
+gboolean
+fd_store_set_stream_secret (FdStore     *self,
+                            gint64       organization_id,
+                            gint64       stream_id,
+                            const char  *name,
+                            GBytes      *sealed,
+                            GError     **error)
+{
+  g_autofree char *text = NULL;
+  gsize size;
+  const guchar *data;
+
+  g_return_val_if_fail (self != NULL, FALSE);
+  g_return_val_if_fail (name != NULL, FALSE);
+
+  if (sealed == NULL)
+    return fd_store_execute (self, "DELETE FROM stream_secrets WHERE organization_id = ?1 AND stream_id = ?2 AND name = ?3",
+                             FD_STORE_ARGS (FD_ARG_INT (organization_id), FD_ARG_INT (stream_id), FD_ARG_TEXT (name)),
+                             error);
+  data = g_bytes_get_data (sealed, &size);
+  text = g_base64_encode (data, size);
+  return fd_store_execute (self,
+                           "INSERT INTO stream_secrets (organization_id, stream_id, name, sealed, updated_at) "
+                           "VALUES (?1, ?2, ?3, ?4, ?5) "
+                           "ON CONFLICT (stream_id, name) DO UPDATE SET sealed = excluded.sealed, "
+                           "updated_at = excluded.updated_at",
+                           FD_STORE_ARGS (FD_ARG_INT (organization_id), FD_ARG_INT (stream_id), FD_ARG_TEXT (name),
+                                          FD_ARG_TEXT (text), FD_ARG_INT (g_get_real_time ())),
+                           error);
+}
+
+GBytes *
+fd_store_get_stream_secret (FdStore     *self,
+                            gint64       organization_id,
+                            gint64       stream_id,
+                            const char  *name,
+                            GError     **error)
+{
+  g_autoptr(FdStoreStmt) stmt = NULL;
+  g_autofree char *text = NULL;
+  guchar *data;
+  gsize size;
+
+  g_return_val_if_fail (self != NULL, NULL);
+
+  stmt = fd_store_prepare_bound (self, "SELECT sealed FROM stream_secrets "
+                                 "WHERE organization_id = ?1 AND stream_id = ?2 AND name = ?3",
+                                 FD_STORE_ARGS (FD_ARG_INT (organization_id), FD_ARG_INT (stream_id),
+                                                FD_ARG_TEXT (name)),
+                                 error);
+  if (stmt == NULL || !fd_store_step_row (self, stmt, error, "This media stream has no %s.", name))
+    return NULL;
+  text = fd_store_col_text (stmt, 0);
+  data = g_base64_decode (text != NULL ? text : "", &size);
+  return g_bytes_new_take (data, size);
+}
+
+gboolean
+fd_store_set_stream_health (FdStore     *self,
+                            gint64       organization_id,
+                            gint64       stream_id,
+                            const char  *health,
+                            const char  *reason,
+                            GError     **error)
+{
+  g_return_val_if_fail (self != NULL, FALSE);
+
+  if (!fd_store_check_string (health, "media stream health", FD_STORE_MAX_NAME, FALSE, error) ||
+      !fd_store_check_string (reason, "media stream health reason", FD_STORE_MAX_STRING, FALSE, error))
+    return FALSE;
+  return fd_store_execute_update (self, "UPDATE streams SET health = ?3, health_reason = ?4 "
+                                  "WHERE organization_id = ?1 AND id = ?2",
+                                  "media stream",
+                                  FD_STORE_ARGS (FD_ARG_INT (organization_id), FD_ARG_INT (stream_id),
+                                                 FD_ARG_TEXT (health), FD_ARG_TEXT (reason)),
+                                  error);
+}
+
+gboolean
+fd_store_get_folder_position (FdStore     *self,
+                              gint64       organization_id,
+                              gint64       stream_id,
+                              const char  *folder,
+                              guint32     *uidvalidity,
+                              guint32     *last_uid,
+                              GError     **error)
+{
+  g_autoptr(FdStoreStmt) stmt = NULL;
+  int rc;
+
+  stmt = fd_store_prepare_bound (self, "SELECT uidvalidity, last_uid FROM email_folders "
+                                 "WHERE organization_id = ?1 AND stream_id = ?2 AND folder = ?3",
+                                 FD_STORE_ARGS (FD_ARG_INT (organization_id), FD_ARG_INT (stream_id),
+                                                FD_ARG_TEXT (folder)),
+                                 error);
+  if (stmt == NULL)
+    return FALSE;
+  rc = fd_store_step (self, stmt, FALSE, error);
+  if (rc < 0)
+    return FALSE;
+  *uidvalidity = rc == SQLITE_ROW ? (guint32) fd_store_col_int64 (stmt, 0) : 0;
+  *last_uid = rc == SQLITE_ROW ? (guint32) fd_store_col_int64 (stmt, 1) : 0;
+  return TRUE;
+}
+
+gboolean
+fd_store_set_folder_position (FdStore     *self,
+                              gint64       organization_id,
+                              gint64       stream_id,
+                              const char  *folder,
+                              guint32      uidvalidity,
+                              guint32      last_uid,
+                              GError     **error)
+{
+  return fd_store_execute (self,
+                           "INSERT INTO email_folders (organization_id, stream_id, folder, uidvalidity, last_uid) "
+                           "VALUES (?1, ?2, ?3, ?4, ?5) "
+                           "ON CONFLICT (stream_id, folder) DO UPDATE SET uidvalidity = excluded.uidvalidity, "
+                           "last_uid = excluded.last_uid",
+                           FD_STORE_ARGS (FD_ARG_INT (organization_id), FD_ARG_INT (stream_id), FD_ARG_TEXT (folder),
+                                          FD_ARG_INT (uidvalidity), FD_ARG_INT (last_uid)),
+                           error);
+}
+
+gboolean
+fd_store_add_mail (FdStore            *self,
+                   const FdStoreMail  *mail,
+                   gboolean           *duplicate,
+                   GError            **error)
+{
+  g_autofree char *references = fd_store_strv_to_json ((char * const *) mail->references);
+  g_autofree char *subject = NULL;
+
+  g_return_val_if_fail (self != NULL, FALSE);
+  g_return_val_if_fail (mail->dedupe_key != NULL, FALSE);
+
+  /* A subject longer than the store keeps is cut, not refused: the mail
+   * must be stored whatever its sender wrote. */
+  if (mail->subject != NULL)
+    subject = g_utf8_substring (mail->subject, 0, MIN (g_utf8_strlen (mail->subject, -1), FD_STORE_MAX_STRING));
+  if (!fd_store_execute (self,
+                         "INSERT INTO email_mails (organization_id, stream_id, dedupe_key, direction, "
+                         "mail_message_id, references_json, subject, conversation_id, message_id, automatic, "
+                         "created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11) "
+                         "ON CONFLICT (stream_id, dedupe_key) DO NOTHING",
+                         FD_STORE_ARGS (FD_ARG_INT (mail->organization_id), FD_ARG_INT (mail->stream_id),
+                                        FD_ARG_TEXT (mail->dedupe_key), FD_ARG_TEXT (mail->direction),
+                                        FD_ARG_TEXT (mail->mail_message_id), FD_ARG_TEXT (references),
+                                        FD_ARG_TEXT (subject), FD_ARG_ID (mail->conversation_id),
+                                        FD_ARG_ID (mail->message_id), FD_ARG_INT (mail->automatic ? 1 : 0),
+                                        FD_ARG_INT (g_get_real_time ())),
+                         error))
+    return FALSE;
+  *duplicate = fd_store_changes (self) == 0;
+  return TRUE;
+}
+
+gboolean
+fd_store_link_mail (FdStore     *self,
+                    gint64       organization_id,
+                    gint64       stream_id,
+                    const char  *dedupe_key,
+                    gint64       conversation_id,
+                    gint64       message_id,
+                    GError     **error)
+{
+  return fd_store_execute_update (self, "UPDATE email_mails SET conversation_id = ?4, message_id = ?5 "
+                                  "WHERE organization_id = ?1 AND stream_id = ?2 AND dedupe_key = ?3",
+                                  "mail",
+                                  FD_STORE_ARGS (FD_ARG_INT (organization_id), FD_ARG_INT (stream_id),
+                                                 FD_ARG_TEXT (dedupe_key), FD_ARG_ID (conversation_id),
+                                                 FD_ARG_ID (message_id)),
+                                  error);
+}
+
+gint64
+fd_store_find_mail_thread (FdStore             *self,
+                           gint64               organization_id,
+                           gint64               stream_id,
+                           const char * const  *message_ids,
+                           GError             **error)
+{
+  gint64 best = 0;
+  gint64 best_mail = 0;
+
+  for (guint i = 0; message_ids != NULL && message_ids[i] != NULL; i++)
+    {
+      g_autoptr(FdStoreStmt) stmt = NULL;
+      int rc;
+
+      stmt = fd_store_prepare_bound (self, "SELECT id, conversation_id FROM email_mails "
+                                     "WHERE organization_id = ?1 AND stream_id = ?2 AND mail_message_id = ?3 "
+                                     "AND conversation_id IS NOT NULL ORDER BY id DESC LIMIT 1",
+                                     FD_STORE_ARGS (FD_ARG_INT (organization_id), FD_ARG_INT (stream_id),
+                                                    FD_ARG_TEXT (message_ids[i])),
+                                     error);
+      if (stmt == NULL)
+        return -1;
+      rc = fd_store_step (self, stmt, FALSE, error);
+      if (rc < 0)
+        return -1;
+      if (rc == SQLITE_ROW && fd_store_col_int64 (stmt, 0) > best_mail)
+        {
+          best_mail = fd_store_col_int64 (stmt, 0);
+          best = fd_store_col_int64 (stmt, 1);
+        }
+    }
+  return best;
+}
+
+gboolean
+fd_store_get_last_customer_mail (FdStore          *self,
+                                 gint64            organization_id,
+                                 gint64            conversation_id,
+                                 FdStoreLastMail  *out,
+                                 GError          **error)
+{
+  g_autoptr(FdStoreStmt) stmt = NULL;
+  g_autofree char *references = NULL;
+
+  memset (out, 0, sizeof *out);
+  stmt = fd_store_prepare_bound (self, "SELECT m.mail_message_id, m.references_json, m.subject, g.text, g.created_at "
+                                 "FROM email_mails m LEFT JOIN messages g ON g.id = m.message_id "
+                                 "WHERE m.organization_id = ?1 AND m.conversation_id = ?2 AND m.direction = 'in' "
+                                 "ORDER BY m.id DESC LIMIT 1",
+                                 FD_STORE_ARGS (FD_ARG_INT (organization_id), FD_ARG_INT (conversation_id)),
+                                 error);
+  if (stmt == NULL ||
+      !fd_store_step_row (self, stmt, error, "No mail of the customer in conversation %" G_GINT64_FORMAT ".",
+                          conversation_id))
+    return FALSE;
+  out->mail_message_id = fd_store_col_text (stmt, 0);
+  references = fd_store_col_text (stmt, 1);
+  out->references = fd_store_strv_from_json (references);
+  out->subject = fd_store_col_text (stmt, 2);
+  out->text = fd_store_col_text (stmt, 3);
+  out->created_at = fd_store_col_int64 (stmt, 4);
+  return TRUE;
+}
+
+void
+fd_store_last_mail_clear (FdStoreLastMail *mail)
+{
+  g_clear_pointer (&mail->mail_message_id, g_free);
+  g_clear_pointer (&mail->references, g_strfreev);
+  g_clear_pointer (&mail->subject, g_free);
+  g_clear_pointer (&mail->text, g_free);
+}
+
+void
+fd_store_outbox_free (FdStoreOutbox *row)
+{
+  if (row == NULL)
+    return;
+  g_free (row->mail_message_id);
+  g_free (row->reason);
+  g_free (row);
+}
+
+gboolean
+fd_store_add_outbox (FdStore              *self,
+                     const FdStoreOutbox  *row,
+                     GError              **error)
+{
+  return fd_store_execute (self,
+                           "INSERT INTO email_outbox (message_id, organization_id, stream_id, conversation_id, "
+                           "mail_message_id, state, attempts, next_attempt_at, reason, created_at) "
+                           "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+                           FD_STORE_ARGS (FD_ARG_INT (row->message_id), FD_ARG_INT (row->organization_id),
+                                          FD_ARG_INT (row->stream_id), FD_ARG_INT (row->conversation_id),
+                                          FD_ARG_TEXT (row->mail_message_id),
+                                          FD_ARG_TEXT (fd_delivery_state_to_string (row->state)),
+                                          FD_ARG_INT (row->attempts), FD_ARG_INT (row->next_attempt_at),
+                                          FD_ARG_TEXT (row->reason), FD_ARG_INT (g_get_real_time ())),
+                           error);
+}
+
+#define OUTBOX_COLUMNS "message_id, organization_id, stream_id, conversation_id, mail_message_id, state, " \
+                       "attempts, next_attempt_at, reason"
+
+static FdStoreOutbox *
+outbox_row (FdStoreStmt *stmt)
+{
+  FdStoreOutbox *row = g_new0 (FdStoreOutbox, 1);
+  g_autofree char *state = NULL;
+
+  row->message_id = fd_store_col_int64 (stmt, 0);
+  row->organization_id = fd_store_col_int64 (stmt, 1);
+  row->stream_id = fd_store_col_int64 (stmt, 2);
+  row->conversation_id = fd_store_col_int64 (stmt, 3);
+  row->mail_message_id = fd_store_col_text (stmt, 4);
+  state = fd_store_col_text (stmt, 5);
+  fd_delivery_state_from_string (state, &row->state);
+  row->attempts = (gint) fd_store_col_int64 (stmt, 6);
+  row->next_attempt_at = fd_store_col_int64 (stmt, 7);
+  row->reason = fd_store_col_text (stmt, 8);
+  return row;
+}
+
+FdStoreOutbox *
+fd_store_get_outbox (FdStore  *self,
+                     gint64    organization_id,
+                     gint64    message_id,
+                     GError  **error)
+{
+  g_autoptr(FdStoreStmt) stmt = NULL;
+
+  stmt = fd_store_prepare_bound (self, "SELECT " OUTBOX_COLUMNS " FROM email_outbox "
+                                 "WHERE organization_id = ?1 AND message_id = ?2",
+                                 FD_STORE_ARGS (FD_ARG_INT (organization_id), FD_ARG_INT (message_id)),
+                                 error);
+  if (stmt == NULL ||
+      !fd_store_step_row (self, stmt, error, "Message %" G_GINT64_FORMAT " is not an email reply.", message_id))
+    return NULL;
+  return outbox_row (stmt);
+}
+
+GPtrArray *
+fd_store_list_due_outbox (FdStore  *self,
+                          gint64    now,
+                          GError  **error)
+{
+  g_autoptr(FdStoreStmt) stmt = NULL;
+  g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func ((GDestroyNotify) fd_store_outbox_free);
+  int rc;
+
+  stmt = fd_store_prepare_bound (self, "SELECT " OUTBOX_COLUMNS " FROM email_outbox "
+                                 "WHERE state = 'queued' AND next_attempt_at <= ?1 "
+                                 "ORDER BY next_attempt_at, message_id LIMIT ?2",
+                                 FD_STORE_ARGS (FD_ARG_INT (now), FD_ARG_INT (FD_STORE_OUTBOX_BATCH)),
+                                 error);
+  if (stmt == NULL)
+    return NULL;
+  while ((rc = fd_store_step (self, stmt, FALSE, error)) == SQLITE_ROW)
+    g_ptr_array_add (rows, outbox_row (stmt));
+  if (rc < 0)
+    return NULL;
+  return g_steal_pointer (&rows);
+}
+
+gboolean
+fd_store_update_outbox (FdStore              *self,
+                        const FdStoreOutbox  *row,
+                        GError              **error)
+{
+  return fd_store_execute_update (self,
+                                  "UPDATE email_outbox SET state = ?3, attempts = ?4, next_attempt_at = ?5, "
+                                  "reason = ?6, sent_at = CASE WHEN ?3 = 'sent' THEN ?7 ELSE sent_at END "
+                                  "WHERE organization_id = ?1 AND message_id = ?2",
+                                  "email reply",
+                                  FD_STORE_ARGS (FD_ARG_INT (row->organization_id), FD_ARG_INT (row->message_id),
+                                                 FD_ARG_TEXT (fd_delivery_state_to_string (row->state)),
+                                                 FD_ARG_INT (row->attempts), FD_ARG_INT (row->next_attempt_at),
+                                                 FD_ARG_TEXT (row->reason), FD_ARG_INT (g_get_real_time ())),
+                                  error);
+}

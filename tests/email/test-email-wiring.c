@@ -1,0 +1,679 @@
+#define G_LOG_DOMAIN "fd-test"
+
+/* The Email channel wired into frontdeskd (docs/email.md, "Wiring"): a real
+ * frontdeskd on loopback with a real Dovecot (the stream's mailbox) and a
+ * real aiosmtpd (where replies go), driven as an agent app and a customer's
+ * mail client would. A missing dovecot or aiosmtpd fails, never skips. */
+
+#include <signal.h>
+#include <sqlite3.h>
+#include <string.h>
+
+#include "fd-mail-parse.h"
+#include "fd-test-client.h"
+#include "fd-test-dovecot.h"
+#include "fd-test-server.h"
+/* fd-test-smtpd.c has an fd_test_rm_rf of its own, built renamed (see
+ * meson.build): libfdtest's is the one of fd-test-server.h. */
+#define fd_test_rm_rf fd_test_smtpd_rm_rf
+#include "fd-test-smtpd.h"
+#undef fd_test_rm_rf
+
+#define MAILBOX_PASSWORD "mailbox-secret-1"
+#define STREAM_ADDRESS   "support@example.test"
+#define CUSTOMER         "alice@customer.test"
+
+typedef struct {
+  FdTestDovecot *dovecot;
+  FdTestSmtpd   *smtpd;
+  FdTestServer  *server;
+  gint64         org_id;
+  gint64         queue_id;
+  gint64         stream_id;
+  guint16        smtp_port;
+} Fixture;
+
+static char *
+settings_json (Fixture *f,
+               guint16  smtp_port)
+{
+  return g_strdup_printf ("{\\\"address\\\":\\\"" STREAM_ADDRESS "\\\",\\\"display_name\\\":\\\"Kakapo Support\\\","
+                          "\\\"imap_host\\\":\\\"127.0.0.1\\\",\\\"imap_port\\\":%u,\\\"imap_tls\\\":\\\"none\\\","
+                          "\\\"smtp_host\\\":\\\"127.0.0.1\\\",\\\"smtp_port\\\":%u,\\\"smtp_tls\\\":\\\"none\\\","
+                          "\\\"user_name\\\":\\\"%s\\\",\\\"poll_seconds\\\":1}",
+                          fd_test_dovecot_get_port (f->dovecot), smtp_port,
+                          fd_test_dovecot_get_user (f->dovecot));
+}
+
+static void
+start_server (Fixture *f)
+{
+  f->server = fd_test_server_new ();
+  fd_test_server_add_args (f->server, "--email-backoff-ms", "200", "--email-max-backoff-ms", "1000",
+                           "--email-idle-seconds", "5", NULL);
+  fd_test_server_start (f->server);
+}
+
+/* The demo site, and an email stream on the Sales queue that rings every
+ * member, reading the Dovecot mailbox and sending to aiosmtpd (or to
+ * @smtp_port when not 0). */
+static void
+fixture_set_up (Fixture       *f,
+                gconstpointer  data)
+{
+  g_autofree char *settings = NULL;
+  g_autofree char *body = NULL;
+  g_autofree char *path = NULL;
+  g_autoptr(JsonNode) stream = NULL;
+
+  f->dovecot = fd_test_dovecot_new_started (MAILBOX_PASSWORD);
+  f->smtpd = fd_test_smtpd_new_mailbox ();
+  f->smtp_port = fd_test_smtpd_get_port (f->smtpd);
+  start_server (f);
+  f->org_id = fd_test_admin_import_demo (f->server);
+  f->queue_id = fd_test_admin_find_id (f->server, f->org_id, "queues", "Sales");
+
+  settings = settings_json (f, data != NULL ? GPOINTER_TO_UINT (data) : f->smtp_port);
+  body = g_strdup_printf ("{\"kind\":\"email\",\"name\":\"Test Mail\",\"queue_id\":%" G_GINT64_FORMAT ","
+                          "\"settings_json\":\"%s\",\"password\":\"" MAILBOX_PASSWORD "\"}",
+                          f->queue_id, settings);
+  path = g_strdup_printf ("/organizations/%" G_GINT64_FORMAT "/streams", f->org_id);
+  stream = fd_test_admin_expect (f->server, "POST", path, body, 201);
+  f->stream_id = json_object_get_int_member (json_node_get_object (stream), "id");
+  /* The password is write-only. */
+  g_assert_false (json_object_has_member (json_node_get_object (stream), "password"));
+  g_assert_null (strstr (json_object_get_string_member (json_node_get_object (stream), "settings_json"),
+                         MAILBOX_PASSWORD));
+
+  g_free (path);
+  path = g_strdup_printf ("/organizations/%" G_GINT64_FORMAT "/streams/%" G_GINT64_FORMAT "/phases",
+                          f->org_id, f->stream_id);
+  json_node_unref (fd_test_admin_expect (f->server, "PUT", path,
+                                         "[{\"strategy\":\"ring-all\",\"agent_ids\":[],\"bounce_seconds\":0,"
+                                         "\"duration_seconds\":0}]", 200));
+}
+
+static void
+fixture_tear_down (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_clear_pointer (&f->server, fd_test_server_free);
+  g_clear_pointer (&f->smtpd, fd_test_smtpd_free);
+  g_clear_pointer (&f->dovecot, fd_test_dovecot_free);
+}
+
+/* --- Mail ------------------------------------------------------------------ */
+
+static void
+deliver (Fixture    *f,
+         const char *message_id,
+         const char *subject,
+         const char *extra_headers,
+         const char *text)
+{
+  g_autofree char *raw = g_strdup_printf ("From: Alice Customer <" CUSTOMER ">\r\n"
+                                          "To: " STREAM_ADDRESS "\r\n"
+                                          "Subject: %s\r\n"
+                                          "Message-ID: <%s>\r\n"
+                                          "Date: Mon, 7 Dec 2026 09:00:00 +0000\r\n"
+                                          "%s"
+                                          "MIME-Version: 1.0\r\n"
+                                          "Content-Type: text/plain; charset=utf-8\r\n"
+                                          "\r\n"
+                                          "%s\r\n",
+                                          subject, message_id, extra_headers != NULL ? extra_headers : "", text);
+
+  fd_test_dovecot_deliver (f->dovecot, NULL, raw, -1);
+}
+
+/* --- The database, read beside the running server (WAL) ----------------------- */
+
+static gint64
+db_count (Fixture    *f,
+          const char *sql)
+{
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+  gint64 value = -1;
+
+  g_assert_cmpint (sqlite3_open_v2 (fd_test_server_get_db_path (f->server), &db, SQLITE_OPEN_READONLY, NULL), ==,
+                   SQLITE_OK);
+  sqlite3_busy_timeout (db, 5000);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL), ==, SQLITE_OK);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    value = sqlite3_column_int64 (stmt, 0);
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+  return value;
+}
+
+typedef struct {
+  Fixture    *f;
+  const char *sql;
+  gint64      at_least;
+} CountWait;
+
+static gboolean
+count_reached (gpointer data)
+{
+  CountWait *wait = data;
+
+  return db_count (wait->f, wait->sql) >= wait->at_least;
+}
+
+/* Polls @check every @interval_ms (fd_test_wait() sleeps until an event of
+ * the main context, and a database changes without one) for at most 60 s. */
+static void
+poll_until (FdTestCheck  check,
+            gpointer     data,
+            guint        interval_ms,
+            const char  *what)
+{
+  gint64 deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
+
+  while (!check (data))
+    {
+      if (g_get_monotonic_time () > deadline)
+        g_error ("Timed out waiting for %s", what);
+      fd_test_spin (interval_ms);
+    }
+}
+
+static void
+wait_count (Fixture    *f,
+            const char *sql,
+            gint64      at_least)
+{
+  CountWait wait = { f, sql, at_least };
+
+  poll_until (count_reached, &wait, 10, sql);
+}
+
+#define COUNT_IN_MESSAGES "SELECT count(*) FROM messages WHERE direction = 'in'"
+#define COUNT_MAILS_IN    "SELECT count(*) FROM email_mails WHERE direction = 'in'"
+
+/* --- Agent side ---------------------------------------------------------- */
+
+static FdOfferEvent *
+wait_offer (FdTestAgent *agent)
+{
+  FdFrame *frame = fd_test_agent_wait_event (agent, FD_FRAME_OFFER);
+  FdOfferEvent *offer = g_steal_pointer (&frame->body);
+
+  fd_frame_free (frame);
+  return offer;
+}
+
+typedef struct {
+  gint64      conversation_id;
+  const char *text;
+} MessageMatch;
+
+static gboolean
+is_message_of (const FdFrame *frame,
+               gpointer       data)
+{
+  MessageMatch *match = data;
+
+  return frame->type == FD_FRAME_MESSAGE &&
+         ((FdMessage *) frame->body)->conversation_id == match->conversation_id &&
+         ((FdMessage *) frame->body)->direction == FD_DIRECTION_IN &&
+         g_strcmp0 (((FdMessage *) frame->body)->text, match->text) == 0;
+}
+
+/* The customer's message @text in the conversation (other frames stay). */
+static FdMessage *
+wait_customer_message (FdTestAgent *agent,
+                       gint64       conversation_id,
+                       const char  *text)
+{
+  MessageMatch match = { conversation_id, text };
+  FdFrame *frame = fd_test_socket_wait_match (agent->socket, is_message_of, &match, 30000, "customer message");
+  FdMessage *msg = g_steal_pointer (&frame->body);
+
+  fd_frame_free (frame);
+  return msg;
+}
+
+static gboolean
+is_delivery_sent (const FdFrame *frame,
+                  gpointer       data)
+{
+  return frame->type == FD_FRAME_DELIVERY && ((FdDelivery *) frame->body)->state == FD_DELIVERY_SENT &&
+         ((FdDelivery *) frame->body)->message_id == *(gint64 *) data;
+}
+
+static FdMail *
+parse_sent (GBytes *raw)
+{
+  g_autoptr(GError) error = NULL;
+  FdMail *mail = fd_mail_parse (raw, NULL, &error);
+
+  g_assert_no_error (error);
+  return mail;
+}
+
+/* A mail delivered to the mailbox becomes an offer; the agent's reply
+ * reaches the customer threaded; the customer's answer joins the
+ * conversation by its headers, and by the subject's token without them;
+ * an auto-reply opens nothing. */
+static void
+test_flow (Fixture       *f,
+           gconstpointer  data)
+{
+  g_autoptr(FdOfferEvent) offer = NULL;
+  g_autoptr(FdConversationDetail) detail = NULL;
+  g_autoptr(GPtrArray) sent = NULL;
+  g_autoptr(FdMail) reply = NULL;
+  g_autoptr(FdMessage) answer = NULL;
+  g_autoptr(FdMessage) answer2 = NULL;
+  g_autoptr(FdOfferEvent) offer2 = NULL;
+  g_autofree char *token = NULL;
+  g_autofree char *in_reply_to = NULL;
+  g_autofree char *stray_subject = NULL;
+  FdFrame *ack, *delivered;
+  FdTestAgent *natalie;
+  gint64 conversation_id, message_id;
+
+  natalie = fd_test_agent_sign_in_and_join (f->server, FD_TEST_NATALIE_EMAIL, FD_TEST_NATALIE_PASSWORD,
+                                            f->queue_id, NULL);
+  deliver (f, "question-1@customer.test", "Shipping to Norway?", NULL, "Hello, do you ship to Norway?");
+
+  offer = wait_offer (natalie);
+  conversation_id = offer->offer->conversation_id;
+  g_assert_cmpint (offer->conversation->kind, ==, FD_STREAM_EMAIL);
+  g_assert_cmpstr (offer->conversation->subject, ==, "Shipping to Norway?");
+  fd_frame_free (fd_test_agent_expect_ack (natalie, FD_FRAME_RESERVE, fd_test_conversation_ref (conversation_id)));
+  detail = fd_test_agent_get_conversation (natalie, conversation_id);
+  g_assert_cmpuint (detail->messages->len, >=, 1);
+  g_assert_cmpstr (((FdMessage *) g_ptr_array_index (detail->messages, 0))->text, ==,
+                   "Hello, do you ship to Norway?");
+  g_assert_cmpstr (detail->conversation->visitor_email, ==, CUSTOMER);
+  g_assert_false (detail->conversation->address_verified);
+
+  /* The reply: acked once stored with its outbox row, then sent. */
+  ack = fd_test_agent_expect_ack (natalie, FD_FRAME_SEND_MESSAGE,
+                                  fd_test_send_message (conversation_id, "r-1", "Yes, we do."));
+  message_id = ((FdMessage *) ack->body)->id;
+  fd_frame_free (ack);
+  delivered = fd_test_socket_wait_match (natalie->socket, is_delivery_sent, &message_id, 30000, "delivery sent");
+  g_assert_cmpint (((FdDelivery *) delivered->body)->conversation_id, ==, conversation_id);
+  fd_frame_free (delivered);
+
+  sent = fd_test_smtpd_wait_messages (f->smtpd, 1);
+  reply = parse_sent (g_ptr_array_index (sent, 0));
+  g_assert_cmpstr (reply->from->address, ==, STREAM_ADDRESS);
+  g_assert_cmpstr (reply->from->name, ==, "Kakapo Support");
+  g_assert_cmpuint (reply->to->len, ==, 1);
+  g_assert_cmpstr (((FdMailAddress *) g_ptr_array_index (reply->to, 0))->address, ==, CUSTOMER);
+  token = g_strdup_printf ("[#%" G_GINT64_FORMAT "]", conversation_id);
+  g_assert_nonnull (strstr (reply->subject, token));
+  g_assert_true (g_str_has_prefix (reply->subject, "Re: "));
+  g_assert_cmpint (reply->token, ==, conversation_id);
+  g_assert_cmpstr (reply->in_reply_to, ==, "question-1@customer.test");
+  g_assert_cmpuint (reply->references->len, >=, 1);
+  g_assert_cmpstr (g_ptr_array_index (reply->references, reply->references->len - 1), ==,
+                   "question-1@customer.test");
+  g_assert_nonnull (reply->message_id);
+  g_assert_true (g_str_has_suffix (reply->message_id, "@example.test"));
+  g_assert_nonnull (strstr (reply->text, "Yes, we do."));
+
+  /* The customer answers with In-Reply-To: the same conversation. */
+  in_reply_to = g_strdup_printf ("In-Reply-To: <%s>\r\nReferences: <question-1@customer.test> <%s>\r\n",
+                                 reply->message_id, reply->message_id);
+  deliver (f, "answer-1@customer.test", "Re: something else entirely", in_reply_to, "Great, thanks!");
+  answer = wait_customer_message (natalie, conversation_id, "Great, thanks!");
+  g_assert_cmpstr (answer->author_name, ==, "Alice Customer");
+
+  /* A client that drops the headers: the subject's token threads it. */
+  stray_subject = g_strdup_printf ("Re: Shipping %s", token);
+  deliver (f, "answer-2@customer.test", stray_subject, NULL, "One more question.");
+  answer2 = wait_customer_message (natalie, conversation_id, "One more question.");
+  g_assert_cmpint (answer2->conversation_id, ==, conversation_id);
+
+  /* An auto-reply opens nothing and is never answered; the next new mail
+   * is the next offer. */
+  deliver (f, "auto-1@customer.test", "Out of office", "Auto-Submitted: auto-replied\r\n", "I am away.");
+  deliver (f, "question-2@customer.test", "Another topic", NULL, "A new question.");
+  offer2 = wait_offer (natalie);
+  g_assert_cmpstr (offer2->conversation->subject, ==, "Another topic");
+  g_assert_cmpint (db_count (f, "SELECT count(*) FROM email_mails WHERE automatic = 1 AND conversation_id IS NULL"),
+                   ==, 1);
+  g_assert_cmpint (db_count (f, "SELECT count(*) FROM conversations WHERE kind = 'email'"), ==, 2);
+  g_assert_cmpint (db_count (f, COUNT_IN_MESSAGES), ==, 4);
+  g_assert_cmpuint (fd_test_smtpd_count (f->smtpd), ==, 1);
+  fd_test_agent_free (natalie);
+}
+
+/* kill -9 while the server is storing a sync: after a restart every mail
+ * exactly once, none lost, none doubled. The mails wait in the mailbox
+ * while frontdeskd is down, so that the kill lands in the middle of the one
+ * sync that follows its start (checked: fewer than all were stored). */
+#define SYNC_MAILS 400
+
+static void
+test_kill_during_sync (Fixture       *f,
+                       gconstpointer  data)
+{
+  gint64 stored;
+
+  fd_test_server_stop (f->server);
+  for (guint i = 0; i < SYNC_MAILS; i++)
+    {
+      g_autofree char *id = g_strdup_printf ("bulk-%u@customer.test", i);
+      g_autofree char *subject = g_strdup_printf ("Question %u", i);
+
+      deliver (f, id, subject, NULL, "Some text.");
+    }
+  fd_test_server_start (f->server);
+  wait_count (f, COUNT_MAILS_IN, 1);
+  fd_test_server_kill (f->server);
+  stored = db_count (f, COUNT_MAILS_IN);
+  g_test_message ("killed after %" G_GINT64_FORMAT " of %d mails", stored, SYNC_MAILS);
+  g_assert_cmpint (stored, <, SYNC_MAILS);
+  /* Whatever was committed moved the position with it. */
+  g_assert_cmpint (db_count (f, "SELECT last_uid FROM email_folders"), ==, stored);
+
+  fd_test_server_start (f->server);
+  wait_count (f, COUNT_MAILS_IN, SYNC_MAILS);
+  fd_test_spin (1500);
+  g_assert_cmpint (db_count (f, COUNT_MAILS_IN), ==, SYNC_MAILS);
+  g_assert_cmpint (db_count (f, COUNT_IN_MESSAGES), ==, SYNC_MAILS);
+  g_assert_cmpint (db_count (f, "SELECT count(DISTINCT dedupe_key) FROM email_mails"), ==, SYNC_MAILS);
+  g_assert_cmpint (db_count (f, "SELECT last_uid FROM email_folders"), ==, SYNC_MAILS);
+  g_assert_cmpint (db_count (f, "SELECT count(*) FROM conversations WHERE kind = 'email'"), ==, SYNC_MAILS);
+}
+
+/* frontdeskd down while 300 mails arrive: all 300 afterwards. */
+static void
+test_outage (Fixture       *f,
+             gconstpointer  data)
+{
+  fd_test_server_stop (f->server);
+  for (guint i = 0; i < 300; i++)
+    {
+      g_autofree char *id = g_strdup_printf ("outage-%u@customer.test", i);
+
+      deliver (f, id, "While you were away", NULL, "Hello.");
+    }
+  fd_test_server_start (f->server);
+  wait_count (f, COUNT_MAILS_IN, 300);
+  g_assert_cmpint (db_count (f, COUNT_IN_MESSAGES), ==, 300);
+}
+
+/* A UIDVALIDITY change re-syncs the whole folder; every mail is dropped as
+ * a duplicate by its key. */
+static void
+test_uidvalidity_change (Fixture       *f,
+                         gconstpointer  data)
+{
+  for (guint i = 0; i < 5; i++)
+    {
+      g_autofree char *id = g_strdup_printf ("uv-%u@customer.test", i);
+
+      deliver (f, id, "Before", NULL, "Hello.");
+    }
+  wait_count (f, COUNT_MAILS_IN, 5);
+  fd_test_server_stop (f->server);
+  fd_test_dovecot_reset_uids (f->dovecot);
+  deliver (f, "uv-new@customer.test", "After", NULL, "Hello again.");
+  fd_test_server_start (f->server);
+  wait_count (f, COUNT_MAILS_IN, 6);
+  fd_test_spin (1000);
+  g_assert_cmpint (db_count (f, COUNT_MAILS_IN), ==, 6);
+  g_assert_cmpint (db_count (f, COUNT_IN_MESSAGES), ==, 6);
+}
+
+static gboolean
+is_delivery_queued (const FdFrame *frame,
+                    gpointer       data)
+{
+  return frame->type == FD_FRAME_DELIVERY && ((FdDelivery *) frame->body)->state == FD_DELIVERY_QUEUED;
+}
+
+/* The reply is acked while SMTP refuses connections; frontdeskd is killed;
+ * SMTP is fixed; after the restart the reply arrives exactly once. */
+static void
+test_outbox_survives_kill (Fixture       *f,
+                           gconstpointer  data)
+{
+  g_autoptr(FdOfferEvent) offer = NULL;
+  g_autofree char *settings = NULL;
+  g_autofree char *body = NULL;
+  g_autofree char *path = NULL;
+  g_autoptr(GPtrArray) sent = NULL;
+  g_autoptr(FdMail) reply = NULL;
+  FdTestAgent *natalie;
+  FdFrame *ack;
+  gint64 conversation_id;
+
+  natalie = fd_test_agent_sign_in_and_join (f->server, FD_TEST_NATALIE_EMAIL, FD_TEST_NATALIE_PASSWORD,
+                                            f->queue_id, NULL);
+  deliver (f, "q@customer.test", "Order 42", NULL, "Where is my order?");
+  offer = wait_offer (natalie);
+  conversation_id = offer->offer->conversation_id;
+  fd_frame_free (fd_test_agent_expect_ack (natalie, FD_FRAME_RESERVE, fd_test_conversation_ref (conversation_id)));
+  ack = fd_test_agent_expect_ack (natalie, FD_FRAME_SEND_MESSAGE,
+                                  fd_test_send_message (conversation_id, "r-1", "It ships today."));
+  fd_frame_free (ack);
+  fd_frame_free (fd_test_socket_wait_match (natalie->socket, is_delivery_queued, NULL, 30000, "delivery queued"));
+  /* At least one attempt failed against the refusing port. */
+  wait_count (f, "SELECT count(*) FROM email_outbox WHERE state = 'queued' AND attempts > 0", 1);
+  fd_test_agent_free (natalie);
+  fd_test_server_kill (f->server);
+  g_assert_cmpuint (fd_test_smtpd_count (f->smtpd), ==, 0);
+
+  /* Restart, then point the stream at the working SMTP server. */
+  fd_test_server_start (f->server);
+  settings = settings_json (f, f->smtp_port);
+  body = g_strdup_printf ("{\"settings_json\":\"%s\"}", settings);
+  path = g_strdup_printf ("/organizations/%" G_GINT64_FORMAT "/streams/%" G_GINT64_FORMAT, f->org_id, f->stream_id);
+  json_node_unref (fd_test_admin_expect (f->server, "PATCH", path, body, 200));
+
+  sent = fd_test_smtpd_wait_messages (f->smtpd, 1);
+  reply = parse_sent (g_ptr_array_index (sent, 0));
+  g_assert_nonnull (strstr (reply->text, "It ships today."));
+  wait_count (f, "SELECT count(*) FROM email_outbox WHERE state = 'sent'", 1);
+  fd_test_spin (2000);
+  g_assert_cmpuint (fd_test_smtpd_count (f->smtpd), ==, 1);
+  g_assert_cmpint (db_count (f, "SELECT attempts FROM email_outbox"), >=, 2);
+}
+
+static char *
+stream_health (Fixture *f,
+               char   **reason)
+{
+  g_autofree char *path = g_strdup_printf ("/organizations/%" G_GINT64_FORMAT "/streams/%" G_GINT64_FORMAT,
+                                           f->org_id, f->stream_id);
+  g_autoptr(JsonNode) stream = fd_test_admin_expect (f->server, "GET", path, NULL, 200);
+  JsonObject *obj = json_node_get_object (stream);
+
+  if (reason != NULL)
+    *reason = g_strdup (json_object_get_string_member_with_default (obj, "health_reason", ""));
+  return g_strdup (json_object_get_string_member_with_default (obj, "health", ""));
+}
+
+typedef struct {
+  Fixture    *f;
+  const char *health;
+} HealthWait;
+
+static gboolean
+health_is (gpointer data)
+{
+  HealthWait *wait = data;
+  g_autofree char *health = stream_health (wait->f, NULL);
+
+  return g_strcmp0 (health, wait->health) == 0;
+}
+
+/* A wrong IMAP password: "needs attention" with the reason, visible
+ * through the admin API; the right one makes it recover. */
+static void
+test_needs_attention (Fixture       *f,
+                      gconstpointer  data)
+{
+  g_autofree char *path = g_strdup_printf ("/organizations/%" G_GINT64_FORMAT "/streams/%" G_GINT64_FORMAT,
+                                           f->org_id, f->stream_id);
+  g_autofree char *reason = NULL;
+  g_autofree char *health = NULL;
+  HealthWait ok = { f, "ok" };
+  HealthWait attention = { f, "needs-attention" };
+  g_autoptr(JsonNode) answer = NULL;
+
+  poll_until (health_is, &ok, 250, "health ok");
+  json_node_unref (fd_test_admin_expect (f->server, "PATCH", path, "{\"password\":\"wrong-password\"}", 200));
+  poll_until (health_is, &attention, 250, "needs attention");
+  health = stream_health (f, &reason);
+  g_assert_nonnull (strstr (reason, "refused the user name or password"));
+  g_assert_null (strstr (reason, "wrong-password"));
+
+  /* Mail that arrives meanwhile is fetched after the fix. */
+  deliver (f, "late@customer.test", "Late", NULL, "Are you there?");
+  json_node_unref (fd_test_admin_expect (f->server, "PATCH", path, "{\"password\":\"" MAILBOX_PASSWORD "\"}", 200));
+  poll_until (health_is, &ok, 250, "health ok");
+  wait_count (f, COUNT_MAILS_IN, 1);
+
+  /* TLS "none" is for loopback only; a password in the settings is refused. */
+  answer = fd_test_admin_expect (f->server, "PATCH", path,
+                                 "{\"settings_json\":\"{\\\"address\\\":\\\"a@b.example\\\",\\\"imap_host\\\":"
+                                 "\\\"imap.example.com\\\",\\\"imap_tls\\\":\\\"none\\\"}\"}", 400);
+  g_assert_cmpstr (fd_test_http_error_code (answer), ==, "invalid-field");
+  g_clear_pointer (&answer, json_node_unref);
+  answer = fd_test_admin_expect (f->server, "PATCH", path,
+                                 "{\"settings_json\":\"{\\\"password\\\":\\\"x\\\"}\"}", 400);
+  g_assert_cmpstr (fd_test_http_error_code (answer), ==, "invalid-field");
+}
+
+
+static void
+point_smtp_at (Fixture *f,
+               guint16  port)
+{
+  g_autofree char *settings = settings_json (f, port);
+  g_autofree char *body = g_strdup_printf ("{\"settings_json\":\"%s\"}", settings);
+  g_autofree char *path = g_strdup_printf ("/organizations/%" G_GINT64_FORMAT "/streams/%" G_GINT64_FORMAT,
+                                           f->org_id, f->stream_id);
+
+  json_node_unref (fd_test_admin_expect (f->server, "PATCH", path, body, 200));
+}
+
+static gboolean
+is_delivery_failed (const FdFrame *frame,
+                    gpointer       data)
+{
+  return frame->type == FD_FRAME_DELIVERY && ((FdDelivery *) frame->body)->state == FD_DELIVERY_FAILED;
+}
+
+/* A permanent refusal fails the reply with the server's answer; the agent
+ * retries it once the administrator fixed the mail server. */
+static void
+test_rejected_then_retry (Fixture       *f,
+                          gconstpointer  data)
+{
+  g_autofree char *auth = g_strdup_printf ("%s:" MAILBOX_PASSWORD, fd_test_dovecot_get_user (f->dovecot));
+  FdTestSmtpdOptions options = { .auth = auth, .data_reply = "554 5.7.1 Relaying denied" };
+  g_autoptr(FdTestSmtpd) refusing = fd_test_smtpd_new (&options);
+  g_autoptr(FdOfferEvent) offer = NULL;
+  g_autoptr(GPtrArray) sent = NULL;
+  g_autoptr(FdMail) reply = NULL;
+  FdDelivery *retry;
+  FdTestAgent *natalie;
+  FdFrame *frame;
+  gint64 conversation_id, message_id;
+
+  point_smtp_at (f, fd_test_smtpd_get_port (refusing));
+  natalie = fd_test_agent_sign_in_and_join (f->server, FD_TEST_NATALIE_EMAIL, FD_TEST_NATALIE_PASSWORD,
+                                            f->queue_id, NULL);
+  deliver (f, "r@customer.test", "Refund", NULL, "I want a refund.");
+  offer = wait_offer (natalie);
+  conversation_id = offer->offer->conversation_id;
+  fd_frame_free (fd_test_agent_expect_ack (natalie, FD_FRAME_RESERVE, fd_test_conversation_ref (conversation_id)));
+  frame = fd_test_agent_expect_ack (natalie, FD_FRAME_SEND_MESSAGE,
+                                    fd_test_send_message (conversation_id, "r-1", "Refund on its way."));
+  message_id = ((FdMessage *) frame->body)->id;
+  fd_frame_free (frame);
+
+  frame = fd_test_socket_wait_match (natalie->socket, is_delivery_failed, NULL, 30000, "delivery failed");
+  g_assert_cmpint (((FdDelivery *) frame->body)->message_id, ==, message_id);
+  g_test_message ("reason: %s", ((FdDelivery *) frame->body)->reason);
+  g_assert_nonnull (strstr (((FdDelivery *) frame->body)->reason, "5.7.1"));
+  g_assert_cmpint (((FdDelivery *) frame->body)->attempts, ==, 1);
+  fd_frame_free (frame);
+
+  /* Only a failed reply can be retried, and only a reply. */
+  retry = g_new0 (FdDelivery, 1);
+  retry->conversation_id = conversation_id;
+  retry->message_id = message_id - 1;
+  fd_test_agent_expect_error (natalie, FD_FRAME_RETRY_DELIVERY, retry, FD_WIRE_ERROR_NOT_FOUND);
+
+  point_smtp_at (f, f->smtp_port);
+  retry = g_new0 (FdDelivery, 1);
+  retry->conversation_id = conversation_id;
+  retry->message_id = message_id;
+  frame = fd_test_agent_expect_ack (natalie, FD_FRAME_RETRY_DELIVERY, retry);
+  g_assert_cmpint (((FdDelivery *) frame->body)->state, ==, FD_DELIVERY_QUEUED);
+  fd_frame_free (frame);
+  frame = fd_test_socket_wait_match (natalie->socket, is_delivery_sent, &message_id, 30000, "delivery sent");
+  fd_frame_free (frame);
+  sent = fd_test_smtpd_wait_messages (f->smtpd, 1);
+  reply = parse_sent (g_ptr_array_index (sent, 0));
+  g_assert_nonnull (strstr (reply->text, "Refund on its way."));
+
+  retry = g_new0 (FdDelivery, 1);
+  retry->conversation_id = conversation_id;
+  retry->message_id = message_id;
+  fd_test_agent_expect_error (natalie, FD_FRAME_RETRY_DELIVERY, retry, FD_WIRE_ERROR_INVALID_STATE);
+  fd_test_agent_free (natalie);
+}
+
+/* Mail that is not a mail: kept raw as a file on a conversation that says
+ * so, never dropped. */
+static void
+test_unparsable (Fixture       *f,
+                 gconstpointer  data)
+{
+  static const char raw[] = "\0\001\002\377\376 binary garbage without any header\0\n";
+  g_autoptr(FdOfferEvent) offer = NULL;
+  g_autoptr(FdConversationDetail) detail = NULL;
+  FdTestAgent *natalie;
+  FdMessage *msg;
+  FdAttachment *attachment;
+
+  natalie = fd_test_agent_sign_in_and_join (f->server, FD_TEST_NATALIE_EMAIL, FD_TEST_NATALIE_PASSWORD,
+                                            f->queue_id, NULL);
+  fd_test_dovecot_deliver (f->dovecot, NULL, raw, sizeof raw - 1);
+  offer = wait_offer (natalie);
+  detail = fd_test_agent_get_conversation (natalie, offer->offer->conversation_id);
+  g_assert_cmpuint (detail->messages->len, ==, 1);
+  msg = g_ptr_array_index (detail->messages, 0);
+  g_assert_nonnull (strstr (msg->text, "could not be read"));
+  g_assert_nonnull (msg->attachments);
+  g_assert_cmpuint (msg->attachments->len, ==, 1);
+  attachment = g_ptr_array_index (msg->attachments, 0);
+  g_assert_cmpstr (attachment->name, ==, "unreadable-mail.eml");
+  g_assert_cmpint (attachment->size, >=, (gint64) sizeof raw - 2);
+  fd_test_agent_free (natalie);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add ("/email/wiring/flow", Fixture, NULL, fixture_set_up, test_flow, fixture_tear_down);
+  g_test_add ("/email/wiring/kill-during-sync", Fixture, NULL, fixture_set_up, test_kill_during_sync,
+              fixture_tear_down);
+  g_test_add ("/email/wiring/outage", Fixture, NULL, fixture_set_up, test_outage, fixture_tear_down);
+  g_test_add ("/email/wiring/uidvalidity-change", Fixture, NULL, fixture_set_up, test_uidvalidity_change,
+              fixture_tear_down);
+  g_test_add ("/email/wiring/outbox-survives-kill", Fixture, GUINT_TO_POINTER (fd_test_free_port ()),
+              fixture_set_up, test_outbox_survives_kill, fixture_tear_down);
+  g_test_add ("/email/wiring/needs-attention", Fixture, NULL, fixture_set_up, test_needs_attention,
+              fixture_tear_down);
+  g_test_add ("/email/wiring/rejected-then-retry", Fixture, NULL, fixture_set_up, test_rejected_then_retry,
+              fixture_tear_down);
+  g_test_add ("/email/wiring/unparsable", Fixture, NULL, fixture_set_up, test_unparsable, fixture_tear_down);
+  return g_test_run ();
+}
