@@ -273,6 +273,19 @@ test_attachments (void)
   g_assert_cmpuint (mail->over_limits, ==, FD_MAIL_OVER_NONE);
 }
 
+/* A content type is ASCII tokens: one in other bytes (which GMime may
+ * decode from Latin-1) is an unknown type, never a name to show or trust.
+ * fuzz-mail-parse found such a type that was not even valid UTF-8. */
+static void
+test_content_type_not_ascii (void)
+{
+  g_autoptr(FdMail) mail = parse_corpus ("content-type-not-ascii.eml");
+
+  g_assert_cmpstr (mail->text, ==, "hello");
+  g_assert_cmpuint (mail->parts->len, ==, 1);
+  g_assert_cmpstr (((FdMailPart *) mail->parts->pdata[0])->content_type, ==, "application/octet-stream");
+}
+
 static void
 test_part_limits (void)
 {
@@ -660,6 +673,7 @@ main (int argc, char **argv)
   g_test_add_func ("/mail-parse/hostile/deep-nesting", test_hostile_deep_nesting);
   g_test_add_func ("/mail-parse/hostile/huge-header", test_hostile_huge_header);
   g_test_add_func ("/mail-parse/hostile/many-parts", test_hostile_many_parts);
+  g_test_add_func ("/mail-parse/hostile/content-type-not-ascii", test_content_type_not_ascii);
   g_test_add_func ("/mail-parse/threads", test_threads);
   return g_test_run ();
 }

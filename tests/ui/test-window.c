@@ -523,6 +523,7 @@ run_flow (FdApplication *app,
     g_autofree char *number = NULL;
 
     g_assert_cmpuint (status, ==, 201);
+    g_assert_nonnull (answer);
     fd_test_ui_wait (has_row, &callback, "the callback row");
     row = fd_test_ui_find_row (window, "Grace Hopper");
     g_clear_pointer (&cell, g_free);

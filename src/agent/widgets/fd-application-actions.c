@@ -41,7 +41,7 @@ on_reserve_cb (GObject      *source,
   g_autoptr(GError) error = NULL;
   g_autoptr(FdConversation) conversation = fd_connection_reserve_finish (FD_CONNECTION (source), result, &error);
 
-  if (error != NULL)
+  if (conversation == NULL)
     show_request_error (self, error);
 }
 

@@ -368,6 +368,7 @@ import_streams (Import     *import,
       g_autoptr(FdStream) stream = NULL;
       g_autoptr(JsonNode) phases = NULL;
       g_autofree char *queue = NULL;
+      g_autoptr(GError) local_error = NULL;
 
       if (obj == NULL || !pop_string (obj, "queue", &queue, where, error))
         return FALSE;
@@ -392,9 +393,10 @@ import_streams (Import     *import,
       g_clear_pointer (&stream->health, g_free);
       g_clear_pointer (&stream->health_reason, g_free);
       if (stream->kind == FD_STREAM_EMAIL && stream->settings_json != NULL &&
-          !fd_email_settings_check (stream->settings_json, error))
+          !fd_email_settings_check (stream->settings_json, &local_error))
         {
-          g_prefix_error (error, "%s: ", where);
+          /* A site document's fault like any other: the import's domain. */
+          g_set_error (error, FD_SITE_ERROR, FD_SITE_ERROR_INVALID, "%s: %s", where, local_error->message);
           return FALSE;
         }
       if (!check_new_name (import->streams, "media streams", stream->name, where, error) ||

@@ -228,6 +228,20 @@ is_attachment (GMimeObject *object)
   return disposition != NULL && g_ascii_strcasecmp (disposition, "attachment") == 0;
 }
 
+
+/* A MIME type is two ASCII tokens (RFC 2045); anything else (bytes of
+ * another charset, spaces, controls) is an unknown type. */
+static gboolean
+is_mime_type (const char *type)
+{
+  if (type == NULL || *type == '\0')
+    return FALSE;
+  for (const char *p = type; *p != '\0'; p++)
+    if (!g_ascii_isgraph (*p))
+      return FALSE;
+  return strchr (type, '/') != NULL;
+}
+
 static void
 add_part (Walk        *w,
           GMimeObject *object,
@@ -245,7 +259,7 @@ add_part (Walk        *w,
     }
   part = g_new0 (FdMailPart, 1);
   type = g_mime_content_type_get_mime_type (g_mime_object_get_content_type (object));
-  part->content_type = g_ascii_strdown (type != NULL ? type : "application/octet-stream", -1);
+  part->content_type = g_ascii_strdown (is_mime_type (type) ? type : "application/octet-stream", -1);
   part->content_id = mail_clean_line (g_mime_object_get_content_id (object));
   if (GMIME_IS_PART (object))
     {
