@@ -52,6 +52,24 @@ static const FdCtlField stream_fields[] = {
   { "department", "departments", FD_CTL_TEXTS, 0, "DEPARTMENTS", "[--department D]…", "[--department D]…" },
   { "origin", "allowed_origins", FD_CTL_TEXTS, 0, "ORIGINS", "[--origin URL]…", "[--origin URL]…" },
   { "settings", "settings_json", FD_CTL_JSON_OBJECT, 0, NULL, "[--settings JSON]", "[--settings JSON]" },
+  /* An email stream's settings one by one (docs/admin.md, "Email streams"):
+   * each sets its member of settings_json, over what --settings gave (and
+   * on update over the stream's current settings). */
+  { "address", "address", FD_CTL_SETTING, 0, NULL, "[--address A]", "[--address A]" },
+  { "display-name", "display_name", FD_CTL_SETTING, 0, NULL, "[--display-name N]", "[--display-name N]" },
+  { "platform", "platform", FD_CTL_SETTING, 0, NULL, "[--platform other|office365|gmail]", "[--platform P]" },
+  { "imap-host", "imap_host", FD_CTL_SETTING, 0, NULL, "[--imap-host H]", "[--imap-host H]" },
+  { "imap-port", "imap_port", FD_CTL_SETTING_INT, 0, NULL, "[--imap-port N]", "[--imap-port N]" },
+  { "imap-tls", "imap_tls", FD_CTL_SETTING, 0, NULL, "[--imap-tls implicit|starttls|none]", "[--imap-tls T]" },
+  { "smtp-host", "smtp_host", FD_CTL_SETTING, 0, NULL, "[--smtp-host H]", "[--smtp-host H]" },
+  { "smtp-port", "smtp_port", FD_CTL_SETTING_INT, 0, NULL, "[--smtp-port N]", "[--smtp-port N]" },
+  { "smtp-tls", "smtp_tls", FD_CTL_SETTING, 0, NULL, "[--smtp-tls implicit|starttls|none]", "[--smtp-tls T]" },
+  { "user-name", "user_name", FD_CTL_SETTING, 0, NULL, "[--user-name U]", "[--user-name U]" },
+  { "poll-seconds", "poll_seconds", FD_CTL_SETTING_INT, 0, NULL, "[--poll-seconds S]", "[--poll-seconds S]" },
+  /* Write-only: sent as the stream's "password" member, never shown. */
+  { "password-stdin", "password", FD_CTL_PASSWORD_STDIN, 0, NULL, "[--password-stdin]", "[--password-stdin]" },
+  { NULL, "health", FD_CTL_SHOWN, 0, "HEALTH" },
+  { NULL, "health_reason", FD_CTL_SHOWN, 0, "REASON" },
 };
 
 #define LEVEL_FIELDS \

@@ -179,6 +179,63 @@ check_json_object (const FdCtlField *field,
   return fd_ctl_usage_error ("--%s must be a JSON object, e.g. '{\"address\":\"help@example.com\"}'", field->option);
 }
 
+/* --address help@example.com sets "address" in the JSON object that
+ * settings_json holds (what --settings gave, or on update the stream's
+ * current settings), and writes the object back as text. */
+static int
+apply_setting (const FdCtlField *field,
+               const char       *value,
+               JsonObject       *body)
+{
+  const char *text = json_object_get_string_member_with_default (body, "settings_json", "");
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(JsonObject) settings = NULL;
+  g_autoptr(JsonNode) root = json_node_new (JSON_NODE_OBJECT);
+  g_autofree char *new_text = NULL;
+  gint64 number = 0;
+
+  if (text[0] != '\0' && json_parser_load_from_data (parser, text, -1, NULL) &&
+      JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+    settings = json_object_ref (json_node_get_object (json_parser_get_root (parser)));
+  else
+    settings = json_object_new ();
+
+  if (field->kind == FD_CTL_SETTING_INT)
+    {
+      if (!fd_ctl_parse_id (value, &number))
+        return fd_ctl_usage_error ("--%s must be a positive whole number, not “%s”", field->option, value);
+      json_object_set_int_member (settings, field->member, number);
+    }
+  else
+    json_object_set_string_member (settings, field->member, value);
+
+  json_node_set_object (root, settings);
+  new_text = json_to_string (root, FALSE);
+  json_object_set_string_member (body, "settings_json", new_text);
+  return FD_CTL_EXIT_OK;
+}
+
+/* --password-stdin: the secret from standard input, never from the
+ * command line (where ps would show it). */
+static int
+apply_password_stdin (FdCtl            *ctl,
+                      const FdCtlField *field,
+                      const char       *prompt_name,
+                      JsonObject       *body)
+{
+  g_autoptr(GError) error = NULL;
+  char *password;
+
+  if (fd_ctl_opt (ctl, field->option) == NULL)
+    return FD_CTL_EXIT_OK;
+  if ((password = read_password (prompt_name, &error)) == NULL)
+    return fd_ctl_usage_error ("--%s: no password on standard input", field->option);
+  json_object_set_string_member (body, field->member, password);
+  memset (password, 0, strlen (password));
+  g_free (password);
+  return FD_CTL_EXIT_OK;
+}
+
 /* Sets @body's members from the options of @field: FD_CTL_EXIT_OK, or the
  * status of the error already reported. */
 int
@@ -204,6 +261,12 @@ fd_ctl_field_apply (FdCtl             *ctl,
     case FD_CTL_PASSWORD:
       return apply_password (ctl, field, verb == FD_CTL_VERB_CREATE,
                              json_object_get_string_member_with_default (body, entity->ref_member, ""), body);
+    case FD_CTL_PASSWORD_STDIN:
+      return apply_password_stdin (ctl, field,
+                                   json_object_get_string_member_with_default (body, entity->ref_member, ""), body);
+    case FD_CTL_SETTING:
+    case FD_CTL_SETTING_INT:
+      return value != NULL ? apply_setting (field, value, body) : FD_CTL_EXIT_OK;
     case FD_CTL_TEXTS:
       if (values != NULL)
         json_object_set_array_member (body, field->member, list_from_option (values));

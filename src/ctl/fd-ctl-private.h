@@ -64,6 +64,9 @@ typedef enum {
   FD_CTL_LEVEL,        /* --level with --owner (the next row) naming the owner */
   FD_CTL_OWNER,        /* --owner: applied by the FD_CTL_LEVEL row */
   FD_CTL_PASSWORD,     /* "-" or absent on create: read from stdin */
+  FD_CTL_PASSWORD_STDIN, /* a flag: the member read from stdin, never an argument */
+  FD_CTL_SETTING,      /* a string member of the JSON object in settings_json */
+  FD_CTL_SETTING_INT,  /* an integer member of the JSON object in settings_json */
 } FdCtlFieldKind;
 
 typedef enum {

@@ -1,6 +1,7 @@
 #include "fd-admin-test.h"
 #include "fd-test-client.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 typedef struct {
@@ -433,8 +434,13 @@ test_help_lines (Fixture       *f,
     "  queue add-member --org ORG QUEUE AGENT\n",
     "  queue remove-member --org ORG QUEUE AGENT\n",
     "  stream list --org ORG\n",
-    "  stream create --org ORG --kind webchat|callback|email|twitter --name NAME --queue QUEUE [--department D]… [--origin URL]… [--settings JSON]\n",
-    "  stream update --org ORG STREAM [--name N] [--queue Q] [--department D]… [--origin URL]… [--settings JSON]\n",
+    "  stream create --org ORG --kind webchat|callback|email|twitter --name NAME --queue QUEUE [--department D]… [--origin URL]… [--settings JSON]"
+    " [--address A] [--display-name N] [--platform other|office365|gmail] [--imap-host H] [--imap-port N] "
+    "[--imap-tls implicit|starttls|none] [--smtp-host H] [--smtp-port N] [--smtp-tls implicit|starttls|none] "
+    "[--user-name U] [--poll-seconds S] [--password-stdin]\n",
+    "  stream update --org ORG STREAM [--name N] [--queue Q] [--department D]… [--origin URL]… [--settings JSON]"
+    " [--address A] [--display-name N] [--platform P] [--imap-host H] [--imap-port N] [--imap-tls T] "
+    "[--smtp-host H] [--smtp-port N] [--smtp-tls T] [--user-name U] [--poll-seconds S] [--password-stdin]\n",
     "  stream delete --org ORG STREAM\n",
     "  stream snippet --org ORG [STREAM] [--public-url URL]   (the widget's embed tag)\n",
     "  phase list --org ORG STREAM\n",
@@ -598,7 +604,7 @@ test_entity_output (Fixture       *f,
   assert_ok (f, run_ctl (f, "stream", "create", "--org", org_arg, "--kind", "callback", "--name", "Call",
                          "--queue", "Sales"));
   g_assert_true (g_str_has_prefix (f->out, "ID  KIND      NAME  QUEUE  KEY"));
-  g_assert_nonnull (strstr (f->out, "DEPARTMENTS  ORIGINS\n"));
+  g_assert_nonnull (strstr (f->out, "DEPARTMENTS  ORIGINS  HEALTH  REASON\n"));
 
   assert_ok (f, run_ctl (f, "--json", "canned", "create", "--org", org_arg, "--level", "queue", "--owner", "Sales",
                          "--name", "Hi", "--text", "Hello"));
@@ -626,6 +632,102 @@ test_entity_output (Fixture       *f,
   g_assert_cmpstr (f->out, ==, "{}\n");
 }
 
+/* A loopback port nothing listens on: bound, then closed. */
+static guint16
+closed_port (void)
+{
+  g_autoptr(GSocket) sock = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, NULL);
+  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocketAddress) any = g_inet_socket_address_new (loopback, 0);
+  g_autoptr(GSocketAddress) bound = NULL;
+  guint16 port;
+
+  g_assert_nonnull (sock);
+  g_assert_true (g_socket_bind (sock, any, FALSE, NULL));
+  bound = g_socket_get_local_address (sock, NULL);
+  port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
+  g_socket_close (sock, NULL);
+  return port;
+}
+
+/* An email stream created with its settings as options and its password
+ * from standard input: the password is in no answer; the settings reach
+ * settings_json (update merges into them); the list shows the health,
+ * "needs-attention" with the reason, while the IMAP server is unreachable. */
+static void
+test_email_stream (Fixture       *f,
+                   gconstpointer  data)
+{
+  static const char password[] = "Kakapo-mailbox-secret-7";
+  g_autoptr(JsonNode) node = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autofree char *org_arg = NULL;
+  g_autofree char *imap_port = g_strdup_printf ("%u", closed_port ());
+  g_autofree char *smtp_port = g_strdup_printf ("%u", closed_port ());
+  JsonObject *settings;
+  gboolean seen = FALSE;
+
+  org_arg = g_strdup_printf ("%" G_GINT64_FORMAT, create_org (f, "Mail Org"));
+  assert_ok (f, run_ctl (f, "queue", "create", "--org", org_arg, "Support"));
+
+  assert_ok (f, run_ctlv (f, TRUE, "Kakapo-mailbox-secret-7\n", (const char * const []) {
+    "--json", "stream", "create", "--org", org_arg, "--kind", "email", "--name", "Help Desk",
+    "--queue", "Support", "--address", "help@ctl.example", "--display-name", "Kakapo Help",
+    "--imap-host", "127.0.0.1", "--imap-port", imap_port, "--imap-tls", "none",
+    "--smtp-host", "127.0.0.1", "--smtp-port", smtp_port, "--smtp-tls", "none",
+    "--user-name", "help", "--poll-seconds", "5", "--password-stdin", NULL }));
+  g_assert_null (strstr (f->out, password));
+  g_assert_null (strstr (f->err, password));
+  node = out_json (f);
+  g_assert_true (json_parser_load_from_data (parser, fd_admin_test_get_string (node, "settings_json"), -1, NULL));
+  settings = json_node_get_object (json_parser_get_root (parser));
+  g_assert_cmpstr (json_object_get_string_member (settings, "address"), ==, "help@ctl.example");
+  g_assert_cmpstr (json_object_get_string_member (settings, "display_name"), ==, "Kakapo Help");
+  g_assert_cmpstr (json_object_get_string_member (settings, "imap_tls"), ==, "none");
+  g_assert_cmpstr (json_object_get_string_member (settings, "user_name"), ==, "help");
+  g_assert_cmpint (json_object_get_int_member (settings, "imap_port"), ==, atoi (imap_port));
+  g_assert_cmpint (json_object_get_int_member (settings, "poll_seconds"), ==, 5);
+  g_assert_false (json_object_has_member (settings, "password"));
+  g_clear_pointer (&node, json_node_unref);
+
+  /* The list shows the health and its reason; the worker finds the IMAP
+   * port closed (bounded wait: the first attempt comes at once). */
+  for (int i = 0; i < 200 && !seen; i++)
+    {
+      assert_ok (f, run_ctl (f, "stream", "list", "--org", org_arg));
+      g_assert_nonnull (strstr (f->out, "HEALTH"));
+      g_assert_nonnull (strstr (f->out, "REASON"));
+      seen = strstr (f->out, "needs-attention") != NULL;
+      if (!seen)
+        g_usleep (50 * 1000);
+    }
+  g_assert_true (seen);
+  g_assert_nonnull (strstr (f->out, "cannot be reached"));
+  g_assert_null (strstr (f->out, password));
+  assert_ok (f, run_ctl (f, "--json", "stream", "list", "--org", org_arg));
+  g_assert_null (strstr (f->out, password));
+
+  /* Update merges one setting into the others. */
+  assert_ok (f, run_ctl (f, "--json", "stream", "update", "--org", org_arg, "Help Desk", "--poll-seconds", "60"));
+  node = out_json (f);
+  g_assert_true (json_parser_load_from_data (parser, fd_admin_test_get_string (node, "settings_json"), -1, NULL));
+  settings = json_node_get_object (json_parser_get_root (parser));
+  g_assert_cmpint (json_object_get_int_member (settings, "poll_seconds"), ==, 60);
+  g_assert_cmpstr (json_object_get_string_member (settings, "address"), ==, "help@ctl.example");
+  g_clear_pointer (&node, json_node_unref);
+
+  /* Refusals: a port that is not a number, --password-stdin with nothing
+   * on stdin, a password option with a value (flags take none), and the
+   * server's own check of a setting. */
+  g_assert_cmpint (run_ctl (f, "stream", "update", "--org", org_arg, "Help Desk", "--imap-port", "many"), ==, 2);
+  g_assert_nonnull (strstr (f->err, "--imap-port must be a positive whole number"));
+  g_assert_cmpint (run_ctl (f, "stream", "update", "--org", org_arg, "Help Desk", "--password-stdin"), ==, 2);
+  g_assert_nonnull (strstr (f->err, "no password on standard input"));
+  g_assert_cmpint (run_ctl (f, "stream", "update", "--org", org_arg, "Help Desk", "--password-stdin=x"), ==, 2);
+  g_assert_cmpint (run_ctl (f, "stream", "update", "--org", org_arg, "Help Desk", "--imap-tls", "sometimes"), ==, 1);
+  g_assert_cmpint (run_ctl (f, "stream", "update", "--org", org_arg, "Help Desk", "--poll-seconds", "99999"), ==, 1);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -636,6 +738,7 @@ main (int   argc,
   ADD ("/ctl/usage-errors", test_usage_errors);
   ADD ("/ctl/server-refusals", test_server_refusals);
   ADD ("/ctl/everything", test_everything);
+  ADD ("/ctl/email-stream", test_email_stream);
   ADD ("/ctl/stream-snippet", test_stream_snippet);
   ADD ("/ctl/help-lines", test_help_lines);
   ADD ("/ctl/entity-options", test_entity_options);
