@@ -66,6 +66,7 @@ static const FdCtlField stream_fields[] = {
   { "smtp-tls", "smtp_tls", FD_CTL_SETTING, 0, NULL, "[--smtp-tls implicit|starttls|none]", "[--smtp-tls T]" },
   { "user-name", "user_name", FD_CTL_SETTING, 0, NULL, "[--user-name U]", "[--user-name U]" },
   { "poll-seconds", "poll_seconds", FD_CTL_SETTING_INT, 0, NULL, "[--poll-seconds S]", "[--poll-seconds S]" },
+  { "sent-folder", "sent_folder", FD_CTL_SETTING, 0, NULL, "[--sent-folder F]", "[--sent-folder F]" },
   /* Write-only: sent as the stream's "password" member, never shown. */
   { "password-stdin", "password", FD_CTL_PASSWORD_STDIN, 0, NULL, "[--password-stdin]", "[--password-stdin]" },
   { NULL, "health", FD_CTL_SHOWN, 0, "HEALTH" },

@@ -30,7 +30,13 @@ typedef struct {
   char         *from;
   char         *rcpt;
   GBytes       *message;
+  gint64        stream_id;
+  char         *imap_host;     /* the copy to the Sent folder: where, … */
+  guint16       imap_port;
+  FdImapTlsMode imap_tls;
+  char         *sent_folder;   /* … and which folder; NULL = no copy */
   GError       *error;         /* the result */
+  GError       *sent_error;    /* the copy's, after a successful send */
   Link         *link;
 } SendJob;
 
@@ -40,6 +46,9 @@ static void
 send_job_free (SendJob *job)
 {
   g_free (job->host);
+  g_free (job->imap_host);
+  g_free (job->sent_folder);
+  g_clear_error (&job->sent_error);
   g_free (job->user);
   email_wipe_free (job->password);
   g_free (job->from);
@@ -49,6 +58,39 @@ send_job_free (SendJob *job)
   if (job->link != NULL)
     email_link_unref (job->link);
   g_free (job);
+}
+
+#define SENT_COPY_FAILED "A reply was sent, but its copy to the Sent folder failed"
+
+/* The stream's health after a copy to the Sent folder: "needs-attention"
+ * with the reason when it failed; back to "ok" when a copy succeeds after
+ * a failed one (a reason of the fetch worker is left alone). The reply
+ * itself is sent either way. */
+static void
+report_sent_copy (FdEmail       *self,
+                  const SendJob *job)
+{
+  g_autoptr(FdStream) stream = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *reason = NULL;
+
+  if (g_error_matches (job->sent_error, FD_IMAP_ERROR, FD_IMAP_ERROR_CANCELLED))
+    return;
+  if (job->sent_error != NULL)
+    {
+      g_message ("Outbox: reply %" G_GINT64_FORMAT " sent; its copy to the Sent folder failed: %s",
+                 job->message_id, job->sent_error->message);
+      reason = g_strdup_printf (SENT_COPY_FAILED " (folder “%s”): %s", job->sent_folder, job->sent_error->message);
+      if (!fd_center_set_stream_health (self->center, job->organization_id, job->stream_id, "needs-attention", reason,
+                                        &error))
+        g_warning ("Cannot record the health of email stream %" G_GINT64_FORMAT ": %s", job->stream_id,
+                   error->message);
+      return;
+    }
+  stream = fd_store_get_stream (self->store, job->organization_id, job->stream_id, NULL);
+  if (stream != NULL && stream->health_reason != NULL && g_str_has_prefix (stream->health_reason, SENT_COPY_FAILED) &&
+      !fd_center_set_stream_health (self->center, job->organization_id, job->stream_id, "ok", NULL, &error))
+    g_warning ("Cannot record the health of email stream %" G_GINT64_FORMAT ": %s", job->stream_id, error->message);
 }
 
 static gboolean
@@ -74,6 +116,8 @@ on_sent_cb (gpointer data)
     {
       row->state = FD_DELIVERY_SENT;
       row->next_attempt_at = 0;
+      if (job->sent_folder != NULL)
+        report_sent_copy (self, job);
     }
   else if (g_error_matches (job->error, FD_SMTP_ERROR, FD_SMTP_ERROR_CANCELLED))
     return G_SOURCE_REMOVE;
@@ -105,6 +149,26 @@ on_sent_cb (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
+/* After a successful send: the reply appended to the mailbox's Sent
+ * folder (flagged \Seen). A failure is kept in job->sent_error, for the
+ * stream's health; the reply stays sent. */
+static void
+copy_to_sent (SendJob      *job,
+              GCancellable *cancellable)
+{
+  g_autoptr(FdImapSession) session = NULL;
+  FdImapConfig config = { 0 };
+
+  config.host = job->imap_host;
+  config.port = job->imap_port;
+  config.tls_mode = job->imap_tls;
+  config.user = job->user;
+  config.password = job->password;
+  session = fd_imap_connect (&config, cancellable, &job->sent_error);
+  if (session != NULL)
+    fd_imap_append_sent (session, job->sent_folder, job->message, NULL, &job->sent_error);
+}
+
 static gpointer
 sender_thread (gpointer data)
 {
@@ -127,7 +191,9 @@ sender_thread (gpointer data)
       config.auth = job->password != NULL ? FD_SMTP_AUTH_PASSWORD : FD_SMTP_AUTH_NONE;
       config.username = job->user;
       config.password = job->password;
-      fd_smtp_send (&config, job->from, rcpt, job->message, self->send_cancellable, &job->error);
+      if (fd_smtp_send (&config, job->from, rcpt, job->message, self->send_cancellable, &job->error) &&
+          job->sent_folder != NULL)
+        copy_to_sent (job, self->send_cancellable);
       g_main_context_invoke_full (NULL, G_PRIORITY_DEFAULT, on_sent_cb, job, (GDestroyNotify) send_job_free);
     }
   return NULL;
@@ -251,6 +317,11 @@ compose_job (FdEmail              *self,
   job->password = password != NULL ? g_strndup (g_bytes_get_data (password, NULL), g_bytes_get_size (password))
                                    : NULL;
   job->from = g_strdup (settings->address);
+  job->stream_id = row->stream_id;
+  job->imap_host = g_strdup (settings->imap_host);
+  job->imap_port = settings->imap_port;
+  job->imap_tls = settings->imap_tls;
+  job->sent_folder = g_strdup (settings->sent_folder);
   job->rcpt = g_strdup (to);
   job->message = composed;
   job->link = email_link_ref (self->link);

@@ -437,10 +437,10 @@ test_help_lines (Fixture       *f,
     "  stream create --org ORG --kind webchat|callback|email|twitter --name NAME --queue QUEUE [--department D]… [--origin URL]… [--settings JSON]"
     " [--address A] [--display-name N] [--platform other|office365|gmail] [--imap-host H] [--imap-port N] "
     "[--imap-tls implicit|starttls|none] [--smtp-host H] [--smtp-port N] [--smtp-tls implicit|starttls|none] "
-    "[--user-name U] [--poll-seconds S] [--password-stdin]\n",
+    "[--user-name U] [--poll-seconds S] [--sent-folder F] [--password-stdin]\n",
     "  stream update --org ORG STREAM [--name N] [--queue Q] [--department D]… [--origin URL]… [--settings JSON]"
     " [--address A] [--display-name N] [--platform P] [--imap-host H] [--imap-port N] [--imap-tls T] "
-    "[--smtp-host H] [--smtp-port N] [--smtp-tls T] [--user-name U] [--poll-seconds S] [--password-stdin]\n",
+    "[--smtp-host H] [--smtp-port N] [--smtp-tls T] [--user-name U] [--poll-seconds S] [--sent-folder F] [--password-stdin]\n",
     "  stream delete --org ORG STREAM\n",
     "  stream snippet --org ORG [STREAM] [--public-url URL]   (the widget's embed tag)\n",
     "  phase list --org ORG STREAM\n",
@@ -675,7 +675,7 @@ test_email_stream (Fixture       *f,
     "--queue", "Support", "--address", "help@ctl.example", "--display-name", "Kakapo Help",
     "--imap-host", "127.0.0.1", "--imap-port", imap_port, "--imap-tls", "none",
     "--smtp-host", "127.0.0.1", "--smtp-port", smtp_port, "--smtp-tls", "none",
-    "--user-name", "help", "--poll-seconds", "5", "--password-stdin", NULL }));
+    "--user-name", "help", "--poll-seconds", "5", "--sent-folder", "Sent", "--password-stdin", NULL }));
   g_assert_null (strstr (f->out, password));
   g_assert_null (strstr (f->err, password));
   node = out_json (f);
@@ -687,6 +687,7 @@ test_email_stream (Fixture       *f,
   g_assert_cmpstr (json_object_get_string_member (settings, "user_name"), ==, "help");
   g_assert_cmpint (json_object_get_int_member (settings, "imap_port"), ==, atoi (imap_port));
   g_assert_cmpint (json_object_get_int_member (settings, "poll_seconds"), ==, 5);
+  g_assert_cmpstr (json_object_get_string_member (settings, "sent_folder"), ==, "Sent");
   g_assert_false (json_object_has_member (settings, "password"));
   g_clear_pointer (&node, json_node_unref);
 

@@ -656,6 +656,133 @@ test_unparsable (Fixture       *f,
   fd_test_agent_free (natalie);
 }
 
+/* The stream's settings with "sent_folder": @folder. */
+static void
+set_sent_folder (Fixture    *f,
+                 const char *folder)
+{
+  g_autofree char *settings = settings_json (f, f->smtp_port);
+  g_autofree char *body = NULL;
+  g_autofree char *path = g_strdup_printf ("/organizations/%" G_GINT64_FORMAT "/streams/%" G_GINT64_FORMAT,
+                                           f->org_id, f->stream_id);
+
+  settings[strlen (settings) - 1] = '\0';
+  body = g_strdup_printf ("{\"settings_json\":\"%s,\\\"sent_folder\\\":\\\"%s\\\"}\"}", settings, folder);
+  json_node_unref (fd_test_admin_expect (f->server, "PATCH", path, body, 200));
+}
+
+typedef struct {
+  Fixture    *f;
+  const char *folder;
+  guint       count;
+} FolderWait;
+
+static gboolean
+folder_has (gpointer data)
+{
+  FolderWait *wait = data;
+
+  return fd_test_dovecot_count (wait->f->dovecot, wait->folder) >= wait->count;
+}
+
+/* Every message of the Maildir++ folder, concatenated. */
+static char *
+folder_text (Fixture    *f,
+             const char *folder)
+{
+  g_autoptr(GString) text = g_string_new (NULL);
+  static const char * const subdirs[] = { "new", "cur" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (subdirs); i++)
+    {
+      g_autofree char *dir_path = g_strdup_printf ("%s/.%s/%s", fd_test_dovecot_get_maildir (f->dovecot), folder,
+                                                   subdirs[i]);
+      g_autoptr(GDir) dir = g_dir_open (dir_path, 0, NULL);
+      const char *name;
+
+      while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+        {
+          g_autofree char *file = g_build_filename (dir_path, name, NULL);
+          g_autofree char *contents = NULL;
+
+          g_assert_true (g_file_get_contents (file, &contents, NULL, NULL));
+          g_string_append (text, contents);
+        }
+    }
+  return g_string_free (g_steal_pointer (&text), FALSE);
+}
+
+/* With "sent_folder", a copy of each sent reply is appended to that folder
+ * of the mailbox; when the copy fails (no such folder) the reply is still
+ * sent, never failed, and the stream "needs attention" with the reason. */
+static void
+test_sent_copy (Fixture       *f,
+                gconstpointer  data)
+{
+  g_autoptr(FdOfferEvent) offer = NULL;
+  g_autoptr(FdMessage) answer = NULL;
+  g_autoptr(GPtrArray) sent = NULL;
+  g_autoptr(FdMail) reply = NULL;
+  g_autofree char *copy = NULL;
+  g_autofree char *reason = NULL;
+  g_autofree char *health = NULL;
+  g_autofree char *subject = NULL;
+  FolderWait one_copy = { f, "Sent", 1 };
+  HealthWait attention = { f, "needs-attention" };
+  FdTestAgent *natalie;
+  FdFrame *ack, *delivered;
+  gint64 conversation_id, message_id;
+
+  fd_test_dovecot_add_folder (f->dovecot, "Sent");
+  set_sent_folder (f, "Sent");
+  natalie = fd_test_agent_sign_in_and_join (f->server, FD_TEST_NATALIE_EMAIL, FD_TEST_NATALIE_PASSWORD,
+                                            f->queue_id, NULL);
+  deliver (f, "question-1@customer.test", "Shipping to Norway?", NULL, "Hello, do you ship to Norway?");
+  offer = wait_offer (natalie);
+  conversation_id = offer->offer->conversation_id;
+  fd_frame_free (fd_test_agent_expect_ack (natalie, FD_FRAME_RESERVE, fd_test_conversation_ref (conversation_id)));
+
+  ack = fd_test_agent_expect_ack (natalie, FD_FRAME_SEND_MESSAGE,
+                                  fd_test_send_message (conversation_id, "r-1", "Yes, we do."));
+  message_id = ((FdMessage *) ack->body)->id;
+  fd_frame_free (ack);
+  delivered = fd_test_socket_wait_match (natalie->socket, is_delivery_sent, &message_id, 30000, "delivery sent");
+  fd_frame_free (delivered);
+  sent = fd_test_smtpd_wait_messages (f->smtpd, 1);
+  reply = parse_sent (g_ptr_array_index (sent, 0));
+
+  /* The copy in Dovecot's Sent maildir is the message that was sent. */
+  poll_until (folder_has, &one_copy, 20, "a copy in Sent");
+  g_assert_cmpuint (fd_test_dovecot_count (f->dovecot, "Sent"), ==, 1);
+  copy = folder_text (f, "Sent");
+  g_assert_nonnull (strstr (copy, reply->message_id));
+  g_assert_nonnull (strstr (copy, "Yes, we do."));
+  g_assert_cmpuint (fd_test_dovecot_count (f->dovecot, NULL), ==, 1);
+
+  /* A folder the mailbox does not have. The customer's next mail shows the
+   * restarted worker has synced (and reported "ok") before the reply. */
+  set_sent_folder (f, "Nowhere");
+  subject = g_strdup_printf ("Re: Shipping [#%" G_GINT64_FORMAT "]", conversation_id);
+  deliver (f, "answer-1@customer.test", subject, NULL, "And to Iceland?");
+  answer = wait_customer_message (natalie, conversation_id, "And to Iceland?");
+  ack = fd_test_agent_expect_ack (natalie, FD_FRAME_SEND_MESSAGE,
+                                  fd_test_send_message (conversation_id, "r-2", "Iceland too."));
+  message_id = ((FdMessage *) ack->body)->id;
+  fd_frame_free (ack);
+  delivered = fd_test_socket_wait_match (natalie->socket, is_delivery_sent, &message_id, 30000, "delivery sent");
+  fd_frame_free (delivered);
+  g_clear_pointer (&sent, g_ptr_array_unref);
+  sent = fd_test_smtpd_wait_messages (f->smtpd, 2);
+  poll_until (health_is, &attention, 50, "needs attention");
+  health = stream_health (f, &reason);
+  g_assert_nonnull (strstr (reason, "copy to the Sent folder failed"));
+  g_assert_nonnull (strstr (reason, "Nowhere"));
+  g_assert_null (strstr (reason, MAILBOX_PASSWORD));
+  g_assert_cmpint (db_count (f, "SELECT count(*) FROM email_outbox WHERE state = 'sent'"), ==, 2);
+  g_assert_cmpuint (fd_test_dovecot_count (f->dovecot, "Sent"), ==, 1);
+  fd_test_agent_free (natalie);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -674,6 +801,7 @@ main (int    argc,
               fixture_tear_down);
   g_test_add ("/email/wiring/rejected-then-retry", Fixture, NULL, fixture_set_up, test_rejected_then_retry,
               fixture_tear_down);
+  g_test_add ("/email/wiring/sent-copy", Fixture, NULL, fixture_set_up, test_sent_copy, fixture_tear_down);
   g_test_add ("/email/wiring/unparsable", Fixture, NULL, fixture_set_up, test_unparsable, fixture_tear_down);
   return g_test_run ();
 }

@@ -38,6 +38,7 @@ fd_email_settings_free (FdEmailSettings *settings)
   g_free (settings->imap_host);
   g_free (settings->smtp_host);
   g_free (settings->user_name);
+  g_free (settings->sent_folder);
   g_free (settings);
 }
 
@@ -166,7 +167,8 @@ settings_parse (const char  *json,
       !get_string (obj, "smtp_host", complete, &settings->smtp_host, error) ||
       !get_port (obj, "smtp_port", &settings->smtp_port, error) ||
       !get_tls (obj, "smtp_tls", settings->smtp_host, &smtp_tls, error) ||
-      !get_string (obj, "user_name", FALSE, &settings->user_name, error))
+      !get_string (obj, "user_name", FALSE, &settings->user_name, error) ||
+      !get_string (obj, "sent_folder", FALSE, &settings->sent_folder, error))
     return NULL;
   if (settings->address != NULL && !fd_mail_address_is_plain (settings->address))
     {

@@ -37,6 +37,7 @@ typedef struct {
   FdSmtpTls      smtp_tls;
   char          *user_name;      /* IMAP and SMTP login; NULL = the address */
   guint          poll_seconds;   /* when the server has no IDLE; default 30 */
+  char          *sent_folder;    /* IMAP folder a copy of each sent reply goes to; NULL = none */
 } FdEmailSettings;
 
 /* Parses and checks @json (the text of a JSON object) of a stream ready to
