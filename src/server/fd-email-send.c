@@ -27,6 +27,8 @@ typedef struct {
   FdSmtpTls     tls;
   char         *user;
   char         *password;
+  gboolean      oauth;
+  gint64        stream_id;
   char         *from;
   char         *rcpt;
   GBytes       *message;
@@ -80,7 +82,8 @@ on_sent_cb (gpointer data)
   else
     {
       gboolean temporary = g_error_matches (job->error, FD_SMTP_ERROR, FD_SMTP_ERROR_TEMPORARY) ||
-                           g_error_matches (job->error, FD_SMTP_ERROR, FD_SMTP_ERROR_NETWORK);
+                           g_error_matches (job->error, FD_SMTP_ERROR, FD_SMTP_ERROR_NETWORK) ||
+                           (job->error->domain == FD_OAUTH_ERROR && job->error->code != FD_OAUTH_ERROR_REVOKED);
 
       row->reason = g_strdup (job->error->message);
       if (temporary && (guint) row->attempts < self->options.smtp_max_attempts)
@@ -127,7 +130,28 @@ sender_thread (gpointer data)
       config.auth = job->password != NULL ? FD_SMTP_AUTH_PASSWORD : FD_SMTP_AUTH_NONE;
       config.username = job->user;
       config.password = job->password;
-      fd_smtp_send (&config, job->from, rcpt, job->message, self->send_cancellable, &job->error);
+      if (job->oauth)
+        {
+          /* The token is asked for now, not when composed: it may have
+           * expired while the reply waited in the queue. */
+          char *token = email_oauth_token_wait (job->link, job->organization_id, job->stream_id,
+                                                self->send_cancellable, &job->error);
+
+          if (token == NULL && g_error_matches (job->error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+            {
+              g_clear_error (&job->error);
+              g_set_error_literal (&job->error, FD_SMTP_ERROR, FD_SMTP_ERROR_CANCELLED, "Cancelled.");
+            }
+          if (token != NULL)
+            {
+              config.auth = FD_SMTP_AUTH_XOAUTH2;
+              config.access_token = token;
+              fd_smtp_send (&config, job->from, rcpt, job->message, self->send_cancellable, &job->error);
+            }
+          email_wipe_free (token);
+        }
+      else
+        fd_smtp_send (&config, job->from, rcpt, job->message, self->send_cancellable, &job->error);
       g_main_context_invoke_full (NULL, G_PRIORITY_DEFAULT, on_sent_cb, job, (GDestroyNotify) send_job_free);
     }
   return NULL;
@@ -194,8 +218,11 @@ compose_job (FdEmail              *self,
   settings = fd_email_settings_parse (stream->settings_json, error);
   if (settings == NULL)
     return NULL;
-  sealed = fd_store_get_stream_secret (self->store, row->organization_id, row->stream_id, "password", NULL);
-  password = sealed != NULL ? fd_secret_box_open (self->box, sealed, error) : NULL;
+  if (!email_stream_uses_oauth (settings))
+    {
+      sealed = fd_store_get_stream_secret (self->store, row->organization_id, row->stream_id, "password", NULL);
+      password = sealed != NULL ? fd_secret_box_open (self->box, sealed, error) : NULL;
+    }
   if (sealed != NULL && password == NULL)
     return NULL;
   messages = fd_store_list_messages (self->store, row->organization_id, row->conversation_id, row->message_id - 1,
@@ -250,6 +277,8 @@ compose_job (FdEmail              *self,
   job->user = g_strdup (settings->user_name != NULL ? settings->user_name : settings->address);
   job->password = password != NULL ? g_strndup (g_bytes_get_data (password, NULL), g_bytes_get_size (password))
                                    : NULL;
+  job->oauth = email_stream_uses_oauth (settings);
+  job->stream_id = row->stream_id;
   job->from = g_strdup (settings->address);
   job->rcpt = g_strdup (to);
   job->message = composed;
