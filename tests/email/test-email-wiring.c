@@ -762,8 +762,16 @@ test_oauth (void)
     g_autoptr(JsonNode) answer2 = fd_test_admin_expect (f->server, "PATCH", item,
                                                         "{\"settings_json\":\"{\\\"oauth_tokens\\\":{}}\"}", 400);
 
+    g_autoptr(JsonNode) answer3 = fd_test_admin_expect (f->server, "PATCH", item,
+                                                        "{\"name\":\"Renamed\",\"oauth_tokens\":[]}", 400);
+    g_autoptr(JsonNode) got = NULL;
+
     g_assert_cmpstr (fd_test_http_error_code (answer), ==, "invalid-field");
     g_assert_cmpstr (fd_test_http_error_code (answer2), ==, "invalid-field");
+    /* A refused secret leaves the stream as it was. */
+    g_assert_cmpstr (fd_test_http_error_code (answer3), ==, "invalid-field");
+    got = fd_test_admin_expect (f->server, "GET", item, NULL, 200);
+    g_assert_cmpstr (json_object_get_string_member (json_node_get_object (got), "name"), ==, "Office Mail");
   }
   /* Sealed at rest. */
   g_assert_false (db_contains (f, refresh_token));
