@@ -35,6 +35,7 @@ email_worker_unref (Worker *w)
   g_free (w->fingerprint);
   fd_email_settings_free (w->settings);
   email_wipe_free (w->password);
+  email_wipe_free (w->token);
   g_clear_object (&w->cancellable);
   g_mutex_clear (&w->lock);
   g_cond_clear (&w->cond);
@@ -119,6 +120,8 @@ worker_report (Worker     *w,
 static char *
 reason_for (const GError *error)
 {
+  if (error->domain == FD_OAUTH_ERROR)
+    return g_strdup_printf ("The mailbox's OAuth access token cannot be had: %s", error->message);
   if (error->domain == FD_IMAP_ERROR)
     switch ((FdImapError) error->code)
       {
@@ -338,6 +341,14 @@ worker_session (Worker  *w,
   config.tls_mode = w->settings->imap_tls;
   config.user = w->settings->user_name != NULL ? w->settings->user_name : w->settings->address;
   config.password = w->password;
+  if (w->oauth)
+    {
+      email_wipe_free (w->token);
+      w->token = email_oauth_token_wait (w->link, w->organization_id, w->stream_id, w->cancellable, &error);
+      if (w->token == NULL)
+        goto failed;
+      config.oauth_token = w->token;
+    }
 
   session = fd_imap_connect (&config, w->cancellable, &error);
   if (session == NULL || !fd_imap_select (session, FD_EMAIL_FOLDER, &uidvalidity, &uidnext, &error))
@@ -385,12 +396,21 @@ worker_session (Worker  *w,
 
 failed:
   if (g_cancellable_is_cancelled (w->cancellable) ||
-      (error != NULL && g_error_matches (error, FD_IMAP_ERROR, FD_IMAP_ERROR_CANCELLED)))
+      (error != NULL && (g_error_matches (error, FD_IMAP_ERROR, FD_IMAP_ERROR_CANCELLED) ||
+                         g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))))
     return;
   {
     g_autofree char *reason = reason_for (error);
 
-    worker_report (w, "needs-attention", reason);
+    /* A revoked grant: the main loop has set "needs-authorization" with
+     * its sentence; the worker keeps trying (new tokens restart it). */
+    if (g_error_matches (error, FD_OAUTH_ERROR, FD_OAUTH_ERROR_REVOKED))
+      {
+        g_free (w->last_health);
+        w->last_health = g_strdup ("needs-authorization");
+      }
+    else
+      worker_report (w, "needs-attention", reason);
   }
   worker_sleep (w, *backoff_ms);
   *backoff_ms = MIN (*backoff_ms * 2, w->options.max_backoff_ms);

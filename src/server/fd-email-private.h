@@ -6,6 +6,7 @@
 
 #include "fd-email.h"
 #include "fd-email-settings.h"
+#include "fd-oauth.h"
 
 G_BEGIN_DECLS
 
@@ -21,7 +22,9 @@ typedef struct {
   gint64           stream_id;
   char            *fingerprint;  /* settings and sealed password: a change restarts */
   FdEmailSettings *settings;
-  char            *password;     /* wiped when freed */
+  char            *password;     /* wiped when freed; NULL with OAuth */
+  gboolean         oauth;        /* office365, gmail: XOAUTH2 with a token */
+  char            *token;        /* worker thread only: the access token of the session; wiped */
   char            *own[2];       /* loop protection: the stream's own address */
   FdEmailOptions   options;
   guint32          uidvalidity;  /* the worker thread's position */
@@ -50,6 +53,11 @@ struct _FdEmail {
   GAsyncQueue    *send_queue;   /* SendJob; a job with no message stops it */
   GCancellable   *send_cancellable;
   GHashTable     *in_flight;    /* message ids handed to the sender */
+  /* OAuth (fd-email-oauth.c). */
+  char           *oauth_base_url;   /* NULL: the providers' own */
+  SoupSession    *oauth_session;
+  GCancellable   *oauth_cancellable;
+  GHashTable     *refreshing;       /* stream id → GPtrArray of EmailTokenRequest waiting */
 };
 
 /* fd-email.c */
@@ -72,5 +80,26 @@ void     email_sender_start   (FdEmail *self);
 void     email_sender_stop    (FdEmail *self);
 /* Queues the replies whose send is due and not under way. */
 void     email_outbox_pump    (FdEmail *self);
+
+/* fd-email-oauth.c */
+/* The stream secrets of OAuth streams (stream_secrets.name). */
+#define EMAIL_SECRET_OAUTH_TOKENS        "oauth_tokens"
+#define EMAIL_SECRET_OAUTH_CLIENT_SECRET "oauth_client_secret"
+/* An access token expiring within this is refreshed first. */
+#define EMAIL_OAUTH_MARGIN_SECONDS 300
+
+typedef struct _EmailTokenRequest EmailTokenRequest;
+
+gboolean       email_stream_uses_oauth     (const FdEmailSettings *settings);
+/* Completes a waiting request as cancelled and drops a reference. */
+void           email_token_request_cancel  (gpointer     request);
+/* Any thread but the main loop's: a valid access token of the stream,
+ * refreshed (and saved) first when it expires soon; FD_OAUTH_ERROR or
+ * G_IO_ERROR_CANCELLED otherwise. */
+char          *email_oauth_token_wait      (Link          *link,
+                                            gint64         organization_id,
+                                            gint64         stream_id,
+                                            GCancellable  *cancellable,
+                                            GError       **error);
 
 G_END_DECLS

@@ -27,6 +27,8 @@ typedef struct {
   FdSmtpTls     tls;
   char         *user;
   char         *password;
+  gboolean      oauth;
+  gint64        stream_id;
   char         *from;
   char         *rcpt;
   GBytes       *message;
@@ -124,7 +126,8 @@ on_sent_cb (gpointer data)
   else
     {
       gboolean temporary = g_error_matches (job->error, FD_SMTP_ERROR, FD_SMTP_ERROR_TEMPORARY) ||
-                           g_error_matches (job->error, FD_SMTP_ERROR, FD_SMTP_ERROR_NETWORK);
+                           g_error_matches (job->error, FD_SMTP_ERROR, FD_SMTP_ERROR_NETWORK) ||
+                           (job->error->domain == FD_OAUTH_ERROR && job->error->code != FD_OAUTH_ERROR_REVOKED);
 
       row->reason = g_strdup (job->error->message);
       if (temporary && (guint) row->attempts < self->options.smtp_max_attempts)
@@ -154,6 +157,7 @@ on_sent_cb (gpointer data)
  * stream's health; the reply stays sent. */
 static void
 copy_to_sent (SendJob      *job,
+              const char   *oauth_token,
               GCancellable *cancellable)
 {
   g_autoptr(FdImapSession) session = NULL;
@@ -163,7 +167,10 @@ copy_to_sent (SendJob      *job,
   config.port = job->imap_port;
   config.tls_mode = job->imap_tls;
   config.user = job->user;
-  config.password = job->password;
+  /* The credentials the reply was sent with: the password, or the access
+   * token an OAuth stream's send has just been given. */
+  config.password = oauth_token == NULL ? job->password : NULL;
+  config.oauth_token = oauth_token;
   session = fd_imap_connect (&config, cancellable, &job->sent_error);
   if (session != NULL)
     fd_imap_append_sent (session, job->sent_folder, job->message, NULL, &job->sent_error);
@@ -179,6 +186,8 @@ sender_thread (gpointer data)
       SendJob *job = g_async_queue_pop (self->send_queue);
       FdSmtpConfig config = { 0 };
       const char *rcpt[] = { job->rcpt, NULL };
+      char *token = NULL;
+      gboolean sent = FALSE;
 
       if (job->message == NULL)
         {
@@ -191,9 +200,30 @@ sender_thread (gpointer data)
       config.auth = job->password != NULL ? FD_SMTP_AUTH_PASSWORD : FD_SMTP_AUTH_NONE;
       config.username = job->user;
       config.password = job->password;
-      if (fd_smtp_send (&config, job->from, rcpt, job->message, self->send_cancellable, &job->error) &&
-          job->sent_folder != NULL)
-        copy_to_sent (job, self->send_cancellable);
+      if (job->oauth)
+        {
+          /* The token is asked for now, not when composed: it may have
+           * expired while the reply waited in the queue. */
+          token = email_oauth_token_wait (job->link, job->organization_id, job->stream_id,
+                                          self->send_cancellable, &job->error);
+
+          if (token == NULL && g_error_matches (job->error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+            {
+              g_clear_error (&job->error);
+              g_set_error_literal (&job->error, FD_SMTP_ERROR, FD_SMTP_ERROR_CANCELLED, "Cancelled.");
+            }
+          if (token != NULL)
+            {
+              config.auth = FD_SMTP_AUTH_XOAUTH2;
+              config.access_token = token;
+              sent = fd_smtp_send (&config, job->from, rcpt, job->message, self->send_cancellable, &job->error);
+            }
+        }
+      else
+        sent = fd_smtp_send (&config, job->from, rcpt, job->message, self->send_cancellable, &job->error);
+      if (sent && job->sent_folder != NULL)
+        copy_to_sent (job, token, self->send_cancellable);
+      email_wipe_free (token);
       g_main_context_invoke_full (NULL, G_PRIORITY_DEFAULT, on_sent_cb, job, (GDestroyNotify) send_job_free);
     }
   return NULL;
@@ -260,8 +290,11 @@ compose_job (FdEmail              *self,
   settings = fd_email_settings_parse (stream->settings_json, error);
   if (settings == NULL)
     return NULL;
-  sealed = fd_store_get_stream_secret (self->store, row->organization_id, row->stream_id, "password", NULL);
-  password = sealed != NULL ? fd_secret_box_open (self->box, sealed, error) : NULL;
+  if (!email_stream_uses_oauth (settings))
+    {
+      sealed = fd_store_get_stream_secret (self->store, row->organization_id, row->stream_id, "password", NULL);
+      password = sealed != NULL ? fd_secret_box_open (self->box, sealed, error) : NULL;
+    }
   if (sealed != NULL && password == NULL)
     return NULL;
   messages = fd_store_list_messages (self->store, row->organization_id, row->conversation_id, row->message_id - 1,
@@ -316,8 +349,9 @@ compose_job (FdEmail              *self,
   job->user = g_strdup (settings->user_name != NULL ? settings->user_name : settings->address);
   job->password = password != NULL ? g_strndup (g_bytes_get_data (password, NULL), g_bytes_get_size (password))
                                    : NULL;
-  job->from = g_strdup (settings->address);
+  job->oauth = email_stream_uses_oauth (settings);
   job->stream_id = row->stream_id;
+  job->from = g_strdup (settings->address);
   job->imap_host = g_strdup (settings->imap_host);
   job->imap_port = settings->imap_port;
   job->imap_tls = settings->imap_tls;

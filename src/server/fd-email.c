@@ -51,6 +51,7 @@ fd_email_options_init (FdEmailOptions *options)
   options->smtp_max_attempts = FD_EMAIL_DEFAULT_SMTP_ATTEMPTS;
   options->max_workers = FD_EMAIL_DEFAULT_MAX_WORKERS;
   options->idle_seconds = FD_EMAIL_DEFAULT_IDLE_SECONDS;
+  options->oauth_base_url = NULL;
 }
 
 /* --- Workers: the main loop side --------------------------------------------- */
@@ -75,9 +76,21 @@ stream_fingerprint (FdEmail        *self,
                                                          "password", NULL);
   g_autofree char *sealed_text = sealed != NULL ? g_base64_encode (g_bytes_get_data (sealed, NULL),
                                                                    g_bytes_get_size (sealed)) : NULL;
+  /* New OAuth tokens written through the admin API (a new authorization)
+   * restart the worker at once; the server's own refreshes do not emit
+   * config-changed. */
+  g_autoptr(GBytes) tokens = fd_store_get_stream_secret (self->store, stream->organization_id, stream->id,
+                                                         EMAIL_SECRET_OAUTH_TOKENS, NULL);
+  g_autoptr(GBytes) client = fd_store_get_stream_secret (self->store, stream->organization_id, stream->id,
+                                                         EMAIL_SECRET_OAUTH_CLIENT_SECRET, NULL);
+  g_autofree char *tokens_text = tokens != NULL ? g_base64_encode (g_bytes_get_data (tokens, NULL),
+                                                                   g_bytes_get_size (tokens)) : NULL;
+  g_autofree char *client_text = client != NULL ? g_base64_encode (g_bytes_get_data (client, NULL),
+                                                                   g_bytes_get_size (client)) : NULL;
 
   return g_strconcat (stream->settings_json != NULL ? stream->settings_json : "", "\n",
-                      sealed_text != NULL ? sealed_text : "", NULL);
+                      sealed_text != NULL ? sealed_text : "", "\n", tokens_text != NULL ? tokens_text : "", "\n",
+                      client_text != NULL ? client_text : "", NULL);
 }
 
 static void
@@ -113,9 +126,25 @@ worker_start (FdEmail        *self,
       g_free (fingerprint);
       return;
     }
-  sealed = fd_store_get_stream_secret (self->store, stream->organization_id, stream->id, "password", NULL);
-  password = sealed != NULL ? fd_secret_box_open (self->box, sealed, &error) : NULL;
-  if (password == NULL)
+  if (email_stream_uses_oauth (settings))
+    {
+      sealed = fd_store_get_stream_secret (self->store, stream->organization_id, stream->id,
+                                           EMAIL_SECRET_OAUTH_TOKENS, NULL);
+      if (sealed == NULL)
+        {
+          set_health (self, stream, "needs-authorization",
+                      "The mailbox is not authorized yet: it has no OAuth tokens (the stream's “oauth_tokens”).");
+          g_free (fingerprint);
+          return;
+        }
+      g_clear_pointer (&sealed, g_bytes_unref);
+    }
+  else
+    {
+      sealed = fd_store_get_stream_secret (self->store, stream->organization_id, stream->id, "password", NULL);
+      password = sealed != NULL ? fd_secret_box_open (self->box, sealed, &error) : NULL;
+    }
+  if (password == NULL && !email_stream_uses_oauth (settings))
     {
       set_health (self, stream, "needs-attention",
                   sealed == NULL ? "The stream has no password yet: set its “password” through the admin API."
@@ -138,7 +167,8 @@ worker_start (FdEmail        *self,
   w->organization_id = stream->organization_id;
   w->stream_id = stream->id;
   w->fingerprint = fingerprint;
-  w->password = g_strndup (g_bytes_get_data (password, NULL), g_bytes_get_size (password));
+  w->oauth = password == NULL;
+  w->password = password != NULL ? g_strndup (g_bytes_get_data (password, NULL), g_bytes_get_size (password)) : NULL;
   w->own[0] = settings->address;
   w->settings = g_steal_pointer (&settings);
   w->options = self->options;
@@ -256,6 +286,12 @@ fd_email_new (FdCenter             *center,
   self->link = g_new0 (Link, 1);
   g_atomic_ref_count_init (&self->link->ref);
   self->link->email = self;
+  self->oauth_base_url = g_strdup (self->options.oauth_base_url);
+  self->options.oauth_base_url = NULL;
+  self->oauth_session = soup_session_new_with_options ("timeout", 30, "idle-timeout", 60, NULL);
+  self->oauth_cancellable = g_cancellable_new ();
+  self->refreshing = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free,
+                                            (GDestroyNotify) g_ptr_array_unref);
   fd_mail_libraries_init ();
   return self;
 }
@@ -288,6 +324,11 @@ fd_email_free (FdEmail *self)
   g_clear_pointer (&self->workers, g_hash_table_unref);
   email_sender_stop (self);
   g_clear_pointer (&self->in_flight, g_hash_table_unref);
+  g_cancellable_cancel (self->oauth_cancellable);
+  g_clear_pointer (&self->refreshing, g_hash_table_unref);
+  g_clear_object (&self->oauth_session);
+  g_clear_object (&self->oauth_cancellable);
+  g_free (self->oauth_base_url);
   email_link_unref (self->link);
   g_free (self);
 }

@@ -20,6 +20,7 @@ typedef struct {
   guint smtp_max_attempts;  /* a reply failing temporarily this often fails; default 8 */
   guint max_workers;        /* IMAP worker threads at most; default 64 */
   guint idle_seconds;       /* one IDLE at most, then a new fetch; default 300 */
+  const char *oauth_base_url; /* the OAuth token endpoints on this origin (tests); NULL: the providers' */
 } FdEmailOptions;
 
 #define FD_EMAIL_DEFAULT_BACKOFF_MS      2000

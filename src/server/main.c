@@ -120,6 +120,7 @@ main (int   argc,
   gint email_smtp_attempts = FD_EMAIL_DEFAULT_SMTP_ATTEMPTS;
   gint email_max_workers = FD_EMAIL_DEFAULT_MAX_WORKERS;
   gint email_idle_seconds = FD_EMAIL_DEFAULT_IDLE_SECONDS;
+  g_autofree char *email_oauth_base_url = NULL;
   const GOptionEntry entries[] = {
     { "listen", 'l', 0, G_OPTION_ARG_STRING, &listen, "Address to listen on (default 127.0.0.1:8080; port 0 picks a free one)", "HOST:PORT" },
     { "db", 'd', 0, G_OPTION_ARG_FILENAME, &db_path, "SQLite database file (created when missing)", "PATH" },
@@ -145,6 +146,8 @@ main (int   argc,
       "Attempts of a reply that fails temporarily before it fails (default 8)", "N" },
     { "email-max-workers", 0, 0, G_OPTION_ARG_INT, &email_max_workers,
       "Mailboxes watched at most, one thread each (default 64)", "N" },
+    { "email-oauth-base-url", 0, 0, G_OPTION_ARG_STRING, &email_oauth_base_url,
+      "Ask Microsoft's and Google's token endpoints at this origin instead (tests)", "URL" },
     { "email-idle-seconds", 0, 0, G_OPTION_ARG_INT, &email_idle_seconds,
       "Longest IMAP IDLE before the mailbox is fetched again (default 300)", "S" },
     { NULL }
@@ -193,6 +196,7 @@ main (int   argc,
   email_options.smtp_max_attempts = (guint) email_smtp_attempts;
   email_options.max_workers = (guint) email_max_workers;
   email_options.idle_seconds = (guint) email_idle_seconds;
+  email_options.oauth_base_url = email_oauth_base_url;
 
   if (db_path == NULL)
     {

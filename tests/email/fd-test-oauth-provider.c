@@ -36,6 +36,7 @@ struct _FdTestOAuthProvider {
   FdTestOAuthFault fault;
   guint serial;
   guint grants;
+  char *access_token;         /* NULL: a new one each time */
 };
 
 static void
@@ -198,7 +199,8 @@ static void
 issue_tokens (FdTestOAuthProvider *self, SoupServerMessage *msg,
               const char *scope, gboolean offline, gboolean new_refresh)
 {
-  g_autofree char *access_token = new_token (self, "access");
+  g_autofree char *access_token = self->access_token != NULL ? g_strdup (self->access_token)
+                                                             : new_token (self, "access");
   g_autoptr (JsonBuilder) builder = json_builder_new ();
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "token_type");
@@ -470,6 +472,7 @@ fd_test_oauth_provider_free (FdTestOAuthProvider *self)
   g_free (self->client_id);
   g_free (self->client_secret);
   g_free (self->base_url);
+  g_free (self->access_token);
   g_free (self);
 }
 
@@ -502,4 +505,25 @@ guint
 fd_test_oauth_provider_get_grants (FdTestOAuthProvider *self)
 {
   return self->grants;
+}
+
+void
+fd_test_oauth_provider_set_access_token (FdTestOAuthProvider *self,
+                                         const char          *token)
+{
+  g_free (self->access_token);
+  self->access_token = g_strdup (token);
+}
+
+char *
+fd_test_oauth_provider_grant (FdTestOAuthProvider *self,
+                              const char          *scope)
+{
+  char *refresh_token = new_token (self, "refresh");
+  RefreshGrant *grant = g_new0 (RefreshGrant, 1);
+
+  grant->scope = g_strdup (scope);
+  grant->offline = TRUE;
+  g_hash_table_insert (self->refresh_tokens, g_strdup (refresh_token), grant);
+  return refresh_token;
 }

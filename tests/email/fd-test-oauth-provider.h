@@ -57,6 +57,14 @@ void                 fd_test_oauth_provider_revoke       (FdTestOAuthProvider *s
 /* How many token requests were answered with tokens. */
 guint                fd_test_oauth_provider_get_grants   (FdTestOAuthProvider *self);
 
+/* Every access token answered from now on is @token (NULL: a new one each
+ * time), so that a Dovecot or aiosmtpd set up for it accepts it. */
+void                 fd_test_oauth_provider_set_access_token (FdTestOAuthProvider *self,
+                                                          const char          *token);
+/* A live refresh token for @scope, as if the person had consented (a
+ * server's stored grant, without the authorization page). */
+char                *fd_test_oauth_provider_grant        (FdTestOAuthProvider *self,
+                                                          const char          *scope);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (FdTestOAuthProvider, fd_test_oauth_provider_free)
 
 G_END_DECLS

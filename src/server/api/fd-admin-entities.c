@@ -244,6 +244,84 @@ validate_stream (Request *req, FdStream *stream, GError **error)
          fd_admin_check_ref (req, FD_LEVEL_QUEUE, stream->queue_id, error);
 }
 
+/* The write-only members of a body (never in an entity's JSON): a stream's
+ * or agent's "password", an email stream's "oauth_client_secret" and
+ * "oauth_tokens". */
+static void
+move_write_only (JsonObject *body,
+                 JsonObject *extra)
+{
+  static const char * const names[] = { "password", "oauth_client_secret", "oauth_tokens" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    if (json_object_has_member (body, names[i]))
+      {
+        json_object_set_member (extra, names[i], json_object_dup_member (body, names[i]));
+        json_object_remove_member (body, names[i]);
+      }
+}
+
+/* An email stream's write-only OAuth members, sealed into the store:
+ * "oauth_client_secret" (a string) and "oauth_tokens" (an object with
+ * "refresh_token", and optionally "access_token" and "expires_at"): the
+ * hook through which the authorization page will save a grant. */
+static gboolean
+store_stream_oauth (Request *req, FdStream *stream, JsonObject *extra, GError **error)
+{
+  static const char * const names[] = { "oauth_client_secret", "oauth_tokens" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      JsonNode *node = json_object_get_member (extra, names[i]);
+      g_autoptr(GBytes) sealed = NULL;
+      g_autofree char *plain = NULL;
+
+      if (node == NULL)
+        continue;
+      if (stream->kind != FD_STREAM_EMAIL)
+        {
+          g_set_error (error, FD_PROTOCOL_ERROR, FD_PROTOCOL_ERROR_INVALID_FIELD,
+                       "Only an email stream has “%s”.", names[i]);
+          return FALSE;
+        }
+      if (i == 0)
+        {
+          if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING ||
+              *json_node_get_string (node) == '\0')
+            {
+              g_set_error_literal (error, FD_PROTOCOL_ERROR, FD_PROTOCOL_ERROR_INVALID_FIELD,
+                                   "“oauth_client_secret” must be a string that is not empty.");
+              return FALSE;
+            }
+          plain = g_strdup (json_node_get_string (node));
+        }
+      else
+        {
+          g_autoptr(JsonGenerator) generator = json_generator_new ();
+          g_autoptr(FdOAuthTokens) tokens = NULL;
+          g_autoptr(GError) local_error = NULL;
+
+          json_generator_set_root (generator, node);
+          plain = json_generator_to_data (generator, NULL);
+          tokens = JSON_NODE_HOLDS_OBJECT (node) ? fd_email_oauth_tokens_parse (plain, strlen (plain), &local_error) : NULL;
+          if (tokens == NULL)
+            {
+              memset (plain, 0, strlen (plain));
+              g_set_error_literal (error, FD_PROTOCOL_ERROR, FD_PROTOCOL_ERROR_INVALID_FIELD,
+                                   local_error != NULL ? local_error->message
+                                                       : "“oauth_tokens” must be an object.");
+              return FALSE;
+            }
+        }
+      sealed = fd_admin_seal_secret (req, plain, error);
+      memset (plain, 0, strlen (plain));
+      if (sealed == NULL ||
+          !fd_store_set_stream_secret (req->store, req->org_id, stream->id, names[i], sealed, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
 /* The write-only "password" of an email stream: sealed into the store, never
  * in settings_json, never answered, never logged. */
 static gboolean
@@ -276,7 +354,8 @@ stream_create (Request *req, gpointer entity, JsonObject *extra, GError **error)
 {
   return validate_stream (req, entity, error) &&
          fd_store_create_stream (req->store, entity, error) &&
-         store_stream_password (req, entity, extra, error);
+         store_stream_password (req, entity, extra, error) &&
+         store_stream_oauth (req, entity, extra, error);
 }
 
 static gboolean
@@ -284,7 +363,8 @@ stream_update (Request *req, gpointer entity, JsonObject *extra, GError **error)
 {
   return validate_stream (req, entity, error) &&
          fd_store_update_stream (req->store, entity, error) &&
-         store_stream_password (req, entity, extra, error);
+         store_stream_password (req, entity, extra, error) &&
+         store_stream_oauth (req, entity, extra, error);
 }
 
 /* Canned replies. */
@@ -442,11 +522,7 @@ fd_admin_serve_collection (Request           *req,
       if (body == NULL)
         return FALSE;
       fd_admin_drop_server_members (body);
-      if (json_object_has_member (body, "password"))
-        {
-          json_object_set_member (extra, "password", json_object_dup_member (body, "password"));
-          json_object_remove_member (body, "password");
-        }
+      move_write_only (body, extra);
 
       node = json_node_new (JSON_NODE_OBJECT);
       json_node_set_object (node, body);
@@ -511,11 +587,7 @@ fd_admin_serve_item (Request           *req,
         return FALSE;
       }
     fd_admin_drop_server_members (body);
-    if (json_object_has_member (body, "password"))
-      {
-        json_object_set_member (extra, "password", json_object_dup_member (body, "password"));
-        json_object_remove_member (body, "password");
-      }
+    move_write_only (body, extra);
 
     merged = fd_admin_merge_json (klass->to_json (current), body);
     klass->free (current);

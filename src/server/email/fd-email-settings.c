@@ -35,6 +35,8 @@ fd_email_settings_free (FdEmailSettings *settings)
   g_free (settings->address);
   g_free (settings->display_name);
   g_free (settings->platform);
+  g_free (settings->oauth_client_id);
+  g_free (settings->oauth_tenant);
   g_free (settings->imap_host);
   g_free (settings->smtp_host);
   g_free (settings->user_name);
@@ -161,15 +163,23 @@ settings_parse (const char  *json,
   if (!get_string (obj, "address", complete, &settings->address, error) ||
       !get_string (obj, "display_name", FALSE, &settings->display_name, error) ||
       !get_string (obj, "platform", FALSE, &settings->platform, error) ||
-      !get_string (obj, "imap_host", complete, &settings->imap_host, error) ||
+      !get_string (obj, "imap_host", FALSE, &settings->imap_host, error) ||
       !get_port (obj, "imap_port", &settings->imap_port, error) ||
       !get_tls (obj, "imap_tls", settings->imap_host, &imap_tls, error) ||
-      !get_string (obj, "smtp_host", complete, &settings->smtp_host, error) ||
+      !get_string (obj, "smtp_host", FALSE, &settings->smtp_host, error) ||
       !get_port (obj, "smtp_port", &settings->smtp_port, error) ||
       !get_tls (obj, "smtp_tls", settings->smtp_host, &smtp_tls, error) ||
       !get_string (obj, "user_name", FALSE, &settings->user_name, error) ||
-      !get_string (obj, "sent_folder", FALSE, &settings->sent_folder, error))
+      !get_string (obj, "sent_folder", FALSE, &settings->sent_folder, error) ||
+      !get_string (obj, "oauth_client_id", FALSE, &settings->oauth_client_id, error) ||
+      !get_string (obj, "oauth_tenant", FALSE, &settings->oauth_tenant, error))
     return NULL;
+  if (json_object_has_member (obj, "oauth_client_secret") || json_object_has_member (obj, "oauth_tokens"))
+    {
+      invalid (error, "The OAuth client secret and tokens of an email stream are never part of its settings: "
+               "send them as the stream's write-only “oauth_client_secret” and “oauth_tokens”.");
+      return NULL;
+    }
   if (settings->address != NULL && !fd_mail_address_is_plain (settings->address))
     {
       invalid (error, "“address” of an email stream must be a plain address such as support@example.com.");
@@ -187,10 +197,32 @@ settings_parse (const char  *json,
       invalid (error, "“platform” of an email stream must be “other”, “office365” or “gmail”.");
       return NULL;
     }
-  if (complete && !g_str_equal (settings->platform, "other"))
+  if (!g_str_equal (settings->platform, "other"))
     {
-      invalid (error, "Office 365 and Gmail mailboxes need OAuth authorization, which this version "
-               "cannot do yet; use platform “other” with the provider's IMAP and SMTP servers.");
+      gboolean microsoft = g_str_equal (settings->platform, "office365");
+
+      if (complete && settings->oauth_client_id == NULL)
+        {
+          invalid (error, "An Office 365 or Gmail stream needs “oauth_client_id”, the id of the "
+                   "application registered with Microsoft or Google.");
+          return NULL;
+        }
+      /* The providers' servers unless the settings name others. */
+      if (settings->imap_host == NULL && !json_object_has_member (obj, "imap_tls"))
+        {
+          settings->imap_host = g_strdup (microsoft ? "outlook.office365.com" : "imap.gmail.com");
+          imap_tls = 0;
+        }
+      if (settings->smtp_host == NULL && !json_object_has_member (obj, "smtp_tls"))
+        {
+          settings->smtp_host = g_strdup (microsoft ? "smtp.office365.com" : "smtp.gmail.com");
+          smtp_tls = microsoft ? 1 : 0;
+        }
+    }
+  if (complete && (settings->imap_host == NULL || settings->smtp_host == NULL))
+    {
+      invalid (error, "An email stream needs “%s” in its settings.",
+               settings->imap_host == NULL ? "imap_host" : "smtp_host");
       return NULL;
     }
   settings->imap_tls = imap_tls == 0 ? FD_IMAP_TLS_IMPLICIT : imap_tls == 1 ? FD_IMAP_TLS_STARTTLS : FD_IMAP_TLS_NONE;
@@ -234,3 +266,68 @@ fd_email_settings_check (const char  *json,
 
   return settings != NULL;
 }
+
+FdOAuthTokens *
+fd_email_oauth_tokens_parse (const char  *json,
+                          gsize        length,
+                          GError     **error)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(FdOAuthTokens) tokens = g_new0 (FdOAuthTokens, 1);
+  JsonObject *obj;
+  JsonNode *node;
+
+  if (!json_parser_load_from_data (parser, json, (gssize) length, NULL) ||
+      !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+    goto invalid;
+  obj = json_node_get_object (json_parser_get_root (parser));
+  node = json_object_get_member (obj, "refresh_token");
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING ||
+      *json_node_get_string (node) == '\0')
+    goto invalid;
+  tokens->refresh_token = g_strdup (json_node_get_string (node));
+  node = json_object_get_member (obj, "access_token");
+  if (node != NULL && !JSON_NODE_HOLDS_NULL (node))
+    {
+      if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
+        goto invalid;
+      tokens->access_token = g_strdup (json_node_get_string (node));
+    }
+  node = json_object_get_member (obj, "expires_at");
+  if (node != NULL && !JSON_NODE_HOLDS_NULL (node))
+    {
+      if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_INT64)
+        goto invalid;
+      tokens->expires_at = json_node_get_int (node);
+    }
+  if (tokens->access_token == NULL)
+    tokens->expires_at = 0;   /* refreshed at once */
+  return g_steal_pointer (&tokens);
+
+invalid:
+  g_set_error_literal (error, FD_OAUTH_ERROR, FD_OAUTH_ERROR_INVALID,
+                       "“oauth_tokens” must be an object with a “refresh_token” string, and optionally an "
+                       "“access_token” string and “expires_at” (seconds since the epoch).");
+  return NULL;
+}
+
+char *
+fd_email_oauth_tokens_to_json (const FdOAuthTokens *tokens)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonGenerator) generator = json_generator_new ();
+  g_autoptr(JsonNode) root = NULL;
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "access_token");
+  json_builder_add_string_value (builder, tokens->access_token);
+  json_builder_set_member_name (builder, "refresh_token");
+  json_builder_add_string_value (builder, tokens->refresh_token);
+  json_builder_set_member_name (builder, "expires_at");
+  json_builder_add_int_value (builder, tokens->expires_at);
+  json_builder_end_object (builder);
+  root = json_builder_get_root (builder);
+  json_generator_set_root (generator, root);
+  return json_generator_to_data (generator, NULL);
+}
+

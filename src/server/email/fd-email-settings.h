@@ -10,6 +10,7 @@
 #include <glib.h>
 
 #include "fd-imap.h"
+#include "fd-oauth.h"
 #include "fd-smtp.h"
 
 G_BEGIN_DECLS
@@ -28,7 +29,7 @@ typedef enum {
 typedef struct {
   char          *address;        /* the stream's address: From of replies, loop protection */
   char          *display_name;   /* NULL = none */
-  char          *platform;       /* "other" (Office 365 and Gmail come with OAuth) */
+  char          *platform;       /* "other", "office365" or "gmail" (OAuth) */
   char          *imap_host;
   guint16        imap_port;      /* 0 = the TLS mode's default */
   FdImapTlsMode  imap_tls;
@@ -38,10 +39,13 @@ typedef struct {
   char          *user_name;      /* IMAP and SMTP login; NULL = the address */
   guint          poll_seconds;   /* when the server has no IDLE; default 30 */
   char          *sent_folder;    /* IMAP folder a copy of each sent reply goes to; NULL = none */
+  char          *oauth_client_id; /* office365, gmail: the registered application */
+  char          *oauth_tenant;    /* office365: NULL = "common" */
 } FdEmailSettings;
 
 /* Parses and checks @json (the text of a JSON object) of a stream ready to
- * receive: address, imap_host and smtp_host present, platform "other".
+ * receive: address, imap_host and smtp_host present (Office 365 and Gmail:
+ * their servers by default, and oauth_client_id).
  * TLS mode "none" is refused unless the host is a loopback address. */
 FdEmailSettings *fd_email_settings_parse (const char  *json,
                                           GError     **error);
@@ -54,6 +58,15 @@ void             fd_email_settings_free  (FdEmailSettings *settings);
 
 /* TRUE for "localhost", 127.0.0.0/8 and ::1. */
 gboolean         fd_email_host_is_loopback (const char *host);
+
+/* An OAuth stream's token set as sealed in the store and written through
+ * the admin API's "oauth_tokens": {"refresh_token", "access_token",
+ * "expires_at"} (the last two optional: without an access token it is
+ * refreshed at once). FD_OAUTH_ERROR_INVALID when malformed. */
+FdOAuthTokens   *fd_email_oauth_tokens_parse   (const char  *json,
+                                                gsize        length,
+                                                GError     **error);
+char            *fd_email_oauth_tokens_to_json (const FdOAuthTokens *tokens);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (FdEmailSettings, fd_email_settings_free)
 
