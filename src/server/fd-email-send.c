@@ -32,7 +32,6 @@ typedef struct {
   char         *from;
   char         *rcpt;
   GBytes       *message;
-  gint64        stream_id;
   char         *imap_host;     /* the copy to the Sent folder: where, … */
   guint16       imap_port;
   FdImapTlsMode imap_tls;

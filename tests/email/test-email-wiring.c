@@ -747,6 +747,44 @@ test_sent_copy (Fixture       *f,
 
   ack = fd_test_agent_expect_ack (natalie, FD_FRAME_SEND_MESSAGE,
                                   fd_test_send_message (conversation_id, "r-1", "Yes, we do."));
+  message_id = ((FdMessage *) ack->body)->id;
+  fd_frame_free (ack);
+  delivered = fd_test_socket_wait_match (natalie->socket, is_delivery_sent, &message_id, 30000, "delivery sent");
+  fd_frame_free (delivered);
+  sent = fd_test_smtpd_wait_messages (f->smtpd, 1);
+  reply = parse_sent (g_ptr_array_index (sent, 0));
+
+  /* The copy in Dovecot's Sent maildir is the message that was sent. */
+  poll_until (folder_has, &one_copy, 20, "a copy in Sent");
+  g_assert_cmpuint (fd_test_dovecot_count (f->dovecot, "Sent"), ==, 1);
+  copy = folder_text (f, "Sent");
+  g_assert_nonnull (strstr (copy, reply->message_id));
+  g_assert_nonnull (strstr (copy, "Yes, we do."));
+  g_assert_cmpuint (fd_test_dovecot_count (f->dovecot, NULL), ==, 1);
+
+  /* A folder the mailbox does not have. The customer's next mail shows the
+   * restarted worker has synced (and reported "ok") before the reply. */
+  set_sent_folder (f, "Nowhere");
+  subject = g_strdup_printf ("Re: Shipping [#%" G_GINT64_FORMAT "]", conversation_id);
+  deliver (f, "answer-1@customer.test", subject, NULL, "And to Iceland?");
+  answer = wait_customer_message (natalie, conversation_id, "And to Iceland?");
+  ack = fd_test_agent_expect_ack (natalie, FD_FRAME_SEND_MESSAGE,
+                                  fd_test_send_message (conversation_id, "r-2", "Iceland too."));
+  message_id = ((FdMessage *) ack->body)->id;
+  fd_frame_free (ack);
+  delivered = fd_test_socket_wait_match (natalie->socket, is_delivery_sent, &message_id, 30000, "delivery sent");
+  fd_frame_free (delivered);
+  g_clear_pointer (&sent, g_ptr_array_unref);
+  sent = fd_test_smtpd_wait_messages (f->smtpd, 2);
+  poll_until (health_is, &attention, 50, "needs attention");
+  health = stream_health (f, &reason);
+  g_assert_nonnull (strstr (reason, "copy to the Sent folder failed"));
+  g_assert_nonnull (strstr (reason, "Nowhere"));
+  g_assert_null (strstr (reason, MAILBOX_PASSWORD));
+  g_assert_cmpint (db_count (f, "SELECT count(*) FROM email_outbox WHERE state = 'sent'"), ==, 2);
+  g_assert_cmpuint (fd_test_dovecot_count (f->dovecot, "Sent"), ==, 1);
+  fd_test_agent_free (natalie);
+}
 
 /* --- OAuth (Office 365) ----------------------------------------------------- */
 
@@ -884,38 +922,6 @@ test_oauth (void)
   delivered = fd_test_socket_wait_match (natalie->socket, is_delivery_sent, &message_id, 30000, "delivery sent");
   fd_frame_free (delivered);
   sent = fd_test_smtpd_wait_messages (f->smtpd, 1);
-  reply = parse_sent (g_ptr_array_index (sent, 0));
-
-  /* The copy in Dovecot's Sent maildir is the message that was sent. */
-  poll_until (folder_has, &one_copy, 20, "a copy in Sent");
-  g_assert_cmpuint (fd_test_dovecot_count (f->dovecot, "Sent"), ==, 1);
-  copy = folder_text (f, "Sent");
-  g_assert_nonnull (strstr (copy, reply->message_id));
-  g_assert_nonnull (strstr (copy, "Yes, we do."));
-  g_assert_cmpuint (fd_test_dovecot_count (f->dovecot, NULL), ==, 1);
-
-  /* A folder the mailbox does not have. The customer's next mail shows the
-   * restarted worker has synced (and reported "ok") before the reply. */
-  set_sent_folder (f, "Nowhere");
-  subject = g_strdup_printf ("Re: Shipping [#%" G_GINT64_FORMAT "]", conversation_id);
-  deliver (f, "answer-1@customer.test", subject, NULL, "And to Iceland?");
-  answer = wait_customer_message (natalie, conversation_id, "And to Iceland?");
-  ack = fd_test_agent_expect_ack (natalie, FD_FRAME_SEND_MESSAGE,
-                                  fd_test_send_message (conversation_id, "r-2", "Iceland too."));
-  message_id = ((FdMessage *) ack->body)->id;
-  fd_frame_free (ack);
-  delivered = fd_test_socket_wait_match (natalie->socket, is_delivery_sent, &message_id, 30000, "delivery sent");
-  fd_frame_free (delivered);
-  g_clear_pointer (&sent, g_ptr_array_unref);
-  sent = fd_test_smtpd_wait_messages (f->smtpd, 2);
-  poll_until (health_is, &attention, 50, "needs attention");
-  health = stream_health (f, &reason);
-  g_assert_nonnull (strstr (reason, "copy to the Sent folder failed"));
-  g_assert_nonnull (strstr (reason, "Nowhere"));
-  g_assert_null (strstr (reason, MAILBOX_PASSWORD));
-  g_assert_cmpint (db_count (f, "SELECT count(*) FROM email_outbox WHERE state = 'sent'"), ==, 2);
-  g_assert_cmpuint (fd_test_dovecot_count (f->dovecot, "Sent"), ==, 1);
-  fd_test_agent_free (natalie);
   g_assert_cmpuint (sent->len, ==, 1);
   g_assert_cmpuint (fd_test_oauth_provider_get_grants (provider), >, grants);
   health = stream_health (f, NULL);
