@@ -259,6 +259,7 @@ import_agents (Import     *import,
       g_autoptr(JsonObject) obj = element_copy (array, i, "agents", error);
       g_autoptr(FdAgent) agent = NULL;
       g_autofree char *password = NULL;
+      g_autoptr(GError) local_error = NULL;
       gboolean ok;
 
       if (obj == NULL ||
@@ -271,8 +272,17 @@ import_agents (Import     *import,
       agent->organization_id = import->organization_id;
       if (password == NULL)
         password = fd_auth_generate_token ("");
-      ok = fd_auth_create_agent (import->store, agent, password, error);
+      ok = fd_auth_create_agent (import->store, agent, password, &local_error);
       memset (password, 0, strlen (password));
+      /* A password too short or too long is the document's fault, like any
+       * other invalid field (found by fuzz-site-import). */
+      if (g_error_matches (local_error, FD_AUTH_ERROR, FD_AUTH_ERROR_WEAK_PASSWORD))
+        {
+          g_set_error (error, FD_SITE_ERROR, FD_SITE_ERROR_INVALID, "%s: %s", where, local_error->message);
+          return FALSE;
+        }
+      if (local_error != NULL)
+        g_propagate_error (error, g_steal_pointer (&local_error));
       if (!at_element (ok, where, error))
         return FALSE;
       g_hash_table_insert (import->agents, g_utf8_casefold (agent->email, -1), id_dup (agent->id));
