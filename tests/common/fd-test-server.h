@@ -39,5 +39,7 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (FdTestServer, fd_test_server_free)
 
 char         *fd_test_make_tmpdir         (void);
 void          fd_test_rm_rf               (const char   *path);
+/* A loopback port nothing listens on (free a moment ago). */
+guint16       fd_test_free_port           (void);
 
 G_END_DECLS

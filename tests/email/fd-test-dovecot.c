@@ -2,6 +2,7 @@
 #define G_LOG_DOMAIN "fd-test-dovecot"
 
 #include "fd-test-dovecot.h"
+#include "fd-test-server.h"
 
 #include <errno.h>
 #include <glib/gstdio.h>
@@ -36,24 +37,6 @@ struct _FdTestDovecot {
   uid_t mail_uid;
   gid_t mail_gid;
 };
-
-static guint16
-free_port (void)
-{
-  g_autoptr(GSocket) sock = NULL;
-  g_autoptr(GInetAddress) lo = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
-  g_autoptr(GSocketAddress) any = g_inet_socket_address_new (lo, 0);
-  g_autoptr(GSocketAddress) bound = NULL;
-  g_autoptr(GError) error = NULL;
-
-  sock = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, &error);
-  g_assert_no_error (error);
-  g_socket_bind (sock, any, TRUE, &error);
-  g_assert_no_error (error);
-  bound = g_socket_get_local_address (sock, &error);
-  g_assert_no_error (error);
-  return g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
-}
 
 /* Mail files belong to the user Dovecot reads them as. */
 static void
@@ -358,7 +341,7 @@ new_started (const char *password,
     }
   self->conf = g_build_filename (self->dir, "dovecot.conf", NULL);
   self->maildir = g_build_filename (self->dir, "Maildir", NULL);
-  self->port = free_port ();
+  self->port = fd_test_free_port ();
   if (oauth_token != NULL)
     {
       self->oauth_token = g_strdup (oauth_token);
@@ -366,7 +349,7 @@ new_started (const char *password,
     }
   if (tls)
     {
-      self->tls_port = free_port ();
+      self->tls_port = fd_test_free_port ();
       self->ca_file = g_build_filename (self->dir, "cert.pem", NULL);
       make_certificate (self);
     }
@@ -532,25 +515,6 @@ fd_test_dovecot_reset_uids (FdTestDovecot *self)
   fd_test_dovecot_start (self);
 }
 
-static void
-rm_rf (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  if (dir != NULL)
-    while ((name = g_dir_read_name (dir)) != NULL)
-      {
-        g_autofree char *child = g_build_filename (path, name, NULL);
-
-        if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
-          rm_rf (child);
-        else
-          g_unlink (child);
-      }
-  g_rmdir (path);
-}
-
 void
 fd_test_dovecot_free (FdTestDovecot *self)
 {
@@ -569,7 +533,7 @@ fd_test_dovecot_free (FdTestDovecot *self)
   g_free (self->oauth_token);
   g_free (self->extra_config);
   if (g_getenv ("FD_TEST_KEEP") == NULL)
-    rm_rf (self->dir);
+    fd_test_rm_rf (self->dir);
   g_free (self->dir);
   g_free (self->conf);
   g_free (self->maildir);

@@ -52,12 +52,6 @@ GStrv        fd_test_smtpd_get_envelope  (FdTestSmtpd *smtpd,
 /* How many messages are stored now. */
 guint        fd_test_smtpd_count         (FdTestSmtpd *smtpd);
 
-/* Removes a directory and everything in it. */
-void         fd_test_rm_rf             (const char *path);
-
-/* A loopback port nothing listens on (free a moment ago). */
-guint16      fd_test_free_port         (void);
-
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (FdTestSmtpd, fd_test_smtpd_free)
 
 G_END_DECLS

@@ -14,11 +14,7 @@
 #include "fd-test-dovecot.h"
 #include "fd-test-oauth-provider.h"
 #include "fd-test-server.h"
-/* fd-test-smtpd.c has an fd_test_rm_rf of its own, built renamed (see
- * meson.build): libfdtest's is the one of fd-test-server.h. */
-#define fd_test_rm_rf fd_test_smtpd_rm_rf
 #include "fd-test-smtpd.h"
-#undef fd_test_rm_rf
 
 #define MAILBOX_PASSWORD "mailbox-secret-1"
 #define STREAM_ADDRESS   "support@example.test"
