@@ -24,6 +24,10 @@ static const FdCtlField organization_fields[] = {
    * (docs/admin.md, "Attachment policy"). */
   { "blocked-extensions", "blocked_extensions", FD_CTL_TEXTS, 0, NULL,
     "[--blocked-extensions LIST]", "[--blocked-extensions LIST]" },
+  /* Who receives the email streams' authorization emails (docs/admin.md,
+   * "Email streams"); a comma list. */
+  { "authorization-addresses", "authorization_addresses", FD_CTL_TEXTS, 0, NULL,
+    "[--authorization-addresses LIST]", "[--authorization-addresses LIST]" },
 };
 
 static const FdCtlField agent_fields[] = {

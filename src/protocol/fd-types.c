@@ -62,6 +62,7 @@ static const FdFieldInfo organization_fields[] = {
   FD_F_ENUM (T, reserve_acd, FALSE, &fd_reserve_acd_enum),
   FD_F_TIME (T, created_at, FALSE),
   FD_F_STRV (T, blocked_extensions, FALSE, FD_LIMIT_ARRAY),
+  FD_F_STRV (T, authorization_addresses, FALSE, FD_LIMIT_SMALL_ARRAY),
 };
 FD_TYPE_INFO (fd_organization_info, "organization", T, organization_fields, fd_organization_free);
 FD_DEFINE_CODEC_TYPE (T, fd_organization, fd_organization_info)

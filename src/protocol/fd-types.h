@@ -80,6 +80,7 @@ typedef struct {
   FdReserveAcd  reserve_acd;
   gint64        created_at;
   char        **blocked_extensions;  /* attachment policy; NULL = the server's default */
+  char        **authorization_addresses;  /* who gets the streams' authorization emails; NULL = none */
 } FdOrganization;
 
 typedef struct {

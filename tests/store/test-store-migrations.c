@@ -346,6 +346,38 @@ assert_fixture_email (FdStore *store,
   g_assert_cmpstr (row->mail_message_id, ==, "reply@acme.test");
 }
 
+/* The authorization flow's rows, kept from version 7 on: the
+ * organization's authorization addresses and a stream's used link. */
+static void
+assert_fixture_authorization (FdStore *store,
+                              int      version)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FdOrganization) org = fd_store_get_organization (store, 1, &error);
+  FdStoreAuthorization link;
+  gboolean found;
+
+  g_assert_no_error (error);
+  found = fd_store_find_authorization (store, "abcdefabcdefabcdefabcdefabcdefabcdefabcdefabcdefabcdefabcdefabcd",
+                                       &link, &error);
+  if (version < 7)
+    {
+      g_assert_null (org->authorization_addresses);
+      g_assert_error (error, FD_STORE_ERROR, FD_STORE_ERROR_NOT_FOUND);
+      g_assert_false (found);
+      return;
+    }
+  g_assert_no_error (error);
+  g_assert_true (found);
+  g_assert_nonnull (org->authorization_addresses);
+  g_assert_cmpuint (g_strv_length (org->authorization_addresses), ==, 2);
+  g_assert_cmpstr (org->authorization_addresses[0], ==, "it@acme.test");
+  g_assert_cmpint (link.stream_id, ==, 1);
+  g_assert_cmpint (link.used_at, ==, 1700000400000000);
+  g_assert_cmpint (link.attempts, ==, 1);
+  fd_store_authorization_clear (&link);
+}
+
 static void
 test_fixtures_to_current (void)
 {
@@ -371,6 +403,7 @@ test_fixtures_to_current (void)
       assert_fixture_notes (store, version);
       assert_fixture_unknown_cleared (store, version);
       assert_fixture_email (store, version);
+      assert_fixture_authorization (store, version);
       g_clear_pointer (&store, fd_store_free);
       g_assert_cmpint (raw_pragma (path, "PRAGMA user_version"), ==, FD_STORE_SCHEMA_VERSION);
       fd_test_rm_rf (dir);

@@ -549,6 +549,8 @@ import_organization (FdStore     *store,
       org->reserve_acd = given->reserve_acd;
       g_strfreev (org->blocked_extensions);
       org->blocked_extensions = g_strdupv (given->blocked_extensions);
+      g_strfreev (org->authorization_addresses);
+      org->authorization_addresses = g_strdupv (given->authorization_addresses);
       if (!fd_store_update_organization (store, org, error))
         return NULL;
     }

@@ -364,3 +364,137 @@ fd_store_update_outbox (FdStore              *self,
                                                  FD_ARG_TEXT (row->reason), FD_ARG_INT (g_get_real_time ())),
                                   error);
 }
+
+/* --- Authorization links (schema version 7) ---------------------------------- */
+
+void
+fd_store_authorization_clear (FdStoreAuthorization *link)
+{
+  g_clear_pointer (&link->oauth_state, g_free);
+  g_clear_pointer (&link->oauth_verifier, g_free);
+}
+
+gboolean
+fd_store_set_authorization (FdStore     *self,
+                            gint64       organization_id,
+                            gint64       stream_id,
+                            const char  *token_hash,
+                            gint64       created_at,
+                            gint64       expires_at,
+                            GError     **error)
+{
+  g_return_val_if_fail (self != NULL, FALSE);
+
+  if (!fd_store_check_string (token_hash, "token hash", FD_STORE_MAX_ID, TRUE, error))
+    return FALSE;
+  return fd_store_execute (self,
+                           "INSERT INTO stream_authorizations (stream_id, organization_id, token_hash, created_at, "
+                           "expires_at) VALUES (?1, ?2, ?3, ?4, ?5) "
+                           "ON CONFLICT (stream_id) DO UPDATE SET token_hash = excluded.token_hash, "
+                           "created_at = excluded.created_at, expires_at = excluded.expires_at, used_at = 0, "
+                           "attempts = 0, oauth_state = NULL, oauth_verifier = NULL",
+                           FD_STORE_ARGS (FD_ARG_INT (stream_id), FD_ARG_INT (organization_id),
+                                          FD_ARG_TEXT (token_hash), FD_ARG_INT (created_at),
+                                          FD_ARG_INT (expires_at)),
+                           error);
+}
+
+gboolean
+fd_store_find_authorization (FdStore               *self,
+                             const char            *token_hash,
+                             FdStoreAuthorization  *out,
+                             GError               **error)
+{
+  g_autoptr(FdStoreStmt) stmt = NULL;
+
+  g_return_val_if_fail (self != NULL, FALSE);
+  g_return_val_if_fail (out != NULL, FALSE);
+
+  memset (out, 0, sizeof *out);
+  if (!fd_store_check_string (token_hash, "token hash", FD_STORE_MAX_ID, TRUE, error))
+    return FALSE;
+  stmt = fd_store_prepare_bound (self, "SELECT organization_id, stream_id, created_at, expires_at, used_at, "
+                                 "attempts, oauth_state, oauth_verifier FROM stream_authorizations "
+                                 "WHERE token_hash = ?1",
+                                 FD_STORE_ARGS (FD_ARG_TEXT (token_hash)), error);
+  if (stmt == NULL || !fd_store_step_row (self, stmt, error, "No such authorization link."))
+    return FALSE;
+  out->organization_id = fd_store_col_int64 (stmt, 0);
+  out->stream_id = fd_store_col_int64 (stmt, 1);
+  out->created_at = fd_store_col_int64 (stmt, 2);
+  out->expires_at = fd_store_col_int64 (stmt, 3);
+  out->used_at = fd_store_col_int64 (stmt, 4);
+  out->attempts = (gint) fd_store_col_int64 (stmt, 5);
+  out->oauth_state = fd_store_col_text (stmt, 6);
+  out->oauth_verifier = fd_store_col_text (stmt, 7);
+  return TRUE;
+}
+
+gboolean
+fd_store_has_authorization (FdStore   *self,
+                            gint64     organization_id,
+                            gint64     stream_id,
+                            gboolean  *out_has,
+                            GError   **error)
+{
+  gint64 count = 0;
+
+  g_return_val_if_fail (self != NULL, FALSE);
+
+  if (!fd_store_query_int64 (self, "SELECT count(*) FROM stream_authorizations "
+                             "WHERE organization_id = ?1 AND stream_id = ?2",
+                             FD_STORE_ARGS (FD_ARG_INT (organization_id), FD_ARG_INT (stream_id)), &count, error))
+    return FALSE;
+  *out_has = count > 0;
+  return TRUE;
+}
+
+gboolean
+fd_store_count_authorization_attempt (FdStore     *self,
+                                      const char  *token_hash,
+                                      gint        *out_attempts,
+                                      GError     **error)
+{
+  gint64 attempts = 0;
+
+  g_return_val_if_fail (self != NULL, FALSE);
+
+  if (!fd_store_execute_update (self, "UPDATE stream_authorizations SET attempts = attempts + 1 "
+                                "WHERE token_hash = ?1", "authorization link",
+                                FD_STORE_ARGS (FD_ARG_TEXT (token_hash)), error) ||
+      !fd_store_query_int64 (self, "SELECT attempts FROM stream_authorizations WHERE token_hash = ?1",
+                             FD_STORE_ARGS (FD_ARG_TEXT (token_hash)), &attempts, error))
+    return FALSE;
+  *out_attempts = (gint) MIN (attempts, G_MAXINT);
+  return TRUE;
+}
+
+gboolean
+fd_store_use_authorization (FdStore     *self,
+                            const char  *token_hash,
+                            gint64       now,
+                            GError     **error)
+{
+  g_return_val_if_fail (self != NULL, FALSE);
+
+  return fd_store_execute_update (self, "UPDATE stream_authorizations SET used_at = ?2, oauth_state = NULL, "
+                                  "oauth_verifier = NULL WHERE token_hash = ?1 AND used_at = 0",
+                                  "authorization link",
+                                  FD_STORE_ARGS (FD_ARG_TEXT (token_hash), FD_ARG_INT (now)), error);
+}
+
+gboolean
+fd_store_set_authorization_oauth (FdStore     *self,
+                                  const char  *token_hash,
+                                  const char  *state,
+                                  const char  *sealed_verifier,
+                                  GError     **error)
+{
+  g_return_val_if_fail (self != NULL, FALSE);
+
+  return fd_store_execute_update (self, "UPDATE stream_authorizations SET oauth_state = ?2, oauth_verifier = ?3 "
+                                  "WHERE token_hash = ?1 AND used_at = 0",
+                                  "authorization link",
+                                  FD_STORE_ARGS (FD_ARG_TEXT (token_hash), FD_ARG_TEXT (state),
+                                                 FD_ARG_TEXT (sealed_verifier)), error);
+}

@@ -138,4 +138,56 @@ gboolean   fd_store_update_outbox       (FdStore             *self,
                                          const FdStoreOutbox *row,
                                          GError             **error);
 
+/* A stream's authorization link (schema version 7; docs/email.md,
+ * "Authorization flow"): one per stream, found by the hash of its token. */
+typedef struct {
+  gint64  organization_id;
+  gint64  stream_id;
+  gint64  created_at;      /* µs since the epoch, as every time of the store */
+  gint64  expires_at;
+  gint64  used_at;         /* 0: not used */
+  gint    attempts;        /* form posts made with it */
+  char   *oauth_state;     /* the consent under way; NULL: none */
+  char   *oauth_verifier;  /* its PKCE verifier, sealed and base64; NULL: none */
+} FdStoreAuthorization;
+
+void       fd_store_authorization_clear (FdStoreAuthorization *link);
+
+/* The stream's new link: replaces (voids) the one it had. */
+gboolean   fd_store_set_authorization   (FdStore      *self,
+                                         gint64        organization_id,
+                                         gint64        stream_id,
+                                         const char   *token_hash,
+                                         gint64        created_at,
+                                         gint64        expires_at,
+                                         GError      **error);
+/* The link whose token hashes to @token_hash; FALSE with NOT_FOUND. */
+gboolean   fd_store_find_authorization  (FdStore              *self,
+                                         const char           *token_hash,
+                                         FdStoreAuthorization *out,
+                                         GError              **error);
+/* Whether the stream ever had a link (the first one is sent once). */
+gboolean   fd_store_has_authorization   (FdStore      *self,
+                                         gint64        organization_id,
+                                         gint64        stream_id,
+                                         gboolean     *out_has,
+                                         GError      **error);
+/* Counts one attempt with the link; its count after it in *out_attempts. */
+gboolean   fd_store_count_authorization_attempt (FdStore     *self,
+                                                 const char  *token_hash,
+                                                 gint        *out_attempts,
+                                                 GError     **error);
+/* Marks the link used at @now; NOT_FOUND when it was used already (a
+ * second request racing the first loses). */
+gboolean   fd_store_use_authorization   (FdStore      *self,
+                                         const char   *token_hash,
+                                         gint64        now,
+                                         GError      **error);
+/* Keeps the OAuth consent under way with the link (NULLs clear it). */
+gboolean   fd_store_set_authorization_oauth (FdStore     *self,
+                                             const char  *token_hash,
+                                             const char  *state,
+                                             const char  *sealed_verifier,
+                                             GError     **error);
+
 G_END_DECLS

@@ -2,11 +2,14 @@
 
 #include "fd-config.h"
 #include "fd-file-policy.h"
+#include "fd-mail-compose.h"
 #include "fd-store-private.h"
+
+#include <string.h>
 
 /* Organizations: the scope of every other row. */
 
-#define ORG_COLUMNS "id, name, reserve_acd, created_at, blocked_extensions"
+#define ORG_COLUMNS "id, name, reserve_acd, created_at, blocked_extensions, authorization_addresses"
 
 /* Organizations are the scope: their get and list are not scoped. */
 static const FdStoreTable org_table = {
@@ -14,17 +17,51 @@ static const FdStoreTable org_table = {
   .info = &fd_organization_info,
 };
 
+/* The authorization addresses (docs/admin.md, "Email streams"): each a
+ * plain address, at most FD_ORG_MAX_AUTHORIZATION_ADDRESSES; in
+ * @out_addresses as the JSON text to store (NULL: none). */
+static gboolean
+check_authorization_addresses (const FdOrganization  *org,
+                               char                 **out_addresses,
+                               GError               **error)
+{
+  guint n = org->authorization_addresses != NULL ? g_strv_length (org->authorization_addresses) : 0;
+
+  *out_addresses = NULL;
+  if (n > FD_ORG_MAX_AUTHORIZATION_ADDRESSES)
+    return fd_store_invalid (error, "An organization has at most %d authorization addresses, not %u.",
+                             FD_ORG_MAX_AUTHORIZATION_ADDRESSES, n);
+  for (guint i = 0; i < n; i++)
+    {
+      const char *address = org->authorization_addresses[i];
+
+      if (strlen (address) > FD_STORE_MAX_NAME || !fd_mail_address_is_plain (address))
+        return fd_store_invalid (error, "The authorization address “%s” is not a plain email address "
+                                 "(local@domain).", strlen (address) > 64 ? "…" : address);
+      for (guint j = 0; j < i; j++)
+        if (g_ascii_strcasecmp (org->authorization_addresses[j], address) == 0)
+          return fd_store_invalid (error, "The authorization address “%s” is given twice.", address);
+    }
+  if (n > 0)
+    *out_addresses = fd_store_strv_to_json (org->authorization_addresses);
+  return TRUE;
+}
+
 /* Checks @org; its blocked extensions, normalized (".EXE" → "exe"), in
- * @out_blocked as the JSON text to store (NULL: the default list). */
+ * @out_blocked as the JSON text to store (NULL: the default list), and its
+ * authorization addresses in @out_addresses. */
 static gboolean
 check_org (const FdOrganization  *org,
            char                 **out_blocked,
+           char                 **out_addresses,
            GError               **error)
 {
   g_auto(GStrv) blocked = NULL;
   g_autoptr(GError) policy_error = NULL;
 
   *out_blocked = NULL;
+  if (!check_authorization_addresses (org, out_addresses, error))
+    return FALSE;
   if (!fd_store_check_string (org->name, "organization name", FD_STORE_MAX_NAME, TRUE, error) ||
       !fd_store_check_enum (fd_reserve_acd_to_string (org->reserve_acd), "reserve setting", error))
     return FALSE;
@@ -40,21 +77,22 @@ fd_store_create_organization (FdStore         *self,
                               GError         **error)
 {
   g_autofree char *blocked = NULL;
+  g_autofree char *addresses = NULL;
 
   g_return_val_if_fail (self != NULL, FALSE);
   g_return_val_if_fail (org != NULL, FALSE);
 
-  if (!check_org (org, &blocked, error))
+  if (!check_org (org, &blocked, &addresses, error))
     return FALSE;
   if (org->created_at == 0)
     org->created_at = g_get_real_time ();
   if (!fd_store_execute (self,
-                         "INSERT INTO organizations (name, reserve_acd, created_at, blocked_extensions) "
-                         "VALUES (?1, ?2, ?3, ?4)",
+                         "INSERT INTO organizations (name, reserve_acd, created_at, blocked_extensions, "
+                         "authorization_addresses) VALUES (?1, ?2, ?3, ?4, ?5)",
                          FD_STORE_ARGS (FD_ARG_TEXT (org->name),
                                         FD_ARG_TEXT (fd_reserve_acd_to_string (org->reserve_acd)),
                                         FD_ARG_INT (org->created_at),
-                                        FD_ARG_TEXT (blocked)), error))
+                                        FD_ARG_TEXT (blocked), FD_ARG_TEXT (addresses)), error))
     return FALSE;
   org->id = fd_store_last_insert_id (self);
   return TRUE;
@@ -100,19 +138,20 @@ fd_store_update_organization (FdStore               *self,
                               GError               **error)
 {
   g_autofree char *blocked = NULL;
+  g_autofree char *addresses = NULL;
 
   g_return_val_if_fail (self != NULL, FALSE);
   g_return_val_if_fail (org != NULL, FALSE);
 
-  if (!check_org (org, &blocked, error))
+  if (!check_org (org, &blocked, &addresses, error))
     return FALSE;
   return fd_store_execute_update (self,
-                                  "UPDATE organizations SET name = ?2, reserve_acd = ?3, blocked_extensions = ?4 "
-                                  "WHERE id = ?1",
+                                  "UPDATE organizations SET name = ?2, reserve_acd = ?3, blocked_extensions = ?4, "
+                                  "authorization_addresses = ?5 WHERE id = ?1",
                                   "organization",
                                   FD_STORE_ARGS (FD_ARG_INT (org->id), FD_ARG_TEXT (org->name),
                                                  FD_ARG_TEXT (fd_reserve_acd_to_string (org->reserve_acd)),
-                                                 FD_ARG_TEXT (blocked)), error);
+                                                 FD_ARG_TEXT (blocked), FD_ARG_TEXT (addresses)), error);
 }
 
 gboolean

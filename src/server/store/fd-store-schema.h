@@ -375,6 +375,28 @@ static const char fd_store_migration_6[] =
   "CREATE INDEX email_outbox_due ON email_outbox (state, next_attempt_at);\n"
   "PRAGMA user_version = 6;\n";
 
+/* Version 7: the stream authorization flow (docs/email.md, "Authorization
+ * flow"). An organization's authorization addresses (a JSON array; NULL =
+ * none), and one authorization link per stream: the hash of its random
+ * token (never the token), its expiry, when it was used, the attempts made
+ * with it, and the OAuth consent under way (state and the sealed PKCE
+ * verifier). A new link replaces the stream's row, which voids the old one. */
+static const char fd_store_migration_7[] =
+  "ALTER TABLE organizations ADD COLUMN authorization_addresses TEXT;\n"
+  "CREATE TABLE stream_authorizations (\n"
+  "  stream_id       INTEGER PRIMARY KEY,\n"
+  "  organization_id INTEGER NOT NULL,\n"
+  "  token_hash      TEXT NOT NULL UNIQUE,\n"
+  "  created_at      INTEGER NOT NULL,\n"
+  "  expires_at      INTEGER NOT NULL,\n"
+  "  used_at         INTEGER NOT NULL DEFAULT 0,\n"
+  "  attempts        INTEGER NOT NULL DEFAULT 0,\n"
+  "  oauth_state     TEXT,\n"
+  "  oauth_verifier  TEXT,\n"
+  "  FOREIGN KEY (organization_id, stream_id) REFERENCES streams (organization_id, id) ON DELETE CASCADE\n"
+  ");\n"
+  "PRAGMA user_version = 7;\n";
+
 static const char * const fd_store_migrations[] = {
   fd_store_migration_1,
   fd_store_migration_2,
@@ -382,6 +404,7 @@ static const char * const fd_store_migrations[] = {
   fd_store_migration_4,
   fd_store_migration_5,
   fd_store_migration_6,
+  fd_store_migration_7,
 };
 
 G_END_DECLS

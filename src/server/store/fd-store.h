@@ -41,7 +41,7 @@ typedef enum {
 GQuark fd_store_error_quark (void);
 
 /* The schema version this code writes (PRAGMA user_version). */
-#define FD_STORE_SCHEMA_VERSION 6
+#define FD_STORE_SCHEMA_VERSION 7
 
 /* Size limits, in Unicode characters for strings and elements for lists;
  * the same as the protocol's (fd-codec.h), checked again here as defence in
@@ -51,6 +51,8 @@ GQuark fd_store_error_quark (void);
 #define FD_STORE_MAX_STRING        FD_LIMIT_STRING   /* URLs, comments, descriptions, subjects, callback time */
 #define FD_STORE_MAX_TEXT          FD_LIMIT_TEXT     /* message and canned reply text */
 #define FD_STORE_MAX_LIST          FD_LIMIT_SMALL_ARRAY /* departments, origins, phases, phase agents, attachments */
+/* An organization's authorization addresses (docs/admin.md, "Email streams"). */
+#define FD_ORG_MAX_AUTHORIZATION_ADDRESSES 10
 #define FD_STORE_MAX_JSON          (FD_LIMIT_TEXT * 4) /* settings_json: 16 384 characters of UTF-8, in bytes */
 #define FD_STORE_MAX_EVENT_PAYLOAD FD_LIMIT_EVENT_PAYLOAD /* in bytes; docs/protocol.md, "Limits" */
 #define FD_STORE_MAX_TYPE          64                /* event type names */
