@@ -13,6 +13,7 @@
  *   fd-ctl-members.c    queue add-member / remove-member
  *   fd-ctl-phases.c     phase list / set
  *   fd-ctl-snippet.c    stream snippet
+ *   fd-ctl-authorize.c  stream resend-authorization
  *   fd-ctl-site.c       site export / import
  */
 
@@ -179,6 +180,7 @@ int fd_ctl_agent_sign_out      (FdCtl *ctl);
 int fd_ctl_queue_add_member    (FdCtl *ctl);
 int fd_ctl_queue_remove_member (FdCtl *ctl);
 int fd_ctl_stream_snippet      (FdCtl *ctl);
+int fd_ctl_stream_resend_authorization (FdCtl *ctl);
 int fd_ctl_phase_list          (FdCtl *ctl);
 int fd_ctl_phase_set           (FdCtl *ctl);
 int fd_ctl_site_export         (FdCtl *ctl);

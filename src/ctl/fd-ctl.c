@@ -46,6 +46,8 @@ static const CtlCommand commands[] = {
   CRUD (FD_CTL_ENTITY_STREAM),
   COMMAND ("stream", "snippet", fd_ctl_stream_snippet, "org public-url", 0, 1,
            "stream snippet --org ORG [STREAM] [--public-url URL]   (the widget's embed tag)"),
+  COMMAND ("stream", "resend-authorization", fd_ctl_stream_resend_authorization, "org print-link", 1, 1,
+           "stream resend-authorization --org ORG STREAM [--print-link]   (a new authorization email)"),
   COMMAND ("phase", "list", fd_ctl_phase_list, "org", 1, 1, "phase list --org ORG STREAM"),
   COMMAND ("phase", "set", fd_ctl_phase_set, "org phase", 1, 1,
            "phase set --org ORG STREAM [--phase strategy=ring-all,agents=a@x;b@y,bounce=30,duration=120]…"),
@@ -56,7 +58,7 @@ static const CtlCommand commands[] = {
 };
 
 static const char * const verb_names[] = { "list", "create", "update", "delete" };
-static const char * const flag_options[] = { "json", "help", "version", "password-stdin", NULL };
+static const char * const flag_options[] = { "json", "help", "version", "password-stdin", "print-link", NULL };
 static const char * const global_options[] = { "server", "token-file", "db", "json", "help", "version", NULL };
 
 static void

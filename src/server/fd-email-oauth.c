@@ -192,6 +192,10 @@ on_refreshed_cb (GObject      *source,
                              "authorize the mailbox again.", error->message);
 
           set_health (self, call->organization_id, call->stream_id, "needs-authorization", reason);
+          /* A new link goes to the authorization addresses, once per
+           * revocation (not while one is out). */
+          if (self->authorize != NULL)
+            fd_authorize_grant_revoked (self->authorize, call->organization_id, call->stream_id, reason);
         }
       else if (error != NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         {

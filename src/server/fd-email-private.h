@@ -58,6 +58,7 @@ struct _FdEmail {
   SoupSession    *oauth_session;
   GCancellable   *oauth_cancellable;
   GHashTable     *refreshing;       /* stream id → GPtrArray of EmailTokenRequest waiting */
+  FdAuthorize    *authorize;        /* the authorization flow; NULL: none */
 };
 
 /* fd-email.c */

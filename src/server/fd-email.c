@@ -118,6 +118,13 @@ worker_start (FdEmail        *self,
   Worker *w;
 
   settings = fd_email_settings_parse (stream->settings_json, &error);
+  /* A stream created with a name alone is completed through its
+   * authorization link, when the organization has authorization addresses. */
+  if (settings == NULL && self->authorize != NULL && fd_authorize_stream_waiting (self->authorize, stream))
+    {
+      g_free (fingerprint);
+      return;
+    }
   if (settings == NULL)
     {
       g_autofree char *reason = g_strdup_printf ("The stream's mail settings are not complete: %s", error->message);
@@ -130,6 +137,11 @@ worker_start (FdEmail        *self,
     {
       sealed = fd_store_get_stream_secret (self->store, stream->organization_id, stream->id,
                                            EMAIL_SECRET_OAUTH_TOKENS, NULL);
+      if (sealed == NULL && self->authorize != NULL && fd_authorize_stream_waiting (self->authorize, stream))
+        {
+          g_free (fingerprint);
+          return;
+        }
       if (sealed == NULL)
         {
           set_health (self, stream, "needs-authorization",
@@ -143,6 +155,12 @@ worker_start (FdEmail        *self,
     {
       sealed = fd_store_get_stream_secret (self->store, stream->organization_id, stream->id, "password", NULL);
       password = sealed != NULL ? fd_secret_box_open (self->box, sealed, &error) : NULL;
+    }
+  if (password == NULL && !email_stream_uses_oauth (settings) && sealed == NULL && self->authorize != NULL &&
+      fd_authorize_stream_waiting (self->authorize, stream))
+    {
+      g_free (fingerprint);
+      return;
     }
   if (password == NULL && !email_stream_uses_oauth (settings))
     {
@@ -294,6 +312,15 @@ fd_email_new (FdCenter             *center,
                                             (GDestroyNotify) g_ptr_array_unref);
   fd_mail_libraries_init ();
   return self;
+}
+
+void
+fd_email_set_authorize (FdEmail     *self,
+                        FdAuthorize *authorize)
+{
+  g_return_if_fail (self != NULL);
+
+  self->authorize = authorize;
 }
 
 void

@@ -9,6 +9,7 @@
  * over SMTP and reports each result to the center. Everything but the two
  * kinds of thread runs on the main loop. */
 
+#include "fd-authorize.h"
 #include "fd-center.h"
 #include "fd-secret-box.h"
 
@@ -38,6 +39,11 @@ void     fd_email_options_init (FdEmailOptions       *options);
 FdEmail *fd_email_new          (FdCenter             *center,
                                 FdSecretBox          *box,
                                 const FdEmailOptions *options);
+/* The authorization flow asked for a stream that cannot run without one
+ * (no settings, no credentials, a revoked grant); NULL: none. Before
+ * fd_email_start(); @authorize must outlive the service. */
+void     fd_email_set_authorize (FdEmail             *self,
+                                 FdAuthorize         *authorize);
 /* Starts the workers of the active email streams and the sender, and
  * follows configuration changes from then on. */
 void     fd_email_start        (FdEmail              *self);

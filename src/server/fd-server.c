@@ -46,6 +46,7 @@ struct _FdServer
   JsonNode   *demo_site;   /* the parsed demo site, with --demo */
   FdSecretBox *secret_box; /* stream passwords at rest (docs/email.md) */
   FdEmail    *email;       /* IMAP workers and the outbox, once started */
+  FdAuthorize *authorize;  /* the stream authorization flow, once started */
 };
 
 G_DEFINE_FINAL_TYPE (FdServer, fd_server, G_TYPE_OBJECT)
@@ -114,6 +115,9 @@ fd_server_finalize (GObject *object)
   g_clear_object (&self->soup);
   /* The email threads stop before anything they call into goes. */
   g_clear_pointer (&self->email, fd_email_free);
+  if (self->admin_api != NULL)
+    fd_admin_api_set_authorize (self->admin_api, NULL);
+  g_clear_pointer (&self->authorize, fd_authorize_free);
   /* The APIs unsubscribe from the center and free their sockets first. */
   g_clear_pointer (&self->agent_api, fd_agent_api_free);
   g_clear_pointer (&self->visitor_api, fd_visitor_api_free);
@@ -200,6 +204,26 @@ fd_server_new (const char  *db_path,
   return g_steal_pointer (&self);
 }
 
+gboolean
+fd_server_start_authorize (FdServer                  *self,
+                           const FdAuthorizeOptions  *options,
+                           GError                   **error)
+{
+  g_autofree char *url = NULL;
+
+  g_return_val_if_fail (FD_IS_SERVER (self), FALSE);
+  g_return_val_if_fail (self->authorize == NULL, FALSE);
+  g_return_val_if_fail (self->email == NULL, FALSE);
+
+  url = fd_server_dup_url (self);
+  self->authorize = fd_authorize_new (self->center, self->secret_box, options, url, error);
+  if (self->authorize == NULL)
+    return FALSE;
+  fd_authorize_attach (self->authorize, self->soup);
+  fd_admin_api_set_authorize (self->admin_api, self->authorize);
+  return TRUE;
+}
+
 void
 fd_server_start_email (FdServer             *self,
                        const FdEmailOptions *options)
@@ -208,6 +232,7 @@ fd_server_start_email (FdServer             *self,
   g_return_if_fail (self->email == NULL);
 
   self->email = fd_email_new (self->center, self->secret_box, options);
+  fd_email_set_authorize (self->email, self->authorize);
   fd_email_start (self->email);
 }
 

@@ -2,6 +2,7 @@
 
 #include <gio/gio.h>
 
+#include "fd-authorize.h"
 #include "fd-email.h"
 #include "fd-listener.h"
 
@@ -27,6 +28,13 @@ gboolean    fd_server_listen               (FdServer    *self,
                                             GError     **error);
 char       *fd_server_dup_url              (FdServer    *self);
 guint16     fd_server_get_port             (FdServer    *self);
+/* Starts the stream authorization flow (docs/email.md, "Authorization
+ * flow"): its page on this server and the server's own mail. After
+ * fd_server_listen() (the page's default address is the listener's) and
+ * before fd_server_start_email(). FALSE with a sentence for bad options. */
+gboolean    fd_server_start_authorize      (FdServer    *self,
+                                            const FdAuthorizeOptions *options,
+                                            GError     **error);
 /* Starts the Email channel: one IMAP worker per active email stream and
  * the outbox sender (docs/email.md, "Wiring"); @options NULL = defaults. */
 void        fd_server_start_email          (FdServer    *self,

@@ -121,6 +121,14 @@ main (int   argc,
   gint email_max_workers = FD_EMAIL_DEFAULT_MAX_WORKERS;
   gint email_idle_seconds = FD_EMAIL_DEFAULT_IDLE_SECONDS;
   g_autofree char *email_oauth_base_url = NULL;
+  FdAuthorizeOptions authorize_options;
+  g_autofree char *public_url = NULL;
+  g_autofree char *mail_relay = NULL;
+  g_autofree char *mail_relay_user = NULL;
+  g_autofree char *mail_relay_password_file = NULL;
+  g_autofree char *mail_relay_ca_file = NULL;
+  g_autofree char *mail_from = NULL;
+  gint authorization_link_seconds = FD_AUTHORIZE_DEFAULT_LINK_SECONDS;
   const GOptionEntry entries[] = {
     { "listen", 'l', 0, G_OPTION_ARG_STRING, &listen, "Address to listen on (default 127.0.0.1:8080; port 0 picks a free one)", "HOST:PORT" },
     { "db", 'd', 0, G_OPTION_ARG_FILENAME, &db_path, "SQLite database file (created when missing)", "PATH" },
@@ -148,6 +156,18 @@ main (int   argc,
       "Mailboxes watched at most, one thread each (default 64)", "N" },
     { "email-oauth-base-url", 0, 0, G_OPTION_ARG_STRING, &email_oauth_base_url,
       "Ask Microsoft's and Google's token endpoints at this origin instead (tests)", "URL" },
+    { "public-url", 0, 0, G_OPTION_ARG_STRING, &public_url,
+      "Where people reach this server, for the links it emails (default: the listening address)", "URL" },
+    { "mail-relay", 0, 0, G_OPTION_ARG_STRING, &mail_relay,
+      "SMTP relay for the server's own mail (authorization emails); none by default", "smtp[s]://HOST[:PORT]" },
+    { "mail-relay-user", 0, 0, G_OPTION_ARG_STRING, &mail_relay_user, "User name at the mail relay", "USER" },
+    { "mail-relay-password-file", 0, 0, G_OPTION_ARG_FILENAME, &mail_relay_password_file,
+      "File whose first line is the mail relay's password", "FILE" },
+    { "mail-relay-ca-file", 0, 0, G_OPTION_ARG_FILENAME, &mail_relay_ca_file,
+      "Certificates (PEM) to trust for the mail relay (default: the system's)", "FILE" },
+    { "mail-from", 0, 0, G_OPTION_ARG_STRING, &mail_from, "From address of the server's own mail", "ADDRESS" },
+    { "authorization-link-seconds", 0, 0, G_OPTION_ARG_INT, &authorization_link_seconds,
+      "How long an authorization link works (default 259200: 72 hours)", "SECONDS" },
     { "email-idle-seconds", 0, 0, G_OPTION_ARG_INT, &email_idle_seconds,
       "Longest IMAP IDLE before the mailbox is fetched again (default 300)", "S" },
     { NULL }
@@ -248,6 +268,21 @@ main (int   argc,
       return 1;
     }
 
+  fd_authorize_options_init (&authorize_options);
+  authorize_options.public_url = public_url;
+  authorize_options.relay_url = mail_relay;
+  authorize_options.relay_user = mail_relay_user;
+  authorize_options.relay_password_file = mail_relay_password_file;
+  authorize_options.relay_ca_file = mail_relay_ca_file;
+  authorize_options.mail_from = mail_from;
+  authorize_options.link_seconds = authorization_link_seconds > 0 ? (guint) authorization_link_seconds : 0;
+  authorize_options.backoff_ms = (guint) email_backoff_ms;
+  authorize_options.oauth_base_url = email_oauth_base_url;
+  if (!fd_server_start_authorize (server, &authorize_options, &error))
+    {
+      g_printerr ("frontdeskd: %s\n", error->message);
+      return 2;
+    }
   fd_server_start_email (server, &email_options);
 
   /* Handle signals before announcing the URL: whoever reads that line may

@@ -114,6 +114,11 @@ gboolean    fd_admin_serve_members        (Request           *req,
                                            gint64             queue_id,
                                            gint64             agent_id,
                                            GError           **error);
+/* POST …/streams/{s}/authorization: a new authorization link, emailed. */
+gboolean    fd_admin_serve_authorization  (Request           *req,
+                                           FdAuthorize       *authorize,
+                                           gint64             stream_id,
+                                           GError           **error);
 gboolean    fd_admin_serve_phases         (Request           *req,
                                            gint64             stream_id,
                                            GError           **error);

@@ -15,6 +15,7 @@ struct _FdAdminApi
   FdStore      *store;         /* the center's, for reading */
   GCancellable *cancellable;   /* password hashes in the pool */
   FdSecretBox  *secret_box;    /* seals stream passwords; the server's */
+  FdAuthorize  *authorize;     /* authorization links; the server's, NULL before it starts */
 };
 
 G_DEFINE_FINAL_TYPE (FdAdminApi, fd_admin_api, G_TYPE_OBJECT)
@@ -54,6 +55,7 @@ typedef enum {
   ROUTE_MEMBER,
   ROUTE_PHASES,
   ROUTE_SESSIONS,
+  ROUTE_AUTHORIZATION,
 } Route;
 
 typedef struct {
@@ -119,6 +121,11 @@ match_route (Request    *req,
       m.route = ROUTE_PHASES;
       m.methods = "GET,PUT";
     }
+  else if (n == 5 && g_str_equal (m.klass->collection, "streams") && g_str_equal (seg[4], "authorization"))
+    {
+      m.route = ROUTE_AUTHORIZATION;
+      m.methods = "POST";
+    }
   return m;
 }
 
@@ -171,6 +178,8 @@ dispatch (Request      *req,
       return fd_admin_serve_phases (req, m->id, error);
     case ROUTE_SESSIONS:
       return fd_admin_serve_sessions (req, m->id, error);
+    case ROUTE_AUTHORIZATION:
+      return fd_admin_serve_authorization (req, req->self->authorize, m->id, error);
     case ROUTE_NONE:
     default:
       g_assert_not_reached ();
@@ -198,6 +207,7 @@ routing_organization (const Request *req,
       return m->klass->routing ? req->org_id : 0;
     case ROUTE_MEMBERS:
     case ROUTE_SESSIONS:
+    case ROUTE_AUTHORIZATION:
     case ROUTE_NONE:
     default:
       return 0;
@@ -236,7 +246,9 @@ serve (FdAdminApi  *self,
   Change change = { req, m };
   gboolean ok;
 
-  if (g_str_equal (req->method, "GET"))
+  /* A new authorization link changes no configuration, and its email must
+   * not leave before the link is committed: it writes on its own. */
+  if (g_str_equal (req->method, "GET") || m->route == ROUTE_AUTHORIZATION)
     ok = dispatch (req, m, &error);
   else
     ok = fd_center_change_config (self->center, write_change, &change, &error);
@@ -450,6 +462,15 @@ fd_admin_api_set_secret_box (FdAdminApi  *self,
   g_return_if_fail (FD_IS_ADMIN_API (self));
 
   self->secret_box = box;
+}
+
+void
+fd_admin_api_set_authorize (FdAdminApi  *self,
+                            FdAuthorize *authorize)
+{
+  g_return_if_fail (FD_IS_ADMIN_API (self));
+
+  self->authorize = authorize;
 }
 
 GBytes *

@@ -6,6 +6,7 @@
 
 #include <libsoup/soup.h>
 
+#include "fd-authorize.h"
 #include "fd-center.h"
 #include "fd-secret-box.h"
 
@@ -28,6 +29,10 @@ FdAdminApi *fd_admin_api_new    (FdCenter    *center);
  * API); without one a stream password is refused. */
 void        fd_admin_api_set_secret_box (FdAdminApi  *self,
                                          FdSecretBox *box);
+/* The stream authorization flow (owned by the server; NULL: none), for
+ * POST …/streams/{id}/authorization. */
+void        fd_admin_api_set_authorize (FdAdminApi  *self,
+                                        FdAuthorize *authorize);
 /* Adds the API's handlers to @server. */
 void        fd_admin_api_attach (FdAdminApi  *self,
                                  SoupServer  *server);

@@ -56,6 +56,63 @@ fd_admin_serve_members (Request  *req,
   return TRUE;
 }
 
+/* POST …/streams/{s}/authorization (docs/admin.md, "Email streams"): a new
+ * link for the stream, its old one void; mailed to the organization's
+ * authorization addresses when the server has a relay. The answer carries
+ * the link: the admin token may do anything an authorization does. */
+gboolean
+fd_admin_serve_authorization (Request      *req,
+                              FdAuthorize  *authorize,
+                              gint64        stream_id,
+                              GError      **error)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonNode) root = NULL;
+  g_auto(GStrv) sent_to = NULL;
+  g_autofree char *url = NULL;
+  g_autofree char *expires = NULL;
+  gint64 expires_at = 0;
+
+  if (!fd_admin_check_ref (req, FD_LEVEL_STREAM, stream_id, error))
+    return FALSE;
+  if (authorize == NULL)
+    {
+      g_set_error_literal (error, FD_PROTOCOL_ERROR, FD_PROTOCOL_ERROR_INVALID_FIELD,
+                           "This server does not run the authorization flow.");
+      return FALSE;
+    }
+  url = fd_authorize_new_link (authorize, req->org_id, stream_id, &expires_at, &sent_to, error);
+  if (url == NULL)
+    {
+      if (error != NULL && *error != NULL && (*error)->domain == FD_STORE_ERROR &&
+          (*error)->code == FD_STORE_ERROR_INVALID)
+        {
+          g_autofree char *message = g_strdup ((*error)->message);
+
+          g_clear_error (error);
+          g_set_error_literal (error, FD_PROTOCOL_ERROR, FD_PROTOCOL_ERROR_INVALID_FIELD, message);
+        }
+      return FALSE;
+    }
+  expires = fd_timestamp_to_string (expires_at);
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "stream_id");
+  json_builder_add_int_value (builder, stream_id);
+  json_builder_set_member_name (builder, "url");
+  json_builder_add_string_value (builder, url);
+  json_builder_set_member_name (builder, "expires_at");
+  json_builder_add_string_value (builder, expires);
+  json_builder_set_member_name (builder, "sent_to");
+  json_builder_begin_array (builder);
+  for (guint i = 0; sent_to != NULL && sent_to[i] != NULL; i++)
+    json_builder_add_string_value (builder, sent_to[i]);
+  json_builder_end_array (builder);
+  json_builder_end_object (builder);
+  root = json_builder_get_root (builder);
+  fd_api_respond_json (req->msg, SOUP_STATUS_CREATED, g_steal_pointer (&root));
+  return TRUE;
+}
+
 /* GET / PUT …/streams/{s}/phases: the whole ordered list at once. */
 gboolean
 fd_admin_serve_phases (Request  *req,

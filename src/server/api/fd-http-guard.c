@@ -10,6 +10,8 @@
 
 #include "fd-http-guard.h"
 
+#include "fd-authorize.h"
+
 #include "fd-admin-api.h"
 #include "fd-agent-api.h"
 #include "fd-auth.h"
@@ -49,6 +51,8 @@ static const FdHttpRoute routes[] = {
   { "PUT", FD_ADMIN_API_PREFIX "/organizations/*/site", SITE_MAX_BODY, FD_HTTP_AUTH_ADMIN,
     FD_HTTP_ERRORS_ADMIN },
   { NULL, FD_ADMIN_API_PREFIX "/", FD_ADMIN_API_MAX_BODY, FD_HTTP_AUTH_ADMIN, FD_HTTP_ERRORS_ADMIN },
+  /* The Email Authorization page's form (fd-authorize-page.c). */
+  { "POST", FD_AUTHORIZE_PREFIX "/", FD_AUTHORIZE_MAX_BODY, FD_HTTP_AUTH_NONE, FD_HTTP_ERRORS_FLAT },
   /* Everything else (downloads, the widget's files, websockets, health)
    * takes no body. */
   { NULL, "/", 0, FD_HTTP_AUTH_NONE, FD_HTTP_ERRORS_FLAT },

@@ -462,13 +462,14 @@ build_references (const FdMailReply  *reply,
   return g_string_free (out, FALSE);
 }
 
+static GBytes *write_message (GMimeMessage *message, GError **error);
+
 GBytes *
 fd_mail_compose_reply (const FdMailReply  *reply,
                        GError            **error)
 {
   g_autoptr(GMimeMessage) message = NULL;
   g_autoptr(GMimeObject) body_object = NULL;
-  g_autoptr(GMimeStream) stream = NULL;
   g_autoptr(GDateTime) now = NULL;
   g_autofree char *message_id = NULL;
   g_autofree char *in_reply_to = NULL;
@@ -476,8 +477,6 @@ fd_mail_compose_reply (const FdMailReply  *reply,
   g_autofree char *subject = NULL;
   g_autofree char *body = NULL;
   g_autofree char *generated = NULL;
-  GMimeFormatOptions *options;
-  GByteArray *array;
 
   g_return_val_if_fail (reply != NULL, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
@@ -562,6 +561,17 @@ fd_mail_compose_reply (const FdMailReply  *reply,
       g_set_object (&body_object, GMIME_OBJECT (mixed));
     }
   g_mime_message_set_mime_part (message, body_object);
+  return write_message (message, error);
+}
+
+/* @message with CRLF line endings. */
+static GBytes *
+write_message (GMimeMessage  *message,
+               GError       **error)
+{
+  g_autoptr(GMimeStream) stream = NULL;
+  GMimeFormatOptions *options;
+  GByteArray *array;
 
   /* SMTP wants CRLF; GMime turns every LF of headers and content into CRLF. */
   options = g_mime_format_options_new ();
@@ -579,4 +589,67 @@ fd_mail_compose_reply (const FdMailReply  *reply,
   g_mime_stream_mem_set_owner (GMIME_STREAM_MEM (stream), FALSE);
   array = g_mime_stream_mem_get_byte_array (GMIME_STREAM_MEM (stream));
   return g_byte_array_free_to_bytes (array);
+}
+
+GBytes *
+fd_mail_compose_notice (const FdMailNotice  *notice,
+                        GError             **error)
+{
+  g_autoptr(GMimeMessage) message = NULL;
+  g_autoptr(GMimePart) part = NULL;
+  g_autoptr(GDateTime) now = NULL;
+  g_autofree char *generated = NULL;
+  g_autofree char *message_id = NULL;
+  g_autofree char *text = NULL;
+
+  g_return_val_if_fail (notice != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  fd_mail_libraries_init ();
+
+  if (!check_address ("From address", notice->from_address, error) ||
+      (notice->from_name != NULL && !check_field ("From name", notice->from_name, error)) ||
+      !check_field ("Subject", notice->subject != NULL ? notice->subject : "", error))
+    return NULL;
+  if (notice->to == NULL || notice->to[0] == NULL)
+    {
+      g_set_error (error, FD_MAIL_COMPOSE_ERROR, FD_MAIL_COMPOSE_ERROR_INVALID, "The message has no recipient.");
+      return NULL;
+    }
+  for (guint i = 0; notice->to[i] != NULL; i++)
+    if (!check_address ("To address", notice->to[i], error))
+      return NULL;
+  if (notice->text == NULL || !g_utf8_validate (notice->text, -1, NULL))
+    {
+      g_set_error (error, FD_MAIL_COMPOSE_ERROR, FD_MAIL_COMPOSE_ERROR_INVALID,
+                   "The message has no text, or it is not UTF-8.");
+      return NULL;
+    }
+  generated = fd_mail_message_id_new (notice->domain);
+  if (generated == NULL)
+    {
+      g_set_error (error, FD_MAIL_COMPOSE_ERROR, FD_MAIL_COMPOSE_ERROR_INVALID,
+                   "The server's domain \"%s\" is not a host name; no Message-ID can be made on it.",
+                   notice->domain != NULL ? notice->domain : "");
+      return NULL;
+    }
+  message_id = normalize_message_id ("Message-ID", generated, error);
+  if (message_id == NULL)
+    return NULL;
+
+  message = g_mime_message_new (TRUE);
+  g_mime_message_add_mailbox (message, GMIME_ADDRESS_TYPE_FROM,
+                              notice->from_name != NULL ? notice->from_name : "", notice->from_address);
+  for (guint i = 0; notice->to[i] != NULL; i++)
+    g_mime_message_add_mailbox (message, GMIME_ADDRESS_TYPE_TO, "", notice->to[i]);
+  g_mime_message_set_subject (message, notice->subject != NULL ? notice->subject : "", "utf-8");
+  now = g_date_time_new_now_local ();
+  g_mime_message_set_date (message, now);
+  g_mime_message_set_message_id (message, message_id);
+  /* The server's own mail: no auto-reply should answer it (RFC 3834). */
+  g_mime_object_set_header (GMIME_OBJECT (message), "Auto-Submitted", "auto-generated", NULL);
+  text = normalize_newlines (notice->text);
+  part = build_text_part (text);
+  g_mime_message_set_mime_part (message, GMIME_OBJECT (part));
+  return write_message (message, error);
 }

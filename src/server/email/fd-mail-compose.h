@@ -84,4 +84,19 @@ char   *fd_mail_reply_subject  (const char *subject,
 GBytes *fd_mail_compose_reply  (const FdMailReply *reply,
                                 GError           **error);
 
+/* A message the server writes itself (the authorization email): From the
+ * server's address, To every recipient, a subject and a plain text, with
+ * `Auto-Submitted: auto-generated`. The same checks as a reply's. */
+typedef struct {
+  const char         *from_address;  /* required */
+  const char         *from_name;     /* NULL = none */
+  const char * const *to;            /* NULL-terminated, at least one */
+  const char         *subject;
+  const char         *text;          /* UTF-8 */
+  const char         *domain;        /* for the Message-ID */
+} FdMailNotice;
+
+GBytes *fd_mail_compose_notice (const FdMailNotice *notice,
+                                GError            **error);
+
 G_END_DECLS

@@ -399,6 +399,70 @@ fd_store_set_authorization (FdStore     *self,
                            error);
 }
 
+#define AUTHORIZATION_COLUMNS "organization_id, stream_id, created_at, expires_at, used_at, attempts, " \
+                              "oauth_state, oauth_verifier, token_hash"
+
+static char *
+read_authorization (FdStoreStmt          *stmt,
+                    FdStoreAuthorization *out)
+{
+  out->organization_id = fd_store_col_int64 (stmt, 0);
+  out->stream_id = fd_store_col_int64 (stmt, 1);
+  out->created_at = fd_store_col_int64 (stmt, 2);
+  out->expires_at = fd_store_col_int64 (stmt, 3);
+  out->used_at = fd_store_col_int64 (stmt, 4);
+  out->attempts = (gint) fd_store_col_int64 (stmt, 5);
+  out->oauth_state = fd_store_col_text (stmt, 6);
+  out->oauth_verifier = fd_store_col_text (stmt, 7);
+  return fd_store_col_text (stmt, 8);
+}
+
+gboolean
+fd_store_get_stream_authorization (FdStore               *self,
+                                   gint64                 organization_id,
+                                   gint64                 stream_id,
+                                   FdStoreAuthorization  *out,
+                                   GError               **error)
+{
+  g_autoptr(FdStoreStmt) stmt = NULL;
+
+  g_return_val_if_fail (self != NULL, FALSE);
+  g_return_val_if_fail (out != NULL, FALSE);
+
+  memset (out, 0, sizeof *out);
+  stmt = fd_store_prepare_bound (self, "SELECT " AUTHORIZATION_COLUMNS " FROM stream_authorizations "
+                                 "WHERE organization_id = ?1 AND stream_id = ?2",
+                                 FD_STORE_ARGS (FD_ARG_INT (organization_id), FD_ARG_INT (stream_id)), error);
+  if (stmt == NULL || !fd_store_step_row (self, stmt, error, "The stream has no authorization link."))
+    return FALSE;
+  g_free (read_authorization (stmt, out));
+  return TRUE;
+}
+
+gboolean
+fd_store_find_authorization_by_state (FdStore               *self,
+                                      const char            *state,
+                                      FdStoreAuthorization  *out,
+                                      char                 **out_token_hash,
+                                      GError               **error)
+{
+  g_autoptr(FdStoreStmt) stmt = NULL;
+
+  g_return_val_if_fail (self != NULL, FALSE);
+  g_return_val_if_fail (out != NULL, FALSE);
+
+  memset (out, 0, sizeof *out);
+  if (!fd_store_check_string (state, "OAuth state", FD_STORE_MAX_ID, TRUE, error))
+    return FALSE;
+  stmt = fd_store_prepare_bound (self, "SELECT " AUTHORIZATION_COLUMNS " FROM stream_authorizations "
+                                 "WHERE oauth_state = ?1",
+                                 FD_STORE_ARGS (FD_ARG_TEXT (state)), error);
+  if (stmt == NULL || !fd_store_step_row (self, stmt, error, "No authorization is waiting for this answer."))
+    return FALSE;
+  *out_token_hash = read_authorization (stmt, out);
+  return TRUE;
+}
+
 gboolean
 fd_store_find_authorization (FdStore               *self,
                              const char            *token_hash,
@@ -413,20 +477,12 @@ fd_store_find_authorization (FdStore               *self,
   memset (out, 0, sizeof *out);
   if (!fd_store_check_string (token_hash, "token hash", FD_STORE_MAX_ID, TRUE, error))
     return FALSE;
-  stmt = fd_store_prepare_bound (self, "SELECT organization_id, stream_id, created_at, expires_at, used_at, "
-                                 "attempts, oauth_state, oauth_verifier FROM stream_authorizations "
+  stmt = fd_store_prepare_bound (self, "SELECT " AUTHORIZATION_COLUMNS " FROM stream_authorizations "
                                  "WHERE token_hash = ?1",
                                  FD_STORE_ARGS (FD_ARG_TEXT (token_hash)), error);
   if (stmt == NULL || !fd_store_step_row (self, stmt, error, "No such authorization link."))
     return FALSE;
-  out->organization_id = fd_store_col_int64 (stmt, 0);
-  out->stream_id = fd_store_col_int64 (stmt, 1);
-  out->created_at = fd_store_col_int64 (stmt, 2);
-  out->expires_at = fd_store_col_int64 (stmt, 3);
-  out->used_at = fd_store_col_int64 (stmt, 4);
-  out->attempts = (gint) fd_store_col_int64 (stmt, 5);
-  out->oauth_state = fd_store_col_text (stmt, 6);
-  out->oauth_verifier = fd_store_col_text (stmt, 7);
+  g_free (read_authorization (stmt, out));
   return TRUE;
 }
 

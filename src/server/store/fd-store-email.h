@@ -166,6 +166,19 @@ gboolean   fd_store_find_authorization  (FdStore              *self,
                                          const char           *token_hash,
                                          FdStoreAuthorization *out,
                                          GError              **error);
+/* The stream's link; FALSE with NOT_FOUND when it never had one. */
+gboolean   fd_store_get_stream_authorization (FdStore              *self,
+                                              gint64                organization_id,
+                                              gint64                stream_id,
+                                              FdStoreAuthorization *out,
+                                              GError              **error);
+/* The link whose OAuth consent has @state; FALSE with NOT_FOUND. Its token
+ * hash in *out_token_hash. */
+gboolean   fd_store_find_authorization_by_state (FdStore              *self,
+                                                 const char           *state,
+                                                 FdStoreAuthorization *out,
+                                                 char                **out_token_hash,
+                                                 GError              **error);
 /* Whether the stream ever had a link (the first one is sent once). */
 gboolean   fd_store_has_authorization   (FdStore      *self,
                                          gint64        organization_id,

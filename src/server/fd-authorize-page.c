@@ -1,0 +1,917 @@
+#define G_LOG_DOMAIN "fd-authorize"
+
+/* The Email Authorization page (docs/email.md, "Authorization flow"):
+ * GET FD_AUTHORIZE_PREFIX/TOKEN shows the stream's type and name and a form
+ * (platform, address, password and confirmation, the servers of "other"),
+ * prefilled with the stream's settings but never a password; POST checks
+ * it and seals the credentials into the store, or, for Office 365 and
+ * Gmail, sends the person to the provider's consent, whose answer comes
+ * back to FD_AUTHORIZE_PREFIX/oauth-callback. Plain HTML written here,
+ * every value escaped, no script, a strict Content-Security-Policy.
+ *
+ * CSRF: the form's hidden "csrf" field and a SameSite=Strict cookie both
+ * carry a keyed MAC (libsodium crypto_auth, a key made at each start) of
+ * the link's token hash; a post must bring both, equal to the MAC. */
+
+#include "fd-authorize-private.h"
+
+#include "fd-auth.h"
+#include "fd-center-email.h"
+#include "fd-email-settings.h"
+#include "fd-mail-compose.h"
+#include "fd-oauth.h"
+#include "fd-store-email.h"
+
+#include <json-glib/json-glib.h>
+#include <string.h>
+
+#define CALLBACK_PATH   FD_AUTHORIZE_PREFIX "/oauth-callback"
+#define COOKIE_NAME     "fd_authorize"
+#define TOKEN_MAX       128
+#define PASSWORD_MAX    1024
+#define FIELD_MAX       255
+/* The secrets of the stream (as FdEmail names them). */
+#define SECRET_PASSWORD      "password"
+#define SECRET_OAUTH_TOKENS  "oauth_tokens"
+#define SECRET_OAUTH_CLIENT  "oauth_client_secret"
+
+static const char page_style[] =
+  "body{font-family:system-ui,sans-serif;max-width:36em;margin:2em auto;padding:0 1em;color:#222}"
+  "h1{font-size:1.4em}dl{display:grid;grid-template-columns:max-content auto;gap:.3em 1em}"
+  "dt{font-weight:bold}label{display:block;margin:.8em 0 .2em}input,select{width:100%;padding:.3em;"
+  "box-sizing:border-box}fieldset{margin-top:1em}.errors{border:2px solid #b00;padding:.5em 1em;color:#700}"
+  "button{margin-top:1.2em;padding:.5em 1.5em}.note{color:#555;font-size:.9em}";
+
+/* The form's fields other than secrets, in the order shown. */
+static const char * const form_fields[] = {
+  "platform", "address", "imap_host", "imap_port", "imap_tls", "smtp_host", "smtp_port", "smtp_tls", "user_name",
+};
+
+void
+authorize_page_init (FdAuthorize *self)
+{
+  GChecksum *checksum = g_checksum_new (G_CHECKSUM_SHA256);
+  guint8 digest[32];
+  gsize length = sizeof digest;
+
+  crypto_auth_keygen (self->csrf_key);
+  g_checksum_update (checksum, (const guchar *) page_style, strlen (page_style));
+  g_checksum_get_digest (checksum, digest, &length);
+  g_checksum_free (checksum);
+  self->style_hash = g_base64_encode (digest, length);
+  self->oauth_session = soup_session_new_with_options ("timeout", 30, "idle-timeout", 60, NULL);
+  self->oauth_cancellable = g_cancellable_new ();
+}
+
+/* --- Answering --------------------------------------------------------------- */
+
+/* The origins a form may go to: this server, and the providers' consent. */
+static char *
+form_action_sources (FdAuthorize *self)
+{
+  if (self->oauth_base_url != NULL)
+    return g_strdup_printf ("'self' %s", self->oauth_base_url);
+  return g_strdup ("'self' https://login.microsoftonline.com https://accounts.google.com");
+}
+
+static void
+respond_page (FdAuthorize       *self,
+              SoupServerMessage *msg,
+              guint              status,
+              const char        *title,
+              const char        *body_html,
+              const char        *csrf)
+{
+  SoupMessageHeaders *headers = soup_server_message_get_response_headers (msg);
+  g_autofree char *escaped_title = g_markup_escape_text (title, -1);
+  g_autofree char *actions = form_action_sources (self);
+  g_autofree char *csp = g_strdup_printf ("default-src 'none'; style-src 'sha256-%s'; form-action %s; "
+                                          "frame-ancestors 'none'; base-uri 'none'",
+                                          self->style_hash, actions);
+  g_autofree char *html = g_strdup_printf ("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+                                           "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+                                           "<meta name=\"referrer\" content=\"no-referrer\">"
+                                           "<title>%s</title><style>%s</style></head>\n<body><main>"
+                                           "<h1>%s</h1>\n%s</main></body></html>\n",
+                                           escaped_title, page_style, escaped_title, body_html);
+
+  soup_message_headers_replace (headers, "Content-Security-Policy", csp);
+  soup_message_headers_replace (headers, "X-Content-Type-Options", "nosniff");
+  soup_message_headers_replace (headers, "X-Frame-Options", "DENY");
+  soup_message_headers_replace (headers, "Referrer-Policy", "no-referrer");
+  soup_message_headers_replace (headers, "Cache-Control", "no-store");
+  if (csrf != NULL)
+    {
+      g_autofree char *cookie = g_strdup_printf (COOKIE_NAME "=%s; Path=" FD_AUTHORIZE_PREFIX "; HttpOnly; "
+                                                 "SameSite=Strict%s", csrf, self->secure ? "; Secure" : "");
+
+      soup_message_headers_append (headers, "Set-Cookie", cookie);
+    }
+  soup_server_message_set_status (msg, status, NULL);
+  soup_server_message_set_response (msg, "text/html; charset=utf-8", SOUP_MEMORY_COPY, html, strlen (html));
+}
+
+/* A page that says what went wrong, and nothing else. */
+static void
+respond_message (FdAuthorize       *self,
+                 SoupServerMessage *msg,
+                 guint              status,
+                 const char        *title,
+                 const char        *text)
+{
+  g_autofree char *escaped = g_markup_escape_text (text, -1);
+  g_autofree char *body = g_strdup_printf ("<p>%s</p>\n<p class=\"note\">Please contact your contact center "
+                                           "provider if any further information is required.</p>\n", escaped);
+
+  respond_page (self, msg, status, title, body, NULL);
+}
+
+/* --- Links -------------------------------------------------------------------- */
+
+typedef struct {
+  char                 *token_hash;
+  FdStoreAuthorization  link;
+  FdStream             *stream;
+} Found;
+
+static void
+found_clear (Found *found)
+{
+  g_clear_pointer (&found->token_hash, g_free);
+  fd_store_authorization_clear (&found->link);
+  g_clear_pointer (&found->stream, fd_stream_free);
+}
+
+static gboolean
+token_is_wellformed (const char *token)
+{
+  gsize length = strlen (token);
+
+  if (length == 0 || length > TOKEN_MAX)
+    return FALSE;
+  for (const char *p = token; *p != '\0'; p++)
+    if (!g_ascii_isalnum (*p) && *p != '-' && *p != '_')
+      return FALSE;
+  return TRUE;
+}
+
+/* The link's stream when the link may be used; otherwise the page that
+ * says why (404 unknown, 410 expired or used) has been answered. */
+static gboolean
+check_found (FdAuthorize       *self,
+             SoupServerMessage *msg,
+             Found             *found)
+{
+  if (found->link.used_at != 0)
+    {
+      respond_message (self, msg, SOUP_STATUS_GONE, "This link was used already",
+                       "This authorization link has been used already; a link works once. If the mailbox "
+                       "still needs authorizing, ask your contact center administrator for a new link.");
+      return FALSE;
+    }
+  if (found->link.expires_at <= g_get_real_time ())
+    {
+      respond_message (self, msg, SOUP_STATUS_GONE, "This link has expired",
+                       "This authorization link has expired. Ask your contact center administrator for a "
+                       "new one.");
+      return FALSE;
+    }
+  found->stream = fd_store_get_stream (self->store, found->link.organization_id, found->link.stream_id, NULL);
+  if (found->stream == NULL || found->stream->deleted)
+    {
+      respond_message (self, msg, SOUP_STATUS_NOT_FOUND, "This link is not valid",
+                       "The media stream of this authorization link no longer exists.");
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+find_link (FdAuthorize       *self,
+           SoupServerMessage *msg,
+           const char        *token,
+           Found             *found)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!token_is_wellformed (token) ||
+      !fd_store_find_authorization (self->store, (found->token_hash = fd_auth_hash_token (token)), &found->link,
+                                    &error))
+    {
+      if (error != NULL && !g_error_matches (error, FD_STORE_ERROR, FD_STORE_ERROR_NOT_FOUND))
+        {
+          g_warning ("Cannot read an authorization link: %s", error->message);
+          respond_message (self, msg, SOUP_STATUS_INTERNAL_SERVER_ERROR, "Something went wrong",
+                           "The server could not read this authorization link; try again in a moment.");
+          return FALSE;
+        }
+      respond_message (self, msg, SOUP_STATUS_NOT_FOUND, "This link is not valid",
+                       "This authorization link is not valid. It may have been replaced by a newer one: use "
+                       "the link of the latest authorization email.");
+      return FALSE;
+    }
+  return check_found (self, msg, found);
+}
+
+/* The CSRF value of a link: hex of a MAC of its token hash. */
+static char *
+csrf_for (FdAuthorize *self,
+          const char  *token_hash)
+{
+  guchar mac[crypto_auth_BYTES];
+  char hex[crypto_auth_BYTES * 2 + 1];
+
+  crypto_auth (mac, (const guchar *) token_hash, strlen (token_hash), self->csrf_key);
+  sodium_bin2hex (hex, sizeof hex, mac, sizeof mac);
+  return g_strdup (hex);
+}
+
+static gboolean
+same_secret (const char *a,
+             const char *b)
+{
+  return a != NULL && b != NULL && strlen (a) == strlen (b) && sodium_memcmp (a, b, strlen (a)) == 0;
+}
+
+static char *
+request_cookie (SoupServerMessage *msg)
+{
+  const char *header = soup_message_headers_get_list (soup_server_message_get_request_headers (msg), "Cookie");
+  g_autoptr(GHashTable) params = NULL;
+
+  if (header == NULL)
+    return NULL;
+  params = soup_header_parse_semi_param_list (header);
+  return g_strdup (g_hash_table_lookup (params, COOKIE_NAME));
+}
+
+/* --- The form ---------------------------------------------------------------- */
+
+static void
+append_input (GString    *html,
+              const char *label,
+              const char *type,
+              const char *name,
+              const char *value,
+              const char *extra)
+{
+  g_autofree char *escaped = g_markup_escape_text (value != NULL ? value : "", -1);
+
+  g_string_append_printf (html, "<label for=\"%s\">%s</label><input id=\"%s\" type=\"%s\" name=\"%s\" "
+                          "value=\"%s\"%s>\n", name, label, name, type, name, escaped, extra);
+}
+
+static void
+append_select (GString            *html,
+               const char         *label,
+               const char         *name,
+               const char * const *values,
+               const char * const *labels,
+               const char         *selected)
+{
+  g_string_append_printf (html, "<label for=\"%s\">%s</label><select id=\"%s\" name=\"%s\">", name, label, name,
+                          name);
+  for (guint i = 0; values[i] != NULL; i++)
+    g_string_append_printf (html, "<option value=\"%s\"%s>%s</option>", values[i],
+                            g_strcmp0 (values[i], selected) == 0 ? " selected" : "", labels[i]);
+  g_string_append (html, "</select>\n");
+}
+
+/* The form's values from the stream's settings: what was saved at its
+ * creation (never a secret: those are not in the settings). */
+static GHashTable *
+values_from_settings (const FdStream *stream)
+{
+  GHashTable *values = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, g_free);
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  JsonObject *obj;
+
+  if (stream->settings_json == NULL || !json_parser_load_from_data (parser, stream->settings_json, -1, NULL) ||
+      !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+    return values;
+  obj = json_node_get_object (json_parser_get_root (parser));
+  for (guint i = 0; i < G_N_ELEMENTS (form_fields); i++)
+    {
+      JsonNode *node = json_object_get_member (obj, form_fields[i]);
+
+      if (node == NULL || !JSON_NODE_HOLDS_VALUE (node))
+        continue;
+      if (json_node_get_value_type (node) == G_TYPE_STRING)
+        g_hash_table_insert (values, (gpointer) form_fields[i], g_strdup (json_node_get_string (node)));
+      else if (json_node_get_value_type (node) == G_TYPE_INT64)
+        g_hash_table_insert (values, (gpointer) form_fields[i],
+                             g_strdup_printf ("%" G_GINT64_FORMAT, json_node_get_int (node)));
+    }
+  return values;
+}
+
+static void
+respond_form (FdAuthorize       *self,
+              SoupServerMessage *msg,
+              guint              status,
+              const Found       *found,
+              GHashTable        *values,
+              GPtrArray         *errors)
+{
+  static const char * const platforms[] = { "office365", "gmail", "other", NULL };
+  static const char * const platform_labels[] = { "Office 365", "Gmail", "Other IMAP/SMTP", NULL };
+  static const char * const tls[] = { "implicit", "starttls", "none", NULL };
+  static const char * const tls_labels[] = { "TLS (IMAPS, SMTPS)", "STARTTLS", "None (this machine only)", NULL };
+  g_autoptr(GString) html = g_string_new (NULL);
+  g_autofree char *name = g_markup_escape_text (found->stream->name, -1);
+  g_autofree char *csrf = csrf_for (self, found->token_hash);
+  const char *platform = g_hash_table_lookup (values, "platform");
+
+  if (platform == NULL || g_str_equal (platform, "imap"))
+    platform = "other";
+  g_string_append_printf (html, "<p>Media Stream Details</p>\n<dl><dt>Type</dt><dd>%s</dd>"
+                          "<dt>Name</dt><dd>%s</dd></dl>\n",
+                          authorize_stream_type (found->stream->kind), name);
+  if (errors != NULL && errors->len > 0)
+    {
+      g_string_append (html, "<div class=\"errors\" role=\"alert\"><p>Please correct this:</p><ul>");
+      for (guint i = 0; i < errors->len; i++)
+        {
+          g_autofree char *text = g_markup_escape_text (g_ptr_array_index (errors, i), -1);
+
+          g_string_append_printf (html, "<li>%s</li>", text);
+        }
+      g_string_append (html, "</ul></div>\n");
+    }
+  g_string_append_printf (html, "<form method=\"post\" autocomplete=\"off\">\n"
+                          "<input type=\"hidden\" name=\"csrf\" value=\"%s\">\n", csrf);
+  append_select (html, "Email Platform", "platform", platforms, platform_labels, platform);
+  append_input (html, "Email Address", "email", "address", g_hash_table_lookup (values, "address"), "");
+  append_input (html, "Password", "password", "password", NULL, " autocomplete=\"new-password\"");
+  append_input (html, "Confirm Password", "password", "confirm", NULL, " autocomplete=\"new-password\"");
+  g_string_append (html, "<p class=\"note\">Office 365 and Gmail: leave the passwords empty; you are sent to "
+                   "Microsoft or Google to sign in and allow access to the mailbox.</p>\n"
+                   "<fieldset><legend>Other IMAP/SMTP</legend>\n");
+  append_input (html, "IMAP server", "text", "imap_host", g_hash_table_lookup (values, "imap_host"), "");
+  append_input (html, "IMAP port (empty: the default)", "text", "imap_port",
+                g_hash_table_lookup (values, "imap_port"), " inputmode=\"numeric\"");
+  append_select (html, "IMAP security", "imap_tls", tls, tls_labels, g_hash_table_lookup (values, "imap_tls"));
+  append_input (html, "SMTP server", "text", "smtp_host", g_hash_table_lookup (values, "smtp_host"), "");
+  append_input (html, "SMTP port (empty: the default)", "text", "smtp_port",
+                g_hash_table_lookup (values, "smtp_port"), " inputmode=\"numeric\"");
+  append_select (html, "SMTP security", "smtp_tls", tls, tls_labels, g_hash_table_lookup (values, "smtp_tls"));
+  append_input (html, "User name (empty: the address)", "text", "user_name",
+                g_hash_table_lookup (values, "user_name"), "");
+  g_string_append (html, "</fieldset>\n<button type=\"submit\">Authorize</button>\n</form>\n");
+  respond_page (self, msg, status, "Email Authorization", html->str, csrf);
+}
+
+/* --- Checking a post ------------------------------------------------------------ */
+
+static const char *
+form_value (GHashTable *form,
+            const char *name)
+{
+  const char *value = form != NULL ? g_hash_table_lookup (form, name) : NULL;
+
+  return value != NULL && *value != '\0' ? value : NULL;
+}
+
+static gboolean
+text_ok (const char *value,
+         gsize       max)
+{
+  if (!g_utf8_validate (value, -1, NULL) || strlen (value) > max)
+    return FALSE;
+  for (const char *p = value; *p != '\0'; p++)
+    if ((guchar) *p < 0x20)
+      return FALSE;
+  return TRUE;
+}
+
+/* Sets @member of @obj from the form's @name: a string, a port, or removed
+ * when empty. An error sentence is added when it is not well-formed. */
+static void
+take_field (JsonObject *obj,
+            GHashTable *form,
+            const char *name,
+            const char *label,
+            gboolean    port,
+            GPtrArray  *errors)
+{
+  const char *value = form_value (form, name);
+  guint64 number = 0;
+
+  json_object_remove_member (obj, name);
+  if (value == NULL)
+    return;
+  if (!text_ok (value, FIELD_MAX))
+    {
+      g_ptr_array_add (errors, g_strdup_printf ("The %s is not valid text.", label));
+      return;
+    }
+  if (!port)
+    {
+      json_object_set_string_member (obj, name, value);
+      return;
+    }
+  if (!g_ascii_string_to_unsigned (value, 10, 1, 65535, &number, NULL))
+    {
+      g_ptr_array_add (errors, g_strdup_printf ("The %s must be a number from 1 to 65535.", label));
+      return;
+    }
+  json_object_set_int_member (obj, name, (gint64) number);
+}
+
+static JsonObject *
+settings_object (const FdStream *stream)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+
+  if (stream->settings_json != NULL && json_parser_load_from_data (parser, stream->settings_json, -1, NULL) &&
+      JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+    return json_object_ref (json_node_get_object (json_parser_get_root (parser)));
+  return json_object_new ();
+}
+
+static char *
+object_to_text (JsonObject *obj)
+{
+  g_autoptr(JsonNode) node = json_node_init_object (json_node_alloc (), obj);
+
+  return json_to_string (node, FALSE);
+}
+
+/* --- Saving ------------------------------------------------------------------- */
+
+typedef struct {
+  FdAuthorize *self;
+  Found       *found;
+  const char  *settings_json;
+  const char  *secret_name;
+  GBytes      *sealed;
+} Save;
+
+/* Inside the center's transaction: the settings, the sealed credential and
+ * the link used, all or nothing; config-changed follows the commit, and
+ * the stream's worker starts. */
+static gboolean
+write_save (gpointer   user_data,
+            gint64    *out_organization_id,
+            GError   **error)
+{
+  Save *save = user_data;
+  FdStore *store = save->self->store;
+  g_autoptr(FdStream) stream = fd_store_get_stream (store, save->found->link.organization_id,
+                                                    save->found->link.stream_id, error);
+
+  if (stream == NULL)
+    return FALSE;
+  g_free (stream->settings_json);
+  stream->settings_json = g_strdup (save->settings_json);
+  *out_organization_id = 0;
+  return fd_store_use_authorization (store, save->found->token_hash, g_get_real_time (), error) &&
+         fd_store_update_stream (store, stream, error) &&
+         fd_store_set_stream_secret (store, stream->organization_id, stream->id, save->secret_name, save->sealed,
+                                     error) &&
+         fd_store_set_stream_health (store, stream->organization_id, stream->id, "ok",
+                                     "Authorized; signing in to the mailbox.", error);
+}
+
+static gboolean
+save_authorization (FdAuthorize  *self,
+                    Found        *found,
+                    const char   *settings_json,
+                    const char   *secret_name,
+                    const char   *secret,
+                    GError      **error)
+{
+  g_autoptr(GBytes) plain = g_bytes_new (secret, strlen (secret));
+  g_autoptr(GBytes) sealed = fd_secret_box_seal (self->box, plain, error);
+  Save save = { self, found, settings_json, secret_name, sealed };
+
+  return sealed != NULL && fd_center_change_config (self->center, write_save, &save, error);
+}
+
+static void
+respond_saved (FdAuthorize       *self,
+               SoupServerMessage *msg,
+               const Found       *found)
+{
+  g_autofree char *name = g_markup_escape_text (found->stream->name, -1);
+  g_autofree char *body = g_strdup_printf ("<p>The mailbox of the %s stream “%s” is authorized. Frontdesk now "
+                                           "signs in to it; you may close this page.</p>\n",
+                                           authorize_stream_type (found->stream->kind), name);
+
+  g_message ("Stream %" G_GINT64_FORMAT " was authorized through its link", found->link.stream_id);
+  respond_page (self, msg, SOUP_STATUS_OK, "Authorization complete", body, NULL);
+}
+
+/* --- OAuth consent ------------------------------------------------------------- */
+
+static char *
+redirect_uri (FdAuthorize *self)
+{
+  return g_strconcat (self->public_url, CALLBACK_PATH, NULL);
+}
+
+static FdOAuthProvider *
+provider_for (FdAuthorize           *self,
+              const FdEmailSettings *settings)
+{
+  FdOAuthPlatform platform = g_str_equal (settings->platform, "gmail") ? FD_OAUTH_PLATFORM_GOOGLE
+                                                                       : FD_OAUTH_PLATFORM_MICROSOFT;
+
+  if (self->oauth_base_url != NULL)
+    return fd_oauth_provider_new_for_base (platform, settings->oauth_tenant, self->oauth_base_url);
+  return fd_oauth_provider_new (platform, settings->oauth_tenant);
+}
+
+/* Keeps the consent under way with the link (state, and the sealed verifier
+ * with the settings to save) and sends the person to the provider. */
+static gboolean
+begin_consent (FdAuthorize           *self,
+               SoupServerMessage     *msg,
+               Found                 *found,
+               const FdEmailSettings *settings,
+               const char            *settings_json,
+               GError               **error)
+{
+  g_autoptr(FdOAuthProvider) provider = provider_for (self, settings);
+  g_autofree char *redirect = redirect_uri (self);
+  g_autoptr(FdOAuthAuthorization) consent = fd_oauth_begin (provider, settings->oauth_client_id, redirect,
+                                                            settings->address);
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(GBytes) plain = NULL;
+  g_autoptr(GBytes) sealed = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *sealed_text = NULL;
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "verifier");
+  json_builder_add_string_value (builder, consent->code_verifier);
+  json_builder_set_member_name (builder, "settings_json");
+  json_builder_add_string_value (builder, settings_json);
+  json_builder_end_object (builder);
+  root = json_builder_get_root (builder);
+  text = json_to_string (root, FALSE);
+  plain = g_bytes_new (text, strlen (text));
+  sodium_memzero (text, strlen (text));
+  sealed = fd_secret_box_seal (self->box, plain, error);
+  if (sealed == NULL)
+    return FALSE;
+  sealed_text = g_base64_encode (g_bytes_get_data (sealed, NULL), g_bytes_get_size (sealed));
+  if (!fd_store_set_authorization_oauth (self->store, found->token_hash, consent->state, sealed_text, error))
+    return FALSE;
+  soup_server_message_set_redirect (msg, SOUP_STATUS_SEE_OTHER, consent->url);
+  soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Referrer-Policy", "no-referrer");
+  soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Cache-Control", "no-store");
+  return TRUE;
+}
+
+typedef struct {
+  FdAuthorize       *self;
+  AuthorizeHandle   *handle;
+  SoupServerMessage *msg;
+  Found              found;
+  char              *settings_json;
+} Exchange;
+
+static void
+exchange_free (Exchange *exchange)
+{
+  found_clear (&exchange->found);
+  g_free (exchange->settings_json);
+  g_object_unref (exchange->msg);
+  if (g_atomic_ref_count_dec (&exchange->handle->ref))
+    g_free (exchange->handle);
+  g_free (exchange);
+}
+
+static void
+on_code_exchanged_cb (GObject      *source,
+                      GAsyncResult *result,
+                      gpointer      data)
+{
+  Exchange *exchange = data;
+  FdAuthorize *self = exchange->handle->self;
+  g_autoptr(FdOAuthTokens) tokens = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *json = NULL;
+
+  tokens = fd_oauth_exchange_code_finish (result, &error);
+  if (self == NULL)
+    {
+      exchange_free (exchange);
+      return;
+    }
+  if (tokens == NULL)
+    {
+      g_autofree char *text = g_strdup_printf ("The provider did not grant access: %s Open the authorization "
+                                               "link again to retry.", error->message);
+
+      respond_message (self, exchange->msg, SOUP_STATUS_BAD_GATEWAY, "Authorization failed", text);
+    }
+  else
+    {
+      json = fd_email_oauth_tokens_to_json (tokens);
+      if (!save_authorization (self, &exchange->found, exchange->settings_json, SECRET_OAUTH_TOKENS, json, &error))
+        {
+          g_warning ("Cannot save the authorization of stream %" G_GINT64_FORMAT ": %s",
+                     exchange->found.link.stream_id, error->message);
+          respond_message (self, exchange->msg, SOUP_STATUS_INTERNAL_SERVER_ERROR, "Something went wrong",
+                           "The server could not save the authorization; open the link again to retry.");
+        }
+      else
+        respond_saved (self, exchange->msg, &exchange->found);
+      sodium_memzero (json, strlen (json));
+    }
+  soup_server_message_unpause (exchange->msg);
+  exchange_free (exchange);
+}
+
+/* The client secret of the stream's application, opened; NULL when none. */
+static char *
+client_secret (FdAuthorize    *self,
+               const FdStream *stream)
+{
+  g_autoptr(GBytes) sealed = fd_store_get_stream_secret (self->store, stream->organization_id, stream->id,
+                                                         SECRET_OAUTH_CLIENT, NULL);
+  g_autoptr(GBytes) plain = sealed != NULL ? fd_secret_box_open (self->box, sealed, NULL) : NULL;
+
+  return plain != NULL ? g_strndup (g_bytes_get_data (plain, NULL), g_bytes_get_size (plain)) : NULL;
+}
+
+static void
+serve_callback (FdAuthorize       *self,
+                SoupServerMessage *msg,
+                GHashTable        *query)
+{
+  const char *state = query != NULL ? g_hash_table_lookup (query, "state") : NULL;
+  const char *code = query != NULL ? g_hash_table_lookup (query, "code") : NULL;
+  const char *provider_error = query != NULL ? g_hash_table_lookup (query, "error") : NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) sealed = NULL;
+  g_autoptr(GBytes) plain = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(FdEmailSettings) settings = NULL;
+  g_autoptr(FdOAuthProvider) provider = NULL;
+  g_autofree char *redirect = NULL;
+  g_autofree char *secret = NULL;
+  g_autofree guchar *data = NULL;
+  Exchange *exchange;
+  JsonObject *obj;
+  gsize size;
+
+  exchange = g_new0 (Exchange, 1);
+  exchange->self = self;
+  exchange->msg = g_object_ref (msg);
+  exchange->handle = self->handle;
+  g_atomic_ref_count_inc (&self->handle->ref);
+  if (state == NULL ||
+      !fd_store_find_authorization_by_state (self->store, state, &exchange->found.link, &exchange->found.token_hash,
+                                             &error))
+    {
+      respond_message (self, msg, SOUP_STATUS_NOT_FOUND, "This answer is not expected",
+                       "No authorization is waiting for this answer of the provider. Open the authorization "
+                       "link again to retry.");
+      exchange_free (exchange);
+      return;
+    }
+  if (!check_found (self, msg, &exchange->found))
+    {
+      exchange_free (exchange);
+      return;
+    }
+  /* The consent is spent, whatever happens next. */
+  data = g_base64_decode (exchange->found.link.oauth_verifier != NULL ? exchange->found.link.oauth_verifier : "",
+                          &size);
+  sealed = g_bytes_new (data, size);
+  fd_store_set_authorization_oauth (self->store, exchange->found.token_hash, NULL, NULL, NULL);
+  if (provider_error != NULL)
+    {
+      const char *description = g_hash_table_lookup (query, "error_description");
+      g_autofree char *text = g_strdup_printf ("The provider refused the authorization (%s%s%s). Open the "
+                                               "authorization link again to retry.",
+                                               provider_error, description != NULL ? ": " : "",
+                                               description != NULL ? description : "");
+
+      respond_message (self, msg, SOUP_STATUS_FORBIDDEN, "Authorization refused", text);
+      exchange_free (exchange);
+      return;
+    }
+  plain = fd_secret_box_open (self->box, sealed, NULL);
+  if (code == NULL || plain == NULL ||
+      !json_parser_load_from_data (parser, g_bytes_get_data (plain, NULL), g_bytes_get_size (plain), NULL) ||
+      !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+    {
+      respond_message (self, msg, SOUP_STATUS_BAD_REQUEST, "Authorization failed",
+                       "The provider's answer is incomplete. Open the authorization link again to retry.");
+      exchange_free (exchange);
+      return;
+    }
+  obj = json_node_get_object (json_parser_get_root (parser));
+  exchange->settings_json = g_strdup (json_object_get_string_member_with_default (obj, "settings_json", "{}"));
+  settings = fd_email_settings_parse (exchange->settings_json, NULL);
+  if (settings == NULL || g_str_equal (settings->platform, "other"))
+    {
+      respond_message (self, msg, SOUP_STATUS_BAD_REQUEST, "Authorization failed",
+                       "The stream's settings changed meanwhile. Open the authorization link again to retry.");
+      exchange_free (exchange);
+      return;
+    }
+  provider = provider_for (self, settings);
+  redirect = redirect_uri (self);
+  secret = client_secret (self, exchange->found.stream);
+  soup_server_message_pause (msg);
+  fd_oauth_exchange_code_async (provider, self->oauth_session, settings->oauth_client_id, secret, redirect, code,
+                                json_object_get_string_member_with_default (obj, "verifier", ""),
+                                self->oauth_cancellable, on_code_exchanged_cb, exchange);
+  if (secret != NULL)
+    sodium_memzero (secret, strlen (secret));
+}
+
+/* --- GET and POST ------------------------------------------------------------ */
+
+static void
+serve_post (FdAuthorize       *self,
+            SoupServerMessage *msg,
+            Found             *found)
+{
+  SoupMessageBody *body = soup_server_message_get_request_body (msg);
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(GHashTable) form = NULL;
+  g_autoptr(GPtrArray) errors = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GHashTable) values = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) obj = NULL;
+  g_autoptr(FdEmailSettings) settings = NULL;
+  g_autofree char *expected = csrf_for (self, found->token_hash);
+  g_autofree char *cookie = request_cookie (msg);
+  g_autofree char *settings_json = NULL;
+  g_autofree char *text = NULL;
+  const char *content_type;
+  const char *platform, *address, *password, *confirm;
+  gint attempts = 0;
+
+  if (!fd_store_count_authorization_attempt (self->store, found->token_hash, &attempts, &error))
+    {
+      g_warning ("Cannot count an authorization attempt: %s", error->message);
+      respond_message (self, msg, SOUP_STATUS_INTERNAL_SERVER_ERROR, "Something went wrong",
+                       "The server could not read this authorization link; try again in a moment.");
+      return;
+    }
+  if (attempts > FD_AUTHORIZE_MAX_ATTEMPTS)
+    {
+      respond_message (self, msg, 429, "Too many attempts",
+                       "This authorization link was tried too many times. Ask your contact center "
+                       "administrator for a new one.");
+      return;
+    }
+  content_type = soup_message_headers_get_content_type (soup_server_message_get_request_headers (msg), NULL);
+  if (!soup_message_body_get_accumulate (body) || body->length > FD_AUTHORIZE_MAX_BODY ||
+      g_strcmp0 (content_type, "application/x-www-form-urlencoded") != 0)
+    {
+      respond_message (self, msg, SOUP_STATUS_BAD_REQUEST, "The form could not be read",
+                       "The form could not be read. Open the authorization link again.");
+      return;
+    }
+  bytes = soup_message_body_flatten (body);
+  text = g_strndup (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
+  form = soup_form_decode (text);
+  sodium_memzero (text, strlen (text));
+  if (!same_secret (form_value (form, "csrf"), expected) || !same_secret (cookie, expected))
+    {
+      respond_message (self, msg, SOUP_STATUS_FORBIDDEN, "The form was not accepted",
+                       "This form did not come from the authorization page, or the page is too old. Open the "
+                       "authorization link again.");
+      return;
+    }
+
+  platform = form_value (form, "platform");
+  address = form_value (form, "address");
+  password = form_value (form, "password");
+  confirm = form_value (form, "confirm");
+  for (guint i = 0; i < G_N_ELEMENTS (form_fields); i++)
+    if (form_value (form, form_fields[i]) != NULL && text_ok (form_value (form, form_fields[i]), FIELD_MAX))
+      g_hash_table_insert (values, (gpointer) form_fields[i], (gpointer) form_value (form, form_fields[i]));
+
+  if (platform == NULL || (!g_str_equal (platform, "other") && !g_str_equal (platform, "office365") &&
+                           !g_str_equal (platform, "gmail")))
+    g_ptr_array_add (errors, g_strdup ("Choose the email platform."));
+  if (address == NULL)
+    g_ptr_array_add (errors, g_strdup ("Write the mailbox's email address."));
+  else if (!fd_mail_address_is_plain (address))
+    g_ptr_array_add (errors, g_strdup ("The email address is not valid: write it as name@example.com."));
+
+  obj = settings_object (found->stream);
+  if (platform != NULL)
+    json_object_set_string_member (obj, "platform", platform);
+  if (address != NULL && fd_mail_address_is_plain (address))
+    json_object_set_string_member (obj, "address", address);
+
+  if (g_strcmp0 (platform, "other") == 0)
+    {
+      if (password == NULL)
+        g_ptr_array_add (errors, g_strdup ("Write the mailbox's password."));
+      else if (!text_ok (password, PASSWORD_MAX))
+        g_ptr_array_add (errors, g_strdup ("The password is too long or holds control characters."));
+      else if (!same_secret (password, confirm))
+        g_ptr_array_add (errors, g_strdup ("The password and its confirmation differ: write the same password "
+                                           "in both."));
+      take_field (obj, form, "imap_host", "IMAP server", FALSE, errors);
+      take_field (obj, form, "imap_port", "IMAP port", TRUE, errors);
+      take_field (obj, form, "imap_tls", "IMAP security", FALSE, errors);
+      take_field (obj, form, "smtp_host", "SMTP server", FALSE, errors);
+      take_field (obj, form, "smtp_port", "SMTP port", TRUE, errors);
+      take_field (obj, form, "smtp_tls", "SMTP security", FALSE, errors);
+      take_field (obj, form, "user_name", "user name", FALSE, errors);
+      if (!json_object_has_member (obj, "imap_host"))
+        g_ptr_array_add (errors, g_strdup ("Write the IMAP server (for example imap.example.com)."));
+      if (!json_object_has_member (obj, "smtp_host"))
+        g_ptr_array_add (errors, g_strdup ("Write the SMTP server (for example smtp.example.com)."));
+    }
+  settings_json = object_to_text (obj);
+  if (errors->len == 0)
+    {
+      settings = fd_email_settings_parse (settings_json, &error);
+      if (settings == NULL)
+        g_ptr_array_add (errors, g_strdup (error->message));
+    }
+  if (errors->len > 0)
+    {
+      respond_form (self, msg, SOUP_STATUS_UNPROCESSABLE_ENTITY, found, values, errors);
+      return;
+    }
+
+  if (!g_str_equal (settings->platform, "other"))
+    {
+      if (!begin_consent (self, msg, found, settings, settings_json, &error))
+        {
+          g_warning ("Cannot begin an OAuth consent: %s", error->message);
+          respond_message (self, msg, SOUP_STATUS_INTERNAL_SERVER_ERROR, "Something went wrong",
+                           "The server could not begin the authorization; try again in a moment.");
+        }
+      return;
+    }
+  if (!save_authorization (self, found, settings_json, SECRET_PASSWORD, password, &error))
+    {
+      g_warning ("Cannot save the authorization of stream %" G_GINT64_FORMAT ": %s", found->link.stream_id,
+                 error->message);
+      respond_message (self, msg, SOUP_STATUS_INTERNAL_SERVER_ERROR, "Something went wrong",
+                       "The server could not save the authorization; try again in a moment.");
+      return;
+    }
+  respond_saved (self, msg, found);
+}
+
+static void
+on_page_cb (SoupServer        *server,
+            SoupServerMessage *msg,
+            const char        *path,
+            GHashTable        *query,
+            gpointer           user_data)
+{
+  FdAuthorize *self = user_data;
+  const char *method = soup_server_message_get_method (msg);
+  const char *token;
+  gboolean post = g_str_equal (method, "POST");
+  Found found = { 0 };
+
+  if (!post && !g_str_equal (method, "GET") && !g_str_equal (method, "HEAD"))
+    {
+      soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Allow", "GET, HEAD, POST");
+      respond_message (self, msg, SOUP_STATUS_METHOD_NOT_ALLOWED, "Not allowed", "This page takes GET and POST.");
+      return;
+    }
+  if (g_str_equal (path, CALLBACK_PATH))
+    {
+      if (post)
+        respond_message (self, msg, SOUP_STATUS_METHOD_NOT_ALLOWED, "Not allowed", "This page takes GET.");
+      else
+        serve_callback (self, msg, query);
+      return;
+    }
+  token = g_str_has_prefix (path, FD_AUTHORIZE_PREFIX "/") ? path + strlen (FD_AUTHORIZE_PREFIX "/") : "";
+  if (find_link (self, msg, token, &found))
+    {
+      if (found.stream->kind != FD_STREAM_EMAIL)
+        respond_message (self, msg, SOUP_STATUS_NOT_FOUND, "This link is not valid",
+                         "Only email streams are authorized on this page.");
+      else if (post)
+        serve_post (self, msg, &found);
+      else
+        {
+          g_autoptr(GHashTable) values = values_from_settings (found.stream);
+
+          respond_form (self, msg, SOUP_STATUS_OK, &found, values, NULL);
+        }
+    }
+  found_clear (&found);
+}
+
+void
+fd_authorize_attach (FdAuthorize *self,
+                     SoupServer  *server)
+{
+  g_return_if_fail (self != NULL);
+  g_return_if_fail (SOUP_IS_SERVER (server));
+
+  soup_server_add_handler (server, FD_AUTHORIZE_PREFIX, on_page_cb, self, NULL);
+}

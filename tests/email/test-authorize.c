@@ -1,0 +1,762 @@
+#define G_LOG_DOMAIN "fd-test"
+
+/* The stream authorization flow (docs/email.md, "Authorization flow"): a
+ * real frontdeskd whose mail relay is a real aiosmtpd (the authorization
+ * emails are read out of it), a real Dovecot the authorized stream signs
+ * in to, and the Email Authorization page driven by a libsoup client as a
+ * browser would (the cookie and the form's hidden field). A missing
+ * dovecot or aiosmtpd fails, never skips. */
+
+#include <libsoup/soup.h>
+#include <sqlite3.h>
+#include <string.h>
+
+#include "fd-mail-parse.h"
+#include "fd-test-client.h"
+#include "fd-test-dovecot.h"
+#include "fd-test-oauth-provider.h"
+#include "fd-test-server.h"
+#include "fd-test-smtpd.h"
+
+#define MAILBOX_PASSWORD "mailbox-secret-1"
+#define STREAM_ADDRESS   "support@example.test"
+#define ADMIN_A          "it@acme.test"
+#define ADMIN_B          "boss@acme.test"
+#define OAUTH_CLIENT_ID     "frontdesk-test-app"
+#define OAUTH_CLIENT_SECRET "app-secret-1"
+#define OAUTH_ACCESS_TOKEN  "access-granted-1"
+
+typedef struct {
+  FdTestDovecot *dovecot;
+  FdTestSmtpd   *relay;       /* the server's own mail */
+  FdTestSmtpd   *smtpd;       /* the stream's replies (OAuth) */
+  FdTestServer  *server;
+  SoupSession   *browser;
+  gint64         org_id;
+  gint64         queue_id;
+  gint64         stream_id;
+} Fixture;
+
+/* --- The server ------------------------------------------------------------ */
+
+static void
+start_server (Fixture     *f,
+              const char  *link_seconds,
+              const char  *oauth_base_url)
+{
+  g_autofree char *relay = g_strdup_printf ("smtp://127.0.0.1:%u", fd_test_smtpd_get_port (f->relay));
+  g_autofree char *path = NULL;
+
+  f->server = fd_test_server_new ();
+  fd_test_server_add_args (f->server, "--email-backoff-ms", "200", "--email-max-backoff-ms", "1000",
+                           "--email-idle-seconds", "5", "--mail-relay", relay,
+                           "--mail-from", "frontdesk@example.test", "--authorization-link-seconds", link_seconds,
+                           NULL);
+  if (oauth_base_url != NULL)
+    fd_test_server_add_args (f->server, "--email-oauth-base-url", oauth_base_url, NULL);
+  fd_test_server_start (f->server);
+  f->org_id = fd_test_admin_import_demo (f->server);
+  f->queue_id = fd_test_admin_find_id (f->server, f->org_id, "queues", "Sales");
+  path = g_strdup_printf ("/organizations/%" G_GINT64_FORMAT, f->org_id);
+  json_node_unref (fd_test_admin_expect (f->server, "PATCH", path,
+                                         "{\"authorization_addresses\":[\"" ADMIN_A "\",\"" ADMIN_B "\"]}", 200));
+  f->browser = soup_session_new ();
+}
+
+/* An email stream with @settings (JSON text, escaped for a JSON string;
+ * NULL: none) and a ring-all phase. */
+static void
+create_stream (Fixture    *f,
+               const char *name,
+               const char *settings,
+               const char *extra)
+{
+  g_autofree char *body = g_strdup_printf ("{\"kind\":\"email\",\"name\":\"%s\",\"queue_id\":%" G_GINT64_FORMAT
+                                           "%s%s%s%s}", name, f->queue_id,
+                                           settings != NULL ? ",\"settings_json\":\"" : "",
+                                           settings != NULL ? settings : "", settings != NULL ? "\"" : "",
+                                           extra != NULL ? extra : "");
+  g_autofree char *path = g_strdup_printf ("/organizations/%" G_GINT64_FORMAT "/streams", f->org_id);
+  g_autoptr(JsonNode) stream = fd_test_admin_expect (f->server, "POST", path, body, 201);
+
+  f->stream_id = json_object_get_int_member (json_node_get_object (stream), "id");
+  g_free (path);
+  path = g_strdup_printf ("/organizations/%" G_GINT64_FORMAT "/streams/%" G_GINT64_FORMAT "/phases",
+                          f->org_id, f->stream_id);
+  json_node_unref (fd_test_admin_expect (f->server, "PUT", path,
+                                         "[{\"strategy\":\"ring-all\",\"agent_ids\":[],\"bounce_seconds\":0,"
+                                         "\"duration_seconds\":0}]", 200));
+}
+
+static void
+fixture_tear_down (Fixture *f)
+{
+  g_clear_object (&f->browser);
+  g_clear_pointer (&f->server, fd_test_server_free);
+  g_clear_pointer (&f->smtpd, fd_test_smtpd_free);
+  g_clear_pointer (&f->relay, fd_test_smtpd_free);
+  g_clear_pointer (&f->dovecot, fd_test_dovecot_free);
+}
+
+/* --- The database, read beside the running server ----------------------------- */
+
+static gint64
+db_count (Fixture    *f,
+          const char *sql)
+{
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+  gint64 value = -1;
+
+  g_assert_cmpint (sqlite3_open_v2 (fd_test_server_get_db_path (f->server), &db, SQLITE_OPEN_READONLY, NULL), ==,
+                   SQLITE_OK);
+  sqlite3_busy_timeout (db, 5000);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL), ==, SQLITE_OK);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    value = sqlite3_column_int64 (stmt, 0);
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+  return value;
+}
+
+static gboolean
+db_contains (Fixture    *f,
+             const char *needle)
+{
+  const char *suffixes[] = { "", "-wal" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (suffixes); i++)
+    {
+      g_autofree char *path = g_strconcat (fd_test_server_get_db_path (f->server), suffixes[i], NULL);
+      g_autofree char *contents = NULL;
+      gsize length = 0;
+
+      if (g_file_get_contents (path, &contents, &length, NULL) &&
+          memmem (contents, length, needle, strlen (needle)) != NULL)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+static char *
+stream_health (Fixture *f,
+               char   **reason)
+{
+  g_autofree char *path = g_strdup_printf ("/organizations/%" G_GINT64_FORMAT "/streams/%" G_GINT64_FORMAT,
+                                           f->org_id, f->stream_id);
+  g_autoptr(JsonNode) stream = fd_test_admin_expect (f->server, "GET", path, NULL, 200);
+  JsonObject *obj = json_node_get_object (stream);
+
+  if (reason != NULL)
+    *reason = g_strdup (json_object_get_string_member_with_default (obj, "health_reason", ""));
+  return g_strdup (json_object_get_string_member_with_default (obj, "health", ""));
+}
+
+/* Polls @health until it is @wanted, for at most 60 s. */
+static void
+wait_health (Fixture    *f,
+             const char *wanted)
+{
+  gint64 deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
+
+  for (;;)
+    {
+      g_autofree char *health = stream_health (f, NULL);
+
+      if (g_strcmp0 (health, wanted) == 0)
+        return;
+      if (g_get_monotonic_time () > deadline)
+        g_error ("Timed out waiting for health %s (it is %s)", wanted, health);
+      fd_test_spin (100);
+    }
+}
+
+/* --- The authorization email ------------------------------------------------------ */
+
+/* The authorization mails of stream @name at the relay so far (the demo
+ * site's email streams get theirs too), parsed, in order. */
+static GPtrArray *
+authorization_mails (Fixture    *f,
+                     const char *name)
+{
+  GPtrArray *found = g_ptr_array_new_with_free_func ((GDestroyNotify) fd_mail_free);
+  guint count = fd_test_smtpd_count (f->relay);
+  g_autoptr(GPtrArray) mails = count > 0 ? fd_test_smtpd_wait_messages (f->relay, count) : NULL;
+  g_autofree char *line = g_strdup_printf ("Name: %s\n", name);
+
+  for (guint i = 0; mails != NULL && i < mails->len; i++)
+    {
+      g_autoptr(GError) error = NULL;
+      FdMail *mail = fd_mail_parse (g_ptr_array_index (mails, i), NULL, &error);
+
+      g_assert_no_error (error);
+      if (strstr (mail->text, line) != NULL)
+        g_ptr_array_add (found, mail);
+      else
+        fd_mail_free (mail);
+    }
+  return found;
+}
+
+/* The @n-th authorization mail of stream @name (1-based), with its link. */
+static FdMail *
+wait_authorization_mail (Fixture     *f,
+                         const char  *name,
+                         guint        n,
+                         char       **out_url)
+{
+  gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+  FdMail *mail;
+  const char *start;
+  gsize length;
+
+  for (;;)
+    {
+      g_autoptr(GPtrArray) mails = authorization_mails (f, name);
+
+      if (mails->len >= n)
+        {
+          mail = g_steal_pointer (&mails->pdata[n - 1]);
+          break;
+        }
+      if (g_get_monotonic_time () > deadline)
+        g_error ("Timed out waiting for authorization mail %u of %s", n, name);
+      fd_test_spin (100);
+    }
+  start = strstr (mail->text, "/authorize/fdal_");
+  g_assert_nonnull (start);
+  while (start > mail->text && start[-1] != '\n')
+    start--;
+  length = strcspn (start, "\r\n");
+  *out_url = g_strndup (start, length);
+  g_assert_true (g_str_has_prefix (*out_url, fd_test_server_get_url (f->server)));
+  return mail;
+}
+
+/* --- The browser ------------------------------------------------------------ */
+
+typedef struct {
+  guint  status;
+  char  *body;
+  char  *cookie;     /* name=value of Set-Cookie, NULL when none */
+  char  *location;
+  char  *csp;
+} Page;
+
+static void
+page_clear (Page *page)
+{
+  g_free (page->body);
+  g_free (page->cookie);
+  g_free (page->location);
+  g_free (page->csp);
+  memset (page, 0, sizeof *page);
+}
+
+static void
+on_read_cb (GObject      *source,
+            GAsyncResult *result,
+            gpointer      data)
+{
+  GAsyncResult **out = data;
+
+  *out = g_object_ref (result);
+}
+
+/* One request, without following redirects. Asynchronous, with the main
+ * loop running: the test's OAuth provider serves on it meanwhile. */
+static void
+browse (Fixture    *f,
+        const char *method,
+        const char *url,
+        const char *cookie,
+        const char *form,
+        Page       *page)
+{
+  g_autoptr(SoupMessage) msg = soup_message_new (method, url);
+  g_autoptr(GBytes) body = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *set_cookie;
+
+  g_assert_nonnull (msg);
+  soup_message_add_flags (msg, SOUP_MESSAGE_NO_REDIRECT);
+  if (cookie != NULL)
+    soup_message_headers_replace (soup_message_get_request_headers (msg), "Cookie", cookie);
+  if (form != NULL)
+    {
+      g_autoptr(GBytes) data = g_bytes_new (form, strlen (form));
+
+      soup_message_set_request_body_from_bytes (msg, "application/x-www-form-urlencoded", data);
+    }
+  {
+    g_autoptr(GAsyncResult) result = NULL;
+
+    soup_session_send_and_read_async (f->browser, msg, G_PRIORITY_DEFAULT, NULL, on_read_cb, &result);
+    while (result == NULL)
+      g_main_context_iteration (NULL, TRUE);
+    body = soup_session_send_and_read_finish (f->browser, result, &error);
+  }
+  g_assert_no_error (error);
+  page->status = soup_message_get_status (msg);
+  page->body = g_strndup (g_bytes_get_data (body, NULL), g_bytes_get_size (body));
+  set_cookie = soup_message_headers_get_one (soup_message_get_response_headers (msg), "Set-Cookie");
+  page->cookie = set_cookie != NULL ? g_strndup (set_cookie, strcspn (set_cookie, ";")) : NULL;
+  page->location = g_strdup (soup_message_headers_get_one (soup_message_get_response_headers (msg), "Location"));
+  page->csp = g_strdup (soup_message_headers_get_one (soup_message_get_response_headers (msg),
+                                                      "Content-Security-Policy"));
+}
+
+/* The value of the form's hidden csrf field. */
+static char *
+page_csrf (const Page *page)
+{
+  const char *start = strstr (page->body, "name=\"csrf\" value=\"");
+
+  g_assert_nonnull (start);
+  start += strlen ("name=\"csrf\" value=\"");
+  return g_strndup (start, strcspn (start, "\""));
+}
+
+static char *
+form_body (const char *csrf,
+           const char *platform,
+           const char *address,
+           const char *password,
+           const char *confirm,
+           Fixture    *f)
+{
+  g_autoptr(GHashTable) form = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, g_free);
+
+  g_hash_table_insert (form, "csrf", g_strdup (csrf));
+  g_hash_table_insert (form, "platform", g_strdup (platform));
+  g_hash_table_insert (form, "address", g_strdup (address));
+  g_hash_table_insert (form, "password", g_strdup (password));
+  g_hash_table_insert (form, "confirm", g_strdup (confirm));
+  if (f->dovecot != NULL && g_str_equal (platform, "other"))
+    {
+      g_hash_table_insert (form, "imap_host", g_strdup ("127.0.0.1"));
+      g_hash_table_insert (form, "imap_port", g_strdup_printf ("%u", fd_test_dovecot_get_port (f->dovecot)));
+      g_hash_table_insert (form, "imap_tls", g_strdup ("none"));
+      g_hash_table_insert (form, "smtp_host", g_strdup ("127.0.0.1"));
+      g_hash_table_insert (form, "smtp_port", g_strdup_printf ("%u", fd_test_smtpd_get_port (f->relay)));
+      g_hash_table_insert (form, "smtp_tls", g_strdup ("none"));
+      g_hash_table_insert (form, "user_name", g_strdup (fd_test_dovecot_get_user (f->dovecot)));
+    }
+  return soup_form_encode_hash (form);
+}
+
+static void
+deliver (Fixture    *f,
+         const char *message_id,
+         const char *text)
+{
+  g_autofree char *raw = g_strdup_printf ("From: Alice Customer <alice@customer.test>\r\n"
+                                          "To: " STREAM_ADDRESS "\r\n"
+                                          "Subject: Hello\r\n"
+                                          "Message-ID: <%s>\r\n"
+                                          "Date: Mon, 7 Dec 2026 09:00:00 +0000\r\n"
+                                          "MIME-Version: 1.0\r\n"
+                                          "Content-Type: text/plain; charset=utf-8\r\n"
+                                          "\r\n"
+                                          "%s\r\n", message_id, text);
+
+  fd_test_dovecot_deliver (f->dovecot, NULL, raw, -1);
+}
+
+static FdOfferEvent *
+wait_offer (FdTestAgent *agent)
+{
+  FdFrame *frame = fd_test_socket_wait (agent->socket, FD_FRAME_OFFER, 30000, "an offer of a mail");
+  FdOfferEvent *offer = g_steal_pointer (&frame->body);
+
+  fd_frame_free (frame);
+  return offer;
+}
+
+/* --- Tests ------------------------------------------------------------------ */
+
+#define COUNT_PASSWORD "SELECT count(*) FROM stream_secrets WHERE name = 'password'"
+
+/* An organization's authorization addresses are checked and bounded. */
+static void
+test_addresses (void)
+{
+  Fixture fixture = { 0 }, *f = &fixture;
+  g_autofree char *path = NULL;
+  g_autoptr(GString) many = g_string_new ("{\"authorization_addresses\":[");
+  g_autoptr(JsonNode) answer = NULL;
+  g_autoptr(JsonNode) org = NULL;
+  JsonArray *addresses;
+
+  f->relay = fd_test_smtpd_new_mailbox ();
+  start_server (f, "3600", NULL);
+  path = g_strdup_printf ("/organizations/%" G_GINT64_FORMAT, f->org_id);
+  org = fd_test_admin_expect (f->server, "GET", path, NULL, 200);
+  addresses = json_object_get_array_member (json_node_get_object (org), "authorization_addresses");
+  g_assert_cmpuint (json_array_get_length (addresses), ==, 2);
+  g_assert_cmpstr (json_array_get_string_element (addresses, 0), ==, ADMIN_A);
+
+  answer = fd_test_admin_expect (f->server, "PATCH", path, "{\"authorization_addresses\":[\"not an address\"]}",
+                                 400);
+  g_assert_cmpstr (fd_test_http_error_code (answer), ==, "invalid-field");
+  g_clear_pointer (&answer, json_node_unref);
+  for (guint i = 0; i < 11; i++)
+    g_string_append_printf (many, "%s\"a%u@acme.test\"", i > 0 ? "," : "", i);
+  g_string_append (many, "]}");
+  answer = fd_test_admin_expect (f->server, "PATCH", path, many->str, 400);
+  g_assert_cmpstr (fd_test_http_error_code (answer), ==, "invalid-field");
+  g_clear_pointer (&answer, json_node_unref);
+  /* Refused changes left the two addresses. */
+  g_clear_pointer (&org, json_node_unref);
+  org = fd_test_admin_expect (f->server, "GET", path, NULL, 200);
+  addresses = json_object_get_array_member (json_node_get_object (org), "authorization_addresses");
+  g_assert_cmpuint (json_array_get_length (addresses), ==, 2);
+  fixture_tear_down (f);
+}
+
+/* A stream created without address or password: an authorization email to
+ * every address; the page shows the form prefilled; CSRF and the form's
+ * errors refuse; the right form seals the password and the stream signs
+ * in; the link then is spent. */
+static void
+test_password_flow (void)
+{
+  Fixture fixture = { 0 }, *f = &fixture;
+  g_autoptr(FdMail) mail = NULL;
+  g_autofree char *url = NULL;
+  g_autofree char *settings = NULL;
+  g_autofree char *csrf = NULL;
+  g_autofree char *form = NULL;
+  g_autofree char *reason = NULL;
+  g_autofree char *health = NULL;
+  g_autofree char *prefill = NULL;
+  g_autoptr(FdOfferEvent) offer = NULL;
+  FdTestAgent *natalie;
+  Page page = { 0 }, post = { 0 };
+
+  f->dovecot = fd_test_dovecot_new_started (MAILBOX_PASSWORD);
+  f->relay = fd_test_smtpd_new_mailbox ();
+  start_server (f, "3600", NULL);
+  /* What the administrator knew at creation: the IMAP server. */
+  settings = g_strdup_printf ("{\\\"imap_host\\\":\\\"127.0.0.1\\\",\\\"imap_port\\\":%u,\\\"imap_tls\\\":\\\"none\\\"}",
+                              fd_test_dovecot_get_port (f->dovecot));
+  create_stream (f, "Help Desk", settings, NULL);
+
+  mail = wait_authorization_mail (f, "Help Desk", 1, &url);
+  g_assert_nonnull (strstr (mail->subject, "Help Desk"));
+  g_assert_nonnull (strstr (mail->text, "Type: Email"));
+  g_assert_nonnull (strstr (mail->text, "Name: Help Desk"));
+  g_assert_cmpuint (mail->to->len, ==, 2);
+  g_assert_cmpstr (((FdMailAddress *) g_ptr_array_index (mail->to, 0))->address, ==, ADMIN_A);
+  g_assert_cmpstr (((FdMailAddress *) g_ptr_array_index (mail->to, 1))->address, ==, ADMIN_B);
+  g_assert_cmpstr (mail->from->address, ==, "frontdesk@example.test");
+  health = stream_health (f, &reason);
+  g_assert_cmpstr (health, ==, "needs-authorization");
+  /* The token is never stored, only its hash. */
+  g_assert_false (db_contains (f, strstr (url, "fdal_")));
+
+  /* The page: type, name, the saved settings, never a password. */
+  browse (f, "GET", url, NULL, NULL, &page);
+  g_assert_cmpuint (page.status, ==, 200);
+  g_assert_nonnull (strstr (page.body, "Help Desk"));
+  g_assert_nonnull (strstr (page.body, "<dd>Email</dd>"));
+  prefill = g_strdup_printf ("name=\"imap_port\" value=\"%u\"", fd_test_dovecot_get_port (f->dovecot));
+  g_assert_nonnull (strstr (page.body, prefill));
+  g_assert_nonnull (strstr (page.body, "name=\"imap_host\" value=\"127.0.0.1\""));
+  g_assert_null (strstr (page.body, "<script"));
+  g_assert_nonnull (page.csp);
+  g_assert_nonnull (strstr (page.csp, "default-src 'none'"));
+  g_assert_nonnull (page.cookie);
+  csrf = page_csrf (&page);
+
+  /* A wrong CSRF value, or none in the cookie: refused, no form. */
+  form = form_body ("0000", "other", STREAM_ADDRESS, MAILBOX_PASSWORD, MAILBOX_PASSWORD, f);
+  browse (f, "POST", url, page.cookie, form, &post);
+  g_assert_cmpuint (post.status, ==, 403);
+  g_assert_null (strstr (post.body, "<form"));
+  page_clear (&post);
+  g_free (form);
+  form = form_body (csrf, "other", STREAM_ADDRESS, MAILBOX_PASSWORD, MAILBOX_PASSWORD, f);
+  browse (f, "POST", url, NULL, form, &post);
+  g_assert_cmpuint (post.status, ==, 403);
+  page_clear (&post);
+
+  /* Mismatched confirmation and a bad address: said in words, nothing stored. */
+  g_free (form);
+  form = form_body (csrf, "other", "not-an-address", MAILBOX_PASSWORD, "something else", f);
+  browse (f, "POST", url, page.cookie, form, &post);
+  g_assert_cmpuint (post.status, ==, 422);
+  g_assert_nonnull (strstr (post.body, "confirmation differ"));
+  g_assert_nonnull (strstr (post.body, "email address is not valid"));
+  g_assert_nonnull (strstr (post.body, "<form"));
+  g_assert_null (strstr (post.body, MAILBOX_PASSWORD));
+  g_assert_cmpint (db_count (f, COUNT_PASSWORD), ==, 0);
+  page_clear (&post);
+
+  /* The right form: sealed, never in clear; the stream signs in. */
+  natalie = fd_test_agent_sign_in_and_join (f->server, FD_TEST_NATALIE_EMAIL, FD_TEST_NATALIE_PASSWORD,
+                                            f->queue_id, NULL);
+  g_free (form);
+  form = form_body (csrf, "other", STREAM_ADDRESS, MAILBOX_PASSWORD, MAILBOX_PASSWORD, f);
+  browse (f, "POST", url, page.cookie, form, &post);
+  g_assert_cmpuint (post.status, ==, 200);
+  g_assert_nonnull (strstr (post.body, "is authorized"));
+  page_clear (&post);
+  g_assert_cmpint (db_count (f, COUNT_PASSWORD), ==, 1);
+  g_assert_false (db_contains (f, MAILBOX_PASSWORD));
+  deliver (f, "after-authorization@customer.test", "Is anyone there?");
+  offer = wait_offer (natalie);
+  g_assert_cmpint (offer->conversation->kind, ==, FD_STREAM_EMAIL);
+  wait_health (f, "ok");
+
+  /* The link is spent: 410, never the form. */
+  browse (f, "GET", url, NULL, NULL, &post);
+  g_assert_cmpuint (post.status, ==, 410);
+  g_assert_null (strstr (post.body, "<form"));
+  page_clear (&post);
+  browse (f, "POST", url, page.cookie, form, &post);
+  g_assert_cmpuint (post.status, ==, 410);
+  page_clear (&post);
+  /* An unknown link: 404. */
+  {
+    g_autofree char *unknown = g_strdup_printf ("%s/authorize/fdal_unknown", fd_test_server_get_url (f->server));
+
+    browse (f, "GET", unknown, NULL, NULL, &post);
+    g_assert_cmpuint (post.status, ==, 404);
+    page_clear (&post);
+  }
+
+  page_clear (&page);
+  fd_test_agent_free (natalie);
+  fixture_tear_down (f);
+}
+
+/* Runs frontdeskctl against the fixture's server; its stdout. */
+static char *
+run_ctl (Fixture            *f,
+         const char * const *args)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GSubprocess) proc = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *err = NULL;
+  char *out = NULL;
+
+  g_ptr_array_add (argv, g_strdup (g_getenv ("FRONTDESKCTL")));
+  g_ptr_array_add (argv, g_strdup ("--server"));
+  g_ptr_array_add (argv, g_strdup (fd_test_server_get_url (f->server)));
+  g_ptr_array_add (argv, g_strdup ("--db"));
+  g_ptr_array_add (argv, g_strdup (fd_test_server_get_db_path (f->server)));
+  for (guint i = 0; args[i] != NULL; i++)
+    g_ptr_array_add (argv, g_strdup (args[i]));
+  g_ptr_array_add (argv, NULL);
+  proc = g_subprocess_newv ((const char * const *) argv->pdata,
+                            G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE, &error);
+  g_assert_no_error (error);
+  g_subprocess_communicate_utf8 (proc, NULL, NULL, &out, &err, &error);
+  g_assert_no_error (error);
+  if (g_subprocess_get_exit_status (proc) != 0)
+    g_error ("frontdeskctl failed: %s", err);
+  return out;
+}
+
+/* frontdeskctl's resend voids the old link; a link expires. */
+static void
+test_resend_and_expiry (void)
+{
+  Fixture fixture = { 0 }, *f = &fixture;
+  g_autoptr(FdMail) first = NULL;
+  g_autoptr(FdMail) second = NULL;
+  g_autofree char *url1 = NULL;
+  g_autofree char *url2 = NULL;
+  g_autofree char *org = NULL;
+  g_autofree char *out = NULL;
+  Page page = { 0 };
+
+  f->relay = fd_test_smtpd_new_mailbox ();
+  start_server (f, "3", NULL);
+  create_stream (f, "Only A Name", NULL, NULL);
+  first = wait_authorization_mail (f, "Only A Name", 1, &url1);
+  g_assert_nonnull (strstr (first->text, "Name: Only A Name"));
+
+  org = g_strdup_printf ("%" G_GINT64_FORMAT, f->org_id);
+  out = run_ctl (f, (const char * const []) { "stream", "resend-authorization", "--org", org, "Only A Name",
+                                              "--print-link", NULL });
+  second = wait_authorization_mail (f, "Only A Name", 2, &url2);
+  g_assert_cmpstr (url1, !=, url2);
+  /* --print-link prints the new link. */
+  g_assert_nonnull (strstr (out, url2));
+  g_assert_nonnull (strstr (out, ADMIN_A));
+
+  browse (f, "GET", url1, NULL, NULL, &page);
+  g_assert_cmpuint (page.status, ==, 404);
+  g_assert_null (strstr (page.body, "<form"));
+  page_clear (&page);
+  browse (f, "GET", url2, NULL, NULL, &page);
+  g_assert_cmpuint (page.status, ==, 200);
+  page_clear (&page);
+
+  /* After its lifetime (3 s here), the link is refused. */
+  g_usleep (3500 * 1000);
+  browse (f, "GET", url2, NULL, NULL, &page);
+  g_assert_cmpuint (page.status, ==, 410);
+  g_assert_nonnull (strstr (page.body, "expired"));
+  g_assert_null (strstr (page.body, "<form"));
+  page_clear (&page);
+  fixture_tear_down (f);
+}
+
+/* The query parameter @name of @url. */
+static char *
+url_param (const char *url,
+           const char *name)
+{
+  g_autoptr(GUri) uri = g_uri_parse (url, G_URI_FLAGS_ENCODED_QUERY, NULL);
+  g_autoptr(GHashTable) params = NULL;
+
+  g_assert_nonnull (uri);
+  g_assert_nonnull (g_uri_get_query (uri));
+  params = g_uri_parse_params (g_uri_get_query (uri), -1, "&", G_URI_PARAMS_NONE, NULL);
+  return g_strdup (g_hash_table_lookup (params, name));
+}
+
+/* Office 365: the form sends the person to the provider's consent (PKCE
+ * S256, a state); the callback stores the tokens and the stream signs in
+ * with them; a revoked grant sends a new authorization email, once. */
+static void
+test_oauth (void)
+{
+  Fixture fixture = { 0 }, *f = &fixture;
+  g_autoptr(FdTestOAuthProvider) provider = NULL;
+  g_autoptr(FdMail) mail = NULL;
+  g_autoptr(FdMail) again = NULL;
+  g_autoptr(FdOfferEvent) offer = NULL;
+  g_autofree char *url = NULL;
+  g_autofree char *url2 = NULL;
+  g_autofree char *settings = NULL;
+  g_autofree char *user_token = NULL;
+  g_autofree char *csrf = NULL;
+  g_autofree char *form = NULL;
+  g_autofree char *challenge = NULL;
+  g_autofree char *state = NULL;
+  g_autofree char *redirect = NULL;
+  g_autofree char *callback_state = NULL;
+  FdTestSmtpdOptions smtpd_options = { 0 };
+  FdTestAgent *natalie;
+  FdFrame *ack;
+  gint64 conversation_id;
+  Page page = { 0 }, post = { 0 }, consent = { 0 }, done = { 0 };
+
+  provider = fd_test_oauth_provider_new (FD_TEST_OAUTH_MICROSOFT, OAUTH_CLIENT_ID, OAUTH_CLIENT_SECRET);
+  fd_test_oauth_provider_set_access_token (provider, OAUTH_ACCESS_TOKEN);
+  /* Within the server's margin: every token request refreshes. */
+  fd_test_oauth_provider_set_expires_in (provider, 60);
+  f->dovecot = fd_test_dovecot_new_started_oauth (MAILBOX_PASSWORD, OAUTH_ACCESS_TOKEN);
+  user_token = g_strdup_printf ("%s:" OAUTH_ACCESS_TOKEN, fd_test_dovecot_get_user (f->dovecot));
+  smtpd_options.xoauth2 = user_token;
+  f->smtpd = fd_test_smtpd_new (&smtpd_options);
+  f->relay = fd_test_smtpd_new_mailbox ();
+  start_server (f, "3600", fd_test_oauth_provider_get_base_url (provider));
+  settings = g_strdup_printf ("{\\\"platform\\\":\\\"office365\\\",\\\"oauth_client_id\\\":\\\"" OAUTH_CLIENT_ID
+                              "\\\",\\\"imap_host\\\":\\\"127.0.0.1\\\",\\\"imap_port\\\":%u,"
+                              "\\\"imap_tls\\\":\\\"none\\\",\\\"smtp_host\\\":\\\"127.0.0.1\\\","
+                              "\\\"smtp_port\\\":%u,\\\"smtp_tls\\\":\\\"none\\\",\\\"user_name\\\":\\\"%s\\\","
+                              "\\\"poll_seconds\\\":1}",
+                              fd_test_dovecot_get_port (f->dovecot), fd_test_smtpd_get_port (f->smtpd),
+                              fd_test_dovecot_get_user (f->dovecot));
+  create_stream (f, "Office Mail", settings, ",\"oauth_client_secret\":\"" OAUTH_CLIENT_SECRET "\"");
+  mail = wait_authorization_mail (f, "Office Mail", 1, &url);
+
+  browse (f, "GET", url, NULL, NULL, &page);
+  g_assert_cmpuint (page.status, ==, 200);
+  g_assert_nonnull (strstr (page.body, "<option value=\"office365\" selected>"));
+  csrf = page_csrf (&page);
+  form = form_body (csrf, "office365", STREAM_ADDRESS, "", "", f);
+  browse (f, "POST", url, page.cookie, form, &post);
+  g_assert_cmpuint (post.status, ==, 303);
+  g_assert_true (g_str_has_prefix (post.location, fd_test_oauth_provider_get_base_url (provider)));
+  challenge = url_param (post.location, "code_challenge");
+  state = url_param (post.location, "state");
+  g_assert_nonnull (challenge);
+  g_assert_nonnull (state);
+  {
+    g_autofree char *method = url_param (post.location, "code_challenge_method");
+
+    g_assert_cmpstr (method, ==, "S256");
+  }
+
+  /* The provider's consent answers with a code, back to the server. */
+  browse (f, "GET", post.location, NULL, NULL, &consent);
+  g_assert_cmpuint (consent.status, ==, 302);
+  redirect = g_strdup (consent.location);
+  g_assert_true (g_str_has_prefix (redirect, fd_test_server_get_url (f->server)));
+  callback_state = url_param (redirect, "state");
+  g_assert_cmpstr (callback_state, ==, state);
+  /* A forged state is refused. */
+  {
+    g_autofree char *forged = g_strdup_printf ("%s/authorize/oauth-callback?code=x&state=forged",
+                                               fd_test_server_get_url (f->server));
+
+    browse (f, "GET", forged, NULL, NULL, &done);
+    g_assert_cmpuint (done.status, ==, 404);
+    page_clear (&done);
+  }
+  natalie = fd_test_agent_sign_in_and_join (f->server, FD_TEST_NATALIE_EMAIL, FD_TEST_NATALIE_PASSWORD,
+                                            f->queue_id, NULL);
+  browse (f, "GET", redirect, NULL, NULL, &done);
+  g_assert_cmpuint (done.status, ==, 200);
+  g_assert_nonnull (strstr (done.body, "is authorized"));
+  page_clear (&done);
+  g_assert_cmpint (db_count (f, "SELECT count(*) FROM stream_secrets WHERE name = 'oauth_tokens'"), ==, 1);
+  g_assert_false (db_contains (f, OAUTH_ACCESS_TOKEN));
+
+  /* The stream signs in with the tokens: mail becomes an offer. */
+  deliver (f, "oauth-1@customer.test", "Where is my invoice?");
+  offer = wait_offer (natalie);
+  conversation_id = offer->offer->conversation_id;
+  wait_health (f, "ok");
+
+  /* Consent withdrawn: the next refresh is invalid_grant, the stream needs
+   * authorization and the addresses get a new link, once. */
+  fd_test_oauth_provider_revoke (provider);
+  fd_frame_free (fd_test_agent_expect_ack (natalie, FD_FRAME_RESERVE, fd_test_conversation_ref (conversation_id)));
+  ack = fd_test_agent_expect_ack (natalie, FD_FRAME_SEND_MESSAGE,
+                                  fd_test_send_message (conversation_id, "r-1", "Here it is."));
+  fd_frame_free (ack);
+  again = wait_authorization_mail (f, "Office Mail", 2, &url2);
+  g_assert_cmpstr (url2, !=, url);
+  g_assert_nonnull (strstr (again->text, "Name: Office Mail"));
+  wait_health (f, "needs-authorization");
+  {
+    g_autofree char *reason = NULL;
+    g_autofree char *health = stream_health (f, &reason);
+
+    g_assert_nonnull (strstr (reason, "authorize the mailbox again"));
+  }
+  /* The worker keeps retrying (200 ms backoff): no mail per retry. */
+  g_usleep (3 * G_USEC_PER_SEC);
+  {
+    g_autoptr(GPtrArray) mails = authorization_mails (f, "Office Mail");
+
+    g_assert_cmpuint (mails->len, ==, 2);
+  }
+
+  page_clear (&page);
+  page_clear (&post);
+  page_clear (&consent);
+  fd_test_agent_free (natalie);
+  fixture_tear_down (f);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/email/authorize/addresses", test_addresses);
+  g_test_add_func ("/email/authorize/password-flow", test_password_flow);
+  g_test_add_func ("/email/authorize/resend-and-expiry", test_resend_and_expiry);
+  g_test_add_func ("/email/authorize/oauth", test_oauth);
+  return g_test_run ();
+}
