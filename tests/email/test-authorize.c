@@ -731,6 +731,7 @@ test_oauth (void)
     g_autofree char *reason = NULL;
     g_autofree char *health = stream_health (f, &reason);
 
+    g_assert_cmpstr (health, ==, "needs-authorization");
     g_assert_nonnull (strstr (reason, "authorize the mailbox again"));
   }
   /* The worker keeps retrying (200 ms backoff): no mail per retry. */
