@@ -39,19 +39,27 @@ typedef struct {
 
 /* --- The server ------------------------------------------------------------ */
 
+/* frontdeskd whose relay is f->relay (none when NULL, or @relay_port when
+ * not 0), the demo site, and two authorization addresses. */
 static void
-start_server (Fixture     *f,
-              const char  *link_seconds,
-              const char  *oauth_base_url)
+start_server_full (Fixture     *f,
+                   const char  *link_seconds,
+                   const char  *oauth_base_url,
+                   guint16      relay_port)
 {
-  g_autofree char *relay = g_strdup_printf ("smtp://127.0.0.1:%u", fd_test_smtpd_get_port (f->relay));
+  g_autofree char *relay = NULL;
   g_autofree char *path = NULL;
 
+  if (relay_port == 0 && f->relay != NULL)
+    relay_port = fd_test_smtpd_get_port (f->relay);
   f->server = fd_test_server_new ();
   fd_test_server_add_args (f->server, "--email-backoff-ms", "200", "--email-max-backoff-ms", "1000",
-                           "--email-idle-seconds", "5", "--mail-relay", relay,
-                           "--mail-from", "frontdesk@example.test", "--authorization-link-seconds", link_seconds,
-                           NULL);
+                           "--email-idle-seconds", "5", "--authorization-link-seconds", link_seconds, NULL);
+  if (relay_port != 0)
+    {
+      relay = g_strdup_printf ("smtp://127.0.0.1:%u", relay_port);
+      fd_test_server_add_args (f->server, "--mail-relay", relay, "--mail-from", "frontdesk@example.test", NULL);
+    }
   if (oauth_base_url != NULL)
     fd_test_server_add_args (f->server, "--email-oauth-base-url", oauth_base_url, NULL);
   fd_test_server_start (f->server);
@@ -61,6 +69,14 @@ start_server (Fixture     *f,
   json_node_unref (fd_test_admin_expect (f->server, "PATCH", path,
                                          "{\"authorization_addresses\":[\"" ADMIN_A "\",\"" ADMIN_B "\"]}", 200));
   f->browser = soup_session_new ();
+}
+
+static void
+start_server (Fixture     *f,
+              const char  *link_seconds,
+              const char  *oauth_base_url)
+{
+  start_server_full (f, link_seconds, oauth_base_url, 0);
 }
 
 /* An email stream with @settings (JSON text, escaped for a JSON string;
@@ -377,6 +393,8 @@ wait_offer (FdTestAgent *agent)
 
 #define COUNT_PASSWORD "SELECT count(*) FROM stream_secrets WHERE name = 'password'"
 
+static char *run_ctl (Fixture *f, const char * const *args);
+
 /* An organization's authorization addresses are checked and bounded. */
 static void
 test_addresses (void)
@@ -411,6 +429,116 @@ test_addresses (void)
   org = fd_test_admin_expect (f->server, "GET", path, NULL, 200);
   addresses = json_object_get_array_member (json_node_get_object (org), "authorization_addresses");
   g_assert_cmpuint (json_array_get_length (addresses), ==, 2);
+
+  /* frontdeskctl sets them as a comma list. */
+  {
+    g_autofree char *id = g_strdup_printf ("%" G_GINT64_FORMAT, f->org_id);
+    g_autofree char *out = run_ctl (f, (const char * const []) { "org", "update", id, "--authorization-addresses",
+                                                                 "one@acme.test,two@acme.test,three@acme.test",
+                                                                 NULL });
+
+    g_clear_pointer (&org, json_node_unref);
+    org = fd_test_admin_expect (f->server, "GET", path, NULL, 200);
+    addresses = json_object_get_array_member (json_node_get_object (org), "authorization_addresses");
+    g_assert_cmpuint (json_array_get_length (addresses), ==, 3);
+    g_assert_cmpstr (json_array_get_string_element (addresses, 2), ==, "three@acme.test");
+  }
+  fixture_tear_down (f);
+}
+
+/* Without a relay the link is still made, the stream says so, and
+ * frontdeskctl prints a link that works; only email streams have links. */
+static void
+test_no_relay (void)
+{
+  Fixture fixture = { 0 }, *f = &fixture;
+  g_autofree char *org = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *reason = NULL;
+  g_autofree char *health = NULL;
+  g_autofree char *path = NULL;
+  g_autoptr(JsonNode) answer = NULL;
+  const char *url;
+  Page page = { 0 };
+
+  start_server (f, "3600", NULL);
+  create_stream (f, "No Relay", NULL, NULL);
+  health = stream_health (f, &reason);
+  g_assert_cmpstr (health, ==, "needs-authorization");
+  g_assert_nonnull (strstr (reason, "no mail relay"));
+
+  org = g_strdup_printf ("%" G_GINT64_FORMAT, f->org_id);
+  out = run_ctl (f, (const char * const []) { "stream", "resend-authorization", "--org", org, "No Relay",
+                                              "--print-link", NULL });
+  g_assert_nonnull (strstr (out, "No authorization email was sent"));
+  url = strstr (out, fd_test_server_get_url (f->server));
+  g_assert_nonnull (url);
+  {
+    g_autofree char *link = g_strndup (url, strcspn (url, "\n"));
+
+    browse (f, "GET", link, NULL, NULL, &page);
+    g_assert_cmpuint (page.status, ==, 200);
+    g_assert_nonnull (strstr (page.body, "No Relay"));
+    page_clear (&page);
+  }
+  /* Posts per link are bounded: then 429, never the form. */
+  {
+    g_autofree char *link = g_strndup (url, strcspn (url, "\n"));
+    Page post = { 0 };
+
+    for (guint i = 0; i < 10; i++)
+      {
+        browse (f, "POST", link, NULL, "csrf=x", &post);
+        g_assert_cmpuint (post.status, ==, 403);
+        page_clear (&post);
+      }
+    browse (f, "POST", link, NULL, "csrf=x", &post);
+    g_assert_cmpuint (post.status, ==, 429);
+    g_assert_null (strstr (post.body, "<form"));
+    page_clear (&post);
+  }
+  /* Without --print-link the link is not printed. */
+  g_free (out);
+  out = run_ctl (f, (const char * const []) { "stream", "resend-authorization", "--org", org, "No Relay", NULL });
+  g_assert_null (strstr (out, "/authorize/"));
+
+  /* A Web Chat stream has no authorization link. */
+  path = g_strdup_printf ("/organizations/%" G_GINT64_FORMAT "/streams/%" G_GINT64_FORMAT "/authorization",
+                          f->org_id, fd_test_admin_find_id (f->server, f->org_id, "streams", "Website Chat"));
+  answer = fd_test_admin_expect (f->server, "POST", path, NULL, 400);
+  g_assert_cmpstr (fd_test_http_error_code (answer), ==, "invalid-field");
+  fixture_tear_down (f);
+}
+
+/* A relay that cannot be reached: retried, then the stream's reason says
+ * the email could not be sent (and never holds the link). */
+static void
+test_relay_down (void)
+{
+  Fixture fixture = { 0 }, *f = &fixture;
+
+  start_server_full (f, "3600", NULL, fd_test_free_port ());
+  create_stream (f, "Unlucky", NULL, NULL);
+  {
+    gint64 deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
+
+    for (;;)
+      {
+        g_autofree char *reason = NULL;
+        g_autofree char *health = stream_health (f, &reason);
+
+        g_assert_cmpstr (health, ==, "needs-authorization");
+        if (strstr (reason, "could not be sent") != NULL)
+          {
+            g_assert_nonnull (strstr (reason, ADMIN_A));
+            g_assert_null (strstr (reason, "/authorize/"));
+            break;
+          }
+        if (g_get_monotonic_time () > deadline)
+          g_error ("The relay's failure never reached the stream's health: %s", reason);
+        fd_test_spin (200);
+      }
+  }
   fixture_tear_down (f);
 }
 
@@ -756,6 +884,8 @@ main (int    argc,
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/email/authorize/addresses", test_addresses);
+  g_test_add_func ("/email/authorize/no-relay", test_no_relay);
+  g_test_add_func ("/email/authorize/relay-down", test_relay_down);
   g_test_add_func ("/email/authorize/password-flow", test_password_flow);
   g_test_add_func ("/email/authorize/resend-and-expiry", test_resend_and_expiry);
   g_test_add_func ("/email/authorize/oauth", test_oauth);
