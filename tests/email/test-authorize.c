@@ -433,10 +433,8 @@ test_addresses (void)
   /* frontdeskctl sets them as a comma list. */
   {
     g_autofree char *id = g_strdup_printf ("%" G_GINT64_FORMAT, f->org_id);
-    g_autofree char *out = run_ctl (f, (const char * const []) { "org", "update", id, "--authorization-addresses",
-                                                                 "one@acme.test,two@acme.test,three@acme.test",
-                                                                 NULL });
-
+    g_free (run_ctl (f, (const char * const []) { "org", "update", id, "--authorization-addresses",
+                                                  "one@acme.test,two@acme.test,three@acme.test", NULL }));
     g_clear_pointer (&org, json_node_unref);
     org = fd_test_admin_expect (f->server, "GET", path, NULL, 200);
     addresses = json_object_get_array_member (json_node_get_object (org), "authorization_addresses");
