@@ -469,8 +469,7 @@ write_save (gpointer   user_data,
          fd_store_update_stream (store, stream, error) &&
          fd_store_set_stream_secret (store, stream->organization_id, stream->id, save->secret_name, save->sealed,
                                      error) &&
-         fd_store_set_stream_health (store, stream->organization_id, stream->id, "ok",
-                                     "Authorized; signing in to the mailbox.", error);
+         fd_store_set_stream_health (store, stream->organization_id, stream->id, "ok", NULL, error);
 }
 
 static gboolean
@@ -852,6 +851,13 @@ serve_post (FdAuthorize       *self,
     }
   if (!save_authorization (self, found, settings_json, SECRET_PASSWORD, password, &error))
     {
+      /* Another request used the link first. */
+      if (g_error_matches (error, FD_STORE_ERROR, FD_STORE_ERROR_NOT_FOUND))
+        {
+          respond_message (self, msg, SOUP_STATUS_GONE, "This link was used already",
+                           "This authorization link has been used already; a link works once.");
+          return;
+        }
       g_warning ("Cannot save the authorization of stream %" G_GINT64_FORMAT ": %s", found->link.stream_id,
                  error->message);
       respond_message (self, msg, SOUP_STATUS_INTERNAL_SERVER_ERROR, "Something went wrong",
