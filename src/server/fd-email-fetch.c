@@ -388,8 +388,15 @@ worker_session (Worker  *w,
       result = fd_imap_idle_wait (session, w->options.idle_seconds, w->cancellable, &error);
       if (result == FD_IMAP_IDLE_FAILED)
         goto failed;
-      if (result == FD_IMAP_IDLE_POLL && !worker_sleep (w, w->settings->poll_seconds * 1000))
-        return;
+      if (result == FD_IMAP_IDLE_POLL)
+        {
+          if (!worker_sleep (w, w->settings->poll_seconds * 1000))
+            return;
+          /* Without it, Dovecot would show a new mail only on its own
+           * 5 s rhythm, whatever the stream's interval. */
+          if (!fd_imap_noop (session, &error))
+            goto failed;
+        }
       if (g_cancellable_is_cancelled (w->cancellable))
         return;
     }
