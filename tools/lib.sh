@@ -11,6 +11,8 @@ FD_PACKAGES=(
   # The Email channel: GMime, libetpan (which wants libcurl's GnuTLS flavour),
   # and the real mail servers its tests run on loopback.
   libgmime-3.0-dev libetpan-dev libcurl4-gnutls-dev dovecot-imapd python3-aiosmtpd
+  # The email tests' certificates (a test CA and the servers' certificates).
+  openssl
   # HTML-only mail becomes text through libxml2's HTML parser (fd-mail-text.c).
   libxml2-dev
   # What any GNOME desktop has: gtk_init then loads GTK's media module, so

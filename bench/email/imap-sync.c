@@ -8,46 +8,14 @@
  *    returns "new mail"), beside a loopback TCP echo round trip.
  *
  * Usage: imap-sync [N_MESSAGES] [N_WAKEUPS]. Not a test: run by hand. */
+#include "bench-anchors.h"
 #include "fd-imap.h"
 #include "fd-test-dovecot.h"
 
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 
 #define PASSWORD "bench-pass"
-
-static int
-compare_double (const void *a,
-                const void *b)
-{
-  double da = *(const double *) a, db = *(const double *) b;
-
-  return da < db ? -1 : da > db;
-}
-
-static double
-median (double *values,
-        guint   n)
-{
-  qsort (values, n, sizeof (double), compare_double);
-  return n % 2 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2;
-}
-
-static char *
-make_mail (guint n)
-{
-  GString *s = g_string_new (NULL);
-
-  g_string_append_printf (s, "From: Customer %u <c%u@example.test>\r\n"
-                          "To: support@example.test\r\nSubject: Question %u\r\n"
-                          "Message-ID: <bench%u@example.test>\r\n"
-                          "Content-Type: text/plain; charset=utf-8\r\n\r\n", n, n, n, n);
-  /* About 2 KiB, a typical short customer mail. */
-  for (guint i = 0; i < 30; i++)
-    g_string_append (s, "Hello, I have a question about my order and its delivery.\r\n");
-  return g_string_free (s, FALSE);
-}
 
 static gboolean
 on_message (guint32       uid,
@@ -82,76 +50,6 @@ connect_or_die (FdTestDovecot *dovecot)
   return session;
 }
 
-static double
-read_maildir_s (const char *maildir)
-{
-  const char *subs[] = { "new", "cur" };
-  gint64 start = g_get_monotonic_time ();
-  guint64 bytes = 0;
-
-  for (guint i = 0; i < G_N_ELEMENTS (subs); i++)
-    {
-      g_autofree char *path = g_build_filename (maildir, subs[i], NULL);
-      g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-      const char *name;
-
-      while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-        {
-          g_autofree char *file = g_build_filename (path, name, NULL);
-          g_autofree char *data = NULL;
-          gsize len = 0;
-
-          if (g_file_get_contents (file, &data, &len, NULL))
-            bytes += len;
-        }
-    }
-  if (bytes == 0)
-    g_error ("nothing read from %s", maildir);
-  return (g_get_monotonic_time () - start) / 1e6;
-}
-
-/* The anchor of the wake-up: one byte there and back over loopback TCP. */
-static gpointer
-echo_thread (gpointer data)
-{
-  GSocketListener *listener = data;
-  g_autoptr(GSocketConnection) c = g_socket_listener_accept (listener, NULL, NULL, NULL);
-  char byte;
-
-  while (c != NULL
-         && g_input_stream_read (g_io_stream_get_input_stream (G_IO_STREAM (c)), &byte, 1, NULL, NULL) == 1)
-    g_output_stream_write (g_io_stream_get_output_stream (G_IO_STREAM (c)), &byte, 1, NULL, NULL);
-  return NULL;
-}
-
-static double
-echo_rtt_ms (guint rounds)
-{
-  g_autoptr(GSocketListener) listener = g_socket_listener_new ();
-  g_autoptr(GSocketClient) client = g_socket_client_new ();
-  g_autoptr(GSocketConnection) c = NULL;
-  g_autofree double *times = g_new (double, rounds);
-  GThread *thread;
-  guint16 port;
-  char byte = 'x';
-
-  port = g_socket_listener_add_any_inet_port (listener, NULL, NULL);
-  thread = g_thread_new ("echo", echo_thread, listener);
-  c = g_socket_client_connect_to_host (client, "127.0.0.1", port, NULL, NULL);
-  g_assert_nonnull (c);
-  for (guint i = 0; i < rounds; i++)
-    {
-      gint64 start = g_get_monotonic_time ();
-
-      g_output_stream_write (g_io_stream_get_output_stream (G_IO_STREAM (c)), &byte, 1, NULL, NULL);
-      g_input_stream_read (g_io_stream_get_input_stream (G_IO_STREAM (c)), &byte, 1, NULL, NULL);
-      times[i] = (g_get_monotonic_time () - start) / 1e3;
-    }
-  g_io_stream_close (G_IO_STREAM (c), NULL, NULL);
-  g_thread_join (thread);
-  return median (times, rounds);
-}
-
 typedef struct {
   FdTestDovecot *dovecot;
   guint n;
@@ -162,7 +60,7 @@ static gpointer
 deliver_thread (gpointer data)
 {
   Delivery *d = data;
-  g_autofree char *mail = make_mail (d->n);
+  g_autofree char *mail = bench_make_mail (d->n);
 
   /* Let the waiter enter IDLE first. */
   g_usleep (50 * 1000);
@@ -189,7 +87,7 @@ main (int argc, char **argv)
 
   for (guint i = 1; i <= n_messages; i++)
     {
-      g_autofree char *mail = make_mail (i);
+      g_autofree char *mail = bench_make_mail (i);
       fd_test_dovecot_deliver (dovecot, NULL, mail, -1);
     }
 
@@ -204,7 +102,7 @@ main (int argc, char **argv)
     if (n_seen != n_messages)
       g_error ("fetched %u of %u messages", n_seen, n_messages);
   }
-  disk_s = read_maildir_s (fd_test_dovecot_get_maildir (dovecot));
+  disk_s = bench_read_maildir_s (fd_test_dovecot_get_maildir (dovecot));
 
   wakes = g_new (double, n_wakeups);
   {
@@ -224,19 +122,17 @@ main (int argc, char **argv)
         wakes[i] = (woke - d.delivered_at) / 1e3;
       }
   }
-  echo_ms = echo_rtt_ms (1000);
+  echo_ms = bench_echo_rtt_ms (1000);
 
   printf ("initial sync: %u messages, %.1f MiB, %.2f s (%.0f messages/s); "
           "anchor: reading the same files from disk %.3f s\n",
           n_seen, bytes / (1024.0 * 1024.0), sync_s, n_seen / sync_s, disk_s);
   {
-    double worst = 0;
+    double worst = bench_max (wakes, n_wakeups);
 
-    for (guint i = 0; i < n_wakeups; i++)
-      worst = MAX (worst, wakes[i]);
     printf ("delivery -> IDLE wake-up: median %.2f ms, max %.2f ms over %u deliveries; "
             "anchor: loopback TCP echo round trip median %.3f ms\n",
-            median (wakes, n_wakeups), worst, n_wakeups, echo_ms);
+            bench_median (wakes, n_wakeups), worst, n_wakeups, echo_ms);
   }
   return 0;
 }

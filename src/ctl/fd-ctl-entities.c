@@ -71,8 +71,14 @@ static const FdCtlField stream_fields[] = {
   { "user-name", "user_name", FD_CTL_SETTING, 0, NULL, "[--user-name U]", "[--user-name U]" },
   { "poll-seconds", "poll_seconds", FD_CTL_SETTING_INT, 0, NULL, "[--poll-seconds S]", "[--poll-seconds S]" },
   { "sent-folder", "sent_folder", FD_CTL_SETTING, 0, NULL, "[--sent-folder F]", "[--sent-folder F]" },
-  /* Write-only: sent as the stream's "password" member, never shown. */
+  { "ca-file", "ca_file", FD_CTL_SETTING, 0, NULL, "[--ca-file PEM]", "[--ca-file PEM]" },
+  { "oauth-client-id", "oauth_client_id", FD_CTL_SETTING, 0, NULL, "[--oauth-client-id ID]", "[--oauth-client-id ID]" },
+  { "oauth-tenant", "oauth_tenant", FD_CTL_SETTING, 0, NULL, "[--oauth-tenant T]", "[--oauth-tenant T]" },
+  /* Write-only: sent as the stream's "password" and "oauth_client_secret"
+   * members, never shown; read from standard input in this order. */
   { "password-stdin", "password", FD_CTL_PASSWORD_STDIN, 0, NULL, "[--password-stdin]", "[--password-stdin]" },
+  { "oauth-client-secret-stdin", "oauth_client_secret", FD_CTL_PASSWORD_STDIN, 0, NULL,
+    "[--oauth-client-secret-stdin]", "[--oauth-client-secret-stdin]" },
   { NULL, "health", FD_CTL_SHOWN, 0, "HEALTH" },
   { NULL, "health_reason", FD_CTL_SHOWN, 0, "REASON" },
 };

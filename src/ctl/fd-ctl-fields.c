@@ -215,7 +215,8 @@ apply_setting (const FdCtlField *field,
   return FD_CTL_EXIT_OK;
 }
 
-/* --password-stdin: the secret from standard input, never from the
+/* --password-stdin, --oauth-client-secret-stdin: the secret from standard
+ * input (one line each, in that order when both are given), never from the
  * command line (where ps would show it). */
 static int
 apply_password_stdin (FdCtl            *ctl,
@@ -223,13 +224,17 @@ apply_password_stdin (FdCtl            *ctl,
                       const char       *prompt_name,
                       JsonObject       *body)
 {
+  gboolean is_password = g_str_equal (field->member, "password");
+  g_autofree char *prompt = is_password ? g_strdup (prompt_name)
+                                        : g_strdup_printf ("%s (OAuth client secret)", prompt_name);
   g_autoptr(GError) error = NULL;
   char *password;
 
   if (fd_ctl_opt (ctl, field->option) == NULL)
     return FD_CTL_EXIT_OK;
-  if ((password = read_password (prompt_name, &error)) == NULL)
-    return fd_ctl_usage_error ("--%s: no password on standard input", field->option);
+  if ((password = read_password (prompt, &error)) == NULL)
+    return fd_ctl_usage_error ("--%s: no %s on standard input", field->option,
+                               is_password ? "password" : "client secret");
   json_object_set_string_member (body, field->member, password);
   memset (password, 0, strlen (password));
   g_free (password);

@@ -58,7 +58,8 @@ static const CtlCommand commands[] = {
 };
 
 static const char * const verb_names[] = { "list", "create", "update", "delete" };
-static const char * const flag_options[] = { "json", "help", "version", "password-stdin", "print-link", NULL };
+static const char * const flag_options[] = { "json", "help", "version", "password-stdin",
+                                             "oauth-client-secret-stdin", "print-link", NULL };
 static const char * const global_options[] = { "server", "token-file", "db", "json", "help", "version", NULL };
 
 static void

@@ -129,7 +129,9 @@ reason_for (const GError *error)
         return g_strdup_printf ("The mail server refused the user name or password: %s "
                                 "Correct the stream's password (or user name).", error->message);
       case FD_IMAP_ERROR_TLS:
-        return g_strdup_printf ("The secure connection to the mail server failed: %s", error->message);
+        return g_strdup_printf ("The secure connection to the mail server failed (if its certificate comes "
+                                "from a private certificate authority, give that authority's certificate "
+                                "as the stream's “ca_file”): %s", error->message);
       case FD_IMAP_ERROR_NETWORK:
         return g_strdup_printf ("The mail server cannot be reached: %s", error->message);
       case FD_IMAP_ERROR_QUOTA:
@@ -339,6 +341,7 @@ worker_session (Worker  *w,
   config.host = w->settings->imap_host;
   config.port = w->settings->imap_port;
   config.tls_mode = w->settings->imap_tls;
+  config.tls_ca_file = w->settings->ca_file;
   config.user = w->settings->user_name != NULL ? w->settings->user_name : w->settings->address;
   config.password = w->password;
   if (w->oauth)
@@ -388,8 +391,15 @@ worker_session (Worker  *w,
       result = fd_imap_idle_wait (session, w->options.idle_seconds, w->cancellable, &error);
       if (result == FD_IMAP_IDLE_FAILED)
         goto failed;
-      if (result == FD_IMAP_IDLE_POLL && !worker_sleep (w, w->settings->poll_seconds * 1000))
-        return;
+      if (result == FD_IMAP_IDLE_POLL)
+        {
+          if (!worker_sleep (w, w->settings->poll_seconds * 1000))
+            return;
+          /* Without it, Dovecot would show a new mail only on its own
+           * 5 s rhythm, whatever the stream's interval. */
+          if (!fd_imap_noop (session, &error))
+            goto failed;
+        }
       if (g_cancellable_is_cancelled (w->cancellable))
         return;
     }

@@ -25,6 +25,7 @@ typedef struct {
   char         *host;
   guint16       port;
   FdSmtpTls     tls;
+  char         *ca_file;       /* both servers' CA; NULL = the system's trust store */
   char         *user;
   char         *password;
   gboolean      oauth;
@@ -47,6 +48,7 @@ static void
 send_job_free (SendJob *job)
 {
   g_free (job->host);
+  g_free (job->ca_file);
   g_free (job->imap_host);
   g_free (job->sent_folder);
   g_clear_error (&job->sent_error);
@@ -165,6 +167,7 @@ copy_to_sent (SendJob      *job,
   config.host = job->imap_host;
   config.port = job->imap_port;
   config.tls_mode = job->imap_tls;
+  config.tls_ca_file = job->ca_file;
   config.user = job->user;
   /* The credentials the reply was sent with: the password, or the access
    * token an OAuth stream's send has just been given. */
@@ -196,6 +199,7 @@ sender_thread (gpointer data)
       config.host = job->host;
       config.port = job->port;
       config.tls = job->tls;
+      config.ca_file = job->ca_file;
       config.auth = job->password != NULL ? FD_SMTP_AUTH_PASSWORD : FD_SMTP_AUTH_NONE;
       config.username = job->user;
       config.password = job->password;
@@ -345,6 +349,7 @@ compose_job (FdEmail              *self,
   job->host = g_strdup (settings->smtp_host);
   job->port = settings->smtp_port;
   job->tls = settings->smtp_tls;
+  job->ca_file = g_strdup (settings->ca_file);
   job->user = g_strdup (settings->user_name != NULL ? settings->user_name : settings->address);
   job->password = password != NULL ? g_strndup (g_bytes_get_data (password, NULL), g_bytes_get_size (password))
                                    : NULL;

@@ -272,6 +272,7 @@ find_demo_site (void)
 
 typedef struct {
   FdStore        *store;
+  FdSecretBox    *box;
   JsonNode       *site;
   FdOrganization *org;
 } DemoImport;
@@ -283,7 +284,7 @@ write_demo (gpointer   user_data,
 {
   DemoImport *import = user_data;
 
-  import->org = fd_site_import (import->store, import->site, 0, error);
+  import->org = fd_site_import (import->store, import->box, import->site, 0, error);
   if (import->org == NULL)
     return FALSE;
   *out_organization_id = import->org->id;
@@ -302,7 +303,7 @@ fd_server_load_demo (FdServer  *self,
   g_autofree char *path = NULL;
   JsonArray *agents = NULL;
   JsonNode *root;
-  DemoImport import = { self->store, NULL, NULL };
+  DemoImport import = { self->store, self->secret_box, NULL, NULL };
 
   g_return_val_if_fail (FD_IS_SERVER (self), FALSE);
   g_return_val_if_fail (out_sign_ins != NULL, FALSE);

@@ -1,6 +1,7 @@
 #include "fd-admin-test.h"
 #include "fd-test-client.h"
 
+#include <sqlite3.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -438,10 +439,12 @@ test_help_lines (Fixture       *f,
     "  stream create --org ORG --kind webchat|callback|email|twitter --name NAME --queue QUEUE [--department D]… [--origin URL]… [--settings JSON]"
     " [--address A] [--display-name N] [--platform other|office365|gmail] [--imap-host H] [--imap-port N] "
     "[--imap-tls implicit|starttls|none] [--smtp-host H] [--smtp-port N] [--smtp-tls implicit|starttls|none] "
-    "[--user-name U] [--poll-seconds S] [--sent-folder F] [--password-stdin]\n",
+    "[--user-name U] [--poll-seconds S] [--sent-folder F] [--ca-file PEM] [--oauth-client-id ID] "
+    "[--oauth-tenant T] [--password-stdin] [--oauth-client-secret-stdin]\n",
     "  stream update --org ORG STREAM [--name N] [--queue Q] [--department D]… [--origin URL]… [--settings JSON]"
     " [--address A] [--display-name N] [--platform P] [--imap-host H] [--imap-port N] [--imap-tls T] "
-    "[--smtp-host H] [--smtp-port N] [--smtp-tls T] [--user-name U] [--poll-seconds S] [--sent-folder F] [--password-stdin]\n",
+    "[--smtp-host H] [--smtp-port N] [--smtp-tls T] [--user-name U] [--poll-seconds S] [--sent-folder F] "
+    "[--ca-file PEM] [--oauth-client-id ID] [--oauth-tenant T] [--password-stdin] [--oauth-client-secret-stdin]\n",
     "  stream delete --org ORG STREAM\n",
     "  stream snippet --org ORG [STREAM] [--public-url URL]   (the widget's embed tag)\n",
     "  stream resend-authorization --org ORG STREAM [--print-link]   (a new authorization email)\n",
@@ -731,6 +734,98 @@ test_email_stream (Fixture       *f,
   g_assert_cmpint (run_ctl (f, "stream", "update", "--org", org_arg, "Help Desk", "--poll-seconds", "99999"), ==, 1);
 }
 
+/* The stream's secrets by name, read from the database beside the server. */
+static char *
+secret_names (Fixture *f)
+{
+  g_autoptr(GString) names = g_string_new (NULL);
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+
+  g_assert_cmpint (sqlite3_open_v2 (fd_test_server_get_db_path (f->server), &db, SQLITE_OPEN_READONLY, NULL), ==,
+                   SQLITE_OK);
+  sqlite3_busy_timeout (db, 5000);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, "SELECT name FROM stream_secrets ORDER BY name", -1, &stmt, NULL), ==,
+                   SQLITE_OK);
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    g_string_append_printf (names, "%s%s", names->len > 0 ? "," : "", sqlite3_column_text (stmt, 0));
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+  return g_string_free (g_steal_pointer (&names), FALSE);
+}
+
+/* An Office 365 stream: the OAuth client id and tenant as options, the
+ * client secret from standard input (after the password when both are
+ * given), never in an answer; --ca-file is checked by the server. */
+static void
+test_email_stream_oauth (Fixture       *f,
+                         gconstpointer  data)
+{
+  static const char secret[] = "Entra-client-secret-9";
+  g_autoptr(JsonNode) node = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autofree char *org_arg = NULL;
+  g_autofree char *names = NULL;
+  g_autofree char *db = NULL;
+  JsonObject *settings;
+
+  org_arg = g_strdup_printf ("%" G_GINT64_FORMAT, create_org (f, "OAuth Org"));
+  assert_ok (f, run_ctl (f, "queue", "create", "--org", org_arg, "Support"));
+
+  assert_ok (f, run_ctlv (f, TRUE, "Entra-client-secret-9\n", (const char * const []) {
+    "--json", "stream", "create", "--org", org_arg, "--kind", "email", "--name", "Office Mail",
+    "--queue", "Support", "--address", "help@ctl.example", "--platform", "office365",
+    "--oauth-client-id", "11111111-2222-3333-4444-555555555555", "--oauth-tenant", "ctl.example",
+    "--oauth-client-secret-stdin", NULL }));
+  g_assert_null (strstr (f->out, secret));
+  g_assert_null (strstr (f->err, secret));
+  node = out_json (f);
+  g_assert_true (json_parser_load_from_data (parser, fd_admin_test_get_string (node, "settings_json"), -1, NULL));
+  settings = json_node_get_object (json_parser_get_root (parser));
+  g_assert_cmpstr (json_object_get_string_member (settings, "platform"), ==, "office365");
+  g_assert_cmpstr (json_object_get_string_member (settings, "oauth_client_id"), ==,
+                   "11111111-2222-3333-4444-555555555555");
+  g_assert_cmpstr (json_object_get_string_member (settings, "oauth_tenant"), ==, "ctl.example");
+  g_assert_false (json_object_has_member (settings, "oauth_client_secret"));
+  g_assert_false (json_object_has_member (json_node_get_object (node), "oauth_client_secret"));
+  g_clear_pointer (&node, json_node_unref);
+  names = secret_names (f);
+  g_assert_cmpstr (names, ==, "oauth_client_secret");
+  /* Sealed: not in the database file in clear. */
+  g_assert_true (g_file_get_contents (fd_test_server_get_db_path (f->server), &db, NULL, NULL));
+  g_assert_null (g_strstr_len (db, -1, secret));
+
+  assert_ok (f, run_ctl (f, "--json", "stream", "list", "--org", org_arg));
+  g_assert_null (strstr (f->out, secret));
+
+  /* Update: the tenant alone, the others kept; both secrets from stdin,
+   * password first. */
+  assert_ok (f, run_ctlv (f, TRUE, "a-password-1\nanother-secret-2\n", (const char * const []) {
+    "--json", "stream", "update", "--org", org_arg, "Office Mail", "--oauth-tenant", "organizations",
+    "--password-stdin", "--oauth-client-secret-stdin", NULL }));
+  node = out_json (f);
+  g_assert_true (json_parser_load_from_data (parser, fd_admin_test_get_string (node, "settings_json"), -1, NULL));
+  settings = json_node_get_object (json_parser_get_root (parser));
+  g_assert_cmpstr (json_object_get_string_member (settings, "oauth_tenant"), ==, "organizations");
+  g_assert_cmpstr (json_object_get_string_member (settings, "oauth_client_id"), ==,
+                   "11111111-2222-3333-4444-555555555555");
+  g_clear_pointer (&node, json_node_unref);
+  g_free (names);
+  names = secret_names (f);
+  g_assert_cmpstr (names, ==, "oauth_client_secret,password");
+
+  /* Refusals: no secret on stdin, a flag with a value, a CA file the
+   * server cannot read (its own sentence). */
+  g_assert_cmpint (run_ctl (f, "stream", "update", "--org", org_arg, "Office Mail", "--oauth-client-secret-stdin"),
+                   ==, 2);
+  g_assert_nonnull (strstr (f->err, "no client secret on standard input"));
+  g_assert_cmpint (run_ctl (f, "stream", "update", "--org", org_arg, "Office Mail", "--oauth-client-secret-stdin=x"),
+                   ==, 2);
+  g_assert_cmpint (run_ctl (f, "stream", "update", "--org", org_arg, "Office Mail", "--ca-file", "/nonexistent/ca.pem"),
+                   ==, 1);
+  g_assert_nonnull (strstr (f->err, "cannot read the stream's"));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -742,6 +837,7 @@ main (int   argc,
   ADD ("/ctl/server-refusals", test_server_refusals);
   ADD ("/ctl/everything", test_everything);
   ADD ("/ctl/email-stream", test_email_stream);
+  ADD ("/ctl/email-stream-oauth", test_email_stream_oauth);
   ADD ("/ctl/stream-snippet", test_stream_snippet);
   ADD ("/ctl/help-lines", test_help_lines);
   ADD ("/ctl/entity-options", test_entity_options);

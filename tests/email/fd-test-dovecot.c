@@ -235,13 +235,9 @@ fd_test_dovecot_start (FdTestDovecot *self)
 }
 
 static void
-make_certificate (FdTestDovecot *self)
+run_openssl (FdTestDovecot      *self,
+             const char * const *argv)
 {
-  g_autofree char *key = g_build_filename (self->dir, "key.pem", NULL);
-  g_autofree char *subject_alt = g_strdup ("subjectAltName=IP:127.0.0.1,DNS:localhost");
-  const char *argv[] = { "openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes",
-                         "-keyout", key, "-out", self->ca_file, "-days", "2",
-                         "-subj", "/CN=localhost", "-addext", subject_alt, NULL };
   g_autoptr(GError) error = NULL;
   int status = 0;
 
@@ -250,6 +246,32 @@ make_certificate (FdTestDovecot *self)
                      NULL, NULL, NULL, NULL, &status, &error)
       || !g_spawn_check_wait_status (status, &error))
     g_error ("cannot make a test certificate with openssl: %s", error->message);
+}
+
+/* A private certificate authority of the test (ca.pem, what clients are
+ * to trust) and the server's certificate for 127.0.0.1 and localhost
+ * signed by it (cert.pem and key.pem), as a company's own CA would issue
+ * it. EC keys: quick to make. */
+static void
+make_certificate (FdTestDovecot *self)
+{
+  const char *ca_argv[] = { "openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
+                            "-nodes", "-keyout", "ca-key.pem", "-out", "ca.pem", "-days", "2",
+                            "-subj", "/CN=Frontdesk Test CA", "-addext", "basicConstraints=critical,CA:TRUE",
+                            "-addext", "keyUsage=critical,keyCertSign,cRLSign", NULL };
+  const char *csr_argv[] = { "openssl", "req", "-new", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
+                             "-nodes", "-keyout", "key.pem", "-out", "server.csr", "-subj", "/CN=localhost", NULL };
+  const char *sign_argv[] = { "openssl", "x509", "-req", "-in", "server.csr", "-CA", "ca.pem", "-CAkey", "ca-key.pem",
+                              "-CAcreateserial", "-out", "cert.pem", "-days", "2", "-extfile", "server.ext", NULL };
+  g_autofree char *ext = g_build_filename (self->dir, "server.ext", NULL);
+  g_autoptr(GError) error = NULL;
+
+  if (!g_file_set_contents (ext, "subjectAltName=IP:127.0.0.1,DNS:localhost\n"
+                            "basicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n", -1, &error))
+    g_error ("%s", error->message);
+  run_openssl (self, ca_argv);
+  run_openssl (self, csr_argv);
+  run_openssl (self, sign_argv);
 }
 
 /* The OAuth provider's token introspection, as Dovecot's oauth2 passdb
@@ -350,7 +372,7 @@ new_started (const char *password,
   if (tls)
     {
       self->tls_port = fd_test_free_port ();
-      self->ca_file = g_build_filename (self->dir, "cert.pem", NULL);
+      self->ca_file = g_build_filename (self->dir, "ca.pem", NULL);
       make_certificate (self);
     }
 

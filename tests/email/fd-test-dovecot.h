@@ -14,7 +14,8 @@ typedef struct _FdTestDovecot FdTestDovecot;
 /* One mailbox, user "customer@example.test" with the given password. */
 FdTestDovecot *fd_test_dovecot_new_started (const char *password);
 /* The same with TLS: STARTTLS on the port, implicit TLS on the TLS port,
- * a self-signed certificate for 127.0.0.1 made with openssl. */
+ * a certificate for 127.0.0.1 signed by a certificate authority the
+ * helper makes with openssl (fd_test_dovecot_get_ca_file()). */
 FdTestDovecot *fd_test_dovecot_new_started_tls (const char *password);
 guint16        fd_test_dovecot_get_tls_port (FdTestDovecot *self);
 /* The same with XOAUTH2 too: Dovecot's oauth2 passdb asks a token
@@ -22,7 +23,7 @@ guint16        fd_test_dovecot_get_tls_port (FdTestDovecot *self);
  * is an active grant of the user. */
 FdTestDovecot *fd_test_dovecot_new_started_oauth (const char *password,
                                                   const char *token);
-/* The certificate to trust (PEM), NULL without TLS. */
+/* The test CA's certificate to trust (PEM), NULL without TLS. */
 const char    *fd_test_dovecot_get_ca_file (FdTestDovecot *self);
 const char    *fd_test_dovecot_get_user    (FdTestDovecot *self);
 guint16        fd_test_dovecot_get_port    (FdTestDovecot *self);

@@ -229,6 +229,35 @@ test_fetch_since_position (void)
   seen_clear (&seen);
 }
 
+/* A poll: after NOOP, a fetch sees the mail delivered since the last one
+ * (Dovecot answers a fetch right after another from what it saw then, and
+ * looks at the Maildir again only every 5 s unless asked by NOOP). */
+static void
+test_noop_sees_new_mail (void)
+{
+  g_autoptr(FdTestDovecot) dovecot = fd_test_dovecot_new_started (PASSWORD);
+  g_autoptr(FdImapSession) session = NULL;
+  g_autoptr(GError) error = NULL;
+  Seen seen;
+
+  deliver_n (dovecot, 1, 1);
+  session = connect_ok (dovecot);
+  g_assert_true (fd_imap_select (session, "INBOX", NULL, NULL, &error));
+  seen_init (&seen);
+  g_assert_true (fd_imap_fetch_since (session, 0, 0, on_message, &seen, NULL, &error));
+  g_assert_cmpuint (seen.uids->len, ==, 1);
+
+  deliver_n (dovecot, 2, 1);
+  g_assert_true (fd_imap_noop (session, &error));
+  g_assert_no_error (error);
+  g_assert_true (fd_imap_fetch_since (session, 1, 0, on_message, &seen, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (seen.uids->len, ==, 2);
+  g_assert_cmpuint (g_array_index (seen.uids, guint32, 1), ==, 2);
+  g_assert_cmpuint (g_array_index (seen.numbers, guint, 1), ==, 2);
+  seen_clear (&seen);
+}
+
 static void
 test_callback_stops (void)
 {
@@ -644,6 +673,7 @@ main (int argc, char **argv)
   g_test_add_func ("/imap/select", test_select);
   g_test_add_func ("/imap/fetch-in-order", test_fetch_in_order);
   g_test_add_func ("/imap/fetch-since-position", test_fetch_since_position);
+  g_test_add_func ("/imap/noop-sees-new-mail", test_noop_sees_new_mail);
   g_test_add_func ("/imap/callback-stops", test_callback_stops);
   g_test_add_func ("/imap/outage", test_outage);
   g_test_add_func ("/imap/uidvalidity-change", test_uidvalidity_change);

@@ -7,6 +7,8 @@
  * no new organization, and an existing empty one still empty. Anything else
  * aborts. */
 
+#include <glib/gstdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "fd-admin-api.h"
@@ -14,6 +16,42 @@
 #include "fd-site.h"
 
 int LLVMFuzzerTestOneInput (const guint8 *data, size_t size);
+
+/* The secret box email streams' secrets are sealed with: one key file in a
+ * temporary directory for the whole run, removed at exit. */
+static FdSecretBox *box;
+static char *box_dir;
+
+static void
+remove_box (void)
+{
+  g_autofree char *key = g_strdup (fd_secret_box_get_path (box));
+
+  g_clear_pointer (&box, fd_secret_box_free);
+  g_unlink (key);
+  g_rmdir (box_dir);
+  g_clear_pointer (&box_dir, g_free);
+}
+
+static FdSecretBox *
+fuzz_box (void)
+{
+  if (box == NULL)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autofree char *db = NULL;
+
+      box_dir = g_dir_make_tmp ("fuzz-site-XXXXXX", &error);
+      if (box_dir == NULL)
+        g_error ("%s", error->message);
+      db = g_build_filename (box_dir, "site.db", NULL);
+      box = fd_secret_box_open_key (db, &error);
+      if (box == NULL)
+        g_error ("Cannot make a secret key: %s", error->message);
+      atexit (remove_box);
+    }
+  return box;
+}
 
 static void
 check_refusal (const GError *error)
@@ -69,7 +107,7 @@ LLVMFuzzerTestOneInput (const guint8 *data,
     g_error ("Cannot open an in-memory store: %s", error->message);
 
   /* Into a new organization. */
-  org = fd_site_import (store, site, 0, &error);
+  org = fd_site_import (store, fuzz_box (), site, 0, &error);
   if (org == NULL)
     {
       check_refusal (error);
@@ -85,7 +123,7 @@ LLVMFuzzerTestOneInput (const guint8 *data,
 
       if (again == NULL)
         g_error ("An export is not JSON: %s", error->message);
-      copy = fd_site_import (store, again, 0, &error);
+      copy = fd_site_import (store, fuzz_box (), again, 0, &error);
       /* Stream keys are unique across organizations: the copy may only
        * fail on them. */
       if (copy == NULL && !g_error_matches (error, FD_STORE_ERROR, FD_STORE_ERROR_CONFLICT))
@@ -99,7 +137,7 @@ LLVMFuzzerTestOneInput (const guint8 *data,
   if (!fd_store_create_organization (store, empty, &error))
     g_error ("Cannot create an organization: %s", error->message);
   empty_before = export_text (store, empty->id);
-  org = fd_site_import (store, site, empty->id, &error);
+  org = fd_site_import (store, fuzz_box (), site, empty->id, &error);
   if (org == NULL)
     {
       check_refusal (error);

@@ -2,6 +2,7 @@
 
 #include <glib/gstdio.h>
 #include <signal.h>
+#include <sqlite3.h>
 #include <string.h>
 
 static JsonArray *
@@ -316,6 +317,164 @@ test_import_refuses_bad_sites (void)
   fd_test_server_stop (server);
 }
 
+/* The stream secrets stored for the server's database, "name,name…". */
+static char *
+stored_secrets (FdTestServer *server)
+{
+  g_autoptr(GString) names = g_string_new (NULL);
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+
+  g_assert_cmpint (sqlite3_open_v2 (fd_test_server_get_db_path (server), &db, SQLITE_OPEN_READONLY, NULL), ==,
+                   SQLITE_OK);
+  sqlite3_busy_timeout (db, 5000);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, "SELECT s.name || ':' || x.name FROM stream_secrets x "
+                                       "JOIN streams s ON s.id = x.stream_id ORDER BY 1", -1, &stmt, NULL), ==,
+                   SQLITE_OK);
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    g_string_append_printf (names, "%s%s", names->len > 0 ? "," : "", sqlite3_column_text (stmt, 0));
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+  return g_string_free (g_steal_pointer (&names), FALSE);
+}
+
+typedef struct {
+  FdTestServer *server;
+  const char   *token;
+  char         *path;
+  const char   *words;
+} ReasonWait;
+
+static gboolean
+reason_has (gpointer data)
+{
+  ReasonWait *wait = data;
+  g_autoptr(JsonNode) stream = fd_admin_test_expect (wait->server, wait->token, "GET", wait->path, NULL, 200);
+  const char *reason = json_object_get_string_member_with_default (json_node_get_object (stream), "health_reason", "");
+
+  return strstr (reason, wait->words) != NULL;
+}
+
+static void
+wait_reason (FdTestServer *server,
+             const char   *token,
+             gint64        org,
+             gint64        stream,
+             const char   *words)
+{
+  ReasonWait wait = { server, token, NULL, words };
+  gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+
+  wait.path = g_strdup_printf ("/organizations/%" G_GINT64_FORMAT "/streams/%" G_GINT64_FORMAT, org, stream);
+  while (!reason_has (&wait))
+    {
+      if (g_get_monotonic_time () > deadline)
+        g_error ("stream %" G_GINT64_FORMAT ": no health reason with “%s”", stream, words);
+      g_usleep (50 * 1000);
+    }
+  g_free (wait.path);
+}
+
+/* An email stream's write-only secrets in a site document: sealed into the
+ * store as the admin API seals them (the workers can open them), never
+ * exported; the OAuth settings travel in settings_json. A secret on a
+ * stream of another kind, or a malformed one, refuses the whole import. */
+static void
+test_import_stream_secrets (void)
+{
+  g_autoptr(FdTestServer) server = fd_test_server_new ();
+  g_autoptr(JsonNode) org = NULL;
+  g_autoptr(JsonNode) exported = NULL;
+  g_autofree char *token = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *site = NULL;
+  g_autofree char *secrets = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *db = NULL;
+  guint16 closed = fd_test_free_port ();
+  JsonObject *office;
+  gint64 id, expires = g_get_real_time () / G_USEC_PER_SEC + 3600;
+  const char *bad[] = {
+    "\"kind\":\"webchat\",\"name\":\"W\",\"queue\":\"Q\",\"password\":\"pw-1\"",
+    "\"kind\":\"email\",\"name\":\"E\",\"queue\":\"Q\",\"password\":\"\"",
+    "\"kind\":\"email\",\"name\":\"E\",\"queue\":\"Q\",\"oauth_client_secret\":7",
+    "\"kind\":\"email\",\"name\":\"E\",\"queue\":\"Q\",\"oauth_tokens\":\"not an object\"",
+    "\"kind\":\"email\",\"name\":\"E\",\"queue\":\"Q\",\"oauth_tokens\":{\"access_token\":\"no refresh token\"}",
+  };
+
+  site = g_strdup_printf (
+    "{\"format\":\"frontdesk-site\",\"version\":1,\"organization\":{\"name\":\"Mail Site\"},"
+    "\"queues\":[{\"name\":\"Q\"}],"
+    "\"streams\":[{\"kind\":\"email\",\"name\":\"Other\",\"queue\":\"Q\",\"password\":\"Site-mailbox-pw-1\","
+    "\"settings_json\":\"{\\\"address\\\":\\\"a@site.example\\\",\\\"imap_host\\\":\\\"127.0.0.1\\\","
+    "\\\"imap_port\\\":%u,\\\"imap_tls\\\":\\\"none\\\",\\\"smtp_host\\\":\\\"127.0.0.1\\\",\\\"smtp_tls\\\":\\\"none\\\"}\"},"
+    "{\"kind\":\"email\",\"name\":\"Office\",\"queue\":\"Q\",\"oauth_client_secret\":\"Site-client-secret-2\","
+    "\"oauth_tokens\":{\"refresh_token\":\"Site-refresh-3\",\"access_token\":\"Site-access-4\",\"expires_at\":%"
+    G_GINT64_FORMAT "},"
+    "\"settings_json\":\"{\\\"address\\\":\\\"o@site.example\\\",\\\"platform\\\":\\\"office365\\\","
+    "\\\"oauth_client_id\\\":\\\"site-client-id\\\",\\\"oauth_tenant\\\":\\\"site.example\\\","
+    "\\\"imap_host\\\":\\\"127.0.0.1\\\",\\\"imap_port\\\":%u,\\\"imap_tls\\\":\\\"none\\\","
+    "\\\"smtp_host\\\":\\\"127.0.0.1\\\",\\\"smtp_tls\\\":\\\"none\\\"}\"}]}",
+    closed, expires, closed);
+
+  fd_test_server_start (server);
+  token = fd_admin_test_read_token (server);
+  org = fd_admin_test_expect (server, token, "POST", "/sites", site, 201);
+  id = fd_admin_test_get_int (org, "id");
+  secrets = stored_secrets (server);
+  g_assert_cmpstr (secrets, ==, "Office:oauth_client_secret,Office:oauth_tokens,Other:password");
+  g_assert_true (g_file_get_contents (fd_test_server_get_db_path (server), &db, NULL, NULL));
+  g_assert_null (g_strstr_len (db, -1, "Site-mailbox-pw-1"));
+  g_assert_null (g_strstr_len (db, -1, "Site-client-secret-2"));
+  g_assert_null (g_strstr_len (db, -1, "Site-refresh-3"));
+
+  /* The workers open them: each stream gets as far as the closed port. */
+  {
+    path = g_strdup_printf ("/organizations/%" G_GINT64_FORMAT "/streams", id);
+    g_autoptr(JsonNode) streams = fd_admin_test_expect (server, token, "GET", path, NULL, 200);
+
+    for (guint i = 0; i < json_array_get_length (json_node_get_array (streams)); i++)
+      wait_reason (server, token, id,
+                   json_object_get_int_member (json_array_get_object_element (json_node_get_array (streams), i), "id"),
+                   "cannot be reached");
+  }
+
+  /* Export: the OAuth settings, no secret. */
+  exported = export_site (server, token, id);
+  text = json_to_string (exported, FALSE);
+  g_assert_null (strstr (text, "Site-"));
+  g_assert_null (strstr (text, "\"password\""));
+  g_assert_null (strstr (text, "oauth_client_secret"));
+  g_assert_null (strstr (text, "oauth_tokens"));
+  office = find_by (member_array (exported, "streams"), "name", "Office");
+  g_assert_nonnull (strstr (json_object_get_string_member (office, "settings_json"), "\"oauth_client_id\":\"site-client-id\""));
+  g_assert_nonnull (strstr (json_object_get_string_member (office, "settings_json"), "\"oauth_tenant\":\"site.example\""));
+
+  /* Refused whole: nothing half-imported, no secret stored. */
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      g_autofree char *doc = g_strdup_printf ("{\"organization\":{\"name\":\"Bad %u\"},\"queues\":[{\"name\":\"Q\"}],"
+                                              "\"streams\":[{%s}]}", i, bad[i]);
+      guint status = 0;
+      g_autoptr(JsonNode) err = fd_admin_test_request (server, token, "POST", "/sites", doc, &status);
+
+      if (status != 400)
+        g_error ("site %u: expected 400, got %u", i, status);
+      g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (json_node_get_object (err),
+                                                                                     "error"), "code"),
+                       ==, "invalid-field");
+    }
+  g_free (secrets);
+  secrets = stored_secrets (server);
+  g_assert_cmpstr (secrets, ==, "Office:oauth_client_secret,Office:oauth_tokens,Other:password");
+  {
+    g_autoptr(JsonNode) orgs = fd_admin_test_expect (server, token, "GET", "/organizations", NULL, 200);
+
+    g_assert_cmpuint (json_array_get_length (json_node_get_array (orgs)), ==, 1);
+  }
+  fd_test_server_stop (server);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -326,5 +485,6 @@ main (int   argc,
   g_test_add_func ("/site/export-import-roundtrip", test_export_import_roundtrip);
   g_test_add_func ("/site/import-into-empty-organization", test_import_into_empty_organization);
   g_test_add_func ("/site/import-refuses-bad-sites", test_import_refuses_bad_sites);
+  g_test_add_func ("/site/import-stream-secrets", test_import_stream_secrets);
   return g_test_run ();
 }

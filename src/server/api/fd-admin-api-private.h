@@ -57,6 +57,8 @@ typedef struct {
 GBytes     *fd_admin_seal_secret          (Request           *req,
                                            const char        *plaintext,
                                            GError           **error);
+/* The server's FdSecretBox, NULL when its key could not be opened. */
+FdSecretBox *fd_admin_secret_box          (Request           *req);
 
 /* --- Answers and bodies (fd-admin-request.c) -------------------------------- */
 

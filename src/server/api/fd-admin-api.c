@@ -490,6 +490,12 @@ fd_admin_seal_secret (Request     *req,
   return fd_secret_box_seal (req->self->secret_box, plain, error);
 }
 
+FdSecretBox *
+fd_admin_secret_box (Request *req)
+{
+  return req->self->secret_box;
+}
+
 void
 fd_admin_api_attach (FdAdminApi *self,
                      SoupServer *server)

@@ -302,7 +302,7 @@ fd_admin_serve_site (Request  *req,
   body = fd_admin_parse_body (req, error);
   if (body == NULL || !check_import_passwords (body, error))
     return FALSE;
-  org = fd_site_import (req->store, body, into_new ? 0 : req->org_id, error);
+  org = fd_site_import (req->store, fd_admin_secret_box (req), body, into_new ? 0 : req->org_id, error);
   if (org == NULL)
     return FALSE;
   req->org_id = org->id;

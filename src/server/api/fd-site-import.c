@@ -4,14 +4,17 @@
  * document, in one transaction, references resolved by name and email. */
 
 #include "fd-email-settings.h"
+#include "fd-secret-box.h"
 #include "fd-site-private.h"
 
 #include "fd-auth.h"
+#include "fd-store-email.h"
 
 #include <string.h>
 
 typedef struct {
   FdStore    *store;
+  FdSecretBox *box;      /* seals streams' secrets; NULL: a document with one is refused */
   gint64      organization_id;
   GHashTable *agents;    /* case-folded email → gint64* id */
   GHashTable *queues;    /* name → gint64* id */
@@ -366,6 +369,156 @@ import_phases (Import     *import,
   return TRUE;
 }
 
+/* The write-only members of an email stream, as the admin API takes them
+ * (docs/admin.md, "Email streams"): never exported, sealed on import. */
+static const char * const stream_secret_names[] = { "password", "oauth_client_secret", "oauth_tokens" };
+
+/* Removes the stream secrets from @obj into @out (by stream_secret_names'
+ * index): their text, checked, for sealing. */
+static gboolean
+pop_stream_secrets (JsonObject  *obj,
+                    char       **out,
+                    const char  *where,
+                    GError     **error)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (stream_secret_names); i++)
+    {
+      const char *name = stream_secret_names[i];
+      g_autoptr(JsonNode) node = json_object_dup_member (obj, name);
+
+      out[i] = NULL;
+      if (node == NULL)
+        continue;
+      json_object_remove_member (obj, name);
+      if (g_str_equal (name, "oauth_tokens"))
+        {
+          g_autoptr(JsonGenerator) generator = json_generator_new ();
+          g_autoptr(FdOAuthTokens) tokens = NULL;
+          g_autoptr(GError) local_error = NULL;
+
+          json_generator_set_root (generator, node);
+          out[i] = json_generator_to_data (generator, NULL);
+          tokens = JSON_NODE_HOLDS_OBJECT (node) ? fd_email_oauth_tokens_parse (out[i], strlen (out[i]), &local_error)
+                                                 : NULL;
+          if (tokens == NULL)
+            {
+              g_set_error (error, FD_SITE_ERROR, FD_SITE_ERROR_INVALID, "%s: %s", where,
+                           local_error != NULL ? local_error->message : "“oauth_tokens” must be an object.");
+              return FALSE;
+            }
+        }
+      else if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING ||
+               *json_node_get_string (node) == '\0')
+        {
+          g_set_error (error, FD_SITE_ERROR, FD_SITE_ERROR_INVALID, "%s.%s must be a string that is not empty.",
+                       where, name);
+          return FALSE;
+        }
+      else
+        out[i] = g_strdup (json_node_get_string (node));
+    }
+  return TRUE;
+}
+
+static void
+wipe_stream_secrets (char **secrets)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (stream_secret_names); i++)
+    if (secrets[i] != NULL)
+      {
+        memset (secrets[i], 0, strlen (secrets[i]));
+        g_clear_pointer (&secrets[i], g_free);
+      }
+}
+
+/* Seals and stores the secrets of @stream, just created. */
+static gboolean
+store_stream_secrets (Import          *import,
+                      const FdStream  *stream,
+                      char           **secrets,
+                      const char      *where,
+                      GError         **error)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (stream_secret_names); i++)
+    {
+      g_autoptr(GBytes) plain = NULL;
+      g_autoptr(GBytes) sealed = NULL;
+
+      if (secrets[i] == NULL)
+        continue;
+      if (stream->kind != FD_STREAM_EMAIL)
+        {
+          g_set_error (error, FD_SITE_ERROR, FD_SITE_ERROR_INVALID, "%s: only an email stream has “%s”.",
+                       where, stream_secret_names[i]);
+          return FALSE;
+        }
+      if (import->box == NULL)
+        {
+          g_set_error (error, FD_SITE_ERROR, FD_SITE_ERROR_INVALID,
+                       "%s: this server keeps no secrets (its secret key could not be opened), so it cannot "
+                       "take the stream's “%s”.", where, stream_secret_names[i]);
+          return FALSE;
+        }
+      plain = g_bytes_new (secrets[i], strlen (secrets[i]));
+      sealed = fd_secret_box_seal (import->box, plain, error);
+      if (sealed == NULL ||
+          !fd_store_set_stream_secret (import->store, import->organization_id, stream->id, stream_secret_names[i],
+                                       sealed, error))
+        return at_element (FALSE, where, error);
+    }
+  return TRUE;
+}
+
+/* One stream of the site (@obj without its "queue" and secrets). */
+static gboolean
+import_stream (Import      *import,
+               JsonObject  *obj,
+               const char  *queue,
+               char       **secrets,
+               const char  *where,
+               GError     **error)
+{
+  g_autoptr(FdStream) stream = NULL;
+  g_autoptr(JsonNode) phases = NULL;
+  g_autoptr(GError) local_error = NULL;
+
+  if (json_object_has_member (obj, "phases"))
+    {
+      phases = json_object_dup_member (obj, "phases");
+      json_object_remove_member (obj, "phases");
+      if (!JSON_NODE_HOLDS_ARRAY (phases) && !JSON_NODE_HOLDS_NULL (phases))
+        {
+          g_set_error (error, FD_SITE_ERROR, FD_SITE_ERROR_INVALID,
+                       "%s.phases must be an array.", where);
+          return FALSE;
+        }
+    }
+  if (!decode_into (obj, (gpointer *) &stream, &fd_stream_info, where, error) ||
+      !lookup_name (import->queues, "queue", queue, &stream->queue_id, where, error))
+    return FALSE;
+
+  stream->organization_id = import->organization_id;
+  /* The health is the server's to say, and an email stream's settings
+   * are checked as the admin API checks them. */
+  g_clear_pointer (&stream->health, g_free);
+  g_clear_pointer (&stream->health_reason, g_free);
+  if (stream->kind == FD_STREAM_EMAIL && stream->settings_json != NULL &&
+      !fd_email_settings_check (stream->settings_json, &local_error))
+    {
+      /* A site document's fault like any other: the import's domain. */
+      g_set_error (error, FD_SITE_ERROR, FD_SITE_ERROR_INVALID, "%s: %s", where, local_error->message);
+      return FALSE;
+    }
+  if (!check_new_name (import->streams, "media streams", stream->name, where, error) ||
+      !at_element (fd_store_create_stream (import->store, stream, error), where, error) ||
+      !store_stream_secrets (import, stream, secrets, where, error))
+    return FALSE;
+  g_hash_table_insert (import->streams, g_strdup (stream->name), id_dup (stream->id));
+
+  return phases == NULL || !JSON_NODE_HOLDS_ARRAY (phases) ||
+         import_phases (import, stream->id, json_node_get_array (phases), where, error);
+}
+
 static gboolean
 import_streams (Import     *import,
                 JsonArray  *array,
@@ -375,47 +528,16 @@ import_streams (Import     *import,
     {
       g_autofree char *where = g_strdup_printf ("streams[%u]", i);
       g_autoptr(JsonObject) obj = element_copy (array, i, "streams", error);
-      g_autoptr(FdStream) stream = NULL;
-      g_autoptr(JsonNode) phases = NULL;
       g_autofree char *queue = NULL;
-      g_autoptr(GError) local_error = NULL;
+      char *secrets[G_N_ELEMENTS (stream_secret_names)] = { NULL };
+      gboolean ok;
 
       if (obj == NULL || !pop_string (obj, "queue", &queue, where, error))
         return FALSE;
-      if (json_object_has_member (obj, "phases"))
-        {
-          phases = json_object_dup_member (obj, "phases");
-          json_object_remove_member (obj, "phases");
-          if (!JSON_NODE_HOLDS_ARRAY (phases) && !JSON_NODE_HOLDS_NULL (phases))
-            {
-              g_set_error (error, FD_SITE_ERROR, FD_SITE_ERROR_INVALID,
-                           "%s.phases must be an array.", where);
-              return FALSE;
-            }
-        }
-      if (!decode_into (obj, (gpointer *) &stream, &fd_stream_info, where, error) ||
-          !lookup_name (import->queues, "queue", queue, &stream->queue_id, where, error))
-        return FALSE;
-
-      stream->organization_id = import->organization_id;
-      /* The health is the server's to say, and an email stream's settings
-       * are checked as the admin API checks them (no password here). */
-      g_clear_pointer (&stream->health, g_free);
-      g_clear_pointer (&stream->health_reason, g_free);
-      if (stream->kind == FD_STREAM_EMAIL && stream->settings_json != NULL &&
-          !fd_email_settings_check (stream->settings_json, &local_error))
-        {
-          /* A site document's fault like any other: the import's domain. */
-          g_set_error (error, FD_SITE_ERROR, FD_SITE_ERROR_INVALID, "%s: %s", where, local_error->message);
-          return FALSE;
-        }
-      if (!check_new_name (import->streams, "media streams", stream->name, where, error) ||
-          !at_element (fd_store_create_stream (import->store, stream, error), where, error))
-        return FALSE;
-      g_hash_table_insert (import->streams, g_strdup (stream->name), id_dup (stream->id));
-
-      if (phases != NULL && JSON_NODE_HOLDS_ARRAY (phases) &&
-          !import_phases (import, stream->id, json_node_get_array (phases), where, error))
+      ok = pop_stream_secrets (obj, secrets, where, error) &&
+           import_stream (import, obj, queue, secrets, where, error);
+      wipe_stream_secrets (secrets);
+      if (!ok)
         return FALSE;
     }
   return TRUE;
@@ -558,10 +680,11 @@ import_organization (FdStore     *store,
 }
 
 FdOrganization *
-fd_site_import (FdStore   *store,
-                JsonNode  *site,
-                gint64     organization_id,
-                GError   **error)
+fd_site_import (FdStore     *store,
+                FdSecretBox *box,
+                JsonNode    *site,
+                gint64       organization_id,
+                GError     **error)
 {
   g_autoptr(FdOrganization) org = NULL;
   JsonObject *obj;
@@ -620,6 +743,7 @@ fd_site_import (FdStore   *store,
   if (ok)
     {
       import.store = store;
+      import.box = box;
       import.organization_id = org->id;
       import.agents = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
       import.queues = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);

@@ -6,6 +6,7 @@
 
 #include <json-glib/json-glib.h>
 
+#include "fd-secret-box.h"
 #include "fd-store.h"
 
 G_BEGIN_DECLS
@@ -33,8 +34,12 @@ JsonNode       *fd_site_export (FdStore     *store,
  * @organization_id is 0, otherwise into that organization, which must be
  * empty (no agents, queues, streams, canned replies or resources). Returns
  * the organization. Agents with a "password" member get that password;
- * agents without one cannot sign in until an admin sets one. */
+ * agents without one cannot sign in until an admin sets one. An email
+ * stream's write-only "password", "oauth_client_secret" and "oauth_tokens"
+ * are sealed with @box into the store (with @box NULL such a document is
+ * refused); export never has them. */
 FdOrganization *fd_site_import (FdStore     *store,
+                                FdSecretBox *box,
                                 JsonNode    *site,
                                 gint64       organization_id,
                                 GError     **error);

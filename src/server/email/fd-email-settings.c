@@ -41,7 +41,49 @@ fd_email_settings_free (FdEmailSettings *settings)
   g_free (settings->smtp_host);
   g_free (settings->user_name);
   g_free (settings->sent_folder);
+  g_free (settings->ca_file);
   g_free (settings);
+}
+
+gboolean
+fd_email_ca_file_check (const char  *path,
+                        GError     **error)
+{
+  g_autoptr(GFile) file = NULL;
+  g_autoptr(GFileInfo) info = NULL;
+  g_autoptr(GError) local = NULL;
+  g_autofree char *data = NULL;
+  GList *certificates;
+  gsize length = 0;
+
+  g_return_val_if_fail (path != NULL, FALSE);
+
+  if (!g_path_is_absolute (path))
+    return invalid (error, "“ca_file” of an email stream must be an absolute path (it is read by the server).");
+  file = g_file_new_for_path (path);
+  info = g_file_query_info (file, G_FILE_ATTRIBUTE_STANDARD_TYPE "," G_FILE_ATTRIBUTE_STANDARD_SIZE,
+                            G_FILE_QUERY_INFO_NONE, NULL, &local);
+  if (info == NULL)
+    return invalid (error, "The server cannot read the stream's “ca_file” %s: %s", path, local->message);
+  if (g_file_info_get_file_type (info) != G_FILE_TYPE_REGULAR)
+    return invalid (error, "The stream's “ca_file” %s is not a regular file.", path);
+  if (g_file_info_get_size (info) > FD_EMAIL_MAX_CA_FILE_BYTES)
+    return invalid (error, "The stream's “ca_file” %s is larger than %d KiB: give the certificate authority "
+                    "that signed the mail servers' certificates, not a whole bundle.",
+                    path, FD_EMAIL_MAX_CA_FILE_BYTES / 1024);
+  if (!g_file_get_contents (path, &data, &length, &local))
+    return invalid (error, "The server cannot read the stream's “ca_file” %s: %s", path, local->message);
+  if (length > FD_EMAIL_MAX_CA_FILE_BYTES)
+    return invalid (error, "The stream's “ca_file” %s is larger than %d KiB.", path, FD_EMAIL_MAX_CA_FILE_BYTES / 1024);
+  if (g_strstr_len (data, (gssize) length, "-----BEGIN CERTIFICATE-----") == NULL)
+    return invalid (error, "The stream's “ca_file” %s holds no PEM certificate "
+                    "(“-----BEGIN CERTIFICATE-----”).", path);
+  certificates = g_tls_certificate_list_new_from_file (path, &local);
+  if (certificates == NULL)
+    return invalid (error, "The stream's “ca_file” %s holds no certificate that can be read%s%s",
+                    path, local != NULL ? ": " : ".", local != NULL ? local->message : "");
+  g_list_free_full (certificates, g_object_unref);
+  return TRUE;
 }
 
 gboolean
@@ -172,7 +214,10 @@ settings_parse (const char  *json,
       !get_string (obj, "user_name", FALSE, &settings->user_name, error) ||
       !get_string (obj, "sent_folder", FALSE, &settings->sent_folder, error) ||
       !get_string (obj, "oauth_client_id", FALSE, &settings->oauth_client_id, error) ||
-      !get_string (obj, "oauth_tenant", FALSE, &settings->oauth_tenant, error))
+      !get_string (obj, "oauth_tenant", FALSE, &settings->oauth_tenant, error) ||
+      !get_string (obj, "ca_file", FALSE, &settings->ca_file, error))
+    return NULL;
+  if (settings->ca_file != NULL && !fd_email_ca_file_check (settings->ca_file, error))
     return NULL;
   if (json_object_has_member (obj, "oauth_client_secret") || json_object_has_member (obj, "oauth_tokens"))
     {

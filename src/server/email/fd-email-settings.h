@@ -25,6 +25,9 @@ typedef enum {
 #define FD_EMAIL_DEFAULT_POLL_SECONDS 30
 #define FD_EMAIL_MIN_POLL_SECONDS     1
 #define FD_EMAIL_MAX_POLL_SECONDS     3600
+/* A stream's CA file at most (a private CA and its intermediates, or a
+ * whole bundle, fits several times). */
+#define FD_EMAIL_MAX_CA_FILE_BYTES    (1024 * 1024)
 
 typedef struct {
   char          *address;        /* the stream's address: From of replies, loop protection */
@@ -41,6 +44,8 @@ typedef struct {
   char          *sent_folder;    /* IMAP folder a copy of each sent reply goes to; NULL = none */
   char          *oauth_client_id; /* office365, gmail: the registered application */
   char          *oauth_tenant;    /* office365: NULL = "common" */
+  char          *ca_file;         /* PEM certificates the IMAP and SMTP servers are checked against;
+                                   * NULL = the system's trust store */
 } FdEmailSettings;
 
 /* Parses and checks @json (the text of a JSON object) of a stream ready to
@@ -55,6 +60,12 @@ FdEmailSettings *fd_email_settings_parse (const char  *json,
 gboolean         fd_email_settings_check (const char  *json,
                                           GError     **error);
 void             fd_email_settings_free  (FdEmailSettings *settings);
+
+/* Checks a stream's "ca_file" as the server reads it: an absolute path
+ * of a regular file it can read, at most FD_EMAIL_MAX_CA_FILE_BYTES, that
+ * holds at least one PEM certificate. INVALID with a sentence otherwise. */
+gboolean         fd_email_ca_file_check  (const char  *path,
+                                          GError     **error);
 
 /* TRUE for "localhost", 127.0.0.0/8 and ::1. */
 gboolean         fd_email_host_is_loopback (const char *host);

@@ -663,6 +663,26 @@ fd_imap_idle_wait (FdImapSession *self,
 }
 
 gboolean
+fd_imap_noop (FdImapSession *self,
+              GError       **error)
+{
+  int r;
+
+  g_return_val_if_fail (self != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (!check_usable (self, error))
+    return FALSE;
+  r = mailimap_noop (self->imap);
+  if (r != MAILIMAP_NO_ERROR)
+    {
+      set_error (self, r, FD_IMAP_ERROR_PROTOCOL, "Looking for new mail (NOOP)", error);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
 fd_imap_append_sent (FdImapSession *self,
                      const char    *folder,
                      GBytes        *raw,

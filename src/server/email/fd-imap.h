@@ -93,6 +93,13 @@ FdImapIdleResult fd_imap_idle_wait (FdImapSession *session,
                                     GCancellable  *cancellable,
                                     GError       **error);
 
+/* NOOP: asks the server to look at the selected folder now. A poll sends
+ * it before fd_imap_fetch_since, since a server may answer other commands
+ * from what it saw a moment ago (Dovecot looks at a Maildir again at most
+ * every 5 s then), and RFC 3501 names NOOP as the command that polls. */
+gboolean fd_imap_noop (FdImapSession *session,
+                       GError       **error);
+
 /* Appends raw to folder, flagged \Seen; *uid (may be NULL) is the new
  * message's UID when the server has UIDPLUS, else 0. */
 gboolean fd_imap_append_sent (FdImapSession *session,
