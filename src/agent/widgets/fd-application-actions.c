@@ -4,7 +4,8 @@
  * reserve and reject (from a notification or a toast), opening a
  * conversation in its window, Ctrl+Tab / Ctrl+Shift+Tab through the
  * Activity List, the main window, preferences, shortcuts, about, sign-out
- * and quit; and the agent's local stores the Web Chat windows share. */
+ * and quit; and the agent's local stores the Web Chat and Email windows
+ * share. */
 
 #include "fd-config.h"
 
@@ -13,6 +14,7 @@
 #include "fd-application-private.h"
 #include "fd-chat-window.h"
 #include "fd-conversation-window.h"
+#include "fd-email-window.h"
 #include "fd-preferences-window.h"
 
 /* --- actions ------------------------------------------------------------------- */
@@ -149,6 +151,23 @@ app_open_conversation_cb (GSimpleAction *action,
       gtk_window_present (GTK_WINDOW (chat));
       return;
     }
+  /* An email has its Email window, one per conversation, the same way. */
+  if (item != NULL && fd_conversation_item_get_conversation (item)->kind == FD_STREAM_EMAIL)
+    {
+      FdEmailWindow *email;
+
+      for (GList *l = gtk_application_get_windows (GTK_APPLICATION (self)); l != NULL; l = l->next)
+        if (FD_IS_EMAIL_WINDOW (l->data) && fd_email_window_get_id (l->data) == id)
+          {
+            gtk_window_present (l->data);
+            return;
+          }
+      email = fd_email_window_new (GTK_WINDOW (window), self->connection, id);
+      ensure_stores (self);
+      fd_email_window_set_stores (email, self->drafts, self->reply_cache, self->recent_files);
+      gtk_window_present (GTK_WINDOW (email));
+      return;
+    }
   gtk_window_present (GTK_WINDOW (fd_conversation_window_new (GTK_WINDOW (window), self->connection, id)));
 }
 
@@ -161,6 +180,8 @@ current_conversation (FdApplication *self)
 
   if (FD_IS_CHAT_WINDOW (active))
     return fd_chat_window_get_id (FD_CHAT_WINDOW (active));
+  if (FD_IS_EMAIL_WINDOW (active))
+    return fd_email_window_get_id (FD_EMAIL_WINDOW (active));
   if (FD_IS_CONVERSATION_WINDOW (active))
     return fd_conversation_window_get_id (FD_CONVERSATION_WINDOW (active));
   return self->current_conversation;
