@@ -346,6 +346,47 @@ fd_connection_send_message_full_async (FdConnection        *self,
 }
 
 void
+fd_connection_send_message_body_async (FdConnection        *self,
+                                       FdSendMessage       *body,
+                                       GCancellable        *cancellable,
+                                       GAsyncReadyCallback  callback,
+                                       gpointer             user_data)
+{
+  g_return_if_fail (FD_IS_CONNECTION (self));
+  g_return_if_fail (body != NULL && body->conversation_id > 0);
+  g_return_if_fail (body->client_id != NULL && *body->client_id != '\0');
+
+  fd_connection_request_async (self, FD_FRAME_SEND_MESSAGE, body, cancellable, callback, user_data);
+}
+
+void
+fd_connection_retry_delivery_async (FdConnection        *self,
+                                    gint64               conversation_id,
+                                    gint64               message_id,
+                                    GCancellable        *cancellable,
+                                    GAsyncReadyCallback  callback,
+                                    gpointer             user_data)
+{
+  FdDelivery *body;
+
+  g_return_if_fail (FD_IS_CONNECTION (self));
+  g_return_if_fail (conversation_id > 0 && message_id > 0);
+
+  body = fd_delivery_new ();
+  body->conversation_id = conversation_id;
+  body->message_id = message_id;
+  fd_connection_request_async (self, FD_FRAME_RETRY_DELIVERY, body, cancellable, callback, user_data);
+}
+
+FdDelivery *
+fd_connection_retry_delivery_finish (FdConnection  *self,
+                                     GAsyncResult  *result,
+                                     GError       **error)
+{
+  return steal_body (self, result, error);
+}
+
+void
 fd_connection_send_typing_async (FdConnection        *self,
                                  gint64               conversation_id,
                                  gboolean             typing,

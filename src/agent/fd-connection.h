@@ -275,6 +275,25 @@ void                fd_connection_send_message_full_async (FdConnection *self,
                                                     GCancellable        *cancellable,
                                                     GAsyncReadyCallback  callback,
                                                     gpointer             user_data);
+/* Sends @body (taken) as it is: an email reply with its to, cc and
+ * subject (docs/protocol.md, "send-message"). Finish with
+ * fd_connection_send_message_finish(). */
+void                fd_connection_send_message_body_async (FdConnection *self,
+                                                    FdSendMessage       *body,
+                                                    GCancellable        *cancellable,
+                                                    GAsyncReadyCallback  callback,
+                                                    gpointer             user_data);
+/* Queues an email reply whose delivery failed again (retry-delivery). */
+void                fd_connection_retry_delivery_async (FdConnection   *self,
+                                                    gint64               conversation_id,
+                                                    gint64               message_id,
+                                                    GCancellable        *cancellable,
+                                                    GAsyncReadyCallback  callback,
+                                                    gpointer             user_data);
+/* The reply's delivery as it now is (queued). */
+FdDelivery         *fd_connection_retry_delivery_finish (FdConnection  *self,
+                                                    GAsyncResult        *result,
+                                                    GError             **error);
 /* Tells the visitor whether this agent is typing. */
 void                fd_connection_send_typing_async (FdConnection       *self,
                                                     gint64               conversation_id,

@@ -4,6 +4,7 @@
  * and draft, attachments, the transfer, and the getters. */
 
 #include <glib/gi18n.h>
+#include <string.h>
 
 #include "fd-conversation-model-private.h"
 #include "fd-format.h"
@@ -432,4 +433,123 @@ fd_conversation_model_dup_absolute_url (FdConversationModel *self,
   if (url[0] == '/')
     return g_strconcat (fd_connection_get_server_url (self->connection), url, NULL);
   return g_strdup (url);
+}
+
+/* --- email ------------------------------------------------------------------------ */
+
+typedef struct {
+  FdConversationModel *self;   /* not a reference: the request dies with it */
+  FdMessageItem       *item;
+} RetryData;
+
+static void
+on_retry_delivery_cb (GObject      *source,
+                      GAsyncResult *result,
+                      gpointer      user_data)
+{
+  g_autofree RetryData *data = user_data;
+  g_autoptr(FdMessageItem) item = data->item;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FdDelivery) delivery = fd_connection_retry_delivery_finish (FD_CONNECTION (source), result, &error);
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  if (delivery == NULL)
+    {
+      fd_conversation_model_report_error (data->self, error);
+      return;
+    }
+  fd_message_item_set_delivery (item, delivery);
+}
+
+gboolean
+fd_conversation_model_retry_delivery (FdConversationModel *self,
+                                      FdMessageItem       *item)
+{
+  RetryData *data;
+
+  g_return_val_if_fail (FD_IS_CONVERSATION_MODEL (self), FALSE);
+  g_return_val_if_fail (FD_IS_MESSAGE_ITEM (item), FALSE);
+
+  if (fd_message_item_get_delivery_state (item) != FD_DELIVERY_STATUS_FAILED ||
+      fd_message_item_get_id (item) <= 0)
+    return FALSE;
+  data = g_new0 (RetryData, 1);
+  data->self = self;
+  data->item = g_object_ref (item);
+  fd_connection_retry_delivery_async (self->connection, self->id, fd_message_item_get_id (item),
+                                      self->cancellable, on_retry_delivery_cb, data);
+  return TRUE;
+}
+
+/* The length of a reply prefix at @s ("Re:", "RE :", "Aw:", "Re[2]:"), 0
+ * when there is none. */
+static gsize
+reply_prefix (const char *s)
+{
+  static const char * const prefixes[] = { "re", "aw", "sv", "vs", "antw" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (prefixes); i++)
+    {
+      gsize n = strlen (prefixes[i]);
+      const char *p = s + n;
+
+      if (g_ascii_strncasecmp (s, prefixes[i], n) != 0)
+        continue;
+      if (*p == '[')
+        {
+          p++;
+          while (g_ascii_isdigit (*p))
+            p++;
+          if (*p != ']')
+            continue;
+          p++;
+        }
+      while (*p == ' ')
+        p++;
+      if (*p == ':')
+        return (gsize) (p + 1 - s);
+    }
+  return 0;
+}
+
+char *
+fd_conversation_model_dup_reply_subject (FdConversationModel *self)
+{
+  const char *subject;
+  gsize n;
+
+  g_return_val_if_fail (FD_IS_CONVERSATION_MODEL (self), NULL);
+
+  subject = self->conversation != NULL && self->conversation->subject != NULL ? self->conversation->subject : "";
+  for (;;)
+    {
+      while (*subject == ' ' || *subject == '\t')
+        subject++;
+      n = reply_prefix (subject);
+      if (n == 0)
+        break;
+      subject += n;
+    }
+  if (*subject == '\0')
+    return g_strdup ("Re:");
+  return g_strdup_printf ("Re: %s", subject);
+}
+
+char *
+fd_conversation_model_dup_reply_to (FdConversationModel *self)
+{
+  const FdConversation *conversation;
+  const char *address;
+
+  g_return_val_if_fail (FD_IS_CONVERSATION_MODEL (self), NULL);
+
+  conversation = self->conversation;
+  if (conversation == NULL)
+    return NULL;
+  address = conversation->visitor_email != NULL ? conversation->visitor_email
+            : conversation->contact != NULL ? conversation->contact->email : NULL;
+  if (address == NULL || !fd_format_address_is_plain (address))
+    return NULL;
+  return fd_format_mailbox (fd_format_visitor_name (conversation), address);
 }

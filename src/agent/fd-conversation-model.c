@@ -238,6 +238,8 @@ confirm_pending (FdConversationModel *self,
   if (stored != NULL)
     {
       fd_message_item_set_stored (item, stored->id, stored->created_at);
+      fd_message_item_set_mail (item, stored->mail);
+      fd_message_item_set_delivery (item, stored->delivery);
       remember (self, stored->id, item);
     }
   fd_message_item_set_send_state (item, FD_SEND_STATE_SENT, NULL);
@@ -252,8 +254,14 @@ add_message (FdConversationModel *self,
   g_autoptr(FdMessageItem) item = NULL;
   FdMessageItem *pending;
 
-  if (message->id > 0 && g_hash_table_contains (self->seen_ids, &message->id))
-    return;
+  if (message->id > 0 && (pending = g_hash_table_lookup (self->seen_ids, &message->id)) != NULL)
+    {
+      /* Known: a snapshot or get-conversation may say where an email reply
+       * has got to since. */
+      fd_message_item_set_mail (pending, message->mail);
+      fd_message_item_set_delivery (pending, message->delivery);
+      return;
+    }
   /* The echo of our own message: it is already in the transcript. */
   if (message->client_id != NULL &&
       (pending = g_hash_table_lookup (self->pending, message->client_id)) != NULL)
@@ -383,8 +391,11 @@ fd_conversation_model_close (FdConversationModel *self)
 /* --- sending ------------------------------------------------------------------- */
 
 typedef struct {
-  FdConversationModel *self;   /* not a reference: the request dies with it */
+  FdConversationModel *self;   /* a reference for email (the reply must reach
+                                * the outbox when its window closes), none
+                                * otherwise: the request dies with the model */
   char                *client_id;
+  gboolean             owns_ref;
 } SendData;
 
 static void
@@ -396,6 +407,7 @@ on_send_message_cb (GObject      *source,
   g_autofree char *client_id = data->client_id;
   g_autoptr(GError) error = NULL;
   g_autoptr(FdMessage) stored = fd_connection_send_message_finish (FD_CONNECTION (source), result, &error);
+  g_autoptr(FdConversationModel) owned = data->owns_ref ? data->self : NULL;
   FdConversationModel *self = data->self;
   FdMessageItem *item;
 
@@ -424,22 +436,50 @@ send_item (FdConversationModel *self,
   data->self = self;
   data->client_id = g_strdup (fd_message_item_get_client_id (item));
   fd_message_item_set_send_state (item, FD_SEND_STATE_SENDING, NULL);
+  if (fd_message_item_get_is_mail (item))
+    {
+      FdSendMessage *body = fd_send_message_new ();
+      GPtrArray *attachments = fd_message_item_get_attachments (item);
+      const char *subject = fd_message_item_get_subject (item);
+
+      body->conversation_id = self->id;
+      body->client_id = g_strdup (data->client_id);
+      body->text = g_strdup (fd_message_item_get_text (item));
+      body->to = g_strdupv ((char **) fd_message_item_get_mail_to (item));
+      body->cc = g_strdupv ((char **) fd_message_item_get_mail_cc (item));
+      body->subject = *subject != '\0' ? g_strdup (subject) : NULL;
+      if (attachments->len > 0)
+        {
+          body->attachments = fd_attachment_list_new ();
+          for (guint i = 0; i < attachments->len; i++)
+            g_ptr_array_add (body->attachments, fd_attachment_copy (g_ptr_array_index (attachments, i)));
+        }
+      data->owns_ref = TRUE;
+      g_object_ref (self);
+      fd_connection_send_message_body_async (self->connection, body, self->cancellable, on_send_message_cb, data);
+      return;
+    }
   fd_connection_send_message_full_async (self->connection, self->id, data->client_id,
                                          fd_message_item_get_text (item),
                                          fd_message_item_get_attachments (item),
                                          self->cancellable, on_send_message_cb, data);
 }
 
-/* Shows the agent's message at once as SENDING and sends it. */
-void
-_fd_conversation_model_send_message (FdConversationModel *self,
+/* Shows the agent's message at once as SENDING and sends it; an email
+ * reply with the To, Cc and subject the agent chose (@mail, may be NULL:
+ * the server's defaults). */
+static void
+send_message (FdConversationModel *self,
               const char          *text,
-              GPtrArray           *attachments)
+              GPtrArray           *attachments,
+              FdMailHeaders       *mail)
 {
   const FdAgent *agent = fd_connection_get_agent (self->connection);
   g_autofree char *client_id = g_uuid_string_random ();
   g_autoptr(FdMessageItem) item = NULL;
   FdMessage shown = { 0 };
+
+  shown.mail = mail;
 
   shown.conversation_id = self->id;
   shown.direction = FD_DIRECTION_OUT;
@@ -455,6 +495,41 @@ _fd_conversation_model_send_message (FdConversationModel *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_PENDING]);
   fd_conversation_model_stop_typing (self);
   send_item (self, item);
+}
+
+void
+_fd_conversation_model_send_message (FdConversationModel *self,
+                                     const char          *text,
+                                     GPtrArray           *attachments)
+{
+  send_message (self, text, attachments, NULL);
+}
+
+gboolean
+fd_conversation_model_send_email (FdConversationModel *self,
+                                  const char          *text,
+                                  const char * const  *to,
+                                  const char * const  *cc,
+                                  const char          *subject,
+                                  GPtrArray           *attachments)
+{
+  g_autoptr(FdMailHeaders) mail = NULL;
+  g_autofree char *stripped = NULL;
+
+  g_return_val_if_fail (FD_IS_CONVERSATION_MODEL (self), FALSE);
+  g_return_val_if_fail (text != NULL, FALSE);
+
+  stripped = g_strstrip (g_strdup (text));
+  if (!_fd_conversation_model_is_reserved (self) ||
+      (*stripped == '\0' && (attachments == NULL || attachments->len == 0)))
+    return FALSE;
+  mail = fd_mail_headers_new ();
+  mail->to = to != NULL && to[0] != NULL ? g_strdupv ((char **) to) : NULL;
+  mail->cc = cc != NULL && cc[0] != NULL ? g_strdupv ((char **) cc) : NULL;
+  mail->subject = subject != NULL ? g_strstrip (g_strdup (subject)) : NULL;
+  mail->date = g_get_real_time ();
+  send_message (self, stripped, attachments, mail);
+  return TRUE;
 }
 
 gboolean
@@ -620,6 +695,21 @@ on_session_snapshot_cb (FdSession           *session,
     }
 }
 
+static void
+on_session_delivery_cb (FdSession           *session,
+                        const FdDelivery    *delivery,
+                        FdConversationModel *self)
+{
+  FdMessageItem *item;
+
+  if (delivery->conversation_id != self->id)
+    return;
+  item = g_hash_table_lookup (self->seen_ids, &delivery->message_id);
+  /* Unknown yet: get-conversation will bring the message with its state. */
+  if (item != NULL)
+    fd_message_item_set_delivery (item, delivery);
+}
+
 /* --- object ---------------------------------------------------------------------------- */
 
 static void
@@ -731,6 +821,7 @@ fd_conversation_model_new (FdConnection *connection,
   g_signal_connect_object (self->session, "conversation-changed",
                            G_CALLBACK (on_session_conversation_changed_cb), self, 0);
   g_signal_connect_object (self->session, "typing", G_CALLBACK (on_session_typing_cb), self, 0);
+  g_signal_connect_object (self->session, "delivery", G_CALLBACK (on_session_delivery_cb), self, 0);
   g_signal_connect_object (self->session, "snapshot", G_CALLBACK (on_session_snapshot_cb), self, 0);
   fd_connection_get_conversation_async (connection, conversation_id, self->cancellable,
                                         on_get_conversation_cb, self);

@@ -99,6 +99,30 @@ void                 fd_conversation_model_set_viewing  (FdConversationModel *se
  * on the server's ack or echo, or FAILED with the reason. */
 gboolean             fd_conversation_model_send_text    (FdConversationModel *self,
                                                          const char          *text);
+/* Email (docs/app.md, "The conversation model"): sends @text (stripped)
+ * and @attachments (FdAttachment*, uploaded; may be NULL) as a reply with
+ * @to and @cc (mailboxes, e.g. from fd_format_parse_addresses(); NULL or
+ * empty: the customer, no Cc) and @subject (NULL or "": "Re: subject";
+ * the server adds the token [#id]). Shown at once as SENDING with these
+ * headers; the ack brings the mail as sent and its delivery state, and
+ * delivery events move it on. The model keeps itself alive until the
+ * server acknowledged, so closing the window loses nothing. FALSE when
+ * not reserved or with neither text nor attachments. */
+gboolean             fd_conversation_model_send_email   (FdConversationModel *self,
+                                                         const char          *text,
+                                                         const char * const  *to,
+                                                         const char * const  *cc,
+                                                         const char          *subject,
+                                                         GPtrArray           *attachments);
+/* Queues a reply whose delivery FAILED again (retry-delivery); errors go
+ * to the status line. FALSE when @item's delivery did not fail. */
+gboolean             fd_conversation_model_retry_delivery (FdConversationModel *self,
+                                                         FdMessageItem       *item);
+/* The reply's prefill: "Re: subject" with one "Re:" however many the
+ * customer's client stacked; the customer's mailbox ("Name <address>"),
+ * NULL when the conversation has no usable address. */
+char                *fd_conversation_model_dup_reply_subject (FdConversationModel *self);
+char                *fd_conversation_model_dup_reply_to (FdConversationModel *self);
 /* Sends a FAILED message again with the same client_id. */
 gboolean             fd_conversation_model_retry        (FdConversationModel *self,
                                                          FdMessageItem       *item);

@@ -1,6 +1,7 @@
 #define G_LOG_DOMAIN "fd-format"
 
 #include <glib/gi18n.h>
+#include <string.h>
 
 #include "fd-format.h"
 
@@ -194,4 +195,173 @@ fd_format_note (const FdMessage *message)
   if (g_str_equal (message->note, FD_NOTE_TRANSFERRED))
     return g_strdup_printf (_("Transferred to %s"), message->author_name);
   return NULL;
+}
+
+/* --- email addresses ------------------------------------------------------------ */
+
+G_DEFINE_QUARK (fd-format-error-quark, fd_format_error)
+
+#define ADDRESS_MAX 254  /* RFC 5321's path limit, less the brackets */
+
+gboolean
+fd_format_address_is_plain (const char *address)
+{
+  const char *at;
+
+  if (address == NULL)
+    return FALSE;
+  at = strrchr (address, '@');
+  if (at == NULL || at == address || at[1] == '\0' || strlen (address) > ADDRESS_MAX ||
+      strchr (address, '@') != at)
+    return FALSE;
+  for (const char *p = address; *p != '\0'; p++)
+    if ((guchar) *p <= 0x20 || (guchar) *p >= 0x7f || strchr ("<>()[]\\,;:\"", *p) != NULL)
+      return FALSE;
+  return TRUE;
+}
+
+char *
+fd_format_mailbox (const char *name,
+                   const char *address)
+{
+  GString *out;
+
+  g_return_val_if_fail (address != NULL, NULL);
+
+  if (name == NULL || *name == '\0')
+    return g_strdup (address);
+  if (strpbrk (name, ",;:<>()[]@\"\\") == NULL)
+    return g_strdup_printf ("%s <%s>", name, address);
+  out = g_string_new ("\"");
+  for (const char *p = name; *p != '\0'; p++)
+    {
+      if (*p == '"' || *p == '\\')
+        g_string_append_c (out, '\\');
+      g_string_append_c (out, *p);
+    }
+  g_string_append_printf (out, "\" <%s>", address);
+  return g_string_free (out, FALSE);
+}
+
+static gboolean
+address_error (GError     **error,
+               const char  *item)
+{
+  g_set_error (error, FD_FORMAT_ERROR, FD_FORMAT_ERROR_ADDRESS,
+               _("“%s” is not an email address. Write it as name@example.com or Name <name@example.com>."),
+               item);
+  return FALSE;
+}
+
+/* One item of the field: "address", "Name <address>" or "\"Name\" <address>". */
+static gboolean
+parse_mailbox (const char  *item,
+               char       **name,
+               char       **address,
+               GError     **error)
+{
+  const char *open = strrchr (item, '<');
+  g_autofree char *display = NULL;
+  g_autofree char *addr = NULL;
+
+  if (open == NULL)
+    {
+      if (!fd_format_address_is_plain (item))
+        return address_error (error, item);
+      *name = NULL;
+      *address = g_strdup (item);
+      return TRUE;
+    }
+  if (!g_str_has_suffix (item, ">"))
+    return address_error (error, item);
+  addr = g_strndup (open + 1, strlen (open + 1) - 1);
+  g_strstrip (addr);
+  if (!fd_format_address_is_plain (addr))
+    return address_error (error, item);
+  display = g_strstrip (g_strndup (item, open - item));
+  if (display[0] == '"')
+    {
+      GString *unquoted = g_string_new (NULL);
+      const char *p = display + 1;
+
+      for (; *p != '\0' && *p != '"'; p++)
+        {
+          if (*p == '\\' && p[1] != '\0')
+            p++;
+          g_string_append_c (unquoted, *p);
+        }
+      if (*p != '"' || p[1] != '\0')
+        {
+          g_string_free (unquoted, TRUE);
+          return address_error (error, item);
+        }
+      g_free (display);
+      display = g_string_free (unquoted, FALSE);
+    }
+  else if (strpbrk (display, "<>\"") != NULL)
+    return address_error (error, item);
+  *name = *display != '\0' ? g_steal_pointer (&display) : NULL;
+  *address = g_steal_pointer (&addr);
+  return TRUE;
+}
+
+char **
+fd_format_parse_addresses (const char  *text,
+                           GError     **error)
+{
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  g_autoptr(GString) item = g_string_new (NULL);
+  gboolean quoted = FALSE;
+  gboolean bracketed = FALSE;
+  guint n = 0;
+
+  g_return_val_if_fail (text != NULL, NULL);
+
+  if (!g_utf8_validate (text, -1, NULL) || strpbrk (text, "\r\n") != NULL)
+    {
+      g_set_error (error, FD_FORMAT_ERROR, FD_FORMAT_ERROR_ADDRESS,
+                   _("An address list is one line of text."));
+      return NULL;
+    }
+  for (const char *p = text;; p++)
+    {
+      if (*p == '\0' || (!quoted && !bracketed && (*p == ',' || *p == ';')))
+        {
+          g_autofree char *one = g_strstrip (g_strdup (item->str));
+          g_autofree char *name = NULL;
+          g_autofree char *address = NULL;
+
+          g_string_truncate (item, 0);
+          if (*one != '\0')
+            {
+              if (!parse_mailbox (one, &name, &address, error))
+                return NULL;
+              if (++n > FD_FORMAT_MAX_ADDRESSES)
+                {
+                  g_set_error (error, FD_FORMAT_ERROR, FD_FORMAT_ERROR_TOO_MANY,
+                               _("A mail can have at most %d addresses in To and %d in Cc."),
+                               FD_FORMAT_MAX_ADDRESSES, FD_FORMAT_MAX_ADDRESSES);
+                  return NULL;
+                }
+              g_autofree char *written = fd_format_mailbox (name, address);
+
+              g_strv_builder_add (builder, written);
+            }
+          if (*p == '\0')
+            break;
+          continue;
+        }
+      if (*p == '\\' && quoted && p[1] != '\0')
+        {
+          g_string_append_c (item, *p++);
+        }
+      else if (*p == '"' && !bracketed)
+        quoted = !quoted;
+      else if (*p == '<' && !quoted)
+        bracketed = TRUE;
+      else if (*p == '>' && !quoted)
+        bracketed = FALSE;
+      g_string_append_c (item, *p);
+    }
+  return g_strv_builder_end (builder);
 }

@@ -49,4 +49,33 @@ char       *fd_format_browser        (const FdConversation *conversation);
  * NULL otherwise: the message's own text is shown. */
 char       *fd_format_note           (const FdMessage      *message);
 
+/* Errors of fd_format_parse_addresses(): every message is a sentence the
+ * window can show as it is. */
+#define FD_FORMAT_ERROR (fd_format_error_quark ())
+GQuark      fd_format_error_quark    (void);
+typedef enum {
+  FD_FORMAT_ERROR_ADDRESS,    /* an item is not one email address */
+  FD_FORMAT_ERROR_TOO_MANY,   /* more than FD_FORMAT_MAX_ADDRESSES */
+} FdFormatError;
+
+/* The protocol's bound on To and Cc (docs/protocol.md, "send-message"). */
+#define FD_FORMAT_MAX_ADDRESSES 100
+
+/* One mailbox as a person reads and writes it: "Name <address>", the
+ * name quoted when it holds a comma, a quote or a bracket; the address
+ * alone without a name. */
+char       *fd_format_mailbox        (const char *name,
+                                      const char *address);
+/* The To or Cc field as typed: mailboxes separated by commas or
+ * semicolons ("Ada <ada@example.com>, bob@example.com"; a quoted name may
+ * hold a comma), each with a plain local@domain address, as the server
+ * accepts them (it checks again). Returns the mailboxes, written back by
+ * fd_format_mailbox() (empty for a blank field), or NULL with an
+ * FD_FORMAT_ERROR naming the item. */
+char      **fd_format_parse_addresses (const char  *text,
+                                       GError     **error);
+/* TRUE for a plain address "local@domain": one @, no spaces, brackets,
+ * quotes, commas or control characters, at most 254 bytes. */
+gboolean    fd_format_address_is_plain (const char *address);
+
 G_END_DECLS

@@ -18,6 +18,18 @@ typedef enum {
   FD_SEND_STATE_FAILED,   /* refused or failed; see the error; can be retried */
 } FdSendState;
 
+/* Where an agent's email reply is in the server's outbox (docs/protocol.md,
+ * "delivery"); NONE for every other message. */
+typedef enum {
+  FD_DELIVERY_STATUS_NONE,
+  FD_DELIVERY_STATUS_QUEUED,
+  FD_DELIVERY_STATUS_SENT,
+  FD_DELIVERY_STATUS_FAILED,
+} FdDeliveryStatus;
+
+#define FD_TYPE_DELIVERY_STATUS (fd_delivery_status_get_type ())
+GType fd_delivery_status_get_type (void);
+
 #define FD_TYPE_MESSAGE_ITEM (fd_message_item_get_type ())
 G_DECLARE_FINAL_TYPE (FdMessageItem, fd_message_item, FD, MESSAGE_ITEM, GObject)
 
@@ -40,6 +52,24 @@ FdSendState         fd_message_item_get_send_state (FdMessageItem   *self);
 /* Why a FAILED message was not sent (a sentence), NULL otherwise. */
 const char         *fd_message_item_get_error      (FdMessageItem   *self);
 
+/* Email (properties of the same names, notified on change): the mail's
+ * sender as one mailbox ("Name <address>", or the address; "" when not an
+ * email), To and Cc (mailboxes; NULL when none), the subject line ("" when
+ * none) and its Date (µs, 0 when unknown). */
+const char         *fd_message_item_get_mail_from  (FdMessageItem   *self);
+const char * const *fd_message_item_get_mail_to    (FdMessageItem   *self);
+const char * const *fd_message_item_get_mail_cc    (FdMessageItem   *self);
+const char         *fd_message_item_get_subject    (FdMessageItem   *self);
+gint64              fd_message_item_get_mail_date  (FdMessageItem   *self);
+/* TRUE when the message is a mail (has any of the above). */
+gboolean            fd_message_item_get_is_mail    (FdMessageItem   *self);
+/* An agent's email reply: where it is in the outbox ("delivery-state"),
+ * the mail server's answer when it FAILED ("delivery-reason", "" else)
+ * and the tries so far ("delivery-attempts"). */
+FdDeliveryStatus    fd_message_item_get_delivery_state    (FdMessageItem *self);
+const char         *fd_message_item_get_delivery_reason   (FdMessageItem *self);
+gint                fd_message_item_get_delivery_attempts (FdMessageItem *self);
+
 /* For FdConversationModel: the send state and its reason, and the stored
  * message's id and time once the server has it. */
 void                fd_message_item_set_send_state (FdMessageItem   *self,
@@ -48,5 +78,12 @@ void                fd_message_item_set_send_state (FdMessageItem   *self,
 void                fd_message_item_set_stored     (FdMessageItem   *self,
                                                     gint64           id,
                                                     gint64           created_at);
+/* For FdConversationModel: the mail as the server has it (NULL keeps what
+ * is shown), and the reply's place in the outbox (from a delivery event,
+ * the ack or a loaded message; NULL keeps it). */
+void                fd_message_item_set_mail       (FdMessageItem       *self,
+                                                    const FdMailHeaders *mail);
+void                fd_message_item_set_delivery   (FdMessageItem       *self,
+                                                    const FdDelivery    *delivery);
 
 G_END_DECLS

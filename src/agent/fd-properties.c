@@ -39,6 +39,8 @@ fd_properties_get_property (GObject    *object,
     g_value_set_int64 (value, ((gint64 (*) (GObject *)) getter) (object));
   else if (G_VALUE_HOLDS_ENUM (value))
     g_value_set_enum (value, ((gint (*) (GObject *)) getter) (object));
+  else if (G_VALUE_HOLDS_BOXED (value))
+    g_value_set_boxed (value, ((gconstpointer (*) (GObject *)) getter) (object));
   else
     {
       /* Booleans, ints and uints come back as an int, which GValue
@@ -93,6 +95,8 @@ new_pspec (const FdProperty *property)
     case G_TYPE_ENUM:
       return g_param_spec_enum (property->name, NULL, NULL, property->enum_type (),
                                 (gint) property->default_value, flags);
+    case G_TYPE_BOXED:
+      return g_param_spec_boxed (property->name, NULL, NULL, property->enum_type (), flags);
     default:
       g_assert_not_reached ();
     }

@@ -15,8 +15,8 @@ G_BEGIN_DECLS
 typedef struct
 {
   const char   *name;
-  GType         type;           /* a fundamental type; G_TYPE_ENUM with enum_type */
-  GType       (*enum_type) (void);
+  GType         type;           /* a fundamental type; G_TYPE_ENUM or G_TYPE_BOXED with enum_type */
+  GType       (*enum_type) (void);  /* the enum or boxed type */
   gint64        minimum;        /* numbers; the maximum is the type's */
   gint64        default_value;  /* numbers, booleans and enums */
   const char   *default_string;
@@ -37,6 +37,10 @@ typedef struct
   { .name = (n), .type = G_TYPE_STRING, .default_string = (def), .getter = G_CALLBACK (get) }
 #define FD_PROPERTY_ENUM(n, get, type_func, def) \
   { .name = (n), .type = G_TYPE_ENUM, .enum_type = (type_func), .default_value = (def), .getter = G_CALLBACK (get) }
+/* A boxed value the getter returns borrowed (e.g. g_strv_get_type for a
+ * NULL-terminated array of strings); read-only. */
+#define FD_PROPERTY_BOXED(n, get, type_func) \
+  { .name = (n), .type = G_TYPE_BOXED, .enum_type = (type_func), .getter = G_CALLBACK (get) }
 
 /* Creates the param specs of @table (n_properties entries, entry 0 unused)
  * into @pspecs, installs them on @object_class and points its

@@ -28,6 +28,7 @@ enum {
   SIGNAL_WITHDRAW,
   SIGNAL_CONVERSATION_CHANGED,
   SIGNAL_MESSAGE,
+  SIGNAL_DELIVERY,
   SIGNAL_TYPING,
   SIGNAL_AGENT_STATE,
   SIGNAL_QUEUE_STATE,
@@ -134,6 +135,9 @@ _fd_session_emit_event (FdSession     *self,
     case FD_FRAME_MESSAGE:
       signal_id = signals[SIGNAL_MESSAGE];
       break;
+    case FD_FRAME_DELIVERY:
+      signal_id = signals[SIGNAL_DELIVERY];
+      break;
     case FD_FRAME_TYPING_EVENT:
       signal_id = signals[SIGNAL_TYPING];
       break;
@@ -238,6 +242,7 @@ fd_session_class_init (FdSessionClass *klass)
   signals[SIGNAL_WITHDRAW] = new_event_signal (klass, "withdraw");
   signals[SIGNAL_CONVERSATION_CHANGED] = new_event_signal (klass, "conversation-changed");
   signals[SIGNAL_MESSAGE] = new_event_signal (klass, "message");
+  signals[SIGNAL_DELIVERY] = new_event_signal (klass, "delivery");
   signals[SIGNAL_TYPING] = new_event_signal (klass, "typing");
   signals[SIGNAL_AGENT_STATE] = new_event_signal (klass, "agent-state");
   signals[SIGNAL_QUEUE_STATE] = new_event_signal (klass, "queue-state");

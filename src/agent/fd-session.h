@@ -43,6 +43,7 @@ FdConversationModel *fd_session_lookup_conversation_model (FdSession *self,
  *   "withdraw"             (const FdWithdraw *)    an offer is gone
  *   "conversation-changed" (const FdConversation *) state, holder, transfer, details
  *   "message"              (const FdMessage *)     a message in a conversation this agent sees
+ *   "delivery"             (const FdDelivery *)    where an agent's email reply is (queued, sent, failed)
  *   "typing"               (const FdTyping *)      the visitor types or stopped
  *   "agent-state"          (const FdAgent *)       an agent's ACD state (this one's or a colleague's)
  *   "queue-state"          (const FdQueueState *)  a queue's members and whether this agent joined

@@ -41,12 +41,15 @@ G_BEGIN_DECLS
  * character escaped, plus the room: 16 384 × 12 + 65 536 = 262 144. */
 #define FD_LIMIT_FRAME_SIZE        (FD_LIMIT_TEXT * FD_JSON_CHAR_IN_MAX + FD_LIMIT_FRAME_ROOM)
 /* The characters of the largest event body, a message at every limit: its
- * text, author name, note and client_id, and its attachments' names, URLs
- * and types. */
+ * text, author name, note and client_id, its attachments' names, URLs and
+ * types, an email's header (sender's name and address, To and Cc, subject)
+ * and its delivery reason. */
 #define FD_LIMIT_MESSAGE_CHARS     (FD_LIMIT_TEXT + FD_LIMIT_NAME + 2 * FD_LIMIT_ID + \
-                                    FD_LIMIT_SMALL_ARRAY * (2 * FD_LIMIT_NAME + FD_LIMIT_STRING))
-/* An event body as the server writes and stores it: 261 640 × 6 + 65 536 =
- * 1 635 376 bytes. tests/protocol checks that every event body fits. */
+                                    FD_LIMIT_SMALL_ARRAY * (2 * FD_LIMIT_NAME + FD_LIMIT_STRING) + \
+                                    2 * FD_LIMIT_NAME + 2 * FD_LIMIT_SMALL_ARRAY * FD_LIMIT_STRING + \
+                                    2 * FD_LIMIT_STRING)
+/* An event body as the server writes and stores it: 675 736 × 6 + 65 536 =
+ * 4 119 952 bytes. tests/protocol checks that every event body fits. */
 #define FD_LIMIT_EVENT_PAYLOAD     (FD_LIMIT_MESSAGE_CHARS * FD_JSON_CHAR_OUT_MAX + FD_LIMIT_FRAME_ROOM)
 /* What an event frame adds around its body: type, seq and punctuation. */
 #define FD_LIMIT_EVENT_ENVELOPE    256

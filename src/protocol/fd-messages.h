@@ -108,13 +108,13 @@ typedef struct {
 
 /* The "delivery" event of an email reply, and the body of "retry-delivery"
  * (which reads only the two ids). */
-typedef struct {
+struct _FdDelivery {
   gint64           conversation_id;
   gint64           message_id;
   FdDeliveryState  state;
   char            *reason;     /* failed: the mail server's answer */
   gint             attempts;
-} FdDelivery;
+};
 
 typedef struct {
   char        *search;         /* matched against name and text; NULL = all */

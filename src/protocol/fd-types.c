@@ -1,6 +1,7 @@
 #define G_LOG_DOMAIN "fd-protocol"
 
 #include "fd-types.h"
+#include "fd-messages.h"
 
 /* --- enums: wire names indexed by value ---------------------------------- */
 
@@ -154,6 +155,19 @@ FD_TYPE_INFO (fd_attachment_info, "attachment", T, attachment_fields, fd_attachm
 FD_DEFINE_CODEC_TYPE (T, fd_attachment, fd_attachment_info)
 #undef T
 
+#define T FdMailHeaders
+static const FdFieldInfo mail_headers_fields[] = {
+  FD_F_STRING (T, from_name, FALSE, FD_LIMIT_NAME),
+  FD_F_STRING (T, from, FALSE, FD_LIMIT_NAME),
+  FD_F_STRV (T, to, FALSE, FD_LIMIT_SMALL_ARRAY),
+  FD_F_STRV (T, cc, FALSE, FD_LIMIT_SMALL_ARRAY),
+  FD_F_STRING (T, subject, FALSE, FD_LIMIT_STRING),
+  FD_F_TIME (T, date, FALSE),
+};
+FD_TYPE_INFO (fd_mail_headers_info, "mail headers", T, mail_headers_fields, fd_mail_headers_free);
+FD_DEFINE_CODEC_TYPE (T, fd_mail_headers, fd_mail_headers_info)
+#undef T
+
 #define T FdMessage
 static const FdFieldInfo message_fields[] = {
   FD_F_INT64 (T, id, FALSE),
@@ -167,6 +181,8 @@ static const FdFieldInfo message_fields[] = {
   FD_F_STRING (T, client_id, FALSE, FD_LIMIT_ID),
   FD_F_OBJECTS (T, attachments, FALSE, FD_LIMIT_SMALL_ARRAY, &fd_attachment_info),
   FD_F_TIME (T, created_at, FALSE),
+  FD_F_OBJECT (T, mail, FALSE, &fd_mail_headers_info),
+  FD_F_OBJECT (T, delivery, FALSE, &fd_delivery_info),
 };
 FD_TYPE_INFO (fd_message_info, "message", T, message_fields, fd_message_free);
 FD_DEFINE_CODEC_TYPE (T, fd_message, fd_message_info)

@@ -147,6 +147,22 @@ typedef struct {
   gint64  size;
 } FdAttachment;
 
+/* The mail an email message is (docs/protocol.md, "Message"): what a
+ * person reads in its header. Every address is one mailbox as written,
+ * "Name <local@domain>" or "local@domain". */
+typedef struct {
+  char   *from_name;      /* the sender's display name; NULL = none */
+  char   *from;           /* the sender's address */
+  char  **to;
+  char  **cc;
+  char   *subject;        /* as sent or received, token included */
+  gint64  date;           /* the Date header (received) or when queued (sent) */
+} FdMailHeaders;
+
+/* Defined with the agent protocol's bodies (fd-messages.h): an email
+ * reply's place in the outbox, also carried by its message. */
+typedef struct _FdDelivery FdDelivery;
+
 /* The kinds of system notes (FdMessage.note; docs/protocol.md, "Message"):
  * author_name names the agent who has the conversation now. */
 #define FD_NOTE_RESERVED     "reserved"     /* an agent reserved it from the queue */
@@ -168,6 +184,8 @@ typedef struct {
   char         *client_id;     /* idempotency key chosen by the sender */
   GPtrArray    *attachments;   /* FdAttachment*; may be NULL */
   gint64        created_at;
+  FdMailHeaders *mail;         /* email messages; NULL otherwise */
+  FdDelivery    *delivery;     /* an agent's email reply; NULL otherwise */
 } FdMessage;
 
 typedef struct {
@@ -289,6 +307,7 @@ FD_ENTITY (FdStream, fd_stream)
 FD_ENTITY (FdPhase, fd_phase)
 FD_ENTITY (FdContact, fd_contact)
 FD_ENTITY (FdAttachment, fd_attachment)
+FD_ENTITY (FdMailHeaders, fd_mail_headers)
 FD_ENTITY (FdMessage, fd_message)
 FD_ENTITY (FdConversation, fd_conversation)
 FD_ENTITY (FdCannedReply, fd_canned_reply)

@@ -332,6 +332,12 @@ fd_center_send_agent_message (FdCenter             *self,
         }
     }
   msg->created_at = now;
+  if (conv->kind == FD_STREAM_EMAIL)
+    {
+      msg->mail = fd_center_email_reply_headers (self, conv, request, error);
+      if (msg->mail == NULL)
+        return NULL;
+    }
 
   if (!fd_center_begin (self, error))
     return NULL;

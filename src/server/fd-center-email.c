@@ -103,6 +103,51 @@ find_thread (FdCenter             *self,
 }
 
 /* Stores an attachment's bytes as a file of the conversation. */
+/* The mailboxes of @list as written, at most FD_STORE_MAX_LIST; one whose
+ * name makes it too long keeps its address only, one whose address is too
+ * long is left out. */
+static char **
+mailbox_strings (GPtrArray *list)
+{
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  guint n = 0;
+
+  for (guint i = 0; list != NULL && i < list->len && n < FD_STORE_MAX_LIST; i++)
+    {
+      const FdMailAddress *a = g_ptr_array_index (list, i);
+      g_autofree char *text = NULL;
+
+      if (a->address == NULL || g_utf8_strlen (a->address, -1) > FD_LIMIT_STRING)
+        continue;
+      text = fd_mail_mailbox_format (a->name, a->address);
+      g_strv_builder_add (builder, g_utf8_strlen (text, -1) > FD_LIMIT_STRING ? a->address : text);
+      n++;
+    }
+  return n > 0 ? g_strv_builder_end (builder) : NULL;
+}
+
+/* What a person reads of a received mail (docs/email.md, "What is
+ * stored"), within the protocol's limits. */
+static FdMailHeaders *
+mail_headers (const FdMail *mail)
+{
+  FdMailHeaders *headers = fd_mail_headers_new ();
+
+  if (mail->from != NULL)
+    {
+      if (mail->from->name != NULL && *mail->from->name != '\0')
+        headers->from_name = clip_text (mail->from->name, FD_STORE_MAX_NAME);
+      if (mail->from->address != NULL && g_utf8_strlen (mail->from->address, -1) <= FD_STORE_MAX_NAME)
+        headers->from = g_strdup (mail->from->address);
+    }
+  headers->to = mailbox_strings (mail->to);
+  headers->cc = mailbox_strings (mail->cc);
+  headers->subject = g_strdup (mail->subject);
+  if (mail->date != NULL)
+    headers->date = g_date_time_to_unix (mail->date) * G_USEC_PER_SEC + g_date_time_get_microsecond (mail->date);
+  return headers;
+}
+
 static FdAttachment *
 store_part (FdCenter               *self,
             gint64                  organization_id,
@@ -174,6 +219,7 @@ receive_in_transaction (FdCenter             *self,
   g_autofree char *raw_key = NULL;
   g_autofree char *text = NULL;
   const FdMail *mail = in->mail;
+  g_autoptr(FdMailHeaders) headers = NULL;
   FdStoreMail row = { 0 };
   gboolean duplicate = FALSE;
   gboolean is_new = FALSE;
@@ -206,6 +252,12 @@ receive_in_transaction (FdCenter             *self,
       row.mail_message_id = mail->message_id;
       row.subject = mail->subject;
       row.references = (const char * const *) refs->pdata;
+      headers = mail_headers (mail);
+      row.from_name = headers->from_name;
+      row.from_address = headers->from;
+      row.to = (const char * const *) headers->to;
+      row.cc = (const char * const *) headers->cc;
+      row.date = headers->date;
       if (!fd_store_add_mail (self->store, &row, &duplicate, error))
         return FALSE;
       row.references = NULL;
@@ -243,6 +295,14 @@ receive_in_transaction (FdCenter             *self,
   msg->direction = FD_DIRECTION_IN;
   msg->created_at = g_get_real_time ();
   msg->attachments = fd_attachment_list_new ();
+  /* The live message event shows the mail as get-conversation will. */
+  msg->mail = g_steal_pointer (&headers);
+  if (msg->mail != NULL && msg->mail->subject != NULL)
+    {
+      g_autofree char *subject = msg->mail->subject;
+
+      msg->mail->subject = clip_text (subject, FD_STORE_MAX_STRING);
+    }
   if (mail != NULL)
     {
       const char *author = mail->from != NULL ? (mail->from->name != NULL && *mail->from->name != '\0'
@@ -340,6 +400,109 @@ fd_center_receive_mail (FdCenter              *self,
   return TRUE;
 }
 
+/* --- The agent's reply ------------------------------------------------------------ */
+
+/* Each mailbox of @items checked and written back in one form, or NULL
+ * with invalid-field naming @field and the item. An empty list is NULL
+ * without an error. */
+static char **
+checked_mailboxes (const char          *field,
+                   char * const        *items,
+                   GError             **error)
+{
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+
+  for (guint i = 0; items != NULL && items[i] != NULL; i++)
+    {
+      g_autofree char *name = NULL;
+      g_autofree char *address = NULL;
+      g_autoptr(GError) local_error = NULL;
+
+      if (!fd_mail_mailbox_parse (items[i], &name, &address, &local_error))
+        {
+          fd_center_set_error (error, FD_WIRE_ERROR_INVALID_FIELD, "%s: %s", field, local_error->message);
+          return NULL;
+        }
+      g_autofree char *text = NULL;
+
+      text = fd_mail_mailbox_format (name, address);
+      g_strv_builder_add (builder, text);
+    }
+  return g_strv_builder_end (builder);
+}
+
+FdMailHeaders *
+fd_center_email_reply_headers (FdCenter              *self,
+                               const FdConversation  *conv,
+                               const FdSendMessage   *request,
+                               GError               **error)
+{
+  g_autoptr(FdMailHeaders) headers = fd_mail_headers_new ();
+  g_autoptr(FdStream) stream = NULL;
+  g_autoptr(FdEmailSettings) settings = NULL;
+  g_autoptr(GError) local_error = NULL;
+
+  headers->to = checked_mailboxes ("to", request->to, error);
+  if (headers->to == NULL)
+    return NULL;
+  headers->cc = checked_mailboxes ("cc", request->cc, error);
+  if (headers->cc == NULL)
+    return NULL;
+  if (headers->to[0] == NULL)
+    {
+      const char *address = conv->visitor_email != NULL ? conv->visitor_email
+                            : conv->contact != NULL ? conv->contact->email : NULL;
+
+      g_clear_pointer (&headers->to, g_strfreev);
+      if (address != NULL && fd_mail_address_is_plain (address))
+        {
+          headers->to = g_new0 (char *, 2);
+          headers->to[0] = fd_mail_mailbox_format (conv->visitor_name, address);
+        }
+    }
+  if (headers->cc[0] == NULL)
+    g_clear_pointer (&headers->cc, g_strfreev);
+
+  if (request->subject != NULL && *request->subject != '\0')
+    {
+      if (strpbrk (request->subject, "\r\n") != NULL)
+        {
+          fd_center_set_error (error, FD_WIRE_ERROR_INVALID_FIELD, "subject: a subject is one line.");
+          return NULL;
+        }
+      headers->subject = fd_mail_subject_with_token (request->subject, conv->id);
+    }
+  else
+    {
+      FdStoreLastMail last = { 0 };
+
+      fd_store_get_last_customer_mail (self->store, conv->organization_id, conv->id, &last, NULL);
+      headers->subject = fd_mail_reply_subject (last.subject != NULL ? last.subject : conv->subject, conv->id);
+      fd_store_last_mail_clear (&last);
+    }
+  if (g_utf8_strlen (headers->subject, -1) > FD_STORE_MAX_STRING)
+    {
+      fd_center_set_error (error, FD_WIRE_ERROR_INVALID_FIELD,
+                           "subject: a subject has at most %d characters with its token.", FD_STORE_MAX_STRING);
+      return NULL;
+    }
+
+  stream = fd_store_get_stream (self->store, conv->organization_id, conv->stream_id, error);
+  if (stream == NULL)
+    return NULL;
+  settings = fd_email_settings_parse (stream->settings_json, &local_error);
+  if (settings != NULL)
+    {
+      headers->from = g_strdup (settings->address);
+      headers->from_name = settings->display_name != NULL && *settings->display_name != '\0'
+                           ? g_utf8_substring (settings->display_name, 0,
+                                               MIN (g_utf8_strlen (settings->display_name, -1), FD_STORE_MAX_NAME))
+                           : NULL;
+    }
+  headers->date = g_get_real_time ();
+  return g_steal_pointer (&headers);
+}
+
 /* --- The outbox ------------------------------------------------------------------ */
 
 static gboolean
@@ -393,7 +556,7 @@ fd_center_set_outbox_notify (FdCenter              *self,
 gboolean
 fd_center_email_queue_reply (FdCenter              *self,
                              const FdConversation  *conv,
-                             const FdMessage       *stored,
+                             FdMessage             *stored,
                              GError               **error)
 {
   g_autoptr(FdStream) stream = fd_store_get_stream (self->store, conv->organization_id, conv->stream_id, error);
@@ -445,10 +608,25 @@ fd_center_email_queue_reply (FdCenter              *self,
   mail.mail_message_id = message_id;
   mail.conversation_id = conv->id;
   mail.message_id = stored->id;
+  if (stored->mail != NULL)
+    {
+      mail.from_name = stored->mail->from_name;
+      mail.from_address = stored->mail->from;
+      mail.to = (const char * const *) stored->mail->to;
+      mail.cc = (const char * const *) stored->mail->cc;
+      mail.subject = stored->mail->subject;
+      mail.date = stored->mail->date;
+    }
   if (!fd_store_add_outbox (self->store, row, error) ||
       !fd_store_add_mail (self->store, &mail, &duplicate, error) ||
       !emit_delivery (self, row, conv->queue_id, error))
     return FALSE;
+  /* The ack carries where the reply is, as get-conversation will. */
+  g_clear_pointer (&stored->delivery, fd_delivery_free);
+  stored->delivery = fd_delivery_new ();
+  stored->delivery->conversation_id = row->conversation_id;
+  stored->delivery->message_id = row->message_id;
+  stored->delivery->state = row->state;
   schedule_outbox (self);
   return TRUE;
 }

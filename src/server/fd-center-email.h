@@ -46,12 +46,20 @@ gboolean  fd_center_receive_mail      (FdCenter              *self,
                                        gint64                *out_conversation_id,
                                        GError               **error);
 
+/* The mail an agent's reply will be (send-message's to, cc and subject
+ * checked, the defaults filled in: the customer, "Re: subject", the
+ * token): NULL with invalid-field naming the field otherwise. */
+FdMailHeaders *fd_center_email_reply_headers (FdCenter              *self,
+                                             const FdConversation  *conv,
+                                             const FdSendMessage   *request,
+                                             GError               **error);
+
 /* Inside the transaction of an agent's message to an email conversation:
  * the outbox row, the Message-ID the reply will carry (so that the
  * customer's answer threads) and the "delivery" event (queued). */
 gboolean  fd_center_email_queue_reply (FdCenter              *self,
                                        const FdConversation  *conv,
-                                       const FdMessage       *stored,
+                                       FdMessage             *stored,
                                        GError               **error);
 
 /* The outbox's result for one reply: the row updated and, when its state

@@ -30,7 +30,7 @@ typedef struct {
   gboolean      oauth;
   gint64        stream_id;
   char         *from;
-  char         *rcpt;
+  char        **rcpt;         /* To and Cc addresses */
   GBytes       *message;
   char         *imap_host;     /* the copy to the Sent folder: where, … */
   guint16       imap_port;
@@ -53,7 +53,7 @@ send_job_free (SendJob *job)
   g_free (job->user);
   email_wipe_free (job->password);
   g_free (job->from);
-  g_free (job->rcpt);
+  g_strfreev (job->rcpt);
   g_clear_pointer (&job->message, g_bytes_unref);
   g_clear_error (&job->error);
   if (job->link != NULL)
@@ -184,7 +184,7 @@ sender_thread (gpointer data)
     {
       SendJob *job = g_async_queue_pop (self->send_queue);
       FdSmtpConfig config = { 0 };
-      const char *rcpt[] = { job->rcpt, NULL };
+      const char * const *rcpt = (const char * const *) job->rcpt;
       char *token = NULL;
       gboolean sent = FALSE;
 
@@ -278,7 +278,12 @@ compose_job (FdEmail              *self,
   FdStoreLastMail last = { 0 };
   const FdMessage *msg = NULL;
   FdMailReply reply = { 0 };
+  g_autoptr(GPtrArray) rcpt = NULL;
+  g_autofree char *first_name = NULL;
+  g_autofree char *first_address = NULL;
+  const char * const *more_to = NULL;
   const char *to;
+  const char *to_name;
   SendJob *job;
   GBytes *composed;
 
@@ -309,11 +314,43 @@ compose_job (FdEmail              *self,
       return NULL;
     }
   to = conv->visitor_email != NULL ? conv->visitor_email : conv->contact != NULL ? conv->contact->email : NULL;
+  to_name = conv->visitor_name;
+  /* The agent's To, Cc and subject (send-message), when it chose them:
+   * checked when the reply was queued, parsed again here. Replies queued
+   * before schema version 8 have none: the customer, as then. */
+  if (msg->mail != NULL && msg->mail->to != NULL && msg->mail->to[0] != NULL)
+    {
+      if (!fd_mail_mailbox_parse (msg->mail->to[0], &first_name, &first_address, error))
+        return NULL;
+      to = first_address;
+      to_name = first_name;
+      more_to = (const char * const *) msg->mail->to + 1;
+    }
   if (to == NULL)
     {
       g_set_error (error, FD_STORE_ERROR, FD_STORE_ERROR_INVALID, "The customer has no email address to answer.");
       return NULL;
     }
+
+  rcpt = g_ptr_array_new_with_free_func (g_free);
+  g_ptr_array_add (rcpt, g_strdup (to));
+  for (guint i = 0; more_to != NULL && more_to[i] != NULL; i++)
+    {
+      char *address = NULL;
+
+      if (!fd_mail_mailbox_parse (more_to[i], NULL, &address, error))
+        return NULL;
+      g_ptr_array_add (rcpt, address);
+    }
+  for (guint i = 0; msg->mail != NULL && msg->mail->cc != NULL && msg->mail->cc[i] != NULL; i++)
+    {
+      char *address = NULL;
+
+      if (!fd_mail_mailbox_parse (msg->mail->cc[i], NULL, &address, error))
+        return NULL;
+      g_ptr_array_add (rcpt, address);
+    }
+  g_ptr_array_add (rcpt, NULL);
 
   fd_store_get_last_customer_mail (self->store, row->organization_id, row->conversation_id, &last, NULL);
   attachments = reply_attachments (self, msg, keep);
@@ -322,7 +359,12 @@ compose_job (FdEmail              *self,
   reply.from_address = settings->address;
   reply.from_name = settings->display_name;
   reply.to_address = to;
-  reply.to_name = conv->visitor_name;
+  reply.to_name = to_name;
+  reply.more_to = more_to;
+  /* "On …, <the customer> wrote:", whoever the reply goes to. */
+  reply.quoted_name = conv->visitor_name != NULL ? conv->visitor_name : conv->visitor_email;
+  reply.cc = msg->mail != NULL ? (const char * const *) msg->mail->cc : NULL;
+  reply.subject_line = msg->mail != NULL ? msg->mail->subject : NULL;
   reply.message_id = row->mail_message_id;
   reply.subject = last.subject != NULL ? last.subject : conv->subject;
   reply.conversation = conv->id;
@@ -355,7 +397,7 @@ compose_job (FdEmail              *self,
   job->imap_port = settings->imap_port;
   job->imap_tls = settings->imap_tls;
   job->sent_folder = g_strdup (settings->sent_folder);
-  job->rcpt = g_strdup (to);
+  job->rcpt = (char **) g_ptr_array_free (g_steal_pointer (&rcpt), FALSE);
   job->message = composed;
   job->link = email_link_ref (self->link);
   return job;

@@ -3,17 +3,23 @@
 /* FdConversationModel against the real frontdeskd with the demo site, no
  * GTK: the transcript and the agent's sends (pending → sent, failed with
  * the reason → retried → sent), typing both ways, drafts, a transfer
- * declined then accepted, and messages kept in order without duplicates
- * when a server restart brings a snapshot. */
+ * declined then accepted, messages kept in order without duplicates
+ * when a server restart brings a snapshot, and an email conversation (a
+ * real Dovecot and aiosmtpd): the mail's headers, the reply's prefill, To,
+ * Cc and Subject, its delivery state across a closed window, and Retry. */
 
 #include <string.h>
 
 #include <glib/gstdio.h>
 
 #include "fd-conversation-model.h"
+#include "fd-format.h"
+#include "fd-mail-parse.h"
 #include "fd-session.h"
 #include "fd-test-client.h"
+#include "fd-test-dovecot.h"
 #include "fd-test-server.h"
+#include "fd-test-smtpd.h"
 
 #include "agent-test.h"
 
@@ -540,6 +546,260 @@ test_resync (void)
   g_remove (backup);
 }
 
+/* --- email ------------------------------------------------------------------------ */
+
+#define MAILBOX_PASSWORD "mailbox-secret-1"
+#define STREAM_ADDRESS   "support@example.test"
+
+typedef struct {
+  FdMessageItem    *item;
+  FdDeliveryStatus  state;
+} DeliveryWait;
+
+static gboolean
+has_delivery_state (gpointer data)
+{
+  DeliveryWait *w = data;
+
+  return fd_message_item_get_delivery_state (w->item) == w->state;
+}
+
+static gboolean
+is_null (gpointer data)
+{
+  return *(gpointer *) data == NULL;
+}
+
+static void
+on_notify_count_cb (GObject    *object,
+                    GParamSpec *pspec,
+                    gpointer    user_data)
+{
+  (*(guint *) user_data)++;
+}
+
+/* An email stream on Sales reading @dovecot and sending to @smtp_port. */
+static void
+add_email_stream (FdTestServer  *server,
+                  FdTestDovecot *dovecot,
+                  guint16        smtp_port,
+                  gint64        *out_org_id,
+                  gint64        *out_stream_id)
+{
+  gint64 org_id = fd_test_admin_import_demo (server);
+  gint64 queue_id = fd_test_admin_find_id (server, org_id, "queues", "Sales");
+  g_autofree char *body = NULL;
+  g_autofree char *path = g_strdup_printf ("/organizations/%" G_GINT64_FORMAT "/streams", org_id);
+  g_autofree char *phases = NULL;
+  g_autoptr(JsonNode) stream = NULL;
+
+  body = g_strdup_printf ("{\"kind\":\"email\",\"name\":\"Test Mail\",\"queue_id\":%" G_GINT64_FORMAT ","
+                          "\"settings_json\":\"{\\\"address\\\":\\\"" STREAM_ADDRESS "\\\","
+                          "\\\"imap_host\\\":\\\"127.0.0.1\\\",\\\"imap_port\\\":%u,"
+                          "\\\"imap_tls\\\":\\\"none\\\",\\\"smtp_host\\\":\\\"127.0.0.1\\\","
+                          "\\\"smtp_port\\\":%u,\\\"smtp_tls\\\":\\\"none\\\","
+                          "\\\"user_name\\\":\\\"%s\\\",\\\"poll_seconds\\\":1}\","
+                          "\"password\":\"" MAILBOX_PASSWORD "\"}",
+                          queue_id, fd_test_dovecot_get_port (dovecot), smtp_port, fd_test_dovecot_get_user (dovecot));
+  stream = fd_test_admin_expect (server, "POST", path, body, 201);
+  *out_stream_id = json_object_get_int_member (json_node_get_object (stream), "id");
+  *out_org_id = org_id;
+  phases = g_strdup_printf ("/organizations/%" G_GINT64_FORMAT "/streams/%" G_GINT64_FORMAT "/phases",
+                            org_id, *out_stream_id);
+  json_node_unref (fd_test_admin_expect (server, "PUT", phases,
+                                         "[{\"strategy\":\"ring-all\",\"agent_ids\":[],\"bounce_seconds\":0,"
+                                         "\"duration_seconds\":0}]", 200));
+}
+
+static void
+point_smtp_at (FdTestServer  *server,
+               FdTestDovecot *dovecot,
+               gint64         org_id,
+               gint64         stream_id,
+               guint16        port)
+{
+  g_autofree char *path = g_strdup_printf ("/organizations/%" G_GINT64_FORMAT "/streams/%" G_GINT64_FORMAT,
+                                           org_id, stream_id);
+  g_autofree char *body = g_strdup_printf (
+    "{\"settings_json\":\"{\\\"address\\\":\\\"" STREAM_ADDRESS "\\\","
+    "\\\"imap_host\\\":\\\"127.0.0.1\\\",\\\"imap_port\\\":%u,\\\"imap_tls\\\":\\\"none\\\","
+    "\\\"smtp_host\\\":\\\"127.0.0.1\\\",\\\"smtp_port\\\":%u,\\\"smtp_tls\\\":\\\"none\\\","
+    "\\\"user_name\\\":\\\"%s\\\",\\\"poll_seconds\\\":1}\"}",
+    fd_test_dovecot_get_port (dovecot), port, fd_test_dovecot_get_user (dovecot));
+
+  json_node_unref (fd_test_admin_expect (server, "PATCH", path, body, 200));
+}
+
+static void
+test_email (void)
+{
+  g_autoptr(FdTestDovecot) dovecot = fd_test_dovecot_new_started (MAILBOX_PASSWORD);
+  g_autoptr(FdTestSmtpd) smtpd = fd_test_smtpd_new_mailbox ();
+  g_autoptr(FdTestServer) server = fd_test_server_new ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) sent = NULL;
+  g_autoptr(FdMail) mail = NULL;
+  g_auto(GStrv) to = NULL;
+  g_auto(GStrv) cc = NULL;
+  g_auto(GStrv) bad = NULL;
+  g_autofree char *subject = NULL;
+  g_autofree char *reply_to = NULL;
+  g_autofree char *expected_subject = NULL;
+  FdConversationModel *model;
+  FdConversationModel *model_gone;
+  FdMessageItem *item;
+  FdMessageItem *question;
+  FdConnection *conn;
+  CountWait count = { NULL, 1 };
+  StateWait state;
+  DeliveryWait delivery;
+  gint64 org_id, stream_id, conversation_id = 0, reply_id;
+  guint n, notified = 0;
+  const char *raw = "From: Alice Customer <alice@customer.test>\r\n"
+                    "To: " STREAM_ADDRESS "\r\n"
+                    "Cc: \"Bob, the boss\" <bob@customer.test>\r\n"
+                    "Subject: RE: Re: Order 42\r\n"
+                    "Message-ID: <order-42@customer.test>\r\n"
+                    "Date: Mon, 7 Dec 2026 09:00:00 +0000\r\n"
+                    "MIME-Version: 1.0\r\n"
+                    "Content-Type: text/plain; charset=utf-8\r\n"
+                    "\r\n"
+                    "Where is my order?\r\n";
+
+  fd_test_server_add_args (server, "--email-backoff-ms", "200", "--email-max-backoff-ms", "1000",
+                           "--email-smtp-attempts", "2", NULL);
+  fd_test_server_start (server);
+  /* The SMTP server is not there at first: replies fail. */
+  add_email_stream (server, dovecot, fd_test_free_port (), &org_id, &stream_id);
+  conn = connect_agent (server, FD_TEST_NATALIE_EMAIL, FD_TEST_NATALIE_PASSWORD);
+  fd_test_dovecot_deliver (dovecot, NULL, raw, -1);
+
+  /* The offer, and the customer's mail with its headers (the mail comes
+   * through the worker's IMAP session: up to 30 s on a loaded machine). */
+  {
+    GListModel *rows = G_LIST_MODEL (fd_session_get_activity_model (fd_connection_get_session (conn)));
+    gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+    g_autoptr(FdConversationItem) first = NULL;
+
+    while (g_list_model_get_n_items (rows) == 0 && g_get_monotonic_time () < deadline)
+      g_main_context_iteration (NULL, TRUE);
+    g_assert_cmpuint (g_list_model_get_n_items (rows), ==, 1);
+    first = g_list_model_get_item (rows, 0);
+    conversation_id = fd_conversation_item_get_id (first);
+  }
+  model = fd_conversation_model_new (conn, conversation_id);
+  count.model = model;
+  wait_for (is_loaded, model, "the transcript");
+  wait_for (has_n_messages, &count, "the mail");
+  question = message_at (model, 0);
+  g_assert_true (fd_message_item_get_is_mail (question));
+  g_assert_cmpstr (fd_message_item_get_mail_from (question), ==, "Alice Customer <alice@customer.test>");
+  g_assert_cmpstrv (fd_message_item_get_mail_to (question), ((const char *[]) { STREAM_ADDRESS, NULL }));
+  g_assert_cmpstrv (fd_message_item_get_mail_cc (question),
+                    ((const char *[]) { "\"Bob, the boss\" <bob@customer.test>", NULL }));
+  g_assert_cmpstr (fd_message_item_get_subject (question), ==, "RE: Re: Order 42");
+  g_assert_cmpint (fd_message_item_get_mail_date (question), >, 0);
+  g_assert_cmpint (fd_message_item_get_delivery_state (question), ==, FD_DELIVERY_STATUS_NONE);
+  question = NULL;  /* the model holds it, and goes below */
+
+  /* The reply's prefill: one "Re:", the customer's mailbox. */
+  fd_conversation_model_reserve (model);
+  wait_for (is_reserved, model, "the reservation");
+  subject = fd_conversation_model_dup_reply_subject (model);
+  g_assert_cmpstr (subject, ==, "Re: Order 42");
+  reply_to = fd_conversation_model_dup_reply_to (model);
+  g_assert_cmpstr (reply_to, ==, "Alice Customer <alice@customer.test>");
+
+  /* The window's address fields. */
+  to = fd_format_parse_addresses ("Alice Customer <alice@customer.test>; carol@customer.test", &error);
+  g_assert_no_error (error);
+  cc = fd_format_parse_addresses ("\"Bob, the boss\" <bob@customer.test>", &error);
+  g_assert_no_error (error);
+  bad = fd_format_parse_addresses ("bob@customer.test, not an address", &error);
+  g_assert_null (bad);
+  g_assert_error (error, FD_FORMAT_ERROR, FD_FORMAT_ERROR_ADDRESS);
+  g_assert_nonnull (strstr (error->message, "not an address"));
+  g_clear_error (&error);
+
+  /* Sent, and the window closed at once: the model stays until the server
+   * has the reply, then goes (nothing lost, nothing leaked). */
+  n = g_list_model_get_n_items (fd_conversation_model_get_messages (model));
+  g_assert_true (fd_conversation_model_send_email (model, "It left today.", (const char * const *) to,
+                                                   (const char * const *) cc, "Your order", NULL));
+  item = g_object_ref (message_at (model, n));
+  g_assert_cmpint (fd_message_item_get_send_state (item), ==, FD_SEND_STATE_SENDING);
+  g_assert_cmpstr (fd_message_item_get_subject (item), ==, "Your order");
+  g_assert_cmpstrv (fd_message_item_get_mail_to (item), (const char * const *) to);
+  g_signal_connect (item, "notify::delivery-state", G_CALLBACK (on_notify_count_cb), &notified);
+  model_gone = model;
+  g_object_add_weak_pointer (G_OBJECT (model), (gpointer *) &model_gone);
+  g_object_unref (model);
+  g_assert_nonnull (model_gone);
+  state.item = item;
+  state.state = FD_SEND_STATE_SENT;
+  wait_for (has_send_state, &state, "the reply's ack");
+  reply_id = fd_message_item_get_id (item);
+  g_assert_cmpint (reply_id, >, 0);
+  expected_subject = g_strdup_printf ("Your order [#%" G_GINT64_FORMAT "]", conversation_id);
+  g_assert_cmpstr (fd_message_item_get_subject (item), ==, expected_subject);
+  g_assert_cmpint (fd_message_item_get_delivery_state (item), ==, FD_DELIVERY_STATUS_QUEUED);
+  g_assert_cmpuint (notified, >=, 1);
+  wait_for (is_null, &model_gone, "the model to go");
+  g_object_unref (item);
+
+  /* The window opened again: the reply failed (the SMTP server is down),
+   * with the reason. */
+  model = fd_conversation_model_new (conn, conversation_id);
+  wait_for (is_loaded, model, "the transcript again");
+  item = NULL;
+  for (guint i = 0; i < g_list_model_get_n_items (fd_conversation_model_get_messages (model)); i++)
+    if (fd_message_item_get_id (message_at (model, i)) == reply_id)
+      item = message_at (model, i);
+  g_assert_nonnull (item);
+  delivery.item = item;
+  delivery.state = FD_DELIVERY_STATUS_FAILED;
+  notified = 0;
+  g_signal_connect (item, "notify::delivery-state", G_CALLBACK (on_notify_count_cb), &notified);
+  {
+    gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+
+    while (!has_delivery_state (&delivery) && g_get_monotonic_time () < deadline)
+      g_main_context_iteration (NULL, TRUE);
+  }
+  g_assert_cmpint (fd_message_item_get_delivery_state (item), ==, FD_DELIVERY_STATUS_FAILED);
+  g_assert_cmpstr (fd_message_item_get_delivery_reason (item), !=, "");
+  g_assert_cmpint (fd_message_item_get_delivery_attempts (item), ==, 2);
+  g_assert_cmpstrv (fd_message_item_get_mail_cc (item), (const char * const *) cc);
+
+  /* Only a failed reply is retried; once the server is there, it is sent. */
+  g_assert_false (fd_conversation_model_retry_delivery (model, message_at (model, 0)));
+  point_smtp_at (server, dovecot, org_id, stream_id, fd_test_smtpd_get_port (smtpd));
+  g_assert_true (fd_conversation_model_retry_delivery (model, item));
+  delivery.state = FD_DELIVERY_STATUS_SENT;
+  {
+    gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+
+    while (!has_delivery_state (&delivery) && g_get_monotonic_time () < deadline)
+      g_main_context_iteration (NULL, TRUE);
+  }
+  g_assert_cmpint (fd_message_item_get_delivery_state (item), ==, FD_DELIVERY_STATUS_SENT);
+  g_assert_cmpstr (fd_message_item_get_delivery_reason (item), ==, "");
+  g_assert_cmpuint (notified, >=, 2);
+  sent = fd_test_smtpd_wait_messages (smtpd, 1);
+  mail = fd_mail_parse (g_ptr_array_index (sent, 0), NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (mail->subject, ==, expected_subject);
+  g_assert_cmpuint (mail->to->len, ==, 2);
+  g_assert_cmpstr (((FdMailAddress *) g_ptr_array_index (mail->to, 1))->address, ==, "carol@customer.test");
+  g_assert_cmpuint (mail->cc->len, ==, 1);
+  g_assert_cmpstr (((FdMailAddress *) g_ptr_array_index (mail->cc, 0))->name, ==, "Bob, the boss");
+
+  g_assert_finalize_object (model);
+  fd_connection_stop (conn);
+  drain ();
+  g_assert_finalize_object (conn);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -550,6 +810,7 @@ main (int   argc,
   g_test_add_func ("/agent/conversation/typing-and-drafts", test_typing_and_drafts);
   g_test_add_func ("/agent/conversation/transfer", test_transfer);
   g_test_add_func ("/agent/conversation/resync", test_resync);
+  g_test_add_func ("/agent/conversation/email", test_email);
 
   return g_test_run ();
 }

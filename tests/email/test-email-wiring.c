@@ -42,12 +42,18 @@ settings_json (Fixture *f,
                           fd_test_dovecot_get_user (f->dovecot));
 }
 
+/* Set by a test's own set-up: how many times a reply is tried (NULL = the
+ * server's default). */
+static const char *smtp_attempts;
+
 static void
 start_server (Fixture *f)
 {
   f->server = fd_test_server_new ();
   fd_test_server_add_args (f->server, "--email-backoff-ms", "200", "--email-max-backoff-ms", "1000",
                            "--email-idle-seconds", "5", NULL);
+  if (smtp_attempts != NULL)
+    fd_test_server_add_args (f->server, "--email-smtp-attempts", smtp_attempts, NULL);
   fd_test_server_start (f->server);
 }
 
@@ -626,6 +632,168 @@ test_rejected_then_retry (Fixture       *f,
   fd_test_agent_free (natalie);
 }
 
+/* The message @message_id of @detail. */
+static const FdMessage *
+find_message (FdConversationDetail *detail,
+              gint64                message_id)
+{
+  for (guint i = 0; detail->messages != NULL && i < detail->messages->len; i++)
+    if (((FdMessage *) g_ptr_array_index (detail->messages, i))->id == message_id)
+      return g_ptr_array_index (detail->messages, i);
+  g_assert_not_reached ();
+}
+
+static void
+fixture_set_up_smtp_down (Fixture       *f,
+                          gconstpointer  data)
+{
+  smtp_attempts = "2";
+  fixture_set_up (f, data);
+  smtp_attempts = NULL;
+}
+
+/* An email message carries its mail: the customer's From, To, Cc, Subject
+ * and Date; the agent's To, Cc and Subject are what is sent (a bad Cc is
+ * refused and stores nothing); get-conversation shows where a reply is:
+ * failed with the reason while the SMTP server is down, sent after
+ * retry-delivery. A reply without To or Subject goes to the customer with
+ * "Re: subject [#id]". */
+static void
+test_headers (Fixture       *f,
+              gconstpointer  data)
+{
+  const char *to[] = { "Alice Customer <" CUSTOMER ">", "carol@customer.test", NULL };
+  const char *cc[] = { "\"Bob, the boss\" <bob@customer.test>", NULL };
+  const char *bad_cc[] = { "bob@customer.test", "not an address", NULL };
+  g_autoptr(FdOfferEvent) offer = NULL;
+  g_autoptr(FdConversationDetail) detail = NULL;
+  g_autoptr(GPtrArray) sent = NULL;
+  g_autoptr(FdMail) reply = NULL;
+  g_autoptr(FdMail) reply2 = NULL;
+  g_autoptr(GDateTime) date = NULL;
+  g_autofree char *subject = NULL;
+  g_autofree char *default_subject = NULL;
+  const FdMessage *question, *out;
+  FdSendMessage *send;
+  FdDelivery *retry;
+  FdTestAgent *natalie;
+  FdFrame *frame;
+  gint64 conversation_id, message_id;
+
+  natalie = fd_test_agent_sign_in_and_join (f->server, FD_TEST_NATALIE_EMAIL, FD_TEST_NATALIE_PASSWORD,
+                                            f->queue_id, NULL);
+  deliver (f, "order-42@customer.test", "Order 42",
+           "Cc: \"Bob, the boss\" <bob@customer.test>, dave@customer.test\r\n", "Where is my order?");
+  offer = wait_offer (natalie);
+  conversation_id = offer->offer->conversation_id;
+  fd_frame_free (fd_test_agent_expect_ack (natalie, FD_FRAME_RESERVE, fd_test_conversation_ref (conversation_id)));
+
+  /* The customer's mail as received. */
+  detail = fd_test_agent_get_conversation (natalie, conversation_id);
+  question = g_ptr_array_index (detail->messages, 0);
+  g_assert_cmpint (question->direction, ==, FD_DIRECTION_IN);
+  g_assert_nonnull (question->mail);
+  g_assert_null (question->delivery);
+  g_assert_cmpstr (question->mail->from_name, ==, "Alice Customer");
+  g_assert_cmpstr (question->mail->from, ==, CUSTOMER);
+  g_assert_cmpstrv (question->mail->to, ((const char *[]) { STREAM_ADDRESS, NULL }));
+  g_assert_cmpstrv (question->mail->cc, ((const char *[]) { "\"Bob, the boss\" <bob@customer.test>",
+                                                            "dave@customer.test", NULL }));
+  g_assert_cmpstr (question->mail->subject, ==, "Order 42");
+  date = g_date_time_new_utc (2026, 12, 7, 9, 0, 0);
+  g_assert_cmpint (question->mail->date, ==, g_date_time_to_unix (date) * G_USEC_PER_SEC);
+  g_clear_pointer (&detail, fd_conversation_detail_free);
+
+  /* A bad Cc is refused, naming the field; nothing is stored or sent. */
+  send = fd_test_send_message (conversation_id, "h-0", "Let me check.");
+  send->cc = g_strdupv ((char **) bad_cc);
+  fd_test_agent_expect_error (natalie, FD_FRAME_SEND_MESSAGE, send, FD_WIRE_ERROR_INVALID_FIELD);
+  g_assert_cmpint (db_count (f, "SELECT count(*) FROM messages WHERE direction = 'out'"), ==, 0);
+  send = fd_test_send_message (conversation_id, "h-0", "Let me check.");
+  send->to = g_strdupv ((char **) (const char *[]) { "two@x.test, three@x.test", NULL });
+  fd_test_agent_expect_error (natalie, FD_FRAME_SEND_MESSAGE, send, FD_WIRE_ERROR_INVALID_FIELD);
+
+  /* The agent's To, Cc and Subject: the token is added. */
+  send = fd_test_send_message (conversation_id, "h-1", "Your order left today.");
+  send->to = g_strdupv ((char **) to);
+  send->cc = g_strdupv ((char **) cc);
+  send->subject = g_strdup ("Your order");
+  frame = fd_test_agent_expect_ack (natalie, FD_FRAME_SEND_MESSAGE, send);
+  message_id = ((FdMessage *) frame->body)->id;
+  subject = g_strdup_printf ("Your order [#%" G_GINT64_FORMAT "]", conversation_id);
+  g_assert_nonnull (((FdMessage *) frame->body)->mail);
+  g_assert_cmpstr (((FdMessage *) frame->body)->mail->subject, ==, subject);
+  g_assert_cmpstr (((FdMessage *) frame->body)->mail->from, ==, STREAM_ADDRESS);
+  g_assert_cmpstr (((FdMessage *) frame->body)->mail->from_name, ==, "Kakapo Support");
+  g_assert_nonnull (((FdMessage *) frame->body)->delivery);
+  g_assert_cmpint (((FdMessage *) frame->body)->delivery->state, ==, FD_DELIVERY_QUEUED);
+  fd_frame_free (frame);
+
+  /* The SMTP server is down: failed for good after two tries; a window
+   * opened now shows it. */
+  frame = fd_test_socket_wait_match (natalie->socket, is_delivery_failed, NULL, 30000, "delivery failed");
+  fd_frame_free (frame);
+  detail = fd_test_agent_get_conversation (natalie, conversation_id);
+  out = find_message (detail, message_id);
+  g_assert_nonnull (out->mail);
+  g_assert_cmpstrv (out->mail->to, to);
+  g_assert_cmpstrv (out->mail->cc, cc);
+  g_assert_cmpstr (out->mail->subject, ==, subject);
+  g_assert_nonnull (out->delivery);
+  g_assert_cmpint (out->delivery->state, ==, FD_DELIVERY_FAILED);
+  g_assert_cmpint (out->delivery->attempts, ==, 2);
+  g_assert_nonnull (out->delivery->reason);
+  g_assert_cmpstr (out->delivery->reason, !=, "");
+  g_clear_pointer (&detail, fd_conversation_detail_free);
+
+  /* Retried once the server is there: sent as the agent wrote it. */
+  point_smtp_at (f, fd_test_smtpd_get_port (f->smtpd));
+  retry = g_new0 (FdDelivery, 1);
+  retry->conversation_id = conversation_id;
+  retry->message_id = message_id;
+  fd_frame_free (fd_test_agent_expect_ack (natalie, FD_FRAME_RETRY_DELIVERY, retry));
+  frame = fd_test_socket_wait_match (natalie->socket, is_delivery_sent, &message_id, 30000, "delivery sent");
+  fd_frame_free (frame);
+  detail = fd_test_agent_get_conversation (natalie, conversation_id);
+  out = find_message (detail, message_id);
+  g_assert_cmpint (out->delivery->state, ==, FD_DELIVERY_SENT);
+  g_assert_null (out->delivery->reason);
+  g_clear_pointer (&detail, fd_conversation_detail_free);
+
+  sent = fd_test_smtpd_wait_messages (f->smtpd, 1);
+  reply = parse_sent (g_ptr_array_index (sent, 0));
+  g_assert_cmpstr (reply->subject, ==, subject);
+  g_assert_cmpuint (reply->to->len, ==, 2);
+  g_assert_cmpstr (((FdMailAddress *) g_ptr_array_index (reply->to, 0))->address, ==, CUSTOMER);
+  g_assert_cmpstr (((FdMailAddress *) g_ptr_array_index (reply->to, 0))->name, ==, "Alice Customer");
+  g_assert_cmpstr (((FdMailAddress *) g_ptr_array_index (reply->to, 1))->address, ==, "carol@customer.test");
+  g_assert_cmpuint (reply->cc->len, ==, 1);
+  g_assert_cmpstr (((FdMailAddress *) g_ptr_array_index (reply->cc, 0))->address, ==, "bob@customer.test");
+  g_assert_cmpstr (((FdMailAddress *) g_ptr_array_index (reply->cc, 0))->name, ==, "Bob, the boss");
+  g_assert_cmpstr (reply->in_reply_to, ==, "order-42@customer.test");
+  g_clear_pointer (&sent, g_ptr_array_unref);
+
+  /* Neither To nor Subject: the customer, "Re: Order 42 [#id]". */
+  frame = fd_test_agent_expect_ack (natalie, FD_FRAME_SEND_MESSAGE,
+                                    fd_test_send_message (conversation_id, "h-2", "Anything else?"));
+  message_id = ((FdMessage *) frame->body)->id;
+  default_subject = g_strdup_printf ("Re: Order 42 [#%" G_GINT64_FORMAT "]", conversation_id);
+  g_assert_cmpstr (((FdMessage *) frame->body)->mail->subject, ==, default_subject);
+  g_assert_cmpstrv (((FdMessage *) frame->body)->mail->to,
+                    ((const char *[]) { "Alice Customer <" CUSTOMER ">", NULL }));
+  g_assert_null (((FdMessage *) frame->body)->mail->cc);
+  fd_frame_free (frame);
+  frame = fd_test_socket_wait_match (natalie->socket, is_delivery_sent, &message_id, 30000, "delivery sent");
+  fd_frame_free (frame);
+  sent = fd_test_smtpd_wait_messages (f->smtpd, 2);
+  reply2 = parse_sent (g_ptr_array_index (sent, 1));
+  g_assert_cmpstr (reply2->subject, ==, default_subject);
+  g_assert_cmpuint (reply2->to->len, ==, 1);
+  g_assert_cmpstr (((FdMailAddress *) g_ptr_array_index (reply2->to, 0))->address, ==, CUSTOMER);
+  g_assert_cmpuint (reply2->cc->len, ==, 0);
+  fd_test_agent_free (natalie);
+}
+
 /* Mail that is not a mail: kept raw as a file on a conversation that says
  * so, never dropped. */
 static void
@@ -968,6 +1136,8 @@ main (int    argc,
   g_test_add ("/email/wiring/rejected-then-retry", Fixture, NULL, fixture_set_up, test_rejected_then_retry,
               fixture_tear_down);
   g_test_add ("/email/wiring/sent-copy", Fixture, NULL, fixture_set_up, test_sent_copy, fixture_tear_down);
+  g_test_add ("/email/wiring/headers", Fixture, GUINT_TO_POINTER (fd_test_free_port ()), fixture_set_up_smtp_down,
+              test_headers, fixture_tear_down);
   g_test_add ("/email/wiring/unparsable", Fixture, NULL, fixture_set_up, test_unparsable, fixture_tear_down);
   g_test_add_func ("/email/wiring/oauth", test_oauth);
   return g_test_run ();

@@ -585,6 +585,45 @@ test_invalid (void)
   }
 }
 
+/* The agent's To and Cc: one mailbox per item, parsed by GMime, written
+ * back in one form; the subject keeps the conversation's token. */
+static void
+test_mailboxes (void)
+{
+  const char *bad[] = { "", "not an address", "a@b.test, c@d.test", "Group: a@b.test;",
+                        "x@y.test\r\nBcc: victim@z.test", "Name <a b@x.test>" };
+  g_autofree char *name = NULL;
+  g_autofree char *address = NULL;
+  g_autofree char *formatted = NULL;
+  g_autofree char *subject = NULL;
+  g_autofree char *kept = NULL;
+
+  g_assert_true (fd_mail_mailbox_parse ("\"Bob, the boss\" <bob@x.test>", &name, &address, NULL));
+  g_assert_cmpstr (name, ==, "Bob, the boss");
+  g_assert_cmpstr (address, ==, "bob@x.test");
+  formatted = fd_mail_mailbox_format (name, address);
+  g_assert_cmpstr (formatted, ==, "\"Bob, the boss\" <bob@x.test>");
+  g_clear_pointer (&name, g_free);
+  g_clear_pointer (&address, g_free);
+  g_assert_true (fd_mail_mailbox_parse ("ada@x.test", &name, &address, NULL));
+  g_assert_null (name);
+  g_assert_cmpstr (address, ==, "ada@x.test");
+
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      g_autoptr(GError) error = NULL;
+
+      g_test_message ("refused: %s", bad[i]);
+      g_assert_false (fd_mail_mailbox_parse (bad[i], NULL, NULL, &error));
+      g_assert_error (error, FD_MAIL_COMPOSE_ERROR, FD_MAIL_COMPOSE_ERROR_INVALID);
+    }
+
+  subject = fd_mail_subject_with_token ("  Your order ", 42);
+  g_assert_cmpstr (subject, ==, "Your order [#42]");
+  kept = fd_mail_subject_with_token ("[#42] Your order", 42);
+  g_assert_cmpstr (kept, ==, "[#42] Your order");
+}
+
 int
 main (int argc, char **argv)
 {
@@ -602,6 +641,7 @@ main (int argc, char **argv)
   g_test_add_func ("/mail-compose/header-injection", test_header_injection);
   g_test_add_func ("/mail-compose/non-ascii", test_non_ascii);
   g_test_add_func ("/mail-compose/invalid", test_invalid);
+  g_test_add_func ("/mail-compose/mailboxes", test_mailboxes);
 
   status = g_test_run ();
   g_mime_shutdown ();

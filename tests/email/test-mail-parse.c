@@ -213,7 +213,7 @@ test_html_only (void)
   g_assert_cmpstr (mail->text, ==,
                    "Hello\xc2\xa0there & <welcome> café €5\n" /* &nbsp; */
                    "\n"
-                   "See my order (https://shop.example/order/7) and click me.\n"
+                   "See my order <https://shop.example/order/7> and click me.\n"
                    "\n"
                    "Logo\n"
                    "\n"
@@ -450,8 +450,29 @@ test_hostile_html (void)
   g_assert_cmpstr (mail->text, ==,
                    "Visible text unclosed\n"
                    "\n"
-                   "Win a prize data link https://bank.example/login (http://evil.example/login) "
+                   "Win a prize data link https://bank.example/login <http://evil.example/login> "
                    "<script>not run</script>\n");
+}
+
+/* A link's URL stays visible, between angle brackets, so that the agent
+ * app can make it a link and knows where it ends: parentheses inside it
+ * are kept, what would end it early is percent-encoded. */
+static void
+test_html_links (void)
+{
+  const char *html =
+    "<p>See <a href=\"https://en.wikipedia.org/wiki/Bar_(unit)\">the article</a>, "
+    "<a href=\" https://x.example/a b>c\">odd</a>, "
+    "<a href=\"mailto:help@acme.test\">write us</a>, "
+    "<a href=\"https://plain.example/\">https://plain.example/</a> and "
+    "<a href=\"javascript:alert(1)\">no link</a>.</p>";
+  g_autofree char *text = fd_mail_text_from_html (html, strlen (html));
+
+  g_assert_cmpstr (text, ==,
+                   "See the article <https://en.wikipedia.org/wiki/Bar_(unit)>, "
+                   "odd <https://x.example/a%20b%3Ec>, "
+                   "write us <help@acme.test>, "
+                   "https://plain.example/ and no link.\n");
 }
 
 static void
@@ -675,5 +696,6 @@ main (int argc, char **argv)
   g_test_add_func ("/mail-parse/hostile/many-parts", test_hostile_many_parts);
   g_test_add_func ("/mail-parse/hostile/content-type-not-ascii", test_content_type_not_ascii);
   g_test_add_func ("/mail-parse/threads", test_threads);
+  g_test_add_func ("/mail-parse/html-links", test_html_links);
   return g_test_run ();
 }

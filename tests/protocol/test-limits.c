@@ -109,6 +109,24 @@ full_message (const char *unit)
       att->size = G_MININT64;
       g_ptr_array_add (msg->attachments, att);
     }
+  msg->mail = fd_mail_headers_new ();
+  msg->mail->from_name = fd_test_repeat (unit, FD_LIMIT_NAME);
+  msg->mail->from = fd_test_repeat (unit, FD_LIMIT_NAME);
+  msg->mail->to = g_new0 (char *, FD_LIMIT_SMALL_ARRAY + 1);
+  msg->mail->cc = g_new0 (char *, FD_LIMIT_SMALL_ARRAY + 1);
+  for (guint i = 0; i < FD_LIMIT_SMALL_ARRAY; i++)
+    {
+      msg->mail->to[i] = fd_test_repeat (unit, FD_LIMIT_STRING);
+      msg->mail->cc[i] = fd_test_repeat (unit, FD_LIMIT_STRING);
+    }
+  msg->mail->subject = fd_test_repeat (unit, FD_LIMIT_STRING);
+  msg->mail->date = msg->created_at;
+  msg->delivery = fd_delivery_new ();
+  msg->delivery->conversation_id = G_MININT64;
+  msg->delivery->message_id = G_MININT64;
+  msg->delivery->state = FD_DELIVERY_FAILED;
+  msg->delivery->reason = fd_test_repeat (unit, FD_LIMIT_STRING);
+  msg->delivery->attempts = G_MININT32;
   return msg;
 }
 

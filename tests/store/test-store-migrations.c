@@ -344,6 +344,46 @@ assert_fixture_email (FdStore *store,
   g_assert_no_error (error);
   g_assert_cmpint (row->state, ==, FD_DELIVERY_SENT);
   g_assert_cmpstr (row->mail_message_id, ==, "reply@acme.test");
+
+  /* From version 8 on a mail keeps what a person reads; older mails have
+   * only their subject, and a reply its delivery state, on the message. */
+  {
+    g_autoptr(GPtrArray) messages = fd_store_list_messages (store, 1, 1, 0, &error);
+    const FdMessage *question = NULL, *reply = NULL;
+
+    g_assert_no_error (error);
+    for (guint i = 0; i < messages->len; i++)
+      {
+        const FdMessage *m = g_ptr_array_index (messages, i);
+
+        if (m->id == 1)
+          question = m;
+        else if (m->id == 2)
+          reply = m;
+      }
+    g_assert_nonnull (question);
+    g_assert_nonnull (reply);
+    g_assert_nonnull (question->mail);
+    g_assert_cmpstr (question->mail->subject, ==, "Price");
+    g_assert_null (question->delivery);
+    g_assert_nonnull (reply->delivery);
+    g_assert_cmpint (reply->delivery->state, ==, FD_DELIVERY_SENT);
+    g_assert_cmpint (reply->delivery->attempts, ==, 1);
+    if (version < 8)
+      {
+        g_assert_null (question->mail->from);
+        g_assert_null (question->mail->cc);
+        g_assert_cmpint (question->mail->date, ==, 0);
+      }
+    else
+      {
+        g_assert_cmpstr (question->mail->from_name, ==, "Ada Customer");
+        g_assert_cmpstr (question->mail->from, ==, "ada@customer.test");
+        g_assert_cmpstrv (question->mail->to, ((const char *[]) { "Acme Support <support@acme.test>", NULL }));
+        g_assert_cmpstrv (question->mail->cc, ((const char *[]) { "boss@customer.test", NULL }));
+        g_assert_cmpint (question->mail->date, ==, 1700000200000000);
+      }
+  }
 }
 
 static void

@@ -237,6 +237,113 @@ fd_mail_reply_subject (const char *subject,
   return g_string_free (out, FALSE);
 }
 
+char *
+fd_mail_subject_with_token (const char *subject,
+                            gint64      conversation)
+{
+  g_autofree char *token = NULL;
+  g_autofree char *base = g_strstrip (g_strdup (subject != NULL ? subject : ""));
+
+  if (conversation <= 0)
+    return g_steal_pointer (&base);
+  token = g_strdup_printf ("[#%" G_GINT64_FORMAT "]", conversation);
+  if (strstr (base, token) != NULL)
+    return g_steal_pointer (&base);
+  return *base != '\0' ? g_strdup_printf ("%s %s", base, token) : g_steal_pointer (&token);
+}
+
+/* The one mailbox of @text, or NULL (the message says why). */
+static InternetAddress *
+parse_one_mailbox (const char  *text,
+                   GError     **error)
+{
+  InternetAddressList *list;
+  InternetAddress *ia = NULL;
+  const char *addr;
+
+  list = internet_address_list_parse (NULL, text);
+  if (list != NULL && internet_address_list_length (list) == 1 &&
+      INTERNET_ADDRESS_IS_MAILBOX (internet_address_list_get_address (list, 0)))
+    ia = g_object_ref (internet_address_list_get_address (list, 0));
+  g_clear_object (&list);
+  if (ia == NULL)
+    {
+      g_set_error (error, FD_MAIL_COMPOSE_ERROR, FD_MAIL_COMPOSE_ERROR_INVALID,
+                   "“%s” is not one email address (Name <local@domain> or local@domain).", text);
+      return NULL;
+    }
+  addr = internet_address_mailbox_get_addr (INTERNET_ADDRESS_MAILBOX (ia));
+  if (addr == NULL || !fd_mail_address_is_plain (addr))
+    {
+      g_set_error (error, FD_MAIL_COMPOSE_ERROR, FD_MAIL_COMPOSE_ERROR_INVALID,
+                   "“%s” is not an email address (local@domain).", text);
+      g_object_unref (ia);
+      return NULL;
+    }
+  return ia;
+}
+
+gboolean
+fd_mail_mailbox_parse (const char  *text,
+                       char       **name,
+                       char       **address,
+                       GError     **error)
+{
+  InternetAddress *ia;
+  const char *display;
+
+  g_return_val_if_fail (text != NULL, FALSE);
+
+  fd_mail_libraries_init ();
+  if (strpbrk (text, "\r\n") != NULL || !g_utf8_validate (text, -1, NULL))
+    {
+      g_set_error (error, FD_MAIL_COMPOSE_ERROR, FD_MAIL_COMPOSE_ERROR_INVALID,
+                   "An email address cannot contain a line break.");
+      return FALSE;
+    }
+  ia = parse_one_mailbox (text, error);
+  if (ia == NULL)
+    return FALSE;
+  display = internet_address_get_name (ia);
+  if (name != NULL)
+    *name = display != NULL && *display != '\0' ? g_strdup (display) : NULL;
+  if (address != NULL)
+    *address = g_strdup (internet_address_mailbox_get_addr (INTERNET_ADDRESS_MAILBOX (ia)));
+  g_object_unref (ia);
+  return TRUE;
+}
+
+char *
+fd_mail_mailbox_format (const char *name,
+                        const char *address)
+{
+  InternetAddress *ia;
+  char *text;
+
+  g_return_val_if_fail (address != NULL, NULL);
+
+  if (name == NULL || *name == '\0')
+    return g_strdup (address);
+  fd_mail_libraries_init ();
+  ia = internet_address_mailbox_new (name, address);
+  text = internet_address_to_string (ia, NULL, FALSE);
+  g_object_unref (ia);
+  return text;
+}
+
+/* A mailbox already checked by fd_mail_mailbox_parse(). */
+static void
+add_mailbox (GMimeMessage     *message,
+             GMimeAddressType  type,
+             const char       *text)
+{
+  g_autofree char *name = NULL;
+  g_autofree char *address = NULL;
+
+  if (fd_mail_mailbox_parse (text, &name, &address, NULL))
+    g_mime_message_add_mailbox (message, type, name != NULL ? name : "", address);
+}
+
 /* Body text with LF line endings only (GMime writes CRLF on output). */
 static char *
 normalize_newlines (const char *text)
@@ -518,9 +625,16 @@ fd_mail_compose_reply (const FdMailReply  *reply,
   if ((references = build_references (reply, in_reply_to, error)) == NULL)
     return NULL;
 
-  subject = fd_mail_reply_subject (reply->subject, reply->conversation);
+  subject = reply->subject_line != NULL ? g_strdup (reply->subject_line)
+                                        : fd_mail_reply_subject (reply->subject, reply->conversation);
   if (!check_field ("Subject", subject, error))
     return NULL;
+  for (guint i = 0; reply->more_to != NULL && reply->more_to[i] != NULL; i++)
+    if (!fd_mail_mailbox_parse (reply->more_to[i], NULL, NULL, error))
+      return NULL;
+  for (guint i = 0; reply->cc != NULL && reply->cc[i] != NULL; i++)
+    if (!fd_mail_mailbox_parse (reply->cc[i], NULL, NULL, error))
+      return NULL;
 
   message = g_mime_message_new (TRUE);
   g_mime_message_add_mailbox (message, GMIME_ADDRESS_TYPE_FROM,
@@ -529,6 +643,10 @@ fd_mail_compose_reply (const FdMailReply  *reply,
   g_mime_message_add_mailbox (message, GMIME_ADDRESS_TYPE_TO,
                               reply->to_name != NULL ? reply->to_name : "",
                               reply->to_address);
+  for (guint i = 0; reply->more_to != NULL && reply->more_to[i] != NULL; i++)
+    add_mailbox (message, GMIME_ADDRESS_TYPE_TO, reply->more_to[i]);
+  for (guint i = 0; reply->cc != NULL && reply->cc[i] != NULL; i++)
+    add_mailbox (message, GMIME_ADDRESS_TYPE_CC, reply->cc[i]);
   g_mime_message_set_subject (message, subject, "utf-8");
   if (reply->date == NULL)
     now = g_date_time_new_now_local ();

@@ -63,7 +63,30 @@ typedef struct {
 
   const FdMailAttachment *attachments;
   guint       n_attachments;
+  /* What the agent chose (send-message's to, cc, subject), each checked by
+   * fd_mail_mailbox_parse(): further To mailboxes after to_address, and
+   * Cc, NULL-terminated (may be NULL); the whole subject line as sent
+   * (NULL = fd_mail_reply_subject (subject, conversation)). */
+  const char * const *more_to;
+  const char * const *cc;
+  const char *subject_line;
 } FdMailReply;
+
+/* One mailbox as a person writes it ("Ada <ada@example.com>" or
+ * "ada@example.com"), parsed by GMime: exactly one mailbox whose address
+ * is plain (fd_mail_address_is_plain()), no line break. @name is NULL when
+ * there is none. FD_MAIL_COMPOSE_ERROR_INVALID with a sentence otherwise. */
+gboolean fd_mail_mailbox_parse  (const char  *text,
+                                 char       **name,
+                                 char       **address,
+                                 GError     **error);
+/* The mailbox written back as one string, "Name <address>" (the name
+ * quoted when it needs it, UTF-8, not encoded) or "address". */
+char    *fd_mail_mailbox_format (const char  *name,
+                                 const char  *address);
+/* @subject with the token " [#<conversation>]" added when it lacks it. */
+char    *fd_mail_subject_with_token (const char *subject,
+                                     gint64      conversation);
 
 /* An addr-spec "local@domain" of printable ASCII without the characters
  * that would need quoting (no spaces, brackets, quotes, CR or LF): what the

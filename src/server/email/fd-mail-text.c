@@ -318,9 +318,19 @@ html_close (HtmlText *t,
         return;
       if (label[0] != '\0')
         t->space = TRUE;
-      put_word (t, "(", 1);
-      g_string_append (t->out, shown);
-      g_string_append_c (t->out, ')');
+      /* "text <url>": angle brackets cannot be part of a URL (RFC 3986,
+       * appendix C), so a reader's linkifier knows where it ends even when
+       * it holds parentheses; what would end it early (spaces, < > ", control
+       * characters) is percent-encoded. */
+      put_word (t, "<", 1);
+      for (const char *p = shown; *p != '\0'; p++)
+        {
+          if ((guchar) *p <= 0x20 || *p == '<' || *p == '>' || *p == '"' || *p == 0x7f)
+            g_string_append_printf (t->out, "%%%02X", (guchar) *p);
+          else
+            g_string_append_c (t->out, *p);
+        }
+      g_string_append_c (t->out, '>');
       return;
     }
   if (name_is (node, "pre") && t->pre > 0)

@@ -20,7 +20,7 @@ char *fd_mail_text_unflow    (const char   *text,
                               gboolean      delsp);
 
 /* Plain text of the HTML @html (UTF-8): scripts, styles and what cannot be
- * shown as text dropped; entities decoded; links as "text (url)" for http,
+ * shown as text dropped; entities decoded; links as "text <url>" for http,
  * https and mailto only; images as their alt text. Nothing is loaded. */
 char *fd_mail_text_from_html (const char   *html,
                               gsize         len);

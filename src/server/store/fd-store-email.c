@@ -132,6 +132,30 @@ fd_store_set_folder_position (FdStore     *self,
                            error);
 }
 
+/* At most FD_STORE_MAX_LIST mailboxes of @list, as a JSON array; NULL for
+ * none. */
+static char *
+mailboxes_to_json (const char * const *list)
+{
+  g_autoptr(GPtrArray) kept = g_ptr_array_new ();
+
+  for (guint i = 0; list != NULL && list[i] != NULL && kept->len < FD_STORE_MAX_LIST; i++)
+    g_ptr_array_add (kept, (gpointer) list[i]);
+  if (kept->len == 0)
+    return NULL;
+  g_ptr_array_add (kept, NULL);
+  return fd_store_strv_to_json ((char * const *) kept->pdata);
+}
+
+static char *
+clip (const char *text,
+      glong       max)
+{
+  if (text == NULL)
+    return NULL;
+  return g_utf8_substring (text, 0, MIN (g_utf8_strlen (text, -1), max));
+}
+
 gboolean
 fd_store_add_mail (FdStore            *self,
                    const FdStoreMail  *mail,
@@ -140,6 +164,10 @@ fd_store_add_mail (FdStore            *self,
 {
   g_autofree char *references = fd_store_strv_to_json ((char * const *) mail->references);
   g_autofree char *subject = NULL;
+  g_autofree char *to = mailboxes_to_json (mail->to);
+  g_autofree char *cc = mailboxes_to_json (mail->cc);
+  g_autofree char *from_name = clip (mail->from_name, FD_STORE_MAX_NAME);
+  g_autofree char *from_address = clip (mail->from_address, FD_STORE_MAX_NAME);
 
   g_return_val_if_fail (self != NULL, FALSE);
   g_return_val_if_fail (mail->dedupe_key != NULL, FALSE);
@@ -151,14 +179,17 @@ fd_store_add_mail (FdStore            *self,
   if (!fd_store_execute (self,
                          "INSERT INTO email_mails (organization_id, stream_id, dedupe_key, direction, "
                          "mail_message_id, references_json, subject, conversation_id, message_id, automatic, "
-                         "created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11) "
+                         "created_at, from_name, from_address, to_json, cc_json, mail_date) "
+                         "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16) "
                          "ON CONFLICT (stream_id, dedupe_key) DO NOTHING",
                          FD_STORE_ARGS (FD_ARG_INT (mail->organization_id), FD_ARG_INT (mail->stream_id),
                                         FD_ARG_TEXT (mail->dedupe_key), FD_ARG_TEXT (mail->direction),
                                         FD_ARG_TEXT (mail->mail_message_id), FD_ARG_TEXT (references),
                                         FD_ARG_TEXT (subject), FD_ARG_ID (mail->conversation_id),
                                         FD_ARG_ID (mail->message_id), FD_ARG_INT (mail->automatic ? 1 : 0),
-                                        FD_ARG_INT (g_get_real_time ())),
+                                        FD_ARG_INT (g_get_real_time ()), FD_ARG_TEXT (from_name),
+                                        FD_ARG_TEXT (from_address), FD_ARG_TEXT (to), FD_ARG_TEXT (cc),
+                                        FD_ARG_INT (mail->date)),
                          error))
     return FALSE;
   *duplicate = fd_store_changes (self) == 0;

@@ -64,6 +64,15 @@ typedef struct {
   gint64      conversation_id;  /* 0: none (automatic mail) */
   gint64      message_id;       /* 0: none */
   gboolean    automatic;
+  /* What a person reads (schema version 8); each may be NULL. Mailboxes as
+   * written ("Name <a@b>" or "a@b"); the caller keeps them within the
+   * protocol's limits (fd_store_add_mail() keeps at most
+   * FD_STORE_MAX_LIST of each). */
+  const char *from_name;
+  const char *from_address;
+  const char * const *to;
+  const char * const *cc;
+  gint64      date;             /* µs since the epoch; 0 = unknown */
 } FdStoreMail;
 
 /* Records a mail; *duplicate is TRUE (and nothing is written) when the

@@ -1,6 +1,7 @@
 #define G_LOG_DOMAIN "fd-store"
 
 #include "fd-config.h"
+#include "fd-messages.h"
 #include "fd-store-private.h"
 
 /* Messages and their attachments; a message with a client_id is stored
@@ -51,10 +52,78 @@ load_attachments (FdStore    *self,
   return rc >= 0;
 }
 
+/* Loads the mail of every email message of @messages (all of one
+ * conversation), and the outbox state of the agent's replies, in one
+ * query (docs/email.md, "What is stored"). */
+static gboolean
+load_mail (FdStore    *self,
+           GPtrArray  *messages,
+           GError    **error)
+{
+  g_autoptr(FdStoreStmt) stmt = NULL;
+  g_autoptr(GHashTable) by_id = g_hash_table_new (g_int64_hash, g_int64_equal);
+  gint64 conversation_id = ((FdMessage *) g_ptr_array_index (messages, 0))->conversation_id;
+  int rc;
+
+  for (guint i = 0; i < messages->len; i++)
+    {
+      FdMessage *msg = g_ptr_array_index (messages, i);
+
+      g_hash_table_insert (by_id, &msg->id, msg);
+    }
+  stmt = fd_store_prepare_bound (self,
+                                 "SELECT m.message_id, m.from_name, m.from_address, m.to_json, m.cc_json, "
+                                 "m.subject, m.mail_date, o.state, o.reason, o.attempts "
+                                 "FROM email_mails m LEFT JOIN email_outbox o ON o.message_id = m.message_id "
+                                 "WHERE m.conversation_id = ?1 AND m.message_id IS NOT NULL",
+                                 FD_STORE_ARGS (FD_ARG_INT (conversation_id)), error);
+  if (stmt == NULL)
+    return FALSE;
+  while ((rc = fd_store_step (self, stmt, FALSE, error)) == SQLITE_ROW)
+    {
+      gint64 message_id = fd_store_col_int64 (stmt, 0);
+      FdMessage *msg = g_hash_table_lookup (by_id, &message_id);
+      g_autofree char *to = NULL;
+      g_autofree char *cc = NULL;
+      g_autofree char *state = NULL;
+
+      if (msg == NULL || msg->mail != NULL)
+        continue;
+      msg->mail = fd_mail_headers_new ();
+      msg->mail->from_name = fd_store_col_text (stmt, 1);
+      msg->mail->from = fd_store_col_text (stmt, 2);
+      to = fd_store_col_text (stmt, 3);
+      cc = fd_store_col_text (stmt, 4);
+      msg->mail->to = to != NULL ? fd_store_strv_from_json (to) : NULL;
+      msg->mail->cc = cc != NULL ? fd_store_strv_from_json (cc) : NULL;
+      msg->mail->subject = fd_store_col_text (stmt, 5);
+      msg->mail->date = fd_store_col_int64 (stmt, 6);
+      state = fd_store_col_text (stmt, 7);
+      if (state != NULL)
+        {
+          msg->delivery = fd_delivery_new ();
+          msg->delivery->conversation_id = msg->conversation_id;
+          msg->delivery->message_id = msg->id;
+          fd_delivery_state_from_string (state, &msg->delivery->state);
+          msg->delivery->reason = fd_store_col_text (stmt, 8);
+          msg->delivery->attempts = (gint) fd_store_col_int64 (stmt, 9);
+        }
+    }
+  return rc >= 0;
+}
+
+static gboolean
+load_children (FdStore    *self,
+               GPtrArray  *messages,
+               GError    **error)
+{
+  return load_attachments (self, messages, error) && load_mail (self, messages, error);
+}
+
 static const FdStoreTable message_table = {
   .what = "message",
   .info = &fd_message_info,
-  .load_children = load_attachments,
+  .load_children = load_children,
 };
 
 static gboolean

@@ -375,6 +375,24 @@ static const char fd_store_migration_6[] =
   "CREATE INDEX email_outbox_due ON email_outbox (state, next_attempt_at);\n"
   "PRAGMA user_version = 6;\n";
 
+/* Version 7: a placeholder in this branch for another step of the same
+ * session (the lead renumbers at merge): it changes nothing. */
+static const char fd_store_migration_7[] =
+  "PRAGMA user_version = 7;\n";
+
+/* Version 8: what a person reads of a mail (docs/email.md, "What is
+ * stored"): its sender, its To and Cc (JSON arrays of mailboxes as written,
+ * at most 100 each) and its Date, for the customer's mails and the agent's
+ * replies (the subject was kept already). Mails stored before have none
+ * (NULL) and are shown without them. */
+static const char fd_store_migration_8[] =
+  "ALTER TABLE email_mails ADD COLUMN from_name TEXT;\n"
+  "ALTER TABLE email_mails ADD COLUMN from_address TEXT;\n"
+  "ALTER TABLE email_mails ADD COLUMN to_json TEXT;\n"
+  "ALTER TABLE email_mails ADD COLUMN cc_json TEXT;\n"
+  "ALTER TABLE email_mails ADD COLUMN mail_date INTEGER NOT NULL DEFAULT 0;\n"
+  "PRAGMA user_version = 8;\n";
+
 static const char * const fd_store_migrations[] = {
   fd_store_migration_1,
   fd_store_migration_2,
@@ -382,6 +400,8 @@ static const char * const fd_store_migrations[] = {
   fd_store_migration_4,
   fd_store_migration_5,
   fd_store_migration_6,
+  fd_store_migration_7,
+  fd_store_migration_8,
 };
 
 G_END_DECLS
