@@ -5,6 +5,7 @@
 #include <glib/gi18n.h>
 
 #include "fd-email-composer.h"
+#include "fd-format.h"
 
 struct _FdEmailComposer
 {
@@ -36,64 +37,23 @@ model_of (FdEmailComposer *self)
 
 /* --- addresses ---------------------------------------------------------------------- */
 
-static gboolean
-check_one_address (const char *address)
-{
-  const char *at = strchr (address, '@');
-  const char *domain;
-
-  if (at == NULL || at == address || strchr (at + 1, '@') != NULL)
-    return FALSE;
-  for (const char *p = address; *p != '\0'; p++)
-    if (g_ascii_isspace (*p) || g_ascii_iscntrl (*p) || strchr ("<>()[]\\,;:\"", *p) != NULL)
-      return FALSE;
-  domain = at + 1;
-  /* A domain with a dot, not starting or ending with one, no empty label. */
-  if (*domain == '\0' || *domain == '.' || strchr (domain, '.') == NULL || g_str_has_suffix (domain, ".") ||
-      strstr (domain, "..") != NULL)
-    return FALSE;
-  return TRUE;
-}
-
 gboolean
 fd_email_composer_check_addresses (const char *text,
                                    gboolean    required,
                                    GError    **error)
 {
-  g_auto(GStrv) parts = NULL;
-  guint n = 0;
+  g_auto(GStrv) addresses = NULL;
 
   g_return_val_if_fail (text != NULL, FALSE);
 
-  parts = g_strsplit (text, ",", -1);
-  for (guint i = 0; parts[i] != NULL; i++)
+  /* The app's one reading of an address field (fd-format.c); the server
+   * checks again. */
+  addresses = fd_format_parse_addresses (text, error);
+  if (addresses == NULL)
+    return FALSE;
+  if (required && addresses[0] == NULL)
     {
-      g_autofree char *part = g_strstrip (g_strdup (parts[i]));
-      const char *open, *address = part;
-      g_autofree char *inner = NULL;
-
-      if (*part == '\0')
-        continue;
-      /* "Name <address>": the address between the brackets. */
-      open = strrchr (part, '<');
-      if (open != NULL)
-        {
-          if (!g_str_has_suffix (part, ">"))
-            address = NULL;
-          else
-            address = inner = g_strndup (open + 1, strlen (open + 1) - 1);
-        }
-      if (address == NULL || !check_one_address (address))
-        {
-          g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                       _("“%s” is not an email address."), part);
-          return FALSE;
-        }
-      n++;
-    }
-  if (required && n == 0)
-    {
-      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+      g_set_error_literal (error, FD_FORMAT_ERROR, FD_FORMAT_ERROR_ADDRESS,
                            _("Add at least one address to send the reply to."));
       return FALSE;
     }
@@ -375,8 +335,15 @@ static gboolean
 send_reply (FdEmailComposer *self,
             const char      *text)
 {
-  /* TODO(wt-emailwire): the model's send-email with To, Cc and Subject. */
-  return fd_conversation_model_send_text (model_of (self), text);
+  g_auto(GStrv) to = fd_format_parse_addresses (gtk_editable_get_text (GTK_EDITABLE (self->to_entry)), NULL);
+  g_auto(GStrv) cc = fd_format_parse_addresses (gtk_editable_get_text (GTK_EDITABLE (self->cc_entry)), NULL);
+
+  /* Checked just before (fd_email_composer_check). */
+  g_return_val_if_fail (to != NULL && cc != NULL, FALSE);
+  return fd_conversation_model_send_email (model_of (self), text, (const char * const *) to,
+                                           (const char * const *) cc,
+                                           gtk_editable_get_text (GTK_EDITABLE (self->subject_entry)),
+                                           self->attachments);
 }
 
 gboolean
@@ -408,31 +375,23 @@ void
 fd_email_composer_prefill (FdEmailComposer *self)
 {
   FdConversationModel *model;
-  const FdConversation *conversation;
-  const char *address = NULL;
-  const char *subject;
+  g_autofree char *to = NULL;
+  g_autofree char *subject = NULL;
 
   g_return_if_fail (FD_IS_EMAIL_COMPOSER (self));
 
   model = model_of (self);
   if (model == NULL || self->prefilled || !fd_conversation_model_get_loaded (model))
     return;
-  conversation = fd_conversation_model_get_conversation (model);
   self->prefilled = TRUE;
-  if (conversation->visitor_email != NULL && *conversation->visitor_email != '\0')
-    address = conversation->visitor_email;
-  else if (conversation->contact != NULL)
-    address = conversation->contact->email;
-  if (address != NULL && *gtk_editable_get_text (GTK_EDITABLE (self->to_entry)) == '\0')
-    gtk_editable_set_text (GTK_EDITABLE (self->to_entry), address);
-  subject = conversation->subject != NULL ? conversation->subject : "";
-  if (*gtk_editable_get_text (GTK_EDITABLE (self->subject_entry)) == '\0')
-    {
-      g_autofree char *reply = g_ascii_strncasecmp (subject, "Re:", 3) == 0 ? g_strdup (subject)
-                                                                            : g_strdup_printf ("Re: %s", subject);
-
-      gtk_editable_set_text (GTK_EDITABLE (self->subject_entry), reply);
-    }
+  /* The customer's mailbox and "Re: subject" (one Re:), only into empty
+   * fields: what the agent typed stays. */
+  to = fd_conversation_model_dup_reply_to (model);
+  subject = fd_conversation_model_dup_reply_subject (model);
+  if (to != NULL && *gtk_editable_get_text (GTK_EDITABLE (self->to_entry)) == '\0')
+    gtk_editable_set_text (GTK_EDITABLE (self->to_entry), to);
+  if (subject != NULL && *gtk_editable_get_text (GTK_EDITABLE (self->subject_entry)) == '\0')
+    gtk_editable_set_text (GTK_EDITABLE (self->subject_entry), subject);
 }
 
 /* --- object ------------------------------------------------------------------------- */

@@ -45,9 +45,9 @@ GtkEditable  *fd_email_composer_get_cc          (FdEmailComposer *self);
 GtkEditable  *fd_email_composer_get_subject     (FdEmailComposer *self);
 GtkWidget    *fd_email_composer_get_placeholder (FdEmailComposer *self);
 
-/* Checks a list of addresses separated by commas ("a@b.example, Name
- * <c@d.example>"); @required: at least one. FALSE with a sentence naming
- * the first bad one. */
+/* Checks an address field as fd_format_parse_addresses() reads it
+ * ("a@b.example, Name <c@d.example>"); @required: at least one. FALSE
+ * with a sentence naming the first bad one. */
 gboolean      fd_email_composer_check_addresses (const char      *text,
                                                  gboolean         required,
                                                  GError         **error);

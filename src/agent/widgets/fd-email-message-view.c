@@ -49,20 +49,6 @@ replace_str (char       **slot,
   *slot = copy;
 }
 
-/* A string property of the item when it has one (the mail's fields). */
-static char *
-dup_item_string (FdMessageItem *item,
-                 const char    *name)
-{
-  GParamSpec *pspec = g_object_class_find_property (G_OBJECT_GET_CLASS (item), name);
-  char *value = NULL;
-
-  if (pspec == NULL || pspec->value_type != G_TYPE_STRING)
-    return NULL;
-  g_object_get (item, name, &value, NULL);
-  return value;
-}
-
 static void
 set_header (GtkWidget  *caption,
             GtkLabel   *label,
@@ -77,24 +63,11 @@ set_header (GtkWidget  *caption,
 
 /* --- send state ------------------------------------------------------------------- */
 
-/* The reply's delivery once the server stored it: queued, sent, failed
- * (with the server's reason); NULL for a message that is not a reply. */
-static char *
-dup_delivery (FdEmailMessageView *self,
-              char              **reason)
-{
-  char *state = dup_item_string (self->item, "delivery-state");
-
-  *reason = dup_item_string (self->item, "delivery-reason");
-  return state;
-}
-
 static void
 update_state (FdEmailMessageView *self)
 {
   g_autofree char *text = NULL;
-  g_autofree char *delivery = NULL;
-  g_autofree char *reason = NULL;
+  const char *reason;
   gboolean failed = FALSE;
 
   if (self->item == NULL)
@@ -110,16 +83,24 @@ update_state (FdEmailMessageView *self)
       break;
     case FD_SEND_STATE_SENT:
     default:
-      delivery = dup_delivery (self, &reason);
-      if (g_strcmp0 (delivery, "queued") == 0)
-        text = g_strdup (_("Queued"));
-      else if (g_strcmp0 (delivery, "sent") == 0)
-        text = g_strdup (_("Sent"));
-      else if (g_strcmp0 (delivery, "failed") == 0)
+      /* An email reply's place in the outbox, the server's word. */
+      reason = fd_message_item_get_delivery_reason (self->item);
+      switch (fd_message_item_get_delivery_state (self->item))
         {
+        case FD_DELIVERY_STATUS_QUEUED:
+          text = g_strdup (_("Queued"));
+          break;
+        case FD_DELIVERY_STATUS_SENT:
+          text = g_strdup (_("Sent"));
+          break;
+        case FD_DELIVERY_STATUS_FAILED:
           text = g_strdup_printf (_("Failed: %s"), reason != NULL && *reason != '\0'
                                                    ? reason : _("the mail server refused the reply"));
           failed = TRUE;
+          break;
+        case FD_DELIVERY_STATUS_NONE:
+        default:
+          break;
         }
       break;
     }
@@ -394,6 +375,7 @@ fd_email_message_view_set_item (FdEmailMessageView  *self,
   g_autoptr(GDateTime) when = NULL;
   GPtrArray *attachments;
   gboolean system;
+  gint64 when_usec;
   int chosen;
 
   g_return_if_fail (FD_IS_EMAIL_MESSAGE_VIEW (self));
@@ -410,19 +392,27 @@ fd_email_message_view_set_item (FdEmailMessageView  *self,
   conversation = fd_conversation_model_get_conversation (model);
   system = fd_message_item_get_direction (item) == FD_DIRECTION_SYSTEM;
 
-  utc = g_date_time_new_from_unix_utc ((fd_message_item_get_created_at (item) > 0
-                                        ? fd_message_item_get_created_at (item) : g_get_real_time ())
-                                       / G_USEC_PER_SEC);
+  /* The Date header when the mail has one, else when it was stored. */
+  when_usec = fd_message_item_get_mail_date (item);
+  if (when_usec <= 0)
+    when_usec = fd_message_item_get_created_at (item);
+  if (when_usec <= 0)
+    when_usec = g_get_real_time ();
+  utc = g_date_time_new_from_unix_utc (when_usec / G_USEC_PER_SEC);
   when = g_date_time_to_local (utc);
   /* Translators: a mail's date in its header, strftime format. */
   date = g_date_time_format (when, _("%A, %-d %B %Y %H:%M"));
 
-  from = dup_item_string (item, "mail-from");
+  /* The mail's own header lines; a message without them (stored before
+   * they were kept) shows its author and the conversation's subject. */
+  from = g_strdup (fd_message_item_get_mail_from (item));
   if (from == NULL || *from == '\0')
     replace_str (&from, fd_message_item_get_author (item));
-  to = dup_item_string (item, "mail-to");
-  cc = dup_item_string (item, "mail-cc");
-  subject = dup_item_string (item, "subject");
+  if (fd_message_item_get_mail_to (item) != NULL)
+    to = g_strjoinv (", ", (char **) fd_message_item_get_mail_to (item));
+  if (fd_message_item_get_mail_cc (item) != NULL)
+    cc = g_strjoinv (", ", (char **) fd_message_item_get_mail_cc (item));
+  subject = g_strdup (fd_message_item_get_subject (item));
   if ((subject == NULL || *subject == '\0') && conversation != NULL && conversation->subject != NULL)
     replace_str (&subject, conversation->subject);
 

@@ -119,7 +119,7 @@ on_retry_delivery_cb (FdEmailMessageView *view,
   FdConversationModel *model = fd_conversation_part_get_model (FD_CONVERSATION_PART (self));
 
   if (model != NULL)
-    fd_conversation_model_retry (model, item);
+    fd_conversation_model_retry_delivery (model, item);
 }
 
 static void
