@@ -15,6 +15,7 @@ struct _FdEmailMessageView
   GtkLabel            *summary_label;
   GtkLabel            *state_label;
   GtkWidget           *retry_button;
+  GtkLabel            *reason_label;
   GtkWidget           *header_grid;
   GtkWidget           *from_caption;
   GtkLabel            *from_label;
@@ -105,7 +106,11 @@ update_state (FdEmailMessageView *self)
       break;
     }
   gtk_label_set_text (self->state_label, text != NULL ? text : "");
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->state_label), text);
   gtk_widget_set_visible (GTK_WIDGET (self->state_label), text != NULL);
+  /* The title line is short; the whole reason is in the mail's body. */
+  gtk_label_set_text (self->reason_label, failed && text != NULL ? text : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->reason_label), failed);
   if (failed)
     {
       gtk_widget_remove_css_class (GTK_WIDGET (self->state_label), "dim-label");
@@ -489,6 +494,7 @@ fd_email_message_view_class_init (FdEmailMessageViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, FdEmailMessageView, summary_label);
   gtk_widget_class_bind_template_child (widget_class, FdEmailMessageView, state_label);
   gtk_widget_class_bind_template_child (widget_class, FdEmailMessageView, retry_button);
+  gtk_widget_class_bind_template_child (widget_class, FdEmailMessageView, reason_label);
   gtk_widget_class_bind_template_child (widget_class, FdEmailMessageView, header_grid);
   gtk_widget_class_bind_template_child (widget_class, FdEmailMessageView, from_caption);
   gtk_widget_class_bind_template_child (widget_class, FdEmailMessageView, from_label);
