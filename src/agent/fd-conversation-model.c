@@ -413,11 +413,13 @@ on_send_message_cb (GObject      *source,
 
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
-  /* Gone when the echo came first. */
+  /* Gone when the echo came first; the ack may still say more (an email
+   * reply's mail and delivery), which add_message() takes for a message
+   * it knows. */
   item = g_hash_table_lookup (self->pending, client_id);
   if (item == NULL)
     {
-      if (stored != NULL && stored->id > 0 && !g_hash_table_contains (self->seen_ids, &stored->id))
+      if (stored != NULL && stored->id > 0)
         add_message (self, stored);
       return;
     }

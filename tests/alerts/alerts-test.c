@@ -145,15 +145,25 @@ offer (gint64 id)
 }
 
 FdFrame *
-alerts_test_offer (gint64      seq,
-                   gint64      conversation_id,
-                   const char *customer)
+alerts_test_offer_kind (gint64        seq,
+                        gint64        conversation_id,
+                        const char   *customer,
+                        FdStreamKind  kind)
 {
   FdOfferEvent *event = fd_offer_event_new ();
 
   event->offer = offer (conversation_id);
   event->conversation = conversation (conversation_id, customer);
+  event->conversation->kind = kind;
   return fd_frame_new_event (FD_FRAME_OFFER, seq, event);
+}
+
+FdFrame *
+alerts_test_offer (gint64      seq,
+                   gint64      conversation_id,
+                   const char *customer)
+{
+  return alerts_test_offer_kind (seq, conversation_id, customer, FD_STREAM_WEBCHAT);
 }
 
 FdFrame *

@@ -36,6 +36,11 @@ guint      alerts_test_caught_warnings (const char **last);
 #define ALERTS_TEST_AGENT 7
 FdActivityModel *alerts_test_model     (void);
 /* Events as the server sends them, built in code. */
+/* The same offer of a conversation of @kind (an email, a tweet). */
+FdFrame   *alerts_test_offer_kind  (gint64        seq,
+                                    gint64        conversation_id,
+                                    const char   *customer,
+                                    FdStreamKind  kind);
 FdFrame   *alerts_test_offer       (gint64      seq,
                                     gint64      conversation_id,
                                     const char *customer);

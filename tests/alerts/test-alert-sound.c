@@ -255,6 +255,20 @@ test_alerts_reserved_stops (AlertsFixture *f,
   g_assert_cmpuint (fd_alert_sound_get_n_streams (f->sound), ==, n);
 }
 
+/* An email offer loops the alert as a chat offer does, until reserved. */
+static void
+test_alerts_email_offer (AlertsFixture *f,
+                         gconstpointer  data)
+{
+  g_settings_set_uint (f->settings, "alert-duration", 60);
+  alerts_test_apply (f->model, alerts_test_offer_kind (++f->seq, 42, "Alice Customer", FD_STREAM_EMAIL));
+  g_assert_true (fd_alert_sound_get_playing (f->sound));
+  g_assert_cmpuint (fd_alerts_get_n_pending (f->alerts), ==, 1);
+  wait_streams (f->sound, 2);
+  alerts_test_apply (f->model, alerts_test_reserved (++f->seq, 42));
+  g_assert_false (fd_alert_sound_get_playing (f->sound));
+}
+
 static void
 test_alerts_second_offer (AlertsFixture *f,
                           gconstpointer  data)
@@ -344,6 +358,7 @@ main (int    argc,
   g_test_add_func ("/alert-sound/shipped", test_shipped_sound);
   g_test_add ("/alert-sound/dispose-while-playing", Fixture, NULL, fixture_set_up, test_dispose_while_playing, fixture_tear_down);
   g_test_add ("/alerts/sound/reserved-stops", AlertsFixture, NULL, alerts_set_up, test_alerts_reserved_stops, alerts_tear_down);
+  g_test_add ("/alerts/sound/email-offer", AlertsFixture, NULL, alerts_set_up, test_alerts_email_offer, alerts_tear_down);
   g_test_add ("/alerts/sound/second-offer", AlertsFixture, NULL, alerts_set_up, test_alerts_second_offer, alerts_tear_down);
   g_test_add ("/alerts/sound/off", AlertsFixture, NULL, alerts_set_up, test_alerts_sound_off, alerts_tear_down);
   g_test_add ("/alerts/sound/switched-off", AlertsFixture, NULL, alerts_set_up, test_alerts_sound_switched_off, alerts_tear_down);

@@ -291,6 +291,28 @@ test_offer (Fixture       *f,
   g_assert_cmpuint (count (f, "Notify"), ==, 1);
 }
 
+/* An email offer alerts as a chat does: "New Email", Reserve and Reject. */
+static void
+test_email_offer (Fixture       *f,
+                  gconstpointer  data)
+{
+  Call *notify;
+  g_autofree char *title = NULL;
+  g_autofree char *body = NULL;
+
+  alerts_test_apply (f->model, alerts_test_offer_kind (++f->seq, 42, "Alice Customer", FD_STREAM_EMAIL));
+  expect_calls (f, "Notify", 1);
+  notify = nth (f, "Notify", 0);
+  title = string_arg (notify, 3);
+  body = string_arg (notify, 4);
+  g_assert_cmpstr (title, ==, "New Email");
+  g_assert_cmpstr (body, ==, "Alice Customer — Kakapo Systems > Website Chat");
+  g_assert_true (has_button (notify, "Reserve"));
+  g_assert_true (has_button (notify, "Reject"));
+  alerts_test_apply (f->model, alerts_test_reserved (++f->seq, 42));
+  expect_calls (f, "CloseNotification", 1);
+}
+
 static void
 test_plain_text (Fixture       *f,
                  gconstpointer  data)
@@ -453,6 +475,7 @@ main (int    argc,
   g_assert_no_error (error);
 
   g_test_add ("/alerts/notify/offer", Fixture, NULL, fixture_set_up, test_offer, fixture_tear_down);
+  g_test_add ("/alerts/notify/email-offer", Fixture, NULL, fixture_set_up, test_email_offer, fixture_tear_down);
   g_test_add ("/alerts/notify/plain-text", Fixture, NULL, fixture_set_up, test_plain_text, fixture_tear_down);
   g_test_add ("/alerts/notify/withdrawn", Fixture, NULL, fixture_set_up, test_withdrawn, fixture_tear_down);
   g_test_add ("/alerts/notify/withdrawn-before-announced", Fixture, NULL, fixture_set_up,

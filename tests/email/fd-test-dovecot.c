@@ -2,6 +2,7 @@
 #define G_LOG_DOMAIN "fd-test-dovecot"
 
 #include "fd-test-dovecot.h"
+#include "fd-test-client.h"
 #include "fd-test-server.h"
 
 #include <errno.h>
@@ -539,4 +540,112 @@ fd_test_dovecot_free (FdTestDovecot *self)
   g_free (self->maildir);
   g_free (self->ca_file);
   g_free (self);
+}
+
+static char *
+stream_settings (FdTestDovecot *self,
+                 const char    *address,
+                 guint16        smtp_port)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonNode) node = NULL;
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "address");
+  json_builder_add_string_value (builder, address);
+  json_builder_set_member_name (builder, "imap_host");
+  json_builder_add_string_value (builder, "127.0.0.1");
+  json_builder_set_member_name (builder, "imap_port");
+  json_builder_add_int_value (builder, fd_test_dovecot_get_port (self));
+  json_builder_set_member_name (builder, "imap_tls");
+  json_builder_add_string_value (builder, "none");
+  json_builder_set_member_name (builder, "smtp_host");
+  json_builder_add_string_value (builder, "127.0.0.1");
+  json_builder_set_member_name (builder, "smtp_port");
+  json_builder_add_int_value (builder, smtp_port);
+  json_builder_set_member_name (builder, "smtp_tls");
+  json_builder_add_string_value (builder, "none");
+  json_builder_set_member_name (builder, "user_name");
+  json_builder_add_string_value (builder, fd_test_dovecot_get_user (self));
+  json_builder_set_member_name (builder, "poll_seconds");
+  json_builder_add_int_value (builder, 1);
+  json_builder_end_object (builder);
+  node = json_builder_get_root (builder);
+  return json_to_string (node, FALSE);
+}
+
+/* {"settings_json": "<settings>", and @password when not NULL, and the
+ * rest of a new stream when @queue_id > 0}. */
+static char *
+stream_body (FdTestDovecot *self,
+             const char    *address,
+             guint16        smtp_port,
+             const char    *password,
+             gint64         queue_id)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonNode) node = NULL;
+  g_autofree char *settings = stream_settings (self, address, smtp_port);
+
+  json_builder_begin_object (builder);
+  if (queue_id > 0)
+    {
+      json_builder_set_member_name (builder, "kind");
+      json_builder_add_string_value (builder, "email");
+      json_builder_set_member_name (builder, "name");
+      json_builder_add_string_value (builder, "Test Mail");
+      json_builder_set_member_name (builder, "queue_id");
+      json_builder_add_int_value (builder, queue_id);
+    }
+  json_builder_set_member_name (builder, "settings_json");
+  json_builder_add_string_value (builder, settings);
+  if (password != NULL)
+    {
+      json_builder_set_member_name (builder, "password");
+      json_builder_add_string_value (builder, password);
+    }
+  json_builder_end_object (builder);
+  node = json_builder_get_root (builder);
+  return json_to_string (node, FALSE);
+}
+
+gint64
+fd_test_dovecot_add_stream (FdTestDovecot *self,
+                            gpointer       server,
+                            const char    *password,
+                            const char    *address,
+                            guint16        smtp_port,
+                            gint64        *org_id)
+{
+  gint64 organization = fd_test_admin_import_demo (server);
+  gint64 queue_id = fd_test_admin_find_id (server, organization, "queues", "Sales");
+  g_autofree char *body = stream_body (self, address, smtp_port, password, queue_id);
+  g_autofree char *path = g_strdup_printf ("/organizations/%" G_GINT64_FORMAT "/streams", organization);
+  g_autofree char *phases = NULL;
+  g_autoptr(JsonNode) stream = fd_test_admin_expect (server, "POST", path, body, 201);
+  gint64 stream_id = json_object_get_int_member (json_node_get_object (stream), "id");
+
+  phases = g_strdup_printf ("/organizations/%" G_GINT64_FORMAT "/streams/%" G_GINT64_FORMAT "/phases",
+                            organization, stream_id);
+  json_node_unref (fd_test_admin_expect (server, "PUT", phases,
+                                         "[{\"strategy\":\"ring-all\",\"agent_ids\":[],\"bounce_seconds\":0,"
+                                         "\"duration_seconds\":0}]", 200));
+  if (org_id != NULL)
+    *org_id = organization;
+  return stream_id;
+}
+
+void
+fd_test_dovecot_set_stream_smtp (FdTestDovecot *self,
+                                 gpointer       server,
+                                 gint64         org_id,
+                                 gint64         stream_id,
+                                 const char    *address,
+                                 guint16        smtp_port)
+{
+  g_autofree char *body = stream_body (self, address, smtp_port, NULL, 0);
+  g_autofree char *path = g_strdup_printf ("/organizations/%" G_GINT64_FORMAT "/streams/%" G_GINT64_FORMAT,
+                                           org_id, stream_id);
+
+  json_node_unref (fd_test_admin_expect (server, "PATCH", path, body, 200));
 }

@@ -52,6 +52,25 @@ void           fd_test_dovecot_start       (FdTestDovecot *self);
 void           fd_test_dovecot_reset_uids  (FdTestDovecot *self);
 void           fd_test_dovecot_free        (FdTestDovecot *self);
 
+/* For the agent app's tests: the demo site imported into @server (an
+ * FdTestServer), and an email stream "Test Mail" on its Sales queue that
+ * rings every member, reading this mailbox (password @password) with the
+ * address @address and sending to SMTP on loopback @smtp_port, no TLS.
+ * Returns the stream's id; *@org_id the organization's. */
+gint64         fd_test_dovecot_add_stream  (FdTestDovecot *self,
+                                            gpointer       server,
+                                            const char    *password,
+                                            const char    *address,
+                                            guint16        smtp_port,
+                                            gint64        *org_id);
+/* Points the stream at SMTP on @smtp_port (the admin API's PATCH). */
+void           fd_test_dovecot_set_stream_smtp (FdTestDovecot *self,
+                                                gpointer       server,
+                                                gint64         org_id,
+                                                gint64         stream_id,
+                                                const char    *address,
+                                                guint16        smtp_port);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (FdTestDovecot, fd_test_dovecot_free)
 
 G_END_DECLS

@@ -118,57 +118,97 @@ ensure_stores (FdApplication *self)
   self->stores_key = g_steal_pointer (&key);
 }
 
+/* A Web Chat has its own window, one per conversation: a hidden one (its
+ * X only hides it) is shown again. */
+static void
+open_chat_window (FdApplication *self,
+                  FdWindow      *window,
+                  gint64         id)
+{
+  FdChatWindow *chat;
+
+  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (self)); l != NULL; l = l->next)
+    if (FD_IS_CHAT_WINDOW (l->data) && fd_chat_window_get_id (l->data) == id)
+      {
+        gtk_window_present (l->data);
+        return;
+      }
+  chat = fd_chat_window_new (GTK_WINDOW (window), self->connection, id);
+  ensure_stores (self);
+  fd_chat_window_set_stores (chat, self->drafts, self->reply_cache, self->recent_files);
+  gtk_window_present (GTK_WINDOW (chat));
+}
+
+/* An email has its Email window, one per conversation, the same way. */
+static void
+open_email_window (FdApplication *self,
+                   FdWindow      *window,
+                   gint64         id)
+{
+  FdEmailWindow *email;
+
+  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (self)); l != NULL; l = l->next)
+    if (FD_IS_EMAIL_WINDOW (l->data) && fd_email_window_get_id (l->data) == id)
+      {
+        gtk_window_present (l->data);
+        return;
+      }
+  email = fd_email_window_new (GTK_WINDOW (window), self->connection, id);
+  ensure_stores (self);
+  fd_email_window_set_stores (email, self->drafts, self->reply_cache, self->recent_files);
+  gtk_window_present (GTK_WINDOW (email));
+}
+
+void
+fd_application_open_conversation (FdApplication *self,
+                                  gint64         id)
+{
+  FdWindow *window;
+  FdConversationItem *item;
+  FdStreamKind kind = FD_STREAM_CALLBACK;
+
+  g_return_if_fail (FD_IS_APPLICATION (self));
+
+  window = _fd_application_ensure_window (self);
+  gtk_window_present (GTK_WINDOW (window));
+  if (self->connection == NULL || id <= 0)
+    return;
+  self->current_conversation = id;
+  item = fd_activity_model_lookup (fd_session_get_activity_model (fd_connection_get_session (self->connection)), id);
+  if (item != NULL)
+    kind = fd_conversation_item_get_conversation (item)->kind;
+  /* One window per kind; a kind without its own (or a conversation not in
+   * the Activity List, from History) gets the read-only transcript. */
+  switch (kind)
+    {
+    case FD_STREAM_WEBCHAT:
+      if (item != NULL)
+        {
+          open_chat_window (self, window, id);
+          return;
+        }
+      break;
+    case FD_STREAM_EMAIL:
+      if (item != NULL)
+        {
+          open_email_window (self, window, id);
+          return;
+        }
+      break;
+    case FD_STREAM_CALLBACK:
+    case FD_STREAM_TWITTER:
+    default:
+      break;
+    }
+  gtk_window_present (GTK_WINDOW (fd_conversation_window_new (GTK_WINDOW (window), self->connection, id)));
+}
+
 static void
 app_open_conversation_cb (GSimpleAction *action,
                           GVariant      *parameter,
                           gpointer       user_data)
 {
-  FdApplication *self = user_data;
-  FdWindow *window = _fd_application_ensure_window (self);
-  gint64 id = g_variant_get_int64 (parameter);
-
-  FdConversationItem *item;
-
-  gtk_window_present (GTK_WINDOW (window));
-  if (self->connection == NULL || id <= 0)
-    return;
-  self->current_conversation = id;
-  /* A Web Chat has its own window, one per conversation: a hidden one (its
-   * X only hides it) is shown again. Other kinds keep the placeholder. */
-  item = fd_activity_model_lookup (fd_session_get_activity_model (fd_connection_get_session (self->connection)), id);
-  if (item != NULL && fd_conversation_item_get_conversation (item)->kind == FD_STREAM_WEBCHAT)
-    {
-      for (GList *l = gtk_application_get_windows (GTK_APPLICATION (self)); l != NULL; l = l->next)
-        if (FD_IS_CHAT_WINDOW (l->data) && fd_chat_window_get_id (l->data) == id)
-          {
-            gtk_window_present (l->data);
-            return;
-          }
-      FdChatWindow *chat = fd_chat_window_new (GTK_WINDOW (window), self->connection, id);
-
-      ensure_stores (self);
-      fd_chat_window_set_stores (chat, self->drafts, self->reply_cache, self->recent_files);
-      gtk_window_present (GTK_WINDOW (chat));
-      return;
-    }
-  /* An email has its Email window, one per conversation, the same way. */
-  if (item != NULL && fd_conversation_item_get_conversation (item)->kind == FD_STREAM_EMAIL)
-    {
-      FdEmailWindow *email;
-
-      for (GList *l = gtk_application_get_windows (GTK_APPLICATION (self)); l != NULL; l = l->next)
-        if (FD_IS_EMAIL_WINDOW (l->data) && fd_email_window_get_id (l->data) == id)
-          {
-            gtk_window_present (l->data);
-            return;
-          }
-      email = fd_email_window_new (GTK_WINDOW (window), self->connection, id);
-      ensure_stores (self);
-      fd_email_window_set_stores (email, self->drafts, self->reply_cache, self->recent_files);
-      gtk_window_present (GTK_WINDOW (email));
-      return;
-    }
-  gtk_window_present (GTK_WINDOW (fd_conversation_window_new (GTK_WINDOW (window), self->connection, id)));
+  fd_application_open_conversation (user_data, g_variant_get_int64 (parameter));
 }
 
 /* The conversation the agent is looking at: the focused conversation

@@ -42,6 +42,13 @@ gboolean       fd_application_sign_in_finish   (FdApplication       *self,
  * FALSE. */
 gboolean       fd_application_check_can_leave  (FdApplication *self,
                                                 GtkWindow     *parent);
+/* Opens conversation @id in the window its kind has (the Activity List's
+ * double-click and Enter, app.open-conversation, notifications): a Web
+ * Chat window, else the read-only transcript (FdConversationWindow). The
+ * one place that dispatches on the kind: an Email window adds its
+ * `case FD_STREAM_EMAIL` here. */
+void           fd_application_open_conversation (FdApplication *self,
+                                                 gint64         id);
 /* The signed-in agent's drafts, NULL until a Web Chat window needed them. */
 FdDrafts      *fd_application_get_drafts        (FdApplication *self);
 /* The conversation app.next-conversation (@direction 1, Ctrl+Tab) or
