@@ -358,6 +358,58 @@ has_part_named (FdMail     *mail,
   return FALSE;
 }
 
+/* The status line names the blocked extension (the server's sentence). */
+static gboolean
+has_blocked_status (gpointer window)
+{
+  return strstr (fd_email_window_get_status (window), "txt") != NULL;
+}
+
+static void
+set_blocked_extensions (Fixture    *f,
+                        const char *json)
+{
+  g_autofree char *path = g_strdup_printf ("/organizations/%" G_GINT64_FORMAT, f->org_id);
+  g_autofree char *body = g_strdup_printf ("{\"blocked_extensions\":%s}", json);
+
+  json_node_unref (fd_test_admin_expect (f->server, "PATCH", path, body, 200));
+}
+
+/* The customer's attachment downloads with its bytes; once its type is
+ * blocked, Open is refused with the server's reason and writes nothing. */
+static void
+check_attachment_download (Fixture            *f,
+                           FdEmailWindow      *window,
+                           FdEmailMessageView *view)
+{
+  GtkListBoxRow *row = gtk_list_box_get_row_at_index (fd_email_message_view_get_attachments (view), 0);
+  const FdAttachment *attachment = g_object_get_data (G_OBJECT (row), "fd-attachment");
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *cached = g_build_filename (g_get_user_cache_dir (), "frontdesk", "attachments", "receipt.txt",
+                                              NULL);
+  GtkWidget *open;
+
+  fd_connection_download_file_async (f->jenna, attachment->url, NULL, fd_test_ui_on_done_cb, &result);
+  fd_test_ui_wait (fd_test_ui_has_result, &result, "the attachment's download");
+  bytes = fd_connection_download_file_finish (f->jenna, result, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (g_strstr_len (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes), "Order 7, paid."));
+
+  set_blocked_extensions (f, "[\"default\",\"txt\"]");
+  /* The row: the name, Open, Save. */
+  open = gtk_widget_get_next_sibling (gtk_widget_get_first_child (gtk_list_box_row_get_child (row)));
+  g_assert_true (GTK_IS_BUTTON (open));
+  g_assert_cmpstr (gtk_widget_get_tooltip_text (open), ==, "Open “receipt.txt”");
+  g_signal_emit_by_name (open, "clicked");
+  g_assert_null (strstr (fd_email_window_get_status (window), "txt"));
+  fd_test_ui_wait (has_blocked_status, window, "the refusal to open a blocked file");
+  g_test_message ("blocked: %s", fd_email_window_get_status (window));
+  g_assert_false (g_file_test (cached, G_FILE_TEST_EXISTS));
+  set_blocked_extensions (f, "null");
+}
+
 /* --- tests -------------------------------------------------------------------------- */
 
 /* Address lists as the reply area checks them. */
@@ -449,6 +501,7 @@ test_flow (Fixture       *f,
   g_assert_null (strstr (fd_email_message_view_get_text (original), "tracker.example"));
   g_assert_nonnull (strstr (fd_email_message_view_get_header (original, "From"), CUSTOMER));
   g_free (fd_test_ui_save_screenshot (GTK_WIDGET (window), "email-window-new.png"));
+  check_attachment_download (f, window, original);
 
   /* Before reserving: nothing can be sent. */
   g_assert_false (fd_email_window_send (window));

@@ -237,7 +237,9 @@ on_uploaded_cb (GObject      *source,
   g_autoptr(GError) error = NULL;
   FdAttachment *attachment = fd_connection_upload_file_finish (FD_CONNECTION (source), result, &error);
 
-  if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+  /* Cancelled, or the composer went away with its window. */
+  if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) && self->attachments != NULL &&
+      model_of (self) != NULL)
     {
       self->n_uploading--;
       if (attachment == NULL)

@@ -137,8 +137,8 @@ on_retry_clicked_cb (FdEmailMessageView *self)
 
 /* --- attachments ------------------------------------------------------------------- */
 
+/* A download outlives its row (rows are recycled): it keeps the model. */
 typedef struct {
-  FdEmailMessageView  *self;     /* weak: the row may be gone */
   FdConversationModel *model;
   FdAttachment        *attachment;
   GFile               *target;   /* where it goes; NULL: open it */
