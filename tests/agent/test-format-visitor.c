@@ -77,6 +77,49 @@ test_address_note (void)
   g_assert_null (fd_format_address_note (NULL));
 }
 
+/* The Email window's To and Cc fields (fd_format_parse_addresses()): one
+ * mailbox per item, written back in one form; a bad item is named. */
+static void
+test_addresses (void)
+{
+  const char *bad[] = { "not an address", "Name <not an address>", "a@b.test c@d.test", "\"open <a@b.test>",
+                        "a@b.test\nBcc: c@d.test", "<a@b.test> trailing", "a@@b.test" };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GString) many = g_string_new (NULL);
+  g_auto(GStrv) list = NULL;
+  g_auto(GStrv) empty = NULL;
+  g_auto(GStrv) too_many = NULL;
+  g_autofree char *quoted = NULL;
+
+  list = fd_format_parse_addresses (" Ada Lovelace <ada@x.test>; bob@y.test, \"Smith, \\\"Jo\\\"\" <jo@z.test>, "
+                                    "<bare@w.test>,", &error);
+  g_assert_no_error (error);
+  g_assert_cmpstrv (list, ((const char *[]) { "Ada Lovelace <ada@x.test>", "bob@y.test",
+                                              "\"Smith, \\\"Jo\\\"\" <jo@z.test>", "bare@w.test", NULL }));
+  empty = fd_format_parse_addresses ("  , ", &error);
+  g_assert_no_error (error);
+  g_assert_cmpstrv (empty, ((const char *[]) { NULL }));
+
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      g_auto(GStrv) refused = fd_format_parse_addresses (bad[i], &error);
+
+      g_test_message ("refused: %s", bad[i]);
+      g_assert_null (refused);
+      g_assert_true (g_error_matches (error, FD_FORMAT_ERROR, FD_FORMAT_ERROR_ADDRESS));
+      g_clear_error (&error);
+    }
+
+  for (guint i = 0; i <= FD_FORMAT_MAX_ADDRESSES; i++)
+    g_string_append_printf (many, "a%u@x.test,", i);
+  too_many = fd_format_parse_addresses (many->str, &error);
+  g_assert_null (too_many);
+  g_assert_error (error, FD_FORMAT_ERROR, FD_FORMAT_ERROR_TOO_MANY);
+
+  quoted = fd_format_mailbox ("Bob, the boss", "bob@x.test");
+  g_assert_cmpstr (quoted, ==, "\"Bob, the boss\" <bob@x.test>");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -85,5 +128,6 @@ main (int   argc,
   g_test_add_func ("/agent/format/visitor/typed-name-first", test_typed_name_first);
   g_test_add_func ("/agent/format/visitor/same-name-or-none-typed", test_same_name_or_none_typed);
   g_test_add_func ("/agent/format/visitor/address-note", test_address_note);
+  g_test_add_func ("/agent/format/addresses", test_addresses);
   return g_test_run ();
 }

@@ -444,3 +444,57 @@ fd_test_ui_answer_dialog (AdwMessageDialog *dialog,
   fd_test_ui_spin (50);
   g_assert_null (fd_test_ui_find_dialog (NULL));
 }
+
+GtkPopover *
+fd_test_ui_find_popover_menu (GtkWidget *widget)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (GTK_IS_POPOVER_MENU (child))
+      return GTK_POPOVER (child);
+  return NULL;
+}
+
+static gboolean
+is_mapped (gpointer data)
+{
+  return gtk_widget_get_mapped (data);
+}
+
+/* Each visible GtkModelButton's text and sensitivity, in order. */
+static void
+collect_menu_items (GtkWidget *widget,
+                    GPtrArray *items)
+{
+  GType model_button = g_type_from_name ("GtkModelButton");
+
+  if (model_button != 0 && G_TYPE_CHECK_INSTANCE_TYPE (widget, model_button) && gtk_widget_get_visible (widget))
+    {
+      g_autofree char *text = NULL;
+
+      g_object_get (widget, "text", &text, NULL);
+      g_ptr_array_add (items, gtk_widget_is_sensitive (widget) ? g_strdup (text)
+                                                               : g_strdup_printf ("%s (disabled)", text));
+      return;
+    }
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    collect_menu_items (child, items);
+}
+
+char *
+fd_test_ui_dup_activity_menu (FdWindow *window)
+{
+  FdActivityList *list = fd_window_get_activity_list (window);
+  GtkPopover *popover = fd_test_ui_find_popover_menu (GTK_WIDGET (list));
+  g_autoptr(GPtrArray) items = g_ptr_array_new_with_free_func (g_free);
+
+  g_assert_nonnull (popover);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (list), "activity.menu", NULL));
+  fd_test_ui_wait (is_mapped, popover, "the row's menu");
+  /* Let the action states reach the buttons. */
+  fd_test_ui_spin (200);
+  collect_menu_items (GTK_WIDGET (popover), items);
+  g_ptr_array_add (items, NULL);
+  return g_strjoinv ("|", (char **) items->pdata);
+}

@@ -82,6 +82,15 @@ GtkListBoxRow *fd_test_ui_find_row_by_id (GtkListBox *list,
 char  *fd_test_ui_save_screenshot (GtkWidget     *widget,
                                    const char    *name);
 
+/* The first GtkPopoverMenu child of @widget (a list's context menu), or
+ * NULL. */
+GtkPopover *fd_test_ui_find_popover_menu (GtkWidget *widget);
+/* Opens the Activity List's menu on its selected row (activity.menu) and
+ * returns its items as shown, "Reserve Conversation|Show CRM Contact (No
+ * CRM is configured) (disabled)": each item's text, " (disabled)" when
+ * insensitive. The menu stays open. */
+char       *fd_test_ui_dup_activity_menu (FdWindow *window);
+
 /* The Activity List's columns, as the tests read its cells. */
 enum {
   FD_TEST_UI_COL_ACTIVITY,

@@ -622,59 +622,10 @@ test_no_phone_app (void)
 
 /* --- /ui/callbacks/menu ------------------------------------------------------------ */
 
-static GtkPopover *
-find_popover (GtkWidget *widget)
-{
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    if (GTK_IS_POPOVER_MENU (child))
-      return GTK_POPOVER (child);
-  return NULL;
-}
-
 static gboolean
 is_mapped (gpointer data)
 {
   return gtk_widget_get_mapped (data);
-}
-
-/* The menu items as shown: each GtkModelButton's text and sensitivity,
- * in order, as "text" or "text (disabled)". */
-static void
-collect_items (GtkWidget *widget,
-               GPtrArray *items)
-{
-  GType model_button = g_type_from_name ("GtkModelButton");
-
-  if (model_button != 0 && G_TYPE_CHECK_INSTANCE_TYPE (widget, model_button) && gtk_widget_get_visible (widget))
-    {
-      g_autofree char *text = NULL;
-
-      g_object_get (widget, "text", &text, NULL);
-      g_ptr_array_add (items, gtk_widget_is_sensitive (widget) ? g_strdup (text)
-                                                               : g_strdup_printf ("%s (disabled)", text));
-      return;
-    }
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    collect_items (child, items);
-}
-
-static char *
-open_menu (FdWindow *window)
-{
-  FdActivityList *list = fd_window_get_activity_list (window);
-  GtkPopover *popover = find_popover (GTK_WIDGET (list));
-  g_autoptr(GPtrArray) items = g_ptr_array_new_with_free_func (g_free);
-
-  g_assert_nonnull (popover);
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (list), "activity.menu", NULL));
-  fd_test_ui_wait (is_mapped, popover, "the callback's menu");
-  /* Let the action states reach the buttons. */
-  fd_test_ui_spin (200);
-  collect_items (GTK_WIDGET (popover), items);
-  g_ptr_array_add (items, NULL);
-  return g_strjoinv ("|", (char **) items->pdata);
 }
 
 static void
@@ -693,14 +644,14 @@ test_menu (void)
   fd_test_server_start_demo (server);
   jenna = agent_window_new (server, FD_TEST_JENNA_EMAIL, FD_TEST_JENNA_PASSWORD);
   list = fd_window_get_activity_list (jenna);
-  popover = find_popover (GTK_WIDGET (list));
+  popover = fd_test_ui_find_popover_menu (GTK_WIDGET (list));
   set_joined_with_sidebar (jenna, CALLBACK_QUEUE, TRUE, FALSE);
   request_callback (server, GRACE, GRACE_NUMBER);
   wait_row (jenna, GRACE, "Unreserved", "the callback");
 
   /* Unreserved: Perform Callback and Reserve. */
   select_row (jenna, GRACE);
-  items = open_menu (jenna);
+  items = fd_test_ui_dup_activity_menu (jenna);
   g_assert_cmpstr (items, ==, "Perform Callback|Reserve");
   /* Issue 18: the list's tooltip does not cover its open menu. */
   column_view = fd_test_ui_find_descendant (GTK_WIDGET (list), GTK_TYPE_COLUMN_VIEW);
@@ -714,7 +665,7 @@ test_menu (void)
   {
     FdQueueSidebar *sidebar = fd_window_get_queue_sidebar (jenna);
     GtkWidget *list_box = fd_test_ui_find_descendant (GTK_WIDGET (sidebar), GTK_TYPE_LIST_BOX);
-    GtkPopover *queue_menu = find_popover (GTK_WIDGET (sidebar));
+    GtkPopover *queue_menu = fd_test_ui_find_popover_menu (GTK_WIDGET (sidebar));
 
     g_assert_nonnull (list_box);
     g_assert_nonnull (queue_menu);
@@ -733,7 +684,7 @@ test_menu (void)
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (list), "activity.reserve", NULL));
   wait_row (jenna, GRACE, "Reserved", "the reserved callback");
   select_row (jenna, GRACE);
-  items = open_menu (jenna);
+  items = fd_test_ui_dup_activity_menu (jenna);
   g_assert_cmpstr (items, ==,
                    "Call Number|Copy Number|Close Callback|Show CRM Contact (No CRM is configured) (disabled)");
 

@@ -47,58 +47,14 @@ has_row (gpointer data)
   return status != NULL && (wait->status == NULL || g_str_equal (status, wait->status));
 }
 
-static gboolean
-is_mapped (gpointer data)
-{
-  return gtk_widget_get_mapped (data);
-}
-
-static GtkPopover *
-find_popover (GtkWidget *widget)
-{
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    if (GTK_IS_POPOVER_MENU (child))
-      return GTK_POPOVER (child);
-  return NULL;
-}
-
-/* The menu items as shown, "text" or "text (disabled)". */
-static void
-collect_items (GtkWidget *widget,
-               GPtrArray *items)
-{
-  GType model_button = g_type_from_name ("GtkModelButton");
-
-  if (model_button != 0 && G_TYPE_CHECK_INSTANCE_TYPE (widget, model_button) && gtk_widget_get_visible (widget))
-    {
-      g_autofree char *text = NULL;
-
-      g_object_get (widget, "text", &text, NULL);
-      g_ptr_array_add (items, gtk_widget_is_sensitive (widget) ? g_strdup (text)
-                                                               : g_strdup_printf ("%s (disabled)", text));
-      return;
-    }
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    collect_items (child, items);
-}
-
+/* The row's menu items as shown, the menu closed again. */
 static char *
 open_menu (FdWindow *window)
 {
-  FdActivityList *list = fd_window_get_activity_list (window);
-  GtkPopover *popover = find_popover (GTK_WIDGET (list));
-  g_autoptr(GPtrArray) items = g_ptr_array_new_with_free_func (g_free);
+  char *items = fd_test_ui_dup_activity_menu (window);
 
-  g_assert_nonnull (popover);
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (list), "activity.menu", NULL));
-  fd_test_ui_wait (is_mapped, popover, "the email's menu");
-  fd_test_ui_spin (200);
-  collect_items (GTK_WIDGET (popover), items);
-  gtk_popover_popdown (popover);
-  g_ptr_array_add (items, NULL);
-  return g_strjoinv ("|", (char **) items->pdata);
+  gtk_popover_popdown (fd_test_ui_find_popover_menu (GTK_WIDGET (fd_window_get_activity_list (window))));
+  return items;
 }
 
 static void
