@@ -221,6 +221,17 @@ void                fd_connection_upload_file_async (FdConnection       *self,
 FdAttachment       *fd_connection_upload_file_finish (FdConnection      *self,
                                                     GAsyncResult        *result,
                                                     GError             **error);
+/* Downloads this server's file @url (an attachment's server-relative
+ * "/files/…" URL; anything else is refused). A file the attachment policy
+ * refuses is FD_CONNECTION_ERROR with the server's sentence. */
+void                fd_connection_download_file_async (FdConnection    *self,
+                                                    const char          *url,
+                                                    GCancellable        *cancellable,
+                                                    GAsyncReadyCallback  callback,
+                                                    gpointer             user_data);
+GBytes             *fd_connection_download_file_finish (FdConnection   *self,
+                                                    GAsyncResult        *result,
+                                                    GError             **error);
 void                fd_connection_mark_read_async  (FdConnection        *self,
                                                     gint64               conversation_id,
                                                     gint64               message_id,

@@ -178,3 +178,84 @@ fd_connection_upload_file_finish (FdConnection  *self,
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
   return g_task_propagate_pointer (G_TASK (result), error);
 }
+
+/* --- Downloads (the Email window's Open and Save) --------------------------------- */
+
+#define DOWNLOAD_MAX_SIZE (64 * 1024 * 1024)
+
+static void
+on_download_cb (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  SoupMessage *msg = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) bytes = soup_session_send_and_read_finish (SOUP_SESSION (source), result, &error);
+
+  if (bytes == NULL)
+    {
+      /* Translators: completes “%s: <the network error>”. */
+      _fd_connection_return_error (task, &error, FD_CONNECTION_ERROR, FD_CONNECTION_ERROR_NETWORK,
+                                   _("The file cannot be downloaded"));
+      return;
+    }
+  /* A file the attachment policy blocks today is 403 with the reason. */
+  if (soup_message_get_status (msg) != SOUP_STATUS_OK)
+    {
+      g_task_return_error (task, _fd_connection_http_error (msg, bytes, _("Downloading the file")));
+      return;
+    }
+  if (g_bytes_get_size (bytes) > DOWNLOAD_MAX_SIZE)
+    {
+      g_task_return_new_error (task, FD_CONNECTION_ERROR, FD_CONNECTION_ERROR_TOO_LARGE,
+                               _("The file is larger than 64 MB and was not downloaded."));
+      return;
+    }
+  g_task_return_pointer (task, g_steal_pointer (&bytes), (GDestroyNotify) g_bytes_unref);
+}
+
+void
+fd_connection_download_file_async (FdConnection        *self,
+                                   const char          *url,
+                                   GCancellable        *cancellable,
+                                   GAsyncReadyCallback  callback,
+                                   gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *absolute = NULL;
+  SoupMessage *msg;
+
+  g_return_if_fail (FD_IS_CONNECTION (self));
+  g_return_if_fail (url != NULL);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, fd_connection_download_file_async);
+  /* Only this server's files: a mail's own links are opened, never fetched. */
+  if (!g_str_has_prefix (url, "/files/") || self->server_url == NULL)
+    {
+      g_task_return_new_error (task, FD_CONNECTION_ERROR, FD_CONNECTION_ERROR_PROTOCOL,
+                               _("This attachment has no file on the server."));
+      return;
+    }
+  absolute = g_strconcat (self->server_url, url, NULL);
+  msg = _fd_connection_http_message (self, SOUP_METHOD_GET, absolute, NULL, &error);
+  if (msg == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  g_task_set_task_data (task, msg, g_object_unref);
+  soup_session_send_and_read_async (self->http, msg, G_PRIORITY_DEFAULT, cancellable, on_download_cb,
+                                    g_steal_pointer (&task));
+}
+
+GBytes *
+fd_connection_download_file_finish (FdConnection  *self,
+                                    GAsyncResult  *result,
+                                    GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}

@@ -261,6 +261,8 @@ test_help_overlay (void)
     /* The Web Chat window. */
     "Return <Control>Return", "<Shift>Return", "<Control>t", "<Control><Shift>e",
     "<Control>Tab <Control>Page_Down", "<Control><Shift>Tab <Control>Page_Up",
+    /* The Email window. */
+    "email-send",
   };
   GtkWidget *w;
 
@@ -271,9 +273,13 @@ test_help_overlay (void)
       if (GTK_IS_SHORTCUTS_SHORTCUT (w))
         {
           g_autofree char *accel = NULL;
+          g_autofree char *title = NULL;
 
-          g_object_get (w, "accelerator", &accel, NULL);
+          g_object_get (w, "accelerator", &accel, "title", &title, NULL);
           g_string_append_printf (accels, "|%s|", accel);
+          /* The Email window's Ctrl+Enter (docs/app.md, "The Email window"). */
+          if (g_strcmp0 (title, "Send the reply") == 0 && g_strcmp0 (accel, "<Control>Return") == 0)
+            g_string_append (accels, "|email-send|");
         }
       if (gtk_widget_get_first_child (w) != NULL)
         w = gtk_widget_get_first_child (w);

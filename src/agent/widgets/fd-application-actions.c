@@ -4,7 +4,8 @@
  * reserve and reject (from a notification or a toast), opening a
  * conversation in its window, Ctrl+Tab / Ctrl+Shift+Tab through the
  * Activity List, the main window, preferences, shortcuts, about, sign-out
- * and quit; and the agent's local stores the Web Chat windows share. */
+ * and quit; and the agent's local stores the Web Chat and Email windows
+ * share. */
 
 #include "fd-config.h"
 
@@ -13,6 +14,7 @@
 #include "fd-application-private.h"
 #include "fd-chat-window.h"
 #include "fd-conversation-window.h"
+#include "fd-email-window.h"
 #include "fd-preferences-window.h"
 
 /* --- actions ------------------------------------------------------------------- */
@@ -137,6 +139,26 @@ open_chat_window (FdApplication *self,
   gtk_window_present (GTK_WINDOW (chat));
 }
 
+/* An email has its Email window, one per conversation, the same way. */
+static void
+open_email_window (FdApplication *self,
+                   FdWindow      *window,
+                   gint64         id)
+{
+  FdEmailWindow *email;
+
+  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (self)); l != NULL; l = l->next)
+    if (FD_IS_EMAIL_WINDOW (l->data) && fd_email_window_get_id (l->data) == id)
+      {
+        gtk_window_present (l->data);
+        return;
+      }
+  email = fd_email_window_new (GTK_WINDOW (window), self->connection, id);
+  ensure_stores (self);
+  fd_email_window_set_stores (email, self->drafts, self->reply_cache, self->recent_files);
+  gtk_window_present (GTK_WINDOW (email));
+}
+
 void
 fd_application_open_conversation (FdApplication *self,
                                   gint64         id)
@@ -167,6 +189,12 @@ fd_application_open_conversation (FdApplication *self,
         }
       break;
     case FD_STREAM_EMAIL:
+      if (item != NULL)
+        {
+          open_email_window (self, window, id);
+          return;
+        }
+      break;
     case FD_STREAM_CALLBACK:
     case FD_STREAM_TWITTER:
     default:
@@ -192,6 +220,8 @@ current_conversation (FdApplication *self)
 
   if (FD_IS_CHAT_WINDOW (active))
     return fd_chat_window_get_id (FD_CHAT_WINDOW (active));
+  if (FD_IS_EMAIL_WINDOW (active))
+    return fd_email_window_get_id (FD_EMAIL_WINDOW (active));
   if (FD_IS_CONVERSATION_WINDOW (active))
     return fd_conversation_window_get_id (FD_CONVERSATION_WINDOW (active));
   return self->current_conversation;

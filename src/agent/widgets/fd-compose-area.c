@@ -102,34 +102,7 @@ on_key_pressed_cb (FdComposeArea         *self,
 static void
 fill_recent_list (FdComposeArea *self)
 {
-  GListModel *model = self->recent_files != NULL ? G_LIST_MODEL (self->recent_files) : NULL;
-  guint n = model != NULL ? g_list_model_get_n_items (model) : 0;
-
-  fd_list_box_clear (self->recent_list);
-  for (guint i = 0; i < n; i++)
-    {
-      g_autoptr(FdRecentFile) file = g_list_model_get_item (model, i);
-      gboolean missing = fd_recent_file_get_missing (file);
-      g_autofree char *title = missing ? g_strdup_printf (_("%s (missing)"), fd_recent_file_get_name (file))
-                                       : g_strdup (fd_recent_file_get_name (file));
-      GtkWidget *label = gtk_label_new (title);
-      GtkWidget *row = gtk_list_box_row_new ();
-
-      gtk_label_set_xalign (GTK_LABEL (label), 0);
-      gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_MIDDLE);
-      gtk_widget_set_margin_start (label, 6);
-      gtk_widget_set_margin_end (label, 6);
-      gtk_widget_set_margin_top (label, 6);
-      gtk_widget_set_margin_bottom (label, 6);
-      gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), label);
-      g_object_set_data_full (G_OBJECT (row), "fd-payload", g_strdup (fd_recent_file_get_path (file)), g_free);
-      /* Never a silent failure: a moved file says so instead of failing
-       * when chosen. */
-      gtk_widget_set_sensitive (row, !missing);
-      gtk_widget_set_tooltip_text (row, missing ? _("This file was moved or deleted.")
-                                                : fd_recent_file_get_path (file));
-      gtk_list_box_append (self->recent_list, row);
-    }
+  fd_list_box_fill_recent_files (self->recent_list, self->recent_files);
 }
 
 static void

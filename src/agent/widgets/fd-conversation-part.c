@@ -11,6 +11,13 @@ typedef struct
 
 G_DEFINE_ABSTRACT_TYPE_WITH_PRIVATE (FdConversationPart, fd_conversation_part, GTK_TYPE_BOX)
 
+enum {
+  SIGNAL_PAYLOAD_ACTIVATED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
 /* Cancels the request in flight; the cancellable for the next one. */
 static GCancellable *
 renew_cancellable (FdConversationPart *self)
@@ -90,8 +97,13 @@ fd_conversation_part_row_activated_cb (FdConversationPart *self,
 {
   FdConversationPartPrivate *priv = fd_conversation_part_get_instance_private (self);
   const char *text = g_object_get_data (G_OBJECT (row), "fd-payload");
+  gboolean handled = FALSE;
 
-  if (priv->model != NULL && text != NULL)
+  if (priv->model == NULL || text == NULL)
+    return;
+  /* A window that composes before sending (the Email window) inserts it. */
+  g_signal_emit (self, signals[SIGNAL_PAYLOAD_ACTIVATED], 0, text, &handled);
+  if (!handled)
     fd_conversation_model_send_text (priv->model, text);
 }
 
@@ -116,6 +128,12 @@ fd_conversation_part_class_init (FdConversationPartClass *klass)
 {
   G_OBJECT_CLASS (klass)->dispose = fd_conversation_part_dispose;
   klass->reload = fd_conversation_part_real_reload;
+
+  /* A row's payload was activated; a handler returning TRUE uses it
+   * instead of sending it as a message. */
+  signals[SIGNAL_PAYLOAD_ACTIVATED] =
+    g_signal_new ("payload-activated", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                  g_signal_accumulator_true_handled, NULL, NULL, G_TYPE_BOOLEAN, 1, G_TYPE_STRING);
 }
 
 static void

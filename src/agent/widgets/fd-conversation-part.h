@@ -13,7 +13,8 @@ G_BEGIN_DECLS
  * template; a part whose template has a GtkListBox "list" (and a
  * GtkSearchEntry "search") gets the searchable-list behaviour for free:
  * reload on each search, one request at a time, a row's "fd-payload" sent
- * on activation. */
+ * on activation, unless a handler of "payload-activated" (text) returns
+ * TRUE (the Email window puts it into the reply instead). */
 
 #define FD_TYPE_CONVERSATION_PART (fd_conversation_part_get_type ())
 G_DECLARE_DERIVABLE_TYPE (FdConversationPart, fd_conversation_part, FD, CONVERSATION_PART, GtkBox)
