@@ -149,6 +149,14 @@ holds_one_lock (gpointer data)
   return held_locks (data) == 1;
 }
 
+/* The mock counts a lock when it answers Inhibit; the connection knows it
+ * holds one only once that answer reached it, a moment later. */
+static gboolean
+connection_holds_lock (gpointer data)
+{
+  return fd_connection_get_holding_sleep_lock (data);
+}
+
 static gboolean
 holds_no_lock (gpointer data)
 {
@@ -255,7 +263,7 @@ test_sleep_delay_lock (void)
   conn = signed_in_connection (server);
   g_signal_connect (conn, "going-to-sleep", G_CALLBACK (on_going_to_sleep_cb), &work);
   wait_for (holds_one_lock, &logind, "the sleep delay lock");
-  g_assert_true (fd_connection_get_holding_sleep_lock (conn));
+  wait_for (connection_holds_lock, conn, "the connection to know it holds the lock");
 
   /* Answered: the socket closes and the lock goes at once, long before a
    * sleep delay longer than the test. */
