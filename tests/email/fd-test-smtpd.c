@@ -219,11 +219,34 @@ fd_test_smtpd_get_ca_file (FdTestSmtpd *smtpd)
   return smtpd->ca_file;
 }
 
+/* The order messages arrived in. fd-smtpd.py names them with a zero-padded
+ * counter; aiosmtpd's own Mailbox handler (Python's mailbox.Maildir) names
+ * them "SECONDS.M<microseconds>P<pid>Q<n>.host", whose microseconds are not
+ * padded (so "M99999" sorts after "M100000") but whose Q counts the
+ * deliveries of the process: that number orders them. */
+static guint64
+delivery_number (const char *path)
+{
+  g_autofree char *name = g_path_get_basename (path);
+  const char *q = strchr (name, 'Q');
+
+  if (strchr (name, '.') == NULL || q == NULL || !g_ascii_isdigit (q[1]))
+    return 0;
+  return g_ascii_strtoull (q + 1, NULL, 10);
+}
+
 static int
 compare_names (gconstpointer a,
                gconstpointer b)
 {
-  return g_strcmp0 (*(const char * const *) a, *(const char * const *) b);
+  const char *path_a = *(const char * const *) a;
+  const char *path_b = *(const char * const *) b;
+  guint64 n_a = delivery_number (path_a);
+  guint64 n_b = delivery_number (path_b);
+
+  if (n_a != n_b)
+    return n_a < n_b ? -1 : 1;
+  return g_strcmp0 (path_a, path_b);
 }
 
 static GPtrArray *
