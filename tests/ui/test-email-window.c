@@ -32,30 +32,6 @@ typedef struct {
   gint64         stream_id;
 } Fixture;
 
-static char *
-settings_json (Fixture *f,
-               guint16  smtp_port)
-{
-  return g_strdup_printf ("{\\\"address\\\":\\\"" STREAM_ADDRESS "\\\",\\\"display_name\\\":\\\"Kakapo Support\\\","
-                          "\\\"imap_host\\\":\\\"127.0.0.1\\\",\\\"imap_port\\\":%u,\\\"imap_tls\\\":\\\"none\\\","
-                          "\\\"smtp_host\\\":\\\"127.0.0.1\\\",\\\"smtp_port\\\":%u,\\\"smtp_tls\\\":\\\"none\\\","
-                          "\\\"user_name\\\":\\\"%s\\\",\\\"poll_seconds\\\":1}",
-                          fd_test_dovecot_get_port (f->dovecot), smtp_port,
-                          fd_test_dovecot_get_user (f->dovecot));
-}
-
-static void
-point_smtp_at (Fixture *f,
-               guint16  port)
-{
-  g_autofree char *settings = settings_json (f, port);
-  g_autofree char *body = g_strdup_printf ("{\"settings_json\":\"%s\"}", settings);
-  g_autofree char *path = g_strdup_printf ("/organizations/%" G_GINT64_FORMAT "/streams/%" G_GINT64_FORMAT,
-                                           f->org_id, f->stream_id);
-
-  json_node_unref (fd_test_admin_expect (f->server, "PATCH", path, body, 200));
-}
-
 /* The demo site; an email stream on Sales ringing every member, reading
  * the Dovecot mailbox and sending to aiosmtpd (or to @data's port, where
  * nothing listens); Jenna signed in and joined to Sales. */
@@ -63,12 +39,6 @@ static void
 fixture_set_up (Fixture       *f,
                 gconstpointer  data)
 {
-  g_autofree char *settings = NULL;
-  g_autofree char *body = NULL;
-  g_autofree char *path = NULL;
-  g_autoptr(JsonNode) stream = NULL;
-  gint64 queue_id;
-
   f->dovecot = fd_test_dovecot_new_started (MAILBOX_PASSWORD);
   f->smtpd = fd_test_smtpd_new_mailbox ();
   f->server = fd_test_server_new ();
@@ -76,21 +46,9 @@ fixture_set_up (Fixture       *f,
   fd_test_server_add_args (f->server, "--email-backoff-ms", "300", "--email-max-backoff-ms", "300",
                            "--email-idle-seconds", "5", "--email-smtp-attempts", "2", NULL);
   fd_test_server_start (f->server);
-  f->org_id = fd_test_admin_import_demo (f->server);
-  queue_id = fd_test_admin_find_id (f->server, f->org_id, "queues", "Sales");
-
-  settings = settings_json (f, data != NULL ? fd_test_free_port () : fd_test_smtpd_get_port (f->smtpd));
-  body = g_strdup_printf ("{\"kind\":\"email\",\"name\":\"Test Mail\",\"queue_id\":%" G_GINT64_FORMAT ","
-                          "\"settings_json\":\"%s\",\"password\":\"" MAILBOX_PASSWORD "\"}", queue_id, settings);
-  path = g_strdup_printf ("/organizations/%" G_GINT64_FORMAT "/streams", f->org_id);
-  stream = fd_test_admin_expect (f->server, "POST", path, body, 201);
-  f->stream_id = json_object_get_int_member (json_node_get_object (stream), "id");
-  g_free (path);
-  path = g_strdup_printf ("/organizations/%" G_GINT64_FORMAT "/streams/%" G_GINT64_FORMAT "/phases",
-                          f->org_id, f->stream_id);
-  json_node_unref (fd_test_admin_expect (f->server, "PUT", path,
-                                         "[{\"strategy\":\"ring-all\",\"agent_ids\":[],\"bounce_seconds\":0,"
-                                         "\"duration_seconds\":0}]", 200));
+  f->stream_id = fd_test_dovecot_add_stream (f->dovecot, f->server, MAILBOX_PASSWORD, STREAM_ADDRESS,
+                                             data != NULL ? fd_test_free_port () : fd_test_smtpd_get_port (f->smtpd),
+                                             &f->org_id);
 
   f->jenna = fd_test_ui_sign_in (fd_test_server_get_url (f->server), FD_TEST_JENNA_EMAIL, FD_TEST_JENNA_PASSWORD);
   fd_test_ui_join_queue (f->jenna, "Sales");
@@ -358,6 +316,44 @@ has_part_named (FdMail     *mail,
   return FALSE;
 }
 
+/* The position of the thread's first system note ("Reserved by …"), -1
+ * when none is shown yet. */
+static int
+find_note (FdEmailWindow *window)
+{
+  GListModel *shown = fd_email_thread_get_shown (fd_email_window_get_thread (window));
+
+  for (guint i = 0; i < g_list_model_get_n_items (shown); i++)
+    {
+      g_autoptr(FdMessageItem) item = g_list_model_get_item (shown, i);
+
+      if (fd_message_item_get_direction (item) == FD_DIRECTION_SYSTEM)
+        return (int) i;
+    }
+  return -1;
+}
+
+static gboolean
+has_note (gpointer window)
+{
+  return find_note (window) >= 0;
+}
+
+static gboolean
+is_visible_expander (gpointer      widget,
+                     gconstpointer data)
+{
+  return GTK_IS_EXPANDER (widget) && gtk_widget_is_visible (widget);
+}
+
+static gboolean
+is_visible_label_with (gpointer      widget,
+                       gconstpointer text)
+{
+  return GTK_IS_LABEL (widget) && gtk_widget_is_visible (widget) &&
+         g_str_has_prefix (gtk_label_get_text (widget), text);
+}
+
 /* The status line names the blocked extension (the server's sentence). */
 static gboolean
 has_blocked_status (gpointer window)
@@ -509,9 +505,20 @@ test_flow (Fixture       *f,
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "email.reserve", NULL));
   fd_test_ui_wait (is_reserved, window, "the reservation");
   g_assert_true (gtk_widget_get_sensitive (GTK_WIDGET (composer)));
-  /* The mail and the note of the reservation. */
+  /* The mail and the note of the reservation: the note is one plain line,
+   * no expander with nothing in it. */
+  fd_test_ui_wait (has_note, window, "the reservation's note");
   base = n_shown (window);
-  g_assert_cmpuint (base, >=, 1);
+  g_assert_cmpuint (base, >=, 2);
+  {
+    FdEmailMessageView *note = view_at (window, (guint) find_note (window));
+    const char *note_text = fd_message_item_get_text (fd_email_message_view_get_item (note));
+
+    g_test_message ("note: %s", note_text);
+    g_assert_cmpstr (note_text, !=, "");
+    g_assert_null (fd_test_ui_find_widget (GTK_WIDGET (note), is_visible_expander, NULL));
+    g_assert_nonnull (fd_test_ui_find_widget (GTK_WIDGET (note), is_visible_label_with, note_text));
+  }
 
   /* Prefilled for a reply. */
   g_assert_cmpstr (gtk_editable_get_text (fd_email_composer_get_to (composer)), ==, "Alice Customer <" CUSTOMER ">");
@@ -644,7 +651,8 @@ test_failed_smtp (Fixture       *f,
   g_assert_cmpuint (fd_test_smtpd_count (f->smtpd), ==, 0);
 
   /* The server is back: Retry sends it, once. */
-  point_smtp_at (f, fd_test_smtpd_get_port (f->smtpd));
+  fd_test_dovecot_set_stream_smtp (f->dovecot, f->server, f->org_id, f->stream_id, STREAM_ADDRESS,
+                                   fd_test_smtpd_get_port (f->smtpd));
   gtk_widget_activate (fd_email_message_view_get_retry_button (view));
   wait_state (window, "Sent");
   sent = fd_test_smtpd_wait_messages (f->smtpd, 1);

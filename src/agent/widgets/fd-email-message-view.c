@@ -27,6 +27,7 @@ struct _FdEmailMessageView
   GtkLabel            *subject_label;
   GtkListBox          *attachments_list;
   GtkLabel            *text_label;
+  GtkLabel            *note_label;
 
   FdConversationModel *model;
   FdMessageItem       *item;
@@ -439,20 +440,29 @@ fd_email_message_view_set_item (FdEmailMessageView  *self,
     gtk_list_box_append (self->attachments_list, new_attachment_row (self, g_ptr_array_index (attachments, i)));
   gtk_widget_set_visible (GTK_WIDGET (self->attachments_list), attachments->len > 0);
 
+  /* A system note is one dim line, without the card and the expander:
+   * there is nothing in it to expand. */
+  gtk_widget_set_visible (GTK_WIDGET (self->expander), !system);
+  gtk_widget_set_visible (GTK_WIDGET (self->note_label), system);
   if (system)
-    summary = g_strdup_printf ("%s · %s", fd_message_item_get_text (item), date);
-  else if (attachments->len > 0)
-    /* Translators: a mail's line when collapsed: sender, date, number of attachments. */
-    summary = g_strdup_printf (g_dngettext (NULL, "%s · %s · %u attachment", "%s · %s · %u attachments",
-                                            attachments->len), from, date, attachments->len);
+    {
+      summary = g_strdup_printf ("%s · %s", fd_message_item_get_text (item), date);
+      gtk_label_set_text (self->note_label, summary);
+      gtk_widget_remove_css_class (GTK_WIDGET (self), "card");
+    }
   else
-    summary = g_strdup_printf ("%s · %s", from, date);
+    {
+      if (attachments->len > 0)
+        /* Translators: a mail's line when collapsed: sender, date, number of attachments. */
+        summary = g_strdup_printf (g_dngettext (NULL, "%s · %s · %u attachment", "%s · %s · %u attachments",
+                                                attachments->len), from, date, attachments->len);
+      else
+        summary = g_strdup_printf ("%s · %s", from, date);
+      gtk_label_set_text (self->note_label, "");
+      gtk_widget_add_css_class (GTK_WIDGET (self), "card");
+    }
   gtk_label_set_text (self->summary_label, summary);
   gtk_widget_set_tooltip_text (GTK_WIDGET (self->summary_label), summary);
-  if (system)
-    gtk_widget_add_css_class (GTK_WIDGET (self->summary_label), "dim-label");
-  else
-    gtk_widget_remove_css_class (GTK_WIDGET (self->summary_label), "dim-label");
 
   chosen = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (item), EXPANDED_KEY));
   self->binding = TRUE;
@@ -506,6 +516,7 @@ fd_email_message_view_class_init (FdEmailMessageViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, FdEmailMessageView, subject_label);
   gtk_widget_class_bind_template_child (widget_class, FdEmailMessageView, attachments_list);
   gtk_widget_class_bind_template_child (widget_class, FdEmailMessageView, text_label);
+  gtk_widget_class_bind_template_child (widget_class, FdEmailMessageView, note_label);
   gtk_widget_class_bind_template_callback (widget_class, on_expanded_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_retry_clicked_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_activate_link_cb);
