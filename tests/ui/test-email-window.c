@@ -9,6 +9,8 @@
 #include <glib/gstdio.h>
 #include <string.h>
 
+#include "fd-application.h"
+#include "fd-attachment-cache.h"
 #include "fd-email-window.h"
 #include "fd-mail-parse.h"
 #include "fd-session.h"
@@ -17,6 +19,7 @@
 #include "fd-test-server.h"
 #include "fd-test-smtpd.h"
 #include "fd-test-ui.h"
+#include "fd-window.h"
 
 #define MAILBOX_PASSWORD "mailbox-secret-1"
 #define STREAM_ADDRESS   "support@example.test"
@@ -665,6 +668,170 @@ test_failed_smtp (Fixture       *f,
   close_window (window);
 }
 
+/* --- through the app ------------------------------------------------------------ */
+
+typedef struct {
+  Fixture *f;
+  gint64   id;
+} AppRun;
+
+static gboolean
+is_email_window_of (gpointer      object,
+                    gconstpointer data)
+{
+  return FD_IS_EMAIL_WINDOW (object) && fd_email_window_get_id (object) == *(const gint64 *) data;
+}
+
+static guint
+count_email_windows (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+  guint n = 0;
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GObject) item = g_list_model_get_item (toplevels, i);
+
+      n += FD_IS_EMAIL_WINDOW (item);
+    }
+  return n;
+}
+
+static gboolean
+has_email_window (gpointer data)
+{
+  return fd_test_ui_find_toplevel (is_email_window_of, data) != NULL;
+}
+
+static gboolean
+is_window_visible (gpointer window)
+{
+  return gtk_widget_get_visible (window);
+}
+
+static gboolean
+has_customer_row (gpointer window)
+{
+  return fd_test_ui_find_row (window, "Alice Customer") >= 0;
+}
+
+static gboolean
+is_sign_in_page (gpointer window)
+{
+  return g_str_equal (fd_window_get_page (window), "sign-in");
+}
+
+static void
+write_opened_attachment (const char *dir,
+                         const char *name,
+                         gint64      age_seconds)
+{
+  g_autofree char *path = g_build_filename (dir, name, NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (g_file_set_contents (path, "a customer's file", -1, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_file_set_attribute_uint64 (file, G_FILE_ATTRIBUTE_TIME_MODIFIED,
+                                              (guint64) (g_get_real_time () / G_USEC_PER_SEC - age_seconds),
+                                              G_FILE_QUERY_INFO_NONE, NULL, &error));
+  g_assert_no_error (error);
+}
+
+static gboolean
+cached (const char *name)
+{
+  g_autofree char *dir = fd_attachment_cache_dir ();
+  g_autofree char *path = g_build_filename (dir, name, NULL);
+
+  return g_file_test (path, G_FILE_TEST_EXISTS);
+}
+
+/* Natalie in the real app: the mail's row activated in the Activity List
+ * (double-click and Enter activate activity.open) opens one Email window
+ * for it; activated again, the same window is presented. */
+static void
+run_from_activity_list (FdApplication *app,
+                        AppRun        *run)
+{
+  g_autoptr(FdWindow) window = g_object_ref (fd_test_ui_app_window (app));
+  FdActivityList *list = fd_window_get_activity_list (window);
+  FdEmailWindow *email;
+  EmailLookup lookup;
+  int row;
+
+  /* Started: the attachment opened two days ago is gone, today's stays. */
+  g_assert_false (cached ("stale.pdf"));
+  g_assert_true (cached ("fresh.txt"));
+
+  fd_sign_in_page_submit (fd_window_get_sign_in_page (window), fd_test_server_get_url (run->f->server),
+                          FD_TEST_NATALIE_EMAIL, FD_TEST_NATALIE_PASSWORD);
+  fd_test_ui_wait (fd_test_ui_is_main_connected, window, "the main page after sign-in");
+  fd_test_ui_join_queue (fd_window_get_connection (window), "Sales");
+  deliver_text (run->f, "question-1@customer.test", "Where is my parcel?", NULL, "It has not come.");
+  lookup = (EmailLookup) { fd_window_get_connection (window), 0 };
+  fd_test_ui_wait_ms (has_email_item, &lookup, MAIL_WAIT_MS, "the mail in the app's Activity List");
+  run->id = lookup.id;
+  fd_test_ui_wait (has_customer_row, window, "the mail's row");
+
+  g_assert_cmpuint (count_email_windows (), ==, 0);
+  row = fd_test_ui_find_row (window, "Alice Customer");
+  fd_activity_list_select (list, (guint) row);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (list), "activity.open", NULL));
+  fd_test_ui_wait (has_email_window, &run->id, "the Email window");
+  email = fd_test_ui_find_toplevel (is_email_window_of, &run->id);
+  g_assert_cmpuint (count_email_windows (), ==, 1);
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (email)));
+  fd_test_ui_wait (is_loaded, email, "the mail in the Email window");
+  g_assert_cmpstr (fd_email_message_view_get_subject (view_at (email, 0)), ==, "Where is my parcel?");
+
+  /* Hidden (its X only hides it), then activated again: the same window. */
+  gtk_window_close (GTK_WINDOW (email));
+  fd_test_ui_spin (50);
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (email)));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (list), "activity.open", NULL));
+  fd_test_ui_wait (is_window_visible, email, "the same Email window presented again");
+  g_assert_true (fd_test_ui_find_toplevel (is_email_window_of, &run->id) == (gpointer) email);
+  g_assert_cmpuint (count_email_windows (), ==, 1);
+
+  /* Signing out removes every opened attachment. */
+  write_opened_attachment (g_object_get_data (G_OBJECT (app), "fd-test-cache"), "opened.txt", 0);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "app.sign-out", NULL));
+  fd_test_ui_wait (is_sign_in_page, window, "the sign-in page after signing out");
+  g_assert_false (cached ("fresh.txt"));
+  g_assert_false (cached ("opened.txt"));
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "app.quit", NULL));
+  fd_test_ui_spin (100);
+  g_assert_null (fd_test_ui_app_window (app));
+  g_assert_finalize_object (g_steal_pointer (&window));
+}
+
+static void
+on_from_list_activate_cb (GApplication *app,
+                          gpointer      run)
+{
+  run_from_activity_list (FD_APPLICATION (app), run);
+}
+
+static void
+test_from_activity_list (Fixture       *f,
+                         gconstpointer  data)
+{
+  g_autofree char *dir = fd_attachment_cache_dir ();
+  g_autoptr(FdApplication) app = fd_test_ui_new_app ();
+  AppRun run = { f, 0 };
+
+  g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
+  write_opened_attachment (dir, "stale.pdf", 2 * 24 * 3600);
+  write_opened_attachment (dir, "fresh.txt", 60);
+  g_object_set_data_full (G_OBJECT (app), "fd-test-cache", g_strdup (dir), g_free);
+  g_signal_connect_after (app, "activate", G_CALLBACK (on_from_list_activate_cb), &run);
+  g_assert_cmpint (g_application_run (G_APPLICATION (app), 0, NULL), ==, 0);
+  g_assert_cmpint (run.id, >, 0);
+  g_assert_finalize_object (g_steal_pointer (&app));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -673,6 +840,8 @@ main (int   argc,
 
   g_test_add_func ("/ui/email-window/addresses", test_addresses);
   g_test_add ("/ui/email-window/flow", Fixture, NULL, fixture_set_up, test_flow, fixture_tear_down);
+  g_test_add ("/ui/email-window/from-activity-list", Fixture, NULL, fixture_set_up, test_from_activity_list,
+              fixture_tear_down);
   g_test_add ("/ui/email-window/failed-smtp", Fixture, GINT_TO_POINTER (1), fixture_set_up, test_failed_smtp,
               fixture_tear_down);
   return g_test_run ();

@@ -2,6 +2,7 @@
 
 #include <glib/gi18n.h>
 
+#include "fd-attachment-cache.h"
 #include "fd-contact-pane.h"
 #include "fd-email-message-view.h"
 #include "fd-transcript-view.h"
@@ -217,7 +218,8 @@ start_download (FdConversationModel *model,
 }
 
 /* Opening a file goes through a private copy in the cache (the server's
- * URL would hand a blocked file's refusal page to a browser). */
+ * URL would hand a blocked file's refusal page to a browser); the app
+ * removes the copies a day later and on signing out. */
 static void
 on_open_clicked_cb (GtkButton *button,
                     gpointer   user_data)
@@ -231,7 +233,7 @@ on_open_clicked_cb (GtkButton *button,
 
   if (self->model == NULL || attachment == NULL)
     return;
-  dir = g_build_filename (g_get_user_cache_dir (), "frontdesk", "attachments", NULL);
+  dir = fd_attachment_cache_dir ();
   g_mkdir_with_parents (dir, 0700);
   /* The name is the sender's: only its last part, never a path. */
   base = g_path_get_basename (attachment->name != NULL && *attachment->name != '\0' ? attachment->name : "attachment");
