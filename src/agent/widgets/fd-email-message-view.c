@@ -5,6 +5,7 @@
 #include "fd-attachment-cache.h"
 #include "fd-contact-pane.h"
 #include "fd-email-message-view.h"
+#include "fd-row-name.h"
 #include "fd-transcript-view.h"
 
 struct _FdEmailMessageView
@@ -29,6 +30,7 @@ struct _FdEmailMessageView
   GtkListBox          *attachments_list;
   GtkLabel            *text_label;
   GtkLabel            *note_label;
+  FdRowName           *row_name;
 
   FdConversationModel *model;
   FdMessageItem       *item;
@@ -465,6 +467,10 @@ fd_email_message_view_set_item (FdEmailMessageView  *self,
     }
   gtk_label_set_text (self->summary_label, summary);
   gtk_widget_set_tooltip_text (GTK_WIDGET (self->summary_label), summary);
+  /* GTK 4.8 names neither the expander (its title is a box of labels)
+   * nor the list view's row: both say the summary line. */
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->expander), GTK_ACCESSIBLE_PROPERTY_LABEL, summary, -1);
+  fd_row_name_set_label (self->row_name, summary);
 
   chosen = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (item), EXPANDED_KEY));
   self->binding = TRUE;
@@ -500,6 +506,7 @@ fd_email_message_view_class_init (FdEmailMessageViewClass *klass)
   g_signal_new ("retry-delivery", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
                 G_TYPE_NONE, 1, FD_TYPE_MESSAGE_ITEM);
 
+  g_type_ensure (FD_TYPE_ROW_NAME);
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/frontdeskcc/Frontdesk/ui/fd-email-message-view.ui");
   gtk_widget_class_bind_template_child (widget_class, FdEmailMessageView, expander);
@@ -519,6 +526,7 @@ fd_email_message_view_class_init (FdEmailMessageViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, FdEmailMessageView, attachments_list);
   gtk_widget_class_bind_template_child (widget_class, FdEmailMessageView, text_label);
   gtk_widget_class_bind_template_child (widget_class, FdEmailMessageView, note_label);
+  gtk_widget_class_bind_template_child (widget_class, FdEmailMessageView, row_name);
   gtk_widget_class_bind_template_callback (widget_class, on_expanded_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_retry_clicked_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_activate_link_cb);
