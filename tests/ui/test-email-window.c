@@ -10,7 +10,6 @@
 #include <string.h>
 
 #include "fd-application.h"
-#include "fd-attachment-cache.h"
 #include "fd-email-window.h"
 #include "fd-mail-parse.h"
 #include "fd-session.h"
@@ -715,38 +714,6 @@ has_customer_row (gpointer window)
   return fd_test_ui_find_row (window, "Alice Customer") >= 0;
 }
 
-static gboolean
-is_sign_in_page (gpointer window)
-{
-  return g_str_equal (fd_window_get_page (window), "sign-in");
-}
-
-static void
-write_opened_attachment (const char *dir,
-                         const char *name,
-                         gint64      age_seconds)
-{
-  g_autofree char *path = g_build_filename (dir, name, NULL);
-  g_autoptr(GFile) file = g_file_new_for_path (path);
-  g_autoptr(GError) error = NULL;
-
-  g_assert_true (g_file_set_contents (path, "a customer's file", -1, &error));
-  g_assert_no_error (error);
-  g_assert_true (g_file_set_attribute_uint64 (file, G_FILE_ATTRIBUTE_TIME_MODIFIED,
-                                              (guint64) (g_get_real_time () / G_USEC_PER_SEC - age_seconds),
-                                              G_FILE_QUERY_INFO_NONE, NULL, &error));
-  g_assert_no_error (error);
-}
-
-static gboolean
-cached (const char *name)
-{
-  g_autofree char *dir = fd_attachment_cache_dir ();
-  g_autofree char *path = g_build_filename (dir, name, NULL);
-
-  return g_file_test (path, G_FILE_TEST_EXISTS);
-}
-
 /* Natalie in the real app: the mail's row activated in the Activity List
  * (double-click and Enter activate activity.open) opens one Email window
  * for it; activated again, the same window is presented. */
@@ -759,10 +726,6 @@ run_from_activity_list (FdApplication *app,
   FdEmailWindow *email;
   EmailLookup lookup;
   int row;
-
-  /* Started: the attachment opened two days ago is gone, today's stays. */
-  g_assert_false (cached ("stale.pdf"));
-  g_assert_true (cached ("fresh.txt"));
 
   fd_sign_in_page_submit (fd_window_get_sign_in_page (window), fd_test_server_get_url (run->f->server),
                           FD_TEST_NATALIE_EMAIL, FD_TEST_NATALIE_PASSWORD);
@@ -794,13 +757,6 @@ run_from_activity_list (FdApplication *app,
   g_assert_true (fd_test_ui_find_toplevel (is_email_window_of, &run->id) == (gpointer) email);
   g_assert_cmpuint (count_email_windows (), ==, 1);
 
-  /* Signing out removes every opened attachment. */
-  write_opened_attachment (g_object_get_data (G_OBJECT (app), "fd-test-cache"), "opened.txt", 0);
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "app.sign-out", NULL));
-  fd_test_ui_wait (is_sign_in_page, window, "the sign-in page after signing out");
-  g_assert_false (cached ("fresh.txt"));
-  g_assert_false (cached ("opened.txt"));
-
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "app.quit", NULL));
   fd_test_ui_spin (100);
   g_assert_null (fd_test_ui_app_window (app));
@@ -818,14 +774,9 @@ static void
 test_from_activity_list (Fixture       *f,
                          gconstpointer  data)
 {
-  g_autofree char *dir = fd_attachment_cache_dir ();
   g_autoptr(FdApplication) app = fd_test_ui_new_app ();
   AppRun run = { f, 0 };
 
-  g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
-  write_opened_attachment (dir, "stale.pdf", 2 * 24 * 3600);
-  write_opened_attachment (dir, "fresh.txt", 60);
-  g_object_set_data_full (G_OBJECT (app), "fd-test-cache", g_strdup (dir), g_free);
   g_signal_connect_after (app, "activate", G_CALLBACK (on_from_list_activate_cb), &run);
   g_assert_cmpint (g_application_run (G_APPLICATION (app), 0, NULL), ==, 0);
   g_assert_cmpint (run.id, >, 0);
