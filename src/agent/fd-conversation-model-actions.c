@@ -68,7 +68,10 @@ fd_conversation_model_set_compose_text (FdConversationModel *self,
       if (!fd_drafts_set (self->drafts, self->id, text, &error))
         g_warning ("The draft of conversation %" G_GINT64_FORMAT " was not kept: %s", self->id, error->message);
     }
-  if (!_fd_conversation_model_is_reserved (self))
+  /* An email has no customer watching the reply being written: no typing
+   * notice (docs/app.md, "The Email window"). */
+  if (!_fd_conversation_model_is_reserved (self) ||
+      (self->conversation != NULL && self->conversation->kind == FD_STREAM_EMAIL))
     return;
   if (*text == '\0')
     {

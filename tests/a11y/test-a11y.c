@@ -1,21 +1,27 @@
 #define G_LOG_DOMAIN "test-a11y"
 
 /* What a screen reader finds in the agent app (issue 18): the app signs in
- * to the real frontdeskd --demo, joins every queue, gets two visitors'
- * chats as Activity List rows, reserves one and opens its Web Chat window,
- * and opens the preferences; then walk-atspi.py walks the process's tree
+ * to the real frontdeskd with the demo site and an email stream reading a
+ * real Dovecot (tests/email/fd-test-dovecot), joins every queue, gets two
+ * visitors' chats and a customer's mail as Activity List rows, reserves
+ * one chat and opens its Web Chat window, reserves the mail and opens its
+ * Email window, and opens the preferences; then walk-atspi.py walks the
+ * process's tree
  * over AT-SPI and fails on any interactive element without a name,
  * printing its role and path. The app runs with GTK's real AT-SPI backend
  * (not GTK_A11Y=test), on the accessibility bus of a private session
  * (run-a11y.sh). */
 
+#include <string.h>
 #include <unistd.h>
 
 #include "fd-application.h"
 #include "fd-chat-window.h"
+#include "fd-email-window.h"
 #include "fd-preferences-window.h"
 #include "fd-session.h"
 #include "fd-test-client.h"
+#include "fd-test-dovecot.h"
 #include "fd-test-server.h"
 #include "fd-test-ui.h"
 #include "fd-window.h"
@@ -23,13 +29,18 @@
 #define JENNA_EMAIL    "jenna@kakapo.example"
 #define JENNA_PASSWORD "jenna-demo"
 #define CHAT_KEY       "kakapo-website-chat"
+#define MAILBOX_PASSWORD "mailbox-secret-1"
+#define STREAM_ADDRESS "support@example.test"
+#define CUSTOMER       "Alice Customer"
+/* The mail comes through the server's IMAP session: generous. */
+#define MAIL_WAIT_MS   30000
 /* A walk of three windows takes a few seconds; generous for ASan. */
 #define WALK_TIMEOUT_MS 120000
 
 static gboolean
-has_two_rows (gpointer data)
+has_three_rows (gpointer data)
 {
-  return fd_activity_list_get_n_rows (fd_window_get_activity_list (data)) == 2;
+  return fd_activity_list_get_n_rows (fd_window_get_activity_list (data)) == 3;
 }
 
 static GtkWindow *
@@ -62,16 +73,71 @@ has_preferences_window (gpointer data)
 }
 
 static gboolean
+has_email_window (gpointer data)
+{
+  return find_toplevel (FD_TYPE_EMAIL_WINDOW) != NULL;
+}
+
+static gboolean
+is_email_loaded (gpointer window)
+{
+  GListModel *shown = fd_email_thread_get_shown (fd_email_window_get_thread (window));
+
+  return fd_conversation_model_get_loaded (fd_email_window_get_model (window)) &&
+         fd_conversation_model_get_reserved (fd_email_window_get_model (window)) &&
+         shown != NULL && g_list_model_get_n_items (shown) > 0;
+}
+
+typedef struct {
+  FdWindow   *window;
+  const char *from;
+} RowWait;
+
+static gboolean
 is_reserved (gpointer data)
 {
-  FdActivityList *list = fd_window_get_activity_list (data);
-  int row = fd_test_ui_find_row (data, "Natalie Maines");
+  RowWait *wait = data;
+  FdActivityList *list = fd_window_get_activity_list (wait->window);
+  int row = fd_test_ui_find_row (wait->window, wait->from);
   g_autofree char *status = NULL;
 
   if (row < 0)
     return FALSE;
   status = fd_activity_list_dup_cell_text (list, (guint) row, FD_TEST_UI_COL_STATUS);
   return g_str_has_prefix (status, "Reserved");
+}
+
+/* Selects @from's row, reserves it and opens its window (what
+ * double-click does). */
+static void
+reserve_and_open (FdWindow   *window,
+                  const char *from)
+{
+  FdActivityList *list = fd_window_get_activity_list (window);
+  RowWait wait = { window, from };
+  int row = fd_test_ui_find_row (window, from);
+
+  g_assert_cmpint (row, >=, 0);
+  fd_activity_list_select (list, (guint) row);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (list), "activity.reserve", NULL));
+  fd_test_ui_wait (is_reserved, &wait, "the reserved row");
+  row = fd_test_ui_find_row (window, from);
+  fd_activity_list_select (list, (guint) row);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (list), "activity.open", NULL));
+}
+
+static void
+close_conversation (FdWindow *window,
+                    gint64    id)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+
+  fd_connection_close_conversation_async (fd_window_get_connection (window), id, NULL, fd_test_ui_on_done_cb,
+                                          &result);
+  fd_test_ui_wait (fd_test_ui_has_result, &result, "closing the conversation");
+  fd_conversation_free (fd_connection_close_conversation_finish (fd_window_get_connection (window), result, &error));
+  g_assert_no_error (error);
 }
 
 typedef struct {
@@ -137,90 +203,129 @@ run_walker (const char * const *expect)
   return status;
 }
 
+typedef struct {
+  FdTestServer  *server;
+  FdTestDovecot *dovecot;
+} Peers;
+
 static void
 run_check (FdApplication *app,
-           FdTestServer  *server)
+           Peers         *peers)
 {
   g_autoptr(FdTestVisitor) v1 = NULL;
   g_autoptr(FdTestVisitor) v2 = NULL;
-  g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(GError) error = NULL;
+  g_autofree char *email_title = NULL;
   FdWindow *window = fd_test_ui_app_window (app);
-  FdActivityList *list;
   FdChatWindow *chat;
+  FdEmailWindow *email;
   GtkWindow *preferences;
-  int row;
+  const char *raw = "From: " CUSTOMER " <alice@customer.test>\r\n"
+                    "To: " STREAM_ADDRESS "\r\n"
+                    "Subject: My order is late\r\n"
+                    "Message-ID: <order-1@customer.test>\r\n"
+                    "Date: Mon, 7 Dec 2026 09:00:00 +0000\r\n"
+                    "MIME-Version: 1.0\r\n"
+                    "Content-Type: multipart/mixed; boundary=\"b1\"\r\n"
+                    "\r\n"
+                    "--b1\r\n"
+                    "Content-Type: text/plain; charset=utf-8\r\n"
+                    "\r\n"
+                    "Hello, my order 7 is late: https://shop.example/orders/7\r\n"
+                    "--b1\r\n"
+                    "Content-Type: text/plain; name=\"receipt.txt\"\r\n"
+                    "Content-Disposition: attachment; filename=\"receipt.txt\"\r\n"
+                    "\r\n"
+                    "Order 7, paid.\r\n"
+                    "--b1--\r\n";
 
   g_assert_nonnull (window);
-  fd_sign_in_page_submit (fd_window_get_sign_in_page (window), fd_test_server_get_url (server),
+  fd_sign_in_page_submit (fd_window_get_sign_in_page (window), fd_test_server_get_url (peers->server),
                           JENNA_EMAIL, JENNA_PASSWORD);
   fd_test_ui_wait (fd_test_ui_is_main_connected, window, "the main page after sign-in");
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.join-all", NULL));
   fd_test_ui_wait (fd_test_ui_all_queues_joined, fd_window_get_connection (window), "every queue to be joined");
 
-  /* Two rows: one offered, one reserved with its Web Chat window open. */
-  v1 = fd_test_visitor_start (server, CHAT_KEY, "Natalie Maines");
-  v2 = fd_test_visitor_start (server, CHAT_KEY, "Tom Baker");
+  /* Three rows: a chat offered, a chat reserved with its Web Chat window
+   * open, a customer's mail (with an attachment) reserved with its Email
+   * window open. */
+  v1 = fd_test_visitor_start (peers->server, CHAT_KEY, "Natalie Maines");
+  v2 = fd_test_visitor_start (peers->server, CHAT_KEY, "Tom Baker");
   fd_test_visitor_connect (v1);
   fd_test_visitor_send (v1, "c1", "Hello, is anyone there?");
-  fd_test_ui_wait (has_two_rows, window, "two Activity List rows");
-  list = fd_window_get_activity_list (window);
-  row = fd_test_ui_find_row (window, "Natalie Maines");
-  g_assert_cmpint (row, >=, 0);
-  fd_activity_list_select (list, (guint) row);
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (list), "activity.reserve", NULL));
-  fd_test_ui_wait (is_reserved, window, "the reserved row");
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (list), "activity.open", NULL));
+  fd_test_dovecot_deliver (peers->dovecot, NULL, raw, -1);
+  fd_test_ui_wait_ms (has_three_rows, window, MAIL_WAIT_MS, "three Activity List rows");
+
+  reserve_and_open (window, "Natalie Maines");
   fd_test_ui_wait (has_chat_window, NULL, "the Web Chat window");
   chat = FD_CHAT_WINDOW (find_toplevel (FD_TYPE_CHAT_WINDOW));
   fd_test_ui_wait (fd_test_ui_chat_is_loaded, chat, "the transcript");
   fd_test_ui_wait (fd_test_ui_chat_is_reserved, chat, "the compose area");
+
+  reserve_and_open (window, CUSTOMER);
+  fd_test_ui_wait (has_email_window, NULL, "the Email window");
+  email = FD_EMAIL_WINDOW (find_toplevel (FD_TYPE_EMAIL_WINDOW));
+  fd_test_ui_wait (is_email_loaded, email, "the mail in the Email window");
+  /* Its title is "Conversation: To - duration": the part that stays. */
+  email_title = g_strdup (gtk_window_get_title (GTK_WINDOW (email)));
+  g_assert_nonnull (email_title);
+  if (strstr (email_title, " - ") != NULL)
+    *strstr (email_title, " - ") = '\0';
+  g_assert_nonnull (strstr (email_title, "Test Mail"));
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "app.preferences", NULL));
   fd_test_ui_wait (has_preferences_window, NULL, "the preferences");
   preferences = find_toplevel (FD_TYPE_PREFERENCES_WINDOW);
   fd_test_ui_spin (500);
 
-  /* The three windows are there, with the header row and both rows, and
-   * the names given for issue 18: the walk cannot pass by seeing nothing. */
+  /* The four windows are there, with the header row and the three rows,
+   * and the names given for issue 18 and the Email window's toolbar: the
+   * walk cannot pass by seeing nothing. */
   g_assert_cmpint (run_walker ((const char * const []) {
                      "--window", "Frontdesk",
                      "--window", "Preferences",
                      "--window", "Conversation: ",
-                     "--min", "table row=3",
+                     "--window", email_title,
+                     "--min", "table row=4",
                      "--named", "WebChat from Natalie Maines, Reserved",
                      "--named", "WebChat from Tom Baker, Unreserved",
+                     "--named", "Email from " CUSTOMER ", Reserved",
                      "--named", "Columns: Activity, From, To, Duration, Status",
                      "--named", "Main Menu",
                      "--named", "Availability: Available",
                      "--named", "Show or Hide the Password",
+                     "--named", "Transfer",
+                     "--named", "Add attachment",
+                     "--named", "Add CRM log entry",
+                     "--named", "Send Message",
+                     "--named", "Open “receipt.txt”",
                      NULL }), ==, 0);
 
-  /* Closing the conversation lets the agent quit as a person would. */
-  fd_connection_close_conversation_async (fd_window_get_connection (window), fd_chat_window_get_id (chat),
-                                          NULL, fd_test_ui_on_done_cb, &result);
-  fd_test_ui_wait (fd_test_ui_has_result, &result, "closing the conversation");
-  fd_conversation_free (fd_connection_close_conversation_finish (fd_window_get_connection (window), result, &error));
-  g_assert_no_error (error);
+  /* Closing the conversations lets the agent quit as a person would. */
+  close_conversation (window, fd_chat_window_get_id (chat));
+  close_conversation (window, fd_email_window_get_id (email));
   gtk_window_destroy (preferences);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "app.quit", NULL));
 }
 
 static void
 on_activate_cb (GApplication *app,
-                gpointer      server)
+                gpointer      peers)
 {
-  run_check (FD_APPLICATION (app), server);
+  run_check (FD_APPLICATION (app), peers);
 }
 
 static void
 test_a11y_names (void)
 {
+  g_autoptr(FdTestDovecot) dovecot = fd_test_dovecot_new_started (MAILBOX_PASSWORD);
   g_autoptr(FdTestServer) server = fd_test_server_new ();
   g_autoptr(FdApplication) app = NULL;
+  Peers peers = { server, dovecot };
 
-  fd_test_server_add_args (server, "--demo", NULL);
+  /* The demo site (imported) and an email stream on Sales reading the
+   * Dovecot mailbox; no SMTP server: nothing is sent here. */
   fd_test_server_start (server);
+  fd_test_dovecot_add_stream (dovecot, server, MAILBOX_PASSWORD, STREAM_ADDRESS, fd_test_free_port (), NULL);
 
   app = fd_application_new ();
   g_assert_nonnull (fd_application_get_settings (app));
@@ -228,7 +333,7 @@ test_a11y_names (void)
   g_settings_set_boolean (fd_application_get_settings (app), "alert-notification", FALSE);
   g_settings_set_boolean (fd_application_get_settings (app), "alert-sound", FALSE);
   g_application_set_application_id (G_APPLICATION (app), NULL);
-  g_signal_connect_after (app, "activate", G_CALLBACK (on_activate_cb), server);
+  g_signal_connect_after (app, "activate", G_CALLBACK (on_activate_cb), &peers);
   g_assert_cmpint (g_application_run (G_APPLICATION (app), 0, NULL), ==, 0);
   g_assert_finalize_object (g_steal_pointer (&app));
 }

@@ -2,7 +2,9 @@
 
 #include <glib/gstdio.h>
 #include <sys/stat.h>
+#include <utime.h>
 
+#include "fd-attachment-cache.h"
 #include "fd-codec.h"
 #include "fd-drafts.h"
 #include "fd-recent-files.h"
@@ -579,6 +581,59 @@ test_drafts_corrupt (void)
   fd_test_rm_rf (dir);
 }
 
+/* Opened attachments: older than the age go, newer ones stay, folders
+ * stay, 0 removes every file, a missing folder is empty. */
+static void
+write_aged (const char *dir,
+            const char *name,
+            gint64      age_seconds)
+{
+  g_autofree char *path = g_build_filename (dir, name, NULL);
+  g_autoptr(GError) error = NULL;
+  struct utimbuf times;
+
+  g_assert_true (g_file_set_contents (path, "customer's file", -1, &error));
+  g_assert_no_error (error);
+  times.actime = times.modtime = (time_t) (g_get_real_time () / G_USEC_PER_SEC - age_seconds);
+  g_assert_cmpint (g_utime (path, &times), ==, 0);
+}
+
+static gboolean
+exists_in (const char *dir,
+           const char *name)
+{
+  g_autofree char *path = g_build_filename (dir, name, NULL);
+
+  return g_file_test (path, G_FILE_TEST_EXISTS);
+}
+
+static void
+test_attachment_cache_clean (void)
+{
+  g_autofree char *dir = fd_test_make_tmpdir ();
+  g_autofree char *sub = g_build_filename (dir, "folder", NULL);
+  g_autofree char *missing = g_build_filename (dir, "missing", NULL);
+  g_autofree char *expected = g_build_filename (g_get_user_cache_dir (), "frontdesk", "attachments", NULL);
+  g_autofree char *default_dir = fd_attachment_cache_dir ();
+
+  g_assert_cmpstr (default_dir, ==, expected);
+  write_aged (dir, "old.pdf", 2 * 24 * 3600);
+  write_aged (dir, "yesterday.txt", 24 * 3600 + 120);
+  write_aged (dir, "new.txt", 60);
+  g_assert_cmpint (g_mkdir (sub, 0700), ==, 0);
+
+  g_assert_cmpuint (fd_attachment_cache_clean (dir, FD_ATTACHMENT_CACHE_MAX_AGE), ==, 2);
+  g_assert_false (exists_in (dir, "old.pdf"));
+  g_assert_false (exists_in (dir, "yesterday.txt"));
+  g_assert_true (exists_in (dir, "new.txt"));
+  g_assert_true (exists_in (dir, "folder"));
+
+  g_assert_cmpuint (fd_attachment_cache_clean (dir, 0), ==, 1);
+  g_assert_false (exists_in (dir, "new.txt"));
+  g_assert_true (exists_in (dir, "folder"));
+  g_assert_cmpuint (fd_attachment_cache_clean (missing, 0), ==, 0);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -595,5 +650,6 @@ main (int   argc,
   g_test_add_func ("/caches/recent-files/corrupt", test_recent_files_corrupt);
   g_test_add_func ("/caches/drafts/persist", test_drafts);
   g_test_add_func ("/caches/drafts/corrupt", test_drafts_corrupt);
+  g_test_add_func ("/caches/attachments/clean", test_attachment_cache_clean);
   return g_test_run ();
 }

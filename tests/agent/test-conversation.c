@@ -659,6 +659,12 @@ test_email (void)
   reply_to = fd_conversation_model_dup_reply_to (model);
   g_assert_cmpstr (reply_to, ==, "Alice Customer <alice@customer.test>");
 
+  /* Writing the reply keeps the draft but tells no one: there is no
+   * customer watching an email being written (no "typing" frame). */
+  fd_conversation_model_set_compose_text (model, "It left");
+  g_assert_false (fd_conversation_model_get_agent_typing (model));
+  fd_conversation_model_set_compose_text (model, "");
+
   /* The window's address fields. */
   to = fd_format_parse_addresses ("Alice Customer <alice@customer.test>; carol@customer.test", &error);
   g_assert_no_error (error);

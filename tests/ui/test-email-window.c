@@ -9,6 +9,7 @@
 #include <glib/gstdio.h>
 #include <string.h>
 
+#include "fd-application.h"
 #include "fd-email-window.h"
 #include "fd-mail-parse.h"
 #include "fd-session.h"
@@ -17,6 +18,7 @@
 #include "fd-test-server.h"
 #include "fd-test-smtpd.h"
 #include "fd-test-ui.h"
+#include "fd-window.h"
 
 #define MAILBOX_PASSWORD "mailbox-secret-1"
 #define STREAM_ADDRESS   "support@example.test"
@@ -32,30 +34,6 @@ typedef struct {
   gint64         stream_id;
 } Fixture;
 
-static char *
-settings_json (Fixture *f,
-               guint16  smtp_port)
-{
-  return g_strdup_printf ("{\\\"address\\\":\\\"" STREAM_ADDRESS "\\\",\\\"display_name\\\":\\\"Kakapo Support\\\","
-                          "\\\"imap_host\\\":\\\"127.0.0.1\\\",\\\"imap_port\\\":%u,\\\"imap_tls\\\":\\\"none\\\","
-                          "\\\"smtp_host\\\":\\\"127.0.0.1\\\",\\\"smtp_port\\\":%u,\\\"smtp_tls\\\":\\\"none\\\","
-                          "\\\"user_name\\\":\\\"%s\\\",\\\"poll_seconds\\\":1}",
-                          fd_test_dovecot_get_port (f->dovecot), smtp_port,
-                          fd_test_dovecot_get_user (f->dovecot));
-}
-
-static void
-point_smtp_at (Fixture *f,
-               guint16  port)
-{
-  g_autofree char *settings = settings_json (f, port);
-  g_autofree char *body = g_strdup_printf ("{\"settings_json\":\"%s\"}", settings);
-  g_autofree char *path = g_strdup_printf ("/organizations/%" G_GINT64_FORMAT "/streams/%" G_GINT64_FORMAT,
-                                           f->org_id, f->stream_id);
-
-  json_node_unref (fd_test_admin_expect (f->server, "PATCH", path, body, 200));
-}
-
 /* The demo site; an email stream on Sales ringing every member, reading
  * the Dovecot mailbox and sending to aiosmtpd (or to @data's port, where
  * nothing listens); Jenna signed in and joined to Sales. */
@@ -63,12 +41,6 @@ static void
 fixture_set_up (Fixture       *f,
                 gconstpointer  data)
 {
-  g_autofree char *settings = NULL;
-  g_autofree char *body = NULL;
-  g_autofree char *path = NULL;
-  g_autoptr(JsonNode) stream = NULL;
-  gint64 queue_id;
-
   f->dovecot = fd_test_dovecot_new_started (MAILBOX_PASSWORD);
   f->smtpd = fd_test_smtpd_new_mailbox ();
   f->server = fd_test_server_new ();
@@ -76,21 +48,9 @@ fixture_set_up (Fixture       *f,
   fd_test_server_add_args (f->server, "--email-backoff-ms", "300", "--email-max-backoff-ms", "300",
                            "--email-idle-seconds", "5", "--email-smtp-attempts", "2", NULL);
   fd_test_server_start (f->server);
-  f->org_id = fd_test_admin_import_demo (f->server);
-  queue_id = fd_test_admin_find_id (f->server, f->org_id, "queues", "Sales");
-
-  settings = settings_json (f, data != NULL ? fd_test_free_port () : fd_test_smtpd_get_port (f->smtpd));
-  body = g_strdup_printf ("{\"kind\":\"email\",\"name\":\"Test Mail\",\"queue_id\":%" G_GINT64_FORMAT ","
-                          "\"settings_json\":\"%s\",\"password\":\"" MAILBOX_PASSWORD "\"}", queue_id, settings);
-  path = g_strdup_printf ("/organizations/%" G_GINT64_FORMAT "/streams", f->org_id);
-  stream = fd_test_admin_expect (f->server, "POST", path, body, 201);
-  f->stream_id = json_object_get_int_member (json_node_get_object (stream), "id");
-  g_free (path);
-  path = g_strdup_printf ("/organizations/%" G_GINT64_FORMAT "/streams/%" G_GINT64_FORMAT "/phases",
-                          f->org_id, f->stream_id);
-  json_node_unref (fd_test_admin_expect (f->server, "PUT", path,
-                                         "[{\"strategy\":\"ring-all\",\"agent_ids\":[],\"bounce_seconds\":0,"
-                                         "\"duration_seconds\":0}]", 200));
+  f->stream_id = fd_test_dovecot_add_stream (f->dovecot, f->server, MAILBOX_PASSWORD, STREAM_ADDRESS,
+                                             data != NULL ? fd_test_free_port () : fd_test_smtpd_get_port (f->smtpd),
+                                             &f->org_id);
 
   f->jenna = fd_test_ui_sign_in (fd_test_server_get_url (f->server), FD_TEST_JENNA_EMAIL, FD_TEST_JENNA_PASSWORD);
   fd_test_ui_join_queue (f->jenna, "Sales");
@@ -358,6 +318,44 @@ has_part_named (FdMail     *mail,
   return FALSE;
 }
 
+/* The position of the thread's first system note ("Reserved by …"), -1
+ * when none is shown yet. */
+static int
+find_note (FdEmailWindow *window)
+{
+  GListModel *shown = fd_email_thread_get_shown (fd_email_window_get_thread (window));
+
+  for (guint i = 0; i < g_list_model_get_n_items (shown); i++)
+    {
+      g_autoptr(FdMessageItem) item = g_list_model_get_item (shown, i);
+
+      if (fd_message_item_get_direction (item) == FD_DIRECTION_SYSTEM)
+        return (int) i;
+    }
+  return -1;
+}
+
+static gboolean
+has_note (gpointer window)
+{
+  return find_note (window) >= 0;
+}
+
+static gboolean
+is_visible_expander (gpointer      widget,
+                     gconstpointer data)
+{
+  return GTK_IS_EXPANDER (widget) && gtk_widget_is_visible (widget);
+}
+
+static gboolean
+is_visible_label_with (gpointer      widget,
+                       gconstpointer text)
+{
+  return GTK_IS_LABEL (widget) && gtk_widget_is_visible (widget) &&
+         g_str_has_prefix (gtk_label_get_text (widget), text);
+}
+
 /* The status line names the blocked extension (the server's sentence). */
 static gboolean
 has_blocked_status (gpointer window)
@@ -509,9 +507,20 @@ test_flow (Fixture       *f,
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "email.reserve", NULL));
   fd_test_ui_wait (is_reserved, window, "the reservation");
   g_assert_true (gtk_widget_get_sensitive (GTK_WIDGET (composer)));
-  /* The mail and the note of the reservation. */
+  /* The mail and the note of the reservation: the note is one plain line,
+   * no expander with nothing in it. */
+  fd_test_ui_wait (has_note, window, "the reservation's note");
   base = n_shown (window);
-  g_assert_cmpuint (base, >=, 1);
+  g_assert_cmpuint (base, >=, 2);
+  {
+    FdEmailMessageView *note = view_at (window, (guint) find_note (window));
+    const char *note_text = fd_message_item_get_text (fd_email_message_view_get_item (note));
+
+    g_test_message ("note: %s", note_text);
+    g_assert_cmpstr (note_text, !=, "");
+    g_assert_null (fd_test_ui_find_widget (GTK_WIDGET (note), is_visible_expander, NULL));
+    g_assert_nonnull (fd_test_ui_find_widget (GTK_WIDGET (note), is_visible_label_with, note_text));
+  }
 
   /* Prefilled for a reply. */
   g_assert_cmpstr (gtk_editable_get_text (fd_email_composer_get_to (composer)), ==, "Alice Customer <" CUSTOMER ">");
@@ -644,7 +653,8 @@ test_failed_smtp (Fixture       *f,
   g_assert_cmpuint (fd_test_smtpd_count (f->smtpd), ==, 0);
 
   /* The server is back: Retry sends it, once. */
-  point_smtp_at (f, fd_test_smtpd_get_port (f->smtpd));
+  fd_test_dovecot_set_stream_smtp (f->dovecot, f->server, f->org_id, f->stream_id, STREAM_ADDRESS,
+                                   fd_test_smtpd_get_port (f->smtpd));
   gtk_widget_activate (fd_email_message_view_get_retry_button (view));
   wait_state (window, "Sent");
   sent = fd_test_smtpd_wait_messages (f->smtpd, 1);
@@ -657,6 +667,122 @@ test_failed_smtp (Fixture       *f,
   close_window (window);
 }
 
+/* --- through the app ------------------------------------------------------------ */
+
+typedef struct {
+  Fixture *f;
+  gint64   id;
+} AppRun;
+
+static gboolean
+is_email_window_of (gpointer      object,
+                    gconstpointer data)
+{
+  return FD_IS_EMAIL_WINDOW (object) && fd_email_window_get_id (object) == *(const gint64 *) data;
+}
+
+static guint
+count_email_windows (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+  guint n = 0;
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GObject) item = g_list_model_get_item (toplevels, i);
+
+      n += FD_IS_EMAIL_WINDOW (item);
+    }
+  return n;
+}
+
+static gboolean
+has_email_window (gpointer data)
+{
+  return fd_test_ui_find_toplevel (is_email_window_of, data) != NULL;
+}
+
+static gboolean
+is_window_visible (gpointer window)
+{
+  return gtk_widget_get_visible (window);
+}
+
+static gboolean
+has_customer_row (gpointer window)
+{
+  return fd_test_ui_find_row (window, "Alice Customer") >= 0;
+}
+
+/* Natalie in the real app: the mail's row activated in the Activity List
+ * (double-click and Enter activate activity.open) opens one Email window
+ * for it; activated again, the same window is presented. */
+static void
+run_from_activity_list (FdApplication *app,
+                        AppRun        *run)
+{
+  g_autoptr(FdWindow) window = g_object_ref (fd_test_ui_app_window (app));
+  FdActivityList *list = fd_window_get_activity_list (window);
+  FdEmailWindow *email;
+  EmailLookup lookup;
+  int row;
+
+  fd_sign_in_page_submit (fd_window_get_sign_in_page (window), fd_test_server_get_url (run->f->server),
+                          FD_TEST_NATALIE_EMAIL, FD_TEST_NATALIE_PASSWORD);
+  fd_test_ui_wait (fd_test_ui_is_main_connected, window, "the main page after sign-in");
+  fd_test_ui_join_queue (fd_window_get_connection (window), "Sales");
+  deliver_text (run->f, "question-1@customer.test", "Where is my parcel?", NULL, "It has not come.");
+  lookup = (EmailLookup) { fd_window_get_connection (window), 0 };
+  fd_test_ui_wait_ms (has_email_item, &lookup, MAIL_WAIT_MS, "the mail in the app's Activity List");
+  run->id = lookup.id;
+  fd_test_ui_wait (has_customer_row, window, "the mail's row");
+
+  g_assert_cmpuint (count_email_windows (), ==, 0);
+  row = fd_test_ui_find_row (window, "Alice Customer");
+  fd_activity_list_select (list, (guint) row);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (list), "activity.open", NULL));
+  fd_test_ui_wait (has_email_window, &run->id, "the Email window");
+  email = fd_test_ui_find_toplevel (is_email_window_of, &run->id);
+  g_assert_cmpuint (count_email_windows (), ==, 1);
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (email)));
+  fd_test_ui_wait (is_loaded, email, "the mail in the Email window");
+  g_assert_cmpstr (fd_email_message_view_get_subject (view_at (email, 0)), ==, "Where is my parcel?");
+
+  /* Hidden (its X only hides it), then activated again: the same window. */
+  gtk_window_close (GTK_WINDOW (email));
+  fd_test_ui_spin (50);
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (email)));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (list), "activity.open", NULL));
+  fd_test_ui_wait (is_window_visible, email, "the same Email window presented again");
+  g_assert_true (fd_test_ui_find_toplevel (is_email_window_of, &run->id) == (gpointer) email);
+  g_assert_cmpuint (count_email_windows (), ==, 1);
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "app.quit", NULL));
+  fd_test_ui_spin (100);
+  g_assert_null (fd_test_ui_app_window (app));
+  g_assert_finalize_object (g_steal_pointer (&window));
+}
+
+static void
+on_from_list_activate_cb (GApplication *app,
+                          gpointer      run)
+{
+  run_from_activity_list (FD_APPLICATION (app), run);
+}
+
+static void
+test_from_activity_list (Fixture       *f,
+                         gconstpointer  data)
+{
+  g_autoptr(FdApplication) app = fd_test_ui_new_app ();
+  AppRun run = { f, 0 };
+
+  g_signal_connect_after (app, "activate", G_CALLBACK (on_from_list_activate_cb), &run);
+  g_assert_cmpint (g_application_run (G_APPLICATION (app), 0, NULL), ==, 0);
+  g_assert_cmpint (run.id, >, 0);
+  g_assert_finalize_object (g_steal_pointer (&app));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -665,6 +791,8 @@ main (int   argc,
 
   g_test_add_func ("/ui/email-window/addresses", test_addresses);
   g_test_add ("/ui/email-window/flow", Fixture, NULL, fixture_set_up, test_flow, fixture_tear_down);
+  g_test_add ("/ui/email-window/from-activity-list", Fixture, NULL, fixture_set_up, test_from_activity_list,
+              fixture_tear_down);
   g_test_add ("/ui/email-window/failed-smtp", Fixture, GINT_TO_POINTER (1), fixture_set_up, test_failed_smtp,
               fixture_tear_down);
   return g_test_run ();

@@ -8,6 +8,7 @@
 #include <glib/gstdio.h>
 
 #include "fd-application.h"
+#include "fd-attachment-cache.h"
 #include "fd-chat-window.h"
 #include "fd-conversation-window.h"
 #include "fd-secrets.h"
@@ -623,9 +624,38 @@ has_sign_in_page (gpointer data)
   return g_str_equal (fd_window_get_page (data), "sign-in");
 }
 
+/* A copy of an attachment opened @age_seconds ago from an Email window. */
+static void
+write_opened_attachment (const char *name,
+                         gint64      age_seconds)
+{
+  g_autofree char *dir = fd_attachment_cache_dir ();
+  g_autofree char *path = g_build_filename (dir, name, NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GError) error = NULL;
+
+  g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
+  g_assert_true (g_file_set_contents (path, "a customer's file", -1, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_file_set_attribute_uint64 (file, G_FILE_ATTRIBUTE_TIME_MODIFIED,
+                                              (guint64) (g_get_real_time () / G_USEC_PER_SEC - age_seconds),
+                                              G_FILE_QUERY_INFO_NONE, NULL, &error));
+  g_assert_no_error (error);
+}
+
+static gboolean
+is_attachment_cached (const char *name)
+{
+  g_autofree char *dir = fd_attachment_cache_dir ();
+  g_autofree char *path = g_build_filename (dir, name, NULL);
+
+  return g_file_test (path, G_FILE_TEST_EXISTS);
+}
+
 /* A later start: signed in by itself with the token in the keyring, joins
  * every queue (join-queues-on-startup), then signs out, which removes the
- * stored credentials. */
+ * stored credentials. The attachments opened from Email windows: the copy
+ * of two days ago went at start, today's stays until signing out. */
 static void
 run_restart_flow (FdApplication *app,
                   FdTestServer  *server)
@@ -648,9 +678,12 @@ run_restart_flow (FdApplication *app,
     fd_test_ui_wait (fd_test_ui_has_indicator, &joined, "joining Sales on start-up");
   }
 
+  g_assert_false (is_attachment_cached ("stale.pdf"));
+  g_assert_true (is_attachment_cached ("fresh.txt"));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "app.sign-out", NULL));
   fd_test_ui_wait (has_sign_in_page, window, "the sign-in page after signing out");
   g_assert_null (fd_application_get_connection (app));
+  g_assert_false (is_attachment_cached ("fresh.txt"));
   fd_test_ui_spin (300);
   fd_secrets_lookup_async (secrets, NULL, fd_test_ui_on_done_cb, &result);
   fd_test_ui_wait (fd_test_ui_has_result, &result, "the keyring lookup");
@@ -687,6 +720,8 @@ test_window_flow (void)
   g_assert_finalize_object (g_steal_pointer (&app));
 
   /* The settings (memory backend) and the keyring outlive the app. */
+  write_opened_attachment ("stale.pdf", 2 * 24 * 3600);
+  write_opened_attachment ("fresh.txt", 60);
   app = fd_test_ui_new_app ();
   g_settings_set_boolean (fd_application_get_settings (app), "join-queues-on-startup", TRUE);
   g_signal_connect_after (app, "activate", G_CALLBACK (on_restart_activate_cb), server);

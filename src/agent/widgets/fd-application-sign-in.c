@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "fd-application-private.h"
+#include "fd-attachment-cache.h"
 
 static FdConnection *
 new_connection (FdApplication *self,
@@ -388,6 +389,8 @@ _fd_application_sign_out (FdApplication *self)
     fd_secrets_clear_async (self->secrets, NULL, on_secrets_cleared_cb, NULL);
   _fd_application_clear_password (self);
   _fd_application_drop_connection (self);
+  /* The next agent at this desk does not find the customers' files. */
+  fd_attachment_cache_clean (NULL, 0);
   if (window != NULL)
     fd_window_show_sign_in (window, NULL);
 }

@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "fd-application-private.h"
+#include "fd-attachment-cache.h"
 
 G_DEFINE_FINAL_TYPE (FdApplication, fd_application, ADW_TYPE_APPLICATION)
 
@@ -62,6 +63,8 @@ fd_application_startup (GApplication *app)
 
   _fd_application_add_actions (FD_APPLICATION (app));
   _fd_application_add_presence_actions (FD_APPLICATION (app));
+  /* Customers' attachments the agent opened stay a day at most. */
+  fd_attachment_cache_clean (NULL, FD_ATTACHMENT_CACHE_MAX_AGE);
   /* Dark style follows the system. */
   adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_DEFAULT);
 }

@@ -2,8 +2,10 @@
 
 #include <glib/gi18n.h>
 
+#include "fd-attachment-cache.h"
 #include "fd-contact-pane.h"
 #include "fd-email-message-view.h"
+#include "fd-row-name.h"
 #include "fd-transcript-view.h"
 
 struct _FdEmailMessageView
@@ -27,6 +29,8 @@ struct _FdEmailMessageView
   GtkLabel            *subject_label;
   GtkListBox          *attachments_list;
   GtkLabel            *text_label;
+  GtkLabel            *note_label;
+  FdRowName           *row_name;
 
   FdConversationModel *model;
   FdMessageItem       *item;
@@ -216,7 +220,8 @@ start_download (FdConversationModel *model,
 }
 
 /* Opening a file goes through a private copy in the cache (the server's
- * URL would hand a blocked file's refusal page to a browser). */
+ * URL would hand a blocked file's refusal page to a browser); the app
+ * removes the copies a day later and on signing out. */
 static void
 on_open_clicked_cb (GtkButton *button,
                     gpointer   user_data)
@@ -230,7 +235,7 @@ on_open_clicked_cb (GtkButton *button,
 
   if (self->model == NULL || attachment == NULL)
     return;
-  dir = g_build_filename (g_get_user_cache_dir (), "frontdesk", "attachments", NULL);
+  dir = fd_attachment_cache_dir ();
   g_mkdir_with_parents (dir, 0700);
   /* The name is the sender's: only its last part, never a path. */
   base = g_path_get_basename (attachment->name != NULL && *attachment->name != '\0' ? attachment->name : "attachment");
@@ -439,20 +444,33 @@ fd_email_message_view_set_item (FdEmailMessageView  *self,
     gtk_list_box_append (self->attachments_list, new_attachment_row (self, g_ptr_array_index (attachments, i)));
   gtk_widget_set_visible (GTK_WIDGET (self->attachments_list), attachments->len > 0);
 
+  /* A system note is one dim line, without the card and the expander:
+   * there is nothing in it to expand. */
+  gtk_widget_set_visible (GTK_WIDGET (self->expander), !system);
+  gtk_widget_set_visible (GTK_WIDGET (self->note_label), system);
   if (system)
-    summary = g_strdup_printf ("%s · %s", fd_message_item_get_text (item), date);
-  else if (attachments->len > 0)
-    /* Translators: a mail's line when collapsed: sender, date, number of attachments. */
-    summary = g_strdup_printf (g_dngettext (NULL, "%s · %s · %u attachment", "%s · %s · %u attachments",
-                                            attachments->len), from, date, attachments->len);
+    {
+      summary = g_strdup_printf ("%s · %s", fd_message_item_get_text (item), date);
+      gtk_label_set_text (self->note_label, summary);
+      gtk_widget_remove_css_class (GTK_WIDGET (self), "card");
+    }
   else
-    summary = g_strdup_printf ("%s · %s", from, date);
+    {
+      if (attachments->len > 0)
+        /* Translators: a mail's line when collapsed: sender, date, number of attachments. */
+        summary = g_strdup_printf (g_dngettext (NULL, "%s · %s · %u attachment", "%s · %s · %u attachments",
+                                                attachments->len), from, date, attachments->len);
+      else
+        summary = g_strdup_printf ("%s · %s", from, date);
+      gtk_label_set_text (self->note_label, "");
+      gtk_widget_add_css_class (GTK_WIDGET (self), "card");
+    }
   gtk_label_set_text (self->summary_label, summary);
   gtk_widget_set_tooltip_text (GTK_WIDGET (self->summary_label), summary);
-  if (system)
-    gtk_widget_add_css_class (GTK_WIDGET (self->summary_label), "dim-label");
-  else
-    gtk_widget_remove_css_class (GTK_WIDGET (self->summary_label), "dim-label");
+  /* GTK 4.8 names neither the expander (its title is a box of labels)
+   * nor the list view's row: both say the summary line. */
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->expander), GTK_ACCESSIBLE_PROPERTY_LABEL, summary, -1);
+  fd_row_name_set_label (self->row_name, summary);
 
   chosen = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (item), EXPANDED_KEY));
   self->binding = TRUE;
@@ -488,6 +506,7 @@ fd_email_message_view_class_init (FdEmailMessageViewClass *klass)
   g_signal_new ("retry-delivery", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
                 G_TYPE_NONE, 1, FD_TYPE_MESSAGE_ITEM);
 
+  g_type_ensure (FD_TYPE_ROW_NAME);
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/frontdeskcc/Frontdesk/ui/fd-email-message-view.ui");
   gtk_widget_class_bind_template_child (widget_class, FdEmailMessageView, expander);
@@ -506,6 +525,8 @@ fd_email_message_view_class_init (FdEmailMessageViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, FdEmailMessageView, subject_label);
   gtk_widget_class_bind_template_child (widget_class, FdEmailMessageView, attachments_list);
   gtk_widget_class_bind_template_child (widget_class, FdEmailMessageView, text_label);
+  gtk_widget_class_bind_template_child (widget_class, FdEmailMessageView, note_label);
+  gtk_widget_class_bind_template_child (widget_class, FdEmailMessageView, row_name);
   gtk_widget_class_bind_template_callback (widget_class, on_expanded_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_retry_clicked_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_activate_link_cb);
