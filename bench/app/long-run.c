@@ -100,6 +100,15 @@ spawn_app (FdTestServer *server)
 
   if (app == NULL)
     app = FD_BENCH_FRONTDESK;
+  /* As tests/ui/test-app-cli.c: under ASan the slow unwinder on every
+   * malloc can deadlock against a thread loading a module at start-up. */
+  if (g_getenv ("ASAN_OPTIONS") != NULL)
+    {
+      g_autoptr(GString) options = g_string_new (g_getenv ("ASAN_OPTIONS"));
+
+      g_string_replace (options, "fast_unwind_on_malloc=0", "fast_unwind_on_malloc=1", 0);
+      g_subprocess_launcher_setenv (launcher, "ASAN_OPTIONS", options->str, TRUE);
+    }
   proc = g_subprocess_launcher_spawn (launcher, &error, app, "--server", fd_test_server_get_url (server),
                                       "--email", FD_TEST_JENNA_EMAIL, "--password-stdin", NULL);
   if (proc == NULL)
