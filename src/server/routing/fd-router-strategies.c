@@ -5,8 +5,8 @@
 /* Strategies: whom a phase offers a conversation to now (ring-all,
  * circular, longest-idle; callbacks ring everyone). */
 
-static void
-offer_to (FdRouter           *self,
+void
+router_offer_to (FdRouter           *self,
           RouterConversation *conv,
           gint64              agent_id,
           gint64              now,
@@ -20,7 +20,7 @@ offer_to (FdRouter           *self,
   offer.agent_id = agent_id;
   if (stream->kind != FD_STREAM_CALLBACK && phase->bounce_us > 0)
     offer.bounce_at = now + phase->bounce_us;
-  g_array_append_val (conv->offers, offer);
+  router_conv_add_offer (self, conv, &offer);
 
   d.kind = FD_ROUTING_OFFER;
   d.conversation_id = conv->id;
@@ -30,16 +30,17 @@ offer_to (FdRouter           *self,
   g_array_append_val (out, d);
 }
 
-static gboolean
-is_candidate_now (FdRouter           *self,
-                  RouterStream       *stream,
-                  RouterConversation *conv,
-                  gint64              agent_id)
+/* Every check is a hash lookup. */
+gboolean
+router_is_candidate_now (FdRouter           *self,
+                         RouterStream       *stream,
+                         RouterConversation *conv,
+                         gint64              agent_id)
 {
   return router_is_eligible (self, stream, agent_id) &&
-         !router_id_array_contains (conv->tried, agent_id) &&
-         !router_id_array_contains (conv->rejected, agent_id) &&
-         router_find_offer (conv, agent_id) < 0;
+         !router_id_set_contains (conv->tried, agent_id) &&
+         !router_id_set_contains (conv->rejected, agent_id) &&
+         !router_conv_has_offer (self, conv, agent_id);
 }
 
 static gint64
@@ -62,7 +63,7 @@ pick_circular (FdRouter           *self,
     {
       gint64 agent_id = g_array_index (candidates, gint64, (start + i) % candidates->len);
 
-      if (is_candidate_now (self, stream, conv, agent_id))
+      if (router_is_candidate_now (self, stream, conv, agent_id))
         return agent_id;
     }
   return 0;
@@ -83,7 +84,7 @@ pick_longest_idle (FdRouter           *self,
       gint64 agent_id = g_array_index (candidates, gint64, i);
       RouterAgent *agent;
 
-      if (!is_candidate_now (self, stream, conv, agent_id))
+      if (!router_is_candidate_now (self, stream, conv, agent_id))
         continue;
       agent = g_hash_table_lookup (self->agents, &agent_id);
       if (best == NULL || agent->idle_since < best->idle_since)
@@ -120,8 +121,8 @@ router_offer_in_phase (FdRouter           *self,
           {
             gint64 id = g_array_index (candidates, gint64, i);
 
-            if (is_candidate_now (self, stream, conv, id))
-              offer_to (self, conv, id, now, out);
+            if (router_is_candidate_now (self, stream, conv, id))
+              router_offer_to (self, conv, id, now, out);
           }
       }
       return;
@@ -143,5 +144,5 @@ router_offer_in_phase (FdRouter           *self,
     }
 
   if (agent_id != 0)
-    offer_to (self, conv, agent_id, now, out);
+    router_offer_to (self, conv, agent_id, now, out);
 }
