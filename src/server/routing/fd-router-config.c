@@ -145,7 +145,13 @@ fd_router_set_stream (FdRouter             *self,
       RouterConversation *conv = l->data;
 
       if (conv->reserved_by != 0)
-        continue;
+        {
+          /* A reserved conversation keeps its phase for a transfer's
+           * bounce; one that is gone means the first. */
+          if (conv->phase >= stream->phases->len)
+            conv->phase = 0;
+          continue;
+        }
       router_withdraw_all (self, conv, FD_WITHDRAW_RECONFIGURED, out);
       router_start_routing (self, conv, now, out);
     }
