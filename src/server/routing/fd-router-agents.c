@@ -73,6 +73,7 @@ router_apply_acd (FdRouter    *self,
                   GArray      *out)
 {
   g_autoptr(GPtrArray) convs = NULL;
+  RouterRouteFor with = { 0 };
 
   if (agent->acd_state == state)
     return;
@@ -91,8 +92,10 @@ router_apply_acd (FdRouter    *self,
    * order, so that the decisions do not depend on hash table order; only
    * this agent changed, so only it is looked at. */
   convs = router_collect_conversations (self, 0, agent->id);
+  /* Joined to each of their queues and available: eligible in all. */
+  with.eligible = agent;
   for (guint i = 0; i < convs->len; i++)
-    router_route_conversation_for (self, convs->pdata[i], agent->id, now, out);
+    router_route_conversation_for (self, convs->pdata[i], &with, now, out);
 }
 
 void

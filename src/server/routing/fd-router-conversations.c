@@ -154,7 +154,7 @@ fd_router_reserve (FdRouter  *self,
   if (conv == NULL)
     return FALSE;
 
-  index = router_find_offer (conv, agent_id);
+  index = router_find_offer (self, conv, agent_id);
   if (conv->reserved_by != 0 && (conv->transfer_from == 0 || index < 0))
     {
       g_set_error (error, FD_ROUTING_ERROR, FD_ROUTING_ERROR_ALREADY_RESERVED,
@@ -207,7 +207,7 @@ fd_router_reject (FdRouter  *self,
   if (conv == NULL)
     return FALSE;
 
-  index = router_find_offer (conv, agent_id);
+  index = router_find_offer (self, conv, agent_id);
   if (index < 0)
     {
       if (conv->reserved_by != 0)
@@ -252,16 +252,22 @@ router_withdraw_all (FdRouter           *self,
                      FdWithdrawReason    reason,
                      GArray             *out)
 {
-  for (guint i = 0; i < conv->offers->len; i++)
+  for (guint i = conv->first_offer; i < conv->offers->len; i++)
     {
       gint64 agent_id = g_array_index (conv->offers, RouterOffer, i).agent_id;
-      RouterAgent *agent = g_hash_table_lookup (self->agents, &agent_id);
+      RouterAgent *agent;
 
+      if (agent_id == 0)
+        continue;
+      agent = g_hash_table_lookup (self->agents, &agent_id);
       g_hash_table_remove (agent->offers, conv);
       if (out != NULL)
         router_emit_withdraw (out, conv->id, agent_id, reason);
     }
   g_array_set_size (conv->offers, 0);
+  conv->n_offers = 0;
+  conv->first_offer = 0;
   conv->offers_sorted = TRUE;
+  conv->offers_max_key = 0;
   router_conv_update_deadline (self, conv);
 }

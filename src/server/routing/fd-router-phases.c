@@ -61,7 +61,7 @@ router_enter_phase (FdRouter           *self,
   RouterPhase *phase;
   FdRoutingDecision d = { 0 };
 
-  g_assert (conv->offers->len == 0);
+  g_assert (conv->n_offers == 0);
 
   conv->phase = index;
   phase = router_conv_phase (self, conv);
@@ -116,7 +116,7 @@ move_on_if_unoffered (FdRouter           *self,
   RouterStream *stream;
   int index;
 
-  if (conv->offers->len > 0)
+  if (conv->n_offers > 0)
     return;
 
   stream = router_conv_stream (self, conv);
@@ -148,23 +148,37 @@ router_route_conversation (FdRouter           *self,
 void
 router_route_conversation_for (FdRouter           *self,
                                RouterConversation *conv,
-                               gint64              agent_id,
+                               RouterRouteFor     *with,
                                gint64              now,
                                GArray             *out)
 {
   RouterStream *stream;
   RouterPhase *phase;
+  RouterAgent *agent = with->eligible;
 
   if (conv->reserved_by != 0)
     return;
 
-  stream = router_conv_stream (self, conv);
-  phase = router_conv_phase (self, conv);
+  stream = with->stream != NULL && with->stream->id == conv->stream_id
+           ? with->stream : router_conv_stream (self, conv);
+  g_assert (conv->phase < stream->phases->len);
+  phase = g_ptr_array_index (stream->phases, conv->phase);
   if (!phase_rings_all (stream, phase))
     router_offer_in_phase (self, conv, now, out);
-  else if (router_phase_has_candidate (self, stream, phase, agent_id) &&
-           router_is_candidate_now (self, stream, conv, agent_id))
-    router_offer_to (self, conv, agent_id, now, out);
+  else if (agent != NULL)
+    {
+      if (with->phase != phase)
+        {
+          with->stream = stream;
+          with->phase = phase;
+          with->candidate = router_phase_has_candidate (self, stream, phase, agent->id);
+        }
+      if (with->candidate &&
+          !router_id_set_contains (conv->tried, agent->id) &&
+          !router_id_set_contains (conv->rejected, agent->id) &&
+          !g_hash_table_contains (agent->offers, conv))
+        router_offer_to_agent (self, conv, stream, phase, agent, now, out);
+    }
   move_on_if_unoffered (self, conv, now, out);
 }
 
@@ -211,9 +225,12 @@ router_route_queue_for (FdRouter *self,
                         GArray   *out)
 {
   g_autoptr(GPtrArray) convs = router_collect_conversations (self, queue_id, 0);
+  RouterRouteFor with = { 0 };
 
+  /* Routing these conversations changes nobody's eligibility. */
+  with.eligible = router_eligible_agent (self, router_ensure_queue (self, queue_id), agent_id);
   for (guint i = 0; i < convs->len; i++)
-    router_route_conversation_for (self, convs->pdata[i], agent_id, now, out);
+    router_route_conversation_for (self, convs->pdata[i], &with, now, out);
 }
 
 /* Withdraws the agent's phase offers matching the filter (queue_id = 0 for
@@ -246,7 +263,7 @@ router_withdraw_agent_offers (FdRouter         *self,
   for (guint i = 0; i < convs->len; i++)
     {
       RouterConversation *conv = convs->pdata[i];
-      int index = router_find_offer (conv, agent_id);
+      int index = router_find_offer (self, conv, agent_id);
 
       if (index < 0)
         continue;

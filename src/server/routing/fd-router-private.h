@@ -46,7 +46,8 @@ typedef struct {
   FdAcdState  acd_state;
   gint64      idle_since;
   guint       n_joined;     /* queues joined */
-  GHashTable *offers;       /* RouterConversation* offered to the agent (set) */
+  GHashTable *offers;       /* RouterConversation* offered to the agent →
+                             * GUINT_TO_POINTER (its slot in conv->offers + 1) */
 } RouterAgent;
 
 typedef struct {
@@ -60,8 +61,12 @@ typedef struct {
   gint64   stream_id;
   guint    phase;
   gint64   phase_ends_at;   /* 0 = none */
-  GArray  *offers;          /* RouterOffer in offer order */
-  gboolean offers_sorted;   /* bounce_at nondecreasing along offers (0 = last) */
+  GArray  *offers;          /* RouterOffer slots in offer order; agent_id 0
+                             * = withdrawn (compacted now and then) */
+  guint    n_offers;        /* the slots in use */
+  guint    first_offer;     /* no slot in use before it */
+  gboolean offers_sorted;   /* bounce_at nondecreasing in offer order */
+  guint64  offers_max_key;  /* the latest bounce_at appended (0 = G_MAXUINT64) */
   GHashTable *tried;        /* id set, NULL = empty: bounced in this phase pass */
   GHashTable *rejected;     /* id set, NULL = empty: rejected since a phase
                              * last ended by its time; at most the queue's
@@ -105,6 +110,7 @@ gboolean router_id_set_remove (GHashTable *set,
 /* Indexes kept beside the conversations. */
 void router_conv_add_offer (FdRouter           *self,
                             RouterConversation *conv,
+                            RouterAgent        *agent,
                             const RouterOffer  *offer);
 RouterOffer router_conv_remove_offer (FdRouter           *self,
                                       RouterConversation *conv,
@@ -145,10 +151,14 @@ RouterPhase *router_conv_phase (FdRouter           *self,
 const GArray *router_phase_candidates (FdRouter     *self,
                                         RouterStream *stream,
                                         RouterPhase  *phase);
+RouterAgent *router_eligible_agent (FdRouter    *self,
+                                    RouterQueue *queue,
+                                    gint64       agent_id);
 gboolean router_is_eligible (FdRouter     *self,
                              RouterStream *stream,
                              gint64        agent_id);
-int router_find_offer (RouterConversation *conv,
+int router_find_offer (FdRouter           *self,
+                       RouterConversation *conv,
                        gint64              agent_id);
 RouterConversation *router_lookup_conversation (FdRouter  *self,
                                                  gint64     conversation_id,
@@ -164,6 +174,13 @@ gboolean router_is_candidate_now (FdRouter           *self,
                                   RouterStream       *stream,
                                   RouterConversation *conv,
                                   gint64              agent_id);
+void router_offer_to_agent (FdRouter           *self,
+                            RouterConversation *conv,
+                            RouterStream       *stream,
+                            RouterPhase        *phase,
+                            RouterAgent        *agent,
+                            gint64              now,
+                            GArray             *out);
 void router_offer_to (FdRouter           *self,
                       RouterConversation *conv,
                       gint64              agent_id,
@@ -193,9 +210,18 @@ void router_route_conversation (FdRouter           *self,
                                 RouterConversation *conv,
                                 gint64              now,
                                 GArray             *out);
+/* What router_route_conversation_for() keeps between the conversations
+ * of one event (they mostly share their stream and phase). */
+typedef struct {
+  RouterAgent  *eligible;    /* the agent, NULL if not eligible */
+  RouterStream *stream;
+  RouterPhase  *phase;
+  gboolean      candidate;   /* the agent is a candidate of phase */
+} RouterRouteFor;
+
 void router_route_conversation_for (FdRouter           *self,
                                     RouterConversation *conv,
-                                    gint64              agent_id,
+                                    RouterRouteFor     *with,
                                     gint64              now,
                                     GArray             *out);
 void router_route_queue_for (FdRouter *self,

@@ -6,28 +6,39 @@
  * circular, longest-idle; callbacks ring everyone). */
 
 void
-router_offer_to (FdRouter           *self,
-          RouterConversation *conv,
-          gint64              agent_id,
-          gint64              now,
-          GArray             *out)
+router_offer_to_agent (FdRouter           *self,
+                       RouterConversation *conv,
+                       RouterStream       *stream,
+                       RouterPhase        *phase,
+                       RouterAgent        *agent,
+                       gint64              now,
+                       GArray             *out)
 {
-  RouterStream *stream = router_conv_stream (self, conv);
-  RouterPhase *phase = router_conv_phase (self, conv);
   RouterOffer offer = { 0 };
   FdRoutingDecision d = { 0 };
 
-  offer.agent_id = agent_id;
+  offer.agent_id = agent->id;
   if (stream->kind != FD_STREAM_CALLBACK && phase->bounce_us > 0)
     offer.bounce_at = now + phase->bounce_us;
-  router_conv_add_offer (self, conv, &offer);
+  router_conv_add_offer (self, conv, agent, &offer);
 
   d.kind = FD_ROUTING_OFFER;
   d.conversation_id = conv->id;
-  d.agent_id = agent_id;
+  d.agent_id = agent->id;
   d.bounce_at = offer.bounce_at;
   d.phase = (int) conv->phase;
   g_array_append_val (out, d);
+}
+
+void
+router_offer_to (FdRouter           *self,
+                 RouterConversation *conv,
+                 gint64              agent_id,
+                 gint64              now,
+                 GArray             *out)
+{
+  router_offer_to_agent (self, conv, router_conv_stream (self, conv), router_conv_phase (self, conv),
+                         router_ensure_agent (self, agent_id), now, out);
 }
 
 /* Every check is a hash lookup. */
@@ -116,26 +127,33 @@ router_offer_in_phase (FdRouter           *self,
     case FD_STRATEGY_RING_ALL:
       {
         const GArray *candidates = router_phase_candidates (self, stream, phase);
+        RouterQueue *queue = router_ensure_queue (self, stream->queue_id);
+        /* Nobody offered, bounced or rejected yet (a new pass): eligible is
+         * enough, as the candidates are distinct. */
+        gboolean fresh = conv->n_offers == 0 && conv->tried == NULL && conv->rejected == NULL;
 
         for (guint i = 0; i < candidates->len; i++)
           {
             gint64 id = g_array_index (candidates, gint64, i);
+            RouterAgent *agent = router_eligible_agent (self, queue, id);
 
-            if (router_is_candidate_now (self, stream, conv, id))
-              router_offer_to (self, conv, id, now, out);
+            if (agent == NULL)
+              continue;
+            if (fresh || router_is_candidate_now (self, stream, conv, id))
+              router_offer_to_agent (self, conv, stream, phase, agent, now, out);
           }
       }
       return;
 
     case FD_STRATEGY_CIRCULAR:
-      if (conv->offers->len == 0)
+      if (conv->n_offers == 0)
         agent_id = pick_circular (self, stream, phase, conv);
       if (agent_id != 0)
         phase->last_agent = agent_id;
       break;
 
     case FD_STRATEGY_LONGEST_IDLE:
-      if (conv->offers->len == 0)
+      if (conv->n_offers == 0)
         agent_id = pick_longest_idle (self, stream, phase, conv);
       break;
 

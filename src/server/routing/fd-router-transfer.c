@@ -73,7 +73,7 @@ fd_router_transfer (FdRouter  *self,
   offer.transfer = TRUE;
   if (stream->kind != FD_STREAM_CALLBACK && phase->bounce_us > 0)
     offer.bounce_at = now + phase->bounce_us;
-  router_conv_add_offer (self, conv, &offer);
+  router_conv_add_offer (self, conv, router_ensure_agent (self, to_agent_id), &offer);
   conv->transfer_from = from_agent_id;
 
   d.kind = FD_ROUTING_OFFER;

@@ -264,29 +264,42 @@ router_phase_candidates (FdRouter     *self,
   return router_ensure_queue (self, stream->queue_id)->members;
 }
 
-/* Eligible for a new offer: joined to the stream's queue and available. */
+/* The agent if eligible for a new offer of the queue's conversations
+ * (joined to it and available), NULL otherwise. */
+RouterAgent *
+router_eligible_agent (FdRouter    *self,
+                       RouterQueue *queue,
+                       gint64       agent_id)
+{
+  RouterAgent *agent;
+
+  if (!router_id_set_contains (queue->joined_set, agent_id))
+    return NULL;
+  agent = g_hash_table_lookup (self->agents, &agent_id);
+  return agent != NULL && agent->acd_state == FD_ACD_AVAILABLE ? agent : NULL;
+}
+
 gboolean
 router_is_eligible (FdRouter     *self,
                     RouterStream *stream,
                     gint64        agent_id)
 {
-  RouterQueue *queue = router_ensure_queue (self, stream->queue_id);
-  RouterAgent *agent;
-
-  if (!router_id_set_contains (queue->joined_set, agent_id))
-    return FALSE;
-  agent = g_hash_table_lookup (self->agents, &agent_id);
-  return agent != NULL && agent->acd_state == FD_ACD_AVAILABLE;
+  return router_eligible_agent (self, router_ensure_queue (self, stream->queue_id), agent_id) != NULL;
 }
 
+/* The slot of the agent's offer of the conversation, -1 if none: one hash
+ * lookup in the agent's offers. */
 int
-router_find_offer (RouterConversation *conv,
+router_find_offer (FdRouter           *self,
+                   RouterConversation *conv,
                    gint64              agent_id)
 {
-  for (guint i = 0; i < conv->offers->len; i++)
-    if (g_array_index (conv->offers, RouterOffer, i).agent_id == agent_id)
-      return (int) i;
-  return -1;
+  RouterAgent *agent = g_hash_table_lookup (self->agents, &agent_id);
+  gpointer slot;
+
+  if (agent == NULL || (slot = g_hash_table_lookup (agent->offers, conv)) == NULL)
+    return -1;
+  return (int) GPOINTER_TO_UINT (slot) - 1;
 }
 
 RouterConversation *
@@ -323,24 +336,51 @@ router_forget_conversation (FdRouter           *self,
 void
 router_conv_add_offer (FdRouter           *self,
                        RouterConversation *conv,
+                       RouterAgent        *agent,
                        const RouterOffer  *offer)
 {
-  RouterAgent *agent = router_ensure_agent (self, offer->agent_id);
+  guint64 key = offer->bounce_at != 0 ? (guint64) offer->bounce_at : G_MAXUINT64;
 
-  if (conv->offers->len == 0)
-    conv->offers_sorted = TRUE;
-  else
+  g_assert (offer->agent_id > 0 && offer->agent_id == agent->id);
+  if (conv->n_offers == 0)
     {
-      const RouterOffer *last = &g_array_index (conv->offers, RouterOffer, conv->offers->len - 1);
-      guint64 a = last->bounce_at != 0 ? (guint64) last->bounce_at : G_MAXUINT64;
-      guint64 b = offer->bounce_at != 0 ? (guint64) offer->bounce_at : G_MAXUINT64;
-
-      if (b < a)
-        conv->offers_sorted = FALSE;
+      g_array_set_size (conv->offers, 0);
+      conv->first_offer = 0;
+      conv->offers_sorted = TRUE;
     }
+  else if (key < conv->offers_max_key)
+    conv->offers_sorted = FALSE;
+  conv->offers_max_key = MAX (conv->offers_max_key, key);
+  g_hash_table_insert (agent->offers, conv, GUINT_TO_POINTER (conv->offers->len + 1));
   g_array_append_val (conv->offers, *offer);
-  g_hash_table_add (agent->offers, conv);
-  router_conv_update_deadline (self, conv);
+  conv->n_offers++;
+  /* Only a first offer or a clock gone back moves the deadline. */
+  if (conv->n_offers == 1 || !conv->offers_sorted)
+    router_conv_update_deadline (self, conv);
+}
+
+/* Moves the offers in use to the front once most slots are withdrawn, so
+ * that the slots stay proportional to the offers (amortised O(1)). */
+static void
+compact_offers (FdRouter           *self,
+                RouterConversation *conv)
+{
+  guint to = 0;
+
+  for (guint from = conv->first_offer; from < conv->offers->len; from++)
+    {
+      RouterOffer *offer = &g_array_index (conv->offers, RouterOffer, from);
+      RouterAgent *agent;
+
+      if (offer->agent_id == 0)
+        continue;
+      agent = g_hash_table_lookup (self->agents, &offer->agent_id);
+      g_hash_table_insert (agent->offers, conv, GUINT_TO_POINTER (to + 1));
+      g_array_index (conv->offers, RouterOffer, to) = *offer;
+      to++;
+    }
+  g_array_set_size (conv->offers, to);
+  conv->first_offer = 0;
 }
 
 RouterOffer
@@ -351,9 +391,24 @@ router_conv_remove_offer (FdRouter           *self,
   RouterOffer offer = g_array_index (conv->offers, RouterOffer, index);
   RouterAgent *agent = g_hash_table_lookup (self->agents, &offer.agent_id);
 
-  g_assert (agent != NULL);
-  g_array_remove_index (conv->offers, index);
+  g_assert (agent != NULL && offer.agent_id != 0);
+  g_array_index (conv->offers, RouterOffer, index).agent_id = 0;
   g_hash_table_remove (agent->offers, conv);
+  conv->n_offers--;
+  if (conv->n_offers == 0)
+    {
+      g_array_set_size (conv->offers, 0);
+      conv->first_offer = 0;
+      conv->offers_sorted = TRUE;
+      conv->offers_max_key = 0;
+    }
+  else
+    {
+      while (g_array_index (conv->offers, RouterOffer, conv->first_offer).agent_id == 0)
+        conv->first_offer++;
+      if (conv->offers->len >= 32 && conv->n_offers < (conv->offers->len - conv->first_offer) / 4)
+        compact_offers (self, conv);
+    }
   router_conv_update_deadline (self, conv);
   return offer;
 }
@@ -382,13 +437,14 @@ router_conv_deadline (RouterConversation *conv,
 
   *is_phase_end = best != 0;
   *offer_index = 0;
-  if (conv->offers_sorted && n > 1)
-    n = 1;
-  for (guint i = 0; i < n; i++)
+  if (conv->offers_sorted && n > conv->first_offer)
+    n = conv->first_offer + 1;
+  for (guint i = conv->first_offer; i < n; i++)
     {
-      gint64 at = g_array_index (conv->offers, RouterOffer, i).bounce_at;
+      const RouterOffer *offer = &g_array_index (conv->offers, RouterOffer, i);
+      gint64 at = offer->bounce_at;
 
-      if (at != 0 && (best == 0 || at < best))
+      if (offer->agent_id != 0 && at != 0 && (best == 0 || at < best))
         {
           best = at;
           *offer_index = i;
@@ -562,11 +618,11 @@ fd_router_get_transfer_to (FdRouter *self,
   conv = g_hash_table_lookup (self->conversations, &conversation_id);
   if (conv == NULL || conv->transfer_from == 0)
     return 0;
-  for (guint i = 0; i < conv->offers->len; i++)
+  for (guint i = conv->first_offer; i < conv->offers->len; i++)
     {
       const RouterOffer *offer = &g_array_index (conv->offers, RouterOffer, i);
 
-      if (offer->transfer)
+      if (offer->agent_id != 0 && offer->transfer)
         return offer->agent_id;
     }
   return 0;
