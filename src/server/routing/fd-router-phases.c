@@ -193,6 +193,7 @@ router_drop_offer (FdRouter           *self,
                    GArray             *out)
 {
   RouterOffer offer = router_conv_remove_offer (self, conv, offer_index);
+  RouterStream *stream;
 
   router_emit_withdraw (out, conv->id, offer.agent_id, reason);
 
@@ -210,7 +211,9 @@ router_drop_offer (FdRouter           *self,
   /* Ring-all: the agent who went cannot take it again now (bounced,
    * rejected, left, unavailable) and every other candidate holds an offer
    * or cannot take it, so there is nobody new to offer it to. */
-  if (!phase_rings_all (router_conv_stream (self, conv), router_conv_phase (self, conv)))
+  stream = router_conv_stream (self, conv);
+  g_assert (conv->phase < stream->phases->len);
+  if (!phase_rings_all (stream, g_ptr_array_index (stream->phases, conv->phase)))
     router_offer_in_phase (self, conv, now, out);
   move_on_if_unoffered (self, conv, now, out);
 }

@@ -607,6 +607,19 @@ fd_router_lookup (FdRouter *self,
   return TRUE;
 }
 
+gboolean
+fd_router_is_offered (FdRouter *self,
+                      gint64    conversation_id,
+                      gint64    agent_id)
+{
+  RouterConversation *conv;
+
+  g_return_val_if_fail (self != NULL, FALSE);
+
+  conv = g_hash_table_lookup (self->conversations, &conversation_id);
+  return conv != NULL && router_find_offer (self, conv, agent_id) >= 0;
+}
+
 gint64
 fd_router_get_transfer_to (FdRouter *self,
                            gint64    conversation_id)
