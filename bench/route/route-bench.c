@@ -111,7 +111,11 @@ figure (const Engine *e,
         const char   *name,
         GArray       *ms)
 {
-  double m = median (ms);
+  double m;
+
+  if (ms->len == 0)
+    return;
+  m = median (ms);
 
   if (e == &route_engine)
     g_print ("FIGURE route.%s %.6f ms\n", name, m);
