@@ -23,6 +23,7 @@ typedef struct {
   guint      n_agents;
   guint      n_steps;
   guint      ring_all_weight;  /* extra chance of ring-all phases, in % */
+  gboolean   start_joined;     /* every agent joins both queues first */
 } Workload;
 
 typedef struct {
@@ -394,6 +395,14 @@ run_seed (const Workload *w,
   for (guint s = 0; s < N_STREAMS; s++)
     op_set_stream (&p);
   compare_decisions (&p);
+  p.op = "setup join";
+  for (guint a = 0; w->start_joined && a < w->n_agents; a++)
+    for (gint64 q = 1; q <= N_QUEUES; q++)
+      {
+        g_assert_true (fd_router_join (p.r, FIRST_AGENT + a, q, p.now, p.out, NULL));
+        g_assert_true (ref_router_join (p.ref, FIRST_AGENT + a, q, p.now, p.ref_out, NULL));
+        compare_decisions (&p);
+      }
 
   for (p.step = 0; p.step < w->n_steps; p.step++)
     step (&p);
@@ -427,12 +436,16 @@ int
 main (int    argc,
       char **argv)
 {
-  static const Workload few = { 5, 400, 0 };
-  static const Workload team = { 24, 300, 50 };
+  static const Workload few = { 5, 400, 0, FALSE };
+  static const Workload team = { 24, 300, 50, FALSE };
+  /* Everybody joined, more agents than the engine's offer slots compact
+   * at (32): withdrawals leave most slots blank. */
+  static const Workload crowd = { 40, 200, 80, TRUE };
 
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_data_func ("/routing/property/few-agents", &few, run_workload);
   g_test_add_data_func ("/routing/property/team-ring-all", &team, run_workload);
+  g_test_add_data_func ("/routing/property/crowd-ring-all", &crowd, run_workload);
   return g_test_run ();
 }
