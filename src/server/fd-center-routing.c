@@ -228,6 +228,7 @@ fd_center_route_load (FdCenter  *self,
       g_autoptr(GPtrArray) old_offers = NULL;
       g_autoptr(GPtrArray) unreserved = NULL;
       g_autoptr(GPtrArray) reserved = NULL;
+      g_autoptr(GHashTable) deleted = NULL;
 
       members = fd_store_list_queue_members (self->store, organization_id, 0, 0, error);
       if (members == NULL)
@@ -245,10 +246,15 @@ fd_center_route_load (FdCenter  *self,
       old_offers = fd_store_list_offers (self->store, organization_id, error);
       if (old_offers == NULL)
         return FALSE;
+      /* One delete per conversation (it removes all its offers), not one
+       * per offer. */
+      deleted = g_hash_table_new (g_int64_hash, g_int64_equal);
       for (guint i = 0; i < old_offers->len; i++)
         {
           FdOffer *offer = g_ptr_array_index (old_offers, i);
 
+          if (!g_hash_table_add (deleted, &offer->conversation_id))
+            continue;
           if (!fd_store_delete_offer (self->store, organization_id, offer->conversation_id, 0, error))
             return FALSE;
         }
@@ -281,16 +287,14 @@ fd_center_route_load (FdCenter  *self,
       apply_decisions (self, out, now);
       g_array_set_size (out, 0);
 
+      /* The engine knows at once whether an offer was made again (the
+       * store holds what it decided): no store query per old offer, which
+       * was old offers × offers per agent at a restart (issue 17). */
       for (guint i = 0; i < old_offers->len; i++)
         {
           FdOffer *offer = g_ptr_array_index (old_offers, i);
-          g_autoptr(GPtrArray) now_offered = fd_store_list_offers_by_agent (self->store, organization_id,
-                                                                            offer->agent_id, NULL);
-          gboolean again = FALSE;
 
-          for (guint j = 0; now_offered != NULL && j < now_offered->len; j++)
-            again |= ((FdOffer *) g_ptr_array_index (now_offered, j))->conversation_id == offer->conversation_id;
-          if (!again)
+          if (!fd_router_is_offered (self->router, offer->conversation_id, offer->agent_id))
             fd_center_apply_withdraw (self, organization_id, offer->conversation_id, offer->agent_id,
                                       "phase-ended", now);
         }

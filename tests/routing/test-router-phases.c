@@ -47,6 +47,37 @@ test_phase_duration (Fixture       *f,
   g_assert_cmpint (fd_router_get_next_deadline (f->r), ==, S (80));
 }
 
+/* A stream reconfigured with fewer phases while a conversation is reserved
+ * in a later one: the conversation counts as in the first phase and can
+ * still be transferred (the engine aborted on the phase index; found by
+ * the property tests of issue 17). */
+static void
+test_reconfigure_fewer_phases_reserved (Fixture       *f,
+                                        gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  int phase_index = -1;
+
+  stream (f, 50, FD_STREAM_WEBCHAT,
+          phase (FD_STRATEGY_RING_ALL, 0, 10, 10, 0),
+          phase (FD_STRATEGY_RING_ALL, 0, 0, 11, 0), NULL);
+  join_all (f, 10, 11, 0);
+  add (f, 1, 50);
+  expect (f, "phase 1 p0; offer 1>10 p0");
+  tick (f, 10);
+  expect (f, "withdraw 1>10 phase-ended; phase 1 p1; offer 1>11 p1");
+  reserve (f, 1, 11);
+  expect (f, "reserved 1>11");
+
+  stream (f, 50, FD_STREAM_WEBCHAT, phase (FD_STRATEGY_RING_ALL, 5, 0, 0), NULL);
+  expect (f, "");
+  g_assert_true (fd_router_lookup (f->r, 1, &phase_index, NULL));
+  g_assert_cmpint (phase_index, ==, 0);
+  g_assert_true (fd_router_transfer (f->r, 1, 11, 10, f->now, f->out, &error));
+  g_assert_no_error (error);
+  expect (f, "offer 1>10 p0 b15");
+}
+
 /* Duration 0: the phase lasts until reserved. */
 static void
 test_phase_until_reserved (Fixture       *f,
@@ -306,6 +337,7 @@ main (int    argc,
 {
   g_test_init (&argc, &argv, NULL);
 
+  ROUTER_TEST_ADD ("phase/reconfigure-fewer-reserved", test_reconfigure_fewer_phases_reserved);
   ROUTER_TEST_ADD ("phase/bounce-next-phase", test_bounce_next_phase);
   ROUTER_TEST_ADD ("phase/duration", test_phase_duration);
   ROUTER_TEST_ADD ("phase/until-reserved", test_phase_until_reserved);

@@ -6,6 +6,7 @@
 #include "fd-test-server.h"
 #include "fd-visitor-api.h"
 
+#include <sqlite3.h>
 #include <string.h>
 
 static const char site[] =
@@ -642,6 +643,62 @@ test_restart_reoffers (Fixture       *f,
   g_assert_cmpint (((FdOfferEvent *) again->body)->offer->agent_id, ==, ann->agent->id);
 }
 
+static gboolean
+frame_is_withdraw_of (const FdFrame *frame,
+                      gpointer       conversation_id)
+{
+  const FdWithdraw *withdraw = frame->body;
+
+  return frame->type == FD_FRAME_WITHDRAW && withdraw->conversation_id == *(gint64 *) conversation_id;
+}
+
+/* An offer that is not made again after a restart is withdrawn (reason
+ * phase-ended): here the agent was set unavailable in the database while
+ * the server was down. The server asks the routing engine whether an old
+ * offer was made again (issue 17: it queried the store per old offer). */
+static void
+test_restart_withdraws_old_offer (Fixture       *f,
+                                  gconstpointer  data)
+{
+  g_autoptr(FdTestAgent) ann = connect_and_join (f, "ann@live.example", "ann-password");
+  g_autoptr(FdTestVisitor) visitor = NULL;
+  g_autoptr(FdFrame) offer = NULL;
+  g_autoptr(FdFrame) withdraw = NULL;
+  sqlite3_stmt *stmt = NULL;
+  sqlite3 *db = NULL;
+  gint64 id;
+
+  visitor = fd_test_visitor_start (f->server, f->chat_key, "Rolf");
+  id = visitor->conversation_id;
+  offer = fd_test_socket_wait_match (ann->socket, fd_test_frame_is_offer_of,
+                                     &id, FD_TEST_TIMEOUT_MS, "offer");
+  fd_test_socket_settle (ann->socket, 100);
+  fd_test_agent_disconnect (ann);
+
+  fd_test_server_stop (f->server);
+  g_assert_cmpint (sqlite3_open (fd_test_server_get_db_path (f->server), &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, "UPDATE agents SET acd_state = 'unavailable', acd_reason = 'lunch' "
+                                     "WHERE email = 'ann@live.example'", NULL, NULL, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_changes (db), ==, 1);
+  sqlite3_close (db);
+  fd_test_server_start (f->server);
+
+  g_assert_true (fd_test_agent_connect (ann)->resumed);
+  withdraw = fd_test_socket_wait_match (ann->socket, frame_is_withdraw_of,
+                                        &id, FD_TEST_TIMEOUT_MS, "withdraw after restart");
+  g_assert_cmpint (((FdWithdraw *) withdraw->body)->reason, ==, FD_WITHDRAW_PHASE_ENDED);
+  /* Nothing offered any more. */
+  g_assert_cmpint (sqlite3_open_v2 (fd_test_server_get_db_path (f->server), &db, SQLITE_OPEN_READONLY, NULL),
+                   ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, "SELECT count(*) FROM offers WHERE conversation_id = ?1", -1,
+                                       &stmt, NULL), ==, SQLITE_OK);
+  sqlite3_bind_int64 (stmt, 1, id);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  g_assert_cmpint (sqlite3_column_int64 (stmt, 0), ==, 0);
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+}
+
 static void
 test_user_agent (void)
 {
@@ -804,6 +861,8 @@ main (int    argc,
               test_admin_change_routes_at_once, fixture_tear_down);
   g_test_add ("/live/stats-event", Fixture, NULL, fixture_set_up, test_stats_event, fixture_tear_down);
   g_test_add ("/live/restart-reoffers", Fixture, NULL, fixture_set_up, test_restart_reoffers, fixture_tear_down);
+  g_test_add ("/live/restart-withdraws-old-offer", Fixture, NULL, fixture_set_up,
+              test_restart_withdraws_old_offer, fixture_tear_down);
 
   return g_test_run ();
 }

@@ -20,21 +20,25 @@ fd_router_join (FdRouter  *self,
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
   queue = g_hash_table_lookup (self->queues, &queue_id);
-  if (queue == NULL || !router_id_array_contains (queue->members, agent_id))
+  if (queue == NULL || !router_id_set_contains (queue->member_set, agent_id))
     {
       g_set_error (error, FD_ROUTING_ERROR, FD_ROUTING_ERROR_NOT_MEMBER,
                    "The agent is not a member of this queue; an administrator can add them.");
       return FALSE;
     }
-  if (router_id_array_contains (queue->joined, agent_id))
+  if (router_id_set_contains (queue->joined_set, agent_id))
     return TRUE;
 
   agent = router_ensure_agent (self, agent_id);
   if (!router_agent_joined_anywhere (self, agent_id))
     agent->idle_since = now;
   g_array_append_val (queue->joined, agent_id);
+  router_id_set_add (&queue->joined_set, agent_id);
+  agent->n_joined++;
 
-  router_route_queue (self, queue_id, now, out);
+  /* Only this agent became eligible: the queue's conversations are offered
+   * to it, nobody else is looked at again. */
+  router_route_queue_for (self, queue_id, agent_id, now, out);
   return TRUE;
 }
 
@@ -51,8 +55,10 @@ fd_router_leave (FdRouter *self,
   g_return_if_fail (out != NULL);
 
   queue = g_hash_table_lookup (self->queues, &queue_id);
-  if (queue == NULL || !router_id_array_remove (queue->joined, agent_id))
+  if (queue == NULL || !router_id_set_remove (queue->joined_set, agent_id))
     return;
+  router_id_array_remove (queue->joined, agent_id);
+  router_ensure_agent (self, agent_id)->n_joined--;
 
   router_withdraw_agent_offers (self, agent_id, queue_id, FD_WITHDRAW_LEFT_QUEUE, now, out);
   /* Re-joining shows the queue afresh, what the agent rejected included. */
@@ -66,6 +72,9 @@ router_apply_acd (FdRouter    *self,
                   gint64       now,
                   GArray      *out)
 {
+  g_autoptr(GPtrArray) convs = NULL;
+  RouterRouteFor with = { 0 };
+
   if (agent->acd_state == state)
     return;
   agent->acd_state = state;
@@ -77,16 +86,16 @@ router_apply_acd (FdRouter    *self,
     }
 
   agent->idle_since = now;
-  /* Every unreserved conversation, in arrival order, so that the decisions
-   * do not depend on hash table order. */
-  for (guint i = 0; i < self->arrivals->len; i++)
-    {
-      RouterConversation *conv = g_ptr_array_index (self->arrivals, i);
-      RouterQueue *queue = router_ensure_queue (self, router_conv_stream (self, conv)->queue_id);
-
-      if (router_id_array_contains (queue->joined, agent->id))
-        router_route_conversation (self, conv, now, out);
-    }
+  if (agent->n_joined == 0)
+    return;
+  /* The conversations of the queues the agent is joined to, in arrival
+   * order, so that the decisions do not depend on hash table order; only
+   * this agent changed, so only it is looked at. */
+  convs = router_collect_conversations (self, 0, agent->id);
+  /* Joined to each of their queues and available: eligible in all. */
+  with.eligible = agent;
+  for (guint i = 0; i < convs->len; i++)
+    router_route_conversation_for (self, convs->pdata[i], &with, now, out);
 }
 
 void

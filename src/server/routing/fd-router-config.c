@@ -109,8 +109,11 @@ fd_router_set_stream (FdRouter             *self,
         {
           gint64 agent_id = g_array_index (p->agent_ids, gint64, j);
 
-          if (agent_id > 0)
-            router_id_array_add_unique (phase->agent_ids, agent_id);
+          if (agent_id > 0 && !router_id_set_contains (phase->agent_set, agent_id))
+            {
+              g_array_append_val (phase->agent_ids, agent_id);
+              router_id_set_add (&phase->agent_set, agent_id);
+            }
         }
       g_ptr_array_add (copies, phase);
     }
@@ -122,6 +125,7 @@ fd_router_set_stream (FdRouter             *self,
     {
       stream = g_new0 (RouterStream, 1);
       stream->id = stream_id;
+      g_queue_init (&stream->convs);
       g_hash_table_insert (self->streams, &stream->id, stream);
     }
   else
@@ -136,13 +140,19 @@ fd_router_set_stream (FdRouter             *self,
 
   /* The old phase indexes and agents mean nothing under the new
    * configuration: start the waiting conversations over. */
-  for (guint i = 0; i < self->arrivals->len; i++)
+  for (GList *l = stream->convs.head; l != NULL; l = l->next)
     {
-      RouterConversation *conv = g_ptr_array_index (self->arrivals, i);
+      RouterConversation *conv = l->data;
 
-      if (conv->stream_id != stream_id || conv->reserved_by != 0)
-        continue;
-      router_withdraw_all (conv, FD_WITHDRAW_RECONFIGURED, out);
+      if (conv->reserved_by != 0)
+        {
+          /* A reserved conversation keeps its phase for a transfer's
+           * bounce; one that is gone means the first. */
+          if (conv->phase >= stream->phases->len)
+            conv->phase = 0;
+          continue;
+        }
+      router_withdraw_all (self, conv, FD_WITHDRAW_RECONFIGURED, out);
       router_start_routing (self, conv, now, out);
     }
 
@@ -155,21 +165,22 @@ fd_router_remove_stream (FdRouter *self,
                          gint64    now,
                          GArray   *out)
 {
+  RouterStream *stream;
+
   g_return_if_fail (self != NULL);
   g_return_if_fail (out != NULL);
 
-  if (!g_hash_table_contains (self->streams, &stream_id))
+  stream = g_hash_table_lookup (self->streams, &stream_id);
+  if (stream == NULL)
     return;
 
-  for (guint i = self->arrivals->len; i > 0; i--)
+  /* Latest arrival first. */
+  while (stream->convs.tail != NULL)
     {
-      RouterConversation *conv = g_ptr_array_index (self->arrivals, i - 1);
+      RouterConversation *conv = stream->convs.tail->data;
 
-      if (conv->stream_id == stream_id)
-        {
-          router_withdraw_all (conv, FD_WITHDRAW_STREAM_REMOVED, out);
-          router_forget_conversation (self, conv);
-        }
+      router_withdraw_all (self, conv, FD_WITHDRAW_STREAM_REMOVED, out);
+      router_forget_conversation (self, conv);
     }
   g_hash_table_remove (self->streams, &stream_id);
 }
@@ -192,15 +203,19 @@ fd_router_set_queue_members (FdRouter     *self,
 
   queue = router_ensure_queue (self, queue_id);
   g_array_set_size (queue->members, 0);
+  g_hash_table_remove_all (queue->member_set);
   for (guint i = 0; i < n_agents; i++)
-    if (agent_ids[i] > 0)
-      router_id_array_add_unique (queue->members, agent_ids[i]);
+    if (agent_ids[i] > 0 && !router_id_set_contains (queue->member_set, agent_ids[i]))
+      {
+        g_array_append_val (queue->members, agent_ids[i]);
+        router_id_set_add (&queue->member_set, agent_ids[i]);
+      }
 
   for (guint i = 0; i < queue->joined->len; i++)
     {
       gint64 agent_id = g_array_index (queue->joined, gint64, i);
 
-      if (!router_id_array_contains (queue->members, agent_id))
+      if (!router_id_set_contains (queue->member_set, agent_id))
         g_array_append_val (leaving, agent_id);
     }
   for (guint i = 0; i < leaving->len; i++)

@@ -12,6 +12,7 @@ insert_conversation (FdRouter  *self,
                      GError   **error)
 {
   RouterConversation *conv;
+  RouterStream *stream;
 
   if (conversation_id <= 0 || g_hash_table_contains (self->conversations, &conversation_id))
     {
@@ -30,9 +31,14 @@ insert_conversation (FdRouter  *self,
   conv->id = conversation_id;
   conv->stream_id = stream_id;
   conv->offers = g_array_new (FALSE, FALSE, sizeof (RouterOffer));
-  conv->tried = router_id_array_new ();
-  conv->rejected = router_id_array_new ();
-  g_ptr_array_add (self->arrivals, conv);
+  conv->offers_sorted = TRUE;
+  conv->seq = self->next_seq++;
+  conv->deadline.order = conv->seq;
+  g_queue_push_tail (&self->arrivals, conv);
+  conv->arrival_link = self->arrivals.tail;
+  stream = g_hash_table_lookup (self->streams, &stream_id);
+  g_queue_push_tail (&stream->convs, conv);
+  conv->stream_link = stream->convs.tail;
   g_hash_table_insert (self->conversations, &conv->id, conv);
   return conv;
 }
@@ -148,7 +154,7 @@ fd_router_reserve (FdRouter  *self,
   if (conv == NULL)
     return FALSE;
 
-  index = router_find_offer (conv, agent_id);
+  index = router_find_offer (self, conv, agent_id);
   if (conv->reserved_by != 0 && (conv->transfer_from == 0 || index < 0))
     {
       g_set_error (error, FD_ROUTING_ERROR, FD_ROUTING_ERROR_ALREADY_RESERVED,
@@ -164,15 +170,16 @@ fd_router_reserve (FdRouter  *self,
 
   if (conv->transfer_from != 0)
     previous = conv->transfer_from;
-  g_array_remove_index (conv->offers, (guint) index);
+  router_conv_remove_offer (self, conv, (guint) index);
   conv->reserved_by = agent_id;
   conv->transfer_from = 0;
   conv->phase_ends_at = 0;
-  g_array_set_size (conv->tried, 0);
-  g_array_set_size (conv->rejected, 0);
+  router_conv_update_deadline (self, conv);
+  g_clear_pointer (&conv->tried, g_hash_table_unref);
+  g_clear_pointer (&conv->rejected, g_hash_table_unref);
 
   router_emit (out, FD_ROUTING_RESERVED, conv->id, agent_id);
-  router_withdraw_all (conv, FD_WITHDRAW_RESERVED_BY_OTHER, out);
+  router_withdraw_all (self, conv, FD_WITHDRAW_RESERVED_BY_OTHER, out);
 
   /* Handing a conversation over makes the transferring agent idle again. */
   if (previous != 0)
@@ -200,7 +207,7 @@ fd_router_reject (FdRouter  *self,
   if (conv == NULL)
     return FALSE;
 
-  index = router_find_offer (conv, agent_id);
+  index = router_find_offer (self, conv, agent_id);
   if (index < 0)
     {
       if (conv->reserved_by != 0)
@@ -231,19 +238,36 @@ fd_router_close (FdRouter *self,
   if (conv == NULL)
     return;
 
-  router_withdraw_all (conv, FD_WITHDRAW_CLOSED, out);
+  router_withdraw_all (self, conv, FD_WITHDRAW_CLOSED, out);
   if (conv->reserved_by != 0)
     router_ensure_agent (self, conv->reserved_by)->idle_since = now;
   router_forget_conversation (self, conv);
 }
 
 
+/* Withdraws every offer of the conversation (out = NULL: silently). */
 void
-router_withdraw_all (RouterConversation *conv,
+router_withdraw_all (FdRouter           *self,
+                     RouterConversation *conv,
                      FdWithdrawReason    reason,
                      GArray             *out)
 {
-  for (guint i = 0; i < conv->offers->len; i++)
-    router_emit_withdraw (out, conv->id, g_array_index (conv->offers, RouterOffer, i).agent_id, reason);
+  for (guint i = conv->first_offer; i < conv->offers->len; i++)
+    {
+      gint64 agent_id = g_array_index (conv->offers, RouterOffer, i).agent_id;
+      RouterAgent *agent;
+
+      if (agent_id == 0)
+        continue;
+      agent = g_hash_table_lookup (self->agents, &agent_id);
+      g_hash_table_remove (agent->offers, conv);
+      if (out != NULL)
+        router_emit_withdraw (out, conv->id, agent_id, reason);
+    }
   g_array_set_size (conv->offers, 0);
+  conv->n_offers = 0;
+  conv->first_offer = 0;
+  conv->offers_sorted = TRUE;
+  conv->offers_max_key = 0;
+  router_conv_update_deadline (self, conv);
 }

@@ -16,8 +16,9 @@ end_phase (FdRouter           *self,
   gboolean wrapped = next == stream->phases->len;
   int index;
 
-  router_withdraw_all (conv, FD_WITHDRAW_PHASE_ENDED, out);
+  router_withdraw_all (self, conv, FD_WITHDRAW_PHASE_ENDED, out);
   conv->phase_ends_at = 0;
+  router_conv_update_deadline (self, conv);
   next %= stream->phases->len;
 
   /* Starting over keeps a customer waiting only while someone could answer. */
@@ -33,49 +34,15 @@ end_phase (FdRouter           *self,
   router_enter_phase (self, conv, index >= 0 ? (guint) index : next, FALSE, now, out);
 }
 
-/* The earliest deadline of the conversation and whether it is its phase end
- * (otherwise it is the bounce of offer *offer_index). */
-static gint64
-conversation_deadline (RouterConversation *conv,
-                       guint              *offer_index,
-                       gboolean           *is_phase_end)
-{
-  gint64 best = conv->phase_ends_at;
-
-  *is_phase_end = best != 0;
-  *offer_index = 0;
-  for (guint i = 0; i < conv->offers->len; i++)
-    {
-      gint64 at = g_array_index (conv->offers, RouterOffer, i).bounce_at;
-
-      if (at != 0 && (best == 0 || at < best))
-        {
-          best = at;
-          *offer_index = i;
-          *is_phase_end = FALSE;
-        }
-    }
-  return best;
-}
-
 gint64
 fd_router_get_next_deadline (FdRouter *self)
 {
-  gint64 best = 0;
+  FdRouterHeapNode *next;
 
   g_return_val_if_fail (self != NULL, 0);
 
-  for (guint i = 0; i < self->arrivals->len; i++)
-    {
-      guint offer_index;
-      gboolean is_phase_end;
-      gint64 at = conversation_deadline (g_ptr_array_index (self->arrivals, i),
-                                         &offer_index, &is_phase_end);
-
-      if (at != 0 && (best == 0 || at < best))
-        best = at;
-    }
-  return best;
+  next = fd_router_heap_peek (&self->deadlines);
+  return next != NULL ? next->at : 0;
 }
 
 void
@@ -91,28 +58,16 @@ fd_router_tick (FdRouter *self,
    * deadlines lie after now, so this ends. */
   for (;;)
     {
-      RouterConversation *due = NULL;
-      gint64 due_at = 0;
-      guint due_offer = 0;
-      gboolean due_phase_end = FALSE;
+      FdRouterHeapNode *next = fd_router_heap_peek (&self->deadlines);
+      RouterConversation *due;
+      guint due_offer;
+      gboolean due_phase_end;
 
-      for (guint i = 0; i < self->arrivals->len; i++)
-        {
-          RouterConversation *conv = g_ptr_array_index (self->arrivals, i);
-          guint offer_index;
-          gboolean is_phase_end;
-          gint64 at = conversation_deadline (conv, &offer_index, &is_phase_end);
-
-          if (at != 0 && at <= now && (due == NULL || at < due_at))
-            {
-              due = conv;
-              due_at = at;
-              due_offer = offer_index;
-              due_phase_end = is_phase_end;
-            }
-        }
-      if (due == NULL)
+      /* The heap orders by (deadline, arrival). */
+      if (next == NULL || next->at > now)
         return;
+      due = (RouterConversation *) ((char *) next - G_STRUCT_OFFSET (RouterConversation, deadline));
+      router_conv_deadline (due, &due_offer, &due_phase_end);
 
       if (due_phase_end)
         end_phase (self, due, now, out);

@@ -5,41 +5,53 @@
 /* Strategies: whom a phase offers a conversation to now (ring-all,
  * circular, longest-idle; callbacks ring everyone). */
 
-static void
-offer_to (FdRouter           *self,
-          RouterConversation *conv,
-          gint64              agent_id,
-          gint64              now,
-          GArray             *out)
+void
+router_offer_to_agent (FdRouter           *self,
+                       RouterConversation *conv,
+                       RouterStream       *stream,
+                       RouterPhase        *phase,
+                       RouterAgent        *agent,
+                       gint64              now,
+                       GArray             *out)
 {
-  RouterStream *stream = router_conv_stream (self, conv);
-  RouterPhase *phase = router_conv_phase (self, conv);
   RouterOffer offer = { 0 };
   FdRoutingDecision d = { 0 };
 
-  offer.agent_id = agent_id;
+  offer.agent_id = agent->id;
   if (stream->kind != FD_STREAM_CALLBACK && phase->bounce_us > 0)
     offer.bounce_at = now + phase->bounce_us;
-  g_array_append_val (conv->offers, offer);
+  router_conv_add_offer (self, conv, agent, &offer);
 
   d.kind = FD_ROUTING_OFFER;
   d.conversation_id = conv->id;
-  d.agent_id = agent_id;
+  d.agent_id = agent->id;
   d.bounce_at = offer.bounce_at;
   d.phase = (int) conv->phase;
   g_array_append_val (out, d);
 }
 
-static gboolean
-is_candidate_now (FdRouter           *self,
-                  RouterStream       *stream,
-                  RouterConversation *conv,
-                  gint64              agent_id)
+void
+router_offer_to (FdRouter           *self,
+                 RouterConversation *conv,
+                 gint64              agent_id,
+                 gint64              now,
+                 GArray             *out)
+{
+  router_offer_to_agent (self, conv, router_conv_stream (self, conv), router_conv_phase (self, conv),
+                         router_ensure_agent (self, agent_id), now, out);
+}
+
+/* Every check is a hash lookup. */
+gboolean
+router_is_candidate_now (FdRouter           *self,
+                         RouterStream       *stream,
+                         RouterConversation *conv,
+                         gint64              agent_id)
 {
   return router_is_eligible (self, stream, agent_id) &&
-         !router_id_array_contains (conv->tried, agent_id) &&
-         !router_id_array_contains (conv->rejected, agent_id) &&
-         router_find_offer (conv, agent_id) < 0;
+         !router_id_set_contains (conv->tried, agent_id) &&
+         !router_id_set_contains (conv->rejected, agent_id) &&
+         !router_conv_has_offer (self, conv, agent_id);
 }
 
 static gint64
@@ -62,7 +74,7 @@ pick_circular (FdRouter           *self,
     {
       gint64 agent_id = g_array_index (candidates, gint64, (start + i) % candidates->len);
 
-      if (is_candidate_now (self, stream, conv, agent_id))
+      if (router_is_candidate_now (self, stream, conv, agent_id))
         return agent_id;
     }
   return 0;
@@ -83,7 +95,7 @@ pick_longest_idle (FdRouter           *self,
       gint64 agent_id = g_array_index (candidates, gint64, i);
       RouterAgent *agent;
 
-      if (!is_candidate_now (self, stream, conv, agent_id))
+      if (!router_is_candidate_now (self, stream, conv, agent_id))
         continue;
       agent = g_hash_table_lookup (self->agents, &agent_id);
       if (best == NULL || agent->idle_since < best->idle_since)
@@ -115,26 +127,33 @@ router_offer_in_phase (FdRouter           *self,
     case FD_STRATEGY_RING_ALL:
       {
         const GArray *candidates = router_phase_candidates (self, stream, phase);
+        RouterQueue *queue = router_ensure_queue (self, stream->queue_id);
+        /* Nobody offered, bounced or rejected yet (a new pass): eligible is
+         * enough, as the candidates are distinct. */
+        gboolean fresh = conv->n_offers == 0 && conv->tried == NULL && conv->rejected == NULL;
 
         for (guint i = 0; i < candidates->len; i++)
           {
             gint64 id = g_array_index (candidates, gint64, i);
+            RouterAgent *agent = router_eligible_agent (self, queue, id);
 
-            if (is_candidate_now (self, stream, conv, id))
-              offer_to (self, conv, id, now, out);
+            if (agent == NULL)
+              continue;
+            if (fresh || router_is_candidate_now (self, stream, conv, id))
+              router_offer_to_agent (self, conv, stream, phase, agent, now, out);
           }
       }
       return;
 
     case FD_STRATEGY_CIRCULAR:
-      if (conv->offers->len == 0)
+      if (conv->n_offers == 0)
         agent_id = pick_circular (self, stream, phase, conv);
       if (agent_id != 0)
         phase->last_agent = agent_id;
       break;
 
     case FD_STRATEGY_LONGEST_IDLE:
-      if (conv->offers->len == 0)
+      if (conv->n_offers == 0)
         agent_id = pick_longest_idle (self, stream, phase, conv);
       break;
 
@@ -143,5 +162,5 @@ router_offer_in_phase (FdRouter           *self,
     }
 
   if (agent_id != 0)
-    offer_to (self, conv, agent_id, now, out);
+    router_offer_to (self, conv, agent_id, now, out);
 }

@@ -61,7 +61,7 @@ fd_router_transfer (FdRouter  *self,
 
   stream = router_conv_stream (self, conv);
   queue = router_ensure_queue (self, stream->queue_id);
-  if (!router_id_array_contains (queue->joined, to_agent_id))
+  if (!router_id_set_contains (queue->joined_set, to_agent_id))
     {
       g_set_error (error, FD_ROUTING_ERROR, FD_ROUTING_ERROR_NOT_JOINED,
                    "The colleague is not joined to this conversation's queue; choose someone who is.");
@@ -73,7 +73,7 @@ fd_router_transfer (FdRouter  *self,
   offer.transfer = TRUE;
   if (stream->kind != FD_STREAM_CALLBACK && phase->bounce_us > 0)
     offer.bounce_at = now + phase->bounce_us;
-  g_array_append_val (conv->offers, offer);
+  router_conv_add_offer (self, conv, router_ensure_agent (self, to_agent_id), &offer);
   conv->transfer_from = from_agent_id;
 
   d.kind = FD_ROUTING_OFFER;

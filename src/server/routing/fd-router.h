@@ -169,6 +169,10 @@ gboolean    fd_router_lookup             (FdRouter            *self,
                                           gint64               conversation_id,
                                           int                 *phase,
                                           gint64              *reserved_by);
+/* Whether the agent holds an offer of the conversation (O(1)). */
+gboolean    fd_router_is_offered         (FdRouter            *self,
+                                          gint64               conversation_id,
+                                          gint64               agent_id);
 /* The colleague a transfer of the conversation is offered to, 0 = none. */
 gint64      fd_router_get_transfer_to    (FdRouter            *self,
                                           gint64               conversation_id);
