@@ -44,6 +44,8 @@ struct _FdCenter
   void         (*outbox_notify) (gpointer data);  /* FdEmail's sender (fd-center-email.c) */
   gpointer       outbox_notify_data;
   guint          outbox_idle_id;
+  guint          group_commit_id; /* commits the open group (docs/architecture.md, "Durability") */
+  guint          reload_id;       /* reloads routing after a lost group */
 };
 
 /* Raises a center error: @code is an FdWireError. */

@@ -24,6 +24,16 @@ GQuark    fd_center_error_quark          (void);
  * streams and phases, queue members, who is joined, open conversations. */
 FdCenter *fd_center_new                  (FdStore     *store,
                                           GError     **error);
+/* Group commit (docs/architecture.md, "Durability"): the changes a
+ * websocket request makes between enter and leave are saved by one synced
+ * COMMIT shared with the other requests of the same moment, and the
+ * socket output is held until that COMMIT returned. */
+void        fd_center_group_enter          (FdCenter    *self);
+void        fd_center_group_leave          (FdCenter    *self);
+/* Commits the open group now (nothing to do when none is open). */
+gboolean    fd_center_group_commit         (FdCenter    *self,
+                                            GError     **error);
+
 FdStore  *fd_center_get_store            (FdCenter    *self);
 
 /* Registers @sink (called with @data) for what the center pushes; @vtable

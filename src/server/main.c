@@ -105,6 +105,7 @@ main (int   argc,
   g_autofree char *db_path = NULL;
   g_autofree char *url = NULL;
   g_autofree char *sign_ins = NULL;
+  g_autofree char *durability = NULL;
   gboolean demo = FALSE;
   gboolean version = FALSE;
   gint max_connections = 0;
@@ -156,6 +157,8 @@ main (int   argc,
       "Mailboxes watched at most, one thread each (default 64)", "N" },
     { "email-oauth-base-url", 0, 0, G_OPTION_ARG_STRING, &email_oauth_base_url,
       "Ask Microsoft's and Google's token endpoints at this origin instead (tests)", "URL" },
+    { "durability", 0, 0, G_OPTION_ARG_STRING, &durability,
+      "full (default): a change is acknowledged once synced to disk; normal: once written, so a power cut may lose the last ones (docs/admin.md)", "full|normal" },
     { "public-url", 0, 0, G_OPTION_ARG_STRING, &public_url,
       "Where people reach this server, for the links it emails (default: the listening address)", "URL" },
     { "mail-relay", 0, 0, G_OPTION_ARG_STRING, &mail_relay,
@@ -201,6 +204,11 @@ main (int   argc,
                   "--header-timeout and --request-timeout 1 or more; --socket-output-budget 4096 or more; --socket-output-frames 16 or more.\n");
       return 2;
     }
+  if (durability != NULL && !g_str_equal (durability, "full") && !g_str_equal (durability, "normal"))
+    {
+      g_printerr ("frontdeskd: --durability must be full or normal.\n");
+      return 2;
+    }
   if (!apply_auth_options ())
     return 2;
   if (email_backoff_ms < 1 || email_max_backoff_ms < email_backoff_ms || email_smtp_attempts < 1 ||
@@ -228,6 +236,13 @@ main (int   argc,
   if (server == NULL)
     {
       g_printerr ("frontdeskd: cannot open the database “%s”: %s\n", db_path, error->message);
+      return 1;
+    }
+
+  if (g_strcmp0 (durability, "normal") == 0 &&
+      !fd_server_set_durability (server, FD_STORE_DURABILITY_NORMAL, &error))
+    {
+      g_printerr ("frontdeskd: cannot set the durability: %s\n", error->message);
       return 1;
     }
 

@@ -437,10 +437,11 @@ on_message_cb (SoupWebsocketConnection *conn,
   /* Check the token and read the agent again: the session may have been
    * revoked or have expired, the agent's name or role may have changed, or
    * it may be gone. */
+  fd_center_group_enter (self->center);
   agent = check_token (self);
-  if (agent == NULL)
-    return;
-  handle_request (self, frame, agent);
+  if (agent != NULL)
+    handle_request (self, frame, agent);
+  fd_center_group_leave (self->center);
 }
 
 static gboolean

@@ -171,7 +171,9 @@ on_message_cb (SoupWebsocketConnection *conn,
       send_frame (self, fd_frame_new_error_from_gerror (FD_FRAME_VISITOR_ERROR, id, error));
       return;
     }
+  fd_center_group_enter (self->center);
   handle_frame (self, frame);
+  fd_center_group_leave (self->center);
 }
 
 void
