@@ -97,7 +97,9 @@ on_group_cb (FdStoreGroupEvent  event,
       /* At the default priority, after the sockets already readable in
        * this turn of the main loop: the requests that arrived together (or
        * during the last sync) share the next COMMIT. */
-      if (self->group_commit_id == 0)
+      if (self->group_commit_id == 0 && self->commit_window_ms > 0)
+        self->group_commit_id = g_timeout_add (self->commit_window_ms, on_group_commit_cb, self);
+      else if (self->group_commit_id == 0)
         self->group_commit_id = g_idle_add_full (G_PRIORITY_DEFAULT, on_group_commit_cb, self, NULL);
       return;
     }
@@ -126,6 +128,14 @@ fd_center_group_leave (FdCenter *self)
   if (fd_store_group_get_size (self->store) >= FD_CENTER_GROUP_MAX &&
       !fd_store_in_transaction (self->store))
     fd_store_group_commit (self->store, &error);
+}
+
+void
+fd_center_set_commit_window (FdCenter *self,
+                             guint     ms)
+{
+  g_return_if_fail (FD_IS_CENTER (self));
+  self->commit_window_ms = ms;
 }
 
 gboolean

@@ -30,6 +30,11 @@ FdCenter *fd_center_new                  (FdStore     *store,
  * socket output is held until that COMMIT returned. */
 void        fd_center_group_enter          (FdCenter    *self);
 void        fd_center_group_leave          (FdCenter    *self);
+/* How long a group collects requests before its COMMIT (frontdeskd
+ * --commit-window-ms): 0, the default, commits at the end of the main
+ * loop's turn. */
+void        fd_center_set_commit_window    (FdCenter    *self,
+                                            guint        ms);
 /* Commits the open group now (nothing to do when none is open). */
 gboolean    fd_center_group_commit         (FdCenter    *self,
                                             GError     **error);

@@ -158,6 +158,14 @@ fd_server_set_durability (FdServer           *self,
   return fd_store_set_durability (self->store, durability, error);
 }
 
+void
+fd_server_set_commit_window (FdServer *self,
+                             guint     ms)
+{
+  g_return_if_fail (FD_IS_SERVER (self));
+  fd_center_set_commit_window (self->center, ms);
+}
+
 FdServer *
 fd_server_new (const char  *db_path,
                GError     **error)

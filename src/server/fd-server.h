@@ -29,6 +29,9 @@ const FdListenerLimits *fd_server_get_limits (FdServer  *self);
 gboolean    fd_server_set_durability       (FdServer          *self,
                                             FdStoreDurability  durability,
                                             GError           **error);
+/* frontdeskd --commit-window-ms (docs/admin.md, "Durability"). */
+void        fd_server_set_commit_window    (FdServer          *self,
+                                            guint              ms);
 gboolean    fd_server_listen               (FdServer    *self,
                                             const char  *address,
                                             GError     **error);

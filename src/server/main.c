@@ -106,6 +106,7 @@ main (int   argc,
   g_autofree char *url = NULL;
   g_autofree char *sign_ins = NULL;
   g_autofree char *durability = NULL;
+  gint commit_window_ms = 0;
   gboolean demo = FALSE;
   gboolean version = FALSE;
   gint max_connections = 0;
@@ -159,6 +160,8 @@ main (int   argc,
       "Ask Microsoft's and Google's token endpoints at this origin instead (tests)", "URL" },
     { "durability", 0, 0, G_OPTION_ARG_STRING, &durability,
       "full (default): a change is acknowledged once synced to disk; normal: once written, so a power cut may lose the last ones (docs/admin.md)", "full|normal" },
+    { "commit-window-ms", 0, 0, G_OPTION_ARG_INT, &commit_window_ms,
+      "How long changes wait to share one synced commit (default 0: as long as the server is busy with requests that arrived together; 0 to 1000)", "MS" },
     { "public-url", 0, 0, G_OPTION_ARG_STRING, &public_url,
       "Where people reach this server, for the links it emails (default: the listening address)", "URL" },
     { "mail-relay", 0, 0, G_OPTION_ARG_STRING, &mail_relay,
@@ -209,6 +212,11 @@ main (int   argc,
       g_printerr ("frontdeskd: --durability must be full or normal.\n");
       return 2;
     }
+  if (commit_window_ms < 0 || commit_window_ms > 1000)
+    {
+      g_printerr ("frontdeskd: --commit-window-ms must be 0 to 1000.\n");
+      return 2;
+    }
   if (!apply_auth_options ())
     return 2;
   if (email_backoff_ms < 1 || email_max_backoff_ms < email_backoff_ms || email_smtp_attempts < 1 ||
@@ -245,6 +253,8 @@ main (int   argc,
       g_printerr ("frontdeskd: cannot set the durability: %s\n", error->message);
       return 1;
     }
+
+  fd_server_set_commit_window (server, (guint) commit_window_ms);
 
   fd_listener_limits_init (&limits);
   if (max_connections > 0)
