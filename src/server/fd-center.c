@@ -52,6 +52,7 @@ on_group_commit_cb (gpointer user_data)
   g_autoptr(GError) error = NULL;
 
   self->group_commit_id = 0;
+  g_debug ("Committing a group of %u changes", fd_store_group_get_size (self->store));
   /* A failure was told to the group's sockets (on_group_cb). */
   fd_store_group_commit (self->store, &error);
   return G_SOURCE_REMOVE;
