@@ -91,7 +91,7 @@ test_ack_after_commit (void)
       g_assert_cmpuint (count_saved (server, a), ==, 1);
       g_assert_cmpuint (count_saved (server, w), ==, 1);
     }
-  fd_test_visitor_disconnect (visitor);
+  fd_test_visitor_free (visitor);
   fd_test_agent_free (natalie);
 }
 
@@ -129,7 +129,7 @@ test_failing_neighbour (void)
   g_assert_cmpuint (count_saved (server, "first"), ==, 1);
   g_assert_cmpuint (count_saved (server, "last"), ==, 1);
 
-  fd_test_visitor_disconnect (visitor);
+  fd_test_visitor_free (visitor);
   fd_test_agent_free (natalie);
 }
 
