@@ -139,6 +139,34 @@ test_outside_commits_group (StoreFixture  *fx,
   g_assert_cmpuint (count_saved_orgs (fx->path, "alone"), ==, 1);
 }
 
+/* A read outside the group commits it first too: it would otherwise see
+ * (and an HTTP answer could show) changes not saved yet. */
+static void
+test_read_outside_commits_group (StoreFixture  *fx,
+                                 gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) orgs = NULL;
+  GroupLog log = { 0 };
+
+  fd_store_set_group_func (fx->store, on_group, &log);
+  fd_store_group_enter (fx->store);
+  org_transaction (fx->store, "grouped", TRUE);
+  /* Inside enter/leave, reads belong to the group. */
+  orgs = fd_store_list_organizations (fx->store, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (log.ended, ==, 0);
+  fd_store_group_leave (fx->store);
+  g_clear_pointer (&orgs, g_ptr_array_unref);
+
+  orgs = fd_store_list_organizations (fx->store, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (orgs->len, ==, 1);
+  g_assert_cmpuint (log.ended, ==, 1);
+  g_assert_false (log.lost);
+  g_assert_cmpuint (count_saved_orgs (fx->path, "grouped"), ==, 1);
+}
+
 /* A COMMIT that cannot write (the file may not grow, as on a full disk)
  * loses the whole group, tells it, and keeps what was committed before;
  * the store goes on working once there is room. */
@@ -210,6 +238,7 @@ main (int argc, char **argv)
   STORE_TEST_ADD ("group/full-by-default", test_full_by_default);
   STORE_TEST_ADD ("group/neighbours", test_neighbours);
   STORE_TEST_ADD ("group/outside-commits-group", test_outside_commits_group);
+  STORE_TEST_ADD ("group/read-outside-commits-group", test_read_outside_commits_group);
   g_test_add_func ("/store/group/commit-fails", test_commit_fails);
   return g_test_run ();
 }

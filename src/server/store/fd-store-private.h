@@ -18,6 +18,7 @@ struct _FdStore
   FdStoreDurability durability;
   guint       grouping;
   gboolean    group_open;
+  gboolean    group_committing;
   guint       group_size;     /* transactions released into the open group */
   FdStoreGroupFunc group_func;
   gpointer    group_data;

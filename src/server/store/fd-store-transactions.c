@@ -91,13 +91,17 @@ fd_store_group_commit (FdStore  *self,
                        GError  **error)
 {
   g_autoptr(GError) local_error = NULL;
+  gboolean ok;
 
   g_return_val_if_fail (self != NULL, FALSE);
   g_return_val_if_fail (self->tx_depth == 0, FALSE);
 
   if (!self->group_open)
     return TRUE;
-  if (!exec_cached (self, "COMMIT", &local_error))
+  self->group_committing = TRUE;
+  ok = exec_cached (self, "COMMIT", &local_error);
+  self->group_committing = FALSE;
+  if (!ok)
     {
       g_warning ("Cannot commit a group of %u changes: %s", self->group_size, local_error->message);
       /* A COMMIT that failed may leave the transaction open (SQLITE_BUSY,
