@@ -7,6 +7,7 @@
 
 #include <glib-unix.h>
 #include <locale.h>
+#include <signal.h>
 #include <stdio.h>
 #include <sys/resource.h>
 
@@ -239,6 +240,10 @@ main (int   argc,
       g_printerr ("frontdeskd: --db PATH is required: it names the SQLite database to use.\n");
       return 2;
     }
+
+  /* A file size limit (ulimit -f) reached by the database is a failed
+   * write that the store reports like a full disk, not a core dump. */
+  signal (SIGXFSZ, SIG_IGN);
 
   server = fd_server_new (db_path, &error);
   if (server == NULL)

@@ -7,11 +7,16 @@
  * COMMIT would be seen while the row is not in the file yet; the test reads
  * the file with a connection of its own the moment each answer arrives. A
  * request that fails in the middle of a group undoes nothing of its
- * neighbours. */
+ * neighbours. A COMMIT that cannot write (the server's file size limit
+ * lowered under it, as a full disk would) answers every request of its
+ * group with an error, closes their sockets with 1011 and loses nothing
+ * that was acknowledged; the resend after reconnecting is saved. */
 
 #include "fd-integration.h"
 
+#include <glib/gstdio.h>
 #include <sqlite3.h>
+#include <sys/resource.h>
 
 #define WINDOW_MS "300"
 
@@ -133,11 +138,71 @@ test_failing_neighbour (void)
   fd_test_agent_free (natalie);
 }
 
+static void
+set_file_limit (FdTestServer *server,
+                rlim_t        limit)
+{
+  struct rlimit rl = { .rlim_cur = limit, .rlim_max = RLIM_INFINITY };
+
+  g_assert_cmpint (prlimit (fd_test_server_get_pid (server), RLIMIT_FSIZE, &rl, NULL), ==, 0);
+}
+
+static void
+test_commit_fails (void)
+{
+  g_autoptr(FdTestServer) server = NULL;
+  g_autofree char *wal = NULL;
+  g_autofree char *lost = NULL;
+  g_autoptr(FdFrame) saved_ack = NULL, lost_reply = NULL, resent = NULL;
+  FdTestAgent *natalie;
+  FdTestVisitor *visitor;
+  GStatBuf st;
+  gint64 sales = 0;
+
+  server = start_server (&sales);
+  natalie = fd_test_agent_sign_in_and_join (server, FD_IT_NATALIE, sales, NULL);
+  visitor = fd_test_agent_reserve_new_chat (natalie, server, FD_IT_CHAT_KEY, "Ada");
+  saved_ack = fd_test_agent_expect_ack (natalie, FD_FRAME_SEND_MESSAGE,
+                                        fd_test_send_message (visitor->conversation_id, "saved", "Kept"));
+
+  /* From here the write-ahead log may not grow: the next COMMIT fails. */
+  wal = g_strconcat (fd_test_server_get_db_path (server), "-wal", NULL);
+  g_assert_cmpint (g_stat (wal, &st), ==, 0);
+  set_file_limit (server, (rlim_t) st.st_size);
+  lost = fd_test_agent_send_request (natalie, FD_FRAME_SEND_MESSAGE,
+                                     fd_test_send_message (visitor->conversation_id, "lost", "Not saved"));
+  fd_test_visitor_send (visitor, "w-lost", "Not saved either");
+  lost_reply = fd_test_socket_wait_reply (natalie->socket, lost, FD_TEST_TIMEOUT_MS);
+  fd_test_assert_error_frame (lost_reply, FD_WIRE_ERROR_INTERNAL);
+  fd_test_socket_wait_closed (natalie->socket, FD_TEST_TIMEOUT_MS);
+  fd_test_socket_assert_close_code (natalie->socket, 1011);
+  fd_test_socket_wait_closed (visitor->socket, FD_TEST_TIMEOUT_MS);
+  fd_test_socket_assert_close_code (visitor->socket, 1011);
+  set_file_limit (server, RLIM_INFINITY);
+
+  /* Nothing acknowledged was lost; nothing unacknowledged was saved. */
+  g_assert_cmpuint (count_saved (server, "saved"), ==, 1);
+  g_assert_cmpuint (count_saved (server, "lost"), ==, 0);
+  g_assert_cmpuint (count_saved (server, "w-lost"), ==, 0);
+
+  /* The app reconnects and resends with the same client id: saved once. */
+  fd_test_agent_disconnect (natalie);
+  fd_test_agent_connect (natalie);
+  resent = fd_test_agent_expect_ack (natalie, FD_FRAME_SEND_MESSAGE,
+                                     fd_test_send_message (visitor->conversation_id, "lost", "Not saved"));
+  g_assert_cmpstr (((FdMessage *) resent->body)->client_id, ==, "lost");
+  g_assert_cmpuint (count_saved (server, "lost"), ==, 1);
+
+  fd_test_visitor_free (visitor);
+  fd_test_agent_free (natalie);
+}
+
 int
 main (int argc, char **argv)
 {
   fd_it_init (&argc, &argv);
   g_test_add_func ("/integration/group-commit/ack-after-commit", test_ack_after_commit);
   g_test_add_func ("/integration/group-commit/failing-neighbour", test_failing_neighbour);
+  g_test_add_func ("/integration/group-commit/commit-fails", test_commit_fails);
   return g_test_run ();
 }
