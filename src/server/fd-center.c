@@ -7,6 +7,7 @@
 #include "fd-center-private.h"
 
 #include "fd-protocol.h"
+#include "fd-ws-budget.h"
 
 /* How often the event log is pruned. */
 #define FD_CENTER_PRUNE_SECONDS (10 * 60)
@@ -38,6 +39,113 @@ push_free (Push *push)
 }
 
 /* --- Transactions ------------------------------------------------------------ */
+
+/* A group holds at most this many requests' changes: past it, the group
+ * commits at once instead of at the end of the main loop's turn, which
+ * bounds both the held output and the wait of the first request. */
+#define FD_CENTER_GROUP_MAX 512
+
+static gboolean
+on_group_commit_cb (gpointer user_data)
+{
+  FdCenter *self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  self->group_commit_id = 0;
+  g_debug ("Committing a group of %u changes", fd_store_group_get_size (self->store));
+  /* A failure was told to the group's sockets (on_group_cb). */
+  fd_store_group_commit (self->store, &error);
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean load_organization (FdCenter  *self,
+                                   gint64     organization_id,
+                                   gboolean   restore,
+                                   GError   **error);
+
+static gboolean
+on_reload_cb (gpointer user_data)
+{
+  FdCenter *self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) orgs = NULL;
+
+  self->reload_id = 0;
+  orgs = fd_store_list_organizations (self->store, &error);
+  for (guint i = 0; orgs != NULL && i < orgs->len; i++)
+    {
+      FdOrganization *org = g_ptr_array_index (orgs, i);
+
+      if (!load_organization (self, org->id, TRUE, &error))
+        break;
+    }
+  if (error != NULL)
+    g_warning ("Cannot reload the routing after lost changes: %s", error->message);
+  return G_SOURCE_REMOVE;
+}
+
+/* The store opened or ended a group: output waits for it. */
+static void
+on_group_cb (FdStoreGroupEvent  event,
+             const GError      *error,
+             gpointer           user_data)
+{
+  FdCenter *self = user_data;
+
+  if (event == FD_STORE_GROUP_OPENED)
+    {
+      fd_ws_budget_hold_all ();
+      /* At the default priority, after the sockets already readable in
+       * this turn of the main loop: the requests that arrived together (or
+       * during the last sync) share the next COMMIT. */
+      if (self->group_commit_id == 0 && self->commit_window_ms > 0)
+        self->group_commit_id = g_timeout_add (self->commit_window_ms, on_group_commit_cb, self);
+      else if (self->group_commit_id == 0)
+        self->group_commit_id = g_idle_add_full (G_PRIORITY_DEFAULT, on_group_commit_cb, self, NULL);
+      return;
+    }
+  g_clear_handle_id (&self->group_commit_id, g_source_remove);
+  fd_ws_budget_release_all (error == NULL);
+  /* The routing engine saw changes that are now undone: it learns the
+   * saved state again, as at start-up, once the current request is over. */
+  if (error != NULL && self->reload_id == 0)
+    self->reload_id = g_idle_add_full (G_PRIORITY_HIGH, on_reload_cb, self, NULL);
+}
+
+void
+fd_center_group_enter (FdCenter *self)
+{
+  g_return_if_fail (FD_IS_CENTER (self));
+  fd_store_group_enter (self->store);
+}
+
+void
+fd_center_group_leave (FdCenter *self)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_return_if_fail (FD_IS_CENTER (self));
+  fd_store_group_leave (self->store);
+  if (fd_store_group_get_size (self->store) >= FD_CENTER_GROUP_MAX &&
+      !fd_store_in_transaction (self->store))
+    fd_store_group_commit (self->store, &error);
+}
+
+void
+fd_center_set_commit_window (FdCenter *self,
+                             guint     ms)
+{
+  g_return_if_fail (FD_IS_CENTER (self));
+  self->commit_window_ms = ms;
+}
+
+gboolean
+fd_center_group_commit (FdCenter  *self,
+                        GError   **error)
+{
+  g_return_val_if_fail (FD_IS_CENTER (self), FALSE);
+  return fd_store_group_commit (self->store, error);
+}
 
 gboolean
 fd_center_begin (FdCenter  *self,
@@ -295,7 +403,16 @@ static void
 fd_center_finalize (GObject *object)
 {
   FdCenter *self = FD_CENTER (object);
+  g_autoptr(GError) error = NULL;
 
+  /* Save what the last group holds; its sockets are gone by now. */
+  if (self->store != NULL && !fd_store_in_transaction (self->store) &&
+      !fd_store_group_commit (self->store, &error))
+    g_warning ("Cannot save the last changes: %s", error->message);
+  if (self->store != NULL)
+    fd_store_set_group_func (self->store, NULL, NULL);
+  g_clear_handle_id (&self->group_commit_id, g_source_remove);
+  g_clear_handle_id (&self->reload_id, g_source_remove);
   g_clear_handle_id (&self->timer_id, g_source_remove);
   g_clear_handle_id (&self->prune_id, g_source_remove);
   g_clear_handle_id (&self->stats_id, g_source_remove);
@@ -383,6 +500,7 @@ fd_center_new (FdStore  *store,
 
   self = g_object_new (FD_TYPE_CENTER, NULL);
   self->store = store;
+  fd_store_set_group_func (store, on_group_cb, self);
   self->router = fd_center_route_new ();
   self->stats_dirty = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
 

@@ -24,6 +24,21 @@ GQuark    fd_center_error_quark          (void);
  * streams and phases, queue members, who is joined, open conversations. */
 FdCenter *fd_center_new                  (FdStore     *store,
                                           GError     **error);
+/* Group commit (docs/architecture.md, "Durability"): the changes a
+ * websocket request makes between enter and leave are saved by one synced
+ * COMMIT shared with the other requests of the same moment, and the
+ * socket output is held until that COMMIT returned. */
+void        fd_center_group_enter          (FdCenter    *self);
+void        fd_center_group_leave          (FdCenter    *self);
+/* How long a group collects requests before its COMMIT (frontdeskd
+ * --commit-window-ms): 0, the default, commits at the end of the main
+ * loop's turn. */
+void        fd_center_set_commit_window    (FdCenter    *self,
+                                            guint        ms);
+/* Commits the open group now (nothing to do when none is open). */
+gboolean    fd_center_group_commit         (FdCenter    *self,
+                                            GError     **error);
+
 FdStore  *fd_center_get_store            (FdCenter    *self);
 
 /* Registers @sink (called with @data) for what the center pushes; @vtable

@@ -149,6 +149,23 @@ fd_server_init (FdServer *self)
   fd_listener_limits_init (&self->limits);
 }
 
+gboolean
+fd_server_set_durability (FdServer           *self,
+                          FdStoreDurability   durability,
+                          GError            **error)
+{
+  g_return_val_if_fail (FD_IS_SERVER (self), FALSE);
+  return fd_store_set_durability (self->store, durability, error);
+}
+
+void
+fd_server_set_commit_window (FdServer *self,
+                             guint     ms)
+{
+  g_return_if_fail (FD_IS_SERVER (self));
+  fd_center_set_commit_window (self->center, ms);
+}
+
 FdServer *
 fd_server_new (const char  *db_path,
                GError     **error)

@@ -6,6 +6,8 @@
 #include "fd-email.h"
 #include "fd-listener.h"
 
+#include "fd-store.h"
+
 G_BEGIN_DECLS
 
 #define FD_TYPE_SERVER (fd_server_get_type ())
@@ -23,6 +25,13 @@ FdServer   *fd_server_new                  (const char  *db_path,
 void        fd_server_set_limits           (FdServer    *self,
                                             const FdListenerLimits *limits);
 const FdListenerLimits *fd_server_get_limits (FdServer  *self);
+/* frontdeskd --durability (docs/admin.md, "Durability"). */
+gboolean    fd_server_set_durability       (FdServer          *self,
+                                            FdStoreDurability  durability,
+                                            GError           **error);
+/* frontdeskd --commit-window-ms (docs/admin.md, "Durability"). */
+void        fd_server_set_commit_window    (FdServer          *self,
+                                            guint              ms);
 gboolean    fd_server_listen               (FdServer    *self,
                                             const char  *address,
                                             GError     **error);

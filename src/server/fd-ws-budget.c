@@ -31,7 +31,30 @@ struct _FdWsBudget
   guint                    frame_limit;
   gboolean                 over;
   guint                    cut_id;
+  GQueue                   held;        /* HeldFrame: output waiting for a commit */
+  gboolean                 in_held;     /* in held_budgets */
 };
+
+/* A frame held until the group commit; @fail_text goes instead when the
+ * group is lost. */
+typedef struct {
+  char *text;
+  char *fail_text;
+} HeldFrame;
+
+static gboolean holding;
+/* The budgets with held frames. */
+static GPtrArray *held_budgets;
+
+static void
+held_frame_free (gpointer data)
+{
+  HeldFrame *held = data;
+
+  g_free (held->text);
+  g_free (held->fail_text);
+  g_free (held);
+}
 
 static gsize default_limit = FD_WS_BUDGET_DEFAULT;
 static guint default_frame_limit = FD_WS_BUDGET_DEFAULT_FRAMES;
@@ -109,6 +132,9 @@ fd_ws_budget_free (FdWsBudget *self)
   if (self == NULL)
     return;
   g_clear_handle_id (&self->cut_id, g_source_remove);
+  g_queue_clear_full (&self->held, held_frame_free);
+  if (self->in_held)
+    g_ptr_array_remove_fast (held_budgets, self);
   g_clear_object (&self->socket);
   g_clear_object (&self->conn);
   g_free (self->ends);
@@ -160,6 +186,8 @@ fd_ws_budget_send (FdWsBudget *self,
 {
   guint64 size = frame_size (strlen (text));
 
+  if (holding)
+    return fd_ws_budget_send_reply (self, text, NULL);
   if (self->over || soup_websocket_connection_get_state (self->conn) != SOUP_WEBSOCKET_STATE_OPEN)
     return FALSE;
   /* Not a socket of ours: nothing to measure against. */
@@ -196,4 +224,86 @@ fd_ws_budget_send (FdWsBudget *self,
   self->ends_len++;
   soup_websocket_connection_send_text (self->conn, text);
   return TRUE;
+}
+
+/* --- Holding output until a group commit ------------------------------------- */
+
+static void
+note_held (FdWsBudget *self)
+{
+  if (self->in_held)
+    return;
+  if (held_budgets == NULL)
+    held_budgets = g_ptr_array_new ();
+  g_ptr_array_add (held_budgets, self);
+  self->in_held = TRUE;
+}
+
+gboolean
+fd_ws_budget_send_reply (FdWsBudget *self,
+                         const char *text,
+                         const char *fail_text)
+{
+  HeldFrame *held;
+
+  if (!holding)
+    return fd_ws_budget_send (self, text);
+  if (self->over || soup_websocket_connection_get_state (self->conn) != SOUP_WEBSOCKET_STATE_OPEN)
+    return FALSE;
+  /* The held frames count against the same bound as the unsent ones. */
+  if (self->held.length >= self->frame_limit)
+    {
+      g_queue_clear_full (&self->held, held_frame_free);
+      self->over = TRUE;
+      soup_websocket_connection_close (self->conn, FD_WS_CLOSE_TOO_SLOW,
+                                       "Too much unread output; reconnect and resume");
+      return FALSE;
+    }
+  held = g_new0 (HeldFrame, 1);
+  held->text = g_strdup (text);
+  held->fail_text = g_strdup (fail_text);
+  g_queue_push_tail (&self->held, held);
+  note_held (self);
+  return TRUE;
+}
+
+void
+fd_ws_budget_hold_all (void)
+{
+  holding = TRUE;
+}
+
+gboolean
+fd_ws_budget_is_holding (void)
+{
+  return holding;
+}
+
+void
+fd_ws_budget_release_all (gboolean saved)
+{
+  holding = FALSE;
+  while (held_budgets != NULL && held_budgets->len > 0)
+    {
+      FdWsBudget *self = g_ptr_array_steal_index_fast (held_budgets, held_budgets->len - 1);
+      GQueue held = self->held;
+      HeldFrame *frame;
+
+      self->held = (GQueue) G_QUEUE_INIT;
+      self->in_held = FALSE;
+      while ((frame = g_queue_pop_head (&held)) != NULL)
+        {
+          const char *text = saved ? frame->text : frame->fail_text;
+
+          if (text != NULL)
+            fd_ws_budget_send (self, text);
+          held_frame_free (frame);
+        }
+      /* Lost: the client's last requests were not saved, and what this
+       * socket was told (events, sequence numbers) did not happen. It
+       * reconnects, resumes from what was saved and sends again. */
+      if (!saved && soup_websocket_connection_get_state (self->conn) == SOUP_WEBSOCKET_STATE_OPEN)
+        soup_websocket_connection_close (self->conn, FD_WS_CLOSE_NOT_SAVED,
+                                         "The server could not save the last changes; reconnect and send again");
+    }
 }

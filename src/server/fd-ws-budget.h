@@ -43,6 +43,27 @@ gboolean    fd_ws_budget_send              (FdWsBudget              *self,
                                             const char              *text);
 /* Bytes handed to libsoup that the kernel has not taken yet (an upper
  * bound when the socket is not a TCP socket of an FdListener). */
+/* Like fd_ws_budget_send() for the answer to a request: while output is
+ * held, @fail_text (may be NULL) is sent instead when the held changes are
+ * lost. */
+gboolean    fd_ws_budget_send_reply        (FdWsBudget              *self,
+                                            const char              *text,
+                                            const char              *fail_text);
+
+/* Holding output until a group commit (docs/architecture.md,
+ * "Durability"): between fd_ws_budget_hold_all() and
+ * fd_ws_budget_release_all(), frames are queued per socket, in order,
+ * instead of sent, since they may describe changes not saved yet. Release
+ * sends them (@saved) or, when the changes were lost, sends the failure
+ * answers, drops the rest and closes every socket that had output held
+ * (FD_WS_CLOSE_NOT_SAVED) so that its client reconnects, resumes from what
+ * was saved and sends again. */
+void        fd_ws_budget_hold_all          (void);
+void        fd_ws_budget_release_all       (gboolean                 saved);
+gboolean    fd_ws_budget_is_holding        (void);
+/* Close code and reason for a socket whose held changes were lost. */
+#define FD_WS_CLOSE_NOT_SAVED 1011
+
 guint64     fd_ws_budget_get_unsent        (FdWsBudget              *self);
 gboolean    fd_ws_budget_is_over           (FdWsBudget              *self);
 

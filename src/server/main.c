@@ -7,6 +7,7 @@
 
 #include <glib-unix.h>
 #include <locale.h>
+#include <signal.h>
 #include <stdio.h>
 #include <sys/resource.h>
 
@@ -105,6 +106,8 @@ main (int   argc,
   g_autofree char *db_path = NULL;
   g_autofree char *url = NULL;
   g_autofree char *sign_ins = NULL;
+  g_autofree char *durability = NULL;
+  gint commit_window_ms = 0;
   gboolean demo = FALSE;
   gboolean version = FALSE;
   gint max_connections = 0;
@@ -156,6 +159,10 @@ main (int   argc,
       "Mailboxes watched at most, one thread each (default 64)", "N" },
     { "email-oauth-base-url", 0, 0, G_OPTION_ARG_STRING, &email_oauth_base_url,
       "Ask Microsoft's and Google's token endpoints at this origin instead (tests)", "URL" },
+    { "durability", 0, 0, G_OPTION_ARG_STRING, &durability,
+      "full (default): a change is acknowledged once synced to disk; normal: once written, so a power cut may lose the last ones (docs/admin.md)", "full|normal" },
+    { "commit-window-ms", 0, 0, G_OPTION_ARG_INT, &commit_window_ms,
+      "How long changes wait to share one synced commit (default 0: as long as the server is busy with requests that arrived together; 0 to 1000)", "MS" },
     { "public-url", 0, 0, G_OPTION_ARG_STRING, &public_url,
       "Where people reach this server, for the links it emails (default: the listening address)", "URL" },
     { "mail-relay", 0, 0, G_OPTION_ARG_STRING, &mail_relay,
@@ -201,6 +208,16 @@ main (int   argc,
                   "--header-timeout and --request-timeout 1 or more; --socket-output-budget 4096 or more; --socket-output-frames 16 or more.\n");
       return 2;
     }
+  if (durability != NULL && !g_str_equal (durability, "full") && !g_str_equal (durability, "normal"))
+    {
+      g_printerr ("frontdeskd: --durability must be full or normal.\n");
+      return 2;
+    }
+  if (commit_window_ms < 0 || commit_window_ms > 1000)
+    {
+      g_printerr ("frontdeskd: --commit-window-ms must be 0 to 1000.\n");
+      return 2;
+    }
   if (!apply_auth_options ())
     return 2;
   if (email_backoff_ms < 1 || email_max_backoff_ms < email_backoff_ms || email_smtp_attempts < 1 ||
@@ -224,12 +241,25 @@ main (int   argc,
       return 2;
     }
 
+  /* A file size limit (ulimit -f) reached by the database is a failed
+   * write that the store reports like a full disk, not a core dump. */
+  signal (SIGXFSZ, SIG_IGN);
+
   server = fd_server_new (db_path, &error);
   if (server == NULL)
     {
       g_printerr ("frontdeskd: cannot open the database “%s”: %s\n", db_path, error->message);
       return 1;
     }
+
+  if (g_strcmp0 (durability, "normal") == 0 &&
+      !fd_server_set_durability (server, FD_STORE_DURABILITY_NORMAL, &error))
+    {
+      g_printerr ("frontdeskd: cannot set the durability: %s\n", error->message);
+      return 1;
+    }
+
+  fd_server_set_commit_window (server, (guint) commit_window_ms);
 
   fd_listener_limits_init (&limits);
   if (max_connections > 0)

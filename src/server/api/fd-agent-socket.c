@@ -398,6 +398,7 @@ on_message_cb (SoupWebsocketConnection *conn,
                gpointer                 user_data)
 {
   FdAgentConn *self = user_data;
+  FdCenter *center;
   g_autoptr(GError) error = NULL;
   g_autoptr(FdFrame) frame = NULL;
   g_autoptr(FdAgent) agent = NULL;
@@ -437,10 +438,15 @@ on_message_cb (SoupWebsocketConnection *conn,
   /* Check the token and read the agent again: the session may have been
    * revoked or have expired, the agent's name or role may have changed, or
    * it may be gone. */
+  /* The request's changes join the group commit; its answers wait for it
+   * (docs/architecture.md, "Durability"). @center, not self->center:
+   * nothing of @self is touched after the request. */
+  center = self->center;
+  fd_center_group_enter (center);
   agent = check_token (self);
-  if (agent == NULL)
-    return;
-  handle_request (self, frame, agent);
+  if (agent != NULL)
+    handle_request (self, frame, agent);
+  fd_center_group_leave (center);
 }
 
 static gboolean

@@ -262,8 +262,22 @@ fd_api_socket_send (FdWsBudget *budget,
 {
   g_autoptr(FdFrame) owned = frame;
   g_autofree char *text = fd_frame_encode (owned, NULL);
+  g_autoptr(FdFrame) failure = NULL;
+  g_autofree char *fail_text = NULL;
 
-  fd_ws_budget_send (budget, text);
+  /* Output held for a group commit: an answer to a request becomes an
+   * error if the changes are lost (docs/architecture.md, "Durability"). */
+  if (fd_ws_budget_is_holding () && owned->id != NULL &&
+      owned->type != FD_FRAME_ERROR && owned->type != FD_FRAME_VISITOR_ERROR)
+    {
+      gboolean visitor = fd_frame_type_get_set (owned->type) == FD_FRAMES_VISITOR_SERVER;
+
+      failure = fd_frame_new_error (visitor ? FD_FRAME_VISITOR_ERROR : FD_FRAME_ERROR, owned->id,
+                                    FD_WIRE_ERROR_INTERNAL,
+                                    "The server could not save this; send it again.");
+      fail_text = fd_frame_encode (failure, NULL);
+    }
+  fd_ws_budget_send_reply (budget, text, fail_text);
 }
 
 FdFrame *

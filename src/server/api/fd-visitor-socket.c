@@ -145,6 +145,7 @@ on_message_cb (SoupWebsocketConnection *conn,
                gpointer                 user_data)
 {
   FdVisitorConn *self = user_data;
+  FdCenter *center;
   g_autoptr(GError) error = NULL;
   g_autoptr(FdFrame) frame = NULL;
   gsize len = 0;
@@ -171,7 +172,12 @@ on_message_cb (SoupWebsocketConnection *conn,
       send_frame (self, fd_frame_new_error_from_gerror (FD_FRAME_VISITOR_ERROR, id, error));
       return;
     }
+  /* The request's changes join the group commit; its answers wait for it
+   * (docs/architecture.md, "Durability"). */
+  center = self->center;
+  fd_center_group_enter (center);
   handle_frame (self, frame);
+  fd_center_group_leave (center);
 }
 
 void

@@ -12,6 +12,16 @@ struct _FdStore
   sqlite3    *db;
   GHashTable *stmts;          /* static SQL text → prepared statement */
   guint       tx_depth;       /* 0 = autocommit; 1 = BEGIN; > 1 = savepoints */
+  /* Group commit (fd-store-transactions.c): while grouping > 0, a
+   * transaction begun at depth 0 is a savepoint inside one open
+   * transaction that fd_store_group_commit() commits. */
+  FdStoreDurability durability;
+  guint       grouping;
+  gboolean    group_open;
+  gboolean    group_committing;
+  guint       group_size;     /* transactions released into the open group */
+  FdStoreGroupFunc group_func;
+  gpointer    group_data;
   int         schema_version;
 };
 

@@ -68,9 +68,23 @@ fd_store_prepare (FdStore     *self,
                   const char  *sql,
                   GError     **error)
 {
-  sqlite3_stmt *stmt = g_hash_table_lookup (self->stmts, sql);
+  sqlite3_stmt *stmt;
   int rc;
 
+  /* Nothing outside a group runs inside it: a read would see, and a write
+   * would be answered with, changes not saved yet (docs/architecture.md,
+   * "Durability"). */
+  if (G_UNLIKELY (self->group_open && self->tx_depth == 0 && self->grouping == 0 &&
+                  !self->group_committing))
+    {
+      g_autoptr(GError) local_error = NULL;
+
+      /* A failure was told to the group's sockets; this statement runs
+       * after the rollback. */
+      fd_store_group_commit (self, &local_error);
+    }
+
+  stmt = g_hash_table_lookup (self->stmts, sql);
   if (stmt != NULL)
     return stmt;
 

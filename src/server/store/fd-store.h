@@ -83,6 +83,51 @@ gboolean    fd_store_commit                    (FdStore         *self,
 void        fd_store_rollback                  (FdStore         *self);
 gboolean    fd_store_in_transaction            (FdStore         *self);
 
+/* Durability (docs/architecture.md, "Durability"): FULL syncs the WAL at
+ * every commit, so a commit that returned survives a power cut; NORMAL
+ * survives a crash of the process only. */
+typedef enum {
+  FD_STORE_DURABILITY_FULL,
+  FD_STORE_DURABILITY_NORMAL,
+} FdStoreDurability;
+
+gboolean    fd_store_set_durability            (FdStore          *self,
+                                                FdStoreDurability durability,
+                                                GError          **error);
+FdStoreDurability fd_store_get_durability      (FdStore          *self);
+
+/* Group commit. Between fd_store_group_enter() and _leave(), a transaction
+ * begun at depth 0 runs as a savepoint of one shared transaction (the
+ * group), opened by the first of them: its fd_store_commit() releases the
+ * savepoint (it becomes part of the group, not yet durable), its
+ * fd_store_rollback() undoes it alone. fd_store_group_commit() commits the
+ * group with one synced COMMIT. A transaction begun at depth 0 outside
+ * enter/leave commits an open group first, so it never waits behind it and
+ * never joins it. The group function hears when a group opens (call the
+ * commit soon), and when it ended: committed (@error NULL) or lost with
+ * everything in it (@error set). */
+typedef enum {
+  FD_STORE_GROUP_OPENED,
+  FD_STORE_GROUP_ENDED,
+} FdStoreGroupEvent;
+
+typedef void (*FdStoreGroupFunc) (FdStoreGroupEvent  event,
+                                  const GError      *error,
+                                  gpointer           user_data);
+
+void        fd_store_set_group_func            (FdStore          *self,
+                                                FdStoreGroupFunc  func,
+                                                gpointer          user_data);
+void        fd_store_group_enter               (FdStore          *self);
+void        fd_store_group_leave               (FdStore          *self);
+gboolean    fd_store_group_is_open             (FdStore          *self);
+/* Transactions released into the open group so far. */
+guint       fd_store_group_get_size            (FdStore          *self);
+/* Commits the open group (nothing to do when none is open). On failure the
+ * group is rolled back whole and the group function hears it. */
+gboolean    fd_store_group_commit              (FdStore          *self,
+                                                GError          **error);
+
 /* Organizations (the only rows without organization_id). Deleting one
  * deletes everything it owns. */
 gboolean        fd_store_create_organization   (FdStore         *self,
