@@ -166,17 +166,24 @@ measure_echo_p99 (guint rounds)
   g_autoptr(SoupSession) session = soup_session_new ();
   g_autoptr(SoupMessage) msg = NULL;
   g_autoptr(GError) error = NULL;
-  g_autoslist(GUri) uris = NULL;
+  g_autoptr(GSocket) socket = NULL;
+  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocketAddress) address = g_inet_socket_address_new (loopback, 0);
+  g_autoptr(GSocketAddress) bound = NULL;
   g_autofree char *url = NULL;
   g_autofree char *payload = g_strnfill (300, 'x');
   Echo echo = { .rtts = g_array_new (FALSE, FALSE, sizeof (double)) };
   double result;
 
   soup_server_add_websocket_handler (server, "/echo", NULL, NULL, on_echo_socket_cb, NULL, NULL);
-  if (!soup_server_listen_local (server, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, &error))
+  /* Our own socket: libsoup 3.2's soup_server_listen_local() and
+   * soup_server_get_uris() leak the address they look up. */
+  socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, &error);
+  if (socket == NULL || !g_socket_bind (socket, address, TRUE, &error) || !g_socket_listen (socket, &error) ||
+      (bound = g_socket_get_local_address (socket, &error)) == NULL ||
+      !soup_server_listen_socket (server, socket, 0, &error))
     g_error ("Cannot listen: %s", error->message);
-  uris = soup_server_get_uris (server);
-  url = g_strdup_printf ("ws://127.0.0.1:%d/echo", g_uri_get_port (uris->data));
+  url = g_strdup_printf ("ws://127.0.0.1:%u/echo", g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound)));
   msg = soup_message_new ("GET", url);
   soup_session_websocket_connect_async (session, msg, NULL, NULL, G_PRIORITY_DEFAULT, NULL,
                                         on_echo_connected_cb, &echo);
@@ -194,8 +201,9 @@ measure_echo_p99 (guint rounds)
     }
   result = p99 (echo.rtts);
   soup_websocket_connection_close (echo.conn, SOUP_WEBSOCKET_CLOSE_NORMAL, NULL);
-  pump_for (50);
+  pump_for (200);
   g_clear_object (&echo.conn);
+  soup_server_disconnect (server);
   g_array_unref (echo.rtts);
   return result;
 }
