@@ -180,7 +180,9 @@ change_membership (Fixture     *f,
       g_autofree char *path = g_strdup_printf ("/organizations/%" G_GINT64_FORMAT "/queues/%" G_GINT64_FORMAT
                                                "/members/%" G_GINT64_FORMAT, f->org_id, f->queue_id,
                                                agent->agent->id);
-      g_autoptr(JsonNode) answer = fd_test_admin_expect (f->server, add ? "PUT" : "DELETE", path, NULL, 200);
+      g_autoptr(JsonNode) answer = NULL;
+
+      answer = fd_test_admin_expect (f->server, add ? "PUT" : "DELETE", path, NULL, 200);
     }
 }
 
