@@ -2,7 +2,10 @@
  * frontdeskd (docs/performance.md, "Fan-out"; issue 17).
  *
  * 1. The anchor: a loopback websocket echo (a libsoup server and client in
- *    this process) and its round-trip p99.
+ *    this process), one frame at a time, its round-trip p99 measured beside
+ *    the delivery run below, through the same main loop and on the same
+ *    machine at the same moment (printed alone too, before the server
+ *    starts).
  * 2. Delivery: P99_AGENTS agents joined to one ring-all queue, VISITORS
  *    visitors writing RATE messages a second in all; the p99 of visitor
  *    send → agent receipt, measured at one agent, beside the anchor.
@@ -125,10 +128,13 @@ on_echo_socket_cb (SoupServer              *server,
 }
 
 typedef struct {
-  gboolean                 done;
+  SoupServer              *server;
+  SoupSession             *session;
+  gboolean                 done;       /* connected, or the last echo came back */
   SoupWebsocketConnection *conn;
+  char                    *payload;    /* an event's size */
   double                   sent_at;
-  GArray                  *rtts;
+  GArray                  *rtts;       /* ms */
 } Echo;
 
 static void
@@ -158,12 +164,11 @@ on_echo_connected_cb (GObject      *source,
   echo->done = TRUE;
 }
 
-/* The p99 round trip (ms) of an event-sized text frame over loopback. */
-static double
-measure_echo_p99 (guint rounds)
+/* A loopback websocket echo: a libsoup server and client in this process. */
+static Echo *
+echo_start (void)
 {
-  g_autoptr(SoupServer) server = soup_server_new (NULL, NULL);
-  g_autoptr(SoupSession) session = soup_session_new ();
+  Echo *echo = g_new0 (Echo, 1);
   g_autoptr(SoupMessage) msg = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(GSocket) socket = NULL;
@@ -171,41 +176,77 @@ measure_echo_p99 (guint rounds)
   g_autoptr(GSocketAddress) address = g_inet_socket_address_new (loopback, 0);
   g_autoptr(GSocketAddress) bound = NULL;
   g_autofree char *url = NULL;
-  g_autofree char *payload = g_strnfill (300, 'x');
-  Echo echo = { .rtts = g_array_new (FALSE, FALSE, sizeof (double)) };
-  double result;
 
-  soup_server_add_websocket_handler (server, "/echo", NULL, NULL, on_echo_socket_cb, NULL, NULL);
+  echo->server = soup_server_new (NULL, NULL);
+  echo->session = soup_session_new ();
+  echo->payload = g_strnfill (300, 'x');
+  echo->rtts = g_array_new (FALSE, FALSE, sizeof (double));
+  soup_server_add_websocket_handler (echo->server, "/echo", NULL, NULL, on_echo_socket_cb, NULL, NULL);
   /* Our own socket: libsoup 3.2's soup_server_listen_local() and
    * soup_server_get_uris() leak the address they look up. */
   socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, &error);
   if (socket == NULL || !g_socket_bind (socket, address, TRUE, &error) || !g_socket_listen (socket, &error) ||
       (bound = g_socket_get_local_address (socket, &error)) == NULL ||
-      !soup_server_listen_socket (server, socket, 0, &error))
+      !soup_server_listen_socket (echo->server, socket, 0, &error))
     g_error ("Cannot listen: %s", error->message);
   url = g_strdup_printf ("ws://127.0.0.1:%u/echo", g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound)));
   msg = soup_message_new ("GET", url);
-  soup_session_websocket_connect_async (session, msg, NULL, NULL, G_PRIORITY_DEFAULT, NULL,
-                                        on_echo_connected_cb, &echo);
-  pump_until (&echo.done, 5000);
-  g_assert_nonnull (echo.conn);
-  g_signal_connect (echo.conn, "message", G_CALLBACK (on_echo_reply_cb), &echo);
+  soup_session_websocket_connect_async (echo->session, msg, NULL, NULL, G_PRIORITY_DEFAULT, NULL,
+                                        on_echo_connected_cb, echo);
+  pump_until (&echo->done, 5000);
+  g_assert_nonnull (echo->conn);
+  g_signal_connect (echo->conn, "message", G_CALLBACK (on_echo_reply_cb), echo);
+  return echo;
+}
+
+/* Sends one frame unless one is still on its way. */
+static void
+echo_send (Echo *echo)
+{
+  if (!echo->done)
+    return;
+  echo->done = FALSE;
+  echo->sent_at = now_ms ();
+  soup_websocket_connection_send_text (echo->conn, echo->payload);
+}
+
+/* Forgets the round trips so far and returns their p99 (ms). */
+static double
+echo_take_p99 (Echo *echo)
+{
+  double result = p99 (echo->rtts);
+
+  g_array_set_size (echo->rtts, 0);
+  return result;
+}
+
+/* The p99 of @rounds round trips one after the other, nothing else running. */
+static double
+echo_idle_p99 (Echo  *echo,
+               guint  rounds)
+{
   for (guint i = 0; i < rounds; i++)
     {
-      echo.done = FALSE;
-      echo.sent_at = now_ms ();
-      soup_websocket_connection_send_text (echo.conn, payload);
-      pump_until (&echo.done, 5000);
-      if (!echo.done)
+      echo_send (echo);
+      pump_until (&echo->done, 5000);
+      if (!echo->done)
         g_error ("The echo did not come back");
     }
-  result = p99 (echo.rtts);
-  soup_websocket_connection_close (echo.conn, SOUP_WEBSOCKET_CLOSE_NORMAL, NULL);
+  return echo_take_p99 (echo);
+}
+
+static void
+echo_stop (Echo *echo)
+{
+  soup_websocket_connection_close (echo->conn, SOUP_WEBSOCKET_CLOSE_NORMAL, NULL);
   pump_for (200);
-  g_clear_object (&echo.conn);
-  soup_server_disconnect (server);
-  g_array_unref (echo.rtts);
-  return result;
+  g_clear_object (&echo->conn);
+  soup_server_disconnect (echo->server);
+  g_clear_object (&echo->server);
+  g_clear_object (&echo->session);
+  g_array_unref (echo->rtts);
+  g_free (echo->payload);
+  g_free (echo);
 }
 
 /* --- agents: light websockets that count what they read --------------------- */
@@ -357,7 +398,8 @@ static guint
 write_at_rate (GPtrArray *visitors,
                guint      rate,
                guint      seconds,
-               guint     *serial)
+               guint     *serial,
+               Echo      *echo)
 {
   double start = now_ms ();
   double end = start + seconds * 1000.0;
@@ -378,6 +420,9 @@ write_at_rate (GPtrArray *visitors,
           (*serial)++;
           sent++;
         }
+      /* The echo goes on beside the messages, one frame at a time. */
+      if (echo != NULL)
+        echo_send (echo);
       /* Up to 1 ms of the loop, then the next sends. */
       g_main_context_iteration (NULL, FALSE);
       if (!g_main_context_pending (NULL))
@@ -454,7 +499,8 @@ main (int    argc,
   Agent *probe;
   gint64 org_id, queue_id;
   guint serial = 0, sent, baseline;
-  double echo_p99, delivery_p99, cpu_before, cpu_after, wall_before, cpu_percent;
+  Echo *echo;
+  double idle_echo_p99, echo_p99, delivery_p99, cpu_before, cpu_after, wall_before, cpu_percent;
   gboolean ok = TRUE;
 
   g_option_context_add_main_entries (options, entries, NULL);
@@ -478,8 +524,10 @@ main (int    argc,
   /* The visitors write far beyond what one person types. */
   g_setenv ("FRONTDESKD_VISITOR_LIMITS", "create=100000/100000,message=1000000/100000,sockets=100000", TRUE);
 
-  echo_p99 = measure_echo_p99 (sizes.echo_rounds);
-  g_printerr ("loopback websocket echo: p99 %.3f ms over %u round trips\n", echo_p99, sizes.echo_rounds);
+  echo = echo_start ();
+  idle_echo_p99 = echo_idle_p99 (echo, sizes.echo_rounds);
+  g_printerr ("loopback websocket echo, nothing else running: p99 %.3f ms over %u round trips\n",
+              idle_echo_p99, sizes.echo_rounds);
 
   server = fd_test_server_new ();
   fd_test_server_add_args (server, "--sign-ins-per-address", "100000",
@@ -526,7 +574,10 @@ main (int    argc,
   g_printerr ("writing at %u msg/s to frontdeskd (pid %d)\n", sizes.rate, (int) fd_test_server_get_pid (server));
   cpu_before = process_cpu_s (fd_test_server_get_pid (server));
   wall_before = now_ms ();
-  sent = write_at_rate (visitors, sizes.rate, MAX (1, sizes.seconds / 2), &serial);
+  echo_take_p99 (echo);
+  sent = write_at_rate (visitors, sizes.rate, MAX (1, sizes.seconds / 2), &serial, echo);
+  pump_until (&echo->done, 5000);
+  echo_p99 = echo_take_p99 (echo);
   g_printerr ("sent %u messages in %.2f s; the server used %.2f s of CPU meanwhile, this program %.2f s in all\n",
               sent, (now_ms () - wall_before) / 1000.0,
               process_cpu_s (fd_test_server_get_pid (server)) - cpu_before, process_cpu_s (getpid ()));
@@ -539,6 +590,7 @@ main (int    argc,
     g_printerr ("every agent had all %u messages %.2f s after the first was sent (%.0f msg/s delivered)\n",
                 sent, (now_ms () - wall_before) / 1000.0, sent / ((now_ms () - wall_before) / 1000.0));
   delivery_p99 = p99 (probe->latencies);
+  g_printerr ("loopback websocket echo beside the messages: p99 %.3f ms\n", echo_p99);
   g_printerr ("delivery at %u msg/s to %u agents: %u messages, p99 %.3f ms (%.2fx the echo)\n",
               sizes.rate, sizes.p99_agents, sent, delivery_p99, delivery_p99 / MAX (echo_p99, 1e-6));
 
@@ -551,7 +603,7 @@ main (int    argc,
   g_printerr ("measuring the CPU of frontdeskd (pid %d) for %u s\n", (int) fd_test_server_get_pid (server), sizes.seconds);
   cpu_before = process_cpu_s (fd_test_server_get_pid (server));
   wall_before = now_ms ();
-  sent = write_at_rate (visitors, sizes.cpu_rate, sizes.seconds, &serial);
+  sent = write_at_rate (visitors, sizes.cpu_rate, sizes.seconds, &serial, NULL);
   cpu_after = process_cpu_s (fd_test_server_get_pid (server));
   cpu_percent = 100.0 * (cpu_after - cpu_before) / ((now_ms () - wall_before) / 1000.0);
   if (!wait_delivered (agents, sizes.agents, sent))
@@ -569,6 +621,7 @@ main (int    argc,
   g_printerr ("ratio fanout.delivery_p99_ms / anchor.ws_echo_p99_ms = %.2f\n",
               delivery_p99 / MAX (echo_p99, 1e-6));
 
+  echo_stop (echo);
   g_ptr_array_set_size (agents, 0);
   g_ptr_array_set_size (visitors, 0);
   pump_for (100);
