@@ -143,6 +143,7 @@ fd_center_join (FdCenter       *self,
     }
   if (!fd_center_finish (self, ok, error))
     return NULL;
+  fd_center_members_set_joined (self, agent->organization_id, queue_id, agent->id, join);
   return g_steal_pointer (&state);
 }
 

@@ -38,6 +38,8 @@ struct _FdCenter
   GHashTable    *agent_org;       /* agent id → organization id */
   GHashTable    *stream_config;   /* stream id → text of its routing configuration */
   GHashTable    *queue_config;    /* queue id → text of its member list */
+  GHashTable    *members;         /* queue id → its organization and members (fd-center-members.c) */
+  GHashTable    *member_orgs;     /* gint64* organizations whose members are loaded */
   GArray        *sinks;           /* FdCenterSinkEntry: who receives the pushes */
   GPtrArray     *pending;         /* pushes waiting for the commit */
   GError        *apply_error;     /* the first failure while carrying out decisions */
@@ -88,6 +90,33 @@ gboolean      fd_center_emit                  (FdCenter    *self,
 void          fd_center_push_visitor          (FdCenter    *self,
                                                gint64       conversation_id,
                                                char        *frame_text);
+
+/* --- Queue members in memory (fd-center-members.c) ------------------------- */
+
+void          fd_center_members_init          (FdCenter    *self);
+void          fd_center_members_clear         (FdCenter    *self);
+/* (Re)reads an organization's queue members, inside the caller's
+ * transaction. With @tell, every member of a queue whose members changed
+ * is sent its "queue-state". */
+gboolean      fd_center_members_load          (FdCenter    *self,
+                                               gint64       organization_id,
+                                               gboolean     tell,
+                                               GError     **error);
+/* Reads them again after a rollback (forgets them if that fails). */
+void          fd_center_members_reload        (FdCenter    *self,
+                                               gint64       organization_id);
+/* Forgets the organizations that are gone and closes their agents' sockets. */
+void          fd_center_members_drop_gone     (FdCenter    *self);
+void          fd_center_members_set_joined    (FdCenter    *self,
+                                               gint64       organization_id,
+                                               gint64       queue_id,
+                                               gint64       agent_id,
+                                               gboolean     joined);
+gboolean      fd_center_members_is_joined     (FdCenter    *self,
+                                               gint64       organization_id,
+                                               gint64       queue_id,
+                                               gint64       agent_id);
+/* Whether @agent_id is a member of @queue_id (an answer from memory). */
 gboolean      fd_center_is_member             (FdCenter    *self,
                                                gint64       organization_id,
                                                gint64       queue_id,

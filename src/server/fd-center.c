@@ -294,20 +294,6 @@ fd_center_push_visitor (FdCenter   *self,
 }
 
 gboolean
-fd_center_is_member (FdCenter *self,
-                     gint64    organization_id,
-                     gint64    queue_id,
-                     gint64    agent_id)
-{
-  g_autoptr(GArray) members = NULL;
-
-  if (queue_id <= 0 || agent_id <= 0)
-    return FALSE;
-  members = fd_store_list_queue_members (self->store, organization_id, queue_id, agent_id, NULL);
-  return members != NULL && members->len > 0;
-}
-
-gboolean
 fd_center_agent_may_see (FdCenter *self,
                          gint64    organization_id,
                          gint64    agent_id,
@@ -316,6 +302,7 @@ fd_center_agent_may_see (FdCenter *self,
 {
   if (event_agent_id != 0)
     return event_agent_id == agent_id;
+  /* From memory (fd-center-members.c): no query per socket and event. */
   if (event_queue_id != 0)
     return fd_center_is_member (self, organization_id, event_queue_id, agent_id);
   return TRUE;
@@ -425,6 +412,7 @@ fd_center_finalize (GObject *object)
   g_clear_pointer (&self->agent_org, g_hash_table_unref);
   g_clear_pointer (&self->stream_config, g_hash_table_unref);
   g_clear_pointer (&self->queue_config, g_hash_table_unref);
+  fd_center_members_clear (self);
   g_clear_pointer (&self->sinks, g_array_unref);
   g_clear_pointer (&self->pending, g_ptr_array_unref);
   g_clear_error (&self->apply_error);
@@ -452,6 +440,7 @@ fd_center_init (FdCenter *self)
   self->agent_org = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_free);
   self->stream_config = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_free);
   self->queue_config = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_free);
+  fd_center_members_init (self);
   self->sinks = g_array_new (FALSE, FALSE, sizeof (FdCenterSinkEntry));
   self->pending = g_ptr_array_new_with_free_func ((GDestroyNotify) push_free);
 }
@@ -481,7 +470,8 @@ load_organization (FdCenter  *self,
 {
   if (!fd_center_begin (self, error))
     return FALSE;
-  if (!fd_center_route_load (self, organization_id, restore, error))
+  if (!fd_center_members_load (self, organization_id, FALSE, error) ||
+      !fd_center_route_load (self, organization_id, restore, error))
     {
       fd_center_rollback (self);
       return FALSE;
@@ -549,9 +539,18 @@ fd_center_change_config (FdCenter             *self,
   /* The engine learns what changed at once, in the same transaction: no
    * request has to reload the organization to catch up. */
   if (ok && organization_id > 0)
-    ok = fd_center_route_load (self, organization_id, FALSE, error);
+    ok = fd_center_route_load (self, organization_id, FALSE, error) &&
+         fd_center_members_load (self, organization_id, TRUE, error);
   if (!fd_center_finish (self, ok, error))
-    return FALSE;
+    {
+      /* The members read inside the transaction may not have been kept. */
+      if (organization_id > 0)
+        fd_center_members_reload (self, organization_id);
+      return FALSE;
+    }
+  /* A deleted organization concerns no routing (0): drop it here. */
+  if (organization_id == 0)
+    fd_center_members_drop_gone (self);
   /* After the commit: the email workers follow their streams' settings. */
   g_signal_emit (self, center_signals[SIGNAL_CONFIG_CHANGED], 0, organization_id);
   return TRUE;

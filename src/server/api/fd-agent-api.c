@@ -27,6 +27,7 @@ struct _FdAgentApi
   FdRateLimit  *per_address;   /* remote host → sign-ins */
   GCancellable *cancellable;   /* cancels sign-ins in the pool at free */
   GPtrArray    *sockets;       /* FdAgentConn*, each frees itself at close */
+  GHashTable   *by_agent;      /* gint64* agent id → GPtrArray of its FdAgentConn* */
 };
 
 typedef struct {
@@ -374,14 +375,49 @@ void
 fd_agent_api_add_socket (FdAgentApi  *self,
                          FdAgentConn *conn)
 {
+  GPtrArray *mine = g_hash_table_lookup (self->by_agent, &conn->agent_id);
+
   g_ptr_array_add (self->sockets, conn);
+  if (mine == NULL)
+    {
+      mine = g_ptr_array_new ();
+      g_hash_table_insert (self->by_agent, g_memdup2 (&conn->agent_id, sizeof conn->agent_id), mine);
+    }
+  g_ptr_array_add (mine, conn);
 }
 
 void
 fd_agent_api_remove_socket (FdAgentApi  *self,
                             FdAgentConn *conn)
 {
+  GPtrArray *mine = g_hash_table_lookup (self->by_agent, &conn->agent_id);
+
   g_ptr_array_remove (self->sockets, conn);
+  if (mine != NULL && g_ptr_array_remove (mine, conn) && mine->len == 0)
+    g_hash_table_remove (self->by_agent, &conn->agent_id);
+}
+
+static void
+push_to (FdAgentApi *self,
+         GPtrArray  *sockets,
+         gint64      organization_id,
+         gint64      seq,
+         gint64      queue_id,
+         gint64      agent_id,
+         const char *text)
+{
+  for (guint i = 0; i < sockets->len; i++)
+    {
+      FdAgentConn *ac = g_ptr_array_index (sockets, i);
+
+      if (!ac->hello_done || ac->organization_id != organization_id || seq <= ac->last_seq)
+        continue;
+      if (!fd_center_agent_may_see (self->center, ac->organization_id, ac->agent_id, queue_id, agent_id))
+        continue;
+      /* A socket closed for its budget resumes from its last seq. */
+      if (fd_ws_budget_send (ac->budget, text))
+        ac->last_seq = seq;
+    }
 }
 
 static void
@@ -394,18 +430,18 @@ sink_agent_event (gpointer    data,
 {
   FdAgentApi *self = data;
 
-  for (guint i = 0; i < self->sockets->len; i++)
+  /* An event for one agent (an offer, its queue-state) looks at that
+   * agent's sockets only: a ring-all arrival with many agents joined is
+   * one event per agent, and no pass over every socket for each. */
+  if (agent_id != 0)
     {
-      FdAgentConn *ac = g_ptr_array_index (self->sockets, i);
+      GPtrArray *mine = g_hash_table_lookup (self->by_agent, &agent_id);
 
-      if (!ac->hello_done || ac->organization_id != organization_id || seq <= ac->last_seq)
-        continue;
-      if (!fd_center_agent_may_see (self->center, ac->organization_id, ac->agent_id, queue_id, agent_id))
-        continue;
-      /* A socket closed for its budget resumes from its last seq. */
-      if (fd_ws_budget_send (ac->budget, text))
-        ac->last_seq = seq;
+      if (mine != NULL)
+        push_to (self, mine, organization_id, seq, queue_id, agent_id, text);
+      return;
     }
+  push_to (self, self->sockets, organization_id, seq, queue_id, agent_id, text);
 }
 
 static gboolean
@@ -484,6 +520,7 @@ fd_agent_api_new (FdCenter *center)
                                          fd_auth_get_settings ()->sign_ins_per_address, MAX_SIGN_IN_KEYS);
   self->cancellable = g_cancellable_new ();
   self->sockets = g_ptr_array_new ();
+  self->by_agent = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, (GDestroyNotify) g_ptr_array_unref);
   fd_center_add_sink (center, &agent_sink, self);
   return self;
 }
@@ -514,6 +551,7 @@ fd_agent_api_free (FdAgentApi *self)
   while (self->sockets->len > 0)
     fd_agent_socket_free (g_ptr_array_index (self->sockets, self->sockets->len - 1));
   g_clear_pointer (&self->sockets, g_ptr_array_unref);
+  g_clear_pointer (&self->by_agent, g_hash_table_unref);
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   g_clear_pointer (&self->failures, g_hash_table_unref);
