@@ -11,6 +11,9 @@
 #include "fd-connection-private.h"
 
 #include <string.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 
 #include "fd-config.h"
 #include "fd-properties.h"
@@ -190,6 +193,19 @@ handle_reply (FdConnection *self,
   _fd_pending_complete (self, p, fd_frame_copy (frame), NULL);
 }
 
+/* A snapshot's frames (megabytes of text, JSON trees and structs) are
+ * freed once applied, but glibc keeps the freed heap; give it back, so
+ * that the app's resident memory is what it holds (docs/app.md,
+ * "Activity List model"). */
+static gboolean
+trim_heap_cb (gpointer user_data)
+{
+#ifdef __GLIBC__
+  malloc_trim (0);
+#endif
+  return G_SOURCE_REMOVE;
+}
+
 /* Takes one page of a paged snapshot. Returns TRUE when @frame now holds
  * the whole snapshot (one frame, or the pages joined when the last came),
  * FALSE while pages are missing or the frame is dropped. A page out of order
@@ -283,6 +299,8 @@ handle_event (FdConnection *self,
   self->last_seq = frame->seq;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LAST_SEQ]);
   _fd_session_emit_event (self->session, frame);
+  if (frame->type == FD_FRAME_SNAPSHOT)
+    g_idle_add_full (G_PRIORITY_LOW, trim_heap_cb, NULL, NULL);
 }
 
 void

@@ -4,6 +4,7 @@
 #include <glib/gi18n.h>
 
 #include "fd-activity-list.h"
+#include "fd-tick-label.h"
 #include "fd-conversation-window.h"
 #include "fd-row-name.h"
 #include "fd-session-list.h"
@@ -769,6 +770,7 @@ fd_activity_list_class_init (FdActivityListClass *klass)
   /* The template's expressions name the item type. */
   g_type_ensure (FD_TYPE_CONVERSATION_ITEM);
   g_type_ensure (FD_TYPE_ACTIVITY_CLOCK);
+  g_type_ensure (FD_TYPE_TICK_LABEL);
   g_type_ensure (FD_TYPE_ROW_NAME);
   fd_session_list_class_set_template (widget_class, "fd-activity-list", "activity.menu");
   gtk_widget_class_bind_template_child (widget_class, FdActivityList, scroller);
