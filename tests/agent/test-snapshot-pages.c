@@ -1,7 +1,7 @@
 #define G_LOG_DOMAIN "test-snapshot-pages"
 
 /* A paged snapshot (docs/protocol.md, "snapshot") against the real
- * frontdeskd: an agent holding 2 500 conversations signs in; the app keeps
+ * frontdeskd: an agent holding 1 200 conversations signs in; the app keeps
  * the pages and applies them as one batch when the last arrives: one
  * "snapshot" signal, one items-changed of the Activity List for all the
  * rows, the seq moved once. A reconnect that cannot resume (the server
@@ -17,7 +17,7 @@
 
 #include <glib/gstdio.h>
 
-#define N_SEEDED 2500
+#define N_SEEDED 1200
 
 typedef struct {
   guint   snapshots;

@@ -1,15 +1,15 @@
 /* A snapshot larger than one frame (docs/protocol.md, "snapshot", pages):
- * an agent holding 2 500 conversations gets all of them, none twice, in
- * pages that each decode within the server frame limits (the test socket
+ * an agent holding 1 200 conversations gets all of them, none twice, in
+ * pages (500 conversations at most) that each decode within the server frame limits (the test socket
  * refuses frames over 8 MiB or arrays over 1 000 items), with the same seq,
  * numbered 1, 2, … and `more` on all but the last; a reconnect gets the
- * whole snapshot again. Before paging, the one frame held 2 500
+ * whole snapshot again. Before paging, the one frame held 1 200
  * conversations and did not decode. */
 
 #include "fd-integration.h"
 #include "fd-test-seed.h"
 
-#define N_SEEDED 2500
+#define N_SEEDED 1200
 
 /* Reads the pages of one snapshot off @agent's socket; checks them and
  * returns how many there were. */
