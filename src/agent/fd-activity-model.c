@@ -20,6 +20,8 @@ struct _FdActivityModel
   FdClockFunc     clock;
   gpointer        clock_data;
   GDestroyNotify  clock_destroy;
+  /* The rows' shared clock: texts are computed when read, as of its now. */
+  FdActivityClock *shared_clock;
 };
 
 G_DEFINE_FINAL_TYPE (FdActivityModel, fd_activity_model, FD_TYPE_ARRAY_MODEL)
@@ -32,6 +34,11 @@ enum {
 };
 
 static GParamSpec *properties[N_PROPS];
+
+static void format_row    (gpointer            owner,
+                          FdConversationItem *item,
+                          gint64              t);
+static void texts_changed (FdActivityModel    *self);
 
 /* The model's rows. */
 static GPtrArray *
@@ -48,6 +55,9 @@ fd_activity_model_dispose (GObject *object)
   if (self->queues != NULL)
     g_clear_signal_handler (&self->queues_changed_id, self->queues);
   g_clear_object (&self->queues);
+  if (self->shared_clock != NULL)
+    _fd_activity_clock_detach (self->shared_clock);
+  g_clear_object (&self->shared_clock);
 
   G_OBJECT_CLASS (fd_activity_model_parent_class)->dispose (object);
 }
@@ -87,6 +97,7 @@ fd_activity_model_class_init (FdActivityModelClass *klass)
   fd_properties_install (object_class, property_table, properties, N_PROPS);
   FD_ARRAY_MODEL_CLASS (klass)->item_type = FD_TYPE_CONVERSATION_ITEM;
   FD_ARRAY_MODEL_CLASS (klass)->item_id = (gint64 (*) (gpointer)) fd_conversation_item_get_id;
+  FD_ARRAY_MODEL_CLASS (klass)->indexed = TRUE;
 }
 
 static void
@@ -94,6 +105,7 @@ fd_activity_model_init (FdActivityModel *self)
 {
   self->stream_names = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_free);
   self->show_unreplied = TRUE;
+  self->shared_clock = _fd_activity_clock_new (format_row, self);
 }
 
 static void
@@ -104,7 +116,7 @@ on_queues_items_changed_cb (GListModel      *queues,
                             FdActivityModel *self)
 {
   /* A queue name may arrive after the rows that name it. */
-  fd_activity_model_refresh (self);
+  texts_changed (self);
 }
 
 FdActivityModel *
@@ -137,13 +149,25 @@ fd_activity_model_set_clock (FdActivityModel *self,
   self->clock = clock;
   self->clock_data = user_data;
   self->clock_destroy = destroy;
-  fd_activity_model_refresh (self);
+  texts_changed (self);
 }
 
 static gint64
-now (FdActivityModel *self)
+read_clock (FdActivityModel *self)
 {
   return self->clock != NULL ? self->clock (self->clock_data) : g_get_real_time ();
+}
+
+/* The time for a change applied now: the shared clock moves too (quietly;
+ * rows compute their texts again when read). */
+static gint64
+now (FdActivityModel *self)
+{
+  gint64 t = read_clock (self);
+
+  if (self->shared_clock != NULL)
+    _fd_activity_clock_set_now (self->shared_clock, t, FALSE);
+  return t;
 }
 
 /* --- display texts --------------------------------------------------------- */
@@ -234,9 +258,10 @@ format_status (FdConversationItem *item)
 }
 
 static void
-update_texts (FdActivityModel    *self,
-              FdConversationItem *item,
-              gint64              t)
+set_texts (FdActivityModel    *self,
+           FdConversationItem *item,
+           gint64              t,
+           gboolean            notify)
 {
   const FdConversation *conv = fd_conversation_item_get_conversation (item);
   gint64 bounce_at = fd_conversation_item_get_bounce_at (item);
@@ -266,19 +291,61 @@ update_texts (FdActivityModel    *self,
       countdown = fd_format_duration ((gint64) texts.bounce_remaining * G_USEC_PER_SEC);
     }
   texts.text[FD_ITEM_TEXT_COUNTDOWN] = countdown;
-  _fd_conversation_item_set_texts (item, &texts);
+  _fd_conversation_item_set_texts (item, &texts, notify);
+}
+
+/* A row changed by an event: its texts now, with notifications. */
+static void
+update_texts (FdActivityModel    *self,
+              FdConversationItem *item,
+              gint64              t)
+{
+  set_texts (self, item, t, TRUE);
+}
+
+/* The shared clock's format function: a row read computes its texts. */
+static void
+format_row (gpointer            owner,
+            FdConversationItem *item,
+            gint64              t)
+{
+  set_texts (owner, item, t, FALSE);
+}
+
+/* What every row's texts read changed (names, settings): rows compute
+ * again when read; the ones already shown are told now. Rare (sign-in,
+ * a queue renamed, a setting), never on the tick. */
+static void
+texts_changed (FdActivityModel *self)
+{
+  gint64 t = now (self);
+
+  _fd_activity_clock_invalidate (self->shared_clock);
+  for (guint i = 0; i < rows (self)->len; i++)
+    {
+      FdConversationItem *item = g_ptr_array_index (rows (self), i);
+
+      if (_fd_conversation_item_has_texts (item))
+        update_texts (self, item, t);
+    }
 }
 
 void
 fd_activity_model_refresh (FdActivityModel *self)
 {
-  gint64 t;
-
   g_return_if_fail (FD_IS_ACTIVITY_MODEL (self));
 
-  t = now (self);
-  for (guint i = 0; i < rows (self)->len; i++)
-    update_texts (self, g_ptr_array_index (rows (self), i), t);
+  /* One notification of the shared clock, whatever the number of rows:
+   * the cells on screen read their row again, the others wait until they
+   * are read. */
+  _fd_activity_clock_set_now (self->shared_clock, read_clock (self), TRUE);
+}
+
+FdActivityClock *
+fd_activity_model_get_clock (FdActivityModel *self)
+{
+  g_return_val_if_fail (FD_IS_ACTIVITY_MODEL (self), NULL);
+  return self->shared_clock;
 }
 
 /* --- rows ---------------------------------------------------------------- */
@@ -297,9 +364,9 @@ static FdConversationItem *
 append_row (FdActivityModel      *self,
             const FdConversation *conv)
 {
-  FdConversationItem *item = _fd_conversation_item_new (conv);
+  FdConversationItem *item = _fd_conversation_item_new (conv, self->shared_clock);
 
-  g_ptr_array_add (rows (self), item);
+  _fd_array_model_append (FD_ARRAY_MODEL (self), item);
   return item;
 }
 
@@ -405,26 +472,22 @@ apply_message (FdActivityModel *self,
   update_texts (self, item, now (self));
 }
 
-static const FdOffer *
-find_offer (const FdSnapshot *snapshot,
-            gint64            conversation_id)
-{
-  for (guint i = 0; snapshot->offers != NULL && i < snapshot->offers->len; i++)
-    {
-      const FdOffer *offer = g_ptr_array_index (snapshot->offers, i);
-
-      if (offer->conversation_id == conversation_id)
-        return offer;
-    }
-  return NULL;
-}
 
 static void
 apply_snapshot (FdActivityModel  *self,
                 const FdSnapshot *snapshot)
 {
   GPtrArray *items = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GHashTable) offers = g_hash_table_new (g_int64_hash, g_int64_equal);
   gint64 t = now (self);
+
+  /* Offers by conversation: one pass, not one search per row. */
+  for (guint i = 0; snapshot->offers != NULL && i < snapshot->offers->len; i++)
+    {
+      FdOffer *offer = g_ptr_array_index (snapshot->offers, i);
+
+      g_hash_table_insert (offers, &offer->conversation_id, offer);
+    }
 
   if (snapshot->agent != NULL && snapshot->agent->id != 0)
     fd_activity_model_set_agent_id (self, snapshot->agent->id);
@@ -440,7 +503,7 @@ apply_snapshot (FdActivityModel  *self,
 
       if (conv == NULL)
         continue;
-      offer = find_offer (snapshot, conv->id);
+      offer = g_hash_table_lookup (offers, &conv->id);
       if (!is_mine (self, conv) && offer == NULL)
         continue;
       item = fd_activity_model_lookup (self, conv->id);
@@ -450,10 +513,13 @@ apply_snapshot (FdActivityModel  *self,
           _fd_conversation_item_set_conversation (item, fd_conversation_copy (conv));
         }
       else
-        item = _fd_conversation_item_new (conv);
+        item = _fd_conversation_item_new (conv, self->shared_clock);
       _fd_conversation_item_set_reserved (item, is_mine (self, conv));
       _fd_conversation_item_set_offer (item, offer != NULL && !is_mine (self, conv) ? fd_offer_copy (offer) : NULL);
-      update_texts (self, item, t);
+      /* A new row computes its texts when it is shown; a row that stays
+       * and was shown is told what changed. */
+      if (_fd_conversation_item_has_texts (item))
+        update_texts (self, item, t);
       g_ptr_array_add (items, item);
     }
   _fd_array_model_replace (FD_ARRAY_MODEL (self), items);
@@ -521,7 +587,7 @@ fd_activity_model_set_organization_name (FdActivityModel *self,
     return;
   g_free (self->organization_name);
   self->organization_name = g_strdup (name);
-  fd_activity_model_refresh (self);
+  texts_changed (self);
 }
 
 void
@@ -535,7 +601,7 @@ fd_activity_model_set_stream_name (FdActivityModel *self,
     g_hash_table_remove (self->stream_names, &stream_id);
   else
     g_hash_table_replace (self->stream_names, g_memdup2 (&stream_id, sizeof stream_id), g_strdup (name));
-  fd_activity_model_refresh (self);
+  texts_changed (self);
 }
 
 void
@@ -548,7 +614,7 @@ fd_activity_model_set_show_unreplied (FdActivityModel *self,
   if (self->show_unreplied == show)
     return;
   self->show_unreplied = show;
-  fd_activity_model_refresh (self);
+  texts_changed (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SHOW_UNREPLIED]);
 }
 

@@ -13,8 +13,10 @@ G_DECLARE_FINAL_TYPE (FdActivityModel, fd_activity_model, FD, ACTIVITY_MODEL, Fd
 /* The Activity List: a GListModel of FdConversationItem holding every
  * conversation offered to or reserved by the signed-in agent, fed by the
  * agent socket's events (offer, withdraw, conversation, message, snapshot).
- * It computes the display texts of each row with its clock; call
- * fd_activity_model_refresh() once a second for live durations. */
+ * Rows compute their display texts when read, with the model's clock; call
+ * fd_activity_model_refresh() once a second for live durations: it moves
+ * the rows' one shared clock (fd_activity_model_get_clock()), which the
+ * cells on screen watch, and walks no row. */
 
 /* @queues (may be NULL) gives the queue names of the "To" column. */
 FdActivityModel    *fd_activity_model_new          (FdQueueModel    *queues);
@@ -43,8 +45,10 @@ gboolean            fd_activity_model_get_show_unreplied (FdActivityModel *self)
  * knowledge (frames of other types are ignored). */
 gboolean            fd_activity_model_apply_frame  (FdActivityModel *self,
                                                     const FdFrame   *frame);
-/* Recomputes every row's texts with the clock. */
+/* Moves the shared clock to the clock's time and notifies its "now" once;
+ * rows read afterwards show their texts as of that time. */
 void                fd_activity_model_refresh      (FdActivityModel *self);
+FdActivityClock    *fd_activity_model_get_clock    (FdActivityModel *self);
 /* The row of @conversation_id (borrowed), NULL when absent. */
 FdConversationItem *fd_activity_model_lookup       (FdActivityModel *self,
                                                     gint64           conversation_id);

@@ -18,6 +18,10 @@ struct _FdArrayModelClass
   GType        item_type;
   /* The id an item is found by (_fd_array_model_find); may be NULL. */
   gint64     (*item_id) (gpointer item);
+  /* TRUE: lookups by id go through a hash table (lists of thousands, the
+   * Activity List); the subclass then changes its array only through
+   * _fd_array_model_append/remove/replace. */
+  gboolean     indexed;
 };
 
 /* The model's own array, for the subclass to read and change; whoever
@@ -30,6 +34,10 @@ gboolean   _fd_array_model_find    (FdArrayModel *self,
 /* The item whose item_id is @id (borrowed), or NULL. */
 gpointer   _fd_array_model_lookup  (FdArrayModel *self,
                                     gint64        id);
+/* Adds @item (taken) at the end without announcing it: the caller calls
+ * g_list_model_items_changed(). */
+void       _fd_array_model_append  (FdArrayModel *self,
+                                    gpointer      item);
 /* Removes the item at @position and announces it. */
 void       _fd_array_model_remove  (FdArrayModel *self,
                                     guint         position);

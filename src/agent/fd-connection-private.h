@@ -43,6 +43,10 @@ struct _FdConnection
   gboolean                 hello_done;
   guint64                  next_id;
   gint64                   last_seq;
+  /* The pages of a paged snapshot received so far (docs/protocol.md,
+   * "snapshot"), applied as one when the last arrives; NULL otherwise. */
+  FdSnapshot              *snapshot_pages;
+  gint                     snapshot_next_page;
   gint64                   last_traffic;  /* monotonic µs */
   gint64                   last_sent;     /* monotonic µs */
 

@@ -11,6 +11,9 @@
 #include "fd-connection-private.h"
 
 #include <string.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 
 #include "fd-config.h"
 #include "fd-properties.h"
@@ -190,6 +193,75 @@ handle_reply (FdConnection *self,
   _fd_pending_complete (self, p, fd_frame_copy (frame), NULL);
 }
 
+/* A snapshot's frames (megabytes of text, JSON trees and structs) are
+ * freed once applied, but glibc keeps the freed heap; give it back, so
+ * that the app's resident memory is what it holds (docs/app.md,
+ * "Activity List model"). */
+static gboolean
+trim_heap_cb (gpointer user_data)
+{
+#ifdef __GLIBC__
+  malloc_trim (0);
+#endif
+  return G_SOURCE_REMOVE;
+}
+
+/* Takes one page of a paged snapshot. Returns TRUE when @frame now holds
+ * the whole snapshot (one frame, or the pages joined when the last came),
+ * FALSE while pages are missing or the frame is dropped. A page out of order
+ * drops what was gathered (cannot happen on one socket; a new socket starts
+ * over from page 1, see _fd_connection_drop_socket()). */
+static gboolean
+gather_snapshot_page (FdConnection *self,
+                      FdFrame      *frame)
+{
+  FdSnapshot *page = frame->body;
+  gint number = MAX (page->page, 1);
+
+  if (number == 1)
+    {
+      g_clear_pointer (&self->snapshot_pages, fd_snapshot_free);
+      if (!page->more)
+        return TRUE;
+      /* Keep the first page as the base the others are added to. */
+      self->snapshot_pages = g_steal_pointer (&frame->body);
+      frame->body = fd_snapshot_new ();
+      self->snapshot_next_page = 2;
+      return FALSE;
+    }
+  if (self->snapshot_pages == NULL || number != self->snapshot_next_page ||
+      number > FD_LIMIT_SNAPSHOT_PAGES)
+    {
+      g_warning ("Snapshot page %d out of order; waiting for a new snapshot", number);
+      g_clear_pointer (&self->snapshot_pages, fd_snapshot_free);
+      return FALSE;
+    }
+  /* Move the page's items over, so nothing is copied. */
+  g_ptr_array_extend_and_steal (self->snapshot_pages->conversations, g_steal_pointer (&page->conversations));
+  g_ptr_array_extend_and_steal (self->snapshot_pages->offers, g_steal_pointer (&page->offers));
+  page->conversations = fd_conversation_detail_list_new ();
+  page->offers = fd_offer_list_new ();
+  if (page->agent != NULL)
+    {
+      g_clear_pointer (&self->snapshot_pages->agent, fd_agent_free);
+      self->snapshot_pages->agent = g_steal_pointer (&page->agent);
+    }
+  if (page->queues != NULL)
+    {
+      g_clear_pointer (&self->snapshot_pages->queues, g_ptr_array_unref);
+      self->snapshot_pages->queues = g_steal_pointer (&page->queues);
+      page->queues = fd_queue_state_list_new ();
+    }
+  self->snapshot_next_page++;
+  if (page->more)
+    return FALSE;
+  /* The last page: the frame carries the whole snapshot from here on. */
+  fd_snapshot_free (frame->body);
+  frame->body = g_steal_pointer (&self->snapshot_pages);
+  ((FdSnapshot *) frame->body)->more = FALSE;
+  return TRUE;
+}
+
 static void
 handle_event (FdConnection *self,
               FdFrame      *frame)
@@ -197,6 +269,8 @@ handle_event (FdConnection *self,
   /* A replay overlapping what we already applied. The snapshot replaces
    * everything, whatever its number. */
   if (frame->type != FD_FRAME_SNAPSHOT && frame->seq <= self->last_seq)
+    return;
+  if (frame->type == FD_FRAME_SNAPSHOT && !gather_snapshot_page (self, frame))
     return;
 
   switch (frame->type)
@@ -225,6 +299,8 @@ handle_event (FdConnection *self,
   self->last_seq = frame->seq;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LAST_SEQ]);
   _fd_session_emit_event (self->session, frame);
+  if (frame->type == FD_FRAME_SNAPSHOT)
+    g_idle_add_full (G_PRIORITY_LOW, trim_heap_cb, NULL, NULL);
 }
 
 void
@@ -378,6 +454,8 @@ _fd_connection_drop_socket (FdConnection *self)
   g_clear_handle_id (&self->watchdog_source, g_source_remove);
   g_clear_pointer (&self->hello_id, g_free);
   self->hello_done = FALSE;
+  /* Pages of a snapshot cut off by the drop: the next socket sends a new one. */
+  g_clear_pointer (&self->snapshot_pages, fd_snapshot_free);
   _fd_pending_unsend_all (self);
 
   if (socket == NULL)
@@ -598,6 +676,7 @@ fd_connection_finalize (GObject *object)
   g_clear_pointer (&self->token, g_free);
   g_clear_pointer (&self->agent, fd_agent_free);
   g_clear_pointer (&self->organization, fd_organization_free);
+  g_clear_pointer (&self->snapshot_pages, fd_snapshot_free);
 
   G_OBJECT_CLASS (fd_connection_parent_class)->finalize (object);
 }

@@ -9,6 +9,17 @@ G_BEGIN_DECLS
 #define FD_TYPE_CONVERSATION_ITEM (fd_conversation_item_get_type ())
 G_DECLARE_FINAL_TYPE (FdConversationItem, fd_conversation_item, FD, CONVERSATION_ITEM, GObject)
 
+/* The one clock the rows of an FdActivityModel share: "now" (µs, the
+ * model's clock) moves once a second (fd_activity_model_refresh()). The
+ * Activity List's time cells watch it through the row's "clock", so a tick
+ * costs one notification read by the bound rows only; a row's texts are
+ * computed when read, never for rows nobody shows (docs/app.md, "Display
+ * formats"). */
+#define FD_TYPE_ACTIVITY_CLOCK (fd_activity_clock_get_type ())
+G_DECLARE_FINAL_TYPE (FdActivityClock, fd_activity_clock, FD, ACTIVITY_CLOCK, GObject)
+
+gint64                fd_activity_clock_get_now               (FdActivityClock    *self);
+
 /* One row of the Activity List: a conversation offered to or reserved by
  * the signed-in agent, with the display texts FdActivityModel computes for
  * it. Read-only for everyone but the model. */
@@ -24,7 +35,11 @@ gint64                fd_conversation_item_get_bounce_at      (FdConversationIte
 /* When the customer's oldest unanswered message arrived; 0 = none. */
 gint64                fd_conversation_item_get_last_unreplied_at (FdConversationItem *self);
 
-/* Display texts of the columns. */
+/* The shared clock of the model's rows (NULL for a row without a model). */
+FdActivityClock      *fd_conversation_item_get_clock          (FdConversationItem *self);
+
+/* Display texts of the columns, computed when read (as of the clock's
+ * "now"). */
 const char           *fd_conversation_item_get_activity       (FdConversationItem *self);
 const char           *fd_conversation_item_get_icon_name      (FdConversationItem *self);
 const char           *fd_conversation_item_get_from           (FdConversationItem *self);

@@ -41,6 +41,8 @@ fd_properties_get_property (GObject    *object,
     g_value_set_enum (value, ((gint (*) (GObject *)) getter) (object));
   else if (G_VALUE_HOLDS_BOXED (value))
     g_value_set_boxed (value, ((gconstpointer (*) (GObject *)) getter) (object));
+  else if (G_VALUE_HOLDS_OBJECT (value))
+    g_value_set_object (value, ((gpointer (*) (GObject *)) getter) (object));
   else
     {
       /* Booleans, ints and uints come back as an int, which GValue
@@ -97,6 +99,8 @@ new_pspec (const FdProperty *property)
                                 (gint) property->default_value, flags);
     case G_TYPE_BOXED:
       return g_param_spec_boxed (property->name, NULL, NULL, property->enum_type (), flags);
+    case G_TYPE_OBJECT:
+      return g_param_spec_object (property->name, NULL, NULL, property->enum_type (), flags);
     default:
       g_assert_not_reached ();
     }

@@ -15,8 +15,8 @@ G_BEGIN_DECLS
 typedef struct
 {
   const char   *name;
-  GType         type;           /* a fundamental type; G_TYPE_ENUM or G_TYPE_BOXED with enum_type */
-  GType       (*enum_type) (void);  /* the enum or boxed type */
+  GType         type;           /* a fundamental type; G_TYPE_ENUM, G_TYPE_BOXED or G_TYPE_OBJECT with enum_type */
+  GType       (*enum_type) (void);  /* the enum, boxed or object type */
   gint64        minimum;        /* numbers; the maximum is the type's */
   gint64        default_value;  /* numbers, booleans and enums */
   const char   *default_string;
@@ -41,6 +41,9 @@ typedef struct
  * NULL-terminated array of strings); read-only. */
 #define FD_PROPERTY_BOXED(n, get, type_func) \
   { .name = (n), .type = G_TYPE_BOXED, .enum_type = (type_func), .getter = G_CALLBACK (get) }
+/* An object the getter returns borrowed; read-only. */
+#define FD_PROPERTY_OBJECT(n, get, type_func) \
+  { .name = (n), .type = G_TYPE_OBJECT, .enum_type = (type_func), .getter = G_CALLBACK (get) }
 
 /* Creates the param specs of @table (n_properties entries, entry 0 unused)
  * into @pspecs, installs them on @object_class and points its

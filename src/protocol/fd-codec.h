@@ -55,6 +55,12 @@ G_BEGIN_DECLS
 #define FD_LIMIT_EVENT_ENVELOPE    256
 /* Frames the server sends; an event with the largest body is far below. */
 #define FD_LIMIT_SERVER_FRAME_SIZE (8 * 1024 * 1024)
+/* A snapshot with more conversations than one frame holds is sent in pages
+ * (docs/protocol.md, "snapshot"): at most FD_SNAPSHOT_PAGE_ITEMS
+ * conversations per page (fewer when the frame would pass
+ * FD_LIMIT_SERVER_FRAME_SIZE), at most FD_LIMIT_SNAPSHOT_PAGES pages. */
+#define FD_SNAPSHOT_PAGE_ITEMS     500
+#define FD_LIMIT_SNAPSHOT_PAGES    1000
 
 typedef enum {
   FD_FIELD_INT64,

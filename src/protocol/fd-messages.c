@@ -230,7 +230,9 @@ BODY (T, fd_snapshot, "snapshot",
       FD_F_OBJECT (T, agent, TRUE, &fd_agent_info),
       FD_F_OBJECTS (T, queues, TRUE, 0, &fd_queue_state_info),
       FD_F_OBJECTS (T, conversations, TRUE, 0, &fd_conversation_detail_info),
-      FD_F_OBJECTS (T, offers, TRUE, 0, &fd_offer_info))
+      FD_F_OBJECTS (T, offers, TRUE, 0, &fd_offer_info),
+      FD_F_INT (T, page, FALSE),
+      FD_F_BOOL (T, more, FALSE))
 #undef T
 
 #define T FdErrorBody

@@ -203,6 +203,8 @@ typedef struct {
   GPtrArray   *queues;         /* FdQueueState* */
   GPtrArray   *conversations;  /* FdConversationDetail*: offered and reserved */
   GPtrArray   *offers;         /* FdOffer* to this agent */
+  gint         page;           /* 1, 2, …: the page of a paged snapshot (0 reads as 1) */
+  gboolean     more;           /* TRUE: another page of this snapshot follows */
 } FdSnapshot;
 
 typedef struct {

@@ -6,6 +6,8 @@
  * statistics in fd-center-stats.c and the visitors' requests in
  * fd-center-visitor.c. */
 
+#include <string.h>
+
 #include "fd-center-private.h"
 #include "fd-center-email.h"
 
@@ -585,6 +587,119 @@ fd_center_snapshot (FdCenter       *self,
                      ((FdOffer *) g_ptr_array_index (snapshot->offers, i))->conversation_id, error))
       return NULL;
   return g_steal_pointer (&snapshot);
+}
+
+/* One page: conversations [start, start + count) of @snapshot with their
+ * offers (and, on the first page, offers whose conversation is not listed),
+ * encoded without copying anything: the page borrows the snapshot's items. */
+static char *
+encode_snapshot_page (const FdSnapshot *snapshot,
+                      GHashTable       *offers_of,
+                      GPtrArray        *orphan_offers,
+                      gint64            seq,
+                      guint             start,
+                      guint             count,
+                      gint              page_number,
+                      gboolean          more)
+{
+  g_autoptr(GPtrArray) conversations = g_ptr_array_sized_new (count);
+  g_autoptr(GPtrArray) offers = g_ptr_array_new ();
+  FdSnapshot page = { 0 };
+  FdFrame frame = { 0 };
+
+  for (guint i = start; i < start + count; i++)
+    {
+      FdConversationDetail *detail = g_ptr_array_index (snapshot->conversations, i);
+      GPtrArray *its_offers = g_hash_table_lookup (offers_of, &detail->conversation->id);
+
+      g_ptr_array_add (conversations, detail);
+      if (its_offers != NULL)
+        g_ptr_array_extend (offers, its_offers, NULL, NULL);
+    }
+  if (page_number == 1)
+    g_ptr_array_extend (offers, orphan_offers, NULL, NULL);
+  page.agent = snapshot->agent;
+  page.queues = snapshot->queues;
+  page.conversations = conversations;
+  page.offers = offers;
+  page.page = page_number;
+  page.more = more;
+  frame.type = FD_FRAME_SNAPSHOT;
+  frame.seq = seq;
+  frame.body = &page;
+  return fd_frame_encode (&frame, NULL);
+}
+
+GPtrArray *
+fd_center_snapshot_frames (const FdSnapshot *snapshot,
+                           gint64            seq,
+                           guint             page_items)
+{
+  g_autoptr(GPtrArray) texts = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GHashTable) offers_of = g_hash_table_new_full (g_int64_hash, g_int64_equal, NULL,
+                                                           (GDestroyNotify) g_ptr_array_unref);
+  g_autoptr(GHashTable) listed = g_hash_table_new (g_int64_hash, g_int64_equal);
+  g_autoptr(GPtrArray) orphan_offers = g_ptr_array_new ();
+  guint n = snapshot->conversations->len;
+  guint start = 0;
+  gint page_number = 1;
+
+  page_items = CLAMP (page_items, 1, FD_LIMIT_ARRAY);
+  for (guint i = 0; i < n; i++)
+    {
+      FdConversationDetail *detail = g_ptr_array_index (snapshot->conversations, i);
+
+      g_hash_table_add (listed, &detail->conversation->id);
+    }
+  for (guint i = 0; i < snapshot->offers->len; i++)
+    {
+      FdOffer *offer = g_ptr_array_index (snapshot->offers, i);
+      GPtrArray *its_offers;
+
+      if (!g_hash_table_contains (listed, &offer->conversation_id))
+        {
+          g_ptr_array_add (orphan_offers, offer);
+          continue;
+        }
+      its_offers = g_hash_table_lookup (offers_of, &offer->conversation_id);
+      if (its_offers == NULL)
+        {
+          its_offers = g_ptr_array_new ();
+          g_hash_table_insert (offers_of, &offer->conversation_id, its_offers);
+        }
+      g_ptr_array_add (its_offers, offer);
+    }
+
+  do
+    {
+      guint count = MIN (page_items, n - start);
+      gboolean more;
+      char *text;
+
+      /* Halve the page until its frame fits; one conversation always fits
+       * (an event body is far below the frame limit, docs/protocol.md). */
+      for (;;)
+        {
+          more = start + count < n && page_number < FD_LIMIT_SNAPSHOT_PAGES;
+          text = encode_snapshot_page (snapshot, offers_of, orphan_offers, seq, start, count,
+                                       page_number, more);
+          if (count <= 1 || strlen (text) <= FD_LIMIT_SERVER_FRAME_SIZE)
+            break;
+          g_free (text);
+          count /= 2;
+        }
+      g_ptr_array_add (texts, text);
+      start += count;
+      page_number++;
+      if (!more && start < n)
+        {
+          g_warning ("A snapshot of %u conversations passes %u pages; the last %u are left out",
+                     n, FD_LIMIT_SNAPSHOT_PAGES, n - start);
+          break;
+        }
+    }
+  while (start < n);
+  return g_steal_pointer (&texts);
 }
 
 gboolean

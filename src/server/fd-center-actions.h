@@ -117,6 +117,14 @@ FdResources    *fd_center_list_resources        (FdCenter               *self,
 FdSnapshot     *fd_center_snapshot              (FdCenter               *self,
                                                  const FdAgent          *agent,
                                                  GError                **error);
+/* The encoded `snapshot` events (seq @seq) that carry @snapshot: one frame
+ * when it fits, else pages of at most @page_items conversations (clamped to
+ * 1..FD_LIMIT_ARRAY), each frame within FD_LIMIT_SERVER_FRAME_SIZE, each
+ * offer on the page of its conversation, `more` on every page but the last
+ * (docs/protocol.md, "snapshot"). At most FD_LIMIT_SNAPSHOT_PAGES pages. */
+GPtrArray      *fd_center_snapshot_frames       (const FdSnapshot       *snapshot,
+                                                 gint64                  seq,
+                                                 guint                   page_items);
 /* Makes sure the organization's event log has a seq > 0 (a snapshot event
  * needs one) and returns the current seq. */
 gboolean        fd_center_current_seq           (FdCenter               *self,

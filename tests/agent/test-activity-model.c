@@ -414,6 +414,55 @@ test_queue_model (Fixture       *f,
   g_assert_null (fd_queue_model_lookup (f->queues, 99));
 }
 
+static void
+on_notify_count_cb (GObject    *object,
+                    GParamSpec *pspec,
+                    guint      *count)
+{
+  (*count)++;
+}
+
+/* Issue 17: the once-a-second refresh moves the rows' one shared clock and
+ * notifies it once; it neither computes nor notifies any row (an app with
+ * 10,000 rows walked them all every second). Rows read afterwards give the
+ * new time. */
+static void
+test_refresh_shared_clock (Fixture       *f,
+                           gconstpointer  data)
+{
+  FdActivityClock *clock = fd_activity_model_get_clock (f->model);
+  FdConversationItem *chat;
+  guint row_notifies = 0;
+  guint clock_notifies = 0;
+
+  f->now = at ("2026-11-18T11:10:47Z");
+  apply (f, "snapshot.json");
+  g_assert_cmpuint (n_rows (f), ==, 2);
+  chat = fd_activity_model_lookup (f->model, 44);
+  g_assert_true (fd_conversation_item_get_clock (chat) == clock);
+  /* Read once, as a cell on screen does. */
+  g_assert_cmpstr (fd_conversation_item_get_duration (chat), ==, "10:47 (00:36)");
+  for (guint i = 0; i < n_rows (f); i++)
+    g_signal_connect (row (f, i), "notify", G_CALLBACK (on_notify_count_cb), &row_notifies);
+  g_signal_connect (clock, "notify::now", G_CALLBACK (on_notify_count_cb), &clock_notifies);
+
+  f->now = at ("2026-11-18T11:10:48Z");
+  fd_activity_model_refresh (f->model);
+  g_assert_cmpuint (clock_notifies, ==, 1);
+  g_assert_cmpuint (row_notifies, ==, 0);
+  g_assert_cmpint (fd_activity_clock_get_now (clock), ==, f->now);
+  g_assert_cmpstr (fd_conversation_item_get_duration (chat), ==, "10:48 (00:37)");
+
+  /* An event still tells its row's watchers at once. */
+  apply (f, "message-in.json");
+  g_assert_cmpuint (row_notifies, >, 0);
+  g_assert_cmpstr (fd_conversation_item_get_status (chat), ==, "Reserved (2 new messages)");
+
+  for (guint i = 0; i < n_rows (f); i++)
+    g_signal_handlers_disconnect_by_func (row (f, i), on_notify_count_cb, &row_notifies);
+  g_signal_handlers_disconnect_by_func (clock, on_notify_count_cb, &clock_notifies);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -432,6 +481,7 @@ main (int   argc,
   ADD ("reserved-callback", test_reserved_callback_duration);
   ADD ("bad-frames", test_bad_frames);
   ADD ("queue-model", test_queue_model);
+  ADD ("refresh-shared-clock", test_refresh_shared_clock);
 #undef ADD
 
   return g_test_run ();

@@ -4,6 +4,7 @@
 #include <glib/gi18n.h>
 
 #include "fd-activity-list.h"
+#include "fd-tick-label.h"
 #include "fd-conversation-window.h"
 #include "fd-row-name.h"
 #include "fd-session-list.h"
@@ -20,6 +21,11 @@ struct _FdActivityList
   GMenuModel         *callback_reserved_menu;
   GMenuModel         *unreserved_menu;
   GMenuModel         *reserved_menu;
+
+  /* The selected row, whose "reserved" changes the menu's actions: one
+   * handler on that row, not one per row. */
+  FdConversationItem *watched;
+  gulong              watched_id;
 };
 
 G_DEFINE_FINAL_TYPE (FdActivityList, fd_activity_list, FD_TYPE_SESSION_LIST)
@@ -40,11 +46,24 @@ static char *
 status_text (GObject    *unused,
              const char *status,
              const char *countdown,
+             gint64      now,
              gpointer    user_data)
 {
   if (countdown == NULL || *countdown == '\0')
     return g_strdup (status ? status : "");
   return g_strdup_printf ("%s · %s", status ? status : "", countdown);
+}
+
+/* The Duration cell. @now, the rows' shared clock, is there to be watched:
+ * once a second it makes the cells on screen read their row's duration
+ * again (docs/app.md, "Display formats"); rows off screen cost nothing. */
+static char *
+duration_text (GObject    *unused,
+               const char *duration,
+               gint64      now,
+               gpointer    user_data)
+{
+  return g_strdup (duration != NULL ? duration : "");
 }
 
 /* A row's accessible name (a closure of the template's FdRowName; its
@@ -99,7 +118,7 @@ cell_text (FdConversationItem *item,
 {
   if (column == COLUMN_STATUS)
     return status_text (NULL, fd_conversation_item_get_status (item),
-                        fd_conversation_item_get_countdown (item), NULL);
+                        fd_conversation_item_get_countdown (item), 0, NULL);
   switch (column)
     {
     case COLUMN_ACTIVITY: return g_strdup (fd_conversation_item_get_activity (item));
@@ -647,11 +666,43 @@ on_cell_right_click_cb (GtkGestureClick *gesture,
 }
 
 static void
+on_item_reserved_notify_cb (FdConversationItem *item,
+                            GParamSpec         *pspec,
+                            FdActivityList     *self)
+{
+  update_actions (self);
+}
+
+static void
+unwatch_selected (FdActivityList *self)
+{
+  if (self->watched != NULL)
+    g_clear_signal_handler (&self->watched_id, self->watched);
+  g_clear_object (&self->watched);
+}
+
+/* Follows "reserved" of the selected row only. */
+static void
+watch_selected (FdActivityList *self)
+{
+  FdConversationItem *item = selected_item (self);
+
+  if (item == self->watched)
+    return;
+  unwatch_selected (self);
+  if (item == NULL)
+    return;
+  self->watched = g_object_ref (item);
+  self->watched_id = g_signal_connect (item, "notify::reserved", G_CALLBACK (on_item_reserved_notify_cb), self);
+}
+
+static void
 on_selection_changed_cb (GtkSelectionModel *model,
                          guint              position,
                          guint              n_items,
                          FdActivityList    *self)
 {
+  watch_selected (self);
   update_actions (self);
 }
 
@@ -662,6 +713,7 @@ on_model_items_changed_cb (GListModel     *model,
                            guint           added,
                            FdActivityList *self)
 {
+  watch_selected (self);
   update_actions (self);
 }
 
@@ -672,15 +724,6 @@ on_column_view_activate_cb (GtkColumnView  *view,
 {
   gtk_single_selection_set_selected (self->selection, position);
   gtk_widget_activate_action (GTK_WIDGET (self), "activity.open", NULL);
-}
-
-static void
-on_item_reserved_notify_cb (FdConversationItem *item,
-                            GParamSpec         *pspec,
-                            FdActivityList     *self)
-{
-  if (item == selected_item (self))
-    update_actions (self);
 }
 
 /* The session's conversations, sorted by the column headers, each with
@@ -696,16 +739,24 @@ fd_activity_list_bind (FdSessionList *list,
   if (connection == NULL)
     {
       gtk_single_selection_set_model (self->selection, NULL);
+      watch_selected (self);
       update_actions (self);
       return;
     }
   rows = G_LIST_MODEL (fd_session_get_activity_model (fd_connection_get_session (connection)));
-  fd_session_list_watch (list, rows, "reserved", G_CALLBACK (on_item_reserved_notify_cb), NULL);
   /* The model keeps arrival order; the column headers sort the view. */
   sorted = gtk_sort_list_model_new (g_object_ref (rows),
                                     g_object_ref (gtk_column_view_get_sorter (self->column_view)));
   gtk_single_selection_set_model (self->selection, G_LIST_MODEL (sorted));
+  watch_selected (self);
   update_actions (self);
+}
+
+static void
+fd_activity_list_dispose (GObject *object)
+{
+  unwatch_selected (FD_ACTIVITY_LIST (object));
+  G_OBJECT_CLASS (fd_activity_list_parent_class)->dispose (object);
 }
 
 static void
@@ -713,10 +764,13 @@ fd_activity_list_class_init (FdActivityListClass *klass)
 {
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
+  G_OBJECT_CLASS (klass)->dispose = fd_activity_list_dispose;
   FD_SESSION_LIST_CLASS (klass)->bind = fd_activity_list_bind;
 
   /* The template's expressions name the item type. */
   g_type_ensure (FD_TYPE_CONVERSATION_ITEM);
+  g_type_ensure (FD_TYPE_ACTIVITY_CLOCK);
+  g_type_ensure (FD_TYPE_TICK_LABEL);
   g_type_ensure (FD_TYPE_ROW_NAME);
   fd_session_list_class_set_template (widget_class, "fd-activity-list", "activity.menu");
   gtk_widget_class_bind_template_child (widget_class, FdActivityList, scroller);
@@ -727,6 +781,7 @@ fd_activity_list_class_init (FdActivityListClass *klass)
   gtk_widget_class_bind_template_child (widget_class, FdActivityList, unreserved_menu);
   gtk_widget_class_bind_template_child (widget_class, FdActivityList, reserved_menu);
   gtk_widget_class_bind_template_callback (widget_class, status_text);
+  gtk_widget_class_bind_template_callback (widget_class, duration_text);
   gtk_widget_class_bind_template_callback (widget_class, row_label);
   gtk_widget_class_bind_template_callback (widget_class, on_cell_right_click_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_selection_changed_cb);

@@ -26,6 +26,8 @@ struct _FdWindow
   GSettings            *settings;
   GCancellable         *cancellable;
   guint                 tick_source;
+  GdkFrameClock        *shown_clock;     /* while a "rows shown" line waits for its frame */
+  gulong                shown_paint_id;
 };
 
 G_DEFINE_FINAL_TYPE (FdWindow, fd_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -70,6 +72,56 @@ on_rows_changed_cb (GListModel *model,
 {
   update_ticking (self);
   update_activity_page (self);
+}
+
+/* --- the rows on screen after a snapshot ----------------------------------------- */
+
+static void
+stop_waiting_for_paint (FdWindow *self)
+{
+  if (self->shown_clock != NULL)
+    g_clear_signal_handler (&self->shown_paint_id, self->shown_clock);
+  g_clear_object (&self->shown_clock);
+}
+
+static void
+log_rows_shown (FdWindow *self)
+{
+  GListModel *rows = G_LIST_MODEL (fd_session_get_activity_model (fd_connection_get_session (self->connection)));
+
+  /* bench/app/app-bench reads this line (G_MESSAGES_DEBUG=fd-window) as
+   * "signed in and the Activity List shows its rows". */
+  g_debug ("Activity List: %u rows shown", g_list_model_get_n_items (rows));
+}
+
+static void
+on_after_paint_cb (GdkFrameClock *clock,
+                   FdWindow      *self)
+{
+  stop_waiting_for_paint (self);
+  if (self->connection != NULL)
+    log_rows_shown (self);
+}
+
+/* A snapshot replaced the rows: say so once the next frame is painted. */
+static void
+on_session_snapshot_cb (FdSession        *session,
+                        const FdSnapshot *snapshot,
+                        FdWindow         *self)
+{
+  GdkFrameClock *clock = gtk_widget_get_mapped (GTK_WIDGET (self)) ? gtk_widget_get_frame_clock (GTK_WIDGET (self)) : NULL;
+
+  g_debug ("Snapshot applied: %u conversations", snapshot->conversations != NULL ? snapshot->conversations->len : 0);
+  if (clock == NULL)
+    {
+      log_rows_shown (self);
+      return;
+    }
+  if (self->shown_clock != NULL)
+    return;
+  self->shown_clock = g_object_ref (clock);
+  self->shown_paint_id = g_signal_connect (clock, "after-paint", G_CALLBACK (on_after_paint_cb), self);
+  gdk_frame_clock_request_phase (clock, GDK_FRAME_CLOCK_PHASE_PAINT);
 }
 
 /* --- empty states (docs/app.md, "Empty states") ----------------------------- */
@@ -425,6 +477,7 @@ fd_window_map (GtkWidget *widget)
 static void
 fd_window_unmap (GtkWidget *widget)
 {
+  stop_waiting_for_paint (FD_WINDOW (widget));
   GTK_WIDGET_CLASS (fd_window_parent_class)->unmap (widget);
   update_ticking (FD_WINDOW (widget));
 }
@@ -437,6 +490,7 @@ fd_window_dispose (GObject *object)
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   g_clear_handle_id (&self->tick_source, g_source_remove);
+  stop_waiting_for_paint (self);
   if (self->connection != NULL)
     {
       FdSession *session = fd_connection_get_session (self->connection);
@@ -552,6 +606,8 @@ fd_window_set_connection (FdWindow     *self,
                                    G_CALLBACK (on_connection_state_notify_cb), self, 0);
           g_signal_connect_object (fd_connection_get_session (connection), "agent-state",
                                    G_CALLBACK (on_session_agent_state_cb), self, 0);
+          g_signal_connect_object (fd_connection_get_session (connection), "snapshot",
+                                   G_CALLBACK (on_session_snapshot_cb), self, 0);
           g_signal_connect_object (fd_session_get_activity_model (fd_connection_get_session (connection)), "items-changed",
                                    G_CALLBACK (on_rows_changed_cb), self, 0);
           g_signal_connect_object (fd_session_get_queue_model (fd_connection_get_session (connection)), "items-changed",

@@ -248,8 +248,15 @@ handle_hello (FdAgentConn   *self,
           send_error (self, frame->id, error);
           return;
         }
+      g_autoptr(GPtrArray) pages = NULL;
+
       send_frame (self, fd_frame_new_ack (frame->id, FD_FRAME_HELLO, g_steal_pointer (&welcome)));
-      send_frame (self, fd_frame_new_event (FD_FRAME_SNAPSHOT, seq, g_steal_pointer (&snapshot)));
+      /* One frame, or pages sent back to back (no live event between
+       * them: this runs on the server's one thread). */
+      pages = fd_center_snapshot_frames (snapshot, seq, FD_SNAPSHOT_PAGE_ITEMS);
+      for (guint i = 0; i < pages->len; i++)
+        if (!fd_ws_budget_send (self->budget, g_ptr_array_index (pages, i)))
+          break;
     }
   self->last_seq = MAX (self->last_seq, seq);
   self->hello_done = TRUE;
