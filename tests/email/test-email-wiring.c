@@ -623,6 +623,7 @@ test_stream_health (Fixture       *f,
   g_autoptr(FdStreamHealthInfo) fixed = NULL;
   g_autoptr(FdStreamHealthInfo) fixed_ed = NULL;
   const FdStreamHealthInfo *item;
+  gint64 demo_stream_id;
 
   poll_until (health_is, &ok, 250, "health ok");
   natalie = fd_test_agent_sign_in_and_join (f->server, FD_TEST_NATALIE_EMAIL, FD_TEST_NATALIE_PASSWORD,
@@ -638,6 +639,7 @@ test_stream_health (Fixture       *f,
   g_assert_cmpuint (((FdStreamHealthList *) before->body)->items->len, ==, 1);
   item = g_ptr_array_index (((FdStreamHealthList *) before->body)->items, 0);
   g_assert_cmpstr (item->name, ==, "Support Email");
+  demo_stream_id = item->stream_id;
   g_assert_cmpint (item->health, !=, FD_STREAM_HEALTH_OK);
   g_assert_nonnull (item->reason);
   fd_test_agent_expect_error (jenna, FD_FRAME_LIST_STREAM_HEALTH, NULL, FD_WIRE_ERROR_FORBIDDEN);
@@ -671,6 +673,19 @@ test_stream_health (Fixture       *f,
   after = list_stream_health (natalie);
   g_assert_null (find_health (after, f->stream_id));
   g_assert_cmpuint (((FdStreamHealthList *) after->body)->items->len, ==, 1);
+
+  /* A deleted stream needs nobody: ok, and off the list. */
+  {
+    g_autofree char *demo_path = g_strdup_printf ("/organizations/%" G_GINT64_FORMAT "/streams/%" G_GINT64_FORMAT,
+                                                  f->org_id, demo_stream_id);
+    g_autoptr(FdFrame) empty = NULL;
+    HealthMatch match = { demo_stream_id, FD_STREAM_HEALTH_OK };
+
+    g_assert_null (fd_test_admin_expect (f->server, "DELETE", demo_path, NULL, 204));
+    fd_frame_free (fd_test_socket_wait_match (natalie->socket, is_stream_health, &match, 30000, "deleted stream ok"));
+    empty = list_stream_health (natalie);
+    g_assert_cmpuint (((FdStreamHealthList *) empty->body)->items->len, ==, 0);
+  }
 
   /* The agent was connected the whole time: not one stream-health event. */
   fd_test_socket_settle (jenna->socket, 200);
