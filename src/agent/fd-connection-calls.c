@@ -387,6 +387,25 @@ fd_connection_retry_delivery_finish (FdConnection  *self,
 }
 
 void
+fd_connection_list_stream_health_async (FdConnection        *self,
+                                        GCancellable        *cancellable,
+                                        GAsyncReadyCallback  callback,
+                                        gpointer             user_data)
+{
+  g_return_if_fail (FD_IS_CONNECTION (self));
+
+  fd_connection_request_async (self, FD_FRAME_LIST_STREAM_HEALTH, NULL, cancellable, callback, user_data);
+}
+
+FdStreamHealthList *
+fd_connection_list_stream_health_finish (FdConnection  *self,
+                                         GAsyncResult  *result,
+                                         GError       **error)
+{
+  return steal_body (self, result, error);
+}
+
+void
 fd_connection_send_typing_async (FdConnection        *self,
                                  gint64               conversation_id,
                                  gboolean             typing,

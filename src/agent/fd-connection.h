@@ -294,6 +294,15 @@ void                fd_connection_retry_delivery_async (FdConnection   *self,
 FdDelivery         *fd_connection_retry_delivery_finish (FdConnection  *self,
                                                     GAsyncResult        *result,
                                                     GError             **error);
+/* The organization's media streams that need attention (list-stream-health;
+ * supervisors and admins only, FD_WIRE_ERROR_FORBIDDEN for an agent). */
+void                fd_connection_list_stream_health_async (FdConnection *self,
+                                                    GCancellable        *cancellable,
+                                                    GAsyncReadyCallback  callback,
+                                                    gpointer             user_data);
+FdStreamHealthList *fd_connection_list_stream_health_finish (FdConnection *self,
+                                                    GAsyncResult        *result,
+                                                    GError             **error);
 /* Tells the visitor whether this agent is typing. */
 void                fd_connection_send_typing_async (FdConnection       *self,
                                                     gint64               conversation_id,

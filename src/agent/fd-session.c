@@ -33,6 +33,7 @@ enum {
   SIGNAL_AGENT_STATE,
   SIGNAL_QUEUE_STATE,
   SIGNAL_STATS,
+  SIGNAL_STREAM_HEALTH,
   N_SIGNALS
 };
 
@@ -150,6 +151,9 @@ _fd_session_emit_event (FdSession     *self,
     case FD_FRAME_STATS_EVENT:
       signal_id = signals[SIGNAL_STATS];
       break;
+    case FD_FRAME_STREAM_HEALTH:
+      signal_id = signals[SIGNAL_STREAM_HEALTH];
+      break;
     default:
       /* An event this app does not know yet: the models ignored it too. */
       g_debug ("No signal for the %s event", fd_frame_type_to_string (frame->type));
@@ -247,6 +251,7 @@ fd_session_class_init (FdSessionClass *klass)
   signals[SIGNAL_AGENT_STATE] = new_event_signal (klass, "agent-state");
   signals[SIGNAL_QUEUE_STATE] = new_event_signal (klass, "queue-state");
   signals[SIGNAL_STATS] = new_event_signal (klass, "stats");
+  signals[SIGNAL_STREAM_HEALTH] = new_event_signal (klass, "stream-health");
 }
 
 static void

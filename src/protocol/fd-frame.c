@@ -44,6 +44,7 @@ static const FrameInfo frames[FD_FRAME_N_TYPES] = {
   [FD_FRAME_DM_REQUEST]          = { "dm-request", AC, REQ, &fd_conversation_ref_info, &fd_message_info },
   [FD_FRAME_LIST_COLLEAGUES]     = { "list-colleagues", AC, REQ, &fd_conversation_ref_info, &fd_colleagues_info },
   [FD_FRAME_RETRY_DELIVERY]      = { "retry-delivery", AC, REQ, &fd_delivery_info, &fd_delivery_info },
+  [FD_FRAME_LIST_STREAM_HEALTH]  = { "list-stream-health", AC, REQ, NULL, &fd_stream_health_list_info },
   [FD_FRAME_PING]                = { "ping", AC, REQ, NULL, NULL },
 
   [FD_FRAME_ACK]                 = { "ack", AS, REP, NULL, NULL },
@@ -59,6 +60,7 @@ static const FrameInfo frames[FD_FRAME_N_TYPES] = {
   [FD_FRAME_QUEUE_STATE]         = { "queue-state", AS, EVT, &fd_queue_state_info, NULL },
   [FD_FRAME_STATS_EVENT]         = { "stats", AS, EVT, &fd_stats_report_info, NULL },
   [FD_FRAME_DELIVERY]            = { "delivery", AS, EVT, &fd_delivery_info, NULL },
+  [FD_FRAME_STREAM_HEALTH]       = { "stream-health", AS, EVT, &fd_stream_health_info_info, NULL },
 
   [FD_FRAME_VISITOR_HELLO]        = { "hello", VC, VIS, &fd_visitor_hello_info, NULL },
   [FD_FRAME_VISITOR_SEND_MESSAGE] = { "send-message", VC, VIS, &fd_visitor_send_info, NULL },

@@ -44,6 +44,7 @@ typedef enum {
   FD_FRAME_DM_REQUEST,
   FD_FRAME_LIST_COLLEAGUES,
   FD_FRAME_RETRY_DELIVERY,
+  FD_FRAME_LIST_STREAM_HEALTH,
   FD_FRAME_PING,
 
   /* Server → app: replies, then events (with seq). */
@@ -60,6 +61,7 @@ typedef enum {
   FD_FRAME_QUEUE_STATE,
   FD_FRAME_STATS_EVENT,
   FD_FRAME_DELIVERY,
+  FD_FRAME_STREAM_HEALTH,
 
   /* Widget → server. */
   FD_FRAME_VISITOR_HELLO,

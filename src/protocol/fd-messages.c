@@ -30,6 +30,10 @@ ENUM_INFO (fd_delivery_state_enum, "delivery state",
            [FD_DELIVERY_QUEUED] = "queued",
            [FD_DELIVERY_SENT] = "sent",
            [FD_DELIVERY_FAILED] = "failed");
+ENUM_INFO (fd_stream_health_enum, "stream health",
+           [FD_STREAM_HEALTH_OK] = "ok",
+           [FD_STREAM_HEALTH_NEEDS_ATTENTION] = "needs-attention",
+           [FD_STREAM_HEALTH_NEEDS_AUTHORIZATION] = "needs-authorization");
 
 const char *
 fd_withdraw_reason_to_string (FdWithdrawReason value)
@@ -53,6 +57,7 @@ fd_withdraw_reason_from_string (const char       *str,
 FD_DEFINE_ENUM (FdCallOutcome, fd_call_outcome, fd_call_outcome_enum)
 FD_DEFINE_ENUM (FdClosedBy, fd_closed_by, fd_closed_by_enum)
 FD_DEFINE_ENUM (FdDeliveryState, fd_delivery_state, fd_delivery_state_enum)
+FD_DEFINE_ENUM (FdStreamHealth, fd_stream_health, fd_stream_health_enum)
 
 /* BODY (TypeName, type_name, "what", rows…) declares the table, its info and
  * the typed functions in one go. */
@@ -223,6 +228,20 @@ BODY (T, fd_delivery, "delivery",
       FD_F_ENUM (T, state, FALSE, &fd_delivery_state_enum),
       FD_F_STRING (T, reason, FALSE, FD_LIMIT_STRING),
       FD_F_INT (T, attempts, FALSE))
+#undef T
+
+#define T FdStreamHealthInfo
+BODY (T, fd_stream_health_info, "stream health",
+      FD_F_INT64 (T, stream_id, TRUE),
+      FD_F_STRING (T, name, FALSE, FD_LIMIT_NAME),
+      FD_F_ENUM (T, kind, FALSE, &fd_stream_kind_enum),
+      FD_F_ENUM (T, health, TRUE, &fd_stream_health_enum),
+      FD_F_STRING (T, reason, FALSE, FD_LIMIT_STRING))
+#undef T
+
+#define T FdStreamHealthList
+BODY (T, fd_stream_health_list, "stream health list",
+      FD_F_OBJECTS (T, items, TRUE, 0, &fd_stream_health_info_info))
 #undef T
 
 #define T FdSnapshot

@@ -44,14 +44,24 @@ typedef enum {
   FD_DELIVERY_FAILED,
 } FdDeliveryState;
 
+/* The health of a media stream as the agent protocol tells supervisors
+ * (docs/protocol.md, "stream health"); the store keeps it as text. */
+typedef enum {
+  FD_STREAM_HEALTH_OK,
+  FD_STREAM_HEALTH_NEEDS_ATTENTION,
+  FD_STREAM_HEALTH_NEEDS_AUTHORIZATION,
+} FdStreamHealth;
+
 FD_DECLARE_ENUM (FdWithdrawReason, fd_withdraw_reason)
 FD_DECLARE_ENUM (FdCallOutcome, fd_call_outcome)
 FD_DECLARE_ENUM (FdClosedBy, fd_closed_by)
 FD_DECLARE_ENUM (FdDeliveryState, fd_delivery_state)
+FD_DECLARE_ENUM (FdStreamHealth, fd_stream_health)
 extern const FdEnumInfo fd_withdraw_reason_enum;
 extern const FdEnumInfo fd_call_outcome_enum;
 extern const FdEnumInfo fd_closed_by_enum;
 extern const FdEnumInfo fd_delivery_state_enum;
+extern const FdEnumInfo fd_stream_health_enum;
 extern const FdEnumInfo fd_wire_error_enum;
 
 /* --- agent protocol: requests -------------------------------------------- */
@@ -115,6 +125,21 @@ struct _FdDelivery {
   char            *reason;     /* failed: the mail server's answer */
   gint             attempts;
 };
+
+/* The "stream-health" event, and an item of the ack of
+ * "list-stream-health": a media stream that needs a supervisor, or is
+ * fine again (ok). */
+typedef struct {
+  gint64          stream_id;
+  char           *name;
+  FdStreamKind    kind;
+  FdStreamHealth  health;
+  char           *reason;      /* what is wrong and what to do; NULL when ok */
+} FdStreamHealthInfo;
+
+typedef struct {
+  GPtrArray   *items;          /* FdStreamHealthInfo* */
+} FdStreamHealthList;
 
 typedef struct {
   char        *search;         /* matched against name and text; NULL = all */
@@ -321,6 +346,8 @@ FD_BODY (FdWithdraw, fd_withdraw)
 FD_BODY (FdSnapshot, fd_snapshot)
 FD_BODY (FdErrorBody, fd_error_body)
 FD_BODY (FdDelivery, fd_delivery)
+FD_BODY (FdStreamHealthInfo, fd_stream_health_info)
+FD_BODY (FdStreamHealthList, fd_stream_health_list)
 FD_BODY (FdSignInRequest, fd_sign_in_request)
 FD_BODY (FdSignIn, fd_sign_in)
 FD_BODY (FdVisitorSessionRequest, fd_visitor_session_request)

@@ -469,7 +469,7 @@ write_save (gpointer   user_data,
          fd_store_update_stream (store, stream, error) &&
          fd_store_set_stream_secret (store, stream->organization_id, stream->id, save->secret_name, save->sealed,
                                      error) &&
-         fd_store_set_stream_health (store, stream->organization_id, stream->id, "ok", NULL, error);
+         fd_center_set_stream_health (save->self->center, stream->organization_id, stream->id, "ok", NULL, error);
 }
 
 static gboolean

@@ -697,6 +697,55 @@ fd_center_retry_delivery (FdCenter          *self,
   return answer;
 }
 
+/* The protocol's view of a stream's health; FALSE for a value the protocol
+ * does not know (the store's text is the server's own). NULL (a stream
+ * nothing watches any more) reads as ok: nobody needs to act. */
+static gboolean
+stream_health_info (const FdStream     *stream,
+                    const char         *health,
+                    const char         *reason,
+                    FdStreamHealthInfo *info)
+{
+  FdStreamHealth value = FD_STREAM_HEALTH_OK;
+
+  if (health != NULL && !fd_stream_health_from_string (health, &value))
+    return FALSE;
+  info->stream_id = stream->id;
+  info->name = g_strdup (stream->name);
+  info->kind = stream->kind;
+  info->health = value;
+  info->reason = value != FD_STREAM_HEALTH_OK ? clip_text (reason != NULL ? reason : "", FD_LIMIT_STRING) : NULL;
+  return TRUE;
+}
+
+/* One "stream-health" event per supervisor and admin of the organization
+ * whose app is connected now (docs/protocol.md, "stream health"): the
+ * audience of an event is a queue or one agent, and supervisors are
+ * neither. Bounded by the organization's people; someone offline asks
+ * list-stream-health when they connect. */
+static gboolean
+emit_stream_health (FdCenter                 *self,
+                    const FdStream           *stream,
+                    const FdStreamHealthInfo *info,
+                    GError                  **error)
+{
+  g_autoptr(GPtrArray) agents = fd_store_list_agents (self->store, stream->organization_id, error);
+
+  if (agents == NULL)
+    return FALSE;
+  for (guint i = 0; i < agents->len; i++)
+    {
+      const FdAgent *agent = g_ptr_array_index (agents, i);
+
+      if (agent->role < FD_ROLE_SUPERVISOR || !fd_center_agent_is_online (self, agent->id))
+        continue;
+      if (!fd_center_emit (self, stream->organization_id, "stream-health", 0, agent->id, 0,
+                           fd_stream_health_info_to_json (info), error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
 gboolean
 fd_center_set_stream_health (FdCenter     *self,
                              gint64        organization_id,
@@ -705,11 +754,60 @@ fd_center_set_stream_health (FdCenter     *self,
                              const char   *reason,
                              GError      **error)
 {
-  g_autoptr(FdStream) stream = fd_store_get_stream (self->store, organization_id, stream_id, error);
+  g_autoptr(FdStream) stream = NULL;
+  g_autoptr(FdStreamHealthInfo) info = fd_stream_health_info_new ();
+  gboolean ok;
 
-  if (stream == NULL)
+  g_return_val_if_fail (FD_IS_CENTER (self), FALSE);
+
+  if (!fd_center_begin (self, error))
     return FALSE;
+  stream = fd_store_get_stream (self->store, organization_id, stream_id, error);
+  if (stream == NULL)
+    return fd_center_finish (self, FALSE, error);
   if (g_strcmp0 (stream->health, health) == 0 && g_strcmp0 (stream->health_reason, reason) == 0)
-    return TRUE;
-  return fd_store_set_stream_health (self->store, organization_id, stream_id, health, reason, error);
+    return fd_center_finish (self, TRUE, error);
+  ok = fd_store_set_stream_health (self->store, organization_id, stream_id, health, reason, error);
+  if (ok && !stream->deleted)
+    {
+      if (stream_health_info (stream, health, reason, info))
+        ok = emit_stream_health (self, stream, info, error);
+      else
+        g_warning ("Stream %" G_GINT64_FORMAT " has a health the protocol does not know: %s", stream_id, health);
+    }
+  return fd_center_finish (self, ok, error);
+}
+
+FdStreamHealthList *
+fd_center_list_stream_health (FdCenter       *self,
+                              const FdAgent  *agent,
+                              GError        **error)
+{
+  g_autoptr(FdStreamHealthList) list = fd_stream_health_list_new ();
+  g_autoptr(GPtrArray) streams = NULL;
+
+  g_return_val_if_fail (FD_IS_CENTER (self), NULL);
+  g_return_val_if_fail (agent != NULL, NULL);
+
+  if (agent->role < FD_ROLE_SUPERVISOR)
+    {
+      fd_center_set_error (error, FD_WIRE_ERROR_FORBIDDEN,
+                           "Only supervisors and administrators see the health of the media streams.");
+      return NULL;
+    }
+  streams = fd_store_list_streams (self->store, agent->organization_id, FALSE, error);
+  if (streams == NULL)
+    return NULL;
+  list->items = fd_stream_health_info_list_new ();
+  for (guint i = 0; i < streams->len && list->items->len < FD_LIMIT_ARRAY; i++)
+    {
+      const FdStream *stream = g_ptr_array_index (streams, i);
+      g_autoptr(FdStreamHealthInfo) info = fd_stream_health_info_new ();
+
+      if (stream->health == NULL || g_strcmp0 (stream->health, "ok") == 0)
+        continue;
+      if (stream_health_info (stream, stream->health, stream->health_reason, info))
+        g_ptr_array_add (list->items, g_steal_pointer (&info));
+    }
+  return g_steal_pointer (&list);
 }

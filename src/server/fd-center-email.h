@@ -74,14 +74,21 @@ FdDelivery *fd_center_retry_delivery  (FdCenter              *self,
                                        const FdDelivery      *request,
                                        GError               **error);
 
-/* A stream's health ("ok" or "needs-attention" with why), written only when
- * it changed. */
+/* A stream's health ("ok", "needs-attention" or "needs-authorization"
+ * with why), written only when it changed; a change sends "stream-health"
+ * to the organization's connected supervisors and admins. */
 gboolean  fd_center_set_stream_health (FdCenter              *self,
                                        gint64                 organization_id,
                                        gint64                 stream_id,
                                        const char            *health,
                                        const char            *reason,
                                        GError               **error);
+
+/* "list-stream-health": the organization's streams that are not ok
+ * (supervisors and admins; FORBIDDEN for an agent). */
+FdStreamHealthList *fd_center_list_stream_health (FdCenter       *self,
+                                                  const FdAgent  *agent,
+                                                  GError        **error);
 
 /* Called (on an idle, after the commit) when a reply was queued: FdEmail's
  * sender looks at the outbox. */

@@ -544,6 +544,16 @@ test_relay_down (void)
  * every address; the page shows the form prefilled; CSRF and the form's
  * errors refuse; the right form seals the password and the stream signs
  * in; the link then is spent. */
+/* A stream-health event saying the stream whose id @data points to is ok. */
+static gboolean
+is_stream_ok (const FdFrame *frame,
+              gpointer       data)
+{
+  return frame->type == FD_FRAME_STREAM_HEALTH &&
+         ((FdStreamHealthInfo *) frame->body)->stream_id == *(gint64 *) data &&
+         ((FdStreamHealthInfo *) frame->body)->health == FD_STREAM_HEALTH_OK;
+}
+
 static void
 test_password_flow (void)
 {
@@ -628,6 +638,15 @@ test_password_flow (void)
   g_assert_cmpuint (post.status, ==, 200);
   g_assert_nonnull (strstr (post.body, "is authorized"));
   page_clear (&post);
+  /* The supervisor's app hears it from the page itself (the worker's own
+   * "ok" that follows changes nothing, so sends nothing). */
+  {
+    g_autoptr(FdFrame) ok = fd_test_socket_wait_match (natalie->socket, is_stream_ok, &f->stream_id, 30000,
+                                                       "stream-health ok");
+
+    g_assert_cmpstr (((FdStreamHealthInfo *) ok->body)->name, ==, "Help Desk");
+    g_assert_null (((FdStreamHealthInfo *) ok->body)->reason);
+  }
   g_assert_cmpint (db_count (f, COUNT_PASSWORD), ==, 1);
   g_assert_false (db_contains (f, MAILBOX_PASSWORD));
   deliver (f, "after-authorization@customer.test", "Is anyone there?");

@@ -15,6 +15,8 @@ struct _FdWindow
   AdwWindowTitle       *window_title;
   GtkMenuButton        *acd_button;
   GtkRevealer          *banner;
+  GtkRevealer          *health_banner;
+  GtkBox               *health_box;
   GtkStack             *stack;
   FdSignInPage         *sign_in_page;
   FdQueueSidebar       *queue_sidebar;
@@ -28,6 +30,10 @@ struct _FdWindow
   guint                 tick_source;
   GdkFrameClock        *shown_clock;     /* while a "rows shown" line waits for its frame */
   gulong                shown_paint_id;
+  /* Supervisors: stream id → FdStreamHealthInfo of the streams that are
+   * not ok (docs/app.md, "Stream health"). */
+  GHashTable           *stream_health;
+  GCancellable         *health_cancellable;
 };
 
 G_DEFINE_FINAL_TYPE (FdWindow, fd_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -346,6 +352,185 @@ on_acd_change_state_cb (GSimpleAction *action,
   fd_connection_set_acd_async (self->connection, state, reason, self->cancellable, on_set_acd_cb, data);
 }
 
+/* --- stream health (docs/app.md, "Stream health") ------------------------- */
+
+/* At most this many streams get a line of their own; the rest are counted. */
+#define HEALTH_MAX_LINES 5
+
+static gboolean
+is_supervisor (FdWindow *self)
+{
+  const FdAgent *agent = self->connection != NULL ? fd_connection_get_agent (self->connection) : NULL;
+
+  return agent != NULL && agent->role >= FD_ROLE_SUPERVISOR;
+}
+
+static char *
+health_line (const FdStreamHealthInfo *info)
+{
+  const char *reason = info->reason != NULL && *info->reason != '\0' ? info->reason : _("no reason given");
+  const char *name = info->name != NULL ? info->name : "";
+
+  if (info->kind == FD_STREAM_EMAIL)
+    {
+      if (info->health == FD_STREAM_HEALTH_NEEDS_AUTHORIZATION)
+        /* TRANSLATORS: %s are the stream's name and the server's reason. */
+        return g_strdup_printf (_("Email stream “%s” needs authorization: %s"), name, reason);
+      /* TRANSLATORS: %s are the stream's name and the server's reason. */
+      return g_strdup_printf (_("Email stream “%s” needs attention: %s"), name, reason);
+    }
+  if (info->health == FD_STREAM_HEALTH_NEEDS_AUTHORIZATION)
+    /* TRANSLATORS: %s are the stream's name and the server's reason. */
+    return g_strdup_printf (_("Media stream “%s” needs authorization: %s"), name, reason);
+  /* TRANSLATORS: %s are the stream's name and the server's reason. */
+  return g_strdup_printf (_("Media stream “%s” needs attention: %s"), name, reason);
+}
+
+static GtkWidget *
+health_label (const char *text,
+              const char *tooltip)
+{
+  GtkWidget *label = gtk_label_new (NULL);
+
+  /* The stream's name and the reason are data, never markup. */
+  gtk_label_set_text (GTK_LABEL (label), text);
+  gtk_label_set_xalign (GTK_LABEL (label), 0.0f);
+  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
+  gtk_label_set_single_line_mode (GTK_LABEL (label), TRUE);
+  if (tooltip != NULL)
+    gtk_widget_set_tooltip_text (label, tooltip);
+  return label;
+}
+
+static int
+compare_health (gconstpointer a,
+                gconstpointer b)
+{
+  const FdStreamHealthInfo *x = *(FdStreamHealthInfo * const *) a;
+  const FdStreamHealthInfo *y = *(FdStreamHealthInfo * const *) b;
+
+  return x->stream_id < y->stream_id ? -1 : x->stream_id > y->stream_id;
+}
+
+/* Rebuilds the strip from the table: a count first when several streams
+ * need attention, then one ellipsized line per stream (its full sentence
+ * in the tooltip), oldest stream first. */
+static void
+update_health_banner (FdWindow *self)
+{
+  g_autoptr(GPtrArray) infos = g_ptr_array_new ();
+  GHashTableIter iter;
+  gpointer value;
+  GtkWidget *child;
+  guint n;
+
+  g_hash_table_iter_init (&iter, self->stream_health);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    g_ptr_array_add (infos, value);
+  n = infos->len;
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->health_box))) != NULL)
+    gtk_box_remove (self->health_box, child);
+  g_ptr_array_sort (infos, compare_health);
+  if (n > 1)
+    {
+      /* TRANSLATORS: the heading of the strip when several streams need a supervisor. */
+      g_autofree char *heading = g_strdup_printf (ngettext ("%u media stream needs attention",
+                                                               "%u media streams need attention", n), n);
+
+      gtk_box_append (self->health_box, health_label (heading, NULL));
+    }
+  for (guint i = 0; i < n && i < HEALTH_MAX_LINES; i++)
+    {
+      g_autofree char *line = health_line (g_ptr_array_index (infos, i));
+
+      gtk_box_append (self->health_box, health_label (line, line));
+    }
+  if (n > HEALTH_MAX_LINES)
+    {
+      g_autofree char *more = g_strdup_printf (ngettext ("… and %u more stream",
+                                                            "… and %u more streams", n - HEALTH_MAX_LINES),
+                                               n - HEALTH_MAX_LINES);
+
+      gtk_box_append (self->health_box, health_label (more, NULL));
+    }
+  gtk_revealer_set_reveal_child (self->health_banner, n > 0);
+}
+
+static void
+set_stream_health (FdWindow                 *self,
+                   const FdStreamHealthInfo *info)
+{
+  if (info->health == FD_STREAM_HEALTH_OK)
+    g_hash_table_remove (self->stream_health, &info->stream_id);
+  else
+    {
+      FdStreamHealthInfo *copy = fd_stream_health_info_copy (info);
+
+      g_hash_table_replace (self->stream_health, &copy->stream_id, copy);
+    }
+}
+
+static void
+clear_stream_health (FdWindow *self)
+{
+  g_cancellable_cancel (self->health_cancellable);
+  g_clear_object (&self->health_cancellable);
+  g_hash_table_remove_all (self->stream_health);
+  update_health_banner (self);
+}
+
+static void
+on_list_stream_health_cb (GObject      *source,
+                          GAsyncResult *result,
+                          gpointer      user_data)
+{
+  g_autoptr(FdWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FdStreamHealthList) list = fd_connection_list_stream_health_finish (FD_CONNECTION (source), result, &error);
+
+  if (list == NULL)
+    {
+      /* A dropped socket asks again once it is back. */
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_debug ("Cannot list the streams that need attention: %s", error->message);
+      return;
+    }
+  /* The answer is the whole state; events after it keep it current. */
+  g_hash_table_remove_all (self->stream_health);
+  for (guint i = 0; list->items != NULL && i < list->items->len; i++)
+    set_stream_health (self, g_ptr_array_index (list->items, i));
+  update_health_banner (self);
+}
+
+/* After every (re)connection: the list is not in the snapshot, and a
+ * change while the socket was down sent no event to this app. */
+static void
+refresh_stream_health (FdWindow *self)
+{
+  if (!is_supervisor (self))
+    {
+      clear_stream_health (self);
+      return;
+    }
+  g_cancellable_cancel (self->health_cancellable);
+  g_clear_object (&self->health_cancellable);
+  self->health_cancellable = g_cancellable_new ();
+  fd_connection_list_stream_health_async (self->connection, self->health_cancellable,
+                                          on_list_stream_health_cb, g_object_ref (self));
+}
+
+static void
+on_session_stream_health_cb (FdSession                *session,
+                             const FdStreamHealthInfo *info,
+                             FdWindow                 *self)
+{
+  if (!is_supervisor (self))
+    return;
+  set_stream_health (self, info);
+  update_health_banner (self);
+}
+
 /* --- connection ------------------------------------------------------------ */
 
 static void
@@ -365,6 +550,7 @@ update_connection_state (FdWindow *self)
 
       show_agent_acd (self, agent);
       adw_window_title_set_subtitle (self->window_title, subtitle ? subtitle : "");
+      refresh_stream_health (self);
     }
 }
 
@@ -491,6 +677,9 @@ fd_window_dispose (GObject *object)
   g_clear_object (&self->cancellable);
   g_clear_handle_id (&self->tick_source, g_source_remove);
   stop_waiting_for_paint (self);
+  g_cancellable_cancel (self->health_cancellable);
+  g_clear_object (&self->health_cancellable);
+  g_clear_pointer (&self->stream_health, g_hash_table_unref);
   if (self->connection != NULL)
     {
       FdSession *session = fd_connection_get_session (self->connection);
@@ -529,6 +718,8 @@ fd_window_class_init (FdWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, FdWindow, window_title);
   gtk_widget_class_bind_template_child (widget_class, FdWindow, acd_button);
   gtk_widget_class_bind_template_child (widget_class, FdWindow, banner);
+  gtk_widget_class_bind_template_child (widget_class, FdWindow, health_banner);
+  gtk_widget_class_bind_template_child (widget_class, FdWindow, health_box);
   gtk_widget_class_bind_template_child (widget_class, FdWindow, stack);
   gtk_widget_class_bind_template_child (widget_class, FdWindow, sign_in_page);
   gtk_widget_class_bind_template_child (widget_class, FdWindow, queue_sidebar);
@@ -548,6 +739,8 @@ fd_window_init (FdWindow *self)
   };
 
   self->cancellable = g_cancellable_new ();
+  self->stream_health = g_hash_table_new_full (g_int64_hash, g_int64_equal, NULL,
+                                               (GDestroyNotify) fd_stream_health_info_free);
   gtk_widget_init_template (GTK_WIDGET (self));
   g_action_map_add_action_entries (G_ACTION_MAP (self), entries, G_N_ELEMENTS (entries), self);
   gtk_stack_set_visible_child_name (self->stack, "sign-in");
@@ -600,6 +793,8 @@ fd_window_set_connection (FdWindow     *self,
           g_signal_handlers_disconnect_by_data (fd_session_get_queue_model (fd_connection_get_session (self->connection)), self);
         }
       g_set_object (&self->connection, connection);
+      /* Another person, or none: nothing of the last one's streams stays. */
+      clear_stream_health (self);
       if (connection != NULL)
         {
           g_signal_connect_object (connection, "notify::state",
@@ -614,6 +809,8 @@ fd_window_set_connection (FdWindow     *self,
                                    G_CALLBACK (on_queues_changed_cb), self, G_CONNECT_SWAPPED);
           g_signal_connect_object (fd_connection_get_session (connection), "queue-state",
                                    G_CALLBACK (on_queues_changed_cb), self, G_CONNECT_SWAPPED);
+          g_signal_connect_object (fd_connection_get_session (connection), "stream-health",
+                                   G_CALLBACK (on_session_stream_health_cb), self, 0);
           if (self->settings != NULL)
             on_settings_show_unreplied_cb (self->settings, "show-unreplied-duration", self);
         }
@@ -734,6 +931,26 @@ fd_window_get_banner_visible (FdWindow *self)
 {
   g_return_val_if_fail (FD_IS_WINDOW (self), FALSE);
   return gtk_revealer_get_reveal_child (self->banner);
+}
+
+char *
+fd_window_get_stream_health_text (FdWindow *self)
+{
+  GString *text;
+
+  g_return_val_if_fail (FD_IS_WINDOW (self), NULL);
+
+  if (!gtk_revealer_get_reveal_child (self->health_banner))
+    return NULL;
+  text = g_string_new (NULL);
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->health_box)); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      if (text->len > 0)
+        g_string_append_c (text, '\n');
+      g_string_append (text, gtk_label_get_text (GTK_LABEL (child)));
+    }
+  return g_string_free (text, FALSE);
 }
 
 const char *

@@ -36,6 +36,9 @@ void            fd_window_add_offer_toast     (FdWindow       *self,
                                                const char     *text,
                                                gint64          conversation_id);
 gboolean        fd_window_get_banner_visible  (FdWindow       *self);
+/* The lines of the strip of streams that need attention, one per line;
+ * NULL while the strip is hidden (an agent, or every stream ok). */
+char           *fd_window_get_stream_health_text (FdWindow     *self);
 /* "sign-in" or "main". */
 const char     *fd_window_get_page            (FdWindow       *self);
 /* What takes the Activity List's place: "list", or the empty state

@@ -59,6 +59,8 @@ GBytes     *fd_admin_seal_secret          (Request           *req,
                                            GError           **error);
 /* The server's FdSecretBox, NULL when its key could not be opened. */
 FdSecretBox *fd_admin_secret_box          (Request           *req);
+/* The server's FdCenter (the change runs inside its transaction). */
+FdCenter    *fd_admin_center              (Request           *req);
 
 /* --- Answers and bodies (fd-admin-request.c) -------------------------------- */
 

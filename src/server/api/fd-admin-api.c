@@ -496,6 +496,12 @@ fd_admin_secret_box (Request *req)
   return req->self->secret_box;
 }
 
+FdCenter *
+fd_admin_center (Request *req)
+{
+  return req->self->center;
+}
+
 void
 fd_admin_api_attach (FdAdminApi *self,
                      SoupServer *server)

@@ -8,6 +8,7 @@
 
 #include "fd-auth.h"
 #include "fd-codec.h"
+#include "fd-center-email.h"
 #include "fd-email-settings.h"
 #include "fd-store-email.h"
 
@@ -195,10 +196,13 @@ stream_get (Request *req, gint64 id, GError **error)
   return stream;
 }
 
+/* A deleted stream needs nobody any more: its health is cleared first, so
+ * that supervisors' apps drop it from their strip (stream-health, ok). */
 static gboolean
 stream_remove (Request *req, gint64 id, GError **error)
 {
   return fd_admin_check_ref (req, FD_LEVEL_STREAM, id, error) &&
+         fd_center_set_stream_health (fd_admin_center (req), req->org_id, id, NULL, NULL, error) &&
          fd_store_delete_stream (req->store, req->org_id, id, error);
 }
 

@@ -340,6 +340,9 @@ handle_request (FdAgentConn   *self,
     case FD_FRAME_RETRY_DELIVERY:
       ANSWER (fd_center_retry_delivery (center, agent, frame->body, &error));
       break;
+    case FD_FRAME_LIST_STREAM_HEALTH:
+      ANSWER (fd_center_list_stream_health (center, agent, &error));
+      break;
     case FD_FRAME_LIST_COLLEAGUES:
       ANSWER (fd_center_list_colleagues (center, agent, ((FdConversationRef *) frame->body)->conversation_id, &error));
       break;
