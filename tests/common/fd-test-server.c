@@ -305,23 +305,47 @@ fd_test_free_port (void)
   return g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
 }
 
-gint64
-fd_test_server_db_count (FdTestServer *self,
-                         const char   *sql)
+/* @sql prepared on a read-only connection to the server's database (the
+ * statement's connection is closed with it: sqlite3_close_v2()). */
+static sqlite3_stmt *
+db_prepare (FdTestServer *self,
+            const char   *sql)
 {
   sqlite3 *db = NULL;
   sqlite3_stmt *stmt = NULL;
-  gint64 value = -1;
 
   g_assert_cmpint (sqlite3_open_v2 (fd_test_server_get_db_path (self), &db, SQLITE_OPEN_READONLY, NULL), ==,
                    SQLITE_OK);
   sqlite3_busy_timeout (db, 5000);
   g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL), ==, SQLITE_OK);
+  sqlite3_close_v2 (db);
+  return stmt;
+}
+
+gint64
+fd_test_server_db_count (FdTestServer *self,
+                         const char   *sql)
+{
+  sqlite3_stmt *stmt = db_prepare (self, sql);
+  gint64 value = -1;
+
   if (sqlite3_step (stmt) == SQLITE_ROW)
     value = sqlite3_column_int64 (stmt, 0);
   sqlite3_finalize (stmt);
-  sqlite3_close (db);
   return value;
+}
+
+char *
+fd_test_server_db_list (FdTestServer *self,
+                        const char   *sql)
+{
+  sqlite3_stmt *stmt = db_prepare (self, sql);
+  GString *list = g_string_new (NULL);
+
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    g_string_append_printf (list, "%s%s", list->len > 0 ? "," : "", sqlite3_column_text (stmt, 0));
+  sqlite3_finalize (stmt);
+  return g_string_free (list, FALSE);
 }
 
 gboolean
