@@ -970,6 +970,34 @@ fd_test_agent_get_conversation (FdTestAgent *self,
   return g_steal_pointer (&ack->body);
 }
 
+FdOfferEvent *
+fd_test_agent_wait_offer (FdTestAgent *self,
+                          guint        timeout_ms,
+                          const char  *what)
+{
+  FdFrame *frame = fd_test_socket_wait (self->socket, FD_FRAME_OFFER, timeout_ms, what);
+  FdOfferEvent *offer = g_steal_pointer (&frame->body);
+
+  fd_frame_free (frame);
+  return offer;
+}
+
+char *
+fd_test_admin_stream_health (FdTestServer *server,
+                             gint64        org_id,
+                             gint64        stream_id,
+                             char        **reason)
+{
+  g_autofree char *path = g_strdup_printf ("/organizations/%" G_GINT64_FORMAT "/streams/%" G_GINT64_FORMAT,
+                                           org_id, stream_id);
+  g_autoptr(JsonNode) stream = fd_test_admin_expect (server, "GET", path, NULL, 200);
+  JsonObject *obj = json_node_get_object (stream);
+
+  if (reason != NULL)
+    *reason = g_strdup (json_object_get_string_member_with_default (obj, "health_reason", ""));
+  return g_strdup (json_object_get_string_member_with_default (obj, "health", ""));
+}
+
 /* --- visitors ------------------------------------------------------------ */
 
 FdTestVisitor *

@@ -96,6 +96,12 @@ gint64    fd_test_admin_import_site (FdTestServer *server,
                                      const char   *site_json);
 /* Imports data/demo-site.json. */
 gint64    fd_test_admin_import_demo (FdTestServer *server);
+/* A stream's "health" as the admin API shows it ("" without one) and, when
+ * @reason is not NULL, its "health_reason". */
+char     *fd_test_admin_stream_health (FdTestServer *server,
+                                       gint64        org_id,
+                                       gint64        stream_id,
+                                       char        **reason);
 
 /* The id of the entity named @name (or with email @name for agents) in the
  * collection ("agents", "queues", "streams") of @org_id. */
@@ -269,6 +275,10 @@ FdTestVisitor *fd_test_agent_reserve_new_chat (FdTestAgent  *self,
                                                const char   *name);
 FdConversationDetail *fd_test_agent_get_conversation (FdTestAgent *self,
                                                       gint64       conversation_id);
+/* The next offer @self gets within @timeout_ms (its body). */
+FdOfferEvent *fd_test_agent_wait_offer     (FdTestAgent  *self,
+                                            guint         timeout_ms,
+                                            const char   *what);
 
 /* Asserts an error frame's code and that it carries a message. */
 void         fd_test_assert_error_frame (const FdFrame *frame,

@@ -4,6 +4,7 @@
 
 #include <glib/gstdio.h>
 #include <signal.h>
+#include <sqlite3.h>
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
@@ -302,4 +303,65 @@ fd_test_free_port (void)
   bound = g_socket_get_local_address (socket, &error);
   g_assert_no_error (error);
   return g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
+}
+
+/* @sql prepared on a read-only connection to the server's database (the
+ * statement's connection is closed with it: sqlite3_close_v2()). */
+static sqlite3_stmt *
+db_prepare (FdTestServer *self,
+            const char   *sql)
+{
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+
+  g_assert_cmpint (sqlite3_open_v2 (fd_test_server_get_db_path (self), &db, SQLITE_OPEN_READONLY, NULL), ==,
+                   SQLITE_OK);
+  sqlite3_busy_timeout (db, 5000);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL), ==, SQLITE_OK);
+  sqlite3_close_v2 (db);
+  return stmt;
+}
+
+gint64
+fd_test_server_db_count (FdTestServer *self,
+                         const char   *sql)
+{
+  sqlite3_stmt *stmt = db_prepare (self, sql);
+  gint64 value = -1;
+
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    value = sqlite3_column_int64 (stmt, 0);
+  sqlite3_finalize (stmt);
+  return value;
+}
+
+char *
+fd_test_server_db_list (FdTestServer *self,
+                        const char   *sql)
+{
+  sqlite3_stmt *stmt = db_prepare (self, sql);
+  GString *list = g_string_new (NULL);
+
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    g_string_append_printf (list, "%s%s", list->len > 0 ? "," : "", sqlite3_column_text (stmt, 0));
+  sqlite3_finalize (stmt);
+  return g_string_free (list, FALSE);
+}
+
+gboolean
+fd_test_server_db_contains (FdTestServer *self,
+                            const char   *needle)
+{
+  g_autofree char *contents = NULL;
+  gsize length = 0;
+  g_autofree char *wal = g_strconcat (fd_test_server_get_db_path (self), "-wal", NULL);
+  g_autofree char *wal_contents = NULL;
+
+  g_assert_true (g_file_get_contents (fd_test_server_get_db_path (self), &contents, &length, NULL));
+  if (memmem (contents, length, needle, strlen (needle)) != NULL)
+    return TRUE;
+  if (g_file_get_contents (wal, &wal_contents, &length, NULL) &&
+      memmem (wal_contents, length, needle, strlen (needle)) != NULL)
+    return TRUE;
+  return FALSE;
 }

@@ -24,6 +24,17 @@ const char   *fd_test_server_get_url      (FdTestServer *self);
 const char   *fd_test_server_get_ws_url   (FdTestServer *self);
 guint16       fd_test_server_get_port     (FdTestServer *self);
 const char   *fd_test_server_get_db_path  (FdTestServer *self);
+/* The database read beside the running server (WAL mode): the first
+ * column of @sql's first row (-1 without a row), and whether @needle
+ * stands in the database file (which must be readable) or its WAL. A
+ * statement that does not prepare fails the test. */
+gint64        fd_test_server_db_count     (FdTestServer *self,
+                                           const char   *sql);
+gboolean      fd_test_server_db_contains  (FdTestServer *self,
+                                           const char   *needle);
+/* The first column of every row of @sql, joined by commas. */
+char         *fd_test_server_db_list      (FdTestServer *self,
+                                           const char   *sql);
 const char   *fd_test_server_get_dir      (FdTestServer *self);
 /* The server's RLIMIT_NOFILE (soft and hard) from its next start on. */
 void          fd_test_server_set_fd_limit (FdTestServer *self,

@@ -498,3 +498,66 @@ fd_test_ui_dup_activity_menu (FdWindow *window)
   g_ptr_array_add (items, NULL);
   return g_strjoinv ("|", (char **) items->pdata);
 }
+
+char *
+fd_test_ui_dup_cell (FdWindow   *window,
+                     const char *from,
+                     guint       column)
+{
+  int row = fd_test_ui_find_row (window, from);
+
+  if (row < 0)
+    return NULL;
+  return fd_activity_list_dup_cell_text (fd_window_get_activity_list (window), (guint) row, column);
+}
+
+typedef struct {
+  FdWindow   *window;
+  const char *from;
+  const char *status;   /* the exact Status cell; NULL = any */
+} RowWait;
+
+static gboolean
+has_row (gpointer data)
+{
+  RowWait *wait = data;
+  g_autofree char *status = fd_test_ui_dup_cell (wait->window, wait->from, FD_TEST_UI_COL_STATUS);
+
+  return status != NULL && (wait->status == NULL || g_str_equal (status, wait->status));
+}
+
+void
+fd_test_ui_wait_row (FdWindow   *window,
+                     const char *from,
+                     const char *status,
+                     guint       timeout_ms,
+                     const char *what)
+{
+  RowWait wait = { window, from, status };
+
+  fd_test_ui_wait_ms (has_row, &wait, timeout_ms, what);
+}
+
+typedef struct {
+  FdTestUiRun run;
+  gpointer    data;
+} AppRun;
+
+static void
+on_run_app_activate_cb (GApplication *app,
+                        AppRun       *app_run)
+{
+  app_run->run (FD_APPLICATION (app), app_run->data);
+}
+
+void
+fd_test_ui_run_app (FdApplication *app,
+                    FdTestUiRun    run,
+                    gpointer       data)
+{
+  AppRun app_run = { run, data };
+
+  g_signal_connect_after (app, "activate", G_CALLBACK (on_run_app_activate_cb), &app_run);
+  g_assert_cmpint (g_application_run (G_APPLICATION (app), 0, NULL), ==, 0);
+  g_assert_finalize_object (app);
+}

@@ -112,12 +112,31 @@ void           fd_test_ui_install_phone_app  (const char    *id,
  * (the session bus is shared with the keyring, nothing exported keeps the
  * app alive), and reconnection after 50 to 400 ms. */
 FdApplication *fd_test_ui_new_app            (void);
+/* Runs @app (taken) as a person would, inside g_application_run(), with
+ * @run (@app, @data) called after its own activation; asserts that it
+ * exits with 0 and is finalized. */
+typedef void (*FdTestUiRun) (FdApplication *app,
+                             gpointer       data);
+void           fd_test_ui_run_app            (FdApplication *app,
+                                              FdTestUiRun    run,
+                                              gpointer       data);
 /* The app's main window, NULL when it has none. */
 FdWindow      *fd_test_ui_app_window         (FdApplication *app);
 /* The position of the window's Activity List row whose From cell is
  * @from, -1 when none is. */
 int            fd_test_ui_find_row           (FdWindow      *window,
                                               const char    *from);
+/* The text of cell @column of that row, NULL when there is no such row. */
+char          *fd_test_ui_dup_cell           (FdWindow      *window,
+                                              const char    *from,
+                                              guint          column);
+/* Waits up to @timeout_ms for that row with the Status cell exactly
+ * @status (NULL: any status). */
+void           fd_test_ui_wait_row           (FdWindow      *window,
+                                              const char    *from,
+                                              const char    *status,
+                                              guint          timeout_ms,
+                                              const char    *what);
 /* The position of the queue named @name in the connection's queue model,
  * -1 when none is. */
 int            fd_test_ui_find_queue         (FdConnection  *connection,

@@ -1,7 +1,6 @@
 #include "fd-admin-test.h"
 #include "fd-test-client.h"
 
-#include <sqlite3.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -738,20 +737,7 @@ test_email_stream (Fixture       *f,
 static char *
 secret_names (Fixture *f)
 {
-  g_autoptr(GString) names = g_string_new (NULL);
-  sqlite3 *db = NULL;
-  sqlite3_stmt *stmt = NULL;
-
-  g_assert_cmpint (sqlite3_open_v2 (fd_test_server_get_db_path (f->server), &db, SQLITE_OPEN_READONLY, NULL), ==,
-                   SQLITE_OK);
-  sqlite3_busy_timeout (db, 5000);
-  g_assert_cmpint (sqlite3_prepare_v2 (db, "SELECT name FROM stream_secrets ORDER BY name", -1, &stmt, NULL), ==,
-                   SQLITE_OK);
-  while (sqlite3_step (stmt) == SQLITE_ROW)
-    g_string_append_printf (names, "%s%s", names->len > 0 ? "," : "", sqlite3_column_text (stmt, 0));
-  sqlite3_finalize (stmt);
-  sqlite3_close (db);
-  return g_string_free (g_steal_pointer (&names), FALSE);
+  return fd_test_server_db_list (f->server, "SELECT name FROM stream_secrets ORDER BY name");
 }
 
 /* An Office 365 stream: the OAuth client id and tenant as options, the

@@ -671,3 +671,28 @@ fd_test_dovecot_set_stream_smtp (FdTestDovecot *self,
 
   json_node_unref (fd_test_admin_expect (server, "PATCH", path, body, 200));
 }
+
+void
+fd_test_dovecot_deliver_text (FdTestDovecot *self,
+                              const char    *to,
+                              const char    *subject,
+                              const char    *message_id,
+                              const char    *date,
+                              const char    *extra_headers,
+                              const char    *text)
+{
+  g_autofree char *raw = g_strdup_printf ("From: Alice Customer <alice@customer.test>\r\n"
+                                          "To: %s\r\n"
+                                          "Subject: %s\r\n"
+                                          "Message-ID: <%s>\r\n"
+                                          "Date: %s\r\n"
+                                          "%s"
+                                          "MIME-Version: 1.0\r\n"
+                                          "Content-Type: text/plain; charset=utf-8\r\n"
+                                          "\r\n"
+                                          "%s\r\n",
+                                          to, subject, message_id, date,
+                                          extra_headers != NULL ? extra_headers : "", text);
+
+  fd_test_dovecot_deliver (self, NULL, raw, -1);
+}

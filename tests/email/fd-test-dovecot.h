@@ -35,6 +35,16 @@ void           fd_test_dovecot_deliver     (FdTestDovecot *self,
                                             const char    *folder,
                                             const char    *raw,
                                             gssize         length);
+/* Delivers to INBOX a plain text (UTF-8) mail from "Alice Customer
+ * <alice@customer.test>" to @to, with @subject, Message-ID <@message_id>,
+ * Date @date, @extra_headers (each ending in CRLF; NULL: none) and @text. */
+void           fd_test_dovecot_deliver_text (FdTestDovecot *self,
+                                             const char    *to,
+                                             const char    *subject,
+                                             const char    *message_id,
+                                             const char    *date,
+                                             const char    *extra_headers,
+                                             const char    *text);
 void           fd_test_dovecot_add_folder  (FdTestDovecot *self,
                                             const char    *folder);
 /* Messages in the folder's new/ and cur/ (NULL: INBOX). */

@@ -315,3 +315,13 @@ fd_test_smtpd_get_envelope (FdTestSmtpd *smtpd,
   g_strchomp (contents);
   return g_strsplit (contents, "\n", -1);
 }
+
+FdMail *
+fd_test_smtpd_parse_message (GBytes *raw)
+{
+  g_autoptr(GError) error = NULL;
+  FdMail *mail = fd_mail_parse (raw, NULL, &error);
+
+  g_assert_no_error (error);
+  return mail;
+}

@@ -14,6 +14,8 @@
 
 #include <gio/gio.h>
 
+#include "fd-mail-parse.h"
+
 G_BEGIN_DECLS
 
 typedef struct _FdTestSmtpd FdTestSmtpd;
@@ -53,5 +55,9 @@ GStrv        fd_test_smtpd_get_envelope  (FdTestSmtpd *smtpd,
 guint        fd_test_smtpd_count         (FdTestSmtpd *smtpd);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (FdTestSmtpd, fd_test_smtpd_free)
+
+/* A message the server sent (from fd_test_smtpd_wait_messages()), parsed
+ * with the server's own MIME reader; a parse error fails the test. */
+FdMail      *fd_test_smtpd_parse_message (GBytes *raw);
 
 G_END_DECLS

@@ -8,7 +8,6 @@
  * dovecot or aiosmtpd fails, never skips. */
 
 #include <libsoup/soup.h>
-#include <sqlite3.h>
 #include <string.h>
 
 #include "fd-mail-parse.h"
@@ -116,58 +115,6 @@ fixture_tear_down (Fixture *f)
 
 /* --- The database, read beside the running server ----------------------------- */
 
-static gint64
-db_count (Fixture    *f,
-          const char *sql)
-{
-  sqlite3 *db = NULL;
-  sqlite3_stmt *stmt = NULL;
-  gint64 value = -1;
-
-  g_assert_cmpint (sqlite3_open_v2 (fd_test_server_get_db_path (f->server), &db, SQLITE_OPEN_READONLY, NULL), ==,
-                   SQLITE_OK);
-  sqlite3_busy_timeout (db, 5000);
-  g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL), ==, SQLITE_OK);
-  if (sqlite3_step (stmt) == SQLITE_ROW)
-    value = sqlite3_column_int64 (stmt, 0);
-  sqlite3_finalize (stmt);
-  sqlite3_close (db);
-  return value;
-}
-
-static gboolean
-db_contains (Fixture    *f,
-             const char *needle)
-{
-  const char *suffixes[] = { "", "-wal" };
-
-  for (guint i = 0; i < G_N_ELEMENTS (suffixes); i++)
-    {
-      g_autofree char *path = g_strconcat (fd_test_server_get_db_path (f->server), suffixes[i], NULL);
-      g_autofree char *contents = NULL;
-      gsize length = 0;
-
-      if (g_file_get_contents (path, &contents, &length, NULL) &&
-          memmem (contents, length, needle, strlen (needle)) != NULL)
-        return TRUE;
-    }
-  return FALSE;
-}
-
-static char *
-stream_health (Fixture *f,
-               char   **reason)
-{
-  g_autofree char *path = g_strdup_printf ("/organizations/%" G_GINT64_FORMAT "/streams/%" G_GINT64_FORMAT,
-                                           f->org_id, f->stream_id);
-  g_autoptr(JsonNode) stream = fd_test_admin_expect (f->server, "GET", path, NULL, 200);
-  JsonObject *obj = json_node_get_object (stream);
-
-  if (reason != NULL)
-    *reason = g_strdup (json_object_get_string_member_with_default (obj, "health_reason", ""));
-  return g_strdup (json_object_get_string_member_with_default (obj, "health", ""));
-}
-
 /* Polls @health until it is @wanted, for at most 60 s. */
 static void
 wait_health (Fixture    *f,
@@ -177,7 +124,7 @@ wait_health (Fixture    *f,
 
   for (;;)
     {
-      g_autofree char *health = stream_health (f, NULL);
+      g_autofree char *health = fd_test_admin_stream_health (f->server, f->org_id, f->stream_id, NULL);
 
       if (g_strcmp0 (health, wanted) == 0)
         return;
@@ -366,27 +313,8 @@ deliver (Fixture    *f,
          const char *message_id,
          const char *text)
 {
-  g_autofree char *raw = g_strdup_printf ("From: Alice Customer <alice@customer.test>\r\n"
-                                          "To: " STREAM_ADDRESS "\r\n"
-                                          "Subject: Hello\r\n"
-                                          "Message-ID: <%s>\r\n"
-                                          "Date: Mon, 7 Dec 2026 09:00:00 +0000\r\n"
-                                          "MIME-Version: 1.0\r\n"
-                                          "Content-Type: text/plain; charset=utf-8\r\n"
-                                          "\r\n"
-                                          "%s\r\n", message_id, text);
-
-  fd_test_dovecot_deliver (f->dovecot, NULL, raw, -1);
-}
-
-static FdOfferEvent *
-wait_offer (FdTestAgent *agent)
-{
-  FdFrame *frame = fd_test_socket_wait (agent->socket, FD_FRAME_OFFER, 30000, "an offer of a mail");
-  FdOfferEvent *offer = g_steal_pointer (&frame->body);
-
-  fd_frame_free (frame);
-  return offer;
+  fd_test_dovecot_deliver_text (f->dovecot, STREAM_ADDRESS, "Hello", message_id, "Mon, 7 Dec 2026 09:00:00 +0000",
+                                NULL, text);
 }
 
 /* --- Tests ------------------------------------------------------------------ */
@@ -461,7 +389,7 @@ test_no_relay (void)
 
   start_server (f, "3600", NULL);
   create_stream (f, "No Relay", NULL, NULL);
-  health = stream_health (f, &reason);
+  health = fd_test_admin_stream_health (f->server, f->org_id, f->stream_id, &reason);
   g_assert_cmpstr (health, ==, "needs-authorization");
   g_assert_nonnull (strstr (reason, "no mail relay"));
 
@@ -523,7 +451,7 @@ test_relay_down (void)
     for (;;)
       {
         g_autofree char *reason = NULL;
-        g_autofree char *health = stream_health (f, &reason);
+        g_autofree char *health = fd_test_admin_stream_health (f->server, f->org_id, f->stream_id, &reason);
 
         g_assert_cmpstr (health, ==, "needs-authorization");
         if (strstr (reason, "could not be sent") != NULL)
@@ -586,10 +514,10 @@ test_password_flow (void)
   g_assert_cmpstr (((FdMailAddress *) g_ptr_array_index (mail->to, 0))->address, ==, ADMIN_A);
   g_assert_cmpstr (((FdMailAddress *) g_ptr_array_index (mail->to, 1))->address, ==, ADMIN_B);
   g_assert_cmpstr (mail->from->address, ==, "frontdesk@example.test");
-  health = stream_health (f, &reason);
+  health = fd_test_admin_stream_health (f->server, f->org_id, f->stream_id, &reason);
   g_assert_cmpstr (health, ==, "needs-authorization");
   /* The token is never stored, only its hash. */
-  g_assert_false (db_contains (f, strstr (url, "fdal_")));
+  g_assert_false (fd_test_server_db_contains (f->server, strstr (url, "fdal_")));
 
   /* The page: type, name, the saved settings, never a password. */
   browse (f, "GET", url, NULL, NULL, &page);
@@ -626,7 +554,7 @@ test_password_flow (void)
   g_assert_nonnull (strstr (post.body, "email address is not valid"));
   g_assert_nonnull (strstr (post.body, "<form"));
   g_assert_null (strstr (post.body, MAILBOX_PASSWORD));
-  g_assert_cmpint (db_count (f, COUNT_PASSWORD), ==, 0);
+  g_assert_cmpint (fd_test_server_db_count (f->server, COUNT_PASSWORD), ==, 0);
   page_clear (&post);
 
   /* The right form: sealed, never in clear; the stream signs in. */
@@ -647,10 +575,10 @@ test_password_flow (void)
     g_assert_cmpstr (((FdStreamHealthInfo *) ok->body)->name, ==, "Help Desk");
     g_assert_null (((FdStreamHealthInfo *) ok->body)->reason);
   }
-  g_assert_cmpint (db_count (f, COUNT_PASSWORD), ==, 1);
-  g_assert_false (db_contains (f, MAILBOX_PASSWORD));
+  g_assert_cmpint (fd_test_server_db_count (f->server, COUNT_PASSWORD), ==, 1);
+  g_assert_false (fd_test_server_db_contains (f->server, MAILBOX_PASSWORD));
   deliver (f, "after-authorization@customer.test", "Is anyone there?");
-  offer = wait_offer (natalie);
+  offer = fd_test_agent_wait_offer (natalie, 30000, "an offer of a mail");
   g_assert_cmpint (offer->conversation->kind, ==, FD_STREAM_EMAIL);
   wait_health (f, "ok");
 
@@ -852,12 +780,12 @@ test_oauth (void)
   g_assert_cmpuint (done.status, ==, 200);
   g_assert_nonnull (strstr (done.body, "is authorized"));
   page_clear (&done);
-  g_assert_cmpint (db_count (f, "SELECT count(*) FROM stream_secrets WHERE name = 'oauth_tokens'"), ==, 1);
-  g_assert_false (db_contains (f, OAUTH_ACCESS_TOKEN));
+  g_assert_cmpint (fd_test_server_db_count (f->server, "SELECT count(*) FROM stream_secrets WHERE name = 'oauth_tokens'"), ==, 1);
+  g_assert_false (fd_test_server_db_contains (f->server, OAUTH_ACCESS_TOKEN));
 
   /* The stream signs in with the tokens: mail becomes an offer. */
   deliver (f, "oauth-1@customer.test", "Where is my invoice?");
-  offer = wait_offer (natalie);
+  offer = fd_test_agent_wait_offer (natalie, 30000, "an offer of a mail");
   conversation_id = offer->offer->conversation_id;
   wait_health (f, "ok");
 
@@ -874,7 +802,7 @@ test_oauth (void)
   wait_health (f, "needs-authorization");
   {
     g_autofree char *reason = NULL;
-    g_autofree char *health = stream_health (f, &reason);
+    g_autofree char *health = fd_test_admin_stream_health (f->server, f->org_id, f->stream_id, &reason);
 
     g_assert_cmpstr (health, ==, "needs-authorization");
     g_assert_nonnull (strstr (reason, "authorize the mailbox again"));

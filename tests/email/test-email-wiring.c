@@ -6,7 +6,6 @@
  * mail client would. A missing dovecot or aiosmtpd fails, never skips. */
 
 #include <signal.h>
-#include <sqlite3.h>
 #include <string.h>
 
 #include "fd-mail-parse.h"
@@ -114,41 +113,11 @@ deliver (Fixture    *f,
          const char *extra_headers,
          const char *text)
 {
-  g_autofree char *raw = g_strdup_printf ("From: Alice Customer <" CUSTOMER ">\r\n"
-                                          "To: " STREAM_ADDRESS "\r\n"
-                                          "Subject: %s\r\n"
-                                          "Message-ID: <%s>\r\n"
-                                          "Date: Mon, 7 Dec 2026 09:00:00 +0000\r\n"
-                                          "%s"
-                                          "MIME-Version: 1.0\r\n"
-                                          "Content-Type: text/plain; charset=utf-8\r\n"
-                                          "\r\n"
-                                          "%s\r\n",
-                                          subject, message_id, extra_headers != NULL ? extra_headers : "", text);
-
-  fd_test_dovecot_deliver (f->dovecot, NULL, raw, -1);
+  fd_test_dovecot_deliver_text (f->dovecot, STREAM_ADDRESS, subject, message_id, "Mon, 7 Dec 2026 09:00:00 +0000",
+                                extra_headers, text);
 }
 
 /* --- The database, read beside the running server (WAL) ----------------------- */
-
-static gint64
-db_count (Fixture    *f,
-          const char *sql)
-{
-  sqlite3 *db = NULL;
-  sqlite3_stmt *stmt = NULL;
-  gint64 value = -1;
-
-  g_assert_cmpint (sqlite3_open_v2 (fd_test_server_get_db_path (f->server), &db, SQLITE_OPEN_READONLY, NULL), ==,
-                   SQLITE_OK);
-  sqlite3_busy_timeout (db, 5000);
-  g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL), ==, SQLITE_OK);
-  if (sqlite3_step (stmt) == SQLITE_ROW)
-    value = sqlite3_column_int64 (stmt, 0);
-  sqlite3_finalize (stmt);
-  sqlite3_close (db);
-  return value;
-}
 
 typedef struct {
   Fixture    *f;
@@ -161,7 +130,7 @@ count_reached (gpointer data)
 {
   CountWait *wait = data;
 
-  return db_count (wait->f, wait->sql) >= wait->at_least;
+  return fd_test_server_db_count (wait->f->server, wait->sql) >= wait->at_least;
 }
 
 /* Polls @check every @interval_ms (fd_test_wait() sleeps until an event of
@@ -197,17 +166,9 @@ wait_count (Fixture    *f,
 
 /* --- Agent side ---------------------------------------------------------- */
 
-static FdOfferEvent *
-wait_offer (FdTestAgent *agent)
-{
-  /* A mail reaches the agent through the worker's IMAP session: allow for a
-   * loaded machine (ASan on two shared cores), as the other mail waits do. */
-  FdFrame *frame = fd_test_socket_wait (agent->socket, FD_FRAME_OFFER, 30000, "an offer of a mail");
-  FdOfferEvent *offer = g_steal_pointer (&frame->body);
-
-  fd_frame_free (frame);
-  return offer;
-}
+/* A mail reaches the agent through the worker's IMAP session: allow for a
+ * loaded machine (ASan on two shared cores), as the other mail waits do. */
+#define wait_offer(agent) fd_test_agent_wait_offer ((agent), 30000, "an offer of a mail")
 
 typedef struct {
   gint64      conversation_id;
@@ -246,16 +207,6 @@ is_delivery_sent (const FdFrame *frame,
 {
   return frame->type == FD_FRAME_DELIVERY && ((FdDelivery *) frame->body)->state == FD_DELIVERY_SENT &&
          ((FdDelivery *) frame->body)->message_id == *(gint64 *) data;
-}
-
-static FdMail *
-parse_sent (GBytes *raw)
-{
-  g_autoptr(GError) error = NULL;
-  FdMail *mail = fd_mail_parse (raw, NULL, &error);
-
-  g_assert_no_error (error);
-  return mail;
 }
 
 /* A mail delivered to the mailbox becomes an offer; the agent's reply
@@ -306,7 +257,7 @@ test_flow (Fixture       *f,
   fd_frame_free (delivered);
 
   sent = fd_test_smtpd_wait_messages (f->smtpd, 1);
-  reply = parse_sent (g_ptr_array_index (sent, 0));
+  reply = fd_test_smtpd_parse_message (g_ptr_array_index (sent, 0));
   g_assert_cmpstr (reply->from->address, ==, STREAM_ADDRESS);
   g_assert_cmpstr (reply->from->name, ==, "Kakapo Support");
   g_assert_cmpuint (reply->to->len, ==, 1);
@@ -342,10 +293,10 @@ test_flow (Fixture       *f,
   deliver (f, "question-2@customer.test", "Another topic", NULL, "A new question.");
   offer2 = wait_offer (natalie);
   g_assert_cmpstr (offer2->conversation->subject, ==, "Another topic");
-  g_assert_cmpint (db_count (f, "SELECT count(*) FROM email_mails WHERE automatic = 1 AND conversation_id IS NULL"),
+  g_assert_cmpint (fd_test_server_db_count (f->server, "SELECT count(*) FROM email_mails WHERE automatic = 1 AND conversation_id IS NULL"),
                    ==, 1);
-  g_assert_cmpint (db_count (f, "SELECT count(*) FROM conversations WHERE kind = 'email'"), ==, 2);
-  g_assert_cmpint (db_count (f, COUNT_IN_MESSAGES), ==, 4);
+  g_assert_cmpint (fd_test_server_db_count (f->server, "SELECT count(*) FROM conversations WHERE kind = 'email'"), ==, 2);
+  g_assert_cmpint (fd_test_server_db_count (f->server, COUNT_IN_MESSAGES), ==, 4);
   g_assert_cmpuint (fd_test_smtpd_count (f->smtpd), ==, 1);
   fd_test_agent_free (natalie);
 }
@@ -373,20 +324,20 @@ test_kill_during_sync (Fixture       *f,
   fd_test_server_start (f->server);
   wait_count (f, COUNT_MAILS_IN, 1);
   fd_test_server_kill (f->server);
-  stored = db_count (f, COUNT_MAILS_IN);
+  stored = fd_test_server_db_count (f->server, COUNT_MAILS_IN);
   g_test_message ("killed after %" G_GINT64_FORMAT " of %d mails", stored, SYNC_MAILS);
   g_assert_cmpint (stored, <, SYNC_MAILS);
   /* Whatever was committed moved the position with it. */
-  g_assert_cmpint (db_count (f, "SELECT last_uid FROM email_folders"), ==, stored);
+  g_assert_cmpint (fd_test_server_db_count (f->server, "SELECT last_uid FROM email_folders"), ==, stored);
 
   fd_test_server_start (f->server);
   wait_count (f, COUNT_MAILS_IN, SYNC_MAILS);
   fd_test_spin (1500);
-  g_assert_cmpint (db_count (f, COUNT_MAILS_IN), ==, SYNC_MAILS);
-  g_assert_cmpint (db_count (f, COUNT_IN_MESSAGES), ==, SYNC_MAILS);
-  g_assert_cmpint (db_count (f, "SELECT count(DISTINCT dedupe_key) FROM email_mails"), ==, SYNC_MAILS);
-  g_assert_cmpint (db_count (f, "SELECT last_uid FROM email_folders"), ==, SYNC_MAILS);
-  g_assert_cmpint (db_count (f, "SELECT count(*) FROM conversations WHERE kind = 'email'"), ==, SYNC_MAILS);
+  g_assert_cmpint (fd_test_server_db_count (f->server, COUNT_MAILS_IN), ==, SYNC_MAILS);
+  g_assert_cmpint (fd_test_server_db_count (f->server, COUNT_IN_MESSAGES), ==, SYNC_MAILS);
+  g_assert_cmpint (fd_test_server_db_count (f->server, "SELECT count(DISTINCT dedupe_key) FROM email_mails"), ==, SYNC_MAILS);
+  g_assert_cmpint (fd_test_server_db_count (f->server, "SELECT last_uid FROM email_folders"), ==, SYNC_MAILS);
+  g_assert_cmpint (fd_test_server_db_count (f->server, "SELECT count(*) FROM conversations WHERE kind = 'email'"), ==, SYNC_MAILS);
 }
 
 /* frontdeskd down while 300 mails arrive: all 300 afterwards. */
@@ -403,7 +354,7 @@ test_outage (Fixture       *f,
     }
   fd_test_server_start (f->server);
   wait_count (f, COUNT_MAILS_IN, 300);
-  g_assert_cmpint (db_count (f, COUNT_IN_MESSAGES), ==, 300);
+  g_assert_cmpint (fd_test_server_db_count (f->server, COUNT_IN_MESSAGES), ==, 300);
 }
 
 /* A UIDVALIDITY change re-syncs the whole folder; every mail is dropped as
@@ -425,8 +376,8 @@ test_uidvalidity_change (Fixture       *f,
   fd_test_server_start (f->server);
   wait_count (f, COUNT_MAILS_IN, 6);
   fd_test_spin (1000);
-  g_assert_cmpint (db_count (f, COUNT_MAILS_IN), ==, 6);
-  g_assert_cmpint (db_count (f, COUNT_IN_MESSAGES), ==, 6);
+  g_assert_cmpint (fd_test_server_db_count (f->server, COUNT_MAILS_IN), ==, 6);
+  g_assert_cmpint (fd_test_server_db_count (f->server, COUNT_IN_MESSAGES), ==, 6);
 }
 
 static gboolean
@@ -476,26 +427,12 @@ test_outbox_survives_kill (Fixture       *f,
   json_node_unref (fd_test_admin_expect (f->server, "PATCH", path, body, 200));
 
   sent = fd_test_smtpd_wait_messages (f->smtpd, 1);
-  reply = parse_sent (g_ptr_array_index (sent, 0));
+  reply = fd_test_smtpd_parse_message (g_ptr_array_index (sent, 0));
   g_assert_nonnull (strstr (reply->text, "It ships today."));
   wait_count (f, "SELECT count(*) FROM email_outbox WHERE state = 'sent'", 1);
   fd_test_spin (2000);
   g_assert_cmpuint (fd_test_smtpd_count (f->smtpd), ==, 1);
-  g_assert_cmpint (db_count (f, "SELECT attempts FROM email_outbox"), >=, 2);
-}
-
-static char *
-stream_health (Fixture *f,
-               char   **reason)
-{
-  g_autofree char *path = g_strdup_printf ("/organizations/%" G_GINT64_FORMAT "/streams/%" G_GINT64_FORMAT,
-                                           f->org_id, f->stream_id);
-  g_autoptr(JsonNode) stream = fd_test_admin_expect (f->server, "GET", path, NULL, 200);
-  JsonObject *obj = json_node_get_object (stream);
-
-  if (reason != NULL)
-    *reason = g_strdup (json_object_get_string_member_with_default (obj, "health_reason", ""));
-  return g_strdup (json_object_get_string_member_with_default (obj, "health", ""));
+  g_assert_cmpint (fd_test_server_db_count (f->server, "SELECT attempts FROM email_outbox"), >=, 2);
 }
 
 typedef struct {
@@ -507,7 +444,7 @@ static gboolean
 health_is (gpointer data)
 {
   HealthWait *wait = data;
-  g_autofree char *health = stream_health (wait->f, NULL);
+  g_autofree char *health = fd_test_admin_stream_health (wait->f->server, wait->f->org_id, wait->f->stream_id, NULL);
 
   return g_strcmp0 (health, wait->health) == 0;
 }
@@ -529,7 +466,7 @@ test_needs_attention (Fixture       *f,
   poll_until (health_is, &ok, 250, "health ok");
   json_node_unref (fd_test_admin_expect (f->server, "PATCH", path, "{\"password\":\"wrong-password\"}", 200));
   poll_until (health_is, &attention, 250, "needs attention");
-  health = stream_health (f, &reason);
+  health = fd_test_admin_stream_health (f->server, f->org_id, f->stream_id, &reason);
   g_assert_nonnull (strstr (reason, "refused the user name or password"));
   g_assert_null (strstr (reason, "wrong-password"));
 
@@ -768,7 +705,7 @@ test_rejected_then_retry (Fixture       *f,
   frame = fd_test_socket_wait_match (natalie->socket, is_delivery_sent, &message_id, 30000, "delivery sent");
   fd_frame_free (frame);
   sent = fd_test_smtpd_wait_messages (f->smtpd, 1);
-  reply = parse_sent (g_ptr_array_index (sent, 0));
+  reply = fd_test_smtpd_parse_message (g_ptr_array_index (sent, 0));
   g_assert_nonnull (strstr (reply->text, "Refund on its way."));
 
   retry = g_new0 (FdDelivery, 1);
@@ -854,7 +791,7 @@ test_headers (Fixture       *f,
   send = fd_test_send_message (conversation_id, "h-0", "Let me check.");
   send->cc = g_strdupv ((char **) bad_cc);
   fd_test_agent_expect_error (natalie, FD_FRAME_SEND_MESSAGE, send, FD_WIRE_ERROR_INVALID_FIELD);
-  g_assert_cmpint (db_count (f, "SELECT count(*) FROM messages WHERE direction = 'out'"), ==, 0);
+  g_assert_cmpint (fd_test_server_db_count (f->server, "SELECT count(*) FROM messages WHERE direction = 'out'"), ==, 0);
   send = fd_test_send_message (conversation_id, "h-0", "Let me check.");
   send->to = g_strdupv ((char **) (const char *[]) { "two@x.test, three@x.test", NULL });
   fd_test_agent_expect_error (natalie, FD_FRAME_SEND_MESSAGE, send, FD_WIRE_ERROR_INVALID_FIELD);
@@ -907,7 +844,7 @@ test_headers (Fixture       *f,
   g_clear_pointer (&detail, fd_conversation_detail_free);
 
   sent = fd_test_smtpd_wait_messages (f->smtpd, 1);
-  reply = parse_sent (g_ptr_array_index (sent, 0));
+  reply = fd_test_smtpd_parse_message (g_ptr_array_index (sent, 0));
   g_assert_cmpstr (reply->subject, ==, subject);
   g_assert_cmpuint (reply->to->len, ==, 2);
   g_assert_cmpstr (((FdMailAddress *) g_ptr_array_index (reply->to, 0))->address, ==, CUSTOMER);
@@ -932,7 +869,7 @@ test_headers (Fixture       *f,
   frame = fd_test_socket_wait_match (natalie->socket, is_delivery_sent, &message_id, 30000, "delivery sent");
   fd_frame_free (frame);
   sent = fd_test_smtpd_wait_messages (f->smtpd, 2);
-  reply2 = parse_sent (g_ptr_array_index (sent, 1));
+  reply2 = fd_test_smtpd_parse_message (g_ptr_array_index (sent, 1));
   g_assert_cmpstr (reply2->subject, ==, default_subject);
   g_assert_cmpuint (reply2->to->len, ==, 1);
   g_assert_cmpstr (((FdMailAddress *) g_ptr_array_index (reply2->to, 0))->address, ==, CUSTOMER);
@@ -1062,7 +999,7 @@ test_sent_copy (Fixture       *f,
   delivered = fd_test_socket_wait_match (natalie->socket, is_delivery_sent, &message_id, 30000, "delivery sent");
   fd_frame_free (delivered);
   sent = fd_test_smtpd_wait_messages (f->smtpd, 1);
-  reply = parse_sent (g_ptr_array_index (sent, 0));
+  reply = fd_test_smtpd_parse_message (g_ptr_array_index (sent, 0));
 
   /* The copy in Dovecot's Sent maildir is the message that was sent. */
   poll_until (folder_has, &one_copy, 20, "a copy in Sent");
@@ -1087,11 +1024,11 @@ test_sent_copy (Fixture       *f,
   g_clear_pointer (&sent, g_ptr_array_unref);
   sent = fd_test_smtpd_wait_messages (f->smtpd, 2);
   poll_until (health_is, &attention, 50, "needs attention");
-  health = stream_health (f, &reason);
+  health = fd_test_admin_stream_health (f->server, f->org_id, f->stream_id, &reason);
   g_assert_nonnull (strstr (reason, "copy to the Sent folder failed"));
   g_assert_nonnull (strstr (reason, "Nowhere"));
   g_assert_null (strstr (reason, MAILBOX_PASSWORD));
-  g_assert_cmpint (db_count (f, "SELECT count(*) FROM email_outbox WHERE state = 'sent'"), ==, 2);
+  g_assert_cmpint (fd_test_server_db_count (f->server, "SELECT count(*) FROM email_outbox WHERE state = 'sent'"), ==, 2);
   g_assert_cmpuint (fd_test_dovecot_count (f->dovecot, "Sent"), ==, 1);
   fd_test_agent_free (natalie);
 }
@@ -1103,24 +1040,6 @@ test_sent_copy (Fixture       *f,
 #define OAUTH_ACCESS_TOKEN  "access-granted-1"
 #define MICROSOFT_SCOPE     "https://outlook.office.com/IMAP.AccessAsUser.All " \
                             "https://outlook.office.com/SMTP.Send offline_access"
-
-static gboolean
-db_contains (Fixture    *f,
-             const char *needle)
-{
-  g_autofree char *contents = NULL;
-  gsize length = 0;
-  g_autofree char *wal = g_strconcat (fd_test_server_get_db_path (f->server), "-wal", NULL);
-  g_autofree char *wal_contents = NULL;
-
-  g_assert_true (g_file_get_contents (fd_test_server_get_db_path (f->server), &contents, &length, NULL));
-  if (memmem (contents, length, needle, strlen (needle)) != NULL)
-    return TRUE;
-  if (g_file_get_contents (wal, &wal_contents, &length, NULL) &&
-      memmem (wal_contents, length, needle, strlen (needle)) != NULL)
-    return TRUE;
-  return FALSE;
-}
 
 /* An Office 365 stream against a local Microsoft token endpoint, a
  * Dovecot and an aiosmtpd that accept only the access token the provider
@@ -1227,7 +1146,7 @@ test_ca_file (void)
 
   /* The system's trust store does not know the test's CA. */
   poll_until (health_is, &attention, 100, "needs attention");
-  health = stream_health (f, &reason);
+  health = fd_test_admin_stream_health (f->server, f->org_id, f->stream_id, &reason);
   g_test_message ("reason: %s", reason);
   g_assert_nonnull (strstr (reason, "certificate"));
   g_assert_nonnull (strstr (reason, "ca_file"));
@@ -1272,7 +1191,7 @@ test_ca_file (void)
   frame = fd_test_socket_wait_match (natalie->socket, is_delivery_sent, &message_id, 30000, "delivery sent");
   fd_frame_free (frame);
   sent = fd_test_smtpd_wait_messages (f->smtpd, 1);
-  reply = parse_sent (g_ptr_array_index (sent, 0));
+  reply = fd_test_smtpd_parse_message (g_ptr_array_index (sent, 0));
   g_assert_nonnull (strstr (reply->text, "Loud and clear."));
 
   fd_test_agent_free (natalie);
@@ -1362,8 +1281,8 @@ test_oauth (void)
     g_assert_cmpstr (json_object_get_string_member (json_node_get_object (got), "name"), ==, "Office Mail");
   }
   /* Sealed at rest. */
-  g_assert_false (db_contains (f, refresh_token));
-  g_assert_false (db_contains (f, OAUTH_CLIENT_SECRET));
+  g_assert_false (fd_test_server_db_contains (f->server, refresh_token));
+  g_assert_false (fd_test_server_db_contains (f->server, OAUTH_CLIENT_SECRET));
 
   natalie = fd_test_agent_sign_in_and_join (f->server, FD_TEST_NATALIE_EMAIL, FD_TEST_NATALIE_PASSWORD,
                                             f->queue_id, NULL);
@@ -1384,7 +1303,7 @@ test_oauth (void)
   sent = fd_test_smtpd_wait_messages (f->smtpd, 1);
   g_assert_cmpuint (sent->len, ==, 1);
   g_assert_cmpuint (fd_test_oauth_provider_get_grants (provider), >, grants);
-  health = stream_health (f, NULL);
+  health = fd_test_admin_stream_health (f->server, f->org_id, f->stream_id, NULL);
   g_assert_cmpstr (health, ==, "ok");
   {
     g_autofree char *item = g_strdup_printf ("/organizations/%" G_GINT64_FORMAT "/streams/%" G_GINT64_FORMAT,
@@ -1395,7 +1314,7 @@ test_oauth (void)
     g_assert_false (json_object_has_member (json_node_get_object (got), "oauth_tokens"));
     g_assert_false (json_object_has_member (json_node_get_object (got), "oauth_client_secret"));
   }
-  g_assert_false (db_contains (f, OAUTH_ACCESS_TOKEN));
+  g_assert_false (fd_test_server_db_contains (f->server, OAUTH_ACCESS_TOKEN));
 
   /* The person withdraws consent: the next refresh is invalid_grant. */
   fd_test_oauth_provider_revoke (provider);
@@ -1406,7 +1325,7 @@ test_oauth (void)
   wait.health = "needs-authorization";
   poll_until (health_is, &wait, 50, "needs-authorization");
   g_clear_pointer (&health, g_free);
-  health = stream_health (f, &reason);
+  health = fd_test_admin_stream_health (f->server, f->org_id, f->stream_id, &reason);
   g_assert_nonnull (strstr (reason, "authorize the mailbox again"));
 
   fd_test_agent_free (natalie);

@@ -2,7 +2,6 @@
 
 #include <glib/gstdio.h>
 #include <signal.h>
-#include <sqlite3.h>
 #include <string.h>
 
 static JsonArray *
@@ -321,21 +320,8 @@ test_import_refuses_bad_sites (void)
 static char *
 stored_secrets (FdTestServer *server)
 {
-  g_autoptr(GString) names = g_string_new (NULL);
-  sqlite3 *db = NULL;
-  sqlite3_stmt *stmt = NULL;
-
-  g_assert_cmpint (sqlite3_open_v2 (fd_test_server_get_db_path (server), &db, SQLITE_OPEN_READONLY, NULL), ==,
-                   SQLITE_OK);
-  sqlite3_busy_timeout (db, 5000);
-  g_assert_cmpint (sqlite3_prepare_v2 (db, "SELECT s.name || ':' || x.name FROM stream_secrets x "
-                                       "JOIN streams s ON s.id = x.stream_id ORDER BY 1", -1, &stmt, NULL), ==,
-                   SQLITE_OK);
-  while (sqlite3_step (stmt) == SQLITE_ROW)
-    g_string_append_printf (names, "%s%s", names->len > 0 ? "," : "", sqlite3_column_text (stmt, 0));
-  sqlite3_finalize (stmt);
-  sqlite3_close (db);
-  return g_string_free (g_steal_pointer (&names), FALSE);
+  return fd_test_server_db_list (server, "SELECT s.name || ':' || x.name FROM stream_secrets x "
+                                 "JOIN streams s ON s.id = x.stream_id ORDER BY 1");
 }
 
 typedef struct {

@@ -27,32 +27,10 @@ is_sign_in_page (gpointer data)
   return g_str_equal (fd_window_get_page (data), "sign-in");
 }
 
-static char *
-dup_cell (FdWindow   *window,
-          const char *from,
-          guint       column)
-{
-  int row = fd_test_ui_find_row (window, from);
-
-  if (row < 0)
-    return NULL;
-  return fd_activity_list_dup_cell_text (fd_window_get_activity_list (window), (guint) row, column);
-}
-
 typedef struct {
   FdWindow   *window;
   const char *from;
-  const char *status;   /* the exact Status cell; NULL = any */
 } RowWait;
-
-static gboolean
-has_row (gpointer data)
-{
-  RowWait *wait = data;
-  g_autofree char *status = dup_cell (wait->window, wait->from, FD_TEST_UI_COL_STATUS);
-
-  return status != NULL && (wait->status == NULL || g_str_equal (status, wait->status));
-}
 
 static gboolean
 has_no_row (gpointer data)
@@ -68,9 +46,7 @@ wait_row (FdWindow   *window,
           const char *status,
           const char *what)
 {
-  RowWait wait = { window, from, status };
-
-  fd_test_ui_wait (has_row, &wait, what);
+  fd_test_ui_wait_row (window, from, status, FD_TEST_UI_WAIT_MS, what);
 }
 
 static void
@@ -78,7 +54,7 @@ wait_no_row (FdWindow   *window,
              const char *from,
              const char *what)
 {
-  RowWait wait = { window, from, NULL };
+  RowWait wait = { window, from };
 
   fd_test_ui_wait (has_no_row, &wait, what);
 }
@@ -325,7 +301,7 @@ run_persist_first (FdApplication *app,
   request_callback (persist->server, GRACE, GRACE_NUMBER);
   wait_row (window, GRACE, "Unreserved", "the callback in Jenna's list");
   wait_row (persist->natalie, GRACE, "Unreserved", "the callback in Natalie's list");
-  cell = dup_cell (window, GRACE, FD_TEST_UI_COL_ACTIVITY);
+  cell = fd_test_ui_dup_cell (window, GRACE, FD_TEST_UI_COL_ACTIVITY);
   g_assert_cmpstr (cell, ==, "Callback");
 
   /* Reserved by Jenna: gone for Natalie, kept by Jenna. */

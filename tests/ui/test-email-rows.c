@@ -20,33 +20,6 @@
 #define STREAM_ADDRESS   "support@example.test"
 #define CUSTOMER_NAME    "Alice Customer"
 
-static char *
-dup_cell (FdWindow   *window,
-          const char *from,
-          guint       column)
-{
-  int row = fd_test_ui_find_row (window, from);
-
-  if (row < 0)
-    return NULL;
-  return fd_activity_list_dup_cell_text (fd_window_get_activity_list (window), (guint) row, column);
-}
-
-typedef struct {
-  FdWindow   *window;
-  const char *from;
-  const char *status;
-} RowWait;
-
-static gboolean
-has_row (gpointer data)
-{
-  RowWait *wait = data;
-  g_autofree char *status = dup_cell (wait->window, wait->from, FD_TEST_UI_COL_STATUS);
-
-  return status != NULL && (wait->status == NULL || g_str_equal (status, wait->status));
-}
-
 /* The row's menu items as shown, the menu closed again. */
 static char *
 open_menu (FdWindow *window)
@@ -70,7 +43,6 @@ test_email_row (void)
   FdActivityModel *model;
   FdActivityList *list;
   FdWindow *window;
-  RowWait wait;
   gint64 org_id;
   int row;
   const char *raw = "From: " CUSTOMER_NAME " <alice@customer.test>\r\n"
@@ -94,13 +66,12 @@ test_email_row (void)
   model = fd_session_get_activity_model (fd_connection_get_session (connection));
 
   fd_test_dovecot_deliver (dovecot, NULL, raw, -1);
-  wait = (RowWait) { window, CUSTOMER_NAME, "Unreserved" };
-  fd_test_ui_wait_ms (has_row, &wait, 30000, "the email's row");
+  fd_test_ui_wait_row (window, CUSTOMER_NAME, "Unreserved", 30000, "the email's row");
 
   /* The guide's row: Email, the customer's name, Organization > Stream. */
-  activity = dup_cell (window, CUSTOMER_NAME, FD_TEST_UI_COL_ACTIVITY);
+  activity = fd_test_ui_dup_cell (window, CUSTOMER_NAME, FD_TEST_UI_COL_ACTIVITY);
   g_assert_cmpstr (activity, ==, "Email");
-  to = dup_cell (window, CUSTOMER_NAME, FD_TEST_UI_COL_TO);
+  to = fd_test_ui_dup_cell (window, CUSTOMER_NAME, FD_TEST_UI_COL_TO);
   g_assert_nonnull (strstr (to, "Test Mail"));
   g_assert_nonnull (strstr (to, " > "));
   expected_to = g_strdup (to);
@@ -117,11 +88,10 @@ test_email_row (void)
   g_assert_cmpuint (fd_activity_model_count_reserved (model), ==, 0);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (list), "activity.reserve", NULL));
   /* The status counts the mail the agent has not read yet. */
-  wait = (RowWait) { window, CUSTOMER_NAME, "Reserved (1 new message)" };
-  fd_test_ui_wait (has_row, &wait, "the reserved email");
+  fd_test_ui_wait_row (window, CUSTOMER_NAME, "Reserved (1 new message)", FD_TEST_UI_WAIT_MS, "the reserved email");
   g_assert_cmpuint (fd_activity_model_count_reserved (model), ==, 1);
   g_clear_pointer (&to, g_free);
-  to = dup_cell (window, CUSTOMER_NAME, FD_TEST_UI_COL_TO);
+  to = fd_test_ui_dup_cell (window, CUSTOMER_NAME, FD_TEST_UI_COL_TO);
   g_assert_cmpstr (to, ==, expected_to);
   row = fd_test_ui_find_row (window, CUSTOMER_NAME);
   fd_activity_list_select (list, (guint) row);

@@ -108,19 +108,8 @@ deliver_text (Fixture    *f,
               const char *extra_headers,
               const char *text)
 {
-  g_autofree char *raw = g_strdup_printf ("From: Alice Customer <" CUSTOMER ">\r\n"
-                                          "To: " STREAM_ADDRESS "\r\n"
-                                          "Subject: %s\r\n"
-                                          "Message-ID: <%s>\r\n"
-                                          "Date: Mon, 7 Dec 2026 10:00:00 +0000\r\n"
-                                          "%s"
-                                          "MIME-Version: 1.0\r\n"
-                                          "Content-Type: text/plain; charset=utf-8\r\n"
-                                          "\r\n"
-                                          "%s\r\n",
-                                          subject, message_id, extra_headers != NULL ? extra_headers : "", text);
-
-  fd_test_dovecot_deliver (f->dovecot, NULL, raw, -1);
+  fd_test_dovecot_deliver_text (f->dovecot, STREAM_ADDRESS, subject, message_id, "Mon, 7 Dec 2026 10:00:00 +0000",
+                                extra_headers, text);
 }
 
 /* --- waits ------------------------------------------------------------------------ */
@@ -296,16 +285,6 @@ press_ctrl_enter (FdEmailWindow *window)
         }
     }
   g_assert_not_reached ();
-}
-
-static FdMail *
-parse_sent (GBytes *raw)
-{
-  g_autoptr(GError) error = NULL;
-  FdMail *mail = fd_mail_parse (raw, NULL, &error);
-
-  g_assert_no_error (error);
-  return mail;
 }
 
 static gboolean
@@ -582,7 +561,7 @@ test_flow (Fixture       *f,
 
   /* The customer's mailbox: one reply, threaded, with the attachment. */
   sent = fd_test_smtpd_wait_messages (f->smtpd, 1);
-  reply = parse_sent (g_ptr_array_index (sent, 0));
+  reply = fd_test_smtpd_parse_message (g_ptr_array_index (sent, 0));
   g_assert_cmpstr (((FdMailAddress *) g_ptr_array_index (reply->to, 0))->address, ==, CUSTOMER);
   g_assert_true (g_str_has_prefix (reply->subject, "Re: My order is late"));
   g_assert_cmpstr (reply->in_reply_to, ==, "order-1@customer.test");
@@ -658,7 +637,7 @@ test_failed_smtp (Fixture       *f,
   gtk_widget_activate (fd_email_message_view_get_retry_button (view));
   wait_state (window, "Sent");
   sent = fd_test_smtpd_wait_messages (f->smtpd, 1);
-  reply = parse_sent (g_ptr_array_index (sent, 0));
+  reply = fd_test_smtpd_parse_message (g_ptr_array_index (sent, 0));
   g_assert_nonnull (strstr (reply->text, "It left our warehouse yesterday."));
   g_assert_cmpstr (reply->in_reply_to, ==, "q-1@customer.test");
   fd_test_ui_spin (1000);
@@ -764,23 +743,13 @@ run_from_activity_list (FdApplication *app,
 }
 
 static void
-on_from_list_activate_cb (GApplication *app,
-                          gpointer      run)
-{
-  run_from_activity_list (FD_APPLICATION (app), run);
-}
-
-static void
 test_from_activity_list (Fixture       *f,
                          gconstpointer  data)
 {
-  g_autoptr(FdApplication) app = fd_test_ui_new_app ();
   AppRun run = { f, 0 };
 
-  g_signal_connect_after (app, "activate", G_CALLBACK (on_from_list_activate_cb), &run);
-  g_assert_cmpint (g_application_run (G_APPLICATION (app), 0, NULL), ==, 0);
+  fd_test_ui_run_app (fd_test_ui_new_app (), (FdTestUiRun) run_from_activity_list, &run);
   g_assert_cmpint (run.id, >, 0);
-  g_assert_finalize_object (g_steal_pointer (&app));
 }
 
 int

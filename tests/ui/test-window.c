@@ -611,13 +611,6 @@ run_flow (FdApplication *app,
   g_assert_finalize_object (g_steal_pointer (&natalie));
 }
 
-static void
-on_activate_cb (GApplication *app,
-                gpointer      server)
-{
-  run_flow (FD_APPLICATION (app), server);
-}
-
 static gboolean
 has_sign_in_page (gpointer data)
 {
@@ -697,13 +690,6 @@ run_restart_flow (FdApplication *app,
   g_assert_finalize_object (window);
 }
 
-static void
-on_restart_activate_cb (GApplication *app,
-                        gpointer      server)
-{
-  run_restart_flow (FD_APPLICATION (app), server);
-}
-
 /* The flow runs inside g_application_run(), as the app runs for a person,
  * so that app.quit ends it and shutdown releases what startup took. */
 static void
@@ -714,19 +700,14 @@ test_window_flow (void)
 
   fd_test_server_start_demo (server);
 
-  app = fd_test_ui_new_app ();
-  g_signal_connect_after (app, "activate", G_CALLBACK (on_activate_cb), server);
-  g_assert_cmpint (g_application_run (G_APPLICATION (app), 0, NULL), ==, 0);
-  g_assert_finalize_object (g_steal_pointer (&app));
+  fd_test_ui_run_app (fd_test_ui_new_app (), (FdTestUiRun) run_flow, server);
 
   /* The settings (memory backend) and the keyring outlive the app. */
   write_opened_attachment ("stale.pdf", 2 * 24 * 3600);
   write_opened_attachment ("fresh.txt", 60);
   app = fd_test_ui_new_app ();
   g_settings_set_boolean (fd_application_get_settings (app), "join-queues-on-startup", TRUE);
-  g_signal_connect_after (app, "activate", G_CALLBACK (on_restart_activate_cb), server);
-  g_assert_cmpint (g_application_run (G_APPLICATION (app), 0, NULL), ==, 0);
-  g_assert_finalize_object (g_steal_pointer (&app));
+  fd_test_ui_run_app (g_steal_pointer (&app), (FdTestUiRun) run_restart_flow, server);
 }
 
 /* --- /ui/window/templates ------------------------------------------------- */

@@ -21,16 +21,6 @@ struct _FdComposeArea
 
 G_DEFINE_FINAL_TYPE (FdComposeArea, fd_compose_area, FD_TYPE_CONVERSATION_PART)
 
-static char *
-dup_text (FdComposeArea *self)
-{
-  GtkTextBuffer *buffer = gtk_text_view_get_buffer (self->view);
-  GtkTextIter start, end;
-
-  gtk_text_buffer_get_bounds (buffer, &start, &end);
-  return gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
-}
-
 static void
 set_text (FdComposeArea *self,
           const char    *text)
@@ -49,13 +39,8 @@ static void
 on_buffer_changed_cb (GtkTextBuffer *buffer,
                       FdComposeArea *self)
 {
-  FdConversationModel *model = fd_conversation_part_get_model (FD_CONVERSATION_PART (self));
-  g_autofree char *text = NULL;
-
-  if (self->setting_text || model == NULL)
-    return;
-  text = dup_text (self);
-  fd_conversation_model_set_compose_text (model, text);
+  if (!self->setting_text)
+    fd_conversation_part_keep_compose_text (FD_CONVERSATION_PART (self), self->view);
 }
 
 void
@@ -66,7 +51,7 @@ fd_compose_area_send (FdComposeArea *self)
 
   g_return_if_fail (FD_IS_COMPOSE_AREA (self));
 
-  text = dup_text (self);
+  text = fd_compose_text_dup (self->view);
   if (model == NULL || !fd_conversation_model_send_text (model, text))
     return;
   set_text (self, "");
@@ -246,15 +231,12 @@ fd_compose_area_init (FdComposeArea *self)
 void
 fd_compose_area_restore_draft (FdComposeArea *self)
 {
-  FdConversationModel *model = fd_conversation_part_get_model (FD_CONVERSATION_PART (self));
   const char *draft;
 
   g_return_if_fail (FD_IS_COMPOSE_AREA (self));
 
   /* Restoring the draft is not typing: no notice goes to the visitor. */
-  if (model == NULL || gtk_text_buffer_get_char_count (gtk_text_view_get_buffer (self->view)) != 0)
-    return;
-  draft = fd_conversation_model_get_draft (model);
+  draft = fd_conversation_part_get_draft_to_restore (FD_CONVERSATION_PART (self), self->view);
   if (draft != NULL)
     set_text (self, draft);
 }
@@ -264,24 +246,14 @@ fd_compose_area_insert (FdComposeArea *self,
                         const char    *text)
 {
   g_return_if_fail (FD_IS_COMPOSE_AREA (self));
-  g_return_if_fail (text != NULL);
-
-  gtk_text_buffer_insert_at_cursor (gtk_text_view_get_buffer (self->view), text, -1);
-  gtk_widget_grab_focus (GTK_WIDGET (self->view));
+  fd_compose_text_insert (self->view, text);
 }
 
 char *
 fd_compose_area_dup_selection (FdComposeArea *self)
 {
-  GtkTextBuffer *buffer;
-  GtkTextIter start, end;
-
   g_return_val_if_fail (FD_IS_COMPOSE_AREA (self), NULL);
-
-  buffer = gtk_text_view_get_buffer (self->view);
-  if (!gtk_text_buffer_get_selection_bounds (buffer, &start, &end))
-    return NULL;
-  return gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
+  return fd_compose_text_dup_selection (self->view);
 }
 
 void

@@ -226,3 +226,73 @@ fd_conversation_part_get_search (FdConversationPart *self)
   search = gtk_widget_get_template_child (GTK_WIDGET (self), G_OBJECT_TYPE (self), "search");
   return search != NULL ? GTK_EDITABLE (search) : NULL;
 }
+
+/* --- the compose boxes ------------------------------------------------------------ */
+
+char *
+fd_compose_text_dup (GtkTextView *view)
+{
+  GtkTextBuffer *buffer;
+  GtkTextIter start, end;
+
+  g_return_val_if_fail (GTK_IS_TEXT_VIEW (view), NULL);
+  buffer = gtk_text_view_get_buffer (view);
+  gtk_text_buffer_get_bounds (buffer, &start, &end);
+  return gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
+}
+
+char *
+fd_compose_text_dup_selection (GtkTextView *view)
+{
+  GtkTextBuffer *buffer;
+  GtkTextIter start, end;
+
+  g_return_val_if_fail (GTK_IS_TEXT_VIEW (view), NULL);
+  buffer = gtk_text_view_get_buffer (view);
+  if (!gtk_text_buffer_get_selection_bounds (buffer, &start, &end))
+    return NULL;
+  return gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
+}
+
+void
+fd_compose_text_insert (GtkTextView *view,
+                        const char  *text)
+{
+  g_return_if_fail (GTK_IS_TEXT_VIEW (view));
+  g_return_if_fail (text != NULL);
+
+  gtk_text_buffer_insert_at_cursor (gtk_text_view_get_buffer (view), text, -1);
+  gtk_widget_grab_focus (GTK_WIDGET (view));
+}
+
+const char *
+fd_conversation_part_get_draft_to_restore (FdConversationPart *self,
+                                           GtkTextView        *view)
+{
+  FdConversationModel *model;
+
+  g_return_val_if_fail (FD_IS_CONVERSATION_PART (self), NULL);
+  g_return_val_if_fail (GTK_IS_TEXT_VIEW (view), NULL);
+
+  model = fd_conversation_part_get_model (self);
+  if (model == NULL || gtk_text_buffer_get_char_count (gtk_text_view_get_buffer (view)) != 0)
+    return NULL;
+  return fd_conversation_model_get_draft (model);
+}
+
+void
+fd_conversation_part_keep_compose_text (FdConversationPart *self,
+                                        GtkTextView        *view)
+{
+  FdConversationModel *model;
+  g_autofree char *text = NULL;
+
+  g_return_if_fail (FD_IS_CONVERSATION_PART (self));
+  g_return_if_fail (GTK_IS_TEXT_VIEW (view));
+
+  model = fd_conversation_part_get_model (self);
+  if (model == NULL)
+    return;
+  text = fd_compose_text_dup (view);
+  fd_conversation_model_set_compose_text (model, text);
+}

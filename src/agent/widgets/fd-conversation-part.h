@@ -79,4 +79,18 @@ void                 fd_conversation_part_connect            (FdConversationPart
 GtkListBox          *fd_conversation_part_get_list           (FdConversationPart  *self);
 GtkEditable         *fd_conversation_part_get_search         (FdConversationPart  *self);
 
+/* The compose boxes (FdComposeArea, FdEmailComposer), written once: the
+ * text of @view, its selection (NULL without one), @text put in at the
+ * cursor (the view takes the focus), the model's draft for an empty box
+ * (NULL when there is nothing to restore), and the box's text kept as the
+ * model's compose text (its draft and typing). */
+char                *fd_compose_text_dup                     (GtkTextView         *view);
+char                *fd_compose_text_dup_selection           (GtkTextView         *view);
+void                 fd_compose_text_insert                  (GtkTextView         *view,
+                                                              const char          *text);
+const char          *fd_conversation_part_get_draft_to_restore (FdConversationPart *self,
+                                                                GtkTextView        *view);
+void                 fd_conversation_part_keep_compose_text  (FdConversationPart  *self,
+                                                              GtkTextView         *view);
+
 G_END_DECLS

@@ -131,16 +131,6 @@ on_address_changed_cb (FdEmailComposer *self,
 
 /* --- text --------------------------------------------------------------------------- */
 
-static char *
-dup_text (FdEmailComposer *self)
-{
-  GtkTextBuffer *buffer = gtk_text_view_get_buffer (self->view);
-  GtkTextIter start, end;
-
-  gtk_text_buffer_get_bounds (buffer, &start, &end);
-  return gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
-}
-
 static void
 set_text (FdEmailComposer *self,
           const char      *text)
@@ -164,14 +154,10 @@ static void
 on_buffer_changed_cb (GtkTextBuffer   *buffer,
                       FdEmailComposer *self)
 {
-  g_autofree char *text = NULL;
-
   update_placeholder (self);
-  if (self->setting_text || model_of (self) == NULL)
-    return;
-  text = dup_text (self);
   /* Keeps the draft (FdDrafts). */
-  fd_conversation_model_set_compose_text (model_of (self), text);
+  if (!self->setting_text)
+    fd_conversation_part_keep_compose_text (FD_CONVERSATION_PART (self), self->view);
 }
 
 /* --- attachments -------------------------------------------------------------------- */
@@ -322,7 +308,7 @@ fd_email_composer_check (FdEmailComposer *self,
                            _("Wait until the attachments are uploaded."));
       return FALSE;
     }
-  text = dup_text (self);
+  text = fd_compose_text_dup (self->view);
   if (*g_strstrip (text) == '\0' && self->attachments->len == 0)
     {
       g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
@@ -361,7 +347,7 @@ fd_email_composer_send (FdEmailComposer *self)
       show_error (self, error->message);
       return FALSE;
     }
-  text = dup_text (self);
+  text = fd_compose_text_dup (self->view);
   if (!send_reply (self, text))
     return FALSE;
   show_error (self, NULL);
@@ -451,13 +437,10 @@ fd_email_composer_init (FdEmailComposer *self)
 void
 fd_email_composer_restore_draft (FdEmailComposer *self)
 {
-  FdConversationModel *model = model_of (self);
   const char *draft;
 
   g_return_if_fail (FD_IS_EMAIL_COMPOSER (self));
-  if (model == NULL || gtk_text_buffer_get_char_count (gtk_text_view_get_buffer (self->view)) != 0)
-    return;
-  draft = fd_conversation_model_get_draft (model);
+  draft = fd_conversation_part_get_draft_to_restore (FD_CONVERSATION_PART (self), self->view);
   if (draft != NULL)
     set_text (self, draft);
 }
@@ -467,30 +450,21 @@ fd_email_composer_insert (FdEmailComposer *self,
                           const char      *text)
 {
   g_return_if_fail (FD_IS_EMAIL_COMPOSER (self));
-  g_return_if_fail (text != NULL);
-
-  gtk_text_buffer_insert_at_cursor (gtk_text_view_get_buffer (self->view), text, -1);
-  gtk_widget_grab_focus (GTK_WIDGET (self->view));
+  fd_compose_text_insert (self->view, text);
 }
 
 char *
 fd_email_composer_dup_text (FdEmailComposer *self)
 {
   g_return_val_if_fail (FD_IS_EMAIL_COMPOSER (self), NULL);
-  return dup_text (self);
+  return fd_compose_text_dup (self->view);
 }
 
 char *
 fd_email_composer_dup_selection (FdEmailComposer *self)
 {
-  GtkTextBuffer *buffer;
-  GtkTextIter start, end;
-
   g_return_val_if_fail (FD_IS_EMAIL_COMPOSER (self), NULL);
-  buffer = gtk_text_view_get_buffer (self->view);
-  if (!gtk_text_buffer_get_selection_bounds (buffer, &start, &end))
-    return NULL;
-  return gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
+  return fd_compose_text_dup_selection (self->view);
 }
 
 GPtrArray *
