@@ -170,6 +170,26 @@ wait_count (Fixture    *f,
  * loaded machine (ASan on two shared cores), as the other mail waits do. */
 #define wait_offer(agent) fd_test_agent_wait_offer ((agent), 30000, "an offer of a mail")
 
+/* A customer's mail delivered, offered to @agent and reserved by it: the
+ * start of every reply test. Returns the conversation's id. */
+static gint64
+reserve_mail (Fixture     *f,
+              FdTestAgent *agent,
+              const char  *message_id,
+              const char  *subject,
+              const char  *extra_headers,
+              const char  *text)
+{
+  g_autoptr(FdOfferEvent) offer = NULL;
+  gint64 conversation_id;
+
+  deliver (f, message_id, subject, extra_headers, text);
+  offer = wait_offer (agent);
+  conversation_id = offer->offer->conversation_id;
+  fd_frame_free (fd_test_agent_expect_ack (agent, FD_FRAME_RESERVE, fd_test_conversation_ref (conversation_id)));
+  return conversation_id;
+}
+
 typedef struct {
   gint64      conversation_id;
   const char *text;
@@ -393,7 +413,6 @@ static void
 test_outbox_survives_kill (Fixture       *f,
                            gconstpointer  data)
 {
-  g_autoptr(FdOfferEvent) offer = NULL;
   g_autofree char *settings = NULL;
   g_autofree char *body = NULL;
   g_autofree char *path = NULL;
@@ -405,10 +424,7 @@ test_outbox_survives_kill (Fixture       *f,
 
   natalie = fd_test_agent_sign_in_and_join (f->server, FD_TEST_NATALIE_EMAIL, FD_TEST_NATALIE_PASSWORD,
                                             f->queue_id, NULL);
-  deliver (f, "q@customer.test", "Order 42", NULL, "Where is my order?");
-  offer = wait_offer (natalie);
-  conversation_id = offer->offer->conversation_id;
-  fd_frame_free (fd_test_agent_expect_ack (natalie, FD_FRAME_RESERVE, fd_test_conversation_ref (conversation_id)));
+  conversation_id = reserve_mail (f, natalie, "q@customer.test", "Order 42", NULL, "Where is my order?");
   ack = fd_test_agent_expect_ack (natalie, FD_FRAME_SEND_MESSAGE,
                                   fd_test_send_message (conversation_id, "r-1", "It ships today."));
   fd_frame_free (ack);
@@ -662,7 +678,6 @@ test_rejected_then_retry (Fixture       *f,
   g_autofree char *auth = g_strdup_printf ("%s:" MAILBOX_PASSWORD, fd_test_dovecot_get_user (f->dovecot));
   FdTestSmtpdOptions options = { .auth = auth, .data_reply = "554 5.7.1 Relaying denied" };
   g_autoptr(FdTestSmtpd) refusing = fd_test_smtpd_new (&options);
-  g_autoptr(FdOfferEvent) offer = NULL;
   g_autoptr(GPtrArray) sent = NULL;
   g_autoptr(FdMail) reply = NULL;
   FdDelivery *retry;
@@ -673,10 +688,7 @@ test_rejected_then_retry (Fixture       *f,
   point_smtp_at (f, fd_test_smtpd_get_port (refusing));
   natalie = fd_test_agent_sign_in_and_join (f->server, FD_TEST_NATALIE_EMAIL, FD_TEST_NATALIE_PASSWORD,
                                             f->queue_id, NULL);
-  deliver (f, "r@customer.test", "Refund", NULL, "I want a refund.");
-  offer = wait_offer (natalie);
-  conversation_id = offer->offer->conversation_id;
-  fd_frame_free (fd_test_agent_expect_ack (natalie, FD_FRAME_RESERVE, fd_test_conversation_ref (conversation_id)));
+  conversation_id = reserve_mail (f, natalie, "r@customer.test", "Refund", NULL, "I want a refund.");
   frame = fd_test_agent_expect_ack (natalie, FD_FRAME_SEND_MESSAGE,
                                     fd_test_send_message (conversation_id, "r-1", "Refund on its way."));
   message_id = ((FdMessage *) frame->body)->id;
@@ -748,7 +760,6 @@ test_headers (Fixture       *f,
   const char *to[] = { "Alice Customer <" CUSTOMER ">", "carol@customer.test", NULL };
   const char *cc[] = { "\"Bob, the boss\" <bob@customer.test>", NULL };
   const char *bad_cc[] = { "bob@customer.test", "not an address", NULL };
-  g_autoptr(FdOfferEvent) offer = NULL;
   g_autoptr(FdConversationDetail) detail = NULL;
   g_autoptr(GPtrArray) sent = NULL;
   g_autoptr(FdMail) reply = NULL;
@@ -765,11 +776,9 @@ test_headers (Fixture       *f,
 
   natalie = fd_test_agent_sign_in_and_join (f->server, FD_TEST_NATALIE_EMAIL, FD_TEST_NATALIE_PASSWORD,
                                             f->queue_id, NULL);
-  deliver (f, "order-42@customer.test", "Order 42",
-           "Cc: \"Bob, the boss\" <bob@customer.test>, dave@customer.test\r\n", "Where is my order?");
-  offer = wait_offer (natalie);
-  conversation_id = offer->offer->conversation_id;
-  fd_frame_free (fd_test_agent_expect_ack (natalie, FD_FRAME_RESERVE, fd_test_conversation_ref (conversation_id)));
+  conversation_id = reserve_mail (f, natalie, "order-42@customer.test", "Order 42",
+                                  "Cc: \"Bob, the boss\" <bob@customer.test>, dave@customer.test\r\n",
+                                  "Where is my order?");
 
   /* The customer's mail as received. */
   detail = fd_test_agent_get_conversation (natalie, conversation_id);
@@ -969,7 +978,6 @@ static void
 test_sent_copy (Fixture       *f,
                 gconstpointer  data)
 {
-  g_autoptr(FdOfferEvent) offer = NULL;
   g_autoptr(FdMessage) answer = NULL;
   g_autoptr(GPtrArray) sent = NULL;
   g_autoptr(FdMail) reply = NULL;
@@ -987,10 +995,8 @@ test_sent_copy (Fixture       *f,
   set_sent_folder (f, "Sent");
   natalie = fd_test_agent_sign_in_and_join (f->server, FD_TEST_NATALIE_EMAIL, FD_TEST_NATALIE_PASSWORD,
                                             f->queue_id, NULL);
-  deliver (f, "question-1@customer.test", "Shipping to Norway?", NULL, "Hello, do you ship to Norway?");
-  offer = wait_offer (natalie);
-  conversation_id = offer->offer->conversation_id;
-  fd_frame_free (fd_test_agent_expect_ack (natalie, FD_FRAME_RESERVE, fd_test_conversation_ref (conversation_id)));
+  conversation_id = reserve_mail (f, natalie, "question-1@customer.test", "Shipping to Norway?", NULL,
+                                  "Hello, do you ship to Norway?");
 
   ack = fd_test_agent_expect_ack (natalie, FD_FRAME_SEND_MESSAGE,
                                   fd_test_send_message (conversation_id, "r-1", "Yes, we do."));
@@ -1100,7 +1106,6 @@ test_ca_file (void)
   g_autofree char *text = NULL, *smtp_text = NULL, *bundle = NULL, *body = NULL, *path = NULL;
   g_autofree char *reason = NULL, *health = NULL, *padding = NULL;
   g_autoptr(JsonNode) stream = NULL;
-  g_autoptr(FdOfferEvent) offer = NULL;
   g_autoptr(GPtrArray) sent = NULL;
   g_autoptr(FdMail) reply = NULL;
   FdTestSmtpdOptions options = { .tls = FD_TEST_SMTPD_TLS_IMPLICIT };
@@ -1166,10 +1171,7 @@ test_ca_file (void)
   body = tls_settings_body (f, f->smtpd, imap_ca);
   json_node_unref (fd_test_admin_expect (f->server, "PATCH", path, body, 200));
   poll_until (health_is, &ok, 100, "health ok");
-  deliver (f, "ca-1@customer.test", "Private CA", NULL, "Can you read this?");
-  offer = wait_offer (natalie);
-  conversation_id = offer->offer->conversation_id;
-  fd_frame_free (fd_test_agent_expect_ack (natalie, FD_FRAME_RESERVE, fd_test_conversation_ref (conversation_id)));
+  conversation_id = reserve_mail (f, natalie, "ca-1@customer.test", "Private CA", NULL, "Can you read this?");
   frame = fd_test_agent_expect_ack (natalie, FD_FRAME_SEND_MESSAGE,
                                     fd_test_send_message (conversation_id, "r-1", "Loud and clear."));
   message_id = ((FdMessage *) frame->body)->id;
