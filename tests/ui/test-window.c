@@ -269,6 +269,7 @@ run_flow (FdApplication *app,
   g_assert_nonnull (window);
   g_object_ref (window);
   g_assert_cmpstr (fd_window_get_page (window), ==, "sign-in");
+  g_assert_false (fd_window_get_views_enabled (window));
 
   /* A wrong password: a sentence on the page, still the page. */
   fd_sign_in_page_submit (fd_window_get_sign_in_page (window), fd_test_server_get_url (server),
@@ -287,6 +288,11 @@ run_flow (FdApplication *app,
                           FD_TEST_JENNA_EMAIL, FD_TEST_JENNA_PASSWORD);
   fd_test_ui_wait (fd_test_ui_is_main_connected, window, "the main page after sign-in");
   g_assert_null (fd_sign_in_page_get_error (fd_window_get_sign_in_page (window)));
+  /* Signed in: the header offers the views, starting with the Activity List. */
+  g_assert_true (fd_window_get_views_enabled (window));
+  g_assert_cmpstr (fd_window_get_view (window), ==, "activity");
+  g_assert_false (fd_window_set_view (window, "no-such-view"));
+  g_assert_cmpstr (fd_window_get_view (window), ==, "activity");
   email = g_settings_get_string (fd_application_get_settings (app), "email");
   g_assert_cmpstr (email, ==, FD_TEST_JENNA_EMAIL);
 
@@ -676,6 +682,8 @@ run_restart_flow (FdApplication *app,
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "app.sign-out", NULL));
   fd_test_ui_wait (has_sign_in_page, window, "the sign-in page after signing out");
   g_assert_null (fd_application_get_connection (app));
+  g_assert_false (fd_window_get_views_enabled (window));
+  g_assert_cmpstr (fd_window_get_view (window), ==, "activity");
   g_assert_false (is_attachment_cached ("fresh.txt"));
   fd_test_ui_spin (300);
   fd_secrets_lookup_async (secrets, NULL, fd_test_ui_on_done_cb, &result);

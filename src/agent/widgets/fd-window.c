@@ -12,7 +12,8 @@ struct _FdWindow
   AdwApplicationWindow  parent_instance;
 
   AdwToastOverlay      *toast_overlay;
-  AdwWindowTitle       *window_title;
+  AdwViewSwitcherTitle *window_title;
+  AdwViewStack         *view_stack;
   GtkMenuButton        *acd_button;
   GtkRevealer          *banner;
   GtkRevealer          *health_banner;
@@ -549,7 +550,7 @@ update_connection_state (FdWindow *self)
       g_autofree char *subtitle = agent && org ? g_strdup_printf ("%s — %s", agent->name, org->name) : NULL;
 
       show_agent_acd (self, agent);
-      adw_window_title_set_subtitle (self->window_title, subtitle ? subtitle : "");
+      adw_view_switcher_title_set_subtitle (self->window_title, subtitle ? subtitle : "");
       refresh_stream_health (self);
     }
 }
@@ -716,6 +717,7 @@ fd_window_class_init (FdWindowClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/frontdeskcc/Frontdesk/ui/fd-window.ui");
   gtk_widget_class_bind_template_child (widget_class, FdWindow, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, FdWindow, window_title);
+  gtk_widget_class_bind_template_child (widget_class, FdWindow, view_stack);
   gtk_widget_class_bind_template_child (widget_class, FdWindow, acd_button);
   gtk_widget_class_bind_template_child (widget_class, FdWindow, banner);
   gtk_widget_class_bind_template_child (widget_class, FdWindow, health_banner);
@@ -820,8 +822,12 @@ fd_window_set_connection (FdWindow     *self,
 
   gtk_widget_set_visible (GTK_WIDGET (self->acd_button), connection != NULL);
   gtk_stack_set_visible_child_name (self->stack, connection ? "main" : "sign-in");
+  adw_view_switcher_title_set_view_switcher_enabled (self->window_title, connection != NULL);
   if (connection == NULL)
-    adw_window_title_set_subtitle (self->window_title, "");
+    {
+      adw_view_switcher_title_set_subtitle (self->window_title, "");
+      adw_view_stack_set_visible_child_name (self->view_stack, "activity");
+    }
   update_connection_state (self);
   update_ticking (self);
 }
@@ -958,6 +964,33 @@ fd_window_get_page (FdWindow *self)
 {
   g_return_val_if_fail (FD_IS_WINDOW (self), NULL);
   return gtk_stack_get_visible_child_name (self->stack);
+}
+
+const char *
+fd_window_get_view (FdWindow *self)
+{
+  g_return_val_if_fail (FD_IS_WINDOW (self), NULL);
+  return adw_view_stack_get_visible_child_name (self->view_stack);
+}
+
+gboolean
+fd_window_set_view (FdWindow   *self,
+                    const char *name)
+{
+  g_return_val_if_fail (FD_IS_WINDOW (self), FALSE);
+  g_return_val_if_fail (name != NULL, FALSE);
+
+  if (adw_view_stack_get_child_by_name (self->view_stack, name) == NULL)
+    return FALSE;
+  adw_view_stack_set_visible_child_name (self->view_stack, name);
+  return TRUE;
+}
+
+gboolean
+fd_window_get_views_enabled (FdWindow *self)
+{
+  g_return_val_if_fail (FD_IS_WINDOW (self), FALSE);
+  return adw_view_switcher_title_get_view_switcher_enabled (self->window_title);
 }
 
 FdSignInPage *

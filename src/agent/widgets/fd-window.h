@@ -41,6 +41,14 @@ gboolean        fd_window_get_banner_visible  (FdWindow       *self);
 char           *fd_window_get_stream_health_text (FdWindow     *self);
 /* "sign-in" or "main". */
 const char     *fd_window_get_page            (FdWindow       *self);
+/* The view of the signed-in window: "activity" (the queues and the
+ * Activity List) or another page of its AdwViewStack; _set_view returns
+ * FALSE for a name the stack does not have. */
+const char     *fd_window_get_view            (FdWindow       *self);
+gboolean        fd_window_set_view            (FdWindow       *self,
+                                               const char     *name);
+/* Whether the header bar offers the views (only while signed in). */
+gboolean        fd_window_get_views_enabled   (FdWindow       *self);
 /* What takes the Activity List's place: "list", or the empty state
  * "not-joined", "waiting" or "offline" (docs/app.md). */
 const char     *fd_window_get_activity_page   (FdWindow       *self);
