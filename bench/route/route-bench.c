@@ -13,6 +13,13 @@
  *   route.deadline_ms   fd_router_get_next_deadline after a routed action
  *   route.arrival_ms    a new conversation arrives: offered to the N agents
  *
+ * and, on a second state (a longest-idle stream, the N agents joined at the
+ * same instant, so that every pick is decided by the tie-break):
+ *
+ *   route.longest_idle_arrival_ms  a new conversation arrives: offered to
+ *                       the agent idle longest (then reserved and closed,
+ *                       untimed, so the next goes to the next agent)
+ *
  * and checks each operation's decisions (exit status 1 when one is wrong).
  * --small is the size CI runs (suite bench); --reference runs the same on
  * the engine as it was before issue 17 (tests/routing/router-reference.c),
@@ -45,6 +52,7 @@ typedef struct {
   void      (*leave) (gpointer r, gint64 agent, gint64 q, gint64 now, GArray *out);
   void      (*set_acd) (gpointer r, gint64 agent, FdAcdState state, gint64 now, GArray *out);
   gboolean  (*add) (gpointer r, gint64 conv, gint64 s, gint64 now, GArray *out, GError **error);
+  gboolean  (*reserve) (gpointer r, gint64 conv, gint64 agent, gint64 now, GArray *out, GError **error);
   gboolean  (*reject) (gpointer r, gint64 conv, gint64 agent, gint64 now, GArray *out, GError **error);
   void      (*close) (gpointer r, gint64 conv, gint64 now, GArray *out);
   void      (*tick) (gpointer r, gint64 now, GArray *out);
@@ -63,6 +71,7 @@ typedef struct {
     (void (*) (gpointer, gint64, gint64, gint64, GArray *)) fn_##leave, \
     (void (*) (gpointer, gint64, FdAcdState, gint64, GArray *)) fn_##set_acd, \
     (gboolean (*) (gpointer, gint64, gint64, gint64, GArray *, GError **)) fn_##add, \
+    (gboolean (*) (gpointer, gint64, gint64, gint64, GArray *, GError **)) fn_##reserve, \
     (gboolean (*) (gpointer, gint64, gint64, gint64, GArray *, GError **)) fn_##reject, \
     (void (*) (gpointer, gint64, gint64, GArray *)) fn_##close, \
     (void (*) (gpointer, gint64, GArray *)) fn_##tick, \
@@ -300,6 +309,75 @@ run (const Engine *e,
   e->free_router (r);
 }
 
+/* route.longest_idle_arrival_ms: one queue whose stream routes by
+ * longest idle, N agents joined at once (all idle since the same instant:
+ * ties go to the member listed first). Each arrival is offered to one
+ * agent, who reserves and closes it, so becomes idle latest: the arrivals
+ * go round the members in their order. */
+static void
+run_longest_idle (const Engine *e,
+                  const Size   *size)
+{
+  g_autoptr(GArray) out = fd_routing_decisions_new ();
+  g_autoptr(GArray) members = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autoptr(GArray) ms = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autoptr(GError) error = NULL;
+  FdPhase phase = { 0 };
+  const FdPhase *phases[] = { &phase };
+  gint64 now = G_USEC_PER_SEC, t0;
+  gpointer r = e->new_router ();
+
+  g_printerr ("%s: %u agents, longest idle\n", e->prefix, size->n_agents);
+  /* Members listed from the last id to the first, so that the tie-break
+   * (the place in the list) is not the ids' order. */
+  for (guint a = size->n_agents; a > 0; a--)
+    {
+      gint64 id = FIRST_AGENT + a - 1;
+
+      g_array_append_val (members, id);
+    }
+  phase.strategy = FD_STRATEGY_LONGEST_IDLE;
+  phase.bounce_seconds = BOUNCE_S;
+  phase.agent_ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  e->set_organization (r, ORG, FD_RESERVE_ACD_KEEP);
+  e->set_queue_members (r, QUEUE, (const gint64 *) members->data, members->len, 0, out);
+  if (!e->set_stream (r, STREAM, ORG, QUEUE, FD_STREAM_WEBCHAT, phases, 1, 0, out, &error))
+    g_error ("set_stream: %s", error->message);
+  for (guint a = 0; a < size->n_agents; a++)
+    if (!e->join (r, FIRST_AGENT + a, QUEUE, 0, out, &error))
+      g_error ("join: %s", error->message);
+
+  for (guint i = 0; i < size->fast_reps; i++)
+    {
+      gint64 conv = FIRST_CONV + i;
+      gint64 expected = g_array_index (members, gint64, i % members->len);
+      const FdRoutingDecision *offer = NULL;
+
+      now += G_USEC_PER_SEC;
+      g_array_set_size (out, 0);
+      t0 = now_ns ();
+      if (!e->add (r, conv, STREAM, now, out, &error))
+        g_error ("add: %s", error->message);
+      g_array_append_val (ms, (double) { (now_ns () - t0) / 1e6 });
+      for (guint d = 0; d < out->len; d++)
+        if (g_array_index (out, FdRoutingDecision, d).kind == FD_ROUTING_OFFER)
+          offer = &g_array_index (out, FdRoutingDecision, d);
+      check (count (out, FD_ROUTING_OFFER) == 1 && offer->agent_id == expected,
+             "a longest-idle arrival goes to the agent idle longest");
+      g_array_set_size (out, 0);
+      if (!e->reserve (r, conv, expected, now, out, &error))
+        {
+          check (FALSE, "the agent offered a longest-idle arrival reserves it");
+          g_clear_error (&error);
+        }
+      e->close (r, conv, now, out);
+    }
+  figure (e, "longest_idle_arrival_ms", ms);
+
+  g_array_unref (phase.agent_ids);
+  e->free_router (r);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -340,12 +418,15 @@ main (int    argc,
   size.fast_reps = 301;
 
   run (&route_engine, &size);
+  run_longest_idle (&route_engine, &size);
   if (reference)
     {
       /* The old engine rescans: one repetition of what takes seconds. */
       size.reps = n_agents * (gint64) n_waiting > 1000000 ? 1 : 5;
       size.fast_reps = n_agents * (gint64) n_waiting > 1000000 ? 5 : 31;
       run (&reference_engine, &size);
+      size.fast_reps = 301;
+      run_longest_idle (&reference_engine, &size);
     }
   return failed ? EXIT_FAILURE : EXIT_SUCCESS;
 }

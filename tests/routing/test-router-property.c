@@ -24,6 +24,11 @@ typedef struct {
   guint      n_steps;
   guint      ring_all_weight;  /* extra chance of ring-all phases, in % */
   gboolean   start_joined;     /* every agent joins both queues first */
+  guint      longest_idle_weight; /* extra chance of longest-idle phases, in % */
+  guint      still_weight;     /* chance that a tick leaves the clock, in %:
+                                * many agents then share their idle since */
+  gboolean   shuffle_members;  /* the queues list their members in random
+                                * order, so that ties do not follow ids */
 } Workload;
 
 typedef struct {
@@ -186,6 +191,8 @@ op_set_stream (Pair *p)
       phase->strategy = (FdStrategy) g_rand_int_range (p->rand, 0, 3);
       if ((guint) g_rand_int_range (p->rand, 0, 100) < p->w->ring_all_weight)
         phase->strategy = FD_STRATEGY_RING_ALL;
+      else if ((guint) g_rand_int_range (p->rand, 0, 100) < p->w->longest_idle_weight)
+        phase->strategy = FD_STRATEGY_LONGEST_IDLE;
       phase->bounce_seconds = g_rand_int_range (p->rand, 0, 3) == 0 ? 0 : g_rand_int_range (p->rand, 1, 6);
       phase->duration_seconds = g_rand_int_range (p->rand, 0, 3) == 0 ? 0 : g_rand_int_range (p->rand, 1, 12);
       phase->agent_ids = g_array_new (FALSE, FALSE, sizeof (gint64));
@@ -328,7 +335,9 @@ step (Pair *p)
       /* Exactly to the next deadline, or some seconds on; now and then
        * back (a caller's clock should not, but the engine must stay
        * right: offers then no longer bounce in offer order). */
-      if (next > p->now && g_rand_boolean (p->rand))
+      if ((guint) g_rand_int_range (p->rand, 0, 100) < p->w->still_weight)
+        ;
+      else if (next > p->now && g_rand_boolean (p->rand))
         p->now = next;
       else if (g_rand_int_range (p->rand, 0, 12) == 0)
         p->now = MAX (G_USEC_PER_SEC, p->now - g_rand_int_range (p->rand, 1, 4) * G_USEC_PER_SEC);
@@ -395,6 +404,14 @@ run_seed (const Workload *w,
 
       g_array_append_val (members, id);
     }
+  for (guint a = members->len; w->shuffle_members && a > 1; a--)
+    {
+      guint other = (guint) g_rand_int_range (p.rand, 0, (gint32) a);
+      gint64 id = g_array_index (members, gint64, a - 1);
+
+      g_array_index (members, gint64, a - 1) = g_array_index (members, gint64, other);
+      g_array_index (members, gint64, other) = id;
+    }
   p.op = "setup";
   for (gint64 q = 1; q <= N_QUEUES; q++)
     {
@@ -450,11 +467,17 @@ main (int    argc,
   /* Everybody joined, more agents than the engine's offer slots compact
    * at (32): withdrawals leave most slots blank. */
   static const Workload crowd = { 40, 200, 80, TRUE };
+  /* Longest-idle phases over many agents who mostly share their idle
+   * since (joined together, the clock often still): the order kept
+   * incrementally must break ties as the reference does, by the place in
+   * the phase's list or the queue's (shuffled) members. */
+  static const Workload idle = { 120, 300, 0, TRUE, 85, 60, TRUE };
 
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_data_func ("/routing/property/few-agents", &few, run_workload);
   g_test_add_data_func ("/routing/property/team-ring-all", &team, run_workload);
   g_test_add_data_func ("/routing/property/crowd-ring-all", &crowd, run_workload);
+  g_test_add_data_func ("/routing/property/longest-idle-ties", &idle, run_workload);
   return g_test_run ();
 }

@@ -31,10 +31,11 @@ fd_router_join (FdRouter  *self,
 
   agent = router_ensure_agent (self, agent_id);
   if (!router_agent_joined_anywhere (self, agent_id))
-    agent->idle_since = now;
+    router_agent_set_idle (agent, now);
   g_array_append_val (queue->joined, agent_id);
   router_id_set_add (&queue->joined_set, agent_id);
   agent->n_joined++;
+  router_idle_sync_agent (self, agent, queue_id);
 
   /* Only this agent became eligible: the queue's conversations are offered
    * to it, nobody else is looked at again. */
@@ -50,6 +51,7 @@ fd_router_leave (FdRouter *self,
                  GArray   *out)
 {
   RouterQueue *queue;
+  RouterAgent *agent;
 
   g_return_if_fail (self != NULL);
   g_return_if_fail (out != NULL);
@@ -58,7 +60,9 @@ fd_router_leave (FdRouter *self,
   if (queue == NULL || !router_id_set_remove (queue->joined_set, agent_id))
     return;
   router_id_array_remove (queue->joined, agent_id);
-  router_ensure_agent (self, agent_id)->n_joined--;
+  agent = router_ensure_agent (self, agent_id);
+  agent->n_joined--;
+  router_idle_sync_agent (self, agent, queue_id);
 
   router_withdraw_agent_offers (self, agent_id, queue_id, FD_WITHDRAW_LEFT_QUEUE, now, out);
   /* Re-joining shows the queue afresh, what the agent rejected included. */
@@ -81,13 +85,15 @@ router_apply_acd (FdRouter    *self,
 
   if (state != FD_ACD_AVAILABLE)
     {
+      router_idle_sync_agent (self, agent, 0);
       router_withdraw_agent_offers (self, agent->id, 0, FD_WITHDRAW_UNAVAILABLE, now, out);
       return;
     }
 
-  agent->idle_since = now;
+  router_agent_set_idle (agent, now);
   if (agent->n_joined == 0)
     return;
+  router_idle_sync_agent (self, agent, 0);
   /* The conversations of the queues the agent is joined to, in arrival
    * order, so that the decisions do not depend on hash table order; only
    * this agent changed, so only it is looked at. */

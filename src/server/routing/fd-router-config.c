@@ -137,6 +137,7 @@ fd_router_set_stream (FdRouter             *self,
   stream->kind = kind;
   stream->phases = g_steal_pointer (&copies);
   router_ensure_queue (self, queue_id);
+  router_idle_index_stream (self, stream);
 
   /* The old phase indexes and agents mean nothing under the new
    * configuration: start the waiting conversations over. */
@@ -210,6 +211,9 @@ fd_router_set_queue_members (FdRouter     *self,
         g_array_append_val (queue->members, agent_ids[i]);
         router_id_set_add (&queue->member_set, agent_ids[i]);
       }
+  /* The members' order is the candidates' order of the phases that list
+   * nobody: their longest-idle orders start over. */
+  router_idle_index_queue (self, queue_id);
 
   for (guint i = 0; i < queue->joined->len; i++)
     {

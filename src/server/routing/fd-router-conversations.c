@@ -111,7 +111,7 @@ apply_reserve_acd (FdRouter           *self,
   RouterAgent *agent = router_ensure_agent (self, agent_id);
   FdRoutingDecision d = { 0 };
 
-  agent->idle_since = now;
+  router_agent_set_idle (agent, now);
   if (org == NULL || org->reserve_acd == FD_RESERVE_ACD_KEEP)
     return;
 
@@ -183,7 +183,7 @@ fd_router_reserve (FdRouter  *self,
 
   /* Handing a conversation over makes the transferring agent idle again. */
   if (previous != 0)
-    router_ensure_agent (self, previous)->idle_since = now;
+    router_agent_set_idle (router_ensure_agent (self, previous), now);
   apply_reserve_acd (self, conv, agent_id, now, out);
   return TRUE;
 }
@@ -240,7 +240,7 @@ fd_router_close (FdRouter *self,
 
   router_withdraw_all (self, conv, FD_WITHDRAW_CLOSED, out);
   if (conv->reserved_by != 0)
-    router_ensure_agent (self, conv->reserved_by)->idle_since = now;
+    router_agent_set_idle (router_ensure_agent (self, conv->reserved_by), now);
   router_forget_conversation (self, conv);
 }
 

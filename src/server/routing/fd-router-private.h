@@ -4,6 +4,7 @@
 
 #include "fd-router.h"
 #include "fd-router-heap.h"
+#include "fd-router-idle.h"
 
 G_BEGIN_DECLS
 
@@ -22,6 +23,12 @@ typedef struct {
   gint64      bounce_us;    /* 0 = never */
   gint64      duration_us;  /* 0 = until reserved */
   gint64      last_agent;   /* circular: the agent who got the last offer */
+  /* Longest-idle phases of non-callback streams only (NULL otherwise): the
+   * eligible candidates (joined to the stream's queue and available) by
+   * (idle since, position in the candidates), and each candidate's
+   * position (&id → GUINT_TO_POINTER (position + 1)). */
+  FdRouterIdleOrder *idle_order;
+  GHashTable        *idle_positions;
 } RouterPhase;
 
 typedef struct {
@@ -46,6 +53,7 @@ typedef struct {
   FdAcdState  acd_state;
   gint64      idle_since;
   guint       n_joined;     /* queues joined */
+  GHashTable *idle_phases;  /* RouterPhase* whose idle_order holds the agent */
   GHashTable *offers;       /* RouterConversation* offered to the agent →
                              * GUINT_TO_POINTER (its slot in conv->offers + 1) */
 } RouterAgent;
@@ -245,6 +253,20 @@ void router_withdraw_agent_offers (FdRouter         *self,
 void router_forget_rejections (FdRouter *self,
                                gint64    agent_id,
                                gint64    queue_id);
+
+/* The longest-idle orders (fd-router-strategies.c), kept up to date by
+ * every change of an agent's idle since or eligibility, and of the
+ * candidates (members, stream configuration). */
+void router_agent_set_idle (RouterAgent *agent,
+                            gint64       now);
+void router_idle_sync_agent (FdRouter    *self,
+                             RouterAgent *agent,
+                             gint64       queue_id);
+void router_idle_index_stream (FdRouter     *self,
+                               RouterStream *stream);
+void router_idle_index_queue (FdRouter *self,
+                              gint64    queue_id);
+void router_idle_unindex_phase (RouterPhase *phase);
 
 /* fd-router-agents.c */
 void router_apply_acd (FdRouter    *self,

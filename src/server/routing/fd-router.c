@@ -115,6 +115,7 @@ router_phase_free (gpointer data)
 {
   RouterPhase *phase = data;
 
+  router_idle_unindex_phase (phase);
   g_array_unref (phase->agent_ids);
   g_clear_pointer (&phase->agent_set, g_hash_table_unref);
   g_free (phase);
@@ -160,6 +161,7 @@ router_agent_free (gpointer data)
   RouterAgent *agent = data;
 
   g_clear_pointer (&agent->offers, g_hash_table_unref);
+  g_clear_pointer (&agent->idle_phases, g_hash_table_unref);
   g_free (agent);
 }
 
@@ -219,6 +221,7 @@ router_ensure_agent (FdRouter *self,
       agent->id = agent_id;
       agent->acd_state = FD_ACD_AVAILABLE;
       agent->offers = g_hash_table_new (NULL, NULL);
+      agent->idle_phases = g_hash_table_new (NULL, NULL);
       g_hash_table_insert (self->agents, &agent->id, agent);
     }
   return agent;
