@@ -91,6 +91,7 @@ static const FdFieldInfo queue_fields[] = {
   FD_F_INT64 (T, id, FALSE),
   FD_F_INT64 (T, organization_id, FALSE),
   FD_F_STRING (T, name, FALSE, FD_LIMIT_NAME),
+  FD_F_INT (T, service_level_seconds, FALSE),
   FD_F_INT64S (T, member_ids, FALSE, 10000),
 };
 FD_TYPE_INFO (fd_queue_info, "queue", T, queue_fields, fd_queue_free);

@@ -101,6 +101,8 @@ typedef struct {
   gint64   id;
   gint64   organization_id;
   char    *name;
+  gint     service_level_seconds; /* answered within this is "in service level";
+                                   * 0 = the default (20 s) */
   GArray  *member_ids;        /* gint64 agent ids; may be NULL = not loaded */
 } FdQueue;
 
