@@ -41,7 +41,10 @@ static const FdCtlField agent_fields[] = {
 
 static const FdCtlField queue_fields[] = {
   { NULL, "id", FD_CTL_SHOWN, 0, "ID" },
-  { "name", "name", FD_CTL_TEXT, FD_CTL_UPDATE_ONLY, "NAME", NULL, "--name NAME" },
+  { "name", "name", FD_CTL_TEXT, FD_CTL_UPDATE_ONLY, "NAME", NULL, "[--name NAME]" },
+  /* The service level threshold, 1–3600 s (docs/admin.md, "Service level"). */
+  { "service-level", "service_level_seconds", FD_CTL_INT, 0, "SERVICE-LEVEL", "[--service-level SECONDS]",
+    "[--service-level SECONDS]" },
   { NULL, "member_ids", FD_CTL_SHOWN, 0, "MEMBERS" },
 };
 

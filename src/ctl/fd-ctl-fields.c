@@ -294,6 +294,13 @@ fd_ctl_field_apply (FdCtl             *ctl,
       if (value != NULL)
         json_object_set_string_member (body, field->member, value);
       return FD_CTL_EXIT_OK;
+    case FD_CTL_INT:
+      if (value == NULL)
+        return FD_CTL_EXIT_OK;
+      if (!fd_ctl_parse_id (value, &id))
+        return fd_ctl_usage_error ("--%s must be a positive whole number, not “%s”", field->option, value);
+      json_object_set_int_member (body, field->member, id);
+      return FD_CTL_EXIT_OK;
     case FD_CTL_SHOWN:
     case FD_CTL_OWNER:
     default:

@@ -58,6 +58,7 @@ typedef enum {
 typedef enum {
   FD_CTL_SHOWN,        /* no option: a column of the table only */
   FD_CTL_TEXT,         /* a string member */
+  FD_CTL_INT,          /* a positive whole number member (the server checks its range) */
   FD_CTL_ENUM,         /* one of .choices' wire names */
   FD_CTL_TEXTS,             /* repeats or takes a comma list; replaces the whole array */
   FD_CTL_JSON_OBJECT,  /* the text of a JSON object, kept as a string member */

@@ -158,6 +158,13 @@ fd_center_set_acd (FdCenter        *self,
   g_autoptr(FdAgent) updated = NULL;
   gboolean ok;
 
+  /* "offline" is reported, never chosen (docs/protocol.md, "set-acd"). */
+  if (change->state == FD_ACD_OFFLINE)
+    {
+      fd_center_set_error (error, FD_WIRE_ERROR_INVALID_FIELD,
+                           "“offline” is not an ACD state an agent can choose.");
+      return NULL;
+    }
   if (!fd_center_begin (self, error))
     return NULL;
   ok = fd_center_store_acd (self, agent->organization_id, agent->id, change->state, change->reason,

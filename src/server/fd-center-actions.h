@@ -106,6 +106,14 @@ FdConversations *fd_center_contact_history      (FdCenter               *self,
 FdStatsReport  *fd_center_stats                 (FdCenter               *self,
                                                  const FdAgent          *agent,
                                                  GError                **error);
+/* The last hour of the agent's queues' statistics (docs/statistics.md). */
+FdStatsHistory *fd_center_stats_history         (FdCenter               *self,
+                                                 const FdAgent          *agent,
+                                                 GError                **error);
+/* Supervisors and admins: every agent's state now; FORBIDDEN otherwise. */
+FdAgentStates  *fd_center_list_agent_states     (FdCenter               *self,
+                                                 const FdAgent          *agent,
+                                                 GError                **error);
 FdCannedReplies *fd_center_list_canned_replies  (FdCenter               *self,
                                                  const FdAgent          *agent,
                                                  const FdSearch         *search,

@@ -61,6 +61,7 @@ fd_center_apply_withdraw (FdCenter   *self,
   FdWithdraw withdraw = { conversation_id, FD_WITHDRAW_CLOSED };
 
   fd_withdraw_reason_from_string (reason, &withdraw.reason);
+  fd_center_wallboard_withdrawn (self, agent_id, withdraw.reason, now);
   if (!fd_store_delete_offer (self->store, organization_id, conversation_id, agent_id, &error) ||
       !fd_center_emit (self, organization_id, "withdraw", 0, agent_id, conversation_id,
                        fd_withdraw_to_json (&withdraw), &error))
@@ -245,6 +246,8 @@ fd_center_store_acd (FdCenter    *self,
     reason = NULL;
   if (!fd_store_set_agent_acd (self->store, organization_id, agent_id, state, reason, idle_since, error))
     return FALSE;
+  if (agent->acd_state != state || g_strcmp0 (agent->acd_reason, reason) != 0)
+    fd_center_wallboard_acd_changed (self, agent_id, now);
   agent->acd_state = state;
   g_free (agent->acd_reason);
   agent->acd_reason = g_strdup (reason);

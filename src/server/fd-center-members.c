@@ -316,3 +316,78 @@ fd_center_members_is_joined (FdCenter *self,
 
   return queue != NULL && GPOINTER_TO_INT (g_hash_table_lookup (queue->agents, &agent_id)) == 2;
 }
+
+void
+fd_center_members_count (FdCenter   *self,
+                         gint64      organization_id,
+                         gint64      queue_id,
+                         GHashTable *available,
+                         gint       *out_joined,
+                         gint       *out_available)
+{
+  MemberQueue *queue = lookup_queue (self, organization_id, queue_id);
+  GHashTableIter iter;
+  gpointer key, value;
+
+  *out_joined = 0;
+  *out_available = 0;
+  if (queue == NULL)
+    return;
+  g_hash_table_iter_init (&iter, queue->agents);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    {
+      if (GPOINTER_TO_INT (value) != 2)
+        continue;
+      (*out_joined)++;
+      if (g_hash_table_contains (available, key))
+        (*out_available)++;
+    }
+}
+
+static gint
+compare_ids (gconstpointer a,
+             gconstpointer b)
+{
+  gint64 x = *(const gint64 *) a, y = *(const gint64 *) b;
+
+  return x < y ? -1 : x > y;
+}
+
+GHashTable *
+fd_center_members_joined_queues (FdCenter *self,
+                                 gint64    organization_id)
+{
+  GHashTable *joined = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free,
+                                              (GDestroyNotify) g_array_unref);
+  GHashTableIter iter, members;
+  gpointer key, value;
+
+  g_hash_table_iter_init (&iter, self->members);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    {
+      MemberQueue *queue = value;
+      gpointer agent_key, state;
+
+      if (queue->organization_id != organization_id)
+        continue;
+      g_hash_table_iter_init (&members, queue->agents);
+      while (g_hash_table_iter_next (&members, &agent_key, &state))
+        {
+          GArray *ids;
+
+          if (GPOINTER_TO_INT (state) != 2)
+            continue;
+          ids = g_hash_table_lookup (joined, agent_key);
+          if (ids == NULL)
+            {
+              ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+              g_hash_table_insert (joined, g_memdup2 (agent_key, sizeof (gint64)), ids);
+            }
+          g_array_append_val (ids, *(gint64 *) key);
+        }
+    }
+  g_hash_table_iter_init (&iter, joined);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    g_array_sort (value, compare_ids);
+  return joined;
+}

@@ -16,6 +16,7 @@
 G_BEGIN_DECLS
 
 typedef struct _FdRouter FdRouter;
+typedef struct _FdWallboard FdWallboard;
 
 /* A registered sink. */
 typedef struct {
@@ -49,6 +50,7 @@ struct _FdCenter
   guint          group_commit_id; /* commits the open group (docs/architecture.md, "Durability") */
   guint          reload_id;       /* reloads routing after a lost group */
   guint          commit_window_ms; /* how long a group stays open; 0 = one main-loop turn */
+  FdWallboard   *wallboard;       /* history, misses, the supervisors' table (fd-center-stats.c) */
 };
 
 /* Raises a center error: @code is an FdWireError. */
@@ -116,6 +118,18 @@ gboolean      fd_center_members_is_joined     (FdCenter    *self,
                                                gint64       organization_id,
                                                gint64       queue_id,
                                                gint64       agent_id);
+/* Of @queue_id's members, how many joined it and how many of those are in
+ * @available (a set of gint64* agent ids), from memory. */
+void          fd_center_members_count         (FdCenter    *self,
+                                               gint64       organization_id,
+                                               gint64       queue_id,
+                                               GHashTable  *available,
+                                               gint        *out_joined,
+                                               gint        *out_available);
+/* The queues each agent of the organization joined: gint64* agent id →
+ * GArray of gint64 queue ids, ascending; agents who joined none are absent. */
+GHashTable   *fd_center_members_joined_queues (FdCenter    *self,
+                                               gint64       organization_id);
 /* Whether @agent_id is a member of @queue_id (an answer from memory). */
 gboolean      fd_center_is_member             (FdCenter    *self,
                                                gint64       organization_id,
@@ -134,6 +148,27 @@ gboolean      fd_center_agent_is_online       (FdCenter    *self,
  * follows within FD_CENTER_STATS_SECONDS (fd-center-stats.c). */
 void          fd_center_stats_changed         (FdCenter    *self,
                                                gint64       organization_id);
+
+/* --- The wallboard's live figures (fd-center-stats.c) ---------------------- */
+
+void          fd_center_wallboard_init        (FdCenter    *self);
+void          fd_center_wallboard_clear       (FdCenter    *self);
+/* An event of @type was logged: a change of a conversation, an agent's ACD
+ * state or a queue's members may change the supervisors' table of agents
+ * (published within FD_CENTER_AGENT_STATES_SECONDS). Only marks. */
+void          fd_center_wallboard_event       (FdCenter    *self,
+                                               gint64       organization_id,
+                                               const char  *type);
+/* An offer to @agent_id was withdrawn for @reason: counts the agent's
+ * misses today (bounced, rejected). Memory only. */
+void          fd_center_wallboard_withdrawn   (FdCenter    *self,
+                                               gint64       agent_id,
+                                               FdWithdrawReason reason,
+                                               gint64       now);
+/* @agent_id's ACD state or reason changed at @now. */
+void          fd_center_wallboard_acd_changed (FdCenter    *self,
+                                               gint64       agent_id,
+                                               gint64       now);
 
 /* --- Decisions of the routing engine, carried out (fd-center-apply.c) ------ */
 

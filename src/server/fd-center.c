@@ -278,6 +278,7 @@ fd_center_emit (FdCenter    *self,
   /* Whatever happens to a conversation may change the statistics. */
   if (conversation_id != 0)
     fd_center_stats_changed (self, organization_id);
+  fd_center_wallboard_event (self, organization_id, type);
   return TRUE;
 }
 
@@ -405,6 +406,7 @@ fd_center_finalize (GObject *object)
   g_clear_handle_id (&self->stats_id, g_source_remove);
   g_clear_handle_id (&self->outbox_idle_id, g_source_remove);
   g_clear_pointer (&self->stats_dirty, g_hash_table_unref);
+  fd_center_wallboard_clear (self);
   /* The APIs unregister their sinks before the center goes. */
   g_warn_if_fail (self->sinks->len == 0);
   g_clear_pointer (&self->router, fd_center_route_free);
@@ -493,6 +495,7 @@ fd_center_new (FdStore  *store,
   fd_store_set_group_func (store, on_group_cb, self);
   self->router = fd_center_route_new ();
   self->stats_dirty = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+  fd_center_wallboard_init (self);
 
   orgs = fd_store_list_organizations (store, error);
   if (orgs == NULL)

@@ -41,6 +41,16 @@ gboolean    fd_center_group_commit         (FdCenter    *self,
 
 FdStore  *fd_center_get_store            (FdCenter    *self);
 
+/* How often the statistics' history takes its sample (frontdeskd
+ * --stats-sample-seconds, 1–60; docs/statistics.md): 60 but in tests. */
+void      fd_center_set_stats_sample_seconds (FdCenter  *self,
+                                              guint      seconds);
+/* An agent's socket finished its hello or closed: the supervisors' table
+ * shows the agent online or offline (docs/protocol.md, "agent state"). */
+void      fd_center_agent_presence_changed (FdCenter   *self,
+                                            gint64      organization_id,
+                                            gint64      agent_id);
+
 /* Registers @sink (called with @data) for what the center pushes; @vtable
  * must stay valid until fd_center_remove_sink(). */
 void      fd_center_add_sink             (FdCenter           *self,

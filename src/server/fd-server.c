@@ -166,6 +166,14 @@ fd_server_set_commit_window (FdServer *self,
   fd_center_set_commit_window (self->center, ms);
 }
 
+void
+fd_server_set_stats_sample_seconds (FdServer *self,
+                                    guint     seconds)
+{
+  g_return_if_fail (FD_IS_SERVER (self));
+  fd_center_set_stats_sample_seconds (self->center, seconds);
+}
+
 FdServer *
 fd_server_new (const char  *db_path,
                GError     **error)

@@ -32,6 +32,9 @@ gboolean    fd_server_set_durability       (FdServer          *self,
 /* frontdeskd --commit-window-ms (docs/admin.md, "Durability"). */
 void        fd_server_set_commit_window    (FdServer          *self,
                                             guint              ms);
+/* frontdeskd --stats-sample-seconds (docs/statistics.md, "History"). */
+void        fd_server_set_stats_sample_seconds (FdServer      *self,
+                                                guint          seconds);
 gboolean    fd_server_listen               (FdServer    *self,
                                             const char  *address,
                                             GError     **error);

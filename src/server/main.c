@@ -108,6 +108,7 @@ main (int   argc,
   g_autofree char *sign_ins = NULL;
   g_autofree char *durability = NULL;
   gint commit_window_ms = 0;
+  gint stats_sample_seconds = 60;
   gboolean demo = FALSE;
   gboolean version = FALSE;
   gint max_connections = 0;
@@ -163,6 +164,8 @@ main (int   argc,
       "full (default): a change is acknowledged once synced to disk; normal: once written, so a power cut may lose the last ones (docs/admin.md)", "full|normal" },
     { "commit-window-ms", 0, 0, G_OPTION_ARG_INT, &commit_window_ms,
       "How long changes wait to share one synced commit (default 0: as long as the server is busy with requests that arrived together; 0 to 1000)", "MS" },
+    { "stats-sample-seconds", 0, 0, G_OPTION_ARG_INT, &stats_sample_seconds,
+      "How often the statistics' history takes a sample (default 60; 1 to 60, for tests; docs/statistics.md)", "S" },
     { "public-url", 0, 0, G_OPTION_ARG_STRING, &public_url,
       "Where people reach this server, for the links it emails (default: the listening address)", "URL" },
     { "mail-relay", 0, 0, G_OPTION_ARG_STRING, &mail_relay,
@@ -218,6 +221,11 @@ main (int   argc,
       g_printerr ("frontdeskd: --commit-window-ms must be 0 to 1000.\n");
       return 2;
     }
+  if (stats_sample_seconds < 1 || stats_sample_seconds > 60)
+    {
+      g_printerr ("frontdeskd: --stats-sample-seconds must be 1 to 60.\n");
+      return 2;
+    }
   if (!apply_auth_options ())
     return 2;
   if (email_backoff_ms < 1 || email_max_backoff_ms < email_backoff_ms || email_smtp_attempts < 1 ||
@@ -260,6 +268,7 @@ main (int   argc,
     }
 
   fd_server_set_commit_window (server, (guint) commit_window_ms);
+  fd_server_set_stats_sample_seconds (server, (guint) stats_sample_seconds);
 
   fd_listener_limits_init (&limits);
   if (max_connections > 0)

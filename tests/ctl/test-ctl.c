@@ -251,6 +251,18 @@ test_everything (Fixture       *f,
   g_assert_cmpuint (json_array_get_length (json_object_get_array_member (json_node_get_object (node), "member_ids")), ==, 1);
   g_clear_pointer (&node, json_node_unref);
   assert_ok (f, run_ctl (f, "queue", "update", "--org", org_arg, "Temp", "--name", "Temporary"));
+  /* The service level threshold: set, kept by a rename, bounded by the
+   * server, and a number (docs/admin.md, "Service level"). */
+  assert_ok (f, run_ctl (f, "--json", "queue", "update", "--org", org_arg, "Sales", "--service-level", "45"));
+  node = out_json (f);
+  g_assert_cmpint (fd_admin_test_get_int (node, "service_level_seconds"), ==, 45);
+  g_clear_pointer (&node, json_node_unref);
+  assert_ok (f, run_ctl (f, "--json", "queue", "update", "--org", org_arg, "Sales", "--name", "Sales"));
+  node = out_json (f);
+  g_assert_cmpint (fd_admin_test_get_int (node, "service_level_seconds"), ==, 45);
+  g_clear_pointer (&node, json_node_unref);
+  g_assert_cmpint (run_ctl (f, "queue", "update", "--org", org_arg, "Sales", "--service-level", "3601"), ==, 1);
+  g_assert_cmpint (run_ctl (f, "queue", "update", "--org", org_arg, "Sales", "--service-level", "soon"), ==, 2);
   assert_ok (f, run_ctl (f, "queue", "delete", "--org", org_arg, "Temporary"));
   assert_ok (f, run_ctl (f, "--json", "queue", "list", "--org", org_arg));
   node = out_json (f);
@@ -429,8 +441,8 @@ test_help_lines (Fixture       *f,
     "  agent delete --org ORG AGENT\n",
     "  agent sign-out --org ORG AGENT\n",
     "  queue list --org ORG\n",
-    "  queue create --org ORG NAME\n",
-    "  queue update --org ORG QUEUE --name NAME\n",
+    "  queue create --org ORG NAME [--service-level SECONDS]\n",
+    "  queue update --org ORG QUEUE [--name NAME] [--service-level SECONDS]\n",
     "  queue delete --org ORG QUEUE\n",
     "  queue add-member --org ORG QUEUE AGENT\n",
     "  queue remove-member --org ORG QUEUE AGENT\n",
@@ -603,7 +615,8 @@ test_entity_output (Fixture       *f,
   g_assert_nonnull (strstr (f->err, "no password given"));
 
   assert_ok (f, run_ctl (f, "queue", "create", "--org", org_arg, "Sales"));
-  g_assert_true (g_str_has_prefix (f->out, "ID  NAME   MEMBERS\n"));
+  g_assert_true (g_str_has_prefix (f->out, "ID  NAME   SERVICE-LEVEL  MEMBERS\n"));
+  g_assert_nonnull (strstr (f->out, "Sales  20             -"));
   assert_ok (f, run_ctl (f, "queue", "create", "--org", org_arg, "Billing"));
   assert_ok (f, run_ctl (f, "stream", "create", "--org", org_arg, "--kind", "callback", "--name", "Call",
                          "--queue", "Sales"));

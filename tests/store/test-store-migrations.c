@@ -418,6 +418,19 @@ assert_fixture_authorization (FdStore *store,
   fd_store_authorization_clear (&link);
 }
 
+/* Version 10: every queue has a service level threshold, 20 s unless the
+ * fixture of version 10 set 45 s. */
+static void
+assert_fixture_service_level (FdStore *store,
+                              int      version)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FdQueue) queue = fd_store_get_queue (store, 1, 1, &error);
+
+  g_assert_no_error (error);
+  g_assert_cmpint (queue->service_level_seconds, ==, version >= 10 ? 45 : 20);
+}
+
 static void
 test_fixtures_to_current (void)
 {
@@ -444,6 +457,7 @@ test_fixtures_to_current (void)
       assert_fixture_unknown_cleared (store, version);
       assert_fixture_email (store, version);
       assert_fixture_authorization (store, version);
+      assert_fixture_service_level (store, version);
       g_clear_pointer (&store, fd_store_free);
       g_assert_cmpint (raw_pragma (path, "PRAGMA user_version"), ==, FD_STORE_SCHEMA_VERSION);
       fd_test_rm_rf (dir);

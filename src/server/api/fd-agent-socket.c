@@ -261,6 +261,7 @@ handle_hello (FdAgentConn   *self,
   self->last_seq = MAX (self->last_seq, seq);
   self->hello_done = TRUE;
   g_clear_handle_id (&self->hello_timeout_id, g_source_remove);
+  fd_center_agent_presence_changed (center, self->organization_id, self->agent_id);
 }
 
 /* --- requests ---------------------------------------------------------------- */
@@ -363,6 +364,12 @@ handle_request (FdAgentConn   *self,
       break;
     case FD_FRAME_STATS:
       ANSWER (fd_center_stats (center, agent, &error));
+      break;
+    case FD_FRAME_STATS_HISTORY:
+      ANSWER (fd_center_stats_history (center, agent, &error));
+      break;
+    case FD_FRAME_LIST_AGENT_STATES:
+      ANSWER (fd_center_list_agent_states (center, agent, &error));
       break;
     case FD_FRAME_CALLBACK_ATTEMPT:
       ANSWER (fd_center_callback_attempt (center, agent, frame->body, &error));
@@ -493,6 +500,8 @@ void
 fd_agent_socket_free (FdAgentConn *self)
 {
   fd_agent_api_remove_socket (self->api, self);
+  if (self->hello_done)
+    fd_center_agent_presence_changed (self->center, self->organization_id, self->agent_id);
   g_clear_handle_id (&self->hello_timeout_id, g_source_remove);
   g_clear_handle_id (&self->silence_id, g_source_remove);
   g_clear_handle_id (&self->expiry_id, g_source_remove);

@@ -5,6 +5,22 @@
 
 /* Queues and their members (who belongs to a queue and who has joined it). */
 
+/* The threshold to store: 0 stands for the default. */
+static gboolean
+check_service_level (FdQueue  *queue,
+                     GError  **error)
+{
+  if (queue->service_level_seconds == 0)
+    queue->service_level_seconds = FD_STORE_SERVICE_LEVEL_DEFAULT;
+  if (queue->service_level_seconds < 1 || queue->service_level_seconds > FD_STORE_SERVICE_LEVEL_MAX)
+    {
+      g_set_error (error, FD_STORE_ERROR, FD_STORE_ERROR_INVALID,
+                   "The service level of a queue is 1 to %d seconds.", FD_STORE_SERVICE_LEVEL_MAX);
+      return FALSE;
+    }
+  return TRUE;
+}
+
 static gboolean
 load_members (FdStore    *self,
               GPtrArray  *queues,
@@ -17,7 +33,7 @@ load_members (FdStore    *self,
 static const FdStoreTable queue_table = {
   .what = "queue",
   .info = &fd_queue_info,
-  FD_STORE_TABLE_SQL ("queues", "id, organization_id, name"),
+  FD_STORE_TABLE_SQL ("queues", "id, organization_id, name, service_level_seconds"),
   .load_children = load_members,
 };
 
@@ -29,13 +45,16 @@ fd_store_create_queue (FdStore   *self,
   g_return_val_if_fail (self != NULL, FALSE);
   g_return_val_if_fail (queue != NULL, FALSE);
 
-  if (!fd_store_check_string (queue->name, "queue name", FD_STORE_MAX_NAME, TRUE, error))
+  if (!fd_store_check_string (queue->name, "queue name", FD_STORE_MAX_NAME, TRUE, error) ||
+      !check_service_level (queue, error))
     return FALSE;
   if (!fd_store_execute (self,
-                         "INSERT INTO queues (organization_id, name, created_at) VALUES (?1, ?2, ?3)",
+                         "INSERT INTO queues (organization_id, name, created_at, service_level_seconds) "
+                         "VALUES (?1, ?2, ?3, ?4)",
                          FD_STORE_ARGS (FD_ARG_INT (queue->organization_id),
                                         FD_ARG_TEXT (queue->name),
-                                        FD_ARG_INT (g_get_real_time ())), error))
+                                        FD_ARG_INT (g_get_real_time ()),
+                                        FD_ARG_INT (queue->service_level_seconds)), error))
     return FALSE;
   queue->id = fd_store_last_insert_id (self);
   return TRUE;
@@ -67,17 +86,23 @@ fd_store_update_queue (FdStore        *self,
                        const FdQueue  *queue,
                        GError        **error)
 {
+  FdQueue checked;
+
   g_return_val_if_fail (self != NULL, FALSE);
   g_return_val_if_fail (queue != NULL, FALSE);
 
-  if (!fd_store_check_string (queue->name, "queue name", FD_STORE_MAX_NAME, TRUE, error))
+  checked = *queue;
+  if (!fd_store_check_string (queue->name, "queue name", FD_STORE_MAX_NAME, TRUE, error) ||
+      !check_service_level (&checked, error))
     return FALSE;
   return fd_store_execute_update (self,
-                                  "UPDATE queues SET name = ?3 WHERE organization_id = ?1 AND id = ?2",
+                                  "UPDATE queues SET name = ?3, service_level_seconds = ?4 "
+                                  "WHERE organization_id = ?1 AND id = ?2",
                                   "queue",
                                   FD_STORE_ARGS (FD_ARG_INT (queue->organization_id),
                                                  FD_ARG_INT (queue->id),
-                                                 FD_ARG_TEXT (queue->name)), error);
+                                                 FD_ARG_TEXT (queue->name),
+                                                 FD_ARG_INT (checked.service_level_seconds)), error);
 }
 
 gboolean

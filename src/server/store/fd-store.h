@@ -23,6 +23,7 @@
  */
 
 #include <glib.h>
+#include "fd-messages.h"
 #include "fd-types.h"
 
 G_BEGIN_DECLS
@@ -41,7 +42,7 @@ typedef enum {
 GQuark fd_store_error_quark (void);
 
 /* The schema version this code writes (PRAGMA user_version). */
-#define FD_STORE_SCHEMA_VERSION 8
+#define FD_STORE_SCHEMA_VERSION 10
 
 /* Size limits, in Unicode characters for strings and elements for lists;
  * the same as the protocol's (fd-codec.h), checked again here as defence in
@@ -57,6 +58,9 @@ GQuark fd_store_error_quark (void);
 #define FD_STORE_MAX_EVENT_PAYLOAD FD_LIMIT_EVENT_PAYLOAD /* in bytes; docs/protocol.md, "Limits" */
 #define FD_STORE_MAX_TYPE          64                /* event type names */
 #define FD_STORE_MIN_STREAM_KEY    8                 /* a stream key chosen by an import */
+/* A queue's service level threshold in seconds (docs/statistics.md). */
+#define FD_STORE_SERVICE_LEVEL_DEFAULT 20
+#define FD_STORE_SERVICE_LEVEL_MAX     3600
 
 /* How many conversations fd_store_list_contact_history() returns by default. */
 #define FD_STORE_HISTORY_LIMIT     10
@@ -598,12 +602,31 @@ gboolean        fd_store_prune_events          (FdStore         *self,
                                                 guint           *out_pruned,
                                                 GError         **error);
 
-/* Statistics: one row per queue (stream_id 0) followed by one per stream of
- * it (not deleted), queues ordered by id. Elements are FdStats (fd_stats_free). */
+/* Statistics (docs/statistics.md): one row per queue (stream_id 0)
+ * followed by one per stream of it (not deleted), queues ordered by id.
+ * Elements are FdStats (fd_stats_free) with their at = @now; "today" starts
+ * at @day_start. One query whatever the number of conversations. The
+ * figures of people (agents_joined, agents_available) are left 0: the
+ * center knows them. */
 GPtrArray      *fd_store_get_stats             (FdStore         *self,
                                                 gint64           organization_id,
                                                 gint64           now,
                                                 gint64           day_start,
+                                                GError         **error);
+/* An agent's own figures today over the conversations it holds or closed
+ * (docs/statistics.md): closed_today, held and the averages. The ACD
+ * state, state_since and missed_today are the center's. One query. */
+FdAgentStats   *fd_store_get_agent_stats       (FdStore         *self,
+                                                gint64           organization_id,
+                                                gint64           agent_id,
+                                                gint64           now,
+                                                gint64           day_start,
+                                                GError         **error);
+/* How many conversations each agent of the organization holds now:
+ * agent id (gint64*) → GINT_TO_POINTER (count); agents holding none are
+ * absent. One query. */
+GHashTable     *fd_store_count_held            (FdStore         *self,
+                                                gint64           organization_id,
                                                 GError         **error);
 
 /* Uploaded files (fd-store-files.c): attachments of a conversation and an
