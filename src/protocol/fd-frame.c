@@ -45,6 +45,8 @@ static const FrameInfo frames[FD_FRAME_N_TYPES] = {
   [FD_FRAME_LIST_COLLEAGUES]     = { "list-colleagues", AC, REQ, &fd_conversation_ref_info, &fd_colleagues_info },
   [FD_FRAME_RETRY_DELIVERY]      = { "retry-delivery", AC, REQ, &fd_delivery_info, &fd_delivery_info },
   [FD_FRAME_LIST_STREAM_HEALTH]  = { "list-stream-health", AC, REQ, NULL, &fd_stream_health_list_info },
+  [FD_FRAME_STATS_HISTORY]       = { "stats-history", AC, REQ, NULL, &fd_stats_history_info },
+  [FD_FRAME_LIST_AGENT_STATES]   = { "list-agent-states", AC, REQ, NULL, &fd_agent_states_info },
   [FD_FRAME_PING]                = { "ping", AC, REQ, NULL, NULL },
 
   [FD_FRAME_ACK]                 = { "ack", AS, REP, NULL, NULL },
@@ -61,6 +63,7 @@ static const FrameInfo frames[FD_FRAME_N_TYPES] = {
   [FD_FRAME_STATS_EVENT]         = { "stats", AS, EVT, &fd_stats_report_info, NULL },
   [FD_FRAME_DELIVERY]            = { "delivery", AS, EVT, &fd_delivery_info, NULL },
   [FD_FRAME_STREAM_HEALTH]       = { "stream-health", AS, EVT, &fd_stream_health_info_info, NULL },
+  [FD_FRAME_SUPERVISED_AGENT_STATE] = { "supervised-agent-state", AS, EVT, &fd_agent_state_info, NULL },
 
   [FD_FRAME_VISITOR_HELLO]        = { "hello", VC, VIS, &fd_visitor_hello_info, NULL },
   [FD_FRAME_VISITOR_SEND_MESSAGE] = { "send-message", VC, VIS, &fd_visitor_send_info, NULL },

@@ -45,6 +45,8 @@ typedef enum {
   FD_FRAME_LIST_COLLEAGUES,
   FD_FRAME_RETRY_DELIVERY,
   FD_FRAME_LIST_STREAM_HEALTH,
+  FD_FRAME_STATS_HISTORY,
+  FD_FRAME_LIST_AGENT_STATES,
   FD_FRAME_PING,
 
   /* Server → app: replies, then events (with seq). */
@@ -62,6 +64,7 @@ typedef enum {
   FD_FRAME_STATS_EVENT,
   FD_FRAME_DELIVERY,
   FD_FRAME_STREAM_HEALTH,
+  FD_FRAME_SUPERVISED_AGENT_STATE,
 
   /* Widget → server. */
   FD_FRAME_VISITOR_HELLO,

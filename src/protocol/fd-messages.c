@@ -195,9 +195,45 @@ BODY (T, fd_conversation_detail, "conversation with messages",
       FD_F_OBJECTS (T, messages, FALSE, 0, &fd_message_info))
 #undef T
 
+#define T FdAgentStats
+BODY (T, fd_agent_stats, "agent stats",
+      FD_F_INT (T, closed_today, FALSE),
+      FD_F_INT (T, held, FALSE),
+      FD_F_INT (T, missed_today, FALSE),
+      FD_F_INT (T, average_handle_seconds, FALSE),
+      FD_F_INT (T, average_first_reply_seconds, FALSE),
+      FD_F_INT (T, average_rating_x100, FALSE),
+      FD_F_INT (T, rated_today, FALSE),
+      FD_F_ENUM (T, acd_state, FALSE, &fd_acd_state_enum),
+      FD_F_STRING (T, acd_reason, FALSE, FD_LIMIT_NAME),
+      FD_F_TIME (T, state_since, FALSE))
+#undef T
+
 #define T FdStatsReport
 BODY (T, fd_stats_report, "stats report",
-      FD_F_OBJECTS (T, rows, TRUE, 0, &fd_stats_info))
+      FD_F_OBJECTS (T, rows, TRUE, 0, &fd_stats_info),
+      FD_F_OBJECT (T, agent, FALSE, &fd_agent_stats_info))
+#undef T
+
+#define T FdStatsHistory
+BODY (T, fd_stats_history, "stats history",
+      FD_F_OBJECTS (T, samples, TRUE, FD_LIMIT_STATS_SAMPLES, &fd_stats_info))
+#undef T
+
+#define T FdAgentState
+BODY (T, fd_agent_state, "agent state",
+      FD_F_INT64 (T, agent_id, TRUE),
+      FD_F_STRING (T, name, FALSE, FD_LIMIT_NAME),
+      FD_F_ENUM (T, acd_state, FALSE, &fd_acd_state_enum),
+      FD_F_STRING (T, acd_reason, FALSE, FD_LIMIT_NAME),
+      FD_F_TIME (T, state_since, FALSE),
+      FD_F_INT (T, held, FALSE),
+      FD_F_INT64S (T, joined_queue_ids, FALSE, FD_LIMIT_ARRAY))
+#undef T
+
+#define T FdAgentStates
+BODY (T, fd_agent_states, "agent state list",
+      FD_F_OBJECTS (T, agents, TRUE, FD_LIMIT_ARRAY, &fd_agent_state_info))
 #undef T
 
 #define T FdQueueState

@@ -201,9 +201,55 @@ typedef struct {
   GPtrArray      *messages;    /* FdMessage*, oldest first */
 } FdConversationDetail;
 
+/* The asking agent's own figures today (docs/statistics.md). */
 typedef struct {
-  GPtrArray   *rows;           /* FdStats* */
+  gint         closed_today;
+  gint         held;           /* reserved by this agent now */
+  gint         missed_today;   /* offers to this agent that bounced or were rejected */
+  gint         average_handle_seconds;
+  gint         average_first_reply_seconds;
+  gint         average_rating_x100;  /* 0 = no rating */
+  gint         rated_today;
+  FdAcdState   acd_state;
+  char        *acd_reason;
+  gint64       state_since;
+} FdAgentStats;
+
+typedef struct {
+  GPtrArray    *rows;          /* FdStats* */
+  FdAgentStats *agent;         /* the ack of "stats" only; NULL in the event */
 } FdStatsReport;
+
+/* The history the server keeps for "stats-history": one sample per row per
+ * minute for FD_STATS_HISTORY_MINUTES minutes, for at most
+ * FD_STATS_HISTORY_ROWS rows of an organization, so that the ack stays far
+ * below FD_LIMIT_SERVER_FRAME_SIZE. */
+#define FD_STATS_HISTORY_MINUTES   60
+#define FD_STATS_HISTORY_ROWS      100
+#define FD_LIMIT_STATS_SAMPLES     (FD_STATS_HISTORY_MINUTES * FD_STATS_HISTORY_ROWS)
+
+/* The ack of "stats-history": the last hour, one sample per row per
+ * minute, oldest first. */
+typedef struct {
+  GPtrArray   *samples;        /* FdStats* with their at */
+} FdStatsHistory;
+
+/* One row of a supervisor's table of agents: the ack of
+ * "list-agent-states" lists them, the "supervised-agent-state" event
+ * replaces one. */
+typedef struct {
+  gint64       agent_id;
+  char        *name;
+  FdAcdState   acd_state;      /* FD_ACD_OFFLINE when no app is connected */
+  char        *acd_reason;
+  gint64       state_since;
+  gint         held;           /* conversations reserved by the agent now */
+  GArray      *joined_queue_ids; /* gint64 */
+} FdAgentState;
+
+typedef struct {
+  GPtrArray   *agents;         /* FdAgentState*, by name */
+} FdAgentStates;
 
 typedef struct {
   gint64       queue_id;
@@ -339,7 +385,11 @@ FD_BODY (FdColleagues, fd_colleagues)
 FD_BODY (FdResources, fd_resources)
 FD_BODY (FdConversations, fd_conversations)
 FD_BODY (FdConversationDetail, fd_conversation_detail)
+FD_BODY (FdAgentStats, fd_agent_stats)
 FD_BODY (FdStatsReport, fd_stats_report)
+FD_BODY (FdStatsHistory, fd_stats_history)
+FD_BODY (FdAgentState, fd_agent_state)
+FD_BODY (FdAgentStates, fd_agent_states)
 FD_BODY (FdQueueState, fd_queue_state)
 FD_BODY (FdOfferEvent, fd_offer_event)
 FD_BODY (FdWithdraw, fd_withdraw)

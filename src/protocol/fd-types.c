@@ -16,7 +16,8 @@ ENUM_INFO (fd_role_enum, "role",
 ENUM_INFO (fd_acd_state_enum, "ACD state",
            [FD_ACD_AVAILABLE] = "available",
            [FD_ACD_UNAVAILABLE] = "unavailable",
-           [FD_ACD_WRAP_UP] = "wrap-up");
+           [FD_ACD_WRAP_UP] = "wrap-up",
+           [FD_ACD_OFFLINE] = "offline");
 ENUM_INFO (fd_reserve_acd_enum, "reserve ACD setting",
            [FD_RESERVE_ACD_KEEP] = "keep",
            [FD_RESERVE_ACD_UNAVAILABLE] = "unavailable",
@@ -272,12 +273,22 @@ FD_DEFINE_CODEC_TYPE (T, fd_offer, fd_offer_info)
 static const FdFieldInfo stats_fields[] = {
   FD_F_INT64 (T, queue_id, TRUE),
   FD_F_INT64 (T, stream_id, FALSE),
+  FD_F_TIME (T, at, FALSE),
   FD_F_INT (T, waiting, FALSE),
   FD_F_INT (T, longest_wait_seconds, FALSE),
   FD_F_INT (T, reserved, FALSE),
   FD_F_INT (T, missed_today, FALSE),
   FD_F_INT (T, closed_today, FALSE),
   FD_F_INT (T, average_first_reply_seconds, FALSE),
+  FD_F_INT (T, agents_joined, FALSE),
+  FD_F_INT (T, agents_available, FALSE),
+  FD_F_INT (T, offered_today, FALSE),
+  FD_F_INT (T, answered_today, FALSE),
+  FD_F_INT (T, average_handle_seconds, FALSE),
+  FD_F_INT (T, average_rating_x100, FALSE),
+  FD_F_INT (T, rated_today, FALSE),
+  FD_F_INT (T, service_level_seconds, FALSE),
+  FD_F_INT (T, service_level_percent, FALSE),
 };
 FD_TYPE_INFO (fd_stats_info, "stats row", T, stats_fields, fd_stats_free);
 FD_DEFINE_CODEC_TYPE (T, fd_stats, fd_stats_info)

@@ -32,6 +32,8 @@ typedef enum {
   FD_ACD_AVAILABLE,
   FD_ACD_UNAVAILABLE,     /* with acd_reason, e.g. "lunch", "busy" */
   FD_ACD_WRAP_UP,
+  FD_ACD_OFFLINE,         /* reported only (agent state): no app connected;
+                           * never set by set-acd nor stored */
 } FdAcdState;
 
 /* What reserving does to the agent's ACD state (organization setting). */
@@ -262,16 +264,28 @@ typedef struct {
   gint64  bounce_at;           /* 0 = no automatic bounce (callbacks) */
 } FdOffer;
 
-/* One row of the stats snapshot, per queue and per stream. */
+/* One row of the stats snapshot, per queue and per stream, and one sample
+ * of the last hour's history (docs/statistics.md says what each figure
+ * means). Integers only: the codec has no floating type. */
 typedef struct {
   gint64  queue_id;
   gint64  stream_id;           /* 0 for the queue's total row */
+  gint64  at;                  /* when the figures were computed */
   gint    waiting;
   gint    longest_wait_seconds;
   gint    reserved;
   gint    missed_today;
   gint    closed_today;
   gint    average_first_reply_seconds;
+  gint    agents_joined;
+  gint    agents_available;
+  gint    offered_today;
+  gint    answered_today;
+  gint    average_handle_seconds;
+  gint    average_rating_x100;  /* 0 = no rating */
+  gint    rated_today;
+  gint    service_level_seconds;
+  gint    service_level_percent; /* -1 = nothing answered or abandoned yet */
 } FdStats;
 
 /* Wire names of the enums ("webchat", "ring-all", …); _from_string returns

@@ -23,7 +23,8 @@ static const FdTypeInfo * const documented[] = {
   /* Agent results and events. */
   &fd_welcome_info, &fd_canned_replies_info, &fd_resources_info, &fd_conversations_info,
   &fd_colleague_info, &fd_colleagues_info,
-  &fd_conversation_detail_info, &fd_stats_report_info, &fd_queue_state_info,
+  &fd_conversation_detail_info, &fd_agent_stats_info, &fd_stats_report_info,
+  &fd_stats_history_info, &fd_agent_state_info, &fd_agent_states_info, &fd_queue_state_info,
   &fd_offer_event_info, &fd_withdraw_info, &fd_snapshot_info, &fd_error_body_info,
   &fd_delivery_info, &fd_stream_health_info_info, &fd_stream_health_list_info,
   /* HTTP. */

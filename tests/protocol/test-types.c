@@ -14,6 +14,9 @@ static const FdTypeInfo * const entities[] = {
   &fd_sign_in_request_info, &fd_sign_in_info,
   &fd_visitor_session_request_info, &fd_visitor_session_info,
   &fd_callback_request_info, &fd_callback_created_info, &fd_error_body_info,
+  /* The wallboard's bodies (issue 16). */
+  &fd_agent_stats_info, &fd_stats_report_info, &fd_stats_history_info,
+  &fd_agent_state_info, &fd_agent_states_info,
 };
 
 static gboolean
@@ -112,7 +115,7 @@ test_enum_names (void)
 {
   struct { const FdEnumInfo *info; const char *names; } cases[] = {
     { &fd_role_enum, "agent supervisor admin" },
-    { &fd_acd_state_enum, "available unavailable wrap-up" },
+    { &fd_acd_state_enum, "available unavailable wrap-up offline" },
     { &fd_reserve_acd_enum, "keep unavailable wrap-up" },
     { &fd_stream_kind_enum, "webchat callback email twitter" },
     { &fd_strategy_enum, "ring-all circular longest-idle" },
@@ -274,6 +277,92 @@ test_queue_members (void)
   g_assert_cmpint (g_array_index (back->member_ids, gint64, 1), ==, 9);
 }
 
+/* The wallboard's bodies as the app reads them: a stats row with the new
+ * figures (a negative service level means "none yet"), the agent's own
+ * figures in the report, a history sample and a supervisor's row with the
+ * reported-only "offline" state. */
+static void
+test_wallboard_bodies (void)
+{
+  const char *report_text =
+    "{\"rows\": [{\"queue_id\": 4, \"stream_id\": 0, \"at\": \"2026-11-18T11:06:40Z\","
+    "  \"waiting\": 2, \"agents_joined\": 3, \"agents_available\": 1, \"offered_today\": 12,"
+    "  \"answered_today\": 9, \"average_handle_seconds\": 300, \"average_rating_x100\": 435,"
+    "  \"rated_today\": 4, \"service_level_seconds\": 20, \"service_level_percent\": -1}],"
+    " \"agent\": {\"closed_today\": 5, \"held\": 1, \"missed_today\": 2, \"acd_state\": \"wrap-up\","
+    "  \"state_since\": \"2026-11-18T11:00:00Z\"}}";
+  const char *state_text =
+    "{\"agent_id\": 7, \"name\": \"Ana\", \"acd_state\": \"offline\", \"held\": 0,"
+    " \"joined_queue_ids\": [4, 5]}";
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) node = fd_json_parse (report_text, strlen (report_text), FD_LIMIT_FRAME_SIZE, &error);
+  g_autoptr(JsonNode) state_node = NULL;
+  g_autoptr(FdStatsReport) report = NULL;
+  g_autoptr(FdAgentState) state = NULL;
+  g_autoptr(FdStatsHistory) history = fd_stats_history_new ();
+  g_autoptr(JsonNode) history_node = NULL;
+  g_autoptr(FdStatsHistory) history_back = NULL;
+  FdStats *row;
+  FdAcdState acd;
+
+  g_assert_no_error (error);
+  report = fd_stats_report_from_json (node, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (report->rows->len, ==, 1);
+  row = g_ptr_array_index (report->rows, 0);
+  g_assert_cmpint (row->at, ==, G_GINT64_CONSTANT (1795000000000000));
+  g_assert_cmpint (row->agents_joined, ==, 3);
+  g_assert_cmpint (row->agents_available, ==, 1);
+  g_assert_cmpint (row->offered_today, ==, 12);
+  g_assert_cmpint (row->answered_today, ==, 9);
+  g_assert_cmpint (row->average_handle_seconds, ==, 300);
+  g_assert_cmpint (row->average_rating_x100, ==, 435);
+  g_assert_cmpint (row->rated_today, ==, 4);
+  g_assert_cmpint (row->service_level_seconds, ==, 20);
+  g_assert_cmpint (row->service_level_percent, ==, -1);
+  g_assert_nonnull (report->agent);
+  g_assert_cmpint (report->agent->closed_today, ==, 5);
+  g_assert_cmpint (report->agent->held, ==, 1);
+  g_assert_cmpint (report->agent->missed_today, ==, 2);
+  g_assert_cmpint (report->agent->acd_state, ==, FD_ACD_WRAP_UP);
+  g_assert_cmpint (report->agent->state_since, ==, G_GINT64_CONSTANT (1794999600000000));
+
+  /* "offline" is a name of the ACD state enum, for reports. */
+  g_assert_true (fd_acd_state_from_string ("offline", &acd));
+  g_assert_cmpint (acd, ==, FD_ACD_OFFLINE);
+  state_node = fd_json_parse (state_text, strlen (state_text), FD_LIMIT_FRAME_SIZE, &error);
+  g_assert_no_error (error);
+  state = fd_agent_state_from_json (state_node, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (state->agent_id, ==, 7);
+  g_assert_cmpint (state->acd_state, ==, FD_ACD_OFFLINE);
+  g_assert_cmpuint (state->joined_queue_ids->len, ==, 2);
+  g_assert_cmpint (g_array_index (state->joined_queue_ids, gint64, 1), ==, 5);
+
+  /* A history holds at most FD_LIMIT_STATS_SAMPLES samples: one more is
+   * refused, not truncated. */
+  history->samples = fd_stats_list_new ();
+  for (guint i = 0; i < FD_LIMIT_STATS_SAMPLES; i++)
+    {
+      FdStats *sample = fd_stats_new ();
+
+      sample->queue_id = 1;
+      sample->at = (gint64) i * 60 * G_USEC_PER_SEC;
+      g_ptr_array_add (history->samples, sample);
+    }
+  history_node = fd_stats_history_to_json (history);
+  history_back = fd_stats_history_from_json (history_node, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (history_back->samples->len, ==, FD_LIMIT_STATS_SAMPLES);
+  g_clear_pointer (&history_back, fd_stats_history_free);
+  g_clear_pointer (&history_node, json_node_unref);
+  g_ptr_array_add (history->samples, fd_stats_new ());
+  history_node = fd_stats_history_to_json (history);
+  history_back = fd_stats_history_from_json (history_node, &error);
+  g_assert_error (error, FD_PROTOCOL_ERROR, FD_PROTOCOL_ERROR_TOO_LARGE);
+  g_assert_null (history_back);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -291,6 +380,7 @@ main (int argc, char **argv)
   g_test_add_func ("/protocol/timestamps", test_timestamps);
   g_test_add_func ("/protocol/decode-conversation", test_decode_conversation);
   g_test_add_func ("/protocol/queue-members", test_queue_members);
+  g_test_add_func ("/protocol/wallboard-bodies", test_wallboard_bodies);
 
   return g_test_run ();
 }
