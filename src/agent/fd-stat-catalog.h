@@ -62,6 +62,12 @@ typedef struct {
   gint64        none_value;   /* e.g. -1 for a service level with no conversation */
 } FdStatInfo;
 
+/* One value of a statistic at one time (a plot's point). */
+typedef struct {
+  gint64 at;      /* µs since the epoch */
+  double value;
+} FdStatPoint;
+
 /* The whole catalog, in the order the add menu lists it; @n_stats set. */
 const FdStatInfo *fd_stat_catalog_get_all       (guint              *n_stats);
 /* The statistic of @id, NULL for an id this version does not know (an

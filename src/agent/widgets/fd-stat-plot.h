@@ -28,11 +28,6 @@ G_BEGIN_DECLS
  * stats event (at most every 5 s) make 720 an hour. */
 #define FD_STAT_PLOT_MAX_POINTS 2048
 
-typedef struct {
-  gint64 at;      /* µs since the epoch */
-  double value;
-} FdStatPoint;
-
 typedef enum {
   FD_STAT_PLOT_SPARKLINE,
   FD_STAT_PLOT_CHART,
