@@ -282,12 +282,17 @@ line_label (FdWallboardModel *self,
             Row              *row)
 {
   const char *name = self->name_func != NULL ? self->name_func (row->queue_id, self->name_data) : NULL;
-  g_autofree char *queue = name != NULL ? g_strdup (name) : g_strdup_printf (_("Queue %" G_GINT64_FORMAT), row->queue_id);
+  g_autofree char *queue_id = g_strdup_printf ("%" G_GINT64_FORMAT, row->queue_id);
+  g_autofree char *stream_id = g_strdup_printf ("%" G_GINT64_FORMAT, row->stream_id);
+  /* Translators: a wallboard line of a queue whose name is not known yet;
+   * %s is its number. */
+  g_autofree char *queue = name != NULL ? g_strdup (name) : g_strdup_printf (_("Queue %s"), queue_id);
 
   if (row->stream_id == 0)
     return g_steal_pointer (&queue);
-  /* Translators: a wallboard line of one media stream of a queue. */
-  return g_strdup_printf (_("%s · Media stream %" G_GINT64_FORMAT), queue, row->stream_id);
+  /* Translators: a wallboard line of one media stream of a queue: the
+   * queue's name and the stream's number. */
+  return g_strdup_printf (_("%s · Media stream %s"), queue, stream_id);
 }
 
 GPtrArray *
