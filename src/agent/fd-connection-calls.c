@@ -550,3 +550,69 @@ fd_connection_transfer_finish (FdConnection  *self,
 {
   return acked (self, result, error);
 }
+
+void
+fd_connection_stats_async (FdConnection        *self,
+                           GCancellable        *cancellable,
+                           GAsyncReadyCallback  callback,
+                           gpointer             user_data)
+{
+  g_return_if_fail (FD_IS_CONNECTION (self));
+
+  fd_connection_request_async (self, FD_FRAME_STATS, NULL, cancellable, callback, user_data);
+}
+
+FdStatsReport *
+fd_connection_stats_finish (FdConnection  *self,
+                            GAsyncResult  *result,
+                            GError       **error)
+{
+  g_autoptr(FdFrame) ack = fd_connection_request_finish (self, result, error);
+  FdStatsReport *report;
+
+  if (ack == NULL)
+    return NULL;
+  /* An ack without a body is an empty report; rows is never NULL. */
+  report = ack->body != NULL ? g_steal_pointer (&ack->body) : fd_stats_report_new ();
+  if (report->rows == NULL)
+    report->rows = fd_stats_list_new ();
+  return report;
+}
+
+void
+fd_connection_stats_history_async (FdConnection        *self,
+                                   GCancellable        *cancellable,
+                                   GAsyncReadyCallback  callback,
+                                   gpointer             user_data)
+{
+  g_return_if_fail (FD_IS_CONNECTION (self));
+
+  fd_connection_request_async (self, FD_FRAME_STATS_HISTORY, NULL, cancellable, callback, user_data);
+}
+
+GPtrArray *
+fd_connection_stats_history_finish (FdConnection  *self,
+                                    GAsyncResult  *result,
+                                    GError       **error)
+{
+  return steal_items (self, result, fd_stats_list_new, G_STRUCT_OFFSET (FdStatsHistory, samples), error);
+}
+
+void
+fd_connection_list_agent_states_async (FdConnection        *self,
+                                       GCancellable        *cancellable,
+                                       GAsyncReadyCallback  callback,
+                                       gpointer             user_data)
+{
+  g_return_if_fail (FD_IS_CONNECTION (self));
+
+  fd_connection_request_async (self, FD_FRAME_LIST_AGENT_STATES, NULL, cancellable, callback, user_data);
+}
+
+GPtrArray *
+fd_connection_list_agent_states_finish (FdConnection  *self,
+                                        GAsyncResult  *result,
+                                        GError       **error)
+{
+  return steal_items (self, result, fd_agent_state_list_new, G_STRUCT_OFFSET (FdAgentStates, agents), error);
+}

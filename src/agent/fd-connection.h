@@ -296,6 +296,31 @@ FdDelivery         *fd_connection_retry_delivery_finish (FdConnection  *self,
                                                     GError             **error);
 /* The organization's media streams that need attention (list-stream-health;
  * supervisors and admins only, FD_WIRE_ERROR_FORBIDDEN for an agent). */
+/* The Personal Wallboard (docs/protocol.md): the stats report with the
+ * agent's own figures, the last hour's samples (FdStats*, oldest first)
+ * and, for supervisors and admins, the organization's agents
+ * (FdAgentState*, by name; FD_CONNECTION_ERROR_FORBIDDEN for an agent). */
+void                fd_connection_stats_async      (FdConnection        *self,
+                                                    GCancellable        *cancellable,
+                                                    GAsyncReadyCallback  callback,
+                                                    gpointer             user_data);
+FdStatsReport      *fd_connection_stats_finish     (FdConnection        *self,
+                                                    GAsyncResult        *result,
+                                                    GError             **error);
+void                fd_connection_stats_history_async  (FdConnection    *self,
+                                                        GCancellable    *cancellable,
+                                                        GAsyncReadyCallback callback,
+                                                        gpointer         user_data);
+GPtrArray          *fd_connection_stats_history_finish (FdConnection    *self,
+                                                        GAsyncResult    *result,
+                                                        GError         **error);
+void                fd_connection_list_agent_states_async  (FdConnection *self,
+                                                            GCancellable *cancellable,
+                                                            GAsyncReadyCallback callback,
+                                                            gpointer      user_data);
+GPtrArray          *fd_connection_list_agent_states_finish (FdConnection *self,
+                                                            GAsyncResult *result,
+                                                            GError      **error);
 void                fd_connection_list_stream_health_async (FdConnection *self,
                                                     GCancellable        *cancellable,
                                                     GAsyncReadyCallback  callback,

@@ -33,6 +33,7 @@ enum {
   SIGNAL_AGENT_STATE,
   SIGNAL_QUEUE_STATE,
   SIGNAL_STATS,
+  SIGNAL_SUPERVISED_AGENT_STATE,
   SIGNAL_STREAM_HEALTH,
   N_SIGNALS
 };
@@ -151,6 +152,9 @@ _fd_session_emit_event (FdSession     *self,
     case FD_FRAME_STATS_EVENT:
       signal_id = signals[SIGNAL_STATS];
       break;
+    case FD_FRAME_SUPERVISED_AGENT_STATE:
+      signal_id = signals[SIGNAL_SUPERVISED_AGENT_STATE];
+      break;
     case FD_FRAME_STREAM_HEALTH:
       signal_id = signals[SIGNAL_STREAM_HEALTH];
       break;
@@ -251,6 +255,7 @@ fd_session_class_init (FdSessionClass *klass)
   signals[SIGNAL_AGENT_STATE] = new_event_signal (klass, "agent-state");
   signals[SIGNAL_QUEUE_STATE] = new_event_signal (klass, "queue-state");
   signals[SIGNAL_STATS] = new_event_signal (klass, "stats");
+  signals[SIGNAL_SUPERVISED_AGENT_STATE] = new_event_signal (klass, "supervised-agent-state");
   signals[SIGNAL_STREAM_HEALTH] = new_event_signal (klass, "stream-health");
 }
 

@@ -48,6 +48,7 @@ FdConversationModel *fd_session_lookup_conversation_model (FdSession *self,
  *   "agent-state"          (const FdAgent *)       an agent's ACD state (this one's or a colleague's)
  *   "queue-state"          (const FdQueueState *)  a queue's members and whether this agent joined
  *   "stats"                (const FdStatsReport *) the statistics report
+ *   "supervised-agent-state" (const FdAgentState *) supervisors: one row of the agents table
  *   "stream-health"        (const FdStreamHealthInfo *) supervisors: a media stream needs attention, or is ok again */
 
 G_END_DECLS

@@ -275,6 +275,10 @@ run_check (FdApplication *app,
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "app.preferences", NULL));
   fd_test_ui_wait (has_preferences_window, NULL, "the preferences");
   preferences = find_toplevel (FD_TYPE_PREFERENCES_WINDOW);
+  /* The Service page: the wallboard's columns and their buttons. */
+  adw_view_stack_set_visible_child_name (ADW_VIEW_STACK (fd_test_ui_find_descendant (GTK_WIDGET (preferences),
+                                                                                      ADW_TYPE_VIEW_STACK)),
+                                         "service");
   fd_test_ui_spin (500);
 
   /* The four windows are there, with the header row and the three rows,
@@ -298,6 +302,9 @@ run_check (FdApplication *app,
                      "--named", "Add CRM log entry",
                      "--named", "Send Message",
                      "--named", "Open “receipt.txt”",
+                     "--named", "Add Statistic",
+                     "--named", "Remove Statistic",
+                     "--named", "Move Up",
                      NULL }), ==, 0);
 
   /* Closing the conversations lets the agent quit as a person would. */

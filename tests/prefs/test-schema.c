@@ -28,6 +28,10 @@ static const struct {
   { "window-width", "i", "1100" },
   { "window-height", "i", "700" },
   { "window-maximized", "b", "false" },
+  { "wallboard-agent-columns", "as",
+    "['agent.closed-today', 'agent.held', 'agent.average-handle-time', 'agent.time-in-state']" },
+  { "wallboard-center-columns", "as",
+    "['center.waiting', 'center.longest-wait', 'center.agents-available', 'center.service-level']" },
 };
 
 static GSettingsSchema *

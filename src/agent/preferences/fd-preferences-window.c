@@ -7,6 +7,7 @@
 #include "fd-alert-sound.h"
 #include "fd-preferences-window.h"
 #include "fd-row-name.h"
+#include "fd-stat-column-editor.h"
 
 struct _FdPreferencesWindow
 {
@@ -33,6 +34,10 @@ struct _FdPreferencesWindow
   GtkButton            *choose_button;
   AdwComboRow          *idle_row;
   AdwComboRow          *return_row;
+  GtkBox               *columns_box;
+  /* The Personal Wallboard's columns (Service > Columns). */
+  GtkWidget            *agent_columns;
+  GtkWidget            *center_columns;
 };
 
 G_DEFINE_FINAL_TYPE (FdPreferencesWindow, fd_preferences_window, ADW_TYPE_WINDOW)
@@ -290,6 +295,13 @@ set_settings (FdPreferencesWindow *self,
                            G_CALLBACK (on_settings_changed_cb), self,
                            G_CONNECT_SWAPPED);
   update_sound_file_row (self);
+
+  self->agent_columns = fd_stat_column_editor_new (settings, "wallboard-agent-columns",
+                                                   FD_STAT_COLUMN_AGENT, _("Agent"));
+  self->center_columns = fd_stat_column_editor_new (settings, "wallboard-center-columns",
+                                                    FD_STAT_COLUMN_CENTER, _("Contact Center"));
+  gtk_box_append (self->columns_box, self->agent_columns);
+  gtk_box_append (self->columns_box, self->center_columns);
 }
 
 static void
@@ -335,6 +347,7 @@ fd_preferences_window_class_init (FdPreferencesWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, FdPreferencesWindow, choose_button);
   gtk_widget_class_bind_template_child (widget_class, FdPreferencesWindow, idle_row);
   gtk_widget_class_bind_template_child (widget_class, FdPreferencesWindow, return_row);
+  gtk_widget_class_bind_template_child (widget_class, FdPreferencesWindow, columns_box);
   gtk_widget_class_bind_template_callback (widget_class, on_play_button_clicked_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_default_button_clicked_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_choose_button_clicked_cb);
@@ -365,6 +378,15 @@ fd_preferences_window_new (GtkWindow *parent,
                        NULL);
   set_settings (self, settings);
   return GTK_WIDGET (self);
+}
+
+GtkWidget *
+fd_preferences_window_get_column_editor (FdPreferencesWindow *self,
+                                         FdStatColumn         column)
+{
+  g_return_val_if_fail (FD_IS_PREFERENCES_WINDOW (self), NULL);
+
+  return column == FD_STAT_COLUMN_AGENT ? self->agent_columns : self->center_columns;
 }
 
 GSettings *

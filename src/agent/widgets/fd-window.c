@@ -5,6 +5,7 @@
 #include "fd-accessible.h"
 #include "fd-application.h"
 #include "fd-session.h"
+#include "fd-wallboard.h"
 #include "fd-window.h"
 
 struct _FdWindow
@@ -21,6 +22,7 @@ struct _FdWindow
   GtkStack             *stack;
   FdSignInPage         *sign_in_page;
   FdQueueSidebar       *queue_sidebar;
+  FdWallboard          *wallboard;
   FdActivityList       *activity_list;
   GtkStack             *activity_stack;
   AdwStatusPage        *offline_page;
@@ -713,6 +715,7 @@ fd_window_class_init (FdWindowClass *klass)
   g_type_ensure (FD_TYPE_SIGN_IN_PAGE);
   g_type_ensure (FD_TYPE_QUEUE_SIDEBAR);
   g_type_ensure (FD_TYPE_ACTIVITY_LIST);
+  g_type_ensure (FD_TYPE_WALLBOARD);
 
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/frontdeskcc/Frontdesk/ui/fd-window.ui");
   gtk_widget_class_bind_template_child (widget_class, FdWindow, toast_overlay);
@@ -726,6 +729,7 @@ fd_window_class_init (FdWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, FdWindow, sign_in_page);
   gtk_widget_class_bind_template_child (widget_class, FdWindow, queue_sidebar);
   gtk_widget_class_bind_template_child (widget_class, FdWindow, activity_list);
+  gtk_widget_class_bind_template_child (widget_class, FdWindow, wallboard);
   gtk_widget_class_bind_template_child (widget_class, FdWindow, activity_stack);
   gtk_widget_class_bind_template_child (widget_class, FdWindow, offline_page);
   gtk_widget_class_bind_template_callback (widget_class, on_sign_in_page_submit_cb);
@@ -766,6 +770,7 @@ fd_window_new (GtkApplication *app,
 
       self->settings = g_object_ref (settings);
       fd_queue_sidebar_set_settings (self->queue_sidebar, settings);
+      fd_wallboard_set_settings (self->wallboard, settings);
       g_signal_connect (settings, "changed::show-unreplied-duration",
                         G_CALLBACK (on_settings_show_unreplied_cb), self);
       fd_sign_in_page_set_server_url (self->sign_in_page, url);
@@ -818,6 +823,7 @@ fd_window_set_connection (FdWindow     *self,
         }
       fd_session_list_set_connection (FD_SESSION_LIST (self->queue_sidebar), connection);
       fd_session_list_set_connection (FD_SESSION_LIST (self->activity_list), connection);
+      fd_wallboard_set_connection (self->wallboard, connection);
     }
 
   gtk_widget_set_visible (GTK_WIDGET (self->acd_button), connection != NULL);
