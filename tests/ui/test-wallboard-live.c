@@ -95,7 +95,10 @@ test_wallboard_live (void)
   g_assert_true (FD_IS_STAT_PLOT (plot));
   fd_stat_plot_get_points (FD_STAT_PLOT (plot), &n_before);
 
-  /* A visitor: the stats event reaches both wallboards. */
+  /* A visitor while Jenna is joined to Sales (with nobody joined, the
+   * chat is missed at once and never waits): the stats event reaches both
+   * wallboards. */
+  fd_test_ui_join_queue (jenna, "Sales");
   visitor = fd_test_visitor_start (server, FD_TEST_CHAT_KEY, "Ada Lovelace");
   fd_test_ui_wait_ms (center_tiles_contain, &(TileWait) { jenna_board, "Waiting: Sales 1" }, 15000,
                       "the waiting chat on Jenna's wallboard");
