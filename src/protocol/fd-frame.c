@@ -45,6 +45,7 @@ static const FrameInfo frames[FD_FRAME_N_TYPES] = {
   [FD_FRAME_LIST_COLLEAGUES]     = { "list-colleagues", AC, REQ, &fd_conversation_ref_info, &fd_colleagues_info },
   [FD_FRAME_RETRY_DELIVERY]      = { "retry-delivery", AC, REQ, &fd_delivery_info, &fd_delivery_info },
   [FD_FRAME_LIST_STREAM_HEALTH]  = { "list-stream-health", AC, REQ, NULL, &fd_stream_health_list_info },
+  [FD_FRAME_LIST_CONVERSATION_LOG] = { "list-conversation-log", AC, REQ, &fd_log_query_info, &fd_log_page_info },
   [FD_FRAME_PING]                = { "ping", AC, REQ, NULL, NULL },
 
   [FD_FRAME_ACK]                 = { "ack", AS, REP, NULL, NULL },

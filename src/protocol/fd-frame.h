@@ -45,6 +45,7 @@ typedef enum {
   FD_FRAME_LIST_COLLEAGUES,
   FD_FRAME_RETRY_DELIVERY,
   FD_FRAME_LIST_STREAM_HEALTH,
+  FD_FRAME_LIST_CONVERSATION_LOG,
   FD_FRAME_PING,
 
   /* Server → app: replies, then events (with seq). */

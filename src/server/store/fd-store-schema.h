@@ -410,6 +410,48 @@ static const char fd_store_migration_8[] =
   "ALTER TABLE email_mails ADD COLUMN mail_date INTEGER NOT NULL DEFAULT 0;\n"
   "PRAGMA user_version = 8;\n";
 
+/* Version 9: the Activity Log (docs/store.md, "The Activity Log"). Who
+ * held a conversation at any time (conversation_holders, one row per agent
+ * and conversation, kept by triggers whenever agent_id is set, so that a
+ * transferred conversation is in both holders' logs; conversations from
+ * before version 9 get their current holder and every agent who wrote in
+ * them), an index for the log's default order (assigned date), and a
+ * full-text index of the messages' text (FTS5, external content: the text
+ * stays in messages only), built here for existing rows. The store keeps
+ * the index in the statements that add or remove messages, not by
+ * triggers: with trusted_schema = OFF (fd-store.c) SQLite refuses a
+ * trigger that writes to a virtual table. */
+static const char fd_store_migration_9[] =
+  "CREATE TABLE conversation_holders (\n"
+  "  organization_id INTEGER NOT NULL,\n"
+  "  agent_id        INTEGER NOT NULL,\n"
+  "  conversation_id INTEGER NOT NULL,\n"
+  "  PRIMARY KEY (agent_id, conversation_id),\n"
+  "  FOREIGN KEY (organization_id, agent_id) REFERENCES agents (organization_id, id) ON DELETE CASCADE,\n"
+  "  FOREIGN KEY (organization_id, conversation_id) REFERENCES conversations (organization_id, id) ON DELETE CASCADE\n"
+  ") WITHOUT ROWID;\n"
+  "CREATE INDEX conversation_holders_conversation ON conversation_holders (conversation_id);\n"
+  "CREATE TRIGGER conversations_holder_insert AFTER INSERT ON conversations\n"
+  "  WHEN NEW.agent_id IS NOT NULL BEGIN\n"
+  "  INSERT OR IGNORE INTO conversation_holders (organization_id, agent_id, conversation_id)\n"
+  "    VALUES (NEW.organization_id, NEW.agent_id, NEW.id);\n"
+  "END;\n"
+  "CREATE TRIGGER conversations_holder_update AFTER UPDATE OF agent_id ON conversations\n"
+  "  WHEN NEW.agent_id IS NOT NULL BEGIN\n"
+  "  INSERT OR IGNORE INTO conversation_holders (organization_id, agent_id, conversation_id)\n"
+  "    VALUES (NEW.organization_id, NEW.agent_id, NEW.id);\n"
+  "END;\n"
+  "INSERT OR IGNORE INTO conversation_holders (organization_id, agent_id, conversation_id)\n"
+  "  SELECT organization_id, agent_id, id FROM conversations WHERE agent_id IS NOT NULL;\n"
+  "INSERT OR IGNORE INTO conversation_holders (organization_id, agent_id, conversation_id)\n"
+  "  SELECT m.organization_id, m.agent_id, m.conversation_id FROM messages m\n"
+  "  JOIN agents a ON a.id = m.agent_id AND a.organization_id = m.organization_id\n"
+  "  WHERE m.agent_id IS NOT NULL AND m.direction = 'out';\n"
+  "CREATE INDEX conversations_log_assigned ON conversations (organization_id, first_assigned_at, id);\n"
+  "CREATE VIRTUAL TABLE messages_fts USING fts5 (text, content = 'messages', content_rowid = 'id');\n"
+  "INSERT INTO messages_fts (messages_fts) VALUES ('rebuild');\n"
+  "PRAGMA user_version = 9;\n";
+
 static const char * const fd_store_migrations[] = {
   fd_store_migration_1,
   fd_store_migration_2,
@@ -419,6 +461,7 @@ static const char * const fd_store_migrations[] = {
   fd_store_migration_6,
   fd_store_migration_7,
   fd_store_migration_8,
+  fd_store_migration_9,
 };
 
 G_END_DECLS
