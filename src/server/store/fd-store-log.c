@@ -26,38 +26,67 @@
   "NULLIF (c.visitor_email, ''), NULLIF (t.phone, ''), NULLIF (c.callback_number, ''), " \
   "NULLIF (t.twitter_handle, ''), '')"
 
-#define LOG_SELECT \
-  "SELECT c.id, c.first_assigned_at, c.created_at, c.closed_at, c.kind, c.state, c.queue_id, " \
-  "q.name AS queue_name, " LOG_HANDLE " AS handle_seconds, " LOG_PARTY " AS remote_party, " \
-  "t.crm_label AS remote_party_label, c.agent_id, c.rating " \
-  "FROM conversations c JOIN contacts t ON t.id = c.contact_id JOIN queues q ON q.id = c.queue_id " \
+/* The scope: an agent's holding is probed per row (one primary key
+ * lookup), never listed, so that the default order reads only the rows
+ * of the page from its index. */
+#define LOG_WHERE \
   "WHERE c.organization_id = ?1 " \
-  "AND (c.id IN (SELECT h.conversation_id FROM conversation_holders h WHERE h.agent_id = ?2) " \
+  "AND (EXISTS (SELECT 1 FROM conversation_holders h WHERE h.agent_id = ?2 AND h.conversation_id = c.id) " \
   "OR ?3 = 1 OR c.queue_id IN (SELECT value FROM json_each (?4))) " \
   "AND (?5 IS NULL OR c.kind IN (SELECT value FROM json_each (?5))) " \
   "AND (?6 = 0 OR c.queue_id = ?6) " \
   "AND (?7 = 0 OR c.first_assigned_at >= ?7) " \
-  "AND (?8 = 0 OR c.first_assigned_at < ?8) " \
-  "AND (?9 IS NULL OR c.id IN (SELECT m.conversation_id FROM messages m WHERE m.id IN " \
-  "(SELECT rowid FROM messages_fts WHERE messages_fts MATCH ?9))) "
+  "AND (?8 = 0 OR c.first_assigned_at < ?8) "
 
-#define LOG_FIRST(key, dir) \
-  LOG_SELECT "ORDER BY " key " " dir ", c.id " dir " LIMIT ?13"
-#define LOG_AFTER(key, op, dir) \
-  LOG_SELECT "AND (" key ", c.id) " op " (?11, ?12) ORDER BY " key " " dir ", c.id " dir " LIMIT ?13"
-#define LOG_SQL(key) \
-  { { LOG_FIRST (key, "ASC"), LOG_AFTER (key, ">", "ASC") }, \
-    { LOG_FIRST (key, "DESC"), LOG_AFTER (key, "<", "DESC") } }
+/* The search, two ways (fd_store_list_conversation_log() picks): the
+ * list of the conversations whose messages match, made once (cheap when
+ * few messages match), or a probe of the index per row (cheap when many
+ * match and the order reads few rows from an index). */
+#define LOG_SEARCH_NONE ""
+#define LOG_SEARCH_LIST \
+  "AND c.id IN (SELECT m.conversation_id FROM messages m WHERE m.id IN " \
+  "(SELECT rowid FROM messages_fts WHERE messages_fts MATCH ?9)) "
+#define LOG_SEARCH_PROBE \
+  "AND EXISTS (SELECT 1 FROM messages m JOIN messages_fts f ON f.rowid = m.id " \
+  "WHERE m.conversation_id = c.id AND messages_fts MATCH ?9) "
 
-/* [sort][descending][after] */
-static const char * const log_sql[][2][2] = {
-  [FD_LOG_SORT_ASSIGNED] = LOG_SQL ("c.first_assigned_at"),
-  [FD_LOG_SORT_TYPE] = LOG_SQL ("c.kind"),
-  [FD_LOG_SORT_QUEUE] = LOG_SQL ("(q.name COLLATE NOCASE)"),
-  [FD_LOG_SORT_DURATION] = LOG_SQL (LOG_HANDLE),
-  [FD_LOG_SORT_REMOTE_PARTY] = LOG_SQL ("(" LOG_PARTY " COLLATE NOCASE)"),
+#define LOG_SELECT(search) \
+  "SELECT c.id, c.first_assigned_at, c.created_at, c.closed_at, c.kind, c.state, c.queue_id, " \
+  "q.name AS queue_name, " LOG_HANDLE " AS handle_seconds, " LOG_PARTY " AS remote_party, " \
+  "t.crm_label AS remote_party_label, c.agent_id, c.rating " \
+  "FROM conversations c JOIN contacts t ON t.id = c.contact_id JOIN queues q ON q.id = c.queue_id " \
+  LOG_WHERE search
+
+#define LOG_FIRST(search, key, dir) \
+  LOG_SELECT (search) "ORDER BY " key " " dir ", c.id " dir " LIMIT ?13"
+#define LOG_AFTER(search, key, op, dir) \
+  LOG_SELECT (search) "AND (" key ", c.id) " op " (?11, ?12) ORDER BY " key " " dir ", c.id " dir " LIMIT ?13"
+#define LOG_SQL(search, key) \
+  { { LOG_FIRST (search, key, "ASC"), LOG_AFTER (search, key, ">", "ASC") }, \
+    { LOG_FIRST (search, key, "DESC"), LOG_AFTER (search, key, "<", "DESC") } }
+#define LOG_SORTS(search) { \
+  [FD_LOG_SORT_ASSIGNED] = LOG_SQL (search, "c.first_assigned_at"), \
+  [FD_LOG_SORT_TYPE] = LOG_SQL (search, "c.kind"), \
+  [FD_LOG_SORT_QUEUE] = LOG_SQL (search, "(q.name COLLATE NOCASE)"), \
+  [FD_LOG_SORT_DURATION] = LOG_SQL (search, LOG_HANDLE), \
+  [FD_LOG_SORT_REMOTE_PARTY] = LOG_SQL (search, "(" LOG_PARTY " COLLATE NOCASE)") }
+
+typedef enum {
+  SEARCH_NONE,
+  SEARCH_LIST,
+  SEARCH_PROBE,
+} SearchWay;
+
+/* Beyond this many matching messages, an order served by an index probes
+ * (see LOG_SEARCH_PROBE). */
+#define LOG_PROBE_THRESHOLD 2000
+
+/* [search way][sort][descending][after] */
+static const char * const log_sql[][FD_LOG_SORT_REMOTE_PARTY + 1][2][2] = {
+  [SEARCH_NONE] = LOG_SORTS (LOG_SEARCH_NONE),
+  [SEARCH_LIST] = LOG_SORTS (LOG_SEARCH_LIST),
+  [SEARCH_PROBE] = LOG_SORTS (LOG_SEARCH_PROBE),
 };
-G_STATIC_ASSERT (G_N_ELEMENTS (log_sql) == FD_LOG_SORT_REMOTE_PARTY + 1);
 
 static const FdStoreTable log_table = {
   .what = "conversation",
@@ -79,13 +108,32 @@ fd_store_list_conversation_log (FdStore                *self,
   g_autoptr(FdStoreStmt) stmt = NULL;
   const char *sql;
   FdStoreArg key;
+  SearchWay way = SEARCH_NONE;
 
   g_return_val_if_fail (self != NULL, NULL);
   g_return_val_if_fail (query != NULL, NULL);
-  g_return_val_if_fail ((guint) query->sort < G_N_ELEMENTS (log_sql), NULL);
+  g_return_val_if_fail ((guint) query->sort <= FD_LOG_SORT_REMOTE_PARTY, NULL);
   g_return_val_if_fail (query->limit > 0, NULL);
 
-  sql = log_sql[query->sort][query->descending ? 1 : 0][query->after ? 1 : 0];
+  if (query->match != NULL)
+    {
+      gint64 matching = 0;
+
+      way = SEARCH_LIST;
+      /* The orders an index serves read rows in order and stop at the
+       * page's end: with many matches, probing those rows is cheaper than
+       * listing every match. The others read every row anyway. */
+      if ((query->sort == FD_LOG_SORT_ASSIGNED || query->sort == FD_LOG_SORT_TYPE) &&
+          !fd_store_query_int64 (self,
+                                 "SELECT count(*) FROM (SELECT rowid FROM messages_fts "
+                                 "WHERE messages_fts MATCH ?1 LIMIT ?2)",
+                                 FD_STORE_ARGS (FD_ARG_TEXT (query->match), FD_ARG_INT (LOG_PROBE_THRESHOLD)),
+                                 &matching, error))
+        return NULL;
+      if (matching >= LOG_PROBE_THRESHOLD)
+        way = SEARCH_PROBE;
+    }
+  sql = log_sql[way][query->sort][query->descending ? 1 : 0][query->after ? 1 : 0];
   key = fd_store_log_sort_is_integer (query->sort) ? FD_ARG_INT (query->after_key)
                                                    : FD_ARG_TEXT (query->after_text != NULL ? query->after_text : "");
   stmt = fd_store_prepare_bound (self, sql,

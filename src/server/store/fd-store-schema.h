@@ -415,7 +415,7 @@ static const char fd_store_migration_8[] =
  * and conversation, kept by triggers whenever agent_id is set, so that a
  * transferred conversation is in both holders' logs; conversations from
  * before version 9 get their current holder and every agent who wrote in
- * them), an index for the log's default order (assigned date), and a
+ * them), indexes for the log's orders by assigned date and by type, and a
  * full-text index of the messages' text (FTS5, external content: the text
  * stays in messages only), built here for existing rows. The store keeps
  * the index in the statements that add or remove messages, not by
@@ -448,6 +448,7 @@ static const char fd_store_migration_9[] =
   "  JOIN agents a ON a.id = m.agent_id AND a.organization_id = m.organization_id\n"
   "  WHERE m.agent_id IS NOT NULL AND m.direction = 'out';\n"
   "CREATE INDEX conversations_log_assigned ON conversations (organization_id, first_assigned_at, id);\n"
+  "CREATE INDEX conversations_log_kind ON conversations (organization_id, kind, id);\n"
   "CREATE VIRTUAL TABLE messages_fts USING fts5 (text, content = 'messages', content_rowid = 'id');\n"
   "INSERT INTO messages_fts (messages_fts) VALUES ('rebuild');\n"
   "PRAGMA user_version = 9;\n";
