@@ -12,6 +12,7 @@ struct _FdLogItem
   char       *assigned;
   char       *duration;
   char       *remote_party;
+  char       *accessible_label;
 };
 
 G_DEFINE_FINAL_TYPE (FdLogItem, fd_log_item, G_TYPE_OBJECT)
@@ -26,6 +27,7 @@ enum {
   PROP_DURATION,
   PROP_REMOTE_PARTY,
   PROP_STATE,
+  PROP_ACCESSIBLE_LABEL,
   N_PROPS
 };
 
@@ -71,6 +73,7 @@ fd_log_item_finalize (GObject *object)
   g_clear_pointer (&self->assigned, g_free);
   g_clear_pointer (&self->duration, g_free);
   g_clear_pointer (&self->remote_party, g_free);
+  g_clear_pointer (&self->accessible_label, g_free);
   G_OBJECT_CLASS (fd_log_item_parent_class)->finalize (object);
 }
 
@@ -108,6 +111,9 @@ fd_log_item_get_property (GObject    *object,
     case PROP_STATE:
       g_value_set_string (value, state_text (self->entry->state));
       break;
+    case PROP_ACCESSIBLE_LABEL:
+      g_value_set_string (value, self->accessible_label);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -137,6 +143,9 @@ fd_log_item_class_init (FdLogItemClass *klass)
                                                        G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
   properties[PROP_STATE] = g_param_spec_string ("state", NULL, NULL, NULL,
                                                 G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  /* What a screen reader says on the row. */
+  properties[PROP_ACCESSIBLE_LABEL] = g_param_spec_string ("accessible-label", NULL, NULL, NULL,
+                                                           G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
 
@@ -164,6 +173,10 @@ fd_log_item_new (FdLogEntry *entry)
                                           entry->remote_party_label);
   else
     self->remote_party = g_strdup (entry->remote_party != NULL ? entry->remote_party : "");
+  /* Translators: an Activity Log row for a screen reader, e.g. "WebChat
+   * with Ada Lovelace, 2026-01-01 14:05, Closed". */
+  self->accessible_label = g_strdup_printf (_("%s with %s, %s, %s"), fd_format_activity (entry->kind),
+                                            self->remote_party, self->assigned, state_text (entry->state));
   return self;
 }
 

@@ -6,6 +6,7 @@
 #include "fd-activity-log.h"
 #include "fd-conversation-log-window.h"
 #include "fd-queue-item.h"
+#include "fd-row-name.h"
 #include "fd-session.h"
 
 struct _FdActivityLog
@@ -366,6 +367,51 @@ fd_activity_log_map (GtkWidget *widget)
     refresh_action (widget, NULL, NULL);
 }
 
+/* GTK 4.8 names the column view's header row and its titles after their
+ * types over AT-SPI: name them after the columns (as the Activity List
+ * does). The header row is the column view's first child. */
+static void
+name_header_row (FdActivityLog *self)
+{
+  GtkWidget *header = gtk_widget_get_first_child (GTK_WIDGET (self->column_view));
+  GListModel *columns = gtk_column_view_get_columns (self->column_view);
+  g_autoptr(GString) titles = g_string_new (NULL);
+  g_autofree char *label = NULL;
+  GtkWidget *title;
+
+  if (header == NULL || gtk_accessible_get_accessible_role (GTK_ACCESSIBLE (header)) != GTK_ACCESSIBLE_ROLE_ROW)
+    return;
+  title = gtk_widget_get_first_child (header);
+  for (guint i = 0; i < g_list_model_get_n_items (columns); i++)
+    {
+      g_autoptr(GtkColumnViewColumn) column = g_list_model_get_item (columns, i);
+      const char *text = gtk_column_view_column_get_title (column);
+
+      g_string_append_printf (titles, "%s%s", i > 0 ? ", " : "", text);
+      if (title != NULL)
+        {
+          gtk_accessible_update_property (GTK_ACCESSIBLE (title), GTK_ACCESSIBLE_PROPERTY_LABEL, text, -1);
+          title = gtk_widget_get_next_sibling (title);
+        }
+    }
+  /* Translators: the Activity Log's header row for a screen reader; %s lists the column titles. */
+  label = g_strdup_printf (_("Conversation columns: %s"), titles->str);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (header), GTK_ACCESSIBLE_PROPERTY_LABEL, label, -1);
+}
+
+/* GTK 4.8's drop-down is a toggle button without a name of its own over
+ * AT-SPI: give it the drop-down's. */
+static void
+name_dropdown_button (GtkDropDown *dropdown,
+                      const char  *label)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (dropdown));
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (GTK_IS_TOGGLE_BUTTON (child))
+      gtk_accessible_update_property (GTK_ACCESSIBLE (child), GTK_ACCESSIBLE_PROPERTY_LABEL, label, -1);
+}
+
 /* --- object ---------------------------------------------------------------------- */
 
 static void
@@ -404,6 +450,7 @@ fd_activity_log_class_init (FdActivityLogClass *klass)
   widget_class->map = fd_activity_log_map;
 
   g_type_ensure (FD_TYPE_LOG_ITEM);
+  g_type_ensure (FD_TYPE_ROW_NAME);
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/frontdeskcc/Frontdesk/ui/fd-activity-log.ui");
   gtk_widget_class_bind_template_child (widget_class, FdActivityLog, search_entry);
   gtk_widget_class_bind_template_child (widget_class, FdActivityLog, type_dropdown);
@@ -448,6 +495,10 @@ fd_activity_log_init (FdActivityLog *self)
   set_column_sorter (self, self->queue_column, FD_LOG_SORT_QUEUE);
   set_column_sorter (self, self->duration_column, FD_LOG_SORT_DURATION);
   set_column_sorter (self, self->party_column, FD_LOG_SORT_REMOTE_PARTY);
+  name_header_row (self);
+  name_dropdown_button (self->type_dropdown, _("Type"));
+  name_dropdown_button (self->queue_dropdown, _("Queue"));
+  name_dropdown_button (self->date_dropdown, _("Assigned date"));
   /* Newest first, as the guide's list opens. */
   gtk_column_view_sort_by_column (self->column_view, self->assigned_column, GTK_SORT_DESCENDING);
   g_signal_connect_object (gtk_column_view_get_sorter (self->column_view), "changed",
