@@ -256,6 +256,152 @@ test_index_follows_messages (StoreFixture  *fx,
   g_assert_cmpuint (rows->len, ==, 1);
 }
 
+/* Every row of @query's order, a page of @limit at a time, each page
+ * asked after the keyset of the last row (as fd-center-log.c does);
+ * returns the ids in order. */
+static GArray *
+walk (FdStore          *store,
+      gint64            org_id,
+      FdStoreLogQuery  *query,
+      guint             limit)
+{
+  GArray *ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autofree char *text = NULL;
+
+  query->limit = limit;
+  query->after = FALSE;
+  for (;;)
+    {
+      g_autoptr(GPtrArray) rows = list (store, org_id, query);
+      const FdLogEntry *last;
+
+      for (guint i = 0; i < rows->len; i++)
+        g_array_append_val (ids, ((const FdLogEntry *) g_ptr_array_index (rows, i))->id);
+      if (rows->len < limit)
+        return ids;
+      last = g_ptr_array_index (rows, rows->len - 1);
+      query->after = TRUE;
+      query->after_id = last->id;
+      query->after_key = query->sort == FD_LOG_SORT_DURATION ? last->handle_seconds : last->first_assigned_at;
+      g_free (text);
+      text = g_strdup (query->sort == FD_LOG_SORT_QUEUE ? last->queue_name : last->remote_party);
+      query->after_text = text;
+    }
+}
+
+static void
+assert_ids (GArray       *ids,
+            const gint64 *expected,
+            guint         n)
+{
+  g_assert_cmpuint (ids->len, ==, n);
+  for (guint i = 0; i < n; i++)
+    g_assert_cmpint (g_array_index (ids, gint64, i), ==, expected[i]);
+}
+
+/* The sort keys the triggers keep (log_handle, log_party, log_queue):
+ * the duration order merges the stored handle times with the running
+ * ones at the `now` given, across pages; a contact or queue renamed is
+ * sorted and shown by its new name. */
+static void
+test_sort_keys (StoreFixture  *fx,
+                gconstpointer  data)
+{
+  gint64 acme = make_org (fx->store, "Acme");
+  gint64 alice = make_agent (fx->store, acme, "alice@acme.test");
+  gint64 sales = make_queue (fx->store, acme, "Sales");
+  gint64 chat = make_stream (fx->store, acme, sales, FD_STREAM_WEBCHAT, "Chat");
+  gint64 now = T0 + SECONDS (1000);
+  gint64 ids[4];
+  /* handle: 100 s closed, 50 s running, 20 s closed, never assigned. */
+  const gint64 assigned[4] = { T0, now - SECONDS (50), T0 + SECONDS (10), 0 };
+  const gint64 closed[4] = { T0 + SECONDS (100), 0, T0 + SECONDS (30), 0 };
+  const char * const emails[4] = { "a@example.test", "b@example.test", "c@example.test", "d@example.test" };
+  FdStoreLogQuery query = { .all_queues = TRUE, .now = now, .sort = FD_LOG_SORT_DURATION };
+  g_autoptr(GArray) order = NULL;
+  g_autoptr(FdContact) contact = NULL;
+  g_autoptr(FdQueue) queue = NULL;
+  g_autoptr(GPtrArray) rows = NULL;
+  g_autoptr(GError) error = NULL;
+
+  for (guint i = 0; i < 4; i++)
+    {
+      g_autoptr(FdConversation) conv = NULL;
+
+      ids[i] = make_conversation (fx->store, acme, chat, emails[i], T0);
+      conv = get (fx->store, acme, ids[i]);
+      conv->agent_id = assigned[i] > 0 ? alice : 0;
+      conv->first_assigned_at = assigned[i];
+      conv->closed_at = closed[i];
+      conv->state = closed[i] > 0 ? FD_CONVERSATION_CLOSED
+                                  : assigned[i] > 0 ? FD_CONVERSATION_RESERVED : FD_CONVERSATION_MISSED;
+      update (fx->store, conv);
+    }
+
+  for (guint limit = 1; limit <= 5; limit += 2)
+    {
+      const gint64 ascending[4] = { ids[3], ids[2], ids[1], ids[0] };
+      const gint64 descending[4] = { ids[0], ids[1], ids[2], ids[3] };
+
+      query.descending = FALSE;
+      order = walk (fx->store, acme, &query, limit);
+      assert_ids (order, ascending, 4);
+      g_clear_pointer (&order, g_array_unref);
+      query.descending = TRUE;
+      order = walk (fx->store, acme, &query, limit);
+      assert_ids (order, descending, 4);
+      g_clear_pointer (&order, g_array_unref);
+    }
+  /* Later, the running one passes the longest closed one. */
+  query.now = now + SECONDS (60);
+  query.descending = TRUE;
+  order = walk (fx->store, acme, &query, 2);
+  {
+    const gint64 later[4] = { ids[1], ids[0], ids[2], ids[3] };
+
+    assert_ids (order, later, 4);
+  }
+  g_clear_pointer (&order, g_array_unref);
+
+  /* The contacts are all named "Visitor": by remote party, ties by id.
+   * Renamed, the first sorts last and shows its new name. */
+  {
+    g_autoptr(FdConversation) first = get (fx->store, acme, ids[0]);
+
+    contact = fd_store_get_contact (fx->store, acme, first->contact_id, &error);
+  }
+  g_assert_no_error (error);
+  g_free (contact->name);
+  contact->name = g_strdup ("zoe");
+  g_assert_true (fd_store_update_contact (fx->store, contact, &error));
+  g_assert_no_error (error);
+  query.sort = FD_LOG_SORT_REMOTE_PARTY;
+  query.descending = FALSE;
+  order = walk (fx->store, acme, &query, 3);
+  {
+    const gint64 by_party[4] = { ids[1], ids[2], ids[3], ids[0] };
+
+    assert_ids (order, by_party, 4);
+  }
+  g_clear_pointer (&order, g_array_unref);
+
+  queue = fd_store_get_queue (fx->store, acme, sales, &error);
+  g_assert_no_error (error);
+  g_free (queue->name);
+  queue->name = g_strdup ("Renamed");
+  g_assert_true (fd_store_update_queue (fx->store, queue, &error));
+  g_assert_no_error (error);
+  query.limit = 10;
+  query.after = FALSE;
+  query.sort = FD_LOG_SORT_QUEUE;
+  rows = list (fx->store, acme, &query);
+  g_assert_cmpuint (rows->len, ==, 4);
+  g_assert_cmpstr (((const FdLogEntry *) g_ptr_array_index (rows, 0))->queue_name, ==, "Renamed");
+  g_assert_cmpint (((const FdLogEntry *) g_ptr_array_index (rows, 0))->id, ==, ids[0]);
+  g_assert_cmpstr (((const FdLogEntry *) g_ptr_array_index (rows, 0))->remote_party, ==, "zoe");
+  g_assert_cmpstr (((const FdLogEntry *) g_ptr_array_index (rows, 3))->queue_name, ==, "Renamed");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -263,6 +409,7 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
   STORE_TEST_ADD ("log/scripted-metrics", test_scripted_metrics);
   STORE_TEST_ADD ("log/index-follows-messages", test_index_follows_messages);
+  STORE_TEST_ADD ("log/sort-keys", test_sort_keys);
   g_test_add_func ("/store/log/match-quoting", test_match_quoting);
   return g_test_run ();
 }

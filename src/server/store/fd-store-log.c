@@ -4,31 +4,30 @@
 #include "fd-store-private.h"
 #include "fd-store-log.h"
 
-/* The Activity Log: one SQL text per order, direction and page (first, or
- * after a keyset), all literals, so that fd_store_prepare() caches each.
- * Parameters:
+/* The Activity Log: one SQL text per search way, order, direction and
+ * page (first, or after a keyset), all literals, so that
+ * fd_store_prepare() caches each. Parameters:
  *   ?1 organization   ?2 holder (0 = none)   ?3 every queue (0/1)
  *   ?4 queue ids (JSON array)   ?5 kinds (JSON array, NULL = all)
  *   ?6 queue filter (0 = all)   ?7 from   ?8 to (0 = no bound)
  *   ?9 FTS5 query (NULL = none)   ?10 now   ?11 keyset value
  *   ?12 keyset id   ?13 limit
- * The keyset is a row value (key, id), which SQLite compares in one go and
- * can match against an index (conversations_log_assigned for the default
- * order). Ties are broken by id, in the same direction, so that every row
- * is on exactly one page. */
+ * Every order is served by an index (schema version 9): the sort keys
+ * are columns of the conversation that triggers keep (log_queue,
+ * log_party, log_handle), so that a page reads its rows in order from the
+ * index and stops, however many conversations there are. The keyset is a
+ * row value (key, id), which SQLite compares in one go and matches against
+ * the index. Ties are broken by id, in the same direction, so that every
+ * row is on exactly one page. */
 
-#define LOG_HANDLE \
-  "(CASE WHEN c.first_assigned_at = 0 THEN -1 " \
-  "WHEN c.closed_at > 0 THEN MAX (0, (c.closed_at - c.first_assigned_at) / 1000000) " \
-  "ELSE MAX (0, (?10 - c.first_assigned_at) / 1000000) END)"
-#define LOG_PARTY \
-  "COALESCE (NULLIF (t.name, ''), NULLIF (c.visitor_name, ''), NULLIF (t.email, ''), " \
-  "NULLIF (c.visitor_email, ''), NULLIF (t.phone, ''), NULLIF (c.callback_number, ''), " \
-  "NULLIF (t.twitter_handle, ''), '')"
+/* The handle time in seconds: stored once closed (and -1 when never
+ * assigned), computed from ?10 while it runs. */
+#define LOG_OPEN_HANDLE "MAX (0, (?10 - c.first_assigned_at) / 1000000)"
+#define LOG_HANDLE "COALESCE (c.log_handle, " LOG_OPEN_HANDLE ")"
 
 /* The scope: an agent's holding is probed per row (one primary key
- * lookup), never listed, so that the default order reads only the rows
- * of the page from its index. */
+ * lookup), never listed, so that an order reads only the rows of the page
+ * (and those it skips) from its index. */
 #define LOG_WHERE \
   "WHERE c.organization_id = ?1 " \
   "AND (EXISTS (SELECT 1 FROM conversation_holders h WHERE h.agent_id = ?2 AND h.conversation_id = c.id) " \
@@ -40,36 +39,69 @@
 
 /* The search, two ways (fd_store_list_conversation_log() picks): the
  * list of the conversations whose messages match, made once (cheap when
- * few messages match), or a probe of the index per row (cheap when many
- * match and the order reads few rows from an index). */
-#define LOG_SEARCH_NONE ""
-#define LOG_SEARCH_LIST \
-  "AND c.id IN (SELECT m.conversation_id FROM messages m WHERE m.id IN " \
-  "(SELECT rowid FROM messages_fts WHERE messages_fts MATCH ?9)) "
+ * few messages match), or a probe of the index per row read (cheap when
+ * many match: the page fills after a few rows). */
+#define LOG_FROM \
+  "FROM conversations c JOIN contacts t ON t.id = c.contact_id "
+/* The list drives: CROSS JOIN keeps it the outer loop (SQLite never
+ * reorders a CROSS JOIN), so that the rows read are the matches, sorted,
+ * not the whole index checked against the list. */
+#define LOG_FROM_LIST \
+  "FROM (SELECT DISTINCT m.conversation_id AS cid FROM messages m WHERE m.id IN " \
+  "(SELECT rowid FROM messages_fts WHERE messages_fts MATCH ?9)) s " \
+  "CROSS JOIN conversations c ON c.id = s.cid JOIN contacts t ON t.id = c.contact_id "
 #define LOG_SEARCH_PROBE \
   "AND EXISTS (SELECT 1 FROM messages m JOIN messages_fts f ON f.rowid = m.id " \
   "WHERE m.conversation_id = c.id AND messages_fts MATCH ?9) "
 
-#define LOG_SELECT(search) \
+/* @search is the FROM clause and the condition of a search way. */
+#define LOG_SELECT(search, handle) \
   "SELECT c.id, c.first_assigned_at, c.created_at, c.closed_at, c.kind, c.state, c.queue_id, " \
-  "q.name AS queue_name, " LOG_HANDLE " AS handle_seconds, " LOG_PARTY " AS remote_party, " \
+  "c.log_queue AS queue_name, " handle " AS handle_seconds, c.log_party AS remote_party, " \
   "t.crm_label AS remote_party_label, c.agent_id, c.rating " \
-  "FROM conversations c JOIN contacts t ON t.id = c.contact_id JOIN queues q ON q.id = c.queue_id " \
-  LOG_WHERE search
+  LOG_SEARCH_FROM_ ## search LOG_WHERE LOG_SEARCH_WHERE_ ## search
+#define LOG_SEARCH_FROM_NONE LOG_FROM
+#define LOG_SEARCH_WHERE_NONE ""
+#define LOG_SEARCH_FROM_LIST LOG_FROM_LIST
+#define LOG_SEARCH_WHERE_LIST ""
+#define LOG_SEARCH_FROM_PROBE LOG_FROM
+#define LOG_SEARCH_WHERE_PROBE LOG_SEARCH_PROBE
 
 #define LOG_FIRST(search, key, dir) \
-  LOG_SELECT (search) "ORDER BY " key " " dir ", c.id " dir " LIMIT ?13"
+  LOG_SELECT (search, LOG_HANDLE) "ORDER BY " key " " dir ", c.id " dir " LIMIT ?13"
 #define LOG_AFTER(search, key, op, dir) \
-  LOG_SELECT (search) "AND (" key ", c.id) " op " (?11, ?12) ORDER BY " key " " dir ", c.id " dir " LIMIT ?13"
+  LOG_SELECT (search, LOG_HANDLE) "AND (" key ", c.id) " op " (?11, ?12) " \
+  "ORDER BY " key " " dir ", c.id " dir " LIMIT ?13"
 #define LOG_SQL(search, key) \
   { { LOG_FIRST (search, key, "ASC"), LOG_AFTER (search, key, ">", "ASC") }, \
     { LOG_FIRST (search, key, "DESC"), LOG_AFTER (search, key, "<", "DESC") } }
+
+/* The duration: the stored handle times from their index, merged with
+ * the running ones (few: the conversations open now), whose key moves
+ * with ?10. Each part is a page at most; the merge is one more. */
+#define LOG_DURATION_PART(search, key, keyset, dir) \
+  "SELECT * FROM (" LOG_SELECT (search, key) keyset \
+  "ORDER BY " key " " dir ", c.id " dir " LIMIT ?13) "
+#define LOG_DURATION(search, stored, running, dir) \
+  "SELECT * FROM (" \
+  LOG_DURATION_PART (search, "c.log_handle", "AND c.log_handle IS NOT NULL " stored, dir) \
+  "UNION ALL " \
+  LOG_DURATION_PART (search, LOG_OPEN_HANDLE, "AND c.log_handle IS NULL " running, dir) \
+  ") ORDER BY handle_seconds " dir ", id " dir " LIMIT ?13"
+#define LOG_DURATION_SQL(search) \
+  { { LOG_DURATION (search, "", "", "ASC"), \
+      LOG_DURATION (search, "AND (c.log_handle, c.id) > (?11, ?12) ", \
+                    "AND (" LOG_OPEN_HANDLE ", c.id) > (?11, ?12) ", "ASC") }, \
+    { LOG_DURATION (search, "", "", "DESC"), \
+      LOG_DURATION (search, "AND (c.log_handle, c.id) < (?11, ?12) ", \
+                    "AND (" LOG_OPEN_HANDLE ", c.id) < (?11, ?12) ", "DESC") } }
+
 #define LOG_SORTS(search) { \
   [FD_LOG_SORT_ASSIGNED] = LOG_SQL (search, "c.first_assigned_at"), \
   [FD_LOG_SORT_TYPE] = LOG_SQL (search, "c.kind"), \
-  [FD_LOG_SORT_QUEUE] = LOG_SQL (search, "(q.name COLLATE NOCASE)"), \
-  [FD_LOG_SORT_DURATION] = LOG_SQL (search, LOG_HANDLE), \
-  [FD_LOG_SORT_REMOTE_PARTY] = LOG_SQL (search, "(" LOG_PARTY " COLLATE NOCASE)") }
+  [FD_LOG_SORT_QUEUE] = LOG_SQL (search, "c.log_queue COLLATE NOCASE"), \
+  [FD_LOG_SORT_DURATION] = LOG_DURATION_SQL (search), \
+  [FD_LOG_SORT_REMOTE_PARTY] = LOG_SQL (search, "c.log_party COLLATE NOCASE") }
 
 typedef enum {
   SEARCH_NONE,
@@ -77,15 +109,15 @@ typedef enum {
   SEARCH_PROBE,
 } SearchWay;
 
-/* Beyond this many matching messages, an order served by an index probes
- * (see LOG_SEARCH_PROBE). */
+/* From this many matching messages on, the search probes (see
+ * LOG_SEARCH_PROBE). */
 #define LOG_PROBE_THRESHOLD 2000
 
 /* [search way][sort][descending][after] */
 static const char * const log_sql[][FD_LOG_SORT_REMOTE_PARTY + 1][2][2] = {
-  [SEARCH_NONE] = LOG_SORTS (LOG_SEARCH_NONE),
-  [SEARCH_LIST] = LOG_SORTS (LOG_SEARCH_LIST),
-  [SEARCH_PROBE] = LOG_SORTS (LOG_SEARCH_PROBE),
+  [SEARCH_NONE] = LOG_SORTS (NONE),
+  [SEARCH_LIST] = LOG_SORTS (LIST),
+  [SEARCH_PROBE] = LOG_SORTS (PROBE),
 };
 
 static const FdStoreTable log_table = {
@@ -120,11 +152,10 @@ fd_store_list_conversation_log (FdStore                *self,
       gint64 matching = 0;
 
       way = SEARCH_LIST;
-      /* The orders an index serves read rows in order and stop at the
-       * page's end: with many matches, probing those rows is cheaper than
-       * listing every match. The others read every row anyway. */
-      if ((query->sort == FD_LOG_SORT_ASSIGNED || query->sort == FD_LOG_SORT_TYPE) &&
-          !fd_store_query_int64 (self,
+      /* Every order reads rows in order and stops at the page's end: with
+       * many matches, probing those rows is cheaper than listing every
+       * match; with few, the list is (the probe would read every row). */
+      if (!fd_store_query_int64 (self,
                                  "SELECT count(*) FROM (SELECT rowid FROM messages_fts "
                                  "WHERE messages_fts MATCH ?1 LIMIT ?2)",
                                  FD_STORE_ARGS (FD_ARG_TEXT (query->match), FD_ARG_INT (LOG_PROBE_THRESHOLD)),
