@@ -192,9 +192,10 @@ main (int   argc,
   for (guint i = 0; i < (small ? 20u : 500u); i++)
     {
       gint64 start = g_get_monotonic_time ();
-      g_autoptr(FdFrame) pong = fd_test_agent_request (natalie, FD_FRAME_PING, NULL);
+      FdFrame *pong = fd_test_agent_request (natalie, FD_FRAME_PING, NULL);
       double ms = (g_get_monotonic_time () - start) / 1000.0;
 
+      fd_frame_free (pong);
       g_array_append_val (pings, ms);
     }
 
@@ -240,6 +241,11 @@ main (int   argc,
       g_autoptr(FdFrame) e = NULL;
       g_autoptr(FdFrame) f = NULL;
       g_autoptr(FdFrame) g = NULL;
+
+      if (((FdLogPage *) a->body)->items->len != 50 || ((FdLogPage *) b->body)->items->len == 0 ||
+          ((FdLogPage *) c->body)->items->len == 0 || ((FdLogPage *) c->body)->next_cursor != NULL ||
+          ((FdLogPage *) d->body)->items->len != 50)
+        g_error ("A page of the default order is not what the walk found");
 
       for (int sort = FD_LOG_SORT_ASSIGNED; sort <= FD_LOG_SORT_REMOTE_PARTY; sort++)
         for (int descending = 0; descending <= 1; descending++)

@@ -278,7 +278,12 @@ walk (FdStore          *store,
       for (guint i = 0; i < rows->len; i++)
         g_array_append_val (ids, ((const FdLogEntry *) g_ptr_array_index (rows, i))->id);
       if (rows->len < limit)
-        return ids;
+        {
+          /* The text is freed with this call: the query must not keep it. */
+          query->after = FALSE;
+          query->after_text = NULL;
+          return ids;
+        }
       last = g_ptr_array_index (rows, rows->len - 1);
       query->after = TRUE;
       query->after_id = last->id;

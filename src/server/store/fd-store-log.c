@@ -165,8 +165,11 @@ fd_store_list_conversation_log (FdStore                *self,
         way = SEARCH_PROBE;
     }
   sql = log_sql[way][query->sort][query->descending ? 1 : 0][query->after ? 1 : 0];
-  key = fd_store_log_sort_is_integer (query->sort) ? FD_ARG_INT (query->after_key)
-                                                   : FD_ARG_TEXT (query->after_text != NULL ? query->after_text : "");
+  /* Before the first page there is no keyset: nothing of it is read. */
+  if (fd_store_log_sort_is_integer (query->sort))
+    key = FD_ARG_INT (query->after ? query->after_key : 0);
+  else
+    key = FD_ARG_TEXT (query->after && query->after_text != NULL ? query->after_text : "");
   stmt = fd_store_prepare_bound (self, sql,
                                  FD_STORE_ARGS (FD_ARG_INT (organization_id),
                                                 FD_ARG_INT (query->holder_id),
