@@ -3,6 +3,7 @@
 #include <glib/gi18n.h>
 #include <adwaita.h>
 
+#include "fd-accessible.h"
 #include "fd-activity-log.h"
 #include "fd-conversation-log-window.h"
 #include "fd-queue-item.h"
@@ -367,35 +368,19 @@ fd_activity_log_map (GtkWidget *widget)
     refresh_action (widget, NULL, NULL);
 }
 
-/* GTK 4.8 names the column view's header row and its titles after their
- * types over AT-SPI: name them after the columns (as the Activity List
- * does). The header row is the column view's first child. */
+/* The header row and its titles, named after the columns (GTK 4.8 names
+ * them after their types). */
 static void
 name_header_row (FdActivityLog *self)
 {
-  GtkWidget *header = gtk_widget_get_first_child (GTK_WIDGET (self->column_view));
-  GListModel *columns = gtk_column_view_get_columns (self->column_view);
-  g_autoptr(GString) titles = g_string_new (NULL);
+  GtkWidget *header = NULL;
+  g_autofree char *titles = fd_accessible_name_column_titles (self->column_view, &header);
   g_autofree char *label = NULL;
-  GtkWidget *title;
 
-  if (header == NULL || gtk_accessible_get_accessible_role (GTK_ACCESSIBLE (header)) != GTK_ACCESSIBLE_ROLE_ROW)
+  if (titles == NULL)
     return;
-  title = gtk_widget_get_first_child (header);
-  for (guint i = 0; i < g_list_model_get_n_items (columns); i++)
-    {
-      g_autoptr(GtkColumnViewColumn) column = g_list_model_get_item (columns, i);
-      const char *text = gtk_column_view_column_get_title (column);
-
-      g_string_append_printf (titles, "%s%s", i > 0 ? ", " : "", text);
-      if (title != NULL)
-        {
-          gtk_accessible_update_property (GTK_ACCESSIBLE (title), GTK_ACCESSIBLE_PROPERTY_LABEL, text, -1);
-          title = gtk_widget_get_next_sibling (title);
-        }
-    }
   /* Translators: the Activity Log's header row for a screen reader; %s lists the column titles. */
-  label = g_strdup_printf (_("Conversation columns: %s"), titles->str);
+  label = g_strdup_printf (_("Conversation columns: %s"), titles);
   gtk_accessible_update_property (GTK_ACCESSIBLE (header), GTK_ACCESSIBLE_PROPERTY_LABEL, label, -1);
 }
 
