@@ -406,6 +406,33 @@ fd_connection_list_stream_health_finish (FdConnection  *self,
 }
 
 void
+fd_connection_list_conversation_log_async (FdConnection        *self,
+                                           const FdLogQuery    *query,
+                                           GCancellable        *cancellable,
+                                           GAsyncReadyCallback  callback,
+                                           gpointer             user_data)
+{
+  g_return_if_fail (FD_IS_CONNECTION (self));
+  g_return_if_fail (query != NULL);
+
+  fd_connection_request_async (self, FD_FRAME_LIST_CONVERSATION_LOG, fd_log_query_copy (query),
+                               cancellable, callback, user_data);
+}
+
+FdLogPage *
+fd_connection_list_conversation_log_finish (FdConnection  *self,
+                                            GAsyncResult  *result,
+                                            GError       **error)
+{
+  FdLogPage *page = steal_body (self, result, error);
+
+  if (page == NULL && error != NULL && *error == NULL)
+    g_set_error_literal (error, FD_CONNECTION_ERROR, FD_CONNECTION_ERROR_PROTOCOL,
+                         _("The server answered without the page of the log; try again."));
+  return page;
+}
+
+void
 fd_connection_send_typing_async (FdConnection        *self,
                                  gint64               conversation_id,
                                  gboolean             typing,

@@ -328,6 +328,16 @@ void                fd_connection_list_stream_health_async (FdConnection *self,
 FdStreamHealthList *fd_connection_list_stream_health_finish (FdConnection *self,
                                                     GAsyncResult        *result,
                                                     GError             **error);
+/* A page of the Activity Log (list-conversation-log; docs/protocol.md):
+ * @query is copied. */
+void                fd_connection_list_conversation_log_async (FdConnection *self,
+                                                    const FdLogQuery    *query,
+                                                    GCancellable        *cancellable,
+                                                    GAsyncReadyCallback  callback,
+                                                    gpointer             user_data);
+FdLogPage          *fd_connection_list_conversation_log_finish (FdConnection *self,
+                                                    GAsyncResult        *result,
+                                                    GError             **error);
 /* Tells the visitor whether this agent is typing. */
 void                fd_connection_send_typing_async (FdConnection       *self,
                                                     gint64               conversation_id,

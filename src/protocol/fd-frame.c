@@ -47,6 +47,7 @@ static const FrameInfo frames[FD_FRAME_N_TYPES] = {
   [FD_FRAME_LIST_STREAM_HEALTH]  = { "list-stream-health", AC, REQ, NULL, &fd_stream_health_list_info },
   [FD_FRAME_STATS_HISTORY]       = { "stats-history", AC, REQ, NULL, &fd_stats_history_info },
   [FD_FRAME_LIST_AGENT_STATES]   = { "list-agent-states", AC, REQ, NULL, &fd_agent_states_info },
+  [FD_FRAME_LIST_CONVERSATION_LOG] = { "list-conversation-log", AC, REQ, &fd_log_query_info, &fd_log_page_info },
   [FD_FRAME_PING]                = { "ping", AC, REQ, NULL, NULL },
 
   [FD_FRAME_ACK]                 = { "ack", AS, REP, NULL, NULL },

@@ -47,6 +47,7 @@ typedef enum {
   FD_FRAME_LIST_STREAM_HEALTH,
   FD_FRAME_STATS_HISTORY,
   FD_FRAME_LIST_AGENT_STATES,
+  FD_FRAME_LIST_CONVERSATION_LOG,
   FD_FRAME_PING,
 
   /* Server → app: replies, then events (with seq). */

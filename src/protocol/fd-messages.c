@@ -34,6 +34,12 @@ ENUM_INFO (fd_stream_health_enum, "stream health",
            [FD_STREAM_HEALTH_OK] = "ok",
            [FD_STREAM_HEALTH_NEEDS_ATTENTION] = "needs-attention",
            [FD_STREAM_HEALTH_NEEDS_AUTHORIZATION] = "needs-authorization");
+ENUM_INFO (fd_log_sort_enum, "log sort",
+           [FD_LOG_SORT_ASSIGNED] = "assigned",
+           [FD_LOG_SORT_TYPE] = "type",
+           [FD_LOG_SORT_QUEUE] = "queue",
+           [FD_LOG_SORT_DURATION] = "duration",
+           [FD_LOG_SORT_REMOTE_PARTY] = "remote-party");
 
 const char *
 fd_withdraw_reason_to_string (FdWithdrawReason value)
@@ -58,6 +64,7 @@ FD_DEFINE_ENUM (FdCallOutcome, fd_call_outcome, fd_call_outcome_enum)
 FD_DEFINE_ENUM (FdClosedBy, fd_closed_by, fd_closed_by_enum)
 FD_DEFINE_ENUM (FdDeliveryState, fd_delivery_state, fd_delivery_state_enum)
 FD_DEFINE_ENUM (FdStreamHealth, fd_stream_health, fd_stream_health_enum)
+FD_DEFINE_ENUM (FdLogSort, fd_log_sort, fd_log_sort_enum)
 
 /* BODY (TypeName, type_name, "what", rows…) declares the table, its info and
  * the typed functions in one go. */
@@ -278,6 +285,42 @@ BODY (T, fd_stream_health_info, "stream health",
 #define T FdStreamHealthList
 BODY (T, fd_stream_health_list, "stream health list",
       FD_F_OBJECTS (T, items, TRUE, 0, &fd_stream_health_info_info))
+#undef T
+
+#define T FdLogQuery
+BODY (T, fd_log_query, "conversation log query",
+      FD_F_ENUM (T, sort, FALSE, &fd_log_sort_enum),
+      FD_F_BOOL (T, descending, FALSE),
+      FD_F_STRV (T, kinds, FALSE, FD_LOG_MAX_KINDS),
+      FD_F_INT64 (T, queue_id, FALSE),
+      FD_F_TIME (T, from, FALSE),
+      FD_F_TIME (T, to, FALSE),
+      FD_F_STRING (T, search, FALSE, FD_LOG_MAX_SEARCH),
+      FD_F_INT (T, limit, FALSE),
+      FD_F_STRING (T, cursor, FALSE, FD_LOG_MAX_CURSOR))
+#undef T
+
+#define T FdLogEntry
+BODY (T, fd_log_entry, "conversation log entry",
+      FD_F_INT64 (T, id, TRUE),
+      FD_F_TIME (T, first_assigned_at, FALSE),
+      FD_F_TIME (T, created_at, FALSE),
+      FD_F_TIME (T, closed_at, FALSE),
+      FD_F_ENUM (T, kind, FALSE, &fd_stream_kind_enum),
+      FD_F_ENUM (T, state, FALSE, &fd_conversation_state_enum),
+      FD_F_INT64 (T, queue_id, FALSE),
+      FD_F_STRING (T, queue_name, FALSE, FD_LIMIT_NAME),
+      FD_F_INT64 (T, handle_seconds, FALSE),
+      FD_F_STRING (T, remote_party, FALSE, FD_LIMIT_NAME),
+      FD_F_STRING (T, remote_party_label, FALSE, FD_LIMIT_NAME),
+      FD_F_INT64 (T, agent_id, FALSE),
+      FD_F_INT (T, rating, FALSE))
+#undef T
+
+#define T FdLogPage
+BODY (T, fd_log_page, "conversation log page",
+      FD_F_OBJECTS (T, items, TRUE, FD_LOG_MAX_LIMIT, &fd_log_entry_info),
+      FD_F_STRING (T, next_cursor, FALSE, FD_LOG_MAX_CURSOR))
 #undef T
 
 #define T FdSnapshot

@@ -52,16 +52,28 @@ typedef enum {
   FD_STREAM_HEALTH_NEEDS_AUTHORIZATION,
 } FdStreamHealth;
 
+/* The columns the Activity Log sorts by (docs/protocol.md,
+ * "list-conversation-log"). */
+typedef enum {
+  FD_LOG_SORT_ASSIGNED,
+  FD_LOG_SORT_TYPE,
+  FD_LOG_SORT_QUEUE,
+  FD_LOG_SORT_DURATION,
+  FD_LOG_SORT_REMOTE_PARTY,
+} FdLogSort;
+
 FD_DECLARE_ENUM (FdWithdrawReason, fd_withdraw_reason)
 FD_DECLARE_ENUM (FdCallOutcome, fd_call_outcome)
 FD_DECLARE_ENUM (FdClosedBy, fd_closed_by)
 FD_DECLARE_ENUM (FdDeliveryState, fd_delivery_state)
 FD_DECLARE_ENUM (FdStreamHealth, fd_stream_health)
+FD_DECLARE_ENUM (FdLogSort, fd_log_sort)
 extern const FdEnumInfo fd_withdraw_reason_enum;
 extern const FdEnumInfo fd_call_outcome_enum;
 extern const FdEnumInfo fd_closed_by_enum;
 extern const FdEnumInfo fd_delivery_state_enum;
 extern const FdEnumInfo fd_stream_health_enum;
+extern const FdEnumInfo fd_log_sort_enum;
 extern const FdEnumInfo fd_wire_error_enum;
 
 /* --- agent protocol: requests -------------------------------------------- */
@@ -140,6 +152,47 @@ typedef struct {
 typedef struct {
   GPtrArray   *items;          /* FdStreamHealthInfo* */
 } FdStreamHealthList;
+
+/* The Activity Log (docs/protocol.md, "list-conversation-log"): a page
+ * of the conversations the agent may see in the log. */
+#define FD_LOG_DEFAULT_LIMIT  50
+#define FD_LOG_MAX_LIMIT      200
+#define FD_LOG_MAX_KINDS      4
+#define FD_LOG_MAX_SEARCH     FD_LIMIT_NAME
+#define FD_LOG_MAX_CURSOR     FD_LIMIT_STRING
+
+typedef struct {
+  FdLogSort    sort;
+  gboolean     descending;
+  char       **kinds;          /* stream kinds to keep; NULL or empty = all */
+  gint64       queue_id;       /* 0 = every queue */
+  gint64       from;           /* assigned at or after; 0 = no bound */
+  gint64       to;             /* assigned before; 0 = no bound */
+  char        *search;         /* words of the messages' text; NULL = none */
+  gint         limit;          /* 0 = FD_LOG_DEFAULT_LIMIT */
+  char        *cursor;         /* next_cursor of the previous page */
+} FdLogQuery;
+
+typedef struct {
+  gint64               id;
+  gint64               first_assigned_at;
+  gint64               created_at;
+  gint64               closed_at;
+  FdStreamKind         kind;
+  FdConversationState  state;
+  gint64               queue_id;
+  char                *queue_name;
+  gint64               handle_seconds;      /* -1 = never assigned */
+  char                *remote_party;
+  char                *remote_party_label;  /* the CRM's label; NULL = none */
+  gint64               agent_id;
+  gint                 rating;
+} FdLogEntry;
+
+typedef struct {
+  GPtrArray   *items;          /* FdLogEntry* */
+  char        *next_cursor;    /* NULL on the last page */
+} FdLogPage;
 
 typedef struct {
   char        *search;         /* matched against name and text; NULL = all */
@@ -398,6 +451,9 @@ FD_BODY (FdErrorBody, fd_error_body)
 FD_BODY (FdDelivery, fd_delivery)
 FD_BODY (FdStreamHealthInfo, fd_stream_health_info)
 FD_BODY (FdStreamHealthList, fd_stream_health_list)
+FD_BODY (FdLogQuery, fd_log_query)
+FD_BODY (FdLogEntry, fd_log_entry)
+FD_BODY (FdLogPage, fd_log_page)
 FD_BODY (FdSignInRequest, fd_sign_in_request)
 FD_BODY (FdSignIn, fd_sign_in)
 FD_BODY (FdVisitorSessionRequest, fd_visitor_session_request)

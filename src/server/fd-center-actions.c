@@ -10,6 +10,7 @@
 
 #include "fd-center-private.h"
 #include "fd-center-email.h"
+#include "fd-center-log.h"
 
 #include "fd-file-url.h"
 #include "fd-protocol.h"
@@ -490,7 +491,8 @@ fd_center_get_detail (FdCenter       *self,
                       gint64          conversation_id,
                       GError        **error)
 {
-  g_autoptr(FdConversation) conv = fd_center_get_visible (self, agent, conversation_id, error);
+  /* What the Activity Log lists may be opened too (fd-center-log.c). */
+  g_autoptr(FdConversation) conv = fd_center_get_loggable (self, agent, conversation_id, error);
   g_autoptr(FdConversationDetail) detail = NULL;
 
   if (conv == NULL)

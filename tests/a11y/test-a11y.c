@@ -15,8 +15,10 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "fd-activity-log.h"
 #include "fd-application.h"
 #include "fd-chat-window.h"
+#include "fd-conversation-log-window.h"
 #include "fd-email-window.h"
 #include "fd-preferences-window.h"
 #include "fd-session.h"
@@ -208,6 +210,21 @@ typedef struct {
   FdTestDovecot *dovecot;
 } Peers;
 
+static gboolean
+log_has_two_rows (gpointer data)
+{
+  FdLogModel *model = fd_activity_log_get_model (data);
+
+  return fd_log_model_get_loaded (model) && !fd_log_model_get_loading (model) &&
+         g_list_model_get_n_items (G_LIST_MODEL (model)) == 2;
+}
+
+static gboolean
+log_window_loaded (gpointer data)
+{
+  return fd_conversation_log_window_get_loaded (data) && fd_conversation_log_window_get_n_messages (data) > 0;
+}
+
 static void
 run_check (FdApplication *app,
            Peers         *peers)
@@ -219,6 +236,8 @@ run_check (FdApplication *app,
   FdChatWindow *chat;
   FdEmailWindow *email;
   GtkWindow *preferences;
+  FdActivityLog *log;
+  GtkWindow *log_window;
   const char *raw = "From: " CUSTOMER " <alice@customer.test>\r\n"
                     "To: " STREAM_ADDRESS "\r\n"
                     "Subject: My order is late\r\n"
@@ -307,10 +326,33 @@ run_check (FdApplication *app,
                      "--named", "Move Up",
                      NULL }), ==, 0);
 
+  /* The Activity Log view with the two conversations Jenna holds, and
+   * one of them opened read-only (issue 16). */
+  gtk_window_destroy (preferences);
+  preferences = NULL;
+  g_assert_true (fd_window_set_view (window, "log"));
+  log = FD_ACTIVITY_LOG (fd_test_ui_find_descendant (GTK_WIDGET (window), FD_TYPE_ACTIVITY_LOG));
+  fd_test_ui_wait (log_has_two_rows, log, "the two rows of the Activity Log");
+  log_window = fd_activity_log_open_row (log, 0);
+  fd_test_ui_wait (log_window_loaded, log_window, "the past conversation's window");
+  fd_test_ui_spin (500);
+  g_assert_cmpint (run_walker ((const char * const []) {
+                     "--window", "Frontdesk",
+                     "--window", "Conversation with ",
+                     "--min", "table row=3",
+                     "--named", "Search the messages of the conversations",
+                     "--named", "Type",
+                     "--named", "Queue",
+                     "--named", "Assigned date",
+                     "--named", "Refresh the conversations",
+                     "--named", "Conversation columns: Assigned Date, Type, Queue, Duration, Remote Party",
+                     NULL }), ==, 0);
+  gtk_window_destroy (log_window);
+  g_assert_true (fd_window_set_view (window, "activity"));
+
   /* Closing the conversations lets the agent quit as a person would. */
   close_conversation (window, fd_chat_window_get_id (chat));
   close_conversation (window, fd_email_window_get_id (email));
-  gtk_window_destroy (preferences);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "app.quit", NULL));
 }
 

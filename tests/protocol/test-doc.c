@@ -27,6 +27,7 @@ static const FdTypeInfo * const documented[] = {
   &fd_stats_history_info, &fd_agent_state_info, &fd_agent_states_info, &fd_queue_state_info,
   &fd_offer_event_info, &fd_withdraw_info, &fd_snapshot_info, &fd_error_body_info,
   &fd_delivery_info, &fd_stream_health_info_info, &fd_stream_health_list_info,
+  &fd_log_query_info, &fd_log_entry_info, &fd_log_page_info,
   /* HTTP. */
   &fd_sign_in_request_info, &fd_sign_in_info,
   &fd_visitor_session_request_info, &fd_visitor_session_info,

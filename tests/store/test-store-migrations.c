@@ -1,5 +1,6 @@
 #include "store-test.h"
 #include "fd-store-email.h"
+#include "fd-store-log.h"
 
 #include <sqlite3.h>
 #include <glib/gstdio.h>
@@ -431,6 +432,42 @@ assert_fixture_service_level (FdStore *store,
   g_assert_cmpint (queue->service_level_seconds, ==, version >= 10 ? 45 : 20);
 }
 
+/* Schema version 9 (the Activity Log): whatever version the database came
+ * from, the agent who held conversation 1 (agent 1, who also answered in
+ * it) finds it in their log, with its handle time, and the words of its
+ * messages find it (the index was built for the rows there were). */
+static void
+assert_fixture_log (FdStore *store)
+{
+  FdStoreLogQuery query = { .holder_id = 1, .limit = 10, .now = 1800000000000000 };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) rows = NULL;
+  g_autofree char *match = fd_store_log_match ("much");
+  const FdLogEntry *entry;
+
+  rows = fd_store_list_conversation_log (store, 1, &query, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (rows->len, ==, 1);
+  entry = g_ptr_array_index (rows, 0);
+  g_assert_cmpint (entry->id, ==, 1);
+  g_assert_cmpint (entry->handle_seconds, ==, 90);
+  g_assert_cmpint (entry->rating, ==, 5);
+  g_clear_pointer (&rows, g_ptr_array_unref);
+
+  query.match = match;
+  rows = fd_store_list_conversation_log (store, 1, &query, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (rows->len, ==, 1);
+  g_clear_pointer (&rows, g_ptr_array_unref);
+
+  /* Agent 2 held nothing. */
+  query.holder_id = 2;
+  query.match = NULL;
+  rows = fd_store_list_conversation_log (store, 1, &query, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (rows->len, ==, 0);
+}
+
 static void
 test_fixtures_to_current (void)
 {
@@ -458,6 +495,7 @@ test_fixtures_to_current (void)
       assert_fixture_email (store, version);
       assert_fixture_authorization (store, version);
       assert_fixture_service_level (store, version);
+      assert_fixture_log (store);
       g_clear_pointer (&store, fd_store_free);
       g_assert_cmpint (raw_pragma (path, "PRAGMA user_version"), ==, FD_STORE_SCHEMA_VERSION);
       fd_test_rm_rf (dir);

@@ -13,4 +13,12 @@ guint fd_accessible_name_icon_buttons (GtkWidget  *root,
                                        const char *icon_name,
                                        const char *label);
 
+/* GTK 4.8 names a column view's header row and its titles after their
+ * types over AT-SPI. Names each title after its column and returns the
+ * titles joined by ", " for the caller's label of the header row, which
+ * *@out_header is (the column view's first child); NULL when the column
+ * view has no header row. */
+char *fd_accessible_name_column_titles (GtkColumnView  *view,
+                                        GtkWidget     **out_header);
+
 G_END_DECLS

@@ -3,6 +3,7 @@
 #include <adwaita.h>
 #include <glib/gi18n.h>
 
+#include "fd-accessible.h"
 #include "fd-activity-list.h"
 #include "fd-tick-label.h"
 #include "fd-conversation-window.h"
@@ -86,29 +87,14 @@ row_label (GObject    *unused,
 static void
 name_header_row (FdActivityList *self)
 {
-  GtkWidget *header = gtk_widget_get_first_child (GTK_WIDGET (self->column_view));
-  GListModel *columns = gtk_column_view_get_columns (self->column_view);
-  g_autoptr(GString) titles = g_string_new (NULL);
-  GtkWidget *title;
+  GtkWidget *header = NULL;
+  g_autofree char *titles = fd_accessible_name_column_titles (self->column_view, &header);
   g_autofree char *label = NULL;
 
-  if (header == NULL || gtk_accessible_get_accessible_role (GTK_ACCESSIBLE (header)) != GTK_ACCESSIBLE_ROLE_ROW)
+  if (titles == NULL)
     return;
-  title = gtk_widget_get_first_child (header);
-  for (guint i = 0; i < g_list_model_get_n_items (columns); i++)
-    {
-      g_autoptr(GtkColumnViewColumn) column = g_list_model_get_item (columns, i);
-      const char *text = gtk_column_view_column_get_title (column);
-
-      g_string_append_printf (titles, "%s%s", i > 0 ? ", " : "", text);
-      if (title != NULL)
-        {
-          gtk_accessible_update_property (GTK_ACCESSIBLE (title), GTK_ACCESSIBLE_PROPERTY_LABEL, text, -1);
-          title = gtk_widget_get_next_sibling (title);
-        }
-    }
   /* TRANSLATORS: the Activity List's header row for a screen reader; %s lists the column titles. */
-  label = g_strdup_printf (_("Columns: %s"), titles->str);
+  label = g_strdup_printf (_("Columns: %s"), titles);
   gtk_accessible_update_property (GTK_ACCESSIBLE (header), GTK_ACCESSIBLE_PROPERTY_LABEL, label, -1);
 }
 

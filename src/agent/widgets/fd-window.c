@@ -24,6 +24,7 @@ struct _FdWindow
   FdQueueSidebar       *queue_sidebar;
   FdWallboard          *wallboard;
   FdActivityList       *activity_list;
+  FdActivityLog        *activity_log;
   GtkStack             *activity_stack;
   AdwStatusPage        *offline_page;
 
@@ -716,6 +717,7 @@ fd_window_class_init (FdWindowClass *klass)
   g_type_ensure (FD_TYPE_QUEUE_SIDEBAR);
   g_type_ensure (FD_TYPE_ACTIVITY_LIST);
   g_type_ensure (FD_TYPE_WALLBOARD);
+  g_type_ensure (FD_TYPE_ACTIVITY_LOG);
 
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/frontdeskcc/Frontdesk/ui/fd-window.ui");
   gtk_widget_class_bind_template_child (widget_class, FdWindow, toast_overlay);
@@ -730,6 +732,7 @@ fd_window_class_init (FdWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, FdWindow, queue_sidebar);
   gtk_widget_class_bind_template_child (widget_class, FdWindow, activity_list);
   gtk_widget_class_bind_template_child (widget_class, FdWindow, wallboard);
+  gtk_widget_class_bind_template_child (widget_class, FdWindow, activity_log);
   gtk_widget_class_bind_template_child (widget_class, FdWindow, activity_stack);
   gtk_widget_class_bind_template_child (widget_class, FdWindow, offline_page);
   gtk_widget_class_bind_template_callback (widget_class, on_sign_in_page_submit_cb);
@@ -824,6 +827,7 @@ fd_window_set_connection (FdWindow     *self,
       fd_session_list_set_connection (FD_SESSION_LIST (self->queue_sidebar), connection);
       fd_session_list_set_connection (FD_SESSION_LIST (self->activity_list), connection);
       fd_wallboard_set_connection (self->wallboard, connection);
+      fd_activity_log_set_connection (self->activity_log, connection);
     }
 
   gtk_widget_set_visible (GTK_WIDGET (self->acd_button), connection != NULL);

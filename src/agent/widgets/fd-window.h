@@ -3,6 +3,7 @@
 #include <adwaita.h>
 
 #include "fd-activity-list.h"
+#include "fd-activity-log.h"
 #include "fd-connection.h"
 #include "fd-queue-sidebar.h"
 #include "fd-sign-in-page.h"

@@ -4,6 +4,7 @@
 #include "fd-api-http.h"
 #include "fd-center-email.h"
 #include "fd-center-actions.h"
+#include "fd-center-log.h"
 
 #include "fd-auth.h"
 #include "fd-protocol.h"
@@ -343,6 +344,9 @@ handle_request (FdAgentConn   *self,
       break;
     case FD_FRAME_LIST_STREAM_HEALTH:
       ANSWER (fd_center_list_stream_health (center, agent, &error));
+      break;
+    case FD_FRAME_LIST_CONVERSATION_LOG:
+      ANSWER (fd_center_list_conversation_log (center, agent, frame->body, g_get_real_time (), &error));
       break;
     case FD_FRAME_LIST_COLLEAGUES:
       ANSWER (fd_center_list_colleagues (center, agent, ((FdConversationRef *) frame->body)->conversation_id, &error));

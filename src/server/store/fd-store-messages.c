@@ -207,6 +207,12 @@ insert_message (FdStore    *self,
       }
     msg->id = fd_store_last_insert_id (self);
   }
+  /* The Activity Log's full-text index (docs/store.md, "The Activity
+   * Log"), in the same transaction as the message. */
+  if (msg->text != NULL &&
+      !fd_store_execute (self, "INSERT INTO messages_fts (rowid, text) VALUES (?1, ?2)",
+                         FD_STORE_ARGS (FD_ARG_INT (msg->id), FD_ARG_TEXT (msg->text)), error))
+    return FALSE;
 
   for (guint i = 0; msg->attachments != NULL && i < msg->attachments->len; i++)
     {

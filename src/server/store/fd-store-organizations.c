@@ -161,8 +161,20 @@ fd_store_delete_organization (FdStore  *self,
 {
   g_return_val_if_fail (self != NULL, FALSE);
 
-  return fd_store_execute_delete (self, "DELETE FROM organizations WHERE id = ?1",
-                                  "organization",
-                                  FD_STORE_ARGS (FD_ARG_INT (id)), error);
+  /* The messages go with the organization (ON DELETE CASCADE); their
+   * entries of the full-text index are taken out first, in the same
+   * transaction (an external-content index needs the old text). */
+  if (!fd_store_begin (self, error))
+    return FALSE;
+  return fd_store_end (self,
+                       fd_store_execute (self,
+                                         "INSERT INTO messages_fts (messages_fts, rowid, text) "
+                                         "SELECT 'delete', id, text FROM messages "
+                                         "WHERE organization_id = ?1 AND text IS NOT NULL",
+                                         FD_STORE_ARGS (FD_ARG_INT (id)), error) &&
+                       fd_store_execute_delete (self, "DELETE FROM organizations WHERE id = ?1",
+                                                "organization",
+                                                FD_STORE_ARGS (FD_ARG_INT (id)), error),
+                       error);
 }
 

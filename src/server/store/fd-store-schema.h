@@ -410,10 +410,87 @@ static const char fd_store_migration_8[] =
   "ALTER TABLE email_mails ADD COLUMN mail_date INTEGER NOT NULL DEFAULT 0;\n"
   "PRAGMA user_version = 8;\n";
 
-/* Version 9 is another part's step (issue 16, the Activity Log): this
- * branch holds an empty step in its place so that version 10 stands alone;
- * the merge keeps the real step 9. */
+/* Version 9: the Activity Log (docs/store.md, "The Activity Log"). Who
+ * held a conversation at any time (conversation_holders, one row per agent
+ * and conversation, kept by triggers whenever agent_id is set, so that a
+ * transferred conversation is in both holders' logs; conversations from
+ * before version 9 get their current holder and every agent who wrote in
+ * them); the log's sort keys kept on the conversation by triggers
+ * (log_queue: the queue's name; log_party: the remote party; log_handle:
+ * the handle time in seconds once closed, -1 never assigned, NULL while
+ * it runs) with an index per order of the log, and a
+ * full-text index of the messages' text (FTS5, external content: the text
+ * stays in messages only), built here for existing rows. The store keeps
+ * the index in the statements that add or remove messages, not by
+ * triggers: with trusted_schema = OFF (fd-store.c) SQLite refuses a
+ * trigger that writes to a virtual table. */
 static const char fd_store_migration_9[] =
+  "CREATE TABLE conversation_holders (\n"
+  "  organization_id INTEGER NOT NULL,\n"
+  "  agent_id        INTEGER NOT NULL,\n"
+  "  conversation_id INTEGER NOT NULL,\n"
+  "  PRIMARY KEY (agent_id, conversation_id),\n"
+  "  FOREIGN KEY (organization_id, agent_id) REFERENCES agents (organization_id, id) ON DELETE CASCADE,\n"
+  "  FOREIGN KEY (organization_id, conversation_id) REFERENCES conversations (organization_id, id) ON DELETE CASCADE\n"
+  ") WITHOUT ROWID;\n"
+  "CREATE INDEX conversation_holders_conversation ON conversation_holders (conversation_id);\n"
+  "CREATE TRIGGER conversations_holder_insert AFTER INSERT ON conversations\n"
+  "  WHEN NEW.agent_id IS NOT NULL BEGIN\n"
+  "  INSERT OR IGNORE INTO conversation_holders (organization_id, agent_id, conversation_id)\n"
+  "    VALUES (NEW.organization_id, NEW.agent_id, NEW.id);\n"
+  "END;\n"
+  "CREATE TRIGGER conversations_holder_update AFTER UPDATE OF agent_id ON conversations\n"
+  "  WHEN NEW.agent_id IS NOT NULL BEGIN\n"
+  "  INSERT OR IGNORE INTO conversation_holders (organization_id, agent_id, conversation_id)\n"
+  "    VALUES (NEW.organization_id, NEW.agent_id, NEW.id);\n"
+  "END;\n"
+  "INSERT OR IGNORE INTO conversation_holders (organization_id, agent_id, conversation_id)\n"
+  "  SELECT organization_id, agent_id, id FROM conversations WHERE agent_id IS NOT NULL;\n"
+  "INSERT OR IGNORE INTO conversation_holders (organization_id, agent_id, conversation_id)\n"
+  "  SELECT m.organization_id, m.agent_id, m.conversation_id FROM messages m\n"
+  "  JOIN agents a ON a.id = m.agent_id AND a.organization_id = m.organization_id\n"
+  "  WHERE m.agent_id IS NOT NULL AND m.direction = 'out';\n"
+  "CREATE INDEX conversations_log_assigned ON conversations (organization_id, first_assigned_at, id);\n"
+  "CREATE INDEX conversations_log_kind ON conversations (organization_id, kind, id);\n"
+  "ALTER TABLE conversations ADD COLUMN log_queue TEXT;\n"
+  "ALTER TABLE conversations ADD COLUMN log_party TEXT;\n"
+  "ALTER TABLE conversations ADD COLUMN log_handle INTEGER;\n"
+  "UPDATE conversations SET\n"
+  "  log_queue = COALESCE ((SELECT q.name FROM queues q WHERE q.id = conversations.queue_id), ''),\n"
+  "  log_party = COALESCE ((SELECT COALESCE (NULLIF (t.name, ''), NULLIF (conversations.visitor_name, ''), NULLIF (t.email, ''), NULLIF (conversations.visitor_email, ''), NULLIF (t.phone, ''), NULLIF (conversations.callback_number, ''), NULLIF (t.twitter_handle, ''), '') FROM contacts t WHERE t.id = conversations.contact_id), ''),\n"
+  "  log_handle = CASE WHEN conversations.first_assigned_at = 0 THEN -1 WHEN conversations.closed_at > 0 THEN MAX (0, (conversations.closed_at - conversations.first_assigned_at) / 1000000) ELSE NULL END;\n"
+  "CREATE TRIGGER conversations_log_insert AFTER INSERT ON conversations BEGIN\n"
+  "  UPDATE conversations SET\n"
+  "    log_queue = COALESCE ((SELECT q.name FROM queues q WHERE q.id = NEW.queue_id), ''),\n"
+  "    log_party = COALESCE ((SELECT COALESCE (NULLIF (t.name, ''), NULLIF (NEW.visitor_name, ''), NULLIF (t.email, ''), NULLIF (NEW.visitor_email, ''), NULLIF (t.phone, ''), NULLIF (NEW.callback_number, ''), NULLIF (t.twitter_handle, ''), '') FROM contacts t WHERE t.id = NEW.contact_id), ''),\n"
+  "    log_handle = CASE WHEN NEW.first_assigned_at = 0 THEN -1 WHEN NEW.closed_at > 0 THEN MAX (0, (NEW.closed_at - NEW.first_assigned_at) / 1000000) ELSE NULL END\n"
+  "  WHERE id = NEW.id;\n"
+  "END;\n"
+  "CREATE TRIGGER conversations_log_update AFTER UPDATE OF first_assigned_at, closed_at, contact_id, visitor_name, visitor_email, callback_number, queue_id ON conversations\n"
+  "  WHEN NEW.first_assigned_at IS NOT OLD.first_assigned_at OR NEW.closed_at IS NOT OLD.closed_at\n"
+  "    OR NEW.contact_id IS NOT OLD.contact_id OR NEW.visitor_name IS NOT OLD.visitor_name\n"
+  "    OR NEW.visitor_email IS NOT OLD.visitor_email OR NEW.callback_number IS NOT OLD.callback_number\n"
+  "    OR NEW.queue_id IS NOT OLD.queue_id BEGIN\n"
+  "  UPDATE conversations SET\n"
+  "    log_queue = COALESCE ((SELECT q.name FROM queues q WHERE q.id = NEW.queue_id), ''),\n"
+  "    log_party = COALESCE ((SELECT COALESCE (NULLIF (t.name, ''), NULLIF (NEW.visitor_name, ''), NULLIF (t.email, ''), NULLIF (NEW.visitor_email, ''), NULLIF (t.phone, ''), NULLIF (NEW.callback_number, ''), NULLIF (t.twitter_handle, ''), '') FROM contacts t WHERE t.id = NEW.contact_id), ''),\n"
+  "    log_handle = CASE WHEN NEW.first_assigned_at = 0 THEN -1 WHEN NEW.closed_at > 0 THEN MAX (0, (NEW.closed_at - NEW.first_assigned_at) / 1000000) ELSE NULL END\n"
+  "  WHERE id = NEW.id;\n"
+  "END;\n"
+  "CREATE TRIGGER contacts_log_update AFTER UPDATE OF name, email, phone, twitter_handle ON contacts\n"
+  "  WHEN NEW.name IS NOT OLD.name OR NEW.email IS NOT OLD.email OR NEW.phone IS NOT OLD.phone\n"
+  "    OR NEW.twitter_handle IS NOT OLD.twitter_handle BEGIN\n"
+  "  UPDATE conversations SET log_party = COALESCE (NULLIF (NEW.name, ''), NULLIF (conversations.visitor_name, ''), NULLIF (NEW.email, ''), NULLIF (conversations.visitor_email, ''), NULLIF (NEW.phone, ''), NULLIF (conversations.callback_number, ''), NULLIF (NEW.twitter_handle, ''), '')\n"
+  "  WHERE contact_id = NEW.id;\n"
+  "END;\n"
+  "CREATE TRIGGER queues_log_update AFTER UPDATE OF name ON queues WHEN NEW.name IS NOT OLD.name BEGIN\n"
+  "  UPDATE conversations SET log_queue = NEW.name WHERE queue_id = NEW.id;\n"
+  "END;\n"
+  "CREATE INDEX conversations_log_queue ON conversations (organization_id, log_queue COLLATE NOCASE, id);\n"
+  "CREATE INDEX conversations_log_party ON conversations (organization_id, log_party COLLATE NOCASE, id);\n"
+  "CREATE INDEX conversations_log_handle ON conversations (organization_id, log_handle, id);\n"
+  "CREATE VIRTUAL TABLE messages_fts USING fts5 (text, content = 'messages', content_rowid = 'id');\n"
+  "INSERT INTO messages_fts (messages_fts) VALUES ('rebuild');\n"
   "PRAGMA user_version = 9;\n";
 
 /* Version 10: each queue's service level threshold (docs/statistics.md,
