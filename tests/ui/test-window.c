@@ -239,6 +239,62 @@ has_no_row (gpointer data)
   return fd_test_ui_find_row (wait->window, wait->from) < 0;
 }
 
+/* --- a right-click --------------------------------------------------------- */
+
+/* The descendant of @widget of @type (and with @text, for a label),
+ * depth first. */
+static GtkWidget *
+find_descendant (GtkWidget  *widget,
+                 GType       type,
+                 const char *text)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found;
+
+      if (G_TYPE_CHECK_INSTANCE_TYPE (child, type) &&
+          (text == NULL || (GTK_IS_LABEL (child) && g_strcmp0 (gtk_label_get_text (GTK_LABEL (child)), text) == 0)))
+        return child;
+      if ((found = find_descendant (child, type, text)) != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* A right-click on the From cell of @from's row, through the column
+ * view's own gesture at the cell's place. */
+static void
+right_click_row (FdActivityList *list,
+                 const char     *from)
+{
+  GtkWidget *view = find_descendant (GTK_WIDGET (list), GTK_TYPE_COLUMN_VIEW, NULL);
+  GtkWidget *cell = find_descendant (view, GTK_TYPE_LABEL, from);
+  GtkEventController *right_click = NULL;
+  g_autoptr(GListModel) controllers = NULL;
+  graphene_point_t point;
+
+  g_assert_nonnull (cell);
+  controllers = gtk_widget_observe_controllers (view);
+  for (guint i = 0; i < g_list_model_get_n_items (controllers) && right_click == NULL; i++)
+    {
+      g_autoptr(GtkEventController) controller = g_list_model_get_item (controllers, i);
+
+      if (GTK_IS_GESTURE_CLICK (controller) &&
+          gtk_gesture_single_get_button (GTK_GESTURE_SINGLE (controller)) == GDK_BUTTON_SECONDARY)
+        right_click = controller;
+    }
+  g_assert_nonnull (right_click);
+  g_assert_true (gtk_widget_compute_point (cell, view, &GRAPHENE_POINT_INIT (2, 2), &point));
+  g_signal_emit_by_name (right_click, "pressed", 1, (double) point.x, (double) point.y);
+}
+
+static gboolean
+is_visible (gpointer widget)
+{
+  return gtk_widget_get_visible (widget);
+}
+
 /* --- the test ---------------------------------------------------------------- */
 
 static void
@@ -492,10 +548,30 @@ run_flow (FdApplication *app,
   /* The chat ended: its draft went with it. */
   g_assert_cmpuint (fd_drafts_get_n_drafts (fd_application_get_drafts (app)), ==, 0);
 
-  /* Reject (Delete, Ctrl+Shift+R): the offer leaves this list while the
-   * other agent of the ring-all phase keeps it. */
+  /* A right-click on Tom Baker's row, not selected, selects it and opens
+   * an offer's menu (Reserve first). */
   row = fd_test_ui_find_row (window, "Tom Baker");
   g_assert_cmpint (row, >=, 0);
+  {
+    GtkWidget *view = find_descendant (GTK_WIDGET (list), GTK_TYPE_COLUMN_VIEW, NULL);
+    GtkPopover *menu = fd_test_ui_find_popover_menu (GTK_WIDGET (list));
+    g_autofree char *first = NULL;
+
+    gtk_single_selection_set_selected (GTK_SINGLE_SELECTION (gtk_column_view_get_model (GTK_COLUMN_VIEW (view))),
+                                       GTK_INVALID_LIST_POSITION);
+    g_assert_null (fd_activity_list_get_selected (list));
+    right_click_row (list, "Tom Baker");
+    g_assert_nonnull (fd_activity_list_get_selected (list));
+    g_assert_cmpstr (fd_conversation_item_get_from (fd_activity_list_get_selected (list)), ==, "Tom Baker");
+    fd_test_ui_wait (is_visible, menu, "the row's menu");
+    g_assert_true (g_menu_model_get_item_attribute (gtk_popover_menu_get_menu_model (GTK_POPOVER_MENU (menu)), 0,
+                                                    G_MENU_ATTRIBUTE_ACTION, "s", &first));
+    g_assert_cmpstr (first, ==, "activity.reserve");
+    gtk_popover_popdown (menu);
+  }
+
+  /* Reject (Delete, Ctrl+Shift+R): the offer leaves this list while the
+   * other agent of the ring-all phase keeps it. */
   fd_activity_list_select (list, (guint) row);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (list), "activity.reject", NULL));
   wait_rows (window, 1, "the rejected row to leave");
