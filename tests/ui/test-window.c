@@ -289,6 +289,19 @@ right_click_row (FdActivityList *list,
   g_signal_emit_by_name (right_click, "pressed", 1, (double) point.x, (double) point.y);
 }
 
+typedef struct {
+  GtkWidget  *label;
+  const char *before;
+} LabelWait;
+
+static gboolean
+label_changed (gpointer data)
+{
+  LabelWait *wait = data;
+
+  return g_strcmp0 (gtk_label_get_text (GTK_LABEL (wait->label)), wait->before) != 0;
+}
+
 static gboolean
 is_visible (gpointer widget)
 {
@@ -394,11 +407,17 @@ run_flow (FdApplication *app,
   g_assert_true (g_regex_match_simple ("^Unreserved · [0-9]{2}:[0-9]{2}$", cell, 0, 0));
   g_clear_pointer (&cell, g_free);
 
-  /* Durations and countdowns tick while rows exist. */
+  /* Durations and countdowns tick while rows exist, in the model and in
+   * the cell on screen (the list's one handler on the rows' clock). */
   {
     DurationWait tick = { list, (guint) row, fd_activity_list_dup_cell_text (list, (guint) row, FD_TEST_UI_COL_STATUS) };
+    GtkWidget *view = find_descendant (GTK_WIDGET (list), GTK_TYPE_COLUMN_VIEW, NULL);
+    GtkWidget *status_cell = find_descendant (view, GTK_TYPE_LABEL, tick.before);
+    LabelWait shown = { status_cell, tick.before };
 
+    g_assert_nonnull (status_cell);
     fd_test_ui_wait (status_changed, &tick, "the countdown to tick");
+    fd_test_ui_wait (label_changed, &shown, "the countdown on screen to tick");
     g_free (tick.before);
   }
 
