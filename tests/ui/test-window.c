@@ -289,6 +289,24 @@ right_click_row (FdActivityList *list,
   g_signal_emit_by_name (right_click, "pressed", 1, (double) point.x, (double) point.y);
 }
 
+/* The label under @widget whose text starts with @prefix. */
+static GtkWidget *
+find_label_with_prefix (GtkWidget  *widget,
+                        const char *prefix)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found;
+
+      if (GTK_IS_LABEL (child) && g_str_has_prefix (gtk_label_get_text (GTK_LABEL (child)), prefix))
+        return child;
+      if ((found = find_label_with_prefix (child, prefix)) != NULL)
+        return found;
+    }
+  return NULL;
+}
+
 typedef struct {
   GtkWidget  *label;
   const char *before;
@@ -412,10 +430,20 @@ run_flow (FdApplication *app,
   {
     DurationWait tick = { list, (guint) row, fd_activity_list_dup_cell_text (list, (guint) row, FD_TEST_UI_COL_STATUS) };
     GtkWidget *view = find_descendant (GTK_WIDGET (list), GTK_TYPE_COLUMN_VIEW, NULL);
-    GtkWidget *status_cell = find_descendant (view, GTK_TYPE_LABEL, tick.before);
-    LabelWait shown = { status_cell, tick.before };
+    GtkWidget *from_cell = find_descendant (view, GTK_TYPE_LABEL, "Natalie Maines");
+    GtkWidget *status_cell = NULL;
+    LabelWait shown = { NULL, NULL };
+    g_autofree char *shown_before = NULL;
 
+    /* The row widget of that row, then its Status label. */
+    g_assert_nonnull (from_cell);
+    while (from_cell != NULL && gtk_accessible_get_accessible_role (GTK_ACCESSIBLE (from_cell)) != GTK_ACCESSIBLE_ROLE_ROW)
+      from_cell = gtk_widget_get_parent (from_cell);
+    g_assert_nonnull (from_cell);
+    status_cell = find_label_with_prefix (from_cell, "Unreserved · ");
     g_assert_nonnull (status_cell);
+    shown_before = g_strdup (gtk_label_get_text (GTK_LABEL (status_cell)));
+    shown = (LabelWait) { status_cell, shown_before };
     fd_test_ui_wait (status_changed, &tick, "the countdown to tick");
     fd_test_ui_wait (label_changed, &shown, "the countdown on screen to tick");
     g_free (tick.before);
