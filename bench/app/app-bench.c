@@ -6,20 +6,32 @@
  *       its command line, docs/app.md "Command line") to the Activity List
  *       painted with all its rows (the app's "Activity List: N rows shown"
  *       debug line, written after the frame is painted)
- *   app.rss_1000_kib         VmRSS with 1,000 rows, once settled
+ *   app.rss_1000_kib         VmRSS with 1,000 rows, once settled (3 s after
+ *       the rows were shown; median of the runs, as the sign-in time)
  *   app.idle_cpu_1000_pct / app.idle_cpu_10000_pct  CPU of the idle app
  *       (utime + stime of /proc/PID/stat) over 30 s (10 s with --small)
  *   app.snapshot_paged_ok    1 when the 10,000 rows (a paged snapshot)
  *       all arrived
- * beside the anchors measured in the same run by bench/app/adw-window (an
- * empty libadwaita window): anchor.adw_window_start_s, anchor.adw_window_rss_kib.
+ * beside the anchors measured in the same run by the harness's
+ * bench/anchors/anchor-adw-window (an empty libadwaita window), which this
+ * program runs itself: anchor.adw_window_start_s, anchor.adw_window_rss_kib.
+ * The sign-in figure's ratio is app.signin_1000_s / app.signin_0_s (the
+ * issue's "1,000 conversations vs none"), the RSS's is against the anchor.
  *
  * Without a DISPLAY it runs itself again under Xvfb in a private D-Bus
  * session with an unlocked keyring (tests/agent/run-with-keyring.sh), as
  * the ui tests do. Exits 1 when a run shows the wrong number of rows.
  *
  * app-bench [--small]: --small (CI) uses 200 and 1,200 rows for the
- * 1,000 and 10,000 figures (1,200 still arrive in three snapshot pages). */
+ * 1,000 and 10,000 figures (1,200 still arrive in three snapshot pages).
+ *
+ * For looking into a figure: FD_BENCH_ROWS (another size for the "1,000"
+ * run), FD_BENCH_SKIP_10000, FD_BENCH_VERBOSE (the app's debug lines with
+ * their times), FD_BENCH_RSS_ALWAYS (RSS after every run), FD_BENCH_SMAPS
+ * (where the RSS is: smaps_rollup and the largest mappings, on stderr),
+ * FD_BENCH_APP_PREFIX (e.g. "valgrind --tool=massif --" or "perf record
+ * --"; with FD_BENCH_APP_PREFIX_ALL also for the runs without rows),
+ * FD_BENCH_FRONTDESK / FRONTDESKD / FD_BENCH_SCHEMA_DIR (another build). */
 
 #include "fd-test-client.h"
 #include "fd-test-seed.h"
@@ -219,9 +231,15 @@ typedef struct {
   guint  rows;
 } AppRun;
 
+/* What a run measures beyond its sign-in time. */
+typedef enum {
+  MEASURE_RSS  = 1 << 0,
+  MEASURE_IDLE = 1 << 1,
+} Measure;
+
 static void
 run_app (guint    n,
-         gboolean measure_idle,
+         Measure  measure,
          AppRun  *out)
 {
   g_autoptr(FdTestServer) server = fd_test_server_new ();
@@ -267,25 +285,59 @@ run_app (guint    n,
       exit (1);
     }
   out->rows = n;
-  if (measure_idle || g_getenv ("FD_BENCH_RSS_ALWAYS") != NULL)
+  if (measure != 0 || g_getenv ("FD_BENCH_RSS_ALWAYS") != NULL)
     {
       g_usleep (SETTLE_MS * 1000);
       out->rss_kib = rss_kib (child_pid (app));
-      out->idle_cpu = idle_cpu_percent (child_pid (app), small ? 10 : 30);
+      /* FD_BENCH_SMAPS: where the RSS is (heap, libraries, fonts). */
+      if (g_getenv ("FD_BENCH_SMAPS") != NULL)
+        {
+          g_autofree char *cmd = g_strdup_printf ("sh -c 'cat /proc/%d/smaps_rollup; "
+                                                  "awk \"/^[0-9a-f]+-/ {name=\\$6} /^Rss:/ {rss[name]+=\\$2} "
+                                                  "END {for (n in rss) if (rss[n] > 1000) print rss[n], n}\" /proc/%d/smaps "
+                                                  "| sort -rn | head -25' >&2",
+                                                  (int) child_pid (app), (int) child_pid (app));
+
+          if (system (cmd) != 0)
+            g_printerr ("Could not read the app's smaps\n");
+        }
+      if (measure & MEASURE_IDLE)
+        out->idle_cpu = idle_cpu_percent (child_pid (app), small ? 10 : 30);
     }
   child_stop (app);
   fd_test_server_stop (server);
 }
 
+/* The value of the line "FIGURE @key <value> …" of a program, or fails
+ * the run. */
+static double
+child_wait_figure (Child      *child,
+                   const char *key)
+{
+  g_autofree char *needle = g_strdup_printf ("FIGURE %s ", key);
+  g_autofree char *line = child_wait_line (child, needle, NULL);
+
+  return g_ascii_strtod (strstr (line, needle) + strlen (needle), NULL);
+}
+
+/* The anchor, bench/anchors/anchor-adw-window (the harness runs it too):
+ * its start to the first frame as it measures it (from its main()), and
+ * its RSS after the same settling time as the app's. */
 static void
 run_anchor (double *out_start_s,
             gint64 *out_rss_kib)
 {
-  Child *window = child_spawn ((const char * const []) { FD_BENCH_ADW_WINDOW, NULL }, TRUE, NULL);
+  g_autofree char *settle = g_strdup_printf ("--settle-ms=%d", SETTLE_MS);
+  Child *window = child_spawn ((const char * const []) { FD_BENCH_ADW_WINDOW, settle, NULL }, TRUE, NULL);
 
-  g_free (child_wait_line (window, "READY", out_start_s));
-  g_usleep (SETTLE_MS * 1000);
-  *out_rss_kib = rss_kib (child_pid (window));
+  *out_start_s = child_wait_figure (window, "anchor.adw_window_start_s");
+  *out_rss_kib = (gint64) child_wait_figure (window, "anchor.adw_window_rss_kib");
+  /* It exits by itself once it printed both. */
+  if (!g_subprocess_wait_check (window->proc, NULL, NULL))
+    {
+      g_printerr ("%s failed\n", FD_BENCH_ADW_WINDOW);
+      exit (1);
+    }
   child_stop (window);
 }
 
@@ -308,31 +360,43 @@ median (double *values,
   return values[n / 2];
 }
 
-/* The median sign-in time of REPEATS runs with @n rows, this one's
- * (@run, already measured) among them. */
-static double
-median_signin (guint   n,
-               AppRun *run)
+/* The median sign-in time (and RSS, when @run has one) of REPEATS runs
+ * with @n rows, this one's (@run, already measured) among them, into
+ * @run: a single start on a shared machine varies by half a second, its
+ * RSS by a few MB (what glibc keeps, fonts, the moment of the read). */
+static void
+median_runs (guint   n,
+             AppRun *run)
 {
   double times[8] = { run->signin_s };
+  double rss[8] = { (double) run->rss_kib };
 
   for (guint i = 1; i < (guint) REPEATS; i++)
     {
       AppRun again = { 0 };
 
-      run_app (n, FALSE, &again);
+      run_app (n, run->rss_kib > 0 ? MEASURE_RSS : 0, &again);
       times[i] = again.signin_s;
+      rss[i] = (double) again.rss_kib;
     }
-  return median (times, (guint) REPEATS);
+  run->signin_s = median (times, (guint) REPEATS);
+  run->rss_kib = (gint64) median (rss, (guint) REPEATS);
 }
 
 static double
 median_anchor_start (gint64 *out_rss_kib)
 {
   double times[8];
+  double rss[8];
 
   for (guint i = 0; i < (guint) REPEATS; i++)
-    run_anchor (&times[i], i == 0 ? out_rss_kib : &(gint64) { 0 });
+    {
+      gint64 kib = 0;
+
+      run_anchor (&times[i], &kib);
+      rss[i] = (double) kib;
+    }
+  *out_rss_kib = (gint64) median (rss, (guint) REPEATS);
   return median (times, (guint) REPEATS);
 }
 
@@ -383,27 +447,27 @@ main (int    argc,
   /* A first start of each program fills the fresh home's caches (fonts,
    * the GStreamer registry); it is not measured. */
   run_anchor (&anchor_start_s, &anchor_rss);
-  run_app (0, FALSE, &empty);
+  run_app (0, 0, &empty);
   empty = (AppRun) { 0 };
-  run_app (0, FALSE, &empty);
-  /* Start-up times are the median of several runs (one with --small):
-   * a single start on a shared machine varies by half a second. */
+  run_app (0, MEASURE_RSS, &empty);
+  /* Start-up times and RSS are the median of several runs (one with
+   * --small). */
   anchor_start_s = median_anchor_start (&anchor_rss);
-  empty.signin_s = median_signin (0, &empty);
+  median_runs (0, &empty);
   if (empty.rss_kib > 0)
-    g_printerr ("With no rows: RSS %" G_GINT64_FORMAT " KiB, idle CPU %.2f %%\n", empty.rss_kib, empty.idle_cpu);
+    g_printerr ("With no rows: RSS %" G_GINT64_FORMAT " KiB\n", empty.rss_kib);
   /* FD_BENCH_ROWS: another size than 1,000 (to see what a row costs). */
   run_app (g_getenv ("FD_BENCH_ROWS") != NULL ? (guint) g_ascii_strtoull (g_getenv ("FD_BENCH_ROWS"), NULL, 10) : mid_rows,
-           TRUE, &thousand);
-  thousand.signin_s = median_signin (thousand.rows, &thousand);
+           MEASURE_RSS | MEASURE_IDLE, &thousand);
+  median_runs (thousand.rows, &thousand);
   /* FD_BENCH_SKIP_10000: for a build that cannot page its snapshot. */
   if (g_getenv ("FD_BENCH_SKIP_10000") == NULL)
-    run_app (big_rows, TRUE, &ten_thousand);
+    run_app (big_rows, MEASURE_RSS | MEASURE_IDLE, &ten_thousand);
 
   printf ("FIGURE anchor.adw_window_start_s %.3f s\n", anchor_start_s);
   printf ("FIGURE anchor.adw_window_rss_kib %" G_GINT64_FORMAT " KiB\n", anchor_rss);
   printf ("FIGURE app.signin_0_s %.3f s anchor=anchor.adw_window_start_s\n", empty.signin_s);
-  printf ("FIGURE app.signin_1000_s %.3f s anchor=anchor.adw_window_start_s\n", thousand.signin_s);
+  printf ("FIGURE app.signin_1000_s %.3f s anchor=app.signin_0_s\n", thousand.signin_s);
   printf ("FIGURE app.rss_1000_kib %" G_GINT64_FORMAT " KiB anchor=anchor.adw_window_rss_kib\n", thousand.rss_kib);
   printf ("FIGURE app.idle_cpu_1000_pct %.2f %%\n", thousand.idle_cpu);
   if (ten_thousand.rows > 0)

@@ -194,9 +194,12 @@ handle_reply (FdConnection *self,
 }
 
 /* A snapshot's frames (megabytes of text, JSON trees and structs) are
- * freed once applied, but glibc keeps the freed heap; give it back, so
- * that the app's resident memory is what it holds (docs/app.md,
- * "Activity List model"). */
+ * freed once applied, and so is what the views allocate building and
+ * painting their first frame of the new rows, but glibc keeps the freed
+ * heap; give it back once that frame is long painted, so that the app's
+ * resident memory is what it holds (docs/app.md, "Activity List model"). */
+#define TRIM_DELAY_MS 1000
+
 static gboolean
 trim_heap_cb (gpointer user_data)
 {
@@ -300,7 +303,7 @@ handle_event (FdConnection *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LAST_SEQ]);
   _fd_session_emit_event (self->session, frame);
   if (frame->type == FD_FRAME_SNAPSHOT)
-    g_idle_add_full (G_PRIORITY_LOW, trim_heap_cb, NULL, NULL);
+    g_timeout_add_full (G_PRIORITY_LOW, TRIM_DELAY_MS, trim_heap_cb, NULL, NULL);
 }
 
 void

@@ -239,6 +239,93 @@ has_no_row (gpointer data)
   return fd_test_ui_find_row (wait->window, wait->from) < 0;
 }
 
+/* --- a right-click --------------------------------------------------------- */
+
+/* The descendant of @widget of @type (and with @text, for a label),
+ * depth first. */
+static GtkWidget *
+find_descendant (GtkWidget  *widget,
+                 GType       type,
+                 const char *text)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found;
+
+      if (G_TYPE_CHECK_INSTANCE_TYPE (child, type) &&
+          (text == NULL || (GTK_IS_LABEL (child) && g_strcmp0 (gtk_label_get_text (GTK_LABEL (child)), text) == 0)))
+        return child;
+      if ((found = find_descendant (child, type, text)) != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* A right-click on the From cell of @from's row, through the column
+ * view's own gesture at the cell's place. */
+static void
+right_click_row (FdActivityList *list,
+                 const char     *from)
+{
+  GtkWidget *view = find_descendant (GTK_WIDGET (list), GTK_TYPE_COLUMN_VIEW, NULL);
+  GtkWidget *cell = find_descendant (view, GTK_TYPE_LABEL, from);
+  GtkEventController *right_click = NULL;
+  g_autoptr(GListModel) controllers = NULL;
+  graphene_point_t point;
+
+  g_assert_nonnull (cell);
+  controllers = gtk_widget_observe_controllers (view);
+  for (guint i = 0; i < g_list_model_get_n_items (controllers) && right_click == NULL; i++)
+    {
+      g_autoptr(GtkEventController) controller = g_list_model_get_item (controllers, i);
+
+      if (GTK_IS_GESTURE_CLICK (controller) &&
+          gtk_gesture_single_get_button (GTK_GESTURE_SINGLE (controller)) == GDK_BUTTON_SECONDARY)
+        right_click = controller;
+    }
+  g_assert_nonnull (right_click);
+  g_assert_true (gtk_widget_compute_point (cell, view, &GRAPHENE_POINT_INIT (2, 2), &point));
+  g_signal_emit_by_name (right_click, "pressed", 1, (double) point.x, (double) point.y);
+}
+
+/* The label under @widget whose text starts with @prefix. */
+static GtkWidget *
+find_label_with_prefix (GtkWidget  *widget,
+                        const char *prefix)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found;
+
+      if (GTK_IS_LABEL (child) && g_str_has_prefix (gtk_label_get_text (GTK_LABEL (child)), prefix))
+        return child;
+      if ((found = find_label_with_prefix (child, prefix)) != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+typedef struct {
+  GtkWidget  *label;
+  const char *before;
+} LabelWait;
+
+static gboolean
+label_changed (gpointer data)
+{
+  LabelWait *wait = data;
+
+  return g_strcmp0 (gtk_label_get_text (GTK_LABEL (wait->label)), wait->before) != 0;
+}
+
+static gboolean
+is_visible (gpointer widget)
+{
+  return gtk_widget_get_visible (widget);
+}
+
 /* --- the test ---------------------------------------------------------------- */
 
 static void
@@ -344,11 +431,27 @@ run_flow (FdApplication *app,
   g_assert_true (g_regex_match_simple ("^Unreserved · [0-9]{2}:[0-9]{2}$", cell, 0, 0));
   g_clear_pointer (&cell, g_free);
 
-  /* Durations and countdowns tick while rows exist. */
+  /* Durations and countdowns tick while rows exist, in the model and in
+   * the cell on screen (the list's one handler on the rows' clock). */
   {
     DurationWait tick = { list, (guint) row, fd_activity_list_dup_cell_text (list, (guint) row, FD_TEST_UI_COL_STATUS) };
+    GtkWidget *view = find_descendant (GTK_WIDGET (list), GTK_TYPE_COLUMN_VIEW, NULL);
+    GtkWidget *from_cell = find_descendant (view, GTK_TYPE_LABEL, "Natalie Maines");
+    GtkWidget *status_cell = NULL;
+    LabelWait shown = { NULL, NULL };
+    g_autofree char *shown_before = NULL;
 
+    /* The row widget of that row, then its Status label. */
+    g_assert_nonnull (from_cell);
+    while (from_cell != NULL && gtk_accessible_get_accessible_role (GTK_ACCESSIBLE (from_cell)) != GTK_ACCESSIBLE_ROLE_ROW)
+      from_cell = gtk_widget_get_parent (from_cell);
+    g_assert_nonnull (from_cell);
+    status_cell = find_label_with_prefix (from_cell, "Unreserved · ");
+    g_assert_nonnull (status_cell);
+    shown_before = g_strdup (gtk_label_get_text (GTK_LABEL (status_cell)));
+    shown = (LabelWait) { status_cell, shown_before };
     fd_test_ui_wait (status_changed, &tick, "the countdown to tick");
+    fd_test_ui_wait (label_changed, &shown, "the countdown on screen to tick");
     g_free (tick.before);
   }
 
@@ -498,10 +601,30 @@ run_flow (FdApplication *app,
   /* The chat ended: its draft went with it. */
   g_assert_cmpuint (fd_drafts_get_n_drafts (fd_application_get_drafts (app)), ==, 0);
 
-  /* Reject (Delete, Ctrl+Shift+R): the offer leaves this list while the
-   * other agent of the ring-all phase keeps it. */
+  /* A right-click on Tom Baker's row, not selected, selects it and opens
+   * an offer's menu (Reserve first). */
   row = fd_test_ui_find_row (window, "Tom Baker");
   g_assert_cmpint (row, >=, 0);
+  {
+    GtkWidget *view = find_descendant (GTK_WIDGET (list), GTK_TYPE_COLUMN_VIEW, NULL);
+    GtkPopover *menu = fd_test_ui_find_popover_menu (GTK_WIDGET (list));
+    g_autofree char *first = NULL;
+
+    gtk_single_selection_set_selected (GTK_SINGLE_SELECTION (gtk_column_view_get_model (GTK_COLUMN_VIEW (view))),
+                                       GTK_INVALID_LIST_POSITION);
+    g_assert_null (fd_activity_list_get_selected (list));
+    right_click_row (list, "Tom Baker");
+    g_assert_nonnull (fd_activity_list_get_selected (list));
+    g_assert_cmpstr (fd_conversation_item_get_from (fd_activity_list_get_selected (list)), ==, "Tom Baker");
+    fd_test_ui_wait (is_visible, menu, "the row's menu");
+    g_assert_true (g_menu_model_get_item_attribute (gtk_popover_menu_get_menu_model (GTK_POPOVER_MENU (menu)), 0,
+                                                    G_MENU_ATTRIBUTE_ACTION, "s", &first));
+    g_assert_cmpstr (first, ==, "activity.reserve");
+    gtk_popover_popdown (menu);
+  }
+
+  /* Reject (Delete, Ctrl+Shift+R): the offer leaves this list while the
+   * other agent of the ring-all phase keeps it. */
   fd_activity_list_select (list, (guint) row);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (list), "activity.reject", NULL));
   wait_rows (window, 1, "the rejected row to leave");

@@ -11,6 +11,15 @@
 #include "fd-session-list.h"
 #include "fd-session.h"
 
+enum {
+  COLUMN_ACTIVITY,
+  COLUMN_FROM,
+  COLUMN_TO,
+  COLUMN_DURATION,
+  COLUMN_STATUS,
+  N_COLUMNS
+};
+
 struct _FdActivityList
 {
   FdSessionList       parent_instance;
@@ -22,6 +31,13 @@ struct _FdActivityList
   GMenuModel         *callback_reserved_menu;
   GMenuModel         *unreserved_menu;
   GMenuModel         *reserved_menu;
+  GtkColumnViewColumn *columns[N_COLUMNS];
+
+  /* The cells bound now whose text moves with the clock (Duration,
+   * Status): the one handler on the rows' shared clock updates these. */
+  GHashTable         *ticking;
+  FdActivityClock    *clock;
+  gulong              clock_id;
 
   /* The selected row, whose "reserved" changes the menu's actions: one
    * handler on that row, not one per row. */
@@ -31,51 +47,24 @@ struct _FdActivityList
 
 G_DEFINE_FINAL_TYPE (FdActivityList, fd_activity_list, FD_TYPE_SESSION_LIST)
 
-enum {
-  COLUMN_ACTIVITY,
-  COLUMN_FROM,
-  COLUMN_TO,
-  COLUMN_DURATION,
-  COLUMN_STATUS,
-  N_COLUMNS
-};
-
-/* The Status cell (a closure of ui/fd-activity-list.ui): the model's
- * status, and the bounce countdown of an offer after a dot, so the agent
- * sees how long the offer stays. */
+/* The Status cell: the model's status, and the bounce countdown of an
+ * offer after a dot, so the agent sees how long the offer stays. */
 static char *
-status_text (GObject    *unused,
-             const char *status,
-             const char *countdown,
-             gint64      now,
-             gpointer    user_data)
+status_text (const char *status,
+             const char *countdown)
 {
   if (countdown == NULL || *countdown == '\0')
     return g_strdup (status ? status : "");
   return g_strdup_printf ("%s · %s", status ? status : "", countdown);
 }
 
-/* The Duration cell. @now, the rows' shared clock, is there to be watched:
- * once a second it makes the cells on screen read their row's duration
- * again (docs/app.md, "Display formats"); rows off screen cost nothing. */
-static char *
-duration_text (GObject    *unused,
-               const char *duration,
-               gint64      now,
-               gpointer    user_data)
-{
-  return g_strdup (duration != NULL ? duration : "");
-}
-
-/* A row's accessible name (a closure of the template's FdRowName; its
+/* A row's accessible name (given by the Activity cell's FdRowName; its
  * description is the To text): what a screen reader says on the row,
  * without the ticking duration and countdown, which are in their cells. */
 static char *
-row_label (GObject    *unused,
-           const char *activity,
+row_label (const char *activity,
            const char *from,
-           const char *status,
-           gpointer    user_data)
+           const char *status)
 {
   /* TRANSLATORS: an Activity List row for a screen reader, e.g. "WebChat from Ada Lovelace, Reserved". */
   return g_strdup_printf (_("%s from %s, %s"), activity ? activity : "", from ? from : "", status ? status : "");
@@ -103,8 +92,8 @@ cell_text (FdConversationItem *item,
            guint               column)
 {
   if (column == COLUMN_STATUS)
-    return status_text (NULL, fd_conversation_item_get_status (item),
-                        fd_conversation_item_get_countdown (item), 0, NULL);
+    return status_text (fd_conversation_item_get_status (item),
+                        fd_conversation_item_get_countdown (item));
   switch (column)
     {
     case COLUMN_ACTIVITY: return g_strdup (fd_conversation_item_get_activity (item));
@@ -628,27 +617,239 @@ activity_menu_cb (GtkWidget  *widget,
 
 /* --- cells ----------------------------------------------------------------- */
 
-/* A right-click on any cell of a row (each cell's gesture in the
- * template) selects the row and opens its menu there. */
-static void
-on_cell_right_click_cb (GtkGestureClick *gesture,
-                        int              n_press,
-                        double           x,
-                        double           y,
-                        GtkListItem     *list_item)
+/* Where the list item of a cell's child is kept (no reference: the list
+ * item owns the child). */
+static GQuark
+list_item_quark (void)
 {
-  GtkWidget *cell = gtk_event_controller_get_widget (GTK_EVENT_CONTROLLER (gesture));
-  FdActivityList *self = FD_ACTIVITY_LIST (gtk_widget_get_ancestor (cell, FD_TYPE_ACTIVITY_LIST));
-  graphene_point_t point;
-  guint position = gtk_list_item_get_position (list_item);
+  return g_quark_from_static_string ("fd-activity-list-item");
+}
 
-  if (self == NULL || position == GTK_INVALID_LIST_POSITION)
+/* A right-click on any cell of a row (the column view's one gesture, in
+ * the capture phase) selects the row and opens its menu there. */
+static void
+on_column_view_right_click_cb (GtkGestureClick *gesture,
+                               int              n_press,
+                               double           x,
+                               double           y,
+                               FdActivityList  *self)
+{
+  GtkWidget *view = GTK_WIDGET (self->column_view);
+  GtkListItem *list_item = NULL;
+  graphene_point_t point;
+  guint position;
+
+  for (GtkWidget *widget = gtk_widget_pick (view, x, y, GTK_PICK_DEFAULT);
+       widget != NULL && widget != view && list_item == NULL;
+       widget = gtk_widget_get_parent (widget))
+    list_item = g_object_get_qdata (G_OBJECT (widget), list_item_quark ());
+  /* The header, or between the rows: GTK's own handling. */
+  if (list_item == NULL || (position = gtk_list_item_get_position (list_item)) == GTK_INVALID_LIST_POSITION)
     return;
   gtk_single_selection_set_selected (self->selection, position);
-  if (!gtk_widget_compute_point (cell, GTK_WIDGET (self), &GRAPHENE_POINT_INIT ((float) x, (float) y), &point))
+  if (!gtk_widget_compute_point (view, GTK_WIDGET (self), &GRAPHENE_POINT_INIT ((float) x, (float) y), &point))
     point = GRAPHENE_POINT_INIT (0, 0);
   popup_menu (self, point.x, point.y);
   gtk_gesture_set_state (GTK_GESTURE (gesture), GTK_EVENT_SEQUENCE_CLAIMED);
+}
+
+/* One cell: its widgets are made once (setup) and given the row's texts
+ * on bind and when the row or the clock changes; nothing else per row. */
+typedef struct {
+  FdActivityList     *self;     /* not a reference: the list outlives its cells */
+  guint               column;
+  GtkWidget          *text;     /* a GtkLabel, or the Duration's FdTickLabel */
+  GtkWidget          *icon;     /* the Activity cell's */
+  FdRowName          *row_name; /* the Activity cell's */
+  FdConversationItem *item;     /* bound; a reference */
+  gulong              notify_id;
+} Cell;
+
+static GQuark
+cell_quark (void)
+{
+  return g_quark_from_static_string ("fd-activity-cell");
+}
+
+static void
+set_label_text (GtkWidget  *label,
+                const char *text)
+{
+  if (FD_IS_TICK_LABEL (label))
+    fd_tick_label_set_label (FD_TICK_LABEL (label), text);
+  else if (g_strcmp0 (gtk_label_get_text (GTK_LABEL (label)), text) != 0)
+    gtk_label_set_text (GTK_LABEL (label), text);
+}
+
+static void
+update_cell (Cell *cell)
+{
+  FdConversationItem *item = cell->item;
+  g_autofree char *text = NULL;
+
+  if (item == NULL)
+    return;
+  if (cell->column == COLUMN_ACTIVITY)
+    {
+      g_autofree char *label = row_label (fd_conversation_item_get_activity (item),
+                                          fd_conversation_item_get_from (item),
+                                          fd_conversation_item_get_status (item));
+
+      gtk_image_set_from_icon_name (GTK_IMAGE (cell->icon), fd_conversation_item_get_icon_name (item));
+      fd_row_name_set_label (cell->row_name, label);
+      fd_row_name_set_description (cell->row_name, fd_conversation_item_get_to (item));
+    }
+  text = cell_text (item, cell->column);
+  set_label_text (cell->text, text);
+}
+
+/* The texts of the row changed (an event, a name, a setting). */
+static void
+on_cell_item_notify_cb (FdConversationItem *item,
+                        GParamSpec         *pspec,
+                        Cell               *cell)
+{
+  update_cell (cell);
+}
+
+static gboolean
+column_ticks (guint column)
+{
+  return column == COLUMN_DURATION || column == COLUMN_STATUS;
+}
+
+static void
+cell_free (Cell *cell)
+{
+  g_assert (cell->item == NULL);
+  g_free (cell);
+}
+
+static void
+on_factory_setup_cb (GtkSignalListItemFactory *factory,
+                     GtkListItem              *list_item,
+                     FdActivityList           *self)
+{
+  Cell *cell = g_new0 (Cell, 1);
+  GtkWidget *child;
+
+  cell->self = self;
+  cell->column = GPOINTER_TO_UINT (g_object_get_qdata (G_OBJECT (factory), cell_quark ()));
+  if (cell->column == COLUMN_DURATION)
+    {
+      cell->text = g_object_new (FD_TYPE_TICK_LABEL, NULL);
+      gtk_widget_add_css_class (cell->text, "numeric");
+    }
+  else
+    {
+      cell->text = gtk_label_new (NULL);
+      gtk_label_set_xalign (GTK_LABEL (cell->text), 0);
+      if (cell->column != COLUMN_ACTIVITY)
+        gtk_label_set_ellipsize (GTK_LABEL (cell->text), PANGO_ELLIPSIZE_END);
+    }
+  child = cell->text;
+  if (cell->column == COLUMN_ACTIVITY)
+    {
+      child = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+      cell->icon = gtk_image_new ();
+      /* The icon repeats the text beside it: decorative. */
+      gtk_accessible_update_state (GTK_ACCESSIBLE (cell->icon), GTK_ACCESSIBLE_STATE_HIDDEN, TRUE, -1);
+      /* Names the whole row for a screen reader (GTK 4.8 has no row label
+       * of its own). */
+      cell->row_name = g_object_new (FD_TYPE_ROW_NAME, NULL);
+      gtk_box_append (GTK_BOX (child), cell->icon);
+      gtk_box_append (GTK_BOX (child), cell->text);
+      gtk_box_append (GTK_BOX (child), GTK_WIDGET (cell->row_name));
+    }
+  g_object_set_qdata (G_OBJECT (child), list_item_quark (), list_item);
+  g_object_set_qdata_full (G_OBJECT (list_item), cell_quark (), cell, (GDestroyNotify) cell_free);
+  gtk_list_item_set_child (list_item, child);
+}
+
+static void
+on_factory_bind_cb (GtkSignalListItemFactory *factory,
+                    GtkListItem              *list_item,
+                    FdActivityList           *self)
+{
+  Cell *cell = g_object_get_qdata (G_OBJECT (list_item), cell_quark ());
+
+  g_assert (cell->item == NULL);
+  cell->item = g_object_ref (gtk_list_item_get_item (list_item));
+  /* The model notifies a row's texts only when an event changed them. */
+  cell->notify_id = g_signal_connect (cell->item, "notify", G_CALLBACK (on_cell_item_notify_cb), cell);
+  if (column_ticks (cell->column))
+    g_hash_table_add (self->ticking, cell);
+  update_cell (cell);
+}
+
+static void
+on_factory_unbind_cb (GtkSignalListItemFactory *factory,
+                      GtkListItem              *list_item,
+                      FdActivityList           *self)
+{
+  Cell *cell = g_object_get_qdata (G_OBJECT (list_item), cell_quark ());
+
+  if (cell == NULL || cell->item == NULL)
+    return;
+  g_clear_signal_handler (&cell->notify_id, cell->item);
+  g_clear_object (&cell->item);
+  if (self->ticking != NULL)
+    g_hash_table_remove (self->ticking, cell);
+}
+
+static void
+on_factory_teardown_cb (GtkSignalListItemFactory *factory,
+                        GtkListItem              *list_item,
+                        FdActivityList           *self)
+{
+  on_factory_unbind_cb (factory, list_item, self);
+  g_object_set_qdata (G_OBJECT (list_item), cell_quark (), NULL);
+  gtk_list_item_set_child (list_item, NULL);
+}
+
+/* The rows' shared clock moved (once a second): the cells on screen whose
+ * text is a time read their row again (docs/app.md, "Display formats");
+ * rows off screen cost nothing. */
+static void
+on_clock_now_notify_cb (FdActivityClock *clock,
+                        GParamSpec      *pspec,
+                        FdActivityList  *self)
+{
+  GHashTableIter iter;
+  gpointer cell;
+
+  g_hash_table_iter_init (&iter, self->ticking);
+  while (g_hash_table_iter_next (&iter, &cell, NULL))
+    update_cell (cell);
+}
+
+static void
+follow_clock (FdActivityList  *self,
+              FdActivityClock *clock)
+{
+  if (self->clock == clock)
+    return;
+  if (self->clock != NULL)
+    g_clear_signal_handler (&self->clock_id, self->clock);
+  g_set_object (&self->clock, clock);
+  if (clock != NULL)
+    self->clock_id = g_signal_connect (clock, "notify::now", G_CALLBACK (on_clock_now_notify_cb), self);
+}
+
+static void
+set_up_columns (FdActivityList *self)
+{
+  for (guint i = 0; i < N_COLUMNS; i++)
+    {
+      g_autoptr(GtkListItemFactory) factory = gtk_signal_list_item_factory_new ();
+
+      g_object_set_qdata (G_OBJECT (factory), cell_quark (), GUINT_TO_POINTER (i));
+      g_signal_connect (factory, "setup", G_CALLBACK (on_factory_setup_cb), self);
+      g_signal_connect (factory, "bind", G_CALLBACK (on_factory_bind_cb), self);
+      g_signal_connect (factory, "unbind", G_CALLBACK (on_factory_unbind_cb), self);
+      g_signal_connect (factory, "teardown", G_CALLBACK (on_factory_teardown_cb), self);
+      gtk_column_view_column_set_factory (self->columns[i], factory);
+    }
 }
 
 static void
@@ -725,11 +926,13 @@ fd_activity_list_bind (FdSessionList *list,
   if (connection == NULL)
     {
       gtk_single_selection_set_model (self->selection, NULL);
+      follow_clock (self, NULL);
       watch_selected (self);
       update_actions (self);
       return;
     }
   rows = G_LIST_MODEL (fd_session_get_activity_model (fd_connection_get_session (connection)));
+  follow_clock (self, fd_activity_model_get_clock (FD_ACTIVITY_MODEL (rows)));
   /* The model keeps arrival order; the column headers sort the view. */
   sorted = gtk_sort_list_model_new (g_object_ref (rows),
                                     g_object_ref (gtk_column_view_get_sorter (self->column_view)));
@@ -741,8 +944,21 @@ fd_activity_list_bind (FdSessionList *list,
 static void
 fd_activity_list_dispose (GObject *object)
 {
-  unwatch_selected (FD_ACTIVITY_LIST (object));
+  FdActivityList *self = FD_ACTIVITY_LIST (object);
+
+  unwatch_selected (self);
+  follow_clock (self, NULL);
   G_OBJECT_CLASS (fd_activity_list_parent_class)->dispose (object);
+}
+
+/* After the template's column view, whose cells leave the set as they go. */
+static void
+fd_activity_list_finalize (GObject *object)
+{
+  FdActivityList *self = FD_ACTIVITY_LIST (object);
+
+  g_clear_pointer (&self->ticking, g_hash_table_unref);
+  G_OBJECT_CLASS (fd_activity_list_parent_class)->finalize (object);
 }
 
 static void
@@ -751,13 +967,11 @@ fd_activity_list_class_init (FdActivityListClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   G_OBJECT_CLASS (klass)->dispose = fd_activity_list_dispose;
+  G_OBJECT_CLASS (klass)->finalize = fd_activity_list_finalize;
   FD_SESSION_LIST_CLASS (klass)->bind = fd_activity_list_bind;
 
-  /* The template's expressions name the item type. */
+  /* The template's sorters name the item type. */
   g_type_ensure (FD_TYPE_CONVERSATION_ITEM);
-  g_type_ensure (FD_TYPE_ACTIVITY_CLOCK);
-  g_type_ensure (FD_TYPE_TICK_LABEL);
-  g_type_ensure (FD_TYPE_ROW_NAME);
   fd_session_list_class_set_template (widget_class, "fd-activity-list", "activity.menu");
   gtk_widget_class_bind_template_child (widget_class, FdActivityList, scroller);
   gtk_widget_class_bind_template_child (widget_class, FdActivityList, column_view);
@@ -766,10 +980,17 @@ fd_activity_list_class_init (FdActivityListClass *klass)
   gtk_widget_class_bind_template_child (widget_class, FdActivityList, callback_reserved_menu);
   gtk_widget_class_bind_template_child (widget_class, FdActivityList, unreserved_menu);
   gtk_widget_class_bind_template_child (widget_class, FdActivityList, reserved_menu);
-  gtk_widget_class_bind_template_callback (widget_class, status_text);
-  gtk_widget_class_bind_template_callback (widget_class, duration_text);
-  gtk_widget_class_bind_template_callback (widget_class, row_label);
-  gtk_widget_class_bind_template_callback (widget_class, on_cell_right_click_cb);
+  gtk_widget_class_bind_template_child_full (widget_class, "activity_column", FALSE,
+                                             G_STRUCT_OFFSET (FdActivityList, columns[COLUMN_ACTIVITY]));
+  gtk_widget_class_bind_template_child_full (widget_class, "from_column", FALSE,
+                                             G_STRUCT_OFFSET (FdActivityList, columns[COLUMN_FROM]));
+  gtk_widget_class_bind_template_child_full (widget_class, "to_column", FALSE,
+                                             G_STRUCT_OFFSET (FdActivityList, columns[COLUMN_TO]));
+  gtk_widget_class_bind_template_child_full (widget_class, "duration_column", FALSE,
+                                             G_STRUCT_OFFSET (FdActivityList, columns[COLUMN_DURATION]));
+  gtk_widget_class_bind_template_child_full (widget_class, "status_column", FALSE,
+                                             G_STRUCT_OFFSET (FdActivityList, columns[COLUMN_STATUS]));
+  gtk_widget_class_bind_template_callback (widget_class, on_column_view_right_click_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_selection_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_model_items_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_column_view_activate_cb);
@@ -796,7 +1017,9 @@ fd_activity_list_class_init (FdActivityListClass *klass)
 static void
 fd_activity_list_init (FdActivityList *self)
 {
+  self->ticking = g_hash_table_new (NULL, NULL);
   gtk_widget_init_template (GTK_WIDGET (self));
+  set_up_columns (self);
   fd_session_list_follow_menu (FD_SESSION_LIST (self), GTK_WIDGET (self->column_view));
   name_header_row (self);
   update_actions (self);
