@@ -258,7 +258,13 @@ run_traffic (const char *durability,
 
   org_id = fd_test_admin_import_demo (server);
   sales = fd_test_admin_find_id (server, org_id, "queues", "Sales");
-  agent = fd_test_agent_sign_in_and_join (server, "natalie@kakapo.example", "natalie-demo", sales, NULL);
+  agent = fd_test_agent_sign_in (server, "natalie@kakapo.example", "natalie-demo");
+  /* As the app does: message events carry their conversation, and the
+   * server leaves out the conversation events that would repeat it. */
+  agent->message_conversation = TRUE;
+  fd_test_agent_connect (agent);
+  fd_frame_free (fd_test_agent_wait_event (agent, FD_FRAME_SNAPSHOT));
+  fd_test_agent_join (agent, sales);
 
   senders = g_new0 (Sender, n);
   for (guint i = 0; i < n; i++)

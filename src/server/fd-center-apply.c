@@ -68,17 +68,25 @@ fd_center_apply_withdraw (FdCenter   *self,
 }
 
 /* Appends a message, sends its event to the agents and its frame to the
- * visitor. A visitor sees no agent or organization ids. */
-FdMessage *
-fd_center_add_message (FdCenter         *self,
-                       const FdMessage  *msg,
-                       gint64            queue_id,
-                       gboolean         *out_duplicate,
-                       GError          **error)
+ * visitor. A visitor sees no agent or organization ids. With @conv, the
+ * message changes its conversation: @update applies the change, @conv is
+ * saved, the `message` event carries it and a `conversation` event
+ * follows, folded (FdCenterSink), for the apps that do not read it there:
+ * one frame per agent socket instead of two (docs/protocol.md, "hello"). */
+static FdMessage *
+add_message (FdCenter            *self,
+             const FdMessage     *msg,
+             gint64               queue_id,
+             FdConversation      *conv,
+             FdCenterConvUpdate   update,
+             gboolean            *out_duplicate,
+             GError             **error)
 {
   g_autoptr(FdMessage) stored = NULL;
   g_autoptr(FdMessage) for_visitor = NULL;
   g_autoptr(FdFrame) frame = NULL;
+  FdConversation live;
+  JsonNode *event;
   gboolean duplicate = FALSE;
 
   stored = fd_store_append_message (self->store, msg, &duplicate, error);
@@ -89,9 +97,27 @@ fd_center_add_message (FdCenter         *self,
   if (duplicate)
     return g_steal_pointer (&stored);
 
+  if (conv != NULL)
+    {
+      update (conv, stored);
+      if (!fd_store_update_conversation (self->store, conv, error))
+        return NULL;
+      /* A shallow copy with the live transfer state, lent to the event. */
+      live = *conv;
+      live.transfer_to = fd_center_route_transfer_to (self, conv->id);
+      stored->conversation = &live;
+    }
+  event = fd_message_to_json (stored);
+  stored->conversation = NULL;
   if (!fd_center_emit (self, stored->organization_id, "message", queue_id, 0, stored->conversation_id,
-                       fd_message_to_json (stored), error))
+                       event, error))
     return NULL;
+  if (conv != NULL)
+    {
+      if (!fd_center_emit_conversation (self, conv, error))
+        return NULL;
+      fd_center_fold_last_event (self);
+    }
 
   for_visitor = fd_message_copy (stored);
   for_visitor->agent_id = 0;
@@ -99,6 +125,28 @@ fd_center_add_message (FdCenter         *self,
   frame = fd_frame_new (FD_FRAME_VISITOR_MESSAGE, g_steal_pointer (&for_visitor));
   fd_center_push_visitor (self, stored->conversation_id, fd_frame_encode (frame, NULL));
   return g_steal_pointer (&stored);
+}
+
+FdMessage *
+fd_center_add_message (FdCenter         *self,
+                       const FdMessage  *msg,
+                       gint64            queue_id,
+                       gboolean         *out_duplicate,
+                       GError          **error)
+{
+  return add_message (self, msg, queue_id, NULL, NULL, out_duplicate, error);
+}
+
+FdMessage *
+fd_center_add_message_to (FdCenter            *self,
+                          const FdMessage     *msg,
+                          FdConversation      *conv,
+                          FdCenterConvUpdate   update,
+                          gboolean            *out_duplicate,
+                          GError             **error)
+{
+  g_assert (conv != NULL && update != NULL);
+  return add_message (self, msg, conv->queue_id, conv, update, out_duplicate, error);
 }
 
 void

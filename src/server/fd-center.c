@@ -28,6 +28,7 @@ typedef struct {
   gint64  queue_id;
   gint64  agent_id;
   gint64  conversation_id;   /* visitor frames: whose sockets */
+  gboolean folded;           /* repeats what the event before carried */
   char   *text;
 } Push;
 
@@ -173,7 +174,7 @@ flush_pending (FdCenter *self)
             sink->vtable->visitor_frame (sink->data, push->conversation_id, push->text);
           else if (push->seq != 0 && sink->vtable->agent_event != NULL)
             sink->vtable->agent_event (sink->data, push->organization_id, push->seq, push->queue_id,
-                                       push->agent_id, push->text);
+                                       push->agent_id, push->folded, push->text);
         }
     }
 }
@@ -279,6 +280,19 @@ fd_center_emit (FdCenter    *self,
   if (conversation_id != 0)
     fd_center_stats_changed (self, organization_id);
   return TRUE;
+}
+
+/* Marks the event just emitted as one that only repeats what the event
+ * before it carried (FdCenterSink.agent_event's @folded). */
+void
+fd_center_fold_last_event (FdCenter *self)
+{
+  Push *push;
+
+  g_assert (self->pending->len > 0);
+  push = g_ptr_array_index (self->pending, self->pending->len - 1);
+  g_assert (push->seq != 0);
+  push->folded = TRUE;
 }
 
 void

@@ -404,6 +404,7 @@ push_to (FdAgentApi *self,
          gint64      seq,
          gint64      queue_id,
          gint64      agent_id,
+         gboolean    folded,
          const char *text)
 {
   for (guint i = 0; i < sockets->len; i++)
@@ -411,6 +412,9 @@ push_to (FdAgentApi *self,
       FdAgentConn *ac = g_ptr_array_index (sockets, i);
 
       if (!ac->hello_done || ac->organization_id != organization_id || seq <= ac->last_seq)
+        continue;
+      /* Its app applied the conversation with the message before. */
+      if (folded && ac->message_conversation)
         continue;
       if (!fd_center_agent_may_see (self->center, ac->organization_id, ac->agent_id, queue_id, agent_id))
         continue;
@@ -426,6 +430,7 @@ sink_agent_event (gpointer    data,
                   gint64      seq,
                   gint64      queue_id,
                   gint64      agent_id,
+                  gboolean    folded,
                   const char *text)
 {
   FdAgentApi *self = data;
@@ -438,10 +443,10 @@ sink_agent_event (gpointer    data,
       GPtrArray *mine = g_hash_table_lookup (self->by_agent, &agent_id);
 
       if (mine != NULL)
-        push_to (self, mine, organization_id, seq, queue_id, agent_id, text);
+        push_to (self, mine, organization_id, seq, queue_id, agent_id, folded, text);
       return;
     }
-  push_to (self, self->sockets, organization_id, seq, queue_id, agent_id, text);
+  push_to (self, self->sockets, organization_id, seq, queue_id, agent_id, folded, text);
 }
 
 static gboolean

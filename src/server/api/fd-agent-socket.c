@@ -259,6 +259,7 @@ handle_hello (FdAgentConn   *self,
           break;
     }
   self->last_seq = MAX (self->last_seq, seq);
+  self->message_conversation = hello->message_conversation;
   self->hello_done = TRUE;
   g_clear_handle_id (&self->hello_timeout_id, g_source_remove);
 }

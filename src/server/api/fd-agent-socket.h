@@ -35,6 +35,7 @@ struct _FdAgentConn {
   char                    *token_hash;     /* to close it on sign-out */
   gboolean                 hello_done;     /* events flow only after hello */
   gint64                   last_seq;       /* last event seq sent */
+  gboolean                 message_conversation; /* hello: skip folded events */
   guint                    hello_timeout_id;
   guint                    silence_id;     /* checks the socket still talks */
   guint                    expiry_id;      /* checks the token again when it expires */
