@@ -263,7 +263,7 @@ fd_center_emit (FdCenter    *self,
   Push *push;
   gint64 seq = 0;
 
-  if (!fd_store_append_event (self->store, organization_id, type, queue_id, agent_id,
+  if (!fd_store_append_event_encoded (self->store, organization_id, type, queue_id, agent_id,
                               conversation_id, payload, &seq, error))
     return FALSE;
 
