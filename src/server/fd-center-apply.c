@@ -85,8 +85,9 @@ add_message (FdCenter            *self,
   g_autoptr(FdMessage) stored = NULL;
   g_autoptr(FdMessage) for_visitor = NULL;
   g_autoptr(FdFrame) frame = NULL;
-  FdConversation live;
-  JsonNode *event;
+  g_autofree char *message_text = NULL;
+  g_autofree char *conversation_text = NULL;
+  char *event;
   gboolean duplicate = FALSE;
 
   stored = fd_store_append_message (self->store, msg, &duplicate, error);
@@ -97,24 +98,39 @@ add_message (FdCenter            *self,
   if (duplicate)
     return g_steal_pointer (&stored);
 
+  {
+    g_autoptr(JsonNode) node = fd_message_to_json (stored);
+
+    message_text = fd_json_to_string (node, NULL);
+  }
   if (conv != NULL)
     {
+      /* A shallow copy with the live transfer state. */
+      FdConversation live;
+      g_autoptr(JsonNode) node = NULL;
+
       update (conv, stored);
       if (!fd_store_update_conversation (self->store, conv, error))
         return NULL;
-      /* A shallow copy with the live transfer state, lent to the event. */
       live = *conv;
       live.transfer_to = fd_center_route_transfer_to (self, conv->id);
-      stored->conversation = &live;
+      /* The conversation is written once, for both events: the message's
+       * object gets it as its last member (message.conversation). */
+      node = fd_conversation_to_json (&live);
+      conversation_text = fd_json_to_string (node, NULL);
+      g_assert (g_str_has_suffix (message_text, "}"));
+      message_text[strlen (message_text) - 1] = '\0';
+      event = g_strconcat (message_text, ",\"conversation\":", conversation_text, "}", NULL);
     }
-  event = fd_message_to_json (stored);
-  stored->conversation = NULL;
-  if (!fd_center_emit (self, stored->organization_id, "message", queue_id, 0, stored->conversation_id,
-                       event, error))
+  else
+    event = g_steal_pointer (&message_text);
+  if (!fd_center_emit_text (self, stored->organization_id, "message", queue_id, 0, stored->conversation_id,
+                            event, error))
     return NULL;
   if (conv != NULL)
     {
-      if (!fd_center_emit_conversation (self, conv, error))
+      if (!fd_center_emit_text (self, conv->organization_id, "conversation", conv->queue_id, 0, conv->id,
+                                g_steal_pointer (&conversation_text), error))
         return NULL;
       fd_center_fold_last_event (self);
     }

@@ -86,6 +86,16 @@ gboolean      fd_center_emit                  (FdCenter    *self,
                                                gint64       conversation_id,
                                                JsonNode    *body_json,
                                                GError     **error);
+/* fd_center_emit() with the body already written as JSON text (taken):
+ * a JSON object as fd_json_to_string() writes it. */
+gboolean      fd_center_emit_text             (FdCenter    *self,
+                                               gint64       organization_id,
+                                               const char  *type,
+                                               gint64       queue_id,
+                                               gint64       agent_id,
+                                               gint64       conversation_id,
+                                               char        *payload,
+                                               GError     **error);
 /* Queues a frame text for the visitor sockets of a conversation (taken). */
 void          fd_center_push_visitor          (FdCenter    *self,
                                                gint64       conversation_id,

@@ -42,8 +42,10 @@ visitor_conversation (FdCenter  *self,
       return NULL;
     }
   /* The chats of a deleted stream stay open for their agents, but the
-   * visitor cannot go on writing into them. */
-  if (open)
+   * visitor cannot go on writing into them. A stream the routing engine
+   * has loaded (stream_config, fd-center-routing.c) is not deleted: only
+   * the others are read from the store, not the stream of every message. */
+  if (open && !g_hash_table_contains (self->stream_config, &conv->stream_id))
     {
       g_autoptr(FdStream) stream = fd_store_get_stream (self->store, organization_id, conv->stream_id, error);
 

@@ -259,7 +259,22 @@ fd_center_emit (FdCenter    *self,
                 GError     **error)
 {
   g_autoptr(JsonNode) body = body_json;
-  g_autofree char *payload = fd_json_to_string (body, NULL);
+
+  return fd_center_emit_text (self, organization_id, type, queue_id, agent_id, conversation_id,
+                              fd_json_to_string (body, NULL), error);
+}
+
+gboolean
+fd_center_emit_text (FdCenter    *self,
+                     gint64       organization_id,
+                     const char  *type,
+                     gint64       queue_id,
+                     gint64       agent_id,
+                     gint64       conversation_id,
+                     char        *payload_text,
+                     GError     **error)
+{
+  g_autofree char *payload = payload_text;
   Push *push;
   gint64 seq = 0;
 

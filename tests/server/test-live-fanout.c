@@ -357,6 +357,34 @@ test_message_carries_conversation (Fixture       *f,
     }
 }
 
+/* A visitor cannot go on writing into a chat of a deleted stream
+ * (stream-inactive); the server answers "is the stream live" from the
+ * streams its routing loaded, and asks the store about the others. */
+static void
+test_deleted_stream (Fixture       *f,
+                     gconstpointer  data)
+{
+  g_autoptr(FdTestAgent) ann = fd_test_agent_sign_in_and_join (f->server, "ann@fanout.example", "ann-password",
+                                                                f->queue_id, NULL);
+  g_autoptr(FdTestVisitor) visitor = fd_test_visitor_start (f->server, f->chat_key, "Visitor");
+  gint64 stream_id = fd_test_admin_find_id (f->server, f->org_id, "streams", "Chat");
+  g_autofree char *path = g_strdup_printf ("/api/admin/v1/organizations/%" G_GINT64_FORMAT "/streams/%" G_GINT64_FORMAT,
+                                           f->org_id, stream_id);
+  g_autofree char *token = fd_test_admin_read_token (f->server);
+  g_autoptr(JsonNode) answer = NULL;
+  g_autoptr(FdFrame) refused = NULL;
+  guint status = 0;
+
+  fd_test_visitor_connect (visitor);
+  write_seen_by (visitor, "while the stream lives", ann, NULL);
+
+  answer = fd_test_http_request (f->server, token, "DELETE", path, NULL, &status);
+  g_assert_cmpuint (status / 100, ==, 2);
+  fd_test_visitor_send (visitor, "after", "after");
+  refused = fd_test_visitor_wait (visitor, FD_FRAME_VISITOR_ERROR);
+  fd_test_assert_error_frame (refused, FD_WIRE_ERROR_STREAM_INACTIVE);
+}
+
 /* Deleting an organization closes its agents' sockets at once. */
 static void
 test_organization_deleted (Fixture       *f,
@@ -387,6 +415,7 @@ main (int    argc,
               fixture_tear_down);
   g_test_add ("/fanout/message-carries-conversation", Fixture, NULL, fixture_set_up,
               test_message_carries_conversation, fixture_tear_down);
+  g_test_add ("/fanout/deleted-stream", Fixture, NULL, fixture_set_up, test_deleted_stream, fixture_tear_down);
   g_test_add ("/fanout/organization-deleted", Fixture, NULL, fixture_set_up, test_organization_deleted,
               fixture_tear_down);
   return g_test_run ();
