@@ -343,6 +343,9 @@ on_agent_connected_cb (GObject      *source,
   hello = fd_hello_new ();
   hello->protocol = FD_PROTOCOL_VERSION;
   hello->client = g_strdup ("fanout-bench");
+  /* As the app does: message events carry their conversation, and the
+   * server leaves out the conversation events that would repeat it. */
+  hello->message_conversation = TRUE;
   send_request (agent, FD_FRAME_HELLO, "h", hello);
   ref = fd_queue_ref_new ();
   ref->queue_id = agent->queue_id;

@@ -265,6 +265,22 @@ gather_snapshot_page (FdConnection *self,
   return TRUE;
 }
 
+/* A message event that carries its conversation (the hello's
+ * `message_conversation`) stands for the `conversation` event the server
+ * left out: the session's models and listeners get that event, with the
+ * same seq, as if it had come (docs/protocol.md, "hello"). */
+static void
+apply_carried_conversation (FdConnection  *self,
+                            const FdFrame *frame)
+{
+  FdMessage *msg = frame->body;
+  g_autoptr(FdFrame) carried = fd_frame_new_event (FD_FRAME_CONVERSATION, frame->seq,
+                                                    g_steal_pointer (&msg->conversation));
+
+  _fd_session_apply_event (self->session, carried);
+  _fd_session_emit_event (self->session, carried);
+}
+
 static void
 handle_event (FdConnection *self,
               FdFrame      *frame)
@@ -304,6 +320,8 @@ handle_event (FdConnection *self,
   _fd_session_emit_event (self->session, frame);
   if (frame->type == FD_FRAME_SNAPSHOT)
     g_timeout_add_full (G_PRIORITY_LOW, TRIM_DELAY_MS, trim_heap_cb, NULL, NULL);
+  if (frame->type == FD_FRAME_MESSAGE && ((FdMessage *) frame->body)->conversation != NULL)
+    apply_carried_conversation (self, frame);
 }
 
 void
@@ -522,6 +540,8 @@ on_websocket_connect_cb (GObject      *source,
   body->protocol = FD_PROTOCOL_VERSION;
   body->last_seq = self->last_seq;
   body->client = g_strdup ("frontdesk/" PACKAGE_VERSION);
+  /* handle_event() applies the conversation a message event carries. */
+  body->message_conversation = TRUE;
   self->hello_id = _fd_connection_next_request_id (self, "h");
   hello = fd_frame_new_request (FD_FRAME_HELLO, self->hello_id, body);
   _fd_connection_send_frame (self, hello);

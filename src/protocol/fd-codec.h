@@ -49,7 +49,9 @@ G_BEGIN_DECLS
                                     2 * FD_LIMIT_NAME + 2 * FD_LIMIT_SMALL_ARRAY * FD_LIMIT_STRING + \
                                     2 * FD_LIMIT_STRING)
 /* An event body as the server writes and stores it: 675 736 × 6 + 65 536 =
- * 4 119 952 bytes. tests/protocol checks that every event body fits. */
+ * 4 119 952 bytes; the room holds the names, numbers and times and the
+ * conversation a message event carries (at most 54 610 bytes).
+ * tests/protocol checks that every event body fits. */
 #define FD_LIMIT_EVENT_PAYLOAD     (FD_LIMIT_MESSAGE_CHARS * FD_JSON_CHAR_OUT_MAX + FD_LIMIT_FRAME_ROOM)
 /* What an event frame adds around its body: type, seq and punctuation. */
 #define FD_LIMIT_EVENT_ENVELOPE    256

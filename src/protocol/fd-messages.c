@@ -79,7 +79,8 @@ FD_DEFINE_ENUM (FdLogSort, fd_log_sort, fd_log_sort_enum)
 BODY (T, fd_hello, "hello",
       FD_F_INT (T, protocol, TRUE),
       FD_F_INT64 (T, last_seq, FALSE),
-      FD_F_STRING (T, client, FALSE, FD_LIMIT_NAME))
+      FD_F_STRING (T, client, FALSE, FD_LIMIT_NAME),
+      FD_F_BOOL (T, message_conversation, FALSE))
 #undef T
 
 #define T FdQueueRef

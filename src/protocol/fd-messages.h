@@ -82,6 +82,10 @@ typedef struct {
   gint         protocol;       /* FD_PROTOCOL_VERSION the client speaks */
   gint64       last_seq;       /* last event seq seen; 0 = new session */
   char        *client;         /* "frontdesk/0.1.0" */
+  /* The client applies the conversation a `message` event carries: the
+   * server leaves out the `conversation` event that would only repeat it
+   * (docs/protocol.md, "hello"). */
+  gboolean     message_conversation;
 } FdHello;
 
 typedef struct {

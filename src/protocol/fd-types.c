@@ -186,6 +186,7 @@ static const FdFieldInfo message_fields[] = {
   FD_F_TIME (T, created_at, FALSE),
   FD_F_OBJECT (T, mail, FALSE, &fd_mail_headers_info),
   FD_F_OBJECT (T, delivery, FALSE, &fd_delivery_info),
+  FD_F_OBJECT (T, conversation, FALSE, &fd_conversation_info),
 };
 FD_TYPE_INFO (fd_message_info, "message", T, message_fields, fd_message_free);
 FD_DEFINE_CODEC_TYPE (T, fd_message, fd_message_info)

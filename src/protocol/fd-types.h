@@ -174,26 +174,6 @@ typedef struct _FdDelivery FdDelivery;
 #define FD_NOTE_TRANSFERRED  "transferred"  /* a colleague took it over */
 
 typedef struct {
-  gint64        id;
-  gint64        organization_id;
-  gint64        conversation_id;
-  FdDirection   direction;
-  gint64        agent_id;      /* author when direction is OUT */
-  char         *author_name;
-  char         *text;
-  /* What a system message notes, as a FD_NOTE_* name; NULL for other
-   * messages, for notes without a kind (call attempts) and for system
-   * messages stored before schema version 5. A client words a kind it
-   * knows itself and shows text for any other. */
-  char         *note;
-  char         *client_id;     /* idempotency key chosen by the sender */
-  GPtrArray    *attachments;   /* FdAttachment*; may be NULL */
-  gint64        created_at;
-  FdMailHeaders *mail;         /* email messages; NULL otherwise */
-  FdDelivery    *delivery;     /* an agent's email reply; NULL otherwise */
-} FdMessage;
-
-typedef struct {
   gint64               id;
   gint64               organization_id;
   gint64               stream_id;
@@ -234,6 +214,31 @@ typedef struct {
   char                *comment;
   gint                 unread;          /* customer messages since the agent last read */
 } FdConversation;
+
+typedef struct {
+  gint64        id;
+  gint64        organization_id;
+  gint64        conversation_id;
+  FdDirection   direction;
+  gint64        agent_id;      /* author when direction is OUT */
+  char         *author_name;
+  char         *text;
+  /* What a system message notes, as a FD_NOTE_* name; NULL for other
+   * messages, for notes without a kind (call attempts) and for system
+   * messages stored before schema version 5. A client words a kind it
+   * knows itself and shows text for any other. */
+  char         *note;
+  char         *client_id;     /* idempotency key chosen by the sender */
+  GPtrArray    *attachments;   /* FdAttachment*; may be NULL */
+  gint64        created_at;
+  FdMailHeaders *mail;         /* email messages; NULL otherwise */
+  FdDelivery    *delivery;     /* an agent's email reply; NULL otherwise */
+  /* Only in a `message` event to agents whose hello asked for it
+   * (docs/protocol.md, "message event"): the conversation as this message
+   * left it (unread count, unreplied time), so that no `conversation`
+   * event has to follow. Never stored with the message. */
+  FdConversation *conversation;
+} FdMessage;
 
 typedef struct {
   gint64   id;

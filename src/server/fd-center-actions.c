@@ -286,6 +286,16 @@ checked_attachment (FdCenter              *self,
   return fd_files_attachment (file);
 }
 
+/* What an agent's reply changes in its conversation. */
+static void
+agent_message_update (FdConversation  *conv,
+                      const FdMessage *stored)
+{
+  if (conv->first_reply_at == 0)
+    conv->first_reply_at = stored->created_at;
+  conv->last_customer_message_at = 0;
+}
+
 FdMessage *
 fd_center_send_agent_message (FdCenter             *self,
                               const FdAgent        *agent,
@@ -352,24 +362,17 @@ fd_center_send_agent_message (FdCenter             *self,
 
   if (!fd_center_begin (self, error))
     return NULL;
-  stored = fd_center_add_message (self, msg, conv->queue_id, &duplicate, error);
+  stored = fd_center_add_message_to (self, msg, conv, agent_message_update, &duplicate, error);
   ok = stored != NULL;
   if (ok && duplicate && !fd_center_same_sender (stored, FD_DIRECTION_OUT, agent->id))
     {
       fd_center_set_error (error, FD_WIRE_ERROR_CONFLICT, "This client_id is already used by another message.");
       ok = FALSE;
     }
-  if (ok && !duplicate)
-    {
-      if (conv->first_reply_at == 0)
-        conv->first_reply_at = stored->created_at;
-      conv->last_customer_message_at = 0;
-      ok = fd_store_update_conversation (self->store, conv, error) && fd_center_emit_conversation (self, conv, error);
-      /* An email reply is stored with its outbox row before the ack: the
-       * sender sends it after the commit, exactly once (docs/email.md). */
-      if (ok && conv->kind == FD_STREAM_EMAIL)
-        ok = fd_center_email_queue_reply (self, conv, stored, error);
-    }
+  /* An email reply is stored with its outbox row before the ack: the
+   * sender sends it after the commit, exactly once (docs/email.md). */
+  if (ok && !duplicate && conv->kind == FD_STREAM_EMAIL)
+    ok = fd_center_email_queue_reply (self, conv, stored, error);
   if (!fd_center_finish (self, ok, error))
     return NULL;
   return g_steal_pointer (&stored);

@@ -69,17 +69,26 @@ fd_center_apply_withdraw (FdCenter   *self,
 }
 
 /* Appends a message, sends its event to the agents and its frame to the
- * visitor. A visitor sees no agent or organization ids. */
-FdMessage *
-fd_center_add_message (FdCenter         *self,
-                       const FdMessage  *msg,
-                       gint64            queue_id,
-                       gboolean         *out_duplicate,
-                       GError          **error)
+ * visitor. A visitor sees no agent or organization ids. With @conv, the
+ * message changes its conversation: @update applies the change, @conv is
+ * saved, the `message` event carries it and a `conversation` event
+ * follows, folded (FdCenterSink), for the apps that do not read it there:
+ * one frame per agent socket instead of two (docs/protocol.md, "hello"). */
+static FdMessage *
+add_message (FdCenter            *self,
+             const FdMessage     *msg,
+             gint64               queue_id,
+             FdConversation      *conv,
+             FdCenterConvUpdate   update,
+             gboolean            *out_duplicate,
+             GError             **error)
 {
   g_autoptr(FdMessage) stored = NULL;
   g_autoptr(FdMessage) for_visitor = NULL;
   g_autoptr(FdFrame) frame = NULL;
+  g_autofree char *message_text = NULL;
+  g_autofree char *conversation_text = NULL;
+  char *event;
   gboolean duplicate = FALSE;
 
   stored = fd_store_append_message (self->store, msg, &duplicate, error);
@@ -90,9 +99,42 @@ fd_center_add_message (FdCenter         *self,
   if (duplicate)
     return g_steal_pointer (&stored);
 
-  if (!fd_center_emit (self, stored->organization_id, "message", queue_id, 0, stored->conversation_id,
-                       fd_message_to_json (stored), error))
+  {
+    g_autoptr(JsonNode) node = fd_message_to_json (stored);
+
+    message_text = fd_json_to_string (node, NULL);
+  }
+  if (conv != NULL)
+    {
+      /* A shallow copy with the live transfer state. */
+      FdConversation live;
+      g_autoptr(JsonNode) node = NULL;
+
+      update (conv, stored);
+      if (!fd_store_update_conversation (self->store, conv, error))
+        return NULL;
+      live = *conv;
+      live.transfer_to = fd_center_route_transfer_to (self, conv->id);
+      /* The conversation is written once, for both events: the message's
+       * object gets it as its last member (message.conversation). */
+      node = fd_conversation_to_json (&live);
+      conversation_text = fd_json_to_string (node, NULL);
+      g_assert (g_str_has_suffix (message_text, "}"));
+      message_text[strlen (message_text) - 1] = '\0';
+      event = g_strconcat (message_text, ",\"conversation\":", conversation_text, "}", NULL);
+    }
+  else
+    event = g_steal_pointer (&message_text);
+  if (!fd_center_emit_text (self, stored->organization_id, "message", queue_id, 0, stored->conversation_id,
+                            event, error))
     return NULL;
+  if (conv != NULL)
+    {
+      if (!fd_center_emit_text (self, conv->organization_id, "conversation", conv->queue_id, 0, conv->id,
+                                g_steal_pointer (&conversation_text), error))
+        return NULL;
+      fd_center_fold_last_event (self);
+    }
 
   for_visitor = fd_message_copy (stored);
   for_visitor->agent_id = 0;
@@ -100,6 +142,28 @@ fd_center_add_message (FdCenter         *self,
   frame = fd_frame_new (FD_FRAME_VISITOR_MESSAGE, g_steal_pointer (&for_visitor));
   fd_center_push_visitor (self, stored->conversation_id, fd_frame_encode (frame, NULL));
   return g_steal_pointer (&stored);
+}
+
+FdMessage *
+fd_center_add_message (FdCenter         *self,
+                       const FdMessage  *msg,
+                       gint64            queue_id,
+                       gboolean         *out_duplicate,
+                       GError          **error)
+{
+  return add_message (self, msg, queue_id, NULL, NULL, out_duplicate, error);
+}
+
+FdMessage *
+fd_center_add_message_to (FdCenter            *self,
+                          const FdMessage     *msg,
+                          FdConversation      *conv,
+                          FdCenterConvUpdate   update,
+                          gboolean            *out_duplicate,
+                          GError             **error)
+{
+  g_assert (conv != NULL && update != NULL);
+  return add_message (self, msg, conv->queue_id, conv, update, out_duplicate, error);
 }
 
 void

@@ -88,6 +88,16 @@ gboolean      fd_center_emit                  (FdCenter    *self,
                                                gint64       conversation_id,
                                                JsonNode    *body_json,
                                                GError     **error);
+/* fd_center_emit() with the body already written as JSON text (taken):
+ * a JSON object as fd_json_to_string() writes it. */
+gboolean      fd_center_emit_text             (FdCenter    *self,
+                                               gint64       organization_id,
+                                               const char  *type,
+                                               gint64       queue_id,
+                                               gint64       agent_id,
+                                               gint64       conversation_id,
+                                               char        *payload,
+                                               GError     **error);
 /* Queues a frame text for the visitor sockets of a conversation (taken). */
 void          fd_center_push_visitor          (FdCenter    *self,
                                                gint64       conversation_id,
@@ -179,6 +189,21 @@ FdMessage    *fd_center_add_message           (FdCenter         *self,
                                                gint64            queue_id,
                                                gboolean         *out_duplicate,
                                                GError          **error);
+/* Changes @conv for a new message @stored (fd_center_add_message_to()). */
+typedef void (*FdCenterConvUpdate) (FdConversation  *conv,
+                                    const FdMessage *stored);
+/* fd_center_add_message() for a message that changes @conv: when the
+ * message is new, @update changes @conv, @conv is saved, and the `message`
+ * event carries it (a folded `conversation` event follows for the apps
+ * that do not read it there). */
+FdMessage    *fd_center_add_message_to        (FdCenter            *self,
+                                               const FdMessage     *msg,
+                                               FdConversation      *conv,
+                                               FdCenterConvUpdate   update,
+                                               gboolean            *out_duplicate,
+                                               GError             **error);
+/* Marks the event just emitted as folded (FdCenterSink.agent_event). */
+void          fd_center_fold_last_event       (FdCenter         *self);
 /* Queues @frame (taken) for the visitor sockets of the conversation. */
 void          fd_center_push_visitor_frame    (FdCenter         *self,
                                                gint64            conversation_id,

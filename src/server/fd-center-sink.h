@@ -16,12 +16,15 @@ typedef struct {
   /* An agent event was committed: send @text to the agent sockets of
    * @organization_id past their hello that were not sent @seq yet and
    * whose agent may see an event of (@queue_id, @agent_id)
-   * (fd_center_agent_may_see()). */
+   * (fd_center_agent_may_see()). @folded: a `conversation` event that
+   * only repeats the conversation the `message` event before it carried;
+   * sockets whose hello set `message_conversation` skip it. */
   void     (*agent_event)   (gpointer     sink,
                              gint64       organization_id,
                              gint64       seq,
                              gint64       queue_id,
                              gint64       agent_id,
+                             gboolean     folded,
                              const char  *text);
   /* A visitor frame was committed: send @text to the visitor sockets of
    * @conversation_id past their hello. */

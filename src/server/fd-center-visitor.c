@@ -42,8 +42,10 @@ visitor_conversation (FdCenter  *self,
       return NULL;
     }
   /* The chats of a deleted stream stay open for their agents, but the
-   * visitor cannot go on writing into them. */
-  if (open)
+   * visitor cannot go on writing into them. A stream the routing engine
+   * has loaded (stream_config, fd-center-routing.c) is not deleted: only
+   * the others are read from the store, not the stream of every message. */
+  if (open && !g_hash_table_contains (self->stream_config, &conv->stream_id))
     {
       g_autoptr(FdStream) stream = fd_store_get_stream (self->store, organization_id, conv->stream_id, error);
 
@@ -56,6 +58,15 @@ visitor_conversation (FdCenter  *self,
         }
     }
   return g_steal_pointer (&conv);
+}
+
+/* What a new visitor message changes in its conversation. */
+static void
+visitor_message_update (FdConversation  *conv,
+                        const FdMessage *stored)
+{
+  conv->last_customer_message_at = stored->created_at;
+  conv->unread++;
 }
 
 FdMessage *
@@ -106,20 +117,13 @@ fd_center_send_visitor_message (FdCenter             *self,
 
   if (!fd_center_begin (self, error))
     return NULL;
-  stored = fd_center_add_message (self, msg, conv->queue_id, &duplicate, error);
+  stored = fd_center_add_message_to (self, msg, conv, visitor_message_update, &duplicate, error);
   ok = stored != NULL;
   *out_duplicate = duplicate;
   if (ok && duplicate && !fd_center_same_sender (stored, FD_DIRECTION_IN, 0))
     {
       fd_center_set_error (error, FD_WIRE_ERROR_CONFLICT, "This client_id is already used by another message.");
       ok = FALSE;
-    }
-  if (ok && !duplicate)
-    {
-      *out_duplicate = FALSE;
-      conv->last_customer_message_at = stored->created_at;
-      conv->unread++;
-      ok = fd_store_update_conversation (self->store, conv, error) && fd_center_emit_conversation (self, conv, error);
     }
   if (!fd_center_finish (self, ok, error))
     return NULL;

@@ -28,6 +28,7 @@ typedef struct {
   gint64  queue_id;
   gint64  agent_id;
   gint64  conversation_id;   /* visitor frames: whose sockets */
+  gboolean folded;           /* repeats what the event before carried */
   char   *text;
 } Push;
 
@@ -173,7 +174,7 @@ flush_pending (FdCenter *self)
             sink->vtable->visitor_frame (sink->data, push->conversation_id, push->text);
           else if (push->seq != 0 && sink->vtable->agent_event != NULL)
             sink->vtable->agent_event (sink->data, push->organization_id, push->seq, push->queue_id,
-                                       push->agent_id, push->text);
+                                       push->agent_id, push->folded, push->text);
         }
     }
 }
@@ -258,11 +259,26 @@ fd_center_emit (FdCenter    *self,
                 GError     **error)
 {
   g_autoptr(JsonNode) body = body_json;
-  g_autofree char *payload = fd_json_to_string (body, NULL);
+
+  return fd_center_emit_text (self, organization_id, type, queue_id, agent_id, conversation_id,
+                              fd_json_to_string (body, NULL), error);
+}
+
+gboolean
+fd_center_emit_text (FdCenter    *self,
+                     gint64       organization_id,
+                     const char  *type,
+                     gint64       queue_id,
+                     gint64       agent_id,
+                     gint64       conversation_id,
+                     char        *payload_text,
+                     GError     **error)
+{
+  g_autofree char *payload = payload_text;
   Push *push;
   gint64 seq = 0;
 
-  if (!fd_store_append_event (self->store, organization_id, type, queue_id, agent_id,
+  if (!fd_store_append_event_encoded (self->store, organization_id, type, queue_id, agent_id,
                               conversation_id, payload, &seq, error))
     return FALSE;
 
@@ -280,6 +296,19 @@ fd_center_emit (FdCenter    *self,
     fd_center_stats_changed (self, organization_id);
   fd_center_wallboard_event (self, organization_id, type);
   return TRUE;
+}
+
+/* Marks the event just emitted as one that only repeats what the event
+ * before it carried (FdCenterSink.agent_event's @folded). */
+void
+fd_center_fold_last_event (FdCenter *self)
+{
+  Push *push;
+
+  g_assert (self->pending->len > 0);
+  push = g_ptr_array_index (self->pending, self->pending->len - 1);
+  g_assert (push->seq != 0);
+  push->folded = TRUE;
 }
 
 void

@@ -29,8 +29,12 @@ typedef struct {
   gint64     changed_id;
   FdConversationState changed_state;
   gboolean   changed_row_reserved;   /* the row said reserved at "conversation-changed" */
+  gint       changed_unread;
+  gint       changed_row_unread;     /* the row's unread at "conversation-changed" */
+  gint64     changed_seq;            /* the connection's last seq then */
   char      *message_text;
   gint64     message_conversation;
+  gint64     message_seq;
   gint64     typing_conversation;
   gboolean   typing;
   guint      typing_events;
@@ -106,6 +110,9 @@ on_conversation_changed_cb (FdSession            *session,
   seen->changed_id = conversation->id;
   seen->changed_state = conversation->state;
   seen->changed_row_reserved = row != NULL && fd_conversation_item_get_reserved (row);
+  seen->changed_unread = conversation->unread;
+  seen->changed_row_unread = row != NULL ? fd_conversation_item_get_unread (row) : -1;
+  seen->changed_seq = fd_connection_get_last_seq (fd_session_get_connection (session));
 }
 
 static void
@@ -116,6 +123,7 @@ on_message_cb (FdSession       *session,
   g_free (seen->message_text);
   seen->message_text = g_strdup (message->text);
   seen->message_conversation = message->conversation_id;
+  seen->message_seq = fd_connection_get_last_seq (fd_session_get_connection (session));
 }
 
 static void
@@ -284,6 +292,13 @@ test_signals (void)
   fd_test_visitor_send (visitor, "c-1", VISITOR_TEXT);
   wait_for (has_visitor_message, &seen, "the message signal");
   g_assert_cmpint (seen.message_conversation, ==, visitor->conversation_id);
+  /* The message event carried the conversation's new unread count (the
+   * app's hello asks for it): "conversation-changed" followed at once,
+   * with the message's seq, and the row shows the count. */
+  g_assert_cmpint (seen.changed_id, ==, visitor->conversation_id);
+  g_assert_cmpint (seen.changed_unread, ==, 1);
+  g_assert_cmpint (seen.changed_row_unread, ==, 1);
+  g_assert_cmpint (seen.changed_seq, ==, seen.message_seq);
   typing_body = fd_visitor_typing_new ();
   typing_body->typing = TRUE;
   typing = fd_frame_new (FD_FRAME_VISITOR_TYPING, typing_body);

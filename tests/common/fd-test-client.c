@@ -780,6 +780,7 @@ fd_test_agent_connect (FdTestAgent *self)
   hello->protocol = FD_PROTOCOL_VERSION;
   hello->last_seq = self->last_seq;
   hello->client = g_strdup ("frontdesk-tests/" PACKAGE_VERSION);
+  hello->message_conversation = self->message_conversation;
   reply = fd_test_agent_request (self, FD_FRAME_HELLO, hello);
   if (reply->type == FD_FRAME_ERROR)
     g_error ("hello was answered by an error: %s", ((FdErrorBody *) reply->body)->message);

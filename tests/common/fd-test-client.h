@@ -135,6 +135,10 @@ typedef struct {
   FdTestSocket   *socket;       /* NULL while disconnected */
   gint64          last_seq;     /* highest event seq received */
   FdWelcome      *welcome;      /* of the last hello */
+  /* Set before connecting: the hello's `message_conversation`, as the
+   * app sends it (message events carry their conversation, the folded
+   * `conversation` events are left out). FALSE: an older client. */
+  gboolean        message_conversation;
 } FdTestAgent;
 
 /* The visitor: its session and socket. */

@@ -279,6 +279,112 @@ test_site_import (Fixture       *f,
   assert_unseen (other_org, visitor->conversation_id);
 }
 
+/* Takes what @agent received until now; fails on a `conversation` event
+ * of @conversation_id that says @unread. */
+static void
+assert_no_conversation_event (FdTestAgent *agent,
+                              gint64       conversation_id,
+                              gint         unread)
+{
+  FdFrame *frame;
+
+  barrier (agent);
+  while ((frame = fd_test_socket_pop (agent->socket)) != NULL)
+    {
+      const FdConversation *conv = frame->body;
+
+      if (frame->type == FD_FRAME_CONVERSATION && conv->id == conversation_id && conv->unread == unread)
+        g_error ("A folded conversation event (unread %d) reached an app that reads it from the message", unread);
+      fd_frame_free (frame);
+    }
+}
+
+static gboolean
+is_conversation_with_unread (const FdFrame *frame,
+                             gpointer       unread)
+{
+  return frame->type == FD_FRAME_CONVERSATION && ((FdConversation *) frame->body)->unread == GPOINTER_TO_INT (unread);
+}
+
+/* A visitor's message is one frame for an app whose hello set
+ * `message_conversation`: the message event carries the conversation's new
+ * unread count and unreplied time, and no conversation event repeats it.
+ * An older app (the flag unset) still gets that conversation event. */
+static void
+test_message_carries_conversation (Fixture       *f,
+                                   gconstpointer  data)
+{
+  g_autoptr(FdTestAgent) app = fd_test_agent_sign_in (f->server, "ann@fanout.example", "ann-password");
+  g_autoptr(FdTestAgent) old = connect_agent (f->server, "ann@fanout.example", "ann-password");
+  g_autoptr(FdTestVisitor) visitor = NULL;
+  g_autoptr(FdFrame) snapshot = NULL;
+
+  app->message_conversation = TRUE;
+  fd_test_agent_connect (app);
+  snapshot = fd_test_agent_wait_event (app, FD_FRAME_SNAPSHOT);
+  /* Joined, so that the chat is offered rather than missed. */
+  fd_test_agent_join (app, f->queue_id);
+  visitor = fd_test_visitor_start (f->server, f->chat_key, "Visitor");
+  fd_test_visitor_connect (visitor);
+  barrier (app);
+  barrier (old);
+  g_clear_pointer (&snapshot, fd_frame_free);
+
+  for (gint n = 1; n <= 2; n++)
+    {
+      g_autofree char *text = g_strdup_printf ("message %d", n);
+      g_autoptr(FdFrame) carried = NULL;
+      g_autoptr(FdFrame) plain = NULL;
+      g_autoptr(FdFrame) update = NULL;
+      const FdMessage *msg;
+
+      fd_test_visitor_send (visitor, text, text);
+      carried = fd_test_socket_wait_match (app->socket, is_message_with, text, FD_TEST_TIMEOUT_MS,
+                                           "the message at the app");
+      msg = carried->body;
+      g_assert_nonnull (msg->conversation);
+      g_assert_cmpint (msg->conversation->id, ==, visitor->conversation_id);
+      g_assert_cmpint (msg->conversation->unread, ==, n);
+      g_assert_cmpint (msg->conversation->last_customer_message_at, ==, msg->created_at);
+      assert_no_conversation_event (app, visitor->conversation_id, n);
+
+      plain = fd_test_socket_wait_match (old->socket, is_message_with, text, FD_TEST_TIMEOUT_MS,
+                                         "the message at the older app");
+      update = fd_test_socket_wait_match (old->socket, is_conversation_with_unread, GINT_TO_POINTER (n),
+                                          FD_TEST_TIMEOUT_MS, "the conversation event at the older app");
+      g_assert_cmpint (((FdConversation *) update->body)->id, ==, visitor->conversation_id);
+      g_assert_cmpint (update->seq, >, plain->seq);
+    }
+}
+
+/* A visitor cannot go on writing into a chat of a deleted stream
+ * (stream-inactive); the server answers "is the stream live" from the
+ * streams its routing loaded, and asks the store about the others. */
+static void
+test_deleted_stream (Fixture       *f,
+                     gconstpointer  data)
+{
+  g_autoptr(FdTestAgent) ann = fd_test_agent_sign_in_and_join (f->server, "ann@fanout.example", "ann-password",
+                                                                f->queue_id, NULL);
+  g_autoptr(FdTestVisitor) visitor = fd_test_visitor_start (f->server, f->chat_key, "Visitor");
+  gint64 stream_id = fd_test_admin_find_id (f->server, f->org_id, "streams", "Chat");
+  g_autofree char *path = g_strdup_printf ("/api/admin/v1/organizations/%" G_GINT64_FORMAT "/streams/%" G_GINT64_FORMAT,
+                                           f->org_id, stream_id);
+  g_autofree char *token = fd_test_admin_read_token (f->server);
+  g_autoptr(JsonNode) answer = NULL;
+  g_autoptr(FdFrame) refused = NULL;
+  guint status = 0;
+
+  fd_test_visitor_connect (visitor);
+  write_seen_by (visitor, "while the stream lives", ann, NULL);
+
+  answer = fd_test_http_request (f->server, token, "DELETE", path, NULL, &status);
+  g_assert_cmpuint (status / 100, ==, 2);
+  fd_test_visitor_send (visitor, "after", "after");
+  refused = fd_test_visitor_wait (visitor, FD_FRAME_VISITOR_ERROR);
+  fd_test_assert_error_frame (refused, FD_WIRE_ERROR_STREAM_INACTIVE);
+}
+
 /* Deleting an organization closes its agents' sockets at once. */
 static void
 test_organization_deleted (Fixture       *f,
@@ -307,6 +413,9 @@ main (int    argc,
               test_membership_change, fixture_tear_down);
   g_test_add ("/fanout/membership/site-import", Fixture, NULL, fixture_set_up, test_site_import,
               fixture_tear_down);
+  g_test_add ("/fanout/message-carries-conversation", Fixture, NULL, fixture_set_up,
+              test_message_carries_conversation, fixture_tear_down);
+  g_test_add ("/fanout/deleted-stream", Fixture, NULL, fixture_set_up, test_deleted_stream, fixture_tear_down);
   g_test_add ("/fanout/organization-deleted", Fixture, NULL, fixture_set_up, test_organization_deleted,
               fixture_tear_down);
   return g_test_run ();

@@ -28,6 +28,7 @@ struct _FdAgentApi
   GCancellable *cancellable;   /* cancels sign-ins in the pool at free */
   GPtrArray    *sockets;       /* FdAgentConn*, each frees itself at close */
   GHashTable   *by_agent;      /* gint64* agent id → GPtrArray of its FdAgentConn* */
+  guint         silence_id;    /* one check of every socket's silence */
 };
 
 typedef struct {
@@ -371,12 +372,41 @@ on_socket_cb (SoupServer              *server,
 
 /* --- The registry of sockets, subscribed to the center -------------------- */
 
+/* One timer for every socket's silence check rather than one per socket:
+ * each source is visited on every turn of the main loop, and with 200
+ * agents the per-socket timers were a sixth of what the loop walks
+ * (docs/performance.md, "Fan-out"). */
+static gboolean
+on_silence_check_cb (gpointer user_data)
+{
+  FdAgentApi *self = user_data;
+  g_autoptr(GPtrArray) silent = g_ptr_array_new ();
+  gint64 now = g_get_monotonic_time ();
+
+  for (guint i = 0; i < self->sockets->len; i++)
+    {
+      FdAgentConn *conn = g_ptr_array_index (self->sockets, i);
+
+      if (fd_agent_socket_is_silent (conn, now))
+        g_ptr_array_add (silent, conn);
+    }
+  /* Closed after the walk: a close may take a socket out of the array. */
+  for (guint i = 0; i < silent->len; i++)
+    fd_agent_socket_close_silent (g_ptr_array_index (silent, i));
+  if (self->sockets->len > 0)
+    return G_SOURCE_CONTINUE;
+  self->silence_id = 0;
+  return G_SOURCE_REMOVE;
+}
+
 void
 fd_agent_api_add_socket (FdAgentApi  *self,
                          FdAgentConn *conn)
 {
   GPtrArray *mine = g_hash_table_lookup (self->by_agent, &conn->agent_id);
 
+  if (self->silence_id == 0)
+    self->silence_id = g_timeout_add_seconds (FD_AGENT_SOCKET_KEEPALIVE, on_silence_check_cb, self);
   g_ptr_array_add (self->sockets, conn);
   if (mine == NULL)
     {
@@ -404,6 +434,7 @@ push_to (FdAgentApi *self,
          gint64      seq,
          gint64      queue_id,
          gint64      agent_id,
+         gboolean    folded,
          const char *text)
 {
   for (guint i = 0; i < sockets->len; i++)
@@ -411,6 +442,9 @@ push_to (FdAgentApi *self,
       FdAgentConn *ac = g_ptr_array_index (sockets, i);
 
       if (!ac->hello_done || ac->organization_id != organization_id || seq <= ac->last_seq)
+        continue;
+      /* Its app applied the conversation with the message before. */
+      if (folded && ac->message_conversation)
         continue;
       if (!fd_center_agent_may_see (self->center, ac->organization_id, ac->agent_id, queue_id, agent_id))
         continue;
@@ -426,6 +460,7 @@ sink_agent_event (gpointer    data,
                   gint64      seq,
                   gint64      queue_id,
                   gint64      agent_id,
+                  gboolean    folded,
                   const char *text)
 {
   FdAgentApi *self = data;
@@ -438,10 +473,10 @@ sink_agent_event (gpointer    data,
       GPtrArray *mine = g_hash_table_lookup (self->by_agent, &agent_id);
 
       if (mine != NULL)
-        push_to (self, mine, organization_id, seq, queue_id, agent_id, text);
+        push_to (self, mine, organization_id, seq, queue_id, agent_id, folded, text);
       return;
     }
-  push_to (self, self->sockets, organization_id, seq, queue_id, agent_id, text);
+  push_to (self, self->sockets, organization_id, seq, queue_id, agent_id, folded, text);
 }
 
 static gboolean
@@ -547,6 +582,7 @@ fd_agent_api_free (FdAgentApi *self)
 {
   fd_api_unmount (&self->mount);
   fd_center_remove_sink (self->center, self);
+  g_clear_handle_id (&self->silence_id, g_source_remove);
   /* Sockets still open point at the API: free them first. */
   while (self->sockets->len > 0)
     fd_agent_socket_free (g_ptr_array_index (self->sockets, self->sockets->len - 1));

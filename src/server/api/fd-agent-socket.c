@@ -260,6 +260,7 @@ handle_hello (FdAgentConn   *self,
           break;
     }
   self->last_seq = MAX (self->last_seq, seq);
+  self->message_conversation = hello->message_conversation;
   self->hello_done = TRUE;
   g_clear_handle_id (&self->hello_timeout_id, g_source_remove);
   fd_center_agent_presence_changed (center, self->organization_id, self->agent_id);
@@ -489,15 +490,18 @@ on_pong_cb (SoupWebsocketConnection *conn,
   ((FdAgentConn *) user_data)->last_activity = g_get_monotonic_time ();
 }
 
-static gboolean
-on_silence_check_cb (gpointer user_data)
+gboolean
+fd_agent_socket_is_silent (FdAgentConn *self,
+                           gint64       now)
 {
-  FdAgentConn *self = user_data;
+  return now - self->last_activity > FD_AGENT_SOCKET_SILENCE * G_USEC_PER_SEC &&
+         soup_websocket_connection_get_state (self->conn) == SOUP_WEBSOCKET_STATE_OPEN;
+}
 
-  if (g_get_monotonic_time () - self->last_activity > FD_AGENT_SOCKET_SILENCE * G_USEC_PER_SEC &&
-      soup_websocket_connection_get_state (self->conn) == SOUP_WEBSOCKET_STATE_OPEN)
-    soup_websocket_connection_close (self->conn, SOUP_WEBSOCKET_CLOSE_GOING_AWAY, "Silent for too long");
-  return G_SOURCE_CONTINUE;
+void
+fd_agent_socket_close_silent (FdAgentConn *self)
+{
+  soup_websocket_connection_close (self->conn, SOUP_WEBSOCKET_CLOSE_GOING_AWAY, "Silent for too long");
 }
 
 void
@@ -507,7 +511,6 @@ fd_agent_socket_free (FdAgentConn *self)
   if (self->hello_done)
     fd_center_agent_presence_changed (self->center, self->organization_id, self->agent_id);
   g_clear_handle_id (&self->hello_timeout_id, g_source_remove);
-  g_clear_handle_id (&self->silence_id, g_source_remove);
   g_clear_handle_id (&self->expiry_id, g_source_remove);
   g_signal_handlers_disconnect_by_data (self->conn, self);
   g_clear_pointer (&self->budget, fd_ws_budget_free);
@@ -546,7 +549,7 @@ fd_agent_socket_new (FdAgentApi              *api,
   g_signal_connect (conn, "closed", G_CALLBACK (on_closed_cb), self);
   g_signal_connect (conn, "pong", G_CALLBACK (on_pong_cb), self);
   self->last_activity = g_get_monotonic_time ();
-  self->silence_id = g_timeout_add_seconds (FD_AGENT_SOCKET_KEEPALIVE, on_silence_check_cb, self);
+  /* The API's timer checks its silence every FD_AGENT_SOCKET_KEEPALIVE. */
   self->hello_timeout_id = g_timeout_add_seconds (FD_AGENT_SOCKET_HELLO_TIMEOUT, on_hello_timeout_cb, self);
   fd_agent_api_add_socket (api, self);
   /* Arms the expiry timer (the handshake checked the token just now). */

@@ -35,8 +35,8 @@ struct _FdAgentConn {
   char                    *token_hash;     /* to close it on sign-out */
   gboolean                 hello_done;     /* events flow only after hello */
   gint64                   last_seq;       /* last event seq sent */
+  gboolean                 message_conversation; /* hello: skip folded events */
   guint                    hello_timeout_id;
-  guint                    silence_id;     /* checks the socket still talks */
   guint                    expiry_id;      /* checks the token again when it expires */
   gint64                   last_activity;  /* monotonic time of the last frame or pong */
   gint64                   bad_window_start;
@@ -52,5 +52,11 @@ FdAgentConn *fd_agent_socket_new (FdAgentApi              *api,
 /* Unregisters and frees the socket without waiting for it to close (the
  * API does this when it goes away first). */
 void         fd_agent_socket_free (FdAgentConn            *self);
+/* Whether the open socket sent nothing, not even a pong, for
+ * FD_AGENT_SOCKET_SILENCE seconds at @now (monotonic); the API's timer
+ * then closes it (1001). */
+gboolean     fd_agent_socket_is_silent    (FdAgentConn *self,
+                                           gint64       now);
+void         fd_agent_socket_close_silent (FdAgentConn *self);
 
 G_END_DECLS

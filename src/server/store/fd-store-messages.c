@@ -177,11 +177,16 @@ get_message_by_client_id (FdStore     *self,
   return fd_store_table_first (self, &message_table, stmt, error);
 }
 
+/* Inserts @msg unless its conversation has a message of its client id:
+ * then *@out_inserted is FALSE and nothing is written (the unique index
+ * answers, with no lookup before each insert). */
 static gboolean
 insert_message (FdStore    *self,
                 FdMessage  *msg,
+                gboolean   *out_inserted,
                 GError    **error)
 {
+  *out_inserted = FALSE;
   if (msg->direction == FD_DIRECTION_OUT &&
       !fd_store_check_agent_in_org (self, msg->organization_id, msg->agent_id, error))
     return FALSE;
@@ -190,7 +195,8 @@ insert_message (FdStore    *self,
     if (!fd_store_execute (self,
                            "INSERT INTO messages (organization_id, conversation_id, direction, "
                            "agent_id, author_name, text, note, client_id, created_at) "
-                           "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                           "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) "
+                           "ON CONFLICT (conversation_id, client_id) WHERE client_id IS NOT NULL DO NOTHING",
                            FD_STORE_ARGS (FD_ARG_INT (msg->organization_id),
                                           FD_ARG_INT (msg->conversation_id),
                                           FD_ARG_TEXT (fd_direction_to_string (msg->direction)),
@@ -205,7 +211,10 @@ insert_message (FdStore    *self,
                            "No such conversation in this organization.");
         return FALSE;
       }
+    if (fd_store_changes (self) == 0)
+      return TRUE;
     msg->id = fd_store_last_insert_id (self);
+    *out_inserted = TRUE;
   }
   /* The Activity Log's full-text index (docs/store.md, "The Activity
    * Log"), in the same transaction as the message. */
@@ -238,6 +247,7 @@ fd_store_append_message (FdStore          *self,
                          GError          **error)
 {
   g_autoptr(FdMessage) stored = NULL;
+  gboolean inserted = FALSE;
   gboolean ok;
 
   g_return_val_if_fail (self != NULL, NULL);
@@ -248,25 +258,6 @@ fd_store_append_message (FdStore          *self,
   if (!check_message (msg, error))
     return NULL;
 
-  if (msg->client_id != NULL && *msg->client_id != '\0')
-    {
-      g_autoptr(GError) local_error = NULL;
-
-      stored = get_message_by_client_id (self, msg->organization_id, msg->conversation_id,
-                                         msg->client_id, &local_error);
-      if (stored != NULL)
-        {
-          if (out_duplicate != NULL)
-            *out_duplicate = TRUE;
-          return g_steal_pointer (&stored);
-        }
-      if (!g_error_matches (local_error, FD_STORE_ERROR, FD_STORE_ERROR_NOT_FOUND))
-        {
-          g_propagate_error (error, g_steal_pointer (&local_error));
-          return NULL;
-        }
-    }
-
   stored = fd_message_copy (msg);
   /* An empty client id means none: it must not collide with other empties. */
   if (stored->client_id != NULL && *stored->client_id == '\0')
@@ -275,9 +266,24 @@ fd_store_append_message (FdStore          *self,
     stored->created_at = g_get_real_time ();
   if (!fd_store_begin (self, error))
     return NULL;
-  ok = insert_message (self, stored, error);
+  ok = insert_message (self, stored, &inserted, error);
   if (!fd_store_end (self, ok, error))
     return NULL;
+  if (inserted)
+    return g_steal_pointer (&stored);
+
+  /* A resend: the message stored under this client id, as it was stored. */
+  g_clear_pointer (&stored, fd_message_free);
+  stored = get_message_by_client_id (self, msg->organization_id, msg->conversation_id, msg->client_id, error);
+  if (stored == NULL)
+    {
+      /* Only another organization's id for this conversation gets here. */
+      fd_store_rephrase (error, FD_STORE_ERROR_NOT_FOUND, FD_STORE_ERROR_NOT_FOUND,
+                         "No such conversation in this organization.");
+      return NULL;
+    }
+  if (out_duplicate != NULL)
+    *out_duplicate = TRUE;
   return g_steal_pointer (&stored);
 }
 

@@ -305,11 +305,16 @@ fd_store_open (const char  *path,
   /* FULL in WAL mode: every commit syncs the WAL before it returns, so
    * what was acknowledged survives a power cut too; the server groups
    * commits so that one sync covers many changes. See
-   * docs/architecture.md, "Durability". */
+   * docs/architecture.md, "Durability". temp_store = MEMORY: each request
+   * of a group is a savepoint, whose sub-journal (the pages it changed, as
+   * they were before) SQLite otherwise writes to a temporary file, a
+   * pwrite() per page per request; in memory it is a copy (bounded by the
+   * group: at most FD_CENTER_GROUP_MAX requests). */
   if (!exec_script (self,
                     "PRAGMA synchronous = FULL;"
                     "PRAGMA foreign_keys = ON;"
-                    "PRAGMA trusted_schema = OFF;",
+                    "PRAGMA trusted_schema = OFF;"
+                    "PRAGMA temp_store = MEMORY;",
                     error))
     return NULL;
 

@@ -575,6 +575,18 @@ gboolean        fd_store_append_event          (FdStore         *self,
                                                 const char      *payload_json,
                                                 gint64          *out_seq,
                                                 GError         **error);
+/* fd_store_append_event() for a payload a JSON generator just wrote from
+ * an object (the center's events): its size and UTF-8 are checked, and it
+ * is not parsed again to learn that it is JSON. */
+gboolean        fd_store_append_event_encoded  (FdStore         *self,
+                                                gint64           organization_id,
+                                                const char      *type,
+                                                gint64           queue_id,
+                                                gint64           agent_id,
+                                                gint64           conversation_id,
+                                                const char      *payload_json,
+                                                gint64          *out_seq,
+                                                GError         **error);
 /* Events with seq > @after_seq in order, at most @limit (0 = no limit). */
 GPtrArray      *fd_store_list_events_since     (FdStore         *self,
                                                 gint64           organization_id,
