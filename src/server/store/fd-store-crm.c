@@ -44,6 +44,7 @@ fd_store_crm_connection_free (FdStoreCrmConnection *connection)
   g_free (connection->status);
   g_free (connection->status_reason);
   g_free (connection->pending_state);
+  g_free (connection->link_hash);
   g_clear_pointer (&connection->pending_verifier, g_bytes_unref);
   g_free (connection);
 }
@@ -66,19 +67,21 @@ fd_store_put_crm_connection (FdStore                    *self,
   return fd_store_execute (self,
                            "INSERT OR REPLACE INTO crm_connections (organization_id, provider, instance_url, "
                            "client_id, client_secret, tokens, status, status_reason, pending_state, "
-                           "pending_verifier, pending_expires_at, connected_at, updated_at) "
-                           "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+                           "pending_verifier, pending_expires_at, connected_at, updated_at, link_hash, link_expires_at) "
+                           "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
                            FD_STORE_ARGS (FD_ARG_INT (c->organization_id), FD_ARG_TEXT (c->provider),
                                           FD_ARG_TEXT (c->instance_url), FD_ARG_TEXT (c->client_id),
                                           FD_ARG_TEXT (secret), FD_ARG_TEXT (tokens), FD_ARG_TEXT (c->status),
                                           FD_ARG_TEXT (c->status_reason), FD_ARG_TEXT (c->pending_state),
                                           FD_ARG_TEXT (verifier), FD_ARG_INT (c->pending_expires_at),
-                                          FD_ARG_INT (c->connected_at), FD_ARG_INT (g_get_real_time ())),
+                                          FD_ARG_INT (c->connected_at), FD_ARG_INT (g_get_real_time ()),
+                                          FD_ARG_TEXT (c->link_hash), FD_ARG_INT (c->link_expires_at)),
                            error);
 }
 
 #define CONNECTION_COLUMNS "organization_id, provider, instance_url, client_id, client_secret, tokens, " \
-  "status, status_reason, pending_state, pending_verifier, pending_expires_at, connected_at, updated_at"
+  "status, status_reason, pending_state, pending_verifier, pending_expires_at, connected_at, updated_at, " \
+  "link_hash, link_expires_at"
 
 static FdStoreCrmConnection *
 read_connection (FdStoreStmt *stmt)
@@ -98,6 +101,8 @@ read_connection (FdStoreStmt *stmt)
   c->pending_expires_at = fd_store_col_int64 (stmt, 10);
   c->connected_at = fd_store_col_int64 (stmt, 11);
   c->updated_at = fd_store_col_int64 (stmt, 12);
+  c->link_hash = fd_store_col_text (stmt, 13);
+  c->link_expires_at = fd_store_col_int64 (stmt, 14);
   return c;
 }
 
@@ -113,6 +118,28 @@ fd_store_get_crm_connection (FdStore  *self,
                                  FD_STORE_ARGS (FD_ARG_INT (organization_id)), error);
   if (stmt == NULL ||
       !fd_store_step_row (self, stmt, error, "No CRM is connected to this organization."))
+    return NULL;
+  return read_connection (stmt);
+}
+
+FdStoreCrmConnection *
+fd_store_find_crm_connection (FdStore     *self,
+                              const char  *link_hash,
+                              const char  *pending_state,
+                              GError     **error)
+{
+  g_autoptr(FdStoreStmt) stmt = NULL;
+
+  if (link_hash == NULL && pending_state == NULL)
+    {
+      fd_store_not_found ("CRM connection", error);
+      return NULL;
+    }
+  stmt = fd_store_prepare_bound (self, "SELECT " CONNECTION_COLUMNS " FROM crm_connections "
+                                 "WHERE (?1 IS NOT NULL AND link_hash = ?1) OR (?2 IS NOT NULL AND pending_state = ?2)",
+                                 FD_STORE_ARGS (FD_ARG_TEXT (link_hash), FD_ARG_TEXT (pending_state)), error);
+  if (stmt == NULL ||
+      !fd_store_step_row (self, stmt, error, "This link is not valid (used, replaced or mistyped)."))
     return NULL;
   return read_connection (stmt);
 }
@@ -151,6 +178,7 @@ fd_store_set_contact_crm (FdStore          *self,
                           gint64            organization_id,
                           gint64            contact_id,
                           const FdContact  *f,
+                          const char       *record_id,
                           gboolean         *changed,
                           GError          **error)
 {
@@ -164,14 +192,14 @@ fd_store_set_contact_crm (FdStore          *self,
    * event is due. */
   if (!fd_store_execute (self,
                          "UPDATE contacts SET crm_label = ?3, crm_provider = ?4, crm_record_url = ?5, "
-                         "crm_company = ?6, crm_kind = ?7 "
+                         "crm_company = ?6, crm_kind = ?7, crm_record_id = ?8 "
                          "WHERE organization_id = ?1 AND id = ?2 AND (crm_label IS NOT ?3 OR "
                          "crm_provider IS NOT ?4 OR crm_record_url IS NOT ?5 OR crm_company IS NOT ?6 "
-                         "OR crm_kind IS NOT ?7)",
+                         "OR crm_kind IS NOT ?7 OR crm_record_id IS NOT ?8)",
                          FD_STORE_ARGS (FD_ARG_INT (organization_id), FD_ARG_INT (contact_id),
                                         FD_ARG_TEXT (f->crm_label), FD_ARG_TEXT (f->crm_provider),
                                         FD_ARG_TEXT (f->crm_record_url), FD_ARG_TEXT (f->crm_company),
-                                        FD_ARG_TEXT (f->crm_kind)),
+                                        FD_ARG_TEXT (f->crm_kind), FD_ARG_TEXT (record_id)),
                          error))
     return FALSE;
   *changed = fd_store_changes (self) > 0;
@@ -310,4 +338,28 @@ fd_store_count_crm_entries (FdStore  *self,
          fd_store_query_int64 (self, "SELECT COUNT (*) FROM crm_outbox WHERE organization_id = ?1 AND state = ?2",
                                FD_STORE_ARGS (FD_ARG_INT (organization_id), FD_ARG_TEXT (FD_CRM_ENTRY_SENT)),
                                sent, error);
+}
+
+char *
+fd_store_get_contact_crm_record (FdStore  *self,
+                                 gint64    organization_id,
+                                 gint64    contact_id,
+                                 GError  **error)
+{
+  g_autoptr(FdStoreStmt) stmt = NULL;
+
+  stmt = fd_store_prepare_bound (self, "SELECT crm_record_id FROM contacts WHERE organization_id = ?1 AND id = ?2",
+                                 FD_STORE_ARGS (FD_ARG_INT (organization_id), FD_ARG_INT (contact_id)), error);
+  if (stmt == NULL || !fd_store_step_row (self, stmt, error, "No such contact."))
+    return NULL;
+  return fd_store_col_text (stmt, 0);
+}
+
+gboolean
+fd_store_crm_entries_due_now (FdStore  *self,
+                              gint64    organization_id,
+                              GError  **error)
+{
+  return fd_store_execute (self, "UPDATE crm_outbox SET next_attempt_at = 0 WHERE organization_id = ?1 AND state = ?2",
+                           FD_STORE_ARGS (FD_ARG_INT (organization_id), FD_ARG_TEXT (FD_CRM_ENTRY_QUEUED)), error);
 }

@@ -31,6 +31,8 @@ typedef struct {
   char   *pending_state;      /* the consent under way; NULL = none */
   GBytes *pending_verifier;   /* sealed PKCE verifier */
   gint64  pending_expires_at;
+  char   *link_hash;          /* SHA-256 hex of the connect page's token */
+  gint64  link_expires_at;
   gint64  connected_at;
   gint64  updated_at;
 } FdStoreCrmConnection;
@@ -45,6 +47,12 @@ gboolean              fd_store_put_crm_connection  (FdStore                    *
 FdStoreCrmConnection *fd_store_get_crm_connection  (FdStore                    *self,
                                                     gint64                      organization_id,
                                                     GError                    **error);
+/* The connection whose link token hashes to @link_hash, or whose consent
+ * is @pending_state (one of the two NULL). NOT_FOUND otherwise. */
+FdStoreCrmConnection *fd_store_find_crm_connection (FdStore                  *self,
+                                                    const char                 *link_hash,
+                                                    const char                 *pending_state,
+                                                    GError                    **error);
 /* Every connection (at start). */
 GPtrArray            *fd_store_list_crm_connections (FdStore                   *self,
                                                     GError                    **error);
@@ -58,7 +66,14 @@ gboolean              fd_store_set_contact_crm     (FdStore                    *
                                                     gint64                      organization_id,
                                                     gint64                      contact_id,
                                                     const FdContact            *fields,
+                                                    const char                 *record_id,
                                                     gboolean                   *changed,
+                                                    GError                    **error);
+/* The record's id in the CRM (NULL: no match; NOT_FOUND: no contact, then
+ * *@error is set). */
+char                 *fd_store_get_contact_crm_record (FdStore                 *self,
+                                                    gint64                      organization_id,
+                                                    gint64                      contact_id,
                                                     GError                    **error);
 
 typedef struct {
@@ -102,6 +117,10 @@ gboolean         fd_store_crm_entry_retry    (FdStore               *self,
                                               gint64                 id,
                                               gint64                 next_attempt_at,
                                               const char            *reason,
+                                              GError               **error);
+/* The organization's queued entries due at once (it was connected again). */
+gboolean         fd_store_crm_entries_due_now (FdStore              *self,
+                                              gint64                 organization_id,
                                               GError               **error);
 /* Counts of the organization's entries queued / sent (status). */
 gboolean         fd_store_count_crm_entries  (FdStore               *self,

@@ -502,10 +502,12 @@ static const char fd_store_migration_10[] =
 
 /* Version 11: the CRM integration (docs/crm.md, docs/store.md "CRM").
  * What the lookup found on each contact (provider, record URL, company,
- * kind; crm_label is from version 1) and when it last looked; the
+ * kind, the record's id in the CRM; crm_label is from version 1) and when
+ * it last looked; the
  * organization's CRM connection (one per organization: its provider and
  * instance, the OAuth client, the tokens and client secret sealed with
- * FdSecretBox as base64, its status, the consent under way: state and the
+ * FdSecretBox as base64, its status, the connect page's link (the hash of
+ * its token, never the token) and the consent under way: state and the
  * sealed PKCE verifier); and the durable outbox of log entries, one row
  * per entry, with the CRM's id once accepted (remote_id) and a unique
  * idempotency key. At most one automatic entry per conversation. */
@@ -514,6 +516,7 @@ static const char fd_store_migration_11[] =
   "ALTER TABLE contacts ADD COLUMN crm_record_url TEXT;\n"
   "ALTER TABLE contacts ADD COLUMN crm_company TEXT;\n"
   "ALTER TABLE contacts ADD COLUMN crm_kind TEXT;\n"
+  "ALTER TABLE contacts ADD COLUMN crm_record_id TEXT;\n"
   "ALTER TABLE contacts ADD COLUMN crm_checked_at INTEGER NOT NULL DEFAULT 0;\n"
   "CREATE TABLE crm_connections (\n"
   "  organization_id  INTEGER PRIMARY KEY REFERENCES organizations (id) ON DELETE CASCADE,\n"
@@ -527,6 +530,8 @@ static const char fd_store_migration_11[] =
   "  pending_state    TEXT,\n"
   "  pending_verifier TEXT,\n"
   "  pending_expires_at INTEGER NOT NULL DEFAULT 0,\n"
+  "  link_hash        TEXT UNIQUE,\n"
+  "  link_expires_at  INTEGER NOT NULL DEFAULT 0,\n"
   "  connected_at     INTEGER NOT NULL DEFAULT 0,\n"
   "  updated_at       INTEGER NOT NULL\n"
   ");\n"
