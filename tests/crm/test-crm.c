@@ -480,6 +480,55 @@ test_refresh_rotation (Fixture *f, gconstpointer data)
   g_assert_cmpint (json_object_get_int_member (state, "refreshes"), ==, 2);
 }
 
+/* frontdeskctl against the test's server; its standard output. */
+static char *
+run_ctl (FdTestServer *server, const char *stdin_text, const char * const *args)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *token_file = g_strconcat (fd_test_server_get_db_path (server), ".admin-token", NULL);
+  char *out = NULL;
+
+  g_ptr_array_add (argv, g_strdup (g_getenv ("FRONTDESKCTL")));
+  g_ptr_array_add (argv, g_strdup_printf ("--server=%s", fd_test_server_get_url (server)));
+  g_ptr_array_add (argv, g_strdup_printf ("--token-file=%s", token_file));
+  for (guint i = 0; args[i] != NULL; i++)
+    g_ptr_array_add (argv, g_strdup (args[i]));
+  g_ptr_array_add (argv, NULL);
+  process = g_subprocess_newv ((const char * const *) argv->pdata,
+                               G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error);
+  g_assert_no_error (error);
+  g_subprocess_communicate_utf8 (process, stdin_text, NULL, &out, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_get_if_exited (process));
+  g_assert_cmpint (g_subprocess_get_exit_status (process), ==, 0);
+  return out;
+}
+
+/* frontdeskctl crm connect / status / disconnect: the link printed, the
+ * secret read from stdin and never shown. */
+static void
+test_ctl (Fixture *f, gconstpointer data)
+{
+  g_autofree char *org = g_strdup_printf ("%" G_GINT64_FORMAT, f->org_id);
+  const char *connect[] = { "crm", "connect", org, "--provider", "zendesk", "--instance-url", f->fake->url,
+                            "--client-id", "frontdesk", "--client-secret-stdin", NULL };
+  const char *status[] = { "crm", "status", org, NULL };
+  const char *disconnect[] = { "crm", "disconnect", org, NULL };
+  g_autofree char *connected = run_ctl (f->server, "zz-secret-value\n", connect);
+  g_autofree char *shown = run_ctl (f->server, NULL, status);
+  g_autofree char *gone = run_ctl (f->server, NULL, disconnect);
+  g_autofree char *path = g_strdup_printf ("/organizations/%" G_GINT64_FORMAT "/crm", f->org_id);
+  g_autoptr(JsonNode) missing = fd_test_admin_expect (f->server, "GET", path, NULL, 404);
+
+  g_assert_nonnull (strstr (connected, "/crm/connect/"));
+  g_assert_nonnull (strstr (shown, "pending"));
+  g_assert_null (strstr (connected, "zz-secret-value"));
+  g_assert_null (strstr (shown, "zz-secret-value"));
+  g_assert_false (fd_test_server_db_contains (f->server, "zz-secret-value"));
+}
+
 /* A revoked grant: the refresh is refused, the status says so. */
 static void
 test_revocation (Fixture *f, gconstpointer data)
@@ -493,6 +542,13 @@ test_revocation (Fixture *f, gconstpointer data)
   wait_db (f->server, "SELECT COUNT (*) FROM crm_connections WHERE status = 'needs-authorization'", 1);
   status = crm_status (f->server, f->org_id);
   g_assert_cmpstr (status, ==, "needs-authorization");
+  {
+    g_autofree char *org = g_strdup_printf ("%" G_GINT64_FORMAT, f->org_id);
+    const char *args[] = { "crm", "status", org, NULL };
+    g_autofree char *out = run_ctl (f->server, NULL, args);
+
+    g_assert_nonnull (strstr (out, "needs-authorization"));
+  }
 }
 
 /* Zendesk's 429 with Retry-After: the lookup waits and succeeds on the
@@ -606,5 +662,6 @@ main (int argc, char **argv)
   ADD ("/crm/backoff/rate-limit", test_rate_limit);
   ADD ("/crm/hostile", test_hostile);
   ADD ("/crm/page/checks", test_page_checks);
+  ADD ("/crm/ctl", test_ctl);
   return g_test_run ();
 }
