@@ -24,7 +24,7 @@ Zendesk (Support API):
 Control (the test's, not a vendor's):
   POST /_control {"mode": "up"|"down"|"html"|"huge"|"malformed"|"wrongtypes",
                   "rate_limit": N, "retry_after": S, "revoke": true,
-                  "expire_access": true, "rotate": true}
+                  "expire_access": true, "rotate": true, "lose_answer": true}
   GET  /_state   what was created and asked
 
 Usage: fd-crm-fake.py SEED.json   (prints the port on the first line)
@@ -227,7 +227,7 @@ class Handler(BaseHTTPRequestHandler):
         if url.path == "/_control":
             req = json.loads(self.body() or b"{}")
             with LOCK:
-                for k in ("mode", "rate_limit", "retry_after", "rotate"):
+                for k in ("mode", "rate_limit", "retry_after", "rotate", "lose_answer"):
                     if k in req:
                         STATE[k] = req[k]
                 if req.get("revoke"):
@@ -267,6 +267,11 @@ class Handler(BaseHTTPRequestHandler):
                 STATE["tickets"].append(ticket)
                 if key:
                     STATE["idempotency"][key] = ticket
+                if STATE.get("lose_answer"):
+                    # Accepted, but the answer never reaches the client (as
+                    # when frontdeskd dies before it records the id).
+                    STATE["lose_answer"] = False
+                    return self.send(502, b"<html>Bad Gateway</html>", "text/html")
             return self.send(201, {"ticket": ticket}, headers={"x-idempotency-lookup": "miss"})
         self.send(404, {"error": "RecordNotFound"})
 

@@ -417,6 +417,34 @@ test_down_kill_delivered_once (Fixture *f, gconstpointer data)
   g_assert_cmpstr (json_object_get_string_member (task, "Status"), ==, "Completed");
 }
 
+/* Zendesk: a ticket accepted whose answer was lost (as when frontdeskd
+ * dies before recording its id) is sent again with the same
+ * Idempotency-Key, and Zendesk answers with the same ticket: one ticket. */
+static void
+test_zendesk_idempotent (Fixture *f, gconstpointer data)
+{
+  g_autoptr(FdTestVisitor) visitor = NULL;
+  g_autoptr(FdFrame) closed = NULL;
+  g_autoptr(JsonObject) state = NULL;
+  g_autofree char *sql = NULL;
+  JsonObject *ticket;
+
+  crm_connect (f->server, f->org_id, "zendesk", f->fake);
+  connect_agent (f);
+  fake_control (f->fake, "{\"lose_answer\": true}");
+  visitor = fd_test_agent_reserve_new_chat (f->agent, f->server, FD_TEST_CHAT_KEY, "Jenna");
+  closed = fd_test_agent_expect_ack (f->agent, FD_FRAME_CLOSE, fd_test_conversation_ref (visitor->conversation_id));
+  wait_db (f->server, "SELECT COUNT (*) FROM crm_outbox WHERE state = 'sent'", 1);
+  state = fake_state (f->fake);
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (state, "tickets")), ==, 1);
+  g_assert_cmpint (fake_count (f->fake, "POST /api/v2/tickets.json"), ==, 2);
+  ticket = json_array_get_object_element (json_object_get_array_member (state, "tickets"), 0);
+  sql = g_strdup_printf ("SELECT COUNT (*) FROM crm_outbox WHERE remote_id = '%" G_GINT64_FORMAT "'",
+                         json_object_get_int_member (ticket, "id"));
+  g_assert_cmpint (fd_test_server_db_count (f->server, sql), ==, 1);
+  g_assert_false (json_object_get_boolean_member (json_object_get_object_member (ticket, "comment"), "public"));
+}
+
 /* A manual entry: queued durably, attributed to the agent's own CRM user,
  * refused without a CRM. */
 static void
@@ -607,6 +635,21 @@ test_hostile (Fixture *f, gconstpointer data)
       fake_control (f->fake, "{\"mode\": \"up\"}");
       fd_test_spin (700);   /* the back-off after the error passes */
     }
+  /* Nothing lost: an entry queued while the CRM answers HTML is sent once
+   * it answers properly again. */
+  {
+    g_autoptr(FdTestVisitor) visitor = NULL;
+    g_autoptr(FdFrame) closed = NULL;
+    FakeWait w = { f->fake, "tasks", 1 };
+
+    fake_control (f->fake, "{\"mode\": \"html\"}");
+    visitor = fd_test_agent_reserve_new_chat (f->agent, f->server, FD_TEST_CHAT_KEY, "Carol");
+    closed = fd_test_agent_expect_ack (f->agent, FD_FRAME_CLOSE, fd_test_conversation_ref (visitor->conversation_id));
+    wait_db (f->server, "SELECT COUNT (*) FROM crm_outbox WHERE state = 'queued' AND attempts >= 1", 1);
+    g_assert_cmpuint (fake_created (f->fake, "tasks"), ==, 0);
+    fake_control (f->fake, "{\"mode\": \"up\"}");
+    fd_test_wait (fake_reached, &w, 4 * FD_TEST_TIMEOUT_MS, "the Task after the hostile answers");
+  }
   /* The server answers, and lookups work again. */
   {
     g_autoptr(FdTestVisitor) visitor = fd_test_visitor_start_with_email (f->server, FD_TEST_CHAT_KEY, "Carol",
@@ -657,6 +700,7 @@ main (int argc, char **argv)
   ADD ("/crm/lookup/zendesk", test_zendesk_lookup);
   ADD ("/crm/outbox/down-kill-delivered-once", test_down_kill_delivered_once);
   ADD ("/crm/outbox/manual", test_manual_entry);
+  ADD ("/crm/outbox/zendesk-idempotent", test_zendesk_idempotent);
   ADD ("/crm/tokens/refresh-rotation", test_refresh_rotation);
   ADD ("/crm/tokens/revocation", test_revocation);
   ADD ("/crm/backoff/rate-limit", test_rate_limit);
