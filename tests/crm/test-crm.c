@@ -242,7 +242,7 @@ set_up (Fixture *f, gconstpointer data)
 {
   f->fake = fake_start ();
   f->server = fd_test_server_new ();
-  fd_test_server_add_args (f->server, "--crm-allow-http", "--crm-backoff-ms", "300", NULL);
+  fd_test_server_add_args (f->server, "--crm-allow-http", "--crm-backoff-ms", "300", "--crm-max-queued", "3", NULL);
   fd_test_server_start (f->server);
   f->org_id = fd_test_admin_import_demo (f->server);
 }
@@ -482,6 +482,39 @@ test_manual_entry (Fixture *f, gconstpointer data)
   g_assert_cmpstr (json_object_get_string_member (task, "OwnerId"), ==, "005000000000009AAA");
 }
 
+/* The outbox is bounded: with the CRM down, manual entries beyond
+ * --crm-max-queued (3 here) are refused with a clear error; none is lost. */
+static void
+test_queue_full (Fixture *f, gconstpointer data)
+{
+  g_autoptr(FdTestVisitor) visitor = NULL;
+  FdCrmLog *log;
+
+  crm_connect (f->server, f->org_id, "salesforce", f->fake);
+  connect_agent (f);
+  fake_control (f->fake, "{\"mode\": \"down\"}");
+  visitor = fd_test_agent_reserve_new_chat (f->agent, f->server, FD_TEST_CHAT_KEY, "Carol");
+  for (guint i = 0; i < 3; i++)
+    {
+      g_autoptr(FdFrame) ack = NULL;
+
+      log = fd_crm_log_new ();
+      log->conversation_id = visitor->conversation_id;
+      log->text = g_strdup_printf ("note %u", i);
+      ack = fd_test_agent_expect_ack (f->agent, FD_FRAME_CRM_LOG, log);
+    }
+  log = fd_crm_log_new ();
+  log->conversation_id = visitor->conversation_id;
+  log->text = g_strdup ("one too many");
+  fd_test_agent_expect_error (f->agent, FD_FRAME_CRM_LOG, log, FD_WIRE_ERROR_RATE_LIMITED);
+  g_assert_cmpint (fd_test_server_db_count (f->server, "SELECT COUNT (*) FROM crm_outbox"), ==, 3);
+  fake_control (f->fake, "{\"mode\": \"up\"}");
+  {
+    FakeWait w = { f->fake, "tasks", 3 };
+    fd_test_wait (fake_reached, &w, 6 * FD_TEST_TIMEOUT_MS, "the three Tasks");
+  }
+}
+
 /* An expired access token is refreshed; the rotated refresh token is
  * saved, so the next refresh (after a restart) works with it. */
 static void
@@ -705,6 +738,7 @@ main (int argc, char **argv)
   ADD ("/crm/outbox/down-kill-delivered-once", test_down_kill_delivered_once);
   ADD ("/crm/outbox/manual", test_manual_entry);
   ADD ("/crm/outbox/zendesk-idempotent", test_zendesk_idempotent);
+  ADD ("/crm/outbox/queue-full", test_queue_full);
   ADD ("/crm/tokens/refresh-rotation", test_refresh_rotation);
   ADD ("/crm/tokens/revocation", test_revocation);
   ADD ("/crm/backoff/rate-limit", test_rate_limit);
