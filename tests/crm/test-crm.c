@@ -96,7 +96,7 @@ fake_http (Fake *fake, const char *method, const char *path, const char *body)
 static void
 fake_control (Fake *fake, const char *json)
 {
-  g_autoptr(JsonNode) node = fake_http (fake, "POST", "/_control", json);
+  json_node_unref (fake_http (fake, "POST", "/_control", json));
 }
 
 static JsonObject *
@@ -583,7 +583,12 @@ test_ctl (Fixture *f, gconstpointer data)
   g_autofree char *shown = run_ctl (f->server, NULL, status);
   g_autofree char *gone = run_ctl (f->server, NULL, disconnect);
   g_autofree char *path = g_strdup_printf ("/organizations/%" G_GINT64_FORMAT "/crm", f->org_id);
-  g_autoptr(JsonNode) missing = fd_test_admin_expect (f->server, "GET", path, NULL, 404);
+
+  g_autoptr(JsonNode) missing = NULL;
+
+  g_assert_nonnull (strstr (gone, "disconnected"));
+  missing = fd_test_admin_expect (f->server, "GET", path, NULL, 404);
+  g_assert_cmpstr (fd_test_http_error_code (missing), ==, "not-found");
 
   g_assert_nonnull (strstr (connected, "/crm/connect/"));
   g_assert_nonnull (strstr (shown, "pending"));
@@ -690,6 +695,8 @@ test_hostile (Fixture *f, gconstpointer data)
     g_autoptr(FdTestVisitor) visitor = fd_test_visitor_start_with_email (f->server, FD_TEST_CHAT_KEY, "Carol",
                                                                          "carol@customer.example");
     g_autoptr(FdConversation) chat = wait_label (f->agent, visitor->conversation_id, "(Salesforce Contact)");
+
+    g_assert_cmpstr (chat->contact->crm_kind, ==, "Contact");
   }
 }
 
@@ -714,6 +721,7 @@ test_page_checks (Fixture *f, gconstpointer data)
   g_autofree char *status = NULL;
 
   g_assert_cmpuint (soup_message_get_status (get), ==, 200);
+  g_assert_nonnull (b1);
   soup_message_set_request_body_from_bytes (post, "application/x-www-form-urlencoded", form);
   b2 = page_send (browser, post);
   g_assert_cmpuint (soup_message_get_status (post), ==, 403);

@@ -255,7 +255,6 @@ fd_crm_status (FdCrm   *self,
   FdStore *store = fd_center_get_store (self->center);
   g_autoptr(FdStoreCrmConnection) c = fd_store_get_crm_connection (store, organization_id, error);
   g_autoptr(JsonBuilder) b = json_builder_new ();
-  g_autoptr(FdOAuthTokens) tokens = NULL;
   gint64 queued = 0, sent = 0;
 
   if (c == NULL || !fd_store_count_crm_entries (store, organization_id, &queued, &sent, error))
@@ -372,10 +371,6 @@ serve_form (FdCrm *self, SoupServerMessage *msg, FdStoreCrmConnection *c, const 
   set_cookie (self, msg, COOKIE_CSRF, csrf, "Strict");
   respond_page (self, msg, SOUP_STATUS_OK, "Connect your CRM", body, origin);
 }
-
-typedef struct {
-  FdStoreCrmConnection *connection;
-} ConsentWrite;
 
 static void
 serve_post (FdCrm *self, SoupServerMessage *msg, FdStoreCrmConnection *c, const char *hash)
