@@ -377,6 +377,25 @@ test_zendesk_lookup (Fixture *f, gconstpointer data)
   chat = wait_label (f->agent, visitor->conversation_id, "(Zendesk user)");
   g_assert_cmpstr (chat->contact->crm_kind, ==, "user");
   g_assert_cmpstr (chat->contact->crm_company, ==, "Jenna Corp");
+  g_assert_cmpint (fake_count (f->fake, "GET /api/v2/users/search.json"), ==, 1);
+
+  /* The same customer again within the cache's TTL: the contact already
+   * carries the label (the offer shows it), the lookup is answered from
+   * the cache (the contact's check time moves on) and the CRM is not asked
+   * again. */
+  {
+    gint64 checked = fd_test_server_db_count (f->server, "SELECT crm_checked_at FROM contacts WHERE crm_kind = 'user'");
+    g_autofree char *sql = g_strdup_printf ("SELECT COUNT (*) FROM contacts WHERE crm_kind = 'user' AND "
+                                            "crm_checked_at > %" G_GINT64_FORMAT, checked);
+    g_autoptr(FdTestVisitor) again = fd_test_visitor_start_with_email (f->server, FD_TEST_CHAT_KEY, "Jenna",
+                                                                       "jenna@zd.example");
+    g_autoptr(FdFrame) detail = NULL;
+
+    wait_db (f->server, sql, 1);
+    detail = fd_test_agent_expect_ack (f->agent, FD_FRAME_GET_CONVERSATION, fd_test_conversation_ref (again->conversation_id));
+    g_assert_cmpstr (((FdConversationDetail *) detail->body)->conversation->contact->crm_label, ==, "(Zendesk user)");
+    g_assert_cmpint (fake_count (f->fake, "GET /api/v2/users/search.json"), ==, 1);
+  }
 }
 
 /* The CRM down for a whole chat: routing goes on, the automatic entry
