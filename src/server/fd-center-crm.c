@@ -34,9 +34,20 @@ fd_center_set_contact_crm (FdCenter         *self,
                                  &changed, error);
   if (ok && changed)
     {
-      g_clear_pointer (&conv, fd_conversation_free);
-      conv = fd_store_get_conversation (self->store, organization_id, conversation_id, TRUE, error);
-      ok = conv != NULL && fd_center_emit_conversation (self, conv, error);
+      /* The conversation looked up, and the customer's other open ones
+       * (the contact is shared), are sent again with the new fields. */
+      g_autoptr(GPtrArray) history = fd_store_list_contact_history (self->store, organization_id, conv->contact->id,
+                                                                    0, error);
+
+      ok = history != NULL;
+      for (guint i = 0; ok && history != NULL && i < history->len; i++)
+        {
+          const FdConversation *other = g_ptr_array_index (history, i);
+
+          if (other->id == conversation_id || other->state == FD_CONVERSATION_UNRESERVED ||
+              other->state == FD_CONVERSATION_RESERVED)
+            ok = fd_center_emit_conversation (self, other, error);
+        }
     }
   return fd_center_finish (self, ok, error);
 }
