@@ -32,8 +32,8 @@ list_from_option (GPtrArray *values)
 }
 
 /* Reads a password from stdin, prompting without echo on a terminal. */
-static char *
-read_password (const char  *prompt_name,
+char *
+fd_ctl_read_password (const char  *prompt_name,
                GError     **error)
 {
   char buffer[1024];
@@ -99,7 +99,7 @@ apply_password (FdCtl            *ctl,
     return FD_CTL_EXIT_OK;
   if (value != NULL && !g_str_equal (value, "-"))
     password = g_strdup (value);
-  else if ((password = read_password (prompt_name, &error)) == NULL)
+  else if ((password = fd_ctl_read_password (prompt_name, &error)) == NULL)
     return fd_ctl_usage_error ("%s", error->message);
   json_object_set_string_member (body, field->member, password);
   memset (password, 0, strlen (password));
@@ -232,7 +232,7 @@ apply_password_stdin (FdCtl            *ctl,
 
   if (fd_ctl_opt (ctl, field->option) == NULL)
     return FD_CTL_EXIT_OK;
-  if ((password = read_password (prompt, &error)) == NULL)
+  if ((password = fd_ctl_read_password (prompt, &error)) == NULL)
     return fd_ctl_usage_error ("--%s: no %s on standard input", field->option,
                                is_password ? "password" : "client secret");
   json_object_set_string_member (body, field->member, password);

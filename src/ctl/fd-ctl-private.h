@@ -15,6 +15,7 @@
  *   fd-ctl-snippet.c    stream snippet
  *   fd-ctl-authorize.c  stream resend-authorization
  *   fd-ctl-site.c       site export / import
+ *   fd-ctl-crm.c        crm connect / status / disconnect
  */
 
 #include "fd-admin-client.h"
@@ -186,5 +187,12 @@ int fd_ctl_phase_list          (FdCtl *ctl);
 int fd_ctl_phase_set           (FdCtl *ctl);
 int fd_ctl_site_export         (FdCtl *ctl);
 int fd_ctl_site_import         (FdCtl *ctl);
+int fd_ctl_crm_connect         (FdCtl *ctl);
+int fd_ctl_crm_status          (FdCtl *ctl);
+int fd_ctl_crm_disconnect      (FdCtl *ctl);
+
+/* fd-ctl-fields.c: a secret from stdin (one line; no echo on a terminal). */
+char *fd_ctl_read_password     (const char  *prompt_name,
+                                GError     **error);
 
 G_END_DECLS

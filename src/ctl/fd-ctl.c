@@ -55,11 +55,15 @@ static const CtlCommand commands[] = {
   CRUD (FD_CTL_ENTITY_RESOURCE),
   COMMAND ("site", "export", fd_ctl_site_export, "", 1, 1, "site export ORG > FILE"),
   COMMAND ("site", "import", fd_ctl_site_import, "org", 1, 1, "site import FILE|- [--org ORG]"),
+  COMMAND ("crm", "connect", fd_ctl_crm_connect, "provider instance-url client-id client-secret-stdin", 1, 1,
+           "crm connect ORG --provider salesforce|zendesk --instance-url URL --client-id ID [--client-secret-stdin]"),
+  COMMAND ("crm", "status", fd_ctl_crm_status, "", 1, 1, "crm status ORG"),
+  COMMAND ("crm", "disconnect", fd_ctl_crm_disconnect, "", 1, 1, "crm disconnect ORG"),
 };
 
 static const char * const verb_names[] = { "list", "create", "update", "delete" };
 static const char * const flag_options[] = { "json", "help", "version", "password-stdin",
-                                             "oauth-client-secret-stdin", "print-link", NULL };
+                                             "oauth-client-secret-stdin", "print-link", "client-secret-stdin", NULL };
 static const char * const global_options[] = { "server", "token-file", "db", "json", "help", "version", NULL };
 
 static void

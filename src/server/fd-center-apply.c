@@ -345,6 +345,8 @@ fd_center_close_conversation (FdCenter        *self,
       !fd_store_delete_offer (self->store, conv->organization_id, conv->id, 0, error) ||
       !fd_center_emit_conversation (self, conv, error))
     return FALSE;
+  if (self->crm_hooks != NULL && self->crm_hooks->closed != NULL)
+    self->crm_hooks->closed (self->crm_hooks_data, conv->organization_id, conv->id);
   closed = fd_visitor_closed_new ();
   closed->by = by;
   closed->ask_rating = by == FD_CLOSED_BY_AGENT && conv->kind == FD_STREAM_WEBCHAT;

@@ -203,6 +203,8 @@ new_conversation (FdCenter             *self,
     conv->subject = clip_text (mail->subject, FD_STORE_MAX_STRING);
   if (!fd_store_create_conversation (self->store, conv, error))
     return NULL;
+  /* The lookup runs from an idle source, after this transaction. */
+  fd_center_crm_started (self, conv->organization_id, conv->id);
   return g_steal_pointer (&conv);
 }
 

@@ -51,6 +51,8 @@ struct _FdCenter
   guint          reload_id;       /* reloads routing after a lost group */
   guint          commit_window_ms; /* how long a group stays open; 0 = one main-loop turn */
   FdWallboard   *wallboard;       /* history, misses, the supervisors' table (fd-center-stats.c) */
+  const FdCenterCrmHooks *crm_hooks; /* FdCrm (src/server/crm/fd-crm.c); NULL = none */
+  gpointer       crm_hooks_data;
 };
 
 /* Raises a center error: @code is an FdWireError. */

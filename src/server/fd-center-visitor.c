@@ -21,6 +21,7 @@ fd_center_start_conversation (FdCenter        *self,
        fd_center_route_add (self, conv->organization_id, conv->id, conv->stream_id, error);
   if (!fd_center_finish (self, ok, error))
     return NULL;
+  fd_center_crm_started (self, conv->organization_id, conv->id);
   return fd_store_get_conversation (self->store, conv->organization_id, conv->id, TRUE, error);
 }
 

@@ -451,6 +451,25 @@ fd_center_finalize (GObject *object)
   G_OBJECT_CLASS (fd_center_parent_class)->finalize (object);
 }
 
+void
+fd_center_set_crm_hooks (FdCenter               *self,
+                         const FdCenterCrmHooks *hooks,
+                         gpointer                data)
+{
+  g_return_if_fail (FD_IS_CENTER (self));
+  self->crm_hooks = hooks;
+  self->crm_hooks_data = data;
+}
+
+void
+fd_center_crm_started (FdCenter *self,
+                       gint64    organization_id,
+                       gint64    conversation_id)
+{
+  if (self->crm_hooks != NULL && self->crm_hooks->started != NULL)
+    self->crm_hooks->started (self->crm_hooks_data, organization_id, conversation_id);
+}
+
 static void
 fd_center_class_init (FdCenterClass *klass)
 {

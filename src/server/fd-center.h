@@ -88,4 +88,26 @@ void      fd_center_close_agent_sockets  (FdCenter    *self,
                                           gint64       agent_id,
                                           const char  *reason);
 
+/* The CRM integration's hooks (docs/crm.md): @started after a new
+ * conversation is stored (the lookup starts later, on its own; routing
+ * never waits), @closed inside the transaction that closes one (the hook
+ * queues the automatic log entry in it: fd-center-crm.h). None may fail
+ * the caller. */
+typedef struct {
+  void (*started) (gpointer data, gint64 organization_id, gint64 conversation_id);
+  void (*closed)  (gpointer data, gint64 organization_id, gint64 conversation_id);
+  /* A manual entry was queued (committed): the sender may start. */
+  void (*queued)  (gpointer data);
+  /* Entries an organization may have waiting (manual ones beyond: refused). */
+  guint (*max_queued) (gpointer data);
+} FdCenterCrmHooks;
+
+/* @hooks must stay valid until they are set to NULL. */
+void      fd_center_set_crm_hooks        (FdCenter                *self,
+                                          const FdCenterCrmHooks  *hooks,
+                                          gpointer                 data);
+void      fd_center_crm_started          (FdCenter                *self,
+                                          gint64                   organization_id,
+                                          gint64                   conversation_id);
+
 G_END_DECLS

@@ -47,6 +47,7 @@ struct _FdServer
   FdSecretBox *secret_box; /* stream passwords at rest (docs/email.md) */
   FdEmail    *email;       /* IMAP workers and the outbox, once started */
   FdAuthorize *authorize;  /* the stream authorization flow, once started */
+  FdCrm      *crm;         /* the CRM connections (docs/crm.md), once started */
 };
 
 G_DEFINE_FINAL_TYPE (FdServer, fd_server, G_TYPE_OBJECT)
@@ -118,6 +119,9 @@ fd_server_finalize (GObject *object)
   if (self->admin_api != NULL)
     fd_admin_api_set_authorize (self->admin_api, NULL);
   g_clear_pointer (&self->authorize, fd_authorize_free);
+  if (self->admin_api != NULL)
+    fd_admin_api_set_crm (self->admin_api, NULL);
+  g_clear_pointer (&self->crm, fd_crm_free);
   /* The APIs unsubscribe from the center and free their sockets first. */
   g_clear_pointer (&self->agent_api, fd_agent_api_free);
   g_clear_pointer (&self->visitor_api, fd_visitor_api_free);
@@ -247,6 +251,21 @@ fd_server_start_authorize (FdServer                  *self,
   fd_authorize_attach (self->authorize, self->soup);
   fd_admin_api_set_authorize (self->admin_api, self->authorize);
   return TRUE;
+}
+
+void
+fd_server_start_crm (FdServer           *self,
+                     const FdCrmOptions *options)
+{
+  g_autofree char *url = NULL;
+
+  g_return_if_fail (FD_IS_SERVER (self));
+  g_return_if_fail (self->crm == NULL);
+
+  url = fd_server_dup_url (self);
+  self->crm = fd_crm_new (self->center, self->secret_box, options, url);
+  fd_crm_attach (self->crm, self->soup);
+  fd_admin_api_set_crm (self->admin_api, self->crm);
 }
 
 void

@@ -3,6 +3,7 @@
 #include <gio/gio.h>
 
 #include "fd-authorize.h"
+#include "fd-crm.h"
 #include "fd-email.h"
 #include "fd-listener.h"
 
@@ -51,6 +52,11 @@ gboolean    fd_server_start_authorize      (FdServer    *self,
  * the outbox sender (docs/email.md, "Wiring"); @options NULL = defaults. */
 void        fd_server_start_email          (FdServer    *self,
                                             const FdEmailOptions *options);
+/* Starts the CRM integration (docs/crm.md): the organizations'
+ * connections, lookups, the log entry outbox and the connect page. After
+ * fd_server_listen(); @options NULL = defaults. */
+void        fd_server_start_crm            (FdServer    *self,
+                                            const FdCrmOptions *options);
 /* The path of the admin token file. */
 const char *fd_server_get_admin_token_path (FdServer    *self);
 /* TRUE when fd_server_new() wrote a new admin token file. */

@@ -126,6 +126,11 @@ main (int   argc,
   gint email_idle_seconds = FD_EMAIL_DEFAULT_IDLE_SECONDS;
   g_autofree char *email_oauth_base_url = NULL;
   FdAuthorizeOptions authorize_options;
+  FdCrmOptions crm_options;
+  int crm_backoff_ms = 5000;
+  int crm_cache_seconds = 300;
+  int crm_max_queued = 10000;
+  gboolean crm_allow_http = FALSE;
   g_autofree char *public_url = NULL;
   g_autofree char *mail_relay = NULL;
   g_autofree char *mail_relay_user = NULL;
@@ -180,6 +185,14 @@ main (int   argc,
       "How long an authorization link works (default 259200: 72 hours)", "SECONDS" },
     { "email-idle-seconds", 0, 0, G_OPTION_ARG_INT, &email_idle_seconds,
       "Longest IMAP IDLE before the mailbox is fetched again (default 300)", "S" },
+    { "crm-backoff-ms", 0, 0, G_OPTION_ARG_INT, &crm_backoff_ms,
+      "First delay after a CRM error, doubled each time up to 1 h (default 5000; docs/crm.md)", "MS" },
+    { "crm-cache-seconds", 0, 0, G_OPTION_ARG_INT, &crm_cache_seconds,
+      "How long a CRM lookup's result is kept (default 300; 0: not kept)", "S" },
+    { "crm-max-queued", 0, 0, G_OPTION_ARG_INT, &crm_max_queued,
+      "CRM log entries waiting per organization before manual ones are refused (default 10000)", "N" },
+    { "crm-allow-http", 0, 0, G_OPTION_ARG_NONE, &crm_allow_http,
+      "Accept http:// CRM instance URLs (tests against local fakes only)", NULL },
     { NULL }
   };
 
@@ -323,6 +336,13 @@ main (int   argc,
       return 2;
     }
   fd_server_start_email (server, &email_options);
+  fd_crm_options_init (&crm_options);
+  crm_options.backoff_ms = (guint) CLAMP (crm_backoff_ms, 1, 3600 * 1000);
+  crm_options.cache_seconds = (guint) CLAMP (crm_cache_seconds, 0, 24 * 3600);
+  crm_options.max_queued = (guint) CLAMP (crm_max_queued, 1, 1000000);
+  crm_options.allow_http = crm_allow_http;
+  crm_options.public_url = public_url;
+  fd_server_start_crm (server, &crm_options);
 
   /* Handle signals before announcing the URL: whoever reads that line may
    * stop the server at once, and that must still be a clean exit. */

@@ -471,6 +471,9 @@ test_help_lines (Fixture       *f,
     "  resource delete --org ORG ID\n",
     "  site export ORG > FILE\n",
     "  site import FILE|- [--org ORG]\n",
+    "  crm connect ORG --provider salesforce|zendesk --instance-url URL --client-id ID [--client-secret-stdin]\n",
+    "  crm status ORG\n",
+    "  crm disconnect ORG\n",
   };
   g_autoptr(GString) expected = g_string_new ("Commands (ORG, QUEUE, STREAM: an id or a name; AGENT: an id or an email):\n");
 

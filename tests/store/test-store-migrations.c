@@ -432,6 +432,30 @@ assert_fixture_service_level (FdStore *store,
   g_assert_cmpint (queue->service_level_seconds, ==, version >= 10 ? 45 : 20);
 }
 
+/* Schema version 11 (CRM): the contact's CRM fields come back with it;
+ * older databases have none. */
+static void
+assert_fixture_crm (FdStore *store,
+                    int      version)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FdConversation) conv = fd_store_get_conversation (store, 1, 1, TRUE, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (conv->contact);
+  if (version >= 11)
+    {
+      g_assert_cmpstr (conv->contact->crm_provider, ==, "salesforce");
+      g_assert_cmpstr (conv->contact->crm_kind, ==, "Lead");
+      g_assert_cmpstr (conv->contact->crm_company, ==, "Acme");
+    }
+  else
+    {
+      g_assert_null (conv->contact->crm_provider);
+      g_assert_null (conv->contact->crm_record_url);
+    }
+}
+
 /* Schema version 9 (the Activity Log): whatever version the database came
  * from, the agent who held conversation 1 (agent 1, who also answered in
  * it) finds it in their log, with its handle time, and the words of its
@@ -496,6 +520,7 @@ test_fixtures_to_current (void)
       assert_fixture_authorization (store, version);
       assert_fixture_service_level (store, version);
       assert_fixture_log (store);
+      assert_fixture_crm (store, version);
       g_clear_pointer (&store, fd_store_free);
       g_assert_cmpint (raw_pragma (path, "PRAGMA user_version"), ==, FD_STORE_SCHEMA_VERSION);
       fd_test_rm_rf (dir);

@@ -3,6 +3,7 @@
 #include "fd-admin-api-private.h"
 
 #include "fd-auth.h"
+#include "fd-crm-provider.h"
 #include "fd-codec.h"
 
 #include <string.h>
@@ -16,6 +17,7 @@ struct _FdAdminApi
   GCancellable *cancellable;   /* password hashes in the pool */
   FdSecretBox  *secret_box;    /* seals stream passwords; the server's */
   FdAuthorize  *authorize;     /* authorization links; the server's, NULL before it starts */
+  FdCrm        *crm;           /* the CRM connections (docs/crm.md); the server's */
 };
 
 G_DEFINE_FINAL_TYPE (FdAdminApi, fd_admin_api, G_TYPE_OBJECT)
@@ -56,6 +58,7 @@ typedef enum {
   ROUTE_PHASES,
   ROUTE_SESSIONS,
   ROUTE_AUTHORIZATION,
+  ROUTE_CRM,
 } Route;
 
 typedef struct {
@@ -83,6 +86,8 @@ match_route (Request    *req,
     return (Match) { ROUTE_ORGANIZATION, "GET,PUT,PATCH,DELETE", NULL, 0, 0 };
   if (n == 3 && g_str_equal (seg[2], "site"))
     return (Match) { ROUTE_SITE, "GET,PUT", NULL, 0, 0 };
+  if (n == 3 && g_str_equal (seg[2], "crm"))
+    return (Match) { ROUTE_CRM, "GET,PUT,DELETE", NULL, 0, 0 };
 
   m.klass = fd_admin_find_entity_class (seg[2]);
   if (m.klass == NULL)
@@ -151,6 +156,67 @@ check_admin_token (FdAdminApi        *self,
   return TRUE;
 }
 
+/* GET / PUT / DELETE …/organizations/{o}/crm (docs/admin.md, "CRM"): the
+ * connection writes on its own (FdCrm), not as routing configuration. */
+static gboolean
+serve_crm (Request  *req,
+           GError  **error)
+{
+  FdCrm *crm = req->self->crm;
+  g_autoptr(FdOrganization) org = NULL;
+  g_autoptr(JsonNode) status = NULL;
+
+  org = fd_store_get_organization (req->store, req->org_id, error);
+  if (org == NULL)
+    return FALSE;
+  if (crm == NULL)
+    {
+      g_set_error_literal (error, FD_PROTOCOL_ERROR, FD_PROTOCOL_ERROR_INVALID_FIELD,
+                           "This server does not run the CRM integration.");
+      return FALSE;
+    }
+  if (g_str_equal (req->method, "PUT"))
+    {
+      JsonObject *obj = fd_admin_parse_object_body (req, error);
+      g_autofree char *url = NULL;
+      g_autofree char *expires = NULL;
+      gint64 expires_at = 0;
+      JsonObject *answer;
+
+      if (obj == NULL)
+        return FALSE;
+      url = fd_crm_connect (crm, req->org_id, fd_crm_json_string (obj, "provider"),
+                            fd_crm_json_string (obj, "instance_url"),
+                            fd_crm_json_string (obj, "client_id"),
+                            fd_crm_json_string (obj, "client_secret"),
+                            &expires_at, error);
+      json_object_unref (obj);
+      if (url == NULL)
+        return FALSE;
+      status = fd_crm_status (crm, req->org_id, error);
+      if (status == NULL)
+        return FALSE;
+      answer = json_node_get_object (status);
+      expires = fd_timestamp_to_string (expires_at);
+      json_object_set_string_member (answer, "connect_url", url);
+      json_object_set_string_member (answer, "connect_url_expires_at", expires);
+      fd_api_respond_json (req->msg, SOUP_STATUS_OK, g_steal_pointer (&status));
+      return TRUE;
+    }
+  if (g_str_equal (req->method, "DELETE"))
+    {
+      if (!fd_crm_disconnect (crm, req->org_id, error))
+        return FALSE;
+      soup_server_message_set_status (req->msg, SOUP_STATUS_NO_CONTENT, NULL);
+      return TRUE;
+    }
+  status = fd_crm_status (crm, req->org_id, error);
+  if (status == NULL)
+    return FALSE;
+  fd_api_respond_json (req->msg, SOUP_STATUS_OK, g_steal_pointer (&status));
+  return TRUE;
+}
+
 static gboolean
 dispatch (Request      *req,
           const Match  *m,
@@ -180,6 +246,8 @@ dispatch (Request      *req,
       return fd_admin_serve_sessions (req, m->id, error);
     case ROUTE_AUTHORIZATION:
       return fd_admin_serve_authorization (req, req->self->authorize, m->id, error);
+    case ROUTE_CRM:
+      return serve_crm (req, error);
     case ROUTE_NONE:
     default:
       g_assert_not_reached ();
@@ -208,6 +276,7 @@ routing_organization (const Request *req,
     case ROUTE_MEMBERS:
     case ROUTE_SESSIONS:
     case ROUTE_AUTHORIZATION:
+    case ROUTE_CRM:
     case ROUTE_NONE:
     default:
       return 0;
@@ -248,7 +317,7 @@ serve (FdAdminApi  *self,
 
   /* A new authorization link changes no configuration, and its email must
    * not leave before the link is committed: it writes on its own. */
-  if (g_str_equal (req->method, "GET") || m->route == ROUTE_AUTHORIZATION)
+  if (g_str_equal (req->method, "GET") || m->route == ROUTE_AUTHORIZATION || m->route == ROUTE_CRM)
     ok = dispatch (req, m, &error);
   else
     ok = fd_center_change_config (self->center, write_change, &change, &error);
@@ -471,6 +540,15 @@ fd_admin_api_set_authorize (FdAdminApi  *self,
   g_return_if_fail (FD_IS_ADMIN_API (self));
 
   self->authorize = authorize;
+}
+
+void
+fd_admin_api_set_crm (FdAdminApi *self,
+                      FdCrm      *crm)
+{
+  g_return_if_fail (FD_IS_ADMIN_API (self));
+
+  self->crm = crm;
 }
 
 GBytes *

@@ -7,6 +7,7 @@
 #include <libsoup/soup.h>
 
 #include "fd-authorize.h"
+#include "fd-crm.h"
 #include "fd-center.h"
 #include "fd-secret-box.h"
 
@@ -33,6 +34,10 @@ void        fd_admin_api_set_secret_box (FdAdminApi  *self,
  * POST …/streams/{id}/authorization. */
 void        fd_admin_api_set_authorize (FdAdminApi  *self,
                                         FdAuthorize *authorize);
+/* The CRM connections (owned by the server; NULL: none), for
+ * …/organizations/{id}/crm (docs/admin.md, "CRM"). */
+void        fd_admin_api_set_crm       (FdAdminApi  *self,
+                                        FdCrm       *crm);
 /* Adds the API's handlers to @server. */
 void        fd_admin_api_attach (FdAdminApi  *self,
                                  SoupServer  *server);

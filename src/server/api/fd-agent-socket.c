@@ -1,5 +1,7 @@
 #define G_LOG_DOMAIN "fd-agent-socket"
 
+#include "fd-center-crm.h"
+#include "fd-store-crm.h"
 #include "fd-agent-socket.h"
 #include "fd-api-http.h"
 #include "fd-center-email.h"
@@ -232,6 +234,12 @@ handle_hello (FdAgentConn   *self,
       return;
     }
   rotate_token (self, welcome);
+  {
+    g_autoptr(FdStoreCrmConnection) crm = fd_store_get_crm_connection (fd_center_get_store (center),
+                                                                       agent->organization_id, NULL);
+    if (crm != NULL)
+      welcome->crm_provider = g_strdup (crm->provider);
+  }
 
   if (resumed)
     {
@@ -380,16 +388,7 @@ handle_request (FdAgentConn   *self,
       ANSWER (fd_center_callback_attempt (center, agent, frame->body, &error));
       break;
     case FD_FRAME_CRM_LOG:
-      {
-        g_autoptr(FdConversation) conv = fd_center_get_visible (center, agent,
-                                                                ((FdCrmLog *) frame->body)->conversation_id, &error);
-
-        if (conv == NULL)
-          send_error (self, frame->id, error);
-        else
-          send_error_literal (self, frame->id, FD_WIRE_ERROR_INVALID_STATE,
-                              "No CRM is connected to this organization yet.");
-      }
+      ANSWER_BOOL (fd_center_crm_log (center, agent, frame->body, &error));
       break;
     case FD_FRAME_DM_REQUEST:
       {

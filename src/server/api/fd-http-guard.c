@@ -53,6 +53,8 @@ static const FdHttpRoute routes[] = {
   { NULL, FD_ADMIN_API_PREFIX "/", FD_ADMIN_API_MAX_BODY, FD_HTTP_AUTH_ADMIN, FD_HTTP_ERRORS_ADMIN },
   /* The Email Authorization page's form (fd-authorize-page.c). */
   { "POST", FD_AUTHORIZE_PREFIX "/", FD_AUTHORIZE_MAX_BODY, FD_HTTP_AUTH_NONE, FD_HTTP_ERRORS_FLAT },
+  /* The CRM connect page's form: its CSRF field only (fd-crm-page.c). */
+  { "POST", "/crm/connect/", 4096, FD_HTTP_AUTH_NONE, FD_HTTP_ERRORS_FLAT },
   /* Everything else (downloads, the widget's files, websockets, health)
    * takes no body. */
   { NULL, "/", 0, FD_HTTP_AUTH_NONE, FD_HTTP_ERRORS_FLAT },

@@ -16,6 +16,12 @@ G_DEFINE_QUARK (fd-oauth-error-quark, fd_oauth_error)
 #define GOOGLE_AUTHORIZE_PATH "/o/oauth2/v2/auth"
 #define GOOGLE_TOKEN_PATH "/token"
 #define GOOGLE_SCOPE "https://mail.google.com/"
+#define SALESFORCE_AUTHORIZE_PATH "/services/oauth2/authorize"
+#define SALESFORCE_TOKEN_PATH "/services/oauth2/token"
+#define SALESFORCE_SCOPE "api refresh_token"
+#define ZENDESK_AUTHORIZE_PATH "/oauth/authorizations/new"
+#define ZENDESK_TOKEN_PATH "/oauth/tokens"
+#define ZENDESK_SCOPE "read write"
 
 /* RFC 7636: a verifier of 43 to 128 characters; 48 random bytes give 64. */
 #define VERIFIER_BYTES 48
@@ -61,6 +67,16 @@ provider_new (FdOAuthPlatform  platform,
       self->token_url = g_strconcat (token_origin, GOOGLE_TOKEN_PATH, NULL);
       self->scope = GOOGLE_SCOPE;
       break;
+    case FD_OAUTH_PLATFORM_SALESFORCE:
+      self->authorize_url = g_strconcat (authorize_origin, SALESFORCE_AUTHORIZE_PATH, NULL);
+      self->token_url = g_strconcat (token_origin, SALESFORCE_TOKEN_PATH, NULL);
+      self->scope = SALESFORCE_SCOPE;
+      break;
+    case FD_OAUTH_PLATFORM_ZENDESK:
+      self->authorize_url = g_strconcat (authorize_origin, ZENDESK_AUTHORIZE_PATH, NULL);
+      self->token_url = g_strconcat (token_origin, ZENDESK_TOKEN_PATH, NULL);
+      self->scope = ZENDESK_SCOPE;
+      break;
     default:
       g_assert_not_reached ();
     }
@@ -83,8 +99,8 @@ fd_oauth_provider_new_for_base (FdOAuthPlatform  platform,
                                 const char      *tenant,
                                 const char      *base_url)
 {
-  g_return_val_if_fail (platform == FD_OAUTH_PLATFORM_MICROSOFT
-                        || platform == FD_OAUTH_PLATFORM_GOOGLE, NULL);
+  g_return_val_if_fail (platform >= FD_OAUTH_PLATFORM_MICROSOFT
+                        && platform <= FD_OAUTH_PLATFORM_ZENDESK, NULL);
   g_return_val_if_fail (base_url != NULL && g_uri_is_valid (base_url, G_URI_FLAGS_NONE, NULL), NULL);
 
   g_autofree char *origin = g_strdup (base_url);
@@ -223,7 +239,7 @@ fd_oauth_begin (FdOAuthProvider *provider,
     {
       form_append (url, "response_mode", "query");
     }
-  else
+  else if (provider->platform == FD_OAUTH_PLATFORM_GOOGLE)
     {
       /* Google grants a refresh token only offline, and only on consent. */
       form_append (url, "access_type", "offline");
@@ -421,7 +437,7 @@ return_error_answer (GTask *task, TokenRequest *request, guint status)
   g_autofree char *description = clean_description (member_string (object, "error_description"));
   if (g_strcmp0 (code, "invalid_grant") == 0)
     g_task_return_new_error (task, FD_OAUTH_ERROR, FD_OAUTH_ERROR_REVOKED,
-                             "The mailbox's authorization is no longer valid "
+                             "The authorization is no longer valid "
                              "(invalid_grant: %s); it must be authorized again.",
                              description);
   else
@@ -452,7 +468,8 @@ return_tokens (GTask *task, TokenRequest *request)
     missing = "access_token";
   else if (token_type == NULL || g_ascii_strcasecmp (token_type, "Bearer") != 0)
     missing = "token_type Bearer";
-  else if (expires_in == 0)
+  else if (expires_in == 0 && (request->provider->platform == FD_OAUTH_PLATFORM_MICROSOFT
+                                || request->provider->platform == FD_OAUTH_PLATFORM_GOOGLE))
     missing = "expires_in";
   else if (!request->is_refresh && (refresh_token == NULL || *refresh_token == '\0'))
     missing = "refresh_token (was offline access granted?)";
@@ -471,7 +488,7 @@ return_tokens (GTask *task, TokenRequest *request)
     tokens->refresh_token = g_strdup (refresh_token);
   else
     tokens->refresh_token = g_strdup (request->previous->refresh_token);
-  tokens->expires_at = request->sent_at + expires_in;
+  tokens->expires_at = request->sent_at + (expires_in > 0 ? expires_in : FD_OAUTH_DEFAULT_LIFETIME);
   if (scope != NULL)
     tokens->scope = g_strdup (scope);
   else if (request->previous != NULL && request->previous->scope != NULL)

@@ -39,7 +39,17 @@ typedef enum {
 typedef enum {
   FD_OAUTH_PLATFORM_MICROSOFT,
   FD_OAUTH_PLATFORM_GOOGLE,
+  /* The CRMs (docs/crm.md): endpoints on the organization's own instance,
+   * so made with fd_oauth_provider_new_for_base() only. */
+  FD_OAUTH_PLATFORM_SALESFORCE,
+  FD_OAUTH_PLATFORM_ZENDESK,
 } FdOAuthPlatform;
+
+/* Salesforce answers no expires_in (the session lasts the org's timeout,
+ * 2 h by default); Zendesk only when the client asked for expiring
+ * tokens. Tokens without it are taken to last this long; a 401 refreshes
+ * them sooner. */
+#define FD_OAUTH_DEFAULT_LIFETIME (2 * 3600)
 
 /* A provider's endpoints and scopes. Immutable; shareable between threads. */
 typedef struct _FdOAuthProvider FdOAuthProvider;
@@ -49,7 +59,8 @@ typedef struct _FdOAuthProvider FdOAuthProvider;
 FdOAuthProvider *fd_oauth_provider_new           (FdOAuthPlatform   platform,
                                                   const char       *tenant);
 /* The same endpoint paths on another origin (tests: a local provider),
- * e.g. "http://127.0.0.1:41234". */
+ * e.g. "http://127.0.0.1:41234"; for the CRMs, the instance's origin
+ * ("https://acme.my.salesforce.com", "https://acme.zendesk.com"). */
 FdOAuthProvider *fd_oauth_provider_new_for_base  (FdOAuthPlatform   platform,
                                                   const char       *tenant,
                                                   const char       *base_url);

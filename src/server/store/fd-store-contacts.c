@@ -5,7 +5,7 @@
 
 /* Contacts: the customers, found again by email address or phone number. */
 
-#define CONTACT_COLUMNS "id, organization_id, name, email, phone, twitter_handle, crm_label"
+#define CONTACT_COLUMNS "id, organization_id, name, email, phone, twitter_handle, crm_label, crm_provider, crm_record_url, crm_company, crm_kind"
 
 static const FdStoreTable contact_table = {
   .what = "contact",

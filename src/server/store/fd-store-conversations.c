@@ -17,7 +17,7 @@
   "(SELECT s.name FROM streams s WHERE s.id = c.stream_id) AS stream_name"
 #define CONV_N_COLUMNS 29
 #define CONV_WITH_CONTACT_COLUMNS CONV_COLUMNS ", " \
-  "t.id, t.organization_id, t.name, t.email, t.phone, t.twitter_handle, t.crm_label"
+  "t.id, t.organization_id, t.name, t.email, t.phone, t.twitter_handle, t.crm_label, t.crm_provider, t.crm_record_url, t.crm_company, t.crm_kind"
 #define CONV_WITH_CONTACT_FROM "FROM conversations c JOIN contacts t ON t.id = c.contact_id "
 
 static void

@@ -500,6 +500,64 @@ static const char fd_store_migration_10[] =
   "ALTER TABLE queues ADD COLUMN service_level_seconds INTEGER NOT NULL DEFAULT 20;\n"
   "PRAGMA user_version = 10;\n";
 
+/* Version 11: the CRM integration (docs/crm.md, docs/store.md "CRM").
+ * What the lookup found on each contact (provider, record URL, company,
+ * kind, the record's id in the CRM; crm_label is from version 1) and when
+ * it last looked; the
+ * organization's CRM connection (one per organization: its provider and
+ * instance, the OAuth client, the tokens and client secret sealed with
+ * FdSecretBox as base64, its status, the connect page's link (the hash of
+ * its token, never the token) and the consent under way: state and the
+ * sealed PKCE verifier); and the durable outbox of log entries, one row
+ * per entry, with the CRM's id once accepted (remote_id) and a unique
+ * idempotency key. At most one automatic entry per conversation. */
+static const char fd_store_migration_11[] =
+  "ALTER TABLE contacts ADD COLUMN crm_provider TEXT;\n"
+  "ALTER TABLE contacts ADD COLUMN crm_record_url TEXT;\n"
+  "ALTER TABLE contacts ADD COLUMN crm_company TEXT;\n"
+  "ALTER TABLE contacts ADD COLUMN crm_kind TEXT;\n"
+  "ALTER TABLE contacts ADD COLUMN crm_record_id TEXT;\n"
+  "ALTER TABLE contacts ADD COLUMN crm_checked_at INTEGER NOT NULL DEFAULT 0;\n"
+  "CREATE TABLE crm_connections (\n"
+  "  organization_id  INTEGER PRIMARY KEY REFERENCES organizations (id) ON DELETE CASCADE,\n"
+  "  provider         TEXT NOT NULL,\n"
+  "  instance_url     TEXT NOT NULL,\n"
+  "  client_id        TEXT NOT NULL,\n"
+  "  client_secret    TEXT,\n"
+  "  tokens           TEXT,\n"
+  "  status           TEXT NOT NULL,\n"
+  "  status_reason    TEXT,\n"
+  "  pending_state    TEXT,\n"
+  "  pending_verifier TEXT,\n"
+  "  pending_expires_at INTEGER NOT NULL DEFAULT 0,\n"
+  "  link_hash        TEXT UNIQUE,\n"
+  "  link_expires_at  INTEGER NOT NULL DEFAULT 0,\n"
+  "  connected_at     INTEGER NOT NULL DEFAULT 0,\n"
+  "  updated_at       INTEGER NOT NULL\n"
+  ");\n"
+  "CREATE TABLE crm_outbox (\n"
+  "  id               INTEGER PRIMARY KEY,\n"
+  "  organization_id  INTEGER NOT NULL,\n"
+  "  conversation_id  INTEGER NOT NULL,\n"
+  "  automatic        INTEGER NOT NULL DEFAULT 0,\n"
+  "  agent_id         INTEGER,\n"
+  "  crm_user         TEXT,\n"
+  "  subject          TEXT NOT NULL,\n"
+  "  body             TEXT NOT NULL,\n"
+  "  idempotency_key  TEXT NOT NULL UNIQUE,\n"
+  "  state            TEXT NOT NULL,\n"
+  "  attempts         INTEGER NOT NULL DEFAULT 0,\n"
+  "  next_attempt_at  INTEGER NOT NULL DEFAULT 0,\n"
+  "  reason           TEXT,\n"
+  "  remote_id        TEXT,\n"
+  "  created_at       INTEGER NOT NULL,\n"
+  "  sent_at          INTEGER NOT NULL DEFAULT 0,\n"
+  "  FOREIGN KEY (organization_id, conversation_id) REFERENCES conversations (organization_id, id) ON DELETE CASCADE\n"
+  ");\n"
+  "CREATE UNIQUE INDEX crm_outbox_automatic ON crm_outbox (conversation_id) WHERE automatic = 1;\n"
+  "CREATE INDEX crm_outbox_due ON crm_outbox (state, next_attempt_at);\n"
+  "PRAGMA user_version = 11;\n";
+
 static const char * const fd_store_migrations[] = {
   fd_store_migration_1,
   fd_store_migration_2,
@@ -511,6 +569,7 @@ static const char * const fd_store_migrations[] = {
   fd_store_migration_8,
   fd_store_migration_9,
   fd_store_migration_10,
+  fd_store_migration_11,
 };
 
 G_END_DECLS
