@@ -152,7 +152,8 @@ BODY (T, fd_callback_attempt, "call attempt",
 BODY (T, fd_crm_log, "CRM log entry",
       FD_F_INT64 (T, conversation_id, TRUE),
       FD_F_STRING (T, subject, FALSE, FD_LIMIT_NAME),
-      FD_F_STRING (T, text, TRUE, FD_LIMIT_TEXT))
+      FD_F_STRING (T, text, TRUE, FD_LIMIT_TEXT),
+      FD_F_STRING (T, crm_user, FALSE, FD_LIMIT_NAME))
 #undef T
 
 /* --- agent results and events -------------------------------------------- */
@@ -164,7 +165,8 @@ BODY (T, fd_welcome, "welcome",
       FD_F_BOOL (T, resumed, FALSE),
       FD_F_OBJECT (T, agent, FALSE, &fd_agent_info),
       FD_F_OBJECT (T, organization, FALSE, &fd_organization_info),
-      FD_F_STRING (T, token, FALSE, FD_LIMIT_ID))
+      FD_F_STRING (T, token, FALSE, FD_LIMIT_ID),
+      FD_F_STRING (T, crm_provider, FALSE, FD_LIMIT_NAME))
 #undef T
 
 #define T FdCannedReplies

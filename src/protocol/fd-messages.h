@@ -210,6 +210,7 @@ typedef struct {
   gint64       conversation_id;
   char        *subject;
   char        *text;
+  char        *crm_user;       /* the agent's own CRM user id/username; NULL = none */
 } FdCrmLog;
 
 /* --- agent protocol: results and events ---------------------------------- */
@@ -221,6 +222,7 @@ typedef struct {
   FdAgent         *agent;
   FdOrganization  *organization;
   char            *token;      /* a rotated token that replaces the app's; NULL = keep it */
+  char            *crm_provider; /* the organization's connected CRM; NULL = none */
 } FdWelcome;
 
 typedef struct {

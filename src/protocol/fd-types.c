@@ -142,6 +142,10 @@ static const FdFieldInfo contact_fields[] = {
   FD_F_STRING (T, phone, FALSE, FD_LIMIT_NAME),
   FD_F_STRING (T, twitter_handle, FALSE, FD_LIMIT_NAME),
   FD_F_STRING (T, crm_label, FALSE, FD_LIMIT_NAME),
+  FD_F_STRING (T, crm_provider, FALSE, FD_LIMIT_NAME),
+  FD_F_STRING (T, crm_record_url, FALSE, FD_LIMIT_STRING),
+  FD_F_STRING (T, crm_company, FALSE, FD_LIMIT_NAME),
+  FD_F_STRING (T, crm_kind, FALSE, FD_LIMIT_NAME),
 };
 FD_TYPE_INFO (fd_contact_info, "contact", T, contact_fields, fd_contact_free);
 FD_DEFINE_CODEC_TYPE (T, fd_contact, fd_contact_info)

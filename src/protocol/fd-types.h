@@ -143,7 +143,16 @@ typedef struct {
   char   *phone;
   char   *twitter_handle;
   char   *crm_label;           /* "(Salesforce Lead)", NULL without a CRM */
+  char   *crm_provider;        /* FD_CRM_PROVIDER_*; NULL without a match */
+  char   *crm_record_url;      /* https URL of the record in the CRM's web UI */
+  char   *crm_company;         /* the record's company / organization; NULL = none */
+  char   *crm_kind;            /* "Contact", "Lead", "user"; NULL without a match */
 } FdContact;
+
+/* The CRM providers (docs/crm.md); a string on the wire so that a third
+ * provider is one more server file, not a protocol change. */
+#define FD_CRM_PROVIDER_SALESFORCE "salesforce"
+#define FD_CRM_PROVIDER_ZENDESK    "zendesk"
 
 typedef struct {
   char   *name;

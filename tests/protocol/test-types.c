@@ -206,7 +206,9 @@ test_decode_conversation (void)
   const char *text =
     "{\"id\": 42, \"organization_id\": 1, \"kind\": \"callback\", \"state\": \"reserved\","
     " \"contact\": {\"name\": \"Natalie Maines\", \"phone\": \"+44 20 7946 0000\","
-    "               \"crm_label\": \"(Salesforce Lead)\"},"
+    "               \"crm_label\": \"(Salesforce Lead)\", \"crm_provider\": \"salesforce\","
+    "               \"crm_record_url\": \"https://example.my.salesforce.com/lightning/r/Lead/00Q1/view\","
+    "               \"crm_company\": \"Dixie Chicks Ltd\", \"crm_kind\": \"Lead\"},"
     " \"callback_number\": \"020 7946 0000\", \"created_at\": \"2026-11-18T11:06:40Z\","
     " \"rating\": 5, \"unread\": 2, \"future_field\": {\"ignored\": [1, 2, 3]}}";
   g_autoptr(GError) error = NULL;
@@ -225,6 +227,10 @@ test_decode_conversation (void)
   g_assert_nonnull (conv->contact);
   g_assert_cmpstr (conv->contact->name, ==, "Natalie Maines");
   g_assert_cmpstr (conv->contact->crm_label, ==, "(Salesforce Lead)");
+  g_assert_cmpstr (conv->contact->crm_provider, ==, FD_CRM_PROVIDER_SALESFORCE);
+  g_assert_cmpstr (conv->contact->crm_record_url, ==, "https://example.my.salesforce.com/lightning/r/Lead/00Q1/view");
+  g_assert_cmpstr (conv->contact->crm_company, ==, "Dixie Chicks Ltd");
+  g_assert_cmpstr (conv->contact->crm_kind, ==, "Lead");
   g_assert_null (conv->contact->email);
   g_assert_cmpstr (conv->callback_number, ==, "020 7946 0000");
   g_assert_cmpint (conv->created_at, ==, G_GINT64_CONSTANT (1795000000000000));
@@ -240,6 +246,8 @@ test_decode_conversation (void)
   obj = json_node_get_object (out);
   g_assert_cmpstr (json_object_get_string_member (obj, "kind"), ==, "callback");
   g_assert_cmpstr (json_object_get_string_member (obj, "created_at"), ==, "2026-11-18T11:06:40Z");
+  g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (obj, "contact"),
+                                                  "crm_kind"), ==, "Lead");
   /* Unset times and strings are omitted, unknown input fields dropped. */
   g_assert_false (json_object_has_member (obj, "closed_at"));
   g_assert_false (json_object_has_member (obj, "subject"));
