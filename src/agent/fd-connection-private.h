@@ -69,6 +69,8 @@ struct _FdConnection
 
   FdAgent                 *agent;
   FdOrganization          *organization;
+  char                    *crm_provider;   /* the welcome's; NULL = no CRM */
+  char                    *crm_user;       /* the agent's own CRM user; NULL = none */
   /* What the events mean: the models and the typed signals. */
   FdSession               *session;
 };
