@@ -108,6 +108,19 @@ _fd_connection_send_frame (FdConnection  *self,
 
 /* --- frames from the server ---------------------------------------------- */
 
+void
+_fd_connection_set_crm_provider (FdConnection *self,
+                                 const char   *crm_provider)
+{
+  if (crm_provider != NULL && *crm_provider == '\0')
+    crm_provider = NULL;
+  if (g_strcmp0 (crm_provider, self->crm_provider) == 0)
+    return;
+  g_free (self->crm_provider);
+  self->crm_provider = g_strdup (crm_provider);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CRM_PROVIDER]);
+}
+
 static void
 apply_welcome (FdConnection    *self,
                const FdWelcome *welcome)
@@ -123,13 +136,7 @@ apply_welcome (FdConnection    *self,
     }
   _fd_connection_set_identity (self, welcome->agent, welcome->organization);
   /* The organization's connected CRM (issue 15): the CRM actions follow it. */
-  if (g_strcmp0 (welcome->crm_provider, self->crm_provider) != 0)
-    {
-      g_free (self->crm_provider);
-      self->crm_provider = welcome->crm_provider != NULL && *welcome->crm_provider != '\0'
-                         ? g_strdup (welcome->crm_provider) : NULL;
-      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CRM_PROVIDER]);
-    }
+  _fd_connection_set_crm_provider (self, welcome->crm_provider);
   /* The server restored an older database: our seq means nothing there,
    * and the snapshot that follows restarts the count. */
   if (!welcome->resumed && welcome->seq < self->last_seq)
