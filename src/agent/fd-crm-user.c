@@ -219,7 +219,9 @@ cancel_in_loop_cb (gpointer user_data)
 {
   FdCrmUser *self = user_data;
 
-  if (self->flow != NULL)
+  /* Only a flow of this cancellable (a newer flow has its own). */
+  if (self->flow != NULL && self->flow->cancelled_id != 0 &&
+      g_cancellable_is_cancelled (g_task_get_cancellable (self->flow->task)))
     flow_end (self, g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED, _("Connecting the CRM user was cancelled.")));
   return G_SOURCE_REMOVE;
 }
@@ -540,10 +542,10 @@ fd_crm_user_connect_async (FdCrmUser           *self,
   if (self->flow != NULL)
     {
       /* The previous flow's ending is queued: finish it now, so that one
-       * flow is under way at a time. */
+       * flow is under way at a time. Removing the idle drops the reference
+       * it held; the caller holds another. */
       g_source_remove (self->flow->finish_id);
       flow_finish_cb (self);
-      g_object_unref (self);
     }
 
   flow = g_new0 (Flow, 1);

@@ -241,6 +241,61 @@ test_refusals (Fixture       *f,
   g_assert_cmpuint (f->oauth->n_token, ==, 0);
 }
 
+static void
+on_first_done_cb (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  GAsyncResult **out = user_data;
+
+  *out = g_object_ref (result);
+}
+
+/* A second Connect while the first waits for the browser ends the first
+ * (cancelled) and completes on its own; a cancelled attempt ends at once. */
+static void
+test_replaced_and_cancelled (Fixture       *f,
+                             gconstpointer  data)
+{
+  g_autoptr(FdCrmUser) user = fd_crm_user_new (SERVER_URL, EMAIL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GAsyncResult) first = NULL;
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autofree char *authorize = fd_fake_oauth_authorize_url (f->oauth);
+  g_autofree char *token = fd_fake_oauth_token_url (f->oauth);
+  g_autofree char *first_user = NULL;
+  g_autofree char *crm_user = NULL;
+  g_autofree char *cancelled_user = NULL;
+
+  fd_crm_user_set_launcher (user, silent_launcher, NULL);
+  fd_crm_user_connect_async (user, "salesforce", authorize, token, FD_FAKE_OAUTH_CLIENT_ID, NULL,
+                             NULL, on_first_done_cb, &first);
+  g_assert_nonnull (fd_crm_user_get_redirect_uri (user));
+  fd_crm_user_set_launcher (user, fd_fake_oauth_browser, f->oauth);
+  crm_user = run_connect (f, user, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (crm_user, ==, FD_FAKE_OAUTH_USER_ID);
+  while (first == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  first_user = fd_crm_user_connect_finish (user, first, &error);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_assert_null (first_user);
+  g_clear_error (&error);
+
+  fd_crm_user_set_launcher (user, silent_launcher, NULL);
+  g_clear_object (&f->result);
+  fd_crm_user_connect_async (user, "salesforce", authorize, token, FD_FAKE_OAUTH_CLIENT_ID, NULL,
+                             cancellable, on_done_cb, f);
+  g_cancellable_cancel (cancellable);
+  g_main_loop_run (f->loop);
+  cancelled_user = fd_crm_user_connect_finish (user, f->result, &error);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_assert_null (fd_crm_user_get_redirect_uri (user));
+  g_clear_object (&f->result);
+  g_clear_object (&first);
+  g_assert_finalize_object (g_steal_pointer (&user));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -249,6 +304,7 @@ main (int argc, char **argv)
   g_test_add ("/crm-user/connect-and-disconnect", Fixture, NULL, fixture_setup, test_connect_and_disconnect, fixture_teardown);
   g_test_add ("/crm-user/wrong-state", Fixture, NULL, fixture_setup, test_wrong_state, fixture_teardown);
   g_test_add ("/crm-user/token-refused", Fixture, NULL, fixture_setup, test_token_refused, fixture_teardown);
+  g_test_add ("/crm-user/replaced-and-cancelled", Fixture, NULL, fixture_setup, test_replaced_and_cancelled, fixture_teardown);
   g_test_add ("/crm-user/refusals", Fixture, NULL, fixture_setup, test_refusals, fixture_teardown);
   return g_test_run ();
 }
