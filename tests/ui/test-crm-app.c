@@ -1,4 +1,4 @@
-#define G_LOG_DOMAIN "test-crm"
+#define G_LOG_DOMAIN "test-crm-app"
 
 /* CRM in the agent app (docs/app.md, "CRM") against the real frontdeskd
  * --demo: the "Add CRM log entry" dialog sends crm-log and shows the
@@ -8,7 +8,8 @@
  * app as the server's "conversation" event carries them once its lookup
  * finished (docs/protocol.md); until the server's CRM part is merged the
  * test applies that event, built from the wire JSON, to the session.
- * Screenshots: crm-log-dialog-error.png, crm-chat-window.png. */
+ * Screenshots: crm-log-dialog-error.png, crm-chat-window.png. The same
+ * against the server's CRM part end to end: test-crm-live.c. */
 
 #include <string.h>
 
