@@ -276,6 +276,38 @@ fd_connection_callback_attempt_finish (FdConnection  *self,
   return acked (self, result, error);
 }
 
+void
+fd_connection_crm_log_async (FdConnection        *self,
+                             gint64               conversation_id,
+                             const char          *subject,
+                             const char          *text,
+                             const char          *crm_user,
+                             GCancellable        *cancellable,
+                             GAsyncReadyCallback  callback,
+                             gpointer             user_data)
+{
+  FdCrmLog *body;
+
+  g_return_if_fail (FD_IS_CONNECTION (self));
+  g_return_if_fail (conversation_id > 0);
+  g_return_if_fail (text != NULL);
+
+  body = fd_crm_log_new ();
+  body->conversation_id = conversation_id;
+  body->subject = subject != NULL && *subject != '\0' ? g_strdup (subject) : NULL;
+  body->text = g_strdup (text);
+  body->crm_user = crm_user != NULL && *crm_user != '\0' ? g_strdup (crm_user) : NULL;
+  fd_connection_request_async (self, FD_FRAME_CRM_LOG, body, cancellable, callback, user_data);
+}
+
+gboolean
+fd_connection_crm_log_finish (FdConnection  *self,
+                              GAsyncResult  *result,
+                              GError       **error)
+{
+  return acked (self, result, error);
+}
+
 static FdSearch *
 search_body (gint64      conversation_id,
              const char *search)

@@ -69,6 +69,8 @@ struct _FdConnection
 
   FdAgent                 *agent;
   FdOrganization          *organization;
+  char                    *crm_provider;   /* the welcome's; NULL = no CRM */
+  char                    *crm_user;       /* the agent's own CRM user; NULL = none */
   /* What the events mean: the models and the typed signals. */
   FdSession               *session;
 };
@@ -130,6 +132,11 @@ void         _fd_connection_http_call    (FdConnection        *self,
                                           GTask               *task,
                                           const FdHttpAnswer  *expected);
 
+/* The welcome named the organization's CRM (NULL or "" = none);
+ * notifies "crm-provider" on change. Tests call it in place of a server
+ * with a CRM. */
+void _fd_connection_set_crm_provider (FdConnection *self,
+                                      const char   *crm_provider);
 /* The server told who is signed in: a sign-in answer or a welcome. */
 void      _fd_connection_set_identity     (FdConnection         *self,
                                            const FdAgent        *agent,

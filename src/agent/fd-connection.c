@@ -46,6 +46,7 @@ enum {
   PROP_SERVER_URL,
   PROP_STATE,
   PROP_LAST_SEQ,
+  PROP_CRM_PROVIDER,
   N_PROPS
 };
 
@@ -107,6 +108,19 @@ _fd_connection_send_frame (FdConnection  *self,
 
 /* --- frames from the server ---------------------------------------------- */
 
+void
+_fd_connection_set_crm_provider (FdConnection *self,
+                                 const char   *crm_provider)
+{
+  if (crm_provider != NULL && *crm_provider == '\0')
+    crm_provider = NULL;
+  if (g_strcmp0 (crm_provider, self->crm_provider) == 0)
+    return;
+  g_free (self->crm_provider);
+  self->crm_provider = g_strdup (crm_provider);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CRM_PROVIDER]);
+}
+
 static void
 apply_welcome (FdConnection    *self,
                const FdWelcome *welcome)
@@ -121,6 +135,8 @@ apply_welcome (FdConnection    *self,
       g_signal_emit (self, signals[SIGNAL_TOKEN_ROTATED], 0, self->token);
     }
   _fd_connection_set_identity (self, welcome->agent, welcome->organization);
+  /* The organization's connected CRM (issue 15): the CRM actions follow it. */
+  _fd_connection_set_crm_provider (self, welcome->crm_provider);
   /* The server restored an older database: our seq means nothing there,
    * and the snapshot that follows restarts the count. */
   if (!welcome->resumed && welcome->seq < self->last_seq)
@@ -699,6 +715,8 @@ fd_connection_finalize (GObject *object)
   g_clear_pointer (&self->token, g_free);
   g_clear_pointer (&self->agent, fd_agent_free);
   g_clear_pointer (&self->organization, fd_organization_free);
+  g_clear_pointer (&self->crm_provider, g_free);
+  g_clear_pointer (&self->crm_user, g_free);
   g_clear_pointer (&self->snapshot_pages, fd_snapshot_free);
 
   G_OBJECT_CLASS (fd_connection_parent_class)->finalize (object);
@@ -723,6 +741,7 @@ static const FdProperty property_table[N_PROPS] = {
   [PROP_STATE] = FD_PROPERTY_ENUM ("state", fd_connection_get_state, fd_connection_state_get_type,
                                    FD_CONNECTION_STATE_DISCONNECTED),
   [PROP_LAST_SEQ] = FD_PROPERTY_INT64 ("last-seq", fd_connection_get_last_seq),
+  [PROP_CRM_PROVIDER] = FD_PROPERTY_STRING ("crm-provider", fd_connection_get_crm_provider, NULL),
 };
 
 static void
@@ -807,6 +826,29 @@ fd_connection_get_organization (FdConnection *self)
 {
   g_return_val_if_fail (FD_IS_CONNECTION (self), NULL);
   return self->organization;
+}
+
+const char *
+fd_connection_get_crm_user (FdConnection *self)
+{
+  g_return_val_if_fail (FD_IS_CONNECTION (self), NULL);
+  return self->crm_user;
+}
+
+void
+fd_connection_set_crm_user (FdConnection *self,
+                            const char   *crm_user)
+{
+  g_return_if_fail (FD_IS_CONNECTION (self));
+  g_free (self->crm_user);
+  self->crm_user = crm_user != NULL && *crm_user != '\0' ? g_strdup (crm_user) : NULL;
+}
+
+const char *
+fd_connection_get_crm_provider (FdConnection *self)
+{
+  g_return_val_if_fail (FD_IS_CONNECTION (self), NULL);
+  return self->crm_provider;
 }
 
 gint64

@@ -64,6 +64,14 @@ const char         *fd_connection_get_token        (FdConnection        *self);
 /* The signed-in agent and organization as the server last described them. */
 const FdAgent      *fd_connection_get_agent        (FdConnection        *self);
 const FdOrganization *fd_connection_get_organization (FdConnection      *self);
+/* The organization's connected CRM as the last welcome named it
+ * ("salesforce", "zendesk"), NULL without one; notifies "crm-provider". */
+const char         *fd_connection_get_crm_provider (FdConnection        *self);
+/* The agent's own CRM user id (FdCrmUser, Preferences > CRM) that the
+ * app's CRM log entries carry as crm_user; NULL = none. */
+const char         *fd_connection_get_crm_user     (FdConnection        *self);
+void                fd_connection_set_crm_user     (FdConnection        *self,
+                                                    const char          *crm_user);
 /* The seq of the last event applied (sent in hello on reconnect). */
 gint64              fd_connection_get_last_seq     (FdConnection        *self);
 /* The session made with this connection (borrowed; NULL once the
@@ -249,6 +257,22 @@ void                fd_connection_callback_attempt_async (FdConnection  *self,
                                                     GAsyncReadyCallback  callback,
                                                     gpointer             user_data);
 gboolean            fd_connection_callback_attempt_finish (FdConnection *self,
+                                                    GAsyncResult        *result,
+                                                    GError             **error);
+/* Adds a manual entry to the contact in the organization's CRM
+ * (crm-log): @subject may be NULL, @text is required; @crm_user (the
+ * agent's own CRM user, FdCrmUser; NULL = none) attributes the entry.
+ * Acknowledged once the server queued it; without a connected CRM the
+ * server answers FD_CONNECTION_ERROR_INVALID_STATE with its sentence. */
+void                fd_connection_crm_log_async    (FdConnection        *self,
+                                                    gint64               conversation_id,
+                                                    const char          *subject,
+                                                    const char          *text,
+                                                    const char          *crm_user,
+                                                    GCancellable        *cancellable,
+                                                    GAsyncReadyCallback  callback,
+                                                    gpointer             user_data);
+gboolean            fd_connection_crm_log_finish   (FdConnection        *self,
                                                     GAsyncResult        *result,
                                                     GError             **error);
 

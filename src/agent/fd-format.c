@@ -98,6 +98,31 @@ fd_format_from (const FdContact *contact)
   return g_strdup_printf ("%s (%s)", name, contact->crm_label);
 }
 
+const char *
+fd_format_crm_record_url (const FdContact *contact)
+{
+  g_autoptr(GUri) uri = NULL;
+
+  if (contact == NULL || !is_set (contact->crm_record_url))
+    return NULL;
+  uri = g_uri_parse (contact->crm_record_url, G_URI_FLAGS_NONE, NULL);
+  if (uri == NULL || g_strcmp0 (g_uri_get_scheme (uri), "https") != 0 ||
+      g_uri_get_host (uri) == NULL || *g_uri_get_host (uri) == '\0' || g_uri_get_userinfo (uri) != NULL)
+    return NULL;
+  return contact->crm_record_url;
+}
+
+char *
+fd_format_crm_details (const FdConversation *conversation)
+{
+  g_autofree char *from = fd_format_visitor (conversation);
+  const FdContact *contact = conversation != NULL ? conversation->contact : NULL;
+
+  if (contact == NULL || !is_set (contact->crm_company))
+    return g_steal_pointer (&from);
+  return g_strconcat (from, "\n", contact->crm_company, NULL);
+}
+
 /* What the visitor typed for this conversation comes first: an agent talks
  * to the person in the chat, who may not be the contact on file (docs/app.md,
  * "A returning customer"). */

@@ -26,6 +26,12 @@ const char *fd_format_activity_icon  (FdStreamKind  kind);
 /* The customer's name (or address, number, handle) and the CRM label:
  * "Jenna (Zendesk user)". */
 char       *fd_format_from           (const FdContact *contact);
+/* The contact's record in the CRM's web UI (docs/app.md, "CRM") when it
+ * is an https URL with a host; NULL otherwise (nothing else is opened). */
+const char *fd_format_crm_record_url (const FdContact *contact);
+/* What the contact pop's notification says: the name with the CRM label,
+ * then the company on its own line when the CRM named one. */
+char       *fd_format_crm_details    (const FdConversation *conversation);
 
 /* A returning customer (docs/app.md, "A returning customer"): the name the
  * visitor typed for this conversation, else the contact's; NULL for none. */

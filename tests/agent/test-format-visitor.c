@@ -120,6 +120,48 @@ test_addresses (void)
   g_assert_cmpstr (quoted, ==, "\"Bob, the boss\" <bob@x.test>");
 }
 
+/* Issue 15: only an https record with a host is ever opened; the contact
+ * pop's text is the name with the label, then the company. */
+static void
+test_crm_record (void)
+{
+  static const struct { const char *url; gboolean opened; } cases[] = {
+    { "https://example.my.salesforce.com/lightning/r/Lead/00Q5e00000AbCdE/view", TRUE },
+    { "https://kakapo.zendesk.com/agent/users/1234", TRUE },
+    { "http://example.my.salesforce.com/lightning/r/Lead/1/view", FALSE },
+    { "javascript:alert(1)", FALSE },
+    { "file:///etc/passwd", FALSE },
+    { "https:///nohost", FALSE },
+    { "https://user:secret@example.com/r/1", FALSE },
+    { "not a url", FALSE },
+    { "", FALSE },
+  };
+  g_autoptr(FdConversation) conv = fd_conversation_new ();
+  g_autofree char *details = NULL;
+  g_autofree char *without_company = NULL;
+
+  g_assert_null (fd_format_crm_record_url (NULL));
+  conv->contact = fd_contact_new ();
+  g_assert_null (fd_format_crm_record_url (conv->contact));
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_free (conv->contact->crm_record_url);
+      conv->contact->crm_record_url = g_strdup (cases[i].url);
+      if (cases[i].opened)
+        g_assert_cmpstr (fd_format_crm_record_url (conv->contact), ==, cases[i].url);
+      else
+        g_assert_null (fd_format_crm_record_url (conv->contact));
+    }
+
+  conv->contact->name = g_strdup ("Natalie Maines");
+  conv->contact->crm_label = g_strdup ("(Salesforce Lead)");
+  without_company = fd_format_crm_details (conv);
+  g_assert_cmpstr (without_company, ==, "Natalie Maines (Salesforce Lead)");
+  conv->contact->crm_company = g_strdup ("Dixie Chicks Ltd");
+  details = fd_format_crm_details (conv);
+  g_assert_cmpstr (details, ==, "Natalie Maines (Salesforce Lead)\nDixie Chicks Ltd");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -129,5 +171,6 @@ main (int   argc,
   g_test_add_func ("/agent/format/visitor/same-name-or-none-typed", test_same_name_or_none_typed);
   g_test_add_func ("/agent/format/visitor/address-note", test_address_note);
   g_test_add_func ("/agent/format/addresses", test_addresses);
+  g_test_add_func ("/agent/format/crm-record", test_crm_record);
   return g_test_run ();
 }

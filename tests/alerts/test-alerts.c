@@ -461,6 +461,113 @@ test_dispose (Fixture       *f,
   expect_calls (f, "CloseNotification", 1);
 }
 
+/* --- CRM Automatic Contact Pop (issue 15) --------------------------------- */
+
+#define POP_URL "https://example.my.salesforce.com/lightning/r/Lead/00Q5e00000AbCdE/view"
+
+static void
+set_crm (FdContact  *contact,
+         const char *url)
+{
+  contact->crm_label = g_strdup ("(Salesforce Lead)");
+  contact->crm_provider = g_strdup ("salesforce");
+  contact->crm_kind = g_strdup ("Lead");
+  contact->crm_company = g_strdup ("Dixie Chicks Ltd");
+  contact->crm_record_url = g_strdup (url);
+}
+
+/* The offer of a customer the CRM matched, as the server sends it once
+ * its lookup finished. */
+static FdFrame *
+crm_offer (Fixture    *f,
+           gint64      id,
+           const char *url)
+{
+  FdFrame *frame = alerts_test_offer (++f->seq, id, "Natalie Maines");
+
+  set_crm (((FdOfferEvent *) frame->body)->conversation->contact, url);
+  return frame;
+}
+
+/* The agent reserved it: the conversation event carries the contact. */
+static FdFrame *
+crm_reserved (Fixture    *f,
+              gint64      id,
+              const char *url)
+{
+  FdFrame *frame = alerts_test_reserved (++f->seq, id);
+  FdConversation *conv = frame->body;
+
+  conv->contact = fd_contact_new ();
+  conv->contact->id = id + 1000;
+  conv->contact->organization_id = 1;
+  conv->contact->name = g_strdup ("Natalie Maines");
+  conv->contact_id = conv->contact->id;
+  set_crm (conv->contact, url);
+  return frame;
+}
+
+static void
+on_contact_pop_cb (FdAlerts   *alerts,
+                   gint64      id,
+                   const char *url,
+                   Fixture    *f)
+{
+  g_ptr_array_add (f->toasts, g_strdup_printf ("pop %" G_GINT64_FORMAT ":%s", id, url));
+}
+
+/* With the preference on, reserving the matched customer's offer opens
+ * the record and notifies the name with the label and the company. */
+static void
+test_contact_pop (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_autofree char *summary = NULL;
+  g_autofree char *body = NULL;
+  g_autofree char *offer_body = NULL;
+
+  g_settings_set_boolean (f->settings, "crm-contact-pop", TRUE);
+  g_signal_connect (f->alerts, "contact-pop", G_CALLBACK (on_contact_pop_cb), f);
+  alerts_test_apply (f->model, crm_offer (f, 42, POP_URL));
+  expect_calls (f, "Notify", 1);
+  /* The new-conversation notification names the customer with the label. */
+  offer_body = string_arg (nth (f, "Notify", 0), 4);
+  g_assert_cmpstr (offer_body, ==, "Natalie Maines (Salesforce Lead) — Kakapo Systems > Website Chat");
+
+  alerts_test_apply (f->model, crm_reserved (f, 42, POP_URL));
+  expect_calls (f, "Notify", 2);
+  summary = string_arg (nth (f, "Notify", 1), 3);
+  body = string_arg (nth (f, "Notify", 1), 4);
+  g_assert_cmpstr (summary, ==, "CRM Contact Opened");
+  g_assert_cmpstr (body, ==, "Natalie Maines (Salesforce Lead)\nDixie Chicks Ltd");
+  g_assert_cmpuint (f->toasts->len, ==, 1);
+  g_assert_cmpstr (g_ptr_array_index (f->toasts, 0), ==, "pop 42:" POP_URL);
+}
+
+/* Off by default; and never for a record URL that is not https. */
+static void
+test_contact_pop_off (Fixture       *f,
+                      gconstpointer  data)
+{
+  g_signal_connect (f->alerts, "contact-pop", G_CALLBACK (on_contact_pop_cb), f);
+  /* The memory backend keeps the last test's value: back to the default. */
+  g_settings_reset (f->settings, "crm-contact-pop");
+  g_assert_false (g_settings_get_boolean (f->settings, "crm-contact-pop"));
+  alerts_test_apply (f->model, crm_offer (f, 42, POP_URL));
+  expect_calls (f, "Notify", 1);
+  alerts_test_apply (f->model, crm_reserved (f, 42, POP_URL));
+  expect_calls (f, "CloseNotification", 1);
+  g_assert_cmpuint (count (f, "Notify"), ==, 1);
+
+  g_settings_set_boolean (f->settings, "crm-contact-pop", TRUE);
+  alerts_test_apply (f->model, crm_offer (f, 43, "http://example.my.salesforce.com/lightning/r/Lead/1/view"));
+  expect_calls (f, "Notify", 2);
+  alerts_test_apply (f->model, crm_reserved (f, 43, "http://example.my.salesforce.com/lightning/r/Lead/1/view"));
+  expect_calls (f, "CloseNotification", 2);
+  g_assert_cmpuint (count (f, "Notify"), ==, 2);
+  g_assert_cmpuint (f->toasts->len, ==, 0);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -486,6 +593,8 @@ main (int    argc,
   g_test_add ("/alerts/notify/sign-in", Fixture, "later", fixture_set_up, test_sign_in, fixture_tear_down);
   g_test_add ("/alerts/notify/snapshot-replay", Fixture, NULL, fixture_set_up, test_snapshot_replay, fixture_tear_down);
   g_test_add ("/alerts/notify/dispose", Fixture, NULL, fixture_set_up, test_dispose, fixture_tear_down);
+  g_test_add ("/alerts/crm/contact-pop", Fixture, NULL, fixture_set_up, test_contact_pop, fixture_tear_down);
+  g_test_add ("/alerts/crm/contact-pop-off", Fixture, NULL, fixture_set_up, test_contact_pop_off, fixture_tear_down);
 
   status = g_test_run ();
   g_assert_finalize_object (app);

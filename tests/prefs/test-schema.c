@@ -32,6 +32,10 @@ static const struct {
     "['agent.closed-today', 'agent.held', 'agent.average-handle-time', 'agent.time-in-state']" },
   { "wallboard-center-columns", "as",
     "['center.waiting', 'center.longest-wait', 'center.agents-available', 'center.service-level']" },
+  { "crm-contact-pop", "b", "false" },
+  { "crm-authorize-url", "s", "''" },
+  { "crm-token-url", "s", "''" },
+  { "crm-client-id", "s", "''" },
 };
 
 static GSettingsSchema *

@@ -5,6 +5,7 @@
 #include <glib/gi18n.h>
 
 #include "fd-alert-sound.h"
+#include "fd-crm-preferences.h"
 #include "fd-preferences-window.h"
 #include "fd-row-name.h"
 #include "fd-stat-column-editor.h"
@@ -38,6 +39,9 @@ struct _FdPreferencesWindow
   /* The Personal Wallboard's columns (Service > Columns). */
   GtkWidget            *agent_columns;
   GtkWidget            *center_columns;
+  /* Preferences > CRM (FdCrmPreferences). */
+  AdwViewStack         *stack;
+  GtkWidget            *crm_page;
 };
 
 G_DEFINE_FINAL_TYPE (FdPreferencesWindow, fd_preferences_window, ADW_TYPE_WINDOW)
@@ -302,6 +306,10 @@ set_settings (FdPreferencesWindow *self,
                                                     FD_STAT_COLUMN_CENTER, _("Contact Center"));
   gtk_box_append (self->columns_box, self->agent_columns);
   gtk_box_append (self->columns_box, self->center_columns);
+
+  self->crm_page = fd_crm_preferences_new (settings);
+  adw_view_stack_page_set_icon_name (adw_view_stack_add_titled (self->stack, self->crm_page, "crm", _("CRM")),
+                                     "contact-new-symbolic");
 }
 
 static void
@@ -348,6 +356,7 @@ fd_preferences_window_class_init (FdPreferencesWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, FdPreferencesWindow, idle_row);
   gtk_widget_class_bind_template_child (widget_class, FdPreferencesWindow, return_row);
   gtk_widget_class_bind_template_child (widget_class, FdPreferencesWindow, columns_box);
+  gtk_widget_class_bind_template_child (widget_class, FdPreferencesWindow, stack);
   gtk_widget_class_bind_template_callback (widget_class, on_play_button_clicked_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_default_button_clicked_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_choose_button_clicked_cb);
@@ -387,6 +396,21 @@ fd_preferences_window_get_column_editor (FdPreferencesWindow *self,
   g_return_val_if_fail (FD_IS_PREFERENCES_WINDOW (self), NULL);
 
   return column == FD_STAT_COLUMN_AGENT ? self->agent_columns : self->center_columns;
+}
+
+void
+fd_preferences_window_set_connection (FdPreferencesWindow *self,
+                                      FdConnection        *connection)
+{
+  g_return_if_fail (FD_IS_PREFERENCES_WINDOW (self));
+  fd_crm_preferences_set_connection (FD_CRM_PREFERENCES (self->crm_page), connection);
+}
+
+GtkWidget *
+fd_preferences_window_get_crm_page (FdPreferencesWindow *self)
+{
+  g_return_val_if_fail (FD_IS_PREFERENCES_WINDOW (self), NULL);
+  return self->crm_page;
 }
 
 GSettings *

@@ -2,6 +2,7 @@
 
 #include <adwaita.h>
 
+#include "fd-connection.h"
 #include "fd-stat-catalog.h"
 
 G_BEGIN_DECLS
@@ -17,6 +18,12 @@ G_DECLARE_FINAL_TYPE (FdPreferencesWindow, fd_preferences_window, FD, PREFERENCE
 GtkWidget *fd_preferences_window_new          (GtkWindow           *parent,
                                                GSettings           *settings);
 GSettings *fd_preferences_window_get_settings (FdPreferencesWindow *self);
+/* The signed-in agent's connection (NULL when signed out): Preferences >
+ * CRM reads the organization's CRM from it and gives it the agent's CRM
+ * user (FdCrmPreferences). */
+void       fd_preferences_window_set_connection (FdPreferencesWindow *self,
+                                                 FdConnection        *connection);
+GtkWidget *fd_preferences_window_get_crm_page   (FdPreferencesWindow *self);
 /* The FdStatColumnEditor of @column in Service > Columns. */
 GtkWidget *fd_preferences_window_get_column_editor (FdPreferencesWindow *self,
                                                     FdStatColumn         column);

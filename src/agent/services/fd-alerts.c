@@ -4,6 +4,8 @@
 
 #include <glib/gi18n.h>
 
+#include "fd-format.h"
+
 #define DEFAULT_BATCH_MSEC   1000
 #define SUMMARY_ID           "new-conversations"
 #define SUMMARY_BODY_LINES   3
@@ -39,6 +41,7 @@ G_DEFINE_FINAL_TYPE (FdAlerts, fd_alerts, G_TYPE_OBJECT)
 
 enum {
   SIGNAL_TOAST,
+  SIGNAL_CONTACT_POP,
   N_SIGNALS
 };
 
@@ -109,6 +112,42 @@ stop_sound_if_done (FdAlerts *self)
     fd_alert_sound_stop (self->sound);
 }
 
+static char *
+contact_pop_notification_id (gint64 id)
+{
+  return g_strdup_printf ("crm-contact-%" G_GINT64_FORMAT, id);
+}
+
+/* CRM Automatic Contact Pop (docs/app.md, "CRM"): the agent reserved an
+ * offer whose customer the CRM matched, with the preference on:
+ * "contact-pop" asks for the record to be opened, and a notification
+ * names the contact. */
+static void
+contact_pop (FdAlerts           *self,
+             FdConversationItem *item)
+{
+  const FdConversation *conversation = fd_conversation_item_get_conversation (item);
+  const char *url = conversation != NULL ? fd_format_crm_record_url (conversation->contact) : NULL;
+  g_autoptr(GApplication) app = g_weak_ref_get (&self->app);
+  g_autoptr(GNotification) notification = NULL;
+  g_autofree char *body = NULL;
+  g_autofree char *nid = NULL;
+
+  if (url == NULL || !g_settings_get_boolean (self->settings, "crm-contact-pop"))
+    return;
+  /* The app opens the record (fd-application-alerts.c). */
+  g_signal_emit (self, signals[SIGNAL_CONTACT_POP], 0, fd_conversation_item_get_id (item), url);
+  if (app == NULL)
+    return;
+  body = fd_format_crm_details (conversation);
+  nid = contact_pop_notification_id (fd_conversation_item_get_id (item));
+  notification = g_notification_new (_("CRM Contact Opened"));
+  g_notification_set_body (notification, body);
+  g_notification_set_default_action_and_target (notification, "app.open-conversation", "x",
+                                                fd_conversation_item_get_id (item));
+  g_application_send_notification (app, nid, notification);
+}
+
 static void
 on_item_reserved_cb (FdConversationItem *item,
                      GParamSpec         *pspec,
@@ -124,6 +163,7 @@ on_item_reserved_cb (FdConversationItem *item,
   p = g_hash_table_lookup (self->pending, &id);
   if (p == NULL || p->item != item)
     return;
+  contact_pop (self, item);
   offer_gone (self, p);
   g_hash_table_remove (self->pending, &id);
   stop_sound_if_done (self);
@@ -468,6 +508,11 @@ fd_alerts_class_init (FdAlertsClass *klass)
   signals[SIGNAL_TOAST] = g_signal_new ("toast", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                                         0, NULL, NULL, NULL,
                                         G_TYPE_NONE, 2, G_TYPE_STRING, G_TYPE_INT64);
+  /* The contact pop (preference crm-contact-pop): open this https record
+   * of the CRM (the conversation, the URL). */
+  signals[SIGNAL_CONTACT_POP] = g_signal_new ("contact-pop", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                              0, NULL, NULL, NULL,
+                                              G_TYPE_NONE, 2, G_TYPE_INT64, G_TYPE_STRING);
 }
 
 static void

@@ -15,7 +15,10 @@ G_DECLARE_FINAL_TYPE (FdAlerts, fd_alerts, FD, ALERTS, GObject)
  * notification (or, while the window is active, emits "toast"), and plays
  * the alert sound until every offer is reserved, rejected or withdrawn or
  * the alert duration is over. Offers arriving within the batch interval
- * (one second) are announced together by one summary. */
+ * (one second) are announced together by one summary. With the setting
+ * crm-contact-pop, reserving an offer whose contact has an https CRM
+ * record emits "contact-pop" (id, URL) and notifies the contact's name,
+ * label and company (docs/app.md, "CRM"). */
 
 /* Holds @settings and @model; @app is only watched (it owns the alerts). */
 FdAlerts     *fd_alerts_new               (GApplication    *app,

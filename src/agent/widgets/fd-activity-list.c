@@ -5,6 +5,8 @@
 
 #include "fd-accessible.h"
 #include "fd-activity-list.h"
+#include "fd-crm.h"
+#include "fd-format.h"
 #include "fd-tick-label.h"
 #include "fd-conversation-window.h"
 #include "fd-row-name.h"
@@ -29,6 +31,7 @@ struct _FdActivityList
   GtkSingleSelection *selection;
   GMenuModel         *callback_unreserved_menu;
   GMenuModel         *callback_reserved_menu;
+  GMenuModel         *shown_menu;       /* the last menu_for() */
   GMenuModel         *unreserved_menu;
   GMenuModel         *reserved_menu;
   GtkColumnViewColumn *columns[N_COLUMNS];
@@ -148,9 +151,12 @@ update_actions (FdActivityList *self)
   gtk_widget_action_set_enabled (widget, "activity.call-number", online && callback && reserved && has_number);
   gtk_widget_action_set_enabled (widget, "activity.copy-number", callback && reserved && has_number);
   gtk_widget_action_set_enabled (widget, "activity.close-callback", online && callback && reserved);
-  /* No CRM integration exists yet; the item is shown, disabled, as the
-   * guide lists it. */
-  gtk_widget_action_set_enabled (widget, "activity.show-crm", FALSE);
+  /* Shown always, as the guide lists it; enabled with an https record
+   * (the label says why not otherwise, see menu_for()). */
+  gtk_widget_action_set_enabled (widget, "activity.show-crm",
+                                 item != NULL && fd_format_crm_record_url (fd_conversation_item_get_conversation (item)->contact) != NULL);
+  gtk_widget_action_set_enabled (widget, "activity.add-crm-log",
+                                 online && reserved && fd_connection_get_crm_provider (get_connection (self)) != NULL);
   gtk_widget_action_set_enabled (widget, "activity.menu", item != NULL);
 }
 
@@ -574,20 +580,80 @@ activity_show_crm_cb (GtkWidget  *widget,
                       const char *action_name,
                       GVariant   *parameter)
 {
-  fd_session_list_toast (FD_SESSION_LIST (widget), _("No CRM is configured"));
+  FdConversationItem *item = selected_item (FD_ACTIVITY_LIST (widget));
+  GtkRoot *root = gtk_widget_get_root (widget);
+
+  if (item == NULL ||
+      !fd_crm_show_contact (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
+                            fd_conversation_item_get_conversation (item)->contact))
+    fd_session_list_toast (FD_SESSION_LIST (widget), _("This customer has no record in the CRM"));
+}
+
+static void
+activity_add_crm_log_cb (GtkWidget  *widget,
+                         const char *action_name,
+                         GVariant   *parameter)
+{
+  FdActivityList *self = FD_ACTIVITY_LIST (widget);
+  FdConversationItem *item = selected_item (self);
+  GtkRoot *root = gtk_widget_get_root (widget);
+
+  if (item == NULL || get_connection (self) == NULL)
+    return;
+  fd_crm_add_log_entry (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL, get_connection (self),
+                        fd_conversation_item_get_id (item));
 }
 
 /* The guide's menus (ui/fd-activity-list.ui), per conversation type and
  * state. */
 static GMenuModel *
-menu_for (FdActivityList     *self,
-          FdConversationItem *item)
+template_menu_for (FdActivityList     *self,
+                   FdConversationItem *item)
 {
   gboolean reserved = fd_conversation_item_get_reserved (item);
 
   if (is_callback (item))
     return reserved ? self->callback_reserved_menu : self->callback_unreserved_menu;
   return reserved ? self->reserved_menu : self->unreserved_menu;
+}
+
+/* The template's menu with the CRM items as the CRM allows (issue 15):
+ * "Show CRM Contact" says why it is off (GMenu items have no tooltip in
+ * GTK 4.8), and a reserved conversation of an organization with a CRM
+ * offers "Add CRM Log Entry" (a callback has no window of its own). */
+static GMenuModel *
+menu_for (FdActivityList     *self,
+          FdConversationItem *item)
+{
+  GMenuModel *model = template_menu_for (self, item);
+  FdConnection *connection = get_connection (self);
+  gboolean has_crm = connection != NULL && fd_connection_get_crm_provider (connection) != NULL;
+  gboolean has_record = fd_format_crm_record_url (fd_conversation_item_get_conversation (item)->contact) != NULL;
+  GMenu *menu = g_menu_new ();
+
+  for (int i = 0; i < g_menu_model_get_n_items (model); i++)
+    {
+      g_autoptr(GMenuItem) copy = g_menu_item_new_from_model (model, i);
+      g_autofree char *action = NULL;
+
+      if (g_menu_model_get_item_attribute (model, i, G_MENU_ATTRIBUTE_ACTION, "s", &action) &&
+          g_strcmp0 (action, "activity.show-crm") == 0)
+        {
+          g_menu_item_set_label (copy, has_record ? _("Show CRM _Contact")
+                                 : has_crm ? _("Show CRM Contact (No match in the CRM)")
+                                 : _("Show CRM Contact (No CRM is configured)"));
+          if (has_crm && fd_conversation_item_get_reserved (item))
+            {
+              g_menu_append_item (menu, copy);
+              g_menu_append (menu, _("Add CRM _Log Entry"), "activity.add-crm-log");
+              continue;
+            }
+        }
+      g_menu_append_item (menu, copy);
+    }
+  g_set_object (&self->shown_menu, G_MENU_MODEL (menu));
+  g_object_unref (menu);
+  return self->shown_menu;
 }
 
 static void
@@ -948,6 +1014,7 @@ fd_activity_list_dispose (GObject *object)
 
   unwatch_selected (self);
   follow_clock (self, NULL);
+  g_clear_object (&self->shown_menu);
   G_OBJECT_CLASS (fd_activity_list_parent_class)->dispose (object);
 }
 
@@ -1003,6 +1070,7 @@ fd_activity_list_class_init (FdActivityListClass *klass)
   gtk_widget_class_install_action (widget_class, "activity.copy-number", NULL, activity_copy_number_cb);
   gtk_widget_class_install_action (widget_class, "activity.close-callback", NULL, activity_close_callback_cb);
   gtk_widget_class_install_action (widget_class, "activity.show-crm", NULL, activity_show_crm_cb);
+  gtk_widget_class_install_action (widget_class, "activity.add-crm-log", NULL, activity_add_crm_log_cb);
   gtk_widget_class_install_action (widget_class, "activity.menu", NULL, activity_menu_cb);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_r, GDK_CONTROL_MASK, "activity.reserve", NULL);

@@ -303,7 +303,12 @@ app_preferences_cb (GSimpleAction *action,
       fd_window_add_toast (window, _("Preferences need the app’s settings schema, which is not installed."));
       return;
     }
-  gtk_window_present (GTK_WINDOW (fd_preferences_window_new (GTK_WINDOW (window), self->settings)));
+  {
+    GtkWidget *preferences = fd_preferences_window_new (GTK_WINDOW (window), self->settings);
+
+    fd_preferences_window_set_connection (FD_PREFERENCES_WINDOW (preferences), self->connection);
+    gtk_window_present (GTK_WINDOW (preferences));
+  }
 }
 
 static void

@@ -12,6 +12,7 @@
 
 #include "fd-application-private.h"
 #include "fd-attachment-cache.h"
+#include "fd-crm-user.h"
 
 static FdConnection *
 new_connection (FdApplication *self,
@@ -150,6 +151,35 @@ on_token_rotated_cb (FdConnection  *connection,
 }
 
 static void
+on_crm_user_lookup_cb (GObject      *source,
+                       GAsyncResult *result,
+                       gpointer      user_data)
+{
+  g_autoptr(FdConnection) connection = user_data;
+  g_autofree char *crm_user = NULL;
+
+  /* Nothing stored or the keyring unreachable: entries are added as the
+   * organization's CRM user. */
+  if (fd_crm_user_lookup_finish (FD_CRM_USER (source), result, NULL, &crm_user, NULL))
+    fd_connection_set_crm_user (connection, crm_user);
+}
+
+/* The agent's own CRM user (Preferences > CRM), kept in the keyring
+ * beside the Frontdesk credentials, attributes their CRM log entries. */
+static void
+load_crm_user (FdApplication *self,
+               FdConnection  *connection)
+{
+  g_autofree char *email = self->settings != NULL ? g_settings_get_string (self->settings, "email") : NULL;
+  g_autoptr(FdCrmUser) user = NULL;
+
+  if (email == NULL || *email == '\0')
+    return;
+  user = fd_crm_user_new (fd_connection_get_server_url (connection), email);
+  fd_crm_user_lookup_async (user, NULL, on_crm_user_lookup_cb, g_object_ref (connection));
+}
+
+static void
 install_connection (FdApplication *self,
                     FdConnection  *connection)
 {
@@ -159,6 +189,7 @@ install_connection (FdApplication *self,
   self->connection = g_object_ref (connection);
   _fd_application_start_alerts (self);
   _fd_application_start_presence (self);
+  load_crm_user (self, connection);
   self->joined_on_startup = FALSE;
   g_signal_connect_object (connection, "signed-out", G_CALLBACK (on_signed_out_cb), self, 0);
   g_signal_connect_object (connection, "token-rotated", G_CALLBACK (on_token_rotated_cb), self, 0);

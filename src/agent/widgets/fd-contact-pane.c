@@ -10,6 +10,7 @@ struct _FdContactPane
   FdConversationPart   parent_instance;
 
   GtkLabel            *name_label;
+  GtkLabel            *crm_label;
   GtkLabel            *on_file_label;
   GtkButton           *email_button;
   GtkButton           *phone_button;
@@ -108,12 +109,18 @@ on_model_changed_cb (FdContactPane *self)
   g_autofree char *browser = NULL;
   g_autofree char *ip = NULL;
   g_autofree char *on_file = NULL;
+  g_autofree char *crm = NULL;
 
   if (conv == NULL)
     return;
   /* The person in the chat is who they said they are for this
    * conversation; the contact on file is shown beside, never instead. */
   set_label (self->name_label, fd_format_visitor_name (conv) != NULL ? fd_format_visitor_name (conv) : _("Visitor"));
+  /* The CRM's match (issue 15): "(Salesforce Lead) · Dixie Chicks Ltd". */
+  if (who != NULL && who->crm_label != NULL && *who->crm_label != '\0')
+    crm = who->crm_company != NULL && *who->crm_company != '\0'
+        ? g_strdup_printf ("%s · %s", who->crm_label, who->crm_company) : g_strdup (who->crm_label);
+  set_label (self->crm_label, crm);
   on_file = fd_format_on_file (conv);
   set_label (self->on_file_label, on_file);
   set_link (self->email_button, shown_email (conv));
@@ -143,6 +150,7 @@ fd_contact_pane_class_init (FdContactPaneClass *klass)
   FD_CONVERSATION_PART_CLASS (klass)->reload = fd_contact_pane_reload;
   fd_conversation_part_class_set_template (widget_class, "fd-contact-pane", 0);
   gtk_widget_class_bind_template_child (widget_class, FdContactPane, name_label);
+  gtk_widget_class_bind_template_child (widget_class, FdContactPane, crm_label);
   gtk_widget_class_bind_template_child (widget_class, FdContactPane, on_file_label);
   gtk_widget_class_bind_template_child (widget_class, FdContactPane, email_button);
   gtk_widget_class_bind_template_child (widget_class, FdContactPane, phone_button);

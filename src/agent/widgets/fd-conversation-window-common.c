@@ -1,6 +1,10 @@
 #define G_LOG_DOMAIN "fd-conversation-window"
 
+#include <glib/gi18n.h>
+
 #include "fd-conversation-window-private.h"
+#include "fd-crm.h"
+#include "fd-format.h"
 #include "fd-session.h"
 
 /* The behaviour the Web Chat and Email windows share (see
@@ -37,8 +41,40 @@ static void
 update_title (FdConversationWindowCommon *common)
 {
   g_autofree char *title = fd_conversation_model_dup_title (common->model);
+  const FdConversation *conversation = fd_conversation_model_get_conversation (common->model);
+  /* The header names the customer with the CRM's label (issue 15):
+   * "Natalie Maines (Salesforce Lead)". */
+  g_autofree char *from = conversation != NULL ? fd_format_visitor (conversation) : NULL;
 
   gtk_window_set_title (GTK_WINDOW (common->window), title);
+  if (common->header_title != NULL)
+    {
+      adw_window_title_set_title (common->header_title, title);
+      adw_window_title_set_subtitle (common->header_title, from != NULL ? from : "");
+    }
+}
+
+/* "View contact in CRM" needs the contact's https record; "Add CRM log
+ * entry" an organization with a connected CRM (the welcome's
+ * crm_provider). Disabled, their tooltips say why. */
+static void
+update_crm_actions (FdConversationWindowCommon *common)
+{
+  const FdConversation *conversation = fd_conversation_model_get_conversation (common->model);
+  gboolean has_record = conversation != NULL && fd_format_crm_record_url (conversation->contact) != NULL;
+  gboolean has_crm = common->connection != NULL && fd_connection_get_crm_provider (common->connection) != NULL;
+
+  set_action_enabled (common, "view-crm", has_record);
+  set_action_enabled (common, "add-crm-log", has_crm && conversation != NULL);
+  if (common->view_crm_button != NULL)
+    gtk_widget_set_tooltip_text (common->view_crm_button,
+                                 has_record ? _("Open the contact’s record in the CRM in your browser")
+                                 : has_crm ? _("View contact in CRM: the CRM has no record of this customer")
+                                 : _("View contact in CRM: no CRM is connected for this organization"));
+  if (common->crm_log_button != NULL)
+    gtk_widget_set_tooltip_text (common->crm_log_button,
+                                 has_crm ? _("Add a manual entry to the contact in the CRM")
+                                 : _("Add CRM log entry: no CRM is connected for this organization"));
 }
 
 static gboolean
@@ -74,6 +110,7 @@ on_model_changed_cb (FdConversationWindowCommon *common)
                             reserved);
   common->changed (common->window, reserved);
   update_title (common);
+  update_crm_actions (common);
 }
 
 static void
@@ -173,6 +210,28 @@ transfer_cb (GtkWidget  *widget,
 }
 
 static void
+view_crm_cb (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  const FdConversation *conversation = fd_conversation_model_get_conversation (common_from_widget (widget)->model);
+
+  if (conversation != NULL)
+    fd_crm_show_contact (GTK_WINDOW (widget), conversation->contact);
+}
+
+static void
+add_crm_log_cb (GtkWidget  *widget,
+                const char *action_name,
+                GVariant   *parameter)
+{
+  FdConversationWindowCommon *common = common_from_widget (widget);
+
+  if (common->connection != NULL)
+    fd_crm_add_log_entry (GTK_WINDOW (widget), common->connection, fd_conversation_model_get_id (common->model));
+}
+
+static void
 install_action (GtkWidgetClass              *widget_class,
                 const char                  *prefix,
                 const char                  *action,
@@ -207,6 +266,9 @@ fd_conversation_window_class_setup (GtkWidgetClass *widget_class,
     { "reply_cache_tab", G_STRUCT_OFFSET (FdConversationWindowCommon, reply_cache_tab) },
     { "history_tab", G_STRUCT_OFFSET (FdConversationWindowCommon, history_tab) },
     { "compose_menu", G_STRUCT_OFFSET (FdConversationWindowCommon, compose_menu) },
+    { "header_title", G_STRUCT_OFFSET (FdConversationWindowCommon, header_title) },
+    { "view_crm_button", G_STRUCT_OFFSET (FdConversationWindowCommon, view_crm_button) },
+    { "crm_log_button", G_STRUCT_OFFSET (FdConversationWindowCommon, crm_log_button) },
   };
 
   g_type_ensure (FD_TYPE_CANNED_REPLIES_TAB);
@@ -224,6 +286,8 @@ fd_conversation_window_class_setup (GtkWidgetClass *widget_class,
   install_action (widget_class, prefix, "reject", reject_cb, 0, 0);
   install_action (widget_class, prefix, "close", close_cb, GDK_KEY_e, GDK_CONTROL_MASK | GDK_SHIFT_MASK);
   install_action (widget_class, prefix, "transfer", transfer_cb, GDK_KEY_t, GDK_CONTROL_MASK);
+  install_action (widget_class, prefix, "view-crm", view_crm_cb, 0, 0);
+  install_action (widget_class, prefix, "add-crm-log", add_crm_log_cb, 0, 0);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_w, GDK_CONTROL_MASK, "window.close", NULL);
 }
 
@@ -267,6 +331,8 @@ fd_conversation_window_common_bind (FdConversationWindowCommon *common,
   if (parent != NULL && gtk_window_get_application (parent) != NULL)
     gtk_window_set_application (GTK_WINDOW (common->window), gtk_window_get_application (parent));
 
+  common->connection = g_object_ref (connection);
+  g_signal_connect_swapped (connection, "notify::crm-provider", G_CALLBACK (update_crm_actions), common);
   common->model = fd_session_get_conversation_model (fd_connection_get_session (connection), conversation_id);
   g_signal_connect_swapped (common->model, "changed", G_CALLBACK (on_model_changed_cb), common);
   g_signal_connect_swapped (common->model, "notify::status", G_CALLBACK (on_model_status_cb), common);
@@ -303,9 +369,12 @@ fd_conversation_window_common_dispose (FdConversationWindowCommon *common,
   g_clear_handle_id (&common->tick_source, g_source_remove);
   if (common->model != NULL)
     g_signal_handlers_disconnect_by_data (common->model, common);
+  if (common->connection != NULL)
+    g_signal_handlers_disconnect_by_data (common->connection, common);
   if (common->transfer_popover != NULL)
     gtk_widget_unparent (GTK_WIDGET (g_steal_pointer (&common->transfer_popover)));
   gtk_widget_dispose_template (window, window_type);
   g_clear_object (&common->model);
+  g_clear_object (&common->connection);
   g_clear_object (&common->reply_cache);
 }

@@ -25,7 +25,8 @@ G_BEGIN_DECLS
  * lets fd_conversation_window_class_setup() bind the shared template
  * children into it, and keeps only its own arrangement. Actions are named
  * "<prefix>.reserve", "<prefix>.reject", "<prefix>.close",
- * "<prefix>.transfer"; "<prefix>.send" and "<prefix>.add-reply-to-cache"
+ * "<prefix>.transfer", "<prefix>.view-crm", "<prefix>.add-crm-log";
+ * "<prefix>.send" and "<prefix>.add-reply-to-cache"
  * are the window's own but are enabled here. */
 
 typedef void (*FdConversationWindowChanged) (GtkWidget *window,
@@ -48,6 +49,11 @@ typedef struct
   FdReplyCacheTab            *reply_cache_tab;
   FdHistoryTab               *history_tab;
   GMenuModel                 *compose_menu;
+  /* Optional (NULL when the template has none): the header's title and
+   * subtitle, and the CRM buttons whose tooltips say why they are off. */
+  AdwWindowTitle             *header_title;
+  GtkWidget                  *view_crm_button;
+  GtkWidget                  *crm_log_button;
 
   /* Set by fd_conversation_window_common_init(). */
   GtkWidget                  *window;
@@ -57,6 +63,7 @@ typedef struct
   FdConversationWindowAttach  attach_file;
 
   FdConversationModel        *model;
+  FdConnection               *connection;
   FdReplyCache               *reply_cache;
   guint                       tick_source;
 } FdConversationWindowCommon;

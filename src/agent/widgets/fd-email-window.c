@@ -23,7 +23,6 @@ struct _FdEmailWindow
   GtkWidget                 *attach_button;
   GtkWidget                 *recent_button;
   GtkListBox                *recent_list;
-  GtkWidget                 *crm_button;
   GtkWidget                 *send_button;
   FdEmailComposer           *composer;
   FdEmailThread             *thread;
@@ -150,14 +149,6 @@ email_attach_cb (GtkWidget  *widget,
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (self->chooser));
 }
 
-/* Never enabled: no CRM exists yet (the button's tooltip says so). */
-static void
-email_add_crm_log_cb (GtkWidget  *widget,
-                      const char *action_name,
-                      GVariant   *parameter)
-{
-}
-
 static void
 email_add_reply_to_cache_cb (GtkWidget  *widget,
                              const char *action_name,
@@ -213,7 +204,6 @@ fd_email_window_class_init (FdEmailWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, FdEmailWindow, attach_button);
   gtk_widget_class_bind_template_child (widget_class, FdEmailWindow, recent_button);
   gtk_widget_class_bind_template_child (widget_class, FdEmailWindow, recent_list);
-  gtk_widget_class_bind_template_child (widget_class, FdEmailWindow, crm_button);
   gtk_widget_class_bind_template_child (widget_class, FdEmailWindow, send_button);
   gtk_widget_class_bind_template_child (widget_class, FdEmailWindow, composer);
   gtk_widget_class_bind_template_child (widget_class, FdEmailWindow, thread);
@@ -222,7 +212,6 @@ fd_email_window_class_init (FdEmailWindowClass *klass)
 
   gtk_widget_class_install_action (widget_class, "email.send", NULL, email_send_cb);
   gtk_widget_class_install_action (widget_class, "email.attach", NULL, email_attach_cb);
-  gtk_widget_class_install_action (widget_class, "email.add-crm-log", NULL, email_add_crm_log_cb);
   gtk_widget_class_install_action (widget_class, "email.add-reply-to-cache", NULL, email_add_reply_to_cache_cb);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Return, GDK_CONTROL_MASK, "email.send", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_KP_Enter, GDK_CONTROL_MASK, "email.send", NULL);
@@ -258,8 +247,6 @@ fd_email_window_init (FdEmailWindow *self)
                                       GTK_WIDGET (fd_email_composer_get_view (self->composer)),
                                       on_model_changed_cb, (FdConversationWindowAttach) fd_email_window_attach_file);
   gtk_text_view_set_extra_menu (fd_email_composer_get_view (self->composer), self->common.compose_menu);
-  /* No CRM exists yet: the entry point is shown, disabled, with the reason. */
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "email.add-crm-log", FALSE);
 
   inserting[0] = FD_CONVERSATION_PART (self->common.canned_tab);
   inserting[1] = FD_CONVERSATION_PART (self->common.resources_tab);

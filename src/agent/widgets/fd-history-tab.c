@@ -38,7 +38,7 @@ state_text (FdConversationState state)
 static char *
 identity_text (const FdConversation *conversation)
 {
-  const char *parts[4] = { NULL };
+  const char *parts[5] = { NULL };
   guint n = 0;
   const char *email = conversation->visitor_email;
 
@@ -46,6 +46,9 @@ identity_text (const FdConversation *conversation)
     email = conversation->contact->email;
   if (fd_format_visitor_name (conversation) != NULL)
     parts[n++] = fd_format_visitor_name (conversation);
+  /* The CRM's label, as in the Activity List (issue 15). */
+  if (conversation->contact != NULL && conversation->contact->crm_label != NULL && *conversation->contact->crm_label != '\0')
+    parts[n++] = conversation->contact->crm_label;
   if (email != NULL && *email != '\0')
     parts[n++] = email;
   if (fd_format_address_note (conversation) != NULL)
