@@ -48,11 +48,13 @@ G_BEGIN_DECLS
                                     FD_LIMIT_SMALL_ARRAY * (2 * FD_LIMIT_NAME + FD_LIMIT_STRING) + \
                                     2 * FD_LIMIT_NAME + 2 * FD_LIMIT_SMALL_ARRAY * FD_LIMIT_STRING + \
                                     2 * FD_LIMIT_STRING)
-/* An event body as the server writes and stores it: 675 736 × 6 + 65 536 =
- * 4 119 952 bytes; the room holds the names, numbers and times and the
- * conversation a message event carries (at most 54 610 bytes).
- * tests/protocol checks that every event body fits. */
-#define FD_LIMIT_EVENT_PAYLOAD     (FD_LIMIT_MESSAGE_CHARS * FD_JSON_CHAR_OUT_MAX + FD_LIMIT_FRAME_ROOM)
+/* The room of an event body beside the message's characters: the names,
+ * numbers and times, and the conversation a message event carries with its
+ * contact's CRM fields (together at most 78 194 bytes). */
+#define FD_LIMIT_EVENT_ROOM        (128 * 1024)
+/* An event body as the server writes and stores it: 675 736 × 6 + 131 072 =
+ * 4 185 488 bytes. tests/protocol checks that every event body fits. */
+#define FD_LIMIT_EVENT_PAYLOAD     (FD_LIMIT_MESSAGE_CHARS * FD_JSON_CHAR_OUT_MAX + FD_LIMIT_EVENT_ROOM)
 /* What an event frame adds around its body: type, seq and punctuation. */
 #define FD_LIMIT_EVENT_ENVELOPE    256
 /* Frames the server sends; an event with the largest body is far below. */
