@@ -195,35 +195,41 @@ collect_visitors (Traffic *traffic,
   return waiting;
 }
 
-/* Every acknowledged message is in the file once. */
+/* Every acknowledged message is in the file once: one pass over the stored
+ * client ids (the store's index leads with the conversation, so a lookup
+ * by client id alone per message would scan the table each time). */
 static gboolean
 check_stored (const char *db_path,
               Traffic    *traffic)
 {
+  g_autoptr(GHashTable) stored = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   sqlite3 *db = NULL;
   sqlite3_stmt *stmt = NULL;
   GHashTableIter iter;
   gpointer key;
   guint lost = 0, doubled = 0;
+  int rc;
 
   if (sqlite3_open_v2 (db_path, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK ||
-      sqlite3_prepare_v2 (db, "SELECT count(*) FROM messages WHERE client_id = ?1", -1, &stmt, NULL) != SQLITE_OK)
+      sqlite3_prepare_v2 (db, "SELECT client_id, count(*) FROM messages WHERE client_id IS NOT NULL "
+                              "GROUP BY client_id", -1, &stmt, NULL) != SQLITE_OK)
     g_error ("Cannot read %s: %s", db_path, sqlite3_errmsg (db));
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    g_hash_table_insert (stored, g_strdup ((const char *) sqlite3_column_text (stmt, 0)),
+                         GINT_TO_POINTER (sqlite3_column_int (stmt, 1)));
+  if (rc != SQLITE_DONE)
+    g_error ("Cannot count the messages: %s", sqlite3_errmsg (db));
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+
   g_hash_table_iter_init (&iter, traffic->acked);
   while (g_hash_table_iter_next (&iter, &key, NULL))
     {
-      int n;
+      int n = GPOINTER_TO_INT (g_hash_table_lookup (stored, key));
 
-      sqlite3_bind_text (stmt, 1, key, -1, SQLITE_STATIC);
-      if (sqlite3_step (stmt) != SQLITE_ROW)
-        g_error ("Cannot count a message: %s", sqlite3_errmsg (db));
-      n = sqlite3_column_int (stmt, 0);
       lost += n == 0;
       doubled += n > 1;
-      sqlite3_reset (stmt);
     }
-  sqlite3_finalize (stmt);
-  sqlite3_close (db);
   g_printerr ("Acknowledged %u, lost %u, doubled %u (after kill -9)\n",
               g_hash_table_size (traffic->acked), lost, doubled);
   return lost == 0 && doubled == 0;
