@@ -16,6 +16,8 @@
 #include "fd-test-client.h"
 #include "fd-test-server.h"
 #include "fd-test-ui.h"
+#include "fd-wallboard.h"
+#include "fd-activity-log.h"
 #include "fd-window.h"
 
 
@@ -380,6 +382,11 @@ run_flow (FdApplication *app,
   g_assert_cmpstr (fd_window_get_view (window), ==, "activity");
   g_assert_false (fd_window_set_view (window, "no-such-view"));
   g_assert_cmpstr (fd_window_get_view (window), ==, "activity");
+  /* The views not shown are not mapped, so their timers and the Activity
+   * Log's spinner stay off (an idle app draws nothing). */
+  fd_test_ui_spin (200);
+  g_assert_false (gtk_widget_get_mapped (fd_test_ui_find_descendant (GTK_WIDGET (window), FD_TYPE_WALLBOARD)));
+  g_assert_false (gtk_widget_get_mapped (fd_test_ui_find_descendant (GTK_WIDGET (window), FD_TYPE_ACTIVITY_LOG)));
   email = g_settings_get_string (fd_application_get_settings (app), "email");
   g_assert_cmpstr (email, ==, FD_TEST_JENNA_EMAIL);
 

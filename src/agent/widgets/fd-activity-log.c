@@ -15,6 +15,7 @@ struct _FdActivityLog
   GtkWidget          parent_instance;
 
   GtkSearchEntry    *search_entry;
+  GtkSpinner        *spinner;
   GtkDropDown       *type_dropdown;
   GtkDropDown       *queue_dropdown;
   GtkStringList     *queue_names;
@@ -127,6 +128,8 @@ update_state (FdActivityLog *self)
   if (error != NULL)
     adw_status_page_set_description (self->error_page, error);
   gtk_stack_set_visible_child_name (self->stack, page);
+  /* An idle app with the view hidden must not animate it. */
+  gtk_spinner_set_spinning (self->spinner, g_str_equal (page, "loading") && gtk_widget_get_mapped (GTK_WIDGET (self)));
 
   /* Under the list: a failure of a later page, or the row bound. */
   if (n > 0 && error != NULL)
@@ -364,8 +367,18 @@ fd_activity_log_map (GtkWidget *widget)
   FdActivityLog *self = FD_ACTIVITY_LOG (widget);
 
   GTK_WIDGET_CLASS (fd_activity_log_parent_class)->map (widget);
+  update_state (self);
   if (self->connection != NULL)
     refresh_action (widget, NULL, NULL);
+}
+
+static void
+fd_activity_log_unmap (GtkWidget *widget)
+{
+  FdActivityLog *self = FD_ACTIVITY_LOG (widget);
+
+  gtk_spinner_set_spinning (self->spinner, FALSE);
+  GTK_WIDGET_CLASS (fd_activity_log_parent_class)->unmap (widget);
 }
 
 /* The header row and its titles, named after the columns (GTK 4.8 names
@@ -433,11 +446,13 @@ fd_activity_log_class_init (FdActivityLogClass *klass)
   object_class->dispose = fd_activity_log_dispose;
   object_class->finalize = fd_activity_log_finalize;
   widget_class->map = fd_activity_log_map;
+  widget_class->unmap = fd_activity_log_unmap;
 
   g_type_ensure (FD_TYPE_LOG_ITEM);
   g_type_ensure (FD_TYPE_ROW_NAME);
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/frontdeskcc/Frontdesk/ui/fd-activity-log.ui");
   gtk_widget_class_bind_template_child (widget_class, FdActivityLog, search_entry);
+  gtk_widget_class_bind_template_child (widget_class, FdActivityLog, spinner);
   gtk_widget_class_bind_template_child (widget_class, FdActivityLog, type_dropdown);
   gtk_widget_class_bind_template_child (widget_class, FdActivityLog, queue_dropdown);
   gtk_widget_class_bind_template_child (widget_class, FdActivityLog, queue_names);
