@@ -282,7 +282,8 @@ BODY (T, fd_stream_health_info, "stream health",
       FD_F_STRING (T, name, FALSE, FD_LIMIT_NAME),
       FD_F_ENUM (T, kind, FALSE, &fd_stream_kind_enum),
       FD_F_ENUM (T, health, TRUE, &fd_stream_health_enum),
-      FD_F_STRING (T, reason, FALSE, FD_LIMIT_STRING))
+      FD_F_STRING (T, reason, FALSE, FD_LIMIT_STRING),
+      FD_F_INT (T, calls_today, FALSE))
 #undef T
 
 #define T FdStreamHealthList

@@ -138,7 +138,7 @@ struct _FdDelivery {
   gint64           conversation_id;
   gint64           message_id;
   FdDeliveryState  state;
-  char            *reason;     /* failed: the mail server's answer */
+  char            *reason;     /* failed: the mail server's or X's answer */
   gint             attempts;
 };
 
@@ -151,6 +151,7 @@ typedef struct {
   FdStreamKind    kind;
   FdStreamHealth  health;
   char           *reason;      /* what is wrong and what to do; NULL when ok */
+  gint            calls_today; /* twitter: X API calls made since 00:00 UTC */
 } FdStreamHealthInfo;
 
 typedef struct {

@@ -175,6 +175,18 @@ FD_TYPE_INFO (fd_mail_headers_info, "mail headers", T, mail_headers_fields, fd_m
 FD_DEFINE_CODEC_TYPE (T, fd_mail_headers, fd_mail_headers_info)
 #undef T
 
+#define T FdTweet
+static const FdFieldInfo tweet_fields[] = {
+  FD_F_STRING (T, id, FALSE, FD_LIMIT_ID),
+  FD_F_BOOL (T, direct, FALSE),
+  FD_F_STRING (T, author_handle, FALSE, FD_LIMIT_NAME),
+  FD_F_STRING (T, in_reply_to, FALSE, FD_LIMIT_ID),
+  FD_F_STRING (T, url, FALSE, FD_LIMIT_STRING),
+};
+FD_TYPE_INFO (fd_tweet_info, "tweet", T, tweet_fields, fd_tweet_free);
+FD_DEFINE_CODEC_TYPE (T, fd_tweet, fd_tweet_info)
+#undef T
+
 #define T FdMessage
 static const FdFieldInfo message_fields[] = {
   FD_F_INT64 (T, id, FALSE),
@@ -189,6 +201,7 @@ static const FdFieldInfo message_fields[] = {
   FD_F_OBJECTS (T, attachments, FALSE, FD_LIMIT_SMALL_ARRAY, &fd_attachment_info),
   FD_F_TIME (T, created_at, FALSE),
   FD_F_OBJECT (T, mail, FALSE, &fd_mail_headers_info),
+  FD_F_OBJECT (T, tweet, FALSE, &fd_tweet_info),
   FD_F_OBJECT (T, delivery, FALSE, &fd_delivery_info),
   FD_F_OBJECT (T, conversation, FALSE, &fd_conversation_info),
 };
@@ -229,6 +242,7 @@ static const FdFieldInfo conversation_fields[] = {
   FD_F_INT (T, rating, FALSE),
   FD_F_STRING (T, comment, FALSE, FD_LIMIT_STRING),
   FD_F_INT (T, unread, FALSE),
+  FD_F_BOOL (T, dm_requested, FALSE),
 };
 FD_TYPE_INFO (fd_conversation_info, "conversation", T, conversation_fields, fd_conversation_free);
 FD_DEFINE_CODEC_TYPE (T, fd_conversation, fd_conversation_info)

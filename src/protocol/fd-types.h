@@ -173,6 +173,18 @@ typedef struct {
   gint64  date;           /* the Date header (received) or when queued (sent) */
 } FdMailHeaders;
 
+/* What an X (Twitter) message is (docs/protocol.md, "Message"): a public
+ * post (a mention, or the stream's reply) or a direct message. Ids are
+ * X's, decimal strings (they exceed 2^53). */
+typedef struct {
+  char     *id;             /* the post's or the DM event's id; NULL while an
+                             * agent's reply is not posted yet */
+  gboolean  direct;         /* a direct message, not a public post */
+  char     *author_handle;  /* the author's @handle, without the @ */
+  char     *in_reply_to;    /* public: the post this one answers; NULL = none */
+  char     *url;            /* https://x.com/<handle>/status/<id>; NULL for DMs */
+} FdTweet;
+
 /* Defined with the agent protocol's bodies (fd-messages.h): an email
  * reply's place in the outbox, also carried by its message. */
 typedef struct _FdDelivery FdDelivery;
@@ -222,6 +234,7 @@ typedef struct {
   gint                 rating;          /* 1..5, 0 = none */
   char                *comment;
   gint                 unread;          /* customer messages since the agent last read */
+  gboolean             dm_requested;    /* twitter: the Direct Message request was sent */
 } FdConversation;
 
 typedef struct {
@@ -241,7 +254,8 @@ typedef struct {
   GPtrArray    *attachments;   /* FdAttachment*; may be NULL */
   gint64        created_at;
   FdMailHeaders *mail;         /* email messages; NULL otherwise */
-  FdDelivery    *delivery;     /* an agent's email reply; NULL otherwise */
+  FdTweet       *tweet;        /* twitter messages; NULL otherwise */
+  FdDelivery    *delivery;     /* an agent's email or X reply; NULL otherwise */
   /* Only in a `message` event to agents whose hello asked for it
    * (docs/protocol.md, "message event"): the conversation as this message
    * left it (unread count, unreplied time), so that no `conversation`
@@ -339,6 +353,7 @@ FD_ENTITY (FdPhase, fd_phase)
 FD_ENTITY (FdContact, fd_contact)
 FD_ENTITY (FdAttachment, fd_attachment)
 FD_ENTITY (FdMailHeaders, fd_mail_headers)
+FD_ENTITY (FdTweet, fd_tweet)
 FD_ENTITY (FdMessage, fd_message)
 FD_ENTITY (FdConversation, fd_conversation)
 FD_ENTITY (FdCannedReply, fd_canned_reply)

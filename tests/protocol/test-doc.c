@@ -13,7 +13,7 @@
 static const FdTypeInfo * const documented[] = {
   /* Entities. */
   &fd_organization_info, &fd_agent_info, &fd_queue_info, &fd_stream_info,
-  &fd_phase_info, &fd_contact_info, &fd_attachment_info, &fd_mail_headers_info, &fd_message_info,
+  &fd_phase_info, &fd_contact_info, &fd_attachment_info, &fd_mail_headers_info, &fd_tweet_info, &fd_message_info,
   &fd_conversation_info, &fd_canned_reply_info, &fd_resource_info,
   &fd_offer_info, &fd_stats_info,
   /* Agent requests. */
