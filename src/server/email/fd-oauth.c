@@ -22,6 +22,14 @@ G_DEFINE_QUARK (fd-oauth-error-quark, fd_oauth_error)
 #define ZENDESK_AUTHORIZE_PATH "/oauth/authorizations/new"
 #define ZENDESK_TOKEN_PATH "/oauth/tokens"
 #define ZENDESK_SCOPE "read write"
+/* X (Twitter) API v2, OAuth 2.0 user context: consent on x.com, tokens at
+ * api.x.com; offline.access grants the refresh token (rotated on every
+ * refresh, docs/twitter.md). */
+#define X_AUTHORIZE_ORIGIN "https://x.com"
+#define X_TOKEN_ORIGIN "https://api.x.com"
+#define X_AUTHORIZE_PATH "/i/oauth2/authorize"
+#define X_TOKEN_PATH "/2/oauth2/token"
+#define X_SCOPE "tweet.read tweet.write users.read dm.read dm.write media.write offline.access"
 
 /* RFC 7636: a verifier of 43 to 128 characters; 48 random bytes give 64. */
 #define VERIFIER_BYTES 48
@@ -77,6 +85,11 @@ provider_new (FdOAuthPlatform  platform,
       self->token_url = g_strconcat (token_origin, ZENDESK_TOKEN_PATH, NULL);
       self->scope = ZENDESK_SCOPE;
       break;
+    case FD_OAUTH_PLATFORM_X:
+      self->authorize_url = g_strconcat (authorize_origin, X_AUTHORIZE_PATH, NULL);
+      self->token_url = g_strconcat (token_origin, X_TOKEN_PATH, NULL);
+      self->scope = X_SCOPE;
+      break;
     default:
       g_assert_not_reached ();
     }
@@ -87,8 +100,11 @@ FdOAuthProvider *
 fd_oauth_provider_new (FdOAuthPlatform platform, const char *tenant)
 {
   g_return_val_if_fail (platform == FD_OAUTH_PLATFORM_MICROSOFT
-                        || platform == FD_OAUTH_PLATFORM_GOOGLE, NULL);
+                        || platform == FD_OAUTH_PLATFORM_GOOGLE
+                        || platform == FD_OAUTH_PLATFORM_X, NULL);
 
+  if (platform == FD_OAUTH_PLATFORM_X)
+    return provider_new (platform, tenant, X_AUTHORIZE_ORIGIN, X_TOKEN_ORIGIN);
   if (platform == FD_OAUTH_PLATFORM_MICROSOFT)
     return provider_new (platform, tenant, MICROSOFT_ORIGIN, MICROSOFT_ORIGIN);
   return provider_new (platform, tenant, GOOGLE_AUTHORIZE_ORIGIN, GOOGLE_TOKEN_ORIGIN);
@@ -100,7 +116,7 @@ fd_oauth_provider_new_for_base (FdOAuthPlatform  platform,
                                 const char      *base_url)
 {
   g_return_val_if_fail (platform >= FD_OAUTH_PLATFORM_MICROSOFT
-                        && platform <= FD_OAUTH_PLATFORM_ZENDESK, NULL);
+                        && platform <= FD_OAUTH_PLATFORM_X, NULL);
   g_return_val_if_fail (base_url != NULL && g_uri_is_valid (base_url, G_URI_FLAGS_NONE, NULL), NULL);
 
   g_autofree char *origin = g_strdup (base_url);
@@ -435,7 +451,13 @@ return_error_answer (GTask *task, TokenRequest *request, guint status)
     }
   g_autofree char *safe_code = clean_description (code);
   g_autofree char *description = clean_description (member_string (object, "error_description"));
-  if (g_strcmp0 (code, "invalid_grant") == 0)
+  /* X answers a void refresh token with invalid_request ("Value passed
+   * for the token was invalid."), not invalid_grant. */
+  gboolean x_void_token = request->provider->platform == FD_OAUTH_PLATFORM_X
+                          && g_strcmp0 (code, "invalid_request") == 0
+                          && request->is_refresh && description != NULL
+                          && strstr (description, "token") != NULL;
+  if (g_strcmp0 (code, "invalid_grant") == 0 || x_void_token)
     g_task_return_new_error (task, FD_OAUTH_ERROR, FD_OAUTH_ERROR_REVOKED,
                              "The authorization is no longer valid "
                              "(invalid_grant: %s); it must be authorized again.",
@@ -609,7 +631,9 @@ post_token_request (FdOAuthProvider     *provider,
                     GCancellable        *cancellable,
                     GAsyncReadyCallback  callback,
                     gpointer             user_data,
-                    gpointer             source_tag)
+                    gpointer             source_tag,
+                    const char          *basic_id,
+                    const char          *basic_secret)
 {
   GTask *task = g_task_new (NULL, cancellable, callback, user_data);
   g_task_set_source_tag (task, source_tag);
@@ -632,6 +656,19 @@ post_token_request (FdOAuthProvider     *provider,
                                             body);
   soup_message_headers_replace (soup_message_get_request_headers (request->message),
                                 "Accept", "application/json");
+  if (basic_id != NULL && basic_secret != NULL)
+    {
+      /* RFC 6749 2.3.1: each part form-encoded, then Basic. */
+      g_autofree char *id = g_uri_escape_string (basic_id, NULL, FALSE);
+      g_autofree char *secret = g_uri_escape_string (basic_secret, NULL, FALSE);
+      g_autofree char *pair = g_strconcat (id, ":", secret, NULL);
+      g_autofree char *encoded = g_base64_encode ((const guchar *) pair, strlen (pair));
+      g_autofree char *header = g_strconcat ("Basic ", encoded, NULL);
+      soup_message_headers_replace (soup_message_get_request_headers (request->message),
+                                    "Authorization", header);
+      sodium_memzero (pair, strlen (pair));
+      sodium_memzero (secret, strlen (secret));
+    }
   soup_session_send_async (session, request->message, G_PRIORITY_DEFAULT,
                            cancellable, on_sent_cb, task);
 }
@@ -663,9 +700,13 @@ fd_oauth_exchange_code_async (FdOAuthProvider     *provider,
   form_append (form, "code_verifier", code_verifier);
   if (provider->platform == FD_OAUTH_PLATFORM_MICROSOFT)
     form_append (form, "scope", provider->scope);
-  form_append (form, "client_secret", client_secret);
+  /* X takes a confidential client's secret as Basic authentication only. */
+  gboolean basic = provider->platform == FD_OAUTH_PLATFORM_X;
+  if (!basic)
+    form_append (form, "client_secret", client_secret);
   post_token_request (provider, session, g_string_free (form, FALSE), NULL,
-                      cancellable, callback, user_data, fd_oauth_exchange_code_async);
+                      cancellable, callback, user_data, fd_oauth_exchange_code_async,
+                      basic ? client_id : NULL, basic ? client_secret : NULL);
 }
 
 FdOAuthTokens *
@@ -698,9 +739,12 @@ fd_oauth_refresh_async (FdOAuthProvider     *provider,
   /* Microsoft's v2.0 endpoint asks for the scopes again on refresh. */
   if (provider->platform == FD_OAUTH_PLATFORM_MICROSOFT)
     form_append (form, "scope", provider->scope);
-  form_append (form, "client_secret", client_secret);
+  gboolean basic = provider->platform == FD_OAUTH_PLATFORM_X;
+  if (!basic)
+    form_append (form, "client_secret", client_secret);
   post_token_request (provider, session, g_string_free (form, FALSE), tokens,
-                      cancellable, callback, user_data, fd_oauth_refresh_async);
+                      cancellable, callback, user_data, fd_oauth_refresh_async,
+                      basic ? client_id : NULL, basic ? client_secret : NULL);
 }
 
 FdOAuthTokens *

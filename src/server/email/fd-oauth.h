@@ -43,6 +43,10 @@ typedef enum {
    * so made with fd_oauth_provider_new_for_base() only. */
   FD_OAUTH_PLATFORM_SALESFORCE,
   FD_OAUTH_PLATFORM_ZENDESK,
+  /* X (Twitter) API v2 user context (docs/twitter.md): a confidential
+   * client's secret goes as HTTP Basic authentication; a void refresh
+   * token (X: invalid_request) is FD_OAUTH_ERROR_REVOKED. */
+  FD_OAUTH_PLATFORM_X,
 } FdOAuthPlatform;
 
 /* Salesforce answers no expires_in (the session lasts the org's timeout,
