@@ -600,6 +600,15 @@ parse_relay (FdAuthorize               *self,
   return TRUE;
 }
 
+static gboolean
+is_http_url (const char *url)
+{
+  g_autoptr(GUri) uri = g_uri_parse (url, G_URI_FLAGS_NONE, NULL);
+
+  return uri != NULL && g_uri_get_host (uri) != NULL && *g_uri_get_host (uri) != '\0' &&
+         (g_strcmp0 (g_uri_get_scheme (uri), "http") == 0 || g_strcmp0 (g_uri_get_scheme (uri), "https") == 0);
+}
+
 FdAuthorize *
 fd_authorize_new (FdCenter                  *center,
                   FdSecretBox               *box,
@@ -619,6 +628,13 @@ fd_authorize_new (FdCenter                  *center,
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
                    "--public-url must be an http:// or https:// URL (where people reach this server).");
+      return NULL;
+    }
+  if ((options->x_oauth_base_url != NULL && !is_http_url (options->x_oauth_base_url)) ||
+      (options->x_api_base_url != NULL && !is_http_url (options->x_api_base_url)))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                   "--x-oauth-base-url and --x-api-base-url must be http:// or https:// URLs (an origin).");
       return NULL;
     }
   if (options->link_seconds < 1)
