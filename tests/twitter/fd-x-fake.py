@@ -70,6 +70,11 @@ import urllib.parse
 from datetime import datetime, timezone
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import x_openapi  # noqa: E402  (X's OpenAPI subset: parameters are checked as X does)
+
+SPEC = x_openapi.Spec()
+
 WINDOW = 900                    # X's rate-limit window: 15 minutes
 # X's published per-user limits (15-minute windows) for the endpoints used.
 LIMITS = {
@@ -190,6 +195,9 @@ class Handler(BaseHTTPRequestHandler):
         return self.rfile.read(n) if n else b""
 
     def send(self, status, payload=None, ctype="application/json", headers=None):
+        # X answers its problems (RFC 7807) as application/problem+json.
+        if status >= 400 and isinstance(payload, dict) and "title" in payload:
+            ctype = "application/problem+json"
         data = b"" if payload is None else (payload if isinstance(payload, bytes)
                                             else json.dumps(payload).encode())
         self.send_response(status)
@@ -344,14 +352,44 @@ class Handler(BaseHTTPRequestHandler):
         return chunk, meta
 
     # --- the X API ---------------------------------------------------------
-    def users_me(self):
-        if self.guard("users_me"):
-            with LOCK:
-                a = dict(S["account"])
-            self.api("users_me", 200, {"data": a})
+    def params_refused(self, endpoint, method, path, q):
+        """Answers X's 400 when a path or query parameter breaks X's
+        description (an unknown parameter, a field X does not have, a range)."""
+        op, path_params = SPEC.operation(method, path)
+        query = {k: ",".join(v) for k, v in q.items()}
+        rows = SPEC.parameter_errors(op, path_params, query)
+        if not rows:
+            return False
+        where, name, raw, _ = rows[0]
+        p = SPEC.parameters(op).get((where, name))
+        if p is None:
+            known = sorted(n for (w, n) in SPEC.parameters(op) if w == "query")
+            message = "The query parameters [%s] is not one of [%s]" % (name, ",".join(known))
+        else:
+            schema = p["schema"]
+            schema = SPEC.resolve(schema["$ref"]) if "$ref" in schema else schema
+            enum = schema.get("items", {}).get("enum") or schema.get("enum")
+            if "minimum" in schema and "maximum" in schema:
+                message = "The `%s` query parameter value [%s] is not between %d and %d" % (
+                    name, raw, schema["minimum"], schema["maximum"])
+            elif enum:
+                message = "The `%s` query parameter value [%s] is not one of [%s]" % (name, raw, ",".join(enum))
+            elif "pattern" in schema:
+                message = "The `%s` %s parameter value [%s] does not match %s" % (name, where, raw, schema["pattern"])
+            else:
+                message = "The `%s` %s parameter value [%s] is not valid" % (name, where, raw)
+        self.api(endpoint, 400, invalid_request(message, {name: [raw or ""]}))
+        return True
+
+    def users_me(self, q):
+        if not self.guard("users_me") or self.params_refused("users_me", "GET", "/2/users/me", q):
+            return
+        with LOCK:
+            a = dict(S["account"])
+        self.api("users_me", 200, {"data": a})
 
     def mentions(self, uid, q):
-        if not self.guard("mentions"):
+        if not self.guard("mentions") or self.params_refused("mentions", "GET", self.path.split("?")[0], q):
             return
         with LOCK:
             if not re.fullmatch(r"[0-9]{1,19}", uid):
@@ -384,7 +422,7 @@ class Handler(BaseHTTPRequestHandler):
         self.api("mentions", 200, answer)
 
     def dm_events(self, q):
-        if not self.guard("dm_events"):
+        if not self.guard("dm_events") or self.params_refused("dm_events", "GET", "/2/dm_events", q):
             return
         types = ",".join(q.get("event_types", ["MessageCreate,ParticipantsJoin,ParticipantsLeave"])).split(",")
         with LOCK:
@@ -485,8 +523,7 @@ class Handler(BaseHTTPRequestHandler):
         with LOCK:
             acct = S["account"]["id"]
             if participant in S["dms_closed"] or participant not in S["users"] or participant == acct:
-                return self.api("dm_send", 403, problem(403, "Forbidden", "You cannot send messages to this user.",
-                                                        "https://api.twitter.com/2/problems/dm-permissions"))
+                return self.api("dm_send", 403, problem(403, "Forbidden", "You cannot send messages to this user."))
             media_ids = []
             for a in atts:
                 m = a.get("media_id") if isinstance(a, dict) else None
@@ -521,14 +558,16 @@ class Handler(BaseHTTPRequestHandler):
         category = parts.get("media_category", (None, b""))[1].decode(errors="replace")
         if media is None or not media[1]:
             return self.api("media_upload", 400, invalid_request("$.media: is missing but it is required", {"media": []}))
-        if category not in ("tweet_image", "dm_image", "tweet_gif", "dm_gif", "tweet_video", "dm_video", "subtitles"):
+        if category not in ("tweet_image", "dm_image", "subtitles"):
             return self.api("media_upload", 400, invalid_request("$.media_category: does not have a value in the enumeration", {"media_category": [category]}))
         with LOCK:
             mid = next_id()
             S["media"][mid] = {"media_key": "3_" + mid, "category": category, "size": len(media[1]),
                                "type": media[0], "sha256": hashlib.sha256(media[1]).hexdigest()}
+        # X's description requires a "meta" member in this answer (and
+        # describes none of its members): an empty one.
         self.api("media_upload", 200, {"data": {"id": mid, "media_key": "3_" + mid, "size": len(media[1]),
-                                                "expires_after_secs": 86400}})
+                                                "expires_after_secs": 86400}, "meta": {}})
 
     # --- OAuth 2.0 ---------------------------------------------------------
     def authorize(self, query):
@@ -718,7 +757,7 @@ class Handler(BaseHTTPRequestHandler):
         if path == "/i/oauth2/authorize":
             return self.authorize(url.query)
         if path == "/2/users/me":
-            return self.users_me()
+            return self.users_me(q)
         m = re.fullmatch(r"/2/users/([^/]+)/mentions", path)
         if m:
             return self.mentions(urllib.parse.unquote(m.group(1)), q)
