@@ -76,9 +76,12 @@ import x_openapi  # noqa: E402  (X's OpenAPI subset: parameters are checked as X
 SPEC = x_openapi.Spec()
 
 WINDOW = 900                    # X's rate-limit window: 15 minutes
-# X's published per-user limits (15-minute windows) for the endpoints used.
+# X's published per-user limits (15-minute windows) for the endpoints used
+# (docs.x.com, "Rate limits": mentions 300, create post 100; "Direct Messages
+# lookup": 300 shared by the DM GET methods; manage DMs 200; users/me 75;
+# media upload 500).
 LIMITS = {
-    "users_me": 75, "mentions": 180, "dm_events": 15, "tweets": 100,
+    "users_me": 75, "mentions": 300, "dm_events": 300, "tweets": 100,
     "dm_send": 200, "media_upload": 500,
 }
 MAX_BODY = 8 * 1024 * 1024

@@ -263,8 +263,9 @@ test_mentions_paged (Fixture       *f,
         {
           newest = g_strdup (page->newest_id);
           g_assert_cmpstr (newest, ==, g_ptr_array_index (ids, 229));
-          g_assert_cmpint (rate.limit, ==, 180);
-          g_assert_cmpint (rate.remaining, ==, 179);
+          /* X's published per-user limit of the mentions timeline. */
+          g_assert_cmpint (rate.limit, ==, 300);
+          g_assert_cmpint (rate.remaining, ==, 299);
         }
       g_clear_pointer (&token, g_free);
       token = g_strdup (page->next_token);
