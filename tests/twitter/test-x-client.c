@@ -11,6 +11,7 @@
 
 #include "fd-test-x-fake.h"
 #include "fd-x-client.h"
+#include "fd-codec.h"
 
 #define ACCOUNT "1500000000000000001"
 #define HANDLE  "@KakapoSystems"
@@ -401,6 +402,31 @@ test_dm_events_paged (Fixture       *f,
     g_assert_cmpstr (((FdXPost *) g_ptr_array_index (page->posts, 1))->author_id, ==, ACCOUNT);
     g_assert_cmpstr (sent->dm_conversation_id, ==, "43-" ACCOUNT);
   }
+}
+
+/* Text is cut to the store's limit in characters, not bytes: 10,000 CJK
+ * characters (30,000 bytes) arrive whole, 17,000 are cut to FD_LIMIT_TEXT. */
+static void
+test_text_bounds (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GString) cjk = g_string_new (NULL);
+  g_autofree char *long_text = g_strnfill (17000, 'z');
+  g_autofree char *first = NULL;
+  g_autofree char *second = NULL;
+  g_autoptr(FdXPage) page = NULL;
+
+  for (guint i = 0; i < FD_X_MAX_DM_CHARS; i++)
+    g_string_append (cjk, "\xe4\xb8\xad");
+  first = fd_test_x_fake_dm (f->fake, "43", "dave", "Dave", cjk->str);
+  second = fd_test_x_fake_dm (f->fake, "43", "dave", "Dave", long_text);
+  page = dm_events (f, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (page->posts->len, ==, 2);
+  g_assert_cmpstr (((FdXPost *) g_ptr_array_index (page->posts, 1))->text, ==, cjk->str);
+  g_assert_cmpint (g_utf8_strlen (((FdXPost *) g_ptr_array_index (page->posts, 0))->text, -1), ==, FD_LIMIT_TEXT);
+  g_assert_true (g_str_has_prefix (long_text, ((FdXPost *) g_ptr_array_index (page->posts, 0))->text));
 }
 
 static void
@@ -814,6 +840,7 @@ main (int argc, char **argv)
   ADD ("mentions-paged", test_mentions_paged);
   ADD ("mention-media", test_mention_media);
   ADD ("dm-events-paged", test_dm_events_paged);
+  ADD ("text-bounds", test_text_bounds);
   ADD ("post-with-media", test_post_with_media);
   ADD ("forbidden-detail", test_forbidden_detail);
   ADD ("dm-with-media", test_dm_with_media);
