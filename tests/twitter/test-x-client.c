@@ -148,25 +148,6 @@ upload (Fixture    *f,
   return fd_x_client_upload_media_finish (f->client, wait_result (&result), NULL, error);
 }
 
-/* POST to the fake's own surface (a mention with media). */
-static char *
-fake_post (Fixture    *f,
-           const char *path,
-           const char *body)
-{
-  g_autofree char *url = g_strconcat (fd_test_x_fake_get_url (f->fake), path, NULL);
-  g_autoptr(SoupMessage) msg = soup_message_new ("POST", url);
-  g_autoptr(GBytes) bytes = g_bytes_new (body, strlen (body));
-  g_autoptr(GBytes) answer = NULL;
-  g_autoptr(JsonParser) parser = json_parser_new ();
-
-  soup_message_set_request_body_from_bytes (msg, "application/json", bytes);
-  answer = soup_session_send_and_read (f->session, msg, NULL, NULL);
-  g_assert_cmpuint (soup_message_get_status (msg), ==, 200);
-  g_assert_true (json_parser_load_from_data (parser, g_bytes_get_data (answer, NULL), g_bytes_get_size (answer), NULL));
-  return g_strdup (json_object_get_string_member (json_node_get_object (json_parser_get_root (parser)), "id"));
-}
-
 /* --- tests --------------------------------------------------------------- */
 
 static void
@@ -311,7 +292,7 @@ test_mention_media (Fixture       *f,
                     gconstpointer  data)
 {
   g_autoptr(GError) error = NULL;
-  g_autofree char *id = fake_post (f, "/_fake/mention",
+  g_autofree char *id = fd_test_x_fake_add (f->fake, "mention",
                                    "{\"user_id\":\"77\",\"username\":\"pat\",\"name\":\"Pat\\u0007 <b>Smith</b>\","
                                    "\"text\":\"" HANDLE " broken, see\","
                                    "\"media\":[{\"type\":\"photo\",\"url\":\"https://pbs.twimg.com/media/a.jpg\"},"
