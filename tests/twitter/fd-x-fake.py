@@ -38,7 +38,8 @@ The test's own surface (not X's):
                        {"budget":{"endpoint":N}}, {"revoke":true},
                        {"expire_access":true}, {"down":true|"503"|false},
                        {"garbage":{"endpoint","kind","count"}} (kind: html,
-                       malformed, huge, deep, wrongtypes, many, errors),
+                       malformed, huge, deep, wrongtypes, many; or errors:
+                       the real answer with X's partial "errors" added),
                        {"dms_closed":["user id",...]},
                        {"omit_rate_headers":true} (answers without x-rate-limit-*),
                        {"client":{"id","secret"}} (a confidential client:
@@ -242,13 +243,23 @@ class Handler(BaseHTTPRequestHandler):
                 "x-rate-limit-remaining": str(max(limit - w["used"], 0)),
                 "x-rate-limit-reset": str(reset)}
 
+    partial_errors = False
+
     def api(self, endpoint, status, payload):
         with LOCK:
             h = self.rl_headers(endpoint)
+        if self.partial_errors and status < 300:
+            # X's shape for a referenced post it could not hydrate.
+            payload = dict(payload, errors=[{
+                "value": "1", "detail": "Could not find tweet with referenced_tweets.id: [1].",
+                "title": "Not Found Error", "resource_type": "tweet", "parameter": "referenced_tweets.id",
+                "resource_id": "1", "type": "https://api.twitter.com/2/problems/resource-not-found"}])
         self.send(status, payload, headers=h)
 
     def guard(self, endpoint):
         """True when the call may go on, else it was answered."""
+        # One handler serves every request of a kept-alive connection.
+        self.partial_errors = False
         with LOCK:
             S["calls"][endpoint] = S["calls"].get(endpoint, 0) + 1
             if S["down"] is True:
@@ -283,11 +294,11 @@ class Handler(BaseHTTPRequestHandler):
             g = S["garbage"].get(endpoint)
             if g and g["count"] != 0:
                 g["count"] -= 1
-                data, ctype = garbage_body(g["kind"])
                 if g["kind"] == "errors":
-                    data = json.dumps({"data": [], "errors": [{"title": "Not Found Error", "detail": "Could not find tweet.",
-                                                               "type": "https://api.twitter.com/2/problems/resource-not-found"}],
-                                       "meta": {"result_count": 0}}).encode()
+                    # A real answer, with X's partial errors added (api()).
+                    self.partial_errors = True
+                    return True
+                data, ctype = garbage_body(g["kind"])
                 self.send(200, data, ctype, headers=self.rl_headers(endpoint))
                 return False
         return True

@@ -726,12 +726,14 @@ test_hostile_answers (Fixture       *f,
   {
     g_autoptr(GError) error = NULL;
     g_autoptr(FdXPage) page = NULL;
+    g_autofree char *dm = fd_test_x_fake_dm (f->fake, "43", "dave", "Dave", "hello");
 
     fd_test_x_fake_control (f->fake, "{\"garbage\":{\"endpoint\":\"dm_events\",\"kind\":\"errors\",\"count\":1}}");
     page = dm_events (f, NULL, NULL, &error);
     g_assert_no_error (error);
     g_assert_cmpuint (page->partial_errors, ==, 1);
-    g_assert_cmpuint (page->posts->len, ==, 0);
+    g_assert_cmpuint (page->posts->len, ==, 1);
+    g_assert_cmpstr (((FdXPost *) g_ptr_array_index (page->posts, 0))->id, ==, dm);
   }
 
   /* A users/me answer without a valid id. */

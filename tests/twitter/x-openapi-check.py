@@ -265,6 +265,10 @@ def main():
             dict(MENTIONS_QUERY, max_results="1000"), invalid=True)
         api(fake, token, "mentions: an unknown tweet.fields value is X's 400", "GET",
             "/2/users/%s/mentions" % ACCOUNT, 400, dict(MENTIONS_QUERY, **{"tweet.fields": "text,bogus"}), invalid=True)
+        control(fake, {"garbage": {"endpoint": "mentions", "kind": "errors", "count": 1}})
+        partial = api(fake, token, "mentions: X's partial errors beside data", "GET",
+                      "/2/users/%s/mentions" % ACCOUNT, 200, MENTIONS_QUERY)
+        tap(bool(partial and partial.get("errors") and partial.get("data")), "mentions: the partial answer has data and errors")
         control(fake, {"rate_limit": {"endpoint": "mentions", "count": 1, "reset_in": 60}})
         api(fake, token, "mentions: 429 Too Many Requests", "GET", "/2/users/%s/mentions" % ACCOUNT, 429, MENTIONS_QUERY)
         api(fake, token, "mentions of another user: 403", "GET", "/2/users/12/mentions", 403, MENTIONS_QUERY)
