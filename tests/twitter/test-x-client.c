@@ -12,6 +12,7 @@
 #include "fd-test-x-fake.h"
 #include "fd-x-client.h"
 #include "fd-codec.h"
+#include "fd-x-text.h"
 
 #define ACCOUNT "1500000000000000001"
 #define HANDLE  "@KakapoSystems"
@@ -504,6 +505,40 @@ test_forbidden_detail (Fixture       *f,
   }
 }
 
+/* The fake counts as the server does (fd_x_weighted_length, twitter-text
+ * v3): a post of exactly 280 goes, one more is X's 403, whatever it is made
+ * of (flags, keycaps, joined emoji, CJK, URLs). */
+static void
+test_weighted_length (Fixture       *f,
+                      gconstpointer  data)
+{
+  const char *units[] = { "a", "\xf0\x9f\x87\xb3\xf0\x9f\x87\xbf", "1\xef\xb8\x8f\xe2\x83\xa3",
+                          "\xf0\x9f\x91\xa9\xe2\x80\x8d\xf0\x9f\x92\xbb", "\xe4\xb8\xad", "\xc3\xa9" };
+
+  for (guint u = 0; u < G_N_ELEMENTS (units); u++)
+    for (guint extra = 0; extra < 2; extra++)
+      {
+        g_autoptr(GString) text = g_string_new (NULL);
+        g_autoptr(GError) error = NULL;
+        g_autoptr(FdXCreated) post = NULL;
+
+        /* A URL (23) and a unique tag, then units up to 280 (+1). */
+        g_string_printf (text, "https://example.com/%u/%u ", u, extra);
+        while (fd_x_weighted_length (text->str) + fd_x_weighted_length (units[u]) <= FD_X_MAX_WEIGHTED_LENGTH)
+          g_string_append (text, units[u]);
+        while (fd_x_weighted_length (text->str) < FD_X_MAX_WEIGHTED_LENGTH)
+          g_string_append_c (text, 'b');
+        if (extra)
+          g_string_append_c (text, 'c');
+        g_assert_cmpint (fd_x_weighted_length (text->str), ==, FD_X_MAX_WEIGHTED_LENGTH + (gint) extra);
+        post = create_post (f, text->str, NULL, NULL, &error);
+        if (extra)
+          g_assert_error (error, FD_X_ERROR, FD_X_ERROR_FORBIDDEN);
+        else
+          g_assert_no_error (error);
+      }
+}
+
 static void
 test_dm_with_media (Fixture       *f,
                     gconstpointer  data)
@@ -826,6 +861,7 @@ main (int argc, char **argv)
   ADD ("text-bounds", test_text_bounds);
   ADD ("post-with-media", test_post_with_media);
   ADD ("forbidden-detail", test_forbidden_detail);
+  ADD ("weighted-length", test_weighted_length);
   ADD ("dm-with-media", test_dm_with_media);
   ADD ("upload-bounds", test_upload_bounds);
   ADD ("rate-limited", test_rate_limited);
