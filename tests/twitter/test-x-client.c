@@ -772,6 +772,21 @@ test_hostile_answers (Fixture       *f,
     g_assert_cmpstr (((FdXPost *) g_ptr_array_index (page->posts, 0))->id, ==, dm);
   }
 
+  /* Writes: a created post without X's id, an upload answered in HTML. */
+  {
+    g_autoptr(GError) error = NULL;
+    g_autoptr(FdXCreated) post = NULL;
+    g_autoptr(FdXMedia) media = NULL;
+
+    fd_test_x_fake_control (f->fake, "{\"garbage\":{\"endpoint\":\"tweets\",\"kind\":\"wrongtypes\",\"count\":1}}");
+    post = create_post (f, "hello", NULL, NULL, &error);
+    g_assert_error (error, FD_X_ERROR, FD_X_ERROR_MALFORMED);
+    g_clear_error (&error);
+    fd_test_x_fake_control (f->fake, "{\"garbage\":{\"endpoint\":\"media_upload\",\"kind\":\"html\",\"count\":1}}");
+    media = upload (f, 100, FALSE, &error);
+    g_assert_error (error, FD_X_ERROR, FD_X_ERROR_MALFORMED);
+  }
+
   /* A users/me answer without a valid id. */
   {
     g_autoptr(GError) error = NULL;
