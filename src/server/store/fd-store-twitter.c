@@ -193,6 +193,25 @@ fd_store_add_x_item (FdStore             *self,
   return TRUE;
 }
 
+gboolean
+fd_store_link_x_item (FdStore     *self,
+                      gint64       organization_id,
+                      gint64       stream_id,
+                      gboolean     direct,
+                      const char  *x_id,
+                      gint64       conversation_id,
+                      gint64       message_id,
+                      GError     **error)
+{
+  return fd_store_execute_update (self, "UPDATE x_items SET conversation_id = ?5, message_id = ?6 "
+                                  "WHERE organization_id = ?1 AND stream_id = ?2 AND direct = ?3 AND x_id = ?4",
+                                  "X item",
+                                  FD_STORE_ARGS (FD_ARG_INT (organization_id), FD_ARG_INT (stream_id),
+                                                 FD_ARG_INT (direct ? 1 : 0), FD_ARG_TEXT (x_id),
+                                                 FD_ARG_ID (conversation_id), FD_ARG_ID (message_id)),
+                                  error);
+}
+
 gint64
 fd_store_find_x_thread (FdStore     *self,
                         gint64       organization_id,

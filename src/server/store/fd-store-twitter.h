@@ -81,6 +81,15 @@ gboolean   fd_store_add_x_item          (FdStore             *self,
                                          const FdStoreXItem  *item,
                                          gboolean            *duplicate,
                                          GError             **error);
+/* Names the conversation and message a recorded item became. */
+gboolean   fd_store_link_x_item         (FdStore             *self,
+                                         gint64               organization_id,
+                                         gint64               stream_id,
+                                         gboolean             direct,
+                                         const char          *x_id,
+                                         gint64               conversation_id,
+                                         gint64               message_id,
+                                         GError             **error);
 /* The conversation of the newest item of the stream in thread @thread_key
  * (of posts or of DMs), or 0; -1 on error. */
 gint64     fd_store_find_x_thread       (FdStore             *self,
