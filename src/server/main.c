@@ -125,6 +125,10 @@ main (int   argc,
   gint email_max_workers = FD_EMAIL_DEFAULT_MAX_WORKERS;
   gint email_idle_seconds = FD_EMAIL_DEFAULT_IDLE_SECONDS;
   g_autofree char *email_oauth_base_url = NULL;
+  /* The Twitter/X channel's origins (tests: the fake X); read by the
+   * authorization flow here, by the poller with part B's options. */
+  g_autofree char *x_api_base_url = NULL;
+  g_autofree char *x_oauth_base_url = NULL;
   FdAuthorizeOptions authorize_options;
   FdCrmOptions crm_options;
   int crm_backoff_ms = 5000;
@@ -170,6 +174,10 @@ main (int   argc,
       "Mailboxes watched at most, one thread each (default 64)", "N" },
     { "email-oauth-base-url", 0, 0, G_OPTION_ARG_STRING, &email_oauth_base_url,
       "Ask Microsoft's and Google's token endpoints at this origin instead (tests)", "URL" },
+    { "x-api-base-url", 0, 0, G_OPTION_ARG_STRING, &x_api_base_url,
+      "X API v2 at this origin (default https://api.x.com; tests: the fake X)", "URL" },
+    { "x-oauth-base-url", 0, 0, G_OPTION_ARG_STRING, &x_oauth_base_url,
+      "X's OAuth consent and token endpoints at this origin instead of x.com and api.x.com (tests)", "URL" },
     { "durability", 0, 0, G_OPTION_ARG_STRING, &durability,
       "full (default): a change is acknowledged once synced to disk; normal: once written, so a power cut may lose the last ones (docs/admin.md)", "full|normal" },
     { "commit-window-ms", 0, 0, G_OPTION_ARG_INT, &commit_window_ms,
@@ -356,6 +364,8 @@ main (int   argc,
   authorize_options.link_seconds = authorization_link_seconds > 0 ? (guint) authorization_link_seconds : 0;
   authorize_options.backoff_ms = (guint) email_backoff_ms;
   authorize_options.oauth_base_url = email_oauth_base_url;
+  authorize_options.x_oauth_base_url = x_oauth_base_url;
+  authorize_options.x_api_base_url = x_api_base_url;
   if (!fd_server_start_authorize (server, &authorize_options, &error))
     {
       g_printerr ("frontdeskd: %s\n", error->message);
