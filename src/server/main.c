@@ -143,8 +143,6 @@ main (int   argc,
   g_autofree char *mail_from = NULL;
   gint authorization_link_seconds = FD_AUTHORIZE_DEFAULT_LINK_SECONDS;
   FdTwitterOptions x_options;
-  g_autofree char *x_api_base_url = NULL;
-  g_autofree char *x_oauth_base_url = NULL;
   gint x_backoff_ms = FD_TWITTER_DEFAULT_BACKOFF_MS;
   gint x_max_pollers = FD_TWITTER_DEFAULT_MAX_POLLERS;
   const GOptionEntry entries[] = {
@@ -206,10 +204,6 @@ main (int   argc,
       "CRM log entries waiting per organization before manual ones are refused (default 10000)", "N" },
     { "crm-allow-http", 0, 0, G_OPTION_ARG_NONE, &crm_allow_http,
       "Accept http:// CRM instance URLs (tests against local fakes only)", NULL },
-    { "x-api-base-url", 0, 0, G_OPTION_ARG_STRING, &x_api_base_url,
-      "Origin of the X API v2 (default https://api.x.com; tests: a local fake; docs/twitter.md)", "URL" },
-    { "x-oauth-base-url", 0, 0, G_OPTION_ARG_STRING, &x_oauth_base_url,
-      "Ask X's OAuth consent and token endpoints at this origin instead (tests)", "URL" },
     { "x-backoff-ms", 0, 0, G_OPTION_ARG_INT, &x_backoff_ms,
       "First delay after an X API error, doubled each time up to 15 minutes (default 2000)", "MS" },
     { "x-max-pollers", 0, 0, G_OPTION_ARG_INT, &x_max_pollers,
@@ -269,12 +263,9 @@ main (int   argc,
                   "--email-max-backoff-ms at least --email-backoff-ms, --email-idle-seconds 1 to 1740 (29 minutes).\n");
       return 2;
     }
-  if (x_backoff_ms < 1 || x_backoff_ms > FD_TWITTER_MAX_BACKOFF_MS || x_max_pollers < 1 ||
-      (x_api_base_url != NULL && !g_str_has_prefix (x_api_base_url, "https://") &&
-       !g_str_has_prefix (x_api_base_url, "http://")))
+  if (x_backoff_ms < 1 || x_backoff_ms > FD_TWITTER_MAX_BACKOFF_MS || x_max_pollers < 1)
     {
-      g_printerr ("frontdeskd: --x-backoff-ms must be 1 to 900000 (15 minutes), --x-max-pollers 1 or more, "
-                  "--x-api-base-url an http(s) origin.\n");
+      g_printerr ("frontdeskd: --x-backoff-ms must be 1 to 900000 (15 minutes), --x-max-pollers 1 or more.\n");
       return 2;
     }
   fd_twitter_options_init (&x_options);
