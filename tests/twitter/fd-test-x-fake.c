@@ -24,8 +24,10 @@ fd_test_x_fake_new (const char *account_id,
 
   g_return_val_if_fail (account_id != NULL && handle != NULL, NULL);
 
-  /* A missing python3 fails the test (g_assert), never skips it. */
-  fake->process = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error, "/usr/bin/python3",
+  /* A missing python3 fails the test (g_assert), never skips it. The
+   * fake exits when its stdin closes: a test that aborts leaves no fake
+   * behind holding the harness's output open. */
+  fake->process = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDIN_PIPE, &error, "/usr/bin/python3",
                                     FD_X_FAKE_SCRIPT, account_id, handle, NULL);
   g_assert_no_error (error);
   out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (fake->process));
@@ -165,6 +167,20 @@ fd_test_x_fake_dm (FdTestXFake *fake,
   json_builder_end_object (b);
   body = to_json (b);
   answer = fake_http (fake, "POST", "/_fake/dm", body);
+  return g_strdup (json_object_get_string_member (answer, "id"));
+}
+
+char *
+fd_test_x_fake_add (FdTestXFake *fake,
+                    const char  *what,
+                    const char  *json)
+{
+  g_autofree char *path = NULL;
+  g_autoptr(JsonObject) answer = NULL;
+
+  g_assert_true (g_strcmp0 (what, "mention") == 0 || g_strcmp0 (what, "dm") == 0);
+  path = g_strconcat ("/_fake/", what, NULL);
+  answer = fake_http (fake, "POST", path, json);
   return g_strdup (json_object_get_string_member (answer, "id"));
 }
 
