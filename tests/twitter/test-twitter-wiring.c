@@ -680,6 +680,33 @@ test_revoked (Fixture       *f,
   fd_test_agent_free (ed);
 }
 
+/* X unreachable: the stream needs attention with a sentence (and backs
+ * off); X back: ok again, and a mention posted meanwhile arrives. */
+static void
+test_x_down (Fixture       *f,
+             gconstpointer  data)
+{
+  HealthWait attention = { f, "needs-attention" };
+  HealthWait ok = { f, "ok" };
+  g_autofree char *reason = NULL;
+  g_autofree char *health = NULL;
+  g_autoptr(FdOfferEvent) offer = NULL;
+  FdTestAgent *natalie;
+
+  natalie = fd_test_agent_sign_in_and_join (f->server, FD_TEST_NATALIE_EMAIL, FD_TEST_NATALIE_PASSWORD,
+                                            f->queue_id, NULL);
+  poll_until (health_is, &ok, "health ok");
+  fd_test_x_fake_control (f->fake, "{\"down\":\"503\"}");
+  poll_until (health_is, &attention, "needs-attention");
+  health = fd_test_admin_stream_health (f->server, f->org_id, f->stream_id, &reason);
+  g_assert_nonnull (strstr (reason, "Reading the mentions failed"));
+  g_free (fd_test_x_fake_mention (f->fake, CAROL_ID, "carol", "Carol Jones", "@KakapoSystems anyone?", NULL));
+  fd_test_x_fake_control (f->fake, "{\"down\":false}");
+  offer = wait_offer (natalie);
+  poll_until (health_is, &ok, "health ok again");
+  fd_test_agent_free (natalie);
+}
+
 /* The outbox survives kill -9: X is down while the reply is acked; the
  * server is killed; X is back; after the restart exactly one post. */
 static void
@@ -739,6 +766,7 @@ main (int   argc,
   g_test_add ("/twitter/wiring/rate-limit", Fixture, NULL, fixture_set_up, test_rate_limit, fixture_tear_down);
   g_test_add ("/twitter/wiring/refresh", Fixture, NULL, refresh_set_up, test_refresh, fixture_tear_down);
   g_test_add ("/twitter/wiring/revoked-and-calls", Fixture, NULL, fixture_set_up, test_revoked, fixture_tear_down);
+  g_test_add ("/twitter/wiring/x-down", Fixture, NULL, fixture_set_up, test_x_down, fixture_tear_down);
   g_test_add ("/twitter/wiring/outbox-survives-kill", Fixture, NULL, fixture_set_up, test_outbox_survives_kill,
               fixture_tear_down);
   return g_test_run ();
