@@ -680,6 +680,95 @@ test_revoked (Fixture       *f,
   fd_test_agent_free (ed);
 }
 
+/* Uploads @bytes as @agent into @conversation_id (the agent files API);
+ * the attachment of the 201 answer. */
+static FdAttachment *
+upload (Fixture      *f,
+        FdTestAgent  *agent,
+        gint64        conversation_id,
+        const char   *name,
+        const char   *content_type,
+        GBytes       *bytes)
+{
+  g_autofree char *url = g_strdup_printf ("%s/api/agent/v1/files?conversation_id=%" G_GINT64_FORMAT "&name=%s",
+                                          fd_test_server_get_url (f->server), conversation_id, name);
+  g_autoptr(SoupMessage) msg = fd_test_http_message_new ("POST", url, agent->token, NULL, NULL);
+  g_autoptr(GBytes) answer = NULL;
+  g_autoptr(JsonNode) node = NULL;
+  g_autoptr(GError) error = NULL;
+  FdAttachment *attachment;
+
+  soup_message_set_request_body_from_bytes (msg, content_type, bytes);
+  answer = fd_test_http_send (msg);
+  g_assert_cmpuint (soup_message_get_status (msg), ==, 201);
+  node = json_from_string (g_bytes_get_data (answer, NULL), &error);
+  g_assert_no_error (error);
+  attachment = fd_attachment_from_json (node, &error);
+  g_assert_no_error (error);
+  return attachment;
+}
+
+/* A customer's photo arrives as its link; an agent's image is uploaded to
+ * X and posted with the reply; a file X does not take is refused. */
+static void
+test_media (Fixture       *f,
+            gconstpointer  data)
+{
+  static const guint8 png[] = {
+    0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n', 0, 0, 0, 13, 'I', 'H', 'D', 'R', 0, 0, 0, 1, 0, 0, 0, 1, 8, 6,
+    0, 0, 0, 0x1f, 0x15, 0xc4, 0x89, 0, 0, 0, 13, 'I', 'D', 'A', 'T', 0x78, 0x9c, 0x63, 0, 1, 0, 0, 5, 0, 1, 0x0d,
+    0x0a, 0x2d, 0xb4, 0, 0, 0, 0, 'I', 'E', 'N', 'D', 0xae, 0x42, 0x60, 0x82
+  };
+  g_autoptr(GBytes) image = g_bytes_new_static (png, sizeof png);
+  g_autoptr(GBytes) text = g_bytes_new_static ("hello", 5);
+  g_autoptr(FdOfferEvent) offer = NULL;
+  g_autoptr(FdMessage) first = NULL;
+  g_autoptr(JsonArray) posts = NULL;
+  g_autofree char *post_id = NULL;
+  FdAttachment *picture, *document;
+  FdSendMessage *request;
+  JsonObject *post;
+  FdTestAgent *natalie;
+  FdFrame *reply, *ack;
+  gint64 conversation_id, message_id;
+
+  natalie = fd_test_agent_sign_in_and_join (f->server, FD_TEST_NATALIE_EMAIL, FD_TEST_NATALIE_PASSWORD,
+                                            f->queue_id, NULL);
+  post_id = fd_test_x_fake_add (f->fake, "mention",
+                                "{\"user_id\":\"" CAROL_ID "\",\"username\":\"carol\",\"name\":\"Carol Jones\","
+                                "\"text\":\"@KakapoSystems it arrived broken\","
+                                "\"media\":[{\"type\":\"photo\",\"url\":\"https://pbs.twimg.com/media/broken.jpg\"}]}");
+  first = wait_customer_message (natalie, 0, "@KakapoSystems it arrived broken\nhttps://pbs.twimg.com/media/broken.jpg");
+  conversation_id = first->conversation_id;
+  offer = wait_offer (natalie);
+  fd_frame_free (fd_test_agent_expect_ack (natalie, FD_FRAME_RESERVE, fd_test_conversation_ref (conversation_id)));
+
+  document = upload (f, natalie, conversation_id, "notes.txt", "text/plain", text);
+  request = fd_test_send_message (conversation_id, "r-1", "See the notes");
+  request->attachments = fd_attachment_list_new ();
+  g_ptr_array_add (request->attachments, document);
+  reply = fd_test_agent_request (natalie, FD_FRAME_SEND_MESSAGE, request);
+  fd_test_assert_error_frame (reply, FD_WIRE_ERROR_INVALID_FIELD);
+  g_assert_nonnull (strstr (((FdErrorBody *) reply->body)->message, "X takes images"));
+  fd_frame_free (reply);
+
+  picture = upload (f, natalie, conversation_id, "label.png", "image/png", image);
+  request = fd_test_send_message (conversation_id, "r-2", "Here is your return label.");
+  request->attachments = fd_attachment_list_new ();
+  g_ptr_array_add (request->attachments, picture);
+  ack = fd_test_agent_expect_ack (natalie, FD_FRAME_SEND_MESSAGE, request);
+  message_id = ((FdMessage *) ack->body)->id;
+  fd_frame_free (ack);
+  wait_delivery (natalie, message_id, FD_DELIVERY_SENT);
+  g_assert_cmpint (fd_test_x_fake_calls (f->fake, "media_upload"), ==, 1);
+  posts = fd_test_x_fake_posts (f->fake);
+  g_assert_cmpuint (json_array_get_length (posts), ==, 1);
+  post = json_array_get_object_element (posts, 0);
+  g_assert_cmpstr (json_object_get_string_member (post, "in_reply_to_tweet_id"), ==, post_id);
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (post, "media_ids")), ==, 1);
+  fd_test_agent_free (natalie);
+}
+
 /* X unreachable: the stream needs attention with a sentence (and backs
  * off); X back: ok again, and a mention posted meanwhile arrives. */
 static void
@@ -766,6 +855,7 @@ main (int   argc,
   g_test_add ("/twitter/wiring/rate-limit", Fixture, NULL, fixture_set_up, test_rate_limit, fixture_tear_down);
   g_test_add ("/twitter/wiring/refresh", Fixture, NULL, refresh_set_up, test_refresh, fixture_tear_down);
   g_test_add ("/twitter/wiring/revoked-and-calls", Fixture, NULL, fixture_set_up, test_revoked, fixture_tear_down);
+  g_test_add ("/twitter/wiring/media", Fixture, NULL, fixture_set_up, test_media, fixture_tear_down);
   g_test_add ("/twitter/wiring/x-down", Fixture, NULL, fixture_set_up, test_x_down, fixture_tear_down);
   g_test_add ("/twitter/wiring/outbox-survives-kill", Fixture, NULL, fixture_set_up, test_outbox_survives_kill,
               fixture_tear_down);
