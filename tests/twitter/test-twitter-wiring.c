@@ -27,8 +27,9 @@ typedef struct {
 } Fixture;
 
 /* Set by a test before the set-up: the lifetime of the first grant (0:
- * an hour). */
+ * an hour), and whether the settings leave the account id out. */
 static gint grant_lifetime;
+static gboolean no_account_id;
 
 static void
 start_server (Fixture *f)
@@ -59,9 +60,10 @@ fixture_set_up (Fixture       *f,
   f->queue_id = fd_test_admin_find_id (f->server, f->org_id, "queues", "Support");
   f->stream_id = fd_test_admin_find_id (f->server, f->org_id, "streams", "Kakapo on X");
   grant = fd_test_x_fake_grant (f->fake, grant_lifetime > 0 ? grant_lifetime : 3600);
-  body = g_strdup_printf ("{\"settings_json\":\"{\\\"handle\\\":\\\"" HANDLE "\\\",\\\"poll_seconds\\\":1,"
-                          "\\\"account_id\\\":\\\"" ACCOUNT_ID "\\\",\\\"oauth_client_id\\\":\\\"frontdesk-test\\\"}\","
-                          "\"oauth_tokens\":%s}", grant);
+  body = g_strdup_printf ("{\"settings_json\":\"{\\\"handle\\\":\\\"" HANDLE "\\\",\\\"poll_seconds\\\":1,%s"
+                          "\\\"oauth_client_id\\\":\\\"frontdesk-test\\\"}\","
+                          "\"oauth_tokens\":%s}",
+                          no_account_id ? "" : "\\\"account_id\\\":\\\"" ACCOUNT_ID "\\\",", grant);
   path = stream_path (f);
   json_node_unref (fd_test_admin_expect (f->server, "PATCH", path, body, 200));
   /* The grant is write-only. */
@@ -75,6 +77,7 @@ fixture_tear_down (Fixture       *f,
   g_clear_pointer (&f->server, fd_test_server_free);
   g_clear_pointer (&f->fake, fd_test_x_fake_free);
   grant_lifetime = 0;
+  no_account_id = FALSE;
 }
 
 /* --- Waits ------------------------------------------------------------------- */
@@ -832,6 +835,38 @@ test_outbox_survives_kill (Fixture       *f,
                    ==, post_id);
 }
 
+/* Settings without the account id (a stream set up by hand): users/me is
+ * asked once and the id saved in the stream's settings. */
+static void
+test_account_id (Fixture       *f,
+                 gconstpointer  data)
+{
+  g_autofree char *path = stream_path (f);
+  g_autoptr(JsonNode) stream = NULL;
+  FdTestAgent *natalie;
+  g_autoptr(FdOfferEvent) offer = NULL;
+
+  natalie = fd_test_agent_sign_in_and_join (f->server, FD_TEST_NATALIE_EMAIL, FD_TEST_NATALIE_PASSWORD,
+                                            f->queue_id, NULL);
+  wait_fake (f, "mentions", 3);
+  g_assert_cmpint (fd_test_x_fake_calls (f->fake, "users_me"), ==, 1);
+  stream = fd_test_admin_expect (f->server, "GET", path, NULL, 200);
+  g_assert_nonnull (strstr (json_object_get_string_member (json_node_get_object (stream), "settings_json"),
+                            "\"account_id\":\"" ACCOUNT_ID "\""));
+  g_free (fd_test_x_fake_mention (f->fake, CAROL_ID, "carol", "Carol Jones", "@KakapoSystems hi", NULL));
+  offer = wait_offer (natalie);
+  g_assert_cmpint (fd_test_x_fake_calls (f->fake, "users_me"), ==, 1);
+  fd_test_agent_free (natalie);
+}
+
+static void
+account_id_set_up (Fixture       *f,
+                   gconstpointer  data)
+{
+  no_account_id = TRUE;
+  fixture_set_up (f, data);
+}
+
 static void
 refresh_set_up (Fixture       *f,
                 gconstpointer  data)
@@ -855,6 +890,7 @@ main (int   argc,
   g_test_add ("/twitter/wiring/rate-limit", Fixture, NULL, fixture_set_up, test_rate_limit, fixture_tear_down);
   g_test_add ("/twitter/wiring/refresh", Fixture, NULL, refresh_set_up, test_refresh, fixture_tear_down);
   g_test_add ("/twitter/wiring/revoked-and-calls", Fixture, NULL, fixture_set_up, test_revoked, fixture_tear_down);
+  g_test_add ("/twitter/wiring/account-id", Fixture, NULL, account_id_set_up, test_account_id, fixture_tear_down);
   g_test_add ("/twitter/wiring/media", Fixture, NULL, fixture_set_up, test_media, fixture_tear_down);
   g_test_add ("/twitter/wiring/x-down", Fixture, NULL, fixture_set_up, test_x_down, fixture_tear_down);
   g_test_add ("/twitter/wiring/outbox-survives-kill", Fixture, NULL, fixture_set_up, test_outbox_survives_kill,
