@@ -147,11 +147,8 @@ job_error (SendJob            *job,
       job_retry (job, error->message);
       return;
     }
-  {
-    g_autofree char *reason = g_strdup_printf ("X refused the reply: %s", error->message);
-
-    job_failed (job, reason);
-  }
+  /* X's refusal, as FdXClient words it ("X refused the post: …"). */
+  job_failed (job, error->message);
 }
 
 static void
