@@ -453,7 +453,7 @@ fd_twitter_new (FdCenter               *center,
   self->pollers = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, twitter_poller_stop);
   self->refreshing = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free,
                                             (GDestroyNotify) g_ptr_array_unref);
-  self->in_flight = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+  self->in_flight = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_free);
   return self;
 }
 
