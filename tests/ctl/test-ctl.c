@@ -918,6 +918,11 @@ test_twitter_stream (Fixture       *f,
   g_assert_cmpint (run_ctl (f, "stream", "update", "--org", org_arg, "Kakapo on X", "--settings",
                             "{\"handle\":\"@KakapoSystems\",\"oauth_tokens\":{\"refresh_token\":\"r\"}}"), ==, 1);
   g_assert_nonnull (strstr (f->err, "never part of a twitter stream's settings"));
+  g_assert_cmpint (run_ctl (f, "stream", "update", "--org", org_arg, "Kakapo on X", "--settings",
+                            "{\"handle\":\"@KakapoSystems\",\"colour\":\"red\"}"), ==, 1);
+  g_assert_nonnull (strstr (f->err, "A twitter stream has no setting “colour”"));
+  g_assert_cmpint (run_ctl (f, "stream", "update", "--org", org_arg, "Kakapo on X", "--settings",
+                            "{\"handle\":\"@KakapoSystems\",\"account_id\":\"0123\"}"), ==, 1);
   g_assert_cmpint (run_ctlv (f, TRUE, "pw-1\n", (const char * const []) {
     "stream", "update", "--org", org_arg, "Kakapo on X", "--password-stdin", NULL }), ==, 1);
   g_assert_nonnull (strstr (f->err, "Only an email stream has a “password”"));

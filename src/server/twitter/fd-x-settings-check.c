@@ -52,7 +52,7 @@ fd_x_account_id_is_valid (const char *account_id)
 {
   gsize length = account_id != NULL ? strlen (account_id) : 0;
 
-  if (length == 0 || length > ACCOUNT_ID_MAX)
+  if (length == 0 || length > ACCOUNT_ID_MAX || (account_id[0] == '0' && length > 1))
     return FALSE;
   for (const char *p = account_id; *p != '\0'; p++)
     if (!g_ascii_isdigit (*p))
@@ -121,6 +121,20 @@ fd_x_settings_normalize (const char  *settings_json,
                  secrets[i]);
         return NULL;
       }
+
+  /* What the poller reads (fd-x-settings.c) and nothing else. */
+  {
+    g_autoptr(GList) members = json_object_get_members (obj);
+
+    for (GList *l = members; l != NULL; l = l->next)
+      if (!g_str_equal (l->data, "handle") && !g_str_equal (l->data, "poll_seconds") &&
+          !g_str_equal (l->data, "account_id") && !g_str_equal (l->data, "oauth_client_id"))
+        {
+          invalid (error, "A twitter stream has no setting “%s” (it has handle, poll_seconds, account_id and "
+                   "oauth_client_id).", (const char *) l->data);
+          return NULL;
+        }
+  }
 
   if (!get_string (obj, "handle", &text, error))
     return NULL;

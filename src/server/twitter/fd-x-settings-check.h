@@ -4,7 +4,8 @@
  * "Twitter streams"), for the admin API, the site import and the
  * authorization page: {"handle":"@KakapoSystems", "poll_seconds":180,
  * "account_id":"<X user id>", "oauth_client_id":"<the X app's client id>"}.
- * Every member present must be well-formed; none is required (a stream is
+ * Every member present must be well-formed, and no other member is taken
+ * (the same rules as fd_x_settings_parse()); none is required (a stream is
  * created with a name alone and completed by its authorization link).
  * Secrets are never settings: they are the stream's write-only
  * "oauth_client_secret" and "oauth_tokens". Pure; any thread.
@@ -26,7 +27,7 @@ char    *fd_x_settings_normalize (const char  *settings_json,
 /* "@Name" for "Name" or "@Name" (X's rule: 1 to 15 letters, digits or
  * underscores); NULL when @handle is not one. */
 char    *fd_x_handle_normalize   (const char  *handle);
-/* An X user id: 1 to 20 decimal digits. */
+/* An X user id: 1 to 20 decimal digits, no leading zero. */
 gboolean fd_x_account_id_is_valid (const char *account_id);
 /* A client id X could have given: 1 to 200 printable ASCII characters,
  * no spaces. */
