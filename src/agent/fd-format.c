@@ -151,6 +151,17 @@ fd_format_visitor (const FdConversation *conversation)
     shown.name = conversation->visitor_name;
   if (is_set (conversation->visitor_email))
     shown.email = conversation->visitor_email;
+  /* A tweet's customer is known by their display name and handle on X
+   * (the issue: "From = the customer's name and @handle"):
+   * "Natalie Maines (@nmaines)". */
+  if (conversation->kind == FD_STREAM_TWITTER && is_set (shown.name) && is_set (shown.twitter_handle))
+    {
+      g_autofree char *named = g_strdup_printf ("%s (%s%s)", shown.name,
+                                                shown.twitter_handle[0] == '@' ? "" : "@", shown.twitter_handle);
+
+      shown.name = named;
+      return fd_format_from (&shown);
+    }
   return fd_format_from (&shown);
 }
 

@@ -37,7 +37,8 @@ char       *fd_format_crm_details    (const FdConversation *conversation);
  * visitor typed for this conversation, else the contact's; NULL for none. */
 const char *fd_format_visitor_name   (const FdConversation *conversation);
 /* fd_format_from() with what the visitor typed in place of the contact's
- * name and email address. */
+ * name and email address; a tweet's customer with their handle, "Natalie
+ * Maines (@nmaines)". */
 char       *fd_format_visitor        (const FdConversation *conversation);
 /* "On file as Ada Lovelace" when the typed name differs from the linked
  * contact's (ignoring case); NULL otherwise. */
