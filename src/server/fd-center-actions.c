@@ -10,6 +10,7 @@
 
 #include "fd-center-private.h"
 #include "fd-center-email.h"
+#include "fd-center-twitter.h"
 #include "fd-center-log.h"
 
 #include "fd-file-url.h"
@@ -359,6 +360,9 @@ fd_center_send_agent_message (FdCenter             *self,
       if (msg->mail == NULL)
         return NULL;
     }
+  else if (conv->kind == FD_STREAM_TWITTER &&
+           !fd_center_twitter_check_reply (self, conv, request, msg, error))
+    return NULL;
 
   if (!fd_center_begin (self, error))
     return NULL;
@@ -373,6 +377,8 @@ fd_center_send_agent_message (FdCenter             *self,
    * sender sends it after the commit, exactly once (docs/email.md). */
   if (ok && !duplicate && conv->kind == FD_STREAM_EMAIL)
     ok = fd_center_email_queue_reply (self, conv, stored, error);
+  else if (ok && !duplicate && conv->kind == FD_STREAM_TWITTER)
+    ok = fd_center_twitter_queue_reply (self, conv, stored, error);
   if (!fd_center_finish (self, ok, error))
     return NULL;
   return g_steal_pointer (&stored);

@@ -7,6 +7,7 @@
 
 #include "fd-center-email.h"
 #include "fd-center-private.h"
+#include "fd-center-twitter.h"
 #include "fd-email-settings.h"
 #include "fd-file-url.h"
 #include "fd-mail-compose.h"
@@ -773,7 +774,11 @@ fd_center_set_stream_health (FdCenter     *self,
   if (ok && !stream->deleted)
     {
       if (stream_health_info (stream, health, reason, info))
-        ok = emit_stream_health (self, stream, info, error);
+        {
+          if (stream->kind == FD_STREAM_TWITTER)
+            info->calls_today = fd_center_x_calls_today (self, organization_id, stream_id);
+          ok = emit_stream_health (self, stream, info, error);
+        }
       else
         g_warning ("Stream %" G_GINT64_FORMAT " has a health the protocol does not know: %s", stream_id, health);
     }
@@ -806,10 +811,17 @@ fd_center_list_stream_health (FdCenter       *self,
       const FdStream *stream = g_ptr_array_index (streams, i);
       g_autoptr(FdStreamHealthInfo) info = fd_stream_health_info_new ();
 
-      if (stream->health == NULL || g_strcmp0 (stream->health, "ok") == 0)
+      /* Twitter streams are listed whatever their health: their X API
+       * calls of the day are what an administrator picks the cycle by
+       * (docs/twitter.md, "Health"). */
+      if ((stream->health == NULL || g_strcmp0 (stream->health, "ok") == 0) && stream->kind != FD_STREAM_TWITTER)
         continue;
       if (stream_health_info (stream, stream->health, stream->health_reason, info))
-        g_ptr_array_add (list->items, g_steal_pointer (&info));
+        {
+          if (stream->kind == FD_STREAM_TWITTER)
+            info->calls_today = fd_center_x_calls_today (self, stream->organization_id, stream->id);
+          g_ptr_array_add (list->items, g_steal_pointer (&info));
+        }
     }
   return g_steal_pointer (&list);
 }

@@ -47,6 +47,9 @@ struct _FdCenter
   void         (*outbox_notify) (gpointer data);  /* FdEmail's sender (fd-center-email.c) */
   gpointer       outbox_notify_data;
   guint          outbox_idle_id;
+  void         (*twitter_notify) (gpointer data);  /* FdTwitter's sender (fd-center-twitter.c) */
+  gpointer       twitter_notify_data;
+  guint          twitter_idle_id;
   guint          group_commit_id; /* commits the open group (docs/architecture.md, "Durability") */
   guint          reload_id;       /* reloads routing after a lost group */
   guint          commit_window_ms; /* how long a group stays open; 0 = one main-loop turn */

@@ -5,6 +5,7 @@
 #include "fd-agent-socket.h"
 #include "fd-api-http.h"
 #include "fd-center-email.h"
+#include "fd-center-twitter.h"
 #include "fd-center-actions.h"
 #include "fd-center-log.h"
 
@@ -349,7 +350,11 @@ handle_request (FdAgentConn   *self,
       ANSWER_BOOL (fd_center_transfer (center, agent, frame->body, &error));
       break;
     case FD_FRAME_RETRY_DELIVERY:
-      ANSWER (fd_center_retry_delivery (center, agent, frame->body, &error));
+      if (fd_center_is_twitter_conversation (center, agent->organization_id,
+                                             ((FdDelivery *) frame->body)->conversation_id))
+        ANSWER (fd_center_twitter_retry_delivery (center, agent, frame->body, &error));
+      else
+        ANSWER (fd_center_retry_delivery (center, agent, frame->body, &error));
       break;
     case FD_FRAME_LIST_STREAM_HEALTH:
       ANSWER (fd_center_list_stream_health (center, agent, &error));
@@ -391,17 +396,7 @@ handle_request (FdAgentConn   *self,
       ANSWER_BOOL (fd_center_crm_log (center, agent, frame->body, &error));
       break;
     case FD_FRAME_DM_REQUEST:
-      {
-        g_autoptr(FdConversation) conv = fd_center_get_held (center, agent,
-                                                                ((FdConversationRef *) frame->body)->conversation_id,
-                                                                &error);
-
-        if (conv == NULL)
-          send_error (self, frame->id, error);
-        else
-          send_error_literal (self, frame->id, FD_WIRE_ERROR_INVALID_STATE,
-                              "Direct message requests are only for Twitter conversations, which are not available yet.");
-      }
+      ANSWER (fd_center_dm_request (center, agent, frame->body, &error));
       break;
     case FD_FRAME_PING:
       send_frame (self, fd_frame_new_request (FD_FRAME_PONG, frame->id, NULL));

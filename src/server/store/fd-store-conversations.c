@@ -13,9 +13,9 @@
   "c.agent_id, c.subject, c.department, c.page_url, c.ip, c.browser, c.os, " \
   "c.callback_number, c.callback_time, c.created_at, c.first_assigned_at, c.reserved_at, " \
   "c.first_reply_at, c.last_customer_message_at, c.closed_at, c.rating, c.comment, c.unread, " \
-  "c.visitor_name, c.visitor_email, c.address_verified, " \
+  "c.visitor_name, c.visitor_email, c.address_verified, c.dm_requested, " \
   "(SELECT s.name FROM streams s WHERE s.id = c.stream_id) AS stream_name"
-#define CONV_N_COLUMNS 29
+#define CONV_N_COLUMNS 30
 #define CONV_WITH_CONTACT_COLUMNS CONV_COLUMNS ", " \
   "t.id, t.organization_id, t.name, t.email, t.phone, t.twitter_handle, t.crm_label, t.crm_provider, t.crm_record_url, t.crm_company, t.crm_kind"
 #define CONV_WITH_CONTACT_FROM "FROM conversations c JOIN contacts t ON t.id = c.contact_id "

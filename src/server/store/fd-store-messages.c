@@ -3,6 +3,7 @@
 #include "fd-config.h"
 #include "fd-messages.h"
 #include "fd-store-private.h"
+#include "fd-store-twitter.h"
 
 /* Messages and their attachments; a message with a client_id is stored
  * once (an agent's re-send after a lost acknowledgement). */
@@ -117,7 +118,8 @@ load_children (FdStore    *self,
                GPtrArray  *messages,
                GError    **error)
 {
-  return load_attachments (self, messages, error) && load_mail (self, messages, error);
+  return load_attachments (self, messages, error) && load_mail (self, messages, error) &&
+         fd_store_load_tweets (self, messages, error);
 }
 
 static const FdStoreTable message_table = {

@@ -558,6 +558,74 @@ static const char fd_store_migration_11[] =
   "CREATE INDEX crm_outbox_due ON crm_outbox (state, next_attempt_at);\n"
   "PRAGMA user_version = 11;\n";
 
+/* Version 12: the Twitter/X channel (docs/twitter.md, docs/store.md).
+ * A conversation's Direct Message request (dm_requested, sent once); a
+ * contact found by its X handle (case-insensitive, as X compares them);
+ * per stream, the polling position (the newest mention seen: the next
+ * since_id; the newest direct message event seen) and the X API calls of
+ * the UTC day (calls_day: days since the epoch); every X item seen or sent
+ * (x_items: the dedupe, unique per stream, kind and X id, and the
+ * threading: thread_key is X's conversation_id of a post, or the
+ * dm_conversation_id of a direct message); and the durable outbox of
+ * replies (x_outbox: the post it answers or the customer's X user id for a
+ * direct message; X's id once sent). */
+static const char fd_store_migration_12[] =
+  "ALTER TABLE conversations ADD COLUMN dm_requested INTEGER NOT NULL DEFAULT 0;\n"
+  "CREATE INDEX contacts_twitter ON contacts (organization_id, twitter_handle COLLATE NOCASE);\n"
+  "CREATE TABLE x_positions (\n"
+  "  stream_id        INTEGER PRIMARY KEY,\n"
+  "  organization_id  INTEGER NOT NULL,\n"
+  "  mentions_since_id TEXT,\n"
+  "  dm_newest_id     TEXT,\n"
+  "  calls_day        INTEGER NOT NULL DEFAULT 0,\n"
+  "  calls_today      INTEGER NOT NULL DEFAULT 0,\n"
+  "  FOREIGN KEY (organization_id, stream_id) REFERENCES streams (organization_id, id) ON DELETE CASCADE\n"
+  ");\n"
+  "CREATE TABLE x_items (\n"
+  "  id               INTEGER PRIMARY KEY,\n"
+  "  organization_id  INTEGER NOT NULL,\n"
+  "  stream_id        INTEGER NOT NULL,\n"
+  "  direct           INTEGER NOT NULL,\n"
+  "  x_id             TEXT NOT NULL,\n"
+  "  thread_key       TEXT,\n"
+  "  conversation_id  INTEGER,\n"
+  "  message_id       INTEGER,\n"
+  "  author_id        TEXT,\n"
+  "  author_handle    TEXT,\n"
+  "  in_reply_to      TEXT,\n"
+  "  created_at       INTEGER NOT NULL,\n"
+  "  UNIQUE (stream_id, direct, x_id),\n"
+  "  FOREIGN KEY (organization_id, stream_id) REFERENCES streams (organization_id, id) ON DELETE CASCADE,\n"
+  "  FOREIGN KEY (organization_id, conversation_id) REFERENCES conversations (organization_id, id) ON DELETE CASCADE,\n"
+  "  FOREIGN KEY (organization_id, message_id) REFERENCES messages (organization_id, id) ON DELETE CASCADE\n"
+  ");\n"
+  "CREATE INDEX x_items_thread ON x_items (stream_id, direct, thread_key, id);\n"
+  "CREATE INDEX x_items_conversation ON x_items (conversation_id, id);\n"
+  "CREATE INDEX x_items_message ON x_items (message_id);\n"
+  "CREATE TABLE x_outbox (\n"
+  "  message_id       INTEGER PRIMARY KEY,\n"
+  "  organization_id  INTEGER NOT NULL,\n"
+  "  stream_id        INTEGER NOT NULL,\n"
+  "  conversation_id  INTEGER NOT NULL,\n"
+  "  direct           INTEGER NOT NULL,\n"
+  "  in_reply_to      TEXT,\n"
+  "  participant_id   TEXT,\n"
+  "  author_handle    TEXT,\n"
+  "  state            TEXT NOT NULL,\n"
+  "  attempts         INTEGER NOT NULL DEFAULT 0,\n"
+  "  next_attempt_at  INTEGER NOT NULL DEFAULT 0,\n"
+  "  reason           TEXT,\n"
+  "  x_id             TEXT,\n"
+  "  created_at       INTEGER NOT NULL,\n"
+  "  sent_at          INTEGER NOT NULL DEFAULT 0,\n"
+  "  FOREIGN KEY (organization_id, stream_id) REFERENCES streams (organization_id, id),\n"
+  "  FOREIGN KEY (organization_id, conversation_id) REFERENCES conversations (organization_id, id) ON DELETE CASCADE,\n"
+  "  FOREIGN KEY (organization_id, message_id) REFERENCES messages (organization_id, id) ON DELETE CASCADE\n"
+  ");\n"
+  "CREATE INDEX x_outbox_due ON x_outbox (state, next_attempt_at);\n"
+  "CREATE INDEX x_outbox_conversation ON x_outbox (conversation_id);\n"
+  "PRAGMA user_version = 12;\n";
+
 static const char * const fd_store_migrations[] = {
   fd_store_migration_1,
   fd_store_migration_2,
@@ -570,6 +638,7 @@ static const char * const fd_store_migrations[] = {
   fd_store_migration_9,
   fd_store_migration_10,
   fd_store_migration_11,
+  fd_store_migration_12,
 };
 
 G_END_DECLS
