@@ -21,6 +21,7 @@
 #include "fd-mail-compose.h"
 #include "fd-oauth.h"
 #include "fd-store-email.h"
+#include "twitter/fd-x-settings-check.h"
 
 #include <json-glib/json-glib.h>
 #include <string.h>
@@ -30,10 +31,11 @@
 #define TOKEN_MAX       128
 #define PASSWORD_MAX    1024
 #define FIELD_MAX       255
-/* The secrets of the stream (as FdEmail names them). */
-#define SECRET_PASSWORD      "password"
-#define SECRET_OAUTH_TOKENS  "oauth_tokens"
-#define SECRET_OAUTH_CLIENT  "oauth_client_secret"
+#define SECRET_PASSWORD      AUTHORIZE_SECRET_PASSWORD
+#define SECRET_OAUTH_TOKENS  AUTHORIZE_SECRET_OAUTH_TOKENS
+#define SECRET_OAUTH_CLIENT  AUTHORIZE_SECRET_OAUTH_CLIENT
+/* X's users/me answer is a few hundred bytes; more is refused unread. */
+#define X_ME_MAX             (64 * 1024)
 
 static const char page_style[] =
   "body{font-family:system-ui,sans-serif;max-width:36em;margin:2em auto;padding:0 1em;color:#222}"
@@ -65,13 +67,15 @@ authorize_page_init (FdAuthorize *self)
 
 /* --- Answering --------------------------------------------------------------- */
 
-/* The origins a form may go to: this server, and the providers' consent. */
+/* The origins a form may go to: this server, and the providers' consent
+ * (a form's answer redirects there). */
 static char *
 form_action_sources (FdAuthorize *self)
 {
-  if (self->oauth_base_url != NULL)
-    return g_strdup_printf ("'self' %s", self->oauth_base_url);
-  return g_strdup ("'self' https://login.microsoftonline.com https://accounts.google.com");
+  return g_strdup_printf ("'self' %s %s",
+                          self->oauth_base_url != NULL ? self->oauth_base_url
+                                                       : "https://login.microsoftonline.com https://accounts.google.com",
+                          self->x_oauth_base_url != NULL ? self->x_oauth_base_url : "https://x.com");
 }
 
 static void
@@ -439,15 +443,18 @@ object_to_text (JsonObject *obj)
 
 /* --- Saving ------------------------------------------------------------------- */
 
+/* At most this many secrets are saved at once (X: tokens and client secret). */
+#define SAVE_SECRETS 2
+
 typedef struct {
   FdAuthorize *self;
   Found       *found;
   const char  *settings_json;
-  const char  *secret_name;
-  GBytes      *sealed;
+  const char  *secret_names[SAVE_SECRETS];  /* NULL: unused */
+  GBytes      *sealed[SAVE_SECRETS];
 } Save;
 
-/* Inside the center's transaction: the settings, the sealed credential and
+/* Inside the center's transaction: the settings, the sealed credentials and
  * the link used, all or nothing; config-changed follows the commit, and
  * the stream's worker starts. */
 static gboolean
@@ -465,26 +472,54 @@ write_save (gpointer   user_data,
   g_free (stream->settings_json);
   stream->settings_json = g_strdup (save->settings_json);
   *out_organization_id = 0;
-  return fd_store_use_authorization (store, save->found->token_hash, g_get_real_time (), error) &&
-         fd_store_update_stream (store, stream, error) &&
-         fd_store_set_stream_secret (store, stream->organization_id, stream->id, save->secret_name, save->sealed,
-                                     error) &&
-         fd_center_set_stream_health (save->self->center, stream->organization_id, stream->id, "ok", NULL, error);
+  if (!fd_store_use_authorization (store, save->found->token_hash, g_get_real_time (), error) ||
+      !fd_store_update_stream (store, stream, error))
+    return FALSE;
+  for (guint i = 0; i < SAVE_SECRETS; i++)
+    if (save->secret_names[i] != NULL &&
+        !fd_store_set_stream_secret (store, stream->organization_id, stream->id, save->secret_names[i],
+                                     save->sealed[i], error))
+      return FALSE;
+  return fd_center_set_stream_health (save->self->center, stream->organization_id, stream->id, "ok", NULL, error);
 }
+
+/* Saves @settings_json and the secrets (@secret_name, @secret pairs, at
+ * most SAVE_SECRETS, ended by NULL), sealed. */
+static gboolean
+save_authorization (FdAuthorize  *self,
+                    Found        *found,
+                    const char   *settings_json,
+                    GError      **error,
+                    ...) G_GNUC_NULL_TERMINATED;
 
 static gboolean
 save_authorization (FdAuthorize  *self,
                     Found        *found,
                     const char   *settings_json,
-                    const char   *secret_name,
-                    const char   *secret,
-                    GError      **error)
+                    GError      **error,
+                    ...)
 {
-  g_autoptr(GBytes) plain = g_bytes_new (secret, strlen (secret));
-  g_autoptr(GBytes) sealed = fd_secret_box_seal (self->box, plain, error);
-  Save save = { self, found, settings_json, secret_name, sealed };
+  Save save = { self, found, settings_json, { NULL }, { NULL } };
+  const char *name;
+  gboolean ok = TRUE;
+  va_list args;
 
-  return sealed != NULL && fd_center_change_config (self->center, write_save, &save, error);
+  va_start (args, error);
+  for (guint i = 0; ok && (name = va_arg (args, const char *)) != NULL; i++)
+    {
+      const char *secret = va_arg (args, const char *);
+      g_autoptr(GBytes) plain = g_bytes_new (secret, strlen (secret));
+
+      g_assert (i < SAVE_SECRETS);
+      save.secret_names[i] = name;
+      save.sealed[i] = fd_secret_box_seal (self->box, plain, error);
+      ok = save.sealed[i] != NULL;
+    }
+  va_end (args);
+  ok = ok && fd_center_change_config (self->center, write_save, &save, error);
+  for (guint i = 0; i < SAVE_SECRETS; i++)
+    g_clear_pointer (&save.sealed[i], g_bytes_unref);
+  return ok;
 }
 
 static void
@@ -493,9 +528,16 @@ respond_saved (FdAuthorize       *self,
                const Found       *found)
 {
   g_autofree char *name = g_markup_escape_text (found->stream->name, -1);
-  g_autofree char *body = g_strdup_printf ("<p>The mailbox of the %s stream “%s” is authorized. Frontdesk now "
-                                           "signs in to it; you may close this page.</p>\n",
-                                           authorize_stream_type (found->stream->kind), name);
+  g_autofree char *body = NULL;
+
+  if (found->stream->kind == FD_STREAM_TWITTER)
+    body = g_strdup_printf ("<p>The X account of the %s stream “%s” is authorized. Frontdesk now reads its "
+                            "mentions and direct messages; you may close this page.</p>\n",
+                            authorize_stream_type (found->stream->kind), name);
+  else
+    body = g_strdup_printf ("<p>The mailbox of the %s stream “%s” is authorized. Frontdesk now "
+                            "signs in to it; you may close this page.</p>\n",
+                            authorize_stream_type (found->stream->kind), name);
 
   g_message ("Stream %" G_GINT64_FORMAT " was authorized through its link", found->link.stream_id);
   respond_page (self, msg, SOUP_STATUS_OK, "Authorization complete", body, NULL);
@@ -521,20 +563,32 @@ provider_for (FdAuthorize           *self,
   return fd_oauth_provider_new (platform, settings->oauth_tenant);
 }
 
+static FdOAuthProvider *
+x_provider (FdAuthorize *self)
+{
+  if (self->x_oauth_base_url != NULL)
+    return fd_oauth_provider_new_for_base (FD_OAUTH_PLATFORM_X, NULL, self->x_oauth_base_url);
+  return fd_oauth_provider_new (FD_OAUTH_PLATFORM_X, NULL);
+}
+
 /* Keeps the consent under way with the link (state, and the sealed verifier
- * with the settings to save) and sends the person to the provider. */
+ * with the settings to save, and @client_secret when the form gave a new
+ * one) and sends the person to the provider with @status (302 from the
+ * link itself, 303 after a form). */
 static gboolean
 begin_consent (FdAuthorize           *self,
                SoupServerMessage     *msg,
                Found                 *found,
-               const FdEmailSettings *settings,
+               FdOAuthProvider       *provider,
+               const char            *client_id,
+               const char            *login_hint,
                const char            *settings_json,
+               const char            *client_secret,
+               guint                  status,
                GError               **error)
 {
-  g_autoptr(FdOAuthProvider) provider = provider_for (self, settings);
   g_autofree char *redirect = redirect_uri (self);
-  g_autoptr(FdOAuthAuthorization) consent = fd_oauth_begin (provider, settings->oauth_client_id, redirect,
-                                                            settings->address);
+  g_autoptr(FdOAuthAuthorization) consent = fd_oauth_begin (provider, client_id, redirect, login_hint);
   g_autoptr(JsonBuilder) builder = json_builder_new ();
   g_autoptr(JsonNode) root = NULL;
   g_autoptr(GBytes) plain = NULL;
@@ -547,6 +601,11 @@ begin_consent (FdAuthorize           *self,
   json_builder_add_string_value (builder, consent->code_verifier);
   json_builder_set_member_name (builder, "settings_json");
   json_builder_add_string_value (builder, settings_json);
+  if (client_secret != NULL)
+    {
+      json_builder_set_member_name (builder, "client_secret");
+      json_builder_add_string_value (builder, client_secret);
+    }
   json_builder_end_object (builder);
   root = json_builder_get_root (builder);
   text = json_to_string (root, FALSE);
@@ -558,7 +617,7 @@ begin_consent (FdAuthorize           *self,
   sealed_text = g_base64_encode (g_bytes_get_data (sealed, NULL), g_bytes_get_size (sealed));
   if (!fd_store_set_authorization_oauth (self->store, found->token_hash, consent->state, sealed_text, error))
     return FALSE;
-  soup_server_message_set_redirect (msg, SOUP_STATUS_SEE_OTHER, consent->url);
+  soup_server_message_set_redirect (msg, status, consent->url);
   soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Referrer-Policy", "no-referrer");
   soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Cache-Control", "no-store");
   return TRUE;
@@ -570,6 +629,14 @@ typedef struct {
   SoupServerMessage *msg;
   Found              found;
   char              *settings_json;
+  /* X: the handle expected, the client secret the form gave (saved with
+   * the tokens), the tokens while users/me is asked, and its answer. */
+  char              *x_handle;
+  char              *x_client_secret;
+  FdOAuthTokens     *tokens;
+  SoupMessage       *me;
+  GInputStream      *me_stream;
+  GByteArray        *me_body;
 } Exchange;
 
 static void
@@ -577,10 +644,33 @@ exchange_free (Exchange *exchange)
 {
   found_clear (&exchange->found);
   g_free (exchange->settings_json);
+  g_free (exchange->x_handle);
+  if (exchange->x_client_secret != NULL)
+    sodium_memzero (exchange->x_client_secret, strlen (exchange->x_client_secret));
+  g_free (exchange->x_client_secret);
+  g_clear_pointer (&exchange->tokens, fd_oauth_tokens_free);
+  g_clear_object (&exchange->me);
+  g_clear_object (&exchange->me_stream);
+  g_clear_pointer (&exchange->me_body, g_byte_array_unref);
   g_object_unref (exchange->msg);
   if (g_atomic_ref_count_dec (&exchange->handle->ref))
     g_free (exchange->handle);
   g_free (exchange);
+}
+
+/* Answers the paused callback and frees @exchange. */
+static void
+exchange_finish (Exchange   *exchange,
+                 guint       status,
+                 const char *title,
+                 const char *text)
+{
+  if (exchange->handle->self != NULL)
+    {
+      respond_message (exchange->handle->self, exchange->msg, status, title, text);
+      soup_server_message_unpause (exchange->msg);
+    }
+  exchange_free (exchange);
 }
 
 static void
@@ -610,7 +700,8 @@ on_code_exchanged_cb (GObject      *source,
   else
     {
       json = fd_email_oauth_tokens_to_json (tokens);
-      if (!save_authorization (self, &exchange->found, exchange->settings_json, SECRET_OAUTH_TOKENS, json, &error))
+      if (!save_authorization (self, &exchange->found, exchange->settings_json, &error, SECRET_OAUTH_TOKENS, json,
+                               NULL))
         {
           g_warning ("Cannot save the authorization of stream %" G_GINT64_FORMAT ": %s",
                      exchange->found.link.stream_id, error->message);
@@ -637,6 +728,263 @@ client_secret (FdAuthorize    *self,
   return plain != NULL ? g_strndup (g_bytes_get_data (plain, NULL), g_bytes_get_size (plain)) : NULL;
 }
 
+/* --- X: who authorized ----------------------------------------------------------- */
+
+/* The X account's answer is in: its username must be the stream's handle;
+ * then the settings get the account id and the handle as X spells it, and
+ * the tokens (and a new client secret) are sealed, all in one transaction. */
+static void
+x_me_done (Exchange *exchange)
+{
+  FdAuthorize *self = exchange->handle->self;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(JsonParser) settings_parser = json_parser_new ();
+  g_autofree char *handle = NULL;
+  g_autofree char *settings_json = NULL;
+  g_autofree char *tokens_json = NULL;
+  g_autofree char *text = NULL;
+  JsonObject *data = NULL;
+  JsonObject *settings;
+  const char *id = NULL;
+  const char *username = NULL;
+
+  root = fd_json_parse ((const char *) exchange->me_body->data, exchange->me_body->len, X_ME_MAX, NULL);
+  if (root != NULL && JSON_NODE_HOLDS_OBJECT (root))
+    {
+      JsonNode *node = json_object_get_member (json_node_get_object (root), "data");
+
+      data = node != NULL && JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
+    }
+  if (data != NULL)
+    {
+      id = json_object_get_string_member_with_default (data, "id", NULL);
+      username = json_object_get_string_member_with_default (data, "username", NULL);
+    }
+  if (id == NULL || username == NULL || !fd_x_account_id_is_valid (id) ||
+      (handle = fd_x_handle_normalize (username)) == NULL || username[0] == '@')
+    {
+      exchange_finish (exchange, SOUP_STATUS_BAD_GATEWAY, "Authorization failed",
+                       "X did not say which account was authorized (its answer was not what X's API gives). "
+                       "Nothing was saved; open the authorization link again to retry.");
+      return;
+    }
+  if (g_ascii_strcasecmp (handle, exchange->x_handle) != 0)
+    {
+      text = g_strdup_printf ("The X account %s was authorized, but this stream is for %s. Nothing was saved. "
+                              "Sign in to X as %s (or switch accounts on X), then open the authorization link "
+                              "again.", handle, exchange->x_handle, exchange->x_handle);
+      g_message ("Stream %" G_GINT64_FORMAT ": X authorized another account than its handle; nothing saved",
+                 exchange->found.link.stream_id);
+      exchange_finish (exchange, SOUP_STATUS_FORBIDDEN, "Another X account was authorized", text);
+      return;
+    }
+
+  if (!json_parser_load_from_data (settings_parser, exchange->settings_json, -1, NULL) ||
+      !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (settings_parser)))
+    {
+      exchange_finish (exchange, SOUP_STATUS_BAD_REQUEST, "Authorization failed",
+                       "The stream's settings changed meanwhile. Open the authorization link again to retry.");
+      return;
+    }
+  settings = json_node_get_object (json_parser_get_root (settings_parser));
+  json_object_set_string_member (settings, "handle", handle);
+  json_object_set_string_member (settings, "account_id", id);
+  settings_json = json_to_string (json_parser_get_root (settings_parser), FALSE);
+  tokens_json = fd_email_oauth_tokens_to_json (exchange->tokens);
+  if (!save_authorization (self, &exchange->found, settings_json, &error, SECRET_OAUTH_TOKENS, tokens_json,
+                           exchange->x_client_secret != NULL ? SECRET_OAUTH_CLIENT : NULL,
+                           exchange->x_client_secret, NULL))
+    {
+      gboolean used = g_error_matches (error, FD_STORE_ERROR, FD_STORE_ERROR_NOT_FOUND);
+
+      if (!used)
+        g_warning ("Cannot save the authorization of stream %" G_GINT64_FORMAT ": %s",
+                   exchange->found.link.stream_id, error->message);
+      sodium_memzero (tokens_json, strlen (tokens_json));
+      exchange_finish (exchange, used ? SOUP_STATUS_GONE : SOUP_STATUS_INTERNAL_SERVER_ERROR,
+                       used ? "This link was used already" : "Something went wrong",
+                       used ? "This authorization link has been used already; a link works once."
+                            : "The server could not save the authorization; open the link again to retry.");
+      return;
+    }
+  sodium_memzero (tokens_json, strlen (tokens_json));
+  respond_saved (self, exchange->msg, &exchange->found);
+  soup_server_message_unpause (exchange->msg);
+  exchange_free (exchange);
+}
+
+static void on_x_me_read_cb (GObject *source, GAsyncResult *result, gpointer data);
+
+static void
+x_me_read_more (Exchange *exchange)
+{
+  g_input_stream_read_bytes_async (exchange->me_stream, 16 * 1024, G_PRIORITY_DEFAULT,
+                                   exchange->handle->self->oauth_cancellable, on_x_me_read_cb, exchange);
+}
+
+static void
+on_x_me_read_cb (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      data)
+{
+  Exchange *exchange = data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) bytes = g_input_stream_read_bytes_finish (G_INPUT_STREAM (source), result, &error);
+
+  if (exchange->handle->self == NULL)
+    {
+      exchange_free (exchange);
+      return;
+    }
+  if (bytes == NULL)
+    {
+      exchange_finish (exchange, SOUP_STATUS_BAD_GATEWAY, "X cannot be reached",
+                       "The connection to X broke while asking which account was authorized. Nothing was saved; "
+                       "open the authorization link again in a moment.");
+      return;
+    }
+  if (g_bytes_get_size (bytes) == 0)
+    {
+      x_me_done (exchange);
+      return;
+    }
+  if (exchange->me_body->len + g_bytes_get_size (bytes) > X_ME_MAX)
+    {
+      exchange_finish (exchange, SOUP_STATUS_BAD_GATEWAY, "Authorization failed",
+                       "X's answer about the authorized account is far larger than X's API gives. Nothing was "
+                       "saved; open the authorization link again to retry.");
+      return;
+    }
+  g_byte_array_append (exchange->me_body, g_bytes_get_data (bytes, NULL), (guint) g_bytes_get_size (bytes));
+  x_me_read_more (exchange);
+}
+
+static void
+on_x_me_sent_cb (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      data)
+{
+  Exchange *exchange = data;
+  g_autoptr(GError) error = NULL;
+  GInputStream *stream = soup_session_send_finish (SOUP_SESSION (source), result, &error);
+  guint status;
+
+  if (exchange->handle->self == NULL)
+    {
+      g_clear_object (&stream);
+      exchange_free (exchange);
+      return;
+    }
+  if (stream == NULL)
+    {
+      exchange_finish (exchange, SOUP_STATUS_BAD_GATEWAY, "X cannot be reached",
+                       "X could not be reached to ask which account was authorized. Nothing was saved; open the "
+                       "authorization link again in a moment.");
+      return;
+    }
+  exchange->me_stream = stream;
+  status = soup_message_get_status (exchange->me);
+  if (status != SOUP_STATUS_OK)
+    {
+      g_autofree char *text = g_strdup_printf ("X refused to say which account was authorized (HTTP %u). Nothing "
+                                               "was saved; open the authorization link again to retry.", status);
+
+      exchange_finish (exchange, SOUP_STATUS_BAD_GATEWAY, "Authorization failed", text);
+      return;
+    }
+  exchange->me_body = g_byte_array_new ();
+  x_me_read_more (exchange);
+}
+
+static void
+on_x_code_exchanged_cb (GObject      *source,
+                        GAsyncResult *result,
+                        gpointer      data)
+{
+  Exchange *exchange = data;
+  FdAuthorize *self = exchange->handle->self;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *url = NULL;
+  g_autofree char *bearer = NULL;
+
+  exchange->tokens = fd_oauth_exchange_code_finish (result, &error);
+  if (self == NULL)
+    {
+      exchange_free (exchange);
+      return;
+    }
+  if (exchange->tokens == NULL)
+    {
+      g_autofree char *text = g_strdup_printf ("X did not grant access: %s Nothing was saved; open the "
+                                               "authorization link again to retry.", error->message);
+
+      exchange_finish (exchange, SOUP_STATUS_BAD_GATEWAY, "Authorization failed", text);
+      return;
+    }
+  url = g_strconcat (self->x_api_base_url, "/2/users/me", NULL);
+  exchange->me = soup_message_new ("GET", url);
+  if (exchange->me == NULL)
+    {
+      exchange_finish (exchange, SOUP_STATUS_INTERNAL_SERVER_ERROR, "Something went wrong",
+                       "The server's address of X's API (--x-api-base-url) is not valid.");
+      return;
+    }
+  bearer = g_strconcat ("Bearer ", exchange->tokens->access_token, NULL);
+  soup_message_headers_replace (soup_message_get_request_headers (exchange->me), "Authorization", bearer);
+  soup_message_headers_replace (soup_message_get_request_headers (exchange->me), "Accept", "application/json");
+  sodium_memzero (bearer, strlen (bearer));
+  soup_session_send_async (self->oauth_session, exchange->me, G_PRIORITY_DEFAULT, self->oauth_cancellable,
+                           on_x_me_sent_cb, exchange);
+}
+
+/* The callback of an X consent: the code traded for tokens with the
+ * settings' client id (and the client secret the form gave, or the
+ * stream's), then users/me. */
+static void
+x_callback (FdAuthorize       *self,
+            SoupServerMessage *msg,
+            Exchange          *exchange,
+            JsonObject        *blob,
+            const char        *code)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(FdOAuthProvider) provider = x_provider (self);
+  g_autofree char *redirect = redirect_uri (self);
+  g_autofree char *secret = NULL;
+  JsonObject *settings;
+  const char *handle, *client_id;
+
+  exchange->settings_json = g_strdup (json_object_get_string_member_with_default (blob, "settings_json", "{}"));
+  if (!json_parser_load_from_data (parser, exchange->settings_json, -1, NULL) ||
+      !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+    {
+      exchange_finish (exchange, SOUP_STATUS_BAD_REQUEST, "Authorization failed",
+                       "The stream's settings changed meanwhile. Open the authorization link again to retry.");
+      return;
+    }
+  settings = json_node_get_object (json_parser_get_root (parser));
+  handle = json_object_get_string_member_with_default (settings, "handle", NULL);
+  client_id = json_object_get_string_member_with_default (settings, "oauth_client_id", NULL);
+  if (handle == NULL || client_id == NULL || (exchange->x_handle = fd_x_handle_normalize (handle)) == NULL ||
+      !fd_x_client_id_is_valid (client_id))
+    {
+      exchange_finish (exchange, SOUP_STATUS_BAD_REQUEST, "Authorization failed",
+                       "The stream's settings changed meanwhile. Open the authorization link again to retry.");
+      return;
+    }
+  if (json_object_has_member (blob, "client_secret"))
+    exchange->x_client_secret = g_strdup (json_object_get_string_member_with_default (blob, "client_secret", ""));
+  secret = exchange->x_client_secret != NULL ? g_strdup (exchange->x_client_secret)
+                                             : client_secret (self, exchange->found.stream);
+  soup_server_message_pause (msg);
+  fd_oauth_exchange_code_async (provider, self->oauth_session, client_id, secret, redirect, code,
+                                json_object_get_string_member_with_default (blob, "verifier", ""),
+                                self->oauth_cancellable, on_x_code_exchanged_cb, exchange);
+  if (secret != NULL)
+    sodium_memzero (secret, strlen (secret));
+}
+
 static void
 serve_callback (FdAuthorize       *self,
                 SoupServerMessage *msg,
@@ -656,6 +1004,7 @@ serve_callback (FdAuthorize       *self,
   g_autofree guchar *data = NULL;
   Exchange *exchange;
   JsonObject *obj;
+  const char *who;
   gsize size;
 
   exchange = g_new0 (Exchange, 1);
@@ -663,7 +1012,7 @@ serve_callback (FdAuthorize       *self,
   exchange->msg = g_object_ref (msg);
   exchange->handle = self->handle;
   g_atomic_ref_count_inc (&self->handle->ref);
-  if (state == NULL ||
+  if (state == NULL || !token_is_wellformed (state) ||
       !fd_store_find_authorization_by_state (self->store, state, &exchange->found.link, &exchange->found.token_hash,
                                              &error))
     {
@@ -678,6 +1027,7 @@ serve_callback (FdAuthorize       *self,
       exchange_free (exchange);
       return;
     }
+  who = exchange->found.stream->kind == FD_STREAM_TWITTER ? "X" : "The provider";
   /* The consent is spent, whatever happens next. */
   data = g_base64_decode (exchange->found.link.oauth_verifier != NULL ? exchange->found.link.oauth_verifier : "",
                           &size);
@@ -686,29 +1036,41 @@ serve_callback (FdAuthorize       *self,
   if (provider_error != NULL)
     {
       const char *description = g_hash_table_lookup (query, "error_description");
-      g_autofree char *text = g_strdup_printf ("The provider refused the authorization (%s%s%s). Open the "
-                                               "authorization link again to retry.",
-                                               provider_error, description != NULL ? ": " : "",
-                                               description != NULL ? description : "");
+      g_autofree char *text = NULL;
 
+      if (g_str_equal (provider_error, "access_denied"))
+        text = g_strdup_printf ("Access was not allowed on %s's page, so nothing was saved. To authorize the "
+                                "stream, open the authorization link again and allow access.",
+                                exchange->found.stream->kind == FD_STREAM_TWITTER ? "X" : "the provider");
+      else
+        text = g_strdup_printf ("%s refused the authorization (%s%s%s). Open the authorization link again to "
+                                "retry.", who, provider_error, description != NULL ? ": " : "",
+                                description != NULL ? description : "");
       respond_message (self, msg, SOUP_STATUS_FORBIDDEN, "Authorization refused", text);
       exchange_free (exchange);
       return;
     }
   plain = fd_secret_box_open (self->box, sealed, NULL);
-  if (code == NULL || plain == NULL ||
+  if (code == NULL || *code == '\0' || strlen (code) > FD_AUTHORIZE_MAX_BODY || plain == NULL ||
       !json_parser_load_from_data (parser, g_bytes_get_data (plain, NULL), g_bytes_get_size (plain), NULL) ||
       !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
     {
-      respond_message (self, msg, SOUP_STATUS_BAD_REQUEST, "Authorization failed",
-                       "The provider's answer is incomplete. Open the authorization link again to retry.");
+      g_autofree char *text = g_strdup_printf ("%s's answer is incomplete (it carries no authorization code). "
+                                               "Open the authorization link again to retry.", who);
+
+      respond_message (self, msg, SOUP_STATUS_BAD_REQUEST, "Authorization failed", text);
       exchange_free (exchange);
       return;
     }
   obj = json_node_get_object (json_parser_get_root (parser));
+  if (exchange->found.stream->kind == FD_STREAM_TWITTER)
+    {
+      x_callback (self, msg, exchange, obj, code);
+      return;
+    }
   exchange->settings_json = g_strdup (json_object_get_string_member_with_default (obj, "settings_json", "{}"));
   settings = fd_email_settings_parse (exchange->settings_json, NULL);
-  if (settings == NULL || g_str_equal (settings->platform, "other"))
+  if (exchange->found.stream->kind != FD_STREAM_EMAIL || settings == NULL || g_str_equal (settings->platform, "other"))
     {
       respond_message (self, msg, SOUP_STATUS_BAD_REQUEST, "Authorization failed",
                        "The stream's settings changed meanwhile. Open the authorization link again to retry.");
@@ -728,25 +1090,14 @@ serve_callback (FdAuthorize       *self,
 
 /* --- GET and POST ------------------------------------------------------------ */
 
-static void
-serve_post (FdAuthorize       *self,
-            SoupServerMessage *msg,
-            Found             *found)
+/* Counts one use of the link (a form posted, or a redirect to X's consent);
+ * FALSE when it may not be used any more (the page that says so answered). */
+static gboolean
+count_attempt (FdAuthorize       *self,
+               SoupServerMessage *msg,
+               Found             *found)
 {
-  SoupMessageBody *body = soup_server_message_get_request_body (msg);
-  g_autoptr(GBytes) bytes = NULL;
-  g_autoptr(GHashTable) form = NULL;
-  g_autoptr(GPtrArray) errors = g_ptr_array_new_with_free_func (g_free);
-  g_autoptr(GHashTable) values = g_hash_table_new (g_str_hash, g_str_equal);
   g_autoptr(GError) error = NULL;
-  g_autoptr(JsonObject) obj = NULL;
-  g_autoptr(FdEmailSettings) settings = NULL;
-  g_autofree char *expected = csrf_for (self, found->token_hash);
-  g_autofree char *cookie = request_cookie (msg);
-  g_autofree char *settings_json = NULL;
-  g_autofree char *text = NULL;
-  const char *content_type;
-  const char *platform, *address, *password, *confirm;
   gint attempts = 0;
 
   if (!fd_store_count_authorization_attempt (self->store, found->token_hash, &attempts, &error))
@@ -754,22 +1105,42 @@ serve_post (FdAuthorize       *self,
       g_warning ("Cannot count an authorization attempt: %s", error->message);
       respond_message (self, msg, SOUP_STATUS_INTERNAL_SERVER_ERROR, "Something went wrong",
                        "The server could not read this authorization link; try again in a moment.");
-      return;
+      return FALSE;
     }
   if (attempts > FD_AUTHORIZE_MAX_ATTEMPTS)
     {
       respond_message (self, msg, 429, "Too many attempts",
                        "This authorization link was tried too many times. Ask your contact center "
                        "administrator for a new one.");
-      return;
+      return FALSE;
     }
+  return TRUE;
+}
+
+/* The posted form, counted, read and its CSRF value checked; NULL when it
+ * is refused (the page that says why answered). */
+static GHashTable *
+read_form (FdAuthorize       *self,
+           SoupServerMessage *msg,
+           Found             *found)
+{
+  SoupMessageBody *body = soup_server_message_get_request_body (msg);
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(GHashTable) form = NULL;
+  g_autofree char *expected = csrf_for (self, found->token_hash);
+  g_autofree char *cookie = request_cookie (msg);
+  g_autofree char *text = NULL;
+  const char *content_type;
+
+  if (!count_attempt (self, msg, found))
+    return NULL;
   content_type = soup_message_headers_get_content_type (soup_server_message_get_request_headers (msg), NULL);
   if (!soup_message_body_get_accumulate (body) || body->length > FD_AUTHORIZE_MAX_BODY ||
       g_strcmp0 (content_type, "application/x-www-form-urlencoded") != 0)
     {
       respond_message (self, msg, SOUP_STATUS_BAD_REQUEST, "The form could not be read",
                        "The form could not be read. Open the authorization link again.");
-      return;
+      return NULL;
     }
   bytes = soup_message_body_flatten (body);
   text = g_strndup (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
@@ -780,8 +1151,191 @@ serve_post (FdAuthorize       *self,
       respond_message (self, msg, SOUP_STATUS_FORBIDDEN, "The form was not accepted",
                        "This form did not come from the authorization page, or the page is too old. Open the "
                        "authorization link again.");
+      return NULL;
+    }
+  return g_steal_pointer (&form);
+}
+
+/* --- The X Authorization page ------------------------------------------------------ */
+
+/* The form of a twitter stream whose handle or client id is not known:
+ * the handle, and the X app's client id and secret when the stream has
+ * no client id. */
+static void
+respond_x_form (FdAuthorize       *self,
+                SoupServerMessage *msg,
+                guint              status,
+                const Found       *found,
+                const char        *handle,
+                gboolean           ask_client,
+                const char        *client_id,
+                GPtrArray         *errors)
+{
+  g_autoptr(GString) html = g_string_new (NULL);
+  g_autofree char *name = g_markup_escape_text (found->stream->name, -1);
+  g_autofree char *csrf = csrf_for (self, found->token_hash);
+
+  g_string_append_printf (html, "<p>Media Stream Details</p>\n<dl><dt>Type</dt><dd>%s</dd>"
+                          "<dt>Name</dt><dd>%s</dd></dl>\n",
+                          authorize_stream_type (found->stream->kind), name);
+  if (errors != NULL && errors->len > 0)
+    {
+      g_string_append (html, "<div class=\"errors\" role=\"alert\"><p>Please correct this:</p><ul>");
+      for (guint i = 0; i < errors->len; i++)
+        {
+          g_autofree char *text = g_markup_escape_text (g_ptr_array_index (errors, i), -1);
+
+          g_string_append_printf (html, "<li>%s</li>", text);
+        }
+      g_string_append (html, "</ul></div>\n");
+    }
+  g_string_append_printf (html, "<form method=\"post\" autocomplete=\"off\">\n"
+                          "<input type=\"hidden\" name=\"csrf\" value=\"%s\">\n", csrf);
+  append_input (html, "X handle (for example @KakapoSystems)", "text", "handle", handle, "");
+  if (ask_client)
+    {
+      append_input (html, "Client ID of the X app", "text", "client_id", client_id, "");
+      append_input (html, "Client Secret of the X app (empty for a public client)", "password", "client_secret",
+                    NULL, " autocomplete=\"new-password\"");
+      g_string_append (html, "<p class=\"note\">Both are on the app's “Keys and tokens” page in X's developer "
+                       "portal (OAuth 2.0); the app's callback URL must be this server's "
+                       FD_AUTHORIZE_PREFIX "/oauth-callback.</p>\n");
+    }
+  g_string_append (html, "<p class=\"note\">You are sent to X to sign in as this account and allow access to its "
+                   "posts and direct messages.</p>\n"
+                   "<button type=\"submit\">Continue to X</button>\n</form>\n");
+  respond_page (self, msg, status, "Twitter Authorization", html->str, csrf);
+}
+
+/* GET of a twitter stream's link: straight to X's consent when the
+ * handle and the client id are known; else the form. */
+static void
+serve_x_get (FdAuthorize       *self,
+             SoupServerMessage *msg,
+             Found             *found,
+             gboolean           head)
+{
+  g_autoptr(JsonObject) obj = settings_object (found->stream);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *settings_json = NULL;
+  const char *handle = json_object_get_string_member_with_default (obj, "handle", NULL);
+  const char *client_id = json_object_get_string_member_with_default (obj, "oauth_client_id", NULL);
+  g_autofree char *normalized = handle != NULL ? fd_x_handle_normalize (handle) : NULL;
+  gboolean has_client = client_id != NULL && fd_x_client_id_is_valid (client_id);
+
+  if (normalized == NULL || !has_client)
+    {
+      respond_x_form (self, msg, SOUP_STATUS_OK, found, handle, !has_client, NULL, NULL);
       return;
     }
+  /* A HEAD (a link checker, a mail scanner) starts no consent. */
+  if (head)
+    {
+      respond_message (self, msg, SOUP_STATUS_OK, "Twitter Authorization",
+                       "Open this link in a browser to authorize the X account.");
+      return;
+    }
+  if (!count_attempt (self, msg, found))
+    return;
+  settings_json = object_to_text (obj);
+  {
+    g_autoptr(FdOAuthProvider) provider = x_provider (self);
+
+    if (!begin_consent (self, msg, found, provider, client_id, NULL, settings_json, NULL, SOUP_STATUS_FOUND,
+                        &error))
+      {
+        g_warning ("Cannot begin an X consent: %s", error->message);
+        respond_message (self, msg, SOUP_STATUS_INTERNAL_SERVER_ERROR, "Something went wrong",
+                         "The server could not begin the authorization; try again in a moment.");
+      }
+  }
+}
+
+/* The form of a twitter stream posted: the handle (and client id and
+ * secret) checked, then to X's consent; the settings and a new secret are
+ * saved only with the tokens. */
+static void
+serve_x_post (FdAuthorize       *self,
+              SoupServerMessage *msg,
+              Found             *found)
+{
+  g_autoptr(GHashTable) form = read_form (self, msg, found);
+  g_autoptr(GPtrArray) errors = NULL;
+  g_autoptr(JsonObject) obj = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FdOAuthProvider) provider = NULL;
+  g_autofree char *handle = NULL;
+  g_autofree char *settings_json = NULL;
+  const char *stored_client;
+  const char *handle_text, *client_id, *secret;
+  gboolean ask_client;
+
+  if (form == NULL)
+    return;
+  errors = g_ptr_array_new_with_free_func (g_free);
+  obj = settings_object (found->stream);
+  stored_client = json_object_get_string_member_with_default (obj, "oauth_client_id", NULL);
+  ask_client = stored_client == NULL || !fd_x_client_id_is_valid (stored_client);
+  handle_text = form_value (form, "handle");
+  client_id = form_value (form, "client_id");
+  secret = form_value (form, "client_secret");
+
+  if (handle_text == NULL)
+    g_ptr_array_add (errors, g_strdup ("Write the X handle of the account, for example @KakapoSystems."));
+  else if ((handle = fd_x_handle_normalize (handle_text)) == NULL)
+    g_ptr_array_add (errors, g_strdup ("The X handle is not valid: 1 to 15 letters, digits or underscores, with or "
+                                       "without its @."));
+  if (client_id == NULL && ask_client)
+    g_ptr_array_add (errors, g_strdup ("Write the Client ID of the X app."));
+  else if (client_id != NULL && !fd_x_client_id_is_valid (client_id))
+    g_ptr_array_add (errors, g_strdup ("The Client ID is not valid: copy it from X's developer portal."));
+  if (secret != NULL && !text_ok (secret, PASSWORD_MAX))
+    g_ptr_array_add (errors, g_strdup ("The Client Secret is too long or holds control characters."));
+  if (errors->len > 0)
+    {
+      const char *shown_handle = handle_text != NULL && text_ok (handle_text, FIELD_MAX) ? handle_text : NULL;
+      const char *shown_client = client_id != NULL && text_ok (client_id, FIELD_MAX) ? client_id : NULL;
+
+      respond_x_form (self, msg, SOUP_STATUS_UNPROCESSABLE_ENTITY, found, shown_handle, ask_client, shown_client,
+                      errors);
+      return;
+    }
+  /* Another account: the id of the old one no longer applies. */
+  if (g_ascii_strcasecmp (json_object_get_string_member_with_default (obj, "handle", ""), handle) != 0)
+    json_object_remove_member (obj, "account_id");
+  json_object_set_string_member (obj, "handle", handle);
+  if (client_id != NULL)
+    json_object_set_string_member (obj, "oauth_client_id", client_id);
+  settings_json = object_to_text (obj);
+  provider = x_provider (self);
+  if (!begin_consent (self, msg, found, provider, json_object_get_string_member (obj, "oauth_client_id"), NULL,
+                      settings_json, secret, SOUP_STATUS_SEE_OTHER, &error))
+    {
+      g_warning ("Cannot begin an X consent: %s", error->message);
+      respond_message (self, msg, SOUP_STATUS_INTERNAL_SERVER_ERROR, "Something went wrong",
+                       "The server could not begin the authorization; try again in a moment.");
+    }
+}
+
+/* --- The Email Authorization page: the post ------------------------------------------- */
+
+static void
+serve_post (FdAuthorize       *self,
+            SoupServerMessage *msg,
+            Found             *found)
+{
+  g_autoptr(GHashTable) form = NULL;
+  g_autoptr(GPtrArray) errors = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GHashTable) values = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) obj = NULL;
+  g_autoptr(FdEmailSettings) settings = NULL;
+  g_autofree char *settings_json = NULL;
+  const char *platform, *address, *password, *confirm;
+
+  form = read_form (self, msg, found);
+  if (form == NULL)
+    return;
 
   platform = form_value (form, "platform");
   address = form_value (form, "address");
@@ -841,7 +1395,10 @@ serve_post (FdAuthorize       *self,
 
   if (!g_str_equal (settings->platform, "other"))
     {
-      if (!begin_consent (self, msg, found, settings, settings_json, &error))
+      g_autoptr(FdOAuthProvider) provider = provider_for (self, settings);
+
+      if (!begin_consent (self, msg, found, provider, settings->oauth_client_id, settings->address, settings_json,
+                          NULL, SOUP_STATUS_SEE_OTHER, &error))
         {
           g_warning ("Cannot begin an OAuth consent: %s", error->message);
           respond_message (self, msg, SOUP_STATUS_INTERNAL_SERVER_ERROR, "Something went wrong",
@@ -849,7 +1406,7 @@ serve_post (FdAuthorize       *self,
         }
       return;
     }
-  if (!save_authorization (self, found, settings_json, SECRET_PASSWORD, password, &error))
+  if (!save_authorization (self, found, settings_json, &error, SECRET_PASSWORD, password, NULL))
     {
       /* Another request used the link first. */
       if (g_error_matches (error, FD_STORE_ERROR, FD_STORE_ERROR_NOT_FOUND))
@@ -897,9 +1454,13 @@ on_page_cb (SoupServer        *server,
   token = g_str_has_prefix (path, FD_AUTHORIZE_PREFIX "/") ? path + strlen (FD_AUTHORIZE_PREFIX "/") : "";
   if (find_link (self, msg, token, &found))
     {
-      if (found.stream->kind != FD_STREAM_EMAIL)
+      if (found.stream->kind == FD_STREAM_TWITTER && post)
+        serve_x_post (self, msg, &found);
+      else if (found.stream->kind == FD_STREAM_TWITTER)
+        serve_x_get (self, msg, &found, g_str_equal (method, "HEAD"));
+      else if (found.stream->kind != FD_STREAM_EMAIL)
         respond_message (self, msg, SOUP_STATUS_NOT_FOUND, "This link is not valid",
-                         "Only email streams are authorized on this page.");
+                         "Only email and twitter streams are authorized on this page.");
       else if (post)
         serve_post (self, msg, &found);
       else

@@ -27,6 +27,9 @@ struct _FdAuthorize {
   gint64           link_usec;
   guint            backoff_ms;
   char            *oauth_base_url;
+  char            *x_oauth_base_url;  /* tests: X's consent and token endpoints on this origin */
+  char            *x_api_base_url;    /* X API v2, for users/me after a consent; no trailing slash */
+  gulong           config_id;         /* the center's config-changed: twitter streams waiting */
   /* The relay; host NULL: no relay. */
   char            *relay_host;
   guint16          relay_port;
@@ -48,6 +51,11 @@ struct _FdAuthorize {
   GCancellable    *oauth_cancellable;
 };
 
+/* The stream secrets the flow writes (as FdEmail and the poller name them). */
+#define AUTHORIZE_SECRET_PASSWORD      "password"
+#define AUTHORIZE_SECRET_OAUTH_TOKENS  "oauth_tokens"
+#define AUTHORIZE_SECRET_OAUTH_CLIENT  "oauth_client_secret"
+
 /* fd-authorize.c */
 /* Records the stream's health (a sentence, clipped to what the store takes). */
 void     authorize_set_health (FdAuthorize *self,
@@ -57,6 +65,8 @@ void     authorize_set_health (FdAuthorize *self,
                                const char  *reason);
 /* "Email" for an email stream: the type the page and the mail show. */
 const char *authorize_stream_type (FdStreamKind kind);
+/* What the link authorizes: "mailbox", or "X account" for a twitter stream. */
+const char *authorize_stream_thing (FdStreamKind kind);
 
 /* fd-authorize-page.c */
 void     authorize_page_init  (FdAuthorize *self);

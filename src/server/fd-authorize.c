@@ -85,6 +85,12 @@ fd_authorize_options_init (FdAuthorizeOptions *options)
 }
 
 const char *
+authorize_stream_thing (FdStreamKind kind)
+{
+  return kind == FD_STREAM_TWITTER ? "X account" : "mailbox";
+}
+
+const char *
 authorize_stream_type (FdStreamKind kind)
 {
   switch (kind)
@@ -166,8 +172,9 @@ on_mail_result_cb (gpointer data)
                                 result->why != NULL ? " " : "", to, result->error->message);
     }
   else
-    reason = g_strdup_printf ("%s%sWaiting for the mailbox to be authorized: the authorization link was emailed "
-                              "to %s.", result->why != NULL ? result->why : "", result->why != NULL ? " " : "", to);
+    reason = g_strdup_printf ("%s%sWaiting for the %s to be authorized: the authorization link was emailed "
+                              "to %s.", result->why != NULL ? result->why : "", result->why != NULL ? " " : "",
+                              authorize_stream_thing (stream->kind), to);
   authorize_set_health (self, result->organization_id, result->stream_id, "needs-authorization", reason);
   return G_SOURCE_REMOVE;
 }
@@ -294,6 +301,7 @@ new_link (FdAuthorize  *self,
   g_autofree char *reason = NULL;
   gint64 now = g_get_real_time ();
   gint64 expires_at = now + self->link_usec;
+  const char *thing;
   gboolean mail;
 
   g_return_val_if_fail (self != NULL, NULL);
@@ -306,13 +314,14 @@ new_link (FdAuthorize  *self,
   stream = fd_store_get_stream (self->store, organization_id, stream_id, error);
   if (stream == NULL)
     return NULL;
-  if (stream->deleted || stream->kind != FD_STREAM_EMAIL)
+  if (stream->deleted || (stream->kind != FD_STREAM_EMAIL && stream->kind != FD_STREAM_TWITTER))
     {
       g_set_error (error, FD_STORE_ERROR, FD_STORE_ERROR_INVALID,
-                   "Only an email stream is authorized through a link; stream %" G_GINT64_FORMAT " is not one.",
-                   stream_id);
+                   "Only an email or twitter stream is authorized through a link; stream %" G_GINT64_FORMAT
+                   " is not one.", stream_id);
       return NULL;
     }
+  thing = authorize_stream_thing (stream->kind);
   token = fd_auth_generate_token (LINK_TOKEN_PREFIX);
   hash = fd_auth_hash_token (token);
   url = g_strdup_printf ("%s" FD_AUTHORIZE_PREFIX "/%s", self->public_url, token);
@@ -344,16 +353,16 @@ new_link (FdAuthorize  *self,
       g_async_queue_push (self->queue, job);
       if (out_sent_to != NULL)
         *out_sent_to = g_strdupv (org->authorization_addresses);
-      reason = g_strdup ("Waiting for the mailbox to be authorized: the authorization email is being sent.");
+      reason = g_strdup_printf ("Waiting for the %s to be authorized: the authorization email is being sent.", thing);
     }
   else if (self->relay_host == NULL)
-    reason = g_strdup ("Waiting for the mailbox to be authorized: this server has no mail relay (--mail-relay), "
-                       "so no authorization email was sent; “frontdeskctl stream resend-authorization "
-                       "--print-link” prints a link.");
+    reason = g_strdup_printf ("Waiting for the %s to be authorized: this server has no mail relay (--mail-relay), "
+                              "so no authorization email was sent; “frontdeskctl stream resend-authorization "
+                              "--print-link” prints a link.", thing);
   else
-    reason = g_strdup ("Waiting for the mailbox to be authorized: the organization has no authorization "
-                       "addresses, so no email was sent; “frontdeskctl stream resend-authorization "
-                       "--print-link” prints a link.");
+    reason = g_strdup_printf ("Waiting for the %s to be authorized: the organization has no authorization "
+                              "addresses, so no email was sent; “frontdeskctl stream resend-authorization "
+                              "--print-link” prints a link.", thing);
   if (why != NULL)
     {
       char *both = g_strconcat (why, " ", reason, NULL);
@@ -407,9 +416,14 @@ fd_authorize_stream_waiting (FdAuthorize    *self,
   if (has)
     {
       if (g_strcmp0 (stream->health, "needs-authorization") != 0)
-        authorize_set_health (self, stream->organization_id, stream->id, "needs-authorization",
-                              "Waiting for the mailbox to be authorized through the link emailed to the "
-                              "authorization addresses; “frontdeskctl stream resend-authorization” sends a new one.");
+        {
+          g_autofree char *reason = g_strdup_printf ("Waiting for the %s to be authorized through the link emailed "
+                                                     "to the authorization addresses; “frontdeskctl stream "
+                                                     "resend-authorization” sends a new one.",
+                                                     authorize_stream_thing (stream->kind));
+
+          authorize_set_health (self, stream->organization_id, stream->id, "needs-authorization", reason);
+        }
       return TRUE;
     }
   url = fd_authorize_new_link (self, stream->organization_id, stream->id, NULL, NULL, &error);
@@ -466,6 +480,47 @@ fd_authorize_grant_revoked (FdAuthorize *self,
   url = new_link (self, organization_id, stream_id, why, NULL, NULL, &error);
   if (url == NULL)
     g_warning ("Stream %" G_GINT64_FORMAT ": no new authorization link: %s", stream_id, error->message);
+}
+
+/* --- Twitter streams waiting for their first authorization --------------------- */
+
+/* A twitter stream has nothing to run on until its X account is
+ * authorized (its sealed "oauth_tokens"): once created, or whenever the
+ * configuration changes, such a stream needs authorization and its first
+ * link is mailed, as FdEmail does for an email stream created with a name
+ * alone. fd_authorize_stream_waiting() makes a link once per stream, so the
+ * poller asking too is harmless. */
+static void
+twitter_streams_check (FdAuthorize *self)
+{
+  g_autoptr(GPtrArray) orgs = fd_store_list_organizations (self->store, NULL);
+
+  for (guint i = 0; orgs != NULL && i < orgs->len; i++)
+    {
+      FdOrganization *org = g_ptr_array_index (orgs, i);
+      g_autoptr(GPtrArray) streams = fd_store_list_streams (self->store, org->id, FALSE, NULL);
+
+      for (guint j = 0; streams != NULL && j < streams->len; j++)
+        {
+          FdStream *stream = g_ptr_array_index (streams, j);
+          g_autoptr(GBytes) tokens = NULL;
+
+          if (stream->kind != FD_STREAM_TWITTER || stream->deleted)
+            continue;
+          tokens = fd_store_get_stream_secret (self->store, stream->organization_id, stream->id,
+                                               AUTHORIZE_SECRET_OAUTH_TOKENS, NULL);
+          if (tokens == NULL)
+            fd_authorize_stream_waiting (self, stream);
+        }
+    }
+}
+
+static void
+on_config_changed_cb (FdCenter *center,
+                      gint64    organization_id,
+                      gpointer  data)
+{
+  twitter_streams_check (data);
 }
 
 /* --- The service ------------------------------------------------------------- */
@@ -545,6 +600,15 @@ parse_relay (FdAuthorize               *self,
   return TRUE;
 }
 
+static gboolean
+is_http_url (const char *url)
+{
+  g_autoptr(GUri) uri = g_uri_parse (url, G_URI_FLAGS_NONE, NULL);
+
+  return uri != NULL && g_uri_get_host (uri) != NULL && *g_uri_get_host (uri) != '\0' &&
+         (g_strcmp0 (g_uri_get_scheme (uri), "http") == 0 || g_strcmp0 (g_uri_get_scheme (uri), "https") == 0);
+}
+
 FdAuthorize *
 fd_authorize_new (FdCenter                  *center,
                   FdSecretBox               *box,
@@ -566,6 +630,13 @@ fd_authorize_new (FdCenter                  *center,
                    "--public-url must be an http:// or https:// URL (where people reach this server).");
       return NULL;
     }
+  if ((options->x_oauth_base_url != NULL && !is_http_url (options->x_oauth_base_url)) ||
+      (options->x_api_base_url != NULL && !is_http_url (options->x_api_base_url)))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                   "--x-oauth-base-url and --x-api-base-url must be http:// or https:// URLs (an origin).");
+      return NULL;
+    }
   if (options->link_seconds < 1)
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT, "--authorization-link-seconds must be 1 or more.");
@@ -583,6 +654,11 @@ fd_authorize_new (FdCenter                  *center,
   self->link_usec = (gint64) options->link_seconds * G_USEC_PER_SEC;
   self->backoff_ms = options->backoff_ms > 0 ? options->backoff_ms : 2000;
   self->oauth_base_url = g_strdup (options->oauth_base_url);
+  self->x_oauth_base_url = g_strdup (options->x_oauth_base_url);
+  self->x_api_base_url = g_strdup (options->x_api_base_url != NULL ? options->x_api_base_url
+                                                                   : FD_AUTHORIZE_X_API_BASE_URL);
+  while (g_str_has_suffix (self->x_api_base_url, "/"))
+    self->x_api_base_url[strlen (self->x_api_base_url) - 1] = '\0';
   self->queue = g_async_queue_new_full (mail_job_free);
   self->cancellable = g_cancellable_new ();
   self->handle = g_new0 (AuthorizeHandle, 1);
@@ -596,6 +672,8 @@ fd_authorize_new (FdCenter                  *center,
   authorize_page_init (self);
   if (self->relay_host != NULL)
     self->sender = g_thread_new ("authorize-mail", sender_thread, self);
+  self->config_id = g_signal_connect (center, "config-changed", G_CALLBACK (on_config_changed_cb), self);
+  twitter_streams_check (self);
   return self;
 }
 
@@ -604,6 +682,7 @@ fd_authorize_free (FdAuthorize *self)
 {
   if (self == NULL)
     return;
+  g_clear_signal_handler (&self->config_id, self->center);
   if (self->sender != NULL)
     {
       MailJob *stop = g_new0 (MailJob, 1);
@@ -632,6 +711,8 @@ fd_authorize_free (FdAuthorize *self)
   g_free (self->mail_domain);
   g_free (self->public_url);
   g_free (self->oauth_base_url);
+  g_free (self->x_oauth_base_url);
+  g_free (self->x_api_base_url);
   g_free (self->style_hash);
   g_free (self);
 }

@@ -1,14 +1,18 @@
 #pragma once
 
 /* FdAuthorize: the stream authorization flow (docs/email.md, "Authorization
- * flow"; the guide's "Contact Center Authorization Required"). An email
- * stream created with a name alone, or whose OAuth grant was revoked, gets a
+ * flow", docs/twitter.md, "Authorization and tokens"; the guide's "Contact
+ * Center Authorization Required"). An email or twitter stream created with
+ * a name alone, or whose OAuth grant was revoked, gets a
  * single-use, expiring link, emailed to the organization's authorization
  * addresses through the server's own mail relay (a sender thread; never the
  * main loop). The link opens the Email Authorization page served here,
  * whose form seals the mailbox's credentials into the store; the stream's
- * IMAP worker then starts (the center's config-changed). Main loop only,
- * but for the sender thread. */
+ * IMAP worker then starts (the center's config-changed). A twitter
+ * stream's link goes straight to X's consent (OAuth 2.0 with PKCE) when
+ * its handle and client id are known, else after a short form; the
+ * callback checks the account against the handle and seals the tokens.
+ * Main loop only, but for the sender thread. */
 
 #include <libsoup/soup.h>
 
@@ -24,6 +28,8 @@ G_BEGIN_DECLS
 /* Form posts one link takes; more are refused (429) until a new link. */
 #define FD_AUTHORIZE_MAX_ATTEMPTS    10
 #define FD_AUTHORIZE_DEFAULT_LINK_SECONDS (72 * 3600)
+/* X API v2, asked who authorized (GET /2/users/me) after a consent. */
+#define FD_AUTHORIZE_X_API_BASE_URL  "https://api.x.com"
 /* Authorization emails waiting for the relay at most. */
 #define FD_AUTHORIZE_MAX_QUEUED      64
 /* Tries of one authorization email before it is given up. */
@@ -39,6 +45,8 @@ typedef struct {
   guint       link_seconds;        /* a link's lifetime; default 72 h */
   guint       backoff_ms;          /* first delay after a failed send, doubled; default 2000 */
   const char *oauth_base_url;      /* tests: the providers' endpoints on this origin */
+  const char *x_oauth_base_url;    /* X's consent and token endpoints on this origin; NULL: X's own */
+  const char *x_api_base_url;      /* X API v2 (users/me after a consent); NULL: FD_AUTHORIZE_X_API_BASE_URL */
 } FdAuthorizeOptions;
 
 typedef struct _FdAuthorize FdAuthorize;

@@ -16,7 +16,9 @@
 G_BEGIN_DECLS
 
 /* A direct message an agent sends has at most this many characters (X's limit). */
+#ifndef FD_X_MAX_DM_CHARS
 #define FD_X_MAX_DM_CHARS 10000
+#endif
 
 /* One item the poller read: a customer's post mentioning the account, or a
  * customer's direct message. Strings are X's, already within the bounds of

@@ -9,6 +9,7 @@
 #include "fd-center.h"
 #include "fd-demo.h"
 #include "fd-email.h"
+#include "fd-twitter.h"
 #include "fd-files-api.h"
 #include "fd-listener.h"
 #include "fd-http-guard.h"
@@ -48,6 +49,7 @@ struct _FdServer
   FdEmail    *email;       /* IMAP workers and the outbox, once started */
   FdAuthorize *authorize;  /* the stream authorization flow, once started */
   FdCrm      *crm;         /* the CRM connections (docs/crm.md), once started */
+  FdTwitter  *twitter;     /* the X pollers and outbox (docs/twitter.md), once started */
 };
 
 G_DEFINE_FINAL_TYPE (FdServer, fd_server, G_TYPE_OBJECT)
@@ -116,6 +118,7 @@ fd_server_finalize (GObject *object)
   g_clear_object (&self->soup);
   /* The email threads stop before anything they call into goes. */
   g_clear_pointer (&self->email, fd_email_free);
+  g_clear_pointer (&self->twitter, fd_twitter_free);
   if (self->admin_api != NULL)
     fd_admin_api_set_authorize (self->admin_api, NULL);
   g_clear_pointer (&self->authorize, fd_authorize_free);
@@ -278,6 +281,18 @@ fd_server_start_email (FdServer             *self,
   self->email = fd_email_new (self->center, self->secret_box, options);
   fd_email_set_authorize (self->email, self->authorize);
   fd_email_start (self->email);
+}
+
+void
+fd_server_start_twitter (FdServer               *self,
+                         const FdTwitterOptions *options)
+{
+  g_return_if_fail (FD_IS_SERVER (self));
+  g_return_if_fail (self->twitter == NULL);
+
+  self->twitter = fd_twitter_new (self->center, self->secret_box, options);
+  fd_twitter_set_authorize (self->twitter, self->authorize);
+  fd_twitter_start (self->twitter);
 }
 
 const char *

@@ -5,6 +5,7 @@
 #include "fd-authorize.h"
 #include "fd-crm.h"
 #include "fd-email.h"
+#include "fd-twitter.h"
 #include "fd-listener.h"
 
 #include "fd-store.h"
@@ -57,6 +58,11 @@ void        fd_server_start_email          (FdServer    *self,
  * fd_server_listen(); @options NULL = defaults. */
 void        fd_server_start_crm            (FdServer    *self,
                                             const FdCrmOptions *options);
+/* Starts the Twitter/X channel: one poller per twitter stream with tokens
+ * and the outbox sender (docs/twitter.md); after
+ * fd_server_start_authorize(); @options NULL = defaults. */
+void        fd_server_start_twitter        (FdServer    *self,
+                                            const FdTwitterOptions *options);
 /* The path of the admin token file. */
 const char *fd_server_get_admin_token_path (FdServer    *self);
 /* TRUE when fd_server_new() wrote a new admin token file. */

@@ -125,6 +125,10 @@ main (int   argc,
   gint email_max_workers = FD_EMAIL_DEFAULT_MAX_WORKERS;
   gint email_idle_seconds = FD_EMAIL_DEFAULT_IDLE_SECONDS;
   g_autofree char *email_oauth_base_url = NULL;
+  /* The Twitter/X channel's origins (tests: the fake X); read by the
+   * authorization flow here, by the poller with part B's options. */
+  g_autofree char *x_api_base_url = NULL;
+  g_autofree char *x_oauth_base_url = NULL;
   FdAuthorizeOptions authorize_options;
   FdCrmOptions crm_options;
   int crm_backoff_ms = 5000;
@@ -138,6 +142,9 @@ main (int   argc,
   g_autofree char *mail_relay_ca_file = NULL;
   g_autofree char *mail_from = NULL;
   gint authorization_link_seconds = FD_AUTHORIZE_DEFAULT_LINK_SECONDS;
+  FdTwitterOptions x_options;
+  gint x_backoff_ms = FD_TWITTER_DEFAULT_BACKOFF_MS;
+  gint x_max_pollers = FD_TWITTER_DEFAULT_MAX_POLLERS;
   const GOptionEntry entries[] = {
     { "listen", 'l', 0, G_OPTION_ARG_STRING, &listen, "Address to listen on (default 127.0.0.1:8080; port 0 picks a free one)", "HOST:PORT" },
     { "db", 'd', 0, G_OPTION_ARG_FILENAME, &db_path, "SQLite database file (created when missing)", "PATH" },
@@ -165,6 +172,10 @@ main (int   argc,
       "Mailboxes watched at most, one thread each (default 64)", "N" },
     { "email-oauth-base-url", 0, 0, G_OPTION_ARG_STRING, &email_oauth_base_url,
       "Ask Microsoft's and Google's token endpoints at this origin instead (tests)", "URL" },
+    { "x-api-base-url", 0, 0, G_OPTION_ARG_STRING, &x_api_base_url,
+      "X API v2 at this origin (default https://api.x.com; tests: the fake X)", "URL" },
+    { "x-oauth-base-url", 0, 0, G_OPTION_ARG_STRING, &x_oauth_base_url,
+      "X's OAuth consent and token endpoints at this origin instead of x.com and api.x.com (tests)", "URL" },
     { "durability", 0, 0, G_OPTION_ARG_STRING, &durability,
       "full (default): a change is acknowledged once synced to disk; normal: once written, so a power cut may lose the last ones (docs/admin.md)", "full|normal" },
     { "commit-window-ms", 0, 0, G_OPTION_ARG_INT, &commit_window_ms,
@@ -193,6 +204,10 @@ main (int   argc,
       "CRM log entries waiting per organization before manual ones are refused (default 10000)", "N" },
     { "crm-allow-http", 0, 0, G_OPTION_ARG_NONE, &crm_allow_http,
       "Accept http:// CRM instance URLs (tests against local fakes only)", NULL },
+    { "x-backoff-ms", 0, 0, G_OPTION_ARG_INT, &x_backoff_ms,
+      "First delay after an X API error, doubled each time up to 15 minutes (default 2000)", "MS" },
+    { "x-max-pollers", 0, 0, G_OPTION_ARG_INT, &x_max_pollers,
+      "Twitter streams polled at most (default 64)", "N" },
     { NULL }
   };
 
@@ -248,6 +263,16 @@ main (int   argc,
                   "--email-max-backoff-ms at least --email-backoff-ms, --email-idle-seconds 1 to 1740 (29 minutes).\n");
       return 2;
     }
+  if (x_backoff_ms < 1 || x_backoff_ms > FD_TWITTER_MAX_BACKOFF_MS || x_max_pollers < 1)
+    {
+      g_printerr ("frontdeskd: --x-backoff-ms must be 1 to 900000 (15 minutes), --x-max-pollers 1 or more.\n");
+      return 2;
+    }
+  fd_twitter_options_init (&x_options);
+  x_options.api_base_url = x_api_base_url;
+  x_options.oauth_base_url = x_oauth_base_url;
+  x_options.backoff_ms = (guint) x_backoff_ms;
+  x_options.max_pollers = (guint) x_max_pollers;
   fd_email_options_init (&email_options);
   email_options.backoff_ms = (guint) email_backoff_ms;
   email_options.max_backoff_ms = (guint) email_max_backoff_ms;
@@ -330,6 +355,8 @@ main (int   argc,
   authorize_options.link_seconds = authorization_link_seconds > 0 ? (guint) authorization_link_seconds : 0;
   authorize_options.backoff_ms = (guint) email_backoff_ms;
   authorize_options.oauth_base_url = email_oauth_base_url;
+  authorize_options.x_oauth_base_url = x_oauth_base_url;
+  authorize_options.x_api_base_url = x_api_base_url;
   if (!fd_server_start_authorize (server, &authorize_options, &error))
     {
       g_printerr ("frontdeskd: %s\n", error->message);
@@ -343,6 +370,7 @@ main (int   argc,
   crm_options.allow_http = crm_allow_http;
   crm_options.public_url = public_url;
   fd_server_start_crm (server, &crm_options);
+  fd_server_start_twitter (server, &x_options);
 
   /* Handle signals before announcing the URL: whoever reads that line may
    * stop the server at once, and that must still be a clean exit. */

@@ -563,12 +563,16 @@ class Handler(BaseHTTPRequestHandler):
         basic_id = None
         if auth.startswith("Basic "):
             try:
+                # RFC 6749 2.3.1: each part form-encoded, then Basic.
                 cid, _, secret = base64.b64decode(auth[6:]).decode().partition(":")
+                cid, secret = urllib.parse.unquote_plus(cid), urllib.parse.unquote_plus(secret)
             except ValueError:
                 cid, secret = "", ""
             with LOCK:
                 c = S["client"]
-            if c is None or c["id"] != cid or c["secret"] != secret:
+                S["basic_auth"] = S.get("basic_auth", 0) + 1
+            # No client configured: any client id with a secret is accepted.
+            if not cid or not secret or (c is not None and (c["id"] != cid or c.get("secret") != secret)):
                 return self.send(401, {"error": "unauthorized_client", "error_description": "Missing valid authorization header"})
             basic_id = cid
         else:
@@ -692,6 +696,7 @@ class Handler(BaseHTTPRequestHandler):
                       "posts": S["posts"], "sent_dms": S["sent_dms"],
                       "media": [dict(v, id=k) for k, v in S["media"].items()],
                       "access_tokens": len(S["access"]), "refresh_tokens": len(S["refresh"]),
+                      "basic_auth": S.get("basic_auth", 0),
                       "account": S["account"]}
         self.send(200, answer)
 

@@ -11,6 +11,7 @@
 #include "fd-center-email.h"
 #include "fd-email-settings.h"
 #include "fd-store-email.h"
+#include "twitter/fd-x-settings-check.h"
 
 #include <string.h>
 
@@ -226,6 +227,29 @@ validate_email_settings (const FdStream  *stream,
   return TRUE;
 }
 
+/* A twitter stream's settings (twitter/fd-x-settings-check.c): what is
+ * there must be well-formed, and the handle is stored with its "@". */
+static gboolean
+validate_twitter_settings (FdStream  *stream,
+                           JsonNode  *settings,
+                           GError   **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  char *normalized;
+
+  if (stream->kind != FD_STREAM_TWITTER || settings == NULL)
+    return TRUE;
+  normalized = fd_x_settings_normalize (stream->settings_json, &local_error);
+  if (normalized == NULL)
+    {
+      g_set_error_literal (error, FD_PROTOCOL_ERROR, FD_PROTOCOL_ERROR_INVALID_FIELD, local_error->message);
+      return FALSE;
+    }
+  g_free (stream->settings_json);
+  stream->settings_json = normalized;
+  return TRUE;
+}
+
 static gboolean
 validate_stream (Request *req, FdStream *stream, GError **error)
 {
@@ -245,6 +269,7 @@ validate_stream (Request *req, FdStream *stream, GError **error)
         }
     }
   return validate_email_settings (stream, settings, error) &&
+         validate_twitter_settings (stream, settings, error) &&
          fd_admin_check_ref (req, FD_LEVEL_QUEUE, stream->queue_id, error);
 }
 
@@ -265,10 +290,9 @@ move_write_only (JsonObject *body,
       }
 }
 
-/* An email stream's write-only OAuth members, sealed into the store:
- * "oauth_client_secret" (a string) and "oauth_tokens" (an object with
- * "refresh_token", and optionally "access_token" and "expires_at"): the
- * hook through which the authorization page will save a grant. */
+/* An email or twitter stream's write-only OAuth members, sealed into the
+ * store: "oauth_client_secret" (a string) and "oauth_tokens" (an object
+ * with "refresh_token", and optionally "access_token" and "expires_at"). */
 static gboolean
 store_stream_oauth (Request *req, FdStream *stream, JsonObject *extra, GError **error)
 {
@@ -282,10 +306,10 @@ store_stream_oauth (Request *req, FdStream *stream, JsonObject *extra, GError **
 
       if (node == NULL)
         continue;
-      if (stream->kind != FD_STREAM_EMAIL)
+      if (stream->kind != FD_STREAM_EMAIL && stream->kind != FD_STREAM_TWITTER)
         {
           g_set_error (error, FD_PROTOCOL_ERROR, FD_PROTOCOL_ERROR_INVALID_FIELD,
-                       "Only an email stream has “%s”.", names[i]);
+                       "Only an email or twitter stream has “%s”.", names[i]);
           return FALSE;
         }
       if (i == 0)

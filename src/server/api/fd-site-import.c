@@ -9,6 +9,7 @@
 
 #include "fd-auth.h"
 #include "fd-store-email.h"
+#include "twitter/fd-x-settings-check.h"
 
 #include <string.h>
 
@@ -370,7 +371,8 @@ import_phases (Import     *import,
 }
 
 /* The write-only members of an email stream, as the admin API takes them
- * (docs/admin.md, "Email streams"): never exported, sealed on import. */
+ * (docs/admin.md, "Email streams"; a twitter stream's are the OAuth ones):
+ * never exported, sealed on import. */
 static const char * const stream_secret_names[] = { "password", "oauth_client_secret", "oauth_tokens" };
 
 /* Removes the stream secrets from @obj into @out (by stream_secret_names'
@@ -446,10 +448,13 @@ store_stream_secrets (Import          *import,
 
       if (secrets[i] == NULL)
         continue;
-      if (stream->kind != FD_STREAM_EMAIL)
+      /* A twitter stream has the OAuth ones (docs/admin.md, "Twitter streams"). */
+      if (stream->kind != FD_STREAM_EMAIL &&
+          !(stream->kind == FD_STREAM_TWITTER && !g_str_equal (stream_secret_names[i], "password")))
         {
-          g_set_error (error, FD_SITE_ERROR, FD_SITE_ERROR_INVALID, "%s: only an email stream has “%s”.",
-                       where, stream_secret_names[i]);
+          g_set_error (error, FD_SITE_ERROR, FD_SITE_ERROR_INVALID, "%s: only an email stream has “%s”%s.",
+                       where, stream_secret_names[i],
+                       g_str_equal (stream_secret_names[i], "password") ? "" : " (and a twitter stream)");
           return FALSE;
         }
       if (import->box == NULL)
@@ -508,6 +513,18 @@ import_stream (Import      *import,
       /* A site document's fault like any other: the import's domain. */
       g_set_error (error, FD_SITE_ERROR, FD_SITE_ERROR_INVALID, "%s: %s", where, local_error->message);
       return FALSE;
+    }
+  if (stream->kind == FD_STREAM_TWITTER && stream->settings_json != NULL)
+    {
+      char *normalized = fd_x_settings_normalize (stream->settings_json, &local_error);
+
+      if (normalized == NULL)
+        {
+          g_set_error (error, FD_SITE_ERROR, FD_SITE_ERROR_INVALID, "%s: %s", where, local_error->message);
+          return FALSE;
+        }
+      g_free (stream->settings_json);
+      stream->settings_json = normalized;
     }
   if (!check_new_name (import->streams, "media streams", stream->name, where, error) ||
       !at_element (fd_store_create_stream (import->store, stream, error), where, error) ||

@@ -55,8 +55,9 @@ fd_x_handle_is_valid (const char *handle)
   return TRUE;
 }
 
-gboolean
-fd_x_id_is_valid (const char *id)
+/* A decimal X id (1..FD_X_MAX_ID_DIGITS digits, no leading zero). */
+static gboolean
+account_id_is_valid (const char *id)
 {
   gsize n;
 
@@ -146,7 +147,7 @@ settings_parse (const char  *json,
     }
   if (account_id != NULL)
     {
-      if (!fd_x_id_is_valid (account_id))
+      if (!account_id_is_valid (account_id))
         {
           invalid (error, "“account_id” of a twitter stream is the account's X user id, in decimal digits.");
           return NULL;

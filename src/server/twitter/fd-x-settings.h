@@ -49,8 +49,6 @@ void         fd_x_settings_free    (FdXSettings *settings);
 
 /* TRUE for "@name" or "name" with 1..15 of [A-Za-z0-9_]. */
 gboolean     fd_x_handle_is_valid  (const char  *handle);
-/* TRUE for a decimal X id (1..FD_X_MAX_ID_DIGITS digits, no leading zero). */
-gboolean     fd_x_id_is_valid      (const char  *id);
 
 /* @json (a stream's settings_json; NULL = "{}") with account_id set to
  * @account_id; the other members kept. NULL when @json is not an object. */

@@ -1,0 +1,514 @@
+#define G_LOG_DOMAIN "fd-twitter"
+
+/* FdTwitter (fd-twitter.h): the service's lifecycle, which pollers run
+ * (one per twitter stream with tokens, in line with the store on the
+ * center's config-changed signal), the streams' OAuth tokens and health.
+ * The cycle is fd-twitter-poll.c's, the sender fd-twitter-send.c's. */
+
+#include "fd-twitter-private.h"
+
+#include "fd-center-email.h"
+#include "fd-center-twitter.h"
+#include "fd-email-settings.h"
+#include "fd-store-email.h"
+
+#include <string.h>
+
+/* The outbox is looked at this often for replies whose retry is due. */
+#define OUTBOX_TICK_SECONDS 1
+
+void
+fd_twitter_options_init (FdTwitterOptions *options)
+{
+  options->api_base_url = NULL;
+  options->oauth_base_url = NULL;
+  options->backoff_ms = FD_TWITTER_DEFAULT_BACKOFF_MS;
+  options->max_attempts = FD_TWITTER_DEFAULT_ATTEMPTS;
+  options->max_pollers = FD_TWITTER_DEFAULT_MAX_POLLERS;
+}
+
+guint
+twitter_backoff_ms (FdTwitter *self,
+                    guint      failures)
+{
+  guint64 delay = MAX (self->options.backoff_ms, 1);
+
+  for (guint i = 1; i < failures && delay < FD_TWITTER_MAX_BACKOFF_MS; i++)
+    delay *= 2;
+  return (guint) MIN (delay, FD_TWITTER_MAX_BACKOFF_MS);
+}
+
+void
+twitter_set_health (FdTwitter   *self,
+                    gint64       organization_id,
+                    gint64       stream_id,
+                    const char  *health,
+                    const char  *reason)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!fd_center_set_stream_health (self->center, organization_id, stream_id, health, reason, &error))
+    g_warning ("Cannot record the health of twitter stream %" G_GINT64_FORMAT ": %s", stream_id, error->message);
+}
+
+void
+twitter_count_call (FdTwitter *self,
+                    gint64     organization_id,
+                    gint64     stream_id)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!fd_center_count_x_calls (self->center, organization_id, stream_id, 1, NULL, &error))
+    g_warning ("Twitter stream %" G_GINT64_FORMAT ": cannot count its X API calls: %s", stream_id, error->message);
+}
+
+static char *
+secret_text (FdTwitter      *self,
+             const FdStream *stream,
+             const char     *name)
+{
+  g_autoptr(GBytes) sealed = fd_store_get_stream_secret (self->store, stream->organization_id, stream->id, name, NULL);
+
+  return sealed != NULL ? g_base64_encode (g_bytes_get_data (sealed, NULL), g_bytes_get_size (sealed)) : g_strdup ("");
+}
+
+char *
+twitter_fingerprint (FdTwitter      *self,
+                     const FdStream *stream)
+{
+  g_autofree char *tokens = secret_text (self, stream, TWITTER_SECRET_OAUTH_TOKENS);
+  g_autofree char *client = secret_text (self, stream, TWITTER_SECRET_OAUTH_CLIENT_SECRET);
+
+  return g_strconcat (stream->settings_json != NULL ? stream->settings_json : "", "\n", tokens, "\n", client, NULL);
+}
+
+/* --- Tokens ------------------------------------------------------------------ */
+
+typedef struct {
+  TwitterTokenCallback  callback;
+  gpointer              data;
+} TokenWait;
+
+typedef struct {
+  FdTwitter *self;
+  gint64     organization_id;
+  gint64     stream_id;
+} RefreshCall;
+
+static void
+answer_all (FdTwitter    *self,
+            GPtrArray    *waiting,
+            const char   *token,
+            const GError *error)
+{
+  for (guint i = 0; i < waiting->len; i++)
+    {
+      TokenWait *wait = g_ptr_array_index (waiting, i);
+
+      wait->callback (self, token, error, wait->data);
+    }
+}
+
+/* The stream's token set, opened; NULL with REVOKED when it has none. */
+static FdOAuthTokens *
+load_tokens (FdTwitter  *self,
+             gint64      organization_id,
+             gint64      stream_id,
+             GError    **error)
+{
+  g_autoptr(GBytes) sealed = fd_store_get_stream_secret (self->store, organization_id, stream_id,
+                                                         TWITTER_SECRET_OAUTH_TOKENS, NULL);
+  g_autoptr(GBytes) plain = NULL;
+
+  if (sealed == NULL)
+    {
+      g_set_error_literal (error, FD_OAUTH_ERROR, FD_OAUTH_ERROR_REVOKED,
+                           "The stream has no X tokens yet: authorize its X account.");
+      return NULL;
+    }
+  plain = fd_secret_box_open (self->box, sealed, NULL);
+  if (plain == NULL)
+    {
+      g_set_error_literal (error, FD_OAUTH_ERROR, FD_OAUTH_ERROR_REVOKED,
+                           "The stream's X tokens cannot be decrypted (was the secret key file replaced?): "
+                           "authorize its X account again.");
+      return NULL;
+    }
+  return fd_email_oauth_tokens_parse (g_bytes_get_data (plain, NULL), g_bytes_get_size (plain), error);
+}
+
+/* Seals and saves @tokens in one transaction; the poller's fingerprint
+ * follows (the server's own refresh restarts nothing). */
+static gboolean
+save_tokens (FdTwitter            *self,
+             gint64                organization_id,
+             gint64                stream_id,
+             const FdOAuthTokens  *tokens,
+             GError              **error)
+{
+  g_autofree char *json = fd_email_oauth_tokens_to_json (tokens);
+  g_autoptr(GBytes) plain = g_bytes_new_static (json, strlen (json));
+  g_autoptr(GBytes) sealed = fd_secret_box_seal (self->box, plain, error);
+  Poller *poller;
+
+  memset (json, 0, strlen (json));
+  if (sealed == NULL || !fd_store_begin (self->store, error))
+    return FALSE;
+  if (!fd_store_set_stream_secret (self->store, organization_id, stream_id, TWITTER_SECRET_OAUTH_TOKENS, sealed,
+                                   error) ||
+      !fd_store_commit (self->store, error))
+    {
+      fd_store_rollback (self->store);
+      return FALSE;
+    }
+  poller = g_hash_table_lookup (self->pollers, &stream_id);
+  if (poller != NULL)
+    {
+      g_autoptr(FdStream) stream = fd_store_get_stream (self->store, organization_id, stream_id, NULL);
+
+      if (stream != NULL)
+        twitter_poller_set_fingerprint (poller, twitter_fingerprint (self, stream));
+    }
+  return TRUE;
+}
+
+static void
+revoked (FdTwitter    *self,
+         gint64        organization_id,
+         gint64        stream_id,
+         const GError *error)
+{
+  g_autofree char *reason =
+    g_strdup_printf ("The X account's authorization was withdrawn or has expired (%s): "
+                     "authorize the stream's X account again.", error->message);
+
+  twitter_set_health (self, organization_id, stream_id, "needs-authorization", reason);
+  /* A new link goes to the authorization addresses, once per revocation. */
+  if (self->authorize != NULL)
+    fd_authorize_grant_revoked (self->authorize, organization_id, stream_id, reason);
+}
+
+static void
+on_refreshed_cb (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      data)
+{
+  RefreshCall *call = data;
+  FdTwitter *self = call->self;
+  g_autoptr(FdOAuthTokens) tokens = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) waiting = NULL;
+  gpointer key = NULL, value = NULL;
+
+  tokens = fd_oauth_refresh_finish (result, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      /* The service is gone (its tables with it). */
+      g_free (call);
+      return;
+    }
+  if (g_hash_table_steal_extended (self->refreshing, &call->stream_id, &key, &value))
+    {
+      g_free (key);
+      waiting = value;
+    }
+  if (tokens != NULL && !save_tokens (self, call->organization_id, call->stream_id, tokens, &error))
+    {
+      g_warning ("Twitter stream %" G_GINT64_FORMAT ": cannot save its new X tokens: %s",
+                 call->stream_id, error->message);
+      g_clear_pointer (&tokens, fd_oauth_tokens_free);
+      g_prefix_error (&error, "The new X tokens cannot be saved: ");
+    }
+  if (g_error_matches (error, FD_OAUTH_ERROR, FD_OAUTH_ERROR_REVOKED))
+    revoked (self, call->organization_id, call->stream_id, error);
+  else if (error != NULL)
+    {
+      g_autofree char *reason = g_strdup_printf ("The stream's X tokens cannot be renewed: %s", error->message);
+
+      twitter_set_health (self, call->organization_id, call->stream_id, "needs-attention", reason);
+    }
+  /* Whoever waits gets the new token only now, after the commit. */
+  if (waiting != NULL)
+    answer_all (self, waiting, tokens != NULL ? tokens->access_token : NULL, error);
+  g_free (call);
+}
+
+void
+twitter_get_token (FdTwitter            *self,
+                   gint64                organization_id,
+                   gint64                stream_id,
+                   gboolean              force,
+                   TwitterTokenCallback  callback,
+                   gpointer              data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FdOAuthTokens) tokens = NULL;
+  g_autoptr(FdStream) stream = NULL;
+  g_autoptr(FdXSettings) settings = NULL;
+  g_autoptr(FdOAuthProvider) provider = NULL;
+  g_autoptr(GBytes) sealed_secret = NULL;
+  g_autoptr(GBytes) secret = NULL;
+  g_autofree char *client_secret = NULL;
+  GPtrArray *waiting;
+  TokenWait *wait;
+  RefreshCall *call;
+
+  waiting = g_hash_table_lookup (self->refreshing, &stream_id);
+  if (waiting != NULL)
+    {
+      wait = g_new0 (TokenWait, 1);
+      wait->callback = callback;
+      wait->data = data;
+      g_ptr_array_add (waiting, wait);
+      return;
+    }
+  tokens = load_tokens (self, organization_id, stream_id, &error);
+  if (tokens != NULL && !force && tokens->access_token != NULL &&
+      !fd_oauth_tokens_needs_refresh (tokens, g_get_real_time () / G_USEC_PER_SEC, TWITTER_OAUTH_MARGIN_SECONDS))
+    {
+      callback (self, tokens->access_token, NULL, data);
+      return;
+    }
+  stream = tokens != NULL ? fd_store_get_stream (self->store, organization_id, stream_id, &error) : NULL;
+  settings = stream != NULL ? fd_x_settings_parse (stream->settings_json, &error) : NULL;
+  if (settings == NULL)
+    {
+      if (g_error_matches (error, FD_OAUTH_ERROR, FD_OAUTH_ERROR_REVOKED))
+        twitter_set_health (self, organization_id, stream_id, "needs-authorization", error->message);
+      callback (self, NULL, error, data);
+      return;
+    }
+  sealed_secret = fd_store_get_stream_secret (self->store, organization_id, stream_id,
+                                              TWITTER_SECRET_OAUTH_CLIENT_SECRET, NULL);
+  secret = sealed_secret != NULL ? fd_secret_box_open (self->box, sealed_secret, NULL) : NULL;
+  if (secret != NULL)
+    client_secret = g_strndup (g_bytes_get_data (secret, NULL), g_bytes_get_size (secret));
+  provider = self->oauth_base_url != NULL
+             ? fd_oauth_provider_new_for_base (FD_OAUTH_PLATFORM_X, NULL, self->oauth_base_url)
+             : fd_oauth_provider_new (FD_OAUTH_PLATFORM_X, NULL);
+  waiting = g_ptr_array_new_with_free_func (g_free);
+  wait = g_new0 (TokenWait, 1);
+  wait->callback = callback;
+  wait->data = data;
+  g_ptr_array_add (waiting, wait);
+  g_hash_table_insert (self->refreshing, g_memdup2 (&stream_id, sizeof stream_id), waiting);
+  call = g_new0 (RefreshCall, 1);
+  call->self = self;
+  call->organization_id = organization_id;
+  call->stream_id = stream_id;
+  /* A refresh is an X API call too (the token endpoint is X's). */
+  twitter_count_call (self, organization_id, stream_id);
+  fd_oauth_refresh_async (provider, self->session, settings->oauth_client_id, client_secret, tokens,
+                          self->cancellable, on_refreshed_cb, call);
+  if (client_secret != NULL)
+    memset (client_secret, 0, strlen (client_secret));
+}
+
+/* --- Pollers ------------------------------------------------------------------ */
+
+static void
+poller_start (FdTwitter      *self,
+              const FdStream *stream,
+              char           *fingerprint)
+{
+  g_autoptr(FdXSettings) settings = NULL;
+  g_autoptr(GBytes) sealed = NULL;
+  g_autoptr(GError) error = NULL;
+  Poller *poller;
+
+  settings = fd_x_settings_parse (stream->settings_json, &error);
+  if (settings == NULL && self->authorize != NULL && fd_authorize_stream_waiting (self->authorize, stream))
+    {
+      g_free (fingerprint);
+      return;
+    }
+  if (settings == NULL)
+    {
+      g_autofree char *reason = g_strdup_printf ("The stream's X settings are not complete: %s", error->message);
+
+      twitter_set_health (self, stream->organization_id, stream->id, "needs-attention", reason);
+      g_free (fingerprint);
+      return;
+    }
+  sealed = fd_store_get_stream_secret (self->store, stream->organization_id, stream->id,
+                                       TWITTER_SECRET_OAUTH_TOKENS, NULL);
+  if (sealed == NULL)
+    {
+      if (self->authorize == NULL || !fd_authorize_stream_waiting (self->authorize, stream))
+        twitter_set_health (self, stream->organization_id, stream->id, "needs-authorization",
+                            "The stream's X account is not authorized yet: it has no tokens "
+                            "(the stream's “oauth_tokens”).");
+      g_free (fingerprint);
+      return;
+    }
+  if (g_hash_table_size (self->pollers) >= self->options.max_pollers)
+    {
+      twitter_set_health (self, stream->organization_id, stream->id, "needs-attention",
+                          "This server already polls as many X accounts as it may (--x-max-pollers).");
+      g_free (fingerprint);
+      return;
+    }
+  poller = twitter_poller_new (self, stream, g_steal_pointer (&settings), fingerprint);
+  g_hash_table_insert (self->pollers, g_memdup2 (&stream->id, sizeof stream->id), poller);
+}
+
+/* Brings the pollers in line with the twitter streams in the store. */
+static void
+reconcile (FdTwitter *self)
+{
+  g_autoptr(GPtrArray) orgs = fd_store_list_organizations (self->store, NULL);
+  g_autoptr(GHashTable) wanted = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_free);
+  g_autoptr(GPtrArray) streams_all = g_ptr_array_new_with_free_func ((GDestroyNotify) fd_stream_free);
+  GHashTableIter iter;
+  gpointer key, value;
+
+  for (guint i = 0; orgs != NULL && i < orgs->len; i++)
+    {
+      FdOrganization *org = g_ptr_array_index (orgs, i);
+      g_autoptr(GPtrArray) streams = fd_store_list_streams (self->store, org->id, FALSE, NULL);
+
+      for (guint j = 0; streams != NULL && j < streams->len; j++)
+        {
+          FdStream *stream = g_ptr_array_index (streams, j);
+
+          if (stream->kind != FD_STREAM_TWITTER)
+            continue;
+          g_hash_table_insert (wanted, g_memdup2 (&stream->id, sizeof stream->id),
+                               twitter_fingerprint (self, stream));
+          g_ptr_array_add (streams_all, fd_stream_copy (stream));
+        }
+    }
+
+  /* Stop what is gone or changed. */
+  g_hash_table_iter_init (&iter, self->pollers);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    {
+      const char *fingerprint = g_hash_table_lookup (wanted, key);
+
+      if (fingerprint == NULL || g_strcmp0 (fingerprint, twitter_poller_fingerprint (value)) != 0)
+        g_hash_table_iter_remove (&iter);
+    }
+
+  /* Start what is new or changed. */
+  for (guint i = 0; i < streams_all->len; i++)
+    {
+      FdStream *stream = g_ptr_array_index (streams_all, i);
+
+      if (g_hash_table_contains (self->pollers, &stream->id))
+        continue;
+      poller_start (self, stream, g_strdup (g_hash_table_lookup (wanted, &stream->id)));
+    }
+}
+
+static void
+on_config_changed_cb (FdCenter *center,
+                      gint64    organization_id,
+                      gpointer  data)
+{
+  reconcile (data);
+}
+
+static void
+on_outbox_notify_cb (gpointer data)
+{
+  twitter_outbox_pump (data);
+}
+
+static gboolean
+on_tick_cb (gpointer data)
+{
+  twitter_outbox_pump (data);
+  return G_SOURCE_CONTINUE;
+}
+
+/* --- The service ------------------------------------------------------------- */
+
+FdTwitter *
+fd_twitter_new (FdCenter               *center,
+                FdSecretBox            *box,
+                const FdTwitterOptions *options)
+{
+  FdTwitter *self;
+
+  g_return_val_if_fail (FD_IS_CENTER (center), NULL);
+  g_return_val_if_fail (box != NULL, NULL);
+
+  self = g_new0 (FdTwitter, 1);
+  self->center = center;
+  self->store = fd_center_get_store (center);
+  self->box = box;
+  if (options != NULL)
+    self->options = *options;
+  else
+    fd_twitter_options_init (&self->options);
+  self->api_base_url = g_strdup (self->options.api_base_url != NULL ? self->options.api_base_url
+                                                                     : FD_TWITTER_DEFAULT_API_BASE_URL);
+  self->oauth_base_url = g_strdup (self->options.oauth_base_url);
+  self->options.api_base_url = NULL;
+  self->options.oauth_base_url = NULL;
+  if (self->options.max_pollers == 0)
+    self->options.max_pollers = FD_TWITTER_DEFAULT_MAX_POLLERS;
+  if (self->options.max_attempts == 0)
+    self->options.max_attempts = FD_TWITTER_DEFAULT_ATTEMPTS;
+  self->session = soup_session_new_with_options ("timeout", 30, "idle-timeout", 60, "max-conns", 32,
+                                                 "max-conns-per-host", 8, NULL);
+  self->cancellable = g_cancellable_new ();
+  self->pollers = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, twitter_poller_stop);
+  self->refreshing = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free,
+                                            (GDestroyNotify) g_ptr_array_unref);
+  self->in_flight = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+  return self;
+}
+
+void
+fd_twitter_set_authorize (FdTwitter   *self,
+                          FdAuthorize *authorize)
+{
+  g_return_if_fail (self != NULL);
+
+  self->authorize = authorize;
+}
+
+void
+fd_twitter_start (FdTwitter *self)
+{
+  g_return_if_fail (self != NULL);
+  g_return_if_fail (self->config_id == 0);
+
+  self->config_id = g_signal_connect (self->center, "config-changed", G_CALLBACK (on_config_changed_cb), self);
+  fd_center_set_twitter_outbox_notify (self->center, on_outbox_notify_cb, self);
+  self->tick_id = g_timeout_add_seconds (OUTBOX_TICK_SECONDS, on_tick_cb, self);
+  reconcile (self);
+  twitter_outbox_pump (self);
+}
+
+void
+fd_twitter_free (FdTwitter *self)
+{
+  if (self == NULL)
+    return;
+  g_clear_signal_handler (&self->config_id, self->center);
+  fd_center_set_twitter_outbox_notify (self->center, NULL, NULL);
+  g_clear_handle_id (&self->tick_id, g_source_remove);
+  g_clear_pointer (&self->pollers, g_hash_table_unref);
+  /* Calls under way finish cancelled: their callbacks see it and touch
+   * nothing of the service. Waiting token requests belong to pollers and
+   * sends that are cancelled too. */
+  g_cancellable_cancel (self->cancellable);
+  {
+    g_autoptr(GError) cancelled = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED, "The Twitter service stopped.");
+    GHashTableIter iter;
+    gpointer value;
+
+    g_hash_table_iter_init (&iter, self->refreshing);
+    while (g_hash_table_iter_next (&iter, NULL, &value))
+      answer_all (self, value, NULL, cancelled);
+  }
+  g_clear_pointer (&self->refreshing, g_hash_table_unref);
+  g_clear_pointer (&self->in_flight, g_hash_table_unref);
+  g_clear_object (&self->session);
+  g_clear_object (&self->cancellable);
+  g_free (self->api_base_url);
+  g_free (self->oauth_base_url);
+  g_free (self);
+}
