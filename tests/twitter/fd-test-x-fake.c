@@ -24,8 +24,10 @@ fd_test_x_fake_new (const char *account_id,
 
   g_return_val_if_fail (account_id != NULL && handle != NULL, NULL);
 
-  /* A missing python3 fails the test (g_assert), never skips it. */
-  fake->process = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error, "/usr/bin/python3",
+  /* A missing python3 fails the test (g_assert), never skips it. The
+   * fake exits when its stdin closes: a test that aborts leaves no fake
+   * behind holding the harness's output open. */
+  fake->process = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDIN_PIPE, &error, "/usr/bin/python3",
                                     FD_X_FAKE_SCRIPT, account_id, handle, NULL);
   g_assert_no_error (error);
   out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (fake->process));

@@ -40,6 +40,7 @@ The test's own surface (not X's):
                        {"garbage":{"endpoint","kind","count"}} (kind: html,
                        malformed, huge, deep, wrongtypes, many, errors),
                        {"dms_closed":["user id",...]},
+                       {"omit_rate_headers":true} (answers without x-rate-limit-*),
                        {"client":{"id","secret"}} (a confidential client:
                        the token endpoint then wants HTTP Basic)
   GET  /_fake/state    {"calls":{endpoint:N},"refreshes":N,"posts":[...],
@@ -48,7 +49,8 @@ The test's own surface (not X's):
 Endpoint names (calls, rate_limit, budget, garbage): users_me, mentions,
 dm_events, tweets, dm_send, media_upload, token, authorize.
 
-Usage: fd-x-fake.py ACCOUNT_ID HANDLE   (prints the port on the first line)
+Usage: fd-x-fake.py ACCOUNT_ID HANDLE   (prints the port on the first line;
+exits when its stdin closes, so that it dies with the test that started it)
 """
 
 import base64
@@ -56,6 +58,7 @@ import email.parser
 import email.policy
 import hashlib
 import json
+import os
 import re
 import secrets
 import socket
@@ -98,6 +101,7 @@ def reset_state(account_id, handle):
         "forced": {},           # endpoint -> {"count","reset"}
         "garbage": {},          # endpoint -> {"kind","count"}
         "down": False,
+        "omit_rate_headers": False,
         "dms_closed": set(),
         "tokens_seen": {},      # next_token -> (endpoint, id)
     })
@@ -217,6 +221,8 @@ class Handler(BaseHTTPRequestHandler):
         return w
 
     def rl_headers(self, endpoint):
+        if S["omit_rate_headers"]:
+            return {}
         w = self.window(endpoint)
         limit = S["budget"].get(endpoint, 1000)
         forced = S["forced"].get(endpoint)
@@ -685,6 +691,8 @@ class Handler(BaseHTTPRequestHandler):
                 S["garbage"].clear()
             else:
                 S["garbage"][g["endpoint"]] = {"kind": g["kind"], "count": int(g.get("count", 1))}
+        if "omit_rate_headers" in req:
+            S["omit_rate_headers"] = bool(req["omit_rate_headers"])
         if "dms_closed" in req:
             S["dms_closed"] = set(req["dms_closed"])
         if "client" in req:
@@ -748,7 +756,11 @@ def main():
     # A client hanging up on an answer it refuses (too large) is not an error.
     server.handle_error = lambda request, address: None
     print(server.server_address[1], flush=True)
-    server.serve_forever()
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    # The parent (the test) gone, stdin reaches its end: exit with it.
+    while sys.stdin.buffer.read(4096):
+        pass
+    os._exit(0)
 
 
 if __name__ == "__main__":

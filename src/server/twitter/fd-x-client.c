@@ -295,23 +295,25 @@ read_rate (Call *call)
   call->rate.reset = MAX (reset, 0);
 }
 
-/* X's words about a failure: a problem's detail, else the first of its
- * errors' messages, else its title; cleaned and cut for a health reason. */
+/* X's words about a failure: the first of its errors' messages (the most
+ * precise, in a 400), else a problem's detail, else its title; cleaned and
+ * cut for a health reason. */
 static char *
 problem_detail (JsonNode *root)
 {
   JsonObject *object = root != NULL && JSON_NODE_HOLDS_OBJECT (root) ? json_node_get_object (root) : NULL;
   JsonArray *errors = json_array (object, "errors");
-  const char *text = json_string (object, "detail");
+  const char *text = NULL;
 
-  if (text == NULL && errors != NULL && json_array_get_length (errors) > 0 &&
-      JSON_NODE_HOLDS_OBJECT (json_array_get_element (errors, 0)))
+  if (errors != NULL && json_array_get_length (errors) > 0 && JSON_NODE_HOLDS_OBJECT (json_array_get_element (errors, 0)))
     {
       JsonObject *first = json_array_get_object_element (errors, 0);
       text = json_string (first, "message");
       if (text == NULL)
         text = json_string (first, "detail");
     }
+  if (text == NULL)
+    text = json_string (object, "detail");
   if (text == NULL)
     text = json_string (object, "title");
   if (text == NULL)
