@@ -401,3 +401,40 @@ fd_format_parse_addresses (const char  *text,
     }
   return g_strv_builder_end (builder);
 }
+
+/* The stream-health strip's line for one stream (docs/app.md, "Stream
+ * health"). */
+char *
+fd_format_stream_health (const FdStreamHealthInfo *info)
+{
+  const char *reason = info->reason != NULL && *info->reason != '\0' ? info->reason : _("no reason given");
+  const char *name = info->name != NULL ? info->name : "";
+
+  if (info->kind == FD_STREAM_EMAIL)
+    {
+      if (info->health == FD_STREAM_HEALTH_NEEDS_AUTHORIZATION)
+        /* TRANSLATORS: %s are the stream's name and the server's reason. */
+        return g_strdup_printf (_("Email stream “%s” needs authorization: %s"), name, reason);
+      /* TRANSLATORS: %s are the stream's name and the server's reason. */
+      return g_strdup_printf (_("Email stream “%s” needs attention: %s"), name, reason);
+    }
+  if (info->kind == FD_STREAM_TWITTER)
+    {
+      /* X bills reads: the day's calls tell a supervisor what the polling
+       * cycle costs (docs/twitter.md, "Health"). */
+      /* TRANSLATORS: %d is the number of X API calls the stream made since 00:00 UTC. */
+      g_autofree char *calls = g_strdup_printf (ngettext ("%d X API call today", "%d X API calls today",
+                                                          info->calls_today), info->calls_today);
+
+      if (info->health == FD_STREAM_HEALTH_NEEDS_AUTHORIZATION)
+        /* TRANSLATORS: %s are the stream's name, the server's reason and the calls of the day. */
+        return g_strdup_printf (_("X stream “%s” needs authorization: %s (%s)"), name, reason, calls);
+      /* TRANSLATORS: %s are the stream's name, the server's reason and the calls of the day. */
+      return g_strdup_printf (_("X stream “%s” needs attention: %s (%s)"), name, reason, calls);
+    }
+  if (info->health == FD_STREAM_HEALTH_NEEDS_AUTHORIZATION)
+    /* TRANSLATORS: %s are the stream's name and the server's reason. */
+    return g_strdup_printf (_("Media stream “%s” needs authorization: %s"), name, reason);
+  /* TRANSLATORS: %s are the stream's name and the server's reason. */
+  return g_strdup_printf (_("Media stream “%s” needs attention: %s"), name, reason);
+}

@@ -85,4 +85,10 @@ char      **fd_format_parse_addresses (const char  *text,
  * quotes, commas or control characters, at most 254 bytes. */
 gboolean    fd_format_address_is_plain (const char *address);
 
+/* A supervisor's line for a stream that needs attention: "Email stream
+ * “Support” needs attention: <reason>"; a twitter stream's names the X API
+ * calls of the day, "X stream “Kakapo on X” needs authorization: <reason>
+ * (3 X API calls today)". */
+char       *fd_format_stream_health  (const FdStreamHealthInfo *info);
+
 G_END_DECLS

@@ -360,6 +360,35 @@ test_tweet_row (Fixture       *f,
   g_assert_cmpstr (fd_conversation_item_get_status (item), ==, "Unread (2 new)");
 }
 
+/* The supervisor's strip: a twitter stream's line names the day's calls. */
+static void
+test_stream_health (void)
+{
+  FdStreamHealthInfo info = { 0 };
+  g_autofree char *attention = NULL;
+  g_autofree char *one = NULL;
+  g_autofree char *email = NULL;
+
+  info.stream_id = 6;
+  info.name = (char *) "Kakapo on X";
+  info.kind = FD_STREAM_TWITTER;
+  info.health = FD_STREAM_HEALTH_NEEDS_ATTENTION;
+  info.reason = (char *) "X is not answering; the next try is in 4 seconds.";
+  info.calls_today = 1204;
+  attention = fd_format_stream_health (&info);
+  g_assert_cmpstr (attention, ==, "X stream “Kakapo on X” needs attention: X is not answering; the next try is in "
+                                  "4 seconds. (1204 X API calls today)");
+  info.health = FD_STREAM_HEALTH_NEEDS_AUTHORIZATION;
+  info.reason = (char *) "The grant was revoked.";
+  info.calls_today = 1;
+  one = fd_format_stream_health (&info);
+  g_assert_cmpstr (one, ==, "X stream “Kakapo on X” needs authorization: The grant was revoked. (1 X API call today)");
+  info.kind = FD_STREAM_EMAIL;
+  info.name = (char *) "Support";
+  email = fd_format_stream_health (&info);
+  g_assert_cmpstr (email, ==, "Email stream “Support” needs authorization: The grant was revoked.");
+}
+
 int
 main (int    argc,
       char **argv)
@@ -373,5 +402,6 @@ main (int    argc,
   g_test_add ("/agent/twitter/dm-requested-event", Fixture, NULL, fixture_set_up, test_dm_requested_event,
               fixture_tear_down);
   g_test_add ("/agent/twitter/tweet-row", Fixture, NULL, fixture_set_up, test_tweet_row, fixture_tear_down);
+  g_test_add_func ("/agent/twitter/stream-health", test_stream_health);
   return g_test_run ();
 }
