@@ -170,6 +170,20 @@ fd_test_x_fake_dm (FdTestXFake *fake,
   return g_strdup (json_object_get_string_member (answer, "id"));
 }
 
+char *
+fd_test_x_fake_add (FdTestXFake *fake,
+                    const char  *what,
+                    const char  *json)
+{
+  g_autofree char *path = NULL;
+  g_autoptr(JsonObject) answer = NULL;
+
+  g_assert_true (g_strcmp0 (what, "mention") == 0 || g_strcmp0 (what, "dm") == 0);
+  path = g_strconcat ("/_fake/", what, NULL);
+  answer = fake_http (fake, "POST", path, json);
+  return g_strdup (json_object_get_string_member (answer, "id"));
+}
+
 JsonObject *
 fd_test_x_fake_state (FdTestXFake *fake)
 {

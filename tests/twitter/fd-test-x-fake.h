@@ -38,6 +38,14 @@ char        *fd_test_x_fake_dm           (FdTestXFake *fake,
                                           const char  *username,
                                           const char  *name,
                                           const char  *text);
+/* The same as a JSON object for POST /_fake/@what ("mention" or "dm"),
+ * for the members the functions above leave out, e.g.
+ * {"user_id":"42","username":"carol","name":"Carol","text":"@Acme look",
+ *  "media":[{"type":"photo","url":"https://pbs.twimg.com/media/a.jpg"}]}.
+ * Returns the id. */
+char        *fd_test_x_fake_add          (FdTestXFake *fake,
+                                          const char  *what,
+                                          const char  *json);
 /* What the account created through the API: posts {id,text,
  * in_reply_to_tweet_id,media_ids}, DMs {dm_event_id,participant_id,text,
  * media_ids}. Free with json_array_unref(). */

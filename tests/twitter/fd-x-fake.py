@@ -38,7 +38,8 @@ The test's own surface (not X's):
                        {"budget":{"endpoint":N}}, {"revoke":true},
                        {"expire_access":true}, {"down":true|"503"|false},
                        {"garbage":{"endpoint","kind","count"}} (kind: html,
-                       malformed, huge, deep, wrongtypes, many, errors),
+                       malformed, huge, deep, wrongtypes, many; or errors:
+                       the real answer with X's partial "errors" added),
                        {"dms_closed":["user id",...]},
                        {"omit_rate_headers":true} (answers without x-rate-limit-*),
                        {"client":{"id","secret"}} (a confidential client:
@@ -66,14 +67,23 @@ import struct
 import sys
 import threading
 import time
+import unicodedata
 import urllib.parse
 from datetime import datetime, timezone
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import x_openapi  # noqa: E402  (X's OpenAPI subset: parameters are checked as X does)
+
+SPEC = x_openapi.Spec()
+
 WINDOW = 900                    # X's rate-limit window: 15 minutes
-# X's published per-user limits (15-minute windows) for the endpoints used.
+# X's published per-user limits (15-minute windows) for the endpoints used
+# (docs.x.com, "Rate limits": mentions 300, create post 100; "Direct Messages
+# lookup": 300 shared by the DM GET methods; manage DMs 200; users/me 75;
+# media upload 500).
 LIMITS = {
-    "users_me": 75, "mentions": 180, "dm_events": 15, "tweets": 100,
+    "users_me": 75, "mentions": 300, "dm_events": 300, "tweets": 100,
     "dm_send": 200, "media_upload": 500,
 }
 MAX_BODY = 8 * 1024 * 1024
@@ -122,26 +132,71 @@ def id_key(i):
 
 
 # --- X's weighted length (twitter-text v3) --------------------------------
-URL_RE = re.compile(r"https?://[^\s]+", re.I)
-WEIGHT1 = ((0, 4351), (8192, 8205), (8208, 8223), (8242, 8247))
+# The rules of src/protocol/fd-x-text.c, which the server checks replies
+# with: NFC; a URL ("http://", "https://", "www." at a word's start, to the
+# next space, less closing punctuation) weighs 23; an emoji sequence
+# (modifiers, joined parts, a flag's pair, a keycap) 2; the ranges below 1;
+# the rest 2. X refuses a post over 280.
+def light(c):
+    return c <= 0x10FF or 0x2000 <= c <= 0x200D or 0x2010 <= c <= 0x201F or 0x2032 <= c <= 0x2037
+
+
+def emoji_base(c):
+    return 0x1F000 <= c <= 0x1FAFF or 0x2600 <= c <= 0x27BF or 0x2300 <= c <= 0x23FF or 0x2B00 <= c <= 0x2BFF
+
+
+def emoji_modifier(c):
+    return c in (0xFE0E, 0xFE0F, 0x20E3) or 0x1F3FB <= c <= 0x1F3FF or 0xE0020 <= c <= 0xE007F
+
+
+def regional(c):
+    return 0x1F1E6 <= c <= 0x1F1FF
+
+
+def url_at(text, i):
+    if i > 0 and not (text[i - 1].isspace() or text[i - 1] in "(\"'"):
+        return 0
+    for prefix in ("https://", "http://", "www."):
+        if text[i:i + len(prefix)].lower() != prefix:
+            continue
+        end = i + len(prefix)
+        while end < len(text) and not text[end].isspace():
+            end += 1
+        while end > i + len(prefix) and text[end - 1] in ".,;:!?)\"'":
+            end -= 1
+        return end - i if end > i + len(prefix) else 0
+    return 0
 
 
 def weighted_length(text):
-    n = 0
-    for m in URL_RE.finditer(text):
-        n += 23
-    text = URL_RE.sub("", text)
-    prev_joiner = False
-    for ch in text:
-        c = ord(ch)
-        if c in (0x200D, 0xFE0F) or 0x1F3FB <= c <= 0x1F3FF:
-            prev_joiner = c == 0x200D
+    text = unicodedata.normalize("NFC", text)
+    n, i = 0, 0
+    at = lambda k: ord(text[k]) if k < len(text) else 0
+    while i < len(text):
+        url = url_at(text, i)
+        if url:
+            n += 23
+            i += url
             continue
-        if prev_joiner and c >= 0x1F000:
-            prev_joiner = False
+        c = ord(text[i])
+        i += 1
+        if regional(c):
+            if regional(at(i)):
+                i += 1
+            n += 2
             continue
-        prev_joiner = False
-        n += 1 if any(lo <= c <= hi for lo, hi in WEIGHT1) else 2
+        keycap = (text[i - 1] in "#*0123456789") and at(i) == 0xFE0F and at(i + 1) == 0x20E3
+        if emoji_base(c) or keycap:
+            while True:
+                if emoji_modifier(at(i)):
+                    i += 1
+                elif at(i) == 0x200D and i + 1 < len(text):
+                    i += 2
+                else:
+                    break
+            n += 2
+            continue
+        n += 1 if light(c) else 2
     return n
 
 
@@ -190,6 +245,9 @@ class Handler(BaseHTTPRequestHandler):
         return self.rfile.read(n) if n else b""
 
     def send(self, status, payload=None, ctype="application/json", headers=None):
+        # X answers its problems (RFC 7807) as application/problem+json.
+        if status >= 400 and isinstance(payload, dict) and "title" in payload:
+            ctype = "application/problem+json"
         data = b"" if payload is None else (payload if isinstance(payload, bytes)
                                             else json.dumps(payload).encode())
         self.send_response(status)
@@ -231,13 +289,23 @@ class Handler(BaseHTTPRequestHandler):
                 "x-rate-limit-remaining": str(max(limit - w["used"], 0)),
                 "x-rate-limit-reset": str(reset)}
 
+    partial_errors = False
+
     def api(self, endpoint, status, payload):
         with LOCK:
             h = self.rl_headers(endpoint)
+        if self.partial_errors and status < 300:
+            # X's shape for a referenced post it could not hydrate.
+            payload = dict(payload, errors=[{
+                "value": "1", "detail": "Could not find tweet with referenced_tweets.id: [1].",
+                "title": "Not Found Error", "resource_type": "tweet", "parameter": "referenced_tweets.id",
+                "resource_id": "1", "type": "https://api.twitter.com/2/problems/resource-not-found"}])
         self.send(status, payload, headers=h)
 
     def guard(self, endpoint):
         """True when the call may go on, else it was answered."""
+        # One handler serves every request of a kept-alive connection.
+        self.partial_errors = False
         with LOCK:
             S["calls"][endpoint] = S["calls"].get(endpoint, 0) + 1
             if S["down"] is True:
@@ -272,11 +340,11 @@ class Handler(BaseHTTPRequestHandler):
             g = S["garbage"].get(endpoint)
             if g and g["count"] != 0:
                 g["count"] -= 1
-                data, ctype = garbage_body(g["kind"])
                 if g["kind"] == "errors":
-                    data = json.dumps({"data": [], "errors": [{"title": "Not Found Error", "detail": "Could not find tweet.",
-                                                               "type": "https://api.twitter.com/2/problems/resource-not-found"}],
-                                       "meta": {"result_count": 0}}).encode()
+                    # A real answer, with X's partial errors added (api()).
+                    self.partial_errors = True
+                    return True
+                data, ctype = garbage_body(g["kind"])
                 self.send(200, data, ctype, headers=self.rl_headers(endpoint))
                 return False
         return True
@@ -344,14 +412,44 @@ class Handler(BaseHTTPRequestHandler):
         return chunk, meta
 
     # --- the X API ---------------------------------------------------------
-    def users_me(self):
-        if self.guard("users_me"):
-            with LOCK:
-                a = dict(S["account"])
-            self.api("users_me", 200, {"data": a})
+    def params_refused(self, endpoint, method, path, q):
+        """Answers X's 400 when a path or query parameter breaks X's
+        description (an unknown parameter, a field X does not have, a range)."""
+        op, path_params = SPEC.operation(method, path)
+        query = {k: ",".join(v) for k, v in q.items()}
+        rows = SPEC.parameter_errors(op, path_params, query)
+        if not rows:
+            return False
+        where, name, raw, _ = rows[0]
+        p = SPEC.parameters(op).get((where, name))
+        if p is None:
+            known = sorted(n for (w, n) in SPEC.parameters(op) if w == "query")
+            message = "The query parameters [%s] is not one of [%s]" % (name, ",".join(known))
+        else:
+            schema = p["schema"]
+            schema = SPEC.resolve(schema["$ref"]) if "$ref" in schema else schema
+            enum = schema.get("items", {}).get("enum") or schema.get("enum")
+            if "minimum" in schema and "maximum" in schema:
+                message = "The `%s` query parameter value [%s] is not between %d and %d" % (
+                    name, raw, schema["minimum"], schema["maximum"])
+            elif enum:
+                message = "The `%s` query parameter value [%s] is not one of [%s]" % (name, raw, ",".join(enum))
+            elif "pattern" in schema:
+                message = "The `%s` %s parameter value [%s] does not match %s" % (name, where, raw, schema["pattern"])
+            else:
+                message = "The `%s` %s parameter value [%s] is not valid" % (name, where, raw)
+        self.api(endpoint, 400, invalid_request(message, {name: [raw or ""]}))
+        return True
+
+    def users_me(self, q):
+        if not self.guard("users_me") or self.params_refused("users_me", "GET", "/2/users/me", q):
+            return
+        with LOCK:
+            a = dict(S["account"])
+        self.api("users_me", 200, {"data": a})
 
     def mentions(self, uid, q):
-        if not self.guard("mentions"):
+        if not self.guard("mentions") or self.params_refused("mentions", "GET", self.path.split("?")[0], q):
             return
         with LOCK:
             if not re.fullmatch(r"[0-9]{1,19}", uid):
@@ -384,7 +482,7 @@ class Handler(BaseHTTPRequestHandler):
         self.api("mentions", 200, answer)
 
     def dm_events(self, q):
-        if not self.guard("dm_events"):
+        if not self.guard("dm_events") or self.params_refused("dm_events", "GET", "/2/dm_events", q):
             return
         types = ",".join(q.get("event_types", ["MessageCreate,ParticipantsJoin,ParticipantsLeave"])).split(",")
         with LOCK:
@@ -485,8 +583,7 @@ class Handler(BaseHTTPRequestHandler):
         with LOCK:
             acct = S["account"]["id"]
             if participant in S["dms_closed"] or participant not in S["users"] or participant == acct:
-                return self.api("dm_send", 403, problem(403, "Forbidden", "You cannot send messages to this user.",
-                                                        "https://api.twitter.com/2/problems/dm-permissions"))
+                return self.api("dm_send", 403, problem(403, "Forbidden", "You cannot send messages to this user."))
             media_ids = []
             for a in atts:
                 m = a.get("media_id") if isinstance(a, dict) else None
@@ -521,14 +618,16 @@ class Handler(BaseHTTPRequestHandler):
         category = parts.get("media_category", (None, b""))[1].decode(errors="replace")
         if media is None or not media[1]:
             return self.api("media_upload", 400, invalid_request("$.media: is missing but it is required", {"media": []}))
-        if category not in ("tweet_image", "dm_image", "tweet_gif", "dm_gif", "tweet_video", "dm_video", "subtitles"):
+        if category not in ("tweet_image", "dm_image", "subtitles"):
             return self.api("media_upload", 400, invalid_request("$.media_category: does not have a value in the enumeration", {"media_category": [category]}))
         with LOCK:
             mid = next_id()
             S["media"][mid] = {"media_key": "3_" + mid, "category": category, "size": len(media[1]),
                                "type": media[0], "sha256": hashlib.sha256(media[1]).hexdigest()}
+        # X's description requires a "meta" member in this answer (and
+        # describes none of its members): an empty one.
         self.api("media_upload", 200, {"data": {"id": mid, "media_key": "3_" + mid, "size": len(media[1]),
-                                                "expires_after_secs": 86400}})
+                                                "expires_after_secs": 86400}, "meta": {}})
 
     # --- OAuth 2.0 ---------------------------------------------------------
     def authorize(self, query):
@@ -718,7 +817,7 @@ class Handler(BaseHTTPRequestHandler):
         if path == "/i/oauth2/authorize":
             return self.authorize(url.query)
         if path == "/2/users/me":
-            return self.users_me()
+            return self.users_me(q)
         m = re.fullmatch(r"/2/users/([^/]+)/mentions", path)
         if m:
             return self.mentions(urllib.parse.unquote(m.group(1)), q)

@@ -11,6 +11,8 @@
 
 #include "fd-test-x-fake.h"
 #include "fd-x-client.h"
+#include "fd-codec.h"
+#include "fd-x-text.h"
 
 #define ACCOUNT "1500000000000000001"
 #define HANDLE  "@KakapoSystems"
@@ -147,25 +149,6 @@ upload (Fixture    *f,
   return fd_x_client_upload_media_finish (f->client, wait_result (&result), NULL, error);
 }
 
-/* POST to the fake's own surface (a mention with media). */
-static char *
-fake_post (Fixture    *f,
-           const char *path,
-           const char *body)
-{
-  g_autofree char *url = g_strconcat (fd_test_x_fake_get_url (f->fake), path, NULL);
-  g_autoptr(SoupMessage) msg = soup_message_new ("POST", url);
-  g_autoptr(GBytes) bytes = g_bytes_new (body, strlen (body));
-  g_autoptr(GBytes) answer = NULL;
-  g_autoptr(JsonParser) parser = json_parser_new ();
-
-  soup_message_set_request_body_from_bytes (msg, "application/json", bytes);
-  answer = soup_session_send_and_read (f->session, msg, NULL, NULL);
-  g_assert_cmpuint (soup_message_get_status (msg), ==, 200);
-  g_assert_true (json_parser_load_from_data (parser, g_bytes_get_data (answer, NULL), g_bytes_get_size (answer), NULL));
-  return g_strdup (json_object_get_string_member (json_node_get_object (json_parser_get_root (parser)), "id"));
-}
-
 /* --- tests --------------------------------------------------------------- */
 
 static void
@@ -263,8 +246,9 @@ test_mentions_paged (Fixture       *f,
         {
           newest = g_strdup (page->newest_id);
           g_assert_cmpstr (newest, ==, g_ptr_array_index (ids, 229));
-          g_assert_cmpint (rate.limit, ==, 180);
-          g_assert_cmpint (rate.remaining, ==, 179);
+          /* X's published per-user limit of the mentions timeline. */
+          g_assert_cmpint (rate.limit, ==, 300);
+          g_assert_cmpint (rate.remaining, ==, 299);
         }
       g_clear_pointer (&token, g_free);
       token = g_strdup (page->next_token);
@@ -309,7 +293,7 @@ test_mention_media (Fixture       *f,
                     gconstpointer  data)
 {
   g_autoptr(GError) error = NULL;
-  g_autofree char *id = fake_post (f, "/_fake/mention",
+  g_autofree char *id = fd_test_x_fake_add (f->fake, "mention",
                                    "{\"user_id\":\"77\",\"username\":\"pat\",\"name\":\"Pat\\u0007 <b>Smith</b>\","
                                    "\"text\":\"" HANDLE " broken, see\","
                                    "\"media\":[{\"type\":\"photo\",\"url\":\"https://pbs.twimg.com/media/a.jpg\"},"
@@ -400,6 +384,31 @@ test_dm_events_paged (Fixture       *f,
     g_assert_cmpstr (((FdXPost *) g_ptr_array_index (page->posts, 1))->author_id, ==, ACCOUNT);
     g_assert_cmpstr (sent->dm_conversation_id, ==, "43-" ACCOUNT);
   }
+}
+
+/* Text is cut to the store's limit in characters, not bytes: 10,000 CJK
+ * characters (30,000 bytes) arrive whole, 17,000 are cut to FD_LIMIT_TEXT. */
+static void
+test_text_bounds (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GString) cjk = g_string_new (NULL);
+  g_autofree char *long_text = g_strnfill (17000, 'z');
+  g_autofree char *first = NULL;
+  g_autofree char *second = NULL;
+  g_autoptr(FdXPage) page = NULL;
+
+  for (guint i = 0; i < FD_X_MAX_DM_CHARS; i++)
+    g_string_append (cjk, "\xe4\xb8\xad");
+  first = fd_test_x_fake_dm (f->fake, "43", "dave", "Dave", cjk->str);
+  second = fd_test_x_fake_dm (f->fake, "43", "dave", "Dave", long_text);
+  page = dm_events (f, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (page->posts->len, ==, 2);
+  g_assert_cmpstr (((FdXPost *) g_ptr_array_index (page->posts, 1))->text, ==, cjk->str);
+  g_assert_cmpint (g_utf8_strlen (((FdXPost *) g_ptr_array_index (page->posts, 0))->text, -1), ==, FD_LIMIT_TEXT);
+  g_assert_true (g_str_has_prefix (long_text, ((FdXPost *) g_ptr_array_index (page->posts, 0))->text));
 }
 
 static void
@@ -494,6 +503,40 @@ test_forbidden_detail (Fixture       *f,
     g_assert_cmpuint (json_array_get_length (posts), ==, 1);
     g_assert_cmpuint (json_array_get_length (dms), ==, 0);
   }
+}
+
+/* The fake counts as the server does (fd_x_weighted_length, twitter-text
+ * v3): a post of exactly 280 goes, one more is X's 403, whatever it is made
+ * of (flags, keycaps, joined emoji, CJK, URLs). */
+static void
+test_weighted_length (Fixture       *f,
+                      gconstpointer  data)
+{
+  const char *units[] = { "a", "\xf0\x9f\x87\xb3\xf0\x9f\x87\xbf", "1\xef\xb8\x8f\xe2\x83\xa3",
+                          "\xf0\x9f\x91\xa9\xe2\x80\x8d\xf0\x9f\x92\xbb", "\xe4\xb8\xad", "\xc3\xa9" };
+
+  for (guint u = 0; u < G_N_ELEMENTS (units); u++)
+    for (guint extra = 0; extra < 2; extra++)
+      {
+        g_autoptr(GString) text = g_string_new (NULL);
+        g_autoptr(GError) error = NULL;
+        g_autoptr(FdXCreated) post = NULL;
+
+        /* A URL (23) and a unique tag, then units up to 280 (+1). */
+        g_string_printf (text, "https://example.com/%u/%u ", u, extra);
+        while (fd_x_weighted_length (text->str) + fd_x_weighted_length (units[u]) <= FD_X_MAX_WEIGHTED_LENGTH)
+          g_string_append (text, units[u]);
+        while (fd_x_weighted_length (text->str) < FD_X_MAX_WEIGHTED_LENGTH)
+          g_string_append_c (text, 'b');
+        if (extra)
+          g_string_append_c (text, 'c');
+        g_assert_cmpint (fd_x_weighted_length (text->str), ==, FD_X_MAX_WEIGHTED_LENGTH + (gint) extra);
+        post = create_post (f, text->str, NULL, NULL, &error);
+        if (extra)
+          g_assert_error (error, FD_X_ERROR, FD_X_ERROR_FORBIDDEN);
+        else
+          g_assert_no_error (error);
+      }
 }
 
 static void
@@ -718,12 +761,14 @@ test_hostile_answers (Fixture       *f,
   {
     g_autoptr(GError) error = NULL;
     g_autoptr(FdXPage) page = NULL;
+    g_autofree char *dm = fd_test_x_fake_dm (f->fake, "43", "dave", "Dave", "hello");
 
     fd_test_x_fake_control (f->fake, "{\"garbage\":{\"endpoint\":\"dm_events\",\"kind\":\"errors\",\"count\":1}}");
     page = dm_events (f, NULL, NULL, &error);
     g_assert_no_error (error);
     g_assert_cmpuint (page->partial_errors, ==, 1);
-    g_assert_cmpuint (page->posts->len, ==, 0);
+    g_assert_cmpuint (page->posts->len, ==, 1);
+    g_assert_cmpstr (((FdXPost *) g_ptr_array_index (page->posts, 0))->id, ==, dm);
   }
 
   /* A users/me answer without a valid id. */
@@ -813,8 +858,10 @@ main (int argc, char **argv)
   ADD ("mentions-paged", test_mentions_paged);
   ADD ("mention-media", test_mention_media);
   ADD ("dm-events-paged", test_dm_events_paged);
+  ADD ("text-bounds", test_text_bounds);
   ADD ("post-with-media", test_post_with_media);
   ADD ("forbidden-detail", test_forbidden_detail);
+  ADD ("weighted-length", test_weighted_length);
   ADD ("dm-with-media", test_dm_with_media);
   ADD ("upload-bounds", test_upload_bounds);
   ADD ("rate-limited", test_rate_limited);

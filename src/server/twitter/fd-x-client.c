@@ -140,7 +140,7 @@ fd_x_post_url (const char *username,
 /* --- bounded, cleaned strings from X ------------------------------------- */
 
 static const char *
-json_string (JsonObject *object,
+member_string (JsonObject *object,
              const char *name)
 {
   JsonNode *node = object != NULL ? json_object_get_member (object, name) : NULL;
@@ -151,7 +151,7 @@ json_string (JsonObject *object,
 }
 
 static JsonObject *
-json_object (JsonObject *object,
+member_object (JsonObject *object,
              const char *name)
 {
   JsonNode *node = object != NULL ? json_object_get_member (object, name) : NULL;
@@ -160,7 +160,7 @@ json_object (JsonObject *object,
 }
 
 static JsonArray *
-json_array (JsonObject *object,
+member_array (JsonObject *object,
             const char *name)
 {
   JsonNode *node = object != NULL ? json_object_get_member (object, name) : NULL;
@@ -168,29 +168,27 @@ json_array (JsonObject *object,
   return node != NULL && JSON_NODE_HOLDS_ARRAY (node) ? json_node_get_array (node) : NULL;
 }
 
-/* @text cut to at most @max_bytes on a character boundary (the parser
+/* @text cut to at most @max_chars characters, the store's unit (the parser
  * already refused invalid UTF-8); @one_line turns controls into spaces. */
 static char *
 bounded (const char *text,
-         gsize       max_bytes,
+         glong       max_chars,
          gboolean    one_line)
 {
   GString *out;
+  glong n = 0;
 
   if (text == NULL)
     return NULL;
-  out = g_string_sized_new (MIN (strlen (text), max_bytes));
-  for (const char *p = text; *p != '\0'; p = g_utf8_next_char (p))
+  out = g_string_new (NULL);
+  for (const char *p = text; *p != '\0' && n < max_chars; p = g_utf8_next_char (p), n++)
     {
       gunichar c = g_utf8_get_char (p);
-      gsize width = (gsize) (g_utf8_next_char (p) - p);
 
-      if (out->len + width > max_bytes)
-        break;
       if (one_line && g_unichar_iscntrl (c))
         g_string_append_c (out, ' ');
       else
-        g_string_append_len (out, p, (gssize) width);
+        g_string_append_unichar (out, c);
     }
   return g_string_free (out, FALSE);
 }
@@ -199,7 +197,7 @@ static char *
 valid_id (JsonObject *object,
           const char *name)
 {
-  const char *id = json_string (object, name);
+  const char *id = member_string (object, name);
 
   return fd_x_id_is_valid (id) ? g_strdup (id) : NULL;
 }
@@ -243,7 +241,7 @@ static gint64
 timestamp (JsonObject *object,
            const char *name)
 {
-  const char *text = json_string (object, name);
+  const char *text = member_string (object, name);
   g_autoptr(GDateTime) time = text != NULL && strlen (text) < 64 ? g_date_time_new_from_iso8601 (text, NULL) : NULL;
 
   return time != NULL ? g_date_time_to_unix (time) * G_USEC_PER_SEC + g_date_time_get_microsecond (time) : 0;
@@ -302,22 +300,22 @@ static char *
 problem_detail (JsonNode *root)
 {
   JsonObject *object = root != NULL && JSON_NODE_HOLDS_OBJECT (root) ? json_node_get_object (root) : NULL;
-  JsonArray *errors = json_array (object, "errors");
+  JsonArray *errors = member_array (object, "errors");
   const char *text = NULL;
 
   if (errors != NULL && json_array_get_length (errors) > 0 && JSON_NODE_HOLDS_OBJECT (json_array_get_element (errors, 0)))
     {
       JsonObject *first = json_array_get_object_element (errors, 0);
-      text = json_string (first, "message");
+      text = member_string (first, "message");
       if (text == NULL)
-        text = json_string (first, "detail");
+        text = member_string (first, "detail");
     }
   if (text == NULL)
-    text = json_string (object, "detail");
+    text = member_string (object, "detail");
   if (text == NULL)
-    text = json_string (object, "title");
+    text = member_string (object, "title");
   if (text == NULL)
-    text = json_string (object, "error_description");
+    text = member_string (object, "error_description");
   return text != NULL ? bounded (text, MAX_DETAIL, TRUE) : g_strdup ("no detail given");
 }
 
@@ -580,17 +578,17 @@ read_user (JsonObject         *root,
            const FdXRateLimit *rate,
            GError            **error)
 {
-  JsonObject *data = json_object (root, "data");
+  JsonObject *data = member_object (root, "data");
   g_autoptr(FdXUser) user = g_new0 (FdXUser, 1);
 
   user->id = valid_id (data, "id");
-  if (user->id == NULL || !valid_username (json_string (data, "username")))
+  if (user->id == NULL || !valid_username (member_string (data, "username")))
     {
       g_set_error_literal (error, FD_X_ERROR, FD_X_ERROR_MALFORMED, "no user id and username");
       return NULL;
     }
-  user->username = g_strdup (json_string (data, "username"));
-  user->name = bounded (json_string (data, "name"), FD_LIMIT_NAME, TRUE);
+  user->username = g_strdup (member_string (data, "username"));
+  user->name = bounded (member_string (data, "name"), FD_LIMIT_NAME, TRUE);
   user->rate = *rate;
   return g_steal_pointer (&user);
 }
@@ -605,9 +603,9 @@ static void
 includes_init (Includes   *inc,
                JsonObject *root)
 {
-  JsonObject *includes = json_object (root, "includes");
-  JsonArray *users = json_array (includes, "users");
-  JsonArray *media = json_array (includes, "media");
+  JsonObject *includes = member_object (root, "includes");
+  JsonArray *users = member_array (includes, "users");
+  JsonArray *media = member_array (includes, "media");
   guint n_users = users != NULL ? json_array_get_length (users) : 0;
   guint n_media = media != NULL ? json_array_get_length (media) : 0;
 
@@ -616,15 +614,15 @@ includes_init (Includes   *inc,
   for (guint i = 0; i < n_users; i++)
     {
       JsonNode *node = json_array_get_element (users, i);
-      if (JSON_NODE_HOLDS_OBJECT (node) && json_string (json_node_get_object (node), "id") != NULL)
-        g_hash_table_insert (inc->users, (gpointer) json_string (json_node_get_object (node), "id"),
+      if (JSON_NODE_HOLDS_OBJECT (node) && member_string (json_node_get_object (node), "id") != NULL)
+        g_hash_table_insert (inc->users, (gpointer) member_string (json_node_get_object (node), "id"),
                              json_node_get_object (node));
     }
   for (guint i = 0; i < n_media; i++)
     {
       JsonNode *node = json_array_get_element (media, i);
-      if (JSON_NODE_HOLDS_OBJECT (node) && json_string (json_node_get_object (node), "media_key") != NULL)
-        g_hash_table_insert (inc->media, (gpointer) json_string (json_node_get_object (node), "media_key"),
+      if (JSON_NODE_HOLDS_OBJECT (node) && member_string (json_node_get_object (node), "media_key") != NULL)
+        g_hash_table_insert (inc->media, (gpointer) member_string (json_node_get_object (node), "media_key"),
                              json_node_get_object (node));
     }
 }
@@ -640,7 +638,7 @@ static char **
 media_urls (JsonObject *item,
             Includes   *inc)
 {
-  JsonArray *keys = json_array (json_object (item, "attachments"), "media_keys");
+  JsonArray *keys = member_array (member_object (item, "attachments"), "media_keys");
   guint n = keys != NULL ? json_array_get_length (keys) : 0;
   g_autoptr(GPtrArray) urls = g_ptr_array_new_with_free_func (g_free);
 
@@ -653,9 +651,9 @@ media_urls (JsonObject *item,
       if (!JSON_NODE_HOLDS_VALUE (key) || json_node_get_value_type (key) != G_TYPE_STRING)
         continue;
       media = g_hash_table_lookup (inc->media, json_node_get_string (key));
-      url = valid_url (json_string (media, "url"));
+      url = valid_url (member_string (media, "url"));
       if (url == NULL)
-        url = valid_url (json_string (media, "preview_image_url"));
+        url = valid_url (member_string (media, "preview_image_url"));
       if (url != NULL)
         g_ptr_array_add (urls, url);
     }
@@ -671,7 +669,7 @@ read_post (JsonObject *item,
            Includes   *inc)
 {
   g_autoptr(FdXPost) post = g_new0 (FdXPost, 1);
-  const char *text = json_string (item, "text");
+  const char *text = member_string (item, "text");
   JsonObject *author;
 
   post->direct = direct;
@@ -681,21 +679,21 @@ read_post (JsonObject *item,
     return NULL;
   post->text = bounded (text, FD_LIMIT_TEXT, FALSE);
   author = g_hash_table_lookup (inc->users, post->author_id);
-  if (author != NULL && valid_username (json_string (author, "username")))
+  if (author != NULL && valid_username (member_string (author, "username")))
     {
-      post->author_username = g_strdup (json_string (author, "username"));
-      post->author_name = bounded (json_string (author, "name"), FD_LIMIT_NAME, TRUE);
+      post->author_username = g_strdup (member_string (author, "username"));
+      post->author_name = bounded (member_string (author, "name"), FD_LIMIT_NAME, TRUE);
     }
   if (direct)
     {
-      const char *conversation = json_string (item, "dm_conversation_id");
+      const char *conversation = member_string (item, "dm_conversation_id");
       /* "<lower id>-<higher id>" for one-to-one conversations. */
       if (conversation != NULL && strlen (conversation) <= 2 * 19 + 1)
         post->conversation_id = bounded (conversation, FD_LIMIT_ID, TRUE);
     }
   else
     {
-      JsonArray *refs = json_array (item, "referenced_tweets");
+      JsonArray *refs = member_array (item, "referenced_tweets");
       guint n = refs != NULL ? MIN (json_array_get_length (refs), FD_X_MAX_PAGE) : 0;
 
       post->conversation_id = valid_id (item, "conversation_id");
@@ -704,7 +702,7 @@ read_post (JsonObject *item,
         {
           JsonNode *ref = json_array_get_element (refs, i);
           if (JSON_NODE_HOLDS_OBJECT (ref) &&
-              g_strcmp0 (json_string (json_node_get_object (ref), "type"), "replied_to") == 0)
+              g_strcmp0 (member_string (json_node_get_object (ref), "type"), "replied_to") == 0)
             post->in_reply_to = valid_id (json_node_get_object (ref), "id");
         }
     }
@@ -720,8 +718,8 @@ read_page (JsonObject         *root,
            GError            **error)
 {
   JsonNode *data = json_object_get_member (root, "data");
-  JsonObject *meta = json_object (root, "meta");
-  JsonArray *errors = json_array (root, "errors");
+  JsonObject *meta = member_object (root, "meta");
+  JsonArray *errors = member_array (root, "errors");
   JsonArray *items;
   g_autoptr(FdXPage) page = g_new0 (FdXPage, 1);
   Includes inc;
@@ -762,14 +760,14 @@ read_page (JsonObject         *root,
   includes_clear (&inc);
   page->newest_id = valid_id (meta, "newest_id");
   page->oldest_id = valid_id (meta, "oldest_id");
-  if (json_string (meta, "next_token") != NULL)
+  if (member_string (meta, "next_token") != NULL)
     {
-      if (!valid_token (json_string (meta, "next_token")))
+      if (!valid_token (member_string (meta, "next_token")))
         {
           g_set_error_literal (error, FD_X_ERROR, FD_X_ERROR_MALFORMED, "meta.next_token is not a token");
           return NULL;
         }
-      page->next_token = g_strdup (json_string (meta, "next_token"));
+      page->next_token = g_strdup (member_string (meta, "next_token"));
     }
   else if (meta != NULL && json_object_has_member (meta, "next_token"))
     {
@@ -804,7 +802,7 @@ read_created_post (JsonObject         *root,
 {
   g_autoptr(FdXCreated) created = g_new0 (FdXCreated, 1);
 
-  created->id = valid_id (json_object (root, "data"), "id");
+  created->id = valid_id (member_object (root, "data"), "id");
   if (created->id == NULL)
     {
       g_set_error_literal (error, FD_X_ERROR, FD_X_ERROR_MALFORMED, "no data.id");
@@ -819,9 +817,9 @@ read_created_dm (JsonObject         *root,
                  const FdXRateLimit *rate,
                  GError            **error)
 {
-  JsonObject *data = json_object (root, "data");
+  JsonObject *data = member_object (root, "data");
   g_autoptr(FdXCreated) created = g_new0 (FdXCreated, 1);
-  const char *conversation = json_string (data, "dm_conversation_id");
+  const char *conversation = member_string (data, "dm_conversation_id");
 
   created->id = valid_id (data, "dm_event_id");
   if (created->id == NULL)
@@ -840,9 +838,9 @@ read_media (JsonObject         *root,
             const FdXRateLimit *rate,
             GError            **error)
 {
-  JsonObject *data = json_object (root, "data");
+  JsonObject *data = member_object (root, "data");
   g_autoptr(FdXMedia) media = g_new0 (FdXMedia, 1);
-  const char *key = json_string (data, "media_key");
+  const char *key = member_string (data, "media_key");
 
   media->id = valid_id (data, "id");
   if (media->id == NULL)

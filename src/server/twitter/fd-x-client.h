@@ -48,7 +48,7 @@ typedef struct {
 typedef struct {
   gboolean  direct;
   char     *id;                 /* the post's or the DM event's id */
-  char     *text;               /* cut to FD_LIMIT_TEXT bytes */
+  char     *text;               /* cut to FD_LIMIT_TEXT characters */
   char     *author_id;          /* DMs: sender_id */
   char     *author_username;    /* from includes.users, without "@"; NULL = not expanded */
   char     *author_name;        /* from includes.users; NULL = not expanded */
