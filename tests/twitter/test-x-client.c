@@ -13,6 +13,7 @@
 #include "fd-x-client.h"
 #include "fd-codec.h"
 #include "fd-x-text.h"
+#include "fd-oauth.h"
 
 #define ACCOUNT "1500000000000000001"
 #define HANDLE  "@KakapoSystems"
@@ -833,6 +834,72 @@ test_network_down (Fixture       *f,
   }
 }
 
+/* FdOAuth's X platform against the fake's token endpoint: a refresh
+ * rotates the refresh token and the new access token works; the old
+ * refresh token is void at once (X's invalid_request: REVOKED); a
+ * confidential client's secret goes as HTTP Basic. */
+static FdOAuthTokens *
+refresh (Fixture             *f,
+         FdOAuthProvider     *provider,
+         const char          *secret,
+         const FdOAuthTokens *tokens,
+         GError             **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  fd_oauth_refresh_async (provider, f->session, "client-1", secret, tokens, NULL, on_done, &result);
+  return fd_oauth_refresh_finish (wait_result (&result), error);
+}
+
+static void
+test_oauth_refresh (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_autoptr(FdOAuthProvider) provider = fd_oauth_provider_new_for_base (FD_OAUTH_PLATFORM_X, NULL,
+                                                                         fd_test_x_fake_get_url (f->fake));
+  g_autofree char *grant = fd_test_x_fake_grant (f->fake, 60);
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FdOAuthTokens) first = g_new0 (FdOAuthTokens, 1);
+  g_autoptr(FdOAuthTokens) second = NULL;
+  g_autoptr(FdOAuthTokens) reused = NULL;
+  g_autoptr(FdOAuthTokens) third = NULL;
+  g_autoptr(FdOAuthTokens) revoked = NULL;
+  g_autoptr(JsonObject) state = NULL;
+  JsonObject *object;
+
+  g_assert_true (json_parser_load_from_data (parser, grant, -1, NULL));
+  object = json_node_get_object (json_parser_get_root (parser));
+  first->access_token = g_strdup (json_object_get_string_member (object, "access_token"));
+  first->refresh_token = g_strdup (json_object_get_string_member (object, "refresh_token"));
+  first->expires_at = json_object_get_int_member (object, "expires_at");
+
+  second = refresh (f, provider, NULL, first, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (second->refresh_token, !=, first->refresh_token);
+  g_assert_cmpint (second->expires_at, >, g_get_real_time () / G_USEC_PER_SEC + 7000);
+  fd_x_client_set_access_token (f->client, second->access_token);
+  {
+    g_autoptr(FdXUser) me = get_me (f, NULL, &error);
+    g_assert_no_error (error);
+    g_assert_cmpstr (me->id, ==, ACCOUNT);
+  }
+
+  reused = refresh (f, provider, NULL, first, &error);
+  g_assert_error (error, FD_OAUTH_ERROR, FD_OAUTH_ERROR_REVOKED);
+  g_clear_error (&error);
+
+  third = refresh (f, provider, "s3cret", second, &error);
+  g_assert_no_error (error);
+  state = fd_test_x_fake_state (f->fake);
+  g_assert_cmpint (json_object_get_int_member (state, "basic_auth"), ==, 1);
+  g_assert_cmpint (json_object_get_int_member (state, "refreshes"), ==, 3);
+
+  fd_test_x_fake_control (f->fake, "{\"revoke\":true}");
+  revoked = refresh (f, provider, NULL, third, &error);
+  g_assert_error (error, FD_OAUTH_ERROR, FD_OAUTH_ERROR_REVOKED);
+}
+
 static void
 test_cancelled (Fixture       *f,
                 gconstpointer  data)
@@ -869,6 +936,7 @@ main (int argc, char **argv)
   ADD ("invalid-request", test_invalid_request);
   ADD ("hostile-answers", test_hostile_answers);
   ADD ("network-down", test_network_down);
+  ADD ("oauth-refresh", test_oauth_refresh);
   ADD ("cancelled", test_cancelled);
 #undef ADD
   return g_test_run ();

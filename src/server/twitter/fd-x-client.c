@@ -343,7 +343,7 @@ return_status_error (GTask *task,
       at = g_date_time_new_from_unix_utc (call->rate.reset);
       when = g_date_time_format (at, "%H:%M:%S");
       g_task_return_new_error (task, FD_X_ERROR, FD_X_ERROR_RATE_LIMITED,
-                               "X's rate limit for %s is reached until %s UTC; polling waits until then.",
+                               "X's rate limit for %s is reached until %s UTC; the stream waits until then.",
                                call->what, when);
     }
   else if (status == SOUP_STATUS_UNAUTHORIZED)
