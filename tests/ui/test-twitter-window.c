@@ -638,6 +638,12 @@ item_sent_to_x (gpointer data)
   return fd_message_item_get_delivery_state (data) == FD_DELIVERY_STATUS_SENT;
 }
 
+static gboolean
+item_failed_at_x (gpointer data)
+{
+  return fd_message_item_get_delivery_state (data) == FD_DELIVERY_STATUS_FAILED;
+}
+
 static void
 test_live (void)
 {
@@ -739,6 +745,28 @@ test_live (void)
   fd_test_ui_wait (item_sent_to_x, item, "the DM's Sent state");
   dm_id = fd_message_item_get_id (item);
   g_assert_true (fd_message_item_get_tweet_direct (item));
+
+  /* X refuses a DM (the customer closed their DMs): the reply shows
+   * X's reason with Retry; once open again, Retry delivers it. */
+  fd_test_x_fake_control (fake, "{\"dms_closed\":[\"" CUSTOMER_ID "\"]}");
+  type_text (window, "Are you still there?");
+  g_assert_true (fd_tweet_composer_send (composer));
+  item = last_item (model);
+  fd_test_ui_wait (item_failed_at_x, item, "X's refusal of the DM");
+  row = FD_TWEET_ROW (fd_tweet_thread_get_row (fd_twitter_window_get_thread (window),
+                                               g_list_model_get_n_items (fd_conversation_model_get_messages (model)) - 1));
+  g_assert_true (fd_tweet_row_get_item (row) == item);
+  g_assert_true (g_str_has_prefix (fd_tweet_row_get_state_text (row), "Failed: "));
+  g_assert_true (gtk_widget_get_visible (fd_tweet_row_get_retry_button (row)));
+  fd_test_ui_spin (200);
+  g_free (fd_test_ui_save_screenshot (GTK_WIDGET (window), "twitter-window-live-failed.png"));
+  fd_test_x_fake_control (fake, "{\"dms_closed\":[]}");
+  g_signal_emit_by_name (fd_tweet_row_get_retry_button (row), "clicked");
+  wait.text = "Are you still there?";
+  fd_test_ui_wait (fake_received, &wait, "the retried DM at X");
+  fd_test_ui_wait (item_sent_to_x, item, "the retried DM's Sent state");
+  g_assert_cmpstr (fd_tweet_row_get_state_text (row), ==, "Sent");
+  g_assert_false (gtk_widget_get_visible (fd_tweet_row_get_retry_button (row)));
 
   /* The Direct Message request: once, with the compose link; the icon goes. */
   g_assert_true (gtk_widget_get_visible (fd_twitter_window_get_dm_request_button (window)));

@@ -18,6 +18,7 @@ struct _FdTweetRow
   GtkLabel            *state_label;
   GtkWidget           *retry_button;
   GtkLabel            *text_label;
+  GtkLabel            *reason_label;
   GtkWidget           *link_button;
 
   FdConversationModel *model;
@@ -98,6 +99,9 @@ update_state (FdTweetRow *self)
       gtk_widget_add_css_class (GTK_WIDGET (self->state_label), "dim-label");
     }
   gtk_widget_set_visible (self->retry_button, failed);
+  /* The header line is short: the whole of X's reason under the text. */
+  gtk_label_set_text (self->reason_label, failed && text != NULL ? text : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->reason_label), failed);
 }
 
 static void
@@ -193,6 +197,7 @@ fd_tweet_row_class_init (FdTweetRowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, FdTweetRow, state_label);
   gtk_widget_class_bind_template_child (widget_class, FdTweetRow, retry_button);
   gtk_widget_class_bind_template_child (widget_class, FdTweetRow, text_label);
+  gtk_widget_class_bind_template_child (widget_class, FdTweetRow, reason_label);
   gtk_widget_class_bind_template_child (widget_class, FdTweetRow, link_button);
   gtk_widget_class_bind_template_callback (widget_class, on_retry_clicked_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_link_clicked_cb);
