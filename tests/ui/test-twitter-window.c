@@ -289,6 +289,9 @@ test_thread (Fixture       *f,
   g_assert_cmpstr (fd_message_item_get_tweet_url (fd_tweet_row_get_item (row)), ==,
                    "https://x.com/nmaines/status/" MENTION_ID);
   g_assert_true (fd_conversation_model_get_has_customer_post (fd_twitter_window_get_model (window)));
+  /* The contact pane: the name and the handle, as plain text. */
+  g_assert_cmpstr (fd_twitter_window_get_contact_detail (window, "name"), ==, "Natalie Maines");
+  g_assert_cmpstr (fd_twitter_window_get_contact_detail (window, "handle"), ==, "@nmaines");
   /* Only x.com and twitter.com pages over https are ever opened. */
   g_assert_null (fd_tweet_row_check_url ("http://x.com/nmaines/status/1"));
   g_assert_null (fd_tweet_row_check_url ("https://x.com.evil.example/status/1"));

@@ -264,6 +264,14 @@ fd_twitter_window_get_status (FdTwitterWindow *self)
   return fd_conversation_model_get_status (self->common.model);
 }
 
+const char *
+fd_twitter_window_get_contact_detail (FdTwitterWindow *self,
+                                      const char      *name)
+{
+  g_return_val_if_fail (FD_IS_TWITTER_WINDOW (self), NULL);
+  return fd_contact_pane_get_detail (self->common.contact_pane, name);
+}
+
 GtkListBox *
 fd_twitter_window_get_canned_list (FdTwitterWindow *self)
 {

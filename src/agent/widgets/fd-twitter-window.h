@@ -43,6 +43,9 @@ const char          *fd_twitter_window_get_status     (FdTwitterWindow *self);
 /* Attaches @file (uploaded and sent the way the reply goes). */
 void                 fd_twitter_window_attach_file    (FdTwitterWindow *self,
                                                        GFile           *file);
+/* A detail of the contact pane (fd_contact_pane_get_detail()). */
+const char          *fd_twitter_window_get_contact_detail (FdTwitterWindow *self,
+                                                       const char      *name);
 GtkListBox          *fd_twitter_window_get_canned_list (FdTwitterWindow *self);
 GtkEditable         *fd_twitter_window_get_canned_search (FdTwitterWindow *self);
 GtkListBox          *fd_twitter_window_get_transfer_list (FdTwitterWindow *self);
