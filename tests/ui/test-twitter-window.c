@@ -197,10 +197,13 @@ has_n_messages (gpointer data)
   return g_list_model_get_n_items (fd_conversation_model_get_messages (wait->model)) >= wait->n;
 }
 
+/* Stored by the server (its echo or ack) and in its outbox: the ack, or a
+ * delivery event, brings the outbox's state. */
 static gboolean
 item_acked (gpointer data)
 {
-  return fd_message_item_get_send_state (data) == FD_SEND_STATE_SENT && fd_message_item_get_id (data) > 0;
+  return fd_message_item_get_send_state (data) == FD_SEND_STATE_SENT && fd_message_item_get_id (data) > 0 &&
+         fd_message_item_get_delivery_state (data) != FD_DELIVERY_STATUS_NONE;
 }
 
 static gboolean
@@ -441,6 +444,73 @@ test_dm_request (Fixture       *f,
   close_window (window);
 }
 
+
+static gboolean
+window_is_reserved (gpointer data)
+{
+  return fd_conversation_model_get_reserved (fd_twitter_window_get_model (data));
+}
+
+/* Transfer: the colleagues joined to the stream's queue are listed;
+ * Natalie takes the tweet in her own Twitter window and answers it. */
+static gboolean
+has_rows (gpointer list)
+{
+  return fd_test_ui_count_rows (list) > 0;
+}
+
+static gboolean
+status_transferred (gpointer window)
+{
+  return g_str_has_prefix (fd_twitter_window_get_status (window), "Transferred to Natalie Maines.");
+}
+
+static void
+test_transfer (Fixture       *f,
+               gconstpointer  data)
+{
+  g_autoptr(FdConnection) natalie = fd_test_ui_sign_in (fd_test_server_get_url (f->server), FD_TEST_NATALIE_EMAIL,
+                                                        FD_TEST_NATALIE_PASSWORD);
+  FdTestUiItemLookup lookup = { natalie, f->conversation_id };
+  FdTwitterWindow *window;
+  FdTwitterWindow *taken;
+  GtkListBoxRow *row;
+  FdMessageItem *item;
+  g_autofree char *sql = NULL;
+  gint64 natalie_id = fd_connection_get_agent (natalie)->id;
+
+  fd_test_ui_join_queue (natalie, "Support");
+  window = open_window (f);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "twitter.transfer", NULL));
+  fd_test_ui_wait (has_rows, fd_twitter_window_get_transfer_list (window), "the colleagues to transfer to");
+  row = fd_test_ui_find_row_by_id (fd_twitter_window_get_transfer_list (window), "fd-agent-id", natalie_id);
+  g_assert_nonnull (row);
+  g_assert_true (gtk_widget_get_sensitive (GTK_WIDGET (row)));
+  g_signal_emit_by_name (fd_twitter_window_get_transfer_list (window), "row-activated", row);
+  fd_test_ui_wait (fd_test_ui_has_activity_item, &lookup, "the transfer offer in Natalie's list");
+
+  taken = fd_twitter_window_new (NULL, natalie, f->conversation_id);
+  gtk_window_present (GTK_WINDOW (taken));
+  fd_test_ui_wait (is_loaded, taken, "the mention in Natalie's window");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (taken), "twitter.reserve", NULL));
+  fd_test_ui_wait (window_is_reserved, taken, "Natalie's reservation");
+  fd_test_ui_wait (status_transferred, window, "Jenna's window to say it went");
+  g_assert_false (fd_conversation_model_get_reserved (fd_twitter_window_get_model (window)));
+  /* Jenna may no longer send; Natalie answers publicly. */
+  g_assert_false (gtk_widget_get_sensitive (fd_tweet_composer_get_send_button (fd_twitter_window_get_composer (window))));
+  type_text (taken, "Natalie here, I will look into order 7.");
+  g_assert_true (fd_tweet_composer_send (fd_twitter_window_get_composer (taken)));
+  item = last_item (fd_twitter_window_get_model (taken));
+  fd_test_ui_wait (item_acked, item, "Natalie's reply acknowledged");
+  sql = g_strdup_printf ("SELECT COUNT(*) FROM x_outbox WHERE message_id = %" G_GINT64_FORMAT
+                         " AND direct = 0 AND in_reply_to = '" MENTION_ID "'", fd_message_item_get_id (item));
+  g_assert_cmpint (fd_test_server_db_count (f->server, sql), ==, 1);
+
+  close_window (taken);
+  close_window (window);
+  fd_connection_stop (natalie);
+  fd_test_ui_spin (50);
+}
 
 /* --- the whole app ------------------------------------------------------------------------ */
 
@@ -838,6 +908,7 @@ main (int   argc,
   g_test_add ("/ui/twitter-window/counter", Fixture, NULL, fixture_set_up, test_counter, fixture_tear_down);
   g_test_add ("/ui/twitter-window/send", Fixture, NULL, fixture_set_up, test_send, fixture_tear_down);
   g_test_add ("/ui/twitter-window/dm-request", Fixture, NULL, fixture_set_up, test_dm_request, fixture_tear_down);
+  g_test_add ("/ui/twitter-window/transfer", Fixture, NULL, fixture_set_up, test_transfer, fixture_tear_down);
   g_test_add ("/ui/twitter-window/from-activity-list", Fixture, NULL, fixture_set_up, test_from_activity_list,
               fixture_tear_down);
   g_test_add_func ("/ui/twitter-window/live", test_live);
