@@ -266,10 +266,13 @@ on_page_cb (GObject      *source,
           poller_unref (p);
           return;
         }
-      /* A 429 is no failure: the endpoint waits for its reset. What was
-       * read so far is stored either way. */
+      /* A 429 is no failure: the endpoint waits for its reset. The pages
+       * read so far are the newer ones: storing them would move the
+       * position past the older ones not read yet, so they are dropped
+       * and read again next time. */
       if (!g_error_matches (error, FD_X_ERROR, FD_X_ERROR_RATE_LIMITED))
         keep_error (p, endpoint_what (p->endpoint), error);
+      g_ptr_array_set_size (p->items, 0);
       store_items (p);
       poller_unref (p);
       return;
@@ -288,7 +291,16 @@ on_page_cb (GObject      *source,
       g_ptr_array_add (p->items, g_steal_pointer (&page->posts->pdata[i]));
     }
   if (!reached_known && page->next_token != NULL && p->pages < TWITTER_MAX_PAGES &&
-      g_get_real_time () >= p->limited_until[p->endpoint])
+      g_get_real_time () < p->limited_until[p->endpoint])
+    {
+      /* Nothing remains of the window before the older pages are read:
+       * they are read after the reset, with the newer ones again. */
+      g_ptr_array_set_size (p->items, 0);
+      store_items (p);
+      poller_unref (p);
+      return;
+    }
+  if (!reached_known && page->next_token != NULL && p->pages < TWITTER_MAX_PAGES)
     {
       g_autofree char *next = g_strdup (page->next_token);
 

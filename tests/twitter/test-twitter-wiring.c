@@ -27,8 +27,9 @@ typedef struct {
 } Fixture;
 
 /* Set by a test before the set-up: the lifetime of the first grant (0:
- * an hour). */
+ * an hour), and whether the settings leave the account id out. */
 static gint grant_lifetime;
+static gboolean no_account_id;
 
 static void
 start_server (Fixture *f)
@@ -59,9 +60,10 @@ fixture_set_up (Fixture       *f,
   f->queue_id = fd_test_admin_find_id (f->server, f->org_id, "queues", "Support");
   f->stream_id = fd_test_admin_find_id (f->server, f->org_id, "streams", "Kakapo on X");
   grant = fd_test_x_fake_grant (f->fake, grant_lifetime > 0 ? grant_lifetime : 3600);
-  body = g_strdup_printf ("{\"settings_json\":\"{\\\"handle\\\":\\\"" HANDLE "\\\",\\\"poll_seconds\\\":1,"
-                          "\\\"account_id\\\":\\\"" ACCOUNT_ID "\\\",\\\"oauth_client_id\\\":\\\"frontdesk-test\\\"}\","
-                          "\"oauth_tokens\":%s}", grant);
+  body = g_strdup_printf ("{\"settings_json\":\"{\\\"handle\\\":\\\"" HANDLE "\\\",\\\"poll_seconds\\\":1,%s"
+                          "\\\"oauth_client_id\\\":\\\"frontdesk-test\\\"}\","
+                          "\"oauth_tokens\":%s}",
+                          no_account_id ? "" : "\\\"account_id\\\":\\\"" ACCOUNT_ID "\\\",", grant);
   path = stream_path (f);
   json_node_unref (fd_test_admin_expect (f->server, "PATCH", path, body, 200));
   /* The grant is write-only. */
@@ -75,6 +77,7 @@ fixture_tear_down (Fixture       *f,
   g_clear_pointer (&f->server, fd_test_server_free);
   g_clear_pointer (&f->fake, fd_test_x_fake_free);
   grant_lifetime = 0;
+  no_account_id = FALSE;
 }
 
 /* --- Waits ------------------------------------------------------------------- */
@@ -680,6 +683,122 @@ test_revoked (Fixture       *f,
   fd_test_agent_free (ed);
 }
 
+/* Uploads @bytes as @agent into @conversation_id (the agent files API);
+ * the attachment of the 201 answer. */
+static FdAttachment *
+upload (Fixture      *f,
+        FdTestAgent  *agent,
+        gint64        conversation_id,
+        const char   *name,
+        const char   *content_type,
+        GBytes       *bytes)
+{
+  g_autofree char *url = g_strdup_printf ("%s/api/agent/v1/files?conversation_id=%" G_GINT64_FORMAT "&name=%s",
+                                          fd_test_server_get_url (f->server), conversation_id, name);
+  g_autoptr(SoupMessage) msg = fd_test_http_message_new ("POST", url, agent->token, NULL, NULL);
+  g_autoptr(GBytes) answer = NULL;
+  g_autoptr(JsonNode) node = NULL;
+  g_autoptr(GError) error = NULL;
+  FdAttachment *attachment;
+
+  soup_message_set_request_body_from_bytes (msg, content_type, bytes);
+  answer = fd_test_http_send (msg);
+  g_assert_cmpuint (soup_message_get_status (msg), ==, 201);
+  node = json_from_string (g_bytes_get_data (answer, NULL), &error);
+  g_assert_no_error (error);
+  attachment = fd_attachment_from_json (node, &error);
+  g_assert_no_error (error);
+  return attachment;
+}
+
+/* A customer's photo arrives as its link; an agent's image is uploaded to
+ * X and posted with the reply; a file X does not take is refused. */
+static void
+test_media (Fixture       *f,
+            gconstpointer  data)
+{
+  static const guint8 png[] = {
+    0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n', 0, 0, 0, 13, 'I', 'H', 'D', 'R', 0, 0, 0, 1, 0, 0, 0, 1, 8, 6,
+    0, 0, 0, 0x1f, 0x15, 0xc4, 0x89, 0, 0, 0, 13, 'I', 'D', 'A', 'T', 0x78, 0x9c, 0x63, 0, 1, 0, 0, 5, 0, 1, 0x0d,
+    0x0a, 0x2d, 0xb4, 0, 0, 0, 0, 'I', 'E', 'N', 'D', 0xae, 0x42, 0x60, 0x82
+  };
+  g_autoptr(GBytes) image = g_bytes_new_static (png, sizeof png);
+  g_autoptr(GBytes) text = g_bytes_new_static ("hello", 5);
+  g_autoptr(FdOfferEvent) offer = NULL;
+  g_autoptr(FdMessage) first = NULL;
+  g_autoptr(JsonArray) posts = NULL;
+  g_autofree char *post_id = NULL;
+  FdAttachment *picture, *document;
+  FdSendMessage *request;
+  JsonObject *post;
+  FdTestAgent *natalie;
+  FdFrame *reply, *ack;
+  gint64 conversation_id, message_id;
+
+  natalie = fd_test_agent_sign_in_and_join (f->server, FD_TEST_NATALIE_EMAIL, FD_TEST_NATALIE_PASSWORD,
+                                            f->queue_id, NULL);
+  post_id = fd_test_x_fake_add (f->fake, "mention",
+                                "{\"user_id\":\"" CAROL_ID "\",\"username\":\"carol\",\"name\":\"Carol Jones\","
+                                "\"text\":\"@KakapoSystems it arrived broken\","
+                                "\"media\":[{\"type\":\"photo\",\"url\":\"https://pbs.twimg.com/media/broken.jpg\"}]}");
+  first = wait_customer_message (natalie, 0, "@KakapoSystems it arrived broken\nhttps://pbs.twimg.com/media/broken.jpg");
+  conversation_id = first->conversation_id;
+  offer = wait_offer (natalie);
+  fd_frame_free (fd_test_agent_expect_ack (natalie, FD_FRAME_RESERVE, fd_test_conversation_ref (conversation_id)));
+
+  document = upload (f, natalie, conversation_id, "notes.txt", "text/plain", text);
+  request = fd_test_send_message (conversation_id, "r-1", "See the notes");
+  request->attachments = fd_attachment_list_new ();
+  g_ptr_array_add (request->attachments, document);
+  reply = fd_test_agent_request (natalie, FD_FRAME_SEND_MESSAGE, request);
+  fd_test_assert_error_frame (reply, FD_WIRE_ERROR_INVALID_FIELD);
+  g_assert_nonnull (strstr (((FdErrorBody *) reply->body)->message, "X takes images"));
+  fd_frame_free (reply);
+
+  picture = upload (f, natalie, conversation_id, "label.png", "image/png", image);
+  request = fd_test_send_message (conversation_id, "r-2", "Here is your return label.");
+  request->attachments = fd_attachment_list_new ();
+  g_ptr_array_add (request->attachments, picture);
+  ack = fd_test_agent_expect_ack (natalie, FD_FRAME_SEND_MESSAGE, request);
+  message_id = ((FdMessage *) ack->body)->id;
+  fd_frame_free (ack);
+  wait_delivery (natalie, message_id, FD_DELIVERY_SENT);
+  g_assert_cmpint (fd_test_x_fake_calls (f->fake, "media_upload"), ==, 1);
+  posts = fd_test_x_fake_posts (f->fake);
+  g_assert_cmpuint (json_array_get_length (posts), ==, 1);
+  post = json_array_get_object_element (posts, 0);
+  g_assert_cmpstr (json_object_get_string_member (post, "in_reply_to_tweet_id"), ==, post_id);
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (post, "media_ids")), ==, 1);
+  fd_test_agent_free (natalie);
+}
+
+/* X unreachable: the stream needs attention with a sentence (and backs
+ * off); X back: ok again, and a mention posted meanwhile arrives. */
+static void
+test_x_down (Fixture       *f,
+             gconstpointer  data)
+{
+  HealthWait attention = { f, "needs-attention" };
+  HealthWait ok = { f, "ok" };
+  g_autofree char *reason = NULL;
+  g_autofree char *health = NULL;
+  g_autoptr(FdOfferEvent) offer = NULL;
+  FdTestAgent *natalie;
+
+  natalie = fd_test_agent_sign_in_and_join (f->server, FD_TEST_NATALIE_EMAIL, FD_TEST_NATALIE_PASSWORD,
+                                            f->queue_id, NULL);
+  poll_until (health_is, &ok, "health ok");
+  fd_test_x_fake_control (f->fake, "{\"down\":\"503\"}");
+  poll_until (health_is, &attention, "needs-attention");
+  health = fd_test_admin_stream_health (f->server, f->org_id, f->stream_id, &reason);
+  g_assert_nonnull (strstr (reason, "Reading the mentions failed"));
+  g_free (fd_test_x_fake_mention (f->fake, CAROL_ID, "carol", "Carol Jones", "@KakapoSystems anyone?", NULL));
+  fd_test_x_fake_control (f->fake, "{\"down\":false}");
+  offer = wait_offer (natalie);
+  poll_until (health_is, &ok, "health ok again");
+  fd_test_agent_free (natalie);
+}
+
 /* The outbox survives kill -9: X is down while the reply is acked; the
  * server is killed; X is back; after the restart exactly one post. */
 static void
@@ -716,6 +835,38 @@ test_outbox_survives_kill (Fixture       *f,
                    ==, post_id);
 }
 
+/* Settings without the account id (a stream set up by hand): users/me is
+ * asked once and the id saved in the stream's settings. */
+static void
+test_account_id (Fixture       *f,
+                 gconstpointer  data)
+{
+  g_autofree char *path = stream_path (f);
+  g_autoptr(JsonNode) stream = NULL;
+  FdTestAgent *natalie;
+  g_autoptr(FdOfferEvent) offer = NULL;
+
+  natalie = fd_test_agent_sign_in_and_join (f->server, FD_TEST_NATALIE_EMAIL, FD_TEST_NATALIE_PASSWORD,
+                                            f->queue_id, NULL);
+  wait_fake (f, "mentions", 3);
+  g_assert_cmpint (fd_test_x_fake_calls (f->fake, "users_me"), ==, 1);
+  stream = fd_test_admin_expect (f->server, "GET", path, NULL, 200);
+  g_assert_nonnull (strstr (json_object_get_string_member (json_node_get_object (stream), "settings_json"),
+                            "\"account_id\":\"" ACCOUNT_ID "\""));
+  g_free (fd_test_x_fake_mention (f->fake, CAROL_ID, "carol", "Carol Jones", "@KakapoSystems hi", NULL));
+  offer = wait_offer (natalie);
+  g_assert_cmpint (fd_test_x_fake_calls (f->fake, "users_me"), ==, 1);
+  fd_test_agent_free (natalie);
+}
+
+static void
+account_id_set_up (Fixture       *f,
+                   gconstpointer  data)
+{
+  no_account_id = TRUE;
+  fixture_set_up (f, data);
+}
+
 static void
 refresh_set_up (Fixture       *f,
                 gconstpointer  data)
@@ -739,6 +890,9 @@ main (int   argc,
   g_test_add ("/twitter/wiring/rate-limit", Fixture, NULL, fixture_set_up, test_rate_limit, fixture_tear_down);
   g_test_add ("/twitter/wiring/refresh", Fixture, NULL, refresh_set_up, test_refresh, fixture_tear_down);
   g_test_add ("/twitter/wiring/revoked-and-calls", Fixture, NULL, fixture_set_up, test_revoked, fixture_tear_down);
+  g_test_add ("/twitter/wiring/account-id", Fixture, NULL, account_id_set_up, test_account_id, fixture_tear_down);
+  g_test_add ("/twitter/wiring/media", Fixture, NULL, fixture_set_up, test_media, fixture_tear_down);
+  g_test_add ("/twitter/wiring/x-down", Fixture, NULL, fixture_set_up, test_x_down, fixture_tear_down);
   g_test_add ("/twitter/wiring/outbox-survives-kill", Fixture, NULL, fixture_set_up, test_outbox_survives_kill,
               fixture_tear_down);
   return g_test_run ();
