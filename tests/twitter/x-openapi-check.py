@@ -24,6 +24,8 @@ import urllib.parse
 import urllib.request
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+# No __pycache__ in the source tree.
+sys.dont_write_bytecode = True
 sys.path.insert(0, HERE)
 import x_openapi  # noqa: E402
 
