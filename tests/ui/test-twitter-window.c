@@ -712,6 +712,23 @@ item_sent_to_x (gpointer data)
 }
 
 static gboolean
+fake_got_media (gpointer fake)
+{
+  g_autoptr(JsonArray) posts = fd_test_x_fake_posts (fake);
+
+  for (guint i = 0; i < json_array_get_length (posts); i++)
+    {
+      JsonObject *post = json_array_get_object_element (posts, i);
+
+      if (json_object_has_member (post, "media_ids") &&
+          JSON_NODE_HOLDS_ARRAY (json_object_get_member (post, "media_ids")) &&
+          json_array_get_length (json_object_get_array_member (post, "media_ids")) == 1)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+static gboolean
 item_failed_at_x (gpointer data)
 {
   return fd_message_item_get_delivery_state (data) == FD_DELIVERY_STATUS_FAILED;
@@ -804,6 +821,25 @@ test_live (void)
   fd_test_ui_wait (item_sent_to_x, item, "the public reply's Sent state");
   public_id = fd_message_item_get_id (item);
   g_assert_false (fd_message_item_get_tweet_direct (item));
+
+  /* An image from the compose area (uploaded, then sent the way the
+   * reply goes): X gets the post with its media id. */
+  {
+    static const guchar pixel[4] = { 0xd0, 0x20, 0x20, 0xff };
+    g_autoptr(GBytes) bytes = g_bytes_new_static (pixel, sizeof pixel);
+    g_autoptr(GdkTexture) texture = gdk_memory_texture_new (1, 1, GDK_MEMORY_R8G8B8A8, bytes, 4);
+    g_autofree char *dir = fd_test_make_tmpdir ();
+    g_autofree char *png = g_build_filename (dir, "label.png", NULL);
+    g_autoptr(GFile) file = g_file_new_for_path (png);
+
+    g_assert_true (gdk_texture_save_to_png (texture, png));
+    fd_twitter_window_attach_file (window, file);
+    fd_test_ui_wait (fake_got_media, fake, "the image posted at X with its media id");
+    row = FD_TWEET_ROW (fd_tweet_thread_get_row (fd_twitter_window_get_thread (window),
+                                                 g_list_model_get_n_items (fd_conversation_model_get_messages (model)) - 1));
+    g_assert_cmpstr (fd_tweet_row_get_attachments_text (row), ==, "📎 label.png");
+    fd_test_rm_rf (dir);
+  }
 
   /* A direct message reaches the customer's X user. */
   gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (fd_tweet_composer_get_direct_toggle (composer)), TRUE);

@@ -18,6 +18,7 @@ struct _FdTweetRow
   GtkLabel            *state_label;
   GtkWidget           *retry_button;
   GtkLabel            *text_label;
+  GtkLabel            *attachments_label;
   GtkLabel            *reason_label;
   GtkWidget           *link_button;
 
@@ -132,6 +133,27 @@ update_tweet (FdTweetRow *self)
                                   self->kind_text, -1);
 }
 
+/* The files sent with the message (an agent's images), by name: the
+ * sender chose the names, so plain text. */
+static void
+set_attachments (FdTweetRow *self)
+{
+  GPtrArray *attachments = fd_message_item_get_attachments (self->item);
+  g_autoptr(GString) text = g_string_new (NULL);
+
+  for (guint i = 0; i < attachments->len; i++)
+    {
+      const FdAttachment *attachment = g_ptr_array_index (attachments, i);
+
+      g_string_append_printf (text, "%s📎 %s", text->len > 0 ? "\n" : "",
+                              attachment->name != NULL ? attachment->name : _("Attachment"));
+    }
+  gtk_label_set_text (self->attachments_label, text->str);
+  gtk_widget_set_visible (GTK_WIDGET (self->attachments_label), text->len > 0);
+  /* A file sent without words has no text line. */
+  gtk_widget_set_visible (GTK_WIDGET (self->text_label), *fd_message_item_get_text (self->item) != '\0');
+}
+
 static void
 on_retry_clicked_cb (FdTweetRow *self)
 {
@@ -197,6 +219,7 @@ fd_tweet_row_class_init (FdTweetRowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, FdTweetRow, state_label);
   gtk_widget_class_bind_template_child (widget_class, FdTweetRow, retry_button);
   gtk_widget_class_bind_template_child (widget_class, FdTweetRow, text_label);
+  gtk_widget_class_bind_template_child (widget_class, FdTweetRow, attachments_label);
   gtk_widget_class_bind_template_child (widget_class, FdTweetRow, reason_label);
   gtk_widget_class_bind_template_child (widget_class, FdTweetRow, link_button);
   gtk_widget_class_bind_template_callback (widget_class, on_retry_clicked_cb);
@@ -235,6 +258,7 @@ fd_tweet_row_new (FdConversationModel *model,
   local = utc != NULL ? g_date_time_to_local (utc) : NULL;
   time = local != NULL ? g_date_time_format (local, "%H:%M") : g_strdup ("");
   gtk_label_set_text (self->time_label, time);
+  set_attachments (self);
 
   if (fd_message_item_get_direction (item) == FD_DIRECTION_SYSTEM)
     {
@@ -285,6 +309,13 @@ fd_tweet_row_get_state_text (FdTweetRow *self)
 {
   g_return_val_if_fail (FD_IS_TWEET_ROW (self), NULL);
   return gtk_label_get_text (self->state_label);
+}
+
+const char *
+fd_tweet_row_get_attachments_text (FdTweetRow *self)
+{
+  g_return_val_if_fail (FD_IS_TWEET_ROW (self), NULL);
+  return gtk_label_get_text (self->attachments_label);
 }
 
 GtkWidget *

@@ -25,6 +25,8 @@ FdMessageItem *fd_tweet_row_get_item      (FdTweetRow          *self);
 const char    *fd_tweet_row_get_kind_text (FdTweetRow          *self);
 const char    *fd_tweet_row_get_author_text (FdTweetRow        *self);
 const char    *fd_tweet_row_get_state_text (FdTweetRow         *self);
+/* The files sent with it, one "📎 name" a line ("" for none). */
+const char    *fd_tweet_row_get_attachments_text (FdTweetRow   *self);
 GtkWidget     *fd_tweet_row_get_link_button (FdTweetRow        *self);
 GtkWidget     *fd_tweet_row_get_retry_button (FdTweetRow       *self);
 /* The x.com page of a post when @url is one (https, host x.com or
