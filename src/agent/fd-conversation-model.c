@@ -453,37 +453,25 @@ send_item (FdConversationModel *self,
   data->self = self;
   data->client_id = g_strdup (fd_message_item_get_client_id (item));
   fd_message_item_set_send_state (item, FD_SEND_STATE_SENDING, NULL);
-  if (fd_message_item_get_is_mail (item))
+  /* An email or a tweet goes to the server's durable outbox: the request
+   * holds the model, so the reply gets there even when the window closes
+   * at once. */
+  if (fd_message_item_get_is_mail (item) || fd_message_item_get_is_tweet (item))
     {
       FdSendMessage *body = fd_send_message_new ();
       GPtrArray *attachments = fd_message_item_get_attachments (item);
-      const char *subject = fd_message_item_get_subject (item);
 
       body->conversation_id = self->id;
       body->client_id = g_strdup (data->client_id);
       body->text = g_strdup (fd_message_item_get_text (item));
-      body->to = g_strdupv ((char **) fd_message_item_get_mail_to (item));
-      body->cc = g_strdupv ((char **) fd_message_item_get_mail_cc (item));
-      body->subject = *subject != '\0' ? g_strdup (subject) : NULL;
-      if (attachments->len > 0)
+      if (fd_message_item_get_is_mail (item))
         {
-          body->attachments = fd_attachment_list_new ();
-          for (guint i = 0; i < attachments->len; i++)
-            g_ptr_array_add (body->attachments, fd_attachment_copy (g_ptr_array_index (attachments, i)));
-        }
-      data->owns_ref = TRUE;
-      g_object_ref (self);
-      fd_connection_send_message_body_async (self->connection, body, self->cancellable, on_send_message_cb, data);
-      return;
-    }
-  if (fd_message_item_get_is_tweet (item))
-    {
-      FdSendMessage *body = fd_send_message_new ();
-      GPtrArray *attachments = fd_message_item_get_attachments (item);
+          const char *subject = fd_message_item_get_subject (item);
 
-      body->conversation_id = self->id;
-      body->client_id = g_strdup (data->client_id);
-      body->text = g_strdup (fd_message_item_get_text (item));
+          body->to = g_strdupv ((char **) fd_message_item_get_mail_to (item));
+          body->cc = g_strdupv ((char **) fd_message_item_get_mail_cc (item));
+          body->subject = *subject != '\0' ? g_strdup (subject) : NULL;
+        }
       body->direct = fd_message_item_get_tweet_direct (item);
       if (attachments->len > 0)
         {
@@ -491,8 +479,6 @@ send_item (FdConversationModel *self,
           for (guint i = 0; i < attachments->len; i++)
             g_ptr_array_add (body->attachments, fd_attachment_copy (g_ptr_array_index (attachments, i)));
         }
-      /* As for email: the reply goes to the server's durable outbox even
-       * when the window closes at once. */
       data->owns_ref = TRUE;
       g_object_ref (self);
       fd_connection_send_message_body_async (self->connection, body, self->cancellable, on_send_message_cb, data);
