@@ -33,7 +33,7 @@ struct _FdTwitter {
   GCancellable     *cancellable;    /* everything under way; cancelled when freed */
   GHashTable       *pollers;        /* stream id → Poller */
   GHashTable       *refreshing;     /* stream id → GPtrArray of TokenWait: one refresh per stream */
-  GHashTable       *in_flight;      /* message ids being sent */
+  GHashTable       *in_flight;      /* message id being sent → its conversation id */
   FdAuthorize      *authorize;
   gulong            config_id;
   guint             tick_id;

@@ -147,11 +147,8 @@ job_error (SendJob            *job,
       job_retry (job, error->message);
       return;
     }
-  {
-    g_autofree char *reason = g_strdup_printf ("X refused the reply: %s", error->message);
-
-    job_failed (job, reason);
-  }
+  /* X's refusal, as FdXClient words it ("X refused the post: …"). */
+  job_failed (job, error->message);
 }
 
 static void
@@ -324,6 +321,22 @@ load_reply (SendJob  *job,
   return TRUE;
 }
 
+/* Whether a reply of @conversation_id is being sent: one at a time per
+ * conversation, so that X gets a conversation's replies in their order. */
+static gboolean
+conversation_sending (FdTwitter *tw,
+                      gint64     conversation_id)
+{
+  GHashTableIter iter;
+  gpointer value;
+
+  g_hash_table_iter_init (&iter, tw->in_flight);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    if (*(gint64 *) value == conversation_id)
+      return TRUE;
+  return FALSE;
+}
+
 void
 twitter_outbox_pump (FdTwitter *tw)
 {
@@ -342,9 +355,11 @@ twitter_outbox_pump (FdTwitter *tw)
       g_autoptr(GError) local_error = NULL;
       SendJob *job;
 
-      if (g_hash_table_contains (tw->in_flight, &row->message_id))
+      if (g_hash_table_contains (tw->in_flight, &row->message_id) ||
+          conversation_sending (tw, row->conversation_id))
         continue;
-      g_hash_table_add (tw->in_flight, g_memdup2 (&row->message_id, sizeof row->message_id));
+      g_hash_table_insert (tw->in_flight, g_memdup2 (&row->message_id, sizeof row->message_id),
+                           g_memdup2 (&row->conversation_id, sizeof row->conversation_id));
       job = g_new0 (SendJob, 1);
       job->tw = tw;
       job->row = g_steal_pointer (&due->pdata[i]);

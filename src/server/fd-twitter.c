@@ -316,20 +316,8 @@ poller_start (FdTwitter      *self,
   g_autoptr(GError) error = NULL;
   Poller *poller;
 
-  settings = fd_x_settings_parse (stream->settings_json, &error);
-  if (settings == NULL && self->authorize != NULL && fd_authorize_stream_waiting (self->authorize, stream))
-    {
-      g_free (fingerprint);
-      return;
-    }
-  if (settings == NULL)
-    {
-      g_autofree char *reason = g_strdup_printf ("The stream's X settings are not complete: %s", error->message);
-
-      twitter_set_health (self, stream->organization_id, stream->id, "needs-attention", reason);
-      g_free (fingerprint);
-      return;
-    }
+  /* Without tokens the stream needs authorization first (the
+   * authorization page also asks for what its settings lack). */
   sealed = fd_store_get_stream_secret (self->store, stream->organization_id, stream->id,
                                        TWITTER_SECRET_OAUTH_TOKENS, NULL);
   if (sealed == NULL)
@@ -338,6 +326,15 @@ poller_start (FdTwitter      *self,
         twitter_set_health (self, stream->organization_id, stream->id, "needs-authorization",
                             "The stream's X account is not authorized yet: it has no tokens "
                             "(the stream's “oauth_tokens”).");
+      g_free (fingerprint);
+      return;
+    }
+  settings = fd_x_settings_parse (stream->settings_json, &error);
+  if (settings == NULL)
+    {
+      g_autofree char *reason = g_strdup_printf ("The stream's X settings are not complete: %s", error->message);
+
+      twitter_set_health (self, stream->organization_id, stream->id, "needs-attention", reason);
       g_free (fingerprint);
       return;
     }
@@ -456,7 +453,7 @@ fd_twitter_new (FdCenter               *center,
   self->pollers = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, twitter_poller_stop);
   self->refreshing = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free,
                                             (GDestroyNotify) g_ptr_array_unref);
-  self->in_flight = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+  self->in_flight = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_free);
   return self;
 }
 

@@ -772,6 +772,58 @@ test_media (Fixture       *f,
   fd_test_agent_free (natalie);
 }
 
+/* X refuses a reply (403: the customer's DMs are closed): it fails with
+ * X's detail, at once (no retry); retry-delivery sends it again once X
+ * takes it. */
+static void
+test_refused_and_retry (Fixture       *f,
+                        gconstpointer  data)
+{
+  g_autoptr(FdConversationDetail) detail = NULL;
+  g_autoptr(JsonArray) dms = NULL;
+  FdSendMessage *request;
+  FdDelivery *retry;
+  FdTestAgent *natalie;
+  FdFrame *ack;
+  const FdMessage *failed;
+  gint64 conversation_id, message_id;
+
+  natalie = fd_test_agent_sign_in_and_join (f->server, FD_TEST_NATALIE_EMAIL, FD_TEST_NATALIE_PASSWORD,
+                                            f->queue_id, NULL);
+  conversation_id = reserve_mention (f, natalie, "@KakapoSystems please DM me", NULL);
+  fd_test_x_fake_control (f->fake, "{\"dms_closed\":[\"" CAROL_ID "\"]}");
+  request = fd_test_send_message (conversation_id, "r-1", "Here are the details.");
+  request->direct = TRUE;
+  ack = fd_test_agent_expect_ack (natalie, FD_FRAME_SEND_MESSAGE, request);
+  message_id = ((FdMessage *) ack->body)->id;
+  fd_frame_free (ack);
+  wait_delivery (natalie, message_id, FD_DELIVERY_FAILED);
+  g_assert_cmpint (fd_test_x_fake_calls (f->fake, "dm_send"), ==, 1);
+  detail = fd_test_agent_get_conversation (natalie, conversation_id);
+  failed = find_message (detail, message_id);
+  g_assert_cmpint (failed->delivery->state, ==, FD_DELIVERY_FAILED);
+  g_assert_nonnull (failed->delivery->reason);
+  g_assert_nonnull (strstr (failed->delivery->reason, "You cannot send messages to this user"));
+  g_assert_null (failed->tweet->id);
+
+  fd_test_x_fake_control (f->fake, "{\"dms_closed\":[]}");
+  retry = fd_delivery_new ();
+  retry->conversation_id = conversation_id;
+  retry->message_id = message_id;
+  ack = fd_test_agent_expect_ack (natalie, FD_FRAME_RETRY_DELIVERY, retry);
+  g_assert_cmpint (((FdDelivery *) ack->body)->state, ==, FD_DELIVERY_QUEUED);
+  fd_frame_free (ack);
+  wait_delivery (natalie, message_id, FD_DELIVERY_SENT);
+  dms = fd_test_x_fake_sent_dms (f->fake);
+  g_assert_cmpuint (json_array_get_length (dms), ==, 1);
+  /* Only a failed reply is sent again. */
+  retry = fd_delivery_new ();
+  retry->conversation_id = conversation_id;
+  retry->message_id = message_id;
+  fd_test_agent_expect_error (natalie, FD_FRAME_RETRY_DELIVERY, retry, FD_WIRE_ERROR_INVALID_STATE);
+  fd_test_agent_free (natalie);
+}
+
 /* X unreachable: the stream needs attention with a sentence (and backs
  * off); X back: ok again, and a mention posted meanwhile arrives. */
 static void
@@ -892,6 +944,8 @@ main (int   argc,
   g_test_add ("/twitter/wiring/revoked-and-calls", Fixture, NULL, fixture_set_up, test_revoked, fixture_tear_down);
   g_test_add ("/twitter/wiring/account-id", Fixture, NULL, account_id_set_up, test_account_id, fixture_tear_down);
   g_test_add ("/twitter/wiring/media", Fixture, NULL, fixture_set_up, test_media, fixture_tear_down);
+  g_test_add ("/twitter/wiring/refused-and-retry", Fixture, NULL, fixture_set_up, test_refused_and_retry,
+              fixture_tear_down);
   g_test_add ("/twitter/wiring/x-down", Fixture, NULL, fixture_set_up, test_x_down, fixture_tear_down);
   g_test_add ("/twitter/wiring/outbox-survives-kill", Fixture, NULL, fixture_set_up, test_outbox_survives_kill,
               fixture_tear_down);

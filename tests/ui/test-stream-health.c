@@ -121,11 +121,11 @@ test_stream_health_strip (void)
   /* The demo's "Support Email" has no mailbox details: one line from the
    * list asked after connecting. */
   fd_test_ui_wait (strip_shows_demo, supervisor_window, "the demo stream's line");
-  /* The demo's X stream is not set up (no client id, issue 14): its line
-   * names the X API calls of the day. Deleted, the rest is about email. */
+  /* The demo's X stream has no grant yet (issue 14): its line names the
+   * X API calls of the day. Deleted, the rest is about email. */
   text = fd_window_get_stream_health_text (supervisor_window);
   g_assert_true (g_str_has_prefix (text, "2 media streams need attention\nEmail stream “Support Email” needs "));
-  g_assert_nonnull (strstr (text, "\nX stream “Kakapo on X” needs attention: "));
+  g_assert_nonnull (strstr (text, "\nX stream “Kakapo on X” needs authorization: "));
   g_assert_true (g_str_has_suffix (text, " (0 X API calls today)"));
   g_clear_pointer (&text, g_free);
   twitter_path = g_strdup_printf ("/organizations/%" G_GINT64_FORMAT "/streams/%" G_GINT64_FORMAT, org_id,
