@@ -77,11 +77,17 @@ static const FdCtlField stream_fields[] = {
   { "ca-file", "ca_file", FD_CTL_SETTING, 0, NULL, "[--ca-file PEM]", "[--ca-file PEM]" },
   { "oauth-client-id", "oauth_client_id", FD_CTL_SETTING, 0, NULL, "[--oauth-client-id ID]", "[--oauth-client-id ID]" },
   { "oauth-tenant", "oauth_tenant", FD_CTL_SETTING, 0, NULL, "[--oauth-tenant T]", "[--oauth-tenant T]" },
+  /* A twitter stream's (docs/admin.md, "Twitter streams"; --poll-seconds
+   * above too): the account's handle and the X app's client id. */
+  { "handle", "handle", FD_CTL_SETTING, 0, NULL, "[--handle @NAME]", "[--handle @NAME]" },
+  { "x-client-id", "oauth_client_id", FD_CTL_SETTING, 0, NULL, "[--x-client-id ID]", "[--x-client-id ID]" },
   /* Write-only: sent as the stream's "password" and "oauth_client_secret"
    * members, never shown; read from standard input in this order. */
   { "password-stdin", "password", FD_CTL_PASSWORD_STDIN, 0, NULL, "[--password-stdin]", "[--password-stdin]" },
   { "oauth-client-secret-stdin", "oauth_client_secret", FD_CTL_PASSWORD_STDIN, 0, NULL,
     "[--oauth-client-secret-stdin]", "[--oauth-client-secret-stdin]" },
+  { "x-client-secret-stdin", "oauth_client_secret", FD_CTL_PASSWORD_STDIN, 0, NULL,
+    "[--x-client-secret-stdin]", "[--x-client-secret-stdin]" },
   { NULL, "health", FD_CTL_SHOWN, 0, "HEALTH" },
   { NULL, "health_reason", FD_CTL_SHOWN, 0, "REASON" },
 };

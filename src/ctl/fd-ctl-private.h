@@ -14,6 +14,7 @@
  *   fd-ctl-phases.c     phase list / set
  *   fd-ctl-snippet.c    stream snippet
  *   fd-ctl-authorize.c  stream resend-authorization
+ *   fd-ctl-show.c       stream show
  *   fd-ctl-site.c       site export / import
  *   fd-ctl-crm.c        crm connect / status / disconnect
  */
@@ -183,6 +184,7 @@ int fd_ctl_queue_add_member    (FdCtl *ctl);
 int fd_ctl_queue_remove_member (FdCtl *ctl);
 int fd_ctl_stream_snippet      (FdCtl *ctl);
 int fd_ctl_stream_resend_authorization (FdCtl *ctl);
+int fd_ctl_stream_show        (FdCtl *ctl);
 int fd_ctl_phase_list          (FdCtl *ctl);
 int fd_ctl_phase_set           (FdCtl *ctl);
 int fd_ctl_site_export         (FdCtl *ctl);

@@ -44,6 +44,8 @@ static const CtlCommand commands[] = {
   COMMAND ("queue", "remove-member", fd_ctl_queue_remove_member, "org", 2, 2,
            "queue remove-member --org ORG QUEUE AGENT"),
   CRUD (FD_CTL_ENTITY_STREAM),
+  COMMAND ("stream", "show", fd_ctl_stream_show, "org", 1, 1,
+           "stream show --org ORG STREAM   (its settings one per line; never a secret)"),
   COMMAND ("stream", "snippet", fd_ctl_stream_snippet, "org public-url", 0, 1,
            "stream snippet --org ORG [STREAM] [--public-url URL]   (the widget's embed tag)"),
   COMMAND ("stream", "resend-authorization", fd_ctl_stream_resend_authorization, "org print-link", 1, 1,
@@ -63,7 +65,8 @@ static const CtlCommand commands[] = {
 
 static const char * const verb_names[] = { "list", "create", "update", "delete" };
 static const char * const flag_options[] = { "json", "help", "version", "password-stdin",
-                                             "oauth-client-secret-stdin", "print-link", "client-secret-stdin", NULL };
+                                             "oauth-client-secret-stdin", "print-link", "client-secret-stdin",
+                                             "x-client-secret-stdin", NULL };
 static const char * const global_options[] = { "server", "token-file", "db", "json", "help", "version", NULL };
 
 static void

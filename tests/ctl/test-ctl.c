@@ -451,12 +451,15 @@ test_help_lines (Fixture       *f,
     " [--address A] [--display-name N] [--platform other|office365|gmail] [--imap-host H] [--imap-port N] "
     "[--imap-tls implicit|starttls|none] [--smtp-host H] [--smtp-port N] [--smtp-tls implicit|starttls|none] "
     "[--user-name U] [--poll-seconds S] [--sent-folder F] [--ca-file PEM] [--oauth-client-id ID] "
-    "[--oauth-tenant T] [--password-stdin] [--oauth-client-secret-stdin]\n",
+    "[--oauth-tenant T] [--handle @NAME] [--x-client-id ID] [--password-stdin] [--oauth-client-secret-stdin] "
+    "[--x-client-secret-stdin]\n",
     "  stream update --org ORG STREAM [--name N] [--queue Q] [--department D]… [--origin URL]… [--settings JSON]"
     " [--address A] [--display-name N] [--platform P] [--imap-host H] [--imap-port N] [--imap-tls T] "
     "[--smtp-host H] [--smtp-port N] [--smtp-tls T] [--user-name U] [--poll-seconds S] [--sent-folder F] "
-    "[--ca-file PEM] [--oauth-client-id ID] [--oauth-tenant T] [--password-stdin] [--oauth-client-secret-stdin]\n",
+    "[--ca-file PEM] [--oauth-client-id ID] [--oauth-tenant T] [--handle @NAME] [--x-client-id ID] "
+    "[--password-stdin] [--oauth-client-secret-stdin] [--x-client-secret-stdin]\n",
     "  stream delete --org ORG STREAM\n",
+    "  stream show --org ORG STREAM   (its settings one per line; never a secret)\n",
     "  stream snippet --org ORG [STREAM] [--public-url URL]   (the widget's embed tag)\n",
     "  stream resend-authorization --org ORG STREAM [--print-link]   (a new authorization email)\n",
     "  phase list --org ORG STREAM\n",
@@ -828,6 +831,162 @@ test_email_stream_oauth (Fixture       *f,
   g_assert_nonnull (strstr (f->err, "cannot read the stream's"));
 }
 
+/* A twitter stream (docs/admin.md, "Twitter streams"): the handle (stored
+ * with its "@"), the poll interval and the X app's client id as options,
+ * the client secret from standard input, sealed and never shown; the
+ * server's checks of each setting; the write-only token set; `stream show`;
+ * the authorization link printed; the site export without secrets and its
+ * import. */
+static void
+test_twitter_stream (Fixture       *f,
+                     gconstpointer  data)
+{
+  static const char secret[] = "X-app-client-secret-5";
+  g_autoptr(JsonNode) node = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autofree char *org_arg = NULL;
+  g_autofree char *names = NULL;
+  g_autofree char *db = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *dir = fd_test_make_tmpdir ();
+  g_autofree char *site_path = g_build_filename (dir, "site.json", NULL);
+  JsonObject *settings;
+  gint64 org, stream_id;
+
+  org = create_org (f, "X Org");
+  org_arg = g_strdup_printf ("%" G_GINT64_FORMAT, org);
+  assert_ok (f, run_ctl (f, "queue", "create", "--org", org_arg, "Support"));
+
+  assert_ok (f, run_ctlv (f, TRUE, "X-app-client-secret-5\n", (const char * const []) {
+    "--json", "stream", "create", "--org", org_arg, "--kind", "twitter", "--name", "Kakapo on X",
+    "--queue", "Support", "--handle", "KakapoSystems", "--poll-seconds", "60", "--x-client-id", "a2Fr-YXBv_0Q",
+    "--x-client-secret-stdin", NULL }));
+  g_assert_null (strstr (f->out, secret));
+  g_assert_null (strstr (f->err, secret));
+  node = out_json (f);
+  stream_id = fd_admin_test_get_int (node, "id");
+  g_assert_true (json_parser_load_from_data (parser, fd_admin_test_get_string (node, "settings_json"), -1, NULL));
+  settings = json_node_get_object (json_parser_get_root (parser));
+  g_assert_cmpstr (json_object_get_string_member (settings, "handle"), ==, "@KakapoSystems");
+  g_assert_cmpint (json_object_get_int_member (settings, "poll_seconds"), ==, 60);
+  g_assert_cmpstr (json_object_get_string_member (settings, "oauth_client_id"), ==, "a2Fr-YXBv_0Q");
+  g_assert_false (json_object_has_member (settings, "oauth_client_secret"));
+  g_clear_pointer (&node, json_node_unref);
+  names = secret_names (f);
+  g_assert_cmpstr (names, ==, "oauth_client_secret");
+  g_assert_true (g_file_get_contents (fd_test_server_get_db_path (f->server), &db, NULL, NULL));
+  g_assert_null (g_strstr_len (db, -1, secret));
+
+  /* Update merges one setting into the others. */
+  assert_ok (f, run_ctl (f, "--json", "stream", "update", "--org", org_arg, "Kakapo on X", "--poll-seconds", "30"));
+  node = out_json (f);
+  g_assert_true (json_parser_load_from_data (parser, fd_admin_test_get_string (node, "settings_json"), -1, NULL));
+  settings = json_node_get_object (json_parser_get_root (parser));
+  g_assert_cmpint (json_object_get_int_member (settings, "poll_seconds"), ==, 30);
+  g_assert_cmpstr (json_object_get_string_member (settings, "handle"), ==, "@KakapoSystems");
+  g_clear_pointer (&node, json_node_unref);
+
+  /* stream show: the settings one per line, never the secret. */
+  assert_ok (f, run_ctl (f, "stream", "show", "--org", org_arg, "Kakapo on X"));
+  g_assert_nonnull (strstr (f->out, "Kind     twitter\n"));
+  g_assert_nonnull (strstr (f->out, "Settings:\n"));
+  g_assert_nonnull (strstr (f->out, "  handle           @KakapoSystems\n"));
+  g_assert_nonnull (strstr (f->out, "  poll_seconds     30\n"));
+  g_assert_nonnull (strstr (f->out, "  oauth_client_id  a2Fr-YXBv_0Q\n"));
+  g_assert_null (strstr (f->out, secret));
+  assert_ok (f, run_ctl (f, "--json", "stream", "show", "--org", org_arg, "Kakapo on X"));
+  node = out_json (f);
+  settings = json_object_get_object_member (json_node_get_object (node), "settings");
+  g_assert_cmpstr (json_object_get_string_member (settings, "handle"), ==, "@KakapoSystems");
+  g_clear_pointer (&node, json_node_unref);
+  g_assert_cmpint (run_ctl (f, "stream", "show", "--org", org_arg), ==, 2);
+  g_assert_cmpint (run_ctl (f, "stream", "show", "--org", org_arg, "No Such Stream"), ==, 1);
+
+  /* The server's checks, each naming its setting. */
+  g_assert_cmpint (run_ctl (f, "stream", "update", "--org", org_arg, "Kakapo on X", "--handle", "bad handle!"), ==, 1);
+  g_assert_nonnull (strstr (f->err, "“handle” of a twitter stream"));
+  g_assert_cmpint (run_ctl (f, "stream", "update", "--org", org_arg, "Kakapo on X", "--handle",
+                            "@SixteenCharsLong"), ==, 1);
+  g_assert_cmpint (run_ctl (f, "stream", "update", "--org", org_arg, "Kakapo on X", "--poll-seconds", "181"), ==, 1);
+  g_assert_nonnull (strstr (f->err, "“poll_seconds” of a twitter stream"));
+  g_assert_cmpint (run_ctl (f, "stream", "update", "--org", org_arg, "Kakapo on X", "--x-client-id", "with space"),
+                   ==, 1);
+  g_assert_nonnull (strstr (f->err, "“oauth_client_id” of a twitter stream"));
+  g_assert_cmpint (run_ctl (f, "stream", "update", "--org", org_arg, "Kakapo on X", "--settings",
+                            "{\"handle\":\"@KakapoSystems\",\"account_id\":\"12ab\"}"), ==, 1);
+  g_assert_nonnull (strstr (f->err, "“account_id” of a twitter stream"));
+  g_assert_cmpint (run_ctl (f, "stream", "update", "--org", org_arg, "Kakapo on X", "--settings",
+                            "{\"handle\":\"@KakapoSystems\",\"oauth_tokens\":{\"refresh_token\":\"r\"}}"), ==, 1);
+  g_assert_nonnull (strstr (f->err, "never part of a twitter stream's settings"));
+  g_assert_cmpint (run_ctlv (f, TRUE, "pw-1\n", (const char * const []) {
+    "stream", "update", "--org", org_arg, "Kakapo on X", "--password-stdin", NULL }), ==, 1);
+  g_assert_nonnull (strstr (f->err, "Only an email stream has a “password”"));
+  g_assert_cmpint (run_ctl (f, "stream", "update", "--org", org_arg, "Kakapo on X", "--x-client-secret-stdin"), ==, 2);
+  g_assert_nonnull (strstr (f->err, "no client secret on standard input"));
+  /* Nothing of the refused updates was kept. */
+  assert_ok (f, run_ctl (f, "stream", "show", "--org", org_arg, "Kakapo on X"));
+  g_assert_nonnull (strstr (f->out, "  handle           @KakapoSystems\n"));
+  g_assert_nonnull (strstr (f->out, "  poll_seconds     30\n"));
+  g_assert_null (strstr (f->out, "account_id"));
+
+  /* The write-only token set, as the admin API takes it (sealed). */
+  path = g_strdup_printf ("/organizations/%" G_GINT64_FORMAT "/streams/%" G_GINT64_FORMAT, org, stream_id);
+  json_node_unref (fd_test_admin_expect (f->server, "PATCH", path,
+                                         "{\"oauth_tokens\":{\"access_token\":\"x-access-tok-1\","
+                                         "\"refresh_token\":\"x-refresh-tok-1\",\"expires_at\":1900000000}}", 200));
+  json_node_unref (fd_test_admin_expect (f->server, "PATCH", path, "{\"oauth_tokens\":{\"access_token\":\"a\"}}",
+                                         400));
+  g_free (names);
+  names = secret_names (f);
+  g_assert_cmpstr (names, ==, "oauth_client_secret,oauth_tokens");
+  g_assert_false (fd_test_server_db_contains (f->server, "x-refresh-tok-1"));
+
+  /* The authorization link, printed. */
+  assert_ok (f, run_ctl (f, "stream", "resend-authorization", "--org", org_arg, "Kakapo on X", "--print-link"));
+  g_assert_nonnull (strstr (f->out, "No authorization email was sent"));
+  g_assert_nonnull (strstr (f->out, "/authorize/fdal_"));
+
+  /* The site export keeps the settings, never a secret; its import makes
+   * the same twitter stream; an import with a bad handle is refused. */
+  assert_ok (f, run_ctl (f, "site", "export", org_arg));
+  g_assert_nonnull (strstr (f->out, "@KakapoSystems"));
+  g_assert_null (strstr (f->out, secret));
+  g_assert_null (strstr (f->out, "x-refresh-tok-1"));
+  g_assert_null (strstr (f->out, "oauth_tokens"));
+  {
+    g_autoptr(JsonNode) site = out_json (f);
+    JsonObject *site_org = json_object_get_object_member (json_node_get_object (site), "organization");
+    g_autofree char *text = NULL;
+    g_autofree char *bad = NULL;
+
+    JsonArray *streams = json_object_get_array_member (json_node_get_object (site), "streams");
+
+    /* Stream keys are unique server-wide. */
+    g_assert_cmpuint (json_array_get_length (streams), ==, 1);
+    json_object_set_string_member (json_array_get_object_element (streams, 0), "key", "kakapo-x-copy");
+    json_object_set_string_member (site_org, "name", "X Copy");
+    text = json_to_string (site, FALSE);
+    g_assert_true (g_file_set_contents (site_path, text, -1, NULL));
+    assert_ok (f, run_ctl (f, "--json", "site", "import", site_path));
+    assert_ok (f, run_ctl (f, "stream", "show", "--org", "X Copy", "Kakapo on X"));
+    g_assert_nonnull (strstr (f->out, "  handle           @KakapoSystems\n"));
+    g_assert_nonnull (strstr (f->out, "  oauth_client_id  a2Fr-YXBv_0Q\n"));
+
+    json_object_set_string_member (site_org, "name", "X Bad");
+    g_free (text);
+    text = json_to_string (site, FALSE);
+    {
+      g_auto(GStrv) parts = g_strsplit (text, "@KakapoSystems", -1);
+
+      bad = g_strjoinv ("@Kakapo Systems", parts);
+    }
+    g_assert_true (g_file_set_contents (site_path, bad, -1, NULL));
+    g_assert_cmpint (run_ctl (f, "site", "import", site_path), ==, 1);
+    g_assert_nonnull (strstr (f->err, "“handle” of a twitter stream"));
+  }
+  fd_test_rm_rf (dir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -840,6 +999,7 @@ main (int   argc,
   ADD ("/ctl/everything", test_everything);
   ADD ("/ctl/email-stream", test_email_stream);
   ADD ("/ctl/email-stream-oauth", test_email_stream_oauth);
+  ADD ("/ctl/twitter-stream", test_twitter_stream);
   ADD ("/ctl/stream-snippet", test_stream_snippet);
   ADD ("/ctl/help-lines", test_help_lines);
   ADD ("/ctl/entity-options", test_entity_options);

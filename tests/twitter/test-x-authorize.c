@@ -1,0 +1,783 @@
+#define G_LOG_DOMAIN "fd-test"
+
+/* The authorization of a twitter stream (docs/twitter.md, "Authorization
+ * and tokens"): a real frontdeskd on loopback whose X origins
+ * (--x-oauth-base-url, --x-api-base-url) are the fake X
+ * (tests/twitter/fd-x-fake.py), whose mail relay is a real aiosmtpd (the
+ * authorization emails are read out of it), and the link driven by a
+ * libsoup client as a browser would: the redirect to X's consent, the
+ * fake's auto-consent, the callback. The tokens stored are opened with the
+ * server's own key and used at the fake. A missing python3 or aiosmtpd
+ * fails, never skips. */
+
+#include <libsoup/soup.h>
+#include <sqlite3.h>
+#include <string.h>
+
+#include "fd-email-settings.h"
+#include "fd-mail-parse.h"
+#include "fd-secret-box.h"
+#include "fd-test-client.h"
+#include "fd-test-server.h"
+#include "fd-test-smtpd.h"
+#include "fd-test-x-fake.h"
+
+#define ACCOUNT_ID    "1580661436132757506"
+#define HANDLE        "@KakapoSystems"
+#define STREAM_NAME   "Kakapo on X"
+#define CLIENT_ID     "a2FrYXBvLXgtYXBw0Q"
+#define CLIENT_SECRET "x-app-secret-7Hq"
+#define ADMIN_A       "it@kakapo.example"
+
+typedef struct {
+  FdTestXFake  *fake;
+  FdTestSmtpd  *relay;
+  FdTestServer *server;
+  SoupSession  *browser;
+  gint64        org_id;
+  gint64        stream_id;
+} Fixture;
+
+/* --- The server ------------------------------------------------------------ */
+
+/* frontdeskd with the fake X as both origins, the relay when there is one,
+ * the demo site (its twitter stream "Kakapo on X" has a handle and no
+ * client id) and an authorization address. */
+static void
+start_server (Fixture    *f,
+              const char *link_seconds)
+{
+  g_autofree char *path = NULL;
+
+  f->fake = fd_test_x_fake_new (ACCOUNT_ID, HANDLE);
+  f->server = fd_test_server_new ();
+  fd_test_server_add_args (f->server, "--x-oauth-base-url", fd_test_x_fake_get_url (f->fake),
+                           "--x-api-base-url", fd_test_x_fake_get_url (f->fake),
+                           "--authorization-link-seconds", link_seconds, NULL);
+  if (f->relay != NULL)
+    {
+      g_autofree char *relay = g_strdup_printf ("smtp://127.0.0.1:%u", fd_test_smtpd_get_port (f->relay));
+
+      fd_test_server_add_args (f->server, "--mail-relay", relay, "--mail-from", "frontdesk@example.test", NULL);
+    }
+  fd_test_server_start (f->server);
+  f->org_id = fd_test_admin_import_demo (f->server);
+  f->stream_id = fd_test_admin_find_id (f->server, f->org_id, "streams", STREAM_NAME);
+  path = g_strdup_printf ("/organizations/%" G_GINT64_FORMAT, f->org_id);
+  json_node_unref (fd_test_admin_expect (f->server, "PATCH", path,
+                                         "{\"authorization_addresses\":[\"" ADMIN_A "\"]}", 200));
+  f->browser = soup_session_new ();
+}
+
+static void
+fixture_tear_down (Fixture *f)
+{
+  g_clear_object (&f->browser);
+  /* A clean stop: frontdeskd must exit with 0 (under ASan: no leak). */
+  if (f->server != NULL)
+    fd_test_server_stop (f->server);
+  g_clear_pointer (&f->server, fd_test_server_free);
+  g_clear_pointer (&f->relay, fd_test_smtpd_free);
+  g_clear_pointer (&f->fake, fd_test_x_fake_free);
+}
+
+static char *
+stream_path (Fixture *f)
+{
+  return g_strdup_printf ("/organizations/%" G_GINT64_FORMAT "/streams/%" G_GINT64_FORMAT, f->org_id, f->stream_id);
+}
+
+/* The stream's settings_json, parsed. */
+static JsonObject *
+stream_settings (Fixture *f)
+{
+  g_autofree char *path = stream_path (f);
+  g_autoptr(JsonNode) stream = fd_test_admin_expect (f->server, "GET", path, NULL, 200);
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  const char *text = json_object_get_string_member_with_default (json_node_get_object (stream), "settings_json",
+                                                                 "{}");
+
+  g_assert_true (json_parser_load_from_data (parser, text, -1, NULL));
+  return json_object_ref (json_node_get_object (json_parser_get_root (parser)));
+}
+
+/* Sets the stream's settings_json (@settings: JSON escaped for a string)
+ * and, when not NULL, its write-only client secret. */
+static void
+set_settings (Fixture    *f,
+              const char *settings,
+              const char *client_secret)
+{
+  g_autofree char *path = stream_path (f);
+  g_autofree char *body = g_strdup_printf ("{\"settings_json\":\"%s\"%s%s%s}", settings,
+                                           client_secret != NULL ? ",\"oauth_client_secret\":\"" : "",
+                                           client_secret != NULL ? client_secret : "",
+                                           client_secret != NULL ? "\"" : "");
+
+  json_node_unref (fd_test_admin_expect (f->server, "PATCH", path, body, 200));
+}
+
+/* Polls the stream's health until it is @wanted, for at most 30 s. */
+static void
+wait_health (Fixture    *f,
+             const char *wanted)
+{
+  gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+
+  for (;;)
+    {
+      g_autofree char *health = fd_test_admin_stream_health (f->server, f->org_id, f->stream_id, NULL);
+
+      if (g_strcmp0 (health, wanted) == 0)
+        return;
+      if (g_get_monotonic_time () > deadline)
+        g_error ("Timed out waiting for health %s (it is %s)", wanted, health);
+      fd_test_spin (100);
+    }
+}
+
+/* A new link through the admin API (what frontdeskctl stream
+ * resend-authorization --print-link asks). */
+static char *
+new_link (Fixture *f)
+{
+  g_autofree char *path = g_strdup_printf ("/organizations/%" G_GINT64_FORMAT "/streams/%" G_GINT64_FORMAT
+                                           "/authorization", f->org_id, f->stream_id);
+  g_autoptr(JsonNode) answer = fd_test_admin_expect (f->server, "POST", path, "{}", 201);
+
+  return g_strdup (json_object_get_string_member (json_node_get_object (answer), "url"));
+}
+
+static gint64
+count_secret (Fixture    *f,
+              const char *name)
+{
+  g_autofree char *sql = g_strdup_printf ("SELECT count(*) FROM stream_secrets WHERE stream_id = %" G_GINT64_FORMAT
+                                          " AND name = '%s'", f->stream_id, name);
+
+  return fd_test_server_db_count (f->server, sql);
+}
+
+/* The stream's sealed secret @name, opened with the server's key file
+ * (beside its database). */
+static char *
+open_secret (Fixture    *f,
+             const char *name)
+{
+  g_autofree char *sql = g_strdup_printf ("SELECT sealed FROM stream_secrets WHERE stream_id = %" G_GINT64_FORMAT
+                                          " AND name = '%s'", f->stream_id, name);
+  g_autofree char *sealed_text = fd_test_server_db_list (f->server, sql);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FdSecretBox) box = fd_secret_box_open_key (fd_test_server_get_db_path (f->server), &error);
+  g_autoptr(GBytes) sealed = NULL;
+  g_autoptr(GBytes) plain = NULL;
+  g_autofree guchar *data = NULL;
+  gsize size = 0;
+
+  g_assert_no_error (error);
+  g_assert_true (sealed_text != NULL && *sealed_text != '\0');
+  data = g_base64_decode (sealed_text, &size);
+  sealed = g_bytes_new (data, size);
+  plain = fd_secret_box_open (box, sealed, &error);
+  g_assert_no_error (error);
+  return g_strndup (g_bytes_get_data (plain, NULL), g_bytes_get_size (plain));
+}
+
+/* --- The authorization email ------------------------------------------------ */
+
+/* The link of the @n-th authorization mail of the stream (1-based); the
+ * mail says it is for a Twitter stream. */
+static char *
+wait_authorization_mail (Fixture *f,
+                         guint    n)
+{
+  gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+
+  for (;;)
+    {
+      guint count = fd_test_smtpd_count (f->relay);
+      g_autoptr(GPtrArray) mails = count > 0 ? fd_test_smtpd_wait_messages (f->relay, count) : NULL;
+      guint seen = 0;
+
+      for (guint i = 0; mails != NULL && i < mails->len; i++)
+        {
+          g_autoptr(GError) error = NULL;
+          g_autoptr(FdMail) mail = fd_mail_parse (g_ptr_array_index (mails, i), NULL, &error);
+          const char *start;
+
+          g_assert_no_error (error);
+          if (strstr (mail->text, "Name: " STREAM_NAME "\n") == NULL || ++seen < n)
+            continue;
+          g_assert_nonnull (strstr (mail->text, "Type: Twitter\n"));
+          g_assert_nonnull (strstr (mail->subject, "Twitter stream"));
+          start = strstr (mail->text, "/authorize/fdal_");
+          g_assert_nonnull (start);
+          while (start > mail->text && start[-1] != '\n')
+            start--;
+          return g_strndup (start, strcspn (start, "\r\n"));
+        }
+      if (g_get_monotonic_time () > deadline)
+        g_error ("Timed out waiting for authorization mail %u", n);
+      fd_test_spin (100);
+    }
+}
+
+/* --- The browser ------------------------------------------------------------- */
+
+typedef struct {
+  guint  status;
+  char  *body;
+  char  *cookie;     /* name=value of Set-Cookie, NULL when none */
+  char  *location;
+} Page;
+
+static void
+page_clear (Page *page)
+{
+  g_free (page->body);
+  g_free (page->cookie);
+  g_free (page->location);
+  memset (page, 0, sizeof *page);
+}
+
+static void
+on_read_cb (GObject      *source,
+            GAsyncResult *result,
+            gpointer      data)
+{
+  GAsyncResult **out = data;
+
+  *out = g_object_ref (result);
+}
+
+/* One request, without following redirects, the main loop running. */
+static void
+browse (Fixture    *f,
+        const char *method,
+        const char *url,
+        const char *cookie,
+        const char *form,
+        Page       *page)
+{
+  g_autoptr(SoupMessage) msg = soup_message_new (method, url);
+  g_autoptr(GBytes) body = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  const char *set_cookie;
+
+  page_clear (page);
+  g_assert_nonnull (msg);
+  soup_message_add_flags (msg, SOUP_MESSAGE_NO_REDIRECT);
+  if (cookie != NULL)
+    soup_message_headers_replace (soup_message_get_request_headers (msg), "Cookie", cookie);
+  if (form != NULL)
+    {
+      g_autoptr(GBytes) data = g_bytes_new (form, strlen (form));
+
+      soup_message_set_request_body_from_bytes (msg, "application/x-www-form-urlencoded", data);
+    }
+  soup_session_send_and_read_async (f->browser, msg, G_PRIORITY_DEFAULT, NULL, on_read_cb, &result);
+  while (result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  body = soup_session_send_and_read_finish (f->browser, result, &error);
+  g_assert_no_error (error);
+  page->status = soup_message_get_status (msg);
+  page->body = g_strndup (g_bytes_get_data (body, NULL), g_bytes_get_size (body));
+  set_cookie = soup_message_headers_get_one (soup_message_get_response_headers (msg), "Set-Cookie");
+  page->cookie = set_cookie != NULL ? g_strndup (set_cookie, strcspn (set_cookie, ";")) : NULL;
+  page->location = g_strdup (soup_message_headers_get_one (soup_message_get_response_headers (msg), "Location"));
+}
+
+/* The query parameter @name of @url (NULL when absent). */
+static char *
+url_param (const char *url,
+           const char *name)
+{
+  g_autoptr(GUri) uri = g_uri_parse (url, G_URI_FLAGS_ENCODED_QUERY, NULL);
+  g_autoptr(GHashTable) params = NULL;
+
+  g_assert_nonnull (uri);
+  g_assert_nonnull (g_uri_get_query (uri));
+  params = g_uri_parse_params (g_uri_get_query (uri), -1, "&", G_URI_PARAMS_NONE, NULL);
+  return g_strdup (g_hash_table_lookup (params, name));
+}
+
+static char *
+page_csrf (const Page *page)
+{
+  const char *start = strstr (page->body, "name=\"csrf\" value=\"");
+
+  g_assert_nonnull (start);
+  start += strlen ("name=\"csrf\" value=\"");
+  return g_strndup (start, strcspn (start, "\""));
+}
+
+/* The link's redirect to X's consent: checks it (the fake's authorize
+ * endpoint, the client id, PKCE S256, a state, the callback) and returns
+ * the fake's answer's Location, the callback with code and state. */
+static char *
+consent (Fixture    *f,
+         const Page *redirect,
+         const char *client_id)
+{
+  g_autofree char *prefix = g_strconcat (fd_test_x_fake_get_url (f->fake), "/i/oauth2/authorize?", NULL);
+  g_autofree char *callback = g_strconcat (fd_test_server_get_url (f->server), "/authorize/oauth-callback", NULL);
+  g_autofree char *method = NULL;
+  g_autofree char *challenge = NULL;
+  g_autofree char *state = NULL;
+  g_autofree char *answered_state = NULL;
+  g_autofree char *redirect_uri = NULL;
+  g_autofree char *id = NULL;
+  g_autofree char *scope = NULL;
+  Page answer = { 0 };
+  char *location;
+
+  g_assert_nonnull (redirect->location);
+  g_assert_true (g_str_has_prefix (redirect->location, prefix));
+  method = url_param (redirect->location, "code_challenge_method");
+  challenge = url_param (redirect->location, "code_challenge");
+  state = url_param (redirect->location, "state");
+  redirect_uri = url_param (redirect->location, "redirect_uri");
+  id = url_param (redirect->location, "client_id");
+  scope = url_param (redirect->location, "scope");
+  g_assert_cmpstr (method, ==, "S256");
+  g_assert_nonnull (challenge);
+  g_assert_cmpuint (strlen (challenge), ==, 43);
+  g_assert_nonnull (state);
+  g_assert_cmpuint (strlen (state), >=, 32);
+  g_assert_cmpstr (redirect_uri, ==, callback);
+  g_assert_cmpstr (id, ==, client_id);
+  g_assert_nonnull (strstr (scope, "offline.access"));
+  g_assert_nonnull (strstr (scope, "dm.write"));
+
+  browse (f, "GET", redirect->location, NULL, NULL, &answer);
+  g_assert_cmpuint (answer.status, ==, 302);
+  g_assert_true (g_str_has_prefix (answer.location, callback));
+  answered_state = url_param (answer.location, "state");
+  g_assert_cmpstr (answered_state, ==, state);
+  location = g_steal_pointer (&answer.location);
+  page_clear (&answer);
+  return location;
+}
+
+/* The stored tokens work at the fake: its users/me answers with them. */
+static void
+assert_tokens_work (Fixture *f)
+{
+  g_autofree char *json = open_secret (f, "oauth_tokens");
+  g_autofree char *url = g_strconcat (fd_test_x_fake_get_url (f->fake), "/2/users/me", NULL);
+  g_autoptr(FdOAuthTokens) tokens = NULL;
+  g_autoptr(SoupMessage) msg = NULL;
+  g_autoptr(GBytes) body = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+  JsonObject *data;
+
+  tokens = fd_email_oauth_tokens_parse (json, strlen (json), &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (tokens->access_token);
+  g_assert_nonnull (tokens->refresh_token);
+  g_assert_cmpint (tokens->expires_at, >, g_get_real_time () / G_USEC_PER_SEC);
+  /* Sealed: neither token is in the database file in clear. */
+  g_assert_false (fd_test_server_db_contains (f->server, tokens->access_token));
+  g_assert_false (fd_test_server_db_contains (f->server, tokens->refresh_token));
+  msg = fd_test_http_message_new ("GET", url, tokens->access_token, NULL, NULL);
+  body = fd_test_http_send (msg);
+  g_assert_cmpuint (soup_message_get_status (msg), ==, 200);
+  g_assert_true (json_parser_load_from_data (parser, g_bytes_get_data (body, NULL), g_bytes_get_size (body), NULL));
+  data = json_object_get_object_member (json_node_get_object (json_parser_get_root (parser)), "data");
+  g_assert_cmpstr (json_object_get_string_member (data, "id"), ==, ACCOUNT_ID);
+}
+
+/* --- Tests ------------------------------------------------------------------ */
+
+/* The whole flow: the stream needs authorization at once and its link is
+ * mailed; without a client id the link shows the form; with the handle and
+ * client id known it goes straight to X's consent; the callback seals the
+ * tokens and fills in account_id and the handle as X spells it; the link
+ * then works no more. */
+static void
+test_flow (void)
+{
+  Fixture fixture = { 0 }, *f = &fixture;
+  g_autoptr(JsonObject) settings = NULL;
+  g_autofree char *url = NULL;
+  g_autofree char *callback = NULL;
+  g_autofree char *reason = NULL;
+  g_autofree char *health = NULL;
+  Page page = { 0 };
+
+  f->relay = fd_test_smtpd_new_mailbox ();
+  start_server (f, "3600");
+
+  /* The demo's twitter stream has no tokens: it needs authorization and
+   * its first link is mailed to the authorization address. */
+  url = wait_authorization_mail (f, 1);
+  g_assert_true (g_str_has_prefix (url, fd_test_server_get_url (f->server)));
+  wait_health (f, "needs-authorization");
+  health = fd_test_admin_stream_health (f->server, f->org_id, f->stream_id, &reason);
+  g_assert_nonnull (strstr (reason, "X account"));
+
+  /* No client id yet: the link shows the form (handle and client id). */
+  browse (f, "GET", url, NULL, NULL, &page);
+  g_assert_cmpuint (page.status, ==, 200);
+  g_assert_nonnull (strstr (page.body, "Twitter Authorization"));
+  g_assert_nonnull (strstr (page.body, "name=\"handle\" value=\"" HANDLE "\""));
+  g_assert_nonnull (strstr (page.body, "name=\"client_id\""));
+
+  /* The handle in another case than X's, and the client id: straight to
+   * X's consent. No POST, no cookie needed. */
+  set_settings (f, "{\\\"handle\\\":\\\"kakaposystems\\\",\\\"poll_seconds\\\":60,"
+                   "\\\"oauth_client_id\\\":\\\"" CLIENT_ID "\\\"}", NULL);
+  settings = stream_settings (f);
+  /* Stored with its "@". */
+  g_assert_cmpstr (json_object_get_string_member (settings, "handle"), ==, "@kakaposystems");
+  g_clear_pointer (&settings, json_object_unref);
+  /* The settings change keeps the link (still no tokens). */
+  wait_health (f, "needs-authorization");
+
+  /* A HEAD (a mail scanner) starts no consent. */
+  browse (f, "HEAD", url, NULL, NULL, &page);
+  g_assert_cmpuint (page.status, ==, 200);
+  g_assert_null (page.location);
+  g_assert_cmpint (fd_test_x_fake_calls (f->fake, "authorize"), ==, 0);
+
+  browse (f, "GET", url, NULL, NULL, &page);
+  g_assert_cmpuint (page.status, ==, 302);
+  callback = consent (f, &page, CLIENT_ID);
+  g_assert_cmpint (count_secret (f, "oauth_tokens"), ==, 0);
+
+  browse (f, "GET", callback, NULL, NULL, &page);
+  g_assert_cmpuint (page.status, ==, 200);
+  g_assert_nonnull (strstr (page.body, "is authorized"));
+  g_assert_cmpint (fd_test_x_fake_calls (f->fake, "token"), ==, 1);
+  g_assert_cmpint (fd_test_x_fake_calls (f->fake, "users_me"), >=, 1);
+
+  /* Stored: the tokens sealed (and working), account_id, the handle as X
+   * spells it, the other settings kept; health ok. */
+  g_assert_cmpint (count_secret (f, "oauth_tokens"), ==, 1);
+  assert_tokens_work (f);
+  settings = stream_settings (f);
+  g_assert_cmpstr (json_object_get_string_member (settings, "account_id"), ==, ACCOUNT_ID);
+  g_assert_cmpstr (json_object_get_string_member (settings, "handle"), ==, HANDLE);
+  g_assert_cmpint (json_object_get_int_member (settings, "poll_seconds"), ==, 60);
+  g_assert_cmpstr (json_object_get_string_member (settings, "oauth_client_id"), ==, CLIENT_ID);
+  g_assert_false (json_object_has_member (settings, "oauth_tokens"));
+  g_clear_pointer (&settings, json_object_unref);
+  {
+    g_autofree char *now = fd_test_admin_stream_health (f->server, f->org_id, f->stream_id, NULL);
+
+    /* ok, unless the poller (when built) already found something to say. */
+    g_assert_cmpstr (now, !=, "needs-authorization");
+  }
+
+  /* The link is spent: reused, it is gone; so is the callback. */
+  browse (f, "GET", url, NULL, NULL, &page);
+  g_assert_cmpuint (page.status, ==, 410);
+  g_assert_nonnull (strstr (page.body, "used already"));
+  browse (f, "GET", callback, NULL, NULL, &page);
+  g_assert_cmpuint (page.status, ==, 404);
+  g_assert_cmpint (fd_test_x_fake_calls (f->fake, "token"), ==, 1);
+
+  page_clear (&page);
+  fixture_tear_down (f);
+}
+
+/* The form (the stream has no client id): the handle, the client id and
+ * the secret of a confidential client, which goes to X's token endpoint as
+ * HTTP Basic and is sealed with the tokens. Bad values come back in the
+ * form, escaped; a post without the page's CSRF value is refused. */
+static void
+test_form_confidential (void)
+{
+  Fixture fixture = { 0 }, *f = &fixture;
+  g_autoptr(GHashTable) fields = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, g_free);
+  g_autoptr(JsonObject) settings = NULL;
+  g_autoptr(JsonObject) state = NULL;
+  g_autofree char *url = NULL;
+  g_autofree char *csrf = NULL;
+  g_autofree char *form = NULL;
+  g_autofree char *cookie = NULL;
+  g_autofree char *callback = NULL;
+  g_autofree char *secret = NULL;
+  Page page = { 0 };
+
+  start_server (f, "3600");
+  fd_test_x_fake_control (f->fake, "{\"client\":{\"id\":\"" CLIENT_ID "\",\"secret\":\"" CLIENT_SECRET "\"}}");
+  /* No relay: health says so, and the link comes from the admin API. */
+  wait_health (f, "needs-authorization");
+  url = new_link (f);
+
+  browse (f, "GET", url, NULL, NULL, &page);
+  g_assert_cmpuint (page.status, ==, 200);
+  csrf = page_csrf (&page);
+  cookie = g_strdup (page.cookie);
+  g_assert_nonnull (cookie);
+
+  /* Without the CSRF value: refused. */
+  browse (f, "POST", url, cookie, "handle=KakapoSystems&client_id=" CLIENT_ID, &page);
+  g_assert_cmpuint (page.status, ==, 403);
+
+  /* Bad values: the form again, with sentences, every value escaped. */
+  g_hash_table_insert (fields, "csrf", g_strdup (csrf));
+  g_hash_table_insert (fields, "handle", g_strdup ("<b>Kakapo</b>"));
+  g_hash_table_insert (fields, "client_id", g_strdup ("has space"));
+  form = soup_form_encode_hash (fields);
+  browse (f, "POST", url, cookie, form, &page);
+  g_assert_cmpuint (page.status, ==, 422);
+  g_assert_nonnull (strstr (page.body, "The X handle is not valid"));
+  g_assert_nonnull (strstr (page.body, "The Client ID is not valid"));
+  g_assert_null (strstr (page.body, "<b>Kakapo"));
+  g_assert_nonnull (strstr (page.body, "&lt;b&gt;Kakapo"));
+  g_clear_pointer (&form, g_free);
+
+  g_hash_table_insert (fields, "handle", g_strdup ("KakapoSystems"));
+  g_hash_table_insert (fields, "client_id", g_strdup (CLIENT_ID));
+  g_hash_table_insert (fields, "client_secret", g_strdup (CLIENT_SECRET));
+  form = soup_form_encode_hash (fields);
+  browse (f, "POST", url, cookie, form, &page);
+  g_assert_cmpuint (page.status, ==, 303);
+  callback = consent (f, &page, CLIENT_ID);
+  /* Nothing saved before X answered. */
+  g_assert_cmpint (count_secret (f, "oauth_client_secret"), ==, 0);
+
+  browse (f, "GET", callback, NULL, NULL, &page);
+  g_assert_cmpuint (page.status, ==, 200);
+  g_assert_nonnull (strstr (page.body, "is authorized"));
+  state = fd_test_x_fake_state (f->fake);
+  g_assert_cmpint (json_object_get_int_member (state, "basic_auth"), ==, 1);
+  assert_tokens_work (f);
+  secret = open_secret (f, "oauth_client_secret");
+  g_assert_cmpstr (secret, ==, CLIENT_SECRET);
+  g_assert_false (fd_test_server_db_contains (f->server, CLIENT_SECRET));
+  settings = stream_settings (f);
+  g_assert_cmpstr (json_object_get_string_member (settings, "oauth_client_id"), ==, CLIENT_ID);
+  g_assert_cmpstr (json_object_get_string_member (settings, "account_id"), ==, ACCOUNT_ID);
+  g_assert_false (json_object_has_member (settings, "oauth_client_secret"));
+
+  page_clear (&page);
+  fixture_tear_down (f);
+}
+
+/* Another X account than the stream's handle: a page says which was
+ * authorized and which was expected, and nothing is stored; the link
+ * still works for the right account. A confidential client whose secret
+ * is stored (admin API) sends it as Basic. */
+static void
+test_handle_mismatch (void)
+{
+  Fixture fixture = { 0 }, *f = &fixture;
+  g_autoptr(JsonObject) settings = NULL;
+  g_autoptr(JsonObject) state = NULL;
+  g_autofree char *url = NULL;
+  g_autofree char *callback = NULL;
+  g_autofree char *callback2 = NULL;
+  Page page = { 0 };
+
+  start_server (f, "3600");
+  fd_test_x_fake_control (f->fake, "{\"client\":{\"id\":\"" CLIENT_ID "\",\"secret\":\"" CLIENT_SECRET "\"}}");
+  set_settings (f, "{\\\"handle\\\":\\\"@SomeoneElse\\\",\\\"oauth_client_id\\\":\\\"" CLIENT_ID "\\\"}",
+                CLIENT_SECRET);
+  wait_health (f, "needs-authorization");
+  url = new_link (f);
+
+  browse (f, "GET", url, NULL, NULL, &page);
+  g_assert_cmpuint (page.status, ==, 302);
+  callback = consent (f, &page, CLIENT_ID);
+  browse (f, "GET", callback, NULL, NULL, &page);
+  g_assert_cmpuint (page.status, ==, 403);
+  g_assert_nonnull (strstr (page.body, "The X account " HANDLE " was authorized"));
+  g_assert_nonnull (strstr (page.body, "this stream is for @SomeoneElse"));
+  g_assert_nonnull (strstr (page.body, "Nothing was saved"));
+  state = fd_test_x_fake_state (f->fake);
+  g_assert_cmpint (json_object_get_int_member (state, "basic_auth"), ==, 1);
+  g_assert_cmpint (count_secret (f, "oauth_tokens"), ==, 0);
+  settings = stream_settings (f);
+  g_assert_false (json_object_has_member (settings, "account_id"));
+  g_assert_cmpstr (json_object_get_string_member (settings, "handle"), ==, "@SomeoneElse");
+  g_clear_pointer (&settings, json_object_unref);
+  wait_health (f, "needs-authorization");
+
+  /* The handle corrected, the same link goes to X again and works. */
+  set_settings (f, "{\\\"handle\\\":\\\"@KakapoSystems\\\",\\\"oauth_client_id\\\":\\\"" CLIENT_ID "\\\"}", NULL);
+  browse (f, "GET", url, NULL, NULL, &page);
+  g_assert_cmpuint (page.status, ==, 302);
+  callback2 = consent (f, &page, CLIENT_ID);
+  browse (f, "GET", callback2, NULL, NULL, &page);
+  g_assert_cmpuint (page.status, ==, 200);
+  assert_tokens_work (f);
+  settings = stream_settings (f);
+  g_assert_cmpstr (json_object_get_string_member (settings, "account_id"), ==, ACCOUNT_ID);
+
+  page_clear (&page);
+  fixture_tear_down (f);
+}
+
+/* Hostile and failed answers: a forged or huge state, a missing code,
+ * consent denied, X down at the token endpoint, users/me answering what X
+ * never does; each is a page a person understands, and nothing is stored.
+ * A link past its lifetime is gone; so is an unknown one. */
+static void
+test_hostile (void)
+{
+  Fixture fixture = { 0 }, *f = &fixture;
+  g_autofree char *url = NULL;
+  g_autofree char *base = NULL;
+  g_autofree char *huge = NULL;
+  gint64 made;
+  Page page = { 0 };
+
+  start_server (f, "20");
+  set_settings (f, "{\\\"handle\\\":\\\"@KakapoSystems\\\",\\\"oauth_client_id\\\":\\\"" CLIENT_ID "\\\"}", NULL);
+  wait_health (f, "needs-authorization");
+  made = g_get_monotonic_time ();
+  url = new_link (f);
+  base = g_strconcat (fd_test_server_get_url (f->server), "/authorize/oauth-callback", NULL);
+
+  /* Forged, missing and huge states: not expected. */
+  {
+    g_autofree char *forged = g_strconcat (base, "?code=abc&state=forged-state", NULL);
+    g_autofree char *none = g_strconcat (base, "?code=abc", NULL);
+
+    browse (f, "GET", forged, NULL, NULL, &page);
+    g_assert_cmpuint (page.status, ==, 404);
+    g_assert_nonnull (strstr (page.body, "No authorization is waiting"));
+    browse (f, "GET", none, NULL, NULL, &page);
+    g_assert_cmpuint (page.status, ==, 404);
+    huge = g_strnfill (6000, 'A');
+    g_free (forged);
+    forged = g_strconcat (base, "?code=abc&state=", huge, NULL);
+    browse (f, "GET", forged, NULL, NULL, &page);
+    g_assert_cmpuint (page.status, >=, 400);
+    g_assert_cmpuint (page.status, <, 500);
+    g_free (forged);
+    forged = g_strconcat (fd_test_server_get_url (f->server), "/authorize/fdal_", huge, NULL);
+    browse (f, "GET", forged, NULL, NULL, &page);
+    g_assert_cmpuint (page.status, >=, 400);
+    g_assert_cmpuint (page.status, <, 500);
+  }
+
+  /* A real state without a code: incomplete; the consent is spent. */
+  {
+    g_autofree char *callback = NULL;
+    g_autofree char *state = NULL;
+    g_autofree char *no_code = NULL;
+
+    browse (f, "GET", url, NULL, NULL, &page);
+    g_assert_cmpuint (page.status, ==, 302);
+    callback = consent (f, &page, CLIENT_ID);
+    state = url_param (callback, "state");
+    no_code = g_strconcat (base, "?state=", state, NULL);
+    browse (f, "GET", no_code, NULL, NULL, &page);
+    g_assert_cmpuint (page.status, ==, 400);
+    g_assert_nonnull (strstr (page.body, "no authorization code"));
+    browse (f, "GET", callback, NULL, NULL, &page);
+    g_assert_cmpuint (page.status, ==, 404);
+  }
+
+  /* Consent denied (X redirects back with error=access_denied). */
+  {
+    g_autofree char *state = NULL;
+    g_autofree char *denied = NULL;
+
+    browse (f, "GET", url, NULL, NULL, &page);
+    g_assert_cmpuint (page.status, ==, 302);
+    state = url_param (page.location, "state");
+    denied = g_strconcat (base, "?error=access_denied&state=", state, NULL);
+    browse (f, "GET", denied, NULL, NULL, &page);
+    g_assert_cmpuint (page.status, ==, 403);
+    g_assert_nonnull (strstr (page.body, "Access was not allowed on X"));
+  }
+
+  /* X down at the token endpoint. */
+  {
+    g_autofree char *callback = NULL;
+
+    browse (f, "GET", url, NULL, NULL, &page);
+    callback = consent (f, &page, CLIENT_ID);
+    fd_test_x_fake_control (f->fake, "{\"down\":\"503\"}");
+    browse (f, "GET", callback, NULL, NULL, &page);
+    fd_test_x_fake_control (f->fake, "{\"down\":false}");
+    g_assert_cmpuint (page.status, ==, 502);
+    g_assert_nonnull (strstr (page.body, "X did not grant access"));
+  }
+
+  /* users/me answering what X never does: too large, of the wrong shape. */
+  {
+    static const char * const kinds[] = { "huge", "wrongtypes", "html" };
+
+    for (guint i = 0; i < G_N_ELEMENTS (kinds); i++)
+      {
+        g_autofree char *control = g_strdup_printf ("{\"garbage\":{\"endpoint\":\"users_me\",\"kind\":\"%s\","
+                                                    "\"count\":1}}", kinds[i]);
+        g_autofree char *callback = NULL;
+
+        browse (f, "GET", url, NULL, NULL, &page);
+        callback = consent (f, &page, CLIENT_ID);
+        fd_test_x_fake_control (f->fake, control);
+        browse (f, "GET", callback, NULL, NULL, &page);
+        g_assert_cmpuint (page.status, ==, 502);
+        g_assert_nonnull (strstr (page.body, "Nothing was saved"));
+      }
+  }
+  g_assert_cmpint (count_secret (f, "oauth_tokens"), ==, 0);
+  wait_health (f, "needs-authorization");
+
+  /* Each redirect to X counts as a use of the link: at most
+   * FD_AUTHORIZE_MAX_ATTEMPTS (10), 6 spent above. */
+  for (guint i = 0; i < 4; i++)
+    {
+      browse (f, "GET", url, NULL, NULL, &page);
+      g_assert_cmpuint (page.status, ==, 302);
+    }
+  browse (f, "GET", url, NULL, NULL, &page);
+  g_assert_cmpuint (page.status, ==, 429);
+  g_assert_nonnull (strstr (page.body, "too many times"));
+  g_assert_cmpint (count_secret (f, "oauth_tokens"), ==, 0);
+
+  /* Past its lifetime (20 s here), the link is gone. */
+  while (g_get_monotonic_time () < made + 21 * G_USEC_PER_SEC)
+    fd_test_spin (200);
+  browse (f, "GET", url, NULL, NULL, &page);
+  g_assert_cmpuint (page.status, ==, 410);
+  g_assert_nonnull (strstr (page.body, "expired"));
+
+  page_clear (&page);
+  fixture_tear_down (f);
+}
+
+/* The stream's name and every value on the pages are text, never markup. */
+static void
+test_escaped (void)
+{
+  Fixture fixture = { 0 }, *f = &fixture;
+  g_autofree char *path = NULL;
+  g_autofree char *url = NULL;
+  Page page = { 0 };
+
+  start_server (f, "3600");
+  path = stream_path (f);
+  json_node_unref (fd_test_admin_expect (f->server, "PATCH", path,
+                                         "{\"name\":\"<script>alert(1)</script> & X\"}", 200));
+  url = new_link (f);
+  browse (f, "GET", url, NULL, NULL, &page);
+  g_assert_cmpuint (page.status, ==, 200);
+  g_assert_null (strstr (page.body, "<script>"));
+  g_assert_nonnull (strstr (page.body, "&lt;script&gt;alert(1)&lt;/script&gt; &amp; X"));
+  page_clear (&page);
+  fixture_tear_down (f);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/twitter/authorize/flow", test_flow);
+  g_test_add_func ("/twitter/authorize/form-confidential", test_form_confidential);
+  g_test_add_func ("/twitter/authorize/handle-mismatch", test_handle_mismatch);
+  g_test_add_func ("/twitter/authorize/hostile", test_hostile);
+  g_test_add_func ("/twitter/authorize/escaped", test_escaped);
+  return g_test_run ();
+}
