@@ -300,6 +300,13 @@ test_thread (Fixture       *f,
   g_assert_null (fd_tweet_row_check_url ("https://x.com.evil.example/status/1"));
   g_assert_null (fd_tweet_row_check_url ("https://user@x.com/status/1"));
   g_assert_nonnull (fd_tweet_row_check_url ("https://twitter.com/nmaines/status/1"));
+  /* The window fits a laptop's screen (1366×768 less the panels). */
+  {
+    int min_height = 0;
+
+    gtk_widget_measure (GTK_WIDGET (window), GTK_ORIENTATION_VERTICAL, -1, &min_height, NULL, NULL, NULL);
+    g_assert_cmpint (min_height, <=, 700);
+  }
   close_window (window);
 }
 
@@ -711,6 +718,12 @@ item_sent_to_x (gpointer data)
   return fd_message_item_get_delivery_state (data) == FD_DELIVERY_STATUS_SENT;
 }
 
+static gboolean
+is_mapped (gpointer widget)
+{
+  return gtk_widget_get_mapped (widget);
+}
+
 typedef struct {
   FdTestXFake *fake;
   guint        n;      /* posts with one media id to wait for */
@@ -845,6 +858,8 @@ test_live (void)
                                                            FD_TEST_JENNA_EMAIL);
     GtkListBox *recent_list = fd_tweet_composer_get_recent_list (composer);
     GtkListBoxRow *recent_row;
+    GtkEventController *gesture = NULL;
+    GListModel *controllers;
 
     g_assert_true (gdk_texture_save_to_png (texture, png));
     fd_twitter_window_set_stores (window, NULL, NULL, recent);
@@ -856,13 +871,25 @@ test_live (void)
                                                  g_list_model_get_n_items (fd_conversation_model_get_messages (model)) - 1));
     g_assert_cmpstr (fd_tweet_row_get_attachments_text (row), ==, "📎 label.png");
 
-    /* The recent attachments (the list a right click on Add attachment
-     * opens; the popover itself is not opened here: GTK 4.8 under Xvfb
-     * finds no monitor for it in this window): the image listed, sent
-     * again from there. */
+    /* The recent attachments, on a right click of Add attachment (the
+     * guide): the image listed, sent again from there. */
     fd_test_ui_wait (has_rows, recent_list, "the image among the recent attachments");
     recent_row = gtk_list_box_get_row_at_index (recent_list, 0);
     g_assert_cmpstr (g_object_get_data (G_OBJECT (recent_row), "fd-payload"), ==, png);
+    controllers = gtk_widget_observe_controllers (fd_tweet_composer_get_attach_button (composer));
+    for (guint i = 0; gesture == NULL && i < g_list_model_get_n_items (controllers); i++)
+      {
+        g_autoptr(GtkEventController) controller = g_list_model_get_item (controllers, i);
+
+        if (GTK_IS_GESTURE_CLICK (controller) &&
+            gtk_gesture_single_get_button (GTK_GESTURE_SINGLE (controller)) == GDK_BUTTON_SECONDARY)
+          gesture = controller;
+      }
+    g_object_unref (controllers);
+    g_assert_nonnull (gesture);
+    g_assert_false (gtk_widget_get_mapped (GTK_WIDGET (recent_list)));
+    g_signal_emit_by_name (gesture, "pressed", 1, 5.0, 5.0);
+    fd_test_ui_wait (is_mapped, recent_list, "the recent attachments on a right click");
     g_signal_emit_by_name (recent_list, "row-activated", recent_row);
     media.n = 2;
     fd_test_ui_wait (fake_got_media, &media, "the recent image posted again");
