@@ -6,8 +6,13 @@
  * prefilled with the stream's settings but never a password; POST checks
  * it and seals the credentials into the store, or, for Office 365 and
  * Gmail, sends the person to the provider's consent, whose answer comes
- * back to FD_AUTHORIZE_PREFIX/oauth-callback. Plain HTML written here,
- * every value escaped, no script, a strict Content-Security-Policy.
+ * back to FD_AUTHORIZE_PREFIX/oauth-callback. A twitter stream's link goes
+ * straight to X's consent when the stream's handle and client id are
+ * known, else after the Twitter Authorization form; its callback asks X
+ * who authorized (users/me) and stores the tokens only for the stream's
+ * own account (docs/twitter.md, "Authorization and tokens"). Plain HTML
+ * written here, every value escaped, no script, a strict
+ * Content-Security-Policy.
  *
  * CSRF: the form's hidden "csrf" field and a SameSite=Strict cookie both
  * carry a keyed MAC (libsodium crypto_auth, a key made at each start) of

@@ -30,6 +30,8 @@ typedef struct {
  * an hour), and whether the settings leave the account id out. */
 static gint grant_lifetime;
 static gboolean no_account_id;
+/* …and the fake's budget of DM lookups in its window (0: X's). */
+static gint dm_budget;
 
 static void
 start_server (Fixture *f)
@@ -55,6 +57,12 @@ fixture_set_up (Fixture       *f,
   g_autofree char *path = NULL;
 
   f->fake = fd_test_x_fake_new (ACCOUNT_ID, HANDLE);
+  if (dm_budget > 0)
+    {
+      g_autofree char *control = g_strdup_printf ("{\"budget\":{\"dm_events\":%d}}", dm_budget);
+
+      fd_test_x_fake_control (f->fake, control);
+    }
   start_server (f);
   f->org_id = fd_test_admin_import_demo (f->server);
   f->queue_id = fd_test_admin_find_id (f->server, f->org_id, "queues", "Support");
@@ -78,6 +86,7 @@ fixture_tear_down (Fixture       *f,
   g_clear_pointer (&f->fake, fd_test_x_fake_free);
   grant_lifetime = 0;
   no_account_id = FALSE;
+  dm_budget = 0;
 }
 
 /* --- Waits ------------------------------------------------------------------- */
@@ -911,6 +920,33 @@ test_account_id (Fixture       *f,
   fd_test_agent_free (natalie);
 }
 
+/* x-rate-limit-remaining 0 on an answer that succeeded: no more calls of
+ * that endpoint before its reset (X's window: 15 minutes), without a 429;
+ * the other endpoint goes on. */
+static void
+test_remaining_zero (Fixture       *f,
+                     gconstpointer  data)
+{
+  g_autoptr(JsonObject) state = NULL;
+  gint64 mentions;
+
+  wait_fake (f, "dm_events", 3);
+  mentions = fd_test_x_fake_calls (f->fake, "mentions");
+  fd_test_spin (3500);
+  g_assert_cmpint (fd_test_x_fake_calls (f->fake, "dm_events"), ==, 3);
+  g_assert_cmpint (fd_test_x_fake_calls (f->fake, "mentions"), >=, mentions + 2);
+  state = fd_test_x_fake_state (f->fake);
+  g_assert_cmpint (json_object_get_int_member (state, "rate_limited"), ==, 0);
+}
+
+static void
+budget_set_up (Fixture       *f,
+               gconstpointer  data)
+{
+  dm_budget = 3;
+  fixture_set_up (f, data);
+}
+
 static void
 account_id_set_up (Fixture       *f,
                    gconstpointer  data)
@@ -940,6 +976,7 @@ main (int   argc,
   g_test_add ("/twitter/wiring/kill-mid-cycle", Fixture, NULL, fixture_set_up, test_kill_mid_cycle,
               fixture_tear_down);
   g_test_add ("/twitter/wiring/rate-limit", Fixture, NULL, fixture_set_up, test_rate_limit, fixture_tear_down);
+  g_test_add ("/twitter/wiring/remaining-zero", Fixture, NULL, budget_set_up, test_remaining_zero, fixture_tear_down);
   g_test_add ("/twitter/wiring/refresh", Fixture, NULL, refresh_set_up, test_refresh, fixture_tear_down);
   g_test_add ("/twitter/wiring/revoked-and-calls", Fixture, NULL, fixture_set_up, test_revoked, fixture_tear_down);
   g_test_add ("/twitter/wiring/account-id", Fixture, NULL, account_id_set_up, test_account_id, fixture_tear_down);

@@ -387,6 +387,10 @@ run_flow (FdApplication *app,
   fd_test_ui_spin (200);
   g_assert_false (gtk_widget_get_mapped (fd_test_ui_find_descendant (GTK_WIDGET (window), FD_TYPE_WALLBOARD)));
   g_assert_false (gtk_widget_get_mapped (fd_test_ui_find_descendant (GTK_WIDGET (window), FD_TYPE_ACTIVITY_LOG)));
+  GtkWidget *log_spinner = fd_test_ui_find_descendant (fd_test_ui_find_descendant (GTK_WIDGET (window), FD_TYPE_ACTIVITY_LOG),
+                                                       GTK_TYPE_SPINNER);
+  g_assert_nonnull (log_spinner);
+  g_assert_false (gtk_spinner_get_spinning (GTK_SPINNER (log_spinner)));
   email = g_settings_get_string (fd_application_get_settings (app), "email");
   g_assert_cmpstr (email, ==, FD_TEST_JENNA_EMAIL);
 
