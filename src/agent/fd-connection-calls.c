@@ -419,6 +419,28 @@ fd_connection_retry_delivery_finish (FdConnection  *self,
 }
 
 void
+fd_connection_dm_request_async (FdConnection        *self,
+                                gint64               conversation_id,
+                                GCancellable        *cancellable,
+                                GAsyncReadyCallback  callback,
+                                gpointer             user_data)
+{
+  g_return_if_fail (FD_IS_CONNECTION (self));
+  g_return_if_fail (conversation_id > 0);
+
+  fd_connection_request_async (self, FD_FRAME_DM_REQUEST, conversation_ref (conversation_id),
+                               cancellable, callback, user_data);
+}
+
+FdMessage *
+fd_connection_dm_request_finish (FdConnection  *self,
+                                 GAsyncResult  *result,
+                                 GError       **error)
+{
+  return steal_body (self, result, error);
+}
+
+void
 fd_connection_list_stream_health_async (FdConnection        *self,
                                         GCancellable        *cancellable,
                                         GAsyncReadyCallback  callback,

@@ -318,6 +318,18 @@ void                fd_connection_retry_delivery_async (FdConnection   *self,
 FdDelivery         *fd_connection_retry_delivery_finish (FdConnection  *self,
                                                     GAsyncResult        *result,
                                                     GError             **error);
+/* Twitter: replies publicly to the customer's last post with the Direct
+ * Message request link (dm-request; allowed once per conversation,
+ * FD_WIRE_ERROR_INVALID_STATE after). */
+void                fd_connection_dm_request_async (FdConnection       *self,
+                                                    gint64               conversation_id,
+                                                    GCancellable        *cancellable,
+                                                    GAsyncReadyCallback  callback,
+                                                    gpointer             user_data);
+/* The queued reply the server made. */
+FdMessage          *fd_connection_dm_request_finish (FdConnection      *self,
+                                                    GAsyncResult        *result,
+                                                    GError             **error);
 /* The organization's media streams that need attention (list-stream-health;
  * supervisors and admins only, FD_WIRE_ERROR_FORBIDDEN for an agent). */
 /* The Personal Wallboard (docs/protocol.md): the stats report with the

@@ -68,10 +68,11 @@ fd_conversation_model_set_compose_text (FdConversationModel *self,
       if (!fd_drafts_set (self->drafts, self->id, text, &error))
         g_warning ("The draft of conversation %" G_GINT64_FORMAT " was not kept: %s", self->id, error->message);
     }
-  /* An email has no customer watching the reply being written: no typing
-   * notice (docs/app.md, "The Email window"). */
+  /* An email or a tweet has no customer watching the reply being
+   * written: no typing notice (docs/app.md, "The Email window"). */
   if (!_fd_conversation_model_is_reserved (self) ||
-      (self->conversation != NULL && self->conversation->kind == FD_STREAM_EMAIL))
+      (self->conversation != NULL &&
+       (self->conversation->kind == FD_STREAM_EMAIL || self->conversation->kind == FD_STREAM_TWITTER)))
     return;
   if (*text == '\0')
     {

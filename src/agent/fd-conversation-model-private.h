@@ -44,6 +44,16 @@ struct _FdConversationModel
 
   GPtrArray      *history;         /* FdConversation*, as the server sent them */
   gint64          history_contact_id;
+
+  /* Twitter: whether a customer's public post is in the transcript (a
+   * public reply needs one), the agent's choice of a public reply or a
+   * direct message (chosen: the agent set it; else it follows the
+   * posts), and the Direct Message request (acknowledged, or in flight). */
+  gboolean        has_customer_post;
+  gboolean        reply_direct;
+  gboolean        reply_direct_chosen;
+  gboolean        dm_request_acked;
+  gboolean        dm_request_pending;
 };
 
 gboolean _fd_conversation_model_is_reserved         (FdConversationModel *self);
@@ -58,5 +68,15 @@ void     _fd_conversation_model_emit_changed        (FdConversationModel *self);
 void     _fd_conversation_model_send_message        (FdConversationModel *self,
                                                      const char          *text,
                                                      GPtrArray           *attachments);
+/* Twitter: a message of the transcript was added (a customer's post makes
+ * a public reply possible). */
+void     _fd_conversation_model_tweet_added         (FdConversationModel *self,
+                                                     const FdMessage     *message);
+/* Twitter: the conversation changed (dm_requested). */
+void     _fd_conversation_model_notify_twitter      (FdConversationModel *self,
+                                                     gboolean             was_dm_requested);
+/* Adds a message the server sent (an ack's, an event's). */
+void     _fd_conversation_model_add_message         (FdConversationModel *self,
+                                                     const FdMessage     *message);
 
 G_END_DECLS

@@ -22,6 +22,10 @@ enum {
   PROP_TYPING_TEXT,
   PROP_N_PENDING,
   PROP_UNREAD,
+  PROP_DM_REQUESTED,
+  PROP_HAS_CUSTOMER_POST,
+  PROP_REPLY_DIRECT,
+  PROP_DM_REQUEST_PENDING,
   N_PROPS
 };
 
@@ -162,6 +166,7 @@ set_conversation (FdConversationModel  *self,
                   const FdConversation *conversation)
 {
   FdContact *contact = NULL;
+  gboolean was_dm_requested = fd_conversation_model_get_dm_requested (self);
 
   /* A conversation event without a contact keeps the one we knew. */
   if (conversation->contact == NULL && self->conversation != NULL && self->conversation->contact != NULL)
@@ -176,6 +181,7 @@ set_conversation (FdConversationModel  *self,
   self->conversation = fd_conversation_copy (conversation);
   if (contact != NULL)
     self->conversation->contact = contact;
+  _fd_conversation_model_notify_twitter (self, was_dm_requested);
   _fd_conversation_model_update_state (self);
   update_history_entry (self);
 }
@@ -240,6 +246,7 @@ confirm_pending (FdConversationModel *self,
       fd_message_item_set_stored (item, stored->id, stored->created_at);
       fd_message_item_set_mail (item, stored->mail);
       fd_message_item_set_delivery (item, stored->delivery);
+      fd_message_item_set_tweet (item, stored->tweet);
       remember (self, stored->id, item);
     }
   fd_message_item_set_send_state (item, FD_SEND_STATE_SENT, NULL);
@@ -260,6 +267,7 @@ add_message (FdConversationModel *self,
        * has got to since. */
       fd_message_item_set_mail (pending, message->mail);
       fd_message_item_set_delivery (pending, message->delivery);
+      fd_message_item_set_tweet (pending, message->tweet);
       return;
     }
   /* The echo of our own message: it is already in the transcript. */
@@ -272,6 +280,7 @@ add_message (FdConversationModel *self,
   item = fd_message_item_new (message, author_of (self, message), FD_SEND_STATE_SENT);
   remember (self, message->id, item);
   g_list_store_append (self->messages, item);
+  _fd_conversation_model_tweet_added (self, message);
   if (message->direction == FD_DIRECTION_IN)
     {
       fd_properties_replace_string (G_OBJECT (self), &self->typing_text, "", properties[PROP_TYPING_TEXT]);
@@ -426,7 +435,13 @@ on_send_message_cb (GObject      *source,
   if (error == NULL)
     confirm_pending (self, item, stored);
   else
-    fd_message_item_set_send_state (item, FD_SEND_STATE_FAILED, error->message);
+    {
+      fd_message_item_set_send_state (item, FD_SEND_STATE_FAILED, error->message);
+      /* X's length rule refused by the server: its sentence ("X counts
+       * this reply as N characters; …") goes to the status line too. */
+      if (fd_message_item_get_is_tweet (item))
+        fd_conversation_model_report_error (self, error);
+    }
 }
 
 static void
@@ -438,18 +453,26 @@ send_item (FdConversationModel *self,
   data->self = self;
   data->client_id = g_strdup (fd_message_item_get_client_id (item));
   fd_message_item_set_send_state (item, FD_SEND_STATE_SENDING, NULL);
-  if (fd_message_item_get_is_mail (item))
+  /* An email or a tweet goes to the server's durable outbox: the request
+   * holds the model, so the reply gets there even when the window closes
+   * at once. */
+  if (fd_message_item_get_is_mail (item) || fd_message_item_get_is_tweet (item))
     {
       FdSendMessage *body = fd_send_message_new ();
       GPtrArray *attachments = fd_message_item_get_attachments (item);
-      const char *subject = fd_message_item_get_subject (item);
 
       body->conversation_id = self->id;
       body->client_id = g_strdup (data->client_id);
       body->text = g_strdup (fd_message_item_get_text (item));
-      body->to = g_strdupv ((char **) fd_message_item_get_mail_to (item));
-      body->cc = g_strdupv ((char **) fd_message_item_get_mail_cc (item));
-      body->subject = *subject != '\0' ? g_strdup (subject) : NULL;
+      if (fd_message_item_get_is_mail (item))
+        {
+          const char *subject = fd_message_item_get_subject (item);
+
+          body->to = g_strdupv ((char **) fd_message_item_get_mail_to (item));
+          body->cc = g_strdupv ((char **) fd_message_item_get_mail_cc (item));
+          body->subject = *subject != '\0' ? g_strdup (subject) : NULL;
+        }
+      body->direct = fd_message_item_get_tweet_direct (item);
       if (attachments->len > 0)
         {
           body->attachments = fd_attachment_list_new ();
@@ -474,7 +497,8 @@ static void
 send_message (FdConversationModel *self,
               const char          *text,
               GPtrArray           *attachments,
-              FdMailHeaders       *mail)
+              FdMailHeaders       *mail,
+              FdTweet             *tweet)
 {
   const FdAgent *agent = fd_connection_get_agent (self->connection);
   g_autofree char *client_id = g_uuid_string_random ();
@@ -482,7 +506,7 @@ send_message (FdConversationModel *self,
   FdMessage shown = { 0 };
 
   shown.mail = mail;
-
+  shown.tweet = tweet;
   shown.conversation_id = self->id;
   shown.direction = FD_DIRECTION_OUT;
   shown.agent_id = agent != NULL ? agent->id : 0;
@@ -504,7 +528,24 @@ _fd_conversation_model_send_message (FdConversationModel *self,
                                      const char          *text,
                                      GPtrArray           *attachments)
 {
-  send_message (self, text, attachments, NULL);
+  FdTweet tweet = { 0 };
+
+  /* A twitter conversation's every send (text, a file) goes the way the
+   * agent chose: public reply or direct message. */
+  if (self->conversation != NULL && self->conversation->kind == FD_STREAM_TWITTER)
+    {
+      tweet.direct = self->reply_direct;
+      send_message (self, text, attachments, NULL, &tweet);
+      return;
+    }
+  send_message (self, text, attachments, NULL, NULL);
+}
+
+void
+_fd_conversation_model_add_message (FdConversationModel *self,
+                                    const FdMessage     *message)
+{
+  add_message (self, message);
 }
 
 gboolean
@@ -530,7 +571,7 @@ fd_conversation_model_send_email (FdConversationModel *self,
   mail->cc = cc != NULL && cc[0] != NULL ? g_strdupv ((char **) cc) : NULL;
   mail->subject = subject != NULL ? g_strstrip (g_strdup (subject)) : NULL;
   mail->date = g_get_real_time ();
-  send_message (self, stripped, attachments, mail);
+  send_message (self, stripped, attachments, mail, NULL);
   return TRUE;
 }
 
@@ -764,6 +805,10 @@ static const FdProperty property_table[N_PROPS] = {
   [PROP_TYPING_TEXT] = FD_PROPERTY_STRING ("typing-text", fd_conversation_model_get_typing_text, ""),
   [PROP_N_PENDING] = FD_PROPERTY_UINT ("n-pending", count_pending),
   [PROP_UNREAD] = FD_PROPERTY_UINT ("unread", fd_conversation_model_get_unread),
+  [PROP_DM_REQUESTED] = FD_PROPERTY_BOOLEAN ("dm-requested", fd_conversation_model_get_dm_requested, FALSE),
+  [PROP_HAS_CUSTOMER_POST] = FD_PROPERTY_BOOLEAN ("has-customer-post", fd_conversation_model_get_has_customer_post, FALSE),
+  [PROP_REPLY_DIRECT] = FD_PROPERTY_BOOLEAN ("reply-direct", fd_conversation_model_get_reply_direct, FALSE),
+  [PROP_DM_REQUEST_PENDING] = FD_PROPERTY_BOOLEAN ("dm-request-pending", fd_conversation_model_get_dm_request_pending, FALSE),
 };
 
 static void

@@ -131,6 +131,37 @@ gboolean             fd_conversation_model_retry        (FdConversationModel *se
 void                 fd_conversation_model_attach_file  (FdConversationModel *self,
                                                          GFile               *file);
 
+/* Twitter (docs/twitter.md, "The app's Twitter window"). A twitter
+ * conversation; whether the customer wrote a public post in it (a public
+ * reply answers their latest one); the Direct Message request was sent
+ * ("dm-requested": the conversation says so, or the server acknowledged
+ * this agent's request); the agent's choice ("reply-direct"): public by
+ * default when there is a post, always direct without one. */
+gboolean             fd_conversation_model_get_is_twitter (FdConversationModel *self);
+gboolean             fd_conversation_model_get_has_customer_post (FdConversationModel *self);
+gboolean             fd_conversation_model_get_dm_requested (FdConversationModel *self);
+gboolean             fd_conversation_model_get_reply_direct (FdConversationModel *self);
+/* FALSE (nothing changes) for a public reply without a post to answer. */
+gboolean             fd_conversation_model_set_reply_direct (FdConversationModel *self,
+                                                         gboolean             direct);
+/* Sends @text (stripped) as a public reply or, @direct, a direct message,
+ * and makes that the reply's way from now on. Shown at once as SENDING;
+ * the server checks X's length (a refusal: FAILED with its sentence, also
+ * on the status line); then delivery events. FALSE when not reserved, for
+ * blank text, or public without a post. */
+gboolean             fd_conversation_model_send_tweet   (FdConversationModel *self,
+                                                         const char          *text,
+                                                         gboolean             direct);
+/* The Direct Message request can be sent: a twitter conversation with a
+ * customer post, not requested yet. */
+gboolean             fd_conversation_model_get_can_request_dm (FdConversationModel *self);
+/* A dm-request is on its way ("dm-request-pending"). */
+gboolean             fd_conversation_model_get_dm_request_pending (FdConversationModel *self);
+/* Sends dm-request; the ack's reply joins the transcript and
+ * "dm-requested" becomes TRUE; an error goes to the status line. FALSE
+ * when it cannot be sent (see above, or not reserved, or in flight). */
+gboolean             fd_conversation_model_request_dm   (FdConversationModel *self);
+
 void                 fd_conversation_model_reserve      (FdConversationModel *self);
 /* A successful reject emits "rejected". */
 void                 fd_conversation_model_reject       (FdConversationModel *self);

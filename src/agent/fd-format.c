@@ -151,6 +151,17 @@ fd_format_visitor (const FdConversation *conversation)
     shown.name = conversation->visitor_name;
   if (is_set (conversation->visitor_email))
     shown.email = conversation->visitor_email;
+  /* A tweet's customer is known by their display name and handle on X
+   * (the issue: "From = the customer's name and @handle"):
+   * "Natalie Maines (@nmaines)". */
+  if (conversation->kind == FD_STREAM_TWITTER && is_set (shown.name) && is_set (shown.twitter_handle))
+    {
+      g_autofree char *named = g_strdup_printf ("%s (%s%s)", shown.name,
+                                                shown.twitter_handle[0] == '@' ? "" : "@", shown.twitter_handle);
+
+      shown.name = named;
+      return fd_format_from (&shown);
+    }
   return fd_format_from (&shown);
 }
 
@@ -389,4 +400,41 @@ fd_format_parse_addresses (const char  *text,
       g_string_append_c (item, *p);
     }
   return g_strv_builder_end (builder);
+}
+
+/* The stream-health strip's line for one stream (docs/app.md, "Stream
+ * health"). */
+char *
+fd_format_stream_health (const FdStreamHealthInfo *info)
+{
+  const char *reason = info->reason != NULL && *info->reason != '\0' ? info->reason : _("no reason given");
+  const char *name = info->name != NULL ? info->name : "";
+
+  if (info->kind == FD_STREAM_EMAIL)
+    {
+      if (info->health == FD_STREAM_HEALTH_NEEDS_AUTHORIZATION)
+        /* TRANSLATORS: %s are the stream's name and the server's reason. */
+        return g_strdup_printf (_("Email stream “%s” needs authorization: %s"), name, reason);
+      /* TRANSLATORS: %s are the stream's name and the server's reason. */
+      return g_strdup_printf (_("Email stream “%s” needs attention: %s"), name, reason);
+    }
+  if (info->kind == FD_STREAM_TWITTER)
+    {
+      /* X bills reads: the day's calls tell a supervisor what the polling
+       * cycle costs (docs/twitter.md, "Health"). */
+      /* TRANSLATORS: %d is the number of X API calls the stream made since 00:00 UTC. */
+      g_autofree char *calls = g_strdup_printf (ngettext ("%d X API call today", "%d X API calls today",
+                                                          info->calls_today), info->calls_today);
+
+      if (info->health == FD_STREAM_HEALTH_NEEDS_AUTHORIZATION)
+        /* TRANSLATORS: %s are the stream's name, the server's reason and the calls of the day. */
+        return g_strdup_printf (_("X stream “%s” needs authorization: %s (%s)"), name, reason, calls);
+      /* TRANSLATORS: %s are the stream's name, the server's reason and the calls of the day. */
+      return g_strdup_printf (_("X stream “%s” needs attention: %s (%s)"), name, reason, calls);
+    }
+  if (info->health == FD_STREAM_HEALTH_NEEDS_AUTHORIZATION)
+    /* TRANSLATORS: %s are the stream's name and the server's reason. */
+    return g_strdup_printf (_("Media stream “%s” needs authorization: %s"), name, reason);
+  /* TRANSLATORS: %s are the stream's name and the server's reason. */
+  return g_strdup_printf (_("Media stream “%s” needs attention: %s"), name, reason);
 }

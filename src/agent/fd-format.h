@@ -37,7 +37,8 @@ char       *fd_format_crm_details    (const FdConversation *conversation);
  * visitor typed for this conversation, else the contact's; NULL for none. */
 const char *fd_format_visitor_name   (const FdConversation *conversation);
 /* fd_format_from() with what the visitor typed in place of the contact's
- * name and email address. */
+ * name and email address; a tweet's customer with their handle, "Natalie
+ * Maines (@nmaines)". */
 char       *fd_format_visitor        (const FdConversation *conversation);
 /* "On file as Ada Lovelace" when the typed name differs from the linked
  * contact's (ignoring case); NULL otherwise. */
@@ -83,5 +84,11 @@ char      **fd_format_parse_addresses (const char  *text,
 /* TRUE for a plain address "local@domain": one @, no spaces, brackets,
  * quotes, commas or control characters, at most 254 bytes. */
 gboolean    fd_format_address_is_plain (const char *address);
+
+/* A supervisor's line for a stream that needs attention: "Email stream
+ * “Support” needs attention: <reason>"; a twitter stream's names the X API
+ * calls of the day, "X stream “Kakapo on X” needs authorization: <reason>
+ * (3 X API calls today)". */
+char       *fd_format_stream_health  (const FdStreamHealthInfo *info);
 
 G_END_DECLS

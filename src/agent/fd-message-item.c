@@ -39,6 +39,12 @@ enum {
   PROP_DELIVERY_STATE,
   PROP_DELIVERY_REASON,
   PROP_DELIVERY_ATTEMPTS,
+  PROP_IS_TWEET,
+  PROP_TWEET_DIRECT,
+  PROP_TWEET_ID,
+  PROP_TWEET_AUTHOR_HANDLE,
+  PROP_TWEET_IN_REPLY_TO,
+  PROP_TWEET_URL,
   N_PROPS
 };
 
@@ -72,6 +78,12 @@ static const FdProperty property_table[N_PROPS] = {
                                             fd_delivery_status_get_type, FD_DELIVERY_STATUS_NONE),
   [PROP_DELIVERY_REASON] = FD_PROPERTY_STRING ("delivery-reason", fd_message_item_get_delivery_reason, ""),
   [PROP_DELIVERY_ATTEMPTS] = FD_PROPERTY_INT ("delivery-attempts", fd_message_item_get_delivery_attempts, 0, 0),
+  [PROP_IS_TWEET] = FD_PROPERTY_BOOLEAN ("is-tweet", fd_message_item_get_is_tweet, FALSE),
+  [PROP_TWEET_DIRECT] = FD_PROPERTY_BOOLEAN ("tweet-direct", fd_message_item_get_tweet_direct, FALSE),
+  [PROP_TWEET_ID] = FD_PROPERTY_STRING ("tweet-id", fd_message_item_get_tweet_id, ""),
+  [PROP_TWEET_AUTHOR_HANDLE] = FD_PROPERTY_STRING ("tweet-author-handle", fd_message_item_get_tweet_author_handle, ""),
+  [PROP_TWEET_IN_REPLY_TO] = FD_PROPERTY_STRING ("tweet-in-reply-to", fd_message_item_get_tweet_in_reply_to, ""),
+  [PROP_TWEET_URL] = FD_PROPERTY_STRING ("tweet-url", fd_message_item_get_tweet_url, ""),
 };
 
 static void
@@ -379,6 +391,90 @@ fd_message_item_set_delivery (FdMessageItem    *self,
     {
       self->delivery_state = state;
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DELIVERY_STATE]);
+    }
+  g_object_thaw_notify (G_OBJECT (self));
+}
+
+/* --- tweets -------------------------------------------------------------------------- */
+
+static const char *
+or_empty (const char *s)
+{
+  return s != NULL ? s : "";
+}
+
+gboolean
+fd_message_item_get_is_tweet (FdMessageItem *self)
+{
+  g_return_val_if_fail (FD_IS_MESSAGE_ITEM (self), FALSE);
+  return self->message->tweet != NULL;
+}
+
+gboolean
+fd_message_item_get_tweet_direct (FdMessageItem *self)
+{
+  g_return_val_if_fail (FD_IS_MESSAGE_ITEM (self), FALSE);
+  return self->message->tweet != NULL && self->message->tweet->direct;
+}
+
+const char *
+fd_message_item_get_tweet_id (FdMessageItem *self)
+{
+  g_return_val_if_fail (FD_IS_MESSAGE_ITEM (self), "");
+  return self->message->tweet != NULL ? or_empty (self->message->tweet->id) : "";
+}
+
+const char *
+fd_message_item_get_tweet_author_handle (FdMessageItem *self)
+{
+  g_return_val_if_fail (FD_IS_MESSAGE_ITEM (self), "");
+  return self->message->tweet != NULL ? or_empty (self->message->tweet->author_handle) : "";
+}
+
+const char *
+fd_message_item_get_tweet_in_reply_to (FdMessageItem *self)
+{
+  g_return_val_if_fail (FD_IS_MESSAGE_ITEM (self), "");
+  return self->message->tweet != NULL ? or_empty (self->message->tweet->in_reply_to) : "";
+}
+
+const char *
+fd_message_item_get_tweet_url (FdMessageItem *self)
+{
+  g_return_val_if_fail (FD_IS_MESSAGE_ITEM (self), "");
+  return self->message->tweet != NULL ? or_empty (self->message->tweet->url) : "";
+}
+
+void
+fd_message_item_set_tweet (FdMessageItem *self,
+                           const FdTweet *tweet)
+{
+  g_autoptr(FdTweet) old = NULL;
+  static const struct { gsize offset; guint prop; } strings[] = {
+    { G_STRUCT_OFFSET (FdTweet, id), PROP_TWEET_ID },
+    { G_STRUCT_OFFSET (FdTweet, author_handle), PROP_TWEET_AUTHOR_HANDLE },
+    { G_STRUCT_OFFSET (FdTweet, in_reply_to), PROP_TWEET_IN_REPLY_TO },
+    { G_STRUCT_OFFSET (FdTweet, url), PROP_TWEET_URL },
+  };
+
+  g_return_if_fail (FD_IS_MESSAGE_ITEM (self));
+
+  if (tweet == NULL)
+    return;
+  old = g_steal_pointer (&self->message->tweet);
+  self->message->tweet = fd_tweet_copy (tweet);
+  g_object_freeze_notify (G_OBJECT (self));
+  if (old == NULL)
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_IS_TWEET]);
+  if (old == NULL || old->direct != tweet->direct)
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TWEET_DIRECT]);
+  for (guint i = 0; i < G_N_ELEMENTS (strings); i++)
+    {
+      const char *was = old != NULL ? G_STRUCT_MEMBER (char *, old, strings[i].offset) : NULL;
+      const char *now = G_STRUCT_MEMBER (char *, tweet, strings[i].offset);
+
+      if (g_strcmp0 (or_empty (was), or_empty (now)) != 0)
+        g_object_notify_by_pspec (G_OBJECT (self), properties[strings[i].prop]);
     }
   g_object_thaw_notify (G_OBJECT (self));
 }

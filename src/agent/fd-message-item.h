@@ -70,6 +70,19 @@ FdDeliveryStatus    fd_message_item_get_delivery_state    (FdMessageItem *self);
 const char         *fd_message_item_get_delivery_reason   (FdMessageItem *self);
 gint                fd_message_item_get_delivery_attempts (FdMessageItem *self);
 
+/* Twitter (docs/twitter.md, "The app's Twitter window"): the message is a
+ * post or a direct message of X ("is-tweet"); "tweet-direct" for a direct
+ * message; X's id of it ("tweet-id", "" until X accepted an agent's reply);
+ * the author's handle without "@" ("tweet-author-handle", "" when
+ * unknown); the post it answers ("tweet-in-reply-to", "") and its page on
+ * x.com ("tweet-url", "" for DMs and replies not posted yet). */
+gboolean            fd_message_item_get_is_tweet   (FdMessageItem   *self);
+gboolean            fd_message_item_get_tweet_direct (FdMessageItem *self);
+const char         *fd_message_item_get_tweet_id   (FdMessageItem   *self);
+const char         *fd_message_item_get_tweet_author_handle (FdMessageItem *self);
+const char         *fd_message_item_get_tweet_in_reply_to (FdMessageItem *self);
+const char         *fd_message_item_get_tweet_url  (FdMessageItem   *self);
+
 /* For FdConversationModel: the send state and its reason, and the stored
  * message's id and time once the server has it. */
 void                fd_message_item_set_send_state (FdMessageItem   *self,
@@ -85,5 +98,9 @@ void                fd_message_item_set_mail       (FdMessageItem       *self,
                                                     const FdMailHeaders *mail);
 void                fd_message_item_set_delivery   (FdMessageItem       *self,
                                                     const FdDelivery    *delivery);
+/* For FdConversationModel: the tweet as the server has it now (once X
+ * accepted a reply: its id and url); NULL keeps what is shown. */
+void                fd_message_item_set_tweet      (FdMessageItem       *self,
+                                                    const FdTweet       *tweet);
 
 G_END_DECLS

@@ -302,8 +302,9 @@ test_snapshot_messages (Fixture       *f,
   g_assert_true (fd_conversation_item_get_reserved (tweet));
   g_assert_cmpstr (fd_conversation_item_get_duration (tweet), ==, "00:05");
   g_assert_cmpstr (fd_conversation_item_get_status (tweet), ==, "Reserved (2 new messages)");
-  /* The event had no contact: the row keeps the one it knew. */
-  g_assert_cmpstr (fd_conversation_item_get_from (tweet), ==, "Natalie Maines");
+  /* The event had no contact: the row keeps the one it knew (a tweet's
+   * customer with their handle, the issue's "name and @handle"). */
+  g_assert_cmpstr (fd_conversation_item_get_from (tweet), ==, "Natalie Maines (@natalie)");
   g_assert_cmpuint (fd_activity_model_count_reserved (f->model), ==, 2);
 
   /* A late withdrawal does not take away what this agent reserved. */

@@ -44,6 +44,14 @@ strip_lacks_demo (gpointer data)
 }
 
 static gboolean
+strip_lacks_twitter (gpointer data)
+{
+  g_autofree char *text = fd_window_get_stream_health_text (data);
+
+  return text != NULL && strstr (text, "Kakapo on X") == NULL;
+}
+
+static gboolean
 strip_hidden (gpointer data)
 {
   g_autofree char *text = fd_window_get_stream_health_text (data);
@@ -89,6 +97,7 @@ test_stream_health_strip (void)
   g_autoptr(FdConnection) jenna = NULL;
   g_autofree char *path = NULL;
   g_autofree char *demo_path = NULL;
+  g_autofree char *twitter_path = NULL;
   g_autofree char *text = NULL;
   g_autofree char *jenna_text = NULL;
   g_autofree char *shot = NULL;
@@ -112,6 +121,17 @@ test_stream_health_strip (void)
   /* The demo's "Support Email" has no mailbox details: one line from the
    * list asked after connecting. */
   fd_test_ui_wait (strip_shows_demo, supervisor_window, "the demo stream's line");
+  /* The demo's X stream has no grant yet (issue 14): its line names the
+   * X API calls of the day. Deleted, the rest is about email. */
+  text = fd_window_get_stream_health_text (supervisor_window);
+  g_assert_true (g_str_has_prefix (text, "2 media streams need attention\nEmail stream “Support Email” needs "));
+  g_assert_nonnull (strstr (text, "\nX stream “Kakapo on X” needs authorization: "));
+  g_assert_true (g_str_has_suffix (text, " (0 X API calls today)"));
+  g_clear_pointer (&text, g_free);
+  twitter_path = g_strdup_printf ("/organizations/%" G_GINT64_FORMAT "/streams/%" G_GINT64_FORMAT, org_id,
+                                  fd_test_admin_find_id (server, org_id, "streams", "Kakapo on X"));
+  g_assert_null (fd_test_admin_expect (server, "DELETE", twitter_path, NULL, 204));
+  fd_test_ui_wait (strip_lacks_twitter, supervisor_window, "the X stream's line to go");
   text = fd_window_get_stream_health_text (supervisor_window);
   g_assert_true (g_str_has_prefix (text, "Email stream “Support Email” needs "));
   g_assert_null (strchr (text, '\n'));

@@ -15,6 +15,7 @@
 #include "fd-chat-window.h"
 #include "fd-conversation-window.h"
 #include "fd-email-window.h"
+#include "fd-twitter-window.h"
 #include "fd-preferences-window.h"
 
 /* --- actions ------------------------------------------------------------------- */
@@ -159,6 +160,26 @@ open_email_window (FdApplication *self,
   gtk_window_present (GTK_WINDOW (email));
 }
 
+/* A tweet has its Twitter window, one per conversation, the same way. */
+static void
+open_twitter_window (FdApplication *self,
+                     FdWindow      *window,
+                     gint64         id)
+{
+  FdTwitterWindow *twitter;
+
+  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (self)); l != NULL; l = l->next)
+    if (FD_IS_TWITTER_WINDOW (l->data) && fd_twitter_window_get_id (l->data) == id)
+      {
+        gtk_window_present (l->data);
+        return;
+      }
+  twitter = fd_twitter_window_new (GTK_WINDOW (window), self->connection, id);
+  ensure_stores (self);
+  fd_twitter_window_set_stores (twitter, self->drafts, self->reply_cache, self->recent_files);
+  gtk_window_present (GTK_WINDOW (twitter));
+}
+
 void
 fd_application_open_conversation (FdApplication *self,
                                   gint64         id)
@@ -195,8 +216,14 @@ fd_application_open_conversation (FdApplication *self,
           return;
         }
       break;
-    case FD_STREAM_CALLBACK:
     case FD_STREAM_TWITTER:
+      if (item != NULL)
+        {
+          open_twitter_window (self, window, id);
+          return;
+        }
+      break;
+    case FD_STREAM_CALLBACK:
     default:
       break;
     }
@@ -222,6 +249,8 @@ current_conversation (FdApplication *self)
     return fd_chat_window_get_id (FD_CHAT_WINDOW (active));
   if (FD_IS_EMAIL_WINDOW (active))
     return fd_email_window_get_id (FD_EMAIL_WINDOW (active));
+  if (FD_IS_TWITTER_WINDOW (active))
+    return fd_twitter_window_get_id (FD_TWITTER_WINDOW (active));
   if (FD_IS_CONVERSATION_WINDOW (active))
     return fd_conversation_window_get_id (FD_CONVERSATION_WINDOW (active));
   return self->current_conversation;

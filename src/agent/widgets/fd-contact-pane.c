@@ -12,6 +12,7 @@ struct _FdContactPane
   GtkLabel            *name_label;
   GtkLabel            *crm_label;
   GtkLabel            *on_file_label;
+  GtkLabel            *handle_label;
   GtkButton           *email_button;
   GtkButton           *phone_button;
   GtkLabel            *verified_label;
@@ -120,6 +121,8 @@ on_model_changed_cb (FdContactPane *self)
   if (who != NULL && who->crm_label != NULL && *who->crm_label != '\0')
     crm = who->crm_company != NULL && *who->crm_company != '\0'
         ? g_strdup_printf ("%s · %s", who->crm_label, who->crm_company) : g_strdup (who->crm_label);
+  /* A tweet's customer: their @handle on X (issue 14). */
+  set_label (self->handle_label, who != NULL ? who->twitter_handle : NULL);
   set_label (self->crm_label, crm);
   on_file = fd_format_on_file (conv);
   set_label (self->on_file_label, on_file);
@@ -152,6 +155,7 @@ fd_contact_pane_class_init (FdContactPaneClass *klass)
   gtk_widget_class_bind_template_child (widget_class, FdContactPane, name_label);
   gtk_widget_class_bind_template_child (widget_class, FdContactPane, crm_label);
   gtk_widget_class_bind_template_child (widget_class, FdContactPane, on_file_label);
+  gtk_widget_class_bind_template_child (widget_class, FdContactPane, handle_label);
   gtk_widget_class_bind_template_child (widget_class, FdContactPane, email_button);
   gtk_widget_class_bind_template_child (widget_class, FdContactPane, phone_button);
   gtk_widget_class_bind_template_child (widget_class, FdContactPane, verified_label);
@@ -182,6 +186,8 @@ fd_contact_pane_get_detail (FdContactPane *self,
     return gtk_label_get_text (self->on_file_label);
   if (g_str_equal (name, "verified"))
     return gtk_label_get_text (self->verified_label);
+  if (g_str_equal (name, "handle"))
+    return gtk_label_get_text (self->handle_label);
   if (g_str_equal (name, "email"))
     return gtk_button_get_label (self->email_button);
   if (g_str_equal (name, "phone"))

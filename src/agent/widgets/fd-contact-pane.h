@@ -10,7 +10,7 @@ G_BEGIN_DECLS
 #define FD_TYPE_CONTACT_PANE (fd_contact_pane_get_type ())
 G_DECLARE_FINAL_TYPE (FdContactPane, fd_contact_pane, FD, CONTACT_PANE, FdConversationPart)
 
-/* "name", "on-file", "email", "phone", "verified", "department", "browser",
+/* "name", "on-file", "handle" (X), "email", "phone", "verified", "department", "browser",
  * "ip", "page";
  * NULL for an unknown name. */
 const char *fd_contact_pane_get_detail (FdContactPane       *self,

@@ -2,6 +2,8 @@
 
 #include <glib/gi18n.h>
 
+#include "fd-format.h"
+
 #include "fd-accessible.h"
 #include "fd-application.h"
 #include "fd-session.h"
@@ -369,27 +371,6 @@ is_supervisor (FdWindow *self)
   return agent != NULL && agent->role >= FD_ROLE_SUPERVISOR;
 }
 
-static char *
-health_line (const FdStreamHealthInfo *info)
-{
-  const char *reason = info->reason != NULL && *info->reason != '\0' ? info->reason : _("no reason given");
-  const char *name = info->name != NULL ? info->name : "";
-
-  if (info->kind == FD_STREAM_EMAIL)
-    {
-      if (info->health == FD_STREAM_HEALTH_NEEDS_AUTHORIZATION)
-        /* TRANSLATORS: %s are the stream's name and the server's reason. */
-        return g_strdup_printf (_("Email stream “%s” needs authorization: %s"), name, reason);
-      /* TRANSLATORS: %s are the stream's name and the server's reason. */
-      return g_strdup_printf (_("Email stream “%s” needs attention: %s"), name, reason);
-    }
-  if (info->health == FD_STREAM_HEALTH_NEEDS_AUTHORIZATION)
-    /* TRANSLATORS: %s are the stream's name and the server's reason. */
-    return g_strdup_printf (_("Media stream “%s” needs authorization: %s"), name, reason);
-  /* TRANSLATORS: %s are the stream's name and the server's reason. */
-  return g_strdup_printf (_("Media stream “%s” needs attention: %s"), name, reason);
-}
-
 static GtkWidget *
 health_label (const char *text,
               const char *tooltip)
@@ -446,7 +427,7 @@ update_health_banner (FdWindow *self)
     }
   for (guint i = 0; i < n && i < HEALTH_MAX_LINES; i++)
     {
-      g_autofree char *line = health_line (g_ptr_array_index (infos, i));
+      g_autofree char *line = fd_format_stream_health (g_ptr_array_index (infos, i));
 
       gtk_box_append (self->health_box, health_label (line, line));
     }

@@ -1,0 +1,465 @@
+#define G_LOG_DOMAIN "fd-tweet-composer"
+
+#include <glib/gi18n.h>
+
+#include "fd-list-row.h"
+#include "fd-tweet-composer.h"
+#include "fd-x-text.h"
+
+struct _FdTweetComposer
+{
+  FdConversationPart    parent_instance;
+
+  /* Template children. */
+  GtkWidget            *public_toggle;
+  GtkWidget            *direct_toggle;
+  GtkTextView          *view;
+  GtkWidget            *attach_button;
+  GtkWidget            *recent_button;
+  GtkListBox           *recent_list;
+  GtkLabel             *counter_label;
+  GtkWidget            *send_button;
+
+  FdRecentFiles        *recent_files;
+  GtkFileChooserNative *chooser;
+  char                 *description;   /* the counter's, for screen readers */
+  gboolean              syncing;       /* toggles set from the model */
+  gboolean              setting_text;  /* a change that is not the agent typing */
+};
+
+G_DEFINE_FINAL_TYPE (FdTweetComposer, fd_tweet_composer, FD_TYPE_CONVERSATION_PART)
+
+static FdConversationModel *
+model_of (FdTweetComposer *self)
+{
+  return fd_conversation_part_get_model (FD_CONVERSATION_PART (self));
+}
+
+/* The count as X will see it (public) or in characters (DM), its limit,
+ * and whether the text may be sent. */
+static gboolean
+measure (FdTweetComposer *self,
+         const char      *text,
+         gint            *count,
+         gint            *limit,
+         gboolean        *direct)
+{
+  FdConversationModel *model = model_of (self);
+  g_autofree char *stripped = g_strstrip (g_strdup (text));
+
+  *direct = model != NULL && fd_conversation_model_get_reply_direct (model);
+  if (*direct)
+    {
+      *count = (gint) g_utf8_strlen (text, -1);
+      *limit = FD_TWEET_DM_MAX_CHARS;
+    }
+  else
+    {
+      *count = fd_x_weighted_length (text);
+      *limit = FD_X_MAX_WEIGHTED_LENGTH;
+    }
+  return model != NULL && fd_conversation_model_get_reserved (model) && *stripped != '\0' &&
+         *count >= 0 && *count <= *limit;
+}
+
+static void
+update (FdTweetComposer *self)
+{
+  g_autofree char *text = fd_compose_text_dup (self->view);
+  g_autofree char *shown = NULL;
+  gint count, limit;
+  gboolean direct;
+  gboolean ok = measure (self, text, &count, &limit, &direct);
+  gboolean over = count > limit || count < 0;
+  FdConversationModel *model = model_of (self);
+
+  shown = g_strdup_printf ("%d / %d", MAX (count, 0), limit);
+  gtk_label_set_text (self->counter_label, shown);
+  g_free (self->description);
+  if (*text == '\0')
+    self->description = g_strdup ("");
+  else if (direct)
+    self->description = g_strdup_printf (_("%d of %d characters"), count, limit);
+  else
+    self->description = g_strdup_printf (_("X counts %d of %d characters"), count, limit);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->counter_label),
+                               direct ? _("Characters of the direct message, of at most 10,000")
+                                      : _("Characters as X counts them (links 23, most emoji 2), of at most 280"));
+  if (over)
+    {
+      gtk_widget_remove_css_class (GTK_WIDGET (self->counter_label), "dim-label");
+      gtk_widget_add_css_class (GTK_WIDGET (self->counter_label), "error");
+    }
+  else
+    {
+      gtk_widget_remove_css_class (GTK_WIDGET (self->counter_label), "error");
+      gtk_widget_add_css_class (GTK_WIDGET (self->counter_label), "dim-label");
+    }
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->counter_label), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
+                                  self->description, -1);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->view), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
+                                  self->description, -1);
+  gtk_accessible_update_state (GTK_ACCESSIBLE (self->view), GTK_ACCESSIBLE_STATE_INVALID,
+                               over ? GTK_ACCESSIBLE_INVALID_TRUE : GTK_ACCESSIBLE_INVALID_FALSE, -1);
+  gtk_widget_set_sensitive (self->send_button, ok);
+
+  /* The toggles follow the model; public needs a post to answer. */
+  self->syncing = TRUE;
+  gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (direct ? self->direct_toggle : self->public_toggle), TRUE);
+  self->syncing = FALSE;
+  gtk_widget_set_sensitive (self->public_toggle, model != NULL && fd_conversation_model_get_has_customer_post (model));
+  gtk_widget_set_sensitive (GTK_WIDGET (self->view), model != NULL && fd_conversation_model_get_reserved (model));
+  gtk_widget_set_sensitive (self->attach_button, model != NULL && fd_conversation_model_get_reserved (model));
+  gtk_widget_set_sensitive (self->recent_button, model != NULL && fd_conversation_model_get_reserved (model));
+}
+
+static void
+on_toggle_toggled_cb (FdTweetComposer *self,
+                      GtkToggleButton *toggle)
+{
+  FdConversationModel *model = model_of (self);
+
+  if (self->syncing || model == NULL || !gtk_toggle_button_get_active (toggle))
+    return;
+  fd_conversation_model_set_reply_direct (model, GTK_WIDGET (toggle) == self->direct_toggle);
+  update (self);
+}
+
+static void
+on_buffer_changed_cb (GtkTextBuffer   *buffer,
+                      FdTweetComposer *self)
+{
+  if (!self->setting_text)
+    fd_conversation_part_keep_compose_text (FD_CONVERSATION_PART (self), self->view);
+  update (self);
+}
+
+static void
+set_text (FdTweetComposer *self,
+          const char      *text)
+{
+  GtkTextBuffer *buffer = gtk_text_view_get_buffer (self->view);
+  GtkTextIter end;
+
+  self->setting_text = TRUE;
+  gtk_text_buffer_set_text (buffer, text, -1);
+  self->setting_text = FALSE;
+  gtk_text_buffer_get_end_iter (buffer, &end);
+  gtk_text_buffer_place_cursor (buffer, &end);
+}
+
+gboolean
+fd_tweet_composer_send (FdTweetComposer *self)
+{
+  FdConversationModel *model;
+  g_autofree char *text = NULL;
+  gint count, limit;
+  gboolean direct;
+
+  g_return_val_if_fail (FD_IS_TWEET_COMPOSER (self), FALSE);
+
+  model = model_of (self);
+  text = fd_compose_text_dup (self->view);
+  if (!measure (self, text, &count, &limit, &direct) || !fd_conversation_model_send_tweet (model, text, direct))
+    return FALSE;
+  set_text (self, "");
+  fd_conversation_model_clear_draft (model);
+  return TRUE;
+}
+
+static void
+on_send_clicked_cb (FdTweetComposer *self)
+{
+  fd_tweet_composer_send (self);
+}
+
+/* Ctrl+Enter sends (Enter alone is a new line: a post is composed). */
+static gboolean
+on_key_pressed_cb (GtkEventControllerKey *controller,
+                   guint                  keyval,
+                   guint                  keycode,
+                   GdkModifierType        state,
+                   FdTweetComposer       *self)
+{
+  if ((keyval == GDK_KEY_Return || keyval == GDK_KEY_KP_Enter || keyval == GDK_KEY_ISO_Enter) &&
+      (state & GDK_CONTROL_MASK) != 0)
+    {
+      fd_tweet_composer_send (self);
+      return TRUE;
+    }
+  return FALSE;
+}
+
+/* --- attachments --------------------------------------------------------------- */
+
+static void
+fill_recent_list (FdTweetComposer *self)
+{
+  fd_list_box_fill_recent_files (self->recent_list, self->recent_files);
+}
+
+static void
+on_recent_files_items_changed_cb (FdTweetComposer *self)
+{
+  GtkPopover *popover = gtk_menu_button_get_popover (GTK_MENU_BUTTON (self->recent_button));
+
+  /* Never rebuilt under a shown popover (GTK 4.8's stale focus). */
+  if (popover != NULL && gtk_widget_get_visible (GTK_WIDGET (popover)))
+    gtk_popover_popdown (popover);
+  fill_recent_list (self);
+}
+
+void
+fd_tweet_composer_refresh_recent_files (FdTweetComposer *self)
+{
+  g_return_if_fail (FD_IS_TWEET_COMPOSER (self));
+  if (self->recent_files != NULL)
+    fd_recent_files_refresh (self->recent_files);
+  fill_recent_list (self);
+}
+
+static void
+on_recent_popover_show_cb (FdTweetComposer *self)
+{
+  fd_tweet_composer_refresh_recent_files (self);
+}
+
+static void
+on_recent_list_row_activated_cb (FdTweetComposer *self,
+                                 GtkListBoxRow   *row)
+{
+  const char *path = g_object_get_data (G_OBJECT (row), "fd-payload");
+  g_autoptr(GFile) file = NULL;
+
+  if (path == NULL || !gtk_widget_get_sensitive (GTK_WIDGET (row)) || model_of (self) == NULL)
+    return;
+  gtk_menu_button_popdown (GTK_MENU_BUTTON (self->recent_button));
+  file = g_file_new_for_path (path);
+  fd_conversation_model_attach_file (model_of (self), file);
+}
+
+static void
+on_chooser_response_cb (GtkNativeDialog *chooser,
+                        int              response,
+                        FdTweetComposer *self)
+{
+  g_autoptr(GFile) file = NULL;
+
+  if (response == GTK_RESPONSE_ACCEPT)
+    file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
+  gtk_native_dialog_destroy (chooser);
+  g_clear_object (&self->chooser);
+  if (file != NULL && model_of (self) != NULL)
+    fd_conversation_model_attach_file (model_of (self), file);
+}
+
+static void
+on_attach_button_clicked_cb (FdTweetComposer *self)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+
+  if (self->chooser != NULL)
+    return;
+  self->chooser = gtk_file_chooser_native_new (_("Add Attachment"), GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
+                                               GTK_FILE_CHOOSER_ACTION_OPEN, _("_Attach"), _("_Cancel"));
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (self->chooser), TRUE);
+  g_signal_connect_object (self->chooser, "response", G_CALLBACK (on_chooser_response_cb), self, 0);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (self->chooser));
+}
+
+/* The guide: a right click on Add attachment shows the recent ones. */
+static void
+on_attach_secondary_pressed_cb (GtkGestureClick *gesture,
+                                int              n_press,
+                                double           x,
+                                double           y,
+                                FdTweetComposer *self)
+{
+  gtk_gesture_set_state (GTK_GESTURE (gesture), GTK_EVENT_SEQUENCE_CLAIMED);
+  if (gtk_widget_get_sensitive (self->recent_button))
+    gtk_menu_button_popup (GTK_MENU_BUTTON (self->recent_button));
+}
+
+/* --- object -------------------------------------------------------------------- */
+
+static void
+fd_tweet_composer_reload (FdConversationPart *part)
+{
+  FdTweetComposer *self = FD_TWEET_COMPOSER (part);
+
+  fd_conversation_part_connect (part, "changed", G_CALLBACK (update));
+  fd_conversation_part_connect (part, "notify::reply-direct", G_CALLBACK (update));
+  fd_conversation_part_connect (part, "notify::has-customer-post", G_CALLBACK (update));
+  update (self);
+}
+
+static void
+fd_tweet_composer_dispose (GObject *object)
+{
+  FdTweetComposer *self = FD_TWEET_COMPOSER (object);
+
+  if (self->chooser != NULL)
+    gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (self->chooser));
+  g_clear_object (&self->chooser);
+  if (self->recent_files != NULL)
+    g_signal_handlers_disconnect_by_data (self->recent_files, self);
+  g_clear_object (&self->recent_files);
+  G_OBJECT_CLASS (fd_tweet_composer_parent_class)->dispose (object);
+}
+
+static void
+fd_tweet_composer_finalize (GObject *object)
+{
+  g_free (FD_TWEET_COMPOSER (object)->description);
+  G_OBJECT_CLASS (fd_tweet_composer_parent_class)->finalize (object);
+}
+
+static void
+fd_tweet_composer_class_init (FdTweetComposerClass *klass)
+{
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  G_OBJECT_CLASS (klass)->dispose = fd_tweet_composer_dispose;
+  G_OBJECT_CLASS (klass)->finalize = fd_tweet_composer_finalize;
+  FD_CONVERSATION_PART_CLASS (klass)->reload = fd_tweet_composer_reload;
+  fd_conversation_part_class_set_template (widget_class, "fd-tweet-composer", 0);
+  gtk_widget_class_bind_template_child (widget_class, FdTweetComposer, public_toggle);
+  gtk_widget_class_bind_template_child (widget_class, FdTweetComposer, direct_toggle);
+  gtk_widget_class_bind_template_child (widget_class, FdTweetComposer, view);
+  gtk_widget_class_bind_template_child (widget_class, FdTweetComposer, attach_button);
+  gtk_widget_class_bind_template_child (widget_class, FdTweetComposer, recent_button);
+  gtk_widget_class_bind_template_child (widget_class, FdTweetComposer, recent_list);
+  gtk_widget_class_bind_template_child (widget_class, FdTweetComposer, counter_label);
+  gtk_widget_class_bind_template_child (widget_class, FdTweetComposer, send_button);
+  gtk_widget_class_bind_template_callback (widget_class, on_toggle_toggled_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_send_clicked_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_attach_button_clicked_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_recent_popover_show_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_recent_list_row_activated_cb);
+}
+
+static void
+fd_tweet_composer_init (FdTweetComposer *self)
+{
+  GtkEventController *keys;
+  GtkGesture *gesture;
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+  self->description = g_strdup ("");
+  g_signal_connect_object (gtk_text_view_get_buffer (self->view), "changed", G_CALLBACK (on_buffer_changed_cb), self, 0);
+  keys = gtk_event_controller_key_new ();
+  gtk_event_controller_set_propagation_phase (keys, GTK_PHASE_CAPTURE);
+  g_signal_connect (keys, "key-pressed", G_CALLBACK (on_key_pressed_cb), self);
+  gtk_widget_add_controller (GTK_WIDGET (self->view), keys);
+  gesture = gtk_gesture_click_new ();
+  gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (gesture), GDK_BUTTON_SECONDARY);
+  g_signal_connect (gesture, "pressed", G_CALLBACK (on_attach_secondary_pressed_cb), self);
+  gtk_widget_add_controller (self->attach_button, GTK_EVENT_CONTROLLER (gesture));
+  update (self);
+}
+
+void
+fd_tweet_composer_insert (FdTweetComposer *self,
+                          const char      *text)
+{
+  g_return_if_fail (FD_IS_TWEET_COMPOSER (self));
+  fd_compose_text_insert (self->view, text);
+}
+
+char *
+fd_tweet_composer_dup_selection (FdTweetComposer *self)
+{
+  g_return_val_if_fail (FD_IS_TWEET_COMPOSER (self), NULL);
+  return fd_compose_text_dup_selection (self->view);
+}
+
+void
+fd_tweet_composer_restore_draft (FdTweetComposer *self)
+{
+  const char *draft;
+
+  g_return_if_fail (FD_IS_TWEET_COMPOSER (self));
+  draft = fd_conversation_part_get_draft_to_restore (FD_CONVERSATION_PART (self), self->view);
+  if (draft != NULL)
+    set_text (self, draft);
+}
+
+void
+fd_tweet_composer_set_recent_files (FdTweetComposer *self,
+                                    FdRecentFiles   *recent_files)
+{
+  g_return_if_fail (FD_IS_TWEET_COMPOSER (self));
+  g_return_if_fail (recent_files == NULL || FD_IS_RECENT_FILES (recent_files));
+
+  if (self->recent_files == recent_files)
+    return;
+  if (self->recent_files != NULL)
+    g_signal_handlers_disconnect_by_data (self->recent_files, self);
+  g_set_object (&self->recent_files, recent_files);
+  if (recent_files != NULL)
+    g_signal_connect_swapped (recent_files, "items-changed", G_CALLBACK (on_recent_files_items_changed_cb), self);
+  fill_recent_list (self);
+}
+
+GtkTextView *
+fd_tweet_composer_get_view (FdTweetComposer *self)
+{
+  g_return_val_if_fail (FD_IS_TWEET_COMPOSER (self), NULL);
+  return self->view;
+}
+
+GtkWidget *
+fd_tweet_composer_get_send_button (FdTweetComposer *self)
+{
+  g_return_val_if_fail (FD_IS_TWEET_COMPOSER (self), NULL);
+  return self->send_button;
+}
+
+GtkLabel *
+fd_tweet_composer_get_counter (FdTweetComposer *self)
+{
+  g_return_val_if_fail (FD_IS_TWEET_COMPOSER (self), NULL);
+  return self->counter_label;
+}
+
+GtkWidget *
+fd_tweet_composer_get_public_toggle (FdTweetComposer *self)
+{
+  g_return_val_if_fail (FD_IS_TWEET_COMPOSER (self), NULL);
+  return self->public_toggle;
+}
+
+GtkWidget *
+fd_tweet_composer_get_direct_toggle (FdTweetComposer *self)
+{
+  g_return_val_if_fail (FD_IS_TWEET_COMPOSER (self), NULL);
+  return self->direct_toggle;
+}
+
+GtkWidget *
+fd_tweet_composer_get_attach_button (FdTweetComposer *self)
+{
+  g_return_val_if_fail (FD_IS_TWEET_COMPOSER (self), NULL);
+  return self->attach_button;
+}
+
+GtkWidget *
+fd_tweet_composer_get_recent_button (FdTweetComposer *self)
+{
+  g_return_val_if_fail (FD_IS_TWEET_COMPOSER (self), NULL);
+  return self->recent_button;
+}
+
+GtkListBox *
+fd_tweet_composer_get_recent_list (FdTweetComposer *self)
+{
+  g_return_val_if_fail (FD_IS_TWEET_COMPOSER (self), NULL);
+  return self->recent_list;
+}
+
+const char *
+fd_tweet_composer_get_count_description (FdTweetComposer *self)
+{
+  g_return_val_if_fail (FD_IS_TWEET_COMPOSER (self), NULL);
+  return self->description;
+}
