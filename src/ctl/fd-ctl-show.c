@@ -31,7 +31,7 @@ fd_ctl_stream_show (FdCtl *ctl)
 {
   static const struct { const char *label; const char *member; } rows[] = {
     { "ID", "id" }, { "Name", "name" }, { "Kind", "kind" }, { "Queue", "queue_id" }, { "Key", "key" },
-    { "Health", "health" }, { "Reason", "health_reason" },
+    { "Health", "health" }, { "Reason", "health_reason" }, { "X calls today", "calls_today" },
   };
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonNode) answer = NULL;
@@ -86,7 +86,9 @@ fd_ctl_stream_show (FdCtl *ctl)
       JsonNode *node = json_object_get_member (obj, rows[i].member);
       g_autofree char *text = node != NULL && !JSON_NODE_HOLDS_NULL (node) ? value_text (node) : g_strdup ("");
 
-      g_print ("%-8s %s\n", rows[i].label, text);
+      if (node == NULL && g_str_equal (rows[i].member, "calls_today"))
+        continue;
+      g_print ("%-14s %s\n", rows[i].label, text);
     }
   if (settings == NULL)
     return FD_CTL_EXIT_OK;

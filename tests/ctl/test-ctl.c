@@ -888,7 +888,9 @@ test_twitter_stream (Fixture       *f,
 
   /* stream show: the settings one per line, never the secret. */
   assert_ok (f, run_ctl (f, "stream", "show", "--org", org_arg, "Kakapo on X"));
-  g_assert_nonnull (strstr (f->out, "Kind     twitter\n"));
+  g_assert_nonnull (strstr (f->out, "Kind           twitter\n"));
+  /* Not authorized, never polled: no X API call today. */
+  g_assert_nonnull (strstr (f->out, "X calls today  0\n"));
   g_assert_nonnull (strstr (f->out, "Settings:\n"));
   g_assert_nonnull (strstr (f->out, "  handle           @KakapoSystems\n"));
   g_assert_nonnull (strstr (f->out, "  poll_seconds     30\n"));

@@ -674,6 +674,16 @@ test_revoked (Fixture       *f,
   g_assert_cmpint (info->calls_today, >=, 2);
   g_assert_cmpint (info->calls_today, ==,
                    fd_test_server_db_count (f->server, "SELECT calls_today FROM x_positions"));
+  /* The admin API (frontdeskctl stream show) gives the same count. */
+  {
+    g_autofree char *path = g_strdup_printf ("/organizations/%" G_GINT64_FORMAT "/streams/%" G_GINT64_FORMAT,
+                                             f->org_id, f->stream_id);
+    g_autoptr(JsonNode) stream = fd_test_admin_expect (f->server, "GET", path, NULL, 200);
+    gint64 stored = fd_test_server_db_count (f->server, "SELECT calls_today FROM x_positions");
+
+    g_assert_cmpint (json_object_get_int_member (json_node_get_object (stream), "calls_today"), >=, 2);
+    g_assert_cmpint (json_object_get_int_member (json_node_get_object (stream), "calls_today"), <=, stored);
+  }
 
   fd_test_x_fake_control (f->fake, "{\"revoke\":true}");
   poll_until (health_is, &wait, "needs-authorization");

@@ -5,6 +5,7 @@
  * same routes serve them all (docs/admin.md, "Resources"). */
 
 #include "fd-admin-api-private.h"
+#include "fd-center-twitter.h"
 
 #include "fd-auth.h"
 #include "fd-codec.h"
@@ -587,7 +588,14 @@ fd_admin_serve_item (Request           *req,
 
   if (g_str_equal (req->method, "GET"))
     {
-      fd_api_respond_json (req->msg, SOUP_STATUS_OK, klass->to_json (current));
+      JsonNode *node = klass->to_json (current);
+
+      /* A twitter stream's X API calls today (X bills reads): what an
+       * administrator weighs when choosing poll_seconds (docs/twitter.md). */
+      if (klass->get == (gpointer) stream_get && ((FdStream *) current)->kind == FD_STREAM_TWITTER)
+        json_object_set_int_member (json_node_get_object (node), "calls_today",
+                                    fd_center_x_calls_today (fd_admin_center (req), req->org_id, id));
+      fd_api_respond_json (req->msg, SOUP_STATUS_OK, node);
       klass->free (current);
       return TRUE;
     }

@@ -56,7 +56,7 @@ fd_admin_parse_object_body (Request  *req,
 
 /* Members a client may send but never sets: the server assigns them. */
 static const char * const server_members[] = {
-  "id", "organization_id", "created_at", "key", "deleted", "health", "health_reason", NULL
+  "id", "organization_id", "created_at", "key", "deleted", "health", "health_reason", "calls_today", NULL
 };
 
 void
