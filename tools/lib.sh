@@ -8,6 +8,8 @@ FD_PACKAGES=(
   meson ninja-build pkg-config gcc clang libclang-rt-14-dev
   libglib2.0-dev libjson-glib-dev libsoup-3.0-dev libsqlite3-dev libsodium-dev sqlite3
   libgtk-4-dev libadwaita-1-dev libsecret-1-dev
+  # gtk4-encode-symbolic-svg: the status pages' icons as PNGs (src/agent/widgets).
+  libgtk-4-bin
   # The Email channel: GMime, libetpan (which wants libcurl's GnuTLS flavour),
   # and the real mail servers its tests run on loopback.
   libgmime-3.0-dev libetpan-dev libcurl4-gnutls-dev dovecot-imapd python3-aiosmtpd

@@ -720,6 +720,22 @@ fd_window_class_init (FdWindowClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, on_child_toast_cb);
 }
 
+/* The status pages' icons are the app's own PNGs in its resources
+ * (docs/app.md, "Empty states"). GtkApplication adds its resource base path
+ * + "/icons" to the icon theme, but a window outside FdApplication (the ui
+ * tests, their screenshots) would show missing icons: add it here too. */
+#define STATUS_ICONS_PATH "/io/github/frontdeskcc/Frontdesk/icons"
+
+static void
+ensure_status_icons (GdkDisplay *display)
+{
+  GtkIconTheme *theme = gtk_icon_theme_get_for_display (display);
+  g_auto(GStrv) paths = gtk_icon_theme_get_resource_path (theme);
+
+  if (paths == NULL || !g_strv_contains ((const char * const *) paths, STATUS_ICONS_PATH))
+    gtk_icon_theme_add_resource_path (theme, STATUS_ICONS_PATH);
+}
+
 static void
 fd_window_init (FdWindow *self)
 {
@@ -731,6 +747,7 @@ fd_window_init (FdWindow *self)
   self->cancellable = g_cancellable_new ();
   self->stream_health = g_hash_table_new_full (g_int64_hash, g_int64_equal, NULL,
                                                (GDestroyNotify) fd_stream_health_info_free);
+  ensure_status_icons (gtk_widget_get_display (GTK_WIDGET (self)));
   gtk_widget_init_template (GTK_WIDGET (self));
   g_action_map_add_action_entries (G_ACTION_MAP (self), entries, G_N_ELEMENTS (entries), self);
   gtk_stack_set_visible_child_name (self->stack, "sign-in");
