@@ -8,8 +8,10 @@ FD_PACKAGES=(
   meson ninja-build pkg-config gcc clang libclang-rt-14-dev
   libglib2.0-dev libjson-glib-dev libsoup-3.0-dev libsqlite3-dev libsodium-dev sqlite3
   libgtk-4-dev libadwaita-1-dev libsecret-1-dev
-  # gtk4-encode-symbolic-svg: the status pages' icons as PNGs (src/agent/widgets).
-  libgtk-4-bin
+  # gtk4-encode-symbolic-svg: the status pages' icons as PNGs (src/agent/widgets);
+  # it reads the theme's SVGs through gdk-pixbuf's SVG loader (only a
+  # recommendation of GTK's, which --no-install-recommends leaves out).
+  libgtk-4-bin librsvg2-common
   # The Email channel: GMime, libetpan (which wants libcurl's GnuTLS flavour),
   # and the real mail servers its tests run on loopback.
   libgmime-3.0-dev libetpan-dev libcurl4-gnutls-dev dovecot-imapd python3-aiosmtpd
