@@ -151,23 +151,12 @@ email_attach_cb (GtkWidget  *widget,
 
 static void
 email_add_reply_to_cache_cb (GtkWidget  *widget,
-                             const char *action_name,
-                             GVariant   *parameter)
+                           const char *action_name,
+                           GVariant   *parameter)
 {
   FdEmailWindow *self = FD_EMAIL_WINDOW (widget);
-  g_autoptr(GError) error = NULL;
-  g_autofree char *text = NULL;
 
-  if (self->common.reply_cache == NULL)
-    return;
-  text = fd_email_composer_dup_selection (self->composer);
-  if (text == NULL)
-    g_set_error_literal (&error, FD_CACHE_ERROR, FD_CACHE_ERROR_EMPTY,
-                         _("Select the text to add to the reply cache first."));
-  else
-    fd_reply_cache_add (self->common.reply_cache, text, &error);
-  if (error != NULL)
-    fd_conversation_model_report_error (self->common.model, error);
+  fd_conversation_window_common_add_reply_to_cache (&self->common, fd_email_composer_dup_selection (self->composer));
 }
 
 /* --- object -------------------------------------------------------------------------- */
@@ -240,7 +229,6 @@ fd_email_window_init (FdEmailWindow *self)
 {
   GtkGesture *gesture;
   GtkEventController *keys;
-  FdConversationPart *inserting[3];
 
   gtk_widget_init_template (GTK_WIDGET (self));
   fd_conversation_window_common_init (&self->common, GTK_WIDGET (self), "email",
@@ -248,11 +236,7 @@ fd_email_window_init (FdEmailWindow *self)
                                       on_model_changed_cb, (FdConversationWindowAttach) fd_email_window_attach_file);
   gtk_text_view_set_extra_menu (fd_email_composer_get_view (self->composer), self->common.compose_menu);
 
-  inserting[0] = FD_CONVERSATION_PART (self->common.canned_tab);
-  inserting[1] = FD_CONVERSATION_PART (self->common.resources_tab);
-  inserting[2] = FD_CONVERSATION_PART (self->common.reply_cache_tab);
-  for (guint i = 0; i < G_N_ELEMENTS (inserting); i++)
-    g_signal_connect_object (inserting[i], "payload-activated", G_CALLBACK (on_payload_activated_cb), self, 0);
+  fd_conversation_window_common_connect_inserting (&self->common, G_CALLBACK (on_payload_activated_cb), self);
 
   keys = gtk_event_controller_key_new ();
   gtk_event_controller_set_propagation_phase (keys, GTK_PHASE_CAPTURE);
