@@ -140,29 +140,16 @@ fd_email_window_class_init (FdEmailWindowClass *klass)
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_KP_Enter, GDK_CONTROL_MASK, "email.send", NULL);
 }
 
-/* Ctrl+Enter in the reply: the text view would take it as a new line
- * before the window's shortcut, so the reply's own key controller sends. */
-static gboolean
-on_reply_key_pressed_cb (GtkEventControllerKey *controller,
-                         guint                  keyval,
-                         guint                  keycode,
-                         GdkModifierType        state,
-                         FdEmailWindow         *self)
+/* Ctrl+Enter in the reply sends, as the window's shortcut would. */
+static void
+on_reply_send_cb (FdEmailWindow *self)
 {
-  if ((keyval == GDK_KEY_Return || keyval == GDK_KEY_KP_Enter || keyval == GDK_KEY_ISO_Enter) &&
-      (state & GDK_CONTROL_MASK) != 0)
-    {
-      gtk_widget_activate_action (GTK_WIDGET (self), "email.send", NULL);
-      return TRUE;
-    }
-  return FALSE;
+  gtk_widget_activate_action (GTK_WIDGET (self), "email.send", NULL);
 }
 
 static void
 fd_email_window_init (FdEmailWindow *self)
 {
-  GtkEventController *keys;
-
   gtk_widget_init_template (GTK_WIDGET (self));
   fd_conversation_window_common_init (&self->common, GTK_WIDGET (self), "email",
                                       GTK_WIDGET (fd_email_composer_get_view (self->composer)),
@@ -171,10 +158,7 @@ fd_email_window_init (FdEmailWindow *self)
 
   fd_conversation_window_common_connect_inserting (&self->common, G_CALLBACK (on_payload_activated_cb), self);
 
-  keys = gtk_event_controller_key_new ();
-  gtk_event_controller_set_propagation_phase (keys, GTK_PHASE_CAPTURE);
-  g_signal_connect (keys, "key-pressed", G_CALLBACK (on_reply_key_pressed_cb), self);
-  gtk_widget_add_controller (GTK_WIDGET (fd_email_composer_get_view (self->composer)), keys);
+  fd_compose_text_send_on_ctrl_enter (fd_email_composer_get_view (self->composer), G_CALLBACK (on_reply_send_cb), self);
 
   fd_recent_attachments_init (&self->attachments, GTK_WIDGET (self), self->attach_button, self->recent_button,
                               self->recent_list, NULL, (FdRecentAttachmentsAttach) fd_email_window_attach_file);

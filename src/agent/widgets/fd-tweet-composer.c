@@ -173,20 +173,10 @@ on_send_clicked_cb (FdTweetComposer *self)
 }
 
 /* Ctrl+Enter sends (Enter alone is a new line: a post is composed). */
-static gboolean
-on_key_pressed_cb (GtkEventControllerKey *controller,
-                   guint                  keyval,
-                   guint                  keycode,
-                   GdkModifierType        state,
-                   FdTweetComposer       *self)
+static void
+on_ctrl_enter_cb (FdTweetComposer *self)
 {
-  if ((keyval == GDK_KEY_Return || keyval == GDK_KEY_KP_Enter || keyval == GDK_KEY_ISO_Enter) &&
-      (state & GDK_CONTROL_MASK) != 0)
-    {
-      fd_tweet_composer_send (self);
-      return TRUE;
-    }
-  return FALSE;
+  fd_tweet_composer_send (self);
 }
 
 /* --- attachments --------------------------------------------------------------- */
@@ -289,15 +279,10 @@ fd_tweet_composer_class_init (FdTweetComposerClass *klass)
 static void
 fd_tweet_composer_init (FdTweetComposer *self)
 {
-  GtkEventController *keys;
-
   gtk_widget_init_template (GTK_WIDGET (self));
   self->description = g_strdup ("");
   g_signal_connect_object (gtk_text_view_get_buffer (self->view), "changed", G_CALLBACK (on_buffer_changed_cb), self, 0);
-  keys = gtk_event_controller_key_new ();
-  gtk_event_controller_set_propagation_phase (keys, GTK_PHASE_CAPTURE);
-  g_signal_connect (keys, "key-pressed", G_CALLBACK (on_key_pressed_cb), self);
-  gtk_widget_add_controller (GTK_WIDGET (self->view), keys);
+  fd_compose_text_send_on_ctrl_enter (self->view, G_CALLBACK (on_ctrl_enter_cb), self);
   fd_recent_attachments_init (&self->attachments, GTK_WIDGET (self), self->attach_button, self->recent_button,
                               self->recent_list, attachments_ready, attachments_attach);
   update (self);
