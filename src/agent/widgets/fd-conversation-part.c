@@ -265,6 +265,26 @@ fd_compose_text_insert (GtkTextView *view,
   gtk_widget_grab_focus (GTK_WIDGET (view));
 }
 
+void
+fd_compose_text_set (GtkTextView *view,
+                     const char  *text,
+                     gboolean    *setting)
+{
+  GtkTextBuffer *buffer;
+  GtkTextIter end;
+
+  g_return_if_fail (GTK_IS_TEXT_VIEW (view));
+  g_return_if_fail (text != NULL);
+  g_return_if_fail (setting != NULL);
+
+  buffer = gtk_text_view_get_buffer (view);
+  *setting = TRUE;
+  gtk_text_buffer_set_text (buffer, text, -1);
+  *setting = FALSE;
+  gtk_text_buffer_get_end_iter (buffer, &end);
+  gtk_text_buffer_place_cursor (buffer, &end);
+}
+
 typedef struct
 {
   GCallback send;

@@ -88,6 +88,12 @@ char                *fd_compose_text_dup                     (GtkTextView       
 char                *fd_compose_text_dup_selection           (GtkTextView         *view);
 void                 fd_compose_text_insert                  (GtkTextView         *view,
                                                               const char          *text);
+/* @text in place of what @view holds, the cursor at its end; *@setting
+ * is TRUE meanwhile, so that the buffer's "changed" handler tells it from
+ * the agent typing. */
+void                 fd_compose_text_set                     (GtkTextView         *view,
+                                                              const char          *text,
+                                                              gboolean            *setting);
 /* Ctrl+Enter in @view calls @send with @user_data: the text view would
  * take it as a new line before a window's shortcut, so the view's own key
  * controller sends (Enter alone stays a new line). */

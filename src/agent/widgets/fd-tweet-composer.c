@@ -137,14 +137,7 @@ static void
 set_text (FdTweetComposer *self,
           const char      *text)
 {
-  GtkTextBuffer *buffer = gtk_text_view_get_buffer (self->view);
-  GtkTextIter end;
-
-  self->setting_text = TRUE;
-  gtk_text_buffer_set_text (buffer, text, -1);
-  self->setting_text = FALSE;
-  gtk_text_buffer_get_end_iter (buffer, &end);
-  gtk_text_buffer_place_cursor (buffer, &end);
+  fd_compose_text_set (self->view, text, &self->setting_text);
 }
 
 gboolean
