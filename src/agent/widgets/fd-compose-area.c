@@ -3,7 +3,7 @@
 #include <glib/gi18n.h>
 
 #include "fd-compose-area.h"
-#include "fd-list-row.h"
+#include "fd-recent-attachments.h"
 
 struct _FdComposeArea
 {
@@ -14,8 +14,7 @@ struct _FdComposeArea
   GtkWidget            *recent_button;
   GtkListBox           *recent_list;
 
-  FdRecentFiles        *recent_files;
-  GtkFileChooserNative *chooser;          /* the open "Add Attachment" dialog, or NULL */
+  FdRecentAttachments   attachments;
   gboolean              setting_text;     /* a change that is not the agent typing */
 };
 
@@ -25,14 +24,7 @@ static void
 set_text (FdComposeArea *self,
           const char    *text)
 {
-  GtkTextBuffer *buffer = gtk_text_view_get_buffer (self->view);
-  GtkTextIter end;
-
-  self->setting_text = TRUE;
-  gtk_text_buffer_set_text (buffer, text, -1);
-  self->setting_text = FALSE;
-  gtk_text_buffer_get_end_iter (buffer, &end);
-  gtk_text_buffer_place_cursor (buffer, &end);
+  fd_compose_text_set (self->view, text, &self->setting_text);
 }
 
 static void
@@ -82,38 +74,29 @@ on_key_pressed_cb (FdComposeArea         *self,
   return TRUE;
 }
 
-/* --- recent attachments --------------------------------------------------------- */
+/* --- attachments ----------------------------------------------------------------- */
 
-static void
-fill_recent_list (FdComposeArea *self)
+static gboolean
+attachments_ready (GtkWidget *widget)
 {
-  fd_list_box_fill_recent_files (self->recent_list, self->recent_files);
+  return fd_conversation_part_get_model (FD_CONVERSATION_PART (widget)) != NULL;
 }
 
 static void
-on_recent_files_items_changed_cb (GListModel    *model,
-                                  guint          position,
-                                  guint          removed,
-                                  guint          added,
-                                  FdComposeArea *self)
+attachments_attach (GtkWidget *widget,
+                    GFile     *file)
 {
-  GtkPopover *popover = gtk_menu_button_get_popover (GTK_MENU_BUTTON (self->recent_button));
+  FdConversationModel *model = fd_conversation_part_get_model (FD_CONVERSATION_PART (widget));
 
-  /* Rows are never replaced under a shown popover (GTK 4.8 kept a stale
-   * focus pointer and crashed); opening it rebuilds it. */
-  if (popover != NULL && gtk_widget_get_visible (GTK_WIDGET (popover)))
-    gtk_popover_popdown (popover);
-  fill_recent_list (self);
+  if (model != NULL)
+    fd_conversation_model_attach_file (model, file);
 }
 
 void
 fd_compose_area_refresh_recent_files (FdComposeArea *self)
 {
   g_return_if_fail (FD_IS_COMPOSE_AREA (self));
-
-  if (self->recent_files != NULL)
-    fd_recent_files_refresh (self->recent_files);
-  fill_recent_list (self);
+  fd_recent_attachments_refresh (&self->attachments);
 }
 
 static void
@@ -126,59 +109,13 @@ static void
 on_recent_list_row_activated_cb (FdComposeArea *self,
                                  GtkListBoxRow *row)
 {
-  FdConversationModel *model = fd_conversation_part_get_model (FD_CONVERSATION_PART (self));
-  const char *path = g_object_get_data (G_OBJECT (row), "fd-payload");
-  g_autoptr(GFile) file = NULL;
-
-  if (path == NULL || !gtk_widget_get_sensitive (GTK_WIDGET (row)) || model == NULL)
-    return;
-  gtk_menu_button_popdown (GTK_MENU_BUTTON (self->recent_button));
-  file = g_file_new_for_path (path);
-  fd_conversation_model_attach_file (model, file);
-}
-
-/* --- Add Attachment ----------------------------------------------------------------- */
-
-static void
-on_chooser_response_cb (GtkNativeDialog *chooser,
-                        int              response,
-                        FdComposeArea   *self)
-{
-  FdConversationModel *model = fd_conversation_part_get_model (FD_CONVERSATION_PART (self));
-  g_autoptr(GFile) file = NULL;
-
-  if (response == GTK_RESPONSE_ACCEPT)
-    file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
-  gtk_native_dialog_destroy (chooser);
-  g_clear_object (&self->chooser);
-  if (file != NULL && model != NULL)
-    fd_conversation_model_attach_file (model, file);
+  fd_recent_attachments_row_activated (&self->attachments, row);
 }
 
 static void
 on_attach_button_clicked_cb (FdComposeArea *self)
 {
-  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
-
-  if (self->chooser != NULL)
-    return;
-  self->chooser = gtk_file_chooser_native_new (_("Add Attachment"), GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
-                                               GTK_FILE_CHOOSER_ACTION_OPEN, _("_Attach"), _("_Cancel"));
-  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (self->chooser), TRUE);
-  g_signal_connect_object (self->chooser, "response", G_CALLBACK (on_chooser_response_cb), self, 0);
-  gtk_native_dialog_show (GTK_NATIVE_DIALOG (self->chooser));
-}
-
-/* The guide's way: a right click on Add Attachment shows the recent ones. */
-static void
-on_attach_secondary_pressed_cb (GtkGestureClick *gesture,
-                                int              n_press,
-                                double           x,
-                                double           y,
-                                FdComposeArea   *self)
-{
-  gtk_gesture_set_state (GTK_GESTURE (gesture), GTK_EVENT_SEQUENCE_CLAIMED);
-  gtk_menu_button_popup (GTK_MENU_BUTTON (self->recent_button));
+  fd_recent_attachments_choose (&self->attachments);
 }
 
 /* --- object ---------------------------------------------------------------------- */
@@ -188,12 +125,7 @@ fd_compose_area_dispose (GObject *object)
 {
   FdComposeArea *self = FD_COMPOSE_AREA (object);
 
-  if (self->chooser != NULL)
-    gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (self->chooser));
-  g_clear_object (&self->chooser);
-  if (self->recent_files != NULL)
-    g_signal_handlers_disconnect_by_data (self->recent_files, self);
-  g_clear_object (&self->recent_files);
+  fd_recent_attachments_dispose (&self->attachments);
   G_OBJECT_CLASS (fd_compose_area_parent_class)->dispose (object);
 }
 
@@ -217,15 +149,11 @@ fd_compose_area_class_init (FdComposeAreaClass *klass)
 static void
 fd_compose_area_init (FdComposeArea *self)
 {
-  GtkGesture *gesture;
-
   gtk_widget_init_template (GTK_WIDGET (self));
   g_signal_connect_object (gtk_text_view_get_buffer (self->view), "changed",
                            G_CALLBACK (on_buffer_changed_cb), self, 0);
-  gesture = gtk_gesture_click_new ();
-  gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (gesture), GDK_BUTTON_SECONDARY);
-  g_signal_connect (gesture, "pressed", G_CALLBACK (on_attach_secondary_pressed_cb), self);
-  gtk_widget_add_controller (self->attach_button, GTK_EVENT_CONTROLLER (gesture));
+  fd_recent_attachments_init (&self->attachments, GTK_WIDGET (self), self->attach_button, self->recent_button,
+                              self->recent_list, attachments_ready, attachments_attach);
 }
 
 void
@@ -270,15 +198,7 @@ fd_compose_area_set_recent_files (FdComposeArea *self,
 {
   g_return_if_fail (FD_IS_COMPOSE_AREA (self));
   g_return_if_fail (recent_files == NULL || FD_IS_RECENT_FILES (recent_files));
-
-  if (self->recent_files == recent_files)
-    return;
-  if (self->recent_files != NULL)
-    g_signal_handlers_disconnect_by_data (self->recent_files, self);
-  g_set_object (&self->recent_files, recent_files);
-  if (recent_files != NULL)
-    g_signal_connect (recent_files, "items-changed", G_CALLBACK (on_recent_files_items_changed_cb), self);
-  fill_recent_list (self);
+  fd_recent_attachments_set_recent_files (&self->attachments, recent_files);
 }
 
 GtkTextView *

@@ -265,6 +265,69 @@ fd_compose_text_insert (GtkTextView *view,
   gtk_widget_grab_focus (GTK_WIDGET (view));
 }
 
+void
+fd_compose_text_set (GtkTextView *view,
+                     const char  *text,
+                     gboolean    *setting)
+{
+  GtkTextBuffer *buffer;
+  GtkTextIter end;
+
+  g_return_if_fail (GTK_IS_TEXT_VIEW (view));
+  g_return_if_fail (text != NULL);
+  g_return_if_fail (setting != NULL);
+
+  buffer = gtk_text_view_get_buffer (view);
+  *setting = TRUE;
+  gtk_text_buffer_set_text (buffer, text, -1);
+  *setting = FALSE;
+  gtk_text_buffer_get_end_iter (buffer, &end);
+  gtk_text_buffer_place_cursor (buffer, &end);
+}
+
+typedef struct
+{
+  GCallback send;
+  gpointer  user_data;
+} SendOnCtrlEnter;
+
+static gboolean
+on_compose_key_pressed_cb (GtkEventControllerKey *controller,
+                           guint                  keyval,
+                           guint                  keycode,
+                           GdkModifierType        state,
+                           SendOnCtrlEnter       *send)
+{
+  if ((keyval == GDK_KEY_Return || keyval == GDK_KEY_KP_Enter || keyval == GDK_KEY_ISO_Enter) &&
+      (state & GDK_CONTROL_MASK) != 0)
+    {
+      ((void (*) (gpointer)) send->send) (send->user_data);
+      return TRUE;
+    }
+  return FALSE;
+}
+
+void
+fd_compose_text_send_on_ctrl_enter (GtkTextView *view,
+                                    GCallback    send,
+                                    gpointer     user_data)
+{
+  GtkEventController *keys;
+  SendOnCtrlEnter *data;
+
+  g_return_if_fail (GTK_IS_TEXT_VIEW (view));
+  g_return_if_fail (send != NULL);
+
+  data = g_new0 (SendOnCtrlEnter, 1);
+  data->send = send;
+  data->user_data = user_data;
+  keys = gtk_event_controller_key_new ();
+  gtk_event_controller_set_propagation_phase (keys, GTK_PHASE_CAPTURE);
+  g_signal_connect_data (keys, "key-pressed", G_CALLBACK (on_compose_key_pressed_cb), data,
+                         (GClosureNotify) (void (*) (void)) g_free, 0);
+  gtk_widget_add_controller (GTK_WIDGET (view), keys);
+}
+
 const char *
 fd_conversation_part_get_draft_to_restore (FdConversationPart *self,
                                            GtkTextView        *view)

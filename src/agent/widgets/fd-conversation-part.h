@@ -88,6 +88,18 @@ char                *fd_compose_text_dup                     (GtkTextView       
 char                *fd_compose_text_dup_selection           (GtkTextView         *view);
 void                 fd_compose_text_insert                  (GtkTextView         *view,
                                                               const char          *text);
+/* @text in place of what @view holds, the cursor at its end; *@setting
+ * is TRUE meanwhile, so that the buffer's "changed" handler tells it from
+ * the agent typing. */
+void                 fd_compose_text_set                     (GtkTextView         *view,
+                                                              const char          *text,
+                                                              gboolean            *setting);
+/* Ctrl+Enter in @view calls @send with @user_data: the text view would
+ * take it as a new line before a window's shortcut, so the view's own key
+ * controller sends (Enter alone stays a new line). */
+void                 fd_compose_text_send_on_ctrl_enter      (GtkTextView         *view,
+                                                              GCallback            send,
+                                                              gpointer             user_data);
 const char          *fd_conversation_part_get_draft_to_restore (FdConversationPart *self,
                                                                 GtkTextView        *view);
 void                 fd_conversation_part_keep_compose_text  (FdConversationPart  *self,

@@ -359,6 +359,45 @@ fd_conversation_window_common_set_stores (FdConversationWindowCommon *common,
   set_action_enabled (common, "add-reply-to-cache", reply_cache != NULL);
 }
 
+/* The tabs whose rows go into the reply (canned replies, resources, the
+ * reply cache) call @on_payload_activated with @window, for as long as
+ * @window lives. */
+void
+fd_conversation_window_common_connect_inserting (FdConversationWindowCommon *common,
+                                                 GCallback                   on_payload_activated,
+                                                 gpointer                    window)
+{
+  FdConversationPart *inserting[] = {
+    FD_CONVERSATION_PART (common->canned_tab),
+    FD_CONVERSATION_PART (common->resources_tab),
+    FD_CONVERSATION_PART (common->reply_cache_tab),
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (inserting); i++)
+    g_signal_connect_object (inserting[i], "payload-activated", on_payload_activated, window, 0);
+}
+
+/* "<prefix>.add-reply-to-cache" for a window whose only source is its
+ * compose box: @selection (taken; NULL when nothing is selected) goes
+ * into the reply cache, and what went wrong into the status line. */
+void
+fd_conversation_window_common_add_reply_to_cache (FdConversationWindowCommon *common,
+                                                  char                       *selection)
+{
+  g_autofree char *text = selection;
+  g_autoptr(GError) error = NULL;
+
+  if (common->reply_cache == NULL)
+    return;
+  if (text == NULL)
+    g_set_error_literal (&error, FD_CACHE_ERROR, FD_CACHE_ERROR_EMPTY,
+                         _("Select the text to add to the reply cache first."));
+  else
+    fd_reply_cache_add (common->reply_cache, text, &error);
+  if (error != NULL)
+    fd_conversation_model_report_error (common->model, error);
+}
+
 /* Called from the window's dispose, in place of gtk_widget_dispose_template(). */
 void
 fd_conversation_window_common_dispose (FdConversationWindowCommon *common,

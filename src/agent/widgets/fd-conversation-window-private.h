@@ -87,6 +87,11 @@ void fd_conversation_window_common_set_stores (FdConversationWindowCommon *commo
                                                FdDrafts                   *drafts,
                                                FdReplyCache               *reply_cache,
                                                FdRecentFiles              *recent_files);
+void fd_conversation_window_common_connect_inserting (FdConversationWindowCommon *common,
+                                                      GCallback                   on_payload_activated,
+                                                      gpointer                    window);
+void fd_conversation_window_common_add_reply_to_cache (FdConversationWindowCommon *common,
+                                                       char                       *selection);
 void fd_conversation_window_common_dispose (FdConversationWindowCommon *common,
                                             GType                       window_type);
 

@@ -5,6 +5,7 @@
 #include "fd-attachment-cache.h"
 #include "fd-contact-pane.h"
 #include "fd-email-message-view.h"
+#include "fd-message-state.h"
 #include "fd-row-name.h"
 #include "fd-transcript-view.h"
 
@@ -71,61 +72,10 @@ set_header (GtkWidget  *caption,
 static void
 update_state (FdEmailMessageView *self)
 {
-  g_autofree char *text = NULL;
-  const char *reason;
-  gboolean failed = FALSE;
-
   if (self->item == NULL)
     return;
-  switch (fd_message_item_get_send_state (self->item))
-    {
-    case FD_SEND_STATE_SENDING:
-      text = g_strdup (_("Sending…"));
-      break;
-    case FD_SEND_STATE_FAILED:
-      text = g_strdup_printf (_("Not sent: %s"), fd_message_item_get_error (self->item));
-      failed = TRUE;
-      break;
-    case FD_SEND_STATE_SENT:
-    default:
-      /* An email reply's place in the outbox, the server's word. */
-      reason = fd_message_item_get_delivery_reason (self->item);
-      switch (fd_message_item_get_delivery_state (self->item))
-        {
-        case FD_DELIVERY_STATUS_QUEUED:
-          text = g_strdup (_("Queued"));
-          break;
-        case FD_DELIVERY_STATUS_SENT:
-          text = g_strdup (_("Sent"));
-          break;
-        case FD_DELIVERY_STATUS_FAILED:
-          text = g_strdup_printf (_("Failed: %s"), reason != NULL && *reason != '\0'
-                                                   ? reason : _("the mail server refused the reply"));
-          failed = TRUE;
-          break;
-        case FD_DELIVERY_STATUS_NONE:
-        default:
-          break;
-        }
-      break;
-    }
-  gtk_label_set_text (self->state_label, text != NULL ? text : "");
-  gtk_widget_set_tooltip_text (GTK_WIDGET (self->state_label), text);
-  gtk_widget_set_visible (GTK_WIDGET (self->state_label), text != NULL);
-  /* The title line is short; the whole reason is in the mail's body. */
-  gtk_label_set_text (self->reason_label, failed && text != NULL ? text : "");
-  gtk_widget_set_visible (GTK_WIDGET (self->reason_label), failed);
-  if (failed)
-    {
-      gtk_widget_remove_css_class (GTK_WIDGET (self->state_label), "dim-label");
-      gtk_widget_add_css_class (GTK_WIDGET (self->state_label), "error");
-    }
-  else
-    {
-      gtk_widget_remove_css_class (GTK_WIDGET (self->state_label), "error");
-      gtk_widget_add_css_class (GTK_WIDGET (self->state_label), "dim-label");
-    }
-  gtk_widget_set_visible (self->retry_button, failed);
+  fd_message_state_show (self->item, _("the mail server refused the reply"), self->state_label, self->reason_label,
+                         self->retry_button);
 }
 
 static void

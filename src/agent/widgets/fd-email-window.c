@@ -4,7 +4,7 @@
 
 #include "fd-conversation-window-private.h"
 #include "fd-email-window.h"
-#include "fd-list-row.h"
+#include "fd-recent-attachments.h"
 
 /* The Email arrangement (docs/app.md, "The Email window") of the parts the
  * Web Chat window is built from, plus its own: the reply area
@@ -27,8 +27,7 @@ struct _FdEmailWindow
   FdEmailComposer           *composer;
   FdEmailThread             *thread;
 
-  FdRecentFiles             *recent_files;
-  GtkFileChooserNative      *chooser;
+  FdRecentAttachments        attachments;
 };
 
 G_DEFINE_FINAL_TYPE (FdEmailWindow, fd_email_window, ADW_TYPE_WINDOW)
@@ -59,23 +58,6 @@ on_payload_activated_cb (FdConversationPart *part,
 /* --- recent attachments --------------------------------------------------------- */
 
 static void
-fill_recent_list (FdEmailWindow *self)
-{
-  fd_list_box_fill_recent_files (self->recent_list, self->recent_files);
-}
-
-static void
-on_recent_files_items_changed_cb (FdEmailWindow *self)
-{
-  GtkPopover *popover = gtk_menu_button_get_popover (GTK_MENU_BUTTON (self->recent_button));
-
-  /* Never rebuilt under a shown popover (GTK 4.8's stale focus). */
-  if (popover != NULL && gtk_widget_get_visible (GTK_WIDGET (popover)))
-    gtk_popover_popdown (popover);
-  fill_recent_list (self);
-}
-
-static void
 on_recent_popover_show_cb (FdEmailWindow *self)
 {
   fd_email_window_refresh_recent_files (self);
@@ -85,27 +67,7 @@ static void
 on_recent_list_row_activated_cb (FdEmailWindow *self,
                                  GtkListBoxRow *row)
 {
-  const char *path = g_object_get_data (G_OBJECT (row), "fd-payload");
-  g_autoptr(GFile) file = NULL;
-
-  if (path == NULL || !gtk_widget_get_sensitive (GTK_WIDGET (row)))
-    return;
-  gtk_menu_button_popdown (GTK_MENU_BUTTON (self->recent_button));
-  file = g_file_new_for_path (path);
-  fd_email_window_attach_file (self, file);
-}
-
-/* The guide: a right click on Add attachment shows the recent ones. */
-static void
-on_attach_secondary_pressed_cb (GtkGestureClick *gesture,
-                                int              n_press,
-                                double           x,
-                                double           y,
-                                FdEmailWindow   *self)
-{
-  gtk_gesture_set_state (GTK_GESTURE (gesture), GTK_EVENT_SEQUENCE_CLAIMED);
-  if (gtk_widget_get_sensitive (self->recent_button))
-    gtk_menu_button_popup (GTK_MENU_BUTTON (self->recent_button));
+  fd_recent_attachments_row_activated (&self->attachments, row);
 }
 
 /* --- actions ------------------------------------------------------------------------ */
@@ -119,55 +81,21 @@ email_send_cb (GtkWidget  *widget,
 }
 
 static void
-on_chooser_response_cb (GtkNativeDialog *chooser,
-                        int              response,
-                        FdEmailWindow   *self)
-{
-  g_autoptr(GFile) file = NULL;
-
-  if (response == GTK_RESPONSE_ACCEPT)
-    file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
-  gtk_native_dialog_destroy (chooser);
-  g_clear_object (&self->chooser);
-  if (file != NULL)
-    fd_email_window_attach_file (self, file);
-}
-
-static void
 email_attach_cb (GtkWidget  *widget,
                  const char *action_name,
                  GVariant   *parameter)
 {
-  FdEmailWindow *self = FD_EMAIL_WINDOW (widget);
-
-  if (self->chooser != NULL)
-    return;
-  self->chooser = gtk_file_chooser_native_new (_("Add Attachment"), GTK_WINDOW (self), GTK_FILE_CHOOSER_ACTION_OPEN,
-                                               _("_Attach"), _("_Cancel"));
-  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (self->chooser), TRUE);
-  g_signal_connect_object (self->chooser, "response", G_CALLBACK (on_chooser_response_cb), self, 0);
-  gtk_native_dialog_show (GTK_NATIVE_DIALOG (self->chooser));
+  fd_recent_attachments_choose (&FD_EMAIL_WINDOW (widget)->attachments);
 }
 
 static void
 email_add_reply_to_cache_cb (GtkWidget  *widget,
-                             const char *action_name,
-                             GVariant   *parameter)
+                           const char *action_name,
+                           GVariant   *parameter)
 {
   FdEmailWindow *self = FD_EMAIL_WINDOW (widget);
-  g_autoptr(GError) error = NULL;
-  g_autofree char *text = NULL;
 
-  if (self->common.reply_cache == NULL)
-    return;
-  text = fd_email_composer_dup_selection (self->composer);
-  if (text == NULL)
-    g_set_error_literal (&error, FD_CACHE_ERROR, FD_CACHE_ERROR_EMPTY,
-                         _("Select the text to add to the reply cache first."));
-  else
-    fd_reply_cache_add (self->common.reply_cache, text, &error);
-  if (error != NULL)
-    fd_conversation_model_report_error (self->common.model, error);
+  fd_conversation_window_common_add_reply_to_cache (&self->common, fd_email_composer_dup_selection (self->composer));
 }
 
 /* --- object -------------------------------------------------------------------------- */
@@ -177,13 +105,8 @@ fd_email_window_dispose (GObject *object)
 {
   FdEmailWindow *self = FD_EMAIL_WINDOW (object);
 
-  if (self->recent_files != NULL)
-    g_signal_handlers_disconnect_by_data (self->recent_files, self);
-  if (self->chooser != NULL)
-    gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (self->chooser));
-  g_clear_object (&self->chooser);
+  fd_recent_attachments_dispose (&self->attachments);
   fd_conversation_window_common_dispose (&self->common, FD_TYPE_EMAIL_WINDOW);
-  g_clear_object (&self->recent_files);
   G_OBJECT_CLASS (fd_email_window_parent_class)->dispose (object);
 }
 
@@ -217,52 +140,28 @@ fd_email_window_class_init (FdEmailWindowClass *klass)
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_KP_Enter, GDK_CONTROL_MASK, "email.send", NULL);
 }
 
-/* Ctrl+Enter in the reply: the text view would take it as a new line
- * before the window's shortcut, so the reply's own key controller sends. */
-static gboolean
-on_reply_key_pressed_cb (GtkEventControllerKey *controller,
-                         guint                  keyval,
-                         guint                  keycode,
-                         GdkModifierType        state,
-                         FdEmailWindow         *self)
+/* Ctrl+Enter in the reply sends, as the window's shortcut would. */
+static void
+on_reply_send_cb (FdEmailWindow *self)
 {
-  if ((keyval == GDK_KEY_Return || keyval == GDK_KEY_KP_Enter || keyval == GDK_KEY_ISO_Enter) &&
-      (state & GDK_CONTROL_MASK) != 0)
-    {
-      gtk_widget_activate_action (GTK_WIDGET (self), "email.send", NULL);
-      return TRUE;
-    }
-  return FALSE;
+  gtk_widget_activate_action (GTK_WIDGET (self), "email.send", NULL);
 }
 
 static void
 fd_email_window_init (FdEmailWindow *self)
 {
-  GtkGesture *gesture;
-  GtkEventController *keys;
-  FdConversationPart *inserting[3];
-
   gtk_widget_init_template (GTK_WIDGET (self));
   fd_conversation_window_common_init (&self->common, GTK_WIDGET (self), "email",
                                       GTK_WIDGET (fd_email_composer_get_view (self->composer)),
                                       on_model_changed_cb, (FdConversationWindowAttach) fd_email_window_attach_file);
   gtk_text_view_set_extra_menu (fd_email_composer_get_view (self->composer), self->common.compose_menu);
 
-  inserting[0] = FD_CONVERSATION_PART (self->common.canned_tab);
-  inserting[1] = FD_CONVERSATION_PART (self->common.resources_tab);
-  inserting[2] = FD_CONVERSATION_PART (self->common.reply_cache_tab);
-  for (guint i = 0; i < G_N_ELEMENTS (inserting); i++)
-    g_signal_connect_object (inserting[i], "payload-activated", G_CALLBACK (on_payload_activated_cb), self, 0);
+  fd_conversation_window_common_connect_inserting (&self->common, G_CALLBACK (on_payload_activated_cb), self);
 
-  keys = gtk_event_controller_key_new ();
-  gtk_event_controller_set_propagation_phase (keys, GTK_PHASE_CAPTURE);
-  g_signal_connect (keys, "key-pressed", G_CALLBACK (on_reply_key_pressed_cb), self);
-  gtk_widget_add_controller (GTK_WIDGET (fd_email_composer_get_view (self->composer)), keys);
+  fd_compose_text_send_on_ctrl_enter (fd_email_composer_get_view (self->composer), G_CALLBACK (on_reply_send_cb), self);
 
-  gesture = gtk_gesture_click_new ();
-  gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (gesture), GDK_BUTTON_SECONDARY);
-  g_signal_connect (gesture, "pressed", G_CALLBACK (on_attach_secondary_pressed_cb), self);
-  gtk_widget_add_controller (self->attach_button, GTK_EVENT_CONTROLLER (gesture));
+  fd_recent_attachments_init (&self->attachments, GTK_WIDGET (self), self->attach_button, self->recent_button,
+                              self->recent_list, NULL, (FdRecentAttachmentsAttach) fd_email_window_attach_file);
 }
 
 FdEmailWindow *
@@ -300,15 +199,7 @@ fd_email_window_set_stores (FdEmailWindow *self,
   g_return_if_fail (recent_files == NULL || FD_IS_RECENT_FILES (recent_files));
 
   fd_conversation_window_common_set_stores (&self->common, drafts, reply_cache, recent_files);
-  if (self->recent_files != recent_files)
-    {
-      if (self->recent_files != NULL)
-        g_signal_handlers_disconnect_by_data (self->recent_files, self);
-      g_set_object (&self->recent_files, recent_files);
-      if (recent_files != NULL)
-        g_signal_connect_swapped (recent_files, "items-changed", G_CALLBACK (on_recent_files_items_changed_cb), self);
-      fill_recent_list (self);
-    }
+  fd_recent_attachments_set_recent_files (&self->attachments, recent_files);
   fd_email_composer_restore_draft (self->composer);
 }
 
@@ -318,16 +209,14 @@ fd_email_window_attach_file (FdEmailWindow *self,
 {
   g_return_if_fail (FD_IS_EMAIL_WINDOW (self));
   g_return_if_fail (G_IS_FILE (file));
-  fd_email_composer_attach_file (self->composer, file, self->recent_files);
+  fd_email_composer_attach_file (self->composer, file, self->attachments.recent_files);
 }
 
 void
 fd_email_window_refresh_recent_files (FdEmailWindow *self)
 {
   g_return_if_fail (FD_IS_EMAIL_WINDOW (self));
-  if (self->recent_files != NULL)
-    fd_recent_files_refresh (self->recent_files);
-  fill_recent_list (self);
+  fd_recent_attachments_refresh (&self->attachments);
 }
 
 gboolean

@@ -2,7 +2,7 @@
 
 #include <glib/gi18n.h>
 
-#include "fd-list-row.h"
+#include "fd-recent-attachments.h"
 #include "fd-tweet-composer.h"
 #include "fd-x-text.h"
 
@@ -20,8 +20,7 @@ struct _FdTweetComposer
   GtkLabel             *counter_label;
   GtkWidget            *send_button;
 
-  FdRecentFiles        *recent_files;
-  GtkFileChooserNative *chooser;
+  FdRecentAttachments   attachments;
   char                 *description;   /* the counter's, for screen readers */
   gboolean              syncing;       /* toggles set from the model */
   gboolean              setting_text;  /* a change that is not the agent typing */
@@ -138,14 +137,7 @@ static void
 set_text (FdTweetComposer *self,
           const char      *text)
 {
-  GtkTextBuffer *buffer = gtk_text_view_get_buffer (self->view);
-  GtkTextIter end;
-
-  self->setting_text = TRUE;
-  gtk_text_buffer_set_text (buffer, text, -1);
-  self->setting_text = FALSE;
-  gtk_text_buffer_get_end_iter (buffer, &end);
-  gtk_text_buffer_place_cursor (buffer, &end);
+  fd_compose_text_set (self->view, text, &self->setting_text);
 }
 
 gboolean
@@ -174,48 +166,35 @@ on_send_clicked_cb (FdTweetComposer *self)
 }
 
 /* Ctrl+Enter sends (Enter alone is a new line: a post is composed). */
-static gboolean
-on_key_pressed_cb (GtkEventControllerKey *controller,
-                   guint                  keyval,
-                   guint                  keycode,
-                   GdkModifierType        state,
-                   FdTweetComposer       *self)
+static void
+on_ctrl_enter_cb (FdTweetComposer *self)
 {
-  if ((keyval == GDK_KEY_Return || keyval == GDK_KEY_KP_Enter || keyval == GDK_KEY_ISO_Enter) &&
-      (state & GDK_CONTROL_MASK) != 0)
-    {
-      fd_tweet_composer_send (self);
-      return TRUE;
-    }
-  return FALSE;
+  fd_tweet_composer_send (self);
 }
 
 /* --- attachments --------------------------------------------------------------- */
 
-static void
-fill_recent_list (FdTweetComposer *self)
+static gboolean
+attachments_ready (GtkWidget *widget)
 {
-  fd_list_box_fill_recent_files (self->recent_list, self->recent_files);
+  return model_of (FD_TWEET_COMPOSER (widget)) != NULL;
 }
 
 static void
-on_recent_files_items_changed_cb (FdTweetComposer *self)
+attachments_attach (GtkWidget *widget,
+                    GFile     *file)
 {
-  GtkPopover *popover = gtk_menu_button_get_popover (GTK_MENU_BUTTON (self->recent_button));
+  FdConversationModel *model = model_of (FD_TWEET_COMPOSER (widget));
 
-  /* Never rebuilt under a shown popover (GTK 4.8's stale focus). */
-  if (popover != NULL && gtk_widget_get_visible (GTK_WIDGET (popover)))
-    gtk_popover_popdown (popover);
-  fill_recent_list (self);
+  if (model != NULL)
+    fd_conversation_model_attach_file (model, file);
 }
 
 void
 fd_tweet_composer_refresh_recent_files (FdTweetComposer *self)
 {
   g_return_if_fail (FD_IS_TWEET_COMPOSER (self));
-  if (self->recent_files != NULL)
-    fd_recent_files_refresh (self->recent_files);
-  fill_recent_list (self);
+  fd_recent_attachments_refresh (&self->attachments);
 }
 
 static void
@@ -228,56 +207,13 @@ static void
 on_recent_list_row_activated_cb (FdTweetComposer *self,
                                  GtkListBoxRow   *row)
 {
-  const char *path = g_object_get_data (G_OBJECT (row), "fd-payload");
-  g_autoptr(GFile) file = NULL;
-
-  if (path == NULL || !gtk_widget_get_sensitive (GTK_WIDGET (row)) || model_of (self) == NULL)
-    return;
-  gtk_menu_button_popdown (GTK_MENU_BUTTON (self->recent_button));
-  file = g_file_new_for_path (path);
-  fd_conversation_model_attach_file (model_of (self), file);
-}
-
-static void
-on_chooser_response_cb (GtkNativeDialog *chooser,
-                        int              response,
-                        FdTweetComposer *self)
-{
-  g_autoptr(GFile) file = NULL;
-
-  if (response == GTK_RESPONSE_ACCEPT)
-    file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
-  gtk_native_dialog_destroy (chooser);
-  g_clear_object (&self->chooser);
-  if (file != NULL && model_of (self) != NULL)
-    fd_conversation_model_attach_file (model_of (self), file);
+  fd_recent_attachments_row_activated (&self->attachments, row);
 }
 
 static void
 on_attach_button_clicked_cb (FdTweetComposer *self)
 {
-  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
-
-  if (self->chooser != NULL)
-    return;
-  self->chooser = gtk_file_chooser_native_new (_("Add Attachment"), GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
-                                               GTK_FILE_CHOOSER_ACTION_OPEN, _("_Attach"), _("_Cancel"));
-  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (self->chooser), TRUE);
-  g_signal_connect_object (self->chooser, "response", G_CALLBACK (on_chooser_response_cb), self, 0);
-  gtk_native_dialog_show (GTK_NATIVE_DIALOG (self->chooser));
-}
-
-/* The guide: a right click on Add attachment shows the recent ones. */
-static void
-on_attach_secondary_pressed_cb (GtkGestureClick *gesture,
-                                int              n_press,
-                                double           x,
-                                double           y,
-                                FdTweetComposer *self)
-{
-  gtk_gesture_set_state (GTK_GESTURE (gesture), GTK_EVENT_SEQUENCE_CLAIMED);
-  if (gtk_widget_get_sensitive (self->recent_button))
-    gtk_menu_button_popup (GTK_MENU_BUTTON (self->recent_button));
+  fd_recent_attachments_choose (&self->attachments);
 }
 
 /* --- object -------------------------------------------------------------------- */
@@ -298,12 +234,7 @@ fd_tweet_composer_dispose (GObject *object)
 {
   FdTweetComposer *self = FD_TWEET_COMPOSER (object);
 
-  if (self->chooser != NULL)
-    gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (self->chooser));
-  g_clear_object (&self->chooser);
-  if (self->recent_files != NULL)
-    g_signal_handlers_disconnect_by_data (self->recent_files, self);
-  g_clear_object (&self->recent_files);
+  fd_recent_attachments_dispose (&self->attachments);
   G_OBJECT_CLASS (fd_tweet_composer_parent_class)->dispose (object);
 }
 
@@ -341,20 +272,12 @@ fd_tweet_composer_class_init (FdTweetComposerClass *klass)
 static void
 fd_tweet_composer_init (FdTweetComposer *self)
 {
-  GtkEventController *keys;
-  GtkGesture *gesture;
-
   gtk_widget_init_template (GTK_WIDGET (self));
   self->description = g_strdup ("");
   g_signal_connect_object (gtk_text_view_get_buffer (self->view), "changed", G_CALLBACK (on_buffer_changed_cb), self, 0);
-  keys = gtk_event_controller_key_new ();
-  gtk_event_controller_set_propagation_phase (keys, GTK_PHASE_CAPTURE);
-  g_signal_connect (keys, "key-pressed", G_CALLBACK (on_key_pressed_cb), self);
-  gtk_widget_add_controller (GTK_WIDGET (self->view), keys);
-  gesture = gtk_gesture_click_new ();
-  gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (gesture), GDK_BUTTON_SECONDARY);
-  g_signal_connect (gesture, "pressed", G_CALLBACK (on_attach_secondary_pressed_cb), self);
-  gtk_widget_add_controller (self->attach_button, GTK_EVENT_CONTROLLER (gesture));
+  fd_compose_text_send_on_ctrl_enter (self->view, G_CALLBACK (on_ctrl_enter_cb), self);
+  fd_recent_attachments_init (&self->attachments, GTK_WIDGET (self), self->attach_button, self->recent_button,
+                              self->recent_list, attachments_ready, attachments_attach);
   update (self);
 }
 
@@ -390,15 +313,7 @@ fd_tweet_composer_set_recent_files (FdTweetComposer *self,
 {
   g_return_if_fail (FD_IS_TWEET_COMPOSER (self));
   g_return_if_fail (recent_files == NULL || FD_IS_RECENT_FILES (recent_files));
-
-  if (self->recent_files == recent_files)
-    return;
-  if (self->recent_files != NULL)
-    g_signal_handlers_disconnect_by_data (self->recent_files, self);
-  g_set_object (&self->recent_files, recent_files);
-  if (recent_files != NULL)
-    g_signal_connect_swapped (recent_files, "items-changed", G_CALLBACK (on_recent_files_items_changed_cb), self);
-  fill_recent_list (self);
+  fd_recent_attachments_set_recent_files (&self->attachments, recent_files);
 }
 
 GtkTextView *

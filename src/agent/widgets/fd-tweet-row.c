@@ -3,6 +3,7 @@
 #include <glib/gi18n.h>
 
 #include "fd-contact-pane.h"
+#include "fd-message-state.h"
 #include "fd-transcript-view.h"
 #include "fd-tweet-row.h"
 
@@ -52,57 +53,8 @@ fd_tweet_row_check_url (const char *url)
 static void
 update_state (FdTweetRow *self)
 {
-  g_autofree char *text = NULL;
-  const char *reason;
-  gboolean failed = FALSE;
-
-  switch (fd_message_item_get_send_state (self->item))
-    {
-    case FD_SEND_STATE_SENDING:
-      text = g_strdup (_("Sending…"));
-      break;
-    case FD_SEND_STATE_FAILED:
-      text = g_strdup_printf (_("Not sent: %s"), fd_message_item_get_error (self->item));
-      failed = TRUE;
-      break;
-    case FD_SEND_STATE_SENT:
-    default:
-      reason = fd_message_item_get_delivery_reason (self->item);
-      switch (fd_message_item_get_delivery_state (self->item))
-        {
-        case FD_DELIVERY_STATUS_QUEUED:
-          text = g_strdup (_("Queued"));
-          break;
-        case FD_DELIVERY_STATUS_SENT:
-          text = g_strdup (_("Sent"));
-          break;
-        case FD_DELIVERY_STATUS_FAILED:
-          text = g_strdup_printf (_("Failed: %s"), reason != NULL && *reason != '\0' ? reason : _("X refused the reply"));
-          failed = TRUE;
-          break;
-        case FD_DELIVERY_STATUS_NONE:
-        default:
-          break;
-        }
-      break;
-    }
-  gtk_label_set_text (self->state_label, text != NULL ? text : "");
-  gtk_widget_set_tooltip_text (GTK_WIDGET (self->state_label), text);
-  gtk_widget_set_visible (GTK_WIDGET (self->state_label), text != NULL);
-  if (failed)
-    {
-      gtk_widget_remove_css_class (GTK_WIDGET (self->state_label), "dim-label");
-      gtk_widget_add_css_class (GTK_WIDGET (self->state_label), "error");
-    }
-  else
-    {
-      gtk_widget_remove_css_class (GTK_WIDGET (self->state_label), "error");
-      gtk_widget_add_css_class (GTK_WIDGET (self->state_label), "dim-label");
-    }
-  gtk_widget_set_visible (self->retry_button, failed);
-  /* The header line is short: the whole of X's reason under the text. */
-  gtk_label_set_text (self->reason_label, failed && text != NULL ? text : "");
-  gtk_widget_set_visible (GTK_WIDGET (self->reason_label), failed);
+  fd_message_state_show (self->item, _("X refused the reply"), self->state_label, self->reason_label,
+                         self->retry_button);
 }
 
 static void

@@ -94,23 +94,12 @@ twitter_dm_request_cb (GtkWidget  *widget,
 
 static void
 twitter_add_reply_to_cache_cb (GtkWidget  *widget,
-                               const char *action_name,
-                               GVariant   *parameter)
+                             const char *action_name,
+                             GVariant   *parameter)
 {
   FdTwitterWindow *self = FD_TWITTER_WINDOW (widget);
-  g_autoptr(GError) error = NULL;
-  g_autofree char *text = NULL;
 
-  if (self->common.reply_cache == NULL)
-    return;
-  text = fd_tweet_composer_dup_selection (self->composer);
-  if (text == NULL)
-    g_set_error_literal (&error, FD_CACHE_ERROR, FD_CACHE_ERROR_EMPTY,
-                         _("Select the text to add to the reply cache first."));
-  else
-    fd_reply_cache_add (self->common.reply_cache, text, &error);
-  if (error != NULL)
-    fd_conversation_model_report_error (self->common.model, error);
+  fd_conversation_window_common_add_reply_to_cache (&self->common, fd_tweet_composer_dup_selection (self->composer));
 }
 
 /* --- object -------------------------------------------------------------------------- */
@@ -154,19 +143,13 @@ fd_twitter_window_class_init (FdTwitterWindowClass *klass)
 static void
 fd_twitter_window_init (FdTwitterWindow *self)
 {
-  FdConversationPart *inserting[3];
-
   gtk_widget_init_template (GTK_WIDGET (self));
   fd_conversation_window_common_init (&self->common, GTK_WIDGET (self), "twitter",
                                       GTK_WIDGET (fd_tweet_composer_get_view (self->composer)),
                                       on_model_changed_cb, (FdConversationWindowAttach) fd_twitter_window_attach_file);
   gtk_text_view_set_extra_menu (fd_tweet_composer_get_view (self->composer), self->common.compose_menu);
 
-  inserting[0] = FD_CONVERSATION_PART (self->common.canned_tab);
-  inserting[1] = FD_CONVERSATION_PART (self->common.resources_tab);
-  inserting[2] = FD_CONVERSATION_PART (self->common.reply_cache_tab);
-  for (guint i = 0; i < G_N_ELEMENTS (inserting); i++)
-    g_signal_connect_object (inserting[i], "payload-activated", G_CALLBACK (on_payload_activated_cb), self, 0);
+  fd_conversation_window_common_connect_inserting (&self->common, G_CALLBACK (on_payload_activated_cb), self);
   g_signal_connect_swapped (self->emoji_tab, "insert", G_CALLBACK (on_emoji_tab_insert_cb), self);
 }
 
