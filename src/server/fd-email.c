@@ -308,8 +308,7 @@ fd_email_new (FdCenter             *center,
   self->options.oauth_base_url = NULL;
   self->oauth_session = soup_session_new_with_options ("timeout", 30, "idle-timeout", 60, NULL);
   self->oauth_cancellable = g_cancellable_new ();
-  self->refreshing = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free,
-                                            (GDestroyNotify) g_ptr_array_unref);
+  self->oauth_keeper = email_oauth_keeper_new (self);
   fd_mail_libraries_init ();
   return self;
 }
@@ -321,6 +320,7 @@ fd_email_set_authorize (FdEmail     *self,
   g_return_if_fail (self != NULL);
 
   self->authorize = authorize;
+  fd_oauth_keeper_set_authorize (self->oauth_keeper, authorize);
 }
 
 void
@@ -352,7 +352,7 @@ fd_email_free (FdEmail *self)
   email_sender_stop (self);
   g_clear_pointer (&self->in_flight, g_hash_table_unref);
   g_cancellable_cancel (self->oauth_cancellable);
-  g_clear_pointer (&self->refreshing, g_hash_table_unref);
+  fd_oauth_keeper_free (g_steal_pointer (&self->oauth_keeper), "The mail service stopped.");
   g_clear_object (&self->oauth_session);
   g_clear_object (&self->oauth_cancellable);
   g_free (self->oauth_base_url);
