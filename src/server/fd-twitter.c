@@ -11,6 +11,7 @@
 #include "fd-center-twitter.h"
 #include "fd-email-settings.h"
 #include "fd-store-email.h"
+#include "fd-stream-workers.h"
 
 #include <string.h>
 
@@ -237,52 +238,39 @@ poller_start (FdTwitter      *self,
   g_hash_table_insert (self->pollers, g_memdup2 (&stream->id, sizeof stream->id), poller);
 }
 
+static char *
+fingerprint_of (gpointer        owner,
+                const FdStream *stream)
+{
+  return twitter_fingerprint (owner, stream);
+}
+
+static const char *
+running_fingerprint (gpointer poller)
+{
+  return twitter_poller_fingerprint (poller);
+}
+
+static void
+start_poller (gpointer        owner,
+              const FdStream *stream,
+              char           *fingerprint)
+{
+  poller_start (owner, stream, fingerprint);
+}
+
+static const FdStreamWorkersClass twitter_workers_class = {
+  .kind = FD_STREAM_TWITTER,
+  .fingerprint = fingerprint_of,
+  .running_fingerprint = running_fingerprint,
+  .start = start_poller,
+};
+
 /* Brings the pollers in line with the twitter streams in the store. */
 static void
 reconcile (FdTwitter *self)
 {
-  g_autoptr(GPtrArray) orgs = fd_store_list_organizations (self->store, NULL);
-  g_autoptr(GHashTable) wanted = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_free);
-  g_autoptr(GPtrArray) streams_all = g_ptr_array_new_with_free_func ((GDestroyNotify) fd_stream_free);
-  GHashTableIter iter;
-  gpointer key, value;
-
-  for (guint i = 0; orgs != NULL && i < orgs->len; i++)
-    {
-      FdOrganization *org = g_ptr_array_index (orgs, i);
-      g_autoptr(GPtrArray) streams = fd_store_list_streams (self->store, org->id, FALSE, NULL);
-
-      for (guint j = 0; streams != NULL && j < streams->len; j++)
-        {
-          FdStream *stream = g_ptr_array_index (streams, j);
-
-          if (stream->kind != FD_STREAM_TWITTER)
-            continue;
-          g_hash_table_insert (wanted, g_memdup2 (&stream->id, sizeof stream->id),
-                               twitter_fingerprint (self, stream));
-          g_ptr_array_add (streams_all, fd_stream_copy (stream));
-        }
-    }
-
-  /* Stop what is gone or changed. */
-  g_hash_table_iter_init (&iter, self->pollers);
-  while (g_hash_table_iter_next (&iter, &key, &value))
-    {
-      const char *fingerprint = g_hash_table_lookup (wanted, key);
-
-      if (fingerprint == NULL || g_strcmp0 (fingerprint, twitter_poller_fingerprint (value)) != 0)
-        g_hash_table_iter_remove (&iter);
-    }
-
-  /* Start what is new or changed. */
-  for (guint i = 0; i < streams_all->len; i++)
-    {
-      FdStream *stream = g_ptr_array_index (streams_all, i);
-
-      if (g_hash_table_contains (self->pollers, &stream->id))
-        continue;
-      poller_start (self, stream, g_strdup (g_hash_table_lookup (wanted, &stream->id)));
-    }
+  fd_stream_workers_reconcile (&twitter_workers_class, self, self->store, self->pollers);
 }
 
 static void
