@@ -518,12 +518,6 @@ emit_delivery (FdCenter             *self,
                                   row->state, row->reason, row->attempts, error);
 }
 
-static void
-schedule_outbox (FdCenter *self)
-{
-  fd_center_outbox_notifier_schedule (&self->email_outbox);
-}
-
 void
 fd_center_set_outbox_notify (FdCenter              *self,
                              FdCenterOutboxNotify   notify,
@@ -605,7 +599,7 @@ fd_center_email_queue_reply (FdCenter              *self,
   /* The ack carries where the reply is, as get-conversation will. */
   g_clear_pointer (&stored->delivery, fd_delivery_free);
   stored->delivery = fd_center_delivery_new (row->conversation_id, row->message_id, row->state);
-  schedule_outbox (self);
+  fd_center_outbox_notifier_schedule (&self->email_outbox);
   return TRUE;
 }
 
@@ -661,7 +655,7 @@ fd_center_retry_delivery (FdCenter          *self,
   ok = fd_store_update_outbox (self->store, row, error) && emit_delivery (self, row, conv->queue_id, error);
   if (!fd_center_finish (self, ok, error))
     return NULL;
-  schedule_outbox (self);
+  fd_center_outbox_notifier_schedule (&self->email_outbox);
   return fd_center_delivery_new (row->conversation_id, row->message_id, row->state);
 }
 

@@ -406,12 +406,6 @@ emit_delivery (FdCenter               *self,
                                   row->state, row->reason, row->attempts, error);
 }
 
-static void
-schedule_outbox (FdCenter *self)
-{
-  fd_center_outbox_notifier_schedule (&self->twitter_outbox);
-}
-
 void
 fd_center_set_twitter_outbox_notify (FdCenter              *self,
                                      FdCenterTwitterNotify  notify,
@@ -455,7 +449,7 @@ fd_center_twitter_queue_reply (FdCenter              *self,
   /* The ack carries where the reply is, as get-conversation will. */
   g_clear_pointer (&stored->delivery, fd_delivery_free);
   stored->delivery = fd_center_delivery_new (row->conversation_id, row->message_id, row->state);
-  schedule_outbox (self);
+  fd_center_outbox_notifier_schedule (&self->twitter_outbox);
   return TRUE;
 }
 
@@ -591,7 +585,7 @@ fd_center_twitter_retry_delivery (FdCenter          *self,
   ok = fd_store_update_x_outbox (self->store, row, error) && emit_delivery (self, row, conv->queue_id, error);
   if (!fd_center_finish (self, ok, error))
     return NULL;
-  schedule_outbox (self);
+  fd_center_outbox_notifier_schedule (&self->twitter_outbox);
   return fd_center_delivery_new (row->conversation_id, row->message_id, row->state);
 }
 
