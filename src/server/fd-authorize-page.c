@@ -26,7 +26,7 @@
 #include "fd-mail-compose.h"
 #include "fd-oauth.h"
 #include "fd-store-email.h"
-#include "twitter/fd-x-settings-check.h"
+#include "twitter/fd-x-settings.h"
 
 #include <json-glib/json-glib.h>
 #include <string.h>

@@ -287,16 +287,6 @@ checked_attachment (FdCenter              *self,
   return fd_files_attachment (file);
 }
 
-/* What an agent's reply changes in its conversation. */
-static void
-agent_message_update (FdConversation  *conv,
-                      const FdMessage *stored)
-{
-  if (conv->first_reply_at == 0)
-    conv->first_reply_at = stored->created_at;
-  conv->last_customer_message_at = 0;
-}
-
 FdMessage *
 fd_center_send_agent_message (FdCenter             *self,
                               const FdAgent        *agent,
@@ -366,7 +356,7 @@ fd_center_send_agent_message (FdCenter             *self,
 
   if (!fd_center_begin (self, error))
     return NULL;
-  stored = fd_center_add_message_to (self, msg, conv, agent_message_update, &duplicate, error);
+  stored = fd_center_add_message_to (self, msg, conv, fd_center_reply_update, &duplicate, error);
   ok = stored != NULL;
   if (ok && duplicate && !fd_center_same_sender (stored, FD_DIRECTION_OUT, agent->id))
     {

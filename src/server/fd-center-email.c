@@ -514,33 +514,8 @@ emit_delivery (FdCenter             *self,
                gint64                queue_id,
                GError              **error)
 {
-  g_autoptr(FdDelivery) delivery = g_new0 (FdDelivery, 1);
-
-  delivery->conversation_id = row->conversation_id;
-  delivery->message_id = row->message_id;
-  delivery->state = row->state;
-  delivery->reason = g_strdup (row->reason);
-  delivery->attempts = row->attempts;
-  return fd_center_emit (self, row->organization_id, "delivery", queue_id, 0, row->conversation_id,
-                         fd_delivery_to_json (delivery), error);
-}
-
-static gboolean
-on_outbox_idle_cb (gpointer data)
-{
-  FdCenter *self = data;
-
-  self->outbox_idle_id = 0;
-  if (self->outbox_notify != NULL)
-    self->outbox_notify (self->outbox_notify_data);
-  return G_SOURCE_REMOVE;
-}
-
-static void
-schedule_outbox (FdCenter *self)
-{
-  if (self->outbox_notify != NULL && self->outbox_idle_id == 0)
-    self->outbox_idle_id = g_idle_add (on_outbox_idle_cb, self);
+  return fd_center_emit_delivery (self, row->organization_id, queue_id, row->conversation_id, row->message_id,
+                                  row->state, row->reason, row->attempts, error);
 }
 
 void
@@ -550,10 +525,7 @@ fd_center_set_outbox_notify (FdCenter              *self,
 {
   g_return_if_fail (FD_IS_CENTER (self));
 
-  self->outbox_notify = notify;
-  self->outbox_notify_data = data;
-  if (notify == NULL)
-    g_clear_handle_id (&self->outbox_idle_id, g_source_remove);
+  fd_center_outbox_notifier_set (&self->email_outbox, notify, data);
 }
 
 gboolean
@@ -626,11 +598,8 @@ fd_center_email_queue_reply (FdCenter              *self,
     return FALSE;
   /* The ack carries where the reply is, as get-conversation will. */
   g_clear_pointer (&stored->delivery, fd_delivery_free);
-  stored->delivery = fd_delivery_new ();
-  stored->delivery->conversation_id = row->conversation_id;
-  stored->delivery->message_id = row->message_id;
-  stored->delivery->state = row->state;
-  schedule_outbox (self);
+  stored->delivery = fd_center_delivery_new (row->conversation_id, row->message_id, row->state);
+  fd_center_outbox_notifier_schedule (&self->email_outbox);
   return TRUE;
 }
 
@@ -662,7 +631,6 @@ fd_center_retry_delivery (FdCenter          *self,
   g_autoptr(FdConversation) conv = NULL;
   g_autoptr(FdStoreOutbox) row = NULL;
   g_autoptr(GError) local_error = NULL;
-  FdDelivery *answer;
   gboolean ok;
 
   conv = fd_center_get_visible (self, agent, request->conversation_id, error);
@@ -676,13 +644,8 @@ fd_center_retry_delivery (FdCenter          *self,
                            request->message_id);
       return NULL;
     }
-  if (row->state != FD_DELIVERY_FAILED)
-    {
-      fd_center_set_error (error, FD_WIRE_ERROR_INVALID_STATE,
-                           "Only a reply that failed can be sent again; this one is %s.",
-                           fd_delivery_state_to_string (row->state));
-      return NULL;
-    }
+  if (!fd_center_check_retry (row->state, error))
+    return NULL;
   row->state = FD_DELIVERY_QUEUED;
   row->attempts = 0;
   row->next_attempt_at = 0;
@@ -692,12 +655,8 @@ fd_center_retry_delivery (FdCenter          *self,
   ok = fd_store_update_outbox (self->store, row, error) && emit_delivery (self, row, conv->queue_id, error);
   if (!fd_center_finish (self, ok, error))
     return NULL;
-  schedule_outbox (self);
-  answer = g_new0 (FdDelivery, 1);
-  answer->conversation_id = row->conversation_id;
-  answer->message_id = row->message_id;
-  answer->state = row->state;
-  return answer;
+  fd_center_outbox_notifier_schedule (&self->email_outbox);
+  return fd_center_delivery_new (row->conversation_id, row->message_id, row->state);
 }
 
 /* The protocol's view of a stream's health; FALSE for a value the protocol

@@ -18,6 +18,14 @@ G_BEGIN_DECLS
 typedef struct _FdRouter FdRouter;
 typedef struct _FdWallboard FdWallboard;
 
+/* An outbox's sender told, from an idle, that there is work (the email and
+ * the twitter outbox each have one; fd-center-delivery.c). */
+typedef struct {
+  void         (*notify) (gpointer data);
+  gpointer       data;
+  guint          idle_id;
+} FdCenterOutboxNotifier;
+
 /* A registered sink. */
 typedef struct {
   const FdCenterSink *vtable;
@@ -44,12 +52,8 @@ struct _FdCenter
   GArray        *sinks;           /* FdCenterSinkEntry: who receives the pushes */
   GPtrArray     *pending;         /* pushes waiting for the commit */
   GError        *apply_error;     /* the first failure while carrying out decisions */
-  void         (*outbox_notify) (gpointer data);  /* FdEmail's sender (fd-center-email.c) */
-  gpointer       outbox_notify_data;
-  guint          outbox_idle_id;
-  void         (*twitter_notify) (gpointer data);  /* FdTwitter's sender (fd-center-twitter.c) */
-  gpointer       twitter_notify_data;
-  guint          twitter_idle_id;
+  FdCenterOutboxNotifier email_outbox;    /* FdEmail's sender (fd-center-email.c) */
+  FdCenterOutboxNotifier twitter_outbox;  /* FdTwitter's sender (fd-center-twitter.c) */
   guint          group_commit_id; /* commits the open group (docs/architecture.md, "Durability") */
   guint          reload_id;       /* reloads routing after a lost group */
   guint          commit_window_ms; /* how long a group stays open; 0 = one main-loop turn */
@@ -207,6 +211,37 @@ FdMessage    *fd_center_add_message_to        (FdCenter            *self,
                                                FdCenterConvUpdate   update,
                                                gboolean            *out_duplicate,
                                                GError             **error);
+/* What an agent's reply changes in its conversation (an FdCenterConvUpdate):
+ * the first reply's time, and no customer message waiting. */
+void          fd_center_reply_update          (FdConversation  *conv,
+                                               const FdMessage *stored);
+
+/* --- Replies' delivery, email's and twitter's (fd-center-delivery.c) ------- */
+
+/* Sets or clears (@notify NULL: a scheduled call dropped) who is told. */
+void          fd_center_outbox_notifier_set   (FdCenterOutboxNotifier *notifier,
+                                               void                  (*notify) (gpointer data),
+                                               gpointer                data);
+/* Tells the sender from an idle, once however often it is called before. */
+void          fd_center_outbox_notifier_schedule (FdCenterOutboxNotifier *notifier);
+/* The "delivery" event of a reply, in the caller's transaction. */
+gboolean      fd_center_emit_delivery         (FdCenter         *self,
+                                               gint64            organization_id,
+                                               gint64            queue_id,
+                                               gint64            conversation_id,
+                                               gint64            message_id,
+                                               FdDeliveryState   state,
+                                               const char       *reason,
+                                               gint              attempts,
+                                               GError          **error);
+/* Where a reply is (ids and state): the ack of a reply queued or retried. */
+FdDelivery   *fd_center_delivery_new          (gint64            conversation_id,
+                                               gint64            message_id,
+                                               FdDeliveryState   state);
+/* A reply can be sent again only when it failed. */
+gboolean      fd_center_check_retry           (FdDeliveryState   state,
+                                               GError          **error);
+
 /* Marks the event just emitted as folded (FdCenterSink.agent_event). */
 void          fd_center_fold_last_event       (FdCenter         *self);
 /* Queues @frame (taken) for the visitor sockets of the conversation. */

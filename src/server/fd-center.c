@@ -433,8 +433,8 @@ fd_center_finalize (GObject *object)
   g_clear_handle_id (&self->timer_id, g_source_remove);
   g_clear_handle_id (&self->prune_id, g_source_remove);
   g_clear_handle_id (&self->stats_id, g_source_remove);
-  g_clear_handle_id (&self->outbox_idle_id, g_source_remove);
-  g_clear_handle_id (&self->twitter_idle_id, g_source_remove);
+  g_clear_handle_id (&self->email_outbox.idle_id, g_source_remove);
+  g_clear_handle_id (&self->twitter_outbox.idle_id, g_source_remove);
   g_clear_pointer (&self->stats_dirty, g_hash_table_unref);
   fd_center_wallboard_clear (self);
   /* The APIs unregister their sinks before the center goes. */

@@ -7,6 +7,7 @@
 #include "fd-email.h"
 #include "fd-email-settings.h"
 #include "fd-oauth.h"
+#include "fd-oauth-keeper.h"
 
 G_BEGIN_DECLS
 
@@ -57,7 +58,7 @@ struct _FdEmail {
   char           *oauth_base_url;   /* NULL: the providers' own */
   SoupSession    *oauth_session;
   GCancellable   *oauth_cancellable;
-  GHashTable     *refreshing;       /* stream id → GPtrArray of EmailTokenRequest waiting */
+  FdOAuthKeeper  *oauth_keeper;     /* the streams' token sets (fd-oauth-keeper.h) */
   FdAuthorize    *authorize;        /* the authorization flow; NULL: none */
 };
 
@@ -92,6 +93,8 @@ void     email_outbox_pump    (FdEmail *self);
 typedef struct _EmailTokenRequest EmailTokenRequest;
 
 gboolean       email_stream_uses_oauth     (const FdEmailSettings *settings);
+/* The keeper of the email streams' token sets (fd-email-oauth.c). */
+FdOAuthKeeper *email_oauth_keeper_new      (FdEmail     *self);
 /* Completes a waiting request as cancelled and drops a reference. */
 void           email_token_request_cancel  (gpointer     request);
 /* Any thread but the main loop's: a valid access token of the stream,

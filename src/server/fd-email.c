@@ -13,6 +13,7 @@
 #include "fd-center-email.h"
 #include "fd-mail-parse.h"
 #include "fd-store-email.h"
+#include "fd-stream-workers.h"
 
 #include <string.h>
 
@@ -205,57 +206,39 @@ worker_start (FdEmail        *self,
   g_hash_table_insert (self->workers, g_memdup2 (&w->stream_id, sizeof w->stream_id), w);
 }
 
+static char *
+fingerprint_of (gpointer        owner,
+                const FdStream *stream)
+{
+  return stream_fingerprint (owner, stream);
+}
+
+static const char *
+running_fingerprint (gpointer worker)
+{
+  return ((Worker *) worker)->fingerprint;
+}
+
+static void
+start_worker (gpointer        owner,
+              const FdStream *stream,
+              char           *fingerprint)
+{
+  worker_start (owner, stream, fingerprint);
+}
+
+static const FdStreamWorkersClass email_workers_class = {
+  .kind = FD_STREAM_EMAIL,
+  .fingerprint = fingerprint_of,
+  .running_fingerprint = running_fingerprint,
+  .start = start_worker,
+};
+
 /* Brings the workers in line with the email streams in the store. */
 static void
 reconcile (FdEmail *self)
 {
-  g_autoptr(GPtrArray) orgs = fd_store_list_organizations (self->store, NULL);
-  g_autoptr(GHashTable) wanted = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_free);
-  GHashTableIter iter;
-  gpointer key, value;
-
-  for (guint i = 0; orgs != NULL && i < orgs->len; i++)
-    {
-      FdOrganization *org = g_ptr_array_index (orgs, i);
-      g_autoptr(GPtrArray) streams = fd_store_list_streams (self->store, org->id, FALSE, NULL);
-
-      for (guint j = 0; streams != NULL && j < streams->len; j++)
-        {
-          FdStream *stream = g_ptr_array_index (streams, j);
-
-          if (stream->kind != FD_STREAM_EMAIL)
-            continue;
-          g_hash_table_insert (wanted, g_memdup2 (&stream->id, sizeof stream->id),
-                               stream_fingerprint (self, stream));
-        }
-    }
-
-  /* Stop what is gone or changed. */
-  g_hash_table_iter_init (&iter, self->workers);
-  while (g_hash_table_iter_next (&iter, &key, &value))
-    {
-      Worker *w = value;
-      const char *fingerprint = g_hash_table_lookup (wanted, key);
-
-      if (fingerprint == NULL || g_strcmp0 (fingerprint, w->fingerprint) != 0)
-        g_hash_table_iter_remove (&iter);
-    }
-
-  /* Start what is new or changed. */
-  for (guint i = 0; orgs != NULL && i < orgs->len; i++)
-    {
-      FdOrganization *org = g_ptr_array_index (orgs, i);
-      g_autoptr(GPtrArray) streams = fd_store_list_streams (self->store, org->id, FALSE, NULL);
-
-      for (guint j = 0; streams != NULL && j < streams->len; j++)
-        {
-          FdStream *stream = g_ptr_array_index (streams, j);
-
-          if (stream->kind != FD_STREAM_EMAIL || g_hash_table_contains (self->workers, &stream->id))
-            continue;
-          worker_start (self, stream, g_strdup (g_hash_table_lookup (wanted, &stream->id)));
-        }
-    }
+  fd_stream_workers_reconcile (&email_workers_class, self, self->store, self->workers);
 }
 
 static void
@@ -308,8 +291,7 @@ fd_email_new (FdCenter             *center,
   self->options.oauth_base_url = NULL;
   self->oauth_session = soup_session_new_with_options ("timeout", 30, "idle-timeout", 60, NULL);
   self->oauth_cancellable = g_cancellable_new ();
-  self->refreshing = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free,
-                                            (GDestroyNotify) g_ptr_array_unref);
+  self->oauth_keeper = email_oauth_keeper_new (self);
   fd_mail_libraries_init ();
   return self;
 }
@@ -321,6 +303,7 @@ fd_email_set_authorize (FdEmail     *self,
   g_return_if_fail (self != NULL);
 
   self->authorize = authorize;
+  fd_oauth_keeper_set_authorize (self->oauth_keeper, authorize);
 }
 
 void
@@ -352,7 +335,7 @@ fd_email_free (FdEmail *self)
   email_sender_stop (self);
   g_clear_pointer (&self->in_flight, g_hash_table_unref);
   g_cancellable_cancel (self->oauth_cancellable);
-  g_clear_pointer (&self->refreshing, g_hash_table_unref);
+  fd_oauth_keeper_free (g_steal_pointer (&self->oauth_keeper), "The mail service stopped.");
   g_clear_object (&self->oauth_session);
   g_clear_object (&self->oauth_cancellable);
   g_free (self->oauth_base_url);

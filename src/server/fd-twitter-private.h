@@ -6,6 +6,7 @@
 
 #include "fd-twitter.h"
 #include "fd-oauth.h"
+#include "fd-oauth-keeper.h"
 #include "fd-store.h"
 #include "fd-x-client.h"
 #include "fd-x-settings.h"
@@ -32,7 +33,7 @@ struct _FdTwitter {
   SoupSession      *session;        /* X API and token calls */
   GCancellable     *cancellable;    /* everything under way; cancelled when freed */
   GHashTable       *pollers;        /* stream id → Poller */
-  GHashTable       *refreshing;     /* stream id → GPtrArray of TokenWait: one refresh per stream */
+  FdOAuthKeeper    *oauth_keeper;   /* the streams' token sets: one refresh per stream (fd-oauth-keeper.h) */
   GHashTable       *in_flight;      /* message id being sent → its conversation id */
   FdAuthorize      *authorize;
   gulong            config_id;

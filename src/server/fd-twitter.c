@@ -11,6 +11,7 @@
 #include "fd-center-twitter.h"
 #include "fd-email-settings.h"
 #include "fd-store-email.h"
+#include "fd-stream-workers.h"
 
 #include <string.h>
 
@@ -82,86 +83,62 @@ twitter_fingerprint (FdTwitter      *self,
   return g_strconcat (stream->settings_json != NULL ? stream->settings_json : "", "\n", tokens, "\n", client, NULL);
 }
 
-/* --- Tokens ------------------------------------------------------------------ */
+/* --- Tokens (fd-oauth-keeper.c) ------------------------------------------------ */
 
 typedef struct {
+  FdTwitter            *self;
   TwitterTokenCallback  callback;
   gpointer              data;
 } TokenWait;
 
-typedef struct {
-  FdTwitter *self;
-  gint64     organization_id;
-  gint64     stream_id;
-} RefreshCall;
-
 static void
-answer_all (FdTwitter    *self,
-            GPtrArray    *waiting,
-            const char   *token,
-            const GError *error)
+set_health (gpointer    owner,
+            gint64      organization_id,
+            gint64      stream_id,
+            const char *health,
+            const char *reason)
 {
-  for (guint i = 0; i < waiting->len; i++)
-    {
-      TokenWait *wait = g_ptr_array_index (waiting, i);
-
-      wait->callback (self, token, error, wait->data);
-    }
+  twitter_set_health (owner, organization_id, stream_id, health, reason);
 }
 
-/* The stream's token set, opened; NULL with REVOKED when it has none. */
-static FdOAuthTokens *
-load_tokens (FdTwitter  *self,
-             gint64      organization_id,
-             gint64      stream_id,
-             GError    **error)
-{
-  g_autoptr(GBytes) sealed = fd_store_get_stream_secret (self->store, organization_id, stream_id,
-                                                         TWITTER_SECRET_OAUTH_TOKENS, NULL);
-  g_autoptr(GBytes) plain = NULL;
-
-  if (sealed == NULL)
-    {
-      g_set_error_literal (error, FD_OAUTH_ERROR, FD_OAUTH_ERROR_REVOKED,
-                           "The stream has no X tokens yet: authorize its X account.");
-      return NULL;
-    }
-  plain = fd_secret_box_open (self->box, sealed, NULL);
-  if (plain == NULL)
-    {
-      g_set_error_literal (error, FD_OAUTH_ERROR, FD_OAUTH_ERROR_REVOKED,
-                           "The stream's X tokens cannot be decrypted (was the secret key file replaced?): "
-                           "authorize its X account again.");
-      return NULL;
-    }
-  return fd_email_oauth_tokens_parse (g_bytes_get_data (plain, NULL), g_bytes_get_size (plain), error);
-}
-
-/* Seals and saves @tokens in one transaction; the poller's fingerprint
- * follows (the server's own refresh restarts nothing). */
 static gboolean
-save_tokens (FdTwitter            *self,
-             gint64                organization_id,
-             gint64                stream_id,
-             const FdOAuthTokens  *tokens,
-             GError              **error)
+prepare_refresh (gpointer          owner,
+                 const FdStream   *stream,
+                 char            **client_id,
+                 FdOAuthProvider **provider,
+                 GError          **error)
 {
-  g_autofree char *json = fd_email_oauth_tokens_to_json (tokens);
-  g_autoptr(GBytes) plain = g_bytes_new_static (json, strlen (json));
-  g_autoptr(GBytes) sealed = fd_secret_box_seal (self->box, plain, error);
-  Poller *poller;
+  FdTwitter *self = owner;
+  g_autoptr(FdXSettings) settings = fd_x_settings_parse (stream->settings_json, error);
 
-  memset (json, 0, strlen (json));
-  if (sealed == NULL || !fd_store_begin (self->store, error))
+  if (settings == NULL)
     return FALSE;
-  if (!fd_store_set_stream_secret (self->store, organization_id, stream_id, TWITTER_SECRET_OAUTH_TOKENS, sealed,
-                                   error) ||
-      !fd_store_commit (self->store, error))
-    {
-      fd_store_rollback (self->store);
-      return FALSE;
-    }
-  poller = g_hash_table_lookup (self->pollers, &stream_id);
+  *provider = self->oauth_base_url != NULL
+              ? fd_oauth_provider_new_for_base (FD_OAUTH_PLATFORM_X, NULL, self->oauth_base_url)
+              : fd_oauth_provider_new (FD_OAUTH_PLATFORM_X, NULL);
+  *client_id = g_strdup (settings->oauth_client_id);
+  return TRUE;
+}
+
+/* A refresh is an X API call too (the token endpoint is X's). */
+static void
+on_refreshing (gpointer owner,
+               gint64   organization_id,
+               gint64   stream_id)
+{
+  twitter_count_call (owner, organization_id, stream_id);
+}
+
+/* The poller's fingerprint follows the new tokens (the server's own
+ * refresh restarts nothing). */
+static void
+on_saved (gpointer owner,
+          gint64   organization_id,
+          gint64   stream_id)
+{
+  FdTwitter *self = owner;
+  Poller *poller = g_hash_table_lookup (self->pollers, &stream_id);
+
   if (poller != NULL)
     {
       g_autoptr(FdStream) stream = fd_store_get_stream (self->store, organization_id, stream_id, NULL);
@@ -169,68 +146,35 @@ save_tokens (FdTwitter            *self,
       if (stream != NULL)
         twitter_poller_set_fingerprint (poller, twitter_fingerprint (self, stream));
     }
-  return TRUE;
 }
 
+static const FdOAuthKeeperClass twitter_keeper_class = {
+  .tokens_secret = TWITTER_SECRET_OAUTH_TOKENS,
+  .client_secret_secret = TWITTER_SECRET_OAUTH_CLIENT_SECRET,
+  .margin_seconds = TWITTER_OAUTH_MARGIN_SECONDS,
+  .log_domain = G_LOG_DOMAIN,
+  .service = "Twitter",
+  .tokens_noun = "X",
+  .no_tokens = "The stream has no X tokens yet: authorize its X account.",
+  .undecryptable = "The stream's X tokens cannot be decrypted (was the secret key file replaced?): "
+                   "authorize its X account again.",
+  .revoked_before = "The X account's authorization was withdrawn or has expired (",
+  .revoked_after = "): authorize the stream's X account again.",
+  .failed_before = "The stream's X tokens cannot be renewed: ",
+  .prepare = prepare_refresh,
+  .set_health = set_health,
+  .refreshing = on_refreshing,
+  .saved = on_saved,
+};
+
 static void
-revoked (FdTwitter    *self,
-         gint64        organization_id,
-         gint64        stream_id,
-         const GError *error)
+answer_wait (const char   *token,
+             const GError *error,
+             gpointer      data)
 {
-  g_autofree char *reason =
-    g_strdup_printf ("The X account's authorization was withdrawn or has expired (%s): "
-                     "authorize the stream's X account again.", error->message);
+  TokenWait *wait = data;
 
-  twitter_set_health (self, organization_id, stream_id, "needs-authorization", reason);
-  /* A new link goes to the authorization addresses, once per revocation. */
-  if (self->authorize != NULL)
-    fd_authorize_grant_revoked (self->authorize, organization_id, stream_id, reason);
-}
-
-static void
-on_refreshed_cb (GObject      *source,
-                 GAsyncResult *result,
-                 gpointer      data)
-{
-  RefreshCall *call = data;
-  FdTwitter *self = call->self;
-  g_autoptr(FdOAuthTokens) tokens = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) waiting = NULL;
-  gpointer key = NULL, value = NULL;
-
-  tokens = fd_oauth_refresh_finish (result, &error);
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    {
-      /* The service is gone (its tables with it). */
-      g_free (call);
-      return;
-    }
-  if (g_hash_table_steal_extended (self->refreshing, &call->stream_id, &key, &value))
-    {
-      g_free (key);
-      waiting = value;
-    }
-  if (tokens != NULL && !save_tokens (self, call->organization_id, call->stream_id, tokens, &error))
-    {
-      g_warning ("Twitter stream %" G_GINT64_FORMAT ": cannot save its new X tokens: %s",
-                 call->stream_id, error->message);
-      g_clear_pointer (&tokens, fd_oauth_tokens_free);
-      g_prefix_error (&error, "The new X tokens cannot be saved: ");
-    }
-  if (g_error_matches (error, FD_OAUTH_ERROR, FD_OAUTH_ERROR_REVOKED))
-    revoked (self, call->organization_id, call->stream_id, error);
-  else if (error != NULL)
-    {
-      g_autofree char *reason = g_strdup_printf ("The stream's X tokens cannot be renewed: %s", error->message);
-
-      twitter_set_health (self, call->organization_id, call->stream_id, "needs-attention", reason);
-    }
-  /* Whoever waits gets the new token only now, after the commit. */
-  if (waiting != NULL)
-    answer_all (self, waiting, tokens != NULL ? tokens->access_token : NULL, error);
-  g_free (call);
+  wait->callback (wait->self, token, error, wait->data);
 }
 
 void
@@ -241,67 +185,12 @@ twitter_get_token (FdTwitter            *self,
                    TwitterTokenCallback  callback,
                    gpointer              data)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(FdOAuthTokens) tokens = NULL;
-  g_autoptr(FdStream) stream = NULL;
-  g_autoptr(FdXSettings) settings = NULL;
-  g_autoptr(FdOAuthProvider) provider = NULL;
-  g_autoptr(GBytes) sealed_secret = NULL;
-  g_autoptr(GBytes) secret = NULL;
-  g_autofree char *client_secret = NULL;
-  GPtrArray *waiting;
-  TokenWait *wait;
-  RefreshCall *call;
+  TokenWait *wait = g_new0 (TokenWait, 1);
 
-  waiting = g_hash_table_lookup (self->refreshing, &stream_id);
-  if (waiting != NULL)
-    {
-      wait = g_new0 (TokenWait, 1);
-      wait->callback = callback;
-      wait->data = data;
-      g_ptr_array_add (waiting, wait);
-      return;
-    }
-  tokens = load_tokens (self, organization_id, stream_id, &error);
-  if (tokens != NULL && !force && tokens->access_token != NULL &&
-      !fd_oauth_tokens_needs_refresh (tokens, g_get_real_time () / G_USEC_PER_SEC, TWITTER_OAUTH_MARGIN_SECONDS))
-    {
-      callback (self, tokens->access_token, NULL, data);
-      return;
-    }
-  stream = tokens != NULL ? fd_store_get_stream (self->store, organization_id, stream_id, &error) : NULL;
-  settings = stream != NULL ? fd_x_settings_parse (stream->settings_json, &error) : NULL;
-  if (settings == NULL)
-    {
-      if (g_error_matches (error, FD_OAUTH_ERROR, FD_OAUTH_ERROR_REVOKED))
-        twitter_set_health (self, organization_id, stream_id, "needs-authorization", error->message);
-      callback (self, NULL, error, data);
-      return;
-    }
-  sealed_secret = fd_store_get_stream_secret (self->store, organization_id, stream_id,
-                                              TWITTER_SECRET_OAUTH_CLIENT_SECRET, NULL);
-  secret = sealed_secret != NULL ? fd_secret_box_open (self->box, sealed_secret, NULL) : NULL;
-  if (secret != NULL)
-    client_secret = g_strndup (g_bytes_get_data (secret, NULL), g_bytes_get_size (secret));
-  provider = self->oauth_base_url != NULL
-             ? fd_oauth_provider_new_for_base (FD_OAUTH_PLATFORM_X, NULL, self->oauth_base_url)
-             : fd_oauth_provider_new (FD_OAUTH_PLATFORM_X, NULL);
-  waiting = g_ptr_array_new_with_free_func (g_free);
-  wait = g_new0 (TokenWait, 1);
+  wait->self = self;
   wait->callback = callback;
   wait->data = data;
-  g_ptr_array_add (waiting, wait);
-  g_hash_table_insert (self->refreshing, g_memdup2 (&stream_id, sizeof stream_id), waiting);
-  call = g_new0 (RefreshCall, 1);
-  call->self = self;
-  call->organization_id = organization_id;
-  call->stream_id = stream_id;
-  /* A refresh is an X API call too (the token endpoint is X's). */
-  twitter_count_call (self, organization_id, stream_id);
-  fd_oauth_refresh_async (provider, self->session, settings->oauth_client_id, client_secret, tokens,
-                          self->cancellable, on_refreshed_cb, call);
-  if (client_secret != NULL)
-    memset (client_secret, 0, strlen (client_secret));
+  fd_oauth_keeper_get_token (self->oauth_keeper, organization_id, stream_id, force, answer_wait, wait, g_free);
 }
 
 /* --- Pollers ------------------------------------------------------------------ */
@@ -349,52 +238,39 @@ poller_start (FdTwitter      *self,
   g_hash_table_insert (self->pollers, g_memdup2 (&stream->id, sizeof stream->id), poller);
 }
 
+static char *
+fingerprint_of (gpointer        owner,
+                const FdStream *stream)
+{
+  return twitter_fingerprint (owner, stream);
+}
+
+static const char *
+running_fingerprint (gpointer poller)
+{
+  return twitter_poller_fingerprint (poller);
+}
+
+static void
+start_poller (gpointer        owner,
+              const FdStream *stream,
+              char           *fingerprint)
+{
+  poller_start (owner, stream, fingerprint);
+}
+
+static const FdStreamWorkersClass twitter_workers_class = {
+  .kind = FD_STREAM_TWITTER,
+  .fingerprint = fingerprint_of,
+  .running_fingerprint = running_fingerprint,
+  .start = start_poller,
+};
+
 /* Brings the pollers in line with the twitter streams in the store. */
 static void
 reconcile (FdTwitter *self)
 {
-  g_autoptr(GPtrArray) orgs = fd_store_list_organizations (self->store, NULL);
-  g_autoptr(GHashTable) wanted = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_free);
-  g_autoptr(GPtrArray) streams_all = g_ptr_array_new_with_free_func ((GDestroyNotify) fd_stream_free);
-  GHashTableIter iter;
-  gpointer key, value;
-
-  for (guint i = 0; orgs != NULL && i < orgs->len; i++)
-    {
-      FdOrganization *org = g_ptr_array_index (orgs, i);
-      g_autoptr(GPtrArray) streams = fd_store_list_streams (self->store, org->id, FALSE, NULL);
-
-      for (guint j = 0; streams != NULL && j < streams->len; j++)
-        {
-          FdStream *stream = g_ptr_array_index (streams, j);
-
-          if (stream->kind != FD_STREAM_TWITTER)
-            continue;
-          g_hash_table_insert (wanted, g_memdup2 (&stream->id, sizeof stream->id),
-                               twitter_fingerprint (self, stream));
-          g_ptr_array_add (streams_all, fd_stream_copy (stream));
-        }
-    }
-
-  /* Stop what is gone or changed. */
-  g_hash_table_iter_init (&iter, self->pollers);
-  while (g_hash_table_iter_next (&iter, &key, &value))
-    {
-      const char *fingerprint = g_hash_table_lookup (wanted, key);
-
-      if (fingerprint == NULL || g_strcmp0 (fingerprint, twitter_poller_fingerprint (value)) != 0)
-        g_hash_table_iter_remove (&iter);
-    }
-
-  /* Start what is new or changed. */
-  for (guint i = 0; i < streams_all->len; i++)
-    {
-      FdStream *stream = g_ptr_array_index (streams_all, i);
-
-      if (g_hash_table_contains (self->pollers, &stream->id))
-        continue;
-      poller_start (self, stream, g_strdup (g_hash_table_lookup (wanted, &stream->id)));
-    }
+  fd_stream_workers_reconcile (&twitter_workers_class, self, self->store, self->pollers);
 }
 
 static void
@@ -451,8 +327,8 @@ fd_twitter_new (FdCenter               *center,
                                                  "max-conns-per-host", 8, NULL);
   self->cancellable = g_cancellable_new ();
   self->pollers = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, twitter_poller_stop);
-  self->refreshing = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free,
-                                            (GDestroyNotify) g_ptr_array_unref);
+  self->oauth_keeper = fd_oauth_keeper_new (&twitter_keeper_class, self, self->store, self->box, self->session,
+                                            self->cancellable);
   self->in_flight = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_free);
   return self;
 }
@@ -464,6 +340,7 @@ fd_twitter_set_authorize (FdTwitter   *self,
   g_return_if_fail (self != NULL);
 
   self->authorize = authorize;
+  fd_oauth_keeper_set_authorize (self->oauth_keeper, authorize);
 }
 
 void
@@ -492,16 +369,7 @@ fd_twitter_free (FdTwitter *self)
    * nothing of the service. Waiting token requests belong to pollers and
    * sends that are cancelled too. */
   g_cancellable_cancel (self->cancellable);
-  {
-    g_autoptr(GError) cancelled = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED, "The Twitter service stopped.");
-    GHashTableIter iter;
-    gpointer value;
-
-    g_hash_table_iter_init (&iter, self->refreshing);
-    while (g_hash_table_iter_next (&iter, NULL, &value))
-      answer_all (self, value, NULL, cancelled);
-  }
-  g_clear_pointer (&self->refreshing, g_hash_table_unref);
+  fd_oauth_keeper_free (g_steal_pointer (&self->oauth_keeper), "The Twitter service stopped.");
   g_clear_pointer (&self->in_flight, g_hash_table_unref);
   g_clear_object (&self->session);
   g_clear_object (&self->cancellable);

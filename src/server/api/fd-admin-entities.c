@@ -12,7 +12,7 @@
 #include "fd-center-email.h"
 #include "fd-email-settings.h"
 #include "fd-store-email.h"
-#include "twitter/fd-x-settings-check.h"
+#include "twitter/fd-x-settings.h"
 
 #include <string.h>
 
@@ -228,7 +228,7 @@ validate_email_settings (const FdStream  *stream,
   return TRUE;
 }
 
-/* A twitter stream's settings (twitter/fd-x-settings-check.c): what is
+/* A twitter stream's settings (twitter/fd-x-settings.c): what is
  * there must be well-formed, and the handle is stored with its "@". */
 static gboolean
 validate_twitter_settings (FdStream  *stream,

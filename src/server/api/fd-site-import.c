@@ -9,7 +9,7 @@
 
 #include "fd-auth.h"
 #include "fd-store-email.h"
-#include "twitter/fd-x-settings-check.h"
+#include "twitter/fd-x-settings.h"
 
 #include <string.h>
 

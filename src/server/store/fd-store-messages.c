@@ -19,16 +19,10 @@ load_attachments (FdStore    *self,
                   GError    **error)
 {
   g_autoptr(FdStoreStmt) stmt = NULL;
-  g_autoptr(GHashTable) by_id = g_hash_table_new (g_int64_hash, g_int64_equal);
+  g_autoptr(GHashTable) by_id = fd_store_messages_by_id (messages);
   gint64 conversation_id = ((FdMessage *) g_ptr_array_index (messages, 0))->conversation_id;
   int rc;
 
-  for (guint i = 0; i < messages->len; i++)
-    {
-      FdMessage *msg = g_ptr_array_index (messages, i);
-
-      g_hash_table_insert (by_id, &msg->id, msg);
-    }
   stmt = fd_store_prepare_bound (self,
                                  "SELECT a.message_id, a.name, a.url, a.mime_type, a.size FROM attachments a "
                                  "JOIN messages m ON m.id = a.message_id WHERE m.conversation_id = ?1 "
@@ -53,6 +47,39 @@ load_attachments (FdStore    *self,
   return rc >= 0;
 }
 
+GHashTable *
+fd_store_messages_by_id (GPtrArray *messages)
+{
+  GHashTable *by_id = g_hash_table_new (g_int64_hash, g_int64_equal);
+
+  for (guint i = 0; i < messages->len; i++)
+    {
+      FdMessage *msg = g_ptr_array_index (messages, i);
+
+      g_hash_table_insert (by_id, &msg->id, msg);
+    }
+  return by_id;
+}
+
+FdDelivery *
+fd_store_col_delivery (FdStoreStmt     *stmt,
+                       int              column,
+                       const FdMessage *msg)
+{
+  g_autofree char *state = fd_store_col_text (stmt, column);
+  FdDelivery *delivery;
+
+  if (state == NULL)
+    return NULL;
+  delivery = fd_delivery_new ();
+  delivery->conversation_id = msg->conversation_id;
+  delivery->message_id = msg->id;
+  fd_delivery_state_from_string (state, &delivery->state);
+  delivery->reason = fd_store_col_text (stmt, column + 1);
+  delivery->attempts = (gint) fd_store_col_int64 (stmt, column + 2);
+  return delivery;
+}
+
 /* Loads the mail of every email message of @messages (all of one
  * conversation), and the outbox state of the agent's replies, in one
  * query (docs/email.md, "What is stored"). */
@@ -62,16 +89,10 @@ load_mail (FdStore    *self,
            GError    **error)
 {
   g_autoptr(FdStoreStmt) stmt = NULL;
-  g_autoptr(GHashTable) by_id = g_hash_table_new (g_int64_hash, g_int64_equal);
+  g_autoptr(GHashTable) by_id = fd_store_messages_by_id (messages);
   gint64 conversation_id = ((FdMessage *) g_ptr_array_index (messages, 0))->conversation_id;
   int rc;
 
-  for (guint i = 0; i < messages->len; i++)
-    {
-      FdMessage *msg = g_ptr_array_index (messages, i);
-
-      g_hash_table_insert (by_id, &msg->id, msg);
-    }
   stmt = fd_store_prepare_bound (self,
                                  "SELECT m.message_id, m.from_name, m.from_address, m.to_json, m.cc_json, "
                                  "m.subject, m.mail_date, o.state, o.reason, o.attempts "
@@ -86,7 +107,7 @@ load_mail (FdStore    *self,
       FdMessage *msg = g_hash_table_lookup (by_id, &message_id);
       g_autofree char *to = NULL;
       g_autofree char *cc = NULL;
-      g_autofree char *state = NULL;
+      FdDelivery *delivery;
 
       if (msg == NULL || msg->mail != NULL)
         continue;
@@ -99,16 +120,9 @@ load_mail (FdStore    *self,
       msg->mail->cc = cc != NULL ? fd_store_strv_from_json (cc) : NULL;
       msg->mail->subject = fd_store_col_text (stmt, 5);
       msg->mail->date = fd_store_col_int64 (stmt, 6);
-      state = fd_store_col_text (stmt, 7);
-      if (state != NULL)
-        {
-          msg->delivery = fd_delivery_new ();
-          msg->delivery->conversation_id = msg->conversation_id;
-          msg->delivery->message_id = msg->id;
-          fd_delivery_state_from_string (state, &msg->delivery->state);
-          msg->delivery->reason = fd_store_col_text (stmt, 8);
-          msg->delivery->attempts = (gint) fd_store_col_int64 (stmt, 9);
-        }
+      delivery = fd_store_col_delivery (stmt, 7, msg);
+      if (delivery != NULL)
+        msg->delivery = delivery;
     }
   return rc >= 0;
 }

@@ -163,6 +163,15 @@ char        *fd_store_col_text      (FdStoreStmt  *stmt,
 gint64       fd_store_col_int64     (FdStoreStmt  *stmt,
                                      int           column);
 
+/* The messages of one conversation (FdMessage *) by id, for the loads of
+ * their children (fd-store-messages.c); the table borrows them. */
+GHashTable  *fd_store_messages_by_id (GPtrArray   *messages);
+/* @msg's delivery from the columns @column (state, NULL: none), @column + 1
+ * (reason) and @column + 2 (attempts); NULL when the state is NULL. */
+FdDelivery  *fd_store_col_delivery  (FdStoreStmt     *stmt,
+                                     int              column,
+                                     const FdMessage *msg);
+
 gboolean     fd_store_check_string  (const char   *value,
                                      const char   *what,
                                      guint         max_chars,

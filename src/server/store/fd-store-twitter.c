@@ -333,16 +333,10 @@ fd_store_load_tweets (FdStore    *self,
                       GError    **error)
 {
   g_autoptr(FdStoreStmt) stmt = NULL;
-  g_autoptr(GHashTable) by_id = g_hash_table_new (g_int64_hash, g_int64_equal);
+  g_autoptr(GHashTable) by_id = fd_store_messages_by_id (messages);
   gint64 conversation_id = ((FdMessage *) g_ptr_array_index (messages, 0))->conversation_id;
   int rc;
 
-  for (guint i = 0; i < messages->len; i++)
-    {
-      FdMessage *msg = g_ptr_array_index (messages, i);
-
-      g_hash_table_insert (by_id, &msg->id, msg);
-    }
   /* The customer's items (x_items), then the replies (x_outbox) with their
    * delivery; a sent reply is in both, the outbox's row wins. */
   stmt = fd_store_prepare_bound (self,
@@ -359,7 +353,6 @@ fd_store_load_tweets (FdStore    *self,
     {
       gint64 message_id = fd_store_col_int64 (stmt, 1);
       FdMessage *msg = g_hash_table_lookup (by_id, &message_id);
-      g_autofree char *state = NULL;
 
       if (msg == NULL || msg->tweet != NULL)
         continue;
@@ -370,16 +363,8 @@ fd_store_load_tweets (FdStore    *self,
       msg->tweet->in_reply_to = fd_store_col_text (stmt, 5);
       if (!msg->tweet->direct)
         msg->tweet->url = post_url (msg->tweet->author_handle, msg->tweet->id);
-      state = fd_store_col_text (stmt, 6);
-      if (fd_store_col_int64 (stmt, 0) == 1 && state != NULL && msg->delivery == NULL)
-        {
-          msg->delivery = fd_delivery_new ();
-          msg->delivery->conversation_id = msg->conversation_id;
-          msg->delivery->message_id = msg->id;
-          fd_delivery_state_from_string (state, &msg->delivery->state);
-          msg->delivery->reason = fd_store_col_text (stmt, 7);
-          msg->delivery->attempts = (gint) fd_store_col_int64 (stmt, 8);
-        }
+      if (fd_store_col_int64 (stmt, 0) == 1 && msg->delivery == NULL)
+        msg->delivery = fd_store_col_delivery (stmt, 6, msg);
     }
   return rc >= 0;
 }

@@ -1,0 +1,55 @@
+#define G_LOG_DOMAIN "fd-server"
+
+#include "fd-stream-workers.h"
+
+/* FdEmail's and FdTwitter's reconcile (fd-stream-workers.h). */
+
+void
+fd_stream_workers_reconcile (const FdStreamWorkersClass *klass,
+                             gpointer                    owner,
+                             FdStore                    *store,
+                             GHashTable                 *running)
+{
+  g_autoptr(GPtrArray) orgs = fd_store_list_organizations (store, NULL);
+  g_autoptr(GHashTable) wanted = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_free);
+  g_autoptr(GPtrArray) streams_all = g_ptr_array_new_with_free_func ((GDestroyNotify) fd_stream_free);
+  GHashTableIter iter;
+  gpointer key, value;
+
+  for (guint i = 0; orgs != NULL && i < orgs->len; i++)
+    {
+      FdOrganization *org = g_ptr_array_index (orgs, i);
+      g_autoptr(GPtrArray) streams = fd_store_list_streams (store, org->id, FALSE, NULL);
+
+      for (guint j = 0; streams != NULL && j < streams->len; j++)
+        {
+          FdStream *stream = g_ptr_array_index (streams, j);
+
+          if (stream->kind != klass->kind)
+            continue;
+          g_hash_table_insert (wanted, g_memdup2 (&stream->id, sizeof stream->id),
+                               klass->fingerprint (owner, stream));
+          g_ptr_array_add (streams_all, fd_stream_copy (stream));
+        }
+    }
+
+  /* Stop what is gone or changed. */
+  g_hash_table_iter_init (&iter, running);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    {
+      const char *fingerprint = g_hash_table_lookup (wanted, key);
+
+      if (fingerprint == NULL || g_strcmp0 (fingerprint, klass->running_fingerprint (value)) != 0)
+        g_hash_table_iter_remove (&iter);
+    }
+
+  /* Start what is new or changed. */
+  for (guint i = 0; i < streams_all->len; i++)
+    {
+      FdStream *stream = g_ptr_array_index (streams_all, i);
+
+      if (g_hash_table_contains (running, &stream->id))
+        continue;
+      klass->start (owner, stream, g_strdup (g_hash_table_lookup (wanted, &stream->id)));
+    }
+}
