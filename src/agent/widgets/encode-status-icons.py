@@ -23,11 +23,19 @@ encoder, outdir, names = sys.argv[1], sys.argv[2], sys.argv[3:]
 data_dirs = os.environ.get('XDG_DATA_DIRS') or '/usr/local/share:/usr/share'
 
 
+# Adwaita 43 (Debian 12) keeps its symbolic SVGs under scalable/CONTEXT/;
+# from 45 on (the GNOME 46 Flatpak runtime) they are under symbolic/CONTEXT/,
+# and retired names moved to the AdwaitaLegacy theme.
+LAYOUTS = [('Adwaita', 'scalable'), ('Adwaita', 'symbolic'),
+           ('AdwaitaLegacy', 'symbolic'), ('AdwaitaLegacy', 'scalable')]
+
+
 def find_svg(name):
-    for data_dir in data_dirs.split(':'):
-        found = sorted(glob.glob(os.path.join(data_dir, 'icons', 'Adwaita', 'scalable', '*', name + '.svg')))
-        if found:
-            return found[0]
+    for theme, kind in LAYOUTS:
+        for data_dir in data_dirs.split(':'):
+            found = sorted(glob.glob(os.path.join(data_dir, 'icons', theme, kind, '*', name + '.svg')))
+            if found:
+                return found[0]
     sys.exit('encode-status-icons: %s.svg is not in the Adwaita icon theme (%s)' % (name, data_dirs))
 
 
