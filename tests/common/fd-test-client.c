@@ -78,6 +78,24 @@ fd_test_spin (guint ms)
 }
 
 void
+fd_test_poll_until (FdTestCheck  check,
+                    gpointer     data,
+                    guint        interval_ms,
+                    guint        seconds,
+                    const char  *what)
+{
+  gint64 deadline = g_get_monotonic_time () + (gint64) seconds * G_USEC_PER_SEC;
+
+  g_assert (check != NULL);
+  while (!check (data))
+    {
+      if (g_get_monotonic_time () > deadline)
+        g_error ("Timed out waiting for %s", what);
+      fd_test_spin (interval_ms);
+    }
+}
+
+void
 fd_test_on_done_cb (GObject      *source,
                     GAsyncResult *result,
                     gpointer      user_data)
@@ -997,6 +1015,53 @@ fd_test_admin_stream_health (FdTestServer *server,
   if (reason != NULL)
     *reason = g_strdup (json_object_get_string_member_with_default (obj, "health_reason", ""));
   return g_strdup (json_object_get_string_member_with_default (obj, "health", ""));
+}
+
+void
+fd_test_admin_wait_health (FdTestServer *server,
+                           gint64        org_id,
+                           gint64        stream_id,
+                           const char   *wanted,
+                           guint         interval_ms,
+                           guint         seconds)
+{
+  gint64 deadline = g_get_monotonic_time () + (gint64) seconds * G_USEC_PER_SEC;
+
+  for (;;)
+    {
+      g_autofree char *health = fd_test_admin_stream_health (server, org_id, stream_id, NULL);
+
+      if (g_strcmp0 (health, wanted) == 0)
+        return;
+      if (g_get_monotonic_time () > deadline)
+        g_error ("Timed out waiting for health %s (it is %s)", wanted, health);
+      fd_test_spin (interval_ms);
+    }
+}
+
+typedef struct {
+  FdTestServer *server;
+  const char   *sql;
+  gint64        at_least;
+} CountWait;
+
+static gboolean
+count_reached (gpointer data)
+{
+  CountWait *wait = data;
+
+  return fd_test_server_db_count (wait->server, wait->sql) >= wait->at_least;
+}
+
+void
+fd_test_server_wait_db_count (FdTestServer *server,
+                              const char   *sql,
+                              gint64        at_least,
+                              guint         interval_ms)
+{
+  CountWait wait = { server, sql, at_least };
+
+  fd_test_poll_until (count_reached, &wait, interval_ms, 60, sql);
 }
 
 /* --- visitors ------------------------------------------------------------ */

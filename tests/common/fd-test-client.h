@@ -42,6 +42,16 @@ void     fd_test_wait        (FdTestCheck   check,
                               const char   *what);
 /* Lets the main context run for @ms. */
 void     fd_test_spin        (guint         ms);
+/* Checks @check every @interval_ms, letting the main context run between
+ * checks, for at most @seconds; fails the test (naming @what) when it never
+ * holds. Unlike fd_test_wait(), which sleeps until the main context has an
+ * event, it sees what changes without one: the database beside a running
+ * server, a stand-in in another process. */
+void     fd_test_poll_until  (FdTestCheck   check,
+                              gpointer      data,
+                              guint         interval_ms,
+                              guint         seconds,
+                              const char   *what);
 /* An async callback that keeps the result: @user_data is a GAsyncResult**
  * that fd_test_has_result() checks. */
 void     fd_test_on_done_cb  (GObject      *source,
@@ -102,6 +112,21 @@ char     *fd_test_admin_stream_health (FdTestServer *server,
                                        gint64        org_id,
                                        gint64        stream_id,
                                        char        **reason);
+/* Polls the stream's health every @interval_ms until it is @wanted ("ok",
+ * "needs-attention", "needs-authorization"), for at most @seconds. */
+void      fd_test_admin_wait_health (FdTestServer *server,
+                                     gint64        org_id,
+                                     gint64        stream_id,
+                                     const char   *wanted,
+                                     guint         interval_ms,
+                                     guint         seconds);
+/* Polls fd_test_server_db_count (@sql) every @interval_ms until it is at
+ * least @at_least, for at most 60 s (a mail or a post reaches the database
+ * through a worker's poll: allow for a loaded machine). */
+void      fd_test_server_wait_db_count (FdTestServer *server,
+                                        const char   *sql,
+                                        gint64        at_least,
+                                        guint         interval_ms);
 
 /* The id of the entity named @name (or with email @name for agents) in the
  * collection ("agents", "queues", "streams") of @org_id. */

@@ -119,47 +119,12 @@ deliver (Fixture    *f,
 
 /* --- The database, read beside the running server (WAL) ----------------------- */
 
-typedef struct {
-  Fixture    *f;
-  const char *sql;
-  gint64      at_least;
-} CountWait;
-
-static gboolean
-count_reached (gpointer data)
-{
-  CountWait *wait = data;
-
-  return fd_test_server_db_count (wait->f->server, wait->sql) >= wait->at_least;
-}
-
-/* Polls @check every @interval_ms (fd_test_wait() sleeps until an event of
- * the main context, and a database changes without one) for at most 60 s. */
-static void
-poll_until (FdTestCheck  check,
-            gpointer     data,
-            guint        interval_ms,
-            const char  *what)
-{
-  gint64 deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
-
-  while (!check (data))
-    {
-      if (g_get_monotonic_time () > deadline)
-        g_error ("Timed out waiting for %s", what);
-      fd_test_spin (interval_ms);
-    }
-}
-
-static void
-wait_count (Fixture    *f,
-            const char *sql,
-            gint64      at_least)
-{
-  CountWait wait = { f, sql, at_least };
-
-  poll_until (count_reached, &wait, 10, sql);
-}
+/* Polls every 10 ms (fd_test_wait() sleeps until an event of the main
+ * context, and a database changes without one) for at most 60 s. */
+#define wait_count(f, sql, at_least) fd_test_server_wait_db_count ((f)->server, (sql), (at_least), 10)
+/* The stream's health is @wanted, polled every @interval_ms for at most 60 s. */
+#define wait_health(f, wanted, interval_ms) \
+  fd_test_admin_wait_health ((f)->server, (f)->org_id, (f)->stream_id, (wanted), (interval_ms), 60)
 
 #define COUNT_IN_MESSAGES "SELECT count(*) FROM messages WHERE direction = 'in'"
 #define COUNT_MAILS_IN    "SELECT count(*) FROM email_mails WHERE direction = 'in'"
@@ -451,20 +416,6 @@ test_outbox_survives_kill (Fixture       *f,
   g_assert_cmpint (fd_test_server_db_count (f->server, "SELECT attempts FROM email_outbox"), >=, 2);
 }
 
-typedef struct {
-  Fixture    *f;
-  const char *health;
-} HealthWait;
-
-static gboolean
-health_is (gpointer data)
-{
-  HealthWait *wait = data;
-  g_autofree char *health = fd_test_admin_stream_health (wait->f->server, wait->f->org_id, wait->f->stream_id, NULL);
-
-  return g_strcmp0 (health, wait->health) == 0;
-}
-
 /* A wrong IMAP password: "needs attention" with the reason, visible
  * through the admin API; the right one makes it recover. */
 static void
@@ -475,13 +426,11 @@ test_needs_attention (Fixture       *f,
                                            f->org_id, f->stream_id);
   g_autofree char *reason = NULL;
   g_autofree char *health = NULL;
-  HealthWait ok = { f, "ok" };
-  HealthWait attention = { f, "needs-attention" };
   g_autoptr(JsonNode) answer = NULL;
 
-  poll_until (health_is, &ok, 250, "health ok");
+  wait_health (f, "ok", 250);
   json_node_unref (fd_test_admin_expect (f->server, "PATCH", path, "{\"password\":\"wrong-password\"}", 200));
-  poll_until (health_is, &attention, 250, "needs attention");
+  wait_health (f, "needs-attention", 250);
   health = fd_test_admin_stream_health (f->server, f->org_id, f->stream_id, &reason);
   g_assert_nonnull (strstr (reason, "refused the user name or password"));
   g_assert_null (strstr (reason, "wrong-password"));
@@ -489,7 +438,7 @@ test_needs_attention (Fixture       *f,
   /* Mail that arrives meanwhile is fetched after the fix. */
   deliver (f, "late@customer.test", "Late", NULL, "Are you there?");
   json_node_unref (fd_test_admin_expect (f->server, "PATCH", path, "{\"password\":\"" MAILBOX_PASSWORD "\"}", 200));
-  poll_until (health_is, &ok, 250, "health ok");
+  wait_health (f, "ok", 250);
   wait_count (f, COUNT_MAILS_IN, 1);
 
   /* TLS "none" is for loopback only; a password in the settings is refused. */
@@ -572,7 +521,6 @@ test_stream_health (Fixture       *f,
 {
   g_autofree char *path = g_strdup_printf ("/organizations/%" G_GINT64_FORMAT "/streams/%" G_GINT64_FORMAT,
                                            f->org_id, f->stream_id);
-  HealthWait ok = { f, "ok" };
   FdTestAgent *natalie;
   FdTestAgent *ed;
   FdTestAgent *jenna;
@@ -586,7 +534,7 @@ test_stream_health (Fixture       *f,
   const FdStreamHealthInfo *item;
   gint64 demo_stream_id;
 
-  poll_until (health_is, &ok, 250, "health ok");
+  wait_health (f, "ok", 250);
   natalie = fd_test_agent_sign_in_and_join (f->server, FD_TEST_NATALIE_EMAIL, FD_TEST_NATALIE_PASSWORD,
                                             f->queue_id, NULL);
   jenna = fd_test_agent_sign_in_and_join (f->server, FD_TEST_JENNA_EMAIL, FD_TEST_JENNA_PASSWORD,
@@ -994,7 +942,6 @@ test_sent_copy (Fixture       *f,
   g_autofree char *health = NULL;
   g_autofree char *subject = NULL;
   FolderWait one_copy = { f, "Sent", 1 };
-  HealthWait attention = { f, "needs-attention" };
   FdTestAgent *natalie;
   FdFrame *ack, *delivered;
   gint64 conversation_id, message_id;
@@ -1016,7 +963,7 @@ test_sent_copy (Fixture       *f,
   reply = fd_test_smtpd_parse_message (g_ptr_array_index (sent, 0));
 
   /* The copy in Dovecot's Sent maildir is the message that was sent. */
-  poll_until (folder_has, &one_copy, 20, "a copy in Sent");
+  fd_test_poll_until (folder_has, &one_copy, 20, 60, "a copy in Sent");
   g_assert_cmpuint (fd_test_dovecot_count (f->dovecot, "Sent"), ==, 1);
   copy = folder_text (f, "Sent");
   g_assert_nonnull (strstr (copy, reply->message_id));
@@ -1037,7 +984,7 @@ test_sent_copy (Fixture       *f,
   fd_frame_free (delivered);
   g_clear_pointer (&sent, g_ptr_array_unref);
   sent = fd_test_smtpd_wait_messages (f->smtpd, 2);
-  poll_until (health_is, &attention, 50, "needs attention");
+  wait_health (f, "needs-attention", 50);
   health = fd_test_admin_stream_health (f->server, f->org_id, f->stream_id, &reason);
   g_assert_nonnull (strstr (reason, "copy to the Sent folder failed"));
   g_assert_nonnull (strstr (reason, "Nowhere"));
@@ -1118,8 +1065,6 @@ test_ca_file (void)
   g_autoptr(FdMail) reply = NULL;
   FdTestSmtpdOptions options = { .tls = FD_TEST_SMTPD_TLS_IMPLICIT };
   Fixture fixture = { 0 }, *f = &fixture;
-  HealthWait ok = { f, "ok" };
-  HealthWait attention = { f, "needs-attention" };
   FdTestAgent *natalie;
   FdDelivery *retry;
   FdFrame *frame;
@@ -1158,7 +1103,7 @@ test_ca_file (void)
   path = g_strdup_printf ("/organizations/%" G_GINT64_FORMAT "/streams/%" G_GINT64_FORMAT, f->org_id, f->stream_id);
 
   /* The system's trust store does not know the test's CA. */
-  poll_until (health_is, &attention, 100, "needs attention");
+  wait_health (f, "needs-attention", 100);
   health = fd_test_admin_stream_health (f->server, f->org_id, f->stream_id, &reason);
   g_test_message ("reason: %s", reason);
   g_assert_nonnull (strstr (reason, "certificate"));
@@ -1178,7 +1123,7 @@ test_ca_file (void)
   g_free (body);
   body = tls_settings_body (f, f->smtpd, imap_ca);
   json_node_unref (fd_test_admin_expect (f->server, "PATCH", path, body, 200));
-  poll_until (health_is, &ok, 100, "health ok");
+  wait_health (f, "ok", 100);
   conversation_id = reserve_mail (f, natalie, "ca-1@customer.test", "Private CA", NULL, "Can you read this?");
   frame = fd_test_agent_expect_ack (natalie, FD_FRAME_SEND_MESSAGE,
                                     fd_test_send_message (conversation_id, "r-1", "Loud and clear."));
@@ -1226,7 +1171,6 @@ test_oauth (void)
   FdTestSmtpdOptions smtpd_options = { 0 };
   FdFrame *ack, *delivered;
   FdTestAgent *natalie;
-  HealthWait wait;
   Fixture fixture = { 0 }, *f = &fixture;
   gint64 conversation_id, message_id;
   guint grants;
@@ -1331,9 +1275,7 @@ test_oauth (void)
   ack = fd_test_agent_expect_ack (natalie, FD_FRAME_SEND_MESSAGE,
                                   fd_test_send_message (conversation_id, "r-2", "And once more."));
   fd_frame_free (ack);
-  wait.f = f;
-  wait.health = "needs-authorization";
-  poll_until (health_is, &wait, 50, "needs-authorization");
+  wait_health (f, "needs-authorization", 50);
   g_clear_pointer (&health, g_free);
   health = fd_test_admin_stream_health (f->server, f->org_id, f->stream_id, &reason);
   g_assert_nonnull (strstr (reason, "authorize the mailbox again"));
