@@ -174,14 +174,6 @@ open_window (Fixture *f,
   return window;
 }
 
-static void
-close_window (FdEmailWindow *window)
-{
-  gtk_window_destroy (GTK_WINDOW (window));
-  fd_test_ui_spin (50);
-  g_assert_finalize_object (window);
-}
-
 static FdEmailMessageView *
 view_at (FdEmailWindow *window,
          guint          position)
@@ -583,7 +575,7 @@ test_flow (Fixture       *f,
   g_assert_true (fd_email_message_view_get_expanded (view_at (window, base + 1)));
   g_assert_cmpuint (fd_test_smtpd_count (f->smtpd), ==, 1);
 
-  close_window (window);
+  fd_test_ui_close_window (window);
   g_assert_cmpint (g_unlink (path), ==, 0);
   g_assert_cmpint (g_rmdir (dir), ==, 0);
 }
@@ -615,7 +607,7 @@ test_failed_smtp (Fixture       *f,
 
   /* Closed while queued; opened again, the reply shows where it is. */
   wait_state (window, "");
-  close_window (window);
+  fd_test_ui_close_window (window);
   window = open_window (f, id);
   view = view_at (window, 0);
   g_assert_cmpstr (fd_email_message_view_get_text (view), ==, "It left our warehouse yesterday.");
@@ -643,7 +635,7 @@ test_failed_smtp (Fixture       *f,
   fd_test_ui_spin (1000);
   g_assert_cmpuint (fd_test_smtpd_count (f->smtpd), ==, 1);
   g_assert_false (gtk_widget_get_visible (fd_email_message_view_get_retry_button (view_at (window, 0))));
-  close_window (window);
+  fd_test_ui_close_window (window);
 }
 
 /* --- through the app ------------------------------------------------------------ */

@@ -985,9 +985,7 @@ test_live (void)
   g_assert_cmpint (dm_id, ==, 0);
   gtk_window_destroy (GTK_WINDOW (window));
   fd_test_ui_spin (100);
-  fd_connection_stop (jenna);
-  fd_test_ui_spin (50);
-  g_assert_finalize_object (g_steal_pointer (&jenna));
+  fd_test_ui_stop_connection (g_steal_pointer (&jenna));
 }
 
 int
