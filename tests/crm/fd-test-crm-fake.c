@@ -9,77 +9,36 @@ FdTestCrmFake *
 fd_test_crm_fake_new (const char *seed_json)
 {
   FdTestCrmFake *fake = g_new0 (FdTestCrmFake, 1);
-  g_autoptr(GError) error = NULL;
   g_autofree char *seed_path = NULL;
-  g_autoptr(GDataInputStream) out = NULL;
-  g_autofree char *line = NULL;
 
   fake->dir = fd_test_make_tmpdir ();
   seed_path = g_build_filename (fake->dir, "seed.json", NULL);
   g_assert_true (g_file_set_contents (seed_path, seed_json, -1, NULL));
-  fake->process = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error, "/usr/bin/python3", FD_CRM_FAKE_SCRIPT,
-                                    seed_path, NULL);
-  g_assert_no_error (error);
-  out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (fake->process));
-  line = g_data_input_stream_read_line (out, NULL, NULL, &error);
-  g_assert_no_error (error);
-  g_assert_nonnull (line);
-  fake->url = g_strdup_printf ("http://127.0.0.1:%s", line);
-  fake->session = soup_session_new ();
+  fake->stand_in = fd_test_stand_in_new (FD_CRM_FAKE_SCRIPT, seed_path, NULL);
+  fake->url = fd_test_stand_in_get_url (fake->stand_in);
   return fake;
 }
 
 void
 fd_test_crm_fake_free (FdTestCrmFake *fake)
 {
-  g_subprocess_force_exit (fake->process);
-  g_subprocess_wait (fake->process, NULL, NULL);
-  g_object_unref (fake->process);
-  g_object_unref (fake->session);
+  fd_test_stand_in_free (fake->stand_in);
   fd_test_rm_rf (fake->dir);
   g_free (fake->dir);
-  g_free (fake->url);
   g_free (fake);
-}
-
-JsonNode *
-fd_test_crm_fake_http (FdTestCrmFake *fake,
-                       const char    *method,
-                       const char    *path,
-                       const char    *body)
-{
-  g_autofree char *url = g_strconcat (fake->url, path, NULL);
-  g_autoptr(SoupMessage) msg = soup_message_new (method, url);
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GBytes) answer = NULL;
-  JsonNode *node;
-
-  if (body != NULL)
-    {
-      g_autoptr(GBytes) bytes = g_bytes_new (body, strlen (body));
-      soup_message_set_request_body_from_bytes (msg, "application/json", bytes);
-    }
-  answer = soup_session_send_and_read (fake->session, msg, NULL, &error);
-  g_assert_no_error (error);
-  g_assert_cmpuint (soup_message_get_status (msg), ==, 200);
-  node = json_from_string (g_bytes_get_data (answer, NULL), &error);
-  g_assert_no_error (error);
-  return node;
 }
 
 void
 fd_test_crm_fake_control (FdTestCrmFake *fake,
                           const char    *json)
 {
-  json_node_unref (fd_test_crm_fake_http (fake, "POST", "/_control", json));
+  json_object_unref (fd_test_stand_in_call (fake->stand_in, "POST", "/_control", json));
 }
 
 JsonObject *
 fd_test_crm_fake_state (FdTestCrmFake *fake)
 {
-  g_autoptr(JsonNode) node = fd_test_crm_fake_http (fake, "GET", "/_state", NULL);
-
-  return json_object_ref (json_node_get_object (node));
+  return fd_test_stand_in_call (fake->stand_in, "GET", "/_state", NULL);
 }
 
 static char *

@@ -10,25 +10,19 @@
 #include <libsoup/soup.h>
 
 #include "fd-test-server.h"
+#include "fd-test-stand-in.h"
 
 G_BEGIN_DECLS
 
 typedef struct {
-  GSubprocess *process;
-  char        *dir;
-  char        *url;       /* http://127.0.0.1:PORT, the instance URL */
-  SoupSession *session;
+  FdTestStandIn *stand_in;
+  char          *dir;
+  const char    *url;       /* http://127.0.0.1:PORT, the instance URL */
 } FdTestCrmFake;
 
 FdTestCrmFake *fd_test_crm_fake_new     (const char    *seed_json);
 void           fd_test_crm_fake_free    (FdTestCrmFake *fake);
 
-/* A request to the fake (its /_control and /_state), asserting 200; the
- * answer parsed. */
-JsonNode      *fd_test_crm_fake_http    (FdTestCrmFake *fake,
-                                         const char    *method,
-                                         const char    *path,
-                                         const char    *body);
 void           fd_test_crm_fake_control (FdTestCrmFake *fake,
                                          const char    *json);
 /* What the fake saw: its counts and the records it was given. */
