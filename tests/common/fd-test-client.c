@@ -1001,6 +1001,68 @@ fd_test_agent_wait_offer (FdTestAgent *self,
   return offer;
 }
 
+typedef struct {
+  gint64      conversation_id;
+  const char *text;
+} MessageMatch;
+
+static gboolean
+is_customer_message (const FdFrame *frame,
+                     gpointer       data)
+{
+  MessageMatch *match = data;
+  const FdMessage *msg = frame->body;
+
+  return frame->type == FD_FRAME_MESSAGE && msg->direction == FD_DIRECTION_IN &&
+         g_strcmp0 (msg->text, match->text) == 0 &&
+         (match->conversation_id == 0 || msg->conversation_id == match->conversation_id);
+}
+
+FdMessage *
+fd_test_agent_wait_customer_message (FdTestAgent *self,
+                                     gint64       conversation_id,
+                                     const char  *text,
+                                     guint        timeout_ms)
+{
+  MessageMatch match = { conversation_id, text };
+  FdFrame *frame = fd_test_socket_wait_match (self->socket, is_customer_message, &match, timeout_ms,
+                                              "customer message");
+  FdMessage *msg = g_steal_pointer (&frame->body);
+
+  fd_frame_free (frame);
+  return msg;
+}
+
+typedef struct {
+  gint64          message_id;
+  FdDeliveryState state;
+} DeliveryMatch;
+
+static gboolean
+is_delivery (const FdFrame *frame,
+             gpointer       data)
+{
+  DeliveryMatch *match = data;
+  const FdDelivery *delivery = frame->body;
+
+  return frame->type == FD_FRAME_DELIVERY && delivery->state == match->state &&
+         (match->message_id == 0 || delivery->message_id == match->message_id);
+}
+
+FdFrame *
+fd_test_agent_wait_delivery (FdTestAgent     *self,
+                             gint64           message_id,
+                             FdDeliveryState  state,
+                             guint            timeout_ms)
+{
+  DeliveryMatch match = { message_id, state };
+  g_autofree char *what = g_strdup_printf ("delivery %s of message %" G_GINT64_FORMAT,
+                                           state == FD_DELIVERY_SENT ? "sent" :
+                                           state == FD_DELIVERY_FAILED ? "failed" : "queued", message_id);
+
+  return fd_test_socket_wait_match (self->socket, is_delivery, &match, timeout_ms, what);
+}
+
 char *
 fd_test_admin_stream_health (FdTestServer *server,
                              gint64        org_id,

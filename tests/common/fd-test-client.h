@@ -308,6 +308,19 @@ FdConversationDetail *fd_test_agent_get_conversation (FdTestAgent *self,
 FdOfferEvent *fd_test_agent_wait_offer     (FdTestAgent  *self,
                                             guint         timeout_ms,
                                             const char   *what);
+/* The next customer message (direction "in") with exactly @text in
+ * @conversation_id (0: in any conversation) within @timeout_ms; other
+ * frames stay queued. */
+FdMessage    *fd_test_agent_wait_customer_message (FdTestAgent *self,
+                                                   gint64       conversation_id,
+                                                   const char  *text,
+                                                   guint        timeout_ms);
+/* The next delivery event in @state for @message_id (0: for any
+ * message) within @timeout_ms, as a frame; other frames stay queued. */
+FdFrame      *fd_test_agent_wait_delivery  (FdTestAgent     *self,
+                                            gint64           message_id,
+                                            FdDeliveryState  state,
+                                            guint            timeout_ms);
 
 /* Asserts an error frame's code and that it carries a message. */
 void         fd_test_assert_error_frame (const FdFrame *frame,

@@ -155,45 +155,6 @@ reserve_mail (Fixture     *f,
   return conversation_id;
 }
 
-typedef struct {
-  gint64      conversation_id;
-  const char *text;
-} MessageMatch;
-
-static gboolean
-is_message_of (const FdFrame *frame,
-               gpointer       data)
-{
-  MessageMatch *match = data;
-
-  return frame->type == FD_FRAME_MESSAGE &&
-         ((FdMessage *) frame->body)->conversation_id == match->conversation_id &&
-         ((FdMessage *) frame->body)->direction == FD_DIRECTION_IN &&
-         g_strcmp0 (((FdMessage *) frame->body)->text, match->text) == 0;
-}
-
-/* The customer's message @text in the conversation (other frames stay). */
-static FdMessage *
-wait_customer_message (FdTestAgent *agent,
-                       gint64       conversation_id,
-                       const char  *text)
-{
-  MessageMatch match = { conversation_id, text };
-  FdFrame *frame = fd_test_socket_wait_match (agent->socket, is_message_of, &match, 30000, "customer message");
-  FdMessage *msg = g_steal_pointer (&frame->body);
-
-  fd_frame_free (frame);
-  return msg;
-}
-
-static gboolean
-is_delivery_sent (const FdFrame *frame,
-                  gpointer       data)
-{
-  return frame->type == FD_FRAME_DELIVERY && ((FdDelivery *) frame->body)->state == FD_DELIVERY_SENT &&
-         ((FdDelivery *) frame->body)->message_id == *(gint64 *) data;
-}
-
 /* A mail delivered to the mailbox becomes an offer; the agent's reply
  * reaches the customer threaded; the customer's answer joins the
  * conversation by its headers, and by the subject's token without them;
@@ -237,7 +198,7 @@ test_flow (Fixture       *f,
                                   fd_test_send_message (conversation_id, "r-1", "Yes, we do."));
   message_id = ((FdMessage *) ack->body)->id;
   fd_frame_free (ack);
-  delivered = fd_test_socket_wait_match (natalie->socket, is_delivery_sent, &message_id, 30000, "delivery sent");
+  delivered = fd_test_agent_wait_delivery (natalie, message_id, FD_DELIVERY_SENT, 30000);
   g_assert_cmpint (((FdDelivery *) delivered->body)->conversation_id, ==, conversation_id);
   fd_frame_free (delivered);
 
@@ -263,13 +224,13 @@ test_flow (Fixture       *f,
   in_reply_to = g_strdup_printf ("In-Reply-To: <%s>\r\nReferences: <question-1@customer.test> <%s>\r\n",
                                  reply->message_id, reply->message_id);
   deliver (f, "answer-1@customer.test", "Re: something else entirely", in_reply_to, "Great, thanks!");
-  answer = wait_customer_message (natalie, conversation_id, "Great, thanks!");
+  answer = fd_test_agent_wait_customer_message (natalie, conversation_id, "Great, thanks!", 30000);
   g_assert_cmpstr (answer->author_name, ==, "Alice Customer");
 
   /* A client that drops the headers: the subject's token threads it. */
   stray_subject = g_strdup_printf ("Re: Shipping %s", token);
   deliver (f, "answer-2@customer.test", stray_subject, NULL, "One more question.");
-  answer2 = wait_customer_message (natalie, conversation_id, "One more question.");
+  answer2 = fd_test_agent_wait_customer_message (natalie, conversation_id, "One more question.", 30000);
   g_assert_cmpint (answer2->conversation_id, ==, conversation_id);
 
   /* An auto-reply opens nothing and is never answered; the next new mail
@@ -365,13 +326,6 @@ test_uidvalidity_change (Fixture       *f,
   g_assert_cmpint (fd_test_server_db_count (f->server, COUNT_IN_MESSAGES), ==, 6);
 }
 
-static gboolean
-is_delivery_queued (const FdFrame *frame,
-                    gpointer       data)
-{
-  return frame->type == FD_FRAME_DELIVERY && ((FdDelivery *) frame->body)->state == FD_DELIVERY_QUEUED;
-}
-
 /* The reply is acked while SMTP refuses connections; frontdeskd is killed;
  * SMTP is fixed; after the restart the reply arrives exactly once. */
 static void
@@ -393,7 +347,7 @@ test_outbox_survives_kill (Fixture       *f,
   ack = fd_test_agent_expect_ack (natalie, FD_FRAME_SEND_MESSAGE,
                                   fd_test_send_message (conversation_id, "r-1", "It ships today."));
   fd_frame_free (ack);
-  fd_frame_free (fd_test_socket_wait_match (natalie->socket, is_delivery_queued, NULL, 30000, "delivery queued"));
+  fd_frame_free (fd_test_agent_wait_delivery (natalie, 0, FD_DELIVERY_QUEUED, 30000));
   /* At least one attempt failed against the refusing port. */
   wait_count (f, "SELECT count(*) FROM email_outbox WHERE state = 'queued' AND attempts > 0", 1);
   fd_test_agent_free (natalie);
@@ -618,13 +572,6 @@ point_smtp_at (Fixture *f,
   json_node_unref (fd_test_admin_expect (f->server, "PATCH", path, body, 200));
 }
 
-static gboolean
-is_delivery_failed (const FdFrame *frame,
-                    gpointer       data)
-{
-  return frame->type == FD_FRAME_DELIVERY && ((FdDelivery *) frame->body)->state == FD_DELIVERY_FAILED;
-}
-
 /* A permanent refusal fails the reply with the server's answer; the agent
  * retries it once the administrator fixed the mail server. */
 static void
@@ -650,7 +597,7 @@ test_rejected_then_retry (Fixture       *f,
   message_id = ((FdMessage *) frame->body)->id;
   fd_frame_free (frame);
 
-  frame = fd_test_socket_wait_match (natalie->socket, is_delivery_failed, NULL, 30000, "delivery failed");
+  frame = fd_test_agent_wait_delivery (natalie, 0, FD_DELIVERY_FAILED, 30000);
   g_assert_cmpint (((FdDelivery *) frame->body)->message_id, ==, message_id);
   g_test_message ("reason: %s", ((FdDelivery *) frame->body)->reason);
   g_assert_nonnull (strstr (((FdDelivery *) frame->body)->reason, "5.7.1"));
@@ -670,7 +617,7 @@ test_rejected_then_retry (Fixture       *f,
   frame = fd_test_agent_expect_ack (natalie, FD_FRAME_RETRY_DELIVERY, retry);
   g_assert_cmpint (((FdDelivery *) frame->body)->state, ==, FD_DELIVERY_QUEUED);
   fd_frame_free (frame);
-  frame = fd_test_socket_wait_match (natalie->socket, is_delivery_sent, &message_id, 30000, "delivery sent");
+  frame = fd_test_agent_wait_delivery (natalie, message_id, FD_DELIVERY_SENT, 30000);
   fd_frame_free (frame);
   sent = fd_test_smtpd_wait_messages (f->smtpd, 1);
   reply = fd_test_smtpd_parse_message (g_ptr_array_index (sent, 0));
@@ -779,7 +726,7 @@ test_headers (Fixture       *f,
 
   /* The SMTP server is down: failed for good after two tries; a window
    * opened now shows it. */
-  frame = fd_test_socket_wait_match (natalie->socket, is_delivery_failed, NULL, 30000, "delivery failed");
+  frame = fd_test_agent_wait_delivery (natalie, 0, FD_DELIVERY_FAILED, 30000);
   fd_frame_free (frame);
   detail = fd_test_agent_get_conversation (natalie, conversation_id);
   out = find_message (detail, message_id);
@@ -800,7 +747,7 @@ test_headers (Fixture       *f,
   retry->conversation_id = conversation_id;
   retry->message_id = message_id;
   fd_frame_free (fd_test_agent_expect_ack (natalie, FD_FRAME_RETRY_DELIVERY, retry));
-  frame = fd_test_socket_wait_match (natalie->socket, is_delivery_sent, &message_id, 30000, "delivery sent");
+  frame = fd_test_agent_wait_delivery (natalie, message_id, FD_DELIVERY_SENT, 30000);
   fd_frame_free (frame);
   detail = fd_test_agent_get_conversation (natalie, conversation_id);
   out = find_message (detail, message_id);
@@ -831,7 +778,7 @@ test_headers (Fixture       *f,
                     ((const char *[]) { "Alice Customer <" CUSTOMER ">", NULL }));
   g_assert_null (((FdMessage *) frame->body)->mail->cc);
   fd_frame_free (frame);
-  frame = fd_test_socket_wait_match (natalie->socket, is_delivery_sent, &message_id, 30000, "delivery sent");
+  frame = fd_test_agent_wait_delivery (natalie, message_id, FD_DELIVERY_SENT, 30000);
   fd_frame_free (frame);
   sent = fd_test_smtpd_wait_messages (f->smtpd, 2);
   reply2 = fd_test_smtpd_parse_message (g_ptr_array_index (sent, 1));
@@ -957,7 +904,7 @@ test_sent_copy (Fixture       *f,
                                   fd_test_send_message (conversation_id, "r-1", "Yes, we do."));
   message_id = ((FdMessage *) ack->body)->id;
   fd_frame_free (ack);
-  delivered = fd_test_socket_wait_match (natalie->socket, is_delivery_sent, &message_id, 30000, "delivery sent");
+  delivered = fd_test_agent_wait_delivery (natalie, message_id, FD_DELIVERY_SENT, 30000);
   fd_frame_free (delivered);
   sent = fd_test_smtpd_wait_messages (f->smtpd, 1);
   reply = fd_test_smtpd_parse_message (g_ptr_array_index (sent, 0));
@@ -975,12 +922,12 @@ test_sent_copy (Fixture       *f,
   set_sent_folder (f, "Nowhere");
   subject = g_strdup_printf ("Re: Shipping [#%" G_GINT64_FORMAT "]", conversation_id);
   deliver (f, "answer-1@customer.test", subject, NULL, "And to Iceland?");
-  answer = wait_customer_message (natalie, conversation_id, "And to Iceland?");
+  answer = fd_test_agent_wait_customer_message (natalie, conversation_id, "And to Iceland?", 30000);
   ack = fd_test_agent_expect_ack (natalie, FD_FRAME_SEND_MESSAGE,
                                   fd_test_send_message (conversation_id, "r-2", "Iceland too."));
   message_id = ((FdMessage *) ack->body)->id;
   fd_frame_free (ack);
-  delivered = fd_test_socket_wait_match (natalie->socket, is_delivery_sent, &message_id, 30000, "delivery sent");
+  delivered = fd_test_agent_wait_delivery (natalie, message_id, FD_DELIVERY_SENT, 30000);
   fd_frame_free (delivered);
   g_clear_pointer (&sent, g_ptr_array_unref);
   sent = fd_test_smtpd_wait_messages (f->smtpd, 2);
@@ -1129,7 +1076,7 @@ test_ca_file (void)
                                     fd_test_send_message (conversation_id, "r-1", "Loud and clear."));
   message_id = ((FdMessage *) frame->body)->id;
   fd_frame_free (frame);
-  frame = fd_test_socket_wait_match (natalie->socket, is_delivery_failed, NULL, 30000, "delivery failed");
+  frame = fd_test_agent_wait_delivery (natalie, 0, FD_DELIVERY_FAILED, 30000);
   g_test_message ("reason: %s", ((FdDelivery *) frame->body)->reason);
   g_assert_cmpint (((FdDelivery *) frame->body)->message_id, ==, message_id);
   g_assert_cmpuint (fd_test_smtpd_count (f->smtpd), ==, 0);
@@ -1143,7 +1090,7 @@ test_ca_file (void)
   retry->conversation_id = conversation_id;
   retry->message_id = message_id;
   fd_frame_free (fd_test_agent_expect_ack (natalie, FD_FRAME_RETRY_DELIVERY, retry));
-  frame = fd_test_socket_wait_match (natalie->socket, is_delivery_sent, &message_id, 30000, "delivery sent");
+  frame = fd_test_agent_wait_delivery (natalie, message_id, FD_DELIVERY_SENT, 30000);
   fd_frame_free (frame);
   sent = fd_test_smtpd_wait_messages (f->smtpd, 1);
   reply = fd_test_smtpd_parse_message (g_ptr_array_index (sent, 0));
@@ -1252,7 +1199,7 @@ test_oauth (void)
                                   fd_test_send_message (conversation_id, "r-1", "Attached again."));
   message_id = ((FdMessage *) ack->body)->id;
   fd_frame_free (ack);
-  delivered = fd_test_socket_wait_match (natalie->socket, is_delivery_sent, &message_id, 30000, "delivery sent");
+  delivered = fd_test_agent_wait_delivery (natalie, message_id, FD_DELIVERY_SENT, 30000);
   fd_frame_free (delivered);
   sent = fd_test_smtpd_wait_messages (f->smtpd, 1);
   g_assert_cmpuint (sent->len, ==, 1);

@@ -149,55 +149,16 @@ wait_fake (Fixture    *f,
 
 #define wait_offer(agent) fd_test_agent_wait_offer ((agent), 30000, "an offer of an X item")
 
-static gboolean
-is_delivery (const FdFrame *frame,
-             gpointer       data)
-{
-  const FdDelivery *delivery = frame->body;
-
-  return frame->type == FD_FRAME_DELIVERY && delivery->message_id == ((gint64 *) data)[0] &&
-         delivery->state == (FdDeliveryState) ((gint64 *) data)[1];
-}
-
 static void
 wait_delivery (FdTestAgent     *agent,
                gint64           message_id,
                FdDeliveryState  state)
 {
-  gint64 match[2] = { message_id, state };
-
-  fd_frame_free (fd_test_socket_wait_match (agent->socket, is_delivery, match, 30000, "a delivery event"));
+  fd_frame_free (fd_test_agent_wait_delivery (agent, message_id, state, 30000));
 }
 
-typedef struct {
-  gint64      conversation_id;
-  const char *text;
-} MessageMatch;
-
-static gboolean
-is_customer_message (const FdFrame *frame,
-                     gpointer       data)
-{
-  MessageMatch *match = data;
-  const FdMessage *msg = frame->body;
-
-  return frame->type == FD_FRAME_MESSAGE && msg->direction == FD_DIRECTION_IN &&
-         g_strcmp0 (msg->text, match->text) == 0 &&
-         (match->conversation_id == 0 || msg->conversation_id == match->conversation_id);
-}
-
-static FdMessage *
-wait_customer_message (FdTestAgent *agent,
-                       gint64       conversation_id,
-                       const char  *text)
-{
-  MessageMatch match = { conversation_id, text };
-  FdFrame *frame = fd_test_socket_wait_match (agent->socket, is_customer_message, &match, 30000, "customer message");
-  FdMessage *msg = g_steal_pointer (&frame->body);
-
-  fd_frame_free (frame);
-  return msg;
-}
+#define wait_customer_message(agent, conversation_id, text) \
+  fd_test_agent_wait_customer_message ((agent), (conversation_id), (text), 30000)
 
 /* A mention by Carol, offered to @agent and reserved: the conversation's id. */
 static gint64
