@@ -206,6 +206,27 @@ fd_test_ui_find_descendant (GtkWidget *widget,
   return fd_test_ui_find_widget (widget, is_of_type, &type);
 }
 
+gpointer
+fd_test_ui_find_toplevel_of_type (GType type)
+{
+  return fd_test_ui_find_toplevel (is_of_type, &type);
+}
+
+guint
+fd_test_ui_count_toplevels (GType type)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+  guint n = 0;
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GObject) window = g_list_model_get_item (toplevels, i);
+
+      n += G_TYPE_CHECK_INSTANCE_TYPE (window, type);
+    }
+  return n;
+}
+
 static gboolean
 is_action_button (gpointer      widget,
                   gconstpointer action)

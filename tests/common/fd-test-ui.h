@@ -61,6 +61,10 @@ typedef gboolean (*FdTestUiMatch) (gpointer      object,
 /* The first toplevel window @match accepts, NULL when none does. */
 gpointer       fd_test_ui_find_toplevel   (FdTestUiMatch  match,
                                            gconstpointer  data);
+/* The first toplevel window of @type, NULL when none is. */
+gpointer       fd_test_ui_find_toplevel_of_type (GType        type);
+/* How many toplevel windows of @type there are. */
+guint          fd_test_ui_count_toplevels (GType          type);
 /* @widget or its first descendant (depth first) that @match accepts,
  * NULL when none is. */
 GtkWidget     *fd_test_ui_find_widget     (GtkWidget     *widget,
