@@ -220,6 +220,20 @@ fd_test_http_error_code (JsonNode *answer)
   return json_object_get_string_member (obj, "code");
 }
 
+gpointer
+fd_test_decode (const FdTypeInfo *info,
+                const char       *json)
+{
+  g_autoptr(JsonNode) node = json_from_string (json, NULL);
+  g_autoptr(GError) error = NULL;
+  gpointer body;
+
+  g_assert_nonnull (node);
+  body = fd_codec_from_json (info, node, &error);
+  g_assert_no_error (error);
+  return body;
+}
+
 /* --- admin API ----------------------------------------------------------- */
 
 char *

@@ -84,6 +84,11 @@ SoupMessage *fd_test_http_message_new (const char *method,
  * fails the test when no answer comes. */
 GBytes      *fd_test_http_send     (SoupMessage *msg);
 
+/* A wire body of type @info decoded from @json (as the server would send
+ * it); fails the test when it does not decode. */
+gpointer    fd_test_decode (const FdTypeInfo *info,
+                            const char       *json);
+
 /* The code of an HTTP error body {"error": {"code": …, "message": …}};
  * fails the test when @answer is not one. */
 const char *fd_test_http_error_code (JsonNode *answer);
