@@ -108,7 +108,8 @@ test_log_dialog (void)
   /* No CRM in the welcome: Add CRM log entry is off and says why. */
   g_assert_null (fd_connection_get_crm_provider (jenna));
   g_assert_false (gtk_widget_get_sensitive (fd_test_ui_find_action_button (GTK_WIDGET (window), "chat.add-crm-log")));
-  g_assert_cmpstr (gtk_widget_get_tooltip_text (fd_test_ui_find_action_button (GTK_WIDGET (window), "chat.add-crm-log")), ==,
+  g_assert_cmpstr (gtk_widget_get_tooltip_text (fd_test_ui_find_action_button (GTK_WIDGET (window),
+                                                                               "chat.add-crm-log")), ==,
                    "Add CRM log entry: no CRM is connected for this organization");
 
   dialog = fd_crm_log_dialog_new (GTK_WINDOW (window), jenna, visitor->conversation_id, "005xx0000012345AAA");
