@@ -45,31 +45,16 @@ has_three_rows (gpointer data)
   return fd_activity_list_get_n_rows (fd_window_get_activity_list (data)) == 3;
 }
 
-static GtkWindow *
-find_toplevel (GType type)
-{
-  GListModel *toplevels = gtk_window_get_toplevels ();
-
-  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
-    {
-      g_autoptr(GObject) item = g_list_model_get_item (toplevels, i);
-
-      if (G_TYPE_CHECK_INSTANCE_TYPE (item, type))
-        return GTK_WINDOW (item);
-    }
-  return NULL;
-}
-
 static gboolean
 has_chat_window (gpointer data)
 {
-  return find_toplevel (FD_TYPE_CHAT_WINDOW) != NULL;
+  return fd_test_ui_find_toplevel_of_type (FD_TYPE_CHAT_WINDOW) != NULL;
 }
 
 static gboolean
 has_preferences_window (gpointer data)
 {
-  GtkWindow *window = find_toplevel (FD_TYPE_PREFERENCES_WINDOW);
+  GtkWindow *window = fd_test_ui_find_toplevel_of_type (FD_TYPE_PREFERENCES_WINDOW);
 
   return window != NULL && gtk_widget_get_mapped (GTK_WIDGET (window));
 }
@@ -77,7 +62,7 @@ has_preferences_window (gpointer data)
 static gboolean
 has_email_window (gpointer data)
 {
-  return find_toplevel (FD_TYPE_EMAIL_WINDOW) != NULL;
+  return fd_test_ui_find_toplevel_of_type (FD_TYPE_EMAIL_WINDOW) != NULL;
 }
 
 static gboolean
@@ -276,13 +261,13 @@ run_check (FdApplication *app,
 
   reserve_and_open (window, "Natalie Maines");
   fd_test_ui_wait (has_chat_window, NULL, "the Web Chat window");
-  chat = FD_CHAT_WINDOW (find_toplevel (FD_TYPE_CHAT_WINDOW));
+  chat = FD_CHAT_WINDOW (fd_test_ui_find_toplevel_of_type (FD_TYPE_CHAT_WINDOW));
   fd_test_ui_wait (fd_test_ui_chat_is_loaded, chat, "the transcript");
   fd_test_ui_wait (fd_test_ui_chat_is_reserved, chat, "the compose area");
 
   reserve_and_open (window, CUSTOMER);
   fd_test_ui_wait (has_email_window, NULL, "the Email window");
-  email = FD_EMAIL_WINDOW (find_toplevel (FD_TYPE_EMAIL_WINDOW));
+  email = FD_EMAIL_WINDOW (fd_test_ui_find_toplevel_of_type (FD_TYPE_EMAIL_WINDOW));
   fd_test_ui_wait (is_email_loaded, email, "the mail in the Email window");
   /* Its title is "Conversation: To - duration": the part that stays. */
   email_title = g_strdup (gtk_window_get_title (GTK_WINDOW (email)));
@@ -293,7 +278,7 @@ run_check (FdApplication *app,
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "app.preferences", NULL));
   fd_test_ui_wait (has_preferences_window, NULL, "the preferences");
-  preferences = find_toplevel (FD_TYPE_PREFERENCES_WINDOW);
+  preferences = fd_test_ui_find_toplevel_of_type (FD_TYPE_PREFERENCES_WINDOW);
   /* The Service page: the wallboard's columns and their buttons. */
   adw_view_stack_set_visible_child_name (ADW_VIEW_STACK (fd_test_ui_find_descendant (GTK_WIDGET (preferences),
                                                                                       ADW_TYPE_VIEW_STACK)),

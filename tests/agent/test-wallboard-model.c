@@ -4,25 +4,12 @@
  * A deterministic clock: every time is given. */
 #include "fd-config.h"
 
+#include "fd-test-client.h"
 #include "fd-wallboard-model.h"
 
 #define MINUTE (G_GINT64_CONSTANT (60) * G_USEC_PER_SEC)
 /* 2026-12-07 10:00:00 UTC */
 #define T0     (G_GINT64_CONSTANT (1796637600) * G_USEC_PER_SEC)
-
-static gpointer
-decode (const FdTypeInfo *info,
-        const char       *json)
-{
-  g_autoptr(JsonNode) node = json_from_string (json, NULL);
-  g_autoptr(GError) error = NULL;
-  gpointer body;
-
-  g_assert_nonnull (node);
-  body = fd_codec_from_json (info, node, &error);
-  g_assert_no_error (error);
-  return body;
-}
 
 static char *
 time_at (gint64 at)
@@ -81,7 +68,7 @@ test_history_and_events (void)
                               m == 70 ? "" : ",", at, m % 5, at, at, m % 3);
     }
   g_string_append (json, "]}");
-  history = decode (&fd_stats_history_info, json->str);
+  history = fd_test_decode (&fd_stats_history_info, json->str);
   g_assert_cmpuint (history->samples->len, ==, 71 * 3);
 
   g_signal_connect_swapped (model, "changed", G_CALLBACK (count_cb), &changes);
@@ -118,7 +105,7 @@ test_history_and_events (void)
   /* A stats event of queue 1: its value and one more point. */
   event_json = g_strdup_printf ("{\"rows\": [{\"queue_id\": 1, \"at\": \"%s\", \"waiting\": 9, "
                                 "\"service_level_percent\": 75}]}", event_at);
-  event = decode (&fd_stats_report_info, event_json);
+  event = fd_test_decode (&fd_stats_report_info, event_json);
   fd_wallboard_model_apply_stats (model, event, T0 + 31 * G_USEC_PER_SEC);
   g_assert_cmpuint (changes, ==, 2);
   lines = fd_wallboard_model_dup_lines (model, waiting, T0 + 31 * G_USEC_PER_SEC);
@@ -167,8 +154,8 @@ test_agent (void)
   g_autofree char *json = g_strdup_printf ("{\"rows\": [], \"agent\": {\"closed_today\": 4, \"held\": 2, "
                                            "\"average_rating_x100\": 0, \"acd_state\": \"available\", "
                                            "\"state_since\": \"%s\"}}", since);
-  g_autoptr(FdStatsReport) ack = decode (&fd_stats_report_info, json);
-  g_autoptr(FdStatsReport) event = decode (&fd_stats_report_info, "{\"rows\": []}");
+  g_autoptr(FdStatsReport) ack = fd_test_decode (&fd_stats_report_info, json);
+  g_autoptr(FdStatsReport) event = fd_test_decode (&fd_stats_report_info, "{\"rows\": []}");
   g_autoptr(GPtrArray) lines = NULL;
 
   /* Nothing yet: one line without a value. */
@@ -206,13 +193,13 @@ static void
 test_agents (void)
 {
   g_autoptr(FdWallboardModel) model = fd_wallboard_model_new ();
-  g_autoptr(FdAgentStates) list = decode (&fd_agent_states_info,
+  g_autoptr(FdAgentStates) list = fd_test_decode (&fd_agent_states_info,
     "{\"agents\": [{\"agent_id\": 3, \"name\": \"Zoe\", \"acd_state\": \"offline\"},"
     "{\"agent_id\": 1, \"name\": \"Ada\", \"acd_state\": \"available\", \"held\": 2, \"joined_queue_ids\": [1, 2]},"
     "{\"agent_id\": 2, \"name\": \"Mia\", \"acd_state\": \"unavailable\", \"acd_reason\": \"lunch\"}]}");
-  g_autoptr(FdAgentState) change = decode (&fd_agent_state_info,
+  g_autoptr(FdAgentState) change = fd_test_decode (&fd_agent_state_info,
     "{\"agent_id\": 3, \"name\": \"Zoe\", \"acd_state\": \"wrap-up\", \"held\": 1}");
-  g_autoptr(FdAgentState) added = decode (&fd_agent_state_info,
+  g_autoptr(FdAgentState) added = fd_test_decode (&fd_agent_state_info,
     "{\"agent_id\": 4, \"name\": \"Ben\", \"acd_state\": \"available\"}");
   GPtrArray *agents;
   guint changes = 0;

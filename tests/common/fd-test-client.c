@@ -78,6 +78,24 @@ fd_test_spin (guint ms)
 }
 
 void
+fd_test_poll_until (FdTestCheck  check,
+                    gpointer     data,
+                    guint        interval_ms,
+                    guint        seconds,
+                    const char  *what)
+{
+  gint64 deadline = g_get_monotonic_time () + (gint64) seconds * G_USEC_PER_SEC;
+
+  g_assert (check != NULL);
+  while (!check (data))
+    {
+      if (g_get_monotonic_time () > deadline)
+        g_error ("Timed out waiting for %s", what);
+      fd_test_spin (interval_ms);
+    }
+}
+
+void
 fd_test_on_done_cb (GObject      *source,
                     GAsyncResult *result,
                     gpointer      user_data)
@@ -200,6 +218,20 @@ fd_test_http_error_code (JsonNode *answer)
   g_assert_true (json_object_has_member (obj, "message"));
   g_assert_cmpstr (json_object_get_string_member (obj, "message"), !=, "");
   return json_object_get_string_member (obj, "code");
+}
+
+gpointer
+fd_test_decode (const FdTypeInfo *info,
+                const char       *json)
+{
+  g_autoptr(JsonNode) node = json_from_string (json, NULL);
+  g_autoptr(GError) error = NULL;
+  gpointer body;
+
+  g_assert_nonnull (node);
+  body = fd_codec_from_json (info, node, &error);
+  g_assert_no_error (error);
+  return body;
 }
 
 /* --- admin API ----------------------------------------------------------- */
@@ -983,6 +1015,68 @@ fd_test_agent_wait_offer (FdTestAgent *self,
   return offer;
 }
 
+typedef struct {
+  gint64      conversation_id;
+  const char *text;
+} MessageMatch;
+
+static gboolean
+is_customer_message (const FdFrame *frame,
+                     gpointer       data)
+{
+  MessageMatch *match = data;
+  const FdMessage *msg = frame->body;
+
+  return frame->type == FD_FRAME_MESSAGE && msg->direction == FD_DIRECTION_IN &&
+         g_strcmp0 (msg->text, match->text) == 0 &&
+         (match->conversation_id == 0 || msg->conversation_id == match->conversation_id);
+}
+
+FdMessage *
+fd_test_agent_wait_customer_message (FdTestAgent *self,
+                                     gint64       conversation_id,
+                                     const char  *text,
+                                     guint        timeout_ms)
+{
+  MessageMatch match = { conversation_id, text };
+  FdFrame *frame = fd_test_socket_wait_match (self->socket, is_customer_message, &match, timeout_ms,
+                                              "customer message");
+  FdMessage *msg = g_steal_pointer (&frame->body);
+
+  fd_frame_free (frame);
+  return msg;
+}
+
+typedef struct {
+  gint64          message_id;
+  FdDeliveryState state;
+} DeliveryMatch;
+
+static gboolean
+is_delivery (const FdFrame *frame,
+             gpointer       data)
+{
+  DeliveryMatch *match = data;
+  const FdDelivery *delivery = frame->body;
+
+  return frame->type == FD_FRAME_DELIVERY && delivery->state == match->state &&
+         (match->message_id == 0 || delivery->message_id == match->message_id);
+}
+
+FdFrame *
+fd_test_agent_wait_delivery (FdTestAgent     *self,
+                             gint64           message_id,
+                             FdDeliveryState  state,
+                             guint            timeout_ms)
+{
+  DeliveryMatch match = { message_id, state };
+  g_autofree char *what = g_strdup_printf ("delivery %s of message %" G_GINT64_FORMAT,
+                                           state == FD_DELIVERY_SENT ? "sent" :
+                                           state == FD_DELIVERY_FAILED ? "failed" : "queued", message_id);
+
+  return fd_test_socket_wait_match (self->socket, is_delivery, &match, timeout_ms, what);
+}
+
 char *
 fd_test_admin_stream_health (FdTestServer *server,
                              gint64        org_id,
@@ -997,6 +1091,53 @@ fd_test_admin_stream_health (FdTestServer *server,
   if (reason != NULL)
     *reason = g_strdup (json_object_get_string_member_with_default (obj, "health_reason", ""));
   return g_strdup (json_object_get_string_member_with_default (obj, "health", ""));
+}
+
+void
+fd_test_admin_wait_health (FdTestServer *server,
+                           gint64        org_id,
+                           gint64        stream_id,
+                           const char   *wanted,
+                           guint         interval_ms,
+                           guint         seconds)
+{
+  gint64 deadline = g_get_monotonic_time () + (gint64) seconds * G_USEC_PER_SEC;
+
+  for (;;)
+    {
+      g_autofree char *health = fd_test_admin_stream_health (server, org_id, stream_id, NULL);
+
+      if (g_strcmp0 (health, wanted) == 0)
+        return;
+      if (g_get_monotonic_time () > deadline)
+        g_error ("Timed out waiting for health %s (it is %s)", wanted, health);
+      fd_test_spin (interval_ms);
+    }
+}
+
+typedef struct {
+  FdTestServer *server;
+  const char   *sql;
+  gint64        at_least;
+} CountWait;
+
+static gboolean
+count_reached (gpointer data)
+{
+  CountWait *wait = data;
+
+  return fd_test_server_db_count (wait->server, wait->sql) >= wait->at_least;
+}
+
+void
+fd_test_server_wait_db_count (FdTestServer *server,
+                              const char   *sql,
+                              gint64        at_least,
+                              guint         interval_ms)
+{
+  CountWait wait = { server, sql, at_least };
+
+  fd_test_poll_until (count_reached, &wait, interval_ms, 60, sql);
 }
 
 /* --- visitors ------------------------------------------------------------ */

@@ -42,6 +42,16 @@ void     fd_test_wait        (FdTestCheck   check,
                               const char   *what);
 /* Lets the main context run for @ms. */
 void     fd_test_spin        (guint         ms);
+/* Checks @check every @interval_ms, letting the main context run between
+ * checks, for at most @seconds; fails the test (naming @what) when it never
+ * holds. Unlike fd_test_wait(), which sleeps until the main context has an
+ * event, it sees what changes without one: the database beside a running
+ * server, a stand-in in another process. */
+void     fd_test_poll_until  (FdTestCheck   check,
+                              gpointer      data,
+                              guint         interval_ms,
+                              guint         seconds,
+                              const char   *what);
 /* An async callback that keeps the result: @user_data is a GAsyncResult**
  * that fd_test_has_result() checks. */
 void     fd_test_on_done_cb  (GObject      *source,
@@ -74,6 +84,11 @@ SoupMessage *fd_test_http_message_new (const char *method,
  * fails the test when no answer comes. */
 GBytes      *fd_test_http_send     (SoupMessage *msg);
 
+/* A wire body of type @info decoded from @json (as the server would send
+ * it); fails the test when it does not decode. */
+gpointer    fd_test_decode (const FdTypeInfo *info,
+                            const char       *json);
+
 /* The code of an HTTP error body {"error": {"code": …, "message": …}};
  * fails the test when @answer is not one. */
 const char *fd_test_http_error_code (JsonNode *answer);
@@ -102,6 +117,21 @@ char     *fd_test_admin_stream_health (FdTestServer *server,
                                        gint64        org_id,
                                        gint64        stream_id,
                                        char        **reason);
+/* Polls the stream's health every @interval_ms until it is @wanted ("ok",
+ * "needs-attention", "needs-authorization"), for at most @seconds. */
+void      fd_test_admin_wait_health (FdTestServer *server,
+                                     gint64        org_id,
+                                     gint64        stream_id,
+                                     const char   *wanted,
+                                     guint         interval_ms,
+                                     guint         seconds);
+/* Polls fd_test_server_db_count (@sql) every @interval_ms until it is at
+ * least @at_least, for at most 60 s (a mail or a post reaches the database
+ * through a worker's poll: allow for a loaded machine). */
+void      fd_test_server_wait_db_count (FdTestServer *server,
+                                        const char   *sql,
+                                        gint64        at_least,
+                                        guint         interval_ms);
 
 /* The id of the entity named @name (or with email @name for agents) in the
  * collection ("agents", "queues", "streams") of @org_id. */
@@ -283,6 +313,19 @@ FdConversationDetail *fd_test_agent_get_conversation (FdTestAgent *self,
 FdOfferEvent *fd_test_agent_wait_offer     (FdTestAgent  *self,
                                             guint         timeout_ms,
                                             const char   *what);
+/* The next customer message (direction "in") with exactly @text in
+ * @conversation_id (0: in any conversation) within @timeout_ms; other
+ * frames stay queued. */
+FdMessage    *fd_test_agent_wait_customer_message (FdTestAgent *self,
+                                                   gint64       conversation_id,
+                                                   const char  *text,
+                                                   guint        timeout_ms);
+/* The next delivery event in @state for @message_id (0: for any
+ * message) within @timeout_ms, as a frame; other frames stay queued. */
+FdFrame      *fd_test_agent_wait_delivery  (FdTestAgent     *self,
+                                            gint64           message_id,
+                                            FdDeliveryState  state,
+                                            guint            timeout_ms);
 
 /* Asserts an error frame's code and that it carries a message. */
 void         fd_test_assert_error_frame (const FdFrame *frame,

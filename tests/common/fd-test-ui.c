@@ -206,6 +206,41 @@ fd_test_ui_find_descendant (GtkWidget *widget,
   return fd_test_ui_find_widget (widget, is_of_type, &type);
 }
 
+gpointer
+fd_test_ui_find_toplevel_of_type (GType type)
+{
+  return fd_test_ui_find_toplevel (is_of_type, &type);
+}
+
+guint
+fd_test_ui_count_toplevels (GType type)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+  guint n = 0;
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GObject) window = g_list_model_get_item (toplevels, i);
+
+      n += G_TYPE_CHECK_INSTANCE_TYPE (window, type);
+    }
+  return n;
+}
+
+static gboolean
+is_action_button (gpointer      widget,
+                  gconstpointer action)
+{
+  return GTK_IS_BUTTON (widget) && g_strcmp0 (gtk_actionable_get_action_name (widget), action) == 0;
+}
+
+GtkWidget *
+fd_test_ui_find_action_button (GtkWidget  *widget,
+                               const char *action)
+{
+  return fd_test_ui_find_widget (widget, is_action_button, action);
+}
+
 guint
 fd_test_ui_count_rows (GtkListBox *list)
 {
@@ -405,6 +440,24 @@ fd_test_ui_join_queue (FdConnection *connection,
   fd_test_ui_wait (fd_test_ui_has_result, &result, what);
   g_assert_true (fd_connection_set_joined_finish (connection, result, &error));
   g_assert_no_error (error);
+}
+
+void
+fd_test_ui_stop_connection (FdConnection *connection)
+{
+  g_assert_true (FD_IS_CONNECTION (connection));
+  fd_connection_stop (connection);
+  fd_test_ui_spin (50);
+  g_assert_finalize_object (connection);
+}
+
+void
+fd_test_ui_close_window (gpointer window)
+{
+  g_assert_true (GTK_IS_WINDOW (window));
+  gtk_window_destroy (GTK_WINDOW (window));
+  fd_test_ui_spin (100);
+  g_assert_finalize_object (window);
 }
 
 static gboolean

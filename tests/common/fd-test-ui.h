@@ -61,6 +61,10 @@ typedef gboolean (*FdTestUiMatch) (gpointer      object,
 /* The first toplevel window @match accepts, NULL when none does. */
 gpointer       fd_test_ui_find_toplevel   (FdTestUiMatch  match,
                                            gconstpointer  data);
+/* The first toplevel window of @type, NULL when none is. */
+gpointer       fd_test_ui_find_toplevel_of_type (GType        type);
+/* How many toplevel windows of @type there are. */
+guint          fd_test_ui_count_toplevels (GType          type);
 /* @widget or its first descendant (depth first) that @match accepts,
  * NULL when none is. */
 GtkWidget     *fd_test_ui_find_widget     (GtkWidget     *widget,
@@ -69,6 +73,10 @@ GtkWidget     *fd_test_ui_find_widget     (GtkWidget     *widget,
 /* The same for the first one of @type. */
 GtkWidget     *fd_test_ui_find_descendant (GtkWidget *widget,
                                            GType      type);
+/* The first button below @widget whose action is @action (e.g.
+ * "chat.add-crm-log"), NULL when none is. */
+GtkWidget     *fd_test_ui_find_action_button (GtkWidget  *widget,
+                                              const char *action);
 /* The rows of @list (its placeholder left out). */
 guint  fd_test_ui_count_rows      (GtkListBox    *list);
 /* The row of @list carrying @id as a gint64* under the data @key
@@ -176,6 +184,12 @@ FdConnection  *fd_test_ui_sign_in            (const char    *url,
  * queue is listed and that the server agrees. */
 void           fd_test_ui_join_queue         (FdConnection  *connection,
                                               const char    *name);
+/* The end of a test that signed in: stops @connection and asserts that
+ * it is finalized (the test gives up its last reference). */
+void           fd_test_ui_stop_connection    (FdConnection  *connection);
+/* Destroys @window (a GtkWindow the test holds the last reference to)
+ * and asserts that it is finalized once the main context ran. */
+void           fd_test_ui_close_window       (gpointer       window);
 
 /* Message dialogs: the visible one whose heading is @heading (NULL: any),
  * NULL when none is shown. */

@@ -8,7 +8,9 @@
 
 #include <string.h>
 
+#include "fd-test-browser.h"
 #include "fd-test-client.h"
+#include "fd-test-crm-fake.h"
 #include "fd-protocol.h"
 
 /* --- the fake ---------------------------------------------------------------- */
@@ -24,199 +26,21 @@ static const char seed[] =
   "              \"organization_id\": 77, \"url\": \"https://x.zendesk.com/api/v2/users/4242.json\"}],"
   "  \"organizations\": [{\"id\": 77, \"name\": \"Jenna Corp\"}]}}";
 
-typedef struct {
-  GSubprocess *process;
-  char        *dir;
-  char        *url;
-  SoupSession *session;
-} Fake;
-
-static Fake *
-fake_start (void)
-{
-  Fake *fake = g_new0 (Fake, 1);
-  g_autoptr(GError) error = NULL;
-  g_autofree char *seed_path = NULL;
-  g_autofree char *script = g_test_build_filename (G_TEST_DIST, "fd-crm-fake.py", NULL);
-  g_autoptr(GDataInputStream) out = NULL;
-  g_autofree char *line = NULL;
-
-  fake->dir = fd_test_make_tmpdir ();
-  seed_path = g_build_filename (fake->dir, "seed.json", NULL);
-  g_assert_true (g_file_set_contents (seed_path, seed, -1, NULL));
-  fake->process = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error, "/usr/bin/python3", script,
-                                    seed_path, NULL);
-  g_assert_no_error (error);
-  out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (fake->process));
-  line = g_data_input_stream_read_line (out, NULL, NULL, &error);
-  g_assert_no_error (error);
-  g_assert_nonnull (line);
-  fake->url = g_strdup_printf ("http://127.0.0.1:%s", line);
-  fake->session = soup_session_new ();
-  return fake;
-}
-
-static void
-fake_free (Fake *fake)
-{
-  g_subprocess_force_exit (fake->process);
-  g_subprocess_wait (fake->process, NULL, NULL);
-  g_object_unref (fake->process);
-  g_object_unref (fake->session);
-  fd_test_rm_rf (fake->dir);
-  g_free (fake->dir);
-  g_free (fake->url);
-  g_free (fake);
-}
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (Fake, fake_free)
-
-static JsonNode *
-fake_http (Fake *fake, const char *method, const char *path, const char *body)
-{
-  g_autofree char *url = g_strconcat (fake->url, path, NULL);
-  g_autoptr(SoupMessage) msg = soup_message_new (method, url);
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GBytes) answer = NULL;
-  JsonNode *node;
-
-  if (body != NULL)
-    {
-      g_autoptr(GBytes) bytes = g_bytes_new (body, strlen (body));
-      soup_message_set_request_body_from_bytes (msg, "application/json", bytes);
-    }
-  answer = soup_session_send_and_read (fake->session, msg, NULL, &error);
-  g_assert_no_error (error);
-  g_assert_cmpuint (soup_message_get_status (msg), ==, 200);
-  node = json_from_string (g_bytes_get_data (answer, NULL), &error);
-  g_assert_no_error (error);
-  return node;
-}
-
-static void
-fake_control (Fake *fake, const char *json)
-{
-  json_node_unref (fake_http (fake, "POST", "/_control", json));
-}
-
-static JsonObject *
-fake_state (Fake *fake)
-{
-  g_autoptr(JsonNode) node = fake_http (fake, "GET", "/_state", NULL);
-
-  return json_object_ref (json_node_get_object (node));
-}
 
 static gint64
-fake_count (Fake *fake, const char *key)
+fake_count (FdTestCrmFake *fake, const char *key)
 {
-  g_autoptr(JsonObject) state = fake_state (fake);
+  g_autoptr(JsonObject) state = fd_test_crm_fake_state (fake);
 
   return json_object_get_int_member_with_default (json_object_get_object_member (state, "counts"), key, 0);
 }
 
 static guint
-fake_created (Fake *fake, const char *what)
+fake_created (FdTestCrmFake *fake, const char *what)
 {
-  g_autoptr(JsonObject) state = fake_state (fake);
+  g_autoptr(JsonObject) state = fd_test_crm_fake_state (fake);
 
   return json_array_get_length (json_object_get_array_member (state, what));
-}
-
-/* --- connecting ----------------------------------------------------------- */
-
-static char *
-set_cookie_value (SoupMessage *msg, const char *name)
-{
-  const char *header = soup_message_headers_get_list (soup_message_get_response_headers (msg), "Set-Cookie");
-  g_autofree char *prefix = g_strconcat (name, "=", NULL);
-  const char *start = header != NULL ? strstr (header, prefix) : NULL;
-
-  g_assert_nonnull (start);
-  start += strlen (prefix);
-  return g_strndup (start, strcspn (start, ";, "));
-}
-
-static GBytes *
-page_send (SoupSession *session, SoupMessage *msg)
-{
-  g_autoptr(GError) error = NULL;
-  GBytes *body;
-
-  soup_message_add_flags (msg, SOUP_MESSAGE_NO_REDIRECT);
-  body = soup_session_send_and_read (session, msg, NULL, &error);
-  g_assert_no_error (error);
-  return body;
-}
-
-/* The connect link as `frontdeskctl crm connect` prints it. */
-static char *
-crm_link (FdTestServer *server, gint64 org_id, const char *provider, Fake *fake)
-{
-  g_autofree char *path = g_strdup_printf ("/organizations/%" G_GINT64_FORMAT "/crm", org_id);
-  g_autofree char *body = g_strdup_printf ("{\"provider\":\"%s\",\"instance_url\":\"%s\",\"client_id\":\"frontdesk-app\","
-                                           "\"client_secret\":\"s3cret-client\"}", provider, fake->url);
-  g_autoptr(JsonNode) answer = fd_test_admin_expect (server, "PUT", path, body, 200);
-  JsonObject *obj = json_node_get_object (answer);
-
-  g_assert_cmpstr (json_object_get_string_member (obj, "status"), ==, "pending");
-  g_assert_false (json_object_has_member (obj, "client_secret"));
-  g_assert_true (json_object_get_boolean_member (obj, "client_secret_set"));
-  return g_strdup (json_object_get_string_member (obj, "connect_url"));
-}
-
-/* The administrator's browser: the page, its button, the CRM's consent,
- * the callback. */
-static void
-crm_connect (FdTestServer *server, gint64 org_id, const char *provider, Fake *fake)
-{
-  g_autofree char *link = crm_link (server, org_id, provider, fake);
-  g_autoptr(SoupSession) browser = soup_session_new ();
-  g_autoptr(SoupMessage) get = soup_message_new ("GET", link);
-  g_autoptr(SoupMessage) post = soup_message_new ("POST", link);
-  g_autoptr(SoupMessage) consent = NULL;
-  g_autoptr(SoupMessage) callback = NULL;
-  g_autoptr(GBytes) page = page_send (browser, get);
-  g_autoptr(GBytes) form = NULL;
-  g_autoptr(GBytes) done = NULL;
-  g_autofree char *html = g_strndup (g_bytes_get_data (page, NULL), g_bytes_get_size (page));
-  g_autofree char *csrf_cookie = set_cookie_value (get, "fd_crm_csrf");
-  g_autofree char *cookie = NULL;
-  g_autofree char *state_cookie = NULL;
-  g_autofree char *form_body = NULL;
-  g_autofree char *text = NULL;
-  const char *csrf = strstr (html, "name=\"csrf\" value=\"");
-
-  g_assert_cmpuint (soup_message_get_status (get), ==, 200);
-  g_assert_nonnull (strstr (soup_message_headers_get_one (soup_message_get_response_headers (get),
-                                                          "Content-Security-Policy"), "default-src 'none'"));
-  g_assert_nonnull (csrf);
-  csrf += strlen ("name=\"csrf\" value=\"");
-  form_body = g_strdup_printf ("csrf=%.*s", (int) strcspn (csrf, "\""), csrf);
-  cookie = g_strdup_printf ("fd_crm_csrf=%s", csrf_cookie);
-  soup_message_headers_replace (soup_message_get_request_headers (post), "Cookie", cookie);
-  {
-    g_autoptr(GBytes) bytes = g_bytes_new (form_body, strlen (form_body));
-    soup_message_set_request_body_from_bytes (post, "application/x-www-form-urlencoded", bytes);
-  }
-  form = page_send (browser, post);
-  g_assert_cmpuint (soup_message_get_status (post), ==, 303);
-  state_cookie = set_cookie_value (post, "fd_crm_state");
-  consent = soup_message_new ("GET", soup_message_headers_get_one (soup_message_get_response_headers (post), "Location"));
-  g_assert_nonnull (consent);
-  g_assert_nonnull (strstr (g_uri_get_query (soup_message_get_uri (consent)), "code_challenge_method=S256"));
-  g_clear_pointer (&form, g_bytes_unref);
-  form = page_send (browser, consent);
-  g_assert_cmpuint (soup_message_get_status (consent), ==, 302);
-  callback = soup_message_new ("GET", soup_message_headers_get_one (soup_message_get_response_headers (consent),
-                                                                     "Location"));
-  g_free (cookie);
-  cookie = g_strdup_printf ("fd_crm_state=%s", state_cookie);
-  soup_message_headers_replace (soup_message_get_request_headers (callback), "Cookie", cookie);
-  done = page_send (browser, callback);
-  text = g_strndup (g_bytes_get_data (done, NULL), g_bytes_get_size (done));
-  g_assert_cmpuint (soup_message_get_status (callback), ==, 200);
-  g_assert_nonnull (strstr (text, "is connected"));
 }
 
 static char *
@@ -231,16 +55,16 @@ crm_status (FdTestServer *server, gint64 org_id)
 /* --- scenarios -------------------------------------------------------------- */
 
 typedef struct {
-  FdTestServer *server;
-  gint64        org_id;
-  Fake         *fake;
-  FdTestAgent  *agent;
+  FdTestServer  *server;
+  gint64         org_id;
+  FdTestCrmFake *fake;
+  FdTestAgent   *agent;
 } Fixture;
 
 static void
 set_up (Fixture *f, gconstpointer data)
 {
-  f->fake = fake_start ();
+  f->fake = fd_test_crm_fake_new (seed);
   f->server = fd_test_server_new ();
   fd_test_server_add_args (f->server, "--crm-allow-http", "--crm-backoff-ms", "300", "--crm-max-queued", "3", NULL);
   fd_test_server_start (f->server);
@@ -260,7 +84,7 @@ tear_down (Fixture *f, gconstpointer data)
 {
   g_clear_pointer (&f->agent, fd_test_agent_free);
   g_clear_pointer (&f->server, fd_test_server_free);
-  g_clear_pointer (&f->fake, fake_free);
+  g_clear_pointer (&f->fake, fd_test_crm_fake_free);
 }
 
 typedef struct {
@@ -316,7 +140,7 @@ wait_db (FdTestServer *server, const char *sql, gint64 want)
   fd_test_wait (db_reached, &w, 4 * FD_TEST_TIMEOUT_MS, sql);
 }
 
-typedef struct { Fake *fake; const char *what; guint want; } FakeWait;
+typedef struct { FdTestCrmFake *fake; const char *what; guint want; } FakeWait;
 
 static gboolean
 fake_reached (gpointer data)
@@ -338,7 +162,7 @@ test_salesforce_lookup (Fixture *f, gconstpointer data)
   g_autofree char *status = NULL;
   gint64 callback_id;
 
-  crm_connect (f->server, f->org_id, "salesforce", f->fake);
+  fd_test_crm_connect (f->server, f->org_id, "salesforce", f->fake);
   status = crm_status (f->server, f->org_id);
   g_assert_cmpstr (status, ==, "connected");
   connect_agent (f);
@@ -370,7 +194,7 @@ test_zendesk_lookup (Fixture *f, gconstpointer data)
   g_autoptr(FdTestVisitor) visitor = NULL;
   g_autoptr(FdConversation) chat = NULL;
 
-  crm_connect (f->server, f->org_id, "zendesk", f->fake);
+  fd_test_crm_connect (f->server, f->org_id, "zendesk", f->fake);
   connect_agent (f);
   g_assert_cmpstr (f->agent->welcome->crm_provider, ==, "zendesk");
   visitor = fd_test_visitor_start_with_email (f->server, FD_TEST_CHAT_KEY, "Jenna", "Jenna@ZD.example");
@@ -408,9 +232,9 @@ test_down_kill_delivered_once (Fixture *f, gconstpointer data)
   g_autoptr(JsonObject) state = NULL;
   JsonObject *task;
 
-  crm_connect (f->server, f->org_id, "salesforce", f->fake);
+  fd_test_crm_connect (f->server, f->org_id, "salesforce", f->fake);
   connect_agent (f);
-  fake_control (f->fake, "{\"mode\": \"down\"}");
+  fd_test_crm_fake_control (f->fake, "{\"mode\": \"down\"}");
   visitor = fd_test_agent_reserve_new_chat (f->agent, f->server, FD_TEST_CHAT_KEY, "Carol");
   fd_test_visitor_send (visitor, "c1", "My order 1234 has not arrived");
   g_clear_pointer (&closed, fd_frame_free);
@@ -423,7 +247,7 @@ test_down_kill_delivered_once (Fixture *f, gconstpointer data)
   g_clear_pointer (&f->agent, fd_test_agent_free);
   fd_test_server_start (f->server);
   g_assert_cmpint (fake_created (f->fake, "tasks"), ==, 0);
-  fake_control (f->fake, "{\"mode\": \"up\"}");
+  fd_test_crm_fake_control (f->fake, "{\"mode\": \"up\"}");
   {
     FakeWait w = { f->fake, "tasks", 1 };
     fd_test_wait (fake_reached, &w, 6 * FD_TEST_TIMEOUT_MS, "the automatic Task");
@@ -431,7 +255,7 @@ test_down_kill_delivered_once (Fixture *f, gconstpointer data)
   wait_db (f->server, "SELECT COUNT (*) FROM crm_outbox WHERE state = 'sent' AND remote_id LIKE '00T%'", 1);
   /* Once: nothing more is sent for it. */
   fd_test_spin (1500);
-  state = fake_state (f->fake);
+  state = fd_test_crm_fake_state (f->fake);
   g_assert_cmpuint (json_array_get_length (json_object_get_array_member (state, "tasks")), ==, 1);
   task = json_array_get_object_element (json_object_get_array_member (state, "tasks"), 0);
   g_assert_nonnull (strstr (json_object_get_string_member (task, "Description"), "My order 1234 has not arrived"));
@@ -450,13 +274,13 @@ test_zendesk_idempotent (Fixture *f, gconstpointer data)
   g_autofree char *sql = NULL;
   JsonObject *ticket;
 
-  crm_connect (f->server, f->org_id, "zendesk", f->fake);
+  fd_test_crm_connect (f->server, f->org_id, "zendesk", f->fake);
   connect_agent (f);
-  fake_control (f->fake, "{\"lose_answer\": true}");
+  fd_test_crm_fake_control (f->fake, "{\"lose_answer\": true}");
   visitor = fd_test_agent_reserve_new_chat (f->agent, f->server, FD_TEST_CHAT_KEY, "Jenna");
   closed = fd_test_agent_expect_ack (f->agent, FD_FRAME_CLOSE, fd_test_conversation_ref (visitor->conversation_id));
   wait_db (f->server, "SELECT COUNT (*) FROM crm_outbox WHERE state = 'sent'", 1);
-  state = fake_state (f->fake);
+  state = fd_test_crm_fake_state (f->fake);
   g_assert_cmpuint (json_array_get_length (json_object_get_array_member (state, "tickets")), ==, 1);
   g_assert_cmpint (fake_count (f->fake, "POST /api/v2/tickets.json"), ==, 2);
   ticket = json_array_get_object_element (json_object_get_array_member (state, "tickets"), 0);
@@ -484,7 +308,7 @@ test_manual_entry (Fixture *f, gconstpointer data)
   log->text = g_strdup ("Promised a refund");
   fd_test_agent_expect_error (f->agent, FD_FRAME_CRM_LOG, log, FD_WIRE_ERROR_INVALID_STATE);
 
-  crm_connect (f->server, f->org_id, "salesforce", f->fake);
+  fd_test_crm_connect (f->server, f->org_id, "salesforce", f->fake);
   log = fd_crm_log_new ();
   log->conversation_id = visitor->conversation_id;
   log->subject = g_strdup ("Refund");
@@ -495,7 +319,7 @@ test_manual_entry (Fixture *f, gconstpointer data)
     FakeWait w = { f->fake, "tasks", 1 };
     fd_test_wait (fake_reached, &w, 4 * FD_TEST_TIMEOUT_MS, "the manual Task");
   }
-  state = fake_state (f->fake);
+  state = fd_test_crm_fake_state (f->fake);
   task = json_array_get_object_element (json_object_get_array_member (state, "tasks"), 0);
   g_assert_cmpstr (json_object_get_string_member (task, "Subject"), ==, "Refund");
   g_assert_cmpstr (json_object_get_string_member (task, "OwnerId"), ==, "005000000000009AAA");
@@ -509,9 +333,9 @@ test_queue_full (Fixture *f, gconstpointer data)
   g_autoptr(FdTestVisitor) visitor = NULL;
   FdCrmLog *log;
 
-  crm_connect (f->server, f->org_id, "salesforce", f->fake);
+  fd_test_crm_connect (f->server, f->org_id, "salesforce", f->fake);
   connect_agent (f);
-  fake_control (f->fake, "{\"mode\": \"down\"}");
+  fd_test_crm_fake_control (f->fake, "{\"mode\": \"down\"}");
   visitor = fd_test_agent_reserve_new_chat (f->agent, f->server, FD_TEST_CHAT_KEY, "Carol");
   for (guint i = 0; i < 3; i++)
     {
@@ -527,7 +351,7 @@ test_queue_full (Fixture *f, gconstpointer data)
   log->text = g_strdup ("one too many");
   fd_test_agent_expect_error (f->agent, FD_FRAME_CRM_LOG, log, FD_WIRE_ERROR_RATE_LIMITED);
   g_assert_cmpint (fd_test_server_db_count (f->server, "SELECT COUNT (*) FROM crm_outbox"), ==, 3);
-  fake_control (f->fake, "{\"mode\": \"up\"}");
+  fd_test_crm_fake_control (f->fake, "{\"mode\": \"up\"}");
   {
     FakeWait w = { f->fake, "tasks", 3 };
     fd_test_wait (fake_reached, &w, 6 * FD_TEST_TIMEOUT_MS, "the three Tasks");
@@ -545,9 +369,9 @@ test_refresh_rotation (Fixture *f, gconstpointer data)
   g_autoptr(FdConversation) b = NULL;
   g_autoptr(JsonObject) state = NULL;
 
-  crm_connect (f->server, f->org_id, "salesforce", f->fake);
+  fd_test_crm_connect (f->server, f->org_id, "salesforce", f->fake);
   connect_agent (f);
-  fake_control (f->fake, "{\"expire_access\": true}");
+  fd_test_crm_fake_control (f->fake, "{\"expire_access\": true}");
   first = fd_test_visitor_start_with_email (f->server, FD_TEST_CHAT_KEY, "Carol", "carol@customer.example");
   a = wait_label (f->agent, first->conversation_id, "(Salesforce Contact)");
 
@@ -555,10 +379,10 @@ test_refresh_rotation (Fixture *f, gconstpointer data)
   g_clear_pointer (&f->agent, fd_test_agent_free);
   fd_test_server_start (f->server);
   connect_agent (f);
-  fake_control (f->fake, "{\"expire_access\": true}");
+  fd_test_crm_fake_control (f->fake, "{\"expire_access\": true}");
   second = fd_test_visitor_start_with_email (f->server, FD_TEST_CHAT_KEY, "Natalie", "natalie@lead.example");
   b = wait_label (f->agent, second->conversation_id, "(Salesforce Lead)");
-  state = fake_state (f->fake);
+  state = fd_test_crm_fake_state (f->fake);
   g_assert_cmpint (json_object_get_int_member (state, "refreshes"), ==, 2);
 }
 
@@ -623,8 +447,8 @@ test_revocation (Fixture *f, gconstpointer data)
   g_autoptr(FdTestVisitor) visitor = NULL;
   g_autofree char *status = NULL;
 
-  crm_connect (f->server, f->org_id, "salesforce", f->fake);
-  fake_control (f->fake, "{\"revoke\": true}");
+  fd_test_crm_connect (f->server, f->org_id, "salesforce", f->fake);
+  fd_test_crm_fake_control (f->fake, "{\"revoke\": true}");
   visitor = fd_test_visitor_start_with_email (f->server, FD_TEST_CHAT_KEY, "Carol", "carol@customer.example");
   wait_db (f->server, "SELECT COUNT (*) FROM crm_connections WHERE status = 'needs-authorization'", 1);
   status = crm_status (f->server, f->org_id);
@@ -647,17 +471,17 @@ test_rate_limit (Fixture *f, gconstpointer data)
   g_autoptr(FdConversation) chat = NULL;
   g_autoptr(JsonObject) state = NULL;
 
-  crm_connect (f->server, f->org_id, "zendesk", f->fake);
+  fd_test_crm_connect (f->server, f->org_id, "zendesk", f->fake);
   connect_agent (f);
-  fake_control (f->fake, "{\"rate_limit\": 1, \"retry_after\": 2}");
+  fd_test_crm_fake_control (f->fake, "{\"rate_limit\": 1, \"retry_after\": 2}");
   visitor = fd_test_visitor_start_with_email (f->server, FD_TEST_CHAT_KEY, "Jenna", "jenna@zd.example");
   chat = wait_label (f->agent, visitor->conversation_id, "(Zendesk user)");
-  state = fake_state (f->fake);
+  state = fd_test_crm_fake_state (f->fake);
   g_assert_cmpint (json_object_get_int_member (state, "rate_limited"), ==, 1);
   g_assert_cmpint (fake_count (f->fake, "GET /api/v2/users/search.json"), ==, 2);
 }
 
-typedef struct { Fake *fake; gint64 before; } QueryWait;
+typedef struct { FdTestCrmFake *fake; gint64 before; } QueryWait;
 
 static gboolean
 queried (gpointer data)
@@ -673,7 +497,7 @@ test_hostile (Fixture *f, gconstpointer data)
 {
   static const char * const modes[] = { "html", "huge", "malformed", "wrongtypes" };
 
-  crm_connect (f->server, f->org_id, "salesforce", f->fake);
+  fd_test_crm_connect (f->server, f->org_id, "salesforce", f->fake);
   connect_agent (f);
   for (guint i = 0; i < G_N_ELEMENTS (modes); i++)
     {
@@ -683,7 +507,7 @@ test_hostile (Fixture *f, gconstpointer data)
       g_autoptr(FdTestVisitor) visitor = NULL;
       gint64 before = fake_count (f->fake, "GET /services/data/v59.0/query");
 
-      fake_control (f->fake, control);
+      fd_test_crm_fake_control (f->fake, control);
       visitor = fd_test_visitor_start_with_email (f->server, FD_TEST_CHAT_KEY, "Carol", email);
       {
         QueryWait w = { f->fake, before };
@@ -691,7 +515,7 @@ test_hostile (Fixture *f, gconstpointer data)
       }
       sql = g_strdup_printf ("SELECT COUNT (*) FROM contacts WHERE email = '%s' AND crm_label IS NOT NULL", email);
       g_assert_cmpint (fd_test_server_db_count (f->server, sql), ==, 0);
-      fake_control (f->fake, "{\"mode\": \"up\"}");
+      fd_test_crm_fake_control (f->fake, "{\"mode\": \"up\"}");
       fd_test_spin (700);   /* the back-off after the error passes */
     }
   /* Nothing lost: an entry queued while the CRM answers HTML is sent once
@@ -701,12 +525,12 @@ test_hostile (Fixture *f, gconstpointer data)
     g_autoptr(FdFrame) closed = NULL;
     FakeWait w = { f->fake, "tasks", 1 };
 
-    fake_control (f->fake, "{\"mode\": \"html\"}");
+    fd_test_crm_fake_control (f->fake, "{\"mode\": \"html\"}");
     visitor = fd_test_agent_reserve_new_chat (f->agent, f->server, FD_TEST_CHAT_KEY, "Carol");
     closed = fd_test_agent_expect_ack (f->agent, FD_FRAME_CLOSE, fd_test_conversation_ref (visitor->conversation_id));
     wait_db (f->server, "SELECT COUNT (*) FROM crm_outbox WHERE state = 'queued' AND attempts >= 1", 1);
     g_assert_cmpuint (fake_created (f->fake, "tasks"), ==, 0);
-    fake_control (f->fake, "{\"mode\": \"up\"}");
+    fd_test_crm_fake_control (f->fake, "{\"mode\": \"up\"}");
     fd_test_wait (fake_reached, &w, 4 * FD_TEST_TIMEOUT_MS, "the Task after the hostile answers");
   }
   /* The server answers, and lookups work again. */
@@ -724,33 +548,23 @@ test_hostile (Fixture *f, gconstpointer data)
 static void
 test_page_checks (Fixture *f, gconstpointer data)
 {
-  g_autofree char *link = crm_link (f->server, f->org_id, "salesforce", f->fake);
+  g_autofree char *link = fd_test_crm_link (f->server, f->org_id, "salesforce", f->fake);
   g_autoptr(SoupSession) browser = soup_session_new ();
-  g_autoptr(SoupMessage) get = soup_message_new ("GET", link);
-  g_autoptr(SoupMessage) post = soup_message_new ("POST", link);
-  g_autoptr(SoupMessage) bad = NULL;
-  g_autoptr(SoupMessage) callback = NULL;
-  g_autoptr(GBytes) b1 = page_send (browser, get);
-  g_autoptr(GBytes) b2 = NULL;
-  g_autoptr(GBytes) b3 = NULL;
-  g_autoptr(GBytes) b4 = NULL;
-  g_autoptr(GBytes) form = g_bytes_new_static ("csrf=0000", 9);
   g_autofree char *bad_link = g_strconcat (link, "x", NULL);
   g_autofree char *callback_url = g_strdup_printf ("%s/crm/callback?code=abc&state=forged", fd_test_server_get_url (f->server));
   g_autofree char *status = NULL;
+  FdTestPage page = { 0 };
 
-  g_assert_cmpuint (soup_message_get_status (get), ==, 200);
-  g_assert_nonnull (b1);
-  soup_message_set_request_body_from_bytes (post, "application/x-www-form-urlencoded", form);
-  b2 = page_send (browser, post);
-  g_assert_cmpuint (soup_message_get_status (post), ==, 403);
-  callback = soup_message_new ("GET", callback_url);
-  soup_message_headers_replace (soup_message_get_request_headers (callback), "Cookie", "fd_crm_state=forged");
-  b3 = page_send (browser, callback);
-  g_assert_cmpuint (soup_message_get_status (callback), ==, 403);
-  bad = soup_message_new ("GET", bad_link);
-  b4 = page_send (browser, bad);
-  g_assert_cmpuint (soup_message_get_status (bad), ==, 404);
+  fd_test_browse (browser, "GET", link, NULL, NULL, &page);
+  g_assert_cmpuint (page.status, ==, 200);
+  g_assert_nonnull (page.body);
+  fd_test_browse (browser, "POST", link, NULL, "csrf=0000", &page);
+  g_assert_cmpuint (page.status, ==, 403);
+  fd_test_browse (browser, "GET", callback_url, "fd_crm_state=forged", NULL, &page);
+  g_assert_cmpuint (page.status, ==, 403);
+  fd_test_browse (browser, "GET", bad_link, NULL, NULL, &page);
+  g_assert_cmpuint (page.status, ==, 404);
+  fd_test_page_clear (&page);
   status = crm_status (f->server, f->org_id);
   g_assert_cmpstr (status, ==, "pending");
 }

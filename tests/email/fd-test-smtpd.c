@@ -1,5 +1,6 @@
 #define G_LOG_DOMAIN "fd-test-smtpd"
 
+#include "fd-test-client.h"
 #include "fd-test-server.h"
 #include "fd-test-smtpd.h"
 
@@ -7,6 +8,7 @@
 #include <fcntl.h>
 #include <glib/gstdio.h>
 #include <signal.h>
+#include <string.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -323,5 +325,58 @@ fd_test_smtpd_parse_message (GBytes *raw)
   FdMail *mail = fd_mail_parse (raw, NULL, &error);
 
   g_assert_no_error (error);
+  return mail;
+}
+
+GPtrArray *
+fd_test_smtpd_authorization_mails (FdTestSmtpd *relay,
+                                   const char  *name)
+{
+  GPtrArray *found = g_ptr_array_new_with_free_func ((GDestroyNotify) fd_mail_free);
+  guint count = fd_test_smtpd_count (relay);
+  g_autoptr(GPtrArray) mails = count > 0 ? fd_test_smtpd_wait_messages (relay, count) : NULL;
+  g_autofree char *line = g_strdup_printf ("Name: %s\n", name);
+
+  for (guint i = 0; mails != NULL && i < mails->len; i++)
+    {
+      FdMail *mail = fd_test_smtpd_parse_message (g_ptr_array_index (mails, i));
+
+      if (strstr (mail->text, line) != NULL)
+        g_ptr_array_add (found, mail);
+      else
+        fd_mail_free (mail);
+    }
+  return found;
+}
+
+FdMail *
+fd_test_smtpd_wait_authorization_mail (FdTestSmtpd  *relay,
+                                       const char   *name,
+                                       guint         n,
+                                       char        **out_url)
+{
+  gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+  FdMail *mail;
+  const char *start;
+
+  g_assert (n > 0);
+  for (;;)
+    {
+      g_autoptr(GPtrArray) mails = fd_test_smtpd_authorization_mails (relay, name);
+
+      if (mails->len >= n)
+        {
+          mail = g_steal_pointer (&mails->pdata[n - 1]);
+          break;
+        }
+      if (g_get_monotonic_time () > deadline)
+        g_error ("Timed out waiting for authorization mail %u of %s", n, name);
+      fd_test_spin (100);
+    }
+  start = strstr (mail->text, "/authorize/fdal_");
+  g_assert_nonnull (start);
+  while (start > mail->text && start[-1] != '\n')
+    start--;
+  *out_url = g_strndup (start, strcspn (start, "\r\n"));
   return mail;
 }

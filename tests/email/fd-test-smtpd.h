@@ -60,4 +60,16 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (FdTestSmtpd, fd_test_smtpd_free)
  * with the server's own MIME reader; a parse error fails the test. */
 FdMail      *fd_test_smtpd_parse_message (GBytes *raw);
 
+/* The authorization emails frontdeskd sent through @relay (its mail
+ * relay) for the stream named @name, the ones whose text has the line
+ * "Name: @name", parsed, in the order they arrived. */
+GPtrArray   *fd_test_smtpd_authorization_mails     (FdTestSmtpd *relay,
+                                                    const char  *name);
+/* Waits (at most 30 s) for the @n-th (1-based) of them and returns it with
+ * its link, the line that holds "/authorize/fdal_". */
+FdMail      *fd_test_smtpd_wait_authorization_mail (FdTestSmtpd *relay,
+                                                    const char  *name,
+                                                    guint        n,
+                                                    char       **out_url);
+
 G_END_DECLS

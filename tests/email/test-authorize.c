@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "fd-mail-parse.h"
+#include "fd-test-browser.h"
 #include "fd-test-client.h"
 #include "fd-test-dovecot.h"
 #include "fd-test-oauth-provider.h"
@@ -115,170 +116,28 @@ fixture_tear_down (Fixture *f)
 
 /* --- The database, read beside the running server ----------------------------- */
 
-/* Polls @health until it is @wanted, for at most 60 s. */
-static void
-wait_health (Fixture    *f,
-             const char *wanted)
-{
-  gint64 deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
-
-  for (;;)
-    {
-      g_autofree char *health = fd_test_admin_stream_health (f->server, f->org_id, f->stream_id, NULL);
-
-      if (g_strcmp0 (health, wanted) == 0)
-        return;
-      if (g_get_monotonic_time () > deadline)
-        g_error ("Timed out waiting for health %s (it is %s)", wanted, health);
-      fd_test_spin (100);
-    }
-}
+/* Polls the stream's health until it is @wanted, for at most 60 s. */
+#define wait_health(f, wanted) \
+  fd_test_admin_wait_health ((f)->server, (f)->org_id, (f)->stream_id, (wanted), 100, 60)
 
 /* --- The authorization email ------------------------------------------------------ */
 
-/* The authorization mails of stream @name at the relay so far (the demo
- * site's email streams get theirs too), parsed, in order. */
-static GPtrArray *
-authorization_mails (Fixture    *f,
-                     const char *name)
-{
-  GPtrArray *found = g_ptr_array_new_with_free_func ((GDestroyNotify) fd_mail_free);
-  guint count = fd_test_smtpd_count (f->relay);
-  g_autoptr(GPtrArray) mails = count > 0 ? fd_test_smtpd_wait_messages (f->relay, count) : NULL;
-  g_autofree char *line = g_strdup_printf ("Name: %s\n", name);
-
-  for (guint i = 0; mails != NULL && i < mails->len; i++)
-    {
-      g_autoptr(GError) error = NULL;
-      FdMail *mail = fd_mail_parse (g_ptr_array_index (mails, i), NULL, &error);
-
-      g_assert_no_error (error);
-      if (strstr (mail->text, line) != NULL)
-        g_ptr_array_add (found, mail);
-      else
-        fd_mail_free (mail);
-    }
-  return found;
-}
-
-/* The @n-th authorization mail of stream @name (1-based), with its link. */
+/* The @n-th authorization mail of stream @name (1-based) at the relay
+ * (the demo site's email streams get theirs too), with its link, which
+ * leads to this server. */
 static FdMail *
 wait_authorization_mail (Fixture     *f,
                          const char  *name,
                          guint        n,
                          char       **out_url)
 {
-  gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
-  FdMail *mail;
-  const char *start;
-  gsize length;
+  FdMail *mail = fd_test_smtpd_wait_authorization_mail (f->relay, name, n, out_url);
 
-  for (;;)
-    {
-      g_autoptr(GPtrArray) mails = authorization_mails (f, name);
-
-      if (mails->len >= n)
-        {
-          mail = g_steal_pointer (&mails->pdata[n - 1]);
-          break;
-        }
-      if (g_get_monotonic_time () > deadline)
-        g_error ("Timed out waiting for authorization mail %u of %s", n, name);
-      fd_test_spin (100);
-    }
-  start = strstr (mail->text, "/authorize/fdal_");
-  g_assert_nonnull (start);
-  while (start > mail->text && start[-1] != '\n')
-    start--;
-  length = strcspn (start, "\r\n");
-  *out_url = g_strndup (start, length);
   g_assert_true (g_str_has_prefix (*out_url, fd_test_server_get_url (f->server)));
   return mail;
 }
 
 /* --- The browser ------------------------------------------------------------ */
-
-typedef struct {
-  guint  status;
-  char  *body;
-  char  *cookie;     /* name=value of Set-Cookie, NULL when none */
-  char  *location;
-  char  *csp;
-} Page;
-
-static void
-page_clear (Page *page)
-{
-  g_free (page->body);
-  g_free (page->cookie);
-  g_free (page->location);
-  g_free (page->csp);
-  memset (page, 0, sizeof *page);
-}
-
-static void
-on_read_cb (GObject      *source,
-            GAsyncResult *result,
-            gpointer      data)
-{
-  GAsyncResult **out = data;
-
-  *out = g_object_ref (result);
-}
-
-/* One request, without following redirects. Asynchronous, with the main
- * loop running: the test's OAuth provider serves on it meanwhile. */
-static void
-browse (Fixture    *f,
-        const char *method,
-        const char *url,
-        const char *cookie,
-        const char *form,
-        Page       *page)
-{
-  g_autoptr(SoupMessage) msg = soup_message_new (method, url);
-  g_autoptr(GBytes) body = NULL;
-  g_autoptr(GError) error = NULL;
-  const char *set_cookie;
-
-  g_assert_nonnull (msg);
-  soup_message_add_flags (msg, SOUP_MESSAGE_NO_REDIRECT);
-  if (cookie != NULL)
-    soup_message_headers_replace (soup_message_get_request_headers (msg), "Cookie", cookie);
-  if (form != NULL)
-    {
-      g_autoptr(GBytes) data = g_bytes_new (form, strlen (form));
-
-      soup_message_set_request_body_from_bytes (msg, "application/x-www-form-urlencoded", data);
-    }
-  {
-    g_autoptr(GAsyncResult) result = NULL;
-
-    soup_session_send_and_read_async (f->browser, msg, G_PRIORITY_DEFAULT, NULL, on_read_cb, &result);
-    while (result == NULL)
-      g_main_context_iteration (NULL, TRUE);
-    body = soup_session_send_and_read_finish (f->browser, result, &error);
-  }
-  g_assert_no_error (error);
-  page->status = soup_message_get_status (msg);
-  page->body = g_strndup (g_bytes_get_data (body, NULL), g_bytes_get_size (body));
-  set_cookie = soup_message_headers_get_one (soup_message_get_response_headers (msg), "Set-Cookie");
-  page->cookie = set_cookie != NULL ? g_strndup (set_cookie, strcspn (set_cookie, ";")) : NULL;
-  page->location = g_strdup (soup_message_headers_get_one (soup_message_get_response_headers (msg), "Location"));
-  page->csp = g_strdup (soup_message_headers_get_one (soup_message_get_response_headers (msg),
-                                                      "Content-Security-Policy"));
-}
-
-/* The value of the form's hidden csrf field. */
-static char *
-page_csrf (const Page *page)
-{
-  const char *start = strstr (page->body, "name=\"csrf\" value=\"");
-
-  g_assert_nonnull (start);
-  start += strlen ("name=\"csrf\" value=\"");
-  return g_strndup (start, strcspn (start, "\""));
-}
 
 static char *
 form_body (const char *csrf,
@@ -385,7 +244,7 @@ test_no_relay (void)
   g_autofree char *path = NULL;
   g_autoptr(JsonNode) answer = NULL;
   const char *url;
-  Page page = { 0 };
+  FdTestPage page = { 0 };
 
   start_server (f, "3600", NULL);
   create_stream (f, "No Relay", NULL, NULL);
@@ -402,26 +261,26 @@ test_no_relay (void)
   {
     g_autofree char *link = g_strndup (url, strcspn (url, "\n"));
 
-    browse (f, "GET", link, NULL, NULL, &page);
+    fd_test_browse (f->browser, "GET", link, NULL, NULL, &page);
     g_assert_cmpuint (page.status, ==, 200);
     g_assert_nonnull (strstr (page.body, "No Relay"));
-    page_clear (&page);
+    fd_test_page_clear (&page);
   }
   /* Posts per link are bounded: then 429, never the form. */
   {
     g_autofree char *link = g_strndup (url, strcspn (url, "\n"));
-    Page post = { 0 };
+    FdTestPage post = { 0 };
 
     for (guint i = 0; i < 10; i++)
       {
-        browse (f, "POST", link, NULL, "csrf=x", &post);
+        fd_test_browse (f->browser, "POST", link, NULL, "csrf=x", &post);
         g_assert_cmpuint (post.status, ==, 403);
-        page_clear (&post);
+        fd_test_page_clear (&post);
       }
-    browse (f, "POST", link, NULL, "csrf=x", &post);
+    fd_test_browse (f->browser, "POST", link, NULL, "csrf=x", &post);
     g_assert_cmpuint (post.status, ==, 429);
     g_assert_null (strstr (post.body, "<form"));
-    page_clear (&post);
+    fd_test_page_clear (&post);
   }
   /* Without --print-link the link is not printed. */
   g_free (out);
@@ -496,7 +355,7 @@ test_password_flow (void)
   g_autofree char *prefill = NULL;
   g_autoptr(FdOfferEvent) offer = NULL;
   FdTestAgent *natalie;
-  Page page = { 0 }, post = { 0 };
+  FdTestPage page = { 0 }, post = { 0 };
 
   f->dovecot = fd_test_dovecot_new_started (MAILBOX_PASSWORD);
   f->relay = fd_test_smtpd_new_mailbox ();
@@ -520,7 +379,7 @@ test_password_flow (void)
   g_assert_false (fd_test_server_db_contains (f->server, strstr (url, "fdal_")));
 
   /* The page: type, name, the saved settings, never a password. */
-  browse (f, "GET", url, NULL, NULL, &page);
+  fd_test_browse (f->browser, "GET", url, NULL, NULL, &page);
   g_assert_cmpuint (page.status, ==, 200);
   g_assert_nonnull (strstr (page.body, "Help Desk"));
   g_assert_nonnull (strstr (page.body, "<dd>Email</dd>"));
@@ -531,41 +390,41 @@ test_password_flow (void)
   g_assert_nonnull (page.csp);
   g_assert_nonnull (strstr (page.csp, "default-src 'none'"));
   g_assert_nonnull (page.cookie);
-  csrf = page_csrf (&page);
+  csrf = fd_test_page_csrf (&page);
 
   /* A wrong CSRF value, or none in the cookie: refused, no form. */
   form = form_body ("0000", "other", STREAM_ADDRESS, MAILBOX_PASSWORD, MAILBOX_PASSWORD, f);
-  browse (f, "POST", url, page.cookie, form, &post);
+  fd_test_browse (f->browser, "POST", url, page.cookie, form, &post);
   g_assert_cmpuint (post.status, ==, 403);
   g_assert_null (strstr (post.body, "<form"));
-  page_clear (&post);
+  fd_test_page_clear (&post);
   g_free (form);
   form = form_body (csrf, "other", STREAM_ADDRESS, MAILBOX_PASSWORD, MAILBOX_PASSWORD, f);
-  browse (f, "POST", url, NULL, form, &post);
+  fd_test_browse (f->browser, "POST", url, NULL, form, &post);
   g_assert_cmpuint (post.status, ==, 403);
-  page_clear (&post);
+  fd_test_page_clear (&post);
 
   /* Mismatched confirmation and a bad address: said in words, nothing stored. */
   g_free (form);
   form = form_body (csrf, "other", "not-an-address", MAILBOX_PASSWORD, "something else", f);
-  browse (f, "POST", url, page.cookie, form, &post);
+  fd_test_browse (f->browser, "POST", url, page.cookie, form, &post);
   g_assert_cmpuint (post.status, ==, 422);
   g_assert_nonnull (strstr (post.body, "confirmation differ"));
   g_assert_nonnull (strstr (post.body, "email address is not valid"));
   g_assert_nonnull (strstr (post.body, "<form"));
   g_assert_null (strstr (post.body, MAILBOX_PASSWORD));
   g_assert_cmpint (fd_test_server_db_count (f->server, COUNT_PASSWORD), ==, 0);
-  page_clear (&post);
+  fd_test_page_clear (&post);
 
   /* The right form: sealed, never in clear; the stream signs in. */
   natalie = fd_test_agent_sign_in_and_join (f->server, FD_TEST_NATALIE_EMAIL, FD_TEST_NATALIE_PASSWORD,
                                             f->queue_id, NULL);
   g_free (form);
   form = form_body (csrf, "other", STREAM_ADDRESS, MAILBOX_PASSWORD, MAILBOX_PASSWORD, f);
-  browse (f, "POST", url, page.cookie, form, &post);
+  fd_test_browse (f->browser, "POST", url, page.cookie, form, &post);
   g_assert_cmpuint (post.status, ==, 200);
   g_assert_nonnull (strstr (post.body, "is authorized"));
-  page_clear (&post);
+  fd_test_page_clear (&post);
   /* The supervisor's app hears it from the page itself (the worker's own
    * "ok" that follows changes nothing, so sends nothing). */
   {
@@ -583,23 +442,23 @@ test_password_flow (void)
   wait_health (f, "ok");
 
   /* The link is spent: 410, never the form. */
-  browse (f, "GET", url, NULL, NULL, &post);
+  fd_test_browse (f->browser, "GET", url, NULL, NULL, &post);
   g_assert_cmpuint (post.status, ==, 410);
   g_assert_null (strstr (post.body, "<form"));
-  page_clear (&post);
-  browse (f, "POST", url, page.cookie, form, &post);
+  fd_test_page_clear (&post);
+  fd_test_browse (f->browser, "POST", url, page.cookie, form, &post);
   g_assert_cmpuint (post.status, ==, 410);
-  page_clear (&post);
+  fd_test_page_clear (&post);
   /* An unknown link: 404. */
   {
     g_autofree char *unknown = g_strdup_printf ("%s/authorize/fdal_unknown", fd_test_server_get_url (f->server));
 
-    browse (f, "GET", unknown, NULL, NULL, &post);
+    fd_test_browse (f->browser, "GET", unknown, NULL, NULL, &post);
     g_assert_cmpuint (post.status, ==, 404);
-    page_clear (&post);
+    fd_test_page_clear (&post);
   }
 
-  page_clear (&page);
+  fd_test_page_clear (&page);
   fd_test_agent_free (natalie);
   fixture_tear_down (f);
 }
@@ -644,7 +503,7 @@ test_resend_and_expiry (void)
   g_autofree char *url2 = NULL;
   g_autofree char *org = NULL;
   g_autofree char *out = NULL;
-  Page page = { 0 };
+  FdTestPage page = { 0 };
 
   f->relay = fd_test_smtpd_new_mailbox ();
   start_server (f, "3", NULL);
@@ -661,36 +520,22 @@ test_resend_and_expiry (void)
   g_assert_nonnull (strstr (out, url2));
   g_assert_nonnull (strstr (out, ADMIN_A));
 
-  browse (f, "GET", url1, NULL, NULL, &page);
+  fd_test_browse (f->browser, "GET", url1, NULL, NULL, &page);
   g_assert_cmpuint (page.status, ==, 404);
   g_assert_null (strstr (page.body, "<form"));
-  page_clear (&page);
-  browse (f, "GET", url2, NULL, NULL, &page);
+  fd_test_page_clear (&page);
+  fd_test_browse (f->browser, "GET", url2, NULL, NULL, &page);
   g_assert_cmpuint (page.status, ==, 200);
-  page_clear (&page);
+  fd_test_page_clear (&page);
 
   /* After its lifetime (3 s here), the link is refused. */
   g_usleep (3500 * 1000);
-  browse (f, "GET", url2, NULL, NULL, &page);
+  fd_test_browse (f->browser, "GET", url2, NULL, NULL, &page);
   g_assert_cmpuint (page.status, ==, 410);
   g_assert_nonnull (strstr (page.body, "expired"));
   g_assert_null (strstr (page.body, "<form"));
-  page_clear (&page);
+  fd_test_page_clear (&page);
   fixture_tear_down (f);
-}
-
-/* The query parameter @name of @url. */
-static char *
-url_param (const char *url,
-           const char *name)
-{
-  g_autoptr(GUri) uri = g_uri_parse (url, G_URI_FLAGS_ENCODED_QUERY, NULL);
-  g_autoptr(GHashTable) params = NULL;
-
-  g_assert_nonnull (uri);
-  g_assert_nonnull (g_uri_get_query (uri));
-  params = g_uri_parse_params (g_uri_get_query (uri), -1, "&", G_URI_PARAMS_NONE, NULL);
-  return g_strdup (g_hash_table_lookup (params, name));
 }
 
 /* Office 365: the form sends the person to the provider's consent (PKCE
@@ -718,7 +563,7 @@ test_oauth (void)
   FdTestAgent *natalie;
   FdFrame *ack;
   gint64 conversation_id;
-  Page page = { 0 }, post = { 0 }, consent = { 0 }, done = { 0 };
+  FdTestPage page = { 0 }, post = { 0 }, consent = { 0 }, done = { 0 };
 
   provider = fd_test_oauth_provider_new (FD_TEST_OAUTH_MICROSOFT, OAUTH_CLIENT_ID, OAUTH_CLIENT_SECRET);
   fd_test_oauth_provider_set_access_token (provider, OAUTH_ACCESS_TOKEN);
@@ -740,46 +585,46 @@ test_oauth (void)
   create_stream (f, "Office Mail", settings, ",\"oauth_client_secret\":\"" OAUTH_CLIENT_SECRET "\"");
   mail = wait_authorization_mail (f, "Office Mail", 1, &url);
 
-  browse (f, "GET", url, NULL, NULL, &page);
+  fd_test_browse (f->browser, "GET", url, NULL, NULL, &page);
   g_assert_cmpuint (page.status, ==, 200);
   g_assert_nonnull (strstr (page.body, "<option value=\"office365\" selected>"));
-  csrf = page_csrf (&page);
+  csrf = fd_test_page_csrf (&page);
   form = form_body (csrf, "office365", STREAM_ADDRESS, "", "", f);
-  browse (f, "POST", url, page.cookie, form, &post);
+  fd_test_browse (f->browser, "POST", url, page.cookie, form, &post);
   g_assert_cmpuint (post.status, ==, 303);
   g_assert_true (g_str_has_prefix (post.location, fd_test_oauth_provider_get_base_url (provider)));
-  challenge = url_param (post.location, "code_challenge");
-  state = url_param (post.location, "state");
+  challenge = fd_test_url_param (post.location, "code_challenge");
+  state = fd_test_url_param (post.location, "state");
   g_assert_nonnull (challenge);
   g_assert_nonnull (state);
   {
-    g_autofree char *method = url_param (post.location, "code_challenge_method");
+    g_autofree char *method = fd_test_url_param (post.location, "code_challenge_method");
 
     g_assert_cmpstr (method, ==, "S256");
   }
 
   /* The provider's consent answers with a code, back to the server. */
-  browse (f, "GET", post.location, NULL, NULL, &consent);
+  fd_test_browse (f->browser, "GET", post.location, NULL, NULL, &consent);
   g_assert_cmpuint (consent.status, ==, 302);
   redirect = g_strdup (consent.location);
   g_assert_true (g_str_has_prefix (redirect, fd_test_server_get_url (f->server)));
-  callback_state = url_param (redirect, "state");
+  callback_state = fd_test_url_param (redirect, "state");
   g_assert_cmpstr (callback_state, ==, state);
   /* A forged state is refused. */
   {
     g_autofree char *forged = g_strdup_printf ("%s/authorize/oauth-callback?code=x&state=forged",
                                                fd_test_server_get_url (f->server));
 
-    browse (f, "GET", forged, NULL, NULL, &done);
+    fd_test_browse (f->browser, "GET", forged, NULL, NULL, &done);
     g_assert_cmpuint (done.status, ==, 404);
-    page_clear (&done);
+    fd_test_page_clear (&done);
   }
   natalie = fd_test_agent_sign_in_and_join (f->server, FD_TEST_NATALIE_EMAIL, FD_TEST_NATALIE_PASSWORD,
                                             f->queue_id, NULL);
-  browse (f, "GET", redirect, NULL, NULL, &done);
+  fd_test_browse (f->browser, "GET", redirect, NULL, NULL, &done);
   g_assert_cmpuint (done.status, ==, 200);
   g_assert_nonnull (strstr (done.body, "is authorized"));
-  page_clear (&done);
+  fd_test_page_clear (&done);
   g_assert_cmpint (fd_test_server_db_count (f->server, "SELECT count(*) FROM stream_secrets WHERE name = 'oauth_tokens'"), ==, 1);
   g_assert_false (fd_test_server_db_contains (f->server, OAUTH_ACCESS_TOKEN));
 
@@ -810,14 +655,14 @@ test_oauth (void)
   /* The worker keeps retrying (200 ms backoff): no mail per retry. */
   g_usleep (3 * G_USEC_PER_SEC);
   {
-    g_autoptr(GPtrArray) mails = authorization_mails (f, "Office Mail");
+    g_autoptr(GPtrArray) mails = fd_test_smtpd_authorization_mails (f->relay, "Office Mail");
 
     g_assert_cmpuint (mails->len, ==, 2);
   }
 
-  page_clear (&page);
-  page_clear (&post);
-  page_clear (&consent);
+  fd_test_page_clear (&page);
+  fd_test_page_clear (&post);
+  fd_test_page_clear (&consent);
   fd_test_agent_free (natalie);
   fixture_tear_down (f);
 }

@@ -119,47 +119,12 @@ deliver (Fixture    *f,
 
 /* --- The database, read beside the running server (WAL) ----------------------- */
 
-typedef struct {
-  Fixture    *f;
-  const char *sql;
-  gint64      at_least;
-} CountWait;
-
-static gboolean
-count_reached (gpointer data)
-{
-  CountWait *wait = data;
-
-  return fd_test_server_db_count (wait->f->server, wait->sql) >= wait->at_least;
-}
-
-/* Polls @check every @interval_ms (fd_test_wait() sleeps until an event of
- * the main context, and a database changes without one) for at most 60 s. */
-static void
-poll_until (FdTestCheck  check,
-            gpointer     data,
-            guint        interval_ms,
-            const char  *what)
-{
-  gint64 deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
-
-  while (!check (data))
-    {
-      if (g_get_monotonic_time () > deadline)
-        g_error ("Timed out waiting for %s", what);
-      fd_test_spin (interval_ms);
-    }
-}
-
-static void
-wait_count (Fixture    *f,
-            const char *sql,
-            gint64      at_least)
-{
-  CountWait wait = { f, sql, at_least };
-
-  poll_until (count_reached, &wait, 10, sql);
-}
+/* Polls every 10 ms (fd_test_wait() sleeps until an event of the main
+ * context, and a database changes without one) for at most 60 s. */
+#define wait_count(f, sql, at_least) fd_test_server_wait_db_count ((f)->server, (sql), (at_least), 10)
+/* The stream's health is @wanted, polled every @interval_ms for at most 60 s. */
+#define wait_health(f, wanted, interval_ms) \
+  fd_test_admin_wait_health ((f)->server, (f)->org_id, (f)->stream_id, (wanted), (interval_ms), 60)
 
 #define COUNT_IN_MESSAGES "SELECT count(*) FROM messages WHERE direction = 'in'"
 #define COUNT_MAILS_IN    "SELECT count(*) FROM email_mails WHERE direction = 'in'"
@@ -188,45 +153,6 @@ reserve_mail (Fixture     *f,
   conversation_id = offer->offer->conversation_id;
   fd_frame_free (fd_test_agent_expect_ack (agent, FD_FRAME_RESERVE, fd_test_conversation_ref (conversation_id)));
   return conversation_id;
-}
-
-typedef struct {
-  gint64      conversation_id;
-  const char *text;
-} MessageMatch;
-
-static gboolean
-is_message_of (const FdFrame *frame,
-               gpointer       data)
-{
-  MessageMatch *match = data;
-
-  return frame->type == FD_FRAME_MESSAGE &&
-         ((FdMessage *) frame->body)->conversation_id == match->conversation_id &&
-         ((FdMessage *) frame->body)->direction == FD_DIRECTION_IN &&
-         g_strcmp0 (((FdMessage *) frame->body)->text, match->text) == 0;
-}
-
-/* The customer's message @text in the conversation (other frames stay). */
-static FdMessage *
-wait_customer_message (FdTestAgent *agent,
-                       gint64       conversation_id,
-                       const char  *text)
-{
-  MessageMatch match = { conversation_id, text };
-  FdFrame *frame = fd_test_socket_wait_match (agent->socket, is_message_of, &match, 30000, "customer message");
-  FdMessage *msg = g_steal_pointer (&frame->body);
-
-  fd_frame_free (frame);
-  return msg;
-}
-
-static gboolean
-is_delivery_sent (const FdFrame *frame,
-                  gpointer       data)
-{
-  return frame->type == FD_FRAME_DELIVERY && ((FdDelivery *) frame->body)->state == FD_DELIVERY_SENT &&
-         ((FdDelivery *) frame->body)->message_id == *(gint64 *) data;
 }
 
 /* A mail delivered to the mailbox becomes an offer; the agent's reply
@@ -272,7 +198,7 @@ test_flow (Fixture       *f,
                                   fd_test_send_message (conversation_id, "r-1", "Yes, we do."));
   message_id = ((FdMessage *) ack->body)->id;
   fd_frame_free (ack);
-  delivered = fd_test_socket_wait_match (natalie->socket, is_delivery_sent, &message_id, 30000, "delivery sent");
+  delivered = fd_test_agent_wait_delivery (natalie, message_id, FD_DELIVERY_SENT, 30000);
   g_assert_cmpint (((FdDelivery *) delivered->body)->conversation_id, ==, conversation_id);
   fd_frame_free (delivered);
 
@@ -298,13 +224,13 @@ test_flow (Fixture       *f,
   in_reply_to = g_strdup_printf ("In-Reply-To: <%s>\r\nReferences: <question-1@customer.test> <%s>\r\n",
                                  reply->message_id, reply->message_id);
   deliver (f, "answer-1@customer.test", "Re: something else entirely", in_reply_to, "Great, thanks!");
-  answer = wait_customer_message (natalie, conversation_id, "Great, thanks!");
+  answer = fd_test_agent_wait_customer_message (natalie, conversation_id, "Great, thanks!", 30000);
   g_assert_cmpstr (answer->author_name, ==, "Alice Customer");
 
   /* A client that drops the headers: the subject's token threads it. */
   stray_subject = g_strdup_printf ("Re: Shipping %s", token);
   deliver (f, "answer-2@customer.test", stray_subject, NULL, "One more question.");
-  answer2 = wait_customer_message (natalie, conversation_id, "One more question.");
+  answer2 = fd_test_agent_wait_customer_message (natalie, conversation_id, "One more question.", 30000);
   g_assert_cmpint (answer2->conversation_id, ==, conversation_id);
 
   /* An auto-reply opens nothing and is never answered; the next new mail
@@ -400,13 +326,6 @@ test_uidvalidity_change (Fixture       *f,
   g_assert_cmpint (fd_test_server_db_count (f->server, COUNT_IN_MESSAGES), ==, 6);
 }
 
-static gboolean
-is_delivery_queued (const FdFrame *frame,
-                    gpointer       data)
-{
-  return frame->type == FD_FRAME_DELIVERY && ((FdDelivery *) frame->body)->state == FD_DELIVERY_QUEUED;
-}
-
 /* The reply is acked while SMTP refuses connections; frontdeskd is killed;
  * SMTP is fixed; after the restart the reply arrives exactly once. */
 static void
@@ -428,7 +347,7 @@ test_outbox_survives_kill (Fixture       *f,
   ack = fd_test_agent_expect_ack (natalie, FD_FRAME_SEND_MESSAGE,
                                   fd_test_send_message (conversation_id, "r-1", "It ships today."));
   fd_frame_free (ack);
-  fd_frame_free (fd_test_socket_wait_match (natalie->socket, is_delivery_queued, NULL, 30000, "delivery queued"));
+  fd_frame_free (fd_test_agent_wait_delivery (natalie, 0, FD_DELIVERY_QUEUED, 30000));
   /* At least one attempt failed against the refusing port. */
   wait_count (f, "SELECT count(*) FROM email_outbox WHERE state = 'queued' AND attempts > 0", 1);
   fd_test_agent_free (natalie);
@@ -451,20 +370,6 @@ test_outbox_survives_kill (Fixture       *f,
   g_assert_cmpint (fd_test_server_db_count (f->server, "SELECT attempts FROM email_outbox"), >=, 2);
 }
 
-typedef struct {
-  Fixture    *f;
-  const char *health;
-} HealthWait;
-
-static gboolean
-health_is (gpointer data)
-{
-  HealthWait *wait = data;
-  g_autofree char *health = fd_test_admin_stream_health (wait->f->server, wait->f->org_id, wait->f->stream_id, NULL);
-
-  return g_strcmp0 (health, wait->health) == 0;
-}
-
 /* A wrong IMAP password: "needs attention" with the reason, visible
  * through the admin API; the right one makes it recover. */
 static void
@@ -475,13 +380,11 @@ test_needs_attention (Fixture       *f,
                                            f->org_id, f->stream_id);
   g_autofree char *reason = NULL;
   g_autofree char *health = NULL;
-  HealthWait ok = { f, "ok" };
-  HealthWait attention = { f, "needs-attention" };
   g_autoptr(JsonNode) answer = NULL;
 
-  poll_until (health_is, &ok, 250, "health ok");
+  wait_health (f, "ok", 250);
   json_node_unref (fd_test_admin_expect (f->server, "PATCH", path, "{\"password\":\"wrong-password\"}", 200));
-  poll_until (health_is, &attention, 250, "needs attention");
+  wait_health (f, "needs-attention", 250);
   health = fd_test_admin_stream_health (f->server, f->org_id, f->stream_id, &reason);
   g_assert_nonnull (strstr (reason, "refused the user name or password"));
   g_assert_null (strstr (reason, "wrong-password"));
@@ -489,7 +392,7 @@ test_needs_attention (Fixture       *f,
   /* Mail that arrives meanwhile is fetched after the fix. */
   deliver (f, "late@customer.test", "Late", NULL, "Are you there?");
   json_node_unref (fd_test_admin_expect (f->server, "PATCH", path, "{\"password\":\"" MAILBOX_PASSWORD "\"}", 200));
-  poll_until (health_is, &ok, 250, "health ok");
+  wait_health (f, "ok", 250);
   wait_count (f, COUNT_MAILS_IN, 1);
 
   /* TLS "none" is for loopback only; a password in the settings is refused. */
@@ -572,7 +475,6 @@ test_stream_health (Fixture       *f,
 {
   g_autofree char *path = g_strdup_printf ("/organizations/%" G_GINT64_FORMAT "/streams/%" G_GINT64_FORMAT,
                                            f->org_id, f->stream_id);
-  HealthWait ok = { f, "ok" };
   FdTestAgent *natalie;
   FdTestAgent *ed;
   FdTestAgent *jenna;
@@ -586,7 +488,7 @@ test_stream_health (Fixture       *f,
   const FdStreamHealthInfo *item;
   gint64 demo_stream_id;
 
-  poll_until (health_is, &ok, 250, "health ok");
+  wait_health (f, "ok", 250);
   natalie = fd_test_agent_sign_in_and_join (f->server, FD_TEST_NATALIE_EMAIL, FD_TEST_NATALIE_PASSWORD,
                                             f->queue_id, NULL);
   jenna = fd_test_agent_sign_in_and_join (f->server, FD_TEST_JENNA_EMAIL, FD_TEST_JENNA_PASSWORD,
@@ -670,13 +572,6 @@ point_smtp_at (Fixture *f,
   json_node_unref (fd_test_admin_expect (f->server, "PATCH", path, body, 200));
 }
 
-static gboolean
-is_delivery_failed (const FdFrame *frame,
-                    gpointer       data)
-{
-  return frame->type == FD_FRAME_DELIVERY && ((FdDelivery *) frame->body)->state == FD_DELIVERY_FAILED;
-}
-
 /* A permanent refusal fails the reply with the server's answer; the agent
  * retries it once the administrator fixed the mail server. */
 static void
@@ -702,7 +597,7 @@ test_rejected_then_retry (Fixture       *f,
   message_id = ((FdMessage *) frame->body)->id;
   fd_frame_free (frame);
 
-  frame = fd_test_socket_wait_match (natalie->socket, is_delivery_failed, NULL, 30000, "delivery failed");
+  frame = fd_test_agent_wait_delivery (natalie, 0, FD_DELIVERY_FAILED, 30000);
   g_assert_cmpint (((FdDelivery *) frame->body)->message_id, ==, message_id);
   g_test_message ("reason: %s", ((FdDelivery *) frame->body)->reason);
   g_assert_nonnull (strstr (((FdDelivery *) frame->body)->reason, "5.7.1"));
@@ -722,7 +617,7 @@ test_rejected_then_retry (Fixture       *f,
   frame = fd_test_agent_expect_ack (natalie, FD_FRAME_RETRY_DELIVERY, retry);
   g_assert_cmpint (((FdDelivery *) frame->body)->state, ==, FD_DELIVERY_QUEUED);
   fd_frame_free (frame);
-  frame = fd_test_socket_wait_match (natalie->socket, is_delivery_sent, &message_id, 30000, "delivery sent");
+  frame = fd_test_agent_wait_delivery (natalie, message_id, FD_DELIVERY_SENT, 30000);
   fd_frame_free (frame);
   sent = fd_test_smtpd_wait_messages (f->smtpd, 1);
   reply = fd_test_smtpd_parse_message (g_ptr_array_index (sent, 0));
@@ -831,7 +726,7 @@ test_headers (Fixture       *f,
 
   /* The SMTP server is down: failed for good after two tries; a window
    * opened now shows it. */
-  frame = fd_test_socket_wait_match (natalie->socket, is_delivery_failed, NULL, 30000, "delivery failed");
+  frame = fd_test_agent_wait_delivery (natalie, 0, FD_DELIVERY_FAILED, 30000);
   fd_frame_free (frame);
   detail = fd_test_agent_get_conversation (natalie, conversation_id);
   out = find_message (detail, message_id);
@@ -852,7 +747,7 @@ test_headers (Fixture       *f,
   retry->conversation_id = conversation_id;
   retry->message_id = message_id;
   fd_frame_free (fd_test_agent_expect_ack (natalie, FD_FRAME_RETRY_DELIVERY, retry));
-  frame = fd_test_socket_wait_match (natalie->socket, is_delivery_sent, &message_id, 30000, "delivery sent");
+  frame = fd_test_agent_wait_delivery (natalie, message_id, FD_DELIVERY_SENT, 30000);
   fd_frame_free (frame);
   detail = fd_test_agent_get_conversation (natalie, conversation_id);
   out = find_message (detail, message_id);
@@ -883,7 +778,7 @@ test_headers (Fixture       *f,
                     ((const char *[]) { "Alice Customer <" CUSTOMER ">", NULL }));
   g_assert_null (((FdMessage *) frame->body)->mail->cc);
   fd_frame_free (frame);
-  frame = fd_test_socket_wait_match (natalie->socket, is_delivery_sent, &message_id, 30000, "delivery sent");
+  frame = fd_test_agent_wait_delivery (natalie, message_id, FD_DELIVERY_SENT, 30000);
   fd_frame_free (frame);
   sent = fd_test_smtpd_wait_messages (f->smtpd, 2);
   reply2 = fd_test_smtpd_parse_message (g_ptr_array_index (sent, 1));
@@ -994,7 +889,6 @@ test_sent_copy (Fixture       *f,
   g_autofree char *health = NULL;
   g_autofree char *subject = NULL;
   FolderWait one_copy = { f, "Sent", 1 };
-  HealthWait attention = { f, "needs-attention" };
   FdTestAgent *natalie;
   FdFrame *ack, *delivered;
   gint64 conversation_id, message_id;
@@ -1010,13 +904,13 @@ test_sent_copy (Fixture       *f,
                                   fd_test_send_message (conversation_id, "r-1", "Yes, we do."));
   message_id = ((FdMessage *) ack->body)->id;
   fd_frame_free (ack);
-  delivered = fd_test_socket_wait_match (natalie->socket, is_delivery_sent, &message_id, 30000, "delivery sent");
+  delivered = fd_test_agent_wait_delivery (natalie, message_id, FD_DELIVERY_SENT, 30000);
   fd_frame_free (delivered);
   sent = fd_test_smtpd_wait_messages (f->smtpd, 1);
   reply = fd_test_smtpd_parse_message (g_ptr_array_index (sent, 0));
 
   /* The copy in Dovecot's Sent maildir is the message that was sent. */
-  poll_until (folder_has, &one_copy, 20, "a copy in Sent");
+  fd_test_poll_until (folder_has, &one_copy, 20, 60, "a copy in Sent");
   g_assert_cmpuint (fd_test_dovecot_count (f->dovecot, "Sent"), ==, 1);
   copy = folder_text (f, "Sent");
   g_assert_nonnull (strstr (copy, reply->message_id));
@@ -1028,16 +922,16 @@ test_sent_copy (Fixture       *f,
   set_sent_folder (f, "Nowhere");
   subject = g_strdup_printf ("Re: Shipping [#%" G_GINT64_FORMAT "]", conversation_id);
   deliver (f, "answer-1@customer.test", subject, NULL, "And to Iceland?");
-  answer = wait_customer_message (natalie, conversation_id, "And to Iceland?");
+  answer = fd_test_agent_wait_customer_message (natalie, conversation_id, "And to Iceland?", 30000);
   ack = fd_test_agent_expect_ack (natalie, FD_FRAME_SEND_MESSAGE,
                                   fd_test_send_message (conversation_id, "r-2", "Iceland too."));
   message_id = ((FdMessage *) ack->body)->id;
   fd_frame_free (ack);
-  delivered = fd_test_socket_wait_match (natalie->socket, is_delivery_sent, &message_id, 30000, "delivery sent");
+  delivered = fd_test_agent_wait_delivery (natalie, message_id, FD_DELIVERY_SENT, 30000);
   fd_frame_free (delivered);
   g_clear_pointer (&sent, g_ptr_array_unref);
   sent = fd_test_smtpd_wait_messages (f->smtpd, 2);
-  poll_until (health_is, &attention, 50, "needs attention");
+  wait_health (f, "needs-attention", 50);
   health = fd_test_admin_stream_health (f->server, f->org_id, f->stream_id, &reason);
   g_assert_nonnull (strstr (reason, "copy to the Sent folder failed"));
   g_assert_nonnull (strstr (reason, "Nowhere"));
@@ -1118,8 +1012,6 @@ test_ca_file (void)
   g_autoptr(FdMail) reply = NULL;
   FdTestSmtpdOptions options = { .tls = FD_TEST_SMTPD_TLS_IMPLICIT };
   Fixture fixture = { 0 }, *f = &fixture;
-  HealthWait ok = { f, "ok" };
-  HealthWait attention = { f, "needs-attention" };
   FdTestAgent *natalie;
   FdDelivery *retry;
   FdFrame *frame;
@@ -1158,7 +1050,7 @@ test_ca_file (void)
   path = g_strdup_printf ("/organizations/%" G_GINT64_FORMAT "/streams/%" G_GINT64_FORMAT, f->org_id, f->stream_id);
 
   /* The system's trust store does not know the test's CA. */
-  poll_until (health_is, &attention, 100, "needs attention");
+  wait_health (f, "needs-attention", 100);
   health = fd_test_admin_stream_health (f->server, f->org_id, f->stream_id, &reason);
   g_test_message ("reason: %s", reason);
   g_assert_nonnull (strstr (reason, "certificate"));
@@ -1178,13 +1070,13 @@ test_ca_file (void)
   g_free (body);
   body = tls_settings_body (f, f->smtpd, imap_ca);
   json_node_unref (fd_test_admin_expect (f->server, "PATCH", path, body, 200));
-  poll_until (health_is, &ok, 100, "health ok");
+  wait_health (f, "ok", 100);
   conversation_id = reserve_mail (f, natalie, "ca-1@customer.test", "Private CA", NULL, "Can you read this?");
   frame = fd_test_agent_expect_ack (natalie, FD_FRAME_SEND_MESSAGE,
                                     fd_test_send_message (conversation_id, "r-1", "Loud and clear."));
   message_id = ((FdMessage *) frame->body)->id;
   fd_frame_free (frame);
-  frame = fd_test_socket_wait_match (natalie->socket, is_delivery_failed, NULL, 30000, "delivery failed");
+  frame = fd_test_agent_wait_delivery (natalie, 0, FD_DELIVERY_FAILED, 30000);
   g_test_message ("reason: %s", ((FdDelivery *) frame->body)->reason);
   g_assert_cmpint (((FdDelivery *) frame->body)->message_id, ==, message_id);
   g_assert_cmpuint (fd_test_smtpd_count (f->smtpd), ==, 0);
@@ -1198,7 +1090,7 @@ test_ca_file (void)
   retry->conversation_id = conversation_id;
   retry->message_id = message_id;
   fd_frame_free (fd_test_agent_expect_ack (natalie, FD_FRAME_RETRY_DELIVERY, retry));
-  frame = fd_test_socket_wait_match (natalie->socket, is_delivery_sent, &message_id, 30000, "delivery sent");
+  frame = fd_test_agent_wait_delivery (natalie, message_id, FD_DELIVERY_SENT, 30000);
   fd_frame_free (frame);
   sent = fd_test_smtpd_wait_messages (f->smtpd, 1);
   reply = fd_test_smtpd_parse_message (g_ptr_array_index (sent, 0));
@@ -1226,7 +1118,6 @@ test_oauth (void)
   FdTestSmtpdOptions smtpd_options = { 0 };
   FdFrame *ack, *delivered;
   FdTestAgent *natalie;
-  HealthWait wait;
   Fixture fixture = { 0 }, *f = &fixture;
   gint64 conversation_id, message_id;
   guint grants;
@@ -1308,7 +1199,7 @@ test_oauth (void)
                                   fd_test_send_message (conversation_id, "r-1", "Attached again."));
   message_id = ((FdMessage *) ack->body)->id;
   fd_frame_free (ack);
-  delivered = fd_test_socket_wait_match (natalie->socket, is_delivery_sent, &message_id, 30000, "delivery sent");
+  delivered = fd_test_agent_wait_delivery (natalie, message_id, FD_DELIVERY_SENT, 30000);
   fd_frame_free (delivered);
   sent = fd_test_smtpd_wait_messages (f->smtpd, 1);
   g_assert_cmpuint (sent->len, ==, 1);
@@ -1331,9 +1222,7 @@ test_oauth (void)
   ack = fd_test_agent_expect_ack (natalie, FD_FRAME_SEND_MESSAGE,
                                   fd_test_send_message (conversation_id, "r-2", "And once more."));
   fd_frame_free (ack);
-  wait.f = f;
-  wait.health = "needs-authorization";
-  poll_until (health_is, &wait, 50, "needs-authorization");
+  wait_health (f, "needs-authorization", 50);
   g_clear_pointer (&health, g_free);
   health = fd_test_admin_stream_health (f->server, f->org_id, f->stream_id, &reason);
   g_assert_nonnull (strstr (reason, "authorize the mailbox again"));

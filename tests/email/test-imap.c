@@ -118,6 +118,37 @@ assert_increasing (GArray *uids)
     g_assert_cmpuint (g_array_index (uids, guint32, i - 1), <, g_array_index (uids, guint32, i));
 }
 
+/* A session to @dovecot signed in with INBOX selected, the mails 1 to
+ * @n_mails delivered before (none when 0). */
+static FdImapSession *
+open_inbox (FdTestDovecot *dovecot,
+            guint          n_mails)
+{
+  FdImapSession *session;
+  g_autoptr(GError) error = NULL;
+
+  deliver_n (dovecot, 1, n_mails);
+  session = connect_ok (dovecot);
+  g_assert_true (fd_imap_select (session, "INBOX", NULL, NULL, &error));
+  g_assert_no_error (error);
+  return session;
+}
+
+/* @seen, initialized, filled by one fetch of the selected folder after
+ * @last_uid (batches of @max_batch, 0: the default), which succeeds. */
+static void
+fetch_into (FdImapSession *session,
+            guint32        last_uid,
+            guint          max_batch,
+            Seen          *seen)
+{
+  g_autoptr(GError) error = NULL;
+
+  seen_init (seen);
+  g_assert_true (fd_imap_fetch_since (session, last_uid, max_batch, on_message, seen, NULL, &error));
+  g_assert_no_error (error);
+}
+
 static void
 test_login (void)
 {
@@ -179,14 +210,11 @@ static void
 test_fetch_in_order (void)
 {
   g_autoptr(FdTestDovecot) dovecot = fd_test_dovecot_new_started (PASSWORD);
-  g_autoptr(FdImapSession) session = NULL;
+  g_autoptr(FdImapSession) session = open_inbox (dovecot, 3);
   g_autoptr(GError) error = NULL;
   Seen seen;
   guint n_seen = 0;
 
-  deliver_n (dovecot, 1, 3);
-  session = connect_ok (dovecot);
-  g_assert_true (fd_imap_select (session, "INBOX", NULL, NULL, &error));
   seen_init (&seen);
   g_assert_true (fd_imap_fetch_since (session, 0, 0, on_message, &seen, &n_seen, &error));
   g_assert_no_error (error);
@@ -200,8 +228,7 @@ test_fetch_in_order (void)
   seen_clear (&seen);
 
   /* Nothing new: nothing called back (n:* must not return the last one). */
-  seen_init (&seen);
-  g_assert_true (fd_imap_fetch_since (session, 3, 0, on_message, &seen, NULL, &error));
+  fetch_into (session, 3, 0, &seen);
   g_assert_cmpuint (seen.uids->len, ==, 0);
   seen_clear (&seen);
 }
@@ -210,16 +237,10 @@ static void
 test_fetch_since_position (void)
 {
   g_autoptr(FdTestDovecot) dovecot = fd_test_dovecot_new_started (PASSWORD);
-  g_autoptr(FdImapSession) session = NULL;
-  g_autoptr(GError) error = NULL;
+  g_autoptr(FdImapSession) session = open_inbox (dovecot, 5);
   Seen seen;
 
-  deliver_n (dovecot, 1, 5);
-  session = connect_ok (dovecot);
-  g_assert_true (fd_imap_select (session, "INBOX", NULL, NULL, &error));
-  seen_init (&seen);
-  g_assert_true (fd_imap_fetch_since (session, 2, 2, on_message, &seen, NULL, &error));
-  g_assert_no_error (error);
+  fetch_into (session, 2, 2, &seen);
   g_assert_cmpuint (seen.uids->len, ==, 3);
   for (guint i = 0; i < 3; i++)
     {
@@ -236,15 +257,11 @@ static void
 test_noop_sees_new_mail (void)
 {
   g_autoptr(FdTestDovecot) dovecot = fd_test_dovecot_new_started (PASSWORD);
-  g_autoptr(FdImapSession) session = NULL;
+  g_autoptr(FdImapSession) session = open_inbox (dovecot, 1);
   g_autoptr(GError) error = NULL;
   Seen seen;
 
-  deliver_n (dovecot, 1, 1);
-  session = connect_ok (dovecot);
-  g_assert_true (fd_imap_select (session, "INBOX", NULL, NULL, &error));
-  seen_init (&seen);
-  g_assert_true (fd_imap_fetch_since (session, 0, 0, on_message, &seen, NULL, &error));
+  fetch_into (session, 0, 0, &seen);
   g_assert_cmpuint (seen.uids->len, ==, 1);
 
   deliver_n (dovecot, 2, 1);
@@ -262,13 +279,10 @@ static void
 test_callback_stops (void)
 {
   g_autoptr(FdTestDovecot) dovecot = fd_test_dovecot_new_started (PASSWORD);
-  g_autoptr(FdImapSession) session = NULL;
+  g_autoptr(FdImapSession) session = open_inbox (dovecot, 4);
   g_autoptr(GError) error = NULL;
   Seen seen;
 
-  deliver_n (dovecot, 1, 4);
-  session = connect_ok (dovecot);
-  g_assert_true (fd_imap_select (session, "INBOX", NULL, NULL, &error));
   seen_init (&seen);
   seen.stop_after = 2;
   /* The store failed at the second: nothing after it is handed over. */
@@ -291,8 +305,7 @@ test_outage (void)
     g_autoptr(FdImapSession) session = connect_ok (dovecot);
 
     g_assert_true (fd_imap_select (session, "INBOX", &validity_before, NULL, &error));
-    seen_init (&seen);
-    g_assert_true (fd_imap_fetch_since (session, 0, 100, on_message, &seen, NULL, &error));
+    fetch_into (session, 0, 100, &seen);
     g_assert_cmpuint (seen.uids->len, ==, 2);
     last_uid = g_array_index (seen.uids, guint32, 1);
     seen_clear (&seen);
@@ -309,9 +322,7 @@ test_outage (void)
 
     g_assert_true (fd_imap_select (session, "INBOX", &validity_after, NULL, &error));
     g_assert_cmpuint (validity_after, ==, validity_before);
-    seen_init (&seen);
-    g_assert_true (fd_imap_fetch_since (session, last_uid, 100, on_message, &seen, NULL, &error));
-    g_assert_no_error (error);
+    fetch_into (session, last_uid, 100, &seen);
     g_assert_cmpuint (seen.uids->len, ==, 600);
     g_assert_cmpuint (seen.refused_uids->len, ==, 0);
     assert_increasing (seen.uids);
@@ -372,9 +383,7 @@ test_size_cap (void)
   session = fd_imap_connect (&config, NULL, &error);
   g_assert_no_error (error);
   g_assert_true (fd_imap_select (session, "INBOX", NULL, NULL, &error));
-  seen_init (&seen);
-  g_assert_true (fd_imap_fetch_since (session, 0, 0, on_message, &seen, NULL, &error));
-  g_assert_no_error (error);
+  fetch_into (session, 0, 0, &seen);
   /* The big one is reported by UID and the sync goes on past it. */
   g_assert_cmpuint (seen.uids->len, ==, 3);
   g_assert_cmpuint (seen.refused_uids->len, ==, 1);
@@ -400,17 +409,13 @@ static void
 test_idle_wakes (void)
 {
   g_autoptr(FdTestDovecot) dovecot = fd_test_dovecot_new_started (PASSWORD);
-  g_autoptr(FdImapSession) session = NULL;
+  g_autoptr(FdImapSession) session = open_inbox (dovecot, 1);
   g_autoptr(GError) error = NULL;
   GThread *thread;
   FdImapIdleResult result;
   Seen seen;
 
-  deliver_n (dovecot, 1, 1);
-  session = connect_ok (dovecot);
-  g_assert_true (fd_imap_select (session, "INBOX", NULL, NULL, &error));
-  seen_init (&seen);
-  g_assert_true (fd_imap_fetch_since (session, 0, 0, on_message, &seen, NULL, &error));
+  fetch_into (session, 0, 0, &seen);
   g_assert_cmpuint (seen.uids->len, ==, 1);
   seen_clear (&seen);
 
@@ -422,9 +427,7 @@ test_idle_wakes (void)
   g_assert_cmpint (result, ==, FD_IMAP_IDLE_NEW_MAIL);
 
   /* The session goes on: the new mail is fetched after IDLE. */
-  seen_init (&seen);
-  g_assert_true (fd_imap_fetch_since (session, 1, 0, on_message, &seen, NULL, &error));
-  g_assert_no_error (error);
+  fetch_into (session, 1, 0, &seen);
   g_assert_cmpuint (seen.uids->len, ==, 1);
   g_assert_cmpuint (g_array_index (seen.numbers, guint, 0), ==, 2);
   seen_clear (&seen);
@@ -434,10 +437,9 @@ static void
 test_idle_timeout (void)
 {
   g_autoptr(FdTestDovecot) dovecot = fd_test_dovecot_new_started (PASSWORD);
-  g_autoptr(FdImapSession) session = connect_ok (dovecot);
+  g_autoptr(FdImapSession) session = open_inbox (dovecot, 0);
   g_autoptr(GError) error = NULL;
 
-  g_assert_true (fd_imap_select (session, "INBOX", NULL, NULL, &error));
   g_assert_cmpint (fd_imap_idle_wait (session, 1, NULL, &error), ==, FD_IMAP_IDLE_TIMEOUT);
   g_assert_no_error (error);
   /* Still usable after DONE. */
@@ -456,12 +458,11 @@ static void
 test_idle_cancel (void)
 {
   g_autoptr(FdTestDovecot) dovecot = fd_test_dovecot_new_started (PASSWORD);
-  g_autoptr(FdImapSession) session = connect_ok (dovecot);
+  g_autoptr(FdImapSession) session = open_inbox (dovecot, 0);
   g_autoptr(GCancellable) cancellable = g_cancellable_new ();
   g_autoptr(GError) error = NULL;
   GThread *thread;
 
-  g_assert_true (fd_imap_select (session, "INBOX", NULL, NULL, &error));
   thread = g_thread_new ("cancel", cancel_later_thread, cancellable);
   /* Without the cancel this would wait for 10 minutes (and time out the
    * test). */
@@ -474,13 +475,10 @@ static void
 test_server_goes_away (void)
 {
   g_autoptr(FdTestDovecot) dovecot = fd_test_dovecot_new_started (PASSWORD);
-  g_autoptr(FdImapSession) session = NULL;
+  g_autoptr(FdImapSession) session = open_inbox (dovecot, 3);
   g_autoptr(GError) error = NULL;
   Seen seen;
 
-  deliver_n (dovecot, 1, 3);
-  session = connect_ok (dovecot);
-  g_assert_true (fd_imap_select (session, "INBOX", NULL, NULL, &error));
   fd_test_dovecot_kill (dovecot);
 
   seen_init (&seen);
@@ -499,11 +497,10 @@ static void
 test_idle_server_goes_away (void)
 {
   g_autoptr(FdTestDovecot) dovecot = fd_test_dovecot_new_started (PASSWORD);
-  g_autoptr(FdImapSession) session = connect_ok (dovecot);
+  g_autoptr(FdImapSession) session = open_inbox (dovecot, 0);
   g_autoptr(GError) error = NULL;
   GThread *thread;
 
-  g_assert_true (fd_imap_select (session, "INBOX", NULL, NULL, &error));
   thread = g_thread_new ("kill", (GThreadFunc) (void (*) (void)) fd_test_dovecot_kill, dovecot);
   g_assert_cmpint (fd_imap_idle_wait (session, 600, NULL, &error), ==, FD_IMAP_IDLE_FAILED);
   g_thread_join (thread);
@@ -530,8 +527,7 @@ test_append_sent (void)
   g_assert_cmpuint (fd_test_dovecot_count (dovecot, "Sent"), ==, 1);
 
   g_assert_true (fd_imap_select (session, "Sent", NULL, NULL, &error));
-  seen_init (&seen);
-  g_assert_true (fd_imap_fetch_since (session, 0, 0, on_message, &seen, NULL, &error));
+  fetch_into (session, 0, 0, &seen);
   g_assert_cmpuint (seen.uids->len, ==, 1);
   g_assert_cmpuint (g_array_index (seen.numbers, guint, 0), ==, 7);
   seen_clear (&seen);
@@ -553,9 +549,7 @@ assert_tls_session_works (FdImapConfig *config)
   g_assert_true (fd_imap_has_idle (session));
   g_assert_true (fd_imap_select (session, "INBOX", NULL, &next, &error));
   g_assert_cmpuint (next, ==, 3);
-  seen_init (&seen);
-  g_assert_true (fd_imap_fetch_since (session, 0, 0, on_message, &seen, NULL, &error));
-  g_assert_no_error (error);
+  fetch_into (session, 0, 0, &seen);
   g_assert_cmpuint (seen.numbers->len, ==, 2);
   g_assert_cmpuint (g_array_index (seen.numbers, guint, 1), ==, 2);
   seen_clear (&seen);

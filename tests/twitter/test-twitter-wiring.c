@@ -91,44 +91,12 @@ fixture_tear_down (Fixture       *f,
 
 /* --- Waits ------------------------------------------------------------------- */
 
-typedef struct {
-  Fixture    *f;
-  const char *sql;
-  gint64      at_least;
-} CountWait;
-
-static gboolean
-count_reached (gpointer data)
-{
-  CountWait *wait = data;
-
-  return fd_test_server_db_count (wait->f->server, wait->sql) >= wait->at_least;
-}
-
-static void
-poll_until (FdTestCheck  check,
-            gpointer     data,
-            const char  *what)
-{
-  gint64 deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
-
-  while (!check (data))
-    {
-      if (g_get_monotonic_time () > deadline)
-        g_error ("Timed out waiting for %s", what);
-      fd_test_spin (20);
-    }
-}
-
-static void
-wait_count (Fixture    *f,
-            const char *sql,
-            gint64      at_least)
-{
-  CountWait wait = { f, sql, at_least };
-
-  poll_until (count_reached, &wait, sql);
-}
+/* Polls every 20 ms (a database and the fake change without an event of
+ * the main context) for at most 60 s. */
+#define poll_until(check, data, what) fd_test_poll_until ((check), (data), 20, 60, (what))
+#define wait_count(f, sql, at_least) fd_test_server_wait_db_count ((f)->server, (sql), (at_least), 20)
+#define wait_health(f, wanted) \
+  fd_test_admin_wait_health ((f)->server, (f)->org_id, (f)->stream_id, (wanted), 20, 60)
 
 typedef struct {
   FdTestXFake *fake;
@@ -181,55 +149,16 @@ wait_fake (Fixture    *f,
 
 #define wait_offer(agent) fd_test_agent_wait_offer ((agent), 30000, "an offer of an X item")
 
-static gboolean
-is_delivery (const FdFrame *frame,
-             gpointer       data)
-{
-  const FdDelivery *delivery = frame->body;
-
-  return frame->type == FD_FRAME_DELIVERY && delivery->message_id == ((gint64 *) data)[0] &&
-         delivery->state == (FdDeliveryState) ((gint64 *) data)[1];
-}
-
 static void
 wait_delivery (FdTestAgent     *agent,
                gint64           message_id,
                FdDeliveryState  state)
 {
-  gint64 match[2] = { message_id, state };
-
-  fd_frame_free (fd_test_socket_wait_match (agent->socket, is_delivery, match, 30000, "a delivery event"));
+  fd_frame_free (fd_test_agent_wait_delivery (agent, message_id, state, 30000));
 }
 
-typedef struct {
-  gint64      conversation_id;
-  const char *text;
-} MessageMatch;
-
-static gboolean
-is_customer_message (const FdFrame *frame,
-                     gpointer       data)
-{
-  MessageMatch *match = data;
-  const FdMessage *msg = frame->body;
-
-  return frame->type == FD_FRAME_MESSAGE && msg->direction == FD_DIRECTION_IN &&
-         g_strcmp0 (msg->text, match->text) == 0 &&
-         (match->conversation_id == 0 || msg->conversation_id == match->conversation_id);
-}
-
-static FdMessage *
-wait_customer_message (FdTestAgent *agent,
-                       gint64       conversation_id,
-                       const char  *text)
-{
-  MessageMatch match = { conversation_id, text };
-  FdFrame *frame = fd_test_socket_wait_match (agent->socket, is_customer_message, &match, 30000, "customer message");
-  FdMessage *msg = g_steal_pointer (&frame->body);
-
-  fd_frame_free (frame);
-  return msg;
-}
+#define wait_customer_message(agent, conversation_id, text) \
+  fd_test_agent_wait_customer_message ((agent), (conversation_id), (text), 30000)
 
 /* A mention by Carol, offered to @agent and reserved: the conversation's id. */
 static gint64
@@ -630,27 +559,12 @@ test_refresh (Fixture       *f,
   fd_test_agent_free (natalie);
 }
 
-typedef struct {
-  Fixture    *f;
-  const char *health;
-} HealthWait;
-
-static gboolean
-health_is (gpointer data)
-{
-  HealthWait *wait = data;
-  g_autofree char *health = fd_test_admin_stream_health (wait->f->server, wait->f->org_id, wait->f->stream_id, NULL);
-
-  return g_str_equal (health, wait->health);
-}
-
 /* A revoked grant: the stream needs authorization (admin API and the
  * supervisors' list-stream-health); the calls of the day are reported. */
 static void
 test_revoked (Fixture       *f,
               gconstpointer  data)
 {
-  HealthWait wait = { f, "needs-authorization" };
   g_autoptr(FdStreamHealthList) list = NULL;
   g_autofree char *reason = NULL;
   g_autofree char *health = NULL;
@@ -686,7 +600,7 @@ test_revoked (Fixture       *f,
   }
 
   fd_test_x_fake_control (f->fake, "{\"revoke\":true}");
-  poll_until (health_is, &wait, "needs-authorization");
+  wait_health (f, "needs-authorization");
   health = fd_test_admin_stream_health (f->server, f->org_id, f->stream_id, &reason);
   g_assert_nonnull (strstr (reason, "authoriz"));
   g_clear_pointer (&list, fd_stream_health_list_free);
@@ -849,8 +763,6 @@ static void
 test_x_down (Fixture       *f,
              gconstpointer  data)
 {
-  HealthWait attention = { f, "needs-attention" };
-  HealthWait ok = { f, "ok" };
   g_autofree char *reason = NULL;
   g_autofree char *health = NULL;
   g_autoptr(FdOfferEvent) offer = NULL;
@@ -858,15 +770,15 @@ test_x_down (Fixture       *f,
 
   natalie = fd_test_agent_sign_in_and_join (f->server, FD_TEST_NATALIE_EMAIL, FD_TEST_NATALIE_PASSWORD,
                                             f->queue_id, NULL);
-  poll_until (health_is, &ok, "health ok");
+  wait_health (f, "ok");
   fd_test_x_fake_control (f->fake, "{\"down\":\"503\"}");
-  poll_until (health_is, &attention, "needs-attention");
+  wait_health (f, "needs-attention");
   health = fd_test_admin_stream_health (f->server, f->org_id, f->stream_id, &reason);
   g_assert_nonnull (strstr (reason, "Reading the mentions failed"));
   g_free (fd_test_x_fake_mention (f->fake, CAROL_ID, "carol", "Carol Jones", "@KakapoSystems anyone?", NULL));
   fd_test_x_fake_control (f->fake, "{\"down\":false}");
   offer = wait_offer (natalie);
-  poll_until (health_is, &ok, "health ok again");
+  wait_health (f, "ok");
   fd_test_agent_free (natalie);
 }
 

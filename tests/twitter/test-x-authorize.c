@@ -17,6 +17,7 @@
 #include "fd-email-settings.h"
 #include "fd-mail-parse.h"
 #include "fd-secret-box.h"
+#include "fd-test-browser.h"
 #include "fd-test-client.h"
 #include "fd-test-server.h"
 #include "fd-test-smtpd.h"
@@ -118,23 +119,8 @@ set_settings (Fixture    *f,
 }
 
 /* Polls the stream's health until it is @wanted, for at most 30 s. */
-static void
-wait_health (Fixture    *f,
-             const char *wanted)
-{
-  gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
-
-  for (;;)
-    {
-      g_autofree char *health = fd_test_admin_stream_health (f->server, f->org_id, f->stream_id, NULL);
-
-      if (g_strcmp0 (health, wanted) == 0)
-        return;
-      if (g_get_monotonic_time () > deadline)
-        g_error ("Timed out waiting for health %s (it is %s)", wanted, health);
-      fd_test_spin (100);
-    }
-}
+#define wait_health(f, wanted) \
+  fd_test_admin_wait_health ((f)->server, (f)->org_id, (f)->stream_id, (wanted), 100, 30)
 
 /* A new link through the admin API (what frontdeskctl stream
  * resend-authorization --print-link asks). */
@@ -191,55 +177,22 @@ static char *
 wait_authorization_mail (Fixture *f,
                          guint    n)
 {
-  gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+  g_autoptr(FdMail) mail = NULL;
+  char *url = NULL;
 
-  for (;;)
-    {
-      guint count = fd_test_smtpd_count (f->relay);
-      g_autoptr(GPtrArray) mails = count > 0 ? fd_test_smtpd_wait_messages (f->relay, count) : NULL;
-      guint seen = 0;
-
-      for (guint i = 0; mails != NULL && i < mails->len; i++)
-        {
-          g_autoptr(GError) error = NULL;
-          g_autoptr(FdMail) mail = fd_mail_parse (g_ptr_array_index (mails, i), NULL, &error);
-          const char *start;
-
-          g_assert_no_error (error);
-          if (strstr (mail->text, "Name: " STREAM_NAME "\n") == NULL || ++seen < n)
-            continue;
-          g_assert_nonnull (strstr (mail->text, "Type: Twitter\n"));
-          g_assert_nonnull (strstr (mail->subject, "Twitter stream"));
-          start = strstr (mail->text, "/authorize/fdal_");
-          g_assert_nonnull (start);
-          while (start > mail->text && start[-1] != '\n')
-            start--;
-          return g_strndup (start, strcspn (start, "\r\n"));
-        }
-      if (g_get_monotonic_time () > deadline)
-        g_error ("Timed out waiting for authorization mail %u", n);
-      fd_test_spin (100);
-    }
+  mail = fd_test_smtpd_wait_authorization_mail (f->relay, STREAM_NAME, n, &url);
+  g_assert_nonnull (strstr (mail->text, "Type: Twitter\n"));
+  g_assert_nonnull (strstr (mail->subject, "Twitter stream"));
+  return url;
 }
 
 /* The number of authorization mails of the stream the relay has now. */
 static guint
 count_authorization_mails (Fixture *f)
 {
-  guint count = fd_test_smtpd_count (f->relay);
-  g_autoptr(GPtrArray) mails = count > 0 ? fd_test_smtpd_wait_messages (f->relay, count) : NULL;
-  guint seen = 0;
+  g_autoptr(GPtrArray) mails = fd_test_smtpd_authorization_mails (f->relay, STREAM_NAME);
 
-  for (guint i = 0; mails != NULL && i < mails->len; i++)
-    {
-      g_autoptr(GError) error = NULL;
-      g_autoptr(FdMail) mail = fd_mail_parse (g_ptr_array_index (mails, i), NULL, &error);
-
-      g_assert_no_error (error);
-      if (strstr (mail->text, "Name: " STREAM_NAME "\n") != NULL)
-        seen++;
-    }
-  return seen;
+  return mails->len;
 }
 
 /* The fake's count of refresh grants. */
@@ -253,100 +206,12 @@ fake_refreshes (Fixture *f)
 
 /* --- The browser ------------------------------------------------------------- */
 
-typedef struct {
-  guint  status;
-  char  *body;
-  char  *cookie;     /* name=value of Set-Cookie, NULL when none */
-  char  *location;
-} Page;
-
-static void
-page_clear (Page *page)
-{
-  g_free (page->body);
-  g_free (page->cookie);
-  g_free (page->location);
-  memset (page, 0, sizeof *page);
-}
-
-static void
-on_read_cb (GObject      *source,
-            GAsyncResult *result,
-            gpointer      data)
-{
-  GAsyncResult **out = data;
-
-  *out = g_object_ref (result);
-}
-
-/* One request, without following redirects, the main loop running. */
-static void
-browse (Fixture    *f,
-        const char *method,
-        const char *url,
-        const char *cookie,
-        const char *form,
-        Page       *page)
-{
-  g_autoptr(SoupMessage) msg = soup_message_new (method, url);
-  g_autoptr(GBytes) body = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GAsyncResult) result = NULL;
-  const char *set_cookie;
-
-  page_clear (page);
-  g_assert_nonnull (msg);
-  soup_message_add_flags (msg, SOUP_MESSAGE_NO_REDIRECT);
-  if (cookie != NULL)
-    soup_message_headers_replace (soup_message_get_request_headers (msg), "Cookie", cookie);
-  if (form != NULL)
-    {
-      g_autoptr(GBytes) data = g_bytes_new (form, strlen (form));
-
-      soup_message_set_request_body_from_bytes (msg, "application/x-www-form-urlencoded", data);
-    }
-  soup_session_send_and_read_async (f->browser, msg, G_PRIORITY_DEFAULT, NULL, on_read_cb, &result);
-  while (result == NULL)
-    g_main_context_iteration (NULL, TRUE);
-  body = soup_session_send_and_read_finish (f->browser, result, &error);
-  g_assert_no_error (error);
-  page->status = soup_message_get_status (msg);
-  page->body = g_strndup (g_bytes_get_data (body, NULL), g_bytes_get_size (body));
-  set_cookie = soup_message_headers_get_one (soup_message_get_response_headers (msg), "Set-Cookie");
-  page->cookie = set_cookie != NULL ? g_strndup (set_cookie, strcspn (set_cookie, ";")) : NULL;
-  page->location = g_strdup (soup_message_headers_get_one (soup_message_get_response_headers (msg), "Location"));
-}
-
-/* The query parameter @name of @url (NULL when absent). */
-static char *
-url_param (const char *url,
-           const char *name)
-{
-  g_autoptr(GUri) uri = g_uri_parse (url, G_URI_FLAGS_ENCODED_QUERY, NULL);
-  g_autoptr(GHashTable) params = NULL;
-
-  g_assert_nonnull (uri);
-  g_assert_nonnull (g_uri_get_query (uri));
-  params = g_uri_parse_params (g_uri_get_query (uri), -1, "&", G_URI_PARAMS_NONE, NULL);
-  return g_strdup (g_hash_table_lookup (params, name));
-}
-
-static char *
-page_csrf (const Page *page)
-{
-  const char *start = strstr (page->body, "name=\"csrf\" value=\"");
-
-  g_assert_nonnull (start);
-  start += strlen ("name=\"csrf\" value=\"");
-  return g_strndup (start, strcspn (start, "\""));
-}
-
 /* The link's redirect to X's consent: checks it (the fake's authorize
  * endpoint, the client id, PKCE S256, a state, the callback) and returns
  * the fake's answer's Location, the callback with code and state. */
 static char *
 consent (Fixture    *f,
-         const Page *redirect,
+         const FdTestPage *redirect,
          const char *client_id)
 {
   g_autofree char *prefix = g_strconcat (fd_test_x_fake_get_url (f->fake), "/i/oauth2/authorize?", NULL);
@@ -358,17 +223,17 @@ consent (Fixture    *f,
   g_autofree char *redirect_uri = NULL;
   g_autofree char *id = NULL;
   g_autofree char *scope = NULL;
-  Page answer = { 0 };
+  FdTestPage answer = { 0 };
   char *location;
 
   g_assert_nonnull (redirect->location);
   g_assert_true (g_str_has_prefix (redirect->location, prefix));
-  method = url_param (redirect->location, "code_challenge_method");
-  challenge = url_param (redirect->location, "code_challenge");
-  state = url_param (redirect->location, "state");
-  redirect_uri = url_param (redirect->location, "redirect_uri");
-  id = url_param (redirect->location, "client_id");
-  scope = url_param (redirect->location, "scope");
+  method = fd_test_url_param (redirect->location, "code_challenge_method");
+  challenge = fd_test_url_param (redirect->location, "code_challenge");
+  state = fd_test_url_param (redirect->location, "state");
+  redirect_uri = fd_test_url_param (redirect->location, "redirect_uri");
+  id = fd_test_url_param (redirect->location, "client_id");
+  scope = fd_test_url_param (redirect->location, "scope");
   g_assert_cmpstr (method, ==, "S256");
   g_assert_nonnull (challenge);
   g_assert_cmpuint (strlen (challenge), ==, 43);
@@ -379,13 +244,13 @@ consent (Fixture    *f,
   g_assert_nonnull (strstr (scope, "offline.access"));
   g_assert_nonnull (strstr (scope, "dm.write"));
 
-  browse (f, "GET", redirect->location, NULL, NULL, &answer);
+  fd_test_browse (f->browser, "GET", redirect->location, NULL, NULL, &answer);
   g_assert_cmpuint (answer.status, ==, 302);
   g_assert_true (g_str_has_prefix (answer.location, callback));
-  answered_state = url_param (answer.location, "state");
+  answered_state = fd_test_url_param (answer.location, "state");
   g_assert_cmpstr (answered_state, ==, state);
   location = g_steal_pointer (&answer.location);
-  page_clear (&answer);
+  fd_test_page_clear (&answer);
   return location;
 }
 
@@ -434,7 +299,7 @@ test_flow (void)
   g_autofree char *callback = NULL;
   g_autofree char *reason = NULL;
   g_autofree char *health = NULL;
-  Page page = { 0 };
+  FdTestPage page = { 0 };
 
   f->relay = fd_test_smtpd_new_mailbox ();
   start_server (f, "3600");
@@ -448,7 +313,7 @@ test_flow (void)
   g_assert_nonnull (strstr (reason, "X account"));
 
   /* No client id yet: the link shows the form (handle and client id). */
-  browse (f, "GET", url, NULL, NULL, &page);
+  fd_test_browse (f->browser, "GET", url, NULL, NULL, &page);
   g_assert_cmpuint (page.status, ==, 200);
   g_assert_nonnull (strstr (page.body, "Twitter Authorization"));
   g_assert_nonnull (strstr (page.body, "name=\"handle\" value=\"" HANDLE "\""));
@@ -466,17 +331,17 @@ test_flow (void)
   wait_health (f, "needs-authorization");
 
   /* A HEAD (a mail scanner) starts no consent. */
-  browse (f, "HEAD", url, NULL, NULL, &page);
+  fd_test_browse (f->browser, "HEAD", url, NULL, NULL, &page);
   g_assert_cmpuint (page.status, ==, 200);
   g_assert_null (page.location);
   g_assert_cmpint (fd_test_x_fake_calls (f->fake, "authorize"), ==, 0);
 
-  browse (f, "GET", url, NULL, NULL, &page);
+  fd_test_browse (f->browser, "GET", url, NULL, NULL, &page);
   g_assert_cmpuint (page.status, ==, 302);
   callback = consent (f, &page, CLIENT_ID);
   g_assert_cmpint (count_secret (f, "oauth_tokens"), ==, 0);
 
-  browse (f, "GET", callback, NULL, NULL, &page);
+  fd_test_browse (f->browser, "GET", callback, NULL, NULL, &page);
   g_assert_cmpuint (page.status, ==, 200);
   g_assert_nonnull (strstr (page.body, "is authorized"));
   g_assert_cmpint (fd_test_x_fake_calls (f->fake, "token"), ==, 1);
@@ -500,14 +365,14 @@ test_flow (void)
   }
 
   /* The link is spent: reused, it is gone; so is the callback. */
-  browse (f, "GET", url, NULL, NULL, &page);
+  fd_test_browse (f->browser, "GET", url, NULL, NULL, &page);
   g_assert_cmpuint (page.status, ==, 410);
   g_assert_nonnull (strstr (page.body, "used already"));
-  browse (f, "GET", callback, NULL, NULL, &page);
+  fd_test_browse (f->browser, "GET", callback, NULL, NULL, &page);
   g_assert_cmpuint (page.status, ==, 404);
   g_assert_cmpint (fd_test_x_fake_calls (f->fake, "token"), ==, 1);
 
-  page_clear (&page);
+  fd_test_page_clear (&page);
   fixture_tear_down (f);
 }
 
@@ -528,7 +393,7 @@ test_form_confidential (void)
   g_autofree char *cookie = NULL;
   g_autofree char *callback = NULL;
   g_autofree char *secret = NULL;
-  Page page = { 0 };
+  FdTestPage page = { 0 };
 
   start_server (f, "3600");
   fd_test_x_fake_control (f->fake, "{\"client\":{\"id\":\"" CLIENT_ID "\",\"secret\":\"" CLIENT_SECRET "\"}}");
@@ -536,14 +401,14 @@ test_form_confidential (void)
   wait_health (f, "needs-authorization");
   url = new_link (f);
 
-  browse (f, "GET", url, NULL, NULL, &page);
+  fd_test_browse (f->browser, "GET", url, NULL, NULL, &page);
   g_assert_cmpuint (page.status, ==, 200);
-  csrf = page_csrf (&page);
+  csrf = fd_test_page_csrf (&page);
   cookie = g_strdup (page.cookie);
   g_assert_nonnull (cookie);
 
   /* Without the CSRF value: refused. */
-  browse (f, "POST", url, cookie, "handle=KakapoSystems&client_id=" CLIENT_ID, &page);
+  fd_test_browse (f->browser, "POST", url, cookie, "handle=KakapoSystems&client_id=" CLIENT_ID, &page);
   g_assert_cmpuint (page.status, ==, 403);
 
   /* Bad values: the form again, with sentences, every value escaped. */
@@ -551,7 +416,7 @@ test_form_confidential (void)
   g_hash_table_insert (fields, "handle", g_strdup ("<b>Kakapo</b>"));
   g_hash_table_insert (fields, "client_id", g_strdup ("has space"));
   form = soup_form_encode_hash (fields);
-  browse (f, "POST", url, cookie, form, &page);
+  fd_test_browse (f->browser, "POST", url, cookie, form, &page);
   g_assert_cmpuint (page.status, ==, 422);
   g_assert_nonnull (strstr (page.body, "The X handle is not valid"));
   g_assert_nonnull (strstr (page.body, "The Client ID is not valid"));
@@ -563,13 +428,13 @@ test_form_confidential (void)
   g_hash_table_insert (fields, "client_id", g_strdup (CLIENT_ID));
   g_hash_table_insert (fields, "client_secret", g_strdup (CLIENT_SECRET));
   form = soup_form_encode_hash (fields);
-  browse (f, "POST", url, cookie, form, &page);
+  fd_test_browse (f->browser, "POST", url, cookie, form, &page);
   g_assert_cmpuint (page.status, ==, 303);
   callback = consent (f, &page, CLIENT_ID);
   /* Nothing saved before X answered. */
   g_assert_cmpint (count_secret (f, "oauth_client_secret"), ==, 0);
 
-  browse (f, "GET", callback, NULL, NULL, &page);
+  fd_test_browse (f->browser, "GET", callback, NULL, NULL, &page);
   g_assert_cmpuint (page.status, ==, 200);
   g_assert_nonnull (strstr (page.body, "is authorized"));
   state = fd_test_x_fake_state (f->fake);
@@ -583,7 +448,7 @@ test_form_confidential (void)
   g_assert_cmpstr (json_object_get_string_member (settings, "account_id"), ==, ACCOUNT_ID);
   g_assert_false (json_object_has_member (settings, "oauth_client_secret"));
 
-  page_clear (&page);
+  fd_test_page_clear (&page);
   fixture_tear_down (f);
 }
 
@@ -600,7 +465,7 @@ test_handle_mismatch (void)
   g_autofree char *url = NULL;
   g_autofree char *callback = NULL;
   g_autofree char *callback2 = NULL;
-  Page page = { 0 };
+  FdTestPage page = { 0 };
 
   start_server (f, "3600");
   fd_test_x_fake_control (f->fake, "{\"client\":{\"id\":\"" CLIENT_ID "\",\"secret\":\"" CLIENT_SECRET "\"}}");
@@ -609,10 +474,10 @@ test_handle_mismatch (void)
   wait_health (f, "needs-authorization");
   url = new_link (f);
 
-  browse (f, "GET", url, NULL, NULL, &page);
+  fd_test_browse (f->browser, "GET", url, NULL, NULL, &page);
   g_assert_cmpuint (page.status, ==, 302);
   callback = consent (f, &page, CLIENT_ID);
-  browse (f, "GET", callback, NULL, NULL, &page);
+  fd_test_browse (f->browser, "GET", callback, NULL, NULL, &page);
   g_assert_cmpuint (page.status, ==, 403);
   g_assert_nonnull (strstr (page.body, "The X account " HANDLE " was authorized"));
   g_assert_nonnull (strstr (page.body, "this stream is for @SomeoneElse"));
@@ -628,16 +493,16 @@ test_handle_mismatch (void)
 
   /* The handle corrected, the same link goes to X again and works. */
   set_settings (f, "{\\\"handle\\\":\\\"@KakapoSystems\\\",\\\"oauth_client_id\\\":\\\"" CLIENT_ID "\\\"}", NULL);
-  browse (f, "GET", url, NULL, NULL, &page);
+  fd_test_browse (f->browser, "GET", url, NULL, NULL, &page);
   g_assert_cmpuint (page.status, ==, 302);
   callback2 = consent (f, &page, CLIENT_ID);
-  browse (f, "GET", callback2, NULL, NULL, &page);
+  fd_test_browse (f->browser, "GET", callback2, NULL, NULL, &page);
   g_assert_cmpuint (page.status, ==, 200);
   assert_tokens_work (f);
   settings = stream_settings (f);
   g_assert_cmpstr (json_object_get_string_member (settings, "account_id"), ==, ACCOUNT_ID);
 
-  page_clear (&page);
+  fd_test_page_clear (&page);
   fixture_tear_down (f);
 }
 
@@ -653,7 +518,7 @@ test_hostile (void)
   g_autofree char *base = NULL;
   g_autofree char *huge = NULL;
   gint64 made;
-  Page page = { 0 };
+  FdTestPage page = { 0 };
 
   start_server (f, "20");
   set_settings (f, "{\\\"handle\\\":\\\"@KakapoSystems\\\",\\\"oauth_client_id\\\":\\\"" CLIENT_ID "\\\"}", NULL);
@@ -667,20 +532,20 @@ test_hostile (void)
     g_autofree char *forged = g_strconcat (base, "?code=abc&state=forged-state", NULL);
     g_autofree char *none = g_strconcat (base, "?code=abc", NULL);
 
-    browse (f, "GET", forged, NULL, NULL, &page);
+    fd_test_browse (f->browser, "GET", forged, NULL, NULL, &page);
     g_assert_cmpuint (page.status, ==, 404);
     g_assert_nonnull (strstr (page.body, "No authorization is waiting"));
-    browse (f, "GET", none, NULL, NULL, &page);
+    fd_test_browse (f->browser, "GET", none, NULL, NULL, &page);
     g_assert_cmpuint (page.status, ==, 404);
     huge = g_strnfill (6000, 'A');
     g_free (forged);
     forged = g_strconcat (base, "?code=abc&state=", huge, NULL);
-    browse (f, "GET", forged, NULL, NULL, &page);
+    fd_test_browse (f->browser, "GET", forged, NULL, NULL, &page);
     g_assert_cmpuint (page.status, >=, 400);
     g_assert_cmpuint (page.status, <, 500);
     g_free (forged);
     forged = g_strconcat (fd_test_server_get_url (f->server), "/authorize/fdal_", huge, NULL);
-    browse (f, "GET", forged, NULL, NULL, &page);
+    fd_test_browse (f->browser, "GET", forged, NULL, NULL, &page);
     g_assert_cmpuint (page.status, >=, 400);
     g_assert_cmpuint (page.status, <, 500);
   }
@@ -691,15 +556,15 @@ test_hostile (void)
     g_autofree char *state = NULL;
     g_autofree char *no_code = NULL;
 
-    browse (f, "GET", url, NULL, NULL, &page);
+    fd_test_browse (f->browser, "GET", url, NULL, NULL, &page);
     g_assert_cmpuint (page.status, ==, 302);
     callback = consent (f, &page, CLIENT_ID);
-    state = url_param (callback, "state");
+    state = fd_test_url_param (callback, "state");
     no_code = g_strconcat (base, "?state=", state, NULL);
-    browse (f, "GET", no_code, NULL, NULL, &page);
+    fd_test_browse (f->browser, "GET", no_code, NULL, NULL, &page);
     g_assert_cmpuint (page.status, ==, 400);
     g_assert_nonnull (strstr (page.body, "no authorization code"));
-    browse (f, "GET", callback, NULL, NULL, &page);
+    fd_test_browse (f->browser, "GET", callback, NULL, NULL, &page);
     g_assert_cmpuint (page.status, ==, 404);
   }
 
@@ -708,11 +573,11 @@ test_hostile (void)
     g_autofree char *state = NULL;
     g_autofree char *denied = NULL;
 
-    browse (f, "GET", url, NULL, NULL, &page);
+    fd_test_browse (f->browser, "GET", url, NULL, NULL, &page);
     g_assert_cmpuint (page.status, ==, 302);
-    state = url_param (page.location, "state");
+    state = fd_test_url_param (page.location, "state");
     denied = g_strconcat (base, "?error=access_denied&state=", state, NULL);
-    browse (f, "GET", denied, NULL, NULL, &page);
+    fd_test_browse (f->browser, "GET", denied, NULL, NULL, &page);
     g_assert_cmpuint (page.status, ==, 403);
     g_assert_nonnull (strstr (page.body, "Access was not allowed on X"));
   }
@@ -721,10 +586,10 @@ test_hostile (void)
   {
     g_autofree char *callback = NULL;
 
-    browse (f, "GET", url, NULL, NULL, &page);
+    fd_test_browse (f->browser, "GET", url, NULL, NULL, &page);
     callback = consent (f, &page, CLIENT_ID);
     fd_test_x_fake_control (f->fake, "{\"down\":\"503\"}");
-    browse (f, "GET", callback, NULL, NULL, &page);
+    fd_test_browse (f->browser, "GET", callback, NULL, NULL, &page);
     fd_test_x_fake_control (f->fake, "{\"down\":false}");
     g_assert_cmpuint (page.status, ==, 502);
     g_assert_nonnull (strstr (page.body, "X did not grant access"));
@@ -740,10 +605,10 @@ test_hostile (void)
                                                     "\"count\":1}}", kinds[i]);
         g_autofree char *callback = NULL;
 
-        browse (f, "GET", url, NULL, NULL, &page);
+        fd_test_browse (f->browser, "GET", url, NULL, NULL, &page);
         callback = consent (f, &page, CLIENT_ID);
         fd_test_x_fake_control (f->fake, control);
-        browse (f, "GET", callback, NULL, NULL, &page);
+        fd_test_browse (f->browser, "GET", callback, NULL, NULL, &page);
         g_assert_cmpuint (page.status, ==, 502);
         g_assert_nonnull (strstr (page.body, "Nothing was saved"));
       }
@@ -755,10 +620,10 @@ test_hostile (void)
    * FD_AUTHORIZE_MAX_ATTEMPTS (10), 6 spent above. */
   for (guint i = 0; i < 4; i++)
     {
-      browse (f, "GET", url, NULL, NULL, &page);
+      fd_test_browse (f->browser, "GET", url, NULL, NULL, &page);
       g_assert_cmpuint (page.status, ==, 302);
     }
-  browse (f, "GET", url, NULL, NULL, &page);
+  fd_test_browse (f->browser, "GET", url, NULL, NULL, &page);
   g_assert_cmpuint (page.status, ==, 429);
   g_assert_nonnull (strstr (page.body, "too many times"));
   g_assert_cmpint (count_secret (f, "oauth_tokens"), ==, 0);
@@ -766,11 +631,11 @@ test_hostile (void)
   /* Past its lifetime (20 s here), the link is gone. */
   while (g_get_monotonic_time () < made + 21 * G_USEC_PER_SEC)
     fd_test_spin (200);
-  browse (f, "GET", url, NULL, NULL, &page);
+  fd_test_browse (f->browser, "GET", url, NULL, NULL, &page);
   g_assert_cmpuint (page.status, ==, 410);
   g_assert_nonnull (strstr (page.body, "expired"));
 
-  page_clear (&page);
+  fd_test_page_clear (&page);
   fixture_tear_down (f);
 }
 
@@ -782,7 +647,7 @@ test_escaped (void)
   Fixture fixture = { 0 }, *f = &fixture;
   g_autofree char *path = NULL;
   g_autofree char *url = NULL;
-  Page page = { 0 };
+  FdTestPage page = { 0 };
 
   start_server (f, "3600");
 
@@ -810,11 +675,11 @@ test_escaped (void)
   json_node_unref (fd_test_admin_expect (f->server, "PATCH", path,
                                          "{\"name\":\"<script>alert(1)</script> & X\"}", 200));
   url = new_link (f);
-  browse (f, "GET", url, NULL, NULL, &page);
+  fd_test_browse (f->browser, "GET", url, NULL, NULL, &page);
   g_assert_cmpuint (page.status, ==, 200);
   g_assert_null (strstr (page.body, "<script>"));
   g_assert_nonnull (strstr (page.body, "&lt;script&gt;alert(1)&lt;/script&gt; &amp; X"));
-  page_clear (&page);
+  fd_test_page_clear (&page);
   fixture_tear_down (f);
 }
 
@@ -837,7 +702,7 @@ test_revoked_new_link (void)
   g_autofree char *health = NULL;
   g_autofree char *post_id = NULL;
   gint64 mentions, refreshes, conversations, deadline;
-  Page page = { 0 };
+  FdTestPage page = { 0 };
 
   f->relay = fd_test_smtpd_new_mailbox ();
   start_server (f, "3600");
@@ -847,10 +712,10 @@ test_revoked_new_link (void)
   wait_health (f, "needs-authorization");
 
   /* The first authorization, through the first link. */
-  browse (f, "GET", first, NULL, NULL, &page);
+  fd_test_browse (f->browser, "GET", first, NULL, NULL, &page);
   g_assert_cmpuint (page.status, ==, 302);
   callback = consent (f, &page, CLIENT_ID);
-  browse (f, "GET", callback, NULL, NULL, &page);
+  fd_test_browse (f->browser, "GET", callback, NULL, NULL, &page);
   g_assert_cmpuint (page.status, ==, 200);
   g_assert_nonnull (strstr (page.body, "is authorized"));
   wait_health (f, "ok");
@@ -893,22 +758,22 @@ test_revoked_new_link (void)
 
   /* The first link is void (the newer one replaced it): no consent from
    * it; the new one goes to X's consent. */
-  browse (f, "GET", first, NULL, NULL, &page);
+  fd_test_browse (f->browser, "GET", first, NULL, NULL, &page);
   g_assert_cmpuint (page.status, ==, 404);
   g_assert_nonnull (strstr (page.body, "replaced by a newer one"));
   g_assert_null (page.location);
-  browse (f, "GET", second, NULL, NULL, &page);
+  fd_test_browse (f->browser, "GET", second, NULL, NULL, &page);
   g_assert_cmpuint (page.status, ==, 302);
   callback2 = consent (f, &page, CLIENT_ID);
   g_assert_cmpstr (callback2, !=, callback);
-  browse (f, "GET", callback2, NULL, NULL, &page);
+  fd_test_browse (f->browser, "GET", callback2, NULL, NULL, &page);
   g_assert_cmpuint (page.status, ==, 200);
   g_assert_nonnull (strstr (page.body, "is authorized"));
   wait_health (f, "ok");
   new_tokens = open_secret (f, "oauth_tokens");
   g_assert_cmpstr (new_tokens, !=, old_tokens);
   assert_tokens_work (f);
-  browse (f, "GET", second, NULL, NULL, &page);
+  fd_test_browse (f->browser, "GET", second, NULL, NULL, &page);
   g_assert_cmpuint (page.status, ==, 410);
   g_assert_nonnull (strstr (page.body, "used already"));
 
@@ -938,7 +803,7 @@ test_revoked_new_link (void)
   g_assert_cmpstr (health, ==, "ok");
   g_assert_cmpuint (count_authorization_mails (f), ==, 2);
 
-  page_clear (&page);
+  fd_test_page_clear (&page);
   fixture_tear_down (f);
 }
 

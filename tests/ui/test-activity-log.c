@@ -83,13 +83,6 @@ column (FdActivityLog *log,
 }
 
 static gboolean
-is_log_window (gpointer      object,
-               gconstpointer data)
-{
-  return FD_IS_CONVERSATION_LOG_WINDOW (object);
-}
-
-static gboolean
 log_window_loaded (gpointer data)
 {
   return fd_conversation_log_window_get_loaded (data) && fd_conversation_log_window_get_n_messages (data) >= 2 &&
@@ -280,7 +273,7 @@ test_activity_log (void)
   /* Double-click (the column view's activate): the conversation,
    * read-only, with its metrics, stars and comment. */
   g_signal_emit_by_name (fd_activity_log_get_column_view (log), "activate", 0);
-  opened = fd_test_ui_find_toplevel (is_log_window, NULL);
+  opened = fd_test_ui_find_toplevel_of_type (FD_TYPE_CONVERSATION_LOG_WINDOW);
   g_assert_nonnull (opened);
   fd_test_ui_wait (log_window_loaded, opened, "the conversation's window to load");
   /* i = 42: assigned at base + 14 min, answered 15 s later, closed 30 s

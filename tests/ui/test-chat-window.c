@@ -92,21 +92,6 @@ find_controller (GtkWidget *widget,
   return NULL;
 }
 
-static gboolean
-is_action_button (gpointer      widget,
-                  gconstpointer action)
-{
-  return GTK_IS_BUTTON (widget) && g_strcmp0 (gtk_actionable_get_action_name (widget), action) == 0;
-}
-
-/* The first button below @widget whose action is @action, or NULL. */
-static GtkWidget *
-find_action_button (GtkWidget  *widget,
-                    const char *action)
-{
-  return fd_test_ui_find_widget (widget, is_action_button, action);
-}
-
 /* Presses @keyval with @state in the compose box, as the key controller
  * sees a real key press. Returns whether it was handled. */
 static gboolean
@@ -234,7 +219,7 @@ test_chat_window_flow (void)
   g_assert_false (gtk_widget_get_sensitive (compose));
   g_assert_false (fd_chat_window_get_reserved (window));
   /* The compose area shows a Send button beside Enter (off until reserved). */
-  send_button = find_action_button (GTK_WIDGET (window), "chat.send");
+  send_button = fd_test_ui_find_action_button (GTK_WIDGET (window), "chat.send");
   g_assert_nonnull (send_button);
   g_assert_true (gtk_widget_get_visible (send_button));
   g_assert_false (gtk_widget_is_sensitive (send_button));
@@ -340,13 +325,9 @@ test_chat_window_flow (void)
   g_assert_true (((FdVisitorClosed *) closed->body)->ask_rating);
   g_assert_false (gtk_widget_get_sensitive (compose));
 
-  gtk_window_destroy (GTK_WINDOW (window));
-  fd_test_ui_spin (100);
-  g_assert_finalize_object (window);
+  fd_test_ui_close_window (window);
 
-  fd_connection_stop (jenna);
-  fd_test_ui_spin (50);
-  g_assert_finalize_object (g_steal_pointer (&jenna));
+  fd_test_ui_stop_connection (g_steal_pointer (&jenna));
 }
 
 /* The agent of a new --demo server, signed in and joined to Sales, and a
@@ -367,14 +348,6 @@ open_reserved_chat (FdTestServer   *server,
   window = open_chat (*connection, (*visitor)->conversation_id, "the transcript");
   reserve_chat (window, "the reservation");
   return window;
-}
-
-static void
-close_window (FdChatWindow *window)
-{
-  gtk_window_destroy (GTK_WINDOW (window));
-  fd_test_ui_spin (100);
-  g_assert_finalize_object (window);
 }
 
 /* A new window on a conversation the agent holds (an app restart opens
@@ -419,7 +392,7 @@ test_chat_window_drafts (void)
   gtk_text_buffer_insert_at_cursor (gtk_text_view_get_buffer (fd_chat_window_get_compose_view (window)),
                                     "for you.", -1);
   g_assert_cmpstr (fd_drafts_get (drafts, id), ==, "Let me check that for you.");
-  close_window (window);
+  fd_test_ui_close_window (window);
   /* The store writes on dispose: an app restart reads it back. */
   g_assert_finalize_object (drafts);
 
@@ -442,15 +415,13 @@ test_chat_window_drafts (void)
   g_assert_true (fd_drafts_save (drafts, &error));
   g_assert_no_error (error);
   fd_test_ui_wait (fd_test_ui_chat_nothing_pending, window, "the acknowledgement");
-  close_window (window);
+  fd_test_ui_close_window (window);
   g_assert_finalize_object (drafts);
   drafts = fd_drafts_new (dir, fd_test_server_get_url (server), FD_TEST_JENNA_EMAIL);
   g_assert_null (fd_drafts_get (drafts, id));
   g_assert_finalize_object (drafts);
 
-  fd_connection_stop (jenna);
-  fd_test_ui_spin (50);
-  g_assert_finalize_object (g_steal_pointer (&jenna));
+  fd_test_ui_stop_connection (g_steal_pointer (&jenna));
   fd_test_rm_rf (dir);
 }
 
@@ -559,7 +530,7 @@ test_chat_window_reply_cache (void)
 
   /* ... and an app restart (new cache, new window) lists the latest 20,
    * newest first. */
-  close_window (window);
+  fd_test_ui_close_window (window);
   g_assert_finalize_object (cache);
   cache = fd_reply_cache_new (dir, fd_test_server_get_url (server), FD_TEST_JENNA_EMAIL);
   window = reopen_chat (jenna, visitor->conversation_id);
@@ -570,12 +541,10 @@ test_chat_window_reply_cache (void)
   g_assert_cmpstr (g_object_get_data (G_OBJECT (row), "fd-payload"), ==, "Cached reply 21");
   row = gtk_list_box_get_row_at_index (list, 19);
   g_assert_cmpstr (g_object_get_data (G_OBJECT (row), "fd-payload"), ==, "Cached reply 2");
-  close_window (window);
+  fd_test_ui_close_window (window);
   g_assert_finalize_object (cache);
 
-  fd_connection_stop (jenna);
-  fd_test_ui_spin (50);
-  g_assert_finalize_object (g_steal_pointer (&jenna));
+  fd_test_ui_stop_connection (g_steal_pointer (&jenna));
   fd_test_rm_rf (dir);
 }
 
@@ -747,7 +716,7 @@ test_chat_window_attachments (void)
 
       if (i == 19)
         {
-          close_window (window);
+          fd_test_ui_close_window (window);
           g_assert_finalize_object (recent);
           recent = fd_recent_files_new (dir, fd_test_server_get_url (server), FD_TEST_JENNA_EMAIL);
           window = reopen_chat (jenna, visitor->conversation_id);
@@ -766,7 +735,7 @@ test_chat_window_attachments (void)
       expect_attachment (server, visitor, name, name);
       fd_test_ui_wait (fd_test_ui_chat_nothing_pending, window, "the acknowledgement");
     }
-  close_window (window);
+  fd_test_ui_close_window (window);
   g_assert_finalize_object (recent);
   recent = fd_recent_files_new (dir, fd_test_server_get_url (server), FD_TEST_JENNA_EMAIL);
   window = reopen_chat (jenna, visitor->conversation_id);
@@ -778,11 +747,9 @@ test_chat_window_attachments (void)
   row = gtk_list_box_get_row_at_index (list, 19);
   g_assert_cmpstr (g_object_get_data (G_OBJECT (row), "fd-payload"), ==, dropped_path);
 
-  close_window (window);
+  fd_test_ui_close_window (window);
   g_assert_finalize_object (recent);
-  fd_connection_stop (jenna);
-  fd_test_ui_spin (50);
-  g_assert_finalize_object (g_steal_pointer (&jenna));
+  fd_test_ui_stop_connection (g_steal_pointer (&jenna));
   fd_test_rm_rf (dir);
 }
 
@@ -913,7 +880,7 @@ test_chat_window_returning_customer (void)
   g_assert_cmpstr (fd_chat_window_get_detail (window, "name"), ==, "Ada Lovelace");
   g_assert_cmpstr (fd_chat_window_get_detail (window, "on-file"), ==, "");
   g_assert_cmpstr (fd_chat_window_get_detail (window, "verified"), ==, "Not verified");
-  close_window (window);
+  fd_test_ui_close_window (window);
 
   /* Rose types Ada's address: linked to Ada's contact, named as typed. */
   rose = fd_test_visitor_start_with_email (server, FD_TEST_CHAT_KEY, "Rose Lavelle", ADA_EMAIL);
@@ -941,11 +908,9 @@ test_chat_window_returning_customer (void)
   g_assert_cmpstr (g_strstr_len (row_label (row, 1), -1, "\n"), ==,
                    "\nAda Lovelace · " ADA_EMAIL " · Not verified");
   g_free (fd_test_ui_save_screenshot (GTK_WIDGET (window), "returning-customer.png"));
-  close_window (window);
+  fd_test_ui_close_window (window);
 
-  fd_connection_stop (jenna);
-  fd_test_ui_spin (50);
-  g_assert_finalize_object (g_steal_pointer (&jenna));
+  fd_test_ui_stop_connection (g_steal_pointer (&jenna));
 }
 
 /* The transfer list's row for @agent_id, NULL when not listed. */
@@ -1179,7 +1144,7 @@ test_chat_window_history (void)
   reserve_chat (window, "the first reservation");
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "chat.close", NULL));
   fd_test_ui_wait (fd_test_ui_chat_is_closed, window, "the first conversation to close");
-  close_window (window);
+  fd_test_ui_close_window (window);
 
   /* The second chat of the same visitor lists the first in History. */
   second = fd_test_visitor_start_full (server, FD_TEST_CHAT_KEY, "Ann", HISTORY_EMAIL, NULL);
@@ -1233,7 +1198,7 @@ test_chat_window_history (void)
   g_assert_cmpint (fd_conversation_window_get_id (opened), ==, first_id);
   g_object_ref (opened);
   gtk_window_destroy (GTK_WINDOW (opened));
-  close_window (window);
+  fd_test_ui_close_window (window);
   fd_test_ui_spin (50);
   g_assert_finalize_object (opened);
 
@@ -1271,12 +1236,10 @@ test_chat_window_history (void)
     g_assert_true (g_str_has_prefix (row_label (find_history_row (window, last->conversation_id), 1),
                                      "This conversation · Reserved"));
     g_assert_cmpuint (fd_test_ui_count_rows (list), ==, 10);
-    close_window (window);
+    fd_test_ui_close_window (window);
   }
 
-  fd_connection_stop (jenna);
-  fd_test_ui_spin (50);
-  g_assert_finalize_object (g_steal_pointer (&jenna));
+  fd_test_ui_stop_connection (g_steal_pointer (&jenna));
 }
 
 int

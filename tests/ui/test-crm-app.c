@@ -57,40 +57,6 @@ open_reserved_chat (FdTestServer   *server,
   return window;
 }
 
-static GtkWidget *
-find_button (GtkWidget  *root,
-             const char *action)
-{
-  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL; child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found;
-
-      if (GTK_IS_BUTTON (child) && g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (child)), action) == 0)
-        return child;
-      found = find_button (child, action);
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
-}
-
-static GtkWidget *
-find_type (GtkWidget *root,
-           GType      type)
-{
-  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL; child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found;
-
-      if (G_TYPE_CHECK_INSTANCE_TYPE (child, type))
-        return child;
-      found = find_type (child, type);
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
-}
-
 /* The server's "conversation" event after its CRM lookup: the contact
  * with the CRM fields, as docs/protocol.md spells them. */
 static void
@@ -123,14 +89,6 @@ apply_crm_event (FdConnection *connection,
   fd_test_ui_spin (100);
 }
 
-static void
-close_window (FdChatWindow *window)
-{
-  gtk_window_destroy (GTK_WINDOW (window));
-  fd_test_ui_spin (100);
-  g_assert_finalize_object (window);
-}
-
 /* The dialog: Send needs a text within the bound; the server's refusal
  * (no CRM connected here) is shown as its sentence and the dialog stays
  * open with the text kept. */
@@ -149,14 +107,15 @@ test_log_dialog (void)
   window = open_reserved_chat (server, &jenna, &visitor);
   /* No CRM in the welcome: Add CRM log entry is off and says why. */
   g_assert_null (fd_connection_get_crm_provider (jenna));
-  g_assert_false (gtk_widget_get_sensitive (find_button (GTK_WIDGET (window), "chat.add-crm-log")));
-  g_assert_cmpstr (gtk_widget_get_tooltip_text (find_button (GTK_WIDGET (window), "chat.add-crm-log")), ==,
+  g_assert_false (gtk_widget_get_sensitive (fd_test_ui_find_action_button (GTK_WIDGET (window), "chat.add-crm-log")));
+  g_assert_cmpstr (gtk_widget_get_tooltip_text (fd_test_ui_find_action_button (GTK_WIDGET (window),
+                                                                               "chat.add-crm-log")), ==,
                    "Add CRM log entry: no CRM is connected for this organization");
 
   dialog = fd_crm_log_dialog_new (GTK_WINDOW (window), jenna, visitor->conversation_id, "005xx0000012345AAA");
   g_object_ref (dialog);
   gtk_window_present (GTK_WINDOW (dialog));
-  send = find_button (GTK_WIDGET (dialog), "crm-log.send");
+  send = fd_test_ui_find_action_button (GTK_WIDGET (dialog), "crm-log.send");
   g_assert_nonnull (send);
   g_assert_false (gtk_widget_get_sensitive (send));
   fd_crm_log_dialog_set_entry (dialog, "Licence", too_long);
@@ -177,10 +136,8 @@ test_log_dialog (void)
   gtk_window_destroy (GTK_WINDOW (dialog));
   fd_test_ui_spin (50);
   g_assert_finalize_object (dialog);
-  close_window (window);
-  fd_connection_stop (jenna);
-  fd_test_ui_spin (50);
-  g_assert_finalize_object (g_steal_pointer (&jenna));
+  fd_test_ui_close_window (window);
+  fd_test_ui_stop_connection (g_steal_pointer (&jenna));
 }
 
 /* The label in the header, View contact in CRM only for an https record,
@@ -198,10 +155,10 @@ test_contact (void)
   AdwWindowTitle *title;
 
   window = open_reserved_chat (server, &jenna, &visitor);
-  view = find_button (GTK_WIDGET (window), "chat.view-crm");
-  log = find_button (GTK_WIDGET (window), "chat.add-crm-log");
+  view = fd_test_ui_find_action_button (GTK_WIDGET (window), "chat.view-crm");
+  log = fd_test_ui_find_action_button (GTK_WIDGET (window), "chat.add-crm-log");
   g_assert_false (gtk_widget_get_sensitive (view));
-  title = ADW_WINDOW_TITLE (find_type (GTK_WIDGET (window), ADW_TYPE_WINDOW_TITLE));
+  title = ADW_WINDOW_TITLE (fd_test_ui_find_descendant (GTK_WIDGET (window), ADW_TYPE_WINDOW_TITLE));
   g_assert_cmpstr (adw_window_title_get_subtitle (title), ==, "Natalie Maines");
 
   /* A record URL that is not https is never opened. */
@@ -220,10 +177,8 @@ test_contact (void)
   shot = fd_test_ui_save_screenshot (GTK_WIDGET (window), "crm-chat-window.png");
   g_test_message ("screenshot: %s", shot);
 
-  close_window (window);
-  fd_connection_stop (jenna);
-  fd_test_ui_spin (50);
-  g_assert_finalize_object (g_steal_pointer (&jenna));
+  fd_test_ui_close_window (window);
+  fd_test_ui_stop_connection (g_steal_pointer (&jenna));
 }
 
 int

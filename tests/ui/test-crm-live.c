@@ -19,6 +19,7 @@
 #include "fd-crm-log-dialog.h"
 #include "fd-session.h"
 #include "fd-test-client.h"
+#include "fd-test-crm-fake.h"
 #include "fd-test-server.h"
 #include "fd-test-ui.h"
 
@@ -31,147 +32,13 @@ static const char seed[] =
   "             \"Phone\": \"+15550100002\", \"Company\": \"Dixie Records\"}]},"
   " \"zendesk\": {\"users\": [], \"organizations\": []}}";
 
-/* --- the server's CRM fake (as tests/crm/test-crm.c runs it) ------------------ */
-
-typedef struct {
-  GSubprocess *process;
-  char        *dir;
-  char        *url;
-  SoupSession *session;
-} Fake;
-
-static Fake *
-fake_start (void)
-{
-  Fake *fake = g_new0 (Fake, 1);
-  g_autoptr(GError) error = NULL;
-  g_autofree char *seed_path = NULL;
-  g_autofree char *script = g_test_build_filename (G_TEST_DIST, "crm", "fd-crm-fake.py", NULL);
-  g_autoptr(GDataInputStream) out = NULL;
-  g_autofree char *line = NULL;
-
-  fake->dir = fd_test_make_tmpdir ();
-  seed_path = g_build_filename (fake->dir, "seed.json", NULL);
-  g_assert_true (g_file_set_contents (seed_path, seed, -1, NULL));
-  fake->process = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error, "/usr/bin/python3", script,
-                                    seed_path, NULL);
-  g_assert_no_error (error);
-  out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (fake->process));
-  line = g_data_input_stream_read_line (out, NULL, NULL, &error);
-  g_assert_no_error (error);
-  g_assert_nonnull (line);
-  fake->url = g_strdup_printf ("http://127.0.0.1:%s", line);
-  fake->session = soup_session_new ();
-  return fake;
-}
-
-static void
-fake_free (Fake *fake)
-{
-  g_subprocess_force_exit (fake->process);
-  g_subprocess_wait (fake->process, NULL, NULL);
-  g_object_unref (fake->process);
-  g_object_unref (fake->session);
-  fd_test_rm_rf (fake->dir);
-  g_free (fake->dir);
-  g_free (fake->url);
-  g_free (fake);
-}
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (Fake, fake_free)
-
-/* The Tasks the fake received (GET /_state). */
+/* The Tasks the fake received. */
 static JsonArray *
-fake_tasks (Fake *fake)
+fake_tasks (FdTestCrmFake *fake)
 {
-  g_autofree char *url = g_strconcat (fake->url, "/_state", NULL);
-  g_autoptr(SoupMessage) msg = soup_message_new ("GET", url);
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GBytes) answer = soup_session_send_and_read (fake->session, msg, NULL, &error);
-  g_autoptr(JsonNode) node = NULL;
+  g_autoptr(JsonObject) state = fd_test_crm_fake_state (fake);
 
-  g_assert_no_error (error);
-  g_assert_cmpuint (soup_message_get_status (msg), ==, 200);
-  node = json_from_string (g_bytes_get_data (answer, NULL), &error);
-  g_assert_no_error (error);
-  return json_array_ref (json_object_get_array_member (json_node_get_object (node), "tasks"));
-}
-
-static char *
-set_cookie_value (SoupMessage *msg,
-                  const char  *name)
-{
-  const char *header = soup_message_headers_get_list (soup_message_get_response_headers (msg), "Set-Cookie");
-  g_autofree char *prefix = g_strconcat (name, "=", NULL);
-  const char *start = header != NULL ? strstr (header, prefix) : NULL;
-
-  g_assert_nonnull (start);
-  start += strlen (prefix);
-  return g_strndup (start, strcspn (start, ";, "));
-}
-
-static GBytes *
-page_send (SoupSession *session,
-           SoupMessage *msg)
-{
-  g_autoptr(GError) error = NULL;
-  GBytes *body;
-
-  soup_message_add_flags (msg, SOUP_MESSAGE_NO_REDIRECT);
-  body = soup_session_send_and_read (session, msg, NULL, &error);
-  g_assert_no_error (error);
-  return body;
-}
-
-/* The administrator connects the organization's Salesforce through
- * frontdeskd's connect page (docs/crm.md), the fake consenting. */
-static void
-crm_connect (FdTestServer *server,
-             gint64        org_id,
-             Fake         *fake)
-{
-  g_autofree char *path = g_strdup_printf ("/organizations/%" G_GINT64_FORMAT "/crm", org_id);
-  g_autofree char *body = g_strdup_printf ("{\"provider\":\"salesforce\",\"instance_url\":\"%s\",\"client_id\":\"frontdesk-app\","
-                                           "\"client_secret\":\"s3cret-client\"}", fake->url);
-  g_autoptr(JsonNode) answer = fd_test_admin_expect (server, "PUT", path, body, 200);
-  const char *link = json_object_get_string_member (json_node_get_object (answer), "connect_url");
-  g_autoptr(SoupSession) browser = soup_session_new ();
-  g_autoptr(SoupMessage) get = soup_message_new ("GET", link);
-  g_autoptr(SoupMessage) post = soup_message_new ("POST", link);
-  g_autoptr(SoupMessage) consent = NULL;
-  g_autoptr(SoupMessage) callback = NULL;
-  g_autoptr(GBytes) page = page_send (browser, get);
-  g_autoptr(GBytes) form = NULL;
-  g_autoptr(GBytes) done = NULL;
-  g_autoptr(GBytes) bytes = NULL;
-  g_autofree char *html = g_strndup (g_bytes_get_data (page, NULL), g_bytes_get_size (page));
-  g_autofree char *csrf_cookie = set_cookie_value (get, "fd_crm_csrf");
-  g_autofree char *cookie = NULL;
-  g_autofree char *state_cookie = NULL;
-  g_autofree char *form_body = NULL;
-  const char *csrf = strstr (html, "name=\"csrf\" value=\"");
-
-  g_assert_nonnull (csrf);
-  csrf += strlen ("name=\"csrf\" value=\"");
-  form_body = g_strdup_printf ("csrf=%.*s", (int) strcspn (csrf, "\""), csrf);
-  cookie = g_strdup_printf ("fd_crm_csrf=%s", csrf_cookie);
-  soup_message_headers_replace (soup_message_get_request_headers (post), "Cookie", cookie);
-  bytes = g_bytes_new (form_body, strlen (form_body));
-  soup_message_set_request_body_from_bytes (post, "application/x-www-form-urlencoded", bytes);
-  form = page_send (browser, post);
-  g_assert_cmpuint (soup_message_get_status (post), ==, 303);
-  state_cookie = set_cookie_value (post, "fd_crm_state");
-  consent = soup_message_new ("GET", soup_message_headers_get_one (soup_message_get_response_headers (post), "Location"));
-  g_clear_pointer (&form, g_bytes_unref);
-  form = page_send (browser, consent);
-  g_assert_cmpuint (soup_message_get_status (consent), ==, 302);
-  callback = soup_message_new ("GET", soup_message_headers_get_one (soup_message_get_response_headers (consent),
-                                                                     "Location"));
-  g_free (cookie);
-  cookie = g_strdup_printf ("fd_crm_state=%s", state_cookie);
-  soup_message_headers_replace (soup_message_get_request_headers (callback), "Cookie", cookie);
-  done = page_send (browser, callback);
-  g_assert_cmpuint (soup_message_get_status (callback), ==, 200);
+  return json_array_ref (json_object_get_array_member (state, "tasks"));
 }
 
 /* --- the app ----------------------------------------------------------------- */
@@ -197,7 +64,7 @@ is_gone (gpointer data)
   return *(gpointer *) data == NULL;
 }
 
-typedef struct { Fake *fake; } TaskWait;
+typedef struct { FdTestCrmFake *fake; } TaskWait;
 
 static gboolean
 has_task (gpointer data)
@@ -207,44 +74,10 @@ has_task (gpointer data)
   return json_array_get_length (tasks) >= 1;
 }
 
-static GtkWidget *
-find_button (GtkWidget  *root,
-             const char *action)
-{
-  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL; child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found;
-
-      if (GTK_IS_BUTTON (child) && g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (child)), action) == 0)
-        return child;
-      found = find_button (child, action);
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
-}
-
-static GtkWidget *
-find_type (GtkWidget *root,
-           GType      type)
-{
-  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL; child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found;
-
-      if (G_TYPE_CHECK_INSTANCE_TYPE (child, type))
-        return child;
-      found = find_type (child, type);
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
-}
-
 static void
 test_live (void)
 {
-  g_autoptr(Fake) fake = fake_start ();
+  g_autoptr(FdTestCrmFake) fake = fd_test_crm_fake_new (seed);
   g_autoptr(FdTestServer) server = fd_test_server_new ();
   g_autoptr(FdConnection) jenna = NULL;
   g_autoptr(FdTestVisitor) visitor = NULL;
@@ -262,7 +95,7 @@ test_live (void)
   fd_test_server_add_args (server, "--crm-allow-http", "--crm-backoff-ms", "300", NULL);
   fd_test_server_start (server);
   org_id = fd_test_admin_import_demo (server);
-  crm_connect (server, org_id, fake);
+  fd_test_crm_connect (server, org_id, "salesforce", fake);
 
   /* The welcome names the CRM; the agent's own CRM user is set as
    * Preferences > CRM sets it (test-crm-preferences covers that flow). */
@@ -285,15 +118,15 @@ test_live (void)
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "chat.reserve", NULL));
   fd_test_ui_wait (fd_test_ui_chat_is_reserved, window, "the reservation");
 
-  title = ADW_WINDOW_TITLE (find_type (GTK_WIDGET (window), ADW_TYPE_WINDOW_TITLE));
+  title = ADW_WINDOW_TITLE (fd_test_ui_find_descendant (GTK_WIDGET (window), ADW_TYPE_WINDOW_TITLE));
   g_assert_cmpstr (adw_window_title_get_subtitle (title), ==, "Natalie Maines (Salesforce Lead)");
   model = fd_session_get_conversation_model (fd_connection_get_session (jenna), visitor->conversation_id);
   conv = fd_conversation_model_get_conversation (model);
   g_assert_cmpstr (conv->contact->crm_company, ==, "Dixie Records");
   g_clear_object (&model);
   /* The fake is an http instance: no https record, View contact is off. */
-  g_assert_false (gtk_widget_get_sensitive (find_button (GTK_WIDGET (window), "chat.view-crm")));
-  g_assert_true (gtk_widget_get_sensitive (find_button (GTK_WIDGET (window), "chat.add-crm-log")));
+  g_assert_false (gtk_widget_get_sensitive (fd_test_ui_find_action_button (GTK_WIDGET (window), "chat.view-crm")));
+  g_assert_true (gtk_widget_get_sensitive (fd_test_ui_find_action_button (GTK_WIDGET (window), "chat.add-crm-log")));
   fd_test_ui_spin (200);
   g_free (fd_test_ui_save_screenshot (GTK_WIDGET (window), "crm-live-chat-window.png"));
 
@@ -311,12 +144,8 @@ test_live (void)
   g_assert_cmpstr (json_object_get_string_member (task, "Subject"), ==, "Quote");
   g_assert_cmpstr (json_object_get_string_member (task, "OwnerId"), ==, AGENT_CRM_USER);
 
-  gtk_window_destroy (GTK_WINDOW (window));
-  fd_test_ui_spin (100);
-  g_assert_finalize_object (window);
-  fd_connection_stop (jenna);
-  fd_test_ui_spin (50);
-  g_assert_finalize_object (g_steal_pointer (&jenna));
+  fd_test_ui_close_window (window);
+  fd_test_ui_stop_connection (g_steal_pointer (&jenna));
 }
 
 int

@@ -174,14 +174,6 @@ open_window (Fixture *f,
   return window;
 }
 
-static void
-close_window (FdEmailWindow *window)
-{
-  gtk_window_destroy (GTK_WINDOW (window));
-  fd_test_ui_spin (50);
-  g_assert_finalize_object (window);
-}
-
 static FdEmailMessageView *
 view_at (FdEmailWindow *window,
          guint          position)
@@ -583,7 +575,7 @@ test_flow (Fixture       *f,
   g_assert_true (fd_email_message_view_get_expanded (view_at (window, base + 1)));
   g_assert_cmpuint (fd_test_smtpd_count (f->smtpd), ==, 1);
 
-  close_window (window);
+  fd_test_ui_close_window (window);
   g_assert_cmpint (g_unlink (path), ==, 0);
   g_assert_cmpint (g_rmdir (dir), ==, 0);
 }
@@ -615,7 +607,7 @@ test_failed_smtp (Fixture       *f,
 
   /* Closed while queued; opened again, the reply shows where it is. */
   wait_state (window, "");
-  close_window (window);
+  fd_test_ui_close_window (window);
   window = open_window (f, id);
   view = view_at (window, 0);
   g_assert_cmpstr (fd_email_message_view_get_text (view), ==, "It left our warehouse yesterday.");
@@ -643,7 +635,7 @@ test_failed_smtp (Fixture       *f,
   fd_test_ui_spin (1000);
   g_assert_cmpuint (fd_test_smtpd_count (f->smtpd), ==, 1);
   g_assert_false (gtk_widget_get_visible (fd_email_message_view_get_retry_button (view_at (window, 0))));
-  close_window (window);
+  fd_test_ui_close_window (window);
 }
 
 /* --- through the app ------------------------------------------------------------ */
@@ -658,21 +650,6 @@ is_email_window_of (gpointer      object,
                     gconstpointer data)
 {
   return FD_IS_EMAIL_WINDOW (object) && fd_email_window_get_id (object) == *(const gint64 *) data;
-}
-
-static guint
-count_email_windows (void)
-{
-  GListModel *toplevels = gtk_window_get_toplevels ();
-  guint n = 0;
-
-  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
-    {
-      g_autoptr(GObject) item = g_list_model_get_item (toplevels, i);
-
-      n += FD_IS_EMAIL_WINDOW (item);
-    }
-  return n;
 }
 
 static gboolean
@@ -716,13 +693,13 @@ run_from_activity_list (FdApplication *app,
   run->id = lookup.id;
   fd_test_ui_wait (has_customer_row, window, "the mail's row");
 
-  g_assert_cmpuint (count_email_windows (), ==, 0);
+  g_assert_cmpuint (fd_test_ui_count_toplevels (FD_TYPE_EMAIL_WINDOW), ==, 0);
   row = fd_test_ui_find_row (window, "Alice Customer");
   fd_activity_list_select (list, (guint) row);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (list), "activity.open", NULL));
   fd_test_ui_wait (has_email_window, &run->id, "the Email window");
   email = fd_test_ui_find_toplevel (is_email_window_of, &run->id);
-  g_assert_cmpuint (count_email_windows (), ==, 1);
+  g_assert_cmpuint (fd_test_ui_count_toplevels (FD_TYPE_EMAIL_WINDOW), ==, 1);
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (email)));
   fd_test_ui_wait (is_loaded, email, "the mail in the Email window");
   g_assert_cmpstr (fd_email_message_view_get_subject (view_at (email, 0)), ==, "Where is my parcel?");
@@ -734,7 +711,7 @@ run_from_activity_list (FdApplication *app,
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (list), "activity.open", NULL));
   fd_test_ui_wait (is_window_visible, email, "the same Email window presented again");
   g_assert_true (fd_test_ui_find_toplevel (is_email_window_of, &run->id) == (gpointer) email);
-  g_assert_cmpuint (count_email_windows (), ==, 1);
+  g_assert_cmpuint (fd_test_ui_count_toplevels (FD_TYPE_EMAIL_WINDOW), ==, 1);
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "app.quit", NULL));
   fd_test_ui_spin (100);

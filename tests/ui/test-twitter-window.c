@@ -532,21 +532,6 @@ is_twitter_window_of (gpointer      object,
   return FD_IS_TWITTER_WINDOW (object) && fd_twitter_window_get_id (object) == *(const gint64 *) data;
 }
 
-static guint
-count_twitter_windows (void)
-{
-  GListModel *toplevels = gtk_window_get_toplevels ();
-  guint n = 0;
-
-  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
-    {
-      g_autoptr(GObject) item = g_list_model_get_item (toplevels, i);
-
-      n += FD_IS_TWITTER_WINDOW (item);
-    }
-  return n;
-}
-
 static gboolean
 has_twitter_window (gpointer data)
 {
@@ -599,13 +584,13 @@ run_from_activity_list (FdApplication *app,
   g_assert_true (g_str_has_prefix (to, "Kakapo Systems > Kakapo on X"));
   g_assert_cmpstr (status, ==, "Reserved");
 
-  g_assert_cmpuint (count_twitter_windows (), ==, 0);
+  g_assert_cmpuint (fd_test_ui_count_toplevels (FD_TYPE_TWITTER_WINDOW), ==, 0);
   fd_activity_list_select (list, (guint) fd_test_ui_find_row (window, "Natalie Maines (@nmaines)"));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (list), "activity.open", NULL));
   fd_test_ui_wait (has_twitter_window, &id, "the Twitter window");
   twitter = fd_test_ui_find_toplevel (is_twitter_window_of, &id);
   fd_test_ui_wait (is_loaded, twitter, "the mention in the Twitter window");
-  g_assert_cmpuint (count_twitter_windows (), ==, 1);
+  g_assert_cmpuint (fd_test_ui_count_toplevels (FD_TYPE_TWITTER_WINDOW), ==, 1);
 
   /* Hidden (its X only hides it), then activated again: the same window. */
   gtk_window_close (GTK_WINDOW (twitter));
@@ -614,7 +599,7 @@ run_from_activity_list (FdApplication *app,
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (list), "activity.open", NULL));
   fd_test_ui_wait (is_window_visible, twitter, "the same Twitter window presented again");
   g_assert_true (fd_test_ui_find_toplevel (is_twitter_window_of, &id) == (gpointer) twitter);
-  g_assert_cmpuint (count_twitter_windows (), ==, 1);
+  g_assert_cmpuint (fd_test_ui_count_toplevels (FD_TYPE_TWITTER_WINDOW), ==, 1);
 
   /* Quitting with the tweet reserved: the guard names it. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "app.quit", NULL));
@@ -985,9 +970,7 @@ test_live (void)
   g_assert_cmpint (dm_id, ==, 0);
   gtk_window_destroy (GTK_WINDOW (window));
   fd_test_ui_spin (100);
-  fd_connection_stop (jenna);
-  fd_test_ui_spin (50);
-  g_assert_finalize_object (g_steal_pointer (&jenna));
+  fd_test_ui_stop_connection (g_steal_pointer (&jenna));
 }
 
 int

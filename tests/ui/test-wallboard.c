@@ -13,6 +13,7 @@
 #include <adwaita.h>
 
 #include "fd-stat-plot.h"
+#include "fd-test-client.h"
 #include "fd-test-ui.h"
 #include "fd-wallboard.h"
 
@@ -24,20 +25,6 @@ typedef struct {
   FdWallboard *wallboard;
   gint64       now;
 } Fixture;
-
-static gpointer
-decode (const FdTypeInfo *info,
-        const char       *json)
-{
-  g_autoptr(JsonNode) node = json_from_string (json, NULL);
-  g_autoptr(GError) error = NULL;
-  gpointer body;
-
-  g_assert_nonnull (node);
-  body = fd_codec_from_json (info, node, &error);
-  g_assert_no_error (error);
-  return body;
-}
 
 static const char *
 queue_name (gint64   queue_id,
@@ -67,7 +54,7 @@ feed_history (Fixture *f)
                               at, m % 4, at, (60 - m) / 20);
     }
   g_string_append (json, "]}");
-  history = decode (&fd_stats_history_info, json->str);
+  history = fd_test_decode (&fd_stats_history_info, json->str);
   fd_wallboard_model_apply_history (fd_wallboard_get_model (f->wallboard), history->samples);
 }
 
@@ -78,7 +65,7 @@ feed_agent (Fixture *f)
   g_autofree char *json = g_strdup_printf ("{\"rows\": [], \"agent\": {\"closed_today\": 12, \"held\": 2,"
                                            " \"average_handle_seconds\": 421, \"average_rating_x100\": 460,"
                                            " \"acd_state\": \"available\", \"state_since\": \"%s\"}}", since);
-  g_autoptr(FdStatsReport) ack = decode (&fd_stats_report_info, json);
+  g_autoptr(FdStatsReport) ack = fd_test_decode (&fd_stats_report_info, json);
 
   fd_wallboard_model_apply_stats (fd_wallboard_get_model (f->wallboard), ack, f->now);
 }
@@ -173,7 +160,7 @@ test_stats_event (Fixture       *f,
   g_autofree char *json = g_strdup_printf ("{\"rows\": [{\"queue_id\": 2, \"at\": \"%s\", \"waiting\": 7,"
                                            " \"longest_wait_seconds\": 95, \"agents_available\": 1,"
                                            " \"service_level_percent\": -1}]}", at);
-  g_autoptr(FdStatsReport) event = decode (&fd_stats_report_info, json);
+  g_autoptr(FdStatsReport) event = fd_test_decode (&fd_stats_report_info, json);
   g_autofree char *center = NULL;
   GtkWidget *tile, *plot;
   const FdStatPoint *points;
@@ -216,7 +203,7 @@ test_stats_event (Fixture       *f,
   {
     g_autofree char *later = fd_timestamp_to_string (f->now + 5 * G_USEC_PER_SEC);
     g_autofree char *json2 = g_strdup_printf ("{\"rows\": [{\"queue_id\": 1, \"at\": \"%s\", \"waiting\": 11}]}", later);
-    g_autoptr(FdStatsReport) event2 = decode (&fd_stats_report_info, json2);
+    g_autoptr(FdStatsReport) event2 = fd_test_decode (&fd_stats_report_info, json2);
 
     fd_wallboard_model_apply_stats (fd_wallboard_get_model (f->wallboard), event2, f->now + 5 * G_USEC_PER_SEC);
     g_assert_cmpstr (fd_stat_plot_get_summary (FD_STAT_PLOT (chart)), ==,
@@ -238,8 +225,8 @@ test_agents_table (Fixture       *f,
     "{\"agent_id\": 1, \"name\": \"Ada\", \"acd_state\": \"available\", \"held\": 2, \"state_since\": \"%s\"},"
     "{\"agent_id\": 2, \"name\": \"Mia\", \"acd_state\": \"unavailable\", \"acd_reason\": \"lunch\","
     " \"state_since\": \"%s\", \"held\": 0}]}", since, since);
-  g_autoptr(FdAgentStates) list = decode (&fd_agent_states_info, json);
-  g_autoptr(FdAgentState) change = decode (&fd_agent_state_info,
+  g_autoptr(FdAgentStates) list = fd_test_decode (&fd_agent_states_info, json);
+  g_autoptr(FdAgentState) change = fd_test_decode (&fd_agent_state_info,
                                            "{\"agent_id\": 2, \"name\": \"Mia\", \"acd_state\": \"wrap-up\", \"held\": 1}");
   g_autofree char *text = NULL;
   char **rows;
@@ -288,7 +275,7 @@ test_screenshot (Fixture       *f,
     "{\"agent_id\": 2, \"name\": \"Grace Hopper\", \"acd_state\": \"unavailable\", \"acd_reason\": \"lunch\", \"state_since\": \"%s\"},"
     "{\"agent_id\": 3, \"name\": \"Jenna Wimshurst\", \"acd_state\": \"wrap-up\", \"held\": 1, \"state_since\": \"%s\"}]}",
     since, since, since);
-  g_autoptr(FdAgentStates) list = decode (&fd_agent_states_info, json);
+  g_autoptr(FdAgentStates) list = fd_test_decode (&fd_agent_states_info, json);
   g_autofree char *path = NULL;
 
   feed_history (f);

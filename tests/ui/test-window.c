@@ -137,22 +137,6 @@ accel_listed (char       **accels,
   return FALSE;
 }
 
-static guint
-count_chat_windows (void)
-{
-  GListModel *toplevels = gtk_window_get_toplevels ();
-  guint n = 0;
-
-  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
-    {
-      g_autoptr(GObject) item = g_list_model_get_item (toplevels, i);
-
-      if (FD_IS_CHAT_WINDOW (item))
-        n++;
-    }
-  return n;
-}
-
 typedef struct {
   gint64 id;
 } ChatWait;
@@ -574,7 +558,7 @@ run_flow (FdApplication *app,
     fd_test_ui_spin (200);
     /* Back to Natalie's own window: presented again, not a second one. */
     g_assert_true (find_chat_window (reserved_id) == conversation);
-    g_assert_cmpuint (count_chat_windows (), ==, 2);
+    g_assert_cmpuint (fd_test_ui_count_toplevels (FD_TYPE_CHAT_WINDOW), ==, 2);
     gtk_window_destroy (GTK_WINDOW (find_chat_window (next_id)));
   }
   /* A draft typed in the window is kept (until the chat ends, below). */
