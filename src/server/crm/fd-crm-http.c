@@ -335,3 +335,108 @@ fd_crm_http_finish (GAsyncResult  *result,
 {
   return g_task_propagate_pointer (G_TASK (result), error);
 }
+
+/* --- A provider's lookup and log entry ------------------------------------ */
+
+typedef struct {
+  const FdCrmProvider  *provider;
+  FdCrmCall            *call;
+  char                **paths;
+  guint                 index;   /* the search under way */
+} Lookup;
+
+static void
+lookup_free (Lookup *lookup)
+{
+  g_strfreev (lookup->paths);
+  g_free (lookup);
+}
+
+static void on_search (GObject *source, GAsyncResult *result, gpointer user_data);
+
+static void
+send_search (GTask *task)
+{
+  Lookup *lookup = g_task_get_task_data (task);
+
+  fd_crm_http_async (lookup->call, "GET", lookup->paths[lookup->index], NULL, NULL,
+                     g_task_get_cancellable (task), on_search, task);
+}
+
+static void
+on_search (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  Lookup *lookup = g_task_get_task_data (task);
+  GError *error = NULL;
+  g_autoptr(JsonNode) root = fd_crm_http_finish (result, &error);
+  FdCrmMatch *match = NULL;
+
+  if (error == NULL)
+    match = lookup->provider->read_match (lookup->call, lookup->index, root, &error);
+  if (error != NULL)
+    g_task_return_error (task, error);
+  else if (match != NULL)
+    g_task_return_pointer (task, match, (GDestroyNotify) fd_crm_match_free);
+  else if (lookup->paths[++lookup->index] != NULL)
+    send_search (g_steal_pointer (&task));
+  else
+    g_task_return_pointer (task, NULL, NULL);
+}
+
+void
+fd_crm_lookup_async (const FdCrmProvider *provider,
+                     FdCrmCall           *call,
+                     const char          *email,
+                     const char          *phone,
+                     GCancellable        *cancellable,
+                     GAsyncReadyCallback  callback,
+                     gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (NULL, cancellable, callback, user_data);
+  Lookup *lookup = g_new0 (Lookup, 1);
+
+  lookup->provider = provider;
+  lookup->call = call;
+  lookup->paths = provider->lookup_paths (email, phone);
+  g_task_set_task_data (task, lookup, (GDestroyNotify) lookup_free);
+  if (lookup->paths[0] == NULL)
+    g_task_return_pointer (task, NULL, NULL);
+  else
+    send_search (g_steal_pointer (&task));
+}
+
+static void
+on_logged (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  const FdCrmProvider *provider = g_task_get_task_data (task);
+  GError *error = NULL;
+  g_autoptr(JsonNode) root = fd_crm_http_finish (result, &error);
+  char *id = NULL;
+
+  if (error == NULL)
+    id = provider->read_log_id (root != NULL && JSON_NODE_HOLDS_OBJECT (root) ? json_node_get_object (root) : NULL,
+                                &error);
+  if (id == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, id, g_free);
+}
+
+void
+fd_crm_log_async (const FdCrmProvider     *provider,
+                  FdCrmCall               *call,
+                  const FdCrmEntryRequest *entry,
+                  GCancellable            *cancellable,
+                  GAsyncReadyCallback      callback,
+                  gpointer                 user_data)
+{
+  GTask *task = g_task_new (NULL, cancellable, callback, user_data);
+  g_autoptr(JsonNode) body = provider->log_body (entry);
+
+  /* The provider is static: borrowed. */
+  g_task_set_task_data (task, (gpointer) provider, NULL);
+  fd_crm_http_async (call, "POST", provider->log_path, body,
+                     provider->log_idempotency_key ? entry->idempotency_key : NULL, cancellable, on_logged, task);
+}

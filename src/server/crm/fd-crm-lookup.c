@@ -272,7 +272,8 @@ op_start (Op *op)
   op->call.instance_url = op->instance_url;
   op->call.access_token = op->access_token;
   op->call.retry_after = 0;
-  op->org->provider->lookup_async (&op->call, op->email, op->phone, op->crm->cancellable, on_looked_up, op);
+  fd_crm_lookup_async (op->org->provider, &op->call, op->email, op->phone, op->crm->cancellable,
+                       on_looked_up, op);
 }
 
 /* Starts the lookups that may run: their organization connected and not

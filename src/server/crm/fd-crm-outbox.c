@@ -211,7 +211,7 @@ send_start (Send *send)
   send->call.instance_url = send->instance_url;
   send->call.access_token = send->access_token;
   send->call.retry_after = 0;
-  send->org->provider->log_async (&send->call, &request, send->crm->cancellable, on_logged, send);
+  fd_crm_log_async (send->org->provider, &send->call, &request, send->crm->cancellable, on_logged, send);
 }
 
 void
