@@ -23,6 +23,7 @@
 #include "fd-auth.h"
 #include "fd-center-email.h"
 #include "fd-email-settings.h"
+#include "fd-http-answer.h"
 #include "fd-mail-compose.h"
 #include "fd-oauth.h"
 #include "fd-store-email.h"
@@ -640,8 +641,7 @@ typedef struct {
   char              *x_client_secret;
   FdOAuthTokens     *tokens;
   SoupMessage       *me;
-  GInputStream      *me_stream;
-  GByteArray        *me_body;
+  GBytes            *me_body;
 } Exchange;
 
 static void
@@ -655,8 +655,7 @@ exchange_free (Exchange *exchange)
   g_free (exchange->x_client_secret);
   g_clear_pointer (&exchange->tokens, fd_oauth_tokens_free);
   g_clear_object (&exchange->me);
-  g_clear_object (&exchange->me_stream);
-  g_clear_pointer (&exchange->me_body, g_byte_array_unref);
+  g_clear_pointer (&exchange->me_body, g_bytes_unref);
   g_object_unref (exchange->msg);
   if (g_atomic_ref_count_dec (&exchange->handle->ref))
     g_free (exchange->handle);
@@ -754,7 +753,8 @@ x_me_done (Exchange *exchange)
   const char *id = NULL;
   const char *username = NULL;
 
-  root = fd_json_parse ((const char *) exchange->me_body->data, exchange->me_body->len, X_ME_MAX, NULL);
+  root = fd_json_parse (g_bytes_get_data (exchange->me_body, NULL), g_bytes_get_size (exchange->me_body), X_ME_MAX,
+                        NULL);
   if (root != NULL && JSON_NODE_HOLDS_OBJECT (root))
     {
       JsonNode *node = json_object_get_member (json_node_get_object (root), "data");
@@ -819,77 +819,30 @@ x_me_done (Exchange *exchange)
   exchange_free (exchange);
 }
 
-static void on_x_me_read_cb (GObject *source, GAsyncResult *result, gpointer data);
-
 static void
-x_me_read_more (Exchange *exchange)
-{
-  g_input_stream_read_bytes_async (exchange->me_stream, 16 * 1024, G_PRIORITY_DEFAULT,
-                                   exchange->handle->self->oauth_cancellable, on_x_me_read_cb, exchange);
-}
-
-static void
-on_x_me_read_cb (GObject      *source,
-                 GAsyncResult *result,
-                 gpointer      data)
+on_x_me_answered_cb (GObject      *source,
+                     GAsyncResult *result,
+                     gpointer      data)
 {
   Exchange *exchange = data;
   g_autoptr(GError) error = NULL;
-  g_autoptr(GBytes) bytes = g_input_stream_read_bytes_finish (G_INPUT_STREAM (source), result, &error);
-
-  if (exchange->handle->self == NULL)
-    {
-      exchange_free (exchange);
-      return;
-    }
-  if (bytes == NULL)
-    {
-      exchange_finish (exchange, SOUP_STATUS_BAD_GATEWAY, "X cannot be reached",
-                       "The connection to X broke while asking which account was authorized. Nothing was saved; "
-                       "open the authorization link again in a moment.");
-      return;
-    }
-  if (g_bytes_get_size (bytes) == 0)
-    {
-      x_me_done (exchange);
-      return;
-    }
-  if (exchange->me_body->len + g_bytes_get_size (bytes) > X_ME_MAX)
-    {
-      exchange_finish (exchange, SOUP_STATUS_BAD_GATEWAY, "Authorization failed",
-                       "X's answer about the authorized account is far larger than X's API gives. Nothing was "
-                       "saved; open the authorization link again to retry.");
-      return;
-    }
-  g_byte_array_append (exchange->me_body, g_bytes_get_data (bytes, NULL), (guint) g_bytes_get_size (bytes));
-  x_me_read_more (exchange);
-}
-
-static void
-on_x_me_sent_cb (GObject      *source,
-                 GAsyncResult *result,
-                 gpointer      data)
-{
-  Exchange *exchange = data;
-  g_autoptr(GError) error = NULL;
-  GInputStream *stream = soup_session_send_finish (SOUP_SESSION (source), result, &error);
   guint status;
 
+  exchange->me_body = fd_http_answer_finish (result, &error);
   if (exchange->handle->self == NULL)
     {
-      g_clear_object (&stream);
       exchange_free (exchange);
       return;
     }
-  if (stream == NULL)
+  /* No status: the request was not sent. */
+  status = soup_message_get_status (exchange->me);
+  if (status == SOUP_STATUS_NONE)
     {
       exchange_finish (exchange, SOUP_STATUS_BAD_GATEWAY, "X cannot be reached",
                        "X could not be reached to ask which account was authorized. Nothing was saved; open the "
                        "authorization link again in a moment.");
       return;
     }
-  exchange->me_stream = stream;
-  status = soup_message_get_status (exchange->me);
   if (status != SOUP_STATUS_OK)
     {
       g_autofree char *text = g_strdup_printf ("X refused to say which account was authorized (HTTP %u). Nothing "
@@ -898,8 +851,21 @@ on_x_me_sent_cb (GObject      *source,
       exchange_finish (exchange, SOUP_STATUS_BAD_GATEWAY, "Authorization failed", text);
       return;
     }
-  exchange->me_body = g_byte_array_new ();
-  x_me_read_more (exchange);
+  if (g_error_matches (error, FD_HTTP_ANSWER_ERROR, FD_HTTP_ANSWER_ERROR_TOO_LARGE))
+    {
+      exchange_finish (exchange, SOUP_STATUS_BAD_GATEWAY, "Authorization failed",
+                       "X's answer about the authorized account is far larger than X's API gives. Nothing was "
+                       "saved; open the authorization link again to retry.");
+      return;
+    }
+  if (exchange->me_body == NULL)
+    {
+      exchange_finish (exchange, SOUP_STATUS_BAD_GATEWAY, "X cannot be reached",
+                       "The connection to X broke while asking which account was authorized. Nothing was saved; "
+                       "open the authorization link again in a moment.");
+      return;
+    }
+  x_me_done (exchange);
 }
 
 static void
@@ -939,8 +905,8 @@ on_x_code_exchanged_cb (GObject      *source,
   soup_message_headers_replace (soup_message_get_request_headers (exchange->me), "Authorization", bearer);
   soup_message_headers_replace (soup_message_get_request_headers (exchange->me), "Accept", "application/json");
   sodium_memzero (bearer, strlen (bearer));
-  soup_session_send_async (self->oauth_session, exchange->me, G_PRIORITY_DEFAULT, self->oauth_cancellable,
-                           on_x_me_sent_cb, exchange);
+  fd_http_answer_async (self->oauth_session, exchange->me, X_ME_MAX, self->oauth_cancellable, on_x_me_answered_cb,
+                        exchange);
 }
 
 /* The callback of an X consent: the code traded for tokens with the
