@@ -567,19 +567,32 @@ on_answered_cb (GObject *source, GAsyncResult *result, gpointer user_data)
     }
 }
 
-/* POSTs @form (taken, wiped once sent) to the provider's token endpoint. */
+/* POSTs @grant (taken, wiped once sent) to the provider's token endpoint,
+ * with what every grant adds for the provider: the scopes Microsoft asks
+ * for, and the client's secret as the provider takes it. */
 static void
 post_token_request (FdOAuthProvider     *provider,
                     SoupSession         *session,
-                    char                *form,
+                    GString             *grant,
+                    const char          *client_id,
+                    const char          *client_secret,
                     const FdOAuthTokens *previous,
                     GCancellable        *cancellable,
                     GAsyncReadyCallback  callback,
                     gpointer             user_data,
-                    gpointer             source_tag,
-                    const char          *basic_id,
-                    const char          *basic_secret)
+                    gpointer             source_tag)
 {
+  /* Microsoft's v2.0 endpoint asks for the scopes on a refresh too. */
+  if (provider->platform == FD_OAUTH_PLATFORM_MICROSOFT)
+    form_append (grant, "scope", provider->scope);
+  /* X takes a confidential client's secret as Basic authentication only. */
+  gboolean basic = provider->platform == FD_OAUTH_PLATFORM_X;
+  if (!basic)
+    form_append (grant, "client_secret", client_secret);
+  const char *basic_id = basic ? client_id : NULL;
+  const char *basic_secret = basic ? client_secret : NULL;
+  char *form = g_string_free (grant, FALSE);
+
   GTask *task = g_task_new (NULL, cancellable, callback, user_data);
   g_task_set_source_tag (task, source_tag);
 
@@ -641,15 +654,8 @@ fd_oauth_exchange_code_async (FdOAuthProvider     *provider,
   form_append (form, "redirect_uri", redirect_uri);
   form_append (form, "client_id", client_id);
   form_append (form, "code_verifier", code_verifier);
-  if (provider->platform == FD_OAUTH_PLATFORM_MICROSOFT)
-    form_append (form, "scope", provider->scope);
-  /* X takes a confidential client's secret as Basic authentication only. */
-  gboolean basic = provider->platform == FD_OAUTH_PLATFORM_X;
-  if (!basic)
-    form_append (form, "client_secret", client_secret);
-  post_token_request (provider, session, g_string_free (form, FALSE), NULL,
-                      cancellable, callback, user_data, fd_oauth_exchange_code_async,
-                      basic ? client_id : NULL, basic ? client_secret : NULL);
+  post_token_request (provider, session, form, client_id, client_secret, NULL,
+                      cancellable, callback, user_data, fd_oauth_exchange_code_async);
 }
 
 FdOAuthTokens *
@@ -679,15 +685,8 @@ fd_oauth_refresh_async (FdOAuthProvider     *provider,
   form_append (form, "grant_type", "refresh_token");
   form_append (form, "refresh_token", tokens->refresh_token);
   form_append (form, "client_id", client_id);
-  /* Microsoft's v2.0 endpoint asks for the scopes again on refresh. */
-  if (provider->platform == FD_OAUTH_PLATFORM_MICROSOFT)
-    form_append (form, "scope", provider->scope);
-  gboolean basic = provider->platform == FD_OAUTH_PLATFORM_X;
-  if (!basic)
-    form_append (form, "client_secret", client_secret);
-  post_token_request (provider, session, g_string_free (form, FALSE), tokens,
-                      cancellable, callback, user_data, fd_oauth_refresh_async,
-                      basic ? client_id : NULL, basic ? client_secret : NULL);
+  post_token_request (provider, session, form, client_id, client_secret, tokens,
+                      cancellable, callback, user_data, fd_oauth_refresh_async);
 }
 
 FdOAuthTokens *
