@@ -47,6 +47,7 @@ struct _FdCrm {
   guint          outbox_id;
   /* fd-crm-page.c */
   guchar         csrf_key[32];
+  char          *style_hash;     /* the CSP hash of the page's style (fd-web-page.h) */
   gboolean       secure;
 };
 
