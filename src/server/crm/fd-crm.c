@@ -85,6 +85,17 @@ open_text (FdCrm *self, GBytes *sealed, GError **error)
   return g_strndup (data, len);
 }
 
+void
+fd_crm_call_init (FdCrm *self, CrmOrg *org, const char *instance_url, FdCrmCall *call, char **access_token)
+{
+  g_free (*access_token);
+  *access_token = g_strdup (org->tokens != NULL ? org->tokens->access_token : NULL);
+  call->session = self->session;
+  call->instance_url = instance_url;
+  call->access_token = *access_token;
+  call->retry_after = 0;
+}
+
 GBytes *
 fd_crm_seal_tokens (FdCrm *self, const FdOAuthTokens *tokens, GError **error)
 {
