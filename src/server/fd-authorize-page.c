@@ -23,9 +23,11 @@
 #include "fd-auth.h"
 #include "fd-center-email.h"
 #include "fd-email-settings.h"
+#include "fd-http-answer.h"
 #include "fd-mail-compose.h"
 #include "fd-oauth.h"
 #include "fd-store-email.h"
+#include "fd-web-page.h"
 #include "twitter/fd-x-settings.h"
 
 #include <json-glib/json-glib.h>
@@ -57,15 +59,8 @@ static const char * const form_fields[] = {
 void
 authorize_page_init (FdAuthorize *self)
 {
-  GChecksum *checksum = g_checksum_new (G_CHECKSUM_SHA256);
-  guint8 digest[32];
-  gsize length = sizeof digest;
-
   crypto_auth_keygen (self->csrf_key);
-  g_checksum_update (checksum, (const guchar *) page_style, strlen (page_style));
-  g_checksum_get_digest (checksum, digest, &length);
-  g_checksum_free (checksum);
-  self->style_hash = g_base64_encode (digest, length);
+  self->style_hash = fd_web_page_style_hash (page_style);
   self->oauth_session = soup_session_new_with_options ("timeout", 30, "idle-timeout", 60, NULL);
   self->oauth_cancellable = g_cancellable_new ();
 }
@@ -91,33 +86,16 @@ respond_page (FdAuthorize       *self,
               const char        *body_html,
               const char        *csrf)
 {
-  SoupMessageHeaders *headers = soup_server_message_get_response_headers (msg);
-  g_autofree char *escaped_title = g_markup_escape_text (title, -1);
   g_autofree char *actions = form_action_sources (self);
-  g_autofree char *csp = g_strdup_printf ("default-src 'none'; style-src 'sha256-%s'; form-action %s; "
-                                          "frame-ancestors 'none'; base-uri 'none'",
-                                          self->style_hash, actions);
-  g_autofree char *html = g_strdup_printf ("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
-                                           "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
-                                           "<meta name=\"referrer\" content=\"no-referrer\">"
-                                           "<title>%s</title><style>%s</style></head>\n<body><main>"
-                                           "<h1>%s</h1>\n%s</main></body></html>\n",
-                                           escaped_title, page_style, escaped_title, body_html);
 
-  soup_message_headers_replace (headers, "Content-Security-Policy", csp);
-  soup_message_headers_replace (headers, "X-Content-Type-Options", "nosniff");
-  soup_message_headers_replace (headers, "X-Frame-Options", "DENY");
-  soup_message_headers_replace (headers, "Referrer-Policy", "no-referrer");
-  soup_message_headers_replace (headers, "Cache-Control", "no-store");
   if (csrf != NULL)
     {
       g_autofree char *cookie = g_strdup_printf (COOKIE_NAME "=%s; Path=" FD_AUTHORIZE_PREFIX "; HttpOnly; "
                                                  "SameSite=Strict%s", csrf, self->secure ? "; Secure" : "");
 
-      soup_message_headers_append (headers, "Set-Cookie", cookie);
+      soup_message_headers_append (soup_server_message_get_response_headers (msg), "Set-Cookie", cookie);
     }
-  soup_server_message_set_status (msg, status, NULL);
-  soup_server_message_set_response (msg, "text/html; charset=utf-8", SOUP_MEMORY_COPY, html, strlen (html));
+  fd_web_page_respond (msg, status, title, page_style, self->style_hash, actions, body_html);
 }
 
 /* A page that says what went wrong, and nothing else. */
@@ -227,31 +205,7 @@ static char *
 csrf_for (FdAuthorize *self,
           const char  *token_hash)
 {
-  guchar mac[crypto_auth_BYTES];
-  char hex[crypto_auth_BYTES * 2 + 1];
-
-  crypto_auth (mac, (const guchar *) token_hash, strlen (token_hash), self->csrf_key);
-  sodium_bin2hex (hex, sizeof hex, mac, sizeof mac);
-  return g_strdup (hex);
-}
-
-static gboolean
-same_secret (const char *a,
-             const char *b)
-{
-  return a != NULL && b != NULL && strlen (a) == strlen (b) && sodium_memcmp (a, b, strlen (a)) == 0;
-}
-
-static char *
-request_cookie (SoupServerMessage *msg)
-{
-  const char *header = soup_message_headers_get_list (soup_server_message_get_request_headers (msg), "Cookie");
-  g_autoptr(GHashTable) params = NULL;
-
-  if (header == NULL)
-    return NULL;
-  params = soup_header_parse_semi_param_list (header);
-  return g_strdup (g_hash_table_lookup (params, COOKIE_NAME));
+  return fd_web_page_mac_hex (self->csrf_key, token_hash);
 }
 
 /* --- The form ---------------------------------------------------------------- */
@@ -640,8 +594,7 @@ typedef struct {
   char              *x_client_secret;
   FdOAuthTokens     *tokens;
   SoupMessage       *me;
-  GInputStream      *me_stream;
-  GByteArray        *me_body;
+  GBytes            *me_body;
 } Exchange;
 
 static void
@@ -655,8 +608,7 @@ exchange_free (Exchange *exchange)
   g_free (exchange->x_client_secret);
   g_clear_pointer (&exchange->tokens, fd_oauth_tokens_free);
   g_clear_object (&exchange->me);
-  g_clear_object (&exchange->me_stream);
-  g_clear_pointer (&exchange->me_body, g_byte_array_unref);
+  g_clear_pointer (&exchange->me_body, g_bytes_unref);
   g_object_unref (exchange->msg);
   if (g_atomic_ref_count_dec (&exchange->handle->ref))
     g_free (exchange->handle);
@@ -754,7 +706,8 @@ x_me_done (Exchange *exchange)
   const char *id = NULL;
   const char *username = NULL;
 
-  root = fd_json_parse ((const char *) exchange->me_body->data, exchange->me_body->len, X_ME_MAX, NULL);
+  root = fd_json_parse (g_bytes_get_data (exchange->me_body, NULL), g_bytes_get_size (exchange->me_body), X_ME_MAX,
+                        NULL);
   if (root != NULL && JSON_NODE_HOLDS_OBJECT (root))
     {
       JsonNode *node = json_object_get_member (json_node_get_object (root), "data");
@@ -819,77 +772,30 @@ x_me_done (Exchange *exchange)
   exchange_free (exchange);
 }
 
-static void on_x_me_read_cb (GObject *source, GAsyncResult *result, gpointer data);
-
 static void
-x_me_read_more (Exchange *exchange)
-{
-  g_input_stream_read_bytes_async (exchange->me_stream, 16 * 1024, G_PRIORITY_DEFAULT,
-                                   exchange->handle->self->oauth_cancellable, on_x_me_read_cb, exchange);
-}
-
-static void
-on_x_me_read_cb (GObject      *source,
-                 GAsyncResult *result,
-                 gpointer      data)
+on_x_me_answered_cb (GObject      *source,
+                     GAsyncResult *result,
+                     gpointer      data)
 {
   Exchange *exchange = data;
   g_autoptr(GError) error = NULL;
-  g_autoptr(GBytes) bytes = g_input_stream_read_bytes_finish (G_INPUT_STREAM (source), result, &error);
-
-  if (exchange->handle->self == NULL)
-    {
-      exchange_free (exchange);
-      return;
-    }
-  if (bytes == NULL)
-    {
-      exchange_finish (exchange, SOUP_STATUS_BAD_GATEWAY, "X cannot be reached",
-                       "The connection to X broke while asking which account was authorized. Nothing was saved; "
-                       "open the authorization link again in a moment.");
-      return;
-    }
-  if (g_bytes_get_size (bytes) == 0)
-    {
-      x_me_done (exchange);
-      return;
-    }
-  if (exchange->me_body->len + g_bytes_get_size (bytes) > X_ME_MAX)
-    {
-      exchange_finish (exchange, SOUP_STATUS_BAD_GATEWAY, "Authorization failed",
-                       "X's answer about the authorized account is far larger than X's API gives. Nothing was "
-                       "saved; open the authorization link again to retry.");
-      return;
-    }
-  g_byte_array_append (exchange->me_body, g_bytes_get_data (bytes, NULL), (guint) g_bytes_get_size (bytes));
-  x_me_read_more (exchange);
-}
-
-static void
-on_x_me_sent_cb (GObject      *source,
-                 GAsyncResult *result,
-                 gpointer      data)
-{
-  Exchange *exchange = data;
-  g_autoptr(GError) error = NULL;
-  GInputStream *stream = soup_session_send_finish (SOUP_SESSION (source), result, &error);
   guint status;
 
+  exchange->me_body = fd_http_answer_finish (result, &error);
   if (exchange->handle->self == NULL)
     {
-      g_clear_object (&stream);
       exchange_free (exchange);
       return;
     }
-  if (stream == NULL)
+  /* No status: the request was not sent. */
+  status = soup_message_get_status (exchange->me);
+  if (status == SOUP_STATUS_NONE)
     {
       exchange_finish (exchange, SOUP_STATUS_BAD_GATEWAY, "X cannot be reached",
                        "X could not be reached to ask which account was authorized. Nothing was saved; open the "
                        "authorization link again in a moment.");
       return;
     }
-  exchange->me_stream = stream;
-  status = soup_message_get_status (exchange->me);
   if (status != SOUP_STATUS_OK)
     {
       g_autofree char *text = g_strdup_printf ("X refused to say which account was authorized (HTTP %u). Nothing "
@@ -898,8 +804,21 @@ on_x_me_sent_cb (GObject      *source,
       exchange_finish (exchange, SOUP_STATUS_BAD_GATEWAY, "Authorization failed", text);
       return;
     }
-  exchange->me_body = g_byte_array_new ();
-  x_me_read_more (exchange);
+  if (g_error_matches (error, FD_HTTP_ANSWER_ERROR, FD_HTTP_ANSWER_ERROR_TOO_LARGE))
+    {
+      exchange_finish (exchange, SOUP_STATUS_BAD_GATEWAY, "Authorization failed",
+                       "X's answer about the authorized account is far larger than X's API gives. Nothing was "
+                       "saved; open the authorization link again to retry.");
+      return;
+    }
+  if (exchange->me_body == NULL)
+    {
+      exchange_finish (exchange, SOUP_STATUS_BAD_GATEWAY, "X cannot be reached",
+                       "The connection to X broke while asking which account was authorized. Nothing was saved; "
+                       "open the authorization link again in a moment.");
+      return;
+    }
+  x_me_done (exchange);
 }
 
 static void
@@ -939,8 +858,8 @@ on_x_code_exchanged_cb (GObject      *source,
   soup_message_headers_replace (soup_message_get_request_headers (exchange->me), "Authorization", bearer);
   soup_message_headers_replace (soup_message_get_request_headers (exchange->me), "Accept", "application/json");
   sodium_memzero (bearer, strlen (bearer));
-  soup_session_send_async (self->oauth_session, exchange->me, G_PRIORITY_DEFAULT, self->oauth_cancellable,
-                           on_x_me_sent_cb, exchange);
+  fd_http_answer_async (self->oauth_session, exchange->me, X_ME_MAX, self->oauth_cancellable, on_x_me_answered_cb,
+                        exchange);
 }
 
 /* The callback of an X consent: the code traded for tokens with the
@@ -1133,7 +1052,7 @@ read_form (FdAuthorize       *self,
   g_autoptr(GBytes) bytes = NULL;
   g_autoptr(GHashTable) form = NULL;
   g_autofree char *expected = csrf_for (self, found->token_hash);
-  g_autofree char *cookie = request_cookie (msg);
+  g_autofree char *cookie = fd_web_page_cookie (msg, COOKIE_NAME);
   g_autofree char *text = NULL;
   const char *content_type;
 
@@ -1151,7 +1070,7 @@ read_form (FdAuthorize       *self,
   text = g_strndup (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
   form = soup_form_decode (text);
   sodium_memzero (text, strlen (text));
-  if (!same_secret (form_value (form, "csrf"), expected) || !same_secret (cookie, expected))
+  if (!fd_web_page_same_secret (form_value (form, "csrf"), expected) || !fd_web_page_same_secret (cookie, expected))
     {
       respond_message (self, msg, SOUP_STATUS_FORBIDDEN, "The form was not accepted",
                        "This form did not come from the authorization page, or the page is too old. Open the "
@@ -1370,7 +1289,7 @@ serve_post (FdAuthorize       *self,
         g_ptr_array_add (errors, g_strdup ("Write the mailbox's password."));
       else if (!text_ok (password, PASSWORD_MAX))
         g_ptr_array_add (errors, g_strdup ("The password is too long or holds control characters."));
-      else if (!same_secret (password, confirm))
+      else if (!fd_web_page_same_secret (password, confirm))
         g_ptr_array_add (errors, g_strdup ("The password and its confirmation differ: write the same password "
                                            "in both."));
       take_field (obj, form, "imap_host", "IMAP server", FALSE, errors);

@@ -8,6 +8,7 @@
 #include "fd-email-settings.h"
 #include "fd-oauth.h"
 #include "fd-oauth-keeper.h"
+#include "fd-stream-workers.h"
 
 G_BEGIN_DECLS
 
@@ -46,8 +47,7 @@ struct _FdEmail {
   FdSecretBox    *box;
   FdEmailOptions  options;
   GHashTable     *workers;      /* stream id → Worker */
-  gulong          config_id;
-  guint           tick_id;
+  FdStreamWorkers streams;      /* the workers kept in line, the sender pumped (fd-stream-workers.h) */
   Link           *link;
   /* The sender. */
   GThread        *sender;

@@ -17,9 +17,6 @@
 
 #include <string.h>
 
-/* The outbox is looked at this often for replies whose retry is due. */
-#define OUTBOX_TICK_SECONDS 1
-
 Link *
 email_link_ref (Link *link)
 {
@@ -69,10 +66,13 @@ worker_stop (gpointer data)
   email_worker_unref (w);
 }
 
+/* A worker's fingerprint (FdStreamWorkersClass): the settings and the
+ * sealed password. */
 static char *
-stream_fingerprint (FdEmail        *self,
+stream_fingerprint (gpointer        owner,
                     const FdStream *stream)
 {
+  FdEmail *self = owner;
   g_autoptr(GBytes) sealed = fd_store_get_stream_secret (self->store, stream->organization_id, stream->id,
                                                          "password", NULL);
   g_autofree char *sealed_text = sealed != NULL ? g_base64_encode (g_bytes_get_data (sealed, NULL),
@@ -107,10 +107,11 @@ set_health (FdEmail        *self,
 }
 
 static void
-worker_start (FdEmail        *self,
+worker_start (gpointer        owner,
               const FdStream *stream,
               char           *fingerprint)
 {
+  FdEmail *self = owner;
   g_autoptr(FdEmailSettings) settings = NULL;
   g_autoptr(GBytes) sealed = NULL;
   g_autoptr(GBytes) password = NULL;
@@ -206,13 +207,6 @@ worker_start (FdEmail        *self,
   g_hash_table_insert (self->workers, g_memdup2 (&w->stream_id, sizeof w->stream_id), w);
 }
 
-static char *
-fingerprint_of (gpointer        owner,
-                const FdStream *stream)
-{
-  return stream_fingerprint (owner, stream);
-}
-
 static const char *
 running_fingerprint (gpointer worker)
 {
@@ -220,47 +214,19 @@ running_fingerprint (gpointer worker)
 }
 
 static void
-start_worker (gpointer        owner,
-              const FdStream *stream,
-              char           *fingerprint)
+pump_outbox (gpointer owner)
 {
-  worker_start (owner, stream, fingerprint);
+  email_outbox_pump (owner);
 }
 
 static const FdStreamWorkersClass email_workers_class = {
   .kind = FD_STREAM_EMAIL,
-  .fingerprint = fingerprint_of,
+  .fingerprint = stream_fingerprint,
   .running_fingerprint = running_fingerprint,
-  .start = start_worker,
+  .start = worker_start,
+  .pump = pump_outbox,
+  .set_outbox_notify = fd_center_set_outbox_notify,
 };
-
-/* Brings the workers in line with the email streams in the store. */
-static void
-reconcile (FdEmail *self)
-{
-  fd_stream_workers_reconcile (&email_workers_class, self, self->store, self->workers);
-}
-
-static void
-on_config_changed_cb (FdCenter *center,
-                      gint64    organization_id,
-                      gpointer  data)
-{
-  reconcile (data);
-}
-
-static void
-on_outbox_notify_cb (gpointer data)
-{
-  email_outbox_pump (data);
-}
-
-static gboolean
-on_tick_cb (gpointer data)
-{
-  email_outbox_pump (data);
-  return G_SOURCE_CONTINUE;
-}
 
 /* --- The service ------------------------------------------------------------- */
 
@@ -313,11 +279,7 @@ fd_email_start (FdEmail *self)
   g_return_if_fail (self->sender == NULL);
 
   email_sender_start (self);
-  self->config_id = g_signal_connect (self->center, "config-changed", G_CALLBACK (on_config_changed_cb), self);
-  fd_center_set_outbox_notify (self->center, on_outbox_notify_cb, self);
-  self->tick_id = g_timeout_add_seconds (OUTBOX_TICK_SECONDS, on_tick_cb, self);
-  reconcile (self);
-  email_outbox_pump (self);
+  fd_stream_workers_start (&self->streams, &email_workers_class, self, self->center, self->workers);
 }
 
 void
@@ -325,9 +287,7 @@ fd_email_free (FdEmail *self)
 {
   if (self == NULL)
     return;
-  g_clear_signal_handler (&self->config_id, self->center);
-  fd_center_set_outbox_notify (self->center, NULL, NULL);
-  g_clear_handle_id (&self->tick_id, g_source_remove);
+  fd_stream_workers_stop (&self->streams);
   /* Hand-offs and results still queued on the main loop see the service
    * gone and do nothing. */
   self->link->email = NULL;

@@ -7,6 +7,7 @@
 #include "fd-twitter.h"
 #include "fd-oauth.h"
 #include "fd-oauth-keeper.h"
+#include "fd-stream-workers.h"
 #include "fd-store.h"
 #include "fd-x-client.h"
 #include "fd-x-settings.h"
@@ -36,8 +37,7 @@ struct _FdTwitter {
   FdOAuthKeeper    *oauth_keeper;   /* the streams' token sets: one refresh per stream (fd-oauth-keeper.h) */
   GHashTable       *in_flight;      /* message id being sent → its conversation id */
   FdAuthorize      *authorize;
-  gulong            config_id;
-  guint             tick_id;
+  FdStreamWorkers   streams;      /* the workers kept in line, the sender pumped (fd-stream-workers.h) */
 };
 
 /* fd-twitter.c */

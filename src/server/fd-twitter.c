@@ -15,9 +15,6 @@
 
 #include <string.h>
 
-/* The outbox is looked at this often for replies whose retry is due. */
-#define OUTBOX_TICK_SECONDS 1
-
 void
 fd_twitter_options_init (FdTwitterOptions *options)
 {
@@ -196,10 +193,11 @@ twitter_get_token (FdTwitter            *self,
 /* --- Pollers ------------------------------------------------------------------ */
 
 static void
-poller_start (FdTwitter      *self,
+poller_start (gpointer        owner,
               const FdStream *stream,
               char           *fingerprint)
 {
+  FdTwitter *self = owner;
   g_autoptr(FdXSettings) settings = NULL;
   g_autoptr(GBytes) sealed = NULL;
   g_autoptr(GError) error = NULL;
@@ -252,47 +250,19 @@ running_fingerprint (gpointer poller)
 }
 
 static void
-start_poller (gpointer        owner,
-              const FdStream *stream,
-              char           *fingerprint)
+pump_outbox (gpointer owner)
 {
-  poller_start (owner, stream, fingerprint);
+  twitter_outbox_pump (owner);
 }
 
 static const FdStreamWorkersClass twitter_workers_class = {
   .kind = FD_STREAM_TWITTER,
   .fingerprint = fingerprint_of,
   .running_fingerprint = running_fingerprint,
-  .start = start_poller,
+  .start = poller_start,
+  .pump = pump_outbox,
+  .set_outbox_notify = fd_center_set_twitter_outbox_notify,
 };
-
-/* Brings the pollers in line with the twitter streams in the store. */
-static void
-reconcile (FdTwitter *self)
-{
-  fd_stream_workers_reconcile (&twitter_workers_class, self, self->store, self->pollers);
-}
-
-static void
-on_config_changed_cb (FdCenter *center,
-                      gint64    organization_id,
-                      gpointer  data)
-{
-  reconcile (data);
-}
-
-static void
-on_outbox_notify_cb (gpointer data)
-{
-  twitter_outbox_pump (data);
-}
-
-static gboolean
-on_tick_cb (gpointer data)
-{
-  twitter_outbox_pump (data);
-  return G_SOURCE_CONTINUE;
-}
 
 /* --- The service ------------------------------------------------------------- */
 
@@ -347,13 +317,8 @@ void
 fd_twitter_start (FdTwitter *self)
 {
   g_return_if_fail (self != NULL);
-  g_return_if_fail (self->config_id == 0);
 
-  self->config_id = g_signal_connect (self->center, "config-changed", G_CALLBACK (on_config_changed_cb), self);
-  fd_center_set_twitter_outbox_notify (self->center, on_outbox_notify_cb, self);
-  self->tick_id = g_timeout_add_seconds (OUTBOX_TICK_SECONDS, on_tick_cb, self);
-  reconcile (self);
-  twitter_outbox_pump (self);
+  fd_stream_workers_start (&self->streams, &twitter_workers_class, self, self->center, self->pollers);
 }
 
 void
@@ -361,9 +326,7 @@ fd_twitter_free (FdTwitter *self)
 {
   if (self == NULL)
     return;
-  g_clear_signal_handler (&self->config_id, self->center);
-  fd_center_set_twitter_outbox_notify (self->center, NULL, NULL);
-  g_clear_handle_id (&self->tick_id, g_source_remove);
+  fd_stream_workers_stop (&self->streams);
   g_clear_pointer (&self->pollers, g_hash_table_unref);
   /* Calls under way finish cancelled: their callbacks see it and touch
    * nothing of the service. Waiting token requests belong to pollers and

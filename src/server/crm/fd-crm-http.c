@@ -1,6 +1,7 @@
 #define G_LOG_DOMAIN "fd-crm"
 
 #include "fd-crm-provider.h"
+#include "fd-http-answer.h"
 #include "fd-protocol.h"
 
 #include <string.h>
@@ -96,16 +97,12 @@ clean (const char *text)
 typedef struct {
   FdCrmCall *call;
   SoupMessage *message;
-  GInputStream *stream;
-  GByteArray *body;
 } Request;
 
 static void
 request_free (Request *request)
 {
   g_clear_object (&request->message);
-  g_clear_object (&request->stream);
-  g_byte_array_unref (request->body);
   g_free (request);
 }
 
@@ -158,9 +155,11 @@ retry_after (SoupMessage *message)
 }
 
 static void
-finish (GTask *task)
+finish (GTask *task, GBytes *bytes)
 {
   Request *request = g_task_get_task_data (task);
+  gsize len;
+  const char *data = g_bytes_get_data (bytes, &len);
   guint status = soup_message_get_status (request->message);
   const char *type = soup_message_headers_get_content_type (soup_message_get_response_headers (request->message), NULL);
   gboolean is_json = type != NULL && (g_ascii_strcasecmp (type, "application/json") == 0);
@@ -171,12 +170,12 @@ finish (GTask *task)
   g_autofree char *safe_code = NULL;
   g_autofree char *safe_words = NULL;
 
-  if (is_json && request->body->len > 0)
-    root = fd_json_parse ((const char *) request->body->data, request->body->len, FD_CRM_MAX_RESPONSE, &parse_error);
+  if (is_json && len > 0)
+    root = fd_json_parse (data, len, FD_CRM_MAX_RESPONSE, &parse_error);
 
   if (status >= 200 && status < 300)
     {
-      if (request->body->len == 0)
+      if (len == 0)
         {
           g_task_return_pointer (task, NULL, NULL);
           return;
@@ -213,21 +212,22 @@ finish (GTask *task)
                              "The CRM refused the request (HTTP %u, %s: %s).", status, safe_code, safe_words);
 }
 
-static void on_read (GObject *source, GAsyncResult *result, gpointer user_data);
-
 static void
-read_more (GTask *task)
+on_answered (GObject *source, GAsyncResult *result, gpointer user_data)
 {
-  Request *request = g_task_get_task_data (task);
+  g_autoptr(GTask) task = user_data;
+  GError *error = NULL;
+  g_autoptr(GBytes) bytes = fd_http_answer_finish (result, &error);
 
-  g_input_stream_read_bytes_async (request->stream, 16384, G_PRIORITY_DEFAULT,
-                                   g_task_get_cancellable (task), on_read, task);
-}
-
-static void
-return_io_error (GTask *task, GError *error)
-{
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+  if (bytes != NULL)
+    finish (task, bytes);
+  else if (g_error_matches (error, FD_HTTP_ANSWER_ERROR, FD_HTTP_ANSWER_ERROR_TOO_LARGE))
+    {
+      g_task_return_new_error (task, FD_CRM_ERROR, FD_CRM_ERROR_INVALID,
+                               "The CRM's answer is larger than %d bytes.", FD_CRM_MAX_RESPONSE);
+      g_error_free (error);
+    }
+  else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     g_task_return_error (task, error);
   else
     {
@@ -235,55 +235,6 @@ return_io_error (GTask *task, GError *error)
                                "The CRM cannot be reached (%s); trying again later.", error->message);
       g_error_free (error);
     }
-}
-
-static void
-on_read (GObject *source, GAsyncResult *result, gpointer user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  Request *request = g_task_get_task_data (task);
-  GError *error = NULL;
-  g_autoptr(GBytes) chunk = g_input_stream_read_bytes_finish (G_INPUT_STREAM (source), result, &error);
-  gsize len;
-  const guint8 *data;
-
-  if (chunk == NULL)
-    {
-      return_io_error (task, error);
-      return;
-    }
-  data = g_bytes_get_data (chunk, &len);
-  if (len == 0)
-    {
-      g_input_stream_close (request->stream, NULL, NULL);
-      finish (task);
-      return;
-    }
-  if (request->body->len + len > FD_CRM_MAX_RESPONSE)
-    {
-      g_input_stream_close (request->stream, NULL, NULL);
-      g_task_return_new_error (task, FD_CRM_ERROR, FD_CRM_ERROR_INVALID,
-                               "The CRM's answer is larger than %d bytes.", FD_CRM_MAX_RESPONSE);
-      return;
-    }
-  g_byte_array_append (request->body, data, len);
-  read_more (g_steal_pointer (&task));
-}
-
-static void
-on_sent (GObject *source, GAsyncResult *result, gpointer user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  Request *request = g_task_get_task_data (task);
-  GError *error = NULL;
-
-  request->stream = soup_session_send_finish (SOUP_SESSION (source), result, &error);
-  if (request->stream == NULL)
-    {
-      return_io_error (task, error);
-      return;
-    }
-  read_more (g_steal_pointer (&task));
 }
 
 void
@@ -304,7 +255,6 @@ fd_crm_http_async (FdCrmCall           *call,
 
   g_task_set_source_tag (task, fd_crm_http_async);
   request->call = call;
-  request->body = g_byte_array_new ();
   g_task_set_task_data (task, request, (GDestroyNotify) request_free);
   request->message = soup_message_new (method, url);
   if (request->message == NULL)
@@ -325,8 +275,8 @@ fd_crm_http_async (FdCrmCall           *call,
       g_autoptr(GBytes) bytes = g_bytes_new_take (text, len);
       soup_message_set_request_body_from_bytes (request->message, "application/json", bytes);
     }
-  soup_session_send_async (call->session, request->message, G_PRIORITY_DEFAULT, cancellable,
-                           on_sent, g_steal_pointer (&task));
+  fd_http_answer_async (call->session, request->message, FD_CRM_MAX_RESPONSE, cancellable,
+                        on_answered, g_steal_pointer (&task));
 }
 
 JsonNode *
@@ -334,4 +284,109 @@ fd_crm_http_finish (GAsyncResult  *result,
                     GError       **error)
 {
   return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/* --- A provider's lookup and log entry ------------------------------------ */
+
+typedef struct {
+  const FdCrmProvider  *provider;
+  FdCrmCall            *call;
+  char                **paths;
+  guint                 index;   /* the search under way */
+} Lookup;
+
+static void
+lookup_free (Lookup *lookup)
+{
+  g_strfreev (lookup->paths);
+  g_free (lookup);
+}
+
+static void on_search (GObject *source, GAsyncResult *result, gpointer user_data);
+
+static void
+send_search (GTask *task)
+{
+  Lookup *lookup = g_task_get_task_data (task);
+
+  fd_crm_http_async (lookup->call, "GET", lookup->paths[lookup->index], NULL, NULL,
+                     g_task_get_cancellable (task), on_search, task);
+}
+
+static void
+on_search (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  Lookup *lookup = g_task_get_task_data (task);
+  GError *error = NULL;
+  g_autoptr(JsonNode) root = fd_crm_http_finish (result, &error);
+  FdCrmMatch *match = NULL;
+
+  if (error == NULL)
+    match = lookup->provider->read_match (lookup->call, lookup->index, root, &error);
+  if (error != NULL)
+    g_task_return_error (task, error);
+  else if (match != NULL)
+    g_task_return_pointer (task, match, (GDestroyNotify) fd_crm_match_free);
+  else if (lookup->paths[++lookup->index] != NULL)
+    send_search (g_steal_pointer (&task));
+  else
+    g_task_return_pointer (task, NULL, NULL);
+}
+
+void
+fd_crm_lookup_async (const FdCrmProvider *provider,
+                     FdCrmCall           *call,
+                     const char          *email,
+                     const char          *phone,
+                     GCancellable        *cancellable,
+                     GAsyncReadyCallback  callback,
+                     gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (NULL, cancellable, callback, user_data);
+  Lookup *lookup = g_new0 (Lookup, 1);
+
+  lookup->provider = provider;
+  lookup->call = call;
+  lookup->paths = provider->lookup_paths (email, phone);
+  g_task_set_task_data (task, lookup, (GDestroyNotify) lookup_free);
+  if (lookup->paths[0] == NULL)
+    g_task_return_pointer (task, NULL, NULL);
+  else
+    send_search (g_steal_pointer (&task));
+}
+
+static void
+on_logged (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  const FdCrmProvider *provider = g_task_get_task_data (task);
+  GError *error = NULL;
+  g_autoptr(JsonNode) root = fd_crm_http_finish (result, &error);
+  char *id = NULL;
+
+  if (error == NULL)
+    id = provider->read_log_id (root != NULL && JSON_NODE_HOLDS_OBJECT (root) ? json_node_get_object (root) : NULL,
+                                &error);
+  if (id == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, id, g_free);
+}
+
+void
+fd_crm_log_async (const FdCrmProvider     *provider,
+                  FdCrmCall               *call,
+                  const FdCrmEntryRequest *entry,
+                  GCancellable            *cancellable,
+                  GAsyncReadyCallback      callback,
+                  gpointer                 user_data)
+{
+  GTask *task = g_task_new (NULL, cancellable, callback, user_data);
+  g_autoptr(JsonNode) body = provider->log_body (entry);
+
+  /* The provider is static: borrowed. */
+  g_task_set_task_data (task, (gpointer) provider, NULL);
+  fd_crm_http_async (call, "POST", provider->log_path, body,
+                     provider->log_idempotency_key ? entry->idempotency_key : NULL, cancellable, on_logged, task);
 }

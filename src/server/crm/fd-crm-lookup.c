@@ -266,13 +266,9 @@ on_looked_up (GObject *source, GAsyncResult *result, gpointer user_data)
 static void
 op_start (Op *op)
 {
-  g_free (op->access_token);
-  op->access_token = g_strdup (op->org->tokens != NULL ? op->org->tokens->access_token : NULL);
-  op->call.session = op->crm->session;
-  op->call.instance_url = op->instance_url;
-  op->call.access_token = op->access_token;
-  op->call.retry_after = 0;
-  op->org->provider->lookup_async (&op->call, op->email, op->phone, op->crm->cancellable, on_looked_up, op);
+  fd_crm_call_init (op->crm, op->org, op->instance_url, &op->call, &op->access_token);
+  fd_crm_lookup_async (op->org->provider, &op->call, op->email, op->phone, op->crm->cancellable,
+                       on_looked_up, op);
 }
 
 /* Starts the lookups that may run: their organization connected and not

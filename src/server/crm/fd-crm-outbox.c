@@ -205,13 +205,8 @@ send_start (Send *send)
     .idempotency_key = send->entry->idempotency_key,
   };
 
-  g_free (send->access_token);
-  send->access_token = g_strdup (send->org->tokens != NULL ? send->org->tokens->access_token : NULL);
-  send->call.session = send->crm->session;
-  send->call.instance_url = send->instance_url;
-  send->call.access_token = send->access_token;
-  send->call.retry_after = 0;
-  send->org->provider->log_async (&send->call, &request, send->crm->cancellable, on_logged, send);
+  fd_crm_call_init (send->crm, send->org, send->instance_url, &send->call, &send->access_token);
+  fd_crm_log_async (send->org->provider, &send->call, &request, send->crm->cancellable, on_logged, send);
 }
 
 void

@@ -3,6 +3,7 @@
 #include "fd-crm-private.h"
 #include "fd-center-crm.h"
 #include "fd-protocol.h"
+#include "fd-web-page.h"
 
 #include <sodium.h>
 #include <string.h>
@@ -41,6 +42,7 @@ fd_crm_page_init (FdCrm *self)
   if (sodium_init () < 0)
     g_error ("libsodium could not start");
   crypto_auth_keygen (self->csrf_key);
+  self->style_hash = fd_web_page_style_hash (page_style);
   self->secure = self->public_url != NULL && g_str_has_prefix (self->public_url, "https://");
 }
 
@@ -48,36 +50,15 @@ void
 fd_crm_page_clear (FdCrm *self)
 {
   sodium_memzero (self->csrf_key, sizeof self->csrf_key);
+  g_clear_pointer (&self->style_hash, g_free);
 }
 
 static char *
 mac_hex (FdCrm *self, const char *label, const char *value)
 {
-  guchar mac[crypto_auth_BYTES];
-  char hex[crypto_auth_BYTES * 2 + 1];
   g_autofree char *input = g_strconcat (label, ":", value, NULL);
 
-  crypto_auth (mac, (const guchar *) input, strlen (input), self->csrf_key);
-  sodium_bin2hex (hex, sizeof hex, mac, sizeof mac);
-  return g_strdup (hex);
-}
-
-static gboolean
-same_secret (const char *a, const char *b)
-{
-  return a != NULL && b != NULL && strlen (a) == strlen (b) && sodium_memcmp (a, b, strlen (a)) == 0;
-}
-
-static char *
-request_cookie (SoupServerMessage *msg, const char *name)
-{
-  const char *header = soup_message_headers_get_list (soup_server_message_get_request_headers (msg), "Cookie");
-  g_autoptr(GHashTable) params = NULL;
-
-  if (header == NULL)
-    return NULL;
-  params = soup_header_parse_semi_param_list (header);
-  return g_strdup (g_hash_table_lookup (params, name));
+  return fd_web_page_mac_hex (self->csrf_key, input);
 }
 
 static char *
@@ -116,35 +97,9 @@ static void
 respond_page (FdCrm *self, SoupServerMessage *msg, guint status, const char *title, const char *body_html,
               const char *form_origin)
 {
-  SoupMessageHeaders *headers = soup_server_message_get_response_headers (msg);
-  g_autofree char *escaped_title = g_markup_escape_text (title, -1);
-  g_autofree char *style_hash = NULL;
-  g_autofree char *csp = NULL;
-  g_autofree char *html = NULL;
-  guint8 digest[32];
-  gsize length = sizeof digest;
-  GChecksum *checksum = g_checksum_new (G_CHECKSUM_SHA256);
+  g_autofree char *form_action = g_strconcat ("'self'", form_origin != NULL ? " " : "", form_origin, NULL);
 
-  g_checksum_update (checksum, (const guchar *) page_style, strlen (page_style));
-  g_checksum_get_digest (checksum, digest, &length);
-  g_checksum_free (checksum);
-  style_hash = g_base64_encode (digest, length);
-  csp = g_strdup_printf ("default-src 'none'; style-src 'sha256-%s'; form-action 'self'%s%s; "
-                         "frame-ancestors 'none'; base-uri 'none'", style_hash,
-                         form_origin != NULL ? " " : "", form_origin != NULL ? form_origin : "");
-  html = g_strdup_printf ("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
-                          "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
-                          "<meta name=\"referrer\" content=\"no-referrer\">"
-                          "<title>%s</title><style>%s</style></head>\n<body><main>"
-                          "<h1>%s</h1>\n%s</main></body></html>\n",
-                          escaped_title, page_style, escaped_title, body_html);
-  soup_message_headers_replace (headers, "Content-Security-Policy", csp);
-  soup_message_headers_replace (headers, "X-Content-Type-Options", "nosniff");
-  soup_message_headers_replace (headers, "X-Frame-Options", "DENY");
-  soup_message_headers_replace (headers, "Referrer-Policy", "no-referrer");
-  soup_message_headers_replace (headers, "Cache-Control", "no-store");
-  soup_server_message_set_status (msg, status, NULL);
-  soup_server_message_set_response (msg, "text/html; charset=utf-8", SOUP_MEMORY_COPY, html, strlen (html));
+  fd_web_page_respond (msg, status, title, page_style, self->style_hash, form_action, body_html);
 }
 
 static void
@@ -377,7 +332,7 @@ serve_post (FdCrm *self, SoupServerMessage *msg, FdStoreCrmConnection *c, const 
 {
   SoupMessageBody *body = soup_server_message_get_request_body (msg);
   g_autofree char *expected = mac_hex (self, "csrf", hash);
-  g_autofree char *cookie = request_cookie (msg, COOKIE_CSRF);
+  g_autofree char *cookie = fd_web_page_cookie (msg, COOKIE_CSRF);
   g_autoptr(GBytes) bytes = NULL;
   g_autoptr(GHashTable) form = NULL;
   g_autofree char *text = NULL;
@@ -399,7 +354,7 @@ serve_post (FdCrm *self, SoupServerMessage *msg, FdStoreCrmConnection *c, const 
   bytes = soup_message_body_flatten (body);
   text = g_strndup (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
   form = soup_form_decode (text);
-  if (!same_secret (g_hash_table_lookup (form, "csrf"), expected) || !same_secret (cookie, expected))
+  if (!fd_web_page_same_secret (g_hash_table_lookup (form, "csrf"), expected) || !fd_web_page_same_secret (cookie, expected))
     {
       respond_message (self, msg, SOUP_STATUS_FORBIDDEN, "The form was not accepted",
                        "The form was not accepted (it did not come from this page). Open the connect link again.");
@@ -522,7 +477,7 @@ serve_callback (FdCrm *self, SoupServerMessage *msg, GHashTable *query)
 {
   const char *state = query != NULL ? g_hash_table_lookup (query, "state") : NULL;
   const char *code = query != NULL ? g_hash_table_lookup (query, "code") : NULL;
-  g_autofree char *cookie = request_cookie (msg, COOKIE_STATE);
+  g_autofree char *cookie = fd_web_page_cookie (msg, COOKIE_STATE);
   g_autofree char *expected = NULL;
   g_autofree char *verifier = NULL;
   g_autofree char *redirect = g_strconcat (self->public_url, CALLBACK_PATH, NULL);
@@ -541,7 +496,7 @@ serve_callback (FdCrm *self, SoupServerMessage *msg, GHashTable *query)
     }
   c = fd_store_find_crm_connection (fd_center_get_store (self->center), NULL, state, NULL);
   expected = mac_hex (self, "state", state);
-  if (c == NULL || c->pending_expires_at < g_get_real_time () || !same_secret (cookie, expected))
+  if (c == NULL || c->pending_expires_at < g_get_real_time () || !fd_web_page_same_secret (cookie, expected))
     {
       fd_store_crm_connection_free (c);
       respond_message (self, msg, SOUP_STATUS_FORBIDDEN, "The CRM was not connected",

@@ -47,6 +47,7 @@ struct _FdCrm {
   guint          outbox_id;
   /* fd-crm-page.c */
   guchar         csrf_key[32];
+  char          *style_hash;     /* the CSP hash of the page's style (fd-web-page.h) */
   gboolean       secure;
 };
 
@@ -61,6 +62,11 @@ void     fd_crm_org_succeeded   (CrmOrg *org);
 void     fd_crm_set_status      (FdCrm *self, CrmOrg *org, const char *status, const char *reason);
 void     fd_crm_schedule_pumps  (FdCrm *self);
 GBytes  *fd_crm_seal_tokens     (FdCrm *self, const FdOAuthTokens *tokens, GError **error);
+/* Prepares @call for a request on @org's behalf: the session, @instance_url
+ * (the caller's copy), and the organization's current access token copied
+ * into *@access_token (replacing what it held), which the call borrows. */
+void     fd_crm_call_init       (FdCrm *self, CrmOrg *org, const char *instance_url, FdCrmCall *call,
+                                 char **access_token);
 void     fd_crm_refresh_async   (FdCrm *self, CrmOrg *org, GAsyncReadyCallback callback, gpointer user_data);
 gboolean fd_crm_refresh_finish  (GAsyncResult *result, GError **error);
 

@@ -4,8 +4,9 @@
  * "Adding a provider"). A provider is one file, fd-crm-NAME.c, that fills
  * one FdCrmProvider and is listed in fd_crm_providers[] (fd-crm-providers.c):
  * its OAuth endpoints (an FdOAuthPlatform of fd-oauth.c), a lookup by email
- * address or phone number, and the creation of a log entry. Both calls run
- * on the main loop through FdCrmCall (fd-crm-http.c): authenticated,
+ * address or phone number, and the creation of a log entry, as requests
+ * and readings of their answers. Both calls run on the main loop through
+ * FdCrmCall (fd_crm_lookup_async(), fd_crm_log_async()): authenticated,
  * bounded, with timeouts, their failures typed as FdCrmError. Tokens,
  * refresh on FD_CRM_ERROR_UNAUTHORIZED, caching, back-off and the outbox
  * are fd-crm.c's, never a provider's. */
@@ -83,20 +84,26 @@ typedef struct {
   /* An instance URL the administrator gave: TRUE when it is this CRM's
    * kind of address (tests pass http://127.0.0.1:… with allow_http). */
   gboolean (*check_instance) (const char *instance_url, gboolean allow_http, GError **error);
-  /* Looks up @email, then @phone (normalised: digits with a leading +);
-   * either may be NULL. The result is an FdCrmMatch* or NULL for none. */
-  void        (*lookup_async)  (FdCrmCall           *call,
-                                const char          *email,
-                                const char          *phone,
-                                GCancellable        *cancellable,
-                                GAsyncReadyCallback  callback,
-                                gpointer             user_data);
-  /* Creates the entry; the result is the CRM's id of it (char*). */
-  void        (*log_async)     (FdCrmCall                 *call,
-                                const FdCrmEntryRequest   *entry,
-                                GCancellable              *cancellable,
-                                GAsyncReadyCallback        callback,
-                                gpointer                   user_data);
+  /* The lookup's searches for @email, then @phone (normalised: digits
+   * with a leading +; either may be NULL): GET paths, NULL-terminated,
+   * tried in order until one finds a record; empty when there is nothing
+   * to look up. */
+  char       **(*lookup_paths) (const char  *email,
+                                const char  *phone);
+  /* The answer of search @index as a match; NULL without error for none. */
+  FdCrmMatch  *(*read_match)   (FdCrmCall   *call,
+                                guint        index,
+                                JsonNode    *root,
+                                GError     **error);
+  /* A log entry is @log_body POSTed to log_path, with the entry's
+   * Idempotency-Key when the CRM takes one; @read_log_id reads the new
+   * entry's id from the answer (NULL with FD_CRM_ERROR_INVALID when it
+   * has none). */
+  const char   *log_path;
+  gboolean      log_idempotency_key;
+  JsonNode    *(*log_body)     (const FdCrmEntryRequest  *entry);
+  char        *(*read_log_id)  (JsonObject               *answer,
+                                GError                  **error);
 } FdCrmProvider;
 
 /* fd-crm-providers.c: every provider, NULL-terminated. */
@@ -122,6 +129,24 @@ void      fd_crm_http_async   (FdCrmCall           *call,
                                gpointer             user_data);
 JsonNode *fd_crm_http_finish  (GAsyncResult        *result,
                                GError             **error);
+
+/* A provider's lookup (lookup_paths, read_match) run on @call: the result
+ * is an FdCrmMatch* or NULL for none. */
+void      fd_crm_lookup_async (const FdCrmProvider *provider,
+                               FdCrmCall           *call,
+                               const char          *email,
+                               const char          *phone,
+                               GCancellable        *cancellable,
+                               GAsyncReadyCallback  callback,
+                               gpointer             user_data);
+/* A provider's log entry (log_path, log_body, read_log_id) created on
+ * @call: the result is the CRM's id of it (char*). */
+void      fd_crm_log_async    (const FdCrmProvider     *provider,
+                               FdCrmCall               *call,
+                               const FdCrmEntryRequest *entry,
+                               GCancellable            *cancellable,
+                               GAsyncReadyCallback      callback,
+                               gpointer                 user_data);
 
 /* Typed member access for hostile answers: NULL / -1 when absent or of
  * another type. */

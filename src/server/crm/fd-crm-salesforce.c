@@ -52,73 +52,55 @@ valid_id (const char *id)
   return TRUE;
 }
 
-static gboolean
-check_instance (const char *instance_url, gboolean allow_http, GError **error)
-{
-  return fd_crm_check_origin (instance_url, allow_http, error);
-}
-
-typedef struct {
-  FdCrmCall *call;
-  char *email;
-  char *phone;
-  gboolean leads;   /* the second query: Lead */
-} Lookup;
-
-static void
-lookup_free (Lookup *lookup)
-{
-  g_free (lookup->email);
-  g_free (lookup->phone);
-  g_free (lookup);
-}
-
+/* The search for @email or @phone among Contacts, or Leads with @leads. */
 static char *
-lookup_soql (Lookup *lookup)
+lookup_soql (const char *email,
+             const char *phone,
+             gboolean    leads)
 {
   GString *soql = g_string_new (NULL);
   gboolean first = TRUE;
 
-  if (lookup->leads)
+  if (leads)
     g_string_append (soql, "SELECT Id, Name, Company FROM Lead WHERE IsConverted = false AND (");
   else
     g_string_append (soql, "SELECT Id, Name, Account.Name FROM Contact WHERE (");
-  if (lookup->email != NULL)
+  if (email != NULL)
     {
       g_string_append (soql, "Email = ");
-      append_soql_string (soql, lookup->email);
+      append_soql_string (soql, email);
       first = FALSE;
     }
-  if (lookup->phone != NULL)
+  if (phone != NULL)
     {
       g_string_append (soql, first ? "Phone = " : " OR Phone = ");
-      append_soql_string (soql, lookup->phone);
+      append_soql_string (soql, phone);
       g_string_append (soql, " OR MobilePhone = ");
-      append_soql_string (soql, lookup->phone);
+      append_soql_string (soql, phone);
     }
   g_string_append_printf (soql, ") ORDER BY LastModifiedDate DESC LIMIT %d", FD_CRM_LOOKUP_LIMIT);
   return g_string_free (soql, FALSE);
 }
 
-static void on_query (GObject *source, GAsyncResult *result, gpointer user_data);
-
-static void
-send_query (GTask *task)
+static char *
+query_path (const char *email,
+            const char *phone,
+            gboolean    leads)
 {
-  Lookup *lookup = g_task_get_task_data (task);
-  g_autofree char *soql = lookup_soql (lookup);
+  g_autofree char *soql = lookup_soql (email, phone, leads);
   g_autofree char *escaped = g_uri_escape_string (soql, NULL, FALSE);
-  g_autofree char *path = g_strconcat (API "/query?q=", escaped, NULL);
 
-  fd_crm_http_async (lookup->call, "GET", path, NULL, NULL, g_task_get_cancellable (task), on_query, task);
+  return g_strconcat (API "/query?q=", escaped, NULL);
 }
 
 /* The first record of a query result {"totalSize","done","records":[…]}
- * as a match; NULL with FD_CRM_ERROR_INVALID for a result of another
- * shape, NULL without error for no record. */
+ * as a match (search 0: Contacts, 1: Leads); NULL with
+ * FD_CRM_ERROR_INVALID for a result of another shape, NULL without error
+ * for no record. */
 static FdCrmMatch *
-read_result (Lookup *lookup, JsonNode *root, GError **error)
+read_result (FdCrmCall *call, guint index, JsonNode *root, GError **error)
 {
+  gboolean leads = index == 1;
   JsonObject *object = root != NULL && JSON_NODE_HOLDS_OBJECT (root) ? json_node_get_object (root) : NULL;
   JsonArray *records = fd_crm_json_array (object, "records");
   JsonObject *record;
@@ -147,104 +129,48 @@ read_result (Lookup *lookup, JsonNode *root, GError **error)
     }
   match = g_new0 (FdCrmMatch, 1);
   match->record_id = g_strdup (id);
-  match->kind = g_strdup (lookup->leads ? "Lead" : "Contact");
-  match->label = g_strdup (lookup->leads ? "(Salesforce Lead)" : "(Salesforce Contact)");
-  match->record_url = g_strdup_printf ("%s/lightning/r/%s/%s/view", lookup->call->instance_url, match->kind, id);
+  match->kind = g_strdup (leads ? "Lead" : "Contact");
+  match->label = g_strdup (leads ? "(Salesforce Lead)" : "(Salesforce Contact)");
+  match->record_url = g_strdup_printf ("%s/lightning/r/%s/%s/view", call->instance_url, match->kind, id);
   match->name = g_strdup (fd_crm_json_string (record, "Name"));
-  if (lookup->leads)
+  if (leads)
     match->company = g_strdup (fd_crm_json_string (record, "Company"));
   else
     match->company = g_strdup (fd_crm_json_string (fd_crm_json_object (record, "Account"), "Name"));
   return match;
 }
 
-static void
-on_query (GObject *source, GAsyncResult *result, gpointer user_data)
+/* Contacts first, then Leads. */
+static char **
+lookup_paths (const char *email, const char *phone)
 {
-  g_autoptr(GTask) task = user_data;
-  Lookup *lookup = g_task_get_task_data (task);
-  GError *error = NULL;
-  g_autoptr(JsonNode) root = fd_crm_http_finish (result, &error);
-  FdCrmMatch *match;
+  char **paths = g_new0 (char *, 3);
 
-  if (error != NULL)
+  if (email != NULL || phone != NULL)
     {
-      g_task_return_error (task, error);
-      return;
+      paths[0] = query_path (email, phone, FALSE);
+      paths[1] = query_path (email, phone, TRUE);
     }
-  match = read_result (lookup, root, &error);
-  if (error != NULL)
-    g_task_return_error (task, error);
-  else if (match != NULL)
-    g_task_return_pointer (task, match, (GDestroyNotify) fd_crm_match_free);
-  else if (!lookup->leads)
-    {
-      lookup->leads = TRUE;
-      send_query (g_steal_pointer (&task));
-    }
-  else
-    g_task_return_pointer (task, NULL, NULL);
+  return paths;
 }
 
-static void
-lookup_async (FdCrmCall           *call,
-              const char          *email,
-              const char          *phone,
-              GCancellable        *cancellable,
-              GAsyncReadyCallback  callback,
-              gpointer             user_data)
+static char *
+read_task_id (JsonObject *answer, GError **error)
 {
-  GTask *task = g_task_new (NULL, cancellable, callback, user_data);
-  Lookup *lookup = g_new0 (Lookup, 1);
+  const char *id = fd_crm_json_string (answer, "id");
 
-  lookup->call = call;
-  lookup->email = g_strdup (email);
-  lookup->phone = g_strdup (phone);
-  g_task_set_task_data (task, lookup, (GDestroyNotify) lookup_free);
-  if (email == NULL && phone == NULL)
-    {
-      g_task_return_pointer (task, NULL, NULL);
-      g_object_unref (task);
-      return;
-    }
-  send_query (task);
-}
-
-static void
-on_task_created (GObject *source, GAsyncResult *result, gpointer user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  GError *error = NULL;
-  g_autoptr(JsonNode) root = fd_crm_http_finish (result, &error);
-  JsonObject *object;
-  const char *id;
-
-  if (error != NULL)
-    {
-      g_task_return_error (task, error);
-      return;
-    }
-  object = root != NULL && JSON_NODE_HOLDS_OBJECT (root) ? json_node_get_object (root) : NULL;
-  id = fd_crm_json_string (object, "id");
   if (!valid_id (id))
     {
-      g_task_return_new_error (task, FD_CRM_ERROR, FD_CRM_ERROR_INVALID,
-                               "Salesforce's answer to the new Task has no valid id.");
-      return;
+      g_set_error (error, FD_CRM_ERROR, FD_CRM_ERROR_INVALID, "Salesforce's answer to the new Task has no valid id.");
+      return NULL;
     }
-  g_task_return_pointer (task, g_strdup (id), g_free);
+  return g_strdup (id);
 }
 
-static void
-log_async (FdCrmCall                *call,
-           const FdCrmEntryRequest  *entry,
-           GCancellable             *cancellable,
-           GAsyncReadyCallback       callback,
-           gpointer                  user_data)
+static JsonNode *
+log_body (const FdCrmEntryRequest *entry)
 {
-  GTask *task = g_task_new (NULL, cancellable, callback, user_data);
   g_autoptr(JsonBuilder) builder = json_builder_new ();
-  g_autoptr(JsonNode) body = NULL;
   g_autofree char *description = NULL;
 
   if (g_utf8_strlen (entry->body, -1) > MAX_DESCRIPTION)
@@ -269,17 +195,20 @@ log_async (FdCrmCall                *call,
       json_builder_add_string_value (builder, entry->crm_user);
     }
   json_builder_end_object (builder);
-  body = json_builder_get_root (builder);
-  /* Salesforce's REST API takes no idempotency key: see docs/crm.md,
-   * "Exactly once", for the window of a duplicate. */
-  fd_crm_http_async (call, "POST", API "/sobjects/Task", body, NULL, cancellable, on_task_created, task);
+  return json_builder_get_root (builder);
 }
 
 const FdCrmProvider fd_crm_salesforce = {
   .id = "salesforce",
   .display_name = "Salesforce",
   .oauth_platform = FD_OAUTH_PLATFORM_SALESFORCE,
-  .check_instance = check_instance,
-  .lookup_async = lookup_async,
-  .log_async = log_async,
+  .check_instance = fd_crm_check_origin,
+  .lookup_paths = lookup_paths,
+  .read_match = read_result,
+  /* Salesforce's REST API takes no idempotency key: see docs/crm.md,
+   * "Exactly once", for the window of a duplicate. */
+  .log_path = API "/sobjects/Task",
+  .log_idempotency_key = FALSE,
+  .log_body = log_body,
+  .read_log_id = read_task_id,
 };

@@ -10,12 +10,6 @@
  * so that a retry after a crash never makes a second ticket. A 429 with
  * Retry-After is fd-crm-http.c's. */
 
-static gboolean
-check_instance (const char *instance_url, gboolean allow_http, GError **error)
-{
-  return fd_crm_check_origin (instance_url, allow_http, error);
-}
-
 /* Zendesk ids are JSON numbers. */
 static gboolean
 member_id (JsonObject *object, const char *name, gint64 *id)
@@ -28,36 +22,16 @@ member_id (JsonObject *object, const char *name, gint64 *id)
   return *id > 0;
 }
 
-typedef struct {
-  FdCrmCall *call;
-  char *email;
-  char *phone;
-  gboolean by_phone;
-} Lookup;
-
-static void
-lookup_free (Lookup *lookup)
+static char *
+search_path (const char *value)
 {
-  g_free (lookup->email);
-  g_free (lookup->phone);
-  g_free (lookup);
-}
-
-static void on_search (GObject *source, GAsyncResult *result, gpointer user_data);
-
-static void
-send_search (GTask *task)
-{
-  Lookup *lookup = g_task_get_task_data (task);
-  const char *value = lookup->by_phone ? lookup->phone : lookup->email;
   g_autofree char *escaped = g_uri_escape_string (value, NULL, FALSE);
-  g_autofree char *path = g_strconcat ("/api/v2/users/search.json?include=organizations&query=", escaped, NULL);
 
-  fd_crm_http_async (lookup->call, "GET", path, NULL, NULL, g_task_get_cancellable (task), on_search, task);
+  return g_strconcat ("/api/v2/users/search.json?include=organizations&query=", escaped, NULL);
 }
 
 static FdCrmMatch *
-read_users (Lookup *lookup, JsonNode *root, GError **error)
+read_users (FdCrmCall *call, guint index, JsonNode *root, GError **error)
 {
   JsonObject *object = root != NULL && JSON_NODE_HOLDS_OBJECT (root) ? json_node_get_object (root) : NULL;
   JsonArray *users = fd_crm_json_array (object, "users");
@@ -83,7 +57,7 @@ read_users (Lookup *lookup, JsonNode *root, GError **error)
   match->record_id = g_strdup_printf ("%" G_GINT64_FORMAT, id);
   match->kind = g_strdup ("user");
   match->label = g_strdup ("(Zendesk user)");
-  match->record_url = g_strdup_printf ("%s/agent/users/%" G_GINT64_FORMAT, lookup->call->instance_url, id);
+  match->record_url = g_strdup_printf ("%s/agent/users/%" G_GINT64_FORMAT, call->instance_url, id);
   match->name = g_strdup (fd_crm_json_string (user, "name"));
   if (organizations != NULL && member_id (user, "organization_id", &organization_id))
     for (guint i = 0; i < json_array_get_length (organizations); i++)
@@ -100,82 +74,31 @@ read_users (Lookup *lookup, JsonNode *root, GError **error)
   return match;
 }
 
-static void
-on_search (GObject *source, GAsyncResult *result, gpointer user_data)
+/* The email address first, then the phone number. */
+static char **
+lookup_paths (const char *email, const char *phone)
 {
-  g_autoptr(GTask) task = user_data;
-  Lookup *lookup = g_task_get_task_data (task);
-  GError *error = NULL;
-  g_autoptr(JsonNode) root = fd_crm_http_finish (result, &error);
-  FdCrmMatch *match;
+  char **paths = g_new0 (char *, 3);
+  guint n = 0;
 
-  if (error != NULL)
-    {
-      g_task_return_error (task, error);
-      return;
-    }
-  match = read_users (lookup, root, &error);
-  if (error != NULL)
-    g_task_return_error (task, error);
-  else if (match != NULL)
-    g_task_return_pointer (task, match, (GDestroyNotify) fd_crm_match_free);
-  else if (!lookup->by_phone && lookup->phone != NULL)
-    {
-      lookup->by_phone = TRUE;
-      send_search (g_steal_pointer (&task));
-    }
-  else
-    g_task_return_pointer (task, NULL, NULL);
+  if (email != NULL)
+    paths[n++] = search_path (email);
+  if (phone != NULL)
+    paths[n++] = search_path (phone);
+  return paths;
 }
 
-static void
-lookup_async (FdCrmCall           *call,
-              const char          *email,
-              const char          *phone,
-              GCancellable        *cancellable,
-              GAsyncReadyCallback  callback,
-              gpointer             user_data)
+static char *
+read_ticket_id (JsonObject *answer, GError **error)
 {
-  GTask *task = g_task_new (NULL, cancellable, callback, user_data);
-  Lookup *lookup = g_new0 (Lookup, 1);
-
-  lookup->call = call;
-  lookup->email = g_strdup (email);
-  lookup->phone = g_strdup (phone);
-  lookup->by_phone = email == NULL;
-  g_task_set_task_data (task, lookup, (GDestroyNotify) lookup_free);
-  if (email == NULL && phone == NULL)
-    {
-      g_task_return_pointer (task, NULL, NULL);
-      g_object_unref (task);
-      return;
-    }
-  send_search (task);
-}
-
-static void
-on_ticket_created (GObject *source, GAsyncResult *result, gpointer user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  GError *error = NULL;
-  g_autoptr(JsonNode) root = fd_crm_http_finish (result, &error);
-  JsonObject *ticket;
   gint64 id;
 
-  if (error != NULL)
+  if (!member_id (fd_crm_json_object (answer, "ticket"), "id", &id))
     {
-      g_task_return_error (task, error);
-      return;
+      g_set_error (error, FD_CRM_ERROR, FD_CRM_ERROR_INVALID, "Zendesk's answer to the new ticket has no numeric id.");
+      return NULL;
     }
-  ticket = fd_crm_json_object (root != NULL && JSON_NODE_HOLDS_OBJECT (root) ? json_node_get_object (root) : NULL,
-                               "ticket");
-  if (!member_id (ticket, "id", &id))
-    {
-      g_task_return_new_error (task, FD_CRM_ERROR, FD_CRM_ERROR_INVALID,
-                               "Zendesk's answer to the new ticket has no numeric id.");
-      return;
-    }
-  g_task_return_pointer (task, g_strdup_printf ("%" G_GINT64_FORMAT, id), g_free);
+  return g_strdup_printf ("%" G_GINT64_FORMAT, id);
 }
 
 static gboolean
@@ -185,16 +108,10 @@ all_digits (const char *text, gint64 *value)
          g_ascii_string_to_signed (text, 10, 1, G_MAXINT64, value, NULL);
 }
 
-static void
-log_async (FdCrmCall                *call,
-           const FdCrmEntryRequest  *entry,
-           GCancellable             *cancellable,
-           GAsyncReadyCallback       callback,
-           gpointer                  user_data)
+static JsonNode *
+log_body (const FdCrmEntryRequest *entry)
 {
-  GTask *task = g_task_new (NULL, cancellable, callback, user_data);
   g_autoptr(JsonBuilder) builder = json_builder_new ();
-  g_autoptr(JsonNode) body = NULL;
   gint64 requester, author;
 
   json_builder_begin_object (builder);
@@ -238,16 +155,18 @@ log_async (FdCrmCall                *call,
   json_builder_end_object (builder);
   json_builder_end_object (builder);
   json_builder_end_object (builder);
-  body = json_builder_get_root (builder);
-  fd_crm_http_async (call, "POST", "/api/v2/tickets.json", body, entry->idempotency_key, cancellable,
-                     on_ticket_created, task);
+  return json_builder_get_root (builder);
 }
 
 const FdCrmProvider fd_crm_zendesk = {
   .id = "zendesk",
   .display_name = "Zendesk",
   .oauth_platform = FD_OAUTH_PLATFORM_ZENDESK,
-  .check_instance = check_instance,
-  .lookup_async = lookup_async,
-  .log_async = log_async,
+  .check_instance = fd_crm_check_origin,
+  .lookup_paths = lookup_paths,
+  .read_match = read_users,
+  .log_path = "/api/v2/tickets.json",
+  .log_idempotency_key = TRUE,
+  .log_body = log_body,
+  .read_log_id = read_ticket_id,
 };

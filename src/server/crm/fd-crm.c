@@ -3,6 +3,7 @@
 #include "fd-crm.h"
 #include "fd-crm-private.h"
 #include "fd-center-crm.h"
+#include "fd-email-settings.h"
 #include "fd-protocol.h"
 
 #include <sodium.h>
@@ -84,25 +85,24 @@ open_text (FdCrm *self, GBytes *sealed, GError **error)
   return g_strndup (data, len);
 }
 
+void
+fd_crm_call_init (FdCrm *self, CrmOrg *org, const char *instance_url, FdCrmCall *call, char **access_token)
+{
+  g_free (*access_token);
+  *access_token = g_strdup (org->tokens != NULL ? org->tokens->access_token : NULL);
+  call->session = self->session;
+  call->instance_url = instance_url;
+  call->access_token = *access_token;
+  call->retry_after = 0;
+}
+
 GBytes *
 fd_crm_seal_tokens (FdCrm *self, const FdOAuthTokens *tokens, GError **error)
 {
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
-  g_autoptr(JsonNode) root = NULL;
-  char *text;
-  GBytes *sealed;
+  /* The form of an OAuth stream's sealed tokens (fd-email-settings.h). */
+  char *text = fd_email_oauth_tokens_to_json (tokens);
+  GBytes *sealed = seal_text (self, text, error);
 
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "access_token");
-  json_builder_add_string_value (builder, tokens->access_token);
-  json_builder_set_member_name (builder, "refresh_token");
-  json_builder_add_string_value (builder, tokens->refresh_token);
-  json_builder_set_member_name (builder, "expires_at");
-  json_builder_add_int_value (builder, tokens->expires_at);
-  json_builder_end_object (builder);
-  root = json_builder_get_root (builder);
-  text = json_to_string (root, FALSE);
-  sealed = seal_text (self, text, error);
   wipe (text);
   return sealed;
 }

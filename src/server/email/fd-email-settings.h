@@ -73,7 +73,8 @@ gboolean         fd_email_host_is_loopback (const char *host);
 /* An OAuth stream's token set as sealed in the store and written through
  * the admin API's "oauth_tokens": {"refresh_token", "access_token",
  * "expires_at"} (the last two optional: without an access token it is
- * refreshed at once). FD_OAUTH_ERROR_INVALID when malformed. */
+ * refreshed at once). FD_OAUTH_ERROR_INVALID when malformed. A CRM
+ * connection's tokens are sealed in the same form (fd-crm.c). */
 FdOAuthTokens   *fd_email_oauth_tokens_parse   (const char  *json,
                                                 gsize        length,
                                                 GError     **error);

@@ -1,6 +1,7 @@
 #define G_LOG_DOMAIN "fd-oauth"
 
 #include "fd-oauth.h"
+#include "fd-http-answer.h"
 
 #include <json-glib/json-glib.h>
 #include <sodium.h>
@@ -312,8 +313,7 @@ fd_oauth_tokens_needs_refresh (const FdOAuthTokens *tokens, gint64 now, gint64 m
 typedef struct {
   FdOAuthProvider *provider;
   SoupMessage *message;
-  GInputStream *body_stream;
-  GByteArray *body;
+  GBytes *body;              /* the answer, once read */
   gboolean is_refresh;
   gint64 sent_at;
   FdOAuthTokens *previous;   /* refresh: what the caller holds */
@@ -324,11 +324,14 @@ token_request_free (TokenRequest *request)
 {
   fd_oauth_provider_unref (request->provider);
   g_clear_object (&request->message);
-  g_clear_object (&request->body_stream);
   if (request->body != NULL)
     {
-      sodium_memzero (request->body->data, request->body->len);
-      g_byte_array_unref (request->body);
+      /* The answer holds tokens: wiped (the request holds its only reference). */
+      gsize len;
+      guint8 *data = g_bytes_unref_to_data (g_steal_pointer (&request->body), &len);
+
+      sodium_memzero (data, len);
+      g_free (data);
     }
   g_clear_pointer (&request->previous, fd_oauth_tokens_free);
   g_free (request);
@@ -400,12 +403,15 @@ json_depth_ok (const guint8 *data, gsize len)
 }
 
 static JsonObject *
-parse_object (GByteArray *body)
+parse_object (GBytes *body)
 {
-  if (body->len == 0 || !json_depth_ok (body->data, body->len))
+  gsize len;
+  const guint8 *data = g_bytes_get_data (body, &len);
+
+  if (len == 0 || !json_depth_ok (data, len))
     return NULL;
   g_autoptr (JsonParser) parser = json_parser_new_immutable ();
-  if (!json_parser_load_from_data (parser, (const char *) body->data, body->len, NULL))
+  if (!json_parser_load_from_data (parser, (const char *) data, len, NULL))
     return NULL;
   JsonNode *root = json_parser_get_root (parser);
   if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
@@ -533,114 +539,65 @@ finish_request (GTask *task)
 }
 
 static void
-return_too_large (GTask *task)
-{
-  g_task_return_new_error (task, FD_OAUTH_ERROR, FD_OAUTH_ERROR_INVALID,
-                           "The sign-in provider's answer is larger than %u bytes.",
-                           (unsigned) FD_OAUTH_MAX_RESPONSE);
-}
-
-static void
-return_io_error (GTask *task, GError *error)
-{
-  TokenRequest *request = g_task_get_task_data (task);
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    {
-      g_task_return_error (task, error);
-      return;
-    }
-  g_task_return_new_error (task, FD_OAUTH_ERROR, FD_OAUTH_ERROR_NETWORK,
-                           "The sign-in provider at %s cannot be reached (%s); "
-                           "trying again later.",
-                           request->provider->token_url, error->message);
-  g_error_free (error);
-}
-
-static void on_body_read_cb (GObject *source, GAsyncResult *result, gpointer user_data);
-
-static void
-read_more (GTask *task)
-{
-  TokenRequest *request = g_task_get_task_data (task);
-  g_input_stream_read_bytes_async (request->body_stream, 8192, G_PRIORITY_DEFAULT,
-                                   g_task_get_cancellable (task),
-                                   on_body_read_cb, task);
-}
-
-static void
-on_body_read_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+on_answered_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   g_autoptr (GTask) task = user_data;
   TokenRequest *request = g_task_get_task_data (task);
   GError *error = NULL;
 
-  g_autoptr (GBytes) chunk = g_input_stream_read_bytes_finish (G_INPUT_STREAM (source), result, &error);
-  if (chunk == NULL)
+  request->body = fd_http_answer_finish (result, &error);
+  if (request->body != NULL)
+    finish_request (task);
+  else if (g_error_matches (error, FD_HTTP_ANSWER_ERROR, FD_HTTP_ANSWER_ERROR_TOO_LARGE))
     {
-      return_io_error (task, error);
-      return;
+      g_task_return_new_error (task, FD_OAUTH_ERROR, FD_OAUTH_ERROR_INVALID,
+                               "The sign-in provider's answer is larger than %u bytes.",
+                               (unsigned) FD_OAUTH_MAX_RESPONSE);
+      g_error_free (error);
     }
-  gsize len = 0;
-  const guint8 *data = g_bytes_get_data (chunk, &len);
-  if (len == 0)
+  else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    g_task_return_error (task, error);
+  else
     {
-      g_input_stream_close (request->body_stream, NULL, NULL);
-      finish_request (task);
-      return;
+      g_task_return_new_error (task, FD_OAUTH_ERROR, FD_OAUTH_ERROR_NETWORK,
+                               "The sign-in provider at %s cannot be reached (%s); "
+                               "trying again later.",
+                               request->provider->token_url, error->message);
+      g_error_free (error);
     }
-  if (request->body->len + len > FD_OAUTH_MAX_RESPONSE)
-    {
-      g_input_stream_close (request->body_stream, NULL, NULL);
-      return_too_large (task);
-      return;
-    }
-  g_byte_array_append (request->body, data, len);
-  read_more (g_steal_pointer (&task));
 }
 
-static void
-on_sent_cb (GObject *source, GAsyncResult *result, gpointer user_data)
-{
-  g_autoptr (GTask) task = user_data;
-  TokenRequest *request = g_task_get_task_data (task);
-  GError *error = NULL;
-
-  request->body_stream = soup_session_send_finish (SOUP_SESSION (source), result, &error);
-  if (request->body_stream == NULL)
-    {
-      return_io_error (task, error);
-      return;
-    }
-  SoupMessageHeaders *headers = soup_message_get_response_headers (request->message);
-  if (soup_message_headers_get_encoding (headers) == SOUP_ENCODING_CONTENT_LENGTH
-      && soup_message_headers_get_content_length (headers) > FD_OAUTH_MAX_RESPONSE)
-    {
-      g_input_stream_close (request->body_stream, NULL, NULL);
-      return_too_large (task);
-      return;
-    }
-  read_more (g_steal_pointer (&task));
-}
-
-/* POSTs @form (taken, wiped once sent) to the provider's token endpoint. */
+/* POSTs @grant (taken, wiped once sent) to the provider's token endpoint,
+ * with what every grant adds for the provider: the scopes Microsoft asks
+ * for, and the client's secret as the provider takes it. */
 static void
 post_token_request (FdOAuthProvider     *provider,
                     SoupSession         *session,
-                    char                *form,
+                    GString             *grant,
+                    const char          *client_id,
+                    const char          *client_secret,
                     const FdOAuthTokens *previous,
                     GCancellable        *cancellable,
                     GAsyncReadyCallback  callback,
                     gpointer             user_data,
-                    gpointer             source_tag,
-                    const char          *basic_id,
-                    const char          *basic_secret)
+                    gpointer             source_tag)
 {
+  /* Microsoft's v2.0 endpoint asks for the scopes on a refresh too. */
+  if (provider->platform == FD_OAUTH_PLATFORM_MICROSOFT)
+    form_append (grant, "scope", provider->scope);
+  /* X takes a confidential client's secret as Basic authentication only. */
+  gboolean basic = provider->platform == FD_OAUTH_PLATFORM_X;
+  if (!basic)
+    form_append (grant, "client_secret", client_secret);
+  const char *basic_id = basic ? client_id : NULL;
+  const char *basic_secret = basic ? client_secret : NULL;
+  char *form = g_string_free (grant, FALSE);
+
   GTask *task = g_task_new (NULL, cancellable, callback, user_data);
   g_task_set_source_tag (task, source_tag);
 
   TokenRequest *request = g_new0 (TokenRequest, 1);
   request->provider = fd_oauth_provider_ref (provider);
-  request->body = g_byte_array_new ();
   request->is_refresh = previous != NULL;
   request->previous = previous != NULL ? fd_oauth_tokens_copy (previous) : NULL;
   /* Expiry counts from before the request: never later than the provider's. */
@@ -669,8 +626,7 @@ post_token_request (FdOAuthProvider     *provider,
       sodium_memzero (pair, strlen (pair));
       sodium_memzero (secret, strlen (secret));
     }
-  soup_session_send_async (session, request->message, G_PRIORITY_DEFAULT,
-                           cancellable, on_sent_cb, task);
+  fd_http_answer_async (session, request->message, FD_OAUTH_MAX_RESPONSE, cancellable, on_answered_cb, task);
 }
 
 void
@@ -698,15 +654,8 @@ fd_oauth_exchange_code_async (FdOAuthProvider     *provider,
   form_append (form, "redirect_uri", redirect_uri);
   form_append (form, "client_id", client_id);
   form_append (form, "code_verifier", code_verifier);
-  if (provider->platform == FD_OAUTH_PLATFORM_MICROSOFT)
-    form_append (form, "scope", provider->scope);
-  /* X takes a confidential client's secret as Basic authentication only. */
-  gboolean basic = provider->platform == FD_OAUTH_PLATFORM_X;
-  if (!basic)
-    form_append (form, "client_secret", client_secret);
-  post_token_request (provider, session, g_string_free (form, FALSE), NULL,
-                      cancellable, callback, user_data, fd_oauth_exchange_code_async,
-                      basic ? client_id : NULL, basic ? client_secret : NULL);
+  post_token_request (provider, session, form, client_id, client_secret, NULL,
+                      cancellable, callback, user_data, fd_oauth_exchange_code_async);
 }
 
 FdOAuthTokens *
@@ -736,15 +685,8 @@ fd_oauth_refresh_async (FdOAuthProvider     *provider,
   form_append (form, "grant_type", "refresh_token");
   form_append (form, "refresh_token", tokens->refresh_token);
   form_append (form, "client_id", client_id);
-  /* Microsoft's v2.0 endpoint asks for the scopes again on refresh. */
-  if (provider->platform == FD_OAUTH_PLATFORM_MICROSOFT)
-    form_append (form, "scope", provider->scope);
-  gboolean basic = provider->platform == FD_OAUTH_PLATFORM_X;
-  if (!basic)
-    form_append (form, "client_secret", client_secret);
-  post_token_request (provider, session, g_string_free (form, FALSE), tokens,
-                      cancellable, callback, user_data, fd_oauth_refresh_async,
-                      basic ? client_id : NULL, basic ? client_secret : NULL);
+  post_token_request (provider, session, form, client_id, client_secret, tokens,
+                      cancellable, callback, user_data, fd_oauth_refresh_async);
 }
 
 FdOAuthTokens *

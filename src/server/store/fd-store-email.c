@@ -470,6 +470,37 @@ fd_store_get_stream_authorization (FdStore               *self,
   return TRUE;
 }
 
+/* The link whose @column (a text of at most FD_STORE_MAX_ID characters,
+ * @what in the error) is @key: FALSE with NOT_FOUND @not_found. Its token
+ * hash in *@out_token_hash when not NULL. */
+static gboolean
+find_authorization_by (FdStore               *self,
+                       const char            *sql,
+                       const char            *key,
+                       const char            *what,
+                       const char            *not_found,
+                       FdStoreAuthorization  *out,
+                       char                 **out_token_hash,
+                       GError               **error)
+{
+  g_autoptr(FdStoreStmt) stmt = NULL;
+  g_autofree char *token_hash = NULL;
+
+  g_return_val_if_fail (self != NULL, FALSE);
+  g_return_val_if_fail (out != NULL, FALSE);
+
+  memset (out, 0, sizeof *out);
+  if (!fd_store_check_string (key, what, FD_STORE_MAX_ID, TRUE, error))
+    return FALSE;
+  stmt = fd_store_prepare_bound (self, sql, FD_STORE_ARGS (FD_ARG_TEXT (key)), error);
+  if (stmt == NULL || !fd_store_step_row (self, stmt, error, "%s", not_found))
+    return FALSE;
+  token_hash = read_authorization (stmt, out);
+  if (out_token_hash != NULL)
+    *out_token_hash = g_steal_pointer (&token_hash);
+  return TRUE;
+}
+
 gboolean
 fd_store_find_authorization_by_state (FdStore               *self,
                                       const char            *state,
@@ -477,21 +508,9 @@ fd_store_find_authorization_by_state (FdStore               *self,
                                       char                 **out_token_hash,
                                       GError               **error)
 {
-  g_autoptr(FdStoreStmt) stmt = NULL;
-
-  g_return_val_if_fail (self != NULL, FALSE);
-  g_return_val_if_fail (out != NULL, FALSE);
-
-  memset (out, 0, sizeof *out);
-  if (!fd_store_check_string (state, "OAuth state", FD_STORE_MAX_ID, TRUE, error))
-    return FALSE;
-  stmt = fd_store_prepare_bound (self, "SELECT " AUTHORIZATION_COLUMNS " FROM stream_authorizations "
-                                 "WHERE oauth_state = ?1",
-                                 FD_STORE_ARGS (FD_ARG_TEXT (state)), error);
-  if (stmt == NULL || !fd_store_step_row (self, stmt, error, "No authorization is waiting for this answer."))
-    return FALSE;
-  *out_token_hash = read_authorization (stmt, out);
-  return TRUE;
+  return find_authorization_by (self, "SELECT " AUTHORIZATION_COLUMNS " FROM stream_authorizations "
+                                "WHERE oauth_state = ?1", state, "OAuth state",
+                                "No authorization is waiting for this answer.", out, out_token_hash, error);
 }
 
 gboolean
@@ -500,21 +519,9 @@ fd_store_find_authorization (FdStore               *self,
                              FdStoreAuthorization  *out,
                              GError               **error)
 {
-  g_autoptr(FdStoreStmt) stmt = NULL;
-
-  g_return_val_if_fail (self != NULL, FALSE);
-  g_return_val_if_fail (out != NULL, FALSE);
-
-  memset (out, 0, sizeof *out);
-  if (!fd_store_check_string (token_hash, "token hash", FD_STORE_MAX_ID, TRUE, error))
-    return FALSE;
-  stmt = fd_store_prepare_bound (self, "SELECT " AUTHORIZATION_COLUMNS " FROM stream_authorizations "
-                                 "WHERE token_hash = ?1",
-                                 FD_STORE_ARGS (FD_ARG_TEXT (token_hash)), error);
-  if (stmt == NULL || !fd_store_step_row (self, stmt, error, "No such authorization link."))
-    return FALSE;
-  g_free (read_authorization (stmt, out));
-  return TRUE;
+  return find_authorization_by (self, "SELECT " AUTHORIZATION_COLUMNS " FROM stream_authorizations "
+                                "WHERE token_hash = ?1", token_hash, "token hash",
+                                "No such authorization link.", out, NULL, error);
 }
 
 gboolean

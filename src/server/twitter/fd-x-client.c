@@ -2,6 +2,7 @@
 
 #include "fd-x-client.h"
 #include "fd-codec.h"
+#include "fd-http-answer.h"
 
 #include <string.h>
 #include <json-glib/json-glib.h>
@@ -16,7 +17,6 @@ G_DEFINE_QUARK (fd-x-error-quark, fd_x_error)
 
 #define MAX_DETAIL      300
 #define MAX_USERNAME    15
-#define READ_CHUNK      16384
 
 #define MENTION_FIELDS "created_at,author_id,conversation_id,in_reply_to_user_id,referenced_tweets,attachments"
 #define DM_FIELDS      "id,text,event_type,created_at,sender_id,dm_conversation_id,attachments,participant_ids"
@@ -254,8 +254,7 @@ typedef gpointer (*ReadAnswer) (JsonObject *root, const FdXRateLimit *rate, GErr
 typedef struct {
   const char    *what;          /* "mentions", … for messages */
   SoupMessage   *message;
-  GInputStream  *stream;
-  GByteArray    *body;
+  GBytes        *body;          /* once read */
   ReadAnswer     read;
   GDestroyNotify free_result;
   FdXRateLimit   rate;
@@ -265,8 +264,7 @@ static void
 call_free (Call *call)
 {
   g_clear_object (&call->message);
-  g_clear_object (&call->stream);
-  g_clear_pointer (&call->body, g_byte_array_unref);
+  g_clear_pointer (&call->body, g_bytes_unref);
   g_free (call);
 }
 
@@ -327,8 +325,9 @@ return_status_error (GTask *task,
   g_autoptr(JsonNode) root = NULL;
   g_autofree char *detail = NULL;
 
-  if (call->body->len > 0)
-    root = fd_json_parse ((const char *) call->body->data, call->body->len, FD_X_MAX_RESPONSE, NULL);
+  if (g_bytes_get_size (call->body) > 0)
+    root = fd_json_parse (g_bytes_get_data (call->body, NULL), g_bytes_get_size (call->body), FD_X_MAX_RESPONSE,
+                          NULL);
   detail = problem_detail (root);
 
   if (status == 429)
@@ -385,7 +384,8 @@ finish_call (GTask *task)
                                "X's answer to the %s request is not JSON; it is tried again later.", call->what);
       return;
     }
-  root = fd_json_parse ((const char *) call->body->data, call->body->len, FD_X_MAX_RESPONSE, &error);
+  root = fd_json_parse (g_bytes_get_data (call->body, NULL), g_bytes_get_size (call->body), FD_X_MAX_RESPONSE,
+                        &error);
   if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
     {
       g_task_return_new_error (task, FD_X_ERROR, FD_X_ERROR_MALFORMED,
@@ -405,12 +405,26 @@ finish_call (GTask *task)
 }
 
 static void
-return_io_error (GTask  *task,
-                 GError *error)
+on_answered (GObject      *source,
+             GAsyncResult *result,
+             gpointer      user_data)
 {
+  g_autoptr(GTask) task = user_data;
   Call *call = g_task_get_task_data (task);
+  GError *error = NULL;
 
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+  call->body = fd_http_answer_finish (result, &error);
+  if (call->body != NULL)
+    finish_call (task);
+  else if (g_error_matches (error, FD_HTTP_ANSWER_ERROR, FD_HTTP_ANSWER_ERROR_TOO_LARGE))
+    {
+      read_rate (call);
+      g_task_return_new_error (task, FD_X_ERROR, FD_X_ERROR_MALFORMED,
+                               "X's answer to the %s request is larger than %d bytes; it is tried again later.",
+                               call->what, FD_X_MAX_RESPONSE);
+      g_error_free (error);
+    }
+  else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     g_task_return_error (task, error);
   else
     {
@@ -419,73 +433,6 @@ return_io_error (GTask  *task,
                                call->what, error->message);
       g_error_free (error);
     }
-}
-
-static void on_read (GObject *source, GAsyncResult *result, gpointer user_data);
-
-static void
-read_more (GTask *task)
-{
-  Call *call = g_task_get_task_data (task);
-
-  g_input_stream_read_bytes_async (call->stream, READ_CHUNK, G_PRIORITY_DEFAULT,
-                                   g_task_get_cancellable (task), on_read, task);
-}
-
-static void
-on_read (GObject      *source,
-         GAsyncResult *result,
-         gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  Call *call = g_task_get_task_data (task);
-  GError *error = NULL;
-  g_autoptr(GBytes) chunk = g_input_stream_read_bytes_finish (G_INPUT_STREAM (source), result, &error);
-  gsize len;
-  const guint8 *data;
-
-  if (chunk == NULL)
-    {
-      return_io_error (task, error);
-      return;
-    }
-  data = g_bytes_get_data (chunk, &len);
-  if (len == 0)
-    {
-      g_input_stream_close (call->stream, NULL, NULL);
-      finish_call (task);
-      return;
-    }
-  if (call->body->len + len > FD_X_MAX_RESPONSE)
-    {
-      /* Closing an unread stream drops the connection: nothing more is read. */
-      g_input_stream_close (call->stream, NULL, NULL);
-      read_rate (call);
-      g_task_return_new_error (task, FD_X_ERROR, FD_X_ERROR_MALFORMED,
-                               "X's answer to the %s request is larger than %d bytes; it is tried again later.",
-                               call->what, FD_X_MAX_RESPONSE);
-      return;
-    }
-  g_byte_array_append (call->body, data, (guint) len);
-  read_more (g_steal_pointer (&task));
-}
-
-static void
-on_sent (GObject      *source,
-         GAsyncResult *result,
-         gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  Call *call = g_task_get_task_data (task);
-  GError *error = NULL;
-
-  call->stream = soup_session_send_finish (SOUP_SESSION (source), result, &error);
-  if (call->stream == NULL)
-    {
-      return_io_error (task, error);
-      return;
-    }
-  read_more (g_steal_pointer (&task));
 }
 
 /* Sends @message (its request body set) for @task, whose answer @read maps. */
@@ -501,7 +448,6 @@ send_call (FdXClient     *self,
   SoupMessageHeaders *headers;
 
   call->what = what;
-  call->body = g_byte_array_new ();
   call->read = read;
   call->free_result = free_result;
   call->rate.limit = call->rate.remaining = -1;
@@ -524,8 +470,7 @@ send_call (FdXClient     *self,
     }
   soup_message_headers_replace (headers, "Accept", "application/json");
   self->calls++;
-  soup_session_send_async (self->session, message, G_PRIORITY_DEFAULT, g_task_get_cancellable (task),
-                           on_sent, task);
+  fd_http_answer_async (self->session, message, FD_X_MAX_RESPONSE, g_task_get_cancellable (task), on_answered, task);
 }
 
 static SoupMessage *
