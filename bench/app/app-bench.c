@@ -301,6 +301,19 @@ run_app (guint    n,
           if (system (cmd) != 0)
             g_printerr ("Could not read the app's smaps\n");
         }
+      /* FD_BENCH_MALLOC_STATS: glibc's malloc_stats() of the app, on its
+       * standard error (gdb attached for a moment): per arena, the heap
+       * the system holds against what is in use, the fragmentation. */
+      if (g_getenv ("FD_BENCH_MALLOC_STATS") != NULL)
+        {
+          g_autofree char *cmd = g_strdup_printf ("gdb -p %d -batch -nx -ex 'call (void) malloc_stats ()' >/dev/null 2>&1",
+                                                  (int) child_pid (app));
+
+          if (system (cmd) != 0)
+            g_printerr ("Could not attach gdb to the app\n");
+        }
+      if (g_getenv ("FD_BENCH_VERBOSE") != NULL || g_getenv ("FD_BENCH_RSS_ALWAYS") != NULL)
+        g_printerr ("run with %u rows: RSS %" G_GINT64_FORMAT " KiB\n", n, out->rss_kib);
       if (measure & MEASURE_IDLE)
         out->idle_cpu = idle_cpu_percent (child_pid (app), small ? 10 : 30);
     }
