@@ -27,11 +27,14 @@
  *
  * For looking into a figure: FD_BENCH_ROWS (another size for the "1,000"
  * run), FD_BENCH_SKIP_10000, FD_BENCH_VERBOSE (the app's debug lines with
- * their times), FD_BENCH_RSS_ALWAYS (RSS after every run), FD_BENCH_SMAPS
- * (where the RSS is: smaps_rollup and the largest mappings, on stderr),
- * FD_BENCH_APP_PREFIX (e.g. "valgrind --tool=massif --" or "perf record
- * --"; with FD_BENCH_APP_PREFIX_ALL also for the runs without rows),
- * FD_BENCH_FRONTDESK / FRONTDESKD / FD_BENCH_SCHEMA_DIR (another build). */
+ * their times), FD_BENCH_RSS_ALWAYS (RSS after every run, each printed),
+ * FD_BENCH_SMAPS (where the RSS is: smaps_rollup and the largest mappings,
+ * on stderr), FD_BENCH_MALLOC_STATS (glibc's malloc_stats() of the app
+ * after the settle, gdb attached for a moment: per arena, the heap held
+ * against the heap in use), FD_BENCH_APP_PREFIX (e.g. "valgrind
+ * --tool=massif --" or "perf record --"; with FD_BENCH_APP_PREFIX_ALL also
+ * for the runs without rows), FD_BENCH_FRONTDESK / FRONTDESKD /
+ * FD_BENCH_SCHEMA_DIR (another build). */
 
 #include "fd-test-client.h"
 #include "fd-test-seed.h"
@@ -301,6 +304,19 @@ run_app (guint    n,
           if (system (cmd) != 0)
             g_printerr ("Could not read the app's smaps\n");
         }
+      /* FD_BENCH_MALLOC_STATS: glibc's malloc_stats() of the app, on its
+       * standard error (gdb attached for a moment): per arena, the heap
+       * the system holds against what is in use, the fragmentation. */
+      if (g_getenv ("FD_BENCH_MALLOC_STATS") != NULL)
+        {
+          g_autofree char *cmd = g_strdup_printf ("gdb -p %d -batch -nx -ex 'call (void) malloc_stats ()' >/dev/null 2>&1",
+                                                  (int) child_pid (app));
+
+          if (system (cmd) != 0)
+            g_printerr ("Could not attach gdb to the app\n");
+        }
+      if (g_getenv ("FD_BENCH_VERBOSE") != NULL || g_getenv ("FD_BENCH_RSS_ALWAYS") != NULL)
+        g_printerr ("run with %u rows: RSS %" G_GINT64_FORMAT " KiB\n", n, out->rss_kib);
       if (measure & MEASURE_IDLE)
         out->idle_cpu = idle_cpu_percent (child_pid (app), small ? 10 : 30);
     }

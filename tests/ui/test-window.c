@@ -366,6 +366,18 @@ run_flow (FdApplication *app,
   g_assert_cmpstr (fd_window_get_view (window), ==, "activity");
   g_assert_false (fd_window_set_view (window, "no-such-view"));
   g_assert_cmpstr (fd_window_get_view (window), ==, "activity");
+  /* The Activity Log and the Wallboard are built when first shown, not
+   * at sign-in (docs/performance.md, "Session 8: RSS"); shown once, they
+   * stay built. */
+  g_assert_null (fd_test_ui_find_descendant (GTK_WIDGET (window), FD_TYPE_WALLBOARD));
+  g_assert_null (fd_test_ui_find_descendant (GTK_WIDGET (window), FD_TYPE_ACTIVITY_LOG));
+  g_assert_true (fd_window_set_view (window, "log"));
+  g_assert_true (fd_window_set_view (window, "wallboard"));
+  fd_test_ui_spin (200);
+  g_assert_true (gtk_widget_get_mapped (fd_test_ui_find_descendant (GTK_WIDGET (window), FD_TYPE_WALLBOARD)));
+  g_assert_nonnull (fd_test_ui_find_descendant (GTK_WIDGET (window), FD_TYPE_ACTIVITY_LOG));
+  g_assert_true (fd_window_set_view (window, "activity"));
+  g_assert_cmpstr (fd_window_get_view (window), ==, "activity");
   /* The views not shown are not mapped, so their timers and the Activity
    * Log's spinner stay off (an idle app draws nothing). */
   fd_test_ui_spin (200);

@@ -24,9 +24,13 @@ struct _FdWindow
   GtkStack             *stack;
   FdSignInPage         *sign_in_page;
   FdQueueSidebar       *queue_sidebar;
-  FdWallboard          *wallboard;
   FdActivityList       *activity_list;
+  /* The Activity Log and the Wallboard are built when first shown, in
+   * their bins (ensure_view): NULL until then. */
+  AdwBin               *log_bin;
+  AdwBin               *wallboard_bin;
   FdActivityLog        *activity_log;
+  FdWallboard          *wallboard;
   GtkStack             *activity_stack;
   AdwStatusPage        *offline_page;
 
@@ -679,7 +683,45 @@ fd_window_dispose (GObject *object)
     g_signal_handlers_disconnect_by_data (self->settings, self);
   g_clear_object (&self->settings);
   gtk_widget_dispose_template (GTK_WIDGET (self), FD_TYPE_WINDOW);
+  /* They were the bins' children, gone with the template. */
+  self->activity_log = NULL;
+  self->wallboard = NULL;
   G_OBJECT_CLASS (fd_window_parent_class)->dispose (object);
+}
+
+/* --- views built when first shown ------------------------------------------ */
+
+/* The Activity Log and the Wallboard are built the first time their view
+ * is shown, not with the window: most sign-ins never open them, and their
+ * widgets, models and first requests cost megabytes of the app's resident
+ * memory (docs/performance.md, "Session 8: RSS"). Once built they stay,
+ * with their filters, scroll position and history. */
+static void
+ensure_view (FdWindow   *self,
+             const char *name)
+{
+  if (g_strcmp0 (name, "log") == 0 && self->activity_log == NULL)
+    {
+      self->activity_log = g_object_new (FD_TYPE_ACTIVITY_LOG, NULL);
+      if (self->connection != NULL)
+        fd_activity_log_set_connection (self->activity_log, self->connection);
+      adw_bin_set_child (self->log_bin, GTK_WIDGET (self->activity_log));
+    }
+  else if (g_strcmp0 (name, "wallboard") == 0 && self->wallboard == NULL)
+    {
+      self->wallboard = g_object_new (FD_TYPE_WALLBOARD, NULL);
+      if (self->settings != NULL)
+        fd_wallboard_set_settings (self->wallboard, self->settings);
+      if (self->connection != NULL)
+        fd_wallboard_set_connection (self->wallboard, self->connection);
+      adw_bin_set_child (self->wallboard_bin, GTK_WIDGET (self->wallboard));
+    }
+}
+
+static void
+on_view_stack_visible_child_notify_cb (FdWindow *self)
+{
+  ensure_view (self, adw_view_stack_get_visible_child_name (self->view_stack));
 }
 
 static void
@@ -712,8 +754,8 @@ fd_window_class_init (FdWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, FdWindow, sign_in_page);
   gtk_widget_class_bind_template_child (widget_class, FdWindow, queue_sidebar);
   gtk_widget_class_bind_template_child (widget_class, FdWindow, activity_list);
-  gtk_widget_class_bind_template_child (widget_class, FdWindow, wallboard);
-  gtk_widget_class_bind_template_child (widget_class, FdWindow, activity_log);
+  gtk_widget_class_bind_template_child (widget_class, FdWindow, log_bin);
+  gtk_widget_class_bind_template_child (widget_class, FdWindow, wallboard_bin);
   gtk_widget_class_bind_template_child (widget_class, FdWindow, activity_stack);
   gtk_widget_class_bind_template_child (widget_class, FdWindow, offline_page);
   gtk_widget_class_bind_template_callback (widget_class, on_sign_in_page_submit_cb);
@@ -749,6 +791,8 @@ fd_window_init (FdWindow *self)
                                                (GDestroyNotify) fd_stream_health_info_free);
   ensure_status_icons (gtk_widget_get_display (GTK_WIDGET (self)));
   gtk_widget_init_template (GTK_WIDGET (self));
+  g_signal_connect_object (self->view_stack, "notify::visible-child-name",
+                           G_CALLBACK (on_view_stack_visible_child_notify_cb), self, G_CONNECT_SWAPPED);
   g_action_map_add_action_entries (G_ACTION_MAP (self), entries, G_N_ELEMENTS (entries), self);
   gtk_stack_set_visible_child_name (self->stack, "sign-in");
   update_activity_page (self);
@@ -771,7 +815,8 @@ fd_window_new (GtkApplication *app,
 
       self->settings = g_object_ref (settings);
       fd_queue_sidebar_set_settings (self->queue_sidebar, settings);
-      fd_wallboard_set_settings (self->wallboard, settings);
+      if (self->wallboard != NULL)
+        fd_wallboard_set_settings (self->wallboard, settings);
       g_signal_connect (settings, "changed::show-unreplied-duration",
                         G_CALLBACK (on_settings_show_unreplied_cb), self);
       fd_sign_in_page_set_server_url (self->sign_in_page, url);
@@ -824,8 +869,10 @@ fd_window_set_connection (FdWindow     *self,
         }
       fd_session_list_set_connection (FD_SESSION_LIST (self->queue_sidebar), connection);
       fd_session_list_set_connection (FD_SESSION_LIST (self->activity_list), connection);
-      fd_wallboard_set_connection (self->wallboard, connection);
-      fd_activity_log_set_connection (self->activity_log, connection);
+      if (self->wallboard != NULL)
+        fd_wallboard_set_connection (self->wallboard, connection);
+      if (self->activity_log != NULL)
+        fd_activity_log_set_connection (self->activity_log, connection);
     }
 
   gtk_widget_set_visible (GTK_WIDGET (self->acd_button), connection != NULL);
