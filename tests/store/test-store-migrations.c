@@ -493,7 +493,9 @@ assert_fixture_log (FdStore *store)
 }
 
 /* Schema version 13: the event log keeps its events and loses the index
- * on created_at (no query reads it; every event wrote it). */
+ * on created_at (no query reads it; every event wrote it); the index of
+ * the messages' agent holds the agents' messages only (checked on the
+ * file after closing). */
 static void
 assert_fixture_events (FdStore *store)
 {
@@ -545,6 +547,8 @@ test_fixtures_to_current (void)
       g_clear_pointer (&store, fd_store_free);
       g_assert_cmpint (raw_pragma (path, "PRAGMA user_version"), ==, FD_STORE_SCHEMA_VERSION);
       g_assert_cmpint (raw_pragma (path, "SELECT count(*) FROM sqlite_master WHERE name = 'events_created'"), ==, 0);
+      g_assert_cmpint (raw_pragma (path, "SELECT count(*) FROM sqlite_master WHERE name = 'messages_agent' "
+                                         "AND sql LIKE '%WHERE agent_id IS NOT NULL'"), ==, 1);
       fd_test_rm_rf (dir);
     }
 }
