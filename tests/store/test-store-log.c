@@ -256,6 +256,146 @@ test_index_follows_messages (StoreFixture  *fx,
   g_assert_cmpuint (rows->len, ==, 1);
 }
 
+/* How many messages of the full-text index hold @word (read behind the
+ * store's back: what the index holds now, without bringing it up to date). */
+static gint64
+fts_count (const char *path,
+           const char *word)
+{
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+  gint64 count;
+
+  g_assert_cmpint (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, "SELECT count(*) FROM messages_fts WHERE messages_fts MATCH ?1",
+                                       -1, &stmt, NULL), ==, SQLITE_OK);
+  sqlite3_bind_text (stmt, 1, word, -1, SQLITE_STATIC);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  count = sqlite3_column_int64 (stmt, 0);
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+  return count;
+}
+
+static guint
+search_count (FdStore    *store,
+              gint64      org_id,
+              const char *text)
+{
+  g_autofree char *match = fd_store_log_match (text);
+  FdStoreLogQuery query = { .all_queues = TRUE, .limit = 10, .now = T0, .match = match };
+  g_autoptr(GPtrArray) rows = list (store, org_id, &query);
+
+  return rows->len;
+}
+
+/* The index is kept in batches (FD_STORE_LOG_INDEX_BATCH messages): a
+ * search still finds the message stored just before it, each message is
+ * indexed once, whether the batch filled, a search came, the store was
+ * reopened with messages not yet indexed, or rows written behind the
+ * store's back were indexed by a 'rebuild'. */
+static void
+test_index_in_batches (StoreFixture  *fx,
+                       gconstpointer  data)
+{
+  gint64 acme = make_org (fx->store, "Acme");
+  gint64 chat = make_stream (fx->store, acme, make_queue (fx->store, acme, "Sales"), FD_STREAM_WEBCHAT, "Chat");
+  gint64 first = make_conversation (fx->store, acme, chat, "one@example.test", T0);
+  gint64 last = make_conversation (fx->store, acme, chat, "two@example.test", T0);
+  g_autoptr(GError) error = NULL;
+  guint i;
+
+  /* The first message after opening is indexed at once; the next ones
+   * when a batch of them is stored. */
+  append (fx->store, acme, first, FD_DIRECTION_IN, 0, "an auk", T0);
+  g_assert_cmpint (fts_count (fx->path, "auk"), ==, 1);
+  for (i = 0; i + 1 < FD_STORE_LOG_INDEX_BATCH; i++)
+    append (fx->store, acme, first, FD_DIRECTION_IN, 0, "an albatross flew by", T0);
+  g_assert_cmpint (fts_count (fx->path, "albatross"), ==, 0);
+  append (fx->store, acme, last, FD_DIRECTION_IN, 0, "a lone pelican", T0);
+  g_assert_cmpint (fts_count (fx->path, "albatross"), ==, FD_STORE_LOG_INDEX_BATCH - 1);
+  g_assert_cmpint (fts_count (fx->path, "pelican"), ==, 1);
+
+  /* The message stored just before the search is found. */
+  append (fx->store, acme, last, FD_DIRECTION_IN, 0, "a petrel", T0);
+  g_assert_cmpint (fts_count (fx->path, "petrel"), ==, 0);
+  g_assert_cmpuint (search_count (fx->store, acme, "petrel"), ==, 1);
+  g_assert_cmpint (fts_count (fx->path, "petrel"), ==, 1);
+  g_assert_cmpuint (search_count (fx->store, acme, "albatross"), ==, 1);
+  g_assert_cmpint (fts_count (fx->path, "albatross"), ==, FD_STORE_LOG_INDEX_BATCH - 1);
+  fts_integrity_check (fx->path);
+
+  /* Reopened with a message not indexed: the next search finds it. */
+  append (fx->store, acme, last, FD_DIRECTION_IN, 0, "a puffin too", T0);
+  g_clear_pointer (&fx->store, fd_store_free);
+  g_assert_cmpint (fts_count (fx->path, "puffin"), ==, 0);
+  fx->store = fd_store_open (fx->path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (search_count (fx->store, acme, "puffin"), ==, 1);
+  g_assert_cmpint (fts_count (fx->path, "puffin"), ==, 1);
+
+  /* The first message after reopening indexes what was left, at once. */
+  append (fx->store, acme, last, FD_DIRECTION_IN, 0, "a gannet", T0);
+  g_clear_pointer (&fx->store, fd_store_free);
+  fx->store = fd_store_open (fx->path, &error);
+  g_assert_no_error (error);
+  append (fx->store, acme, last, FD_DIRECTION_IN, 0, "a tern", T0);
+  g_assert_cmpint (fts_count (fx->path, "gannet"), ==, 1);
+  g_assert_cmpint (fts_count (fx->path, "tern"), ==, 1);
+
+  /* A message written behind the store's back, indexed by a 'rebuild'
+   * (as tests/common/fd-test-seed.c does), is not indexed twice. */
+  append (fx->store, acme, last, FD_DIRECTION_IN, 0, "a cormorant", T0);
+  g_clear_pointer (&fx->store, fd_store_free);
+  {
+    sqlite3 *db = NULL;
+
+    g_assert_cmpint (sqlite3_open (fx->path, &db), ==, SQLITE_OK);
+    g_assert_cmpint (sqlite3_exec (db, "INSERT INTO messages_fts (messages_fts) VALUES ('rebuild')",
+                                   NULL, NULL, NULL), ==, SQLITE_OK);
+    sqlite3_close (db);
+  }
+  fx->store = fd_store_open (fx->path, &error);
+  g_assert_no_error (error);
+  append (fx->store, acme, last, FD_DIRECTION_IN, 0, "a cormorant again", T0);
+  g_assert_cmpuint (search_count (fx->store, acme, "cormorant"), ==, 1);
+  g_assert_cmpint (fts_count (fx->path, "cormorant"), ==, 2);
+  g_assert_cmpint (fts_count (fx->path, "albatross"), ==, FD_STORE_LOG_INDEX_BATCH - 1);
+  fts_integrity_check (fx->path);
+}
+
+/* An organization deleted while some of its messages are not indexed yet,
+ * its last message being the store's last: the index stays sound, and the
+ * ids the next messages take again are indexed. */
+static void
+test_index_after_delete (StoreFixture  *fx,
+                         gconstpointer  data)
+{
+  gint64 acme = make_org (fx->store, "Acme");
+  gint64 beta = make_org (fx->store, "Beta");
+  gint64 acme_chat = make_stream (fx->store, acme, make_queue (fx->store, acme, "Sales"), FD_STREAM_WEBCHAT, "Chat");
+  gint64 beta_chat = make_stream (fx->store, beta, make_queue (fx->store, beta, "Beta"), FD_STREAM_WEBCHAT, "Chat");
+  gint64 a = make_conversation (fx->store, acme, acme_chat, "one@example.test", T0);
+  gint64 b = make_conversation (fx->store, beta, beta_chat, "two@example.test", T0);
+  g_autoptr(GError) error = NULL;
+  gint64 gone, again;
+
+  append (fx->store, acme, a, FD_DIRECTION_IN, 0, "an osprey", T0);
+  g_assert_cmpuint (search_count (fx->store, acme, "osprey"), ==, 1);
+  gone = append (fx->store, beta, b, FD_DIRECTION_IN, 0, "a kestrel", T0);
+  g_assert_true (fd_store_delete_organization (fx->store, beta, &error));
+  g_assert_no_error (error);
+  fts_integrity_check (fx->path);
+  g_assert_cmpint (fts_count (fx->path, "kestrel"), ==, 0);
+
+  again = append (fx->store, acme, a, FD_DIRECTION_IN, 0, "a merlin", T0);
+  g_assert_cmpint (again, ==, gone);
+  g_assert_cmpuint (search_count (fx->store, acme, "merlin"), ==, 1);
+  g_assert_cmpint (fts_count (fx->path, "merlin"), ==, 1);
+  g_assert_cmpint (fts_count (fx->path, "osprey"), ==, 1);
+  fts_integrity_check (fx->path);
+}
+
 /* Every row of @query's order, a page of @limit at a time, each page
  * asked after the keyset of the last row (as fd-center-log.c does);
  * returns the ids in order. */
@@ -415,6 +555,8 @@ main (int   argc,
   STORE_TEST_ADD ("log/scripted-metrics", test_scripted_metrics);
   STORE_TEST_ADD ("log/index-follows-messages", test_index_follows_messages);
   STORE_TEST_ADD ("log/sort-keys", test_sort_keys);
+  STORE_TEST_ADD ("log/index-in-batches", test_index_in_batches);
+  STORE_TEST_ADD ("log/index-after-delete", test_index_after_delete);
   g_test_add_func ("/store/log/match-quoting", test_match_quoting);
   return g_test_run ();
 }

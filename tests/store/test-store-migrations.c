@@ -492,6 +492,28 @@ assert_fixture_log (FdStore *store)
   g_assert_cmpuint (rows->len, ==, 0);
 }
 
+/* Schema version 13: the event log keeps its events and loses the index
+ * on created_at (no query reads it; every event wrote it); the index of
+ * the messages' agent holds the agents' messages only (checked on the
+ * file after closing). */
+static void
+assert_fixture_events (FdStore *store)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) events = fd_store_list_events_since (store, 1, 0, 0, &error);
+  gint64 seq = 0;
+
+  g_assert_no_error (error);
+  g_assert_cmpuint (events->len, >=, 2);
+  g_assert_cmpint (((FdStoreEvent *) events->pdata[0])->seq, ==, 1);
+  g_assert_cmpstr (((FdStoreEvent *) events->pdata[0])->type, ==, "conversation-created");
+  g_assert_cmpint (((FdStoreEvent *) events->pdata[1])->seq, ==, 2);
+  g_assert_cmpstr (((FdStoreEvent *) events->pdata[1])->type, ==, "offer");
+  g_assert_true (fd_store_append_event (store, 1, "agent-state", 0, 1, 0, "{}", &seq, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (seq, ==, ((FdStoreEvent *) events->pdata[events->len - 1])->seq + 1);
+}
+
 static void
 test_fixtures_to_current (void)
 {
@@ -521,8 +543,12 @@ test_fixtures_to_current (void)
       assert_fixture_service_level (store, version);
       assert_fixture_log (store);
       assert_fixture_crm (store, version);
+      assert_fixture_events (store);
       g_clear_pointer (&store, fd_store_free);
       g_assert_cmpint (raw_pragma (path, "PRAGMA user_version"), ==, FD_STORE_SCHEMA_VERSION);
+      g_assert_cmpint (raw_pragma (path, "SELECT count(*) FROM sqlite_master WHERE name = 'events_created'"), ==, 0);
+      g_assert_cmpint (raw_pragma (path, "SELECT count(*) FROM sqlite_master WHERE name = 'messages_agent' "
+                                         "AND sql LIKE '%WHERE agent_id IS NOT NULL'"), ==, 1);
       fd_test_rm_rf (dir);
     }
 }

@@ -319,29 +319,46 @@ fd_store_update_conversation (FdStore               *self,
   g_return_val_if_fail (self != NULL, FALSE);
   g_return_val_if_fail (conv != NULL, FALSE);
 
+  gboolean ok;
+
   if (!check_conversation (conv, error) ||
       !fd_store_check_agent_in_org (self, conv->organization_id, conv->agent_id, error))
     return FALSE;
-  return fd_store_execute_update (self,
-                                  "UPDATE conversations SET state = ?3, agent_id = ?4, subject = ?5, "
-                                  "department = ?6, first_assigned_at = ?7, reserved_at = ?8, "
-                                  "first_reply_at = ?9, last_customer_message_at = ?10, closed_at = ?11, "
-                                  "rating = ?12, comment = ?13, unread = ?14 "
-                                  "WHERE organization_id = ?1 AND id = ?2",
-                                  "conversation",
-                                  FD_STORE_ARGS (FD_ARG_INT (conv->organization_id),
-                                                 FD_ARG_INT (conv->id),
-                                                 FD_ARG_TEXT (fd_conversation_state_to_string (conv->state)),
-                                                 FD_ARG_ID (conv->agent_id),
-                                                 FD_ARG_TEXT (conv->subject),
-                                                 FD_ARG_TEXT (conv->department),
-                                                 FD_ARG_INT (conv->first_assigned_at),
-                                                 FD_ARG_INT (conv->reserved_at),
-                                                 FD_ARG_INT (conv->first_reply_at),
-                                                 FD_ARG_INT (conv->last_customer_message_at),
-                                                 FD_ARG_INT (conv->closed_at),
-                                                 FD_ARG_INT (conv->rating),
-                                                 FD_ARG_TEXT (conv->comment),
-                                                 FD_ARG_INT (conv->unread)), error);
+  /* Two statements: the columns that indexes and triggers read (the state,
+   * the holder, the Activity Log's keys) are written only when one of them
+   * changed, because SQLite rewrites the entry of every index whose column
+   * an UPDATE sets, changed or not, and fires the triggers of those
+   * columns; a chat message changes none of them (docs/performance.md,
+   * "Durability"). */
+  if (!fd_store_begin (self, error))
+    return FALSE;
+  ok = fd_store_execute (self,
+                         "UPDATE conversations SET state = ?3, agent_id = ?4, first_assigned_at = ?5, "
+                         "closed_at = ?6 WHERE organization_id = ?1 AND id = ?2 "
+                         "AND (state IS NOT ?3 OR agent_id IS NOT ?4 OR first_assigned_at IS NOT ?5 "
+                         "OR closed_at IS NOT ?6)",
+                         FD_STORE_ARGS (FD_ARG_INT (conv->organization_id),
+                                        FD_ARG_INT (conv->id),
+                                        FD_ARG_TEXT (fd_conversation_state_to_string (conv->state)),
+                                        FD_ARG_ID (conv->agent_id),
+                                        FD_ARG_INT (conv->first_assigned_at),
+                                        FD_ARG_INT (conv->closed_at)), error) &&
+       fd_store_execute_update (self,
+                                "UPDATE conversations SET subject = ?3, department = ?4, reserved_at = ?5, "
+                                "first_reply_at = ?6, last_customer_message_at = ?7, rating = ?8, "
+                                "comment = ?9, unread = ?10 "
+                                "WHERE organization_id = ?1 AND id = ?2",
+                                "conversation",
+                                FD_STORE_ARGS (FD_ARG_INT (conv->organization_id),
+                                               FD_ARG_INT (conv->id),
+                                               FD_ARG_TEXT (conv->subject),
+                                               FD_ARG_TEXT (conv->department),
+                                               FD_ARG_INT (conv->reserved_at),
+                                               FD_ARG_INT (conv->first_reply_at),
+                                               FD_ARG_INT (conv->last_customer_message_at),
+                                               FD_ARG_INT (conv->rating),
+                                               FD_ARG_TEXT (conv->comment),
+                                               FD_ARG_INT (conv->unread)), error);
+  return fd_store_end (self, ok, error);
 }
 

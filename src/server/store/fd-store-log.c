@@ -151,6 +151,9 @@ fd_store_list_conversation_log (FdStore                *self,
     {
       gint64 matching = 0;
 
+      /* A search finds every message stored before it. */
+      if (!fd_store_log_index_messages (self, error))
+        return NULL;
       way = SEARCH_LIST;
       /* Every order reads rows in order and stops at the page's end: with
        * many matches, probing those rows is cheaper than listing every
@@ -187,6 +190,54 @@ fd_store_list_conversation_log (FdStore                *self,
   if (stmt == NULL)
     return NULL;
   return fd_store_table_collect (self, &log_table, stmt, error);
+}
+
+/* The index is external content (schema version 9): the text stays in
+ * messages, and FTS5 keeps a row of messages_fts_docsize for each message
+ * it indexed. Messages are indexed in the order of their ids, so every
+ * message with a text and an id above the largest indexed one is not
+ * indexed yet, and all those below are (an organization's deletion takes
+ * its messages out of the index first, fd-store-organizations.c; rows
+ * written behind the store's back are indexed by a 'rebuild', which fills
+ * messages_fts_docsize too). Indexing one message per request cost a
+ * sixth of a durable message's CPU (docs/performance.md, "Durability"):
+ * FTS5 writes a segment of the index at every savepoint, and each request
+ * of a group is one. In batches, one segment holds many messages. */
+gboolean
+fd_store_log_index_messages (FdStore  *self,
+                             GError  **error)
+{
+  gint64 indexed = 0;
+  gboolean ok;
+
+  g_return_val_if_fail (self != NULL, FALSE);
+
+  if (!fd_store_begin (self, error))
+    return FALSE;
+  ok = fd_store_query_int64 (self, "SELECT coalesce (max (id), 0) FROM messages_fts_docsize",
+                             NULL, 0, &indexed, error) &&
+       fd_store_execute (self,
+                         "INSERT INTO messages_fts (rowid, text) "
+                         "SELECT id, text FROM messages WHERE id > ?1 AND text IS NOT NULL ORDER BY id",
+                         FD_STORE_ARGS (FD_ARG_INT (indexed)), error);
+  if (!fd_store_end (self, ok, error))
+    return FALSE;
+  self->log_unindexed = 0;
+  self->log_index_known = TRUE;
+  return TRUE;
+}
+
+gboolean
+fd_store_log_message_added (FdStore  *self,
+                            GError  **error)
+{
+  g_return_val_if_fail (self != NULL, FALSE);
+
+  /* The first message after opening also indexes what a crash left
+   * unindexed, so that the backlog stays within one batch. */
+  if (self->log_index_known && ++self->log_unindexed < FD_STORE_LOG_INDEX_BATCH)
+    return TRUE;
+  return fd_store_log_index_messages (self, error);
 }
 
 gboolean

@@ -11,6 +11,11 @@
 
 G_BEGIN_DECLS
 
+/* The full-text index of the messages is brought up to date once this many
+ * messages were stored since it last was, and before every search (a
+ * search finds every message stored before it). */
+#define FD_STORE_LOG_INDEX_BATCH 256
+
 typedef struct {
   /* Scope: conversations held at any time by @holder_id (0 = none), plus
    * those of the queues in @queue_ids_json (a JSON array of ids; NULL =

@@ -233,10 +233,9 @@ insert_message (FdStore    *self,
     *out_inserted = TRUE;
   }
   /* The Activity Log's full-text index (docs/store.md, "The Activity
-   * Log"), in the same transaction as the message. */
-  if (msg->text != NULL &&
-      !fd_store_execute (self, "INSERT INTO messages_fts (rowid, text) VALUES (?1, ?2)",
-                         FD_STORE_ARGS (FD_ARG_INT (msg->id), FD_ARG_TEXT (msg->text)), error))
+   * Log"), in batches: in the transaction of every FD_STORE_LOG_INDEX_BATCH-th
+   * message, and before a search. */
+  if (msg->text != NULL && !fd_store_log_message_added (self, error))
     return FALSE;
 
   for (guint i = 0; msg->attachments != NULL && i < msg->attachments->len; i++)

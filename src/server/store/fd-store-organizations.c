@@ -163,10 +163,12 @@ fd_store_delete_organization (FdStore  *self,
 
   /* The messages go with the organization (ON DELETE CASCADE); their
    * entries of the full-text index are taken out first, in the same
-   * transaction (an external-content index needs the old text). */
+   * transaction (an external-content index needs the old text), once
+   * every message is in it (it is kept in batches, fd-store-log.c). */
   if (!fd_store_begin (self, error))
     return FALSE;
   return fd_store_end (self,
+                       fd_store_log_index_messages (self, error) &&
                        fd_store_execute (self,
                                          "INSERT INTO messages_fts (messages_fts, rowid, text) "
                                          "SELECT 'delete', id, text FROM messages "

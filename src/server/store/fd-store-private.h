@@ -23,6 +23,11 @@ struct _FdStore
   FdStoreGroupFunc group_func;
   gpointer    group_data;
   int         schema_version;
+  /* The Activity Log's full-text index is kept in batches (fd-store-log.c):
+   * messages added since the last catch-up, and whether one ran since the
+   * store was opened. */
+  guint       log_unindexed;
+  gboolean    log_index_known;
 };
 
 /* A cached statement borrowed for one use: g_autoptr resets it (and clears
@@ -193,6 +198,13 @@ char       **fd_store_strv_from_json (const char  *json);
 char        *fd_store_fold          (const char   *text);
 /* "%text%" with % _ \ escaped (ESCAPE '\'), casefolded; NULL for no search. */
 char        *fd_store_like_pattern  (const char   *search);
+
+/* The full-text index of the messages (fd-store-log.c): brought up to
+ * date with every message stored, and told of each message stored. */
+gboolean     fd_store_log_index_messages (FdStore  *self,
+                                          GError  **error);
+gboolean     fd_store_log_message_added  (FdStore  *self,
+                                          GError  **error);
 
 /* Reading rows into structs (fd-store-table.c, docs/store.md "Tables").
  *

@@ -626,6 +626,22 @@ static const char fd_store_migration_12[] =
   "CREATE INDEX x_outbox_conversation ON x_outbox (conversation_id);\n"
   "PRAGMA user_version = 12;\n";
 
+/* Version 13: the indexes of the message path (docs/store.md, "Indexes of
+ * the message path"). The event log loses its index on created_at, which
+ * no query reads: pruning, the only statement that compares created_at,
+ * also deletes by sequence number with a correlated subquery, so SQLite
+ * scans the (bounded) log whatever the indexes; every event, two per chat
+ * message, wrote an entry of it. The index of the messages' agent, read
+ * only by the foreign key's ON DELETE SET NULL when an agent is deleted,
+ * holds the agents' messages only: a visitor's message, without an
+ * agent, writes no entry (SQLite's lookup of agent_id = ? uses a partial
+ * index WHERE agent_id IS NOT NULL). */
+static const char fd_store_migration_13[] =
+  "DROP INDEX events_created;\n"
+  "DROP INDEX messages_agent;\n"
+  "CREATE INDEX messages_agent ON messages (agent_id) WHERE agent_id IS NOT NULL;\n"
+  "PRAGMA user_version = 13;\n";
+
 static const char * const fd_store_migrations[] = {
   fd_store_migration_1,
   fd_store_migration_2,
@@ -639,6 +655,7 @@ static const char * const fd_store_migrations[] = {
   fd_store_migration_10,
   fd_store_migration_11,
   fd_store_migration_12,
+  fd_store_migration_13,
 };
 
 G_END_DECLS

@@ -42,7 +42,7 @@ typedef enum {
 GQuark fd_store_error_quark (void);
 
 /* The schema version this code writes (PRAGMA user_version). */
-#define FD_STORE_SCHEMA_VERSION 12
+#define FD_STORE_SCHEMA_VERSION 13
 
 /* Size limits, in Unicode characters for strings and elements for lists;
  * the same as the protocol's (fd-codec.h), checked again here as defence in
