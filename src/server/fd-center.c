@@ -53,6 +53,15 @@ on_group_commit_cb (gpointer user_data)
   g_autoptr(GError) error = NULL;
 
   self->group_commit_id = 0;
+  /* While the last group's sync is in flight, committing this one would
+   * not make it saved sooner (its sync starts after the one in flight):
+   * it goes on taking requests and commits when that sync completed, so
+   * that one COMMIT writes the pages they share once (on_group_cb). */
+  if (fd_store_group_sync_pending (self->store))
+    {
+      self->commit_after_sync = TRUE;
+      return G_SOURCE_REMOVE;
+    }
   g_debug ("Committing a group of %u changes", fd_store_group_get_size (self->store));
   /* A failure was told to the group's sockets (on_group_cb). */
   fd_store_group_commit (self->store, &error);
@@ -114,6 +123,7 @@ on_group_cb (FdStoreGroupEvent  event,
        * next group opens, output may still describe this group's changes
        * (read after its COMMIT), so it waits with the group's. */
       g_clear_handle_id (&self->group_commit_id, g_source_remove);
+      self->commit_after_sync = FALSE;
       self->groups_committed++;
       fd_ws_budget_hold (self->groups_committed);
       return;
@@ -132,6 +142,14 @@ on_group_cb (FdStoreGroupEvent  event,
       self->groups_synced = self->groups_committed;
     }
   fd_ws_budget_release (upto, error == NULL);
+  /* The open group waited for this sync: it commits now, before the next
+   * requests are read. */
+  if (self->commit_after_sync && !fd_store_group_sync_pending (self->store) &&
+      self->group_commit_id == 0)
+    {
+      self->commit_after_sync = FALSE;
+      self->group_commit_id = g_idle_add_full (G_PRIORITY_HIGH, on_group_commit_cb, self, NULL);
+    }
   /* The routing engine saw changes that are now undone: it learns the
    * saved state again, as at start-up, once the current request is over. */
   if (error != NULL && self->reload_id == 0)

@@ -155,6 +155,8 @@ gboolean    fd_store_group_commit              (FdStore          *self,
 #define FD_STORE_UNSYNCED_MAX 4
 void        fd_store_set_background_sync       (FdStore          *self,
                                                 gboolean          background);
+/* Whether a committed group waits for its sync. */
+gboolean    fd_store_group_sync_pending        (FdStore          *self);
 /* Waits until every committed group is synced (and ended). */
 void        fd_store_group_wait_synced         (FdStore          *self);
 /* For tests: @func runs in the worker thread instead of fdatasync (@fd)
