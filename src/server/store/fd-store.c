@@ -344,6 +344,10 @@ fd_store_set_durability (FdStore           *self,
   g_return_val_if_fail (self->tx_depth == 0 && !self->group_open, FALSE);
 
   fd_store_group_wait_synced (self);
+  /* Only FULL syncs (and checkpoints) in the background: FULL_INLINE is
+   * SQLite's own FULL, as before background sync. */
+  if (durability != FD_STORE_DURABILITY_FULL)
+    fd_store_set_background_sync (self, FALSE);
   if (!exec_script (self, durability == FD_STORE_DURABILITY_NORMAL ? "PRAGMA synchronous = NORMAL"
                                                                    : "PRAGMA synchronous = FULL",
                     error))
