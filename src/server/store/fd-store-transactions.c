@@ -52,25 +52,7 @@ struct _FdStoreSyncer
   GSource        *done_source; /* tells the main context */
   FdStoreSyncFunc func;
   gpointer        func_data;
-
-  /* Checkpoints, on a connection of their own in a thread of their own. */
-  GThread        *ckpt_thread;
-  char           *db_path;
-  gboolean        ckpt_requested;
-  int             ckpt_done;   /* WAL pages the last one left copied */
 };
-
-/* The WAL is checkpointed (copied into the database file) past this many
- * pages, SQLite's default; past 8 times as many (the checkpoint thread
- * falling behind), the main connection checkpoints too, which bounds the
- * WAL. SQLite starts the WAL over only at a write whose transaction began
- * with the WAL wholly copied, which the main connection's next group
- * never sees when another thread copies: when the checkpoint thread has
- * copied all but CHECKPOINT_CATCH_UP pages, the main connection copies
- * the rest itself, between its COMMIT and the next BEGIN. */
-#define CHECKPOINT_PAGES 1000
-#define CHECKPOINT_PAGES_MAX (8 * CHECKPOINT_PAGES)
-#define CHECKPOINT_CATCH_UP 256
 
 static gboolean on_sync_done_cb (gpointer user_data);
 
@@ -116,91 +98,6 @@ syncer_thread (gpointer user_data)
     }
   g_mutex_unlock (&syncer->lock);
   return NULL;
-}
-
-/* Checkpoints outside the main thread: SQLite's automatic checkpoint runs
- * inside the COMMIT that passed the threshold, on the main loop, writing
- * the WAL's pages into the database file and syncing both; a PASSIVE
- * checkpoint on another connection runs beside the main connection's
- * writes, and syncs the WAL before it copies, the database after
- * (docs/architecture.md, "Durability"). */
-static gpointer
-checkpoint_thread (gpointer user_data)
-{
-  struct _FdStoreSyncer *syncer = user_data;
-  sqlite3 *db = NULL;
-  int rc;
-
-  rc = sqlite3_open_v2 (syncer->db_path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL);
-  /* A read opens the connection's WAL, without which a checkpoint does
-   * nothing. */
-  if (rc == SQLITE_OK)
-    {
-      sqlite3_busy_timeout (db, 100);
-      rc = sqlite3_exec (db, "SELECT count(*) FROM sqlite_schema", NULL, NULL, NULL);
-    }
-  if (rc != SQLITE_OK)
-    g_warning ("Cannot open the database for checkpoints: %s", sqlite3_errstr (rc));
-
-  g_mutex_lock (&syncer->lock);
-  for (;;)
-    {
-      while (!syncer->ckpt_requested && !syncer->quit)
-        g_cond_wait (&syncer->cond, &syncer->lock);
-      if (syncer->quit)
-        break;
-      syncer->ckpt_requested = FALSE;
-      g_mutex_unlock (&syncer->lock);
-
-      /* BUSY: another checkpoint runs (the main connection's); the next
-       * request tries again. */
-      if (rc == SQLITE_OK)
-        {
-          int n_log = 0, n_done = 0;
-          int ckpt_rc = sqlite3_wal_checkpoint_v2 (db, "main", SQLITE_CHECKPOINT_PASSIVE, &n_log, &n_done);
-
-          if (ckpt_rc != SQLITE_OK && ckpt_rc != SQLITE_BUSY)
-            g_warning ("A checkpoint of the write-ahead log failed: %s", sqlite3_errstr (ckpt_rc));
-          g_mutex_lock (&syncer->lock);
-          if (ckpt_rc == SQLITE_OK)
-            syncer->ckpt_done = n_done;
-          continue;
-        }
-
-      g_mutex_lock (&syncer->lock);
-    }
-  g_mutex_unlock (&syncer->lock);
-  sqlite3_close (db);
-  return NULL;
-}
-
-/* After every commit of the main connection, with the WAL's size. */
-static int
-on_wal_hook (void       *user_data,
-             sqlite3    *db,
-             const char *name,
-             int         n_pages)
-{
-  FdStore *self = user_data;
-  struct _FdStoreSyncer *syncer = self->syncer;
-
-  int done;
-
-  if (n_pages < CHECKPOINT_PAGES)
-    return SQLITE_OK;
-  if (syncer->ckpt_thread == NULL)
-    syncer->ckpt_thread = g_thread_new ("fd-store-ckpt", checkpoint_thread, syncer);
-  g_mutex_lock (&syncer->lock);
-  done = syncer->ckpt_done;
-  syncer->ckpt_requested = TRUE;
-  g_cond_broadcast (&syncer->cond);
-  g_mutex_unlock (&syncer->lock);
-  /* A WAL started over since: what was copied is not known. */
-  if (done > n_pages)
-    done = 0;
-  if (n_pages >= CHECKPOINT_PAGES_MAX || n_pages - done <= CHECKPOINT_CATCH_UP)
-    sqlite3_wal_checkpoint_v2 (db, name, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
-  return SQLITE_OK;
 }
 
 /* The WAL file of the open database, opened (again when SQLite replaced
@@ -275,10 +172,7 @@ syncer_ensure (FdStore *self)
   syncer->context = g_main_context_ref_thread_default ();
   db_path = sqlite3_db_filename (self->db, "main");
   if (db_path != NULL && db_path[0] != '\0')
-    {
-      syncer->db_path = g_strdup (db_path);
-      syncer->wal_path = g_strconcat (db_path, "-wal", NULL);
-    }
+    syncer->wal_path = g_strconcat (db_path, "-wal", NULL);
   g_mutex_init (&syncer->lock);
   g_cond_init (&syncer->cond);
   /* The environment outlives the store: the path is borrowed. */
@@ -297,15 +191,14 @@ fd_store_syncer_free (FdStore *self)
 
   if (syncer == NULL)
     return;
-  sqlite3_wal_hook (self->db, NULL, NULL);
-  g_mutex_lock (&syncer->lock);
-  syncer->quit = TRUE;
-  g_cond_broadcast (&syncer->cond);
-  g_mutex_unlock (&syncer->lock);
   if (syncer->thread != NULL)
-    g_thread_join (syncer->thread);
-  if (syncer->ckpt_thread != NULL)
-    g_thread_join (syncer->ckpt_thread);
+    {
+      g_mutex_lock (&syncer->lock);
+      syncer->quit = TRUE;
+      g_cond_broadcast (&syncer->cond);
+      g_mutex_unlock (&syncer->lock);
+      g_thread_join (syncer->thread);
+    }
   if (syncer->done_source != NULL)
     {
       g_source_destroy (syncer->done_source);
@@ -315,7 +208,6 @@ fd_store_syncer_free (FdStore *self)
     close (syncer->fd);
   g_main_context_unref (syncer->context);
   g_free (syncer->wal_path);
-  g_free (syncer->db_path);
   g_mutex_clear (&syncer->lock);
   g_cond_clear (&syncer->cond);
   g_free (syncer);
@@ -468,16 +360,6 @@ fd_store_set_background_sync (FdStore  *self,
         }
     }
   self->background_sync = background;
-  /* Checkpoints leave the main thread with the syncs (none for an
-   * in-memory database). */
-  if (background)
-    {
-      syncer_ensure (self);
-      if (self->syncer->db_path != NULL)
-        sqlite3_wal_hook (self->db, on_wal_hook, self);
-    }
-  else
-    sqlite3_wal_autocheckpoint (self->db, CHECKPOINT_PAGES);
 }
 
 void
