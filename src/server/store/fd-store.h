@@ -92,8 +92,7 @@ gboolean    fd_store_in_transaction            (FdStore         *self);
  * background sync, a group's COMMIT is synced by a worker thread after it
  * returned: see fd_store_set_background_sync()); FULL_INLINE is FULL that
  * never syncs in the background; NORMAL survives a crash of the process
- * only. Setting FULL_INLINE or NORMAL turns background sync (and the
- * checkpoint thread) off. */
+ * only. Setting FULL_INLINE or NORMAL turns background sync off. */
 typedef enum {
   FD_STORE_DURABILITY_FULL,
   FD_STORE_DURABILITY_NORMAL,
