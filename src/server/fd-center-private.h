@@ -56,6 +56,9 @@ struct _FdCenter
   FdCenterOutboxNotifier twitter_outbox;  /* FdTwitter's sender (fd-center-twitter.c) */
   guint          group_commit_id; /* commits the open group (docs/architecture.md, "Durability") */
   guint          reload_id;       /* reloads routing after a lost group */
+  gboolean       commit_after_sync; /* the open group commits when the sync in flight completed */
+  guint64        groups_committed; /* groups whose COMMIT returned */
+  guint64        groups_synced;   /* of those, the ones that ended (output sent) */
   guint          commit_window_ms; /* how long a group stays open; 0 = one main-loop turn */
   FdWallboard   *wallboard;       /* history, misses, the supervisors' table (fd-center-stats.c) */
   const FdCenterCrmHooks *crm_hooks; /* FdCrm (src/server/crm/fd-crm.c); NULL = none */

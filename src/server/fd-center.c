@@ -53,6 +53,15 @@ on_group_commit_cb (gpointer user_data)
   g_autoptr(GError) error = NULL;
 
   self->group_commit_id = 0;
+  /* While the last group's sync is in flight, committing this one would
+   * not make it saved sooner (its sync starts after the one in flight):
+   * it goes on taking requests and commits when that sync completed, so
+   * that one COMMIT writes the pages they share once (on_group_cb). */
+  if (fd_store_group_sync_pending (self->store))
+    {
+      self->commit_after_sync = TRUE;
+      return G_SOURCE_REMOVE;
+    }
   g_debug ("Committing a group of %u changes", fd_store_group_get_size (self->store));
   /* A failure was told to the group's sockets (on_group_cb). */
   fd_store_group_commit (self->store, &error);
@@ -92,10 +101,13 @@ on_group_cb (FdStoreGroupEvent  event,
              gpointer           user_data)
 {
   FdCenter *self = user_data;
+  guint64 upto;
 
   if (event == FD_STORE_GROUP_OPENED)
     {
-      fd_ws_budget_hold_all ();
+      /* Output from now on may describe this group's changes: it is held
+       * until the group is synced. */
+      fd_ws_budget_hold (self->groups_committed + 1);
       /* At the default priority, after the sockets already readable in
        * this turn of the main loop: the requests that arrived together (or
        * during the last sync) share the next COMMIT. */
@@ -105,8 +117,39 @@ on_group_cb (FdStoreGroupEvent  event,
         self->group_commit_id = g_idle_add_full (G_PRIORITY_DEFAULT, on_group_commit_cb, self, NULL);
       return;
     }
-  g_clear_handle_id (&self->group_commit_id, g_source_remove);
-  fd_ws_budget_release_all (error == NULL);
+  if (event == FD_STORE_GROUP_COMMITTED)
+    {
+      /* Committed, its sync under way in the store's worker: until the
+       * next group opens, output may still describe this group's changes
+       * (read after its COMMIT), so it waits with the group's. */
+      g_clear_handle_id (&self->group_commit_id, g_source_remove);
+      self->commit_after_sync = FALSE;
+      self->groups_committed++;
+      fd_ws_budget_hold (self->groups_committed);
+      return;
+    }
+  /* Ended: the oldest committed group was synced (or its sync failed),
+   * or, when none waits for its sync, the open group was committed with
+   * its sync or lost at its COMMIT. */
+  if (self->groups_synced < self->groups_committed)
+    upto = ++self->groups_synced;
+  else
+    {
+      g_clear_handle_id (&self->group_commit_id, g_source_remove);
+      upto = self->groups_committed + 1;
+      if (error == NULL)
+        self->groups_committed++;
+      self->groups_synced = self->groups_committed;
+    }
+  fd_ws_budget_release (upto, error == NULL);
+  /* The open group waited for this sync: it commits now, before the next
+   * requests are read. */
+  if (self->commit_after_sync && !fd_store_group_sync_pending (self->store) &&
+      self->group_commit_id == 0)
+    {
+      self->commit_after_sync = FALSE;
+      self->group_commit_id = g_idle_add_full (G_PRIORITY_HIGH, on_group_commit_cb, self, NULL);
+    }
   /* The routing engine saw changes that are now undone: it learns the
    * saved state again, as at start-up, once the current request is over. */
   if (error != NULL && self->reload_id == 0)
@@ -427,6 +470,8 @@ fd_center_finalize (GObject *object)
       !fd_store_group_commit (self->store, &error))
     g_warning ("Cannot save the last changes: %s", error->message);
   if (self->store != NULL)
+    fd_store_group_wait_synced (self->store);
+  if (self->store != NULL)
     fd_store_set_group_func (self->store, NULL, NULL);
   g_clear_handle_id (&self->group_commit_id, g_source_remove);
   g_clear_handle_id (&self->reload_id, g_source_remove);
@@ -542,6 +587,9 @@ fd_center_new (FdStore  *store,
   self = g_object_new (FD_TYPE_CENTER, NULL);
   self->store = store;
   fd_store_set_group_func (store, on_group_cb, self);
+  /* A group's sync runs beside the next group (docs/architecture.md,
+   * "Durability"). */
+  fd_store_set_background_sync (store, TRUE);
   self->router = fd_center_route_new ();
   self->stats_dirty = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
   fd_center_wallboard_init (self);

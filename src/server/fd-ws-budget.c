@@ -38,11 +38,13 @@ struct _FdWsBudget
 /* A frame held until the group commit; @fail_text goes instead when the
  * group is lost. */
 typedef struct {
-  char *text;
-  char *fail_text;
+  char    *text;
+  char    *fail_text;
+  guint64  group;    /* the last group whose changes it may describe */
 } HeldFrame;
 
 static gboolean holding;
+static guint64 holding_group;
 /* The budgets with held frames. */
 static GPtrArray *held_budgets;
 
@@ -180,14 +182,24 @@ on_cut_cb (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
+static gboolean send_now (FdWsBudget *self,
+                          const char *text);
+
 gboolean
 fd_ws_budget_send (FdWsBudget *self,
                    const char *text)
 {
-  guint64 size = frame_size (strlen (text));
-
   if (holding)
     return fd_ws_budget_send_reply (self, text, NULL);
+  return send_now (self, text);
+}
+
+static gboolean
+send_now (FdWsBudget *self,
+          const char *text)
+{
+  guint64 size = frame_size (strlen (text));
+
   if (self->over || soup_websocket_connection_get_state (self->conn) != SOUP_WEBSOCKET_STATE_OPEN)
     return FALSE;
   /* Not a socket of ours: nothing to measure against. */
@@ -262,15 +274,17 @@ fd_ws_budget_send_reply (FdWsBudget *self,
   held = g_new0 (HeldFrame, 1);
   held->text = g_strdup (text);
   held->fail_text = g_strdup (fail_text);
+  held->group = holding_group;
   g_queue_push_tail (&self->held, held);
   note_held (self);
   return TRUE;
 }
 
 void
-fd_ws_budget_hold_all (void)
+fd_ws_budget_hold (guint64 group)
 {
   holding = TRUE;
+  holding_group = group;
 }
 
 gboolean
@@ -279,31 +293,61 @@ fd_ws_budget_is_holding (void)
   return holding;
 }
 
+/* A socket's held frames of groups up to @upto, taken from its queue. */
+typedef struct {
+  FdWsBudget *budget;
+  GQueue      frames;
+} Released;
+
 void
-fd_ws_budget_release_all (gboolean saved)
+fd_ws_budget_release (guint64  upto,
+                      gboolean saved)
 {
-  holding = FALSE;
-  while (held_budgets != NULL && held_budgets->len > 0)
+  g_autoptr(GArray) released = g_array_new (FALSE, FALSE, sizeof (Released));
+
+  if (holding_group <= upto)
+    holding = FALSE;
+  /* First take the frames (the sockets' queues stay in order: a socket's
+   * frames of later groups stay held), then send them. */
+  for (guint i = 0; held_budgets != NULL && i < held_budgets->len;)
     {
-      FdWsBudget *self = g_ptr_array_steal_index_fast (held_budgets, held_budgets->len - 1);
-      GQueue held = self->held;
+      FdWsBudget *self = g_ptr_array_index (held_budgets, i);
+      Released r = { self, G_QUEUE_INIT };
       HeldFrame *frame;
 
-      self->held = (GQueue) G_QUEUE_INIT;
-      self->in_held = FALSE;
-      while ((frame = g_queue_pop_head (&held)) != NULL)
+      while ((frame = g_queue_peek_head (&self->held)) != NULL && frame->group <= upto)
+        g_queue_push_tail (&r.frames, g_queue_pop_head (&self->held));
+      /* Lost: what this socket was told after them did not happen either. */
+      if (!saved && r.frames.length > 0)
+        g_queue_clear_full (&self->held, held_frame_free);
+      if (r.frames.length > 0)
+        g_array_append_val (released, r);
+      if (self->held.length == 0)
+        {
+          g_ptr_array_remove_index_fast (held_budgets, i);
+          self->in_held = FALSE;
+        }
+      else
+        i++;
+    }
+  for (guint i = 0; i < released->len; i++)
+    {
+      Released *r = &g_array_index (released, Released, i);
+      HeldFrame *frame;
+
+      while ((frame = g_queue_pop_head (&r->frames)) != NULL)
         {
           const char *text = saved ? frame->text : frame->fail_text;
 
           if (text != NULL)
-            fd_ws_budget_send (self, text);
+            send_now (r->budget, text);
           held_frame_free (frame);
         }
       /* Lost: the client's last requests were not saved, and what this
        * socket was told (events, sequence numbers) did not happen. It
        * reconnects, resumes from what was saved and sends again. */
-      if (!saved && soup_websocket_connection_get_state (self->conn) == SOUP_WEBSOCKET_STATE_OPEN)
-        soup_websocket_connection_close (self->conn, FD_WS_CLOSE_NOT_SAVED,
+      if (!saved && soup_websocket_connection_get_state (r->budget->conn) == SOUP_WEBSOCKET_STATE_OPEN)
+        soup_websocket_connection_close (r->budget->conn, FD_WS_CLOSE_NOT_SAVED,
                                          "The server could not save the last changes; reconnect and send again");
     }
 }

@@ -50,16 +50,20 @@ gboolean    fd_ws_budget_send_reply        (FdWsBudget              *self,
                                             const char              *text,
                                             const char              *fail_text);
 
-/* Holding output until a group commit (docs/architecture.md,
- * "Durability"): between fd_ws_budget_hold_all() and
- * fd_ws_budget_release_all(), frames are queued per socket, in order,
- * instead of sent, since they may describe changes not saved yet. Release
- * sends them (@saved) or, when the changes were lost, sends the failure
- * answers, drops the rest and closes every socket that had output held
+/* Holding output until a group commit is synced (docs/architecture.md,
+ * "Durability"): from fd_ws_budget_hold (@group), frames are queued per
+ * socket, in order, instead of sent, since they may describe changes not
+ * saved yet; each carries the number of the last group whose changes it
+ * may describe (@group, until the next call). fd_ws_budget_release
+ * (@upto) takes the frames of groups up to @upto: sends them (@saved) or,
+ * when those changes were lost, sends the failure answers, drops the rest
+ * of the socket's output and closes every socket that had such output held
  * (FD_WS_CLOSE_NOT_SAVED) so that its client reconnects, resumes from what
- * was saved and sends again. */
-void        fd_ws_budget_hold_all          (void);
-void        fd_ws_budget_release_all       (gboolean                 saved);
+ * was saved and sends again. Holding stops when @upto reaches the group
+ * last held. */
+void        fd_ws_budget_hold              (guint64                  group);
+void        fd_ws_budget_release           (guint64                  upto,
+                                            gboolean                 saved);
 gboolean    fd_ws_budget_is_holding        (void);
 /* Close code and reason for a socket whose held changes were lost. */
 #define FD_WS_CLOSE_NOT_SAVED 1011

@@ -177,7 +177,7 @@ main (int   argc,
     { "x-oauth-base-url", 0, 0, G_OPTION_ARG_STRING, &x_oauth_base_url,
       "X's OAuth consent and token endpoints at this origin instead of x.com and api.x.com (tests)", "URL" },
     { "durability", 0, 0, G_OPTION_ARG_STRING, &durability,
-      "full (default): a change is acknowledged once synced to disk; normal: once written, so a power cut may lose the last ones (docs/admin.md)", "full|normal" },
+      "full (default): a change is acknowledged once synced to disk; full-inline: the same, with the sync inside each COMMIT on the main thread; normal: once written, so a power cut may lose the last ones (docs/admin.md)", "full|full-inline|normal" },
     { "commit-window-ms", 0, 0, G_OPTION_ARG_INT, &commit_window_ms,
       "How long changes wait to share one synced commit (default 0: as long as the server is busy with requests that arrived together; 0 to 1000)", "MS" },
     { "stats-sample-seconds", 0, 0, G_OPTION_ARG_INT, &stats_sample_seconds,
@@ -239,9 +239,10 @@ main (int   argc,
                   "--header-timeout and --request-timeout 1 or more; --socket-output-budget 4096 or more; --socket-output-frames 16 or more.\n");
       return 2;
     }
-  if (durability != NULL && !g_str_equal (durability, "full") && !g_str_equal (durability, "normal"))
+  if (durability != NULL && !g_str_equal (durability, "full") && !g_str_equal (durability, "full-inline") &&
+      !g_str_equal (durability, "normal"))
     {
-      g_printerr ("frontdeskd: --durability must be full or normal.\n");
+      g_printerr ("frontdeskd: --durability must be full, full-inline or normal.\n");
       return 2;
     }
   if (commit_window_ms < 0 || commit_window_ms > 1000)
@@ -298,8 +299,11 @@ main (int   argc,
       return 1;
     }
 
-  if (g_strcmp0 (durability, "normal") == 0 &&
-      !fd_server_set_durability (server, FD_STORE_DURABILITY_NORMAL, &error))
+  if (durability != NULL && !g_str_equal (durability, "full") &&
+      !fd_server_set_durability (server,
+                                 g_str_equal (durability, "normal") ? FD_STORE_DURABILITY_NORMAL
+                                                                    : FD_STORE_DURABILITY_FULL_INLINE,
+                                 &error))
     {
       g_printerr ("frontdeskd: cannot set the durability: %s\n", error->message);
       return 1;

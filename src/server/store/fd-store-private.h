@@ -22,6 +22,13 @@ struct _FdStore
   guint       group_size;     /* transactions released into the open group */
   FdStoreGroupFunc group_func;
   gpointer    group_data;
+  /* Background sync of the WAL after a group's COMMIT
+   * (fd-store-transactions.c). */
+  gboolean    background_sync;
+  gboolean    group_deferred;    /* the open group commits without a sync */
+  guint64     groups_committed;  /* deferred groups whose COMMIT returned */
+  guint64     groups_synced;     /* of those, the ones that ended */
+  struct _FdStoreSyncer *syncer;
   int         schema_version;
   /* The Activity Log's full-text index is kept in batches (fd-store-log.c):
    * messages added since the last catch-up, and whether one ran since the
@@ -35,6 +42,12 @@ struct _FdStore
 typedef sqlite3_stmt FdStoreStmt;
 void fd_store_stmt_release (FdStoreStmt *stmt);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (FdStoreStmt, fd_store_stmt_release)
+
+/* Commits the open group and waits for every committed group's sync:
+ * called before a statement outside any group (fd_store_prepare()). */
+void         fd_store_group_settle  (FdStore      *self);
+/* Stops the sync worker (fd_store_free()). */
+void         fd_store_syncer_free   (FdStore      *self);
 
 FdStoreStmt *fd_store_prepare       (FdStore      *self,
                                      const char   *sql,

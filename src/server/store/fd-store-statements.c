@@ -71,18 +71,12 @@ fd_store_prepare (FdStore     *self,
   sqlite3_stmt *stmt;
   int rc;
 
-  /* Nothing outside a group runs inside it: a read would see, and a write
-   * would be answered with, changes not saved yet (docs/architecture.md,
-   * "Durability"). */
-  if (G_UNLIKELY (self->group_open && self->tx_depth == 0 && self->grouping == 0 &&
-                  !self->group_committing))
-    {
-      g_autoptr(GError) local_error = NULL;
-
-      /* A failure was told to the group's sockets; this statement runs
-       * after the rollback. */
-      fd_store_group_commit (self, &local_error);
-    }
+  /* Nothing outside a group runs inside it, or before its sync: a read
+   * would see, and a write would be answered with, changes not saved yet
+   * (docs/architecture.md, "Durability"). */
+  if (G_UNLIKELY ((self->group_open || self->groups_synced != self->groups_committed) &&
+                  self->tx_depth == 0 && self->grouping == 0 && !self->group_committing))
+    fd_store_group_settle (self);
 
   stmt = g_hash_table_lookup (self->stmts, sql);
   if (stmt != NULL)

@@ -304,8 +304,10 @@ fd_store_open (const char  *path,
 
   /* FULL in WAL mode: every commit syncs the WAL before it returns, so
    * what was acknowledged survives a power cut too; the server groups
-   * commits so that one sync covers many changes. See
-   * docs/architecture.md, "Durability". temp_store = MEMORY: each request
+   * commits so that one sync covers many changes, and with background
+   * sync a group's COMMIT returns before its sync, which a worker thread
+   * does (fd-store-transactions.c). See docs/architecture.md,
+   * "Durability". temp_store = MEMORY: each request
    * of a group is a savepoint, whose sub-journal (the pages it changed, as
    * they were before) SQLite otherwise writes to a temporary file, a
    * pwrite() per page per request; in memory it is a copy (bounded by the
@@ -341,6 +343,11 @@ fd_store_set_durability (FdStore           *self,
   g_return_val_if_fail (self != NULL, FALSE);
   g_return_val_if_fail (self->tx_depth == 0 && !self->group_open, FALSE);
 
+  fd_store_group_wait_synced (self);
+  /* Only FULL syncs (and checkpoints) in the background: FULL_INLINE is
+   * SQLite's own FULL, as before background sync. */
+  if (durability != FD_STORE_DURABILITY_FULL)
+    fd_store_set_background_sync (self, FALSE);
   if (!exec_script (self, durability == FD_STORE_DURABILITY_NORMAL ? "PRAGMA synchronous = NORMAL"
                                                                    : "PRAGMA synchronous = FULL",
                     error))
@@ -366,6 +373,9 @@ fd_store_free (FdStore *self)
   /* What a group holds was not acknowledged yet; saving it loses nothing. */
   if (self->group_open && self->tx_depth == 0 && !fd_store_group_commit (self, &error))
     g_warning ("Cannot save the last changes before closing: %s", error->message);
+  /* And synced: a group's COMMIT may have returned before its sync. */
+  fd_store_group_wait_synced (self);
+  fd_store_syncer_free (self);
   if (self->tx_depth > 0 && self->db != NULL)
     {
       g_warning ("The store was closed inside a transaction: rolling it back");

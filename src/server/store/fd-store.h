@@ -88,11 +88,15 @@ void        fd_store_rollback                  (FdStore         *self);
 gboolean    fd_store_in_transaction            (FdStore         *self);
 
 /* Durability (docs/architecture.md, "Durability"): FULL syncs the WAL at
- * every commit, so a commit that returned survives a power cut; NORMAL
- * survives a crash of the process only. */
+ * every commit, so a commit that returned survives a power cut (with
+ * background sync, a group's COMMIT is synced by a worker thread after it
+ * returned: see fd_store_set_background_sync()); FULL_INLINE is FULL that
+ * never syncs in the background; NORMAL survives a crash of the process
+ * only. Setting FULL_INLINE or NORMAL turns background sync off. */
 typedef enum {
   FD_STORE_DURABILITY_FULL,
   FD_STORE_DURABILITY_NORMAL,
+  FD_STORE_DURABILITY_FULL_INLINE,
 } FdStoreDurability;
 
 gboolean    fd_store_set_durability            (FdStore          *self,
@@ -113,6 +117,7 @@ FdStoreDurability fd_store_get_durability      (FdStore          *self);
 typedef enum {
   FD_STORE_GROUP_OPENED,
   FD_STORE_GROUP_ENDED,
+  FD_STORE_GROUP_COMMITTED,
 } FdStoreGroupEvent;
 
 typedef void (*FdStoreGroupFunc) (FdStoreGroupEvent  event,
@@ -131,6 +136,35 @@ guint       fd_store_group_get_size            (FdStore          *self);
  * group is rolled back whole and the group function hears it. */
 gboolean    fd_store_group_commit              (FdStore          *self,
                                                 GError          **error);
+
+/* Background sync (docs/architecture.md, "Durability"). With @background
+ * and FULL durability, a group's COMMIT appends its frames to the WAL
+ * without syncing it (synchronous = NORMAL for that COMMIT only), and a
+ * worker thread then fdatasync()s the WAL: the group function hears
+ * FD_STORE_GROUP_COMMITTED when the COMMIT returned and, on the main
+ * context of the caller, FD_STORE_GROUP_ENDED when a sync started after it
+ * completed (@error set: the sync failed, the group is not known to be
+ * saved). Groups end in the order they committed, one ENDED each; the
+ * next group may open (and commit) before the last one ended. A group
+ * lost at its COMMIT ends (with @error) only after every group committed
+ * before it ended. Transactions outside groups keep synchronous = FULL,
+ * and a statement run outside a group first waits until every committed
+ * group is synced, so that nothing outside a group reads what is not
+ * saved. At most FD_STORE_UNSYNCED_MAX groups wait for their sync: the
+ * next COMMIT waits for the sync in flight. */
+#define FD_STORE_UNSYNCED_MAX 4
+void        fd_store_set_background_sync       (FdStore          *self,
+                                                gboolean          background);
+/* Whether a committed group waits for its sync. */
+gboolean    fd_store_group_sync_pending        (FdStore          *self);
+/* Waits until every committed group is synced (and ended). */
+void        fd_store_group_wait_synced         (FdStore          *self);
+/* For tests: @func runs in the worker thread instead of fdatasync (@fd)
+ * and returns 0 or an errno value. NULL restores fdatasync. */
+typedef int (*FdStoreSyncFunc) (int fd, gpointer user_data);
+void        fd_store_set_sync_func             (FdStore          *self,
+                                                FdStoreSyncFunc   func,
+                                                gpointer          user_data);
 
 /* Organizations (the only rows without organization_id). Deleting one
  * deletes everything it owns. */
