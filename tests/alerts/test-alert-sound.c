@@ -74,16 +74,19 @@ test_loop_duration (Fixture       *f,
 {
   guint n;
 
-  fd_alert_sound_play (f->sound, TRUE, 1);
+  fd_alert_sound_play (f->sound, TRUE, 2);
   g_assert_true (fd_alert_sound_get_playing (f->sound));
-  /* It stops by itself once the second is over (the bound is generous:
-   * the machine is shared). */
+  /* It stops by itself once the two seconds are over (the bound is
+   * generous: the machine is shared). */
   g_assert_true (alerts_test_wait (is_stopped, f->sound, 10000));
   n = fd_alert_sound_get_n_streams (f->sound);
-  /* 1 s of a 0.2 s sound: about five plays. */
+  /* 2 s of a 0.2 s sound: about ten plays on an idle machine. It must
+   * have looped (more than one play) and stopped (not played on): a
+   * loaded machine starts each play late, so the lower bound only says
+   * that it looped (three plays in 1 s failed at a load of 8). */
   g_test_message ("%u plays in the loop", n);
-  g_assert_cmpuint (n, >=, 3);
-  g_assert_cmpuint (n, <=, 12);
+  g_assert_cmpuint (n, >=, 2);
+  g_assert_cmpuint (n, <=, 20);
   g_assert_cmpuint (fd_alert_sound_get_n_pipelines (f->sound), ==, 1);
 }
 
