@@ -500,6 +500,9 @@ push_to (FdAgentApi *self,
          gboolean    folded,
          const char *text)
 {
+  /* Held until the group commit is synced: one copy for every socket. */
+  char *shared = NULL;
+
   for (guint i = 0; i < sockets->len; i++)
     {
       FdAgentConn *ac = g_ptr_array_index (sockets, i);
@@ -512,9 +515,12 @@ push_to (FdAgentApi *self,
       if (!fd_center_agent_may_see (self->center, ac->organization_id, ac->agent_id, queue_id, agent_id))
         continue;
       /* A socket closed for its budget resumes from its last seq. */
-      if (fd_ws_budget_send (ac->budget, text))
+      if (shared == NULL)
+        shared = g_ref_string_new (text);
+      if (fd_ws_budget_send_shared (ac->budget, shared))
         ac->last_seq = seq;
     }
+  g_clear_pointer (&shared, g_ref_string_release);
 }
 
 static void
