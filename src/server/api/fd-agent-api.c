@@ -457,8 +457,10 @@ on_expiry_cb (gpointer user_data)
       if (conn->expiry_due != 0 && (next == 0 || conn->expiry_due < next))
         next = conn->expiry_due;
     }
-  if (next != 0 && self->expiry_id == 0)
-    arm_expiry (self, next, g_get_monotonic_time ());
+  /* A check may have armed the timer for its own socket's next due, later
+   * than another socket's. */
+  if (next != 0)
+    fd_agent_api_schedule_expiry (self, next);
   return G_SOURCE_REMOVE;
 }
 
