@@ -38,7 +38,7 @@ struct _FdWsBudget
 /* A frame held until the group commit; @fail_text goes instead when the
  * group is lost. */
 typedef struct {
-  char    *text;
+  char    *text;       /* a GRefString: an event's text is shared by its sockets */
   char    *fail_text;
   guint64  group;    /* the last group whose changes it may describe */
 } HeldFrame;
@@ -53,7 +53,7 @@ held_frame_free (gpointer data)
 {
   HeldFrame *held = data;
 
-  g_free (held->text);
+  g_ref_string_release (held->text);
   g_free (held->fail_text);
   g_free (held);
 }
@@ -251,20 +251,46 @@ note_held (FdWsBudget *self)
   self->in_held = TRUE;
 }
 
+static gboolean hold_frame (FdWsBudget *self,
+                            char       *text,
+                            const char *fail_text);
+
+gboolean
+fd_ws_budget_send_shared (FdWsBudget *self,
+                          const char *text)
+{
+  if (!holding)
+    return send_now (self, text);
+  return hold_frame (self, g_ref_string_acquire ((char *) text), NULL);
+}
+
 gboolean
 fd_ws_budget_send_reply (FdWsBudget *self,
                          const char *text,
                          const char *fail_text)
 {
-  HeldFrame *held;
-
   if (!holding)
     return fd_ws_budget_send (self, text);
+  return hold_frame (self, g_ref_string_new (text), fail_text);
+}
+
+/* Takes @text (a GRefString). */
+static gboolean
+hold_frame (FdWsBudget *self,
+            char       *text,
+            const char *fail_text)
+{
+  HeldFrame *held;
+
   if (self->over || soup_websocket_connection_get_state (self->conn) != SOUP_WEBSOCKET_STATE_OPEN)
-    return FALSE;
+    {
+      g_ref_string_release (text);
+      return FALSE;
+    }
   /* The held frames count against the same bound as the unsent ones. */
   if (self->held.length >= self->frame_limit)
     {
+      g_ref_string_release (text);
       g_queue_clear_full (&self->held, held_frame_free);
       self->over = TRUE;
       soup_websocket_connection_close (self->conn, FD_WS_CLOSE_TOO_SLOW,
@@ -272,7 +298,7 @@ fd_ws_budget_send_reply (FdWsBudget *self,
       return FALSE;
     }
   held = g_new0 (HeldFrame, 1);
-  held->text = g_strdup (text);
+  held->text = text;
   held->fail_text = g_strdup (fail_text);
   held->group = holding_group;
   g_queue_push_tail (&self->held, held);

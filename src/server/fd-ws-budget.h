@@ -41,8 +41,11 @@ void        fd_ws_budget_free              (FdWsBudget              *self);
  * socket and returns FALSE when this frame would take it over. */
 gboolean    fd_ws_budget_send              (FdWsBudget              *self,
                                             const char              *text);
-/* Bytes handed to libsoup that the kernel has not taken yet (an upper
- * bound when the socket is not a TCP socket of an FdListener). */
+/* Like fd_ws_budget_send() for @text made with g_ref_string_new(): while
+ * output is held, each socket keeps a reference instead of a copy (one
+ * event's text for every socket it goes to). */
+gboolean    fd_ws_budget_send_shared       (FdWsBudget              *self,
+                                            const char              *text);
 /* Like fd_ws_budget_send() for the answer to a request: while output is
  * held, @fail_text (may be NULL) is sent instead when the held changes are
  * lost. */
@@ -68,6 +71,8 @@ gboolean    fd_ws_budget_is_holding        (void);
 /* Close code and reason for a socket whose held changes were lost. */
 #define FD_WS_CLOSE_NOT_SAVED 1011
 
+/* Bytes handed to libsoup that the kernel has not taken yet (an upper
+ * bound when the socket is not a TCP socket of an FdListener). */
 guint64     fd_ws_budget_get_unsent        (FdWsBudget              *self);
 gboolean    fd_ws_budget_is_over           (FdWsBudget              *self);
 

@@ -381,6 +381,27 @@ test_session_lifetime (void)
   g_assert_nonnull (strstr (challenge, "error_description=\"Your session expired; sign in again.\""));
 }
 
+/* The agent API keeps one expiry timer for all its sockets: a token due
+ * later than the first is checked when its own time comes too. */
+static void
+test_session_lifetime_two_sockets (void)
+{
+  g_autoptr(FdTestServer) server = fd_test_server_new ();
+  g_autoptr(FdTestAgent) natalie = NULL;
+  g_autoptr(FdTestAgent) jenna = NULL;
+
+  fd_test_server_add_args (server, "--session-lifetime", "3", NULL);
+  fd_test_server_start (server);
+  fd_test_admin_import_demo (server);
+  natalie = fd_it_connect_agent (server, FD_IT_NATALIE);
+  fd_test_spin (1500);
+  jenna = fd_it_connect_agent (server, FD_IT_JENNA);
+  fd_test_socket_wait_closed (natalie->socket, 20000);
+  fd_test_socket_assert_close_code (natalie->socket, 4401);
+  fd_test_socket_wait_closed (jenna->socket, 20000);
+  fd_test_socket_assert_close_code (jenna->socket, 4401);
+}
+
 static void
 test_session_idle (void)
 {
@@ -569,6 +590,7 @@ main (int   argc,
   fd_it_add ("/it/auth/admin-sign-out-and-delete-close", test_admin_sign_out_and_delete_close,
              FD_IT_SERVER_ONLY);
   g_test_add_func ("/it/auth/session-lifetime", test_session_lifetime);
+  g_test_add_func ("/it/auth/session-lifetime-two-sockets", test_session_lifetime_two_sockets);
   g_test_add_func ("/it/auth/session-idle", test_session_idle);
   g_test_add_func ("/it/auth/rotation", test_rotation);
   g_test_add_func ("/it/auth/rotation-grace", test_rotation_grace);

@@ -29,6 +29,8 @@ struct _FdAgentApi
   GPtrArray    *sockets;       /* FdAgentConn*, each frees itself at close */
   GHashTable   *by_agent;      /* gint64* agent id → GPtrArray of its FdAgentConn* */
   guint         silence_id;    /* one check of every socket's silence */
+  guint         expiry_id;     /* one timer for every socket's token check */
+  gint64        expiry_at;     /* when it fires (monotonic), if expiry_id */
 };
 
 typedef struct {
@@ -399,6 +401,69 @@ on_silence_check_cb (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
+/* One timer for every socket's token expiry too, armed for the earliest
+ * socket due (FdAgentConn.expiry_due): 200 sockets, 200 sources fewer. */
+static gboolean on_expiry_cb (gpointer user_data);
+
+static void
+arm_expiry (FdAgentApi *self,
+            gint64      due,
+            gint64      now)
+{
+  /* Seconds, rounded up, so that the timer finds the token expired. */
+  gint64 delay = (due - now + G_USEC_PER_SEC - 1) / G_USEC_PER_SEC;
+
+  delay = CLAMP (delay, 1, 24 * 3600);
+  g_clear_handle_id (&self->expiry_id, g_source_remove);
+  self->expiry_at = now + delay * G_USEC_PER_SEC;
+  self->expiry_id = g_timeout_add_seconds ((guint) delay, on_expiry_cb, self);
+}
+
+void
+fd_agent_api_schedule_expiry (FdAgentApi *self,
+                              gint64      due)
+{
+  gint64 now = g_get_monotonic_time ();
+
+  /* A timer firing within a second of @due finds it as the socket's own did. */
+  if (self->expiry_id == 0 || due + G_USEC_PER_SEC <= self->expiry_at)
+    arm_expiry (self, due, now);
+}
+
+static gboolean
+on_expiry_cb (gpointer user_data)
+{
+  FdAgentApi *self = user_data;
+  g_autoptr(GPtrArray) due = g_ptr_array_new ();
+  gint64 now = g_get_monotonic_time ();
+  gint64 next = 0;
+
+  self->expiry_id = 0;
+  for (guint i = 0; i < self->sockets->len; i++)
+    {
+      FdAgentConn *conn = g_ptr_array_index (self->sockets, i);
+
+      if (conn->expiry_due != 0 && conn->expiry_due <= now)
+        g_ptr_array_add (due, conn);
+    }
+  /* Checked after the walk: a check may close a socket, and each check
+   * that keeps its socket sets its next due. */
+  for (guint i = 0; i < due->len; i++)
+    fd_agent_socket_check_expiry (g_ptr_array_index (due, i));
+  for (guint i = 0; i < self->sockets->len; i++)
+    {
+      FdAgentConn *conn = g_ptr_array_index (self->sockets, i);
+
+      if (conn->expiry_due != 0 && (next == 0 || conn->expiry_due < next))
+        next = conn->expiry_due;
+    }
+  /* A check may have armed the timer for its own socket's next due, later
+   * than another socket's. */
+  if (next != 0)
+    fd_agent_api_schedule_expiry (self, next);
+  return G_SOURCE_REMOVE;
+}
+
 void
 fd_agent_api_add_socket (FdAgentApi  *self,
                          FdAgentConn *conn)
@@ -437,6 +502,9 @@ push_to (FdAgentApi *self,
          gboolean    folded,
          const char *text)
 {
+  /* Held until the group commit is synced: one copy for every socket. */
+  char *shared = NULL;
+
   for (guint i = 0; i < sockets->len; i++)
     {
       FdAgentConn *ac = g_ptr_array_index (sockets, i);
@@ -449,9 +517,12 @@ push_to (FdAgentApi *self,
       if (!fd_center_agent_may_see (self->center, ac->organization_id, ac->agent_id, queue_id, agent_id))
         continue;
       /* A socket closed for its budget resumes from its last seq. */
-      if (fd_ws_budget_send (ac->budget, text))
+      if (shared == NULL)
+        shared = g_ref_string_new (text);
+      if (fd_ws_budget_send_shared (ac->budget, shared))
         ac->last_seq = seq;
     }
+  g_clear_pointer (&shared, g_ref_string_release);
 }
 
 static void
@@ -583,6 +654,7 @@ fd_agent_api_free (FdAgentApi *self)
   fd_api_unmount (&self->mount);
   fd_center_remove_sink (self->center, self);
   g_clear_handle_id (&self->silence_id, g_source_remove);
+  g_clear_handle_id (&self->expiry_id, g_source_remove);
   /* Sockets still open point at the API: free them first. */
   while (self->sockets->len > 0)
     fd_agent_socket_free (g_ptr_array_index (self->sockets, self->sockets->len - 1));

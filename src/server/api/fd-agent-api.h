@@ -35,5 +35,9 @@ void        fd_agent_api_add_socket    (FdAgentApi  *self,
                                         FdAgentConn *conn);
 void        fd_agent_api_remove_socket (FdAgentApi  *self,
                                         FdAgentConn *conn);
+/* Makes the API's one expiry timer fire by @due (monotonic time), when it
+ * calls fd_agent_socket_check_expiry() on every socket then due. */
+void        fd_agent_api_schedule_expiry (FdAgentApi *self,
+                                          gint64      due);
 
 G_END_DECLS

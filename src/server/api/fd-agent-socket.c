@@ -56,8 +56,6 @@ count_bad_frame (FdAgentConn *self)
 
 /* --- the token --------------------------------------------------------------- */
 
-static gboolean on_token_expiry_cb (gpointer user_data);
-
 /* Checks the socket's token again before every request and when it is due
  * to expire: a token revoked (sign-out, password change, admin), expired
  * or whose agent is gone closes the socket with 4401 and a sentence the app
@@ -83,10 +81,10 @@ check_token (FdAgentConn *self)
                                          : "This session ended; sign in again.");
       return NULL;
     }
-  /* Seconds, rounded up, so that the timer finds the token expired. */
-  delay = (expires_at - g_get_real_time () + G_USEC_PER_SEC - 1) / G_USEC_PER_SEC;
-  g_clear_handle_id (&self->expiry_id, g_source_remove);
-  self->expiry_id = g_timeout_add_seconds ((guint) CLAMP (delay, 1, 24 * 3600), on_token_expiry_cb, self);
+  /* The API's one timer checks again when it expires. */
+  delay = expires_at - g_get_real_time ();
+  self->expiry_due = g_get_monotonic_time () + CLAMP (delay, 0, (gint64) 24 * 3600 * G_USEC_PER_SEC);
+  fd_agent_api_schedule_expiry (self->api, self->expiry_due);
   return agent;
 }
 
@@ -100,14 +98,11 @@ recheck_token (FdAgentConn *self)
     agent = check_token (self);
 }
 
-static gboolean
-on_token_expiry_cb (gpointer user_data)
+void
+fd_agent_socket_check_expiry (FdAgentConn *self)
 {
-  FdAgentConn *self = user_data;
-
-  self->expiry_id = 0;
+  self->expiry_due = 0;
   recheck_token (self);
-  return G_SOURCE_REMOVE;
 }
 
 /* Rotation at hello: past half its lifetime, the socket's token is
@@ -505,7 +500,6 @@ fd_agent_socket_free (FdAgentConn *self)
   if (self->hello_done)
     fd_center_agent_presence_changed (self->center, self->organization_id, self->agent_id);
   g_clear_handle_id (&self->hello_timeout_id, g_source_remove);
-  g_clear_handle_id (&self->expiry_id, g_source_remove);
   g_signal_handlers_disconnect_by_data (self->conn, self);
   g_clear_pointer (&self->budget, fd_ws_budget_free);
   g_clear_object (&self->conn);

@@ -37,7 +37,7 @@ struct _FdAgentConn {
   gint64                   last_seq;       /* last event seq sent */
   gboolean                 message_conversation; /* hello: skip folded events */
   guint                    hello_timeout_id;
-  guint                    expiry_id;      /* checks the token again when it expires */
+  gint64                   expiry_due;     /* monotonic time to check the token again (the API's timer); 0: none */
   gint64                   last_activity;  /* monotonic time of the last frame or pong */
   gint64                   bad_window_start;
   guint                    bad_frames;
@@ -58,5 +58,8 @@ void         fd_agent_socket_free (FdAgentConn            *self);
 gboolean     fd_agent_socket_is_silent    (FdAgentConn *self,
                                            gint64       now);
 void         fd_agent_socket_close_silent (FdAgentConn *self);
+/* The API's expiry timer: checks the token of an open socket now (closing
+ * it with 4401 when it expired) and sets its next expiry_due. */
+void         fd_agent_socket_check_expiry (FdAgentConn *self);
 
 G_END_DECLS
