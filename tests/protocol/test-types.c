@@ -82,6 +82,44 @@ test_entity_round_trip (gconstpointer data)
   fd_codec_free (info, filled);
 }
 
+/* fd_codec_to_text() writes what the tree and fd_json_to_string() write,
+ * for every ASCII byte, UTF-8 and extreme numbers. */
+static void
+test_direct_writer (void)
+{
+  g_autoptr(FdMessage) msg = fd_message_new ();
+  g_autoptr(FdConversation) conv = fd_test_new_filled (&fd_conversation_info, 4);
+  g_autoptr(GString) all = g_string_new (NULL);
+  g_autoptr(JsonNode) node = NULL;
+  g_autofree char *tree_text = NULL;
+  g_autofree char *direct = NULL;
+  g_autoptr(JsonNode) parsed = NULL;
+  g_autoptr(FdMessage) back = NULL;
+  g_autoptr(GError) error = NULL;
+
+  for (int c = 1; c < 128; c++)
+    g_string_append_c (all, (char) c);
+  g_string_append (all, "é€😀\u2028");
+  msg->id = G_MININT64;
+  msg->conversation_id = G_MAXINT64;
+  msg->text = g_strdup (all->str);
+  msg->author_name = g_strdup ("\x1f\x1e\"\\");
+  msg->created_at = 1;
+  node = fd_message_to_json (msg);
+  tree_text = fd_json_to_string (node, NULL);
+  direct = fd_message_to_text (msg);
+  g_assert_cmpstr (direct, ==, tree_text);
+  g_assert_nonnull (strstr (direct, "\\u001f\\u001e\\\"\\\\"));
+  parsed = fd_json_parse (direct, strlen (direct), FD_LIMIT_SERVER_FRAME_SIZE, &error);
+  g_assert_no_error (error);
+  back = fd_message_from_json (parsed, &error);
+  g_assert_no_error (error);
+  g_assert_true (fd_message_equal (msg, back));
+
+  /* A filled conversation: objects, lists of them, timestamps, enums. */
+  fd_test_assert_round_trip (&fd_conversation_info, conv);
+}
+
 static void
 test_entity_lists (void)
 {
@@ -384,6 +422,7 @@ main (int argc, char **argv)
       g_test_add_data_func (path, entities[i], test_entity_round_trip);
     }
   g_test_add_func ("/protocol/entity/lists", test_entity_lists);
+  g_test_add_func ("/protocol/direct-writer", test_direct_writer);
   g_test_add_func ("/protocol/enum-names", test_enum_names);
   g_test_add_func ("/protocol/timestamps", test_timestamps);
   g_test_add_func ("/protocol/decode-conversation", test_decode_conversation);
