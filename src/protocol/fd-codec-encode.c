@@ -269,13 +269,15 @@ fd_codec_write_json (const FdTypeInfo *info,
         case FD_FIELD_TIMESTAMP:
           if (*(const gint64 *) p != 0)
             {
-              g_autofree char *str = fd_timestamp_to_string (*(const gint64 *) p);
+              char str[FD_TIMESTAMP_BUF_SIZE];
 
               /* Out of the years 1–9999: not representable, so omitted. */
-              if (str != NULL)
+              if (fd_timestamp_format (*(const gint64 *) p, str))
                 {
                   write_name (out, &first, field->name);
-                  fd_json_write_string (out, str);
+                  g_string_append_c (out, '"');
+                  g_string_append (out, str);
+                  g_string_append_c (out, '"');
                 }
             }
           break;

@@ -158,6 +158,10 @@ gboolean    fd_enum_from_string   (const FdEnumInfo *info,
 
 /* gint64 µs since the epoch ↔ RFC 3339 UTC ("2026-11-23T22:57:02.5Z"). */
 char     *fd_timestamp_to_string  (gint64            usec);
+/* The same into @buf; FALSE (and nothing written) out of the years 1–9999. */
+#define FD_TIMESTAMP_BUF_SIZE 32
+gboolean  fd_timestamp_format     (gint64            usec,
+                                   char              buf[FD_TIMESTAMP_BUF_SIZE]);
 gboolean  fd_timestamp_from_string (const char      *str,
                                    gint64           *out);
 

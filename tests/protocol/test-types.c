@@ -203,6 +203,71 @@ test_enum_names (void)
   }
 }
 
+/* What fd_timestamp_to_string() wrote until session 8, with GDateTime. */
+static char *
+timestamp_by_gdatetime (gint64 usec)
+{
+  g_autoptr(GDateTime) base = NULL;
+  g_autoptr(GDateTime) dt = NULL;
+  gint64 secs = usec / G_USEC_PER_SEC;
+  gint64 frac = usec % G_USEC_PER_SEC;
+
+  if (frac < 0)
+    {
+      secs -= 1;
+      frac += G_USEC_PER_SEC;
+    }
+  base = g_date_time_new_from_unix_utc (secs);
+  if (base == NULL)
+    return NULL;
+  dt = g_date_time_add (base, frac);
+  if (dt == NULL)
+    return NULL;
+  return g_date_time_format_iso8601 (dt);
+}
+
+/* The arithmetic writes what GDateTime writes: at the ends of the years
+ * 1–9999 and just past them, around 1970, leap days and centuries, and at
+ * random instants over the whole range. */
+static void
+test_timestamps_as_gdatetime (void)
+{
+  const gint64 sec = G_USEC_PER_SEC;
+  const gint64 min = G_GINT64_CONSTANT (-62135596800) * sec;
+  const gint64 max = G_GINT64_CONSTANT (253402300799) * sec;
+  const gint64 edges[] = {
+    min - sec, min - 1, min, min + 1, min + sec, max - 1, max, max + 1, max + sec - 1, max + sec,
+    -1, 1, -sec, sec, -86400 * sec, 86400 * sec - 1,
+    G_GINT64_CONSTANT (951782400) * sec,   /* 2000-02-29 */
+    G_GINT64_CONSTANT (951868800) * sec,   /* 2000-03-01 */
+    G_GINT64_CONSTANT (4107456000) * sec,  /* 2100-02-28 */
+    G_GINT64_CONSTANT (4107542400) * sec,  /* 2100-03-01 */
+    G_GINT64_CONSTANT (-2208988800) * sec, /* 1900-01-01 */
+    G_MININT64, G_MAXINT64,
+  };
+  g_autoptr(GRand) rand = g_rand_new_with_seed (17);
+
+  for (guint i = 0; i < G_N_ELEMENTS (edges) + 200000; i++)
+    {
+      gint64 v;
+      g_autofree char *expected = NULL;
+      g_autofree char *got = NULL;
+
+      if (i < G_N_ELEMENTS (edges))
+        v = edges[i];
+      else
+        {
+          v = min + (gint64) (g_rand_double (rand) * (double) (max - min));
+          if (i % 2 == 0)
+            v -= v % sec;  /* whole seconds, written without a fraction */
+        }
+      expected = timestamp_by_gdatetime (v);
+      got = fd_timestamp_to_string (v);
+      if (g_strcmp0 (expected, got) != 0)
+        g_error ("%" G_GINT64_FORMAT ": %s, not %s", v, got, expected);
+    }
+}
+
 static void
 test_timestamps (void)
 {
@@ -425,6 +490,7 @@ main (int argc, char **argv)
   g_test_add_func ("/protocol/direct-writer", test_direct_writer);
   g_test_add_func ("/protocol/enum-names", test_enum_names);
   g_test_add_func ("/protocol/timestamps", test_timestamps);
+  g_test_add_func ("/protocol/timestamps-as-gdatetime", test_timestamps_as_gdatetime);
   g_test_add_func ("/protocol/decode-conversation", test_decode_conversation);
   g_test_add_func ("/protocol/queue-members", test_queue_members);
   g_test_add_func ("/protocol/wallboard-bodies", test_wallboard_bodies);
