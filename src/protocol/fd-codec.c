@@ -46,26 +46,64 @@ fd_enum_from_string (const FdEnumInfo *info,
   return FALSE;
 }
 
-char *
-fd_timestamp_to_string (gint64 usec)
+/* The seconds of 0001-01-01T00:00:00Z and of 9999-12-31T23:59:59Z: the
+ * years GDateTime, and so fd_timestamp_from_string(), can hold. */
+#define FD_TIMESTAMP_MIN_SECS G_GINT64_CONSTANT (-62135596800)
+#define FD_TIMESTAMP_MAX_SECS G_GINT64_CONSTANT (253402300799)
+
+/* Written by arithmetic rather than with a GDateTime (two allocations and
+ * a format string per timestamp, several per chat message): the text of
+ * g_date_time_format_iso8601() in UTC, "YYYY-MM-DDTHH:MM:SS[.ffffff]Z",
+ * the fraction only when there is one. The date is H. Hinnant's
+ * civil_from_days() (proleptic Gregorian calendar, as GDateTime's). */
+gboolean
+fd_timestamp_format (gint64 usec,
+                     char   buf[FD_TIMESTAMP_BUF_SIZE])
 {
-  g_autoptr(GDateTime) base = NULL;
-  g_autoptr(GDateTime) dt = NULL;
   gint64 secs = usec / G_USEC_PER_SEC;
   gint64 frac = usec % G_USEC_PER_SEC;
+  gint64 days, sod, z, era, doe, yoe, doy, mp, year, month, day;
 
   if (frac < 0)
     {
       secs -= 1;
       frac += G_USEC_PER_SEC;
     }
-  base = g_date_time_new_from_unix_utc (secs);
-  if (base == NULL)
-    return NULL;
-  dt = g_date_time_add (base, frac);
-  if (dt == NULL)
-    return NULL;
-  return g_date_time_format_iso8601 (dt);
+  if (secs < FD_TIMESTAMP_MIN_SECS || secs > FD_TIMESTAMP_MAX_SECS)
+    return FALSE;
+  days = secs / 86400;
+  sod = secs % 86400;
+  if (sod < 0)
+    {
+      days -= 1;
+      sod += 86400;
+    }
+  z = days + 719468;
+  era = (z >= 0 ? z : z - 146096) / 146097;
+  doe = z - era * 146097;
+  yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  mp = (5 * doy + 2) / 153;
+  day = doy - (153 * mp + 2) / 5 + 1;
+  month = mp < 10 ? mp + 3 : mp - 9;
+  year = yoe + era * 400 + (month <= 2 ? 1 : 0);
+  if (frac != 0)
+    g_snprintf (buf, FD_TIMESTAMP_BUF_SIZE, "%04d-%02d-%02dT%02d:%02d:%02d.%06dZ",
+                (int) year, (int) month, (int) day, (int) (sod / 3600), (int) (sod / 60 % 60),
+                (int) (sod % 60), (int) frac);
+  else
+    g_snprintf (buf, FD_TIMESTAMP_BUF_SIZE, "%04d-%02d-%02dT%02d:%02d:%02dZ",
+                (int) year, (int) month, (int) day, (int) (sod / 3600), (int) (sod / 60 % 60),
+                (int) (sod % 60));
+  return TRUE;
+}
+
+char *
+fd_timestamp_to_string (gint64 usec)
+{
+  char buf[FD_TIMESTAMP_BUF_SIZE];
+
+  return fd_timestamp_format (usec, buf) ? g_strdup (buf) : NULL;
 }
 
 gboolean

@@ -158,6 +158,10 @@ gboolean    fd_enum_from_string   (const FdEnumInfo *info,
 
 /* gint64 µs since the epoch ↔ RFC 3339 UTC ("2026-11-23T22:57:02.5Z"). */
 char     *fd_timestamp_to_string  (gint64            usec);
+/* The same into @buf; FALSE (and nothing written) out of the years 1–9999. */
+#define FD_TIMESTAMP_BUF_SIZE 32
+gboolean  fd_timestamp_format     (gint64            usec,
+                                   char              buf[FD_TIMESTAMP_BUF_SIZE]);
 gboolean  fd_timestamp_from_string (const char      *str,
                                    gint64           *out);
 
@@ -186,6 +190,17 @@ gsize     fd_codec_max_json_size  (const FdTypeInfo *info);
 /* Serializes a tree compactly; control characters are always escaped. */
 char     *fd_json_to_string       (JsonNode         *node,
                                    gsize            *len);
+/* The text fd_json_to_string (fd_codec_to_json (@info, @self)) writes,
+ * byte for byte, without building the tree: appended to @out, or returned. */
+void      fd_codec_write_json     (const FdTypeInfo *info,
+                                   gconstpointer     self,
+                                   GString          *out);
+char     *fd_codec_to_text        (const FdTypeInfo *info,
+                                   gconstpointer     self,
+                                   gsize            *len);
+/* A JSON string (with its quotes) as fd_json_to_string() writes it. */
+void      fd_json_write_string    (GString          *out,
+                                   const char       *str);
 
 #define FD_DECLARE_CODEC_TYPE(TypeName, type_name)                              \
   TypeName  *type_name##_new            (void);                                 \
@@ -194,6 +209,7 @@ char     *fd_json_to_string       (JsonNode         *node,
   gboolean   type_name##_equal          (const TypeName *a,                     \
                                          const TypeName *b);                    \
   JsonNode  *type_name##_to_json        (const TypeName *self);                 \
+  char      *type_name##_to_text        (const TypeName *self);                 \
   TypeName  *type_name##_from_json      (JsonNode       *node,                  \
                                          GError        **error);                \
   GPtrArray *type_name##_list_new       (void);                                 \
@@ -215,6 +231,9 @@ char     *fd_json_to_string       (JsonNode         *node,
   JsonNode *type_name##_to_json (const TypeName *self)                          \
   { g_return_val_if_fail (self != NULL, NULL);                                  \
     return fd_codec_to_json (&(info), self); }                                  \
+  char *type_name##_to_text (const TypeName *self)                              \
+  { g_return_val_if_fail (self != NULL, NULL);                                  \
+    return fd_codec_to_text (&(info), self, NULL); }                            \
   TypeName *type_name##_from_json (JsonNode *node, GError **error)              \
   { g_return_val_if_fail (node != NULL, NULL);                                  \
     return fd_codec_from_json (&(info), node, error); }                         \

@@ -331,16 +331,43 @@ fd_frame_to_json (const FdFrame *frame)
   return node;
 }
 
+/* The text of fd_json_to_string (fd_frame_to_json (@frame)), written
+ * straight from the struct (fd_codec_write_json()). */
 char *
 fd_frame_encode (const FdFrame *frame,
                  gsize         *len)
 {
-  g_autoptr(JsonNode) node = NULL;
+  const FdTypeInfo *info;
+  GString *out;
 
   g_return_val_if_fail (frame != NULL, NULL);
+  g_return_val_if_fail (type_valid (frame->type), NULL);
 
-  node = fd_frame_to_json (frame);
-  return fd_json_to_string (node, len);
+  out = g_string_sized_new (256);
+  g_string_append (out, "{\"type\":");
+  fd_json_write_string (out, frames[frame->type].name);
+  if (frame->id != NULL)
+    {
+      g_string_append (out, ",\"id\":");
+      fd_json_write_string (out, frame->id);
+    }
+  if (frame->type == FD_FRAME_ACK)
+    {
+      g_string_append (out, ",\"for\":");
+      fd_json_write_string (out, frames[frame->ack_for].name);
+    }
+  if (frame->seq != 0)
+    g_string_append_printf (out, ",\"seq\":%" G_GINT64_FORMAT, frame->seq);
+  info = frame_body_info (frame);
+  if (info != NULL && frame->body != NULL)
+    {
+      g_string_append (out, ",\"body\":");
+      fd_codec_write_json (info, frame->body, out);
+    }
+  g_string_append_c (out, '}');
+  if (len != NULL)
+    *len = out->len;
+  return g_string_free (out, FALSE);
 }
 
 static gboolean

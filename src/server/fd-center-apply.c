@@ -18,8 +18,8 @@ fd_center_emit_conversation (FdCenter             *self,
   FdConversation live = *conv;
 
   live.transfer_to = fd_center_route_transfer_to (self, conv->id);
-  return fd_center_emit (self, conv->organization_id, "conversation", conv->queue_id, 0, conv->id,
-                         fd_conversation_to_json (&live), error);
+  return fd_center_emit_text (self, conv->organization_id, "conversation", conv->queue_id, 0, conv->id,
+                              fd_conversation_to_text (&live), error);
 }
 
 void
@@ -84,11 +84,10 @@ add_message (FdCenter            *self,
              GError             **error)
 {
   g_autoptr(FdMessage) stored = NULL;
-  g_autoptr(FdMessage) for_visitor = NULL;
-  g_autoptr(FdFrame) frame = NULL;
-  g_autofree char *message_text = NULL;
   g_autofree char *conversation_text = NULL;
-  char *event;
+  FdMessage for_visitor;
+  FdFrame frame = { 0 };
+  GString *event;
   gboolean duplicate = FALSE;
 
   stored = fd_store_append_message (self->store, msg, &duplicate, error);
@@ -99,34 +98,34 @@ add_message (FdCenter            *self,
   if (duplicate)
     return g_steal_pointer (&stored);
 
-  {
-    g_autoptr(JsonNode) node = fd_message_to_json (stored);
-
-    message_text = fd_json_to_string (node, NULL);
-  }
+  /* Written straight from the structs, without json-glib trees
+   * (fd_codec_write_json()): one event per message is the hot path. */
+  event = g_string_sized_new (1024);
+  fd_codec_write_json (&fd_message_info, stored, event);
   if (conv != NULL)
     {
       /* A shallow copy with the live transfer state. */
       FdConversation live;
-      g_autoptr(JsonNode) node = NULL;
 
       update (conv, stored);
       if (!fd_store_update_conversation (self->store, conv, error))
-        return NULL;
+        {
+          g_string_free (event, TRUE);
+          return NULL;
+        }
       live = *conv;
       live.transfer_to = fd_center_route_transfer_to (self, conv->id);
       /* The conversation is written once, for both events: the message's
        * object gets it as its last member (message.conversation). */
-      node = fd_conversation_to_json (&live);
-      conversation_text = fd_json_to_string (node, NULL);
-      g_assert (g_str_has_suffix (message_text, "}"));
-      message_text[strlen (message_text) - 1] = '\0';
-      event = g_strconcat (message_text, ",\"conversation\":", conversation_text, "}", NULL);
+      conversation_text = fd_conversation_to_text (&live);
+      g_assert (event->str[event->len - 1] == '}');
+      g_string_truncate (event, event->len - 1);
+      g_string_append (event, ",\"conversation\":");
+      g_string_append (event, conversation_text);
+      g_string_append_c (event, '}');
     }
-  else
-    event = g_steal_pointer (&message_text);
   if (!fd_center_emit_text (self, stored->organization_id, "message", queue_id, 0, stored->conversation_id,
-                            event, error))
+                            g_string_free (event, FALSE), error))
     return NULL;
   if (conv != NULL)
     {
@@ -136,11 +135,13 @@ add_message (FdCenter            *self,
       fd_center_fold_last_event (self);
     }
 
-  for_visitor = fd_message_copy (stored);
-  for_visitor->agent_id = 0;
-  for_visitor->organization_id = 0;
-  frame = fd_frame_new (FD_FRAME_VISITOR_MESSAGE, g_steal_pointer (&for_visitor));
-  fd_center_push_visitor (self, stored->conversation_id, fd_frame_encode (frame, NULL));
+  /* A shallow copy without the ids a visitor does not see, encoded only. */
+  for_visitor = *stored;
+  for_visitor.agent_id = 0;
+  for_visitor.organization_id = 0;
+  frame.type = FD_FRAME_VISITOR_MESSAGE;
+  frame.body = &for_visitor;
+  fd_center_push_visitor (self, stored->conversation_id, fd_frame_encode (&frame, NULL));
   return g_steal_pointer (&stored);
 }
 

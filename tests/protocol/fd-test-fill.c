@@ -132,6 +132,8 @@ fd_test_assert_round_trip (const FdTypeInfo *info,
 {
   g_autoptr(JsonNode) node1 = fd_codec_to_json (info, self);
   g_autofree char *text1 = fd_json_to_string (node1, NULL);
+  gsize direct_len = 0;
+  g_autofree char *direct = fd_codec_to_text (info, self, &direct_len);
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonNode) parsed = fd_json_parse (text1, strlen (text1), FD_LIMIT_SERVER_FRAME_SIZE, &error);
   gpointer decoded;
@@ -139,6 +141,9 @@ fd_test_assert_round_trip (const FdTypeInfo *info,
   g_autofree char *text2 = NULL;
 
   g_assert_no_error (error);
+  /* The writer without a tree writes the same bytes. */
+  g_assert_cmpstr (direct, ==, text1);
+  g_assert_cmpuint (direct_len, ==, strlen (text1));
   decoded = fd_codec_from_json (info, parsed, &error);
   g_assert_no_error (error);
   g_assert_nonnull (decoded);

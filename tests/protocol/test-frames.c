@@ -24,8 +24,12 @@ assert_frame_round_trip (const FdFrame *frame)
   g_autofree char *text1 = fd_frame_encode (frame, &len1);
   g_autoptr(FdFrame) back = NULL;
   g_autofree char *text2 = NULL;
+  g_autoptr(JsonNode) tree = fd_frame_to_json (frame);
+  g_autofree char *tree_text = fd_json_to_string (tree, NULL);
 
   g_assert_cmpuint (len1, ==, strlen (text1));
+  /* Encoded without a tree, byte for byte what the tree writes. */
+  g_assert_cmpstr (text1, ==, tree_text);
   back = fd_frame_decode (fd_frame_type_get_set (frame->type), text1, len1, &error);
   g_assert_no_error (error);
   g_assert_nonnull (back);

@@ -82,6 +82,44 @@ test_entity_round_trip (gconstpointer data)
   fd_codec_free (info, filled);
 }
 
+/* fd_codec_to_text() writes what the tree and fd_json_to_string() write,
+ * for every ASCII byte, UTF-8 and extreme numbers. */
+static void
+test_direct_writer (void)
+{
+  g_autoptr(FdMessage) msg = fd_message_new ();
+  g_autoptr(FdConversation) conv = fd_test_new_filled (&fd_conversation_info, 4);
+  g_autoptr(GString) all = g_string_new (NULL);
+  g_autoptr(JsonNode) node = NULL;
+  g_autofree char *tree_text = NULL;
+  g_autofree char *direct = NULL;
+  g_autoptr(JsonNode) parsed = NULL;
+  g_autoptr(FdMessage) back = NULL;
+  g_autoptr(GError) error = NULL;
+
+  for (int c = 1; c < 128; c++)
+    g_string_append_c (all, (char) c);
+  g_string_append (all, "é€😀\u2028");
+  msg->id = G_MININT64;
+  msg->conversation_id = G_MAXINT64;
+  msg->text = g_strdup (all->str);
+  msg->author_name = g_strdup ("\x1f\x1e\"\\");
+  msg->created_at = 1;
+  node = fd_message_to_json (msg);
+  tree_text = fd_json_to_string (node, NULL);
+  direct = fd_message_to_text (msg);
+  g_assert_cmpstr (direct, ==, tree_text);
+  g_assert_nonnull (strstr (direct, "\\u001f\\u001e\\\"\\\\"));
+  parsed = fd_json_parse (direct, strlen (direct), FD_LIMIT_SERVER_FRAME_SIZE, &error);
+  g_assert_no_error (error);
+  back = fd_message_from_json (parsed, &error);
+  g_assert_no_error (error);
+  g_assert_true (fd_message_equal (msg, back));
+
+  /* A filled conversation: objects, lists of them, timestamps, enums. */
+  fd_test_assert_round_trip (&fd_conversation_info, conv);
+}
+
 static void
 test_entity_lists (void)
 {
@@ -163,6 +201,71 @@ test_enum_names (void)
     g_assert_true (fd_wire_error_from_string ("conflict", &code));
     g_assert_cmpint (code, ==, FD_WIRE_ERROR_CONFLICT);
   }
+}
+
+/* What fd_timestamp_to_string() wrote until session 8, with GDateTime. */
+static char *
+timestamp_by_gdatetime (gint64 usec)
+{
+  g_autoptr(GDateTime) base = NULL;
+  g_autoptr(GDateTime) dt = NULL;
+  gint64 secs = usec / G_USEC_PER_SEC;
+  gint64 frac = usec % G_USEC_PER_SEC;
+
+  if (frac < 0)
+    {
+      secs -= 1;
+      frac += G_USEC_PER_SEC;
+    }
+  base = g_date_time_new_from_unix_utc (secs);
+  if (base == NULL)
+    return NULL;
+  dt = g_date_time_add (base, frac);
+  if (dt == NULL)
+    return NULL;
+  return g_date_time_format_iso8601 (dt);
+}
+
+/* The arithmetic writes what GDateTime writes: at the ends of the years
+ * 1–9999 and just past them, around 1970, leap days and centuries, and at
+ * random instants over the whole range. */
+static void
+test_timestamps_as_gdatetime (void)
+{
+  const gint64 sec = G_USEC_PER_SEC;
+  const gint64 min = G_GINT64_CONSTANT (-62135596800) * sec;
+  const gint64 max = G_GINT64_CONSTANT (253402300799) * sec;
+  const gint64 edges[] = {
+    min - sec, min - 1, min, min + 1, min + sec, max - 1, max, max + 1, max + sec - 1, max + sec,
+    -1, 1, -sec, sec, -86400 * sec, 86400 * sec - 1,
+    G_GINT64_CONSTANT (951782400) * sec,   /* 2000-02-29 */
+    G_GINT64_CONSTANT (951868800) * sec,   /* 2000-03-01 */
+    G_GINT64_CONSTANT (4107456000) * sec,  /* 2100-02-28 */
+    G_GINT64_CONSTANT (4107542400) * sec,  /* 2100-03-01 */
+    G_GINT64_CONSTANT (-2208988800) * sec, /* 1900-01-01 */
+    G_MININT64, G_MAXINT64,
+  };
+  g_autoptr(GRand) rand = g_rand_new_with_seed (17);
+
+  for (guint i = 0; i < G_N_ELEMENTS (edges) + 20000; i++)
+    {
+      gint64 v;
+      g_autofree char *expected = NULL;
+      g_autofree char *got = NULL;
+
+      if (i < G_N_ELEMENTS (edges))
+        v = edges[i];
+      else
+        {
+          v = min + (gint64) (g_rand_double (rand) * (double) (max - min));
+          if (i % 2 == 0)
+            v -= v % sec;  /* whole seconds, written without a fraction */
+        }
+      expected = timestamp_by_gdatetime (v);
+      got = fd_timestamp_to_string (v);
+      if (g_strcmp0 (expected, got) != 0)
+        g_error ("%" G_GINT64_FORMAT ": %s, not %s", v, got, expected);
+    }
 }
 
 static void
@@ -384,8 +487,10 @@ main (int argc, char **argv)
       g_test_add_data_func (path, entities[i], test_entity_round_trip);
     }
   g_test_add_func ("/protocol/entity/lists", test_entity_lists);
+  g_test_add_func ("/protocol/direct-writer", test_direct_writer);
   g_test_add_func ("/protocol/enum-names", test_enum_names);
   g_test_add_func ("/protocol/timestamps", test_timestamps);
+  g_test_add_func ("/protocol/timestamps-as-gdatetime", test_timestamps_as_gdatetime);
   g_test_add_func ("/protocol/decode-conversation", test_decode_conversation);
   g_test_add_func ("/protocol/queue-members", test_queue_members);
   g_test_add_func ("/protocol/wallboard-bodies", test_wallboard_bodies);
