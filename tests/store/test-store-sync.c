@@ -334,6 +334,27 @@ test_inline (StoreFixture  *fx,
   sync_tear_down (fx, &sx);
 }
 
+/* The WAL's name in its directory is synced once, after the first
+ * background sync of that file; later syncs are the file's alone. */
+static void
+test_directory_once (StoreFixture  *fx,
+                     gconstpointer  data)
+{
+  SyncFixture sx = { 0 };
+
+  sync_set_up (fx, &sx);
+  gate_allow (&sx.gate, 1000);
+  g_assert_cmpuint (fd_store_get_directory_syncs (fx->store), ==, 0);
+  commit_group (fx->store, "first");
+  wait_ended (&sx.log, 1);
+  g_assert_cmpuint (fd_store_get_directory_syncs (fx->store), ==, 1);
+  commit_group (fx->store, "second");
+  wait_ended (&sx.log, 2);
+  g_assert_cmpuint (fd_store_get_directory_syncs (fx->store), ==, 1);
+  g_assert_cmpuint (sx.log.lost, ==, 0);
+  sync_tear_down (fx, &sx);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -343,5 +364,6 @@ main (int argc, char **argv)
   g_test_add_func ("/store/sync/fails", test_sync_fails);
   STORE_TEST_ADD ("sync/read-outside-waits", test_read_outside_waits);
   STORE_TEST_ADD ("sync/inline", test_inline);
+  STORE_TEST_ADD ("sync/directory-once", test_directory_once);
   return g_test_run ();
 }

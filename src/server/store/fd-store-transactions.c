@@ -40,6 +40,8 @@ struct _FdStoreSyncer
   int             fd;          /* the WAL, opened by the main thread */
   dev_t           dev;
   ino_t           ino;
+  gboolean        sync_dir;    /* a new WAL file: its directory entry too */
+  gint            dir_syncs;   /* atomic: directory syncs done, for tests */
 
   GMutex          lock;        /* guards what follows */
   GCond           cond;
@@ -55,6 +57,25 @@ struct _FdStoreSyncer
 };
 
 static gboolean on_sync_done_cb (gpointer user_data);
+
+/* A file's data synced is not enough when the file is new: its name in
+ * the directory must be on disk too. SQLite's unix VFS syncs the
+ * directory of a WAL it created at that file's first sync, which a
+ * background sync does not go through; so the worker syncs the directory
+ * once after the first sync of every WAL file it opens. */
+static int
+sync_directory_of (const char *path)
+{
+  g_autofree char *dir = g_path_get_dirname (path);
+  int fd = open (dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  int rc;
+
+  if (fd < 0)
+    return errno;
+  rc = fsync (fd) == 0 ? 0 : errno;
+  close (fd);
+  return rc;
+}
 
 static gpointer
 syncer_thread (gpointer user_data)
@@ -83,6 +104,16 @@ syncer_thread (gpointer user_data)
         rc = func (fd, func_data);
       else
         rc = fdatasync (fd) == 0 ? 0 : errno;
+      /* Only the worker reads or clears it while a sync is requested. */
+      if (rc == 0 && syncer->sync_dir)
+        {
+          rc = sync_directory_of (syncer->wal_path);
+          if (rc == 0)
+            {
+              syncer->sync_dir = FALSE;
+              g_atomic_int_inc (&syncer->dir_syncs);
+            }
+        }
 
       g_mutex_lock (&syncer->lock);
       syncer->sync_errno = rc;
@@ -135,6 +166,7 @@ syncer_open_wal (struct _FdStoreSyncer  *syncer,
     }
   syncer->dev = st.st_dev;
   syncer->ino = st.st_ino;
+  syncer->sync_dir = TRUE;
   return syncer->fd;
 }
 
@@ -374,6 +406,13 @@ fd_store_set_sync_func (FdStore         *self,
   self->syncer->func = func;
   self->syncer->func_data = user_data;
   g_mutex_unlock (&self->syncer->lock);
+}
+
+guint
+fd_store_get_directory_syncs (FdStore *self)
+{
+  g_return_val_if_fail (self != NULL, 0);
+  return self->syncer != NULL ? (guint) g_atomic_int_get (&self->syncer->dir_syncs) : 0;
 }
 
 /* --- Group commit ------------------------------------------------------------ */

@@ -165,6 +165,9 @@ typedef int (*FdStoreSyncFunc) (int fd, gpointer user_data);
 void        fd_store_set_sync_func             (FdStore          *self,
                                                 FdStoreSyncFunc   func,
                                                 gpointer          user_data);
+/* For tests: how many times the worker synced the directory of a WAL
+ * file it opened (once per new WAL file, after its first sync). */
+guint       fd_store_get_directory_syncs       (FdStore          *self);
 
 /* Organizations (the only rows without organization_id). Deleting one
  * deletes everything it owns. */
