@@ -9,6 +9,7 @@
 #include "store-test.h"
 
 #include <errno.h>
+#include <glib/gstdio.h>
 #include <sqlite3.h>
 #include <unistd.h>
 
@@ -355,6 +356,103 @@ test_directory_once (StoreFixture  *fx,
   sync_tear_down (fx, &sx);
 }
 
+/* --- Checkpoints in the background -------------------------------------------- */
+
+static gint64
+wal_size (StoreFixture *fx)
+{
+  g_autofree char *wal = g_strconcat (fx->path, "-wal", NULL);
+  GStatBuf st;
+
+  return g_stat (wal, &st) == 0 ? (gint64) st.st_size : 0;
+}
+
+/* Past the size, the worker copies the WAL into the database; the COMMITs
+ * never do, and nothing committed is missing. */
+static void
+test_checkpoint_background (StoreFixture  *fx,
+                            gconstpointer  data)
+{
+  SyncFixture sx = { 0 };
+  gint64 end = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
+  guint background = 0, inline_ = 0, n = 0;
+
+  sync_set_up (fx, &sx);
+  gate_allow (&sx.gate, G_MAXUINT / 2);
+  fd_store_set_checkpoint_frames (fx->store, 20, 1000000);
+  g_assert_true (fd_store_get_checkpoints (fx->store, &background, &inline_));
+  g_assert_cmpuint (background, ==, 0);
+  while (background == 0)
+    {
+      g_autofree char *name = g_strdup_printf ("org %u", n++);
+
+      g_assert_cmpint (g_get_monotonic_time (), <, end);
+      commit_group (fx->store, name);
+      g_assert_true (fd_store_get_checkpoints (fx->store, &background, &inline_));
+    }
+  g_assert_cmpuint (inline_, ==, 0);
+  fd_store_group_wait_synced (fx->store);
+  for (guint i = 0; i < n; i += MAX (1, n / 8))
+    {
+      g_autofree char *name = g_strdup_printf ("org %u", i);
+
+      g_assert_cmpuint (count_saved_orgs (fx->path, name), ==, 1);
+    }
+  g_assert_cmpuint (sx.log.lost, ==, 0);
+  sync_tear_down (fx, &sx);
+}
+
+/* Commits that never pause: the worker's passes alone would never let
+ * the WAL start again from its beginning; past the backstop a COMMIT
+ * copies the rest itself, and the WAL stays near that size. */
+static void
+test_checkpoint_backstop (StoreFixture  *fx,
+                          gconstpointer  data)
+{
+  SyncFixture sx = { 0 };
+  guint background = 0, inline_ = 0;
+  gint64 largest = 0;
+  const guint groups = 3000;
+
+  sync_set_up (fx, &sx);
+  gate_allow (&sx.gate, G_MAXUINT / 2);
+  fd_store_set_checkpoint_frames (fx->store, 20, 100);
+  for (guint i = 0; i < groups; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("org %u", i);
+
+      commit_group (fx->store, name);
+      largest = MAX (largest, wal_size (fx));
+    }
+  g_assert_true (fd_store_get_checkpoints (fx->store, &background, &inline_));
+  g_assert_cmpuint (inline_, >, 0);
+  /* Without the backstop: two frames or more per group, 6,000 or more
+   * (24 MB). With it: the backstop's 100 and what committed while the
+   * worker's last pass ran. */
+  g_assert_cmpint (largest, <, 1000 * (4096 + 24));
+  fd_store_group_wait_synced (fx->store);
+  g_assert_cmpuint (count_saved_orgs (fx->path, "org 0"), ==, 1);
+  g_assert_cmpuint (count_saved_orgs (fx->path, "org 2999"), ==, 1);
+  g_assert_cmpuint (sx.log.lost, ==, 0);
+  sync_tear_down (fx, &sx);
+}
+
+/* Without background sync, SQLite's own checkpoint (inside the COMMIT)
+ * is back. */
+static void
+test_checkpoint_inline_durability (StoreFixture  *fx,
+                                   gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_assert_false (fd_store_get_checkpoints (fx->store, NULL, NULL));
+  fd_store_set_background_sync (fx->store, TRUE);
+  g_assert_true (fd_store_get_checkpoints (fx->store, NULL, NULL));
+  g_assert_true (fd_store_set_durability (fx->store, FD_STORE_DURABILITY_FULL_INLINE, &error));
+  g_assert_no_error (error);
+  g_assert_false (fd_store_get_checkpoints (fx->store, NULL, NULL));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -365,5 +463,8 @@ main (int argc, char **argv)
   STORE_TEST_ADD ("sync/read-outside-waits", test_read_outside_waits);
   STORE_TEST_ADD ("sync/inline", test_inline);
   STORE_TEST_ADD ("sync/directory-once", test_directory_once);
+  STORE_TEST_ADD ("checkpoint/background", test_checkpoint_background);
+  STORE_TEST_ADD ("checkpoint/backstop", test_checkpoint_backstop);
+  STORE_TEST_ADD ("checkpoint/inline-durability", test_checkpoint_inline_durability);
   return g_test_run ();
 }

@@ -29,6 +29,9 @@ struct _FdStore
   guint64     groups_committed;  /* deferred groups whose COMMIT returned */
   guint64     groups_synced;     /* of those, the ones that ended */
   struct _FdStoreSyncer *syncer;
+  /* Checkpoints in a worker thread while background sync is on
+   * (fd-store-checkpoint.c). */
+  struct _FdStoreCheckpointer *checkpointer;
   int         schema_version;
   /* The Activity Log's full-text index is kept in batches (fd-store-log.c):
    * messages added since the last catch-up, and whether one ran since the
@@ -48,6 +51,11 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (FdStoreStmt, fd_store_stmt_release)
 void         fd_store_group_settle  (FdStore      *self);
 /* Stops the sync worker (fd_store_free()). */
 void         fd_store_syncer_free   (FdStore      *self);
+/* The WAL checkpointed by a worker thread instead of inside the COMMIT
+ * that filled it (fd-store-checkpoint.c); stop restores SQLite's own. */
+typedef struct _FdStoreCheckpointer FdStoreCheckpointer;
+void         fd_store_checkpointer_start (FdStore *self);
+void         fd_store_checkpointer_stop  (FdStore *self);
 
 FdStoreStmt *fd_store_prepare       (FdStore      *self,
                                      const char   *sql,

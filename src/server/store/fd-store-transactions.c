@@ -392,6 +392,10 @@ fd_store_set_background_sync (FdStore  *self,
         }
     }
   self->background_sync = background;
+  if (background)
+    fd_store_checkpointer_start (self);
+  else
+    fd_store_checkpointer_stop (self);
 }
 
 void

@@ -376,6 +376,7 @@ fd_store_free (FdStore *self)
   /* And synced: a group's COMMIT may have returned before its sync. */
   fd_store_group_wait_synced (self);
   fd_store_syncer_free (self);
+  fd_store_checkpointer_stop (self);
   if (self->tx_depth > 0 && self->db != NULL)
     {
       g_warning ("The store was closed inside a transaction: rolling it back");

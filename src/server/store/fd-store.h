@@ -169,6 +169,27 @@ void        fd_store_set_sync_func             (FdStore          *self,
  * file it opened (once per new WAL file, after its first sync). */
 guint       fd_store_get_directory_syncs       (FdStore          *self);
 
+/* Checkpoints (docs/architecture.md, "Durability"). With background sync
+ * on a file, a commit that leaves the WAL at FD_STORE_CHECKPOINT_FRAMES
+ * or more asks a worker thread for a checkpoint instead of copying the
+ * WAL into the database inside that COMMIT (SQLite's automatic checkpoint,
+ * at the same size, without background sync); past
+ * FD_STORE_CHECKPOINT_BACKSTOP a commit checkpoints inline once the worker
+ * is idle, so that the WAL starts again from its beginning and stays
+ * within about that size. */
+#define FD_STORE_CHECKPOINT_FRAMES   1000
+#define FD_STORE_CHECKPOINT_BACKSTOP 10000
+/* For tests: other sizes (@backstop >= @frames > 0), while background
+ * sync is on. */
+void        fd_store_set_checkpoint_frames     (FdStore          *self,
+                                                guint             frames,
+                                                guint             backstop);
+/* For tests: the checkpoints completed in the background and inline;
+ * FALSE when the store does not checkpoint in the background. */
+gboolean    fd_store_get_checkpoints           (FdStore          *self,
+                                                guint            *background,
+                                                guint            *inline_);
+
 /* Organizations (the only rows without organization_id). Deleting one
  * deletes everything it owns. */
 gboolean        fd_store_create_organization   (FdStore         *self,
