@@ -38,6 +38,7 @@ struct _FdStoreCheckpointer
   gboolean  quit;
   gboolean  requested;
   gboolean  running;         /* requested or under way */
+  guint     copied;          /* WAL frames in the database after the last pass */
   guint     done_background; /* completed, for tests and the log */
   guint     done_inline;
   gboolean  warned;          /* one warning per kind of failure streak */
@@ -92,7 +93,7 @@ checkpointer_thread (gpointer user_data)
   g_mutex_lock (&ckpt->lock);
   for (;;)
     {
-      int rc = SQLITE_OK;
+      int rc = SQLITE_OK, copied = -1;
 
       while (!ckpt->requested && !ckpt->quit)
         g_cond_wait (&ckpt->cond, &ckpt->lock);
@@ -105,7 +106,7 @@ checkpointer_thread (gpointer user_data)
         db = open_connection (ckpt);
       if (db != NULL)
         {
-          rc = sqlite3_wal_checkpoint_v2 (db, "main", SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+          rc = sqlite3_wal_checkpoint_v2 (db, "main", SQLITE_CHECKPOINT_PASSIVE, NULL, &copied);
           /* BUSY: an inline checkpoint holds the checkpointer's lock; it
            * does the work. */
           if (rc != SQLITE_OK && rc != SQLITE_BUSY)
@@ -117,6 +118,8 @@ checkpointer_thread (gpointer user_data)
         {
           ckpt->done_background++;
           ckpt->warned = FALSE;
+          if (copied >= 0)
+            ckpt->copied = (guint) copied;
         }
       ckpt->running = ckpt->requested;
       g_cond_broadcast (&ckpt->cond);
@@ -140,11 +143,17 @@ on_wal_commit_cb (void       *user_data,
   if (n_frames < 0 || (guint) n_frames < ckpt->frames)
     return SQLITE_OK;
   g_mutex_lock (&ckpt->lock);
+  /* The WAL started over from its beginning. */
+  if ((guint) n_frames < ckpt->copied)
+    ckpt->copied = 0;
   if ((guint) n_frames >= ckpt->backstop)
     /* No more background passes: the next commit that finds the worker
      * idle copies the rest itself. */
     run_inline = !ckpt->running;
-  else if (!ckpt->running)
+  /* A pass per FD_STORE_CHECKPOINT_FRAMES new frames, as SQLite's own
+   * checkpoint would: each pass syncs the database file, whose writes
+   * delay the WAL's syncs on the same disk. */
+  else if (!ckpt->running && (guint) n_frames - ckpt->copied >= ckpt->frames)
     {
       if (ckpt->thread == NULL)
         ckpt->thread = g_thread_new ("fd-store-checkpoint", checkpointer_thread, ckpt);
@@ -156,13 +165,16 @@ on_wal_commit_cb (void       *user_data,
 
   if (run_inline)
     {
-      int rc = sqlite3_wal_checkpoint_v2 (db, schema, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+      int copied = -1;
+      int rc = sqlite3_wal_checkpoint_v2 (db, schema, SQLITE_CHECKPOINT_PASSIVE, NULL, &copied);
 
       if (rc == SQLITE_OK)
         {
           g_mutex_lock (&ckpt->lock);
           ckpt->done_inline++;
           ckpt->warned = FALSE;
+          if (copied >= 0)
+            ckpt->copied = (guint) copied;
           g_mutex_unlock (&ckpt->lock);
         }
       else if (rc != SQLITE_BUSY)
