@@ -7,12 +7,14 @@
 
 #include <glib/gstdio.h>
 
+#include "fd-activity-cell.h"
 #include "fd-application.h"
 #include "fd-attachment-cache.h"
 #include "fd-chat-window.h"
 #include "fd-conversation-window.h"
 #include "fd-secrets.h"
 #include "fd-session.h"
+#include "fd-tick-label.h"
 #include "fd-test-client.h"
 #include "fd-test-server.h"
 #include "fd-test-ui.h"
@@ -227,8 +229,21 @@ has_no_row (gpointer data)
 
 /* --- a right-click --------------------------------------------------------- */
 
-/* The descendant of @widget of @type (and with @text, for a label),
- * depth first. */
+/* The text @widget shows: a label's, or an Activity List cell's (which
+ * draw their own); NULL for other widgets. */
+static const char *
+shown_text (GtkWidget *widget)
+{
+  if (GTK_IS_LABEL (widget))
+    return gtk_label_get_text (GTK_LABEL (widget));
+  if (FD_IS_TICK_LABEL (widget))
+    return fd_tick_label_get_label (FD_TICK_LABEL (widget));
+  if (FD_IS_ACTIVITY_CELL (widget))
+    return fd_activity_cell_get_label (FD_ACTIVITY_CELL (widget));
+  return NULL;
+}
+
+/* The descendant of @widget of @type (and showing @text), depth first. */
 static GtkWidget *
 find_descendant (GtkWidget  *widget,
                  GType       type,
@@ -239,8 +254,7 @@ find_descendant (GtkWidget  *widget,
     {
       GtkWidget *found;
 
-      if (G_TYPE_CHECK_INSTANCE_TYPE (child, type) &&
-          (text == NULL || (GTK_IS_LABEL (child) && g_strcmp0 (gtk_label_get_text (GTK_LABEL (child)), text) == 0)))
+      if (G_TYPE_CHECK_INSTANCE_TYPE (child, type) && (text == NULL || g_strcmp0 (shown_text (child), text) == 0))
         return child;
       if ((found = find_descendant (child, type, text)) != NULL)
         return found;
@@ -255,7 +269,7 @@ right_click_row (FdActivityList *list,
                  const char     *from)
 {
   GtkWidget *view = find_descendant (GTK_WIDGET (list), GTK_TYPE_COLUMN_VIEW, NULL);
-  GtkWidget *cell = find_descendant (view, GTK_TYPE_LABEL, from);
+  GtkWidget *cell = find_descendant (view, FD_TYPE_TICK_LABEL, from);
   GtkEventController *right_click = NULL;
   g_autoptr(GListModel) controllers = NULL;
   graphene_point_t point;
@@ -275,19 +289,19 @@ right_click_row (FdActivityList *list,
   g_signal_emit_by_name (right_click, "pressed", 1, (double) point.x, (double) point.y);
 }
 
-/* The label under @widget whose text starts with @prefix. */
+/* The widget under @widget whose shown text starts with @prefix. */
 static GtkWidget *
-find_label_with_prefix (GtkWidget  *widget,
-                        const char *prefix)
+find_text_with_prefix (GtkWidget  *widget,
+                       const char *prefix)
 {
   for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
        child = gtk_widget_get_next_sibling (child))
     {
       GtkWidget *found;
 
-      if (GTK_IS_LABEL (child) && g_str_has_prefix (gtk_label_get_text (GTK_LABEL (child)), prefix))
+      if (shown_text (child) != NULL && g_str_has_prefix (shown_text (child), prefix))
         return child;
-      if ((found = find_label_with_prefix (child, prefix)) != NULL)
+      if ((found = find_text_with_prefix (child, prefix)) != NULL)
         return found;
     }
   return NULL;
@@ -303,7 +317,14 @@ label_changed (gpointer data)
 {
   LabelWait *wait = data;
 
-  return g_strcmp0 (gtk_label_get_text (GTK_LABEL (wait->label)), wait->before) != 0;
+  return g_strcmp0 (shown_text (wait->label), wait->before) != 0;
+}
+
+static gboolean
+has_css_class (gpointer      widget,
+               gconstpointer css_class)
+{
+  return gtk_widget_has_css_class (widget, css_class);
 }
 
 static gboolean
@@ -438,27 +459,66 @@ run_flow (FdApplication *app,
   g_assert_true (g_regex_match_simple ("^Unreserved · [0-9]{2}:[0-9]{2}$", cell, 0, 0));
   g_clear_pointer (&cell, g_free);
 
-  /* Durations and countdowns tick while rows exist, in the model and in
-   * the cell on screen (the list's one handler on the rows' clock). */
+  /* The row's cells on screen (each an FdTickLabel drawing its text, the
+   * Activity cell one FdActivityCell) show its texts once bound, as their
+   * accessible labels too, and the Activity cell names the row for a
+   * screen reader. Durations and countdowns tick while rows exist, in the
+   * model and in the cells on screen (the list's one handler on the rows'
+   * clock). */
   {
     DurationWait tick = { list, (guint) row, fd_activity_list_dup_cell_text (list, (guint) row, FD_TEST_UI_COL_STATUS) };
     GtkWidget *view = find_descendant (GTK_WIDGET (list), GTK_TYPE_COLUMN_VIEW, NULL);
-    GtkWidget *from_cell = find_descendant (view, GTK_TYPE_LABEL, "Natalie Maines");
+    GtkWidget *from_cell = find_descendant (view, FD_TYPE_TICK_LABEL, "Natalie Maines");
+    GtkWidget *row_widget = from_cell;
+    GtkWidget *activity_cell = NULL;
+    GtkWidget *to_cell = NULL;
+    GtkWidget *duration_cell = NULL;
     GtkWidget *status_cell = NULL;
     LabelWait shown = { NULL, NULL };
     g_autofree char *shown_before = NULL;
+    g_autofree char *model_text = NULL;
 
-    /* The row widget of that row, then its Status label. */
+    /* The row widget of that row, then its cells. */
     g_assert_nonnull (from_cell);
-    while (from_cell != NULL && gtk_accessible_get_accessible_role (GTK_ACCESSIBLE (from_cell)) != GTK_ACCESSIBLE_ROLE_ROW)
-      from_cell = gtk_widget_get_parent (from_cell);
-    g_assert_nonnull (from_cell);
-    status_cell = find_label_with_prefix (from_cell, "Unreserved · ");
+    while (row_widget != NULL && gtk_accessible_get_accessible_role (GTK_ACCESSIBLE (row_widget)) != GTK_ACCESSIBLE_ROLE_ROW)
+      row_widget = gtk_widget_get_parent (row_widget);
+    g_assert_nonnull (row_widget);
+    gtk_test_accessible_assert_property (GTK_ACCESSIBLE (from_cell), GTK_ACCESSIBLE_PROPERTY_LABEL, "Natalie Maines");
+    g_assert_true (gtk_test_accessible_has_role (GTK_ACCESSIBLE (from_cell), GTK_ACCESSIBLE_ROLE_LABEL));
+    g_assert_cmpint (gtk_widget_get_width (from_cell), >, 0);
+
+    activity_cell = find_descendant (row_widget, FD_TYPE_ACTIVITY_CELL, NULL);
+    g_assert_nonnull (activity_cell);
+    g_assert_cmpstr (shown_text (activity_cell), ==, "WebChat");
+    gtk_test_accessible_assert_property (GTK_ACCESSIBLE (activity_cell), GTK_ACCESSIBLE_PROPERTY_LABEL, "WebChat");
+    /* The icon, then the text: wider than the text's 16-px icon. */
+    g_assert_cmpint (gtk_widget_get_width (activity_cell), >, 16 + 6);
+    gtk_test_accessible_assert_property (GTK_ACCESSIBLE (row_widget), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                         "WebChat from Natalie Maines, Unreserved");
+    gtk_test_accessible_assert_property (GTK_ACCESSIBLE (row_widget), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
+                                         "Kakapo Systems > Website Chat (Sales)");
+
+    to_cell = find_descendant (row_widget, FD_TYPE_TICK_LABEL, "Kakapo Systems > Website Chat (Sales)");
+    g_assert_nonnull (to_cell);
+    /* The Duration cell: tabular digits. */
+    duration_cell = fd_test_ui_find_widget (row_widget, has_css_class, "numeric");
+    g_assert_true (FD_IS_TICK_LABEL (duration_cell));
+    g_assert_true (g_regex_match_simple ("^[0-9]{2}:[0-9]{2}$", shown_text (duration_cell), 0, 0));
+
+    status_cell = find_text_with_prefix (row_widget, "Unreserved · ");
     g_assert_nonnull (status_cell);
-    shown_before = g_strdup (gtk_label_get_text (GTK_LABEL (status_cell)));
+    g_assert_cmpstr (shown_text (status_cell), ==, tick.before);
+    shown_before = g_strdup (shown_text (status_cell));
     shown = (LabelWait) { status_cell, shown_before };
     fd_test_ui_wait (status_changed, &tick, "the countdown to tick");
     fd_test_ui_wait (label_changed, &shown, "the countdown on screen to tick");
+    /* The cells on screen show the model's texts after the tick. */
+    model_text = fd_activity_list_dup_cell_text (list, (guint) row, FD_TEST_UI_COL_STATUS);
+    g_assert_cmpstr (shown_text (status_cell), ==, model_text);
+    gtk_test_accessible_assert_property (GTK_ACCESSIBLE (status_cell), GTK_ACCESSIBLE_PROPERTY_LABEL, model_text);
+    g_clear_pointer (&model_text, g_free);
+    model_text = fd_activity_list_dup_cell_text (list, (guint) row, FD_TEST_UI_COL_DURATION);
+    g_assert_cmpstr (shown_text (duration_cell), ==, model_text);
     g_free (tick.before);
   }
 
@@ -1021,6 +1081,87 @@ test_window_empty_states (void)
   g_assert_finalize_object (window);
 }
 
+/* --- /ui/window/cells ------------------------------------------------------ */
+
+static int
+natural_size (GtkWidget      *widget,
+              GtkOrientation  orientation)
+{
+  int natural = 0;
+
+  gtk_widget_measure (widget, orientation, -1, NULL, &natural, NULL, NULL);
+  return natural;
+}
+
+/* The Activity List's own cell widgets, without a server: an FdTickLabel
+ * takes a GtkLabel's room for the same text and follows its text, an
+ * FdActivityCell takes an icon's and a label's and names its row. */
+static void
+test_window_cells (void)
+{
+  GtkWidget *window = gtk_window_new ();
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
+  GtkWidget *label = gtk_label_new ("Natalie Maines (@nmaines)");
+  GtkWidget *tick = g_object_new (FD_TYPE_TICK_LABEL, NULL);
+  GtkWidget *list = gtk_list_box_new ();
+  GtkWidget *row = gtk_list_box_row_new ();
+  GtkWidget *activity = fd_activity_cell_new ();
+  int width;
+
+  g_object_ref (window);
+  gtk_window_set_child (GTK_WINDOW (window), box);
+  gtk_box_append (GTK_BOX (box), label);
+  gtk_box_append (GTK_BOX (box), tick);
+  gtk_box_append (GTK_BOX (box), list);
+  gtk_list_box_append (GTK_LIST_BOX (list), row);
+  gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), activity);
+  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
+  fd_tick_label_set_label (FD_TICK_LABEL (tick), "Natalie Maines (@nmaines)");
+  fd_activity_cell_set_icon_name (FD_ACTIVITY_CELL (activity), "user-available-symbolic");
+  fd_activity_cell_set_label (FD_ACTIVITY_CELL (activity), "Natalie Maines (@nmaines)");
+  /* Named before it is in a window: the row gets the name once it is. */
+  fd_activity_cell_set_row_name (FD_ACTIVITY_CELL (activity), "WebChat from Natalie Maines, Reserved", "Sales");
+  gtk_window_present (GTK_WINDOW (window));
+  fd_test_ui_spin (200);
+
+  width = natural_size (label, GTK_ORIENTATION_HORIZONTAL);
+  g_assert_cmpint (width, >, 0);
+  g_assert_cmpint (natural_size (tick, GTK_ORIENTATION_HORIZONTAL), ==, width);
+  g_assert_cmpint (natural_size (tick, GTK_ORIENTATION_VERTICAL), ==, natural_size (label, GTK_ORIENTATION_VERTICAL));
+  g_assert_cmpint (natural_size (activity, GTK_ORIENTATION_HORIZONTAL), ==, 16 + 6 + width);
+  g_assert_cmpint (natural_size (activity, GTK_ORIENTATION_VERTICAL), ==,
+                   MAX (16, natural_size (label, GTK_ORIENTATION_VERTICAL)));
+  gtk_test_accessible_assert_property (GTK_ACCESSIBLE (tick), GTK_ACCESSIBLE_PROPERTY_LABEL, "Natalie Maines (@nmaines)");
+  gtk_test_accessible_assert_property (GTK_ACCESSIBLE (activity), GTK_ACCESSIBLE_PROPERTY_LABEL, "Natalie Maines (@nmaines)");
+  gtk_test_accessible_assert_property (GTK_ACCESSIBLE (row), GTK_ACCESSIBLE_PROPERTY_LABEL, "WebChat from Natalie Maines, Reserved");
+  gtk_test_accessible_assert_property (GTK_ACCESSIBLE (row), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, "Sales");
+
+  /* A new text: a new size, as the label's; the row's new name at once. */
+  gtk_label_set_text (GTK_LABEL (label), "Ada");
+  fd_tick_label_set_label (FD_TICK_LABEL (tick), "Ada");
+  fd_activity_cell_set_label (FD_ACTIVITY_CELL (activity), "Ada");
+  fd_activity_cell_set_row_name (FD_ACTIVITY_CELL (activity), "WebChat from Ada, Unreserved", NULL);
+  fd_test_ui_spin (100);
+  g_assert_cmpint (natural_size (label, GTK_ORIENTATION_HORIZONTAL), <, width);
+  g_assert_cmpint (natural_size (tick, GTK_ORIENTATION_HORIZONTAL), ==, natural_size (label, GTK_ORIENTATION_HORIZONTAL));
+  g_assert_cmpint (natural_size (activity, GTK_ORIENTATION_HORIZONTAL), ==,
+                   16 + 6 + natural_size (label, GTK_ORIENTATION_HORIZONTAL));
+  g_assert_cmpstr (fd_tick_label_get_label (FD_TICK_LABEL (tick)), ==, "Ada");
+  gtk_test_accessible_assert_property (GTK_ACCESSIBLE (tick), GTK_ACCESSIBLE_PROPERTY_LABEL, "Ada");
+  gtk_test_accessible_assert_property (GTK_ACCESSIBLE (row), GTK_ACCESSIBLE_PROPERTY_LABEL, "WebChat from Ada, Unreserved");
+  gtk_test_accessible_assert_property (GTK_ACCESSIBLE (row), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, "");
+
+  /* A larger font: measured again (the size is kept per font). */
+  gtk_widget_add_css_class (tick, "title-1");
+  gtk_widget_add_css_class (label, "title-1");
+  fd_test_ui_spin (100);
+  g_assert_cmpint (natural_size (tick, GTK_ORIENTATION_HORIZONTAL), ==, natural_size (label, GTK_ORIENTATION_HORIZONTAL));
+  g_assert_cmpint (natural_size (tick, GTK_ORIENTATION_VERTICAL), ==, natural_size (label, GTK_ORIENTATION_VERTICAL));
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_assert_finalize_object (window);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1032,5 +1173,6 @@ main (int   argc,
   g_test_add_func ("/ui/window/templates", test_window_templates);
   g_test_add_func ("/ui/window/flow", test_window_flow);
   g_test_add_func ("/ui/window/empty-states", test_window_empty_states);
+  g_test_add_func ("/ui/window/cells", test_window_cells);
   return g_test_run ();
 }

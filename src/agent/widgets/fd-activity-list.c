@@ -4,12 +4,12 @@
 #include <glib/gi18n.h>
 
 #include "fd-accessible.h"
+#include "fd-activity-cell.h"
 #include "fd-activity-list.h"
 #include "fd-crm.h"
 #include "fd-format.h"
 #include "fd-tick-label.h"
 #include "fd-conversation-window.h"
-#include "fd-row-name.h"
 #include "fd-session-list.h"
 #include "fd-session.h"
 
@@ -61,7 +61,7 @@ status_text (const char *status,
   return g_strdup_printf ("%s · %s", status ? status : "", countdown);
 }
 
-/* A row's accessible name (given by the Activity cell's FdRowName; its
+/* A row's accessible name (given by the Activity cell; its
  * description is the To text): what a screen reader says on the row,
  * without the ticking duration and countdown, which are in their cells. */
 static char *
@@ -719,14 +719,12 @@ on_column_view_right_click_cb (GtkGestureClick *gesture,
   gtk_gesture_set_state (GTK_GESTURE (gesture), GTK_EVENT_SEQUENCE_CLAIMED);
 }
 
-/* One cell: its widgets are made once (setup) and given the row's texts
+/* One cell: its widget is made once (setup) and given the row's texts
  * on bind and when the row or the clock changes; nothing else per row. */
 typedef struct {
   FdActivityList     *self;     /* not a reference: the list outlives its cells */
   guint               column;
-  GtkWidget          *text;     /* a GtkLabel, or the Duration's FdTickLabel */
-  GtkWidget          *icon;     /* the Activity cell's */
-  FdRowName          *row_name; /* the Activity cell's */
+  GtkWidget          *widget;   /* an FdActivityCell (Activity), else an FdTickLabel */
   FdConversationItem *item;     /* bound; a reference */
   gulong              notify_id;
 } Cell;
@@ -738,16 +736,6 @@ cell_quark (void)
 }
 
 static void
-set_label_text (GtkWidget  *label,
-                const char *text)
-{
-  if (FD_IS_TICK_LABEL (label))
-    fd_tick_label_set_label (FD_TICK_LABEL (label), text);
-  else if (g_strcmp0 (gtk_label_get_text (GTK_LABEL (label)), text) != 0)
-    gtk_label_set_text (GTK_LABEL (label), text);
-}
-
-static void
 update_cell (Cell *cell)
 {
   FdConversationItem *item = cell->item;
@@ -755,18 +743,20 @@ update_cell (Cell *cell)
 
   if (item == NULL)
     return;
+  text = cell_text (item, cell->column);
   if (cell->column == COLUMN_ACTIVITY)
     {
+      FdActivityCell *activity = FD_ACTIVITY_CELL (cell->widget);
       g_autofree char *label = row_label (fd_conversation_item_get_activity (item),
                                           fd_conversation_item_get_from (item),
                                           fd_conversation_item_get_status (item));
 
-      gtk_image_set_from_icon_name (GTK_IMAGE (cell->icon), fd_conversation_item_get_icon_name (item));
-      fd_row_name_set_label (cell->row_name, label);
-      fd_row_name_set_description (cell->row_name, fd_conversation_item_get_to (item));
+      fd_activity_cell_set_icon_name (activity, fd_conversation_item_get_icon_name (item));
+      fd_activity_cell_set_label (activity, text);
+      fd_activity_cell_set_row_name (activity, label, fd_conversation_item_get_to (item));
     }
-  text = cell_text (item, cell->column);
-  set_label_text (cell->text, text);
+  else
+    fd_tick_label_set_label (FD_TICK_LABEL (cell->widget), text);
 }
 
 /* The texts of the row changed (an event, a name, a setting). */
@@ -797,39 +787,21 @@ on_factory_setup_cb (GtkSignalListItemFactory *factory,
                      FdActivityList           *self)
 {
   Cell *cell = g_new0 (Cell, 1);
-  GtkWidget *child;
 
   cell->self = self;
   cell->column = GPOINTER_TO_UINT (g_object_get_qdata (G_OBJECT (factory), cell_quark ()));
-  if (cell->column == COLUMN_DURATION)
-    {
-      cell->text = g_object_new (FD_TYPE_TICK_LABEL, NULL);
-      gtk_widget_add_css_class (cell->text, "numeric");
-    }
-  else
-    {
-      cell->text = gtk_label_new (NULL);
-      gtk_label_set_xalign (GTK_LABEL (cell->text), 0);
-      if (cell->column != COLUMN_ACTIVITY)
-        gtk_label_set_ellipsize (GTK_LABEL (cell->text), PANGO_ELLIPSIZE_END);
-    }
-  child = cell->text;
+  /* One widget per cell that draws its own text (and the Activity cell's
+   * icon, and names the row): GTK 4.8 keeps 200 rows of them
+   * (docs/performance.md, "Session 9: lighter cells"). */
   if (cell->column == COLUMN_ACTIVITY)
-    {
-      child = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
-      cell->icon = gtk_image_new ();
-      /* The icon repeats the text beside it: decorative. */
-      gtk_accessible_update_state (GTK_ACCESSIBLE (cell->icon), GTK_ACCESSIBLE_STATE_HIDDEN, TRUE, -1);
-      /* Names the whole row for a screen reader (GTK 4.8 has no row label
-       * of its own). */
-      cell->row_name = g_object_new (FD_TYPE_ROW_NAME, NULL);
-      gtk_box_append (GTK_BOX (child), cell->icon);
-      gtk_box_append (GTK_BOX (child), cell->text);
-      gtk_box_append (GTK_BOX (child), GTK_WIDGET (cell->row_name));
-    }
-  g_object_set_qdata (G_OBJECT (child), list_item_quark (), list_item);
+    cell->widget = fd_activity_cell_new ();
+  else
+    cell->widget = g_object_new (FD_TYPE_TICK_LABEL, NULL);
+  if (cell->column == COLUMN_DURATION)
+    gtk_widget_add_css_class (cell->widget, "numeric");
+  g_object_set_qdata (G_OBJECT (cell->widget), list_item_quark (), list_item);
   g_object_set_qdata_full (G_OBJECT (list_item), cell_quark (), cell, (GDestroyNotify) cell_free);
-  gtk_list_item_set_child (list_item, child);
+  gtk_list_item_set_child (list_item, cell->widget);
 }
 
 static void

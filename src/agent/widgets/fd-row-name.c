@@ -21,18 +21,18 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 
-/* The row this widget sits in: a cell's child is a few levels below it. */
+/* The row @widget sits in: a cell's child is a few levels below it. */
 static GtkWidget *
-find_row (FdRowName *self)
+find_row (GtkWidget *widget)
 {
-  for (GtkWidget *widget = gtk_widget_get_parent (GTK_WIDGET (self)); widget != NULL;
-       widget = gtk_widget_get_parent (widget))
+  for (GtkWidget *ancestor = gtk_widget_get_parent (widget); ancestor != NULL;
+       ancestor = gtk_widget_get_parent (ancestor))
     {
-      GtkAccessibleRole role = gtk_accessible_get_accessible_role (GTK_ACCESSIBLE (widget));
+      GtkAccessibleRole role = gtk_accessible_get_accessible_role (GTK_ACCESSIBLE (ancestor));
 
       if (role == GTK_ACCESSIBLE_ROLE_ROW || role == GTK_ACCESSIBLE_ROLE_LIST_ITEM)
-        return widget;
-      if (GTK_IS_ROOT (widget))
+        return ancestor;
+      if (GTK_IS_ROOT (ancestor))
         break;
     }
   return NULL;
@@ -53,14 +53,7 @@ replace_text (char       **field,
 static void
 update_row (FdRowName *self)
 {
-  GtkWidget *row = find_row (self);
-
-  if (row == NULL)
-    return;
-  gtk_accessible_update_property (GTK_ACCESSIBLE (row),
-                                  GTK_ACCESSIBLE_PROPERTY_LABEL, self->label != NULL ? self->label : "",
-                                  GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, self->description != NULL ? self->description : "",
-                                  -1);
+  fd_row_name_apply (GTK_WIDGET (self), self->label, self->description);
 }
 
 /* The cell is put in its row after the factory bound it: name the row
@@ -187,4 +180,22 @@ fd_row_name_set_description (FdRowName  *self,
       update_row (self);
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DESCRIPTION]);
     }
+}
+
+/* For a widget that names its row itself (FdActivityCell), without an
+ * FdRowName: call it when @widget is rooted and when the texts change. */
+void
+fd_row_name_apply (GtkWidget  *widget,
+                   const char *label,
+                   const char *description)
+{
+  GtkWidget *row;
+
+  g_return_if_fail (GTK_IS_WIDGET (widget));
+  if ((row = find_row (widget)) == NULL)
+    return;
+  gtk_accessible_update_property (GTK_ACCESSIBLE (row),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, label != NULL ? label : "",
+                                  GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, description != NULL ? description : "",
+                                  -1);
 }

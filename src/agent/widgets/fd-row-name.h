@@ -21,4 +21,9 @@ const char *fd_row_name_get_description (FdRowName  *self);
 void        fd_row_name_set_description (FdRowName  *self,
                                          const char *description);
 
+/* Gives the row that @widget sits in (as above) @label and @description. */
+void        fd_row_name_apply           (GtkWidget  *widget,
+                                         const char *label,
+                                         const char *description);
+
 G_END_DECLS

@@ -1,14 +1,14 @@
 #define G_LOG_DOMAIN "fd-tick-label"
 
 #include "fd-tick-label.h"
+#include "fd-text-layout.h"
 
 struct _FdTickLabel
 {
-  GtkWidget    parent_instance;
+  GtkWidget     parent_instance;
 
-  char        *label;
-  PangoLayout *layout;      /* NULL until measured or drawn */
-  int          width;       /* of the text as last measured, in Pango units; -1: not measured */
+  char         *label;
+  FdTextLayout  text;
 };
 
 G_DEFINE_FINAL_TYPE (FdTickLabel, fd_tick_label, GTK_TYPE_WIDGET)
@@ -21,14 +21,6 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 
-static PangoLayout *
-ensure_layout (FdTickLabel *self)
-{
-  if (self->layout == NULL)
-    self->layout = gtk_widget_create_pango_layout (GTK_WIDGET (self), self->label);
-  return self->layout;
-}
-
 static void
 fd_tick_label_measure (GtkWidget      *widget,
                        GtkOrientation  orientation,
@@ -39,22 +31,19 @@ fd_tick_label_measure (GtkWidget      *widget,
                        int            *natural_baseline)
 {
   FdTickLabel *self = FD_TICK_LABEL (widget);
-  PangoLayout *layout = ensure_layout (self);
-  int width, height;
+  int width, height, baseline;
 
-  pango_layout_set_width (layout, -1);
-  pango_layout_get_size (layout, &width, &height);
+  fd_text_layout_measure (&self->text, widget, self->label, &width, &height, &baseline);
   if (orientation == GTK_ORIENTATION_HORIZONTAL)
     {
-      self->width = width;
       /* Ellipsized down to nothing, as a label with ellipsize end. */
       *minimum = 0;
-      *natural = PANGO_PIXELS_CEIL (width);
+      *natural = width;
     }
   else
     {
-      *minimum = *natural = PANGO_PIXELS_CEIL (height);
-      *minimum_baseline = *natural_baseline = PANGO_PIXELS (pango_layout_get_baseline (layout));
+      *minimum = *natural = height;
+      *minimum_baseline = *natural_baseline = baseline;
     }
 }
 
@@ -63,26 +52,16 @@ fd_tick_label_snapshot (GtkWidget   *widget,
                         GtkSnapshot *snapshot)
 {
   FdTickLabel *self = FD_TICK_LABEL (widget);
-  PangoLayout *layout = ensure_layout (self);
-  GdkRGBA color;
 
-  gtk_style_context_get_color (gtk_widget_get_style_context (widget), &color);
-  pango_layout_set_ellipsize (layout, PANGO_ELLIPSIZE_END);
-  pango_layout_set_width (layout, gtk_widget_get_width (widget) * PANGO_SCALE);
-  gtk_snapshot_append_layout (snapshot, layout, &color);
+  fd_text_layout_snapshot (&self->text, widget, self->label, snapshot, 0, gtk_widget_get_width (widget));
 }
 
-/* The font or the scale changed: measure again. */
 static void
 fd_tick_label_css_changed (GtkWidget         *widget,
                            GtkCssStyleChange *change)
 {
-  FdTickLabel *self = FD_TICK_LABEL (widget);
-
   GTK_WIDGET_CLASS (fd_tick_label_parent_class)->css_changed (widget, change);
-  g_clear_object (&self->layout);
-  self->width = -1;
-  gtk_widget_queue_resize (widget);
+  fd_text_layout_css_changed (&FD_TICK_LABEL (widget)->text, widget);
 }
 
 static void
@@ -122,7 +101,7 @@ fd_tick_label_finalize (GObject *object)
 {
   FdTickLabel *self = FD_TICK_LABEL (object);
 
-  g_clear_object (&self->layout);
+  fd_text_layout_clear (&self->text);
   g_clear_pointer (&self->label, g_free);
   G_OBJECT_CLASS (fd_tick_label_parent_class)->finalize (object);
 }
@@ -152,7 +131,7 @@ static void
 fd_tick_label_init (FdTickLabel *self)
 {
   self->label = g_strdup ("");
-  self->width = -1;
+  self->text = (FdTextLayout) FD_TEXT_LAYOUT_INIT;
 }
 
 const char *
@@ -166,30 +145,8 @@ void
 fd_tick_label_set_label (FdTickLabel *self,
                          const char  *label)
 {
-  int width;
-
   g_return_if_fail (FD_IS_TICK_LABEL (self));
 
-  if (label == NULL)
-    label = "";
-  if (g_strcmp0 (self->label, label) == 0)
-    return;
-  g_free (self->label);
-  self->label = g_strdup (label);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL, self->label, -1);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LABEL]);
-
-  if (self->layout == NULL)
-    {
-      gtk_widget_queue_resize (GTK_WIDGET (self));
-      return;
-    }
-  pango_layout_set_text (self->layout, self->label, -1);
-  pango_layout_set_width (self->layout, -1);
-  pango_layout_get_size (self->layout, &width, NULL);
-  /* The same width: only the pixels change. */
-  if (width == self->width)
-    gtk_widget_queue_draw (GTK_WIDGET (self));
-  else
-    gtk_widget_queue_resize (GTK_WIDGET (self));
+  if (fd_text_layout_set_label (&self->text, GTK_WIDGET (self), &self->label, label))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LABEL]);
 }
