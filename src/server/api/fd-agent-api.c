@@ -8,6 +8,7 @@
 #include "fd-listener.h"
 #include "fd-rate-limit.h"
 
+#include <stdio.h>
 #include <string.h>
 
 /* Remote addresses whose failures are remembered at most; past it, those
@@ -28,7 +29,9 @@ struct _FdAgentApi
   GCancellable *cancellable;   /* cancels sign-ins in the pool at free */
   GPtrArray    *sockets;       /* FdAgentConn*, each frees itself at close */
   GHashTable   *by_agent;      /* gint64* agent id → GPtrArray of its FdAgentConn* */
-  guint         silence_id;    /* one check of every socket's silence */
+  guint         silence_id;    /* one check of every socket's silence, and its ping */
+  guint         keepalive_s;   /* how often (FD_AGENT_SOCKET_KEEPALIVE) */
+  guint         silence_s;     /* a socket silent this long is closed (FD_AGENT_SOCKET_SILENCE) */
   guint         expiry_id;     /* one timer for every socket's token check */
   gint64        expiry_at;     /* when it fires (monotonic), if expiry_id */
 };
@@ -377,7 +380,9 @@ on_socket_cb (SoupServer              *server,
 /* One timer for every socket's silence check rather than one per socket:
  * each source is visited on every turn of the main loop, and with 200
  * agents the per-socket timers were a sixth of what the loop walks
- * (docs/performance.md, "Fan-out"). */
+ * (docs/performance.md, "Fan-out"). The same timer has each socket pinged
+ * (fd_agent_socket_ping()), in place of libsoup's keepalive timer per
+ * socket, a fifth of that walk. */
 static gboolean
 on_silence_check_cb (gpointer user_data)
 {
@@ -389,8 +394,10 @@ on_silence_check_cb (gpointer user_data)
     {
       FdAgentConn *conn = g_ptr_array_index (self->sockets, i);
 
-      if (fd_agent_socket_is_silent (conn, now))
+      if (fd_agent_socket_is_silent (conn, now, self->silence_s))
         g_ptr_array_add (silent, conn);
+      else
+        fd_agent_socket_ping (conn);
     }
   /* Closed after the walk: a close may take a socket out of the array. */
   for (guint i = 0; i < silent->len; i++)
@@ -471,7 +478,7 @@ fd_agent_api_add_socket (FdAgentApi  *self,
   GPtrArray *mine = g_hash_table_lookup (self->by_agent, &conn->agent_id);
 
   if (self->silence_id == 0)
-    self->silence_id = g_timeout_add_seconds (FD_AGENT_SOCKET_KEEPALIVE, on_silence_check_cb, self);
+    self->silence_id = g_timeout_add_seconds (self->keepalive_s, on_silence_check_cb, self);
   g_ptr_array_add (self->sockets, conn);
   if (mine == NULL)
     {
@@ -627,6 +634,21 @@ fd_agent_api_new (FdCenter *center)
   self->cancellable = g_cancellable_new ();
   self->sockets = g_ptr_array_new ();
   self->by_agent = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, (GDestroyNotify) g_ptr_array_unref);
+  self->keepalive_s = FD_AGENT_SOCKET_KEEPALIVE;
+  self->silence_s = FD_AGENT_SOCKET_SILENCE;
+  /* For the integration tests only (tests/integration/test-keepalive.c):
+   * "PING SILENCE" in seconds, so that a test need not wait 90 s. */
+  if (g_getenv ("FRONTDESKD_TEST_AGENT_KEEPALIVE") != NULL)
+    {
+      guint ping = 0, silence = 0;
+
+      if (sscanf (g_getenv ("FRONTDESKD_TEST_AGENT_KEEPALIVE"), "%u %u", &ping, &silence) == 2 &&
+          ping > 0 && silence > ping)
+        {
+          self->keepalive_s = ping;
+          self->silence_s = silence;
+        }
+    }
   fd_center_add_sink (center, &agent_sink, self);
   return self;
 }

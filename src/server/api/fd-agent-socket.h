@@ -13,7 +13,8 @@ G_BEGIN_DECLS
 
 /* How long a socket may stay without hello, in seconds (closed with 4408). */
 #define FD_AGENT_SOCKET_HELLO_TIMEOUT 10
-/* Websocket ping interval, in seconds. */
+/* Websocket ping interval, in seconds: the API's one timer pings every
+ * socket this often (fd_agent_socket_ping()). */
 #define FD_AGENT_SOCKET_KEEPALIVE     30
 /* A socket silent (no frame, no pong) this long is closed, in seconds. */
 #define FD_AGENT_SOCKET_SILENCE       90
@@ -53,11 +54,16 @@ FdAgentConn *fd_agent_socket_new (FdAgentApi              *api,
  * API does this when it goes away first). */
 void         fd_agent_socket_free (FdAgentConn            *self);
 /* Whether the open socket sent nothing, not even a pong, for
- * FD_AGENT_SOCKET_SILENCE seconds at @now (monotonic); the API's timer
- * then closes it (1001). */
+ * @silence_s seconds (FD_AGENT_SOCKET_SILENCE) at @now (monotonic); the
+ * API's timer then closes it (1001). */
 gboolean     fd_agent_socket_is_silent    (FdAgentConn *self,
-                                           gint64       now);
+                                           gint64       now,
+                                           guint        silence_s);
 void         fd_agent_socket_close_silent (FdAgentConn *self);
+/* Has libsoup send a websocket ping within a second, and again each
+ * second until the pong comes back: libsoup 3 has no call that sends one
+ * ping, only its keepalive timer, which runs only from here to the pong. */
+void         fd_agent_socket_ping         (FdAgentConn *self);
 /* The API's expiry timer: checks the token of an open socket now (closing
  * it with 4401 when it expired) and sets its next expiry_due. */
 void         fd_agent_socket_check_expiry (FdAgentConn *self);
