@@ -538,9 +538,17 @@ socket_take (FdTestSocket *self,
 
   fd_test_wait_until (find_match, m, timeout_ms);
   if (m->found == NULL)
-    g_error ("Waited %u ms for %s; %s, %u other frame(s) queued", timeout_ms, what,
-             self->closed ? "the server closed the socket" : "nothing came",
-             g_queue_get_length (&self->frames));
+    {
+      g_autoptr(GString) queued = g_string_new (NULL);
+
+      /* Which frames came instead says what went wrong. */
+      for (GList *l = self->frames.head; l != NULL; l = l->next)
+        g_string_append_printf (queued, "%s%s", queued->len > 0 ? ", " : "",
+                                fd_frame_type_to_string (((FdFrame *) l->data)->type));
+      g_error ("Waited %u ms for %s; %s, %u other frame(s) queued%s%s", timeout_ms, what,
+               self->closed ? "the server closed the socket" : "nothing came",
+               g_queue_get_length (&self->frames), queued->len > 0 ? ": " : "", queued->str);
+    }
   frame = m->found->data;
   g_queue_delete_link (&self->frames, m->found);
   return frame;

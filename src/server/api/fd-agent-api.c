@@ -7,8 +7,8 @@
 #include "fd-auth.h"
 #include "fd-listener.h"
 #include "fd-rate-limit.h"
+#include "fd-ws-silence.h"
 
-#include <stdio.h>
 #include <string.h>
 
 /* Remote addresses whose failures are remembered at most; past it, those
@@ -29,9 +29,7 @@ struct _FdAgentApi
   GCancellable *cancellable;   /* cancels sign-ins in the pool at free */
   GPtrArray    *sockets;       /* FdAgentConn*, each frees itself at close */
   GHashTable   *by_agent;      /* gint64* agent id → GPtrArray of its FdAgentConn* */
-  guint         silence_id;    /* one check of every socket's silence, and its ping */
-  guint         keepalive_s;   /* how often (FD_AGENT_SOCKET_KEEPALIVE) */
-  guint         silence_s;     /* a socket silent this long is closed (FD_AGENT_SOCKET_SILENCE) */
+  FdWsSilence  *silence;      /* one timer pings every socket, closes the silent */
   guint         expiry_id;     /* one timer for every socket's token check */
   gint64        expiry_at;     /* when it fires (monotonic), if expiry_id */
 };
@@ -377,37 +375,6 @@ on_socket_cb (SoupServer              *server,
 
 /* --- The registry of sockets, subscribed to the center -------------------- */
 
-/* One timer for every socket's silence check rather than one per socket:
- * each source is visited on every turn of the main loop, and with 200
- * agents the per-socket timers were a sixth of what the loop walks
- * (docs/performance.md, "Fan-out"). The same timer has each socket pinged
- * (fd_agent_socket_ping()), in place of libsoup's keepalive timer per
- * socket, a fifth of that walk. */
-static gboolean
-on_silence_check_cb (gpointer user_data)
-{
-  FdAgentApi *self = user_data;
-  g_autoptr(GPtrArray) silent = g_ptr_array_new ();
-  gint64 now = g_get_monotonic_time ();
-
-  for (guint i = 0; i < self->sockets->len; i++)
-    {
-      FdAgentConn *conn = g_ptr_array_index (self->sockets, i);
-
-      if (fd_agent_socket_is_silent (conn, now, self->silence_s))
-        g_ptr_array_add (silent, conn);
-      else
-        fd_agent_socket_ping (conn);
-    }
-  /* Closed after the walk: a close may take a socket out of the array. */
-  for (guint i = 0; i < silent->len; i++)
-    fd_agent_socket_close_silent (g_ptr_array_index (silent, i));
-  if (self->sockets->len > 0)
-    return G_SOURCE_CONTINUE;
-  self->silence_id = 0;
-  return G_SOURCE_REMOVE;
-}
-
 /* One timer for every socket's token expiry too, armed for the earliest
  * socket due (FdAgentConn.expiry_due): 200 sockets, 200 sources fewer. */
 static gboolean on_expiry_cb (gpointer user_data);
@@ -477,8 +444,7 @@ fd_agent_api_add_socket (FdAgentApi  *self,
 {
   GPtrArray *mine = g_hash_table_lookup (self->by_agent, &conn->agent_id);
 
-  if (self->silence_id == 0)
-    self->silence_id = g_timeout_add_seconds (self->keepalive_s, on_silence_check_cb, self);
+  fd_ws_silence_add (self->silence, conn->conn);
   g_ptr_array_add (self->sockets, conn);
   if (mine == NULL)
     {
@@ -494,6 +460,7 @@ fd_agent_api_remove_socket (FdAgentApi  *self,
 {
   GPtrArray *mine = g_hash_table_lookup (self->by_agent, &conn->agent_id);
 
+  fd_ws_silence_remove (self->silence, conn->conn);
   g_ptr_array_remove (self->sockets, conn);
   if (mine != NULL && g_ptr_array_remove (mine, conn) && mine->len == 0)
     g_hash_table_remove (self->by_agent, &conn->agent_id);
@@ -634,21 +601,10 @@ fd_agent_api_new (FdCenter *center)
   self->cancellable = g_cancellable_new ();
   self->sockets = g_ptr_array_new ();
   self->by_agent = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, (GDestroyNotify) g_ptr_array_unref);
-  self->keepalive_s = FD_AGENT_SOCKET_KEEPALIVE;
-  self->silence_s = FD_AGENT_SOCKET_SILENCE;
-  /* For the integration tests only (tests/integration/test-keepalive.c):
-   * "PING SILENCE" in seconds, so that a test need not wait 90 s. */
-  if (g_getenv ("FRONTDESKD_TEST_AGENT_KEEPALIVE") != NULL)
-    {
-      guint ping = 0, silence = 0;
-
-      if (sscanf (g_getenv ("FRONTDESKD_TEST_AGENT_KEEPALIVE"), "%u %u", &ping, &silence) == 2 &&
-          ping > 0 && silence > ping)
-        {
-          self->keepalive_s = ping;
-          self->silence_s = silence;
-        }
-    }
+  /* One timer for every socket's ping and silence check, rather than
+   * libsoup's keepalive timer per socket (docs/performance.md, "Fan-out"). */
+  self->silence = fd_ws_silence_new (FD_AGENT_SOCKET_KEEPALIVE, FD_AGENT_SOCKET_SILENCE,
+                                     "FRONTDESKD_TEST_AGENT_KEEPALIVE");
   fd_center_add_sink (center, &agent_sink, self);
   return self;
 }
@@ -675,13 +631,13 @@ fd_agent_api_free (FdAgentApi *self)
 {
   fd_api_unmount (&self->mount);
   fd_center_remove_sink (self->center, self);
-  g_clear_handle_id (&self->silence_id, g_source_remove);
   g_clear_handle_id (&self->expiry_id, g_source_remove);
   /* Sockets still open point at the API: free them first. */
   while (self->sockets->len > 0)
     fd_agent_socket_free (g_ptr_array_index (self->sockets, self->sockets->len - 1));
   g_clear_pointer (&self->sockets, g_ptr_array_unref);
   g_clear_pointer (&self->by_agent, g_hash_table_unref);
+  g_clear_pointer (&self->silence, fd_ws_silence_free);
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   g_clear_pointer (&self->failures, g_hash_table_unref);

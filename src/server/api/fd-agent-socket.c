@@ -416,8 +416,6 @@ on_message_cb (SoupWebsocketConnection *conn,
   gsize len = 0;
   const char *data = g_bytes_get_data (message, &len);
 
-  self->last_activity = g_get_monotonic_time ();
-
   /* Over the limit: close with 1009, since the peer's framing state cannot
    * be trusted any more (docs/protocol.md, "Limits"). */
   if (len > FD_LIMIT_FRAME_SIZE)
@@ -471,41 +469,6 @@ on_hello_timeout_cb (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
-/* The ping was answered: no timer until the next one (the keepalive
- * timer of libsoup is one more source per socket for the main loop to
- * visit on every turn). */
-static void
-on_pong_cb (SoupWebsocketConnection *conn,
-            GBytes                  *message,
-            gpointer                 user_data)
-{
-  ((FdAgentConn *) user_data)->last_activity = g_get_monotonic_time ();
-  soup_websocket_connection_set_keepalive_interval (conn, 0);
-}
-
-void
-fd_agent_socket_ping (FdAgentConn *self)
-{
-  if (soup_websocket_connection_get_state (self->conn) == SOUP_WEBSOCKET_STATE_OPEN &&
-      soup_websocket_connection_get_keepalive_interval (self->conn) == 0)
-    soup_websocket_connection_set_keepalive_interval (self->conn, 1);
-}
-
-gboolean
-fd_agent_socket_is_silent (FdAgentConn *self,
-                           gint64       now,
-                           guint        silence_s)
-{
-  return now - self->last_activity > (gint64) silence_s * G_USEC_PER_SEC &&
-         soup_websocket_connection_get_state (self->conn) == SOUP_WEBSOCKET_STATE_OPEN;
-}
-
-void
-fd_agent_socket_close_silent (FdAgentConn *self)
-{
-  soup_websocket_connection_close (self->conn, SOUP_WEBSOCKET_CLOSE_GOING_AWAY, "Silent for too long");
-}
-
 void
 fd_agent_socket_free (FdAgentConn *self)
 {
@@ -545,14 +508,9 @@ fd_agent_socket_new (FdAgentApi              *api,
   self->token_hash = g_strdup (token_hash);
 
   soup_websocket_connection_set_max_incoming_payload_size (conn, FD_API_WEBSOCKET_MAX_PAYLOAD);
-  /* Pinged by the API's timer (fd_agent_socket_ping()), not libsoup's. */
-  soup_websocket_connection_set_keepalive_interval (conn, 0);
   g_signal_connect (conn, "message", G_CALLBACK (on_message_cb), self);
   g_signal_connect (conn, "closed", G_CALLBACK (on_closed_cb), self);
-  g_signal_connect (conn, "pong", G_CALLBACK (on_pong_cb), self);
-  self->last_activity = g_get_monotonic_time ();
-  /* The API's timer pings it and checks its silence every
-   * FD_AGENT_SOCKET_KEEPALIVE. */
+  /* The API pings it and checks its silence (FdWsSilence). */
   self->hello_timeout_id = g_timeout_add_seconds (FD_AGENT_SOCKET_HELLO_TIMEOUT, on_hello_timeout_cb, self);
   fd_agent_api_add_socket (api, self);
   /* Arms the expiry timer (the handshake checked the token just now). */

@@ -14,7 +14,7 @@ G_BEGIN_DECLS
 /* How long a socket may stay without hello, in seconds (closed with 4408). */
 #define FD_AGENT_SOCKET_HELLO_TIMEOUT 10
 /* Websocket ping interval, in seconds: the API's one timer pings every
- * socket this often (fd_agent_socket_ping()). */
+ * socket this often (FdWsSilence). */
 #define FD_AGENT_SOCKET_KEEPALIVE     30
 /* A socket silent (no frame, no pong) this long is closed, in seconds. */
 #define FD_AGENT_SOCKET_SILENCE       90
@@ -39,7 +39,6 @@ struct _FdAgentConn {
   gboolean                 message_conversation; /* hello: skip folded events */
   guint                    hello_timeout_id;
   gint64                   expiry_due;     /* monotonic time to check the token again (the API's timer); 0: none */
-  gint64                   last_activity;  /* monotonic time of the last frame or pong */
   gint64                   bad_window_start;
   guint                    bad_frames;
 };
@@ -53,17 +52,6 @@ FdAgentConn *fd_agent_socket_new (FdAgentApi              *api,
 /* Unregisters and frees the socket without waiting for it to close (the
  * API does this when it goes away first). */
 void         fd_agent_socket_free (FdAgentConn            *self);
-/* Whether the open socket sent nothing, not even a pong, for
- * @silence_s seconds (FD_AGENT_SOCKET_SILENCE) at @now (monotonic); the
- * API's timer then closes it (1001). */
-gboolean     fd_agent_socket_is_silent    (FdAgentConn *self,
-                                           gint64       now,
-                                           guint        silence_s);
-void         fd_agent_socket_close_silent (FdAgentConn *self);
-/* Has libsoup send a websocket ping within a second, and again each
- * second until the pong comes back: libsoup 3 has no call that sends one
- * ping, only its keepalive timer, which runs only from here to the pong. */
-void         fd_agent_socket_ping         (FdAgentConn *self);
 /* The API's expiry timer: checks the token of an open socket now (closing
  * it with 4401 when it expired) and sets its next expiry_due. */
 void         fd_agent_socket_check_expiry (FdAgentConn *self);

@@ -9,6 +9,7 @@
 #include "fd-api-http.h"
 #include "fd-rate-limit.h"
 #include "fd-ws-budget.h"
+#include "fd-ws-silence.h"
 
 G_BEGIN_DECLS
 
@@ -23,6 +24,7 @@ struct _FdVisitorApi
   GPtrArray       *sockets;        /* FdVisitorConn*, each frees itself at close */
   GHashTable      *socket_ips;     /* FdVisitorConn* → char* client address */
   GHashTable      *ip_sockets;     /* char* client address → open sockets (GUINT) */
+  FdWsSilence     *silence;        /* one timer pings every socket, closes the silent */
 };
 
 /* One connected visitor websocket. */
@@ -40,6 +42,10 @@ typedef struct {
 /* How long a visitor socket may stay without hello, in seconds (closed with
  * 4408, as an agent's). */
 #define FD_VISITOR_SOCKET_HELLO_TIMEOUT 10
+/* Websocket ping interval and the silence (no frame, no pong) after which a
+ * socket is closed with 1001, in seconds, as an agent's (FdWsSilence). */
+#define FD_VISITOR_SOCKET_KEEPALIVE     30
+#define FD_VISITOR_SOCKET_SILENCE       90
 
 /* Takes a reference on @connection; the caller registers the socket. */
 FdVisitorConn *fd_visitor_socket_new        (FdVisitorApi            *api,

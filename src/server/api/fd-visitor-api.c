@@ -390,6 +390,7 @@ fd_visitor_api_remove_socket (FdVisitorApi  *self,
                               FdVisitorConn *conn)
 {
   release_socket (self, conn);
+  fd_ws_silence_remove (self->silence, conn->conn);
   g_ptr_array_remove (self->sockets, conn);
 }
 
@@ -528,6 +529,7 @@ on_socket_cb (SoupServer              *server,
     }
   conn = fd_visitor_socket_new (self, self->center, connection, organization_id, conversation_id);
   g_ptr_array_add (self->sockets, conn);
+  fd_ws_silence_add (self->silence, connection);
   hold_socket (self, conn, client_address (msg));
 }
 
@@ -553,6 +555,10 @@ fd_visitor_api_new (FdCenter *center)
   self->sockets = g_ptr_array_new ();
   self->socket_ips = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, g_free);
   self->ip_sockets = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  /* A widget's socket is pinged too, and closed when silent: a browser
+   * answers pings by itself, so only a dead tab or network is silent. */
+  self->silence = fd_ws_silence_new (FD_VISITOR_SOCKET_KEEPALIVE, FD_VISITOR_SOCKET_SILENCE,
+                                     "FRONTDESKD_TEST_VISITOR_KEEPALIVE");
   fd_center_add_sink (center, &visitor_sink, self);
   return self;
 }
@@ -584,6 +590,7 @@ fd_visitor_api_free (FdVisitorApi *self)
   while (self->sockets->len > 0)
     fd_visitor_socket_free (g_ptr_array_index (self->sockets, self->sockets->len - 1));
   g_clear_pointer (&self->sockets, g_ptr_array_unref);
+  g_clear_pointer (&self->silence, fd_ws_silence_free);
   g_clear_pointer (&self->create_limit, fd_rate_limit_free);
   g_clear_pointer (&self->message_limit, fd_rate_limit_free);
   g_clear_pointer (&self->typing_limit, fd_rate_limit_free);

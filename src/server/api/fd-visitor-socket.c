@@ -226,7 +226,6 @@ fd_visitor_socket_new (FdVisitorApi            *api,
   conn->organization_id = organization_id;
   conn->conversation_id = conversation_id;
   soup_websocket_connection_set_max_incoming_payload_size (connection, FD_API_WEBSOCKET_MAX_PAYLOAD);
-  soup_websocket_connection_set_keepalive_interval (connection, 30);
   g_signal_connect (connection, "message", G_CALLBACK (on_message_cb), conn);
   g_signal_connect (connection, "closed", G_CALLBACK (on_closed_cb), conn);
   conn->hello_timeout_id = g_timeout_add_seconds (FD_VISITOR_SOCKET_HELLO_TIMEOUT, on_hello_timeout_cb, conn);
