@@ -8,6 +8,8 @@
 #include "alerts-test.h"
 #include "fd-alerts.h"
 
+#include <gst/gst.h>
+
 #define SINK "fakesink sync=true"
 
 typedef struct {
@@ -346,6 +348,39 @@ test_alerts_custom_file (AlertsFixture *f,
   g_assert_cmpuint (fd_alert_sound_get_n_streams (f->sound), ==, 1);
 }
 
+/* GStreamer starts with the first sound, not with the app (its plugin
+ * registry is megabytes of an idle app's memory): the alerts are set up
+ * and an alert-free moment passes without it; the first offer starts it
+ * and is heard at once. In a subprocess, where nothing started GStreamer
+ * before. */
+static void
+test_alerts_gstreamer_at_first_sound (void)
+{
+  if (g_test_subprocess ())
+    {
+      AlertsFixture fixture = { 0 };
+      AlertsFixture *f = &fixture;
+
+      alerts_set_up (f, NULL);
+      g_settings_set_uint (f->settings, "alert-duration", 1);
+      g_settings_set_boolean (f->settings, "alert-sound-loop", FALSE);
+      alerts_test_run_for (200);
+      g_assert_false (gst_is_initialized ());
+      g_assert_cmpuint (fd_alert_sound_get_n_pipelines (f->sound), ==, 0);
+
+      alerts_test_apply (f->model, alerts_test_offer (++f->seq, 42, "Natalie Maines"));
+      g_assert_true (gst_is_initialized ());
+      g_assert_true (fd_alert_sound_get_playing (f->sound));
+      g_assert_true (alerts_test_wait (is_stopped, f->sound, 10000));
+      g_assert_cmpuint (fd_alert_sound_get_n_streams (f->sound), ==, 1);
+      g_assert_cmpuint (fd_alert_sound_get_n_pipelines (f->sound), ==, 1);
+      alerts_tear_down (f, NULL);
+      return;
+    }
+  g_test_trap_subprocess (NULL, 30 * G_USEC_PER_SEC, G_TEST_SUBPROCESS_INHERIT_STDERR);
+  g_test_trap_assert_passed ();
+}
+
 int
 main (int    argc,
       char **argv)
@@ -366,6 +401,7 @@ main (int    argc,
   g_test_add ("/alerts/sound/off", AlertsFixture, NULL, alerts_set_up, test_alerts_sound_off, alerts_tear_down);
   g_test_add ("/alerts/sound/switched-off", AlertsFixture, NULL, alerts_set_up, test_alerts_sound_switched_off, alerts_tear_down);
   g_test_add ("/alerts/sound/loop-off", AlertsFixture, NULL, alerts_set_up, test_alerts_loop_off, alerts_tear_down);
+  g_test_add_func ("/alerts/sound/gstreamer-at-first-sound", test_alerts_gstreamer_at_first_sound);
   g_test_add ("/alerts/sound/custom-file", AlertsFixture, NULL, alerts_set_up, test_alerts_custom_file, alerts_tear_down);
 
   return g_test_run ();

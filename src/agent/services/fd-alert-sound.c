@@ -38,6 +38,7 @@ struct _FdAlertSound
   gboolean    uri_failed;
   gboolean    warned_uri;
   gboolean    warned_default;
+  gboolean    warned_init;
 
   guint       n_streams;
   guint       n_pipelines;
@@ -185,8 +186,22 @@ ensure_pipeline (FdAlertSound *self)
 
   if (self->pipeline != NULL)
     return TRUE;
+  /* GStreamer starts with the first sound, not with the app: its registry
+   * of plugins is about 3 MB of the app's memory (docs/performance.md,
+   * "Session 10: GStreamer at the first sound"), and starting it takes a
+   * few milliseconds, once. */
   if (!gst_is_initialized ())
-    return FALSE;
+    {
+      g_autoptr(GError) error = NULL;
+
+      if (!gst_init_check (NULL, NULL, &error))
+        {
+          if (!self->warned_init)
+            g_warning ("GStreamer cannot start (%s); alerts stay silent.", error->message);
+          self->warned_init = TRUE;
+          return FALSE;
+        }
+    }
 
   self->pipeline = gst_element_factory_make ("playbin", "fd-alert-sound");
   if (self->pipeline == NULL)
@@ -457,9 +472,5 @@ fd_alert_sound_init (FdAlertSound *self)
 FdAlertSound *
 fd_alert_sound_new (void)
 {
-  g_autoptr(GError) error = NULL;
-
-  if (!gst_is_initialized () && !gst_init_check (NULL, NULL, &error))
-    g_warning ("GStreamer cannot start (%s); alerts stay silent.", error->message);
   return g_object_new (FD_TYPE_ALERT_SOUND, NULL);
 }
