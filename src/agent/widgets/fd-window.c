@@ -1,524 +1,19 @@
 #define G_LOG_DOMAIN "fd-window"
 
-#include <glib/gi18n.h>
+/* The main window (docs/app.md, "The window"): its template, the
+ * connection it shows (banner, subtitle), sign-in, toasts, window size,
+ * the views built when first shown and the public calls. The Activity
+ * List's page is in fd-window-activity.c, the ACD menu in fd-window-acd.c,
+ * the stream health strip in fd-window-health.c. */
 
-#include "fd-format.h"
+#include <glib/gi18n.h>
 
 #include "fd-accessible.h"
 #include "fd-application.h"
 #include "fd-session.h"
-#include "fd-wallboard.h"
-#include "fd-window.h"
-
-struct _FdWindow
-{
-  AdwApplicationWindow  parent_instance;
-
-  AdwToastOverlay      *toast_overlay;
-  AdwViewSwitcherTitle *window_title;
-  AdwViewStack         *view_stack;
-  GtkMenuButton        *acd_button;
-  GtkRevealer          *banner;
-  GtkRevealer          *health_banner;
-  GtkBox               *health_box;
-  GtkStack             *stack;
-  FdSignInPage         *sign_in_page;
-  FdQueueSidebar       *queue_sidebar;
-  FdActivityList       *activity_list;
-  /* The Activity Log and the Wallboard are built when first shown, in
-   * their bins (ensure_view): NULL until then. */
-  AdwBin               *log_bin;
-  AdwBin               *wallboard_bin;
-  FdActivityLog        *activity_log;
-  FdWallboard          *wallboard;
-  GtkStack             *activity_stack;
-  AdwStatusPage        *offline_page;
-
-  FdConnection         *connection;
-  GSettings            *settings;
-  GCancellable         *cancellable;
-  guint                 tick_source;
-  GdkFrameClock        *shown_clock;     /* while a "rows shown" line waits for its frame */
-  gulong                shown_paint_id;
-  /* Supervisors: stream id → FdStreamHealthInfo of the streams that are
-   * not ok (docs/app.md, "Stream health"). */
-  GHashTable           *stream_health;
-  GCancellable         *health_cancellable;
-};
+#include "fd-window-private.h"
 
 G_DEFINE_FINAL_TYPE (FdWindow, fd_window, ADW_TYPE_APPLICATION_WINDOW)
-
-static void update_activity_page (FdWindow *self);
-
-/* --- live durations -------------------------------------------------------- */
-
-static gboolean
-on_tick_cb (gpointer user_data)
-{
-  FdWindow *self = user_data;
-
-  fd_activity_model_refresh (fd_session_get_activity_model (fd_connection_get_session (self->connection)));
-  return G_SOURCE_CONTINUE;
-}
-
-/* One timer per window, running only while rows exist and the window is
- * mapped, so an idle app does not wake up every second. */
-static void
-update_ticking (FdWindow *self)
-{
-  gboolean want = self->connection != NULL &&
-                  gtk_widget_get_mapped (GTK_WIDGET (self)) &&
-                  g_list_model_get_n_items (G_LIST_MODEL (fd_session_get_activity_model (fd_connection_get_session (self->connection)))) > 0;
-
-  if (want && self->tick_source == 0)
-    {
-      self->tick_source = g_timeout_add_seconds (1, on_tick_cb, self);
-      fd_activity_model_refresh (fd_session_get_activity_model (fd_connection_get_session (self->connection)));
-    }
-  else if (!want && self->tick_source != 0)
-    g_clear_handle_id (&self->tick_source, g_source_remove);
-}
-
-static void
-on_rows_changed_cb (GListModel *model,
-                    guint       position,
-                    guint       removed,
-                    guint       added,
-                    FdWindow   *self)
-{
-  update_ticking (self);
-  update_activity_page (self);
-}
-
-/* --- the rows on screen after a snapshot ----------------------------------------- */
-
-static void
-stop_waiting_for_paint (FdWindow *self)
-{
-  if (self->shown_clock != NULL)
-    g_clear_signal_handler (&self->shown_paint_id, self->shown_clock);
-  g_clear_object (&self->shown_clock);
-}
-
-static void
-log_rows_shown (FdWindow *self)
-{
-  GListModel *rows = G_LIST_MODEL (fd_session_get_activity_model (fd_connection_get_session (self->connection)));
-
-  /* bench/app/app-bench reads this line (G_MESSAGES_DEBUG=fd-window) as
-   * "signed in and the Activity List shows its rows". */
-  g_debug ("Activity List: %u rows shown", g_list_model_get_n_items (rows));
-}
-
-static void
-on_after_paint_cb (GdkFrameClock *clock,
-                   FdWindow      *self)
-{
-  stop_waiting_for_paint (self);
-  if (self->connection != NULL)
-    log_rows_shown (self);
-}
-
-/* A snapshot replaced the rows: say so once the next frame is painted. */
-static void
-on_session_snapshot_cb (FdSession        *session,
-                        const FdSnapshot *snapshot,
-                        FdWindow         *self)
-{
-  GdkFrameClock *clock = gtk_widget_get_mapped (GTK_WIDGET (self)) ? gtk_widget_get_frame_clock (GTK_WIDGET (self)) : NULL;
-
-  g_debug ("Snapshot applied: %u conversations", snapshot->conversations != NULL ? snapshot->conversations->len : 0);
-  if (clock == NULL)
-    {
-      log_rows_shown (self);
-      return;
-    }
-  if (self->shown_clock != NULL)
-    return;
-  self->shown_clock = g_object_ref (clock);
-  self->shown_paint_id = g_signal_connect (clock, "after-paint", G_CALLBACK (on_after_paint_cb), self);
-  gdk_frame_clock_request_phase (clock, GDK_FRAME_CLOCK_PHASE_PAINT);
-}
-
-/* --- empty states (docs/app.md, "Empty states") ----------------------------- */
-
-static gboolean
-any_queue_joined (FdSession *session)
-{
-  GListModel *queues = G_LIST_MODEL (fd_session_get_queue_model (session));
-
-  for (guint i = 0; i < g_list_model_get_n_items (queues); i++)
-    {
-      g_autoptr(FdQueueItem) item = g_list_model_get_item (queues, i);
-
-      if (fd_queue_item_get_joined (item))
-        return TRUE;
-    }
-  return FALSE;
-}
-
-/* Rows win over everything (kept while reconnecting, under the banner);
- * with none, why the list is empty: no connection, no queue joined, or
- * nothing waiting. */
-static void
-update_activity_page (FdWindow *self)
-{
-  FdSession *session = self->connection ? fd_connection_get_session (self->connection) : NULL;
-  FdConnectionState state = self->connection ? fd_connection_get_state (self->connection)
-                                             : FD_CONNECTION_STATE_DISCONNECTED;
-  const char *page = "list";
-
-  if (session == NULL)
-    page = "list";
-  else if (g_list_model_get_n_items (G_LIST_MODEL (fd_session_get_activity_model (session))) > 0)
-    page = "list";
-  else if (state != FD_CONNECTION_STATE_CONNECTED)
-    {
-      page = "offline";
-      if (state == FD_CONNECTION_STATE_RECONNECTING)
-        {
-          adw_status_page_set_title (self->offline_page, _("Reconnecting…"));
-          adw_status_page_set_description (self->offline_page,
-                                           _("The server cannot be reached. Frontdesk keeps trying; conversations appear once it is back."));
-        }
-      else if (state == FD_CONNECTION_STATE_CONNECTING)
-        {
-          adw_status_page_set_title (self->offline_page, _("Connecting…"));
-          adw_status_page_set_description (self->offline_page, NULL);
-        }
-      else
-        {
-          adw_status_page_set_title (self->offline_page, _("Disconnected"));
-          adw_status_page_set_description (self->offline_page,
-                                           _("You are not connected to the server, so no conversation can be offered to you."));
-        }
-    }
-  else if (!any_queue_joined (session))
-    page = "not-joined";
-  else
-    page = "waiting";
-  gtk_stack_set_visible_child_name (self->activity_stack, page);
-  /* Only while not joined is there something to join. */
-  g_simple_action_set_enabled (G_SIMPLE_ACTION (g_action_map_lookup_action (G_ACTION_MAP (self), "join-all")),
-                               g_str_equal (page, "not-joined"));
-}
-
-static void
-on_queues_changed_cb (FdWindow *self)
-{
-  update_activity_page (self);
-}
-
-static void
-on_join_all_cb (GObject      *source,
-                GAsyncResult *result,
-                gpointer      user_data)
-{
-  g_autoptr(FdWindow) self = user_data;
-  g_autoptr(GError) error = NULL;
-
-  if (!fd_connection_set_joined_finish (FD_CONNECTION (source), result, &error) &&
-      !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    {
-      g_autofree char *text = g_strdup_printf (_("Could not join a queue: %s"), error->message);
-
-      fd_window_add_toast (self, text);
-    }
-}
-
-/* The empty list's action: every queue of this agent, as the
- * "join all queues on start-up" preference does. */
-static void
-on_join_all_activate_cb (GSimpleAction *action,
-                         GVariant      *parameter,
-                         gpointer       user_data)
-{
-  FdWindow *self = user_data;
-  GListModel *queues;
-
-  if (self->connection == NULL)
-    return;
-  queues = G_LIST_MODEL (fd_session_get_queue_model (fd_connection_get_session (self->connection)));
-  for (guint i = 0; i < g_list_model_get_n_items (queues); i++)
-    {
-      g_autoptr(FdQueueItem) item = g_list_model_get_item (queues, i);
-
-      if (!fd_queue_item_get_joined (item))
-        fd_connection_set_joined_async (self->connection, fd_queue_item_get_id (item), TRUE,
-                                        self->cancellable, on_join_all_cb, g_object_ref (self));
-    }
-}
-
-/* --- ACD state ------------------------------------------------------------- */
-
-static char *
-acd_target (FdAcdState  state,
-            const char *reason)
-{
-  if (state == FD_ACD_UNAVAILABLE)
-    return g_strdup_printf ("unavailable:%s", reason && *reason ? reason : "other");
-  return g_strdup (fd_acd_state_to_string (state));
-}
-
-static const char *
-acd_label (const char *target)
-{
-  if (g_str_equal (target, "available"))
-    return _("Available");
-  if (g_str_equal (target, "wrap-up"))
-    return _("Wrap-up");
-  if (g_str_equal (target, "unavailable:lunch"))
-    return _("Unavailable (Lunch)");
-  if (g_str_equal (target, "unavailable:break"))
-    return _("Unavailable (Break)");
-  if (g_str_equal (target, "unavailable:meeting"))
-    return _("Unavailable (Meeting)");
-  /* Set by the app when the desktop says the person left (docs/app.md,
-   * "Presence"). */
-  if (g_str_equal (target, "unavailable:idle"))
-    return _("Unavailable (Idle)");
-  if (g_str_equal (target, "unavailable:screen-locked"))
-    return _("Unavailable (Screen Locked)");
-  if (g_str_equal (target, "unavailable:suspended"))
-    return _("Unavailable (Suspended)");
-  return _("Unavailable");
-}
-
-static void
-show_acd (FdWindow   *self,
-          const char *target)
-{
-  GAction *action = g_action_map_lookup_action (G_ACTION_MAP (self), "acd");
-
-  g_simple_action_set_state (G_SIMPLE_ACTION (action), g_variant_new_string (target));
-  gtk_menu_button_set_label (self->acd_button, acd_label (target));
-  /* What a screen reader says: GTK 4.8 does not read a menu button's label. */
-  {
-    /* TRANSLATORS: the availability menu's accessible name; %s is the state, e.g. "Available". */
-    g_autofree char *name = g_strdup_printf (_("Availability: %s"), acd_label (target));
-
-    gtk_accessible_update_property (GTK_ACCESSIBLE (self->acd_button), GTK_ACCESSIBLE_PROPERTY_LABEL, name, -1);
-  }
-}
-
-static void
-show_agent_acd (FdWindow      *self,
-                const FdAgent *agent)
-{
-  g_autofree char *target = NULL;
-
-  if (agent == NULL)
-    return;
-  target = acd_target (agent->acd_state, agent->acd_reason);
-  show_acd (self, target);
-}
-
-typedef struct {
-  FdWindow *self;
-  char     *target;
-} AcdData;
-
-static void
-on_set_acd_cb (GObject      *source,
-               GAsyncResult *result,
-               gpointer      user_data)
-{
-  AcdData *data = user_data;
-  g_autoptr(GError) error = NULL;
-
-  if (fd_connection_set_acd_finish (FD_CONNECTION (source), result, &error))
-    show_acd (data->self, data->target);
-  else if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    {
-      g_autofree char *text = g_strdup_printf (_("Could not change your availability: %s"), error->message);
-      fd_window_add_toast (data->self, text);
-    }
-  g_object_unref (data->self);
-  g_free (data->target);
-  g_free (data);
-}
-
-static void
-on_acd_change_state_cb (GSimpleAction *action,
-                        GVariant      *value,
-                        gpointer       user_data)
-{
-  FdWindow *self = user_data;
-  const char *target = g_variant_get_string (value, NULL);
-  FdAcdState state = FD_ACD_UNAVAILABLE;
-  const char *reason = NULL;
-  AcdData *data;
-
-  if (self->connection == NULL)
-    return;
-  if (g_str_has_prefix (target, "unavailable:"))
-    reason = target + strlen ("unavailable:");
-  else if (!fd_acd_state_from_string (target, &state) || state == FD_ACD_UNAVAILABLE)
-    return;
-
-  data = g_new0 (AcdData, 1);
-  data->self = g_object_ref (self);
-  data->target = g_strdup (target);
-  fd_connection_set_acd_async (self->connection, state, reason, self->cancellable, on_set_acd_cb, data);
-}
-
-/* --- stream health (docs/app.md, "Stream health") ------------------------- */
-
-/* At most this many streams get a line of their own; the rest are counted. */
-#define HEALTH_MAX_LINES 5
-
-static gboolean
-is_supervisor (FdWindow *self)
-{
-  const FdAgent *agent = self->connection != NULL ? fd_connection_get_agent (self->connection) : NULL;
-
-  return agent != NULL && agent->role >= FD_ROLE_SUPERVISOR;
-}
-
-static GtkWidget *
-health_label (const char *text,
-              const char *tooltip)
-{
-  GtkWidget *label = gtk_label_new (NULL);
-
-  /* The stream's name and the reason are data, never markup. */
-  gtk_label_set_text (GTK_LABEL (label), text);
-  gtk_label_set_xalign (GTK_LABEL (label), 0.0f);
-  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
-  gtk_label_set_single_line_mode (GTK_LABEL (label), TRUE);
-  if (tooltip != NULL)
-    gtk_widget_set_tooltip_text (label, tooltip);
-  return label;
-}
-
-static int
-compare_health (gconstpointer a,
-                gconstpointer b)
-{
-  const FdStreamHealthInfo *x = *(FdStreamHealthInfo * const *) a;
-  const FdStreamHealthInfo *y = *(FdStreamHealthInfo * const *) b;
-
-  return x->stream_id < y->stream_id ? -1 : x->stream_id > y->stream_id;
-}
-
-/* Rebuilds the strip from the table: a count first when several streams
- * need attention, then one ellipsized line per stream (its full sentence
- * in the tooltip), oldest stream first. */
-static void
-update_health_banner (FdWindow *self)
-{
-  g_autoptr(GPtrArray) infos = g_ptr_array_new ();
-  GHashTableIter iter;
-  gpointer value;
-  GtkWidget *child;
-  guint n;
-
-  g_hash_table_iter_init (&iter, self->stream_health);
-  while (g_hash_table_iter_next (&iter, NULL, &value))
-    g_ptr_array_add (infos, value);
-  n = infos->len;
-
-  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->health_box))) != NULL)
-    gtk_box_remove (self->health_box, child);
-  g_ptr_array_sort (infos, compare_health);
-  if (n > 1)
-    {
-      /* TRANSLATORS: the heading of the strip when several streams need a supervisor. */
-      g_autofree char *heading = g_strdup_printf (ngettext ("%u media stream needs attention",
-                                                               "%u media streams need attention", n), n);
-
-      gtk_box_append (self->health_box, health_label (heading, NULL));
-    }
-  for (guint i = 0; i < n && i < HEALTH_MAX_LINES; i++)
-    {
-      g_autofree char *line = fd_format_stream_health (g_ptr_array_index (infos, i));
-
-      gtk_box_append (self->health_box, health_label (line, line));
-    }
-  if (n > HEALTH_MAX_LINES)
-    {
-      g_autofree char *more = g_strdup_printf (ngettext ("… and %u more stream",
-                                                            "… and %u more streams", n - HEALTH_MAX_LINES),
-                                               n - HEALTH_MAX_LINES);
-
-      gtk_box_append (self->health_box, health_label (more, NULL));
-    }
-  gtk_revealer_set_reveal_child (self->health_banner, n > 0);
-}
-
-static void
-set_stream_health (FdWindow                 *self,
-                   const FdStreamHealthInfo *info)
-{
-  if (info->health == FD_STREAM_HEALTH_OK)
-    g_hash_table_remove (self->stream_health, &info->stream_id);
-  else
-    {
-      FdStreamHealthInfo *copy = fd_stream_health_info_copy (info);
-
-      g_hash_table_replace (self->stream_health, &copy->stream_id, copy);
-    }
-}
-
-static void
-clear_stream_health (FdWindow *self)
-{
-  g_cancellable_cancel (self->health_cancellable);
-  g_clear_object (&self->health_cancellable);
-  g_hash_table_remove_all (self->stream_health);
-  update_health_banner (self);
-}
-
-static void
-on_list_stream_health_cb (GObject      *source,
-                          GAsyncResult *result,
-                          gpointer      user_data)
-{
-  g_autoptr(FdWindow) self = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(FdStreamHealthList) list = fd_connection_list_stream_health_finish (FD_CONNECTION (source), result, &error);
-
-  if (list == NULL)
-    {
-      /* A dropped socket asks again once it is back. */
-      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        g_debug ("Cannot list the streams that need attention: %s", error->message);
-      return;
-    }
-  /* The answer is the whole state; events after it keep it current. */
-  g_hash_table_remove_all (self->stream_health);
-  for (guint i = 0; list->items != NULL && i < list->items->len; i++)
-    set_stream_health (self, g_ptr_array_index (list->items, i));
-  update_health_banner (self);
-}
-
-/* After every (re)connection: the list is not in the snapshot, and a
- * change while the socket was down sent no event to this app. */
-static void
-refresh_stream_health (FdWindow *self)
-{
-  if (!is_supervisor (self))
-    {
-      clear_stream_health (self);
-      return;
-    }
-  g_cancellable_cancel (self->health_cancellable);
-  g_clear_object (&self->health_cancellable);
-  self->health_cancellable = g_cancellable_new ();
-  fd_connection_list_stream_health_async (self->connection, self->health_cancellable,
-                                          on_list_stream_health_cb, g_object_ref (self));
-}
-
-static void
-on_session_stream_health_cb (FdSession                *session,
-                             const FdStreamHealthInfo *info,
-                             FdWindow                 *self)
-{
-  if (!is_supervisor (self))
-    return;
-  set_stream_health (self, info);
-  update_health_banner (self);
-}
 
 /* --- connection ------------------------------------------------------------ */
 
@@ -529,7 +24,7 @@ update_connection_state (FdWindow *self)
                                              : FD_CONNECTION_STATE_DISCONNECTED;
 
   gtk_revealer_set_reveal_child (self->banner, state == FD_CONNECTION_STATE_RECONNECTING);
-  update_activity_page (self);
+  _fd_window_update_activity_page (self);
   if (state == FD_CONNECTION_STATE_CONNECTED)
     {
       const FdAgent *agent = fd_connection_get_agent (self->connection);
@@ -537,9 +32,9 @@ update_connection_state (FdWindow *self)
 
       g_autofree char *subtitle = agent && org ? g_strdup_printf ("%s — %s", agent->name, org->name) : NULL;
 
-      show_agent_acd (self, agent);
+      _fd_window_show_agent_acd (self, agent);
       adw_view_switcher_title_set_subtitle (self->window_title, subtitle ? subtitle : "");
-      refresh_stream_health (self);
+      _fd_window_refresh_stream_health (self);
     }
 }
 
@@ -559,7 +54,7 @@ on_session_agent_state_cb (FdSession     *session,
   const FdAgent *me = self->connection != NULL ? fd_connection_get_agent (self->connection) : NULL;
 
   if (me != NULL && agent->id == me->id)
-    show_agent_acd (self, agent);
+    _fd_window_show_agent_acd (self, agent);
 }
 
 static void
@@ -646,15 +141,15 @@ static void
 fd_window_map (GtkWidget *widget)
 {
   GTK_WIDGET_CLASS (fd_window_parent_class)->map (widget);
-  update_ticking (FD_WINDOW (widget));
+  _fd_window_update_ticking (FD_WINDOW (widget));
 }
 
 static void
 fd_window_unmap (GtkWidget *widget)
 {
-  stop_waiting_for_paint (FD_WINDOW (widget));
+  _fd_window_stop_waiting_for_paint (FD_WINDOW (widget));
   GTK_WIDGET_CLASS (fd_window_parent_class)->unmap (widget);
-  update_ticking (FD_WINDOW (widget));
+  _fd_window_update_ticking (FD_WINDOW (widget));
 }
 
 static void
@@ -665,7 +160,7 @@ fd_window_dispose (GObject *object)
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   g_clear_handle_id (&self->tick_source, g_source_remove);
-  stop_waiting_for_paint (self);
+  _fd_window_stop_waiting_for_paint (self);
   g_cancellable_cancel (self->health_cancellable);
   g_clear_object (&self->health_cancellable);
   g_clear_pointer (&self->stream_health, g_hash_table_unref);
@@ -782,8 +277,8 @@ static void
 fd_window_init (FdWindow *self)
 {
   static const GActionEntry entries[] = {
-    { .name = "acd", .parameter_type = "s", .state = "'available'", .change_state = on_acd_change_state_cb },
-    { .name = "join-all", .activate = on_join_all_activate_cb },
+    { .name = "acd", .parameter_type = "s", .state = "'available'", .change_state = _fd_window_on_acd_change_state_cb },
+    { .name = "join-all", .activate = _fd_window_on_join_all_activate_cb },
   };
 
   self->cancellable = g_cancellable_new ();
@@ -795,7 +290,7 @@ fd_window_init (FdWindow *self)
                            G_CALLBACK (on_view_stack_visible_child_notify_cb), self, G_CONNECT_SWAPPED);
   g_action_map_add_action_entries (G_ACTION_MAP (self), entries, G_N_ELEMENTS (entries), self);
   gtk_stack_set_visible_child_name (self->stack, "sign-in");
-  update_activity_page (self);
+  _fd_window_update_activity_page (self);
 }
 
 FdWindow *
@@ -847,7 +342,7 @@ fd_window_set_connection (FdWindow     *self,
         }
       g_set_object (&self->connection, connection);
       /* Another person, or none: nothing of the last one's streams stays. */
-      clear_stream_health (self);
+      _fd_window_clear_stream_health (self);
       if (connection != NULL)
         {
           g_signal_connect_object (connection, "notify::state",
@@ -855,15 +350,15 @@ fd_window_set_connection (FdWindow     *self,
           g_signal_connect_object (fd_connection_get_session (connection), "agent-state",
                                    G_CALLBACK (on_session_agent_state_cb), self, 0);
           g_signal_connect_object (fd_connection_get_session (connection), "snapshot",
-                                   G_CALLBACK (on_session_snapshot_cb), self, 0);
+                                   G_CALLBACK (_fd_window_on_session_snapshot_cb), self, 0);
           g_signal_connect_object (fd_session_get_activity_model (fd_connection_get_session (connection)), "items-changed",
-                                   G_CALLBACK (on_rows_changed_cb), self, 0);
+                                   G_CALLBACK (_fd_window_on_rows_changed_cb), self, 0);
           g_signal_connect_object (fd_session_get_queue_model (fd_connection_get_session (connection)), "items-changed",
-                                   G_CALLBACK (on_queues_changed_cb), self, G_CONNECT_SWAPPED);
+                                   G_CALLBACK (_fd_window_on_queues_changed_cb), self, G_CONNECT_SWAPPED);
           g_signal_connect_object (fd_connection_get_session (connection), "queue-state",
-                                   G_CALLBACK (on_queues_changed_cb), self, G_CONNECT_SWAPPED);
+                                   G_CALLBACK (_fd_window_on_queues_changed_cb), self, G_CONNECT_SWAPPED);
           g_signal_connect_object (fd_connection_get_session (connection), "stream-health",
-                                   G_CALLBACK (on_session_stream_health_cb), self, 0);
+                                   G_CALLBACK (_fd_window_on_session_stream_health_cb), self, 0);
           if (self->settings != NULL)
             on_settings_show_unreplied_cb (self->settings, "show-unreplied-duration", self);
         }
@@ -884,7 +379,7 @@ fd_window_set_connection (FdWindow     *self,
       adw_view_stack_set_visible_child_name (self->view_stack, "activity");
     }
   update_connection_state (self);
-  update_ticking (self);
+  _fd_window_update_ticking (self);
 }
 
 FdConnection *
@@ -992,26 +487,6 @@ fd_window_get_banner_visible (FdWindow *self)
 {
   g_return_val_if_fail (FD_IS_WINDOW (self), FALSE);
   return gtk_revealer_get_reveal_child (self->banner);
-}
-
-char *
-fd_window_get_stream_health_text (FdWindow *self)
-{
-  GString *text;
-
-  g_return_val_if_fail (FD_IS_WINDOW (self), NULL);
-
-  if (!gtk_revealer_get_reveal_child (self->health_banner))
-    return NULL;
-  text = g_string_new (NULL);
-  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->health_box)); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      if (text->len > 0)
-        g_string_append_c (text, '\n');
-      g_string_append (text, gtk_label_get_text (GTK_LABEL (child)));
-    }
-  return g_string_free (text, FALSE);
 }
 
 const char *
