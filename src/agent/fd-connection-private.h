@@ -1,8 +1,9 @@
 #pragma once
 
 /* What the files of the transport share (docs/app.md, "Connection"):
- * fd-connection.c (the socket, hello and resume, reconnection),
- * fd-offline-queue.c (requests waiting for their ack),
+ * fd-connection.c (hello and resume, the frames from the server, start
+ * and stop), fd-connection-socket.c (the socket's life: opening, closing,
+ * the watchdog, reconnection), fd-offline-queue.c (requests waiting for their ack),
  * fd-connection-sign-in.c (sign-in and sign-out over HTTP),
  * fd-connection-suspend.c (logind's PrepareForSleep) and fd-uploads.c
  * (files over HTTP). Nothing outside them includes this. */
@@ -76,14 +77,19 @@ struct _FdConnection
 };
 
 /* fd-connection.c */
+void      _fd_connection_set_state        (FdConnection      *self,
+                                           FdConnectionState  state);
 char     *_fd_connection_next_request_id  (FdConnection      *self,
                                            const char        *prefix);
 gboolean  _fd_connection_socket_is_open   (FdConnection      *self);
 void      _fd_connection_send_frame       (FdConnection      *self,
                                            const FdFrame     *frame);
-void      _fd_connection_drop_socket      (FdConnection      *self);
-/* The machine is going to sleep: the socket closes, state RECONNECTING. */
-void      _fd_connection_going_to_sleep   (FdConnection      *self);
+/* A frame from the server: a reply to its request, an event to the
+ * session. */
+void      _fd_connection_on_socket_message_cb (SoupWebsocketConnection *socket,
+                                               gint                     type,
+                                               GBytes                  *message,
+                                               FdConnection            *self);
 /* The wire error as a FD_CONNECTION_ERROR with the server's sentence, or
  * ours when it sent none. */
 GError   *_fd_connection_error_from_body  (const FdErrorBody *body);
@@ -92,6 +98,15 @@ GError   *_fd_connection_error_from_body  (const FdErrorBody *body);
 GError   *_fd_connection_http_error       (SoupMessage       *msg,
                                            GBytes            *bytes,
                                            const char        *what);
+
+/* fd-connection-socket.c */
+void      _fd_connection_drop_socket      (FdConnection      *self);
+/* The machine is going to sleep: the socket closes, state RECONNECTING. */
+void      _fd_connection_going_to_sleep   (FdConnection      *self);
+void      _fd_connection_open_socket      (FdConnection      *self);
+/* Signed in: the socket opens again after a backoff. */
+void      _fd_connection_schedule_reconnect (FdConnection    *self);
+
 /* fd-connection-http.c */
 typedef gpointer (*FdFromJson) (JsonNode *node, GError **error);
 /* Returns *@error (taken) on @task: as it is when it is a cancellation,
