@@ -5,9 +5,10 @@
 
 G_BEGIN_DECLS
 
-/* Shared by fd-conversation-model.c (state, transcript, events, object)
- * and fd-conversation-model-actions.c (typing, drafts, attachments,
- * transfer, getters). */
+/* Shared by fd-conversation-model.c (state, transcript, events, object),
+ * fd-conversation-model-sending.c (sends and their states, retry),
+ * fd-conversation-model-actions.c (typing, drafts, attachments,
+ * transfer, getters) and fd-conversation-model-twitter.c. */
 
 struct _FdConversationModel
 {
@@ -78,5 +79,12 @@ void     _fd_conversation_model_notify_twitter      (FdConversationModel *self,
 /* Adds a message the server sent (an ack's, an event's). */
 void     _fd_conversation_model_add_message         (FdConversationModel *self,
                                                      const FdMessage     *message);
+/* Who wrote @message, as the transcript says it. */
+const char *_fd_conversation_model_author_of        (FdConversationModel *self,
+                                                     const FdMessage     *message);
+/* A pending message the server now has: SENT, remembered by its id. */
+void     _fd_conversation_model_confirm_pending     (FdConversationModel *self,
+                                                     FdMessageItem       *item,
+                                                     const FdMessage     *stored);
 
 G_END_DECLS
