@@ -1,12 +1,18 @@
 #pragma once
 
 /* Shared by FdAuthorize's files only: fd-authorize.c (links, the server's
- * mail and its sender thread) and fd-authorize-page.c (the Email
- * Authorization page). */
+ * mail and its sender thread) and the authorization page's:
+ * fd-authorize-page.c (the handler, its answers, the links checked),
+ * fd-authorize-page-form.c (the Email and Twitter Authorization forms and
+ * their posts) and fd-authorize-page-consent.c (saving, the providers'
+ * consent and its callback). */
 
 #include "fd-authorize.h"
+#include "fd-email-settings.h"
+#include "fd-oauth.h"
 #include "fd-smtp.h"
 #include "fd-store.h"
+#include "fd-store-email.h"
 
 #include <sodium.h>
 
@@ -68,7 +74,88 @@ const char *authorize_stream_type (FdStreamKind kind);
 /* What the link authorizes: "mailbox", or "X account" for a twitter stream. */
 const char *authorize_stream_thing (FdStreamKind kind);
 
+/* The page's CSRF cookie, and the path the providers' consent answers to. */
+#define AUTHORIZE_COOKIE_NAME          "fd_authorize"
+#define AUTHORIZE_CALLBACK_PATH        FD_AUTHORIZE_PREFIX "/oauth-callback"
+
+/* A link found by its token (or by a consent's state), and its stream. */
+typedef struct {
+  char                 *token_hash;
+  FdStoreAuthorization  link;
+  FdStream             *stream;
+} Found;
+
 /* fd-authorize-page.c */
 void     authorize_page_init  (FdAuthorize *self);
+void     authorize_respond_page        (FdAuthorize       *self,
+                                        SoupServerMessage *msg,
+                                        guint              status,
+                                        const char        *title,
+                                        const char        *body_html,
+                                        const char        *csrf);
+void     authorize_respond_message     (FdAuthorize       *self,
+                                        SoupServerMessage *msg,
+                                        guint              status,
+                                        const char        *title,
+                                        const char        *text);
+void     authorize_found_clear         (Found             *found);
+gboolean authorize_token_is_wellformed (const char        *token);
+gboolean authorize_check_found         (FdAuthorize       *self,
+                                        SoupServerMessage *msg,
+                                        Found             *found);
+
+/* fd-authorize-page-form.c */
+/* The form's values from the stream's settings (never a secret). */
+GHashTable *authorize_values_from_settings (const FdStream *stream);
+void     authorize_respond_form        (FdAuthorize       *self,
+                                        SoupServerMessage *msg,
+                                        guint              status,
+                                        const Found       *found,
+                                        GHashTable        *values,
+                                        GPtrArray         *errors);
+/* GET of a twitter stream's link: straight to X's consent, or the form. */
+void     authorize_serve_x_get         (FdAuthorize       *self,
+                                        SoupServerMessage *msg,
+                                        Found             *found,
+                                        gboolean           head);
+/* The Twitter Authorization form posted. */
+void     authorize_serve_x_post        (FdAuthorize       *self,
+                                        SoupServerMessage *msg,
+                                        Found             *found);
+/* The Email Authorization form posted. */
+void     authorize_serve_post          (FdAuthorize       *self,
+                                        SoupServerMessage *msg,
+                                        Found             *found);
+
+/* fd-authorize-page-consent.c */
+/* Saves @settings_json and the secrets (@secret_name, @secret pairs, at
+ * most two, ended by NULL), sealed, with the link used. */
+gboolean authorize_save_authorization  (FdAuthorize       *self,
+                                        Found             *found,
+                                        const char        *settings_json,
+                                        GError           **error,
+                                        ...) G_GNUC_NULL_TERMINATED;
+void     authorize_respond_saved       (FdAuthorize       *self,
+                                        SoupServerMessage *msg,
+                                        const Found       *found);
+FdOAuthProvider *authorize_provider_for (FdAuthorize           *self,
+                                         const FdEmailSettings *settings);
+FdOAuthProvider *authorize_x_provider   (FdAuthorize           *self);
+/* Sends the person to the provider's consent with @status (302 from the
+ * link itself, 303 after a form), the consent kept with the link. */
+gboolean authorize_begin_consent       (FdAuthorize       *self,
+                                        SoupServerMessage *msg,
+                                        Found             *found,
+                                        FdOAuthProvider   *provider,
+                                        const char        *client_id,
+                                        const char        *login_hint,
+                                        const char        *settings_json,
+                                        const char        *client_secret,
+                                        guint              status,
+                                        GError           **error);
+/* The providers' answer at AUTHORIZE_CALLBACK_PATH. */
+void     authorize_serve_callback      (FdAuthorize       *self,
+                                        SoupServerMessage *msg,
+                                        GHashTable        *query);
 
 G_END_DECLS
