@@ -51,7 +51,7 @@ static const FdHttpRoute routes[] = {
   { "PUT", FD_ADMIN_API_PREFIX "/organizations/*/site", SITE_MAX_BODY, FD_HTTP_AUTH_ADMIN,
     FD_HTTP_ERRORS_ADMIN },
   { NULL, FD_ADMIN_API_PREFIX "/", FD_ADMIN_API_MAX_BODY, FD_HTTP_AUTH_ADMIN, FD_HTTP_ERRORS_ADMIN },
-  /* The Email Authorization page's form (fd-authorize-page.c). */
+  /* The Email Authorization page's form (fd-authorize-page-form.c). */
   { "POST", FD_AUTHORIZE_PREFIX "/", FD_AUTHORIZE_MAX_BODY, FD_HTTP_AUTH_NONE, FD_HTTP_ERRORS_FLAT },
   /* The CRM connect page's form: its CSRF field only (fd-crm-page.c). */
   { "POST", "/crm/connect/", 4096, FD_HTTP_AUTH_NONE, FD_HTTP_ERRORS_FLAT },
