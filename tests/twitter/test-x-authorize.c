@@ -22,29 +22,14 @@
 #include "fd-test-server.h"
 #include "fd-test-smtpd.h"
 #include "fd-test-x-fake.h"
-
-#define ACCOUNT_ID    "1580661436132757506"
-#define HANDLE        "@KakapoSystems"
-#define STREAM_NAME   "Kakapo on X"
-#define CLIENT_ID     "a2FrYXBvLXgtYXBw0Q"
-#define CLIENT_SECRET "x-app-secret-7Hq"
-#define ADMIN_A       "it@kakapo.example"
-
-typedef struct {
-  FdTestXFake  *fake;
-  FdTestSmtpd  *relay;
-  FdTestServer *server;
-  SoupSession  *browser;
-  gint64        org_id;
-  gint64        stream_id;
-} Fixture;
+#include "test-x-authorize.h"
 
 /* --- The server ------------------------------------------------------------ */
 
 /* frontdeskd with the fake X as both origins, the relay when there is one,
  * the demo site (its twitter stream "Kakapo on X" has a handle and no
  * client id) and an authorization address. */
-static void
+void
 start_server (Fixture    *f,
               const char *link_seconds)
 {
@@ -70,7 +55,7 @@ start_server (Fixture    *f,
   f->browser = soup_session_new ();
 }
 
-static void
+void
 fixture_tear_down (Fixture *f)
 {
   g_clear_object (&f->browser);
@@ -82,14 +67,14 @@ fixture_tear_down (Fixture *f)
   g_clear_pointer (&f->fake, fd_test_x_fake_free);
 }
 
-static char *
+char *
 stream_path (Fixture *f)
 {
   return g_strdup_printf ("/organizations/%" G_GINT64_FORMAT "/streams/%" G_GINT64_FORMAT, f->org_id, f->stream_id);
 }
 
 /* The stream's settings_json, parsed. */
-static JsonObject *
+JsonObject *
 stream_settings (Fixture *f)
 {
   g_autofree char *path = stream_path (f);
@@ -104,7 +89,7 @@ stream_settings (Fixture *f)
 
 /* Sets the stream's settings_json (@settings: JSON escaped for a string)
  * and, when not NULL, its write-only client secret. */
-static void
+void
 set_settings (Fixture    *f,
               const char *settings,
               const char *client_secret)
@@ -118,13 +103,9 @@ set_settings (Fixture    *f,
   json_node_unref (fd_test_admin_expect (f->server, "PATCH", path, body, 200));
 }
 
-/* Polls the stream's health until it is @wanted, for at most 30 s. */
-#define wait_health(f, wanted) \
-  fd_test_admin_wait_health ((f)->server, (f)->org_id, (f)->stream_id, (wanted), 100, 30)
-
 /* A new link through the admin API (what frontdeskctl stream
  * resend-authorization --print-link asks). */
-static char *
+char *
 new_link (Fixture *f)
 {
   g_autofree char *path = g_strdup_printf ("/organizations/%" G_GINT64_FORMAT "/streams/%" G_GINT64_FORMAT
@@ -134,7 +115,7 @@ new_link (Fixture *f)
   return g_strdup (json_object_get_string_member (json_node_get_object (answer), "url"));
 }
 
-static gint64
+gint64
 count_secret (Fixture    *f,
               const char *name)
 {
@@ -146,7 +127,7 @@ count_secret (Fixture    *f,
 
 /* The stream's sealed secret @name, opened with the server's key file
  * (beside its database). */
-static char *
+char *
 open_secret (Fixture    *f,
              const char *name)
 {
@@ -173,7 +154,7 @@ open_secret (Fixture    *f,
 
 /* The link of the @n-th authorization mail of the stream (1-based); the
  * mail says it is for a Twitter stream. */
-static char *
+char *
 wait_authorization_mail (Fixture *f,
                          guint    n)
 {
@@ -186,30 +167,12 @@ wait_authorization_mail (Fixture *f,
   return url;
 }
 
-/* The number of authorization mails of the stream the relay has now. */
-static guint
-count_authorization_mails (Fixture *f)
-{
-  g_autoptr(GPtrArray) mails = fd_test_smtpd_authorization_mails (f->relay, STREAM_NAME);
-
-  return mails->len;
-}
-
-/* The fake's count of refresh grants. */
-static gint64
-fake_refreshes (Fixture *f)
-{
-  g_autoptr(JsonObject) state = fd_test_x_fake_state (f->fake);
-
-  return json_object_get_int_member (state, "refreshes");
-}
-
 /* --- The browser ------------------------------------------------------------- */
 
 /* The link's redirect to X's consent: checks it (the fake's authorize
  * endpoint, the client id, PKCE S256, a state, the callback) and returns
  * the fake's answer's Location, the callback with code and state. */
-static char *
+char *
 consent (Fixture    *f,
          const FdTestPage *redirect,
          const char *client_id)
@@ -255,7 +218,7 @@ consent (Fixture    *f,
 }
 
 /* The stored tokens work at the fake: its users/me answers with them. */
-static void
+void
 assert_tokens_work (Fixture *f)
 {
   g_autofree char *json = open_secret (f, "oauth_tokens");
@@ -371,437 +334,6 @@ test_flow (void)
   fd_test_browse (f->browser, "GET", callback, NULL, NULL, &page);
   g_assert_cmpuint (page.status, ==, 404);
   g_assert_cmpint (fd_test_x_fake_calls (f->fake, "token"), ==, 1);
-
-  fd_test_page_clear (&page);
-  fixture_tear_down (f);
-}
-
-/* The form (the stream has no client id): the handle, the client id and
- * the secret of a confidential client, which goes to X's token endpoint as
- * HTTP Basic and is sealed with the tokens. Bad values come back in the
- * form, escaped; a post without the page's CSRF value is refused. */
-static void
-test_form_confidential (void)
-{
-  Fixture fixture = { 0 }, *f = &fixture;
-  g_autoptr(GHashTable) fields = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, g_free);
-  g_autoptr(JsonObject) settings = NULL;
-  g_autoptr(JsonObject) state = NULL;
-  g_autofree char *url = NULL;
-  g_autofree char *csrf = NULL;
-  g_autofree char *form = NULL;
-  g_autofree char *cookie = NULL;
-  g_autofree char *callback = NULL;
-  g_autofree char *secret = NULL;
-  FdTestPage page = { 0 };
-
-  start_server (f, "3600");
-  fd_test_x_fake_control (f->fake, "{\"client\":{\"id\":\"" CLIENT_ID "\",\"secret\":\"" CLIENT_SECRET "\"}}");
-  /* No relay: health says so, and the link comes from the admin API. */
-  wait_health (f, "needs-authorization");
-  url = new_link (f);
-
-  fd_test_browse (f->browser, "GET", url, NULL, NULL, &page);
-  g_assert_cmpuint (page.status, ==, 200);
-  csrf = fd_test_page_csrf (&page);
-  cookie = g_strdup (page.cookie);
-  g_assert_nonnull (cookie);
-
-  /* Without the CSRF value: refused. */
-  fd_test_browse (f->browser, "POST", url, cookie, "handle=KakapoSystems&client_id=" CLIENT_ID, &page);
-  g_assert_cmpuint (page.status, ==, 403);
-
-  /* Bad values: the form again, with sentences, every value escaped. */
-  g_hash_table_insert (fields, "csrf", g_strdup (csrf));
-  g_hash_table_insert (fields, "handle", g_strdup ("<b>Kakapo</b>"));
-  g_hash_table_insert (fields, "client_id", g_strdup ("has space"));
-  form = soup_form_encode_hash (fields);
-  fd_test_browse (f->browser, "POST", url, cookie, form, &page);
-  g_assert_cmpuint (page.status, ==, 422);
-  g_assert_nonnull (strstr (page.body, "The X handle is not valid"));
-  g_assert_nonnull (strstr (page.body, "The Client ID is not valid"));
-  g_assert_null (strstr (page.body, "<b>Kakapo"));
-  g_assert_nonnull (strstr (page.body, "&lt;b&gt;Kakapo"));
-  g_clear_pointer (&form, g_free);
-
-  g_hash_table_insert (fields, "handle", g_strdup ("KakapoSystems"));
-  g_hash_table_insert (fields, "client_id", g_strdup (CLIENT_ID));
-  g_hash_table_insert (fields, "client_secret", g_strdup (CLIENT_SECRET));
-  form = soup_form_encode_hash (fields);
-  fd_test_browse (f->browser, "POST", url, cookie, form, &page);
-  g_assert_cmpuint (page.status, ==, 303);
-  callback = consent (f, &page, CLIENT_ID);
-  /* Nothing saved before X answered. */
-  g_assert_cmpint (count_secret (f, "oauth_client_secret"), ==, 0);
-
-  fd_test_browse (f->browser, "GET", callback, NULL, NULL, &page);
-  g_assert_cmpuint (page.status, ==, 200);
-  g_assert_nonnull (strstr (page.body, "is authorized"));
-  state = fd_test_x_fake_state (f->fake);
-  g_assert_cmpint (json_object_get_int_member (state, "basic_auth"), ==, 1);
-  assert_tokens_work (f);
-  secret = open_secret (f, "oauth_client_secret");
-  g_assert_cmpstr (secret, ==, CLIENT_SECRET);
-  g_assert_false (fd_test_server_db_contains (f->server, CLIENT_SECRET));
-  settings = stream_settings (f);
-  g_assert_cmpstr (json_object_get_string_member (settings, "oauth_client_id"), ==, CLIENT_ID);
-  g_assert_cmpstr (json_object_get_string_member (settings, "account_id"), ==, ACCOUNT_ID);
-  g_assert_false (json_object_has_member (settings, "oauth_client_secret"));
-
-  fd_test_page_clear (&page);
-  fixture_tear_down (f);
-}
-
-/* Another X account than the stream's handle: a page says which was
- * authorized and which was expected, and nothing is stored; the link
- * still works for the right account. A confidential client whose secret
- * is stored (admin API) sends it as Basic. */
-static void
-test_handle_mismatch (void)
-{
-  Fixture fixture = { 0 }, *f = &fixture;
-  g_autoptr(JsonObject) settings = NULL;
-  g_autoptr(JsonObject) state = NULL;
-  g_autofree char *url = NULL;
-  g_autofree char *callback = NULL;
-  g_autofree char *callback2 = NULL;
-  FdTestPage page = { 0 };
-
-  start_server (f, "3600");
-  fd_test_x_fake_control (f->fake, "{\"client\":{\"id\":\"" CLIENT_ID "\",\"secret\":\"" CLIENT_SECRET "\"}}");
-  set_settings (f, "{\\\"handle\\\":\\\"@SomeoneElse\\\",\\\"oauth_client_id\\\":\\\"" CLIENT_ID "\\\"}",
-                CLIENT_SECRET);
-  wait_health (f, "needs-authorization");
-  url = new_link (f);
-
-  fd_test_browse (f->browser, "GET", url, NULL, NULL, &page);
-  g_assert_cmpuint (page.status, ==, 302);
-  callback = consent (f, &page, CLIENT_ID);
-  fd_test_browse (f->browser, "GET", callback, NULL, NULL, &page);
-  g_assert_cmpuint (page.status, ==, 403);
-  g_assert_nonnull (strstr (page.body, "The X account " HANDLE " was authorized"));
-  g_assert_nonnull (strstr (page.body, "this stream is for @SomeoneElse"));
-  g_assert_nonnull (strstr (page.body, "Nothing was saved"));
-  state = fd_test_x_fake_state (f->fake);
-  g_assert_cmpint (json_object_get_int_member (state, "basic_auth"), ==, 1);
-  g_assert_cmpint (count_secret (f, "oauth_tokens"), ==, 0);
-  settings = stream_settings (f);
-  g_assert_false (json_object_has_member (settings, "account_id"));
-  g_assert_cmpstr (json_object_get_string_member (settings, "handle"), ==, "@SomeoneElse");
-  g_clear_pointer (&settings, json_object_unref);
-  wait_health (f, "needs-authorization");
-
-  /* The handle corrected, the same link goes to X again and works. */
-  set_settings (f, "{\\\"handle\\\":\\\"@KakapoSystems\\\",\\\"oauth_client_id\\\":\\\"" CLIENT_ID "\\\"}", NULL);
-  fd_test_browse (f->browser, "GET", url, NULL, NULL, &page);
-  g_assert_cmpuint (page.status, ==, 302);
-  callback2 = consent (f, &page, CLIENT_ID);
-  fd_test_browse (f->browser, "GET", callback2, NULL, NULL, &page);
-  g_assert_cmpuint (page.status, ==, 200);
-  assert_tokens_work (f);
-  settings = stream_settings (f);
-  g_assert_cmpstr (json_object_get_string_member (settings, "account_id"), ==, ACCOUNT_ID);
-
-  fd_test_page_clear (&page);
-  fixture_tear_down (f);
-}
-
-/* Hostile and failed answers: a forged or huge state, a missing code,
- * consent denied, X down at the token endpoint, users/me answering what X
- * never does; each is a page a person understands, and nothing is stored.
- * A link past its lifetime is gone; so is an unknown one. */
-static void
-test_hostile (void)
-{
-  Fixture fixture = { 0 }, *f = &fixture;
-  g_autofree char *url = NULL;
-  g_autofree char *base = NULL;
-  g_autofree char *huge = NULL;
-  gint64 made;
-  FdTestPage page = { 0 };
-
-  start_server (f, "20");
-  set_settings (f, "{\\\"handle\\\":\\\"@KakapoSystems\\\",\\\"oauth_client_id\\\":\\\"" CLIENT_ID "\\\"}", NULL);
-  wait_health (f, "needs-authorization");
-  made = g_get_monotonic_time ();
-  url = new_link (f);
-  base = g_strconcat (fd_test_server_get_url (f->server), "/authorize/oauth-callback", NULL);
-
-  /* Forged, missing and huge states: not expected. */
-  {
-    g_autofree char *forged = g_strconcat (base, "?code=abc&state=forged-state", NULL);
-    g_autofree char *none = g_strconcat (base, "?code=abc", NULL);
-
-    fd_test_browse (f->browser, "GET", forged, NULL, NULL, &page);
-    g_assert_cmpuint (page.status, ==, 404);
-    g_assert_nonnull (strstr (page.body, "No authorization is waiting"));
-    fd_test_browse (f->browser, "GET", none, NULL, NULL, &page);
-    g_assert_cmpuint (page.status, ==, 404);
-    huge = g_strnfill (6000, 'A');
-    g_free (forged);
-    forged = g_strconcat (base, "?code=abc&state=", huge, NULL);
-    fd_test_browse (f->browser, "GET", forged, NULL, NULL, &page);
-    g_assert_cmpuint (page.status, >=, 400);
-    g_assert_cmpuint (page.status, <, 500);
-    g_free (forged);
-    forged = g_strconcat (fd_test_server_get_url (f->server), "/authorize/fdal_", huge, NULL);
-    fd_test_browse (f->browser, "GET", forged, NULL, NULL, &page);
-    g_assert_cmpuint (page.status, >=, 400);
-    g_assert_cmpuint (page.status, <, 500);
-  }
-
-  /* A real state without a code: incomplete; the consent is spent. */
-  {
-    g_autofree char *callback = NULL;
-    g_autofree char *state = NULL;
-    g_autofree char *no_code = NULL;
-
-    fd_test_browse (f->browser, "GET", url, NULL, NULL, &page);
-    g_assert_cmpuint (page.status, ==, 302);
-    callback = consent (f, &page, CLIENT_ID);
-    state = fd_test_url_param (callback, "state");
-    no_code = g_strconcat (base, "?state=", state, NULL);
-    fd_test_browse (f->browser, "GET", no_code, NULL, NULL, &page);
-    g_assert_cmpuint (page.status, ==, 400);
-    g_assert_nonnull (strstr (page.body, "no authorization code"));
-    fd_test_browse (f->browser, "GET", callback, NULL, NULL, &page);
-    g_assert_cmpuint (page.status, ==, 404);
-  }
-
-  /* Consent denied (X redirects back with error=access_denied). */
-  {
-    g_autofree char *state = NULL;
-    g_autofree char *denied = NULL;
-
-    fd_test_browse (f->browser, "GET", url, NULL, NULL, &page);
-    g_assert_cmpuint (page.status, ==, 302);
-    state = fd_test_url_param (page.location, "state");
-    denied = g_strconcat (base, "?error=access_denied&state=", state, NULL);
-    fd_test_browse (f->browser, "GET", denied, NULL, NULL, &page);
-    g_assert_cmpuint (page.status, ==, 403);
-    g_assert_nonnull (strstr (page.body, "Access was not allowed on X"));
-  }
-
-  /* X down at the token endpoint. */
-  {
-    g_autofree char *callback = NULL;
-
-    fd_test_browse (f->browser, "GET", url, NULL, NULL, &page);
-    callback = consent (f, &page, CLIENT_ID);
-    fd_test_x_fake_control (f->fake, "{\"down\":\"503\"}");
-    fd_test_browse (f->browser, "GET", callback, NULL, NULL, &page);
-    fd_test_x_fake_control (f->fake, "{\"down\":false}");
-    g_assert_cmpuint (page.status, ==, 502);
-    g_assert_nonnull (strstr (page.body, "X did not grant access"));
-  }
-
-  /* users/me answering what X never does: too large, of the wrong shape. */
-  {
-    static const char * const kinds[] = { "huge", "wrongtypes", "html" };
-
-    for (guint i = 0; i < G_N_ELEMENTS (kinds); i++)
-      {
-        g_autofree char *control = g_strdup_printf ("{\"garbage\":{\"endpoint\":\"users_me\",\"kind\":\"%s\","
-                                                    "\"count\":1}}", kinds[i]);
-        g_autofree char *callback = NULL;
-
-        fd_test_browse (f->browser, "GET", url, NULL, NULL, &page);
-        callback = consent (f, &page, CLIENT_ID);
-        fd_test_x_fake_control (f->fake, control);
-        fd_test_browse (f->browser, "GET", callback, NULL, NULL, &page);
-        g_assert_cmpuint (page.status, ==, 502);
-        g_assert_nonnull (strstr (page.body, "Nothing was saved"));
-      }
-  }
-  g_assert_cmpint (count_secret (f, "oauth_tokens"), ==, 0);
-  wait_health (f, "needs-authorization");
-
-  /* Each redirect to X counts as a use of the link: at most
-   * FD_AUTHORIZE_MAX_ATTEMPTS (10), 6 spent above. */
-  for (guint i = 0; i < 4; i++)
-    {
-      fd_test_browse (f->browser, "GET", url, NULL, NULL, &page);
-      g_assert_cmpuint (page.status, ==, 302);
-    }
-  fd_test_browse (f->browser, "GET", url, NULL, NULL, &page);
-  g_assert_cmpuint (page.status, ==, 429);
-  g_assert_nonnull (strstr (page.body, "too many times"));
-  g_assert_cmpint (count_secret (f, "oauth_tokens"), ==, 0);
-
-  /* Past its lifetime (20 s here), the link is gone. */
-  while (g_get_monotonic_time () < made + 21 * G_USEC_PER_SEC)
-    fd_test_spin (200);
-  fd_test_browse (f->browser, "GET", url, NULL, NULL, &page);
-  g_assert_cmpuint (page.status, ==, 410);
-  g_assert_nonnull (strstr (page.body, "expired"));
-
-  fd_test_page_clear (&page);
-  fixture_tear_down (f);
-}
-
-/* A stream made with a name alone needs authorization; the stream's name
- * and every value on the pages are text, never markup. */
-static void
-test_escaped (void)
-{
-  Fixture fixture = { 0 }, *f = &fixture;
-  g_autofree char *path = NULL;
-  g_autofree char *url = NULL;
-  FdTestPage page = { 0 };
-
-  start_server (f, "3600");
-
-  /* A twitter stream created with a name alone needs authorization at
-   * once (no relay here: the reason says how to get the link). */
-  {
-    g_autofree char *streams = g_strdup_printf ("/organizations/%" G_GINT64_FORMAT "/streams", f->org_id);
-    g_autofree char *body = g_strdup_printf ("{\"kind\":\"twitter\",\"name\":\"Name Only\",\"queue_id\":%"
-                                             G_GINT64_FORMAT "}",
-                                             fd_test_admin_find_id (f->server, f->org_id, "queues", "Support"));
-    g_autoptr(JsonNode) created = fd_test_admin_expect (f->server, "POST", streams, body, 201);
-    g_autofree char *reason = NULL;
-    g_autofree char *health = NULL;
-    gint64 demo_stream = f->stream_id;
-
-    f->stream_id = json_object_get_int_member (json_node_get_object (created), "id");
-    wait_health (f, "needs-authorization");
-    health = fd_test_admin_stream_health (f->server, f->org_id, f->stream_id, &reason);
-    g_assert_nonnull (strstr (reason, "Waiting for the X account to be authorized"));
-    g_assert_nonnull (strstr (reason, "--print-link"));
-    f->stream_id = demo_stream;
-  }
-
-  path = stream_path (f);
-  json_node_unref (fd_test_admin_expect (f->server, "PATCH", path,
-                                         "{\"name\":\"<script>alert(1)</script> & X\"}", 200));
-  url = new_link (f);
-  fd_test_browse (f->browser, "GET", url, NULL, NULL, &page);
-  g_assert_cmpuint (page.status, ==, 200);
-  g_assert_null (strstr (page.body, "<script>"));
-  g_assert_nonnull (strstr (page.body, "&lt;script&gt;alert(1)&lt;/script&gt; &amp; X"));
-  fd_test_page_clear (&page);
-  fixture_tear_down (f);
-}
-
-/* A grant X voids while the poller runs: the stream needs authorization
- * again and exactly one new link is mailed (the first, spent, link stays
- * gone); the new link goes to X's consent and completes, health is ok
- * again and the poller, restarted with the new tokens, stores a mention
- * posted afterwards. */
-static void
-test_revoked_new_link (void)
-{
-  Fixture fixture = { 0 }, *f = &fixture;
-  g_autofree char *first = NULL;
-  g_autofree char *second = NULL;
-  g_autofree char *callback = NULL;
-  g_autofree char *callback2 = NULL;
-  g_autofree char *old_tokens = NULL;
-  g_autofree char *new_tokens = NULL;
-  g_autofree char *reason = NULL;
-  g_autofree char *health = NULL;
-  g_autofree char *post_id = NULL;
-  gint64 mentions, refreshes, conversations, deadline;
-  FdTestPage page = { 0 };
-
-  f->relay = fd_test_smtpd_new_mailbox ();
-  start_server (f, "3600");
-  first = wait_authorization_mail (f, 1);
-  set_settings (f, "{\\\"handle\\\":\\\"@KakapoSystems\\\",\\\"poll_seconds\\\":1,"
-                   "\\\"oauth_client_id\\\":\\\"" CLIENT_ID "\\\"}", NULL);
-  wait_health (f, "needs-authorization");
-
-  /* The first authorization, through the first link. */
-  fd_test_browse (f->browser, "GET", first, NULL, NULL, &page);
-  g_assert_cmpuint (page.status, ==, 302);
-  callback = consent (f, &page, CLIENT_ID);
-  fd_test_browse (f->browser, "GET", callback, NULL, NULL, &page);
-  g_assert_cmpuint (page.status, ==, 200);
-  g_assert_nonnull (strstr (page.body, "is authorized"));
-  wait_health (f, "ok");
-  old_tokens = open_secret (f, "oauth_tokens");
-  /* The poller runs with these tokens (cycles every second). */
-  mentions = fd_test_x_fake_calls (f->fake, "mentions");
-  deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
-  while (fd_test_x_fake_calls (f->fake, "mentions") < mentions + 2)
-    {
-      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
-      fd_test_spin (100);
-    }
-  wait_health (f, "ok");
-  g_assert_cmpuint (count_authorization_mails (f), ==, 1);
-
-  /* X voids the grant: the poller's next call is refused, the refresh
-   * too, and the stream needs authorization with a new link mailed. */
-  refreshes = fake_refreshes (f);
-  fd_test_x_fake_control (f->fake, "{\"revoke\":true}");
-  wait_health (f, "needs-authorization");
-  health = fd_test_admin_stream_health (f->server, f->org_id, f->stream_id, &reason);
-  g_assert_nonnull (strstr (reason, "withdrawn"));
-  g_assert_cmpint (fake_refreshes (f), >, refreshes);
-  second = wait_authorization_mail (f, 2);
-  g_assert_true (g_str_has_prefix (second, fd_test_server_get_url (f->server)));
-  g_assert_cmpstr (second, !=, first);
-  /* Several more poll cycles fail the same way: still one new mail. */
-  refreshes = fake_refreshes (f);
-  deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
-  while (fake_refreshes (f) < refreshes + 3)
-    {
-      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
-      fd_test_spin (200);
-    }
-  fd_test_spin (500);
-  g_assert_cmpuint (count_authorization_mails (f), ==, 2);
-  g_clear_pointer (&health, g_free);
-  health = fd_test_admin_stream_health (f->server, f->org_id, f->stream_id, NULL);
-  g_assert_cmpstr (health, ==, "needs-authorization");
-
-  /* The first link is void (the newer one replaced it): no consent from
-   * it; the new one goes to X's consent. */
-  fd_test_browse (f->browser, "GET", first, NULL, NULL, &page);
-  g_assert_cmpuint (page.status, ==, 404);
-  g_assert_nonnull (strstr (page.body, "replaced by a newer one"));
-  g_assert_null (page.location);
-  fd_test_browse (f->browser, "GET", second, NULL, NULL, &page);
-  g_assert_cmpuint (page.status, ==, 302);
-  callback2 = consent (f, &page, CLIENT_ID);
-  g_assert_cmpstr (callback2, !=, callback);
-  fd_test_browse (f->browser, "GET", callback2, NULL, NULL, &page);
-  g_assert_cmpuint (page.status, ==, 200);
-  g_assert_nonnull (strstr (page.body, "is authorized"));
-  wait_health (f, "ok");
-  new_tokens = open_secret (f, "oauth_tokens");
-  g_assert_cmpstr (new_tokens, !=, old_tokens);
-  assert_tokens_work (f);
-  fd_test_browse (f->browser, "GET", second, NULL, NULL, &page);
-  g_assert_cmpuint (page.status, ==, 410);
-  g_assert_nonnull (strstr (page.body, "used already"));
-
-  /* The restarted poller stores a mention posted now. */
-  conversations = fd_test_server_db_count (f->server, "SELECT count(*) FROM conversations WHERE kind = 'twitter'");
-  post_id = fd_test_x_fake_mention (f->fake, "2244994945", "carol", "Carol Jones",
-                                    "@KakapoSystems back again?", NULL);
-  deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
-  while (fd_test_server_db_count (f->server, "SELECT count(*) FROM messages WHERE direction = 'in' AND "
-                                             "text = '@KakapoSystems back again?'") < 1)
-    {
-      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
-      fd_test_spin (200);
-    }
-  g_assert_cmpint (fd_test_server_db_count (f->server, "SELECT count(*) FROM conversations WHERE kind = 'twitter'"),
-                   ==, conversations + 1);
-  /* Healthy cycles after it, and no further mail. */
-  mentions = fd_test_x_fake_calls (f->fake, "mentions");
-  deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
-  while (fd_test_x_fake_calls (f->fake, "mentions") < mentions + 2)
-    {
-      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
-      fd_test_spin (100);
-    }
-  g_clear_pointer (&health, g_free);
-  health = fd_test_admin_stream_health (f->server, f->org_id, f->stream_id, NULL);
-  g_assert_cmpstr (health, ==, "ok");
-  g_assert_cmpuint (count_authorization_mails (f), ==, 2);
 
   fd_test_page_clear (&page);
   fixture_tear_down (f);
