@@ -554,8 +554,12 @@ on_session_delivery_cb (FdSession           *session,
     return;
   item = g_hash_table_lookup (self->seen_ids, &delivery->message_id);
   /* Unknown yet: get-conversation will bring the message with its state. */
-  if (item != NULL)
-    fd_message_item_set_delivery (item, delivery);
+  if (item == NULL)
+    return;
+  fd_message_item_set_delivery (item, delivery);
+  /* An X reply sent: its X id and url, shown without a reload. */
+  if (delivery->tweet != NULL)
+    fd_message_item_set_tweet (item, delivery->tweet);
 }
 
 /* --- object ---------------------------------------------------------------------------- */

@@ -273,7 +273,8 @@ BODY (T, fd_delivery, "delivery",
       FD_F_INT64 (T, message_id, TRUE),
       FD_F_ENUM (T, state, FALSE, &fd_delivery_state_enum),
       FD_F_STRING (T, reason, FALSE, FD_LIMIT_STRING),
-      FD_F_INT (T, attempts, FALSE))
+      FD_F_INT (T, attempts, FALSE),
+      FD_F_OBJECT (T, tweet, FALSE, &fd_tweet_info))
 #undef T
 
 #define T FdStreamHealthInfo

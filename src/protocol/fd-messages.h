@@ -140,6 +140,7 @@ struct _FdDelivery {
   FdDeliveryState  state;
   char            *reason;     /* failed: the mail server's or X's answer */
   gint             attempts;
+  FdTweet         *tweet;      /* an X reply sent: its post or DM as stored (X's id, url); NULL otherwise */
 };
 
 /* The "stream-health" event, and an item of the ack of

@@ -43,12 +43,14 @@ fd_center_emit_delivery (FdCenter         *self,
                          FdDeliveryState   state,
                          const char       *reason,
                          gint              attempts,
+                         const FdTweet    *tweet,
                          GError          **error)
 {
   g_autoptr(FdDelivery) delivery = fd_center_delivery_new (conversation_id, message_id, state);
 
   delivery->reason = g_strdup (reason);
   delivery->attempts = attempts;
+  delivery->tweet = tweet != NULL ? fd_tweet_copy (tweet) : NULL;
   return fd_center_emit (self, organization_id, "delivery", queue_id, 0, conversation_id,
                          fd_delivery_to_json (delivery), error);
 }

@@ -515,7 +515,7 @@ emit_delivery (FdCenter             *self,
                GError              **error)
 {
   return fd_center_emit_delivery (self, row->organization_id, queue_id, row->conversation_id, row->message_id,
-                                  row->state, row->reason, row->attempts, error);
+                                  row->state, row->reason, row->attempts, NULL, error);
 }
 
 void

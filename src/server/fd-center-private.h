@@ -236,6 +236,7 @@ gboolean      fd_center_emit_delivery         (FdCenter         *self,
                                                FdDeliveryState   state,
                                                const char       *reason,
                                                gint              attempts,
+                                               const FdTweet    *tweet,
                                                GError          **error);
 /* Where a reply is (ids and state): the ack of a reply queued or retried. */
 FdDelivery   *fd_center_delivery_new          (gint64            conversation_id,

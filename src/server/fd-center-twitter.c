@@ -396,14 +396,28 @@ fd_center_twitter_check_reply (FdCenter              *self,
   return TRUE;
 }
 
+/* A reply sent carries its post or DM as get-conversation shows it (X's
+ * id, the post's url), so that an open window links it at once. */
 static gboolean
 emit_delivery (FdCenter               *self,
                const FdStoreXOutbox   *row,
                gint64                  queue_id,
                GError                **error)
 {
+  g_autoptr(FdTweet) tweet = NULL;
+
+  if (row->state == FD_DELIVERY_SENT && row->x_id != NULL)
+    {
+      tweet = fd_tweet_new ();
+      tweet->id = g_strdup (row->x_id);
+      tweet->direct = row->direct;
+      tweet->author_handle = g_strdup (row->author_handle);
+      tweet->in_reply_to = g_strdup (row->in_reply_to);
+      if (!tweet->direct)
+        tweet->url = fd_store_x_post_url (tweet->author_handle, tweet->id);
+    }
   return fd_center_emit_delivery (self, row->organization_id, queue_id, row->conversation_id, row->message_id,
-                                  row->state, row->reason, row->attempts, error);
+                                  row->state, row->reason, row->attempts, tweet, error);
 }
 
 void

@@ -269,6 +269,50 @@ test_send_direct (Fixture       *f,
   g_assert_cmpstr (fd_conversation_model_get_status (f->model), ==, refusal);
 }
 
+/* A public reply is acked queued, without X's id; the "sent" delivery
+ * event brings the id and the post's url to the open window's item, as a
+ * reload would (docs/protocol.md, "delivery"). */
+static void
+test_sent_event_id (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_autoptr(FdMessageItem) reply = NULL;
+  guint url_notified = 0;
+  FdPending *p;
+
+  open_model (f, CONVERSATION ("reserved", ""), MENTION);
+  g_assert_true (fd_conversation_model_send_tweet (f->model, "We are on it", FALSE));
+  p = find_request (f, FD_FRAME_SEND_MESSAGE, NULL);
+  g_assert_nonnull (p);
+  reply = g_list_model_get_item (fd_conversation_model_get_messages (f->model), 1);
+  ack (f, p, "{\"id\":903,\"conversation_id\":45,\"direction\":\"out\",\"agent_id\":7,\"text\":\"We are on it\","
+             "\"client_id\":\"x\",\"created_at\":\"2026-11-18T11:12:00Z\","
+             "\"tweet\":{\"direct\":false,\"author_handle\":\"KakapoSystems\","
+             "\"in_reply_to\":\"1866000000000000001\"},"
+             "\"delivery\":{\"conversation_id\":45,\"message_id\":903,\"state\":\"queued\"}}");
+  spin ();
+  g_assert_cmpint (fd_message_item_get_delivery_state (reply), ==, FD_DELIVERY_STATUS_QUEUED);
+  g_assert_cmpstr (fd_message_item_get_tweet_id (reply), ==, "");
+  g_assert_cmpstr (fd_message_item_get_tweet_url (reply), ==, "");
+  g_signal_connect_swapped (reply, "notify::tweet-url", G_CALLBACK (count_notify_cb), &url_notified);
+
+  event (f, "{\"type\":\"delivery\",\"seq\":20,\"body\":{\"conversation_id\":45,\"message_id\":903,"
+            "\"state\":\"sent\",\"attempts\":1,\"tweet\":{\"id\":\"1866000000000000010\",\"direct\":false,"
+            "\"author_handle\":\"KakapoSystems\",\"in_reply_to\":\"1866000000000000001\","
+            "\"url\":\"https://x.com/KakapoSystems/status/1866000000000000010\"}}}");
+  g_assert_cmpint (fd_message_item_get_delivery_state (reply), ==, FD_DELIVERY_STATUS_SENT);
+  g_assert_cmpstr (fd_message_item_get_tweet_id (reply), ==, "1866000000000000010");
+  g_assert_cmpstr (fd_message_item_get_tweet_url (reply), ==, "https://x.com/KakapoSystems/status/1866000000000000010");
+  g_assert_cmpstr (fd_message_item_get_tweet_in_reply_to (reply), ==, "1866000000000000001");
+  g_assert_cmpuint (url_notified, >=, 1);
+
+  /* Another conversation's event touches nothing here. */
+  event (f, "{\"type\":\"delivery\",\"seq\":21,\"body\":{\"conversation_id\":46,\"message_id\":903,"
+            "\"state\":\"sent\",\"tweet\":{\"id\":\"1\",\"direct\":false,\"author_handle\":\"Other\","
+            "\"url\":\"https://x.com/Other/status/1\"}}}");
+  g_assert_cmpstr (fd_message_item_get_tweet_id (reply), ==, "1866000000000000010");
+}
+
 /* dm-request: its frame names the conversation; the ack's reply joins the
  * transcript and "dm-requested" turns TRUE; a conversation event alone
  * (another window, a later opening) says so too. */
@@ -398,6 +442,7 @@ main (int    argc,
 
   g_test_add ("/agent/twitter/tweet-items", Fixture, NULL, fixture_set_up, test_tweet_items, fixture_tear_down);
   g_test_add ("/agent/twitter/send-direct", Fixture, NULL, fixture_set_up, test_send_direct, fixture_tear_down);
+  g_test_add ("/agent/twitter/sent-event-id", Fixture, NULL, fixture_set_up, test_sent_event_id, fixture_tear_down);
   g_test_add ("/agent/twitter/dm-request", Fixture, NULL, fixture_set_up, test_dm_request, fixture_tear_down);
   g_test_add ("/agent/twitter/dm-requested-event", Fixture, NULL, fixture_set_up, test_dm_requested_event,
               fixture_tear_down);

@@ -286,7 +286,12 @@ test_refused_and_retry (Fixture       *f,
   ack = fd_test_agent_expect_ack (natalie, FD_FRAME_SEND_MESSAGE, request);
   message_id = ((FdMessage *) ack->body)->id;
   fd_frame_free (ack);
-  wait_delivery (natalie, message_id, FD_DELIVERY_FAILED);
+  {
+    g_autoptr(FdFrame) refused = fd_test_agent_wait_delivery (natalie, message_id, FD_DELIVERY_FAILED, 30000);
+
+    /* Nothing reached X: no post to show. */
+    g_assert_null (((FdDelivery *) refused->body)->tweet);
+  }
   g_assert_cmpint (fd_test_x_fake_calls (f->fake, "dm_send"), ==, 1);
   detail = fd_test_agent_get_conversation (natalie, conversation_id);
   failed = find_message (detail, message_id);

@@ -214,6 +214,7 @@ test_mention_flow (Fixture       *f,
   g_autofree char *post_id = NULL;
   g_autoptr(FdConversationDetail) detail = NULL;
   g_autoptr(FdConversationDetail) after = NULL;
+  g_autoptr(FdFrame) delivered = NULL;
   g_autoptr(JsonArray) posts = NULL;
   g_autoptr(FdMessage) answer = NULL;
   g_autoptr(FdOfferEvent) offer2 = NULL;
@@ -251,7 +252,7 @@ test_mention_flow (Fixture       *f,
   g_assert_nonnull (((FdMessage *) ack->body)->tweet);
   g_assert_cmpstr (((FdMessage *) ack->body)->tweet->in_reply_to, ==, post_id);
   fd_frame_free (ack);
-  wait_delivery (natalie, message_id, FD_DELIVERY_SENT);
+  delivered = fd_test_agent_wait_delivery (natalie, message_id, FD_DELIVERY_SENT, 30000);
   posts = fd_test_x_fake_posts (f->fake);
   g_assert_cmpuint (json_array_get_length (posts), ==, 1);
   post = json_array_get_object_element (posts, 0);
@@ -266,6 +267,12 @@ test_mention_flow (Fixture       *f,
   g_assert_cmpstr (sent->tweet->author_handle, ==, "KakapoSystems");
   g_assert_nonnull (sent->tweet->url);
   g_assert_cmpint (sent->delivery->state, ==, FD_DELIVERY_SENT);
+  /* The "sent" event said so already, for windows open on it. */
+  g_assert_nonnull (((FdDelivery *) delivered->body)->tweet);
+  g_assert_cmpstr (((FdDelivery *) delivered->body)->tweet->id, ==, sent->tweet->id);
+  g_assert_cmpstr (((FdDelivery *) delivered->body)->tweet->url, ==, sent->tweet->url);
+  g_assert_cmpstr (((FdDelivery *) delivered->body)->tweet->in_reply_to, ==, post_id);
+  g_assert_false (((FdDelivery *) delivered->body)->tweet->direct);
 
   /* Carol answers the reply: the same conversation. */
   carol_reply = fd_test_x_fake_mention (f->fake, CAROL_ID, "carol", "Carol Jones", "@KakapoSystems thanks!",

@@ -318,9 +318,9 @@ fd_store_set_dm_requested (FdStore     *self,
   return TRUE;
 }
 
-static char *
-post_url (const char *handle,
-          const char *x_id)
+char *
+fd_store_x_post_url (const char *handle,
+                     const char *x_id)
 {
   if (handle == NULL || *handle == '\0' || x_id == NULL)
     return NULL;
@@ -362,7 +362,7 @@ fd_store_load_tweets (FdStore    *self,
       msg->tweet->author_handle = fd_store_col_text (stmt, 4);
       msg->tweet->in_reply_to = fd_store_col_text (stmt, 5);
       if (!msg->tweet->direct)
-        msg->tweet->url = post_url (msg->tweet->author_handle, msg->tweet->id);
+        msg->tweet->url = fd_store_x_post_url (msg->tweet->author_handle, msg->tweet->id);
       if (fd_store_col_int64 (stmt, 0) == 1 && msg->delivery == NULL)
         msg->delivery = fd_store_col_delivery (stmt, 6, msg);
     }

@@ -133,6 +133,10 @@ gboolean   fd_store_set_dm_requested    (FdStore             *self,
 /* Fills `tweet` (and `delivery` for the agent's replies) of the twitter
  * messages of @messages (all of one conversation): load_children of the
  * message table. */
+/* https://x.com/<handle>/status/<id>, the post's address; NULL without
+ * either. */
+char      *fd_store_x_post_url          (const char          *handle,
+                                         const char          *x_id);
 gboolean   fd_store_load_tweets         (FdStore             *self,
                                          GPtrArray           *messages,
                                          GError             **error);
