@@ -413,8 +413,7 @@ emit_delivery (FdCenter               *self,
       tweet->direct = row->direct;
       tweet->author_handle = g_strdup (row->author_handle);
       tweet->in_reply_to = g_strdup (row->in_reply_to);
-      if (!tweet->direct)
-        tweet->url = fd_store_x_post_url (tweet->author_handle, tweet->id);
+      fd_store_x_tweet_set_url (tweet);
     }
   return fd_center_emit_delivery (self, row->organization_id, queue_id, row->conversation_id, row->message_id,
                                   row->state, row->reason, row->attempts, tweet, error);

@@ -318,13 +318,13 @@ fd_store_set_dm_requested (FdStore     *self,
   return TRUE;
 }
 
-char *
-fd_store_x_post_url (const char *handle,
-                     const char *x_id)
+void
+fd_store_x_tweet_set_url (FdTweet *tweet)
 {
-  if (handle == NULL || *handle == '\0' || x_id == NULL)
-    return NULL;
-  return g_strdup_printf ("https://x.com/%s/status/%s", handle, x_id);
+  g_clear_pointer (&tweet->url, g_free);
+  if (tweet->direct || tweet->author_handle == NULL || *tweet->author_handle == '\0' || tweet->id == NULL)
+    return;
+  tweet->url = g_strdup_printf ("https://x.com/%s/status/%s", tweet->author_handle, tweet->id);
 }
 
 gboolean
@@ -361,8 +361,7 @@ fd_store_load_tweets (FdStore    *self,
       msg->tweet->direct = fd_store_col_int64 (stmt, 3) != 0;
       msg->tweet->author_handle = fd_store_col_text (stmt, 4);
       msg->tweet->in_reply_to = fd_store_col_text (stmt, 5);
-      if (!msg->tweet->direct)
-        msg->tweet->url = fd_store_x_post_url (msg->tweet->author_handle, msg->tweet->id);
+      fd_store_x_tweet_set_url (msg->tweet);
       if (fd_store_col_int64 (stmt, 0) == 1 && msg->delivery == NULL)
         msg->delivery = fd_store_col_delivery (stmt, 6, msg);
     }

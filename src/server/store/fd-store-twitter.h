@@ -133,10 +133,9 @@ gboolean   fd_store_set_dm_requested    (FdStore             *self,
 /* Fills `tweet` (and `delivery` for the agent's replies) of the twitter
  * messages of @messages (all of one conversation): load_children of the
  * message table. */
-/* https://x.com/<handle>/status/<id>, the post's address; NULL without
- * either. */
-char      *fd_store_x_post_url          (const char          *handle,
-                                         const char          *x_id);
+/* Sets @tweet's url from its author and id, https://x.com/<handle>/status/<id>;
+ * none for a DM or without either. */
+void       fd_store_x_tweet_set_url     (FdTweet             *tweet);
 gboolean   fd_store_load_tweets         (FdStore             *self,
                                          GPtrArray           *messages,
                                          GError             **error);
